@@ -1,0 +1,211 @@
+"""The Article model and the library: files on disk parsed into displayable, addressable text."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from tuireader.decoding import NotText, decode
+from tuireader.errors import ArticleError
+from tuireader.formats import MARKDOWN_SUFFIXES, Document, parse
+from tuireader.sentences import Sentence, segment, split_paragraph
+
+ARTICLE_SUFFIXES = frozenset({".txt", *MARKDOWN_SUFFIXES})
+PARAGRAPH_SEPARATOR = "\n\n"
+TITLE_MAX_CHARS = 72
+_WORD = re.compile(r"\w+(?:[’'\-]\w+)*")
+_WHITESPACE = re.compile(r"\s+")
+_OPENING_QUOTES = "\"'“‘«„"
+
+
+@dataclass(frozen=True, eq=False)
+class Article:
+    """A parsed article. ``body`` is exactly what is displayed; every offset indexes it."""
+
+    id: str
+    title: str
+    body: str
+    paragraphs: tuple[tuple[int, int], ...]
+    path: Path | None = None
+    date: str | None = None
+    source: str | None = None
+    format: str = "text"
+
+    @cached_property
+    def word_count(self) -> int:
+        return sum(1 for _ in _WORD.finditer(self.body))
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        """Sentences, segmented on first use (large books pay for it only when opened)."""
+        return segment(self.body, self.paragraphs)
+
+    @property
+    def display_path(self) -> str:
+        return str(self.path) if self.path is not None else "<text>"
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain metadata for JSON output (no body)."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date,
+            "source": self.source,
+            "path": str(self.path) if self.path is not None else None,
+            "format": self.format,
+            "word_count": self.word_count,
+            "paragraph_count": len(self.paragraphs),
+        }
+
+
+def article_id(body: str) -> str:
+    """A stable id from the normalised text: renaming or moving the file keeps it."""
+    normal = _WHITESPACE.sub(" ", unicodedata.normalize("NFC", body)).strip()
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:16]
+
+
+def from_text(text: str, path: Path | None = None) -> Article:
+    """Build an Article from decoded text (the format is detected from content and suffix)."""
+    return from_document(parse(text, path), path)
+
+
+def from_document(doc: Document, path: Path | None = None) -> Article:
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for para in doc.paragraphs:
+        spans.append((pos, pos + len(para)))
+        pos += len(para) + len(PARAGRAPH_SEPARATOR)
+    body = PARAGRAPH_SEPARATOR.join(doc.paragraphs)
+    title = doc.title or _derived_title(doc, path)
+    return Article(
+        id=article_id(body),
+        title=title,
+        body=body,
+        paragraphs=tuple(spans),
+        path=path,
+        date=doc.date,
+        source=doc.source,
+        format=doc.format,
+    )
+
+
+def load_article(path: str | os.PathLike[str]) -> Article:
+    """Read and parse one file; raises ArticleError naming the file and the problem."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ArticleError(path, "no such file") from None
+    except IsADirectoryError:
+        raise ArticleError(path, "is a folder, not an article file") from None
+    except PermissionError:
+        raise ArticleError(path, "permission denied") from None
+    except OSError as exc:
+        raise ArticleError(path, exc.strerror or "cannot be read") from None
+    try:
+        text = decode(data)
+    except NotText as exc:
+        raise ArticleError(path, str(exc)) from None
+    article = from_text(text, path)
+    if not article.body:
+        raise ArticleError(path, "no article text after the header")
+    return article
+
+
+@dataclass(frozen=True)
+class Library:
+    """Articles newest first, then by title; files that could not be read, as one-line warnings."""
+
+    articles: tuple[Article, ...]
+    warnings: tuple[str, ...] = ()
+
+    def by_id(self, article_id: str) -> Article | None:
+        return next((a for a in self.articles if a.id == article_id), None)
+
+
+def article_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[str]]:
+    """Expand folders (recursively, .txt and .md) and keep files; missing paths become warnings."""
+    files: list[Path] = []
+    warnings: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() in ARTICLE_SUFFIXES
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                warnings.append(f"{path}: no .txt or .md articles in this folder")
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            warnings.append(f"{path}: no such file or folder")
+    return files, warnings
+
+
+def load_library(paths: Iterable[str | os.PathLike[str]]) -> Library:
+    """Load every article under ``paths``; unreadable files are skipped with a warning."""
+    files, warnings = article_files(paths)
+    articles: list[Article] = []
+    seen: set[str] = set()
+    for file in files:
+        try:
+            article = load_article(file)
+        except ArticleError as exc:
+            warnings.append(f"{exc.path}: skipped, {exc.problem}")
+            continue
+        if article.id in seen:
+            warnings.append(f"{file}: skipped, same text as another article")
+            continue
+        seen.add(article.id)
+        articles.append(article)
+    return Library(tuple(sort_articles(articles)), tuple(warnings))
+
+
+def sort_articles(articles: Iterable[Article]) -> list[Article]:
+    """Newest first; undated last; then by title, case-insensitively."""
+    by_title = sorted(articles, key=lambda a: (a.title.casefold(), a.display_path))
+    dated = sorted((a for a in by_title if a.date), key=lambda a: a.date or "", reverse=True)
+    return dated + [a for a in by_title if not a.date]
+
+
+def _derived_title(doc: Document, path: Path | None) -> str:
+    first = doc.paragraphs[0] if doc.paragraphs else ""
+    spans = split_paragraph(first) if first else []
+    sentence = first[spans[0][0] : spans[0][1]] if spans else first
+    from_name = _title_from_filename(path)
+    if from_name and (not sentence or sentence.lstrip()[:1] in _OPENING_QUOTES):
+        return from_name
+    if not sentence:
+        return from_name or "Untitled"
+    return trim_words(sentence, TITLE_MAX_CHARS)
+
+
+def trim_words(text: str, limit: int) -> str:
+    """Cut ``text`` at a word boundary to at most ``limit`` characters, marking the cut with …."""
+    text = _WHITESPACE.sub(" ", text).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:—–-") + "…"
+
+
+def _title_from_filename(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    words = [w for w in re.split(r"[\s_\-.]+", path.stem) if w]
+    if len([w for w in words if w.isalpha()]) < 2:
+        return None
+    return " ".join(w if w.isupper() else w.capitalize() for w in words)

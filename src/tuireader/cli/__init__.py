@@ -1,0 +1,102 @@
+"""The ``tuireader`` command: the reader by default, subcommands for scripts.
+
+Each subcommand lives in its own module (``add_arguments`` + ``run``), imported only when used so
+that starting the reader pays for none of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from tuireader import __version__
+from tuireader.errors import TuireaderError
+
+# name -> (module, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "sentences": ("tuireader.cli.sentences", "print an article's numbered sentences"),
+}
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """Usage errors as one line and exit code 2, never a wall of usage text."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def add_db_options(parser: argparse.ArgumentParser, annotator: bool = False) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="annotation database (default: $TUIREADER_DB or the user data folder)",
+    )
+    if annotator:
+        parser.add_argument(
+            "--annotator",
+            metavar="NAME",
+            help="name recorded on new annotations (default: $TUIREADER_ANNOTATOR or your login)",
+        )
+
+
+def default_annotator() -> str:
+    env = os.environ.get("TUIREADER_ANNOTATOR")
+    if env:
+        return env
+    try:
+        import getpass
+
+        return getpass.getuser() or "anonymous"
+    except Exception:  # getuser raises several types when no login name is known
+        return "anonymous"
+
+
+def _app_parser() -> ArgumentParser:
+    parser = ArgumentParser(
+        prog="tuireader",
+        description="Read articles sentence by sentence and tag fact, speculation and expert "
+        "opinion. Subcommands: " + ", ".join(COMMANDS) + " (tuireader COMMAND --help).",
+    )
+    parser.add_argument("--version", action="version", version=f"tuireader {__version__}")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="article files or folders (default: the bundled sample articles)",
+    )
+    add_db_options(parser, annotator=True)
+    return parser
+
+
+def _command_parser(name: str) -> tuple[ArgumentParser, object]:
+    module_name, help_text = COMMANDS[name]
+    module = importlib.import_module(module_name)
+    parser = ArgumentParser(prog=f"tuireader {name}", description=help_text)
+    module.add_arguments(parser)
+    return parser, module
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] in COMMANDS:
+            parser, module = _command_parser(args[0])
+            options = parser.parse_args(args[1:])
+            return int(module.run(options))  # type: ignore[attr-defined]
+        options = _app_parser().parse_args(args)
+        from tuireader.launch import launch
+
+        return launch(options)
+    except TuireaderError as exc:
+        print(f"tuireader: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # Output piped into a command that stopped reading (e.g. `| head`): not an error.
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        return 130

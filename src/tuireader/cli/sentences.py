@@ -1,0 +1,47 @@
+"""``tuireader sentences PATH``: the parsed article and its numbered sentences."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import orjson
+
+from tuireader.articles import load_article
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", metavar="PATH", help="an article file")
+    parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+
+def run(args: argparse.Namespace) -> int:
+    article = load_article(args.path)
+    sentences = article.sentences
+    if args.json:
+        doc = {
+            "article": {**article.to_dict(), "sentence_count": len(sentences)},
+            "sentences": [
+                {"index": s.index, "start": s.start, "end": s.end, "text": s.text}
+                for s in sentences
+            ],
+        }
+        sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return 0
+    out = sys.stdout
+    out.write(f"{article.title}\n")
+    meta = [f"id {article.id}", f"{article.format}"]
+    if article.date:
+        meta.insert(0, article.date)
+    if article.source:
+        meta.append(article.source)
+    meta.append(f"{article.word_count} words, {len(sentences)} sentences")
+    out.write(" · ".join(meta) + "\n\n")
+    width = len(str(len(sentences)))
+    paragraph = 0
+    for s in sentences:
+        if s.paragraph != paragraph:
+            out.write("\n")
+            paragraph = s.paragraph
+        out.write(f"{s.index + 1:>{width}}  {s.text}\n")
+    return 0
