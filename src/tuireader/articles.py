@@ -66,7 +66,7 @@ class Article:
 
 def article_id(body: str) -> str:
     """A stable id from the normalised text: renaming or moving the file keeps it."""
-    normal = _WHITESPACE.sub(" ", unicodedata.normalize("NFC", body)).strip()
+    normal = " ".join(unicodedata.normalize("NFC", body).split())
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:16]
 
 

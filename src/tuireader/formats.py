@@ -14,7 +14,6 @@ FORMATS = ("dated", "text", "markdown")
 
 _DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})(?:\s+|\Z)")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
-_INNER_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _FRONT_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 _TITLE_END = (".", ",", ";", ":")
@@ -89,7 +88,8 @@ def split_paragraphs(text: str) -> tuple[str, ...]:
 
 
 def _join_lines(paragraph: str) -> str:
-    return _INNER_BREAK.sub(" ", paragraph.strip()).replace("\t", " ")
+    joined = " ".join(line.strip(" \t") for line in paragraph.strip().split("\n"))
+    return joined.replace("\t", " ")
 
 
 def _looks_like_title(paragraph: str) -> bool:

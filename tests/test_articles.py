@@ -1,0 +1,146 @@
+import os
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES, SEED
+
+from tuireader.articles import article_id, load_article, load_library, trim_words
+from tuireader.errors import ArticleError
+
+
+def test_seed_parses_exactly() -> None:
+    article = load_article(SEED)
+    assert article.date == "2023-11-09"
+    assert article.format == "dated"
+    assert article.body.startswith("North Korea’s enigmatic leader")
+    assert article.body.endswith("fabric of global politics.")
+    assert len(article.paragraphs) == 5
+    assert len(article.sentences) == 15
+    assert article.title.startswith("North Korea’s enigmatic leader")
+    assert len(article.title) <= 72
+    assert article.word_count == 309
+
+
+def test_paragraph_offsets_index_the_body() -> None:
+    article = load_article(SEED)
+    raw = SEED.read_text(encoding="utf-8")
+    paragraphs = [p.strip() for p in raw.split("\n\n")]
+    paragraphs[0] = paragraphs[0].removeprefix("date 2023-11-09 ")
+    assert [article.body[a:b] for a, b in article.paragraphs] == paragraphs
+
+
+def test_id_is_stable_across_rename_and_whitespace(tmp_path: Path) -> None:
+    original = load_article(SEED)
+    moved = tmp_path / "deep" / "renamed.txt"
+    moved.parent.mkdir()
+    moved.write_bytes(SEED.read_bytes().replace(b"\n\n", b"\r\n\r\n"))
+    assert load_article(moved).id == original.id
+    assert article_id("a  b\n c") == article_id("a b c")
+    assert article_id("a b c") != article_id("a b d")
+
+
+def test_title_from_first_sentence_trimmed_at_word_boundary() -> None:
+    assert trim_words("one two three four", 12) == "one two…"
+    assert trim_words("short", 12) == "short"
+
+
+def test_title_from_file_name_when_article_opens_with_a_quote(tmp_path: Path) -> None:
+    path = tmp_path / "war-and-peace.txt"
+    path.write_text("“Well, Prince,” she said.\n\nIt was July.", encoding="utf-8")
+    assert load_article(path).title == "War And Peace"
+
+
+def test_markdown_article_metadata(tmp_path: Path) -> None:
+    path = tmp_path / "note.md"
+    path.write_text(
+        "---\ntitle: T\ndate: 2024-01-02\nsource: S\n---\nOne. Two.\n", encoding="utf-8"
+    )
+    article = load_article(path)
+    assert (article.title, article.date, article.source, article.body) == (
+        "T",
+        "2024-01-02",
+        "S",
+        "One. Two.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"", "empty file"),
+        (b"\x00\x01\x02binary", "binary"),
+        (b" date 2024-01-01 ", "no article text"),
+    ],
+)
+def test_bad_files_raise_one_line_naming_file(tmp_path: Path, content: bytes, problem: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(ArticleError) as info:
+        load_article(path)
+    assert str(path) in str(info.value) and problem in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_missing_and_folder_paths(tmp_path: Path) -> None:
+    with pytest.raises(ArticleError, match="no such file"):
+        load_article(tmp_path / "nope.txt")
+    with pytest.raises(ArticleError, match="folder"):
+        load_article(tmp_path)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_unreadable_file(tmp_path: Path) -> None:
+    path = tmp_path / "locked.txt"
+    path.write_text("Text.")
+    path.chmod(0)
+    with pytest.raises(ArticleError, match="permission denied"):
+        load_article(path)
+
+
+def test_library_skips_bad_files_and_keeps_the_rest(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text(" date 2024-01-01 Older. Text.", encoding="utf-8")
+    (tmp_path / "b.md").write_text(
+        "---\ndate: 2025-01-01\ntitle: Newer\n---\nBody.", encoding="utf-8"
+    )
+    (tmp_path / "c.txt").write_text("Undated title\n\nBody here.", encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "bin.txt").write_bytes(b"\x00\xff")
+    (tmp_path / "ignored.pdf").write_bytes(b"%PDF")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "x.txt").write_text("Hidden. Text.")
+    library = load_library([tmp_path, tmp_path / "missing"])
+    assert [a.title for a in library.articles] == ["Newer", "Older.", "Undated title"]
+    assert len(library.warnings) == 3
+    assert any("empty.txt: skipped, empty file" in w for w in library.warnings)
+    assert any("bin.txt: skipped, binary" in w for w in library.warnings)
+    assert any("missing: no such file or folder" in w for w in library.warnings)
+
+
+def test_duplicate_text_loaded_once(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "b.txt").write_bytes(SEED.read_bytes())
+    library = load_library([tmp_path])
+    assert len(library.articles) == 1
+    assert len(library.warnings) == 1
+
+
+def test_bundled_samples_all_load_newest_first() -> None:
+    library = load_library([SAMPLES])
+    assert library.warnings == ()
+    assert len(library.articles) >= 8
+    dates = [a.date for a in library.articles if a.date]
+    assert dates == sorted(dates, reverse=True)
+    formats = {a.format for a in library.articles}
+    assert formats == {"dated", "text", "markdown"}
+    for article in library.articles:
+        assert 250 <= article.word_count <= 2100, article.path
+        for s in article.sentences:
+            assert article.body[s.start : s.end] == s.text
+
+
+def test_seed_shipped_byte_for_byte() -> None:
+    shared = SAMPLES.parent.parent / "shared" / "seed" / "kim-putin-summit.txt"
+    if not shared.exists():
+        pytest.skip("shared seed not present")
+    assert SEED.read_bytes() == shared.read_bytes()

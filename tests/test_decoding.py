@@ -1,0 +1,75 @@
+import codecs
+
+import pytest
+
+from tuireader.decoding import NotText, clean, decode
+
+TEXT = "Café “naïve” — déjà vu.\nSecond line."
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        TEXT.encode("utf-8"),
+        codecs.BOM_UTF8 + TEXT.encode("utf-8"),
+        TEXT.encode("utf-16"),  # with BOM, native order
+        codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"),
+        codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"),
+    ],
+)
+def test_unicode_encodings_round_trip(data: bytes) -> None:
+    assert decode(data) == TEXT
+
+
+def test_windows_1252_with_curly_quotes() -> None:
+    text = (
+        "The minister said the plan was “not a done deal” and that the council’s budget — "
+        "about €4.5 million — would be reviewed. Critics weren’t convinced.\n"
+    ) * 3
+    assert decode(text.encode("cp1252")) == text
+
+
+def test_latin1_accents() -> None:
+    text = "Le café de la gare est fermé depuis février. Les élèves déjeunent à côté.\n" * 3
+    assert decode(text.encode("latin-1")) == text
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\r"])
+def test_line_ends_become_lf(ending: str) -> None:
+    assert decode(f"one{ending}two{ending}{ending}three".encode()) == "one\ntwo\n\nthree"
+
+
+def test_control_characters_removed_but_tab_and_newline_kept() -> None:
+    raw = "a\x1b[31mred\x07\x00?\tb\nc\x85d\x9be\x7f\u202eevil"
+    assert clean(raw) == "a[31mred?\tb\nc\nde" + "evil"
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"", "empty"),
+        (b"  \n\n ", "empty"),
+        (b"PK\x03\x04\x00\x00binary", "binary"),
+        (codecs.BOM_UTF8 + b"\xff\xfe\xfd", "UTF-8"),
+    ],
+)
+def test_not_text(data: bytes, problem: str) -> None:
+    with pytest.raises(NotText, match=problem):
+        decode(data)
+
+
+def test_only_control_characters_is_not_text() -> None:
+    with pytest.raises(NotText):
+        decode(b"\x1b\x07\x1b")
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Привет, как дела? Это тестовый текст на русском языке о погоде.\n", "cp1251"),
+        ("Καλημέρα, αυτό είναι ένα κείμενο για τον καιρό σήμερα.\n", "cp1253"),
+        ("Zażółć gęślą jaźń, to jest polski tekst o kotach i psach.\n", "cp1250"),
+    ],
+)
+def test_other_legacy_code_pages(text: str, encoding: str) -> None:
+    assert decode((text * 3).encode(encoding)) == text * 3

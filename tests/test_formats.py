@@ -1,0 +1,79 @@
+from pathlib import Path
+
+from tuireader.formats import parse, parse_markdown, parse_text
+
+
+def test_dated_header_then_body_on_same_line() -> None:
+    doc = parse(" date 2024-02-03 First sentence here. Second.\n\nNext paragraph.")
+    assert doc.format == "dated"
+    assert doc.date == "2024-02-03"
+    assert doc.paragraphs == ("First sentence here. Second.", "Next paragraph.")
+    assert doc.title is None
+
+
+def test_dated_header_without_leading_space_or_with_newline() -> None:
+    assert parse("date 2024-02-03 Body.").paragraphs == ("Body.",)
+    assert parse("\n  date 2024-02-03\nBody.").paragraphs == ("Body.",)
+
+
+def test_invalid_date_is_not_a_header() -> None:
+    doc = parse("date 2024-13-45 is when nothing happened.")
+    assert doc.format == "text"
+    assert doc.paragraphs == ("date 2024-13-45 is when nothing happened.",)
+
+
+def test_plain_text_title_and_hard_wraps_joined() -> None:
+    doc = parse_text(
+        "A short title\n\nThis paragraph is\nhard wrapped  \n  at a narrow width.\n\nNext one.\n"
+    )
+    assert doc.title == "A short title"
+    assert doc.paragraphs == ("This paragraph is hard wrapped at a narrow width.", "Next one.")
+
+
+def test_plain_text_first_line_sentence_is_not_a_title() -> None:
+    doc = parse_text("This first paragraph ends with a full stop.\n\nSecond paragraph.")
+    assert doc.title is None
+    assert len(doc.paragraphs) == 2
+
+
+def test_plain_text_single_paragraph_has_no_title() -> None:
+    assert parse_text("Just one line").title is None
+
+
+def test_blank_lines_with_spaces_split_paragraphs() -> None:
+    assert parse_text("Title\n\none.\n   \ntwo.").paragraphs == ("one.", "two.")
+
+
+def test_markdown_front_matter_and_inline_markup() -> None:
+    doc = parse_markdown(
+        '---\ntitle: "Quoted: title"\ndate: 2025-05-06\nsource: The Ledger\n---\n\n'
+        "Some *emphasis*, **bold**, a [link](https://example.org) and `code`.\n"
+        "Soft break here.\n\n## A subheading\n\n- item one\n- item two\n\n![alt text](x.png)\n"
+    )
+    assert doc.title == "Quoted: title"
+    assert doc.date == "2025-05-06"
+    assert doc.source == "The Ledger"
+    assert doc.paragraphs == (
+        "Some emphasis, bold, a link and code. Soft break here.",
+        "A subheading",
+        "item one",
+        "item two",
+        "alt text",
+    )
+
+
+def test_markdown_heading_title_and_html_dropped() -> None:
+    doc = parse_markdown("# The Title\n\nText with <b>tags</b> &amp; entities.\n")
+    assert doc.title == "The Title"
+    assert doc.paragraphs == ("Text with tags & entities.",)
+
+
+def test_markdown_chosen_by_extension_and_front_matter_by_content() -> None:
+    assert parse("# T\n\nBody.", Path("x.md")).format == "markdown"
+    assert parse("# T\n\nBody.", Path("x.txt")).format == "text"
+    assert parse("---\ntitle: T\n---\nBody.", Path("x.txt")).format == "markdown"
+
+
+def test_markup_like_text_is_kept_literally() -> None:
+    doc = parse_text("Title\n\nPress [@click=app.quit] or [bold]this[/bold].")
+    assert doc.paragraphs == ("Press [@click=app.quit] or [bold]this[/bold].",)

@@ -1,0 +1,40 @@
+"""The core knows nothing of Textual: only tuireader.ui (and the launcher) may import it."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import tuireader
+
+PACKAGE = Path(tuireader.__file__).parent
+UI_ALLOWED = {"ui"}
+
+
+def test_no_core_module_imports_textual() -> None:
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        relative = path.relative_to(PACKAGE)
+        if relative.parts[0] in UI_ALLOWED:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [f"{relative}: {n}" for n in names if n.split(".")[0] == "textual"]
+    assert offenders == []
+
+
+def test_subcommands_do_not_load_textual() -> None:
+    code = (
+        "import contextlib, io, sys\n"
+        "from tuireader.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main(['sentences', {str(PACKAGE / 'cli' / '__init__.py')!r}])\n"
+        "print('textual' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr

@@ -1,0 +1,61 @@
+import json
+from pathlib import Path
+
+import pytest
+from conftest import SHARED
+
+from tuireader.articles import from_text
+from tuireader.sentences import sentence_at, split_paragraph
+
+
+def spans(text: str) -> list[str]:
+    return [text[a:b] for a, b in split_paragraph(text)]
+
+
+def test_abbreviations_and_decimals() -> None:
+    assert spans("Dr. Smith paid $3.50 in the U.S. yesterday. Then he left.") == [
+        "Dr. Smith paid $3.50 in the U.S. yesterday.",
+        "Then he left.",
+    ]
+
+
+def test_offsets_are_code_points_with_astral_characters() -> None:
+    text = "Party 🎉🎉 now. Math 𝔘 too. End."
+    assert spans(text) == ["Party 🎉🎉 now.", "Math 𝔘 too.", "End."]
+
+
+def test_no_sentence_crosses_a_paragraph() -> None:
+    article = from_text("Title\n\nFirst para without a full stop\n\nSecond para. Two sentences.")
+    assert [s.text for s in article.sentences] == [
+        "First para without a full stop",
+        "Second para.",
+        "Two sentences.",
+    ]
+    assert [s.paragraph for s in article.sentences] == [0, 1, 1]
+    for s in article.sentences:
+        start, end = article.paragraphs[s.paragraph]
+        assert start <= s.start < s.end <= end
+
+
+def test_sentence_at() -> None:
+    article = from_text("Title\n\nOne. Two.\n\nThree.")
+    sentences = article.sentences
+    assert sentence_at(sentences, 0) == 0
+    assert sentence_at(sentences, sentences[1].start) == 1
+    assert sentence_at(sentences, sentences[1].end) == 2  # the gap belongs to the next sentence
+    assert sentence_at(sentences, len(article.body)) is None
+
+
+GOLDEN = SHARED / "bench" / "golden-rules-en.json"
+
+
+@pytest.mark.skipif(not GOLDEN.exists(), reason="shared benchmark data not present")
+def test_golden_rules_score_does_not_regress() -> None:
+    cases = json.loads(Path(GOLDEN).read_text(encoding="utf-8"))["cases"]
+    passed = 0
+    for case in cases:
+        if not case["in_pysbd48"]:
+            continue
+        got = [s.text for s in from_text(case["text"]).sentences]
+        passed += got == [e.strip() for e in case["expected"]]
+    assert passed >= 43
