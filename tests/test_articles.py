@@ -2,10 +2,11 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES, SEED
 
 from tuireader.articles import article_id, load_article, load_library, trim_words
 from tuireader.errors import ArticleError
+
+from conftest import SAMPLES, SEED
 
 
 def test_seed_parses_exactly() -> None:

@@ -4,10 +4,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SEED
 
 from tuireader import __version__
 from tuireader.cli import main
+
+from conftest import SEED
 
 
 def test_sentences_json(capsys: pytest.CaptureFixture[str]) -> None:

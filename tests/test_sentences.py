@@ -2,10 +2,11 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SHARED
 
 from tuireader.articles import from_text
 from tuireader.sentences import sentence_at, split_paragraph
+
+from conftest import SHARED
 
 
 def spans(text: str) -> list[str]:
