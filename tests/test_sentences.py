@@ -60,3 +60,16 @@ def test_golden_rules_score_does_not_regress() -> None:
         got = [s.text for s in from_text(case["text"]).sentences]
         passed += got == [e.strip() for e in case["expected"]]
     assert passed >= 43
+
+
+def test_short_quote_stays_one_claim_long_quoted_passage_is_split() -> None:
+    short = "“The bridge is unsafe. We had no choice,” said Dr. Marsh."
+    assert spans(short) == [short]
+    inner = " ".join(
+        f"Sentence number {i} speaks of Mr. Brown and the U.S. Navy at length." for i in range(12)
+    )
+    long = f"“{inner}” he said."
+    pieces = spans(long)
+    assert len(pieces) == 12
+    assert pieces[0] == "“Sentence number 0 speaks of Mr. Brown and the U.S. Navy at length."
+    assert pieces[-1].endswith("at length.” he said.")
