@@ -76,7 +76,16 @@ def parse_import(data: bytes, name: object = "<input>") -> ImportedFile:
         raise ImportFileError(name, f"{NOT_OURS}: the file is empty")
     try:
         whole = orjson.loads(data)
-    except orjson.JSONDecodeError:
+    except orjson.JSONDecodeError as exc:
+        first_line = next(line for line in data.splitlines() if line.strip())
+        try:
+            orjson.loads(first_line)
+        except orjson.JSONDecodeError:
+            # Neither a document nor lines: report where the document broke (a truncated or
+            # hand-edited export says more with a line and column than "line 1").
+            raise ImportFileError(
+                name, f"not valid JSON or JSON Lines: {_json_problem(exc)}"
+            ) from None
         return _parse_jsonl(data, name)
     if isinstance(whole, dict) and "format" not in whole and "article_id" in whole:
         return _parse_jsonl(data, name)  # a jsonl export of a single annotation
@@ -153,7 +162,7 @@ def _parse_jsonl(data: bytes, name: object) -> ImportedFile:
 
 
 def _json_problem(exc: orjson.JSONDecodeError) -> str:
-    return str(exc.msg) if hasattr(exc, "msg") else str(exc)
+    return f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
 
 
 def _label(item: Any) -> str:
