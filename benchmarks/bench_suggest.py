@@ -1,0 +1,129 @@
+"""Tag suggestions against the labelled dev set: per-tag precision/recall/F1, macro-F1, coverage, speed.
+
+    python benchmarks/bench_suggest.py                 # dev and held-out figures
+    python benchmarks/bench_suggest.py --errors dev    # list the dev sentences it gets wrong
+
+A sentence with no suggestion counts as a miss in recall (never as a hit), so abstaining costs.
+The held-out split is there to be reported, not tuned on: don't run --errors on it while changing
+the rules.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from tuireader.suggest import Suggestion, suggest_sequence
+from tuireader.tags import DEFAULT_TAGS
+
+DEV_SET = Path(__file__).parent / "data" / "suggest_dev.jsonl"
+
+
+@dataclass(frozen=True)
+class Row:
+    article: str
+    index: int
+    split: str
+    gold: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Scores:
+    per_tag: dict[str, tuple[float, float, float]]
+    macro_f1: float
+    coverage: float
+    accuracy_on_suggested: float
+    count: int
+
+
+def load_rows(path: Path = DEV_SET) -> list[Row]:
+    rows = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                rows.append(Row(**json.loads(line)))
+    return rows
+
+
+def predict(rows: list[Row]) -> list[Suggestion | None]:
+    """Suggestions in row order; each article is read in sequence so "she said" has its context."""
+    by_article: dict[str, list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        by_article[row.article].append(i)
+    out: list[Suggestion | None] = [None] * len(rows)
+    for positions in by_article.values():
+        positions.sort(key=lambda i: rows[i].index)
+        for i, suggestion in zip(
+            positions, suggest_sequence([rows[i].text for i in positions]), strict=True
+        ):
+            out[i] = suggestion
+    return out
+
+
+def score(rows: list[Row], predicted: list[Suggestion | None]) -> Scores:
+    per_tag: dict[str, tuple[float, float, float]] = {}
+    for tag in DEFAULT_TAGS.ids:
+        tp = sum(1 for r, p in zip(rows, predicted) if p and p.tag == tag and r.gold == tag)
+        fp = sum(1 for r, p in zip(rows, predicted) if p and p.tag == tag and r.gold != tag)
+        fn = sum(1 for r, p in zip(rows, predicted) if r.gold == tag and not (p and p.tag == tag))
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_tag[tag] = (precision, recall, f1)
+    suggested = [(r, p) for r, p in zip(rows, predicted) if p is not None]
+    correct = sum(1 for r, p in suggested if p.tag == r.gold)
+    return Scores(
+        per_tag=per_tag,
+        macro_f1=sum(f for _, _, f in per_tag.values()) / len(per_tag),
+        coverage=len(suggested) / len(rows) if rows else 0.0,
+        accuracy_on_suggested=correct / len(suggested) if suggested else 0.0,
+        count=len(rows),
+    )
+
+
+def ms_per_sentence(rows: list[Row], repeat: int = 20) -> float:
+    texts = [r.text for r in rows]
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        suggest_sequence(texts)
+        best = min(best, time.perf_counter() - start)
+    return best * 1000 / len(texts)
+
+
+def report(name: str, scores: Scores) -> None:
+    print(f"{name}: {scores.count} sentences")
+    print(f"  {'tag':<16}{'precision':>10}{'recall':>8}{'F1':>7}")
+    for tag, (p, r, f) in scores.per_tag.items():
+        print(f"  {tag:<16}{p:>10.2f}{r:>8.2f}{f:>7.2f}")
+    print(f"  macro-F1 {scores.macro_f1:.3f}   coverage {scores.coverage:.0%}   ", end="")
+    print(f"accuracy on suggested {scores.accuracy_on_suggested:.0%}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--errors", metavar="SPLIT", help="list wrong or missing suggestions")
+    args = parser.parse_args()
+    rows = load_rows()
+    predicted = predict(rows)
+    for split in ("dev", "heldout"):
+        chosen = [(r, p) for r, p in zip(rows, predicted) if r.split == split]
+        report(split, score([r for r, _ in chosen], [p for _, p in chosen]))
+    everything = score(rows, predicted)
+    report("all", everything)
+    print(f"speed: {ms_per_sentence(rows):.3f} ms per sentence (best of 20 runs)")
+    if args.errors:
+        print()
+        for r, p in zip(rows, predicted):
+            if r.split == args.errors and (p is None or p.tag != r.gold):
+                got = f"{p.tag} ({p.reason})" if p else "none"
+                print(f"{r.article}#{r.index} gold={r.gold} got={got}\n    {r.text}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,459 @@
+"""Cue lists for tag suggestions, kept apart from the rules so each list can cite where it comes from.
+
+Sources (docs/suggestions.md has the full story):
+
+- Hedge cues: the CoNLL-2010 shared task on hedge detection (Farkas et al. 2010) and the BioScope
+  corpus guidelines (Vincze et al. 2008), which sort cues into modal auxiliaries, speculative verbs,
+  adjectives, adverbs, nouns and multiword phrases. News adds a few forecast verbs (expect, hope,
+  fear) that BioScope's science text rarely needs.
+- Attribution cues: the Penn Attribution Relations Corpus, PARC 3.0 (Pareti 2016): the cue verbs
+  most often found in its news attributions, plus "according to" and "in X's view".
+- Expert markers: the source-role words news style guides use to present a source as expert
+  (titles, academic and analytic professions, research institutions).
+- Checkable-fact cues: the "check-worthy" claim features of ClaimBuster (Hassan et al. 2017):
+  numbers, dates and references to official records.
+
+Every list holds lower-case words; the rules match them on word boundaries.
+"""
+
+from __future__ import annotations
+
+# --- Hedges (CoNLL-2010 / BioScope categories) -------------------------------------------------
+
+# Epistemic modals. "can" and "would" are left out on purpose: in news copy "can" is mostly ability
+# or general truth ("measles can incubate for 21 days") and "would" mostly reported speech ("said
+# the road would reopen"), so counting them produced more false hits than hedges.
+HEDGE_MODALS: tuple[str, ...] = ("may", "might", "could", "should")
+
+# Speculative verbs (BioScope "speculative verbs", plus news forecast verbs).
+HEDGE_VERBS: tuple[str, ...] = (
+    "suggest",
+    "suggests",
+    "suggested",
+    "speculate",
+    "speculates",
+    "speculated",
+    "suspect",
+    "suspects",
+    "suspected",
+    "believe",
+    "believes",
+    "believed",
+    "think",
+    "thinks",
+    "presume",
+    "presumes",
+    "assume",
+    "assumes",
+    "hypothesise",
+    "hypothesize",
+    "doubt",
+    "doubts",
+    "expect",
+    "expects",
+    "expected",
+    "hope",
+    "hopes",
+    "hoped",
+    "fear",
+    "fears",
+    "predict",
+    "predicts",
+    "predicted",
+    "project",
+    "projects",
+    "projected",
+    "seem",
+    "seems",
+    "seemed",
+)
+
+# "appear" is a hedge only before "to"/"that" ("appears to have"), not in "appeared in court".
+HEDGE_APPEAR = r"appear(?:s|ed)?\s+(?:to|that)"
+
+# Speculative adjectives. "likely" is matched separately (see HEDGE_LIKELY) because
+# "likely sequences of words" is not a hedge.
+HEDGE_ADJECTIVES: tuple[str, ...] = (
+    "possible",
+    "unlikely",
+    "probable",
+    "potential",
+    "putative",
+    "conceivable",
+    "plausible",
+    "unclear",
+    "uncertain",
+    "speculative",
+    "hypothetical",
+)
+
+HEDGE_LIKELY = r"(?:(?:is|are|was|were|be|been|seems?|most|more|very|quite)\s+)likely|likely\s+(?:to|that)"
+
+HEDGE_ADVERBS: tuple[str, ...] = (
+    "perhaps",
+    "possibly",
+    "probably",
+    "potentially",
+    "presumably",
+    "apparently",
+    "seemingly",
+    "maybe",
+    "arguably",
+    "conceivably",
+    "reportedly",
+    "allegedly",
+    "supposedly",
+)
+
+HEDGE_NOUNS: tuple[str, ...] = (
+    "possibility",
+    "possibilities",
+    "speculation",
+    "hypothesis",
+    "likelihood",
+    "prospect",
+    "prospects",
+    "rumour",
+    "rumours",
+    "rumor",
+    "rumors",
+    "uncertainty",
+)
+
+# Multiword hedges, as regular expressions over lower-cased text.
+HEDGE_PHRASES: tuple[str, ...] = (
+    r"not (?:yet )?(?:clear|known|certain)",
+    r"remains? (?:to be seen|unclear|uncertain|a mystery)",
+    r"(?:are|is) yet to be",
+    r"too early to (?:say|tell)",
+    r"(?:cannot|can't|could not|couldn't) be ruled out",
+    r"raises? the (?:question|possibility)",
+    r"whether or not",
+    r"it is (?:possible|conceivable|likely) that",
+    r"in (?:theory|principle)",
+)
+
+# Negated ability is a plain statement, not a hedge: "the company could not say", "cannot park".
+NEGATED_MODAL = r"(?:could\s+not|couldn[’']t|cannot|can[’']t|could\s+never)"
+
+# Words before "will"/"might"/"may" that make it a noun: "her will", "the might of the navy".
+NOUN_DETERMINERS: tuple[str, ...] = (
+    "a",
+    "the",
+    "her",
+    "his",
+    "their",
+    "its",
+    "our",
+    "my",
+    "your",
+    "political",
+    "free",
+    "good",
+    "ill",
+    "military",
+    "all",
+    "with",
+    "of",
+)
+
+# --- Attribution (PARC 3.0 cue verbs) ----------------------------------------------------------
+
+# Verbs that only report speech: the claim's status depends on the content and the source.
+SAY_VERBS: tuple[str, ...] = (
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "added",
+    "adds",
+    "noted",
+    "notes",
+    "wrote",
+    "writes",
+    "explained",
+    "explains",
+    "stated",
+    "states",
+    "replied",
+    "acknowledged",
+    "acknowledges",
+    "pointed out",
+    "points out",
+    "called",
+    "calls",
+    "described",
+    "describes",
+)
+
+# Verbs that mark the content as the source's view, not a record.
+OPINION_VERBS: tuple[str, ...] = (
+    "argue",
+    "argues",
+    "argued",
+    "warn",
+    "warns",
+    "warned",
+    "insist",
+    "insists",
+    "insisted",
+    "claim",
+    "claims",
+    "claimed",
+    "caution",
+    "cautions",
+    "cautioned",
+    "urge",
+    "urges",
+    "urged",
+    "stress",
+    "stressed",
+    "stresses",
+    "contend",
+    "contends",
+    "maintain",
+    "maintains",
+    "point to",
+    "points to",
+    "place more weight",
+    "places more weight",
+    "estimate",
+    "estimates",
+    "estimated",
+    # Speculative verbs are attribution cues too when a source is their subject.
+    "suggest",
+    "suggests",
+    "suggested",
+    "believe",
+    "believes",
+    "believed",
+    "think",
+    "thinks",
+    "suspect",
+    "suspects",
+    "expect",
+    "expects",
+    "predict",
+    "predicts",
+    "fear",
+    "fears",
+    "hope",
+    "hopes",
+)
+
+# Verbs that present the content as established (PARC's "factive" reporting verbs).
+RECORD_VERBS: tuple[str, ...] = (
+    "confirmed",
+    "confirms",
+    "announced",
+    "announces",
+    "reported",
+    "reports",
+    "published",
+    "found",
+    "finds",
+    "showed",
+    "shows",
+    "recorded",
+    "identified",
+)
+
+# --- Sources -----------------------------------------------------------------------------------
+
+# Person titles (case-sensitive in the rules) that make a source an expert.
+EXPERT_TITLES: tuple[str, ...] = ("Dr", "Prof", "Professor")
+
+EXPERT_NOUNS: tuple[str, ...] = (
+    "expert",
+    "experts",
+    "professor",
+    "professors",
+    "researcher",
+    "researchers",
+    "scientist",
+    "scientists",
+    "economist",
+    "economists",
+    "analyst",
+    "analysts",
+    "academic",
+    "academics",
+    "scholar",
+    "scholars",
+    "engineer",
+    "engineers",
+    "consultant",
+    "consultants",
+    "specialist",
+    "specialists",
+    "epidemiologist",
+    "epidemiologists",
+    "microbiologist",
+    "biologist",
+    "biologists",
+    "historian",
+    "historians",
+    "physician",
+    "physicians",
+    "lead author",
+    "study's lead author",
+    "who studies",
+    "who researches",
+    "who has studied",
+    "who has researched",
+)
+
+# Capitalised words that name a research body in "at the X Institute", "of Tallinn University".
+INSTITUTION_WORDS: tuple[str, ...] = (
+    "University",
+    "Institute",
+    "Institution",
+    "College",
+    "Polytechnic",
+    "Endowment",
+    "Observatory",
+    "Laboratory",
+    "Academy",
+    "School of",
+    "Met Office",
+    "Research",
+    "Centre for",
+    "Center for",
+)
+
+# Sources that speak for an organisation or for themselves, not from expertise. A figure they
+# announce is still a fact; their judgement is not expert opinion.
+NON_EXPERT_NOUNS: tuple[str, ...] = (
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "official",
+    "officials",
+    "minister",
+    "ministry",
+    "mayor",
+    "councillor",
+    "councillors",
+    "council",
+    "police",
+    "government",
+    "department",
+    "agency",
+    "company",
+    "board",
+    "chairman",
+    "chair",
+    "manager",
+    "director",
+    "residents",
+    "traders",
+    "parents",
+    "critics",
+    "others",
+    "observers",
+    "respondent",
+    "white house",
+    "kremlin",
+)
+
+# "according to" + one of these is sourcing to a record, not to a person's view.
+RECORD_NOUNS: tuple[str, ...] = (
+    "record",
+    "records",
+    "report",
+    "reports",
+    "audit",
+    "census",
+    "survey",
+    "figures",
+    "data",
+    "statistics",
+    "filing",
+    "filings",
+    "minutes",
+    "register",
+    "documents",
+    "court",
+    "records",
+    "study",
+    "analysis",
+)
+
+# --- Checkable facts (ClaimBuster-style features) ----------------------------------------------
+
+MONTHS: tuple[str, ...] = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+WEEKDAYS: tuple[str, ...] = (
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+)
+
+# "one" and "two" are left out: "one of the few things", "the two leaders" are not figures.
+NUMBER_WORDS: tuple[str, ...] = (
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "twenty",
+    "thirty",
+    "hundred",
+    "thousand",
+    "million",
+    "billion",
+    "a third",
+    "a quarter",
+    "a fifth",
+    "half",
+)
+
+# Words that mark an official record or a completed, checkable event.
+RECORD_WORDS: tuple[str, ...] = (
+    "audit",
+    "census",
+    "report",
+    "survey",
+    "official record",
+    "official records",
+    "court records",
+    "published",
+    "confirmed",
+    "announced",
+    "voted",
+    "passed",
+    "awarded",
+    "admitted",
+    "identified",
+    "reported",
+    "recorded",
+    "built",
+    "launched",
+    "elected",
+)

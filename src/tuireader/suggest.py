@@ -1,0 +1,426 @@
+"""Tag suggestions that explain themselves: a first pass a person confirms, with the reason in words.
+
+Rules only (plain ``re``), offline and deterministic. Each sentence is read for three families of
+cues (the lists, and where they come from, are in ``tuireader.cues``):
+
+- **attribution**: a PARC cue verb ("said", "argues", "according to", "in her view") and its
+  source span, which may carry expert markers (Dr., professor, "an expert", "at X Institute");
+- **hedges**: CoNLL-2010 / BioScope cues (modals, speculative verbs, adjectives, adverbs, nouns,
+  phrases), with the classic false hits removed ("May 5", "could not", "the might of");
+- **checkable facts**: dates, figures and official records.
+
+Precedence, first match wins (docs/suggestions.md explains why):
+
+1. attributed to an expert source (directly, by pronoun, or a quote that continues) → expert opinion;
+2. a hedge → speculation (also when a non-expert source says it: "traders say takings could fall");
+3. a non-expert source with an opinion verb ("officials insisted", "others argue") → speculation;
+4. a date, figure or official record and no hedge → fact ("a spokesperson said 412 were evacuated");
+5. otherwise no suggestion.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from tuireader import cues
+from tuireader.articles import Article
+from tuireader.tags import DEFAULT_TAGS, TagSet
+
+FACT = "fact"
+SPECULATION = "speculation"
+EXPERT_OPINION = "expert_opinion"
+
+CONTEXT_SENTENCES = 4
+"""How many preceding sentences ``suggest_sequence`` passes as context (to resolve "she said")."""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A suggested tag for one sentence; never saved until a person accepts it."""
+
+    tag: str
+    """A tag id from the tag set (fact, speculation, expert_opinion)."""
+    confidence: float
+    """How strongly the rule fired, 0..1 (a rule strength, not a calibrated probability)."""
+    reason: str
+    """Plain words naming the matched cues, e.g. ``speculation: hedge "could"``."""
+    cues: tuple[str, ...]
+    """The cue words as they appear in the sentence (lower-cased), for highlighting."""
+
+    def to_dict(self) -> dict[str, object]:
+        return {"tag": self.tag, "confidence": self.confidence, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class _Attribution:
+    cue: str
+    """The cue as written: "said", "according to", "in her view"."""
+    opinion: bool
+    """An opinion verb (argue, warn, believe…) rather than a plain report (say, tell)."""
+    source: str
+    """The source span as written; may be a pronoun or a bare surname."""
+    expert: str | None
+    """The expert marker found on the source, e.g. "Dr. Sunita Varma"."""
+    record: bool = False
+    """Sourced to a record ("according to the audit"), not to a person."""
+
+    @property
+    def needs_context(self) -> bool:
+        return self.expert is None and (_is_pronoun(self.source) or _is_bare_name(self.source))
+
+
+# --- Regular expressions ----------------------------------------------------------------------
+
+
+def _words(items: Iterable[str]) -> str:
+    """An alternation of literal words/phrases, longest first so "points to" beats "points"."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(items), key=len, reverse=True))
+
+
+_APOS = "’'"
+_OPEN_QUOTES = "“\""
+_QUOTE_SPAN = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
+
+_MODAL = re.compile(rf"\b({_words(cues.HEDGE_MODALS)})\b", re.IGNORECASE)
+_NEGATED_MODAL = re.compile(rf"\b{cues.NEGATED_MODAL}", re.IGNORECASE)
+_HEDGE_WORD = re.compile(
+    rf"\b({_words((*cues.HEDGE_VERBS, *cues.HEDGE_ADJECTIVES, *cues.HEDGE_ADVERBS, *cues.HEDGE_NOUNS))})\b",
+    re.IGNORECASE,
+)
+_HEDGE_PHRASE = re.compile(
+    "|".join(f"(?:{p})" for p in (*cues.HEDGE_PHRASES, cues.HEDGE_APPEAR, cues.HEDGE_LIKELY)),
+    re.IGNORECASE,
+)
+_DETERMINER_BEFORE = re.compile(rf"\b(?:{_words(cues.NOUN_DETERMINERS)})\s+$", re.IGNORECASE)
+_FUTURE_WILL = re.compile(r"\bwill\b(?!\s+of\b)", re.IGNORECASE)
+
+_ATTRIBUTION_VERB = re.compile(
+    rf"\b({_words((*cues.SAY_VERBS, *cues.OPINION_VERBS))})\b", re.IGNORECASE
+)
+_OPINION_VERB = re.compile(rf"^(?:{_words(cues.OPINION_VERBS)})$", re.IGNORECASE)
+_ACCORDING_TO = re.compile(r"\baccording\s+to\s+([^,.;:]+)", re.IGNORECASE)
+_IN_VIEW = re.compile(r"\bin\s+(her|his|their)\s+view\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(
+    r"(?:[;:]|,\s+(?:and|but|while)\b|\s+but\b|\s+while\b|^\s*(?:As|While|Asked)\b[^,]*,"
+    r"|\b(?P<sub>although|though|whereas)\b)",
+    re.IGNORECASE,
+)
+# "Asked whether it might…, she said": the hedge is in the question put to the source, not asserted.
+_ASKED_CLAUSE = re.compile(r"^\s*Asked\s+(?:whether|if|how|what|when|why|who)\b[^,]*,")
+
+_TITLE = re.compile(
+    rf"\b(?:{'|'.join(cues.EXPERT_TITLES)})\.?\s+[A-Z][\w{_APOS}-]+(?:\s+[A-Z][\w{_APOS}-]+)*"
+)
+_ORG_TAIL = rf"(?:\s+(?:at|from|of|with)\s+(?:the\s+)?[A-Z][\w.&{_APOS}-]*(?:\s+(?:[A-Z][\w.&{_APOS}-]*|of|for|and|the|in)(?=\s|$|[,.]))*)?"
+_EXPERT_PHRASE = re.compile(
+    rf"(?:\b(?:an?|the|some|several|many|other)\s+)?(?:[\w-]+\s+){{0,2}}?\b(?:{_words(cues.EXPERT_NOUNS)})\b{_ORG_TAIL}",
+    re.IGNORECASE,
+)
+_INSTITUTION = re.compile(
+    rf"\b(?:at|of|from)\s+(?:the\s+)?(?:[A-Z][\w.&{_APOS}-]*\s+)*?(?:{_words(cues.INSTITUTION_WORDS)})(?:\s+(?:[A-Z][\w.&{_APOS}-]*|of|for|and)(?=\s|$|[,.]))*"
+)
+_NON_EXPERT = re.compile(rf"\b(?:{_words(cues.NON_EXPERT_NOUNS)})\b", re.IGNORECASE)
+_RECORD_SOURCE = re.compile(rf"\b(?:{_words(cues.RECORD_NOUNS)})\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"^(?:he|she|they|we|i|her|his|their)$", re.IGNORECASE)
+
+_MONTH = re.compile(rf"\b({'|'.join(cues.MONTHS)})\b")
+_WEEKDAY = re.compile(rf"\b(?:{'|'.join(cues.WEEKDAYS)})\b")
+_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b(?!\s*(?:%|per\s*cent|people|cases|metres|vehicles))")
+_RELATIVE_DATE = re.compile(
+    r"\b(?:last|next|this)\s+(?:year|month|week|weekend|autumn|spring|summer|winter)\b|\byesterday\b",
+    re.IGNORECASE,
+)
+_CLOCK = re.compile(r"\b\d{1,2}(?:[.:]\d\d)?\s*[ap]\.m\.", re.IGNORECASE)
+_DIGITS = re.compile(r"[£$€]?\d[\d,.]*(?:\s*(?:%|per\s*cent|percent|°C|million|billion))?")
+_NUMBER_WORD = re.compile(rf"\b(?:{_words(cues.NUMBER_WORDS)})\b", re.IGNORECASE)
+_RECORD_WORD = re.compile(rf"\b(?:{_words(cues.RECORD_WORDS)})\b", re.IGNORECASE)
+
+
+# --- Public API -------------------------------------------------------------------------------
+
+
+def suggest_sentence(text: str, context: str | None = None) -> Suggestion | None:
+    """Suggest a tag for one sentence, or None when the rules can't call it either way.
+
+    ``context`` is the text before the sentence (preceding sentences, one per line, nearest last);
+    it is only used to resolve a pronoun or bare surname source ("she said", "Brandt said") and a
+    quotation that continues from the sentence before.
+    """
+    attribution = _attribution(text)
+    inherited: _Attribution | None = None
+    if attribution is not None and attribution.needs_context:
+        inherited = _source_in_context(context, attribution.source)
+    elif attribution is None and _continues_quote(text, context):
+        inherited = _source_in_context(context, None)
+
+    # 1. Expert opinion.
+    expert_source = attribution if attribution is not None and attribution.expert else None
+    if expert_source is None and inherited is not None and inherited.expert:
+        expert_source = inherited
+    hedges = _hedges(text)
+    if expert_source is not None and not (attribution is not None and attribution.record):
+        confidence = 0.75
+        if expert_source is attribution:
+            confidence += 0.1
+        if (attribution is not None and attribution.opinion) or hedges:
+            confidence += 0.05
+        if attribution is not None:
+            if expert_source is attribution:
+                how = f'"{attribution.cue}", attributed to "{expert_source.expert}"'
+            else:
+                how = f'"{attribution.cue}", attributed to "{attribution.source}" ({expert_source.expert}, earlier)'
+            found: tuple[str, ...] = (attribution.cue.lower(), expert_source.expert or "")
+        else:
+            how = f'quotation continued from "{expert_source.expert}"'
+            found = (expert_source.expert or "",)
+        return _make(EXPERT_OPINION, confidence, how, found)
+
+    # 2. Hedged: speculation, whoever says it.
+    if hedges:
+        strong = [h for h in hedges if h not in _WEAK_HEDGES]
+        facts = _fact_cues(text)
+        confidence = 0.55 + 0.1 * min(len(strong), 3) - (0.1 if facts else 0.0)
+        label = "hedge" if len(hedges) == 1 else "hedges"
+        how = f"{label} " + ", ".join(f'"{h}"' for h in hedges)
+        if attribution is not None and not attribution.record and not attribution.needs_context:
+            how += f', said by "{_short(attribution.source)}"'
+        return _make(SPECULATION, confidence, how, tuple(hedges))
+
+    # 3. A non-expert's view.
+    speaker = attribution if attribution is not None and not attribution.needs_context else inherited
+    if attribution is not None and attribution.opinion and not attribution.record and speaker is not None:
+        how = f'"{attribution.cue}", attributed to "{_short(speaker.source)}", not an expert'
+        return _make(SPECULATION, 0.6, how, (attribution.cue.lower(),))
+
+    # 4. Checkable fact. In a sentence that is mostly quotation the cues belong to the speaking
+    # ("she told a briefing on Monday") or to the speaker's own words, not to a checkable claim.
+    facts = _fact_cues(text) if _quoted_share(text) < 0.5 else []
+    if facts:
+        kinds = list(dict.fromkeys(kind for kind, _ in facts))
+        confidence = 0.55 + 0.1 * len(kinds)
+        if _future_without_date(text, kinds):
+            confidence -= 0.1
+        how = " and ".join(kinds)
+        if attribution is not None and attribution.record:
+            how += f' ("{attribution.cue} {_short(attribution.source)}")'
+        elif attribution is not None and not attribution.needs_context:
+            how += f', stated by "{_short(attribution.source)}"'
+        how += ", no hedge"
+        return _make(FACT, confidence, how, tuple(cue for _, cue in facts))
+    return None
+
+
+def suggest_sequence(texts: Sequence[str]) -> list[Suggestion | None]:
+    """Suggestions for consecutive sentences of one text, each read with the ones before it."""
+    out: list[Suggestion | None] = []
+    for i, text in enumerate(texts):
+        before = texts[max(0, i - CONTEXT_SENTENCES) : i]
+        out.append(suggest_sentence(text, "\n".join(before) if before else None))
+    return out
+
+
+def suggest_article(article: Article) -> list[Suggestion | None]:
+    """One suggestion (or None) per ``article.sentences``, in the same order."""
+    return suggest_sequence([s.text for s in article.sentences])
+
+
+def reason_label(tag_id: str, tags: TagSet = DEFAULT_TAGS) -> str:
+    """How a tag is named in a reason: its label, lower-cased ("expert opinion")."""
+    return tags.get(tag_id).label.lower()
+
+
+# --- Rules ------------------------------------------------------------------------------------
+
+# Hedges that only tip a sentence when nothing else does; they count, but add no confidence.
+_WEAK_HEDGES = frozenset({"should", "question"})
+
+
+def _make(tag: str, confidence: float, how: str, found: tuple[str, ...]) -> Suggestion:
+    confidence = round(min(0.95, max(0.05, confidence)), 2)
+    found = tuple(dict.fromkeys(f for f in found if f))
+    return Suggestion(tag, confidence, f"{reason_label(tag)}: {how}", found)
+
+
+def _mask_quotes(text: str) -> str:
+    """Blank out quoted speech (same length) so a verb inside a quote isn't read as attribution."""
+    return _QUOTE_SPAN.sub(_blank_inside, text)
+
+
+def _blank_inside(match: re.Match[str]) -> str:
+    quote = match.group(0)
+    if len(quote) < 2 or quote[-1] not in "”\"":  # runs to the end: nothing closes it
+        return quote[0] + " " * (len(quote) - 1)
+    return quote[0] + " " * (len(quote) - 2) + quote[-1]
+
+
+def _quoted_share(text: str) -> float:
+    return sum(len(m.group(0)) for m in _QUOTE_SPAN.finditer(text)) / max(1, len(text))
+
+
+def _attribution(text: str) -> _Attribution | None:
+    masked = _mask_quotes(text)
+    match = _ACCORDING_TO.search(masked)
+    if match:
+        source = text[match.start(1) : match.end(1)].strip()
+        record = _RECORD_SOURCE.search(source) is not None and _expert(source) is None
+        return _Attribution("according to", False, source, None if record else _expert(source), record)
+    match = _IN_VIEW.search(masked)
+    if match:
+        return _Attribution(match.group(0), True, match.group(1), None)
+    match = _ATTRIBUTION_VERB.search(masked)
+    if match is None:
+        return None
+    cue = match.group(1)
+    if _DETERMINER_BEFORE.search(masked[: match.start()]):  # "the fear", "a claim": nouns
+        return None
+    opinion = _OPINION_VERB.match(cue) is not None
+    before = masked[: match.start()].rstrip()
+    if before.endswith(("”", '"')) or before.endswith((",”", ',"')) or not before:
+        # Inverted: “…,” said Dr. X, a … — the source follows the verb.
+        source = text[match.end() :].strip(" ,.")
+    elif re.search(r"[”\"]\s*,?\s*[^\s”\"]+(?:\s+[^\s”\"]+)?$", before) and len(before.split()) > 1:
+        # “…,” she said / “…,” Brandt said — the source sits between the quote and the verb.
+        source = re.split(r"[”\"]\s*,?\s*", before)[-1].strip()
+    else:
+        breaks = list(_CLAUSE_BREAK.finditer(before))
+        if breaks and breaks[-1].group("sub"):
+            return None  # "…, although the researchers stress…": a side remark, not the claim's source
+        source = text[breaks[-1].end() : len(before)] if breaks else text[: len(before)]
+        source = source.strip(" ,")
+    return _Attribution(cue, opinion, source, _expert(source))
+
+
+def _expert(source: str) -> str | None:
+    """The expert marker on a source span, as written, or None."""
+    for pattern in (_TITLE, _EXPERT_PHRASE, _INSTITUTION):
+        match = pattern.search(source)
+        if match:
+            return match.group(0).strip(" ,").removesuffix(" and").removesuffix(" the")
+    return None
+
+
+def _is_pronoun(source: str) -> bool:
+    return _PRONOUN.match(source.strip()) is not None
+
+
+def _is_bare_name(source: str) -> bool:
+    words = source.split()
+    return len(words) == 1 and words[0][:1].isupper() and _NON_EXPERT.search(source) is None
+
+
+def _continues_quote(text: str, context: str | None) -> bool:
+    """A sentence of quoted speech without its own attribution, right after quoted speech."""
+    if not context or text.lstrip()[:1] not in _OPEN_QUOTES:
+        return False
+    previous = context.rsplit("\n", 1)[-1]
+    return any(q in previous for q in "“”\"")
+
+
+def _source_in_context(context: str | None, name: str | None) -> _Attribution | None:
+    """The nearest earlier named source (matching ``name`` when it is a surname)."""
+    if not context:
+        return None
+    surname = name if name and _is_bare_name(name) else None
+    for sentence in reversed(context.split("\n")):
+        attribution = _attribution(sentence)
+        if attribution is None or attribution.needs_context or attribution.record:
+            continue
+        if surname and surname not in attribution.source:
+            continue
+        return attribution
+    return None
+
+
+def _hedges(text: str) -> list[str]:
+    asked = _ASKED_CLAUSE.match(text)
+    if asked:
+        text = " " * asked.end() + text[asked.end() :]
+    found: list[str] = []
+    negated = {m.start() for m in _NEGATED_MODAL.finditer(text)}
+    phrase_spans: list[tuple[int, int]] = []
+    for match in _HEDGE_PHRASE.finditer(text):
+        phrase_spans.append(match.span())
+        found.append(_normal(match.group(0)))
+    for match in _MODAL.finditer(text):
+        word = match.group(1)
+        if match.start() in negated or any(a <= match.start() < b for a, b in phrase_spans):
+            continue
+        if word == "May" and _is_month_may(text, match):
+            continue
+        if _DETERMINER_BEFORE.search(text[: match.start()]):  # "the might of the navy"
+            continue
+        found.append(word.lower())
+    for match in _HEDGE_WORD.finditer(text):
+        if any(a <= match.start() < b for a, b in phrase_spans):
+            continue
+        if _DETERMINER_BEFORE.search(text[: match.start()]) and match.group(1).lower() in _VERB_NOUNS:
+            continue  # "the project", "the hope": nouns, not hedging verbs
+        found.append(match.group(1).lower())
+    if "?" in text:
+        found.append("question")
+    return list(dict.fromkeys(found))
+
+
+_VERB_NOUNS = frozenset({"project", "projects", "hope", "hopes", "fear", "fears", "doubt", "doubts"})
+
+
+def _is_month_may(text: str, match: re.Match[str]) -> bool:
+    """Capitalised "May" is the month unless it opens the sentence as a modal ("May I…")."""
+    after = text[match.end() :].lstrip()
+    before = text[: match.start()].rstrip()
+    if after[:1].isdigit() or before[-2:].strip().isdigit():
+        return True
+    return bool(before)
+
+
+def _fact_cues(text: str) -> list[tuple[str, str]]:
+    """(kind, cue) pairs: kind is "date", "figure" or "official record"."""
+    found: list[tuple[str, str]] = []
+    date_spans: list[tuple[int, int]] = []
+    for pattern in (_YEAR, _WEEKDAY, _RELATIVE_DATE, _CLOCK):
+        for match in pattern.finditer(text):
+            date_spans.append(match.span())
+            found.append(("date", match.group(0)))
+    for match in _MONTH.finditer(text):
+        if match.group(1) == "May" and not _is_month_may(text, match):
+            continue
+        day = re.match(r"\s+\d{1,2}\b", text[match.end() :])
+        end = match.end() + (day.end() if day else 0)
+        before = re.search(r"\b\d{1,2}\s+$", text[: match.start()])
+        start = before.start() if before else match.start()
+        date_spans.append((start, end))
+        found.append(("date", text[start:end]))
+    for match in _DIGITS.finditer(text):
+        if any(a <= match.start() < b for a, b in date_spans):
+            continue
+        found.append(("figure", match.group(0).rstrip(".,")))
+    for match in _NUMBER_WORD.finditer(text):
+        found.append(("figure", match.group(0).lower()))
+    for match in _RECORD_WORD.finditer(text):
+        found.append(("official record", match.group(0).lower()))
+    found.sort(key=lambda kc: _KIND_ORDER[kc[0]])
+    return found
+
+
+_KIND_ORDER = {"date": 0, "figure": 1, "official record": 2}
+
+
+def _future_without_date(text: str, kinds: list[str]) -> bool:
+    """A forecast ("will rise") with no date to check it against is a weaker fact."""
+    if "date" in kinds:
+        return False
+    for match in _FUTURE_WILL.finditer(text):
+        if not _DETERMINER_BEFORE.search(text[: match.start()]):  # "her will" is a noun
+            return True
+    return False
+
+
+def _normal(phrase: str) -> str:
+    return re.sub(r"\s+", " ", phrase.lower()).replace("’", "'")
+
+
+def _short(source: str, words: int = 8) -> str:
+    parts = source.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
