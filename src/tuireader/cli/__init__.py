@@ -19,6 +19,10 @@ from tuireader.errors import TuireaderError
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "sentences": ("tuireader.cli.sentences", "print an article's numbered sentences"),
+    "export": ("tuireader.cli.export", "export annotations: json, jsonl, csv, w3c or markdown"),
+    "import": ("tuireader.cli.import_", "import annotations from a json or jsonl export"),
+    "stats": ("tuireader.cli.stats", "tag counts and coverage per article"),
+    "schema": ("tuireader.cli.schema", "print the JSON Schema of the json export"),
 }
 
 

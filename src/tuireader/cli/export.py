@@ -1,0 +1,130 @@
+"""``tuireader export``: annotations as json, jsonl, csv, W3C Web Annotation or markdown."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tuireader.annotations import Annotation
+from tuireader.articles import load_article
+from tuireader.cli import add_db_options, default_annotator
+from tuireader.errors import TuireaderError
+from tuireader.export import FORMATS, AnnotationSource, export_annotations, write_export
+from tuireader.paths import resolve_db_path
+from tuireader.tags import DEFAULT_TAGS
+
+# An article id is 16 hex digits; a shorter prefix is accepted when it is unique and this long.
+MIN_ID_PREFIX = 6
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_db_options(parser)
+    parser.add_argument(
+        "--format",
+        "-f",
+        choices=list(FORMATS),
+        default="json",
+        help="output format (default: json)",
+    )
+    parser.add_argument(
+        "--article",
+        action="append",
+        metavar="ID_OR_PATH",
+        help="only this article: an article file or its id (repeatable)",
+    )
+    parser.add_argument(
+        "--tag",
+        action="append",
+        metavar="TAG",
+        help="only this tag: fact, speculation or expert_opinion (repeatable)",
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE atomically (default: stdout)"
+    )
+
+
+class _NoDatabase:
+    """Stands in for a database file that does not exist yet: reading must not create it."""
+
+    def annotations(self, article_id: str | None = None) -> list[Annotation]:
+        return []
+
+    def articles_meta(self) -> list[dict[str, Any]]:
+        return []
+
+
+@contextmanager
+def read_database(db: Path) -> Iterator[AnnotationSource]:
+    """The database at ``db`` for reading; a corrupt file raises StoreError and is left as is."""
+    if not db.exists():
+        yield _NoDatabase()
+        return
+    from tuireader.store import Store  # the store pulls in TinyDB; `schema` never needs it
+
+    with Store.open(db, default_annotator()) as store:
+        yield store
+
+
+def parse_tags(values: Iterable[str] | None) -> list[str] | None:
+    if values is None:
+        return None
+    tags = []
+    for value in values:
+        try:
+            tags.append(DEFAULT_TAGS.parse(value).id)
+        except KeyError:
+            raise TuireaderError(
+                f"--tag {value}: unknown tag (choose from {', '.join(DEFAULT_TAGS.ids)})"
+            ) from None
+    return tags
+
+
+def resolve_articles(
+    values: Iterable[str] | None, source: AnnotationSource, db: Path
+) -> list[str] | None:
+    """Article ids for ``--article`` values: a file is parsed for its id, else an id (prefix)."""
+    if values is None:
+        return None
+    metas = source.articles_meta()
+    known = {str(m["id"]) for m in metas} | {a.article_id for a in source.annotations()}
+    by_path = {str(Path(m["path"]).resolve()): str(m["id"]) for m in metas if m.get("path")}
+    ids = []
+    for value in values:
+        path = Path(value).expanduser()
+        if value in known:
+            ids.append(value)
+        elif path.is_file():
+            ids.append(load_article(path).id)
+        elif str(path.resolve()) in by_path:  # a file since moved away, remembered by path
+            ids.append(by_path[str(path.resolve())])
+        else:
+            matches = sorted(
+                i for i in known if len(value) >= MIN_ID_PREFIX and i.startswith(value)
+            )
+            if len(matches) != 1:
+                why = "matches several articles" if matches else "no such article file or id"
+                raise TuireaderError(f"--article {value}: {why} in {db}")
+            ids.append(matches[0])
+    return ids
+
+
+def run(args: argparse.Namespace) -> int:
+    db = resolve_db_path(args.db)
+    tags = parse_tags(args.tag)
+    output = Path(args.output).expanduser() if args.output and args.output != "-" else None
+    if output is not None and output.resolve() == db.resolve():
+        raise TuireaderError(f"{output}: is the annotation database; choose another -o FILE")
+    with read_database(db) as source:
+        article_ids = resolve_articles(args.article, source, db)
+        text = export_annotations(source, args.format, article_ids, tags)
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        write_export(text, output)
+        print(f"tuireader: wrote {args.format} export to {output}", file=sys.stderr)
+    return 0

@@ -1,0 +1,171 @@
+"""``tuireader stats``: per article, how many sentences carry each tag and how much is tagged."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+from rich.cells import cell_len, set_cell_size
+
+from tuireader.annotations import Annotation
+from tuireader.articles import PARAGRAPH_SEPARATOR, Article, load_article
+from tuireader.cli import add_db_options
+from tuireader.cli.export import read_database
+from tuireader.errors import TuireaderError
+from tuireader.export import select
+from tuireader.paths import resolve_db_path
+from tuireader.sentences import split_paragraph
+from tuireader.tags import DEFAULT_TAGS
+
+TITLE_WIDTH = 44
+# Titles come from files and imports: never let a control character or line break reach the
+# terminal (an escape sequence in a title would otherwise be interpreted).
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_db_options(parser)
+    parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+
+@dataclass
+class ArticleStats:
+    id: str
+    title: str | None
+    date: str | None
+    sentence_count: int | None
+    tags: dict[str, int] = field(default_factory=lambda: dict.fromkeys(DEFAULT_TAGS.ids, 0))
+    tagged: int = 0
+    orphaned: int = 0
+    exact: bool = True
+    """False when the article's file was not at hand and sentences were counted from quotes."""
+
+    @property
+    def coverage(self) -> float | None:
+        if not self.sentence_count:
+            return None
+        return min(1.0, self.tagged / self.sentence_count)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date,
+            "sentence_count": self.sentence_count,
+            "tags": self.tags,
+            "tagged_sentences": self.tagged,
+            "coverage": None if self.coverage is None else round(self.coverage, 4),
+            "orphaned": self.orphaned,
+            "exact": self.exact,
+        }
+
+
+def _sentences_per_annotation(
+    annotations: Sequence[Annotation], article: Article | None
+) -> list[int]:
+    if article is None:
+        # No text at hand: segment the quote itself, which splits the same way in nearly
+        # every case (the table marks these counts as estimates).
+        return [
+            max(1, sum(len(split_paragraph(p)) for p in a.quote.exact.split(PARAGRAPH_SEPARATOR)))
+            for a in annotations
+        ]
+    sentences = article.sentences
+    return [
+        max(1, sum(1 for s in sentences if s.start < a.end and a.start < s.end))
+        for a in annotations
+    ]
+
+
+def _current_article(meta: Mapping[str, Any]) -> Article | None:
+    """The article's file when it is still where it was and still has the same text."""
+    path = meta.get("path")
+    if not path or not Path(path).is_file():
+        return None
+    try:
+        article = load_article(path)
+    except TuireaderError:
+        return None
+    return article if article.id == meta["id"] else None
+
+
+def article_stats(
+    annotations: Iterable[Annotation], articles: Iterable[Mapping[str, Any]]
+) -> list[ArticleStats]:
+    """One entry per annotated article, in library order."""
+    data = select(annotations, articles)
+    by_article: dict[str, list[Annotation]] = {}
+    for a in data.annotations:
+        by_article.setdefault(a.article_id, []).append(a)
+    out = []
+    for meta in data.articles:
+        anns = by_article.get(meta["id"], [])
+        stats = ArticleStats(meta["id"], meta["title"], meta["date"], meta["sentence_count"])
+        placed = [a for a in anns if a.anchor != "orphaned"]
+        stats.orphaned = len(anns) - len(placed)
+        spans = [a for a in placed if a.end > a.start]
+        article = _current_article(meta) if spans else None
+        stats.exact = article is not None or not spans
+        for a, count in zip(spans, _sentences_per_annotation(spans, article), strict=True):
+            stats.tags[a.tag] = stats.tags.get(a.tag, 0) + count
+            stats.tagged += count
+        out.append(stats)
+    return out
+
+
+def _fit(text: str, width: int) -> str:
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…"
+
+
+def format_table(rows: Sequence[ArticleStats]) -> str:
+    if not rows:
+        return "No annotations yet.\n"
+    tag_heads = [t.label for t in DEFAULT_TAGS]
+    heads = ["Article", "Date", *tag_heads, "Tagged", "Coverage", "Orphaned"]
+    body = []
+    for r in rows:
+        title = _UNPRINTABLE.sub(" ", r.title or f"(article {r.id})")
+        date = _UNPRINTABLE.sub(" ", r.date or "")
+        tagged = f"{r.tagged}/{r.sentence_count}" if r.sentence_count is not None else str(r.tagged)
+        coverage = "?" if r.coverage is None else f"{r.coverage:.0%}"
+        if not r.exact:
+            coverage = "~" + coverage
+        counts = [str(r.tags.get(t, 0)) for t in DEFAULT_TAGS.ids]
+        body.append([title, date, *counts, tagged, coverage, str(r.orphaned)])
+    total_sentences = sum(r.sentence_count or 0 for r in rows)
+    total_tagged = sum(r.tagged for r in rows)
+    total_cov = f"{total_tagged / total_sentences:.0%}" if total_sentences else "?"
+    body.append(
+        [f"Total ({len(rows)} articles)", ""]
+        + [str(sum(r.tags.get(t, 0) for r in rows)) for t in DEFAULT_TAGS.ids]
+        + [f"{total_tagged}/{total_sentences}", total_cov, str(sum(r.orphaned for r in rows))]
+    )
+    widths = [max(cell_len(row[i]) for row in [heads, *body]) for i in range(len(heads))]
+    widths[0] = min(widths[0], TITLE_WIDTH)
+    lines = []
+    for n, row in enumerate([heads, *body]):
+        cells = [_fit(row[0], widths[0]), _fit(row[1], widths[1])]
+        cells += [row[i].rjust(widths[i]) for i in range(2, len(heads))]
+        lines.append("  ".join(cells).rstrip())
+        if n == 0 or n == len(body) - 1:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    with read_database(resolve_db_path(args.db)) as source:
+        rows = article_stats(source.annotations(), source.articles_meta())
+    if args.json:
+        doc = {"articles": [r.to_dict() for r in rows]}
+        sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        sys.stdout.write(format_table(rows))
+    return 0

@@ -1,0 +1,318 @@
+"""The export, import, stats and schema commands, through ``main`` and once as real processes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from tuireader import export
+from tuireader.annotations import Annotation
+from tuireader.articles import Article, load_article
+from tuireader.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "sample_articles"
+SEED = SAMPLES / "kim-putin-summit.txt"
+OTHER = SAMPLES / "library-late-fees-abolished.txt"
+store_module = pytest.importorskip("tuireader.store")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # argparse usage errors
+        code = exc.code if isinstance(exc.code, int) else 1
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_line_error(err: str) -> str:
+    assert err.endswith("\n") and err.count("\n") == 1, err
+    assert "Traceback" not in err
+    return err
+
+
+def annotate(article: Article, picks: dict[int, tuple[str, str]]) -> list[Annotation]:
+    out = []
+    for i, (tag, note) in picks.items():
+        s = article.sentences[i]
+        out.append(Annotation.new(article.id, article.body, s.start, s.end, tag, "ana", note))
+    return out
+
+
+def fill(db: Path, articles: list[Article], annotations: list[Annotation]) -> None:
+    with store_module.Store.open(db, "tester") as store:
+        for article in articles:
+            store.attach(article)
+        store.import_annotations(annotations)
+
+
+@pytest.fixture
+def seed() -> Article:
+    return load_article(SEED)
+
+
+@pytest.fixture
+def other() -> Article:
+    return load_article(OTHER)
+
+
+@pytest.fixture
+def filled(db_path: Path, seed: Article, other: Article) -> list[Annotation]:
+    anns = annotate(seed, {0: ("fact", ""), 1: ("speculation", "=HYPERLINK(x)"), 3: ("fact", "")})
+    anns += annotate(other, {0: ("expert_opinion", "Line one,\nline two"), 2: ("fact", "")})
+    fill(db_path, [seed, other], anns)
+    return anns
+
+
+def schema() -> dict[str, Any]:
+    return json.loads(export.schema_text())
+
+
+def exported(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
+    code, out, err = run(capsys, "export", *argv)
+    assert code == 0, err
+    doc = json.loads(out)
+    jsonschema.Draft202012Validator(schema()).validate(doc)
+    return doc
+
+
+def records(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    return sorted(doc["annotations"], key=lambda a: a["id"])
+
+
+def test_export_json_to_stdout(
+    capsys: pytest.CaptureFixture[str], filled: list[Annotation], seed: Article
+) -> None:
+    doc = exported(capsys)
+    assert {a["id"] for a in doc["annotations"]} == {a.id for a in filled}
+    titles = {a["id"]: a["title"] for a in doc["articles"]}
+    assert titles[seed.id] == seed.title
+    counts = {a["id"]: a["sentence_count"] for a in doc["articles"]}
+    assert counts[seed.id] == len(seed.sentences)
+
+
+@pytest.mark.parametrize("fmt", list(export.FORMATS))
+def test_every_format_to_stdout_and_file(
+    capsys: pytest.CaptureFixture[str], filled: list[Annotation], tmp_path: Path, fmt: str
+) -> None:
+    code, out, err = run(capsys, "export", "--format", fmt)
+    assert code == 0 and out and not err
+    target = tmp_path / f"out{export.FORMATS[fmt]}"
+    code, out2, err = run(capsys, "export", "-f", fmt, "-o", str(target))
+    assert code == 0 and out2 == "" and str(target) in err
+    assert target.read_text("utf-8").splitlines()[2:] == out.splitlines()[2:]
+
+
+def test_csv_export_opens_as_a_table(
+    capsys: pytest.CaptureFixture[str], filled: list[Annotation]
+) -> None:
+    _, out, _ = run(capsys, "export", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"), newline="")))
+    assert len(rows) == len(filled)
+    assert "'=HYPERLINK(x)" in {r["note"] for r in rows}
+    assert "Line one,\nline two" in {r["note"] for r in rows}
+
+
+def test_filters(
+    capsys: pytest.CaptureFixture[str], filled: list[Annotation], seed: Article, other: Article
+) -> None:
+    by_path = exported(capsys, "--article", str(SEED))
+    assert {a["article_id"] for a in by_path["annotations"]} == {seed.id}
+    by_id = exported(capsys, "--article", other.id)
+    assert {a["article_id"] for a in by_id["annotations"]} == {other.id}
+    by_prefix = exported(capsys, "--article", other.id[:8], "--article", seed.id)
+    assert len(by_prefix["annotations"]) == len(filled)
+    facts = exported(capsys, "--tag", "f", "--tag", "Expert opinion")
+    assert {a["tag"] for a in facts["annotations"]} == {"fact", "expert_opinion"}
+    both = exported(capsys, "--article", str(SEED), "--tag", "speculation")
+    assert [a["note"] for a in both["annotations"]] == ["=HYPERLINK(x)"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--tag", "rumour"], "--tag rumour: unknown tag"),
+        (["--article", "feedbeef00"], "--article feedbeef00: no such article file or id"),
+        (["--format", "pdf"], "invalid choice: 'pdf'"),
+        (["--bogus"], "unrecognized arguments: --bogus"),
+    ],
+)
+def test_export_usage_errors_exit_2(
+    capsys: pytest.CaptureFixture[str], filled: list[Annotation], argv: list[str], expected: str
+) -> None:
+    code, out, err = run(capsys, "export", *argv)
+    assert code == 2 and out == ""
+    assert expected in one_line_error(err)
+
+
+def test_export_to_unwritable_places(
+    capsys: pytest.CaptureFixture[str], filled: list[Annotation], db_path: Path, tmp_path: Path
+) -> None:
+    before = db_path.read_bytes()
+    code, _, err = run(capsys, "export", "-o", str(db_path))
+    assert code == 2 and "is the annotation database" in one_line_error(err)
+    code, _, err = run(capsys, "export", "-o", str(tmp_path / "no" / "such" / "x.json"))
+    assert code == 2 and "no such folder" in one_line_error(err)
+    assert db_path.read_bytes() == before
+
+
+def test_export_of_a_missing_database_is_empty_and_creates_nothing(
+    capsys: pytest.CaptureFixture[str], db_path: Path
+) -> None:
+    doc = exported(capsys)
+    assert doc["annotations"] == [] and not db_path.exists()
+    code, out, _ = run(capsys, "stats")
+    assert code == 0 and "No annotations" in out and not db_path.exists()
+
+
+def test_round_trip_through_an_empty_database(
+    capsys: pytest.CaptureFixture[str], filled: list[Annotation], tmp_path: Path
+) -> None:
+    for fmt in ("json", "jsonl"):
+        first = exported(capsys)
+        dump = tmp_path / f"dump.{fmt}"
+        assert run(capsys, "export", "-f", fmt, "-o", str(dump))[0] == 0
+        fresh = tmp_path / f"fresh-{fmt}.json"
+        code, out, err = run(capsys, "import", str(dump), "--db", str(fresh))
+        assert code == 0, err
+        assert f"{len(filled)} added, 0 updated, 0 skipped" in out
+        again = exported(capsys, "--db", str(fresh))
+        assert records(again) == records(first)
+
+
+def test_reimport_counts_added_updated_skipped(
+    capsys: pytest.CaptureFixture[str], filled: list[Annotation], tmp_path: Path
+) -> None:
+    doc = exported(capsys)
+    dump = tmp_path / "dump.json"
+    dump.write_text(json.dumps(doc), "utf-8")
+    code, out, _ = run(capsys, "import", str(dump))
+    assert code == 0 and f"0 added, 0 updated, {len(filled)} skipped" in out
+
+    doc["annotations"][0]["note"] = "edited elsewhere"
+    doc["annotations"][0]["updated"] = "2999-01-01T00:00:00.000Z"
+    doc["annotations"][1]["note"] = "older edit loses"
+    doc["annotations"][1]["updated"] = "2000-01-01T00:00:00.000Z"
+    new = dict(doc["annotations"][2], id="00000000-0000-4000-8000-000000000000")
+    doc["annotations"].append(new)
+    dump.write_text(json.dumps(doc), "utf-8")
+    code, out, _ = run(capsys, "import", str(dump))
+    assert code == 0 and f"1 added, 1 updated, {len(filled) - 1} skipped" in out
+    notes = {a["id"]: a["note"] for a in exported(capsys)["annotations"]}
+    assert notes[doc["annotations"][0]["id"]] == "edited elsewhere"
+    assert notes[doc["annotations"][1]["id"]] != "older edit loses"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"garbage \x00\x01", "not valid JSON"),
+        (b'{"type": "FeatureCollection", "features": []}', 'no "format" field'),
+        (
+            b'{"format": "tuireader-annotations", "version": 1, "articles": [], '
+            b'"annotations": [{"id": "x", "article_id": "y", "start": 0, "end": 1}]}',
+            'missing field "quote"',
+        ),
+    ],
+)
+def test_import_of_a_foreign_file_leaves_the_database_untouched(
+    capsys: pytest.CaptureFixture[str],
+    filled: list[Annotation],
+    db_path: Path,
+    tmp_path: Path,
+    content: bytes,
+    expected: str,
+) -> None:
+    before = db_path.read_bytes()
+    bad = tmp_path / "foreign.json"
+    bad.write_bytes(content)
+    code, out, err = run(capsys, "import", str(bad))
+    assert code == 2 and out == ""
+    line = one_line_error(err)
+    assert str(bad) in line and expected in line
+    assert db_path.read_bytes() == before
+
+
+def test_import_of_a_missing_file(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
+    code, _, err = run(capsys, "import", "nope.json")
+    assert code == 2 and "nope.json: no such file" in one_line_error(err)
+    assert not db_path.exists()
+
+
+def test_stats_table(
+    capsys: pytest.CaptureFixture[str], filled: list[Annotation], seed: Article, other: Article
+) -> None:
+    code, out, _ = run(capsys, "stats")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split()[:5] == ["Article", "Date", "Fact", "Speculation", "Expert"]
+    seed_row = next(line for line in lines if line.startswith(seed.title[:20]))
+    assert f"3/{len(seed.sentences)}" in seed_row
+    assert f"{3 / len(seed.sentences):.0%}" in seed_row
+    assert lines[-1].startswith("Total (2 articles)")
+    code, out, _ = run(capsys, "stats", "--json")
+    rows = {r["id"]: r for r in json.loads(out)["articles"]}
+    assert rows[seed.id]["tags"] == {"fact": 2, "speculation": 1, "expert_opinion": 0}
+    assert rows[other.id]["tagged_sentences"] == 2 and rows[other.id]["exact"] is True
+    assert rows[seed.id]["coverage"] == round(3 / len(seed.sentences), 4)
+
+
+def test_schema_command(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "schema")
+    assert code == 0 and json.loads(out) == schema()
+
+
+CORRUPT = [b"{not json at all", b'{"_default": {"1": {"x": 1}}, "other": 5}', b"\x00" * 64]
+
+
+@pytest.mark.parametrize("content", CORRUPT)
+@pytest.mark.parametrize(
+    "argv",
+    [["export"], ["export", "-f", "csv"], ["stats"], ["import", "DUMP"]],
+)
+def test_corrupt_database_exits_2_unchanged(
+    capsys: pytest.CaptureFixture[str],
+    db_path: Path,
+    tmp_path: Path,
+    seed: Article,
+    content: bytes,
+    argv: list[str],
+) -> None:
+    dump = tmp_path / "dump.json"
+    dump.write_text(export.to_json(export.select(annotate(seed, {0: ("fact", "")}), [])), "utf-8")
+    db_path.write_bytes(content)
+    code, out, err = run(capsys, *[str(dump) if a == "DUMP" else a for a in argv])
+    assert code == 2 and out == ""
+    assert str(db_path) in one_line_error(err)
+    assert db_path.read_bytes() == content
+    assert sorted(p.name for p in db_path.parent.iterdir()) == ["annotations.json", "dump.json"]
+
+
+def test_real_command_in_a_subprocess(
+    filled: list[Annotation], db_path: Path, tmp_path: Path
+) -> None:
+    exe = Path(sys.executable).with_name("tuireader")
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "tuireader"]
+    env = {**os.environ, "TUIREADER_DB": str(db_path)}
+    out = subprocess.run(
+        [*command, "export", "--format", "w3c"], env=env, capture_output=True, check=True
+    )
+    doc = json.loads(out.stdout)
+    assert doc["type"] == "AnnotationCollection" and doc["total"] == len(filled)
+    before = db_path.read_bytes()
+    garbage = tmp_path / "garbage.jsonl"
+    garbage.write_bytes(b"\xff\xfe not ours")
+    bad = subprocess.run([*command, "import", str(garbage)], env=env, capture_output=True)
+    assert bad.returncode == 2 and bad.stdout == b""
+    assert bad.stderr.decode().count("\n") == 1 and str(garbage) in bad.stderr.decode()
+    assert db_path.read_bytes() == before
