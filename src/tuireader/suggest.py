@@ -32,7 +32,7 @@ FACT = "fact"
 SPECULATION = "speculation"
 EXPERT_OPINION = "expert_opinion"
 
-CONTEXT_SENTENCES = 4
+CONTEXT_SENTENCES = 6
 """How many preceding sentences ``suggest_sequence`` passes as context (to resolve "she said")."""
 
 
@@ -65,6 +65,8 @@ class _Attribution:
     """The expert marker found on the source, e.g. "Dr. Sunita Varma"."""
     record: bool = False
     """Sourced to a record ("according to the audit"), not to a person."""
+    quoted: bool = False
+    """The content is a direct quotation (“…,” she said), so figures in it are the speaker's words."""
 
     @property
     def needs_context(self) -> bool:
@@ -115,7 +117,7 @@ _TITLE = re.compile(
 )
 _ORG_TAIL = rf"(?:\s+(?:at|from|of|with)\s+(?:the\s+)?[A-Z][\w.&{_APOS}-]*(?:\s+(?:[A-Z][\w.&{_APOS}-]*|of|for|and|the|in)(?=\s|$|[,.]))*)?"
 _EXPERT_PHRASE = re.compile(
-    rf"(?:\b(?:an?|the|some|several|many|other)\s+)?(?:[\w-]+\s+){{0,2}}?\b(?:{_words(cues.EXPERT_NOUNS)})\b{_ORG_TAIL}",
+    rf"(?:\b(?:an?|the|some|several|many|other)\s+)?(?:[\w-]+\s+){{0,3}}?\b(?:{_words(cues.EXPERT_NOUNS)})\b{_ORG_TAIL}",
     re.IGNORECASE,
 )
 _INSTITUTION = re.compile(
@@ -135,6 +137,14 @@ _RELATIVE_DATE = re.compile(
 _CLOCK = re.compile(r"\b\d{1,2}(?:[.:]\d\d)?\s*[ap]\.m\.", re.IGNORECASE)
 _DIGITS = re.compile(r"[£$€]?\d[\d,.]*(?:\s*(?:%|per\s*cent|percent|°C|million|billion))?")
 _NUMBER_WORD = re.compile(rf"\b(?:{_words(cues.NUMBER_WORDS)})\b", re.IGNORECASE)
+# A completed event ("has set off", "was read", "had been left"): ClaimBuster finds past-tense verbs
+# among the strongest signs of a checkable claim. Only auxiliary + participle, because a bare "-ed"
+# word is as often an adjective ("a highly anticipated summit").
+_PAST_EVENT = re.compile(
+    r"\b(?:was|were|had|has|have)\s+(?:\w+ly\s+)?(?:been\s+)?(?:\w+(?:ed|en|wn)|set|put|cut|hit|left|made|found|told|held|sold|built|sent|spent|lost|won|met|read|brought|bought|taught|kept)\b"
+    r"|\b(?:could\s+not|couldn[’']t|did\s+not|didn[’']t)\s+(?:say|confirm|comment|be\s+reached)\b",
+    re.IGNORECASE,
+)
 _RECORD_WORD = re.compile(rf"\b(?:{_words(cues.RECORD_WORDS)})\b", re.IGNORECASE)
 
 
@@ -196,7 +206,8 @@ def suggest_sentence(text: str, context: str | None = None) -> Suggestion | None
 
     # 4. Checkable fact. In a sentence that is mostly quotation the cues belong to the speaking
     # ("she told a briefing on Monday") or to the speaker's own words, not to a checkable claim.
-    facts = _fact_cues(text) if _quoted_share(text) < 0.5 else []
+    quoted = (attribution is not None and attribution.quoted) or _quoted_share(text) >= 0.5
+    facts = [] if quoted else _fact_cues(text)
     if facts:
         kinds = list(dict.fromkeys(kind for kind, _ in facts))
         confidence = 0.55 + 0.1 * len(kinds)
@@ -280,9 +291,11 @@ def _attribution(text: str) -> _Attribution | None:
     if before.endswith(("”", '"')) or before.endswith((",”", ',"')) or not before:
         # Inverted: “…,” said Dr. X, a … — the source follows the verb.
         source = text[match.end() :].strip(" ,.")
+        return _Attribution(cue, opinion, source, _expert(source), quoted=True)
     elif re.search(r"[”\"]\s*,?\s*[^\s”\"]+(?:\s+[^\s”\"]+)?$", before) and len(before.split()) > 1:
         # “…,” she said / “…,” Brandt said — the source sits between the quote and the verb.
         source = re.split(r"[”\"]\s*,?\s*", before)[-1].strip()
+        return _Attribution(cue, opinion, source, _expert(source), quoted=True)
     else:
         breaks = list(_CLAUSE_BREAK.finditer(before))
         if breaks and breaks[-1].group("sub"):
@@ -400,11 +413,13 @@ def _fact_cues(text: str) -> list[tuple[str, str]]:
         found.append(("figure", match.group(0).lower()))
     for match in _RECORD_WORD.finditer(text):
         found.append(("official record", match.group(0).lower()))
+    if not found:
+        found.extend(("past event", m.group(0).lower()) for m in _PAST_EVENT.finditer(text))
     found.sort(key=lambda kc: _KIND_ORDER[kc[0]])
     return found
 
 
-_KIND_ORDER = {"date": 0, "figure": 1, "official record": 2}
+_KIND_ORDER = {"date": 0, "figure": 1, "official record": 2, "past event": 3}
 
 
 def _future_without_date(text: str, kinds: list[str]) -> bool:

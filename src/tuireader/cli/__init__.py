@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("tuireader.cli.import_", "import annotations from a json or jsonl export"),
     "stats": ("tuireader.cli.stats", "tag counts and coverage per article"),
     "schema": ("tuireader.cli.schema", "print the JSON Schema of the json export"),
+    "suggest": ("tuireader.cli.suggest", "suggest a tag for each sentence, with the reason"),
 }
 
 

@@ -1,0 +1,56 @@
+"""``tuireader suggest PATH``: a suggested tag for each sentence, with the reason in words."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import orjson
+
+from tuireader.articles import load_article
+from tuireader.suggest import suggest_article
+from tuireader.tags import DEFAULT_TAGS
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", metavar="PATH", help="an article file")
+    parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+
+def run(args: argparse.Namespace) -> int:
+    article = load_article(args.path)
+    sentences = article.sentences
+    suggestions = suggest_article(article)
+    if args.json:
+        doc = {
+            "article": article.to_dict(),
+            "sentences": [
+                {
+                    "index": s.index,
+                    "start": s.start,
+                    "end": s.end,
+                    "text": s.text,
+                    "suggestion": suggestion.to_dict() if suggestion else None,
+                }
+                for s, suggestion in zip(sentences, suggestions, strict=True)
+            ],
+        }
+        sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return 0
+    out = sys.stdout
+    out.write(f"{article.title}\n")
+    made = sum(1 for s in suggestions if s is not None)
+    out.write(f"{len(sentences)} sentences, {made} with a suggestion\n\n")
+    width = len(str(len(sentences)))
+    label_width = max(len(t.label) for t in DEFAULT_TAGS)
+    for s, suggestion in zip(sentences, suggestions, strict=True):
+        out.write(f"{s.index + 1:>{width}}  {s.text}\n")
+        pad = " " * (width + 2)
+        if suggestion is None:
+            out.write(f"{pad}{'—':<{label_width}}  no suggestion\n")
+        else:
+            label = DEFAULT_TAGS.get(suggestion.tag).label
+            out.write(
+                f"{pad}{label:<{label_width}}  {suggestion.confidence:.2f}  {suggestion.reason}\n"
+            )
+    return 0
