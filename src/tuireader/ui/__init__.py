@@ -1,0 +1,1 @@
+"""The terminal user interface (Textual). Nothing outside this package imports textual."""

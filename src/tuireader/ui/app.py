@@ -1,0 +1,521 @@
+"""The reader application: article list, reading pane, status line; the store behind it."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Footer, Header, Input, OptionList
+
+from tuireader.annotations import Annotation
+from tuireader.articles import Article, Library, load_library
+from tuireader.paths import resolve_db_path, samples_dir
+from tuireader.tags import DEFAULT_TAGS, TagSet
+from tuireader.ui.article_list import ArticleCounts, ArticleList
+from tuireader.ui.help_screen import HelpScreen, help_text
+from tuireader.ui.note_screen import NoteScreen
+from tuireader.ui.reading_pane import ReadingPane, SuggestionView
+from tuireader.ui.search_bar import SearchBar
+from tuireader.ui.stats_screen import StatsScreen, stats_text
+from tuireader.ui.status_line import StatusLine, annotation_status, legend
+
+if TYPE_CHECKING:
+    from tuireader.store import Change, Store
+
+FIRST_PAINT_ENV = "TUIREADER_EXIT_AFTER_FIRST_PAINT"
+"""Set by benchmarks/bench_ui.py: run headless and exit as soon as the first frame is drawn."""
+NARROW_WIDTH = 80
+"""Below this many columns the article list collapses (``o`` brings it back)."""
+STATE_LAST_ARTICLE = "last_article"
+STATE_CURSORS = "cursors"
+SAVE_CURSOR_DELAY = 2.0
+
+
+class ReaderApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "tuireader"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit_ctrl", show=False, priority=True),
+        Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
+        Binding("u", "undo", "Undo", id="app.undo"),
+        Binding("ctrl+r", "redo", "Redo", id="app.redo", show=False),
+        Binding("x", "export(False)", "Export", id="app.export"),
+        Binding("X", "export(True)", "Export all", id="app.export_all", show=False),
+        Binding("i", "stats", "Stats", id="app.stats", show=False),
+        Binding("o", "toggle_list", "Articles", id="app.toggle_list", show=False),
+        Binding("tab", "focus_next", "Next pane", id="app.focus_next", show=False),
+        Binding(
+            "shift+tab", "focus_previous", "Previous pane", id="app.focus_previous", show=False
+        ),
+    ]
+
+    def __init__(
+        self,
+        library: Library,
+        store: Store,
+        *,
+        db_path: Path,
+        open_article: Article | None = None,
+        tags: TagSet = DEFAULT_TAGS,
+        exit_after_first_paint: bool = False,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.store = store
+        self.db_path = db_path
+        self.tags = tags
+        self._open_first = open_article
+        self._exit_after_first_paint = exit_after_first_paint
+        self._cursors: dict[str, int] = {}
+        self._suggestions: dict[str, list[SuggestionView | None]] = {}
+        self._save_timer: object | None = None
+        self.sub_title = str(db_path) + (
+            f" (read-only: {store.read_only_reason})" if store.read_only else ""
+        )
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            yield ArticleList(self.tags, id="articles")
+            with Vertical(id="reader"):
+                yield ReadingPane(self.tags, id="pane")
+                yield SearchBar(
+                    placeholder="search this article (Enter: next match, Esc: close)", id="search"
+                )
+                yield StatusLine(id="status")
+        yield Footer()
+
+    @property
+    def pane(self) -> ReadingPane:
+        return self.query_one(ReadingPane)
+
+    @property
+    def article_list(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    def on_mount(self) -> None:
+        self._apply_width(self.size.width)
+        cursors = self.store.get_state(STATE_CURSORS, {})
+        self._cursors = dict(cursors) if isinstance(cursors, dict) else {}
+        counts = {
+            article.id: ArticleCounts.of(self.store.annotations(article.id))
+            for article in self.library.articles
+        }
+        self.article_list.set_articles(self.library.articles, counts)
+        for warning in self.library.warnings:
+            self.notify(warning, title="Skipped", severity="warning", markup=False)
+        if self.store.read_only:
+            self.notify(
+                f"Opened read-only: {self.store.read_only_reason}",
+                severity="warning",
+                markup=False,
+            )
+        article = self._open_first
+        if article is None:
+            last = self.store.get_state(STATE_LAST_ARTICLE, None)
+            article = self.library.by_id(last) if isinstance(last, str) else None
+        if article is None and self.library.articles:
+            article = self.library.articles[0]
+            self.article_list.focus()
+        else:
+            self.pane.focus()
+        if article is not None:
+            self.open_article(article)
+        if self._exit_after_first_paint:
+            self.call_after_refresh(self.exit, 0)
+
+    def on_resize(self) -> None:
+        self._apply_width(self.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.screen.set_class(width < NARROW_WIDTH, "-narrow")
+
+    # -- articles ------------------------------------------------------------------------------
+
+    def open_article(self, article: Article) -> None:
+        """Show ``article`` (re-anchoring its annotations) with the cursor where it was left."""
+        self._remember_cursor()
+        try:
+            report = self.store.attach(article)
+        except Exception as exc:  # a failed re-anchor write must not stop reading
+            self._error(exc)
+            report = None
+        if report is not None and report.orphaned:
+            self.notify(
+                f"{report.orphaned} annotation(s) no longer match the text and were kept aside "
+                "(orphaned).",
+                severity="warning",
+                markup=False,
+            )
+        cursor = self._cursors.get(article.id, 0)
+        self.pane.show_article(article, self.store.annotations(article.id), cursor)
+        if article.id in self._suggestions:
+            self.pane.set_suggestions(self._suggestions[article.id])
+        self.article_list.highlight_article(article.id)
+        self._write_state(STATE_LAST_ARTICLE, article.id)
+
+    @on(OptionList.OptionSelected, "#articles")
+    def _list_selected(self, event: OptionList.OptionSelected) -> None:
+        article = self.library.by_id(event.option.id or "")
+        if article is not None:
+            self.open_article(article)
+            self.pane.focus()
+            if self.screen.has_class("-narrow"):
+                self.screen.remove_class("-show-list")
+
+    # -- status --------------------------------------------------------------------------------
+
+    @on(ReadingPane.CursorMoved)
+    def _cursor_moved(self) -> None:
+        self.update_status()
+        if self.pane.article is not None:
+            self._cursors[self.pane.article.id] = self.pane.cursor
+            self._schedule_cursor_save()
+
+    def update_status(self) -> None:
+        pane = self.pane
+        if pane.article is None or not pane.sentences:
+            self.status.set_content(Content("No article open"))
+            return
+        parts: list[Content | tuple[str, str] | str] = [
+            (f"{pane.cursor + 1}/{len(pane.sentences)} ", "bold"),
+        ]
+        if pane.range_anchor is not None:
+            first, last = pane.selection
+            parts.append(
+                (f"range of {last - first + 1} (a tag key tags it, Esc cancels) ", "bold reverse")
+            )
+        parts += annotation_status(pane.annotation, self.tags)
+        suggestion = pane.suggestion
+        if suggestion is not None and pane.annotation is None:
+            parts += [
+                ("  suggested: ", "italic"),
+                Content(f"{suggestion.reason} ({suggestion.confidence:.0%}); a accepts").stylize(
+                    "italic"
+                ),
+            ]
+        line = Content.assemble(*parts)
+        self.status.set_content(
+            Content("\n").join(
+                [line, legend(self.tags, pane.filter_tag, pane.suggestions is not None)]
+            )
+        )
+
+    # -- changes -------------------------------------------------------------------------------
+
+    def _error(self, exc: BaseException) -> None:
+        self.notify(str(exc), title="Not saved", severity="error", markup=False, timeout=8)
+
+    def _mutate(self, call: Callable[..., Change | None], *args: object) -> Change | None:
+        """Run a store mutation; a failure is shown and nothing is displayed as saved."""
+        from tuireader.store import StoreError
+
+        try:
+            return call(*args)
+        except StoreError as exc:
+            self._error(exc)
+            return None
+
+    def apply_change(self, change: Change | None, jump: bool = False) -> None:
+        """Show a change that is on disk: restyle its sentences and update the list counts."""
+        if change is None:
+            return
+        annotations: list[Annotation] = [*change.before, *change.after]
+        article_ids = {a.article_id for a in annotations}
+        for article_id in article_ids:
+            self.article_list.update_counts(
+                article_id,
+                [a for a in change.before if a.article_id == article_id],
+                [a for a in change.after if a.article_id == article_id],
+            )
+        current = self.pane.article
+        if jump and article_ids and (current is None or current.id not in article_ids):
+            article = self.library.by_id(next(iter(article_ids)))
+            if article is not None:
+                self.open_article(article)
+                current = article
+        if current is not None and current.id in article_ids:
+            self.pane.apply_annotations(
+                [a for a in change.before if a.article_id == current.id],
+                [a for a in change.after if a.article_id == current.id],
+            )
+            if jump and annotations:
+                from tuireader.sentences import sentence_at
+
+                index = sentence_at(self.pane.sentences, change.span[0])
+                if index is not None:
+                    self.pane.move_to(index)
+
+    @on(ReadingPane.TagRequested)
+    def _tag(self, event: ReadingPane.TagRequested) -> None:
+        if event.pane.article is None:
+            return
+        change = self._mutate(
+            self.store.tag, event.pane.article, event.first, event.last, event.tag_id
+        )
+        self.apply_change(change)
+
+    @on(ReadingPane.ClearRequested)
+    def _clear(self, event: ReadingPane.ClearRequested) -> None:
+        if event.pane.article is None:
+            return
+        change = self._mutate(self.store.clear, event.pane.article, event.first, event.last)
+        self.apply_change(change)
+
+    @on(ReadingPane.NoteRequested)
+    def _note(self, event: ReadingPane.NoteRequested) -> None:
+        annotation = event.annotation
+        if annotation is None:
+            self.notify("Tag the sentence first (f, s or e), then add a note.", severity="warning")
+            return
+
+        def save(note: str | None) -> None:
+            if note is None or note == annotation.note:
+                return
+            self.apply_change(self._mutate(self.store.set_note, annotation.id, note))
+
+        quote = annotation.quote.exact
+        self.push_screen(
+            NoteScreen(quote if len(quote) < 300 else quote[:299] + "…", annotation.note), save
+        )
+
+    def action_undo(self) -> None:
+        change = self._mutate(self.store.undo)
+        if change is None:
+            self.notify("Nothing to undo.", severity="information")
+        self.apply_change(change, jump=True)
+
+    def action_redo(self) -> None:
+        change = self._mutate(self.store.redo)
+        if change is None:
+            self.notify("Nothing to redo.", severity="information")
+        self.apply_change(change, jump=True)
+
+    # -- search --------------------------------------------------------------------------------
+
+    @on(ReadingPane.SearchRequested)
+    def _open_search(self) -> None:
+        search = self.query_one(SearchBar)
+        search.display = True
+        search.focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.pane.set_search(event.value)
+
+    @on(Input.Submitted, "#search")
+    def _search_next(self, event: Input.Submitted) -> None:
+        if not event.value:
+            return
+        if not self.pane.next_match():
+            self.notify(f"No match for {event.value!r}", severity="warning", markup=False)
+
+    @on(SearchBar.Closed)
+    def _close_search(self) -> None:
+        search = self.query_one(SearchBar)
+        search.display = False
+        self.pane.focus()
+
+    # -- suggestions ---------------------------------------------------------------------------
+
+    @on(ReadingPane.SuggestionsToggled)
+    def _toggle_suggestions(self) -> None:
+        article = self.pane.article
+        if article is None:
+            return
+        if self.pane.suggestions is not None:
+            self._suggestions.pop(article.id, None)
+            self.pane.set_suggestions(None)
+            return
+        if article.id in self._suggestions:
+            self.pane.set_suggestions(self._suggestions[article.id])
+            return
+        if len(article.sentences) > 2000:
+            self.notify(f"Suggesting tags for {len(article.sentences)} sentences…", timeout=3)
+        self._compute_suggestions(article)
+
+    @work(thread=True, exclusive=True, group="suggest")
+    def _compute_suggestions(self, article: Article) -> None:
+        from tuireader.suggest import suggest_article
+
+        views = [
+            None if s is None else SuggestionView(s.tag, s.confidence, s.reason)
+            for s in suggest_article(article)
+        ]
+        self.call_from_thread(self._suggestions_ready, article, views)
+
+    def _suggestions_ready(self, article: Article, views: list[SuggestionView | None]) -> None:
+        self._suggestions[article.id] = views
+        if self.pane.article is article:
+            self.pane.set_suggestions(views)
+            count = sum(1 for v in views if v is not None)
+            self.notify(f"{count} suggestion(s); a accepts one, A all of them.", timeout=4)
+
+    @on(ReadingPane.AcceptRequested)
+    def _accept(self, event: ReadingPane.AcceptRequested) -> None:
+        pane = event.pane
+        article = pane.article
+        if article is None or pane.suggestions is None:
+            self.notify("Suggestions are off (S shows them).", severity="warning")
+            return
+        indexes = range(len(pane.sentences)) if event.index is None else [event.index]
+        runs = [
+            (i, i, suggestion.tag)
+            for i in indexes
+            if (suggestion := pane.suggestions[i]) is not None and pane.annotation_of(i) is None
+        ]
+        if not runs:
+            self.notify("No untagged suggestion here.", severity="warning")
+            return
+        if event.index is not None:
+            change = self._mutate(self.store.tag, article, runs[0][0], runs[0][1], runs[0][2])
+        else:
+            change = self._mutate(
+                self.store.tag_many, article, runs, f"accept {len(runs)} suggestions"
+            )
+            if change is not None:
+                self.notify(f"Accepted {len(runs)} suggestion(s) (u undoes them all).")
+        self.apply_change(change)
+
+    # -- other keys ----------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        sections = [
+            ("Everywhere", self.BINDINGS),
+            ("Article list", ArticleList.BINDINGS),
+            ("Reading pane", ReadingPane.BINDINGS),
+            ("Search", SearchBar.BINDINGS),
+        ]
+        self.push_screen(HelpScreen(help_text(sections, {})))
+
+    def action_stats(self) -> None:
+        pane = self.pane
+        if pane.article is None:
+            return
+        counts: dict[str, int] = {}
+        for index in range(len(pane.sentences)):
+            annotation = pane.annotation_of(index)
+            if annotation is not None:
+                counts[annotation.tag] = counts.get(annotation.tag, 0) + 1
+        self.push_screen(
+            StatsScreen(stats_text(pane.article.title, counts, len(pane.sentences), self.tags))
+        )
+
+    def action_export(self, everything: bool) -> None:
+        from tuireader.export import (
+            ExportError,
+            default_export_path,
+            export_annotations,
+            write_export,
+        )
+
+        article = self.pane.article
+        if not everything and article is None:
+            return
+        folder = self.db_path.parent / "exports"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            ids = None if everything or article is None else [article.id]
+            text = export_annotations(self.store, "json", article_ids=ids)
+            title = "all" if ids is None or article is None else article.title
+            path = write_export(text, default_export_path("json", folder, title))
+        except (ExportError, OSError) as exc:
+            self._error(exc)
+            return
+        self.notify(f"Exported to {path}", title="Export", markup=False, timeout=8)
+
+    def action_toggle_list(self) -> None:
+        screen = self.screen
+        if screen.has_class("-narrow"):
+            screen.toggle_class("-show-list")
+            shown = screen.has_class("-show-list")
+        else:
+            screen.toggle_class("-hide-list")
+            shown = not screen.has_class("-hide-list")
+        if shown:
+            self.article_list.focus()
+        else:
+            self.pane.focus()
+
+    async def action_quit(self) -> None:
+        self._save_cursors()
+        self.exit(0)
+
+    # -- UI state ------------------------------------------------------------------------------
+
+    def _remember_cursor(self) -> None:
+        if self.pane.article is not None:
+            self._cursors[self.pane.article.id] = self.pane.cursor
+
+    def _schedule_cursor_save(self) -> None:
+        # Writing the file on every keystroke would cost a disk write per move; batch them.
+        if self._save_timer is not None:
+            self._save_timer.stop()  # type: ignore[attr-defined]
+        self._save_timer = self.set_timer(SAVE_CURSOR_DELAY, self._save_cursors)
+
+    def _save_cursors(self) -> None:
+        self._remember_cursor()
+        if self._save_timer is not None:
+            self._save_timer.stop()  # type: ignore[attr-defined]
+            self._save_timer = None
+        self._write_state(STATE_CURSORS, dict(self._cursors))
+
+    def _write_state(self, key: str, value: object) -> None:
+        if self.store.read_only:
+            return
+        try:
+            self.store.set_state(key, value)
+        except Exception as exc:  # UI state is a convenience: never let it stop the reader
+            self.log.warning(f"could not save {key}: {exc}")
+
+
+def single_file(paths: Sequence[str]) -> bool:
+    return len(paths) == 1 and Path(paths[0]).is_file()
+
+
+def run_app(options: argparse.Namespace) -> int:
+    """Load the library, open the store (refusing a bad file before any UI), run the reader."""
+    from tuireader.cli import default_annotator
+    from tuireader.store import Store, StoreError
+
+    paths: list[str] = list(options.paths or []) or [str(samples_dir())]
+    library = load_library(paths)
+    if not library.articles:
+        for warning in library.warnings:
+            print(f"tuireader: {warning}", file=sys.stderr)
+        print("tuireader: no articles to read", file=sys.stderr)
+        return 2
+    db_path = resolve_db_path(getattr(options, "db", None))
+    annotator = getattr(options, "annotator", None) or default_annotator()
+    try:
+        store = Store.open(db_path, annotator, wait=2.0)
+    except StoreError as exc:
+        print(f"tuireader: {exc}", file=sys.stderr)
+        return 2
+    open_article = library.articles[0] if single_file(options.paths or []) else None
+    bench = bool(os.environ.get(FIRST_PAINT_ENV))
+    app = ReaderApp(
+        library, store, db_path=db_path, open_article=open_article, exit_after_first_paint=bench
+    )
+    try:
+        result = app.run(headless=bench)
+    finally:
+        store.close()
+    return int(result or 0)

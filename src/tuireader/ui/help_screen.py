@@ -1,0 +1,73 @@
+"""The ``?`` screen: every key, generated from the bindings so it can never go stale."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+def binding_rows(bindings: Iterable[BindingType]) -> list[Binding]:
+    """Bindings as Binding objects (class BINDINGS may also hold tuples)."""
+    rows: list[Binding] = []
+    for item in bindings:
+        if isinstance(item, Binding):
+            rows.append(item)
+        else:
+            rows.append(Binding(*item))
+    return rows
+
+
+def key_names(binding: Binding, keymap: dict[str, str]) -> str:
+    """All keys of a binding (remapped ones from the keymap), as shown to people."""
+    keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+    names = []
+    for key in keys.split(","):
+        key = key.strip()
+        names.append(
+            {
+                "right_square_bracket": "]",
+                "left_square_bracket": "[",
+                "slash": "/",
+                "question_mark": "?",
+                "space": "space",
+                "shift+tab": "shift+tab",
+            }.get(key, key)
+        )
+    return " ".join(names)
+
+
+def help_text(
+    sections: Iterable[tuple[str, Iterable[BindingType]]], keymap: dict[str, str]
+) -> Content:
+    lines: list[Content] = []
+    for title, bindings in sections:
+        lines.append(Content.styled(title, "bold underline"))
+        for binding in binding_rows(bindings):
+            if not binding.description:
+                continue
+            keys = key_names(binding, keymap)
+            lines.append(Content.assemble((f"  {keys:<22}", "bold"), Content(binding.description)))
+        lines.append(Content(""))
+    return Content("\n").join(lines)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+    ]
+
+    def __init__(self, text: Content) -> None:
+        super().__init__()
+        self._text = text
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Static(Content("Keys (press ? or Esc to close)").stylize("bold"), id="help-title")
+            yield Static(self._text, id="help-text")

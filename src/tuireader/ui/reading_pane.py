@@ -1,0 +1,630 @@
+"""The reading pane: one Line-API ScrollView drawing an article row by row, with a sentence cursor.
+
+Rows come from ``TextLayout`` (offsets into the body), so only the rows on screen are ever styled
+and rendered; rendered rows are cached as Strips and a change (cursor move, tag) discards and
+refreshes only the rows of the sentences it touches. The pane knows nothing about the store: it
+asks for changes with messages and is told what the annotations are (attributes down, messages up).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tuireader.annotations import Annotation
+from tuireader.articles import Article
+from tuireader.sentences import Sentence, sentence_at
+from tuireader.tags import DEFAULT_TAGS, Tag, TagSet
+from tuireader.ui.text_layout import BLANK, TextLayout
+
+GUTTER = 4
+"""Cells left of the text: cursor arrow, up to two tag markers, a space."""
+MAX_TEXT_WIDTH = 100
+"""Long lines are hard to read; wider panes get a margin instead."""
+LINE_CACHE_SIZE = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionView:
+    """What the pane needs of a suggestion (kept apart from ``tuireader.suggest``)."""
+
+    tag: str
+    confidence: float
+    reason: str
+
+
+def tag_bindings(tags: TagSet) -> list[BindingType]:
+    """One binding per tag, built from the TagSet (tags are data, never branches)."""
+    return [
+        Binding(
+            f"{tag.key},{tag.alt_key}",
+            f"tag('{tag.id}')",
+            tag.label,
+            id=f"reader.tag.{tag.id}",
+            key_display=f"{tag.key}/{tag.alt_key}",
+        )
+        for tag in tags
+    ]
+
+
+class ReadingPane(ScrollView, can_focus=True):
+    """An article, wrapped to the width, one sentence under the cursor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "move(1)", "Next", id="reader.next_sentence", show=False),
+        Binding("k,up", "move(-1)", "Previous", id="reader.previous_sentence", show=False),
+        Binding("space,pagedown", "page(1)", "Page down", id="reader.page_down", show=False),
+        Binding("b,pageup", "page(-1)", "Page up", id="reader.page_up", show=False),
+        Binding("g,home", "first", "First sentence", id="reader.first", show=False),
+        Binding("G,end", "last", "Last sentence", id="reader.last", show=False),
+        Binding(
+            "right_square_bracket",
+            "annotated(1)",
+            "Next annotated",
+            id="reader.next_annotated",
+            show=False,
+        ),
+        Binding(
+            "left_square_bracket",
+            "annotated(-1)",
+            "Previous annotated",
+            id="reader.previous_annotated",
+            show=False,
+        ),
+        *tag_bindings(DEFAULT_TAGS),
+        Binding("d", "clear", "Clear", id="reader.clear"),
+        Binding("v", "start_range", "Range", id="reader.range"),
+        Binding("escape", "cancel", "Cancel", id="reader.cancel", show=False),
+        Binding("n", "note", "Note", id="reader.note"),
+        Binding("slash", "search", "Search", id="reader.search"),
+        Binding("t", "cycle_filter", "Filter", id="reader.filter"),
+        Binding("S", "toggle_suggestions", "Suggest", id="reader.suggestions"),
+        Binding("a", "accept", "Accept", id="reader.accept", show=False),
+        Binding("A", "accept_all", "Accept all", id="reader.accept_all", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "reading-pane--cursor",
+        "reading-pane--range",
+        "reading-pane--match",
+        "reading-pane--title",
+        "reading-pane--meta",
+        "reading-pane--dim",
+        "reading-pane--arrow",
+    }
+
+    DEFAULT_CSS = """
+    ReadingPane {
+        scrollbar-gutter: stable;
+        overflow-x: hidden;
+        & > .reading-pane--cursor { text-style: reverse bold; }
+        & > .reading-pane--range { text-style: underline; }
+        & > .reading-pane--match { text-style: bold underline; color: $warning; }
+        & > .reading-pane--title { text-style: bold; }
+        & > .reading-pane--meta { text-style: italic; color: $text-muted; }
+        & > .reading-pane--dim { text-style: dim; }
+        & > .reading-pane--arrow { text-style: bold; color: $accent; }
+    }
+    """
+
+    # -- messages up ---------------------------------------------------------------------------
+
+    class CursorMoved(Message):
+        """The cursor (or what lies under it) changed: the status line follows."""
+
+        def __init__(self, pane: ReadingPane) -> None:
+            super().__init__()
+            self.pane = pane
+
+    class TagRequested(Message):
+        def __init__(self, pane: ReadingPane, first: int, last: int, tag_id: str) -> None:
+            super().__init__()
+            self.pane = pane
+            self.first = first
+            self.last = last
+            self.tag_id = tag_id
+
+    class ClearRequested(Message):
+        def __init__(self, pane: ReadingPane, first: int, last: int) -> None:
+            super().__init__()
+            self.pane = pane
+            self.first = first
+            self.last = last
+
+    class NoteRequested(Message):
+        def __init__(self, pane: ReadingPane, annotation: Annotation | None) -> None:
+            super().__init__()
+            self.pane = pane
+            self.annotation = annotation
+
+    class SearchRequested(Message):
+        pass
+
+    class SuggestionsToggled(Message):
+        pass
+
+    class AcceptRequested(Message):
+        """Accept suggestions: for sentence ``index``, or all of them when ``index`` is None."""
+
+        def __init__(self, pane: ReadingPane, index: int | None) -> None:
+            super().__init__()
+            self.pane = pane
+            self.index = index
+
+    # -- state ---------------------------------------------------------------------------------
+
+    def __init__(self, tags: TagSet = DEFAULT_TAGS, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.tags = tags
+        self.article: Article | None = None
+        self.sentences: Sequence[Sentence] = ()
+        self.cursor = 0
+        self.range_anchor: int | None = None
+        self.filter_tag: str | None = None
+        self.suggestions: Sequence[SuggestionView | None] | None = None
+        self._annotation_of: list[Annotation | None] = []
+        self._matches: list[tuple[int, int]] = []
+        self._match_starts: list[int] = []
+        self._layout: TextLayout | None = None
+        self._header: list[Strip] = []
+        self._cache: LRUCache[int, Strip] = LRUCache(LINE_CACHE_SIZE)
+        self._tag_styles = {tag.id: Style(color=tag.color) for tag in tags}
+        self._marker_styles = {tag.id: Style(color=tag.color, bold=True) for tag in tags}
+
+    # -- attributes down -----------------------------------------------------------------------
+
+    def show_article(
+        self, article: Article, annotations: Iterable[Annotation], cursor: int = 0
+    ) -> None:
+        """Display ``article`` with its (anchored) annotations, the cursor on sentence ``cursor``."""
+        self.article = article
+        self.sentences = article.sentences
+        self.range_anchor = None
+        self.suggestions = None
+        self._matches, self._match_starts = [], []
+        self._annotation_of = [None] * len(self.sentences)
+        for annotation in annotations:
+            self._place(annotation)
+        self.cursor = max(0, min(cursor, len(self.sentences) - 1))
+        self._layout = None
+        self._cache.clear()
+        self.set_scroll(None, 0)
+        if self.size.width:  # before the first layout the width is unknown: on_resize wraps
+            self._relayout()
+            self._follow_cursor(center=True)
+        self.post_message(self.CursorMoved(self))
+
+    def apply_annotations(self, before: Iterable[Annotation], after: Iterable[Annotation]) -> None:
+        """Annotations replaced (a change, an undo): restyle only the sentences they cover."""
+        touched: list[tuple[int, int]] = []
+        for annotation in before:
+            touched.append(self._unplace(annotation))
+        for annotation in after:
+            touched.append(self._place(annotation))
+        for first, last in touched:
+            self._invalidate_sentences(first, last)
+        self.post_message(self.CursorMoved(self))
+
+    def set_suggestions(self, suggestions: Sequence[SuggestionView | None] | None) -> None:
+        self.suggestions = suggestions
+        self._invalidate_all()
+        self.post_message(self.CursorMoved(self))
+
+    def set_search(self, query: str) -> None:
+        """Highlight every case-insensitive occurrence of ``query``."""
+        if self.article is None or not query:
+            self._matches, self._match_starts = [], []
+        else:
+            pattern = re.compile(re.escape(query), re.IGNORECASE)
+            self._matches = [m.span() for m in pattern.finditer(self.article.body)]
+            self._match_starts = [start for start, _ in self._matches]
+        self._invalidate_all()
+
+    def next_match(self) -> bool:
+        """Move the cursor to the sentence of the next match after the cursor (wrapping)."""
+        if not self._matches or not self.sentences:
+            return False
+        here = self.sentences[self.cursor].end
+        index = bisect_left(self._match_starts, here)
+        start = self._matches[index % len(self._matches)][0]
+        target = sentence_at(self.sentences, start)
+        self.move_to(len(self.sentences) - 1 if target is None else target)
+        return True
+
+    @property
+    def match_count(self) -> int:
+        return len(self._matches)
+
+    # -- queries -------------------------------------------------------------------------------
+
+    @property
+    def annotation(self) -> Annotation | None:
+        """The annotation under the cursor."""
+        if not self._annotation_of:
+            return None
+        return self._annotation_of[self.cursor]
+
+    @property
+    def suggestion(self) -> SuggestionView | None:
+        if self.suggestions is None or self.cursor >= len(self.suggestions):
+            return None
+        return self.suggestions[self.cursor]
+
+    @property
+    def selection(self) -> tuple[int, int]:
+        """Inclusive sentence range a tag key applies to: the range if one is open, else the cursor."""
+        if self.range_anchor is None:
+            return self.cursor, self.cursor
+        return min(self.range_anchor, self.cursor), max(self.range_anchor, self.cursor)
+
+    def annotation_of(self, index: int) -> Annotation | None:
+        return self._annotation_of[index]
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def move_to(self, index: int) -> None:
+        if not self.sentences:
+            return
+        index = max(0, min(index, len(self.sentences) - 1))
+        old = self.cursor
+        if index == old:
+            return
+        self.cursor = index
+        if self.range_anchor is not None:
+            self._invalidate_sentences(min(old, index), max(old, index))
+        else:
+            self._invalidate_sentences(old, old)
+            self._invalidate_sentences(index, index)
+        self._follow_cursor()
+        self.post_message(self.CursorMoved(self))
+
+    def action_move(self, delta: int) -> None:
+        self.move_to(self.cursor + delta)
+
+    def action_first(self) -> None:
+        self.move_to(0)
+
+    def action_last(self) -> None:
+        self.move_to(len(self.sentences) - 1)
+
+    def action_page(self, direction: int) -> None:
+        """Scroll a screenful and put the cursor on the first sentence that starts in view."""
+        if self._layout is None or not self.sentences:
+            return
+        height = max(1, self.scrollable_content_region.height)
+        max_top = max(0, self.virtual_size.height - height)
+        top = max(0, min(max_top, round(self.scroll_y) + direction * height))
+        if top == round(self.scroll_y):
+            self.move_to(len(self.sentences) - 1 if direction > 0 else 0)
+            return
+        self.set_scroll(None, top)
+        row = max(0, top - len(self._header))
+        offset = self._layout.starts[min(row, len(self._layout) - 1)]
+        target = sentence_at(self.sentences, offset)
+        target = len(self.sentences) - 1 if target is None else target
+        if self._first_row(target) < top and target + 1 < len(self.sentences):
+            target += 1  # the sentence began above the fold; take the first one that starts here
+        self.move_to(target)
+
+    def action_annotated(self, direction: int) -> None:
+        """Jump to the next (or previous) annotation, skipping the rest of the current one."""
+        current = self.annotation
+        index = self.cursor + direction
+        while 0 <= index < len(self._annotation_of):
+            found = self._annotation_of[index]
+            if found is not None and found is not current:
+                if direction < 0:  # land on the annotation's first sentence
+                    while index > 0 and self._annotation_of[index - 1] is found:
+                        index -= 1
+                self.move_to(index)
+                return
+            index += direction
+        self.app.bell()
+
+    def action_tag(self, tag_id: str) -> None:
+        if not self.sentences:
+            return
+        first, last = self.selection
+        self._end_range()
+        self.post_message(self.TagRequested(self, first, last, tag_id))
+
+    def action_clear(self) -> None:
+        if not self.sentences:
+            return
+        first, last = self.selection
+        self._end_range()
+        self.post_message(self.ClearRequested(self, first, last))
+
+    def action_start_range(self) -> None:
+        if not self.sentences:
+            return
+        if self.range_anchor is not None:
+            self._end_range()
+        else:
+            self.range_anchor = self.cursor
+            self._invalidate_sentences(self.cursor, self.cursor)
+        self.post_message(self.CursorMoved(self))
+
+    def action_cancel(self) -> None:
+        if self.range_anchor is not None:
+            self._end_range()
+            self.post_message(self.CursorMoved(self))
+        elif self._matches:
+            self.set_search("")
+
+    def action_note(self) -> None:
+        if self.sentences:
+            self.post_message(self.NoteRequested(self, self.annotation))
+
+    def action_search(self) -> None:
+        self.post_message(self.SearchRequested())
+
+    def action_cycle_filter(self) -> None:
+        order: list[str | None] = [None, *self.tags.ids]
+        self.filter_tag = order[(order.index(self.filter_tag) + 1) % len(order)]
+        self._invalidate_all()
+        self.post_message(self.CursorMoved(self))
+
+    def action_toggle_suggestions(self) -> None:
+        self.post_message(self.SuggestionsToggled())
+
+    def action_accept(self) -> None:
+        if self.sentences:
+            self.post_message(self.AcceptRequested(self, self.cursor))
+
+    def action_accept_all(self) -> None:
+        if self.sentences:
+            self.post_message(self.AcceptRequested(self, None))
+
+    def on_click(self, event: events.Click) -> None:
+        index = self._sentence_at_point(event.x, event.y)
+        if index is not None:
+            self.focus()
+            self.move_to(index)
+
+    # -- layout --------------------------------------------------------------------------------
+
+    @property
+    def text_width(self) -> int:
+        return max(8, min(MAX_TEXT_WIDTH, self.scrollable_content_region.width - GUTTER - 1))
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.article is not None and (
+            self._layout is None or self._layout.width != self.text_width
+        ):
+            self._relayout()
+            self._follow_cursor(center=True)
+
+    def _relayout(self) -> None:
+        if self.article is None:
+            return
+        width = self.text_width
+        if self._layout is None or self._layout.width != width:
+            self._layout = TextLayout(self.article, width)
+        self._header = self._render_header(width)
+        self._cache.clear()
+        self.virtual_size = Size(width + GUTTER, len(self._header) + len(self._layout))
+        self.refresh()
+
+    def _render_header(self, width: int) -> list[Strip]:
+        article = self.article
+        assert article is not None
+        console = self.app.console
+        options = console.options.update_width(width)
+        title = Text(article.title, style=self.get_component_rich_style("reading-pane--title"))
+        meta_parts = [part for part in (article.date, article.source) if part]
+        meta = Text(" · ".join(meta_parts) or article.display_path)
+        meta.stylize(self.get_component_rich_style("reading-pane--meta"))
+        pad = [Segment(" " * GUTTER)]
+        strips: list[Strip] = []
+        for renderable in (title, meta):
+            for line in console.render_lines(renderable, options, pad=False):
+                strips.append(Strip([*pad, *line]))
+        strips.append(Strip([]))
+        return strips
+
+    # -- rendering -----------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_y = round(self.scroll_y)
+        row = scroll_y + y
+        width = self.size.width
+        base = self.rich_style
+        strip = self._cache.get(row)
+        if strip is None:
+            strip = self._render_row(row)
+            self._cache[row] = strip
+        return strip.apply_style(base).crop_extend(0, width, base).apply_offsets(0, row)
+
+    def _render_row(self, row: int) -> Strip:
+        if row < len(self._header):
+            return self._header[row]
+        layout = self._layout
+        body_row = row - len(self._header)
+        if layout is None or body_row >= len(layout) or layout.paragraph[body_row] == BLANK:
+            return Strip([])
+        assert self.article is not None
+        start, end = layout.starts[body_row], layout.ends[body_row]
+        body = self.article.body
+        text = Text(body[start:end], end="")
+        first_sentence = sentence_at(self.sentences, start)
+        range_first, range_last = self.selection
+        has_range = self.range_anchor is not None
+        arrow = " "
+        markers: list[tuple[str, Style]] = []
+        dim = self.get_component_rich_style("reading-pane--dim")
+        index = first_sentence if first_sentence is not None else len(self.sentences)
+        while index < len(self.sentences) and self.sentences[index].start < end:
+            sentence = self.sentences[index]
+            a = max(sentence.start, start) - start
+            b = min(sentence.end, end) - start
+            annotation = self._annotation_of[index]
+            suggestion = None
+            if annotation is not None:
+                tag_id = annotation.tag
+                if tag_id in self._tag_styles:
+                    text.stylize(self._tag_styles[tag_id], a, b)
+                    marker = (self.tags.get(tag_id).marker, self._marker_styles[tag_id])
+                    if marker not in markers:
+                        markers.append(marker)
+            elif self.suggestions is not None and index < len(self.suggestions):
+                suggestion = self.suggestions[index]
+                if suggestion is not None and suggestion.tag in self._tag_styles:
+                    style = self._tag_styles[suggestion.tag] + Style(dim=True, italic=True)
+                    text.stylize(style, a, b)
+                    marker = (self.tags.get(suggestion.tag).marker.lower(), style)
+                    if marker not in markers:
+                        markers.append(marker)
+            if self.filter_tag is not None and (
+                annotation is None or annotation.tag != self.filter_tag
+            ):
+                text.stylize(dim, a, b)
+            if has_range and range_first <= index <= range_last:
+                text.stylize(self.get_component_rich_style("reading-pane--range"), a, b)
+                if arrow == " ":
+                    arrow = "┃"
+            if index == self.cursor:
+                text.stylize(self.get_component_rich_style("reading-pane--cursor"), a, b)
+                arrow = "▶" if sentence.start >= start else "│"
+            index += 1
+        if self._matches:
+            match_style = self.get_component_rich_style("reading-pane--match")
+            m = bisect_left(self._match_starts, start)
+            if m > 0 and self._matches[m - 1][1] > start:
+                m -= 1
+            while m < len(self._matches) and self._matches[m][0] < end:
+                m_start, m_end = self._matches[m]
+                text.stylize(match_style, max(m_start, start) - start, min(m_end, end) - start)
+                m += 1
+        gutter = [Segment(arrow, self.get_component_rich_style("reading-pane--arrow"))]
+        for letter, letter_style in markers[:2]:
+            gutter.append(Segment(letter, letter_style))
+        if len(markers) > 2:
+            gutter[-1] = Segment("+", gutter[-1].style)
+        gutter.append(Segment(" " * (GUTTER - len(gutter))))
+        segments = list(text.render(self.app.console))
+        return Strip([*gutter, *segments])
+
+    # -- invalidation --------------------------------------------------------------------------
+
+    def _invalidate_all(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def _invalidate_sentences(self, first: int, last: int) -> None:
+        """Discard cached rows showing sentences ``first..last`` and repaint them if visible."""
+        if self._layout is None or not self.sentences:
+            return
+        first = max(0, first)
+        last = min(last, len(self.sentences) - 1)
+        if first > last:
+            return
+        top = len(self._header) + self._layout.row_of(self.sentences[first].start)
+        bottom = len(self._header) + self._layout.row_of(self.sentences[last].end - 1)
+        if bottom - top > LINE_CACHE_SIZE // 2:
+            self._invalidate_all()
+            return
+        for row in range(top, bottom + 1):
+            self._cache.discard(row)
+        scroll_y = round(self.scroll_y)
+        visible_top = max(top, scroll_y)
+        visible_bottom = min(bottom, scroll_y + self.size.height - 1)
+        if visible_top <= visible_bottom:
+            self.refresh_lines(visible_top, visible_bottom - visible_top + 1)
+
+    def _first_row(self, index: int) -> int:
+        assert self._layout is not None
+        return len(self._header) + self._layout.row_of(self.sentences[index].start)
+
+    def _follow_cursor(self, center: bool = False) -> None:
+        """Scroll so the whole cursor sentence is in view (the title too, near the top)."""
+        if self._layout is None or not self.sentences:
+            return
+        top = self._first_row(self.cursor)
+        bottom = len(self._header) + self._layout.row_of(self.sentences[self.cursor].end - 1)
+        height = max(1, self.scrollable_content_region.height)
+        scroll_y = round(self.scroll_y)
+        if self.cursor == 0:
+            target = 0
+        elif center and not (scroll_y <= top and bottom < scroll_y + height):
+            target = max(0, top - height // 3)
+        elif top < scroll_y:
+            target = top
+        elif bottom >= scroll_y + height:
+            target = min(top, bottom - height + 1)
+        else:
+            return
+        self.set_scroll(None, target)
+
+    def _sentence_at_point(self, x: int, y: int) -> int | None:
+        if self._layout is None or not self.sentences or self.article is None:
+            return None
+        body_row = round(self.scroll_y) + y - len(self._header)
+        if not 0 <= body_row < len(self._layout) or self._layout.paragraph[body_row] == BLANK:
+            return None
+        start, end = self._layout.starts[body_row], self._layout.ends[body_row]
+        column = max(0, x - GUTTER)
+        offset, cells = start, 0
+        body = self.article.body
+        from rich.cells import get_character_cell_size
+
+        while offset < end:
+            cells += get_character_cell_size(body[offset])
+            if cells > column:
+                break
+            offset += 1
+        offset = min(offset, end - 1)
+        return sentence_at(self.sentences, offset)
+
+    # -- annotation bookkeeping ----------------------------------------------------------------
+
+    def _sentence_span(self, annotation: Annotation) -> tuple[int, int]:
+        first = sentence_at(self.sentences, annotation.start)
+        if first is None:
+            return 0, -1
+        last = sentence_at(self.sentences, max(annotation.start, annotation.end - 1))
+        return first, len(self.sentences) - 1 if last is None else last
+
+    def _place(self, annotation: Annotation) -> tuple[int, int]:
+        if annotation.anchor == "orphaned":
+            return 0, -1
+        first, last = self._sentence_span(annotation)
+        for index in range(first, last + 1):
+            if self.sentences[index].start < annotation.end:
+                self._annotation_of[index] = annotation
+        return first, last
+
+    def _unplace(self, annotation: Annotation) -> tuple[int, int]:
+        first, last = self._sentence_span(annotation)
+        for index in range(first, last + 1):
+            current = self._annotation_of[index]
+            if current is not None and current.id == annotation.id:
+                self._annotation_of[index] = None
+        return first, last
+
+    def _end_range(self) -> None:
+        if self.range_anchor is None:
+            return
+        first, last = self.selection
+        self.range_anchor = None
+        self._invalidate_sentences(first, last)
+
+    def tag_of(self, index: int) -> Tag | None:
+        annotation = self._annotation_of[index]
+        if annotation is None or annotation.tag not in self.tags:
+            return None
+        return self.tags.get(annotation.tag)

@@ -1,0 +1,63 @@
+"""The ``i`` screen: the article's tags as bars."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tuireader.tags import TagSet
+
+BAR_WIDTH = 30
+
+
+def stats_text(title: str, sentence_counts: Mapping[str, int], total: int, tags: TagSet) -> Content:
+    """Sentences per tag as bars (width proportional to the share of all sentences)."""
+    lines = [Content(title).stylize("bold"), Content(f"{total} sentences"), Content("")]
+    label_width = max((len(t.label) for t in tags), default=0)
+    tagged = 0
+    for tag in tags:
+        count = sentence_counts.get(tag.id, 0)
+        tagged += count
+        share = count / total if total else 0.0
+        filled = round(share * BAR_WIDTH)
+        lines.append(
+            Content.assemble(
+                (f"{tag.marker} {tag.label:<{label_width}} ", f"bold {tag.color}"),
+                ("█" * filled, tag.color),
+                ("░" * (BAR_WIDTH - filled), "dim"),
+                f" {count:>5}  {share:>4.0%}",
+            )
+        )
+    untagged = total - tagged
+    share = untagged / total if total else 0.0
+    lines.append(
+        Content.assemble(
+            (f"· {'Untagged':<{label_width}} ", "dim"),
+            ("█" * round(share * BAR_WIDTH), "dim"),
+            ("░" * (BAR_WIDTH - round(share * BAR_WIDTH)), "dim"),
+            f" {untagged:>5}  {share:>4.0%}",
+        )
+    )
+    return Content("\n").join(lines)
+
+
+class StatsScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,i", "dismiss", "Close", id="stats.close"),
+    ]
+
+    def __init__(self, text: Content) -> None:
+        super().__init__()
+        self._text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="stats-box"):
+            yield Static(self._text, id="stats-text")
+            yield Static(Content("Esc closes").stylize("dim"))

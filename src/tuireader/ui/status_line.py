@@ -1,0 +1,66 @@
+"""The status line under the reading pane (what the cursor is on) and the tag legend."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widget import Widget
+
+from tuireader.annotations import Annotation
+from tuireader.tags import TagSet
+
+
+class StatusLine(Widget):
+    """Content set from outside; a fixed height, so an update repaints without a layout pass."""
+
+    DEFAULT_CSS = """
+    StatusLine { height: 2; padding: 0 1; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._content = Content("")
+
+    @property
+    def content(self) -> Content:
+        return self._content
+
+    def set_content(self, content: Content) -> None:
+        if content != self._content:
+            self._content = content
+            self.refresh()
+
+    def render(self) -> Content:
+        return self._content
+
+
+def annotation_status(
+    annotation: Annotation | None, tags: TagSet
+) -> list[Content | tuple[str, str] | str]:
+    """``[F] Fact · by alice · note: …`` for the annotation under the cursor."""
+    if annotation is None:
+        return [("untagged", "dim")]
+    if annotation.tag in tags:
+        tag = tags.get(annotation.tag)
+        parts: list[Content | tuple[str, str] | str] = [
+            (f"[{tag.marker}] {tag.label}", f"bold {tag.color}")
+        ]
+    else:
+        parts = [Content(annotation.tag)]
+    parts += [" · by ", Content(annotation.annotator or "unknown")]
+    if annotation.note:
+        parts += [" · note: ", Content(annotation.note).stylize("italic")]
+    if annotation.anchor not in ("exact", ""):
+        parts += [(f" · re-anchored ({annotation.anchor})", "dim")]
+    return parts
+
+
+def legend(tags: TagSet, filter_tag: str | None, suggestions: bool) -> Content:
+    """Which marker and colour means which tag, plus the active filter and suggestion mode."""
+    parts: list[Content | tuple[str, str] | str] = []
+    for tag in tags:
+        parts += [(f" {tag.marker} ", f"bold reverse {tag.color}"), f" {tag.label}  "]
+    if filter_tag is not None and filter_tag in tags:
+        parts.append((f"filter: only {tags.get(filter_tag).label}  ", "bold"))
+    if suggestions:
+        parts.append(("suggestions on (lowercase marker, dimmed)", "italic"))
+    return Content.assemble(*parts)
