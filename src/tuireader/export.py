@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import errno
+import gc
 import importlib.resources
 import io
 import os
 import re
 import secrets
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -346,7 +348,22 @@ def render(data: ExportData, fmt: str, exported_at: str | None = None) -> str:
         raise ExportError(
             f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})"
         ) from None
-    return renderer(data, exported_at)
+    with _collector_paused():
+        return renderer(data, exported_at)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    # Rendering builds hundreds of thousands of small acyclic dicts; the cyclic collector would
+    # rescan them all again and again (measured: half the time of a 50,000-annotation export).
+    # Reference counting still frees everything, so pausing it for the render is safe.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def export_annotations(
