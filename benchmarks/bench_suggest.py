@@ -68,14 +68,22 @@ def predict(rows: list[Row]) -> list[Suggestion | None]:
 def score(rows: list[Row], predicted: list[Suggestion | None]) -> Scores:
     per_tag: dict[str, tuple[float, float, float]] = {}
     for tag in DEFAULT_TAGS.ids:
-        tp = sum(1 for r, p in zip(rows, predicted) if p and p.tag == tag and r.gold == tag)
-        fp = sum(1 for r, p in zip(rows, predicted) if p and p.tag == tag and r.gold != tag)
-        fn = sum(1 for r, p in zip(rows, predicted) if r.gold == tag and not (p and p.tag == tag))
+        tp = sum(
+            1 for r, p in zip(rows, predicted, strict=True) if p and p.tag == tag and r.gold == tag
+        )
+        fp = sum(
+            1 for r, p in zip(rows, predicted, strict=True) if p and p.tag == tag and r.gold != tag
+        )
+        fn = sum(
+            1
+            for r, p in zip(rows, predicted, strict=True)
+            if r.gold == tag and not (p and p.tag == tag)
+        )
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         per_tag[tag] = (precision, recall, f1)
-    suggested = [(r, p) for r, p in zip(rows, predicted) if p is not None]
+    suggested = [(r, p) for r, p in zip(rows, predicted, strict=True) if p is not None]
     correct = sum(1 for r, p in suggested if p.tag == r.gold)
     return Scores(
         per_tag=per_tag,
@@ -112,14 +120,14 @@ def main() -> None:
     rows = load_rows()
     predicted = predict(rows)
     for split in ("dev", "heldout"):
-        chosen = [(r, p) for r, p in zip(rows, predicted) if r.split == split]
+        chosen = [(r, p) for r, p in zip(rows, predicted, strict=True) if r.split == split]
         report(split, score([r for r, _ in chosen], [p for _, p in chosen]))
     everything = score(rows, predicted)
     report("all", everything)
     print(f"speed: {ms_per_sentence(rows):.3f} ms per sentence (best of 20 runs)")
     if args.errors:
         print()
-        for r, p in zip(rows, predicted):
+        for r, p in zip(rows, predicted, strict=True):
             if r.split == args.errors and (p is None or p.tag != r.gold):
                 got = f"{p.tag} ({p.reason})" if p else "none"
                 print(f"{r.article}#{r.index} gold={r.gold} got={got}\n    {r.text}")

@@ -87,7 +87,9 @@ HEDGE_ADJECTIVES: tuple[str, ...] = (
     "hypothetical",
 )
 
-HEDGE_LIKELY = r"(?:(?:is|are|was|were|be|been|seems?|most|more|very|quite)\s+)likely|likely\s+(?:to|that)"
+HEDGE_LIKELY = (
+    r"(?:(?:is|are|was|were|be|been|seems?|most|more|very|quite)\s+)likely|likely\s+(?:to|that)"
+)
 
 HEDGE_ADVERBS: tuple[str, ...] = (
     "perhaps",

@@ -78,11 +78,13 @@ class _Attribution:
 
 def _words(items: Iterable[str]) -> str:
     """An alternation of literal words/phrases, longest first so "points to" beats "points"."""
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(items), key=len, reverse=True))
+    return "|".join(
+        re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(items), key=len, reverse=True)
+    )
 
 
 _APOS = "’'"
-_OPEN_QUOTES = "“\""
+_OPEN_QUOTES = '“"'
 _QUOTE_SPAN = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
 
 _MODAL = re.compile(rf"\b({_words(cues.HEDGE_MODALS)})\b", re.IGNORECASE)
@@ -199,8 +201,15 @@ def suggest_sentence(text: str, context: str | None = None) -> Suggestion | None
         return _make(SPECULATION, confidence, how, tuple(hedges))
 
     # 3. A non-expert's view.
-    speaker = attribution if attribution is not None and not attribution.needs_context else inherited
-    if attribution is not None and attribution.opinion and not attribution.record and speaker is not None:
+    speaker = (
+        attribution if attribution is not None and not attribution.needs_context else inherited
+    )
+    if (
+        attribution is not None
+        and attribution.opinion
+        and not attribution.record
+        and speaker is not None
+    ):
         how = f'"{attribution.cue}", attributed to "{_short(speaker.source)}", not an expert'
         return _make(SPECULATION, 0.6, how, (attribution.cue.lower(),))
 
@@ -209,11 +218,14 @@ def suggest_sentence(text: str, context: str | None = None) -> Suggestion | None
     quoted = (attribution is not None and attribution.quoted) or _quoted_share(text) >= 0.5
     facts = [] if quoted else _fact_cues(text)
     if facts:
-        kinds = list(dict.fromkeys(kind for kind, _ in facts))
-        confidence = 0.55 + 0.1 * len(kinds)
+        first: dict[str, str] = {}
+        for kind, cue in facts:
+            first.setdefault(kind, cue)
+        kinds = list(first)
+        confidence = (0.45 if kinds == ["past event"] else 0.55) + 0.1 * len(kinds)
         if _future_without_date(text, kinds):
             confidence -= 0.1
-        how = " and ".join(kinds)
+        how = _and_list([f'{kind} "{cue}"' for kind, cue in first.items()])
         if attribution is not None and attribution.record:
             how += f' ("{attribution.cue} {_short(attribution.source)}")'
         elif attribution is not None and not attribution.needs_context:
@@ -261,7 +273,7 @@ def _mask_quotes(text: str) -> str:
 
 def _blank_inside(match: re.Match[str]) -> str:
     quote = match.group(0)
-    if len(quote) < 2 or quote[-1] not in "”\"":  # runs to the end: nothing closes it
+    if len(quote) < 2 or quote[-1] not in '”"':  # runs to the end: nothing closes it
         return quote[0] + " " * (len(quote) - 1)
     return quote[0] + " " * (len(quote) - 2) + quote[-1]
 
@@ -276,7 +288,9 @@ def _attribution(text: str) -> _Attribution | None:
     if match:
         source = text[match.start(1) : match.end(1)].strip()
         record = _RECORD_SOURCE.search(source) is not None and _expert(source) is None
-        return _Attribution("according to", False, source, None if record else _expert(source), record)
+        return _Attribution(
+            "according to", False, source, None if record else _expert(source), record
+        )
     match = _IN_VIEW.search(masked)
     if match:
         return _Attribution(match.group(0), True, match.group(1), None)
@@ -299,7 +313,9 @@ def _attribution(text: str) -> _Attribution | None:
     else:
         breaks = list(_CLAUSE_BREAK.finditer(before))
         if breaks and breaks[-1].group("sub"):
-            return None  # "…, although the researchers stress…": a side remark, not the claim's source
+            return (
+                None  # "…, although the researchers stress…": a side remark, not the claim's source
+            )
         source = text[breaks[-1].end() : len(before)] if breaks else text[: len(before)]
         source = source.strip(" ,")
     return _Attribution(cue, opinion, source, _expert(source))
@@ -328,7 +344,7 @@ def _continues_quote(text: str, context: str | None) -> bool:
     if not context or text.lstrip()[:1] not in _OPEN_QUOTES:
         return False
     previous = context.rsplit("\n", 1)[-1]
-    return any(q in previous for q in "“”\"")
+    return any(q in previous for q in '“”"')
 
 
 def _source_in_context(context: str | None, name: str | None) -> _Attribution | None:
@@ -368,7 +384,10 @@ def _hedges(text: str) -> list[str]:
     for match in _HEDGE_WORD.finditer(text):
         if any(a <= match.start() < b for a, b in phrase_spans):
             continue
-        if _DETERMINER_BEFORE.search(text[: match.start()]) and match.group(1).lower() in _VERB_NOUNS:
+        if (
+            _DETERMINER_BEFORE.search(text[: match.start()])
+            and match.group(1).lower() in _VERB_NOUNS
+        ):
             continue  # "the project", "the hope": nouns, not hedging verbs
         found.append(match.group(1).lower())
     if "?" in text:
@@ -376,7 +395,9 @@ def _hedges(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-_VERB_NOUNS = frozenset({"project", "projects", "hope", "hopes", "fear", "fears", "doubt", "doubts"})
+_VERB_NOUNS = frozenset(
+    {"project", "projects", "hope", "hopes", "fear", "fears", "doubt", "doubts"}
+)
 
 
 def _is_month_may(text: str, match: re.Match[str]) -> bool:
@@ -434,6 +455,10 @@ def _future_without_date(text: str, kinds: list[str]) -> bool:
 
 def _normal(phrase: str) -> str:
     return re.sub(r"\s+", " ", phrase.lower()).replace("’", "'")
+
+
+def _and_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _short(source: str, words: int = 8) -> str:
