@@ -176,7 +176,10 @@ def test_filtering_an_untagged_article_still_names_it(seed: Article) -> None:
 
 def test_collect_reads_a_store_like_source(data: ExportData, seed: Article) -> None:
     class Source:
-        def annotations(self, article_id: str | None = None) -> list[Annotation]:
+        def annotations(
+            self, article_id: str | None = None, *, include_orphans: bool = False
+        ) -> list[Annotation]:
+            assert include_orphans
             return [a for a in data.annotations if article_id in (None, a.article_id)]
 
         def articles_meta(self) -> list[dict[str, Any]]:

@@ -57,7 +57,9 @@ class ExportError(TuireaderError):
 class AnnotationSource(Protocol):
     """What an export reads; ``tuireader.store.Store`` provides it."""
 
-    def annotations(self, article_id: str | None = None) -> list[Annotation]: ...
+    def annotations(
+        self, article_id: str | None = None, *, include_orphans: bool = False
+    ) -> list[Annotation]: ...
 
     def articles_meta(self) -> list[dict[str, Any]]: ...
 
@@ -126,10 +128,12 @@ def collect(
 ) -> ExportData:
     """The selection from a store (or anything with ``annotations()`` and ``articles_meta()``)."""
     ids = list(article_ids) if article_ids is not None else None
+    # Orphans are exported too: they are kept so that nothing is lost, and a re-import must
+    # carry them over.
     if ids is not None and len(ids) == 1:
-        annotations = source.annotations(ids[0])
+        annotations = source.annotations(ids[0], include_orphans=True)
     else:
-        annotations = source.annotations()
+        annotations = source.annotations(include_orphans=True)
     return select(annotations, source.articles_meta(), ids, tags)
 
 

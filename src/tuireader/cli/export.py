@@ -50,7 +50,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 class _NoDatabase:
     """Stands in for a database file that does not exist yet: reading must not create it."""
 
-    def annotations(self, article_id: str | None = None) -> list[Annotation]:
+    def annotations(
+        self, article_id: str | None = None, *, include_orphans: bool = False
+    ) -> list[Annotation]:
         return []
 
     def articles_meta(self) -> list[dict[str, Any]]:
@@ -90,7 +92,8 @@ def resolve_articles(
     if values is None:
         return None
     metas = source.articles_meta()
-    known = {str(m["id"]) for m in metas} | {a.article_id for a in source.annotations()}
+    known = {str(m["id"]) for m in metas}
+    known |= {a.article_id for a in source.annotations(include_orphans=True)}
     by_path = {str(Path(m["path"]).resolve()): str(m["id"]) for m in metas if m.get("path")}
     ids = []
     for value in values:

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from tuireader.articles import load_article
 from tuireader.cli import add_db_options, default_annotator
+from tuireader.errors import TuireaderError
 from tuireader.importing import read_import
 from tuireader.paths import resolve_db_path
+
+if TYPE_CHECKING:
+    from tuireader.store import Store
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,9 +32,33 @@ def run(args: argparse.Namespace) -> int:
 
     with Store.open(resolve_db_path(args.db), default_annotator()) as store:
         result = store.import_annotations(imported.annotations)
+        attached = attach_known_articles(store, imported.articles)
     skipped = result.skipped + imported.duplicates
+    total = len(imported.annotations) + imported.duplicates
     print(
         f"{args.file}: {result.added} added, {result.updated} updated, {skipped} skipped "
-        f"({imported.format}, {len(imported.annotations) + imported.duplicates} annotations)"
+        f"({total} annotations in {imported.format}; {attached} article files found)"
     )
     return 0
+
+
+def attach_known_articles(store: Store, articles: Iterable[Mapping[str, Any]]) -> int:
+    """Attach the articles whose files are still where the export says, with the same text.
+
+    That records their title, date and sentence count in this database and re-anchors the
+    imported annotations on the current text. An article whose file is gone or changed keeps
+    its annotations; its metadata appears once the reader opens it.
+    """
+    count = 0
+    for meta in articles:
+        path = meta.get("path")
+        if not path or not Path(path).is_file():
+            continue
+        try:
+            article = load_article(path)
+        except TuireaderError:
+            continue
+        if article.id == meta["id"]:
+            store.attach(article)
+            count += 1
+    return count

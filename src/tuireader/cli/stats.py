@@ -162,7 +162,7 @@ def format_table(rows: Sequence[ArticleStats]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     with read_database(resolve_db_path(args.db)) as source:
-        rows = article_stats(source.annotations(), source.articles_meta())
+        rows = article_stats(source.annotations(include_orphans=True), source.articles_meta())
     if args.json:
         doc = {"articles": [r.to_dict() for r in rows]}
         sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
