@@ -1,0 +1,270 @@
+"""Re-anchoring annotations to an article whose text changed since they were made.
+
+Each annotation is tried, in order: its stored offsets (``body[start:end]`` still equals the quote),
+the quote's occurrences in the new text ranked by how well the stored prefix and suffix agree and
+then by nearness to the old offset, and a fuzzy match (rapidfuzz) over runs of whole sentences
+above a threshold. What none of these place confidently is **orphaned**: kept with its old offsets,
+never deleted and never guessed onto another sentence. A wrong placement is worse than an orphan,
+so every step refuses ambiguity (ties, short quotes without context, near-equal fuzzy rivals).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from rapidfuzz import fuzz, process
+
+from tuireader.annotations import Annotation, Quote
+from tuireader.articles import Article
+from tuireader.sentences import Sentence, sentence_at, split_paragraph
+
+EXACT, MOVED, FUZZY, ORPHANED = "exact", "moved", "fuzzy", "orphaned"
+
+FUZZY_THRESHOLD = 82.0
+"""Minimum rapidfuzz ``ratio`` (0-100) between the quote and a run of sentences."""
+FUZZY_THRESHOLD_SHORT = 92.0
+"""Short quotes ("He declined to comment.") look alike across articles: demand more."""
+SHORT_QUOTE = 40
+FUZZY_MARGIN = 6.0
+"""The best fuzzy candidate must beat any rival that does not overlap it by this much."""
+UNIQUE_QUOTE = 25
+"""A quote at least this long that occurs once is taken even when its context changed."""
+CONTEXT_TIE_MIN = 16
+"""Occurrences tied on context are settled by nearness only when that context is this strong."""
+
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where an annotation sits now, and how it was found (one of ``ANCHOR_STATES``)."""
+
+    annotation: Annotation
+    state: str
+
+
+def reanchor(annotations: Iterable[Annotation], article: Article) -> list[Placement]:
+    """Place each annotation on ``article``; returned annotations carry the article's id.
+
+    Placed annotations never overlap: exact ones are settled first, and a later one that would
+    cover a sentence already taken is orphaned rather than allowed to double-tag it.
+    """
+    sentences = article.sentences
+    found: list[tuple[Annotation, tuple[int, int] | None, str]] = []
+    for ann in annotations:
+        span, state = locate(ann, article.body, sentences)
+        found.append((ann, span, state))
+
+    order = {EXACT: 0, MOVED: 1, FUZZY: 2, ORPHANED: 3}
+    taken: list[tuple[int, int]] = []
+    placements: list[Placement] = []
+    for ann, span, state in sorted(found, key=lambda f: order[f[2]]):
+        if span is not None and any(span[0] < e and s < span[1] for s, e in taken):
+            span, state = None, ORPHANED
+        if span is None:
+            placements.append(
+                Placement(replace(ann, article_id=article.id, anchor=ORPHANED), state)
+            )
+            continue
+        taken.append(span)
+        start, end = span
+        quote = Quote.from_body(article.body, start, end)
+        # A re-anchoring is not an edit: ``updated`` stays, so imports still compare user edits.
+        # The stored anchor keeps the last non-exact outcome as a "check me" mark until the user
+        # edits the annotation; a later exact attach does not clear it.
+        stored_state = ann.anchor if state == EXACT and ann.anchor in (MOVED, FUZZY) else state
+        placements.append(
+            Placement(
+                replace(
+                    ann,
+                    article_id=article.id,
+                    start=start,
+                    end=end,
+                    quote=quote,
+                    anchor=stored_state,
+                ),
+                state,
+            )
+        )
+    return placements
+
+
+def locate(
+    ann: Annotation, body: str, sentences: Sequence[Sentence]
+) -> tuple[tuple[int, int] | None, str]:
+    """The new span of ``ann`` in ``body`` and how it was found, or ``(None, ORPHANED)``."""
+    quote = ann.quote
+    if not quote.exact or not sentences:
+        return None, ORPHANED
+    at_offsets = 0 <= ann.start < ann.end <= len(body) and body[ann.start : ann.end] == quote.exact
+    if at_offsets:
+        span = snap(sentences, ann.start, ann.end)
+        if span == (ann.start, ann.end) and (
+            context_score(body, ann.start, ann.end, quote) > 0 or not (quote.prefix or quote.suffix)
+        ):
+            return span, EXACT
+
+    span = by_occurrence(ann, body, sentences)
+    if span is not None:
+        return span, EXACT if span == (ann.start, ann.end) else MOVED
+
+    span = by_fuzzy(ann, body, sentences)
+    if span is not None:
+        return span, FUZZY
+    return None, ORPHANED
+
+
+def by_occurrence(
+    ann: Annotation, body: str, sentences: Sequence[Sentence]
+) -> tuple[int, int] | None:
+    quote = ann.quote
+    occurrences = list(_find_all(body, quote.exact))
+    if not occurrences:
+        return None
+    ranked = sorted(
+        (
+            (context_score(body, pos, pos + len(quote.exact), quote), -abs(pos - ann.start), pos)
+            for pos in occurrences
+        ),
+        reverse=True,
+    )
+    score, _, pos = ranked[0]
+    if len(ranked) == 1:
+        if score == 0 and len(quote.exact) < UNIQUE_QUOTE:
+            return None
+    elif ranked[1][0] == score and score < CONTEXT_TIE_MIN and pos != ann.start:
+        # Two places fit equally badly: guessing could tag the wrong sentence.
+        return None
+    elif score == 0:
+        return None
+    end = pos + len(quote.exact)
+    span = snap(sentences, pos, end)
+    if span is None:
+        return None
+    if span != (pos, end) and _ratio(quote.exact, body[span[0] : span[1]]) < _threshold(quote):
+        # The quote is now buried in a longer sentence; only take it if it is still mostly the quote.
+        return None
+    return span
+
+
+def by_fuzzy(ann: Annotation, body: str, sentences: Sequence[Sentence]) -> tuple[int, int] | None:
+    exact = ann.quote.exact
+    runs = _candidate_runs(sentences, exact)
+    if not runs:
+        return None
+    threshold = _threshold(ann.quote)
+    texts = [_norm(body[s:e]) for s, e in runs]
+    matches = process.extract(
+        _norm(exact),
+        texts,
+        scorer=fuzz.ratio,
+        limit=12,
+        score_cutoff=threshold - FUZZY_MARGIN - 10,
+    )
+    if not matches:
+        return None
+    scored = []
+    for _, text_score, i in matches:
+        s, e = runs[i]
+        context = _context_ratio(body, s, e, ann.quote)
+        scored.append((text_score + context * 0.1, text_score, s, e))
+    scored.sort(reverse=True)
+    best, text_score, start, end = scored[0]
+    if text_score < threshold:
+        return None
+    for other, _, s, e in scored[1:]:
+        if (s >= end or e <= start) and best - other < FUZZY_MARGIN:
+            return None
+    return start, end
+
+
+def snap(sentences: Sequence[Sentence], start: int, end: int) -> tuple[int, int] | None:
+    """Widen ``start..end`` to whole sentences."""
+    first = sentence_at(sentences, start)
+    if first is None or sentences[first].start >= end:
+        return None
+    last = first
+    while last + 1 < len(sentences) and sentences[last + 1].start < end:
+        last += 1
+    return sentences[first].start, sentences[last].end
+
+
+def context_score(body: str, start: int, end: int, quote: Quote) -> int:
+    """How many characters of the stored prefix and suffix agree with the text around a span
+    (whitespace-insensitive, so a paragraph split or joined does not count as a change)."""
+    before = _norm(body[max(0, start - 2 * len(quote.prefix) - 8) : start])
+    after = _norm(body[end : end + 2 * len(quote.suffix) + 8])
+    prefix, suffix = _norm(quote.prefix), _norm(quote.suffix)
+    score = _common_suffix(prefix, before) + _common_prefix(suffix, after)
+    # At the very start or end of the text an empty context is full agreement.
+    if not quote.prefix and start == 0:
+        score += 1
+    if not quote.suffix and end == len(body):
+        score += 1
+    return score
+
+
+def _context_ratio(body: str, start: int, end: int, quote: Quote) -> float:
+    before = body[max(0, start - len(quote.prefix)) : start]
+    after = body[end : end + len(quote.suffix)]
+    return (
+        fuzz.ratio(_norm(quote.prefix), _norm(before))
+        + fuzz.ratio(_norm(quote.suffix), _norm(after))
+    ) / 2
+
+
+def _candidate_runs(sentences: Sequence[Sentence], exact: str) -> list[tuple[int, int]]:
+    """Runs of 1 .. n+1 consecutive sentences of roughly the quote's length."""
+    n = max(1, sum(len(split_paragraph(p)) for p in exact.split("\n\n") if p.strip()))
+    low, high = len(exact) * 0.6, len(exact) * 1.6 + 10
+    runs: list[tuple[int, int]] = []
+    for i in range(len(sentences)):
+        for length in range(1, n + 2):
+            j = i + length - 1
+            if j >= len(sentences):
+                break
+            s, e = sentences[i].start, sentences[j].end
+            if e - s > high:
+                break
+            if e - s >= low:
+                runs.append((s, e))
+    return runs
+
+
+def _threshold(quote: Quote) -> float:
+    return FUZZY_THRESHOLD_SHORT if len(quote.exact) < SHORT_QUOTE else FUZZY_THRESHOLD
+
+
+def _ratio(a: str, b: str) -> float:
+    return float(fuzz.ratio(_norm(a), _norm(b)))
+
+
+def _find_all(body: str, needle: str) -> Iterable[int]:
+    pos = body.find(needle)
+    while pos != -1:
+        yield pos
+        pos = body.find(needle, pos + 1)
+
+
+def _norm(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _common_suffix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(reversed(a), reversed(b), strict=False):
+        if x != y:
+            break
+        n += 1
+    return n

@@ -1,0 +1,80 @@
+"""Changes to the annotation store as data, and the undo/redo stacks of one session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tuireader.anchoring import ORPHANED
+from tuireader.annotations import Annotation
+
+UNDO_LIMIT = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One user-visible step: the records it removed (``before``) and added (``after``).
+
+    A record whose id is in both was modified. Undo deletes ``after`` and restores ``before``.
+    """
+
+    label: str
+    before: tuple[Annotation, ...] = ()
+    after: tuple[Annotation, ...] = ()
+
+    @property
+    def span(self) -> tuple[int, int] | None:
+        """Every body offset the change touched (orphans have no place in the text)."""
+        placed = [a for a in (*self.before, *self.after) if a.anchor != ORPHANED]
+        if not placed:
+            return None
+        return min(a.start for a in placed), max(a.end for a in placed)
+
+    @property
+    def article_ids(self) -> frozenset[str]:
+        return frozenset(a.article_id for a in (*self.before, *self.after))
+
+    def inverse(self, label: str) -> Change:
+        return Change(label, self.after, self.before)
+
+    def __bool__(self) -> bool:
+        return bool(self.before or self.after)
+
+
+@dataclass
+class History:
+    """Undo and redo stacks. The store applies a step to disk first and only then moves it here,
+    so a failed write leaves the stacks as they were."""
+
+    limit: int = UNDO_LIMIT
+    _undo: list[Change] = field(default_factory=list)
+    _redo: list[Change] = field(default_factory=list)
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def peek_undo(self) -> Change | None:
+        return self._undo[-1] if self._undo else None
+
+    def peek_redo(self) -> Change | None:
+        return self._redo[-1] if self._redo else None
+
+    def record(self, change: Change) -> None:
+        """A new user change: it becomes undoable and the redo stack is gone."""
+        self._undo.append(change)
+        del self._undo[: -self.limit]
+        self._redo.clear()
+
+    def undone(self) -> None:
+        self._redo.append(self._undo.pop())
+
+    def redone(self) -> None:
+        self._undo.append(self._redo.pop())
+
+    def clear(self) -> None:
+        self._undo.clear()
+        self._redo.clear()

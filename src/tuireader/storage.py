@@ -1,0 +1,346 @@
+"""The annotation file: its layout, schema version and migrations, and a TinyDB ``Storage`` that
+keeps the data in memory and replaces the file atomically on every write.
+
+TinyDB's own ``JSONStorage`` re-reads the whole file on every query and rewrites it in place, so a
+kill during a write leaves half a file. Here the data lives in memory; a write serialises it with
+orjson into a temporary file in the same folder, fsyncs it, keeps the previous file as ``.bak``
+(a hard link, so it costs nothing), swaps the new file in with ``os.replace`` and fsyncs the
+folder. A reader therefore always sees either the old or the new file, never a mix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shutil
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Table
+
+FORMAT = "tuireader-annotations"
+"""Marks the file as ours, so a foreign JSON file is refused instead of overwritten."""
+
+SCHEMA_VERSION = 1
+"""Bump when the layout of a record or table changes, and add the step to ``MIGRATIONS``."""
+
+META, ANNOTATIONS, ARTICLES, STATE = "meta", "annotations", "articles", "state"
+TABLES = (META, ANNOTATIONS, ARTICLES, STATE)
+SCHEMA_KEY = "schema"
+
+Tables = dict[str, dict[str, Any]]
+
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {}
+"""``MIGRATIONS[n]`` turns a version-``n`` file's tables into version ``n + 1``. Empty while version
+1 is the only one; the open path already runs the chain and keeps a ``.v{n}.bak`` copy first."""
+
+
+class FileProblem(Exception):
+    """The file is not one we can use; ``problem`` is the user-facing part of the message."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """What identifies one version of the file on disk: every atomic replace makes a new inode."""
+
+    inode: int
+    size: int
+    mtime_ns: int
+
+
+def stamp_of(path: Path) -> Stamp | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return Stamp(st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def empty_tables() -> Tables:
+    return {META: {SCHEMA_KEY: schema_record()}, ANNOTATIONS: {}, ARTICLES: {}, STATE: {}}
+
+
+def schema_record(version: int = SCHEMA_VERSION) -> dict[str, Any]:
+    return {"format": FORMAT, "version": version}
+
+
+def parse(data: bytes) -> Tables:
+    """Bytes of a file into tables; raises FileProblem for anything that is not our file."""
+    if not data.strip():
+        # An empty file holds nothing to lose (e.g. made by ``touch``): treat it as a new database.
+        return empty_tables()
+    try:
+        tables = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise FileProblem(f"not a tuireader database (invalid JSON: {exc})") from None
+    if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
+        raise FileProblem("not a tuireader database (not a TinyDB file)")
+    schema = tables.get(META, {}).get(SCHEMA_KEY)
+    if not isinstance(schema, dict) or schema.get("format") != FORMAT:
+        raise FileProblem("not a tuireader database (a JSON file written by another program)")
+    version = schema.get("version")
+    if not isinstance(version, int) or version < 1:
+        raise FileProblem(f"not a tuireader database (bad schema version {version!r})")
+    if version > SCHEMA_VERSION:
+        raise FileProblem(
+            f"written by a newer tuireader (schema {version}; this one reads up to "
+            f"{SCHEMA_VERSION}); upgrade tuireader to open it"
+        )
+    for name in TABLES:
+        tables.setdefault(name, {})
+    return tables
+
+
+def schema_version(tables: Tables) -> int:
+    return int(tables[META][SCHEMA_KEY]["version"])
+
+
+def migrate(tables: Tables) -> Tables:
+    """Run the migration chain up to ``SCHEMA_VERSION``; a missing step is a FileProblem."""
+    version = schema_version(tables)
+    while version < SCHEMA_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise FileProblem(f"schema {version} cannot be upgraded to {SCHEMA_VERSION}")
+        tables = step(tables)
+        version += 1
+        tables[META][SCHEMA_KEY] = schema_record(version)
+    return tables
+
+
+def write_failure(exc: OSError) -> str:
+    """A short, user-facing reason for a failed write."""
+    reasons = {
+        errno.ENOSPC: "disk full",
+        errno.EDQUOT: "disk quota exceeded",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.EROFS: "read-only file system",
+    }
+    return reasons.get(exc.errno or 0, exc.strerror or str(exc))
+
+
+def fsync_folder(folder: Path) -> None:
+    # Makes the rename itself durable. Some file systems refuse fsync on a folder; the data is
+    # already in place by then, so that is not a failed write.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class AtomicJSONStorage(Storage):
+    """In-memory TinyDB storage that writes the whole file atomically.
+
+    Documents are replaced, never mutated in place (see ``RecordTable``), so the serialised bytes
+    of each unchanged record are cached by object identity: a write then serialises only the
+    records that changed and joins the rest, which keeps a write to a 50,000-record file well under
+    the cost of one full ``orjson.dumps``.
+    """
+
+    def __init__(
+        self, path: Path, tables: Tables | None = None, stamp: Stamp | None = None
+    ) -> None:
+        super().__init__()
+        self.path = path
+        self.backup_path = path.with_name(path.name + ".bak")
+        self._tables: Tables = tables if tables is not None else empty_tables()
+        self._fragments: dict[tuple[str, str], tuple[object, bytes]] = {}
+        self._deferred = 0
+        self._pending = False
+        self._can_link = True
+        self.stamp: Stamp | None = stamp
+        """The version of the file our data corresponds to; None before the first write."""
+
+    # -- TinyDB's Storage interface --------------------------------------------------------------
+    def read(self) -> Tables:
+        return self._tables
+
+    def write(self, data: Tables) -> None:
+        self._tables = data
+        if self._deferred:
+            self._pending = True
+            return
+        self.flush()
+
+    def close(self) -> None:
+        self._fragments.clear()
+
+    # -- batching and rollback -------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group TinyDB operations into one file write; on any failure restore the data as it was.
+
+        A shallow copy of each table is enough because documents are replaced, never mutated.
+        """
+        snapshot = {name: dict(table) for name, table in self._tables.items()}
+        self._deferred += 1
+        try:
+            yield
+            self._deferred -= 1
+            if not self._deferred and self._pending:
+                self._pending = False
+                self.flush()
+        except BaseException:
+            self._deferred = 0
+            self._pending = False
+            self._tables = snapshot
+            raise
+
+    def replace_tables(self, tables: Tables, stamp: Stamp | None) -> None:
+        """Adopt data read from disk (another process wrote the file)."""
+        self._tables = tables
+        self._fragments.clear()
+        self.stamp = stamp
+
+    # -- the file --------------------------------------------------------------------------------
+    def serialise(self) -> bytes:
+        """The whole file as compact JSON, reusing cached bytes of unchanged records."""
+        parts: list[bytes] = []
+        fragments = self._fragments
+        fresh: dict[tuple[str, str], tuple[object, bytes]] = {}
+        for name, table in self._tables.items():
+            items: list[bytes] = []
+            for doc_id, doc in table.items():
+                key = (name, doc_id)
+                cached = fragments.get(key)
+                if cached is not None and cached[0] is doc:
+                    item = cached[1]
+                else:
+                    item = orjson.dumps(doc_id) + b":" + orjson.dumps(doc)
+                fresh[key] = (doc, item)
+                items.append(item)
+            parts.append(orjson.dumps(name) + b":{" + b",".join(items) + b"}")
+        self._fragments = fresh
+        return b"{" + b",".join(parts) + b"}"
+
+    def flush(self) -> None:
+        """Write the data to disk atomically; raises OSError and leaves the old file as it was."""
+        self.stamp = write_atomic(self.path, self.serialise(), self._keep_backup)
+
+    def _keep_backup(self) -> None:
+        """Make ``.bak`` the file about to be replaced (the last good one)."""
+        if not self.path.exists():
+            return
+        if self._can_link:
+            tmp = self.backup_path.with_name(f".{self.backup_path.name}.{os.getpid()}.tmp")
+            try:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+                os.link(self.path, tmp)
+                os.replace(tmp, self.backup_path)
+                return
+            except OSError:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                # No hard links here (some network and FAT file systems): copy once per session.
+                self._can_link = False
+                with contextlib.suppress(OSError):
+                    shutil.copyfile(self.path, self.backup_path)
+
+
+def write_atomic(
+    path: Path, data: bytes, before_replace: Callable[[], None] | None = None
+) -> Stamp:
+    """Temp file in the same folder, fsync, ``os.replace``, fsync of the folder."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if before_replace is not None:
+            before_replace()
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    fsync_folder(path.parent)
+    stamp = stamp_of(path)
+    assert stamp is not None
+    return stamp
+
+
+class RecordTable(Table):
+    """A TinyDB table keyed by string ids (annotation uuids, article ids, state keys).
+
+    TinyDB's ``_update_table`` copies the whole table twice per operation to convert integer ids;
+    our ids are already strings, so it updates the table in place, O(1) instead of O(n). Documents
+    are always replaced whole (``put``), never updated in place, which the storage's serialisation
+    cache and rollback snapshot rely on.
+    """
+
+    document_id_class = str  # type: ignore[assignment]
+
+    def put(self, doc_id: str, doc: Mapping[str, Any]) -> None:
+        value = dict(doc)
+
+        def updater(table: dict[str, Any]) -> None:
+            table[doc_id] = value
+
+        self._update_table(updater)
+
+    def delete(self, doc_id: str) -> None:
+        self.remove(doc_ids=[doc_id])  # type: ignore[list-item]
+
+    def raw(self) -> dict[str, Any]:
+        """The live stored documents by id: read them, never change them (use ``put``)."""
+        table: dict[str, Any] = self._read_table()
+        return table
+
+    def get_raw(self, doc_id: str) -> Any:
+        return self._read_table().get(doc_id)
+
+    def update(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("RecordTable documents are replaced with put(), never updated in place")
+
+    def upsert(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("use RecordTable.put()")
+
+    def _update_table(self, updater: Callable[[dict[Any, Any]], None]) -> None:
+        tables = self._storage.read()
+        assert tables is not None  # AtomicJSONStorage always has data
+        updater(tables.setdefault(self.name, {}))
+        self._storage.write(tables)
+        self.clear_cache()
+
+    def _get_next_id(self) -> str:
+        raise TypeError("RecordTable documents need an explicit id: use put()")
+
+
+class AnnotationDB(TinyDB):
+    table_class = RecordTable
+    default_table_name = ANNOTATIONS
+
+    @property
+    def file(self) -> AtomicJSONStorage:
+        storage = self.storage
+        assert isinstance(storage, AtomicJSONStorage)
+        return storage
+
+    def records(self, name: str) -> RecordTable:
+        table = self.table(name)
+        assert isinstance(table, RecordTable)
+        return table

@@ -1,0 +1,767 @@
+"""The annotation store: tags on runs of whole sentences, saved to disk before a call returns.
+
+One TinyDB file (see ``storage``) holds the annotations, article metadata, small UI state and the
+schema version. Every mutating call takes the file lock, reloads the file if another process
+replaced it since we last saw it, applies its change to that fresh data as record-level puts and
+deletes, writes the file atomically and releases the lock. Two readers on one file can both
+annotate and neither loses the other's work. A failed write rolls the in-memory state back,
+leaves the old file untouched and raises ``StoreWriteError``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import getpass
+import os
+import shutil
+import socket
+import uuid
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from tuireader import storage as fileformat
+from tuireader.anchoring import EXACT, FUZZY, MOVED, ORPHANED, reanchor
+from tuireader.annotations import Annotation, Quote, now_iso
+from tuireader.articles import Article
+from tuireader.errors import TuireaderError
+from tuireader.history import Change, History
+from tuireader.sentences import sentence_at
+from tuireader.storage import (
+    ANNOTATIONS,
+    ARTICLES,
+    STATE,
+    AnnotationDB,
+    AtomicJSONStorage,
+    FileProblem,
+    Stamp,
+    Tables,
+    empty_tables,
+    migrate,
+    parse,
+    schema_version,
+    stamp_of,
+    write_failure,
+)
+from tuireader.tags import DEFAULT_TAGS, TagSet
+
+__all__ = [
+    "AnchorReport",
+    "Change",
+    "ImportResult",
+    "Store",
+    "StoreError",
+    "StoreWriteError",
+]
+
+
+class StoreError(TuireaderError):
+    """The annotation file cannot be used; the message is one line, ``PATH: problem``."""
+
+    def __init__(self, path: object, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+class StoreWriteError(StoreError):
+    """A change could not be saved; it was rolled back and the file on disk is as it was."""
+
+
+@dataclass(frozen=True)
+class AnchorReport:
+    """How an article's annotations sit on its current text after ``Store.attach``."""
+
+    exact: int = 0
+    moved: int = 0
+    fuzzy: int = 0
+    orphaned: int = 0
+    orphans: list[Annotation] = field(default_factory=list)
+    changed: bool = False
+    """Whether anything was re-anchored or re-recorded (and, unless read-only, written)."""
+
+    @property
+    def total(self) -> int:
+        return self.exact + self.moved + self.fuzzy + self.orphaned
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int = 0
+    updated: int = 0
+    skipped: int = 0
+
+
+Plan = tuple[str, list[Annotation], list[Annotation]]
+"""A change as computed against the current records: label, records removed, records added."""
+
+
+class Store:
+    """Annotations on one database file. Open with ``Store.open``; use as a context manager."""
+
+    def __init__(
+        self,
+        path: Path,
+        annotator: str,
+        db: AnnotationDB,
+        *,
+        tags: TagSet,
+        wait: float,
+        read_only_reason: str | None,
+    ) -> None:
+        self.path = path
+        self.annotator = annotator
+        self.tags = tags
+        self.wait = wait
+        self.read_only_reason = read_only_reason
+        self._db = db
+        self._lock = FileLock(str(lock_path(path)), timeout=wait)
+        self._owner_path = path.with_name(path.name + ".lock.owner")
+        self._history = History()
+        self._anns: dict[str, Annotation] = {}
+        self._by_article: dict[str, set[str]] = {}
+        self._sorted: dict[str, list[Annotation]] = {}
+        self._state_overlay: dict[str, Any] = {}
+        self._closed = False
+        self._reindex(self._build_index(db.file.read()))
+
+    # -- opening and closing ---------------------------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        annotator: str | None = None,
+        *,
+        wait: float = 2.0,
+        tags: TagSet = DEFAULT_TAGS,
+    ) -> Store:
+        """Open (creating if missing) the database at ``path``.
+
+        A corrupt, foreign or newer-schema file raises StoreError and is never modified. A file
+        we may read but not write opens read-only, with ``read_only_reason`` saying why.
+        """
+        path = Path(path).expanduser()
+        annotator = annotator or default_annotator()
+        if path.is_dir():
+            raise StoreError(path, "is a folder, not an annotation file")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(path, f"cannot create its folder ({write_failure(exc)})") from None
+        reason = read_only_reason(path)
+        loaded = read_file(path)
+        if loaded is None or schema_version(loaded[0]) != fileformat.SCHEMA_VERSION:
+            if reason is None:
+                loaded = _create_or_migrate(path, wait)
+            elif loaded is None:
+                raise StoreError(path, f"cannot be created ({reason})")
+            else:
+                # Read-only: upgrade in memory only; the file is left as it is.
+                loaded = (_migrated(path, loaded[0]), loaded[1])
+        tables, stamp = loaded
+        db = AnnotationDB(path, storage=AtomicJSONStorage, tables=tables, stamp=stamp)
+        return cls(path, annotator, db, tags=tags, wait=wait, read_only_reason=reason)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_reason is not None
+
+    # -- reading ---------------------------------------------------------------------------------
+    def annotations(
+        self, article_id: str | None = None, *, include_orphans: bool = False
+    ) -> list[Annotation]:
+        """Annotations sorted by (article_id, start). Orphans are left out unless asked for: their
+        offsets point into text that no longer exists."""
+        if article_id is not None:
+            if include_orphans:
+                ids = self._by_article.get(article_id, ())
+                return sorted((self._anns[i] for i in ids), key=lambda a: (a.start, a.end))
+            return list(self._placed(article_id))
+        found = (a for a in self._anns.values() if include_orphans or a.anchor != ORPHANED)
+        return sorted(found, key=lambda a: (a.article_id, a.start, a.end))
+
+    def annotation(self, annotation_id: str) -> Annotation | None:
+        return self._anns.get(annotation_id)
+
+    def annotation_at(self, article_id: str, offset: int) -> Annotation | None:
+        placed = self._placed(article_id)
+        i = bisect_right(placed, offset, key=lambda a: a.start) - 1
+        if i >= 0 and placed[i].start <= offset < placed[i].end:
+            return placed[i]
+        return None
+
+    def orphans(self, article_id: str | None = None) -> list[Annotation]:
+        return [
+            a for a in self.annotations(article_id, include_orphans=True) if a.anchor == ORPHANED
+        ]
+
+    def __len__(self) -> int:
+        return len(self._anns)
+
+    def article_meta(self, article_id: str) -> dict[str, Any] | None:
+        meta = self._db.records(ARTICLES).get_raw(article_id)
+        return dict(meta) if meta is not None else None
+
+    def articles_meta(self) -> list[dict[str, Any]]:
+        return [dict(m) for m in self._db.records(ARTICLES).raw().values()]
+
+    def get_state(self, key: str, default: Any = None) -> Any:
+        if key in self._state_overlay:
+            return self._state_overlay[key]
+        doc = self._db.records(STATE).get_raw(key)
+        return default if doc is None else doc.get("value", default)
+
+    @property
+    def can_undo(self) -> bool:
+        return self._history.can_undo
+
+    @property
+    def can_redo(self) -> bool:
+        return self._history.can_redo
+
+    def refresh(self) -> bool:
+        """Reload the file if another process replaced it; True if it did. Cheap (one ``stat``)
+        when nothing changed, so a UI may call it on focus or a timer."""
+        return self._reload_if_changed()
+
+    # -- changing --------------------------------------------------------------------------------
+    def tag(self, article: Article, first: int, last: int, tag: str) -> Change:
+        """Tag sentences ``first..last`` (inclusive). The same tag on exactly that run removes it."""
+        self._check_tag(tag)
+        self._check_run(article, first, last)
+        return self._commit(lambda: self._plan_run(article, first, last, tag, toggle=True))
+
+    def clear(self, article: Article, first: int, last: int) -> Change | None:
+        """Remove tags from sentences ``first..last``; None when none were tagged."""
+        self._check_run(article, first, last)
+        change = self._commit(lambda: self._plan_run(article, first, last, None, toggle=False))
+        return change or None
+
+    def tag_many(
+        self, article: Article, runs: Sequence[tuple[int, int, str]], label: str
+    ) -> Change:
+        """Apply several runs as ONE undo step and one write. A run that already carries its tag
+        is left alone (never toggled off), so accepting suggestions twice is harmless."""
+        for first, last, tag in runs:
+            self._check_tag(tag)
+            self._check_run(article, first, last)
+
+        def plan() -> Plan:
+            originals: dict[str, Annotation | None] = {}
+            current = {a.id: a for a in self._placed(article.id)}
+            for first, last, tag in runs:
+                _, removed, added = self._plan_run(article, first, last, tag, False, current)
+                for a in (*removed, *added):
+                    originals.setdefault(a.id, current.get(a.id))
+                for a in removed:
+                    current.pop(a.id, None)
+                for a in added:
+                    current[a.id] = a
+            before = [o for i, o in originals.items() if o is not None and current.get(i) != o]
+            after = [current[i] for i, o in originals.items() if i in current and current[i] != o]
+            return label, before, after
+
+        return self._commit(plan)
+
+    def set_note(self, annotation_id: str, note: str) -> Change:
+        """Set an annotation's note; an unchanged note is an empty (falsy) Change."""
+
+        def plan() -> Plan:
+            old = self._anns.get(annotation_id)
+            if old is None:
+                raise StoreError(self.path, f"no annotation with id {annotation_id}")
+            if old.note == note:
+                return "note", [], []
+            return "note", [old], [old.changed(note=note, annotator=self.annotator)]
+
+        return self._commit(plan)
+
+    def undo(self) -> Change | None:
+        change = self._history.peek_undo()
+        if change is None:
+            return None
+        inverse = change.inverse(f"undo {change.label}")
+        self._commit(lambda: (inverse.label, list(inverse.before), list(inverse.after)), False)
+        self._history.undone()
+        return inverse
+
+    def redo(self) -> Change | None:
+        change = self._history.peek_redo()
+        if change is None:
+            return None
+        again = Change(f"redo {change.label}", change.before, change.after)
+        self._commit(lambda: (again.label, list(again.before), list(again.after)), False)
+        self._history.redone()
+        return again
+
+    def set_state(self, key: str, value: Any) -> None:
+        """Small UI state (last article, cursor per article), written through when it changes.
+        On a read-only store it is kept for this session only."""
+        if self.get_state(key, _MISSING) == value:
+            return
+        if self.read_only:
+            self._state_overlay[key] = value
+            return
+        with self._writing():
+            self._db.records(STATE).put(key, {"value": value})
+
+    def attach(self, article: Article) -> AnchorReport:
+        """Re-anchor the article's annotations to its current text and record its metadata.
+
+        Also adopts annotations stored under an older id of the same file (found by its recorded
+        path), when at least one of them can be placed on the new text: an edited file keeps its
+        annotations, while a file reused for a different story leaves the old ones where they were.
+        Writes only when something changed.
+        """
+        report, removed, added, meta, dropped = self._plan_attach(article)
+        if not report.changed:
+            return report
+        if self.read_only:
+            # Shown correctly for this session; nothing is written.
+            for a in removed:
+                self._index_remove(a.id)
+            for a in added:
+                self._index_put(a)
+            return report
+        with self._writing():
+            # Another process may have changed the file: plan again on what is there now.
+            report, removed, added, meta, dropped = self._plan_attach(article)
+            self._apply(removed, added)
+            articles = self._db.records(ARTICLES)
+            if articles.get_raw(article.id) != meta:
+                articles.put(article.id, meta)
+            for old_id in dropped:
+                articles.delete(old_id)
+        return report
+
+    def import_annotations(self, items: Iterable[Annotation]) -> ImportResult:
+        """Add annotations from elsewhere in one atomic write. For an id already present the one
+        with the newer ``updated`` wins; equal or older ones are skipped."""
+        incoming = list(items)
+        for a in incoming:
+            self._check_tag(a.tag)
+        result = ImportResult()
+        with self._writing():
+            added = updated = skipped = 0
+            latest: dict[str, Annotation] = {}
+            for a in incoming:
+                known = latest.get(a.id) or self._anns.get(a.id)
+                if known is None:
+                    added += 1
+                elif _newer(a.updated, known.updated):
+                    updated += 1
+                else:
+                    skipped += 1
+                    continue
+                latest[a.id] = a
+            self._apply([], list(latest.values()))
+            result = ImportResult(added, updated, skipped)
+        return result
+
+    # -- planning changes ------------------------------------------------------------------------
+    def _plan_run(
+        self,
+        article: Article,
+        first: int,
+        last: int,
+        tag: str | None,
+        toggle: bool,
+        current: dict[str, Annotation] | None = None,
+    ) -> Plan:
+        """Records removed and added to give sentences first..last the tag (or none).
+
+        An annotation partly covered by the run is cut back to its remaining whole sentences
+        (keeping its id on the first piece, so exports and notes follow it).
+        """
+        sentences = article.sentences
+        body = article.body
+        start, end = sentences[first].start, sentences[last].end
+        pool = current.values() if current is not None else self._placed(article.id)
+        overlapping = sorted((a for a in pool if a.overlaps(start, end)), key=lambda a: a.start)
+        same = next((a for a in overlapping if (a.start, a.end) == (start, end)), None)
+        if tag is not None and same is not None and same.tag == tag and len(overlapping) == 1:
+            return ("untag", [same], []) if toggle else (f"tag {tag}", [], [])
+
+        now = now_iso()
+        removed: list[Annotation] = []
+        added: list[Annotation] = []
+        for old in overlapping:
+            removed.append(old)
+            if old is same:
+                continue
+            i = sentence_at(sentences, old.start)
+            indexes: list[int] = []
+            while i is not None and i < len(sentences) and sentences[i].start < old.end:
+                indexes.append(i)
+                i += 1
+            keep_id = True
+            for piece in ([i for i in indexes if i < first], [i for i in indexes if i > last]):
+                if not piece:
+                    continue
+                a, b = sentences[piece[0]].start, sentences[piece[-1]].end
+                added.append(
+                    replace(
+                        old,
+                        id=old.id if keep_id else str(uuid.uuid4()),
+                        start=a,
+                        end=b,
+                        quote=Quote.from_body(body, a, b),
+                        annotator=self.annotator,
+                        updated=now,
+                        anchor=EXACT,
+                    )
+                )
+                keep_id = False
+        if tag is None:
+            return "untag", removed, added
+        quote = Quote.from_body(body, start, end)
+        if same is not None:
+            # A retag of the same run keeps the record (id, created, note).
+            new = same.changed(tag=tag, annotator=self.annotator, quote=quote, anchor=EXACT)
+        else:
+            new = Annotation.new(article.id, body, start, end, tag, self.annotator)
+        added.append(new)
+        return f"tag {tag}", removed, added
+
+    def _plan_attach(
+        self, article: Article
+    ) -> tuple[AnchorReport, list[Annotation], list[Annotation], dict[str, Any], list[str]]:
+        meta = article_record(article)
+        articles = self._db.records(ARTICLES).raw()
+        group = [self._anns[i] for i in self._by_article.get(article.id, ())]
+        dropped: list[str] = []
+        if meta["path"] is not None:
+            for old_id, old_meta in articles.items():
+                if old_id == article.id or old_meta.get("path") != meta["path"]:
+                    continue
+                old = [self._anns[i] for i in self._by_article.get(old_id, ())]
+                if not old or any(p.state != ORPHANED for p in reanchor(old, article)):
+                    group += old
+                    dropped.append(old_id)
+        # Settled together, so adopted records cannot overlap the current ones.
+        placements = reanchor(group, article)
+
+        counts = {EXACT: 0, MOVED: 0, FUZZY: 0, ORPHANED: 0}
+        removed: list[Annotation] = []
+        added: list[Annotation] = []
+        orphans: list[Annotation] = []
+        for p in placements:
+            counts[p.state] += 1
+            if p.state == ORPHANED:
+                orphans.append(p.annotation)
+            old_record = self._anns[p.annotation.id]
+            if p.annotation != old_record:
+                removed.append(old_record)
+                added.append(p.annotation)
+        changed = bool(added) or bool(dropped) or articles.get(article.id) != meta
+        report = AnchorReport(
+            exact=counts[EXACT],
+            moved=counts[MOVED],
+            fuzzy=counts[FUZZY],
+            orphaned=counts[ORPHANED],
+            orphans=sorted(orphans, key=lambda a: a.start),
+            changed=changed,
+        )
+        return report, removed, added, meta, dropped
+
+    # -- applying changes ------------------------------------------------------------------------
+    def _commit(self, plan: Callable[[], Plan], record: bool = True) -> Change:
+        """Plan under the lock against fresh data, apply, write; then (only then) record it."""
+        with self._writing():
+            label, removed, added = plan()
+            self._apply(removed, added)
+        change = Change(label, tuple(removed), tuple(added))
+        if record and change:
+            self._history.record(change)
+        return change
+
+    def _apply(self, removed: Iterable[Annotation], added: Iterable[Annotation]) -> None:
+        table = self._db.records(ANNOTATIONS)
+        added = list(added)
+        keep = {a.id for a in added}
+        for a in removed:
+            if a.id not in keep:
+                table.delete(a.id)
+                self._index_remove(a.id)
+        for a in added:
+            table.put(a.id, a.to_dict())
+            self._index_put(a)
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Lock, catch up with the file, run the body as one transaction, write once."""
+        if self._closed:
+            raise StoreError(self.path, "the annotation store is closed")
+        if self.read_only_reason is not None:
+            raise StoreWriteError(self.path, f"not saved: read-only ({self.read_only_reason})")
+        with self._locked():
+            self._reload_if_changed()
+            anns = dict(self._anns)
+            try:
+                with self._db.file.transaction():
+                    yield
+            except OSError as exc:
+                self._reindex(anns)
+                raise StoreWriteError(
+                    self.path,
+                    f"not saved ({write_failure(exc)}); the change was rolled back and the file "
+                    "is as it was",
+                ) from exc
+            except BaseException:
+                self._reindex(anns)
+                raise
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        try:
+            self._lock.acquire(timeout=self.wait)
+        except Timeout:
+            raise StoreWriteError(
+                self.path,
+                f"not saved: the file is locked by {self._lock_holder()} "
+                f"(waited {self.wait:g} s); try again",
+            ) from None
+        except OSError as exc:
+            raise StoreWriteError(
+                self.path, f"not saved: cannot lock the file ({write_failure(exc)})"
+            ) from None
+        try:
+            self._write_owner()
+            yield
+        finally:
+            self._lock.release()
+
+    def _write_owner(self) -> None:
+        # Only so a process that times out can say who holds the lock; not needed for safety.
+        with contextlib.suppress(OSError):
+            self._owner_path.write_text(
+                f"tuireader pid {os.getpid()} ({self.annotator}@{socket.gethostname()})",
+                encoding="utf-8",
+            )
+
+    def _lock_holder(self) -> str:
+        try:
+            return self._owner_path.read_text(encoding="utf-8").strip() or "another process"
+        except OSError:
+            return "another process"
+
+    def _reload_if_changed(self) -> bool:
+        file = self._db.file
+        stamp = stamp_of(self.path)
+        if stamp is None or stamp == file.stamp:
+            # A deleted file is simply written again from memory at the next change.
+            return False
+        loaded = read_file(self.path, changed=True)
+        if loaded is None:
+            return False
+        tables = _migrated(self.path, loaded[0])
+        index = self._build_index(tables)
+        file.replace_tables(tables, loaded[1])
+        for name in tables:
+            self._db.records(name).clear_cache()
+        self._reindex(index)
+        return True
+
+    # -- the in-memory index ---------------------------------------------------------------------
+    def _build_index(self, tables: Tables) -> dict[str, Annotation]:
+        anns: dict[str, Annotation] = {}
+        for key, doc in tables[ANNOTATIONS].items():
+            try:
+                ann = Annotation.from_dict(doc)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                raise StoreError(self.path, f"annotation {key} is malformed") from None
+            if ann.id != key:
+                raise StoreError(self.path, f"annotation {key} is stored under the wrong id")
+            if ann.tag not in self.tags:
+                known = ", ".join(self.tags.ids)
+                raise StoreError(
+                    self.path, f"annotation {key} has unknown tag {ann.tag!r} (known: {known})"
+                )
+            anns[key] = ann
+        return anns
+
+    def _reindex(self, anns: dict[str, Annotation]) -> None:
+        self._anns = anns
+        self._by_article = {}
+        for a in anns.values():
+            self._by_article.setdefault(a.article_id, set()).add(a.id)
+        self._sorted.clear()
+
+    def _index_put(self, ann: Annotation) -> None:
+        old = self._anns.get(ann.id)
+        if old is not None and old.article_id != ann.article_id:
+            self._index_remove(ann.id)
+        self._anns[ann.id] = ann
+        self._by_article.setdefault(ann.article_id, set()).add(ann.id)
+        self._sorted.pop(ann.article_id, None)
+
+    def _index_remove(self, ann_id: str) -> None:
+        old = self._anns.pop(ann_id, None)
+        if old is None:
+            return
+        ids = self._by_article.get(old.article_id)
+        if ids is not None:
+            ids.discard(ann_id)
+            if not ids:
+                del self._by_article[old.article_id]
+        self._sorted.pop(old.article_id, None)
+
+    def _placed(self, article_id: str) -> list[Annotation]:
+        placed = self._sorted.get(article_id)
+        if placed is None:
+            ids = self._by_article.get(article_id, ())
+            placed = sorted(
+                (a for a in (self._anns[i] for i in ids) if a.anchor != ORPHANED),
+                key=lambda a: a.start,
+            )
+            self._sorted[article_id] = placed
+        return placed
+
+    # -- checks ----------------------------------------------------------------------------------
+    def _check_tag(self, tag: str) -> None:
+        if tag not in self.tags:
+            known = ", ".join(self.tags.ids)
+            raise StoreError(self.path, f"unknown tag {tag!r} (known: {known})")
+
+    @staticmethod
+    def _check_run(article: Article, first: int, last: int) -> None:
+        if not 0 <= first <= last < len(article.sentences):
+            raise ValueError(
+                f"sentence run {first}..{last} is outside 0..{len(article.sentences) - 1}"
+            )
+
+
+_MISSING = object()
+
+
+def default_annotator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def article_record(article: Article) -> dict[str, Any]:
+    """What the articles table keeps about an article (no timestamps: an unchanged article is
+    not a change, so opening it writes nothing)."""
+    path = str(article.path.resolve()) if article.path is not None else None
+    return {
+        "id": article.id,
+        "title": article.title,
+        "date": article.date,
+        "path": path,
+        "sentence_count": len(article.sentences),
+    }
+
+
+def read_only_reason(path: Path) -> str | None:
+    if path.exists() and not os.access(path, os.W_OK):
+        return "no permission to write the file"
+    if not os.access(path.parent, os.W_OK):
+        return f"no permission to write in {path.parent}"
+    return None
+
+
+def read_file(path: Path, *, changed: bool = False) -> tuple[Tables, Stamp] | None:
+    """The file's tables and the stamp of exactly the version read (fstat of the same open file,
+    so a concurrent replace cannot pair new data with an old stamp); None if there is no file;
+    StoreError if it is not ours."""
+    try:
+        with open(path, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            data = handle.read()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise StoreError(path, "is a folder, not an annotation file") from None
+    except OSError as exc:
+        raise StoreError(path, f"cannot be read ({write_failure(exc)})") from None
+    try:
+        return parse(data), Stamp(st.st_ino, st.st_size, st.st_mtime_ns)
+    except FileProblem as exc:
+        problem = exc.problem
+        if changed:
+            problem = f"was changed on disk by something else and is now {problem}; not saved"
+        backup = path.with_name(path.name + ".bak")
+        if backup.exists():
+            problem += f"; the last good copy is {backup}"
+        raise StoreError(path, problem) from None
+
+
+def _migrated(path: Path, tables: Tables) -> Tables:
+    try:
+        return migrate(tables)
+    except FileProblem as exc:
+        raise StoreError(path, exc.problem) from None
+
+
+def _create_or_migrate(path: Path, wait: float) -> tuple[Tables, Stamp]:
+    """Under the lock: create a missing file, or upgrade an older schema (keeping a copy)."""
+    lock = FileLock(str(lock_path(path)), timeout=wait)
+    try:
+        lock.acquire(timeout=wait)
+    except Timeout:
+        raise StoreError(path, f"is locked by another process (waited {wait:g} s)") from None
+    except OSError as exc:
+        raise StoreError(path, f"cannot be locked ({write_failure(exc)})") from None
+    try:
+        loaded = read_file(path)
+        if loaded is None:
+            tables = empty_tables()
+        else:
+            old = schema_version(loaded[0])
+            if old == fileformat.SCHEMA_VERSION:
+                return loaded  # another process created or upgraded it meanwhile
+            tables = _migrated(path, loaded[0])
+            try:
+                shutil.copyfile(path, path.with_name(f"{path.name}.v{old}.bak"))
+            except OSError as exc:
+                problem = f"cannot keep a copy before upgrading ({write_failure(exc)})"
+                raise StoreError(path, problem) from None
+        file = AtomicJSONStorage(path, tables)
+        try:
+            file.flush()
+        except OSError as exc:
+            raise StoreError(path, f"cannot be written ({write_failure(exc)})") from None
+        assert file.stamp is not None
+        return tables, file.stamp
+    finally:
+        lock.release()
+
+
+def _newer(a: str, b: str) -> bool:
+    try:
+        return _when(a) > _when(b)
+    except ValueError:
+        return a > b
+
+
+def _when(stamp: str) -> dt.datetime:
+    parsed = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
