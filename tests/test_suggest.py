@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import subprocess
 import sys
 
 import pytest
@@ -334,7 +335,7 @@ def test_fast_enough() -> None:
     assert bench.ms_per_sentence(rows, repeat=3) < 1.0  # type: ignore[attr-defined]
 
 
-def test_core_does_not_import_textual() -> None:
-    source = (ROOT / "src" / "tuireader" / "suggest.py").read_text(encoding="utf-8")
-    source += (ROOT / "src" / "tuireader" / "cues.py").read_text(encoding="utf-8")
-    assert "textual" not in source.replace("tuireader", "")
+def test_suggest_does_not_load_textual() -> None:
+    code = "import sys, tuireader.suggest, tuireader.cli.suggest; print('textual' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr
