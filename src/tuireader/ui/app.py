@@ -19,6 +19,7 @@ from textual.widgets import Footer, Header, Input, OptionList
 from tuireader.annotations import Annotation
 from tuireader.articles import Article, Library, load_library
 from tuireader.paths import resolve_db_path, samples_dir
+from tuireader.sentences import sentence_at
 from tuireader.tags import DEFAULT_TAGS, TagSet
 from tuireader.ui.article_list import ArticleCounts, ArticleList
 from tuireader.ui.help_screen import HelpScreen, help_text
@@ -48,9 +49,11 @@ class ReaderApp(App[int]):
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit_ctrl", show=False, priority=True),
         Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
+        Binding("n", "note", "Note", id="app.note"),
+        Binding("slash", "search", "Search", id="app.search", key_display="/"),
         Binding("u", "undo", "Undo", id="app.undo"),
         Binding("ctrl+r", "redo", "Redo", id="app.redo", show=False),
-        Binding("x", "export(False)", "Export", id="app.export"),
+        Binding("x", "export(False)", "Export", id="app.export", show=False),
         Binding("X", "export(True)", "Export all", id="app.export_all", show=False),
         Binding("i", "stats", "Stats", id="app.stats", show=False),
         Binding("o", "toggle_list", "Articles", id="app.toggle_list", show=False),
@@ -96,7 +99,7 @@ class ReaderApp(App[int]):
                     placeholder="search this article (Enter: next match, Esc: close)", id="search"
                 )
                 yield StatusLine(id="status")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     @property
     def pane(self) -> ReadingPane:
@@ -111,6 +114,7 @@ class ReaderApp(App[int]):
         return self.query_one(StatusLine)
 
     def on_mount(self) -> None:
+        self.pane.editor = self
         self._apply_width(self.size.width)
         cursors = self.store.get_state(STATE_CURSORS, {})
         self._cursors = dict(cursors) if isinstance(cursors, dict) else {}
@@ -165,7 +169,10 @@ class ReaderApp(App[int]):
                 markup=False,
             )
         cursor = self._cursors.get(article.id, 0)
-        self.pane.show_article(article, self.store.annotations(article.id), cursor)
+        annotations = self.store.annotations(article.id)
+        if report is not None and report.changed:
+            self.article_list.set_counts(article.id, ArticleCounts.of(annotations))
+        self.pane.show_article(article, annotations, cursor)
         if article.id in self._suggestions:
             self.pane.set_suggestions(self._suggestions[article.id])
         self.article_list.highlight_article(article.id)
@@ -256,32 +263,25 @@ class ReaderApp(App[int]):
                 [a for a in change.before if a.article_id == current.id],
                 [a for a in change.after if a.article_id == current.id],
             )
-            if jump and annotations:
-                from tuireader.sentences import sentence_at
-
-                index = sentence_at(self.pane.sentences, change.span[0])
+            span = change.span
+            if jump and span is not None:
+                index = sentence_at(self.pane.sentences, span[0])
                 if index is not None:
                     self.pane.move_to(index)
 
-    @on(ReadingPane.TagRequested)
-    def _tag(self, event: ReadingPane.TagRequested) -> None:
-        if event.pane.article is None:
-            return
-        change = self._mutate(
-            self.store.tag, event.pane.article, event.first, event.last, event.tag_id
-        )
-        self.apply_change(change)
+    def tag_sentences(self, first: int, last: int, tag_id: str) -> None:
+        article = self.pane.article
+        if article is not None:
+            self.apply_change(self._mutate(self.store.tag, article, first, last, tag_id))
 
-    @on(ReadingPane.ClearRequested)
-    def _clear(self, event: ReadingPane.ClearRequested) -> None:
-        if event.pane.article is None:
-            return
-        change = self._mutate(self.store.clear, event.pane.article, event.first, event.last)
-        self.apply_change(change)
+    def clear_sentences(self, first: int, last: int) -> None:
+        article = self.pane.article
+        if article is not None:
+            self.apply_change(self._mutate(self.store.clear, article, first, last))
 
-    @on(ReadingPane.NoteRequested)
-    def _note(self, event: ReadingPane.NoteRequested) -> None:
-        annotation = event.annotation
+    def action_note(self) -> None:
+        """Write or edit the note of the annotation under the cursor (a modal input)."""
+        annotation = self.pane.annotation
         if annotation is None:
             self.notify("Tag the sentence first (f, s or e), then add a note.", severity="warning")
             return
@@ -310,8 +310,9 @@ class ReaderApp(App[int]):
 
     # -- search --------------------------------------------------------------------------------
 
-    @on(ReadingPane.SearchRequested)
-    def _open_search(self) -> None:
+    def action_search(self) -> None:
+        if self.pane.article is None:
+            return
         search = self.query_one(SearchBar)
         search.display = True
         search.focus()
@@ -368,14 +369,14 @@ class ReaderApp(App[int]):
             count = sum(1 for v in views if v is not None)
             self.notify(f"{count} suggestion(s); a accepts one, A all of them.", timeout=4)
 
-    @on(ReadingPane.AcceptRequested)
-    def _accept(self, event: ReadingPane.AcceptRequested) -> None:
-        pane = event.pane
+    def accept_suggestions(self, index: int | None) -> None:
+        """Accept the suggestion for sentence ``index``, or all of them (one undo step)."""
+        pane = self.pane
         article = pane.article
         if article is None or pane.suggestions is None:
             self.notify("Suggestions are off (S shows them).", severity="warning")
             return
-        indexes = range(len(pane.sentences)) if event.index is None else [event.index]
+        indexes = range(len(pane.sentences)) if index is None else [index]
         runs = [
             (i, i, suggestion.tag)
             for i in indexes
@@ -384,7 +385,7 @@ class ReaderApp(App[int]):
         if not runs:
             self.notify("No untagged suggestion here.", severity="warning")
             return
-        if event.index is not None:
+        if index is not None:
             change = self._mutate(self.store.tag, article, runs[0][0], runs[0][1], runs[0][2])
         else:
             change = self._mutate(

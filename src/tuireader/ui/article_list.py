@@ -90,6 +90,10 @@ class ArticleList(OptionList):
         if article is not None:
             self.replace_option_prompt(article_id, article_prompt(article, counts, self.tags))
 
+    def set_counts(self, article_id: str, counts: ArticleCounts) -> None:
+        self.counts[article_id] = counts
+        self.update_counts(article_id, (), ())
+
     def highlight_article(self, article_id: str) -> None:
         for index, article in enumerate(self.articles):
             if article.id == article_id:

@@ -12,7 +12,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from rich.segment import Segment
 from rich.style import Style
@@ -61,6 +61,20 @@ def tag_bindings(tags: TagSet) -> list[BindingType]:
     ]
 
 
+class Editor(Protocol):
+    """Who turns the pane's requests into stored changes (the app, holding the store).
+
+    Called synchronously from the key's action, so a fast typist's next key (``n`` right after
+    ``f``) already sees the change; a message would arrive after it.
+    """
+
+    def tag_sentences(self, first: int, last: int, tag_id: str) -> None: ...
+
+    def clear_sentences(self, first: int, last: int) -> None: ...
+
+    def accept_suggestions(self, index: int | None) -> None: ...
+
+
 class ReadingPane(ScrollView, can_focus=True):
     """An article, wrapped to the width, one sentence under the cursor."""
 
@@ -89,9 +103,7 @@ class ReadingPane(ScrollView, can_focus=True):
         Binding("d", "clear", "Clear", id="reader.clear"),
         Binding("v", "start_range", "Range", id="reader.range"),
         Binding("escape", "cancel", "Cancel", id="reader.cancel", show=False),
-        Binding("n", "note", "Note", id="reader.note"),
-        Binding("slash", "search", "Search", id="reader.search"),
-        Binding("t", "cycle_filter", "Filter", id="reader.filter"),
+        Binding("t", "cycle_filter", "Filter", id="reader.filter", show=False),
         Binding("S", "toggle_suggestions", "Suggest", id="reader.suggestions"),
         Binding("a", "accept", "Accept", id="reader.accept", show=False),
         Binding("A", "accept_all", "Accept all", id="reader.accept_all", show=False),
@@ -130,46 +142,15 @@ class ReadingPane(ScrollView, can_focus=True):
             super().__init__()
             self.pane = pane
 
-    class TagRequested(Message):
-        def __init__(self, pane: ReadingPane, first: int, last: int, tag_id: str) -> None:
-            super().__init__()
-            self.pane = pane
-            self.first = first
-            self.last = last
-            self.tag_id = tag_id
-
-    class ClearRequested(Message):
-        def __init__(self, pane: ReadingPane, first: int, last: int) -> None:
-            super().__init__()
-            self.pane = pane
-            self.first = first
-            self.last = last
-
-    class NoteRequested(Message):
-        def __init__(self, pane: ReadingPane, annotation: Annotation | None) -> None:
-            super().__init__()
-            self.pane = pane
-            self.annotation = annotation
-
-    class SearchRequested(Message):
-        pass
-
     class SuggestionsToggled(Message):
         pass
-
-    class AcceptRequested(Message):
-        """Accept suggestions: for sentence ``index``, or all of them when ``index`` is None."""
-
-        def __init__(self, pane: ReadingPane, index: int | None) -> None:
-            super().__init__()
-            self.pane = pane
-            self.index = index
 
     # -- state ---------------------------------------------------------------------------------
 
     def __init__(self, tags: TagSet = DEFAULT_TAGS, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.tags = tags
+        self.editor: Editor | None = None
         self.article: Article | None = None
         self.sentences: Sequence[Sentence] = ()
         self.cursor = 0
@@ -202,7 +183,7 @@ class ReadingPane(ScrollView, can_focus=True):
         self.cursor = max(0, min(cursor, len(self.sentences) - 1))
         self._layout = None
         self._cache.clear()
-        self.set_scroll(None, 0)
+        self.scroll_to(y=0, animate=False, force=True)
         if self.size.width:  # before the first layout the width is unknown: on_resize wraps
             self._relayout()
             self._follow_cursor(center=True)
@@ -311,7 +292,7 @@ class ReadingPane(ScrollView, can_focus=True):
         if top == round(self.scroll_y):
             self.move_to(len(self.sentences) - 1 if direction > 0 else 0)
             return
-        self.set_scroll(None, top)
+        self.scroll_to(y=top, animate=False, force=True)
         row = max(0, top - len(self._header))
         offset = self._layout.starts[min(row, len(self._layout) - 1)]
         target = sentence_at(self.sentences, offset)
@@ -340,14 +321,16 @@ class ReadingPane(ScrollView, can_focus=True):
             return
         first, last = self.selection
         self._end_range()
-        self.post_message(self.TagRequested(self, first, last, tag_id))
+        if self.editor is not None:
+            self.editor.tag_sentences(first, last, tag_id)
 
     def action_clear(self) -> None:
         if not self.sentences:
             return
         first, last = self.selection
         self._end_range()
-        self.post_message(self.ClearRequested(self, first, last))
+        if self.editor is not None:
+            self.editor.clear_sentences(first, last)
 
     def action_start_range(self) -> None:
         if not self.sentences:
@@ -366,13 +349,6 @@ class ReadingPane(ScrollView, can_focus=True):
         elif self._matches:
             self.set_search("")
 
-    def action_note(self) -> None:
-        if self.sentences:
-            self.post_message(self.NoteRequested(self, self.annotation))
-
-    def action_search(self) -> None:
-        self.post_message(self.SearchRequested())
-
     def action_cycle_filter(self) -> None:
         order: list[str | None] = [None, *self.tags.ids]
         self.filter_tag = order[(order.index(self.filter_tag) + 1) % len(order)]
@@ -383,12 +359,12 @@ class ReadingPane(ScrollView, can_focus=True):
         self.post_message(self.SuggestionsToggled())
 
     def action_accept(self) -> None:
-        if self.sentences:
-            self.post_message(self.AcceptRequested(self, self.cursor))
+        if self.sentences and self.editor is not None:
+            self.editor.accept_suggestions(self.cursor)
 
     def action_accept_all(self) -> None:
-        if self.sentences:
-            self.post_message(self.AcceptRequested(self, None))
+        if self.sentences and self.editor is not None:
+            self.editor.accept_suggestions(None)
 
     def on_click(self, event: events.Click) -> None:
         index = self._sentence_at_point(event.x, event.y)
@@ -568,7 +544,7 @@ class ReadingPane(ScrollView, can_focus=True):
             target = min(top, bottom - height + 1)
         else:
             return
-        self.set_scroll(None, target)
+        self.scroll_to(y=target, animate=False, force=True)
 
     def _sentence_at_point(self, x: int, y: int) -> int | None:
         if self._layout is None or not self.sentences or self.article is None:
