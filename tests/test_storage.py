@@ -1,0 +1,228 @@
+"""The annotation file: atomic writes, .bak, refusing foreign files, schema migration and failed
+writes (disk full, permission denied) that roll back and leave the old file intact."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from tuireader import storage
+from tuireader.articles import Article, from_text
+from tuireader.errors import TuireaderError
+from tuireader.storage import AtomicJSONStorage, empty_tables
+from tuireader.store import Store, StoreError, StoreWriteError
+
+TEXT = "One sentence here. Two sentences here. Three sentences here. Four of them now."
+
+
+@pytest.fixture
+def article() -> Article:
+    return from_text(TEXT)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "annotations.json"
+
+
+def test_serialise_matches_orjson_and_reuses_unchanged_records(tmp_path: Path) -> None:
+    tables = empty_tables()
+    tables["annotations"] = {f"id{i}": {"n": i, "text": 'é\n"q"'} for i in range(50)}
+    tables["state"] = {"k": {"value": [1, None, {"a": True}]}}
+    file = AtomicJSONStorage(tmp_path / "x.json", tables)
+    assert orjson.loads(file.serialise()) == tables
+    tables["annotations"]["id3"] = {"n": -3}  # replaced, not mutated
+    del tables["annotations"]["id4"]
+    assert orjson.loads(file.serialise()) == tables
+
+
+def test_write_is_atomic_and_keeps_a_backup(db: Path, article: Article) -> None:
+    with Store.open(db, "alice") as store:
+        store.tag(article, 0, 0, "fact")
+        first = db.read_bytes()
+        store.tag(article, 1, 1, "fact")
+        assert (db.with_name(db.name + ".bak")).read_bytes() == first
+        assert not [p for p in db.parent.iterdir() if p.name.endswith(".tmp")]
+        assert orjson.loads(db.read_bytes())["meta"]["schema"] == {
+            "format": "tuireader-annotations",
+            "version": storage.SCHEMA_VERSION,
+        }
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"\x00\x01garbage{{", "invalid JSON"),
+        (b'{"annotations": {"x": ', "invalid JSON"),
+        (b"[1, 2, 3]", "not a TinyDB file"),
+        (b'{"_default": {"1": {"name": "x"}}}', "another program"),
+        (b'{"meta": {"schema": {"format": "tuireader-annotations", "version": 99}}}', "newer"),
+        (
+            b'{"meta": {"schema": {"format": "tuireader-annotations", "version": "1"}}}',
+            "bad schema",
+        ),
+        (
+            b'{"meta": {"schema": {"format": "tuireader-annotations", "version": 1}},'
+            b' "annotations": {"a": {"id": "a"}}}',
+            "annotation a is malformed",
+        ),
+    ],
+)
+def test_unusable_file_is_refused_and_untouched(db: Path, content: bytes, problem: str) -> None:
+    db.write_bytes(content)
+    before = os.stat(db)
+    with pytest.raises(StoreError) as caught:
+        Store.open(db, "alice")
+    message = str(caught.value)
+    assert message.startswith(f"{db}: ") and problem in message and "\n" not in message
+    assert isinstance(caught.value, TuireaderError)
+    assert db.read_bytes() == content and os.stat(db).st_mtime_ns == before.st_mtime_ns
+    assert not db.with_name(db.name + ".bak").exists()
+
+
+def test_unknown_tag_in_file_is_refused(db: Path, article: Article) -> None:
+    with Store.open(db, "alice") as store:
+        store.tag(article, 0, 0, "fact")
+    data = db.read_bytes()
+    db.write_bytes(data.replace(b'"fact"', b'"rumour"'))
+    with pytest.raises(StoreError, match="unknown tag 'rumour'"):
+        Store.open(db, "alice")
+
+
+def test_refusal_points_at_the_backup(db: Path, article: Article) -> None:
+    with Store.open(db, "alice") as store:
+        store.tag(article, 0, 0, "fact")
+        store.tag(article, 1, 1, "fact")
+    db.write_bytes(b"garbage")
+    with pytest.raises(StoreError, match=r"last good copy is .*annotations\.json\.bak"):
+        Store.open(db, "alice")
+
+
+def test_empty_file_is_a_new_database(db: Path) -> None:
+    db.touch()
+    with Store.open(db, "alice") as store:
+        assert store.annotations() == []
+
+
+def test_older_schema_is_migrated_with_a_copy(
+    db: Path, article: Article, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store.open(db, "alice") as store:
+        store.tag(article, 0, 0, "fact")
+    v1 = db.read_bytes()
+
+    def to_v2(tables: dict[str, Any]) -> dict[str, Any]:
+        for record in tables["annotations"].values():
+            record["note"] = "migrated"
+        return tables
+
+    monkeypatch.setattr(storage, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(storage.MIGRATIONS, 1, to_v2)
+    with Store.open(db, "alice") as store:
+        assert store.annotations()[0].note == "migrated"
+    assert db.with_name(db.name + ".v1.bak").read_bytes() == v1
+    assert orjson.loads(db.read_bytes())["meta"]["schema"]["version"] == 2
+
+
+def test_missing_migration_step_is_refused(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    Store.open(db, "alice").close()
+    before = db.read_bytes()
+    monkeypatch.setattr(storage, "SCHEMA_VERSION", 3)
+    with pytest.raises(StoreError, match="schema 1 cannot be upgraded to 3"):
+        Store.open(db, "alice")
+    assert db.read_bytes() == before
+
+
+def _fail_writes(monkeypatch: pytest.MonkeyPatch, err: int) -> None:
+    real_write = os.write
+
+    def write(fd: int, data: Any) -> int:
+        if len(data) > 0 and os.readlink(f"/proc/self/fd/{fd}").endswith(".tmp"):
+            raise OSError(err, os.strerror(err))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(storage.os, "write", write)
+
+
+@pytest.mark.parametrize(
+    ("err", "reason"), [(errno.ENOSPC, "disk full"), (errno.EACCES, "permission denied")]
+)
+def test_failed_write_rolls_back_and_keeps_the_file(
+    db: Path, article: Article, monkeypatch: pytest.MonkeyPatch, err: int, reason: str
+) -> None:
+    with Store.open(db, "alice") as store:
+        store.tag(article, 0, 2, "fact")
+        good = db.read_bytes()
+        before = store.annotations()
+        with monkeypatch.context() as m:
+            _fail_writes(m, err)
+            with pytest.raises(StoreWriteError) as caught:
+                store.tag(article, 1, 1, "speculation")
+            assert reason in str(caught.value) and str(caught.value).startswith(f"{db}: ")
+            with pytest.raises(StoreWriteError):
+                store.undo()
+            with pytest.raises(StoreWriteError):
+                store.set_state("k", 1)
+        assert db.read_bytes() == good
+        assert store.annotations() == before and store.get_state("k") is None
+        assert not [p for p in db.parent.iterdir() if p.name.endswith(".tmp")]
+        # The undo stack is as it was, and the store works again once the disk does.
+        store.tag(article, 1, 1, "speculation")
+        assert len(store.annotations()) == 3
+        store.undo()
+        assert store.annotations() == before
+    with Store.open(db, "bob") as again:
+        assert again.annotations() == before
+
+
+def test_permission_denied_creating_the_temp_file(
+    db: Path, article: Article, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store.open(db, "alice") as store:
+        good = db.read_bytes()
+        real_open = os.open
+
+        def deny(path: Any, flags: int, *args: Any) -> int:
+            if str(path).endswith(".tmp"):
+                raise PermissionError(errno.EACCES, "Permission denied", str(path))
+            return real_open(path, flags, *args)
+
+        monkeypatch.setattr(storage.os, "open", deny)
+        with pytest.raises(StoreWriteError, match="permission denied"):
+            store.tag(article, 0, 0, "fact")
+        assert db.read_bytes() == good and store.annotations() == []
+
+
+def test_unwritable_file_opens_read_only(
+    db: Path, article: Article, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Store.open(db, "alice").close()
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, mode: False if mode == os.W_OK else real_access(p, mode)
+    )
+    with Store.open(db, "alice") as store:
+        assert store.read_only and store.read_only_reason
+        with pytest.raises(StoreWriteError, match="read-only"):
+            store.tag(article, 0, 0, "fact")
+        store.set_state("cursor", 4)  # kept for the session only
+        assert store.get_state("cursor") == 4
+        assert store.attach(article).changed  # placed in memory, nothing written
+    with Store.open(db, "x") as s:
+        assert s.get_state("cursor") is None
+
+
+def test_unwritable_folder_cannot_create(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "access", lambda p, mode: False)
+    with pytest.raises(StoreError, match="cannot be created"):
+        Store.open(tmp_path / "new.json", "alice")
+
+
+def test_a_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="is a folder"):
+        Store.open(tmp_path, "alice")
