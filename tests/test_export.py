@@ -281,6 +281,12 @@ def test_markdown_escapes_untrusted_text(data: ExportData) -> None:
     assert "*works*" not in text
 
 
+def test_markdown_code_spans_hold_any_path() -> None:
+    assert export.md_code("/a/b_c.txt") == "`/a/b_c.txt`"
+    assert export.md_code("we`ird``name") == "```we`ird``name```"
+    assert export.md_code("`x") == "`` `x ``"
+
+
 def test_markdown_marks_orphans(seed: Article) -> None:
     (ann,) = tagged(seed, {0: ("fact", "")})
     orphan = Annotation.from_dict({**ann.to_dict(), "anchor": "orphaned"})

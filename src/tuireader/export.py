@@ -285,6 +285,14 @@ def md_text(text: str) -> str:
     return _MD_LINE_START.sub(r"\1\\\2", _MD_SPECIAL.sub(r"\\\1", text))
 
 
+def md_code(text: str) -> str:
+    """A code span (paths read better unescaped); its fence outruns any backticks inside."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text.replace(chr(10), ' ')}{pad}{fence}"
+
+
 def _tag_label(tag_id: str) -> str:
     try:
         return DEFAULT_TAGS.get(tag_id).label
@@ -307,7 +315,7 @@ def to_markdown(data: ExportData, exported_at: str | None = None) -> str:
         if meta["date"]:
             facts.insert(0, md_text(meta["date"]))
         if meta["path"]:
-            facts.append(md_text(meta["path"]))
+            facts.append(md_code(meta["path"]))
         if meta["sentence_count"] is not None:
             facts.append(f"{meta['sentence_count']} sentences")
         facts.append(f"{len(anns)} annotations")
