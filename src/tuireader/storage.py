@@ -210,6 +210,14 @@ class AtomicJSONStorage(Storage):
         self.stamp = stamp
 
     # -- the file --------------------------------------------------------------------------------
+    def remove_stale_temps(self) -> None:
+        """Delete temp files left by a writer that was killed mid-write. Call only while holding
+        the lock: a live writer only has a temp file while it holds the lock."""
+        for name in (self.path.name, self.backup_path.name):
+            for stale in self.path.parent.glob(f".{name}.*.tmp"):
+                with contextlib.suppress(OSError):
+                    stale.unlink()
+
     def serialise(self) -> bytes:
         """The whole file as compact JSON, reusing cached bytes of unchanged records."""
         parts: list[bytes] = []

@@ -129,6 +129,7 @@ class Store:
         self._sorted: dict[str, list[Annotation]] = {}
         self._state_overlay: dict[str, Any] = {}
         self._closed = False
+        self._swept = False
         self._reindex(self._build_index(db.file.read()))
 
     # -- opening and closing ---------------------------------------------------------------------
@@ -517,6 +518,9 @@ class Store:
         if self.read_only_reason is not None:
             raise StoreWriteError(self.path, f"not saved: read-only ({self.read_only_reason})")
         with self._locked():
+            if not self._swept:
+                self._db.file.remove_stale_temps()
+                self._swept = True
             self._reload_if_changed()
             anns = dict(self._anns)
             try:

@@ -1,0 +1,63 @@
+"""SIGKILL a process that tags in a loop, at random moments, again and again: the file always
+loads and holds every annotation the process reported saved."""
+
+from __future__ import annotations
+
+import os
+import random
+import selectors
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tuireader.store import Store
+
+TAGGER = Path(__file__).with_name("store_tagger.py")
+KILLS = 22
+
+
+def test_sigkill_never_loses_a_reported_annotation(tmp_path: Path) -> None:
+    db = tmp_path / "annotations.json"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    rng = random.Random(1234)
+    reported: set[str] = set()
+    killed_mid_run = 0
+    for run in range(KILLS):
+        proc = subprocess.Popen(
+            [sys.executable, str(TAGGER), str(db), f"run{run}"],
+            stdout=subprocess.PIPE,
+            env=env,
+        )
+        assert proc.stdout is not None
+        out = b""
+        # Wait for the first saved tag so the kill lands inside the tagging loop.
+        with selectors.DefaultSelector() as sel:
+            sel.register(proc.stdout, selectors.EVENT_READ)
+            deadline = time.monotonic() + 20
+            while b"\n" not in out and time.monotonic() < deadline:
+                if sel.select(timeout=1):
+                    chunk = os.read(proc.stdout.fileno(), 65536)
+                    if not chunk:
+                        break
+                    out += chunk
+        assert b"\n" in out, "the tagger never reported a saved annotation"
+        time.sleep(rng.uniform(0, 0.15))
+        proc.send_signal(signal.SIGKILL)
+        rest, _ = proc.communicate(timeout=10)
+        assert proc.returncode == -signal.SIGKILL
+        out += rest
+        # A line cut off by the kill was never reported as saved.
+        lines = out.split(b"\n")[:-1]
+        reported |= {line.decode() for line in lines}
+        killed_mid_run += 1
+
+        with Store.open(db, "checker") as store:
+            stored = {a.id for a in store.annotations(include_orphans=True)}
+        missing = reported - stored
+        assert not missing, f"run {run}: {len(missing)} reported annotations lost"
+    assert killed_mid_run == KILLS and len(reported) > KILLS
+    # Stale temp files of killed writers are cleaned up by the next writer.
+    leftovers = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert len(leftovers) <= 1
