@@ -43,6 +43,11 @@ SAVE_CURSOR_DELAY = 2.0
 
 class ReaderApp(App[int]):
     CSS_PATH = "app.tcss"
+    # The screen gets -narrow below NARROW_WIDTH columns; app.tcss collapses the list then.
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (NARROW_WIDTH, "-wide"),
+    ]
     TITLE = "tuireader"
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -115,7 +120,7 @@ class ReaderApp(App[int]):
 
     def on_mount(self) -> None:
         self.pane.editor = self
-        self._apply_width(self.size.width)
+        narrow = self.size.width < NARROW_WIDTH
         cursors = self.store.get_state(STATE_CURSORS, {})
         self._cursors = dict(cursors) if isinstance(cursors, dict) else {}
         counts = {
@@ -135,8 +140,11 @@ class ReaderApp(App[int]):
         if article is None:
             last = self.store.get_state(STATE_LAST_ARTICLE, None)
             article = self.library.by_id(last) if isinstance(last, str) else None
+        # A fresh library starts in the list; a single file or a resumed article in the text.
+        choose_first = article is None
         if article is None and self.library.articles:
             article = self.library.articles[0]
+        if choose_first and not narrow:
             self.article_list.focus()
         else:
             self.pane.focus()
@@ -144,12 +152,6 @@ class ReaderApp(App[int]):
             self.open_article(article)
         if self._exit_after_first_paint:
             self.call_after_refresh(self.exit, 0)
-
-    def on_resize(self) -> None:
-        self._apply_width(self.size.width)
-
-    def _apply_width(self, width: int) -> None:
-        self.screen.set_class(width < NARROW_WIDTH, "-narrow")
 
     # -- articles ------------------------------------------------------------------------------
 
