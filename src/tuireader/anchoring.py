@@ -31,6 +31,8 @@ FUZZY_MARGIN = 6.0
 """The best fuzzy candidate must beat any rival that does not overlap it by this much."""
 UNIQUE_QUOTE = 25
 """A quote at least this long that occurs once is taken even when its context changed."""
+SENTENCE_MATCH = 70.0
+"""In a fuzzy match each sentence of the run must resemble a sentence of the quote this much."""
 CONTEXT_TIE_MIN = 16
 """Occurrences tied on context are settled by nearness only when that context is this strong."""
 
@@ -165,11 +167,16 @@ def by_fuzzy(ann: Annotation, body: str, sentences: Sequence[Sentence]) -> tuple
     )
     if not matches:
         return None
+    pieces = [_norm(body_piece) for body_piece in _quote_sentences(exact)]
     scored = []
     for _, text_score, i in matches:
         s, e = runs[i]
+        if not _all_sentences_known(sentences, s, e, body, pieces):
+            continue
         context = _context_ratio(body, s, e, ann.quote)
         scored.append((text_score + context * 0.1, text_score, s, e))
+    if not scored:
+        return None
     scored.sort(reverse=True)
     best, text_score, start, end = scored[0]
     if text_score < threshold:
@@ -178,6 +185,24 @@ def by_fuzzy(ann: Annotation, body: str, sentences: Sequence[Sentence]) -> tuple
         if (s >= end or e <= start) and best - other < FUZZY_MARGIN:
             return None
     return start, end
+
+
+def _quote_sentences(exact: str) -> list[str]:
+    return [p[a:b] for p in exact.split("\n\n") for a, b in split_paragraph(p)]
+
+
+def _all_sentences_known(
+    sentences: Sequence[Sentence], start: int, end: int, body: str, pieces: list[str]
+) -> bool:
+    """Every sentence of a candidate run resembles some sentence of the quote: a run of similar
+    overall text that took in a newly inserted sentence would tag text nobody tagged."""
+    i = sentence_at(sentences, start)
+    while i is not None and i < len(sentences) and sentences[i].start < end:
+        text = _norm(sentences[i].text)
+        if max(fuzz.ratio(text, piece) for piece in pieces) < SENTENCE_MATCH:
+            return False
+        i += 1
+    return True
 
 
 def snap(sentences: Sequence[Sentence], start: int, end: int) -> tuple[int, int] | None:
