@@ -38,6 +38,11 @@ def test_serialise_matches_orjson_and_reuses_unchanged_records(tmp_path: Path) -
     assert orjson.loads(file.serialise()) == tables
     tables["annotations"]["id3"] = {"n": -3}  # replaced, not mutated
     del tables["annotations"]["id4"]
+    tables["annotations"]["new"] = {"n": 99}
+    file.touched("annotations", ["id3", "id4", "new"])
+    assert orjson.loads(file.serialise()) == tables
+    tables["state"]["k"] = {"value": 2}
+    file.touched("state", None)
     assert orjson.loads(file.serialise()) == tables
 
 

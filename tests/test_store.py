@@ -227,7 +227,9 @@ def test_state_round_trips_and_skips_unchanged(store: Store) -> None:
 
 def test_import_newer_wins_and_counts(store: Store, article: Article) -> None:
     (mine,) = store.tag(article, 0, 0, "fact").after
-    newer = mine.changed(tag="speculation")
+    newer = Annotation.from_dict(
+        {**mine.to_dict(), "tag": "speculation", "updated": "2999-01-01T00:00:00.000Z"}
+    )
     older = Annotation.from_dict({**mine.to_dict(), "updated": "2000-01-01T00:00:00.000Z"})
     fresh = Annotation.new(article.id, article.body, *_span(article, 2), "fact", "bob")
     assert store.import_annotations([older]) == ImportResult(0, 0, 1)

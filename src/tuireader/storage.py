@@ -14,7 +14,8 @@ import contextlib
 import errno
 import os
 import shutil
-from collections.abc import Callable, Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,9 @@ Tables = dict[str, dict[str, Any]]
 MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {}
 """``MIGRATIONS[n]`` turns a version-``n`` file's tables into version ``n + 1``. Empty while version
 1 is the only one; the open path already runs the chain and keeps a ``.v{n}.bak`` copy first."""
+
+
+_ABSENT = object()
 
 
 class FileProblem(Exception):
@@ -145,13 +149,17 @@ def fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+BUCKETS = 256
+"""Each table's records are serialised in this many buckets (by hash of id), cached as bytes."""
+
+
 class AtomicJSONStorage(Storage):
     """In-memory TinyDB storage that writes the whole file atomically.
 
-    Documents are replaced, never mutated in place (see ``RecordTable``), so the serialised bytes
-    of each unchanged record are cached by object identity: a write then serialises only the
-    records that changed and joins the rest, which keeps a write to a 50,000-record file well under
-    the cost of one full ``orjson.dumps``.
+    Serialising 50,000 records costs more than writing them, so each table is kept as
+    ``BUCKETS`` cached byte chunks; ``RecordTable`` reports which ids it changed and only their
+    buckets are serialised again. A write is then a join of cached chunks plus a few hundred
+    records. Documents are replaced, never mutated in place, which the cache relies on.
     """
 
     def __init__(
@@ -161,9 +169,12 @@ class AtomicJSONStorage(Storage):
         self.path = path
         self.backup_path = path.with_name(path.name + ".bak")
         self._tables: Tables = tables if tables is not None else empty_tables()
-        self._fragments: dict[tuple[str, str], tuple[object, bytes]] = {}
+        self._members: dict[str, list[set[str]]] = {}
+        self._chunks: dict[str, list[bytes | None]] = {}
         self._deferred = 0
         self._pending = False
+        self._journal: dict[tuple[str, str], Any] | None = None
+        self._journal_exact = True
         self._can_link = True
         self.stamp: Stamp | None = stamp
         """The version of the file our data corresponds to; None before the first write."""
@@ -173,6 +184,8 @@ class AtomicJSONStorage(Storage):
         return self._tables
 
     def write(self, data: Tables) -> None:
+        if data is not self._tables:
+            self._forget()
         self._tables = data
         if self._deferred:
             self._pending = True
@@ -180,33 +193,83 @@ class AtomicJSONStorage(Storage):
         self.flush()
 
     def close(self) -> None:
-        self._fragments.clear()
+        self._forget()
+
+    def touched(self, table: str, doc_ids: Sequence[str] | None) -> None:
+        """Records ``doc_ids`` of ``table`` were put or deleted (None: anything may have changed)."""
+        if doc_ids is None:
+            self._journal_exact = False
+        members, chunks = self._members.get(table), self._chunks.get(table)
+        if members is None or chunks is None:
+            return
+        if doc_ids is None:
+            del self._members[table], self._chunks[table]
+            self._journal_exact = False
+            return
+        present = self._tables.get(table, {})
+        for doc_id in doc_ids:
+            bucket = hash(doc_id) % BUCKETS
+            if doc_id in present:
+                members[bucket].add(doc_id)
+            else:
+                members[bucket].discard(doc_id)
+            chunks[bucket] = None
+
+    def _forget(self) -> None:
+        self._members.clear()
+        self._chunks.clear()
 
     # -- batching and rollback -------------------------------------------------------------------
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """Group TinyDB operations into one file write; on any failure restore the data as it was.
 
-        A shallow copy of each table is enough because documents are replaced, never mutated.
+        ``RecordTable`` reports each record before changing it, so the old values are journaled
+        and put back (no O(n) snapshot per write). After a change it could not journal, the data
+        is read back from the file, which a failed write leaves as it was.
         """
-        snapshot = {name: dict(table) for name, table in self._tables.items()}
-        self._deferred += 1
+        if self._journal is not None:
+            raise RuntimeError("transactions do not nest")
+        self._journal = {}
+        self._journal_exact = True
+        self._deferred = 1
         try:
             yield
-            self._deferred -= 1
-            if not self._deferred and self._pending:
+            self._deferred = 0
+            if self._pending:
                 self._pending = False
                 self.flush()
         except BaseException:
             self._deferred = 0
             self._pending = False
-            self._tables = snapshot
+            self._roll_back()
             raise
+        finally:
+            self._journal = None
+
+    def before_change(self, table: str, doc_id: str) -> None:
+        """Called by ``RecordTable`` before it puts or deletes ``doc_id``."""
+        if self._journal is not None and (table, doc_id) not in self._journal:
+            self._journal[(table, doc_id)] = self._tables.get(table, {}).get(doc_id, _ABSENT)
+
+    def _roll_back(self) -> None:
+        journal = self._journal or {}
+        if not self._journal_exact:
+            with contextlib.suppress(OSError, FileProblem):
+                self.replace_tables(parse(self.path.read_bytes()), self.stamp)
+                return
+        for (table, doc_id), old in journal.items():
+            records = self._tables.setdefault(table, {})
+            if old is _ABSENT:
+                records.pop(doc_id, None)
+            else:
+                records[doc_id] = old
+            self.touched(table, [doc_id])
 
     def replace_tables(self, tables: Tables, stamp: Stamp | None) -> None:
         """Adopt data read from disk (another process wrote the file)."""
         self._tables = tables
-        self._fragments.clear()
+        self._forget()
         self.stamp = stamp
 
     # -- the file --------------------------------------------------------------------------------
@@ -219,24 +282,38 @@ class AtomicJSONStorage(Storage):
                     stale.unlink()
 
     def serialise(self) -> bytes:
-        """The whole file as compact JSON, reusing cached bytes of unchanged records."""
-        parts: list[bytes] = []
-        fragments = self._fragments
-        fresh: dict[tuple[str, str], tuple[object, bytes]] = {}
-        for name, table in self._tables.items():
-            items: list[bytes] = []
-            for doc_id, doc in table.items():
-                key = (name, doc_id)
-                cached = fragments.get(key)
-                if cached is not None and cached[0] is doc:
-                    item = cached[1]
-                else:
-                    item = orjson.dumps(doc_id) + b":" + orjson.dumps(doc)
-                fresh[key] = (doc, item)
-                items.append(item)
-            parts.append(orjson.dumps(name) + b":{" + b",".join(items) + b"}")
-        self._fragments = fresh
-        return b"{" + b",".join(parts) + b"}"
+        """The whole file as compact JSON, reusing the cached chunks of unchanged buckets."""
+        # One join at the end: every intermediate 25 MB bytes object would cost a copy and,
+        # freshly allocated, page faults.
+        pieces: list[bytes] = [b"{"]
+        for t, (name, table) in enumerate(self._tables.items()):
+            pieces.append(b"," + orjson.dumps(name) + b":{" if t else orjson.dumps(name) + b":{")
+            first = True
+            for chunk in self._table_chunks(name, table):
+                if chunk:
+                    if not first:
+                        pieces.append(b",")
+                    pieces.append(chunk)
+                    first = False
+            pieces.append(b"}")
+        pieces.append(b"}")
+        return b"".join(pieces)
+
+    def _table_chunks(self, name: str, table: dict[str, Any]) -> list[bytes | None]:
+        members = self._members.get(name)
+        chunks = self._chunks.get(name)
+        if members is None or chunks is None:
+            members = [set() for _ in range(BUCKETS)]
+            for doc_id in table:
+                members[hash(doc_id) % BUCKETS].add(doc_id)
+            chunks = [None] * BUCKETS
+            self._members[name], self._chunks[name] = members, chunks
+        for bucket, chunk in enumerate(chunks):
+            if chunk is None:
+                ids = members[bucket]
+                # dumps of a dict is "{...}"; the braces go, the members are joined by the caller.
+                chunks[bucket] = orjson.dumps({i: table[i] for i in ids})[1:-1] if ids else b""
+        return chunks
 
     def flush(self) -> None:
         """Write the data to disk atomically; raises OSError and leaves the old file as it was."""
@@ -252,7 +329,12 @@ class AtomicJSONStorage(Storage):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp)
                 os.link(self.path, tmp)
+                # Replacing the old .bak frees its blocks, which takes milliseconds for a large
+                # file. Holding it open defers that to the close, done off the caller's path.
+                old = _open_quietly(self.backup_path)
                 os.replace(tmp, self.backup_path)
+                if old is not None:
+                    threading.Thread(target=os.close, args=(old,), daemon=True).start()
                 return
             except OSError:
                 with contextlib.suppress(OSError):
@@ -261,6 +343,13 @@ class AtomicJSONStorage(Storage):
                 self._can_link = False
                 with contextlib.suppress(OSError):
                     shutil.copyfile(self.path, self.backup_path)
+
+
+def _open_quietly(path: Path) -> int | None:
+    try:
+        return os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
 
 
 def write_atomic(
@@ -301,6 +390,7 @@ class RecordTable(Table):
     """
 
     document_id_class = str  # type: ignore[assignment]
+    _changing: Sequence[str] | None = None
 
     def put(self, doc_id: str, doc: Mapping[str, Any]) -> None:
         value = dict(doc)
@@ -308,9 +398,11 @@ class RecordTable(Table):
         def updater(table: dict[str, Any]) -> None:
             table[doc_id] = value
 
+        self._changing = (doc_id,)
         self._update_table(updater)
 
     def delete(self, doc_id: str) -> None:
+        self._changing = (doc_id,)
         self.remove(doc_ids=[doc_id])  # type: ignore[list-item]
 
     def raw(self) -> dict[str, Any]:
@@ -328,10 +420,15 @@ class RecordTable(Table):
         raise TypeError("use RecordTable.put()")
 
     def _update_table(self, updater: Callable[[dict[Any, Any]], None]) -> None:
-        tables = self._storage.read()
-        assert tables is not None  # AtomicJSONStorage always has data
+        changing, self._changing = self._changing, None
+        storage = self._storage
+        assert isinstance(storage, AtomicJSONStorage)
+        tables = storage.read()
+        for doc_id in changing or ():
+            storage.before_change(self.name, doc_id)
         updater(tables.setdefault(self.name, {}))
-        self._storage.write(tables)
+        storage.touched(self.name, changing)
+        storage.write(tables)
         self.clear_cache()
 
     def _get_next_id(self) -> str:

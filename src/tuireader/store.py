@@ -130,6 +130,7 @@ class Store:
         self._state_overlay: dict[str, Any] = {}
         self._closed = False
         self._swept = False
+        self._index_journal: dict[str, Annotation | None] | None = None
         self._reindex(self._build_index(db.file.read()))
 
     # -- opening and closing ---------------------------------------------------------------------
@@ -507,7 +508,7 @@ class Store:
                 table.delete(a.id)
                 self._index_remove(a.id)
         for a in added:
-            table.put(a.id, a.to_dict())
+            table.put(a.id, record_of(a))
             self._index_put(a)
 
     @contextlib.contextmanager
@@ -522,20 +523,31 @@ class Store:
                 self._db.file.remove_stale_temps()
                 self._swept = True
             self._reload_if_changed()
-            anns = dict(self._anns)
+            self._index_journal = {}
             try:
                 with self._db.file.transaction():
                     yield
             except OSError as exc:
-                self._reindex(anns)
+                self._roll_back_index()
                 raise StoreWriteError(
                     self.path,
                     f"not saved ({write_failure(exc)}); the change was rolled back and the file "
                     "is as it was",
                 ) from exc
             except BaseException:
-                self._reindex(anns)
+                self._roll_back_index()
                 raise
+            finally:
+                self._index_journal = None
+
+    def _roll_back_index(self) -> None:
+        journal = self._index_journal or {}
+        self._index_journal = None
+        for ann_id, old in journal.items():
+            if old is None:
+                self._index_remove(ann_id)
+            else:
+                self._index_put(old)
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
@@ -593,7 +605,7 @@ class Store:
         anns: dict[str, Annotation] = {}
         for key, doc in tables[ANNOTATIONS].items():
             try:
-                ann = Annotation.from_dict(doc)
+                ann = annotation_of(key, doc)
             except (KeyError, TypeError, ValueError, AttributeError):
                 raise StoreError(self.path, f"annotation {key} is malformed") from None
             if ann.id != key:
@@ -615,6 +627,8 @@ class Store:
 
     def _index_put(self, ann: Annotation) -> None:
         old = self._anns.get(ann.id)
+        if self._index_journal is not None:
+            self._index_journal.setdefault(ann.id, old)
         if old is not None and old.article_id != ann.article_id:
             self._index_remove(ann.id)
         self._anns[ann.id] = ann
@@ -623,6 +637,8 @@ class Store:
 
     def _index_remove(self, ann_id: str) -> None:
         old = self._anns.pop(ann_id, None)
+        if self._index_journal is not None:
+            self._index_journal.setdefault(ann_id, old)
         if old is None:
             return
         ids = self._by_article.get(old.article_id)
@@ -658,6 +674,26 @@ class Store:
 
 
 _MISSING = object()
+
+
+def record_of(ann: Annotation) -> dict[str, Any]:
+    """The stored form: ``Annotation.to_dict`` without what is implied (the id is the record's
+    key; an empty note, ``updated == created`` and an exact anchor are defaults). Every byte is
+    written again on each change, so at 50,000 records this saves a fifth of the write."""
+    record = ann.to_dict()
+    del record["id"]
+    if not record["note"]:
+        del record["note"]
+    if record["updated"] == record["created"]:
+        del record["updated"]
+    if record["anchor"] == EXACT:
+        del record["anchor"]
+    return record
+
+
+def annotation_of(key: str, record: dict[str, Any]) -> Annotation:
+    """Inverse of ``record_of``; also reads full ``to_dict`` records."""
+    return Annotation.from_dict({"id": key, **record})
 
 
 def default_annotator() -> str:
