@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -22,29 +23,29 @@ from tuireader.paths import resolve_db_path, samples_dir
 from tuireader.sentences import sentence_at
 from tuireader.tags import DEFAULT_TAGS, TagSet
 from tuireader.ui.article_list import ArticleCounts, ArticleList
-from tuireader.ui.help_screen import HelpScreen, help_text
-from tuireader.ui.note_screen import NoteScreen
 from tuireader.ui.reading_pane import ReadingPane, SuggestionView
 from tuireader.ui.search_bar import SearchBar
-from tuireader.ui.stats_screen import StatsScreen, stats_text
 from tuireader.ui.status_line import StatusLine, annotation_status, legend
 
 if TYPE_CHECKING:
     from tuireader.store import Change, Store
 
-FIRST_PAINT_ENV = "TUIREADER_EXIT_AFTER_FIRST_PAINT"
-"""Set by benchmarks/bench_ui.py: run headless and exit as soon as the first frame is drawn."""
+FIRST_PAINT_ENV = "TUIREADER_FIRST_PAINT_FILE"
+"""Set by benchmarks/bench_ui.py: run headless, write the time of the first frame there, exit."""
 NARROW_WIDTH = 80
 """Below this many columns the article list collapses (``o`` brings it back)."""
 STATE_LAST_ARTICLE = "last_article"
 STATE_CURSORS = "cursors"
 SAVE_CURSOR_DELAY = 2.0
+LARGE_ARTICLE_CHARS = 200_000
+"""Above this size an article's text is painted before it is split into sentences."""
 
 
 class ReaderApp(App[int]):
     CSS_PATH = "app.tcss"
     # The screen gets -narrow below NARROW_WIDTH columns; app.tcss collapses the list then.
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    # (App declares it as an instance attribute, so mypy refuses a ClassVar annotation here.)
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012
         (0, "-narrow"),
         (NARROW_WIDTH, "-wide"),
     ]
@@ -76,7 +77,7 @@ class ReaderApp(App[int]):
         db_path: Path,
         open_article: Article | None = None,
         tags: TagSet = DEFAULT_TAGS,
-        exit_after_first_paint: bool = False,
+        first_paint_file: Path | None = None,
     ) -> None:
         super().__init__()
         self.library = library
@@ -84,7 +85,7 @@ class ReaderApp(App[int]):
         self.db_path = db_path
         self.tags = tags
         self._open_first = open_article
-        self._exit_after_first_paint = exit_after_first_paint
+        self._first_paint_file = first_paint_file
         self._cursors: dict[str, int] = {}
         self._suggestions: dict[str, list[SuggestionView | None]] = {}
         self._save_timer: object | None = None
@@ -150,17 +151,34 @@ class ReaderApp(App[int]):
             self.pane.focus()
         if article is not None:
             self.open_article(article)
-        if self._exit_after_first_paint:
-            self.call_after_refresh(self.exit, 0)
+        if self._first_paint_file is not None:
+            self.call_after_refresh(self._first_painted)
+
+    def _first_painted(self) -> None:
+        """For benchmarks/bench_ui.py: note when the first frame was drawn, then quit."""
+        assert self._first_paint_file is not None
+        self._first_paint_file.write_text(repr(time.time()), encoding="utf-8")
+        self.exit(0)
 
     # -- articles ------------------------------------------------------------------------------
 
     def open_article(self, article: Article) -> None:
         """Show ``article`` (re-anchoring its annotations) with the cursor where it was left."""
         self._remember_cursor()
+        if len(article.body) > LARGE_ARTICLE_CHARS and "sentences" not in vars(article):
+            # Paint the text first; segment (and re-anchor, which needs sentences) right after.
+            self.pane.show_article(article, (), pending=True)
+            self.article_list.highlight_article(article.id)
+            self.call_after_refresh(self._open_article_now, article)
+        else:
+            self._open_article_now(article)
+
+    def _open_article_now(self, article: Article) -> None:
+        from tuireader.store import StoreError
+
         try:
             report = self.store.attach(article)
-        except Exception as exc:  # a failed re-anchor write must not stop reading
+        except StoreError as exc:  # a failed re-anchor write must not stop reading
             self._error(exc)
             report = None
         if report is not None and report.orphaned:
@@ -200,6 +218,10 @@ class ReaderApp(App[int]):
 
     def update_status(self) -> None:
         pane = self.pane
+        if pane.article is not None and not pane.sentences and pane.article.body:
+            paragraphs = len(pane.article.paragraphs)
+            self.status.set_content(Content(f"Splitting {paragraphs:,} paragraphs into sentences…"))
+            return
         if pane.article is None or not pane.sentences:
             self.status.set_content(Content("No article open"))
             return
@@ -283,6 +305,8 @@ class ReaderApp(App[int]):
 
     def action_note(self) -> None:
         """Write or edit the note of the annotation under the cursor (a modal input)."""
+        from tuireader.ui.note_screen import NoteScreen
+
         annotation = self.pane.annotation
         if annotation is None:
             self.notify("Tag the sentence first (f, s or e), then add a note.", severity="warning")
@@ -400,6 +424,9 @@ class ReaderApp(App[int]):
     # -- other keys ----------------------------------------------------------------------------
 
     def action_help(self) -> None:
+        # Screens are imported when first used: startup pays only for what the first frame shows.
+        from tuireader.ui.help_screen import HelpScreen, help_text
+
         sections = [
             ("Everywhere", self.BINDINGS),
             ("Article list", ArticleList.BINDINGS),
@@ -409,6 +436,8 @@ class ReaderApp(App[int]):
         self.push_screen(HelpScreen(help_text(sections, {})))
 
     def action_stats(self) -> None:
+        from tuireader.ui.stats_screen import StatsScreen, stats_text
+
         pane = self.pane
         if pane.article is None:
             return
@@ -513,12 +542,16 @@ def run_app(options: argparse.Namespace) -> int:
         print(f"tuireader: {exc}", file=sys.stderr)
         return 2
     open_article = library.articles[0] if single_file(options.paths or []) else None
-    bench = bool(os.environ.get(FIRST_PAINT_ENV))
+    bench = os.environ.get(FIRST_PAINT_ENV)
     app = ReaderApp(
-        library, store, db_path=db_path, open_article=open_article, exit_after_first_paint=bench
+        library,
+        store,
+        db_path=db_path,
+        open_article=open_article,
+        first_paint_file=Path(bench) if bench else None,
     )
     try:
-        result = app.run(headless=bench)
+        result = app.run(headless=bool(bench))
     finally:
         store.close()
     return int(result or 0)

@@ -29,7 +29,7 @@ from tuireader.annotations import Annotation
 from tuireader.articles import Article
 from tuireader.sentences import Sentence, sentence_at
 from tuireader.tags import DEFAULT_TAGS, Tag, TagSet
-from tuireader.ui.text_layout import BLANK, TextLayout
+from tuireader.ui.text_layout import TextLayout
 
 GUTTER = 4
 """Cells left of the text: cursor arrow, up to two tag markers, a space."""
@@ -169,11 +169,21 @@ class ReadingPane(ScrollView, can_focus=True):
     # -- attributes down -----------------------------------------------------------------------
 
     def show_article(
-        self, article: Article, annotations: Iterable[Annotation], cursor: int = 0
+        self,
+        article: Article,
+        annotations: Iterable[Annotation],
+        cursor: int = 0,
+        *,
+        pending: bool = False,
     ) -> None:
-        """Display ``article`` with its (anchored) annotations, the cursor on sentence ``cursor``."""
+        """Display ``article`` with its (anchored) annotations, the cursor on sentence ``cursor``.
+
+        ``pending`` shows the text before its sentences are known (a book segments in a few
+        hundred milliseconds: the text paints first, then this is called again without it).
+        """
+        same_text = article is self.article and self._layout is not None
         self.article = article
-        self.sentences = article.sentences
+        self.sentences = () if pending else article.sentences
         self.range_anchor = None
         self.suggestions = None
         self._matches, self._match_starts = [], []
@@ -181,9 +191,10 @@ class ReadingPane(ScrollView, can_focus=True):
         for annotation in annotations:
             self._place(annotation)
         self.cursor = max(0, min(cursor, len(self.sentences) - 1))
-        self._layout = None
+        if not same_text:
+            self._layout = None
+            self.scroll_to(y=0, animate=False, force=True)
         self._cache.clear()
-        self.scroll_to(y=0, animate=False, force=True)
         if self.size.width:  # before the first layout the width is unknown: on_resize wraps
             self._relayout()
             self._follow_cursor(center=True)
@@ -431,7 +442,7 @@ class ReadingPane(ScrollView, can_focus=True):
             return self._header[row]
         layout = self._layout
         body_row = row - len(self._header)
-        if layout is None or body_row >= len(layout) or layout.paragraph[body_row] == BLANK:
+        if layout is None or body_row >= len(layout) or layout.is_blank(body_row):
             return Strip([])
         assert self.article is not None
         start, end = layout.starts[body_row], layout.ends[body_row]
@@ -550,7 +561,7 @@ class ReadingPane(ScrollView, can_focus=True):
         if self._layout is None or not self.sentences or self.article is None:
             return None
         body_row = round(self.scroll_y) + y - len(self._header)
-        if not 0 <= body_row < len(self._layout) or self._layout.paragraph[body_row] == BLANK:
+        if not 0 <= body_row < len(self._layout) or self._layout.is_blank(body_row):
             return None
         start, end = self._layout.starts[body_row], self._layout.ends[body_row]
         column = max(0, x - GUTTER)
