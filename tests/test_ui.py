@@ -258,7 +258,8 @@ async def test_undo_and_redo(make_app: MakeApp, db_path: Path) -> None:
         await pilot.press("f", "j", "s", "n")
         await pilot.press(*"hm", "enter")
         await pilot.pause()
-        assert stored(db_path)[-1]["note"] == "hm"
+        notes = {a["tag"]: a.get("note", "") for a in stored(db_path)}
+        assert notes == {"fact": "", "speculation": "hm"}
         await pilot.press("u")
         assert {a.get("note", "") for a in stored(db_path)} == {""}
         await pilot.press("u")
