@@ -324,7 +324,7 @@ async def test_filter_cycles_through_tags(make_app: MakeApp) -> None:
             seen.append(pane.filter_tag)
         assert seen == ["fact", "speculation", "expert_opinion", None]
         await pilot.press("t")
-        assert "filter: only Fact" in app.status.content.plain
+        assert "only Fact (t)" in app.status.content.plain
 
 
 async def test_suggestions_show_accept_one_and_all(make_app: MakeApp, db_path: Path) -> None:

@@ -57,10 +57,13 @@ def annotation_status(
 def legend(tags: TagSet, filter_tag: str | None, suggestions: bool) -> Content:
     """Which marker and colour means which tag, plus the active filter and suggestion mode."""
     parts: list[Content | tuple[str, str] | str] = []
+    # Modes first: on a narrow pane the end of the line is what gets cut.
+    if filter_tag is not None and filter_tag in tags:
+        parts.append((f"only {tags.get(filter_tag).label} (t) ", "bold reverse"))
+        parts.append(" ")
+    if suggestions:
+        parts.append(("suggestions (S) ", "italic reverse"))
+        parts.append(" ")
     for tag in tags:
         parts += [(f" {tag.marker} ", f"bold reverse {tag.color}"), f" {tag.label}  "]
-    if filter_tag is not None and filter_tag in tags:
-        parts.append((f"filter: only {tags.get(filter_tag).label}  ", "bold"))
-    if suggestions:
-        parts.append(("suggestions on (lowercase marker, dimmed)", "italic"))
     return Content.assemble(*parts)

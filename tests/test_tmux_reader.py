@@ -1,0 +1,66 @@
+"""The installed ``tuireader`` command driven by keyboard in a real terminal (tmux)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from conftest import SEED
+
+pytestmark = pytest.mark.tmux
+
+TMUX = shutil.which("tmux")
+
+
+def tuireader_command() -> str:
+    beside = Path(sys.executable).with_name("tuireader")
+    found = str(beside) if beside.exists() else shutil.which("tuireader")
+    if found is None:
+        pytest.skip("the tuireader command is not installed")
+    return found
+
+
+def tmux(*args: str) -> str:
+    assert TMUX is not None
+    return subprocess.run([TMUX, *args], check=True, capture_output=True, text=True).stdout
+
+
+def wait_for(session: str, text: str, timeout: float = 15.0) -> str:
+    deadline = time.monotonic() + timeout
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = tmux("capture-pane", "-p", "-t", session)
+        if text in screen:
+            return screen
+        time.sleep(0.1)
+    raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+
+
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+def test_tag_a_sentence_by_keyboard_in_tmux(tmp_path: Path) -> None:
+    db = tmp_path / "tmux.json"
+    session = f"tuireader-test-{uuid.uuid4().hex[:8]}"
+    command = f"{tuireader_command()} {SEED} --db {db} --annotator tmux-tester; sleep 5"
+    tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", command)
+    try:
+        wait_for(session, "1/15")
+        tmux("send-keys", "-t", session, "j", "s")
+        screen = wait_for(session, "[S] Speculation")
+        assert "by tmux-tester" in screen
+        assert "▶S" in screen
+        tmux("send-keys", "-t", session, "q")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and "1/15" in tmux("capture-pane", "-p", "-t", session):
+            time.sleep(0.1)
+    finally:
+        subprocess.run([TMUX, "kill-session", "-t", session], capture_output=True)
+    records = list(json.loads(db.read_text(encoding="utf-8"))["annotations"].values())
+    assert [(r["tag"], r["annotator"]) for r in records] == [("speculation", "tmux-tester")]
+    assert records[0]["quote"]["exact"].startswith("Departing from Pyongyang")
