@@ -27,9 +27,15 @@ def tuireader_command() -> str:
     return found
 
 
+# A private server socket: other tests (or people) restarting the default tmux server cannot
+# take this session down with them.
+SOCKET = f"tuireader-test-{uuid.uuid4().hex[:8]}"
+
+
 def tmux(*args: str) -> str:
     assert TMUX is not None
-    return subprocess.run([TMUX, *args], check=True, capture_output=True, text=True).stdout
+    command = [TMUX, "-L", SOCKET, *args]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
 
 def wait_for(session: str, text: str, timeout: float = 15.0) -> str:
@@ -60,7 +66,7 @@ def test_tag_a_sentence_by_keyboard_in_tmux(tmp_path: Path) -> None:
         while time.monotonic() < deadline and "1/15" in tmux("capture-pane", "-p", "-t", session):
             time.sleep(0.1)
     finally:
-        subprocess.run([TMUX, "kill-session", "-t", session], capture_output=True)
+        subprocess.run([TMUX, "-L", SOCKET, "kill-server"], capture_output=True)
     records = list(json.loads(db.read_text(encoding="utf-8"))["annotations"].values())
     assert [(r["tag"], r["annotator"]) for r in records] == [("speculation", "tmux-tester")]
     assert records[0]["quote"]["exact"].startswith("Departing from Pyongyang")

@@ -17,7 +17,7 @@ from tuireader.store import Store, StoreWriteError
 from tuireader.ui.app import ReaderApp, run_app
 from tuireader.ui.help_screen import HelpScreen
 from tuireader.ui.note_screen import NoteScreen
-from tuireader.ui.reading_pane import ReadingPane
+from tuireader.ui.reading_pane import ReadingPane, search_pattern
 from tuireader.ui.stats_screen import StatsScreen
 
 from conftest import SAMPLES, SEED
@@ -312,6 +312,16 @@ async def test_search_jumps_to_matches(make_app: MakeApp) -> None:
         await pilot.press("escape")
         assert isinstance(app.focused, ReadingPane)
         assert not app.query_one("#search").display
+
+
+def test_search_ignores_case_and_accents() -> None:
+    pattern = search_pattern("natasha")
+    assert pattern.findall("Natásha, NATASHA and Nata\u0301sha") == [
+        "Natásha",
+        "NATASHA",
+        "Nata\u0301sha",
+    ]
+    assert search_pattern("[x]").findall("a [x] b") == ["[x]"]
 
 
 async def test_filter_cycles_through_tags(make_app: MakeApp) -> None:

@@ -9,6 +9,7 @@ asks for changes with messages and is told what the annotations are (attributes 
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -45,6 +46,32 @@ class SuggestionView:
     tag: str
     confidence: float
     reason: str
+
+
+def _accented_variants() -> dict[str, str]:
+    """Each base letter with its precomposed accented forms (Latin-1 and Latin Extended-A/B)."""
+    variants: dict[str, str] = {}
+    for code in range(0xC0, 0x250):
+        char = chr(code)
+        base = unicodedata.normalize("NFD", char)[0].casefold()
+        if base.isascii() and base.isalpha() and base != char.casefold():
+            variants[base] = variants.get(base, "") + char
+    return variants
+
+
+_ACCENTED = _accented_variants()
+
+
+def search_pattern(query: str) -> re.Pattern[str]:
+    """Case- and accent-insensitive: ``natasha`` finds "Natásha" (offsets stay the body's)."""
+    parts = []
+    for char in query:
+        folded = char.casefold()
+        if folded in _ACCENTED:
+            parts.append(f"[{re.escape(char)}{_ACCENTED[folded]}][\\u0300-\\u036f]*")
+        else:
+            parts.append(re.escape(char))
+    return re.compile("".join(parts), re.IGNORECASE)
 
 
 def tag_bindings(tags: TagSet) -> list[BindingType]:
@@ -221,7 +248,7 @@ class ReadingPane(ScrollView, can_focus=True):
         if self.article is None or not query:
             self._matches, self._match_starts = [], []
         else:
-            pattern = re.compile(re.escape(query), re.IGNORECASE)
+            pattern = search_pattern(query)
             self._matches = [m.span() for m in pattern.finditer(self.article.body)]
             self._match_starts = [start for start, _ in self._matches]
         self._invalidate_all()
