@@ -449,6 +449,24 @@ async def test_reopening_restores_article_and_cursor(make_app: MakeApp) -> None:
         assert again.pane.cursor == 3
 
 
+async def test_reopening_a_large_article_restores_its_cursor(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Large articles paint before they are split into sentences; the placeholder cursor of that
+    # first paint must not overwrite the position to restore.
+    monkeypatch.setattr("tuireader.ui.app.LARGE_ARTICLE_CHARS", 100)
+    app = make_app(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "j", "j", "j", "q")
+    app.store.close()
+    again = make_app(SEED)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert again.pane.sentences and again.pane.cursor == 4
+
+
 async def test_ctrl_q_quits(make_app: MakeApp) -> None:
     app = make_app(SEED)
     async with app.run_test(size=SIZE) as pilot:

@@ -212,7 +212,9 @@ class ReaderApp(App[int]):
     @on(ReadingPane.CursorMoved)
     def _cursor_moved(self) -> None:
         self.update_status()
-        if self.pane.article is not None:
+        # While a book is still being split into sentences the cursor is a placeholder at 0:
+        # recording it would overwrite the position to restore.
+        if self.pane.article is not None and self.pane.sentences:
             self._cursors[self.pane.article.id] = self.pane.cursor
             self._schedule_cursor_save()
 
@@ -493,7 +495,7 @@ class ReaderApp(App[int]):
     # -- UI state ------------------------------------------------------------------------------
 
     def _remember_cursor(self) -> None:
-        if self.pane.article is not None:
+        if self.pane.article is not None and self.pane.sentences:
             self._cursors[self.pane.article.id] = self.pane.cursor
 
     def _schedule_cursor_save(self) -> None:
