@@ -30,6 +30,7 @@ from tuireader.store import Store, record_of
 
 ROOT = Path(__file__).resolve().parents[1]
 TAGS = ("fact", "speculation", "expert_opinion")
+LONG_BOOK = Path("/work/shared/bench/war-and-peace.txt")
 
 
 def corpus() -> list[Article]:
@@ -95,12 +96,42 @@ def measure_default(path: Path, docs: list[dict[str, object]], reps: int) -> flo
     return statistics.median(times)
 
 
+def long_article() -> Article:
+    """War and Peace (~25,700 sentences) when present; else a generated book of that size."""
+    if LONG_BOOK.is_file():
+        return load_article(LONG_BOOK)
+    paragraphs = (
+        " ".join(f"Sentence {p}.{i} of a generated chapter, as long as most." for i in range(10))
+        for p in range(2570)
+    )
+    return from_text("\n\n".join(paragraphs))
+
+
+def measure_tag_many(directory: Path, runs_wanted: int) -> tuple[float, int, int]:
+    """Time of one ``tag_many`` accepting ``runs_wanted`` single-sentence suggestions on a long
+    book that already carries some multi-sentence tags, including the write."""
+    article = long_article()
+    n = len(article.sentences)
+    rng = random.Random(1)
+    runs = [(i, i, rng.choice(TAGS)) for i in sorted(rng.sample(range(n), min(runs_wanted, n)))]
+    with Store.open(directory / "tag-many.json", "bench") as store:
+        store.attach(article)
+        store.tag_many(article, [(k, k + 3, "fact") for k in range(0, n - 5, 997)], "setup")
+        t0 = time.perf_counter()
+        store.tag_many(article, runs, f"accept {len(runs)}")
+        elapsed = (time.perf_counter() - t0) * 1000
+    return elapsed, len(runs), n
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,50000")
     parser.add_argument("--reps", type=int, default=21)
     parser.add_argument("--default-reps", type=int, default=5)
     parser.add_argument("--dir", type=Path, default=None, help="where to put the files")
+    parser.add_argument(
+        "--tag-many", type=int, default=10_000, help="runs in one tag_many (0: skip)"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     articles = corpus()
@@ -129,6 +160,9 @@ def main() -> None:
                 f"{n:>11}  {ours_ms:>8.1f}  {default_ms:>9.1f}  {ratio:>6.1f}  {open_ms:>8.0f}  {size_mb:>7.1f}",
                 flush=True,
             )
+        if args.tag_many:
+            ms, count, sentences = measure_tag_many(Path(tmp), args.tag_many)
+            print(f"tag_many: {count} runs on {sentences} sentences in {ms:.0f} ms (incl. write)")
     largest = max(results)
     ours_ms, ratio = results[largest]
     print(f"ratio_vs_tinydb_default={ratio:.1f} tag_to_disk_ms_{largest // 1000}k={ours_ms:.1f}")

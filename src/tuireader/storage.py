@@ -15,7 +15,7 @@ import errno
 import os
 import shutil
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -404,6 +404,27 @@ class RecordTable(Table):
     def delete(self, doc_id: str) -> None:
         self._changing = (doc_id,)
         self.remove(doc_ids=[doc_id])  # type: ignore[list-item]
+
+    def put_many(self, docs: Mapping[str, dict[str, Any]]) -> None:
+        """Put many documents in one table operation. The table keeps the given dicts (no copy):
+        never change them afterwards."""
+        if not docs:
+            return
+        self._changing = list(docs)
+        self._update_table(lambda table: table.update(docs))
+
+    def delete_many(self, doc_ids: Iterable[str]) -> None:
+        """Delete many documents in one table operation; absent ids are ignored."""
+        ids = list(doc_ids)
+        if not ids:
+            return
+
+        def updater(table: dict[str, Any]) -> None:
+            for doc_id in ids:
+                table.pop(doc_id, None)
+
+        self._changing = ids
+        self._update_table(updater)
 
     def raw(self) -> dict[str, Any]:
         """The live stored documents by id: read them, never change them (use ``put``)."""

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import getpass
 import os
 import shutil
 import socket
-import uuid
-from bisect import bisect_right
+from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -101,6 +101,109 @@ class ImportResult:
 Plan = tuple[str, list[Annotation], list[Annotation]]
 """A change as computed against the current records: label, records removed, records added."""
 
+Entry = tuple[int, int, str, Annotation]
+"""``(start, end, id, annotation)``: ids are unique, so tuples compare natively and never reach the
+annotation (a key function would be called ~30 times per insert)."""
+
+CHUNK = 256
+"""Target length of a ``SpanIndex`` chunk: an insert moves at most ~2x this many pointers."""
+
+
+BULK = 200
+"""A change with more records than this rebuilds the articles' ``SpanIndex`` instead."""
+
+
+def entry(ann: Annotation) -> Entry:
+    return ann.start, ann.end, ann.id, ann
+
+
+class SpanIndex:
+    """One article's placed annotations in (start, end, id) order, for overlap queries in
+    O(log n + k) and inserts and deletes in O(log n + CHUNK).
+
+    A list of sorted chunks, not one flat list: inserting into the middle of a flat list of
+    25,000 pointers costs ~15 µs here, and accepting 10,000 suggestions does that 10,000 times.
+    Overlap queries start ``longest`` characters before the query, so they stay correct even if
+    placed annotations overlap (imports do not check), without scanning everything.
+    """
+
+    __slots__ = ("_chunks", "_longest", "_maxes")
+
+    def __init__(self, items: Iterable[Annotation] = ()) -> None:
+        ordered = sorted(map(entry, items))
+        self._chunks = [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)]
+        self._maxes = [c[-1] for c in self._chunks]
+        self._longest = max((e[1] - e[0] for e in ordered), default=0)
+        """An upper bound of ``end - start`` (only grows until the index is rebuilt)."""
+
+    def copy(self) -> SpanIndex:
+        new = SpanIndex()
+        new._chunks = [list(c) for c in self._chunks]
+        new._maxes = list(self._maxes)
+        new._longest = self._longest
+        return new
+
+    def __iter__(self) -> Iterator[Annotation]:
+        for chunk in self._chunks:
+            for e in chunk:
+                yield e[3]
+
+    def __len__(self) -> int:
+        return sum(len(c) for c in self._chunks)
+
+    def add(self, ann: Annotation) -> None:
+        new = entry(ann)
+        self._longest = max(self._longest, ann.end - ann.start)
+        chunks, maxes = self._chunks, self._maxes
+        if not chunks:
+            chunks.append([new])
+            maxes.append(new)
+            return
+        i = min(bisect_left(maxes, new), len(maxes) - 1)
+        chunk = chunks[i]
+        insort(chunk, new)
+        maxes[i] = chunk[-1]
+        if len(chunk) > 2 * CHUNK:
+            half = len(chunk) // 2
+            chunks[i : i + 1] = [chunk[:half], chunk[half:]]
+            maxes[i : i + 1] = [chunk[half - 1], chunk[-1]]
+
+    def remove(self, ann: Annotation) -> bool:
+        """Remove the entry with ``ann``'s start, end and id; False if there is none."""
+        key = (ann.start, ann.end, ann.id)
+        chunks, maxes = self._chunks, self._maxes
+        i = bisect_left(maxes, key)
+        if i == len(maxes):
+            return False
+        chunk = chunks[i]
+        j = bisect_left(chunk, key)
+        if j == len(chunk) or chunk[j][2] != ann.id:
+            return False
+        del chunk[j]
+        if chunk:
+            maxes[i] = chunk[-1]
+        else:
+            del chunks[i], maxes[i]
+        return True
+
+    def overlapping(self, start: int, end: int) -> list[Annotation]:
+        """Entries overlapping ``start..end``, in order."""
+        chunks = self._chunks
+        low = (start - self._longest,)
+        i = bisect_left(self._maxes, low)
+        found: list[Annotation] = []
+        j = bisect_left(chunks[i], low) if i < len(chunks) else 0
+        while i < len(chunks):
+            chunk = chunks[i]
+            for k in range(j, len(chunk)):
+                e = chunk[k]
+                if e[0] >= end:
+                    return found
+                if e[1] > start:
+                    found.append(e[3])
+            i, j = i + 1, 0
+        return found
+
 
 class Store:
     """Annotations on one database file. Open with ``Store.open``; use as a context manager."""
@@ -118,6 +221,7 @@ class Store:
         self.path = path
         self.annotator = annotator
         self.tags = tags
+        self._tag_ids = frozenset(tags.ids)
         self.wait = wait
         self.read_only_reason = read_only_reason
         self._db = db
@@ -126,7 +230,8 @@ class Store:
         self._history = History()
         self._anns: dict[str, Annotation] = {}
         self._by_article: dict[str, set[str]] = {}
-        self._sorted: dict[str, list[Annotation]] = {}
+        self._sorted: dict[str, SpanIndex] = {}
+        """Per article, built when first asked for and then kept up to date change by change."""
         self._state_overlay: dict[str, Any] = {}
         self._closed = False
         self._swept = False
@@ -208,11 +313,8 @@ class Store:
         return self._anns.get(annotation_id)
 
     def annotation_at(self, article_id: str, offset: int) -> Annotation | None:
-        placed = self._placed(article_id)
-        i = bisect_right(placed, offset, key=lambda a: a.start) - 1
-        if i >= 0 and placed[i].start <= offset < placed[i].end:
-            return placed[i]
-        return None
+        found = self._placed(article_id).overlapping(offset, offset + 1)
+        return found[0] if found else None
 
     def orphans(self, article_id: str | None = None) -> list[Annotation]:
         return [
@@ -270,22 +372,35 @@ class Store:
             self._check_tag(tag)
             self._check_run(article, first, last)
 
+        work = SpanIndex()
+
         def plan() -> Plan:
+            # Each run is planned against the outcome of the runs before it, kept in a copy of
+            # the article's index, so a run costs O(log n + k), not a scan of the article.
+            nonlocal work
+            work = self._placed(article.id).copy()
+            now = now_iso()
             originals: dict[str, Annotation | None] = {}
-            current = {a.id: a for a in self._placed(article.id)}
+            current: dict[str, Annotation | None] = {}
             for first, last, tag in runs:
-                _, removed, added = self._plan_run(article, first, last, tag, False, current)
-                for a in (*removed, *added):
-                    originals.setdefault(a.id, current.get(a.id))
+                _, removed, added = self._plan_run(article, first, last, tag, False, work, now)
                 for a in removed:
-                    current.pop(a.id, None)
+                    originals.setdefault(a.id, self._anns.get(a.id))
+                    work.remove(a)
+                    current[a.id] = None
                 for a in added:
+                    originals.setdefault(a.id, self._anns.get(a.id))
+                    work.add(a)
                     current[a.id] = a
-            before = [o for i, o in originals.items() if o is not None and current.get(i) != o]
-            after = [current[i] for i, o in originals.items() if i in current and current[i] != o]
+            before = [o for i, o in originals.items() if o is not None and current[i] != o]
+            after = [c for i, o in originals.items() if (c := current[i]) is not None and c != o]
             return label, before, after
 
-        return self._commit(plan)
+        with collector_paused():
+            change = self._commit(plan)
+        # Saved: ``work`` now holds exactly the article's placed annotations.
+        self._sorted[article.id] = work
+        return change
 
     def set_note(self, annotation_id: str, note: str) -> Change:
         """Set an annotation's note; an unchanged note is an empty (falsy) Change."""
@@ -390,7 +505,8 @@ class Store:
         last: int,
         tag: str | None,
         toggle: bool,
-        current: dict[str, Annotation] | None = None,
+        index: SpanIndex | None = None,
+        now: str | None = None,
     ) -> Plan:
         """Records removed and added to give sentences first..last the tag (or none).
 
@@ -400,13 +516,13 @@ class Store:
         sentences = article.sentences
         body = article.body
         start, end = sentences[first].start, sentences[last].end
-        pool = current.values() if current is not None else self._placed(article.id)
-        overlapping = sorted((a for a in pool if a.overlaps(start, end)), key=lambda a: a.start)
+        index = index if index is not None else self._placed(article.id)
+        overlapping = index.overlapping(start, end)
         same = next((a for a in overlapping if (a.start, a.end) == (start, end)), None)
         if tag is not None and same is not None and same.tag == tag and len(overlapping) == 1:
             return ("untag", [same], []) if toggle else (f"tag {tag}", [], [])
 
-        now = now_iso()
+        now = now or now_iso()
         removed: list[Annotation] = []
         added: list[Annotation] = []
         for old in overlapping:
@@ -426,7 +542,7 @@ class Store:
                 added.append(
                     replace(
                         old,
-                        id=old.id if keep_id else str(uuid.uuid4()),
+                        id=old.id if keep_id else new_id(),
                         start=a,
                         end=b,
                         quote=Quote.from_body(body, a, b),
@@ -441,9 +557,13 @@ class Store:
         quote = Quote.from_body(body, start, end)
         if same is not None:
             # A retag of the same run keeps the record (id, created, note).
-            new = same.changed(tag=tag, annotator=self.annotator, quote=quote, anchor=EXACT)
+            new = replace(
+                same, tag=tag, annotator=self.annotator, quote=quote, anchor=EXACT, updated=now
+            )
         else:
-            new = Annotation.new(article.id, body, start, end, tag, self.annotator)
+            new = Annotation(
+                article.id, start, end, tag, quote, self.annotator, id=new_id(), created=now
+            )
         added.append(new)
         return f"tag {tag}", removed, added
 
@@ -501,14 +621,18 @@ class Store:
 
     def _apply(self, removed: Iterable[Annotation], added: Iterable[Annotation]) -> None:
         table = self._db.records(ANNOTATIONS)
-        added = list(added)
+        removed, added = list(removed), list(added)
         keep = {a.id for a in added}
-        for a in removed:
-            if a.id not in keep:
-                table.delete(a.id)
-                self._index_remove(a.id)
+        gone = [a.id for a in removed if a.id not in keep]
+        if len(gone) + len(added) > BULK:
+            # Cheaper to sort the article once when it is next asked for than to insert each.
+            for a in (*removed, *added):
+                self._sorted.pop(a.article_id, None)
+        table.delete_many(gone)
+        for ann_id in gone:
+            self._index_remove(ann_id)
+        table.put_many({a.id: record_of(a) for a in added})
         for a in added:
-            table.put(a.id, record_of(a))
             self._index_put(a)
 
     @contextlib.contextmanager
@@ -629,11 +753,13 @@ class Store:
         old = self._anns.get(ann.id)
         if self._index_journal is not None:
             self._index_journal.setdefault(ann.id, old)
-        if old is not None and old.article_id != ann.article_id:
+        if old is not None:
             self._index_remove(ann.id)
         self._anns[ann.id] = ann
         self._by_article.setdefault(ann.article_id, set()).add(ann.id)
-        self._sorted.pop(ann.article_id, None)
+        placed = self._sorted.get(ann.article_id)
+        if placed is not None and ann.anchor != ORPHANED:
+            placed.add(ann)
 
     def _index_remove(self, ann_id: str) -> None:
         old = self._anns.pop(ann_id, None)
@@ -646,22 +772,21 @@ class Store:
             ids.discard(ann_id)
             if not ids:
                 del self._by_article[old.article_id]
-        self._sorted.pop(old.article_id, None)
+        placed = self._sorted.get(old.article_id)
+        if placed is not None and old.anchor != ORPHANED:
+            placed.remove(old)
 
-    def _placed(self, article_id: str) -> list[Annotation]:
+    def _placed(self, article_id: str) -> SpanIndex:
         placed = self._sorted.get(article_id)
         if placed is None:
             ids = self._by_article.get(article_id, ())
-            placed = sorted(
-                (a for a in (self._anns[i] for i in ids) if a.anchor != ORPHANED),
-                key=lambda a: a.start,
-            )
+            placed = SpanIndex(a for a in (self._anns[i] for i in ids) if a.anchor != ORPHANED)
             self._sorted[article_id] = placed
         return placed
 
     # -- checks ----------------------------------------------------------------------------------
     def _check_tag(self, tag: str) -> None:
-        if tag not in self.tags:
+        if tag not in self._tag_ids:
             known = ", ".join(self.tags.ids)
             raise StoreError(self.path, f"unknown tag {tag!r} (known: {known})")
 
@@ -676,24 +801,58 @@ class Store:
 _MISSING = object()
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector around bulk work (opening a file, accepting thousands
+    of suggestions). Those build tens of thousands of acyclic objects, and each collection would
+    rescan everything the reader holds (measured: a third of ``tag_many`` on War and Peace).
+    Reference counting still frees them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def record_of(ann: Annotation) -> dict[str, Any]:
     """The stored form: ``Annotation.to_dict`` without what is implied (the id is the record's
     key; an empty note, ``updated == created`` and an exact anchor are defaults). Every byte is
     written again on each change, so at 50,000 records this saves a fifth of the write."""
-    record = ann.to_dict()
-    del record["id"]
-    if not record["note"]:
-        del record["note"]
-    if record["updated"] == record["created"]:
-        del record["updated"]
-    if record["anchor"] == EXACT:
-        del record["anchor"]
+    # Built by hand: ``dataclasses.asdict`` deep-copies and costs ~20 µs a record, which adds up
+    # to 200 ms when 10,000 suggestions are accepted at once. Same keys, same order.
+    quote = ann.quote
+    record: dict[str, Any] = {
+        "article_id": ann.article_id,
+        "start": ann.start,
+        "end": ann.end,
+        "tag": ann.tag,
+        "quote": {"exact": quote.exact, "prefix": quote.prefix, "suffix": quote.suffix},
+        "annotator": ann.annotator,
+    }
+    if ann.note:
+        record["note"] = ann.note
+    record["created"] = ann.created
+    if ann.updated != ann.created:
+        record["updated"] = ann.updated
+    if ann.anchor != EXACT:
+        record["anchor"] = ann.anchor
     return record
 
 
 def annotation_of(key: str, record: dict[str, Any]) -> Annotation:
     """Inverse of ``record_of``; also reads full ``to_dict`` records."""
     return Annotation.from_dict({"id": key, **record})
+
+
+def new_id() -> str:
+    """A random (version 4) UUID string, as ``str(uuid.uuid4())`` at half its cost."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = raw[6] & 0x0F | 0x40
+    raw[8] = raw[8] & 0x3F | 0x80
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def default_annotator() -> str:
