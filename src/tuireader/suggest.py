@@ -21,8 +21,10 @@ Precedence, first match wins (docs/suggestions.md explains why):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tuireader import cues
 from tuireader.articles import Article
@@ -83,26 +85,69 @@ def _words(items: Iterable[str]) -> str:
     )
 
 
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+@lru_cache(maxsize=256)
+def _tokens(text: str) -> tuple[tuple[tuple[int, str], ...], frozenset[str]]:
+    """The words of a text as (start, lower-cased word), and the set of them; read once per text."""
+    tokens = tuple((m.start(), m.group(0).lower()) for m in _WORD.finditer(text))
+    return tokens, frozenset(word for _, word in tokens)
+
+
+class _Lexicon:
+    """Literal words and phrases, found by their first word.
+
+    One big case-insensitive alternation is tried at every character of the text; this looks each
+    word up in a dict and runs a small pattern only where one of the phrases could start, which is
+    several times faster on long texts and finds the same matches (group 1 is the phrase).
+    """
+
+    def __init__(self, items: Iterable[str]) -> None:
+        by_first: dict[str, list[str]] = defaultdict(list)
+        for item in items:
+            by_first[_WORD.match(item).group(0).lower()].append(item)  # type: ignore[union-attr]
+        self._patterns = {
+            first: re.compile(rf"({_words(group)})\b", re.IGNORECASE)
+            for first, group in by_first.items()
+        }
+        self._firsts = frozenset(self._patterns)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        tokens, words = _tokens(text)
+        if words.isdisjoint(self._firsts):
+            return
+        end = 0
+        for start, word in tokens:
+            if start < end or word not in self._firsts:
+                continue
+            match = self._patterns[word].match(text, start)
+            if match is not None:
+                end = match.end()
+                yield match
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return next(self.finditer(text), None)
+
+
 _APOS = "’'"
 _OPEN_QUOTES = '“"'
 _QUOTE_SPAN = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
 
-_MODAL = re.compile(rf"\b({_words(cues.HEDGE_MODALS)})\b", re.IGNORECASE)
 _NEGATED_MODAL = re.compile(rf"\b{cues.NEGATED_MODAL}", re.IGNORECASE)
-_HEDGE_WORD = re.compile(
-    rf"\b({_words((*cues.HEDGE_VERBS, *cues.HEDGE_ADJECTIVES, *cues.HEDGE_ADVERBS, *cues.HEDGE_NOUNS))})\b",
-    re.IGNORECASE,
-)
 _HEDGE_PHRASE = re.compile(
     "|".join(f"(?:{p})" for p in (*cues.HEDGE_PHRASES, cues.HEDGE_APPEAR, cues.HEDGE_LIKELY)),
     re.IGNORECASE,
 )
-_DETERMINER_BEFORE = re.compile(rf"\b(?:{_words(cues.NOUN_DETERMINERS)})\s+$", re.IGNORECASE)
+_DETERMINER_BEFORE = re.compile(rf"(?:^|\W)(?:{_words(cues.NOUN_DETERMINERS)})\s+$", re.IGNORECASE)
+_MODAL_WORDS = frozenset(cues.HEDGE_MODALS)
+_HEDGE_WORDS = frozenset(
+    (*cues.HEDGE_VERBS, *cues.HEDGE_ADJECTIVES, *cues.HEDGE_ADVERBS, *cues.HEDGE_NOUNS)
+)
+_ANY_HEDGE_WORD = _MODAL_WORDS | _HEDGE_WORDS
 _FUTURE_WILL = re.compile(r"\bwill\b(?!\s+of\b)", re.IGNORECASE)
 
-_ATTRIBUTION_VERB = re.compile(
-    rf"\b({_words((*cues.SAY_VERBS, *cues.OPINION_VERBS))})\b", re.IGNORECASE
-)
+_ATTRIBUTION_VERB = _Lexicon((*cues.SAY_VERBS, *cues.OPINION_VERBS))
 _OPINION_VERB = re.compile(rf"^(?:{_words(cues.OPINION_VERBS)})$", re.IGNORECASE)
 _ACCORDING_TO = re.compile(r"\baccording\s+to\s+([^,.;:]+)", re.IGNORECASE)
 _IN_VIEW = re.compile(r"\bin\s+(her|his|their)\s+view\b", re.IGNORECASE)
@@ -125,8 +170,9 @@ _EXPERT_PHRASE = re.compile(
 _INSTITUTION = re.compile(
     rf"\b(?:at|of|from)\s+(?:the\s+)?(?:[A-Z][\w.&{_APOS}-]*\s+)*?(?:{_words(cues.INSTITUTION_WORDS)})(?:\s+(?:[A-Z][\w.&{_APOS}-]*|of|for|and)(?=\s|$|[,.]))*"
 )
-_NON_EXPERT = re.compile(rf"\b(?:{_words(cues.NON_EXPERT_NOUNS)})\b", re.IGNORECASE)
-_RECORD_SOURCE = re.compile(rf"\b(?:{_words(cues.RECORD_NOUNS)})\b", re.IGNORECASE)
+_EXPERT_NOUN = _Lexicon(cues.EXPERT_NOUNS)
+_NON_EXPERT = _Lexicon(cues.NON_EXPERT_NOUNS)
+_RECORD_SOURCE = _Lexicon(cues.RECORD_NOUNS)
 _PRONOUN = re.compile(r"^(?:he|she|they|we|i|her|his|their)$", re.IGNORECASE)
 
 _MONTH = re.compile(rf"\b({'|'.join(cues.MONTHS)})\b")
@@ -138,7 +184,7 @@ _RELATIVE_DATE = re.compile(
 )
 _CLOCK = re.compile(r"\b\d{1,2}(?:[.:]\d\d)?\s*[ap]\.m\.", re.IGNORECASE)
 _DIGITS = re.compile(r"[£$€]?\d[\d,.]*(?:\s*(?:%|per\s*cent|percent|°C|million|billion))?")
-_NUMBER_WORD = re.compile(rf"\b(?:{_words(cues.NUMBER_WORDS)})\b", re.IGNORECASE)
+_NUMBER_WORD = _Lexicon(cues.NUMBER_WORDS)
 # A completed event ("has set off", "was read", "had been left"): ClaimBuster finds past-tense verbs
 # among the strongest signs of a checkable claim. Only auxiliary + participle, because a bare "-ed"
 # word is as often an adjective ("a highly anticipated summit").
@@ -147,7 +193,7 @@ _PAST_EVENT = re.compile(
     r"|\b(?:could\s+not|couldn[’']t|did\s+not|didn[’']t)\s+(?:say|confirm|comment|be\s+reached)\b",
     re.IGNORECASE,
 )
-_RECORD_WORD = re.compile(rf"\b(?:{_words(cues.RECORD_WORDS)})\b", re.IGNORECASE)
+_RECORD_WORD = _Lexicon(cues.RECORD_WORDS)
 
 
 # --- Public API -------------------------------------------------------------------------------
@@ -282,6 +328,7 @@ def _quoted_share(text: str) -> float:
     return sum(len(m.group(0)) for m in _QUOTE_SPAN.finditer(text)) / max(1, len(text))
 
 
+@lru_cache(maxsize=64)  # each sentence is read again as context for the next few
 def _attribution(text: str) -> _Attribution | None:
     masked = _mask_quotes(text)
     match = _ACCORDING_TO.search(masked)
@@ -298,7 +345,7 @@ def _attribution(text: str) -> _Attribution | None:
     if match is None:
         return None
     cue = match.group(1)
-    if _DETERMINER_BEFORE.search(masked[: match.start()]):  # "the fear", "a claim": nouns
+    if _determiner_before(masked, match.start()):  # "the fear", "a claim": nouns
         return None
     opinion = _OPINION_VERB.match(cue) is not None
     before = masked[: match.start()].rstrip()
@@ -324,6 +371,8 @@ def _attribution(text: str) -> _Attribution | None:
 def _expert(source: str) -> str | None:
     """The expert marker on a source span, as written, or None."""
     for pattern in (_TITLE, _EXPERT_PHRASE, _INSTITUTION):
+        if pattern is _EXPERT_PHRASE and _EXPERT_NOUN.search(source) is None:
+            continue  # the cheap look-up first: the phrase pattern backtracks a lot
         match = pattern.search(source)
         if match:
             return match.group(0).strip(" ,").removesuffix(" and").removesuffix(" the")
@@ -372,24 +421,25 @@ def _hedges(text: str) -> list[str]:
     for match in _HEDGE_PHRASE.finditer(text):
         phrase_spans.append(match.span())
         found.append(_normal(match.group(0)))
-    for match in _MODAL.finditer(text):
-        word = match.group(1)
-        if match.start() in negated or any(a <= match.start() < b for a, b in phrase_spans):
-            continue
-        if word == "May" and _is_month_may(text, match):
-            continue
-        if _DETERMINER_BEFORE.search(text[: match.start()]):  # "the might of the navy"
-            continue
-        found.append(word.lower())
-    for match in _HEDGE_WORD.finditer(text):
-        if any(a <= match.start() < b for a, b in phrase_spans):
-            continue
-        if (
-            _DETERMINER_BEFORE.search(text[: match.start()])
-            and match.group(1).lower() in _VERB_NOUNS
-        ):
-            continue  # "the project", "the hope": nouns, not hedging verbs
-        found.append(match.group(1).lower())
+    tokens, vocabulary = _tokens(text)
+    words: list[str] = []  # modals are listed before the other hedge words
+    if not vocabulary.isdisjoint(_ANY_HEDGE_WORD):
+        for start, lower in tokens:
+            if lower in _MODAL_WORDS:
+                if start in negated or any(a <= start < b for a, b in phrase_spans):
+                    continue
+                if lower == "may" and text[start] == "M" and _is_month_may(text, start, start + 3):
+                    continue
+                if _determiner_before(text, start):  # "the might of the navy"
+                    continue
+                found.append(lower)
+            elif lower in _HEDGE_WORDS:
+                if any(a <= start < b for a, b in phrase_spans):
+                    continue
+                if lower in _VERB_NOUNS and _determiner_before(text, start):
+                    continue  # "the project", "the hope": nouns, not hedging verbs
+                words.append(lower)
+    found.extend(words)
     if "?" in text:
         found.append("question")
     return list(dict.fromkeys(found))
@@ -400,10 +450,18 @@ _VERB_NOUNS = frozenset(
 )
 
 
-def _is_month_may(text: str, match: re.Match[str]) -> bool:
+def _determiner_before(text: str, position: int) -> bool:
+    """A determiner right before ``position`` ("the fear", "her will"): the word is a noun.
+
+    Only a short window is searched, so the cost doesn't grow with the length of the sentence.
+    """
+    return _DETERMINER_BEFORE.search(text[max(0, position - 24) : position]) is not None
+
+
+def _is_month_may(text: str, start: int, end: int) -> bool:
     """Capitalised "May" is the month unless it opens the sentence as a modal ("May I…")."""
-    after = text[match.end() :].lstrip()
-    before = text[: match.start()].rstrip()
+    after = text[end : end + 8].lstrip()
+    before = text[max(0, start - 8) : start].rstrip()
     if after[:1].isdigit() or before[-2:].strip().isdigit():
         return True
     return bool(before)
@@ -418,7 +476,7 @@ def _fact_cues(text: str) -> list[tuple[str, str]]:
             date_spans.append(match.span())
             found.append(("date", match.group(0)))
     for match in _MONTH.finditer(text):
-        if match.group(1) == "May" and not _is_month_may(text, match):
+        if match.group(1) == "May" and not _is_month_may(text, match.start(), match.end()):
             continue
         day = re.match(r"\s+\d{1,2}\b", text[match.end() :])
         end = match.end() + (day.end() if day else 0)
@@ -447,10 +505,8 @@ def _future_without_date(text: str, kinds: list[str]) -> bool:
     """A forecast ("will rise") with no date to check it against is a weaker fact."""
     if "date" in kinds:
         return False
-    for match in _FUTURE_WILL.finditer(text):
-        if not _DETERMINER_BEFORE.search(text[: match.start()]):  # "her will" is a noun
-            return True
-    return False
+    # "her will" is a noun
+    return any(not _determiner_before(text, m.start()) for m in _FUTURE_WILL.finditer(text))
 
 
 def _normal(phrase: str) -> str:
