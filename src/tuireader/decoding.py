@@ -5,8 +5,6 @@ from __future__ import annotations
 import codecs
 import re
 
-from charset_normalizer import from_bytes
-
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -70,6 +68,9 @@ def _decode_bytes(data: bytes) -> str:
         latin = None
     if latin is not None and _reads_as_latin(latin):
         return latin
+    # Imported only here: it is slow to import and almost every file is UTF-8 or cp1252.
+    from charset_normalizer import from_bytes
+
     best = from_bytes(data, cp_isolation=list(_LEGACY)).best()
     if best is None:
         if latin is not None:

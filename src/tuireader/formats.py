@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 FORMATS = ("dated", "text", "markdown")
 
@@ -129,13 +132,18 @@ def _front_matter(block: str) -> dict[str, str]:
     return meta
 
 
-_md = MarkdownIt("commonmark")
+@cache
+def _markdown_parser() -> MarkdownIt:
+    # Imported on first use: a library of plain-text articles never pays for markdown_it.
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
 
 
 def _markdown_blocks(text: str) -> list[tuple[str, str]]:
     """Each block as (kind, plain text): headings, paragraphs, list items, code blocks."""
     blocks: list[tuple[str, str]] = []
-    tokens = _md.parse(text)
+    tokens = _markdown_parser().parse(text)
     for index, token in enumerate(tokens):
         if token.type == "inline":
             opener = tokens[index - 1] if index else None
