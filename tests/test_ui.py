@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Input, OptionList
@@ -547,3 +548,88 @@ def test_no_articles_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     options = argparse.Namespace(paths=[str(tmp_path / "missing")], db=None, annotator=None)
     assert run_app(options) == 2
     assert "no articles" in capsys.readouterr().err
+
+
+# -- two windows on one file, list counts ----------------------------------------------------------
+
+
+async def test_tags_from_another_window_appear(
+    make_app: MakeApp, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tuireader.ui.app.REFRESH_INTERVAL", 0.05)
+    app = make_app(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.pane
+        await pilot.press("j", "j", "j", "f")
+        await pilot.pause()
+        assert pane.cursor == 3
+        article = pane.article
+        assert article is not None
+        untouched = pane._first_row(12)
+        kept = pane._cache.get(untouched)
+        with Store.open(db_path, "other") as other:
+            other.attach(article)
+            other.tag(article, 5, 6, "speculation")
+            other.tag(article, 3, 3, "expert_opinion")  # replaces our fact
+        await pilot.pause(0.3)  # the refresh timer notices
+        assert pane.cursor == 3
+        assert pane.annotation_of(5) is not None and pane.annotation_of(5).tag == "speculation"
+        assert pane.annotation_of(6) is pane.annotation_of(5)
+        assert pane.annotation is not None and pane.annotation.annotator == "other"
+        assert "by other" in app.status.content.plain
+        assert "F0  S2  E1" in screen_text(app.query_one(OptionList))
+        if kept is not None:  # a line the other window did not touch was not redrawn
+            assert pane._cache.get(untouched) is kept
+        # Our next change builds on theirs (the store reloads before writing).
+        await pilot.press("j", "j", "d")
+        assert sorted(a["tag"] for a in stored(db_path)) == ["expert_opinion", "speculation"]
+        assert pane.annotation is None and pane.annotation_of(6) is not None
+
+
+async def test_refresh_on_app_focus(make_app: MakeApp, db_path: Path) -> None:
+    app = make_app(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        article = app.pane.article
+        assert article is not None
+        assert app.refresh_store() is False  # nothing new: one stat, nothing redrawn
+        with Store.open(db_path, "other") as other:
+            other.tag(article, 0, 0, "fact")
+        app.post_message(events.AppFocus())
+        await pilot.pause()
+        assert app.pane.annotation is not None and app.pane.annotation.tag == "fact"
+
+
+async def test_list_counts_sentences_like_the_stats(make_app: MakeApp, db_path: Path) -> None:
+    app = make_app(SAMPLES)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab", "v", "j", "j", "s", "j", "s", "j", "f")
+        await pilot.pause()
+        assert "F1  S4  E0" in screen_text(app.query_one(OptionList))
+        await pilot.press("i")
+        stats = screen_text(app.screen.query_one("#stats-text"))
+        assert "Speculation" in stats and "    4 " in stats
+        await pilot.press("escape", "q")
+    app.store.close()
+    # Reopened: the saved counts are used, no article is segmented to show them.
+    again = make_app(SAMPLES)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        opened = again.pane.article
+        segmented = [a for a in again.library.articles if "sentences" in vars(a)]
+        assert segmented == [opened]
+        assert "F1  S4  E0" in screen_text(again.query_one(OptionList))
+
+
+async def test_list_counts_unsaved_are_counted_after_first_paint(
+    make_app: MakeApp, db_path: Path
+) -> None:
+    library = load_library([SAMPLES])
+    second = library.articles[1]
+    with Store.open(db_path, "script") as store:  # as `tuireader import` would: no saved counts
+        store.tag(second, 0, 2, "fact")
+    app = make_app(SAMPLES)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "F3  S0  E0" in screen_text(app.query_one(OptionList))

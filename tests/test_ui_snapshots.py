@@ -20,7 +20,11 @@ MakeApp = Callable[..., ReaderApp]
 
 
 @pytest.fixture
-def make_app(db_path: Path) -> Iterator[MakeApp]:
+def make_app(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MakeApp]:
+    # A truecolor terminal, so tagged sentences show their tinted background (a 16-colour one
+    # falls back to coloured text; the tmux test covers the real terminal).
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    monkeypatch.delenv("NO_COLOR", raising=False)
     stores: list[Store] = []
 
     def make(path: Path) -> ReaderApp:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -22,7 +22,7 @@ from tuireader.articles import Article, Library, load_library
 from tuireader.paths import resolve_db_path, samples_dir
 from tuireader.sentences import sentence_at
 from tuireader.tags import DEFAULT_TAGS, TagSet
-from tuireader.ui.article_list import ArticleCounts, ArticleList
+from tuireader.ui.article_list import ArticleCounts, ArticleList, fingerprint
 from tuireader.ui.reading_pane import ReadingPane, SuggestionView
 from tuireader.ui.search_bar import SearchBar
 from tuireader.ui.status_line import StatusLine, annotation_status, legend
@@ -36,7 +36,12 @@ NARROW_WIDTH = 80
 """Below this many columns the article list collapses (``o`` brings it back)."""
 STATE_LAST_ARTICLE = "last_article"
 STATE_CURSORS = "cursors"
+STATE_COUNTS = "sentence_counts"
+"""Tagged sentences per tag of each article, with a fingerprint of the annotations they count, so
+the list shows sentence counts at startup without segmenting every tagged article."""
 SAVE_CURSOR_DELAY = 2.0
+REFRESH_INTERVAL = 2.0
+"""How often to look for changes another window wrote to the file (one ``stat`` when none)."""
 LARGE_ARTICLE_CHARS = 200_000
 """Above this size an article's text is painted before it is split into sentences."""
 
@@ -89,6 +94,10 @@ class ReaderApp(App[int]):
         self._cursors: dict[str, int] = {}
         self._suggestions: dict[str, list[SuggestionView | None]] = {}
         self._save_timer: object | None = None
+        self._counted: dict[str, str] = {}
+        """Fingerprint of the annotations each article's list counts were made from."""
+        self._counts_dirty: set[str] = set()
+        self._last_article: str | None = None
         self.sub_title = str(db_path) + (
             f" (read-only: {store.read_only_reason})" if store.read_only else ""
         )
@@ -124,11 +133,7 @@ class ReaderApp(App[int]):
         narrow = self.size.width < NARROW_WIDTH
         cursors = self.store.get_state(STATE_CURSORS, {})
         self._cursors = dict(cursors) if isinstance(cursors, dict) else {}
-        counts = {
-            article.id: ArticleCounts.of(self.store.annotations(article.id))
-            for article in self.library.articles
-        }
-        self.article_list.set_articles(self.library.articles, counts)
+        self.article_list.set_articles(self.library.articles, self._count_articles())
         for warning in self.library.warnings:
             self.notify(warning, title="Skipped", severity="warning", markup=False)
         if self.store.read_only:
@@ -153,12 +158,97 @@ class ReaderApp(App[int]):
             self.open_article(article)
         if self._first_paint_file is not None:
             self.call_after_refresh(self._first_painted)
+        self.set_interval(REFRESH_INTERVAL, self.refresh_store, name="refresh-store")
 
     def _first_painted(self) -> None:
         """For benchmarks/bench_ui.py: note when the first frame was drawn, then quit."""
         assert self._first_paint_file is not None
         self._first_paint_file.write_text(repr(time.time()), encoding="utf-8")
         self.exit(0)
+
+    # -- list counts ---------------------------------------------------------------------------
+
+    def _count_articles(self, only_changed: bool = False) -> dict[str, ArticleCounts]:
+        """Sentence counts per article: saved ones while their annotations are unchanged, else
+        counted now if the article is already segmented, else counted by a worker after the first
+        paint (the list says "counting…" meanwhile). Untagged articles need no counting at all."""
+        saved = self.store.get_state(STATE_COUNTS, {})
+        saved = saved if isinstance(saved, dict) else {}
+        counts: dict[str, ArticleCounts] = {}
+        to_segment: list[Article] = []
+        for article in self.library.articles:
+            annotations = self.store.annotations(article.id)
+            of = fingerprint(annotations)
+            if only_changed and self._counted.get(article.id) == of:
+                continue
+            found = (
+                ArticleCounts()
+                if not annotations
+                else ArticleCounts.from_state(saved.get(article.id), of)
+            )
+            if found is None and "sentences" in vars(article):
+                found = ArticleCounts.of(annotations, article.sentences)
+                self._counts_dirty.add(article.id)
+            if found is None:
+                found = ArticleCounts(pending=True)
+                to_segment.append(article)
+            else:
+                self._counted[article.id] = of
+            counts[article.id] = found
+        if to_segment:
+            self._segment_for_counts(to_segment)
+        return counts
+
+    @work(thread=True, group="count")
+    def _segment_for_counts(self, articles: list[Article]) -> None:
+        for article in articles:
+            _ = article.sentences  # cached on the article; counting itself is quick
+            self.call_from_thread(self._recount, article)
+
+    def _recount(self, article: Article) -> None:
+        annotations = self.store.annotations(article.id)
+        self._counted[article.id] = fingerprint(annotations)
+        self._counts_dirty.add(article.id)
+        self.article_list.set_counts(article.id, ArticleCounts.of(annotations, article.sentences))
+
+    def _save_counts(self) -> None:
+        if not self._counts_dirty:
+            return
+        saved = self.store.get_state(STATE_COUNTS, {})
+        entries = dict(saved) if isinstance(saved, dict) else {}
+        for article_id in self._counts_dirty:
+            counts = self.article_list.counts.get(article_id)
+            if counts is not None and not counts.pending:
+                of = fingerprint(self.store.annotations(article_id))
+                self._counted[article_id] = of
+                entries[article_id] = counts.to_state(of)
+        self._counts_dirty.clear()
+        self._write_state(STATE_COUNTS, entries)
+
+    # -- changes from other windows ------------------------------------------------------------
+
+    def on_app_focus(self, _event: events.AppFocus) -> None:
+        self.refresh_store()
+
+    def refresh_store(self) -> bool:
+        """Show what another process wrote to the file since: the open article's tags (only the
+        lines that changed; the cursor stays) and the list counts. True if anything was new."""
+        from tuireader.store import StoreError
+
+        try:
+            changed = self.store.refresh()
+        except StoreError as exc:
+            self.log.warning(f"could not reload the annotation file: {exc}")
+            return False
+        if not changed:
+            return False
+        pane = self.pane
+        article = pane.article
+        if article is not None and pane.sentences:
+            pane.sync_annotations(self.store.annotations(article.id))
+        for article_id, counts in self._count_articles(only_changed=True).items():
+            self.article_list.set_counts(article_id, counts)
+        return True
 
     # -- articles ------------------------------------------------------------------------------
 
@@ -190,13 +280,20 @@ class ReaderApp(App[int]):
             )
         cursor = self._cursors.get(article.id, 0)
         annotations = self.store.annotations(article.id)
-        if report is not None and report.changed:
-            self.article_list.set_counts(article.id, ArticleCounts.of(annotations))
+        of = fingerprint(annotations)
+        if self._counted.get(article.id) != of:
+            self._counted[article.id] = of
+            self._counts_dirty.add(article.id)
+            self.article_list.set_counts(
+                article.id, ArticleCounts.of(annotations, article.sentences)
+            )
         self.pane.show_article(article, annotations, cursor)
         if article.id in self._suggestions:
             self.pane.set_suggestions(self._suggestions[article.id])
         self.article_list.highlight_article(article.id)
-        self._write_state(STATE_LAST_ARTICLE, article.id)
+        # Saved with the cursors (batched): a write here would delay the first paint.
+        self._last_article = article.id
+        self._schedule_cursor_save()
 
     @on(OptionList.OptionSelected, "#articles")
     def _list_selected(self, event: OptionList.OptionSelected) -> None:
@@ -273,11 +370,16 @@ class ReaderApp(App[int]):
         annotations: list[Annotation] = [*change.before, *change.after]
         article_ids = {a.article_id for a in annotations}
         for article_id in article_ids:
+            changed = self.library.by_id(article_id)
+            if changed is None:
+                continue
             self.article_list.update_counts(
-                article_id,
+                changed,
                 [a for a in change.before if a.article_id == article_id],
                 [a for a in change.after if a.article_id == article_id],
             )
+            self._counts_dirty.add(article_id)
+        self._schedule_cursor_save()
         current = self.pane.article
         if jump and article_ids and (current is None or current.id not in article_ids):
             article = self.library.by_id(next(iter(article_ids)))
@@ -510,6 +612,9 @@ class ReaderApp(App[int]):
             self._save_timer.stop()  # type: ignore[attr-defined]
             self._save_timer = None
         self._write_state(STATE_CURSORS, dict(self._cursors))
+        if self._last_article is not None:
+            self._write_state(STATE_LAST_ARTICLE, self._last_article)
+        self._save_counts()
 
     def _write_state(self, key: str, value: object) -> None:
         if self.store.read_only:

@@ -1,7 +1,8 @@
-"""The article list: title, date, per-tag counts and the share of the text tagged."""
+"""The article list: title, date, tagged sentences per tag and the share of sentences tagged."""
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -13,41 +14,87 @@ from textual.widgets.option_list import Option
 
 from tuireader.annotations import Annotation
 from tuireader.articles import Article
+from tuireader.sentences import Sentence, sentence_at
 from tuireader.tags import TagSet
+
+
+def covered_sentences(sentences: Sequence[Sentence], annotation: Annotation) -> int:
+    """How many of ``sentences`` (an article's, in order) ``annotation`` covers."""
+    if annotation.anchor == "orphaned":
+        return 0
+    first = sentence_at(sentences, annotation.start)
+    if first is None:
+        return 0
+    last = sentence_at(sentences, max(annotation.start, annotation.end - 1))
+    last = len(sentences) - 1 if last is None else last
+    return sum(1 for i in range(first, last + 1) if sentences[i].start < annotation.end)
+
+
+def fingerprint(annotations: Iterable[Annotation]) -> str:
+    """Identifies a set of annotations (ids, places, tags), to know when saved counts still hold."""
+    text = ";".join(f"{a.id}:{a.start}:{a.end}:{a.tag}:{a.anchor}" for a in annotations)
+    return f"{zlib.crc32(text.encode('utf-8')):08x}"
 
 
 @dataclass
 class ArticleCounts:
-    """Per-tag annotation counts and tagged characters of one article (kept up to date by changes)."""
+    """Tagged sentences per tag of one article, as the ``i`` statistics count them.
+
+    ``sentences`` is the article's sentence count when known (it is not needed, nor known without
+    segmenting, while nothing is tagged); ``pending`` while its sentences are still being counted.
+    """
 
     by_tag: dict[str, int] = field(default_factory=dict)
-    tagged_chars: int = 0
+    sentences: int | None = None
+    pending: bool = False
 
-    def add(self, annotations: Iterable[Annotation], sign: int = 1) -> None:
+    @property
+    def tagged(self) -> int:
+        return sum(self.by_tag.values())
+
+    def add(
+        self, annotations: Iterable[Annotation], sentences: Sequence[Sentence], sign: int = 1
+    ) -> None:
+        self.sentences = len(sentences)
         for annotation in annotations:
-            if annotation.anchor == "orphaned":
-                continue
-            self.by_tag[annotation.tag] = self.by_tag.get(annotation.tag, 0) + sign
-            self.tagged_chars += sign * (annotation.end - annotation.start)
+            count = covered_sentences(sentences, annotation)
+            if count:
+                self.by_tag[annotation.tag] = self.by_tag.get(annotation.tag, 0) + sign * count
 
     @classmethod
-    def of(cls, annotations: Iterable[Annotation]) -> ArticleCounts:
+    def of(cls, annotations: Iterable[Annotation], sentences: Sequence[Sentence]) -> ArticleCounts:
         counts = cls()
-        counts.add(annotations)
+        counts.add(annotations, sentences)
         return counts
+
+    def to_state(self, of: str) -> dict[str, object]:
+        return {"of": of, "sentences": self.sentences, "tags": dict(self.by_tag)}
+
+    @classmethod
+    def from_state(cls, entry: object, of: str) -> ArticleCounts | None:
+        """Counts saved by ``to_state`` for the annotations fingerprinted ``of``, if they hold."""
+        if not isinstance(entry, dict) or entry.get("of") != of:
+            return None
+        tags, total = entry.get("tags"), entry.get("sentences")
+        if not isinstance(tags, dict) or not isinstance(total, int):
+            return None
+        return cls({str(k): int(v) for k, v in tags.items()}, total)
 
 
 def article_prompt(article: Article, counts: ArticleCounts, tags: TagSet) -> Content:
-    """Two lines: the title, then date, counts per tag (marker + number) and the share tagged."""
-    share = counts.tagged_chars / len(article.body) if article.body else 0.0
+    """Two lines: the title, then date, tagged sentences per tag (marker + number), share tagged."""
     parts: list[Content | tuple[str, str] | str] = [
         Content(article.title).stylize("bold"),
         "\n",
         (article.date or "undated", "dim"),
     ]
+    if counts.pending:
+        parts.append(("  counting…", "dim italic"))
+        return Content.assemble(*parts)
     for tag in tags:
         parts.append("  ")
         parts.append((f"{tag.marker}{counts.by_tag.get(tag.id, 0)}", f"bold {tag.color}"))
+    share = counts.tagged / counts.sentences if counts.sentences else 0.0
     parts.append((f"  {share:.0%} tagged", "dim"))
     return Content.assemble(*parts)
 
@@ -81,18 +128,19 @@ class ArticleList(OptionList):
         )
 
     def update_counts(
-        self, article_id: str, before: Iterable[Annotation], after: Iterable[Annotation]
+        self, article: Article, before: Iterable[Annotation], after: Iterable[Annotation]
     ) -> None:
-        counts = self.counts.setdefault(article_id, ArticleCounts())
-        counts.add(before, -1)
-        counts.add(after, 1)
-        article = next((a for a in self.articles if a.id == article_id), None)
-        if article is not None:
-            self.replace_option_prompt(article_id, article_prompt(article, counts, self.tags))
+        """A change replaced ``before`` by ``after`` in ``article`` (segmented if it was not)."""
+        counts = self.counts.setdefault(article.id, ArticleCounts())
+        counts.add(before, article.sentences, -1)
+        counts.add(after, article.sentences, 1)
+        self.set_counts(article.id, counts)
 
     def set_counts(self, article_id: str, counts: ArticleCounts) -> None:
         self.counts[article_id] = counts
-        self.update_counts(article_id, (), ())
+        article = next((a for a in self.articles if a.id == article_id), None)
+        if article is not None:
+            self.replace_option_prompt(article_id, article_prompt(article, counts, self.tags))
 
     def highlight_article(self, article_id: str) -> None:
         for index, article in enumerate(self.articles):

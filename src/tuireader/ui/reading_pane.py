@@ -37,6 +37,12 @@ GUTTER = 4
 MAX_TEXT_WIDTH = 100
 """Long lines are hard to read; wider panes get a margin instead."""
 LINE_CACHE_SIZE = 1024
+TINT_ALPHA = {True: 0.24, False: 0.20}
+"""How much of a tag's colour tints the background of its sentences, on dark and light themes:
+enough to see the highlight at a glance, little enough to keep the text at full contrast."""
+TINT_COLOR_SYSTEMS = frozenset({"truecolor", "256"})
+"""A 16-colour terminal would map a tint to the nearest full ANSI colour (a solid green block), so
+there tagged text takes the tag's colour as its foreground instead."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,8 +196,43 @@ class ReadingPane(ScrollView, can_focus=True):
         self._layout: TextLayout | None = None
         self._header: list[Strip] = []
         self._cache: LRUCache[int, Strip] = LRUCache(LINE_CACHE_SIZE)
+        # Plain colours until mounted, when the theme and the terminal's colours are known.
         self._tag_styles = {tag.id: Style(color=tag.color) for tag in tags}
+        self._suggestion_styles = {
+            tag.id: Style(color=tag.color, dim=True, italic=True) for tag in tags
+        }
         self._marker_styles = {tag.id: Style(color=tag.color, bold=True) for tag in tags}
+        self._placed: dict[str, Annotation] = {}
+
+    def on_mount(self) -> None:
+        self._style_tags()
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        self._style_tags()
+        self._header = self._render_header(self.text_width) if self.article is not None else []
+        self._invalidate_all()
+
+    def _style_tags(self) -> None:
+        """A tag's look: a background tinted with its colour where the terminal can show one."""
+        from rich.color import Color as RichColor
+        from textual.color import Color
+
+        app = self.app
+        if app.console.color_system not in TINT_COLOR_SYSTEMS:
+            self._tag_styles = {tag.id: Style(color=tag.color) for tag in self.tags}
+            return
+        dark = app.current_theme.dark
+        background = self.background_colors[1]
+        if background.a == 0:
+            background = Color.parse(app.current_theme.background or "black")
+        theme = app.ansi_theme
+        styles: dict[str, Style] = {}
+        for tag in self.tags:
+            r, g, b = RichColor.parse(tag.color).get_truecolor(theme)
+            tint = background.blend(Color(r, g, b), TINT_ALPHA[dark])
+            styles[tag.id] = Style(bgcolor=tint.rich_color)
+        self._tag_styles = styles
 
     # -- attributes down -----------------------------------------------------------------------
 
@@ -215,6 +256,7 @@ class ReadingPane(ScrollView, can_focus=True):
         self.suggestions = None
         self._matches, self._match_starts = [], []
         self._annotation_of = [None] * len(self.sentences)
+        self._placed = {}
         for annotation in annotations:
             self._place(annotation)
         self.cursor = max(0, min(cursor, len(self.sentences) - 1))
@@ -234,9 +276,26 @@ class ReadingPane(ScrollView, can_focus=True):
             touched.append(self._unplace(annotation))
         for annotation in after:
             touched.append(self._place(annotation))
-        for first, last in touched:
-            self._invalidate_sentences(first, last)
+        self._invalidate_runs(touched)
         self.post_message(self.CursorMoved(self))
+
+    def sync_annotations(self, annotations: Iterable[Annotation]) -> bool:
+        """Show exactly ``annotations`` (as now stored), restyling only what differs from what is
+        shown; True if anything did. For changes made elsewhere (another window on the file)."""
+        if not self.sentences:
+            return False
+        current = {a.id: a for a in annotations if a.anchor != "orphaned"}
+        before = [a for i, a in self._placed.items() if current.get(i) != a]
+        after = [a for i, a in current.items() if self._placed.get(i) != a]
+        if not before and not after:
+            return False
+        self.apply_annotations(before, after)
+        return True
+
+    def sentence_count(self, annotation: Annotation) -> int:
+        """How many of the open article's sentences ``annotation`` covers."""
+        first, last = self._sentence_span(annotation)
+        return max(0, last - first + 1)
 
     def set_suggestions(self, suggestions: Sequence[SuggestionView | None] | None) -> None:
         self.suggestions = suggestions
@@ -491,14 +550,23 @@ class ReadingPane(ScrollView, can_focus=True):
             if annotation is not None:
                 tag_id = annotation.tag
                 if tag_id in self._tag_styles:
-                    text.stylize(self._tag_styles[tag_id], a, b)
+                    # The tint runs on over the space before the next sentence of the same
+                    # annotation, so a tagged run reads as one highlight.
+                    run_end = b
+                    if (
+                        index + 1 < len(self.sentences)
+                        and self._annotation_of[index + 1] is annotation
+                        and self.sentences[index + 1].start < end
+                    ):
+                        run_end = self.sentences[index + 1].start - start
+                    text.stylize(self._tag_styles[tag_id], a, run_end)
                     marker = (self.tags.get(tag_id).marker, self._marker_styles[tag_id])
                     if marker not in markers:
                         markers.append(marker)
             elif self.suggestions is not None and index < len(self.suggestions):
                 suggestion = self.suggestions[index]
-                if suggestion is not None and suggestion.tag in self._tag_styles:
-                    style = self._tag_styles[suggestion.tag] + Style(dim=True, italic=True)
+                if suggestion is not None and suggestion.tag in self._suggestion_styles:
+                    style = self._suggestion_styles[suggestion.tag]
                     text.stylize(style, a, b)
                     marker = (self.tags.get(suggestion.tag).marker.lower(), style)
                     if marker not in markers:
@@ -538,6 +606,15 @@ class ReadingPane(ScrollView, can_focus=True):
     def _invalidate_all(self) -> None:
         self._cache.clear()
         self.refresh()
+
+    def _invalidate_runs(self, runs: Sequence[tuple[int, int]]) -> None:
+        """Discard and repaint the rows of several sentence runs (one pass when there are many:
+        accepting every suggestion of a book touches thousands)."""
+        if len(runs) > 64:
+            self._invalidate_all()
+            return
+        for first, last in runs:
+            self._invalidate_sentences(first, last)
 
     def _invalidate_sentences(self, first: int, last: int) -> None:
         """Discard cached rows showing sentences ``first..last`` and repaint them if visible."""
@@ -620,6 +697,8 @@ class ReadingPane(ScrollView, can_focus=True):
         for index in range(first, last + 1):
             if self.sentences[index].start < annotation.end:
                 self._annotation_of[index] = annotation
+        if first <= last:
+            self._placed[annotation.id] = annotation
         return first, last
 
     def _unplace(self, annotation: Annotation) -> tuple[int, int]:
@@ -628,6 +707,7 @@ class ReadingPane(ScrollView, can_focus=True):
             current = self._annotation_of[index]
             if current is not None and current.id == annotation.id:
                 self._annotation_of[index] = None
+        self._placed.pop(annotation.id, None)
         return first, last
 
     def _end_range(self) -> None:
