@@ -231,3 +231,70 @@ def test_unwritable_folder_cannot_create(tmp_path: Path, monkeypatch: pytest.Mon
 def test_a_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="is a folder"):
         Store.open(tmp_path, "alice")
+
+
+def _good_record(i: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "article_id": "0123456789abcdef",
+        "start": 10 * i,
+        "end": 10 * i + 9,
+        "tag": "fact",
+        "quote": {"exact": "Some text", "prefix": "", "suffix": ""},
+        "annotator": "alice",
+        "created": "2026-01-01T00:00:00.000Z",
+        **extra,
+    }
+
+
+def _write_records(db: Path, records: dict[str, Any]) -> None:
+    tables = empty_tables()
+    tables["annotations"] = records
+    db.write_bytes(orjson.dumps(tables))
+
+
+BAD_RECORDS: list[tuple[Any, str]] = [
+    ("not a record", "is malformed"),
+    ([1, 2], "is malformed"),
+    (_good_record(0, start="12"), "is malformed"),
+    (_good_record(0, end=True), "is malformed"),
+    (_good_record(0, start=1.5), "is malformed"),
+    (_good_record(0, article_id=7), "is malformed"),
+    (_good_record(0, created=None), "is malformed"),
+    (_good_record(0, quote=["Some text"]), "is malformed"),
+    (_good_record(0, quote={"prefix": ""}), "is malformed"),
+    (_good_record(0, quote={"exact": 3}), "is malformed"),
+    (_good_record(0, quote={"exact": "x", "suffix": None}), "is malformed"),
+    (_good_record(0, annotator=["alice"]), "is malformed"),
+    (_good_record(0, note=5), "is malformed"),
+    (_good_record(0, updated=False), "is malformed"),
+    (_good_record(0, anchor="sideways"), "is malformed"),
+    (_good_record(0, anchor=["exact"]), "is malformed"),
+    ({k: v for k, v in _good_record(0).items() if k != "created"}, "is malformed"),
+    (_good_record(0, id="another"), "is stored under the wrong id"),
+    (_good_record(0, tag="rumour"), "has unknown tag 'rumour' (known: fact, speculation, "),
+    (_good_record(0, tag=["fact"]), "is malformed"),
+]
+
+
+@pytest.mark.parametrize(("record", "problem"), BAD_RECORDS)
+def test_every_record_is_checked_on_open(db: Path, record: Any, problem: str) -> None:
+    # The bad record sits among many good ones, plain and unusual (note, edit, anchor, full
+    # ``to_dict`` form with its id), in either order.
+    good = {f"g{i}": _good_record(i) for i in range(300)}
+    good["n1"] = _good_record(400, note="a note", updated="2026-01-02T00:00:00.000Z")
+    good["n2"] = _good_record(401, anchor="moved", id="n2")
+    for records in ({**good, "bad": record}, {"bad": record, **good}):
+        _write_records(db, records)
+        with pytest.raises(StoreError) as caught:
+            Store.open(db, "alice")
+        assert str(caught.value) == f"{db}: annotation bad {problem}" or (
+            problem.endswith(" ")
+            and str(caught.value).startswith(f"{db}: annotation bad {problem}")
+        )
+    _write_records(db, good)
+    with Store.open(db, "alice") as store:
+        assert len(store) == 302
+        assert store.annotation("n1").note == "a note"  # type: ignore[union-attr]
+        moved = store.annotation("n2")
+        assert moved is not None and moved.anchor == "moved" and moved.id == "n2"
+        assert len(store.annotations("0123456789abcdef")) == 302
