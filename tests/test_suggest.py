@@ -257,9 +257,8 @@ def test_fact_cues(text: str, kind: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "It underscores the complex dynamics between two countries.",
         "Teachers are also divided.",
-        "“No system is perfect,” he said.",
+        "“Nobody told us anything,” he said.",
         "",
     ],
 )

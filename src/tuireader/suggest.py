@@ -91,7 +91,10 @@ _WORD = re.compile(r"[A-Za-z]+")
 @lru_cache(maxsize=256)
 def _tokens(text: str) -> tuple[tuple[tuple[int, str], ...], frozenset[str]]:
     """The words of a text as (start, lower-cased word), and the set of them; read once per text."""
-    tokens = tuple((m.start(), m.group(0).lower()) for m in _WORD.finditer(text))
+    lower = text.lower()
+    if len(lower) != len(text):  # a rare letter whose lower case is longer ("İ"): keep offsets
+        lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    tokens = tuple((m.start(), m.group(0).lower()) for m in _WORD.finditer(lower))
     return tokens, frozenset(word for _, word in tokens)
 
 
@@ -175,6 +178,40 @@ _NON_EXPERT = _Lexicon(cues.NON_EXPERT_NOUNS)
 _RECORD_SOURCE = _Lexicon(cues.RECORD_NOUNS)
 _PRONOUN = re.compile(r"^(?:he|she|they|we|i|her|his|their)$", re.IGNORECASE)
 
+_PREDICTION = re.compile("|".join(rf"\b(?:{p})\b" for p in cues.PREDICTION_PHRASES), re.IGNORECASE)
+_INTENTION = re.compile("|".join(rf"\b(?:{p})\b" for p in cues.INTENTION_PHRASES), re.IGNORECASE)
+# "will" + the verb after it (an adverb or "not" may come between).
+_WILL_VERB = re.compile(
+    r"\b(?:will|won[’']t|shall)\s+(?:not\s+|also\s+|still\s+|now\s+|only\s+|\w+ly\s+)*([a-z]+)",
+    re.IGNORECASE,
+)
+_SCHEDULE_VERBS = frozenset(cues.SCHEDULE_VERBS)
+_COPULA = r"(?:is|are|was|were|be|been|being|remains?|remained|seems?|seemed|looks?|became|becomes|proved|proves|[’']s|[’']re)"
+_EVALUATIVE = re.compile(
+    rf"\b{_COPULA}\s+(?:(?:not|also|now|still|simply|clearly|precisely|deeply|hugely|far|very|so|quite|rather|just|both|all)\s+)*"
+    rf"(?:(?:(?:too|overly)\s+\w+\b(?!\s+to\b))"
+    rf"|(?:(?:the|a|an)\s+(?:\w+\s+)?(?:{_words(cues.EVALUATIVE_NOUNS)})\b)"
+    rf"|(?:(?:the\s+|one\s+of\s+the\s+)?(?:{_words(cues.EVALUATIVE_ADJECTIVES)})\b))"
+    rf"|\b(?:{_words(cues.EVALUATIVE_VERBS)})\b",
+    re.IGNORECASE,
+)
+# Clauses whose hedges describe something rather than assert it: relative clauses ("anyone who
+# thinks…", "which means… could"), a participle after a noun ("a programme expected to last 14
+# months") and concessive asides ("although the council warned it may…"). CoNLL-2010 scores a
+# hedge's scope; a hedge scoped inside one of these leaves the main clause's claim unhedged.
+_SUBORDINATE = re.compile(
+    r"(?:\b(?:who|which|where)\b|(?:,|\b(?:a|an|the|this|its|their)\s+(?:\w+\s+)?\w+)\s+(?=(?:expected|projected|predicted|thought|believed|estimated)\s+to\b)"
+    r"|\b(?:although|though|whereas)\b)"
+    r"[^,;:—]*?(?=[,;:—]|\s(?:is|are|was|were|has|have|had)\s|$)",
+    re.IGNORECASE,
+)
+# A first-hand account: the speaker (or their team) tells what they did or saw, in the past.
+_FIRST_HAND = re.compile(
+    r"\b(?:[Ww]e|I|[Oo]ur\s+\w+|[Mm]y\s+\w+)\s+(?:\w+ly\s+)?(?:was|were|weren[’']t|wasn[’']t|had|did|didn[’']t|\w+ed|found|saw|took|went|drilled|began|got|made)\b"
+    r"|\b(?:says|said)\s+(?:that\s+)?(?:it|they)\s+(?:has|have|had)\s+(?:\w+ly\s+)?(?:\w+ed|found|made|built|grown|seen)\b",
+)
+_OFFICIAL_ROLE = re.compile(rf"\b(?:{_words(cues.OFFICIAL_ROLES)})\b", re.IGNORECASE)
+
 _MONTH = re.compile(rf"\b({'|'.join(cues.MONTHS)})\b")
 _WEEKDAY = re.compile(rf"\b(?:{'|'.join(cues.WEEKDAYS)})\b")
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b(?!\s*(?:%|per\s*cent|people|cases|metres|vehicles))")
@@ -190,7 +227,8 @@ _NUMBER_WORD = _Lexicon(cues.NUMBER_WORDS)
 # word is as often an adjective ("a highly anticipated summit").
 _PAST_EVENT = re.compile(
     r"\b(?:was|were|had|has|have)\s+(?:\w+ly\s+)?(?:been\s+)?(?:\w+(?:ed|en|wn)|set|put|cut|hit|left|made|found|told|held|sold|built|sent|spent|lost|won|met|read|brought|bought|taught|kept)\b"
-    r"|\b(?:could\s+not|couldn[’']t|did\s+not|didn[’']t)\s+(?:say|confirm|comment|be\s+reached)\b",
+    r"|\b(?:could\s+not|couldn[’']t|did\s+not|didn[’']t)\s+(?:say|confirm|comment|be\s+reached)\b"
+    r"|\b(?:declined|refused)\s+to\b",
     re.IGNORECASE,
 )
 _RECORD_WORD = _Lexicon(cues.RECORD_WORDS)
@@ -217,8 +255,14 @@ def suggest_sentence(text: str, context: str | None = None) -> Suggestion | None
     expert_source = attribution if attribution is not None and attribution.expert else None
     if expert_source is None and inherited is not None and inherited.expert:
         expert_source = inherited
-    hedges = _hedges(text)
+    hedges, scoped = _hedges(text)
+    judgements = _judgements(text) if not hedges else []
     if expert_source is not None and not (attribution is not None and attribution.record):
+        # 0. An expert telling what they did or saw is a first-hand account, not their opinion.
+        first_hand = None if hedges or judgements else _FIRST_HAND.search(text)
+        if first_hand is not None and not (attribution is not None and attribution.opinion):
+            how = f'first-hand account "{_normal(first_hand.group(0))}" by "{expert_source.expert}", no hedge'
+            return _make(FACT, 0.6, how, (_normal(first_hand.group(0)),))
         confidence = 0.75
         if expert_source is attribution:
             confidence += 0.1
@@ -246,6 +290,21 @@ def suggest_sentence(text: str, context: str | None = None) -> Suggestion | None
             how += f', said by "{_short(attribution.source)}"'
         return _make(SPECULATION, confidence, how, tuple(hedges))
 
+    # 2b. Unhedged speculation: a forecast, an intention or a judgement. A "will" forecast with a
+    # date or figure to check it against is a scheduled plan ("will close on 6 May"), not a guess.
+    facts_here = _fact_cues(text)
+    anchored = any(kind in ("date", "figure") for kind, _ in facts_here)
+    if anchored:
+        judgements = [j for j in judgements if not j.endswith(_UNDATED)]
+    if judgements:
+        how = ", ".join(judgements)
+        if attribution is not None and not attribution.record and not attribution.needs_context:
+            how += f', said by "{_short(attribution.source)}"'
+        elif attribution is None:
+            how += ", no source"
+        confidence = 0.55 - (0.05 if facts_here else 0.0)
+        return _make(SPECULATION, confidence, how, tuple(j.split('"')[1] for j in judgements))
+
     # 3. A non-expert's view.
     speaker = (
         attribution if attribution is not None and not attribution.needs_context else inherited
@@ -253,6 +312,7 @@ def suggest_sentence(text: str, context: str | None = None) -> Suggestion | None
     if (
         attribution is not None
         and attribution.opinion
+        and attribution.cue.lower() not in scoped  # "patients who believe…": not the claim's source
         and not attribution.record
         and speaker is not None
     ):
@@ -262,7 +322,9 @@ def suggest_sentence(text: str, context: str | None = None) -> Suggestion | None
     # 4. Checkable fact. In a sentence that is mostly quotation the cues belong to the speaking
     # ("she told a briefing on Monday") or to the speaker's own words, not to a checkable claim.
     quoted = (attribution is not None and attribution.quoted) or _quoted_share(text) >= 0.5
-    facts = [] if quoted else _fact_cues(text)
+    facts = [] if quoted else facts_here
+    if not facts and scoped:
+        return None  # only a hedge in a side clause, and nothing checkable: leave it to a person
     if facts:
         first: dict[str, str] = {}
         for kind, cue in facts:
@@ -375,6 +437,8 @@ def _expert(source: str) -> str | None:
             continue  # the cheap look-up first: the phrase pattern backtracks a lot
         match = pattern.search(source)
         if match:
+            if pattern is _TITLE and _OFFICIAL_ROLE.search(source):
+                continue  # "superintendent Dr. Carla Mendes" speaks for the district
             return match.group(0).strip(" ,").removesuffix(" and").removesuffix(" the")
     return None
 
@@ -411,17 +475,73 @@ def _source_in_context(context: str | None, name: str | None) -> _Attribution | 
     return None
 
 
-def _hedges(text: str) -> list[str]:
+def _hedges(text: str) -> tuple[list[str], list[str]]:
+    """(hedges asserted in the main clause, hedges scoped inside a side clause or a short quote)."""
     asked = _ASKED_CLAUSE.match(text)
     if asked:
         text = " " * asked.end() + text[asked.end() :]
+    every = _hedge_cues(text)
+    spans = _side_spans(text) if every else []
+    if not spans:
+        return every, []
+    blanked = text
+    for a, b in spans:
+        blanked = blanked[:a] + " " * (b - a) + blanked[b:]
+    main = _hedge_cues(blanked)
+    return main, [h for h in every if h not in main]
+
+
+def _side_spans(text: str) -> list[tuple[int, int]]:
+    """Spans whose hedges don't hedge the sentence's claim (see ``_SUBORDINATE``)."""
+    spans = [m.span() for m in _SUBORDINATE.finditer(text)]
+    if (
+        _quoted_share(text) < 0.5
+    ):  # a few quoted words inside a report: "found 18% had “some doubts”"
+        spans += [m.span() for m in _QUOTE_SPAN.finditer(text) if len(m.group(0).split()) <= 4]
+    return spans
+
+
+# A word every hedge phrase contains: without one, the phrase pattern needn't run.
+_HEDGE_PHRASE_WORDS = frozenset(
+    [
+        "clear",
+        "known",
+        "certain",
+        "seen",
+        "unclear",
+        "uncertain",
+        "mystery",
+        "yet",
+        "early",
+        "ruled",
+        "question",
+        "possibility",
+        "whether",
+        "possible",
+        "conceivable",
+        "likely",
+        "theory",
+        "principle",
+        "appear",
+        "appears",
+        "appeared",
+    ]
+)
+
+
+def _hedge_cues(text: str) -> list[str]:
     found: list[str] = []
-    negated = {m.start() for m in _NEGATED_MODAL.finditer(text)}
-    phrase_spans: list[tuple[int, int]] = []
-    for match in _HEDGE_PHRASE.finditer(text):
-        phrase_spans.append(match.span())
-        found.append(_normal(match.group(0)))
     tokens, vocabulary = _tokens(text)
+    negated = (
+        {m.start() for m in _NEGATED_MODAL.finditer(text)}
+        if not vocabulary.isdisjoint(_MODAL_WORDS)
+        else set()
+    )
+    phrase_spans: list[tuple[int, int]] = []
+    if not vocabulary.isdisjoint(_HEDGE_PHRASE_WORDS):
+        for match in _HEDGE_PHRASE.finditer(text):
+            phrase_spans.append(match.span())
+            found.append(_normal(match.group(0)))
     words: list[str] = []  # modals are listed before the other hedge words
     if not vocabulary.isdisjoint(_ANY_HEDGE_WORD):
         for start, lower in tokens:
@@ -456,6 +576,34 @@ def _determiner_before(text: str, position: int) -> bool:
     Only a short window is searched, so the cost doesn't grow with the length of the sentence.
     """
     return _DETERMINER_BEFORE.search(text[max(0, position - 24) : position]) is not None
+
+
+_JUDGEMENT_WORDS = frozenset(
+    {"will", "won", "shall", "certain", "sure", "destined", "doomed", "course", "track", "going"}
+    | {"intend", "intends", "intended", "determined", "keen", "eager", "desperate"}
+    | {"vow", "vows", "vowed", "want", "wants", "too", "overly"}
+    | {w.split()[0].split("-")[0] for w in cues.EVALUATIVE_NOUNS}
+    | set(cues.EVALUATIVE_ADJECTIVES)
+    | set(cues.EVALUATIVE_VERBS)
+)
+
+
+def _judgements(text: str) -> list[str]:
+    """Cues of speculation without a hedge word, described for the reason."""
+    if _tokens(text)[1].isdisjoint(_JUDGEMENT_WORDS):
+        return []  # the usual case, found by a set look-up
+    found = [f'forecast "{_normal(m.group(0))}"' for m in _PREDICTION.finditer(text)]
+    found += [f'intention "{_normal(m.group(0))}"' for m in _INTENTION.finditer(text)]
+    found += [f'judgement "{_normal(m.group(0))}"' for m in _EVALUATIVE.finditer(text)]
+    for match in _WILL_VERB.finditer(text):
+        if match.group(1).lower() in _SCHEDULE_VERBS or _determiner_before(text, match.start()):
+            continue
+        found.append(f'forecast "{_normal(match.group(0))}"{_UNDATED}')
+    return found
+
+
+_UNDATED = " (no date)"
+"""Marks a "will" forecast, which a date or figure turns into a scheduled plan."""
 
 
 def _is_month_may(text: str, start: int, end: int) -> bool:
