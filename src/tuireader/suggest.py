@@ -11,8 +11,12 @@ cues (the lists, and where they come from, are in ``tuireader.cues``):
 
 Precedence, first match wins (docs/suggestions.md explains why):
 
+0. an expert's first-hand account of what they did ("“We weren't looking for it,” said Dr. X") → fact;
 1. attributed to an expert source (directly, by pronoun, or a quote that continues) → expert opinion;
-2. a hedge → speculation (also when a non-expert source says it: "traders say takings could fall");
+2. a hedge in the main clause → speculation (also from a non-expert: "traders say takings could
+   fall"); a hedge only in a side clause ("a programme expected to last 14 months") doesn't count;
+2b. an unhedged forecast, intention or judgement ("will backfire", "intends to", "was a mistake")
+   → speculation;
 3. a non-expert source with an opinion verb ("officials insisted", "others argue") → speculation;
 4. a date, figure or official record and no hedge → fact ("a spokesperson said 412 were evacuated");
 5. otherwise no suggestion.
