@@ -323,3 +323,42 @@ def test_real_command_in_a_subprocess(
     assert bad.returncode == 2 and bad.stdout == b""
     assert bad.stderr.decode().count("\n") == 1 and str(garbage) in bad.stderr.decode()
     assert db_path.read_bytes() == before
+
+
+def test_titles_and_sentence_counts_survive_export_and_import_without_the_files(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # The article files are gone by the time of the import (another machine, a moved folder):
+    # the metadata comes from the export itself.
+    copies = []
+    for sample in (SEED, OTHER):
+        copy = tmp_path / sample.name
+        copy.write_bytes(sample.read_bytes())
+        copies.append(load_article(copy))
+    source = tmp_path / "source.json"
+    anns = annotate(copies[0], {0: ("fact", "")}) + annotate(copies[1], {1: ("speculation", "")})
+    fill(source, copies, anns)
+    for fmt in ("json", "jsonl"):
+        assert (
+            run(capsys, "export", "-f", fmt, "--db", str(source), "-o", str(tmp_path / fmt))[0] == 0
+        )
+    for article in copies:
+        assert article.path is not None
+        article.path.unlink()
+
+    expected = {a.id: (a.title, len(a.sentences)) for a in copies}
+    for fmt in ("json", "jsonl"):
+        fresh = tmp_path / f"fresh-{fmt}.json"
+        code, out, err = run(capsys, "import", str(tmp_path / fmt), "--db", str(fresh))
+        assert code == 0 and "2 added" in out and "0 article files found" in out, err
+        code, out, _ = run(capsys, "stats", "--json", "--db", str(fresh))
+        rows = {r["id"]: r for r in json.loads(out)["articles"]}
+        assert {i: r["title"] for i, r in rows.items()} == {i: t for i, (t, _) in expected.items()}
+        counts = {i: r["sentence_count"] for i, r in rows.items()}
+        # jsonl lines carry only the article id and title.
+        assert counts == (
+            {i: n for i, (_, n) in expected.items()} if fmt == "json" else dict.fromkeys(expected)
+        )
+        assert run(capsys, "import", str(tmp_path / fmt), "--db", str(fresh))[0] == 0
+        again = json.loads(run(capsys, "stats", "--json", "--db", str(fresh))[1])["articles"]
+        assert {r["id"]: r["title"] for r in again} == {i: r["title"] for i, r in rows.items()}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import orjson
@@ -9,7 +11,7 @@ import pytest
 
 from tuireader.annotations import Annotation
 from tuireader.articles import Article, from_text, load_article
-from tuireader.store import Change, ImportResult, Store, StoreError
+from tuireader.store import NO_FILE, Change, ImportResult, Store, StoreError, StoreWriteError
 
 TEXT = (
     "Alpha one is the first sentence here. Beta two follows it closely. "
@@ -309,3 +311,109 @@ def test_attach_leaves_a_different_story_at_the_same_path_alone(tmp_path: Path) 
 def test_annotator_default_is_login_name(tmp_path: Path) -> None:
     with Store.open(tmp_path / "db.json") as store:
         assert store.annotator
+
+
+def test_opening_and_reading_imports_neither_rapidfuzz_nor_filelock(tmp_path: Path) -> None:
+    # Startup of the reader and `tuireader export`/`stats` pay only for what they use: rapidfuzz
+    # is for re-anchoring changed text, filelock for writing.
+    db = tmp_path / "db.json"
+    with Store.open(db, "alice") as store:
+        article = from_text(TEXT)
+        store.attach(article)
+        store.tag(article, 0, 0, "fact")
+    code = (
+        "import sys\n"
+        "from tuireader.articles import from_text\n"
+        "from tuireader.store import Store\n"
+        f"store = Store.open({str(db)!r}, 'bob')\n"
+        f"assert store.attach(from_text({TEXT!r})).exact == 1\n"
+        "print(sorted(m for m in ('rapidfuzz', 'filelock') if m in sys.modules))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"
+
+
+def test_open_without_create_leaves_a_missing_file_missing(tmp_path: Path) -> None:
+    path = tmp_path / "not" / "there.json"
+    with Store.open(path, "alice", create=False) as store:
+        assert store.read_only and store.read_only_reason == NO_FILE
+        assert store.annotations() == [] and store.articles_meta() == [] and len(store) == 0
+        with pytest.raises(StoreWriteError, match="read-only"):
+            store.tag(from_text(TEXT), 0, 0, "fact")
+        assert not store.refresh()
+    assert not (tmp_path / "not").exists()
+
+    # Once the file exists, a reader sees it (and refresh picks it up in an open reader).
+    reader = Store.open(tmp_path / "db.json", "bob", create=False)
+    with Store.open(tmp_path / "db.json", "alice") as writer:
+        writer.tag(from_text(TEXT), 2, 2, "fact")
+    assert reader.refresh() and len(reader.annotations()) == 1
+    with Store.open(tmp_path / "db.json", "bob", create=False) as again:
+        assert not again.read_only and len(again.annotations()) == 1
+    (tmp_path / "bad.json").write_bytes(b"garbage")
+    with pytest.raises(StoreError, match="invalid JSON"):
+        Store.open(tmp_path / "bad.json", create=False)
+
+
+def _meta(article_id: str, **values: object) -> dict[str, object]:
+    return {
+        "id": article_id,
+        "title": None,
+        "date": None,
+        "path": None,
+        "sentence_count": None,
+        **values,
+    }
+
+
+def test_record_articles_fills_only_what_is_unknown(tmp_path: Path) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text(TEXT, encoding="utf-8")
+    article = load_article(story)
+    with Store.open(tmp_path / "db.json", "alice") as store:
+        store.attach(article)
+        real = store.article_meta(article.id)
+        inode = store.path.stat().st_ino
+        # An attached article keeps what its file said: no null, no other title replaces it.
+        assert store.record_articles([_meta(article.id), _meta(article.id, title="Other")]) == 0
+        assert store.article_meta(article.id) == real
+        assert store.path.stat().st_ino == inode  # nothing changed, nothing written
+        assert store.record_articles([{"id": "abc"}]) == 0  # an id alone records nothing
+        assert store.article_meta("abc") is None
+
+        count = store.record_articles(
+            [
+                {"id": "abc", "title": "Imported"},
+                _meta("def", title="Second", date="2024-05-01", sentence_count=12),
+                _meta("abc", sentence_count=40, title="Later title loses"),
+            ]
+        )
+        assert count == 2
+        assert store.article_meta("abc") == _meta("abc", title="Imported", sentence_count=40)
+        assert store.article_meta("def") == _meta(
+            "def", title="Second", date="2024-05-01", sentence_count=12
+        )
+        assert store.record_articles([_meta("def", path="/elsewhere/x.txt")]) == 1
+        assert store.article_meta("def")["path"] == "/elsewhere/x.txt"  # type: ignore[index]
+        with pytest.raises(ValueError, match="article metadata 2: sentence_count"):
+            store.record_articles([_meta("ok", title="t"), _meta("x", sentence_count="7")])
+        assert store.article_meta("ok") is None
+        with pytest.raises(ValueError, match="article metadata 1: no article id"):
+            store.record_articles([{"title": "no id"}])
+    with Store.open(tmp_path / "db.json", "bob") as again:
+        assert again.article_meta("abc") == _meta("abc", title="Imported", sentence_count=40)
+    reader = Store.open(tmp_path / "none.json", "bob", create=False)
+    with pytest.raises(StoreWriteError, match="read-only"):
+        reader.record_articles([_meta("new", title="x")])
+
+
+def test_attach_replaces_imported_metadata_with_the_real_article(tmp_path: Path) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text(TEXT, encoding="utf-8")
+    article = load_article(story)
+    with Store.open(tmp_path / "db.json", "alice") as store:
+        store.record_articles([_meta(article.id, title="From an export", sentence_count=99)])
+        store.attach(article)
+        meta = store.article_meta(article.id)
+        assert meta is not None and meta["sentence_count"] == 7
+        assert meta["title"] == article.title and meta["path"] == str(story.resolve())

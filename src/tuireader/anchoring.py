@@ -6,6 +6,9 @@ then by nearness to the old offset, and a fuzzy match (rapidfuzz) over runs of w
 above a threshold. What none of these place confidently is **orphaned**: kept with its old offsets,
 never deleted and never guessed onto another sentence. A wrong placement is worse than an orphan,
 so every step refuses ambiguity (ties, short quotes without context, near-equal fuzzy rivals).
+
+rapidfuzz is imported only on the fuzzy path: the reader imports this module at startup, and
+most articles never need it (their text did not change).
 """
 
 from __future__ import annotations
@@ -13,8 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-
-from rapidfuzz import fuzz, process
 
 from tuireader.annotations import Annotation, Quote
 from tuireader.articles import Article
@@ -156,6 +157,8 @@ def by_fuzzy(ann: Annotation, body: str, sentences: Sequence[Sentence]) -> tuple
     runs = _candidate_runs(sentences, exact)
     if not runs:
         return None
+    from rapidfuzz import fuzz, process
+
     threshold = _threshold(ann.quote)
     texts = [_norm(body[s:e]) for s, e in runs]
     matches = process.extract(
@@ -196,6 +199,8 @@ def _all_sentences_known(
 ) -> bool:
     """Every sentence of a candidate run resembles some sentence of the quote: a run of similar
     overall text that took in a newly inserted sentence would tag text nobody tagged."""
+    from rapidfuzz import fuzz
+
     i = sentence_at(sentences, start)
     while i is not None and i < len(sentences) and sentences[i].start < end:
         text = _norm(sentences[i].text)
@@ -232,6 +237,8 @@ def context_score(body: str, start: int, end: int, quote: Quote) -> int:
 
 
 def _context_ratio(body: str, start: int, end: int, quote: Quote) -> float:
+    from rapidfuzz import fuzz
+
     before = body[max(0, start - len(quote.prefix)) : start]
     after = body[end : end + len(quote.suffix)]
     return (
@@ -263,6 +270,8 @@ def _threshold(quote: Quote) -> float:
 
 
 def _ratio(a: str, b: str) -> float:
+    from rapidfuzz import fuzz
+
     return float(fuzz.ratio(_norm(a), _norm(b)))
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -341,6 +340,8 @@ class AtomicJSONStorage(Storage):
                     os.unlink(tmp)
                 # No hard links here (some network and FAT file systems): copy once per session.
                 self._can_link = False
+                import shutil  # only on file systems without hard links
+
                 with contextlib.suppress(OSError):
                     shutil.copyfile(self.path, self.backup_path)
 

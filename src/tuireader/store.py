@@ -15,18 +15,14 @@ import datetime as dt
 import gc
 import getpass
 import os
-import shutil
-import socket
 from bisect import bisect_left, insort
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from types import TracebackType
-from typing import Any
-
-from filelock import FileLock, Timeout
+from typing import TYPE_CHECKING, Any
 
 from tuireader import storage as fileformat
 from tuireader.anchoring import EXACT, FUZZY, MOVED, ORPHANED, reanchor
@@ -52,6 +48,9 @@ from tuireader.storage import (
     write_failure,
 )
 from tuireader.tags import DEFAULT_TAGS, TagSet
+
+if TYPE_CHECKING:
+    from filelock import BaseFileLock
 
 __all__ = [
     "AnchorReport",
@@ -207,6 +206,10 @@ class SpanIndex:
         return found
 
 
+NO_FILE = "no such annotation file (opened with create=False)"
+"""``read_only_reason`` of a store opened with ``create=False`` on a missing file."""
+
+
 class Store:
     """Annotations on one database file. Open with ``Store.open``; use as a context manager."""
 
@@ -227,7 +230,8 @@ class Store:
         self.wait = wait
         self.read_only_reason = read_only_reason
         self._db = db
-        self._lock = FileLock(str(lock_path(path)), timeout=wait)
+        self._lock: BaseFileLock | None = None
+        """Made at the first write: filelock costs ~10 ms to import and readers never lock."""
         self._owner_path = path.with_name(path.name + ".lock.owner")
         self._history = History()
         self._anns: dict[str, Annotation | dict[str, Any]] = {}
@@ -252,24 +256,39 @@ class Store:
         *,
         wait: float = 2.0,
         tags: TagSet = DEFAULT_TAGS,
+        create: bool = True,
     ) -> Store:
-        """Open (creating if missing) the database at ``path``.
+        """Open the database at ``path``, creating it (and its folder) if missing.
 
         A corrupt, foreign or newer-schema file raises StoreError and is never modified. A file
         we may read but not write opens read-only, with ``read_only_reason`` saying why.
+
+        ``create=False`` is for readers (``tuireader export``, ``stats``): opening writes
+        nothing. A missing file gives an empty, read-only store (``read_only_reason`` says there
+        is no such file; ``refresh`` picks the file up if it appears), with no folder, lock or
+        file created. An older-schema file is upgraded in memory only, also read-only.
         """
         path = Path(path).expanduser()
         annotator = annotator or default_annotator()
         if path.is_dir():
             raise StoreError(path, "is a folder, not an annotation file")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(path, f"cannot create its folder ({write_failure(exc)})") from None
+        if create:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                problem = f"cannot create its folder ({write_failure(exc)})"
+                raise StoreError(path, problem) from None
         reason = read_only_reason(path)
+        loaded: tuple[Tables, Stamp | None] | None
         with collector_paused():
             loaded = read_file(path)
-        if loaded is None or schema_version(loaded[0]) != fileformat.SCHEMA_VERSION:
+        if loaded is None and not create:
+            reason = NO_FILE
+            loaded = (empty_tables(), None)
+        elif loaded is None or schema_version(loaded[0]) != fileformat.SCHEMA_VERSION:
+            if not create and loaded is not None:
+                old = schema_version(loaded[0])
+                reason = f"schema {old}, upgraded in memory only (opened without writing)"
             if reason is None:
                 loaded = _create_or_migrate(path, wait)
             elif loaded is None:
@@ -483,6 +502,44 @@ class Store:
                 articles.delete(old_id)
         return report
 
+    def record_articles(self, metas: Iterable[Mapping[str, Any]]) -> int:
+        """Record metadata of articles known without their text (an import): ``id``, ``title``,
+        ``date``, ``path``, ``sentence_count`` (missing keys count as null).
+
+        Only fills what is not known yet: a value already recorded (by ``attach`` from the real
+        article, or earlier) is never replaced, least of all by a null, and an entry with
+        nothing but an id records nothing. ``attach`` later records the real article's values
+        over these. One write, only if something changed; returns how many records were added
+        or completed. Raises ValueError for a malformed entry (before anything is written).
+        """
+        incoming = [_article_meta(i, m) for i, m in enumerate(metas, 1)]
+        if not self._plan_articles(incoming):
+            return 0
+        with self._writing():
+            # Planned again on what the file holds now (another process may have written).
+            changes = self._plan_articles(incoming)
+            self._db.records(ARTICLES).put_many(changes)
+        return len(changes)
+
+    def _plan_articles(self, incoming: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        known = self._db.records(ARTICLES).raw()
+        changes: dict[str, dict[str, Any]] = {}
+        for meta in incoming:
+            old = changes.get(meta["id"]) or known.get(meta["id"])
+            if old is None:
+                if all(meta[f] is None for f in ARTICLE_FIELDS[1:]):
+                    continue
+                new = meta
+            else:
+                new = dict(old)
+                for name, value in meta.items():
+                    if new.get(name) is None and value is not None:
+                        new[name] = value
+                if new == old:
+                    continue
+            changes[meta["id"]] = new
+        return changes
+
     def import_annotations(self, items: Iterable[Annotation]) -> ImportResult:
         """Add annotations from elsewhere in one atomic write. For an id already present the one
         with the newer ``updated`` wins; equal or older ones are skipped."""
@@ -686,8 +743,13 @@ class Store:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
+        from filelock import FileLock, Timeout
+
+        if self._lock is None:
+            self._lock = FileLock(str(lock_path(self.path)), timeout=self.wait)
+        lock = self._lock
         try:
-            self._lock.acquire(timeout=self.wait)
+            lock.acquire(timeout=self.wait)
         except Timeout:
             raise StoreWriteError(
                 self.path,
@@ -702,10 +764,12 @@ class Store:
             self._write_owner()
             yield
         finally:
-            self._lock.release()
+            lock.release()
 
     def _write_owner(self) -> None:
         # Only so a process that times out can say who holds the lock; not needed for safety.
+        import socket  # only here, and not needed by readers
+
         with contextlib.suppress(OSError):
             self._owner_path.write_text(
                 f"tuireader pid {os.getpid()} ({self.annotator}@{socket.gethostname()})",
@@ -989,6 +1053,27 @@ def lock_path(path: Path) -> Path:
     return path.with_name(path.name + ".lock")
 
 
+ARTICLE_FIELDS = ("id", "title", "date", "path", "sentence_count")
+"""What the articles table keeps about an article, in this order."""
+
+
+def _article_meta(position: int, meta: Mapping[str, Any]) -> dict[str, Any]:
+    """An entry for ``record_articles``, checked and with every field (null when missing)."""
+    entry = {name: meta.get(name) for name in ARTICLE_FIELDS}
+    problem = None
+    if not isinstance(entry["id"], str) or not entry["id"]:
+        problem = "no article id"
+    elif any(entry[f] is not None and type(entry[f]) is not str for f in ("title", "date", "path")):
+        problem = "title, date and path must be text or null"
+    elif entry["sentence_count"] is not None and (
+        type(entry["sentence_count"]) is not int or entry["sentence_count"] < 0
+    ):
+        problem = "sentence_count must be a non-negative integer or null"
+    if problem is not None:
+        raise ValueError(f"article metadata {position}: {problem}")
+    return entry
+
+
 def article_record(article: Article) -> dict[str, Any]:
     """What the articles table keeps about an article (no timestamps: an unchanged article is
     not a change, so opening it writes nothing)."""
@@ -1045,6 +1130,8 @@ def _migrated(path: Path, tables: Tables) -> Tables:
 
 def _create_or_migrate(path: Path, wait: float) -> tuple[Tables, Stamp]:
     """Under the lock: create a missing file, or upgrade an older schema (keeping a copy)."""
+    from filelock import FileLock, Timeout
+
     lock = FileLock(str(lock_path(path)), timeout=wait)
     try:
         lock.acquire(timeout=wait)
@@ -1062,6 +1149,8 @@ def _create_or_migrate(path: Path, wait: float) -> tuple[Tables, Stamp]:
                 return loaded  # another process created or upgraded it meanwhile
             tables = _migrated(path, loaded[0])
             try:
+                import shutil  # rarely needed; it pulls in the compression modules
+
                 shutil.copyfile(path, path.with_name(f"{path.name}.v{old}.bak"))
             except OSError as exc:
                 problem = f"cannot keep a copy before upgrading ({write_failure(exc)})"

@@ -7,9 +7,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-from tuireader.annotations import Annotation
 from tuireader.articles import load_article
 from tuireader.cli import add_db_options, default_annotator
 from tuireader.errors import TuireaderError
@@ -47,27 +45,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-class _NoDatabase:
-    """Stands in for a database file that does not exist yet: reading must not create it."""
-
-    def annotations(
-        self, article_id: str | None = None, *, include_orphans: bool = False
-    ) -> list[Annotation]:
-        return []
-
-    def articles_meta(self) -> list[dict[str, Any]]:
-        return []
-
-
 @contextmanager
 def read_database(db: Path) -> Iterator[AnnotationSource]:
-    """The database at ``db`` for reading; a corrupt file raises StoreError and is left as is."""
-    if not db.exists():
-        yield _NoDatabase()
-        return
+    """The database at ``db`` for reading. Nothing is created or written: a missing file reads
+    as empty, a corrupt one raises StoreError and is left as is."""
     from tuireader.store import Store  # the store pulls in TinyDB; `schema` never needs it
 
-    with Store.open(db, default_annotator()) as store:
+    with Store.open(db, default_annotator(), create=False) as store:
         yield store
 
 

@@ -32,6 +32,11 @@ def run(args: argparse.Namespace) -> int:
 
     with Store.open(resolve_db_path(args.db), default_annotator()) as store:
         result = store.import_annotations(imported.annotations)
+        # Titles, dates and sentence counts as the export knew them, so `stats` and later
+        # exports show them even where the article files are not at hand; an article already
+        # recorded here keeps what it has. Attaching a file that is at hand then records its
+        # real values.
+        store.record_articles(imported.articles)
         attached = attach_known_articles(store, imported.articles)
     skipped = result.skipped + imported.duplicates
     total = len(imported.annotations) + imported.duplicates
@@ -45,9 +50,9 @@ def run(args: argparse.Namespace) -> int:
 def attach_known_articles(store: Store, articles: Iterable[Mapping[str, Any]]) -> int:
     """Attach the articles whose files are still where the export says, with the same text.
 
-    That records their title, date and sentence count in this database and re-anchors the
+    That records their title, date and sentence count from the file itself and re-anchors the
     imported annotations on the current text. An article whose file is gone or changed keeps
-    its annotations; its metadata appears once the reader opens it.
+    its annotations and the metadata the export carried.
     """
     count = 0
     for meta in articles:

@@ -16,7 +16,6 @@ from rich.cells import cell_len, set_cell_size
 from tuireader.annotations import Annotation
 from tuireader.articles import PARAGRAPH_SEPARATOR, Article, load_article
 from tuireader.cli import add_db_options
-from tuireader.cli.export import read_database
 from tuireader.errors import TuireaderError
 from tuireader.export import select
 from tuireader.paths import resolve_db_path
@@ -161,8 +160,11 @@ def format_table(rows: Sequence[ArticleStats]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    with read_database(resolve_db_path(args.db)) as source:
-        rows = article_stats(source.annotations(include_orphans=True), source.articles_meta())
+    from tuireader.store import Store  # the store pulls in TinyDB; `--help` never needs it
+
+    # create=False: reading stats never creates the file; a missing one reads as empty.
+    with Store.open(resolve_db_path(args.db), create=False) as store:
+        rows = article_stats(store.annotations(include_orphans=True), store.articles_meta())
     if args.json:
         doc = {"articles": [r.to_dict() for r in rows]}
         sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
