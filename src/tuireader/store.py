@@ -962,10 +962,11 @@ REQUIRED_FIELDS = ("article_id", "start", "end", "tag", "quote", "created")
 OPTIONAL_TEXT_FIELDS = ("annotator", "note", "updated", "anchor")
 QUOTE_TEXT_FIELDS = ("prefix", "suffix")
 ANCHORS = frozenset(ANCHOR_STATES)
-_COLUMNS = [itemgetter(f) for f in REQUIRED_FIELDS]
+_COLUMNS = [itemgetter(f) for f in (*REQUIRED_FIELDS, "annotator")]
 _QUOTE_PARTS = itemgetter("exact", *QUOTE_TEXT_FIELDS)
 _PLAIN_SIZE = len(REQUIRED_FIELDS) + 1
-"""A record with just the required fields and ``annotator`` (most records: no note, no edit)."""
+"""A record with just the required fields and ``annotator`` (most records: no note, no edit).
+The store always writes ``annotator``; a file without it takes the slow path."""
 
 
 def record_problem(key: str, record: Any, tag_ids: Sequence[str] | None) -> str | None:
@@ -1010,7 +1011,7 @@ def plain_article_ids(records: dict[str, Any], tag_ids: frozenset[str]) -> list[
     if not values:
         return []
     try:
-        article_ids, starts, ends, tags, quotes, created = (
+        article_ids, starts, ends, tags, quotes, created, annotators = (
             list(map(column, values)) for column in _COLUMNS
         )
         if (
@@ -1018,18 +1019,19 @@ def plain_article_ids(records: dict[str, Any], tag_ids: frozenset[str]) -> list[
             or set(map(type, starts)) != {int}
             or set(map(type, ends)) != {int}
             or set(map(type, created)) != {str}
+            or set(map(type, annotators)) != {str}
             or set(map(type, quotes)) != {dict}
             or not set(tags) <= tag_ids
             or set(map(type, chain.from_iterable(map(_QUOTE_PARTS, quotes)))) != {str}
-            or {type(r["annotator"]) for r in values if "annotator" in r} - {str}
         ):
             return None
     except (KeyError, TypeError):
-        # Not a dict, a missing field, or an unhashable tag.
+        # Not a dict, a missing field (annotator included), or an unhashable tag.
         return None
-    unusual = ((k, r) for k, r in records.items() if len(r) != _PLAIN_SIZE or "annotator" not in r)
-    if any(record_problem(k, r, None) is not None for k, r in unusual):
-        return None
+    if set(map(len, values)) != {_PLAIN_SIZE}:
+        unusual = ((k, r) for k, r in records.items() if len(r) != _PLAIN_SIZE)
+        if any(record_problem(k, r, None) is not None for k, r in unusual):
+            return None
     return article_ids
 
 
