@@ -369,7 +369,7 @@ def test_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.Mo
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(export.os, "fsync", full_disk)
-    with pytest.raises(ExportError, match=r"out\.csv: cannot write the export: no space left"):
+    with pytest.raises(ExportError, match=r"out\.csv: cannot write the export: disk full"):
         write_export("new contents " * 1000, target)
     assert target.read_bytes() == b"old contents"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]

@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 
 from tuireader.decoding import NotText, decode
-from tuireader.errors import ArticleError
+from tuireader.errors import ArticleError, read_bytes
 from tuireader.formats import MARKDOWN_SUFFIXES, Document, parse
 from tuireader.sentences import Sentence, segment, split_paragraph
 
@@ -98,16 +98,7 @@ def from_document(doc: Document, path: Path | None = None) -> Article:
 def load_article(path: str | os.PathLike[str]) -> Article:
     """Read and parse one file; raises ArticleError naming the file and the problem."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ArticleError(path, "no such file") from None
-    except IsADirectoryError:
-        raise ArticleError(path, "is a folder, not an article file") from None
-    except PermissionError:
-        raise ArticleError(path, "permission denied") from None
-    except OSError as exc:
-        raise ArticleError(path, exc.strerror or "cannot be read") from None
+    data = read_bytes(path, "an article file", ArticleError)
     try:
         text = decode(data)
     except NotText as exc:

@@ -10,14 +10,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import errno
-import gc
 import importlib.resources
 import io
 import os
 import re
-import secrets
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -26,7 +23,8 @@ import orjson
 
 from tuireader import __version__
 from tuireader.annotations import Annotation, now_iso
-from tuireader.errors import TuireaderError
+from tuireader.durable import collector_paused, write_atomic
+from tuireader.errors import TuireaderError, os_problem
 from tuireader.tags import DEFAULT_TAGS
 
 FORMAT_NAME = "tuireader-annotations"
@@ -360,22 +358,8 @@ def render(data: ExportData, fmt: str, exported_at: str | None = None) -> str:
         raise ExportError(
             f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})"
         ) from None
-    with _collector_paused():
+    with collector_paused():
         return renderer(data, exported_at)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    # Rendering builds hundreds of thousands of small acyclic dicts; the cyclic collector would
-    # rescan them all again and again (measured: half the time of a 50,000-annotation export).
-    # Reference counting still frees everything, so pausing it for the render is safe.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def export_annotations(
@@ -420,43 +404,18 @@ def write_export(text: str | bytes, path: str | os.PathLike[str]) -> Path:
     """
     target = Path(path)
     data = text.encode("utf-8") if isinstance(text, str) else text
-    folder = target.parent
-    tmp = folder / f".{target.name}.{secrets.token_hex(4)}.tmp"
     try:
         if target.is_dir():
             raise OSError(errno.EISDIR, "is a folder")
-        # 0o666 through os.open lets the umask decide the mode, as for any file the user makes.
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        write_atomic(target, data)
     except OSError as exc:
-        raise ExportError(f"{target}: cannot write the export: {_problem(exc, folder)}") from None
-    _fsync_folder(folder)
+        raise ExportError(
+            f"{target}: cannot write the export: {_problem(exc, target.parent)}"
+        ) from None
     return target
 
 
 def _problem(exc: OSError, folder: Path) -> str:
     if exc.errno == errno.ENOENT and not folder.is_dir():
         return f"no such folder {folder}"
-    return (exc.strerror or str(exc)).lower()
-
-
-def _fsync_folder(folder: Path) -> None:
-    # Makes the rename itself durable; not possible on every platform, so best effort.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    return os_problem(exc, "a file")

@@ -17,20 +17,15 @@ from typing import Any
 import orjson
 
 from tuireader.annotations import ANCHOR_STATES, Annotation, Quote
-from tuireader.errors import TuireaderError
+from tuireader.errors import PathError, read_bytes
 from tuireader.export import ARTICLE_FIELDS, FORMAT_NAME, FORMAT_VERSION
 from tuireader.tags import DEFAULT_TAGS
 
 NOT_OURS = "not a tuireader export"
 
 
-class ImportFileError(TuireaderError):
+class ImportFileError(PathError):
     """A file that cannot be imported; the message is ``FILE: problem``."""
-
-    def __init__(self, path: object, problem: str) -> None:
-        super().__init__(f"{path}: {problem}")
-        self.path = path
-        self.problem = problem
 
 
 class _Invalid(Exception):
@@ -51,16 +46,7 @@ class ImportedFile:
 def read_import(path: str | os.PathLike[str]) -> ImportedFile:
     """Read and validate ``path``; raises ImportFileError naming it and the problem."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportFileError(path, "no such file") from None
-    except IsADirectoryError:
-        raise ImportFileError(path, "is a folder, not an export file") from None
-    except PermissionError:
-        raise ImportFileError(path, "permission denied") from None
-    except OSError as exc:
-        raise ImportFileError(path, (exc.strerror or "cannot be read").lower()) from None
+    data = read_bytes(path, "an export file", ImportFileError)
     return parse_import(data, path)
 
 

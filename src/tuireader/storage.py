@@ -11,7 +11,6 @@ folder. A reader therefore always sees either the old or the new file, never a m
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -23,6 +22,8 @@ import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
+
+from tuireader.durable import write_atomic
 
 FORMAT = "tuireader-annotations"
 """Marks the file as ours, so a foreign JSON file is refused instead of overwritten."""
@@ -119,33 +120,6 @@ def migrate(tables: Tables) -> Tables:
         version += 1
         tables[META][SCHEMA_KEY] = schema_record(version)
     return tables
-
-
-def write_failure(exc: OSError) -> str:
-    """A short, user-facing reason for a failed write."""
-    reasons = {
-        errno.ENOSPC: "disk full",
-        errno.EDQUOT: "disk quota exceeded",
-        errno.EACCES: "permission denied",
-        errno.EPERM: "permission denied",
-        errno.EROFS: "read-only file system",
-    }
-    return reasons.get(exc.errno or 0, exc.strerror or str(exc))
-
-
-def fsync_folder(folder: Path) -> None:
-    # Makes the rename itself durable. Some file systems refuse fsync on a folder; the data is
-    # already in place by then, so that is not a failed write.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 BUCKETS = 256
@@ -316,7 +290,10 @@ class AtomicJSONStorage(Storage):
 
     def flush(self) -> None:
         """Write the data to disk atomically; raises OSError and leaves the old file as it was."""
-        self.stamp = write_atomic(self.path, self.serialise(), self._keep_backup)
+        write_atomic(self.path, self.serialise(), self._keep_backup)
+        stamp = stamp_of(self.path)
+        assert stamp is not None
+        self.stamp = stamp
 
     def _keep_backup(self) -> None:
         """Make ``.bak`` the file about to be replaced (the last good one)."""
@@ -351,34 +328,6 @@ def _open_quietly(path: Path) -> int | None:
         return os.open(path, os.O_RDONLY)
     except OSError:
         return None
-
-
-def write_atomic(
-    path: Path, data: bytes, before_replace: Callable[[], None] | None = None
-) -> Stamp:
-    """Temp file in the same folder, fsync, ``os.replace``, fsync of the folder."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        if before_replace is not None:
-            before_replace()
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    fsync_folder(path.parent)
-    stamp = stamp_of(path)
-    assert stamp is not None
-    return stamp
 
 
 class RecordTable(Table):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 import getpass
 import os
 from bisect import bisect_left, insort
@@ -28,7 +27,8 @@ from tuireader import storage as fileformat
 from tuireader.anchoring import EXACT, FUZZY, MOVED, ORPHANED, reanchor
 from tuireader.annotations import ANCHOR_STATES, Annotation, Quote, now_iso
 from tuireader.articles import Article
-from tuireader.errors import TuireaderError
+from tuireader.durable import collector_paused
+from tuireader.errors import PathError, os_problem
 from tuireader.history import Change, History
 from tuireader.sentences import sentence_at
 from tuireader.storage import (
@@ -45,7 +45,6 @@ from tuireader.storage import (
     parse,
     schema_version,
     stamp_of,
-    write_failure,
 )
 from tuireader.tags import DEFAULT_TAGS, TagSet
 
@@ -62,13 +61,8 @@ __all__ = [
 ]
 
 
-class StoreError(TuireaderError):
+class StoreError(PathError):
     """The annotation file cannot be used; the message is one line, ``PATH: problem``."""
-
-    def __init__(self, path: object, problem: str) -> None:
-        super().__init__(f"{path}: {problem}")
-        self.path = path
-        self.problem = problem
 
 
 class StoreWriteError(StoreError):
@@ -276,7 +270,7 @@ class Store:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                problem = f"cannot create its folder ({write_failure(exc)})"
+                problem = f"cannot create its folder ({os_problem(exc)})"
                 raise StoreError(path, problem) from None
         reason = read_only_reason(path)
         loaded: tuple[Tables, Stamp | None] | None
@@ -723,7 +717,7 @@ class Store:
                 self._roll_back_index()
                 raise StoreWriteError(
                     self.path,
-                    f"not saved ({write_failure(exc)}); the change was rolled back and the file "
+                    f"not saved ({os_problem(exc)}); the change was rolled back and the file "
                     "is as it was",
                 ) from exc
             except BaseException:
@@ -758,7 +752,7 @@ class Store:
             ) from None
         except OSError as exc:
             raise StoreWriteError(
-                self.path, f"not saved: cannot lock the file ({write_failure(exc)})"
+                self.path, f"not saved: cannot lock the file ({os_problem(exc)})"
             ) from None
         try:
             self._write_owner()
@@ -889,21 +883,6 @@ class Store:
 
 
 _MISSING = object()
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector around bulk work (opening a file, accepting thousands
-    of suggestions). Those build tens of thousands of acyclic objects, and each collection would
-    rescan everything the reader holds (measured: a third of ``tag_many`` on War and Peace).
-    Reference counting still frees them."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def record_of(ann: Annotation) -> dict[str, Any]:
@@ -1110,7 +1089,7 @@ def read_file(path: Path, *, changed: bool = False) -> tuple[Tables, Stamp] | No
     except IsADirectoryError:
         raise StoreError(path, "is a folder, not an annotation file") from None
     except OSError as exc:
-        raise StoreError(path, f"cannot be read ({write_failure(exc)})") from None
+        raise StoreError(path, f"cannot be read ({os_problem(exc)})") from None
     try:
         return parse(data), Stamp(st.st_ino, st.st_size, st.st_mtime_ns)
     except FileProblem as exc:
@@ -1140,7 +1119,7 @@ def _create_or_migrate(path: Path, wait: float) -> tuple[Tables, Stamp]:
     except Timeout:
         raise StoreError(path, f"is locked by another process (waited {wait:g} s)") from None
     except OSError as exc:
-        raise StoreError(path, f"cannot be locked ({write_failure(exc)})") from None
+        raise StoreError(path, f"cannot be locked ({os_problem(exc)})") from None
     try:
         loaded = read_file(path)
         if loaded is None:
@@ -1155,13 +1134,13 @@ def _create_or_migrate(path: Path, wait: float) -> tuple[Tables, Stamp]:
 
                 shutil.copyfile(path, path.with_name(f"{path.name}.v{old}.bak"))
             except OSError as exc:
-                problem = f"cannot keep a copy before upgrading ({write_failure(exc)})"
+                problem = f"cannot keep a copy before upgrading ({os_problem(exc)})"
                 raise StoreError(path, problem) from None
         file = AtomicJSONStorage(path, tables)
         try:
             file.flush()
         except OSError as exc:
-            raise StoreError(path, f"cannot be written ({write_failure(exc)})") from None
+            raise StoreError(path, f"cannot be written ({os_problem(exc)})") from None
         assert file.stamp is not None
         return tables, file.stamp
     finally:
