@@ -8,6 +8,7 @@ import sys
 import orjson
 
 from tuireader.articles import load_article
+from tuireader.sentences import Sentence
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -15,18 +16,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
 
 
+def sentence_record(sentence: Sentence) -> dict[str, object]:
+    return {
+        "index": sentence.index,
+        "start": sentence.start,
+        "end": sentence.end,
+        "text": sentence.text,
+    }
+
+
+def write_json(doc: object) -> None:
+    sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
 def run(args: argparse.Namespace) -> int:
     article = load_article(args.path)
     sentences = article.sentences
     if args.json:
-        doc = {
-            "article": {**article.to_dict(), "sentence_count": len(sentences)},
-            "sentences": [
-                {"index": s.index, "start": s.start, "end": s.end, "text": s.text}
-                for s in sentences
-            ],
-        }
-        sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
+        write_json(
+            {
+                "article": article.to_dict() | {"sentence_count": len(sentences)},
+                "sentences": [sentence_record(s) for s in sentences],
+            }
+        )
         return 0
     out = sys.stdout
     out.write(f"{article.title}\n")

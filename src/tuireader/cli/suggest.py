@@ -5,16 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-import orjson
-
 from tuireader.articles import load_article
+from tuireader.cli.sentences import add_arguments as add_arguments
+from tuireader.cli.sentences import sentence_record, write_json
 from tuireader.suggest import suggest_article
 from tuireader.tags import DEFAULT_TAGS
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", metavar="PATH", help="an article file")
-    parser.add_argument("--json", action="store_true", help="print JSON for scripts")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -22,20 +17,18 @@ def run(args: argparse.Namespace) -> int:
     sentences = article.sentences
     suggestions = suggest_article(article)
     if args.json:
-        doc = {
-            "article": article.to_dict(),
-            "sentences": [
-                {
-                    "index": s.index,
-                    "start": s.start,
-                    "end": s.end,
-                    "text": s.text,
-                    "suggestion": suggestion.to_dict() if suggestion else None,
-                }
-                for s, suggestion in zip(sentences, suggestions, strict=True)
-            ],
-        }
-        sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
+        write_json(
+            {
+                "article": article.to_dict(),
+                "sentences": [
+                    {
+                        **sentence_record(s),
+                        "suggestion": suggestion.to_dict() if suggestion else None,
+                    }
+                    for s, suggestion in zip(sentences, suggestions, strict=True)
+                ],
+            }
+        )
         return 0
     out = sys.stdout
     out.write(f"{article.title}\n")
