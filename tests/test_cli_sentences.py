@@ -62,3 +62,14 @@ def test_version() -> None:
         [sys.executable, "-m", "tuireader", "--version"], capture_output=True, text=True
     )
     assert result.stdout.strip() == f"tuireader {__version__}"
+
+
+def test_shared_options_may_come_before_the_command() -> None:
+    from tuireader.cli import command_first
+
+    assert command_first(["--db", "x.json", "export", "-o", "f"]) == [
+        "export", "--db", "x.json", "-o", "f",
+    ]  # fmt: skip
+    assert command_first(["--db=x.json", "stats"]) == ["stats", "--db=x.json"]
+    assert command_first(["--db", "x.json", "story.txt"]) == ["--db", "x.json", "story.txt"]
+    assert command_first(["export"]) == ["export"]

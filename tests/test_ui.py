@@ -544,10 +544,20 @@ def test_corrupt_database_is_refused_before_the_ui(
     assert db.read_text(encoding="utf-8") == "{not json"
 
 
-def test_no_articles_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    options = argparse.Namespace(paths=[str(tmp_path / "missing")], db=None, annotator=None)
+def test_no_articles_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "missing.txt"
+    options = argparse.Namespace(paths=[str(missing)], db=None, annotator=None)
     assert run_app(options) == 2
-    assert "no articles" in capsys.readouterr().err
+    assert capsys.readouterr().err == f"tuireader: {missing}: no such file or folder\n"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    options = argparse.Namespace(paths=[str(empty)], db=None, annotator=None)
+    assert run_app(options) == 2
+    assert (
+        capsys.readouterr().err == f"tuireader: {empty}: no .txt or .md articles in this folder\n"
+    )
 
 
 # -- two windows on one file, list counts ----------------------------------------------------------

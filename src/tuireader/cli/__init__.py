@@ -85,8 +85,28 @@ def _command_parser(name: str) -> tuple[ArgumentParser, object]:
     return parser, module
 
 
+_VALUE_OPTIONS = ("--db", "--annotator")
+
+
+def command_first(args: list[str]) -> list[str]:
+    """``tuireader --db X export`` means ``tuireader export --db X``: shared options may come
+    before the command name."""
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg in _VALUE_OPTIONS:
+            i += 2
+        elif arg.startswith(tuple(f"{o}=" for o in _VALUE_OPTIONS)):
+            i += 1
+        else:
+            break
+    if 0 < i < len(args) and args[i] in COMMANDS:
+        return [args[i], *args[:i], *args[i + 1 :]]
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = command_first(list(sys.argv[1:] if argv is None else argv))
     try:
         if args and args[0] in COMMANDS:
             parser, module = _command_parser(args[0])

@@ -637,9 +637,9 @@ def run_app(options: argparse.Namespace) -> int:
     paths: list[str] = list(options.paths or []) or [str(samples_dir())]
     library = load_library(paths)
     if not library.articles:
-        for warning in library.warnings:
+        # Each warning names a path and its problem; with none, say why nothing opened.
+        for warning in library.warnings or ("no articles to read",):
             print(f"tuireader: {warning}", file=sys.stderr)
-        print("tuireader: no articles to read", file=sys.stderr)
         return 2
     db_path = resolve_db_path(getattr(options, "db", None))
     annotator = getattr(options, "annotator", None) or default_annotator()
