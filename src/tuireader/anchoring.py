@@ -14,6 +14,7 @@ most articles never need it (their text did not change).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -61,36 +62,43 @@ def reanchor(annotations: Iterable[Annotation], article: Article) -> list[Placem
         found.append((ann, span, state))
 
     order = {EXACT: 0, MOVED: 1, FUZZY: 2, ORPHANED: 3}
-    taken: list[tuple[int, int]] = []
+    # The spans taken so far never overlap each other, so sorted by start they are sorted by end
+    # too, and a new span can only collide with its two neighbours: O(log n) per annotation, where
+    # a scan of every taken span made attaching a book with 10,000 tags take seconds.
+    taken_starts: list[int] = []
+    taken_ends: list[int] = []
     placements: list[Placement] = []
     for ann, span, state in sorted(found, key=lambda f: order[f[2]]):
-        if span is not None and any(span[0] < e and s < span[1] for s, e in taken):
-            span, state = None, ORPHANED
+        if span is not None:
+            i = bisect_left(taken_starts, span[0])
+            if (i and taken_ends[i - 1] > span[0]) or (
+                i < len(taken_starts) and taken_starts[i] < span[1]
+            ):
+                span, state = None, ORPHANED
         if span is None:
             placements.append(
                 Placement(replace(ann, article_id=article.id, anchor=ORPHANED), state)
             )
             continue
-        taken.append(span)
         start, end = span
+        taken_starts.insert(i, start)
+        taken_ends.insert(i, end)
         quote = Quote.from_body(article.body, start, end)
         # A re-anchoring is not an edit: ``updated`` stays, so imports still compare user edits.
         # The stored anchor keeps the last non-exact outcome as a "check me" mark until the user
         # edits the annotation; a later exact attach does not clear it.
         stored_state = ann.anchor if state == EXACT and ann.anchor in (MOVED, FUZZY) else state
-        placements.append(
-            Placement(
-                replace(
-                    ann,
-                    article_id=article.id,
-                    start=start,
-                    end=end,
-                    quote=quote,
-                    anchor=stored_state,
-                ),
-                state,
+        if (ann.article_id, ann.start, ann.end, ann.quote, ann.anchor) != (
+            article.id,
+            start,
+            end,
+            quote,
+            stored_state,
+        ):
+            ann = replace(
+                ann, article_id=article.id, start=start, end=end, quote=quote, anchor=stored_state
             )
-        )
+        placements.append(Placement(ann, state))
     return placements
 
 
@@ -104,8 +112,15 @@ def locate(
     at_offsets = 0 <= ann.start < ann.end <= len(body) and body[ann.start : ann.end] == quote.exact
     if at_offsets:
         span = snap(sentences, ann.start, ann.end)
+        # Unchanged text (the common case) is recognised without scoring the context: a prefix
+        # or suffix with any non-space character that is still there scores above 0.
         if span == (ann.start, ann.end) and (
-            context_score(body, ann.start, ann.end, quote) > 0 or not (quote.prefix or quote.suffix)
+            (
+                Quote.from_body(body, ann.start, ann.end) == quote
+                and (quote.prefix + quote.suffix).strip()
+            )
+            or context_score(body, ann.start, ann.end, quote) > 0
+            or not (quote.prefix or quote.suffix)
         ):
             return span, EXACT
 
