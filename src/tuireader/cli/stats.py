@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +21,11 @@ from tuireader.cli import add_db_options
 from tuireader.errors import TuireaderError
 from tuireader.export import select
 from tuireader.paths import resolve_db_path
-from tuireader.sentences import split_paragraph
+from tuireader.sentences import sentence_at, split_paragraph
 from tuireader.tags import DEFAULT_TAGS
 
 TITLE_WIDTH = 44
+_START = attrgetter("start")
 # Titles come from files and imports: never let a control character or line break reach the
 # terminal (an escape sequence in a title would otherwise be interpreted).
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -75,11 +78,16 @@ def _sentences_per_annotation(
             max(1, sum(len(split_paragraph(p)) for p in a.quote.exact.split(PARAGRAPH_SEPARATOR)))
             for a in annotations
         ]
+    # By bisection: a scan of every sentence per annotation took 20 s on a tagged book.
     sentences = article.sentences
-    return [
-        max(1, sum(1 for s in sentences if s.start < a.end and a.start < s.end))
-        for a in annotations
-    ]
+    counts = []
+    for a in annotations:
+        first = sentence_at(sentences, a.start)
+        if first is None:  # after the last sentence
+            counts.append(1)
+        else:
+            counts.append(max(1, bisect_left(sentences, a.end, lo=first, key=_START) - first))
+    return counts
 
 
 def _current_article(meta: Mapping[str, Any]) -> Article | None:
