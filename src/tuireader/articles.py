@@ -109,6 +109,17 @@ def load_article(path: str | os.PathLike[str]) -> Article:
     return article
 
 
+def load_unchanged(path: str | os.PathLike[str] | None, article_id: str) -> Article | None:
+    """The article at ``path`` if its file is still there with the same text, else None."""
+    if not path or not Path(path).is_file():
+        return None
+    try:
+        article = load_article(path)
+    except ArticleError:
+        return None
+    return article if article.id == article_id else None
+
+
 @dataclass(frozen=True)
 class Library:
     """Articles newest first, then by title; files that could not be read, as one-line warnings."""

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tuireader.articles import load_article
+from tuireader.articles import load_unchanged
 from tuireader.cli import add_db_options, default_annotator
-from tuireader.errors import TuireaderError
 from tuireader.importing import read_import
 from tuireader.paths import resolve_db_path
 
@@ -56,14 +54,8 @@ def attach_known_articles(store: Store, articles: Iterable[Mapping[str, Any]]) -
     """
     count = 0
     for meta in articles:
-        path = meta.get("path")
-        if not path or not Path(path).is_file():
-            continue
-        try:
-            article = load_article(path)
-        except TuireaderError:
-            continue
-        if article.id == meta["id"]:
+        article = load_unchanged(meta.get("path"), meta["id"])
+        if article is not None:
             store.attach(article)
             count += 1
     return count

@@ -9,16 +9,14 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
-from pathlib import Path
 from typing import Any
 
 import orjson
 from rich.cells import cell_len, set_cell_size
 
 from tuireader.annotations import Annotation
-from tuireader.articles import PARAGRAPH_SEPARATOR, Article, load_article
+from tuireader.articles import PARAGRAPH_SEPARATOR, Article, load_unchanged
 from tuireader.cli import add_db_options
-from tuireader.errors import TuireaderError
 from tuireader.export import select
 from tuireader.paths import resolve_db_path
 from tuireader.sentences import sentence_at, split_paragraph
@@ -90,18 +88,6 @@ def _sentences_per_annotation(
     return counts
 
 
-def _current_article(meta: Mapping[str, Any]) -> Article | None:
-    """The article's file when it is still where it was and still has the same text."""
-    path = meta.get("path")
-    if not path or not Path(path).is_file():
-        return None
-    try:
-        article = load_article(path)
-    except TuireaderError:
-        return None
-    return article if article.id == meta["id"] else None
-
-
 def article_stats(
     annotations: Iterable[Annotation], articles: Iterable[Mapping[str, Any]]
 ) -> list[ArticleStats]:
@@ -117,7 +103,7 @@ def article_stats(
         placed = [a for a in anns if a.anchor != "orphaned"]
         stats.orphaned = len(anns) - len(placed)
         spans = [a for a in placed if a.end > a.start]
-        article = _current_article(meta) if spans else None
+        article = load_unchanged(meta.get("path"), meta["id"]) if spans else None
         stats.exact = article is not None or not spans
         for a, count in zip(spans, _sentences_per_annotation(spans, article), strict=True):
             stats.tags[a.tag] = stats.tags.get(a.tag, 0) + count
