@@ -55,6 +55,13 @@ def test_table_is_safe_and_aligned() -> None:
     assert len(widths) <= 2  # title rows and the total row end at the same column or earlier
 
 
+def test_table_drops_bidi_overrides_from_titles() -> None:
+    article = load_article(SEED)
+    spoofed = {**meta(article, None), "title": "Invoice \u202egnp.exe\u2066"}
+    text = format_table(article_stats([run_of(article, 0, 0, "fact")], [spoofed]))
+    assert "Invoice gnp.exe" in text and "\u202e" not in text and "\u2066" not in text
+
+
 def test_unknown_article_metadata() -> None:
     article = load_article(SEED)
     (row,) = article_stats([run_of(article, 0, 0, "fact")], [])

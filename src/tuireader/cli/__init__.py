@@ -48,6 +48,13 @@ def add_db_options(parser: argparse.ArgumentParser, annotator: bool = False) -> 
         )
 
 
+def write_json(doc: object) -> None:
+    """``doc`` on stdout as indented JSON, for scripts."""
+    import orjson  # imported here: starting the reader never needs it
+
+    sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
 def default_annotator() -> str:
     env = os.environ.get("TUIREADER_ANNOTATOR")
     if env:

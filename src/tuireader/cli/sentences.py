@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-import orjson
-
 from tuireader.articles import load_article
+from tuireader.cli import write_json
 from tuireader.sentences import Sentence
 
 
@@ -23,10 +22,6 @@ def sentence_record(sentence: Sentence) -> dict[str, object]:
         "end": sentence.end,
         "text": sentence.text,
     }
-
-
-def write_json(doc: object) -> None:
-    sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
@@ -11,12 +10,12 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
-import orjson
 from rich.cells import cell_len, set_cell_size
 
 from tuireader.annotations import Annotation
 from tuireader.articles import PARAGRAPH_SEPARATOR, Article, load_unchanged
-from tuireader.cli import add_db_options
+from tuireader.cli import add_db_options, write_json
+from tuireader.decoding import clean
 from tuireader.export import select
 from tuireader.paths import resolve_db_path
 from tuireader.sentences import sentence_at, split_paragraph
@@ -24,9 +23,6 @@ from tuireader.tags import DEFAULT_TAGS
 
 TITLE_WIDTH = 44
 _START = attrgetter("start")
-# Titles come from files and imports: never let a control character or line break reach the
-# terminal (an escape sequence in a title would otherwise be interpreted).
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -112,6 +108,12 @@ def article_stats(
     return out
 
 
+def _one_line(text: str) -> str:
+    # Titles come from files and imports: never let a control character, bidi override or line
+    # break reach the terminal (an escape sequence in a title would otherwise be interpreted).
+    return " ".join(clean(text).split())
+
+
 def _fit(text: str, width: int) -> str:
     if cell_len(text) <= width:
         return set_cell_size(text, width)
@@ -125,8 +127,8 @@ def format_table(rows: Sequence[ArticleStats]) -> str:
     heads = ["Article", "Date", *tag_heads, "Tagged", "Coverage", "Orphaned"]
     body = []
     for r in rows:
-        title = _UNPRINTABLE.sub(" ", r.title or f"(article {r.id})")
-        date = _UNPRINTABLE.sub(" ", r.date or "")
+        title = _one_line(r.title or f"(article {r.id})")
+        date = _one_line(r.date or "")
         tagged = f"{r.tagged}/{r.sentence_count}" if r.sentence_count is not None else str(r.tagged)
         coverage = "?" if r.coverage is None else f"{r.coverage:.0%}"
         if not r.exact:
@@ -160,8 +162,7 @@ def run(args: argparse.Namespace) -> int:
     with Store.open(resolve_db_path(args.db), create=False) as store:
         rows = article_stats(store.annotations(include_orphans=True), store.articles_meta())
     if args.json:
-        doc = {"articles": [r.to_dict() for r in rows]}
-        sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
+        write_json({"articles": [r.to_dict() for r in rows]})
     else:
         sys.stdout.write(format_table(rows))
     return 0

@@ -6,8 +6,9 @@ import argparse
 import sys
 
 from tuireader.articles import load_article
+from tuireader.cli import write_json
 from tuireader.cli.sentences import add_arguments as add_arguments
-from tuireader.cli.sentences import sentence_record, write_json
+from tuireader.cli.sentences import sentence_record
 from tuireader.suggest import suggest_article
 from tuireader.tags import DEFAULT_TAGS
 
