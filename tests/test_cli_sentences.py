@@ -65,11 +65,22 @@ def test_version() -> None:
 
 
 def test_shared_options_may_come_before_the_command() -> None:
-    from tuireader.cli import command_first
+    from tuireader.cli import split_shared
 
-    assert command_first(["--db", "x.json", "export", "-o", "f"]) == [
-        "export", "--db", "x.json", "-o", "f",
-    ]  # fmt: skip
-    assert command_first(["--db=x.json", "stats"]) == ["stats", "--db=x.json"]
-    assert command_first(["--db", "x.json", "story.txt"]) == ["--db", "x.json", "story.txt"]
-    assert command_first(["export"]) == ["export"]
+    assert split_shared(["--db", "x.json", "export", "-o", "f"]) == (
+        ["--db", "x.json"], ["export", "-o", "f"],
+    )  # fmt: skip
+    assert split_shared(["--db=x.json", "stats"]) == (["--db=x.json"], ["stats"])
+    assert split_shared(["--db", "x.json", "story.txt"]) == ([], ["--db", "x.json", "story.txt"])
+    assert split_shared(["export"]) == ([], ["export"])
+
+
+def test_shared_options_before_a_command_that_does_not_use_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An alias such as `tuireader --db ~/work.json` must still run every command.
+    db = str(tmp_path / "db.json")
+    assert main(["--db", db, "--annotator", "ana", "sentences", str(SEED)]) == 0
+    assert "15 sentences" in capsys.readouterr().out
+    assert main(["--annotator", "ana", "--db", db, "export", "-f", "jsonl"]) == 0
+    assert capsys.readouterr().out == ""

@@ -95,9 +95,9 @@ def _command_parser(name: str) -> tuple[ArgumentParser, object]:
 _VALUE_OPTIONS = ("--db", "--annotator")
 
 
-def command_first(args: list[str]) -> list[str]:
-    """``tuireader --db X export`` means ``tuireader export --db X``: shared options may come
-    before the command name."""
+def split_shared(args: list[str]) -> tuple[list[str], list[str]]:
+    """``tuireader --db X export -o f``: the shared options written before a command name, and
+    the command with its own arguments. Without a command every argument is the reader's."""
     i = 0
     while i < len(args):
         arg = args[i]
@@ -108,15 +108,26 @@ def command_first(args: list[str]) -> list[str]:
         else:
             break
     if 0 < i < len(args) and args[i] in COMMANDS:
-        return [args[i], *args[:i], *args[i + 1 :]]
-    return args
+        return args[:i], args[i:]
+    return [], args
+
+
+def _shared_defaults(shared: list[str]) -> dict[str, str]:
+    # Defaults rather than arguments of the command: its own flags still win, and a command with
+    # no use for one (``tuireader --db X sentences f``, from an alias) is not refused over it.
+    if not shared:
+        return {}
+    parser = ArgumentParser(prog="tuireader", add_help=False)
+    add_db_options(parser, annotator=True)
+    return {k: v for k, v in vars(parser.parse_args(shared)).items() if v is not None}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = command_first(list(sys.argv[1:] if argv is None else argv))
+    shared, args = split_shared(list(sys.argv[1:] if argv is None else argv))
     try:
         if args and args[0] in COMMANDS:
             parser, module = _command_parser(args[0])
+            parser.set_defaults(**_shared_defaults(shared))
             options = parser.parse_args(args[1:])
             return int(module.run(options))  # type: ignore[attr-defined]
         options = _app_parser().parse_args(args)
