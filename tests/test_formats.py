@@ -74,6 +74,20 @@ def test_markdown_chosen_by_extension_and_front_matter_by_content() -> None:
     assert parse("---\ntitle: T\n---\nBody.", Path("x.txt")).format == "markdown"
 
 
+def test_empty_front_matter_is_dropped() -> None:
+    doc = parse("---\n---\nBody here.", Path("x.txt"))
+    assert (doc.format, doc.paragraphs) == ("markdown", ("Body here.",))
+
+
+def test_prose_between_two_rules_is_text_not_front_matter() -> None:
+    text = "---\nBreaking news. The council voted.\n---\n\nMore text.\n"
+    assert "Breaking news." in " ".join(parse(text, Path("x.txt")).paragraphs)
+    assert "Breaking news." in " ".join(parse(text, Path("x.md")).paragraphs)
+    # YAML comments, lists and indented values are still front matter.
+    yaml = "---\n# c\ntitle: T\ntags:\n  - a\n- b\n---\nBody.\n"
+    assert parse(yaml).title == "T" and parse(yaml).paragraphs == ("Body.",)
+
+
 def test_markup_like_text_is_kept_literally() -> None:
     doc = parse_text("Title\n\nPress [@click=app.quit] or [bold]this[/bold].")
     assert doc.paragraphs == ("Press [@click=app.quit] or [bold]this[/bold].",)

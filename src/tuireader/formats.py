@@ -17,7 +17,8 @@ FORMATS = ("dated", "text", "markdown")
 
 _DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})(?:\s+|\Z)")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+# The block may be empty ("---\n---"); the lazy ?? tries that before looking further down.
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:(.*?)\n)??(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _FRONT_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 _TITLE_END = (".", ",", ";", ":")
 _TITLE_MAX_CHARS = 120
@@ -40,9 +41,9 @@ def parse(text: str, path: Path | None = None) -> Document:
     """Pick the format by extension and content, then parse ``text`` (already decoded)."""
     if path is not None and path.suffix.lower() in MARKDOWN_SUFFIXES:
         return parse_markdown(text)
-    if _DATE_HEADER.match(text) and _valid_date(_DATE_HEADER.match(text)):
+    if _valid_date(_DATE_HEADER.match(text)):
         return parse_dated(text)
-    if _FRONT_MATTER.match(text):
+    if _split_front_matter(text) is not None:
         return parse_markdown(text)
     return parse_text(text)
 
@@ -68,10 +69,9 @@ def parse_text(text: str) -> Document:
 def parse_markdown(text: str) -> Document:
     """Markdown: front matter (title, date, source), a ``# heading`` title, inline markup as text."""
     meta: dict[str, str] = {}
-    fm = _FRONT_MATTER.match(text)
-    if fm:
-        meta = _front_matter(fm.group(1))
-        text = text[fm.end() :]
+    front = _split_front_matter(text)
+    if front is not None:
+        meta, text = front
     blocks = _markdown_blocks(text)
     title = meta.get("title") or None
     if title is None and blocks and blocks[0][0] == "h1":
@@ -120,16 +120,22 @@ def _parse_date(value: str) -> str | None:
         return None
 
 
-def _front_matter(block: str) -> dict[str, str]:
+def _split_front_matter(text: str) -> tuple[dict[str, str], str] | None:
+    """The front matter's keys and the text after it, or None when ``text`` opens with none."""
+    block = _FRONT_MATTER.match(text)
+    if block is None:
+        return None
     meta: dict[str, str] = {}
-    for line in block.splitlines():
+    for line in (block.group(1) or "").splitlines():
         match = _FRONT_KEY.match(line)
         if match:
             value = match.group(2)
             if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
                 value = value[1:-1]
             meta[match.group(1).lower()] = value.strip()
-    return meta
+        elif line.strip() and not line.startswith((" ", "\t", "#", "- ")):
+            return None  # prose between two rules is article text, not YAML to drop
+    return meta, text[block.end() :]
 
 
 @cache
