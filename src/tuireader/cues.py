@@ -244,23 +244,6 @@ OPINION_VERBS: tuple[str, ...] = (
     "hopes",
 )
 
-# Verbs that present the content as established (PARC's "factive" reporting verbs).
-RECORD_VERBS: tuple[str, ...] = (
-    "confirmed",
-    "confirms",
-    "announced",
-    "announces",
-    "reported",
-    "reports",
-    "published",
-    "found",
-    "finds",
-    "showed",
-    "shows",
-    "recorded",
-    "identified",
-)
-
 # --- Sources -----------------------------------------------------------------------------------
 
 # Person titles (case-sensitive in the rules) that make a source an expert.
@@ -377,7 +360,6 @@ RECORD_NOUNS: tuple[str, ...] = (
     "register",
     "documents",
     "court",
-    "records",
     "study",
     "analysis",
 )

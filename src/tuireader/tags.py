@@ -5,7 +5,7 @@ Adding a tag (later, from a config file) means adding a ``Tag`` here, not a bran
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 
@@ -61,10 +61,6 @@ class TagSet:
         if len(matches) == 1:
             return matches[0]
         raise KeyError(value)
-
-    @classmethod
-    def of(cls, tags: Iterable[Tag]) -> TagSet:
-        return cls(tuple(tags))
 
 
 DEFAULT_TAGS = TagSet(
