@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
+import os
 import uuid
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
@@ -13,6 +15,20 @@ QUOTE_CONTEXT = 32
 ANCHOR_STATES = ("exact", "moved", "fuzzy", "orphaned")
 """How an annotation sits on the current text: offsets still match, found again by quote, found by
 fuzzy match, or not found (kept, never deleted or guessed)."""
+
+
+ANNOTATOR_ENV = "TUIREADER_ANNOTATOR"
+
+
+def default_annotator() -> str:
+    """The name recorded on new annotations: ``$TUIREADER_ANNOTATOR``, else the login name."""
+    env = os.environ.get(ANNOTATOR_ENV)
+    if env:
+        return env
+    try:
+        return getpass.getuser() or "anonymous"
+    except Exception:  # getuser raises several types when no login name is known
+        return "anonymous"
 
 
 def now_iso() -> str:

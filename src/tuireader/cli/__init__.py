@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -56,15 +55,11 @@ def write_json(doc: object) -> None:
 
 
 def default_annotator() -> str:
-    env = os.environ.get("TUIREADER_ANNOTATOR")
-    if env:
-        return env
-    try:
-        import getpass
+    # Kept for the reader, which imports it from here; importing tuireader.annotations at the
+    # top would make `tuireader --help` pay for dataclasses.
+    from tuireader.annotations import default_annotator
 
-        return getpass.getuser() or "anonymous"
-    except Exception:  # getuser raises several types when no login name is known
-        return "anonymous"
+    return default_annotator()
 
 
 def _app_parser() -> ArgumentParser:

@@ -8,8 +8,9 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tuireader.annotations import default_annotator
 from tuireader.articles import load_article
-from tuireader.cli import add_db_options, default_annotator
+from tuireader.cli import add_db_options
 from tuireader.errors import TuireaderError
 from tuireader.export import FORMATS, AnnotationSource, export_annotations, write_export
 from tuireader.paths import resolve_db_path

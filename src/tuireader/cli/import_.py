@@ -6,8 +6,9 @@ import argparse
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from tuireader.annotations import default_annotator
 from tuireader.articles import load_unchanged
-from tuireader.cli import add_db_options, default_annotator
+from tuireader.cli import add_db_options
 from tuireader.importing import read_import
 from tuireader.paths import resolve_db_path
 
