@@ -145,3 +145,9 @@ def test_seed_shipped_byte_for_byte() -> None:
     if not shared.exists():
         pytest.skip("shared seed not present")
     assert SEED.read_bytes() == shared.read_bytes()
+
+
+def test_a_file_named_twice_is_no_duplicate(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    library = load_library([tmp_path, tmp_path / "a.txt", tmp_path / "." / "a.txt"])
+    assert len(library.articles) == 1 and library.warnings == ()

@@ -152,7 +152,11 @@ def article_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], 
             files.append(path)
         else:
             warnings.append(f"{path}: no such file or folder")
-    return files, warnings
+    # A file named twice (``news/ news/a.txt``) is one article, read once and not "a duplicate".
+    unique: dict[Path, Path] = {}
+    for file in files:
+        unique.setdefault(file.resolve(), file)
+    return list(unique.values()), warnings
 
 
 def load_library(paths: Iterable[str | os.PathLike[str]]) -> Library:
