@@ -2,7 +2,8 @@
 
 Everything is parsed and checked before the store is opened, so a file that is not ours (garbage,
 other JSON, a missing or mistyped field) is refused with one line naming the file and the problem
-and the database is never touched.
+and the database is never touched. Text is cleaned as article files are (``decoding.clean``): a
+control character in a note or title must not reach a terminal through ``stats`` or an export.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 import orjson
 
 from tuireader.annotations import ANCHOR_STATES, Annotation, Quote
+from tuireader.decoding import clean
 from tuireader.errors import PathError, read_bytes
 from tuireader.export import ARTICLE_FIELDS, FORMAT_NAME, FORMAT_VERSION
 from tuireader.tags import DEFAULT_TAGS
@@ -139,7 +141,7 @@ def _parse_jsonl(data: bytes, name: object) -> ImportedFile:
             raise ImportFileError(name, f'line {number}: "article_title" is not a string')
         annotations.append(annotation)
         if title is not None:
-            titles[annotation.article_id] = title
+            titles[annotation.article_id] = clean(title)
     articles = [
         {"id": aid, "title": title, "date": None, "path": None, "sentence_count": None}
         for aid, title in titles.items()
@@ -153,7 +155,7 @@ def _json_problem(exc: orjson.JSONDecodeError) -> str:
 
 def _label(item: Any) -> str:
     if isinstance(item, dict) and isinstance(item.get("id"), str):
-        return f" (id {item['id'][:40]})"
+        return f" (id {clean(item['id'][:40])})"
     return ""
 
 
@@ -178,7 +180,7 @@ def _string(item: Mapping[str, Any], key: str, empty: bool = True) -> str:
         raise _Invalid(f'"{key}" is not a string')
     if not empty and not value:
         raise _Invalid(f'"{key}" is empty')
-    return value
+    return clean(value)
 
 
 def _integer(item: Mapping[str, Any], key: str) -> int:
@@ -256,5 +258,5 @@ def _article(item: Any) -> dict[str, Any]:
             ok = value is None or isinstance(value, str)
         if not ok:
             raise _Invalid(f'"{key}" has the wrong type')
-        entry[key] = value
+        entry[key] = clean(value) if isinstance(value, str) else value
     return entry
