@@ -2,8 +2,7 @@
 
 Everything is parsed and checked before the store is opened, so a file that is not ours (garbage,
 other JSON, a missing or mistyped field) is refused with one line naming the file and the problem
-and the database is never touched. Text is cleaned as article files are (``decoding.clean``): a
-control character in a note or title must not reach a terminal through ``stats`` or an export.
+and the database is never touched.
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ from typing import Any
 import orjson
 
 from tuireader.annotations import ANCHOR_STATES, Annotation, Quote
-from tuireader.decoding import clean
 from tuireader.errors import PathError, read_bytes
 from tuireader.export import ARTICLE_FIELDS, FORMAT_NAME, FORMAT_VERSION
 from tuireader.tags import DEFAULT_TAGS
@@ -141,7 +139,7 @@ def _parse_jsonl(data: bytes, name: object) -> ImportedFile:
             raise ImportFileError(name, f'line {number}: "article_title" is not a string')
         annotations.append(annotation)
         if title is not None:
-            titles[annotation.article_id] = clean(title)
+            titles[annotation.article_id] = title
     articles = [
         {"id": aid, "title": title, "date": None, "path": None, "sentence_count": None}
         for aid, title in titles.items()
@@ -155,7 +153,7 @@ def _json_problem(exc: orjson.JSONDecodeError) -> str:
 
 def _label(item: Any) -> str:
     if isinstance(item, dict) and isinstance(item.get("id"), str):
-        return f" (id {clean(item['id'][:40])})"
+        return f" (id {item['id'][:40]!r})"
     return ""
 
 
@@ -180,7 +178,7 @@ def _string(item: Mapping[str, Any], key: str, empty: bool = True) -> str:
         raise _Invalid(f'"{key}" is not a string')
     if not empty and not value:
         raise _Invalid(f'"{key}" is empty')
-    return clean(value)
+    return value
 
 
 def _integer(item: Mapping[str, Any], key: str) -> int:
@@ -258,5 +256,5 @@ def _article(item: Any) -> dict[str, Any]:
             ok = value is None or isinstance(value, str)
         if not ok:
             raise _Invalid(f'"{key}" has the wrong type')
-        entry[key] = clean(value) if isinstance(value, str) else value
+        entry[key] = value
     return entry
