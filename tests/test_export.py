@@ -287,6 +287,11 @@ def test_markdown_code_spans_hold_any_path() -> None:
     assert export.md_code("`x") == "`` `x ``"
 
 
+def test_markdown_report_never_carries_control_characters() -> None:
+    assert export.md_text("note \x1b[31mred\x07 \u202eevil") == "note \\[31mred evil"
+    assert export.md_code("/tmp/\x1b]0;title\x07x.txt") == "`/tmp/]0;titlex.txt`"
+
+
 def test_markdown_marks_orphans(seed: Article) -> None:
     (ann,) = tagged(seed, {0: ("fact", "")})
     orphan = Annotation.from_dict({**ann.to_dict(), "anchor": "orphaned"})

@@ -23,6 +23,7 @@ import orjson
 
 from tuireader import __version__
 from tuireader.annotations import Annotation, now_iso
+from tuireader.decoding import clean
 from tuireader.durable import collector_paused, write_atomic
 from tuireader.errors import TuireaderError, os_problem
 from tuireader.tags import DEFAULT_TAGS
@@ -279,12 +280,14 @@ _MD_LINE_START = re.compile(r"^(\s*)([-+>=]|\d+[.)])", re.MULTILINE)
 
 
 def md_text(text: str) -> str:
-    """Untrusted text as literal markdown: no emphasis, links, HTML or headings sneak in."""
-    return _MD_LINE_START.sub(r"\1\\\2", _MD_SPECIAL.sub(r"\\\1", text))
+    """Untrusted text as literal markdown: no emphasis, links, HTML or headings sneak in, and no
+    control characters (a report is read in a terminal as often as in an editor)."""
+    return _MD_LINE_START.sub(r"\1\\\2", _MD_SPECIAL.sub(r"\\\1", clean(text)))
 
 
 def md_code(text: str) -> str:
     """A code span (paths read better unescaped); its fence outruns any backticks inside."""
+    text = clean(text)
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
