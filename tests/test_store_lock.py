@@ -66,6 +66,18 @@ def test_retag_by_the_other_store_is_seen_before_planning(tmp_path: Path, articl
         assert [x.tag for x in a.annotations(article.id)] == ["fact", "speculation", "fact"]
 
 
+def test_attach_plans_again_on_what_the_other_store_wrote(tmp_path: Path, article: Article) -> None:
+    db = tmp_path / "db.json"
+    with Store.open(db, "alice") as a, Store.open(db, "bob") as b:
+        b.attach(article)
+        b.tag(article, 3, 3, "fact")
+        # a planned on its stale copy (a new article, nothing tagged), then catches up under the
+        # lock: the report and the file are those of the fresh data.
+        report = a.attach(article)
+        assert (report.total, report.exact, report.changed) == (1, 1, False)
+        assert [x.start for x in a.annotations(article.id)] == [article.sentences[3].start]
+
+
 def test_held_lock_times_out_naming_the_holder(tmp_path: Path, article: Article) -> None:
     db = tmp_path / "db.json"
     with Store.open(db, "alice", wait=0.3) as a, Store.open(db, "bob", wait=5) as b:

@@ -74,7 +74,3 @@ class History:
 
     def redone(self) -> None:
         self._undo.append(self._redo.pop())
-
-    def clear(self) -> None:
-        self._undo.clear()
-        self._redo.clear()

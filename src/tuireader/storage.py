@@ -172,12 +172,11 @@ class AtomicJSONStorage(Storage):
         """Records ``doc_ids`` of ``table`` were put or deleted (None: anything may have changed)."""
         if doc_ids is None:
             self._journal_exact = False
+            self._members.pop(table, None)
+            self._chunks.pop(table, None)
+            return
         members, chunks = self._members.get(table), self._chunks.get(table)
         if members is None or chunks is None:
-            return
-        if doc_ids is None:
-            del self._members[table], self._chunks[table]
-            self._journal_exact = False
             return
         present = self._tables.get(table, {})
         for doc_id in doc_ids:
@@ -260,7 +259,7 @@ class AtomicJSONStorage(Storage):
         # freshly allocated, page faults.
         pieces: list[bytes] = [b"{"]
         for t, (name, table) in enumerate(self._tables.items()):
-            pieces.append(b"," + orjson.dumps(name) + b":{" if t else orjson.dumps(name) + b":{")
+            pieces.append((b"," if t else b"") + orjson.dumps(name) + b":{")
             first = True
             for chunk in self._table_chunks(name, table):
                 if chunk:
@@ -336,7 +335,7 @@ class RecordTable(Table):
     TinyDB's ``_update_table`` copies the whole table twice per operation to convert integer ids;
     our ids are already strings, so it updates the table in place, O(1) instead of O(n). Documents
     are always replaced whole (``put``), never updated in place, which the storage's serialisation
-    cache and rollback snapshot rely on.
+    cache and rollback journal rely on.
     """
 
     document_id_class = str  # type: ignore[assignment]

@@ -273,24 +273,27 @@ class Store:
                 problem = f"cannot create its folder ({os_problem(exc)})"
                 raise StoreError(path, problem) from None
         reason = read_only_reason(path)
-        loaded: tuple[Tables, Stamp | None] | None
         with collector_paused():
             loaded = read_file(path)
-        if loaded is None and not create:
-            reason = NO_FILE
-            loaded = (empty_tables(), None)
-        elif loaded is None or schema_version(loaded[0]) != fileformat.SCHEMA_VERSION:
-            if not create and loaded is not None:
-                old = schema_version(loaded[0])
-                reason = f"schema {old}, upgraded in memory only (opened without writing)"
-            if reason is None:
-                loaded = _create_or_migrate(path, wait)
-            elif loaded is None:
+        tables: Tables
+        stamp: Stamp | None
+        if loaded is None:
+            if not create:
+                reason, tables, stamp = NO_FILE, empty_tables(), None
+            elif reason is not None:
                 raise StoreError(path, f"cannot be created ({reason})")
             else:
-                # Read-only: upgrade in memory only; the file is left as it is.
-                loaded = (_migrated(path, loaded[0]), loaded[1])
-        tables, stamp = loaded
+                tables, stamp = _create_or_migrate(path, wait)
+        else:
+            tables, stamp = loaded
+            old = schema_version(tables)
+            if old != fileformat.SCHEMA_VERSION:
+                if not create:
+                    reason = f"schema {old}, upgraded in memory only (opened without writing)"
+                if reason is None:
+                    tables, stamp = _create_or_migrate(path, wait)
+                else:
+                    tables = _migrated(path, tables)  # in memory only; the file stays as it is
         db = AnnotationDB(path, storage=AtomicJSONStorage, tables=tables, stamp=stamp)
         return cls(path, annotator, db, tags=tags, wait=wait, read_only_reason=reason)
 
@@ -370,8 +373,23 @@ class Store:
 
     def refresh(self) -> bool:
         """Reload the file if another process replaced it; True if it did. Cheap (one ``stat``)
-        when nothing changed, so a UI may call it on focus or a timer."""
-        return self._reload_if_changed()
+        when nothing changed, so a UI may call it on focus or a timer; every write calls it."""
+        file = self._db.file
+        stamp = stamp_of(self.path)
+        if stamp is None or stamp == file.stamp:
+            # A deleted file is simply written again from memory at the next change.
+            return False
+        with collector_paused():
+            loaded = read_file(self.path, changed=True)
+            if loaded is None:
+                return False
+            tables = _migrated(self.path, loaded[0])
+            index = self._build_index(tables)
+        file.replace_tables(tables, loaded[1])
+        for name in tables:
+            self._db.records(name).clear_cache()
+        self._reindex(*index)
+        return True
 
     # -- changing --------------------------------------------------------------------------------
     def tag(self, article: Article, first: int, last: int, tag: str) -> Change:
@@ -442,8 +460,7 @@ class Store:
         change = self._history.peek_undo()
         if change is None:
             return None
-        inverse = change.inverse(f"undo {change.label}")
-        self._commit(lambda: (inverse.label, list(inverse.before), list(inverse.after)), False)
+        inverse = self._replay(change.inverse(f"undo {change.label}"))
         self._history.undone()
         return inverse
 
@@ -451,10 +468,14 @@ class Store:
         change = self._history.peek_redo()
         if change is None:
             return None
-        again = Change(f"redo {change.label}", change.before, change.after)
-        self._commit(lambda: (again.label, list(again.before), list(again.after)), False)
+        again = self._replay(Change(f"redo {change.label}", change.before, change.after))
         self._history.redone()
         return again
+
+    def _replay(self, change: Change) -> Change:
+        """Write a step of the history again (not recorded: the caller moves it between stacks)."""
+        self._commit(lambda: (change.label, list(change.before), list(change.after)), False)
+        return change
 
     def set_state(self, key: str, value: Any) -> None:
         """Small UI state (last article, cursor per article), written through when it changes.
@@ -475,19 +496,21 @@ class Store:
         annotations, while a file reused for a different story leaves the old ones where they were.
         Writes only when something changed.
         """
+        seen = self._db.file.stamp
         report, removed, added, meta, dropped = self._plan_attach(article)
         if not report.changed:
             return report
         if self.read_only:
-            # Shown correctly for this session; nothing is written.
-            for a in removed:
-                self._index_remove(a.id)
+            # Shown correctly for this session; nothing is written. Every removed record is an
+            # earlier version of an added one, which replaces it.
             for a in added:
                 self._index_put(a)
             return report
         with self._writing():
-            # Another process may have changed the file: plan again on what is there now.
-            report, removed, added, meta, dropped = self._plan_attach(article)
+            if self._db.file.stamp != seen:
+                # Another process changed the file: plan again on what is there now (re-anchoring
+                # a long book costs seconds, so not when the file is as it was).
+                report, removed, added, meta, dropped = self._plan_attach(article)
             self._apply(removed, added)
             articles = self._db.records(ARTICLES)
             if articles.get_raw(article.id) != meta:
@@ -540,9 +563,8 @@ class Store:
         incoming = list(items)
         for a in incoming:
             self._check_tag(a.tag)
-        result = ImportResult()
+        added = updated = skipped = 0
         with self._writing():
-            added = updated = skipped = 0
             latest: dict[str, Annotation] = {}
             for a in incoming:
                 known = latest.get(a.id) or self._get(a.id)
@@ -555,8 +577,7 @@ class Store:
                     continue
                 latest[a.id] = a
             self._apply([], list(latest.values()))
-            result = ImportResult(added, updated, skipped)
-        return result
+        return ImportResult(added, updated, skipped)
 
     # -- planning changes ------------------------------------------------------------------------
     def _plan_run(
@@ -681,9 +702,8 @@ class Store:
             self._history.record(change)
         return change
 
-    def _apply(self, removed: Iterable[Annotation], added: Iterable[Annotation]) -> None:
+    def _apply(self, removed: Sequence[Annotation], added: Sequence[Annotation]) -> None:
         table = self._db.records(ANNOTATIONS)
-        removed, added = list(removed), list(added)
         keep = {a.id for a in added}
         gone = [a.id for a in removed if a.id not in keep]
         if len(gone) + len(added) > BULK:
@@ -708,7 +728,7 @@ class Store:
             if not self._swept:
                 self._db.file.remove_stale_temps()
                 self._swept = True
-            self._reload_if_changed()
+            self.refresh()
             self._index_journal = {}
             try:
                 with self._db.file.transaction():
@@ -776,24 +796,6 @@ class Store:
         except OSError:
             return "another process"
 
-    def _reload_if_changed(self) -> bool:
-        file = self._db.file
-        stamp = stamp_of(self.path)
-        if stamp is None or stamp == file.stamp:
-            # A deleted file is simply written again from memory at the next change.
-            return False
-        with collector_paused():
-            loaded = read_file(self.path, changed=True)
-            if loaded is None:
-                return False
-            tables = _migrated(self.path, loaded[0])
-            index = self._build_index(tables)
-        file.replace_tables(tables, loaded[1])
-        for name in tables:
-            self._db.records(name).clear_cache()
-        self._reindex(*index)
-        return True
-
     # -- the in-memory index ---------------------------------------------------------------------
     def _build_index(self, tables: Tables) -> tuple[dict[str, Any], dict[str, set[str]]]:
         """Validate every stored annotation (a bad one refuses the whole file) and group the ids
@@ -834,11 +836,7 @@ class Store:
         return [a for a in found if a is not None]
 
     def _index_put(self, ann: Annotation) -> None:
-        old = self._get(ann.id)
-        if self._index_journal is not None:
-            self._index_journal.setdefault(ann.id, old)
-        if old is not None:
-            self._index_remove(ann.id)
+        self._index_remove(ann.id)
         self._anns[ann.id] = ann
         self._by_article.setdefault(ann.article_id, set()).add(ann.id)
         placed = self._sorted.get(ann.article_id)
@@ -847,11 +845,11 @@ class Store:
 
     def _index_remove(self, ann_id: str) -> None:
         old = self._get(ann_id)
-        self._anns.pop(ann_id, None)
         if self._index_journal is not None:
             self._index_journal.setdefault(ann_id, old)
         if old is None:
             return
+        del self._anns[ann_id]
         ids = self._by_article.get(old.article_id)
         if ids is not None:
             ids.discard(ann_id)
@@ -910,16 +908,9 @@ def record_of(ann: Annotation) -> dict[str, Any]:
     return record
 
 
-def annotation_of(key: str, record: dict[str, Any]) -> Annotation:
-    """Inverse of ``record_of``; also reads full ``to_dict`` records. Raises ValueError naming
-    the problem for a record the store would refuse."""
-    problem = record_problem(key, record, None)
-    if problem is not None:
-        raise ValueError(f"annotation {key} {problem}")
-    return _from_valid_record(key, record)
-
-
 def _from_valid_record(key: str, record: dict[str, Any]) -> Annotation:
+    """Inverse of ``record_of`` for a record ``record_problem`` accepts (full ``to_dict``
+    records too)."""
     quote = record["quote"]
     created = record["created"]
     return Annotation(
@@ -1040,19 +1031,20 @@ ARTICLE_FIELDS = ("id", "title", "date", "path", "sentence_count")
 
 def _article_meta(position: int, meta: Mapping[str, Any]) -> dict[str, Any]:
     """An entry for ``record_articles``, checked and with every field (null when missing)."""
-    entry = {name: meta.get(name) for name in ARTICLE_FIELDS}
+    checked = {name: meta.get(name) for name in ARTICLE_FIELDS}
+    count = checked["sentence_count"]
     problem = None
-    if not isinstance(entry["id"], str) or not entry["id"]:
+    if not isinstance(checked["id"], str) or not checked["id"]:
         problem = "no article id"
-    elif any(entry[f] is not None and type(entry[f]) is not str for f in ("title", "date", "path")):
-        problem = "title, date and path must be text or null"
-    elif entry["sentence_count"] is not None and (
-        type(entry["sentence_count"]) is not int or entry["sentence_count"] < 0
+    elif any(
+        checked[f] is not None and type(checked[f]) is not str for f in ("title", "date", "path")
     ):
+        problem = "title, date and path must be text or null"
+    elif count is not None and (type(count) is not int or count < 0):
         problem = "sentence_count must be a non-negative integer or null"
     if problem is not None:
         raise ValueError(f"article metadata {position}: {problem}")
-    return entry
+    return checked
 
 
 def article_record(article: Article) -> dict[str, Any]:
