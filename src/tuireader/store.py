@@ -733,22 +733,21 @@ class Store:
             try:
                 with self._db.file.transaction():
                     yield
-            except OSError as exc:
+            except BaseException as exc:
                 self._roll_back_index()
+                if not isinstance(exc, OSError):
+                    raise
                 raise StoreWriteError(
                     self.path,
                     f"not saved ({os_problem(exc)}); the change was rolled back and the file "
                     "is as it was",
                 ) from exc
-            except BaseException:
-                self._roll_back_index()
-                raise
             finally:
                 self._index_journal = None
 
     def _roll_back_index(self) -> None:
-        journal = self._index_journal or {}
-        self._index_journal = None
+        """Put the in-memory records back as they were (the storage has done so for the data)."""
+        journal, self._index_journal = self._index_journal or {}, None
         for ann_id, old in journal.items():
             if old is None:
                 self._index_remove(ann_id)
