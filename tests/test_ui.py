@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Input, OptionList
 
-from tuireader.articles import load_library
+from tuireader.articles import Article, load_library
 from tuireader.store import Store, StoreWriteError
 from tuireader.ui.app import ReaderApp, run_app
 from tuireader.ui.help_screen import HelpScreen
@@ -363,6 +364,33 @@ async def test_suggestions_show_accept_one_and_all(make_app: MakeApp, db_path: P
         assert pane.suggestions is None
 
 
+async def test_suggestions_cancelled_while_computing(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A book takes seconds to suggest for: S again before they arrive means "no, thanks".
+    import tuireader.suggest
+
+    release = threading.Event()
+    suggest_article = tuireader.suggest.suggest_article
+
+    def slow(article: Article) -> object:
+        release.wait(5)
+        return suggest_article(article)
+
+    monkeypatch.setattr(tuireader.suggest, "suggest_article", slow)
+    app = make_app(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("S", "S")
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.pane.suggestions is None
+        await pilot.press("S")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.pane.suggestions is not None
+
+
 # -- app keys --------------------------------------------------------------------------------------
 
 
@@ -494,6 +522,25 @@ async def test_narrow_terminal_collapses_list(make_app: MakeApp) -> None:
         assert articles.display
         await pilot.press("o")
         assert not articles.display
+
+
+async def test_list_collapsing_with_the_focus_hands_it_to_the_text(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.focused, OptionList)
+        await pilot.resize_terminal(50, 16)
+        await pilot.pause()
+        assert isinstance(app.focused, ReadingPane)
+        await pilot.press("j")
+        assert app.pane.cursor == 1
+        await pilot.press("o")  # the list over the whole width, the text hidden
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.press("tab")
+        assert isinstance(app.focused, ReadingPane)
+        await pilot.resize_terminal(50, 16)
+        await pilot.pause()
+        assert isinstance(app.focused, OptionList)
 
 
 # -- untrusted text --------------------------------------------------------------------------------

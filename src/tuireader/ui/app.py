@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -15,6 +16,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList
 
 from tuireader.annotations import Annotation
@@ -93,7 +95,10 @@ class ReaderApp(App[int]):
         self._first_paint_file = first_paint_file
         self._cursors: dict[str, int] = {}
         self._suggestions: dict[str, list[SuggestionView | None]] = {}
-        self._save_timer: object | None = None
+        """Suggestions of the articles that show them."""
+        self._suggesting: set[str] = set()
+        """Articles whose suggestions a worker is computing, while they are still wanted."""
+        self._save_timer: Timer | None = None
         self._counted: dict[str, str] = {}
         """Fingerprint of the annotations each article's list counts were made from."""
         self._counts_dirty: set[str] = set()
@@ -116,15 +121,16 @@ class ReaderApp(App[int]):
                 yield StatusLine(id="status")
         yield Footer(compact=True, show_command_palette=False)
 
-    @property
+    # Looked up once: a query on every keystroke costs more than the status update it serves.
+    @cached_property
     def pane(self) -> ReadingPane:
         return self.query_one(ReadingPane)
 
-    @property
+    @cached_property
     def article_list(self) -> ArticleList:
         return self.query_one(ArticleList)
 
-    @property
+    @cached_property
     def status(self) -> StatusLine:
         return self.query_one(StatusLine)
 
@@ -311,8 +317,8 @@ class ReaderApp(App[int]):
         self.update_status()
         # While a book is still being split into sentences the cursor is a placeholder at 0:
         # recording it would overwrite the position to restore.
-        if self.pane.article is not None and self.pane.sentences:
-            self._cursors[self.pane.article.id] = self.pane.cursor
+        if self.pane.sentences:
+            self._remember_cursor()
             self._schedule_cursor_save()
 
     def update_status(self) -> None:
@@ -367,30 +373,26 @@ class ReaderApp(App[int]):
         """Show a change that is on disk: restyle its sentences and update the list counts."""
         if change is None:
             return
-        annotations: list[Annotation] = [*change.before, *change.after]
-        article_ids = {a.article_id for a in annotations}
-        for article_id in article_ids:
+        # Before and after of each article the change touched.
+        by_article: dict[str, tuple[list[Annotation], list[Annotation]]] = {}
+        for side, replaced in enumerate((change.before, change.after)):
+            for annotation in replaced:
+                by_article.setdefault(annotation.article_id, ([], []))[side].append(annotation)
+        for article_id, (before, after) in by_article.items():
             changed = self.library.by_id(article_id)
             if changed is None:
                 continue
-            self.article_list.update_counts(
-                changed,
-                [a for a in change.before if a.article_id == article_id],
-                [a for a in change.after if a.article_id == article_id],
-            )
+            self.article_list.update_counts(changed, before, after)
             self._counts_dirty.add(article_id)
         self._schedule_cursor_save()
         current = self.pane.article
-        if jump and article_ids and (current is None or current.id not in article_ids):
-            article = self.library.by_id(next(iter(article_ids)))
+        if jump and by_article and (current is None or current.id not in by_article):
+            article = self.library.by_id(next(iter(by_article)))
             if article is not None:
                 self.open_article(article)
                 current = article
-        if current is not None and current.id in article_ids:
-            self.pane.apply_annotations(
-                [a for a in change.before if a.article_id == current.id],
-                [a for a in change.after if a.article_id == current.id],
-            )
+        if current is not None and current.id in by_article:
+            self.pane.apply_annotations(*by_article[current.id])
             span = change.span
             if jump and span is not None:
                 index = sentence_at(self.pane.sentences, span[0])
@@ -469,17 +471,22 @@ class ReaderApp(App[int]):
     @on(ReadingPane.SuggestionsToggled)
     def _toggle_suggestions(self) -> None:
         article = self.pane.article
-        if article is None:
+        if article is None or not self.pane.sentences:
             return
         if self.pane.suggestions is not None:
             self._suggestions.pop(article.id, None)
             self.pane.set_suggestions(None)
             return
+        if article.id in self._suggesting:  # S again before they are ready: no longer wanted
+            self._suggesting.discard(article.id)
+            self.notify("Suggestions cancelled.", timeout=3)
+            return
         if article.id in self._suggestions:
             self.pane.set_suggestions(self._suggestions[article.id])
             return
         if len(article.sentences) > 2000:
-            self.notify(f"Suggesting tags for {len(article.sentences)} sentences…", timeout=3)
+            self.notify(f"Suggesting tags for {len(article.sentences):,} sentences…", timeout=3)
+        self._suggesting.add(article.id)
         self._compute_suggestions(article)
 
     @work(thread=True, exclusive=True, group="suggest")
@@ -493,6 +500,9 @@ class ReaderApp(App[int]):
         self.call_from_thread(self._suggestions_ready, article, views)
 
     def _suggestions_ready(self, article: Article, views: list[SuggestionView | None]) -> None:
+        if article.id not in self._suggesting:
+            return
+        self._suggesting.discard(article.id)
         self._suggestions[article.id] = views
         if self.pane.article is article:
             self.pane.set_suggestions(views)
@@ -577,6 +587,23 @@ class ReaderApp(App[int]):
             return
         self.notify(f"Exported to {path}", title="Export", markup=False, timeout=8)
 
+    @on(events.DescendantBlur)
+    def _keep_keyboard(self, event: events.DescendantBlur) -> None:
+        """A resize across NARROW_WIDTH can hide the focused pane, which leaves nothing focused
+        (Textual finds no focusable sibling): give the keys to the pane still shown."""
+        screen = self.pane.screen
+        if (
+            self.focused is not None
+            or event.widget.screen is not screen
+            or self.screen is not screen
+        ):
+            return
+        shown = screen.focus_chain
+        for widget in (self.pane, self.article_list):
+            if widget in shown:
+                widget.focus()
+                return
+
     def action_toggle_list(self) -> None:
         screen = self.screen
         if screen.has_class("-narrow"):
@@ -601,15 +628,15 @@ class ReaderApp(App[int]):
             self._cursors[self.pane.article.id] = self.pane.cursor
 
     def _schedule_cursor_save(self) -> None:
-        # Writing the file on every keystroke would cost a disk write per move; batch them.
-        if self._save_timer is not None:
-            self._save_timer.stop()  # type: ignore[attr-defined]
-        self._save_timer = self.set_timer(SAVE_CURSOR_DELAY, self._save_cursors)
+        # Writing the file on every keystroke would cost a disk write per move; batch them. One
+        # timer for the batch: starting a timer per keystroke costs as much as the status update.
+        if self._save_timer is None:
+            self._save_timer = self.set_timer(SAVE_CURSOR_DELAY, self._save_cursors)
 
     def _save_cursors(self) -> None:
         self._remember_cursor()
         if self._save_timer is not None:
-            self._save_timer.stop()  # type: ignore[attr-defined]
+            self._save_timer.stop()
             self._save_timer = None
         self._write_state(STATE_CURSORS, dict(self._cursors))
         if self._last_article is not None:

@@ -14,20 +14,18 @@ from textual.widgets.option_list import Option
 
 from tuireader.annotations import Annotation
 from tuireader.articles import Article
-from tuireader.sentences import Sentence, sentence_at
+from tuireader.sentences import Sentence
 from tuireader.tags import TagSet
+from tuireader.ui.reading_pane import sentence_span
 
 
 def covered_sentences(sentences: Sequence[Sentence], annotation: Annotation) -> int:
-    """How many of ``sentences`` (an article's, in order) ``annotation`` covers."""
+    """How many of ``sentences`` (an article's, in order) ``annotation`` covers, as the reading
+    pane shows it."""
     if annotation.anchor == "orphaned":
         return 0
-    first = sentence_at(sentences, annotation.start)
-    if first is None:
-        return 0
-    last = sentence_at(sentences, max(annotation.start, annotation.end - 1))
-    last = len(sentences) - 1 if last is None else last
-    return sum(1 for i in range(first, last + 1) if sentences[i].start < annotation.end)
+    first, last = sentence_span(sentences, annotation)
+    return last - first + 1
 
 
 def fingerprint(annotations: Iterable[Annotation]) -> str:

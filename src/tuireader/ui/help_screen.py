@@ -12,6 +12,14 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+KEY_NAMES = {
+    "right_square_bracket": "]",
+    "left_square_bracket": "[",
+    "slash": "/",
+    "question_mark": "?",
+}
+"""Keys whose Textual names are not what is printed on them."""
+
 
 def binding_rows(bindings: Iterable[BindingType]) -> list[Binding]:
     """Bindings as Binding objects (class BINDINGS may also hold tuples)."""
@@ -27,20 +35,7 @@ def binding_rows(bindings: Iterable[BindingType]) -> list[Binding]:
 def key_names(binding: Binding, keymap: dict[str, str]) -> str:
     """All keys of a binding (remapped ones from the keymap), as shown to people."""
     keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
-    names = []
-    for key in keys.split(","):
-        key = key.strip()
-        names.append(
-            {
-                "right_square_bracket": "]",
-                "left_square_bracket": "[",
-                "slash": "/",
-                "question_mark": "?",
-                "space": "space",
-                "shift+tab": "shift+tab",
-            }.get(key, key)
-        )
-    return " ".join(names)
+    return " ".join(KEY_NAMES.get(key.strip(), key.strip()) for key in keys.split(","))
 
 
 def help_text(

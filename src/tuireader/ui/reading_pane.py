@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
+from rich.cells import get_character_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -29,7 +30,7 @@ from textual.strip import Strip
 from tuireader.annotations import Annotation
 from tuireader.articles import Article
 from tuireader.sentences import Sentence, sentence_at
-from tuireader.tags import DEFAULT_TAGS, Tag, TagSet
+from tuireader.tags import DEFAULT_TAGS, TagSet
 from tuireader.ui.text_layout import TextLayout
 
 GUTTER = 4
@@ -78,6 +79,18 @@ def search_pattern(query: str) -> re.Pattern[str]:
         else:
             parts.append(re.escape(char))
     return re.compile("".join(parts), re.IGNORECASE)
+
+
+def sentence_span(sentences: Sequence[Sentence], annotation: Annotation) -> tuple[int, int]:
+    """First and last index of the sentences ``annotation`` covers (``(0, -1)`` for none)."""
+    first = sentence_at(sentences, annotation.start)
+    if first is None:
+        return 0, -1
+    last = sentence_at(sentences, max(annotation.start, annotation.end - 1))
+    last = len(sentences) - 1 if last is None else last
+    if sentences[last].start >= annotation.end:  # its end lies in the gap before ``last``
+        last -= 1
+    return first, last
 
 
 def tag_bindings(tags: TagSet) -> list[BindingType]:
@@ -291,11 +304,6 @@ class ReadingPane(ScrollView, can_focus=True):
             return False
         self.apply_annotations(before, after)
         return True
-
-    def sentence_count(self, annotation: Annotation) -> int:
-        """How many of the open article's sentences ``annotation`` covers."""
-        first, last = self._sentence_span(annotation)
-        return max(0, last - first + 1)
 
     def set_suggestions(self, suggestions: Sequence[SuggestionView | None] | None) -> None:
         self.suggestions = suggestions
@@ -624,8 +632,7 @@ class ReadingPane(ScrollView, can_focus=True):
         last = min(last, len(self.sentences) - 1)
         if first > last:
             return
-        top = len(self._header) + self._layout.row_of(self.sentences[first].start)
-        bottom = len(self._header) + self._layout.row_of(self.sentences[last].end - 1)
+        top, bottom = self._rows(first, last)
         if bottom - top > LINE_CACHE_SIZE // 2:
             self._invalidate_all()
             return
@@ -637,16 +644,23 @@ class ReadingPane(ScrollView, can_focus=True):
         if visible_top <= visible_bottom:
             self.refresh_lines(visible_top, visible_bottom - visible_top + 1)
 
-    def _first_row(self, index: int) -> int:
+    def _rows(self, first: int, last: int) -> tuple[int, int]:
+        """The first and last row showing sentences ``first..last``."""
         assert self._layout is not None
-        return len(self._header) + self._layout.row_of(self.sentences[index].start)
+        header = len(self._header)
+        return (
+            header + self._layout.row_of(self.sentences[first].start),
+            header + self._layout.row_of(self.sentences[last].end - 1),
+        )
+
+    def _first_row(self, index: int) -> int:
+        return self._rows(index, index)[0]
 
     def _follow_cursor(self, center: bool = False) -> None:
         """Scroll so the whole cursor sentence is in view (the title too, near the top)."""
         if self._layout is None or not self.sentences:
             return
-        top = self._first_row(self.cursor)
-        bottom = len(self._header) + self._layout.row_of(self.sentences[self.cursor].end - 1)
+        top, bottom = self._rows(self.cursor, self.cursor)
         height = max(1, self.scrollable_content_region.height)
         scroll_y = round(self.scroll_y)
         if self.cursor == 0:
@@ -671,8 +685,6 @@ class ReadingPane(ScrollView, can_focus=True):
         column = max(0, x - GUTTER)
         offset, cells = start, 0
         body = self.article.body
-        from rich.cells import get_character_cell_size
-
         while offset < end:
             cells += get_character_cell_size(body[offset])
             if cells > column:
@@ -683,26 +695,18 @@ class ReadingPane(ScrollView, can_focus=True):
 
     # -- annotation bookkeeping ----------------------------------------------------------------
 
-    def _sentence_span(self, annotation: Annotation) -> tuple[int, int]:
-        first = sentence_at(self.sentences, annotation.start)
-        if first is None:
-            return 0, -1
-        last = sentence_at(self.sentences, max(annotation.start, annotation.end - 1))
-        return first, len(self.sentences) - 1 if last is None else last
-
     def _place(self, annotation: Annotation) -> tuple[int, int]:
         if annotation.anchor == "orphaned":
             return 0, -1
-        first, last = self._sentence_span(annotation)
+        first, last = sentence_span(self.sentences, annotation)
         for index in range(first, last + 1):
-            if self.sentences[index].start < annotation.end:
-                self._annotation_of[index] = annotation
+            self._annotation_of[index] = annotation
         if first <= last:
             self._placed[annotation.id] = annotation
         return first, last
 
     def _unplace(self, annotation: Annotation) -> tuple[int, int]:
-        first, last = self._sentence_span(annotation)
+        first, last = sentence_span(self.sentences, annotation)
         for index in range(first, last + 1):
             current = self._annotation_of[index]
             if current is not None and current.id == annotation.id:
@@ -716,9 +720,3 @@ class ReadingPane(ScrollView, can_focus=True):
         first, last = self.selection
         self.range_anchor = None
         self._invalidate_sentences(first, last)
-
-    def tag_of(self, index: int) -> Tag | None:
-        annotation = self._annotation_of[index]
-        if annotation is None or annotation.tag not in self.tags:
-            return None
-        return self.tags.get(annotation.tag)

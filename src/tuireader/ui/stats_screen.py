@@ -17,34 +17,27 @@ from tuireader.tags import TagSet
 BAR_WIDTH = 30
 
 
+def _bar(label: str, label_style: str, bar_style: str, count: int, total: int) -> Content:
+    share = count / total if total else 0.0
+    filled = round(share * BAR_WIDTH)
+    return Content.assemble(
+        (label, label_style),
+        ("█" * filled, bar_style),
+        ("░" * (BAR_WIDTH - filled), "dim"),
+        f" {count:>5}  {share:>4.0%}",
+    )
+
+
 def stats_text(title: str, sentence_counts: Mapping[str, int], total: int, tags: TagSet) -> Content:
     """Sentences per tag as bars (width proportional to the share of all sentences)."""
     lines = [Content(title).stylize("bold"), Content(f"{total} sentences"), Content("")]
     label_width = max((len(t.label) for t in tags), default=0)
-    tagged = 0
     for tag in tags:
+        label = f"{tag.marker} {tag.label:<{label_width}} "
         count = sentence_counts.get(tag.id, 0)
-        tagged += count
-        share = count / total if total else 0.0
-        filled = round(share * BAR_WIDTH)
-        lines.append(
-            Content.assemble(
-                (f"{tag.marker} {tag.label:<{label_width}} ", f"bold {tag.color}"),
-                ("█" * filled, tag.color),
-                ("░" * (BAR_WIDTH - filled), "dim"),
-                f" {count:>5}  {share:>4.0%}",
-            )
-        )
-    untagged = total - tagged
-    share = untagged / total if total else 0.0
-    lines.append(
-        Content.assemble(
-            (f"· {'Untagged':<{label_width}} ", "dim"),
-            ("█" * round(share * BAR_WIDTH), "dim"),
-            ("░" * (BAR_WIDTH - round(share * BAR_WIDTH)), "dim"),
-            f" {untagged:>5}  {share:>4.0%}",
-        )
-    )
+        lines.append(_bar(label, f"bold {tag.color}", tag.color, count, total))
+    untagged = total - sum(sentence_counts.get(tag.id, 0) for tag in tags)
+    lines.append(_bar(f"· {'Untagged':<{label_width}} ", "dim", "dim", untagged, total))
     return Content("\n").join(lines)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from textual.content import Content
 from textual.widget import Widget
 
@@ -54,6 +56,7 @@ def annotation_status(
     return parts
 
 
+@lru_cache(maxsize=16)  # the status is rebuilt on every cursor move; the legend rarely changes
 def legend(tags: TagSet, filter_tag: str | None, suggestions: bool) -> Content:
     """Which marker and colour means which tag, plus the active filter and suggestion mode."""
     parts: list[Content | tuple[str, str] | str] = []

@@ -2,7 +2,7 @@
 
 The reading pane draws rows straight from the article body, so a row is just ``(start, end)``
 offsets. Wrapping uses one compiled regular expression per width, which runs in C: War and Peace
-(3.2 MB) wraps in about 30 ms, so a resize can re-wrap the whole book synchronously. Paragraphs
+(3.2 MB) wraps in about 50 ms, so a resize can re-wrap the whole book synchronously. Paragraphs
 holding double-width or zero-width characters take a slower cell-aware path.
 """
 
