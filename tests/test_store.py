@@ -227,6 +227,18 @@ def test_state_round_trips_and_skips_unchanged(store: Store) -> None:
         assert other.get_state("cursor") == {"abc": 3}
 
 
+def test_several_states_in_one_write(store: Store) -> None:
+    store.set_state("a", 1)
+    inode = store.path.stat().st_ino
+    store.set_states({"a": 1, "b": [2], "c": {"d": 3}})
+    after_one_write = store.path.stat().st_ino
+    assert after_one_write != inode
+    store.set_states({"a": 1, "b": [2]})
+    assert store.path.stat().st_ino == after_one_write  # nothing changed: no write
+    with Store.open(store.path, "bob") as other:
+        assert [other.get_state(k) for k in "abc"] == [1, [2], {"d": 3}]
+
+
 def test_import_newer_wins_and_counts(store: Store, article: Article) -> None:
     (mine,) = store.tag(article, 0, 0, "fact").after
     newer = Annotation.from_dict(

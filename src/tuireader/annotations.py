@@ -31,6 +31,10 @@ def default_annotator() -> str:
         return "anonymous"
 
 
+ARTICLE_FIELDS = ("id", "title", "date", "path", "sentence_count")
+"""What the store and the exports keep about an article, in this order."""
+
+
 def now_iso() -> str:
     """UTC timestamp, ISO 8601 with milliseconds and a Z suffix."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

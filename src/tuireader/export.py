@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import orjson
 
 from tuireader import __version__
-from tuireader.annotations import Annotation, now_iso
+from tuireader.annotations import ARTICLE_FIELDS, Annotation, now_iso
 from tuireader.decoding import clean
 from tuireader.durable import collector_paused, write_atomic
 from tuireader.errors import TuireaderError, os_problem
@@ -40,7 +40,6 @@ FORMATS: dict[str, str] = {
 }
 """Export formats and the file suffix each is saved with."""
 
-ARTICLE_FIELDS = ("id", "title", "date", "path", "sentence_count")
 CSV_COLUMNS = ("article", "date", "tag", "quote", "note", "annotator", "created")
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 

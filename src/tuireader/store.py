@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import getpass
 import os
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -25,7 +24,14 @@ from typing import TYPE_CHECKING, Any
 
 from tuireader import storage as fileformat
 from tuireader.anchoring import EXACT, FUZZY, MOVED, ORPHANED, reanchor
-from tuireader.annotations import ANCHOR_STATES, Annotation, Quote, now_iso
+from tuireader.annotations import (
+    ANCHOR_STATES,
+    ARTICLE_FIELDS,
+    Annotation,
+    Quote,
+    default_annotator,
+    now_iso,
+)
 from tuireader.articles import Article
 from tuireader.durable import collector_paused
 from tuireader.errors import PathError, os_problem
@@ -480,13 +486,20 @@ class Store:
     def set_state(self, key: str, value: Any) -> None:
         """Small UI state (last article, cursor per article), written through when it changes.
         On a read-only store it is kept for this session only."""
-        if self.get_state(key, _MISSING) == value:
+        self.set_states({key: value})
+
+    def set_states(self, values: Mapping[str, Any]) -> None:
+        """Several ``set_state`` values in one write (each write rewrites the whole file)."""
+        changed = {k: v for k, v in values.items() if self.get_state(k, _MISSING) != v}
+        if not changed:
             return
         if self.read_only:
-            self._state_overlay[key] = value
+            self._state_overlay.update(changed)
             return
         with self._writing():
-            self._db.records(STATE).put(key, {"value": value})
+            records = self._db.records(STATE)
+            for key, value in changed.items():
+                records.put(key, {"value": value})
 
     def attach(self, article: Article) -> AnchorReport:
         """Re-anchor the article's annotations to its current text and record its metadata.
@@ -1013,19 +1026,8 @@ def new_id() -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def default_annotator() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
-
-
 def lock_path(path: Path) -> Path:
     return path.with_name(path.name + ".lock")
-
-
-ARTICLE_FIELDS = ("id", "title", "date", "path", "sentence_count")
-"""What the articles table keeps about an article, in this order."""
 
 
 def _article_meta(position: int, meta: Mapping[str, Any]) -> dict[str, Any]:
