@@ -20,6 +20,7 @@ from tuireader.ui.app import ReaderApp, run_app
 from tuireader.ui.help_screen import HelpScreen
 from tuireader.ui.note_screen import NoteScreen
 from tuireader.ui.reading_pane import ReadingPane, search_pattern
+from tuireader.ui.search_bar import SearchBar
 from tuireader.ui.stats_screen import StatsScreen
 
 from conftest import SAMPLES, SEED
@@ -316,6 +317,42 @@ async def test_search_jumps_to_matches(make_app: MakeApp) -> None:
         assert not app.query_one("#search").display
 
 
+async def test_search_in_a_large_article_waits_for_a_pause_and_enter_runs_it(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tuireader.ui.app.LARGE_ARTICLE_CHARS", 100)
+    app = make_app(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"putin")
+        assert app.pane.match_count == 0  # not yet: still typing
+        await pilot.pause(0.3)
+        assert app.pane.match_count == 1
+        await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace")
+        await pilot.press(*"korea", "enter")  # Enter before the pause searches at once
+        assert app.pane.match_count == 8
+        assert "Korea" in app.pane.sentences[app.pane.cursor].text
+
+
+async def test_search_query_is_cleared_when_another_article_opens(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "slash", *"the")
+        assert app.pane.match_count > 0
+        await pilot.press("escape", "shift+tab", "j", "enter")
+        assert app.query_one(SearchBar).value == ""
+        assert app.pane.match_count == 0
+
+
+async def test_long_status_keeps_the_legend(make_app: MakeApp) -> None:
+    app = make_app(SEED)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press("f", "n", *("a very long note " * 8), "enter")
+        lines = screen_text(app.status).splitlines()
+        assert len(lines) == 2 and "note: a very long note" in lines[0]
+        assert "Fact" in lines[1] and "Speculation" in lines[1]
+
+
 def test_search_ignores_case_and_accents() -> None:
     pattern = search_pattern("natasha")
     assert pattern.findall("Natásha, NATASHA and Nata\u0301sha") == [
@@ -400,7 +437,7 @@ async def test_help_lists_every_binding(make_app: MakeApp) -> None:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = app.screen.query_one("#help-text").render().plain  # type: ignore[union-attr]
-        for widget in (ReaderApp, ReadingPane, OptionList):
+        for widget in (ReaderApp, ReadingPane, OptionList, SearchBar):
             for binding in widget.BINDINGS:
                 description = getattr(binding, "description", "")
                 if description and widget is not OptionList:

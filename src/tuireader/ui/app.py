@@ -45,6 +45,9 @@ SAVE_CURSOR_DELAY = 2.0
 REFRESH_INTERVAL = 2.0
 """How often to look for changes another window wrote to the file (one ``stat`` when none)."""
 LARGE_ARTICLE_CHARS = 200_000
+SEARCH_DELAY = 0.15
+"""In a large article the search waits for a pause in typing: one letter can match 180,000
+times in a book, and searching on every keystroke would make typing lag."""
 """Above this size an article's text is painted before it is split into sentences."""
 
 
@@ -99,6 +102,7 @@ class ReaderApp(App[int]):
         self._suggesting: set[str] = set()
         """Articles whose suggestions a worker is computing, while they are still wanted."""
         self._save_timer: Timer | None = None
+        self._search_timer: Timer | None = None
         self._counted: dict[str, str] = {}
         """Fingerprint of the annotations each article's list counts were made from."""
         self._counts_dirty: set[str] = set()
@@ -217,9 +221,10 @@ class ReaderApp(App[int]):
         self._counts_dirty.add(article.id)
         self.article_list.set_counts(article.id, ArticleCounts.of(annotations, article.sentences))
 
-    def _save_counts(self) -> None:
+    def _counts_state(self) -> dict[str, object] | None:
+        """The saved list counts with the changed articles' updated; None when none changed."""
         if not self._counts_dirty:
-            return
+            return None
         saved = self.store.get_state(STATE_COUNTS, {})
         entries = dict(saved) if isinstance(saved, dict) else {}
         for article_id in self._counts_dirty:
@@ -229,7 +234,7 @@ class ReaderApp(App[int]):
                 self._counted[article_id] = of
                 entries[article_id] = counts.to_state(of)
         self._counts_dirty.clear()
-        self._write_state(STATE_COUNTS, entries)
+        return entries
 
     # -- changes from other windows ------------------------------------------------------------
 
@@ -261,6 +266,9 @@ class ReaderApp(App[int]):
     def open_article(self, article: Article) -> None:
         """Show ``article`` (re-anchoring its annotations) with the cursor where it was left."""
         self._remember_cursor()
+        search = self.query_one(SearchBar)
+        if search.value:  # a query belongs to the article it was typed in
+            search.value = ""
         if len(article.body) > LARGE_ARTICLE_CHARS and "sentences" not in vars(article):
             # Paint the text first; segment (and re-anchor, which needs sentences) right after.
             self.pane.show_article(article, (), pending=True)
@@ -451,12 +459,27 @@ class ReaderApp(App[int]):
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        self.pane.set_search(event.value)
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+        article = self.pane.article
+        if article is not None and len(article.body) > LARGE_ARTICLE_CHARS and event.value:
+            self._search_timer = self.set_timer(SEARCH_DELAY, self._run_search)
+        else:
+            self.pane.set_search(event.value)
+
+    def _run_search(self) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+        self.pane.set_search(self.query_one(SearchBar).value)
 
     @on(Input.Submitted, "#search")
     def _search_next(self, event: Input.Submitted) -> None:
         if not event.value:
             return
+        if self._search_timer is not None:  # Enter before the pause: search now
+            self._run_search()
         if not self.pane.next_match():
             self.notify(f"No match for {event.value!r}", severity="warning", markup=False)
 
@@ -638,18 +661,19 @@ class ReaderApp(App[int]):
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
-        self._write_state(STATE_CURSORS, dict(self._cursors))
+        # One write for all of it: each write rewrites the whole file.
+        states: dict[str, object] = {STATE_CURSORS: dict(self._cursors)}
         if self._last_article is not None:
-            self._write_state(STATE_LAST_ARTICLE, self._last_article)
-        self._save_counts()
-
-    def _write_state(self, key: str, value: object) -> None:
+            states[STATE_LAST_ARTICLE] = self._last_article
+        counts = self._counts_state()
+        if counts is not None:
+            states[STATE_COUNTS] = counts
         if self.store.read_only:
             return
         try:
-            self.store.set_state(key, value)
+            self.store.set_states(states)
         except Exception as exc:  # UI state is a convenience: never let it stop the reader
-            self.log.warning(f"could not save {key}: {exc}")
+            self.log.warning(f"could not save the reader's state: {exc}")
 
 
 def single_file(paths: Sequence[str]) -> bool:

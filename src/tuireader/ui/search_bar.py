@@ -11,6 +11,7 @@ from textual.widgets import Input
 
 class SearchBar(Input):
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "submit", "Next match", id="search.next", show=False),
         Binding("escape", "close", "Close search", id="search.close"),
     ]
 

@@ -12,10 +12,12 @@ from tuireader.tags import TagSet
 
 
 class StatusLine(Widget):
-    """Content set from outside; a fixed height, so an update repaints without a layout pass."""
+    """Content set from outside; a fixed height, so an update repaints without a layout pass.
+    Each line is cut with an ellipsis rather than wrapped: a long note or suggestion reason must
+    not push the legend (and the filter and suggestion modes) off the second line."""
 
     DEFAULT_CSS = """
-    StatusLine { height: 2; padding: 0 1; }
+    StatusLine { height: 2; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
