@@ -54,14 +54,6 @@ def write_json(doc: object) -> None:
     sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
-def default_annotator() -> str:
-    # Kept for the reader, which imports it from here; importing tuireader.annotations at the
-    # top would make `tuireader --help` pay for dataclasses.
-    from tuireader.annotations import default_annotator
-
-    return default_annotator()
-
-
 def _app_parser() -> ArgumentParser:
     parser = ArgumentParser(
         prog="tuireader",

@@ -682,7 +682,7 @@ def single_file(paths: Sequence[str]) -> bool:
 
 def run_app(options: argparse.Namespace) -> int:
     """Load the library, open the store (refusing a bad file before any UI), run the reader."""
-    from tuireader.cli import default_annotator
+    from tuireader.annotations import default_annotator
     from tuireader.store import Store, StoreError
 
     paths: list[str] = list(options.paths or []) or [str(samples_dir())]
