@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 
@@ -20,7 +19,7 @@ from tuireader.suggest import (
 )
 from tuireader.tags import DEFAULT_TAGS
 
-from conftest import ROOT, SEED
+from conftest import SEED, load_benchmark
 
 
 def tag_of(text: str, context: str | None = None) -> str | None:
@@ -303,18 +302,8 @@ def test_deterministic() -> None:
 # --- The dev set --------------------------------------------------------------------------------
 
 
-def _bench() -> object:
-    path = ROOT / "benchmarks" / "bench_suggest.py"
-    spec = importlib.util.spec_from_file_location("bench_suggest", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_suggest"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_dev_set_is_large_enough_and_fully_labelled() -> None:
-    bench = _bench()
+    bench = load_benchmark("bench_suggest")
     rows = bench.load_rows()  # type: ignore[attr-defined]
     assert len([r for r in rows if r.split == "dev"]) >= 80
     assert len({r.article for r in rows if not r.article.startswith("own-")}) >= 6
@@ -322,14 +311,14 @@ def test_dev_set_is_large_enough_and_fully_labelled() -> None:
 
 
 def test_dev_set_macro_f1() -> None:
-    bench = _bench()
+    bench = load_benchmark("bench_suggest")
     rows = [r for r in bench.load_rows() if r.split == "dev"]  # type: ignore[attr-defined]
     scores = bench.score(rows, bench.predict(rows))  # type: ignore[attr-defined]
     assert scores.macro_f1 >= 0.8
 
 
 def test_fast_enough() -> None:
-    bench = _bench()
+    bench = load_benchmark("bench_suggest")
     rows = bench.load_rows()  # type: ignore[attr-defined]
     assert bench.ms_per_sentence(rows, repeat=3) < 1.0  # type: ignore[attr-defined]
 

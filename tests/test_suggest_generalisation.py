@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import pytest
 
 from tuireader.suggest import EXPERT_OPINION, FACT, SPECULATION, suggest_sentence, suggest_sequence
 
-from conftest import ROOT
+from conftest import load_benchmark
 
 HELD_OUT_MACRO_F1 = 0.828
 """Combined held-out macro-F1 reported in docs/suggestions.md (heldout + heldout2, 136 sentences)."""
@@ -100,25 +97,15 @@ def test_declined_to_say_is_a_checkable_act() -> None:
     assert tag_of("The club declined to say how much the striker was paid.") == FACT
 
 
-def _bench() -> object:
-    path = ROOT / "benchmarks" / "bench_suggest.py"
-    spec = importlib.util.spec_from_file_location("bench_suggest", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_suggest"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_held_out_sets_are_large_enough() -> None:
-    bench = _bench()
+    bench = load_benchmark("bench_suggest")
     rows = bench.load_rows()  # type: ignore[attr-defined]
     assert len([r for r in rows if r.split == "heldout2"]) >= 90
     assert len({r.article for r in rows if r.split == "heldout2"}) >= 6
 
 
 def test_held_out_macro_f1_does_not_regress() -> None:
-    bench = _bench()
+    bench = load_benchmark("bench_suggest")
     rows = bench.load_rows()  # type: ignore[attr-defined]
     scores = bench.score_split(rows, bench.predict(rows), set(bench.HELD_OUT))  # type: ignore[attr-defined]
     assert scores.macro_f1 >= HELD_OUT_MACRO_F1 - 0.03
