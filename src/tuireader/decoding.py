@@ -40,6 +40,8 @@ def decode(data: bytes) -> str:
 
 def clean(text: str) -> str:
     """Normalise line ends to LF and drop control characters (tab and newline survive)."""
+    if text.isprintable():  # the common case for short strings (titles, notes), at C speed
+        return text
     # search before sub: on a clean 3 MB book the scans are cheap, rebuilding the string is not
     for pattern, replacement in ((_LINE_ENDS, "\n"), (_CONTROL, ""), (_BIDI, "")):
         if pattern.search(text):
