@@ -8,19 +8,14 @@ from typing import Any
 from tuireader.annotations import Annotation
 from tuireader.articles import Article, load_article
 from tuireader.cli.stats import article_stats, format_table
+from tuireader.store import article_record
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "sample_articles" / "kim-putin-summit.txt"
 
 
 def meta(article: Article, path: str | None) -> dict[str, Any]:
-    return {
-        "id": article.id,
-        "title": article.title,
-        "date": article.date,
-        "path": path,
-        "sentence_count": len(article.sentences),
-    }
+    return {**article_record(article), "path": path}
 
 
 def run_of(article: Article, first: int, last: int, tag: str) -> Annotation:
