@@ -1,10 +1,11 @@
+import itertools
 import json
 from pathlib import Path
 
 import pytest
 
 from tuireader.articles import from_text
-from tuireader.sentences import sentence_at, split_paragraph
+from tuireader.sentences import CHUNK, chunks, sentence_at, split_paragraph
 
 from conftest import SHARED
 
@@ -73,3 +74,41 @@ def test_short_quote_stays_one_claim_long_quoted_passage_is_split() -> None:
     assert len(pieces) == 12
     assert pieces[0] == "“Sentence number 0 speaks of Mr. Brown and the U.S. Navy at length."
     assert pieces[-1].endswith("at length.” he said.")
+
+
+def _sentencex_alone(text: str) -> list[str]:
+    from sentencex import get_sentence_boundaries
+
+    return [
+        text[s["start_index"] : s["end_index"]].strip()
+        for s in get_sentence_boundaries("en", text)
+        if text[s["start_index"] : s["end_index"]].strip()
+    ]
+
+
+def test_long_unspaced_cjk_paragraph_is_cut_at_sentence_ends_before_segmenting() -> None:
+    # sentencex is quadratic on a run without spaces: 200,000 characters took 7.8 s.
+    sentence = "市场今天小幅上涨，投资者等待央行的决定。"
+    text = sentence * 10_000
+    pieces = chunks(text)
+    assert len(pieces) >= len(text) // CHUNK
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
+    for (_, end), (start, _) in itertools.pairwise(pieces):
+        assert end == start and text[end - 1] == "。"
+    assert all(end - start <= CHUNK for start, end in pieces)
+    assert spans(text) == [sentence] * 10_000
+
+
+def test_cuts_never_fall_inside_brackets_and_give_sentencex_own_answer() -> None:
+    text = "记者说：「会议推迟了。原因不明。」随后离开。" * 300 + "最后一句。"
+    pieces = chunks(text)
+    assert len(pieces) > 1
+    for _, end in pieces[:-1]:
+        assert text[:end].count("「") == text[:end].count("」")
+    assert spans(text) == _sentencex_alone(text)
+
+
+def test_short_and_spaced_paragraphs_are_one_chunk() -> None:
+    english = "The sky is clear today. " * 500
+    assert chunks("短い。文。") == [(0, 5)]
+    assert chunks(english) == [(0, len(english))]
