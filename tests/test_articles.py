@@ -151,3 +151,26 @@ def test_a_file_named_twice_is_no_duplicate(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
     library = load_library([tmp_path, tmp_path / "a.txt", tmp_path / "." / "a.txt"])
     assert len(library.articles) == 1 and library.warnings == ()
+
+
+def test_folder_a_thousand_levels_deep_is_walked(tmp_path: Path) -> None:
+    # A recursive walk raised RecursionError here and the reader did not start (issue 9, item 9).
+    folder = tmp_path
+    for _ in range(1000):  # one level at a time: mkdir(parents=True) recurses too
+        folder = folder / "d"
+        folder.mkdir()
+    (folder / "bottom.txt").write_text("The bottom of the tree. It is read.\n", encoding="utf-8")
+    (tmp_path / "top.txt").write_text("The top of the tree. It is read too.\n", encoding="utf-8")
+    library = load_library([tmp_path])
+    assert sorted(a.path.name for a in library.articles if a.path) == ["bottom.txt", "top.txt"]
+    assert library.warnings == ()
+
+
+def test_link_back_up_the_tree_ends_the_walk(tmp_path: Path) -> None:
+    inner = tmp_path / "a" / "b"
+    inner.mkdir(parents=True)
+    (inner / "story.txt").write_text("One story in a loop. Read once.\n", encoding="utf-8")
+    (inner / "up").symlink_to(tmp_path, target_is_directory=True)
+    library = load_library([tmp_path])
+    assert len(library.articles) == 1
+    assert len(library.warnings) == 1 and "already read" in library.warnings[0]

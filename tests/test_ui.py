@@ -727,3 +727,24 @@ async def test_list_counts_unsaved_are_counted_after_first_paint(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "F3  S0  E0" in screen_text(app.query_one(OptionList))
+
+
+async def test_many_skipped_files_are_one_notification(make_app: MakeApp, tmp_path: Path) -> None:
+    # One notification per skipped file took 8 s to the first frame at 1,000 (issue 9, item 12).
+    (tmp_path / "good.txt").write_text("A readable story. It opens.\n", encoding="utf-8")
+    for i in range(40):
+        (tmp_path / f"empty-{i:02}.txt").write_bytes(b"")
+    app = make_app(tmp_path)
+    shown: list[str] = []
+    notify = app.notify
+
+    def record(message: str, **kwargs: object) -> None:
+        shown.append(message)
+        notify(message, **kwargs)  # type: ignore[arg-type]
+
+    app.notify = record  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+    skipped = [m for m in shown if "empty" in m]
+    assert len(skipped) == 1
+    assert skipped[0].startswith("40 files or folders skipped") and "empty-00.txt" in skipped[0]

@@ -6,13 +6,13 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from tuireader.decoding import NotText, decode
-from tuireader.errors import ArticleError, read_bytes
+from tuireader.errors import ArticleError, os_problem, read_bytes
 from tuireader.formats import MARKDOWN_SUFFIXES, Document, parse
 from tuireader.sentences import Sentence, segment, split_paragraph
 
@@ -132,19 +132,13 @@ class Library:
 
 
 def article_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[str]]:
-    """Expand folders (recursively, .txt and .md) and keep files; missing paths become warnings."""
+    """Expand folders (at any depth, .txt and .md) and keep files; missing paths become warnings."""
     files: list[Path] = []
     warnings: list[str] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in ARTICLE_SUFFIXES
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            found = sorted(Path(p) for p in walk_folder(path, warnings))
             if not found:
                 warnings.append(f"{path}: no .txt or .md articles in this folder")
             files.extend(found)
@@ -157,6 +151,44 @@ def article_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], 
     for file in files:
         unique.setdefault(file.resolve(), file)
     return list(unique.values()), warnings
+
+
+def walk_folder(root: Path, warnings: list[str]) -> Iterator[str]:
+    """Article files under ``root`` as path strings, hidden files and folders left out.
+
+    Iterative, so a folder any number of levels deep is walked (a recursive walk stops at
+    Python's recursion limit); linked folders are followed once each, so a link back up the
+    tree ends instead of looping. A folder that cannot be read is one warning.
+    """
+    seen: set[tuple[int, int]] = set()
+    stack = [str(root)]
+    while stack:
+        folder = stack.pop()
+        try:
+            info = os.stat(folder)
+            if (info.st_dev, info.st_ino) in seen:
+                warnings.append(f"{folder}: skipped, a link to a folder already read")
+                continue
+            seen.add((info.st_dev, info.st_ino))
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            warnings.append(f"{folder}: skipped, {os_problem(exc, 'a folder')}")
+            continue
+        subfolders: list[str] = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir():
+                    subfolders.append(entry.path)
+                elif (
+                    os.path.splitext(entry.name)[1].lower() in ARTICLE_SUFFIXES and entry.is_file()
+                ):
+                    yield entry.path
+            except OSError:  # vanished or unreadable between the listing and the check
+                continue
+        stack.extend(sorted(subfolders, reverse=True))
 
 
 def load_library(paths: Iterable[str | os.PathLike[str]]) -> Library:
@@ -176,6 +208,13 @@ def load_library(paths: Iterable[str | os.PathLike[str]]) -> Library:
         seen.add(article.id)
         articles.append(article)
     return Library(tuple(sort_articles(articles)), tuple(warnings))
+
+
+def skipped_summary(warnings: Sequence[str]) -> str:
+    """All of ``warnings`` as one line: the first, and how many more there are."""
+    if len(warnings) == 1:
+        return warnings[0]
+    return f"{len(warnings):,} files or folders skipped; the first: {warnings[0]}"
 
 
 def sort_articles(articles: Iterable[Article]) -> list[Article]:
