@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "stats": ("tuireader.cli.stats", "tag counts and coverage per article"),
     "schema": ("tuireader.cli.schema", "print the JSON Schema of the json export"),
     "suggest": ("tuireader.cli.suggest", "suggest a tag for each sentence, with the reason"),
+    "serve": ("tuireader.cli.serve", "serve the reader to browsers (needs tuireader[serve])"),
 }
 
 
@@ -68,6 +69,8 @@ def _app_parser() -> ArgumentParser:
         help="article files or folders (default: the bundled sample articles)",
     )
     add_db_options(parser, annotator=True)
+    # Set by `tuireader serve` for each browser session: ask the annotator's name first.
+    parser.add_argument("--ask-annotator", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 

@@ -88,8 +88,11 @@ class ReaderApp(App[int]):
         open_article: Article | None = None,
         tags: TagSet = DEFAULT_TAGS,
         first_paint_file: Path | None = None,
+        ask_annotator: bool = False,
     ) -> None:
         super().__init__()
+        self._ask_annotator = ask_annotator
+        """Served to a browser: ask who is annotating before anything is tagged."""
         self.library = library
         self.store = store
         self.db_path = db_path
@@ -139,6 +142,10 @@ class ReaderApp(App[int]):
         return self.query_one(StatusLine)
 
     def on_mount(self) -> None:
+        if self._ask_annotator:  # first, so that no early keystroke reaches the reader
+            from tuireader.ui.name_screen import NameScreen
+
+            self.push_screen(NameScreen(), callback=self.set_annotator)
         self.pane.editor = self
         narrow = self.size.width < NARROW_WIDTH
         cursors = self.store.get_state(STATE_CURSORS, {})
@@ -174,6 +181,13 @@ class ReaderApp(App[int]):
         if self._first_paint_file is not None:
             self.call_after_refresh(self._first_painted)
         self.set_interval(REFRESH_INTERVAL, self.refresh_store, name="refresh-store")
+
+    def set_annotator(self, name: str | None) -> None:
+        """Record new tags under ``name`` from now on (a served session names itself)."""
+        if name:
+            self.store.annotator = name
+            self.sub_title = f"{name} · {self.db_path}"
+            self.update_status()
 
     def _first_painted(self) -> None:
         """For benchmarks/bench_ui.py: note when the first frame was drawn, then quit."""
@@ -712,6 +726,7 @@ def run_app(options: argparse.Namespace) -> int:
         db_path=db_path,
         open_article=open_article,
         first_paint_file=Path(bench) if bench else None,
+        ask_annotator=bool(getattr(options, "ask_annotator", False)),
     )
     try:
         result = app.run(headless=bool(bench))
