@@ -108,7 +108,7 @@ def test_export_json_to_stdout(
     assert counts[seed.id] == len(seed.sentences)
 
 
-@pytest.mark.parametrize("fmt", list(export.FORMATS))
+@pytest.mark.parametrize("fmt", sorted(set(export.FORMATS) - export.BINARY_FORMATS))
 def test_every_format_to_stdout_and_file(
     capsys: pytest.CaptureFixture[str], filled: list[Annotation], tmp_path: Path, fmt: str
 ) -> None:
@@ -173,19 +173,37 @@ def test_export_to_unwritable_places(
     assert db_path.read_bytes() == before
 
 
-def test_export_of_a_missing_database_is_empty_and_creates_nothing(
-    capsys: pytest.CaptureFixture[str], db_path: Path
+def test_export_and_stats_of_a_missing_database_exit_2_and_create_nothing(
+    capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path: Path
 ) -> None:
-    doc = exported(capsys)
-    assert doc["annotations"] == [] and not db_path.exists()
-    code, out, _ = run(capsys, "stats")
-    assert code == 0 and "No annotations" in out and not db_path.exists()
+    typo = tmp_path / "typo.json"
+    for argv in (
+        ["export"],
+        ["export", "--db", str(typo), "-f", "csv", "-o", str(tmp_path / "out.csv")],
+        ["stats"],
+        ["stats", "--json", "--db", str(typo)],
+    ):
+        code, out, err = run(capsys, *argv)
+        assert code == 2 and out == "", argv
+        assert "no such annotation database" in one_line_error(err)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_an_export_filtered_to_nothing_says_so_and_exits_0(
+    capsys: pytest.CaptureFixture[str], filled: list[Annotation], seed: Article
+) -> None:
+    code, out, err = run(capsys, "export", "--article", seed.id, "--tag", "expert_opinion")
+    assert code == 0 and json.loads(out)["annotations"] == []
+    assert "nothing to export: no annotations" in one_line_error(err)
+    assert "--tag expert_opinion" in err
+    code, out, err = run(capsys, "export", "-f", "csv", "--tag", "expert_opinion")
+    assert code == 0 and out and not err
 
 
 def test_round_trip_through_an_empty_database(
     capsys: pytest.CaptureFixture[str], filled: list[Annotation], tmp_path: Path
 ) -> None:
-    for fmt in ("json", "jsonl"):
+    for fmt in ("json", "jsonl", "csv"):
         first = exported(capsys)
         dump = tmp_path / f"dump.{fmt}"
         assert run(capsys, "export", "-f", fmt, "-o", str(dump))[0] == 0
@@ -223,7 +241,7 @@ def test_reimport_counts_added_updated_skipped(
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"garbage \x00\x01", "not valid JSON"),
+        (b"garbage \x00\x01", "binary data; import reads tuireader json, jsonl and csv"),
         (b'{"type": "FeatureCollection", "features": []}', 'no "format" field'),
         (
             b'{"format": "tuireader-annotations", "version": 1, "articles": [], '
@@ -362,3 +380,73 @@ def test_titles_and_sentence_counts_survive_export_and_import_without_the_files(
         assert run(capsys, "import", str(tmp_path / fmt), "--db", str(fresh))[0] == 0
         again = json.loads(run(capsys, "stats", "--json", "--db", str(fresh))[1])["articles"]
         assert {r["id"]: r["title"] for r in again} == {i: r["title"] for i, r in rows.items()}
+
+
+def test_by_sentence_from_the_command(
+    capsys: pytest.CaptureFixture[str],
+    filled: list[Annotation],
+    seed: Article,
+    other: Article,
+    tmp_path: Path,
+) -> None:
+    pd = pytest.importorskip("pandas")
+    frames = {}
+    for fmt in ("csv", "jsonl", "parquet"):
+        target = tmp_path / f"sentences{export.FORMATS[fmt]}"
+        code, out, err = run(capsys, "export", "--by-sentence", "-f", fmt, "-o", str(target))
+        assert code == 0 and out == "", err
+        assert err == f"tuireader: wrote {fmt} by sentence export to {target} (2 articles)\n"
+        read = {"csv": pd.read_csv, "jsonl": lambda p: pd.read_json(p, lines=True)}
+        frames[fmt] = read.get(fmt, pd.read_parquet)(target)
+    for frame in frames.values():
+        assert len(frame) == len(seed.sentences) + len(other.sentences)
+        assert list(frame.columns)[-1] == "tag:ana"
+        assert frame["tag:ana"].notna().sum() == len(filled)
+    code, out, _ = run(capsys, "export", "--by-sentence", "-f", "jsonl", "--article", seed.id)
+    assert code == 0 and len(out.splitlines()) == len(seed.sentences)
+
+
+def test_by_sentence_needs_a_table_format(
+    capsys: pytest.CaptureFixture[str], filled: list[Annotation]
+) -> None:
+    code, out, err = run(capsys, "export", "--by-sentence")
+    assert code == 2 and out == ""
+    assert "--by-sentence writes jsonl, csv, parquet, not json" in one_line_error(err)
+
+
+def test_spacy_export_from_the_command(
+    capsys: pytest.CaptureFixture[str], filled: list[Annotation], seed: Article
+) -> None:
+    code, out, err = run(capsys, "export", "-f", "spacy-jsonl")
+    assert code == 0 and not err
+    docs = [json.loads(line) for line in out.splitlines()]
+    assert len(docs) == 2 and sum(len(d["spans"]) for d in docs) == len(filled)
+    for doc in docs:
+        for span in doc["spans"]:
+            assert doc["text"][span["start"] : span["end"]].strip()
+
+
+def test_an_article_file_gone_is_a_warning_not_an_error(
+    capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path: Path
+) -> None:
+    moved = tmp_path / "story.txt"
+    moved.write_text(SEED.read_text("utf-8"), "utf-8")
+    article = load_article(moved)
+    fill(db_path, [article], annotate(article, {0: ("fact", "")}))
+    moved.unlink()
+    code, out, err = run(capsys, "export", "-f", "jsonl")
+    assert code == 0 and json.loads(out)["sentence_first"] is None
+    assert err == (
+        f"tuireader: warning: article {article.id} ({article.title}): its file {moved} is gone; "
+        "its sentence numbers are empty\n"
+    )
+    code, out, err = run(capsys, "export", "-f", "csv", "--by-sentence")
+    assert code == 0 and out.count("\n") == 1 and "left out of the sentence table" in err
+
+
+def test_parquet_is_never_written_to_a_terminal(
+    capsys: pytest.CaptureFixture[str], filled: list[Annotation], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    code, out, err = run(capsys, "export", "-f", "parquet")
+    assert code == 2 and out == "" and "write it to a file with -o FILE" in one_line_error(err)

@@ -95,14 +95,20 @@ def data(seed: Article, other: Article) -> ExportData:
             3: ("fact", "-not a formula"),
         },
     )
-    return select(anns, [meta(seed), meta(other)])
+    texts = {seed.id: seed, other.id: other}
+    return select(anns, [meta(seed), meta(other)], text=lambda m: texts.get(m["id"]))
 
 
 @pytest.mark.parametrize("fmt", list(export.FORMATS))
 def test_every_format_renders_and_is_deterministic(data: ExportData, fmt: str) -> None:
-    first = export.render(data, fmt, STAMP)
-    assert first == export.render(data, fmt, STAMP)
-    assert first.endswith("\n")
+    first = b"".join(export.render_chunks(data, fmt, STAMP))
+    assert first == b"".join(export.render_chunks(data, fmt, STAMP))
+    if fmt in export.BINARY_FORMATS:
+        assert first.startswith(b"PAR1") and first.endswith(b"PAR1")
+        with pytest.raises(ExportError, match="not text"):
+            export.render(data, fmt)
+    else:
+        assert first.endswith(b"\n") and export.render(data, fmt, STAMP) == first.decode()
 
 
 def test_json_shape_matches_the_schema(data: ExportData, seed: Article) -> None:
@@ -145,9 +151,10 @@ def test_annotations_are_in_reading_order_articles_newest_first(data: ExportData
 
 
 def test_empty_export_is_valid() -> None:
-    doc = validate_json(export_annotations(ExportData((), ()), "json"))
+    doc = validate_json(export_annotations(ExportData(()), "json"))
     assert doc["articles"] == [] and doc["annotations"] == []
-    assert export_annotations(ExportData((), ()), "jsonl") == ""
+    assert export_annotations(ExportData(()), "jsonl") == ""
+    assert json.loads(export_annotations(ExportData(()), "w3c"))["first"]["items"] == []
 
 
 def test_annotation_without_article_metadata_still_exports(seed: Article) -> None:
@@ -208,13 +215,11 @@ def test_csv_is_quoted_utf8_with_bom(data: ExportData, other: Article) -> None:
     rows = read_csv(text)
     assert list(rows[0]) == list(export.CSV_COLUMNS)
     assert len(rows) == len(data.annotations)
-    assert (
-        text.splitlines()[0] == '\ufeff"article","date","tag","quote","note","annotator","created"'
-    )
+    assert text.splitlines()[0] == "\ufeff" + ",".join(f'"{c}"' for c in export.CSV_COLUMNS)
     notes = {r["note"] for r in rows}
     assert 'A note, with "quotes",\nand a second line' in notes
     assert any("😀" in r["quote"] for r in rows)
-    assert {r["article"] for r in rows} >= {other.title}
+    assert {r["article_title"] for r in rows} >= {other.title}
 
 
 def test_csv_cells_never_start_a_formula(data: ExportData) -> None:
@@ -347,6 +352,8 @@ def test_any_text_survives_json_and_jsonl(
         assert parse_import(text.encode()).annotations == (ann,)
     rows = read_csv(export.to_csv(data))
     assert rows[0]["note"] == export.csv_cell(note)
+    assert export.csv_value(rows[0]["note"]) == note
+    assert export.csv_value(rows[0]["quote"]) == exact
 
 
 def test_write_export_replaces_atomically(tmp_path: Path) -> None:

@@ -104,8 +104,11 @@ DROP = object()
     [
         (b"", "not a tuireader export: the file is empty"),
         (b"  \n ", "not a tuireader export: the file is empty"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\xff", "not a tuireader export: not UTF-8 text"),
-        (b"hello, world", "not valid JSON or JSON Lines: "),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\xff", "not a tuireader export: this is a PNG image"),
+        (b"caf\xe9 au lait", "not a tuireader export: not UTF-8 text (byte 3)"),
+        (b"hello, world", "not a tuireader export: a CSV without the columns id, article_id"),
+        (b"hello world", "this is plain text, neither JSON, JSON Lines nor CSV"),
+        (b"{hello", "not valid JSON or JSON Lines: "),
         (b'{"format": "tuireader-annotations",\n "version": 1,', "at line 2, column"),
         (b"[1, 2]", "not a tuireader export: the JSON is an array"),
         (b"42", "not a tuireader export: the JSON is a single value"),

@@ -9,7 +9,7 @@ import contextlib
 import gc
 import os
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 
@@ -19,8 +19,13 @@ def temp_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(3)}.tmp")
 
 
-def write_atomic(path: Path, data: bytes, before_replace: Callable[[], None] | None = None) -> None:
+def write_atomic(
+    path: Path, data: bytes | Iterable[bytes], before_replace: Callable[[], None] | None = None
+) -> None:
     """Temp file in the same folder, fsync, ``os.replace``, fsync of the folder.
+
+    ``data`` is the bytes or an iterable of chunks, written as they come (an export of 500,000
+    annotations never exists whole in memory); an exception from the iterable aborts the write.
 
     Raises OSError with ``path`` as it was and no temporary file left behind.
     ``before_replace`` runs after the data is safe on disk and before the swap (a backup link).
@@ -30,10 +35,11 @@ def write_atomic(path: Path, data: bytes, before_replace: Callable[[], None] | N
         # 0o666 through os.open lets the umask decide the mode, as for any file the user makes.
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            for chunk in (data,) if isinstance(data, bytes) else data:
+                view = memoryview(chunk)
+                while view:
+                    written = os.write(fd, view)
+                    view = view[written:]
             os.fsync(fd)
         finally:
             os.close(fd)

@@ -1,8 +1,11 @@
-"""Annotations out of the store: json, jsonl, csv, W3C Web Annotation and a markdown report.
+"""Annotations out of the store: json, jsonl, csv, W3C Web Annotation, a markdown report, spaCy
+spans and parquet; and ``--by-sentence`` tables with one row per sentence, tagged or not.
 
-Every format is a pure function of the selected annotations and their articles' metadata, so the
-``tuireader export`` command and the in-app export (``x``) produce the same bytes. Files are
-written atomically: a failed export never leaves half a file.
+Every format is a pure function of the selection (annotations, their articles' metadata and,
+where a format needs it, the articles' text), so the ``tuireader export`` command and the
+in-app export (``x``) produce the same bytes. Every format streams: the output is produced
+article by article as chunks and written atomically as it comes, so an export of 500,000
+annotations never exists whole in memory and a failed export never leaves half a file.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ import importlib.resources
 import io
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -23,9 +26,11 @@ import orjson
 
 from tuireader import __version__
 from tuireader.annotations import ARTICLE_FIELDS, Annotation, now_iso
+from tuireader.articles import Article, load_unchanged
 from tuireader.decoding import clean
 from tuireader.durable import collector_paused, write_atomic
 from tuireader.errors import TuireaderError, os_problem
+from tuireader.sentences import sentence_range
 from tuireader.tags import DEFAULT_TAGS
 
 FORMAT_NAME = "tuireader-annotations"
@@ -37,15 +42,73 @@ FORMATS: dict[str, str] = {
     "csv": ".csv",
     "w3c": ".jsonld",
     "markdown": ".md",
+    "spacy-jsonl": ".spacy.jsonl",
+    "parquet": ".parquet",
 }
 """Export formats and the file suffix each is saved with."""
 
-CSV_COLUMNS = ("article", "date", "tag", "quote", "note", "annotator", "created")
+SENTENCE_FORMATS = ("jsonl", "csv", "parquet")
+"""The formats of ``--by-sentence`` (a table per sentence)."""
+
+TEXT_FORMATS = frozenset({"spacy-jsonl"})
+"""Formats that carry the article text, so they need each article's file at hand."""
+
+BINARY_FORMATS = frozenset({"parquet"})
+"""Formats that are not text (never written to a terminal)."""
+
+PARQUET_HINT = "parquet needs pyarrow: pip install 'tuireader[parquet]'"
+
+ROW_COLUMNS: tuple[tuple[str, type], ...] = (
+    ("id", str),
+    ("article_id", str),
+    ("article_title", str),
+    ("article_date", str),
+    ("article_path", str),
+    ("article_source", str),
+    ("sentence_first", int),
+    ("sentence_last", int),
+    ("start", int),
+    ("end", int),
+    ("tag", str),
+    ("quote", str),
+    ("quote_prefix", str),
+    ("quote_suffix", str),
+    ("note", str),
+    ("annotator", str),
+    ("created", str),
+    ("updated", str),
+    ("anchor", str),
+    ("provenance", str),
+)
+"""One annotation as a flat row (csv and parquet), in column order, with each column's type."""
+
+CSV_COLUMNS = tuple(name for name, _ in ROW_COLUMNS)
+
+ROW_ARTICLE_FIELDS = ("article_title", "article_date", "article_path", "article_source")
+"""What a jsonl line adds to the annotation record, beside the sentence range."""
+
+SENTENCE_COLUMNS: tuple[tuple[str, type], ...] = (
+    ("article_id", str),
+    ("article_title", str),
+    ("article_path", str),
+    ("sentence", int),
+    ("paragraph", int),
+    ("start", int),
+    ("end", int),
+    ("text", str),
+)
+"""The fixed columns of a ``--by-sentence`` row; one ``tag:NAME`` column per annotator follows."""
+
+TAG_COLUMN_PREFIX = "tag:"
+
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection); a leading
 # apostrophe makes them show it as text. Tab and CR are in OWASP's list too.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+_CHUNK_BYTES = 1 << 16
+_PARQUET_BATCH = 8192
 
 
 class ExportError(TuireaderError):
@@ -62,13 +125,54 @@ class AnnotationSource(Protocol):
     def articles_meta(self) -> list[dict[str, Any]]: ...
 
 
+TextLoader = Callable[[Mapping[str, Any]], "Article | None"]
+"""An article's current text from its metadata, or None when it is not at hand."""
+Warn = Callable[[str], None]
+
+
+def no_text(meta: Mapping[str, Any]) -> Article | None:
+    return None
+
+
+def article_at_hand(meta: Mapping[str, Any]) -> Article | None:
+    """The article from the file its metadata names, if that file still holds the same text."""
+    return load_unchanged(meta.get("path"), str(meta["id"]))
+
+
+def _ignore(message: str) -> None:
+    pass
+
+
 @dataclass(frozen=True)
 class ExportData:
-    """The selection to export: annotations in reading order and the articles they belong to."""
+    """The selection to export: the articles in library order and each one's annotations in
+    reading order, plus how to find an article's text (for sentence numbers, ``--by-sentence``
+    and spaCy spans)."""
 
-    annotations: Sequence[Annotation]
     articles: Sequence[Mapping[str, Any]]
     """One entry per article, each with exactly ``ARTICLE_FIELDS``."""
+    groups: Mapping[str, Sequence[Annotation]] = field(default_factory=dict)
+    """Annotations per article id, in reading order; an article without any may be absent."""
+    text: TextLoader = no_text
+
+    def annotations_of(self, article_id: str) -> Sequence[Annotation]:
+        return self.groups.get(article_id, ())
+
+    @property
+    def annotations(self) -> tuple[Annotation, ...]:
+        """All of them, in export order."""
+        return tuple(a for m in self.articles for a in self.annotations_of(str(m["id"])))
+
+    def count(self) -> int:
+        return sum(len(self.annotations_of(str(m["id"]))) for m in self.articles)
+
+    def annotators(self) -> list[str]:
+        """Every annotator with an annotation in the selection, sorted."""
+        names = {a.annotator for m in self.articles for a in self.annotations_of(str(m["id"]))}
+        return sorted(names, key=lambda n: (n.casefold(), n))
+
+    def with_text(self, loader: TextLoader) -> ExportData:
+        return replace(self, text=loader)
 
 
 def _unknown_article(article_id: str) -> dict[str, Any]:
@@ -92,11 +196,16 @@ def _sort_articles(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return dated + [e for e in by_title if not e["date"]]
 
 
+def _reading_order(a: Annotation) -> tuple[int, int, str]:
+    return (a.start, a.end, a.id)
+
+
 def select(
     annotations: Iterable[Annotation],
     articles: Iterable[Mapping[str, Any]],
     article_ids: Iterable[str] | None = None,
     tags: Iterable[str] | None = None,
+    text: TextLoader = no_text,
 ) -> ExportData:
     """Filter by article and tag and put everything in a stable order.
 
@@ -105,24 +214,27 @@ def select(
     """
     wanted_articles = set(article_ids) if article_ids is not None else None
     wanted_tags = set(tags) if tags is not None else None
-    chosen = [
-        a
-        for a in annotations
-        if (wanted_articles is None or a.article_id in wanted_articles)
-        and (wanted_tags is None or a.tag in wanted_tags)
-    ]
-    known = {str(m["id"]): _article_entry(m) for m in articles}
-    listed = {a.article_id for a in chosen} | (wanted_articles or set())
-    entries = _sort_articles(known.get(aid) or _unknown_article(aid) for aid in listed)
-    rank = {e["id"]: i for i, e in enumerate(entries)}
-    chosen.sort(key=lambda a: (rank[a.article_id], a.start, a.end, a.id))
-    return ExportData(tuple(chosen), tuple(entries))
+    groups: dict[str, list[Annotation]] = {}
+    for a in annotations:
+        if (wanted_articles is None or a.article_id in wanted_articles) and (
+            wanted_tags is None or a.tag in wanted_tags
+        ):
+            groups.setdefault(a.article_id, []).append(a)
+    for group in groups.values():
+        group.sort(key=_reading_order)
+    known = {str(m["id"]): m for m in articles}
+    listed = set(groups) | (wanted_articles or set())
+    entries = _sort_articles(
+        _article_entry(known[aid]) if aid in known else _unknown_article(aid) for aid in listed
+    )
+    return ExportData(tuple(entries), groups, text)
 
 
 def collect(
     source: AnnotationSource,
     article_ids: Iterable[str] | None = None,
     tags: Iterable[str] | None = None,
+    text: TextLoader = no_text,
 ) -> ExportData:
     """The selection from a store (or anything with ``annotations()`` and ``articles_meta()``)."""
     ids = list(article_ids) if article_ids is not None else None
@@ -132,7 +244,7 @@ def collect(
         annotations = source.annotations(ids[0], include_orphans=True)
     else:
         annotations = source.annotations(include_orphans=True)
-    return select(annotations, source.articles_meta(), ids, tags)
+    return select(annotations, source.articles_meta(), ids, tags, text)
 
 
 def annotation_record(a: Annotation) -> dict[str, Any]:
@@ -154,6 +266,12 @@ def annotation_record(a: Annotation) -> dict[str, Any]:
     }
 
 
+def provenance_of(a: Annotation) -> str | None:
+    """How the tag was set (hand / suggestion-rule / suggestion-model), None where not recorded."""
+    value = getattr(a, "provenance", None)
+    return None if value is None else str(getattr(value, "value", value))
+
+
 def _dumps(doc: Any, indent: bool = True) -> str:
     option = orjson.OPT_INDENT_2 if indent else 0
     try:
@@ -162,56 +280,179 @@ def _dumps(doc: Any, indent: bool = True) -> str:
         raise ExportError(f"cannot encode the export: {exc}") from None
 
 
-def to_json(data: ExportData, exported_at: str | None = None) -> str:
-    doc = {
+def _json_array(items: Iterable[Any], depth: int) -> Iterator[str]:
+    """A JSON array laid out as orjson's 2-space indent lays it out, an item at a time."""
+    pad = "  " * depth
+    first = True
+    for item in items:
+        # JSON strings hold no raw line breaks, so indenting every line of the item is safe.
+        yield ("[\n" if first else ",\n") + pad + "  " + _dumps(item).replace("\n", "\n  " + pad)
+        first = False
+    yield "[]" if first else "\n" + pad + "]"
+
+
+def _all_annotations(data: ExportData) -> Iterator[Annotation]:
+    for meta in data.articles:
+        yield from data.annotations_of(str(meta["id"]))
+
+
+def json_chunks(data: ExportData, exported_at: str | None = None) -> Iterator[str]:
+    head = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         "exported_at": exported_at or now_iso(),
         "tool_version": __version__,
-        "articles": [dict(a) for a in data.articles],
-        "annotations": [annotation_record(a) for a in data.annotations],
     }
-    return _dumps(doc) + "\n"
+    yield _dumps(head)[:-2] + ',\n  "articles": '
+    yield from _json_array((dict(a) for a in data.articles), 1)
+    yield ',\n  "annotations": '
+    yield from _json_array((annotation_record(a) for a in _all_annotations(data)), 1)
+    yield "\n}\n"
 
 
-def to_jsonl(data: ExportData, exported_at: str | None = None) -> str:
-    titles = {a["id"]: a["title"] for a in data.articles}
-    lines = []
-    for a in data.annotations:
-        record = annotation_record(a)
-        record["article_title"] = titles.get(a.article_id)
-        lines.append(_dumps(record, indent=False))
-    return "".join(line + "\n" for line in lines)
+@dataclass(frozen=True)
+class _Placed:
+    """An annotation with its article's metadata and, where the text is at hand, sentences."""
+
+    meta: Mapping[str, Any]
+    article: Article | None
+    annotation: Annotation
+
+    @property
+    def sentences(self) -> tuple[int, int] | None:
+        a = self.annotation
+        if self.article is None or a.anchor == "orphaned":
+            return None
+        return sentence_range(self.article.sentences, a.start, a.end)
+
+
+def _placed(data: ExportData, warn: Warn) -> Iterator[_Placed]:
+    for meta in data.articles:
+        annotations = data.annotations_of(str(meta["id"]))
+        if not annotations:
+            continue
+        article = data.text(meta)
+        if article is None and data.text is not no_text:
+            warn(f"{_article_name(meta)}: {_not_at_hand(meta)}; its sentence numbers are empty")
+        for a in annotations:
+            yield _Placed(meta, article, a)
+
+
+def _article_name(meta: Mapping[str, Any]) -> str:
+    title = meta.get("title")
+    return f"article {meta['id']}" + (f" ({clean(str(title))})" if title else "")
+
+
+def _not_at_hand(meta: Mapping[str, Any]) -> str:
+    path = meta.get("path")
+    if not path:
+        return "its file is not known to this database"
+    if not Path(path).is_file():
+        return f"its file {clean(str(path))} is gone"
+    return f"its file {clean(str(path))} has changed"
+
+
+def _row_article(p: _Placed) -> dict[str, Any]:
+    meta = p.meta
+    source = meta.get("source") or (p.article.source if p.article is not None else None)
+    return {
+        "article_title": meta.get("title"),
+        "article_date": meta.get("date"),
+        "article_path": meta.get("path"),
+        "article_source": source,
+    }
+
+
+def jsonl_record(p: _Placed) -> dict[str, Any]:
+    """One line of the jsonl export: the annotation record, its article and its sentences."""
+    record = annotation_record(p.annotation)
+    record.update(_row_article(p))
+    span = p.sentences
+    record["sentence_first"], record["sentence_last"] = span or (None, None)
+    record.setdefault("provenance", provenance_of(p.annotation))
+    return record
+
+
+def flat_row(p: _Placed) -> dict[str, Any]:
+    """One annotation as a flat row (csv, parquet): ``ROW_COLUMNS``."""
+    a = p.annotation
+    span = p.sentences
+    return {
+        "id": a.id,
+        "article_id": a.article_id,
+        **_row_article(p),
+        "sentence_first": span[0] if span else None,
+        "sentence_last": span[1] if span else None,
+        "start": a.start,
+        "end": a.end,
+        "tag": a.tag,
+        "quote": a.quote.exact,
+        "quote_prefix": a.quote.prefix,
+        "quote_suffix": a.quote.suffix,
+        "note": a.note,
+        "annotator": a.annotator,
+        "created": a.created,
+        "updated": a.updated,
+        "anchor": a.anchor,
+        "provenance": provenance_of(a),
+    }
+
+
+def jsonl_chunks(data: ExportData, warn: Warn = _ignore) -> Iterator[str]:
+    for p in _placed(data, warn):
+        yield _dumps(jsonl_record(p), indent=False) + "\n"
 
 
 def csv_cell(value: str | None) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula."""
+    """A cell a spreadsheet shows as text, never runs as a formula: a leading apostrophe before
+    a formula character (and before apostrophes that precede one, so ``csv_value`` can undo it
+    exactly)."""
     text = value or ""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if text.lstrip("'").startswith(_FORMULA_START) else text
 
 
-def to_csv(data: ExportData, exported_at: str | None = None) -> str:
+def csv_value(cell: str) -> str:
+    """The text ``csv_cell`` was given."""
+    return (
+        cell[1:] if cell.startswith("'") and cell.lstrip("'").startswith(_FORMULA_START) else cell
+    )
+
+
+def _csv_chunks(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     # BOM: without it Excel reads UTF-8 as the local code page. QUOTE_ALL and CRLF (RFC 4180)
     # keep notes with commas, quotes and line breaks in one cell.
     out = io.StringIO()
-    out.write("\ufeff")
     writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    articles = {a["id"]: a for a in data.articles}
-    for a in data.annotations:
-        meta = articles.get(a.article_id) or _unknown_article(a.article_id)
+    out.write("\ufeff")
+    writer.writerow(columns)
+    for row in rows:
         writer.writerow(
             [
-                csv_cell(meta["title"] or a.article_id),
-                csv_cell(meta["date"]),
-                csv_cell(a.tag),
-                csv_cell(a.quote.exact),
-                csv_cell(a.note),
-                csv_cell(a.annotator),
-                csv_cell(a.created),
+                "" if (v := row[c]) is None else str(v) if isinstance(v, int) else csv_cell(v)
+                for c in columns
             ]
         )
-    return out.getvalue()
+        if out.tell() > _CHUNK_BYTES:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
+
+
+def csv_chunks(data: ExportData, warn: Warn = _ignore) -> Iterator[str]:
+    return _csv_chunks(CSV_COLUMNS, (flat_row(p) for p in _placed(data, warn)))
+
+
+def to_json(data: ExportData, exported_at: str | None = None) -> str:
+    return "".join(json_chunks(data, exported_at))
+
+
+def to_jsonl(data: ExportData, exported_at: str | None = None) -> str:
+    return "".join(jsonl_chunks(data))
+
+
+def to_csv(data: ExportData, exported_at: str | None = None) -> str:
+    return "".join(csv_chunks(data))
 
 
 def schema_text() -> str:
@@ -260,18 +501,23 @@ def w3c_annotation(a: Annotation) -> dict[str, Any]:
     }
 
 
-def to_w3c(data: ExportData, exported_at: str | None = None) -> str:
-    items = [w3c_annotation(a) for a in data.annotations]
-    doc = {
+def w3c_chunks(data: ExportData, exported_at: str | None = None) -> Iterator[str]:
+    head = {
         "@context": W3C_CONTEXT,
         "type": "AnnotationCollection",
         "label": "tuireader annotations",
         "generated": exported_at or now_iso(),
         "generator": {"type": "Software", "name": f"tuireader {__version__}"},
-        "total": len(items),
-        "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
+        "total": data.count(),
     }
-    return _dumps(doc) + "\n"
+    yield _dumps(head)[:-2] + ',\n  "first": {\n    "type": "AnnotationPage",\n'
+    yield '    "startIndex": 0,\n    "items": '
+    yield from _json_array((w3c_annotation(a) for a in _all_annotations(data)), 2)
+    yield "\n  }\n}\n"
+
+
+def to_w3c(data: ExportData, exported_at: str | None = None) -> str:
+    return "".join(w3c_chunks(data, exported_at))
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
@@ -300,17 +546,13 @@ def _tag_label(tag_id: str) -> str:
         return tag_id
 
 
-def to_markdown(data: ExportData, exported_at: str | None = None) -> str:
-    out: list[str] = ["# tuireader annotations", ""]
+def markdown_chunks(data: ExportData, exported_at: str | None = None) -> Iterator[str]:
     stamp = exported_at or now_iso()
-    out += [f"Exported {stamp} · {len(data.annotations)} annotations.", ""]
-    by_article: dict[str, list[Annotation]] = {}
-    for a in data.annotations:
-        by_article.setdefault(a.article_id, []).append(a)
+    yield f"# tuireader annotations\n\nExported {stamp} · {data.count()} annotations.\n"
     tag_order = {t: i for i, t in enumerate(DEFAULT_TAGS.ids)}
     for meta in data.articles:
-        anns = by_article.get(meta["id"], [])
-        out += [f"## {md_text(meta['title'] or 'Untitled article')}", ""]
+        anns = data.annotations_of(str(meta["id"]))
+        out = ["", f"## {md_text(meta['title'] or 'Untitled article')}", ""]
         facts = [f"id `{meta['id']}`"]
         if meta["date"]:
             facts.insert(0, md_text(meta["date"]))
@@ -327,7 +569,11 @@ def to_markdown(data: ExportData, exported_at: str | None = None) -> str:
             out += [f"### {md_text(_tag_label(tag))} ({len(groups[tag])})", ""]
             for a in groups[tag]:
                 out += _markdown_item(a)
-    return "\n".join(out).rstrip("\n") + "\n"
+        yield "\n".join(out).rstrip("\n") + "\n"
+
+
+def to_markdown(data: ExportData, exported_at: str | None = None) -> str:
+    return "".join(markdown_chunks(data, exported_at))
 
 
 def _markdown_item(a: Annotation) -> list[str]:
@@ -344,24 +590,256 @@ def _markdown_item(a: Annotation) -> list[str]:
     return lines
 
 
-RENDERERS: dict[str, Callable[[ExportData, str | None], str]] = {
-    "json": to_json,
-    "jsonl": to_jsonl,
-    "csv": to_csv,
-    "w3c": to_w3c,
-    "markdown": to_markdown,
+def _with_text(
+    data: ExportData, warn: Warn, what: str
+) -> Iterator[tuple[Mapping[str, Any], Article]]:
+    """Each article with its current text; one left out (with a warning) when it is not at hand."""
+    for meta in data.articles:
+        article = data.text(meta)
+        if article is None:
+            warn(f"{_article_name(meta)}: {_not_at_hand(meta)}; left out of the {what}")
+            continue
+        yield meta, article
+
+
+def spacy_record(
+    meta: Mapping[str, Any], article: Article, anns: Iterable[Annotation]
+) -> dict[str, Any]:
+    """One article as spaCy and Prodigy read it: the text and labelled character spans."""
+    spans = [
+        {"start": a.start, "end": a.end, "label": a.tag, "annotator": a.annotator, "id": a.id}
+        for a in anns
+        # An orphan's offsets no longer point into this text.
+        if a.anchor != "orphaned" and article.body[a.start : a.end] == a.quote.exact
+    ]
+    return {
+        "text": article.body,
+        "spans": spans,
+        "meta": {
+            "article_id": article.id,
+            "title": meta.get("title") or article.title,
+            "date": meta.get("date") or article.date,
+            "path": meta.get("path"),
+            "source": article.source,
+        },
+    }
+
+
+def spacy_chunks(data: ExportData, warn: Warn = _ignore) -> Iterator[str]:
+    for meta, article in _with_text(data, warn, "spaCy export"):
+        anns = data.annotations_of(article.id)
+        yield _dumps(spacy_record(meta, article, anns), indent=False) + "\n"
+
+
+def sentence_rows(
+    data: ExportData, warn: Warn = _ignore
+) -> tuple[list[str], Iterator[dict[str, Any]]]:
+    """The ``--by-sentence`` table: its columns, and one row per sentence of every article in
+    the selection, tagged or not, with each annotator's tag (None where they left it untagged).
+    """
+    annotators = data.annotators()
+    columns = [name for name, _ in SENTENCE_COLUMNS] + [TAG_COLUMN_PREFIX + n for n in annotators]
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for meta, article in _with_text(data, warn, "sentence table"):
+            sentences = article.sentences
+            tags: dict[str, list[str | None]] = {n: [None] * len(sentences) for n in annotators}
+            for a in data.annotations_of(article.id):
+                span = None if a.anchor == "orphaned" else sentence_range(sentences, a.start, a.end)
+                if span is not None:
+                    layer = tags[a.annotator]
+                    layer[span[0] : span[1] + 1] = [a.tag] * (span[1] - span[0] + 1)
+            fixed = (article.id, meta.get("title") or article.title, meta.get("path"))
+            for s in sentences:
+                row = dict(
+                    zip(
+                        columns,
+                        (*fixed, s.index, s.paragraph, s.start, s.end, s.text),
+                        strict=False,
+                    )
+                )
+                for n in annotators:
+                    row[TAG_COLUMN_PREFIX + n] = tags[n][s.index]
+                yield row
+
+    return columns, rows()
+
+
+def _sentence_jsonl(data: ExportData, warn: Warn) -> Iterator[str]:
+    _, rows = sentence_rows(data, warn)
+    lines: list[str] = []
+    for row in rows:
+        lines.append(_dumps(row, indent=False))
+        if len(lines) == 1024:
+            yield "\n".join(lines) + "\n"
+            lines = []
+    if lines:
+        yield "\n".join(lines) + "\n"
+
+
+def _sentence_csv(data: ExportData, warn: Warn) -> Iterator[str]:
+    columns, rows = sentence_rows(data, warn)
+    return _csv_chunks(columns, rows)
+
+
+class _Drain:
+    """A write-only file for pyarrow that hands back what was written since the last drain, so
+    a parquet file streams out in row groups instead of being built whole in memory."""
+
+    closed = False
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+        self._position = 0
+
+    def write(self, data: bytes) -> int:
+        self._parts.append(bytes(data))
+        self._position += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self._position
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+    def writable(self) -> bool:
+        return True
+
+    def drain(self) -> bytes:
+        out = b"".join(self._parts)
+        self._parts = []
+        return out
+
+
+def _parquet(
+    columns: Sequence[tuple[str, type]], rows: Iterable[Mapping[str, Any]]
+) -> Iterator[bytes]:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ExportError(PARQUET_HINT) from None
+    schema = pa.schema(
+        [(name, pa.int64() if kind is int else pa.string()) for name, kind in columns]
+    )
+    names = [name for name, _ in columns]
+    sink = _Drain()
+    with pq.ParquetWriter(sink, schema, compression="zstd") as writer:
+        batch: list[Mapping[str, Any]] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) == _PARQUET_BATCH:
+                writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
+                batch = []
+                yield sink.drain()
+        if batch or not names:
+            writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
+    yield sink.drain()
+
+
+def _parquet_rows(data: ExportData, warn: Warn) -> Iterator[bytes]:
+    return _parquet(ROW_COLUMNS, (flat_row(p) for p in _placed(data, warn)))
+
+
+def _parquet_sentences(data: ExportData, warn: Warn) -> Iterator[bytes]:
+    names, rows = sentence_rows(data, warn)
+    kinds = dict(SENTENCE_COLUMNS)
+    return _parquet([(n, kinds.get(n, str)) for n in names], rows)
+
+
+@dataclass(frozen=True)
+class _Job:
+    data: ExportData
+    exported_at: str | None
+    warn: Warn
+
+
+_TEXT_RENDERERS: dict[tuple[str, bool], Callable[[_Job], Iterator[str]]] = {
+    ("json", False): lambda j: json_chunks(j.data, j.exported_at),
+    ("jsonl", False): lambda j: jsonl_chunks(j.data, j.warn),
+    ("csv", False): lambda j: csv_chunks(j.data, j.warn),
+    ("w3c", False): lambda j: w3c_chunks(j.data, j.exported_at),
+    ("markdown", False): lambda j: markdown_chunks(j.data, j.exported_at),
+    ("spacy-jsonl", False): lambda j: spacy_chunks(j.data, j.warn),
+    ("jsonl", True): lambda j: _sentence_jsonl(j.data, j.warn),
+    ("csv", True): lambda j: _sentence_csv(j.data, j.warn),
+}
+_BINARY_RENDERERS: dict[tuple[str, bool], Callable[[_Job], Iterator[bytes]]] = {
+    ("parquet", False): lambda j: _parquet_rows(j.data, j.warn),
+    ("parquet", True): lambda j: _parquet_sentences(j.data, j.warn),
 }
 
 
-def render(data: ExportData, fmt: str, exported_at: str | None = None) -> str:
-    try:
-        renderer = RENDERERS[fmt]
-    except KeyError:
+def check_format(fmt: str, by_sentence: bool = False) -> None:
+    """Raise ExportError for a format that does not exist (or has no ``--by-sentence`` form)."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
+    if by_sentence and fmt not in SENTENCE_FORMATS:
         raise ExportError(
-            f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})"
+            f"--by-sentence writes {', '.join(SENTENCE_FORMATS)}, not {fmt} "
+            "(a table has one row per sentence)"
+        )
+
+
+def _encoded(chunks: Iterable[str]) -> Iterator[bytes]:
+    pending: list[str] = []
+    size = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= _CHUNK_BYTES:
+            yield _utf8("".join(pending))
+            pending, size = [], 0
+    if pending:
+        yield _utf8("".join(pending))
+
+
+def _utf8(text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate from a damaged import
+        raise ExportError(
+            f"cannot encode the export: {exc.reason} at {exc.object[exc.start : exc.end]!r}"
         ) from None
+
+
+def render_chunks(
+    data: ExportData,
+    fmt: str,
+    exported_at: str | None = None,
+    *,
+    by_sentence: bool = False,
+    warn: Warn = _ignore,
+) -> Iterator[bytes]:
+    """The export as UTF-8 (or parquet) chunks, produced as they are consumed."""
+    check_format(fmt, by_sentence)
+    job = _Job(data, exported_at, warn)
+    key = (fmt, by_sentence)
     with collector_paused():
-        return renderer(data, exported_at)
+        if key in _BINARY_RENDERERS:
+            yield from _BINARY_RENDERERS[key](job)
+        else:
+            yield from _encoded(_TEXT_RENDERERS[key](job))
+
+
+def render(
+    data: ExportData,
+    fmt: str,
+    exported_at: str | None = None,
+    *,
+    by_sentence: bool = False,
+    warn: Warn = _ignore,
+) -> str:
+    """The whole export as text (not for parquet: see ``render_chunks``)."""
+    if fmt in BINARY_FORMATS:
+        raise ExportError(f"{fmt} is not text; write it to a file")
+    return b"".join(
+        render_chunks(data, fmt, exported_at, by_sentence=by_sentence, warn=warn)
+    ).decode()
 
 
 def export_annotations(
@@ -373,13 +851,23 @@ def export_annotations(
 ) -> str:
     """The export as text. ``source`` is a store or a ready ``ExportData``; ``article_ids`` and
     ``tags`` narrow it (``None`` means all)."""
+    return render(selection(source, article_ids, tags), fmt, exported_at)
+
+
+def selection(
+    source: AnnotationSource | ExportData,
+    article_ids: Iterable[str] | None = None,
+    tags: Iterable[str] | None = None,
+    text: TextLoader | None = None,
+) -> ExportData:
+    """What to export from a store or a ready ``ExportData``, narrowed by article and tag."""
     if isinstance(source, ExportData):
         data = source
         if article_ids is not None or tags is not None:
-            data = select(source.annotations, source.articles, article_ids, tags)
+            data = select(data.annotations, data.articles, article_ids, tags, data.text)
     else:
         data = collect(source, article_ids, tags)
-    return render(data, fmt, exported_at)
+    return data if text is None else data.with_text(text)
 
 
 def default_export_path(
@@ -398,18 +886,22 @@ def default_export_path(
     return Path(folder if folder is not None else Path.cwd()) / name
 
 
-def write_export(text: str | bytes, path: str | os.PathLike[str]) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` atomically: temp file beside it, fsync, ``os.replace``.
+def write_export(data: str | bytes | Iterable[bytes], path: str | os.PathLike[str]) -> Path:
+    """Write the export (text, bytes or chunks as ``render_chunks`` gives them) to ``path``
+    atomically: temp file beside it, fsync, ``os.replace``.
 
-    On any failure the previous file (if any) is left as it was and no temp file remains; the
-    error is an ``ExportError`` naming the path and the problem.
+    On any failure (including an ExportError while rendering) the previous file (if any) is
+    left as it was and no temp file remains; the error is an ``ExportError`` naming the path
+    and the problem. Only a regular file is ever replaced.
     """
     target = Path(path)
-    data = text.encode("utf-8") if isinstance(text, str) else text
+    payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         if target.is_dir():
             raise OSError(errno.EISDIR, "is a folder")
-        write_atomic(target, data)
+        if target.exists() and not target.is_file():
+            raise ExportError(f"{target}: not a regular file; choose another name")
+        write_atomic(target, payload)
     except OSError as exc:
         raise ExportError(
             f"{target}: cannot write the export: {_problem(exc, target.parent)}"

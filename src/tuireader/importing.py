@@ -1,8 +1,9 @@
-"""Reading our own json and jsonl exports back into annotations.
+"""Reading our own json, jsonl and csv exports back into annotations.
 
 Everything is parsed and checked before the store is opened, so a file that is not ours (garbage,
 other JSON, a missing or mistyped field) is refused with one line naming the file and the problem
-and the database is never touched.
+and the database is never touched. ``import_formats`` reads each format into raw records; this
+module checks them and keeps one annotation per id.
 """
 
 from __future__ import annotations
@@ -14,18 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from tuireader.annotations import ANCHOR_STATES, Annotation, Quote
-from tuireader.errors import PathError, read_bytes
-from tuireader.export import ARTICLE_FIELDS, FORMAT_NAME, FORMAT_VERSION
+from tuireader.errors import read_bytes
+from tuireader.export import ARTICLE_FIELDS
+from tuireader.import_formats import NOT_OURS, ImportFileError, parse_records
 from tuireader.tags import DEFAULT_TAGS
 
-NOT_OURS = "not a tuireader export"
-
-
-class ImportFileError(PathError):
-    """A file that cannot be imported; the message is ``FILE: problem``."""
+__all__ = ["NOT_OURS", "ImportFileError", "ImportedFile", "parse_import", "read_import"]
 
 
 class _Invalid(Exception):
@@ -51,104 +47,21 @@ def read_import(path: str | os.PathLike[str]) -> ImportedFile:
 
 
 def parse_import(data: bytes, name: object = "<input>") -> ImportedFile:
-    """Parse our json document or jsonl lines from ``data``; ``name`` labels errors."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(name, f"{NOT_OURS}: not UTF-8 text (byte {exc.start})") from None
-    if not data.strip():
-        raise ImportFileError(name, f"{NOT_OURS}: the file is empty")
-    try:
-        whole = orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        first_line = next(line for line in data.splitlines() if line.strip())
-        try:
-            orjson.loads(first_line)
-        except orjson.JSONDecodeError:
-            # Neither a document nor lines: report where the document broke (a truncated or
-            # hand-edited export says more with a line and column than "line 1").
-            raise ImportFileError(
-                name, f"not valid JSON or JSON Lines: {_json_problem(exc)}"
-            ) from None
-        return _parse_jsonl(data, name)
-    if isinstance(whole, dict) and "format" not in whole and "article_id" in whole:
-        return _parse_jsonl(data, name)  # a jsonl export of a single annotation
-    return _parse_document(whole, name)
-
-
-def _parse_document(doc: Any, name: object) -> ImportedFile:
-    if not isinstance(doc, dict):
-        kind = "an array" if isinstance(doc, list) else "a single value"
-        raise ImportFileError(name, f"{NOT_OURS}: the JSON is {kind}, not an export object")
-    fmt = doc.get("format")
-    if fmt != FORMAT_NAME:
-        found = f"format {fmt!r}" if fmt is not None else 'no "format" field'
-        raise ImportFileError(name, f"{NOT_OURS}: {found}, expected {FORMAT_NAME!r}")
-    version = doc.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise ImportFileError(name, f'bad "version" {version!r}, expected {FORMAT_VERSION}')
-    if version > FORMAT_VERSION:
-        raise ImportFileError(
-            name,
-            f"written by a newer tuireader (format version {version}); "
-            f"this one reads version {FORMAT_VERSION}",
-        )
-    for key in ("articles", "annotations"):
-        if not isinstance(doc.get(key), list):
-            problem = "missing" if key not in doc else "not a list"
-            raise ImportFileError(name, f'"{key}" is {problem}')
+    """Parse our json document, jsonl lines or csv rows from ``data``; ``name`` labels errors."""
+    raw = parse_records(data, name)
     articles = []
-    for i, item in enumerate(doc["articles"], 1):
+    for where, item in raw.articles:
         try:
             articles.append(_article(item))
         except _Invalid as exc:
-            raise ImportFileError(name, f"article {i}: {exc}") from None
+            raise ImportFileError(name, f"{where}: {exc}") from None
     annotations = []
-    for i, item in enumerate(doc["annotations"], 1):
+    for where, item in raw.annotations:
         try:
             annotations.append(_annotation(item))
         except _Invalid as exc:
-            label = _label(item)
-            raise ImportFileError(name, f"annotation {i}{label}: {exc}") from None
-    return _result("json", annotations, articles)
-
-
-def _parse_jsonl(data: bytes, name: object) -> ImportedFile:
-    annotations: list[Annotation] = []
-    titles: dict[str, Any] = {}
-    for number, line in enumerate(data.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            item = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            what = f"{NOT_OURS}: " if not annotations else ""
-            raise ImportFileError(
-                name, f"{what}line {number} is not JSON ({_json_problem(exc)})"
-            ) from None
-        if not isinstance(item, dict) or "article_id" not in item:
-            raise ImportFileError(name, f"{NOT_OURS}: line {number} is not an annotation record")
-        try:
-            annotation = _annotation(item)
-        except _Invalid as exc:
-            raise ImportFileError(name, f"line {number}{_label(item)}: {exc}") from None
-        title = item.get("article_title")
-        if title is not None and not isinstance(title, str):
-            raise ImportFileError(name, f'line {number}: "article_title" is not a string')
-        annotations.append(annotation)
-        if title is not None:
-            titles[annotation.article_id] = title
-    articles = [
-        {"id": aid, "title": title, "date": None, "path": None, "sentence_count": None}
-        for aid, title in titles.items()
-    ]
-    return _result("jsonl", annotations, articles)
-
-
-def _json_problem(exc: orjson.JSONDecodeError) -> str:
-    return f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+            raise ImportFileError(name, f"{where}{_label(item)}: {exc}") from None
+    return _result(raw.format, annotations, articles)
 
 
 def _label(item: Any) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -130,3 +131,16 @@ def sentence_at(sentences: Sequence[Sentence], offset: int) -> int | None:
         else:
             hi = mid
     return lo if lo < len(sentences) else None
+
+
+def sentence_range(sentences: Sequence[Sentence], start: int, end: int) -> tuple[int, int] | None:
+    """Indexes of the first and last sentence that ``[start, end)`` overlaps, by bisection; None
+    when it overlaps none (past the end, or an empty span between two sentences)."""
+    first = sentence_at(sentences, start)
+    if first is None or sentences[first].start >= max(end, start + 1):
+        return None
+    return first, bisect_left(sentences, end, lo=first, key=_start) - 1
+
+
+def _start(sentence: Sentence) -> int:
+    return sentence.start

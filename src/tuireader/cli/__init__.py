@@ -10,16 +10,21 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from tuireader import __version__
 from tuireader.errors import TuireaderError
+from tuireader.paths import DB_ENV
 
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "sentences": ("tuireader.cli.sentences", "print an article's numbered sentences"),
-    "export": ("tuireader.cli.export", "export annotations: json, jsonl, csv, w3c or markdown"),
-    "import": ("tuireader.cli.import_", "import annotations from a json or jsonl export"),
+    "export": (
+        "tuireader.cli.export",
+        "export annotations (json, jsonl, csv, w3c, markdown, spacy-jsonl, parquet) or sentences",
+    ),
+    "import": ("tuireader.cli.import_", "import annotations from a json, jsonl or csv export"),
     "stats": ("tuireader.cli.stats", "tag counts and coverage per article"),
     "schema": ("tuireader.cli.schema", "print the JSON Schema of the json export"),
     "suggest": ("tuireader.cli.suggest", "suggest a tag for each sentence, with the reason"),
@@ -46,6 +51,14 @@ def add_db_options(parser: argparse.ArgumentParser, annotator: bool = False) -> 
             metavar="NAME",
             help="name recorded on new annotations (default: $TUIREADER_ANNOTATOR or your login)",
         )
+
+
+def existing_database(path: Path) -> Path:
+    """``path`` if a database is there; a command that only reads one (export, stats) refuses a
+    path with nothing at it, so a mistyped ``--db`` is an error, not an empty result."""
+    if not path.exists():
+        raise TuireaderError(f"{path}: no such annotation database (check --db or ${DB_ENV})")
+    return path
 
 
 def write_json(doc: object) -> None:

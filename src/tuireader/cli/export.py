@@ -1,4 +1,5 @@
-"""``tuireader export``: annotations as json, jsonl, csv, W3C Web Annotation or markdown."""
+"""``tuireader export``: annotations as json, jsonl, csv, W3C, markdown, spaCy spans or parquet;
+``--by-sentence``: one row per sentence, tagged or not."""
 
 from __future__ import annotations
 
@@ -10,9 +11,21 @@ from pathlib import Path
 
 from tuireader.annotations import default_annotator
 from tuireader.articles import load_article
-from tuireader.cli import add_db_options
+from tuireader.cli import add_db_options, existing_database
+from tuireader.decoding import clean
 from tuireader.errors import TuireaderError
-from tuireader.export import FORMATS, AnnotationSource, export_annotations, write_export
+from tuireader.export import (
+    BINARY_FORMATS,
+    FORMATS,
+    SENTENCE_FORMATS,
+    AnnotationSource,
+    ExportData,
+    article_at_hand,
+    check_format,
+    collect,
+    render_chunks,
+    write_export,
+)
 from tuireader.paths import resolve_db_path
 from tuireader.tags import DEFAULT_TAGS
 
@@ -27,7 +40,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "-f",
         choices=list(FORMATS),
         default="json",
-        help="output format (default: json)",
+        help="output format (default: json; parquet needs the parquet extra)",
+    )
+    parser.add_argument(
+        "--by-sentence",
+        action="store_true",
+        help="one row per sentence of every exported article, tagged or not, with each "
+        f"annotator's tag ({', '.join(SENTENCE_FORMATS)})",
     )
     parser.add_argument(
         "--article",
@@ -48,11 +67,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 @contextmanager
 def read_database(db: Path) -> Iterator[AnnotationSource]:
-    """The database at ``db`` for reading. Nothing is created or written: a missing file reads
-    as empty, a corrupt one raises StoreError and is left as is."""
+    """The database at ``db`` for reading. Nothing is created or written: a missing file is an
+    error (a mistyped ``--db`` must not pass for an empty export), a corrupt one raises
+    StoreError and is left as is."""
     from tuireader.store import Store  # the store pulls in TinyDB; `schema` never needs it
 
-    with Store.open(db, default_annotator(), create=False) as store:
+    with Store.open(existing_database(db), default_annotator(), create=False) as store:
         yield store
 
 
@@ -103,16 +123,44 @@ def resolve_articles(
 def run(args: argparse.Namespace) -> int:
     db = resolve_db_path(args.db)
     tags = parse_tags(args.tag)
+    check_format(args.format, args.by_sentence)
     output = Path(args.output).expanduser() if args.output and args.output != "-" else None
     if output is not None and output.resolve() == db.resolve():
         raise TuireaderError(f"{output}: is the annotation database; choose another -o FILE")
+    if output is None and args.format in BINARY_FORMATS and sys.stdout.isatty():
+        raise TuireaderError(f"{args.format} is binary; write it to a file with -o FILE")
     with read_database(db) as source:
         article_ids = resolve_articles(args.article, source, db)
-        text = export_annotations(source, args.format, article_ids, tags)
+        data = collect(source, article_ids, tags, text=article_at_hand)
+    if not data.articles or (not args.by_sentence and not data.count()):
+        print(f"tuireader: nothing to export: {_empty_because(args, db)}", file=sys.stderr)
+    chunks = render_chunks(data, args.format, by_sentence=args.by_sentence, warn=_warn)
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        out = sys.stdout.buffer
+        for chunk in chunks:
+            out.write(chunk)
+        out.flush()
     else:
-        write_export(text, output)
-        print(f"tuireader: wrote {args.format} export to {output}", file=sys.stderr)
+        write_export(chunks, output)
+        what = f"{args.format} by sentence" if args.by_sentence else args.format
+        print(f"tuireader: wrote {what} export to {output}{_size(data, args)}", file=sys.stderr)
     return 0
+
+
+def _warn(message: str) -> None:
+    print(f"tuireader: warning: {clean(message)}", file=sys.stderr)
+
+
+def _empty_because(args: argparse.Namespace, db: Path) -> str:
+    filters = [f"--tag {t}" for t in args.tag or ()] + [
+        f"--article {a}" for a in args.article or ()
+    ]
+    if filters:
+        return f"no annotations in {db} match {' '.join(filters)}"
+    return f"{db} holds no annotations"
+
+
+def _size(data: ExportData, args: argparse.Namespace) -> str:
+    if args.by_sentence:
+        return f" ({len(data.articles)} articles)"
+    return f" ({data.count()} annotations)"

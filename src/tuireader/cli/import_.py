@@ -1,4 +1,4 @@
-"""``tuireader import FILE``: annotations back from our json or jsonl export."""
+"""``tuireader import FILE``: annotations back from our json, jsonl or csv export."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "file", metavar="FILE", help="a json or jsonl file written by `tuireader export`"
+        "file", metavar="FILE", help="a json, jsonl or csv file written by `tuireader export`"
     )
     add_db_options(parser)
 

@@ -14,7 +14,7 @@ from rich.cells import cell_len, set_cell_size
 
 from tuireader.annotations import Annotation
 from tuireader.articles import PARAGRAPH_SEPARATOR, Article, load_unchanged
-from tuireader.cli import add_db_options, write_json
+from tuireader.cli import add_db_options, existing_database, write_json
 from tuireader.decoding import clean
 from tuireader.export import select
 from tuireader.paths import resolve_db_path
@@ -158,8 +158,8 @@ def format_table(rows: Sequence[ArticleStats]) -> str:
 def run(args: argparse.Namespace) -> int:
     from tuireader.store import Store  # the store pulls in TinyDB; `--help` never needs it
 
-    # create=False: reading stats never creates the file; a missing one reads as empty.
-    with Store.open(resolve_db_path(args.db), create=False) as store:
+    # create=False: reading stats never creates the file; a missing one is an error.
+    with Store.open(existing_database(resolve_db_path(args.db)), create=False) as store:
         rows = article_stats(store.annotations(include_orphans=True), store.articles_meta())
     if args.json:
         write_json({"articles": [r.to_dict() for r in rows]})
