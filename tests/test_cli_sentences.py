@@ -82,5 +82,6 @@ def test_shared_options_before_a_command_that_does_not_use_them(
     db = str(tmp_path / "db.json")
     assert main(["--db", db, "--annotator", "ana", "sentences", str(SEED)]) == 0
     assert "15 sentences" in capsys.readouterr().out
-    assert main(["--annotator", "ana", "--db", db, "export", "-f", "jsonl"]) == 0
-    assert capsys.readouterr().out == ""
+    # Accepted, and so refused only because no database is there yet (exit 2, one line).
+    assert main(["--annotator", "ana", "--db", db, "export", "-f", "jsonl"]) == 2
+    assert "db.json: no such annotation database" in capsys.readouterr().err
