@@ -573,9 +573,7 @@ class Store:
     def import_annotations(self, items: Iterable[Annotation]) -> ImportResult:
         """Add annotations from elsewhere in one atomic write. For an id already present the one
         with the newer ``updated`` wins; equal or older ones are skipped."""
-        incoming = list(items)
-        for a in incoming:
-            self._check_tag(a.tag)
+        incoming = list(items)  # tags outside the tag set are kept, as on opening a file
         added = updated = skipped = 0
         with self._writing():
             latest: dict[str, Annotation] = {}
@@ -813,10 +811,12 @@ class Store:
         """Validate every stored annotation (a bad one refuses the whole file) and group the ids
         by article. Records stay records here; ``_get`` builds each Annotation when first used."""
         records: dict[str, Any] = tables[ANNOTATIONS]
-        article_ids = plain_article_ids(records, self._tag_ids)
+        # Tags outside this store's tag set are kept: the file may have been annotated with
+        # another codebook, and opening it under this one must neither refuse nor drop them.
+        article_ids = plain_article_ids(records, None)
         if article_ids is None:
             for key, record in records.items():
-                problem = record_problem(key, record, self.tags.ids)
+                problem = record_problem(key, record, None)
                 if problem is not None:
                     raise StoreError(self.path, f"annotation {key} {problem}")
             article_ids = [record["article_id"] for record in records.values()]
@@ -982,7 +982,7 @@ def record_problem(key: str, record: Any, tag_ids: Sequence[str] | None) -> str 
     return None
 
 
-def plain_article_ids(records: dict[str, Any], tag_ids: frozenset[str]) -> list[str] | None:
+def plain_article_ids(records: dict[str, Any], tag_ids: frozenset[str] | None) -> list[str] | None:
     """Each record's article id, if every record is valid and the common shape allows checking
     it column by column with C-level ``map``s; None otherwise (then ask ``record_problem``).
 
@@ -1003,7 +1003,8 @@ def plain_article_ids(records: dict[str, Any], tag_ids: frozenset[str]) -> list[
             or set(map(type, created)) != {str}
             or set(map(type, annotators)) != {str}
             or set(map(type, quotes)) != {dict}
-            or not set(tags) <= tag_ids
+            or set(map(type, tags)) != {str}
+            or (tag_ids is not None and not set(tags) <= tag_ids)
             or set(map(type, chain.from_iterable(map(_QUOTE_PARTS, quotes)))) != {str}
         ):
             return None
