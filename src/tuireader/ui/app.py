@@ -25,6 +25,7 @@ from tuireader.paths import resolve_db_path, samples_dir
 from tuireader.sentences import sentence_at
 from tuireader.tags import DEFAULT_TAGS, TagSet
 from tuireader.ui.article_list import ArticleCounts, ArticleList, fingerprint
+from tuireader.ui.compare_view import compare_status
 from tuireader.ui.reading_pane import ReadingPane, SuggestionView
 from tuireader.ui.search_bar import SearchBar
 from tuireader.ui.status_line import StatusLine, annotation_status, legend
@@ -73,6 +74,7 @@ class ReaderApp(App[int]):
         Binding("X", "export(True)", "Export all", id="app.export_all", show=False),
         Binding("i", "stats", "Stats", id="app.stats", show=False),
         Binding("o", "toggle_list", "Articles", id="app.toggle_list", show=False),
+        Binding("c", "compare", "Compare", id="app.compare"),
         Binding("tab", "focus_next", "Next pane", id="app.focus_next", show=False),
         Binding(
             "shift+tab", "focus_previous", "Previous pane", id="app.focus_previous", show=False
@@ -110,6 +112,8 @@ class ReaderApp(App[int]):
         """Fingerprint of the annotations each article's list counts were made from."""
         self._counts_dirty: set[str] = set()
         self._last_article: str | None = None
+        self.comparing = False
+        """The compare view: every annotator's tags in the gutter."""
         self.sub_title = str(db_path) + (
             f" (read-only: {store.read_only_reason})" if store.read_only else ""
         )
@@ -276,6 +280,7 @@ class ReaderApp(App[int]):
         article = pane.article
         if article is not None and pane.sentences:
             pane.sync_annotations(self.store.annotations(article.id))
+            self.refresh_comparison()
         for article_id, counts in self._count_articles(only_changed=True).items():
             self.article_list.set_counts(article_id, counts)
         return True
@@ -323,6 +328,7 @@ class ReaderApp(App[int]):
         self.pane.show_article(article, annotations, cursor)
         if article.id in self._suggestions:
             self.pane.set_suggestions(self._suggestions[article.id])
+        self.refresh_comparison()
         self.article_list.highlight_article(article.id)
         # Saved with the cursors (batched): a write here would delay the first paint.
         self._last_article = article.id
@@ -365,7 +371,10 @@ class ReaderApp(App[int]):
             parts.append(
                 (f"range of {last - first + 1} (a tag key tags it, Esc cancels) ", "bold reverse")
             )
-        parts += annotation_status(pane.annotation, self.tags)
+        if pane.comparison is not None:
+            parts.append(compare_status(pane.comparison, pane.cursor, self.tags))
+        else:
+            parts += annotation_status(pane.annotation, self.tags)
         suggestion = pane.suggestion
         if suggestion is not None and pane.annotation is None:
             parts += [
@@ -420,6 +429,7 @@ class ReaderApp(App[int]):
                 current = article
         if current is not None and current.id in by_article:
             self.pane.apply_annotations(*by_article[current.id])
+            self.refresh_comparison()
             span = change.span
             if jump and span is not None:
                 index = sentence_at(self.pane.sentences, span[0])
@@ -466,6 +476,39 @@ class ReaderApp(App[int]):
         if change is None:
             self.notify("Nothing to redo.", severity="information")
         self.apply_change(change, jump=True)
+
+    # -- team: compare ------------------------------------------------------------------------
+
+    def action_compare(self) -> None:
+        """Show (again: hide) every annotator's tags in the gutter, one column each."""
+        if self.pane.article is None or not self.pane.sentences:
+            self.notify("Open an article first.", severity="warning")
+            return
+        self.comparing = not self.comparing
+        self.refresh_comparison()
+        comparison = self.pane.comparison
+        if comparison is not None and len(comparison.annotators) < 2:
+            self.notify("Nobody else has tagged this article yet.", timeout=4)
+
+    def layers(self, article_id: str) -> dict[str, list[Annotation]]:
+        """Each annotator's annotations on the article."""
+        layers: dict[str, list[Annotation]] = {}
+        for annotation in self.store.annotations(article_id):
+            layers.setdefault(annotation.annotator, []).append(annotation)
+        return layers
+
+    def refresh_comparison(self) -> None:
+        """Recompute the compare view after a change (ours or another window's)."""
+        pane = self.pane
+        if not self.comparing or pane.article is None or not pane.sentences:
+            if pane.comparison is not None:
+                pane.set_comparison(None)
+            return
+        from tuireader.comparison import compare
+
+        layers = self.layers(pane.article.id)
+        layers.setdefault(self.store.annotator, [])  # my column, even before my first tag
+        pane.set_comparison(compare(pane.sentences, layers, order=[self.store.annotator]))
 
     # -- search --------------------------------------------------------------------------------
 
@@ -602,9 +645,27 @@ class ReaderApp(App[int]):
             annotation = pane.annotation_of(index)
             if annotation is not None:
                 counts[annotation.tag] = counts.get(annotation.tag, 0) + 1
-        self.push_screen(
-            StatsScreen(stats_text(pane.article.title, counts, len(pane.sentences), self.tags))
-        )
+        text = stats_text(pane.article.title, counts, len(pane.sentences), self.tags)
+        agreement = self.article_agreement()
+        if agreement:
+            text = Content("\n").join([text, Content(""), Content("\n".join(agreement))])
+        self.push_screen(StatsScreen(text))
+
+    def article_agreement(self) -> list[str]:
+        """The open article's agreement figures as lines of text; none with one annotator."""
+        from tuireader.agreement import agreement, sentence_values
+        from tuireader.agreement_report import report_lines
+
+        pane = self.pane
+        if pane.article is None or not pane.sentences:
+            return []
+        layers = self.layers(pane.article.id)
+        if len(layers) < 2:
+            return []
+        names = sorted(layers)
+        columns = [sentence_values(pane.sentences, layers[name]) for name in names]
+        result = agreement(names, list(zip(*columns, strict=True)), self.tags.ids)
+        return report_lines(result, self.tags)
 
     def action_export(self, everything: bool) -> None:
         from tuireader.export import (

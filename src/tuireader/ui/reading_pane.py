@@ -29,8 +29,10 @@ from textual.strip import Strip
 
 from tuireader.annotations import Annotation
 from tuireader.articles import Article
+from tuireader.comparison import Comparison
 from tuireader.sentences import Sentence, sentence_at
 from tuireader.tags import DEFAULT_TAGS, TagSet
+from tuireader.ui.compare_view import compare_gutter, compare_gutter_width, compare_heading
 from tuireader.ui.text_layout import TextLayout
 
 GUTTER = 4
@@ -153,6 +155,20 @@ class ReadingPane(ScrollView, can_focus=True):
         Binding("S", "toggle_suggestions", "Suggest", id="reader.suggestions"),
         Binding("a", "accept", "Accept", id="reader.accept", show=False),
         Binding("A", "accept_all", "Accept all", id="reader.accept_all", show=False),
+        Binding(
+            "right_curly_bracket",
+            "disagreement(1)",
+            "Next disagreement",
+            id="reader.next_disagreement",
+            key_display="}",
+        ),
+        Binding(
+            "left_curly_bracket",
+            "disagreement(-1)",
+            "Previous disagreement",
+            id="reader.previous_disagreement",
+            key_display="{",
+        ),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -163,6 +179,7 @@ class ReadingPane(ScrollView, can_focus=True):
         "reading-pane--meta",
         "reading-pane--dim",
         "reading-pane--arrow",
+        "reading-pane--disagree",
     }
 
     DEFAULT_CSS = """
@@ -176,6 +193,7 @@ class ReadingPane(ScrollView, can_focus=True):
         & > .reading-pane--meta { text-style: italic; color: $text-muted; }
         & > .reading-pane--dim { text-style: dim; }
         & > .reading-pane--arrow { text-style: bold; color: $accent; }
+        & > .reading-pane--disagree { text-style: bold; color: $warning; }
     }
     """
 
@@ -216,6 +234,8 @@ class ReadingPane(ScrollView, can_focus=True):
         }
         self._marker_styles = {tag.id: Style(color=tag.color, bold=True) for tag in tags}
         self._placed: dict[str, Annotation] = {}
+        self.comparison: Comparison | None = None
+        """Every annotator's tags (compare view), or None for the plain reader."""
 
     def on_mount(self) -> None:
         self._style_tags()
@@ -267,6 +287,7 @@ class ReadingPane(ScrollView, can_focus=True):
         self.sentences = () if pending else article.sentences
         self.range_anchor = None
         self.suggestions = None
+        self.comparison = None
         self._matches, self._match_starts = [], []
         self._annotation_of = [None] * len(self.sentences)
         self._placed = {}
@@ -304,6 +325,17 @@ class ReadingPane(ScrollView, can_focus=True):
             return False
         self.apply_annotations(before, after)
         return True
+
+    def set_comparison(self, comparison: Comparison | None) -> None:
+        """Show (or, with None, stop showing) one gutter column per annotator."""
+        if comparison is not None and len(comparison.values) != len(self.sentences):
+            comparison = None  # made for other sentences (the article changed meanwhile)
+        self.comparison = comparison
+        self._header = []
+        self._relayout()
+        self._invalidate_all()
+        self._follow_cursor()
+        self.post_message(self.CursorMoved(self))
 
     def set_suggestions(self, suggestions: Sequence[SuggestionView | None] | None) -> None:
         self.suggestions = suggestions
@@ -463,6 +495,22 @@ class ReadingPane(ScrollView, can_focus=True):
     def action_toggle_suggestions(self) -> None:
         self.post_message(self.SuggestionsToggled())
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "disagreement":
+            return self.comparison is not None
+        return True
+
+    def action_disagreement(self, direction: int) -> None:
+        """Jump to the next (or previous) sentence the annotators tag differently."""
+        if self.comparison is None:
+            return
+        target = self.comparison.next_disagreement(self.cursor, direction)
+        if target is None:
+            self.app.bell()
+            self.notify("No more disagreements this way.", timeout=2)
+        else:
+            self.move_to(target)
+
     def action_accept(self) -> None:
         if self.sentences and self.editor is not None:
             self.editor.accept_suggestions(self.cursor)
@@ -480,8 +528,15 @@ class ReadingPane(ScrollView, can_focus=True):
     # -- layout --------------------------------------------------------------------------------
 
     @property
+    def gutter_width(self) -> int:
+        """Cells left of the text: wider in the compare view, one column per annotator."""
+        return GUTTER if self.comparison is None else compare_gutter_width(self.comparison)
+
+    @property
     def text_width(self) -> int:
-        return max(8, min(MAX_TEXT_WIDTH, self.scrollable_content_region.width - GUTTER - 1))
+        return max(
+            8, min(MAX_TEXT_WIDTH, self.scrollable_content_region.width - self.gutter_width - 1)
+        )
 
     def on_resize(self, event: events.Resize) -> None:
         if self.article is not None and (
@@ -498,7 +553,7 @@ class ReadingPane(ScrollView, can_focus=True):
             self._layout = TextLayout(self.article, width)
         self._header = self._render_header(width)
         self._cache.clear()
-        self.virtual_size = Size(width + GUTTER, len(self._header) + len(self._layout))
+        self.virtual_size = Size(width + self.gutter_width, len(self._header) + len(self._layout))
         self.refresh()
 
     def _render_header(self, width: int) -> list[Strip]:
@@ -510,9 +565,12 @@ class ReadingPane(ScrollView, can_focus=True):
         meta_parts = [part for part in (article.date, article.source) if part]
         meta = Text(" · ".join(meta_parts) or article.display_path)
         meta.stylize(self.get_component_rich_style("reading-pane--meta"))
-        pad = [Segment(" " * GUTTER)]
+        pad = [Segment(" " * self.gutter_width)]
         strips: list[Strip] = []
-        for renderable in (title, meta):
+        renderables = [title, meta]
+        if self.comparison is not None:
+            renderables.append(compare_heading(self.comparison))
+        for renderable in renderables:
             for line in console.render_lines(renderable, options, pad=False):
                 strips.append(Strip([*pad, *line]))
         strips.append(Strip([]))
@@ -601,6 +659,20 @@ class ReadingPane(ScrollView, can_focus=True):
                 text.stylize(match_style, max(m_start, start) - start, min(m_end, end) - start)
                 m += 1
         gutter = [Segment(arrow, self.get_component_rich_style("reading-pane--arrow"))]
+        if self.comparison is not None:
+            on_row = range(first_sentence if first_sentence is not None else index, index)
+            shown = self._compared_sentence(on_row, start)
+            gutter += compare_gutter(
+                self.comparison,
+                shown,
+                any(self.comparison.disagrees(i) for i in on_row),
+                self._marker_styles,
+                self.tags,
+                self.get_component_rich_style("reading-pane--disagree"),
+                dim,
+            )
+            segments = list(text.render(self.app.console))
+            return Strip([*gutter, *segments])
         for letter, letter_style in markers[:2]:
             gutter.append(Segment(letter, letter_style))
         if len(markers) > 2:
@@ -608,6 +680,18 @@ class ReadingPane(ScrollView, can_focus=True):
         gutter.append(Segment(" " * (GUTTER - len(gutter))))
         segments = list(text.render(self.app.console))
         return Strip([*gutter, *segments])
+
+    def _compared_sentence(self, on_row: range, row_start: int) -> int | None:
+        """Whose columns a row shows: the cursor's sentence if it is on the row, else the first
+        sentence that starts on it, else the one running on from the row above."""
+        if not on_row:
+            return None
+        if self.cursor in on_row:
+            return self.cursor
+        for i in on_row:
+            if self.sentences[i].start >= row_start:
+                return i
+        return on_row[0]
 
     # -- invalidation --------------------------------------------------------------------------
 
@@ -682,7 +766,7 @@ class ReadingPane(ScrollView, can_focus=True):
         if not 0 <= body_row < len(self._layout) or self._layout.is_blank(body_row):
             return None
         start, end = self._layout.starts[body_row], self._layout.ends[body_row]
-        column = max(0, x - GUTTER)
+        column = max(0, x - self.gutter_width)
         offset, cells = start, 0
         body = self.article.body
         while offset < end:

@@ -1,0 +1,132 @@
+"""Agreement figures as text (the ``agree`` command and the reader's stats screen) and as JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from tuireader.agreement import NO_TAG, Agreement, Figures
+from tuireader.decoding import clean
+from tuireader.tags import TagSet
+
+NOT_DEFINED = "n/a"
+LABEL_WIDTH = 16
+
+
+def _name(value: str) -> str:
+    return " ".join(clean(value).split())
+
+
+def category_label(value: str, tags: TagSet) -> str:
+    if value == NO_TAG:
+        return "No tag"
+    return tags.get(value).label if value in tags else _name(value)
+
+
+def category_marker(value: str, tags: TagSet) -> str:
+    if value == NO_TAG:
+        return "·"
+    return tags.get(value).marker if value in tags else "?"
+
+
+def _kappa(value: float | None) -> str:
+    return NOT_DEFINED if value is None else f"{value:.3f}"
+
+
+def _percent(value: float | None) -> str:
+    return NOT_DEFINED if value is None else f"{value:.1f}%"
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def figure_rows(result: Agreement, tags: TagSet) -> list[str]:
+    """The figures as a table: all tags, then each tag against the rest."""
+    heads = ("", "Agreement", "Cohen κ", "Fleiss κ", "Kripp. α", "Units")
+    widths = (LABEL_WIDTH, 10, 8, 9, 9, 7)
+
+    def row(label: str, figures: Figures) -> str:
+        cells = (
+            _percent(figures.percent_agreement),
+            _kappa(figures.cohen_kappa),
+            _kappa(figures.fleiss_kappa),
+            _kappa(figures.krippendorff_alpha),
+            str(figures.units),
+        )
+        return _cut(label, LABEL_WIDTH).ljust(LABEL_WIDTH) + "".join(
+            c.rjust(w) for c, w in zip(cells, widths[1:], strict=True)
+        )
+
+    lines = [
+        "".join(
+            h.rjust(w) if i else h.ljust(w)
+            for i, (h, w) in enumerate(zip(heads, widths, strict=True))
+        )
+    ]
+    lines.append(row("All tags", result.overall))
+    if result.per_tag:
+        lines.append("Each tag against the rest:")
+    for tag_id, figures in result.per_tag.items():
+        lines.append(row(f"  {category_label(tag_id, tags)}", figures))
+    return lines
+
+
+def confusion_rows(result: Agreement, tags: TagSet) -> list[str]:
+    """Two annotators' sentences against each other: rows the first's tags, columns the second's."""
+    confusion = result.confusion
+    if confusion is None:
+        return []
+    first, second = (_cut(_name(n), 20) for n in confusion.annotators)
+    markers = [category_marker(c, tags) for c in confusion.categories]
+    counts = confusion.rows()
+    width = max(5, *(len(str(n)) + 1 for r in counts for n in r))
+    lines = [
+        f"Sentences by tag: rows {first}, columns {second}",
+        " " * LABEL_WIDTH + "".join(m.rjust(width) for m in markers),
+    ]
+    for category, marker, row in zip(confusion.categories, markers, counts, strict=True):
+        label = _cut(f"{marker} {category_label(category, tags)}", LABEL_WIDTH)
+        lines.append(label.ljust(LABEL_WIDTH) + "".join(str(n).rjust(width) for n in row))
+    return lines
+
+
+def report_lines(result: Agreement, tags: TagSet, articles: int | None = None) -> list[str]:
+    names = ", ".join(_name(n) for n in result.annotators)
+    where = f" over {articles} article{'s' * (articles != 1)}" if articles is not None else ""
+    lines = [
+        f"Agreement of {names}{where}: {result.overall.units} sentences",
+        "",
+        *figure_rows(result, tags),
+    ]
+    confusion = confusion_rows(result, tags)
+    if confusion:
+        lines += ["", *confusion]
+    if any(
+        v is None
+        for f in (result.overall, *result.per_tag.values())
+        for v in (f.fleiss_kappa, f.krippendorff_alpha)
+    ):
+        lines += [
+            "",
+            f"{NOT_DEFINED}: not defined here (no sentences, or everyone gave one answer).",
+        ]
+    return lines
+
+
+def report_json(
+    result: Agreement, articles: Sequence[str], extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """One object for scripts: the issue's keys, figures rounded to 4 places (percent to 2)."""
+    overall = result.overall.to_dict()
+    doc: dict[str, Any] = {
+        "annotators": list(result.annotators),
+        "articles": list(articles),
+        **overall,
+        "categories": list(result.categories),
+        "per_tag": {tag: figures.to_dict() for tag, figures in result.per_tag.items()},
+        "confusion": None if result.confusion is None else result.confusion.to_dict(),
+    }
+    if extra:
+        doc.update(extra)
+    return doc

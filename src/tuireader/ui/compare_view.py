@@ -1,0 +1,92 @@
+"""The compare view's look: one gutter column per annotator, a heading naming the columns, and
+the cursor sentence's names and tags for the status line. Letters carry the meaning (a tag's
+marker, ``·`` for no tag, ``≠`` for a disagreement), so it reads without colour."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.content import Content
+
+from tuireader.agreement import NO_TAG
+from tuireader.comparison import Comparison
+from tuireader.decoding import clean
+from tuireader.tags import TagSet
+
+NO_TAG_MARK = "·"
+DISAGREE_MARK = "≠"
+NAME_CHARS = 12
+"""Names are cut to this in the heading so eight columns fit a line of 80."""
+
+
+def compare_gutter_width(comparison: Comparison) -> int:
+    """Cursor arrow, one column per annotator, the disagreement mark, a space."""
+    return 1 + max(1, len(comparison.annotators)) + 2
+
+
+def short_name(name: str, limit: int = NAME_CHARS) -> str:
+    name = " ".join(clean(name).split())
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def tag_mark(value: str, tags: TagSet) -> str:
+    if value == NO_TAG:
+        return NO_TAG_MARK
+    return tags.get(value).marker if value in tags else "?"
+
+
+def compare_gutter(
+    comparison: Comparison,
+    index: int | None,
+    disagreement: bool,
+    marker_styles: Mapping[str, Style],
+    tags: TagSet,
+    disagree_style: Style,
+    dim: Style,
+) -> list[Segment]:
+    """The columns after the cursor arrow for a row showing sentence ``index``."""
+    segments: list[Segment] = []
+    if index is None or not comparison.annotators:
+        segments.append(Segment(" " * max(1, len(comparison.annotators))))
+    else:
+        for value in comparison.values[index]:
+            style = dim if value == NO_TAG else marker_styles.get(value, dim)
+            segments.append(Segment(tag_mark(value, tags), style))
+    segments.append(Segment(DISAGREE_MARK if disagreement else " ", disagree_style))
+    segments.append(Segment(" "))
+    return segments
+
+
+def compare_heading(comparison: Comparison) -> Text:
+    """``Columns: 1 ann · 2 bob · 3 cat  (2 more not shown)`` above the text."""
+    parts = [f"{i} {short_name(name)}" for i, name in enumerate(comparison.annotators, 1)]
+    text = Text("Columns: " + " · ".join(parts), style="bold")
+    if comparison.hidden:
+        text.append(f"  ({len(comparison.hidden)} more not shown)", style="italic")
+    if len(comparison.annotators) < 2:
+        text.append("  (nobody else has tagged this article)", style="italic")
+    return text
+
+
+def compare_status(comparison: Comparison, index: int, tags: TagSet) -> Content:
+    """Names and tags of every shown annotator for sentence ``index``, for the status line."""
+    parts: list[Content | tuple[str, str] | str] = []
+    if comparison.disagrees(index):
+        parts.append((f"{DISAGREE_MARK} disagree ", "bold reverse"))
+    for n, (name, value) in enumerate(comparison.of(index)):
+        if n:
+            parts.append(" · ")
+        parts.append(Content(short_name(name)))
+        if value == NO_TAG:
+            parts.append((" no tag", "dim"))
+        elif value in tags:
+            tag = tags.get(value)
+            parts.append((f" {tag.marker} {tag.label}", f"bold {tag.color}"))
+        else:
+            parts += [" ", Content(value)]
+    if comparison.hidden:
+        parts.append((f" · {len(comparison.hidden)} more not shown", "italic"))
+    return Content.assemble(*parts)
