@@ -18,6 +18,17 @@ Every list holds lower-case words; the rules match them on word boundaries.
 
 from __future__ import annotations
 
+from importlib import resources
+
+
+def _lexicon(name: str) -> tuple[str, ...]:
+    """The words of a list shipped in ``tuireader/lexicons`` (one a line, ``#`` comments)."""
+    text = resources.files("tuireader").joinpath("lexicons", name).read_text(encoding="utf-8")
+    return tuple(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
 # --- Hedges (CoNLL-2010 / BioScope categories) -------------------------------------------------
 
 # Epistemic modals. "can" and "would" are left out on purpose: in news copy "can" is mostly ability
@@ -68,16 +79,13 @@ HEDGE_VERBS: tuple[str, ...] = (
     "seemed",
 )
 
-# "appear" is a hedge only before "to"/"that" ("appears to have"), not in "appeared in court".
-HEDGE_APPEAR = r"appear(?:s|ed)?\s+(?:to|that)"
-
-# Speculative adjectives. "likely" is matched separately (see HEDGE_LIKELY) because
-# "likely sequences of words" is not a hedge.
+# Speculative adjectives. "likely" is a phrase (see HEDGE_PHRASES) because
+# "likely sequences of words" is not a hedge. "potential" is left out: in news it is mostly a
+# description ("55 million potential customers"), not a hedge on the claim.
 HEDGE_ADJECTIVES: tuple[str, ...] = (
     "possible",
     "unlikely",
     "probable",
-    "potential",
     "putative",
     "conceivable",
     "plausible",
@@ -85,10 +93,6 @@ HEDGE_ADJECTIVES: tuple[str, ...] = (
     "uncertain",
     "speculative",
     "hypothetical",
-)
-
-HEDGE_LIKELY = (
-    r"(?:(?:is|are|was|were|be|been|seems?|most|more|very|quite)\s+)likely|likely\s+(?:to|that)"
 )
 
 HEDGE_ADVERBS: tuple[str, ...] = (
@@ -120,19 +124,82 @@ HEDGE_NOUNS: tuple[str, ...] = (
     "rumor",
     "rumors",
     "uncertainty",
+    "allegation",
+    "allegations",
+    "suspicion",
+    "suspicions",
+)
+
+# Conditions (Szeged "condition") and open questions: "if", "unless", "whether". A claim that holds
+# only under a condition is not asserted as a fact.
+HEDGE_CONDITIONS: tuple[str, ...] = ("if", "unless", "whether")
+
+# More doxastic and epistemic words found in news and encyclopaedic text (Szeged Uncertainty Corpus
+# cue categories; the words are common English, listed here by hand).
+HEDGE_MORE: tuple[str, ...] = (
+    "alleged",
+    "rumoured",
+    "rumored",
+    "purported",
+    "purportedly",
+    "sceptical",
+    "skeptical",
+    "doubtful",
+    "unconfirmed",
+    "unproven",
+    "presumed",
+    "reputed",
+    "reputedly",
+    "estimates",
+    "supposed",
+    "worry",
+    "worries",
+    "worried",
+    "consider",
+    "considers",
 )
 
 # Multiword hedges, as regular expressions over lower-cased text.
-HEDGE_PHRASES: tuple[str, ...] = (
-    r"not (?:yet )?(?:clear|known|certain)",
-    r"remains? (?:to be seen|unclear|uncertain|a mystery)",
-    r"(?:are|is) yet to be",
-    r"too early to (?:say|tell)",
-    r"(?:cannot|can't|could not|couldn't) be ruled out",
-    r"raises? the (?:question|possibility)",
-    r"whether or not",
-    r"it is (?:possible|conceivable|likely) that",
-    r"in (?:theory|principle)",
+_BELIEF = "considered|regarded|seen|viewed|thought|believed|rumou?red|alleged|presumed|reputed|understood|suspected"
+
+# Multiword hedges, as regular expressions over the text (case-insensitive), each with the words one
+# of which it needs: the pattern only runs on a sentence that holds one of them.
+HEDGE_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
+    # Doxastic passives (Szeged "doxastic"): a belief reported without its holder.
+    (
+        tuple(_BELIEF.replace("rumou?red", "rumoured|rumored").split("|")),
+        rf"(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?(?:{_BELIEF})\s+(?:to|as|that)\b"
+        r"|(?:widely|generally|often|commonly|traditionally|long)\s+(?:considered|regarded|seen|viewed|thought|believed)"
+        r"|(?:^(?:\w+\s+)?|(?<=,\s))considered\s+(?:to\s+be|as|one\s+of|the|a|an)\b",
+    ),
+    (("said", "reported"), r"(?:is|was|are|were)\s+(?:said|reported)\s+to"),
+    # Investigation (Szeged "investigation"): an open question being looked into.
+    (("questions", "question"), r"raise[sd]?\s+(?:new\s+|serious\s+)?questions?"),
+    (("clear", "known", "certain"), r"not\s+(?:yet\s+)?(?:clear|known|certain)"),
+    (
+        ("seen", "unclear", "uncertain", "mystery"),
+        r"remains?\s+(?:to\s+be\s+seen|unclear|uncertain|a\s+mystery)",
+    ),
+    (("yet",), r"(?:are|is)\s+yet\s+to\s+be"),
+    (("early",), r"too\s+early\s+to\s+(?:say|tell)"),
+    (("ruled",), r"(?:cannot|can[’']t|could\s+not|couldn[’']t)\s+be\s+ruled\s+out"),
+    (("question", "possibility"), r"raises?\s+the\s+(?:question|possibility)"),
+    (("accused",), r"accused\s+(?:\w+\s+){0,3}?of"),
+    (("called",), r"so-called"),
+    (("whether",), r"whether\s+or\s+not"),
+    (("possible", "conceivable", "likely"), r"it\s+is\s+(?:possible|conceivable|likely)\s+that"),
+    (("theory", "principle"), r"in\s+(?:theory|principle)"),
+    (
+        ("potential",),
+        r"(?:the|a|its|their)\s+potential\s+(?:for|to|of)\b|potential\s+(?:threat|risk|danger|impact|effect|conflict|war|deal|buyer|bidder|candidate)s?\b",
+    ),
+    # "appear" is a hedge only before "to"/"that" ("appears to have"), not in "appeared in court".
+    (("appear", "appears", "appeared"), r"appear(?:s|ed)?\s+(?:to|that)"),
+    # "likely sequences of words" is not a hedge.
+    (
+        ("likely",),
+        r"(?:(?:is|are|was|were|be|been|seems?|most|more|very|quite)\s+)likely|likely\s+(?:to|that)",
+    ),
 )
 
 # Negated ability is a plain statement, not a hedge: "the company could not say", "cannot park".
@@ -632,4 +699,181 @@ OFFICIAL_ROLES: tuple[str, ...] = (
     "judge",
     "lawyer",
     "manager",
+)
+
+# --- The writer's own view (subjectivity) -------------------------------------------------------
+#
+# Opinion writing rarely hedges; it judges. No single word tells, so the rule counts several kinds of
+# cue outside quotation and needs enough of them (see ``suggest._writer_view``). The evaluative
+# adjectives and adverbs come from the VADER sentiment lexicon (MIT licence; the derived list and
+# its licence are in ``lexicons/vader_evaluative.txt``); the other lists are written here.
+
+# Evaluative words VADER lacks or whose ending hides them ("crass", "rancid", "sham").
+EVALUATIVE_WORDS: tuple[str, ...] = (
+    "good",
+    "bad",
+    "great",
+    "poor",
+    "wrong",
+    "worse",
+    "worst",
+    "better",
+    "best",
+    "smart",
+    "stupid",
+    "silly",
+    "dumb",
+    "crass",
+    "rancid",
+    "absurd",
+    "nonsense",
+    "sham",
+    "farce",
+    "hypocrisy",
+    "hypocritical",
+    "shameless",
+    "foolish",
+    "naive",
+    "reckless",
+    "mistake",
+    "mistakes",
+    "disgrace",
+    "insult",
+    "folly",
+    "woke",
+    "elite",
+    "elites",
+    "propaganda",
+    "rhetoric",
+    "nice",
+    "fine",
+    "brilliant",
+    "wise",
+    "deserve",
+    "deserves",
+    "shriek",
+    "whine",
+    "whined",
+    "wail",
+    "wailing",
+    "parroted",
+    "mugged",
+    "slander",
+    "betray",
+    "betrays",
+    "excoriating",
+    "vaunted",
+    "lofty",
+    "belated",
+    "crumbling",
+    "fatal",
+    "utter",
+    "sheer",
+    "mere",
+    "blind",
+    "ignorant",
+    "ignorance",
+    "cheap",
+    "genuine",
+    "obvious",
+)
+
+VADER_EVALUATIVE: tuple[str, ...] = _lexicon("vader_evaluative.txt")
+
+# Words that turn up the strength of a judgement.
+INTENSIFIERS: tuple[str, ...] = (
+    "very",
+    "so",
+    "such",
+    "extremely",
+    "truly",
+    "really",
+    "utterly",
+    "totally",
+    "completely",
+    "absolutely",
+    "deeply",
+    "incredibly",
+    "remarkably",
+    "simply",
+    "merely",
+    "hugely",
+    "vastly",
+    "massively",
+    "fundamentally",
+    "entirely",
+    "wholly",
+    "thoroughly",
+    "genuinely",
+    "exactly",
+    "too",
+    "quite",
+    "rather",
+    "especially",
+    "particularly",
+)
+
+# The writer's attitude to what they say.
+ATTITUDE_ADVERBS: tuple[str, ...] = (
+    "clearly",
+    "obviously",
+    "of course",
+    "indeed",
+    "in fact",
+    "surely",
+    "certainly",
+    "undoubtedly",
+    "undeniably",
+    "plainly",
+    "evidently",
+    "no doubt",
+    "needless to say",
+    "frankly",
+    "honestly",
+    "admittedly",
+    "ironically",
+    "sadly",
+    "unfortunately",
+    "fortunately",
+    "thankfully",
+    "predictably",
+    "tellingly",
+    "curiously",
+    "oddly",
+    "strangely",
+    "bizarrely",
+    "laughably",
+    "shamelessly",
+    "conveniently",
+    "rightly",
+    "wrongly",
+    "mercifully",
+    "alas",
+    "yes",
+    "funny",
+)
+
+# What ought to be: the writer's prescription.
+NORMATIVE_PHRASES: tuple[str, ...] = (
+    r"must",
+    r"mustn[’']t",
+    r"needs?\s+to",
+    r"ought\s+to",
+    r"(?:we|they|you)\s+(?:have|need)\s+to",
+    r"it\s+is\s+time",
+    r"let[’']s",
+    r"let\s+us",
+    r"let\s+it\s+be",
+)
+
+# Sweeping words: the writer generalises.
+ABSOLUTES: tuple[str, ...] = (
+    "never",
+    "always",
+    "nothing",
+    "everything",
+    "everyone",
+    "nobody",
+    "no one",
+    "none",
 )
