@@ -194,14 +194,20 @@ def test_non_expert_belief_verb_is_speculation() -> None:
     assert '"believe"' in suggestion.reason
 
 
-def test_a_reported_stance_is_not_speculation() -> None:
+def test_a_named_sources_stance_is_reported_not_speculation() -> None:
     # "insisted", "argued", "claimed" report a side in a debate; the sentence reports it.
     for text in (
-        "Officials insisted that money was not the main motivation.",
-        "Others argue that the archive was closed for repairs.",
+        "Councillor Brandt insisted that money was not the main motivation.",
+        "Mr. Hale argued that the archive was closed for repairs.",
     ):
         suggestion = suggest_sentence(text)
         assert suggestion is None or suggestion.tag != SPECULATION, suggestion
+
+
+def test_a_stance_a_whole_group_takes_is_speculation() -> None:
+    suggestion = suggest_sentence("Officials insisted that money was not the main motivation.")
+    assert suggestion is not None and suggestion.tag == SPECULATION
+    assert "not an expert" in suggestion.reason
 
 
 def test_pronoun_source_resolved_from_context() -> None:
