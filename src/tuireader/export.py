@@ -106,6 +106,7 @@ W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection); a leading
 # apostrophe makes them show it as text. Tab and CR are in OWASP's list too.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_GUARDED_START = frozenset("=+-@\t\r'")
 
 _CHUNK_BYTES = 1 << 16
 _PARQUET_BATCH = 8192
@@ -408,7 +409,15 @@ def csv_cell(value: str | None) -> str:
     a formula character (and before apostrophes that precede one, so ``csv_value`` can undo it
     exactly)."""
     text = value or ""
+    if not text or text[0] not in _GUARDED_START:  # nearly every cell: one look
+        return text
     return "'" + text if text.lstrip("'").startswith(_FORMULA_START) else text
+
+
+def _csv_text(value: str | int | None) -> str:
+    if value is None:
+        return ""
+    return str(value) if isinstance(value, int) else csv_cell(value)
 
 
 def csv_value(cell: str) -> str:
@@ -426,12 +435,7 @@ def _csv_chunks(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> It
     out.write("\ufeff")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(
-            [
-                "" if (v := row[c]) is None else str(v) if isinstance(v, int) else csv_cell(v)
-                for c in columns
-            ]
-        )
+        writer.writerow([_csv_text(row[c]) for c in columns])
         if out.tell() > _CHUNK_BYTES:
             yield out.getvalue()
             out.seek(0)
@@ -610,13 +614,13 @@ def spacy_record(
         {"start": a.start, "end": a.end, "label": a.tag, "annotator": a.annotator, "id": a.id}
         for a in anns
         # An orphan's offsets no longer point into this text.
-        if a.anchor != "orphaned" and article.body[a.start : a.end] == a.quote.exact
+        if a.anchor != "orphaned" and a.end <= len(article.body)
     ]
     return {
         "text": article.body,
         "spans": spans,
         "meta": {
-            "article_id": article.id,
+            "article_id": str(meta["id"]),
             "title": meta.get("title") or article.title,
             "date": meta.get("date") or article.date,
             "path": meta.get("path"),
@@ -627,7 +631,7 @@ def spacy_record(
 
 def spacy_chunks(data: ExportData, warn: Warn = _ignore) -> Iterator[str]:
     for meta, article in _with_text(data, warn, "spaCy export"):
-        anns = data.annotations_of(article.id)
+        anns = data.annotations_of(str(meta["id"]))
         yield _dumps(spacy_record(meta, article, anns), indent=False) + "\n"
 
 
@@ -644,12 +648,12 @@ def sentence_rows(
         for meta, article in _with_text(data, warn, "sentence table"):
             sentences = article.sentences
             tags: dict[str, list[str | None]] = {n: [None] * len(sentences) for n in annotators}
-            for a in data.annotations_of(article.id):
+            for a in data.annotations_of(str(meta["id"])):
                 span = None if a.anchor == "orphaned" else sentence_range(sentences, a.start, a.end)
                 if span is not None:
                     layer = tags[a.annotator]
                     layer[span[0] : span[1] + 1] = [a.tag] * (span[1] - span[0] + 1)
-            fixed = (article.id, meta.get("title") or article.title, meta.get("path"))
+            fixed = (str(meta["id"]), meta.get("title") or article.title, meta.get("path"))
             for s in sentences:
                 row = dict(
                     zip(
