@@ -171,7 +171,9 @@ def bench_by_sentence(count: int = 10_000) -> dict[str, float]:
 
             figures[f"by_sentence_{fmt}"] = seconds = best_of(2, job)
             size = target.stat().st_size / 1e6
-            print(f"   {fmt:<8} {seconds:7.3f} s  {seconds / baseline:5.2f}x baseline  {size:5.1f} MB")
+            print(
+                f"   {fmt:<8} {seconds:7.3f} s  {seconds / baseline:5.2f}x baseline  {size:5.1f} MB"
+            )
     return figures
 
 
@@ -197,7 +199,15 @@ class Generated(Mapping[str, Sequence[Annotation]]):
             stamp = "2024-05-01T09:30:00.000Z"
             out.append(
                 Annotation(
-                    article_id, s.start, s.end, tags[i % 3], q, who, note, f"{article_id}-{i}", stamp
+                    article_id,
+                    s.start,
+                    s.end,
+                    tags[i % 3],
+                    q,
+                    who,
+                    note,
+                    f"{article_id}-{i}",
+                    stamp,
                 )
             )
         return out

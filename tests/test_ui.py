@@ -463,14 +463,16 @@ async def test_stats_screen(make_app: MakeApp) -> None:
 async def test_export_current_and_all(make_app: MakeApp, db_path: Path) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("tab", "f", "x")
+        await pilot.press("tab", "f", "x", "enter")  # the export dialog: Enter takes json
+        await app.workers.wait_for_complete()
         await pilot.pause()
         files = sorted((db_path.parent / "exports").glob("*.json"))
         assert len(files) == 1
         data = json.loads(files[0].read_text(encoding="utf-8"))
         assert len(data["annotations"]) == 1 and len(data["articles"]) == 1
         assert any(str(files[0]) in n.message for n in app._notifications)
-        await pilot.press("shift+tab", "j", "enter", "e", "X")
+        await pilot.press("shift+tab", "j", "enter", "e", "X", "enter")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         files = sorted((db_path.parent / "exports").glob("*all*.json"))
         assert len(files) == 1

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
-from functools import cached_property
+from collections.abc import Callable, Mapping, Sequence
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -668,27 +669,44 @@ class ReaderApp(App[int]):
         return report_lines(result, self.tags)
 
     def action_export(self, everything: bool) -> None:
-        from tuireader.export import (
-            ExportError,
-            default_export_path,
-            export_annotations,
-            write_export,
+        """Ask which format and where (``ui/export_screen.py``), then export in a thread."""
+        from tuireader.export import article_at_hand, collect
+        from tuireader.ui.export_screen import (
+            STATE_EXPORT,
+            ExportChoice,
+            ExportScreen,
+            export_in_background,
+            remembered_state,
         )
 
         article = self.pane.article
         if not everything and article is None:
             return
+        ids = None if everything or article is None else [article.id]
+        title = "all" if ids is None or article is None else article.title
+        scope = "all articles" if ids is None or article is None else f"“{article.title}”"
         folder = self.db_path.parent / "exports"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            ids = None if everything or article is None else [article.id]
-            text = export_annotations(self.store, "json", article_ids=ids)
-            title = "all" if ids is None or article is None else article.title
-            path = write_export(text, default_export_path("json", folder, title))
-        except (ExportError, OSError) as exc:
-            self._error(exc)
-            return
-        self.notify(f"Exported to {path}", title="Export", markup=False, timeout=8)
+
+        def text(meta: Mapping[str, object]) -> Article | None:
+            return self.library.by_id(str(meta["id"])) or article_at_hand(meta)
+
+        def chosen(choice: ExportChoice | None) -> None:
+            if choice is None:
+                return
+            if not self.store.read_only:
+                with contextlib.suppress(Exception):  # a convenience: never stops an export
+                    self.store.set_state(STATE_EXPORT, remembered_state(choice))
+            if choice.path.parent == folder:  # the default folder is made on first use
+                with contextlib.suppress(OSError):  # else the export names the problem
+                    folder.mkdir(parents=True, exist_ok=True)
+            data = collect(self.store, ids, text=text)
+            done = partial(self.notify, title="Export", markup=False, timeout=8)
+            export_in_background(self, data, choice, done)
+
+        remembered = self.store.get_state(STATE_EXPORT)
+        if not isinstance(remembered, dict):
+            remembered = {}
+        self.push_screen(ExportScreen(scope, title, remembered, folder), chosen)
 
     @on(events.DescendantBlur)
     def _keep_keyboard(self, event: events.DescendantBlur) -> None:

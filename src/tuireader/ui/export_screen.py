@@ -1,0 +1,213 @@
+"""The export dialog (``x``, ``X``): which format, the same list as ``tuireader export``, and
+where; the last choice is remembered in the database's UI state.
+
+The export itself runs in a thread: the selection is taken from the store on the UI thread, then
+rendering and the atomic write (seconds for a tagged book as parquet) never freeze the reader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tuireader.export import (
+    FORMATS,
+    SENTENCE_FORMATS,
+    ExportData,
+    ExportError,
+    default_export_path,
+    render_chunks,
+    write_export,
+)
+
+STATE_EXPORT = "export"
+"""UI state key: the last format, whether it was by sentence, and the folder."""
+
+DESCRIPTIONS: dict[str, str] = {
+    "json": "one document with articles; import reads it back",
+    "jsonl": "one annotation per line with its article and sentences",
+    "csv": "one annotation per row, for spreadsheets and pandas",
+    "w3c": "W3C Web Annotation collection (JSON-LD)",
+    "markdown": "a report to read, grouped by article and tag",
+    "spacy-jsonl": "article text with labelled spans (spaCy, Prodigy)",
+    "parquet": "one annotation per row, typed columns",
+}
+
+
+@dataclass(frozen=True)
+class ExportChoice:
+    format: str
+    by_sentence: bool
+    path: Path
+
+    @property
+    def key(self) -> str:
+        return choice_key(self.format, self.by_sentence)
+
+
+def choice_key(fmt: str, by_sentence: bool) -> str:
+    return f"sentences:{fmt}" if by_sentence else fmt
+
+
+def choices() -> list[tuple[str, str, bool, str]]:
+    """(option id, format, by sentence, label) in the order the dialog lists them."""
+    out = [(fmt, fmt, False, f"{fmt:<12} {DESCRIPTIONS.get(fmt, '')}") for fmt in FORMATS]
+    for fmt in SENTENCE_FORMATS:
+        label = f"{fmt:<12} one row per sentence, tagged or not (--by-sentence)"
+        out.append((choice_key(fmt, True), fmt, True, label))
+    return out
+
+
+def file_name(fmt: str, by_sentence: bool, title: str | None, now: dt.datetime) -> str:
+    name = default_export_path(fmt, Path(), title, now).name
+    return name.replace("tuireader-", "tuireader-sentences-", 1) if by_sentence else name
+
+
+class ExportScreen(ModalScreen[ExportChoice | None]):
+    """Enter in the list exports with the path shown; Tab moves to the path to change it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="export.cancel"),
+    ]
+
+    DEFAULT_CSS = """
+    ExportScreen {
+        align: center middle;
+    }
+    #export-box {
+        width: 84;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $accent;
+        padding: 0 1;
+        background: $surface;
+    }
+    #export-formats {
+        height: auto;
+        max-height: 12;
+        margin: 1 0;
+    }
+    """
+
+    def __init__(
+        self, scope: str, title: str | None, remembered: Mapping[str, Any], folder: Path
+    ) -> None:
+        super().__init__()
+        self._scope = scope
+        self._title = title
+        self._now = dt.datetime.now()
+        self._choices = {key: (fmt, by) for key, fmt, by, _ in choices()}
+        key = choice_key(str(remembered.get("format")), bool(remembered.get("by_sentence")))
+        self._key = key if key in self._choices else "json"
+        saved = remembered.get("folder")
+        self._folder = Path(saved) if isinstance(saved, str) and saved else folder
+        self._auto_path = ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-box"):
+            yield Static(Content("Export " + self._scope).stylize("bold"), markup=False)
+            yield Static(
+                "Enter exports to the path below · Tab edits the path · Esc cancels",
+                markup=False,
+            )
+            yield OptionList(
+                *(Option(Content(label), id=key) for key, _, _, label in choices()),
+                id="export-formats",
+            )
+            yield Input(self._path_for(self._key), placeholder="file to write", id="export-path")
+
+    def on_mount(self) -> None:
+        formats = self.query_one(OptionList)
+        formats.highlighted = formats.get_option_index(self._key)
+        formats.focus()
+
+    def _path_for(self, key: str) -> str:
+        fmt, by_sentence = self._choices[key]
+        self._auto_path = str(self._folder / file_name(fmt, by_sentence, self._title, self._now))
+        return self._auto_path
+
+    @on(OptionList.OptionHighlighted, "#export-formats")
+    def _format_changed(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_id is None:
+            return
+        self._key = event.option_id
+        path = self.query_one("#export-path", Input)
+        if path.value == self._auto_path:  # a path the user typed is kept
+            path.value = self._path_for(self._key)
+        else:  # but its suffix follows the format
+            fmt, _ = self._choices[self._key]
+            typed = Path(path.value)
+            for suffix in sorted(FORMATS.values(), key=len, reverse=True):
+                if typed.name.endswith(suffix):
+                    path.value = str(typed.with_name(typed.name[: -len(suffix)] + FORMATS[fmt]))
+                    break
+
+    @on(OptionList.OptionSelected, "#export-formats")
+    @on(Input.Submitted, "#export-path")
+    def _export(self) -> None:
+        value = self.query_one("#export-path", Input).value.strip()
+        if not value:
+            self.notify("Give a file to write.", severity="warning")
+            return
+        fmt, by_sentence = self._choices[self._key]
+        path = Path(value).expanduser()
+        if path.is_dir():
+            path = path / file_name(fmt, by_sentence, self._title, self._now)
+        self.dismiss(ExportChoice(fmt, by_sentence, path.absolute()))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def remembered_state(choice: ExportChoice) -> dict[str, Any]:
+    return {
+        "format": choice.format,
+        "by_sentence": choice.by_sentence,
+        "folder": str(choice.path.parent),
+    }
+
+
+def export_in_background(
+    app: App[Any], data: ExportData, choice: ExportChoice, done: Callable[[str], None]
+) -> None:
+    """Render and write ``data`` in a thread; notify the result (warnings too) on the app."""
+
+    def job() -> None:
+        warnings: list[str] = []
+        try:
+            chunks = render_chunks(
+                data, choice.format, by_sentence=choice.by_sentence, warn=warnings.append
+            )
+            write_export(chunks, choice.path)
+        except (ExportError, OSError) as exc:
+            app.call_from_thread(
+                app.notify, str(exc), title="Not exported", severity="error", markup=False
+            )
+            return
+        for warning in warnings[:5]:
+            app.call_from_thread(
+                app.notify, warning, title="Export", severity="warning", markup=False, timeout=8
+            )
+        if len(warnings) > 5:
+            more = f"{len(warnings) - 5} more articles left out or without sentence numbers"
+            app.call_from_thread(app.notify, more, severity="warning", markup=False)
+        if choice.by_sentence:
+            what = f"{len(data.articles)} articles by sentence"
+        else:
+            what = f"{data.count()} annotations as {choice.format}"
+        app.call_from_thread(done, f"Exported {what} to {choice.path}")
+
+    app.run_worker(job, thread=True, group="export", name="export")

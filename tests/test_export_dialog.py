@@ -1,0 +1,146 @@
+"""The in-app export (x, X): the dialog lists the command's formats, asks where, remembers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, OptionList
+
+from tuireader.articles import load_library
+from tuireader.export import FORMATS, SENTENCE_FORMATS
+from tuireader.store import Store
+from tuireader.ui.app import ReaderApp
+from tuireader.ui.export_screen import ExportScreen
+
+from conftest import SAMPLES, SEED
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def make_app(db_path: Path) -> Iterator[Callable[..., ReaderApp]]:
+    stores: list[Store] = []
+
+    def make(*paths: Path) -> ReaderApp:
+        library = load_library(paths or [SAMPLES])
+        store = Store.open(db_path, "tester")
+        stores.append(store)
+        single = len(paths) == 1 and paths[0].is_file()
+        first = library.articles[0] if single else None
+        return ReaderApp(library, store, db_path=db_path, open_article=first)
+
+    yield make
+    for store in stores:
+        store.close()
+
+
+async def finish(app: ReaderApp, pilot: object) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+def exports(db_path: Path, pattern: str = "*") -> list[Path]:
+    return sorted((db_path.parent / "exports").glob(pattern))
+
+
+async def test_x_lists_the_commands_formats_and_enter_exports(
+    make_app: Callable[..., ReaderApp], db_path: Path
+) -> None:
+    app = make_app(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", "x")
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        options = screen.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert ids == [*FORMATS, *(f"sentences:{f}" for f in SENTENCE_FORMATS)]
+        assert options.highlighted == 0 and app.focused is options
+        path = screen.query_one("#export-path", Input).value
+        assert path.startswith(str(db_path.parent / "exports" / "tuireader-")) and path.endswith(
+            ".json"
+        )
+        await pilot.press("enter")
+        await finish(app, pilot)
+        assert not isinstance(app.screen, ExportScreen)
+        (written,) = exports(db_path)
+        assert str(written) == path
+        assert len(json.loads(written.read_text("utf-8"))["annotations"]) == 1
+        assert any(
+            f"Exported 1 annotations as json to {path}" in n.message for n in app._notifications
+        )
+
+
+async def test_the_last_choice_is_remembered_even_after_a_restart(
+    make_app: Callable[..., ReaderApp], db_path: Path, tmp_path: Path
+) -> None:
+    app = make_app(SEED)
+    elsewhere = tmp_path / "out"
+    elsewhere.mkdir()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", "j", "s", "x", "down", "down")  # csv
+        path = app.screen.query_one("#export-path", Input)
+        assert path.value.endswith(".csv")
+        await pilot.press("tab")
+        assert app.focused is path
+        path.value = str(elsewhere / "mine.csv")
+        await pilot.press("enter")
+        await finish(app, pilot)
+        assert (elsewhere / "mine.csv").read_text("utf-8-sig").count("\n") == 3
+        await pilot.press("x")
+        options = app.screen.query_one(OptionList)
+        assert options.highlighted == list(FORMATS).index("csv")
+        assert app.screen.query_one("#export-path", Input).value.startswith(str(elsewhere))
+        await pilot.press("escape")
+    app = make_app(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("x")
+        assert app.screen.query_one(OptionList).highlighted == list(FORMATS).index("csv")
+
+
+async def test_by_sentence_from_the_dialog_and_a_typed_name_keeps_the_format_suffix(
+    make_app: Callable[..., ReaderApp], db_path: Path, tmp_path: Path
+) -> None:
+    app = make_app(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", "x", "tab")
+        path = app.screen.query_one("#export-path", Input)
+        path.value = str(tmp_path / "table.json")
+        await pilot.press("shift+tab", "end", "up", "up")  # sentences:jsonl
+        assert path.value == str(tmp_path / "table.jsonl")
+        await pilot.press("enter")
+        await finish(app, pilot)
+        rows = [json.loads(x) for x in (tmp_path / "table.jsonl").read_text("utf-8").splitlines()]
+        assert len(rows) == len(app.pane.sentences)
+        assert rows[0]["tag:tester"] == "fact" and rows[1]["tag:tester"] is None
+
+
+async def test_escape_cancels_and_X_exports_every_article(
+    make_app: Callable[..., ReaderApp], db_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab", "f", "x", "escape")
+        await finish(app, pilot)
+        assert not isinstance(app.screen, ExportScreen) and exports(db_path) == []
+        await pilot.press("shift+tab", "j", "enter", "e", "X")
+        assert "all articles" in str(app.screen.query("Static").first().render())
+        await pilot.press("enter")
+        await finish(app, pilot)
+        (written,) = exports(db_path, "*all*.json")
+        assert len(json.loads(written.read_text("utf-8"))["annotations"]) == 2
+
+
+async def test_an_export_that_fails_says_why(
+    make_app: Callable[..., ReaderApp], tmp_path: Path
+) -> None:
+    app = make_app(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", "x", "tab")
+        app.screen.query_one("#export-path", Input).value = str(tmp_path / "no" / "x.json")
+        await pilot.press("enter")
+        await finish(app, pilot)
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert errors and "no such folder" in errors[-1].message
