@@ -137,6 +137,7 @@ def test_json_shape_matches_the_schema(data: ExportData, seed: Article) -> None:
         "created",
         "updated",
         "anchor",
+        "provenance",
     ]
     assert seed.body[first["start"] : first["end"]] == first["quote"]["exact"]
 
@@ -316,7 +317,7 @@ def test_schema_rejects_what_is_not_ours(data: ExportData) -> None:
     doc = json.loads(export.to_json(data))
     validator = jsonschema.Draft202012Validator(schema())
     bad_tag = json.loads(json.dumps(doc))
-    bad_tag["annotations"][0]["tag"] = "opinion"
+    bad_tag["annotations"][0]["tag"] = ""
     missing = json.loads(json.dumps(doc))
     del missing["annotations"][0]["quote"]
     for wrong in (bad_tag, missing, {**doc, "format": "other"}, {**doc, "extra": 1}):

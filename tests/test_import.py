@@ -137,7 +137,8 @@ def test_foreign_files_are_refused(data: bytes, expected: str) -> None:
         ({"id": DROP}, 'annotation 1: missing field "id"'),
         ({"quote": {"exact": "x"}}, 'quote: missing field "prefix"'),
         ({"quote": "text"}, '"quote" is not an object'),
-        ({"tag": "opinion"}, "unknown tag 'opinion'"),
+        ({"tag": ""}, '"tag" is empty'),
+        ({"provenance": "guess"}, "unknown provenance 'guess'"),
         ({"anchor": "lost"}, "unknown anchor 'lost'"),
         ({"start": "3"}, '"start" is not a non-negative integer'),
         ({"start": True}, '"start" is not a non-negative integer'),
@@ -158,7 +159,9 @@ def test_bad_article_entry_is_named(doc: dict[str, Any]) -> None:
     article = {k: v for k, v in doc["articles"][0].items() if k != "title"}
     assert problem(dumps({**doc, "articles": [article]})) == 'article 1: missing field "title"'
     article = {**doc["articles"][0], "sentence_count": "15"}
-    assert '"sentence_count" has the wrong type' in problem(dumps({**doc, "articles": [article]}))
+    assert '"sentence_count" must be a non-negative integer or null' in problem(
+        dumps({**doc, "articles": [article]})
+    )
 
 
 def test_jsonl_problems_name_the_line(annotations: list[Annotation]) -> None:
@@ -166,7 +169,7 @@ def test_jsonl_problems_name_the_line(annotations: list[Annotation]) -> None:
     broken = lines[0] + "\n" + lines[1][:-5] + "\n"
     assert problem(broken.encode(), "x.jsonl").startswith("line 2 is not JSON")
     record = json.loads(lines[1])
-    record["tag"] = "rumour"
+    record["anchor"] = "lost"
     text = lines[0] + "\n" + json.dumps(record) + "\n"
     assert "line 2 (id " in problem(text.encode(), "x.jsonl")
 

@@ -90,16 +90,26 @@ def test_unusable_file_is_refused_and_untouched(db: Path, content: bytes, proble
     assert not db.with_name(db.name + ".bak").exists()
 
 
-def test_tag_outside_the_tag_set_is_kept(db: Path, article: Article) -> None:
-    # A database annotated with another codebook opens under the default one, tags intact.
+def test_a_tag_the_codebook_does_not_know_is_kept(db: Path, article: Article) -> None:
     with Store.open(db, "alice") as store:
         store.tag(article, 0, 0, "fact")
-    data = db.read_bytes()
-    db.write_bytes(data.replace(b'"fact"', b'"rumour"'))
-    with Store.open(db, "alice") as store:
-        assert [a.tag for a in store.annotations()] == ["rumour"]
         store.tag(article, 1, 1, "fact")
-    assert b'"rumour"' in db.read_bytes()
+    data = db.read_bytes()
+    db.write_bytes(data.replace(b'"fact"', b'"rumour"', 1))
+    with Store.open(db, "alice") as store:
+        assert sorted(a.tag for a in store.annotations()) == ["fact", "rumour"]
+        store.tag(article, 2, 2, "fact")  # a write keeps it too
+    with Store.open(db, "alice") as store:
+        assert sorted(a.tag for a in store.annotations()) == ["fact", "fact", "rumour"]
+
+
+@pytest.mark.parametrize("version", [b"true", b"1.0", b"0", b"null"])
+def test_a_version_that_is_not_a_positive_integer_is_refused(db: Path, version: bytes) -> None:
+    content = b'{"meta": {"schema": {"format": "tuireader-annotations", "version": %s}}}' % version
+    db.write_bytes(content)
+    with pytest.raises(StoreError, match="bad schema version"):
+        Store.open(db, "alice")
+    assert db.read_bytes() == content
 
 
 def test_refusal_points_at_the_backup(db: Path, article: Article) -> None:
@@ -124,24 +134,26 @@ def test_older_schema_is_migrated_with_a_copy(
         store.tag(article, 0, 0, "fact")
     v1 = db.read_bytes()
 
-    def to_v2(tables: dict[str, Any]) -> dict[str, Any]:
+    def to_next(tables: dict[str, Any]) -> dict[str, Any]:
         for record in tables["annotations"].values():
             record["note"] = "migrated"
         return tables
 
-    monkeypatch.setattr(storage, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(storage.MIGRATIONS, 1, to_v2)
+    now = storage.SCHEMA_VERSION
+    monkeypatch.setattr(storage, "SCHEMA_VERSION", now + 1)
+    monkeypatch.setitem(storage.MIGRATIONS, now, to_next)
     with Store.open(db, "alice") as store:
         assert store.annotations()[0].note == "migrated"
-    assert db.with_name(db.name + ".v1.bak").read_bytes() == v1
-    assert orjson.loads(db.read_bytes())["meta"]["schema"]["version"] == 2
+    assert db.with_name(f"{db.name}.v{now}.bak").read_bytes() == v1
+    assert orjson.loads(db.read_bytes())["meta"]["schema"]["version"] == now + 1
 
 
 def test_missing_migration_step_is_refused(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     Store.open(db, "alice").close()
     before = db.read_bytes()
-    monkeypatch.setattr(storage, "SCHEMA_VERSION", 3)
-    with pytest.raises(StoreError, match="schema 1 cannot be upgraded to 3"):
+    now = storage.SCHEMA_VERSION
+    monkeypatch.setattr(storage, "SCHEMA_VERSION", now + 2)
+    with pytest.raises(StoreError, match=f"schema {now} cannot be upgraded to {now + 2}"):
         Store.open(db, "alice")
     assert db.read_bytes() == before
 
@@ -274,6 +286,8 @@ BAD_RECORDS: list[tuple[Any, str]] = [
     (_good_record(0, anchor=["exact"]), "is malformed"),
     ({k: v for k, v in _good_record(0).items() if k != "created"}, "is malformed"),
     (_good_record(0, id="another"), "is stored under the wrong id"),
+    (_good_record(0, tag=""), "is malformed"),
+    (_good_record(0, provenance="by magic"), "is malformed"),
     (_good_record(0, tag=["fact"]), "is malformed"),
 ]
 

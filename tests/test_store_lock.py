@@ -31,7 +31,8 @@ def test_two_stores_interleaved_lose_nothing(tmp_path: Path, article: Article) -
         for i in range(0, 20, 2):
             a.tag(article, i, i, "fact")
             b.tag(article, i + 1, i + 1, "speculation")
-        (ann,) = a.annotations(article.id)[:1]
+        (ann,) = b.annotations(article.id, "bob")[:1]
+        a.set_note(a.annotations(article.id, "alice")[0].id, "alice's note")
         b.refresh()
         b.set_note(ann.id, "bob's note")
         a.tag(article, 30, 30, "expert_opinion")  # a catches up with bob's note first
@@ -41,7 +42,7 @@ def test_two_stores_interleaved_lose_nothing(tmp_path: Path, article: Article) -
         anns = c.annotations(article.id)
         assert len(anns) == 21
         assert {x.annotator for x in anns} == {"alice", "bob"}
-        assert anns[0].note == "bob's note"
+        assert [x.note for x in anns[:2]] == ["alice's note", "bob's note"]
         assert c.get_state("a") == 1 and c.get_state("b") == 2
         assert c.article_meta(article.id) is not None
 
@@ -59,11 +60,15 @@ def test_retag_by_the_other_store_is_seen_before_planning(tmp_path: Path, articl
     db = tmp_path / "db.json"
     with Store.open(db, "alice") as a, Store.open(db, "bob") as b:
         a.tag(article, 0, 2, "fact")
-        b.tag(article, 1, 1, "speculation")  # b has not refreshed; it must still trim a's run
-        runs = [(x.start, x.tag) for x in a.annotations(article.id)]
+        c = Store.open(db, "alice")
+        b.tag(article, 1, 1, "speculation")  # another annotator: alice's run stays whole
+        c.tag(article, 1, 1, "speculation")  # alice in a window that has not refreshed
+        runs = [(x.start, x.tag) for x in a.annotations(article.id, "alice")]
         assert runs == [(0, "fact")]  # a has not seen it yet
         a.refresh()
-        assert [x.tag for x in a.annotations(article.id)] == ["fact", "speculation", "fact"]
+        assert [x.tag for x in a.mine(article.id)] == ["fact", "speculation", "fact"]
+        assert [x.tag for x in a.annotations(article.id, "bob")] == ["speculation"]
+        c.close()
 
 
 def test_attach_plans_again_on_what_the_other_store_wrote(tmp_path: Path, article: Article) -> None:

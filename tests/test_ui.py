@@ -663,22 +663,26 @@ async def test_tags_from_another_window_appear(
         assert article is not None
         untouched = pane._first_row(12)
         kept = pane._cache.get(untouched)
-        with Store.open(db_path, "other") as other:
+        with Store.open(db_path, "tester") as other:  # my second window
             other.attach(article)
             other.tag(article, 5, 6, "speculation")
-            other.tag(article, 3, 3, "expert_opinion")  # replaces our fact
+            other.tag(article, 3, 3, "expert_opinion")  # replaces my fact
+        with Store.open(db_path, "bob") as bob:  # another annotator: shown in the status only
+            bob.tag(article, 3, 3, "fact")
         await pilot.pause(0.3)  # the refresh timer notices
         assert pane.cursor == 3
         assert pane.annotation_of(5) is not None and pane.annotation_of(5).tag == "speculation"
         assert pane.annotation_of(6) is pane.annotation_of(5)
-        assert pane.annotation is not None and pane.annotation.annotator == "other"
-        assert "by other" in app.status.content.plain
+        assert pane.annotation is not None and pane.annotation.tag == "expert_opinion"
+        assert "by tester" in app.status.content.plain
+        assert "also tagged by bob" in app.status.content.plain
         assert "F0  S2  E1" in screen_text(app.query_one(OptionList))
         if kept is not None:  # a line the other window did not touch was not redrawn
             assert pane._cache.get(untouched) is kept
         # Our next change builds on theirs (the store reloads before writing).
         await pilot.press("j", "j", "d")
-        assert sorted(a["tag"] for a in stored(db_path)) == ["expert_opinion", "speculation"]
+        tags = sorted(a["tag"] for a in stored(db_path))
+        assert tags == ["expert_opinion", "fact", "speculation"]  # bob's fact untouched
         assert pane.annotation is None and pane.annotation_of(6) is not None
 
 
@@ -689,7 +693,7 @@ async def test_refresh_on_app_focus(make_app: MakeApp, db_path: Path) -> None:
         article = app.pane.article
         assert article is not None
         assert app.refresh_store() is False  # nothing new: one stat, nothing redrawn
-        with Store.open(db_path, "other") as other:
+        with Store.open(db_path, "tester") as other:  # my other window
             other.tag(article, 0, 0, "fact")
         app.post_message(events.AppFocus())
         await pilot.pause()
@@ -722,7 +726,7 @@ async def test_list_counts_unsaved_are_counted_after_first_paint(
 ) -> None:
     library = load_library([SAMPLES])
     second = library.articles[1]
-    with Store.open(db_path, "script") as store:  # as `tuireader import` would: no saved counts
+    with Store.open(db_path, "tester") as store:  # as `tuireader import` would: no saved counts
         store.tag(second, 0, 2, "fact")
     app = make_app(SAMPLES)
     async with app.run_test(size=SIZE) as pilot:

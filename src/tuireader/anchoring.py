@@ -18,11 +18,11 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from tuireader.annotations import Annotation, Quote
+from tuireader.annotations import AnchorState, Annotation, Quote
 from tuireader.articles import Article
 from tuireader.sentences import Sentence, sentence_at, split_paragraph
 
-EXACT, MOVED, FUZZY, ORPHANED = "exact", "moved", "fuzzy", "orphaned"
+EXACT, MOVED, FUZZY, ORPHANED = AnchorState
 
 FUZZY_THRESHOLD = 82.0
 """Minimum rapidfuzz ``ratio`` (0-100) between the quote and a run of sentences."""
@@ -43,10 +43,10 @@ _SPACE = re.compile(r"\s+")
 
 @dataclass(frozen=True, slots=True)
 class Placement:
-    """Where an annotation sits now, and how it was found (one of ``ANCHOR_STATES``)."""
+    """Where an annotation sits now, and how it was found."""
 
     annotation: Annotation
-    state: str
+    state: AnchorState
 
 
 def reanchor(annotations: Iterable[Annotation], article: Article) -> list[Placement]:
@@ -56,7 +56,7 @@ def reanchor(annotations: Iterable[Annotation], article: Article) -> list[Placem
     cover a sentence already taken is orphaned rather than allowed to double-tag it.
     """
     sentences = article.sentences
-    found: list[tuple[Annotation, tuple[int, int] | None, str]] = []
+    found: list[tuple[Annotation, tuple[int, int] | None, AnchorState]] = []
     for ann in annotations:
         span, state = locate(ann, article.body, sentences)
         found.append((ann, span, state))
@@ -104,7 +104,7 @@ def reanchor(annotations: Iterable[Annotation], article: Article) -> list[Placem
 
 def locate(
     ann: Annotation, body: str, sentences: Sequence[Sentence]
-) -> tuple[tuple[int, int] | None, str]:
+) -> tuple[tuple[int, int] | None, AnchorState]:
     """The new span of ``ann`` in ``body`` and how it was found, or ``(None, ORPHANED)``."""
     quote = ann.quote
     if not quote.exact or not sentences:

@@ -6,15 +6,35 @@ import datetime as dt
 import getpass
 import os
 import uuid
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import Any
 
 QUOTE_CONTEXT = 32
 """Characters of prefix and suffix kept with every quote (W3C TextQuoteSelector)."""
 
-ANCHOR_STATES = ("exact", "moved", "fuzzy", "orphaned")
-"""How an annotation sits on the current text: offsets still match, found again by quote, found by
-fuzzy match, or not found (kept, never deleted or guessed)."""
+
+class AnchorState(StrEnum):
+    """How an annotation sits on the current text: offsets still match, found again by quote,
+    found by fuzzy match, or not found (kept, never deleted or guessed)."""
+
+    EXACT = "exact"
+    MOVED = "moved"
+    FUZZY = "fuzzy"
+    ORPHANED = "orphaned"
+
+
+class Provenance(StrEnum):
+    """Who decided the tag: the annotator by hand, or the annotator accepting a suggestion of
+    the rule-based or the learned suggester."""
+
+    HAND = "hand"
+    SUGGESTION_RULE = "suggestion-rule"
+    SUGGESTION_MODEL = "suggestion-model"
+
+
+ANCHOR_STATES = tuple(AnchorState)
+PROVENANCES = tuple(Provenance)
 
 
 ANNOTATOR_ENV = "TUIREADER_ANNOTATOR"
@@ -65,11 +85,17 @@ class Annotation:
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
     created: str = field(default_factory=now_iso)
     updated: str = ""
-    anchor: str = "exact"
+    anchor: AnchorState = AnchorState.EXACT
+    provenance: Provenance = Provenance.HAND
 
     def __post_init__(self) -> None:
         if not self.updated:
             object.__setattr__(self, "updated", self.created)
+        # Plain strings are accepted and kept as the enum (``is`` comparisons stay right).
+        if type(self.anchor) is not AnchorState:
+            object.__setattr__(self, "anchor", AnchorState(self.anchor))
+        if type(self.provenance) is not Provenance:
+            object.__setattr__(self, "provenance", Provenance(self.provenance))
 
     @classmethod
     def new(
@@ -81,6 +107,7 @@ class Annotation:
         tag: str,
         annotator: str,
         note: str = "",
+        provenance: Provenance = Provenance.HAND,
     ) -> Annotation:
         return cls(
             article_id=article_id,
@@ -90,6 +117,7 @@ class Annotation:
             quote=Quote.from_body(body, start, end),
             annotator=annotator,
             note=note,
+            provenance=provenance,
         )
 
     def changed(self, **changes: Any) -> Annotation:
@@ -100,24 +128,15 @@ class Annotation:
         return self.start < end and start < self.end
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The full record, as exported (see ``records``)."""
+        from tuireader.records import to_export
+
+        return to_export(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Annotation:
-        """Inverse of ``to_dict``; raises KeyError/TypeError/ValueError on a malformed record."""
-        quote = data["quote"]
-        return cls(
-            id=str(data["id"]),
-            article_id=str(data["article_id"]),
-            start=int(data["start"]),
-            end=int(data["end"]),
-            tag=str(data["tag"]),
-            quote=Quote(
-                str(quote["exact"]), str(quote.get("prefix", "")), str(quote.get("suffix", ""))
-            ),
-            annotator=str(data.get("annotator", "")),
-            note=str(data.get("note", "")),
-            created=str(data["created"]),
-            updated=str(data.get("updated") or data["created"]),
-            anchor=str(data.get("anchor", "exact")),
-        )
+    def from_dict(cls, data: Any) -> Annotation:
+        """Inverse of ``to_dict``; raises ``records.RecordError`` (a ValueError)
+        naming the problem of a malformed record."""
+        from tuireader.records import from_export
+
+        return from_export(data)

@@ -6,6 +6,7 @@ Shared by the annotation store and by exports so that both keep the same guarant
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import os
 import secrets
@@ -53,17 +54,26 @@ def write_atomic(
     fsync_folder(path.parent)
 
 
+class NotDurableError(OSError):
+    """The new file is in place but its folder could not be synced: a crash could undo it."""
+
+
+_FSYNC_UNSUPPORTED = frozenset({errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EBADF})
+
+
 def fsync_folder(folder: Path) -> None:
-    # Makes the rename itself durable. Some file systems refuse fsync on a folder; the data is
-    # already in place by then, so that is not a failed write.
+    """Make a rename in ``folder`` durable. A file system that does not support fsync on a
+    folder is not a failure; any other error (EIO, ENOSPC, ...) raises NotDurableError: the
+    change must not be reported saved."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:
         return
     try:
         os.fsync(fd)
-    except OSError:
-        pass
+    except OSError as exc:
+        if exc.errno not in _FSYNC_UNSUPPORTED:
+            raise NotDurableError(exc.errno, exc.strerror) from exc
     finally:
         os.close(fd)
 

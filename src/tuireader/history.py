@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tuireader.anchoring import ORPHANED
-from tuireader.annotations import Annotation
+from tuireader.annotations import AnchorState, Annotation
 
 UNDO_LIMIT = 1000
 
@@ -24,7 +23,7 @@ class Change:
     @property
     def span(self) -> tuple[int, int] | None:
         """Every body offset the change touched (orphans have no place in the text)."""
-        placed = [a for a in (*self.before, *self.after) if a.anchor != ORPHANED]
+        placed = [a for a in (*self.before, *self.after) if a.anchor is not AnchorState.ORPHANED]
         if not placed:
             return None
         return min(a.start for a in placed), max(a.end for a in placed)
@@ -68,6 +67,13 @@ class History:
         self._undo.append(change)
         del self._undo[: -self.limit]
         self._redo.clear()
+
+    def drop_undo(self) -> None:
+        """Forget the last undo step (it can no longer be applied)."""
+        self._undo.pop()
+
+    def drop_redo(self) -> None:
+        self._redo.pop()
 
     def undone(self) -> None:
         self._redo.append(self._undo.pop())

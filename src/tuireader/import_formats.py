@@ -63,6 +63,8 @@ class RawRecords:
     """(position such as "annotation 3", "line 4" or "row 2", the record as parsed)."""
     articles: tuple[tuple[str, Any], ...]
     """(position, the article entry): a json export's list, else built from the rows."""
+    done: tuple[tuple[str, Any], ...] = ()
+    """(position, a done mark): a json export's optional ``done`` list."""
 
 
 def parse_records(data: bytes, name: object = "<input>") -> RawRecords:
@@ -164,10 +166,14 @@ def _parse_document(doc: Any, name: object) -> RawRecords:
         if not isinstance(doc.get(key), list):
             problem = "missing" if key not in doc else "not a list"
             raise ImportFileError(name, f'"{key}" is {problem}')
+    done = doc.get("done", [])
+    if not isinstance(done, list):
+        raise ImportFileError(name, '"done" is not a list')
     return RawRecords(
         "json",
         tuple((f"annotation {i}", item) for i, item in enumerate(doc["annotations"], 1)),
         tuple((f"article {i}", item) for i, item in enumerate(doc["articles"], 1)),
+        tuple((f"done mark {i}", item) for i, item in enumerate(done, 1)),
     )
 
 

@@ -28,18 +28,32 @@ from tuireader.durable import write_atomic
 FORMAT = "tuireader-annotations"
 """Marks the file as ours, so a foreign JSON file is refused instead of overwritten."""
 
-SCHEMA_VERSION = 1
-"""Bump when the layout of a record or table changes, and add the step to ``MIGRATIONS``."""
+SCHEMA_VERSION = 2
+"""Bump when the layout of a record or table changes, and add the step to ``MIGRATIONS``.
 
-META, ANNOTATIONS, ARTICLES, STATE = "meta", "annotations", "articles", "state"
-TABLES = (META, ANNOTATIONS, ARTICLES, STATE)
+1: annotations, articles, state. 2: a ``done`` table (done marks per annotator and article);
+annotations may carry ``provenance``, and ``annotator`` is required (schema 1 always wrote it)."""
+
+META, ANNOTATIONS, ARTICLES, STATE, DONE = "meta", "annotations", "articles", "state", "done"
+TABLES = (META, ANNOTATIONS, ARTICLES, STATE, DONE)
 SCHEMA_KEY = "schema"
 
 Tables = dict[str, dict[str, Any]]
 
-MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {}
-"""``MIGRATIONS[n]`` turns a version-``n`` file's tables into version ``n + 1``. Empty while version
-1 is the only one; the open path already runs the chain and keeps a ``.v{n}.bak`` copy first."""
+
+def _one_to_two(tables: Tables) -> Tables:
+    # Schema 1 records all carry ``annotator`` (the store always wrote it); a hand-made one
+    # without it belongs to nobody in particular.
+    for record in tables[ANNOTATIONS].values():
+        if isinstance(record, dict):
+            record.setdefault("annotator", "")
+    tables.setdefault(DONE, {})
+    return tables
+
+
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {1: _one_to_two}
+"""``MIGRATIONS[n]`` turns a version-``n`` file's tables into version ``n + 1``; the open path
+runs the chain and keeps a ``.v{n}.bak`` copy of the file first."""
 
 
 _ABSENT = object()
@@ -71,7 +85,13 @@ def stamp_of(path: Path) -> Stamp | None:
 
 
 def empty_tables() -> Tables:
-    return {META: {SCHEMA_KEY: schema_record()}, ANNOTATIONS: {}, ARTICLES: {}, STATE: {}}
+    return {
+        META: {SCHEMA_KEY: schema_record()},
+        ANNOTATIONS: {},
+        ARTICLES: {},
+        STATE: {},
+        DONE: {},
+    }
 
 
 def schema_record(version: int = SCHEMA_VERSION) -> dict[str, Any]:
@@ -93,7 +113,7 @@ def parse(data: bytes) -> Tables:
     if not isinstance(schema, dict) or schema.get("format") != FORMAT:
         raise FileProblem("not a tuireader database (a JSON file written by another program)")
     version = schema.get("version")
-    if not isinstance(version, int) or version < 1:
+    if type(version) is not int or version < 1:  # ``true`` is not version 1
         raise FileProblem(f"not a tuireader database (bad schema version {version!r})")
     if version > SCHEMA_VERSION:
         raise FileProblem(

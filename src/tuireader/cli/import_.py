@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from tuireader.annotations import default_annotator
 from tuireader.articles import load_unchanged
 from tuireader.cli import add_db_options
+from tuireader.decoding import clean
 from tuireader.importing import read_import
 from tuireader.paths import resolve_db_path
 
@@ -30,19 +31,25 @@ def run(args: argparse.Namespace) -> int:
     from tuireader.store import Store
 
     with Store.open(resolve_db_path(args.db), default_annotator()) as store:
-        result = store.import_annotations(imported.annotations)
-        # Titles, dates and sentence counts as the export knew them, so `stats` and later
-        # exports show them even where the article files are not at hand; an article already
-        # recorded here keeps what it has. Attaching a file that is at hand then records its
-        # real values.
-        store.record_articles(imported.articles)
+        # One write: the annotations of every annotator, the titles, dates and sentence counts
+        # as the export knew them (so `stats` and later exports show them even where the article
+        # files are not at hand; an article already recorded here keeps what it has) and the
+        # done marks. Attaching a file that is at hand then records its real values.
+        report = store.import_all(imported.annotations, imported.articles, imported.done)
         attached = attach_known_articles(store, imported.articles)
+    result = report.total
     skipped = result.skipped + imported.duplicates
     total = len(imported.annotations) + imported.duplicates
     print(
         f"{args.file}: {result.added} added, {result.updated} updated, {skipped} skipped "
         f"({total} annotations in {imported.format}; {attached} article files found)"
     )
+    if len(report.by_annotator) > 1:
+        for name, counts in report.by_annotator.items():
+            print(
+                f"  {clean(name) or '(no name)'}: {counts.added} added, {counts.updated} "
+                f"updated, {counts.skipped} skipped"
+            )
     return 0
 
 

@@ -29,7 +29,7 @@ from tuireader.ui.article_list import ArticleCounts, ArticleList, fingerprint
 from tuireader.ui.compare_view import compare_status
 from tuireader.ui.reading_pane import ReadingPane, SuggestionView
 from tuireader.ui.search_bar import SearchBar
-from tuireader.ui.status_line import StatusLine, annotation_status, legend
+from tuireader.ui.status_line import StatusLine, annotation_status, legend, others_status
 
 if TYPE_CHECKING:
     from tuireader.store import Change, Store
@@ -115,6 +115,8 @@ class ReaderApp(App[int]):
         self._last_article: str | None = None
         self.comparing = False
         """The compare view: every annotator's tags in the gutter."""
+        self._generation = store.generation
+        """The store's reload count the screen shows; another means: redraw from the store."""
         self.sub_title = str(db_path) + (
             f" (read-only: {store.read_only_reason})" if store.read_only else ""
         )
@@ -211,7 +213,7 @@ class ReaderApp(App[int]):
         counts: dict[str, ArticleCounts] = {}
         to_segment: list[Article] = []
         for article in self.library.articles:
-            annotations = self.store.annotations(article.id)
+            annotations = self.store.mine(article.id)
             of = fingerprint(annotations)
             if only_changed and self._counted.get(article.id) == of:
                 continue
@@ -240,7 +242,7 @@ class ReaderApp(App[int]):
             self.call_from_thread(self._recount, article)
 
     def _recount(self, article: Article) -> None:
-        annotations = self.store.annotations(article.id)
+        annotations = self.store.mine(article.id)
         self._counted[article.id] = fingerprint(annotations)
         self._counts_dirty.add(article.id)
         self.article_list.set_counts(article.id, ArticleCounts.of(annotations, article.sentences))
@@ -254,7 +256,7 @@ class ReaderApp(App[int]):
         for article_id in self._counts_dirty:
             counts = self.article_list.counts.get(article_id)
             if counts is not None and not counts.pending:
-                of = fingerprint(self.store.annotations(article_id))
+                of = fingerprint(self.store.mine(article_id))
                 self._counted[article_id] = of
                 entries[article_id] = counts.to_state(of)
         self._counts_dirty.clear()
@@ -271,16 +273,22 @@ class ReaderApp(App[int]):
         from tuireader.store import StoreError
 
         try:
-            changed = self.store.refresh()
+            self.store.refresh()
         except StoreError as exc:
             self.log.warning(f"could not reload the annotation file: {exc}")
             return False
-        if not changed:
+        return self.show_reloads()
+
+    def show_reloads(self) -> bool:
+        """Redraw from the store if it reloaded the file since the screen was drawn, whatever
+        made it reload (the timer, or a write of ours catching up first)."""
+        if self.store.generation == self._generation:
             return False
+        self._generation = self.store.generation
         pane = self.pane
         article = pane.article
         if article is not None and pane.sentences:
-            pane.sync_annotations(self.store.annotations(article.id))
+            pane.sync_annotations(self.store.mine(article.id))
             self.refresh_comparison()
         for article_id, counts in self._count_articles(only_changed=True).items():
             self.article_list.set_counts(article_id, counts)
@@ -318,7 +326,7 @@ class ReaderApp(App[int]):
                 markup=False,
             )
         cursor = self._cursors.get(article.id, 0)
-        annotations = self.store.annotations(article.id)
+        annotations = self.store.mine(article.id)
         of = fingerprint(annotations)
         if self._counted.get(article.id) != of:
             self._counted[article.id] = of
@@ -376,6 +384,18 @@ class ReaderApp(App[int]):
             parts.append(compare_status(pane.comparison, pane.cursor, self.tags))
         else:
             parts += annotation_status(pane.annotation, self.tags)
+            sentence = pane.sentences[pane.cursor]
+            others = sorted(
+                {
+                    a.annotator
+                    for a in self.store.annotations_at(
+                        pane.article.id, sentence.start, sentence.end
+                    )
+                    if a.annotator != self.store.annotator
+                }
+            )
+            if others:
+                parts += others_status(others)
         suggestion = pane.suggestion
         if suggestion is not None and pane.annotation is None:
             parts += [
@@ -405,6 +425,9 @@ class ReaderApp(App[int]):
         except StoreError as exc:
             self._error(exc)
             return None
+        finally:
+            # A write reloads what other windows wrote first; show it after this change.
+            self.call_later(self.show_reloads)
 
     def apply_change(self, change: Change | None, jump: bool = False) -> None:
         """Show a change that is on disk: restyle its sentences and update the list counts."""

@@ -7,7 +7,7 @@ from functools import lru_cache
 from textual.content import Content
 from textual.widget import Widget
 
-from tuireader.annotations import Annotation
+from tuireader.annotations import AnchorState, Annotation
 from tuireader.tags import TagSet
 
 
@@ -53,9 +53,15 @@ def annotation_status(
     parts += [" · by ", Content(annotation.annotator or "unknown")]
     if annotation.note:
         parts += [" · note: ", Content(annotation.note).stylize("italic")]
-    if annotation.anchor not in ("exact", ""):
+    if annotation.anchor is not AnchorState.EXACT:
         parts += [(f" · re-anchored ({annotation.anchor})", "dim")]
     return parts
+
+
+def others_status(annotators: list[str]) -> list[Content | tuple[str, str] | str]:
+    """`` · also tagged by bob, carol`` when other annotators tagged the sentence."""
+    names = ", ".join(annotators[:3]) + (f" +{len(annotators) - 3}" if len(annotators) > 3 else "")
+    return [(" · also tagged by ", "dim"), Content(names).stylize("italic")]
 
 
 @lru_cache(maxsize=16)  # the status is rebuilt on every cursor move; the legend rarely changes

@@ -1,0 +1,40 @@
+"""The annotation store: one layer of annotations per annotator, saved before a call returns.
+
+``facade`` coordinates (plan under the lock against fresh data, write, then record); ``editing``
+holds the editing rules as pure functions; ``layers`` the per-annotator span index; ``files``
+the database file (where it really is, reading it, the lock, creating and upgrading it).
+"""
+
+from tuireader.history import Change
+from tuireader.store.editing import AnchorReport, Plan, new_id
+from tuireader.store.facade import (
+    ImportReport,
+    ImportResult,
+    Store,
+    UndoConflict,
+    article_record,
+    checked_articles,
+    record_of,
+)
+from tuireader.store.files import NO_FILE, StoreError, StoreWriteError, lock_path
+from tuireader.store.layers import CHUNK, SpanIndex
+
+__all__ = [
+    "CHUNK",
+    "NO_FILE",
+    "AnchorReport",
+    "Change",
+    "ImportReport",
+    "ImportResult",
+    "Plan",
+    "SpanIndex",
+    "Store",
+    "StoreError",
+    "StoreWriteError",
+    "UndoConflict",
+    "article_record",
+    "checked_articles",
+    "lock_path",
+    "new_id",
+    "record_of",
+]

@@ -1,0 +1,270 @@
+"""The editing rules, as pure functions over one annotator's placed annotations on an article.
+
+Nothing here touches a file: the store runs these under its lock against fresh data, writes the
+result and records it for undo. Each function returns a ``Plan``: the records to remove and the
+records to add. Only the layer passed in is ever looked at, so another annotator's annotations
+on the same sentences are never cut, replaced or orphaned by an edit.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from tuireader.anchoring import reanchor
+from tuireader.annotations import AnchorState, Annotation, Provenance, Quote, now_iso
+from tuireader.articles import Article
+from tuireader.sentences import sentence_at
+from tuireader.store.layers import SpanIndex
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A change as computed against the current records: label, records removed, records added.
+    A record whose id is in both is modified."""
+
+    label: str
+    removed: tuple[Annotation, ...] = ()
+    added: tuple[Annotation, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnchorReport:
+    """How an article's annotations sit on its current text after ``Store.attach``."""
+
+    exact: int = 0
+    moved: int = 0
+    fuzzy: int = 0
+    orphaned: int = 0
+    orphans: list[Annotation] = field(default_factory=list)
+    changed: bool = False
+    """Whether anything was re-anchored or re-recorded (and, unless read-only, written)."""
+
+    @property
+    def total(self) -> int:
+        return self.exact + self.moved + self.fuzzy + self.orphaned
+
+
+def new_id() -> str:
+    """A random (version 4) UUID string, as ``str(uuid.uuid4())`` at half its cost."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = raw[6] & 0x0F | 0x40
+    raw[8] = raw[8] & 0x3F | 0x80
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def plan_run(
+    article: Article,
+    layer: SpanIndex,
+    first: int,
+    last: int,
+    tag: str | None,
+    *,
+    annotator: str,
+    toggle: bool,
+    provenance: Provenance = Provenance.HAND,
+    now: str | None = None,
+) -> Plan:
+    """Give sentences ``first..last`` the tag (``None``: no tag) in ``layer``, one annotator's
+    placed annotations on ``article``.
+
+    An annotation partly covered by the run is cut back to its remaining whole sentences
+    (keeping its id on the first piece, so exports and notes follow it). With ``toggle`` the
+    same tag on exactly that run removes it.
+    """
+    sentences = article.sentences
+    body = article.body
+    start, end = sentences[first].start, sentences[last].end
+    overlapping = layer.overlapping(start, end)
+    same = next((a for a in overlapping if (a.start, a.end) == (start, end)), None)
+    if tag is not None and same is not None and same.tag == tag and len(overlapping) == 1:
+        return Plan("untag", (same,)) if toggle else Plan(f"tag {tag}")
+
+    now = now or now_iso()
+    removed: list[Annotation] = []
+    added: list[Annotation] = []
+    for old in overlapping:
+        removed.append(old)
+        if old is same:
+            continue
+        i = sentence_at(sentences, old.start)
+        indexes: list[int] = []
+        while i is not None and i < len(sentences) and sentences[i].start < old.end:
+            indexes.append(i)
+            i += 1
+        keep_id = True
+        for piece in ([i for i in indexes if i < first], [i for i in indexes if i > last]):
+            if not piece:
+                continue
+            a, b = sentences[piece[0]].start, sentences[piece[-1]].end
+            added.append(
+                replace(
+                    old,
+                    id=old.id if keep_id else new_id(),
+                    start=a,
+                    end=b,
+                    quote=Quote.from_body(body, a, b),
+                    updated=now,
+                    anchor=AnchorState.EXACT,
+                )
+            )
+            keep_id = False
+    if tag is None:
+        return Plan("untag", tuple(removed), tuple(added))
+    quote = Quote.from_body(body, start, end)
+    if same is not None:
+        # A retag of the same run keeps the record (id, created, note).
+        new = replace(
+            same,
+            tag=tag,
+            quote=quote,
+            anchor=AnchorState.EXACT,
+            updated=now,
+            provenance=provenance,
+        )
+    else:
+        new = Annotation(
+            article.id,
+            start,
+            end,
+            tag,
+            quote,
+            annotator,
+            id=new_id(),
+            created=now,
+            provenance=provenance,
+        )
+    added.append(new)
+    return Plan(f"tag {tag}", tuple(removed), (*added,))
+
+
+def plan_runs(
+    article: Article,
+    layer: SpanIndex,
+    runs: Sequence[tuple[int, int, str]],
+    label: str,
+    *,
+    annotator: str,
+    provenance: Provenance = Provenance.HAND,
+) -> tuple[Plan, SpanIndex]:
+    """Several runs as one plan, each planned against the outcome of the runs before it; also
+    the layer as it is after the plan. A run that already carries its tag is left alone (never
+    toggled off). Accepted suggestions (any provenance but ``HAND``) only fill sentences that
+    carry no tag of this layer: a tag set since the suggestions were made is never replaced."""
+    work = layer.copy()
+    now = now_iso()
+    originals: dict[str, Annotation | None] = {}
+    current: dict[str, Annotation | None] = {}
+    sentences = article.sentences
+    for first, last, tag in runs:
+        if provenance is not Provenance.HAND and work.overlapping(
+            sentences[first].start, sentences[last].end
+        ):
+            continue
+        plan = plan_run(
+            article,
+            work,
+            first,
+            last,
+            tag,
+            annotator=annotator,
+            toggle=False,
+            provenance=provenance,
+            now=now,
+        )
+        for a in plan.removed:
+            originals.setdefault(a.id, a)
+            work.remove(a)
+            current[a.id] = None
+        for a in plan.added:
+            originals.setdefault(a.id, None)
+            work.add(a)
+            current[a.id] = a
+    before = tuple(o for i, o in originals.items() if o is not None and current[i] != o)
+    after = tuple(c for i, o in originals.items() if (c := current[i]) is not None and c != o)
+    return Plan(label, before, after), work
+
+
+def settle_order(annotations: Iterable[Annotation]) -> list[Annotation]:
+    """A fixed order for re-anchoring one layer (newest edit first), so which of two overlapping
+    annotations keeps its place never depends on the order records were read in."""
+    return sorted(annotations, key=lambda a: (a.updated, a.id), reverse=True)
+
+
+def plan_attach(
+    article: Article,
+    current: Sequence[Annotation],
+    older: Mapping[str, Sequence[Annotation]],
+) -> tuple[AnchorReport, Plan, list[str]]:
+    """Re-anchor ``current`` (the article's annotations, every layer) on the article's text,
+    adopting the annotations of an older id of the same file (``older``, by old id) when at
+    least one of them can be placed on the new text. Each annotator's layer is settled on its
+    own: overlap between annotators is normal, not an anchoring failure.
+
+    Returns the report, the plan, and the old ids adopted.
+    """
+    group = list(current)
+    adopted: list[str] = []
+    for old_id, old in older.items():
+        if not old or any(
+            p.state is not AnchorState.ORPHANED
+            for layer in _layers(old)
+            for p in reanchor(layer, article)
+        ):
+            group += old
+            adopted.append(old_id)
+    counts = dict.fromkeys(AnchorState, 0)
+    removed: list[Annotation] = []
+    added: list[Annotation] = []
+    orphans: list[Annotation] = []
+    by_id = {a.id: a for a in group}
+    for layer in _layers(group):
+        for p in reanchor(settle_order(layer), article):
+            counts[AnchorState(p.state)] += 1
+            if p.state is AnchorState.ORPHANED:
+                orphans.append(p.annotation)
+            old_record = by_id[p.annotation.id]
+            if p.annotation != old_record:
+                removed.append(old_record)
+                added.append(p.annotation)
+    report = AnchorReport(
+        exact=counts[AnchorState.EXACT],
+        moved=counts[AnchorState.MOVED],
+        fuzzy=counts[AnchorState.FUZZY],
+        orphaned=counts[AnchorState.ORPHANED],
+        orphans=sorted(orphans, key=lambda a: (a.start, a.annotator, a.id)),
+        changed=bool(added) or bool(adopted),
+    )
+    return report, Plan("attach", tuple(removed), tuple(added)), adopted
+
+
+def _layers(annotations: Iterable[Annotation]) -> list[list[Annotation]]:
+    by_annotator: dict[str, list[Annotation]] = {}
+    for a in annotations:
+        by_annotator.setdefault(a.annotator, []).append(a)
+    return [by_annotator[name] for name in sorted(by_annotator)]
+
+
+def replay_conflict(
+    remove: Sequence[Annotation],
+    restore: Sequence[Annotation],
+    stored: Mapping[str, Annotation | None],
+    layer_overlaps: Mapping[str, Sequence[Annotation]],
+) -> bool:
+    """Whether an undo (or redo) that removes ``remove`` and puts back ``restore`` would clobber
+    something changed since in another window: a record to remove is no longer as this window
+    left it (``stored``: the current record of each id involved), a record to restore was
+    re-made meanwhile, or a restored record would overlap a placed record of its layer that
+    the step does not remove (``layer_overlaps``: by restored id)."""
+    leaving = {a.id for a in remove}
+    for a in remove:
+        if stored.get(a.id) != a:
+            return True
+    for a in restore:
+        if a.id not in leaving and stored.get(a.id) is not None:
+            return True
+        if any(o.id not in leaving for o in layer_overlaps.get(a.id, ())):
+            return True
+    return False

@@ -1,0 +1,952 @@
+"""The annotation store: each annotator's tags on runs of whole sentences, saved to disk before a
+call returns.
+
+One TinyDB file (see ``storage``) holds the annotations, article metadata, done marks, small UI
+state and the schema version. A store is opened for one annotator, and every edit (tag, clear,
+range, accept-all, note, undo, redo) touches only that annotator's layer: overlap between
+annotators is normal, and nothing one annotator does cuts, replaces, orphans or deletes
+another's annotation.
+
+Every mutating call takes the file lock, reloads the file if another process replaced it since
+we last saw it, plans its change (``editing``) against that fresh data, writes the file
+atomically and releases the lock; only then is the change recorded for undo. A failed write
+rolls the in-memory state back, leaves the old file untouched and raises ``StoreWriteError``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from tuireader import storage as fileformat
+from tuireader.annotations import (
+    AnchorState,
+    Annotation,
+    Provenance,
+    default_annotator,
+    now_iso,
+)
+from tuireader.articles import Article
+from tuireader.durable import NotDurableError, collector_paused
+from tuireader.errors import os_problem
+from tuireader.history import Change, History
+from tuireader.records import (
+    DoneMark,
+    RecordError,
+    article_entry,
+    article_problem,
+    done_from_record,
+    done_to_record,
+    from_stored,
+    newer,
+    plain_article_ids,
+    stored_problem,
+    to_stored,
+)
+from tuireader.storage import (
+    ANNOTATIONS,
+    ARTICLES,
+    DONE,
+    STATE,
+    AnnotationDB,
+    AtomicJSONStorage,
+    Stamp,
+    Tables,
+    empty_tables,
+    schema_version,
+    stamp_of,
+)
+from tuireader.store.editing import (
+    AnchorReport,
+    Plan,
+    plan_attach,
+    plan_run,
+    plan_runs,
+    replay_conflict,
+)
+from tuireader.store.files import (
+    NO_FILE,
+    StoreError,
+    StoreWriteError,
+    create_or_migrate,
+    held,
+    kind_problem,
+    migrated,
+    new_lock,
+    read_file,
+    read_only_reason,
+    real_path,
+)
+from tuireader.store.layers import BULK, SpanIndex
+from tuireader.tags import DEFAULT_TAGS, TagSet
+
+if TYPE_CHECKING:
+    from filelock import BaseFileLock
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int = 0
+    updated: int = 0
+    skipped: int = 0
+
+    def __add__(self, other: ImportResult) -> ImportResult:
+        return ImportResult(
+            self.added + other.added, self.updated + other.updated, self.skipped + other.skipped
+        )
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did, in total and per annotator; ``articles`` metadata records added or
+    completed, ``done`` marks taken."""
+
+    by_annotator: Mapping[str, ImportResult]
+    articles: int = 0
+    done: int = 0
+
+    @property
+    def total(self) -> ImportResult:
+        return sum(self.by_annotator.values(), ImportResult())
+
+
+class UndoConflict(StoreError):
+    """An undo or redo step that would clobber a change made since in another window; the step
+    is dropped from this window's history and nothing is written."""
+
+
+_MISSING = object()
+_ANNOTATOR = itemgetter("annotator")
+
+
+class Store:
+    """Annotations on one database file. Open with ``Store.open``; use as a context manager."""
+
+    def __init__(
+        self,
+        path: Path,
+        annotator: str,
+        db: AnnotationDB,
+        *,
+        tags: TagSet,
+        wait: float,
+        read_only_reason: str | None,
+    ) -> None:
+        self.path = path
+        self.annotator = annotator
+        self.tags = tags
+        self.wait = wait
+        self.read_only_reason = read_only_reason
+        self.generation = 0
+        """Counts the reloads of data another process wrote (including those a write of ours
+        does first). A view that remembers it and sees it change must redraw from the store."""
+        self._db = db
+        self._lock: BaseFileLock | None = None
+        """Made at the first write: filelock costs ~10 ms to import and readers never lock."""
+        self._owner_path = path.with_name(path.name + ".lock.owner")
+        self._history = History()
+        self._anns: dict[str, Annotation | dict[str, Any]] = {}
+        """By id: an Annotation, or its stored record (already validated) until first asked for.
+        Opening a 50,000-annotation file then builds no objects for articles nobody opens."""
+        self._by_article: dict[str, set[str]] = {}
+        self._layers: dict[tuple[str, str], SpanIndex] = {}
+        """Placed annotations per (article, annotator), built when first asked for and then kept
+        up to date change by change."""
+        self._annotators: Counter[str] = Counter()
+        self._article_names: dict[str, Counter[str]] = {}
+        """Per article, how many annotations each annotator has there (built when first asked)."""
+        self._state_overlay: dict[str, Any] = {}
+        self._closed = False
+        self._swept = False
+        self._index_journal: dict[str, Annotation | None] | None = None
+        with collector_paused():
+            self._reindex(build_index(path, db.file.read()))
+
+    # -- opening and closing ---------------------------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        annotator: str | None = None,
+        *,
+        wait: float = 2.0,
+        tags: TagSet = DEFAULT_TAGS,
+        create: bool = True,
+    ) -> Store:
+        """Open the database at ``path`` for ``annotator``, creating it (and its folder) if
+        missing. A symlink is followed: the data, the lock and the backups are the target's.
+
+        A corrupt, foreign or newer-schema file, or one that is not a regular file, raises
+        StoreError and is never modified. A file we may read but not write opens read-only,
+        with ``read_only_reason`` saying why.
+
+        ``create=False`` is for readers (``tuireader export``, ``stats``): opening writes
+        nothing. A missing file gives an empty, read-only store (``read_only_reason`` says there
+        is no such file; ``refresh`` picks the file up if it appears), with no folder, lock or
+        file created. An older-schema file is upgraded in memory only, also read-only.
+        """
+        path = real_path(Path(path).expanduser())
+        annotator = default_annotator() if annotator is None else annotator
+        try:
+            problem = kind_problem(os.stat(path).st_mode)
+        except OSError:
+            problem = None
+        if problem is not None:
+            raise StoreError(path, problem)
+        if create:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                problem = f"cannot create its folder ({os_problem(exc)})"
+                raise StoreError(path, problem) from None
+        reason = read_only_reason(path)
+        with collector_paused():
+            loaded = read_file(path)
+        tables: Tables
+        stamp: Stamp | None
+
+        def check(tables: Tables) -> None:
+            build_index(path, tables)
+
+        if loaded is None:
+            if not create:
+                reason, tables, stamp = NO_FILE, empty_tables(), None
+            elif reason is not None:
+                raise StoreError(path, f"cannot be created ({reason})")
+            else:
+                tables, stamp = create_or_migrate(path, wait, check)
+        else:
+            tables, stamp = loaded
+            old = schema_version(tables)
+            if old != fileformat.SCHEMA_VERSION:
+                if not create:
+                    reason = f"schema {old}, upgraded in memory only (opened without writing)"
+                if reason is None:
+                    check(migrated(path, copy.deepcopy(tables)))
+                    tables, stamp = create_or_migrate(path, wait, check)
+                else:
+                    tables = migrated(path, tables)  # in memory only; the file stays as it is
+        db = AnnotationDB(path, storage=AtomicJSONStorage, tables=tables, stamp=stamp)
+        return cls(path, annotator, db, tags=tags, wait=wait, read_only_reason=reason)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_reason is not None
+
+    # -- reading ---------------------------------------------------------------------------------
+    def annotations(
+        self,
+        article_id: str | None = None,
+        annotator: str | None = None,
+        *,
+        include_orphans: bool = False,
+    ) -> list[Annotation]:
+        """Annotations of every layer, or of ``annotator``'s, sorted by (article_id, start, end,
+        annotator, id). Orphans are left out unless asked for: their offsets point into text
+        that no longer exists."""
+        if article_id is not None and annotator is not None and not include_orphans:
+            return list(self._layer(article_id, annotator))
+        if article_id is not None:
+            found = self._group(article_id)
+        else:
+            with collector_paused():
+                found = [a for i in list(self._anns) if (a := self._get(i)) is not None]
+        chosen = [
+            a
+            for a in found
+            if (annotator is None or a.annotator == annotator)
+            and (include_orphans or a.anchor is not AnchorState.ORPHANED)
+        ]
+        return sorted(chosen, key=lambda a: (a.article_id, a.start, a.end, a.annotator, a.id))
+
+    def mine(self, article_id: str) -> list[Annotation]:
+        """This store's annotator's placed annotations on the article (what the reader shows)."""
+        return list(self._layer(article_id, self.annotator))
+
+    def annotators(self) -> list[str]:
+        """Everyone with at least one annotation here, sorted."""
+        return sorted(name for name, count in self._annotators.items() if count > 0)
+
+    def annotation(self, annotation_id: str) -> Annotation | None:
+        return self._get(annotation_id)
+
+    def annotation_at(
+        self, article_id: str, offset: int, annotator: str | None = None
+    ) -> Annotation | None:
+        """The annotation of ``annotator`` (default: this store's) covering ``offset``."""
+        layer = self._layer(article_id, self.annotator if annotator is None else annotator)
+        found = layer.overlapping(offset, offset + 1)
+        return found[0] if found else None
+
+    def annotations_at(
+        self, article_id: str, start: int, end: int | None = None
+    ) -> list[Annotation]:
+        """Every layer's placed annotations overlapping ``start..end`` (default: one character),
+        by annotator."""
+        stop = start + 1 if end is None else end
+        found: list[Annotation] = []
+        for name in self._article_annotators(article_id):
+            found += self._layer(article_id, name).overlapping(start, stop)
+        return found
+
+    def orphans(self, article_id: str | None = None) -> list[Annotation]:
+        return [
+            a
+            for a in self.annotations(article_id, include_orphans=True)
+            if a.anchor is AnchorState.ORPHANED
+        ]
+
+    def __len__(self) -> int:
+        return len(self._anns)
+
+    def article_meta(self, article_id: str) -> dict[str, Any] | None:
+        meta = self._db.records(ARTICLES).get_raw(article_id)
+        return dict(meta) if meta is not None else None
+
+    def articles_meta(self) -> list[dict[str, Any]]:
+        return [dict(m) for m in self._db.records(ARTICLES).raw().values()]
+
+    def done_by(self, article_id: str) -> frozenset[str]:
+        """The annotators who marked the article done."""
+        return frozenset(
+            m.annotator for m in self.done_marks() if m.article_id == article_id and m.done
+        )
+
+    def done_marks(self) -> list[DoneMark]:
+        """Every done mark (and withdrawn mark, ``done=False``), for exports."""
+        marks = [done_from_record(r) for r in self._db.records(DONE).raw().values()]
+        return sorted(marks, key=lambda m: (m.article_id, m.annotator))
+
+    def get_state(self, key: str, default: Any = None) -> Any:
+        if key in self._state_overlay:
+            return self._state_overlay[key]
+        doc = self._db.records(STATE).get_raw(key)
+        if type(doc) is not dict or "value" not in doc:
+            return default
+        return doc["value"]
+
+    @property
+    def can_undo(self) -> bool:
+        return self._history.can_undo
+
+    @property
+    def can_redo(self) -> bool:
+        return self._history.can_redo
+
+    def refresh(self) -> bool:
+        """Reload the file if another process replaced it; True if it did. Cheap (one ``stat``)
+        when nothing changed, so a UI may call it on focus or a timer; every write calls it.
+        ``generation`` counts these reloads."""
+        file = self._db.file
+        stamp = stamp_of(self.path)
+        if stamp is None or stamp == file.stamp:
+            # A deleted file is simply written again from memory at the next change.
+            return False
+        with collector_paused():
+            loaded = read_file(self.path, changed=True)
+            if loaded is None:
+                return False
+            tables = migrated(self.path, loaded[0])
+            index = build_index(self.path, tables)
+        file.replace_tables(tables, loaded[1])
+        for name in tables:
+            self._db.records(name).clear_cache()
+        self._reindex(index)
+        self.generation += 1
+        return True
+
+    # -- changing --------------------------------------------------------------------------------
+    def tag(
+        self,
+        article: Article,
+        first: int,
+        last: int,
+        tag: str,
+        *,
+        provenance: Provenance = Provenance.HAND,
+    ) -> Change:
+        """Tag sentences ``first..last`` (inclusive) in my layer. The same tag on exactly that
+        run removes it."""
+        _check_tag(tag)
+        _check_run(article, first, last)
+        return self._commit(
+            lambda: plan_run(
+                article,
+                self._layer(article.id, self.annotator),
+                first,
+                last,
+                tag,
+                annotator=self.annotator,
+                toggle=True,
+                provenance=provenance,
+            )
+        )
+
+    def clear(self, article: Article, first: int, last: int) -> Change | None:
+        """Remove my tags from sentences ``first..last``; None when none were tagged."""
+        _check_run(article, first, last)
+        change = self._commit(
+            lambda: plan_run(
+                article,
+                self._layer(article.id, self.annotator),
+                first,
+                last,
+                None,
+                annotator=self.annotator,
+                toggle=False,
+            )
+        )
+        return change or None
+
+    def tag_many(
+        self,
+        article: Article,
+        runs: Sequence[tuple[int, int, str]],
+        label: str,
+        *,
+        provenance: Provenance = Provenance.HAND,
+    ) -> Change:
+        """Apply several runs to my layer as ONE undo step and one write. A run that already
+        carries its tag is left alone (never toggled off), so accepting suggestions twice is
+        harmless; accepted suggestions (``provenance`` not ``HAND``) never replace a tag, even
+        one set in another window since the suggestions were shown."""
+        for first, last, tag in runs:
+            _check_tag(tag)
+            _check_run(article, first, last)
+        key = (article.id, self.annotator)
+        work = SpanIndex()
+
+        def plan() -> Plan:
+            nonlocal work
+            planned, work = plan_runs(
+                article,
+                self._layer(*key),
+                runs,
+                label,
+                annotator=self.annotator,
+                provenance=provenance,
+            )
+            return planned
+
+        with collector_paused():
+            change = self._commit(plan)
+        # Saved: ``work`` now holds exactly my placed annotations on the article.
+        self._layers[key] = work
+        return change
+
+    def set_note(self, annotation_id: str, note: str) -> Change:
+        """Set the note of one of my annotations; an unchanged note is an empty (falsy) Change."""
+
+        def plan() -> Plan:
+            old = self._get(annotation_id)
+            if old is None:
+                raise StoreError(self.path, f"no annotation with id {annotation_id}")
+            if old.annotator != self.annotator:
+                raise StoreError(
+                    self.path,
+                    f"annotation {annotation_id} belongs to {old.annotator!r}; "
+                    "only they can change its note",
+                )
+            if old.note == note:
+                return Plan("note")
+            return Plan("note", (old,), (old.changed(note=note),))
+
+        return self._commit(plan)
+
+    def undo(self) -> Change | None:
+        """Undo this window's last change, if nothing changed since where it would write;
+        otherwise the step is dropped and UndoConflict says so."""
+        change = self._history.peek_undo()
+        if change is None:
+            return None
+        label = f"undo {change.label}"
+        inverse = self._replay(Change(label, change.after, change.before), self._history.drop_undo)
+        self._history.undone()
+        return inverse
+
+    def redo(self) -> Change | None:
+        change = self._history.peek_redo()
+        if change is None:
+            return None
+        again = self._replay(
+            Change(f"redo {change.label}", change.before, change.after), self._history.drop_redo
+        )
+        self._history.redone()
+        return again
+
+    def _replay(self, change: Change, drop: Callable[[], None]) -> Change:
+        """Write a step of the history again (not recorded: the caller moves it between stacks)."""
+
+        def plan() -> Plan:
+            remove, restore = change.before, change.after
+            stored = {a.id: self._get(a.id) for a in (*remove, *restore)}
+            overlaps = {
+                a.id: self._layer(a.article_id, a.annotator).overlapping(a.start, a.end)
+                for a in restore
+                if a.anchor is not AnchorState.ORPHANED
+            }
+            if replay_conflict(remove, restore, stored, overlaps):
+                drop()
+                raise UndoConflict(
+                    self.path,
+                    f"cannot {change.label}: those sentences were changed in another window "
+                    "since; nothing was changed",
+                )
+            return Plan(change.label, remove, restore)
+
+        self._commit(plan, record=False)
+        return change
+
+    def set_state(self, key: str, value: Any) -> None:
+        """Small UI state (last article, cursor per article), written through when it changes.
+        On a read-only store it is kept for this session only."""
+        self.set_states({key: value})
+
+    def set_states(self, values: Mapping[str, Any]) -> None:
+        """Several ``set_state`` values in one write."""
+        changed = {k: v for k, v in values.items() if self.get_state(k, _MISSING) != v}
+        if not changed:
+            return
+        if self.read_only:
+            self._state_overlay.update(changed)
+            return
+        with self._writing():
+            records = self._db.records(STATE)
+            for key, value in changed.items():
+                records.put(key, {"value": value})
+
+    def set_done(self, article_id: str, done: bool) -> bool:
+        """Mark the article done (or not) for my layer; False if it already was so."""
+
+        def plan() -> DoneMark | None:
+            if (self.annotator in self.done_by(article_id)) == done:
+                return None
+            return DoneMark(article_id, self.annotator, done, now_iso())
+
+        if plan() is None:
+            return False
+        with self._writing():
+            mark = plan()  # again, on what the file holds now
+            if mark is not None:
+                self._db.records(DONE).put(mark.key, done_to_record(mark))
+        return mark is not None
+
+    def attach(self, article: Article) -> AnchorReport:
+        """Re-anchor the article's annotations (each annotator's layer on its own) to its
+        current text and record its metadata.
+
+        Also adopts annotations stored under an older id of the same file (found by its recorded
+        path), when at least one of them can be placed on the new text: an edited file keeps its
+        annotations, while a file reused for a different story leaves the old ones where they were.
+        Writes only when something changed.
+        """
+        seen = self._db.file.stamp
+        report, plan, meta, dropped = self._plan_attach(article)
+        if not report.changed:
+            return report
+        if self.read_only:
+            # Shown correctly for this session; nothing is written. Every removed record is an
+            # earlier version of an added one, which replaces it.
+            for a in plan.added:
+                self._index_put(a)
+            return report
+        with self._writing():
+            if self._db.file.stamp != seen:
+                # Another process changed the file: plan again on what is there now (re-anchoring
+                # a long book costs seconds, so not when the file is as it was).
+                report, plan, meta, dropped = self._plan_attach(article)
+            self._apply(plan.removed, plan.added)
+            articles = self._db.records(ARTICLES)
+            if articles.get_raw(article.id) != meta:
+                articles.put(article.id, meta)
+            for old_id in dropped:
+                articles.delete(old_id)
+        return report
+
+    def _plan_attach(
+        self, article: Article
+    ) -> tuple[AnchorReport, Plan, dict[str, Any], list[str]]:
+        meta = article_record(article)
+        articles = self._db.records(ARTICLES).raw()
+        older: dict[str, list[Annotation]] = {}
+        if meta["path"] is not None:
+            for old_id, old_meta in articles.items():
+                if old_id != article.id and old_meta.get("path") == meta["path"]:
+                    older[old_id] = self._group(old_id)
+        report, plan, dropped = plan_attach(article, self._group(article.id), older)
+        if articles.get(article.id) != meta:
+            report = _changed(report)
+        return report, plan, meta, dropped
+
+    def record_articles(self, metas: Iterable[Mapping[str, Any]]) -> int:
+        """Record metadata of articles known without their text (an import): ``id``, ``title``,
+        ``date``, ``path``, ``sentence_count`` (missing keys count as null).
+
+        Only fills what is not known yet: a value already recorded (by ``attach`` from the real
+        article, or earlier) is never replaced, least of all by a null, and an entry with
+        nothing but an id records nothing. One write, only if something changed; returns how
+        many records were added or completed. Raises ValueError for a malformed entry (before
+        anything is written).
+        """
+        incoming = checked_articles(metas)
+        if not self._plan_articles(incoming):
+            return 0
+        with self._writing():
+            changes = self._plan_articles(incoming)
+            self._db.records(ARTICLES).put_many(changes)
+        return len(changes)
+
+    def _plan_articles(self, incoming: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        known = self._db.records(ARTICLES).raw()
+        changes: dict[str, dict[str, Any]] = {}
+        for meta in incoming:
+            old = changes.get(meta["id"]) or known.get(meta["id"])
+            if old is None:
+                if all(v is None for k, v in meta.items() if k != "id"):
+                    continue
+                new = meta
+            else:
+                new = dict(old)
+                for name, value in meta.items():
+                    if new.get(name) is None and value is not None:
+                        new[name] = value
+                if new == old:
+                    continue
+            changes[meta["id"]] = new
+        return changes
+
+    def import_annotations(self, items: Iterable[Annotation]) -> ImportResult:
+        """Add annotations from elsewhere in one atomic write (see ``import_all``)."""
+        return self.import_all(items).total
+
+    def import_all(
+        self,
+        annotations: Iterable[Annotation],
+        articles: Iterable[Mapping[str, Any]] = (),
+        done: Iterable[DoneMark] = (),
+    ) -> ImportReport:
+        """Merge an export in ONE atomic write: annotations, article metadata and done marks.
+
+        Everything is checked before anything is written. Every annotator's annotations are
+        kept in their own layer. For an id (or done mark) already present the one with the
+        newer ``updated`` wins; a tie is settled by content, so importing several files gives
+        the same database in any order.
+        """
+        incoming = list(annotations)
+        for a in incoming:
+            _check_tag(a.tag)
+        metas = checked_articles(articles)
+        marks = list(done)
+        counts: dict[str, list[int]] = {}
+        articles_changed = marks_taken = 0
+        with self._writing():
+            latest: dict[str, Annotation] = {}
+            for a in incoming:
+                tally = counts.setdefault(a.annotator, [0, 0, 0])
+                known = latest.get(a.id) or self._get(a.id)
+                if known is None:
+                    tally[0] += 1
+                elif _wins(a, known):
+                    tally[1] += 1
+                else:
+                    tally[2] += 1
+                    continue
+                latest[a.id] = a
+            replaced = [old for i in latest if (old := self._get(i)) is not None]
+            self._apply(replaced, list(latest.values()))
+            changes = self._plan_articles(metas)
+            self._db.records(ARTICLES).put_many(changes)
+            articles_changed = len(changes)
+            table = self._db.records(DONE)
+            taken: dict[str, dict[str, Any]] = {}
+            for mark in marks:
+                old_record = taken.get(mark.key) or table.get_raw(mark.key)
+                if old_record is None or _mark_wins(mark, done_from_record(old_record)):
+                    taken[mark.key] = done_to_record(mark)
+            table.put_many(taken)
+            marks_taken = len(taken)
+        report = {name: ImportResult(*tally) for name, tally in sorted(counts.items())}
+        return ImportReport(report, articles_changed, marks_taken)
+
+    # -- applying changes ------------------------------------------------------------------------
+    def _commit(self, plan: Callable[[], Plan], record: bool = True) -> Change:
+        """Plan under the lock against fresh data, apply, write; then (only then) record it."""
+        with self._writing():
+            planned = plan()
+            self._apply(planned.removed, planned.added)
+        change = Change(planned.label, planned.removed, planned.added)
+        if record and change:
+            self._history.record(change)
+        return change
+
+    def _apply(self, removed: Sequence[Annotation], added: Sequence[Annotation]) -> None:
+        table = self._db.records(ANNOTATIONS)
+        keep = {a.id for a in added}
+        gone = [a.id for a in removed if a.id not in keep]
+        if len(gone) + len(added) > BULK:
+            # Cheaper to sort a layer once when it is next asked for than to insert each.
+            for a in (*removed, *added):
+                self._layers.pop((a.article_id, a.annotator), None)
+        table.delete_many(gone)
+        for ann_id in gone:
+            self._index_remove(ann_id)
+        table.put_many({a.id: to_stored(a) for a in added})
+        for a in added:
+            self._index_put(a)
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Lock, catch up with the file, run the body as one transaction, write once."""
+        if self._closed:
+            raise StoreError(self.path, "the annotation store is closed")
+        if self.read_only_reason is not None:
+            raise StoreWriteError(self.path, f"not saved: read-only ({self.read_only_reason})")
+        if self._lock is None:
+            self._lock = new_lock(self.path, self.wait)
+        with held(self._lock, self.path, self.wait, self._lock_holder()):
+            self._write_owner()
+            if not self._swept:
+                self._db.file.remove_stale_temps()
+                self._swept = True
+            self.refresh()
+            self._index_journal = {}
+            try:
+                with self._db.file.transaction():
+                    yield
+            except BaseException as exc:
+                self._roll_back_index()
+                if isinstance(exc, NotDurableError):
+                    # The new file is in place: the next refresh shows what it holds.
+                    raise StoreWriteError(
+                        self.path,
+                        f"not saved: the folder could not be synced ({os_problem(exc)}); the "
+                        "change may not survive a crash",
+                    ) from exc
+                if not isinstance(exc, OSError):
+                    raise
+                raise StoreWriteError(
+                    self.path,
+                    f"not saved ({os_problem(exc)}); the change was rolled back and the file "
+                    "is as it was",
+                ) from exc
+            finally:
+                self._index_journal = None
+
+    def _roll_back_index(self) -> None:
+        """Put the in-memory records back as they were (the storage has done so for the data)."""
+        journal, self._index_journal = self._index_journal or {}, None
+        for ann_id, old in journal.items():
+            if old is None:
+                self._index_remove(ann_id)
+            else:
+                self._index_put(old)
+
+    def _write_owner(self) -> None:
+        # Only so a process that times out can say who holds the lock; not needed for safety.
+        import socket  # only here, and not needed by readers
+
+        with contextlib.suppress(OSError):
+            self._owner_path.write_text(
+                f"tuireader pid {os.getpid()} ({self.annotator}@{socket.gethostname()})",
+                encoding="utf-8",
+            )
+
+    def _lock_holder(self) -> str:
+        try:
+            return self._owner_path.read_text(encoding="utf-8").strip() or "another process"
+        except OSError:
+            return "another process"
+
+    # -- the in-memory index ---------------------------------------------------------------------
+    def _reindex(self, index: tuple[dict[str, Any], dict[str, set[str]]]) -> None:
+        records, self._by_article = index
+        self._anns = records
+        self._layers.clear()
+        self._article_names.clear()
+        self._annotators = Counter(map(_ANNOTATOR, records.values()))
+
+    def _get(self, ann_id: str) -> Annotation | None:
+        found = self._anns.get(ann_id)
+        if found is None or isinstance(found, Annotation):
+            return found
+        ann = from_stored(ann_id, found)
+        self._anns[ann_id] = ann
+        return ann
+
+    def _group(self, article_id: str) -> list[Annotation]:
+        """The article's annotations, every layer, orphans included, in no particular order."""
+        found = (self._get(i) for i in self._by_article.get(article_id, ()))
+        return [a for a in found if a is not None]
+
+    def _article_annotators(self, article_id: str) -> list[str]:
+        names = self._article_names.get(article_id)
+        if names is None:
+            names = Counter(a.annotator for a in self._group(article_id))
+            self._article_names[article_id] = names
+        return sorted(name for name, count in names.items() if count > 0)
+
+    def _index_put(self, ann: Annotation) -> None:
+        self._index_remove(ann.id)
+        self._anns[ann.id] = ann
+        self._annotators[ann.annotator] += 1
+        names = self._article_names.get(ann.article_id)
+        if names is not None:
+            names[ann.annotator] += 1
+        self._by_article.setdefault(ann.article_id, set()).add(ann.id)
+        layer = self._layers.get((ann.article_id, ann.annotator))
+        if layer is not None and ann.anchor is not AnchorState.ORPHANED:
+            layer.add(ann)
+
+    def _index_remove(self, ann_id: str) -> None:
+        old = self._get(ann_id)
+        if self._index_journal is not None:
+            self._index_journal.setdefault(ann_id, old)
+        if old is None:
+            return
+        del self._anns[ann_id]
+        self._annotators[old.annotator] -= 1
+        names = self._article_names.get(old.article_id)
+        if names is not None:
+            names[old.annotator] -= 1
+        ids = self._by_article.get(old.article_id)
+        if ids is not None:
+            ids.discard(ann_id)
+            if not ids:
+                del self._by_article[old.article_id]
+        layer = self._layers.get((old.article_id, old.annotator))
+        if layer is not None and old.anchor is not AnchorState.ORPHANED:
+            layer.remove(old)
+
+    def _layer(self, article_id: str, annotator: str) -> SpanIndex:
+        key = (article_id, annotator)
+        layer = self._layers.get(key)
+        if layer is None:
+            layer = SpanIndex(
+                a
+                for a in self._group(article_id)
+                if a.annotator == annotator and a.anchor is not AnchorState.ORPHANED
+            )
+            self._layers[key] = layer
+        return layer
+
+
+def build_index(path: Path, tables: Tables) -> tuple[dict[str, Any], dict[str, set[str]]]:
+    """Validate every stored record (a bad one refuses the whole file: it is never
+    overwritten) and group the annotation ids by article. Records stay records here;
+    ``_get`` builds each Annotation when first used."""
+    for key, meta in tables[ARTICLES].items():
+        problem = article_problem(meta)
+        if problem is None and meta["id"] != key:
+            problem = "is stored under the wrong id"
+        if problem is not None:
+            raise StoreError(path, f"article record {key!r} {problem}")
+    for key, record in tables[DONE].items():
+        try:
+            done_from_record(record)
+        except RecordError as exc:
+            raise StoreError(path, f"done mark {key!r}: {exc}") from None
+    records: dict[str, Any] = tables[ANNOTATIONS]
+    article_ids = plain_article_ids(records)
+    if article_ids is None:
+        for key, record in records.items():
+            problem = stored_problem(key, record)
+            if problem is not None:
+                raise StoreError(path, f"annotation {key} {problem}")
+        article_ids = [record["article_id"] for record in records.values()]
+    by_article: dict[str, set[str]] = {}
+    for key, article_id in zip(records, article_ids, strict=True):
+        ids = by_article.get(article_id)
+        if ids is None:
+            by_article[article_id] = {key}
+        else:
+            ids.add(key)
+    return dict(records), by_article
+
+
+def _check_tag(tag: str) -> None:
+    # Which tags exist is the caller's business (the codebook); a tag is any non-empty text.
+    if not isinstance(tag, str) or not tag:
+        raise ValueError(f"a tag is non-empty text, not {tag!r}")
+
+
+def _check_run(article: Article, first: int, last: int) -> None:
+    if not 0 <= first <= last < len(article.sentences):
+        raise ValueError(f"sentence run {first}..{last} is outside 0..{len(article.sentences) - 1}")
+
+
+def _changed(report: AnchorReport) -> AnchorReport:
+    from dataclasses import replace
+
+    return replace(report, changed=True)
+
+
+def _wins(a: Annotation, known: Annotation) -> bool:
+    """Whether an incoming record replaces the stored one with its id: the newer edit, and for
+    equal times the larger content, so the outcome never depends on import order."""
+    if a.updated != known.updated:
+        return newer(a.updated, known.updated)
+    return _content(a) > _content(known)
+
+
+def _content(a: Annotation) -> bytes:
+    return orjson.dumps(to_stored(a), option=orjson.OPT_SORT_KEYS)
+
+
+def _mark_wins(mark: DoneMark, old: DoneMark) -> bool:
+    if mark.updated != old.updated:
+        return newer(mark.updated, old.updated)
+    return mark.done and not old.done
+
+
+def checked_articles(metas: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Article metadata entries checked and completed; ValueError names the first bad one."""
+    checked = []
+    for position, meta in enumerate(metas, 1):
+        try:
+            checked.append(article_entry(meta))
+        except RecordError as exc:
+            raise ValueError(f"article metadata {position}: {exc}") from None
+    return checked
+
+
+def article_record(article: Article) -> dict[str, Any]:
+    """What the articles table keeps about an article (no timestamps: an unchanged article is
+    not a change, so opening it writes nothing)."""
+    path = str(article.path.resolve()) if article.path is not None else None
+    return {
+        "id": article.id,
+        "title": article.title,
+        "date": article.date,
+        "path": path,
+        "sentence_count": len(article.sentences),
+    }
+
+
+record_of = to_stored
+"""The stored form of an annotation (kept under this name for benchmarks and tools)."""

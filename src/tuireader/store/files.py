@@ -1,0 +1,183 @@
+"""The database file as the store meets it: where it really is, whether it may be used, reading
+it, the lock, and creating or upgrading it."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tuireader import storage as fileformat
+from tuireader.errors import PathError, os_problem
+from tuireader.storage import (
+    AtomicJSONStorage,
+    FileProblem,
+    Stamp,
+    Tables,
+    empty_tables,
+    migrate,
+    parse,
+    schema_version,
+)
+
+if TYPE_CHECKING:
+    from filelock import BaseFileLock
+
+
+class StoreError(PathError):
+    """The annotation file cannot be used; the message is one line, ``PATH: problem``."""
+
+
+class StoreWriteError(StoreError):
+    """A change could not be saved; it was rolled back and the file on disk is as it was."""
+
+
+NO_FILE = "no such annotation file (opened with create=False)"
+"""``read_only_reason`` of a store opened with ``create=False`` on a missing file."""
+
+_KINDS = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+}
+
+
+def real_path(path: Path) -> Path:
+    """Where the data really lives: a symlinked database is written through to its target (a
+    file in a synced folder stays that file), and its lock is the target's, so a window opened
+    on the link and one opened on the target share one lock."""
+    return Path(os.path.realpath(path))
+
+
+def kind_problem(mode: int) -> str | None:
+    """Why a file of this ``st_mode`` cannot be a database (not a regular file), or None."""
+    if stat.S_ISREG(mode):
+        return None
+    kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+    if kind == "a folder":
+        return "is a folder, not an annotation file"
+    return f"is {kind}, not an annotation file"
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def read_only_reason(path: Path) -> str | None:
+    if path.exists() and not os.access(path, os.W_OK):
+        return "no permission to write the file"
+    if not os.access(path.parent, os.W_OK):
+        return f"no permission to write in {path.parent}"
+    return None
+
+
+def read_file(path: Path, *, changed: bool = False) -> tuple[Tables, Stamp] | None:
+    """The file's tables and the stamp of exactly the version read (fstat of the same open file,
+    so a concurrent replace cannot pair new data with an old stamp); None if there is no file;
+    StoreError if it is not ours or not a regular file (a FIFO or a device is never read: it
+    could block forever or never end)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise StoreError(path, "is a folder, not an annotation file") from None
+    except OSError as exc:
+        raise StoreError(path, f"cannot be read ({os_problem(exc)})") from None
+    try:
+        st = os.fstat(fd)
+        problem = kind_problem(st.st_mode)
+        if problem is not None:
+            raise StoreError(path, problem)
+        with open(fd, "rb", closefd=False) as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise StoreError(path, f"cannot be read ({os_problem(exc)})") from None
+    finally:
+        os.close(fd)
+    try:
+        return parse(data), Stamp(st.st_ino, st.st_size, st.st_mtime_ns)
+    except FileProblem as exc:
+        problem = exc.problem
+        if changed:
+            problem = f"was changed on disk by something else and is now {problem}; not saved"
+        backup = path.with_name(path.name + ".bak")
+        if backup.exists():
+            problem += f"; the last good copy is {backup}"
+        raise StoreError(path, problem) from None
+
+
+def migrated(path: Path, tables: Tables) -> Tables:
+    try:
+        return migrate(tables)
+    except FileProblem as exc:
+        raise StoreError(path, exc.problem) from None
+
+
+def new_lock(path: Path, wait: float) -> BaseFileLock:
+    from filelock import FileLock  # ~10 ms to import; readers never lock
+
+    return FileLock(str(lock_path(path)), timeout=wait)
+
+
+@contextlib.contextmanager
+def held(
+    lock: BaseFileLock, path: Path, wait: float, holder: str = "another process"
+) -> Iterator[None]:
+    """Hold ``lock``; a timeout or a lock that cannot be made is a StoreWriteError."""
+    from filelock import Timeout
+
+    try:
+        lock.acquire(timeout=wait)
+    except Timeout:
+        raise StoreWriteError(
+            path, f"not saved: the file is locked by {holder} (waited {wait:g} s); try again"
+        ) from None
+    except OSError as exc:
+        raise StoreWriteError(
+            path, f"not saved: cannot lock the file ({os_problem(exc)})"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def create_or_migrate(
+    path: Path, wait: float, check: Callable[[Tables], object]
+) -> tuple[Tables, Stamp]:
+    """Under the lock: create a missing file, or upgrade an older schema (keeping a copy).
+    ``check`` raises for data that must not be written (a corrupt record is never upgraded
+    over the original)."""
+    try:
+        with held(new_lock(path, wait), path, wait):
+            loaded = read_file(path)
+            if loaded is None:
+                tables = empty_tables()
+            else:
+                old = schema_version(loaded[0])
+                if old == fileformat.SCHEMA_VERSION:
+                    return loaded  # another process created or upgraded it meanwhile
+                tables = migrated(path, loaded[0])
+                check(tables)
+                try:
+                    import shutil  # rarely needed; it pulls in the compression modules
+
+                    shutil.copyfile(path, path.with_name(f"{path.name}.v{old}.bak"))
+                except OSError as exc:
+                    problem = f"cannot keep a copy before upgrading ({os_problem(exc)})"
+                    raise StoreError(path, problem) from None
+            file = AtomicJSONStorage(path, tables)
+            try:
+                file.flush()
+            except OSError as exc:
+                raise StoreError(path, f"cannot be written ({os_problem(exc)})") from None
+            assert file.stamp is not None
+            return tables, file.stamp
+    except StoreWriteError as exc:
+        raise StoreError(path, exc.problem.removeprefix("not saved: ")) from None

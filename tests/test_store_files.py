@@ -1,0 +1,305 @@
+"""The database file under attack and across versions: a symlinked database, special files,
+records outside the annotations table, a failed folder fsync, one-write imports, and the real
+schema-1 file upgraded with nothing lost."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from tuireader import durable, storage
+from tuireader.annotations import AnchorState
+from tuireader.articles import Article, from_text, load_article
+from tuireader.importing import ImportFileError, parse_import
+from tuireader.store import Store, StoreError, StoreWriteError, lock_path
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TEXT = "One sentence here. Two sentences here. Three sentences here. Four of them now."
+
+
+@pytest.fixture
+def article() -> Article:
+    return from_text(TEXT)
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tuireader", *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, **(env or {})},
+    )
+
+
+# -- #9.2: a symlinked database ------------------------------------------------------------------
+def test_symlinked_database_is_written_through_and_shares_the_lock(
+    tmp_path: Path, article: Article
+) -> None:
+    synced = tmp_path / "synced"
+    synced.mkdir()
+    target = synced / "annotations.json"
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    with Store.open(link, "alice") as via_link:
+        via_link.tag(article, 0, 0, "fact")
+        via_link.tag(article, 1, 1, "fact")
+        with Store.open(target, "alice") as direct:
+            assert lock_path(direct.path) == lock_path(via_link.path)
+            direct.tag(article, 2, 2, "speculation")
+        via_link.tag(article, 3, 3, "fact")  # sees the direct write: one file, one lock
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    records = orjson.loads(target.read_bytes())["annotations"]
+    assert sorted(r["tag"] for r in records.values()) == ["fact", "fact", "fact", "speculation"]
+    assert not (tmp_path / "link.json.lock").exists()
+
+
+# -- #9.10: special files as the database --------------------------------------------------------
+def test_a_fifo_or_a_device_as_database_is_one_line_exit_2(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    for path, kind in ((fifo, "a FIFO"), (Path("/dev/zero"), "a character device")):
+        with pytest.raises(StoreError, match=f"is {kind}, not an annotation file"):
+            Store.open(path, "alice")
+        done = run_cli("export", "--db", str(path), "-o", str(tmp_path / "out.json"))
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.count("\n") == 1 and kind in done.stderr
+    assert fifo.exists() and not fifo.is_file()
+
+
+def test_database_replaced_by_a_fifo_does_not_freeze_the_reader(
+    tmp_path: Path, article: Article
+) -> None:
+    db = tmp_path / "db.json"
+    with Store.open(db, "alice") as store:
+        store.tag(article, 0, 0, "fact")
+        db.unlink()
+        os.mkfifo(db)
+        outcome: list[BaseException | bool] = []
+
+        def refresh() -> None:
+            try:
+                outcome.append(store.refresh())
+            except BaseException as exc:
+                outcome.append(exc)
+
+        worker = threading.Thread(target=refresh, daemon=True)
+        worker.start()
+        worker.join(5)
+        assert not worker.is_alive(), "refresh blocked on the FIFO"
+        assert isinstance(outcome[0], StoreError) and "FIFO" in str(outcome[0])
+        with pytest.raises(StoreError, match="FIFO"):
+            store.tag(article, 1, 1, "fact")
+    assert not db.is_file()  # never replaced by a regular file
+
+
+# -- #9.8: records outside the annotations table -------------------------------------------------
+def _db_with(tmp_path: Path, table: str, records: dict[str, Any]) -> Path:
+    tables = storage.empty_tables()
+    tables[table] = records
+    db = tmp_path / "db.json"
+    db.write_bytes(orjson.dumps(tables))
+    return db
+
+
+@pytest.mark.parametrize(
+    ("record", "problem"),
+    [
+        ("not an object", "is not an object"),
+        ({"id": "a1", "sentence_count": "many"}, '"sentence_count" must be'),
+        ({"id": "a1", "sentence_count": -1}, '"sentence_count" must be'),
+        ({"id": "a1", "title": 7}, '"title" must be text or null'),
+        ({"id": "other"}, "is stored under the wrong id"),
+    ],
+)
+def test_a_bad_article_record_refuses_the_file_in_one_line(
+    tmp_path: Path, record: Any, problem: str
+) -> None:
+    db = _db_with(tmp_path, "articles", {"a1": record})
+    before = db.read_bytes()
+    with pytest.raises(StoreError) as caught:
+        Store.open(db, "alice")
+    assert problem in str(caught.value) and "\n" not in str(caught.value)
+    assert db.read_bytes() == before
+    done = run_cli("stats", "--db", str(db))
+    assert done.returncode == 2 and problem in done.stderr and "Traceback" not in done.stderr
+
+
+def test_bad_state_records_read_as_missing(tmp_path: Path, article: Article) -> None:
+    db = _db_with(tmp_path, "state", {"cursors": "not an object", "last_article": {"x": 1}})
+    with Store.open(db, "alice") as store:
+        assert store.get_state("cursors", {}) == {}
+        assert store.get_state("last_article") is None
+        store.set_state("cursors", {"a": 1})
+        assert store.get_state("cursors") == {"a": 1}
+
+
+def test_a_bad_done_mark_refuses_the_file(tmp_path: Path) -> None:
+    db = _db_with(tmp_path, "done", {"k": {"article_id": "a", "annotator": "x", "done": "yes"}})
+    with pytest.raises(StoreError, match=r'done mark .*"done" is not true or false'):
+        Store.open(db, "alice")
+
+
+# -- #9.14: a failed folder fsync fails the write ------------------------------------------------
+def test_failed_folder_fsync_is_not_reported_saved(
+    tmp_path: Path, article: Article, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "db.json"
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        if os.path.isdir(f"/proc/self/fd/{fd}"):
+            raise OSError(errno.EIO, "Input/output error")
+        real_fsync(fd)
+
+    with Store.open(db, "alice") as store:
+        store.tag(article, 0, 0, "fact")
+        monkeypatch.setattr(durable.os, "fsync", fsync)
+        with pytest.raises(StoreWriteError, match="folder could not be synced"):
+            store.tag(article, 1, 1, "fact")
+        monkeypatch.undo()
+        store.refresh()  # whatever is on disk is what the store shows
+        assert len(store.annotations()) in (1, 2)
+
+
+def test_a_folder_without_fsync_support_is_not_a_failure(
+    tmp_path: Path, article: Article, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        if os.path.isdir(f"/proc/self/fd/{fd}"):
+            raise OSError(errno.EINVAL, "Invalid argument")
+        real_fsync(fd)
+
+    monkeypatch.setattr(durable.os, "fsync", fsync)
+    with Store.open(tmp_path / "db.json", "alice") as store:
+        store.tag(article, 0, 0, "fact")
+
+
+# -- #9.5: an import is checked whole, then written once -----------------------------------------
+def _export(article: Article, **article_fields: Any) -> bytes:
+    s = article.sentences[0]
+    meta = {"id": article.id, "title": "T", "date": None, "path": None, "sentence_count": 4}
+    meta.update(article_fields)
+    ann = {
+        "id": "x1",
+        "article_id": article.id,
+        "start": s.start,
+        "end": s.end,
+        "quote": {"exact": article.body[s.start : s.end], "prefix": "", "suffix": " Two sent"},
+        "tag": "fact",
+        "note": "",
+        "annotator": "bob",
+        "created": "2026-01-01T00:00:00.000Z",
+        "updated": "2026-01-01T00:00:00.000Z",
+        "anchor": "exact",
+    }
+    doc = {
+        "format": "tuireader-annotations",
+        "version": 1,
+        "exported_at": "2026-01-01T00:00:00.000Z",
+        "tool_version": "0",
+        "articles": [meta],
+        "annotations": [ann],
+    }
+    return json.dumps(doc).encode()
+
+
+def test_import_with_a_bad_article_changes_nothing(tmp_path: Path, article: Article) -> None:
+    db = tmp_path / "db.json"
+    Store.open(db, "alice").close()
+    before = db.read_bytes()
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(_export(article, sentence_count=-1))
+    with pytest.raises(ImportFileError, match='"sentence_count" must be'):
+        parse_import(bad.read_bytes(), bad)
+    done = run_cli("import", str(bad), "--db", str(db))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1
+    assert db.read_bytes() == before
+
+
+def test_import_writes_annotations_and_titles_as_one_change(
+    tmp_path: Path, article: Article, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "db.json"
+    with Store.open(db, "alice") as store:
+        writes: list[int] = []
+        real = storage.write_atomic
+
+        def counting(*args: Any) -> None:
+            writes.append(1)
+            real(*args)
+
+        monkeypatch.setattr(storage, "write_atomic", counting)
+        imported = parse_import(_export(article))
+        report = store.import_all(imported.annotations, imported.articles, imported.done)
+        assert len(writes) == 1
+        assert report.total.added == 1 and report.articles == 1
+        meta = store.article_meta(article.id)
+        assert meta is not None and meta["title"] == "T"
+
+
+# -- schema 1, as written by the previous version ------------------------------------------------
+def test_a_real_schema_1_file_is_upgraded_with_nothing_lost(tmp_path: Path) -> None:
+    db = tmp_path / "annotations.json"
+    shutil.copyfile(FIXTURES / "schema1.json", db)
+    original = db.read_bytes()
+    old = orjson.loads(original)
+    assert old["meta"]["schema"]["version"] == 1
+    with Store.open(db, "alice") as store:
+        annotations = store.annotations(include_orphans=True)
+        assert store.annotators() == ["alice", "bob"]
+        assert {a.id for a in annotations} == set(old["annotations"])
+        for a in annotations:
+            record = old["annotations"][a.id]
+            assert (a.start, a.end, a.tag, a.annotator, a.quote.exact) == (
+                record["start"],
+                record["end"],
+                record["tag"],
+                record["annotator"],
+                record["quote"]["exact"],
+            )
+            assert a.note == record.get("note", "")
+            assert a.anchor is AnchorState(record.get("anchor", "exact"))
+        states = {a.anchor for a in annotations}
+        assert {AnchorState.ORPHANED, AnchorState.MOVED, AnchorState.EXACT} <= states
+        assert any("\n" in a.note for a in annotations)
+        assert any(
+            len(a.quote.exact) > 60 and ". " in a.quote.exact for a in annotations
+        )  # a range
+        assert store.articles_meta() and store.get_state("last_article") is not None
+    assert orjson.loads(db.read_bytes())["meta"]["schema"]["version"] == storage.SCHEMA_VERSION
+    assert db.with_name(db.name + ".v1.bak").read_bytes() == original
+    # Its articles re-attach (edited text, the real files of the fixture) with nothing orphaned
+    # that was not orphaned before.
+    ferry = tmp_path / "ferry.txt"
+    shutil.copyfile(FIXTURES / "schema1-ferry.txt", ferry)
+    with Store.open(db, "bob") as store:
+        report = store.attach(load_article(ferry))
+        assert report.orphaned == 1 and report.total == 6
+
+
+def test_an_older_version_refuses_the_newer_file_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "annotations.json"
+    Store.open(db, "alice").close()
+    before = db.read_bytes()
+    monkeypatch.setattr(storage, "SCHEMA_VERSION", 1)
+    with pytest.raises(StoreError) as caught:
+        Store.open(db, "alice")
+    message = str(caught.value)
+    assert "written by a newer tuireader (schema 2; this one reads up to 1)" in message
+    assert "\n" not in message and db.read_bytes() == before
