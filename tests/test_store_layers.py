@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -237,7 +238,7 @@ def exports(draw: st.DrawFn) -> list[bytes]:
             for name in draw(st.lists(st.sampled_from(["alice", "bob"]), unique=True))
         ]
         meta = {"id": article.id, "title": "T", "date": None, "path": None, "sentence_count": 7}
-        data = export.ExportData(tuple(annotations), (meta,), tuple(marks))
+        data = replace(export.select(annotations, [meta]), done=tuple(marks))
         files.append(export.to_json(data).encode())
     return files
 

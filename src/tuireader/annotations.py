@@ -139,4 +139,7 @@ class Annotation:
         naming the problem of a malformed record."""
         from tuireader.records import from_export
 
+        quote = data.get("quote") if isinstance(data, dict) else None
+        if isinstance(quote, dict):  # a quote without its context is a quote with none
+            data = {**data, "quote": {"prefix": "", "suffix": "", **quote}}
         return from_export(data)
