@@ -23,14 +23,14 @@ used a single category, so there is no variation to agree on).
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 
 from tuireader.annotations import Annotation
-from tuireader.sentences import Sentence, sentence_at
+from tuireader.sentences import Sentence
 
 NO_TAG = "(no tag)"
 """The category of a sentence an annotator left untagged (not a valid tag id: it has spaces)."""
@@ -41,7 +41,7 @@ Value = str | None
 Unit = Sequence[Value]
 """One sentence: one value per annotator, in the order of the annotators."""
 
-_START = attrgetter("start")
+_UPDATED = attrgetter("updated")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,90 +103,114 @@ def _round(value: float | None, digits: int) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def _tallies(units: Iterable[Unit]) -> list[Counter[str]]:
-    """Per unit with at least two values, how many annotators gave each value."""
-    out = []
+Tally = tuple[Mapping[str, int], int, bool]
+"""One unit: how many annotators gave each value, how many values it has, whether complete."""
+
+
+def _tallies(units: Iterable[Unit]) -> list[Tally]:
+    """The units with at least two values (the only ones any figure can use), tallied."""
+    out: list[Tally] = []
     for unit in units:
-        tally = Counter(v for v in unit if v is not None)
-        if tally.total() >= 2:
-            out.append(tally)
+        tally: dict[str, int] = {}
+        for value in unit:  # a plain loop: Counter() costs ~5x more on ten values
+            if value is not None:
+                tally[value] = tally.get(value, 0) + 1
+        m = sum(tally.values())
+        if m >= 2:
+            out.append((tally, m, m == len(unit)))
     return out
 
 
-def percent_agreement(units: Iterable[Unit]) -> float | None:
-    """Mean share of agreeing pairs per unit, 0-100 (two annotators: share of units agreed)."""
-    tallies = _tallies(units)
-    if not tallies:
-        return None
-    total = 0.0
-    for tally in tallies:
-        m = tally.total()
-        total += sum(n * (n - 1) for n in tally.values()) / (m * (m - 1))
-    return 100 * total / len(tallies)
+def _figures(tallies: Sequence[Tally], pairs: Mapping[tuple[str, str], int] | None) -> Figures:
+    """Every figure in one pass over the tallied units (``pairs``: two annotators' table)."""
+    agreeing = 0.0  # sum over units of the share of agreeing pairs
+    diagonal = 0.0  # Krippendorff: sum of the coincidence matrix's diagonal
+    totals: dict[str, int] = {}  # Krippendorff: n_c
+    fleiss_agreeing = 0.0
+    fleiss_units = 0
+    fleiss_totals: dict[str, int] = {}
+    raters = 0
+    # Plain dicts and loops: Counter.update on a mapping costs ~10 us a call here.
+    for tally, m, complete in tallies:
+        same = 0
+        for value, n in tally.items():
+            same += n * (n - 1)
+            totals[value] = totals.get(value, 0) + n
+        share = same / (m * (m - 1))
+        agreeing += share
+        diagonal += same / (m - 1)
+        if complete:
+            fleiss_agreeing += share
+            fleiss_units += 1
+            raters = m
+            for value, n in tally.items():
+                fleiss_totals[value] = fleiss_totals.get(value, 0) + n
+    percent = 100 * agreeing / len(tallies) if tallies else None
+    return Figures(
+        units=len(tallies),
+        percent_agreement=percent,
+        cohen_kappa=None if pairs is None else cohen_kappa_from_table(pairs),
+        fleiss_kappa=_fleiss(fleiss_agreeing, fleiss_units, fleiss_totals, raters),
+        krippendorff_alpha=_alpha(diagonal, totals),
+    )
 
 
-def krippendorff_alpha(units: Iterable[Unit]) -> float | None:
-    """Krippendorff's α for nominal data; any number of annotators, missing values allowed."""
-    return _alpha(_tallies(units))
-
-
-def _alpha(tallies: Sequence[Counter[str]]) -> float | None:
-    # Coincidence matrix, kept only as what the nominal metric needs: its diagonal sum and the
-    # marginals n_c. Each unit of m values adds n_uc (n_uc - 1) / (m - 1) to o_cc.
-    n_c: Counter[str] = Counter()
-    diagonal = 0.0
-    for tally in tallies:
-        m = tally.total()
-        diagonal += sum(n * (n - 1) for n in tally.values()) / (m - 1)
-        n_c.update(tally)
-    n = n_c.total()
-    expected = n * n - sum(v * v for v in n_c.values())  # sum over c != k of n_c n_k
+def _alpha(diagonal: float, totals: Mapping[str, int]) -> float | None:
+    # The coincidence matrix kept only as what the nominal metric needs: its diagonal sum and
+    # its marginals n_c. Each unit of m values adds n_uc (n_uc - 1) / (m - 1) to o_cc.
+    n = sum(totals.values())
+    expected = n * n - sum(v * v for v in totals.values())  # sum over c != k of n_c n_k
     if n < 2 or expected == 0:
         return None
     return 1 - (n - 1) * (n - diagonal) / expected
 
 
-def fleiss_kappa_from_counts(rows: Iterable[Iterable[int]]) -> float | None:
-    """Fleiss' κ from, per unit, how many raters chose each category (same total per unit)."""
-    totals: Counter[int] = Counter()
-    p_bar = 0.0
-    raters = 0
-    subjects = 0
-    for row in rows:
-        counts = list(row)
-        m = sum(counts)
-        if subjects == 0:
-            raters = m
-        elif m != raters:
-            raise ValueError(f"unit {subjects + 1} has {m} ratings, not {raters}")
-        if m < 2:
-            return None
-        p_bar += (sum(n * n for n in counts) - m) / (m * (m - 1))
-        totals.update(dict(enumerate(counts)))
-        subjects += 1
-    if subjects == 0:
+def _fleiss(agreeing: float, units: int, totals: Mapping[str, int], raters: int) -> float | None:
+    if units == 0:
         return None
-    p_bar /= subjects
-    all_ratings = subjects * raters
-    p_e = sum((n / all_ratings) ** 2 for n in totals.values())
+    p_bar = agreeing / units
+    p_e = sum((n / (units * raters)) ** 2 for n in totals.values())
     if p_e >= 1:
         return None
     return (p_bar - p_e) / (1 - p_e)
 
 
+def percent_agreement(units: Iterable[Unit]) -> float | None:
+    """Mean share of agreeing pairs per unit, 0-100 (two annotators: share of units agreed)."""
+    return _figures(_tallies(units), None).percent_agreement
+
+
+def krippendorff_alpha(units: Iterable[Unit]) -> float | None:
+    """Krippendorff's α for nominal data; any number of annotators, missing values allowed."""
+    return _figures(_tallies(units), None).krippendorff_alpha
+
+
 def fleiss_kappa(units: Iterable[Unit]) -> float | None:
     """Fleiss' κ over the units that every annotator rated."""
-    complete = [Counter(v for v in u if v is not None) for u in units if None not in u]
-    if not complete:
-        return None
-    categories = sorted({c for tally in complete for c in tally})
-    return fleiss_kappa_from_counts([[t[c] for c in categories] for t in complete])
+    return _figures(_tallies(units), None).fleiss_kappa
+
+
+def fleiss_kappa_from_counts(rows: Iterable[Iterable[int]]) -> float | None:
+    """Fleiss' κ from, per unit, how many raters chose each category (same total per unit)."""
+    tallies: list[Tally] = []
+    for row in rows:
+        counts = {str(category): n for category, n in enumerate(row)}
+        m = sum(counts.values())
+        if tallies and m != tallies[0][1]:
+            raise ValueError(f"unit {len(tallies) + 1} has {m} ratings, not {tallies[0][1]}")
+        if m < 2:
+            return None
+        tallies.append((counts, m, True))
+    return _figures(tallies, None).fleiss_kappa
+
+
+def _pairs(units: Iterable[Unit]) -> Counter[tuple[str, str]]:
+    return Counter((u[0], u[1]) for u in units if u[0] is not None and u[1] is not None)
 
 
 def cohen_kappa(units: Iterable[Unit]) -> float | None:
     """Cohen's κ of two annotators over the units both rated."""
-    pairs = Counter((u[0], u[1]) for u in units if u[0] is not None and u[1] is not None)
-    return cohen_kappa_from_table(pairs)
+    return cohen_kappa_from_table(_pairs(units))
 
 
 def cohen_kappa_from_table(counts: Mapping[tuple[str, str], int]) -> float | None:
@@ -213,18 +237,24 @@ def figures(units: Sequence[Unit], annotators: int) -> Figures:
     """All four figures over ``units`` (each with ``annotators`` values)."""
     if annotators < 2:
         raise ValueError("agreement needs at least two annotators")
-    tallies = _tallies(units)
-    return Figures(
-        units=len(tallies),
-        percent_agreement=percent_agreement(units),
-        cohen_kappa=cohen_kappa(units) if annotators == 2 else None,
-        fleiss_kappa=fleiss_kappa(units),
-        krippendorff_alpha=_alpha(tallies),
-    )
+    return _figures(_tallies(units), _pairs(units) if annotators == 2 else None)
 
 
-def _one_against_rest(units: Sequence[Unit], tag: str) -> list[tuple[Value, ...]]:
-    return [tuple(None if v is None else tag if v == tag else OTHER for v in u) for u in units]
+def _one_against_rest(tallies: Sequence[Tally], tag: str) -> list[Tally]:
+    out: list[Tally] = []
+    for tally, m, complete in tallies:
+        n = tally.get(tag, 0)
+        out.append(({tag: n, OTHER: m - n}, m, complete))
+    return out
+
+
+def _pairs_one_against_rest(
+    pairs: Mapping[tuple[str, str], int], tag: str
+) -> Counter[tuple[str, str]]:
+    binary: Counter[tuple[str, str]] = Counter()
+    for (a, b), count in pairs.items():
+        binary[(tag if a == tag else OTHER, tag if b == tag else OTHER)] += count
+    return binary
 
 
 def ordered_categories(values: Iterable[str], tag_order: Sequence[str] = ()) -> tuple[str, ...]:
@@ -251,18 +281,21 @@ def agreement(
     used = {v for u in units for v in u if v is not None}
     categories = ordered_categories(used, tag_order)
     tags = ordered_categories(used | set(tag_order) - {NO_TAG}, tag_order)
+    tallies = _tallies(units)
+    pairs = _pairs(units) if len(annotators) == 2 else None
     per_tag = {
-        tag: figures(_one_against_rest(units, tag), len(annotators))
+        tag: _figures(
+            _one_against_rest(tallies, tag),
+            None if pairs is None else _pairs_one_against_rest(pairs, tag),
+        )
         for tag in tags
         if tag != NO_TAG
     }
     confusion = None
-    if len(annotators) == 2:
-        counts = Counter((u[0], u[1]) for u in units if u[0] is not None and u[1] is not None)
-        confusion = Confusion((annotators[0], annotators[1]), categories, dict(counts))
-    return Agreement(
-        tuple(annotators), categories, figures(units, len(annotators)), per_tag, confusion
-    )
+    if pairs is not None:
+        confusion = Confusion((annotators[0], annotators[1]), categories, dict(pairs))
+    overall = _figures(tallies, pairs)
+    return Agreement(tuple(annotators), categories, overall, per_tag, confusion)
 
 
 def sentence_values(sentences: Sequence[Sentence], annotations: Iterable[Annotation]) -> list[str]:
@@ -270,14 +303,14 @@ def sentence_values(sentences: Sequence[Sentence], annotations: Iterable[Annotat
     ``NO_TAG``. A range annotation gives its tag to each of its sentences; orphaned annotations
     (not placed on the current text) give none. Where one annotator's annotations overlap (only
     imports can make that), the most recently updated wins."""
+    starts = [s.start for s in sentences]
+    ends = [s.end for s in sentences]
     values = [NO_TAG] * len(sentences)
-    for ann in sorted(annotations, key=attrgetter("updated")):
+    for ann in sorted(annotations, key=_UPDATED):
         if ann.anchor == "orphaned" or ann.end <= ann.start:
             continue
-        first = sentence_at(sentences, ann.start)
-        if first is None:
-            continue
-        stop = bisect_left(sentences, ann.end, lo=first, key=_START)
-        for i in range(first, max(stop, first + 1)):
-            values[i] = ann.tag
+        first = bisect_right(ends, ann.start)  # the first sentence ending after the start
+        stop = max(bisect_left(starts, ann.end), first + 1)
+        if first < len(values):
+            values[first:stop] = [ann.tag] * (min(stop, len(values)) - first)
     return values
