@@ -19,7 +19,6 @@ from tuireader.paths import DB_ENV
 
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "add": ("tuireader.cli.add", "save web pages and feed items to the library and read them"),
     "sentences": ("tuireader.cli.sentences", "print an article's numbered sentences"),
     "export": (
         "tuireader.cli.export",
@@ -29,6 +28,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "stats": ("tuireader.cli.stats", "tag counts and coverage per article"),
     "schema": ("tuireader.cli.schema", "print the JSON Schema of the json export"),
     "suggest": ("tuireader.cli.suggest", "suggest a tag for each sentence, with the reason"),
+    "agree": (
+        "tuireader.cli.agree",
+        "agreement between annotators on the articles they all finished",
+    ),
     "serve": ("tuireader.cli.serve", "serve the reader to browsers (needs tuireader[serve])"),
 }
 
@@ -85,6 +88,12 @@ def _app_parser() -> ArgumentParser:
     add_db_options(parser, annotator=True)
     # Set by `tuireader serve` for each browser session: ask the annotator's name first.
     parser.add_argument("--ask-annotator", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--adjudicate",
+        action="store_true",
+        help="walk the other annotators' disagreements and decide each into your own layer "
+        "(e.g. --annotator gold --adjudicate); R decides the sentence under the cursor",
+    )
     return parser
 
 
