@@ -16,6 +16,7 @@ from tuireader.annotations import Annotation
 from tuireader.articles import PARAGRAPH_SEPARATOR, Article, load_unchanged
 from tuireader.cli import add_db_options, existing_database, write_json
 from tuireader.decoding import clean
+from tuireader.errors import TuireaderError
 from tuireader.export import select
 from tuireader.paths import resolve_db_path
 from tuireader.sentences import sentence_at, split_paragraph
@@ -27,6 +28,9 @@ _START = attrgetter("start")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_db_options(parser)
+    parser.add_argument(
+        "--annotator", metavar="NAME", help="count only this annotator's layer (default: all)"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
 
 
@@ -155,14 +159,86 @@ def format_table(rows: Sequence[ArticleStats]) -> str:
     return "\n".join(lines) + "\n"
 
 
+@dataclass(frozen=True)
+class AnnotatorStats:
+    """One annotator's progress: articles marked done, articles tagged but not done, and how
+    many sentences they tagged in all."""
+
+    name: str
+    done: int
+    in_progress: int
+    tagged: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "annotator": self.name,
+            "done": self.done,
+            "in_progress": self.in_progress,
+            "tagged_sentences": self.tagged,
+        }
+
+
+def annotator_stats(
+    annotations: Sequence[Annotation],
+    articles: Sequence[Mapping[str, Any]],
+    done: Mapping[str, set[str]],
+) -> list[AnnotatorStats]:
+    """Per annotator (anyone with an annotation or a done mark), sorted by name.
+    ``done`` maps each annotator to the articles they marked done."""
+    by_name: dict[str, list[Annotation]] = {name: [] for name in done}
+    for a in annotations:
+        by_name.setdefault(a.annotator, []).append(a)
+    out = []
+    for name in sorted(by_name):
+        rows = article_stats(by_name[name], articles)
+        finished = done.get(name, set())
+        started = {r.id for r in rows if r.tagged or r.orphaned}
+        out.append(
+            AnnotatorStats(
+                name, len(finished), len(started - finished), sum(r.tagged for r in rows)
+            )
+        )
+    return out
+
+
+def format_annotators(rows: Sequence[AnnotatorStats]) -> str:
+    if not rows:
+        return ""
+    width = min(TITLE_WIDTH, max(len("By annotator"), *(cell_len(_one_line(r.name)) for r in rows)))
+    lines = [f"{'By annotator':<{width}}  Done  In progress  Tagged sentences"]
+    for r in rows:
+        name = _fit(_one_line(r.name), width)
+        lines.append(f"{name}  {r.done:>4}  {r.in_progress:>11}  {r.tagged:>16}")
+    return "\n".join(lines) + "\n"
+
+
 def run(args: argparse.Namespace) -> int:
     from tuireader.store import Store  # the store pulls in TinyDB; `--help` never needs it
 
     # create=False: reading stats never creates the file; a missing one is an error.
     with Store.open(existing_database(resolve_db_path(args.db)), create=False) as store:
-        rows = article_stats(store.annotations(include_orphans=True), store.articles_meta())
+        annotations = store.annotations(include_orphans=True)
+        metas = store.articles_meta()
+        done: dict[str, set[str]] = {}
+        for mark in store.done_marks():
+            if mark.done:
+                done.setdefault(mark.annotator, set()).add(mark.article_id)
+    people = annotator_stats(annotations, metas, done)
+    if args.annotator is not None:
+        if args.annotator not in {p.name for p in people}:
+            known = ", ".join(_one_line(p.name) for p in people) or "no annotators yet"
+            raise TuireaderError(
+                f"unknown annotator {_one_line(args.annotator)!r}: the database has {known}"
+            )
+        annotations = [a for a in annotations if a.annotator == args.annotator]
+        people = [p for p in people if p.name == args.annotator]
+    rows = article_stats(annotations, metas)
     if args.json:
-        write_json({"articles": [r.to_dict() for r in rows]})
+        write_json(
+            {"articles": [r.to_dict() for r in rows], "annotators": [p.to_dict() for p in people]}
+        )
     else:
         sys.stdout.write(format_table(rows))
+        if people and (len(people) > 1 or args.annotator is not None or done):
+            sys.stdout.write("\n" + format_annotators(people))
     return 0

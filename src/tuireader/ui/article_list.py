@@ -79,8 +79,52 @@ class ArticleCounts:
         return cls({str(k): int(v) for k, v in tags.items()}, total)
 
 
-def article_prompt(article: Article, counts: ArticleCounts, tags: TagSet) -> Content:
-    """Two lines: the title, then date, tagged sentences per tag (marker + number), share tagged."""
+@dataclass(frozen=True)
+class DoneState:
+    """Where an article stands for me, and how many others marked it done."""
+
+    mine: bool = False
+    others_done: int = 0
+    others: bool = False
+    """Whether anyone else annotates in this database (else the count is not shown)."""
+
+    def words(self, counts: ArticleCounts) -> tuple[str, str]:
+        """What to show and how: ``✓ done``, ``◐ in progress`` or ``○ not started``."""
+        if self.mine:
+            text, style = "✓ done", "bold"
+        elif counts.tagged or counts.pending:
+            text, style = "◐ in progress", ""
+        else:
+            text, style = "○ not started", "dim"
+        if self.others:
+            text += f" · {self.others_done} other{'s' * (self.others_done != 1)} done"
+        return text, style
+
+
+def done_states(
+    marks: Iterable[tuple[str, str]], me: str, annotators: Iterable[str]
+) -> dict[str, DoneState]:
+    """Per article, from ``(article_id, annotator)`` done marks: mine, and how many others."""
+    others = any(name != me for name in annotators)
+    mine: set[str] = set()
+    counted: dict[str, int] = {}
+    for article_id, annotator in marks:
+        if annotator == me:
+            mine.add(article_id)
+        else:
+            others = True
+            counted[article_id] = counted.get(article_id, 0) + 1
+    return {
+        article_id: DoneState(article_id in mine, counted.get(article_id, 0), others)
+        for article_id in mine | set(counted)
+    } | ({"": DoneState(others=others)})
+
+
+def article_prompt(
+    article: Article, counts: ArticleCounts, tags: TagSet, state: DoneState | None = None
+) -> Content:
+    """The title; date, tagged sentences per tag (marker + number), share tagged; and my state
+    (done, in progress, not started) with how many others marked it done."""
     parts: list[Content | tuple[str, str] | str] = [
         Content(article.title).stylize("bold"),
         "\n",
@@ -94,6 +138,8 @@ def article_prompt(article: Article, counts: ArticleCounts, tags: TagSet) -> Con
         parts.append((f"{tag.marker}{counts.by_tag.get(tag.id, 0)}", f"bold {tag.color}"))
     share = counts.tagged / counts.sentences if counts.sentences else 0.0
     parts.append((f"  {share:.0%} tagged", "dim"))
+    if state is not None:
+        parts += ["\n", state.words(counts)]
     return Content.assemble(*parts)
 
 
@@ -115,13 +161,31 @@ class ArticleList(OptionList):
         self.tags = tags
         self.articles: Sequence[Article] = ()
         self.counts: dict[str, ArticleCounts] = {}
+        self.states: dict[str, DoneState] = {}
+        """Done states by article id; ``""`` holds the default (not done by anyone)."""
+
+    def state_of(self, article_id: str) -> DoneState:
+        return self.states.get(article_id) or self.states.get("") or DoneState()
+
+    def set_states(self, states: dict[str, DoneState]) -> None:
+        """New done states: redraw only the articles whose state changed."""
+        old = {a.id: self.state_of(a.id) for a in self.articles}
+        self.states = states
+        for article in self.articles:
+            if self.state_of(article.id) != old[article.id]:
+                self.set_counts(article.id, self.counts.setdefault(article.id, ArticleCounts()))
 
     def set_articles(self, articles: Sequence[Article], counts: dict[str, ArticleCounts]) -> None:
         self.articles = articles
         self.counts = counts
         self.clear_options()
         self.add_options(
-            Option(article_prompt(a, counts.setdefault(a.id, ArticleCounts()), self.tags), id=a.id)
+            Option(
+                article_prompt(
+                    a, counts.setdefault(a.id, ArticleCounts()), self.tags, self.state_of(a.id)
+                ),
+                id=a.id,
+            )
             for a in articles
         )
 
@@ -138,7 +202,9 @@ class ArticleList(OptionList):
         self.counts[article_id] = counts
         article = next((a for a in self.articles if a.id == article_id), None)
         if article is not None:
-            self.replace_option_prompt(article_id, article_prompt(article, counts, self.tags))
+            self.replace_option_prompt(
+                article_id, article_prompt(article, counts, self.tags, self.state_of(article_id))
+            )
 
     def highlight_article(self, article_id: str) -> None:
         for index, article in enumerate(self.articles):
