@@ -74,6 +74,20 @@ async def test_served_session_asks_the_name_before_anything_is_tagged(
     assert [(r["tag"], r["annotator"]) for r in records] == [("fact", "Bea f")]
 
 
+async def test_served_session_shows_the_named_layer(make_app: MakeApp, db_path: Path) -> None:
+    tag_as(db_path, "server-login", {0: "fact"})
+    tag_as(db_path, "Bea", {1: "speculation"})
+    app = make_app(annotator="server-login", ask_annotator=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key in ("B", "e", "a", "enter"):
+            await pilot.press(key)
+        await pilot.pause()
+        assert app.pane.annotation_of(0) is None
+        assert app.pane.annotation_of(1) is not None
+        assert app.pane.annotation_of(1).annotator == "Bea"  # type: ignore[union-attr]
+
+
 async def test_the_terminal_reader_does_not_ask(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -210,3 +224,121 @@ async def test_eight_columns_fit_80_and_the_ninth_is_counted(
         assert "1 more not shown" in app.status.content.plain
         rows = gutter_text(app)
         assert any(row.startswith("▶F·······≠") for row in rows), rows
+
+
+def list_text(app: ReaderApp, index: int = 0) -> str:
+    from textual.widgets import OptionList
+
+    option = app.query_one(OptionList).get_option_at_index(index)
+    return str(option.prompt)
+
+
+async def test_D_marks_the_article_done_and_again_unmarks(make_app: MakeApp, db_path: Path) -> None:
+    app = make_app(annotator="ann")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        article_id = app.pane.article.id  # type: ignore[union-attr]
+        assert "○ not started" in list_text(app)
+        await pilot.press("f")
+        assert "◐ in progress" in list_text(app)
+        await pilot.press("D")
+        assert app.store.done_by(article_id) == {"ann"}
+        assert "✓ done" in list_text(app)
+        await pilot.press("D")
+        assert app.store.done_by(article_id) == frozenset()
+        assert "◐ in progress" in list_text(app)
+    with Store.open(db_path, "someone") as store:
+        assert store.done_by(article_id) == frozenset()
+
+
+async def test_list_counts_others_done_marks(make_app: MakeApp, db_path: Path) -> None:
+    app = make_app(annotator="ann")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        article = app.pane.article
+        assert article is not None
+        assert "other" not in list_text(app)  # nobody else annotates here
+        for name in ("bob", "cat"):
+            with Store.open(db_path, name) as store:
+                store.attach(article)
+                store.set_done(article.id, True)
+        app.refresh_store()
+        await pilot.pause()
+        assert "○ not started · 2 others done" in list_text(app)
+        await pilot.press("D")
+        assert "✓ done · 2 others done" in list_text(app)
+
+
+async def test_compare_shows_overlapping_layers(make_app: MakeApp, db_path: Path) -> None:
+    tag_as(db_path, "bob", {0: "speculation", 2: "fact"})
+    tag_as(db_path, "ann", {1: "fact", 2: "fact"})
+    app = make_app(annotator="ann")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        comparison = app.pane.comparison
+        assert comparison is not None
+        assert comparison.values[2] == ("fact", "fact")  # both layers kept on one sentence
+        assert comparison.disagreements[:2] == (0, 1)
+        assert not comparison.disagrees(2)
+
+
+async def test_adjudication_walks_disagreements_into_its_own_layer(
+    make_app: MakeApp, db_path: Path
+) -> None:
+    from tuireader.ui.adjudicate_screen import AdjudicateScreen
+
+    tag_as(db_path, "ann", {1: "fact", 4: "fact", 6: "speculation"})
+    tag_as(db_path, "bob", {1: "speculation", 4: "fact", 6: "expert_opinion", 9: "fact"})
+    app = make_app(annotator="gold", adjudicate=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        comparison = app.pane.comparison
+        assert comparison is not None and comparison.annotators == ("ann", "bob")
+        assert comparison.disagreements == (1, 6, 9)
+        assert app.pane.cursor == 1  # starts on the first open disagreement
+        assert "decided 0/3" in app.status.content.plain
+        await pilot.press("R")
+        assert isinstance(app.screen, AdjudicateScreen)
+        await pilot.press("2")  # take bob's speculation
+        await pilot.pause()
+        assert app.pane.cursor == 6  # on to the next one
+        await pilot.press("R", *["down"] * 6, "tab")  # to "leave unresolved", then the reason
+        for key in "unclear":
+            await pilot.press(key)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.pane.cursor == 9
+        await pilot.press("R", "escape")  # cancelled: nothing decided
+        assert "decided 2/3, 1 unresolved" in app.status.content.plain
+        await pilot.press("R", "5")  # set expert opinion
+        await pilot.pause()
+        assert "decided 3/3" in app.status.content.plain
+    with Store.open(db_path, "reader") as store:
+        article = load_library([SEED]).articles[0]
+        gold = store.annotations(article.id, annotator="gold")
+        assert [(a.tag, a.note) for a in gold] == [
+            ("speculation", "adjudicated: Speculation (as bob)"),
+            ("expert_opinion", "adjudicated: Expert opinion"),
+        ]
+        # The originals are untouched.
+        assert [a.tag for a in store.annotations(article.id, annotator="ann")] == [
+            "fact",
+            "fact",
+            "speculation",
+        ]
+        assert len(store.annotations(article.id, annotator="bob")) == 4
+        state = store.get_state(f"adjudication:gold:{article.id}")
+        assert list(state.values()) == [
+            {"value": "(unresolved)", "source": None, "reason": "unclear"}
+        ]
+
+
+async def test_R_only_in_compare_view(make_app: MakeApp) -> None:
+    from tuireader.ui.adjudicate_screen import AdjudicateScreen
+
+    app = make_app(annotator="ann")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("R")
+        assert not isinstance(app.screen, AdjudicateScreen)

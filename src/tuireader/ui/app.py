@@ -25,13 +25,20 @@ from tuireader.articles import Article, Library, load_library, skipped_summary
 from tuireader.paths import resolve_db_path, samples_dir
 from tuireader.sentences import sentence_at
 from tuireader.tags import DEFAULT_TAGS, TagSet
-from tuireader.ui.article_list import ArticleCounts, ArticleList, fingerprint
+from tuireader.ui.article_list import (
+    ArticleCounts,
+    ArticleList,
+    DoneState,
+    done_states,
+    fingerprint,
+)
 from tuireader.ui.compare_view import compare_status
 from tuireader.ui.reading_pane import ReadingPane, SuggestionView
 from tuireader.ui.search_bar import SearchBar
 from tuireader.ui.status_line import StatusLine, annotation_status, legend, others_status
 
 if TYPE_CHECKING:
+    from tuireader.adjudication import Verdict
     from tuireader.store import Change, Store
 
 FIRST_PAINT_ENV = "TUIREADER_FIRST_PAINT_FILE"
@@ -76,6 +83,8 @@ class ReaderApp(App[int]):
         Binding("i", "stats", "Stats", id="app.stats", show=False),
         Binding("o", "toggle_list", "Articles", id="app.toggle_list", show=False),
         Binding("c", "compare", "Compare", id="app.compare"),
+        Binding("D", "toggle_done", "Done", id="app.done"),
+        Binding("R", "adjudicate", "Resolve", id="app.adjudicate"),
         Binding("tab", "focus_next", "Next pane", id="app.focus_next", show=False),
         Binding(
             "shift+tab", "focus_previous", "Previous pane", id="app.focus_previous", show=False
@@ -92,8 +101,11 @@ class ReaderApp(App[int]):
         tags: TagSet = DEFAULT_TAGS,
         first_paint_file: Path | None = None,
         ask_annotator: bool = False,
+        adjudicate: bool = False,
     ) -> None:
         super().__init__()
+        self.adjudicating = adjudicate
+        """Walk the other annotators' disagreements into my layer (compare view without me)."""
         self._ask_annotator = ask_annotator
         """Served to a browser: ask who is annotating before anything is tagged."""
         self.library = library
@@ -113,7 +125,7 @@ class ReaderApp(App[int]):
         """Fingerprint of the annotations each article's list counts were made from."""
         self._counts_dirty: set[str] = set()
         self._last_article: str | None = None
-        self.comparing = False
+        self.comparing = adjudicate
         """The compare view: every annotator's tags in the gutter."""
         self._generation = store.generation
         """The store's reload count the screen shows; another means: redraw from the store."""
@@ -157,6 +169,7 @@ class ReaderApp(App[int]):
         narrow = self.size.width < NARROW_WIDTH
         cursors = self.store.get_state(STATE_CURSORS, {})
         self._cursors = dict(cursors) if isinstance(cursors, dict) else {}
+        self.article_list.states = self._done_states()
         self.article_list.set_articles(self.library.articles, self._count_articles())
         if self.library.warnings:  # one line: a notification per file took 8 s per 1,000
             self.notify(
@@ -191,10 +204,19 @@ class ReaderApp(App[int]):
 
     def set_annotator(self, name: str | None) -> None:
         """Record new tags under ``name`` from now on (a served session names itself)."""
-        if name:
-            self.store.annotator = name
-            self.sub_title = f"{name} · {self.db_path}"
-            self.update_status()
+        if not name:
+            return
+        self.store.annotator = name
+        self.sub_title = f"{name} · {self.db_path}"
+        # What was drawn was the default annotator's layer: show this one's.
+        self._counted.clear()
+        self.article_list.states = self._done_states()
+        self.article_list.set_articles(self.library.articles, self._count_articles())
+        article = self.pane.article
+        if article is not None and self.pane.sentences:
+            self.pane.show_article(article, self.store.mine(article.id), self.pane.cursor)
+            self.refresh_comparison()
+        self.update_status()
 
     def _first_painted(self) -> None:
         """For benchmarks/bench_ui.py: note when the first frame was drawn, then quit."""
@@ -292,6 +314,7 @@ class ReaderApp(App[int]):
             self.refresh_comparison()
         for article_id, counts in self._count_articles(only_changed=True).items():
             self.article_list.set_counts(article_id, counts)
+        self.article_list.set_states(self._done_states())
         return True
 
     # -- articles ------------------------------------------------------------------------------
@@ -338,6 +361,8 @@ class ReaderApp(App[int]):
         if article.id in self._suggestions:
             self.pane.set_suggestions(self._suggestions[article.id])
         self.refresh_comparison()
+        if self.adjudicating:
+            self._to_open_disagreement()
         self.article_list.highlight_article(article.id)
         # Saved with the cursors (batched): a write here would delay the first paint.
         self._last_article = article.id
@@ -382,6 +407,8 @@ class ReaderApp(App[int]):
             )
         if pane.comparison is not None:
             parts.append(compare_status(pane.comparison, pane.cursor, self.tags))
+            if self.adjudicating:
+                parts.append(self._adjudication_status())
         else:
             parts += annotation_status(pane.annotation, self.tags)
             sentence = pane.sentences[pane.cursor]
@@ -501,6 +528,33 @@ class ReaderApp(App[int]):
             self.notify("Nothing to redo.", severity="information")
         self.apply_change(change, jump=True)
 
+    # -- team: done marks ----------------------------------------------------------------------
+
+    def _done_states(self) -> dict[str, DoneState]:
+        marks = [(m.article_id, m.annotator) for m in self.store.done_marks() if m.done]
+        return done_states(marks, self.store.annotator, self.store.annotators())
+
+    def action_toggle_done(self) -> None:
+        """Mark the open article done for me; again, take the mark back."""
+        from tuireader.store import StoreError
+
+        article = self.pane.article
+        if article is None:
+            self.notify("Open an article first.", severity="warning")
+            return
+        done = self.store.annotator not in self.store.done_by(article.id)
+        try:
+            self.store.set_done(article.id, done)
+        except StoreError as exc:
+            self._error(exc)
+            return
+        self.article_list.set_states(self._done_states())
+        self.notify(
+            f"Marked done as {self.store.annotator}." if done else "No longer marked done.",
+            timeout=3,
+            markup=False,
+        )
+
     # -- team: compare ------------------------------------------------------------------------
 
     def action_compare(self) -> None:
@@ -531,8 +585,118 @@ class ReaderApp(App[int]):
         from tuireader.comparison import compare
 
         layers = self.layers(pane.article.id)
-        layers.setdefault(self.store.annotator, [])  # my column, even before my first tag
+        if self.adjudicating:  # the originals only: my layer holds the decisions
+            layers.pop(self.store.annotator, None)
+        else:
+            layers.setdefault(self.store.annotator, [])  # my column, even before my first tag
         pane.set_comparison(compare(pane.sentences, layers, order=[self.store.annotator]))
+
+    # -- team: adjudication -----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "adjudicate":
+            return self.comparing
+        return True
+
+    def _verdicts(self) -> dict[int, Verdict]:
+        """My "no tag" and "unresolved" decisions on the open article, by sentence."""
+        from tuireader.adjudication import state_key, untagged_verdicts
+
+        pane = self.pane
+        if pane.article is None:
+            return {}
+        state = self.store.get_state(state_key(self.store.annotator, pane.article.id), {})
+        return untagged_verdicts(state, pane.sentences)
+
+    def _decided(self) -> set[int]:
+        comparison = self.pane.comparison
+        if comparison is None:
+            return set()
+        tagged = {i for i in comparison.disagreements if self.pane.annotation_of(i) is not None}
+        return tagged | set(self._verdicts())
+
+    def _adjudication_status(self) -> Content:
+        from tuireader.adjudication import UNRESOLVED
+
+        comparison = self.pane.comparison
+        if comparison is None:
+            return Content("")
+        verdicts = self._verdicts()
+        decided = self._decided() & set(comparison.disagreements)
+        unresolved = sum(1 for v in verdicts.values() if v.value == UNRESOLVED)
+        text = f"  decided {len(decided)}/{len(comparison.disagreements)}"
+        if unresolved:
+            text += f", {unresolved} unresolved"
+        mine = verdicts.get(self.pane.cursor)
+        if mine is not None:
+            text += " · here: " + ("unresolved" if mine.value == UNRESOLVED else "no tag")
+        return Content.styled(text + " (R decides)", "italic")
+
+    def _to_open_disagreement(self) -> None:
+        """Put the cursor on the first disagreement still to decide (adjudication)."""
+        from tuireader.adjudication import next_open
+
+        comparison = self.pane.comparison
+        if comparison is None:
+            return
+        target = next_open(comparison.disagreements, self._decided(), -1)
+        if target is not None:
+            self.pane.move_to(target)
+
+    def action_adjudicate(self) -> None:
+        """Decide the sentence under the cursor: take a tag, set another, or leave it open."""
+        from tuireader.ui.adjudicate_screen import AdjudicateScreen, verdict_choices
+
+        pane = self.pane
+        comparison = pane.comparison
+        article = pane.article
+        if comparison is None or article is None or not pane.sentences:
+            return
+        index = pane.cursor
+        sentence = pane.sentences[index]
+        old = self._verdicts().get(index)
+        mine = pane.annotation_of(index)
+        reason = old.reason if old is not None else ""
+        if mine is not None and "; " in mine.note:
+            reason = mine.note.split("; ", 1)[1]
+        choices = verdict_choices(comparison.of(index), self.tags)
+
+        def decide(verdict: Verdict | None) -> None:
+            if verdict is not None:
+                self._apply_verdict(article, index, verdict)
+
+        self.push_screen(AdjudicateScreen(sentence.text, choices, reason), decide)
+
+    def _apply_verdict(self, article: Article, index: int, verdict: Verdict) -> None:
+        from tuireader.adjudication import next_open, state_key, with_verdict
+        from tuireader.store import StoreError
+
+        sentence = self.pane.sentences[index]
+        key = state_key(self.store.annotator, article.id)
+        try:
+            if verdict.value in self.tags:
+                change = self.store.tag_many(article, [(index, index, verdict.value)], "adjudicate")
+                self.apply_change(change)
+                placed = self.pane.annotation_of(index)
+                if placed is not None:
+                    note = verdict.note(self.tags.get(verdict.value).label)
+                    self.apply_change(self.store.set_note(placed.id, note))
+            elif self.pane.annotation_of(index) is not None:
+                self.apply_change(self.store.clear(article, index, index))
+            state = self.store.get_state(key, {})
+            self.store.set_state(key, with_verdict(state, sentence, verdict))
+        except StoreError as exc:
+            self._error(exc)
+            return
+        self.refresh_comparison()
+        comparison = self.pane.comparison
+        if comparison is not None:
+            target = next_open(comparison.disagreements, self._decided(), index)
+            if target is None:
+                self.notify("Every disagreement here is decided.", timeout=4)
+            else:
+                self.pane.move_to(target)
+        self.update_status()
 
     # -- search --------------------------------------------------------------------------------
 
@@ -829,6 +993,7 @@ def run_app(options: argparse.Namespace) -> int:
         open_article=open_article,
         first_paint_file=Path(bench) if bench else None,
         ask_annotator=bool(getattr(options, "ask_annotator", False)),
+        adjudicate=bool(getattr(options, "adjudicate", False)),
     )
     try:
         result = app.run(headless=bool(bench))

@@ -1,0 +1,116 @@
+"""The adjudication choice for one sentence: take an annotator's tag, set another, or leave it
+unresolved, with an optional reason."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tuireader.adjudication import UNRESOLVED, Verdict
+from tuireader.agreement import NO_TAG
+from tuireader.decoding import clean
+from tuireader.tags import TagSet
+
+QUOTE_CHARS = 300
+
+
+def verdict_choices(
+    values: Sequence[tuple[str, str]], tags: TagSet
+) -> list[tuple[Verdict, Content]]:
+    """What can be decided: each annotator's value (take it), then every tag, no tag, and
+    unresolved. ``values`` is ``(annotator, value)`` per shown column."""
+    choices: list[tuple[Verdict, Content]] = []
+
+    def label(value: str) -> str:
+        if value == NO_TAG:
+            return "no tag"
+        return tags.get(value).label if value in tags else value
+
+    for name, value in values:
+        choices.append(
+            (
+                Verdict(value, source=name),
+                Content.assemble("take ", Content(name), "'s: ", (label(value), "bold")),
+            )
+        )
+    for tag in tags:
+        choices.append((Verdict(tag.id), Content.assemble("set ", (tag.label, "bold"))))
+    choices.append((Verdict(NO_TAG), Content.assemble("set ", ("no tag", "bold"))))
+    choices.append((Verdict(UNRESOLVED), Content.assemble(("leave unresolved", "bold"))))
+    return choices
+
+
+class AdjudicateScreen(ModalScreen[Verdict | None]):
+    """Returns the decision (with the typed reason), or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="adjudicate.cancel"),
+        *[
+            Binding(
+                str(n), f"choose({n - 1})", f"Choice {n}", id=f"adjudicate.choice_{n}", show=False
+            )
+            for n in range(1, 10)
+        ],
+    ]
+
+    def __init__(
+        self, quote: str, choices: list[tuple[Verdict, Content]], reason: str = ""
+    ) -> None:
+        super().__init__()
+        self._quote = quote if len(quote) <= QUOTE_CHARS else quote[: QUOTE_CHARS - 1] + "…"
+        self._choices = choices
+        self._reason = reason
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="adjudicate-box"):
+            yield Static(
+                Content("Decide this sentence (1-9 or Enter; Tab: reason; Esc cancels)").stylize(
+                    "bold"
+                )
+            )
+            yield Static(Content(clean(self._quote)).stylize("italic"), id="adjudicate-quote")
+            yield OptionList(
+                *[
+                    Option(Content.assemble(f"{n}  " if n <= 9 else "   ", text), id=str(n - 1))
+                    for n, (_verdict, text) in enumerate(self._choices, 1)
+                ],
+                id="adjudicate-choices",
+            )
+            yield Input(self._reason, placeholder="reason (optional)", id="adjudicate-reason")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Digits type into the reason while it has the focus.
+        return not (action == "choose" and isinstance(self.focused, Input))
+
+    def action_choose(self, index: int) -> None:
+        if 0 <= index < len(self._choices):
+            self._decide(index)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(OptionList.OptionSelected, "#adjudicate-choices")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self._decide(int(event.option.id or 0))
+
+    @on(Input.Submitted, "#adjudicate-reason")
+    def _reason_submitted(self) -> None:
+        highlighted = self.query_one(OptionList).highlighted
+        self._decide(highlighted or 0)
+
+    def _decide(self, index: int) -> None:
+        verdict = self._choices[index][0]
+        reason = " ".join(clean(self.query_one(Input).value).split())
+        self.dismiss(Verdict(verdict.value, verdict.source, reason))
