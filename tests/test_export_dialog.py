@@ -69,7 +69,7 @@ async def test_x_lists_the_commands_formats_and_enter_exports(
         assert str(written) == path
         assert len(json.loads(written.read_text("utf-8"))["annotations"]) == 1
         assert any(
-            f"Exported 1 annotations as json to {path}" in n.message for n in app._notifications
+            f"Exported 1 annotation as json to {path}" in n.message for n in app._notifications
         )
 
 

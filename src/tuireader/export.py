@@ -871,6 +871,12 @@ def selection(
     return data if text is None else data.with_text(text)
 
 
+def extent(data: ExportData, by_sentence: bool = False) -> str:
+    """How much an export holds, for a message: "1 article", "4 annotations"."""
+    n, noun = (len(data.articles), "article") if by_sentence else (data.count(), "annotation")
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def default_export_path(
     fmt: str,
     folder: str | os.PathLike[str] | None = None,

@@ -19,10 +19,10 @@ from tuireader.export import (
     FORMATS,
     SENTENCE_FORMATS,
     AnnotationSource,
-    ExportData,
     article_at_hand,
     check_format,
     collect,
+    extent,
     render_chunks,
     write_export,
 )
@@ -143,7 +143,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         write_export(chunks, output)
         what = f"{args.format} by sentence" if args.by_sentence else args.format
-        print(f"tuireader: wrote {what} export to {output}{_size(data, args)}", file=sys.stderr)
+        size = extent(data, args.by_sentence)
+        print(f"tuireader: wrote {what} export to {output} ({size})", file=sys.stderr)
     return 0
 
 
@@ -158,9 +159,3 @@ def _empty_because(args: argparse.Namespace, db: Path) -> str:
     if filters:
         return f"no annotations in {db} match {' '.join(filters)}"
     return f"{db} holds no annotations"
-
-
-def _size(data: ExportData, args: argparse.Namespace) -> str:
-    if args.by_sentence:
-        return f" ({len(data.articles)} articles)"
-    return f" ({data.count()} annotations)"

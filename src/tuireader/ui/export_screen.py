@@ -28,6 +28,7 @@ from tuireader.export import (
     ExportData,
     ExportError,
     default_export_path,
+    extent,
     render_chunks,
     write_export,
 )
@@ -204,10 +205,8 @@ def export_in_background(
         if len(warnings) > 5:
             more = f"{len(warnings) - 5} more articles left out or without sentence numbers"
             app.call_from_thread(app.notify, more, severity="warning", markup=False)
-        if choice.by_sentence:
-            what = f"{len(data.articles)} articles by sentence"
-        else:
-            what = f"{data.count()} annotations as {choice.format}"
+        how = "by sentence as" if choice.by_sentence else "as"
+        what = f"{extent(data, choice.by_sentence)} {how} {choice.format}"
         app.call_from_thread(done, f"Exported {what} to {choice.path}")
 
     app.run_worker(job, thread=True, group="export", name="export")
