@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from tuireader import storage
 from tuireader.articles import from_text
 from tuireader.store import Store
 
@@ -22,6 +23,9 @@ def main() -> None:
     article = from_text(
         " ".join(f"Report {name} line {i} states a fact." for i in range(max(count, 600)))
     )
+    # A small journal: compactions (snapshot, backup and journal rewritten) every few tags, so
+    # kills land in them too.
+    storage.JOURNAL_MIN = 2000
     with Store.open(db, name, wait=10) as store:
         i = 0
         while not count or i < count:

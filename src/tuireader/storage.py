@@ -11,10 +11,12 @@ folder. A reader therefore always sees either the old or the new file, never a m
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from tuireader.durable import write_atomic
+from tuireader.durable import fsync_folder, temp_path, write_atomic
 
 FORMAT = "tuireader-annotations"
 """Marks the file as ours, so a foreign JSON file is refused instead of overwritten."""
@@ -69,11 +71,14 @@ class FileProblem(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Stamp:
-    """What identifies one version of the file on disk: every atomic replace makes a new inode."""
+    """What identifies one version of the data on disk: the snapshot (every atomic replace makes
+    a new inode) and how far its journal goes (appends only grow it; a compaction replaces it)."""
 
     inode: int
     size: int
     mtime_ns: int
+    journal: tuple[int, int] = (0, 0)
+    """(inode, size) of the journal; (0, 0) when there is none."""
 
 
 def stamp_of(path: Path) -> Stamp | None:
@@ -81,7 +86,95 @@ def stamp_of(path: Path) -> Stamp | None:
         st = os.stat(path)
     except FileNotFoundError:
         return None
-    return Stamp(st.st_ino, st.st_size, st.st_mtime_ns)
+    return Stamp(st.st_ino, st.st_size, st.st_mtime_ns, journal_stamp(journal_path(path)))
+
+
+# -- the journal -----------------------------------------------------------------------------------
+# Every change is appended to ``PATH.journal`` and fsynced: a few hundred bytes, whatever the
+# database holds. The journal is itself a TinyDB document, ``{"journal": {"<offset>": entry}}``,
+# kept valid after every append: an entry overwrites the closing ``\n}}`` and ends with a new one.
+# Each entry sits on its own line (JSON strings hold no raw line breaks), so a write torn by a
+# kill is found and cut off at the next append. Entries are whole records put or deleted by id,
+# so replaying one twice changes nothing: a compaction that wrote the new snapshot but was
+# killed before emptying the journal loses nothing.
+JOURNAL_HEAD = b'{"journal":{'
+JOURNAL_TAIL = b"\n}}"
+EMPTY_JOURNAL = JOURNAL_HEAD + JOURNAL_TAIL
+JOURNAL_MIN = 1 << 20
+"""Compact (fold the journal into a new snapshot) once the journal is larger than this and
+than half the snapshot, or larger than JOURNAL_MAX."""
+JOURNAL_MAX = 32 << 20
+
+
+def journal_path(path: Path) -> Path:
+    return path.with_name(path.name + ".journal")
+
+
+def journal_stamp(path: Path) -> tuple[int, int]:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return (0, 0)
+    return (st.st_ino, st.st_size)
+
+
+def journal_entries(data: bytes) -> tuple[list[dict[str, Any]], int]:
+    """The complete entries of a journal and the offset where the next one goes: just after the
+    last complete entry (a torn write after it is dropped, never reported saved). FileProblem
+    if it is not a journal."""
+    if not data.startswith(JOURNAL_HEAD):
+        raise FileProblem("has a journal that is not one")
+    entries: list[dict[str, Any]] = []
+    end = pos = len(JOURNAL_HEAD)
+    while pos < len(data) and data[pos : pos + 1] in (b"\n", b","):
+        start = pos + (2 if data[pos : pos + 1] == b"," else 1)
+        nl = data.find(b"\n", start)
+        line = data[start : len(data) if nl == -1 else nl]
+        if line == b"}}":
+            break
+        body = line[:-1] if line.endswith(b",") else line
+        try:
+            item = orjson.loads(b"{" + body + b"}")
+        except orjson.JSONDecodeError:
+            break
+        (key, value), *_ = item.items() if isinstance(item, dict) and item else ((None, None),)
+        if not isinstance(value, dict) or not isinstance(key, str) or not key.isdigit():
+            raise FileProblem(f"has a journal entry that is not one (at byte {start})")
+        entries.append(value)
+        end = start + len(body)
+        pos = end
+    return entries, end
+
+
+def load_tables(path: Path) -> Tables:
+    """The data of a database as it stands: its snapshot with its journal replayed (for tools
+    and tests; the store reads through ``store.files.read_file``)."""
+    tables = parse(path.read_bytes())
+    try:
+        data = journal_path(path).read_bytes()
+    except FileNotFoundError:
+        return tables
+    for entry in journal_entries(data)[0]:
+        apply_entry(tables, entry)
+    return tables
+
+
+def apply_entry(tables: Tables, entry: dict[str, Any]) -> None:
+    """Apply one journal entry; FileProblem for one that is not ours."""
+    puts, dels = entry.get("put", {}), entry.get("del", {})
+    if not isinstance(puts, dict) or not isinstance(dels, dict):
+        raise FileProblem("has a malformed journal entry")
+    for name, docs in puts.items():
+        if name not in TABLES or name == META or not isinstance(docs, dict):
+            raise FileProblem("has a malformed journal entry")
+        tables.setdefault(name, {}).update(docs)
+    for name, ids in dels.items():
+        if name not in TABLES or name == META or not isinstance(ids, list):
+            raise FileProblem("has a malformed journal entry")
+        table = tables.setdefault(name, {})
+        for doc_id in ids:
+            if isinstance(doc_id, str):
+                table.pop(doc_id, None)
 
 
 def empty_tables() -> Tables:
@@ -161,6 +254,13 @@ class AtomicJSONStorage(Storage):
         super().__init__()
         self.path = path
         self.backup_path = path.with_name(path.name + ".bak")
+        self.journal_path = journal_path(path)
+        self._dirty: dict[str, set[str]] = {}
+        """Records put or deleted since the last flush, by table: the next journal entry."""
+        self._full = stamp is None
+        """The next flush writes a whole snapshot (a new file, or untracked changes)."""
+        self._journal_end = 0
+        """Where our next journal entry goes, while the journal is as we left it (0: unknown)."""
         self._tables: Tables = tables if tables is not None else empty_tables()
         self._members: dict[str, list[set[str]]] = {}
         self._chunks: dict[str, list[bytes | None]] = {}
@@ -168,7 +268,6 @@ class AtomicJSONStorage(Storage):
         self._pending = False
         self._journal: dict[tuple[str, str], Any] | None = None
         self._journal_exact = True
-        self._can_link = True
         self.stamp: Stamp | None = stamp
         """The version of the file our data corresponds to; None before the first write."""
 
@@ -191,10 +290,12 @@ class AtomicJSONStorage(Storage):
     def touched(self, table: str, doc_ids: Sequence[str] | None) -> None:
         """Records ``doc_ids`` of ``table`` were put or deleted (None: anything may have changed)."""
         if doc_ids is None:
+            self._full = True
             self._journal_exact = False
             self._members.pop(table, None)
             self._chunks.pop(table, None)
             return
+        self._dirty.setdefault(table, set()).update(doc_ids)
         members, chunks = self._members.get(table), self._chunks.get(table)
         if members is None or chunks is None:
             return
@@ -248,7 +349,11 @@ class AtomicJSONStorage(Storage):
         journal = self._journal or {}
         if not self._journal_exact:
             with contextlib.suppress(OSError, FileProblem):
-                self.replace_tables(parse(self.path.read_bytes()), self.stamp)
+                tables = parse(self.path.read_bytes())
+                with contextlib.suppress(FileNotFoundError):
+                    for entry in journal_entries(self.journal_path.read_bytes())[0]:
+                        apply_entry(tables, entry)
+                self.replace_tables(tables, self.stamp)
                 return
         for (table, doc_id), old in journal.items():
             records = self._tables.setdefault(table, {})
@@ -262,13 +367,16 @@ class AtomicJSONStorage(Storage):
         """Adopt data read from disk (another process wrote the file)."""
         self._tables = tables
         self._forget()
+        self._dirty.clear()
+        self._journal_end = 0
+        self._full = stamp is None
         self.stamp = stamp
 
     # -- the file --------------------------------------------------------------------------------
     def remove_stale_temps(self) -> None:
         """Delete temp files left by a writer that was killed mid-write. Call only while holding
         the lock: a live writer only has a temp file while it holds the lock."""
-        for name in (self.path.name, self.backup_path.name):
+        for name in (self.path.name, self.backup_path.name, self.journal_path.name):
             for stale in self.path.parent.glob(f".{name}.*.tmp"):
                 with contextlib.suppress(OSError):
                     stale.unlink()
@@ -308,38 +416,109 @@ class AtomicJSONStorage(Storage):
         return chunks
 
     def flush(self) -> None:
-        """Write the data to disk atomically; raises OSError and leaves the old file as it was."""
+        """Make the changes since the last flush durable: appended to the journal (a few hundred
+        bytes), or, when the data changed in ways not tracked record by record or there is no
+        snapshot yet, a new snapshot. Raises OSError; a failed append is never reported saved
+        and is cut off at the next one."""
+        if self._full or self.stamp is None or not self.path.exists():
+            self.compact()
+            return
+        entry = self._entry()
+        if entry:
+            self._append(orjson.dumps(entry))
+        self._dirty.clear()
+        size = self.stamp.journal[1]
+        if size > JOURNAL_MAX or (size > JOURNAL_MIN and size > self.stamp.size // 2):
+            # The change is saved already; a failed compaction is tried again next time.
+            with contextlib.suppress(OSError):
+                self.compact()
+
+    def compact(self) -> None:
+        """Write the whole data as a new snapshot (keeping the old one as ``.bak``) and empty
+        the journal. A kill between the two leaves entries the snapshot already holds: replaying
+        them changes nothing."""
         write_atomic(self.path, self.serialise(), self._keep_backup)
+        write_atomic(self.journal_path, EMPTY_JOURNAL)
+        self._dirty.clear()
+        self._full = False
+        self._journal_end = len(JOURNAL_HEAD)
         stamp = stamp_of(self.path)
         assert stamp is not None
         self.stamp = stamp
 
+    def _entry(self) -> dict[str, Any]:
+        puts: dict[str, dict[str, Any]] = {}
+        dels: dict[str, list[str]] = {}
+        for name, ids in self._dirty.items():
+            table = self._tables.get(name, {})
+            for doc_id in ids:
+                if doc_id in table:
+                    puts.setdefault(name, {})[doc_id] = table[doc_id]
+                else:
+                    dels.setdefault(name, []).append(doc_id)
+        entry: dict[str, Any] = {}
+        if puts:
+            entry["put"] = puts
+        if dels:
+            entry["del"] = dels
+        return entry
+
+    def _append(self, data: bytes) -> None:
+        assert self.stamp is not None
+        fd = os.open(self.journal_path, os.O_RDWR | os.O_CREAT | os.O_NONBLOCK, 0o666)
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise OSError(errno.EINVAL, "the journal is not a regular file")
+            created = st.st_size == 0
+            if created:
+                end = len(JOURNAL_HEAD)
+                os.pwrite(fd, JOURNAL_HEAD, 0)
+            elif (st.st_ino, st.st_size) == self.stamp.journal and self._journal_end:
+                end = self._journal_end  # as we left it: no need to read it
+            else:
+                _, end = journal_entries(os.pread(fd, st.st_size, 0))
+            lead = b",\n" if end > len(JOURNAL_HEAD) else b"\n"
+            piece = lead + b'"%d":' % end + data + JOURNAL_TAIL
+            written = 0
+            while written < len(piece):
+                written += os.pwrite(fd, piece[written:], end + written)
+            if st.st_size > end + len(piece):
+                os.ftruncate(fd, end + len(piece))
+            os.fdatasync(fd)
+        finally:
+            os.close(fd)
+        if created:
+            fsync_folder(self.path.parent)
+        self._journal_end = end + len(piece) - len(JOURNAL_TAIL)
+        self.stamp = replace(self.stamp, journal=(st.st_ino, end + len(piece)))
+
     def _keep_backup(self) -> None:
-        """Make ``.bak`` the file about to be replaced (the last good one)."""
+        """Make ``.bak`` a copy of the snapshot about to be replaced (the last good one). A
+        copy, not a hard link: the database and its backup are never one inode, so nothing
+        that writes one in place (another program, TinyDB itself) changes the other."""
         if not self.path.exists():
             return
-        if self._can_link:
-            tmp = self.backup_path.with_name(f".{self.backup_path.name}.{os.getpid()}.tmp")
-            try:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(tmp)
-                os.link(self.path, tmp)
-                # Replacing the old .bak frees its blocks, which takes milliseconds for a large
-                # file. Holding it open defers that to the close, done off the caller's path.
-                old = _open_quietly(self.backup_path)
-                os.replace(tmp, self.backup_path)
-                if old is not None:
-                    threading.Thread(target=os.close, args=(old,), daemon=True).start()
-                return
-            except OSError:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                # No hard links here (some network and FAT file systems): copy once per session.
-                self._can_link = False
-                import shutil  # only on file systems without hard links
+        import shutil  # only at a compaction
 
-                with contextlib.suppress(OSError):
-                    shutil.copyfile(self.path, self.backup_path)
+        tmp = temp_path(self.backup_path)
+        try:
+            shutil.copyfile(self.path, tmp)
+            fd = os.open(tmp, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            # Replacing the old .bak frees its blocks, which takes milliseconds for a large
+            # file. Holding it open defers that to the close, done off the caller's path.
+            old = _open_quietly(self.backup_path)
+            os.replace(tmp, self.backup_path)
+            if old is not None:
+                threading.Thread(target=os.close, args=(old,), daemon=True).start()
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
 
 
 def _open_quietly(path: Path) -> int | None:

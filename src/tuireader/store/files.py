@@ -17,7 +17,10 @@ from tuireader.storage import (
     FileProblem,
     Stamp,
     Tables,
+    apply_entry,
     empty_tables,
+    journal_entries,
+    journal_path,
     migrate,
     parse,
     schema_version,
@@ -77,10 +80,45 @@ def read_only_reason(path: Path) -> str | None:
 
 
 def read_file(path: Path, *, changed: bool = False) -> tuple[Tables, Stamp] | None:
-    """The file's tables and the stamp of exactly the version read (fstat of the same open file,
-    so a concurrent replace cannot pair new data with an old stamp); None if there is no file;
-    StoreError if it is not ours or not a regular file (a FIFO or a device is never read: it
-    could block forever or never end)."""
+    """The tables of the snapshot with its journal replayed, and the stamp of exactly the
+    versions read (fstat of the same open files); None if there is no file; StoreError if it is
+    not ours or not a regular file (a FIFO or a device is never read: it could block forever or
+    never end). A compaction by another process between the two reads is noticed (the snapshot
+    was replaced) and the read done again."""
+    for _ in range(5):
+        snapshot = _read_regular(path)
+        if snapshot is None:
+            return None
+        journal = _read_regular(journal_path(path))
+        st = snapshot[1]
+        try:
+            again = os.stat(path)
+        except FileNotFoundError:
+            continue
+        if again.st_ino == st.st_ino:
+            break
+    else:
+        raise StoreError(path, "keeps being replaced by another process; try again")
+    try:
+        tables = parse(snapshot[0])
+        jst: tuple[int, int] = (0, 0)
+        if journal is not None:
+            entries, _ = journal_entries(journal[0]) if journal[0] else ([], 0)
+            for entry in entries:
+                apply_entry(tables, entry)
+            jst = (journal[1].st_ino, journal[1].st_size)
+        return tables, Stamp(st.st_ino, st.st_size, st.st_mtime_ns, jst)
+    except FileProblem as exc:
+        problem = exc.problem
+        if changed:
+            problem = f"was changed on disk by something else and is now {problem}; not saved"
+        backup = path.with_name(path.name + ".bak")
+        if backup.exists():
+            problem += f"; the last good copy is {backup}"
+        raise StoreError(path, problem) from None
+
+
+def _read_regular(path: Path) -> tuple[bytes, os.stat_result] | None:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
@@ -95,21 +133,11 @@ def read_file(path: Path, *, changed: bool = False) -> tuple[Tables, Stamp] | No
         if problem is not None:
             raise StoreError(path, problem)
         with open(fd, "rb", closefd=False) as handle:
-            data = handle.read()
+            return handle.read(), st
     except OSError as exc:
         raise StoreError(path, f"cannot be read ({os_problem(exc)})") from None
     finally:
         os.close(fd)
-    try:
-        return parse(data), Stamp(st.st_ino, st.st_size, st.st_mtime_ns)
-    except FileProblem as exc:
-        problem = exc.problem
-        if changed:
-            problem = f"was changed on disk by something else and is now {problem}; not saved"
-        backup = path.with_name(path.name + ".bak")
-        if backup.exists():
-            problem += f"; the last good copy is {backup}"
-        raise StoreError(path, problem) from None
 
 
 def migrated(path: Path, tables: Tables) -> Tables:
