@@ -3,7 +3,6 @@ there tag a sentence that is then in the database file."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import socket
 import subprocess
@@ -15,6 +14,7 @@ import pytest
 
 from tuireader.cli import main
 from tuireader.cli.serve import is_loopback, reach_note, session_command
+from tuireader.storage import load_tables
 
 from conftest import SEED
 
@@ -125,8 +125,8 @@ def test_a_key_pressed_in_the_browser_tags_into_the_database(tmp_path: Path) -> 
                 while time.monotonic() < deadline and not records:
                     time.sleep(0.25)
                     if db.exists():
-                        doc = json.loads(db.read_text(encoding="utf-8"))
-                        records = list(doc.get("annotations", {}).values())
+                        # The snapshot with its journal: each change is appended there.
+                        records = list(load_tables(db).get("annotations", {}).values())
             finally:
                 context.close()
     finally:

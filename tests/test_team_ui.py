@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from tuireader.articles import load_library
+from tuireader.storage import load_tables
 from tuireader.store import Store
 from tuireader.ui.app import ReaderApp
 from tuireader.ui.name_screen import NameScreen, annotator_name
@@ -43,7 +43,7 @@ def make_app(db_path: Path) -> Iterator[MakeApp]:
 def stored(db: Path) -> list[dict[str, object]]:
     if not db.exists():
         return []
-    return list(json.loads(db.read_text(encoding="utf-8"))["annotations"].values())
+    return list(load_tables(db)["annotations"].values())
 
 
 def test_annotator_name_is_one_clean_line() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
@@ -11,6 +10,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+
+from tuireader.storage import load_tables
 
 from conftest import SEED
 
@@ -67,6 +68,6 @@ def test_tag_a_sentence_by_keyboard_in_tmux(tmp_path: Path) -> None:
             time.sleep(0.1)
     finally:
         subprocess.run([TMUX, "-L", SOCKET, "kill-server"], capture_output=True)
-    records = list(json.loads(db.read_text(encoding="utf-8"))["annotations"].values())
+    records = list(load_tables(db)["annotations"].values())
     assert [(r["tag"], r["annotator"]) for r in records] == [("speculation", "tmux-tester")]
     assert records[0]["quote"]["exact"].startswith("Departing from Pyongyang")

@@ -15,6 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList
 
 from tuireader.articles import Article, load_library
+from tuireader.storage import load_tables
 from tuireader.store import Store, StoreWriteError
 from tuireader.ui.app import ReaderApp, run_app
 from tuireader.ui.help_screen import HelpScreen
@@ -55,8 +56,7 @@ def screen_text(widget: Widget) -> str:
 
 
 def stored(db: Path) -> list[dict[str, object]]:
-    data = json.loads(db.read_text(encoding="utf-8"))
-    return list(data["annotations"].values())
+    return list(load_tables(db)["annotations"].values())
 
 
 # -- opening ---------------------------------------------------------------------------------------

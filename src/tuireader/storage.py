@@ -77,8 +77,8 @@ class Stamp:
     inode: int
     size: int
     mtime_ns: int
-    journal: tuple[int, int] = (0, 0)
-    """(inode, size) of the journal; (0, 0) when there is none."""
+    journal: tuple[int, int, int] = (0, 0, 0)
+    """(inode, size, mtime) of the journal; zeros when there is none."""
 
 
 def stamp_of(path: Path) -> Stamp | None:
@@ -110,12 +110,12 @@ def journal_path(path: Path) -> Path:
     return path.with_name(path.name + ".journal")
 
 
-def journal_stamp(path: Path) -> tuple[int, int]:
+def journal_stamp(path: Path) -> tuple[int, int, int]:
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        return (0, 0)
-    return (st.st_ino, st.st_size)
+        return (0, 0, 0)
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def journal_entries(data: bytes) -> tuple[list[dict[str, Any]], int]:
@@ -427,7 +427,7 @@ class AtomicJSONStorage(Storage):
         if entry:
             self._append(orjson.dumps(entry))
         self._dirty.clear()
-        size = self.stamp.journal[1]
+        size = self._journal_end
         if size > JOURNAL_MAX or (size > JOURNAL_MIN and size > self.stamp.size // 2):
             # The change is saved already; a failed compaction is tried again next time.
             with contextlib.suppress(OSError):
@@ -474,24 +474,30 @@ class AtomicJSONStorage(Storage):
             if created:
                 end = len(JOURNAL_HEAD)
                 os.pwrite(fd, JOURNAL_HEAD, 0)
-            elif (st.st_ino, st.st_size) == self.stamp.journal and self._journal_end:
+            known = (st.st_ino, st.st_size, st.st_mtime_ns) == self.stamp.journal
+            if not created and known and self._journal_end:
                 end = self._journal_end  # as we left it: no need to read it
-            else:
+            elif not created:
                 _, end = journal_entries(os.pread(fd, st.st_size, 0))
+                # Whatever follows (a torn write, padding) is written over or cut off below.
+                os.ftruncate(fd, end)
+                st = os.fstat(fd)
             lead = b",\n" if end > len(JOURNAL_HEAD) else b"\n"
             piece = lead + b'"%d":' % end + data + JOURNAL_TAIL
+            # Appends always grow the file: its size (not only its mtime, which ticks coarsely)
+            # tells another process that something was added.
+            stop = end + len(piece)
             written = 0
             while written < len(piece):
                 written += os.pwrite(fd, piece[written:], end + written)
-            if st.st_size > end + len(piece):
-                os.ftruncate(fd, end + len(piece))
             os.fdatasync(fd)
+            after = os.fstat(fd)
         finally:
             os.close(fd)
         if created:
             fsync_folder(self.path.parent)
-        self._journal_end = end + len(piece) - len(JOURNAL_TAIL)
-        self.stamp = replace(self.stamp, journal=(st.st_ino, end + len(piece)))
+        self._journal_end = stop - len(JOURNAL_TAIL)
+        self.stamp = replace(self.stamp, journal=(after.st_ino, after.st_size, after.st_mtime_ns))
 
     def _keep_backup(self) -> None:
         """Make ``.bak`` a copy of the snapshot about to be replaced (the last good one). A

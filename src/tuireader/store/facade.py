@@ -154,6 +154,7 @@ class Store:
         self._lock: BaseFileLock | None = None
         """Made at the first write: filelock costs ~10 ms to import and readers never lock."""
         self._owner_path = path.with_name(path.name + ".lock.owner")
+        self._owner_stamp: Stamp | None = None
         self._history = History()
         self._anns: dict[str, Annotation | dict[str, Any]] = {}
         """By id: an Annotation, or its stored record (already validated) until first asked for.
@@ -769,13 +770,18 @@ class Store:
 
     def _write_owner(self) -> None:
         # Only so a process that times out can say who holds the lock; not needed for safety.
-        import socket  # only here, and not needed by readers
-
+        # Written again only when someone else wrote it since: rewriting (truncating) a file
+        # costs milliseconds on ext4, more than the journal append itself.
         with contextlib.suppress(OSError):
+            if self._owner_stamp is not None and stamp_of(self._owner_path) == self._owner_stamp:
+                return
+            import socket  # only here, and not needed by readers
+
             self._owner_path.write_text(
                 f"tuireader pid {os.getpid()} ({self.annotator}@{socket.gethostname()})",
                 encoding="utf-8",
             )
+            self._owner_stamp = stamp_of(self._owner_path)
 
     def _lock_holder(self) -> str:
         try:

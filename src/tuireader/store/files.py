@@ -101,12 +101,12 @@ def read_file(path: Path, *, changed: bool = False) -> tuple[Tables, Stamp] | No
         raise StoreError(path, "keeps being replaced by another process; try again")
     try:
         tables = parse(snapshot[0])
-        jst: tuple[int, int] = (0, 0)
+        jst: tuple[int, int, int] = (0, 0, 0)
         if journal is not None:
             entries, _ = journal_entries(journal[0]) if journal[0] else ([], 0)
             for entry in entries:
                 apply_entry(tables, entry)
-            jst = (journal[1].st_ino, journal[1].st_size)
+            jst = (journal[1].st_ino, journal[1].st_size, journal[1].st_mtime_ns)
         return tables, Stamp(st.st_ino, st.st_size, st.st_mtime_ns, jst)
     except FileProblem as exc:
         problem = exc.problem
