@@ -19,6 +19,7 @@ def _private_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     db = tmp_path / "annotations.json"
     monkeypatch.setenv("TUIREADER_DB", str(db))
     monkeypatch.setenv("TUIREADER_ANNOTATOR", "tester")
+    monkeypatch.setenv("TUIREADER_LIBRARY", str(tmp_path / "library"))
     return db
 
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from tuireader.decoding import NotText, decode
 from tuireader.errors import ArticleError, os_problem, read_bytes
-from tuireader.formats import MARKDOWN_SUFFIXES, Document, parse
+from tuireader.formats import HTML_SUFFIXES, MARKDOWN_SUFFIXES, Document, NotAnArticle, parse
 from tuireader.sentences import Sentence, segment, split_paragraph
 
-ARTICLE_SUFFIXES = frozenset({".txt", *MARKDOWN_SUFFIXES})
+ARTICLE_SUFFIXES = frozenset({".txt", *MARKDOWN_SUFFIXES, *HTML_SUFFIXES})
 PARAGRAPH_SEPARATOR = "\n\n"
 TITLE_MAX_CHARS = 72
 _WORD = re.compile(r"\w+(?:[’'\-]\w+)*")
@@ -36,6 +36,9 @@ class Article:
     date: str | None = None
     source: str | None = None
     format: str = "text"
+    author: str | None = None
+    url: str | None = None
+    dateline: str | None = None
 
     @cached_property
     def word_count(self) -> int:
@@ -57,6 +60,9 @@ class Article:
             "title": self.title,
             "date": self.date,
             "source": self.source,
+            "author": self.author,
+            "url": self.url,
+            "dateline": self.dateline,
             "path": str(self.path) if self.path is not None else None,
             "format": self.format,
             "word_count": self.word_count,
@@ -84,7 +90,7 @@ def from_document(doc: Document, path: Path | None = None) -> Article:
     body = PARAGRAPH_SEPARATOR.join(doc.paragraphs)
     title = doc.title or _derived_title(doc, path)
     return Article(
-        id=article_id(body),
+        id=article_id(body if doc.id_text is None else doc.id_text),
         title=title,
         body=body,
         paragraphs=tuple(spans),
@@ -92,6 +98,9 @@ def from_document(doc: Document, path: Path | None = None) -> Article:
         date=doc.date,
         source=doc.source,
         format=doc.format,
+        author=doc.author,
+        url=doc.url,
+        dateline=doc.dateline,
     )
 
 
@@ -103,7 +112,10 @@ def load_article(path: str | os.PathLike[str]) -> Article:
         text = decode(data)
     except NotText as exc:
         raise ArticleError(path, str(exc)) from None
-    article = from_text(text, path)
+    try:
+        article = from_text(text, path)
+    except NotAnArticle as exc:
+        raise ArticleError(path, str(exc)) from None
     if not article.body:
         raise ArticleError(path, "no article text after the header")
     return article

@@ -1,4 +1,5 @@
-"""Article formats: the dated seed format, plain text and Markdown, read into paragraphs."""
+"""Article formats: the dated seed format, plain text (wire copy too), Markdown and HTML, read
+into paragraphs and metadata; and the Markdown file an article fetched from the web is saved as."""
 
 from __future__ import annotations
 
@@ -9,21 +10,34 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tuireader.wire import take_wire_copy
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
-FORMATS = ("dated", "text", "markdown")
+FORMATS = ("dated", "text", "markdown", "html")
 
 _DATE_HEADER = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})(?:\s+|\Z)")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # The block may be empty ("---\n---"); the lazy ?? tries that before looking further down.
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:(.*?)\n)??(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
-_FRONT_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+_FRONT_KEY = re.compile(r"^([A-Za-z_][\w -]*?)\s*:\s*(.*?)\s*$")
+# The keys real files give a publication date under, most specific first.
+_DATE_KEYS = ("date", "date published", "date_published", "published", "pubdate", "created")
+_NUMBERED_ITEM = re.compile(r"[ \t]*\d{1,3}[.)][ \t]+\S")
+_FEED_START = re.compile(
+    r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)[\s>]", re.S
+)
 _TITLE_END = (".", ",", ";", ":")
 _TITLE_MAX_CHARS = 120
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+
+
+class NotAnArticle(ValueError):
+    """The text is something else (a feed, a page with no article in it): one line says what."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,12 +49,27 @@ class Document:
     title: str | None = None
     date: str | None = None
     source: str | None = None
+    author: str | None = None
+    url: str | None = None
+    dateline: str | None = None
+    id_text: str | None = None
+    """The text the article id is computed from when it is not the paragraphs: wire copy keeps
+    the id it had before its dateline and byline became metadata (annotations anchor to it)."""
 
 
 def parse(text: str, path: Path | None = None) -> Document:
-    """Pick the format by extension and content, then parse ``text`` (already decoded)."""
-    if path is not None and path.suffix.lower() in MARKDOWN_SUFFIXES:
+    """Pick the format by extension and content, then parse ``text`` (already decoded).
+
+    Raises NotAnArticle for a feed, or a page with no article text in it."""
+    suffix = path.suffix.lower() if path is not None else ""
+    if suffix in MARKDOWN_SUFFIXES:
         return parse_markdown(text)
+    if _FEED_START.match(text[:4096]):
+        raise NotAnArticle("a news feed, not an article: `tuireader add FILE` saves its articles")
+    from tuireader.webpage import looks_like_html
+
+    if suffix in HTML_SUFFIXES or looks_like_html(text):
+        return parse_html(text)
     if _valid_date(_DATE_HEADER.match(text)):
         return parse_dated(text)
     if _split_front_matter(text) is not None:
@@ -57,13 +86,54 @@ def parse_dated(text: str) -> Document:
 
 
 def parse_text(text: str) -> Document:
-    """Plain text: an optional short title line, hard-wrapped paragraphs joined."""
-    raw = [p.strip() for p in _BLANK_LINE.split(text.strip("\n"))]
-    raw = [p for p in raw if p.strip()]
+    """Plain text: an optional short title line, hard-wrapped paragraphs joined (a paragraph
+    also starts at an indented line among flush ones, and at a numbered item), and wire copy's
+    byline, dateline and sign-off taken out as metadata."""
+    # Blocks keep their first line's indentation: it tells wire copy's paragraph starts.
+    blocks = [p.rstrip() for p in _BLANK_LINE.split(text.strip("\n"))]
+    blocks = [p for p in blocks if p.strip()]
+    old_title = len(blocks) > 1 and _looks_like_title(blocks[0])
+    raw = [para.strip() for block in blocks for para in _block_paragraphs(block)]
     title = None
     if len(raw) > 1 and _looks_like_title(raw[0]):
         title = raw.pop(0).strip()
-    return Document("text", tuple(_join_lines(p) for p in raw), title=title)
+    paragraphs = tuple(p for p in (_join_lines(p) for p in raw) if p)
+    wire = take_wire_copy(paragraphs, context=title or "")
+    if wire.paragraphs == paragraphs and bool(title) == old_title:
+        return Document("text", paragraphs, title=title)
+    # The id stays the one the text had before any of this was recognised.
+    id_text = " ".join(blocks[1:] if old_title else blocks)
+    return Document(
+        "text",
+        tuple(p for p in wire.paragraphs if p),
+        title=title,
+        date=wire.date,
+        author=wire.byline,
+        dateline=wire.dateline,
+        id_text=id_text,
+    )
+
+
+def parse_html(text: str, url: str | None = None) -> Document:
+    """An HTML page: the main text and the page's metadata (see ``webpage``); a dateline or
+    sign-off left in the text is taken out as in plain wire copy."""
+    from tuireader.webpage import NoArticleText, extract
+
+    try:
+        page = extract(text, url)
+    except NoArticleText as exc:
+        raise NotAnArticle(str(exc)) from None
+    wire = take_wire_copy(page.paragraphs)
+    return Document(
+        "html",
+        tuple(p for p in wire.paragraphs if p),
+        title=page.title,
+        date=page.date or wire.date,
+        source=page.site,
+        author=page.author or wire.byline,
+        url=page.url,
+        dateline=wire.dateline,
+    )
 
 
 def parse_markdown(text: str) -> Document:
@@ -78,16 +148,46 @@ def parse_markdown(text: str) -> Document:
         title = blocks.pop(0)[1]
     elif blocks and blocks[0][0] == "h1" and blocks[0][1].strip() == title:
         blocks.pop(0)
-    date = _parse_date(meta.get("date", ""))
-    source = meta.get("source") or None
+    date = next((d for d in (_parse_date(meta.get(k, "")) for k in _DATE_KEYS) if d), None)
     paragraphs = tuple(p for _, p in blocks if p)
-    return Document("markdown", paragraphs, title=title, date=date, source=source)
+    return Document(
+        "markdown",
+        paragraphs,
+        title=title,
+        date=date,
+        source=meta.get("source") or meta.get("site") or None,
+        author=meta.get("author") or None,
+        url=meta.get("url") or None,
+        dateline=meta.get("dateline") or None,
+    )
 
 
 def split_paragraphs(text: str) -> tuple[str, ...]:
     """Blank lines split paragraphs; single newlines inside one are hard wraps and become spaces."""
     parts = (_join_lines(p) for p in _BLANK_LINE.split(text))
     return tuple(p for p in parts if p)
+
+
+def _block_paragraphs(block: str) -> list[str]:
+    """One blank-line block as paragraphs: wire copy marks a new paragraph by indenting its first
+    line under flush continuation lines, and lists put each numbered item on its own line."""
+    lines = block.split("\n")
+    if len(lines) == 1:
+        return lines
+    # Lines indented among flush ones start paragraphs (wire copy); a block indented all alike
+    # is one paragraph, and one stray indented line is a hard wrap.
+    indented = sum(1 for line in lines if line[:1] in (" ", "\t"))
+    indented_starts = indented >= 2 and indented < len(lines)
+    paragraphs: list[list[str]] = [[lines[0]]]
+    for line in lines[1:]:
+        starts = (indented_starts and line[:1] in (" ", "\t") and line.strip()) or (
+            _NUMBERED_ITEM.match(line) is not None
+        )
+        if starts:
+            paragraphs.append([line])
+        else:
+            paragraphs[-1].append(line)
+    return ["\n".join(p) for p in paragraphs]
 
 
 def _join_lines(paragraph: str) -> str:
@@ -113,11 +213,30 @@ def _parse_date(value: str) -> str | None:
     value = value.strip().strip("\"'")
     match = re.match(r"(\d{4}-\d{2}-\d{2})", value)
     if not match:
-        return None
+        return _parse_written_date(value)
     try:
         return dt.date.fromisoformat(match.group(1)).isoformat()
     except ValueError:
         return None
+
+
+def _parse_written_date(value: str) -> str | None:
+    """``Tue, 26 Feb 2019 10:00:00 GMT`` (RSS pubDate), ``February 26, 2019``, ``26 Feb 2019``."""
+    if not value or not any(c.isdigit() for c in value):
+        return None
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(value).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        pass
+    cleaned = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b", "", value.replace(".", "")).strip()
+    for pattern in ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y"):
+        try:
+            return dt.datetime.strptime(cleaned, pattern).date().isoformat()
+        except ValueError:
+            continue
+    return None
 
 
 def _split_front_matter(text: str) -> tuple[dict[str, str], str] | None:
@@ -173,3 +292,51 @@ def _inline_text(children: list[Token]) -> str:
         elif child.type == "image":
             out.append(_inline_text(child.children or []) or child.content)
     return "".join(out)
+
+
+# Characters markdown-it would read as markup anywhere in a line, and at a line's start.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>&!|~])")
+_MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d{1,9}(?=[.)]))")
+_FRONT_FIELDS = ("title", "date", "author", "source", "url", "dateline", "fetched", "feed")
+
+
+def to_markdown(doc: Document, **extra: str | None) -> str:
+    """``doc`` as a Markdown file with front matter that ``parse_markdown`` reads back to the
+    same title, metadata and paragraphs (so the saved copy has the id the page had)."""
+    fields = {
+        "title": doc.title,
+        "date": doc.date,
+        "author": doc.author,
+        "source": doc.source,
+        "url": doc.url,
+        "dateline": doc.dateline,
+        **extra,
+    }
+    lines = ["---"]
+    for key in (*_FRONT_FIELDS, *(k for k in fields if k not in _FRONT_FIELDS)):
+        value = fields.get(key)
+        if value:
+            lines.append(f"{key}: {_front_value(value)}")
+    lines.append("---")
+    body = "\n\n".join(_markdown_paragraph(p) for p in doc.paragraphs)
+    return "\n".join(lines) + "\n\n" + body + "\n"
+
+
+def _front_value(value: str) -> str:
+    value = " ".join(value.split())
+    if value[:1] in "\"'" or value[-1:] in "\"'" or value[:1] in "#&*!|>%@`[{-":
+        return f'"{value}"'
+    return value
+
+
+def _markdown_paragraph(text: str) -> str:
+    text = " ".join(text.split())
+    text = _MD_INLINE.sub(r"\\\1", text)
+    match = _MD_LINE_START.match(text)
+    if match is not None:
+        if match.group(2)[0].isdigit():
+            end = match.end()
+            text = text[:end] + "\\" + text[end:]
+        else:
+            text = text[: match.start(2)] + "\\" + text[match.start(2) :]
+    return text

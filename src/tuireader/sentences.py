@@ -49,6 +49,8 @@ def split_paragraph(text: str) -> list[tuple[int, int]]:
             start = chunk_start + seg["start_index"]
             end = chunk_start + seg["end_index"]
             _add_span(text, start, end, spans)
+    if spans:
+        spans = _news_fixes(text, spans)
     if not spans and text.strip():
         stripped = text.strip()
         start = text.index(stripped)
@@ -96,6 +98,140 @@ def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> 
         spans.extend(_split_long(text, start, end))
     elif end > start:
         spans.append((start, end))
+
+
+# Where sentencex ends a sentence that goes on: "a 9 a.m. ET start", "approx. 40", "Ms. Marsh".
+# Looked up by the last word of a sentence (a set look-up per sentence keeps War and Peace fast).
+_CLOCK = frozenset({"a.m.", "p.m."})
+_BEFORE_NUMBER = frozenset(
+    {"approx.", "vol.", "vols.", "fig.", "figs.", "no.", "nos.", "art.", "sec.", "ch.", "pp.",
+     "para.", "est."}
+)  # fmt: skip
+_BEFORE_NAME = frozenset(
+    {"mr.", "mrs.", "ms.", "dr.", "prof.", "gov.", "sen.", "rep.", "gen.", "lt.", "col.",
+     "capt.", "sgt.", "rev.", "st.", "mt.", "ft."}
+)  # fmt: skip
+_CLOCK_GOES_ON = re.compile(
+    r"(?:[ECMPA][SD]?T|ET|PT|CT|MT|UTC|GMT|BST|CET|CEST|IST|JST|HKT|SGT|AEST|AEDT|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
+_LIST_MARKER = re.compile(r"(?:\d{1,3}|[A-Za-z])(?:\.\)|[.)])")
+# Where it misses one: "for Oct/Dec. Buyers were", "reached 41 C. Schools closed", "lamps,
+# etc. Sales", "(It reopened later.) Jobs were lost".
+_END_AFTER = frozenset(
+    {"jan.", "feb.", "mar.", "apr.", "jun.", "jul.", "aug.", "sep.", "sept.", "oct.", "nov.",
+     "dec.", "etc."}
+)  # fmt: skip
+_DEGREES = re.compile(r"\d ?°?[CF]\.")
+QUOTE_SENTENCES = 4
+"""A quotation of this many sentences or more is split so that each claim in it can be tagged;
+a shorter one ("The bridge is unsafe. We had no choice," she said) stays one claim, as a
+three-sentence remark usually makes one point."""
+
+
+_GOES_ON_SUFFIXES = tuple(
+    form
+    for word in (*_CLOCK, *_BEFORE_NUMBER, *_BEFORE_NAME)
+    for form in {word, word.capitalize(), word.upper()}
+)
+
+
+_END_SUFFIXES = tuple(
+    form for word in (*_END_AFTER, "c.", "f.") for form in {word, word.capitalize(), word.upper()}
+)
+
+
+def _last_word(text: str, start: int, end: int) -> str:
+    """The word before ``end``, lowercased: ``Oct/Dec.`` gives ``dec.``."""
+    tail = text[max(start, end - 9) : end]
+    return tail[max(tail.rfind(" "), tail.rfind("/"), tail.rfind("(")) + 1 :].lower()
+
+
+def _news_fixes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = [spans[0]]
+    for start, end in spans[1:]:
+        prev_start, prev_end = merged[-1]
+        # endswith with a tuple runs in C: the word is looked at only when it might matter
+        if text.endswith(_GOES_ON_SUFFIXES, prev_start, prev_end) or prev_end - prev_start <= 4:
+            word = _last_word(text, prev_start, prev_end)
+            if (
+                (word in _CLOCK and _CLOCK_GOES_ON.match(text, start) is not None)
+                or (word in _BEFORE_NUMBER and text[start].isdigit())
+                or (word in _BEFORE_NAME and text[start].isupper())
+                # "1." alone is a list item's number, not a sentence
+                or (
+                    prev_end - prev_start <= 4
+                    and _LIST_MARKER.fullmatch(text, prev_start, prev_end)
+                )
+            ):
+                merged[-1] = (prev_start, end)
+                continue
+        merged.append((start, end))
+    fixed: list[tuple[int, int]] = []
+    # Most sentences hold no ". " (nor ") "): they are kept as they are, or looked at as a
+    # quotation, at the cost of a search or two in C.
+    paren = ") " in text
+    quoted = ("“" in text or '"' in text) and ("? " in text or "! " in text)
+    for start, end in merged:
+        cut = start
+        # Inside a span, ". " before a capital is an abbreviation sentencex kept; a few of
+        # those end the sentence all the same.
+        i = text.find(". ", start, end)
+        if i < 0 and not (paren and text.find(") ", start, end) >= 0):
+            if quoted:
+                fixed.extend(_quote_split(text, start, end))
+            else:
+                fixed.append((start, end))
+            continue
+        while i >= 0:
+            nxt = i + 2
+            if (
+                nxt < end
+                and text.endswith(_END_SUFFIXES, cut, i + 1)
+                and text[nxt].isupper()
+                and _ends_sentence(text, cut, i + 1)
+            ):
+                fixed.extend(_quote_split(text, cut, i + 1))
+                cut = nxt
+            i = text.find(". ", nxt, end)
+        if text.find(") ", start, end) >= 0:
+            j = text.find(") ", cut, end)
+            while j >= 0:
+                if (
+                    text[j - 1] in ".!?"
+                    and text[j - 3 : j - 1].isalpha()
+                    and text[j - 3 : j - 1].islower()
+                    and j + 2 < end
+                    and text[j + 2].isupper()
+                ):
+                    fixed.extend(_quote_split(text, cut, j + 1))
+                    cut = j + 2
+                j = text.find(") ", j + 2, end)
+        fixed.extend(_quote_split(text, cut, end))
+    return fixed
+
+
+def _ends_sentence(text: str, start: int, stop: int) -> bool:
+    """Whether ``text[start:stop]``, ending in ``.``, ends a sentence sentencex ran on past."""
+    word = _last_word(text, start, stop)
+    if word in _END_AFTER:
+        return True
+    return (
+        word in ("c.", "f.", "°c.", "°f.")
+        and _DEGREES.search(text, max(start, stop - 5), stop) is not None
+    )
+
+
+def _quote_split(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """A quotation of QUOTE_SENTENCES or more cut into its sentences; anything else whole."""
+    if b - a < 40 or (text.find("“", a, b) < 0 and text.find('"', a, b) < 0):
+        return [(a, b)]
+    ends = text.count(". ", a, b) + text.count("? ", a, b) + text.count("! ", a, b)
+    if ends >= QUOTE_SENTENCES - 1:
+        inner = _split_long(text, a, b)
+        if len(inner) >= QUOTE_SENTENCES:
+            return inner
+    return [(a, b)]
 
 
 def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -19,6 +19,7 @@ from tuireader.paths import DB_ENV
 
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
+    "add": ("tuireader.cli.add", "save web pages and feed items to the library and read them"),
     "sentences": ("tuireader.cli.sentences", "print an article's numbered sentences"),
     "export": (
         "tuireader.cli.export",

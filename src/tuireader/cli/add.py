@@ -1,0 +1,242 @@
+"""``tuireader add URL|FILE…``: save web pages and feed items to the library, then read them.
+
+A page is fetched, its article extracted and saved as Markdown with front matter; a feed (a URL
+or a file) has each item's full article fetched and saved, and a later run adds only the items
+not saved yet. Each failure is one line; the rest still go in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tuireader.decoding import NotText, clean
+from tuireader.errors import PathError, TuireaderError, os_problem
+from tuireader.feeds import MAX_ITEMS, NotAFeed, looks_like_feed, read_feed
+from tuireader.fetch import (
+    FEED_TYPES,
+    MAX_BYTES,
+    PAGE_TYPES,
+    TEXT_TYPES,
+    TIMEOUT,
+    fetch,
+    is_url,
+)
+from tuireader.formats import Document, NotAnArticle, parse_html, parse_text
+from tuireader.library_folder import LibraryFolder, Saved, now_utc, url_key
+from tuireader.paths import resolve_library_dir
+from tuireader.webpage import decode_page, looks_like_html
+
+
+class AddError(PathError):
+    """A source that could not be added: ``URL or FILE: problem``."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from tuireader.cli import add_db_options
+
+    parser.add_argument(
+        "sources", nargs="+", metavar="URL|FILE", help="a page or feed: URL or file"
+    )
+    parser.add_argument(
+        "--library",
+        metavar="DIR",
+        help="folder the articles are saved in (default: $TUIREADER_LIBRARY or the user data folder)",
+    )
+    parser.add_argument(
+        "--max-items", type=int, default=MAX_ITEMS, metavar="N", help="feed items read per run"
+    )
+    parser.add_argument("--timeout", type=float, default=TIMEOUT, metavar="S", help="per page")
+    parser.add_argument("--no-open", action="store_true", help="save only; do not open the reader")
+    add_db_options(parser, annotator=True)
+
+
+@dataclass
+class Outcome:
+    saved: list[Saved] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Adder:
+    folder: LibraryFolder
+    timeout: float
+    max_items: int
+    max_bytes: int = MAX_BYTES
+
+    def add(self, source: str, outcome: Outcome) -> None:
+        if is_url(source):
+            existing = self.folder.find(url_key(source))
+            if existing is not None:
+                outcome.saved.append(Saved(existing, new=False))
+                return
+            fetched = fetch(source, timeout=self.timeout, max_bytes=self.max_bytes)
+            data, url, ctype, charset = (
+                fetched.data,
+                fetched.url,
+                fetched.content_type,
+                fetched.charset,
+            )
+        else:
+            data, url, ctype, charset = _read_file(source), None, "", None
+        if ctype in FEED_TYPES or (ctype not in PAGE_TYPES and looks_like_feed(data)):
+            self.add_feed(source, url, data, outcome)
+            return
+        try:
+            text = decode_page(data, charset)
+        except NotText as exc:
+            raise AddError(source, str(exc)) from None
+        if ctype in TEXT_TYPES or (not ctype and not looks_like_html(text)):
+            doc = parse_text(text)
+        else:
+            doc = _page_document(source, text, url)
+        keys = [url_key(source)] if url else []
+        if url and doc.url:
+            keys.append(url_key(doc.url))
+        existing = self.folder.find(*keys) or (self.folder.find_url(doc.url) if doc.url else None)
+        if existing is not None:
+            outcome.saved.append(Saved(existing, new=False))
+            return
+        outcome.saved.append(
+            self.folder.save_document(
+                doc, keys[0] if keys else _file_key(doc), url=doc.url or url, fetched=now_utc()
+            )
+        )
+
+    def add_feed(self, source: str, url: str | None, data: bytes, outcome: Outcome) -> None:
+        try:
+            feed = read_feed(data, self.max_items)
+        except NotAFeed as exc:
+            raise AddError(source, str(exc)) from None
+        if feed.total > len(feed.items) and feed.total > self.max_items:
+            print(
+                f"tuireader: {source}: {feed.total} items; reading the first {self.max_items} "
+                "(--max-items)",
+                file=sys.stderr,
+            )
+        new_items = [i for i in feed.items if self.folder.find(url_key(i.key)) is None]
+        already = len(feed.items) - len(new_items)
+        added = 0
+        with _progress(len(new_items), feed.title or source) as advance:
+            for item in new_items:
+                try:
+                    doc = self._item_document(item.link, item.content_html, source)
+                except TuireaderError as exc:
+                    outcome.failures.append(str(exc))
+                    advance()
+                    continue
+                doc = _with_defaults(doc, title=item.title, date=item.date)
+                outcome.saved.append(
+                    self.folder.save_document(
+                        doc,
+                        url_key(item.key),
+                        url=doc.url or item.link,
+                        fetched=now_utc(),
+                        feed=url or str(Path(source).resolve()),
+                    )
+                )
+                added += 1
+                advance()
+        print(f"{feed.title or source}: {added} new, {already} already in the library")
+
+    def _item_document(self, link: str | None, content: str | None, source: str) -> Document:
+        if link and is_url(link):
+            fetched = fetch(
+                link, timeout=self.timeout, max_bytes=self.max_bytes, accept=PAGE_TYPES | TEXT_TYPES
+            )
+            try:
+                text = decode_page(fetched.data, fetched.charset)
+            except NotText as exc:
+                raise AddError(link, str(exc)) from None
+            if fetched.content_type in TEXT_TYPES:
+                return parse_text(text)
+            return _page_document(link, text, fetched.url)
+        if content:
+            return _page_document(source, f"<html><body>{content}</body></html>", link)
+        raise AddError(source, f"a feed item ({link or 'no link'}) with no address and no text")
+
+
+def _page_document(source: str, text: str, url: str | None) -> Document:
+    try:
+        return parse_html(text, url)
+    except NotAnArticle as exc:
+        raise AddError(source, str(exc)) from None
+
+
+def _with_defaults(doc: Document, title: str | None, date: str | None) -> Document:
+    from dataclasses import replace
+
+    return replace(doc, title=doc.title or title, date=doc.date or date)
+
+
+def _file_key(doc: Document) -> str:
+    from tuireader.articles import from_document
+    from tuireader.library_folder import text_key
+
+    return text_key(from_document(doc).id)
+
+
+def _read_file(source: str) -> bytes:
+    path = Path(source)
+    try:
+        if not path.is_file():
+            problem = "no such file or URL" if not path.exists() else "not a regular file"
+            raise AddError(source, problem)
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise AddError(source, os_problem(exc)) from None
+    if len(data) > MAX_BYTES:
+        raise AddError(source, f"too big (more than {MAX_BYTES // 1_000_000} MB)")
+    return data
+
+
+@contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[[], None]]:
+    """A progress bar on the terminal for runs long enough to need one; silent otherwise."""
+    if total < 5 or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        task = progress.add_task(escape(clean(label)[:40]), total=total)
+        yield lambda: progress.advance(task)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.max_items < 1:
+        raise TuireaderError("--max-items: must be at least 1")
+    folder = LibraryFolder(resolve_library_dir(args.library))
+    adder = Adder(folder, timeout=args.timeout, max_items=args.max_items)
+    outcome = Outcome()
+    for source in args.sources:
+        try:
+            adder.add(source, outcome)
+        except TuireaderError as exc:
+            outcome.failures.append(str(exc))
+    for saved in outcome.saved:
+        print(f"{'added' if saved.new else 'already in the library'}: {clean(str(saved.path))}")
+    for failure in outcome.failures:
+        print(f"tuireader: {clean(failure)}", file=sys.stderr)
+    if len(outcome.saved) == 1 and not args.no_open and sys.stdin.isatty() and sys.stdout.isatty():
+        from tuireader.launch import launch
+
+        options = argparse.Namespace(
+            paths=[str(outcome.saved[0].path)], db=args.db, annotator=args.annotator
+        )
+        status = launch(options)
+        return status or (2 if outcome.failures else 0)
+    return 2 if outcome.failures else 0

@@ -1,0 +1,157 @@
+"""Fetching a web page or feed: bounded in time, size and redirects, every failure one line.
+
+Standard library only (urllib): a page is read in blocks against one deadline, so a server that
+trickles bytes for ever, sends 50 MB, or redirects in a loop costs at most ``timeout`` seconds and
+``max_bytes`` of memory.
+"""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import ssl
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+
+from tuireader import __version__
+from tuireader.errors import PathError
+
+TIMEOUT = 20.0
+MAX_BYTES = 10_000_000
+MAX_REDIRECTS = 5
+_BLOCK = 65_536
+USER_AGENT = f"tuireader/{__version__} (+a terminal news reader)"
+# What `add` can read: a page, a feed, or plain text.
+PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+FEED_TYPES = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/xml",
+        "text/xml",
+        "application/feed+xml",
+    }
+)
+TEXT_TYPES = frozenset({"text/plain", "text/markdown"})
+
+
+class FetchError(PathError):
+    """A URL that could not be fetched; the message is ``URL: problem``, one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    url: str
+    """The address after redirects."""
+    data: bytes
+    content_type: str
+    charset: str | None
+
+
+def is_url(text: str) -> bool:
+    return urllib.parse.urlsplit(text).scheme.lower() in ("http", "https")
+
+
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    max_redirections = MAX_REDIRECTS
+    max_repeats = 1  # the same address twice is a loop
+
+
+def fetch(
+    url: str,
+    *,
+    timeout: float = TIMEOUT,
+    max_bytes: int = MAX_BYTES,
+    accept: frozenset[str] = PAGE_TYPES | FEED_TYPES | TEXT_TYPES,
+) -> Fetched:
+    """GET ``url``; raises FetchError for DNS failure, refusal, HTTP errors, a type not in
+    ``accept``, more than ``max_bytes``, or more than ``timeout`` seconds in all."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise FetchError(url, "not an http or https address")
+    deadline = time.monotonic() + timeout
+    opener = urllib.request.build_opener(_Redirects())
+    request = urllib.request.Request(
+        url,
+        headers={
+            "User-Agent": USER_AGENT,
+            "Accept": "text/html,application/xhtml+xml,"
+            "application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.5",
+        },
+    )
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            content_type = response.headers.get_content_type()
+            if content_type not in accept:
+                raise FetchError(url, f"not a web page or feed ({content_type})")
+            length = response.headers.get("Content-Length")
+            if length and length.isdigit() and int(length) > max_bytes:
+                raise FetchError(
+                    url, f"too big ({_size(int(length))}; the limit is {_size(max_bytes)})"
+                )
+            data = _read_bounded(response, url, deadline, max_bytes)
+            return Fetched(
+                response.geturl(), data, content_type, response.headers.get_content_charset()
+            )
+    except FetchError:
+        raise
+    except urllib.error.HTTPError as exc:
+        if 300 <= exc.code < 400:
+            raise FetchError(
+                url, f"too many redirects (more than {MAX_REDIRECTS}, or a loop)"
+            ) from None
+        reason = f" {exc.reason}" if exc.reason else ""
+        problem = "not found (HTTP 404)" if exc.code == 404 else f"HTTP {exc.code}{reason}"
+        raise FetchError(url, problem) from None
+    except urllib.error.URLError as exc:
+        raise FetchError(url, _network_problem(exc.reason, parts.hostname, timeout)) from None
+    except (OSError, http.client.HTTPException) as exc:
+        raise FetchError(url, _network_problem(exc, parts.hostname, timeout)) from None
+
+
+def _read_bounded(response: http.client.HTTPResponse, url: str, deadline: float, cap: int) -> bytes:
+    blocks: list[bytes] = []
+    size = 0
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        if response.fp is not None and hasattr(response.fp, "raw"):
+            sock = getattr(response.fp.raw, "_sock", None)
+            if sock is not None:
+                sock.settimeout(max(0.05, remaining))
+        block = response.read1(_BLOCK) if hasattr(response, "read1") else response.read(_BLOCK)
+        if not block:
+            return b"".join(blocks)
+        size += len(block)
+        if size > cap:
+            raise FetchError(url, f"too big (more than {_size(cap)})")
+        blocks.append(block)
+
+
+def _network_problem(reason: object, host: str, timeout: float) -> str:
+    if isinstance(reason, socket.gaierror):
+        return f"cannot find the server {host} (DNS lookup failed)"
+    if isinstance(reason, ConnectionRefusedError):
+        return f"connection refused by {host}"
+    if isinstance(reason, TimeoutError | socket.timeout):
+        return f"timed out after {timeout:g} s"
+    if isinstance(reason, ssl.SSLError):
+        return f"secure connection failed ({reason.reason or reason})"
+    if isinstance(reason, ConnectionResetError):
+        return f"connection reset by {host}"
+    if isinstance(reason, http.client.IncompleteRead):
+        return "the server closed the connection mid-page"
+    if isinstance(reason, http.client.HTTPException):
+        return f"bad response from the server ({type(reason).__name__})"
+    if isinstance(reason, OSError):
+        return (reason.strerror or str(reason)).lower()
+    return str(reason).lower() or "network error"
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_000_000:.0f} MB" if n >= 1_000_000 else f"{n / 1000:.0f} KB"

@@ -1,0 +1,118 @@
+"""Wire copy: datelines, bylines and sign-offs around a news story's text, kept as metadata.
+
+``LOS ANGELES, Feb 26 (Reuters) - BankAmerica…``: the dateline names the place and the day; a
+byline (``By …``, ``by …, Reuters``) names the writer; a sign-off (``Reuter``, ``(Reporting by …;
+Editing by …)``) closes the story. None of them is a claim to tag, so they leave the text and
+become fields of the article; the story's first sentence starts after the dash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+_DASH = r"(?:--?|—|–)"
+# A place in capitals ("LOS ANGELES", "ST. LOUIS", "SAN JOSE, Calif."), then an optional day and
+# an optional agency, then the dash. A place alone needs the dash; "(CNN) --" needs no place.
+_PLACE = r"[A-Z][A-Z.'’\-]+(?:\s[A-Z][A-Z.'’\-]+){0,4}(?:,\s[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?"
+_DATELINE = re.compile(
+    rf"(?P<place>{_PLACE})?"
+    rf"(?:,?\s(?P<day>{_MONTH}\.?\s\d{{1,2}})(?:,\s(?P<year>\d{{4}}))?)?"
+    r"\s?(?:\((?P<agency>[A-Z][\w&. -]{0,30})\))?"
+    rf"\s*{_DASH}\s+(?=\S)"
+)
+_BYLINE_LINE = re.compile(r"(?:By|by|BY)\s+(?P<byline>[^\n.!?]{2,80})")
+# "by Janie Gabbett, Reuters LOS ANGELES, Feb 26 - …" once hard wraps are joined.
+_BYLINE_BEFORE_DATELINE = re.compile(
+    r"(?:By|by|BY)\s+(?P<byline>[A-Z][\w.'’-]*(?:\s(?:[A-Z][\w.'’-]*|and|de|van|von)){0,5}"
+    r"(?:,\s[A-Z][\w&.]*(?:\s[A-Z][\w&.]*){0,3})?)\s+(?=[A-Z]{2,}|\()"
+)
+_SIGN_OFF = re.compile(
+    r"Reuters?|REUTERS?|"
+    r"\((?:Reporting|Writing|Additional reporting|Editing|Compiled|Research)\s[^()]*\)|"
+    r"(?:Reporting|Writing)\sby\s[^.;]{1,120};\s*[Ee]diting\sby\s[^.;]{1,120}\.?"
+)
+_YEAR_STAMP = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_SIGN_OFF_MAX = 300
+
+
+@dataclass(frozen=True, slots=True)
+class WireCopy:
+    """A story's paragraphs with the wire furniture taken out, and what it said."""
+
+    paragraphs: tuple[str, ...]
+    dateline: str | None = None
+    """The place, day and agency as written (``LOS ANGELES, Feb 26 (Reuters)``)."""
+    byline: str | None = None
+    date: str | None = None
+    """ISO date from the dateline: ``1987-02-26`` with a year, ``--02-26`` without one."""
+    sign_off: str | None = None
+
+
+def take_wire_copy(paragraphs: tuple[str, ...], context: str = "") -> WireCopy:
+    """Byline, dateline and sign-off out of ``paragraphs``; the year of a dateline's day comes
+    from the dateline itself or from a year stamped in ``context`` (the file's header), never
+    guessed."""
+    paras = list(paragraphs)
+    byline = None
+    if len(paras) > 1 and (match := _BYLINE_LINE.fullmatch(paras[0])):
+        byline = match.group("byline").strip()
+        paras.pop(0)
+    dateline = date = None
+    if paras:
+        first = paras[0]
+        offset = 0
+        if byline is None and (match := _BYLINE_BEFORE_DATELINE.match(first)):
+            found = _dateline(first, match.end())
+            if found is not None:
+                byline = match.group("byline")
+                offset = match.end()
+        found = _dateline(first, offset)
+        if found is not None:
+            dateline_match = found
+            dateline = first[offset : dateline_match.end()].rstrip(" -—–").strip()
+            date = _iso_day(dateline_match, context)
+            paras[0] = first[dateline_match.end() :]
+        elif offset:
+            paras[0] = first[offset:]
+    sign_off = None
+    if len(paras) > 1 and len(paras[-1]) <= _SIGN_OFF_MAX and _SIGN_OFF.fullmatch(paras[-1]):
+        sign_off = paras.pop()
+    return WireCopy(tuple(paras), dateline, byline, date, sign_off)
+
+
+def _dateline(text: str, pos: int) -> re.Match[str] | None:
+    match = _DATELINE.match(text, pos)
+    if match is None or not (match.group("place") or match.group("agency")):
+        return None
+    place = match.group("place") or ""
+    # "WASHINGTON —" alone: the place must be a real capitalised name, not an acronym that
+    # opens a sentence ("NATO - the alliance…" stays text).
+    alone = bool(place) and not match.group("agency") and not match.group("day")
+    if alone and (sum(c.isalpha() for c in place) < 4 or (" " not in place and len(place) < 5)):
+        return None
+    return match
+
+
+def _iso_day(match: re.Match[str], context: str) -> str | None:
+    day = match.group("day")
+    if not day:
+        return None
+    month_name, number = day.replace(".", "").split()
+    month = _MONTHS[month_name[:3].lower()]
+    year = match.group("year")
+    if year is None and (stamp := _YEAR_STAMP.search(context)):
+        year = stamp.group(1)
+    try:
+        if year is None:
+            dt.date(2000, month, int(number))  # a leap year: Feb 29 is a real day
+            return f"--{month:02d}-{int(number):02d}"
+        return dt.date(int(year), month, int(number)).isoformat()
+    except ValueError:
+        return None
