@@ -8,8 +8,9 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from tuireader.annotations import default_annotator
+from tuireader.annotations import Annotation, default_annotator
 from tuireader.articles import load_article
 from tuireader.cli import add_db_options, existing_database
 from tuireader.decoding import clean
@@ -61,8 +62,61 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="only this tag: fact, speculation or expert_opinion (repeatable)",
     )
     parser.add_argument(
+        "--annotator",
+        action="append",
+        metavar="NAME",
+        help="only this annotator's layer, with its done marks (repeatable)",
+    )
+    parser.add_argument(
+        "--layers",
+        choices=["all"],
+        default="all",
+        help="every annotator's layer, each annotation with its annotator (the default)",
+    )
+    parser.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE atomically (default: stdout)"
     )
+
+
+class Layers:
+    """A database seen through some annotators' layers only (``--annotator``): their
+    annotations and their done marks."""
+
+    def __init__(self, source: AnnotationSource, names: Iterable[str]) -> None:
+        self._source = source
+        self._names = frozenset(names)
+
+    def annotations(
+        self, article_id: str | None = None, *, include_orphans: bool = False
+    ) -> list[Annotation]:
+        found = self._source.annotations(article_id, include_orphans=include_orphans)
+        return [a for a in found if a.annotator in self._names]
+
+    def articles_meta(self) -> list[dict[str, Any]]:
+        return self._source.articles_meta()
+
+    def done_marks(self) -> list[Any]:
+        marks = getattr(self._source, "done_marks", None)
+        return [] if marks is None else [m for m in marks() if m.annotator in self._names]
+
+
+def only_layers(source: AnnotationSource, names: list[str] | None) -> AnnotationSource:
+    """``source`` limited to the layers of ``names`` (all of them for None); an unknown name is
+    an error naming who is there."""
+    if not names:
+        return source
+    known = {a.annotator for a in source.annotations(include_orphans=True)}
+    marks = getattr(source, "done_marks", None)
+    if marks is not None:
+        known |= {m.annotator for m in marks()}
+    for name in names:
+        if name not in known:
+            there = ", ".join(sorted(" ".join(clean(k).split()) for k in known)) or "nobody yet"
+            raise TuireaderError(
+                f"--annotator {' '.join(clean(name).split())}: no such annotator (the database has "
+                f"{there})"
+            )
+    return Layers(source, names)
 
 
 @contextmanager
@@ -129,7 +183,10 @@ def run(args: argparse.Namespace) -> int:
         raise TuireaderError(f"{output}: is the annotation database; choose another -o FILE")
     if output is None and args.format in BINARY_FORMATS and sys.stdout.isatty():
         raise TuireaderError(f"{args.format} is binary; write it to a file with -o FILE")
-    with read_database(db) as source:
+    with read_database(db) as store:
+        names = getattr(args, "annotator", None)
+        # ``tuireader --annotator X export`` gives a plain string default.
+        source = only_layers(store, [names] if isinstance(names, str) else names)
         article_ids = resolve_articles(args.article, source, db)
         data = collect(source, article_ids, tags, text=article_at_hand)
     if not data.articles or (not args.by_sentence and not data.count()):
