@@ -195,3 +195,13 @@ def test_nothing_half_written_when_the_write_fails(tmp_path, monkeypatch, capsys
     assert add(str(page)) == 2
     assert "disk full" in capsys.readouterr().err
     assert list(library.iterdir()) == []
+
+
+def test_web_benchmark_measures_extraction_and_a_local_feed() -> None:
+    bench = load_benchmark("bench_web")
+    pages = news_pages.pages()[::5]
+    figures = bench.trafilatura_run(pages, repeat=1)
+    assert (figures["missing"], figures["boilerplate"], figures["captions"]) == (0, 0, 0)
+    assert figures["metadata"] == len(pages)
+    first, again, saved = bench.add_feed(4)
+    assert saved == 4 and first > 0 and again > 0

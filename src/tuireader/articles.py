@@ -19,6 +19,7 @@ from tuireader.sentences import Sentence, segment, split_paragraph
 ARTICLE_SUFFIXES = frozenset({".txt", *MARKDOWN_SUFFIXES, *HTML_SUFFIXES})
 PARAGRAPH_SEPARATOR = "\n\n"
 TITLE_MAX_CHARS = 72
+TITLE_SCAN_CHARS = 2000
 _WORD = re.compile(r"\w+(?:[’'\-]\w+)*")
 _WHITESPACE = re.compile(r"\s+")
 _OPENING_QUOTES = "\"'“‘«„"
@@ -237,7 +238,9 @@ def sort_articles(articles: Iterable[Article]) -> list[Article]:
 
 
 def _derived_title(doc: Document, path: Path | None) -> str:
-    first = doc.paragraphs[0] if doc.paragraphs else ""
+    # The first sentence from the paragraph's opening only: a 1.9 MB paragraph of unspaced text
+    # would otherwise be segmented whole at library load, for a 72-character title.
+    first = doc.paragraphs[0][:TITLE_SCAN_CHARS] if doc.paragraphs else ""
     spans = split_paragraph(first) if first else []
     sentence = first[spans[0][0] : spans[0][1]] if spans else first
     from_name = _title_from_filename(path)

@@ -84,7 +84,8 @@ def _app_parser() -> ArgumentParser:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="article files or folders (default: the bundled sample articles)",
+        help="article files or folders, or - for standard input (default: the bundled sample "
+        "articles, or standard input when it is piped)",
     )
     add_db_options(parser, annotator=True)
     # Set by `tuireader serve` for each browser session: ask the annotator's name first.
@@ -94,6 +95,12 @@ def _app_parser() -> ArgumentParser:
         action="store_true",
         help="walk the other annotators' disagreements and decide each into your own layer "
         "(e.g. --annotator gold --adjudicate); R decides the sentence under the cursor",
+    )
+    parser.add_argument(
+        "--library",
+        metavar="DIR",
+        help="where an article piped to standard input is saved (default: $TUIREADER_LIBRARY "
+        "or the user data folder)",
     )
     return parser
 
@@ -145,8 +152,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             options = parser.parse_args(args[1:])
             return int(module.run(options))  # type: ignore[attr-defined]
         options = _app_parser().parse_args(args)
-        from tuireader.launch import launch
+        from tuireader.launch import launch, read_piped_article
 
+        read_piped_article(options)
         return launch(options)
     except TuireaderError as exc:
         print(f"tuireader: {exc}", file=sys.stderr)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tuireader.articles import load_article
+from tuireader.articles import Article, from_text, load_article
 from tuireader.cli import write_json
 from tuireader.sentences import Sentence
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", metavar="PATH", help="an article file")
+    parser.add_argument("path", metavar="PATH", help="an article file, or - for standard input")
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
 
 
@@ -24,8 +24,17 @@ def sentence_record(sentence: Sentence) -> dict[str, object]:
     }
 
 
+def load_argument(path: str) -> Article:
+    """The article named on the command line; ``-`` reads it from standard input."""
+    if path == "-":
+        from tuireader.standard_input import read_text
+
+        return from_text(read_text())
+    return load_article(path)
+
+
 def run(args: argparse.Namespace) -> int:
-    article = load_article(args.path)
+    article = load_argument(args.path)
     sentences = article.sentences
     if args.json:
         write_json(
@@ -42,6 +51,10 @@ def run(args: argparse.Namespace) -> int:
         meta.insert(0, article.date)
     if article.source:
         meta.append(article.source)
+    if article.author:
+        meta.append(f"by {article.author}")
+    if article.dateline:
+        meta.append(article.dateline)
     meta.append(f"{article.word_count} words, {len(sentences)} sentences")
     out.write(" · ".join(meta) + "\n\n")
     width = len(str(len(sentences)))

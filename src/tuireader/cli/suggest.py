@@ -5,16 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tuireader.articles import load_article
 from tuireader.cli import write_json
 from tuireader.cli.sentences import add_arguments as add_arguments
-from tuireader.cli.sentences import sentence_record
+from tuireader.cli.sentences import load_argument, sentence_record
 from tuireader.suggest import suggest_article
 from tuireader.tags import DEFAULT_TAGS
 
 
 def run(args: argparse.Namespace) -> int:
-    article = load_article(args.path)
+    article = load_argument(args.path)
     sentences = article.sentences
     suggestions = suggest_article(article)
     if args.json:

@@ -562,7 +562,10 @@ class ReadingPane(ScrollView, can_focus=True):
         console = self.app.console
         options = console.options.update_width(width)
         title = Text(article.title, style=self.get_component_rich_style("reading-pane--title"))
-        meta_parts = [part for part in (article.date, article.source) if part]
+        byline = f"by {article.author}" if article.author else None
+        meta_parts = [
+            part for part in (article.date, article.dateline, article.source, byline) if part
+        ]
         meta = Text(" · ".join(meta_parts) or article.display_path)
         meta.stylize(self.get_component_rich_style("reading-pane--meta"))
         pad = [Segment(" " * self.gutter_width)]

@@ -1,0 +1,57 @@
+"""An article piped to standard input (``cat story.txt | tuireader``, ``tuireader -``), and the
+keyboard handed back to the reader afterwards.
+
+Textual reads keys from file descriptor 0. Once the article has been read to its end, the
+terminal (``/dev/tty``) is put on descriptor 0, so piped bytes are never taken for key presses.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from typing import BinaryIO
+
+from tuireader.decoding import NotText, decode
+from tuireader.errors import ArticleError
+
+NAME = "standard input"
+MAX_BYTES = 200_000_000
+
+
+def has_piped_input(fd: int = 0) -> bool:
+    """Standard input is a pipe or a file (not a terminal, not /dev/null, not closed): only then
+    does a bare ``tuireader`` read its article from it."""
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISREG(mode)
+
+
+def read_text(stream: BinaryIO | None = None) -> str:
+    """All of standard input as article text; ArticleError (one line) when it is none."""
+    source = stream if stream is not None else sys.stdin.buffer
+    try:
+        data = source.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ArticleError(NAME, (exc.strerror or str(exc)).lower()) from None
+    if len(data) > MAX_BYTES:
+        raise ArticleError(NAME, f"more than {MAX_BYTES // 1_000_000} MB")
+    try:
+        return decode(data)
+    except NotText as exc:
+        raise ArticleError(NAME, "empty" if str(exc) == "empty file" else str(exc)) from None
+
+
+def reattach_terminal() -> bool:
+    """Put the controlling terminal on descriptor 0 for the reader's keys; False without one."""
+    try:
+        fd = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
+    except OSError:
+        return False
+    try:
+        os.dup2(fd, 0)
+    finally:
+        os.close(fd)
+    return True
