@@ -205,3 +205,37 @@ def test_web_benchmark_measures_extraction_and_a_local_feed() -> None:
     assert figures["metadata"] == len(pages)
     first, again, saved = bench.add_feed(4)
     assert saved == 4 and first > 0 and again > 0
+
+
+def test_one_article_added_at_a_terminal_opens_in_the_reader(tmp_path, monkeypatch) -> None:
+    import tuireader.launch
+
+    page = tmp_path / "p.html"
+    page.write_text(news_pages.pages()[0].html)
+    opened: list[list[str]] = []
+
+    def fake_launch(options) -> int:
+        opened.append(options.paths)
+        return 0
+
+    monkeypatch.setattr(tuireader.launch, "launch", fake_launch)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    assert main(["add", str(page)]) == 0
+    (saved_path,) = saved(tmp_path / "library")
+    assert opened == [[str(saved_path)]]
+    assert main(["add", "--no-open", str(page)]) == 0
+    assert len(opened) == 1
+
+
+@pytest.mark.parametrize(
+    ("source", "problem"),
+    [
+        ("http://[::1", "not a valid web address (invalid ipv6 url)"),
+        ("ftp://files.example/story.html", "not an http or https address"),
+        ("http://127.0.0.1:port/x", "not a valid web address (port could not be cast"),
+    ],
+)
+def test_addresses_that_cannot_be_fetched(source: str, problem: str, capsys) -> None:
+    assert add(source) == 2
+    assert capsys.readouterr().err.startswith(f"tuireader: {source}: {problem}")

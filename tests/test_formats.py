@@ -1,6 +1,10 @@
 from pathlib import Path
 
-from tuireader.formats import parse, parse_markdown, parse_text
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tuireader.formats import Document, parse, parse_markdown, parse_text, to_markdown
 
 
 def test_dated_header_then_body_on_same_line() -> None:
@@ -91,3 +95,55 @@ def test_prose_between_two_rules_is_text_not_front_matter() -> None:
 def test_markup_like_text_is_kept_literally() -> None:
     doc = parse_text("Title\n\nPress [@click=app.quit] or [bold]this[/bold].")
     assert doc.paragraphs == ("Press [@click=app.quit] or [bold]this[/bold].",)
+
+
+@pytest.mark.parametrize(
+    ("line", "date"),
+    [
+        ("date published: 2023-04-05", "2023-04-05"),
+        ("Date Published: 2023-04-05T08:00:00Z", "2023-04-05"),
+        ("published: '2021-12-31'", "2021-12-31"),
+        ("pubDate: Tue, 26 Feb 2019 10:00:00 GMT", "2019-02-26"),
+        ("date_published: February 26, 2019", "2019-02-26"),
+        ("published: 3rd March 2020", "2020-03-03"),
+        ("date: 26 Feb 2019", "2019-02-26"),
+        ("published: sometime last spring", None),
+    ],
+)
+def test_front_matter_date_forms(line: str, date: str | None) -> None:
+    doc = parse_markdown(f"---\ntitle: T\n{line}\n---\n\nBody text.")
+    assert doc.date == date
+    assert doc.paragraphs == ("Body text.",)
+
+
+def test_front_matter_author_url_and_site() -> None:
+    doc = parse_markdown(
+        "---\ntitle: T\nauthor: Mara Quint\nurl: https://news.example/a\nsite: Courier\n---\n\nB."
+    )
+    assert (doc.author, doc.url, doc.source) == ("Mara Quint", "https://news.example/a", "Courier")
+
+
+_MARKUP_TEXT = (
+    st.text(
+        alphabet=st.sampled_from(list("ab Z19.)#>*_-+=`[]()<>&!|~\\\"'“”é")),
+        min_size=1,
+        max_size=40,
+    )
+    .map(lambda s: " ".join(s.split()))
+    .filter(bool)
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    paragraphs=st.lists(_MARKUP_TEXT, min_size=1, max_size=5),
+    title=_MARKUP_TEXT,
+)
+def test_saved_markdown_reads_back_to_the_same_paragraphs(
+    paragraphs: list[str], title: str
+) -> None:
+    # What `add` saves must parse to exactly what was extracted: the copy keeps the page's id.
+    doc = Document("html", tuple(paragraphs), title=title, date="2024-01-02", author="A. Writer")
+    back = parse_markdown(to_markdown(doc, fetched="2026-01-01T00:00:00Z"))
+    assert back.paragraphs == doc.paragraphs
+    assert (back.title, back.date, back.author) == (title, "2024-01-02", "A. Writer")

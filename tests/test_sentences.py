@@ -112,3 +112,21 @@ def test_short_and_spaced_paragraphs_are_one_chunk() -> None:
     english = "The sky is clear today. " * 500
     assert chunks("短い。文。") == [(0, 5)]
     assert chunks(english) == [(0, len(english))]
+
+
+def test_a_title_is_found_from_the_opening_of_a_huge_paragraph(monkeypatch) -> None:
+    # A 1.9 MB unspaced paragraph kept the reader from drawing for 45 s: its title was derived
+    # by segmenting it whole at library load.
+    import tuireader.articles as articles
+
+    seen: list[int] = []
+    real = articles.split_paragraph
+
+    def recording(text: str) -> list[tuple[int, int]]:
+        seen.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(articles, "split_paragraph", recording)
+    article = from_text("市场今天小幅上涨，投资者等待央行的决定。" * 20_000)
+    assert article.title.startswith("市场今天小幅上涨")
+    assert seen and max(seen) <= articles.TITLE_SCAN_CHARS

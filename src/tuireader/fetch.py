@@ -8,6 +8,7 @@ trickles bytes for ever, sends 50 MB, or redirects in a loop costs at most ``tim
 from __future__ import annotations
 
 import http.client
+import re
 import socket
 import ssl
 import time
@@ -52,8 +53,26 @@ class Fetched:
     charset: str | None
 
 
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
 def is_url(text: str) -> bool:
-    return urllib.parse.urlsplit(text).scheme.lower() in ("http", "https")
+    """Whether ``text`` is meant as a web address (``scheme://…``), valid or not."""
+    return _SCHEME.match(text) is not None
+
+
+def check_url(url: str) -> None:
+    """FetchError unless ``url`` is an http or https address that can be fetched."""
+    match = _SCHEME.match(url)
+    if match is None or match.group(1).lower() not in ("http", "https"):
+        raise FetchError(url, "not an http or https address")
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        raise FetchError(url, f"not a valid web address ({str(exc).lower()})") from None
+    if not parts.hostname:
+        raise FetchError(url, "not a valid web address (no host)")
 
 
 class _Redirects(urllib.request.HTTPRedirectHandler):
@@ -70,9 +89,9 @@ def fetch(
 ) -> Fetched:
     """GET ``url``; raises FetchError for DNS failure, refusal, HTTP errors, a type not in
     ``accept``, more than ``max_bytes``, or more than ``timeout`` seconds in all."""
+    check_url(url)
     parts = urllib.parse.urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise FetchError(url, "not an http or https address")
+    hostname = parts.hostname or ""
     deadline = time.monotonic() + timeout
     opener = urllib.request.build_opener(_Redirects())
     request = urllib.request.Request(
@@ -108,9 +127,9 @@ def fetch(
         problem = "not found (HTTP 404)" if exc.code == 404 else f"HTTP {exc.code}{reason}"
         raise FetchError(url, problem) from None
     except urllib.error.URLError as exc:
-        raise FetchError(url, _network_problem(exc.reason, parts.hostname, timeout)) from None
+        raise FetchError(url, _network_problem(exc.reason, hostname, timeout)) from None
     except (OSError, http.client.HTTPException) as exc:
-        raise FetchError(url, _network_problem(exc, parts.hostname, timeout)) from None
+        raise FetchError(url, _network_problem(exc, hostname, timeout)) from None
 
 
 def _read_bounded(response: http.client.HTTPResponse, url: str, deadline: float, cap: int) -> bytes:

@@ -23,6 +23,7 @@ from tuireader.fetch import (
     PAGE_TYPES,
     TEXT_TYPES,
     TIMEOUT,
+    check_url,
     fetch,
     is_url,
 )
@@ -70,6 +71,7 @@ class Adder:
 
     def add(self, source: str, outcome: Outcome) -> None:
         if is_url(source):
+            check_url(source)
             existing = self.folder.find(url_key(source))
             if existing is not None:
                 outcome.saved.append(Saved(existing, new=False))
@@ -145,6 +147,7 @@ class Adder:
 
     def _item_document(self, link: str | None, content: str | None, source: str) -> Document:
         if link and is_url(link):
+            check_url(link)
             fetched = fetch(
                 link, timeout=self.timeout, max_bytes=self.max_bytes, accept=PAGE_TYPES | TEXT_TYPES
             )
