@@ -15,6 +15,7 @@ import pytest
 
 from test_tmux_reader import SOCKET, TMUX, tmux, tuireader_command, wait_for
 from tuireader.standard_input import has_piped_input
+from tuireader.storage import load_tables
 
 STORY = (
     "Harbour ferry fares to rise\n\n"
@@ -123,7 +124,7 @@ def test_piped_article_opens_and_keys_come_from_the_terminal(tmp_path: Path) -> 
     finally:
         subprocess.run([TMUX, "-L", SOCKET, "kill-server"], capture_output=True)
     (saved,) = library.iterdir()
-    records = list(json.loads(db.read_text(encoding="utf-8"))["annotations"].values())
+    records = list(load_tables(db)["annotations"].values())
     assert [(r["tag"], r["annotator"]) for r in records] == [("fact", "piper")]
     assert records[0]["quote"]["exact"] == "The board blamed fuel costs."
     assert saved.read_text(encoding="utf-8") == STORY
