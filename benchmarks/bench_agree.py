@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import os
 import random
 import sys
 import tempfile
@@ -70,12 +71,14 @@ def annotate(db: Path, article: Article, annotators: int) -> None:
             store.set_done(article.id, True)
 
 
-def best_of(runs: int, call: Callable[[], object]) -> float:
+def best_of(
+    runs: int, call: Callable[[], object], clock: Callable[[], float] = time.perf_counter
+) -> float:
     times = []
     for _ in range(runs):
-        start = time.perf_counter()
+        start = clock()
         call()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return min(times)
 
 
@@ -120,6 +123,9 @@ def run(annotators: int, sentences: int) -> dict[str, float]:
 
         return {
             "agree": best_of(3, quiet(["agree", "--db", str(db), "--json"])),
+            "agree, CPU time": best_of(
+                3, quiet(["agree", "--db", str(db), "--json"]), time.process_time
+            ),
             "  open the database, read every layer": best_of(3, open_only),
             "  read and split the article": best_of(3, segment_only),
             "  figures (overall and per tag)": best_of(3, figures_only),
@@ -132,12 +138,17 @@ def main_cli() -> int:
     parser.add_argument("--annotators", type=int, default=10)
     parser.add_argument("--sentences", type=int, default=10_000)
     args = parser.parse_args()
+    # On a shared machine wall time is mostly waiting: the CPU time and the load say how much.
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     figures = run(args.annotators, args.sentences)
     for name, seconds in figures.items():
         print(f"{name:<40} {seconds:7.3f} s")
     ratio = figures["agree"] / figures["stats (baseline)"]
     verdict = "ok" if figures["agree"] <= TARGET_S else "TOO SLOW"
-    print(f"agree / stats: {ratio:.2f}x; target agree <= {TARGET_S:.1f} s: {verdict}")
+    cpu = "ok" if figures["agree, CPU time"] <= TARGET_S else "TOO SLOW"
+    print(
+        f"agree / stats: {ratio:.2f}x; target agree <= {TARGET_S:.1f} s: wall {verdict}, CPU {cpu}"
+    )
     return 0
 
 
