@@ -38,3 +38,30 @@ def test_subcommands_do_not_load_textual() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+STORE_LAYER = (
+    "tuireader.store",
+    "tuireader.storage",
+    "tuireader.records",
+    "tuireader.annotations",
+    "tuireader.anchoring",
+    "tuireader.history",
+    "tuireader.durable",
+    "tuireader.importing",
+)
+
+
+def test_the_store_loads_no_ui() -> None:
+    # Transitively, in a fresh interpreter: the store (and what it imports) pulls in neither
+    # Textual nor the reader's UI nor the command line.
+    code = (
+        "import sys\n"
+        f"for name in {STORE_LAYER!r}:\n"
+        "    __import__(name)\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'textual'"
+        " or m.startswith(('tuireader.ui', 'tuireader.cli')))\n"
+        "print(bad)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "[]", result.stdout + result.stderr

@@ -141,3 +141,31 @@ def test_two_processes_tagging_at_once_lose_nothing(tmp_path: Path) -> None:
     assert len(reported) == 80
     with Store.open(db, "check") as store:
         assert {a.id for a in store.annotations()} == reported
+
+
+def test_another_window_is_caught_up_from_the_journal_alone(
+    tmp_path: Path, article: Article, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tuireader.store import files
+
+    db = tmp_path / "db.json"
+    with Store.open(db, "alice") as a, Store.open(db, "bob") as b:
+        a.tag(article, 0, 0, "fact")
+        b.refresh()
+        snapshots: list[object] = []
+        real = files.read_file
+        monkeypatch.setattr(
+            "tuireader.store.facade.read_file",
+            lambda *args, **kw: snapshots.append(1) or real(*args, **kw),
+        )
+        a.tag(article, 1, 2, "speculation")
+        a.clear(article, 0, 0)
+        a.set_state("cursor", 3)
+        seen = b.generation
+        assert b.refresh() and b.generation == seen + 1
+        assert snapshots == []  # only the new journal entries were read
+        assert [x.tag for x in b.annotations(article.id)] == ["speculation"]
+        assert b.get_state("cursor") == 3
+        b.tag(article, 4, 4, "fact")  # and writing on top of it works
+    with Store.open(db, "carol") as c:
+        assert sorted(x.tag for x in c.annotations(article.id)) == ["fact", "speculation"]

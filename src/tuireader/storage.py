@@ -118,14 +118,15 @@ def journal_stamp(path: Path) -> tuple[int, int, int]:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def journal_entries(data: bytes) -> tuple[list[dict[str, Any]], int]:
-    """The complete entries of a journal and the offset where the next one goes: just after the
-    last complete entry (a torn write after it is dropped, never reported saved). FileProblem
-    if it is not a journal."""
+def journal_entries(data: bytes, start: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """The complete entries of a journal (after byte ``start``, the end of an entry already
+    read, if given) and the offset where the next one goes: just after the last complete entry
+    (a torn write after it is dropped, never reported saved). FileProblem if it is not a
+    journal."""
     if not data.startswith(JOURNAL_HEAD):
         raise FileProblem("has a journal that is not one")
     entries: list[dict[str, Any]] = []
-    end = pos = len(JOURNAL_HEAD)
+    end = pos = max(start, len(JOURNAL_HEAD))
     while pos < len(data) and data[pos : pos + 1] in (b"\n", b","):
         start = pos + (2 if data[pos : pos + 1] == b"," else 1)
         nl = data.find(b"\n", start)
@@ -287,15 +288,18 @@ class AtomicJSONStorage(Storage):
     def close(self) -> None:
         self._forget()
 
-    def touched(self, table: str, doc_ids: Sequence[str] | None) -> None:
-        """Records ``doc_ids`` of ``table`` were put or deleted (None: anything may have changed)."""
-        if doc_ids is None:
-            self._full = True
-            self._journal_exact = False
-            self._members.pop(table, None)
-            self._chunks.pop(table, None)
-            return
-        self._dirty.setdefault(table, set()).update(doc_ids)
+    def replay(self, entries: Sequence[dict[str, Any]], stamp: Stamp, end: int) -> None:
+        """Adopt journal entries another process appended (already checked): applied to the
+        data, not journaled again."""
+        for entry in entries:
+            apply_entry(self._tables, entry)
+            for part in ("put", "del"):
+                for name, ids in entry.get(part, {}).items():
+                    self._invalidate(name, list(ids))
+        self.stamp = stamp
+        self._journal_end = end
+
+    def _invalidate(self, table: str, doc_ids: Sequence[str]) -> None:
         members, chunks = self._members.get(table), self._chunks.get(table)
         if members is None or chunks is None:
             return
@@ -307,6 +311,17 @@ class AtomicJSONStorage(Storage):
             else:
                 members[bucket].discard(doc_id)
             chunks[bucket] = None
+
+    def touched(self, table: str, doc_ids: Sequence[str] | None) -> None:
+        """Records ``doc_ids`` of ``table`` were put or deleted (None: anything may have changed)."""
+        if doc_ids is None:
+            self._full = True
+            self._journal_exact = False
+            self._members.pop(table, None)
+            self._chunks.pop(table, None)
+            return
+        self._dirty.setdefault(table, set()).update(doc_ids)
+        self._invalidate(table, doc_ids)
 
     def _forget(self) -> None:
         self._members.clear()

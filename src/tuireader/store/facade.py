@@ -20,7 +20,7 @@ import copy
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 from pathlib import Path
 from types import TracebackType
@@ -57,12 +57,18 @@ from tuireader.storage import (
     ANNOTATIONS,
     ARTICLES,
     DONE,
+    EMPTY_JOURNAL,
+    JOURNAL_TAIL,
     STATE,
+    TABLES,
     AnnotationDB,
     AtomicJSONStorage,
+    FileProblem,
     Stamp,
     Tables,
+    apply_entry,
     empty_tables,
+    journal_entries,
     schema_version,
     stamp_of,
 )
@@ -84,6 +90,7 @@ from tuireader.store.files import (
     migrated,
     new_lock,
     read_file,
+    read_journal,
     read_only_reason,
     real_path,
 )
@@ -369,6 +376,16 @@ class Store:
         if stamp is None or stamp == file.stamp:
             # A deleted file is simply written again from memory at the next change.
             return False
+        seen = file.stamp
+        if (
+            seen is not None
+            and (stamp.inode, stamp.size, stamp.mtime_ns) == (seen.inode, seen.size, seen.mtime_ns)
+            and stamp.journal[0] == seen.journal[0]
+            and stamp.journal[1] > seen.journal[1] >= len(EMPTY_JOURNAL)
+            and self._replay_journal(seen)
+        ):
+            self.generation += 1
+            return True
         with collector_paused():
             loaded = read_file(self.path, changed=True)
             if loaded is None:
@@ -380,6 +397,33 @@ class Store:
             self._db.records(name).clear_cache()
         self._reindex(index)
         self.generation += 1
+        return True
+
+    def _replay_journal(self, seen: Stamp) -> bool:
+        """Catch up with what other processes appended to the journal since ``seen``, costing
+        what they wrote, not what the database holds; False when that cannot be done (the
+        journal is not as expected): then the whole file is read again."""
+        file = self._db.file
+        try:
+            read = read_journal(self.path)
+            if read is None:
+                return False
+            data, jstat = read
+            entries, end = journal_entries(data, seen.journal[1] - len(JOURNAL_TAIL))
+            checked_entries(self.path, entries)
+        except (StoreError, FileProblem):
+            return False
+        with collector_paused():
+            for entry in entries:
+                ids = entry.get("del", {}).get(ANNOTATIONS, [])
+                for ann_id in ids:
+                    self._index_remove(ann_id)
+                for ann_id, record in entry.get("put", {}).get(ANNOTATIONS, {}).items():
+                    self._index_put(from_stored(ann_id, record))
+            stamp = replace(seen, journal=(jstat.st_ino, jstat.st_size, jstat.st_mtime_ns))
+            file.replay(entries, stamp, end)
+        for name in TABLES:
+            self._db.records(name).clear_cache()
         return True
 
     # -- changing --------------------------------------------------------------------------------
@@ -895,6 +939,16 @@ def build_index(path: Path, tables: Tables) -> tuple[dict[str, Any], dict[str, s
     return dict(records), by_article
 
 
+def checked_entries(path: Path, entries: Sequence[dict[str, Any]]) -> None:
+    """Check journal entries of another process as ``build_index`` checks a whole file."""
+    tables: Tables = {name: {} for name in TABLES}
+    for entry in entries:
+        apply_entry(tables, entry)
+        if any(type(i) is not str for ids in entry.get("del", {}).values() for i in ids):
+            raise StoreError(path, "has a malformed journal entry")
+    build_index(path, tables)
+
+
 def _check_tag(tag: str) -> None:
     # Which tags exist is the caller's business (the codebook); a tag is any non-empty text.
     if not isinstance(tag, str) or not tag:
@@ -907,8 +961,6 @@ def _check_run(article: Article, first: int, last: int) -> None:
 
 
 def _changed(report: AnchorReport) -> AnchorReport:
-    from dataclasses import replace
-
     return replace(report, changed=True)
 
 

@@ -118,6 +118,11 @@ def read_file(path: Path, *, changed: bool = False) -> tuple[Tables, Stamp] | No
         raise StoreError(path, problem) from None
 
 
+def read_journal(path: Path) -> tuple[bytes, os.stat_result] | None:
+    """The bytes of the database's journal and their stat, None if there is none."""
+    return _read_regular(journal_path(path))
+
+
 def _read_regular(path: Path) -> tuple[bytes, os.stat_result] | None:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
