@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 import re
 
+from tuireader.sanitise import BIDI_CONTROLS, CONTROL_CHARS
+
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -13,10 +15,6 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
-# C0 except tab and newline, DEL, C1: a terminal must never receive these from an article.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# Bidi overrides and isolates can make displayed text differ from stored text.
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _LINE_ENDS = re.compile("\r\n?|[\u2028\u2029\x85]")
 
 
@@ -39,11 +37,14 @@ def decode(data: bytes) -> str:
 
 
 def clean(text: str) -> str:
-    """Normalise line ends to LF and drop control characters (tab and newline survive)."""
+    """Normalise line ends to LF and drop control characters (tab and newline survive).
+
+    For article text, which keeps its layout; the sanitiser's character classes, so an article
+    never holds what a note or title could not show."""
     if text.isprintable():  # the common case for short strings (titles, notes), at C speed
         return text
     # search before sub: on a clean 3 MB book the scans are cheap, rebuilding the string is not
-    for pattern, replacement in ((_LINE_ENDS, "\n"), (_CONTROL, ""), (_BIDI, "")):
+    for pattern, replacement in ((_LINE_ENDS, "\n"), (CONTROL_CHARS, ""), (BIDI_CONTROLS, "")):
         if pattern.search(text):
             text = pattern.sub(replacement, text)
     return text

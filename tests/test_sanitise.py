@@ -1,0 +1,90 @@
+"""The sanitiser: what a terminal would act on never reaches it from data."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tuireader import sanitise
+
+OSC52 = "\x1b]52;c;cm0gLXJmIH4=\x07"  # writes the clipboard
+OSC0 = "\x1b]0;pwned\x1b\\"  # sets the window title (ST-terminated)
+OSC8 = "\x1b]8;;http://evil.example/\x07link\x1b]8;;\x07"
+CLEAR = "\x1b[2J"
+SGR = "\x1b[31;1m"
+C1_CSI = "\x9b2J"
+C1_OSC = "\x9d0;title\x9c"
+DCS = "\x1bPq#0;2;0;0;0\x1b\\"
+RLO = "\u202e"
+ATTACKS = (OSC52, OSC0, OSC8, CLEAR, SGR, C1_CSI, C1_OSC, DCS, RLO, "\x07", "\r", "\x7f")
+
+
+def raw_control(text: str) -> bool:
+    """True if ``text`` holds anything a terminal would act on."""
+    return any(
+        ord(c) < 0x20 and c not in "\n\t"
+        or 0x7F <= ord(c) <= 0x9F
+        or 0x202A <= ord(c) <= 0x202E
+        or 0x2066 <= ord(c) <= 0x2069
+        or 0xD800 <= ord(c) <= 0xDFFF
+        for c in text
+    )
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_line_removes_every_sequence_with_its_payload(attack: str) -> None:
+    cleaned = sanitise.line(f"before {attack} after")
+    assert not raw_control(cleaned)
+    assert cleaned.startswith("before ") and cleaned.endswith(" after")
+    # The payload of a string command is gone too, not left as readable junk.
+    for payload in ("cm0gLXJmIH4", "pwned", "evil.example", "title", "#0;2"):
+        assert payload not in cleaned
+
+
+def test_line_is_one_line_and_block_keeps_lines() -> None:
+    assert sanitise.line("a\nb\r\nc\u2028d\te") == "a b c d e"
+    assert sanitise.block("a\r\nb\x85c") == "a\nb\nc"
+    assert sanitise.block(f"x{CLEAR}\ny") == "x\ny"
+
+
+def test_plain_text_is_returned_unchanged() -> None:
+    for text in ("Plain title", "Ünïcödé — “quotes” 日本語", "", "[@click=app.quit]"):
+        assert sanitise.line(text) == text
+        assert sanitise.escape(text) == text
+
+
+def test_unterminated_string_command_runs_to_the_end() -> None:
+    assert sanitise.line("ok\x1b]52;c;AAAA") == "ok"
+
+
+def test_escape_keeps_every_character_visible() -> None:
+    assert sanitise.escape(f"a{CLEAR}b") == "a\\x1b[2Jb"
+    assert sanitise.escape(f"{RLO}txt.exe") == "\\u202etxt.exe"
+    assert sanitise.escape("\x9b1m") == "\\x9b1m"
+    # Newlines and tabs of multi-line output stay; a lone CR (which overwrites a line) does not.
+    assert sanitise.escape("a,b\r\nc\td\n") == "a,b\r\nc\td\n"
+    assert sanitise.escape("fake\rreal") == "fake\\rreal"
+    assert sanitise.escape("a\nb", newlines=False) == "a\\nb"
+    for attack in ATTACKS:
+        assert not raw_control(sanitise.escape(attack))
+
+
+def test_path_shows_undecodable_bytes_and_controls() -> None:
+    name = os.fsdecode(b"bad\xffname\n\x1b[2J.txt")
+    assert sanitise.path(name) == "bad\\xffname\\n\\x1b[2J.txt"
+    assert sanitise.path(b"bad\xff.txt") == "bad\\xff.txt"
+    assert sanitise.message(f"{name}: skipped") == "bad\\xffname\\n\\x1b[2J.txt: skipped"
+
+
+def test_surrogates_never_reach_the_screen() -> None:
+    text = os.fsdecode(b"caf\xe9")
+    assert sanitise.line(text) == "caf\ufffd"
+    sanitise.line(text).encode("utf-8")  # a terminal write cannot fail on it
+
+
+def test_sanitised_text_is_stable() -> None:
+    for attack in ATTACKS:
+        once = sanitise.escape(attack, newlines=False)
+        assert sanitise.escape(once, newlines=False) == once
+        assert sanitise.line(sanitise.line(attack)) == sanitise.line(attack)
