@@ -10,8 +10,11 @@ import errno
 import gc
 import os
 import secrets
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+
+from tuireader.errors import file_kind
 
 
 def temp_path(path: Path) -> Path:
@@ -20,38 +23,115 @@ def temp_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(3)}.tmp")
 
 
+class NotRegularFileError(OSError):
+    """The path is a device, socket or other special file: it is never replaced by a file."""
+
+
 def write_atomic(
-    path: Path, data: bytes | Iterable[bytes], before_replace: Callable[[], None] | None = None
+    path: Path,
+    data: bytes | Iterable[bytes],
+    before_replace: Callable[[], None] | None = None,
+    *,
+    stream_special: bool = False,
 ) -> None:
     """Temp file in the same folder, fsync, ``os.replace``, fsync of the folder.
 
     ``data`` is the bytes or an iterable of chunks, written as they come (an export of 500,000
     annotations never exists whole in memory); an exception from the iterable aborts the write.
 
+    Only a regular file or a new path is replaced. A symbolic link to a regular file keeps
+    being a link: its target is replaced. A FIFO or character device (``/dev/null``, a
+    terminal) is written in place when ``stream_special`` is set (an export piped to another
+    program) and refused otherwise; any other kind of file (a block device, a socket) is always
+    refused, with NotRegularFileError.
+
     Raises OSError with ``path`` as it was and no temporary file left behind.
     ``before_replace`` runs after the data is safe on disk and before the swap (a backup link).
     """
-    tmp = temp_path(path)
+    kind = special_kind(path)
+    if kind is not None:
+        if stream_special and kind in STREAMABLE:
+            write_in_place(path, data)
+            return
+        raise NotRegularFileError(errno.EINVAL, f"not a regular file ({kind})", str(path))
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    tmp = temp_path(target)
     try:
         # 0o666 through os.open lets the umask decide the mode, as for any file the user makes.
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         try:
-            for chunk in (data,) if isinstance(data, bytes) else data:
-                view = memoryview(chunk)
-                while view:
-                    written = os.write(fd, view)
-                    view = view[written:]
+            _write_all(fd, data)
             os.fsync(fd)
         finally:
             os.close(fd)
         if before_replace is not None:
             before_replace()
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    fsync_folder(path.parent)
+    fsync_folder(target.parent)
+
+
+STREAMABLE = frozenset({"a FIFO", "a character device"})
+"""Special files that take a stream of bytes written in place."""
+
+
+def special_kind(path: Path) -> str | None:
+    """What ``path`` is when it exists and is not a regular file (after symbolic links), else
+    None. A folder is left to the caller (``os.open`` reports it as EISDIR)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return file_kind(mode)
+
+
+def write_in_place(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Stream ``data`` into an existing FIFO or character device, which nothing replaces."""
+    # No O_CREAT: the special file must still be there; no O_TRUNC: it means nothing here.
+    # O_NONBLOCK: a FIFO nothing reads is refused at once instead of waiting forever.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NOCTTY | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise NotRegularFileError(
+                errno.ENXIO, "not a regular file (a FIFO with nothing reading it)", str(path)
+            ) from None
+        raise
+    try:
+        os.set_blocking(fd, True)
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            # Swapped for a regular file since the check: writing in place would half-overwrite it.
+            raise NotRegularFileError(errno.EINVAL, "changed while being written", str(path))
+        _write_all(fd, data)
+    finally:
+        os.close(fd)
+
+
+def is_terminal(path: Path) -> bool:
+    """True when ``path`` is a terminal (``-o /dev/tty``, ``/dev/stdout`` on a console)."""
+    if special_kind(path) != "a character device":
+        return False
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NOCTTY | os.O_NONBLOCK)
+    except OSError:
+        return False
+    try:
+        return os.isatty(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_all(fd: int, data: bytes | Iterable[bytes]) -> None:
+    for chunk in (data,) if isinstance(data, bytes) else data:
+        view = memoryview(chunk)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
 
 
 class NotDurableError(OSError):

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import errno
+import os
+import stat
 from pathlib import Path
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+"""The largest file read whole (an article, an import): 200 MB. A bigger one is refused before a
+byte is read, so ``/dev/zero`` or a runaway log can never exhaust memory."""
 
 
 class TuireaderError(Exception):
@@ -37,12 +43,82 @@ def os_problem(exc: OSError, what: str = "a file") -> str:
     """A short, user-facing reason for a failed read or write of ``what``."""
     if exc.errno == errno.EISDIR:
         return f"is a folder, not {what}"
-    return _OS_PROBLEMS.get(exc.errno or 0) or (exc.strerror or str(exc)).lower()
+    known = _OS_PROBLEMS.get(exc.errno or 0)
+    if known:
+        return known
+    reason = exc.strerror or str(exc)
+    return reason[:1].lower() + reason[1:]  # "No such device" -> "no such device"; "FIFO" stays
 
 
-def read_bytes(path: Path, what: str, error: type[PathError]) -> bytes:
-    """Read ``path`` whole; an OS failure becomes ``error(path, problem)``, one line."""
+def read_bytes(
+    path: Path,
+    what: str,
+    error: type[PathError],
+    *,
+    limit: int = MAX_FILE_BYTES,
+    regular_only: bool = True,
+) -> bytes:
+    """Read ``path`` whole; an OS failure becomes ``error(path, problem)``, one line.
+
+    A FIFO, device, socket or other special file is refused without blocking (with
+    ``regular_only``; else it is read as a stream), and so is anything over ``limit`` bytes.
+    """
     try:
-        return path.read_bytes()
+        mode = os.stat(path).st_mode
     except OSError as exc:
         raise error(path, os_problem(exc, what)) from None
+    if regular_only and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        # Named before opening: a socket cannot be opened at all, a FIFO would block.
+        raise error(path, f"not a regular file ({file_kind(mode)}), not {what}")
+    try:
+        # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
+        flags = os.O_RDONLY | os.O_NOCTTY | (os.O_NONBLOCK if regular_only else 0)
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise error(path, os_problem(exc, what)) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise error(path, f"is a folder, not {what}")
+        if regular_only and not stat.S_ISREG(info.st_mode):
+            raise error(path, f"not a regular file ({file_kind(info.st_mode)}), not {what}")
+        if info.st_size > limit:
+            raise error(
+                path, f"too large ({_megabytes(info.st_size)}; the limit is {_megabytes(limit)})"
+            )
+        if regular_only:
+            os.set_blocking(fd, True)
+        chunks = []
+        size = 0
+        while True:  # a file may grow while read, and a stream has no size: count as we go
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise error(path, f"too large (over {_megabytes(limit)})")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise error(path, os_problem(exc, what)) from None
+    finally:
+        os.close(fd)
+
+
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words: "a FIFO", "a character device"…"""
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "a special file"
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.0f} MB"

@@ -906,9 +906,8 @@ def write_export(data: str | bytes | Iterable[bytes], path: str | os.PathLike[st
     try:
         if target.is_dir():
             raise OSError(errno.EISDIR, "is a folder")
-        if target.exists() and not target.is_file():
-            raise ExportError(f"{target}: not a regular file; choose another name")
-        write_atomic(target, payload)
+        # A FIFO or device (``-o /dev/null``, a pipe) is streamed into, never replaced.
+        write_atomic(target, payload, stream_special=True)
     except OSError as exc:
         raise ExportError(
             f"{target}: cannot write the export: {_problem(exc, target.parent)}"
