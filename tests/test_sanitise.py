@@ -23,7 +23,7 @@ ATTACKS = (OSC52, OSC0, OSC8, CLEAR, SGR, C1_CSI, C1_OSC, DCS, RLO, "\x07", "\r"
 def raw_control(text: str) -> bool:
     """True if ``text`` holds anything a terminal would act on."""
     return any(
-        ord(c) < 0x20 and c not in "\n\t"
+        (ord(c) < 0x20 and c not in "\n\t")
         or 0x7F <= ord(c) <= 0x9F
         or 0x202A <= ord(c) <= 0x202E
         or 0x2066 <= ord(c) <= 0x2069

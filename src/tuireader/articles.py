@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from tuireader import sanitise
 from tuireader.decoding import NotText, decode
 from tuireader.errors import ArticleError, os_problem, read_bytes
 from tuireader.formats import HTML_SUFFIXES, MARKDOWN_SUFFIXES, Document, NotAnArticle, parse
+from tuireader.paths import path_from_text, path_text
 from tuireader.sentences import Sentence, segment, split_paragraph
 
 ARTICLE_SUFFIXES = frozenset({".txt", *MARKDOWN_SUFFIXES, *HTML_SUFFIXES})
@@ -64,7 +66,7 @@ class Article:
             "author": self.author,
             "url": self.url,
             "dateline": self.dateline,
-            "path": str(self.path) if self.path is not None else None,
+            "path": path_text(self.path) if self.path is not None else None,
             "format": self.format,
             "word_count": self.word_count,
             "paragraph_count": len(self.paragraphs),
@@ -124,7 +126,10 @@ def load_article(path: str | os.PathLike[str]) -> Article:
 
 def load_unchanged(path: str | os.PathLike[str] | None, article_id: str) -> Article | None:
     """The article at ``path`` if its file is still there with the same text, else None."""
-    if not path or not Path(path).is_file():
+    if not path:
+        return None
+    path = path_from_text(path) if isinstance(path, str) else Path(path)
+    if not path.is_file():
         return None
     try:
         article = load_article(path)
@@ -265,7 +270,8 @@ def trim_words(text: str, limit: int) -> str:
 def _title_from_filename(path: Path | None) -> str | None:
     if path is None:
         return None
-    words = [w for w in re.split(r"[\s_\-.]+", path.stem) if w]
+    # A file name may hold anything but "/": controls, escape sequences, undecodable bytes.
+    words = [w for w in re.split(r"[\s_\-.]+", sanitise.line(path.stem)) if w]
     if len([w for w in words if w.isalpha()]) < 2:
         return None
     return " ".join(w if w.isupper() else w.capitalize() for w in words)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from platformdirs import user_data_path
@@ -12,6 +13,28 @@ DB_ENV = "TUIREADER_DB"
 DB_FILENAME = "annotations.json"
 LIBRARY_ENV = "TUIREADER_LIBRARY"
 LIBRARY_FOLDER = "library"
+
+
+_ESCAPED_BYTE = re.compile(r"\\x([89a-f][0-9a-f])")
+
+
+def path_text(path: str | os.PathLike[str]) -> str:
+    """The one form of a file path stored in the database and written as JSON: its text, with
+    each byte that is not UTF-8 (kept by Python as a lone surrogate, which neither UTF-8 nor
+    JSON can hold) written as ``\\xNN``. ``bad\\xffname.txt`` for the bytes ``bad\xffname.txt``."""
+    text = os.fspath(path)
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def path_from_text(text: str) -> Path:
+    """The file a ``path_text`` names: the path itself, or, when that does not exist and it
+    holds ``\\xNN`` escapes, the path with those bytes restored if that one exists."""
+    path = Path(text)
+    if "\\x" in text and not path.exists():
+        raw = Path(_ESCAPED_BYTE.sub(lambda m: chr(0xDC00 + int(m.group(1), 16)), text))
+        if raw.exists():
+            return raw
+    return path
 
 
 def samples_dir() -> Path:
@@ -28,6 +51,26 @@ def default_db_path() -> Path:
     if env:
         return Path(env).expanduser()
     return user_data_path(APP_NAME) / DB_FILENAME
+
+
+def on_read_only_file_system(path: Path) -> bool:
+    """True when ``path`` (or, if it does not exist yet, the folder it would be made in) is on a
+    file system mounted read-only: no permission could change that, so it is said as such."""
+    probe = path
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    try:
+        return bool(os.statvfs(probe).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+CRASH_LOG_FILENAME = "tuireader-crash.log"
+
+
+def crash_log_path(db_path: Path) -> Path:
+    """Where the traceback of a crashed reader is kept: beside the database it was using."""
+    return db_path.parent / CRASH_LOG_FILENAME
 
 
 def resolve_db_path(flag: str | os.PathLike[str] | None) -> Path:

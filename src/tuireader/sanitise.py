@@ -20,8 +20,10 @@ Files keep the data exact: only what is printed to a terminal is escaped.
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
+from collections.abc import Iterable, Iterator
 
 CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """C0 except tab and newline, DEL and C1: never sent to a terminal from data."""
@@ -75,6 +77,21 @@ def escape(value: object, *, newlines: bool = True) -> str:
         # Odd entries are the kept separators.
         return "".join(p if i % 2 else _VISIBLE.sub(_escape_char, p) for i, p in enumerate(parts))
     return _VISIBLE.sub(_escape_char, text)
+
+
+def escape_chunks(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """UTF-8 chunks of a stream (an export on its way to a terminal) passed through ``escape``;
+    a character or a CRLF cut between two chunks is escaped as one."""
+    decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+    held = ""
+    for chunk in chunks:
+        text = held + decoder.decode(chunk)
+        text, held = (text[:-1], "\r") if text.endswith("\r") else (text, "")
+        if text:
+            yield escape(text).encode("utf-8")
+    rest = held + decoder.decode(b"", final=True)
+    if rest:
+        yield escape(rest).encode("utf-8")
 
 
 def path(value: str | bytes | os.PathLike[str] | os.PathLike[bytes]) -> str:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from tuireader import __version__
+from tuireader import __version__, sanitise
 from tuireader.errors import TuireaderError
 from tuireader.paths import DB_ENV
 
@@ -70,7 +70,28 @@ def write_json(doc: object) -> None:
     """``doc`` on stdout as indented JSON, for scripts."""
     import orjson  # imported here: starting the reader never needs it
 
-    sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
+    write_stdout(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def write_stdout(text: str) -> None:
+    """``text`` on stdout: exact into a file or pipe, escaped by the sanitiser on a terminal
+    (an imported note must not set the window title or write the clipboard)."""
+    if sys.stdout.isatty():
+        text = sanitise.escape(text)
+    sys.stdout.write(text)
+
+
+def write_stdout_chunks(chunks: Iterable[bytes]) -> None:
+    """Encoded chunks (an export as it renders) on stdout, escaped on a terminal."""
+    out = sys.stdout.buffer
+    for chunk in sanitise.escape_chunks(chunks) if sys.stdout.isatty() else chunks:
+        out.write(chunk)
+    out.flush()
+
+
+def print_error(message: object) -> None:
+    """``tuireader: PATH: problem`` on stderr, one line, every odd character escaped."""
+    print(f"tuireader: {sanitise.message(message)}", file=sys.stderr)
 
 
 def _app_parser() -> ArgumentParser:
@@ -157,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         read_piped_article(options)
         return launch(options)
     except TuireaderError as exc:
-        print(f"tuireader: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     except BrokenPipeError:
         # Output piped into a command that stopped reading (e.g. `| head`): not an error.

@@ -10,10 +10,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tuireader import sanitise
 from tuireader.annotations import Annotation, default_annotator
 from tuireader.articles import load_article
-from tuireader.cli import add_db_options, existing_database
-from tuireader.decoding import clean
+from tuireader.cli import add_db_options, existing_database, print_error, write_stdout_chunks
+from tuireader.durable import is_terminal
 from tuireader.errors import TuireaderError
 from tuireader.export import (
     BINARY_FORMATS,
@@ -27,9 +28,12 @@ from tuireader.export import (
     render_chunks,
     write_export,
 )
-from tuireader.paths import resolve_db_path
+from tuireader.paths import path_text, resolve_db_path
 from tuireader.tags import DEFAULT_TAGS
 
+STDOUT_NAMES = frozenset({"-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
+"""``-o`` values meaning standard output: written to it, never opened by name (which would
+truncate a file the shell opened for appending, or replace the link itself)."""
 # An article id is 16 hex digits; a shorter prefix is accepted when it is unique and this long.
 MIN_ID_PREFIX = 6
 
@@ -111,9 +115,11 @@ def only_layers(source: AnnotationSource, names: list[str] | None) -> Annotation
         known |= {m.annotator for m in marks()}
     for name in names:
         if name not in known:
-            there = ", ".join(sorted(" ".join(clean(k).split()) for k in known)) or "nobody yet"
+            there = (
+                ", ".join(sorted(" ".join(sanitise.line(k).split()) for k in known)) or "nobody yet"
+            )
             raise TuireaderError(
-                f"--annotator {' '.join(clean(name).split())}: no such annotator (the database has "
+                f"--annotator {' '.join(sanitise.line(name).split())}: no such annotator (the database has "
                 f"{there})"
             )
     return Layers(source, names)
@@ -161,7 +167,7 @@ def resolve_articles(
             ids.append(value)
         elif path.is_file():
             ids.append(load_article(path).id)
-        elif str(path.resolve()) in by_path:  # a file since moved away, remembered by path
+        elif path_text(path.resolve()) in by_path:  # a file since moved away, remembered by path
             ids.append(by_path[str(path.resolve())])
         else:
             matches = sorted(
@@ -178,7 +184,8 @@ def run(args: argparse.Namespace) -> int:
     db = resolve_db_path(args.db)
     tags = parse_tags(args.tag)
     check_format(args.format, args.by_sentence)
-    output = Path(args.output).expanduser() if args.output and args.output != "-" else None
+    to_stdout = not args.output or args.output in STDOUT_NAMES
+    output = None if to_stdout else Path(args.output).expanduser()
     if output is not None and output.resolve() == db.resolve():
         raise TuireaderError(f"{output}: is the annotation database; choose another -o FILE")
     if output is None and args.format in BINARY_FORMATS and sys.stdout.isatty():
@@ -190,23 +197,23 @@ def run(args: argparse.Namespace) -> int:
         article_ids = resolve_articles(args.article, source, db)
         data = collect(source, article_ids, tags, text=article_at_hand)
     if not data.articles or (not args.by_sentence and not data.count()):
-        print(f"tuireader: nothing to export: {_empty_because(args, db)}", file=sys.stderr)
+        print_error(f"nothing to export: {_empty_because(args, db)}")
     chunks = render_chunks(data, args.format, by_sentence=args.by_sentence, warn=_warn)
     if output is None:
-        out = sys.stdout.buffer
-        for chunk in chunks:
-            out.write(chunk)
-        out.flush()
+        write_stdout_chunks(chunks)
+    elif is_terminal(output):  # -o /dev/tty: escaped like stdout on a terminal
+        write_export(sanitise.escape_chunks(chunks), output)
     else:
         write_export(chunks, output)
         what = f"{args.format} by sentence" if args.by_sentence else args.format
         size = extent(data, args.by_sentence)
-        print(f"tuireader: wrote {what} export to {output} ({size})", file=sys.stderr)
+        shown = sanitise.path(output)
+        print(f"tuireader: wrote {what} export to {shown} ({size})", file=sys.stderr)
     return 0
 
 
 def _warn(message: str) -> None:
-    print(f"tuireader: warning: {clean(message)}", file=sys.stderr)
+    print_error(f"warning: {message}")
 
 
 def _empty_because(args: argparse.Namespace, db: Path) -> str:

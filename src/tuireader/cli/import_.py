@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from tuireader import sanitise
 from tuireader.annotations import default_annotator
 from tuireader.articles import load_unchanged
 from tuireader.cli import add_db_options
@@ -41,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     skipped = result.skipped + imported.duplicates
     total = len(imported.annotations) + imported.duplicates
     print(
-        f"{args.file}: {result.added} added, {result.updated} updated, {skipped} skipped "
+        f"{sanitise.path(args.file)}: {result.added} added, {result.updated} updated, {skipped} skipped "
         f"({total} annotations in {imported.format}; {attached} article files found)"
     )
     if len(report.by_annotator) > 1:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -12,10 +11,10 @@ from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 
+from tuireader import sanitise
 from tuireader.annotations import Annotation
 from tuireader.articles import PARAGRAPH_SEPARATOR, Article, load_unchanged
-from tuireader.cli import add_db_options, existing_database, write_json
-from tuireader.decoding import clean
+from tuireader.cli import add_db_options, existing_database, write_json, write_stdout
 from tuireader.errors import TuireaderError
 from tuireader.export import select
 from tuireader.paths import resolve_db_path
@@ -112,16 +111,25 @@ def article_stats(
     return out
 
 
-def _one_line(text: str) -> str:
-    # Titles come from files and imports: never let a control character, bidi override or line
-    # break reach the terminal (an escape sequence in a title would otherwise be interpreted).
-    return " ".join(clean(text).split())
-
-
 def _fit(text: str, width: int) -> str:
     if cell_len(text) <= width:
         return set_cell_size(text, width)
     return set_cell_size(text, width - 1) + "…"
+
+
+def _total_tagged_and_coverage(rows: Sequence[ArticleStats]) -> tuple[str, str]:
+    """The total's Tagged and Coverage cells. Coverage is over the articles whose sentence count
+    is known (tagged sentences of the others have nothing to be a share of), marked ``~`` as
+    partial when some are unknown or estimated."""
+    total_tagged = sum(r.tagged for r in rows)
+    known = [r for r in rows if r.sentence_count]
+    sentences = sum(r.sentence_count or 0 for r in known)
+    if not sentences:
+        return str(total_tagged), "?"
+    coverage = min(1.0, sum(r.tagged for r in known) / sentences)
+    partial = len(known) < len(rows) or not all(r.exact for r in rows)
+    tagged = f"{total_tagged}/{sentences}" + ("+?" if len(known) < len(rows) else "")
+    return tagged, ("~" if partial else "") + f"{coverage:.0%}"
 
 
 def format_table(rows: Sequence[ArticleStats]) -> str:
@@ -131,21 +139,18 @@ def format_table(rows: Sequence[ArticleStats]) -> str:
     heads = ["Article", "Date", *tag_heads, "Tagged", "Coverage", "Orphaned"]
     body = []
     for r in rows:
-        title = _one_line(r.title or f"(article {r.id})")
-        date = _one_line(r.date or "")
+        title = sanitise.line(r.title or f"(article {r.id})")
+        date = sanitise.line(r.date or "")
         tagged = f"{r.tagged}/{r.sentence_count}" if r.sentence_count is not None else str(r.tagged)
         coverage = "?" if r.coverage is None else f"{r.coverage:.0%}"
         if not r.exact:
             coverage = "~" + coverage
         counts = [str(r.tags.get(t, 0)) for t in DEFAULT_TAGS.ids]
         body.append([title, date, *counts, tagged, coverage, str(r.orphaned)])
-    total_sentences = sum(r.sentence_count or 0 for r in rows)
-    total_tagged = sum(r.tagged for r in rows)
-    total_cov = f"{total_tagged / total_sentences:.0%}" if total_sentences else "?"
     body.append(
         [f"Total ({len(rows)} articles)", ""]
         + [str(sum(r.tags.get(t, 0) for r in rows)) for t in DEFAULT_TAGS.ids]
-        + [f"{total_tagged}/{total_sentences}", total_cov, str(sum(r.orphaned for r in rows))]
+        + [*_total_tagged_and_coverage(rows), str(sum(r.orphaned for r in rows))]
     )
     widths = [max(cell_len(row[i]) for row in [heads, *body]) for i in range(len(heads))]
     widths[0] = min(widths[0], TITLE_WIDTH)
@@ -204,10 +209,12 @@ def annotator_stats(
 def format_annotators(rows: Sequence[AnnotatorStats]) -> str:
     if not rows:
         return ""
-    width = min(TITLE_WIDTH, max(len("By annotator"), *(cell_len(_one_line(r.name)) for r in rows)))
+    width = min(
+        TITLE_WIDTH, max(len("By annotator"), *(cell_len(sanitise.line(r.name)) for r in rows))
+    )
     lines = [f"{'By annotator':<{width}}  Done  In progress  Tagged sentences"]
     for r in rows:
-        name = _fit(_one_line(r.name), width)
+        name = _fit(sanitise.line(r.name), width)
         lines.append(f"{name}  {r.done:>4}  {r.in_progress:>11}  {r.tagged:>16}")
     return "\n".join(lines) + "\n"
 
@@ -226,9 +233,9 @@ def run(args: argparse.Namespace) -> int:
     people = annotator_stats(annotations, metas, done)
     if args.annotator is not None:
         if args.annotator not in {p.name for p in people}:
-            known = ", ".join(_one_line(p.name) for p in people) or "no annotators yet"
+            known = ", ".join(sanitise.line(p.name) for p in people) or "no annotators yet"
             raise TuireaderError(
-                f"unknown annotator {_one_line(args.annotator)!r}: the database has {known}"
+                f"unknown annotator {sanitise.line(args.annotator)!r}: the database has {known}"
             )
         annotations = [a for a in annotations if a.annotator == args.annotator]
         people = [p for p in people if p.name == args.annotator]
@@ -238,7 +245,7 @@ def run(args: argparse.Namespace) -> int:
             {"articles": [r.to_dict() for r in rows], "annotators": [p.to_dict() for p in people]}
         )
     else:
-        sys.stdout.write(format_table(rows))
+        write_stdout(format_table(rows))
         if people and (len(people) > 1 or args.annotator is not None or done):
-            sys.stdout.write("\n" + format_annotators(people))
+            write_stdout("\n" + format_annotators(people))
     return 0

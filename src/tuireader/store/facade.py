@@ -40,6 +40,7 @@ from tuireader.articles import Article
 from tuireader.durable import NotDurableError, collector_paused
 from tuireader.errors import os_problem
 from tuireader.history import Change, History
+from tuireader.paths import path_text
 from tuireader.records import (
     DoneMark,
     RecordError,
@@ -996,7 +997,7 @@ def checked_articles(metas: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]
 def article_record(article: Article) -> dict[str, Any]:
     """What the articles table keeps about an article (no timestamps: an unchanged article is
     not a change, so opening it writes nothing)."""
-    path = str(article.path.resolve()) if article.path is not None else None
+    path = path_text(article.path.resolve()) if article.path is not None else None
     return {
         "id": article.id,
         "title": article.title,

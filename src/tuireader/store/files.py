@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from tuireader import storage as fileformat
 from tuireader.errors import PathError, os_problem
+from tuireader.paths import on_read_only_file_system
 from tuireader.storage import (
     AtomicJSONStorage,
     FileProblem,
@@ -72,6 +73,8 @@ def lock_path(path: Path) -> Path:
 
 
 def read_only_reason(path: Path) -> str | None:
+    if on_read_only_file_system(path):
+        return "read-only file system"
     if path.exists() and not os.access(path, os.W_OK):
         return "no permission to write the file"
     if not os.access(path.parent, os.W_OK):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property, partial
@@ -17,12 +16,15 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList
 
+from tuireader import __version__, sanitise
 from tuireader.annotations import Annotation
 from tuireader.articles import Article, Library, load_library, skipped_summary
-from tuireader.paths import resolve_db_path, samples_dir
+from tuireader.cli import print_error
+from tuireader.paths import crash_log_path, resolve_db_path, samples_dir
 from tuireader.sentences import sentence_at
 from tuireader.tags import DEFAULT_TAGS, TagSet
 from tuireader.ui.article_list import (
@@ -129,8 +131,28 @@ class ReaderApp(App[int]):
         """The compare view: every annotator's tags in the gutter."""
         self._generation = store.generation
         """The store's reload count the screen shows; another means: redraw from the store."""
-        self.sub_title = str(db_path) + (
-            f" (read-only: {store.read_only_reason})" if store.read_only else ""
+        self.sub_title = sanitise.path(db_path) + (
+            f" (read-only: {sanitise.message(store.read_only_reason)})" if store.read_only else ""
+        )
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification passes the sanitiser and is never markup: its text comes from file
+        names, notes and error lines (the widgets' ``notify`` lands here too)."""
+        del markup  # always off: a file name like ``[@click=app.quit]`` must stay text
+        super().notify(
+            sanitise.message(message),
+            title=sanitise.line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
         )
 
     # -- layout --------------------------------------------------------------------------------
@@ -975,14 +997,14 @@ def run_app(options: argparse.Namespace) -> int:
     if not library.articles:
         # Each warning names a path and its problem; with none, say why nothing opened.
         for warning in library.warnings or ("no articles to read",):
-            print(f"tuireader: {warning}", file=sys.stderr)
+            print_error(warning)
         return 2
     db_path = resolve_db_path(getattr(options, "db", None))
     annotator = getattr(options, "annotator", None) or default_annotator()
     try:
         store = Store.open(db_path, annotator, wait=2.0)
     except StoreError as exc:
-        print(f"tuireader: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     open_article = library.articles[0] if single_file(options.paths or []) else None
     bench = os.environ.get(FIRST_PAINT_ENV)
@@ -999,4 +1021,26 @@ def run_app(options: argparse.Namespace) -> int:
         result = app.run(headless=bool(bench))
     finally:
         store.close()
+    if app.return_code:  # Textual returns None from run() after a crash; the code says so
+        report_crash(app, db_path)
+        return app.return_code
     return int(result or 0)
+
+
+def report_crash(app: App[int], db_path: Path) -> None:
+    """After Textual has printed the traceback: one line saying what happened and where the
+    traceback is kept, since the terminal's copy scrolls away."""
+    import traceback
+
+    from tuireader.durable import write_atomic
+
+    # Textual keeps the first unhandled exception here (it re-raises it under Pilot).
+    error = getattr(app, "_exception", None)
+    text = "".join(traceback.format_exception(error)) if error is not None else "(no traceback)\n"
+    log = crash_log_path(db_path)
+    try:
+        write_atomic(log, f"tuireader {__version__} crashed at {time.ctime()}\n{text}".encode())
+        where = f"the traceback is above and saved in {sanitise.path(log)}"
+    except OSError:
+        where = "the traceback is above"
+    print_error(f"the reader stopped on an internal error ({where}); please report it")

@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tuireader import sanitise
 from tuireader.annotations import Annotation
 from tuireader.articles import Article
 from tuireader.sentences import Sentence
@@ -126,9 +127,9 @@ def article_prompt(
     """The title; date, tagged sentences per tag (marker + number), share tagged; and my state
     (done, in progress, not started) with how many others marked it done."""
     parts: list[Content | tuple[str, str] | str] = [
-        Content(article.title).stylize("bold"),
+        Content(sanitise.line(article.title)).stylize("bold"),
         "\n",
-        (article.date or "undated", "dim"),
+        (sanitise.line(article.date or "undated"), "dim"),
     ]
     if counts.pending:
         parts.append(("  counting…", "dim italic"))

@@ -12,6 +12,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from tuireader import sanitise
+
 
 class NoteScreen(ModalScreen[str | None]):
     """Returns the new note (possibly empty, which removes it), or None when cancelled."""
@@ -28,8 +30,9 @@ class NoteScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="note-box"):
             yield Static(Content("Note (Enter saves, Esc cancels)").stylize("bold"))
-            yield Static(Content(self._quote).stylize("italic"), id="note-quote")
-            yield Input(self._note, placeholder="note", id="note-input")
+            yield Static(Content(sanitise.block(self._quote)).stylize("italic"), id="note-quote")
+            # An imported note may hold escape sequences: edited as its cleaned text.
+            yield Input(sanitise.line(self._note), placeholder="note", id="note-input")
 
     @on(Input.Submitted)
     def save(self, event: Input.Submitted) -> None:

@@ -27,6 +27,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tuireader import sanitise
 from tuireader.annotations import Annotation
 from tuireader.articles import Article
 from tuireader.comparison import Comparison
@@ -561,12 +562,18 @@ class ReadingPane(ScrollView, can_focus=True):
         assert article is not None
         console = self.app.console
         options = console.options.update_width(width)
-        title = Text(article.title, style=self.get_component_rich_style("reading-pane--title"))
+        title = Text(
+            sanitise.line(article.title), style=self.get_component_rich_style("reading-pane--title")
+        )
         byline = f"by {article.author}" if article.author else None
         meta_parts = [
             part for part in (article.date, article.dateline, article.source, byline) if part
         ]
-        meta = Text(" · ".join(meta_parts) or article.display_path)
+        meta = Text(
+            sanitise.line(" · ".join(meta_parts))
+            if meta_parts
+            else sanitise.path(article.display_path)
+        )
         meta.stylize(self.get_component_rich_style("reading-pane--meta"))
         pad = [Segment(" " * self.gutter_width)]
         strips: list[Strip] = []

@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tuireader import sanitise
 from tuireader.tags import TagSet
 
 BAR_WIDTH = 30
@@ -30,7 +31,11 @@ def _bar(label: str, label_style: str, bar_style: str, count: int, total: int) -
 
 def stats_text(title: str, sentence_counts: Mapping[str, int], total: int, tags: TagSet) -> Content:
     """Sentences per tag as bars (width proportional to the share of all sentences)."""
-    lines = [Content(title).stylize("bold"), Content(f"{total} sentences"), Content("")]
+    lines = [
+        Content(sanitise.line(title)).stylize("bold"),
+        Content(f"{total} sentences"),
+        Content(""),
+    ]
     label_width = max((len(t.label) for t in tags), default=0)
     for tag in tags:
         label = f"{tag.marker} {tag.label:<{label_width}} "

@@ -7,6 +7,7 @@ from functools import lru_cache
 from textual.content import Content
 from textual.widget import Widget
 
+from tuireader import sanitise
 from tuireader.annotations import AnchorState, Annotation
 from tuireader.tags import TagSet
 
@@ -49,10 +50,10 @@ def annotation_status(
             (f"[{tag.marker}] {tag.label}", f"bold {tag.color}")
         ]
     else:
-        parts = [Content(annotation.tag)]
-    parts += [" · by ", Content(annotation.annotator or "unknown")]
+        parts = [Content(sanitise.line(annotation.tag))]
+    parts += [" · by ", Content(sanitise.line(annotation.annotator or "unknown"))]
     if annotation.note:
-        parts += [" · note: ", Content(annotation.note).stylize("italic")]
+        parts += [" · note: ", Content(sanitise.line(annotation.note)).stylize("italic")]
     if annotation.anchor is not AnchorState.EXACT:
         parts += [(f" · re-anchored ({annotation.anchor})", "dim")]
     return parts
