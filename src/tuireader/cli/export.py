@@ -168,7 +168,7 @@ def resolve_articles(
         elif path.is_file():
             ids.append(load_article(path).id)
         elif path_text(path.resolve()) in by_path:  # a file since moved away, remembered by path
-            ids.append(by_path[str(path.resolve())])
+            ids.append(by_path[path_text(path.resolve())])
         else:
             matches = sorted(
                 i for i in known if len(value) >= MIN_ID_PREFIX and i.startswith(value)

@@ -13,6 +13,7 @@ import shlex
 import sys
 from typing import Any
 
+from tuireader import sanitise
 from tuireader.cli import add_db_options
 from tuireader.errors import TuireaderError, os_problem
 from tuireader.paths import resolve_db_path
@@ -93,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     class ReaderServer(Server):
         async def on_startup(self, app: Any) -> None:
             print(note, flush=True)
-            print(f"Database: {db}. Press Ctrl+C to stop.", flush=True)
+            print(f"Database: {sanitise.path(db)}. Press Ctrl+C to stop.", flush=True)
 
     server = ReaderServer(
         session_command(paths, str(db)), host=args.host, port=args.port, title="tuireader"

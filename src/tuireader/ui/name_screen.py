@@ -12,14 +12,14 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from tuireader.decoding import clean
+from tuireader import sanitise
 
 NAME_MAX_CHARS = 40
 
 
 def annotator_name(value: str) -> str | None:
     """A typed name made safe to record and show: printable, one line, trimmed; None if empty."""
-    name = " ".join(clean(value).split())[:NAME_MAX_CHARS].strip()
+    name = " ".join(sanitise.line(value).split())[:NAME_MAX_CHARS].strip()
     return name or None
 
 
