@@ -47,7 +47,7 @@ def stored(db: Path) -> list[dict[str, object]]:
 
 
 def test_annotator_name_is_one_clean_line() -> None:
-    assert annotator_name("  Ada \x1b[31m Lovelace\n ") == "Ada [31m Lovelace"
+    assert annotator_name("  Ada \x1b[31m Lovelace\n ") == "Ada Lovelace"
     assert annotator_name(" \t ") is None
     assert len(annotator_name("x" * 100) or "") == 40
 
