@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from tuireader import sanitise
 from tuireader.agreement import NO_TAG, Agreement, Figures
-from tuireader.decoding import clean
 from tuireader.tags import TagSet
 
 NOT_DEFINED = "n/a"
@@ -14,7 +14,7 @@ LABEL_WIDTH = 16
 
 
 def _name(value: str) -> str:
-    return " ".join(clean(value).split())
+    return " ".join(sanitise.line(value).split())
 
 
 def category_label(value: str, tags: TagSet) -> str:

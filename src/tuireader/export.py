@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 import orjson
 
-from tuireader import __version__
+from tuireader import __version__, sanitise
 from tuireader.annotations import ARTICLE_FIELDS, Annotation, now_iso
 from tuireader.articles import Article, load_unchanged
 from tuireader.decoding import clean
@@ -338,7 +338,7 @@ def _placed(data: ExportData, warn: Warn) -> Iterator[_Placed]:
 
 def _article_name(meta: Mapping[str, Any]) -> str:
     title = meta.get("title")
-    return f"article {meta['id']}" + (f" ({clean(str(title))})" if title else "")
+    return f"article {meta['id']}" + (f" ({sanitise.line(title)})" if title else "")
 
 
 def _not_at_hand(meta: Mapping[str, Any]) -> str:
@@ -346,8 +346,8 @@ def _not_at_hand(meta: Mapping[str, Any]) -> str:
     if not path:
         return "its file is not known to this database"
     if not Path(path).is_file():
-        return f"its file {clean(str(path))} is gone"
-    return f"its file {clean(str(path))} has changed"
+        return f"its file {sanitise.path(path)} is gone"
+    return f"its file {sanitise.path(path)} has changed"
 
 
 def _row_article(p: _Placed) -> dict[str, Any]:

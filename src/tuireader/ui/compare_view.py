@@ -11,9 +11,9 @@ from rich.style import Style
 from rich.text import Text
 from textual.content import Content
 
+from tuireader import sanitise
 from tuireader.agreement import NO_TAG
 from tuireader.comparison import Comparison
-from tuireader.decoding import clean
 from tuireader.tags import TagSet
 
 NO_TAG_MARK = "·"
@@ -28,7 +28,7 @@ def compare_gutter_width(comparison: Comparison) -> int:
 
 
 def short_name(name: str, limit: int = NAME_CHARS) -> str:
-    name = " ".join(clean(name).split())
+    name = " ".join(sanitise.line(name).split())
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
@@ -86,7 +86,7 @@ def compare_status(comparison: Comparison, index: int, tags: TagSet) -> Content:
             tag = tags.get(value)
             parts.append((f" {tag.marker} {tag.label}", f"bold {tag.color}"))
         else:
-            parts += [" ", Content(value)]
+            parts += [" ", Content(sanitise.line(value))]
     if comparison.hidden:
         parts.append((f" · {len(comparison.hidden)} more not shown", "italic"))
     return Content.assemble(*parts)
