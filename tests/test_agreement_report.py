@@ -32,7 +32,7 @@ def test_text_report_has_figures_per_tag_and_the_confusion_table() -> None:
 
 def test_names_from_data_are_cleaned_in_text() -> None:
     result = agreement(["a\x1b[2Jnn", "bob\n"], UNITS, DEFAULT_TAGS.ids)
-    assert report_lines(result, DEFAULT_TAGS)[0].startswith("Agreement of a[2Jnn, bob:")
+    assert report_lines(result, DEFAULT_TAGS)[0].startswith("Agreement of ann, bob:")
 
 
 def test_json_report_keys() -> None:
