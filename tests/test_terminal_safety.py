@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from textual.app import App
+from textual.content import Content
 from textual.geometry import Region
 from textual.widget import Widget
 
@@ -27,6 +28,7 @@ from tuireader.cli import main
 from tuireader.export import select
 from tuireader.store import Store
 from tuireader.ui.app import ReaderApp
+from tuireader.ui.status_line import others_status
 
 from conftest import SEED
 
@@ -209,7 +211,8 @@ async def test_reader_shows_no_sequence_from_data(
 
     monkeypatch.setattr(App, "notify", notify)
     library = load_library([hostile_library])
-    with Store.open(hostile_db, f"me{CLEAR}") as store:
+    # Opened as the imported annotator, so the note is this window's to show.
+    with Store.open(hostile_db, ANNOTATOR) as store:
         seed = next(a for a in library.articles if a.path and a.path.name == SEED.name)
         app = ReaderApp(library, store, db_path=hostile_db, open_article=seed)
         async with app.run_test(size=(120, 40)) as pilot:
@@ -229,6 +232,11 @@ async def test_reader_shows_no_sequence_from_data(
             shown = everything_shown(app)
             assert not raw(shown), sorted(set(raw(shown)))
             assert "Breaking News Report" in "\n".join(a.title for a in library.articles)
+
+
+def test_other_annotators_are_named_without_sequences() -> None:
+    shown = Content.assemble(*others_status([ANNOTATOR, f"eve{OSC52}"])).plain
+    assert not raw(shown) and shown == " · also tagged by mallory, eve"
 
 
 # -- a real terminal -------------------------------------------------------------------------------
@@ -252,7 +260,23 @@ def test_terminal_title_and_clipboard_untouched_in_tmux(hostile_db: Path) -> Non
     session = "hostile"
     # Without COLUMNS/LINES from the test run, which would pin the app to 80x24.
     command = f"env -u COLUMNS -u LINES {beside} {SEED} --db {hostile_db}; sleep 5"
-    tmux("-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "220", "-y", "40", command)
+    # As the imported annotator (its name in the environment, escapes and all), so the reader
+    # shows its note, whose OSC 52 would write the clipboard.
+    tmux(
+        "-f",
+        "/dev/null",
+        "new-session",
+        "-d",
+        "-e",
+        f"TUIREADER_ANNOTATOR={ANNOTATOR}",
+        "-s",
+        session,
+        "-x",
+        "220",
+        "-y",
+        "40",
+        command,
+    )
     try:
         tmux("set-option", "-g", "set-clipboard", "on")
         tmux("set-option", "-g", "allow-rename", "on")

@@ -61,7 +61,9 @@ def annotation_status(
 
 def others_status(annotators: list[str]) -> list[Content | tuple[str, str] | str]:
     """`` · also tagged by bob, carol`` when other annotators tagged the sentence."""
-    names = ", ".join(annotators[:3]) + (f" +{len(annotators) - 3}" if len(annotators) > 3 else "")
+    names = ", ".join(sanitise.line(a) for a in annotators[:3]) + (
+        f" +{len(annotators) - 3}" if len(annotators) > 3 else ""
+    )
     return [(" · also tagged by ", "dim"), Content(names).stylize("italic")]
 
 
