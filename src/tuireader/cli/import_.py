@@ -10,7 +10,6 @@ from tuireader import sanitise
 from tuireader.annotations import default_annotator
 from tuireader.articles import load_unchanged
 from tuireader.cli import add_db_options
-from tuireader.decoding import clean
 from tuireader.importing import read_import
 from tuireader.paths import resolve_db_path
 
@@ -48,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     if len(report.by_annotator) > 1:
         for name, counts in report.by_annotator.items():
             print(
-                f"  {clean(name) or '(no name)'}: {counts.added} added, {counts.updated} "
+                f"  {sanitise.line(name) or '(no name)'}: {counts.added} added, {counts.updated} "
                 f"updated, {counts.skipped} skipped"
             )
     return 0
