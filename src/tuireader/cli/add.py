@@ -14,7 +14,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tuireader.decoding import NotText, clean
+from tuireader import sanitise
+from tuireader.cli import print_error
+from tuireader.decoding import NotText
 from tuireader.errors import PathError, TuireaderError, os_problem
 from tuireader.feeds import MAX_ITEMS, NotAFeed, looks_like_feed, read_feed
 from tuireader.fetch import (
@@ -115,10 +117,8 @@ class Adder:
         except NotAFeed as exc:
             raise AddError(source, str(exc)) from None
         if feed.total > len(feed.items) and feed.total > self.max_items:
-            print(
-                f"tuireader: {source}: {feed.total} items; reading the first {self.max_items} "
-                "(--max-items)",
-                file=sys.stderr,
+            print_error(
+                f"{source}: {feed.total} items; reading the first {self.max_items} (--max-items)"
             )
         new_items = [i for i in feed.items if self.folder.find(url_key(i.key)) is None]
         already = len(feed.items) - len(new_items)
@@ -143,7 +143,8 @@ class Adder:
                 )
                 added += 1
                 advance()
-        print(f"{feed.title or source}: {added} new, {already} already in the library")
+        title = sanitise.line(feed.title) if feed.title else sanitise.message(source)
+        print(f"{title}: {added} new, {already} already in the library")
 
     def _item_document(self, link: str | None, content: str | None, source: str) -> Document:
         if link and is_url(link):
@@ -215,7 +216,7 @@ def _progress(total: int, label: str) -> Iterator[Callable[[], None]]:
         console=Console(stderr=True),
         transient=True,
     ) as progress:
-        task = progress.add_task(escape(clean(label)[:40]), total=total)
+        task = progress.add_task(escape(sanitise.line(label)[:40]), total=total)
         yield lambda: progress.advance(task)
 
 
@@ -231,9 +232,9 @@ def run(args: argparse.Namespace) -> int:
         except TuireaderError as exc:
             outcome.failures.append(str(exc))
     for saved in outcome.saved:
-        print(f"{'added' if saved.new else 'already in the library'}: {clean(str(saved.path))}")
+        print(f"{'added' if saved.new else 'already in the library'}: {sanitise.path(saved.path)}")
     for failure in outcome.failures:
-        print(f"tuireader: {clean(failure)}", file=sys.stderr)
+        print_error(failure)
     if len(outcome.saved) == 1 and not args.no_open and sys.stdin.isatty() and sys.stdout.isatty():
         from tuireader.launch import launch
 
