@@ -3,7 +3,6 @@ imported file, hostile file names, error lines, tables and exports printed to a 
 
 from __future__ import annotations
 
-import json
 import os
 import pty
 import shutil
@@ -26,6 +25,7 @@ from tuireader.annotations import Annotation
 from tuireader.articles import load_article, load_library
 from tuireader.cli import main
 from tuireader.export import select
+from tuireader.storage import load_tables
 from tuireader.store import Store
 from tuireader.ui.app import ReaderApp
 from tuireader.ui.status_line import others_status
@@ -111,7 +111,7 @@ def run_on_tty(*args: str) -> str:
 
 
 def test_import_keeps_the_data_exact(hostile_db: Path) -> None:
-    record = next(iter(json.loads(hostile_db.read_text())["annotations"].values()))
+    record = next(iter(load_tables(hostile_db)["annotations"].values()))
     assert record["note"] == NOTE and record["annotator"] == ANNOTATOR
 
 

@@ -13,6 +13,7 @@ import pytest
 from tuireader.articles import load_article, load_library, load_unchanged
 from tuireader.cli import main
 from tuireader.paths import path_from_text, path_text
+from tuireader.storage import load_tables
 from tuireader.store import Store
 from tuireader.ui.app import ReaderApp
 
@@ -66,7 +67,7 @@ async def test_reader_opens_and_stores_it(bad_name: Path, db_path: Path) -> None
             await pilot.pause()
             assert app.return_code is None  # still running, no crash
             await pilot.press("q")
-    doc = json.loads(db_path.read_text(encoding="utf-8"))
+    doc = load_tables(db_path)
     assert [a["path"] for a in doc["articles"].values()] == [path_text(bad_name.resolve())]
     assert len(doc["annotations"]) == 1
 
@@ -78,7 +79,7 @@ def test_stats_and_export_find_the_file_again(
     with Store.open(db_path, "tester") as store:
         store.attach(article)
         store.tag(article, 0, 1, "fact")
-    meta = json.loads(db_path.read_text(encoding="utf-8"))["articles"][article.id]
+    meta = load_tables(db_path)["articles"][article.id]
     assert load_unchanged(meta["path"], article.id) is not None
     assert main(["stats", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["articles"][0]["exact"] is True
