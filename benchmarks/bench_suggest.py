@@ -2,6 +2,13 @@
 
     python benchmarks/bench_suggest.py                 # every split, then the speed figures
     python benchmarks/bench_suggest.py --errors dev    # list the dev sentences it gets wrong
+    python benchmarks/bench_suggest.py --external      # + the outside sets: test-half figures,
+                                                       #   learning curves, sentences/s
+
+The outside sets (``../shared/eval/external``, or ``--external-dir``) are read, never copied; the
+scorer and label mapping are theirs (``evaluate.py``). The learning curves train the model of
+``tuireader.learn`` on the first k sentences of a set's dev half and score its test half: the
+rules alone, the model alone, and the two blended (needs scikit-learn).
 
 A sentence with no suggestion counts as a miss in recall (never as a hit), so abstaining costs.
 The held-out splits (``heldout``, ``heldout2``) are there to be reported, not tuned on, so
@@ -11,18 +18,26 @@ The held-out splits (``heldout``, ``heldout2``) are there to be reported, not tu
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import re
+import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from tuireader import learn
 from tuireader.articles import from_text
-from tuireader.suggest import Suggestion, suggest_sequence
+from tuireader.suggest import Suggestion, suggest_sentence, suggest_sequence
 from tuireader.tags import DEFAULT_TAGS
 
 DEV_SET = Path(__file__).parent / "data" / "suggest_dev.jsonl"
 WAR_AND_PEACE = Path("/work/shared/bench/war-and-peace.txt")
+EXTERNAL = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "external"
+CURVE = (100, 300, 800)
+"""How many dev sentences the model is trained on, for the learning curves."""
 HELD_OUT = ("heldout", "heldout2")
 """The held-out splits: never tuned on, only their aggregate figures are read."""
 
@@ -133,11 +148,118 @@ def report(name: str, scores: Scores) -> None:
     print(f"accuracy on suggested {scores.accuracy_on_suggested:.0%}")
 
 
+def load_scorer(folder: Path) -> Any:
+    """The outside sets' own ``evaluate.py`` (its label mapping, halves and scorer)."""
+    spec = importlib.util.spec_from_file_location("external_evaluate", folder / "evaluate.py")
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"{folder / 'evaluate.py'}: cannot be loaded")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def external(folder: Path) -> None:
+    """Test-half figures per outside set, learning curves, and rule speed on those sets."""
+    ev = load_scorer(folder)
+    print(f"\noutside sets ({folder.resolve()}), test half; tuned on the dev half only")
+    print(f"  {'set':<17}{'n':>5}{'P':>7}{'R':>7}{'F1':>7}   dev F1   sentences/s")
+    test_f1: list[float] = []
+    curves: list[str] = []
+    for spec in ev.SETS:
+        rows = ev.load(folder / f"{spec.name}.jsonl")
+        contexts = ev.contexts(rows)
+        halves: dict[str, list[tuple[dict[str, Any], str | None]]] = {"dev": [], "test": []}
+        for row, context in zip(rows, contexts, strict=True):
+            halves[ev.half(row)].append((row, context))
+        rules: dict[str, list[Suggestion | None]] = {}
+        for name, part in halves.items():
+            rules[name] = [suggest_sentence(r["text"], c) for r, c in part]
+        speed, ratio = _speed([(r["text"], c) for r, c in halves["test"]])
+        figures = {}
+        for name, part in halves.items():
+            gold = [r["label"] == spec.positive for r, _ in part]
+            figures[name] = ev.prf(gold, [_is(s, spec.tag) for s in rules[name]])
+        p, r, f = figures["test"]
+        test_f1.append(f)
+        n = len(halves["test"])
+        print(
+            f"  {spec.name:<17}{n:>5}{p:>7.3f}{r:>7.3f}{f:>7.3f}   {figures['dev'][2]:.3f}"
+            f"   {speed:,.0f} ({ratio:.0f}x the time of splitting the words)"
+        )
+        curves.append(_curve(ev, spec, halves, rules))
+    print(f"  external_macro (mean test F1) = {sum(test_f1) / len(test_f1):.3f}")
+    print("\nlearning curves: F1 on the test half, trained on the first k dev sentences")
+    if not learn.available():
+        print("  skipped: scikit-learn is not installed (pip install 'tuireader[learn]')")
+        return
+    print(f"  {'set':<17}{'k':>5}{'rules':>8}{'model':>8}{'blended':>9}")
+    for block in curves:
+        print(block)
+
+
+def _speed(items: list[tuple[str, str | None]], repeat: int = 3) -> tuple[float, float]:
+    """Rule sentences/s (best of ``repeat`` passes) and how many times a plain word split of the
+    same sentences, timed in the same run, that is: a yardstick for a shared, busy machine."""
+    word = re.compile(r"[A-Za-z]+")
+    best = split = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for text, context in items:
+            suggest_sentence(text, context)
+        best = min(best, time.perf_counter() - start)
+        start = time.perf_counter()
+        for text, _ in items:
+            word.findall(text.lower())
+        split = min(split, time.perf_counter() - start)
+    return len(items) / best, best / split
+
+
+def _is(suggestion: Suggestion | None, tag: str) -> bool:
+    return suggestion is not None and suggestion.tag == tag
+
+
+def _curve(
+    ev: Any,
+    spec: Any,
+    halves: dict[str, list[tuple[dict[str, Any], str | None]]],
+    rules: dict[str, list[Suggestion | None]],
+) -> str:
+    if not learn.available():
+        return ""
+    texts = [r["text"] for r, _ in halves["dev"]]
+    labels = [spec.tag if r["label"] == spec.positive else learn.NO_TAG for r, _ in halves["dev"]]
+    test = [r["text"] for r, _ in halves["test"]]
+    gold = [r["label"] == spec.positive for r, _ in halves["test"]]
+    rules_f1 = ev.prf(gold, [_is(s, spec.tag) for s in rules["test"]])[2]
+    lines = []
+    for k in CURVE:
+        k = min(k, len(texts))
+        model = learn.train(texts[:k], labels[:k])
+        blended = learn.train(texts[:k], labels[:k], rules["dev"][:k])
+        if model is None or blended is None:
+            lines.append(f"  {spec.name:<17}{k:>5}  (one label only in the first {k})")
+            continue
+        alone = ev.prf(gold, [g.tag == spec.tag for g in model.guess(test)])[2]
+        mixed = [
+            learn.blend(s, g)
+            for s, g in zip(rules["test"], blended.guess(test, rules["test"]), strict=True)
+        ]
+        both = ev.prf(gold, [_is(s, spec.tag) for s in mixed])[2]
+        best = " <- blended best" if both > max(alone, rules_f1) else ""
+        lines.append(f"  {spec.name:<17}{k:>5}{rules_f1:>8.3f}{alone:>8.3f}{both:>9.3f}{best}")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--errors", choices=["dev"], help="list wrong or missing suggestions (dev split only)"
     )
+    parser.add_argument(
+        "--external", action="store_true", help="also score the outside sets (see the module doc)"
+    )
+    parser.add_argument("--external-dir", type=Path, default=EXTERNAL, help="where they are")
     args = parser.parse_args()
     rows = load_rows()
     predicted = predict(rows)
@@ -149,6 +271,11 @@ def main() -> None:
     if WAR_AND_PEACE.exists():
         count, ms = long_text_ms_per_sentence()
         print(f"War and Peace: {count} sentences, {ms:.3f} ms per sentence (best of 3 runs)")
+    if args.external:
+        if (args.external_dir / "evaluate.py").is_file():
+            external(args.external_dir)
+        else:
+            print(f"\noutside sets: {args.external_dir}: not found, skipped")
     if args.errors:
         print()
         for r, p in zip(rows, predicted, strict=True):

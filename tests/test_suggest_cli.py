@@ -20,7 +20,8 @@ def test_suggest_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     for s in doc["sentences"]:
         assert set(s) == {"index", "start", "end", "text", "suggestion"}
         if s["suggestion"] is not None:
-            assert set(s["suggestion"]) == {"tag", "confidence", "reason"}
+            assert set(s["suggestion"]) == {"tag", "confidence", "reason", "source"}
+            assert s["suggestion"]["source"] == "rule"
             assert s["suggestion"]["tag"] in {"fact", "speculation", "expert_opinion"}
     assert doc["sentences"][9]["suggestion"]["tag"] == "expert_opinion"
     assert any(s["suggestion"] is None for s in doc["sentences"])

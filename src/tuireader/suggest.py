@@ -28,6 +28,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 
 from tuireader import cues
@@ -42,6 +43,13 @@ CONTEXT_SENTENCES = 6
 """How many preceding sentences ``suggest_sequence`` passes as context (to resolve "she said")."""
 
 
+class SuggestionSource(StrEnum):
+    """Where a suggestion came from: the rules here, or a model of the user's own tags."""
+
+    RULE = "rule"
+    MODEL = "model"
+
+
 @dataclass(frozen=True)
 class Suggestion:
     """A suggested tag for one sentence; never saved until a person accepts it."""
@@ -54,9 +62,15 @@ class Suggestion:
     """Plain words naming the matched cues, e.g. ``speculation: hedge "could"``."""
     cues: tuple[str, ...]
     """The cue words as they appear in the sentence (lower-cased), for highlighting."""
+    source: SuggestionSource = SuggestionSource.RULE
 
     def to_dict(self) -> dict[str, object]:
-        return {"tag": self.tag, "confidence": self.confidence, "reason": self.reason}
+        return {
+            "tag": self.tag,
+            "confidence": self.confidence,
+            "reason": self.reason,
+            "source": str(self.source),
+        }
 
 
 @dataclass(frozen=True)

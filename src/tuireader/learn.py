@@ -1,0 +1,195 @@
+"""A small model of the user's own tags, blended with the rule suggestions.
+
+Optional: it needs scikit-learn (``pip install 'tuireader[learn]'``); without it ``available()`` is
+False and the reader suggests from the rules alone. Nothing leaves the machine: the model is trained
+in a few seconds on the sentences the user has tagged, in memory, and never saved.
+
+The model is a logistic regression over TF-IDF word 1–2-grams (the usual small text classifier,
+Pedregosa et al. 2011). The blended model adds what the rules said about the sentence (their tag, as
+a feature) to the words, so it learns when to trust the rules on this user's reading and when the
+words say otherwise. Its reason is the words that weighed most for the tag it chose.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tuireader.suggest import Suggestion, SuggestionSource, reason_label
+
+MIN_EXAMPLES = 200
+"""Tagged sentences needed before a model is trained: fewer and it is worse than the rules."""
+
+NO_TAG = ""
+"""The label of a sentence that should get no tag (used by the simulation on outside sets)."""
+
+_RULE_WEIGHT = 3.0
+"""The value of the rule's tag as a feature: TF-IDF rows have unit length, so a weight near a few
+words' worth lets the model lean on the rules where they agree with the user."""
+
+_REASON_WORDS = 3
+
+
+def available() -> bool:
+    """Whether scikit-learn is installed (the ``learn`` extra)."""
+    return importlib.util.find_spec("sklearn") is not None
+
+
+@dataclass(frozen=True)
+class Guess:
+    """The model's tag for one sentence, how sure it is, and the words that weighed most."""
+
+    tag: str
+    probability: float
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TagModel:
+    """A trained model; ``blended`` models also read the rules' tag for each sentence."""
+
+    vectorizer: Any
+    classifier: Any
+    rule_tags: tuple[str, ...]
+    """The rule tags used as features ("" for no rule suggestion); empty for a words-only model."""
+    examples: int
+    """How many sentences it was trained on."""
+
+    @property
+    def blended(self) -> bool:
+        return bool(self.rule_tags)
+
+    def guess(
+        self, texts: Sequence[str], rules: Sequence[Suggestion | None] | None = None
+    ) -> list[Guess]:
+        """One guess per text; a blended model needs the rule suggestions for the same texts."""
+        if not texts:
+            return []
+        words = self.vectorizer.transform(texts)
+        features = _with_rules(words, rules, self.rule_tags) if self.blended else words
+        probabilities = self.classifier.predict_proba(features)
+        classes = list(self.classifier.classes_)
+        names = self.vectorizer.get_feature_names_out()
+        coef = self.classifier.coef_
+        out: list[Guess] = []
+        for row, probs in enumerate(probabilities):
+            best = int(probs.argmax())
+            out.append(
+                Guess(classes[best], float(probs[best]), _top_words(words, row, coef, best, names))
+            )
+        return out
+
+
+def train(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    rules: Sequence[Suggestion | None] | None = None,
+) -> TagModel | None:
+    """A model of ``labels`` from ``texts``, or None without scikit-learn or with one label only.
+
+    With ``rules`` (the rule suggestion for each text) the model is blended: it learns from the
+    words and from what the rules said.
+    """
+    if not available() or len(texts) != len(labels) or len(set(labels)) < 2:
+        return None
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2)
+    try:
+        words = vectorizer.fit_transform(texts)
+    except ValueError:  # no word occurs twice: nothing to learn from
+        return None
+    rule_tags: tuple[str, ...] = ()
+    features = words
+    if rules is not None:
+        rule_tags = tuple(sorted({_rule_tag(s) for s in rules} | {NO_TAG}))
+        features = _with_rules(words, rules, rule_tags)
+    classifier = LogisticRegression(class_weight="balanced", C=1.0, max_iter=2000)
+    classifier.fit(features, list(labels))
+    return TagModel(vectorizer, classifier, rule_tags, len(texts))
+
+
+def blend(rule: Suggestion | None, guess: Guess | None) -> Suggestion | None:
+    """The suggestion to show: the rule's, unless the blended model's guess differs from it.
+
+    A guess of ``NO_TAG`` withdraws the rule's suggestion; the model's own suggestion says so
+    (``source`` model) and gives the words that weighed most as its reason.
+    """
+    if guess is None or guess.tag == _rule_tag(rule):
+        return rule
+    if guess.tag == NO_TAG:
+        return None
+    return model_suggestion(guess)
+
+
+def model_suggestion(guess: Guess) -> Suggestion:
+    """A suggestion from the model alone, its reason in words."""
+    if guess.words:
+        why = "words " + ", ".join(f'"{w}"' for w in guess.words)
+    else:
+        why = "sentences like this one"
+    reason = f"{reason_label(guess.tag)}: {why} (learnt from your tags)"
+    return Suggestion(
+        guess.tag, round(guess.probability, 2), reason, guess.words, SuggestionSource.MODEL
+    )
+
+
+def training_set(pairs: Sequence[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """Texts and tags from (text, tag) pairs, the same text once (its most frequent tag)."""
+    by_text: dict[str, Counter[str]] = {}
+    for text, tag in pairs:
+        by_text.setdefault(text, Counter())[tag] += 1
+    texts = list(by_text)
+    return texts, [by_text[t].most_common(1)[0][0] for t in texts]
+
+
+# --- Helpers ----------------------------------------------------------------------------------
+
+
+def _rule_tag(suggestion: Suggestion | None) -> str:
+    return NO_TAG if suggestion is None else suggestion.tag
+
+
+def _with_rules(
+    words: Any, rules: Sequence[Suggestion | None] | None, tags: tuple[str, ...]
+) -> Any:
+    from scipy.sparse import csr_matrix, hstack
+
+    rows = words.shape[0]
+    column = {tag: i for i, tag in enumerate(tags)}
+    data, cols, indptr = [], [], [0]
+    for i in range(rows):
+        tag = _rule_tag(rules[i]) if rules is not None and i < len(rules) else NO_TAG
+        if tag in column:
+            data.append(_RULE_WEIGHT)
+            cols.append(column[tag])
+        indptr.append(len(data))
+    extra = csr_matrix((data, cols, indptr), shape=(rows, len(tags)))
+    return hstack([words, extra], format="csr")
+
+
+def _top_words(words: Any, row: int, coef: Any, best: int, names: Any) -> tuple[str, ...]:
+    """The words of one sentence that pushed most toward class ``best``."""
+    vector = words.getrow(row)
+    if vector.nnz == 0:
+        return ()
+    # With two classes there is one row of weights, for the second class.
+    weights = coef[best] if coef.shape[0] > 1 else (coef[0] if best == 1 else -coef[0])
+    scored = [
+        (value * weights[index], names[index])
+        for index, value in zip(vector.indices, vector.data, strict=True)
+    ]
+    scored = [(s, w) for s, w in scored if s > 0]
+    scored.sort(reverse=True)
+    chosen: list[str] = []
+    for _, word in scored:
+        if any(word in c or c in word for c in chosen):
+            continue  # "could" and "could be": one is enough
+        chosen.append(word)
+        if len(chosen) == _REASON_WORDS:
+            break
+    return tuple(chosen)

@@ -1,0 +1,81 @@
+"""The model of the user's own tags (tuireader.learn), on sentences written here."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from tuireader import learn
+from tuireader.suggest import SPECULATION, Suggestion, SuggestionSource, suggest_sentence
+
+pytest.importorskip("sklearn")
+
+PLACES = ("the harbour", "the depot", "the library", "the mill", "the bakery", "the ferry")
+THINGS = ("budget", "roof", "timetable", "festival", "archive", "car park", "school run")
+# This user tags "rumbles" (a word no rule knows) as speculation, and council records as fact.
+RUMOUR = "Locals say there are rumbles that {place} will lose its {thing}."
+RECORD = "The council minutes list the {thing} of {place} under item four."
+
+
+def corpus() -> tuple[list[str], list[str]]:
+    texts, labels = [], []
+    for place, thing in itertools.product(PLACES, THINGS):
+        texts.append(RUMOUR.format(place=place, thing=thing))
+        labels.append(SPECULATION)
+        texts.append(RECORD.format(place=place, thing=thing))
+        labels.append("fact")
+    return texts, labels
+
+
+def test_available_reports_scikit_learn() -> None:
+    assert learn.available()
+
+
+def test_the_model_learns_a_users_own_cue_and_names_it() -> None:
+    texts, labels = corpus()
+    model = learn.train(texts, labels)
+    assert model is not None and not model.blended and model.examples == len(texts)
+    (guess,) = model.guess(["Rumbles grow that the quay will lose its crane."])
+    assert guess.tag == SPECULATION
+    assert "rumbles" in guess.words
+    suggestion = learn.model_suggestion(guess)
+    assert suggestion.source is SuggestionSource.MODEL
+    assert suggestion.reason.startswith('speculation: words "')
+    assert "rumbles" in suggestion.reason and "learnt from your tags" in suggestion.reason
+
+
+def test_no_model_from_one_label_or_no_repeated_word() -> None:
+    assert learn.train(["One.", "Two."], ["fact", "fact"]) is None
+    assert learn.train(["Alpha beta.", "Gamma delta."], ["fact", SPECULATION]) is None
+
+
+def test_blend_keeps_the_rule_when_the_model_agrees_and_follows_the_model_when_not() -> None:
+    rule = suggest_sentence("The strike could spread to other ports.")
+    assert rule is not None and rule.tag == SPECULATION
+    agree = learn.Guess(SPECULATION, 0.9, ("could",))
+    assert learn.blend(rule, agree) is rule
+    differ = learn.Guess("fact", 0.8, ("ports",))
+    blended = learn.blend(rule, differ)
+    assert blended is not None and blended.tag == "fact"
+    assert blended.source is SuggestionSource.MODEL
+    assert learn.blend(rule, learn.Guess(learn.NO_TAG, 0.7, ())) is None
+    assert learn.blend(None, None) is None
+
+
+def test_a_blended_model_reads_the_rules() -> None:
+    texts, labels = corpus()
+    rules: list[Suggestion | None] = [suggest_sentence(t) for t in texts]
+    model = learn.train(texts, labels, rules)
+    assert model is not None and model.blended
+    probe = ["Rumbles grow that the quay will lose its crane."]
+    (guess,) = model.guess(probe, [suggest_sentence(probe[0])])
+    assert guess.tag == SPECULATION
+
+
+def test_training_set_keeps_each_text_once_with_its_most_frequent_tag() -> None:
+    texts, labels = learn.training_set(
+        [("A.", "fact"), ("B.", SPECULATION), ("A.", "fact"), ("A.", SPECULATION)]
+    )
+    assert texts == ["A.", "B."]
+    assert labels == ["fact", SPECULATION]
