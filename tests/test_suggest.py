@@ -298,7 +298,7 @@ def test_suggestion_shape_and_tag_ids() -> None:
         assert suggestion.tag in DEFAULT_TAGS
         assert 0.0 <= suggestion.confidence <= 1.0
         assert suggestion.reason.startswith(DEFAULT_TAGS.get(suggestion.tag).label.lower() + ": ")
-        assert suggestion.to_dict().keys() == {"tag", "confidence", "reason"}
+        assert suggestion.to_dict().keys() == {"tag", "confidence", "reason", "source"}
 
 
 def test_article_gives_one_per_sentence_in_order() -> None:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tuireader.suggest import Suggestion, SuggestionSource, reason_label
+from tuireader.suggest import Suggestion, SuggestionSource, reason_label, suggest_sentence
 
 MIN_EXAMPLES = 200
 """Tagged sentences needed before a model is trained: fewer and it is worse than the rules."""
@@ -31,6 +31,13 @@ _RULE_WEIGHT = 3.0
 words' worth lets the model lean on the rules where they agree with the user."""
 
 _REASON_WORDS = 3
+
+READER_MIN_PROBABILITY = 0.6
+"""How sure the model must be, in the reader, to replace or add to what the rules said: a user's
+tags have no "no tag" examples, so without a bar the model would tag every sentence."""
+
+RETRAIN_AFTER = 25
+"""New tags after which the reader trains the model again."""
 
 
 def available() -> bool:
@@ -113,13 +120,16 @@ def train(
     return TagModel(vectorizer, classifier, rule_tags, len(texts))
 
 
-def blend(rule: Suggestion | None, guess: Guess | None) -> Suggestion | None:
-    """The suggestion to show: the rule's, unless the blended model's guess differs from it.
+def blend(
+    rule: Suggestion | None, guess: Guess | None, min_probability: float = 0.0
+) -> Suggestion | None:
+    """The suggestion to show: the rule's, unless the blended model's guess differs from it (and
+    is at least ``min_probability`` sure).
 
     A guess of ``NO_TAG`` withdraws the rule's suggestion; the model's own suggestion says so
     (``source`` model) and gives the words that weighed most as its reason.
     """
-    if guess is None or guess.tag == _rule_tag(rule):
+    if guess is None or guess.tag == _rule_tag(rule) or guess.probability < min_probability:
         return rule
     if guess.tag == NO_TAG:
         return None
@@ -136,6 +146,26 @@ def model_suggestion(guess: Guess) -> Suggestion:
     return Suggestion(
         guess.tag, round(guess.probability, 2), reason, guess.words, SuggestionSource.MODEL
     )
+
+
+def train_on_tags(pairs: Sequence[tuple[str, str]]) -> TagModel | None:
+    """The blended model of a user's tags ((sentence text, tag) pairs), or None with fewer than
+    ``MIN_EXAMPLES`` different sentences or without scikit-learn."""
+    texts, labels = training_set(pairs)
+    if len(texts) < MIN_EXAMPLES:
+        return None
+    return train(texts, labels, [suggest_sentence(t) for t in texts])
+
+
+def suggest_with(
+    model: TagModel,
+    texts: Sequence[str],
+    rules: Sequence[Suggestion | None],
+    min_probability: float = READER_MIN_PROBABILITY,
+) -> list[Suggestion | None]:
+    """The rule suggestions for ``texts`` blended with the model's guesses."""
+    guesses = model.guess(texts, rules) if model.blended else model.guess(texts)
+    return [blend(r, g, min_probability) for r, g in zip(rules, guesses, strict=True)]
 
 
 def training_set(pairs: Sequence[tuple[str, str]]) -> tuple[list[str], list[str]]:

@@ -408,10 +408,16 @@ def suggest_sentence(text: str, context: str | None = None) -> Suggestion | None
 
 def suggest_sequence(texts: Sequence[str]) -> list[Suggestion | None]:
     """Suggestions for consecutive sentences of one text, each read with the ones before it."""
+    return suggest_range(texts, 0, len(texts))
+
+
+def suggest_range(texts: Sequence[str], start: int, stop: int) -> list[Suggestion | None]:
+    """Suggestions for ``texts[start:stop]`` only, each read with the sentences before it (also
+    those before ``start``): what a reader shows first, before the rest of a long text is done."""
     out: list[Suggestion | None] = []
-    for i, text in enumerate(texts):
+    for i in range(max(0, start), min(stop, len(texts))):
         before = texts[max(0, i - CONTEXT_SENTENCES) : i]
-        out.append(suggest_sentence(text, "\n".join(before) if before else None))
+        out.append(suggest_sentence(texts[i], "\n".join(before) if before else None))
     return out
 
 

@@ -41,7 +41,9 @@ from tuireader.ui.status_line import StatusLine, annotation_status, legend, othe
 
 if TYPE_CHECKING:
     from tuireader.adjudication import Verdict
+    from tuireader.learn import TagModel
     from tuireader.store import Change, Store
+    from tuireader.suggest import Suggestion
 
 FIRST_PAINT_ENV = "TUIREADER_FIRST_PAINT_FILE"
 """Set by benchmarks/bench_ui.py: run headless, write the time of the first frame there, exit."""
@@ -121,6 +123,11 @@ class ReaderApp(App[int]):
         """Suggestions of the articles that show them."""
         self._suggesting: set[str] = set()
         """Articles whose suggestions a worker is computing, while they are still wanted."""
+        self._tag_model: TagModel | None = None
+        """A model of my own tags (tuireader.learn), once there are enough of them."""
+        self._model_tags = 0
+        """How many of my tags the model (or the training under way) was made from."""
+        self._said_rules_only = False
         self._save_timer: Timer | None = None
         self._search_timer: Timer | None = None
         self._counted: dict[str, str] = {}
@@ -223,6 +230,7 @@ class ReaderApp(App[int]):
         if self._first_paint_file is not None:
             self.call_after_refresh(self._first_painted)
         self.set_interval(REFRESH_INTERVAL, self.refresh_store, name="refresh-store")
+        self.call_after_refresh(self._train_model)
 
     def set_annotator(self, name: str | None) -> None:
         """Record new tags under ``name`` from now on (a served session names itself)."""
@@ -447,8 +455,9 @@ class ReaderApp(App[int]):
                 parts += others_status(others)
         suggestion = pane.suggestion
         if suggestion is not None and pane.annotation is None:
+            by = "your tags" if suggestion.source == "model" else "rules"
             parts += [
-                ("  suggested: ", "italic"),
+                (f"  suggested ({by}): ", "italic"),
                 Content(f"{suggestion.reason} ({suggestion.confidence:.0%}); a accepts").stylize(
                     "italic"
                 ),
@@ -494,6 +503,7 @@ class ReaderApp(App[int]):
             self.article_list.update_counts(changed, before, after)
             self._counts_dirty.add(article_id)
         self._schedule_cursor_save()
+        self._train_model()
         current = self.pane.article
         if jump and by_article and (current is None or current.id not in by_article):
             article = self.library.by_id(next(iter(by_article)))
@@ -768,67 +778,153 @@ class ReaderApp(App[int]):
         article = self.pane.article
         if article is None or not self.pane.sentences:
             return
-        if self.pane.suggestions is not None:
+        if self.pane.suggestions is not None:  # off again (and stop filling in the rest)
             self._suggestions.pop(article.id, None)
-            self.pane.set_suggestions(None)
-            return
-        if article.id in self._suggesting:  # S again before they are ready: no longer wanted
             self._suggesting.discard(article.id)
-            self.notify("Suggestions cancelled.", timeout=3)
+            self.pane.set_suggestions(None)
             return
         if article.id in self._suggestions:
             self.pane.set_suggestions(self._suggestions[article.id])
             return
-        if len(article.sentences) > 2000:
-            self.notify(f"Suggesting tags for {len(article.sentences):,} sentences…", timeout=3)
+        self._say_rules_only()
+        # The screen first, at once; the rest of a long text in a worker.
+        from tuireader.learn import suggest_with
+        from tuireader.suggest import suggest_range
+
+        texts = [sentence.text for sentence in self.pane.sentences]
+        shown = self.pane.visible_sentences()
+        first = suggest_range(texts, shown.start, shown.stop)
+        if self._tag_model is not None:
+            first = suggest_with(self._tag_model, texts[shown.start : shown.stop], first)
+        views: list[SuggestionView | None] = [None] * len(texts)
+        views[shown.start : shown.stop] = [_view(s) for s in first]
+        self.pane.set_suggestions(views)
+        if shown.stop - shown.start >= len(texts):
+            self._suggestions_ready(article, views, whole=True)
+            return
+        if len(texts) > 2000:
+            self.notify(f"Suggesting tags for {len(texts):,} sentences…", timeout=3)
         self._suggesting.add(article.id)
-        self._compute_suggestions(article)
+        self._compute_suggestions(article, texts, self._tag_model)
+
+    def _say_rules_only(self) -> None:
+        """Once per session: without scikit-learn the suggestions come from the rules only."""
+        from tuireader import learn
+
+        if self._said_rules_only or learn.available():
+            return
+        self._said_rules_only = True
+        self.notify(
+            "Suggestions from the rules only: install tuireader[learn] (scikit-learn) to also "
+            "learn from your own tags.",
+            timeout=6,
+            markup=False,
+        )
 
     @work(thread=True, exclusive=True, group="suggest")
-    def _compute_suggestions(self, article: Article) -> None:
-        from tuireader.suggest import suggest_article
+    def _compute_suggestions(
+        self, article: Article, texts: list[str], model: TagModel | None
+    ) -> None:
+        from tuireader.learn import suggest_with
+        from tuireader.suggest import suggest_sequence
 
-        views = [
-            None if s is None else SuggestionView(s.tag, s.confidence, s.reason)
-            for s in suggest_article(article)
-        ]
+        suggestions = suggest_sequence(texts)
+        if model is not None:
+            suggestions = suggest_with(model, texts, suggestions)
+        views = [_view(s) for s in suggestions]
         self.call_from_thread(self._suggestions_ready, article, views)
 
-    def _suggestions_ready(self, article: Article, views: list[SuggestionView | None]) -> None:
-        if article.id not in self._suggesting:
-            return
+    def _suggestions_ready(
+        self, article: Article, views: list[SuggestionView | None], whole: bool = False
+    ) -> None:
+        if not whole and article.id not in self._suggesting:
+            return  # switched off before the worker finished
         self._suggesting.discard(article.id)
         self._suggestions[article.id] = views
         if self.pane.article is article:
             self.pane.set_suggestions(views)
             count = sum(1 for v in views if v is not None)
-            self.notify(f"{count} suggestion(s); a accepts one, A all of them.", timeout=4)
+            models = sum(1 for v in views if v is not None and v.source == "model")
+            learnt = f", {models} from your tags" if models else ""
+            self.notify(f"{count} suggestion(s){learnt}; a accepts one, A all of them.", timeout=4)
+
+    def _train_model(self) -> None:
+        """Train (again) on my tags once there are enough, and enough new ones, in a worker."""
+        from tuireader import learn
+
+        if not learn.available():
+            return
+        count = len(self.store)  # every layer's: a cheap test before listing mine
+        if count < learn.MIN_EXAMPLES or abs(count - self._model_tags) < (
+            learn.RETRAIN_AFTER if self._model_tags else 1
+        ):
+            return
+        self._model_tags = count
+        mine = self.store.annotations(annotator=self.store.annotator)
+        if len(mine) >= learn.MIN_EXAMPLES:
+            self._fit_model([(a.quote.exact, a.tag) for a in mine if a.tag in self.tags])
+
+    @work(thread=True, exclusive=True, group="learn")
+    def _fit_model(self, pairs: list[tuple[str, str]]) -> None:
+        from tuireader.learn import train_on_tags
+
+        model = train_on_tags(pairs)
+        self.call_from_thread(self._model_trained, model)
+
+    def _model_trained(self, model: TagModel | None) -> None:
+        self._tag_model = model
+        self._suggestions.clear()  # recomputed with the model the next time they are shown
 
     def accept_suggestions(self, index: int | None) -> None:
-        """Accept the suggestion for sentence ``index``, or all of them (one undo step)."""
+        """Accept the suggestion for sentence ``index``, or all of them (one undo step per source),
+        recording whether each came from the rules or from the model of my tags."""
+        from tuireader.annotations import Provenance
+
         pane = self.pane
         article = pane.article
         if article is None or pane.suggestions is None:
             self.notify("Suggestions are off (S shows them).", severity="warning")
             return
+        if index is None and article.id in self._suggesting:
+            self.notify("Suggestions are still coming for the rest of the text.", timeout=3)
+            return
         indexes = range(len(pane.sentences)) if index is None else [index]
-        runs = [
-            (i, i, suggestion.tag)
-            for i in indexes
-            if (suggestion := pane.suggestions[i]) is not None and pane.annotation_of(i) is None
-        ]
-        if not runs:
+        by_source: dict[Provenance, list[tuple[int, int, str]]] = {}
+        for i in indexes:
+            suggestion = pane.suggestions[i]
+            if suggestion is not None and pane.annotation_of(i) is None:
+                provenance = (
+                    Provenance.SUGGESTION_MODEL
+                    if suggestion.source == "model"
+                    else Provenance.SUGGESTION_RULE
+                )
+                by_source.setdefault(provenance, []).append((i, i, suggestion.tag))
+        if not by_source:
             self.notify("No untagged suggestion here.", severity="warning")
             return
         if index is not None:
-            change = self._mutate(self.store.tag, article, runs[0][0], runs[0][1], runs[0][2])
-        else:
-            change = self._mutate(
-                self.store.tag_many, article, runs, f"accept {len(runs)} suggestions"
+            ((provenance, ((first, last, tag),)),) = by_source.items()
+            self.apply_change(
+                self._mutate(
+                    partial(self.store.tag, provenance=provenance), article, first, last, tag
+                )
             )
-            if change is not None:
-                self.notify(f"Accepted {len(runs)} suggestion(s) (u undoes them all).")
-        self.apply_change(change)
+            return
+        accepted = 0
+        for provenance, runs in by_source.items():
+            change = self._mutate(
+                partial(self.store.tag_many, provenance=provenance),
+                article,
+                runs,
+                f"accept {len(runs)} suggestions",
+            )
+            if change is None:
+                break
+            accepted += len(runs)
+            self.apply_change(change)
+        if accepted:
+            steps = "them all" if len(by_source) == 1 else "them in one step per source"
+            self.notify(f"Accepted {accepted} suggestion(s) (u undoes {steps}).")
 
     # -- other keys ----------------------------------------------------------------------------
 
@@ -981,6 +1077,14 @@ class ReaderApp(App[int]):
             self.store.set_states(states)
         except Exception as exc:  # UI state is a convenience: never let it stop the reader
             self.log.warning(f"could not save the reader's state: {exc}")
+
+
+def _view(suggestion: Suggestion | None) -> SuggestionView | None:
+    if suggestion is None:
+        return None
+    return SuggestionView(
+        suggestion.tag, suggestion.confidence, suggestion.reason, str(suggestion.source)
+    )
 
 
 def single_file(paths: Sequence[str]) -> bool:

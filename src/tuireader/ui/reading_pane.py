@@ -56,6 +56,8 @@ class SuggestionView:
     tag: str
     confidence: float
     reason: str
+    source: str = "rule"
+    """Where it came from: "rule" or "model" (a model of the user's own tags)."""
 
 
 def _accented_variants() -> dict[str, str]:
@@ -389,6 +391,19 @@ class ReadingPane(ScrollView, can_focus=True):
         if self.range_anchor is None:
             return self.cursor, self.cursor
         return min(self.range_anchor, self.cursor), max(self.range_anchor, self.cursor)
+
+    def visible_sentences(self) -> range:
+        """The sentences with a row on screen now (the cursor's too): what to suggest first."""
+        if self._layout is None or not self.sentences or not len(self._layout):
+            return range(0)
+        header = len(self._header)
+        top = max(0, round(self.scroll_y) - header)
+        bottom = min(len(self._layout) - 1, top + max(1, self.size.height) - 1)
+        first = sentence_at(self.sentences, self._layout.starts[top])
+        last = sentence_at(self.sentences, max(0, self._layout.ends[bottom] - 1))
+        first = min(self.cursor, first if first is not None else self.cursor)
+        last = max(self.cursor, last if last is not None else self.cursor)
+        return range(first, last + 1)
 
     def annotation_of(self, index: int) -> Annotation | None:
         return self._annotation_of[index]
