@@ -251,6 +251,41 @@ def _curve(
     return "\n".join(lines)
 
 
+def reader_toggle(path: Path, db: Path) -> tuple[int, float, float, float]:
+    """(sentences, ms to the first screen of suggestions after S, ms until all are in, ms for
+    the rules over the whole text in one call, the old way) in the real reader, headless."""
+    import asyncio
+
+    from tuireader.articles import load_library
+    from tuireader.store import Store
+    from tuireader.ui.app import ReaderApp
+
+    async def run() -> tuple[int, float, float, float]:
+        library = load_library([path])
+        with Store.open(db, "bench") as store:
+            app = ReaderApp(library, store, db_path=db, open_article=library.articles[0])
+            async with app.run_test(size=(120, 40)) as pilot:
+                pane = app.pane
+                while not pane.sentences:  # a book is split into sentences in a worker
+                    await pilot.pause(0.05)
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                start = time.perf_counter()
+                await pilot.press("S")
+                first = time.perf_counter() - start
+                assert pane.suggestions is not None
+                while app._suggesting:
+                    await pilot.pause(0.02)
+                whole = time.perf_counter() - start
+                texts = [s.text for s in pane.sentences]
+                start = time.perf_counter()
+                suggest_sequence(texts)
+                once = time.perf_counter() - start
+                return len(texts), first * 1000, whole * 1000, once * 1000
+
+    return asyncio.run(run())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -260,6 +295,9 @@ def main() -> None:
         "--external", action="store_true", help="also score the outside sets (see the module doc)"
     )
     parser.add_argument("--external-dir", type=Path, default=EXTERNAL, help="where they are")
+    parser.add_argument(
+        "--reader", action="store_true", help="time S in the reader on War and Peace (headless)"
+    )
     args = parser.parse_args()
     rows = load_rows()
     predicted = predict(rows)
@@ -271,6 +309,16 @@ def main() -> None:
     if WAR_AND_PEACE.exists():
         count, ms = long_text_ms_per_sentence()
         print(f"War and Peace: {count} sentences, {ms:.3f} ms per sentence (best of 3 runs)")
+    if args.reader and WAR_AND_PEACE.exists():
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            count, first, whole, once = reader_toggle(WAR_AND_PEACE, Path(folder) / "db.json")
+        print(
+            f"reader, S on War and Peace ({count:,} sentences): first screen {first:.0f} ms, "
+            f"all in {whole / 1000:.1f} s (in a worker); the rules over the whole book in one "
+            f"call: {once / 1000:.1f} s, so the first screen takes {first / once:.1%} of it"
+        )
     if args.external:
         if (args.external_dir / "evaluate.py").is_file():
             external(args.external_dir)

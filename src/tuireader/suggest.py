@@ -723,6 +723,17 @@ _VIEW_WEIGHTS = (
 )
 
 
+# Words so common in plain description that alone they don't show a view ("good news", "the best
+# known"); they count half.
+_COMMON_PRAISE = frozenset(
+    {"good", "great", "best", "better", "worse", "bad", "poor", "fine", "mere"}
+)
+_NOT_A_VIEW = re.compile(
+    r"such\s+as\b|best\s+(?:known|in|of|selling|seller)\b|(?:great|good)\s+deal\b|better\s+or\s+worse\b|better\s+known\b",
+    re.IGNORECASE,
+)
+_RULE_NOT_VIEW = re.compile(r"must\s+(?:not\s+)?be\s+\w+(?:ed|en)\b", re.IGNORECASE)
+
 _VIEW_NEEDED = 1.0
 """How much evaluative language (``_writer_view``) makes a sentence the writer's own view."""
 _VIEW_OVER_FACTS = 3.0
@@ -736,9 +747,16 @@ def _writer_view(text: str) -> tuple[float, list[str]]:
     found: list[str] = []
     for kind, lexicon, weight in _VIEW_WEIGHTS:
         for match in lexicon.finditer(masked):
-            strength += weight
-            found.append(f'{kind} "{_normal(match.group(1))}"')
+            word = _normal(match.group(1))
+            if _NOT_A_VIEW.match(masked, match.start()) or (
+                word in _COMMON_PRAISE and masked[match.start()].isupper() and match.start() > 0
+            ):
+                continue  # "such as", "best known", "a great deal", "Great Britain"
+            strength += weight / 2 if word in _COMMON_PRAISE else weight
+            found.append(f'{kind} "{word}"')
     for match in _NORMATIVE.finditer(masked):
+        if _RULE_NOT_VIEW.match(masked, match.start()) or _determiner_before(masked, match.start()):
+            continue  # "must be ratified by", "the need to": a rule or a noun, not a prescription
         strength += 1.0
         found.append(f'"ought" "{_normal(match.group(0))}"')
     if "!" in masked:
