@@ -4,7 +4,6 @@ what accepting one records, and the model of the user's own tags (Pilot tests)."
 from __future__ import annotations
 
 import itertools
-import json
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 import tuireader.suggest
 from tuireader import learn
 from tuireader.articles import load_library
+from tuireader.storage import load_tables
 from tuireader.store import Store
 from tuireader.ui.app import ReaderApp
 
@@ -58,7 +58,9 @@ def make_app(db_path: Path) -> Iterator[MakeApp]:
 
 
 def stored(db: Path) -> list[dict[str, object]]:
-    return list(json.loads(db.read_text(encoding="utf-8"))["annotations"].values())
+    if not db.exists():
+        return []
+    return list(load_tables(db)["annotations"].values())
 
 
 def notes(app: ReaderApp) -> list[str]:
