@@ -88,3 +88,13 @@ def test_sanitised_text_is_stable() -> None:
         once = sanitise.escape(attack, newlines=False)
         assert sanitise.escape(once, newlines=False) == once
         assert sanitise.line(sanitise.line(attack)) == sanitise.line(attack)
+
+
+def test_escape_chunks_joins_what_a_chunk_boundary_cuts() -> None:
+    text = f"a,b\r\n{OSC52}é\u202e\r\nlast\r"
+    data = text.encode("utf-8")
+    whole = b"".join(sanitise.escape_chunks([data])).decode()
+    for size in (1, 2, 3, 7):
+        chunks = [data[i : i + size] for i in range(0, len(data), size)]
+        assert b"".join(sanitise.escape_chunks(chunks)).decode() == whole
+    assert whole == "a,b\r\n\\x1b]52;c;cm0gLXJmIH4=\\x07é\\u202e\r\nlast\\r"
