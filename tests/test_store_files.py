@@ -306,3 +306,22 @@ def test_an_older_version_refuses_the_newer_file_in_one_line(
     message = str(caught.value)
     assert "written by a newer tuireader (schema 2; this one reads up to 1)" in message
     assert "\n" not in message and db.read_bytes() == before
+
+
+def test_a_killed_compaction_leaves_nothing_behind_once_reopened(
+    tmp_path: Path, article: Article
+) -> None:
+    # #9.14: a writer killed between its renames. The backup is a copy (never the database's
+    # own inode) and its temp files go at the next writable open.
+    db = tmp_path / "db.json"
+    with Store.open(db, "alice") as store:
+        store.tag(article, 0, 0, "fact")
+        store._db.file.compact()
+    (tmp_path / ".db.json.999-abc123.tmp").write_bytes(b"x" * 1000)
+    (tmp_path / ".db.json.bak.999-abc124.tmp").write_bytes(b"x" * 1000)
+    with Store.open(db, "alice", create=False):
+        assert len(list(tmp_path.glob("*.tmp"))) == 2  # a reader never deletes
+    with Store.open(db, "alice") as store:
+        assert list(tmp_path.glob(".*.tmp")) == []
+        assert len(store.annotations()) == 1
+    assert db.stat().st_ino != db.with_name("db.json.bak").stat().st_ino

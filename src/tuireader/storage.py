@@ -388,13 +388,18 @@ class AtomicJSONStorage(Storage):
         self.stamp = stamp
 
     # -- the file --------------------------------------------------------------------------------
+    def stale_temps(self) -> list[Path]:
+        """Temp files of this database in its folder (left by a writer killed mid-write, or
+        those of a live writer, which has them only while it holds the lock)."""
+        names = (self.path.name, self.backup_path.name, self.journal_path.name)
+        return [s for name in names for s in self.path.parent.glob(f".{name}.*.tmp")]
+
     def remove_stale_temps(self) -> None:
         """Delete temp files left by a writer that was killed mid-write. Call only while holding
         the lock: a live writer only has a temp file while it holds the lock."""
-        for name in (self.path.name, self.backup_path.name, self.journal_path.name):
-            for stale in self.path.parent.glob(f".{name}.*.tmp"):
-                with contextlib.suppress(OSError):
-                    stale.unlink()
+        for stale in self.stale_temps():
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
     def serialise(self) -> bytes:
         """The whole file as compact JSON, reusing the cached chunks of unchanged buckets."""

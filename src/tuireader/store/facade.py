@@ -246,6 +246,8 @@ class Store:
                 else:
                     tables = migrated(path, tables)  # in memory only; the file stays as it is
         db = AnnotationDB(path, storage=AtomicJSONStorage, tables=tables, stamp=stamp)
+        if create and reason is None and db.file.stale_temps():
+            _sweep(path, db.file)
         return cls(path, annotator, db, tags=tags, wait=wait, read_only_reason=reason)
 
     def close(self) -> None:
@@ -959,6 +961,22 @@ def _check_tag(tag: str) -> None:
 def _check_run(article: Article, first: int, last: int) -> None:
     if not 0 <= first <= last < len(article.sentences):
         raise ValueError(f"sentence run {first}..{last} is outside 0..{len(article.sentences) - 1}")
+
+
+def _sweep(path: Path, file: AtomicJSONStorage) -> None:
+    """Remove what a killed writer left (a temp file as large as the database) at once, if no
+    writer holds the lock now (then they are its own, and it cleans up)."""
+    from filelock import Timeout
+
+    lock = new_lock(path, 0)
+    try:
+        lock.acquire(timeout=0)
+    except (Timeout, OSError):
+        return
+    try:
+        file.remove_stale_temps()
+    finally:
+        lock.release()
 
 
 def _changed(report: AnchorReport) -> AnchorReport:
