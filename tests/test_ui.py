@@ -392,10 +392,20 @@ async def test_suggestions_show_accept_one_and_all(make_app: MakeApp, db_path: P
         await pilot.press("a")
         assert len(stored(db_path)) == 1
         assert stored(db_path)[0]["tag"] == pane.suggestions[suggested[0]].tag
+        assert stored(db_path)[0]["provenance"] == "suggestion-rule"
+        article = pane.article
+        assert article is not None and len(suggested) > 2
+        # #9.3: my other window tags a suggested sentence by hand; this window has not seen it.
+        with Store.open(db_path, "tester") as other:
+            other.tag(article, suggested[2], suggested[2], "expert_opinion")
         await pilot.press("A")
-        assert len(stored(db_path)) == len(suggested)
+        records = stored(db_path)
+        assert len(records) == len(suggested)
+        by_hand = [r for r in records if r.get("provenance", "hand") == "hand"]
+        assert [r["tag"] for r in by_hand] == ["expert_opinion"]  # never turned into mine
+        assert pane.annotation_of(suggested[2]).tag == "expert_opinion"  # type: ignore[union-attr]
         await pilot.press("u")  # accept-all is one undo step
-        assert len(stored(db_path)) == 1
+        assert len(stored(db_path)) == 2
         await pilot.press("S")
         assert pane.suggestions is None
 

@@ -21,7 +21,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList
 
 from tuireader import __version__, sanitise
-from tuireader.annotations import Annotation
+from tuireader.annotations import Annotation, Provenance
 from tuireader.articles import Article, Library, load_library, skipped_summary
 from tuireader.cli import print_error
 from tuireader.paths import crash_log_path, resolve_db_path, samples_dir
@@ -904,10 +904,11 @@ class ReaderApp(App[int]):
             return
         if index is not None:
             ((provenance, ((first, last, tag),)),) = by_source.items()
+            # Through tag_many: an accepted suggestion only fills a sentence still untagged in my
+            # layer when the store writes, so a tag set in another window since is never replaced.
+            accept = partial(self.store.tag_many, provenance=provenance)
             self.apply_change(
-                self._mutate(
-                    partial(self.store.tag, provenance=provenance), article, first, last, tag
-                )
+                self._mutate(accept, article, [(first, last, tag)], "accept suggestion")
             )
             return
         accepted = 0
