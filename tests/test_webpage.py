@@ -103,3 +103,19 @@ def test_text_articles_never_load_the_extractor_or_feed_parser() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_html_file_in_the_charset_it_declares(tmp_path: Path) -> None:
+    page = (
+        '<html><head><meta charset="windows-1251"><title>Новости</title></head><body><article>'
+        + "<p>Мост через реку закрыт для грузовиков до конца месяца, сообщили власти.</p>" * 3
+        + "</article></body></html>"
+    )
+    path = tmp_path / "novosti.html"
+    path.write_bytes(page.encode("cp1251"))
+    article = load_article(path)
+    assert article.title == "Новости"
+    assert article.sentences[0].text.startswith("Мост через реку закрыт")
+    (tmp_path / "nul.html").write_bytes(b'<meta charset="utf-8">\x00\x01')
+    with pytest.raises(Exception, match="binary file"):
+        load_article(tmp_path / "nul.html")

@@ -112,7 +112,12 @@ def load_article(path: str | os.PathLike[str]) -> Article:
     path = Path(path)
     data = read_bytes(path, "an article file", ArticleError)
     try:
-        text = decode(data)
+        if path.suffix.lower() in HTML_SUFFIXES:
+            from tuireader.webpage import decode_page  # a page may declare its charset
+
+            text = decode_page(data)
+        else:
+            text = decode(data)
     except NotText as exc:
         raise ArticleError(path, str(exc)) from None
     try:

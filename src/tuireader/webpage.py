@@ -123,7 +123,7 @@ def decode_page(data: bytes, charset: str | None = None) -> str:
     from tuireader.decoding import clean, decode
 
     for declared in (charset, declared_charset(data)):
-        if not declared:
+        if not declared or b"\x00" in data:
             continue
         try:
             name = codecs.lookup(declared).name
