@@ -122,7 +122,10 @@ def bench_formats(count: int, store: bool) -> dict[str, float]:
                 open_s = time.perf_counter() - started
                 write_export(render_chunks(collect(opened), "json"), Path(tmp) / "store.json")
             total = time.perf_counter() - started
-            print(f"   from a database file: open {open_s:.3f} s, open + json export {total:.3f} s")
+            print(
+                f"   from a database file: open {open_s:.3f} s, open + json export {total:.3f} s, "
+                f"peak RSS of this process {peak_rss_mb():.0f} MB"
+            )
             figures["store_json"] = total
     return figures
 

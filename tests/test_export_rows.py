@@ -7,6 +7,7 @@ import io
 import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tuireader import export
-from tuireader.annotations import Annotation
+from tuireader.annotations import Annotation, Provenance
 from tuireader.articles import Article, from_text
 from tuireader.export import ExportData, ExportError, render_chunks, select, write_export
+from tuireader.importing import parse_import
 
 pd = pytest.importorskip("pandas")
 pa_json = pytest.importorskip("pyarrow.json")
@@ -358,3 +360,16 @@ def test_a_failure_while_rendering_leaves_the_old_file(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="boom"):
         write_export(failing(), target)
     assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
+
+
+def test_provenance_is_in_every_row_and_survives_a_csv_round_trip(
+    bridge: Article, annotations: list[Annotation]
+) -> None:
+    accepted = replace(annotations[1], provenance=Provenance.SUGGESTION_MODEL)
+    data = select([annotations[0], accepted], [meta(bridge)], text=lambda m: bridge)
+    lines = [json.loads(x) for x in chunks(data, "jsonl").splitlines()]
+    assert [r["provenance"] for r in lines] == ["hand", "suggestion-model"]
+    frame = pd.read_csv(io.BytesIO(chunks(data, "csv")), encoding="utf-8-sig")
+    assert frame["provenance"].tolist() == ["hand", "suggestion-model"]
+    back = parse_import(chunks(data, "csv")).annotations
+    assert sorted(back, key=lambda a: a.start) == [annotations[0], accepted]

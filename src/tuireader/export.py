@@ -261,12 +261,6 @@ annotation_record = to_export
 """One annotation as in the json format: the codec in ``records``."""
 
 
-def provenance_of(a: Annotation) -> str | None:
-    """How the tag was set (hand / suggestion-rule / suggestion-model), None where not recorded."""
-    value = getattr(a, "provenance", None)
-    return None if value is None else str(getattr(value, "value", value))
-
-
 def _dumps(doc: Any, indent: bool = True) -> str:
     option = orjson.OPT_INDENT_2 if indent else 0
     try:
@@ -367,7 +361,6 @@ def jsonl_record(p: _Placed) -> dict[str, Any]:
     record.update(_row_article(p))
     span = p.sentences
     record["sentence_first"], record["sentence_last"] = span or (None, None)
-    record.setdefault("provenance", provenance_of(p.annotation))
     return record
 
 
@@ -391,8 +384,8 @@ def flat_row(p: _Placed) -> dict[str, Any]:
         "annotator": a.annotator,
         "created": a.created,
         "updated": a.updated,
-        "anchor": a.anchor,
-        "provenance": provenance_of(a),
+        "anchor": a.anchor.value,
+        "provenance": a.provenance.value,
     }
 
 
