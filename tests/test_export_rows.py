@@ -3,6 +3,7 @@ a researcher loads them: pandas, pyarrow (what Hugging Face ``datasets`` reads j
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -373,3 +374,11 @@ def test_provenance_is_in_every_row_and_survives_a_csv_round_trip(
     assert frame["provenance"].tolist() == ["hand", "suggestion-model"]
     back = parse_import(chunks(data, "csv")).annotations
     assert sorted(back, key=lambda a: a.start) == [annotations[0], accepted]
+
+
+@given(st.lists(st.text(max_size=8), min_size=1, max_size=5))
+def test_csv_line_writes_what_the_csv_module_writes(cells: list[str]) -> None:
+    out = io.StringIO()
+    csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerow(cells)
+    assert export.csv_line(cells) == out.getvalue()
+    assert next(csv.reader(io.StringIO(export.csv_line(cells), newline=""))) == cells
