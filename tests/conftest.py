@@ -20,6 +20,9 @@ def _private_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TUIREADER_DB", str(db))
     monkeypatch.setenv("TUIREADER_ANNOTATOR", "tester")
     monkeypatch.setenv("TUIREADER_LIBRARY", str(tmp_path / "library"))
+    # ... nor reads the user's config: every test starts from the defaults.
+    monkeypatch.delenv("TUIREADER_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     return db
 
 

@@ -40,11 +40,14 @@ PROVENANCES = tuple(Provenance)
 ANNOTATOR_ENV = "TUIREADER_ANNOTATOR"
 
 
-def default_annotator() -> str:
-    """The name recorded on new annotations: ``$TUIREADER_ANNOTATOR``, else the login name."""
+def default_annotator(configured: str | None = None) -> str:
+    """The name recorded on new annotations: ``$TUIREADER_ANNOTATOR``, else the config's
+    ``annotator`` (``configured``), else the login name."""
     env = os.environ.get(ANNOTATOR_ENV)
     if env:
         return env
+    if configured:
+        return configured
     try:
         return getpass.getuser() or "anonymous"
     except Exception:  # getuser raises several types when no login name is known

@@ -30,7 +30,7 @@ from tuireader.durable import collector_paused, write_atomic
 from tuireader.errors import TuireaderError, os_problem
 from tuireader.records import DoneMark, done_to_record, to_export
 from tuireader.sentences import sentence_range
-from tuireader.tags import DEFAULT_TAGS
+from tuireader.tags import DEFAULT_TAGS, TagSet
 
 FORMAT_NAME = "tuireader-annotations"
 FORMAT_VERSION = 1
@@ -154,6 +154,8 @@ class ExportData:
     groups: Mapping[str, Sequence[Annotation]] = field(default_factory=dict)
     """Annotations per article id, in reading order; an article without any may be absent."""
     text: TextLoader = no_text
+    tags: TagSet = DEFAULT_TAGS
+    """The tag set in use (labels and order in reports); tags it lacks keep their ids."""
 
     def annotations_of(self, article_id: str) -> Sequence[Annotation]:
         return self.groups.get(article_id, ())
@@ -449,9 +451,22 @@ def to_csv(data: ExportData, exported_at: str | None = None) -> str:
     return "".join(csv_chunks(data))
 
 
-def schema_text() -> str:
-    """The JSON Schema of the json format (shipped in the package as ``export_schema.json``)."""
-    return importlib.resources.files("tuireader").joinpath("export_schema.json").read_text("utf-8")
+def schema_text(tag_ids: Sequence[str] | None = None) -> str:
+    """The JSON Schema of the json format (shipped in the package as ``export_schema.json``,
+    where a tag is any tag id); with ``tag_ids``, ``tag`` lists exactly those (the tag set in
+    use and any other the database holds)."""
+    text = importlib.resources.files("tuireader").joinpath("export_schema.json").read_text("utf-8")
+    if tag_ids is None:
+        return text
+    ids = ", ".join(f'"{t}"' for t in tag_ids)  # tag ids are [a-z0-9_]: nothing to escape
+    listed = (
+        f'"tag": {{"enum": [{ids}], '
+        '"description": "A tag id of the tag set in use (tuireader tags lists them)."}'
+    )
+    generic = re.compile(r'"tag": \{"type": "string", "minLength": 1, "description": "[^"]*"\}')
+    if len(generic.findall(text)) != 1:
+        raise ExportError("internal error: the schema's tag definition has moved")
+    return generic.sub(lambda _: listed, text)
 
 
 def article_iri(article_id: str) -> str:
@@ -533,17 +548,9 @@ def md_code(text: str) -> str:
     return f"{fence}{pad}{text.replace(chr(10), ' ')}{pad}{fence}"
 
 
-def _tag_label(tag_id: str) -> str:
-    try:
-        return DEFAULT_TAGS.get(tag_id).label
-    except KeyError:
-        return tag_id
-
-
 def markdown_chunks(data: ExportData, exported_at: str | None = None) -> Iterator[str]:
     stamp = exported_at or now_iso()
     yield f"# tuireader annotations\n\nExported {stamp} · {data.count()} annotations.\n"
-    tag_order = {t: i for i, t in enumerate(DEFAULT_TAGS.ids)}
     for meta in data.articles:
         anns = data.annotations_of(str(meta["id"]))
         out = ["", f"## {md_text(meta['title'] or 'Untitled article')}", ""]
@@ -559,8 +566,8 @@ def markdown_chunks(data: ExportData, exported_at: str | None = None) -> Iterato
         groups: dict[str, list[Annotation]] = {}
         for a in anns:
             groups.setdefault(a.tag, []).append(a)
-        for tag in sorted(groups, key=lambda t: (tag_order.get(t, len(tag_order)), t)):
-            out += [f"### {md_text(_tag_label(tag))} ({len(groups[tag])})", ""]
+        for tag in sorted(groups, key=data.tags.order):
+            out += [f"### {md_text(data.tags.label(tag))} ({len(groups[tag])})", ""]
             for a in groups[tag]:
                 out += _markdown_item(a)
         yield "\n".join(out).rstrip("\n") + "\n"

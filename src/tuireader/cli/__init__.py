@@ -11,11 +11,14 @@ import importlib
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from tuireader import __version__, sanitise
 from tuireader.errors import TuireaderError
 from tuireader.paths import DB_ENV
+
+if TYPE_CHECKING:
+    from tuireader.config import Config
 
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -34,6 +37,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "agreement between annotators on the articles they all finished",
     ),
     "serve": ("tuireader.cli.serve", "serve the reader to browsers (needs tuireader[serve])"),
+    "tags": ("tuireader.cli.tags", "the tag set in use, with keys and guidelines"),
+    "config": ("tuireader.cli.config", "where the config file is; write a documented default"),
 }
 
 
@@ -50,12 +55,31 @@ def add_db_options(parser: argparse.ArgumentParser, annotator: bool = False) -> 
         metavar="PATH",
         help="annotation database (default: $TUIREADER_DB or the user data folder)",
     )
+    add_config_option(parser)
     if annotator:
         parser.add_argument(
             "--annotator",
             metavar="NAME",
-            help="name recorded on new annotations (default: $TUIREADER_ANNOTATOR or your login)",
+            help="name recorded on new annotations (default: $TUIREADER_ANNOTATOR, the "
+            "config's annotator, or your login)",
         )
+
+
+def add_config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="config file (default: $TUIREADER_CONFIG or config.toml in the user config "
+        "folder); a tuireader.toml beside the articles or above them applies too",
+    )
+
+
+def load_options_config(args: argparse.Namespace, paths: Sequence[str] = ()) -> Config:
+    """The config for a command: ``--config``, then the project file found from ``paths`` (or
+    the working folder)."""
+    from tuireader.config import load_config, project_start
+
+    return load_config(getattr(args, "config", None), project_start(paths))
 
 
 def existing_database(path: Path) -> Path:
@@ -134,7 +158,7 @@ def _command_parser(name: str) -> tuple[ArgumentParser, object]:
     return parser, module
 
 
-_VALUE_OPTIONS = ("--db", "--annotator")
+_VALUE_OPTIONS = ("--db", "--annotator", "--config")
 
 
 def split_shared(args: list[str]) -> tuple[list[str], list[str]]:

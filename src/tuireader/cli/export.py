@@ -7,13 +7,20 @@ import argparse
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from tuireader import sanitise
 from tuireader.annotations import Annotation, default_annotator
 from tuireader.articles import load_article
-from tuireader.cli import add_db_options, existing_database, print_error, write_stdout_chunks
+from tuireader.cli import (
+    add_db_options,
+    existing_database,
+    load_options_config,
+    print_error,
+    write_stdout_chunks,
+)
 from tuireader.durable import is_terminal
 from tuireader.errors import TuireaderError
 from tuireader.export import (
@@ -29,7 +36,7 @@ from tuireader.export import (
     write_export,
 )
 from tuireader.paths import path_text, resolve_db_path
-from tuireader.tags import DEFAULT_TAGS
+from tuireader.tags import DEFAULT_TAGS, TagSet, database_tags
 
 STDOUT_NAMES = frozenset({"-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
 """``-o`` values meaning standard output: written to it, never opened by name (which would
@@ -136,16 +143,17 @@ def read_database(db: Path) -> Iterator[AnnotationSource]:
         yield store
 
 
-def parse_tags(values: Iterable[str] | None) -> list[str] | None:
+def parse_tags(values: Iterable[str] | None, known: TagSet = DEFAULT_TAGS) -> list[str] | None:
+    """Tag ids for ``--tag`` values: any tag of the set in use or found in the database."""
     if values is None:
         return None
     tags = []
     for value in values:
         try:
-            tags.append(DEFAULT_TAGS.parse(value).id)
+            tags.append(known.parse(value).id)
         except KeyError:
             raise TuireaderError(
-                f"--tag {value}: unknown tag (choose from {', '.join(DEFAULT_TAGS.ids)})"
+                f"--tag {value}: unknown tag (choose from {', '.join(known.ids)})"
             ) from None
     return tags
 
@@ -182,7 +190,7 @@ def resolve_articles(
 
 def run(args: argparse.Namespace) -> int:
     db = resolve_db_path(args.db)
-    tags = parse_tags(args.tag)
+    config = load_options_config(args)
     check_format(args.format, args.by_sentence)
     to_stdout = not args.output or args.output in STDOUT_NAMES
     output = None if to_stdout else Path(args.output).expanduser()
@@ -194,8 +202,10 @@ def run(args: argparse.Namespace) -> int:
         names = getattr(args, "annotator", None)
         # ``tuireader --annotator X export`` gives a plain string default.
         source = only_layers(store, [names] if isinstance(names, str) else names)
+        known = database_tags(config.tags, store)
+        tags = parse_tags(args.tag, known)
         article_ids = resolve_articles(args.article, source, db)
-        data = collect(source, article_ids, tags, text=article_at_hand)
+        data = replace(collect(source, article_ids, tags, text=article_at_hand), tags=known)
     if not data.articles or (not args.by_sentence and not data.count()):
         print_error(f"nothing to export: {_empty_because(args, db)}")
     chunks = render_chunks(data, args.format, by_sentence=args.by_sentence, warn=_warn)

@@ -14,12 +14,18 @@ from rich.cells import cell_len, set_cell_size
 from tuireader import sanitise
 from tuireader.annotations import Annotation
 from tuireader.articles import PARAGRAPH_SEPARATOR, Article, load_unchanged
-from tuireader.cli import add_db_options, existing_database, write_json, write_stdout
+from tuireader.cli import (
+    add_db_options,
+    existing_database,
+    load_options_config,
+    write_json,
+    write_stdout,
+)
 from tuireader.errors import TuireaderError
 from tuireader.export import select
 from tuireader.paths import resolve_db_path
 from tuireader.sentences import sentence_at, split_paragraph
-from tuireader.tags import DEFAULT_TAGS
+from tuireader.tags import DEFAULT_TAGS, TagSet, database_tags
 
 TITLE_WIDTH = 44
 _START = attrgetter("start")
@@ -39,7 +45,8 @@ class ArticleStats:
     title: str | None
     date: str | None
     sentence_count: int | None
-    tags: dict[str, int] = field(default_factory=lambda: dict.fromkeys(DEFAULT_TAGS.ids, 0))
+    tags: dict[str, int] = field(default_factory=dict)
+    """Sentences per tag: every tag of the set in use (0 when absent), then any other."""
     tagged: int = 0
     orphaned: int = 0
     exact: bool = True
@@ -88,9 +95,12 @@ def _sentences_per_annotation(
 
 
 def article_stats(
-    annotations: Iterable[Annotation], articles: Iterable[Mapping[str, Any]]
+    annotations: Iterable[Annotation],
+    articles: Iterable[Mapping[str, Any]],
+    tags: TagSet = DEFAULT_TAGS,
 ) -> list[ArticleStats]:
-    """One entry per annotated article, in library order."""
+    """One entry per annotated article, in library order; counts for every tag of ``tags``
+    and for any other tag found (a database annotated with another codebook)."""
     data = select(annotations, articles)
     by_article: dict[str, list[Annotation]] = {}
     for a in data.annotations:
@@ -99,6 +109,7 @@ def article_stats(
     for meta in data.articles:
         anns = by_article.get(meta["id"], [])
         stats = ArticleStats(meta["id"], meta["title"], meta["date"], meta["sentence_count"])
+        stats.tags = dict.fromkeys(tags.ids, 0)
         placed = [a for a in anns if a.anchor != "orphaned"]
         stats.orphaned = len(anns) - len(placed)
         spans = [a for a in placed if a.end > a.start]
@@ -132,10 +143,12 @@ def _total_tagged_and_coverage(rows: Sequence[ArticleStats]) -> tuple[str, str]:
     return tagged, ("~" if partial else "") + f"{coverage:.0%}"
 
 
-def format_table(rows: Sequence[ArticleStats]) -> str:
+def format_table(rows: Sequence[ArticleStats], tags: TagSet = DEFAULT_TAGS) -> str:
     if not rows:
         return "No annotations yet.\n"
-    tag_heads = [t.label for t in DEFAULT_TAGS]
+    found = {t for r in rows for t in r.tags}
+    tags = tags.with_seen(seen=sorted(found))
+    tag_heads = [t.label for t in tags]
     heads = ["Article", "Date", *tag_heads, "Tagged", "Coverage", "Orphaned"]
     body = []
     for r in rows:
@@ -145,11 +158,11 @@ def format_table(rows: Sequence[ArticleStats]) -> str:
         coverage = "?" if r.coverage is None else f"{r.coverage:.0%}"
         if not r.exact:
             coverage = "~" + coverage
-        counts = [str(r.tags.get(t, 0)) for t in DEFAULT_TAGS.ids]
+        counts = [str(r.tags.get(t, 0)) for t in tags.ids]
         body.append([title, date, *counts, tagged, coverage, str(r.orphaned)])
     body.append(
         [f"Total ({len(rows)} articles)", ""]
-        + [str(sum(r.tags.get(t, 0) for r in rows)) for t in DEFAULT_TAGS.ids]
+        + [str(sum(r.tags.get(t, 0) for r in rows)) for t in tags.ids]
         + [*_total_tagged_and_coverage(rows), str(sum(r.orphaned for r in rows))]
     )
     widths = [max(cell_len(row[i]) for row in [heads, *body]) for i in range(len(heads))]
@@ -222,10 +235,12 @@ def format_annotators(rows: Sequence[AnnotatorStats]) -> str:
 def run(args: argparse.Namespace) -> int:
     from tuireader.store import Store  # the store pulls in TinyDB; `--help` never needs it
 
+    config = load_options_config(args)
     # create=False: reading stats never creates the file; a missing one is an error.
     with Store.open(existing_database(resolve_db_path(args.db)), create=False) as store:
         annotations = store.annotations(include_orphans=True)
         metas = store.articles_meta()
+        tags = database_tags(config.tags, store)
         done: dict[str, set[str]] = {}
         for mark in store.done_marks():
             if mark.done:
@@ -239,13 +254,13 @@ def run(args: argparse.Namespace) -> int:
             )
         annotations = [a for a in annotations if a.annotator == args.annotator]
         people = [p for p in people if p.name == args.annotator]
-    rows = article_stats(annotations, metas)
+    rows = article_stats(annotations, metas, tags)
     if args.json:
         write_json(
             {"articles": [r.to_dict() for r in rows], "annotators": [p.to_dict() for p in people]}
         )
     else:
-        write_stdout(format_table(rows))
+        write_stdout(format_table(rows, tags))
         if people and (len(people) > 1 or args.annotator is not None or done):
             write_stdout("\n" + format_annotators(people))
     return 0

@@ -16,7 +16,10 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.dom import NoScreen
 from textual.notifications import SeverityLevel
+from textual.style import Style
+from textual.theme import BUILTIN_THEMES, Theme
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList
 
@@ -24,9 +27,16 @@ from tuireader import __version__, sanitise
 from tuireader.annotations import Annotation, Provenance
 from tuireader.articles import Article, Library, load_library, skipped_summary
 from tuireader.cli import print_error
+from tuireader.config import Config, ConfigError, ThemeSpec
 from tuireader.paths import crash_log_path, resolve_db_path, samples_dir
 from tuireader.sentences import sentence_at
-from tuireader.tags import DEFAULT_TAGS, TagSet
+from tuireader.tags import (
+    BUILTIN_TAG_IDS,
+    DEFAULT_TAGS,
+    TAG_SET_STATE,
+    TagSet,
+    tags_from_record,
+)
 from tuireader.ui.article_list import (
     ArticleCounts,
     ArticleList,
@@ -35,9 +45,16 @@ from tuireader.ui.article_list import (
     fingerprint,
 )
 from tuireader.ui.compare_view import compare_status
+from tuireader.ui.keymap import Keys, Section, check_keymap
 from tuireader.ui.reading_pane import ReadingPane, SuggestionView
 from tuireader.ui.search_bar import SearchBar
-from tuireader.ui.status_line import StatusLine, annotation_status, legend, others_status
+from tuireader.ui.status_line import (
+    StatusLine,
+    annotation_status,
+    legend,
+    legend_chips,
+    others_status,
+)
 
 if TYPE_CHECKING:
     from tuireader.adjudication import Verdict
@@ -51,6 +68,9 @@ NARROW_WIDTH = 80
 """Below this many columns the article list collapses (``o`` brings it back)."""
 STATE_LAST_ARTICLE = "last_article"
 STATE_CURSORS = "cursors"
+STATE_THEME = "theme"
+"""The theme last chosen (ctrl+p), with the config's theme at the time: a new theme in the
+config wins over an older choice."""
 STATE_COUNTS = "sentence_counts"
 """Tagged sentences per tag of each article, with a fingerprint of the annotations they count, so
 the list shows sentence counts at startup without segmenting every tagged article."""
@@ -103,6 +123,7 @@ class ReaderApp(App[int]):
         db_path: Path,
         open_article: Article | None = None,
         tags: TagSet = DEFAULT_TAGS,
+        config: Config | None = None,
         first_paint_file: Path | None = None,
         ask_annotator: bool = False,
         adjudicate: bool = False,
@@ -115,7 +136,13 @@ class ReaderApp(App[int]):
         self.library = library
         self.store = store
         self.db_path = db_path
-        self.tags = tags
+        self.config = config if config is not None else Config(tags=tags)
+        recorded = tags_from_record(store.get_state(TAG_SET_STATE, None))
+        self.tags = self.config.tags.with_seen(recorded)
+        self.keys = Keys.of(self.key_sections(self.tags), self.config.keys)
+        self._tag_set_recorded = False
+        for spec in self.config.themes:
+            self.register_theme(theme_of(spec))
         self._open_first = open_article
         self._first_paint_file = first_paint_file
         self._cursors: dict[str, int] = {}
@@ -169,9 +196,12 @@ class ReaderApp(App[int]):
         with Horizontal(id="main"):
             yield ArticleList(self.tags, id="articles")
             with Vertical(id="reader"):
-                yield ReadingPane(self.tags, id="pane")
+                yield ReadingPane.for_tags(self.tags)(self.tags, id="pane")
+                keys = self.keys
                 yield SearchBar(
-                    placeholder="search this article (Enter: next match, Esc: close)", id="search"
+                    placeholder=f"search this article ({keys.show('search.next')}: next match, "
+                    f"{keys.show('search.close')}: close)",
+                    id="search",
                 )
                 yield StatusLine(id="status")
         yield Footer(compact=True, show_command_palette=False)
@@ -189,7 +219,31 @@ class ReaderApp(App[int]):
     def status(self) -> StatusLine:
         return self.query_one(StatusLine)
 
+    @classmethod
+    def key_sections(cls, tags: TagSet = DEFAULT_TAGS) -> list[Section]:
+        """Every binding, by where it works: the help screen and README table list these."""
+        return [
+            ("Everywhere", cls.BINDINGS),
+            ("Article list", ArticleList.BINDINGS),
+            ("Reading pane", ReadingPane.for_tags(tags).BINDINGS),
+            ("Search", SearchBar.BINDINGS),
+        ]
+
+    @classmethod
+    def key_scopes(cls, tags: TagSet = DEFAULT_TAGS) -> dict[str, list[BindingType]]:
+        """Bindings active together: a key may be bound once in each."""
+        priority = [b for b in cls.BINDINGS if isinstance(b, Binding) and b.priority]
+        return {
+            "reading pane": [*cls.BINDINGS, *ReadingPane.for_tags(tags).BINDINGS],
+            "article list": [*cls.BINDINGS, *ArticleList.BINDINGS],
+            "search bar": [*priority, *SearchBar.BINDINGS],
+        }
+
     def on_mount(self) -> None:
+        if self.config.keys:
+            self.set_keymap(dict(self.config.keys))
+        self.theme = self._initial_theme()
+        self.theme_changed_signal.subscribe(self, self._theme_chosen)
         if self._ask_annotator:  # first, so that no early keystroke reaches the reader
             from tuireader.ui.name_screen import NameScreen
 
@@ -427,20 +481,24 @@ class ReaderApp(App[int]):
         if pane.article is None or not pane.sentences:
             self.status.set_content(Content("No article open"))
             return
-        parts: list[Content | tuple[str, str] | str] = [
+        parts: list[Content | tuple[str, str | Style] | str] = [
             (f"{pane.cursor + 1}/{len(pane.sentences)} ", "bold"),
         ]
         if pane.range_anchor is not None:
             first, last = pane.selection
             parts.append(
-                (f"range of {last - first + 1} (a tag key tags it, Esc cancels) ", "bold reverse")
+                (
+                    f"range of {last - first + 1} (a tag key tags it, "
+                    f"{self.keys.show('reader.cancel')} cancels) ",
+                    "bold reverse",
+                )
             )
         if pane.comparison is not None:
             parts.append(compare_status(pane.comparison, pane.cursor, self.tags))
             if self.adjudicating:
                 parts.append(self._adjudication_status())
         else:
-            parts += annotation_status(pane.annotation, self.tags)
+            parts += annotation_status(pane.annotation, pane.tags, pane.looks)
             sentence = pane.sentences[pane.cursor]
             others = sorted(
                 {
@@ -455,19 +513,30 @@ class ReaderApp(App[int]):
                 parts += others_status(others)
         suggestion = pane.suggestion
         if suggestion is not None and pane.annotation is None:
+            accept = self.keys.show("reader.accept")
             by = "your tags" if suggestion.source == "model" else "rules"
             parts += [
                 (f"  suggested ({by}): ", "italic"),
-                Content(f"{suggestion.reason} ({suggestion.confidence:.0%}); a accepts").stylize(
-                    "italic"
-                ),
+                Content(
+                    f"{suggestion.reason} ({suggestion.confidence:.0%}); {accept} accepts"
+                ).stylize("italic"),
             ]
         line = Content.assemble(*parts)
-        self.status.set_content(
-            Content("\n").join(
-                [line, legend(self.tags, pane.filter_tag, pane.suggestions is not None)]
-            )
+        filter_label = None if pane.filter_tag is None else pane.tags.label(pane.filter_tag)
+        chips = legend_chips(pane.tags, pane.looks)
+        mode = legend(
+            chips,
+            filter_label,
+            pane.suggestions is not None,
+            self.keys.show("reader.filter"),
+            self.keys.show("reader.suggestions"),
         )
+        self.status.set_content(Content("\n").join([line, mode]))
+
+    @on(ReadingPane.LooksChanged)
+    def _looks_changed(self) -> None:
+        self.tags = self.pane.tags
+        self.update_status()
 
     # -- changes -------------------------------------------------------------------------------
 
@@ -522,7 +591,27 @@ class ReaderApp(App[int]):
     def tag_sentences(self, first: int, last: int, tag_id: str) -> None:
         article = self.pane.article
         if article is not None:
+            self._record_tag_set()
             self.apply_change(self._mutate(self.store.tag, article, first, last, tag_id))
+
+    def _record_tag_set(self) -> None:
+        """Before the first tag of a session: record the codebook in the database (merged with
+        what it recorded before), so another codebook shows these tags by name and marker."""
+        if self._tag_set_recorded or self.store.read_only:
+            return
+        self._tag_set_recorded = True
+        recorded = self.store.get_state(TAG_SET_STATE, None)
+        entries = list(recorded) if isinstance(recorded, list) else []
+        mine = {entry["id"]: entry for entry in self.config.tags.to_record()}
+        merged = [
+            mine.pop(e["id"]) if isinstance(e, dict) and e.get("id") in mine else e for e in entries
+        ]
+        merged += mine.values()
+        if merged != entries:
+            try:
+                self.store.set_state(TAG_SET_STATE, merged)
+            except Exception as exc:  # the tag itself is what matters; its write reports errors
+                self.log.warning(f"could not record the tag set: {exc}")
 
     def clear_sentences(self, first: int, last: int) -> None:
         article = self.pane.article
@@ -535,7 +624,8 @@ class ReaderApp(App[int]):
 
         annotation = self.pane.annotation
         if annotation is None:
-            self.notify("Tag the sentence first (f, s or e), then add a note.", severity="warning")
+            keys = self.keys.tag_keys(t.id for t in self.tags.active)
+            self.notify(f"Tag the sentence first ({keys}), then add a note.", severity="warning")
             return
 
         def save(note: str | None) -> None:
@@ -783,6 +873,14 @@ class ReaderApp(App[int]):
             self._suggesting.discard(article.id)
             self.pane.set_suggestions(None)
             return
+        if not self._suggestable:
+            self.notify(
+                "Suggestions are made only for fact, speculation and expert opinion; "
+                "this tag set has none of them.",
+                severity="warning",
+                markup=False,
+            )
+            return
         if article.id in self._suggestions:
             self.pane.set_suggestions(self._suggestions[article.id])
             return
@@ -821,6 +919,10 @@ class ReaderApp(App[int]):
             markup=False,
         )
 
+    @property
+    def _suggestable(self) -> set[str]:
+        return {t.id for t in self.tags.active} & set(BUILTIN_TAG_IDS)
+
     @work(thread=True, exclusive=True, group="suggest")
     def _compute_suggestions(
         self, article: Article, texts: list[str], model: TagModel | None
@@ -831,7 +933,9 @@ class ReaderApp(App[int]):
         suggestions = suggest_sequence(texts)
         if model is not None:
             suggestions = suggest_with(model, texts, suggestions)
-        views = [_view(s) for s in suggestions]
+        # Only the built-in tags are ever suggested, and only those the tag set in use has.
+        wanted = self._suggestable
+        views = [_view(s if s is None or s.tag in wanted else None) for s in suggestions]
         self.call_from_thread(self._suggestions_ready, article, views)
 
     def _suggestions_ready(
@@ -846,7 +950,13 @@ class ReaderApp(App[int]):
             count = sum(1 for v in views if v is not None)
             models = sum(1 for v in views if v is not None and v.source == "model")
             learnt = f", {models} from your tags" if models else ""
-            self.notify(f"{count} suggestion(s){learnt}; a accepts one, A all of them.", timeout=4)
+            keys = self.keys
+            self.notify(
+                f"{count} suggestion(s){learnt}; {keys.show('reader.accept')} accepts one, "
+                f"{keys.show('reader.accept_all')} all of them.",
+                timeout=4,
+                markup=False,
+            )
 
     def _train_model(self) -> None:
         """Train (again) on my tags once there are enough, and enough new ones, in a worker."""
@@ -883,7 +993,11 @@ class ReaderApp(App[int]):
         pane = self.pane
         article = pane.article
         if article is None or pane.suggestions is None:
-            self.notify("Suggestions are off (S shows them).", severity="warning")
+            self.notify(
+                f"Suggestions are off ({self.keys.show('reader.suggestions')} shows them).",
+                severity="warning",
+                markup=False,
+            )
             return
         if index is None and article.id in self._suggesting:
             self.notify("Suggestions are still coming for the rest of the text.", timeout=3)
@@ -902,6 +1016,7 @@ class ReaderApp(App[int]):
         if not by_source:
             self.notify("No untagged suggestion here.", severity="warning")
             return
+        self._record_tag_set()
         if index is not None:
             ((provenance, ((first, last, tag),)),) = by_source.items()
             # Through tag_many: an accepted suggestion only fills a sentence still untagged in my
@@ -925,21 +1040,38 @@ class ReaderApp(App[int]):
             self.apply_change(change)
         if accepted:
             steps = "them all" if len(by_source) == 1 else "them in one step per source"
-            self.notify(f"Accepted {accepted} suggestion(s) (u undoes {steps}).")
+            undo = self.keys.show("app.undo")
+            self.notify(f"Accepted {accepted} suggestion(s) ({undo} undoes {steps}).", markup=False)
 
     # -- other keys ----------------------------------------------------------------------------
 
     def action_help(self) -> None:
         # Screens are imported when first used: startup pays only for what the first frame shows.
-        from tuireader.ui.help_screen import HelpScreen, help_text
+        from tuireader.ui.help_screen import HelpScreen, guidelines_text, help_text
 
-        sections = [
-            ("Everywhere", self.BINDINGS),
-            ("Article list", ArticleList.BINDINGS),
-            ("Reading pane", ReadingPane.BINDINGS),
-            ("Search", SearchBar.BINDINGS),
-        ]
-        self.push_screen(HelpScreen(help_text(sections, {})))
+        text = help_text(self.key_sections(self.tags), dict(self.config.keys))
+        guidelines = guidelines_text(self.tags, self.pane.looks, self.keys)
+        self.push_screen(HelpScreen(Content("\n").join([guidelines, text])))
+
+    @on(ReadingPane.GuidelineRequested)
+    def _show_guideline(self) -> None:
+        """The guideline of the tag under the cursor (or suggested there)."""
+        pane = self.pane
+        annotation, suggestion = pane.annotation, pane.suggestion
+        tag_id = annotation.tag if annotation else suggestion.tag if suggestion else None
+        if tag_id is None or tag_id not in pane.tags:
+            help_key = self.keys.show("app.help")
+            self.notify(
+                f"Untagged. {help_key} lists every tag with its guideline.",
+                title="Guideline",
+                markup=False,
+            )
+            return
+        tag = pane.tags.get(tag_id)
+        what = tag.description or "(this codebook gives no guideline for it)"
+        if not tag.active:
+            what += " (Not in the codebook in use: shown as recorded in the database.)"
+        self.notify(what, title=f"{tag.marker} {tag.label}", markup=False, timeout=12)
 
     def action_stats(self) -> None:
         from tuireader.ui.stats_screen import StatsScreen, stats_text
@@ -1018,7 +1150,10 @@ class ReaderApp(App[int]):
     def _keep_keyboard(self, event: events.DescendantBlur) -> None:
         """A resize across NARROW_WIDTH can hide the focused pane, which leaves nothing focused
         (Textual finds no focusable sibling): give the keys to the pane still shown."""
-        screen = self.pane.screen
+        try:
+            screen = self.pane.screen
+        except NoScreen:  # the app is closing: nothing to give the keys to
+            return
         if (
             self.focused is not None
             or event.widget.screen is not screen
@@ -1030,6 +1165,31 @@ class ReaderApp(App[int]):
             if widget in shown:
                 widget.focus()
                 return
+
+    # -- themes --------------------------------------------------------------------------------
+
+    def _initial_theme(self) -> str:
+        """The theme chosen last (ctrl+p), unless the config names a new one since."""
+        saved = self.store.get_state(STATE_THEME, None)
+        configured = self.config.theme
+        if (
+            isinstance(saved, dict)
+            and saved.get("config") == configured
+            and saved.get("name") in self.available_themes
+        ):
+            return str(saved["name"])
+        if configured and configured in self.available_themes:
+            return configured
+        return self.theme
+
+    def _theme_chosen(self, theme: object) -> None:
+        if self.store.read_only:
+            return
+        states = {STATE_THEME: {"name": self.theme, "config": self.config.theme}}
+        try:
+            self.store.set_states(states)
+        except Exception as exc:  # a convenience: never let it stop the reader
+            self.log.warning(f"could not save the theme: {exc}")
 
     def action_toggle_list(self) -> None:
         screen = self.screen
@@ -1088,6 +1248,35 @@ def _view(suggestion: Suggestion | None) -> SuggestionView | None:
     )
 
 
+def theme_of(spec: ThemeSpec) -> Theme:
+    """A config theme as Textual's (colours validated by tuireader.config)."""
+    colors = spec.colors
+    return Theme(
+        name=spec.name,
+        dark=spec.dark,
+        primary=colors["primary"],
+        secondary=colors.get("secondary"),
+        accent=colors.get("accent"),
+        foreground=colors.get("foreground"),
+        background=colors.get("background"),
+        surface=colors.get("surface"),
+        panel=colors.get("panel"),
+        warning=colors.get("warning"),
+        error=colors.get("error"),
+        success=colors.get("success"),
+    )
+
+
+def check_config(config: Config) -> None:
+    """What only the reader can check: binding ids, key conflicts, the theme's name."""
+    check_keymap(ReaderApp.key_scopes(config.tags), config)
+    names = set(BUILTIN_THEMES) | {t.name for t in config.themes}
+    if config.theme is not None and config.theme not in names:
+        where = config.located("theme")
+        problem = f"unknown theme {config.theme!r} (built in: {', '.join(sorted(BUILTIN_THEMES))})"
+        raise where.error(problem) if where else ConfigError("config", problem)
+
+
 def single_file(paths: Sequence[str]) -> bool:
     return len(paths) == 1 and Path(paths[0]).is_file()
 
@@ -1095,8 +1284,11 @@ def single_file(paths: Sequence[str]) -> bool:
 def run_app(options: argparse.Namespace) -> int:
     """Load the library, open the store (refusing a bad file before any UI), run the reader."""
     from tuireader.annotations import default_annotator
+    from tuireader.config import load_config, project_start
     from tuireader.store import Store, StoreError
 
+    config = load_config(getattr(options, "config", None), project_start(options.paths or []))
+    check_config(config)
     paths: list[str] = list(options.paths or []) or [str(samples_dir())]
     library = load_library(paths)
     if not library.articles:
@@ -1105,9 +1297,9 @@ def run_app(options: argparse.Namespace) -> int:
             print_error(warning)
         return 2
     db_path = resolve_db_path(getattr(options, "db", None))
-    annotator = getattr(options, "annotator", None) or default_annotator()
+    annotator = getattr(options, "annotator", None) or default_annotator(config.annotator)
     try:
-        store = Store.open(db_path, annotator, wait=2.0)
+        store = Store.open(db_path, annotator, wait=2.0, tags=config.tags)
     except StoreError as exc:
         print_error(exc)
         return 2
@@ -1118,6 +1310,7 @@ def run_app(options: argparse.Namespace) -> int:
         store,
         db_path=db_path,
         open_article=open_article,
+        config=config,
         first_paint_file=Path(bench) if bench else None,
         ask_annotator=bool(getattr(options, "ask_annotator", False)),
         adjudicate=bool(getattr(options, "adjudicate", False)),

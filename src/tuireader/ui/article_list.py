@@ -148,11 +148,11 @@ class ArticleList(OptionList):
     """Articles newest first; Enter or l opens the highlighted one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor_down", "Down", id="list.down", show=False),
-        Binding("k,up", "cursor_up", "Up", id="list.up", show=False),
+        Binding("j,down", "cursor_down", "Next article", id="list.down", show=False),
+        Binding("k,up", "cursor_up", "Previous article", id="list.up", show=False),
         Binding("l,enter", "select", "Open", id="list.open"),
-        Binding("g,home", "first", "First", id="list.first", show=False),
-        Binding("G,end", "last", "Last", id="list.last", show=False),
+        Binding("g,home", "first", "First article", id="list.first", show=False),
+        Binding("G,end", "last", "Last article", id="list.last", show=False),
         Binding("pagedown", "page_down", "Page down", id="list.page_down", show=False),
         Binding("pageup", "page_up", "Page up", id="list.page_up", show=False),
     ]

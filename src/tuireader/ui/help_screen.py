@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -10,7 +10,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.style import Style
 from textual.widgets import Static
+
+from tuireader.tags import TagSet
+from tuireader.ui.keymap import Keys
+from tuireader.ui.tag_colors import TagLook
 
 KEY_NAMES = {
     "right_square_bracket": "]",
@@ -52,6 +57,20 @@ def help_text(
             keys = key_names(binding, keymap)
             lines.append(Content.assemble((f"  {keys:<22}", "bold"), Content(binding.description)))
         lines.append(Content(""))
+    return Content("\n").join(lines)
+
+
+def guidelines_text(tags: TagSet, looks: Mapping[str, TagLook], keys: Keys) -> Content:
+    """The codebook: each tag's marker (in its look), label, keys and guideline."""
+    lines: list[Content] = [Content.styled("Tags and their guidelines", "bold underline")]
+    for tag in tags:
+        look = looks.get(tag.id)
+        chip = (f" {tag.marker} ", Style.from_rich_style(look.marker) if look else "bold")
+        bound = keys.show_all(tag.binding_id, "/") if tag.active else "(not in this codebook)"
+        lines.append(Content.assemble("  ", chip, " ", (tag.label, "bold"), f"  {bound}"))
+        if tag.description:
+            lines.append(Content("      " + tag.description))
+    lines.append(Content(""))
     return Content("\n").join(lines)
 
 

@@ -13,6 +13,7 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import ClassVar, Protocol
 
 from rich.cells import get_character_cell_size
@@ -32,8 +33,9 @@ from tuireader.annotations import Annotation
 from tuireader.articles import Article
 from tuireader.comparison import Comparison
 from tuireader.sentences import Sentence, sentence_at
-from tuireader.tags import DEFAULT_TAGS, TagSet
+from tuireader.tags import DEFAULT_TAGS, Tag, TagSet
 from tuireader.ui.compare_view import compare_gutter, compare_gutter_width, compare_heading
+from tuireader.ui.tag_colors import TagLook, surface_of, tag_looks
 from tuireader.ui.text_layout import TextLayout
 
 GUTTER = 4
@@ -41,12 +43,6 @@ GUTTER = 4
 MAX_TEXT_WIDTH = 100
 """Long lines are hard to read; wider panes get a margin instead."""
 LINE_CACHE_SIZE = 1024
-TINT_ALPHA = {True: 0.24, False: 0.20}
-"""How much of a tag's colour tints the background of its sentences, on dark and light themes:
-enough to see the highlight at a glance, little enough to keep the text at full contrast."""
-TINT_COLOR_SYSTEMS = frozenset({"truecolor", "256"})
-"""A 16-colour terminal would map a tint to the nearest full ANSI colour (a solid green block), so
-there tagged text takes the tag's colour as its foreground instead."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,16 +95,16 @@ def sentence_span(sentences: Sequence[Sentence], annotation: Annotation) -> tupl
 
 
 def tag_bindings(tags: TagSet) -> list[BindingType]:
-    """One binding per tag, built from the TagSet (tags are data, never branches)."""
+    """One binding per active tag, built from the TagSet (tags are data, never branches)."""
     return [
         Binding(
-            f"{tag.key},{tag.alt_key}",
+            ",".join(tag.keys),
             f"tag('{tag.id}')",
             tag.label,
-            id=f"reader.tag.{tag.id}",
-            key_display=f"{tag.key}/{tag.alt_key}",
+            id=tag.binding_id,
+            key_display="/".join(tag.keys),
         )
-        for tag in tags
+        for tag in tags.active
     ]
 
 
@@ -129,9 +125,9 @@ class Editor(Protocol):
 class ReadingPane(ScrollView, can_focus=True):
     """An article, wrapped to the width, one sentence under the cursor."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "move(1)", "Next", id="reader.next_sentence", show=False),
-        Binding("k,up", "move(-1)", "Previous", id="reader.previous_sentence", show=False),
+    MOVE_BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "move(1)", "Next sentence", id="reader.next_sentence", show=False),
+        Binding("k,up", "move(-1)", "Previous sentence", id="reader.previous_sentence", show=False),
         Binding("space,pagedown", "page(1)", "Page down", id="reader.page_down", show=False),
         Binding("b,pageup", "page(-1)", "Page up", id="reader.page_up", show=False),
         Binding("g,home", "first", "First sentence", id="reader.first", show=False),
@@ -150,7 +146,8 @@ class ReadingPane(ScrollView, can_focus=True):
             id="reader.previous_annotated",
             show=False,
         ),
-        *tag_bindings(DEFAULT_TAGS),
+    ]
+    EDIT_BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "clear", "Clear", id="reader.clear"),
         Binding("v", "start_range", "Range", id="reader.range"),
         Binding("escape", "cancel", "Cancel", id="reader.cancel", show=False),
@@ -172,7 +169,21 @@ class ReadingPane(ScrollView, can_focus=True):
             id="reader.previous_disagreement",
             key_display="{",
         ),
+        Binding("w", "guideline", "Tag guideline", id="reader.guideline", show=False),
     ]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *MOVE_BINDINGS,
+        *tag_bindings(DEFAULT_TAGS),
+        *EDIT_BINDINGS,
+    ]
+    """With the default tags; ``for_tags`` makes the pane of another tag set."""
+
+    @classmethod
+    def for_tags(cls, tags: TagSet) -> type[ReadingPane]:
+        """The pane class whose tag keys are ``tags``' (bindings are declared per class)."""
+        if tags.active == DEFAULT_TAGS.active:
+            return cls
+        return _pane_class(cls, tags.active)
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "reading-pane--cursor",
@@ -212,6 +223,16 @@ class ReadingPane(ScrollView, can_focus=True):
     class SuggestionsToggled(Message):
         pass
 
+    class LooksChanged(Message):
+        """Tags look different (a theme change, a tag the set did not know): the legend follows."""
+
+        def __init__(self, pane: ReadingPane) -> None:
+            super().__init__()
+            self.pane = pane
+
+    class GuidelineRequested(Message):
+        """Show the guideline of the tag under the cursor."""
+
     # -- state ---------------------------------------------------------------------------------
 
     def __init__(self, tags: TagSet = DEFAULT_TAGS, *, id: str | None = None) -> None:
@@ -231,11 +252,7 @@ class ReadingPane(ScrollView, can_focus=True):
         self._header: list[Strip] = []
         self._cache: LRUCache[int, Strip] = LRUCache(LINE_CACHE_SIZE)
         # Plain colours until mounted, when the theme and the terminal's colours are known.
-        self._tag_styles = {tag.id: Style(color=tag.color) for tag in tags}
-        self._suggestion_styles = {
-            tag.id: Style(color=tag.color, dim=True, italic=True) for tag in tags
-        }
-        self._marker_styles = {tag.id: Style(color=tag.color, bold=True) for tag in tags}
+        self._looks: dict[str, TagLook] = {}
         self._placed: dict[str, Annotation] = {}
         self.comparison: Comparison | None = None
         """Every annotator's tags (compare view), or None for the plain reader."""
@@ -250,25 +267,27 @@ class ReadingPane(ScrollView, can_focus=True):
         self._invalidate_all()
 
     def _style_tags(self) -> None:
-        """A tag's look: a background tinted with its colour where the terminal can show one."""
-        from rich.color import Color as RichColor
-        from textual.color import Color
-
+        """Each tag's look for the theme and the terminal's colour depth (see tag_colors)."""
         app = self.app
-        if app.console.color_system not in TINT_COLOR_SYSTEMS:
-            self._tag_styles = {tag.id: Style(color=tag.color) for tag in self.tags}
-            return
-        dark = app.current_theme.dark
-        background = self.background_colors[1]
-        if background.a == 0:
-            background = Color.parse(app.current_theme.background or "black")
-        theme = app.ansi_theme
-        styles: dict[str, Style] = {}
-        for tag in self.tags:
-            r, g, b = RichColor.parse(tag.color).get_truecolor(theme)
-            tint = background.blend(Color(r, g, b), TINT_ALPHA[dark])
-            styles[tag.id] = Style(bgcolor=tint.rich_color)
-        self._tag_styles = styles
+        surface = surface_of(
+            app.current_theme, app.console.color_system or "standard", app.ansi_theme
+        )
+        self._looks = tag_looks(self.tags, surface)
+        self.post_message(self.LooksChanged(self))
+
+    @property
+    def looks(self) -> dict[str, TagLook]:
+        return self._looks
+
+    def _look(self, tag_id: str) -> TagLook | None:
+        """The look of a tag; one the tag set does not know (another window wrote it, or an
+        import) joins the set as a tag seen in the data, shown with the generic colour."""
+        look = self._looks.get(tag_id)
+        if look is None and self.is_mounted:
+            self.tags = self.tags.with_seen(seen=[tag_id])
+            self._style_tags()
+            look = self._looks.get(tag_id)
+        return look
 
     # -- attributes down -----------------------------------------------------------------------
 
@@ -508,6 +527,9 @@ class ReadingPane(ScrollView, can_focus=True):
         self._invalidate_all()
         self.post_message(self.CursorMoved(self))
 
+    def action_guideline(self) -> None:
+        self.post_message(self.GuidelineRequested())
+
     def action_toggle_suggestions(self) -> None:
         self.post_message(self.SuggestionsToggled())
 
@@ -640,7 +662,8 @@ class ReadingPane(ScrollView, can_focus=True):
             suggestion = None
             if annotation is not None:
                 tag_id = annotation.tag
-                if tag_id in self._tag_styles:
+                look = self._look(tag_id)
+                if look is not None:
                     # The tint runs on over the space before the next sentence of the same
                     # annotation, so a tagged run reads as one highlight.
                     run_end = b
@@ -650,16 +673,16 @@ class ReadingPane(ScrollView, can_focus=True):
                         and self.sentences[index + 1].start < end
                     ):
                         run_end = self.sentences[index + 1].start - start
-                    text.stylize(self._tag_styles[tag_id], a, run_end)
-                    marker = (self.tags.get(tag_id).marker, self._marker_styles[tag_id])
+                    text.stylize(look.style, a, run_end)
+                    marker = (self.tags.get(tag_id).marker, look.marker)
                     if marker not in markers:
                         markers.append(marker)
             elif self.suggestions is not None and index < len(self.suggestions):
                 suggestion = self.suggestions[index]
-                if suggestion is not None and suggestion.tag in self._suggestion_styles:
-                    style = self._suggestion_styles[suggestion.tag]
-                    text.stylize(style, a, b)
-                    marker = (self.tags.get(suggestion.tag).marker.lower(), style)
+                look = None if suggestion is None else self._looks.get(suggestion.tag)
+                if suggestion is not None and look is not None:
+                    text.stylize(look.suggestion, a, b)
+                    marker = (self.tags.get(suggestion.tag).marker.lower(), look.suggestion)
                     if marker not in markers:
                         markers.append(marker)
             if self.filter_tag is not None and (
@@ -691,7 +714,7 @@ class ReadingPane(ScrollView, can_focus=True):
                 self.comparison,
                 shown,
                 any(self.comparison.disagrees(i) for i in on_row),
-                self._marker_styles,
+                {tag_id: look.marker for tag_id, look in self._looks.items()},
                 self.tags,
                 self.get_component_rich_style("reading-pane--disagree"),
                 dim,
@@ -829,3 +852,15 @@ class ReadingPane(ScrollView, can_focus=True):
         first, last = self.selection
         self.range_anchor = None
         self._invalidate_sentences(first, last)
+
+
+@lru_cache(maxsize=8)
+def _pane_class(base: type[ReadingPane], tags: tuple[Tag, ...]) -> type[ReadingPane]:
+    bindings = [*base.MOVE_BINDINGS, *tag_bindings(TagSet(tags)), *base.EDIT_BINDINGS]
+    # Same class name, so app.tcss and DEFAULT_CSS selectors still apply.
+    return type(
+        base.__name__,
+        (base,),
+        {"BINDINGS": bindings, "__module__": __name__},
+        inherit_bindings=False,
+    )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 
 from textual.content import Content
+from textual.style import Style
 from textual.widget import Widget
 
 from tuireader import sanitise
 from tuireader.annotations import AnchorState, Annotation
 from tuireader.tags import TagSet
+from tuireader.ui.tag_colors import TagLook
 
 
 class StatusLine(Widget):
@@ -38,17 +41,24 @@ class StatusLine(Widget):
         return self._content
 
 
+Chip = tuple[str, str, Style]
+"""A tag as the legend shows it: marker, label and its look."""
+
+
 def annotation_status(
-    annotation: Annotation | None, tags: TagSet
-) -> list[Content | tuple[str, str] | str]:
+    annotation: Annotation | None, tags: TagSet, looks: Mapping[str, TagLook]
+) -> list[Content | tuple[str, str | Style] | str]:
     """``[F] Fact · by alice · note: …`` for the annotation under the cursor."""
     if annotation is None:
         return [("untagged", "dim")]
-    if annotation.tag in tags:
+    look = looks.get(annotation.tag)
+    if annotation.tag in tags and look is not None:
         tag = tags.get(annotation.tag)
-        parts: list[Content | tuple[str, str] | str] = [
-            (f"[{tag.marker}] {tag.label}", f"bold {tag.color}")
+        parts: list[Content | tuple[str, str | Style] | str] = [
+            (f"[{tag.marker}] {tag.label}", Style.from_rich_style(look.marker))
         ]
+        if not tag.active:
+            parts.append((" (not in this codebook)", "dim"))
     else:
         parts = [Content(sanitise.line(annotation.tag))]
     parts += [" · by ", Content(sanitise.line(annotation.annotator or "unknown"))]
@@ -67,17 +77,32 @@ def others_status(annotators: list[str]) -> list[Content | tuple[str, str] | str
     return [(" · also tagged by ", "dim"), Content(names).stylize("italic")]
 
 
+def legend_chips(tags: TagSet, looks: Mapping[str, TagLook]) -> tuple[Chip, ...]:
+    return tuple(
+        (t.marker, t.label, Style.from_rich_style(looks[t.id].marker))
+        for t in tags
+        if t.id in looks
+    )
+
+
 @lru_cache(maxsize=16)  # the status is rebuilt on every cursor move; the legend rarely changes
-def legend(tags: TagSet, filter_tag: str | None, suggestions: bool) -> Content:
-    """Which marker and colour means which tag, plus the active filter and suggestion mode."""
-    parts: list[Content | tuple[str, str] | str] = []
+def legend(
+    chips: tuple[Chip, ...],
+    filter_label: str | None,
+    suggestions: bool,
+    filter_key: str = "t",
+    suggest_key: str = "S",
+) -> Content:
+    """Which marker and colour means which tag, plus the active filter and suggestion mode
+    (with the keys in force that turn them off)."""
+    parts: list[Content | tuple[str, str | Style] | str] = []
     # Modes first: on a narrow pane the end of the line is what gets cut.
-    if filter_tag is not None and filter_tag in tags:
-        parts.append((f"only {tags.get(filter_tag).label} (t) ", "bold reverse"))
+    if filter_label is not None:
+        parts.append((f"only {filter_label} ({filter_key}) ", "bold reverse"))
         parts.append(" ")
     if suggestions:
-        parts.append(("suggestions (S) ", "italic reverse"))
+        parts.append((f"suggestions ({suggest_key}) ", "italic reverse"))
         parts.append(" ")
-    for tag in tags:
-        parts += [(f" {tag.marker} ", f"bold reverse {tag.color}"), f" {tag.label}  "]
+    for marker, label, style in chips:
+        parts += [(f" {marker} ", style), " ", Content(label), "  "]
     return Content.assemble(*parts)

@@ -1,0 +1,75 @@
+"""``tuireader tags``: the tag set in use, with its keys and guidelines (the codebook)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+
+from tuireader.cli import add_db_options, load_options_config, write_json
+from tuireader.config import Config, split_keys
+from tuireader.paths import resolve_db_path
+from tuireader.tags import Tag, TagSet, database_tags
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Print the tag set in use (the config's, else fact / speculation / expert opinion) with "
+        "each tag's marker, keys and guideline, and any other tag the database holds."
+    )
+    add_db_options(parser)
+    parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+
+def tag_keys(tag: Tag, config: Config) -> list[str]:
+    """The keys that apply ``tag`` in the reader, remapped by ``[keys]``."""
+    if not tag.active:
+        return []
+    remapped = config.keys.get(tag.binding_id)
+    return split_keys(remapped) if remapped is not None else list(tag.keys)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tuireader.ui.app import check_config  # keys are shown: they must be valid
+
+    config = load_options_config(args)
+    check_config(config)
+    tags = config.tags
+    db = resolve_db_path(args.db)
+    if db.is_file():
+        from tuireader.store import Store
+
+        with Store.open(db, create=False) as store:
+            tags = database_tags(tags, store)
+    source = str(config.files[-1]) if "tags" in config.where else "built-in default"
+    if args.json:
+        write_json(
+            {
+                "source": source,
+                "tags": [
+                    {
+                        **tag.to_record(),
+                        "keys": tag_keys(tag, config),
+                        "in_codebook": tag.active,
+                    }
+                    for tag in tags
+                ],
+            }
+        )
+        return 0
+    sys.stdout.write(format_tags(tags, config, source))
+    return 0
+
+
+def format_tags(tags: TagSet, config: Config, source: str) -> str:
+    lines = [f"Tag set: {source}", ""]
+    width = max(len(t.label) for t in tags)
+    id_width = max(len(t.id) for t in tags)
+    for tag in tags:
+        keys = " ".join(tag_keys(tag, config)) or "-"
+        lines.append(f"{tag.marker}  {tag.label:<{width}}  {tag.id:<{id_width}}  keys: {keys}")
+        what = tag.description or "(no guideline)"
+        if not tag.active:
+            what += " [in the database, not in this tag set]"
+        lines += textwrap.wrap(what, 76, initial_indent="   ", subsequent_indent="   ")
+    return "\n".join(lines) + "\n"
