@@ -297,3 +297,15 @@ async def test_suggestions_only_for_the_builtin_tags(make_app: MakeApp, tmp_path
         await pilot.pause()
         shown = {s.tag for s in app.pane.suggestions or () if s is not None}
         assert shown == {"fact"}
+
+
+async def test_stats_screen_shows_each_tag_in_its_look(make_app: MakeApp) -> None:
+    app = make_app(Config(theme="ansi-light"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", "i")
+        await pilot.pause()
+        text = app.screen.query_one("#stats-text").render()
+        assert " F  Fact" in str(text)
+        chip = next(s for s in text.spans if s.start == str(text).index(" F  Fact"))  # type: ignore[attr-defined]
+        look = app.pane.looks["fact"].marker
+        assert chip.style.background is not None and look.bgcolor is not None

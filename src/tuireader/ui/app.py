@@ -1084,7 +1084,7 @@ class ReaderApp(App[int]):
             annotation = pane.annotation_of(index)
             if annotation is not None:
                 counts[annotation.tag] = counts.get(annotation.tag, 0) + 1
-        text = stats_text(pane.article.title, counts, len(pane.sentences), self.tags)
+        text = stats_text(pane.article.title, counts, len(pane.sentences), pane.tags, pane.looks)
         agreement = self.article_agreement()
         if agreement:
             text = Content("\n").join([text, Content(""), Content("\n".join(agreement))])

@@ -10,15 +10,19 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.style import Style
 from textual.widgets import Static
 
 from tuireader import sanitise
 from tuireader.tags import TagSet
+from tuireader.ui.tag_colors import TagLook
 
 BAR_WIDTH = 30
 
 
-def _bar(label: str, label_style: str, bar_style: str, count: int, total: int) -> Content:
+def _bar(
+    label: str, label_style: str | Style, bar_style: str | Style, count: int, total: int
+) -> Content:
     share = count / total if total else 0.0
     filled = round(share * BAR_WIDTH)
     return Content.assemble(
@@ -29,8 +33,15 @@ def _bar(label: str, label_style: str, bar_style: str, count: int, total: int) -
     )
 
 
-def stats_text(title: str, sentence_counts: Mapping[str, int], total: int, tags: TagSet) -> Content:
-    """Sentences per tag as bars (width proportional to the share of all sentences)."""
+def stats_text(
+    title: str,
+    sentence_counts: Mapping[str, int],
+    total: int,
+    tags: TagSet,
+    looks: Mapping[str, TagLook] | None = None,
+) -> Content:
+    """Sentences per tag as bars (width proportional to the share of all sentences); each tag's
+    marker in its look (``looks``, as the reading pane draws it: readable in every theme)."""
     lines = [
         Content(sanitise.line(title)).stylize("bold"),
         Content(f"{total} sentences"),
@@ -38,11 +49,19 @@ def stats_text(title: str, sentence_counts: Mapping[str, int], total: int, tags:
     ]
     label_width = max((len(t.label) for t in tags), default=0)
     for tag in tags:
-        label = f"{tag.marker} {tag.label:<{label_width}} "
+        look = (looks or {}).get(tag.id)
         count = sentence_counts.get(tag.id, 0)
-        lines.append(_bar(label, f"bold {tag.color}", tag.color, count, total))
+        if look is None:
+            lines.append(
+                _bar(f"{tag.marker} {tag.label:<{label_width}} ", "bold", "bold", count, total)
+            )
+            continue
+        chip = Style.from_rich_style(look.marker)
+        bar = Content.assemble((f" {tag.marker} ", chip), " ")
+        # The bar is a graphic in the tag's own colour; the text beside it is the theme's.
+        lines.append(bar + _bar(f"{tag.label:<{label_width}} ", "", tag.color, count, total))
     untagged = total - sum(sentence_counts.get(tag.id, 0) for tag in tags)
-    lines.append(_bar(f"· {'Untagged':<{label_width}} ", "dim", "dim", untagged, total))
+    lines.append(_bar(f" ·  {'Untagged':<{label_width}} ", "dim", "dim", untagged, total))
     return Content("\n").join(lines)
 
 
