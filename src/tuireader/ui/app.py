@@ -895,7 +895,10 @@ class ReaderApp(App[int]):
         if self._tag_model is not None:
             first = suggest_with(self._tag_model, texts[shown.start : shown.stop], first)
         views: list[SuggestionView | None] = [None] * len(texts)
-        views[shown.start : shown.stop] = [_view(s) for s in first]
+        wanted = self._suggestable  # only built-in tags the tag set in use has
+        views[shown.start : shown.stop] = [
+            _view(s if s is None or s.tag in wanted else None) for s in first
+        ]
         self.pane.set_suggestions(views)
         if shown.stop - shown.start >= len(texts):
             self._suggestions_ready(article, views, whole=True)
