@@ -1,12 +1,18 @@
 """Reader speed: first paint, cursor and tag latency, peak memory.
 
 Usage: python benchmarks/bench_ui.py [--runs 5] [--presses 300] [--bench-dir ../shared/bench]
+       [--sizes 100,1000,10000,100000] [--library-runs 3]
 
 - First paint: ``tuireader`` on the samples and a minimal Textual app (Header, ListView of 20
   items, Static, Footer), each started as a fresh process that runs headless and exits as soon as
   its first frame is drawn; wall time from spawn to exit, median of ``--runs``, same run.
 - War and Peace opened from the command line: first paint the same way, and peak RSS of that
   process (``wait4``).
+- A library of generated 3.4 KB articles (folders of 1,000, written to a temporary folder and
+  removed after) at each of ``--sizes``: first paint against the minimal app, peak RSS at first
+  paint, and (up to 10,000) peak RSS and time once every file is read, with no cache (the
+  first start) and with the cache that start wrote. Targets: <= 1.5x at 10,000, <= 2x at
+  100,000, RSS <= 150 MB at 10,000.
 - Cursor move and tag, UI side (the store's disk write excluded, timed on its own), median over
   ``--presses`` on War and Peace and on a short sample article.
 
@@ -30,6 +36,40 @@ DEFAULT_DIR = ROOT.parent / "shared" / "bench"
 SAMPLES = ROOT / "sample_articles"
 SHORT = SAMPLES / "kim-putin-summit.txt"
 FIRST_PAINT_ENV = "TUIREADER_FIRST_PAINT_FILE"
+FILLED_ENV = "TUIREADER_BENCH_FILLED"
+CACHE_ENV = "TUIREADER_CACHE"
+_WORD_TEXT = (
+    "council budget vote harbour bridge inspectors report minister said would could expected "
+    "analysts warned rainfall season schools parents teachers union talks agreement factory "
+    "workers shift river flood defences residents meeting evening plans museum archive grant "
+    "researchers found samples data suggests likely rise prices market traders morning"
+)
+WORDS = _WORD_TEXT.split()
+FILLED_UP_TO = 10_000
+"""Above this, reading every file takes minutes: only the first paint is measured."""
+
+
+def generate_library(root: Path, count: int) -> None:
+    """``count`` distinct dated articles of about 3.4 KB, in folders of 1,000 (text made here)."""
+    import random
+
+    rng = random.Random(count)
+    for i in range(count):
+        folder = root / f"desk-{i // 1000:03}"
+        if i % 1000 == 0:
+            folder.mkdir(parents=True)
+        title = " ".join(rng.choice(WORDS) for _ in range(5)).capitalize()
+        paragraphs = []
+        for _ in range(6):
+            sentences = [
+                " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 16))).capitalize() + "."
+                for _ in range(5)
+            ]
+            paragraphs.append(" ".join(sentences))
+        paragraphs[0] = f"Story {i} of {count}. " + paragraphs[0]
+        date = f"20{10 + i % 15:02}-{1 + i % 12:02}-{1 + i % 28:02}"
+        text = f" date {date}\n{title} number {i}\n\n" + "\n\n".join(paragraphs) + "\n"
+        (folder / f"story-{i:06}.txt").write_text(text, encoding="utf-8")
 
 
 def minimal_app() -> int:
@@ -55,11 +95,15 @@ def minimal_app() -> int:
     return 0
 
 
-def spawn(args: list[str], db: Path) -> tuple[float, float]:
+def spawn(
+    args: list[str], db: Path, extra_env: dict[str, str] | None = None
+) -> tuple[float, float]:
     """Seconds from spawn to the first frame drawn, and the peak RSS in MB of the process."""
     stamp = db.with_suffix(".painted")
     stamp.unlink(missing_ok=True)
     env = dict(os.environ, **{FIRST_PAINT_ENV: str(stamp), "TUIREADER_DB": str(db)})
+    env[CACHE_ENV] = str(db.with_suffix(".cache.json"))
+    env.update(extra_env or {})
     # An installed tuireader runs from cached bytecode (pip compiles it); with bytecode writing
     # off, every run would compile our sources while textual's come precompiled.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -76,16 +120,50 @@ def spawn(args: list[str], db: Path) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024
 
 
+def library_figures(sizes: list[int], runs: int, minimal: float) -> list[str]:
+    """First paint and memory on generated libraries; one printed line per size."""
+    lines = []
+    python = sys.executable
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp) / "library"
+            started = time.perf_counter()
+            generate_library(root, size)
+            made = time.perf_counter() - started
+            db = Path(tmp) / "db.json"
+            args = [python, "-m", "tuireader", str(root)]
+            # No cache at all for the first paint: it must not depend on one.
+            paint = first_paints({"library": args}, runs, db, {CACHE_ENV: ""})["library"]
+            line = (
+                f"library of {size:>7,}: first paint {paint[0] * 1000:6.0f} ms "
+                f"({paint[0] / minimal:.2f}x minimal), peak RSS {paint[1]:5.0f} MB at first paint"
+            )
+            if size <= FILLED_UP_TO:
+                start = time.time()
+                _, cold_rss = spawn(args, db, {FILLED_ENV: "1"})
+                cold = time.time() - start
+                start = time.time()
+                _, warm_rss = spawn(args, db, {FILLED_ENV: "1"})
+                warm = time.time() - start
+                line += (
+                    f"; all read: {cold:5.1f} s / {cold_rss:4.0f} MB uncached, "
+                    f"{warm:4.1f} s / {warm_rss:4.0f} MB cached"
+                )
+            lines.append(line + f"  (generated in {made:.1f} s)")
+            print(lines[-1], flush=True)
+    return lines
+
+
 def first_paints(
-    commands: dict[str, list[str]], runs: int, db: Path
+    commands: dict[str, list[str]], runs: int, db: Path, extra_env: dict[str, str] | None = None
 ) -> dict[str, tuple[float, float]]:
     """Median first paint and peak RSS per command; runs interleaved so load hits all alike."""
     for args in commands.values():
-        spawn(args, db)  # warm the file cache and bytecode
+        spawn(args, db, extra_env)  # warm the file cache and bytecode
     results: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, args in commands.items():
-            results[name].append(spawn(args, db))
+            results[name].append(spawn(args, db, extra_env))
     return {
         name: (statistics.median(r[0] for r in rs), max(r[1] for r in rs))
         for name, rs in results.items()
@@ -151,6 +229,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--presses", type=int, default=300)
     parser.add_argument("--bench-dir", type=Path, default=DEFAULT_DIR)
+    parser.add_argument("--sizes", default="100,1000,10000,100000")
+    parser.add_argument("--library-runs", type=int, default=3)
     parser.add_argument("--minimal-app", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.minimal_app:
@@ -177,6 +257,8 @@ def main() -> int:
     print(f"first paint, tuireader on samples:  {samples * 1000:7.0f} ms  ({ratio:.2f}x minimal)")
     print(f"first paint, War and Peace:         {book_paint * 1000:7.0f} ms  (target <= 1500)")
     print(f"peak RSS, War and Peace:            {book_rss:7.0f} MB  (target <= 250)")
+    sizes = [int(s) for s in options.sizes.split(",") if s]
+    library_figures(sizes, options.library_runs, minimal)
 
     short = asyncio.run(latencies(SHORT, options.presses))
     big = asyncio.run(latencies(book, options.presses))

@@ -23,6 +23,7 @@ def _private_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # ... nor reads the user's config: every test starts from the defaults.
     monkeypatch.delenv("TUIREADER_CONFIG", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("TUIREADER_CACHE", str(tmp_path / "library-cache.json"))
     return db
 
 

@@ -11,12 +11,13 @@ import pytest
 from textual import events
 from textual.geometry import Region
 from textual.widget import Widget
-from textual.widgets import Input, OptionList
+from textual.widgets import Input
 
 from tuireader.articles import load_library
 from tuireader.storage import load_tables
 from tuireader.store import Store, StoreWriteError
 from tuireader.ui.app import ReaderApp, run_app
+from tuireader.ui.article_list import ArticleList, ListFilter
 from tuireader.ui.help_screen import HelpScreen
 from tuireader.ui.note_screen import NoteScreen
 from tuireader.ui.reading_pane import ReadingPane, search_pattern
@@ -76,11 +77,11 @@ async def test_library_lists_articles_with_counts(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        articles = app.query_one(OptionList)
-        assert articles.option_count == len(app.library.articles) == 10
-        assert isinstance(app.focused, OptionList)
+        articles = app.query_one(ArticleList)
+        assert len(articles.rows) == len(app.library.articles) == 10
+        assert isinstance(app.focused, ArticleList)
         text = screen_text(articles)
-        assert "F0  S0  E0  0% tagged" in text
+        assert "F0  S0  E0  0 tagged" in text
         assert "tuireader" in app.title and str(app.db_path) in app.sub_title
 
 
@@ -191,7 +192,7 @@ async def test_tag_shows_marker_colour_and_counts(make_app: MakeApp) -> None:
         await pilot.pause()
         text = screen_text(app.pane)
         assert "▶F" in text
-        assert "F1  S0  E0" in screen_text(app.query_one(OptionList))
+        assert "F1  S0  E0" in screen_text(app.query_one(ArticleList))
         assert "[F] Fact" in app.status.content.plain
         assert "by tester" in app.status.content.plain
 
@@ -347,9 +348,12 @@ async def test_long_status_keeps_the_legend(make_app: MakeApp) -> None:
     app = make_app(SEED)
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.press("f", "n", *("a very long note " * 8), "enter")
-        lines = screen_text(app.status).splitlines()
-        assert len(lines) == 2 and "note: a very long note" in lines[0]
-        assert "Fact" in lines[1] and "Speculation" in lines[1]
+        await pilot.pause()
+        lines = [line.rstrip() for line in screen_text(app.status).splitlines()]
+        # The note wraps to three rows at most, cut with an ellipsis; the legend stays last.
+        assert len(lines) == 4 and "note: a very long note" in lines[0]
+        assert lines[2].endswith("…")
+        assert "Fact" in lines[3] and "Speculation" in lines[3]
 
 
 def test_search_ignores_case_and_accents() -> None:
@@ -419,10 +423,10 @@ async def test_help_lists_every_binding(make_app: MakeApp) -> None:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = app.screen.query_one("#help-text").render().plain  # type: ignore[union-attr]
-        for widget in (ReaderApp, ReadingPane, OptionList, SearchBar):
+        for widget in (ReaderApp, ReadingPane, ArticleList, ListFilter, SearchBar):
             for binding in widget.BINDINGS:
                 description = getattr(binding, "description", "")
-                if description and widget is not OptionList:
+                if description:
                     assert description in text
         for key in ("f 1", "s 2", "e 3", "ctrl+r", "]", "[", "/", "?"):
             assert key in text
@@ -464,25 +468,25 @@ async def test_export_current_and_all(make_app: MakeApp, db_path: Path) -> None:
 async def test_list_keys_and_pane_switching(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        articles = app.query_one(OptionList)
-        assert isinstance(app.focused, OptionList)
+        articles = app.query_one(ArticleList)
+        assert isinstance(app.focused, ArticleList)
         await pilot.press("j", "j", "down")
-        assert articles.highlighted == 3
+        assert articles.cursor == 3
         await pilot.press("k", "up")
-        assert articles.highlighted == 1
+        assert articles.cursor == 1
         await pilot.press("enter")
         assert app.pane.article is app.library.articles[1]
         assert isinstance(app.focused, ReadingPane)
         await pilot.press("shift+tab")
-        assert isinstance(app.focused, OptionList)
+        assert isinstance(app.focused, ArticleList)
         await pilot.press("G", "l")
         assert app.pane.article is app.library.articles[-1]
         await pilot.press("tab")
-        assert isinstance(app.focused, OptionList)
+        assert isinstance(app.focused, ArticleList)
         await pilot.press("tab")
         assert isinstance(app.focused, ReadingPane)
         await pilot.press("shift+tab", "g")
-        assert articles.highlighted == 0
+        assert articles.cursor == 0
 
 
 async def test_reopening_restores_article_and_cursor(make_app: MakeApp) -> None:
@@ -528,11 +532,11 @@ async def test_narrow_terminal_collapses_list(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(70, 20)) as pilot:
         await pilot.pause()
-        articles = app.query_one(OptionList)
+        articles = app.query_one("#library-side")
         assert not articles.display
         assert isinstance(app.focused, ReadingPane)
         await pilot.press("o")
-        assert articles.display and isinstance(app.focused, OptionList)
+        assert articles.display and isinstance(app.focused, ArticleList)
         await pilot.press("j", "enter")
         assert not articles.display and app.pane.article is app.library.articles[1]
         await pilot.resize_terminal(40, 12)
@@ -548,7 +552,7 @@ async def test_narrow_terminal_collapses_list(make_app: MakeApp) -> None:
 async def test_list_collapsing_with_the_focus_hands_it_to_the_text(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        assert isinstance(app.focused, OptionList)
+        assert isinstance(app.focused, ArticleList)
         await pilot.resize_terminal(50, 16)
         await pilot.pause()
         assert isinstance(app.focused, ReadingPane)
@@ -561,7 +565,7 @@ async def test_list_collapsing_with_the_focus_hands_it_to_the_text(make_app: Mak
         assert isinstance(app.focused, ReadingPane)
         await pilot.resize_terminal(50, 16)
         await pilot.pause()
-        assert isinstance(app.focused, OptionList)
+        assert isinstance(app.focused, ArticleList)
 
 
 # -- untrusted text --------------------------------------------------------------------------------
@@ -579,8 +583,8 @@ async def test_markup_in_articles_notes_and_file_names_shows_literally(
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.pause()
         assert any("[bold]broken.txt" in n.message for n in app._notifications)
-        assert HOSTILE in screen_text(app.query_one(OptionList)).replace("\n", "") or (
-            "[@click=app.quit]click me[/]" in screen_text(app.query_one(OptionList))
+        assert HOSTILE in screen_text(app.query_one(ArticleList)).replace("\n", "") or (
+            "[@click=app.quit]click me[/]" in screen_text(app.query_one(ArticleList))
         )
         await pilot.press("tab", "f", "n")
         await pilot.press(*HOSTILE, "enter")
@@ -658,7 +662,7 @@ async def test_tags_from_another_window_appear(
         assert pane.annotation is not None and pane.annotation.tag == "expert_opinion"
         assert "by tester" in app.status.content.plain
         assert "also tagged by bob" in app.status.content.plain
-        assert "F0  S2  E1" in screen_text(app.query_one(OptionList))
+        assert app.article_list.counts[article.id].by_tag == {"speculation": 2, "expert_opinion": 1}
         if kept is not None:  # a line the other window did not touch was not redrawn
             assert pane._cache.get(untouched) is kept
         # Our next change builds on theirs (the store reloads before writing).
@@ -687,7 +691,7 @@ async def test_list_counts_sentences_like_the_stats(make_app: MakeApp, db_path: 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("tab", "v", "j", "j", "s", "j", "s", "j", "f")
         await pilot.pause()
-        assert "F1  S4  E0" in screen_text(app.query_one(OptionList))
+        assert "F1  S4  E0" in screen_text(app.query_one(ArticleList))
         await pilot.press("i")
         stats = screen_text(app.screen.query_one("#stats-text"))
         assert "Speculation" in stats and "    4 " in stats
@@ -700,7 +704,7 @@ async def test_list_counts_sentences_like_the_stats(make_app: MakeApp, db_path: 
         opened = again.pane.article
         segmented = [a for a in again.library.articles if "sentences" in vars(a)]
         assert segmented == [opened]
-        assert "F1  S4  E0" in screen_text(again.query_one(OptionList))
+        assert "F1  S4  E0" in screen_text(again.query_one(ArticleList))
 
 
 async def test_list_counts_unsaved_are_counted_after_first_paint(
@@ -714,7 +718,7 @@ async def test_list_counts_unsaved_are_counted_after_first_paint(
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "F3  S0  E0" in screen_text(app.query_one(OptionList))
+        assert "F3  S0  E0" in screen_text(app.query_one(ArticleList))
 
 
 async def test_many_skipped_files_are_one_notification(make_app: MakeApp, tmp_path: Path) -> None:

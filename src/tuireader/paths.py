@@ -6,13 +6,15 @@ import os
 import re
 from pathlib import Path
 
-from platformdirs import user_data_path
+from platformdirs import user_cache_path, user_data_path
 
 APP_NAME = "tuireader"
 DB_ENV = "TUIREADER_DB"
 DB_FILENAME = "annotations.json"
 LIBRARY_ENV = "TUIREADER_LIBRARY"
 LIBRARY_FOLDER = "library"
+CACHE_ENV = "TUIREADER_CACHE"
+"""The library cache file (titles, dates and ids of files already read); empty turns it off."""
 
 
 _ESCAPED_BYTE = re.compile(r"\\x([89a-f][0-9a-f])")
@@ -87,3 +89,11 @@ def resolve_library_dir(flag: str | os.PathLike[str] | None) -> Path:
     if env:
         return Path(env).expanduser()
     return user_data_path(APP_NAME) / LIBRARY_FOLDER
+
+
+def library_cache_path() -> Path | None:
+    """``TUIREADER_CACHE`` if set (empty: no cache), else the platform's user cache folder."""
+    env = os.environ.get(CACHE_ENV)
+    if env is not None:
+        return Path(env).expanduser() if env else None
+    return user_cache_path(APP_NAME) / "library.json"

@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "tuireader.cli.agree",
         "agreement between annotators on the articles they all finished",
     ),
+    "grep": ("tuireader.cli.grep", "every sentence of every article that holds a pattern"),
     "serve": ("tuireader.cli.serve", "serve the reader to browsers (needs tuireader[serve])"),
     "tags": ("tuireader.cli.tags", "the tag set in use, with keys and guidelines"),
     "config": ("tuireader.cli.config", "where the config file is; write a documented default"),

@@ -21,14 +21,17 @@ from textual.notifications import SeverityLevel
 from textual.style import Style
 from textual.theme import BUILTIN_THEMES, Theme
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, OptionList
+from textual.widgets import Header, Input
+from textual.worker import get_current_worker
 
 from tuireader import __version__, sanitise
 from tuireader.annotations import Annotation, Provenance
-from tuireader.articles import Article, Library, load_library, skipped_summary
+from tuireader.articles import Article, Library, load_article
+from tuireader.catalog import Catalog, Entry, Summary, SummaryCache, fill
 from tuireader.cli import print_error
 from tuireader.config import Config, ConfigError, ThemeSpec
-from tuireader.paths import crash_log_path, resolve_db_path, samples_dir
+from tuireader.errors import ArticleError
+from tuireader.paths import crash_log_path, library_cache_path, resolve_db_path, samples_dir
 from tuireader.sentences import sentence_at
 from tuireader.tags import (
     BUILTIN_TAG_IDS,
@@ -38,6 +41,7 @@ from tuireader.tags import (
     tags_from_record,
 )
 from tuireader.ui.article_list import (
+    ArticleBrowser,
     ArticleCounts,
     ArticleList,
     DoneState,
@@ -45,6 +49,7 @@ from tuireader.ui.article_list import (
     fingerprint,
 )
 from tuireader.ui.compare_view import compare_status
+from tuireader.ui.footer import ReaderFooter
 from tuireader.ui.keymap import Keys, Section, check_keymap
 from tuireader.ui.reading_pane import ReadingPane, SuggestionView
 from tuireader.ui.search_bar import SearchBar
@@ -64,6 +69,8 @@ if TYPE_CHECKING:
 
 FIRST_PAINT_ENV = "TUIREADER_FIRST_PAINT_FILE"
 """Set by benchmarks/bench_ui.py: run headless, write the time of the first frame there, exit."""
+FILLED_ENV = "TUIREADER_BENCH_FILLED"
+"""With FIRST_PAINT_ENV: exit only once every file of the library is read (peak memory of that)."""
 NARROW_WIDTH = 80
 """Below this many columns the article list collapses (``o`` brings it back)."""
 STATE_LAST_ARTICLE = "last_article"
@@ -106,6 +113,8 @@ class ReaderApp(App[int]):
         Binding("X", "export(True)", "Export all", id="app.export_all", show=False),
         Binding("i", "stats", "Stats", id="app.stats", show=False),
         Binding("o", "toggle_list", "Articles", id="app.toggle_list", show=False),
+        Binding("ctrl+f", "search_all", "Search all", id="app.search_all", key_display="^f"),
+        Binding("L", "library", "Library", id="app.library", show=False),
         Binding("c", "compare", "Compare", id="app.compare"),
         Binding("D", "toggle_done", "Done", id="app.done"),
         Binding("R", "adjudicate", "Resolve", id="app.adjudicate"),
@@ -117,7 +126,7 @@ class ReaderApp(App[int]):
 
     def __init__(
         self,
-        library: Library,
+        library: Library | Catalog,
         store: Store,
         *,
         db_path: Path,
@@ -127,6 +136,7 @@ class ReaderApp(App[int]):
         first_paint_file: Path | None = None,
         ask_annotator: bool = False,
         adjudicate: bool = False,
+        cache_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.adjudicating = adjudicate
@@ -134,6 +144,10 @@ class ReaderApp(App[int]):
         self._ask_annotator = ask_annotator
         """Served to a browser: ask who is annotating before anything is tagged."""
         self.library = library
+        self.catalog = library if isinstance(library, Catalog) else Catalog.of_library(library)
+        self._cache_path = cache_path
+        self._last_rebuild = 0.0
+        self._rebuild_cost = 0.0
         self.store = store
         self.db_path = db_path
         self.config = config if config is not None else Config(tags=tags)
@@ -145,6 +159,7 @@ class ReaderApp(App[int]):
             self.register_theme(theme_of(spec))
         self._open_first = open_article
         self._first_paint_file = first_paint_file
+        self._painted = False
         self._cursors: dict[str, int] = {}
         self._suggestions: dict[str, list[SuggestionView | None]] = {}
         """Suggestions of the articles that show them."""
@@ -194,7 +209,7 @@ class ReaderApp(App[int]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="main"):
-            yield ArticleList(self.tags, id="articles")
+            yield ArticleBrowser(self.tags, id="library-side")
             with Vertical(id="reader"):
                 yield ReadingPane.for_tags(self.tags)(self.tags, id="pane")
                 keys = self.keys
@@ -204,7 +219,7 @@ class ReaderApp(App[int]):
                     id="search",
                 )
                 yield StatusLine(id="status")
-        yield Footer(compact=True, show_command_palette=False)
+        yield ReaderFooter(compact=True, show_command_palette=False)
 
     # Looked up once: a query on every keystroke costs more than the status update it serves.
     @cached_property
@@ -216,6 +231,10 @@ class ReaderApp(App[int]):
         return self.query_one(ArticleList)
 
     @cached_property
+    def search_bar(self) -> SearchBar:
+        return self.query_one(SearchBar)
+
+    @cached_property
     def status(self) -> StatusLine:
         return self.query_one(StatusLine)
 
@@ -225,6 +244,7 @@ class ReaderApp(App[int]):
         return [
             ("Everywhere", cls.BINDINGS),
             ("Article list", ArticleList.BINDINGS),
+            ("List filter", ListFilter.BINDINGS),
             ("Reading pane", ReadingPane.for_tags(tags).BINDINGS),
             ("Search", SearchBar.BINDINGS),
         ]
@@ -237,6 +257,7 @@ class ReaderApp(App[int]):
             "reading pane": [*cls.BINDINGS, *ReadingPane.for_tags(tags).BINDINGS],
             "article list": [*cls.BINDINGS, *ArticleList.BINDINGS],
             "search bar": [*priority, *SearchBar.BINDINGS],
+            "list filter": [*priority, *ListFilter.BINDINGS],
         }
 
     def on_mount(self) -> None:
@@ -249,38 +270,36 @@ class ReaderApp(App[int]):
 
             self.push_screen(NameScreen(), callback=self.set_annotator)
         self.pane.editor = self
+        _ = (
+            self.status,
+            self.search_bar,
+        )  # looked up now: a worker's callback may need it while the app closes
         narrow = self.size.width < NARROW_WIDTH
         cursors = self.store.get_state(STATE_CURSORS, {})
         self._cursors = dict(cursors) if isinstance(cursors, dict) else {}
         self.article_list.states = self._done_states()
-        self.article_list.set_articles(self.library.articles, self._count_articles())
-        if self.library.warnings:  # one line: a notification per file took 8 s per 1,000
-            self.notify(
-                skipped_summary(self.library.warnings),
-                title="Skipped",
-                severity="warning",
-                markup=False,
-            )
+        self.article_list.set_entries(self.catalog.shown, self._count_articles())
         if self.store.read_only:
             self.notify(
                 f"Opened read-only: {self.store.read_only_reason}",
                 severity="warning",
                 markup=False,
             )
-        article = self._open_first
-        if article is None:
-            last = self.store.get_state(STATE_LAST_ARTICLE, None)
-            article = self.library.by_id(last) if isinstance(last, str) else None
-        # A fresh library starts in the list; a single file or a resumed article in the text.
-        choose_first = article is None
-        if article is None and self.library.articles:
-            article = self.library.articles[0]
-        if choose_first and not narrow:
-            self.article_list.focus()
-        else:
+        if self._open_first is not None:
+            # One file named on the command line: the list would only repeat its title.
+            self.screen.add_class("-hide-list")
             self.pane.focus()
-        if article is not None:
-            self.open_article(article)
+            self.open_article(self._open_first)
+        else:
+            if not narrow:
+                self.article_list.focus()
+            else:
+                self.pane.focus()
+            if not self.catalog.pending:
+                self._library_known()
+        if self.catalog.pending:
+            # After the first frame: the files are listed, their titles and dates follow.
+            self.call_after_refresh(self._fill_catalog, self.catalog.pending)
         if self._first_paint_file is not None:
             self.call_after_refresh(self._first_painted)
         self.set_interval(REFRESH_INTERVAL, self.refresh_store, name="refresh-store")
@@ -295,55 +314,127 @@ class ReaderApp(App[int]):
         # What was drawn was the default annotator's layer: show this one's.
         self._counted.clear()
         self.article_list.states = self._done_states()
-        self.article_list.set_articles(self.library.articles, self._count_articles())
+        self.article_list.set_entries(self.catalog.shown, self._count_articles())
         article = self.pane.article
         if article is not None and self.pane.sentences:
             self.pane.show_article(article, self.store.mine(article.id), self.pane.cursor)
             self.refresh_comparison()
         self.update_status()
 
+    def _library_known(self) -> None:
+        """Every file is read (or cached): report the skipped ones in one line and open the
+        article last read (else the first listed) unless one is open already."""
+        if self._painted and os.environ.get(FILLED_ENV):
+            self.exit(0)
+            return
+        summary = self.catalog.skipped_summary()
+        if summary is not None:
+            self.notify(
+                sanitise.message(summary), title="Skipped", severity="warning", markup=False
+            )
+        if self.pane.article is not None:
+            return
+        last = self.store.get_state(STATE_LAST_ARTICLE, None)
+        entry = self.catalog.by_id(last) if isinstance(last, str) else None
+        if entry is None:
+            shown = self.article_list.shown_entries
+            entry = self.article_list.highlighted_entry or (shown[0] if shown else None)
+        if entry is not None:
+            self.open_entry(entry)
+
+    @work(thread=True, group="library", exclusive=True)
+    def _fill_catalog(self, entries: list[Entry]) -> None:
+        """Titles, dates and ids of the listed files: cached ones at once, the rest read."""
+        worker = get_current_worker()
+        cache = SummaryCache(self._cache_path)
+        batch: list[tuple[Entry, Summary | str]] = []
+        sent = time.monotonic()
+        for item in fill(entries, cache, stop=lambda: worker.is_cancelled):
+            batch.append(item)
+            if time.monotonic() - sent > 0.2:
+                self.call_from_thread(self._summaries_arrived, batch, False)
+                batch, sent = [], time.monotonic()
+        cache.save()
+        if not worker.is_cancelled:
+            self.call_from_thread(self._summaries_arrived, batch, True)
+
+    def _summaries_arrived(self, batch: list[tuple[Entry, Summary | str]], done: bool) -> None:
+        for entry, result in batch:
+            self.catalog.apply(entry, result)
+        counts = self._count_articles(only=[e for e, _ in batch if e.id is not None])
+        self.article_list.counts.update(counts)
+        # Reordering 100,000 rows costs ~0.1 s: while files keep arriving, do it rarely.
+        now = time.monotonic()
+        if done or now - self._last_rebuild > max(0.5, 10 * self._rebuild_cost):
+            self.article_list.refresh_entries(self.catalog.shown)
+            self._last_rebuild = time.monotonic()
+            self._rebuild_cost = self._last_rebuild - now
+        else:
+            self.article_list.refresh()
+        if done:
+            self._library_known()
+        elif self.pane.article is None:
+            last = self.store.get_state(STATE_LAST_ARTICLE, None)
+            resumed = self.catalog.by_id(last) if isinstance(last, str) else None
+            if resumed is not None:
+                self.open_entry(resumed)
+
     def _first_painted(self) -> None:
         """For benchmarks/bench_ui.py: note when the first frame was drawn, then quit."""
         assert self._first_paint_file is not None
         self._first_paint_file.write_text(repr(time.time()), encoding="utf-8")
+        self._painted = True
+        if os.environ.get(FILLED_ENV) and self.catalog.pending:
+            return  # _library_known exits
         self.exit(0)
 
     # -- list counts ---------------------------------------------------------------------------
 
-    def _count_articles(self, only_changed: bool = False) -> dict[str, ArticleCounts]:
+    def _count_articles(
+        self, only_changed: bool = False, only: list[Entry] | None = None
+    ) -> dict[str, ArticleCounts]:
         """Sentence counts per article: saved ones while their annotations are unchanged, else
         counted now if the article is already segmented, else counted by a worker after the first
         paint (the list says "counting…" meanwhile). Untagged articles need no counting at all."""
         saved = self.store.get_state(STATE_COUNTS, {})
         saved = saved if isinstance(saved, dict) else {}
         counts: dict[str, ArticleCounts] = {}
-        to_segment: list[Article] = []
-        for article in self.library.articles:
-            annotations = self.store.mine(article.id)
+        to_segment: list[Entry] = []
+        for entry in self.catalog.shown if only is None else only:
+            article_id = entry.id
+            if article_id is None:
+                continue
+            annotations = self.store.mine(article_id)
             of = fingerprint(annotations)
-            if only_changed and self._counted.get(article.id) == of:
+            if only_changed and self._counted.get(article_id) == of:
                 continue
             found = (
                 ArticleCounts()
                 if not annotations
-                else ArticleCounts.from_state(saved.get(article.id), of)
+                else ArticleCounts.from_state(saved.get(article_id), of)
             )
-            if found is None and "sentences" in vars(article):
+            article = self.catalog.loaded(article_id)
+            if found is None and article is not None and "sentences" in vars(article):
                 found = ArticleCounts.of(annotations, article.sentences)
-                self._counts_dirty.add(article.id)
+                self._counts_dirty.add(article_id)
             if found is None:
                 found = ArticleCounts(pending=True)
-                to_segment.append(article)
+                to_segment.append(entry)
             else:
-                self._counted[article.id] = of
-            counts[article.id] = found
+                self._counted[article_id] = of
+            counts[article_id] = found
         if to_segment:
             self._segment_for_counts(to_segment)
         return counts
 
     @work(thread=True, group="count")
-    def _segment_for_counts(self, articles: list[Article]) -> None:
-        for article in articles:
+    def _segment_for_counts(self, entries: list[Entry]) -> None:
+        for entry in entries:
+            loaded = self.catalog.loaded(entry.id or "")
+            try:
+                article = loaded or load_article(entry.path)
+            except ArticleError:
+                continue
             _ = article.sentences  # cached on the article; counting itself is quick
             self.call_from_thread(self._recount, article)
 
@@ -452,21 +543,41 @@ class ReaderApp(App[int]):
         self._last_article = article.id
         self._schedule_cursor_save()
 
-    @on(OptionList.OptionSelected, "#articles")
-    def _list_selected(self, event: OptionList.OptionSelected) -> None:
-        article = self.library.by_id(event.option.id or "")
-        if article is not None:
-            self.open_article(article)
+    def open_entry(self, entry: Entry) -> bool:
+        """Open the article of a list entry; a file that can no longer be read is one line."""
+        try:
+            article = self.catalog.article(entry)
+        except ArticleError as exc:
+            self.notify(sanitise.message(exc), title="Cannot open", severity="error", markup=False)
+            return False
+        self.open_article(article)
+        return True
+
+    def article_by_id(self, article_id: str) -> Article | None:
+        entry = self.catalog.by_id(article_id)
+        if entry is None:
+            return None
+        try:
+            return self.catalog.article(entry)
+        except ArticleError:
+            return None
+
+    @on(ArticleList.Opened)
+    def _list_selected(self, event: ArticleList.Opened) -> None:
+        if self.open_entry(event.entry):
             self.pane.focus()
             if self.screen.has_class("-narrow"):
                 self.screen.remove_class("-show-list")
 
     # -- status --------------------------------------------------------------------------------
 
+    def show_status(self) -> None:
+        """Called by the pane as its cursor moves: the status is drawn in the same frame."""
+        self.update_status()
+
     @on(ReadingPane.CursorMoved)
     def _cursor_moved(self) -> None:
-        self.update_status()
-        # While a book is still being split into sentences the cursor is a placeholder at 0:
+        # The status is already drawn (show_status). While a book is still being split into sentences the cursor is a placeholder at 0:
         # recording it would overwrite the position to restore.
         if self.pane.sentences:
             self._remember_cursor()
@@ -484,6 +595,9 @@ class ReaderApp(App[int]):
         parts: list[Content | tuple[str, str | Style] | str] = [
             (f"{pane.cursor + 1}/{len(pane.sentences)} ", "bold"),
         ]
+        if self._searching:
+            parts.append((f"{pane.match_status} ", "bold reverse"))
+            parts.append(" ")
         if pane.range_anchor is not None:
             first, last = pane.selection
             parts.append(
@@ -566,7 +680,7 @@ class ReaderApp(App[int]):
             for annotation in replaced:
                 by_article.setdefault(annotation.article_id, ([], []))[side].append(annotation)
         for article_id, (before, after) in by_article.items():
-            changed = self.library.by_id(article_id)
+            changed = self.article_by_id(article_id)
             if changed is None:
                 continue
             self.article_list.update_counts(changed, before, after)
@@ -575,7 +689,7 @@ class ReaderApp(App[int]):
         self._train_model()
         current = self.pane.article
         if jump and by_article and (current is None or current.id not in by_article):
-            article = self.library.by_id(next(iter(by_article)))
+            article = self.article_by_id(next(iter(by_article)))
             if article is not None:
                 self.open_article(article)
                 current = article
@@ -820,7 +934,47 @@ class ReaderApp(App[int]):
                 self.pane.move_to(target)
         self.update_status()
 
+    # -- library -------------------------------------------------------------------------------
+
+    def action_library(self) -> None:
+        """Totals per folder: articles, sentences tagged of all, articles done; skipped files."""
+        from tuireader.ui.library_screen import LibraryScreen, library_text
+
+        articles = self.article_list
+        text = library_text(
+            self.catalog.shown,
+            articles.counts,
+            lambda article_id: articles.state_of(article_id).mine,
+            self.tags,
+            self.catalog.warnings,
+        )
+        self.push_screen(LibraryScreen(text))
+
     # -- search --------------------------------------------------------------------------------
+
+    def action_search_all(self) -> None:
+        """Search the text of every article; Enter on a sentence opens it there."""
+        from tuireader.ui.search_all_screen import Found, SearchAllScreen
+
+        def found(where: Found | None) -> None:
+            if where is None:
+                return
+            entry = self.catalog.by_id(where.article_id) or self.catalog.by_path(where.path)
+            if entry is None or not self.open_entry(entry):
+                return
+            self.pane.focus()
+
+            def show() -> None:
+                self.pane.set_search(where.query)
+                self.pane.move_to(where.sentence)
+
+            if self.pane.sentences:
+                show()
+            else:  # a book is split into sentences after its text is painted
+                self.call_after_refresh(show)
+
+        paths = [entry.path for entry in self.catalog.shown]
+        self.push_screen(SearchAllScreen(paths), found)
 
     def action_search(self) -> None:
         if self.pane.article is None:
@@ -838,13 +992,22 @@ class ReaderApp(App[int]):
         if article is not None and len(article.body) > LARGE_ARTICLE_CHARS and event.value:
             self._search_timer = self.set_timer(SEARCH_DELAY, self._run_search)
         else:
-            self.pane.set_search(event.value)
+            self._run_search()
 
     def _run_search(self) -> None:
+        """Highlight the matches and take the cursor to the first one from it (kept in view
+        above the search box), as in an editor's incremental search."""
         if self._search_timer is not None:
             self._search_timer.stop()
             self._search_timer = None
         self.pane.set_search(self.query_one(SearchBar).value)
+        if not self.pane.next_match(from_cursor=True):
+            self.update_status()
+
+    @property
+    def _searching(self) -> bool:
+        search = self.search_bar
+        return bool(search.display and search.value)
 
     @on(Input.Submitted, "#search")
     def _search_next(self, event: Input.Submitted) -> None:
@@ -860,6 +1023,7 @@ class ReaderApp(App[int]):
         search = self.query_one(SearchBar)
         search.display = False
         self.pane.focus()
+        self.update_status()
 
     # -- suggestions ---------------------------------------------------------------------------
 
@@ -1129,7 +1293,7 @@ class ReaderApp(App[int]):
         folder = self.db_path.parent / "exports"
 
         def text(meta: Mapping[str, object]) -> Article | None:
-            return self.library.by_id(str(meta["id"])) or article_at_hand(meta)
+            return self.article_by_id(str(meta["id"])) or article_at_hand(meta)
 
         def chosen(choice: ExportChoice | None) -> None:
             if choice is None:
@@ -1293,12 +1457,19 @@ def run_app(options: argparse.Namespace) -> int:
     config = load_config(getattr(options, "config", None), project_start(options.paths or []))
     check_config(config)
     paths: list[str] = list(options.paths or []) or [str(samples_dir())]
-    library = load_library(paths)
-    if not library.articles:
+    catalog = Catalog.scan(paths)
+    if not catalog.entries:
         # Each warning names a path and its problem; with none, say why nothing opened.
-        for warning in library.warnings or ("no articles to read",):
+        for warning in catalog.warnings or ["no articles to read"]:
             print_error(warning)
         return 2
+    open_article = None
+    if single_file(options.paths or []):
+        try:
+            open_article = catalog.article(catalog.entries[0])
+        except ArticleError as exc:
+            print_error(exc)
+            return 2
     db_path = resolve_db_path(getattr(options, "db", None))
     annotator = getattr(options, "annotator", None) or default_annotator(config.annotator)
     try:
@@ -1306,10 +1477,9 @@ def run_app(options: argparse.Namespace) -> int:
     except StoreError as exc:
         print_error(exc)
         return 2
-    open_article = library.articles[0] if single_file(options.paths or []) else None
     bench = os.environ.get(FIRST_PAINT_ENV)
     app = ReaderApp(
-        library,
+        catalog,
         store,
         db_path=db_path,
         open_article=open_article,
@@ -1317,6 +1487,7 @@ def run_app(options: argparse.Namespace) -> int:
         first_paint_file=Path(bench) if bench else None,
         ask_annotator=bool(getattr(options, "ask_annotator", False)),
         adjudicate=bool(getattr(options, "adjudicate", False)),
+        cache_path=library_cache_path(),
     )
     try:
         result = app.run(headless=bool(bench))

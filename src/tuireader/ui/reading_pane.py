@@ -8,8 +8,6 @@ asks for changes with messages and is told what the annotations are (attributes 
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -34,12 +32,19 @@ from tuireader.articles import Article
 from tuireader.comparison import Comparison
 from tuireader.sentences import Sentence, sentence_at
 from tuireader.tags import DEFAULT_TAGS, Tag, TagSet
+from tuireader.text_search import search_pattern
 from tuireader.ui.compare_view import compare_gutter, compare_gutter_width, compare_heading
 from tuireader.ui.tag_colors import TagLook, surface_of, tag_looks
 from tuireader.ui.text_layout import TextLayout
 
 GUTTER = 4
-"""Cells left of the text: cursor arrow, up to two tag markers, a space."""
+"""Cells left of the text: cursor arrow, one tag marker, a note mark, a space.
+
+A row shared by two sentences shows one marker: the cursor sentence's when the cursor is on the
+row, else that of the sentence starting on it; the other sentence's tag is its tint. Two letters
+side by side (``FE``) read as a word, and which letter belonged to which sentence was a guess."""
+NOTE_MARK = "*"
+"""On the row where a sentence with a note starts."""
 MAX_TEXT_WIDTH = 100
 """Long lines are hard to read; wider panes get a margin instead."""
 LINE_CACHE_SIZE = 1024
@@ -54,32 +59,6 @@ class SuggestionView:
     reason: str
     source: str = "rule"
     """Where it came from: "rule" or "model" (a model of the user's own tags)."""
-
-
-def _accented_variants() -> dict[str, str]:
-    """Each base letter with its precomposed accented forms (Latin-1 and Latin Extended-A/B)."""
-    variants: dict[str, str] = {}
-    for code in range(0xC0, 0x250):
-        char = chr(code)
-        base = unicodedata.normalize("NFD", char)[0].casefold()
-        if base.isascii() and base.isalpha() and base != char.casefold():
-            variants[base] = variants.get(base, "") + char
-    return variants
-
-
-_ACCENTED = _accented_variants()
-
-
-def search_pattern(query: str) -> re.Pattern[str]:
-    """Case- and accent-insensitive: ``natasha`` finds "Natásha" (offsets stay the body's)."""
-    parts = []
-    for char in query:
-        folded = char.casefold()
-        if folded in _ACCENTED:
-            parts.append(f"[{re.escape(char)}{_ACCENTED[folded]}][\\u0300-\\u036f]*")
-        else:
-            parts.append(re.escape(char))
-    return re.compile("".join(parts), re.IGNORECASE)
 
 
 def sentence_span(sentences: Sequence[Sentence], annotation: Annotation) -> tuple[int, int]:
@@ -120,6 +99,9 @@ class Editor(Protocol):
     def clear_sentences(self, first: int, last: int) -> None: ...
 
     def accept_suggestions(self, index: int | None) -> None: ...
+
+    def show_status(self) -> None:
+        """Draw the status for the cursor now, so it changes in the same frame as the pane."""
 
 
 class ReadingPane(ScrollView, can_focus=True):
@@ -194,6 +176,7 @@ class ReadingPane(ScrollView, can_focus=True):
         "reading-pane--dim",
         "reading-pane--arrow",
         "reading-pane--disagree",
+        "reading-pane--note",
     }
 
     DEFAULT_CSS = """
@@ -208,6 +191,7 @@ class ReadingPane(ScrollView, can_focus=True):
         & > .reading-pane--dim { text-style: dim; }
         & > .reading-pane--arrow { text-style: bold; color: $accent; }
         & > .reading-pane--disagree { text-style: bold; color: $warning; }
+        & > .reading-pane--note { text-style: bold; color: $warning; }
     }
     """
 
@@ -248,6 +232,8 @@ class ReadingPane(ScrollView, can_focus=True):
         self._annotation_of: list[Annotation | None] = []
         self._matches: list[tuple[int, int]] = []
         self._match_starts: list[int] = []
+        self.match_index: int | None = None
+        """Which match the cursor was last moved to (None: none yet, or the query changed)."""
         self._layout: TextLayout | None = None
         self._header: list[Strip] = []
         self._cache: LRUCache[int, Strip] = LRUCache(LINE_CACHE_SIZE)
@@ -323,7 +309,7 @@ class ReadingPane(ScrollView, can_focus=True):
         if self.size.width:  # before the first layout the width is unknown: on_resize wraps
             self._relayout()
             self._follow_cursor(center=True)
-        self.post_message(self.CursorMoved(self))
+        self._cursor_moved()
 
     def apply_annotations(self, before: Iterable[Annotation], after: Iterable[Annotation]) -> None:
         """Annotations replaced (a change, an undo): restyle only the sentences they cover."""
@@ -333,7 +319,7 @@ class ReadingPane(ScrollView, can_focus=True):
         for annotation in after:
             touched.append(self._place(annotation))
         self._invalidate_runs(touched)
-        self.post_message(self.CursorMoved(self))
+        self._cursor_moved()
 
     def sync_annotations(self, annotations: Iterable[Annotation]) -> bool:
         """Show exactly ``annotations`` (as now stored), restyling only what differs from what is
@@ -362,10 +348,11 @@ class ReadingPane(ScrollView, can_focus=True):
     def set_suggestions(self, suggestions: Sequence[SuggestionView | None] | None) -> None:
         self.suggestions = suggestions
         self._invalidate_all()
-        self.post_message(self.CursorMoved(self))
+        self._cursor_moved()
 
     def set_search(self, query: str) -> None:
         """Highlight every case-insensitive occurrence of ``query``."""
+        self.match_index = None
         if self.article is None or not query:
             self._matches, self._match_starts = [], []
         else:
@@ -374,20 +361,40 @@ class ReadingPane(ScrollView, can_focus=True):
             self._match_starts = [start for start, _ in self._matches]
         self._invalidate_all()
 
-    def next_match(self) -> bool:
-        """Move the cursor to the sentence of the next match after the cursor (wrapping)."""
+    def next_match(self, from_cursor: bool = False) -> bool:
+        """Move to the match after the current one (wrapping), the cursor to its sentence; with
+        ``from_cursor`` (as the query is typed) to the first match in or after the cursor's."""
         if not self._matches or not self.sentences:
             return False
-        here = self.sentences[self.cursor].end
-        index = bisect_left(self._match_starts, here)
-        start = self._matches[index % len(self._matches)][0]
-        target = sentence_at(self.sentences, start)
-        self.move_to(len(self.sentences) - 1 if target is None else target)
+        sentence = self.sentences[self.cursor]
+        if not from_cursor and self.match_index is not None:
+            index = (self.match_index + 1) % len(self._matches)  # the next, even in this sentence
+        else:
+            here = sentence.start if from_cursor else sentence.end
+            index = bisect_left(self._match_starts, here) % len(self._matches)
+        self.match_index = index
+        target = sentence_at(self.sentences, self._matches[index][0])
+        target = len(self.sentences) - 1 if target is None else target
+        if target == self.cursor:
+            self._follow_cursor()
+            self._cursor_moved()
+        else:
+            self.move_to(target)
         return True
 
     @property
     def match_count(self) -> int:
         return len(self._matches)
+
+    @property
+    def match_status(self) -> str:
+        """``match 3 of 17`` (or ``17 matches`` before the cursor has been to one)."""
+        count = len(self._matches)
+        if not count:
+            return "no match"
+        if self.match_index is None:
+            return f"{count:,} match{'es' if count > 1 else ''}"
+        return f"match {self.match_index + 1:,} of {count:,}"
 
     # -- queries -------------------------------------------------------------------------------
 
@@ -443,6 +450,11 @@ class ReadingPane(ScrollView, can_focus=True):
             self._invalidate_sentences(old, old)
             self._invalidate_sentences(index, index)
         self._follow_cursor()
+        self._cursor_moved()
+
+    def _cursor_moved(self) -> None:
+        if self.editor is not None:
+            self.editor.show_status()
         self.post_message(self.CursorMoved(self))
 
     def action_move(self, delta: int) -> None:
@@ -512,12 +524,12 @@ class ReadingPane(ScrollView, can_focus=True):
         else:
             self.range_anchor = self.cursor
             self._invalidate_sentences(self.cursor, self.cursor)
-        self.post_message(self.CursorMoved(self))
+        self._cursor_moved()
 
     def action_cancel(self) -> None:
         if self.range_anchor is not None:
             self._end_range()
-            self.post_message(self.CursorMoved(self))
+            self._cursor_moved()
         elif self._matches:
             self.set_search("")
 
@@ -525,7 +537,7 @@ class ReadingPane(ScrollView, can_focus=True):
         order: list[str | None] = [None, *self.tags.ids]
         self.filter_tag = order[(order.index(self.filter_tag) + 1) % len(order)]
         self._invalidate_all()
-        self.post_message(self.CursorMoved(self))
+        self._cursor_moved()
 
     def action_guideline(self) -> None:
         self.post_message(self.GuidelineRequested())
@@ -582,6 +594,9 @@ class ReadingPane(ScrollView, can_focus=True):
         ):
             self._relayout()
             self._follow_cursor(center=True)
+        elif self.article is not None:
+            # Shorter (the search box opened): keep the cursor's sentence, the match, in view.
+            self._follow_cursor()
 
     def _relayout(self) -> None:
         if self.article is None:
@@ -651,7 +666,9 @@ class ReadingPane(ScrollView, can_focus=True):
         range_first, range_last = self.selection
         has_range = self.range_anchor is not None
         arrow = " "
-        markers: list[tuple[str, Style]] = []
+        # (marker, starts on this row, is the cursor's) of each sentence on the row
+        candidates: list[tuple[tuple[str, Style] | None, bool, bool]] = []
+        noted = False
         dim = self.get_component_rich_style("reading-pane--dim")
         index = first_sentence if first_sentence is not None else len(self.sentences)
         while index < len(self.sentences) and self.sentences[index].start < end:
@@ -660,6 +677,7 @@ class ReadingPane(ScrollView, can_focus=True):
             b = min(sentence.end, end) - start
             annotation = self._annotation_of[index]
             suggestion = None
+            marker: tuple[str, Style] | None = None
             if annotation is not None:
                 tag_id = annotation.tag
                 look = self._look(tag_id)
@@ -675,16 +693,18 @@ class ReadingPane(ScrollView, can_focus=True):
                         run_end = self.sentences[index + 1].start - start
                     text.stylize(look.style, a, run_end)
                     marker = (self.tags.get(tag_id).marker, look.marker)
-                    if marker not in markers:
-                        markers.append(marker)
+                if (
+                    annotation.note
+                    and sentence.start >= start
+                    and (index == 0 or self._annotation_of[index - 1] is not annotation)
+                ):
+                    noted = True
             elif self.suggestions is not None and index < len(self.suggestions):
                 suggestion = self.suggestions[index]
                 look = None if suggestion is None else self._looks.get(suggestion.tag)
                 if suggestion is not None and look is not None:
                     text.stylize(look.suggestion, a, b)
                     marker = (self.tags.get(suggestion.tag).marker.lower(), look.suggestion)
-                    if marker not in markers:
-                        markers.append(marker)
             if self.filter_tag is not None and (
                 annotation is None or annotation.tag != self.filter_tag
             ):
@@ -693,6 +713,7 @@ class ReadingPane(ScrollView, can_focus=True):
                 text.stylize(self.get_component_rich_style("reading-pane--range"), a, b)
                 if arrow == " ":
                     arrow = "┃"
+            candidates.append((marker, sentence.start >= start, index == self.cursor))
             if index == self.cursor:
                 text.stylize(self.get_component_rich_style("reading-pane--cursor"), a, b)
                 arrow = "▶" if sentence.start >= start else "│"
@@ -721,11 +742,18 @@ class ReadingPane(ScrollView, can_focus=True):
             )
             segments = list(text.render(self.app.console))
             return Strip([*gutter, *segments])
-        for letter, letter_style in markers[:2]:
-            gutter.append(Segment(letter, letter_style))
-        if len(markers) > 2:
-            gutter[-1] = Segment("+", gutter[-1].style)
-        gutter.append(Segment(" " * (GUTTER - len(gutter))))
+        picked = next((c for c in candidates if c[2]), None) or next(
+            (c for c in candidates if c[0] is not None and c[1]),
+            next((c for c in candidates if c[0] is not None), None),
+        )
+        marker = picked[0] if picked is not None else None
+        gutter += [
+            Segment(*marker) if marker is not None else Segment(" "),
+            Segment(NOTE_MARK, self.get_component_rich_style("reading-pane--note"))
+            if noted
+            else Segment(" "),
+            Segment(" " * (GUTTER - 3)),
+        ]
         segments = list(text.render(self.app.console))
         return Strip([*gutter, *segments])
 

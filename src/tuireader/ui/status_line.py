@@ -16,17 +16,22 @@ from tuireader.ui.tag_colors import TagLook
 
 
 class StatusLine(Widget):
-    """Content set from outside; a fixed height, so an update repaints without a layout pass.
-    Each line is cut with an ellipsis rather than wrapped: a long note or suggestion reason must
-    not push the legend (and the filter and suggestion modes) off the second line."""
+    """Content set from outside: what the cursor is on, then the legend on the last line.
 
+    The first part wraps to at most MAX_ROWS rows (the last cut with an ellipsis), so at 80
+    columns a tag and a suggestion's reason stay readable instead of being cut to "hedge…"; the
+    legend is always the last row, whatever the length of a note. The height changes only when
+    the number of rows does, so most updates repaint without a layout pass."""
+
+    MAX_ROWS = 3
     DEFAULT_CSS = """
-    StatusLine { height: 2; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    StatusLine { height: 2; padding: 0 1; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._content = Content("")
+        self._rows: list[Content] = []
 
     @property
     def content(self) -> Content:
@@ -35,10 +40,29 @@ class StatusLine(Widget):
     def set_content(self, content: Content) -> None:
         if content != self._content:
             self._content = content
+            self._fit()
             self.refresh()
 
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        width = max(1, self.size.width - 2)  # the padding
+        parts = self._content.split("\n", allow_blank=True)
+        *status, last = parts if len(parts) > 1 else [*parts, Content("")]
+        rows: list[Content] = []
+        for part in status:
+            rows.extend(part.wrap(width, overflow="fold"))
+        if len(rows) > self.MAX_ROWS:
+            rows = rows[: self.MAX_ROWS]
+            rows[-1] = rows[-1].right_crop(1).truncate(width - 1) + Content("…")
+        rows.append(last.truncate(width, ellipsis=True))
+        self._rows = rows
+        if self.styles.height is None or self.styles.height.value != len(rows):
+            self.styles.height = len(rows)
+
     def render(self) -> Content:
-        return self._content
+        return Content("\n").join(self._rows)
 
 
 Chip = tuple[str, str, Style]

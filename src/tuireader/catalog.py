@@ -1,0 +1,301 @@
+"""The library as the reader lists it: files found at once, what they hold filled in afterwards.
+
+Reading and parsing every file before the first frame took 2.6 s at 10,000 articles. A catalog
+is built from the folder walk alone (names only, no file opened); a worker then fills in each
+file's summary (id, title, date, source, sentence count) from a cache keyed by path, size and
+modification time, reading only the files that are new or changed, and writes the cache back.
+Files with the same text are folded into one entry that knows where the others are.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import unicodedata
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tuireader.articles import Article, Library, load_article, skipped_summary, walk_folder
+from tuireader.errors import ArticleError
+
+CACHE_VERSION = 1
+OPEN_ARTICLES = 8
+"""Parsed articles kept in memory (the open one and a few visited before it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What the list shows of an article, without its text. ``sentences`` is None until known."""
+
+    id: str
+    title: str
+    date: str | None = None
+    source: str | None = None
+    sentences: int | None = None
+
+    @classmethod
+    def of(cls, article: Article, count: bool = True) -> Summary:
+        sentences = len(article.sentences) if count or "sentences" in vars(article) else None
+        return cls(article.id, article.title, article.date, article.source, sentences)
+
+    def to_row(self, size: int, mtime_ns: int) -> list[object]:
+        return [size, mtime_ns, self.id, self.title, self.date, self.source, self.sentences]
+
+    @classmethod
+    def from_row(cls, row: object, size: int, mtime_ns: int) -> Summary | None:
+        """The summary cached for a file of this size and time, or None (changed or malformed)."""
+        if not isinstance(row, list) or len(row) != 7 or row[0] != size or row[1] != mtime_ns:
+            return None
+        _, _, id_, title, date, source, sentences = row
+        if not (isinstance(id_, str) and isinstance(title, str)):
+            return None
+        return cls(
+            id_,
+            title,
+            date if isinstance(date, str) else None,
+            source if isinstance(source, str) else None,
+            sentences if isinstance(sentences, int) and not isinstance(sentences, bool) else None,
+        )
+
+
+class Entry:
+    """One article file in the list. ``summary`` arrives after the first frame; ``others`` are
+    files with the same text, shown as this one entry."""
+
+    __slots__ = ("folder", "name", "others", "path", "problem", "search_key", "summary")
+
+    def __init__(self, path: str, folder: str = "") -> None:
+        self.path = path
+        self.folder = folder
+        self.name = os.path.basename(path)
+        self.summary: Summary | None = None
+        self.problem: str | None = None
+        self.others: list[str] = []
+        self.search_key: str | None = None
+        """What the list filter compares, folded on first use (not for 100,000 at start)."""
+
+    @property
+    def id(self) -> str | None:
+        return self.summary.id if self.summary is not None else None
+
+    @property
+    def title(self) -> str:
+        return self.summary.title if self.summary is not None else self.name
+
+    @property
+    def date(self) -> str | None:
+        return self.summary.date if self.summary is not None else None
+
+    def __repr__(self) -> str:
+        return f"Entry({self.path!r})"
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: what the list filter compares (``cafe`` finds "Café")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+class Catalog:
+    """Every listed file, in walk order; the articles shown are the readable, distinct ones."""
+
+    def __init__(self, entries: list[Entry], warnings: Iterable[str] = ()) -> None:
+        self.entries = entries
+        self.warnings: list[str] = list(warnings)
+        self._by_id: dict[str, Entry] = {}
+        self._articles: OrderedDict[str, Article] = OrderedDict()
+        for entry in entries:
+            if entry.summary is not None:
+                self._index(entry)
+
+    @classmethod
+    def scan(cls, paths: Iterable[str | os.PathLike[str]]) -> Catalog:
+        """Files under ``paths`` (folders at any depth), nothing read: fast enough for 100,000."""
+        entries: list[Entry] = []
+        warnings: list[str] = []
+        seen: set[str] = set()
+        for raw in paths:
+            path = os.fspath(raw)
+            if os.path.isdir(path):
+                root = path.rstrip(os.sep) or os.sep
+                found = sorted(walk_folder(Path(path), warnings))
+                if not found:
+                    warnings.append(f"{path}: no .txt or .md articles in this folder")
+                skip = len(root) + 1
+                for file in found:
+                    key = os.path.realpath(file)
+                    if key not in seen:
+                        seen.add(key)
+                        entries.append(Entry(file, os.path.dirname(file)[skip:]))
+            elif os.path.exists(path):
+                key = os.path.realpath(path)
+                if key not in seen:
+                    seen.add(key)
+                    entries.append(Entry(path))
+            else:
+                warnings.append(f"{path}: no such file or folder")
+        return cls(entries, warnings)
+
+    @classmethod
+    def of_library(cls, library: Library) -> Catalog:
+        """A catalog of articles already read (tests, and the CLI's eager ``load_library``)."""
+        entries: list[Entry] = []
+        catalog = cls(entries, library.warnings)
+        for article in library.articles:
+            entry = Entry(article.display_path)
+            entry.summary = Summary.of(article, count=False)
+            entries.append(entry)
+            catalog._index(entry)
+            catalog._articles[article.id] = article
+        return catalog
+
+    # -- queries -------------------------------------------------------------------------------
+
+    @property
+    def shown(self) -> list[Entry]:
+        """Entries to list: not failed, not a copy of another (before their summary, all)."""
+        return [e for e in self.entries if e.problem is None and not _is_copy(e, self._by_id)]
+
+    @property
+    def pending(self) -> list[Entry]:
+        return [e for e in self.entries if e.summary is None and e.problem is None]
+
+    def by_id(self, article_id: str) -> Entry | None:
+        return self._by_id.get(article_id)
+
+    def by_path(self, path: str | os.PathLike[str]) -> Entry | None:
+        wanted = os.path.realpath(path)
+        return next((e for e in self.entries if os.path.realpath(e.path) == wanted), None)
+
+    def loaded(self, article_id: str) -> Article | None:
+        """The article if it is in memory already (no file read)."""
+        return self._articles.get(article_id)
+
+    def skipped_summary(self) -> str | None:
+        return skipped_summary(self.warnings) if self.warnings else None
+
+    # -- articles ------------------------------------------------------------------------------
+
+    def article(self, entry: Entry) -> Article:
+        """The parsed article of ``entry`` (read now unless recently opened); ArticleError if the
+        file can no longer be read. The entry's summary follows the file if it changed."""
+        if entry.id is not None and entry.id in self._articles:
+            self._articles.move_to_end(entry.id)
+            return self._articles[entry.id]
+        article = load_article(entry.path)
+        if entry.summary is None or entry.summary.id != article.id:
+            self.apply(entry, Summary.of(article, count=False))
+        self._articles[article.id] = article
+        while len(self._articles) > OPEN_ARTICLES:
+            self._articles.popitem(last=False)
+        return article
+
+    # -- filling in ----------------------------------------------------------------------------
+
+    def apply(self, entry: Entry, result: Summary | str) -> None:
+        """Record what reading ``entry`` gave: its summary, or the problem that skipped it."""
+        if isinstance(result, str):
+            entry.problem = result
+            self.warnings.append(f"{entry.path}: skipped, {result}")
+            return
+        entry.summary = result
+        self._index(entry)
+
+    def _index(self, entry: Entry) -> None:
+        assert entry.summary is not None
+        first = self._by_id.setdefault(entry.summary.id, entry)
+        if first is not entry and entry.path not in first.others:
+            first.others.append(entry.path)
+        entry.search_key = None
+
+
+def _is_copy(entry: Entry, by_id: dict[str, Entry]) -> bool:
+    return entry.summary is not None and by_id.get(entry.summary.id) is not entry
+
+
+def summarise(path: str) -> Summary | str:
+    """Read one file for the list: its summary, or the problem as a short phrase."""
+    try:
+        article = load_article(path)
+    except ArticleError as exc:
+        return exc.problem
+    return Summary.of(article)
+
+
+class SummaryCache:
+    """Summaries from earlier runs, keyed by absolute path and checked by size and mtime.
+
+    A missing, unreadable or malformed cache is an empty one: it only saves time. Written
+    atomically; entries of files not seen this run are kept (another library's)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.rows: dict[str, object] = {}
+        self.dirty = False
+        if path is None:
+            return
+        import orjson
+
+        try:
+            data = orjson.loads(path.read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            return
+        if isinstance(data, dict) and data.get("version") == CACHE_VERSION:
+            rows = data.get("files")
+            if isinstance(rows, dict):
+                self.rows = rows
+
+    def get(self, key: str, size: int, mtime_ns: int) -> Summary | None:
+        return Summary.from_row(self.rows.get(key), size, mtime_ns)
+
+    def put(self, key: str, size: int, mtime_ns: int, summary: Summary) -> None:
+        self.rows[key] = summary.to_row(size, mtime_ns)
+        self.dirty = True
+
+    def save(self) -> None:
+        """Write the cache if it changed; a failure only costs the next start some time."""
+        if self.path is None or not self.dirty:
+            return
+        import orjson
+
+        from tuireader.durable import write_atomic
+
+        data = orjson.dumps({"version": CACHE_VERSION, "files": self.rows})
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.path.exists() or self.path.is_file():
+                write_atomic(self.path, data)
+                self.dirty = False
+
+
+def fill(
+    entries: Sequence[Entry],
+    cache: SummaryCache,
+    stop: Callable[[], bool] = lambda: False,
+) -> Iterator[tuple[Entry, Summary | str]]:
+    """Each entry's summary (from the cache when its file is unchanged, else read) or problem.
+
+    Meant for a worker thread: it only reads ``entries`` and updates ``cache``; the caller applies
+    the results to the catalog on its own thread. Stops early when ``stop()`` says so.
+    """
+    for entry in entries:
+        if stop():
+            return
+        key = os.path.abspath(entry.path)
+        try:
+            info = os.stat(key)
+        except OSError as exc:
+            from tuireader.errors import os_problem
+
+            yield entry, os_problem(exc, "an article file")
+            continue
+        summary = cache.get(key, info.st_size, info.st_mtime_ns)
+        if summary is None:
+            result = summarise(entry.path)
+            if isinstance(result, Summary):
+                cache.put(key, info.st_size, info.st_mtime_ns, result)
+            yield entry, result
+        else:
+            yield entry, summary
