@@ -227,10 +227,7 @@ async def test_eight_columns_fit_80_and_the_ninth_is_counted(
 
 
 def list_text(app: ReaderApp, index: int = 0) -> str:
-    from textual.widgets import OptionList
-
-    option = app.query_one(OptionList).get_option_at_index(index)
-    return str(option.prompt)
+    return app.article_list.entry_text(index)
 
 
 async def test_D_marks_the_article_done_and_again_unmarks(make_app: MakeApp, db_path: Path) -> None:

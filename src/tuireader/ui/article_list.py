@@ -321,6 +321,11 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- queries -------------------------------------------------------------------------------
 
+    def entry_text(self, index: int = 0) -> str:
+        """The lines the ``index``-th listed article shows, as plain text (for tests, scripts)."""
+        entry = self.shown_entries[index]
+        return "\n".join(self._row_text(entry, part).plain for part in range(self._height(entry)))
+
     @property
     def highlighted_entry(self) -> Entry | None:
         row = self.rows[self.cursor] if self.cursor < len(self.rows) else None

@@ -343,7 +343,7 @@ class ReadingPane(ScrollView, can_focus=True):
         self._relayout()
         self._invalidate_all()
         self._follow_cursor()
-        self.post_message(self.CursorMoved(self))
+        self._cursor_moved()
 
     def set_suggestions(self, suggestions: Sequence[SuggestionView | None] | None) -> None:
         self.suggestions = suggestions
