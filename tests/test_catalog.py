@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
+from tuireader import catalog
 from tuireader.catalog import Catalog, SummaryCache, fill, fold
 
 
@@ -100,3 +103,29 @@ def test_article_is_read_on_demand_and_kept(tmp_path: Path) -> None:
     article = catalog.article(entry)
     assert entry.summary is not None and entry.summary.id == article.id
     assert catalog.article(entry) is article and catalog.by_id(article.id) is entry
+
+
+def test_cache_made_by_other_parsing_code_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "news" / "a.txt", "A title\n\nSome text. More.\n")
+    cache_file = tmp_path / "library.json"
+    cache = SummaryCache(cache_file)
+    filled(Catalog.scan([tmp_path / "news"]), cache)
+    cache.save()
+    assert SummaryCache(cache_file).rows  # same code: used
+    monkeypatch.setattr(catalog, "parser_key", lambda: "another segmenter")
+    assert SummaryCache(cache_file).rows == {}
+
+
+def test_benchmark_library_is_distinct_dated_articles_of_about_3_4_kb(tmp_path: Path) -> None:
+    from conftest import load_benchmark
+
+    bench = load_benchmark("bench_ui")
+    bench.generate_library(tmp_path / "lib", 1005)
+    catalog = filled(Catalog.scan([tmp_path / "lib"]), SummaryCache(None))
+    assert len(catalog.shown) == 1005 and catalog.warnings == []
+    assert {e.folder for e in catalog.shown} == {"desk-000", "desk-001"}
+    assert all(e.date for e in catalog.shown)
+    sizes = [os.path.getsize(e.path) for e in catalog.shown]
+    assert 2_800 < sum(sizes) / len(sizes) < 4_000

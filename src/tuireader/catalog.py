@@ -21,6 +21,9 @@ from tuireader.articles import Article, Library, load_article, skipped_summary, 
 from tuireader.errors import ArticleError
 
 CACHE_VERSION = 1
+PARSER_MODULES = ("articles", "formats", "sentences", "decoding")
+"""The modules whose code decides a summary: a cache made by other code is not used (a new
+version of the segmenter changes sentence counts; of the formats, titles and dates)."""
 OPEN_ARTICLES = 8
 """Parsed articles kept in memory (the open one and a few visited before it)."""
 
@@ -215,6 +218,22 @@ def _is_copy(entry: Entry, by_id: dict[str, Entry]) -> bool:
     return entry.summary is not None and by_id.get(entry.summary.id) is not entry
 
 
+def parser_key() -> str:
+    """Identifies the code that made the summaries: the version and its parsing modules' times."""
+    import importlib
+
+    from tuireader import __version__
+
+    stamps = []
+    for name in PARSER_MODULES:
+        module = importlib.import_module(f"tuireader.{name}")
+        try:
+            stamps.append(str(os.stat(module.__file__ or "").st_mtime_ns))
+        except OSError:
+            stamps.append("?")
+    return ":".join([__version__, *stamps])
+
+
 def summarise(path: str) -> Summary | str:
     """Read one file for the list: its summary, or the problem as a short phrase."""
     try:
@@ -234,6 +253,7 @@ class SummaryCache:
         self.path = path
         self.rows: dict[str, object] = {}
         self.dirty = False
+        self.parser = parser_key()
         if path is None:
             return
         import orjson
@@ -242,7 +262,11 @@ class SummaryCache:
             data = orjson.loads(path.read_bytes())
         except (OSError, orjson.JSONDecodeError):
             return
-        if isinstance(data, dict) and data.get("version") == CACHE_VERSION:
+        if (
+            isinstance(data, dict)
+            and data.get("version") == CACHE_VERSION
+            and data.get("parser") == self.parser
+        ):
             rows = data.get("files")
             if isinstance(rows, dict):
                 self.rows = rows
@@ -262,7 +286,7 @@ class SummaryCache:
 
         from tuireader.durable import write_atomic
 
-        data = orjson.dumps({"version": CACHE_VERSION, "files": self.rows})
+        data = orjson.dumps({"version": CACHE_VERSION, "parser": self.parser, "files": self.rows})
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if not self.path.exists() or self.path.is_file():

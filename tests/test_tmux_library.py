@@ -1,0 +1,63 @@
+"""A generated library of 10,000 articles in a real terminal: find one by part of its title."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from test_tmux_reader import SOCKET, TMUX, tmux, tuireader_command, wait_for
+
+pytestmark = pytest.mark.tmux
+
+WORDS = [
+    "harbour",
+    "council",
+    "budget",
+    "river",
+    "school",
+    "market",
+    "museum",
+    "bridge",
+    "station",
+    "garden",
+]
+
+
+def generate(root: Path, count: int) -> None:
+    for i in range(count):
+        folder = root / f"desk-{i // 1000:02}"
+        if i % 1000 == 0:
+            folder.mkdir(parents=True)
+        title = f"{WORDS[i % 10].capitalize()} {WORDS[(i // 10) % 10]} report {i}"
+        if i == 7421:
+            title = "Zebra crossing opens beside the old quay"
+        body = f"Story number {i} begins here. It ends with a {WORDS[(i // 100) % 10]}."
+        (folder / f"story-{i:05}.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+
+
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+def test_find_one_of_ten_thousand_by_title_and_open_it(tmp_path: Path) -> None:
+    root = tmp_path / "library"
+    generate(root, 10_000)
+    session = f"tuireader-lib-{uuid.uuid4().hex[:8]}"
+    env = f"TUIREADER_CACHE={tmp_path / 'cache.json'} TUIREADER_DB={tmp_path / 'db.json'}"
+    command = f"env {env} {tuireader_command()} {root}; sleep 5"
+    tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", command)
+    try:
+        wait_for(session, "10,000 articles", timeout=30)
+        tmux("send-keys", "-t", session, "/")
+        time.sleep(0.3)
+        tmux("send-keys", "-t", session, "-l", "zebra cross")
+        # The filter needs the titles: it finds the article once its file has been read.
+        screen = wait_for(session, "1 of 10,000 match", timeout=120)
+        assert "Zebra crossing opens beside the old quay" in screen
+        tmux("send-keys", "-t", session, "Enter")
+        screen = wait_for(session, "Story number 7421 begins here.", timeout=15)
+        assert "1/2" in screen
+        tmux("send-keys", "-t", session, "q")
+    finally:
+        subprocess.run([TMUX, "-L", SOCKET, "kill-server"], capture_output=True)
