@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import time
 import uuid
 from pathlib import Path
 
@@ -45,16 +44,17 @@ def test_find_one_of_ten_thousand_by_title_and_open_it(tmp_path: Path) -> None:
     generate(root, 10_000)
     session = f"tuireader-lib-{uuid.uuid4().hex[:8]}"
     env = f"TUIREADER_CACHE={tmp_path / 'cache.json'} TUIREADER_DB={tmp_path / 'db.json'}"
-    command = f"env {env} {tuireader_command()} {root}; sleep 5"
+    # COLUMNS and LINES from the test run would win over the terminal's real size.
+    command = f"env -u COLUMNS -u LINES {env} {tuireader_command()} {root}; sleep 5"
     tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", command)
     try:
         wait_for(session, "10,000 articles", timeout=30)
         tmux("send-keys", "-t", session, "/")
-        time.sleep(0.3)
+        wait_for(session, "filter: title")  # keys typed before the box has focus are commands
         tmux("send-keys", "-t", session, "-l", "zebra cross")
         # The filter needs the titles: it finds the article once its file has been read.
-        screen = wait_for(session, "1 of 10,000 match", timeout=120)
-        assert "Zebra crossing opens beside the old quay" in screen
+        wait_for(session, "1 of 10,000 match", timeout=120)
+        wait_for(session, "Zebra crossing opens beside the old quay")
         tmux("send-keys", "-t", session, "Enter")
         screen = wait_for(session, "Story number 7421 begins here.", timeout=15)
         assert "1/2" in screen

@@ -21,7 +21,7 @@ from tuireader.articles import Article, Library, load_article, skipped_summary, 
 from tuireader.errors import ArticleError
 
 CACHE_VERSION = 1
-PARSER_MODULES = ("articles", "formats", "sentences", "decoding")
+PARSER_MODULES = ("articles", "formats", "sentences", "decoding", "wire", "webpage")
 """The modules whose code decides a summary: a cache made by other code is not used (a new
 version of the segmenter changes sentence counts; of the formats, titles and dates)."""
 OPEN_ARTICLES = 8
@@ -219,16 +219,17 @@ def _is_copy(entry: Entry, by_id: dict[str, Entry]) -> bool:
 
 
 def parser_key() -> str:
-    """Identifies the code that made the summaries: the version and its parsing modules' times."""
-    import importlib
+    """Identifies the code that made the summaries: the version and its parsing modules' times
+    (found without importing them: the HTML extractor is loaded only for HTML files)."""
+    from importlib.util import find_spec
 
     from tuireader import __version__
 
     stamps = []
     for name in PARSER_MODULES:
-        module = importlib.import_module(f"tuireader.{name}")
+        spec = find_spec(f"tuireader.{name}")
         try:
-            stamps.append(str(os.stat(module.__file__ or "").st_mtime_ns))
+            stamps.append(str(os.stat(spec.origin if spec and spec.origin else "").st_mtime_ns))
         except OSError:
             stamps.append("?")
     return ":".join([__version__, *stamps])
