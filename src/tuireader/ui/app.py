@@ -290,13 +290,12 @@ class ReaderApp(App[int]):
             self.screen.add_class("-hide-list")
             self.pane.focus()
             self.open_article(self._open_first)
+        elif not narrow:
+            self.article_list.focus()
         else:
-            if not narrow:
-                self.article_list.focus()
-            else:
-                self.pane.focus()
-            if not self.catalog.pending:
-                self._library_known()
+            self.pane.focus()
+        if not self.catalog.pending:
+            self._library_known()
         if self.catalog.pending:
             # After the first frame: the files are listed, their titles and dates follow.
             self.call_after_refresh(self._fill_catalog, self.catalog.pending)
