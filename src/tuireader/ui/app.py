@@ -45,6 +45,7 @@ from tuireader.ui.article_list import (
     ArticleCounts,
     ArticleList,
     DoneState,
+    ListFilter,
     done_states,
     fingerprint,
 )
