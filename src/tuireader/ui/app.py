@@ -977,6 +977,10 @@ class ReaderApp(App[int]):
         self.push_screen(SearchAllScreen(paths), found)
 
     def action_search(self) -> None:
+        """Search the article, or with the list focused filter the list (one key, two places)."""
+        if self.focused is self.article_list:
+            self.article_list.action_filter()
+            return
         if self.pane.article is None:
             return
         search = self.query_one(SearchBar)

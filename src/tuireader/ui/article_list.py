@@ -212,7 +212,6 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("G,end", "last", "Last article", id="list.last", show=False),
         Binding("pagedown", "page(1)", "Page down", id="list.page_down", show=False),
         Binding("pageup", "page(-1)", "Page up", id="list.page_up", show=False),
-        Binding("slash", "filter", "Filter", id="list.filter", key_display="/"),
         Binding("s", "sort", "Sort", id="list.sort"),
         Binding("z", "fold", "Fold folder", id="list.fold", show=False),
         Binding("Z", "fold_all", "Fold all", id="list.fold_all", show=False),
