@@ -119,6 +119,10 @@ class Catalog:
         entries: list[Entry] = []
         warnings: list[str] = []
         seen: set[str] = set()
+        paths = list(paths)
+        # One folder's walk never yields a file twice (each folder is read once), and resolving
+        # every path cost 3.0 of 3.6 s at 100,000 files: only several arguments can overlap.
+        overlap = len(paths) > 1
         for raw in paths:
             path = os.fspath(raw)
             if os.path.isdir(path):
@@ -128,7 +132,7 @@ class Catalog:
                     warnings.append(f"{path}: no .txt or .md articles in this folder")
                 skip = len(root) + 1
                 for file in found:
-                    key = os.path.realpath(file)
+                    key = os.path.realpath(file) if overlap else file
                     if key not in seen:
                         seen.add(key)
                         entries.append(Entry(file, os.path.dirname(file)[skip:]))
