@@ -18,6 +18,7 @@ from tuireader.ui.reading_pane import ReadingPane
 MakeApp = Callable[[], ReaderApp]
 SIZE = (100, 30)
 TEXT = (
+    "---\ntitle: Council meets\ndate: 2026-11-28\n---\n\n"  # a fixed header for the snapshot
     "The council met on Tuesday evening in the old hall.\n\n"
     '"I was second in line, and security was a breeze," said one resident. '
     "The mayor promised a new budget by spring.\n"
@@ -26,7 +27,7 @@ TEXT = (
 
 @pytest.fixture
 def story(tmp_path: Path) -> Path:
-    path = tmp_path / "council.txt"
+    path = tmp_path / "council.md"
     path.write_text(TEXT, encoding="utf-8")
     return path
 
