@@ -112,6 +112,8 @@ def locate(
     at_offsets = 0 <= ann.start < ann.end <= len(body) and body[ann.start : ann.end] == quote.exact
     if at_offsets:
         span = snap(sentences, ann.start, ann.end)
+        if span != (ann.start, ann.end) and is_part(quote):
+            span = ann.start, ann.end
         # Unchanged text (the common case) is recognised without scoring the context: a prefix
         # or suffix with any non-space character that is still there scores above 0.
         if span == (ann.start, ann.end) and (
@@ -124,9 +126,12 @@ def locate(
         ):
             return span, EXACT
 
-    span = by_occurrence(ann, body, sentences)
+    part = is_part(quote)
+    span = by_occurrence(ann, body, sentences, part=part)
     if span is not None:
         return span, EXACT if span == (ann.start, ann.end) else MOVED
+    if part:  # a fuzzy match is a run of whole sentences: it would widen a part
+        return None, ORPHANED
 
     span = by_fuzzy(ann, body, sentences)
     if span is not None:
@@ -135,8 +140,10 @@ def locate(
 
 
 def by_occurrence(
-    ann: Annotation, body: str, sentences: Sequence[Sentence]
+    ann: Annotation, body: str, sentences: Sequence[Sentence], *, part: bool = False
 ) -> tuple[int, int] | None:
+    """The best-fitting occurrence of the quote, widened to whole sentences unless the
+    annotation is ``part`` of a sentence (then exactly the quote's characters)."""
     quote = ann.quote
     occurrences = list(_find_all(body, quote.exact))
     if not occurrences:
@@ -158,6 +165,8 @@ def by_occurrence(
     elif score == 0:
         return None
     end = pos + len(quote.exact)
+    if part:
+        return pos, end
     span = snap(sentences, pos, end)
     if span is None:
         return None
@@ -223,6 +232,27 @@ def _all_sentences_known(
             return False
         i += 1
     return True
+
+
+def is_part(quote: Quote) -> bool:
+    """Whether the quote was part of a sentence (not whole sentences) in the text it was made
+    on, judged by splitting its own context into sentences: the article's sentences may have
+    changed since, and a part must never be widened to the sentence around it."""
+    text = quote.prefix + quote.exact + quote.suffix
+    start = len(quote.prefix)
+    end = start + len(quote.exact)
+    starts: set[int] = set()
+    ends: set[int] = set()
+    offset = 0
+    for paragraph in text.split("\n\n"):
+        for a, b in split_paragraph(paragraph):
+            starts.add(offset + a)
+            ends.add(offset + b)
+        offset += len(paragraph) + 2
+    exact = quote.exact
+    first = start + len(exact) - len(exact.lstrip())
+    last = end - (len(exact) - len(exact.rstrip()))
+    return first not in starts or last not in ends
 
 
 def snap(sentences: Sequence[Sentence], start: int, end: int) -> tuple[int, int] | None:

@@ -70,9 +70,10 @@ def plan_run(
     """Give sentences ``first..last`` the tag (``None``: no tag) in ``layer``, one annotator's
     placed annotations on ``article``.
 
-    An annotation partly covered by the run is cut back to its remaining whole sentences
-    (keeping its id on the first piece, so exports and notes follow it). With ``toggle`` the
-    same tag on exactly that run removes it.
+    An annotation partly covered by the run is cut back to its remaining sentences (keeping
+    its id on the first piece, so exports and notes follow it), never beyond its own ends: a
+    part of a sentence stays that part. With ``toggle`` the same tag on exactly that run
+    removes it.
     """
     sentences = article.sentences
     body = article.body
@@ -94,23 +95,12 @@ def plan_run(
         while i is not None and i < len(sentences) and sentences[i].start < old.end:
             indexes.append(i)
             i += 1
-        keep_id = True
-        for piece in ([i for i in indexes if i < first], [i for i in indexes if i > last]):
-            if not piece:
-                continue
-            a, b = sentences[piece[0]].start, sentences[piece[-1]].end
-            added.append(
-                replace(
-                    old,
-                    id=old.id if keep_id else new_id(),
-                    start=a,
-                    end=b,
-                    quote=Quote.from_body(body, a, b),
-                    updated=now,
-                    anchor=AnchorState.EXACT,
-                )
-            )
-            keep_id = False
+        spans = [
+            (max(old.start, sentences[piece[0]].start), min(old.end, sentences[piece[-1]].end))
+            for piece in ([i for i in indexes if i < first], [i for i in indexes if i > last])
+            if piece
+        ]
+        added += _pieces(old, body, spans, now)
     if tag is None:
         return Plan("untag", tuple(removed), tuple(added))
     quote = Quote.from_body(body, start, end)
@@ -138,6 +128,79 @@ def plan_run(
         )
     added.append(new)
     return Plan(f"tag {tag}", tuple(removed), (*added,))
+
+
+def plan_span(
+    article: Article,
+    layer: SpanIndex,
+    start: int,
+    end: int,
+    tag: str,
+    *,
+    annotator: str,
+    toggle: bool,
+    now: str | None = None,
+) -> Plan:
+    """Give the characters ``start:end`` of the body (part of a sentence, or any span) the tag
+    in ``layer``, keeping exactly those offsets: never widened to whole sentences.
+
+    An annotation of this layer that overlaps the span is cut back to what lies outside it
+    (the id stays on the first piece); a piece left with no letter or digit (a full stop, a
+    space) goes with it. With ``toggle`` the same tag on exactly that span removes it.
+    """
+    body = article.body
+    overlapping = layer.overlapping(start, end)
+    same = next((a for a in overlapping if (a.start, a.end) == (start, end)), None)
+    if same is not None and same.tag == tag and len(overlapping) == 1:
+        return Plan("untag", (same,)) if toggle else Plan(f"tag {tag}")
+    now = now or now_iso()
+    removed: list[Annotation] = []
+    added: list[Annotation] = []
+    for old in overlapping:
+        removed.append(old)
+        if old is same:
+            continue
+        spans = [_trimmed(body, a, b) for a, b in ((old.start, start), (end, old.end))]
+        added += _pieces(
+            old, body, [(a, b) for a, b in spans if any(c.isalnum() for c in body[a:b])], now
+        )
+    quote = Quote.from_body(body, start, end)
+    if same is not None:
+        new = replace(same, tag=tag, quote=quote, anchor=AnchorState.EXACT, updated=now)
+    else:
+        new = Annotation(
+            article.id, start, end, tag, quote, annotator, id=new_id(), created=now, updated=now
+        )
+    added.append(new)
+    return Plan(f"tag {tag} (part of a sentence)", tuple(removed), tuple(added))
+
+
+def _pieces(
+    old: Annotation, body: str, spans: Sequence[tuple[int, int]], now: str
+) -> list[Annotation]:
+    """What is left of ``old`` on ``spans``: the first piece keeps its id (exports and notes
+    follow it), the others get new ones."""
+    return [
+        replace(
+            old,
+            id=old.id if n == 0 else new_id(),
+            start=a,
+            end=b,
+            quote=Quote.from_body(body, a, b),
+            updated=now,
+            anchor=AnchorState.EXACT,
+        )
+        for n, (a, b) in enumerate(spans)
+    ]
+
+
+def _trimmed(body: str, start: int, end: int) -> tuple[int, int]:
+    """``start:end`` without the white space at either end."""
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def plan_runs(

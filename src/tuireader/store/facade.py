@@ -79,6 +79,7 @@ from tuireader.store.editing import (
     plan_attach,
     plan_run,
     plan_runs,
+    plan_span,
     replay_conflict,
 )
 from tuireader.store.files import (
@@ -453,6 +454,26 @@ class Store:
                 annotator=self.annotator,
                 toggle=True,
                 provenance=provenance,
+            )
+        )
+
+    def tag_span(self, article: Article, start: int, end: int, tag: str) -> Change:
+        """Tag the characters ``start:end`` of the article's body in my layer, exactly those
+        (part of a sentence: never widened to the sentence). The same tag on exactly that span
+        removes it; my other annotations it overlaps are cut back to what lies outside it."""
+        _check_tag(tag)
+        body = article.body
+        if not (0 <= start < end <= len(body)) or not body[start:end].strip():
+            raise ValueError(f"span {start}:{end} is not text of the article (0..{len(body)})")
+        return self._commit(
+            lambda: plan_span(
+                article,
+                self._layer(article.id, self.annotator),
+                start,
+                end,
+                tag,
+                annotator=self.annotator,
+                toggle=True,
             )
         )
 

@@ -246,16 +246,25 @@ class ReaderApp(App[int]):
             ("Everywhere", cls.BINDINGS),
             ("Article list", ArticleList.BINDINGS),
             ("List filter", ListFilter.BINDINGS),
-            ("Reading pane", ReadingPane.for_tags(tags).BINDINGS),
+            ("Reading pane", cls._pane_bindings(tags)),
+            ("Part of a sentence (words)", ReadingPane.for_tags(tags).WORD_BINDINGS),
             ("Search", SearchBar.BINDINGS),
         ]
+
+    @staticmethod
+    def _pane_bindings(tags: TagSet) -> list[BindingType]:
+        """The reading pane's own keys, without those of word selection (a scope of its own:
+        they act only while words are selected)."""
+        pane = ReadingPane.for_tags(tags)
+        return [b for b in pane.BINDINGS if b not in pane.WORD_BINDINGS]
 
     @classmethod
     def key_scopes(cls, tags: TagSet = DEFAULT_TAGS) -> dict[str, list[BindingType]]:
         """Bindings active together: a key may be bound once in each."""
         priority = [b for b in cls.BINDINGS if isinstance(b, Binding) and b.priority]
         return {
-            "reading pane": [*cls.BINDINGS, *ReadingPane.for_tags(tags).BINDINGS],
+            "reading pane": [*cls.BINDINGS, *cls._pane_bindings(tags)],
+            "word selection": [*cls.BINDINGS, *ReadingPane.for_tags(tags).WORD_BINDINGS],
             "article list": [*cls.BINDINGS, *ArticleList.BINDINGS],
             "search bar": [*priority, *SearchBar.BINDINGS],
             "list filter": [*priority, *ListFilter.BINDINGS],
@@ -607,6 +616,15 @@ class ReaderApp(App[int]):
                     "bold reverse",
                 )
             )
+        span = pane.word_span
+        if span is not None:
+            words = pane.article.body[span[0] : span[1]]
+            shown = words if len(words) <= 60 else words[:59] + "…"
+            parts += [
+                ("words ", "bold reverse"),
+                Content(f"“{shown}”").stylize("bold"),
+                (" (a tag key tags them, Esc cancels) ", "italic"),
+            ]
         if pane.comparison is not None:
             parts.append(compare_status(pane.comparison, pane.cursor, self.tags))
             if self.adjudicating:
@@ -707,6 +725,13 @@ class ReaderApp(App[int]):
         if article is not None:
             self._record_tag_set()
             self.apply_change(self._mutate(self.store.tag, article, first, last, tag_id))
+
+    def tag_span(self, start: int, end: int, tag_id: str) -> None:
+        """Tag exactly the characters ``start:end`` (words inside a sentence)."""
+        article = self.pane.article
+        if article is not None:
+            self._record_tag_set()
+            self.apply_change(self._mutate(self.store.tag_span, article, start, end, tag_id))
 
     def _record_tag_set(self) -> None:
         """Before the first tag of a session: record the codebook in the database (merged with

@@ -8,6 +8,7 @@ asks for changes with messages and is told what the annotations are (attributes 
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -73,6 +74,50 @@ def sentence_span(sentences: Sequence[Sentence], annotation: Annotation) -> tupl
     return first, last
 
 
+WORD = re.compile(r"\S+")
+WORD_LEADING = "\"'“‘«(["
+WORD_TRAILING = ",;:—–-\"'”’»"
+"""Punctuation a selection of words leaves out at its ends: the claim, not the quotation marks
+around it or the comma after it."""
+
+
+def word_spans(body: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The words (runs of non-space) of ``body[start:end]``, as body offsets."""
+    return [(start + m.start(), start + m.end()) for m in WORD.finditer(body[start:end])]
+
+
+def word_bindings(tags: TagSet) -> list[BindingType]:
+    """The keys of word selection (part of a sentence); active only while it is open, and
+    listed before the reader's own so that they win then (``b``, Esc, the tag keys)."""
+    return [
+        Binding("right,w", "word(1)", "Next word", id="words.next", key_display="→/w"),
+        Binding("left,b", "word(-1)", "Previous word", id="words.previous", key_display="←/b"),
+        Binding("shift+right,W", "extend(1)", "Extend", id="words.extend_next", key_display="⇧→"),
+        Binding(
+            "shift+left,B",
+            "extend(-1)",
+            "Extend back",
+            id="words.extend_previous",
+            key_display="⇧←",
+        ),
+        *(
+            Binding(
+                ",".join(tag.keys),
+                f"tag_words('{tag.id}')",
+                f"{tag.label} (words)",
+                id=f"words.tag.{tag.id}",
+                key_display="/".join(tag.keys),
+            )
+            for tag in tags.active
+        ),
+        Binding("escape", "close_words", "Cancel", id="words.cancel", key_display="Esc"),
+    ]
+
+
+WORD_ACTIONS = frozenset({"word", "extend", "tag_words", "close_words"})
+WORD_BINDINGS = word_bindings(DEFAULT_TAGS)
+
+
 def tag_bindings(tags: TagSet) -> list[BindingType]:
     """One binding per active tag, built from the TagSet (tags are data, never branches)."""
     return [
@@ -103,6 +148,8 @@ class Editor(Protocol):
     def show_status(self) -> None:
         """Draw the status for the cursor now, so it changes in the same frame as the pane."""
 
+    def tag_span(self, start: int, end: int, tag_id: str) -> None: ...
+
 
 class ReadingPane(ScrollView, can_focus=True):
     """An article, wrapped to the width, one sentence under the cursor."""
@@ -132,6 +179,7 @@ class ReadingPane(ScrollView, can_focus=True):
     EDIT_BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "clear", "Clear", id="reader.clear"),
         Binding("v", "start_range", "Range", id="reader.range"),
+        Binding("p", "open_words", "Part of sentence", id="reader.words", show=False),
         Binding("escape", "cancel", "Cancel", id="reader.cancel", show=False),
         Binding("t", "cycle_filter", "Filter", id="reader.filter", show=False),
         Binding("S", "toggle_suggestions", "Suggest", id="reader.suggestions"),
@@ -153,7 +201,10 @@ class ReadingPane(ScrollView, can_focus=True):
         ),
         Binding("w", "guideline", "Tag guideline", id="reader.guideline", show=False),
     ]
+    WORD_BINDINGS: ClassVar[list[BindingType]] = WORD_BINDINGS
+    """Active only while words are selected; first, so that they win then."""
     BINDINGS: ClassVar[list[BindingType]] = [
+        *WORD_BINDINGS,
         *MOVE_BINDINGS,
         *tag_bindings(DEFAULT_TAGS),
         *EDIT_BINDINGS,
@@ -177,6 +228,7 @@ class ReadingPane(ScrollView, can_focus=True):
         "reading-pane--arrow",
         "reading-pane--disagree",
         "reading-pane--note",
+        "reading-pane--words",
     }
 
     DEFAULT_CSS = """
@@ -192,6 +244,7 @@ class ReadingPane(ScrollView, can_focus=True):
         & > .reading-pane--arrow { text-style: bold; color: $accent; }
         & > .reading-pane--disagree { text-style: bold; color: $warning; }
         & > .reading-pane--note { text-style: bold; color: $warning; }
+        & > .reading-pane--words { text-style: reverse bold; }
     }
     """
 
@@ -230,6 +283,13 @@ class ReadingPane(ScrollView, can_focus=True):
         self.filter_tag: str | None = None
         self.suggestions: Sequence[SuggestionView | None] | None = None
         self._annotation_of: list[Annotation | None] = []
+        self._parts: dict[int, list[Annotation]] = {}
+        """Every annotation on a sentence that carries part of a sentence's tag (a tag on some
+        of its words), in text order; sentences tagged whole are only in ``_annotation_of``."""
+        self.words: list[tuple[int, int]] = []
+        """Word selection: the cursor sentence's words while it is open, else empty."""
+        self.word_anchor = 0
+        self.word_caret = 0
         self._matches: list[tuple[int, int]] = []
         self._match_starts: list[int] = []
         self.match_index: int | None = None
@@ -298,6 +358,8 @@ class ReadingPane(ScrollView, can_focus=True):
         self.comparison = None
         self._matches, self._match_starts = [], []
         self._annotation_of = [None] * len(self.sentences)
+        self._parts = {}
+        self.words = []
         self._placed = {}
         for annotation in annotations:
             self._place(annotation)
@@ -400,10 +462,35 @@ class ReadingPane(ScrollView, can_focus=True):
 
     @property
     def annotation(self) -> Annotation | None:
-        """The annotation under the cursor."""
+        """The annotation under the cursor: with words selected, the one on those words."""
         if not self._annotation_of:
             return None
+        span = self.word_span
+        if span is not None:
+            return next(
+                (a for a in self.parts_of(self.cursor) if a.overlaps(*span)),
+                self._annotation_of[self.cursor],
+            )
         return self._annotation_of[self.cursor]
+
+    def parts_of(self, index: int) -> list[Annotation]:
+        """The annotations on sentence ``index`` when any of them tags only part of it."""
+        return self._parts.get(index, [])
+
+    @property
+    def word_span(self) -> tuple[int, int] | None:
+        """Body offsets of the selected words (quotation marks and trailing commas left out),
+        or None when word selection is closed."""
+        if not self.words or self.article is None:
+            return None
+        first, last = sorted((self.word_anchor, self.word_caret))
+        start, end = self.words[first][0], self.words[last][1]
+        body = self.article.body
+        while end - 1 > start and body[end - 1] in WORD_TRAILING:
+            end -= 1
+        while start + 1 < end and body[start] in WORD_LEADING:
+            start += 1
+        return start, end
 
     @property
     def suggestion(self) -> SuggestionView | None:
@@ -443,6 +530,7 @@ class ReadingPane(ScrollView, can_focus=True):
         old = self.cursor
         if index == old:
             return
+        self.action_close_words()
         self.cursor = index
         if self.range_anchor is not None:
             self._invalidate_sentences(min(old, index), max(old, index))
@@ -508,6 +596,49 @@ class ReadingPane(ScrollView, can_focus=True):
         if self.editor is not None:
             self.editor.tag_sentences(first, last, tag_id)
 
+    def action_open_words(self) -> None:
+        """Select words inside the cursor sentence, to tag part of it; the first word first."""
+        if not self.sentences or self.article is None:
+            return
+        self._end_range()
+        sentence = self.sentences[self.cursor]
+        self.words = word_spans(self.article.body, sentence.start, sentence.end)
+        self.word_anchor = self.word_caret = 0
+        self._invalidate_sentences(self.cursor, self.cursor)
+        self.refresh_bindings()  # the footer shows the word keys while they act
+        self.post_message(self.CursorMoved(self))
+
+    def select_words(self, anchor: int, caret: int) -> None:
+        """Select words ``anchor..caret`` (indexes into ``words``, either order)."""
+        if not self.words:
+            return
+        top = len(self.words) - 1
+        self.word_anchor = max(0, min(anchor, top))
+        self.word_caret = max(0, min(caret, top))
+        self._invalidate_sentences(self.cursor, self.cursor)
+        self.post_message(self.CursorMoved(self))
+
+    def action_word(self, delta: int) -> None:
+        caret = self.word_caret + delta
+        self.select_words(caret, caret)
+
+    def action_extend(self, delta: int) -> None:
+        self.select_words(self.word_anchor, self.word_caret + delta)
+
+    def action_tag_words(self, tag_id: str) -> None:
+        span = self.word_span
+        self.action_close_words()
+        if span is not None and self.editor is not None:
+            self.editor.tag_span(span[0], span[1], tag_id)
+
+    def action_close_words(self) -> None:
+        if not self.words:
+            return
+        self.words = []
+        self._invalidate_sentences(self.cursor, self.cursor)
+        self.refresh_bindings()
+        self.post_message(self.CursorMoved(self))
+
     def action_clear(self) -> None:
         if not self.sentences:
             return
@@ -546,6 +677,12 @@ class ReadingPane(ScrollView, can_focus=True):
         self.post_message(self.SuggestionsToggled())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While words are selected only their keys act here (the app's still do); otherwise
+        # theirs fall through to the reader's bindings of the same keys.
+        if self.words:
+            return action in WORD_ACTIONS
+        if action in WORD_ACTIONS:
+            return False
         if action == "disagreement":
             return self.comparison is not None
         return True
@@ -678,7 +815,19 @@ class ReadingPane(ScrollView, can_focus=True):
             annotation = self._annotation_of[index]
             suggestion = None
             marker: tuple[str, Style] | None = None
-            if annotation is not None:
+            parts = self._parts.get(index)
+            if parts is not None:
+                for part in parts:  # each tag on only its own characters
+                    part_look = self._look(part.tag)
+                    if part_look is None:
+                        continue
+                    p_start = max(part.start, sentence.start, start) - start
+                    p_end = min(part.end, sentence.end, end) - start
+                    if p_start < p_end:
+                        text.stylize(part_look.style, p_start, p_end)
+                    if marker is None and part.overlaps(start, end):
+                        marker = (self.tags.get(part.tag).marker, part_look.marker)
+            elif annotation is not None:
                 tag_id = annotation.tag
                 look = self._look(tag_id)
                 if look is not None:
@@ -715,7 +864,15 @@ class ReadingPane(ScrollView, can_focus=True):
                     arrow = "┃"
             candidates.append((marker, sentence.start >= start, index == self.cursor))
             if index == self.cursor:
-                text.stylize(self.get_component_rich_style("reading-pane--cursor"), a, b)
+                span = self.word_span
+                if span is None:
+                    text.stylize(self.get_component_rich_style("reading-pane--cursor"), a, b)
+                else:
+                    text.stylize(self.get_component_rich_style("reading-pane--range"), a, b)
+                    w_start, w_end = max(span[0], start) - start, min(span[1], end) - start
+                    if w_start < w_end:
+                        words_style = self.get_component_rich_style("reading-pane--words")
+                        text.stylize(words_style, w_start, w_end)
                 arrow = "▶" if sentence.start >= start else "│"
             index += 1
         if self._matches:
@@ -860,7 +1017,17 @@ class ReadingPane(ScrollView, can_focus=True):
             return 0, -1
         first, last = sentence_span(self.sentences, annotation)
         for index in range(first, last + 1):
-            self._annotation_of[index] = annotation
+            sentence = self.sentences[index]
+            whole = annotation.start <= sentence.start and sentence.end <= annotation.end
+            parts = self._parts.get(index)
+            if whole and parts is None:
+                self._annotation_of[index] = annotation
+                continue
+            if parts is None:
+                current = self._annotation_of[index]
+                parts = [] if current is None else [current]
+            parts = [p for p in parts if p.id != annotation.id] + [annotation]
+            self._settle(index, parts)
         if first <= last:
             self._placed[annotation.id] = annotation
         return first, last
@@ -868,11 +1035,28 @@ class ReadingPane(ScrollView, can_focus=True):
     def _unplace(self, annotation: Annotation) -> tuple[int, int]:
         first, last = sentence_span(self.sentences, annotation)
         for index in range(first, last + 1):
+            parts = self._parts.get(index)
+            if parts is not None:
+                self._settle(index, [p for p in parts if p.id != annotation.id])
+                continue
             current = self._annotation_of[index]
             if current is not None and current.id == annotation.id:
                 self._annotation_of[index] = None
         self._placed.pop(annotation.id, None)
         return first, last
+
+    def _settle(self, index: int, parts: list[Annotation]) -> None:
+        """Record sentence ``index``'s annotations: kept as parts while any tags only part of
+        it; the sentence's own annotation is the one covering it whole, else the first part."""
+        sentence = self.sentences[index]
+        parts.sort(key=lambda p: (p.start, p.end))
+        whole = [p for p in parts if p.start <= sentence.start and sentence.end <= p.end]
+        if len(parts) == len(whole):
+            self._parts.pop(index, None)
+            self._annotation_of[index] = whole[-1] if whole else None
+            return
+        self._parts[index] = parts
+        self._annotation_of[index] = whole[0] if whole else parts[0]
 
     def _end_range(self) -> None:
         if self.range_anchor is None:
@@ -884,11 +1068,12 @@ class ReadingPane(ScrollView, can_focus=True):
 
 @lru_cache(maxsize=8)
 def _pane_class(base: type[ReadingPane], tags: tuple[Tag, ...]) -> type[ReadingPane]:
-    bindings = [*base.MOVE_BINDINGS, *tag_bindings(TagSet(tags)), *base.EDIT_BINDINGS]
+    words = word_bindings(TagSet(tags))
+    bindings = [*words, *base.MOVE_BINDINGS, *tag_bindings(TagSet(tags)), *base.EDIT_BINDINGS]
     # Same class name, so app.tcss and DEFAULT_CSS selectors still apply.
     return type(
         base.__name__,
         (base,),
-        {"BINDINGS": bindings, "__module__": __name__},
+        {"BINDINGS": bindings, "WORD_BINDINGS": words, "__module__": __name__},
         inherit_bindings=False,
     )
