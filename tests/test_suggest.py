@@ -333,12 +333,6 @@ def test_dev_set_macro_f1() -> None:
     assert scores.macro_f1 >= 0.8
 
 
-def test_fast_enough() -> None:
-    bench = load_benchmark("bench_suggest")
-    rows = bench.load_rows()  # type: ignore[attr-defined]
-    assert bench.ms_per_sentence(rows, repeat=3) < 1.0  # type: ignore[attr-defined]
-
-
 def test_suggest_does_not_load_textual() -> None:
     code = "import sys, tuireader.suggest, tuireader.cli.suggest; print('textual' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -606,7 +606,7 @@ class ReadingPane(ScrollView, can_focus=True):
         self.word_anchor = self.word_caret = 0
         self._invalidate_sentences(self.cursor, self.cursor)
         self.refresh_bindings()  # the footer shows the word keys while they act
-        self.post_message(self.CursorMoved(self))
+        self._cursor_moved()
 
     def select_words(self, anchor: int, caret: int) -> None:
         """Select words ``anchor..caret`` (indexes into ``words``, either order)."""
@@ -616,7 +616,7 @@ class ReadingPane(ScrollView, can_focus=True):
         self.word_anchor = max(0, min(anchor, top))
         self.word_caret = max(0, min(caret, top))
         self._invalidate_sentences(self.cursor, self.cursor)
-        self.post_message(self.CursorMoved(self))
+        self._cursor_moved()
 
     def action_word(self, delta: int) -> None:
         caret = self.word_caret + delta
@@ -637,7 +637,7 @@ class ReadingPane(ScrollView, can_focus=True):
         self.words = []
         self._invalidate_sentences(self.cursor, self.cursor)
         self.refresh_bindings()
-        self.post_message(self.CursorMoved(self))
+        self._cursor_moved()
 
     def action_clear(self) -> None:
         if not self.sentences:
