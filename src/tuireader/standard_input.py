@@ -13,10 +13,11 @@ import sys
 from typing import BinaryIO
 
 from tuireader.decoding import NotText, decode
-from tuireader.errors import ArticleError
+from tuireader.errors import MAX_FILE_BYTES, ArticleError
 
 NAME = "standard input"
-MAX_BYTES = 200_000_000
+MAX_BYTES = MAX_FILE_BYTES
+"""Piped text is held to the same limit as an article file."""
 
 
 def has_piped_input(fd: int = 0) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tuireader import storage as fileformat
-from tuireader.errors import PathError, os_problem
+from tuireader.errors import PathError, file_kind, os_problem
 from tuireader.paths import on_read_only_file_system
 from tuireader.storage import (
     AtomicJSONStorage,
@@ -42,14 +42,6 @@ class StoreWriteError(StoreError):
 NO_FILE = "no such annotation file (opened with create=False)"
 """``read_only_reason`` of a store opened with ``create=False`` on a missing file."""
 
-_KINDS = {
-    stat.S_IFIFO: "a FIFO",
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-    stat.S_IFSOCK: "a socket",
-    stat.S_IFDIR: "a folder",
-}
-
 
 def real_path(path: Path) -> Path:
     """Where the data really lives: a symlinked database is written through to its target (a
@@ -62,7 +54,7 @@ def kind_problem(mode: int) -> str | None:
     """Why a file of this ``st_mode`` cannot be a database (not a regular file), or None."""
     if stat.S_ISREG(mode):
         return None
-    kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+    kind = file_kind(mode)
     if kind == "a folder":
         return "is a folder, not an annotation file"
     return f"is {kind}, not an annotation file"
