@@ -138,6 +138,10 @@ _MISSING = object()
 _ANNOTATOR = itemgetter("annotator")
 
 
+def _article_order(a: Annotation) -> tuple[int, int, str, str]:
+    return (a.start, a.end, a.annotator, a.id)
+
+
 class Store:
     """Annotations on one database file. Open with ``Store.open``; use as a context manager."""
 
@@ -296,6 +300,25 @@ class Store:
             and (include_orphans or a.anchor is not AnchorState.ORPHANED)
         ]
         return sorted(chosen, key=lambda a: (a.article_id, a.start, a.end, a.annotator, a.id))
+
+    def annotated_article_ids(self) -> list[str]:
+        """Every article with at least one annotation (any layer, orphans included), sorted.
+        Cheap: parses no annotation."""
+        return sorted(self._by_article)
+
+    def each_article(self, annotator: str | None = None) -> Iterator[tuple[str, list[Annotation]]]:
+        """Article by article, in sorted article-id order: (article id, that article's
+        annotations, every layer or only ``annotator``'s), orphans included, sorted by (start,
+        end, annotator, id). Articles with none (of that annotator) are skipped. Only one
+        article's annotations are built at a time, so a caller that streams (export, stats,
+        agreement) never holds the whole database."""
+        for article_id in self.annotated_article_ids():
+            found = [
+                a for a in self._group(article_id) if annotator is None or a.annotator == annotator
+            ]
+            if found:
+                found.sort(key=_article_order)
+                yield article_id, found
 
     def mine(self, article_id: str) -> list[Annotation]:
         """This store's annotator's placed annotations on the article (what the reader shows)."""
