@@ -3,8 +3,10 @@ sentence-unit rules (a range counts for each of its sentences, "no tag" is a cat
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -272,3 +274,79 @@ def test_sentence_values_skip_orphans_and_latest_overlap_wins() -> None:
         NO_TAG,
         NO_TAG,
     ]
+
+
+SAME_TIME = "2030-05-01T12:00:00.000Z"
+
+
+def _part(
+    article_body: str, article_id: str, start: int, end: int, tag: str, ann_id: str
+) -> Annotation:
+    ann = Annotation.new(article_id, article_body, start, end, tag, "ann")
+    return replace(ann, id=ann_id, created=SAME_TIME, updated=SAME_TIME)
+
+
+def test_parts_with_the_same_time_pick_the_same_way_in_every_order() -> None:
+    article = from_text(BODY)
+    s = article.sentences
+    first = s[0]
+    # Three parts of sentence 0 and a range over 0-1, all stamped alike: the longest wins.
+    anns = [
+        _part(article.body, article.id, first.start, first.start + 3, "fact", "id-c"),
+        _part(article.body, article.id, first.start + 4, first.start + 8, "speculation", "id-b"),
+        _part(article.body, article.id, first.start + 9, first.end, "expert_opinion", "id-a"),
+    ]
+    ranged = _part(article.body, article.id, s[1].start + 4, s[2].end, "fact", "id-d")
+    results = {
+        tuple(sentence_values(s, list(order))) for order in itertools.permutations([*anns, ranged])
+    }
+    assert len(results) == 1
+    values = results.pop()
+    # "fact" (3 chars) and "speculation" (4 chars) lose to the 5-character expert_opinion part.
+    lengths = {a.tag: a.end - a.start for a in anns}
+    assert lengths["expert_opinion"] > lengths["speculation"] > lengths["fact"]
+    assert values[0] == "expert_opinion"
+    assert values[1:3] == ("fact", "fact")
+
+
+def test_equal_length_parts_at_the_same_time_the_earlier_start_wins() -> None:
+    article = from_text(BODY)
+    s0 = article.sentences[0]
+    a = _part(article.body, article.id, s0.start, s0.start + 3, "speculation", "id-z")
+    b = _part(article.body, article.id, s0.start + 4, s0.start + 7, "fact", "id-a")
+    assert sentence_values(article.sentences, [a, b])[0] == "speculation"
+    assert sentence_values(article.sentences, [b, a])[0] == "speculation"
+    # A later update still beats every tie-break.
+    newer = replace(b, updated="2031-01-01T00:00:00.000Z")
+    assert sentence_values(article.sentences, [a, newer])[0] == "fact"
+    assert sentence_values(article.sentences, [newer, a])[0] == "fact"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 60),
+            st.integers(1, 30),
+            st.sampled_from(("fact", "speculation", "expert_opinion")),
+            st.sampled_from(("2030-01-01T00:00:00.000Z", "2030-01-02T00:00:00.000Z")),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.randoms(use_true_random=False),
+)
+def test_sentence_values_do_not_depend_on_the_order_given(
+    spans: list[tuple[int, int, str, str]], rng: Any
+) -> None:
+    article = from_text(BODY)
+    anns = []
+    for n, (start, length, tag, stamp) in enumerate(spans):
+        end = min(len(article.body), start + length)
+        ann = Annotation.new(article.id, article.body, start, end, tag, "ann")
+        anns.append(replace(ann, id=f"id-{n:02d}", created=stamp, updated=stamp))
+    expected = sentence_values(article.sentences, anns)
+    shuffled = list(anns)
+    rng.shuffle(shuffled)
+    assert sentence_values(article.sentences, shuffled) == expected
+    assert sentence_values(article.sentences, list(reversed(anns))) == expected

@@ -27,7 +27,6 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
 
 from tuireader.annotations import Annotation
 from tuireader.sentences import Sentence
@@ -41,7 +40,11 @@ Value = str | None
 Unit = Sequence[Value]
 """One sentence: one value per annotator, in the order of the annotators."""
 
-_UPDATED = attrgetter("updated")
+
+def pick_order(ann: Annotation) -> tuple[str, int, int, str, str]:
+    """Ascending order of precedence among one annotator's annotations on a sentence: the last
+    wins. A total order (the id is unique), so the pick is the same however they are listed."""
+    return (ann.updated, ann.end - ann.start, -ann.start, ann.tag, ann.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,12 +304,17 @@ def agreement(
 def sentence_values(sentences: Sequence[Sentence], annotations: Iterable[Annotation]) -> list[str]:
     """One annotator's value for each sentence: the tag of the annotation covering it, else
     ``NO_TAG``. A range annotation gives its tag to each of its sentences; orphaned annotations
-    (not placed on the current text) give none. Where one annotator's annotations overlap (only
-    imports can make that), the most recently updated wins."""
+    (not placed on the current text) give none.
+
+    Where several of one annotator's annotations fall on one sentence (parts of it, or overlaps
+    an import brought), the value is decided by ``pick_order``: the most recently updated wins;
+    at the same ``updated`` time the longer annotation, then the one starting first, then the
+    greater tag id, then the greater annotation id. So the result never depends on the order the
+    annotations are given in."""
     starts = [s.start for s in sentences]
     ends = [s.end for s in sentences]
     values = [NO_TAG] * len(sentences)
-    for ann in sorted(annotations, key=_UPDATED):
+    for ann in sorted(annotations, key=pick_order):
         if ann.anchor == "orphaned" or ann.end <= ann.start:
             continue
         first = bisect_right(ends, ann.start)  # the first sentence ending after the start
