@@ -85,3 +85,96 @@ def test_shared_options_before_a_command_that_does_not_use_them(
     # Accepted, and so refused only because no database is there yet (exit 2, one line).
     assert main(["--annotator", "ana", "--db", db, "export", "-f", "jsonl"]) == 2
     assert "db.json: no such annotation database" in capsys.readouterr().err
+
+
+CORRECTED_TEXT = (
+    "Crowds gathered before the parade's 9 a.m. start on the avenue. "
+    "Security was a breeze this year, one visitor said.\n\n"
+    "The weather held until noon. Rain came later in the afternoon."
+)
+
+
+def corrected_story(tmp_path: Path) -> tuple[Path, Path]:
+    """A story with one split (in sentence 2) and one join (of sentences 3 and 4) stored."""
+    from tuireader.articles import load_article
+    from tuireader.store import Store
+
+    story = tmp_path / "parade.txt"
+    story.write_text(CORRECTED_TEXT, encoding="utf-8")
+    db = tmp_path / "db.json"
+    article = load_article(story)
+    with Store.open(db, "alice") as store:
+        store.attach(article)
+        store.split_sentence(article, 1, article.body.index("one visitor"))
+        store.merge_sentences(article, 3)
+    return story, db
+
+
+def test_sentences_shows_the_corrected_sentences_and_raw_the_segmenters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    story, db = corrected_story(tmp_path)
+    assert main(["sentences", str(story), "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "4 sentences" in out and "2 sentence corrections applied" in out
+    assert "2  Security was a breeze this year,\n3  one visitor said.\n" in out
+    assert "4  The weather held until noon. Rain came later in the afternoon.\n" in out
+    assert main(["--db", str(db), "sentences", str(story), "--raw"]) == 0
+    raw = capsys.readouterr().out
+    assert "4 sentences" in raw and "applied" not in raw
+    assert "2  Security was a breeze this year, one visitor said.\n" in raw
+    assert "4  Rain came later in the afternoon.\n" in raw
+
+
+def test_sentences_json_carries_corrected_offsets(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    story, db = corrected_story(tmp_path)
+    assert main(["sentences", str(story), "--db", str(db), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["article"]["corrections"] == 2
+    body = story.read_text(encoding="utf-8")
+    texts = [s["text"] for s in doc["sentences"]]
+    assert texts[1:3] == ["Security was a breeze this year,", "one visitor said."]
+    assert all(body[s["start"] : s["end"]] == s["text"] for s in doc["sentences"])
+    assert [s["index"] for s in doc["sentences"]] == [0, 1, 2, 3]
+
+
+def test_sentences_names_corrections_that_no_longer_fit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    story, db = corrected_story(tmp_path)
+    story.write_text(CORRECTED_TEXT.replace("one visitor", "a visitor"), encoding="utf-8")
+    assert main(["sentences", str(story), "--db", str(db)]) == 0
+    captured = capsys.readouterr()
+    assert "1 sentence correction(s) no longer fit the text" in captured.err
+    assert "Security was a breeze this year, a visitor said." in captured.out
+    assert db.stat().st_size > 0
+
+
+def test_sentences_without_a_database_shows_the_segmenters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["sentences", str(SEED), "--db", str(tmp_path / "none.json")]) == 0
+    assert "15 sentences" in capsys.readouterr().out
+    assert not (tmp_path / "none.json").exists()
+
+
+def test_export_by_sentence_counts_the_corrected_sentences(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    story, db = corrected_story(tmp_path)
+    from tuireader.articles import load_article
+    from tuireader.store import Store
+
+    article = load_article(story)
+    with Store.open(db, "alice") as store:
+        store.attach(article)
+        store.tag(article, 2, 2, "fact")  # "one visitor said.", a half of the split
+    assert main(["export", "--db", str(db), "--by-sentence", "-f", "jsonl"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["text"] for r in rows][1:3] == [
+        "Security was a breeze this year,",
+        "one visitor said.",
+    ]
+    assert [r["tag:alice"] for r in rows] == [None, None, "fact", None]

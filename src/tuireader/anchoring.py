@@ -56,9 +56,13 @@ def reanchor(annotations: Iterable[Annotation], article: Article) -> list[Placem
     cover a sentence already taken is orphaned rather than allowed to double-tag it.
     """
     sentences = article.sentences
+    # Where the user joined sentences, a tag on one of the segmenter's sentences is part of
+    # the joined one: kept on its own words, never widened to the whole (``raw``).
+    raw = None if "raw_sentences" not in vars(article) else article.raw_sentences
+    raw = None if raw is sentences else raw
     found: list[tuple[Annotation, tuple[int, int] | None, AnchorState]] = []
     for ann in annotations:
-        span, state = locate(ann, article.body, sentences)
+        span, state = locate(ann, article.body, sentences, raw)
         found.append((ann, span, state))
 
     order = {EXACT: 0, MOVED: 1, FUZZY: 2, ORPHANED: 3}
@@ -103,16 +107,22 @@ def reanchor(annotations: Iterable[Annotation], article: Article) -> list[Placem
 
 
 def locate(
-    ann: Annotation, body: str, sentences: Sequence[Sentence]
+    ann: Annotation,
+    body: str,
+    sentences: Sequence[Sentence],
+    raw: Sequence[Sentence] | None = None,
 ) -> tuple[tuple[int, int] | None, AnchorState]:
-    """The new span of ``ann`` in ``body`` and how it was found, or ``(None, ORPHANED)``."""
+    """The new span of ``ann`` in ``body`` and how it was found, or ``(None, ORPHANED)``.
+
+    ``raw``: the segmenter's sentences when ``sentences`` are the user's corrections of them;
+    a span of whole raw sentences is then kept as it is (part of a joined sentence)."""
     quote = ann.quote
     if not quote.exact or not sentences:
         return None, ORPHANED
     at_offsets = 0 <= ann.start < ann.end <= len(body) and body[ann.start : ann.end] == quote.exact
     if at_offsets:
         span = snap(sentences, ann.start, ann.end)
-        if span != (ann.start, ann.end) and is_part(quote):
+        if span != (ann.start, ann.end) and (is_part(quote) or _whole_raw(raw, ann.start, ann.end)):
             span = ann.start, ann.end
         # Unchanged text (the common case) is recognised without scoring the context: a prefix
         # or suffix with any non-space character that is still there scores above 0.
@@ -127,7 +137,7 @@ def locate(
             return span, EXACT
 
     part = is_part(quote)
-    span = by_occurrence(ann, body, sentences, part=part)
+    span = by_occurrence(ann, body, sentences, part=part, raw=raw)
     if span is not None:
         return span, EXACT if span == (ann.start, ann.end) else MOVED
     if part:  # a fuzzy match is a run of whole sentences: it would widen a part
@@ -140,7 +150,12 @@ def locate(
 
 
 def by_occurrence(
-    ann: Annotation, body: str, sentences: Sequence[Sentence], *, part: bool = False
+    ann: Annotation,
+    body: str,
+    sentences: Sequence[Sentence],
+    *,
+    part: bool = False,
+    raw: Sequence[Sentence] | None = None,
 ) -> tuple[int, int] | None:
     """The best-fitting occurrence of the quote, widened to whole sentences unless the
     annotation is ``part`` of a sentence (then exactly the quote's characters)."""
@@ -165,7 +180,7 @@ def by_occurrence(
     elif score == 0:
         return None
     end = pos + len(quote.exact)
-    if part:
+    if part or _whole_raw(raw, pos, end):
         return pos, end
     span = snap(sentences, pos, end)
     if span is None:
@@ -253,6 +268,10 @@ def is_part(quote: Quote) -> bool:
     first = start + len(exact) - len(exact.lstrip())
     last = end - (len(exact) - len(exact.rstrip()))
     return first not in starts or last not in ends
+
+
+def _whole_raw(raw: Sequence[Sentence] | None, start: int, end: int) -> bool:
+    return raw is not None and snap(raw, start, end) == (start, end)
 
 
 def snap(sentences: Sequence[Sentence], start: int, end: int) -> tuple[int, int] | None:

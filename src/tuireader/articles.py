@@ -48,9 +48,20 @@ class Article:
         return sum(1 for _ in _WORD.finditer(self.body))
 
     @cached_property
-    def sentences(self) -> list[Sentence]:
-        """Sentences, segmented on first use (large books pay for it only when opened)."""
+    def raw_sentences(self) -> list[Sentence]:
+        """The segmenter's sentences, segmented on first use (large books pay for it only when
+        opened)."""
         return segment(self.body, self.paragraphs)
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        """The sentences as read: the segmenter's, with the user's splits and joins once the
+        store has applied them (``Store.attach``, see ``tuireader.boundaries``)."""
+        return self.raw_sentences
+
+    def use_sentences(self, sentences: list[Sentence]) -> None:
+        """Replace the sentences by corrected ones (the text itself never changes)."""
+        self.__dict__["sentences"] = sentences
 
     @property
     def display_path(self) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tuireader.annotations import AnchorState, Annotation
+from tuireader.boundaries import Boundary
 
 UNDO_LIMIT = 1000
 
@@ -19,6 +20,9 @@ class Change:
     label: str
     before: tuple[Annotation, ...] = ()
     after: tuple[Annotation, ...] = ()
+    boundaries_before: tuple[Boundary, ...] = ()
+    """Sentence corrections (splits, joins) the step removed and added, undone with it."""
+    boundaries_after: tuple[Boundary, ...] = ()
 
     @property
     def span(self) -> tuple[int, int] | None:
@@ -30,13 +34,23 @@ class Change:
 
     @property
     def article_ids(self) -> frozenset[str]:
-        return frozenset(a.article_id for a in (*self.before, *self.after))
+        ids = {a.article_id for a in (*self.before, *self.after)}
+        ids.update(b.article_id for b in (*self.boundaries_before, *self.boundaries_after))
+        return frozenset(ids)
+
+    @property
+    def corrects_sentences(self) -> bool:
+        """Whether the step splits or joins sentences (the reader re-lays them out)."""
+        return bool(self.boundaries_before or self.boundaries_after)
 
     def inverse(self, label: str) -> Change:
-        return Change(label, self.after, self.before)
+        return Change(label, self.after, self.before, self.boundaries_after, self.boundaries_before)
+
+    def again(self, label: str) -> Change:
+        return replace(self, label=label)
 
     def __bool__(self) -> bool:
-        return bool(self.before or self.after)
+        return bool(self.before or self.after or self.corrects_sentences)
 
 
 @dataclass

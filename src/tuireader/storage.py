@@ -30,14 +30,17 @@ from tuireader.durable import fsync_folder, temp_path, write_atomic
 FORMAT = "tuireader-annotations"
 """Marks the file as ours, so a foreign JSON file is refused instead of overwritten."""
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump when the layout of a record or table changes, and add the step to ``MIGRATIONS``.
 
 1: annotations, articles, state. 2: a ``done`` table (done marks per annotator and article);
-annotations may carry ``provenance``, and ``annotator`` is required (schema 1 always wrote it)."""
+annotations may carry ``provenance``, and ``annotator`` is required (schema 1 always wrote it).
+3: a ``boundaries`` table (the user's sentence splits and joins, ``tuireader.boundaries``); an
+older tuireader would refuse its journal entries as malformed, so it is told "newer" instead."""
 
 META, ANNOTATIONS, ARTICLES, STATE, DONE = "meta", "annotations", "articles", "state", "done"
-TABLES = (META, ANNOTATIONS, ARTICLES, STATE, DONE)
+BOUNDARIES = "boundaries"
+TABLES = (META, ANNOTATIONS, ARTICLES, STATE, DONE, BOUNDARIES)
 SCHEMA_KEY = "schema"
 
 Tables = dict[str, dict[str, Any]]
@@ -53,7 +56,12 @@ def _one_to_two(tables: Tables) -> Tables:
     return tables
 
 
-MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {1: _one_to_two}
+def _two_to_three(tables: Tables) -> Tables:
+    tables.setdefault(BOUNDARIES, {})
+    return tables
+
+
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {1: _one_to_two, 2: _two_to_three}
 """``MIGRATIONS[n]`` turns a version-``n`` file's tables into version ``n + 1``; the open path
 runs the chain and keeps a ``.v{n}.bak`` copy of the file first."""
 
@@ -185,6 +193,7 @@ def empty_tables() -> Tables:
         ARTICLES: {},
         STATE: {},
         DONE: {},
+        BOUNDARIES: {},
     }
 
 

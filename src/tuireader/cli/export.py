@@ -9,11 +9,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tuireader import sanitise
 from tuireader.annotations import Annotation, default_annotator
 from tuireader.articles import load_article
+from tuireader.boundaries import with_corrections
 from tuireader.cli import (
     add_db_options,
     existing_database,
@@ -43,6 +44,9 @@ STDOUT_NAMES = frozenset({"-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
 truncate a file the shell opened for appending, or replace the link itself)."""
 # An article id is 16 hex digits; a shorter prefix is accepted when it is unique and this long.
 MIN_ID_PREFIX = 6
+
+if TYPE_CHECKING:
+    from tuireader.store import Store
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -133,7 +137,7 @@ def only_layers(source: AnnotationSource, names: list[str] | None) -> Annotation
 
 
 @contextmanager
-def read_database(db: Path) -> Iterator[AnnotationSource]:
+def read_database(db: Path) -> Iterator[Store]:
     """The database at ``db`` for reading. Nothing is created or written: a missing file is an
     error (a mistyped ``--db`` must not pass for an empty export), a corrupt one raises
     StoreError and is left as is."""
@@ -205,7 +209,8 @@ def run(args: argparse.Namespace) -> int:
         known = database_tags(config.tags, store)
         tags = parse_tags(args.tag, known)
         article_ids = resolve_articles(args.article, source, db)
-        data = replace(collect(source, article_ids, tags, text=article_at_hand), tags=known)
+        text = with_corrections(article_at_hand, store.corrections_by_article())
+        data = replace(collect(source, article_ids, tags, text=text), tags=known)
     if not data.articles or (not args.by_sentence and not data.count()):
         print_error(f"nothing to export: {_empty_because(args, db)}")
     chunks = render_chunks(data, args.format, by_sentence=args.by_sentence, warn=_warn)

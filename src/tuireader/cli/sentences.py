@@ -1,18 +1,42 @@
-"""``tuireader sentences PATH``: the parsed article and its numbered sentences."""
+"""``tuireader sentences PATH``: the parsed article and its numbered sentences, as the reader
+shows them (with the splits and joins stored in the database), or ``--raw`` as the segmenter
+made them."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from tuireader import sanitise
 from tuireader.articles import Article, from_text, load_article
-from tuireader.cli import write_json
+from tuireader.cli import add_db_options, write_json, write_stdout
 from tuireader.sentences import Sentence
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", metavar="PATH", help="an article file, or - for standard input")
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+    parser.add_argument(
+        "--raw",
+        action="store_true",
+        help="the segmenter's sentences, without the splits and joins made in the reader",
+    )
+    add_db_options(parser)
+
+
+def corrected(article: Article, db: str | None) -> tuple[int, int]:
+    """Give ``article`` the sentence corrections stored in the database (if there is one;
+    nothing is written); how many apply and how many no longer fit the text."""
+    from tuireader.paths import resolve_db_path
+    from tuireader.store import Store
+
+    path = resolve_db_path(db)
+    if not path.exists():
+        return 0, 0
+    with Store.open(path, create=False) as store:
+        found = store.correct_sentences(article)
+    orphaned = sum(1 for b in found if b.orphaned)
+    return len(found) - orphaned, orphaned
 
 
 def sentence_record(sentence: Sentence) -> dict[str, object]:
@@ -35,17 +59,24 @@ def load_argument(path: str) -> Article:
 
 def run(args: argparse.Namespace) -> int:
     article = load_argument(args.path)
-    sentences = article.sentences
+    applied, orphaned = (0, 0) if args.raw else corrected(article, args.db)
+    if orphaned:
+        print(
+            f"tuireader: {orphaned} sentence correction(s) no longer fit the text of "
+            f"{sanitise.path(article.display_path)}; kept, not applied",
+            file=sys.stderr,
+        )
+    sentences = article.raw_sentences if args.raw else article.sentences
     if args.json:
         write_json(
             {
-                "article": article.to_dict() | {"sentence_count": len(sentences)},
+                "article": article.to_dict()
+                | {"sentence_count": len(sentences), "corrections": applied},
                 "sentences": [sentence_record(s) for s in sentences],
             }
         )
         return 0
-    out = sys.stdout
-    out.write(f"{article.title}\n")
+    out: list[str] = [f"{article.title}\n"]
     meta = [f"id {article.id}", f"{article.format}"]
     if article.date:
         meta.insert(0, article.date)
@@ -56,12 +87,16 @@ def run(args: argparse.Namespace) -> int:
     if article.dateline:
         meta.append(article.dateline)
     meta.append(f"{article.word_count} words, {len(sentences)} sentences")
-    out.write(" · ".join(meta) + "\n\n")
+    if applied:
+        plural = "s" if applied > 1 else ""
+        meta.append(f"{applied} sentence correction{plural} applied (--raw: without)")
+    out.append(" · ".join(meta) + "\n\n")
     width = len(str(len(sentences)))
     paragraph = 0
     for s in sentences:
         if s.paragraph != paragraph:
-            out.write("\n")
+            out.append("\n")
             paragraph = s.paragraph
-        out.write(f"{s.index + 1:>{width}}  {s.text}\n")
+        out.append(f"{s.index + 1:>{width}}  {s.text}\n")
+    write_stdout("".join(out))
     return 0

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import os
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -37,6 +38,22 @@ from tuireader.annotations import (
     now_iso,
 )
 from tuireader.articles import Article
+from tuireader.boundaries import (
+    Boundary,
+    Kind,
+    MergeQuestion,
+    correct,
+    corrections_at,
+    join_gap,
+    merge_question,
+    place,
+    plan_merge,
+    split_gap,
+)
+from tuireader.boundaries import from_record as boundary_from_record
+from tuireader.boundaries import make as make_boundary
+from tuireader.boundaries import record_problem as boundary_problem
+from tuireader.boundaries import to_record as boundary_record
 from tuireader.durable import NotDurableError, collector_paused
 from tuireader.errors import os_problem
 from tuireader.history import Change, History
@@ -54,9 +71,11 @@ from tuireader.records import (
     stored_problem,
     to_stored,
 )
+from tuireader.sentences import Sentence
 from tuireader.storage import (
     ANNOTATIONS,
     ARTICLES,
+    BOUNDARIES,
     DONE,
     EMPTY_JOURNAL,
     JOURNAL_TAIL,
@@ -101,6 +120,12 @@ from tuireader.tags import DEFAULT_TAGS, TagSet
 
 if TYPE_CHECKING:
     from filelock import BaseFileLock
+
+
+Correction = tuple[
+    tuple[Annotation, ...], tuple[Annotation, ...], tuple[Boundary, ...], tuple[Boundary, ...]
+]
+"""A planned split or merge: annotations removed and added, corrections removed and added."""
 
 
 @dataclass(frozen=True)
@@ -183,6 +208,11 @@ class Store:
         self._closed = False
         self._swept = False
         self._index_journal: dict[str, Annotation | None] | None = None
+        self._attached: weakref.WeakValueDictionary[str, Article] = weakref.WeakValueDictionary()
+        """Articles whose sentences carry this store's corrections, to correct again when
+        those change (undo, another window)."""
+        self._corrected: dict[str, list[tuple[str, Any, Any]]] = {}
+        self._placed: dict[str, list[Boundary]] = {}
         with collector_paused():
             self._reindex(build_index(path, db.file.read()))
 
@@ -412,6 +442,7 @@ class Store:
             and self._replay_journal(seen)
         ):
             self.generation += 1
+            self._recorrect()
             return True
         with collector_paused():
             loaded = read_file(self.path, changed=True)
@@ -424,6 +455,7 @@ class Store:
             self._db.records(name).clear_cache()
         self._reindex(index)
         self.generation += 1
+        self._recorrect()
         return True
 
     def _replay_journal(self, seen: Stamp) -> bool:
@@ -578,24 +610,26 @@ class Store:
         if change is None:
             return None
         label = f"undo {change.label}"
-        inverse = self._replay(Change(label, change.after, change.before), self._history.drop_undo)
+        inverse = self._replay(change.inverse(label), self._history.drop_undo)
         self._history.undone()
+        if change.corrects_sentences:
+            self._recorrect(change.article_ids)
         return inverse
 
     def redo(self) -> Change | None:
         change = self._history.peek_redo()
         if change is None:
             return None
-        again = self._replay(
-            Change(f"redo {change.label}", change.before, change.after), self._history.drop_redo
-        )
+        again = self._replay(change.again(f"redo {change.label}"), self._history.drop_redo)
         self._history.redone()
+        if change.corrects_sentences:
+            self._recorrect(change.article_ids)
         return again
 
     def _replay(self, change: Change, drop: Callable[[], None]) -> Change:
         """Write a step of the history again (not recorded: the caller moves it between stacks)."""
 
-        def plan() -> Plan:
+        def plan() -> Correction:
             remove, restore = change.before, change.after
             stored = {a.id: self._get(a.id) for a in (*remove, *restore)}
             overlaps = {
@@ -603,16 +637,21 @@ class Store:
                 for a in restore
                 if a.anchor is not AnchorState.ORPHANED
             }
-            if replay_conflict(remove, restore, stored, overlaps):
+            if self._corrections_changed(change) or replay_conflict(
+                remove, restore, stored, overlaps
+            ):
                 drop()
                 raise UndoConflict(
                     self.path,
                     f"cannot {change.label}: those sentences were changed in another window "
                     "since; nothing was changed",
                 )
-            return Plan(change.label, remove, restore)
+            return remove, restore, change.boundaries_before, change.boundaries_after
 
-        self._commit(plan, record=False)
+        with self._writing():
+            removed, added, b_removed, b_added = plan()
+            self._apply(removed, added)
+            self._apply_boundaries(b_removed, b_added)
         return change
 
     def set_state(self, key: str, value: Any) -> None:
@@ -659,8 +698,11 @@ class Store:
         Writes only when something changed.
         """
         seen = self._db.file.stamp
+        corrected = self._correct(article)
         report, plan, meta, dropped = self._plan_attach(article)
-        if not report.changed:
+        if dropped:  # corrections of an adopted old id come along, orphaned if they must
+            corrected = self._correct(article, adopt=dropped)
+        if not report.changed and not corrected:
             return report
         if self.read_only:
             # Shown correctly for this session; nothing is written. Every removed record is an
@@ -672,8 +714,12 @@ class Store:
             if self._db.file.stamp != seen:
                 # Another process changed the file: plan again on what is there now (re-anchoring
                 # a long book costs seconds, so not when the file is as it was).
+                corrected = self._correct(article)
                 report, plan, meta, dropped = self._plan_attach(article)
+                if dropped:
+                    corrected = self._correct(article, adopt=dropped)
             self._apply(plan.removed, plan.added)
+            self._apply_boundaries((), corrected)
             articles = self._db.records(ARTICLES)
             if articles.get_raw(article.id) != meta:
                 articles.put(article.id, meta)
@@ -785,6 +831,191 @@ class Store:
             marks_taken = len(taken)
         report = {name: ImportResult(*tally) for name, tally in sorted(counts.items())}
         return ImportReport(report, articles_changed, marks_taken)
+
+    # -- sentence corrections: splits and joins (tuireader.boundaries) ---------------------------
+    # A small table in the main file; every annotator sees them. A split or merge is one
+    # journaled write with the annotations the merge rule changes, and one undo step.
+    def boundaries(self, article_id: str, *, include_orphans: bool = False) -> list[Boundary]:
+        """The article's sentence corrections as last placed, in text order."""
+        found = [
+            boundary_from_record(key, record)
+            for key, record in self._db.records(BOUNDARIES).raw().items()
+            if record["article_id"] == article_id
+        ]
+        return sorted(
+            (b for b in found if include_orphans or not b.orphaned),
+            key=lambda b: (b.start, b.end, b.id),
+        )
+
+    def corrections_by_article(self) -> dict[str, list[Boundary]]:
+        """Every stored correction, by article id (for exports: ``boundaries.with_corrections``)."""
+        found: dict[str, list[Boundary]] = {}
+        for key, record in self._db.records(BOUNDARIES).raw().items():
+            found.setdefault(record["article_id"], []).append(boundary_from_record(key, record))
+        return found
+
+    def correct_sentences(self, article: Article) -> list[Boundary]:
+        """Give the article its sentences with the stored corrections placed on its current
+        text; returns those corrections as placed (orphans too). Nothing is written: ``attach``
+        records where they moved."""
+        self._correct(article)
+        return self._placed.get(article.id, [])
+
+    def _correct(self, article: Article, adopt: Iterable[str] = ()) -> list[Boundary]:
+        """Place the article's corrections (and those of an older id of its file, when any of
+        them fits the new text, or when its annotations were adopted: ``adopt``) and give the
+        article its corrected sentences; returns the corrections whose record changed. The
+        article is remembered (weakly): an undo, or another window's correction, corrects it
+        again at once."""
+        self._attached[article.id] = article
+        table = self._db.records(BOUNDARIES).raw()
+        self._corrected[article.id] = self._corrections_key(article.id)
+        self._placed.pop(article.id, None)
+        if not table:
+            if "sentences" in vars(article) and article.sentences is not article.raw_sentences:
+                article.use_sentences(article.raw_sentences)
+            return []
+        path = article_record(article)["path"]
+        older = set()
+        if path is not None:
+            older = {
+                old_id
+                for old_id, meta in self._db.records(ARTICLES).raw().items()
+                if old_id != article.id and meta.get("path") == path
+            }
+        mine: list[Boundary] = []
+        adopt_from: dict[str, list[Boundary]] = {}
+        for key, record in table.items():
+            if record["article_id"] == article.id:
+                mine.append(boundary_from_record(key, record))
+            elif record["article_id"] in older:
+                b = boundary_from_record(key, record)
+                adopt_from.setdefault(record["article_id"], []).append(b)
+        body, paragraphs = article.body, article.paragraphs
+        forced = set(adopt)
+        for old_id, old in adopt_from.items():
+            if old_id in forced or any(
+                not b.orphaned for b in place(old, article.id, body, paragraphs)
+            ):
+                mine += old
+        placed = correct(article, mine)
+        self._placed[article.id] = placed
+        return [b for b in placed if table.get(b.id) != boundary_record(b)]
+
+    def _corrections_key(self, article_id: str) -> list[tuple[str, Any, Any]]:
+        table = self._db.records(BOUNDARIES).raw()
+        return sorted(
+            (k, r["start"], r["anchor"]) for k, r in table.items() if r["article_id"] == article_id
+        )
+
+    def _recorrect(self, article_ids: Iterable[str] | None = None) -> None:
+        """Correct again the attached articles whose corrections changed (all, or these)."""
+        for article_id in list(self._attached) if article_ids is None else article_ids:
+            article = self._attached.get(article_id)
+            if article is not None and self._corrected.get(article_id) != self._corrections_key(
+                article_id
+            ):
+                self._correct(article)
+
+    def split_sentence(self, article: Article, index: int, at: int) -> Change:
+        """Split sentence ``index`` before the word starting at offset ``at``: the first part
+        ends at the end of the text before it. Splitting where I joined two sentences takes
+        the join back. Tags on the whole sentence cover both halves."""
+        sentences = article.sentences
+        if not 0 <= index < len(sentences):
+            raise ValueError(f"sentence {index} is outside 0..{len(sentences) - 1}")
+        gap = split_gap(sentences[index], article.body, at)
+        if gap is None:
+            raise ValueError(f"offset {at} is not the start of a word inside sentence {index}")
+
+        def plan() -> Correction:
+            current = self.boundaries(article.id)
+            joins = [b for b in corrections_at(current, gap) if b.kind is Kind.JOIN]
+            if joins:
+                return (), (), tuple(joins), ()
+            made = make_boundary(Kind.SPLIT, article.id, article.body, *gap, self.annotator)
+            return (), (), (), (made,)
+
+        return self._commit_correction(article, "split sentence", plan)
+
+    def merge_question(self, article: Article, index: int) -> MergeQuestion | None:
+        """What to ask before merging sentence ``index`` with the next (my tags on the two
+        differ), or None when the merge rule decides."""
+        first, second = self._pair(article, index)
+        return merge_question(
+            first,
+            second,
+            self._layer(article.id, self.annotator).overlapping(first.start, second.end),
+        )
+
+    def merge_sentences(self, article: Article, index: int, choice: str | None = None) -> Change:
+        """Merge sentence ``index`` with the next one (of the same paragraph). Merging where I
+        split takes the split back. ``choice`` answers ``merge_question`` (a tag for the whole
+        sentence, or ``KEEP_PARTS``); tags both halves agree on cover the merged sentence in
+        every layer, anything else stays on its own words."""
+        first, second = self._pair(article, index)
+        gap = (first.end, second.start)
+
+        def plan() -> Correction:
+            layers = {
+                name: self._layer(article.id, name).overlapping(first.start, second.end)
+                for name in self._article_annotators(article.id)
+            }
+            try:
+                removed, added = plan_merge(
+                    article.body, first, second, layers, self.annotator, choice
+                )
+            except ValueError:
+                raise StoreError(
+                    self.path,
+                    "cannot merge: your tags on these sentences were changed in another window "
+                    "since; nothing was changed",
+                ) from None
+            current = self.boundaries(article.id)
+            splits = [b for b in corrections_at(current, gap) if b.kind is Kind.SPLIT]
+            if splits:
+                return tuple(removed), tuple(added), tuple(splits), ()
+            made = make_boundary(Kind.JOIN, article.id, article.body, *gap, self.annotator)
+            return tuple(removed), tuple(added), (), (made,)
+
+        return self._commit_correction(article, "merge sentences", plan)
+
+    def _pair(self, article: Article, index: int) -> tuple[Sentence, Sentence]:
+        sentences = article.sentences
+        if not 0 <= index < len(sentences) - 1:
+            raise ValueError(f"sentence {index} has no next sentence to merge with")
+        first, second = sentences[index], sentences[index + 1]
+        if join_gap(first, second) is None:
+            raise ValueError("the next sentence is in another paragraph")
+        return first, second
+
+    def _commit_correction(
+        self, article: Article, label: str, plan: Callable[[], Correction]
+    ) -> Change:
+        with self._writing():
+            removed, added, b_removed, b_added = plan()
+            self._apply(removed, added)
+            self._apply_boundaries(b_removed, b_added)
+        change = Change(label, removed, added, b_removed, b_added)
+        self._history.record(change)
+        self._correct(article)
+        return change
+
+    def _corrections_changed(self, change: Change) -> bool:
+        """Whether a sentence correction a history step removes or restores was changed in
+        another window since (then the step is not replayed)."""
+        if not change.corrects_sentences:
+            return False
+        table = self._db.records(BOUNDARIES).raw()
+        return any(table.get(b.id) != boundary_record(b) for b in change.boundaries_before) or any(
+            b.id in table for b in change.boundaries_after
+        )
+
+    def _apply_boundaries(self, removed: Sequence[Boundary], added: Sequence[Boundary]) -> None:
+        table = self._db.records(BOUNDARIES)
+        keep = {b.id for b in added}
+        table.delete_many(b.id for b in removed if b.id not in keep)
+        table.put_many({b.id: boundary_record(b) for b in added})
 
     # -- applying changes ------------------------------------------------------------------------
     def _commit(self, plan: Callable[[], Plan], record: bool = True) -> Change:
@@ -968,6 +1199,10 @@ def build_index(path: Path, tables: Tables) -> tuple[dict[str, Any], dict[str, s
             done_from_record(record)
         except RecordError as exc:
             raise StoreError(path, f"done mark {key!r}: {exc}") from None
+    for key, record in tables.get(BOUNDARIES, {}).items():
+        problem = boundary_problem(key, record)
+        if problem is not None:
+            raise StoreError(path, problem)
     records: dict[str, Any] = tables[ANNOTATIONS]
     article_ids = plain_article_ids(records)
     if article_ids is None:

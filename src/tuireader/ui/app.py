@@ -27,6 +27,7 @@ from textual.worker import get_current_worker
 from tuireader import __version__, sanitise
 from tuireader.annotations import Annotation, Provenance
 from tuireader.articles import Article, Library, load_article
+from tuireader.boundaries import with_corrections
 from tuireader.catalog import Catalog, Entry, Summary, SummaryCache, fill
 from tuireader.cli import print_error
 from tuireader.config import Config, ConfigError, ThemeSpec
@@ -1321,8 +1322,10 @@ class ReaderApp(App[int]):
         scope = "all articles" if ids is None or article is None else f"“{article.title}”"
         folder = self.db_path.parent / "exports"
 
-        def text(meta: Mapping[str, object]) -> Article | None:
+        def load(meta: Mapping[str, object]) -> Article | None:
             return self.article_by_id(str(meta["id"])) or article_at_hand(meta)
+
+        text = with_corrections(load, self.store.corrections_by_article())
 
         def chosen(choice: ExportChoice | None) -> None:
             if choice is None:
