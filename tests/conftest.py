@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -30,6 +32,37 @@ def _private_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def db_path(_private_db: Path) -> Path:
     return _private_db
+
+
+if TYPE_CHECKING:
+    from tuireader.ui.app import ReaderApp
+
+
+@pytest.fixture
+def make_reader(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[[Path], ReaderApp]]:
+    """Make a reader (true colour) on one story file and the test's database, as annotator
+    ``tester``; each app has its own store, closed after the test."""
+    from tuireader.articles import load_library
+    from tuireader.store import Store
+    from tuireader.ui.app import ReaderApp
+
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    stores: list[Store] = []
+
+    def make(story: Path) -> ReaderApp:
+        library = load_library([story])
+        store = Store.open(db_path, "tester")
+        stores.append(store)
+        app = ReaderApp(library, store, db_path=db_path, open_article=library.articles[0])
+        app.sub_title = "annotations.json"
+        return app
+
+    yield make
+    for store in stores:
+        store.close()
 
 
 def load_benchmark(name: str) -> ModuleType:

@@ -3,15 +3,13 @@ Pilot, asserting on the store and the pane; one SVG snapshot of a partly tagged 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from textual.geometry import Region
 from textual.widget import Widget
 
-from tuireader.articles import load_library
-from tuireader.store import Store
 from tuireader.ui.app import ReaderApp
 from tuireader.ui.reading_pane import ReadingPane
 
@@ -33,22 +31,8 @@ def story(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_app(db_path: Path, story: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MakeApp]:
-    monkeypatch.setenv("COLORTERM", "truecolor")
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    stores: list[Store] = []
-
-    def make() -> ReaderApp:
-        library = load_library([story])
-        store = Store.open(db_path, "tester")
-        stores.append(store)
-        app = ReaderApp(library, store, db_path=db_path, open_article=library.articles[0])
-        app.sub_title = "annotations.json"
-        return app
-
-    yield make
-    for store in stores:
-        store.close()
+def make_app(make_reader: Callable[[Path], ReaderApp], story: Path) -> MakeApp:
+    return lambda: make_reader(story)
 
 
 def screen_text(widget: Widget) -> str:

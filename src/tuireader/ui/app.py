@@ -249,15 +249,18 @@ class ReaderApp(App[int]):
             ("List filter", ListFilter.BINDINGS),
             ("Reading pane", cls._pane_bindings(tags)),
             ("Part of a sentence (words)", ReadingPane.for_tags(tags).WORD_BINDINGS),
+            ("Split a sentence", ReadingPane.SPLIT_BINDINGS),
             ("Search", SearchBar.BINDINGS),
         ]
 
     @staticmethod
     def _pane_bindings(tags: TagSet) -> list[BindingType]:
-        """The reading pane's own keys, without those of word selection (a scope of its own:
-        they act only while words are selected)."""
+        """The reading pane's own keys, without those of word selection and of the split caret
+        (scopes of their own: they act only while words are selected, or the caret is open)."""
         pane = ReadingPane.for_tags(tags)
-        return [b for b in pane.BINDINGS if b not in pane.WORD_BINDINGS]
+        return [
+            b for b in pane.BINDINGS if b not in pane.WORD_BINDINGS and b not in pane.SPLIT_BINDINGS
+        ]
 
     @classmethod
     def key_scopes(cls, tags: TagSet = DEFAULT_TAGS) -> dict[str, list[BindingType]]:
@@ -266,6 +269,7 @@ class ReaderApp(App[int]):
         return {
             "reading pane": [*cls.BINDINGS, *cls._pane_bindings(tags)],
             "word selection": [*cls.BINDINGS, *ReadingPane.for_tags(tags).WORD_BINDINGS],
+            "split caret": [*cls.BINDINGS, *ReadingPane.SPLIT_BINDINGS],
             "article list": [*cls.BINDINGS, *ArticleList.BINDINGS],
             "search bar": [*priority, *SearchBar.BINDINGS],
             "list filter": [*priority, *ListFilter.BINDINGS],
@@ -495,6 +499,9 @@ class ReaderApp(App[int]):
         pane = self.pane
         article = pane.article
         if article is not None and pane.sentences:
+            if article.sentences is not pane.sentences:  # another window split or merged
+                pane.follow_sentences(self.store.mine(article.id))
+                self._recount(article)
             pane.sync_annotations(self.store.mine(article.id))
             self.refresh_comparison()
         for article_id, counts in self._count_articles(only_changed=True).items():
@@ -626,6 +633,20 @@ class ReaderApp(App[int]):
                 Content(f"“{shown}”").stylize("bold"),
                 (" (a tag key tags them, Esc cancels) ", "italic"),
             ]
+        split_at = pane.split_at
+        if split_at is not None:
+            word = pane.article.body[split_at : pane.split_words[pane.split_caret][1]]
+            shown = word if len(word) <= 30 else word[:29] + "…"
+            keys = self.keys
+            parts += [
+                ("split before ", "bold reverse"),
+                Content(f"“{shown}”").stylize("bold"),
+                (
+                    f" ({keys.show('split.previous')}/{keys.show('split.next')} move, "
+                    f"{keys.show('split.confirm')} splits, {keys.show('split.cancel')} cancels) ",
+                    "italic",
+                ),
+            ]
         if pane.comparison is not None:
             parts.append(compare_status(pane.comparison, pane.cursor, self.tags))
             if self.adjudicating:
@@ -693,6 +714,8 @@ class ReaderApp(App[int]):
         """Show a change that is on disk: restyle its sentences and update the list counts."""
         if change is None:
             return
+        if change.corrects_sentences:
+            self._show_corrections(change)
         # Before and after of each article the change touched.
         by_article: dict[str, tuple[list[Annotation], list[Annotation]]] = {}
         for side, replaced in enumerate((change.before, change.after)):
@@ -733,6 +756,71 @@ class ReaderApp(App[int]):
         if article is not None:
             self._record_tag_set()
             self.apply_change(self._mutate(self.store.tag_span, article, start, end, tag_id))
+
+    def split_sentence(self, index: int, at: int) -> None:
+        """Split the sentence (for every annotator); shown at once, undone with ``u``."""
+        article = self.pane.article
+        if article is not None:
+            self.apply_change(
+                self._mutate(self._correcting(self.store.split_sentence), article, index, at)
+            )
+
+    def merge_sentences(self, index: int) -> None:
+        """Merge the sentence with the next; when my tags on the two differ, ask first."""
+        from tuireader.ui.merge_screen import MergeScreen, merge_choices
+
+        article = self.pane.article
+        if article is None:
+            return
+        try:
+            question = self.store.merge_question(article, index)
+        except ValueError as exc:
+            self.bell()
+            self.notify(f"Cannot merge: {exc}.", severity="warning", markup=False, timeout=4)
+            return
+        merge = self._correcting(self.store.merge_sentences)
+        if question is None:
+            self.apply_change(self._mutate(merge, article, index))
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice is not None and self.pane.article is article:
+                self.apply_change(self._mutate(merge, article, index, choice))
+
+        first, second = article.sentences[index], article.sentences[index + 1]
+        quote = article.body[first.start : second.end]
+        self.push_screen(MergeScreen(quote, merge_choices(question, self.tags)), chosen)
+
+    def _correcting(self, call: Callable[..., Change]) -> Callable[..., Change | None]:
+        """A split or merge that reports a bad place (one word, another paragraph) in one line
+        instead of raising."""
+
+        def run(*args: object) -> Change | None:
+            try:
+                return call(*args)
+            except ValueError as exc:
+                self.bell()
+                self.notify(f"Cannot do that: {exc}.", severity="warning", markup=False)
+                return None
+
+        return run
+
+    def _show_corrections(self, change: Change) -> None:
+        """Show the sentences a split or merge (or its undo) changed: only those rows."""
+        article = self.pane.article
+        gaps = [
+            (b.start, b.end)
+            for b in (*change.boundaries_before, *change.boundaries_after)
+            if article is not None and b.article_id == article.id
+        ]
+        if article is None or not gaps:
+            return
+        if len(gaps) == 1:
+            start, end = gaps[0]
+            self.pane.resegment(max(0, start - 1), end + 1)
+        else:
+            self.pane.follow_sentences(self.store.mine(article.id))
+        self.call_after_refresh(self._recount, article)  # the list's counts after the frame
 
     def _record_tag_set(self) -> None:
         """Before the first tag of a session: record the codebook in the database (merged with

@@ -19,6 +19,7 @@ KEY_NAMES = {
     "left_square_bracket": "[",
     "slash": "/",
     "question_mark": "?",
+    "vertical_line": "|",
     "left_curly_bracket": "{",
     "right_curly_bracket": "}",
     "space": "space",

@@ -31,7 +31,7 @@ from tuireader import sanitise
 from tuireader.annotations import Annotation
 from tuireader.articles import Article
 from tuireader.comparison import Comparison
-from tuireader.sentences import Sentence, sentence_at
+from tuireader.sentences import Sentence, sentence_at, sentence_range
 from tuireader.tags import DEFAULT_TAGS, Tag, TagSet
 from tuireader.text_search import search_pattern
 from tuireader.ui.compare_view import compare_gutter, compare_gutter_width, compare_heading
@@ -117,6 +117,25 @@ def word_bindings(tags: TagSet) -> list[BindingType]:
 WORD_ACTIONS = frozenset({"word", "extend", "tag_words", "close_words"})
 WORD_BINDINGS = word_bindings(DEFAULT_TAGS)
 
+SPLIT_BINDINGS: list[BindingType] = [
+    Binding("right,w", "split_caret(1)", "Next word", id="split.next", key_display="→/w"),
+    Binding("left,b", "split_caret(-1)", "Previous word", id="split.previous", key_display="←/b"),
+    Binding("enter", "confirm_split", "Split here", id="split.confirm", key_display="Enter"),
+    Binding("escape", "close_split", "Cancel", id="split.cancel", key_display="Esc"),
+]
+"""The keys of the split caret; active only while it is open (listed first, so they win)."""
+SPLIT_ACTIONS = frozenset({"split_caret", "confirm_split", "close_split"})
+_SENTENCE_END = re.compile(r"[.!?…][”’\"')\]]*$")
+
+
+def likely_split(body: str, words: Sequence[tuple[int, int]]) -> int:
+    """Where the split caret starts: after the first word inside the sentence that ends like a
+    sentence (the boundary the segmenter most likely missed), else in the middle."""
+    for i, (start, end) in enumerate(words[:-1]):
+        if _SENTENCE_END.search(body, start, end):
+            return i + 1
+    return max(1, len(words) // 2)
+
 
 def tag_bindings(tags: TagSet) -> list[BindingType]:
     """One binding per active tag, built from the TagSet (tags are data, never branches)."""
@@ -150,6 +169,12 @@ class Editor(Protocol):
 
     def tag_span(self, start: int, end: int, tag_id: str) -> None: ...
 
+    def split_sentence(self, index: int, at: int) -> None:
+        """Split sentence ``index`` before the word starting at body offset ``at``."""
+
+    def merge_sentences(self, index: int) -> None:
+        """Merge sentence ``index`` with the next one (asking first if my tags differ)."""
+
 
 class ReadingPane(ScrollView, can_focus=True):
     """An article, wrapped to the width, one sentence under the cursor."""
@@ -180,6 +205,15 @@ class ReadingPane(ScrollView, can_focus=True):
         Binding("d", "clear", "Clear", id="reader.clear"),
         Binding("v", "start_range", "Range", id="reader.range"),
         Binding("p", "open_words", "Part of sentence", id="reader.words", show=False),
+        Binding(
+            "vertical_line",
+            "open_split",
+            "Split sentence",
+            id="reader.split",
+            show=False,
+            key_display="|",
+        ),
+        Binding("J", "merge", "Merge with next", id="reader.merge", show=False),
         Binding("escape", "cancel", "Cancel", id="reader.cancel", show=False),
         Binding("t", "cycle_filter", "Filter", id="reader.filter", show=False),
         Binding("S", "toggle_suggestions", "Suggest", id="reader.suggestions"),
@@ -203,8 +237,11 @@ class ReadingPane(ScrollView, can_focus=True):
     ]
     WORD_BINDINGS: ClassVar[list[BindingType]] = WORD_BINDINGS
     """Active only while words are selected; first, so that they win then."""
+    SPLIT_BINDINGS: ClassVar[list[BindingType]] = SPLIT_BINDINGS
+    """Active only while the split caret is open."""
     BINDINGS: ClassVar[list[BindingType]] = [
         *WORD_BINDINGS,
+        *SPLIT_BINDINGS,
         *MOVE_BINDINGS,
         *tag_bindings(DEFAULT_TAGS),
         *EDIT_BINDINGS,
@@ -290,6 +327,10 @@ class ReadingPane(ScrollView, can_focus=True):
         """Word selection: the cursor sentence's words while it is open, else empty."""
         self.word_anchor = 0
         self.word_caret = 0
+        self.split_words: list[tuple[int, int]] = []
+        """The split caret: the cursor sentence's words while it is open, else empty."""
+        self.split_caret = 1
+        """The word the second sentence would begin with (an index into ``split_words``)."""
         self._matches: list[tuple[int, int]] = []
         self._match_starts: list[int] = []
         self.match_index: int | None = None
@@ -360,6 +401,7 @@ class ReadingPane(ScrollView, can_focus=True):
         self._annotation_of = [None] * len(self.sentences)
         self._parts = {}
         self.words = []
+        self.split_words = []
         self._placed = {}
         for annotation in annotations:
             self._place(annotation)
@@ -395,6 +437,65 @@ class ReadingPane(ScrollView, can_focus=True):
             return False
         self.apply_annotations(before, after)
         return True
+
+    def resegment(self, start: int, end: int) -> None:
+        """The article's sentences changed only within body offsets ``start..end`` (a split or
+        a merge): take the new ones, keep every tag shown where it was, and repaint just the
+        rows of those sentences (the text itself, and so its wrapping, is unchanged)."""
+        article = self.article
+        if article is None or not self.sentences:
+            return
+        old, new = self.sentences, article.sentences
+        was, now = sentence_range(old, start, end), sentence_range(new, start, end)
+        if (
+            was is None
+            or now is None
+            or was[0] != now[0]
+            or len(new) - len(old) != (now[1] - now[0]) - (was[1] - was[0])
+        ):
+            self.follow_sentences(self._placed.values())
+            return
+        first, last_old = was
+        last = now[1]
+        delta = last - last_old
+        self.sentences = new
+        self._annotation_of[first : last_old + 1] = [None] * (last - first + 1)
+        self._parts = {
+            k if k < first else k + delta: v
+            for k, v in self._parts.items()
+            if not first <= k <= last_old
+        }
+        if self.suggestions is not None:
+            shifted = list(self.suggestions)
+            shifted[first : last_old + 1] = [None] * (last - first + 1)
+            self.suggestions = shifted
+        if self.comparison is not None:
+            self.comparison = None  # its columns are per sentence: the app computes them again
+            self._invalidate_all()
+        if self.cursor > last_old:
+            self.cursor += delta
+        elif self.cursor > last:
+            self.cursor = last
+        self.range_anchor = None
+        self.words, self.split_words = [], []
+        lo, hi = new[first].start, new[last].end
+        for annotation in [a for a in self._placed.values() if a.start < hi and lo < a.end]:
+            self._place(annotation)
+        self._invalidate_sentences(first, last)
+        self._follow_cursor()
+        self._cursor_moved()
+
+    def follow_sentences(self, annotations: Iterable[Annotation]) -> None:
+        """The article's sentences changed anywhere (an undo, another window): show them, the
+        cursor staying on the text it was on."""
+        article = self.article
+        if article is None or not self.sentences:
+            return
+        offset = self.sentences[self.cursor].start
+        cursor = sentence_at(article.sentences, offset)
+        self.show_article(
+            article, list(annotations), len(article.sentences) if cursor is None else cursor
+        )
 
     def set_comparison(self, comparison: Comparison | None) -> None:
         """Show (or, with None, stop showing) one gutter column per annotator."""
@@ -493,6 +594,14 @@ class ReadingPane(ScrollView, can_focus=True):
         return start, end
 
     @property
+    def split_at(self) -> int | None:
+        """Body offset where the split caret would start the second sentence, or None when it
+        is closed."""
+        if not self.split_words:
+            return None
+        return self.split_words[self.split_caret][0]
+
+    @property
     def suggestion(self) -> SuggestionView | None:
         if self.suggestions is None or self.cursor >= len(self.suggestions):
             return None
@@ -531,6 +640,7 @@ class ReadingPane(ScrollView, can_focus=True):
         if index == old:
             return
         self.action_close_words()
+        self.action_close_split()
         self.cursor = index
         if self.range_anchor is not None:
             self._invalidate_sentences(min(old, index), max(old, index))
@@ -639,6 +749,54 @@ class ReadingPane(ScrollView, can_focus=True):
         self.refresh_bindings()
         self._cursor_moved()
 
+    def action_open_split(self) -> None:
+        """Open the split caret in the cursor sentence, where a boundary most likely belongs."""
+        if not self.sentences or self.article is None:
+            return
+        self._end_range()
+        self.action_close_words()
+        sentence = self.sentences[self.cursor]
+        words = word_spans(self.article.body, sentence.start, sentence.end)
+        if len(words) < 2:
+            self.app.bell()
+            self.notify("A sentence of one word cannot be split.", timeout=3)
+            return
+        self.split_words = words
+        self.split_caret = likely_split(self.article.body, words)
+        self._invalidate_sentences(self.cursor, self.cursor)
+        self.refresh_bindings()
+        self._cursor_moved()
+
+    def action_split_caret(self, delta: int) -> None:
+        if not self.split_words:
+            return
+        caret = max(1, min(self.split_caret + delta, len(self.split_words) - 1))
+        if caret == self.split_caret:
+            self.app.bell()
+            return
+        self.split_caret = caret
+        self._invalidate_sentences(self.cursor, self.cursor)
+        self._cursor_moved()
+
+    def action_confirm_split(self) -> None:
+        at = self.split_at
+        self.action_close_split()
+        if at is not None and self.editor is not None:
+            self.editor.split_sentence(self.cursor, at)
+
+    def action_close_split(self) -> None:
+        if not self.split_words:
+            return
+        self.split_words = []
+        self._invalidate_sentences(self.cursor, self.cursor)
+        self.refresh_bindings()
+        self._cursor_moved()
+
+    def action_merge(self) -> None:
+        if self.sentences and self.editor is not None:
+            self._end_range()
+            self.editor.merge_sentences(self.cursor)
+
     def action_clear(self) -> None:
         if not self.sentences:
             return
@@ -679,9 +837,11 @@ class ReadingPane(ScrollView, can_focus=True):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While words are selected only their keys act here (the app's still do); otherwise
         # theirs fall through to the reader's bindings of the same keys.
+        if self.split_words:
+            return action in SPLIT_ACTIONS
         if self.words:
             return action in WORD_ACTIONS
-        if action in WORD_ACTIONS:
+        if action in WORD_ACTIONS or action in SPLIT_ACTIONS:
             return False
         if action == "disagreement":
             return self.comparison is not None
@@ -865,7 +1025,19 @@ class ReadingPane(ScrollView, can_focus=True):
             candidates.append((marker, sentence.start >= start, index == self.cursor))
             if index == self.cursor:
                 span = self.word_span
-                if span is None:
+                split_at = self.split_at
+                if split_at is not None:
+                    # The first sentence as the cursor, the second underlined: the split shows
+                    # as the place where the highlight stops.
+                    cut = split_at - start
+                    first_end = split_at
+                    while first_end > sentence.start and body[first_end - 1].isspace():
+                        first_end -= 1
+                    cursor_style = self.get_component_rich_style("reading-pane--cursor")
+                    text.stylize(cursor_style, a, max(a, min(b, first_end - start)))
+                    range_style = self.get_component_rich_style("reading-pane--range")
+                    text.stylize(range_style, max(a, min(b, cut)), b)
+                elif span is None:
                     text.stylize(self.get_component_rich_style("reading-pane--cursor"), a, b)
                 else:
                     text.stylize(self.get_component_rich_style("reading-pane--range"), a, b)
@@ -1069,7 +1241,13 @@ class ReadingPane(ScrollView, can_focus=True):
 @lru_cache(maxsize=8)
 def _pane_class(base: type[ReadingPane], tags: tuple[Tag, ...]) -> type[ReadingPane]:
     words = word_bindings(TagSet(tags))
-    bindings = [*words, *base.MOVE_BINDINGS, *tag_bindings(TagSet(tags)), *base.EDIT_BINDINGS]
+    bindings = [
+        *words,
+        *base.SPLIT_BINDINGS,
+        *base.MOVE_BINDINGS,
+        *tag_bindings(TagSet(tags)),
+        *base.EDIT_BINDINGS,
+    ]
     # Same class name, so app.tcss and DEFAULT_CSS selectors still apply.
     return type(
         base.__name__,

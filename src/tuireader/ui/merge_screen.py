@@ -1,0 +1,87 @@
+"""The question before a merge, when my tags on the two sentences differ: which tag the merged
+sentence gets, or each tag kept on its own words. Nothing is lost either way; Esc cancels the
+merge."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from tuireader import sanitise
+from tuireader.boundaries import KEEP_PARTS, MergeQuestion
+from tuireader.tags import TagSet
+
+QUOTE_CHARS = 300
+
+
+def merge_choices(question: MergeQuestion, tags: TagSet) -> list[tuple[str, Content]]:
+    """Each tag of mine on the two halves for the whole merged sentence, then keeping them on
+    their own words (the choice value is a tag id, or KEEP_PARTS)."""
+
+    def label(tag_id: str) -> str:
+        return tags.get(tag_id).label if tag_id in tags else tag_id
+
+    choices = [
+        (tag_id, Content.assemble((label(tag_id), "bold"), " for the whole sentence"))
+        for tag_id in question.tags
+    ]
+    keep = "keep each tag on its own words" if len(question.tags) > 1 else "keep it on its words"
+    if question.first is None or question.second is None:
+        keep += " (the other sentence stays untagged)"
+    choices.append((KEEP_PARTS, Content(keep)))
+    return choices
+
+
+class MergeScreen(ModalScreen[str | None]):
+    """Returns the chosen tag id, KEEP_PARTS, or None when the merge is cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="merge.cancel"),
+        *[
+            Binding(str(n), f"choose({n - 1})", f"Choice {n}", id=f"merge.choice_{n}", show=False)
+            for n in range(1, 4)
+        ],
+    ]
+
+    def __init__(self, quote: str, choices: list[tuple[str, Content]]) -> None:
+        super().__init__()
+        self._quote = quote if len(quote) <= QUOTE_CHARS else quote[: QUOTE_CHARS - 1] + "…"
+        self._choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="merge-box"):
+            yield Static(
+                Content("Your tags on these sentences differ (1-3 or Enter; Esc cancels)").stylize(
+                    "bold"
+                )
+            )
+            yield Static(Content(sanitise.block(self._quote)).stylize("italic"), id="merge-quote")
+            yield OptionList(
+                *[
+                    Option(Content.assemble(f"{n}  ", text), id=str(n - 1))
+                    for n, (_value, text) in enumerate(self._choices, 1)
+                ],
+                id="merge-choices",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def action_choose(self, index: int) -> None:
+        if 0 <= index < len(self._choices):
+            self.dismiss(self._choices[index][0])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(OptionList.OptionSelected, "#merge-choices")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_choose(int(event.option.id or 0))
