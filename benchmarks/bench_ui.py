@@ -1,7 +1,7 @@
 """Reader speed: first paint, cursor and tag latency, peak memory.
 
 Usage: python benchmarks/bench_ui.py [--runs 5] [--presses 300] [--bench-dir ../shared/bench]
-       [--sizes 100,1000,10000,100000] [--library-runs 3]
+       [--sizes 100,1000,10000,100000] [--library-runs 3] [--fill-up-to 10000] [--library-only]
 
 - First paint: ``tuireader`` on the samples and a minimal Textual app (Header, ListView of 20
   items, Static, Footer), each started as a fresh process that runs headless and exits as soon as
@@ -9,10 +9,11 @@ Usage: python benchmarks/bench_ui.py [--runs 5] [--presses 300] [--bench-dir ../
 - War and Peace opened from the command line: first paint the same way, and peak RSS of that
   process (``wait4``).
 - A library of generated 3.3 KB articles (folders of 1,000, written to a temporary folder, in
-  /dev/shm where there is one, and removed after) at each of ``--sizes``: first paint against the minimal app, peak RSS at first
-  paint, and (up to 10,000) peak RSS and time once every file is read, with no cache (the
-  first start) and with the cache that start wrote. Targets: <= 1.5x at 10,000, <= 2x at
-  100,000, RSS <= 150 MB at 10,000.
+  /dev/shm where there is one, and removed after) at each of ``--sizes``: first paint against the
+  minimal app run interleaved with it (wall and CPU time; the load average is printed), peak RSS
+  at first paint, and (up to ``--fill-up-to``) time and peak RSS until every title and sentence
+  count is filled in, with no cache (the first start) and with the cache that start wrote.
+  Targets: <= 1.5x at 10,000, <= 2x at 100,000, RSS <= 150 MB at 10,000.
 - Cursor move and tag, UI side (the store's disk write excluded, timed on its own), median over
   ``--presses`` on War and Peace and on a short sample article.
 
@@ -29,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,10 +99,18 @@ def minimal_app() -> int:
     return 0
 
 
-def spawn(
-    args: list[str], db: Path, extra_env: dict[str, str] | None = None
-) -> tuple[float, float]:
-    """Seconds from spawn to the first frame drawn, and the peak RSS in MB of the process."""
+@dataclass(frozen=True)
+class Run:
+    """One process: seconds from spawn to its first frame, its peak RSS (MB) and the CPU seconds
+    it used (user + system: what load on a shared machine changes least)."""
+
+    paint: float
+    rss: float
+    cpu: float
+    wall: float
+
+
+def run_once(args: list[str], db: Path, extra_env: dict[str, str] | None = None) -> Run:
     stamp = db.with_suffix(".painted")
     stamp.unlink(missing_ok=True)
     env = dict(os.environ, **{FIRST_PAINT_ENV: str(stamp), "TUIREADER_DB": str(db)})
@@ -114,17 +124,29 @@ def spawn(
         args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT
     )
     _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.time() - start
     elapsed = float(stamp.read_text(encoding="utf-8")) - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         err = proc.stderr.read().decode() if proc.stderr else ""
         raise SystemExit(f"{args} failed ({proc.returncode}): {err}")
-    return elapsed, usage.ru_maxrss / 1024
+    return Run(elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, wall)
 
 
-def library_figures(sizes: list[int], runs: int, minimal: float) -> list[str]:
-    """First paint and memory on generated libraries; one printed line per size."""
-    lines = []
+def spawn(
+    args: list[str], db: Path, extra_env: dict[str, str] | None = None
+) -> tuple[float, float]:
+    """Seconds from spawn to the first frame drawn, and the peak RSS in MB of the process."""
+    run = run_once(args, db, extra_env)
+    return run.paint, run.rss
+
+
+def library_figures(sizes: list[int], runs: int, fill_up_to: int = FILLED_UP_TO) -> list[str]:
+    """First paint and memory on generated libraries, against the minimal app measured in the
+    same runs (interleaved); then, up to ``fill_up_to`` files, the time and memory to fill in
+    every title and count with no cache (the first start) and with the cache it wrote."""
+    lines = [f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"]
+    print(lines[-1], flush=True)
     python = sys.executable
     for size in sizes:
         # In memory where there is a tmpfs: writing 100,000 small files to disk takes minutes.
@@ -136,41 +158,57 @@ def library_figures(sizes: list[int], runs: int, minimal: float) -> list[str]:
             made = time.perf_counter() - started
             db = Path(tmp) / "db.json"
             args = [python, "-m", "tuireader", str(root)]
-            # No cache at all for the first paint: it must not depend on one.
-            paint = first_paints({"library": args}, runs, db, {CACHE_ENV: ""})["library"]
+            commands = {"minimal": [python, __file__, "--minimal-app"], "library": args}
+            # No cache for the first paint: it must not depend on one.
+            result = first_paint_runs(commands, runs, db, {CACHE_ENV: ""})
+            minimal, library = result["minimal"], result["library"]
             line = (
-                f"library of {size:>7,}: first paint {paint[0] * 1000:6.0f} ms "
-                f"({paint[0] / minimal:.2f}x minimal), peak RSS {paint[1]:5.0f} MB at first paint"
+                f"library of {size:>7,}: first paint {library.paint * 1000:6.0f} ms "
+                f"({library.paint / minimal.paint:.2f}x minimal's {minimal.paint * 1000:.0f}; "
+                f"CPU {library.cpu / minimal.cpu:.2f}x), peak RSS {library.rss:4.0f} MB"
             )
-            if size <= FILLED_UP_TO:
-                start = time.time()
-                _, cold_rss = spawn(args, db, {FILLED_ENV: "1"})
-                cold = time.time() - start
-                start = time.time()
-                _, warm_rss = spawn(args, db, {FILLED_ENV: "1"})
-                warm = time.time() - start
+            if size <= fill_up_to:
+                cold = run_once(args, db, {FILLED_ENV: "1"})
+                warm = run_once(args, db, {FILLED_ENV: "1"})
                 line += (
-                    f"; all read: {cold:5.1f} s / {cold_rss:4.0f} MB uncached, "
-                    f"{warm:4.1f} s / {warm_rss:4.0f} MB cached"
+                    f"; all filled in: {cold.wall:5.1f} s ({cold.cpu:5.1f} s CPU) / "
+                    f"{cold.rss:4.0f} MB uncached, {warm.wall:4.1f} s ({warm.cpu:4.1f} s CPU) / "
+                    f"{warm.rss:4.0f} MB cached"
                 )
-            lines.append(line + f"  (generated in {made:.1f} s)")
+            lines.append(line + f"  (generated in {made:.1f} s, load {os.getloadavg()[0]:.2f})")
             print(lines[-1], flush=True)
     return lines
+
+
+def first_paint_runs(
+    commands: dict[str, list[str]], runs: int, db: Path, extra_env: dict[str, str] | None = None
+) -> dict[str, Run]:
+    """Median first paint, wall and CPU time, and peak RSS per command; runs interleaved so
+    load hits all alike."""
+    for args in commands.values():
+        run_once(args, db, extra_env)  # warm the file cache and bytecode
+    results: dict[str, list[Run]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, args in commands.items():
+            results[name].append(run_once(args, db, extra_env))
+    return {
+        name: Run(
+            statistics.median(r.paint for r in rs),
+            max(r.rss for r in rs),
+            statistics.median(r.cpu for r in rs),
+            statistics.median(r.wall for r in rs),
+        )
+        for name, rs in results.items()
+    }
 
 
 def first_paints(
     commands: dict[str, list[str]], runs: int, db: Path, extra_env: dict[str, str] | None = None
 ) -> dict[str, tuple[float, float]]:
     """Median first paint and peak RSS per command; runs interleaved so load hits all alike."""
-    for args in commands.values():
-        spawn(args, db, extra_env)  # warm the file cache and bytecode
-    results: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
-    for _ in range(runs):
-        for name, args in commands.items():
-            results[name].append(spawn(args, db, extra_env))
     return {
-        name: (statistics.median(r[0] for r in rs), max(r[1] for r in rs))
-        for name, rs in results.items()
+        name: (run.paint, run.rss)
+        for name, run in first_paint_runs(commands, runs, db, extra_env).items()
     }
 
 
@@ -235,10 +273,23 @@ def main() -> int:
     parser.add_argument("--bench-dir", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--sizes", default="100,1000,10000,100000")
     parser.add_argument("--library-runs", type=int, default=3)
+    parser.add_argument(
+        "--fill-up-to",
+        type=int,
+        default=FILLED_UP_TO,
+        help="fill in every file of libraries up to this size (100,000 takes about 2 minutes)",
+    )
+    parser.add_argument(
+        "--library-only", action="store_true", help="only the library figures (--sizes)"
+    )
     parser.add_argument("--minimal-app", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.minimal_app:
         return minimal_app()
+    sizes = [int(s) for s in options.sizes.split(",") if s]
+    if options.library_only:
+        library_figures(sizes, options.library_runs, options.fill_up_to)
+        return 0
 
     book = options.bench_dir / "war-and-peace.txt"
     python = sys.executable
@@ -261,8 +312,7 @@ def main() -> int:
     print(f"first paint, tuireader on samples:  {samples * 1000:7.0f} ms  ({ratio:.2f}x minimal)")
     print(f"first paint, War and Peace:         {book_paint * 1000:7.0f} ms  (target <= 1500)")
     print(f"peak RSS, War and Peace:            {book_rss:7.0f} MB  (target <= 250)")
-    sizes = [int(s) for s in options.sizes.split(",") if s]
-    library_figures(sizes, options.library_runs, minimal)
+    library_figures(sizes, options.library_runs, options.fill_up_to)
 
     short = asyncio.run(latencies(SHORT, options.presses))
     big = asyncio.run(latencies(book, options.presses))

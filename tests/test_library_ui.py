@@ -251,6 +251,38 @@ async def test_search_counts_matches_and_keeps_the_match_in_view(seed_app: Reade
         assert "match" not in app.status.content.plain
 
 
+async def test_next_match_goes_on_from_where_the_cursor_was_moved(seed_app: ReaderApp) -> None:
+    app = seed_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        pane = app.pane
+        body = pane.article.body  # type: ignore[union-attr]
+        starts = [i for i in range(len(body)) if body.lower().startswith("the ", i)]
+        await pilot.press("slash", *"the ", "enter")
+        assert f"match 2 of {len(starts)}" in app.status.content.plain
+        # Away from the match by hand, past several more, then Enter in the search box again.
+        pane.focus()
+        await pilot.press(*"jjjjjjjj")
+        moved_to = pane.cursor
+        await pilot.press("slash", "enter")
+        sentence = pane.sentences[moved_to]
+        expected = next(i for i, start in enumerate(starts) if start >= sentence.start)
+        assert expected > 2  # the test means something: the next match after #2 was skipped
+        assert f"match {expected + 1} of {len(starts)}" in app.status.content.plain
+        assert (
+            pane.sentences[pane.cursor].start <= starts[expected] < pane.sentences[pane.cursor].end
+        )
+        # Without a move in between, Enter goes on from that match.
+        await pilot.press("enter")
+        assert f"match {expected + 2} of {len(starts)}" in app.status.content.plain
+        # Moving back up, before the first match: Enter finds the first match again.
+        pane.focus()
+        await pilot.press("g")
+        await pilot.press("slash", "enter")
+        first = next(i for i, start in enumerate(starts) if start >= pane.sentences[0].start)
+        assert f"match {first + 1} of {len(starts)}" in app.status.content.plain
+
+
 async def test_note_marker_and_one_tag_marker_per_row(seed_app: ReaderApp) -> None:
     app = seed_app
     async with app.run_test(size=SIZE) as pilot:
@@ -313,3 +345,81 @@ async def test_library_view_totals_per_folder(make_app: MakeApp, library: Path) 
         assert "Skipped (1)" in text and "broken.txt: skipped, empty file" in text
         await pilot.press("escape")
         assert not isinstance(app.screen, LibraryScreen)
+
+
+async def test_search_all_and_library_keys_in_help_and_remapped(
+    db_path: Path, tmp_path: Path, library: Path
+) -> None:
+    from textual.widgets import OptionList
+
+    from tuireader.config import Config
+    from tuireader.ui.app import check_config
+    from tuireader.ui.help_screen import HelpScreen
+    from tuireader.ui.library_screen import LibraryScreen
+    from tuireader.ui.search_all_screen import SearchAllScreen
+
+    keys = {
+        "search_all.close": "ctrl+g",
+        "search_all.search": "ctrl+s",
+        "search_all.open": "o",
+        "library.close": "ctrl+g",
+    }
+    config = Config(keys=keys)
+    check_config(config)  # no conflict: each screen's keys are a scope of their own
+    with Store.open(db_path, "tester") as store:
+        app = ReaderApp(
+            Catalog.scan([library]),
+            store,
+            db_path=db_path,
+            config=config,
+            cache_path=tmp_path / "cache.json",
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            await filled(app, pilot)
+            await pilot.press("question_mark")
+            assert isinstance(app.screen, HelpScreen)
+            text = app.screen.query_one("#help-text").render().plain  # type: ignore[union-attr]
+            search_all = text.split("\nSearch all\n")[1].split("\n\n")[0]
+            assert "ctrl+s" in search_all and "Search every article" in search_all
+            assert "o " in search_all and "Open at the sentence" in search_all
+            assert "ctrl+g" in search_all and "Close" in search_all
+            assert "To the results" in search_all
+            library_keys = text.split("\nLibrary view\n")[1].split("\n\n")[0]
+            assert "ctrl+g" in library_keys and "Close" in library_keys
+            await pilot.press("escape")
+            # The remapped keys act: ctrl+s searches, ↓ to the results, o opens, ctrl+g closes.
+            await pilot.press("ctrl+f", *"ready")
+            await pilot.press("enter")  # no longer bound in the box: nothing searched
+            await pilot.pause()
+            assert app.screen.query_one(OptionList).option_count == 0
+            await pilot.press("ctrl+s")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.screen.query_one(OptionList).option_count == 1
+            await pilot.press("down", "o")
+            assert not isinstance(app.screen, SearchAllScreen)
+            assert app.pane.sentences[app.pane.cursor].text == "The teams are ready."
+            await pilot.press("ctrl+f", "escape")
+            assert isinstance(app.screen, SearchAllScreen)  # Esc is no longer Close
+            await pilot.press("ctrl+g")
+            assert not isinstance(app.screen, SearchAllScreen)
+            await pilot.press("L")
+            assert isinstance(app.screen, LibraryScreen)
+            await pilot.press("ctrl+g")
+            assert not isinstance(app.screen, LibraryScreen)
+
+
+@pytest.mark.parametrize("key", ["escape", "L", "q"])
+async def test_library_view_closes_on_each_of_its_keys(
+    make_app: MakeApp, library: Path, key: str
+) -> None:
+    from tuireader.ui.library_screen import LibraryScreen
+
+    app = make_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await filled(app, pilot)
+        await pilot.press("L")
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press(key)
+        assert not isinstance(app.screen, LibraryScreen)
+        assert app.is_running

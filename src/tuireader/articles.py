@@ -209,11 +209,23 @@ def article_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], 
 
 
 def walk_folder(root: Path, warnings: list[str]) -> Iterator[str]:
-    """Article files under ``root`` as path strings, hidden files and folders left out.
+    """Article files under ``root`` as path strings, hidden files and folders left out."""
+    for folder, names in walk_folders(root, warnings):
+        for name in names:
+            yield os.path.join(folder, name)
+
+
+_SUFFIX_TUPLE = tuple(ARTICLE_SUFFIXES)
+
+
+def walk_folders(root: Path, warnings: list[str]) -> Iterator[tuple[str, list[str]]]:
+    """Each folder under ``root`` that holds article files, with their names (sorted), hidden
+    files and folders left out; folders in depth-first order, subfolders sorted.
 
     Iterative, so a folder any number of levels deep is walked (a recursive walk stops at
     Python's recursion limit); linked folders are followed once each, so a link back up the
-    tree ends instead of looping. A folder that cannot be read is one warning.
+    tree ends instead of looping. A folder that cannot be read is one warning. Names come per
+    folder so a caller listing 100,000 files splits no path (that cost a third of the walk).
     """
     seen: set[tuple[int, int]] = set()
     stack = [str(root)]
@@ -231,18 +243,22 @@ def walk_folder(root: Path, warnings: list[str]) -> Iterator[str]:
             warnings.append(f"{folder}: skipped, {os_problem(exc, 'a folder')}")
             continue
         subfolders: list[str] = []
+        names: list[str] = []
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name.startswith("."):
                 continue
             try:
                 if entry.is_dir():
                     subfolders.append(entry.path)
-                elif (
-                    os.path.splitext(entry.name)[1].lower() in ARTICLE_SUFFIXES and entry.is_file()
-                ):
-                    yield entry.path
+                # The suffix test first: it is what rules out most entries, without a stat.
+                elif name.lower().endswith(_SUFFIX_TUPLE) and entry.is_file():
+                    names.append(name)
             except OSError:  # vanished or unreadable between the listing and the check
                 continue
+        if names:
+            names.sort()
+            yield folder, names
         stack.extend(sorted(subfolders, reverse=True))
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tuireader.articles import Article, Library, load_article, skipped_summary, walk_folder
+from tuireader.articles import Article, Library, load_article, skipped_summary, walk_folders
 from tuireader.errors import ArticleError
 
 CACHE_VERSION = 1
@@ -69,10 +69,10 @@ class Entry:
 
     __slots__ = ("folder", "name", "others", "path", "problem", "search_key", "summary")
 
-    def __init__(self, path: str, folder: str = "") -> None:
+    def __init__(self, path: str, folder: str = "", name: str | None = None) -> None:
         self.path = path
         self.folder = folder
-        self.name = os.path.basename(path)
+        self.name = os.path.basename(path) if name is None else name
         self.summary: Summary | None = None
         self.problem: str | None = None
         self.others: list[str] = []
@@ -127,15 +127,23 @@ class Catalog:
             path = os.fspath(raw)
             if os.path.isdir(path):
                 root = path.rstrip(os.sep) or os.sep
-                found = sorted(walk_folder(Path(path), warnings))
+                skip = len(root) + 1
+                found = False
+                for folder, names in walk_folders(Path(path), warnings):
+                    found = True
+                    # Paths joined by hand: os.path.join per file was a third of the scan.
+                    prefix = folder if folder.endswith(os.sep) else folder + os.sep
+                    relative = folder[skip:]
+                    for name in names:
+                        file = prefix + name
+                        if overlap:
+                            key = os.path.realpath(file)
+                            if key in seen:
+                                continue
+                            seen.add(key)
+                        entries.append(Entry(file, relative, name))
                 if not found:
                     warnings.append(f"{path}: no .txt or .md articles in this folder")
-                skip = len(root) + 1
-                for file in found:
-                    key = os.path.realpath(file) if overlap else file
-                    if key not in seen:
-                        seen.add(key)
-                        entries.append(Entry(file, os.path.dirname(file)[skip:]))
             elif os.path.exists(path):
                 key = os.path.realpath(path)
                 if key not in seen:
@@ -163,7 +171,12 @@ class Catalog:
     @property
     def shown(self) -> list[Entry]:
         """Entries to list: not failed, not a copy of another (before their summary, all)."""
-        return [e for e in self.entries if e.problem is None and not _is_copy(e, self._by_id)]
+        by_id = self._by_id
+        return [
+            e
+            for e in self.entries
+            if e.problem is None and (e.summary is None or by_id.get(e.summary.id) is e)
+        ]
 
     @property
     def pending(self) -> list[Entry]:
@@ -216,10 +229,6 @@ class Catalog:
         if first is not entry and entry.path not in first.others:
             first.others.append(entry.path)
         entry.search_key = None
-
-
-def _is_copy(entry: Entry, by_id: dict[str, Entry]) -> bool:
-    return entry.summary is not None and by_id.get(entry.summary.id) is not entry
 
 
 def parser_key() -> str:

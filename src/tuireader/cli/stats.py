@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import attrgetter
 from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 
 from tuireader import sanitise
 from tuireader.annotations import Annotation
-from tuireader.articles import PARAGRAPH_SEPARATOR, Article, load_unchanged
+from tuireader.articles import PARAGRAPH_SEPARATOR, load_unchanged
 from tuireader.cli import (
     add_db_options,
     existing_database,
@@ -24,11 +22,11 @@ from tuireader.cli import (
 from tuireader.errors import TuireaderError
 from tuireader.export import select
 from tuireader.paths import resolve_db_path
-from tuireader.sentences import sentence_at, split_paragraph
+from tuireader.sentences import split_paragraph
+from tuireader.tag_counts import sentence_counts
 from tuireader.tags import DEFAULT_TAGS, TagSet, database_tags
 
 TITLE_WIDTH = 44
-_START = attrgetter("start")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -72,26 +70,13 @@ class ArticleStats:
         }
 
 
-def _sentences_per_annotation(
-    annotations: Sequence[Annotation], article: Article | None
-) -> list[int]:
-    if article is None:
-        # No text at hand: segment the quote itself, which splits the same way in nearly
-        # every case (the table marks these counts as estimates).
-        return [
-            max(1, sum(len(split_paragraph(p)) for p in a.quote.exact.split(PARAGRAPH_SEPARATOR)))
-            for a in annotations
-        ]
-    # By bisection: a scan of every sentence per annotation took 20 s on a tagged book.
-    sentences = article.sentences
-    counts = []
-    for a in annotations:
-        first = sentence_at(sentences, a.start)
-        if first is None:  # after the last sentence
-            counts.append(1)
-        else:
-            counts.append(max(1, bisect_left(sentences, a.end, lo=first, key=_START) - first))
-    return counts
+def _estimated_sentences(annotations: Sequence[Annotation]) -> list[int]:
+    """Sentences per annotation without the article's text: the quote itself segmented, which
+    splits the same way in nearly every case (the table marks these counts as estimates)."""
+    return [
+        max(1, sum(len(split_paragraph(p)) for p in a.quote.exact.split(PARAGRAPH_SEPARATOR)))
+        for a in annotations
+    ]
 
 
 def article_stats(
@@ -115,9 +100,16 @@ def article_stats(
         spans = [a for a in placed if a.end > a.start]
         article = load_unchanged(meta.get("path"), meta["id"]) if spans else None
         stats.exact = article is not None or not spans
-        for a, count in zip(spans, _sentences_per_annotation(spans, article), strict=True):
-            stats.tags[a.tag] = stats.tags.get(a.tag, 0) + count
-            stats.tagged += count
+        if article is not None:
+            # Sentences per layer, added up over the layers: as the reader's list counts them.
+            counts = sentence_counts(spans, article.sentences)
+            for tag, count in counts.by_tag.items():
+                stats.tags[tag] = stats.tags.get(tag, 0) + count
+            stats.tagged = counts.tagged
+        else:
+            for a, count in zip(spans, _estimated_sentences(spans), strict=True):
+                stats.tags[a.tag] = stats.tags.get(a.tag, 0) + count
+                stats.tagged += count
         out.append(stats)
     return out
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -34,6 +35,7 @@ from tuireader.config import Config, ConfigError, ThemeSpec
 from tuireader.errors import ArticleError
 from tuireader.paths import crash_log_path, library_cache_path, resolve_db_path, samples_dir
 from tuireader.sentences import sentence_at
+from tuireader.tag_counts import layer_counts
 from tuireader.tags import (
     BUILTIN_TAG_IDS,
     DEFAULT_TAGS,
@@ -243,6 +245,9 @@ class ReaderApp(App[int]):
     @classmethod
     def key_sections(cls, tags: TagSet = DEFAULT_TAGS) -> list[Section]:
         """Every binding, by where it works: the help screen and README table list these."""
+        from tuireader.ui.library_screen import LibraryScreen
+        from tuireader.ui.search_all_screen import SearchAllScreen
+
         return [
             ("Everywhere", cls.BINDINGS),
             ("Article list", ArticleList.BINDINGS),
@@ -251,6 +256,8 @@ class ReaderApp(App[int]):
             ("Part of a sentence (words)", ReadingPane.for_tags(tags).WORD_BINDINGS),
             ("Split a sentence", ReadingPane.SPLIT_BINDINGS),
             ("Search", SearchBar.BINDINGS),
+            ("Search all", SearchAllScreen.KEYS),
+            ("Library view", LibraryScreen.BINDINGS),
         ]
 
     @staticmethod
@@ -265,6 +272,9 @@ class ReaderApp(App[int]):
     @classmethod
     def key_scopes(cls, tags: TagSet = DEFAULT_TAGS) -> dict[str, list[BindingType]]:
         """Bindings active together: a key may be bound once in each."""
+        from tuireader.ui.library_screen import LibraryScreen
+        from tuireader.ui.search_all_screen import HitList, SearchAllInput, SearchAllScreen
+
         priority = [b for b in cls.BINDINGS if isinstance(b, Binding) and b.priority]
         return {
             "reading pane": [*cls.BINDINGS, *cls._pane_bindings(tags)],
@@ -273,6 +283,9 @@ class ReaderApp(App[int]):
             "article list": [*cls.BINDINGS, *ArticleList.BINDINGS],
             "search bar": [*priority, *SearchBar.BINDINGS],
             "list filter": [*priority, *ListFilter.BINDINGS],
+            "search-all box": [*priority, *SearchAllInput.BINDINGS, *SearchAllScreen.BINDINGS],
+            "search-all results": [*priority, *HitList.BINDINGS, *SearchAllScreen.BINDINGS],
+            "library view": [*priority, *LibraryScreen.BINDINGS],
         }
 
     def on_mount(self) -> None:
@@ -293,7 +306,8 @@ class ReaderApp(App[int]):
         cursors = self.store.get_state(STATE_CURSORS, {})
         self._cursors = dict(cursors) if isinstance(cursors, dict) else {}
         self.article_list.states = self._done_states()
-        self.article_list.set_entries(self.catalog.shown, self._count_articles())
+        shown = self.catalog.shown
+        self.article_list.set_entries(shown, self._count_articles(only=shown))
         if self.store.read_only:
             self.notify(
                 f"Opened read-only: {self.store.read_only_reason}",
@@ -309,13 +323,15 @@ class ReaderApp(App[int]):
             self.article_list.focus()
         else:
             self.pane.focus()
-        if not self.catalog.pending:
+        pending = self.catalog.pending
+        if not pending:
             self._library_known()
-        if self.catalog.pending:
+        else:
             # After the first frame: the files are listed, their titles and dates follow.
-            self.call_after_refresh(self._fill_catalog, self.catalog.pending)
+            self.call_after_refresh(self._fill_catalog, pending)
         if self._first_paint_file is not None:
             self.call_after_refresh(self._first_painted)
+        self.call_after_refresh(resume_gc)
         self.set_interval(REFRESH_INTERVAL, self.refresh_store, name="refresh-store")
         self.call_after_refresh(self._train_model)
 
@@ -356,7 +372,9 @@ class ReaderApp(App[int]):
         if entry is not None:
             self.open_entry(entry)
 
-    @work(thread=True, group="library", exclusive=True)
+    # A description of its own: by default Textual names a worker by the repr of its arguments,
+    # 100,000 of them here (0.1 s before the first frame).
+    @work(thread=True, group="library", exclusive=True, description="fill in the library")
     def _fill_catalog(self, entries: list[Entry]) -> None:
         """Titles, dates and ids of the listed files: cached ones at once, the rest read."""
         worker = get_current_worker()
@@ -441,7 +459,7 @@ class ReaderApp(App[int]):
             self._segment_for_counts(to_segment)
         return counts
 
-    @work(thread=True, group="count")
+    @work(thread=True, group="count", description="count sentences")
     def _segment_for_counts(self, entries: list[Entry]) -> None:
         for entry in entries:
             loaded = self.catalog.loaded(entry.id or "")
@@ -721,11 +739,15 @@ class ReaderApp(App[int]):
         for side, replaced in enumerate((change.before, change.after)):
             for annotation in replaced:
                 by_article.setdefault(annotation.article_id, ([], []))[side].append(annotation)
-        for article_id, (before, after) in by_article.items():
+        for article_id in by_article:
             changed = self.article_by_id(article_id)
             if changed is None:
                 continue
-            self.article_list.update_counts(changed, before, after)
+            # Counted again from the whole layer: sentences, not annotations (a second part
+            # tagged on a tagged sentence adds none), as tag_counts says.
+            self.article_list.set_counts(
+                article_id, ArticleCounts.of(self.store.mine(article_id), changed.sentences)
+            )
             self._counts_dirty.add(article_id)
         self._schedule_cursor_save()
         self._train_model()
@@ -1364,12 +1386,10 @@ class ReaderApp(App[int]):
         pane = self.pane
         if pane.article is None:
             return
-        counts: dict[str, int] = {}
-        for index in range(len(pane.sentences)):
-            annotation = pane.annotation_of(index)
-            if annotation is not None:
-                counts[annotation.tag] = counts.get(annotation.tag, 0) + 1
-        text = stats_text(pane.article.title, counts, len(pane.sentences), pane.tags, pane.looks)
+        counts = layer_counts(self.store.mine(pane.article.id), pane.sentences)
+        text = stats_text(
+            pane.article.title, counts.by_tag, len(pane.sentences), pane.tags, pane.looks
+        )
         agreement = self.article_agreement()
         if agreement:
             text = Content("\n").join([text, Content(""), Content("\n".join(agreement))])
@@ -1564,12 +1584,31 @@ def check_config(config: Config) -> None:
         raise where.error(problem) if where else ConfigError("config", problem)
 
 
+def resume_gc() -> None:
+    """After the first frame: collect garbage again, with what start-up made set aside.
+
+    ``run_app`` pauses the collector while the library is listed: 100,000 entries made it run
+    over and over (a third of the listing's time), and they all live as long as the reader.
+    """
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def single_file(paths: Sequence[str]) -> bool:
     return len(paths) == 1 and Path(paths[0]).is_file()
 
 
 def run_app(options: argparse.Namespace) -> int:
     """Load the library, open the store (refusing a bad file before any UI), run the reader."""
+    gc.disable()  # until the first frame (resume_gc), or until a refusal returns
+    try:
+        return _run_app(options)
+    finally:
+        gc.enable()
+
+
+def _run_app(options: argparse.Namespace) -> int:
     from tuireader.annotations import default_annotator
     from tuireader.config import load_config, project_start
     from tuireader.store import Store, StoreError

@@ -7,6 +7,7 @@ import zlib
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import ClassVar
 
 from rich.text import Text
@@ -23,20 +24,10 @@ from textual.widgets import Input, Static
 
 from tuireader import sanitise
 from tuireader.annotations import Annotation
-from tuireader.articles import Article
 from tuireader.catalog import Entry, fold
 from tuireader.sentences import Sentence
+from tuireader.tag_counts import layer_counts
 from tuireader.tags import TagSet
-from tuireader.ui.reading_pane import sentence_span
-
-
-def covered_sentences(sentences: Sequence[Sentence], annotation: Annotation) -> int:
-    """How many of ``sentences`` (an article's, in order) ``annotation`` covers, as the reading
-    pane shows it."""
-    if annotation.anchor == "orphaned":
-        return 0
-    first, last = sentence_span(sentences, annotation)
-    return last - first + 1
 
 
 def fingerprint(annotations: Iterable[Annotation]) -> str:
@@ -47,7 +38,8 @@ def fingerprint(annotations: Iterable[Annotation]) -> str:
 
 @dataclass
 class ArticleCounts:
-    """Tagged sentences per tag of one article, as the ``i`` statistics count them.
+    """My tagged sentences per tag of one article, counted as ``tag_counts`` says (sentences,
+    not annotations: a sentence tagged in two parts is one).
 
     ``sentences`` is the article's sentence count when known (it is not needed, nor known without
     segmenting, while nothing is tagged); ``pending`` while its sentences are still being counted.
@@ -56,38 +48,31 @@ class ArticleCounts:
     by_tag: dict[str, int] = field(default_factory=dict)
     sentences: int | None = None
     pending: bool = False
-
-    @property
-    def tagged(self) -> int:
-        return sum(self.by_tag.values())
-
-    def add(
-        self, annotations: Iterable[Annotation], sentences: Sequence[Sentence], sign: int = 1
-    ) -> None:
-        self.sentences = len(sentences)
-        for annotation in annotations:
-            count = covered_sentences(sentences, annotation)
-            if count:
-                self.by_tag[annotation.tag] = self.by_tag.get(annotation.tag, 0) + sign * count
+    tagged: int = 0
 
     @classmethod
     def of(cls, annotations: Iterable[Annotation], sentences: Sequence[Sentence]) -> ArticleCounts:
-        counts = cls()
-        counts.add(annotations, sentences)
-        return counts
+        counts = layer_counts(annotations, sentences)
+        return cls(dict(counts.by_tag), len(sentences), tagged=counts.tagged)
 
     def to_state(self, of: str) -> dict[str, object]:
-        return {"of": of, "sentences": self.sentences, "tags": dict(self.by_tag)}
+        return {
+            "of": of,
+            "sentences": self.sentences,
+            "tags": dict(self.by_tag),
+            "tagged": self.tagged,
+        }
 
     @classmethod
     def from_state(cls, entry: object, of: str) -> ArticleCounts | None:
-        """Counts saved by ``to_state`` for the annotations fingerprinted ``of``, if they hold."""
+        """Counts saved by ``to_state`` for the annotations fingerprinted ``of``, if they hold
+        (counts saved without ``tagged`` counted annotations, not sentences: made again)."""
         if not isinstance(entry, dict) or entry.get("of") != of:
             return None
-        tags, total = entry.get("tags"), entry.get("sentences")
-        if not isinstance(tags, dict) or not isinstance(total, int):
+        tags, total, tagged = entry.get("tags"), entry.get("sentences"), entry.get("tagged")
+        if not isinstance(tags, dict) or not isinstance(total, int) or not isinstance(tagged, int):
             return None
-        return cls({str(k): int(v) for k, v in tags.items()}, total)
+        return cls({str(k): int(v) for k, v in tags.items()}, total, tagged=tagged)
 
 
 @dataclass(frozen=True)
@@ -154,15 +139,34 @@ def sort_entries(
     entries: Iterable[Entry], order: str, progress: Callable[[Entry], tuple[int, float]]
 ) -> list[Entry]:
     """``entries`` in ``order`` (one of SORTS); ties by title, then path."""
-    by_title = sorted(entries, key=lambda e: (e.title.casefold(), e.path))
+    by_title = sorted(entries, key=_title_key)
     if order == "title":
         return by_title
     if order == "path":
-        return sorted(by_title, key=lambda e: e.path)
+        return sorted(by_title, key=_path_key)
     if order == "progress":
         return sorted(by_title, key=progress)
-    dated = sorted((e for e in by_title if e.date), key=lambda e: e.date or "", reverse=True)
-    return dated + [e for e in by_title if not e.date]
+    dated: list[Entry] = []
+    undated: list[Entry] = []
+    for entry in by_title:
+        summary = entry.summary
+        (dated if summary is not None and summary.date else undated).append(entry)
+    dated.sort(key=_date_key, reverse=True)
+    return dated + undated
+
+
+# Keys without the Entry properties: a property call per entry was a third of sorting 100,000.
+def _title_key(entry: Entry) -> tuple[str, str]:
+    summary = entry.summary
+    return (entry.name if summary is None else summary.title).casefold(), entry.path
+
+
+def _path_key(entry: Entry) -> str:
+    return entry.path
+
+
+def _date_key(entry: Entry) -> str:
+    return entry.summary.date or "" if entry.summary is not None else ""
 
 
 def filter_entries(entries: Sequence[Entry], query: str) -> list[Entry]:
@@ -292,15 +296,6 @@ class ArticleList(ScrollView, can_focus=True):
         else:
             self._invalidate()
 
-    def update_counts(
-        self, article: Article, before: Iterable[Annotation], after: Iterable[Annotation]
-    ) -> None:
-        """A change replaced ``before`` by ``after`` in ``article`` (segmented if it was not)."""
-        counts = self.counts.setdefault(article.id, ArticleCounts())
-        counts.add(before, article.sentences, -1)
-        counts.add(after, article.sentences, 1)
-        self.set_counts(article.id, counts)
-
     def set_filter(self, query: str) -> None:
         if query != self.filter_text:
             self.filter_text = query
@@ -323,7 +318,7 @@ class ArticleList(ScrollView, can_focus=True):
     def entry_text(self, index: int = 0) -> str:
         """The lines the ``index``-th listed article shows, as plain text (for tests, scripts)."""
         entry = self.shown_entries[index]
-        return "\n".join(self._row_text(entry, part).plain for part in range(self._height(entry)))
+        return "\n".join(self._row_text(entry, part).plain for part in range(_row_height(entry)))
 
     @property
     def highlighted_entry(self) -> Entry | None:
@@ -356,7 +351,12 @@ class ArticleList(ScrollView, can_focus=True):
         ordered = sort_entries(shown, self.order, self.progress_key)
         groups: dict[str, list[Entry]] = {}
         for entry in ordered:
-            groups.setdefault(entry.folder, []).append(entry)
+            folder = entry.folder
+            members = groups.get(folder)
+            if members is None:
+                groups[folder] = [entry]
+            else:
+                members.append(entry)
         rows: list[Row] = []
         if len(groups) <= 1:
             rows.extend(ordered)
@@ -369,28 +369,19 @@ class ArticleList(ScrollView, can_focus=True):
                     rows.extend(members)
         self.rows = rows
         line_of = [0]
-        for row in rows:
-            line_of.append(line_of[-1] + self._height(row))
+        line_of.extend(accumulate(_row_height(row) for row in rows))
         self._line_of = line_of
         self.virtual_size = Size(self.scrollable_content_region.width, line_of[-1])
         # A new filter puts the cursor on its first match (Enter opens it), not on a folder.
         cursor = next((i for i, row in enumerate(rows) if isinstance(row, Entry)), 0)
         if current is not None:
-            cursor = next(
-                (i for i, row in enumerate(rows) if _same_row(row, current)),
-                min(self.cursor, len(rows) - 1),
-            )
+            cursor = _row_index(rows, current, min(self.cursor, len(rows) - 1))
         self.cursor = max(0, cursor)
         self._invalidate()
         self._follow_cursor()
         self.post_message(
             self.Changed(len(ordered), len(self.entries), self.order, self.filter_text)
         )
-
-    def _height(self, row: Row) -> int:
-        if isinstance(row, Folder):
-            return 1
-        return 4 if row.others else 3  # title; date and counts; my state; the copies
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -552,10 +543,23 @@ class ArticleList(ScrollView, can_focus=True):
         return text
 
 
-def _same_row(row: Row, other: Row) -> bool:
-    if isinstance(row, Folder) or isinstance(other, Folder):
-        return isinstance(row, Folder) and isinstance(other, Folder) and row.key == other.key
-    return row is other
+def _row_height(row: Row) -> int:
+    if isinstance(row, Folder):
+        return 1
+    return 4 if row.others else 3  # title; date and counts; my state; the copies
+
+
+def _row_index(rows: list[Row], row: Row, default: int) -> int:
+    """Where ``row`` (the same entry, or the folder of the same key) is in ``rows``."""
+    if isinstance(row, Folder):
+        return next(
+            (i for i, r in enumerate(rows) if isinstance(r, Folder) and r.key == row.key),
+            default,
+        )
+    try:
+        return rows.index(row)  # entries compare by identity: a scan in C
+    except ValueError:
+        return default
 
 
 class ListHeader(Static):

@@ -526,24 +526,29 @@ class ReadingPane(ScrollView, can_focus=True):
 
     def next_match(self, from_cursor: bool = False) -> bool:
         """Move to the match after the current one (wrapping), the cursor to its sentence; with
-        ``from_cursor`` (as the query is typed) to the first match in or after the cursor's."""
+        ``from_cursor`` (as the query is typed), or once the cursor was moved off the current
+        match's sentence, to the first match in or after the cursor's sentence: a search goes
+        on from where the reader is, as in an editor or a pager."""
         if not self._matches or not self.sentences:
             return False
-        sentence = self.sentences[self.cursor]
-        if not from_cursor and self.match_index is not None:
-            index = (self.match_index + 1) % len(self._matches)  # the next, even in this sentence
+        current = self.match_index
+        if not from_cursor and current is not None and self._match_sentence(current) == self.cursor:
+            index = (current + 1) % len(self._matches)  # the next, even in this sentence
         else:
-            here = sentence.start if from_cursor else sentence.end
+            here = self.sentences[self.cursor].start
             index = bisect_left(self._match_starts, here) % len(self._matches)
         self.match_index = index
-        target = sentence_at(self.sentences, self._matches[index][0])
-        target = len(self.sentences) - 1 if target is None else target
+        target = self._match_sentence(index)
         if target == self.cursor:
             self._follow_cursor()
             self._cursor_moved()
         else:
             self.move_to(target)
         return True
+
+    def _match_sentence(self, index: int) -> int:
+        found = sentence_at(self.sentences, self._matches[index][0])
+        return len(self.sentences) - 1 if found is None else found
 
     @property
     def match_count(self) -> int:

@@ -46,11 +46,29 @@ def hit_prompt(hit: Hit) -> Content:
     )
 
 
+class SearchAllInput(Input):
+    """The query box: Enter searches (a binding of its own, so help lists it and it remaps)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "submit", "Search every article", id="search_all.search", show=False),
+    ]
+
+
+class HitList(OptionList):
+    """The matching sentences: Enter opens the highlighted one in the reader."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Open at the sentence", id="search_all.open", show=False),
+    ]
+
+
 class SearchAllScreen(ModalScreen[Found | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="search_all.close"),
-        Binding("down", "results", "Results", id="search_all.results", show=False),
+        Binding("down", "results", "To the results", id="search_all.results", show=False),
     ]
+    KEYS: ClassVar[list[BindingType]] = [*SearchAllInput.BINDINGS, *HitList.BINDINGS, *BINDINGS]
+    """Every key of the screen, for the help screen and the README's table."""
 
     def __init__(self, paths: list[str]) -> None:
         super().__init__()
@@ -61,12 +79,12 @@ class SearchAllScreen(ModalScreen[Found | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-all-box"):
-            yield Input(
+            yield SearchAllInput(
                 placeholder=f"search the text of {len(self.paths):,} articles (Enter)",
                 id="search-all-input",
             )
             yield Static("", id="search-all-count", markup=False)
-            yield OptionList(id="search-all-results")
+            yield HitList(id="search-all-results")
 
     def action_close(self) -> None:
         self.workers.cancel_group(self, "search-all")

@@ -1,0 +1,67 @@
+"""How many sentences carry each tag: what the article list, the ``i`` screen, the library view
+and ``tuireader stats`` count, all by this one rule.
+
+Counts are of sentences, within one annotator's layer: a sentence counts once for a tag however
+many of that layer's annotations of the tag touch it (a sentence tagged in two parts shows F1,
+not F2), and once as tagged whatever tags it carries (a fact part and a speculation part: F1,
+S1, 1 tagged). Orphaned annotations have no place in the text and count nowhere.
+
+Over several layers (``tuireader stats`` of everyone) each layer is counted alone and the counts
+add up: a sentence two annotators tagged counts twice, as two people's work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from tuireader.annotations import AnchorState, Annotation
+from tuireader.sentences import Sentence, sentence_range
+
+
+@dataclass(frozen=True)
+class SentenceCounts:
+    by_tag: Mapping[str, int] = field(default_factory=dict)
+    """Sentences carrying each tag (tags with none are left out)."""
+    tagged: int = 0
+    """Sentences carrying any tag: at most the sum of ``by_tag``, less when one sentence
+    carries two tags (in two parts)."""
+
+    def __add__(self, other: SentenceCounts) -> SentenceCounts:
+        by_tag = dict(self.by_tag)
+        for tag, count in other.by_tag.items():
+            by_tag[tag] = by_tag.get(tag, 0) + count
+        return SentenceCounts(by_tag, self.tagged + other.tagged)
+
+
+def layer_counts(
+    annotations: Iterable[Annotation], sentences: Sequence[Sentence]
+) -> SentenceCounts:
+    """Sentences per tag, and tagged, of one layer's annotations of one article (``sentences``
+    are the article's, in order)."""
+    per_tag: dict[str, set[int]] = {}
+    tagged: set[int] = set()
+    for annotation in annotations:
+        if annotation.anchor == AnchorState.ORPHANED:
+            continue
+        span = sentence_range(sentences, annotation.start, annotation.end)
+        if span is None:
+            continue
+        covered = range(span[0], span[1] + 1)
+        per_tag.setdefault(annotation.tag, set()).update(covered)
+        tagged.update(covered)
+    return SentenceCounts({tag: len(found) for tag, found in per_tag.items()}, len(tagged))
+
+
+def sentence_counts(
+    annotations: Iterable[Annotation], sentences: Sequence[Sentence]
+) -> SentenceCounts:
+    """The counts of every layer among ``annotations`` (one article's), each counted alone by
+    ``layer_counts`` and added up."""
+    layers: dict[str, list[Annotation]] = {}
+    for annotation in annotations:
+        layers.setdefault(annotation.annotator, []).append(annotation)
+    total = SentenceCounts()
+    for layer in layers.values():
+        total += layer_counts(layer, sentences)
+    return total
