@@ -2,6 +2,7 @@
 
 Usage: python benchmarks/bench_ui.py [--runs 5] [--presses 300] [--bench-dir ../shared/bench]
        [--sizes 100,1000,10000,100000] [--library-runs 3] [--fill-up-to 10000] [--library-only]
+       [--reader-only]
 
 - First paint: ``tuireader`` on the samples and a minimal Textual app (Header, ListView of 20
   items, Static, Footer), each started as a fresh process that runs headless and exits as soon as
@@ -14,6 +15,9 @@ Usage: python benchmarks/bench_ui.py [--runs 5] [--presses 300] [--bench-dir ../
   at first paint, and (up to ``--fill-up-to``) time and peak RSS until every title and sentence
   count is filled in, with no cache (the first start) and with the cache that start wrote.
   Targets: <= 1.5x at 10,000, <= 2x at 100,000, RSS <= 150 MB at 10,000.
+- War and Peace read through in the reader (``G``, ``g``, ``j``): peak RSS (target <= 100 MB);
+  frames drawn per cursor key and the time to the last, against the minimal app's ``down``
+  (one frame: the status line changes in the pane's frame). ``--reader-only`` runs just these.
 - Cursor move and tag, UI side (the store's disk write excluded, timed on its own), median over
   ``--presses`` on War and Peace and on a short sample article.
 
@@ -266,6 +270,130 @@ async def latencies(path: Path, presses: int) -> dict[str, float]:
     }
 
 
+READ_ENV = "TUIREADER_BENCH_READ"
+
+
+def full_read_child(path: Path, db: Path) -> int:
+    """In a fresh process: War and Peace opened in the reader (headless, as ``run_app`` runs
+    it), segmented, read from the first sentence to the last with ``G`` then a page of ``j``
+    and back with ``g``; prints the process's peak RSS in MB."""
+    import resource
+
+    from tuireader.catalog import Catalog
+    from tuireader.store import Store
+    from tuireader.ui.app import ReaderApp
+
+    async def read() -> None:
+        catalog = Catalog.scan([path])
+        article = catalog.article(catalog.entries[0])
+        with Store.open(db, "bench") as store:
+            app = ReaderApp(catalog, store, db_path=db, open_article=article)
+            async with app.run_test(size=(120, 40)) as pilot:
+                while not app.pane.sentences:
+                    await pilot.pause(0.05)
+                await pilot.press("G", *"k" * 40, "g", *"j" * 40)
+                await pilot.pause()
+                assert app.pane.cursor == 40
+                await pilot.press("q")
+
+    asyncio.run(read())
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return 0
+
+
+def full_read_rss(book: Path) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run(
+            [sys.executable, __file__, "--full-read-child", str(book), str(Path(tmp) / "db.json")],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+    return float(out.stdout.split()[-1])
+
+
+async def frames_per_key(app_kind: str, book: Path, presses: int) -> tuple[float, float]:
+    """Frames drawn per cursor key and ms from the key to the last of them (median): the
+    reader's ``j`` on War and Peace (pane and status line change) against the minimal app's
+    ``down`` in its ListView. One frame means the status line changed in the pane's frame."""
+    from textual.app import App
+
+    app: App[object]
+    key = "j"
+    if app_kind == "minimal":
+        from textual.app import ComposeResult
+        from textual.widgets import Footer, Header, Label, ListItem, ListView, Static
+
+        class Minimal(App[None]):
+            def compose(self) -> ComposeResult:
+                yield Header()
+                yield ListView(*(ListItem(Label(f"Item {i}")) for i in range(presses + 2)))
+                yield Static("A static widget")
+                yield Footer()
+
+        app, key = Minimal(), "down"
+        store = None
+    else:
+        from tuireader.catalog import Catalog
+        from tuireader.store import Store
+        from tuireader.ui.app import ReaderApp
+
+        tmp = tempfile.TemporaryDirectory()
+        db = Path(tmp.name) / "db.json"
+        catalog = Catalog.scan([book])
+        store = Store.open(db, "bench")
+        app = ReaderApp(
+            catalog, store, db_path=db, open_article=catalog.article(catalog.entries[0])
+        )
+    stamps: list[float] = []
+    display = app._display
+
+    def counted(screen: object, renderable: object) -> None:
+        if renderable is not None:
+            stamps.append(time.perf_counter())
+        display(screen, renderable)  # type: ignore[arg-type]
+
+    app._display = counted  # type: ignore[method-assign]
+    counts: list[int] = []
+    settle: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        if store is not None:
+            while not app.pane.sentences:  # type: ignore[attr-defined]
+                await pilot.pause(0.05)
+            app.pane.move_to(len(app.pane.sentences) // 2)  # type: ignore[attr-defined]
+        await pilot.pause(0.2)
+        for _ in range(presses):
+            stamps.clear()
+            start = time.perf_counter()
+            await pilot.press(key)
+            await pilot.pause(0.1)  # every frame the key causes has been drawn by then
+            counts.append(len(stamps))
+            settle.append((stamps[-1] - start) * 1000 if stamps else 0.0)
+    if store is not None:
+        store.close()
+        tmp.cleanup()
+    return statistics.median(counts), statistics.median(settle)
+
+
+def reader_figures(book: Path, presses: int) -> list[str]:
+    """War and Peace: peak RSS of a full read, and frames per cursor key against the minimal
+    app's (same run)."""
+    lines = [f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"]
+    rss = full_read_rss(book)
+    lines.append(f"War and Peace read through (G, g, j): peak RSS {rss:.0f} MB (target <= 100)")
+    mine = asyncio.run(frames_per_key("reader", book, presses))
+    base = asyncio.run(frames_per_key("minimal", book, presses))
+    lines.append(
+        f"cursor key: reader {mine[0]:.0f} frame(s), settled in {mine[1]:.1f} ms; minimal app "
+        f"{base[0]:.0f} frame(s), {base[1]:.1f} ms ({mine[1] / max(base[1], 0.001):.2f}x), "
+        f"load {os.getloadavg()[0]:.2f}"
+    )
+    for line in lines:
+        print(line, flush=True)
+    return lines
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -282,10 +410,21 @@ def main() -> int:
     parser.add_argument(
         "--library-only", action="store_true", help="only the library figures (--sizes)"
     )
+    parser.add_argument(
+        "--reader-only",
+        action="store_true",
+        help="only War and Peace's full-read RSS and frames per cursor key",
+    )
     parser.add_argument("--minimal-app", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--full-read-child", nargs=2, type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.minimal_app:
         return minimal_app()
+    if options.full_read_child:
+        return full_read_child(*options.full_read_child)
+    if options.reader_only:
+        reader_figures(options.bench_dir / "war-and-peace.txt", min(options.presses, 60))
+        return 0
     sizes = [int(s) for s in options.sizes.split(",") if s]
     if options.library_only:
         library_figures(sizes, options.library_runs, options.fill_up_to)
@@ -313,6 +452,7 @@ def main() -> int:
     print(f"first paint, War and Peace:         {book_paint * 1000:7.0f} ms  (target <= 1500)")
     print(f"peak RSS, War and Peace:            {book_rss:7.0f} MB  (target <= 250)")
     library_figures(sizes, options.library_runs, options.fill_up_to)
+    reader_figures(book, min(options.presses, 60))
 
     short = asyncio.run(latencies(SHORT, options.presses))
     big = asyncio.run(latencies(book, options.presses))

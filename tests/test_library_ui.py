@@ -423,3 +423,28 @@ async def test_library_view_closes_on_each_of_its_keys(
         await pilot.press(key)
         assert not isinstance(app.screen, LibraryScreen)
         assert app.is_running
+
+
+async def test_list_stays_at_its_top_while_dates_reorder_it(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
+    root = tmp_path / "two"
+    write(root / "a-older.txt", " date 2020-01-01\nOlder story\n\nOne. Two.\n")
+    write(root / "b-newer.txt", " date 2026-01-01\nNewest story\n\nThree. Four.\n")
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        articles = app.article_list
+        assert articles.highlighted_entry is not None
+        assert articles.highlighted_entry.name == "a-older.txt"  # by name before any is read
+        await filled(app, pilot)
+        # Sorted by date once read: the cursor stays on the top row, not on the file it was on,
+        # and that is the article opened.
+        assert articles.cursor == 0 and titles(articles)[0] == "Newest story"
+        assert app.pane.article is not None and app.pane.article.title == "Newest story"
+        # Once put on a row (here by a key), the cursor keeps to its article as the order changes.
+        articles.focus()
+        await pilot.press("j")
+        chosen = articles.highlighted_entry
+        assert chosen is not None and chosen.name == "a-older.txt"
+        await pilot.press("s", "s")  # by title, then by path: a-older.txt is first now
+        assert articles.cursor == 0 and articles.highlighted_entry is chosen

@@ -270,6 +270,9 @@ class ArticleList(ScrollView, can_focus=True):
         self.cursor = 0
         self._line_of: list[int] = [0]
         self._cache: LRUCache[int, Strip] = LRUCache(512)
+        self._placed = False
+        """Whether the cursor was put on a row (a key, a click, an article opened); until then
+        the list stays at its top while titles and dates arriving reorder it."""
 
     def state_of(self, article_id: str) -> DoneState:
         return self.states.get(article_id) or self.states.get("") or DoneState()
@@ -344,6 +347,7 @@ class ArticleList(ScrollView, can_focus=True):
     # -- building rows -------------------------------------------------------------------------
 
     def _rebuild(self, to_top: bool = False) -> None:
+        to_top = to_top or not self._placed
         current = (
             None if to_top or not self.rows else self.rows[min(self.cursor, len(self.rows) - 1)]
         )
@@ -378,6 +382,8 @@ class ArticleList(ScrollView, can_focus=True):
             cursor = _row_index(rows, current, min(self.cursor, len(rows) - 1))
         self.cursor = max(0, cursor)
         self._invalidate()
+        if to_top:
+            self.scroll_to(y=0, animate=False, force=True)
         self._follow_cursor()
         self.post_message(
             self.Changed(len(ordered), len(self.entries), self.order, self.filter_text)
@@ -389,6 +395,7 @@ class ArticleList(ScrollView, can_focus=True):
         if not self.rows:
             return
         index = max(0, min(index, len(self.rows) - 1))
+        self._placed = True
         if index != self.cursor:
             self.cursor = index
             self._invalidate()
