@@ -14,12 +14,21 @@
    process per format whose annotations are produced article by article (as a streaming store
    read hands them over), so the peak RSS measures the export, not a list of 500,000 objects.
    Baseline: the same process's RSS before the export starts. Target: peak <= 200 MB.
+4. From a real database (``--real-store 100000,500000``; ``--real-store 0`` leaves it out):
+   for each size, generated articles (100 sentences each, their files in a temporary folder)
+   and a database of that many annotations by two annotators (1,000 per article), then each
+   command as a user runs it, in a fresh process: ``export -o FILE`` in every format and
+   ``--by-sentence`` form, ``stats --json`` and ``import`` of the jsonl export into an empty
+   database. Prints seconds and peak RSS per command and size, and the ratio of the largest
+   size to the smallest. Targets: export peak <= 200 MB, stats and import <= 500 MB, each
+   <= 10 s, and 5x the annotations <= 6x the time and memory.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -48,6 +57,10 @@ from tuireader.tags import DEFAULT_TAGS  # noqa: E402
 TARGET_JSON_S = 1.0
 TARGET_BY_SENTENCE_S = 2.0
 TARGET_RSS_MB = 200.0
+TARGET_STATS_IMPORT_MB = 500.0
+TARGET_REAL_S = 10.0
+TARGET_GROWTH = 6.0
+SENTENCES_PER_ARTICLE = 100
 WAR_AND_PEACE = ROOT.parent / "shared" / "bench" / "war-and-peace.txt"
 PER_ARTICLE = 1000
 """Annotations per synthetic article in the streaming part."""
@@ -252,6 +265,142 @@ def peak_rss_mb() -> float:
     return int(line.split()[1]) / 1024
 
 
+def article_text(number: int) -> str:
+    """A generated article of ``SENTENCES_PER_ARTICLE`` sentences, unique to ``number``."""
+    subjects = ("The council", "A spokesman", "The report", "Analysts", "The minister")
+    verbs = ("said", "expected", "confirmed", "doubted", "estimated")
+    paragraphs = []
+    for p in range(0, SENTENCES_PER_ARTICLE, 10):
+        paragraphs.append(
+            " ".join(
+                f"{subjects[(number + n) % 5]} {verbs[(n * 7 + number) % 5]} on day {n} that "
+                f"item {number} would change by {(n * 13 + number) % 97 + 2} percent."
+                for n in range(p, p + 10)
+            )
+        )
+    return f"Generated article {number}\n\n" + "\n\n".join(paragraphs) + "\n"
+
+
+def build_database(folder: Path, count: int) -> Path:
+    """``count`` annotations by ana and bo, 1,000 per generated article, in one import."""
+    from tuireader.store import Store
+
+    articles = []
+    for n in range(max(1, count // PER_ARTICLE)):
+        path = folder / f"article-{n:05d}.txt"
+        path.write_text(article_text(n), encoding="utf-8")
+        articles.append(load_article(path))
+    annotations = []
+    tags = DEFAULT_TAGS.ids
+    stamp = "2024-05-01T09:30:00.000Z"
+    for article in articles:
+        sentences = article.sentences
+        for i in range(PER_ARTICLE):
+            s = sentences[i % len(sentences)]
+            last = sentences[min(len(sentences) - 1, s.index + i % 2)]
+            quote = Quote.from_body(article.body, s.start, last.end)
+            who = ("ana", "bo")[(i // len(sentences)) % 2]
+            note = f"check {i}" if i % 3 == 0 else ""
+            annotations.append(
+                Annotation(
+                    article.id,
+                    s.start,
+                    last.end,
+                    tags[i % 3],
+                    quote,
+                    who,
+                    note,
+                    f"{article.id}-{i:04d}",
+                    stamp,
+                )
+            )
+    db = folder / "annotations.json"
+    with Store.open(db, "ana") as store:
+        store.import_all(annotations, [meta(a) for a in articles])
+    return db
+
+
+def run_cli(argv: list[str]) -> dict[str, float]:
+    """In this process: run ``tuireader ARGV``; its time and this process's peak RSS."""
+    import contextlib
+    import io
+
+    from tuireader.cli import main as cli_main
+
+    started = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        code = cli_main(argv)
+    if code != 0:
+        raise SystemExit(f"tuireader {' '.join(argv)} exited {code}")
+    return {"seconds": time.perf_counter() - started, "peak_mb": peak_rss_mb()}
+
+
+def real_commands(db: Path, out: Path) -> list[tuple[str, list[str]]]:
+    commands = [
+        (fmt, ["export", "--db", str(db), "-f", fmt, "-o", str(out / f"e{suffix}")])
+        for fmt, suffix in FORMATS.items()
+    ]
+    commands += [
+        (
+            f"{fmt} --by-sentence",
+            ["export", "--db", str(db), "-f", fmt, "--by-sentence", "-o", str(out / f"s.{fmt}")],
+        )
+        for fmt in SENTENCE_FORMATS
+    ]
+    commands.append(("stats --json", ["stats", "--db", str(db), "--json"]))
+    commands.append(
+        ("import jsonl", ["import", "--db", str(out / "fresh.json"), str(out / "e.jsonl")])
+    )
+    return commands
+
+
+def bench_real_store(sizes: Sequence[int]) -> dict[str, float]:
+    print(f"4. from a real database: {', '.join(f'{n:,}' for n in sizes)} annotations")
+    results: dict[str, dict[int, dict[str, float]]] = {}
+    for count in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            started = time.perf_counter()
+            db = build_database(folder, count)
+            print(
+                f"   {count:,}: database {db.stat().st_size / 1e6:.0f} MB built in "
+                f"{time.perf_counter() - started:.1f} s"
+            )
+            for name, argv in real_commands(db, folder):
+                done = subprocess.run(
+                    [sys.executable, __file__, "--run-cli", json.dumps(argv)],
+                    capture_output=True,
+                    text=True,
+                )
+                if done.returncode != 0:
+                    print(f"   {name:<22} FAILED: {done.stderr.strip().splitlines()[-1:]}")
+                    continue
+                result = json.loads(done.stdout)
+                results.setdefault(name, {})[count] = result
+                other = name.startswith(("stats", "import"))
+                limit = TARGET_STATS_IMPORT_MB if other else TARGET_RSS_MB
+                ok = result["peak_mb"] <= limit and result["seconds"] <= TARGET_REAL_S
+                print(
+                    f"   {name:<22} {result['seconds']:6.2f} s  peak {result['peak_mb']:7.1f} MB"
+                    f"  {'ok' if ok else 'NOT MET'} (<= {limit:.0f} MB, <= {TARGET_REAL_S:.0f} s)"
+                )
+    figures: dict[str, float] = {}
+    small, large = min(sizes), max(sizes)
+    if small != large:
+        print(f"   growth {large // small}x annotations (target <= {TARGET_GROWTH:.0f}x):")
+    for name, by_size in results.items():
+        key = name.replace(" --", "_").replace(" ", "_").replace("-", "_")
+        if large in by_size:
+            figures[f"real_{key}_s"] = by_size[large]["seconds"]
+            figures[f"real_{key}_mb"] = by_size[large]["peak_mb"]
+        if small != large and small in by_size and large in by_size:
+            time_ratio = by_size[large]["seconds"] / by_size[small]["seconds"]
+            rss_ratio = by_size[large]["peak_mb"] / by_size[small]["peak_mb"]
+            figures[f"real_{key}_growth"] = max(time_ratio, rss_ratio)
+            print(f"     {name:<22} time {time_ratio:5.2f}x  peak RSS {rss_ratio:5.2f}x")
+    return figures
+
+
 def bench_streaming(count: int) -> dict[str, float]:
     print(f"3. streaming: {count} annotations, {PER_ARTICLE} per article, one process each")
     figures: dict[str, float] = {}
@@ -281,23 +430,60 @@ def main() -> int:
     parser.add_argument("--stream-count", type=int, default=500_000)
     parser.add_argument("--store", action="store_true", help="also time export from a database")
     parser.add_argument("--skip-stream", action="store_true", help="leave out part 3")
+    parser.add_argument(
+        "--real-store",
+        default="100000,500000",
+        help="database sizes for part 4, comma-separated (0: leave part 4 out)",
+    )
+    parser.add_argument("--only-real", action="store_true", help="run part 4 alone")
     parser.add_argument("--stream-one", metavar="FORMAT", help=argparse.SUPPRESS)
+    parser.add_argument("--run-cli", metavar="JSON", help=argparse.SUPPRESS)
     parser.add_argument("--by-sentence", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.stream_one:
         print(json.dumps(stream_one(args.stream_one, args.stream_count, args.by_sentence)))
         return 0
-    figures = bench_formats(args.count, args.store)
-    figures.update(bench_by_sentence())
-    if not args.skip_stream:
-        figures.update(bench_streaming(args.stream_count))
-    met = {"json": figures["json"] <= TARGET_JSON_S}
+    if args.run_cli:
+        print(json.dumps(run_cli(json.loads(args.run_cli))))
+        return 0
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    sizes = [int(n) for n in args.real_store.split(",") if int(n) > 0]
+    figures: dict[str, float] = {}
+    if not args.only_real:
+        figures.update(bench_formats(args.count, args.store))
+        figures.update(bench_by_sentence())
+        if not args.skip_stream:
+            figures.update(bench_streaming(args.stream_count))
+    if sizes:
+        figures.update(bench_real_store(sizes))
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
+    met: dict[str, bool] = {}
+    if "json" in figures:
+        met["json"] = figures["json"] <= TARGET_JSON_S
     by_sentence = [v for k, v in figures.items() if k.startswith("by_sentence_")]
     if by_sentence:
         met["by_sentence"] = max(by_sentence) <= TARGET_BY_SENTENCE_S
     rss = [v for k, v in figures.items() if k.startswith("rss_")]
     if rss:
         met["rss"] = max(rss) <= TARGET_RSS_MB
+    growth = [v for k, v in figures.items() if k.endswith("_growth")]
+    if growth:
+        met["growth"] = max(growth) <= TARGET_GROWTH
+    real_s = [v for k, v in figures.items() if k.startswith("real_") and k.endswith("_s")]
+    if real_s:
+        met["real_seconds"] = max(real_s) <= TARGET_REAL_S
+    export_mb = [
+        v
+        for k, v in figures.items()
+        if k.startswith("real_") and k.endswith("_mb") and "stats" not in k and "import" not in k
+    ]
+    if export_mb:
+        met["real_export_rss"] = max(export_mb) <= TARGET_RSS_MB
+    other_mb = [
+        v for k, v in figures.items() if k.endswith("_mb") and ("stats" in k or "import" in k)
+    ]
+    if other_mb:
+        met["real_stats_import_rss"] = max(other_mb) <= TARGET_STATS_IMPORT_MB
     print(
         " ".join(f"{k}={v:.3f}" for k, v in figures.items())
         + " "

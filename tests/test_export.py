@@ -21,6 +21,8 @@ from tuireader.annotations import Annotation, Quote
 from tuireader.articles import Article, from_text, load_article
 from tuireader.export import ExportData, ExportError, export_annotations, select, write_export
 from tuireader.importing import parse_import
+from tuireader.records import DoneMark
+from tuireader.tags import DEFAULT_TAGS
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "sample_articles" / "kim-putin-summit.txt"
@@ -118,8 +120,14 @@ def test_json_shape_matches_the_schema(data: ExportData, seed: Article) -> None:
         "version",
         "exported_at",
         "tool_version",
-        "articles",
         "annotations",
+        "articles",
+        "tags",
+    ]
+    assert doc["tags"] == [
+        {"id": t.id, "label": t.label, "description": t.description}
+        for t in DEFAULT_TAGS
+        if t.id in {a.tag for a in data.annotations}
     ]
     assert doc["format"] == "tuireader-annotations" and doc["version"] == 1
     assert doc["exported_at"] == STAMP and doc["tool_version"] == __version__
@@ -192,6 +200,15 @@ def test_collect_reads_a_store_like_source(data: ExportData, seed: Article) -> N
 
         def articles_meta(self) -> list[dict[str, Any]]:
             return [dict(a) for a in data.articles]
+
+        def annotators(self) -> list[str]:
+            return sorted({a.annotator for a in data.annotations})
+
+        def done_marks(self) -> list[DoneMark]:
+            return []
+
+        def get_state(self, key: str, default: Any = None) -> Any:
+            return default
 
     assert export_annotations(Source(), "json", exported_at=STAMP) == export.to_json(data, STAMP)
     one = json.loads(export_annotations(Source(), "json", article_ids=[seed.id]))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from tuireader.agreement import NO_TAG
 from tuireader.sentences import Sentence
@@ -80,6 +80,72 @@ def with_verdict(
     else:
         entries[key] = verdict.to_state()
     return entries
+
+
+DECISION_NAMES = {NO_TAG: "no_tag", UNRESOLVED: "unresolved"}
+"""How an untagged decision is written in exports (ids, like tag ids: no spaces or brackets)."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """An adjudicator's "no tag" or "unresolved" decision on one sentence of an article, as the
+    exports carry it (a tag decision is an annotation in the adjudicator's layer instead)."""
+
+    article_id: str
+    adjudicator: str
+    start: int
+    end: int
+    """The sentence's offsets when the decision was taken (code points, ``end`` exclusive)."""
+    verdict: Verdict
+
+    def to_record(self) -> dict[str, Any]:
+        """The export record (``$defs/decision`` of the export schema)."""
+        return {
+            "article_id": self.article_id,
+            "adjudicator": self.adjudicator,
+            "start": self.start,
+            "end": self.end,
+            "decision": DECISION_NAMES[self.verdict.value],
+            "source": self.verdict.source,
+            "reason": self.verdict.reason,
+        }
+
+
+class StateSource(Protocol):
+    def get_state(self, key: str, default: Any = None) -> Any: ...
+
+
+def decisions_of(
+    source: StateSource, adjudicators: Sequence[str], article_id: str
+) -> list[Decision]:
+    """The "no tag" and "unresolved" decisions of ``adjudicators`` on an article, in reading
+    order then by adjudicator. Malformed entries (the state is written by anything) are
+    skipped."""
+    found: list[Decision] = []
+    for name in adjudicators:
+        state = source.get_state(state_key(name, article_id), None)
+        if not isinstance(state, Mapping):
+            continue
+        for key, entry in state.items():
+            offsets = _offsets(key)
+            if offsets is None or not isinstance(entry, Mapping):
+                continue
+            value, where, reason = entry.get("value"), entry.get("source"), entry.get("reason", "")
+            if value not in DECISION_NAMES or not isinstance(reason, str):
+                continue
+            verdict = Verdict(value, where if isinstance(where, str) else None, reason)
+            found.append(Decision(article_id, name, *offsets, verdict))
+    return sorted(found, key=lambda d: (d.start, d.end, d.adjudicator))
+
+
+def _offsets(key: object) -> tuple[int, int] | None:
+    if not isinstance(key, str):
+        return None
+    start, _, end = key.partition(":")
+    if not (start.isdigit() and end.isdigit() and start.isascii() and end.isascii()):
+        return None
+    first, last = int(start), int(end)
+    return (first, last) if first < last else None
 
 
 def next_open(

@@ -23,6 +23,7 @@ from typing import Any, Protocol
 import orjson
 
 from tuireader import __version__, sanitise
+from tuireader.adjudication import Decision, decisions_of
 from tuireader.annotations import ARTICLE_FIELDS, Annotation, now_iso
 from tuireader.articles import Article, load_unchanged
 from tuireader.decoding import clean
@@ -30,7 +31,7 @@ from tuireader.durable import collector_paused, write_atomic
 from tuireader.errors import TuireaderError, os_problem
 from tuireader.records import DoneMark, done_to_record, to_export
 from tuireader.sentences import sentence_range
-from tuireader.tags import DEFAULT_TAGS, TagSet
+from tuireader.tags import DEFAULT_TAGS, TAG_SET_STATE, TagSet, tags_from_record
 
 FORMAT_NAME = "tuireader-annotations"
 FORMAT_VERSION = 1
@@ -69,6 +70,7 @@ ROW_COLUMNS: tuple[tuple[str, type], ...] = (
     ("start", int),
     ("end", int),
     ("tag", str),
+    ("tag_label", str),
     ("quote", str),
     ("quote_prefix", str),
     ("quote_suffix", str),
@@ -115,19 +117,11 @@ class ExportError(TuireaderError):
     """An export that cannot be produced or written (bad format, unwritable path)."""
 
 
-class AnnotationSource(Protocol):
-    """What an export reads; ``tuireader.store.Store`` provides it."""
-
-    def annotations(
-        self, article_id: str | None = None, *, include_orphans: bool = False
-    ) -> list[Annotation]: ...
-
-    def articles_meta(self) -> list[dict[str, Any]]: ...
-
-
 TextLoader = Callable[[Mapping[str, Any]], "Article | None"]
 """An article's current text from its metadata, or None when it is not at hand."""
 Warn = Callable[[str], None]
+Label = Callable[[str], str]
+"""A tag id's label in the codebook."""
 
 
 def no_text(meta: Mapping[str, Any]) -> Article | None:
@@ -143,41 +137,123 @@ def _ignore(message: str) -> None:
     pass
 
 
+class Tally:
+    """What an export held, counted as it streams out (an export never holds it all at once):
+    the articles and annotations written and the tags used."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.articles = 0
+        self.annotations = 0
+        self.tags: set[str] = set()
+        self.listed: set[str] = set()
+        """Ids of the articles written."""
+
+
+Fetch = Callable[[str], Sequence[Annotation]]
+"""An article's annotations (already filtered), read when the export reaches it."""
+Decisions = Callable[[str], Sequence[Decision]]
+
+
+def no_decisions(article_id: str) -> Sequence[Decision]:
+    return ()
+
+
 @dataclass(frozen=True)
 class ExportData:
     """The selection to export: the articles in library order and each one's annotations in
     reading order, plus how to find an article's text (for sentence numbers, ``--by-sentence``
-    and spaCy spans)."""
+    and spaCy spans).
+
+    The annotations are either held (``groups``, for a selection made in memory) or read one
+    article at a time from the store as the export reaches it (``fetch``): an export of 500,000
+    annotations then holds one article's at a time.
+    """
 
     articles: Sequence[Mapping[str, Any]]
-    """One entry per article, each with exactly ``ARTICLE_FIELDS``."""
+    """One entry per article that may be exported, each with exactly ``ARTICLE_FIELDS``. An
+    article whose annotations all fall outside the filters is left out (unless ``asked``)."""
     groups: Mapping[str, Sequence[Annotation]] = field(default_factory=dict)
     """Annotations per article id, in reading order; an article without any may be absent."""
     text: TextLoader = no_text
     tags: TagSet = DEFAULT_TAGS
-    """The tag set in use (labels and order in reports); tags it lacks keep their ids."""
+    """The tag set in use (labels, guidelines and order in reports); tags it lacks keep their
+    ids."""
+    done: Sequence[DoneMark] = ()
+    """Done marks of the articles (the json format carries those of the articles written)."""
+    fetch: Fetch | None = None
+    """When set, an article's annotations are read through it (``groups`` is not used)."""
+    asked: frozenset[str] = frozenset()
+    """Articles asked for by id: listed even when none of their annotations is exported."""
+    annotator_names: tuple[str, ...] | None = None
+    """The annotators of a fetched selection (``--by-sentence`` columns are known up front)."""
+    decisions: Decisions = no_decisions
+    """The adjudicators' "no tag" and "unresolved" decisions on an article (json, jsonl)."""
+    tally: Tally = field(default_factory=Tally, compare=False)
+    """Filled in as the export is rendered (``render_chunks`` starts it afresh)."""
+    _labels: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def annotations_of(self, article_id: str) -> Sequence[Annotation]:
+        if self.fetch is not None:
+            return self.fetch(article_id)
         return self.groups.get(article_id, ())
+
+    def each(self) -> Iterator[tuple[Mapping[str, Any], Sequence[Annotation]]]:
+        """Each exported article with its annotations, one at a time, counted in ``tally``."""
+        self.tally.reset()
+        for meta in self.articles:
+            article_id = str(meta["id"])
+            annotations = self.annotations_of(article_id)
+            if not annotations and article_id not in self.asked:
+                continue
+            self.tally.articles += 1
+            self.tally.annotations += len(annotations)
+            self.tally.tags.update(a.tag for a in annotations)
+            self.tally.listed.add(article_id)
+            yield meta, annotations
 
     @property
     def annotations(self) -> tuple[Annotation, ...]:
-        """All of them, in export order."""
+        """All of them, in export order (reads a fetched selection whole: for tests and small
+        selections)."""
         return tuple(a for m in self.articles for a in self.annotations_of(str(m["id"])))
 
     def count(self) -> int:
         return sum(len(self.annotations_of(str(m["id"]))) for m in self.articles)
 
     def annotators(self) -> list[str]:
-        """Every annotator with an annotation in the selection, sorted."""
-        names = {a.annotator for m in self.articles for a in self.annotations_of(str(m["id"]))}
+        """Every annotator of the selection, sorted."""
+        if self.annotator_names is not None:
+            names: set[str] = set(self.annotator_names)
+        else:
+            names = {a.annotator for m in self.articles for a in self.annotations_of(str(m["id"]))}
         return sorted(names, key=lambda n: (n.casefold(), n))
 
     def with_text(self, loader: TextLoader) -> ExportData:
         return replace(self, text=loader)
 
-    done: Sequence[DoneMark] = ()
-    """Done marks of the listed articles (the json format carries them)."""
+    def listed_done(self) -> list[DoneMark]:
+        """The done marks of the articles written so far (all of them, once rendered)."""
+        return [m for m in self.done if m.article_id in self.tally.listed]
+
+    def label(self, tag_id: str) -> str:
+        """The tag's label in the codebook (one the codebook lacks is named as the reader names
+        it)."""
+        found = self._labels.get(tag_id)
+        if found is None:
+            found = self._labels[tag_id] = self.tags.with_seen(seen=[tag_id]).label(tag_id)
+        return found
+
+    def used_tags(self) -> list[dict[str, Any]]:
+        """The codebook entry of every tag written so far: id, label and guideline."""
+        tags = self.tags.with_seen(seen=sorted(self.tally.tags))
+        return [
+            {"id": t.id, "label": t.label, "description": t.description or None}
+            for t in tags
+            if t.id in self.tally.tags
+        ]
 
 
 def _unknown_article(article_id: str) -> dict[str, Any]:
@@ -227,34 +303,127 @@ def select(
             groups.setdefault(a.article_id, []).append(a)
     for group in groups.values():
         group.sort(key=_reading_order)
-    known = {str(m["id"]): m for m in articles}
     listed = set(groups) | (wanted_articles or set())
-    entries = _sort_articles(
-        _article_entry(known[aid]) if aid in known else _unknown_article(aid) for aid in listed
+    entries = _entries(articles, listed)
+    return ExportData(tuple(entries), groups, text, asked=frozenset(wanted_articles or ()))
+
+
+def _entries(articles: Iterable[Mapping[str, Any]], ids: Iterable[str]) -> list[dict[str, Any]]:
+    known = {str(m["id"]): m for m in articles}
+    return _sort_articles(
+        _article_entry(known[aid]) if aid in known else _unknown_article(aid) for aid in ids
     )
-    return ExportData(tuple(entries), groups, text)
+
+
+class StoreSource(Protocol):
+    """What a streamed export reads of a store: the annotated articles, then one article's
+    annotations at a time."""
+
+    def annotations(
+        self,
+        article_id: str | None = None,
+        annotator: str | None = None,
+        *,
+        include_orphans: bool = False,
+    ) -> list[Annotation]: ...
+
+    def articles_meta(self) -> list[dict[str, Any]]: ...
+
+    def annotators(self) -> list[str]: ...
+
+    def done_marks(self) -> list[DoneMark]: ...
+
+    def get_state(self, key: str, default: Any = None) -> Any: ...
+
+
+def stream(
+    source: StoreSource,
+    article_ids: Iterable[str] | None = None,
+    tags: Iterable[str] | None = None,
+    text: TextLoader = no_text,
+    layers: Iterable[str] | None = None,
+) -> ExportData:
+    """The selection from a store, read article by article as the export is written: only the
+    list of articles is read now, never every annotation at once. ``layers`` keeps only those
+    annotators' annotations, done marks and decisions (None: everyone's)."""
+    asked = list(dict.fromkeys(article_ids)) if article_ids is not None else None
+    wanted_tags = frozenset(tags) if tags is not None else None
+    names = frozenset(layers) if layers is not None else None
+    marks = [m for m in source.done_marks() if names is None or m.annotator in names]
+    everyone = sorted(set(source.annotators()) | {m.annotator for m in source.done_marks()})
+    annotators = tuple(n for n in source.annotators() if names is None or n in names)
+    adjudicators = tuple(n for n in everyone if names is None or n in names)
+    ids = asked if asked is not None else annotated_ids(source)
+
+    def fetch(article_id: str) -> list[Annotation]:
+        # Orphans are exported too: they are kept so that nothing is lost, and a re-import must
+        # carry them over.
+        found = [
+            a
+            for a in source.annotations(article_id, include_orphans=True)
+            if (names is None or a.annotator in names)
+            and (wanted_tags is None or a.tag in wanted_tags)
+        ]
+        found.sort(key=_reading_order)
+        return found
+
+    def decisions(article_id: str) -> Sequence[Decision]:
+        if wanted_tags is not None:  # a tag filter asks for tags, and these are not tags
+            return ()
+        return decisions_of(source, adjudicators, article_id)
+
+    return ExportData(
+        tuple(_entries(source.articles_meta(), ids)),
+        text=text,
+        done=tuple(marks),
+        fetch=fetch,
+        asked=frozenset(asked or ()),
+        annotator_names=annotators,
+        decisions=decisions,
+    )
+
+
+def codebook(active: TagSet, source: StoreSource) -> TagSet:
+    """The tag set in use plus the tags the database recorded (labels and guidelines), without
+    reading every annotation (``tags.database_tags`` does, to find tags recorded nowhere: the
+    export names those as it meets them)."""
+    return active.with_seen(tags_from_record(source.get_state(TAG_SET_STATE, None)))
+
+
+def annotated_ids(source: StoreSource) -> list[str]:
+    """Every article with an annotation (orphans included), from the store's list of them."""
+    listed = getattr(source, "annotated_article_ids", None)
+    if listed is not None:
+        return list(listed())
+    return sorted({a.article_id for a in source.annotations(include_orphans=True)})
+
+
+def held(data: ExportData) -> ExportData:
+    """A streamed selection read whole now (the reader takes it from the store on its own
+    thread, then writes it in another)."""
+    if data.fetch is None:
+        return data
+    groups = {str(m["id"]): list(data.fetch(str(m["id"]))) for m in data.articles}
+    decided = {aid: tuple(data.decisions(aid)) for aid in groups}
+    listed = [m for m in data.articles if groups[str(m["id"])] or str(m["id"]) in data.asked]
+    return replace(
+        data,
+        articles=tuple(listed),
+        groups=groups,
+        fetch=None,
+        annotator_names=None,
+        decisions=lambda aid: decided.get(aid, ()),
+    )
 
 
 def collect(
-    source: AnnotationSource,
+    source: StoreSource,
     article_ids: Iterable[str] | None = None,
     tags: Iterable[str] | None = None,
     text: TextLoader = no_text,
 ) -> ExportData:
-    """The selection from a store (or anything with ``annotations()`` and ``articles_meta()``)."""
-    ids = list(article_ids) if article_ids is not None else None
-    # Orphans are exported too: they are kept so that nothing is lost, and a re-import must
-    # carry them over.
-    if ids is not None and len(ids) == 1:
-        annotations = source.annotations(ids[0], include_orphans=True)
-    else:
-        annotations = source.annotations(include_orphans=True)
-    data = select(annotations, source.articles_meta(), ids, tags, text)
-    marks = getattr(source, "done_marks", None)
-    if marks is None:
-        return data
-    listed = {m["id"] for m in data.articles}
-    return replace(data, done=tuple(m for m in marks() if m.article_id in listed))
+    """The selection from a store, read whole now (see ``stream`` for the streamed form)."""
+    return held(stream(source, article_ids, tags, text))
 
 
 annotation_record = to_export
@@ -281,24 +450,43 @@ def _json_array(items: Iterable[Any], depth: int) -> Iterator[str]:
 
 
 def _all_annotations(data: ExportData) -> Iterator[Annotation]:
-    for meta in data.articles:
-        yield from data.annotations_of(str(meta["id"]))
+    for _, anns in data.each():
+        yield from anns
 
 
 def json_chunks(data: ExportData, exported_at: str | None = None) -> Iterator[str]:
+    """The json document. The annotations stream out first, article by article; the articles
+    they belong to, the done marks, the adjudication decisions and the codebook of the tags
+    used follow (a JSON object's keys have no order, and these are only known once written)."""
     head = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         "exported_at": exported_at or now_iso(),
         "tool_version": __version__,
     }
-    yield _dumps(head)[:-2] + ',\n  "articles": '
-    yield from _json_array((dict(a) for a in data.articles), 1)
-    yield ',\n  "annotations": '
-    yield from _json_array((annotation_record(a) for a in _all_annotations(data)), 1)
-    if data.done:
+    articles: list[dict[str, Any]] = []
+    decided: list[dict[str, Any]] = []
+
+    def records() -> Iterator[dict[str, Any]]:
+        for meta, anns in data.each():
+            articles.append(dict(meta))
+            decided.extend(d.to_record() for d in data.decisions(str(meta["id"])))
+            for a in anns:
+                yield annotation_record(a)
+
+    yield _dumps(head)[:-2] + ',\n  "annotations": '
+    yield from _json_array(records(), 1)
+    yield ',\n  "articles": '
+    yield from _json_array(articles, 1)
+    done = data.listed_done()
+    if done:
         yield ',\n  "done": '
-        yield from _json_array((done_to_record(m) for m in data.done), 1)
+        yield from _json_array((done_to_record(m) for m in done), 1)
+    if decided:
+        yield ',\n  "decisions": '
+        yield from _json_array(decided, 1)
+    yield ',\n  "tags": '
+    yield from _json_array(data.used_tags(), 1)
     yield "\n}\n"
 
 
@@ -319,14 +507,13 @@ class _Placed:
 
 
 def _placed(data: ExportData, warn: Warn) -> Iterator[_Placed]:
-    for meta in data.articles:
-        annotations = data.annotations_of(str(meta["id"]))
-        if not annotations:
+    for meta, anns in data.each():
+        if not anns:
             continue
         article = data.text(meta)
         if article is None and data.text is not no_text:
             warn(f"{_article_name(meta)}: {_not_at_hand(meta)}; its sentence numbers are empty")
-        for a in annotations:
+        for a in anns:
             yield _Placed(meta, article, a)
 
 
@@ -355,16 +542,18 @@ def _row_article(p: _Placed) -> dict[str, Any]:
     }
 
 
-def jsonl_record(p: _Placed) -> dict[str, Any]:
-    """One line of the jsonl export: the annotation record, its article and its sentences."""
+def jsonl_record(p: _Placed, tags: Label = DEFAULT_TAGS.label) -> dict[str, Any]:
+    """One line of the jsonl export: the annotation record, its tag's label, its article and
+    its sentences."""
     record = annotation_record(p.annotation)
+    record["tag_label"] = tags(p.annotation.tag)
     record.update(_row_article(p))
     span = p.sentences
     record["sentence_first"], record["sentence_last"] = span or (None, None)
     return record
 
 
-def flat_row(p: _Placed) -> dict[str, Any]:
+def flat_row(p: _Placed, tags: Label = DEFAULT_TAGS.label) -> dict[str, Any]:
     """One annotation as a flat row (csv, parquet): ``ROW_COLUMNS``."""
     a = p.annotation
     span = p.sentences
@@ -377,6 +566,7 @@ def flat_row(p: _Placed) -> dict[str, Any]:
         "start": a.start,
         "end": a.end,
         "tag": a.tag,
+        "tag_label": tags(a.tag),
         "quote": a.quote.exact,
         "quote_prefix": a.quote.prefix,
         "quote_suffix": a.quote.suffix,
@@ -390,8 +580,26 @@ def flat_row(p: _Placed) -> dict[str, Any]:
 
 
 def jsonl_chunks(data: ExportData, warn: Warn = _ignore) -> Iterator[str]:
+    """An annotation per line; each article's adjudication decisions follow its annotations,
+    one per line (``$defs/jsonl_decision``: they have ``decision`` and no ``id``)."""
+    last: _Placed | None = None
     for p in _placed(data, warn):
-        yield _dumps(jsonl_record(p), indent=False) + "\n"
+        if last is not None and last.meta is not p.meta:
+            yield from _decision_lines(data, last)
+        last = p
+        yield _dumps(jsonl_record(p, data.label), indent=False) + "\n"
+    if last is not None:
+        yield from _decision_lines(data, last)
+
+
+def _decision_lines(data: ExportData, p: _Placed) -> Iterator[str]:
+    for d in data.decisions(str(p.meta["id"])):
+        record = d.to_record()
+        sentences = p.article.sentences if p.article is not None else ()
+        record["sentence"] = next(
+            (s.index for s in sentences if s.start == d.start and s.end == d.end), None
+        )
+        yield _dumps(record, indent=False) + "\n"
 
 
 def csv_cell(value: str | None) -> str:
@@ -436,7 +644,7 @@ def _csv_chunks(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> It
 
 
 def csv_chunks(data: ExportData, warn: Warn = _ignore) -> Iterator[str]:
-    return _csv_chunks(CSV_COLUMNS, (flat_row(p) for p in _placed(data, warn)))
+    return _csv_chunks(CSV_COLUMNS, (flat_row(p, data.label) for p in _placed(data, warn)))
 
 
 def to_json(data: ExportData, exported_at: str | None = None) -> str:
@@ -474,7 +682,8 @@ def article_iri(article_id: str) -> str:
 
 
 def w3c_annotation(a: Annotation) -> dict[str, Any]:
-    """One annotation in the W3C Web Annotation Data Model."""
+    """One annotation in the W3C Web Annotation Data Model (the tag id as its tagging body:
+    the model has no place for a label, and one it does not define is dropped by JSON-LD)."""
     body: list[dict[str, Any]] = [{"type": "TextualBody", "purpose": "tagging", "value": a.tag}]
     if a.note:
         body.append(
@@ -517,12 +726,12 @@ def w3c_chunks(data: ExportData, exported_at: str | None = None) -> Iterator[str
         "label": "tuireader annotations",
         "generated": exported_at or now_iso(),
         "generator": {"type": "Software", "name": f"tuireader {__version__}"},
-        "total": data.count(),
     }
     yield _dumps(head)[:-2] + ',\n  "first": {\n    "type": "AnnotationPage",\n'
     yield '    "startIndex": 0,\n    "items": '
     yield from _json_array((w3c_annotation(a) for a in _all_annotations(data)), 2)
-    yield "\n  }\n}\n"
+    # The count is known once the items are written (the keys of an object have no order).
+    yield f'\n  }},\n  "total": {data.tally.annotations}\n}}\n'
 
 
 def to_w3c(data: ExportData, exported_at: str | None = None) -> str:
@@ -550,9 +759,8 @@ def md_code(text: str) -> str:
 
 def markdown_chunks(data: ExportData, exported_at: str | None = None) -> Iterator[str]:
     stamp = exported_at or now_iso()
-    yield f"# tuireader annotations\n\nExported {stamp} · {data.count()} annotations.\n"
-    for meta in data.articles:
-        anns = data.annotations_of(str(meta["id"]))
+    yield f"# tuireader annotations\n\nExported {stamp}.\n"
+    for meta, anns in data.each():
         out = ["", f"## {md_text(meta['title'] or 'Untitled article')}", ""]
         facts = [f"id `{meta['id']}`"]
         if meta["date"]:
@@ -571,6 +779,23 @@ def markdown_chunks(data: ExportData, exported_at: str | None = None) -> Iterato
             for a in groups[tag]:
                 out += _markdown_item(a)
         yield "\n".join(out).rstrip("\n") + "\n"
+    yield _markdown_end(data)
+
+
+def _markdown_end(data: ExportData) -> str:
+    """The totals, and the codebook of the tags used (their guidelines, where it has them)."""
+    t = data.tally
+    articles = f"{t.articles} article" + ("" if t.articles == 1 else "s")
+    out = ["", f"{t.annotations} annotations in {articles}."]
+    used = data.used_tags()
+    if used:
+        out += ["", "## Tags", ""]
+        for tag in used:
+            line = f"- **{md_text(tag['label'])}** (`{tag['id']}`)"
+            if tag["description"]:
+                line += f": {md_text(tag['description'])}"
+            out.append(line)
+    return "\n".join(out) + "\n"
 
 
 def to_markdown(data: ExportData, exported_at: str | None = None) -> str:
@@ -593,18 +818,22 @@ def _markdown_item(a: Annotation) -> list[str]:
 
 def _with_text(
     data: ExportData, warn: Warn, what: str
-) -> Iterator[tuple[Mapping[str, Any], Article]]:
-    """Each article with its current text; one left out (with a warning) when it is not at hand."""
-    for meta in data.articles:
+) -> Iterator[tuple[Mapping[str, Any], Article, Sequence[Annotation]]]:
+    """Each article with its current text and annotations; one left out (with a warning) when
+    its text is not at hand."""
+    for meta, anns in data.each():
         article = data.text(meta)
         if article is None:
             warn(f"{_article_name(meta)}: {_not_at_hand(meta)}; left out of the {what}")
             continue
-        yield meta, article
+        yield meta, article, anns
 
 
 def spacy_record(
-    meta: Mapping[str, Any], article: Article, anns: Iterable[Annotation]
+    meta: Mapping[str, Any],
+    article: Article,
+    anns: Iterable[Annotation],
+    tags: Label = DEFAULT_TAGS.label,
 ) -> dict[str, Any]:
     """One article as spaCy and Prodigy read it: the text and labelled character spans."""
     spans = [
@@ -613,10 +842,12 @@ def spacy_record(
         # An orphan's offsets no longer point into this text.
         if a.anchor != "orphaned" and a.end <= len(article.body)
     ]
+    labels = {a.tag: tags(a.tag) for a in anns}
     return {
         "text": article.body,
         "spans": spans,
         "meta": {
+            "labels": dict(sorted(labels.items())),
             "article_id": str(meta["id"]),
             "title": meta.get("title") or article.title,
             "date": meta.get("date") or article.date,
@@ -627,9 +858,8 @@ def spacy_record(
 
 
 def spacy_chunks(data: ExportData, warn: Warn = _ignore) -> Iterator[str]:
-    for meta, article in _with_text(data, warn, "spaCy export"):
-        anns = data.annotations_of(str(meta["id"]))
-        yield _dumps(spacy_record(meta, article, anns), indent=False) + "\n"
+    for meta, article, anns in _with_text(data, warn, "spaCy export"):
+        yield _dumps(spacy_record(meta, article, anns, data.label), indent=False) + "\n"
 
 
 def sentence_rows(
@@ -642,10 +872,10 @@ def sentence_rows(
     columns = [name for name, _ in SENTENCE_COLUMNS] + [TAG_COLUMN_PREFIX + n for n in annotators]
 
     def rows() -> Iterator[dict[str, Any]]:
-        for meta, article in _with_text(data, warn, "sentence table"):
+        for meta, article, anns in _with_text(data, warn, "sentence table"):
             sentences = article.sentences
             tags: dict[str, list[str | None]] = {n: [None] * len(sentences) for n in annotators}
-            for a in data.annotations_of(str(meta["id"])):
+            for a in anns:
                 span = None if a.anchor == "orphaned" else sentence_range(sentences, a.start, a.end)
                 if span is not None:
                     layer = tags[a.annotator]
@@ -716,8 +946,12 @@ class _Drain:
         return out
 
 
+PARQUET_TAGS_KEY = "tuireader.tags"
+"""The parquet file's metadata entry holding the codebook of the tags used (JSON)."""
+
+
 def _parquet(
-    columns: Sequence[tuple[str, type]], rows: Iterable[Mapping[str, Any]]
+    columns: Sequence[tuple[str, type]], rows: Iterable[Mapping[str, Any]], data: ExportData
 ) -> Iterator[bytes]:
     try:
         import pyarrow as pa
@@ -739,17 +973,19 @@ def _parquet(
                 yield sink.drain()
         if batch or not names:
             writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
+        # The footer is written last, so it can name the tags the rows used.
+        writer.add_key_value_metadata({PARQUET_TAGS_KEY: _dumps(data.used_tags(), indent=False)})
     yield sink.drain()
 
 
 def _parquet_rows(data: ExportData, warn: Warn) -> Iterator[bytes]:
-    return _parquet(ROW_COLUMNS, (flat_row(p) for p in _placed(data, warn)))
+    return _parquet(ROW_COLUMNS, (flat_row(p, data.label) for p in _placed(data, warn)), data)
 
 
 def _parquet_sentences(data: ExportData, warn: Warn) -> Iterator[bytes]:
     names, rows = sentence_rows(data, warn)
     kinds = dict(SENTENCE_COLUMNS)
-    return _parquet([(n, kinds.get(n, str)) for n in names], rows)
+    return _parquet([(n, kinds.get(n, str)) for n in names], rows, data)
 
 
 @dataclass(frozen=True)
@@ -844,7 +1080,7 @@ def render(
 
 
 def export_annotations(
-    source: AnnotationSource | ExportData,
+    source: StoreSource | ExportData,
     fmt: str = "json",
     article_ids: Iterable[str] | None = None,
     tags: Iterable[str] | None = None,
@@ -856,7 +1092,7 @@ def export_annotations(
 
 
 def selection(
-    source: AnnotationSource | ExportData,
+    source: StoreSource | ExportData,
     article_ids: Iterable[str] | None = None,
     tags: Iterable[str] | None = None,
     text: TextLoader | None = None,

@@ -65,6 +65,9 @@ class RawRecords:
     """(position, the article entry): a json export's list, else built from the rows."""
     done: tuple[tuple[str, Any], ...] = ()
     """(position, a done mark): a json export's optional ``done`` list."""
+    decisions: tuple[tuple[str, Any], ...] = ()
+    """(position, an adjudication decision that is not a tag): a json export's ``decisions``,
+    or the decision lines of a jsonl export. Not imported yet: they are set aside, not refused."""
 
 
 def parse_records(data: bytes, name: object = "<input>") -> RawRecords:
@@ -169,16 +172,21 @@ def _parse_document(doc: Any, name: object) -> RawRecords:
     done = doc.get("done", [])
     if not isinstance(done, list):
         raise ImportFileError(name, '"done" is not a list')
+    decisions = doc.get("decisions", [])
+    if not isinstance(decisions, list):
+        raise ImportFileError(name, '"decisions" is not a list')
     return RawRecords(
         "json",
         tuple((f"annotation {i}", item) for i, item in enumerate(doc["annotations"], 1)),
         tuple((f"article {i}", item) for i, item in enumerate(doc["articles"], 1)),
         tuple((f"done mark {i}", item) for i, item in enumerate(done, 1)),
+        tuple((f"decision {i}", item) for i, item in enumerate(decisions, 1)),
     )
 
 
 def _parse_jsonl(data: bytes, name: object) -> RawRecords:
     records: list[tuple[str, Any]] = []
+    decisions: list[tuple[str, Any]] = []
     articles = _ArticlesFromRows(name)
     for number, line in enumerate(data.splitlines(), 1):
         if not line.strip():
@@ -195,11 +203,14 @@ def _parse_jsonl(data: bytes, name: object) -> RawRecords:
             if foreign:
                 raise ImportFileError(name, f"{NOT_OURS}: {foreign}; {ACCEPTED}")
             raise ImportFileError(name, f"{NOT_OURS}: line {number} is not an annotation record")
+        if "decision" in item and "id" not in item:  # an adjudication decision (no tag)
+            decisions.append((f"line {number}", item))
+            continue
         if "tag" not in item and "quote" not in item and not records and _foreign_json(item):
             raise ImportFileError(name, f"{NOT_OURS}: {_foreign_json(item)}; {ACCEPTED}")
         records.append((f"line {number}", item))
         articles.add(f"line {number}", item)
-    return RawRecords("jsonl", tuple(records), articles.entries())
+    return RawRecords("jsonl", tuple(records), articles.entries(), (), tuple(decisions))
 
 
 def json_problem(exc: orjson.JSONDecodeError) -> str:

@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tuireader import sanitise
-from tuireader.annotations import Annotation, default_annotator
+from tuireader.annotations import default_annotator
 from tuireader.articles import load_article
 from tuireader.boundaries import with_corrections
 from tuireader.cli import (
@@ -28,25 +29,27 @@ from tuireader.export import (
     BINARY_FORMATS,
     FORMATS,
     SENTENCE_FORMATS,
-    AnnotationSource,
+    StoreSource,
+    annotated_ids,
     article_at_hand,
     check_format,
-    collect,
+    codebook,
     extent,
     render_chunks,
+    stream,
     write_export,
 )
 from tuireader.paths import path_text, resolve_db_path
 from tuireader.tags import DEFAULT_TAGS, TagSet, database_tags
+
+if TYPE_CHECKING:
+    from tuireader.store import Store
 
 STDOUT_NAMES = frozenset({"-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
 """``-o`` values meaning standard output: written to it, never opened by name (which would
 truncate a file the shell opened for appending, or replace the link itself)."""
 # An article id is 16 hex digits; a shorter prefix is accepted when it is unique and this long.
 MIN_ID_PREFIX = 6
-
-if TYPE_CHECKING:
-    from tuireader.store import Store
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -93,37 +96,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-class Layers:
-    """A database seen through some annotators' layers only (``--annotator``): their
-    annotations and their done marks."""
-
-    def __init__(self, source: AnnotationSource, names: Iterable[str]) -> None:
-        self._source = source
-        self._names = frozenset(names)
-
-    def annotations(
-        self, article_id: str | None = None, *, include_orphans: bool = False
-    ) -> list[Annotation]:
-        found = self._source.annotations(article_id, include_orphans=include_orphans)
-        return [a for a in found if a.annotator in self._names]
-
-    def articles_meta(self) -> list[dict[str, Any]]:
-        return self._source.articles_meta()
-
-    def done_marks(self) -> list[Any]:
-        marks = getattr(self._source, "done_marks", None)
-        return [] if marks is None else [m for m in marks() if m.annotator in self._names]
-
-
-def only_layers(source: AnnotationSource, names: list[str] | None) -> AnnotationSource:
-    """``source`` limited to the layers of ``names`` (all of them for None); an unknown name is
-    an error naming who is there."""
+def check_layers(source: StoreSource, names: list[str] | None) -> None:
+    """An unknown ``--annotator`` name is an error naming who is there."""
     if not names:
-        return source
-    known = {a.annotator for a in source.annotations(include_orphans=True)}
-    marks = getattr(source, "done_marks", None)
-    if marks is not None:
-        known |= {m.annotator for m in marks()}
+        return
+    known = set(source.annotators()) | {m.annotator for m in source.done_marks()}
     for name in names:
         if name not in known:
             there = (
@@ -133,7 +110,6 @@ def only_layers(source: AnnotationSource, names: list[str] | None) -> Annotation
                 f"--annotator {' '.join(sanitise.line(name).split())}: no such annotator (the database has "
                 f"{there})"
             )
-    return Layers(source, names)
 
 
 @contextmanager
@@ -147,8 +123,13 @@ def read_database(db: Path) -> Iterator[Store]:
         yield store
 
 
-def parse_tags(values: Iterable[str] | None, known: TagSet = DEFAULT_TAGS) -> list[str] | None:
-    """Tag ids for ``--tag`` values: any tag of the set in use or found in the database."""
+def parse_tags(
+    values: Iterable[str] | None,
+    known: TagSet = DEFAULT_TAGS,
+    more: Callable[[], TagSet] | None = None,
+) -> list[str] | None:
+    """Tag ids for ``--tag`` values: any tag of the set in use or recorded in the database, or
+    (``more``, asked only for a value neither knows) found on its annotations."""
     if values is None:
         return None
     tags = []
@@ -156,6 +137,11 @@ def parse_tags(values: Iterable[str] | None, known: TagSet = DEFAULT_TAGS) -> li
         try:
             tags.append(known.parse(value).id)
         except KeyError:
+            if more is not None:
+                known, more = more(), None
+                with contextlib.suppress(KeyError):
+                    tags.append(known.parse(value).id)
+                    continue
             raise TuireaderError(
                 f"--tag {value}: unknown tag (choose from {', '.join(known.ids)})"
             ) from None
@@ -163,14 +149,14 @@ def parse_tags(values: Iterable[str] | None, known: TagSet = DEFAULT_TAGS) -> li
 
 
 def resolve_articles(
-    values: Iterable[str] | None, source: AnnotationSource, db: Path
+    values: Iterable[str] | None, source: StoreSource, db: Path
 ) -> list[str] | None:
     """Article ids for ``--article`` values: a file is parsed for its id, else an id (prefix)."""
     if values is None:
         return None
     metas = source.articles_meta()
     known = {str(m["id"]) for m in metas}
-    known |= {a.article_id for a in source.annotations(include_orphans=True)}
+    known |= set(annotated_ids(source))
     by_path = {str(Path(m["path"]).resolve()): str(m["id"]) for m in metas if m.get("path")}
     ids = []
     for value in values:
@@ -205,21 +191,26 @@ def run(args: argparse.Namespace) -> int:
     with read_database(db) as store:
         names = getattr(args, "annotator", None)
         # ``tuireader --annotator X export`` gives a plain string default.
-        source = only_layers(store, [names] if isinstance(names, str) else names)
-        known = database_tags(config.tags, store)
-        tags = parse_tags(args.tag, known)
-        article_ids = resolve_articles(args.article, source, db)
+        layers = [names] if isinstance(names, str) else names
+        check_layers(store, layers)
+        known = codebook(config.tags, store)
+        # A tag recorded nowhere but found on annotations is looked for only when asked for.
+        tags = parse_tags(args.tag, known, lambda: database_tags(config.tags, store))
+        article_ids = resolve_articles(args.article, store, db)
+        # Streamed: the store is read one article at a time as the export is written.
+        # Articles carry their sentence corrections (splits and joins made in the reader).
         text = with_corrections(article_at_hand, store.corrections_by_article())
-        data = replace(collect(source, article_ids, tags, text=text), tags=known)
-    if not data.articles or (not args.by_sentence and not data.count()):
+        data = replace(stream(store, article_ids, tags, text, layers), tags=known)
+        chunks = render_chunks(data, args.format, by_sentence=args.by_sentence, warn=_warn)
+        if output is None:
+            write_stdout_chunks(chunks)
+        elif is_terminal(output):  # -o /dev/tty: escaped like stdout on a terminal
+            write_export(sanitise.escape_chunks(chunks), output)
+        else:
+            write_export(chunks, output)
+    if not data.tally.articles or (not args.by_sentence and not data.tally.annotations):
         print_error(f"nothing to export: {_empty_because(args, db)}")
-    chunks = render_chunks(data, args.format, by_sentence=args.by_sentence, warn=_warn)
-    if output is None:
-        write_stdout_chunks(chunks)
-    elif is_terminal(output):  # -o /dev/tty: escaped like stdout on a terminal
-        write_export(sanitise.escape_chunks(chunks), output)
-    else:
-        write_export(chunks, output)
+    if output is not None and not is_terminal(output):
         what = f"{args.format} by sentence" if args.by_sentence else args.format
         size = extent(data, args.by_sentence)
         shown = sanitise.path(output)

@@ -20,11 +20,11 @@ from tuireader.cli import (
     write_stdout,
 )
 from tuireader.errors import TuireaderError
-from tuireader.export import select
+from tuireader.export import codebook, select, stream
 from tuireader.paths import resolve_db_path
 from tuireader.sentences import split_paragraph
-from tuireader.tag_counts import sentence_counts
-from tuireader.tags import DEFAULT_TAGS, TagSet, database_tags
+from tuireader.tag_counts import layer_counts
+from tuireader.tags import DEFAULT_TAGS, TagSet
 
 TITLE_WIDTH = 44
 
@@ -87,31 +87,38 @@ def article_stats(
     """One entry per annotated article, in library order; counts for every tag of ``tags``
     and for any other tag found (a database annotated with another codebook)."""
     data = select(annotations, articles)
-    by_article: dict[str, list[Annotation]] = {}
-    for a in data.annotations:
-        by_article.setdefault(a.article_id, []).append(a)
-    out = []
-    for meta in data.articles:
-        anns = by_article.get(meta["id"], [])
-        stats = ArticleStats(meta["id"], meta["title"], meta["date"], meta["sentence_count"])
-        stats.tags = dict.fromkeys(tags.ids, 0)
-        placed = [a for a in anns if a.anchor != "orphaned"]
-        stats.orphaned = len(anns) - len(placed)
-        spans = [a for a in placed if a.end > a.start]
-        article = load_unchanged(meta.get("path"), meta["id"]) if spans else None
-        stats.exact = article is not None or not spans
-        if article is not None:
-            # Sentences per layer, added up over the layers: as the reader's list counts them.
-            counts = sentence_counts(spans, article.sentences)
+    return [one_article(meta, anns, tags)[0] for meta, anns in data.each()]
+
+
+def one_article(
+    meta: Mapping[str, Any], anns: Sequence[Annotation], tags: TagSet = DEFAULT_TAGS
+) -> tuple[ArticleStats, dict[str, int]]:
+    """An article's figures, and how many sentences each annotator tagged on it."""
+    stats = ArticleStats(meta["id"], meta["title"], meta["date"], meta["sentence_count"])
+    stats.tags = dict.fromkeys(tags.ids, 0)
+    placed = [a for a in anns if a.anchor != "orphaned"]
+    stats.orphaned = len(anns) - len(placed)
+    spans = [a for a in placed if a.end > a.start]
+    article = load_unchanged(meta.get("path"), meta["id"]) if spans else None
+    stats.exact = article is not None or not spans
+    by_annotator: dict[str, int] = {}
+    if article is not None:
+        # Sentences per layer, added up over the layers: as the reader's list counts them.
+        layers: dict[str, list[Annotation]] = {}
+        for a in spans:
+            layers.setdefault(a.annotator, []).append(a)
+        for name, layer in layers.items():
+            counts = layer_counts(layer, article.sentences)
             for tag, count in counts.by_tag.items():
                 stats.tags[tag] = stats.tags.get(tag, 0) + count
-            stats.tagged = counts.tagged
-        else:
-            for a, count in zip(spans, _estimated_sentences(spans), strict=True):
-                stats.tags[a.tag] = stats.tags.get(a.tag, 0) + count
-                stats.tagged += count
-        out.append(stats)
-    return out
+            stats.tagged += counts.tagged
+            by_annotator[name] = counts.tagged
+    else:
+        for a, count in zip(spans, _estimated_sentences(spans), strict=True):
+            stats.tags[a.tag] = stats.tags.get(a.tag, 0) + count
+            stats.tagged += count
+            by_annotator[a.annotator] = by_annotator.get(a.annotator, 0) + count
+    return stats, by_annotator
 
 
 def _fit(text: str, width: int) -> str:
@@ -195,20 +202,34 @@ def annotator_stats(
 ) -> list[AnnotatorStats]:
     """Per annotator (anyone with an annotation or a done mark), sorted by name.
     ``done`` maps each annotator to the articles they marked done."""
-    by_name: dict[str, list[Annotation]] = {name: [] for name in done}
-    for a in annotations:
-        by_name.setdefault(a.annotator, []).append(a)
-    out = []
-    for name in sorted(by_name):
-        rows = article_stats(by_name[name], articles)
-        finished = done.get(name, set())
-        started = {r.id for r in rows if r.tagged or r.orphaned}
-        out.append(
-            AnnotatorStats(
-                name, len(finished), len(started - finished), sum(r.tagged for r in rows)
-            )
-        )
-    return out
+    progress = Progress(done)
+    for meta, anns in select(annotations, articles).each():
+        progress.add(anns, one_article(meta, anns)[1])
+    return progress.stats()
+
+
+class Progress:
+    """Each annotator's progress, gathered article by article."""
+
+    def __init__(self, done: Mapping[str, set[str]]) -> None:
+        self.done = done
+        self.started: dict[str, set[str]] = {name: set() for name in done}
+        self.tagged: dict[str, int] = dict.fromkeys(done, 0)
+
+    def add(self, anns: Sequence[Annotation], tagged: Mapping[str, int]) -> None:
+        for a in anns:  # an annotator with any annotation here (an orphan too) started it
+            self.started.setdefault(a.annotator, set()).add(a.article_id)
+            self.tagged.setdefault(a.annotator, 0)
+        for name, count in tagged.items():
+            self.tagged[name] += count
+
+    def stats(self) -> list[AnnotatorStats]:
+        out = []
+        for name in sorted(self.started):
+            finished = self.done.get(name, set())
+            doing = len(self.started[name] - finished)
+            out.append(AnnotatorStats(name, len(finished), doing, self.tagged[name]))
+        return out
 
 
 def format_annotators(rows: Sequence[AnnotatorStats]) -> str:
@@ -230,29 +251,37 @@ def run(args: argparse.Namespace) -> int:
     config = load_options_config(args)
     # create=False: reading stats never creates the file; a missing one is an error.
     with Store.open(existing_database(resolve_db_path(args.db)), create=False) as store:
-        annotations = store.annotations(include_orphans=True)
-        metas = store.articles_meta()
-        tags = database_tags(config.tags, store)
+        tags = codebook(config.tags, store)
         done: dict[str, set[str]] = {}
         for mark in store.done_marks():
             if mark.done:
                 done.setdefault(mark.annotator, set()).add(mark.article_id)
-    people = annotator_stats(annotations, metas, done)
-    if args.annotator is not None:
-        if args.annotator not in {p.name for p in people}:
-            known = ", ".join(sanitise.line(p.name) for p in people) or "no annotators yet"
+        only = args.annotator
+        if only is not None and only not in set(store.annotators()) | set(done):
+            names = sorted(set(store.annotators()) | set(done))
+            known = ", ".join(sanitise.line(n) for n in names) or "no annotators yet"
             raise TuireaderError(
-                f"unknown annotator {sanitise.line(args.annotator)!r}: the database has {known}"
+                f"unknown annotator {sanitise.line(only)!r}: the database has {known}"
             )
-        annotations = [a for a in annotations if a.annotator == args.annotator]
-        people = [p for p in people if p.name == args.annotator]
-    rows = article_stats(annotations, metas, tags)
+        progress = Progress(done)
+        rows = []
+        seen: set[str] = set()
+        # One article at a time: the figures of each are kept, its annotations are not.
+        for meta, anns in stream(store, layers=None if only is None else [only]).each():
+            row, tagged = one_article(meta, anns, tags)
+            progress.add(anns, tagged)
+            rows.append(row)
+            seen.update(row.tags)
+    people = progress.stats()
+    if only is not None:
+        people = [p for p in people if p.name == only]
+    tags = tags.with_seen(seen=sorted(seen))
     if args.json:
         write_json(
             {"articles": [r.to_dict() for r in rows], "annotators": [p.to_dict() for p in people]}
         )
     else:
         write_stdout(format_table(rows, tags))
-        if people and (len(people) > 1 or args.annotator is not None or done):
+        if people and (len(people) > 1 or only is not None or done):
             write_stdout("\n" + format_annotators(people))
     return 0
