@@ -204,6 +204,9 @@ def test_collect_reads_a_store_like_source(data: ExportData, seed: Article) -> N
         def annotators(self) -> list[str]:
             return sorted({a.annotator for a in data.annotations})
 
+        def annotated_article_ids(self) -> list[str]:
+            return sorted({a.article_id for a in data.annotations})
+
         def done_marks(self) -> list[DoneMark]:
             return []
 

@@ -329,6 +329,8 @@ class StoreSource(Protocol):
 
     def articles_meta(self) -> list[dict[str, Any]]: ...
 
+    def annotated_article_ids(self) -> list[str]: ...
+
     def annotators(self) -> list[str]: ...
 
     def done_marks(self) -> list[DoneMark]: ...
@@ -353,7 +355,7 @@ def stream(
     everyone = sorted(set(source.annotators()) | {m.annotator for m in source.done_marks()})
     annotators = tuple(n for n in source.annotators() if names is None or n in names)
     adjudicators = tuple(n for n in everyone if names is None or n in names)
-    ids = asked if asked is not None else annotated_ids(source)
+    ids = asked if asked is not None else source.annotated_article_ids()
 
     def fetch(article_id: str) -> list[Annotation]:
         # Orphans are exported too: they are kept so that nothing is lost, and a re-import must
@@ -388,14 +390,6 @@ def codebook(active: TagSet, source: StoreSource) -> TagSet:
     reading every annotation (``tags.database_tags`` does, to find tags recorded nowhere: the
     export names those as it meets them)."""
     return active.with_seen(tags_from_record(source.get_state(TAG_SET_STATE, None)))
-
-
-def annotated_ids(source: StoreSource) -> list[str]:
-    """Every article with an annotation (orphans included), from the store's list of them."""
-    listed = getattr(source, "annotated_article_ids", None)
-    if listed is not None:
-        return list(listed())
-    return sorted({a.article_id for a in source.annotations(include_orphans=True)})
 
 
 def held(data: ExportData) -> ExportData:

@@ -30,7 +30,6 @@ from tuireader.export import (
     FORMATS,
     SENTENCE_FORMATS,
     StoreSource,
-    annotated_ids,
     article_at_hand,
     check_format,
     codebook,
@@ -156,7 +155,7 @@ def resolve_articles(
         return None
     metas = source.articles_meta()
     known = {str(m["id"]) for m in metas}
-    known |= set(annotated_ids(source))
+    known |= set(source.annotated_article_ids())
     by_path = {str(Path(m["path"]).resolve()): str(m["id"]) for m in metas if m.get("path")}
     ids = []
     for value in values:
