@@ -218,6 +218,32 @@ def test_by_sentence_jsonl_loads_as_hugging_face_datasets_reads_it(
     assert str(table.schema.field("start").type) == "int64"
 
 
+def test_by_sentence_jsonl_loads_with_hugging_face_datasets(
+    data: ExportData,
+    bridge: Article,
+    trains: Article,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    datasets = pytest.importorskip("datasets")
+    # Offline and in tmp_path: no download, no cache in the user's home.
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    path = tmp_path / "sentences.jsonl"
+    path.write_bytes(chunks(data, "jsonl", by_sentence=True))
+    loaded = datasets.load_dataset(
+        "json", data_files=str(path), split="train", cache_dir=str(tmp_path / "cache")
+    )
+    assert loaded.num_rows == len(bridge.sentences) + len(trains.sentences)
+    assert loaded.features["tag:bo"].dtype == "string"
+    assert loaded.features["start"].dtype == "int64"
+    first = loaded[0]
+    assert first["text"] == bridge.sentences[0].text
+    assert (first["tag:ana"], first["tag:bo"]) == ("fact", "fact")
+    assert loaded[len(bridge.sentences)]["tag:bo"] is None  # untagged: null, not ""
+
+
 def test_by_sentence_leaves_out_an_article_whose_text_is_not_at_hand(
     bridge: Article, trains: Article, annotations: list[Annotation]
 ) -> None:
