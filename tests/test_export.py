@@ -432,3 +432,52 @@ def test_lone_surrogates_are_an_error_not_a_crash(seed: Article) -> None:
     bad = Annotation.from_dict({**ann.to_dict(), "note": "\ud800"})
     with pytest.raises(ExportError, match="cannot encode"):
         export.to_json(select([bad], []))
+
+
+@pytest.mark.parametrize(
+    ("fmt", "by_sentence"),
+    [(f, False) for f in export.FORMATS] + [(f, True) for f in export.SENTENCE_FORMATS],
+)
+def test_a_streamed_export_reads_each_article_once_and_never_the_whole_store(
+    data: ExportData, fmt: str, by_sentence: bool
+) -> None:
+    if fmt == "parquet":
+        pytest.importorskip("pyarrow")
+    calls: list[str | None] = []
+
+    class Source:
+        def annotations(
+            self,
+            article_id: str | None = None,
+            annotator: str | None = None,
+            *,
+            include_orphans: bool = False,
+        ) -> list[Annotation]:
+            calls.append(article_id)
+            return [a for a in data.annotations if a.article_id == article_id]
+
+        def articles_meta(self) -> list[dict[str, Any]]:
+            return [dict(a) for a in data.articles]
+
+        def annotated_article_ids(self) -> list[str]:
+            return sorted({a.article_id for a in data.annotations})
+
+        def annotators(self) -> list[str]:
+            return sorted({a.annotator for a in data.annotations})
+
+        def done_marks(self) -> list[DoneMark]:
+            return []
+
+        def get_state(self, key: str, default: Any = None) -> Any:
+            return default
+
+    streamed = export.stream(Source(), text=data.text)
+    assert calls == []  # nothing read yet
+    out = b"".join(export.render_chunks(streamed, fmt, STAMP, by_sentence=by_sentence))
+    assert None not in calls
+    assert sorted(calls) == sorted({a.article_id for a in data.annotations})
+    if not by_sentence:
+        assert export.extent(streamed) == f"{len(data.annotations)} annotations"
+    if fmt in ("json", "jsonl", "csv", "markdown", "w3c") and not by_sentence:
+        held = b"".join(export.render_chunks(data, fmt, STAMP))
+        assert out == held  # the same bytes as from a selection held in memory

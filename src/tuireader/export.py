@@ -1130,8 +1130,10 @@ def selection(
 
 
 def extent(data: ExportData, by_sentence: bool = False) -> str:
-    """How much an export holds, for a message: "1 article", "4 annotations"."""
-    n, noun = (len(data.articles), "article") if by_sentence else (data.count(), "annotation")
+    """How much an export held, once written, for a message: "1 article", "4 annotations"
+    (counted as it streamed: a second read of the store would double the cost)."""
+    t = data.tally
+    n, noun = (t.articles, "article") if by_sentence else (t.annotations, "annotation")
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
