@@ -226,3 +226,34 @@ def test_a_tag_the_codebook_lacks_is_named_from_its_id(
     assert doc["tags"] == [{"id": "needs_check", "label": "Needs check", "description": None}]
     assert main(["export", "-f", "json", "--tag", "needs_check"]) == 0
     assert len(json.loads(capsys.readouterr().out)["annotations"]) == 1
+
+
+# -- sentence corrections -------------------------------------------------------------------------
+
+
+def test_stats_and_agree_count_the_corrected_sentences(
+    db_path: Path, article: Article, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A split made in the reader gives one sentence more: stats and agree count it, as
+    --by-sentence does."""
+    first = article.sentences[0]
+    at = first.start + first.text.index(" has set off") + 1
+    with Store.open(db_path, "ann") as store:
+        store.attach(article)
+        store.split_sentence(article, 0, at)
+        corrected = len(article.sentences)
+        assert corrected == len(load_article(article.path).sentences) + 1
+        store.tag(article, 0, 1, "fact")  # both halves
+        store.set_done(article.id, True)
+    with Store.open(db_path, "bob") as store:
+        store.tag(article, 0, 0, "fact")
+        store.set_done(article.id, True)
+    assert main(["stats", "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)["articles"]
+    assert row["tagged_sentences"] == 3  # ann's two halves and bob's first half
+    assert main(["agree", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["units"] == corrected
+    assert main(["export", "--by-sentence", "-f", "jsonl"]) == 0
+    rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert len(rows) == corrected
+    assert [(r["tag:ann"], r["tag:bob"]) for r in rows[:2]] == [("fact", "fact"), ("fact", None)]

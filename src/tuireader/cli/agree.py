@@ -132,6 +132,8 @@ def select(store: Store, annotators: Sequence[str], articles: Sequence[str] | No
     for article_id in chosen:
         meta = store.article_meta(article_id) or {}
         article = load_unchanged(meta.get("path"), article_id)
+        if article is not None:
+            store.correct_sentences(article)  # the sentences the reader shows, as corrected
         if article is None:
             where = _one_line(str(meta.get("path") or "no path recorded"))
             skipped.append(

@@ -11,7 +11,8 @@ from rich.cells import cell_len, set_cell_size
 
 from tuireader import sanitise
 from tuireader.annotations import Annotation
-from tuireader.articles import PARAGRAPH_SEPARATOR, load_unchanged
+from tuireader.articles import PARAGRAPH_SEPARATOR
+from tuireader.boundaries import with_corrections
 from tuireader.cli import (
     add_db_options,
     existing_database,
@@ -20,7 +21,7 @@ from tuireader.cli import (
     write_stdout,
 )
 from tuireader.errors import TuireaderError
-from tuireader.export import codebook, select, stream
+from tuireader.export import TextLoader, article_at_hand, codebook, select, stream
 from tuireader.paths import resolve_db_path
 from tuireader.sentences import split_paragraph
 from tuireader.tag_counts import layer_counts
@@ -91,15 +92,19 @@ def article_stats(
 
 
 def one_article(
-    meta: Mapping[str, Any], anns: Sequence[Annotation], tags: TagSet = DEFAULT_TAGS
+    meta: Mapping[str, Any],
+    anns: Sequence[Annotation],
+    tags: TagSet = DEFAULT_TAGS,
+    text: TextLoader = article_at_hand,
 ) -> tuple[ArticleStats, dict[str, int]]:
-    """An article's figures, and how many sentences each annotator tagged on it."""
+    """An article's figures, and how many sentences each annotator tagged on it (``text``
+    gives its current text, with the reader's sentence corrections when asked)."""
     stats = ArticleStats(meta["id"], meta["title"], meta["date"], meta["sentence_count"])
     stats.tags = dict.fromkeys(tags.ids, 0)
     placed = [a for a in anns if a.anchor != "orphaned"]
     stats.orphaned = len(anns) - len(placed)
     spans = [a for a in placed if a.end > a.start]
-    article = load_unchanged(meta.get("path"), meta["id"]) if spans else None
+    article = text(meta) if spans else None
     stats.exact = article is not None or not spans
     by_annotator: dict[str, int] = {}
     if article is not None:
@@ -263,12 +268,13 @@ def run(args: argparse.Namespace) -> int:
             raise TuireaderError(
                 f"unknown annotator {sanitise.line(only)!r}: the database has {known}"
             )
+        text = with_corrections(article_at_hand, store.corrections_by_article())
         progress = Progress(done)
         rows = []
         seen: set[str] = set()
         # One article at a time: the figures of each are kept, its annotations are not.
         for meta, anns in stream(store, layers=None if only is None else [only]).each():
-            row, tagged = one_article(meta, anns, tags)
+            row, tagged = one_article(meta, anns, tags, text)
             progress.add(anns, tagged)
             rows.append(row)
             seen.update(row.tags)
