@@ -104,11 +104,80 @@ def test_jsonl_has_a_decision_line_after_its_articles_annotations(
     for line in lines:
         which = "jsonl_decision" if "decision" in line else "jsonl_record"
         jsonschema.validate(line, {"$ref": f"#/$defs/{which}", "$defs": defs})
-    # The file still imports: its annotations are read, the decision lines set aside.
+    # The file imports back: annotations and decisions.
     capsys.readouterr()
     fresh = tmp_path / "fresh.json"
     assert main(["import", "--db", str(fresh), str(out)]) == 0
-    assert "5 added" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "5 added" in said and "2 read, 2 new or changed" in said
+    assert main(["export", "--db", str(fresh), "-f", "jsonl"]) == 0
+    again = [json.loads(x) for x in capsys.readouterr().out.splitlines() if '"decision"' in x]
+    assert again == decisions
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_decisions_round_trip_and_merge_in_any_order(
+    adjudicated: Path,
+    article: Article,
+    tmp_path: Path,
+    fmt: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    mine = tmp_path / f"mine.{fmt}"
+    assert main(["export", "-f", fmt, "-o", str(mine)]) == 0
+    # Another adjudication of the same sentence 2: decided "no tag" there instead.
+    s = article.sentences
+    other_db = tmp_path / "other.json"
+    with Store.open(other_db, "gold") as store:
+        store.attach(article)
+        store.tag(article, 3, 3, "fact")
+        state = with_verdict({}, s[2], Verdict(NO_TAG, None, "reads as background"))
+        store.set_state(state_key("gold", article.id), state)
+    theirs = tmp_path / f"theirs.{fmt}"
+    assert main(["export", "--db", str(other_db), "-f", fmt, "-o", str(theirs)]) == 0
+    results = []
+    for order in ((mine, theirs), (theirs, mine)):
+        db = tmp_path / f"merged-{order[0].stem}.json"
+        for path in order:
+            assert main(["import", "--db", str(db), str(path)]) == 0
+        capsys.readouterr()
+        assert main(["export", "--db", str(db), "-f", "json"]) == 0
+        results.append(json.loads(capsys.readouterr().out)["decisions"])
+    assert results[0] == results[1]
+    by_start = {d["start"]: (d["decision"], d["reason"]) for d in results[0]}
+    assert by_start[s[1].start] == ("no_tag", "no claim in it")
+    # The same sentence decided differently: one fixed winner ("unresolved" > "(no tag)").
+    assert by_start[s[2].start] == ("unresolved", "ask the desk")
+
+
+def test_a_bad_decision_record_is_refused_before_anything_is_written(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = {
+        "format": "tuireader-annotations",
+        "version": 1,
+        "exported_at": "2024-01-01T00:00:00.000Z",
+        "tool_version": "0",
+        "articles": [],
+        "annotations": [],
+        "decisions": [
+            {
+                "article_id": "a" * 16,
+                "adjudicator": "gold",
+                "start": 9,
+                "end": 3,
+                "decision": "no_tag",
+                "source": None,
+                "reason": "",
+            }
+        ],
+    }
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert main(["import", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "decision 1" in err and "start" in err and len(err.strip().splitlines()) == 1
+    assert not db_path.exists()
 
 
 def test_decisions_follow_the_layer_and_tag_filters(

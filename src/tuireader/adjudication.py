@@ -111,6 +111,54 @@ class Decision:
         }
 
 
+NAMED_DECISIONS = {name: value for value, name in DECISION_NAMES.items()}
+
+
+class DecisionError(ValueError):
+    """A decision record from an export file that is not well formed."""
+
+
+def decision_from_record(item: object) -> Decision:
+    """A decision as an export carries it (``Decision.to_record``), checked field by field."""
+    if not isinstance(item, Mapping):
+        raise DecisionError("not an object")
+    for key in ("article_id", "adjudicator", "decision"):
+        if not isinstance(item.get(key), str) or not item[key]:
+            raise DecisionError(f'"{key}" is missing or not a string')
+    start, end = item.get("start"), item.get("end")
+    if type(start) is not int or type(end) is not int or not 0 <= start < end:
+        raise DecisionError('"start" and "end" are not offsets with 0 <= start < end')
+    value = NAMED_DECISIONS.get(item["decision"])
+    if value is None:
+        raise DecisionError(f'"decision" is {item["decision"]!r}, not no_tag or unresolved')
+    source, reason = item.get("source"), item.get("reason", "")
+    if source is not None and not isinstance(source, str):
+        raise DecisionError('"source" is not a string or null')
+    if not isinstance(reason, str):
+        raise DecisionError('"reason" is not a string')
+    verdict = Verdict(value, source, reason)
+    return Decision(item["article_id"], item["adjudicator"], start, end, verdict)
+
+
+def merged_decisions(state: object, decisions: Sequence[Decision]) -> dict[str, dict[str, Any]]:
+    """The state entry of one adjudicator and article with imported ``decisions`` merged in.
+
+    A sentence decided here and in the file differently keeps the greater of the two by content
+    (value, source, reason), so importing several files gives the same result in any order."""
+    entries = {str(k): dict(v) for k, v in state.items()} if isinstance(state, Mapping) else {}
+    for d in decisions:
+        key = f"{d.start}:{d.end}"
+        incoming = d.verdict.to_state()
+        known = entries.get(key)
+        if known is None or _content(incoming) > _content(known):
+            entries[key] = incoming
+    return entries
+
+
+def _content(entry: Mapping[str, Any]) -> tuple[str, str, str]:
+    return (str(entry.get("value")), str(entry.get("source") or ""), str(entry.get("reason", "")))
+
+
 class StateSource(Protocol):
     def get_state(self, key: str, default: Any = None) -> Any: ...
 

@@ -67,7 +67,7 @@ class RawRecords:
     """(position, a done mark): a json export's optional ``done`` list."""
     decisions: tuple[tuple[str, Any], ...] = ()
     """(position, an adjudication decision that is not a tag): a json export's ``decisions``,
-    or the decision lines of a jsonl export. Not imported yet: they are set aside, not refused."""
+    or the decision lines of a jsonl export."""
 
 
 def parse_records(data: bytes, name: object = "<input>") -> RawRecords:

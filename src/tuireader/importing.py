@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tuireader.adjudication import Decision, DecisionError, decision_from_record
 from tuireader.annotations import ARTICLE_FIELDS, Annotation
 from tuireader.errors import read_bytes
 from tuireader.import_formats import NOT_OURS, ImportFileError, parse_records
@@ -39,6 +40,8 @@ class ImportedFile:
     duplicates: int = 0
     """Records dropped because the file held a newer one with the same id."""
     done: tuple[DoneMark, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    """Adjudication decisions that are not a tag ("no tag", "unresolved")."""
 
 
 def read_import(path: str | os.PathLike[str]) -> ImportedFile:
@@ -69,6 +72,12 @@ def parse_import(data: bytes, name: object = "<input>") -> ImportedFile:
             marks.append(done_from_record(item))
         except RecordError as exc:
             raise ImportFileError(name, f"{where}: {exc}") from None
+    decisions = []
+    for where, item in raw.decisions:
+        try:
+            decisions.append(decision_from_record(item))
+        except DecisionError as exc:
+            raise ImportFileError(name, f"{where}: {exc}") from None
     newest: dict[str, Annotation] = {}
     for a in annotations:
         kept = newest.get(a.id)
@@ -80,6 +89,7 @@ def parse_import(data: bytes, name: object = "<input>") -> ImportedFile:
         tuple(articles),
         len(annotations) - len(newest),
         tuple(marks),
+        tuple(decisions),
     )
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tuireader import sanitise
+from tuireader.adjudication import Decision, merged_decisions, state_key
 from tuireader.annotations import default_annotator
 from tuireader.articles import load_unchanged
 from tuireader.cli import add_db_options
@@ -36,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
         # files are not at hand; an article already recorded here keeps what it has) and the
         # done marks. Attaching a file that is at hand then records its real values.
         report = store.import_all(imported.annotations, imported.articles, imported.done)
+        decided = import_decisions(store, imported.decisions)
         attached = attach_known_articles(store, imported.articles)
     result = report.total
     skipped = result.skipped + imported.duplicates
@@ -44,6 +46,11 @@ def run(args: argparse.Namespace) -> int:
         f"{sanitise.path(args.file)}: {result.added} added, {result.updated} updated, {skipped} skipped "
         f"({total} annotations in {imported.format}; {attached} article files found)"
     )
+    if imported.decisions:
+        print(
+            f"  adjudication decisions (no tag, unresolved): {len(imported.decisions)} read, "
+            f"{decided} new or changed"
+        )
     if len(report.by_annotator) > 1:
         for name, counts in report.by_annotator.items():
             print(
@@ -51,6 +58,27 @@ def run(args: argparse.Namespace) -> int:
                 f"updated, {counts.skipped} skipped"
             )
     return 0
+
+
+def import_decisions(store: Store, decisions: Sequence[Decision]) -> int:
+    """Merge the adjudicators' "no tag" and "unresolved" decisions into the store's state, in
+    one write; how many sentences' decisions were added or changed."""
+    groups: dict[str, list[Decision]] = {}
+    for d in decisions:
+        groups.setdefault(state_key(d.adjudicator, d.article_id), []).append(d)
+    changed: dict[str, Any] = {}
+    count = 0
+    for key, found in groups.items():
+        old = store.get_state(key, {})
+        new = merged_decisions(old, found)
+        before = old if isinstance(old, Mapping) else {}
+        differ = sum(1 for k, v in new.items() if before.get(k) != v)
+        if differ:
+            changed[key] = new
+            count += differ
+    if changed:
+        store.set_states(changed)
+    return count
 
 
 def attach_known_articles(store: Store, articles: Iterable[Mapping[str, Any]]) -> int:
