@@ -326,3 +326,14 @@ def test_stats_and_agree_count_the_corrected_sentences(
     rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert len(rows) == corrected
     assert [(r["tag:ann"], r["tag:bob"]) for r in rows[:2]] == [("fact", "fact"), ("fact", None)]
+
+
+def test_the_readers_export_carries_the_decisions_too(adjudicated: Path) -> None:
+    """``x`` in the reader takes the selection whole on its own thread (``collect``) and writes
+    it on another: the decisions travel with it."""
+    from tuireader import export
+
+    with Store.open(adjudicated, "gold") as store:
+        data = export.collect(store)
+    doc = json.loads(export.render(data, "json"))
+    assert [d["decision"] for d in doc["decisions"]] == ["no_tag", "unresolved"]
