@@ -24,6 +24,7 @@ from tuireader.agreement import (
     krippendorff_alpha,
     ordered_categories,
     percent_agreement,
+    pick_order,
     sentence_values,
 )
 from tuireader.annotations import Annotation
@@ -346,7 +347,23 @@ def test_sentence_values_do_not_depend_on_the_order_given(
         ann = Annotation.new(article.id, article.body, start, end, tag, "ann")
         anns.append(replace(ann, id=f"id-{n:02d}", created=stamp, updated=stamp))
     expected = sentence_values(article.sentences, anns)
+    assert expected == _last_wins(article.sentences, anns)
     shuffled = list(anns)
     rng.shuffle(shuffled)
     assert sentence_values(article.sentences, shuffled) == expected
     assert sentence_values(article.sentences, list(reversed(anns))) == expected
+
+
+def _last_wins(sentences: Sequence[Any], anns: Sequence[Annotation]) -> list[str]:
+    """The rule as written: in ``pick_order``, each annotation overwrites the sentences it
+    touches (a reference for the faster code, which sorts nothing)."""
+    values = [NO_TAG] * len(sentences)
+    for ann in sorted(anns, key=pick_order):
+        if ann.end <= ann.start:
+            continue
+        touched = [s for s in sentences if s.end > ann.start]
+        # The first sentence ending after the start, and those that start before the end.
+        for n, s in enumerate(touched):
+            if n == 0 or s.start < ann.end:
+                values[s.index] = ann.tag
+    return values

@@ -313,12 +313,27 @@ def sentence_values(sentences: Sequence[Sentence], annotations: Iterable[Annotat
     annotations are given in."""
     starts = [s.start for s in sentences]
     ends = [s.end for s in sentences]
-    values = [NO_TAG] * len(sentences)
-    for ann in sorted(annotations, key=pick_order):
+    count = len(sentences)
+    values = [NO_TAG] * count
+    # Per sentence, the annotation that gave its value: the greatest by ``pick_order`` among
+    # those covering it. Only a sentence two annotations touch needs the comparison (one
+    # annotator's layer rarely has any), so nothing is sorted.
+    winners: list[Annotation | None] = [None] * count
+    for ann in annotations:
         if ann.anchor == "orphaned" or ann.end <= ann.start:
             continue
         first = bisect_right(ends, ann.start)  # the first sentence ending after the start
-        stop = max(bisect_left(starts, ann.end), first + 1)
-        if first < len(values):
-            values[first:stop] = [ann.tag] * (min(stop, len(values)) - first)
+        stop = min(max(bisect_left(starts, ann.end), first + 1), count)
+        if first >= count:
+            continue
+        if not any(winners[first:stop]):
+            winners[first:stop] = [ann] * (stop - first)
+            values[first:stop] = [ann.tag] * (stop - first)
+            continue
+        key = pick_order(ann)
+        for i in range(first, stop):
+            held = winners[i]
+            if held is None or pick_order(held) < key:
+                winners[i] = ann
+                values[i] = ann.tag
     return values
