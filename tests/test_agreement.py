@@ -367,3 +367,32 @@ def _last_wins(sentences: Sequence[Any], anns: Sequence[Annotation]) -> list[str
             if n == 0 or s.start < ann.end:
                 values[s.index] = ann.tag
     return values
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.integers(2, 5).flatmap(
+        lambda raters: st.lists(
+            st.tuples(
+                *[st.sampled_from(("fact", "speculation", NO_TAG, None)) for _ in range(raters)]
+            ),
+            min_size=1,
+            max_size=30,
+        )
+    )
+)
+def test_per_tag_figures_equal_the_figures_of_the_reduced_units(
+    units: list[tuple[str | None, ...]],
+) -> None:
+    result = agreement([f"r{i}" for i in range(len(units[0]))], units, ("fact", "speculation"))
+    for tag, got in result.per_tag.items():
+        reduced = [
+            tuple(None if v is None else (tag if v == tag else OTHER) for v in u) for u in units
+        ]
+        want = figures(reduced, len(units[0]))
+        assert got.units == want.units
+        for name in ("percent_agreement", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha"):
+            a, b = getattr(got, name), getattr(want, name)
+            assert (a is None) == (b is None), name
+            if a is not None:
+                assert a == pytest.approx(b), name

@@ -243,12 +243,38 @@ def figures(units: Sequence[Unit], annotators: int) -> Figures:
     return _figures(_tallies(units), _pairs(units) if annotators == 2 else None)
 
 
-def _one_against_rest(tallies: Sequence[Tally], tag: str) -> list[Tally]:
-    out: list[Tally] = []
+def _one_against_rest(
+    tallies: Sequence[Tally], tag: str, pairs: Mapping[tuple[str, str], int] | None
+) -> Figures:
+    """``_figures`` of the units reduced to ``tag`` against ``OTHER``, computed from each unit's
+    count of ``tag`` without building the reduced units (three tags x 10,000 units of ten
+    values: a third of the time of the figures)."""
+    agreeing = diagonal = fleiss_agreeing = 0.0
+    hits = misses = fleiss_hits = fleiss_misses = fleiss_units = raters = 0
     for tally, m, complete in tallies:
         n = tally.get(tag, 0)
-        out.append(({tag: n, OTHER: m - n}, m, complete))
-    return out
+        rest = m - n
+        same = n * (n - 1) + rest * (rest - 1)
+        share = same / (m * (m - 1))
+        agreeing += share
+        diagonal += same / (m - 1)
+        hits += n
+        misses += rest
+        if complete:
+            fleiss_agreeing += share
+            fleiss_units += 1
+            raters = m
+            fleiss_hits += n
+            fleiss_misses += rest
+    return Figures(
+        units=len(tallies),
+        percent_agreement=100 * agreeing / len(tallies) if tallies else None,
+        cohen_kappa=None if pairs is None else cohen_kappa_from_table(pairs),
+        fleiss_kappa=_fleiss(
+            fleiss_agreeing, fleiss_units, {tag: fleiss_hits, OTHER: fleiss_misses}, raters
+        ),
+        krippendorff_alpha=_alpha(diagonal, {tag: hits, OTHER: misses}),
+    )
 
 
 def _pairs_one_against_rest(
@@ -287,9 +313,8 @@ def agreement(
     tallies = _tallies(units)
     pairs = _pairs(units) if len(annotators) == 2 else None
     per_tag = {
-        tag: _figures(
-            _one_against_rest(tallies, tag),
-            None if pairs is None else _pairs_one_against_rest(pairs, tag),
+        tag: _one_against_rest(
+            tallies, tag, None if pairs is None else _pairs_one_against_rest(pairs, tag)
         )
         for tag in tags
         if tag != NO_TAG
