@@ -20,6 +20,10 @@ Usage: python benchmarks/bench_ui.py [--runs 5] [--presses 300] [--bench-dir ../
   (one frame: the status line changes in the pane's frame). ``--reader-only`` runs just these.
 - Cursor move and tag, UI side (the store's disk write excluded, timed on its own), median over
   ``--presses`` on War and Peace and on a short sample article.
+- Split and merge in War and Peace (``--corrections-only`` runs just this): the store's part
+  (journaled write, the book's sentences corrected and renumbered) and the screen's part (the
+  pane takes the new sentences and repaints the rows of the paragraph), each against one frame
+  at 60 Hz and against a tag in the same run.
 
 Prints figures; the last line is machine-readable.
 """
@@ -394,6 +398,83 @@ def reader_figures(book: Path, presses: int) -> list[str]:
     return lines
 
 
+FRAME_MS = 1000 / 60
+
+
+async def correction_latencies(path: Path, rounds: int) -> dict[str, float]:
+    """Median ms of a split and of a merge back (store part, screen part), and of a tag, in
+    sentences spread over the book."""
+    from tuireader.articles import load_library
+    from tuireader.store import Store
+    from tuireader.ui.app import ReaderApp
+
+    library = load_library([path])
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.json"
+        store = Store.open(db, "bench")
+        app = ReaderApp(library, store, db_path=db, open_article=library.articles[0])
+        timings: dict[str, list[float]] = {
+            k: [] for k in ("split_store", "split_ui", "merge_store", "merge_ui", "tag_all")
+        }
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            pane = app.pane
+            article = pane.article
+            assert article is not None
+            total = len(pane.sentences)
+            for i in range(rounds):
+                index = (i + 1) * total // (rounds + 2)
+                pane.move_to(index)
+                await pilot.pause()
+                sentence = pane.sentences[index]
+                words = [
+                    w for w in range(sentence.start + 1, sentence.end) if article.body[w - 1] == " "
+                ]
+                if not words:
+                    continue
+                at = words[len(words) // 2]
+                for kind, call, args in (
+                    ("split", store.split_sentence, (article, index, at)),
+                    ("merge", store.merge_sentences, (article, index)),
+                ):
+                    start = time.perf_counter()
+                    change = call(*args)
+                    stored = time.perf_counter()
+                    app.apply_change(change)
+                    app.update_status()
+                    end = time.perf_counter()
+                    timings[f"{kind}_store"].append(stored - start)
+                    timings[f"{kind}_ui"].append(end - stored)
+                    await pilot.pause()
+                start = time.perf_counter()
+                app.apply_change(store.tag(article, index, index, "fact"))
+                app.update_status()
+                timings["tag_all"].append(time.perf_counter() - start)
+                await pilot.pause()
+            await pilot.press("q")
+        store.close()
+    figures = {k: statistics.median(v) * 1000 for k, v in timings.items()}
+    figures["sentences"] = total
+    return figures
+
+
+def print_corrections(book: Path, rounds: int) -> None:
+    f = asyncio.run(correction_latencies(book, rounds))
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    for kind in ("split", "merge"):
+        store, ui = f[f"{kind}_store"], f[f"{kind}_ui"]
+        print(
+            f"War and Peace ({f['sentences']:.0f} sentences) {kind}: screen {ui:.2f} ms "
+            f"({ui / FRAME_MS:.2f} frames), store {store:.1f} ms, total "
+            f"{(store + ui) / FRAME_MS:.2f} frames; a tag, key to screen: {f['tag_all']:.1f} ms"
+        )
+    print(
+        f"wp_split_ui_ms={f['split_ui']:.2f} wp_merge_ui_ms={f['merge_ui']:.2f} "
+        f"wp_split_store_ms={f['split_store']:.1f} wp_merge_store_ms={f['merge_store']:.1f} "
+        f"wp_tag_total_ms={f['tag_all']:.1f}"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -417,11 +498,18 @@ def main() -> int:
     )
     parser.add_argument("--minimal-app", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--full-read-child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--corrections-only", action="store_true", help="only War and Peace's split and merge"
+    )
+    parser.add_argument("--rounds", type=int, default=15, help="splits and merges to time")
     options = parser.parse_args()
     if options.minimal_app:
         return minimal_app()
     if options.full_read_child:
         return full_read_child(*options.full_read_child)
+    if options.corrections_only:
+        print_corrections(options.bench_dir / "war-and-peace.txt", options.rounds)
+        return 0
     if options.reader_only:
         reader_figures(options.bench_dir / "war-and-peace.txt", min(options.presses, 60))
         return 0
@@ -467,6 +555,7 @@ def main() -> int:
         f"wp_peak_rss_mb={book_rss:.0f} wp_move_ms={big['move_ms']:.3f} "
         f"wp_tag_ui_ms={big['tag_ui_ms']:.3f}"
     )
+    print_corrections(book, options.rounds)
     return 0
 
 

@@ -22,6 +22,7 @@ from tuireader.boundaries import (
     place,
     plan_merge,
     record_problem,
+    splice,
     split_gap,
     to_record,
 )
@@ -226,3 +227,18 @@ def test_no_question_when_one_annotation_covers_both(article: Article) -> None:
     run = Annotation(article.id, first.start, second.end, "fact", quote, "alice")
     assert merge_question(first, second, [run]) is None
     assert plan_merge(article.body, first, second, {"alice": [run]}, "alice", None) == ([], [])
+
+
+def test_splice_gives_what_apply_gives(article: Article) -> None:
+    join = join_after(article, 0)
+    split = split_before(article, 1, "one visitor")
+    current = apply(article.raw_sentences, article.body, [join])
+    spliced = splice(current, article.body, (split.start, split.end), None)
+    assert spliced == apply(article.raw_sentences, article.body, [join, split])
+    assert [s.index for s in spliced] == list(range(len(spliced)))
+    merged = splice(spliced, article.body, None, (join.start, join.end))
+    assert merged is None  # that gap is inside the joined sentence: nothing to take away there
+    later = apply(article.raw_sentences, article.body, [split])
+    back = splice(later, article.body, None, (split.start, split.end))
+    assert back == list(article.raw_sentences)
+    assert splice(back, article.body, (0, 0), None) is None  # not inside a sentence

@@ -212,3 +212,53 @@ def test_snapshot_partly_tagged_sentence(
 ) -> None:
     keys = ["j", "p", *["w"] * 6, "W", "W", "W", "s", "j", "p", "w", "W"]
     assert snap_compare(make_app(), terminal_size=SIZE, press=keys)
+
+
+def point_of(pane: ReadingPane, offset: int) -> tuple[int, int]:
+    """Where the character at body ``offset`` is drawn in the pane (x, y)."""
+    layout = pane._layout
+    assert layout is not None
+    row = layout.row_of(offset)
+    y = len(pane._header) + row - round(pane.scroll_y)
+    return pane.gutter_width + offset - layout.starts[row], y
+
+
+async def test_dragging_over_words_selects_them_for_a_tag_key(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.pane
+        assert pane.article is not None
+        body = pane.article.body
+        start = point_of(pane, body.index("security") + 2)
+        end = point_of(pane, body.index("breeze") + 3)
+        await pilot.mouse_down(pane, offset=start)
+        await pilot.hover(pane, offset=end)
+        await pilot.mouse_up(pane, offset=end)
+        await pilot.pause()
+        assert pane.cursor == 1 and selected(app) == "security was a breeze"
+        await pilot.press("s")
+        await pilot.pause()
+        assert stored(app) == [("security was a breeze", "speculation")]
+
+
+async def test_dragging_back_and_past_the_sentence_stops_at_its_words(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.pane
+        assert pane.article is not None
+        body = pane.article.body
+        start = point_of(pane, body.index("breeze"))
+        await pilot.mouse_down(pane, offset=start)
+        await pilot.hover(pane, offset=point_of(pane, body.index("Tuesday")))  # sentence 0
+        await pilot.mouse_up(pane, offset=point_of(pane, body.index("Tuesday")))
+        assert selected(app) == "I was second in line, and security was a breeze"
+
+
+async def test_a_click_without_a_drag_only_moves_the_cursor(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.pane
+        assert pane.article is not None
+        await pilot.click(pane, offset=point_of(pane, pane.article.body.index("mayor")))
+        await pilot.pause()
+        assert pane.cursor == 2 and pane.word_span is None

@@ -23,6 +23,7 @@ from typing import Any
 
 from tuireader.annotations import AnchorState, Annotation, Provenance, Quote, now_iso
 from tuireader.articles import Article
+from tuireader.durable import collector_paused
 from tuireader.sentences import Sentence
 
 BOUNDARY_CONTEXT = 32
@@ -209,6 +210,16 @@ def apply(
             splits.append((b.start, b.end))
     if not joins and not splits:
         return list(sentences)
+    with collector_paused():
+        return _apply(sentences, body, joins, splits)
+
+
+def _apply(
+    sentences: Sequence[Sentence],
+    body: str,
+    joins: set[tuple[int, int]],
+    splits: list[tuple[int, int]],
+) -> list[Sentence]:
     splits.sort()
     split_starts = [s for s, _ in splits]
     spans: list[tuple[int, int, int]] = []
@@ -231,6 +242,60 @@ def apply(
             start = gap_end
         out.append(Sentence(len(out), start, end, paragraph, body[start:end]))
     return out
+
+
+_SET_INDEX = Sentence.__dict__["index"].__set__  # the slot itself, past the frozen __setattr__
+
+
+def splice(
+    sentences: list[Sentence],
+    body: str,
+    appear: tuple[int, int] | None,
+    vanish: tuple[int, int] | None,
+) -> list[Sentence] | None:
+    """The corrected sentences after one boundary appears at the gap ``appear`` (a split) or
+    vanishes at ``vanish`` (a join), in time that does not grow with the book: the sentences
+    around the gap are made anew and the list is joined around them; None when the gap is not
+    where it should be (then ``apply`` does it all).
+
+    ``sentences`` must be a list ``apply`` made (it owns its Sentence objects, which are never
+    the segmenter's): those after the gap get their new index in place, which is what keeps a
+    split in War and Peace within a frame (rebuilding 28,000 frozen objects takes ~40 ms; a
+    stale copy of the list must not be kept)."""
+    if (appear is None) == (vanish is None):
+        return None
+    gap = appear if appear is not None else vanish
+    assert gap is not None
+    a, b = gap
+    i = bisect_left(sentences, a, key=_end)
+    if i >= len(sentences):
+        return None
+    s = sentences[i]
+    if appear is not None:
+        if not s.start < a <= b < s.end:
+            return None
+        pieces = [
+            Sentence(i, s.start, a, s.paragraph, body[s.start : a]),
+            Sentence(i + 1, b, s.end, s.paragraph, body[b : s.end]),
+        ]
+        replaced = 1
+    else:
+        if s.end != a or i + 1 >= len(sentences):
+            return None
+        t = sentences[i + 1]
+        if t.start != b or t.paragraph != s.paragraph:
+            return None
+        pieces = [Sentence(i, s.start, t.end, s.paragraph, body[s.start : t.end])]
+        replaced = 2
+    tail = sentences[i + replaced :]
+    delta = len(pieces) - replaced
+    for sentence in tail:
+        _SET_INDEX(sentence, sentence.index + delta)
+    return sentences[:i] + pieces + tail
+
+
+def _end(s: Sentence) -> int:
+    return s.end
 
 
 def correct(article: Article, boundaries: Iterable[Boundary]) -> list[Boundary]:

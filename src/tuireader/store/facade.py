@@ -48,6 +48,7 @@ from tuireader.boundaries import (
     merge_question,
     place,
     plan_merge,
+    splice,
     split_gap,
 )
 from tuireader.boundaries import from_record as boundary_from_record
@@ -612,8 +613,7 @@ class Store:
         label = f"undo {change.label}"
         inverse = self._replay(change.inverse(label), self._history.drop_undo)
         self._history.undone()
-        if change.corrects_sentences:
-            self._recorrect(change.article_ids)
+        self._corrections_replayed(inverse)
         return inverse
 
     def redo(self) -> Change | None:
@@ -622,8 +622,7 @@ class Store:
             return None
         again = self._replay(change.again(f"redo {change.label}"), self._history.drop_redo)
         self._history.redone()
-        if change.corrects_sentences:
-            self._recorrect(change.article_ids)
+        self._corrections_replayed(again)
         return again
 
     def _replay(self, change: Change, drop: Callable[[], None]) -> Change:
@@ -917,6 +916,12 @@ class Store:
             ):
                 self._correct(article)
 
+    def _corrections_replayed(self, change: Change) -> None:
+        for article_id in change.article_ids if change.corrects_sentences else ():
+            article = self._attached.get(article_id)
+            if article is not None:
+                self._resplice(article, change.boundaries_before, change.boundaries_after)
+
     def split_sentence(self, article: Article, index: int, at: int) -> Change:
         """Split sentence ``index`` before the word starting at offset ``at``: the first part
         ends at the end of the text before it. Splitting where I joined two sentences takes
@@ -998,8 +1003,33 @@ class Store:
             self._apply_boundaries(b_removed, b_added)
         change = Change(label, removed, added, b_removed, b_added)
         self._history.record(change)
-        self._correct(article)
+        self._resplice(article, b_removed, b_added)
         return change
+
+    def _resplice(
+        self, article: Article, removed: Sequence[Boundary], added: Sequence[Boundary]
+    ) -> None:
+        """The article's sentences after one correction came or went: spliced where it is
+        (``boundaries.splice``), else corrected from scratch."""
+        appear = [
+            (b.start, b.end) for b in (*added, *removed) if (b in added) == (b.kind is Kind.SPLIT)
+        ]
+        vanish = [
+            (b.start, b.end) for b in (*added, *removed) if (b in added) != (b.kind is Kind.SPLIT)
+        ]
+        current = article.sentences
+        spliced = None
+        if current is not article.raw_sentences and len(appear) + len(vanish) == 1:
+            spliced = splice(
+                current, article.body, appear[0] if appear else None, vanish[0] if vanish else None
+            )
+        if spliced is None:
+            self._correct(article)
+            return
+        article.use_sentences(spliced)
+        self._attached[article.id] = article
+        self._placed[article.id] = self.boundaries(article.id, include_orphans=True)
+        self._corrected[article.id] = self._corrections_key(article.id)
 
     def _corrections_changed(self, change: Change) -> bool:
         """Whether a sentence correction a history step removes or restores was changed in

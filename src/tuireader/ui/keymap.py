@@ -33,6 +33,10 @@ KEY_NAMES = {
     "end": "End",
     "down": "↓",
     "up": "↑",
+    "left": "←",
+    "right": "→",
+    "shift+left": "⇧←",
+    "shift+right": "⇧→",
 }
 """Keys whose Textual names are not what is printed on them."""
 

@@ -9,7 +9,7 @@ asks for changes with messages and is told what the annotations are (attributes 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -331,6 +331,8 @@ class ReadingPane(ScrollView, can_focus=True):
         """The split caret: the cursor sentence's words while it is open, else empty."""
         self.split_caret = 1
         """The word the second sentence would begin with (an index into ``split_words``)."""
+        self._drag: tuple[int, int] | None = None
+        """A mouse drag: the sentence and the body offset where the button went down."""
         self._matches: list[tuple[int, int]] = []
         self._match_starts: list[int] = []
         self.match_index: int | None = None
@@ -877,6 +879,45 @@ class ReadingPane(ScrollView, can_focus=True):
             self.focus()
             self.move_to(index)
 
+    # A drag over words selects them, as p and shift+arrows do: the tag key then tags them.
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        offset = self._offset_at_point(event.x, event.y)
+        if event.button != 1 or offset is None or self.split_words:
+            return
+        index = sentence_at(self.sentences, offset)
+        if index is not None and self.sentences[index].start <= offset:
+            self._drag = (index, offset)
+            self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._drag is None:
+            return
+        index, pressed = self._drag
+        offset = self._offset_at_point(event.x, event.y)
+        if offset is None or self.article is None:
+            return
+        sentence = self.sentences[index]
+        offset = max(sentence.start, min(offset, sentence.end - 1))
+        if not self.words and self._word_of(offset, index) == self._word_of(pressed, index):
+            return  # still on the word it started on: a click, not yet a drag
+        if self.cursor != index or not self.words:
+            self.focus()
+            self.move_to(index)
+            self.action_open_words()
+        self.select_words(self._word_of(pressed, index), self._word_of(offset, index))
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._drag is not None:
+            self._drag = None
+            self.release_mouse()
+
+    def _word_of(self, offset: int, index: int) -> int:
+        """Which word of sentence ``index`` holds ``offset`` (or is the last before it)."""
+        assert self.article is not None
+        sentence = self.sentences[index]
+        words = self.words or word_spans(self.article.body, sentence.start, sentence.end)
+        return max(0, bisect_right([start for start, _ in words], offset) - 1)
+
     # -- layout --------------------------------------------------------------------------------
 
     @property
@@ -1170,6 +1211,11 @@ class ReadingPane(ScrollView, can_focus=True):
         self.scroll_to(y=target, animate=False, force=True)
 
     def _sentence_at_point(self, x: int, y: int) -> int | None:
+        offset = self._offset_at_point(x, y)
+        return None if offset is None else sentence_at(self.sentences, offset)
+
+    def _offset_at_point(self, x: int, y: int) -> int | None:
+        """The body offset of the character drawn at ``x, y`` (pane coordinates)."""
         if self._layout is None or not self.sentences or self.article is None:
             return None
         body_row = round(self.scroll_y) + y - len(self._header)
@@ -1184,8 +1230,7 @@ class ReadingPane(ScrollView, can_focus=True):
             if cells > column:
                 break
             offset += 1
-        offset = min(offset, end - 1)
-        return sentence_at(self.sentences, offset)
+        return min(offset, end - 1)
 
     # -- annotation bookkeeping ----------------------------------------------------------------
 
