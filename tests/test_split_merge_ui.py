@@ -204,3 +204,25 @@ async def test_two_windows_see_each_others_split(
 
 def test_snapshot_split_caret(snap_compare: Callable[..., bool], make_app: MakeApp) -> None:
     assert snap_compare(make_app(), terminal_size=SIZE, press=["j", "vertical_line", "w"])
+
+
+async def test_suggestions_and_the_compare_view_follow_a_split(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("S")
+        await pilot.pause()
+        before = app.pane.suggestions
+        assert before is not None and len(before) == 5
+        await pilot.press("j", "vertical_line", "enter")
+        await pilot.pause()
+        after = app.pane.suggestions
+        assert after is not None and len(after) == 6
+        assert after[0] == before[0] and after[3:] == list(before[2:])
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.pane.comparison is not None
+        await pilot.press("J")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.pane.comparison is not None
+        assert len(app.pane.comparison.values) == len(app.pane.sentences) == 5

@@ -519,7 +519,7 @@ class ReaderApp(App[int]):
         if article is not None and pane.sentences:
             if article.sentences is not pane.sentences:  # another window split or merged
                 pane.follow_sentences(self.store.mine(article.id))
-                self._recount(article)
+                self._sentences_changed(article)
             pane.sync_annotations(self.store.mine(article.id))
             self.refresh_comparison()
         for article_id, counts in self._count_articles(only_changed=True).items():
@@ -842,7 +842,21 @@ class ReaderApp(App[int]):
             self.pane.resegment(max(0, start - 1), end + 1)
         else:
             self.pane.follow_sentences(self.store.mine(article.id))
-        self.call_after_refresh(self._recount, article)  # the list's counts after the frame
+        self._sentences_changed(article)
+
+    def _sentences_changed(self, article: Article) -> None:
+        """After a split or merge is shown: suggestions are kept only as the pane shifted them
+        (a worker's result for the old sentences is dropped); the comparison and the list's
+        counts follow after the frame."""
+        pane = self.pane
+        self._suggesting.discard(article.id)
+        if pane.suggestions is not None and len(pane.suggestions) == len(pane.sentences):
+            self._suggestions[article.id] = list(pane.suggestions)
+        else:
+            self._suggestions.pop(article.id, None)
+        self.call_after_refresh(self._recount, article)
+        if self.comparing:
+            self.call_after_refresh(self.refresh_comparison)
 
     def _record_tag_set(self) -> None:
         """Before the first tag of a session: record the codebook in the database (merged with
