@@ -178,3 +178,23 @@ def test_export_by_sentence_counts_the_corrected_sentences(
         "one visitor said.",
     ]
     assert [r["tag:alice"] for r in rows] == [None, None, "fact", None]
+
+
+def test_agree_counts_the_corrected_sentences(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tuireader.articles import load_article
+    from tuireader.store import Store
+
+    story = tmp_path / "story.txt"
+    story.write_text(CORRECTED_TEXT, encoding="utf-8")
+    for name in ("ann", "bob"):
+        article = load_article(story)
+        with Store.open(db_path, name) as store:
+            store.attach(article)
+            store.tag(article, 0, 0, "fact")
+            if name == "ann":
+                store.merge_sentences(article, 2)  # the weather and the rain: one sentence
+            store.set_done(article.id, True)
+    assert main(["agree", "--json"]) == 0, capsys.readouterr().err
+    assert json.loads(capsys.readouterr().out)["units"] == 3

@@ -226,3 +226,19 @@ async def test_suggestions_and_the_compare_view_follow_a_split(make_app: MakeApp
         await pilot.pause()
         assert app.pane.comparison is not None
         assert len(app.pane.comparison.values) == len(app.pane.sentences) == 5
+
+
+async def test_a_split_that_no_longer_fits_the_edited_text_is_reported(
+    make_app: MakeApp, story: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "vertical_line", "enter")
+        await pilot.pause()
+        assert len(texts(app)) == 6
+    story.write_text(TEXT.replace("this year, one visitor", "this year, a visitor"), "utf-8")
+    again = make_app()
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert len(texts(again)) == 5  # kept aside, never applied elsewhere
+        assert any("no longer fit the text" in n.message for n in again._notifications)

@@ -140,6 +140,7 @@ def select(store: Store, annotators: Sequence[str], articles: Sequence[str] | No
                 f"article {article_id} left out: its text is not at {where} (or changed)"
             )
             continue
+        store.correct_sentences(article)  # the sentences as the reader shows them (splits, joins)
         # One read of every layer, grouped here: asking per annotator re-reads the article's
         # whole group each time (10 annotators: 10x the work).
         layers: dict[str, list[Annotation]] = {name: [] for name in names}

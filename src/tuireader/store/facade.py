@@ -853,6 +853,11 @@ class Store:
             found.setdefault(record["article_id"], []).append(boundary_from_record(key, record))
         return found
 
+    def placed_corrections(self, article_id: str) -> list[Boundary]:
+        """The article's corrections as last placed on its text (``attach``,
+        ``correct_sentences``), orphans included."""
+        return list(self._placed.get(article_id, []))
+
     def correct_sentences(self, article: Article) -> list[Boundary]:
         """Give the article its sentences with the stored corrections placed on its current
         text; returns those corrections as placed (orphans too). Nothing is written: ``attach``

@@ -558,6 +558,14 @@ class ReaderApp(App[int]):
                 severity="warning",
                 markup=False,
             )
+        lost = sum(1 for b in self.store.placed_corrections(article.id) if b.orphaned)
+        if lost:
+            self.notify(
+                f"{lost} sentence split(s) or merge(s) no longer fit the text and were kept "
+                "aside, not applied (tuireader sentences --raw shows the segmenter's).",
+                severity="warning",
+                markup=False,
+            )
         cursor = self._cursors.get(article.id, 0)
         annotations = self.store.mine(article.id)
         of = fingerprint(annotations)
