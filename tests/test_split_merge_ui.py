@@ -242,3 +242,26 @@ async def test_a_split_that_no_longer_fits_the_edited_text_is_reported(
         await pilot.pause()
         assert len(texts(again)) == 5  # kept aside, never applied elsewhere
         assert any("no longer fit the text" in n.message for n in again._notifications)
+
+
+async def test_a_long_article_owns_its_sentences_before_the_first_split(
+    make_reader: Callable[[Path], ReaderApp], tmp_path: Path
+) -> None:
+    long = tmp_path / "long.txt"
+    paragraphs = (
+        " ".join(f"Item {p * 10 + n} was counted on day {n} by the team." for n in range(10))
+        for p in range(220)
+    )
+    long.write_text("A long count\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    app = make_reader(long)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        article = app.pane.article
+        assert article is not None and len(article.sentences) > 2000
+        assert article.sentences is not article.raw_sentences  # a copy the splice may renumber
+        assert app.pane.sentences is article.sentences
+        await pilot.press("j", "vertical_line", "enter")
+        await pilot.pause()
+        assert [s.index for s in article.raw_sentences[:5]] == list(range(5))
+        assert len(app.pane.sentences) == len(article.raw_sentences) + 1

@@ -269,3 +269,26 @@ def test_undo_of_a_correction_another_window_changed_is_refused(
     with pytest.raises(UndoConflict):
         alice.undo()
     assert not alice.can_undo and len(mine.sentences) == 5
+
+
+def test_splices_never_touch_the_segmenters_sentences(
+    tmp_path: Path, story: Path, stores: list[Store]
+) -> None:
+    from tuireader.boundaries import owned
+
+    store = open_store(stores, tmp_path / "db.json", "alice")
+    article = load_article(story)
+    store.attach(article)
+    raw = list(article.raw_sentences)
+    assert store.own_sentences(article, owned(article.raw_sentences))
+    assert article.sentences is not article.raw_sentences
+    assert not store.own_sentences(article, owned(article.raw_sentences))  # once only
+    store.split_sentence(article, 0, at_word(article, 0, "start"))
+    store.merge_sentences(article, 2)
+    store.split_sentence(article, 2, at_word(article, 2, "more"))
+    store.undo()
+    assert article.raw_sentences == raw and [s.index for s in raw] == list(range(5))
+    assert [s.index for s in article.sentences] == list(range(len(article.sentences)))
+    fresh = load_article(story)
+    store.attach(fresh)
+    assert fresh.sentences == article.sentences

@@ -244,6 +244,13 @@ def _apply(
     return out
 
 
+def owned(sentences: Sequence[Sentence]) -> list[Sentence]:
+    """A copy of ``sentences`` made of new Sentence objects: a list ``splice`` may work on
+    (it renumbers the objects after a gap in place, which must never touch the segmenter's)."""
+    with collector_paused():
+        return [Sentence(s.index, s.start, s.end, s.paragraph, s.text) for s in sentences]
+
+
 _SET_INDEX = Sentence.__dict__["index"].__set__  # the slot itself, past the frozen __setattr__
 
 

@@ -927,6 +927,17 @@ class Store:
             if article is not None:
                 self._resplice(article, change.boundaries_before, change.boundaries_after)
 
+    def own_sentences(self, article: Article, sentences: list[Sentence]) -> bool:
+        """Give an article without corrections its own copy of its sentences (``owned``, made
+        beforehand, off the reader's critical path), so that its first split or merge splices
+        instead of building the corrected list; False if the article changed meanwhile."""
+        if article.sentences is not article.raw_sentences or len(sentences) != len(
+            article.raw_sentences
+        ):
+            return False
+        article.use_sentences(sentences)
+        return True
+
     def split_sentence(self, article: Article, index: int, at: int) -> Change:
         """Split sentence ``index`` before the word starting at offset ``at``: the first part
         ends at the end of the text before it. Splitting where I joined two sentences takes

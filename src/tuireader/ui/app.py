@@ -28,13 +28,13 @@ from textual.worker import get_current_worker
 from tuireader import __version__, sanitise
 from tuireader.annotations import Annotation, Provenance
 from tuireader.articles import Article, Library, load_article
-from tuireader.boundaries import with_corrections
+from tuireader.boundaries import owned, with_corrections
 from tuireader.catalog import Catalog, Entry, Summary, SummaryCache, fill
 from tuireader.cli import print_error
 from tuireader.config import Config, ConfigError, ThemeSpec
 from tuireader.errors import ArticleError
 from tuireader.paths import crash_log_path, library_cache_path, resolve_db_path, samples_dir
-from tuireader.sentences import sentence_at
+from tuireader.sentences import Sentence, sentence_at
 from tuireader.tag_counts import layer_counts
 from tuireader.tags import (
     BUILTIN_TAG_IDS,
@@ -582,6 +582,8 @@ class ReaderApp(App[int]):
         if self.adjudicating:
             self._to_open_disagreement()
         self.article_list.highlight_article(article.id)
+        if article.sentences is article.raw_sentences and len(article.sentences) > 2000:
+            self._own_sentences(article)
         # Saved with the cursors (batched): a write here would delay the first paint.
         self._last_article = article.id
         self._schedule_cursor_save()
@@ -1251,6 +1253,17 @@ class ReaderApp(App[int]):
     @property
     def _suggestable(self) -> set[str]:
         return {t.id for t in self.tags.active} & set(BUILTIN_TAG_IDS)
+
+    @work(thread=True, group="own-sentences")
+    def _own_sentences(self, article: Article) -> None:
+        """A long article's first split or merge is spliced like the later ones if its sentences
+        are copied beforehand (War and Peace: ~28,000 objects), here rather than on the key."""
+        copy = owned(article.raw_sentences)
+        self.call_from_thread(self._sentences_owned, article, copy)
+
+    def _sentences_owned(self, article: Article, copy: list[Sentence]) -> None:
+        if self.store.own_sentences(article, copy) and self.pane.article is article:
+            self.pane.sentences = article.sentences  # the same sentences, now the article's own
 
     @work(thread=True, exclusive=True, group="suggest")
     def _compute_suggestions(
