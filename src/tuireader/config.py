@@ -25,6 +25,7 @@ from typing import Any
 
 from platformdirs import user_config_path
 
+from tuireader import sanitise
 from tuireader.errors import PathError, os_problem
 from tuireader.tags import DEFAULT_TAGS, MAX_TAGS, TAG_ID, Tag, TagSet, is_marker
 
@@ -54,6 +55,14 @@ BINDING_ID = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+")
 KEY_NAME = re.compile(r"([a-z]+\+)*([a-z0-9_]+|.)")
 """A Textual key: one character, or a name (``down``, ``f5``, ``space``) with modifiers
 (``ctrl+r``). Which names exist is Textual's business; this catches the typos that matter."""
+RESERVED_TAG_KEYS = frozenset(
+    {
+        *("escape", "enter", "tab", "shift+tab", "up", "down", "left", "right"),
+        *("pageup", "pagedown", "home", "end", "ctrl+q", "ctrl+c", "ctrl+p"),
+    }
+)
+"""Keys no tag may take: they move, cancel, change focus, quit, copy or open the command palette
+in every part of the reader (a tag's key otherwise wins over a built-in one: ui/keymap.py)."""
 HEX_COLOR = re.compile(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 THEME_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 
@@ -363,6 +372,15 @@ def _validate_tags(tags: list[Any], fail: Any) -> None:
         bad = next((k for k in keys if not valid_key(k)), None)
         if not keys or bad is not None:
             raise fail(f"tag {tag_id}: invalid key {tag['key']!r}", "tags", index, "key")
+        reserved = next((k for k in keys if k.lower() in RESERVED_TAG_KEYS), None)
+        if reserved is not None:
+            raise fail(
+                f"tag {tag_id}: key {reserved!r} is the reader's own (arrows, Page Up/Down, "
+                "Home, End, Esc, Enter, Tab, ctrl+q, ctrl+c and ctrl+p cannot be tag keys)",
+                "tags",
+                index,
+                "key",
+            )
         if not valid_color(tag["color"]):
             raise fail(
                 f"tag {tag_id}: invalid colour {tag['color']!r} (a colour name such as "
@@ -484,7 +502,8 @@ def _merged(
                     t["marker"],
                     tuple(split_keys(t["key"])),
                     t["color"].strip(),
-                    " ".join(t.get("description", "").split()),
+                    # Shown in the help screen and notifications: no control character.
+                    " ".join(sanitise.line(t.get("description", "")).split()),
                 )
                 for t in data["tags"]
             )

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from tuireader import sanitise
 from tuireader.cli import add_config_option, load_options_config
 from tuireader.config import (
     CONFIG_ENV,
@@ -54,17 +55,20 @@ def run(args: argparse.Namespace) -> int:
         from tuireader.ui.app import ReaderApp, check_config
         from tuireader.ui.keymap import Keys, key_table
 
-        check_config(config)
+        resolved = check_config(config)
         sections = ReaderApp.key_sections(config.tags)
-        sys.stdout.write(key_table(sections, Keys.of(sections, config.keys)))
+        keys = Keys.of(sections, resolved.keymap)
+        sys.stdout.write(key_table(sections, keys, resolved.moved))
         return 0
     from tuireader.ui.app import check_config
 
-    check_config(config)
+    resolved = check_config(config)
     print(f"config file: {path}" + ("" if path.exists() else " (none yet: defaults apply)"))
     project = find_project_file(Path.cwd())
     print(f"project file: {project or f'none ({PROJECT_FILENAME} beside the articles)'}")
     print("valid: yes" + (f" ({', '.join(map(str, config.files))})" if config.files else ""))
+    for moved in resolved.moved:
+        print(f"moved: {sanitise.line(moved.sentence())}")
     return 0
 
 
@@ -145,8 +149,10 @@ def default_config_text() -> str:
     out += [
         "",
         "# Keys: binding id = key(s), in Textual's key names, comma-separated",
-        '# ("j,down", "ctrl+r", "question_mark" or "?"). A key bound twice where both',
-        "# bindings are active together is an error. The defaults, by binding id:",
+        '# ("j,down", "ctrl+r", "question_mark" or "?"). A tag\'s key wins over a built-in',
+        "# key: the built-in binding keeps its other keys or moves to a fallback key",
+        "# (`tuireader config --keys` lists them). A key set here for two bindings active",
+        "# together, or here and for a tag, is an error. The defaults, by binding id:",
         "[keys]",
     ]
     for title, bindings in ReaderApp.key_sections(DEFAULT_TAGS):

@@ -54,7 +54,7 @@ from tuireader.ui.article_list import (
 )
 from tuireader.ui.compare_view import compare_status
 from tuireader.ui.footer import ReaderFooter
-from tuireader.ui.keymap import Keys, Section, check_keymap
+from tuireader.ui.keymap import Keys, Resolved, Section, check_keymap
 from tuireader.ui.reading_pane import ReadingPane, SuggestionView
 from tuireader.ui.search_bar import SearchBar
 from tuireader.ui.status_line import (
@@ -157,7 +157,9 @@ class ReaderApp(App[int]):
         self.config = config if config is not None else Config(tags=tags)
         recorded = tags_from_record(store.get_state(TAG_SET_STATE, None))
         self.tags = self.config.tags.with_seen(recorded)
-        self.keys = Keys.of(self.key_sections(self.tags), self.config.keys)
+        self.resolved = check_keymap(self.key_scopes(self.config.tags), self.config)
+        """The keys in force: the codebook's tag keys win over built-in ones (ui/keymap.py)."""
+        self.keys = Keys.of(self.key_sections(self.tags), self.resolved.keymap)
         self._tag_set_recorded = False
         for spec in self.config.themes:
             self.register_theme(theme_of(spec))
@@ -289,8 +291,8 @@ class ReaderApp(App[int]):
         }
 
     def on_mount(self) -> None:
-        if self.config.keys:
-            self.set_keymap(dict(self.config.keys))
+        if self.resolved.keymap:
+            self.set_keymap(dict(self.resolved.keymap))
         self.theme = self._initial_theme()
         self.theme_changed_signal.subscribe(self, self._theme_chosen)
         if self._ask_annotator:  # first, so that no early keystroke reaches the reader
@@ -659,7 +661,7 @@ class ReaderApp(App[int]):
             parts += [
                 ("words ", "bold reverse"),
                 Content(f"“{shown}”").stylize("bold"),
-                (" (a tag key tags them, Esc cancels) ", "italic"),
+                (f" (a tag key tags them, {self.keys.show('words.cancel')} cancels) ", "italic"),
             ]
         split_at = pane.split_at
         if split_at is not None:
@@ -1026,7 +1028,7 @@ class ReaderApp(App[int]):
         mine = verdicts.get(self.pane.cursor)
         if mine is not None:
             text += " · here: " + ("unresolved" if mine.value == UNRESOLVED else "no tag")
-        return Content.styled(text + " (R decides)", "italic")
+        return Content.styled(text + f" ({self.keys.show('app.adjudicate')} decides)", "italic")
 
     def _to_open_disagreement(self) -> None:
         """Put the cursor on the first disagreement still to decide (adjudication)."""
@@ -1391,7 +1393,7 @@ class ReaderApp(App[int]):
         # Screens are imported when first used: startup pays only for what the first frame shows.
         from tuireader.ui.help_screen import HelpScreen, guidelines_text, help_text
 
-        text = help_text(self.key_sections(self.tags), dict(self.config.keys))
+        text = help_text(self.key_sections(self.tags), self.keys, self.resolved.moved)
         guidelines = guidelines_text(self.tags, self.pane.looks, self.keys)
         self.push_screen(HelpScreen(Content("\n").join([guidelines, text])))
 
@@ -1609,14 +1611,16 @@ def theme_of(spec: ThemeSpec) -> Theme:
     )
 
 
-def check_config(config: Config) -> None:
-    """What only the reader can check: binding ids, key conflicts, the theme's name."""
-    check_keymap(ReaderApp.key_scopes(config.tags), config)
+def check_config(config: Config) -> Resolved:
+    """What only the reader can check: binding ids, key conflicts, the theme's name; the keys
+    in force, with the built-in ones the codebook's tag keys moved."""
+    resolved = check_keymap(ReaderApp.key_scopes(config.tags), config)
     names = set(BUILTIN_THEMES) | {t.name for t in config.themes}
     if config.theme is not None and config.theme not in names:
         where = config.located("theme")
         problem = f"unknown theme {config.theme!r} (built in: {', '.join(sorted(BUILTIN_THEMES))})"
         raise where.error(problem) if where else ConfigError("config", problem)
+    return resolved
 
 
 def resume_gc() -> None:

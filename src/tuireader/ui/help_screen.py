@@ -13,49 +13,37 @@ from textual.screen import ModalScreen
 from textual.style import Style
 from textual.widgets import Static
 
+from tuireader import sanitise
 from tuireader.tags import TagSet
-from tuireader.ui.keymap import Keys
+from tuireader.ui.keymap import Keys, Moved, as_binding
 from tuireader.ui.tag_colors import TagLook
-
-KEY_NAMES = {
-    "right_square_bracket": "]",
-    "left_square_bracket": "[",
-    "right_curly_bracket": "}",
-    "left_curly_bracket": "{",
-    "slash": "/",
-    "question_mark": "?",
-}
-"""Keys whose Textual names are not what is printed on them."""
 
 
 def binding_rows(bindings: Iterable[BindingType]) -> list[Binding]:
     """Bindings as Binding objects (class BINDINGS may also hold tuples)."""
-    rows: list[Binding] = []
-    for item in bindings:
-        if isinstance(item, Binding):
-            rows.append(item)
-        else:
-            rows.append(Binding(*item))
-    return rows
-
-
-def key_names(binding: Binding, keymap: dict[str, str]) -> str:
-    """All keys of a binding (remapped ones from the keymap), as shown to people."""
-    keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
-    return " ".join(KEY_NAMES.get(key.strip(), key.strip()) for key in keys.split(","))
+    return [as_binding(item) for item in bindings]
 
 
 def help_text(
-    sections: Iterable[tuple[str, Iterable[BindingType]]], keymap: dict[str, str]
+    sections: Iterable[tuple[str, Iterable[BindingType]]],
+    keys: Keys,
+    moved: Iterable[Moved] = (),
 ) -> Content:
+    """Every binding by section with its keys in force; first, the built-in keys the codebook's
+    tag keys took and where those bindings went."""
     lines: list[Content] = []
+    moved = tuple(moved)
+    if moved:
+        lines.append(Content.styled("Keys your codebook's tags took", "bold underline"))
+        lines += [Content("  " + sanitise.line(m.sentence())) for m in moved]
+        lines.append(Content(""))
     for title, bindings in sections:
         lines.append(Content.styled(title, "bold underline"))
         for binding in binding_rows(bindings):
-            if not binding.description:
+            if not binding.description or binding.id is None:
                 continue
-            keys = key_names(binding, keymap)
-            lines.append(Content.assemble((f"  {keys:<22}", "bold"), Content(binding.description)))
+            shown = keys.show_all(binding.id)
+            lines.append(Content.assemble((f"  {shown:<22}", "bold"), Content(binding.description)))
         lines.append(Content(""))
     return Content("\n").join(lines)
 
