@@ -304,3 +304,28 @@ def test_compare_takes_its_second_fallback_when_C_is_a_tag_key(tmp_path: Path) -
     resolved = check_config(config)
     assert resolved.keymap["app.compare"] == "ctrl+k"
     assert [m.sentence() for m in resolved.moved] == ["c is Claim's: Compare is now ctrl+k"]
+
+
+def test_snapshot_of_the_issue_example(
+    snap_compare: Callable[..., bool],
+    issue: Config,
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The issue's codebook in use: Claim on c in the gutter, legend and footer, Compare on C."""
+    from tuireader.articles import load_library
+
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    library = load_library([SEED.parent])
+    with Store.open(db_path, "sam", tags=issue.tags) as store:
+        app = ReaderApp(library, store, db_path=db_path, config=issue)
+        app.sub_title = "annotations.json"  # the tmp path differs on every run
+
+        async def tag(pilot: object) -> None:
+            app.open_article(next(a for a in library.articles if a.path == SEED))
+            app.pane.focus()
+
+        assert snap_compare(
+            app, terminal_size=(120, 34), run_before=tag, press=["c", "j", "j", "c", "j"]
+        )

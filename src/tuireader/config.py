@@ -485,6 +485,16 @@ def valid_color(value: str) -> bool:
     return True
 
 
+def codebook_summary(config: Config) -> dict[str, Any]:
+    """The codebook in force, for exports and reports: the file its tags came from (None for the
+    built-in default) and each tag's id, label, marker, colour and guideline (sanitised)."""
+    where = config.located("tags")
+    return {
+        "source": str(where.path) if where is not None else None,
+        "tags": config.tags.to_record(),
+    }
+
+
 # -- building the config -------------------------------------------------------------------------
 
 

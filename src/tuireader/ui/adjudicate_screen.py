@@ -3,7 +3,7 @@ unresolved, with an optional reason."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from textual import on
@@ -12,38 +12,48 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.style import Style
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tuireader import sanitise
 from tuireader.adjudication import UNRESOLVED, Verdict
 from tuireader.agreement import NO_TAG
 from tuireader.decoding import clean
 from tuireader.tags import TagSet
+from tuireader.ui.tag_colors import TagLook, marker_style
 
 QUOTE_CHARS = 300
 
 
 def verdict_choices(
-    values: Sequence[tuple[str, str]], tags: TagSet
+    values: Sequence[tuple[str, str]],
+    tags: TagSet,
+    looks: Mapping[str, TagLook] | None = None,
 ) -> list[tuple[Verdict, Content]]:
     """What can be decided: each annotator's value (take it), then every tag, no tag, and
-    unresolved. ``values`` is ``(annotator, value)`` per shown column."""
+    unresolved. ``values`` is ``(annotator, value)`` per shown column. A tag shows its marker
+    in its look, as the pane and the compare column draw it."""
     choices: list[tuple[Verdict, Content]] = []
 
-    def label(value: str) -> str:
+    def label(value: str) -> Content:
         if value == NO_TAG:
-            return "no tag"
-        return tags.get(value).label if value in tags else value
+            return Content.styled("no tag", "bold")
+        if value not in tags:
+            return Content.styled(sanitise.line(value), "bold")
+        tag = tags.get(value)
+        chip = Style.from_rich_style(marker_style(looks or {}, value))
+        return Content.assemble((f" {tag.marker} ", chip), " ", (tag.label, "bold"))
 
     for name, value in values:
         choices.append(
             (
                 Verdict(value, source=name),
-                Content.assemble("take ", Content(name), "'s: ", (label(value), "bold")),
+                Content.assemble("take ", Content(sanitise.line(name)), "'s: ", label(value)),
             )
         )
     for tag in tags:
-        choices.append((Verdict(tag.id), Content.assemble("set ", (tag.label, "bold"))))
+        choices.append((Verdict(tag.id), Content.assemble("set ", label(tag.id))))
     choices.append((Verdict(NO_TAG), Content.assemble("set ", ("no tag", "bold"))))
     choices.append((Verdict(UNRESOLVED), Content.assemble(("leave unresolved", "bold"))))
     return choices
@@ -63,9 +73,15 @@ class AdjudicateScreen(ModalScreen[Verdict | None]):
     ]
 
     def __init__(
-        self, quote: str, choices: list[tuple[Verdict, Content]], reason: str = ""
+        self,
+        quote: str,
+        choices: list[tuple[Verdict, Content]],
+        reason: str = "",
+        guidelines: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
+        self._guidelines = dict(guidelines or {})
+        """Tag id -> the codebook's guideline, shown for the highlighted choice."""
         self._quote = quote if len(quote) <= QUOTE_CHARS else quote[: QUOTE_CHARS - 1] + "…"
         self._choices = choices
         self._reason = reason
@@ -85,6 +101,7 @@ class AdjudicateScreen(ModalScreen[Verdict | None]):
                 ],
                 id="adjudicate-choices",
             )
+            yield Static(Content(""), id="adjudicate-guideline")
             yield Input(self._reason, placeholder="reason (optional)", id="adjudicate-reason")
 
     def on_mount(self) -> None:
@@ -100,6 +117,14 @@ class AdjudicateScreen(ModalScreen[Verdict | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    @on(OptionList.OptionHighlighted, "#adjudicate-choices")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """The guideline of the tag the highlighted choice would set: decided by the codebook."""
+        value = self._choices[int(event.option.id or 0)][0].value
+        guideline = self._guidelines.get(value, "")
+        shown = Content(sanitise.line(guideline)).stylize("italic") if guideline else Content("")
+        self.query_one("#adjudicate-guideline", Static).update(shown)
 
     @on(OptionList.OptionSelected, "#adjudicate-choices")
     def _selected(self, event: OptionList.OptionSelected) -> None:

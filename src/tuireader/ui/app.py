@@ -678,7 +678,7 @@ class ReaderApp(App[int]):
                 ),
             ]
         if pane.comparison is not None:
-            parts.append(compare_status(pane.comparison, pane.cursor, self.tags))
+            parts.append(compare_status(pane.comparison, pane.cursor, self.tags, pane.looks))
             if self.adjudicating:
                 parts.append(self._adjudication_status())
         else:
@@ -720,6 +720,7 @@ class ReaderApp(App[int]):
     @on(ReadingPane.LooksChanged)
     def _looks_changed(self) -> None:
         self.tags = self.pane.tags
+        self.article_list.set_tags(self.tags, self.pane.looks)
         self.update_status()
 
     # -- changes -------------------------------------------------------------------------------
@@ -1057,13 +1058,14 @@ class ReaderApp(App[int]):
         reason = old.reason if old is not None else ""
         if mine is not None and "; " in mine.note:
             reason = mine.note.split("; ", 1)[1]
-        choices = verdict_choices(comparison.of(index), self.tags)
+        choices = verdict_choices(comparison.of(index), self.tags, pane.looks)
 
         def decide(verdict: Verdict | None) -> None:
             if verdict is not None:
                 self._apply_verdict(article, index, verdict)
 
-        self.push_screen(AdjudicateScreen(sentence.text, choices, reason), decide)
+        guidelines = {t.id: t.description for t in self.tags if t.description}
+        self.push_screen(AdjudicateScreen(sentence.text, choices, reason, guidelines), decide)
 
     def _apply_verdict(self, article: Article, index: int, verdict: Verdict) -> None:
         from tuireader.adjudication import next_open, state_key, with_verdict
@@ -1109,6 +1111,7 @@ class ReaderApp(App[int]):
             lambda article_id: articles.state_of(article_id).mine,
             self.tags,
             self.catalog.warnings,
+            self.pane.looks,
         )
         self.push_screen(LibraryScreen(text))
 

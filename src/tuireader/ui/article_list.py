@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import zlib
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import ClassVar
@@ -28,6 +28,7 @@ from tuireader.catalog import Entry, fold
 from tuireader.sentences import Sentence
 from tuireader.tag_counts import layer_counts
 from tuireader.tags import TagSet
+from tuireader.ui.tag_colors import TagLook, marker_style
 
 
 def fingerprint(annotations: Iterable[Annotation]) -> str:
@@ -273,6 +274,14 @@ class ArticleList(ScrollView, can_focus=True):
         self._placed = False
         """Whether the cursor was put on a row (a key, a click, an article opened); until then
         the list stays at its top while titles and dates arriving reorder it."""
+        self.looks: Mapping[str, TagLook] = {}
+        """Each tag's look in the theme (ui/tag_colors.py): the counts are drawn in it."""
+
+    def set_tags(self, tags: TagSet, looks: Mapping[str, TagLook]) -> None:
+        """The tag set (a codebook reloaded) and its looks (a theme change): redrawn."""
+        self.tags = tags
+        self.looks = looks
+        self._invalidate()
 
     def state_of(self, article_id: str) -> DoneState:
         return self.states.get(article_id) or self.states.get("") or DoneState()
@@ -544,7 +553,9 @@ class ArticleList(ScrollView, can_focus=True):
             return text
         for tag in self.tags:
             text.append("  ")
-            text.append(f"{tag.marker}{counts.by_tag.get(tag.id, 0)}", f"bold {tag.color}")
+            text.append(
+                f"{tag.marker}{counts.by_tag.get(tag.id, 0)}", marker_style(self.looks, tag.id)
+            )
         total = counts.sentences or (row.summary.sentences if row.summary else None)
         text.append(f"  {counts.tagged}/{total}" if total else f"  {counts.tagged} tagged", dim)
         return text

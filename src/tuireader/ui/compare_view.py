@@ -10,11 +10,13 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.content import Content
+from textual.style import Style as TextualStyle
 
 from tuireader import sanitise
 from tuireader.agreement import NO_TAG
 from tuireader.comparison import Comparison
 from tuireader.tags import TagSet
+from tuireader.ui.tag_colors import TagLook, marker_style
 
 NO_TAG_MARK = "·"
 DISAGREE_MARK = "≠"
@@ -71,9 +73,12 @@ def compare_heading(comparison: Comparison) -> Text:
     return text
 
 
-def compare_status(comparison: Comparison, index: int, tags: TagSet) -> Content:
-    """Names and tags of every shown annotator for sentence ``index``, for the status line."""
-    parts: list[Content | tuple[str, str] | str] = []
+def compare_status(
+    comparison: Comparison, index: int, tags: TagSet, looks: Mapping[str, TagLook]
+) -> Content:
+    """Names and tags of every shown annotator for sentence ``index``, for the status line; each
+    tag in its look (the codebook's colour made readable in the theme)."""
+    parts: list[Content | tuple[str, str | TextualStyle] | str] = []
     if comparison.disagrees(index):
         parts.append((f"{DISAGREE_MARK} disagree ", "bold reverse"))
     for n, (name, value) in enumerate(comparison.of(index)):
@@ -84,7 +89,8 @@ def compare_status(comparison: Comparison, index: int, tags: TagSet) -> Content:
             parts.append((" no tag", "dim"))
         elif value in tags:
             tag = tags.get(value)
-            parts.append((f" {tag.marker} {tag.label}", f"bold {tag.color}"))
+            chip = TextualStyle.from_rich_style(marker_style(looks, value))
+            parts += [" ", (tag.marker, chip), (f" {tag.label}", "bold")]
         else:
             parts += [" ", Content(sanitise.line(value))]
     if comparison.hidden:

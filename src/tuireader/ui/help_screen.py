@@ -57,7 +57,7 @@ def guidelines_text(tags: TagSet, looks: Mapping[str, TagLook], keys: Keys) -> C
         bound = keys.show_all(tag.binding_id, "/") if tag.active else "(not in this codebook)"
         lines.append(Content.assemble("  ", chip, " ", (tag.label, "bold"), f"  {bound}"))
         if tag.description:
-            lines.append(Content("      " + tag.description))
+            lines.append(Content("      " + sanitise.line(tag.description)))
     lines.append(Content(""))
     return Content("\n").join(lines)
 

@@ -11,12 +11,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.style import Style
 from textual.widgets import Static
 
 from tuireader import sanitise
 from tuireader.catalog import Entry
 from tuireader.tags import TagSet
 from tuireader.ui.article_list import ArticleCounts
+from tuireader.ui.tag_colors import TagLook, marker_style
 
 
 @dataclass
@@ -71,6 +73,7 @@ def library_text(
     done: Callable[[str], bool],
     tags: TagSet,
     skipped: Sequence[str],
+    looks: Mapping[str, TagLook] | None = None,
 ) -> Content:
     totals = folder_totals(entries, counts, done)
     width = max(12, *(len(sanitise.line(t.folder)) + 1 for t in totals))
@@ -83,12 +86,10 @@ def library_text(
             f"{name:<{width}} {total.articles:>8,} {total.done:>6,} {total.tagged:>8,} "
             f"{total.sentences:>8,} {share:>6}"
         )
-        tag_parts: list[Content | tuple[str, str] | str] = ["  "]
+        tag_parts: list[Content | tuple[str, Style] | str] = ["  "]
         for tag in tags:
-            tag_parts += [
-                (f"{tag.marker}{total.by_tag.get(tag.id, 0):,}", f"bold {tag.color}"),
-                " ",
-            ]
+            chip = Style.from_rich_style(marker_style(looks or {}, tag.id))
+            tag_parts += [(f"{tag.marker}{total.by_tag.get(tag.id, 0):,}", chip), " "]
         line = Content.assemble(line, *tag_parts)
         if total.unknown:
             line = Content.assemble(line, (f" ({total.unknown:,} still being read)", "dim"))

@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from tuireader import sanitise
 from tuireader.tags import TagSet
-from tuireader.ui.tag_colors import TagLook
+from tuireader.ui.tag_colors import TagLook, bar_style
 
 BAR_WIDTH = 30
 
@@ -59,7 +59,8 @@ def stats_text(
         chip = Style.from_rich_style(look.marker)
         bar = Content.assemble((f" {tag.marker} ", chip), " ")
         # The bar is a graphic in the tag's own colour; the text beside it is the theme's.
-        lines.append(bar + _bar(f"{tag.label:<{label_width}} ", "", tag.color, count, total))
+        colour = Style.from_rich_style(bar_style(looks or {}, tag.id))
+        lines.append(bar + _bar(f"{tag.label:<{label_width}} ", "", colour, count, total))
     untagged = total - sum(sentence_counts.get(tag.id, 0) for tag in tags)
     lines.append(_bar(f" ·  {'Untagged':<{label_width}} ", "dim", "dim", untagged, total))
     return Content("\n").join(lines)

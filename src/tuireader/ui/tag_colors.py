@@ -18,7 +18,7 @@ assumes for the theme (``App.ansi_theme``); the contrast test uses it for every 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -310,6 +310,23 @@ def _nearest_eight_bit(tint: Triplet, background: Triplet, taken: tuple[Triplet,
         if distance < best_distance:
             best, best_distance = index, distance
     return RichColor.from_ansi(best)
+
+
+def marker_style(looks: Mapping[str, TagLook], tag_id: str) -> Style:
+    """How a tag's marker (or its count) is drawn beside text anywhere outside the pane: the
+    list, the compare status, the statistics, the library, adjudication. Its look for the theme
+    and terminal (readable everywhere), or bold while the looks are not known yet."""
+    look = looks.get(tag_id)
+    return look.marker if look is not None else Style(bold=True)
+
+
+def bar_style(looks: Mapping[str, TagLook], tag_id: str) -> Style:
+    """A bar drawn in a tag's colour (the statistics): the highlight's own colour as text, so
+    the bar is the colour the tag's sentences are tinted with, apart from the other tags'."""
+    look = looks.get(tag_id)
+    if look is None or look.style.bgcolor is None:
+        return Style(bold=True)
+    return Style(color=look.style.bgcolor)
 
 
 def surface_of(theme: Theme, depth: str, ansi_theme: TerminalTheme) -> Surface:
