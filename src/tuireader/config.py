@@ -169,6 +169,34 @@ def load_config(flag: str | os.PathLike[str] | None = None, start: Path | None =
     return config
 
 
+@dataclass(frozen=True)
+class ConfigSource:
+    """Where the settings in force were read from, to read them again when a file changes (the
+    reader looks every few seconds and when its window gets the focus)."""
+
+    flag: str | None = None
+    start: Path | None = None
+
+    def load(self) -> Config:
+        return load_config(self.flag, self.start)
+
+    def stamp(self) -> tuple[tuple[str, int, int] | None, ...]:
+        """The user's file and the project file as they are now: changed, created or removed,
+        the stamp differs. A few ``stat`` calls."""
+        paths = (config_path(self.flag), find_project_file(self.start))
+        return tuple(_file_stamp(p) for p in paths)
+
+
+def _file_stamp(path: Path | None) -> tuple[str, int, int] | None:
+    if path is None:
+        return None
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (str(path), info.st_mtime_ns, info.st_size)
+
+
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.samefile(b)

@@ -31,7 +31,7 @@ from tuireader.articles import Article, Library, load_article
 from tuireader.boundaries import owned, with_corrections
 from tuireader.catalog import Catalog, Entry, Summary, SummaryCache, fill
 from tuireader.cli import print_error
-from tuireader.config import Config, ConfigError, ThemeSpec
+from tuireader.config import Config, ConfigError, ConfigSource, ThemeSpec
 from tuireader.errors import ArticleError
 from tuireader.paths import crash_log_path, library_cache_path, resolve_db_path, samples_dir
 from tuireader.sentences import Sentence, sentence_at
@@ -141,8 +141,12 @@ class ReaderApp(App[int]):
         ask_annotator: bool = False,
         adjudicate: bool = False,
         cache_path: Path | None = None,
+        config_source: ConfigSource | None = None,
     ) -> None:
         super().__init__()
+        self._config_source = config_source
+        """Where the config was read from: read again when one of its files changes."""
+        self._config_stamp = config_source.stamp() if config_source is not None else ()
         self.adjudicating = adjudicate
         """Walk the other annotators' disagreements into my layer (compare view without me)."""
         self._ask_annotator = ask_annotator
@@ -335,6 +339,8 @@ class ReaderApp(App[int]):
             self.call_after_refresh(self._first_painted)
         self.call_after_refresh(resume_gc)
         self.set_interval(REFRESH_INTERVAL, self.refresh_store, name="refresh-store")
+        if self._config_source is not None:
+            self.set_interval(REFRESH_INTERVAL, self.reload_config, name="reload-config")
         self.call_after_refresh(self._train_model)
 
     def set_annotator(self, name: str | None) -> None:
@@ -495,8 +501,82 @@ class ReaderApp(App[int]):
 
     # -- changes from other windows ------------------------------------------------------------
 
-    def on_app_focus(self, _event: events.AppFocus) -> None:
+    async def on_app_focus(self, _event: events.AppFocus) -> None:
         self.refresh_store()
+        await self.reload_config()
+
+    # -- the codebook, read again when its file changes ----------------------------------------
+
+    async def reload_config(self, force: bool = False) -> bool:
+        """Read the config again if one of its files changed (edited, created or removed): a
+        new tag set gets its keys, colours, legend, help and footer at once. A file with a
+        mistake is one line, and the codebook in use stays. True if new settings apply."""
+        source = self._config_source
+        if source is None:
+            return False
+        stamp = source.stamp()
+        if stamp == self._config_stamp and not force:
+            return False
+        self._config_stamp = stamp
+        try:
+            config = source.load()
+            resolved = check_config(config)
+        except ConfigError as exc:
+            self.notify(
+                f"{exc} (the codebook in use stays until the file is fixed)",
+                title="Config not reloaded",
+                severity="error",
+                timeout=10,
+            )
+            return False
+        if config == self.config:
+            return False
+        await self.apply_config(config, resolved)
+        where = ", ".join(sanitise.path(f) for f in config.files) or "built-in defaults"
+        moved = "".join(f"; {m.sentence()}" for m in resolved.moved)
+        self.notify(
+            f"{len(config.tags)} tag(s) from {where}{moved}", title="Codebook reloaded", timeout=6
+        )
+        return True
+
+    async def apply_config(self, config: Config, resolved: Resolved) -> None:
+        """Put ``config`` in force: themes, keys, and (for another tag set) a reading pane with
+        the new tag keys, showing the same article at the same sentence."""
+        old = self.config
+        self.config = config
+        for spec in config.themes:
+            self.register_theme(theme_of(spec))
+        if config.theme != old.theme and config.theme in self.available_themes:
+            self.theme = config.theme
+        recorded = tags_from_record(self.store.get_state(TAG_SET_STATE, None))
+        seen = [t.id for t in self.pane.tags if not t.active]
+        tags = config.tags.with_seen(recorded, seen)
+        self.resolved = resolved
+        self.keys = Keys.of(self.key_sections(tags), resolved.keymap)
+        self.set_keymap(dict(resolved.keymap))
+        if tags != self.pane.tags:
+            self._tag_set_recorded = False  # the new codebook is recorded with its first tag
+            self._suggestions.clear()  # suggestions keep to the tags the set has
+            self._suggesting.clear()
+            await self._replace_pane(tags)
+        self.tags = tags
+        self.update_status()
+
+    async def _replace_pane(self, tags: TagSet) -> None:
+        """Tag keys are class bindings (``ReadingPane.for_tags``): a new tag set is a new pane."""
+        old = self.pane
+        focused = self.focused is old
+        article, cursor = old.article, old.cursor
+        pane = ReadingPane.for_tags(tags)(tags, id="pane")
+        await old.remove()
+        self.__dict__.pop("pane", None)  # the cached_property
+        await self.query_one("#reader", Vertical).mount(pane, before=self.search_bar)
+        pane.editor = self
+        if article is not None:
+            self._cursors[article.id] = cursor
+            self._open_article_now(article)
+        if focused:
+            pane.focus()
 
     def refresh_store(self) -> bool:
         """Show what another process wrote to the file since: the open article's tags (only the
@@ -1501,11 +1581,11 @@ class ReaderApp(App[int]):
             screen = self.pane.screen
         except NoScreen:  # the app is closing: nothing to give the keys to
             return
-        if (
-            self.focused is not None
-            or event.widget.screen is not screen
-            or self.screen is not screen
-        ):
+        try:
+            blurred = event.widget.screen
+        except NoScreen:  # removed (the pane of the old codebook): its successor takes the keys
+            return
+        if self.focused is not None or blurred is not screen or self.screen is not screen:
             return
         shown = screen.focus_chain
         for widget in (self.pane, self.article_list):
@@ -1655,7 +1735,8 @@ def _run_app(options: argparse.Namespace) -> int:
     from tuireader.config import load_config, project_start
     from tuireader.store import Store, StoreError
 
-    config = load_config(getattr(options, "config", None), project_start(options.paths or []))
+    start = project_start(options.paths or [])
+    config = load_config(getattr(options, "config", None), start)
     check_config(config)
     paths: list[str] = list(options.paths or []) or [str(samples_dir())]
     catalog = Catalog.scan(paths)
@@ -1689,6 +1770,7 @@ def _run_app(options: argparse.Namespace) -> int:
         ask_annotator=bool(getattr(options, "ask_annotator", False)),
         adjudicate=bool(getattr(options, "adjudicate", False)),
         cache_path=library_cache_path(),
+        config_source=ConfigSource(getattr(options, "config", None), start),
     )
     try:
         result = app.run(headless=bool(bench))

@@ -1,0 +1,148 @@
+"""The codebook changed while the reader runs: the file is read again (every few seconds and when
+the window gets the focus) and the new tag set's keys, colours, legend, help and footer apply at
+once; a file with a mistake is one line and the codebook in use stays."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from textual import events
+
+from test_codebook_keys import ISSUE_EXAMPLE
+from test_config import CODEBOOK, write
+from tuireader.articles import load_library
+from tuireader.config import ConfigSource
+from tuireader.store import Store
+from tuireader.ui.app import ReaderApp
+
+from conftest import SEED
+
+SIZE = (120, 40)
+MakeApp = Callable[[Path], ReaderApp]
+
+
+@pytest.fixture
+def make_app(db_path: Path) -> Iterator[MakeApp]:
+    stores: list[Store] = []
+
+    def make(path: Path) -> ReaderApp:
+        source = ConfigSource(str(path), SEED.parent)
+        config = source.load()
+        library = load_library([SEED])
+        store = Store.open(db_path, "tester", tags=config.tags)
+        stores.append(store)
+        return ReaderApp(
+            library,
+            store,
+            db_path=db_path,
+            open_article=library.articles[0],
+            config=config,
+            config_source=source,
+        )
+
+    yield make
+    for store in stores:
+        store.close()
+
+
+def rewrite(path: Path, text: str) -> None:
+    """Write ``text`` and move the mtime on, as an editor saving a second later would."""
+    stamp = path.stat().st_mtime_ns if path.exists() else 0
+    write(path, text)
+    os.utime(path, ns=(stamp + 1_000_000_000, stamp + 1_000_000_000))
+
+
+def footer_text(app: ReaderApp) -> str:
+    return " ".join(str(k.render()) for k in app.query("FooterKey"))
+
+
+async def test_a_new_tag_set_applies_while_the_reader_runs(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
+    path = write(tmp_path / "c.toml", 'annotator = "sam"\n')
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "f")
+        assert app.pane.annotation is not None and app.pane.annotation.tag == "fact"
+        assert not await app.reload_config()  # nothing changed
+        rewrite(path, CODEBOOK)
+        assert await app.reload_config()
+        await pilot.pause()
+        pane = app.pane
+        assert pane.cursor == 1  # the same article, the same sentence
+        assert [t.id for t in pane.tags.active] == [
+            "claim",
+            "needs_check",
+            "verdict",
+            "quote",
+            "unsure",
+        ]
+        fact = pane.tags.get("fact")
+        assert not fact.active and pane.annotation is not None  # kept and shown, never dropped
+        await pilot.press("down", "m")  # the new keys work ...
+        assert pane.annotation is not None and pane.annotation.tag == "claim"
+        await pilot.press("down", "f", "j")  # ... and the old ones do not
+        assert pane.annotation is None and pane.cursor == 3
+        status = app.status.content.plain
+        assert " C  Claim" in status and " ?  Unsure" in status  # the legend
+        assert "m Claim" in footer_text(app)
+        assert "Codebook reloaded" in [n.title for n in app._notifications]
+        await pilot.press("question_mark")
+        await pilot.pause()
+        shown = str(app.screen.query_one("#help-text").render())
+        assert "Worth verifying before publication." in shown and "  n ↓" in shown
+        await pilot.press("escape")
+        await pilot.press("n")  # [keys] of the new file: n moves now
+        assert pane.cursor == 4
+
+
+async def test_a_bad_file_keeps_the_codebook_in_use(make_app: MakeApp, tmp_path: Path) -> None:
+    path = write(tmp_path / "c.toml", CODEBOOK)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        rewrite(path, CODEBOOK.replace('color = "magenta"', 'color = "purplish"'))
+        assert not await app.reload_config()
+        await pilot.pause()
+        (error,) = [n for n in app._notifications if n.severity == "error"]
+        assert error.message.startswith(f"{path}: line 9: tag claim: invalid colour 'purplish'")
+        assert "\n" not in error.message and "stays" in error.message
+        await pilot.press("m")  # still the old codebook
+        assert app.pane.annotation is not None and app.pane.annotation.tag == "claim"
+        assert not await app.reload_config()  # reported once, not every two seconds
+        rewrite(path, ISSUE_EXAMPLE)  # fixed: the issue's example, with c taken from compare
+        assert await app.reload_config()
+        await pilot.press("j", "c")
+        assert app.pane.annotation is not None and app.pane.annotation.tag == "claim"
+        assert not app.comparing
+        await pilot.press("C")
+        assert app.comparing
+        assert "C Compare" in footer_text(app)
+
+
+async def test_read_again_when_the_window_gets_the_focus(make_app: MakeApp, tmp_path: Path) -> None:
+    path = write(tmp_path / "c.toml", 'annotator = "sam"\n')
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        rewrite(path, ISSUE_EXAMPLE)
+        app.post_message(events.AppFocus())
+        await pilot.pause()
+        await pilot.pause()
+        assert app.pane.tags.active[0].id == "claim"
+        await pilot.press("c")
+        assert app.pane.annotation is not None and app.pane.annotation.tag == "claim"
+
+
+async def test_keys_alone_change_without_a_new_pane(make_app: MakeApp, tmp_path: Path) -> None:
+    path = write(tmp_path / "c.toml", 'annotator = "sam"\n')
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.pane
+        rewrite(path, '[keys]\n"reader.next_sentence" = "l"\n')
+        assert await app.reload_config()
+        assert app.pane is pane
+        await pilot.press("j", "l", "l")
+        assert pane.cursor == 2
+        assert app.keys.show("reader.next_sentence") == "l"
