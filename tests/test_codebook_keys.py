@@ -329,3 +329,41 @@ def test_snapshot_of_the_issue_example(
         assert snap_compare(
             app, terminal_size=(120, 34), run_before=tag, press=["c", "j", "j", "c", "j"]
         )
+
+
+def _displaced_groups() -> list[list[str]]:
+    """The bindings with fallbacks, nine to a codebook (one tag on all of each one's keys)."""
+    ids = sorted(FALLBACK_KEYS)
+    return [ids[i : i + 9] for i in range(0, len(ids), 9)]
+
+
+@pytest.mark.parametrize("group", _displaced_groups(), ids=lambda g: g[0])
+async def test_every_fallback_is_the_key_that_runs_its_binding(
+    make_app: MakeApp, group: list[str]
+) -> None:
+    """Tags on every key of nine built-in bindings at once: each binding runs from its first
+    fallback (where the pane has the focus), and each tag key runs its tag."""
+    bindings = {
+        b.id: b for bs in ReaderApp.key_scopes(DEFAULT_TAGS).values() for b in map(as_binding, bs)
+    }
+    markers = iter("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    tags = TagSet(
+        tuple(
+            Tag(f"t{n}", f"Tag {n}", next(markers), tuple(split_keys(bindings[i].key)), "green")
+            for n, i in enumerate(group)
+        )
+    )
+    app = make_app(Config(tags=tags))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.comparing = True  # Resolve and the disagreement keys act in the compare view
+        app.refresh_comparison()
+        app.refresh_bindings()
+        await pilot.pause()
+        for n, binding_id in enumerate(group):
+            fallback = normalize_key(FALLBACK_KEYS[binding_id][0])
+            found = app.screen.active_bindings.get(fallback)
+            assert found is not None, (binding_id, fallback)
+            assert found.binding.action == bindings[binding_id].action, (binding_id, fallback)
+            for key in split_keys(bindings[binding_id].key):
+                assert active_id(app, normalize_key(key)) == f"reader.tag.t{n}"

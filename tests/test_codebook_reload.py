@@ -135,14 +135,14 @@ async def test_read_again_when_the_window_gets_the_focus(make_app: MakeApp, tmp_
         assert app.pane.annotation is not None and app.pane.annotation.tag == "claim"
 
 
-async def test_keys_alone_change_without_a_new_pane(make_app: MakeApp, tmp_path: Path) -> None:
+async def test_keys_and_theme_change_without_a_new_pane(make_app: MakeApp, tmp_path: Path) -> None:
     path = write(tmp_path / "c.toml", 'annotator = "sam"\n')
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
         pane = app.pane
-        rewrite(path, '[keys]\n"reader.next_sentence" = "l"\n')
+        rewrite(path, 'theme = "nord"\n[keys]\n"reader.next_sentence" = "l"\n')
         assert await app.reload_config()
-        assert app.pane is pane
+        assert app.pane is pane and app.theme == "nord"
         await pilot.press("j", "l", "l")
         assert pane.cursor == 2
         assert app.keys.show("reader.next_sentence") == "l"
