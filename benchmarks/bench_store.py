@@ -3,7 +3,9 @@
 For each size it builds a database, then measures in the same run and on the same disk: how long
 one ``Store.tag`` takes until the change is on disk (median), the bytes the process wrote per tag
 (``/proc/self/io``, compactions included, averaged), the time to open the store, the peak RSS
-after opening, and (up to 50k) one ``insert`` with TinyDB's default storage for comparison.
+after opening, the main file and the shards on disk, reading the article with the most
+annotations for the first time (ms and peak RSS, fresh process), compacting a journal that
+touched it ("fold"), and (up to 50k) one ``insert`` with TinyDB's default storage.
 
     python benchmarks/bench_store.py [--sizes 1000,10000,100000,500000] [--reps 41] [--dir DIR]
 
@@ -28,7 +30,13 @@ from tinydb import TinyDB
 
 from tuireader.annotations import Annotation
 from tuireader.articles import Article, from_text, load_article
-from tuireader.storage import ANNOTATIONS, AtomicJSONStorage, empty_tables
+from tuireader.storage import (
+    ANNOTATIONS,
+    AtomicJSONStorage,
+    empty_tables,
+    journal_path,
+    shard_folder,
+)
 from tuireader.store import Store, record_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,21 +58,44 @@ def corpus() -> list[Article]:
     return found
 
 
-def records(n: int, articles: list[Article], rng: random.Random) -> list[dict[str, object]]:
+PER_ARTICLE = 40
+"""Annotations per article id in the built databases (``--per-article``): 500k over 12,500
+articles; ``--per-article 50000`` puts them on 10 articles, the worst case for shards."""
+
+
+def records(
+    n: int, articles: list[Article], rng: random.Random, per_article: int = PER_ARTICLE
+) -> list[dict[str, object]]:
     out: list[dict[str, object]] = []
     for i in range(n):
         art = articles[i % len(articles)]
         s = rng.choice(art.sentences)
-        ann = Annotation.new(f"{i // 40:016x}", art.body, s.start, s.end, rng.choice(TAGS), "bench")
+        article_id = f"{i // per_article:016x}"
+        ann = Annotation.new(article_id, art.body, s.start, s.end, rng.choice(TAGS), "bench")
         out.append(ann.to_dict())
     return out
 
 
 def build_ours(path: Path, docs: list[dict[str, object]]) -> None:
     tables = empty_tables()
-    # Stored as the store itself writes them.
+    # Stored as the store itself writes them (inline annotations are moved into shards).
     tables[ANNOTATIONS] = {str(d["id"]): record_of(Annotation.from_dict(d)) for d in docs}
     AtomicJSONStorage(path, tables).flush()
+
+
+def on_disk_mb(path: Path) -> tuple[float, float]:
+    """(main file MB, shard files MB)."""
+    folder = shard_folder(path)
+    shards = sum(p.stat().st_size for p in folder.iterdir()) if folder.is_dir() else 0
+    return path.stat().st_size / 1e6, shards / 1e6
+
+
+def remove(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(shard_folder(path), ignore_errors=True)
+    for leftover in (path, journal_path(path), path.with_name(path.name + ".bak")):
+        leftover.unlink(missing_ok=True)
 
 
 def build_default(path: Path, docs: list[dict[str, object]]) -> None:
@@ -77,21 +108,26 @@ def written_bytes() -> int:
         return next(int(line.split()[1]) for line in io if line.startswith("write_bytes"))
 
 
-def open_in_fresh_process(path: Path | None) -> tuple[float, float]:
-    """(ms to open, peak RSS MB) of ``Store.open`` in a new interpreter (no db: an empty one)."""
+def open_in_fresh_process(path: Path | None, read: str = "") -> tuple[float, float]:
+    """(ms to open, peak RSS MB) of ``Store.open`` in a new interpreter (no db: an empty one);
+    with ``read`` (an article id), of reading that article's annotations after opening."""
     code = (
-        "import time,resource,sys;from pathlib import Path;"
+        "import time,sys;from pathlib import Path;"
         "from tuireader.store import Store;t=time.perf_counter();"
         "s=Store.open(Path(sys.argv[1]),'bench');ms=(time.perf_counter()-t)*1000;"
-        "print(ms, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)"
+        "t=time.perf_counter();n=len(s.annotations(sys.argv[2])) if sys.argv[2] else 0;"
+        "ms=(time.perf_counter()-t)*1000 if sys.argv[2] else ms;"
+        "hwm=[l for l in open('/proc/self/status') if l.startswith('VmHWM')][0];"
+        "print(ms, int(hwm.split()[1])/1024)"
     )
     import subprocess
     import sys
 
     target = str(path) if path is not None else tempfile.mktemp(suffix=".json")
-    out = subprocess.run(
-        [sys.executable, "-c", code, target], capture_output=True, text=True, check=True
-    ).stdout.split()
+    # Started by a small shell, not forked from this (large) process, whose peak the child's
+    # counters would otherwise start from.
+    launcher = ["/bin/sh", "-c", '"$0" "$@"; exit $?', sys.executable, "-c", code, target, read]
+    out = subprocess.run(launcher, capture_output=True, text=True, check=True).stdout.split()
     return float(out[0]), float(out[1])
 
 
@@ -111,6 +147,56 @@ def measure_ours(path: Path, article: Article, reps: int) -> tuple[float, float,
     per_tag = (written_bytes() - before) / reps
     store.close()
     return statistics.median(times), per_tag, open_ms
+
+
+def measure_biggest(path: Path) -> tuple[float, float, float]:
+    """The article with the most annotations: (ms to read it first in a fresh process, peak RSS
+    MB then, ms to compact a journal that touched it)."""
+    with Store.open(path, "bench") as store:
+        counts = {
+            i: sum(sum(t.values()) for t in store.article_counts(i).values())
+            for i in store.annotated_article_ids()
+        }
+        biggest = max(counts, key=counts.__getitem__)
+        store.set_note(store.annotations(biggest)[0].id, "touched")
+        t0 = time.perf_counter()
+        store._db.file.compact()
+        compact_ms = (time.perf_counter() - t0) * 1000
+    read_ms, rss = open_in_fresh_process(path, biggest)
+    return read_ms, rss, compact_ms
+
+
+def measure_app(path: Path, runs: int) -> tuple[float, float, float, float]:
+    """The reader (``python -m tuireader`` on the bundled samples, headless, until its first
+    frame, as ``bench_ui.py`` measures it) with the database at ``path`` and with none: (median
+    seconds with, without; peak RSS MB with, without), runs interleaved."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("bench_ui", ROOT / "benchmarks" / "bench_ui.py")
+    assert spec is not None and spec.loader is not None
+    bench_ui = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench_ui)
+    # Through a small shell, so the peak RSS is the reader's, not this large process's.
+    args = ["/bin/sh", "-c", '"$0" "$@"; exit $?', sys.executable, "-m", "tuireader"]
+    args.append(str(ROOT / "sample_articles"))
+    none = path.with_name("none-" + path.name)
+    times: dict[Path, list[float]] = {path: [], none: []}
+    peaks: dict[Path, float] = {path: 0.0, none: 0.0}
+    for db in (path, none):
+        bench_ui.spawn(args, db)  # warm the caches; creates the empty database
+    for _ in range(runs):
+        for db in (path, none):
+            seconds, rss = bench_ui.spawn(args, db)
+            times[db].append(seconds)
+            peaks[db] = max(peaks[db], rss)
+    remove(none)
+    return (
+        statistics.median(times[path]),
+        statistics.median(times[none]),
+        peaks[path],
+        peaks[none],
+    )
 
 
 def measure_default(path: Path, docs: list[dict[str, object]], reps: int) -> float:
@@ -159,6 +245,10 @@ def main() -> None:
     parser.add_argument("--default-reps", type=int, default=5)
     parser.add_argument("--dir", type=Path, default=None, help="where to put the files")
     parser.add_argument("--tag-many", type=int, default=0, help="runs in one tag_many (0: skip)")
+    parser.add_argument("--per-article", type=int, default=PER_ARTICLE)
+    parser.add_argument(
+        "--app-runs", type=int, default=0, help="first paints of the reader per db (0: skip)"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     articles = corpus()
@@ -167,12 +257,13 @@ def main() -> None:
 
     print(
         f"{'annotations':>11}  {'tag ms':>7}  {'KB/tag':>7}  {'open ms':>8}  {'open x':>6}"
-        f"  {'RSS MB':>7}  {'file MB':>7}  {'tinydb ms':>9}"
+        f"  {'RSS MB':>7}  {'main MB':>7}  {'shard MB':>8}  {'read ms':>7}  {'read RSS':>8}"
+        f"  {'fold ms':>7}  {'tinydb ms':>9}"
     )
     results: dict[int, tuple[float, float, float, float]] = {}
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         for n in sizes:
-            docs = records(n, articles, rng)
+            docs = records(n, articles, rng, args.per_article)
             ours = Path(tmp) / f"ours-{n}.json"
             build_ours(ours, docs)
             del docs
@@ -190,13 +281,23 @@ def main() -> None:
                 default.unlink()
             ratio = open_ms / none_ms
             results[n] = (ours_ms, per_tag, ratio, rss)
-            size_mb = ours.stat().st_size / 1e6
+            main_mb, shard_mb = on_disk_mb(ours)
+            read_ms, read_rss, fold_ms = measure_biggest(ours)
+            if args.app_runs:
+                app = measure_app(ours, args.app_runs)
+                print(
+                    f"reader on the samples, {n} annotations vs none: first paint"
+                    f" {app[0] * 1000:.0f} / {app[1] * 1000:.0f} ms ({app[0] / app[1]:.2f}x),"
+                    f" peak RSS {app[2]:.0f} / {app[3]:.0f} MB",
+                    flush=True,
+                )
             print(
                 f"{n:>11}  {ours_ms:>7.2f}  {per_tag / 1024:>7.1f}  {open_ms:>8.0f}  {ratio:>6.1f}"
-                f"  {rss:>7.0f}  {size_mb:>7.1f}  {default_ms:>9.1f}",
+                f"  {rss:>7.0f}  {main_mb:>7.1f}  {shard_mb:>8.1f}  {read_ms:>7.0f}  {read_rss:>8.0f}"
+                f"  {fold_ms:>7.0f}  {default_ms:>9.1f}",
                 flush=True,
             )
-            ours.unlink()
+            remove(ours)
         if args.tag_many:
             ms, count, sentences = measure_tag_many(Path(tmp), args.tag_many)
             print(f"tag_many: {count} runs on {sentences} sentences in {ms:.0f} ms (incl. write)")

@@ -19,17 +19,21 @@ TAGS = ("fact", "speculation", "expert_opinion")
 def main() -> None:
     db, name = Path(sys.argv[1]), sys.argv[2]
     count = int(sys.argv[3]) if len(sys.argv) > 3 else 0
-    # Each run gets its own article, so no run ever retags (and replaces) another run's records.
-    article = from_text(
-        " ".join(f"Report {name} line {i} states a fact." for i in range(max(count, 600)))
-    )
-    # A small journal: compactions (snapshot, backup and journal rewritten) every few tags, so
-    # kills land in them too.
+    # Each run gets its own two articles, so no run ever retags (and replaces) another run's
+    # records; tagging both in turn makes each compaction write several shards.
+    articles = [
+        from_text(
+            " ".join(f"Report {name} {part} line {i} states a fact." for i in range(count or 600))
+        )
+        for part in ("one", "two")
+    ]
+    # A small journal: compactions (shards, main file, backup and journal rewritten) every few
+    # tags, so kills land in them too.
     storage.JOURNAL_MIN = 2000
     with Store.open(db, name, wait=10) as store:
         i = 0
         while not count or i < count:
-            change = store.tag(article, i, i, TAGS[i % 3])
+            change = store.tag(articles[i % 2], i // 2, i // 2, TAGS[i % 3])
             print(change.after[-1].id, flush=True)
             i += 1
 

@@ -1,6 +1,6 @@
 """SIGKILL a process that tags in a loop, at random moments, again and again (journal appends
-and compactions alike): the file always loads and holds every annotation the process reported
-saved."""
+and compactions, with their shard writes, alike): the database always loads and holds every
+annotation the process reported saved."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ import sys
 import time
 from pathlib import Path
 
+from tinydb import TinyDB
+
+from tuireader import storage
 from tuireader.store import Store
 
 TAGGER = Path(__file__).with_name("store_tagger.py")
@@ -56,6 +59,8 @@ def test_sigkill_never_loses_a_reported_annotation(tmp_path: Path) -> None:
 
         with Store.open(db, "checker") as store:
             stored = {a.id for a in store.annotations(include_orphans=True)}
+            # The index (counts per article, in the main file) agrees with the shards.
+            assert len(store) == len(stored)
         missing = reported - stored
         assert not missing, f"run {run}: {len(missing)} reported annotations lost"
         backup = db.with_name(db.name + ".bak")
@@ -64,6 +69,15 @@ def test_sigkill_never_loses_a_reported_annotation(tmp_path: Path) -> None:
     assert killed_mid_run == KILLS and len(reported) > KILLS
     # What the last killed writer left (a temp file of the snapshot or the backup, if it died
     # in a compaction) goes as soon as the database is opened for writing again.
-    Store.open(db, "next").close()
-    leftovers = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
-    assert leftovers == []
+    with Store.open(db, "next") as store:
+        leftovers = [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+        assert leftovers == []
+        store._db.file.compact()
+        annotated = store.annotated_article_ids()
+    # One shard per article, each a TinyDB file.
+    shards = sorted(storage.shard_folder(db).iterdir())
+    assert shards == sorted(storage.shard_path(db, i) for i in annotated)
+    assert KILLS < len(shards) <= 2 * KILLS
+    for shard in shards:
+        with TinyDB(shard) as tiny:
+            assert len(tiny.table("annotations")) > 0

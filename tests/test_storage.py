@@ -32,14 +32,14 @@ def db(tmp_path: Path) -> Path:
 
 def test_serialise_matches_orjson_and_reuses_unchanged_records(tmp_path: Path) -> None:
     tables = empty_tables()
-    tables["annotations"] = {f"id{i}": {"n": i, "text": 'é\n"q"'} for i in range(50)}
+    tables["bookmarks"] = {f"id{i}": {"n": i, "text": 'é\n"q"'} for i in range(50)}
     tables["state"] = {"k": {"value": [1, None, {"a": True}]}}
     file = AtomicJSONStorage(tmp_path / "x.json", tables)
     assert orjson.loads(file.serialise()) == tables
-    tables["annotations"]["id3"] = {"n": -3}  # replaced, not mutated
-    del tables["annotations"]["id4"]
-    tables["annotations"]["new"] = {"n": 99}
-    file.touched("annotations", ["id3", "id4", "new"])
+    tables["bookmarks"]["id3"] = {"n": -3}  # replaced, not mutated
+    del tables["bookmarks"]["id4"]
+    tables["bookmarks"]["new"] = {"n": 99}
+    file.touched("bookmarks", ["id3", "id4", "new"])
     assert orjson.loads(file.serialise()) == tables
     tables["state"]["k"] = {"value": 2}
     file.touched("state", None)
@@ -98,8 +98,8 @@ def test_a_tag_the_codebook_does_not_know_is_kept(db: Path, article: Article) ->
         store.tag(article, 0, 0, "fact")
         store.tag(article, 1, 1, "fact")
         store._db.file.compact()
-    data = db.read_bytes()
-    db.write_bytes(data.replace(b'"fact"', b'"rumour"', 1))
+    shard = storage.shard_path(db, article.id)
+    shard.write_bytes(shard.read_bytes().replace(b'"fact"', b'"rumour"', 1))
     with Store.open(db, "alice") as store:
         assert sorted(a.tag for a in store.annotations()) == ["fact", "rumour"]
         store.tag(article, 2, 2, "fact")  # a write keeps it too

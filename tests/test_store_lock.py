@@ -155,7 +155,7 @@ def test_another_window_is_caught_up_from_the_journal_alone(
         snapshots: list[object] = []
         real = files.read_file
         monkeypatch.setattr(
-            "tuireader.store.facade.read_file",
+            "tuireader.store.files.read_file",
             lambda *args, **kw: snapshots.append(1) or real(*args, **kw),
         )
         a.tag(article, 1, 2, "speculation")

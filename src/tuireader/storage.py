@@ -1,18 +1,22 @@
-"""The annotation file: its layout, schema version and migrations, and a TinyDB ``Storage`` that
-keeps the data in memory and replaces the file atomically on every write.
+"""The annotation database on disk: its layout, schema version and migrations, and a TinyDB
+``Storage`` that keeps the data in memory and makes every change durable before it returns.
 
-TinyDB's own ``JSONStorage`` re-reads the whole file on every query and rewrites it in place, so a
-kill during a write leaves half a file. Here the data lives in memory; a write serialises it with
-orjson into a temporary file in the same folder, fsyncs it, keeps the previous file as ``.bak``
-(a hard link, so it costs nothing), swaps the new file in with ``os.replace`` and fsyncs the
-folder. A reader therefore always sees either the old or the new file, never a mix.
+Schema 4 splits the data: the main file (a TinyDB document) holds the small tables (meta,
+articles, done marks, UI state, an ``index`` of annotation counts per article, and any other
+small table) and each article's annotations live in their own TinyDB file in a folder beside it,
+``PATH.d/<name>.json``, read only when the article is first asked for. Every change is appended
+to ``PATH.journal`` and fsynced (a few hundred bytes whatever the database holds); a compaction
+folds the journal into the main file and into only the shards it touched, each written to a
+temporary file, fsynced and swapped in with ``os.replace``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
+import re
 import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -30,18 +34,25 @@ from tuireader.durable import fsync_folder, temp_path, write_atomic
 FORMAT = "tuireader-annotations"
 """Marks the file as ours, so a foreign JSON file is refused instead of overwritten."""
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bump when the layout of a record or table changes, and add the step to ``MIGRATIONS``.
 
 1: annotations, articles, state. 2: a ``done`` table (done marks per annotator and article);
 annotations may carry ``provenance``, and ``annotator`` is required (schema 1 always wrote it).
 3: a ``boundaries`` table (the user's sentence splits and joins, ``tuireader.boundaries``); an
-older tuireader would refuse its journal entries as malformed, so it is told "newer" instead."""
+older tuireader would refuse its journal entries as malformed, so it is told "newer" instead.
+4: annotations move out of the main file into one shard file per article, and an ``index``
+table counts them per article."""
 
 META, ANNOTATIONS, ARTICLES, STATE, DONE = "meta", "annotations", "articles", "state", "done"
 BOUNDARIES = "boundaries"
-TABLES = (META, ANNOTATIONS, ARTICLES, STATE, DONE, BOUNDARIES)
+INDEX = "index"
+TABLES = (META, ARTICLES, STATE, DONE, BOUNDARIES, INDEX)
+"""The tables every main file has; any other small table is kept and journaled the same way."""
+SHARDED = 4
+"""The first schema with annotations in shards and the journal of ``JOURNAL_HEAD``."""
 SCHEMA_KEY = "schema"
+SHARD_KEY = "shard"
 
 Tables = dict[str, dict[str, Any]]
 
@@ -61,7 +72,18 @@ def _two_to_three(tables: Tables) -> Tables:
     return tables
 
 
-MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {1: _one_to_two, 2: _two_to_three}
+def _three_to_four(tables: Tables) -> Tables:
+    # The annotations stay inline here; ``AtomicJSONStorage`` moves inline annotations into
+    # shards (and counts them in the index) at its first write.
+    tables.setdefault(INDEX, {})
+    return tables
+
+
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {
+    1: _one_to_two,
+    2: _two_to_three,
+    3: _three_to_four,
+}
 """``MIGRATIONS[n]`` turns a version-``n`` file's tables into version ``n + 1``; the open path
 runs the chain and keeps a ``.v{n}.bak`` copy of the file first."""
 
@@ -70,11 +92,130 @@ _ABSENT = object()
 
 
 class FileProblem(Exception):
-    """The file is not one we can use; ``problem`` is the user-facing part of the message."""
+    """The file is not one we can use; ``problem`` is the user-facing part of the message and
+    ``path`` the file, when it is not the main file (a shard)."""
 
-    def __init__(self, problem: str) -> None:
+    def __init__(self, problem: str, path: Path | None = None) -> None:
         super().__init__(problem)
         self.problem = problem
+        self.path = path
+
+
+# -- shards: one file of annotations per article ----------------------------------------------------
+_PLAIN_NAME = re.compile(r"[0-9a-z_][0-9a-z_-]{0,99}")
+
+
+def shard_folder(path: Path) -> Path:
+    return path.with_name(path.name + ".d")
+
+
+def shard_name(article_id: str) -> str:
+    """The shard's file name: the article id itself when it is a safe name (ids are sha256 hex),
+    else ``=`` and the sha256 of the id (never a plain name, so the two never collide; lower
+    case only, so a case-insensitive file system cannot merge two)."""
+    if _PLAIN_NAME.fullmatch(article_id):
+        return article_id + ".json"
+    return "=" + hashlib.sha256(article_id.encode("utf-8", "surrogatepass")).hexdigest() + ".json"
+
+
+def shard_path(path: Path, article_id: str) -> Path:
+    return shard_folder(path) / shard_name(article_id)
+
+
+def shard_document(article_id: str, records: Mapping[str, Any]) -> bytes:
+    head = {SHARD_KEY: {"format": FORMAT, "version": SCHEMA_VERSION, "article_id": article_id}}
+    return orjson.dumps({META: head, ANNOTATIONS: records})
+
+
+def parse_shard(data: bytes, article_id: str, path: Path) -> dict[str, Any]:
+    """The annotation records of a shard file; FileProblem naming it if it is not the shard of
+    ``article_id``. The records themselves are checked by the store."""
+    try:
+        doc = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise FileProblem(f"not a tuireader annotation shard (invalid JSON: {exc})", path) from None
+    head = doc.get(META, {}).get(SHARD_KEY) if isinstance(doc, dict) else None
+    if (
+        not isinstance(head, dict)
+        or head.get("format") != FORMAT
+        or not isinstance(doc.get(ANNOTATIONS), dict)
+    ):
+        raise FileProblem("not a tuireader annotation shard", path)
+    if head.get("article_id") != article_id:
+        raise FileProblem(f"holds the annotations of another article, not {article_id}", path)
+    records: dict[str, Any] = doc[ANNOTATIONS]
+    return records
+
+
+def read_regular(path: Path) -> bytes | None:
+    """A regular file's bytes, None if missing; FileProblem for anything else (a FIFO or a
+    device is never read: it could block forever or never end)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise FileProblem(f"cannot be read ({os.strerror(exc.errno or 0)})", path) from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise FileProblem("is not a regular file", path)
+        with open(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    finally:
+        os.close(fd)
+
+
+Pending = dict[str, dict[str, Any]]
+"""Per article id, the annotation changes journaled since the last compaction: id to record, or
+None for a deletion. Applied over the shard when it is read, folded into it by a compaction."""
+
+
+def count_key(record: Mapping[str, Any]) -> tuple[str, str, bool]:
+    # Plain ``str``s: they become JSON keys, and orjson refuses a str subclass (an enum) there.
+    return (
+        str.__str__(record["annotator"]),
+        str.__str__(record["tag"]),
+        record.get("anchor") == "orphaned",
+    )
+
+
+def index_entry(article_id: str, records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The index document of an article: its shard's name and how many annotations each
+    annotator has there, per tag, and how many of them are orphaned."""
+    entry: dict[str, Any] = {"file": shard_name(article_id), "tags": {}, "orphaned": {}}
+    for record in records:
+        index_count(entry, count_key(record), 1)
+    return entry
+
+
+def index_count(entry: dict[str, Any], key: tuple[str, str, bool], delta: int) -> None:
+    """Change ``entry`` (a fresh copy: documents are replaced, never changed in place) by
+    ``delta`` annotations of (annotator, tag, orphaned)."""
+    annotator, tag, orphaned = key
+    tags = entry["tags"].setdefault(annotator, {})
+    tags[tag] = tags.get(tag, 0) + delta
+    if tags[tag] <= 0:
+        del tags[tag]
+        if not tags:
+            del entry["tags"][annotator]
+    if orphaned:
+        count = entry["orphaned"].get(annotator, 0) + delta
+        if count > 0:
+            entry["orphaned"][annotator] = count
+        else:
+            entry["orphaned"].pop(annotator, None)
+
+
+def copy_entry(entry: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "file": entry["file"],
+        "tags": {name: dict(tags) for name, tags in entry["tags"].items()},
+        "orphaned": dict(entry["orphaned"]),
+    }
+
+
+def entry_total(entry: Mapping[str, Any]) -> int:
+    return sum(n for tags in entry["tags"].values() for n in tags.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,18 +240,22 @@ def stamp_of(path: Path) -> Stamp | None:
 
 # -- the journal -----------------------------------------------------------------------------------
 # Every change is appended to ``PATH.journal`` and fsynced: a few hundred bytes, whatever the
-# database holds. The journal is itself a TinyDB document, ``{"journal": {"<offset>": entry}}``,
+# database holds. The journal is itself a TinyDB document, ``{"changes": {"<offset>": entry}}``,
 # kept valid after every append: an entry overwrites the closing ``\n}}`` and ends with a new one.
 # Each entry sits on its own line (JSON strings hold no raw line breaks), so a write torn by a
-# kill is found and cut off at the next append. Entries are whole records put or deleted by id,
-# so replaying one twice changes nothing: a compaction that wrote the new snapshot but was
-# killed before emptying the journal loses nothing.
-JOURNAL_HEAD = b'{"journal":{'
+# kill is found and cut off at the next append. An entry holds whole records: ``put`` and ``del``
+# by small table, and ``ann``, per article id, annotation id to record (None: deleted). Replaying
+# one twice changes nothing, so a compaction killed half way loses nothing.
+# Schemas 2 and 3 wrote ``{"journal": {...}}`` with the annotations as a table; such a journal is
+# read only to upgrade its file, and one left beside a schema-4 file (an upgrade killed after writing
+# the new main file) is already folded in and is ignored.
+JOURNAL_HEAD = b'{"changes":{'
+V2_JOURNAL_HEAD = b'{"journal":{'
 JOURNAL_TAIL = b"\n}}"
 EMPTY_JOURNAL = JOURNAL_HEAD + JOURNAL_TAIL
 JOURNAL_MIN = 1 << 20
-"""Compact (fold the journal into a new snapshot) once the journal is larger than this and
-than half the snapshot, or larger than JOURNAL_MAX."""
+"""Compact (fold the journal into the main file and the shards it touched) once the journal is
+larger than this and than half the main file, or larger than JOURNAL_MAX."""
 JOURNAL_MAX = 32 << 20
 
 
@@ -126,15 +271,17 @@ def journal_stamp(path: Path) -> tuple[int, int, int]:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def journal_entries(data: bytes, start: int = 0) -> tuple[list[dict[str, Any]], int]:
+def journal_entries(
+    data: bytes, start: int = 0, head: bytes = JOURNAL_HEAD
+) -> tuple[list[dict[str, Any]], int]:
     """The complete entries of a journal (after byte ``start``, the end of an entry already
     read, if given) and the offset where the next one goes: just after the last complete entry
     (a torn write after it is dropped, never reported saved). FileProblem if it is not a
     journal."""
-    if not data.startswith(JOURNAL_HEAD):
+    if not data.startswith(head):
         raise FileProblem("has a journal that is not one")
     entries: list[dict[str, Any]] = []
-    end = pos = max(start, len(JOURNAL_HEAD))
+    end = pos = max(start, len(head))
     while pos < len(data) and data[pos : pos + 1] in (b"\n", b","):
         start = pos + (2 if data[pos : pos + 1] == b"," else 1)
         nl = data.find(b"\n", start)
@@ -155,45 +302,94 @@ def journal_entries(data: bytes, start: int = 0) -> tuple[list[dict[str, Any]], 
     return entries, end
 
 
+def read_journal_entries(data: bytes | None, version: int) -> tuple[list[dict[str, Any]], int]:
+    """The journal's entries for a main file of schema ``version`` (see the head above)."""
+    if not data:
+        return [], 0
+    if version < SHARDED:
+        return journal_entries(data, head=V2_JOURNAL_HEAD)
+    if data.startswith(V2_JOURNAL_HEAD):
+        return [], 0
+    return journal_entries(data)
+
+
+def load(path: Path) -> tuple[Tables, Pending]:
+    """The main file's tables with the journal replayed, and the annotation changes pending for
+    the shards; FileProblem if either is not ours."""
+    data = read_regular(path)
+    tables = parse(data or b"")
+    pending: Pending = {}
+    version = schema_version(tables)
+    entries, _ = read_journal_entries(read_regular(journal_path(path)), version)
+    for entry in entries:
+        apply_entry(tables, entry, pending if version >= SHARDED else None)
+    return tables, pending
+
+
 def load_tables(path: Path) -> Tables:
-    """The data of a database as it stands: its snapshot with its journal replayed (for tools
-    and tests; the store reads through ``store.files.read_file``)."""
-    tables = parse(path.read_bytes())
-    try:
-        data = journal_path(path).read_bytes()
-    except FileNotFoundError:
-        return tables
-    for entry in journal_entries(data)[0]:
-        apply_entry(tables, entry)
+    """The whole data of a database as it stands, annotations included as one ``annotations``
+    table (for tools and tests; the store reads shards only when an article is asked for)."""
+    tables, pending = load(path)
+    if ANNOTATIONS not in tables:
+        tables[ANNOTATIONS] = gather_annotations(path, tables, pending)
     return tables
 
 
-def apply_entry(tables: Tables, entry: dict[str, Any]) -> None:
-    """Apply one journal entry; FileProblem for one that is not ours."""
-    puts, dels = entry.get("put", {}), entry.get("del", {})
-    if not isinstance(puts, dict) or not isinstance(dels, dict):
+def gather_annotations(path: Path, tables: Tables, pending: Pending) -> dict[str, Any]:
+    """Every annotation of a sharded database in one table (an upgrade runs its migrations on
+    this; ``AtomicJSONStorage`` shards it again)."""
+    annotations: dict[str, Any] = {}
+    for article_id in sorted(set(tables.get(INDEX, {})) | set(pending)):
+        where = shard_path(path, article_id)
+        data = read_regular(where)
+        records = parse_shard(data, article_id, where) if data is not None else {}
+        apply_pending(records, pending.get(article_id, {}))
+        annotations.update(records)
+    return annotations
+
+
+def apply_pending(records: dict[str, Any], changes: Mapping[str, Any]) -> None:
+    for ann_id, record in changes.items():
+        if record is None:
+            records.pop(ann_id, None)
+        else:
+            records[ann_id] = record
+
+
+def apply_entry(tables: Tables, entry: dict[str, Any], pending: Pending | None = None) -> None:
+    """Apply one journal entry: the small tables to ``tables``, the annotation changes merged
+    into ``pending``. Without ``pending`` the entry is an older schema's (annotations are a
+    table). FileProblem for an entry that is not ours."""
+    puts, dels, ann = entry.get("put", {}), entry.get("del", {}), entry.get("ann", {})
+    if not isinstance(puts, dict) or not isinstance(dels, dict) or not isinstance(ann, dict):
         raise FileProblem("has a malformed journal entry")
+    forbidden = {META} if pending is None else {META, ANNOTATIONS}
     for name, docs in puts.items():
-        if name not in TABLES or name == META or not isinstance(docs, dict):
+        if name in forbidden or not isinstance(docs, dict):
             raise FileProblem("has a malformed journal entry")
         tables.setdefault(name, {}).update(docs)
     for name, ids in dels.items():
-        if name not in TABLES or name == META or not isinstance(ids, list):
+        if name in forbidden or not isinstance(ids, list):
             raise FileProblem("has a malformed journal entry")
         table = tables.setdefault(name, {})
         for doc_id in ids:
             if isinstance(doc_id, str):
                 table.pop(doc_id, None)
+    if ann:
+        if pending is None or not all(isinstance(c, dict) for c in ann.values()):
+            raise FileProblem("has a malformed journal entry")
+        for article_id, changes in ann.items():
+            pending.setdefault(article_id, {}).update(changes)
 
 
 def empty_tables() -> Tables:
     return {
         META: {SCHEMA_KEY: schema_record()},
-        ANNOTATIONS: {},
         ARTICLES: {},
         STATE: {},
         DONE: {},
         BOUNDARIES: {},
+        INDEX: {},
     }
 
 
@@ -225,6 +421,8 @@ def parse(data: bytes) -> Tables:
         )
     for name in TABLES:
         tables.setdefault(name, {})
+    if version < SHARDED:
+        tables.setdefault(ANNOTATIONS, {})
     return tables
 
 
@@ -250,21 +448,39 @@ BUCKETS = 256
 
 
 class AtomicJSONStorage(Storage):
-    """In-memory TinyDB storage that writes the whole file atomically.
+    """TinyDB storage of the main file's small tables, plus the annotation shards the store has
+    asked for, with every change journaled and fsynced before it returns.
 
-    Serialising 50,000 records costs more than writing them, so each table is kept as
-    ``BUCKETS`` cached byte chunks; ``RecordTable`` reports which ids it changed and only their
-    buckets are serialised again. A write is then a join of cached chunks plus a few hundred
-    records. Documents are replaced, never mutated in place, which the cache relies on.
+    Each table is serialised in ``BUCKETS`` cached byte chunks; ``RecordTable`` reports which ids
+    it changed and only their buckets are serialised again. Documents are replaced, never
+    mutated in place, which the cache relies on. Annotations go through ``put_annotations`` and
+    ``delete_annotations`` on a loaded shard, which also keep the article's ``index`` document.
+
+    Annotations found inline in the tables (an older file being upgraded, or a hand-made one)
+    are moved into shards here and written out by the first flush.
     """
 
     def __init__(
-        self, path: Path, tables: Tables | None = None, stamp: Stamp | None = None
+        self,
+        path: Path,
+        tables: Tables | None = None,
+        stamp: Stamp | None = None,
+        unfolded: Pending | None = None,
     ) -> None:
         super().__init__()
         self.path = path
         self.backup_path = path.with_name(path.name + ".bak")
         self.journal_path = journal_path(path)
+        self.shard_folder = shard_folder(path)
+        self._unfolded: Pending = unfolded if unfolded is not None else {}
+        """Annotation changes in the journal, per article, not yet folded into its shard."""
+        self._shards: dict[str, dict[str, Any]] = {}
+        """Loaded shards (file plus journal), by article id."""
+        self._rewrite: set[str] = set()
+        """Shards that exist only here so far (moved out of inline annotations)."""
+        self._ann_dirty: dict[str, set[str]] = {}
+        """Annotation ids put or deleted since the last flush, per article."""
+        self._ann_undo: dict[tuple[str, str], Any] | None = None
         self._dirty: dict[str, set[str]] = {}
         """Records put or deleted since the last flush, by table: the next journal entry."""
         self._full = stamp is None
@@ -280,6 +496,111 @@ class AtomicJSONStorage(Storage):
         self._journal_exact = True
         self.stamp: Stamp | None = stamp
         """The version of the file our data corresponds to; None before the first write."""
+        self._absorb_inline()
+
+    def _absorb_inline(self) -> None:
+        """Inline annotations are the whole of the annotations (an upgrade gathers every shard
+        into them): they replace the shards and the index."""
+        inline = self._tables.pop(ANNOTATIONS, None)
+        index = self._tables.setdefault(INDEX, {})
+        if inline is None:
+            return
+        groups: dict[str, dict[str, Any]] = {}
+        for ann_id, record in inline.items():
+            groups.setdefault(record["article_id"], {})[ann_id] = record
+        for article_id in set(index) | set(self._unfolded):
+            self._shards[article_id] = {}  # the file goes at the next compaction
+            self._rewrite.add(article_id)
+        index.clear()
+        self._unfolded.clear()
+        for article_id, records in groups.items():
+            self._shards[article_id] = records
+            index[article_id] = index_entry(article_id, records.values())
+            self._rewrite.add(article_id)
+        self._full = True
+
+    # -- shards ----------------------------------------------------------------------------------
+    def read_shard(self, article_id: str) -> dict[str, Any]:
+        """The article's annotation records as they stand (its file with the journal's changes
+        applied), not kept; FileProblem (naming the shard) for a file that is not its shard."""
+        loaded = self._shards.get(article_id)
+        if loaded is not None:
+            return dict(loaded)
+        where = shard_path(self.path, article_id)
+        data = read_regular(where)
+        records = parse_shard(data, article_id, where) if data is not None else {}
+        apply_pending(records, self._unfolded.get(article_id, {}))
+        return records
+
+    def adopt_shard(self, article_id: str, records: dict[str, Any]) -> dict[str, Any]:
+        """Keep ``records`` (from ``read_shard``, checked by the caller) as the loaded shard."""
+        return self._shards.setdefault(article_id, records)
+
+    def shard(self, article_id: str) -> dict[str, Any] | None:
+        """The loaded shard's live records (read them, never change them), None if not loaded."""
+        return self._shards.get(article_id)
+
+    def drop_shard(self, article_id: str) -> None:
+        """Forget a loaded shard (memory: a caller streaming every article). Kept while it holds
+        changes not on disk yet."""
+        if (
+            self._ann_undo is None
+            and article_id not in self._rewrite
+            and article_id not in self._ann_dirty
+        ):
+            self._shards.pop(article_id, None)
+
+    def put_annotations(self, article_id: str, docs: Mapping[str, dict[str, Any]]) -> None:
+        """Put annotation records into the article's loaded shard (kept, not copied)."""
+        if not docs:
+            return
+        shard = self._shards.setdefault(article_id, {})
+        entry = self._index_doc(article_id)
+        for ann_id, record in docs.items():
+            old = self._before_annotation(article_id, ann_id, shard)
+            if old is not None:
+                index_count(entry, count_key(old), -1)
+            index_count(entry, count_key(record), 1)
+            shard[ann_id] = record
+        self._ann_dirty.setdefault(article_id, set()).update(docs)
+        self._put_index(article_id, entry)
+
+    def delete_annotations(self, article_id: str, ids: Iterable[str]) -> None:
+        """Delete annotation records from the article's loaded shard; absent ids are ignored."""
+        shard = self._shards.setdefault(article_id, {})
+        entry = self._index_doc(article_id)
+        gone = [i for i in ids if i in shard]
+        if not gone:
+            return
+        for ann_id in gone:
+            old = self._before_annotation(article_id, ann_id, shard)
+            index_count(entry, count_key(old), -1)
+            del shard[ann_id]
+        self._ann_dirty.setdefault(article_id, set()).update(gone)
+        self._put_index(article_id, entry)
+
+    def _before_annotation(self, article_id: str, ann_id: str, shard: dict[str, Any]) -> Any:
+        old = shard.get(ann_id)
+        undo = self._ann_undo
+        if undo is not None and (article_id, ann_id) not in undo:
+            undo[(article_id, ann_id)] = _ABSENT if old is None else old
+        return old
+
+    def _index_doc(self, article_id: str) -> dict[str, Any]:
+        found = self._tables.get(INDEX, {}).get(article_id)
+        if found is None:
+            return index_entry(article_id, ())
+        return copy_entry(found)
+
+    def _put_index(self, article_id: str, entry: dict[str, Any]) -> None:
+        index = self._tables.setdefault(INDEX, {})
+        self.before_change(INDEX, article_id)
+        if entry["tags"]:
+            index[article_id] = entry
+        else:
+            index.pop(article_id, None)
+        self.touched(INDEX, [article_id])
+        self.write(self._tables)
 
     # -- TinyDB's Storage interface --------------------------------------------------------------
     def read(self) -> Tables:
@@ -299,12 +620,18 @@ class AtomicJSONStorage(Storage):
 
     def replay(self, entries: Sequence[dict[str, Any]], stamp: Stamp, end: int) -> None:
         """Adopt journal entries another process appended (already checked): applied to the
-        data, not journaled again."""
+        data and to the loaded shards, not journaled again."""
         for entry in entries:
-            apply_entry(self._tables, entry)
+            changes: Pending = {}
+            apply_entry(self._tables, entry, changes)
             for part in ("put", "del"):
                 for name, ids in entry.get(part, {}).items():
                     self._invalidate(name, list(ids))
+            for article_id, records in changes.items():
+                self._unfolded.setdefault(article_id, {}).update(records)
+                shard = self._shards.get(article_id)
+                if shard is not None:
+                    apply_pending(shard, records)
         self.stamp = stamp
         self._journal_end = end
 
@@ -348,6 +675,7 @@ class AtomicJSONStorage(Storage):
         if self._journal is not None:
             raise RuntimeError("transactions do not nest")
         self._journal = {}
+        self._ann_undo = {}
         self._journal_exact = True
         self._deferred = 1
         try:
@@ -363,6 +691,7 @@ class AtomicJSONStorage(Storage):
             raise
         finally:
             self._journal = None
+            self._ann_undo = None
 
     def before_change(self, table: str, doc_id: str) -> None:
         """Called by ``RecordTable`` before it puts or deletes ``doc_id``."""
@@ -371,13 +700,18 @@ class AtomicJSONStorage(Storage):
 
     def _roll_back(self) -> None:
         journal = self._journal or {}
+        for (article_id, ann_id), old in (self._ann_undo or {}).items():
+            shard = self._shards.setdefault(article_id, {})
+            if old is _ABSENT:
+                shard.pop(ann_id, None)
+            else:
+                shard[ann_id] = old
         if not self._journal_exact:
             with contextlib.suppress(OSError, FileProblem):
-                tables = parse(self.path.read_bytes())
-                with contextlib.suppress(FileNotFoundError):
-                    for entry in journal_entries(self.journal_path.read_bytes())[0]:
-                        apply_entry(tables, entry)
-                self.replace_tables(tables, self.stamp)
+                tables, unfolded = load(self.path)
+                tables.pop(ANNOTATIONS, None)
+                self._tables, self._unfolded = tables, unfolded
+                self._forget()
                 return
         for (table, doc_id), old in journal.items():
             records = self._tables.setdefault(table, {})
@@ -387,9 +721,15 @@ class AtomicJSONStorage(Storage):
                 records[doc_id] = old
             self.touched(table, [doc_id])
 
-    def replace_tables(self, tables: Tables, stamp: Stamp | None) -> None:
-        """Adopt data read from disk (another process wrote the file)."""
+    def replace_tables(self, tables: Tables, stamp: Stamp | None, unfolded: Pending) -> None:
+        """Adopt data read from disk (another process wrote the file): the loaded shards are
+        forgotten and read again when next asked for."""
         self._tables = tables
+        self._unfolded = unfolded
+        self._shards.clear()
+        self._rewrite.clear()
+        self._ann_dirty.clear()
+        self._absorb_inline()
         self._forget()
         self._dirty.clear()
         self._journal_end = 0
@@ -398,10 +738,18 @@ class AtomicJSONStorage(Storage):
 
     # -- the file --------------------------------------------------------------------------------
     def stale_temps(self) -> list[Path]:
-        """Temp files of this database in its folder (left by a writer killed mid-write, or
-        those of a live writer, which has them only while it holds the lock)."""
+        """Temp files of this database in its folder and its shard folder (left by a writer
+        killed mid-write, or those of a live writer, which has them only while it holds the
+        lock). Shard temps exist only while the journal holds entries (a compaction empties it
+        last), so the shard folder is not listed otherwise."""
         names = (self.path.name, self.backup_path.name, self.journal_path.name)
-        return [s for name in names for s in self.path.parent.glob(f".{name}.*.tmp")]
+        found = [s for name in names for s in self.path.parent.glob(f".{name}.*.tmp")]
+        if journal_stamp(self.journal_path)[1] <= len(EMPTY_JOURNAL):
+            return found
+        with contextlib.suppress(OSError), os.scandir(self.shard_folder) as entries:
+            # scandir, not glob: the folder holds a file per annotated article.
+            found += [Path(e.path) for e in entries if e.name[0] == "." and e.name.endswith(".tmp")]
+        return found
 
     def remove_stale_temps(self) -> None:
         """Delete temp files left by a writer that was killed mid-write. Call only while holding
@@ -455,25 +803,79 @@ class AtomicJSONStorage(Storage):
         entry = self._entry()
         if entry:
             self._append(orjson.dumps(entry))
+            for article_id, records in entry.get("ann", {}).items():
+                self._unfolded.setdefault(article_id, {}).update(records)
         self._dirty.clear()
+        self._ann_dirty.clear()
         size = self._journal_end
         if size > JOURNAL_MAX or (size > JOURNAL_MIN and size > self.stamp.size // 2):
-            # The change is saved already; a failed compaction is tried again next time.
-            with contextlib.suppress(OSError):
+            # The change is saved already; a failed compaction is tried again next time (a
+            # corrupt shard it would fold into is left alone, never overwritten).
+            with contextlib.suppress(OSError, FileProblem):
                 self.compact()
 
     def compact(self) -> None:
-        """Write the whole data as a new snapshot (keeping the old one as ``.bak``) and empty
-        the journal. A kill between the two leaves entries the snapshot already holds: replaying
-        them changes nothing."""
+        """Fold the journal in: write the shards it touched, then the main file (keeping the old
+        one as ``.bak``), then empty the journal. Each file is replaced atomically; a kill in
+        between leaves entries the files already hold, and replaying them changes nothing."""
+        touched = sorted(set(self._unfolded) | self._rewrite | set(self._ann_dirty))
+        self._write_shards(touched)
         write_atomic(self.path, self.serialise(), self._keep_backup)
         write_atomic(self.journal_path, EMPTY_JOURNAL)
         self._dirty.clear()
+        self._ann_dirty.clear()
+        self._unfolded.clear()
+        self._rewrite.clear()
         self._full = False
         self._journal_end = len(JOURNAL_HEAD)
         stamp = stamp_of(self.path)
         assert stamp is not None
         self.stamp = stamp
+
+    def _write_shards(self, article_ids: Sequence[str]) -> None:
+        """Write each article's shard (the loaded one, or the file with the journal's changes)
+        to a temporary file and fsync it, then swap them all in and fsync the folder once. An
+        article with no annotation left has its file removed."""
+        if not article_ids:
+            return
+        folder = self.shard_folder
+        if not folder.is_dir():
+            folder.mkdir()
+            fsync_folder(folder.parent)
+        swaps: list[tuple[Path, Path | None]] = []
+        try:
+            for article_id in article_ids:
+                records = self._shards.get(article_id)
+                if records is None:
+                    records = self.read_shard(article_id)
+                target = shard_path(self.path, article_id)
+                if not records:
+                    swaps.append((target, None))
+                    continue
+                tmp = temp_path(target)
+                swaps.append((target, tmp))
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+                try:
+                    data = shard_document(article_id, records)
+                    written = 0
+                    while written < len(data):
+                        written += os.write(fd, data[written:])
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+            for target, made in swaps:
+                if made is None:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(target)
+                else:
+                    os.replace(made, target)
+        except BaseException:
+            for _, made in swaps:
+                if made is not None:
+                    with contextlib.suppress(OSError):
+                        os.unlink(made)
+            raise
+        fsync_folder(folder)
 
     def _entry(self) -> dict[str, Any]:
         puts: dict[str, dict[str, Any]] = {}
@@ -490,6 +892,11 @@ class AtomicJSONStorage(Storage):
             entry["put"] = puts
         if dels:
             entry["del"] = dels
+        if self._ann_dirty:
+            entry["ann"] = {
+                article_id: {i: self._shards.get(article_id, {}).get(i) for i in ids}
+                for article_id, ids in self._ann_dirty.items()
+            }
         return entry
 
     def _append(self, data: bytes) -> None:
@@ -500,14 +907,21 @@ class AtomicJSONStorage(Storage):
             if not stat.S_ISREG(st.st_mode):
                 raise OSError(errno.EINVAL, "the journal is not a regular file")
             created = st.st_size == 0
+            known = (st.st_ino, st.st_size, st.st_mtime_ns) == self.stamp.journal
+            current = b""
+            if not created and not (known and self._journal_end):
+                current = os.pread(fd, st.st_size, 0)
+                if current.startswith(V2_JOURNAL_HEAD):
+                    # Left by an upgrade killed after writing the new main file: folded in.
+                    os.ftruncate(fd, 0)
+                    created = True
             if created:
                 end = len(JOURNAL_HEAD)
                 os.pwrite(fd, JOURNAL_HEAD, 0)
-            known = (st.st_ino, st.st_size, st.st_mtime_ns) == self.stamp.journal
-            if not created and known and self._journal_end:
+            elif known and self._journal_end:
                 end = self._journal_end  # as we left it: no need to read it
-            elif not created:
-                _, end = journal_entries(os.pread(fd, st.st_size, 0))
+            else:
+                _, end = journal_entries(current)
                 # Whatever follows (a torn write, padding) is written over or cut off below.
                 os.ftruncate(fd, end)
                 st = os.fstat(fd)

@@ -14,21 +14,26 @@ from tuireader import storage as fileformat
 from tuireader.errors import PathError, file_kind, os_problem
 from tuireader.paths import on_read_only_file_system
 from tuireader.storage import (
+    ANNOTATIONS,
     AtomicJSONStorage,
     FileProblem,
+    Pending,
     Stamp,
     Tables,
     apply_entry,
     empty_tables,
-    journal_entries,
+    gather_annotations,
     journal_path,
     migrate,
     parse,
+    read_journal_entries,
     schema_version,
 )
 
 if TYPE_CHECKING:
     from filelock import BaseFileLock
+
+Loaded = tuple[Tables, Pending, Stamp]
 
 
 class StoreError(PathError):
@@ -74,9 +79,10 @@ def read_only_reason(path: Path) -> str | None:
     return None
 
 
-def read_file(path: Path, *, changed: bool = False) -> tuple[Tables, Stamp] | None:
-    """The tables of the snapshot with its journal replayed, and the stamp of exactly the
-    versions read (fstat of the same open files); None if there is no file; StoreError if it is
+def read_file(path: Path, *, changed: bool = False) -> Loaded | None:
+    """The small tables of the main file with its journal replayed, the journal's annotation
+    changes per article (folded into the shards when they are read), and the stamp of exactly
+    the versions read (fstat of the same open files); None if there is no file; StoreError if it is
     not ours or not a regular file (a FIFO or a device is never read: it could block forever or
     never end). A compaction by another process between the two reads is noticed (the snapshot
     was replaced) and the read done again."""
@@ -96,13 +102,15 @@ def read_file(path: Path, *, changed: bool = False) -> tuple[Tables, Stamp] | No
         raise StoreError(path, "keeps being replaced by another process; try again")
     try:
         tables = parse(snapshot[0])
+        pending: Pending = {}
         jst: tuple[int, int, int] = (0, 0, 0)
         if journal is not None:
-            entries, _ = journal_entries(journal[0]) if journal[0] else ([], 0)
+            version = schema_version(tables)
+            entries, _ = read_journal_entries(journal[0], version)
             for entry in entries:
-                apply_entry(tables, entry)
+                apply_entry(tables, entry, pending if version >= fileformat.SHARDED else None)
             jst = (journal[1].st_ino, journal[1].st_size, journal[1].st_mtime_ns)
-        return tables, Stamp(st.st_ino, st.st_size, st.st_mtime_ns, jst)
+        return tables, pending, Stamp(st.st_ino, st.st_size, st.st_mtime_ns, jst)
     except FileProblem as exc:
         problem = exc.problem
         if changed:
@@ -140,8 +148,27 @@ def _read_regular(path: Path) -> tuple[bytes, os.stat_result] | None:
         os.close(fd)
 
 
-def migrated(path: Path, tables: Tables) -> Tables:
+def _keep_old(path: Path, old: int) -> None:
+    """Copy the file (and its journal, if any) to ``PATH.vN.bak`` (``PATH.vN.bak.journal``)."""
+    import shutil  # rarely needed; it pulls in the compression modules
+
+    backup = path.with_name(f"{path.name}.v{old}.bak")
     try:
+        shutil.copyfile(path, backup)
+        if journal_path(path).exists():
+            shutil.copyfile(journal_path(path), journal_path(backup))
+    except OSError as exc:
+        problem = f"cannot keep a copy before upgrading ({os_problem(exc)})"
+        raise StoreError(path, problem) from None
+
+
+def migrated(path: Path, tables: Tables, unfolded: Pending | None = None) -> Tables:
+    """The tables upgraded to this schema. A sharded file of an older schema has its
+    annotations gathered inline first, so every migration step sees them as one table."""
+    try:
+        version = schema_version(tables)
+        if fileformat.SHARDED <= version < fileformat.SCHEMA_VERSION and ANNOTATIONS not in tables:
+            tables[ANNOTATIONS] = gather_annotations(path, tables, unfolded or {})
         return migrate(tables)
     except FileProblem as exc:
         raise StoreError(path, exc.problem) from None
@@ -176,36 +203,60 @@ def held(
         lock.release()
 
 
-def create_or_migrate(
-    path: Path, wait: float, check: Callable[[Tables], object]
-) -> tuple[Tables, Stamp]:
-    """Under the lock: create a missing file, or upgrade an older schema (keeping a copy).
-    ``check`` raises for data that must not be written (a corrupt record is never upgraded
-    over the original)."""
+def needs_rewrite(tables: Tables) -> bool:
+    """An older schema, or annotations inline in the main file (schemas 1 to 3 kept them there; a
+    hand-made file may): upgraded, annotations moved into shards, before the store writes."""
+    return schema_version(tables) != fileformat.SCHEMA_VERSION or ANNOTATIONS in tables
+
+
+class FileBackend:
+    """The backend we ship (``backend.Backend``): the database's files and its file lock."""
+
+    def __init__(self, path: Path, wait: float) -> None:
+        self.path = path
+        self.wait = wait
+        self._lock: BaseFileLock | None = None
+        """Made at the first write: filelock costs ~10 ms to import and readers never lock."""
+
+    def load(self, *, changed: bool = False) -> Loaded | None:
+        return read_file(self.path, changed=changed)
+
+    @contextlib.contextmanager
+    def lock(self, holder: str) -> Iterator[None]:
+        if self._lock is None:
+            self._lock = new_lock(self.path, self.wait)
+        with held(self._lock, self.path, self.wait, holder):
+            yield
+
+    def commit(self, storage: AtomicJSONStorage) -> contextlib.AbstractContextManager[None]:
+        return storage.transaction()
+
+
+def create_or_migrate(path: Path, wait: float, check: Callable[[Tables], object]) -> Loaded:
+    """Under the lock: create a missing file, or upgrade an older schema (keeping a copy of the
+    old file and journal, byte for byte) and move inline annotations into shards. ``check``
+    raises for data that must not be written (a corrupt record is never upgraded over the
+    original)."""
     try:
         with held(new_lock(path, wait), path, wait):
             loaded = read_file(path)
             if loaded is None:
                 tables = empty_tables()
             else:
-                old = schema_version(loaded[0])
-                if old == fileformat.SCHEMA_VERSION:
+                if not needs_rewrite(loaded[0]):
                     return loaded  # another process created or upgraded it meanwhile
-                tables = migrated(path, loaded[0])
+                old = schema_version(loaded[0])
+                tables = migrated(path, loaded[0], loaded[1])
                 check(tables)
-                try:
-                    import shutil  # rarely needed; it pulls in the compression modules
-
-                    shutil.copyfile(path, path.with_name(f"{path.name}.v{old}.bak"))
-                except OSError as exc:
-                    problem = f"cannot keep a copy before upgrading ({os_problem(exc)})"
-                    raise StoreError(path, problem) from None
+                if old != fileformat.SCHEMA_VERSION:
+                    _keep_old(path, old)
             file = AtomicJSONStorage(path, tables)
             try:
                 file.flush()
-            except OSError as exc:
-                raise StoreError(path, f"cannot be written ({os_problem(exc)})") from None
+            except (OSError, FileProblem) as exc:
+                problem = exc.problem if isinstance(exc, FileProblem) else os_problem(exc)
+                raise StoreError(path, f"cannot be written ({problem})") from None
             assert file.stamp is not None
-            return tables, file.stamp
+            return file.read(), {}, file.stamp
     except StoreWriteError as exc:
         raise StoreError(path, exc.problem.removeprefix("not saved: ")) from None
