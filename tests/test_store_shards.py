@@ -366,3 +366,56 @@ def test_one_annotator_s_annotations_read_only_the_shards_they_are_in(
     with Store.open(db, "reader", create=False) as store:
         assert [a.annotator for a in store.annotations(annotator="alice")] == ["alice"]
         assert [i for i, _ in store.each_article("alice")] == [arts[0].id]
+
+
+def many_articles(n: int) -> list[Article]:
+    return [
+        from_text(f"Story {i} starts here. It goes on a while. Then it ends.") for i in range(n)
+    ]
+
+
+def test_a_compaction_of_many_shards_syncs_them_together(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    arts = many_articles(storage.SYNC_EACH + 4)
+    synced: list[int] = []
+    real = storage.sync_file_system
+
+    def spy(folder: Path, files: list[Path]) -> None:
+        synced.append(len(files))
+        assert all(f.parent == folder and f.exists() for f in files)  # still temp files
+        real(folder, files)
+
+    monkeypatch.setattr(storage, "sync_file_system", spy)
+    with Store.open(db, "alice") as store:
+        store.tag(arts[0], 0, 0, "fact")
+        store._db.file.compact()  # one shard: fsynced on its own
+        assert synced == []
+        for article in arts:
+            store.tag(article, 1, 1, "speculation")
+        store._db.file.compact()
+    assert synced == [len(arts)]
+    with Store.open(db, "alice") as store:
+        assert store.annotated_article_ids() == sorted(a.id for a in arts)
+        assert len(store) == len(arts) + 1
+    assert not [p for p in storage.shard_folder(db).iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_failed_sync_of_many_shards_replaces_none(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    arts = many_articles(storage.SYNC_EACH + 1)
+    with Store.open(db, "alice") as store:
+        for article in arts:
+            store.tag(article, 0, 0, "fact")
+
+        def failing(folder: Path, files: list[Path]) -> None:
+            raise OSError(errno.EIO, "Input/output error")
+
+        monkeypatch.setattr(storage, "sync_file_system", failing)
+        with pytest.raises(OSError):
+            store._db.file.compact()
+        assert not storage.shard_folder(db).exists() or not list(storage.shard_folder(db).iterdir())
+        monkeypatch.undo()
+    with Store.open(db, "alice") as store:  # all still in the journal
+        assert len(store) == len(arts)

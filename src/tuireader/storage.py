@@ -834,10 +834,15 @@ class AtomicJSONStorage(Storage):
 
     def _write_shards(self, article_ids: Sequence[str]) -> None:
         """Write each article's shard (the loaded one, or the file with the journal's changes)
-        to a temporary file and fsync it, then swap them all in and fsync the folder once. An
-        article with no annotation left has its file removed."""
+        to a temporary file and make it durable, then swap them all in and fsync the folder
+        once. An article with no annotation left has its file removed.
+
+        Up to ``SYNC_EACH`` shards are fsynced one by one; more (an import, an upgrade) are made
+        durable with one ``syncfs`` of their file system: 2,500 fsyncs took 12 s of a 100k
+        import."""
         if not article_ids:
             return
+        each = len(article_ids) <= SYNC_EACH
         folder = self.shard_folder
         if not folder.is_dir():
             folder.mkdir()
@@ -860,9 +865,12 @@ class AtomicJSONStorage(Storage):
                     written = 0
                     while written < len(data):
                         written += os.write(fd, data[written:])
-                    os.fsync(fd)
+                    if each:
+                        os.fsync(fd)
                 finally:
                     os.close(fd)
+            if not each:
+                sync_file_system(folder, [made for _, made in swaps if made is not None])
             for target, made in swaps:
                 if made is None:
                     with contextlib.suppress(FileNotFoundError):
@@ -968,6 +976,44 @@ class AtomicJSONStorage(Storage):
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
+
+
+SYNC_EACH = 16
+"""Shards written by one compaction that are fsynced one by one; more are synced together."""
+
+
+def sync_file_system(folder: Path, files: Sequence[Path]) -> None:
+    """Make ``files`` (all in ``folder``) durable: one ``syncfs`` of the file system where the
+    C library has it (Linux; it reports write-back errors since 5.8), else an fsync each.
+    Raises OSError."""
+    syncfs = _syncfs()
+    if syncfs is None:
+        for path in files:
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        return
+    import ctypes
+
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        if syncfs(fd) != 0:
+            code = ctypes.get_errno()
+            raise OSError(code, os.strerror(code), str(folder))
+    finally:
+        os.close(fd)
+
+
+def _syncfs() -> Callable[[int], int] | None:
+    import ctypes
+
+    try:
+        found: Callable[[int], int] = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
+    return found
 
 
 def _open_quietly(path: Path) -> int | None:

@@ -836,9 +836,11 @@ class Store:
         marks = list(done)
         counts: dict[str, list[int]] = {}
         articles_changed = marks_taken = 0
+        loaded = set(self._by_article)
+        touched = {a.article_id for a in incoming}
         with self._writing():
             latest: dict[str, Annotation] = {}
-            for article_id in {a.article_id for a in incoming}:
+            for article_id in touched:
                 self._ensure(article_id)
             for a in incoming:
                 tally = counts.setdefault(a.annotator, [0, 0, 0])
@@ -864,6 +866,8 @@ class Store:
                     taken[mark.key] = done_to_record(mark)
             table.put_many(taken)
             marks_taken = len(taken)
+        for article_id in touched - loaded:  # saved: hold only what was held before
+            self._unload(article_id)
         report = {name: ImportResult(*tally) for name, tally in sorted(counts.items())}
         return ImportReport(report, articles_changed, marks_taken)
 
