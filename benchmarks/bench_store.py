@@ -199,6 +199,43 @@ def measure_app(path: Path, runs: int) -> tuple[float, float, float, float]:
     )
 
 
+def run_command(args: list[str]) -> tuple[float, float]:
+    """(seconds, peak RSS MB) of a command, started by a small shell (see above)."""
+    import subprocess
+    import sys
+
+    # A small Python process starts the command and reports its peak: ru_maxrss of a process
+    # forked from this one would carry this process's peak across exec.
+    waiter = (
+        "import os,subprocess,sys,time;t=time.perf_counter();"
+        "p=subprocess.Popen(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL);"
+        "_,s,u=os.wait4(p.pid,0);print(os.waitstatus_to_exitcode(s),"
+        "time.perf_counter()-t,u.ru_maxrss/1024)"
+    )
+    command = [sys.executable, "-c", waiter, sys.executable, "-m", "tuireader", *args]
+    code, seconds, rss = subprocess.run(
+        command, capture_output=True, text=True, check=True
+    ).stdout.split()
+    if code != "0":
+        raise SystemExit(f"tuireader {' '.join(args)} failed")
+    return float(seconds), float(rss)
+
+
+def measure_cli(path: Path) -> dict[str, tuple[float, float]]:
+    """``tuireader export`` (jsonl), ``stats`` and ``import`` (of that export, into a new
+    database) on the database at ``path``: (seconds, peak RSS MB) each."""
+    exported = path.with_name(path.name + ".jsonl")
+    target = path.with_name("imported-" + path.name)
+    found = {
+        "export": run_command(["export", "--db", str(path), "-f", "jsonl", "-o", str(exported)]),
+        "stats": run_command(["stats", "--db", str(path)]),
+        "import": run_command(["import", "--db", str(target), str(exported)]),
+    }
+    exported.unlink()
+    remove(target)
+    return found
+
+
 def measure_default(path: Path, docs: list[dict[str, object]], reps: int) -> float:
     db = TinyDB(path)
     times = []
@@ -249,6 +286,9 @@ def main() -> None:
     parser.add_argument(
         "--app-runs", type=int, default=0, help="first paints of the reader per db (0: skip)"
     )
+    parser.add_argument(
+        "--cli", action="store_true", help="time export, stats and import at each size"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     articles = corpus()
@@ -261,6 +301,7 @@ def main() -> None:
         f"  {'fold ms':>7}  {'tinydb ms':>9}"
     )
     results: dict[int, tuple[float, float, float, float]] = {}
+    commands: dict[int, dict[str, tuple[float, float]]] = {}
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         for n in sizes:
             docs = records(n, articles, rng, args.per_article)
@@ -283,6 +324,8 @@ def main() -> None:
             results[n] = (ours_ms, per_tag, ratio, rss)
             main_mb, shard_mb = on_disk_mb(ours)
             read_ms, read_rss, fold_ms = measure_biggest(ours)
+            if args.cli:
+                commands[n] = measure_cli(ours)
             if args.app_runs:
                 app = measure_app(ours, args.app_runs)
                 print(
@@ -301,6 +344,20 @@ def main() -> None:
         if args.tag_many:
             ms, count, sentences = measure_tag_many(Path(tmp), args.tag_many)
             print(f"tag_many: {count} runs on {sentences} sentences in {ms:.0f} ms (incl. write)")
+    for n, found in commands.items():
+        print(
+            f"{n:>11} annotations:  "
+            + "  ".join(f"{name} {sec:.1f} s {rss:.0f} MB" for name, (sec, rss) in found.items())
+        )
+    if len(commands) > 1:
+        small, big = min(commands), max(commands)
+        print(
+            f"growth {big // 1000}k / {small // 1000}k (input {big / small:.0f}x):  "
+            + "  ".join(
+                f"{name} {commands[big][name][0] / commands[small][name][0]:.1f}x"
+                for name in commands[big]
+            )
+        )
     largest = max(results)
     tag_ms, per_tag, ratio, rss = results[largest]
     k = f"{largest // 1000}k"
