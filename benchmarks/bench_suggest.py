@@ -4,6 +4,8 @@
     python benchmarks/bench_suggest.py --errors dev    # list the dev sentences it gets wrong
     python benchmarks/bench_suggest.py --external      # + the outside sets: test-half figures,
                                                        #   learning curves, sentences/s
+    python benchmarks/bench_suggest.py --speed         # + rule sentences/s now and at BASELINE,
+                                                       #   alternating, with the load average
 
 The outside sets (``../shared/eval/external``, or ``--external-dir``) are read, never copied; the
 scorer and label mapping are theirs (``evaluate.py``). The learning curves train the model of
@@ -20,9 +22,12 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import re
+import subprocess
 import sys
 import time
+import types
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +43,8 @@ WAR_AND_PEACE = Path("/work/shared/bench/war-and-peace.txt")
 EXTERNAL = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "external"
 CURVE = (100, 300, 800)
 """How many dev sentences the model is trained on, for the learning curves."""
+BASELINE = "cae50ca"
+"""The rules before the speed work of issue 13, timed beside the current ones in the same run."""
 HELD_OUT = ("heldout", "heldout2")
 """The held-out splits: never tuned on, only their aggregate figures are read."""
 
@@ -175,7 +182,7 @@ def external(folder: Path) -> None:
         rules: dict[str, list[Suggestion | None]] = {}
         for name, part in halves.items():
             rules[name] = [suggest_sentence(r["text"], c) for r, c in part]
-        speed, ratio = _speed([(r["text"], c) for r, c in halves["test"]])
+        speed, ratio = _speed([(r["text"], c) for r, c in halves["test"]], suggest_sentence)
         figures = {}
         for name, part in halves.items():
             gold = [r["label"] == spec.positive for r, _ in part]
@@ -198,7 +205,7 @@ def external(folder: Path) -> None:
         print(block)
 
 
-def _speed(items: list[tuple[str, str | None]], repeat: int = 3) -> tuple[float, float]:
+def _speed(items: list[tuple[str, str | None]], rules: Any, repeat: int = 3) -> tuple[float, float]:
     """Rule sentences/s (best of ``repeat`` passes) and how many times a plain word split of the
     same sentences, timed in the same run, that is: a yardstick for a shared, busy machine."""
     word = re.compile(r"[A-Za-z]+")
@@ -206,13 +213,73 @@ def _speed(items: list[tuple[str, str | None]], repeat: int = 3) -> tuple[float,
     for _ in range(repeat):
         start = time.perf_counter()
         for text, context in items:
-            suggest_sentence(text, context)
+            rules(text, context)
         best = min(best, time.perf_counter() - start)
         start = time.perf_counter()
         for text, _ in items:
             word.findall(text.lower())
         split = min(split, time.perf_counter() - start)
     return len(items) / best, best / split
+
+
+def load_baseline(rev: str) -> Any:
+    """``suggest_sentence`` as it was at ``rev`` (its suggest.py and cues.py from git), loaded
+    beside the current one so both are timed in one run on one load."""
+    root = Path(__file__).resolve().parents[1]
+
+    def source(path: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(root), "show", f"{rev}:{path}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    def module(name: str, text: str) -> types.ModuleType:
+        loaded = types.ModuleType(name)
+        sys.modules[name] = loaded  # dataclasses look their module up
+        exec(compile(text, f"{rev}:{name}", "exec"), loaded.__dict__)
+        return loaded
+
+    module("baseline_cues", source("src/tuireader/cues.py"))
+    old = source("src/tuireader/suggest.py").replace(
+        "from tuireader import cues", "import baseline_cues as cues"
+    )
+    return module("baseline_suggest", old).suggest_sentence
+
+
+def rule_speed(folder: Path, rev: str, rounds: int = 5) -> None:
+    """Sentences/s of the rules now and at ``rev`` over every outside sentence (with context),
+    alternating the two, best of ``rounds``; wall and CPU time, and the load average."""
+    ev = load_scorer(folder)
+    items: list[tuple[str, str | None]] = []
+    for spec in ev.SETS:
+        rows = ev.load(folder / f"{spec.name}.jsonl")
+        items += [(r["text"], c) for r, c in zip(rows, ev.contexts(rows), strict=True)]
+    try:
+        old = load_baseline(rev)
+    except (subprocess.CalledProcessError, OSError) as error:
+        print(f"\nrule speed: baseline {rev} not available ({error}); skipped")
+        return
+    load_before = os.getloadavg()
+    wall = {"now": float("inf"), rev: float("inf")}
+    cpu = dict(wall)
+    for _ in range(rounds):
+        for name, rules in (("now", suggest_sentence), (rev, old)):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            for text, context in items:
+                rules(text, context)
+            wall[name] = min(wall[name], time.perf_counter() - start)
+            cpu[name] = min(cpu[name], time.process_time() - start_cpu)
+    load_after = os.getloadavg()
+    n = len(items)
+    print(f"\nrule speed over all {n:,} outside sentences (best of {rounds}, alternating):")
+    for name in ("now", rev):
+        print(f"  {name:<8} {n / wall[name]:>8,.0f} sentences/s wall {n / cpu[name]:>8,.0f} CPU")
+    print(
+        f"  now / {rev}: {wall[rev] / wall['now']:.2f}x wall, {cpu[rev] / cpu['now']:.2f}x CPU;"
+        f" load average {load_before[0]:.1f} before, {load_after[0]:.1f} after (2 cores)"
+    )
 
 
 def _is(suggestion: Suggestion | None, tag: str) -> bool:
@@ -304,6 +371,10 @@ def main() -> None:
     )
     parser.add_argument("--external-dir", type=Path, default=EXTERNAL, help="where they are")
     parser.add_argument(
+        "--speed", action="store_true", help="rule sentences/s now and at --baseline, one run"
+    )
+    parser.add_argument("--baseline", default=BASELINE, help="git revision to time against")
+    parser.add_argument(
         "--reader", action="store_true", help="time S in the reader on War and Peace (headless)"
     )
     args = parser.parse_args()
@@ -332,6 +403,8 @@ def main() -> None:
             external(args.external_dir)
         else:
             print(f"\noutside sets: {args.external_dir}: not found, skipped")
+    if (args.speed or args.external) and (args.external_dir / "evaluate.py").is_file():
+        rule_speed(args.external_dir, args.baseline)
     if args.errors:
         print()
         for r, p in zip(rows, predicted, strict=True):

@@ -104,29 +104,46 @@ def _words(items: Iterable[str]) -> str:
 
 
 _WORD = re.compile(r"[A-Za-z]+")
+_LOWER_WORD = re.compile(r"[a-z]+")
 
 
 @lru_cache(maxsize=1024)
 def _vocabulary(text: str) -> frozenset[str]:
     """The lower-cased words of a text: most rules first ask whether any of their words is in it."""
-    return frozenset(_WORD.findall(text.lower()))
+    return frozenset(_LOWER_WORD.findall(text.lower()))
 
 
-@lru_cache(maxsize=256)
-def _tokens(text: str) -> tuple[tuple[int, str], ...]:
-    """The words of a text as (start, lower-cased word), for the rules that need where they are."""
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _positions(text: str, words: Iterable[str]) -> list[tuple[int, str]]:
+    """(start, word) for every whole-word occurrence of ``words`` (lower-case, known to be in the
+    text), in text order. Looking up only the few words that matter is several times cheaper
+    than walking every word of the sentence."""
     lower = text.lower()
     if len(lower) != len(text):  # a rare letter whose lower case is longer ("İ"): keep offsets
         lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return tuple([(m.start(), m.group(0)) for m in _WORD.finditer(lower)])
+    found: list[tuple[int, str]] = []
+    for word in words:
+        start = lower.find(word)
+        while start >= 0:
+            end = start + len(word)
+            if (start == 0 or lower[start - 1] not in _LETTERS) and (
+                end == len(lower) or lower[end] not in _LETTERS
+            ):
+                found.append((start, word))
+            start = lower.find(word, end)
+    found.sort()
+    return found
 
 
 class _Lexicon:
     """Literal words and phrases, found by their first word.
 
-    One big case-insensitive alternation is tried at every character of the text; this looks each
-    word up in a dict and runs a small pattern only where one of the phrases could start, which is
-    several times faster on long texts and finds the same matches (group 1 is the phrase).
+    One big case-insensitive alternation is tried at every character of the text; this intersects
+    the sentence's words with the phrases' first words (a set operation) and runs a small pattern
+    only for the first words present, which is many times faster and finds the same matches
+    (group 1 is the phrase).
     """
 
     def __init__(self, items: Iterable[str]) -> None:
@@ -134,20 +151,25 @@ class _Lexicon:
         for item in items:
             by_first[_WORD.match(item).group(0).lower()].append(item)  # type: ignore[union-attr]
         self._patterns = {
-            first: re.compile(rf"({_words(group)})\b", re.IGNORECASE)
+            first: re.compile(rf"(?<![A-Za-z])({_words(group)})\b", re.IGNORECASE)
             for first, group in by_first.items()
         }
         self._firsts = frozenset(self._patterns)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        if _vocabulary(text).isdisjoint(self._firsts):
+        present = self._firsts.intersection(_vocabulary(text))
+        if not present:
             return
+        if len(present) == 1:
+            yield from self._patterns[next(iter(present))].finditer(text)
+            return
+        matches = sorted(
+            (m for first in present for m in self._patterns[first].finditer(text)),
+            key=lambda m: m.start(),
+        )
         end = 0
-        for start, word in _tokens(text):
-            if start < end or word not in self._firsts:
-                continue
-            match = self._patterns[word].match(text, start)
-            if match is not None:
+        for match in matches:
+            if match.start() >= end:  # phrases don't overlap: the earlier one wins
                 end = match.end()
                 yield match
 
@@ -163,6 +185,11 @@ _NEGATED_MODAL = re.compile(rf"\b{cues.NEGATED_MODAL}", re.IGNORECASE)
 _HEDGE_PHRASES = tuple(
     (frozenset(gates), re.compile(pattern, re.IGNORECASE)) for gates, pattern in cues.HEDGE_PHRASES
 )
+_HEDGE_PHRASE_BY_GATE: dict[str, list[int]] = defaultdict(list)
+for _i, (_gates, _) in enumerate(_HEDGE_PHRASES):
+    for _gate in _gates:
+        _HEDGE_PHRASE_BY_GATE[_gate].append(_i)
+_HEDGE_PHRASE_GATES = frozenset(_HEDGE_PHRASE_BY_GATE)
 _DETERMINER_BEFORE = re.compile(rf"(?:^|\W)(?:{_words(cues.NOUN_DETERMINERS)})\s+$", re.IGNORECASE)
 _MODAL_WORDS = frozenset(cues.HEDGE_MODALS)
 _HEDGE_WORDS = frozenset(
@@ -258,14 +285,65 @@ _DIGITS = re.compile(
 _NUMBER_WORD = _Lexicon(cues.NUMBER_WORDS)
 # A completed event ("has set off", "was read", "had been left"): ClaimBuster finds past-tense verbs
 # among the strongest signs of a checkable claim. Only auxiliary + participle, because a bare "-ed"
-# word is as often an adjective ("a highly anticipated summit").
-_PAST_EVENT = re.compile(
-    r"\b(?:was|were|had|has|have)\s+(?:\w+ly\s+)?(?:been\s+)?(?:\w+(?:ed|en|wn)|set|put|cut|hit|left|made|found|told|held|sold|built|sent|spent|lost|won|met|read|brought|bought|taught|kept)\b"
-    r"|\b(?:could\s+not|couldn[’']t|did\s+not|didn[’']t)\s+(?:say|confirm|comment|be\s+reached)\b"
-    r"|\b(?:declined|refused)\s+to\b"
-    # A subject and a simple past verb: "we deployed troops", "the rate quadrupled".
-    r"|\b(?:we|he|she|they|i|it|(?-i:[A-Z][a-z]+)|rates?|taxes|prices|spending|deficit|debt|unemployment)\s+(?:\w+ly\s+)?"
-    r"(?!(?:need|used|based|called|concerned|interested|supposed|tired|related)\b)(?:[a-z]+ed|made|took|went|gave|got|kept|sent|spent|lost|won|cut|put|built|sold|brought|left|held|paid|ran|began|came|fell|rose|grew|doubled|tripled)\b",
+# word is as often an adjective ("a highly anticipated summit"). Each form is one pattern, tried
+# only where its first word is (``_past_events``), in this order when two start at one word.
+_PAST_FORMS = (
+    (
+        frozenset({"was", "were", "had", "has", "have"}),
+        re.compile(
+            r"\b(?:was|were|had|has|have)\s+(?:\w+ly\s+)?(?:been\s+)?(?:\w+(?:ed|en|wn)|set|put|cut|hit|left|made|found|told|held|sold|built|sent|spent|lost|won|met|read|brought|bought|taught|kept)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        frozenset({"could", "couldn", "did", "didn"}),
+        re.compile(
+            r"\b(?:could\s+not|couldn[’']t|did\s+not|didn[’']t)\s+(?:say|confirm|comment|be\s+reached)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        frozenset({"declined", "refused"}),
+        re.compile(r"\b(?:declined|refused)\s+to\b", re.IGNORECASE),
+    ),
+)
+# A subject and a simple past verb: "we deployed troops", "the rate quadrupled". Found from the
+# verb back, since past verbs are fewer than the words that could be a subject.
+_PAST_VERBS = frozenset(
+    [
+        "made",
+        "took",
+        "went",
+        "gave",
+        "got",
+        "kept",
+        "sent",
+        "spent",
+        "lost",
+        "won",
+        "cut",
+        "put",
+        "built",
+        "sold",
+        "brought",
+        "left",
+        "held",
+        "paid",
+        "ran",
+        "began",
+        "came",
+        "fell",
+        "rose",
+        "grew",
+        "doubled",
+        "tripled",
+    ]
+)
+_NOT_PAST_VERBS = frozenset(
+    ["need", "used", "based", "called", "concerned", "interested", "supposed", "tired", "related"]
+)
+_PAST_SUBJECT = re.compile(
+    r"\b(?:we|he|she|they|i|it|(?-i:[A-Z][a-z]+)|rates?|taxes|prices|spending|deficit|debt|unemployment)\s+(?:\w+ly\s+)?$",
     re.IGNORECASE,
 )
 # A comparison with a measure: "higher than any country", "more than a third", "the largest since".
@@ -273,6 +351,20 @@ _COMPARISON = re.compile(
     r"\b(?:more|less|fewer|higher|lower|larger|smaller|bigger|greater|faster|slower|cheaper|richer|poorer)\s+than\b"
     r"|\bthe\s+(?:highest|lowest|largest|smallest|biggest|first|only|fastest|slowest)\b[^,.;]*\b(?:in|since|ever|of\s+any)\b",
     re.IGNORECASE,
+)
+_COMPARISON_WORDS = frozenset(
+    [
+        "than",
+        "highest",
+        "lowest",
+        "largest",
+        "smallest",
+        "biggest",
+        "first",
+        "only",
+        "fastest",
+        "slowest",
+    ]
 )
 _RECORD_WORD = _Lexicon(cues.RECORD_WORDS)
 
@@ -428,8 +520,12 @@ def suggest_article(article: Article) -> list[Suggestion | None]:
 
 def reason_label(tag_id: str, tags: TagSet = DEFAULT_TAGS) -> str:
     """How a tag is named in a reason: its label, lower-cased ("expert opinion")."""
+    if tags is DEFAULT_TAGS and tag_id in _DEFAULT_LABELS:
+        return _DEFAULT_LABELS[tag_id]
     return tags.get(tag_id).label.lower()
 
+
+_DEFAULT_LABELS = {tag.id: tag.label.lower() for tag in DEFAULT_TAGS.tags}
 
 # Opinion verbs that say what the source believes or expects; "argue", "insist", "claim" report a
 # stance in a debate, and reported stances are not the writer's speculation (on outside news and
@@ -462,6 +558,8 @@ def _make(tag: str, confidence: float, how: str, found: tuple[str, ...]) -> Sugg
 
 def _mask_quotes(text: str) -> str:
     """Blank out quoted speech (same length) so a verb inside a quote isn't read as attribution."""
+    if '"' not in text and "“" not in text:
+        return text
     return _QUOTE_SPAN.sub(_blank_inside, text)
 
 
@@ -473,20 +571,23 @@ def _blank_inside(match: re.Match[str]) -> str:
 
 
 def _quoted_share(text: str) -> float:
+    if '"' not in text and "“" not in text:
+        return 0.0
     return sum(len(m.group(0)) for m in _QUOTE_SPAN.finditer(text)) / max(1, len(text))
 
 
 @lru_cache(maxsize=64)  # each sentence is read again as context for the next few
 def _attribution(text: str) -> _Attribution | None:
     masked = _mask_quotes(text)
-    match = _ACCORDING_TO.search(masked)
+    vocabulary = _vocabulary(text)
+    match = _ACCORDING_TO.search(masked) if "according" in vocabulary else None
     if match:
         source = text[match.start(1) : match.end(1)].strip()
         record = _RECORD_SOURCE.search(source) is not None and _expert(source) is None
         return _Attribution(
             "according to", False, source, None if record else _expert(source), record
         )
-    match = _IN_VIEW.search(masked)
+    match = _IN_VIEW.search(masked) if "view" in vocabulary else None
     if match:
         return _Attribution(match.group(0), True, match.group(1), None)
     match = _ATTRIBUTION_VERB.search(masked)
@@ -596,15 +697,16 @@ def _hedge_cues(text: str) -> list[str]:
         else set()
     )
     phrase_spans: list[tuple[int, int]] = []
-    for gates, pattern in _HEDGE_PHRASES:
-        if vocabulary.isdisjoint(gates):
-            continue  # the usual case, found by a set look-up
-        for match in pattern.finditer(text):
+    gates = _HEDGE_PHRASE_GATES.intersection(vocabulary)
+    chosen = sorted({i for gate in gates for i in _HEDGE_PHRASE_BY_GATE[gate]}) if gates else ()
+    for i in chosen:  # usually none: found by one set look-up
+        for match in _HEDGE_PHRASES[i][1].finditer(text):
             phrase_spans.append(match.span())
             found.append(_normal(match.group(0)))
     words: list[str] = []  # modals are listed before the other hedge words
-    if not vocabulary.isdisjoint(_ANY_HEDGE_WORD):
-        for start, lower in _tokens(text):
+    present = _ANY_HEDGE_WORD.intersection(vocabulary)
+    if present:
+        for start, lower in _positions(text, present):
             if lower in _MODAL_WORDS:
                 if start in negated or any(a <= start < b for a, b in phrase_spans):
                     continue
@@ -682,24 +784,34 @@ def _determiner_before(text: str, position: int) -> bool:
     return _DETERMINER_BEFORE.search(text[max(0, position - 24) : position]) is not None
 
 
-_JUDGEMENT_WORDS = frozenset(
-    {"will", "won", "shall", "certain", "sure", "destined", "doomed", "course", "track", "going"}
-    | {"intend", "intends", "intended", "determined", "keen", "eager", "desperate"}
-    | {"vow", "vows", "vowed", "want", "wants", "too", "overly"}
+_FORECAST_WORDS = frozenset({"will", "won", "shall"})
+_PREDICTION_WORDS = frozenset({"certain", "sure", "destined", "doomed", "course", "track", "going"})
+_INTENTION_WORDS = frozenset(
+    {"intend", "intends", "intended", "determined", "keen", "eager", "desperate"}
+    | {"vow", "vows", "vowed", "want", "wants"}
+)
+_EVALUATIVE_GATE = frozenset(
+    {"too", "overly"}
     | {w.split()[0].split("-")[0] for w in cues.EVALUATIVE_NOUNS}
     | set(cues.EVALUATIVE_ADJECTIVES)
     | set(cues.EVALUATIVE_VERBS)
 )
+_JUDGEMENT_WORDS = _FORECAST_WORDS | _PREDICTION_WORDS | _INTENTION_WORDS | _EVALUATIVE_GATE
 
 
 def _judgements(text: str) -> list[str]:
     """Cues of speculation without a hedge word, described for the reason."""
-    if _vocabulary(text).isdisjoint(_JUDGEMENT_WORDS):
+    vocabulary = _vocabulary(text)
+    if vocabulary.isdisjoint(_JUDGEMENT_WORDS):
         return []  # the usual case, found by a set look-up
-    found = [f'forecast "{_normal(m.group(0))}"' for m in _PREDICTION.finditer(text)]
-    found += [f'intention "{_normal(m.group(0))}"' for m in _INTENTION.finditer(text)]
-    found += [f'judgement "{_normal(m.group(0))}"' for m in _EVALUATIVE.finditer(text)]
-    for match in _WILL_VERB.finditer(text):
+    found: list[str] = []
+    if not vocabulary.isdisjoint(_PREDICTION_WORDS):
+        found += [f'forecast "{_normal(m.group(0))}"' for m in _PREDICTION.finditer(text)]
+    if not vocabulary.isdisjoint(_INTENTION_WORDS):
+        found += [f'intention "{_normal(m.group(0))}"' for m in _INTENTION.finditer(text)]
+    if not vocabulary.isdisjoint(_EVALUATIVE_GATE):
+        found += [f'judgement "{_normal(m.group(0))}"' for m in _EVALUATIVE.finditer(text)]
+    for match in _WILL_VERB.finditer(text) if not vocabulary.isdisjoint(_FORECAST_WORDS) else ():
         if match.group(1).lower() in _SCHEDULE_VERBS or _determiner_before(text, match.start()):
             continue
         found.append(f'forecast "{_normal(match.group(0))}"{_UNDATED}')
@@ -714,6 +826,7 @@ _EVALUATIVE_WORD = _Lexicon((*cues.VADER_EVALUATIVE, *cues.EVALUATIVE_WORDS))
 _INTENSIFIER = _Lexicon(cues.INTENSIFIERS)
 _ATTITUDE = _Lexicon(cues.ATTITUDE_ADVERBS)
 _ABSOLUTE = _Lexicon(cues.ABSOLUTES)
+_NORMATIVE_WORDS = frozenset({"must", "mustn", "need", "needs", "ought", "have", "time", "let"})
 _NORMATIVE = re.compile("|".join(rf"\b(?:{p})\b" for p in cues.NORMATIVE_PHRASES), re.IGNORECASE)
 _VIEW_WEIGHTS = (
     ("judgement", _EVALUATIVE_WORD, 1.0),
@@ -754,7 +867,10 @@ def _writer_view(text: str) -> tuple[float, list[str]]:
                 continue  # "such as", "best known", "a great deal", "Great Britain"
             strength += weight / 2 if word in _COMMON_PRAISE else weight
             found.append(f'{kind} "{word}"')
-    for match in _NORMATIVE.finditer(masked):
+    normative = (
+        () if _NORMATIVE_WORDS.isdisjoint(_vocabulary(masked)) else _NORMATIVE.finditer(masked)
+    )
+    for match in normative:
         if _RULE_NOT_VIEW.match(masked, match.start()) or _determiner_before(masked, match.start()):
             continue  # "must be ratified by", "the need to": a rule or a noun, not a prescription
         strength += 1.0
@@ -783,7 +899,9 @@ def _fact_cues(text: str) -> list[tuple[str, str]]:
     patterns = [_YEAR, _CLOCK] if digits else []
     if not vocabulary.isdisjoint(_WEEKDAY_WORDS):
         patterns.append(_WEEKDAY)
-    if not vocabulary.isdisjoint(_RELATIVE_WORDS):
+    if "yesterday" in vocabulary or not (
+        vocabulary.isdisjoint(_RELATIVE_WORDS) or vocabulary.isdisjoint(_RELATIVE_SPANS)
+    ):
         patterns.append(_RELATIVE_DATE)
     for pattern in patterns:
         for match in pattern.finditer(text):
@@ -793,10 +911,11 @@ def _fact_cues(text: str) -> list[tuple[str, str]]:
     for match in months:
         if match.group(1) == "May" and not _is_month_may(text, match.start(), match.end()):
             continue
-        day = re.match(r"\s+\d{1,2}\b", text[match.end() :])
-        end = match.end() + (day.end() if day else 0)
-        before = re.search(r"\b\d{1,2}\s+$", text[: match.start()])
-        start = before.start() if before else match.start()
+        day = _DAY_AFTER.match(text, match.end())
+        end = day.end() if day else match.end()
+        window = max(0, match.start() - 16)
+        before = _DAY_BEFORE.search(text[window : match.start()])
+        start = window + before.start() if before else match.start()
         date_spans.append((start, end))
         found.append(("date", text[start:end]))
     for match in _DIGITS.finditer(text) if digits else ():
@@ -807,12 +926,41 @@ def _fact_cues(text: str) -> list[tuple[str, str]]:
         found.append(("figure", match.group(0).lower()))
     for match in _RECORD_WORD.finditer(text):
         found.append(("official record", match.group(0).lower()))
-    if not found:
+    if not found and not vocabulary.isdisjoint(_COMPARISON_WORDS):
         found.extend(("comparison", m.group(0).lower()) for m in _COMPARISON.finditer(text))
     if not found:
-        found.extend(("past event", m.group(0).lower()) for m in _PAST_EVENT.finditer(text))
+        found.extend(("past event", cue) for cue in _past_events(text, vocabulary))
     found.sort(key=lambda kc: _KIND_ORDER[kc[0]])
     return found
+
+
+def _past_events(text: str, vocabulary: frozenset[str]) -> list[str]:
+    """The completed events of a sentence, lower-cased, as one pattern of all the forms would
+    find them from left to right (at one word, the earlier form wins; matches don't overlap)."""
+    found: list[tuple[int, int, int, str]] = []
+    for order, (firsts, pattern) in enumerate(_PAST_FORMS):
+        if not vocabulary.isdisjoint(firsts):
+            found += [(m.start(), order, m.end(), m.group(0)) for m in pattern.finditer(text)]
+    verbs = [
+        w
+        for w in vocabulary
+        if (w in _PAST_VERBS or (w[-2:] == "ed" and len(w) > 2)) and w not in _NOT_PAST_VERBS
+    ]
+    for start, verb in _positions(text, verbs) if verbs else ():
+        end = start + len(verb)
+        window = text[max(0, start - 48) : start]
+        subject = _PAST_SUBJECT.search(window)
+        if subject is not None:
+            begin = start - len(window) + subject.start()
+            found.append((begin, len(_PAST_FORMS), end, text[begin:end]))
+    found.sort()
+    out: list[str] = []
+    end = 0
+    for begin, _, stop, cue in found:
+        if begin >= end:
+            end = stop
+            out.append(cue.lower())
+    return out
 
 
 def _only_weak(facts: list[tuple[str, str]]) -> bool:
@@ -821,9 +969,14 @@ def _only_weak(facts: list[tuple[str, str]]) -> bool:
 
 
 _HAS_DIGIT = re.compile(r"\d").search
+_DAY_AFTER = re.compile(r"\s+\d{1,2}\b")
+_DAY_BEFORE = re.compile(r"\b\d{1,2}\s+$")
 _WEEKDAY_WORDS = frozenset(d.lower() for d in cues.WEEKDAYS)
 _MONTH_WORDS = frozenset(m.lower() for m in cues.MONTHS)
-_RELATIVE_WORDS = frozenset({"last", "next", "this", "yesterday"})
+_RELATIVE_WORDS = frozenset({"last", "next", "this"})
+_RELATIVE_SPANS = frozenset(
+    {"year", "month", "week", "weekend", "autumn", "spring", "summer", "winter"}
+)
 
 _KIND_ORDER = {"date": 0, "figure": 1, "official record": 2, "comparison": 3, "past event": 4}
 
