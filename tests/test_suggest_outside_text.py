@@ -130,3 +130,142 @@ def test_every_reason_is_plain_words() -> None:
         assert suggestion is not None
         assert suggestion.reason.split(":")[0] in {"fact", "speculation", "expert opinion"}
         assert "\\b" not in suggestion.reason and "(?" not in suggestion.reason
+
+
+# --- Second pass on outside text (issue 13): each cue on sentences written here ----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("It is estimated that the fund holds more than 40% of the shares.", "is estimated that"),
+        ("The old pier was deemed unsafe in 2019.", "was deemed unsafe"),
+        ("The landlord is considered responsible for the repairs.", "is considered responsible"),
+        ("Forecasters are increasingly predicting a wet spring.", "are increasingly predicting"),
+        ("It looks as though the pump failed overnight.", "looks as though"),
+        ("The mill won’t reopen until the river has dropped.", "until the river has"),
+        ("Work stops until they find the leak.", "until they find"),
+        ("The brewers anticipate a short harvest.", "anticipate"),
+    ],
+)
+def test_more_doxastic_forecast_and_condition_cues(text: str, cue: str) -> None:
+    suggestion = suggest_sentence(text)
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+    assert any(cue in found for found in suggestion.cues), suggestion
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The road stays shut until 14 June.",
+        "The café is open until the end of March.",
+        "The hall was considered by the planning board on 3 May.",
+        "A highly anticipated match was played on Saturday.",
+        "The app works by predicting the next stop on the route, launched in 2021.",
+    ],
+)
+def test_times_and_descriptions_are_not_those_cues(text: str) -> None:
+    assert tag_of(text) == FACT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This project cost the county 4 million pounds in 2022.",
+        "The new projects opened in May.",
+        "Such fears emptied the market square by noon on Friday.",
+    ],
+)
+def test_project_hope_and_fear_as_nouns_are_not_hedges(text: str) -> None:
+    assert tag_of(text) == FACT
+
+
+def test_the_agency_projects_growth_is_still_a_hedge() -> None:
+    suggestion = suggest_sentence("The agency projects growth of 2% next year.")
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+
+
+def test_so_many_years_ago_is_a_date() -> None:
+    suggestion = suggest_sentence("The mayor said, a few years ago, that the library was a luxury.")
+    assert suggestion is not None and suggestion.tag == FACT, suggestion
+    assert "a few years ago" in suggestion.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Now, the G-8 is one of those groups, but there are others.",
+        "And, number four, we have to help the farmers.",
+        "Three, we have to fix the schools.",
+    ],
+)
+def test_numbers_that_name_or_count_off_a_point_are_not_figures(text: str) -> None:
+    assert tag_of(text) != FACT
+
+
+def test_a_list_of_figures_is_still_a_figure() -> None:
+    assert tag_of("Three firms bid for the contract, and two withdrew.") == FACT
+    assert tag_of("Turnout fell to 41% in the ward.") == FACT
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("The reform was a botched, half-baked affair.", "botched"),
+        ("What a glorified raffle the new bidding round has become.", "glorified"),
+        ("The minister's reply was feckless and vapid.", "feckless"),
+        ("It is a masterpiece of quiet storytelling.", "masterpiece"),
+    ],
+)
+def test_words_of_praise_and_blame_show_the_writers_view(text: str, cue: str) -> None:
+    suggestion = suggest_sentence(text)
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+    assert cue in suggestion.cues, suggestion
+    assert "the writer's own view" in suggestion.reason
+
+
+def test_a_lone_intensifier_shows_a_view_only_with_nothing_checkable() -> None:
+    suggestion = suggest_sentence("The whole scheme is simply too clever by half.")
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+    assert tag_of("The scheme was very popular, and 4,000 people joined in 2023.") == FACT
+
+
+def test_a_judgement_word_outweighs_a_figure_when_the_view_is_strong() -> None:
+    # A figure used to veto any judgement below three cues: "a whopping 1.4 million views" was a fact.
+    suggestion = suggest_sentence("The video drew a whopping, frankly absurd 1.4 million views.")
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+
+
+REPORT = "\n".join(
+    [
+        "The council met on Tuesday to discuss the harbour wall.",
+        "Engineers found two cracks in the eastern section.",
+        "Repairs are due to start in June.",
+    ]
+)
+OPINION = "\n".join(
+    [
+        "The council's handling of the harbour wall has been a shambles.",
+        "Nobody in the town believes a word of the latest plan.",
+        "Repairs are due to start in June.",
+    ]
+)
+
+
+def test_one_evaluative_word_in_a_report_is_description_not_a_view() -> None:
+    text = "The dangerous section was fenced off."
+    assert tag_of(text) == SPECULATION  # alone, the word is all there is to go on
+    assert tag_of(text, REPORT) != SPECULATION  # in a plain report, it describes the section
+    suggestion = suggest_sentence(text, OPINION)  # in a passage that judges, it judges
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+    assert "in a passage that judges" in suggestion.reason
+
+
+def test_a_quoted_judgement_in_the_context_does_not_make_the_passage_opinion() -> None:
+    context = "\n".join(
+        [
+            "“The plan is a disgrace,” said a resident.",
+            "The council met on Tuesday.",
+        ]
+    )
+    assert tag_of("The dangerous section was fenced off.", context) != SPECULATION

@@ -260,9 +260,25 @@ _EVALUATIVE = re.compile(
 # hedge's scope; a hedge scoped inside one of these leaves the main clause's claim unhedged.
 _SUBORDINATE = re.compile(
     r"(?:\b(?:who|which|where)\s+\S+|(?:,|\b(?:a|an|the|this|its|their)\s+(?:\w+\s+)?(?!(?:is|are|was|were|be|been|being|remains?|seems?)\b)\w+)\s+(?=(?:expected|projected|predicted|thought|believed|estimated)\s+to\b)"
-    r"|\b(?:although|though|whereas)\b)"
+    r"|\b(?:although|(?<!\bas\s)though|whereas)\b)"
     r"[^,;:—]*?(?=[,;:—]|\s(?:is|are|was|were|has|have|had)\s|$)",
     re.IGNORECASE,
+)
+_SUBORDINATE_WORDS = frozenset(
+    [
+        "who",
+        "which",
+        "where",
+        "expected",
+        "projected",
+        "predicted",
+        "thought",
+        "believed",
+        "estimated",
+        "although",
+        "though",
+        "whereas",
+    ]
 )
 # A first-hand account: the speaker (or their team) tells what they did or saw, in the past.
 _FIRST_HAND = re.compile(
@@ -275,7 +291,9 @@ _MONTH = re.compile(rf"\b({'|'.join(cues.MONTHS)})\b")
 _WEEKDAY = re.compile(rf"\b(?:{'|'.join(cues.WEEKDAYS)})\b")
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b(?!\s*(?:%|per\s*cent|people|cases|metres|vehicles))")
 _RELATIVE_DATE = re.compile(
-    r"\b(?:last|next|this)\s+(?:year|month|week|weekend|autumn|spring|summer|winter)\b|\byesterday\b",
+    r"\b(?:last|next|this)\s+(?:year|month|week|weekend|autumn|spring|summer|winter)\b|\byesterday\b"
+    r"|\b(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d+|a\s+few|several|many)\s+"
+    r"(?:years?|months?|weeks?|days?|decades?)\s+ago\b",
     re.IGNORECASE,
 )
 _CLOCK = re.compile(r"\b\d{1,2}(?:[.:]\d\d)?\s*[ap]\.m\.", re.IGNORECASE)
@@ -452,9 +470,16 @@ def suggest_sentence(text: str, context: str | None = None) -> Suggestion | None
     if attribution is None or attribution.record:
         strength, view = _writer_view(text)
         only_past = all(kind == "past event" for kind, _ in facts_here)
-        if strength >= _VIEW_NEEDED and (only_past or strength >= _VIEW_OVER_FACTS):
+        needed = _VIEW_NEEDED if facts_here else _VIEW_NEEDED_ALONE
+        if (
+            strength >= needed
+            and (only_past or strength >= _VIEW_OVER_FACTS)
+            and _opinion_passage(context)
+        ):
             how = "the writer's own view: " + ", ".join(view)
-            confidence = 0.4 + 0.05 * min(strength - _VIEW_NEEDED, 4)
+            if context:
+                how += ", in a passage that judges"
+            confidence = 0.4 + 0.05 * min(strength - needed, 4)
             return _make(SPECULATION, confidence, how, tuple(c.split('"')[1] for c in view))
 
     # 3. A non-expert's view.
@@ -602,9 +627,13 @@ def _attribution(text: str) -> _Attribution | None:
         # Inverted: “…,” said Dr. X, a … — the source follows the verb.
         source = text[match.end() :].strip(" ,.")
         return _Attribution(cue, opinion, source, _expert(source), quoted=True)
-    elif re.search(r"[”\"]\s*,?\s*[^\s”\"]+(?:\s+[^\s”\"]+)?$", before) and len(before.split()) > 1:
+    elif (
+        ('"' in before or "”" in before)
+        and _QUOTE_THEN_SOURCE.search(before)
+        and len(before.split()) > 1
+    ):
         # “…,” she said / “…,” Brandt said — the source sits between the quote and the verb.
-        source = re.split(r"[”\"]\s*,?\s*", before)[-1].strip()
+        source = _QUOTE_END.split(before)[-1].strip()
         return _Attribution(cue, opinion, source, _expert(source), quoted=True)
     else:
         breaks = list(_CLAUSE_BREAK.finditer(before))
@@ -617,11 +646,24 @@ def _attribution(text: str) -> _Attribution | None:
     return _Attribution(cue, opinion, source, _expert(source))
 
 
+_QUOTE_THEN_SOURCE = re.compile(r"[”\"]\s*,?\s*[^\s”\"]+(?:\s+[^\s”\"]+)?$")
+_QUOTE_END = re.compile(r"[”\"]\s*,?\s*")
+_TITLE_WORDS = frozenset(t.lower() for t in cues.EXPERT_TITLES)
+_INSTITUTION_GATE = frozenset(w.split()[0].lower() for w in cues.INSTITUTION_WORDS)
+
+
 def _expert(source: str) -> str | None:
     """The expert marker on a source span, as written, or None."""
+    vocabulary = _vocabulary(source)
     for pattern in (_TITLE, _EXPERT_PHRASE, _INSTITUTION):
+        # The cheap look-ups first: each pattern runs only when one of its words is there (the
+        # phrase pattern backtracks a lot).
+        if pattern is _TITLE and vocabulary.isdisjoint(_TITLE_WORDS):
+            continue
         if pattern is _EXPERT_PHRASE and _EXPERT_NOUN.search(source) is None:
-            continue  # the cheap look-up first: the phrase pattern backtracks a lot
+            continue
+        if pattern is _INSTITUTION and vocabulary.isdisjoint(_INSTITUTION_GATE):
+            continue
         match = pattern.search(source)
         if match:
             if pattern is _TITLE and _OFFICIAL_ROLE.search(source):
@@ -680,7 +722,11 @@ def _hedges(text: str) -> tuple[list[str], list[str]]:
 
 def _side_spans(text: str) -> list[tuple[int, int]]:
     """Spans whose hedges don't hedge the sentence's claim (see ``_SUBORDINATE``)."""
-    spans = [m.span() for m in _SUBORDINATE.finditer(text)]
+    spans = (
+        [m.span() for m in _SUBORDINATE.finditer(text)]
+        if not _vocabulary(text).isdisjoint(_SUBORDINATE_WORDS)
+        else []
+    )
     if (
         _quoted_share(text) < 0.5
     ):  # a few quoted words inside a report: "found 18% had “some doubts”"
@@ -720,7 +766,10 @@ def _hedge_cues(text: str) -> list[str]:
             elif lower in _HEDGE_WORDS:
                 if any(a <= start < b for a, b in phrase_spans):
                     continue
-                if lower in _VERB_NOUNS and _determiner_before(text, start):
+                if lower in _VERB_NOUNS and (
+                    _determiner_before(text, start)
+                    or _NOUN_DETERMINER_MORE.search(text[max(0, start - 12) : start])
+                ):
                     continue  # "the project", "the hope": nouns, not hedging verbs
                 if lower in _NOUN_ONLY_AFTER and not _hedging_use(text, start, lower):
                     continue
@@ -735,8 +784,11 @@ def _hedge_cues(text: str) -> list[str]:
 # charged"), "expected" is a comparison in "as expected" / "than expected", "estimates" a noun
 # after a determiner ("Wall Street estimates").
 _NOUN_ONLY_AFTER = frozenset(
-    {"suspect", "suspects", "expected", "estimates", "consider", "considers"}
+    {"suspect", "suspects", "expected", "estimates", "consider", "considers", "project", "projects"}
 )
+# Nouns as often as verbs: "six suspects were charged", "building projects are late" are nouns;
+# "the agency projects growth" is the verb.
+_NOUN_OR_VERB = frozenset({"suspect", "suspects", "project", "projects"})
 _SUBJECT_BEFORE = re.compile(
     r"(?:^|\b(?:i|we|they|he|she|it|you|who|police|investigators|officials|also|still|now|strongly|many|some|others|analysts))\s+$",
     re.IGNORECASE,
@@ -758,7 +810,7 @@ def _hedging_use(text: str, start: int, word: str) -> bool:
     if word == "expected":
         return _COMPARISON_BEFORE.search(before) is None
     after = text[start + len(word) : start + len(word) + 6]
-    if word in ("suspect", "suspects"):
+    if word in _NOUN_OR_VERB:
         return not (_NOUN_BEFORE.search(before) or _NOUN_AFTER.match(after))
     return _SUBJECT_BEFORE.search(before) is not None or after.lstrip().startswith("that")
 
@@ -771,6 +823,11 @@ def _asks(text: str) -> bool:
     return masked.endswith("?")
 
 
+# Before a hedging verb that is also a noun, these make it the noun ("this project", "such fears");
+# they are kept apart from NOUN_DETERMINERS because "this may…" is a hedge.
+_NOUN_DETERMINER_MORE = re.compile(
+    r"\b(?:this|these|those|such|no|any|every|each|new|major|own)\s+$", re.IGNORECASE
+)
 _VERB_NOUNS = frozenset(
     {"project", "projects", "hope", "hopes", "fear", "fears", "doubt", "doubts"}
 )
@@ -822,7 +879,7 @@ _UNDATED = " (no date)"
 """Marks a "will" forecast, which a date or figure turns into a scheduled plan."""
 
 
-_EVALUATIVE_WORD = _Lexicon((*cues.VADER_EVALUATIVE, *cues.EVALUATIVE_WORDS))
+_EVALUATIVE_WORD = _Lexicon((*cues.VADER_EVALUATIVE, *cues.EVALUATIVE_WORDS, *cues.EVALUATIVE_MORE))
 _INTENSIFIER = _Lexicon(cues.INTENSIFIERS)
 _ATTITUDE = _Lexicon(cues.ATTITUDE_ADVERBS)
 _ABSOLUTE = _Lexicon(cues.ABSOLUTES)
@@ -849,8 +906,30 @@ _RULE_NOT_VIEW = re.compile(r"must\s+(?:not\s+)?be\s+\w+(?:ed|en)\b", re.IGNOREC
 
 _VIEW_NEEDED = 1.0
 """How much evaluative language (``_writer_view``) makes a sentence the writer's own view."""
-_VIEW_OVER_FACTS = 3.0
+_VIEW_NEEDED_ALONE = 0.5
+"""As much, in a sentence with nothing checkable in it: one intensifier or sweeping word."""
+_VIEW_OVER_FACTS = 1.5
 """How much it takes to outweigh a date or figure in the same sentence."""
+
+
+def _opinion_passage(context: str | None) -> bool:
+    """Whether the passage reads as opinion. With no context the sentence is judged alone; with
+    context, at least one of the sentences before must carry the writer's view too. A report or
+    an encyclopaedia entry uses an evaluative word now and then as description ("a dangerous
+    disease", "very hard wood"); opinion writing judges sentence after sentence (register, as in
+    Biber 1988)."""
+    if not context:
+        return True
+    return any(_view_strength(line) >= _VIEW_NEEDED for line in context.split("\n"))
+
+
+@lru_cache(maxsize=64)  # each sentence is read again as context for the next few
+def _view_strength(text: str) -> float:
+    """How strongly a sentence shows the writer's view; none when it is someone else's words."""
+    attribution = _attribution(text)
+    if attribution is not None and not attribution.record:
+        return 0.0
+    return _writer_view(text)[0]
 
 
 def _writer_view(text: str) -> tuple[float, list[str]]:
@@ -899,8 +978,10 @@ def _fact_cues(text: str) -> list[tuple[str, str]]:
     patterns = [_YEAR, _CLOCK] if digits else []
     if not vocabulary.isdisjoint(_WEEKDAY_WORDS):
         patterns.append(_WEEKDAY)
-    if "yesterday" in vocabulary or not (
-        vocabulary.isdisjoint(_RELATIVE_WORDS) or vocabulary.isdisjoint(_RELATIVE_SPANS)
+    if (
+        "yesterday" in vocabulary
+        or "ago" in vocabulary
+        or not (vocabulary.isdisjoint(_RELATIVE_WORDS) or vocabulary.isdisjoint(_RELATIVE_SPANS))
     ):
         patterns.append(_RELATIVE_DATE)
     for pattern in patterns:
@@ -921,8 +1002,12 @@ def _fact_cues(text: str) -> list[tuple[str, str]]:
     for match in _DIGITS.finditer(text) if digits else ():
         if any(a <= match.start() < b for a, b in date_spans):
             continue
+        if _not_a_figure(text, match.start(), match.end()):
+            continue
         found.append(("figure", match.group(0).rstrip(".,")))
     for match in _NUMBER_WORD.finditer(text):
+        if _not_a_figure(text, match.start(), match.end()):
+            continue
         found.append(("figure", match.group(0).lower()))
     for match in _RECORD_WORD.finditer(text):
         found.append(("official record", match.group(0).lower()))
@@ -961,6 +1046,25 @@ def _past_events(text: str, vocabulary: frozenset[str]) -> list[str]:
             end = stop
             out.append(cue.lower())
     return out
+
+
+_NAME_NUMBER = re.compile(r"[A-Za-z]-$")
+_OPENS_LIST = re.compile(r"^\W*(?:and\s+|but\s+|now\s+)?$", re.IGNORECASE)
+_NUMBER_BEFORE = re.compile(r"\bnumber\s+$", re.IGNORECASE)
+_LIST_MARK = re.compile(r"\s*[,:;.]")
+
+
+def _not_a_figure(text: str, start: int, end: int) -> bool:
+    """A number that names something or counts off a point rather than measures: "the G-8",
+    "F-16", "and, number four, …", "Three, we have to…" (a list's third point)."""
+    before = text[max(0, start - 12) : start]
+    if _NAME_NUMBER.search(before) or _NUMBER_BEFORE.search(before):
+        return True
+    return (
+        start <= 12
+        and _OPENS_LIST.match(before) is not None
+        and _LIST_MARK.match(text, end) is not None
+    )
 
 
 def _only_weak(facts: list[tuple[str, str]]) -> bool:
