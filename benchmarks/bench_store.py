@@ -176,6 +176,7 @@ def measure_app(path: Path, runs: int) -> tuple[float, float, float, float]:
     spec = importlib.util.spec_from_file_location("bench_ui", ROOT / "benchmarks" / "bench_ui.py")
     assert spec is not None and spec.loader is not None
     bench_ui = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench_ui  # its dataclasses look their module up there
     spec.loader.exec_module(bench_ui)
     # Through a small shell, so the peak RSS is the reader's, not this large process's.
     args = ["/bin/sh", "-c", '"$0" "$@"; exit $?', sys.executable, "-m", "tuireader"]
