@@ -77,6 +77,19 @@ def test_port_in_use_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert err.count("\n") == 1 and f"127.0.0.1:{port}" in err
 
 
+def wait_until_settled(page: object, quiet: int = 3, limit: float = 60.0) -> None:
+    """Wait until the served terminal has drawn something and then not changed for ``quiet``
+    screenshots in a row (0.4 s apart): a fixed sleep is too short on a loaded machine."""
+    shots: list[bytes] = []
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        shots.append(page.screenshot())  # type: ignore[attr-defined]
+        recent = shots[-quiet:]
+        if len(shots) > quiet and len(set(recent)) == 1 and recent[0] != shots[0]:
+            return
+        time.sleep(0.4)
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 def test_a_key_pressed_in_the_browser_tags_into_the_database(tmp_path: Path) -> None:
     pytest.importorskip("textual_serve")
@@ -114,11 +127,11 @@ def test_a_key_pressed_in_the_browser_tags_into_the_database(tmp_path: Path) -> 
                 page = context.new_page()
                 page.goto(f"http://127.0.0.1:{port}/")
                 page.wait_for_selector("body.-first-byte", timeout=60_000)
-                time.sleep(2)  # the reader mounts and asks for the name
+                wait_until_settled(page)  # the reader mounts and asks for the name
                 page.click(".textual-terminal")  # keyboard focus on the terminal
                 page.keyboard.type("Ada Lovelace")
                 page.keyboard.press("Enter")
-                time.sleep(0.5)
+                wait_until_settled(page)  # the name screen closes and the reader shows
                 page.keyboard.press("s")  # speculation on the sentence under the cursor
                 deadline = time.monotonic() + 30
                 records: list[dict[str, object]] = []
