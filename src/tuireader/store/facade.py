@@ -318,11 +318,15 @@ class Store:
     ) -> list[Annotation]:
         """Annotations of every layer, or of ``annotator``'s, sorted by (article_id, start, end,
         annotator, id). Orphans are left out unless asked for: their offsets point into text
-        that no longer exists."""
+        that no longer exists. An article read only for this call is not kept loaded, so a
+        caller going through every article (export, stats) holds one at a time."""
         if article_id is not None and annotator is not None and not include_orphans:
             return list(self._layer(article_id, annotator))
         if article_id is not None:
+            loaded = article_id in self._by_article
             found = self._group(article_id)
+            if not loaded and article_id not in self._refused:
+                self._unload(article_id)
         else:
             found = [a for _, group in self.each_article(annotator) for a in group]
         chosen = [
