@@ -9,9 +9,10 @@ module checks them with the record codec (``records``) and keeps one annotation 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tuireader.adjudication import Decision, DecisionError, decision_from_record
 from tuireader.annotations import ARTICLE_FIELDS, Annotation
@@ -51,33 +52,16 @@ def read_import(path: str | os.PathLike[str]) -> ImportedFile:
     return parse_import(data, path)
 
 
+T = TypeVar("T")
+
+
 def parse_import(data: bytes, name: object = "<input>") -> ImportedFile:
     """Parse our json document, jsonl lines or csv rows from ``data``; ``name`` labels errors."""
     raw = parse_records(data, name)
-    articles = []
-    for where, item in raw.articles:
-        try:
-            articles.append(_article(item))
-        except RecordError as exc:
-            raise ImportFileError(name, f"{where}: {exc}") from None
-    annotations = []
-    for where, item in raw.annotations:
-        try:
-            annotations.append(from_export(item))
-        except RecordError as exc:
-            raise ImportFileError(name, f"{where}{_label(item)}: {exc}") from None
-    marks = []
-    for where, item in raw.done:
-        try:
-            marks.append(done_from_record(item))
-        except RecordError as exc:
-            raise ImportFileError(name, f"{where}: {exc}") from None
-    decisions = []
-    for where, item in raw.decisions:
-        try:
-            decisions.append(decision_from_record(item))
-        except DecisionError as exc:
-            raise ImportFileError(name, f"{where}: {exc}") from None
+    articles = _parsed(raw.articles, _article, name)
+    annotations = _parsed(raw.annotations, from_export, name, _label)
+    marks = _parsed(raw.done, done_from_record, name)
+    decisions = _parsed(raw.decisions, decision_from_record, name)
     newest: dict[str, Annotation] = {}
     for a in annotations:
         kept = newest.get(a.id)
@@ -91,6 +75,22 @@ def parse_import(data: bytes, name: object = "<input>") -> ImportedFile:
         tuple(marks),
         tuple(decisions),
     )
+
+
+def _parsed(
+    items: Iterable[tuple[str, Any]],
+    parse: Callable[[Any], T],
+    name: object,
+    label: Callable[[Any], str] = lambda item: "",
+) -> list[T]:
+    """Each item parsed; the first bad one becomes one ``ImportFileError`` saying where it is."""
+    found = []
+    for where, item in items:
+        try:
+            found.append(parse(item))
+        except (RecordError, DecisionError) as exc:
+            raise ImportFileError(name, f"{where}{label(item)}: {exc}") from None
+    return found
 
 
 def _label(item: Any) -> str:
