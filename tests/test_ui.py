@@ -672,6 +672,27 @@ async def test_tags_from_another_window_appear(
         assert pane.annotation is None and pane.annotation_of(6) is not None
 
 
+async def test_status_follows_another_annotator_without_a_key(
+    make_app: MakeApp, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tuireader.ui.app.REFRESH_INTERVAL", 0.05)
+    app = make_app(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f")
+        await pilot.pause()
+        article = app.pane.article
+        assert article is not None
+        with Store.open(db_path, "bob") as bob:  # only bob's layer changes from here on
+            bob.attach(article)
+            bob.tag(article, 0, 0, "speculation")
+            await pilot.pause(0.3)
+            assert "also tagged by bob" in app.status.content.plain
+            bob.clear(article, 0, 0)
+        await pilot.pause(0.3)  # the refresh timer notices; no key is pressed
+        assert "by tester" in app.status.content.plain
+        assert "also tagged by bob" not in app.status.content.plain
+
+
 async def test_refresh_on_app_focus(make_app: MakeApp, db_path: Path) -> None:
     app = make_app(SEED)
     async with app.run_test(size=SIZE) as pilot:

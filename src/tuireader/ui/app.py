@@ -604,6 +604,8 @@ class ReaderApp(App[int]):
                 self._sentences_changed(article)
             pane.sync_annotations(self.store.mine(article.id))
             self.refresh_comparison()
+            # The status names the other annotators of the cursor sentence: they may have changed.
+            self.update_status()
         for article_id, counts in self._count_articles(only_changed=True).items():
             self.article_list.set_counts(article_id, counts)
         self.article_list.set_states(self._done_states())
