@@ -49,6 +49,8 @@ STORE_LAYER = (
     "tuireader.history",
     "tuireader.durable",
     "tuireader.importing",
+    # Every module of the store package, also one nothing imports yet.
+    *(f"tuireader.store.{p.stem}" for p in sorted((PACKAGE / "store").glob("[!_]*.py"))),
 )
 
 

@@ -1,8 +1,11 @@
 """The annotation store: one layer of annotations per annotator, saved before a call returns.
 
 ``facade`` coordinates (plan under the lock against fresh data, write, then record); ``editing``
-holds the editing rules as pure functions; ``layers`` the per-annotator span index; ``files``
-the database file (where it really is, reading it, the lock, creating and upgrading it).
+holds the editing rules as pure functions; ``corrections`` the sentence splits and joins
+(planning them, and the articles corrected with them); ``metadata`` what the articles table
+keeps; ``layers`` the per-annotator span index; ``backend`` the interface to the files and
+``files`` the database file (where it really is, reading it, the lock, creating and upgrading
+it).
 """
 
 from tuireader.history import Change
@@ -12,12 +15,11 @@ from tuireader.store.facade import (
     ImportResult,
     Store,
     UndoConflict,
-    article_record,
-    checked_articles,
     record_of,
 )
 from tuireader.store.files import NO_FILE, StoreError, StoreWriteError, lock_path
 from tuireader.store.layers import CHUNK, SpanIndex
+from tuireader.store.metadata import article_record, checked_articles
 
 __all__ = [
     "CHUNK",

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import os
-import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain
@@ -38,31 +37,15 @@ from tuireader.annotations import (
     now_iso,
 )
 from tuireader.articles import Article
-from tuireader.boundaries import (
-    Boundary,
-    Kind,
-    MergeQuestion,
-    correct,
-    corrections_at,
-    join_gap,
-    merge_question,
-    place,
-    plan_merge,
-    splice,
-    split_gap,
-)
-from tuireader.boundaries import from_record as boundary_from_record
-from tuireader.boundaries import make as make_boundary
+from tuireader.boundaries import Boundary, MergeQuestion, merge_question
 from tuireader.boundaries import record_problem as boundary_problem
 from tuireader.boundaries import to_record as boundary_record
 from tuireader.durable import NotDurableError, collector_paused
 from tuireader.errors import os_problem
 from tuireader.history import Change, History
-from tuireader.paths import path_text
 from tuireader.records import (
     DoneMark,
     RecordError,
-    article_entry,
     article_problem,
     done_from_record,
     done_to_record,
@@ -95,7 +78,9 @@ from tuireader.storage import (
     shard_path,
     stamp_of,
 )
+from tuireader.store import corrections
 from tuireader.store.backend import Backend
+from tuireader.store.corrections import Correction
 from tuireader.store.editing import (
     AnchorReport,
     Plan,
@@ -120,12 +105,8 @@ from tuireader.store.files import (
     real_path,
 )
 from tuireader.store.layers import BULK, SpanIndex
+from tuireader.store.metadata import article_record, checked_articles
 from tuireader.tags import DEFAULT_TAGS, TagSet
-
-Correction = tuple[
-    tuple[Annotation, ...], tuple[Annotation, ...], tuple[Boundary, ...], tuple[Boundary, ...]
-]
-"""A planned split or merge: annotations removed and added, corrections removed and added."""
 
 
 @dataclass(frozen=True)
@@ -206,11 +187,9 @@ class Store:
         self._closed = False
         self._swept = False
         self._index_journal: dict[str, Annotation | None] | None = None
-        self._attached: weakref.WeakValueDictionary[str, Article] = weakref.WeakValueDictionary()
+        self._corrected = corrections.CorrectedArticles()
         """Articles whose sentences carry this store's corrections, to correct again when
         those change (undo, another window)."""
-        self._corrected: dict[str, list[tuple[str, Any, Any]]] = {}
-        self._placed: dict[str, list[Boundary]] = {}
 
     # -- opening and closing ---------------------------------------------------------------------
     @classmethod
@@ -673,7 +652,8 @@ class Store:
                 for a in restore
                 if a.anchor is not AnchorState.ORPHANED
             }
-            if self._corrections_changed(change) or replay_conflict(
+            table = self._db.records(BOUNDARIES).raw()
+            if corrections.changed_since(table, change) or replay_conflict(
                 remove, restore, stored, overlaps
             ):
                 drop()
@@ -875,101 +855,54 @@ class Store:
         report = {name: ImportResult(*tally) for name, tally in sorted(counts.items())}
         return ImportReport(report, articles_changed, marks_taken)
 
-    # -- sentence corrections: splits and joins (tuireader.boundaries) ---------------------------
+    # -- sentence corrections: splits and joins (planned in ``store.corrections``) -------------
     # A small table in the main file; every annotator sees them. A split or merge is one
     # journaled write with the annotations the merge rule changes, and one undo step.
     def boundaries(self, article_id: str, *, include_orphans: bool = False) -> list[Boundary]:
         """The article's sentence corrections as last placed, in text order."""
-        found = [
-            boundary_from_record(key, record)
-            for key, record in self._db.records(BOUNDARIES).raw().items()
-            if record["article_id"] == article_id
-        ]
-        return sorted(
-            (b for b in found if include_orphans or not b.orphaned),
-            key=lambda b: (b.start, b.end, b.id),
+        return corrections.stored(
+            self._db.records(BOUNDARIES).raw(), article_id, include_orphans=include_orphans
         )
 
     def corrections_by_article(self) -> dict[str, list[Boundary]]:
         """Every stored correction, by article id (for exports: ``boundaries.with_corrections``)."""
-        found: dict[str, list[Boundary]] = {}
-        for key, record in self._db.records(BOUNDARIES).raw().items():
-            found.setdefault(record["article_id"], []).append(boundary_from_record(key, record))
-        return found
+        return corrections.by_article(self._db.records(BOUNDARIES).raw())
 
     def placed_corrections(self, article_id: str) -> list[Boundary]:
         """The article's corrections as last placed on its text (``attach``,
         ``correct_sentences``), orphans included."""
-        return list(self._placed.get(article_id, []))
+        return list(self._corrected.placed(article_id))
 
     def correct_sentences(self, article: Article) -> list[Boundary]:
         """Give the article its sentences with the stored corrections placed on its current
         text; returns those corrections as placed (orphans too). Nothing is written: ``attach``
         records where they moved."""
         self._correct(article)
-        return self._placed.get(article.id, [])
+        return self._corrected.placed(article.id)
 
     def _correct(self, article: Article, adopt: Iterable[str] = ()) -> list[Boundary]:
-        """Place the article's corrections (and those of an older id of its file, when any of
-        them fits the new text, or when its annotations were adopted: ``adopt``) and give the
-        article its corrected sentences; returns the corrections whose record changed. The
-        article is remembered (weakly): an undo, or another window's correction, corrects it
+        """Give the article its corrected sentences (``CorrectedArticles.correct``); returns the
+        corrections whose record changed. An undo, or another window's correction, corrects it
         again at once."""
-        self._attached[article.id] = article
-        table = self._db.records(BOUNDARIES).raw()
-        self._corrected[article.id] = self._corrections_key(article.id)
-        self._placed.pop(article.id, None)
-        if not table:
-            if "sentences" in vars(article) and article.sentences is not article.raw_sentences:
-                article.use_sentences(article.raw_sentences)
-            return []
-        path = article_record(article)["path"]
-        older = set()
-        if path is not None:
-            older = {
-                old_id
-                for old_id, meta in self._db.records(ARTICLES).raw().items()
-                if old_id != article.id and meta.get("path") == path
-            }
-        mine: list[Boundary] = []
-        adopt_from: dict[str, list[Boundary]] = {}
-        for key, record in table.items():
-            if record["article_id"] == article.id:
-                mine.append(boundary_from_record(key, record))
-            elif record["article_id"] in older:
-                b = boundary_from_record(key, record)
-                adopt_from.setdefault(record["article_id"], []).append(b)
-        body, paragraphs = article.body, article.paragraphs
-        forced = set(adopt)
-        for old_id, old in adopt_from.items():
-            if old_id in forced or any(
-                not b.orphaned for b in place(old, article.id, body, paragraphs)
-            ):
-                mine += old
-        placed = correct(article, mine)
-        self._placed[article.id] = placed
-        return [b for b in placed if table.get(b.id) != boundary_record(b)]
+        return self._corrected.correct(article, *self._correction_tables(), adopt)
 
-    def _corrections_key(self, article_id: str) -> list[tuple[str, Any, Any]]:
-        table = self._db.records(BOUNDARIES).raw()
-        return sorted(
-            (k, r["start"], r["anchor"]) for k, r in table.items() if r["article_id"] == article_id
-        )
+    def _correction_tables(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        return self._db.records(BOUNDARIES).raw(), self._db.records(ARTICLES).raw()
 
-    def _recorrect(self, article_ids: Iterable[str] | None = None) -> None:
-        """Correct again the attached articles whose corrections changed (all, or these)."""
-        for article_id in list(self._attached) if article_ids is None else article_ids:
-            article = self._attached.get(article_id)
-            if article is not None and self._corrected.get(article_id) != self._corrections_key(
-                article_id
-            ):
-                self._correct(article)
+    def _recorrect(self) -> None:
+        """Correct again the attached articles whose corrections changed."""
+        self._corrected.recorrect(*self._correction_tables())
 
     def _corrections_replayed(self, change: Change) -> None:
         for article_id in change.article_ids if change.corrects_sentences else ():
-            article = self._attached.get(article_id)
+            article = self._corrected.get(article_id)
             if article is not None:
-                self._resplice(article, change.boundaries_before, change.boundaries_after)
+                self._corrected.resplice(
+                    article,
+                    change.boundaries_before,
+                    change.boundaries_after,
+                    *self._correction_tables(),
+                )
 
     def own_sentences(self, article: Article, sentences: list[Sentence]) -> bool:
         """Give an article without corrections its own copy of its sentences (``owned``, made
@@ -986,27 +919,19 @@ class Store:
         """Split sentence ``index`` before the word starting at offset ``at``: the first part
         ends at the end of the text before it. Splitting where I joined two sentences takes
         the join back. Tags on the whole sentence cover both halves."""
-        sentences = article.sentences
-        if not 0 <= index < len(sentences):
-            raise ValueError(f"sentence {index} is outside 0..{len(sentences) - 1}")
-        gap = split_gap(sentences[index], article.body, at)
-        if gap is None:
-            raise ValueError(f"offset {at} is not the start of a word inside sentence {index}")
-
-        def plan() -> Correction:
-            current = self.boundaries(article.id)
-            joins = [b for b in corrections_at(current, gap) if b.kind is Kind.JOIN]
-            if joins:
-                return (), (), tuple(joins), ()
-            made = make_boundary(Kind.SPLIT, article.id, article.body, *gap, self.annotator)
-            return (), (), (), (made,)
-
-        return self._commit_correction(article, "split sentence", plan)
+        gap = corrections.split_at(article, index, at)
+        return self._commit_correction(
+            article,
+            "split sentence",
+            lambda: corrections.plan_split(
+                article, gap, self.boundaries(article.id), self.annotator
+            ),
+        )
 
     def merge_question(self, article: Article, index: int) -> MergeQuestion | None:
         """What to ask before merging sentence ``index`` with the next (my tags on the two
         differ), or None when the merge rule decides."""
-        first, second = self._pair(article, index)
+        first, second = corrections.merge_pair(article, index)
         return merge_question(
             first,
             second,
@@ -1018,17 +943,17 @@ class Store:
         split takes the split back. ``choice`` answers ``merge_question`` (a tag for the whole
         sentence, or ``KEEP_PARTS``); tags both halves agree on cover the merged sentence in
         every layer, anything else stays on its own words."""
-        first, second = self._pair(article, index)
-        gap = (first.end, second.start)
+        first, second = corrections.merge_pair(article, index)
 
         def plan() -> Correction:
             layers = {
                 name: self._layer(article.id, name).overlapping(first.start, second.end)
                 for name in self._article_annotators(article.id)
             }
+            current = self.boundaries(article.id)
             try:
-                removed, added = plan_merge(
-                    article.body, first, second, layers, self.annotator, choice
+                return corrections.plan_join(
+                    article, first, second, layers, current, self.annotator, choice
                 )
             except ValueError:
                 raise StoreError(
@@ -1036,23 +961,8 @@ class Store:
                     "cannot merge: your tags on these sentences were changed in another window "
                     "since; nothing was changed",
                 ) from None
-            current = self.boundaries(article.id)
-            splits = [b for b in corrections_at(current, gap) if b.kind is Kind.SPLIT]
-            if splits:
-                return tuple(removed), tuple(added), tuple(splits), ()
-            made = make_boundary(Kind.JOIN, article.id, article.body, *gap, self.annotator)
-            return tuple(removed), tuple(added), (), (made,)
 
         return self._commit_correction(article, "merge sentences", plan)
-
-    def _pair(self, article: Article, index: int) -> tuple[Sentence, Sentence]:
-        sentences = article.sentences
-        if not 0 <= index < len(sentences) - 1:
-            raise ValueError(f"sentence {index} has no next sentence to merge with")
-        first, second = sentences[index], sentences[index + 1]
-        if join_gap(first, second) is None:
-            raise ValueError("the next sentence is in another paragraph")
-        return first, second
 
     def _commit_correction(
         self, article: Article, label: str, plan: Callable[[], Correction]
@@ -1063,43 +973,8 @@ class Store:
             self._apply_boundaries(b_removed, b_added)
         change = Change(label, removed, added, b_removed, b_added)
         self._history.record(change)
-        self._resplice(article, b_removed, b_added)
+        self._corrected.resplice(article, b_removed, b_added, *self._correction_tables())
         return change
-
-    def _resplice(
-        self, article: Article, removed: Sequence[Boundary], added: Sequence[Boundary]
-    ) -> None:
-        """The article's sentences after one correction came or went: spliced where it is
-        (``boundaries.splice``), else corrected from scratch."""
-        appear = [
-            (b.start, b.end) for b in (*added, *removed) if (b in added) == (b.kind is Kind.SPLIT)
-        ]
-        vanish = [
-            (b.start, b.end) for b in (*added, *removed) if (b in added) != (b.kind is Kind.SPLIT)
-        ]
-        current = article.sentences
-        spliced = None
-        if current is not article.raw_sentences and len(appear) + len(vanish) == 1:
-            spliced = splice(
-                current, article.body, appear[0] if appear else None, vanish[0] if vanish else None
-            )
-        if spliced is None:
-            self._correct(article)
-            return
-        article.use_sentences(spliced)
-        self._attached[article.id] = article
-        self._placed[article.id] = self.boundaries(article.id, include_orphans=True)
-        self._corrected[article.id] = self._corrections_key(article.id)
-
-    def _corrections_changed(self, change: Change) -> bool:
-        """Whether a sentence correction a history step removes or restores was changed in
-        another window since (then the step is not replayed)."""
-        if not change.corrects_sentences:
-            return False
-        table = self._db.records(BOUNDARIES).raw()
-        return any(table.get(b.id) != boundary_record(b) for b in change.boundaries_before) or any(
-            b.id in table for b in change.boundaries_after
-        )
 
     def _apply_boundaries(self, removed: Sequence[Boundary], added: Sequence[Boundary]) -> None:
         table = self._db.records(BOUNDARIES)
@@ -1456,30 +1331,6 @@ def _mark_wins(mark: DoneMark, old: DoneMark) -> bool:
     if mark.updated != old.updated:
         return newer(mark.updated, old.updated)
     return mark.done and not old.done
-
-
-def checked_articles(metas: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Article metadata entries checked and completed; ValueError names the first bad one."""
-    checked = []
-    for position, meta in enumerate(metas, 1):
-        try:
-            checked.append(article_entry(meta))
-        except RecordError as exc:
-            raise ValueError(f"article metadata {position}: {exc}") from None
-    return checked
-
-
-def article_record(article: Article) -> dict[str, Any]:
-    """What the articles table keeps about an article (no timestamps: an unchanged article is
-    not a change, so opening it writes nothing)."""
-    path = path_text(article.path.resolve()) if article.path is not None else None
-    return {
-        "id": article.id,
-        "title": article.title,
-        "date": article.date,
-        "path": path,
-        "sentence_count": len(article.sentences),
-    }
 
 
 record_of = to_stored

@@ -1,0 +1,39 @@
+"""What the store keeps about an article besides its annotations: the ``articles`` table's
+record of a real article, and article metadata from elsewhere (an import) checked before use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from tuireader.articles import Article
+from tuireader.paths import path_text
+from tuireader.records import RecordError, article_entry
+
+
+def article_record(article: Article) -> dict[str, Any]:
+    """What the articles table keeps about an article (no timestamps: an unchanged article is
+    not a change, so opening it writes nothing)."""
+    return {
+        "id": article.id,
+        "title": article.title,
+        "date": article.date,
+        "path": article_path(article),
+        "sentence_count": len(article.sentences),
+    }
+
+
+def article_path(article: Article) -> str | None:
+    """The article's file as recorded (resolved), which finds its older ids after an edit."""
+    return path_text(article.path.resolve()) if article.path is not None else None
+
+
+def checked_articles(metas: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Article metadata entries checked and completed; ValueError names the first bad one."""
+    checked = []
+    for position, meta in enumerate(metas, 1):
+        try:
+            checked.append(article_entry(meta))
+        except RecordError as exc:
+            raise ValueError(f"article metadata {position}: {exc}") from None
+    return checked
