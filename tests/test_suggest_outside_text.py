@@ -246,7 +246,7 @@ REPORT = "\n".join(
 OPINION = "\n".join(
     [
         "The council's handling of the harbour wall has been a shambles.",
-        "Nobody in the town believes a word of the latest plan.",
+        "The latest plan is, frankly, an utterly absurd mess.",
         "Repairs are due to start in June.",
     ]
 )
@@ -269,3 +269,44 @@ def test_a_quoted_judgement_in_the_context_does_not_make_the_passage_opinion() -
         ]
     )
     assert tag_of("The dangerous section was fenced off.", context) != SPECULATION
+
+
+def test_one_judging_sentence_among_plain_ones_is_not_a_passage_that_judges() -> None:
+    # Opinion writing judges sentence after sentence; a report or an encyclopaedia entry judges
+    # now and then. One stray judgement before is not enough to read the next as a view.
+    context = "\n".join(
+        [
+            "The council's handling of the harbour wall has been a shambles.",
+            "The council met on Tuesday to discuss the harbour wall.",
+            "Engineers found two cracks in the eastern section.",
+        ]
+    )
+    assert tag_of("The dangerous section was fenced off.", context) != SPECULATION
+    assert tag_of("The dangerous section was fenced off.", OPINION) == SPECULATION
+    # With a single sentence before, that one sentence decides.
+    one = "The council's handling of the harbour wall has been a shambles."
+    assert tag_of("The dangerous section was fenced off.", one) == SPECULATION
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Her verdict afterwards: 'It was a brilliant, wonderful time for all of us.'",
+        "The encore left fans ‘absolutely, wonderfully thrilled’ by the end.",
+        "It was the most wonderful summer of my life.'",
+        "Honestly, the food was delicious.’",
+    ],
+)
+def test_a_judgement_in_single_quotation_marks_is_someone_elses_words(text: str) -> None:
+    # British news quotes speech in single marks; a quotation may also close a sentence after
+    # the one that opened it. The judgement is the speaker's, not the writer's view.
+    suggestion = suggest_sentence(text)
+    assert suggestion is None or "writer's own view" not in suggestion.reason, suggestion
+
+
+def test_apostrophes_are_not_quotation_marks() -> None:
+    text = "The council’s shambolic plan met a wall of absurd excuses from the mayor's office."
+    suggestion = suggest_sentence(text)
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+    assert "writer's own view" in suggestion.reason
+    assert {"shambolic", "absurd"} <= set(suggestion.cues), suggestion

@@ -595,6 +595,28 @@ def _blank_inside(match: re.Match[str]) -> str:
     return quote[0] + " " * (len(quote) - 2) + quote[-1]
 
 
+# Single quotation marks, as British news quotes speech: an opening ‘ or ' before a word (after
+# the start, a space, a colon or a bracket), closed by ’ or ' that is not an apostrophe ("we’re").
+_SINGLE_QUOTE_SPAN = re.compile(
+    r"(?:(?<=^)|(?<=[\s(\[:—-]))[‘'](?=[A-Za-z0-9]).*?(?:(?<=\S)[’'](?![A-Za-z])|$)"
+)
+# A quotation that began in an earlier sentence and closes in this one ("…good about it.’"): the
+# closing mark after sentence punctuation, with no opening mark before it.
+_CLOSING_QUOTE = re.compile(r"[.!?,…][’'”\"]+(?=\s|$)")
+
+
+def _mask_speech(text: str) -> str:
+    """``_mask_quotes``, and also speech in single quotation marks and the rest of a quotation
+    begun in an earlier sentence: words the writer reports, not the writer's own."""
+    masked = _mask_quotes(text)
+    if "'" in masked or "‘" in masked or "’" in masked:
+        masked = _SINGLE_QUOTE_SPAN.sub(lambda m: " " * len(m.group(0)), masked)
+    closing = _CLOSING_QUOTE.search(masked)
+    if closing is not None and not any(q in masked[: closing.start()] for q in '‘“"'):
+        masked = " " * closing.end() + masked[closing.end() :]
+    return masked
+
+
 def _quoted_share(text: str) -> float:
     if '"' not in text and "“" not in text:
         return 0.0
@@ -908,6 +930,7 @@ _VIEW_NEEDED = 1.0
 """How much evaluative language (``_writer_view``) makes a sentence the writer's own view."""
 _VIEW_NEEDED_ALONE = 0.5
 """As much, in a sentence with nothing checkable in it: one intensifier or sweeping word."""
+_PASSAGE_JUDGING = 2
 _VIEW_OVER_FACTS = 1.5
 """How much it takes to outweigh a date or figure in the same sentence."""
 
@@ -920,7 +943,9 @@ def _opinion_passage(context: str | None) -> bool:
     Biber 1988)."""
     if not context:
         return True
-    return any(_view_strength(line) >= _VIEW_NEEDED for line in context.split("\n"))
+    lines = context.split("\n")
+    judging = sum(_view_strength(line) >= _VIEW_NEEDED for line in lines)
+    return judging >= min(len(lines), _PASSAGE_JUDGING)
 
 
 @lru_cache(maxsize=64)  # each sentence is read again as context for the next few
@@ -934,7 +959,7 @@ def _view_strength(text: str) -> float:
 
 def _writer_view(text: str) -> tuple[float, list[str]]:
     """How strongly the writer's own view shows (outside quotation), and the cues, described."""
-    masked = _mask_quotes(text)
+    masked = _mask_speech(text)
     strength = 0.0
     found: list[str] = []
     for kind, lexicon, weight in _VIEW_WEIGHTS:
