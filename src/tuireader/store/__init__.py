@@ -2,10 +2,10 @@
 
 ``facade`` coordinates (plan under the lock against fresh data, write, then record); ``editing``
 holds the editing rules as pure functions; ``corrections`` the sentence splits and joins
-(planning them, and the articles corrected with them); ``metadata`` what the articles table
-keeps; ``layers`` the per-annotator span index; ``backend`` the interface to the files and
-``files`` the database file (where it really is, reading it, the lock, creating and upgrading
-it).
+(planning them, and the articles corrected with them); ``checks`` what comes from disk,
+checked before use; ``metadata`` what the articles table keeps; ``layers`` the per-annotator
+span index; ``backend`` the interface to the files and ``files`` the database file (where it
+really is, reading, opening, creating and upgrading it, the lock and who holds it).
 """
 
 from tuireader.history import Change

@@ -17,12 +17,9 @@ rolls the in-memory state back, leaves the old file untouched and raises ``Store
 from __future__ import annotations
 
 import contextlib
-import copy
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from itertools import chain
-from operator import itemgetter
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -38,26 +35,20 @@ from tuireader.annotations import (
 )
 from tuireader.articles import Article
 from tuireader.boundaries import Boundary, MergeQuestion, merge_question
-from tuireader.boundaries import record_problem as boundary_problem
 from tuireader.boundaries import to_record as boundary_record
 from tuireader.durable import NotDurableError, collector_paused
 from tuireader.errors import os_problem
 from tuireader.history import Change, History
 from tuireader.records import (
     DoneMark,
-    RecordError,
-    article_problem,
     done_from_record,
     done_to_record,
     from_stored,
     newer,
-    plain_article_ids,
-    stored_problem,
     to_stored,
 )
 from tuireader.sentences import Sentence
 from tuireader.storage import (
-    ANNOTATIONS,
     ARTICLES,
     BOUNDARIES,
     DONE,
@@ -70,16 +61,14 @@ from tuireader.storage import (
     FileProblem,
     Stamp,
     Tables,
-    apply_entry,
-    empty_tables,
     entry_total,
     journal_entries,
-    schema_version,
     shard_path,
     stamp_of,
 )
 from tuireader.store import corrections
 from tuireader.store.backend import Backend
+from tuireader.store.checks import check_records, check_tables, checked_entries
 from tuireader.store.corrections import Correction
 from tuireader.store.editing import (
     AnchorReport,
@@ -91,18 +80,15 @@ from tuireader.store.editing import (
     replay_conflict,
 )
 from tuireader.store.files import (
-    NO_FILE,
     FileBackend,
+    OwnerFile,
     StoreError,
     StoreWriteError,
-    create_or_migrate,
-    kind_problem,
     migrated,
-    needs_rewrite,
-    new_lock,
+    open_data,
     read_journal,
-    read_only_reason,
     real_path,
+    sweep,
 )
 from tuireader.store.layers import BULK, SpanIndex
 from tuireader.store.metadata import article_record, checked_articles
@@ -170,8 +156,7 @@ class Store:
         does first). A view that remembers it and sees it change must redraw from the store."""
         self._db = db
         self._backend: Backend = FileBackend(path, wait)
-        self._owner_path = path.with_name(path.name + ".lock.owner")
-        self._owner_stamp: Stamp | None = None
+        self._owner = OwnerFile(path)
         self._history = History()
         self._anns: dict[str, Annotation | dict[str, Any]] = {}
         """By id, of the loaded articles: an Annotation, or its stored record (already
@@ -216,55 +201,16 @@ class Store:
         """
         path = real_path(Path(path).expanduser())
         annotator = default_annotator() if annotator is None else annotator
-        try:
-            problem = kind_problem(os.stat(path).st_mode)
-        except OSError:
-            problem = None
-        if problem is not None:
-            raise StoreError(path, problem)
-        if create:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                problem = f"cannot create its folder ({os_problem(exc)})"
-                raise StoreError(path, problem) from None
-        reason = read_only_reason(path)
-        with collector_paused():
-            loaded = FileBackend(path, wait).load()
-        tables: Tables
-        stamp: Stamp | None
-        unfolded: dict[str, dict[str, Any]] = {}
 
         def check(tables: Tables) -> None:
             check_tables(path, tables)
 
-        if loaded is None:
-            if not create:
-                reason, tables, stamp = NO_FILE, empty_tables(), None
-            elif reason is not None:
-                raise StoreError(path, f"cannot be created ({reason})")
-            else:
-                tables, unfolded, stamp = create_or_migrate(path, wait, check)
-        else:
-            tables, unfolded, stamp = loaded
-            if needs_rewrite(tables):
-                old = schema_version(tables)
-                if not create:
-                    reason = f"schema {old}, upgraded in memory only (opened without writing)"
-                if reason is None:
-                    with collector_paused():
-                        check(migrated(path, copy.deepcopy(tables), unfolded))
-                        tables, unfolded, stamp = create_or_migrate(path, wait, check)
-                else:
-                    # In memory only; the file stays as it is.
-                    tables, unfolded = migrated(path, tables, unfolded), {}
-            with collector_paused():
-                check(tables)
+        tables, unfolded, stamp, reason = open_data(path, wait, create=create, check=check)
         db = AnnotationDB(
             path, storage=AtomicJSONStorage, tables=tables, stamp=stamp, unfolded=unfolded
         )
         if create and reason is None and db.file.stale_temps():
-            _sweep(path, db.file)
+            sweep(path, db.file)
         return cls(path, annotator, db, tags=tags, wait=wait, read_only_reason=reason)
 
     def close(self) -> None:
@@ -1020,8 +966,8 @@ class Store:
             raise StoreError(self.path, "the annotation store is closed")
         if self.read_only_reason is not None:
             raise StoreWriteError(self.path, f"not saved: read-only ({self.read_only_reason})")
-        with self._backend.lock(self._lock_holder()):
-            self._write_owner()
+        with self._backend.lock(self._owner.holder()):
+            self._owner.write(self.annotator)
             if not self._swept:
                 self._db.file.remove_stale_temps()
                 self._swept = True
@@ -1057,27 +1003,6 @@ class Store:
                 self._index_remove(ann_id)
             else:
                 self._index_put(old)
-
-    def _write_owner(self) -> None:
-        # Only so a process that times out can say who holds the lock; not needed for safety.
-        # Written again only when someone else wrote it since: rewriting (truncating) a file
-        # costs milliseconds on ext4, more than the journal append itself.
-        with contextlib.suppress(OSError):
-            if self._owner_stamp is not None and stamp_of(self._owner_path) == self._owner_stamp:
-                return
-            import socket  # only here, and not needed by readers
-
-            self._owner_path.write_text(
-                f"tuireader pid {os.getpid()} ({self.annotator}@{socket.gethostname()})",
-                encoding="utf-8",
-            )
-            self._owner_stamp = stamp_of(self._owner_path)
-
-    def _lock_holder(self) -> str:
-        try:
-            return self._owner_path.read_text(encoding="utf-8").strip() or "another process"
-        except OSError:
-            return "another process"
 
     # -- the in-memory index ---------------------------------------------------------------------
     def _reindex(self) -> None:
@@ -1182,101 +1107,6 @@ class Store:
         return layer
 
 
-def check_tables(path: Path, tables: Tables) -> None:
-    """Check every record of the main file's tables (a bad one refuses the whole file: it is
-    never overwritten), and the annotations when they are inline (an older schema)."""
-    for key, meta in tables.get(ARTICLES, {}).items():
-        problem = article_problem(meta)
-        if problem is None and meta["id"] != key:
-            problem = "is stored under the wrong id"
-        if problem is not None:
-            raise StoreError(path, f"article record {key!r} {problem}")
-    for key, record in tables.get(DONE, {}).items():
-        try:
-            done_from_record(record)
-        except RecordError as exc:
-            raise StoreError(path, f"done mark {key!r}: {exc}") from None
-    for key, record in tables.get(BOUNDARIES, {}).items():
-        problem = boundary_problem(key, record)
-        if problem is not None:
-            raise StoreError(path, problem)
-    index = tables.get(INDEX, {})
-    if not _index_entries_ok(list(index.values())):
-        for key, entry in index.items():
-            if not _index_entry_ok(entry):
-                raise StoreError(path, f"index entry {key!r} is malformed")
-    if ANNOTATIONS in tables:
-        check_records(path, tables[ANNOTATIONS])
-
-
-def _index_entries_ok(entries: list[Any]) -> bool:
-    """Whether every index entry is well formed, checked column by column with C-level
-    ``map``s (a main file indexes every annotated article: ~12,500 entries at 500k
-    annotations, where checking them one by one took ~100 ms of opening)."""
-    if not entries:
-        return True
-    try:
-        if set(map(type, entries)) != {dict}:
-            return False
-        files, tags, orphaned = (list(map(itemgetter(k), entries)) for k in _INDEX_FIELDS)
-        if set(map(type, files)) != {str} or set(map(type, tags)) | set(map(type, orphaned)) != {
-            dict
-        }:
-            return False
-        layers = list(chain.from_iterable(map(dict.values, tags)))
-        if layers and set(map(type, layers)) != {dict}:
-            return False
-        counts = list(chain.from_iterable(map(dict.values, layers)))
-        counts += chain.from_iterable(map(dict.values, orphaned))
-        return not counts or (set(map(type, counts)) == {int} and min(counts) >= 0)
-    except KeyError:
-        return False
-
-
-_INDEX_FIELDS = ("file", "tags", "orphaned")
-
-
-def _index_entry_ok(entry: Any) -> bool:
-    return (
-        type(entry) is dict
-        and type(entry.get("file")) is str
-        and type(entry.get("tags")) is dict
-        and type(entry.get("orphaned")) is dict
-        and all(
-            type(tags) is dict and all(type(n) is int and n > 0 for n in tags.values())
-            for tags in entry["tags"].values()
-        )
-        and all(type(n) is int for n in entry["orphaned"].values())
-    )
-
-
-def check_records(path: Path, records: dict[str, Any], article_id: str | None = None) -> None:
-    """Check annotation records (of one article's shard, when ``article_id`` is given); a bad
-    one raises StoreError naming ``path``."""
-    article_ids = plain_article_ids(records)
-    if article_ids is None:
-        for key, record in records.items():
-            problem = stored_problem(key, record)
-            if problem is not None:
-                raise StoreError(path, f"annotation {key} {problem}")
-        article_ids = [record["article_id"] for record in records.values()]
-    if article_id is not None and set(article_ids) - {article_id}:
-        raise StoreError(path, f"holds annotations of another article than {article_id}")
-
-
-def checked_entries(path: Path, entries: Sequence[dict[str, Any]]) -> None:
-    """Check journal entries of another process as a whole file is checked."""
-    tables: Tables = {}
-    pending: dict[str, dict[str, Any]] = {}
-    for entry in entries:
-        apply_entry(tables, entry, pending)
-        if any(type(i) is not str for ids in entry.get("del", {}).values() for i in ids):
-            raise StoreError(path, "has a malformed journal entry")
-    check_tables(path, tables)
-    for article_id, changes in pending.items():
-        check_records(path, {k: r for k, r in changes.items() if r is not None}, article_id)
-
-
 def _by_article(annotations: Iterable[Annotation]) -> dict[str, list[Annotation]]:
     groups: dict[str, list[Annotation]] = {}
     for a in annotations:
@@ -1293,22 +1123,6 @@ def _check_tag(tag: str) -> None:
 def _check_run(article: Article, first: int, last: int) -> None:
     if not 0 <= first <= last < len(article.sentences):
         raise ValueError(f"sentence run {first}..{last} is outside 0..{len(article.sentences) - 1}")
-
-
-def _sweep(path: Path, file: AtomicJSONStorage) -> None:
-    """Remove what a killed writer left (a temp file as large as the database) at once, if no
-    writer holds the lock now (then they are its own, and it cleans up)."""
-    from filelock import Timeout
-
-    lock = new_lock(path, 0)
-    try:
-        lock.acquire(timeout=0)
-    except (Timeout, OSError):
-        return
-    try:
-        file.remove_stale_temps()
-    finally:
-        lock.release()
 
 
 def _changed(report: AnchorReport) -> AnchorReport:

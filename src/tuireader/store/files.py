@@ -1,9 +1,10 @@
 """The database file as the store meets it: where it really is, whether it may be used, reading
-it, the lock, and creating or upgrading it."""
+it, opening it (creating or upgrading it), the lock and who holds it."""
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import stat
 from collections.abc import Callable, Iterator
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tuireader import storage as fileformat
+from tuireader.durable import collector_paused
 from tuireader.errors import PathError, file_kind, os_problem
 from tuireader.paths import on_read_only_file_system
 from tuireader.storage import (
@@ -28,6 +30,7 @@ from tuireader.storage import (
     parse,
     read_journal_entries,
     schema_version,
+    stamp_of,
 )
 
 if TYPE_CHECKING:
@@ -260,3 +263,103 @@ def create_or_migrate(path: Path, wait: float, check: Callable[[Tables], object]
             return file.read(), {}, file.stamp
     except StoreWriteError as exc:
         raise StoreError(path, exc.problem.removeprefix("not saved: ")) from None
+
+
+def open_data(
+    path: Path, wait: float, *, create: bool, check: Callable[[Tables], object]
+) -> tuple[Tables, Pending, Stamp | None, str | None]:
+    """The data of the database at ``path`` (already ``real_path``) for a store to open: the
+    small tables, the annotation changes not yet folded into the shards, the stamp of the version
+    read (None: no file), and why the store is read-only (None: it may write).
+
+    A file that is not a regular file, or data ``check`` refuses, raises StoreError and is never
+    modified. With ``create`` a missing file (and its folder) is created and an older schema
+    upgraded on disk; without it nothing is written: a missing file gives empty tables
+    (``NO_FILE``) and an older schema is upgraded in memory only."""
+    try:
+        problem = kind_problem(os.stat(path).st_mode)
+    except OSError:
+        problem = None
+    if problem is not None:
+        raise StoreError(path, problem)
+    if create:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            problem = f"cannot create its folder ({os_problem(exc)})"
+            raise StoreError(path, problem) from None
+    reason = read_only_reason(path)
+    with collector_paused():
+        loaded = FileBackend(path, wait).load()
+    tables: Tables
+    stamp: Stamp | None
+    unfolded: Pending = {}
+    if loaded is None:
+        if not create:
+            reason, tables, stamp = NO_FILE, empty_tables(), None
+        elif reason is not None:
+            raise StoreError(path, f"cannot be created ({reason})")
+        else:
+            tables, unfolded, stamp = create_or_migrate(path, wait, check)
+    else:
+        tables, unfolded, stamp = loaded
+        if needs_rewrite(tables):
+            old = schema_version(tables)
+            if not create:
+                reason = f"schema {old}, upgraded in memory only (opened without writing)"
+            if reason is None:
+                with collector_paused():
+                    check(migrated(path, copy.deepcopy(tables), unfolded))
+                    tables, unfolded, stamp = create_or_migrate(path, wait, check)
+            else:
+                # In memory only; the file stays as it is.
+                tables, unfolded = migrated(path, tables, unfolded), {}
+        with collector_paused():
+            check(tables)
+    return tables, unfolded, stamp, reason
+
+
+def sweep(path: Path, file: AtomicJSONStorage) -> None:
+    """Remove what a killed writer left (a temp file as large as the database) at once, if no
+    writer holds the lock now (then they are its own, and it cleans up)."""
+    from filelock import Timeout
+
+    lock = new_lock(path, 0)
+    try:
+        lock.acquire(timeout=0)
+    except (Timeout, OSError):
+        return
+    try:
+        file.remove_stale_temps()
+    finally:
+        lock.release()
+
+
+class OwnerFile:
+    """``PATH.lock.owner``: who last took the write lock, only so that a process that cannot
+    have the lock can say who holds it (not needed for safety)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path.with_name(path.name + ".lock.owner")
+        self._stamp: Stamp | None = None
+
+    def write(self, annotator: str) -> None:
+        """Say that this process (for ``annotator``) holds the lock. Written again only when
+        someone else wrote it since: rewriting (truncating) a file costs milliseconds on ext4,
+        more than the journal append itself."""
+        with contextlib.suppress(OSError):
+            if self._stamp is not None and stamp_of(self.path) == self._stamp:
+                return
+            import socket  # only here, and not needed by readers
+
+            self.path.write_text(
+                f"tuireader pid {os.getpid()} ({annotator}@{socket.gethostname()})",
+                encoding="utf-8",
+            )
+            self._stamp = stamp_of(self.path)
+
+    def holder(self) -> str:
+        try:
+            return self.path.read_text(encoding="utf-8").strip() or "another process"
+        except OSError:
+            return "another process"
