@@ -49,8 +49,9 @@ STORE_LAYER = (
     "tuireader.history",
     "tuireader.durable",
     "tuireader.importing",
-    # Every module of the store package, also one nothing imports yet.
+    # Every module of the store and of the format on disk, also one nothing imports yet.
     *(f"tuireader.store.{p.stem}" for p in sorted((PACKAGE / "store").glob("[!_]*.py"))),
+    *(f"tuireader.dbformat.{p.stem}" for p in sorted((PACKAGE / "dbformat").glob("[!_]*.py"))),
 )
 
 

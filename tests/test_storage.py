@@ -13,6 +13,7 @@ import pytest
 
 from tuireader import storage
 from tuireader.articles import Article, from_text
+from tuireader.dbformat import schema
 from tuireader.errors import TuireaderError
 from tuireader.storage import AtomicJSONStorage, empty_tables
 from tuireader.store import Store, StoreError, StoreWriteError
@@ -145,7 +146,7 @@ def test_older_schema_is_migrated_with_a_copy(
         return tables
 
     now = storage.SCHEMA_VERSION
-    monkeypatch.setattr(storage, "SCHEMA_VERSION", now + 1)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", now + 1)
     monkeypatch.setitem(storage.MIGRATIONS, now, to_next)
     with Store.open(db, "alice") as store:
         assert store.annotations()[0].note == "migrated"
@@ -157,7 +158,7 @@ def test_missing_migration_step_is_refused(db: Path, monkeypatch: pytest.MonkeyP
     Store.open(db, "alice").close()
     before = db.read_bytes()
     now = storage.SCHEMA_VERSION
-    monkeypatch.setattr(storage, "SCHEMA_VERSION", now + 2)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", now + 2)
     with pytest.raises(StoreError, match=f"schema {now} cannot be upgraded to {now + 2}"):
         Store.open(db, "alice")
     assert db.read_bytes() == before

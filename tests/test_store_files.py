@@ -20,6 +20,7 @@ import pytest
 from tuireader import durable, storage
 from tuireader.annotations import AnchorState
 from tuireader.articles import Article, from_text, load_article
+from tuireader.dbformat import schema
 from tuireader.importing import ImportFileError, parse_import
 from tuireader.storage import journal_entries
 from tuireader.store import Store, StoreError, StoreWriteError, lock_path
@@ -301,7 +302,7 @@ def test_an_older_version_refuses_the_newer_file_in_one_line(
     Store.open(db, "alice").close()
     before = db.read_bytes()
     now = storage.SCHEMA_VERSION
-    monkeypatch.setattr(storage, "SCHEMA_VERSION", now - 1)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", now - 1)
     with pytest.raises(StoreError) as caught:
         Store.open(db, "alice")
     message = str(caught.value)

@@ -11,7 +11,7 @@ import gc
 import os
 import secrets
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from tuireader.errors import file_kind
@@ -172,3 +172,37 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def sync_file_system(folder: Path, files: Sequence[Path]) -> None:
+    """Make ``files`` (all in ``folder``) durable: one ``syncfs`` of the file system where the
+    C library has it (Linux; it reports write-back errors since 5.8), else an fsync each.
+    Raises OSError."""
+    syncfs = _syncfs()
+    if syncfs is None:
+        for path in files:
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        return
+    import ctypes
+
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        if syncfs(fd) != 0:
+            code = ctypes.get_errno()
+            raise OSError(code, os.strerror(code), str(folder))
+    finally:
+        os.close(fd)
+
+
+def _syncfs() -> Callable[[int], int] | None:
+    import ctypes
+
+    try:
+        found: Callable[[int], int] = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
+    return found

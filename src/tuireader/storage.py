@@ -1,5 +1,5 @@
-"""The annotation database on disk: its layout, schema version and migrations, and a TinyDB
-``Storage`` that keeps the data in memory and makes every change durable before it returns.
+"""The annotation database's files: reading them, and a TinyDB ``Storage`` that keeps the data in
+memory and makes every change durable before it returns.
 
 Schema 4 splits the data: the main file (a TinyDB document) holds the small tables (meta,
 articles, done marks, UI state, an ``index`` of annotation counts per article, and any other
@@ -8,122 +8,133 @@ small table) and each article's annotations live in their own TinyDB file in a f
 to ``PATH.journal`` and fsynced (a few hundred bytes whatever the database holds); a compaction
 folds the journal into the main file and into only the shards it touched, each written to a
 temporary file, fsynced and swapped in with ``os.replace``.
+
+The format itself (schema and migrations, where each file lives, the journal's entries, the
+index documents) is ``tuireader.dbformat``; its names are importable from here too.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
-import re
 import stat
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import orjson
-from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Table
 
-from tuireader.durable import fsync_folder, temp_path, write_atomic
+from tuireader.dbformat import schema
+from tuireader.dbformat.index import copy_entry, count_key, entry_total, index_count, index_entry
+from tuireader.dbformat.journal import (
+    EMPTY_JOURNAL,
+    JOURNAL_HEAD,
+    JOURNAL_MAX,
+    JOURNAL_MIN,
+    JOURNAL_TAIL,
+    V2_JOURNAL_HEAD,
+    Pending,
+    apply_entry,
+    apply_pending,
+    journal_entries,
+    journal_stamp,
+    read_journal_entries,
+)
+from tuireader.dbformat.layout import journal_path, shard_folder, shard_name, shard_path
+from tuireader.dbformat.schema import (
+    ANNOTATIONS,
+    ARTICLES,
+    BOUNDARIES,
+    DONE,
+    FORMAT,
+    INDEX,
+    META,
+    MIGRATIONS,
+    SCHEMA_KEY,
+    SCHEMA_VERSION,
+    SHARD_KEY,
+    SHARDED,
+    STATE,
+    TABLES,
+    FileProblem,
+    Tables,
+    empty_tables,
+    migrate,
+    parse,
+    schema_record,
+    schema_version,
+)
+from tuireader.durable import fsync_folder, sync_file_system, temp_path, write_atomic
 
-FORMAT = "tuireader-annotations"
-"""Marks the file as ours, so a foreign JSON file is refused instead of overwritten."""
-
-SCHEMA_VERSION = 4
-"""Bump when the layout of a record or table changes, and add the step to ``MIGRATIONS``.
-
-1: annotations, articles, state. 2: a ``done`` table (done marks per annotator and article);
-annotations may carry ``provenance``, and ``annotator`` is required (schema 1 always wrote it).
-3: a ``boundaries`` table (the user's sentence splits and joins, ``tuireader.boundaries``); an
-older tuireader would refuse its journal entries as malformed, so it is told "newer" instead.
-4: annotations move out of the main file into one shard file per article, and an ``index``
-table counts them per article."""
-
-META, ANNOTATIONS, ARTICLES, STATE, DONE = "meta", "annotations", "articles", "state", "done"
-BOUNDARIES = "boundaries"
-INDEX = "index"
-TABLES = (META, ARTICLES, STATE, DONE, BOUNDARIES, INDEX)
-"""The tables every main file has; any other small table is kept and journaled the same way."""
-SHARDED = 4
-"""The first schema with annotations in shards and the journal of ``JOURNAL_HEAD``."""
-SCHEMA_KEY = "schema"
-SHARD_KEY = "shard"
-
-Tables = dict[str, dict[str, Any]]
-
-
-def _one_to_two(tables: Tables) -> Tables:
-    # Schema 1 records all carry ``annotator`` (the store always wrote it); a hand-made one
-    # without it belongs to nobody in particular.
-    for record in tables[ANNOTATIONS].values():
-        if isinstance(record, dict):
-            record.setdefault("annotator", "")
-    tables.setdefault(DONE, {})
-    return tables
-
-
-def _two_to_three(tables: Tables) -> Tables:
-    tables.setdefault(BOUNDARIES, {})
-    return tables
-
-
-def _three_to_four(tables: Tables) -> Tables:
-    # The annotations stay inline here; ``AtomicJSONStorage`` moves inline annotations into
-    # shards (and counts them in the index) at its first write.
-    tables.setdefault(INDEX, {})
-    return tables
-
-
-MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {
-    1: _one_to_two,
-    2: _two_to_three,
-    3: _three_to_four,
-}
-"""``MIGRATIONS[n]`` turns a version-``n`` file's tables into version ``n + 1``; the open path
-runs the chain and keeps a ``.v{n}.bak`` copy of the file first."""
-
+__all__ = [
+    "ANNOTATIONS",
+    "ARTICLES",
+    "BOUNDARIES",
+    "BUCKETS",
+    "DONE",
+    "EMPTY_JOURNAL",
+    "FORMAT",
+    "INDEX",
+    "JOURNAL_HEAD",
+    "JOURNAL_MAX",
+    "JOURNAL_MIN",
+    "JOURNAL_TAIL",
+    "META",
+    "MIGRATIONS",
+    "SCHEMA_KEY",
+    "SCHEMA_VERSION",
+    "SHARDED",
+    "SHARD_KEY",
+    "STATE",
+    "SYNC_EACH",
+    "TABLES",
+    "V2_JOURNAL_HEAD",
+    "AtomicJSONStorage",
+    "FileProblem",
+    "Pending",
+    "Stamp",
+    "Tables",
+    "apply_entry",
+    "apply_pending",
+    "copy_entry",
+    "count_key",
+    "empty_tables",
+    "entry_total",
+    "gather_annotations",
+    "index_count",
+    "index_entry",
+    "journal_entries",
+    "journal_path",
+    "journal_stamp",
+    "load",
+    "load_tables",
+    "migrate",
+    "parse",
+    "parse_shard",
+    "read_journal_entries",
+    "read_regular",
+    "schema_record",
+    "schema_version",
+    "shard_document",
+    "shard_folder",
+    "shard_name",
+    "shard_path",
+    "stamp_of",
+    "sync_file_system",
+    "write_atomic",
+]
 
 _ABSENT = object()
 
 
-class FileProblem(Exception):
-    """The file is not one we can use; ``problem`` is the user-facing part of the message and
-    ``path`` the file, when it is not the main file (a shard)."""
-
-    def __init__(self, problem: str, path: Path | None = None) -> None:
-        super().__init__(problem)
-        self.problem = problem
-        self.path = path
-
-
 # -- shards: one file of annotations per article ----------------------------------------------------
-_PLAIN_NAME = re.compile(r"[0-9a-z_][0-9a-z_-]{0,99}")
-
-
-def shard_folder(path: Path) -> Path:
-    return path.with_name(path.name + ".d")
-
-
-def shard_name(article_id: str) -> str:
-    """The shard's file name: the article id itself when it is a safe name (ids are sha256 hex),
-    else ``=`` and the sha256 of the id (never a plain name, so the two never collide; lower
-    case only, so a case-insensitive file system cannot merge two)."""
-    if _PLAIN_NAME.fullmatch(article_id):
-        return article_id + ".json"
-    return "=" + hashlib.sha256(article_id.encode("utf-8", "surrogatepass")).hexdigest() + ".json"
-
-
-def shard_path(path: Path, article_id: str) -> Path:
-    return shard_folder(path) / shard_name(article_id)
-
-
 def shard_document(article_id: str, records: Mapping[str, Any]) -> bytes:
-    head = {SHARD_KEY: {"format": FORMAT, "version": SCHEMA_VERSION, "article_id": article_id}}
+    version = schema.SCHEMA_VERSION  # read when called, as the schema module holds it now
+    head = {SHARD_KEY: {"format": FORMAT, "version": version, "article_id": article_id}}
     return orjson.dumps({META: head, ANNOTATIONS: records})
 
 
@@ -165,59 +176,6 @@ def read_regular(path: Path) -> bytes | None:
         os.close(fd)
 
 
-Pending = dict[str, dict[str, Any]]
-"""Per article id, the annotation changes journaled since the last compaction: id to record, or
-None for a deletion. Applied over the shard when it is read, folded into it by a compaction."""
-
-
-def count_key(record: Mapping[str, Any]) -> tuple[str, str, bool]:
-    # Plain ``str``s: they become JSON keys, and orjson refuses a str subclass (an enum) there.
-    return (
-        str.__str__(record["annotator"]),
-        str.__str__(record["tag"]),
-        record.get("anchor") == "orphaned",
-    )
-
-
-def index_entry(article_id: str, records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-    """The index document of an article: its shard's name and how many annotations each
-    annotator has there, per tag, and how many of them are orphaned."""
-    entry: dict[str, Any] = {"file": shard_name(article_id), "tags": {}, "orphaned": {}}
-    for record in records:
-        index_count(entry, count_key(record), 1)
-    return entry
-
-
-def index_count(entry: dict[str, Any], key: tuple[str, str, bool], delta: int) -> None:
-    """Change ``entry`` (a fresh copy: documents are replaced, never changed in place) by
-    ``delta`` annotations of (annotator, tag, orphaned)."""
-    annotator, tag, orphaned = key
-    tags = entry["tags"].setdefault(annotator, {})
-    tags[tag] = tags.get(tag, 0) + delta
-    if tags[tag] <= 0:
-        del tags[tag]
-        if not tags:
-            del entry["tags"][annotator]
-    if orphaned:
-        count = entry["orphaned"].get(annotator, 0) + delta
-        if count > 0:
-            entry["orphaned"][annotator] = count
-        else:
-            entry["orphaned"].pop(annotator, None)
-
-
-def copy_entry(entry: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "file": entry["file"],
-        "tags": {name: dict(tags) for name, tags in entry["tags"].items()},
-        "orphaned": dict(entry["orphaned"]),
-    }
-
-
-def entry_total(entry: Mapping[str, Any]) -> int:
-    return sum(n for tags in entry["tags"].values() for n in tags.values())
-
-
 @dataclass(frozen=True, slots=True)
 class Stamp:
     """What identifies one version of the data on disk: the snapshot (every atomic replace makes
@@ -236,81 +194,6 @@ def stamp_of(path: Path) -> Stamp | None:
     except FileNotFoundError:
         return None
     return Stamp(st.st_ino, st.st_size, st.st_mtime_ns, journal_stamp(journal_path(path)))
-
-
-# -- the journal -----------------------------------------------------------------------------------
-# Every change is appended to ``PATH.journal`` and fsynced: a few hundred bytes, whatever the
-# database holds. The journal is itself a TinyDB document, ``{"changes": {"<offset>": entry}}``,
-# kept valid after every append: an entry overwrites the closing ``\n}}`` and ends with a new one.
-# Each entry sits on its own line (JSON strings hold no raw line breaks), so a write torn by a
-# kill is found and cut off at the next append. An entry holds whole records: ``put`` and ``del``
-# by small table, and ``ann``, per article id, annotation id to record (None: deleted). Replaying
-# one twice changes nothing, so a compaction killed half way loses nothing.
-# Schemas 2 and 3 wrote ``{"journal": {...}}`` with the annotations as a table; such a journal is
-# read only to upgrade its file, and one left beside a schema-4 file (an upgrade killed after writing
-# the new main file) is already folded in and is ignored.
-JOURNAL_HEAD = b'{"changes":{'
-V2_JOURNAL_HEAD = b'{"journal":{'
-JOURNAL_TAIL = b"\n}}"
-EMPTY_JOURNAL = JOURNAL_HEAD + JOURNAL_TAIL
-JOURNAL_MIN = 1 << 20
-"""Compact (fold the journal into the main file and the shards it touched) once the journal is
-larger than this and than half the main file, or larger than JOURNAL_MAX."""
-JOURNAL_MAX = 32 << 20
-
-
-def journal_path(path: Path) -> Path:
-    return path.with_name(path.name + ".journal")
-
-
-def journal_stamp(path: Path) -> tuple[int, int, int]:
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return (0, 0, 0)
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
-
-
-def journal_entries(
-    data: bytes, start: int = 0, head: bytes = JOURNAL_HEAD
-) -> tuple[list[dict[str, Any]], int]:
-    """The complete entries of a journal (after byte ``start``, the end of an entry already
-    read, if given) and the offset where the next one goes: just after the last complete entry
-    (a torn write after it is dropped, never reported saved). FileProblem if it is not a
-    journal."""
-    if not data.startswith(head):
-        raise FileProblem("has a journal that is not one")
-    entries: list[dict[str, Any]] = []
-    end = pos = max(start, len(head))
-    while pos < len(data) and data[pos : pos + 1] in (b"\n", b","):
-        start = pos + (2 if data[pos : pos + 1] == b"," else 1)
-        nl = data.find(b"\n", start)
-        line = data[start : len(data) if nl == -1 else nl]
-        if line == b"}}":
-            break
-        body = line[:-1] if line.endswith(b",") else line
-        try:
-            item = orjson.loads(b"{" + body + b"}")
-        except orjson.JSONDecodeError:
-            break
-        (key, value), *_ = item.items() if isinstance(item, dict) and item else ((None, None),)
-        if not isinstance(value, dict) or not isinstance(key, str) or not key.isdigit():
-            raise FileProblem(f"has a journal entry that is not one (at byte {start})")
-        entries.append(value)
-        end = start + len(body)
-        pos = end
-    return entries, end
-
-
-def read_journal_entries(data: bytes | None, version: int) -> tuple[list[dict[str, Any]], int]:
-    """The journal's entries for a main file of schema ``version`` (see the head above)."""
-    if not data:
-        return [], 0
-    if version < SHARDED:
-        return journal_entries(data, head=V2_JOURNAL_HEAD)
-    if data.startswith(V2_JOURNAL_HEAD):
-        return [], 0
-    return journal_entries(data)
 
 
 def load(path: Path) -> tuple[Tables, Pending]:
@@ -346,101 +229,6 @@ def gather_annotations(path: Path, tables: Tables, pending: Pending) -> dict[str
         apply_pending(records, pending.get(article_id, {}))
         annotations.update(records)
     return annotations
-
-
-def apply_pending(records: dict[str, Any], changes: Mapping[str, Any]) -> None:
-    for ann_id, record in changes.items():
-        if record is None:
-            records.pop(ann_id, None)
-        else:
-            records[ann_id] = record
-
-
-def apply_entry(tables: Tables, entry: dict[str, Any], pending: Pending | None = None) -> None:
-    """Apply one journal entry: the small tables to ``tables``, the annotation changes merged
-    into ``pending``. Without ``pending`` the entry is an older schema's (annotations are a
-    table). FileProblem for an entry that is not ours."""
-    puts, dels, ann = entry.get("put", {}), entry.get("del", {}), entry.get("ann", {})
-    if not isinstance(puts, dict) or not isinstance(dels, dict) or not isinstance(ann, dict):
-        raise FileProblem("has a malformed journal entry")
-    forbidden = {META} if pending is None else {META, ANNOTATIONS}
-    for name, docs in puts.items():
-        if name in forbidden or not isinstance(docs, dict):
-            raise FileProblem("has a malformed journal entry")
-        tables.setdefault(name, {}).update(docs)
-    for name, ids in dels.items():
-        if name in forbidden or not isinstance(ids, list):
-            raise FileProblem("has a malformed journal entry")
-        table = tables.setdefault(name, {})
-        for doc_id in ids:
-            if isinstance(doc_id, str):
-                table.pop(doc_id, None)
-    if ann:
-        if pending is None or not all(isinstance(c, dict) for c in ann.values()):
-            raise FileProblem("has a malformed journal entry")
-        for article_id, changes in ann.items():
-            pending.setdefault(article_id, {}).update(changes)
-
-
-def empty_tables() -> Tables:
-    return {
-        META: {SCHEMA_KEY: schema_record()},
-        ARTICLES: {},
-        STATE: {},
-        DONE: {},
-        BOUNDARIES: {},
-        INDEX: {},
-    }
-
-
-def schema_record(version: int = SCHEMA_VERSION) -> dict[str, Any]:
-    return {"format": FORMAT, "version": version}
-
-
-def parse(data: bytes) -> Tables:
-    """Bytes of a file into tables; raises FileProblem for anything that is not our file."""
-    if not data.strip():
-        # An empty file holds nothing to lose (e.g. made by ``touch``): treat it as a new database.
-        return empty_tables()
-    try:
-        tables = orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        raise FileProblem(f"not a tuireader database (invalid JSON: {exc})") from None
-    if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
-        raise FileProblem("not a tuireader database (not a TinyDB file)")
-    schema = tables.get(META, {}).get(SCHEMA_KEY)
-    if not isinstance(schema, dict) or schema.get("format") != FORMAT:
-        raise FileProblem("not a tuireader database (a JSON file written by another program)")
-    version = schema.get("version")
-    if type(version) is not int or version < 1:  # ``true`` is not version 1
-        raise FileProblem(f"not a tuireader database (bad schema version {version!r})")
-    if version > SCHEMA_VERSION:
-        raise FileProblem(
-            f"written by a newer tuireader (schema {version}; this one reads up to "
-            f"{SCHEMA_VERSION}); upgrade tuireader to open it"
-        )
-    for name in TABLES:
-        tables.setdefault(name, {})
-    if version < SHARDED:
-        tables.setdefault(ANNOTATIONS, {})
-    return tables
-
-
-def schema_version(tables: Tables) -> int:
-    return int(tables[META][SCHEMA_KEY]["version"])
-
-
-def migrate(tables: Tables) -> Tables:
-    """Run the migration chain up to ``SCHEMA_VERSION``; a missing step is a FileProblem."""
-    version = schema_version(tables)
-    while version < SCHEMA_VERSION:
-        step = MIGRATIONS.get(version)
-        if step is None:
-            raise FileProblem(f"schema {version} cannot be upgraded to {SCHEMA_VERSION}")
-        tables = step(tables)
-        version += 1
-        tables[META][SCHEMA_KEY] = schema_record(version)
-    return tables
 
 
 BUCKETS = 256
@@ -982,134 +770,8 @@ SYNC_EACH = 16
 """Shards written by one compaction that are fsynced one by one; more are synced together."""
 
 
-def sync_file_system(folder: Path, files: Sequence[Path]) -> None:
-    """Make ``files`` (all in ``folder``) durable: one ``syncfs`` of the file system where the
-    C library has it (Linux; it reports write-back errors since 5.8), else an fsync each.
-    Raises OSError."""
-    syncfs = _syncfs()
-    if syncfs is None:
-        for path in files:
-            fd = os.open(path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        return
-    import ctypes
-
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        if syncfs(fd) != 0:
-            code = ctypes.get_errno()
-            raise OSError(code, os.strerror(code), str(folder))
-    finally:
-        os.close(fd)
-
-
-def _syncfs() -> Callable[[int], int] | None:
-    import ctypes
-
-    try:
-        found: Callable[[int], int] = ctypes.CDLL(None, use_errno=True).syncfs
-    except (OSError, AttributeError):
-        return None
-    return found
-
-
 def _open_quietly(path: Path) -> int | None:
     try:
         return os.open(path, os.O_RDONLY)
     except OSError:
         return None
-
-
-class RecordTable(Table):
-    """A TinyDB table keyed by string ids (annotation uuids, article ids, state keys).
-
-    TinyDB's ``_update_table`` copies the whole table twice per operation to convert integer ids;
-    our ids are already strings, so it updates the table in place, O(1) instead of O(n). Documents
-    are always replaced whole (``put``), never updated in place, which the storage's serialisation
-    cache and rollback journal rely on.
-    """
-
-    document_id_class = str  # type: ignore[assignment]
-    _changing: Sequence[str] | None = None
-
-    def put(self, doc_id: str, doc: Mapping[str, Any]) -> None:
-        value = dict(doc)
-
-        def updater(table: dict[str, Any]) -> None:
-            table[doc_id] = value
-
-        self._changing = (doc_id,)
-        self._update_table(updater)
-
-    def delete(self, doc_id: str) -> None:
-        self._changing = (doc_id,)
-        self.remove(doc_ids=[doc_id])  # type: ignore[list-item]
-
-    def put_many(self, docs: Mapping[str, dict[str, Any]]) -> None:
-        """Put many documents in one table operation. The table keeps the given dicts (no copy):
-        never change them afterwards."""
-        if not docs:
-            return
-        self._changing = list(docs)
-        self._update_table(lambda table: table.update(docs))
-
-    def delete_many(self, doc_ids: Iterable[str]) -> None:
-        """Delete many documents in one table operation; absent ids are ignored."""
-        ids = list(doc_ids)
-        if not ids:
-            return
-
-        def updater(table: dict[str, Any]) -> None:
-            for doc_id in ids:
-                table.pop(doc_id, None)
-
-        self._changing = ids
-        self._update_table(updater)
-
-    def raw(self) -> dict[str, Any]:
-        """The live stored documents by id: read them, never change them (use ``put``)."""
-        table: dict[str, Any] = self._read_table()
-        return table
-
-    def get_raw(self, doc_id: str) -> Any:
-        return self._read_table().get(doc_id)
-
-    def update(self, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError("RecordTable documents are replaced with put(), never updated in place")
-
-    def upsert(self, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError("use RecordTable.put()")
-
-    def _update_table(self, updater: Callable[[dict[Any, Any]], None]) -> None:
-        changing, self._changing = self._changing, None
-        storage = self._storage
-        assert isinstance(storage, AtomicJSONStorage)
-        tables = storage.read()
-        for doc_id in changing or ():
-            storage.before_change(self.name, doc_id)
-        updater(tables.setdefault(self.name, {}))
-        storage.touched(self.name, changing)
-        storage.write(tables)
-        self.clear_cache()
-
-    def _get_next_id(self) -> str:
-        raise TypeError("RecordTable documents need an explicit id: use put()")
-
-
-class AnnotationDB(TinyDB):
-    table_class = RecordTable
-    default_table_name = ANNOTATIONS
-
-    @property
-    def file(self) -> AtomicJSONStorage:
-        storage = self.storage
-        assert isinstance(storage, AtomicJSONStorage)
-        return storage
-
-    def records(self, name: str) -> RecordTable:
-        table = self.table(name)
-        assert isinstance(table, RecordTable)
-        return table

@@ -12,7 +12,9 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
 
-from tuireader.storage import AtomicJSONStorage, Pending, Stamp, Tables
+from tuireader.dbformat.journal import Pending
+from tuireader.dbformat.schema import Tables
+from tuireader.storage import AtomicJSONStorage, Stamp
 
 Loaded = tuple[Tables, Pending, Stamp]
 """The small tables, the annotation changes not yet folded into the shards (per article), and

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from tuireader.boundaries import record_problem as boundary_problem
+from tuireader.dbformat.journal import apply_entry
+from tuireader.dbformat.schema import ANNOTATIONS, ARTICLES, BOUNDARIES, DONE, INDEX, Tables
 from tuireader.records import (
     RecordError,
     article_problem,
@@ -18,7 +20,6 @@ from tuireader.records import (
     plain_article_ids,
     stored_problem,
 )
-from tuireader.storage import ANNOTATIONS, ARTICLES, BOUNDARIES, DONE, INDEX, Tables, apply_entry
 from tuireader.store.files import StoreError
 
 

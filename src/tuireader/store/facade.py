@@ -36,6 +36,10 @@ from tuireader.annotations import (
 from tuireader.articles import Article
 from tuireader.boundaries import Boundary, MergeQuestion, merge_question
 from tuireader.boundaries import to_record as boundary_record
+from tuireader.dbformat.index import entry_total
+from tuireader.dbformat.journal import EMPTY_JOURNAL, JOURNAL_TAIL, journal_entries
+from tuireader.dbformat.layout import shard_path
+from tuireader.dbformat.schema import ARTICLES, BOUNDARIES, DONE, INDEX, STATE, FileProblem, Tables
 from tuireader.durable import NotDurableError, collector_paused
 from tuireader.errors import os_problem
 from tuireader.history import Change, History
@@ -48,24 +52,7 @@ from tuireader.records import (
     to_stored,
 )
 from tuireader.sentences import Sentence
-from tuireader.storage import (
-    ARTICLES,
-    BOUNDARIES,
-    DONE,
-    EMPTY_JOURNAL,
-    INDEX,
-    JOURNAL_TAIL,
-    STATE,
-    AnnotationDB,
-    AtomicJSONStorage,
-    FileProblem,
-    Stamp,
-    Tables,
-    entry_total,
-    journal_entries,
-    shard_path,
-    stamp_of,
-)
+from tuireader.storage import AtomicJSONStorage, Stamp, stamp_of
 from tuireader.store import corrections
 from tuireader.store.backend import Backend
 from tuireader.store.checks import check_records, check_tables, checked_entries
@@ -92,6 +79,7 @@ from tuireader.store.files import (
 )
 from tuireader.store.layers import BULK, SpanIndex
 from tuireader.store.metadata import article_record, checked_articles
+from tuireader.store.tables import AnnotationDB
 from tuireader.tags import DEFAULT_TAGS, TagSet
 
 

@@ -11,27 +11,22 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tuireader import storage as fileformat
+from tuireader.dbformat import schema  # its version is read when used (tests simulate others)
+from tuireader.dbformat.journal import Pending, apply_entry, read_journal_entries
+from tuireader.dbformat.layout import journal_path
+from tuireader.dbformat.schema import (
+    ANNOTATIONS,
+    FileProblem,
+    Tables,
+    empty_tables,
+    migrate,
+    parse,
+    schema_version,
+)
 from tuireader.durable import collector_paused
 from tuireader.errors import PathError, file_kind, os_problem
 from tuireader.paths import on_read_only_file_system
-from tuireader.storage import (
-    ANNOTATIONS,
-    AtomicJSONStorage,
-    FileProblem,
-    Pending,
-    Stamp,
-    Tables,
-    apply_entry,
-    empty_tables,
-    gather_annotations,
-    journal_path,
-    migrate,
-    parse,
-    read_journal_entries,
-    schema_version,
-    stamp_of,
-)
+from tuireader.storage import AtomicJSONStorage, Stamp, gather_annotations, stamp_of
 
 if TYPE_CHECKING:
     from filelock import BaseFileLock
@@ -111,7 +106,7 @@ def read_file(path: Path, *, changed: bool = False) -> Loaded | None:
             version = schema_version(tables)
             entries, _ = read_journal_entries(journal[0], version)
             for entry in entries:
-                apply_entry(tables, entry, pending if version >= fileformat.SHARDED else None)
+                apply_entry(tables, entry, pending if version >= schema.SHARDED else None)
             jst = (journal[1].st_ino, journal[1].st_size, journal[1].st_mtime_ns)
         return tables, pending, Stamp(st.st_ino, st.st_size, st.st_mtime_ns, jst)
     except FileProblem as exc:
@@ -170,7 +165,7 @@ def migrated(path: Path, tables: Tables, unfolded: Pending | None = None) -> Tab
     annotations gathered inline first, so every migration step sees them as one table."""
     try:
         version = schema_version(tables)
-        if fileformat.SHARDED <= version < fileformat.SCHEMA_VERSION and ANNOTATIONS not in tables:
+        if schema.SHARDED <= version < schema.SCHEMA_VERSION and ANNOTATIONS not in tables:
             tables[ANNOTATIONS] = gather_annotations(path, tables, unfolded or {})
         return migrate(tables)
     except FileProblem as exc:
@@ -209,7 +204,7 @@ def held(
 def needs_rewrite(tables: Tables) -> bool:
     """An older schema, or annotations inline in the main file (schemas 1 to 3 kept them there; a
     hand-made file may): upgraded, annotations moved into shards, before the store writes."""
-    return schema_version(tables) != fileformat.SCHEMA_VERSION or ANNOTATIONS in tables
+    return schema_version(tables) != schema.SCHEMA_VERSION or ANNOTATIONS in tables
 
 
 class FileBackend:
@@ -251,7 +246,7 @@ def create_or_migrate(path: Path, wait: float, check: Callable[[Tables], object]
                 old = schema_version(loaded[0])
                 tables = migrated(path, loaded[0], loaded[1])
                 check(tables)
-                if old != fileformat.SCHEMA_VERSION:
+                if old != schema.SCHEMA_VERSION:
                     _keep_old(path, old)
             file = AtomicJSONStorage(path, tables)
             try:

@@ -1,0 +1,57 @@
+"""The ``index`` table's documents: per article, its shard's file name and how many annotations
+each annotator has there, per tag, and how many are orphaned (so counts never open a shard)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from tuireader.dbformat.layout import shard_name
+
+
+def count_key(record: Mapping[str, Any]) -> tuple[str, str, bool]:
+    # Plain ``str``s: they become JSON keys, and orjson refuses a str subclass (an enum) there.
+    return (
+        str.__str__(record["annotator"]),
+        str.__str__(record["tag"]),
+        record.get("anchor") == "orphaned",
+    )
+
+
+def index_entry(article_id: str, records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The index document of an article: its shard's name and how many annotations each
+    annotator has there, per tag, and how many of them are orphaned."""
+    entry: dict[str, Any] = {"file": shard_name(article_id), "tags": {}, "orphaned": {}}
+    for record in records:
+        index_count(entry, count_key(record), 1)
+    return entry
+
+
+def index_count(entry: dict[str, Any], key: tuple[str, str, bool], delta: int) -> None:
+    """Change ``entry`` (a fresh copy: documents are replaced, never changed in place) by
+    ``delta`` annotations of (annotator, tag, orphaned)."""
+    annotator, tag, orphaned = key
+    tags = entry["tags"].setdefault(annotator, {})
+    tags[tag] = tags.get(tag, 0) + delta
+    if tags[tag] <= 0:
+        del tags[tag]
+        if not tags:
+            del entry["tags"][annotator]
+    if orphaned:
+        count = entry["orphaned"].get(annotator, 0) + delta
+        if count > 0:
+            entry["orphaned"][annotator] = count
+        else:
+            entry["orphaned"].pop(annotator, None)
+
+
+def copy_entry(entry: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "file": entry["file"],
+        "tags": {name: dict(tags) for name, tags in entry["tags"].items()},
+        "orphaned": dict(entry["orphaned"]),
+    }
+
+
+def entry_total(entry: Mapping[str, Any]) -> int:
+    return sum(n for tags in entry["tags"].values() for n in tags.values())

@@ -1,0 +1,121 @@
+"""The journal's format: its entries, reading them from its bytes, and applying one to the tables
+(see the comment below for the layout)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from tuireader.dbformat.schema import ANNOTATIONS, META, SHARDED, FileProblem, Tables
+
+# Every change is appended to ``PATH.journal`` and fsynced: a few hundred bytes, whatever the
+# database holds. The journal is itself a TinyDB document, ``{"changes": {"<offset>": entry}}``,
+# kept valid after every append: an entry overwrites the closing ``\n}}`` and ends with a new one.
+# Each entry sits on its own line (JSON strings hold no raw line breaks), so a write torn by a
+# kill is found and cut off at the next append. An entry holds whole records: ``put`` and ``del``
+# by small table, and ``ann``, per article id, annotation id to record (None: deleted). Replaying
+# one twice changes nothing, so a compaction killed half way loses nothing.
+# Schemas 2 and 3 wrote ``{"journal": {...}}`` with the annotations as a table; such a journal is
+# read only to upgrade its file, and one left beside a schema-4 file (an upgrade killed after writing
+# the new main file) is already folded in and is ignored.
+JOURNAL_HEAD = b'{"changes":{'
+V2_JOURNAL_HEAD = b'{"journal":{'
+JOURNAL_TAIL = b"\n}}"
+EMPTY_JOURNAL = JOURNAL_HEAD + JOURNAL_TAIL
+JOURNAL_MIN = 1 << 20
+"""Compact (fold the journal into the main file and the shards it touched) once the journal is
+larger than this and than half the main file, or larger than JOURNAL_MAX."""
+JOURNAL_MAX = 32 << 20
+
+
+Pending = dict[str, dict[str, Any]]
+"""Per article id, the annotation changes journaled since the last compaction: id to record, or
+None for a deletion. Applied over the shard when it is read, folded into it by a compaction."""
+
+
+def journal_stamp(path: Path) -> tuple[int, int, int]:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return (0, 0, 0)
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def journal_entries(
+    data: bytes, start: int = 0, head: bytes = JOURNAL_HEAD
+) -> tuple[list[dict[str, Any]], int]:
+    """The complete entries of a journal (after byte ``start``, the end of an entry already
+    read, if given) and the offset where the next one goes: just after the last complete entry
+    (a torn write after it is dropped, never reported saved). FileProblem if it is not a
+    journal."""
+    if not data.startswith(head):
+        raise FileProblem("has a journal that is not one")
+    entries: list[dict[str, Any]] = []
+    end = pos = max(start, len(head))
+    while pos < len(data) and data[pos : pos + 1] in (b"\n", b","):
+        start = pos + (2 if data[pos : pos + 1] == b"," else 1)
+        nl = data.find(b"\n", start)
+        line = data[start : len(data) if nl == -1 else nl]
+        if line == b"}}":
+            break
+        body = line[:-1] if line.endswith(b",") else line
+        try:
+            item = orjson.loads(b"{" + body + b"}")
+        except orjson.JSONDecodeError:
+            break
+        (key, value), *_ = item.items() if isinstance(item, dict) and item else ((None, None),)
+        if not isinstance(value, dict) or not isinstance(key, str) or not key.isdigit():
+            raise FileProblem(f"has a journal entry that is not one (at byte {start})")
+        entries.append(value)
+        end = start + len(body)
+        pos = end
+    return entries, end
+
+
+def read_journal_entries(data: bytes | None, version: int) -> tuple[list[dict[str, Any]], int]:
+    """The journal's entries for a main file of schema ``version`` (see the head above)."""
+    if not data:
+        return [], 0
+    if version < SHARDED:
+        return journal_entries(data, head=V2_JOURNAL_HEAD)
+    if data.startswith(V2_JOURNAL_HEAD):
+        return [], 0
+    return journal_entries(data)
+
+
+def apply_pending(records: dict[str, Any], changes: Mapping[str, Any]) -> None:
+    for ann_id, record in changes.items():
+        if record is None:
+            records.pop(ann_id, None)
+        else:
+            records[ann_id] = record
+
+
+def apply_entry(tables: Tables, entry: dict[str, Any], pending: Pending | None = None) -> None:
+    """Apply one journal entry: the small tables to ``tables``, the annotation changes merged
+    into ``pending``. Without ``pending`` the entry is an older schema's (annotations are a
+    table). FileProblem for an entry that is not ours."""
+    puts, dels, ann = entry.get("put", {}), entry.get("del", {}), entry.get("ann", {})
+    if not isinstance(puts, dict) or not isinstance(dels, dict) or not isinstance(ann, dict):
+        raise FileProblem("has a malformed journal entry")
+    forbidden = {META} if pending is None else {META, ANNOTATIONS}
+    for name, docs in puts.items():
+        if name in forbidden or not isinstance(docs, dict):
+            raise FileProblem("has a malformed journal entry")
+        tables.setdefault(name, {}).update(docs)
+    for name, ids in dels.items():
+        if name in forbidden or not isinstance(ids, list):
+            raise FileProblem("has a malformed journal entry")
+        table = tables.setdefault(name, {})
+        for doc_id in ids:
+            if isinstance(doc_id, str):
+                table.pop(doc_id, None)
+    if ann:
+        if pending is None or not all(isinstance(c, dict) for c in ann.values()):
+            raise FileProblem("has a malformed journal entry")
+        for article_id, changes in ann.items():
+            pending.setdefault(article_id, {}).update(changes)
