@@ -3,22 +3,18 @@
 ``facade`` coordinates (plan under the lock against fresh data, write, then record); ``editing``
 holds the editing rules as pure functions; ``corrections`` the sentence splits and joins
 (planning them, and the articles corrected with them); ``checks`` what comes from disk,
-checked before use; ``metadata`` what the articles table keeps; ``layers`` the per-annotator
-span index; ``backend`` the interface to the files and ``files`` the database file (where it
+checked before use; ``merging`` the import's merge policy; ``metadata`` what the articles
+table keeps; ``layers`` the per-annotator span index; ``tables`` the TinyDB tables over the
+storage; ``backend`` the interface to the files and ``files`` the database file (where it
 really is, reading, opening, creating and upgrading it, the lock and who holds it).
 """
 
 from tuireader.history import Change
 from tuireader.store.editing import AnchorReport, Plan, new_id
-from tuireader.store.facade import (
-    ImportReport,
-    ImportResult,
-    Store,
-    UndoConflict,
-    record_of,
-)
+from tuireader.store.facade import Store, UndoConflict, record_of
 from tuireader.store.files import NO_FILE, StoreError, StoreWriteError, lock_path
 from tuireader.store.layers import CHUNK, SpanIndex
+from tuireader.store.merging import ImportReport, ImportResult
 from tuireader.store.metadata import article_record, checked_articles
 
 __all__ = [

@@ -19,12 +19,10 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
-
-import orjson
 
 from tuireader.annotations import (
     AnchorState,
@@ -48,7 +46,6 @@ from tuireader.records import (
     done_from_record,
     done_to_record,
     from_stored,
-    newer,
     to_stored,
 )
 from tuireader.sentences import Sentence
@@ -78,35 +75,10 @@ from tuireader.store.files import (
     sweep,
 )
 from tuireader.store.layers import BULK, SpanIndex
+from tuireader.store.merging import ImportReport, ImportResult, mark_wins, wins
 from tuireader.store.metadata import article_record, checked_articles
 from tuireader.store.tables import AnnotationDB
 from tuireader.tags import DEFAULT_TAGS, TagSet
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    added: int = 0
-    updated: int = 0
-    skipped: int = 0
-
-    def __add__(self, other: ImportResult) -> ImportResult:
-        return ImportResult(
-            self.added + other.added, self.updated + other.updated, self.skipped + other.skipped
-        )
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What an import did, in total and per annotator; ``articles`` metadata records added or
-    completed, ``done`` marks taken."""
-
-    by_annotator: Mapping[str, ImportResult]
-    articles: int = 0
-    done: int = 0
-
-    @property
-    def total(self) -> ImportResult:
-        return sum(self.by_annotator.values(), ImportResult())
 
 
 class UndoConflict(StoreError):
@@ -765,7 +737,7 @@ class Store:
                 known = latest.get(a.id) or self._get(a.id)
                 if known is None:
                     tally[0] += 1
-                elif _wins(a, known):
+                elif wins(a, known):
                     tally[1] += 1
                 else:
                     tally[2] += 1
@@ -780,7 +752,7 @@ class Store:
             taken: dict[str, dict[str, Any]] = {}
             for mark in marks:
                 old_record = taken.get(mark.key) or table.get_raw(mark.key)
-                if old_record is None or _mark_wins(mark, done_from_record(old_record)):
+                if old_record is None or mark_wins(mark, done_from_record(old_record)):
                     taken[mark.key] = done_to_record(mark)
             table.put_many(taken)
             marks_taken = len(taken)
@@ -1115,24 +1087,6 @@ def _check_run(article: Article, first: int, last: int) -> None:
 
 def _changed(report: AnchorReport) -> AnchorReport:
     return replace(report, changed=True)
-
-
-def _wins(a: Annotation, known: Annotation) -> bool:
-    """Whether an incoming record replaces the stored one with its id: the newer edit, and for
-    equal times the larger content, so the outcome never depends on import order."""
-    if a.updated != known.updated:
-        return newer(a.updated, known.updated)
-    return _content(a) > _content(known)
-
-
-def _content(a: Annotation) -> bytes:
-    return orjson.dumps(to_stored(a), option=orjson.OPT_SORT_KEYS)
-
-
-def _mark_wins(mark: DoneMark, old: DoneMark) -> bool:
-    if mark.updated != old.updated:
-        return newer(mark.updated, old.updated)
-    return mark.done and not old.done
 
 
 record_of = to_stored

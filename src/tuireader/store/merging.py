@@ -1,0 +1,59 @@
+"""The import's merge policy, as pure functions: which of two versions of an annotation (or of a
+done mark) with one id is kept, so that importing several files gives the same database in any
+order; and what an import reports."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import orjson
+
+from tuireader.annotations import Annotation
+from tuireader.records import DoneMark, newer, to_stored
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int = 0
+    updated: int = 0
+    skipped: int = 0
+
+    def __add__(self, other: ImportResult) -> ImportResult:
+        return ImportResult(
+            self.added + other.added, self.updated + other.updated, self.skipped + other.skipped
+        )
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did, in total and per annotator; ``articles`` metadata records added or
+    completed, ``done`` marks taken."""
+
+    by_annotator: Mapping[str, ImportResult]
+    articles: int = 0
+    done: int = 0
+
+    @property
+    def total(self) -> ImportResult:
+        return sum(self.by_annotator.values(), ImportResult())
+
+
+def wins(a: Annotation, known: Annotation) -> bool:
+    """Whether an incoming record replaces the stored one with its id: the newer edit, and for
+    equal times the larger content, so the outcome never depends on import order."""
+    if a.updated != known.updated:
+        return newer(a.updated, known.updated)
+    return _content(a) > _content(known)
+
+
+def _content(a: Annotation) -> bytes:
+    return orjson.dumps(to_stored(a), option=orjson.OPT_SORT_KEYS)
+
+
+def mark_wins(mark: DoneMark, old: DoneMark) -> bool:
+    """Whether an incoming done mark replaces the stored one: the newer, and for equal times a
+    mark that says done."""
+    if mark.updated != old.updated:
+        return newer(mark.updated, old.updated)
+    return mark.done and not old.done
