@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import random
-import selectors
 import signal
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from tinydb import TinyDB
 
+from child_output import read_until
 from tuireader import storage
 from tuireader.store import Store
 
@@ -34,18 +34,8 @@ def test_sigkill_never_loses_a_reported_annotation(tmp_path: Path) -> None:
             stdout=subprocess.PIPE,
             env=env,
         )
-        assert proc.stdout is not None
-        out = b""
         # Wait for the first saved tag so the kill lands inside the tagging loop.
-        with selectors.DefaultSelector() as sel:
-            sel.register(proc.stdout, selectors.EVENT_READ)
-            deadline = time.monotonic() + 20
-            while b"\n" not in out and time.monotonic() < deadline:
-                if sel.select(timeout=1):
-                    chunk = os.read(proc.stdout.fileno(), 65536)
-                    if not chunk:
-                        break
-                    out += chunk
+        out = read_until(proc, b"\n")
         assert b"\n" in out, "the tagger never reported a saved annotation"
         time.sleep(rng.uniform(0, 0.15))
         proc.send_signal(signal.SIGKILL)

@@ -6,6 +6,7 @@ import errno
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 """The largest file read whole (an article, an import): 200 MB. A bigger one is refused before a
@@ -63,6 +64,39 @@ def read_bytes(
     A FIFO, device, socket or other special file is refused without blocking (with
     ``regular_only``; else it is read as a stream), and so is anything over ``limit`` bytes.
     """
+    fd, info = _open_checked(path, what, error, regular_only)
+    try:
+        if info.st_size > limit:
+            raise error(
+                path, f"too large ({megabytes(info.st_size)}; the limit is {megabytes(limit)})"
+            )
+        chunks = []
+        size = 0
+        while True:  # a file may grow while read, and a stream has no size: count as we go
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise error(path, f"too large (over {megabytes(limit)})")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise error(path, os_problem(exc, what)) from None
+    finally:
+        os.close(fd)
+
+
+def open_regular(path: Path, what: str, error: type[PathError]) -> BinaryIO:
+    """``path`` opened for reading in binary, for a reader that streams it (no size limit);
+    refused as ``read_bytes`` refuses it when it is missing, a folder or not a regular file."""
+    fd, _ = _open_checked(path, what, error, regular_only=True)
+    return os.fdopen(fd, "rb")
+
+
+def _open_checked(
+    path: Path, what: str, error: type[PathError], regular_only: bool
+) -> tuple[int, os.stat_result]:
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:
@@ -82,27 +116,15 @@ def read_bytes(
             raise error(path, f"is a folder, not {what}")
         if regular_only and not stat.S_ISREG(info.st_mode):
             raise error(path, f"not a regular file ({file_kind(info.st_mode)}), not {what}")
-        if info.st_size > limit:
-            raise error(
-                path, f"too large ({_megabytes(info.st_size)}; the limit is {_megabytes(limit)})"
-            )
         if regular_only:
             os.set_blocking(fd, True)
-        chunks = []
-        size = 0
-        while True:  # a file may grow while read, and a stream has no size: count as we go
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > limit:
-                raise error(path, f"too large (over {_megabytes(limit)})")
-        return b"".join(chunks)
     except OSError as exc:
-        raise error(path, os_problem(exc, what)) from None
-    finally:
         os.close(fd)
+        raise error(path, os_problem(exc, what)) from None
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, info
 
 
 def file_kind(mode: int) -> str:
@@ -120,5 +142,5 @@ def file_kind(mode: int) -> str:
     return "a special file"
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):,.0f} MB"

@@ -1,27 +1,39 @@
 """Import files in each format ``tuireader export`` writes for re-import: json, jsonl and csv.
 
-``parse_records`` detects the format from the content (never from the file name) and turns the
-file into raw annotation records, shaped like the json format's, and raw article entries; the
-annotation codec then checks every field. A file that is none of the three is refused with one
-line that names what it looks like and what ``import`` reads.
+``read_records`` detects the format from the start of the file (never from its name) and turns
+it into a stream of raw records (annotations shaped like the json format's, article entries, done
+marks, decisions), each with where it is in the file; the annotation codec then checks every
+field. JSON Lines and CSV are read line by line, whatever their size; anything else (a json
+document, which only ``orjson.loads`` of the whole file can read) is read whole, up to
+``errors.MAX_FILE_BYTES``. A file that is none of the three is refused with one line that names
+what it looks like and what ``import`` reads.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
-from tuireader.errors import PathError
+from tuireader.errors import MAX_FILE_BYTES, PathError, megabytes
 from tuireader.export import CSV_COLUMNS, FORMAT_NAME, FORMAT_VERSION, csv_value
 
 NOT_OURS = "not a tuireader export"
 ACCEPTED = "import reads tuireader json, jsonl and csv exports"
 IMPORT_FORMATS = ("json", "jsonl", "csv")
+STREAMED = "jsonl or csv"
+"""The formats read line by line, whatever their size (named when a json document is too big)."""
+
+ANNOTATION, ARTICLE, DONE, DECISION = "annotation", "article", "done mark", "decision"
+Record = tuple[str, str, Any]
+"""(kind: ANNOTATION, ARTICLE, DONE or DECISION; where, such as "line 4" or "row 2"; the record
+as parsed, before the codec checks it)."""
+_BOM = b"\xef\xbb\xbf"
 
 CSV_REQUIRED = (
     "id",
@@ -55,28 +67,93 @@ class ImportFileError(PathError):
 
 
 @dataclass(frozen=True)
-class RawRecords:
-    """A file's records before the codec checks them, each with where it came from."""
+class RecordStream:
+    """A file's records in file order, before the codec checks them. ``records`` raises
+    ``ImportFileError`` at the first line it cannot read."""
 
     format: str
-    annotations: tuple[tuple[str, Any], ...]
-    """(position such as "annotation 3", "line 4" or "row 2", the record as parsed)."""
-    articles: tuple[tuple[str, Any], ...]
-    """(position, the article entry): a json export's list, else built from the rows."""
-    done: tuple[tuple[str, Any], ...] = ()
-    """(position, a done mark): a json export's optional ``done`` list."""
-    decisions: tuple[tuple[str, Any], ...] = ()
-    """(position, an adjudication decision that is not a tag): a json export's ``decisions``,
-    or the decision lines of a jsonl export."""
+    records: Iterator[Record]
 
 
-def parse_records(data: bytes, name: object = "<input>") -> RawRecords:
+def parse_records(data: bytes, name: object = "<input>") -> RecordStream:
     """Detect the format of ``data`` and parse it; ``name`` labels errors."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    return read_records(io.BytesIO(data), name)
+
+
+def read_records(
+    file: BinaryIO, name: object = "<input>", limit: int | None = None
+) -> RecordStream:
+    """Detect the format of the (seekable) ``file`` from its first line and stream its records:
+    JSON Lines and CSV line by line; anything else is read whole, up to ``limit`` bytes
+    (``MAX_FILE_BYTES``)."""
+    limit = limit or MAX_FILE_BYTES
+    head = _head(file, limit)
+    text = head[len(_BOM) :] if head.startswith(_BOM) else head
+    stripped = text.lstrip()
+    first, _, rest = stripped.partition(b"\n")
+    if not _signature(stripped) and _is_utf8(first) and b"\x00" not in first and rest.strip():
+        # A first line and more after it: lines or rows, whatever the size of the file.
+        if first[:1] in (b"{", b"[") and _is_json(first):
+            file.seek(0)
+            return RecordStream("jsonl", _jsonl_records(file, name))
+        header = next(csv.reader([first.decode("utf-8")]), [])
+        if first[:1] not in (b"{", b"[") and len(header) > 1:
+            file.seek(0)
+            return RecordStream("csv", _csv_records(file, name))
+    file.seek(0)
+    data = file.read(limit + 1)
+    if len(data) > limit:
+        size = megabytes(_size(file))
+        if stripped[:1] in (b"{", b"["):
+            raise ImportFileError(
+                name,
+                f"too large to import as one JSON document ({size}; the limit is "
+                f"{megabytes(limit)}): export as {STREAMED}, which import reads as a stream",
+            )
+        raise ImportFileError(name, f"too large ({size}; the limit is {megabytes(limit)})")
+    return _parse_whole(data, name)
+
+
+def _head(file: BinaryIO, limit: int) -> bytes:
+    """The start of ``file``: through its first non-blank line and a little of what follows (or
+    all of it, if shorter)."""
+    head = file.read(1 << 16)
+    while len(head) <= limit:
+        _, newline, rest = head.lstrip().partition(b"\n")
+        if newline and rest.strip():
+            break
+        more = file.read(max(len(head), 1 << 16))
+        if not more:
+            break
+        head += more
+    return head
+
+
+def _size(file: BinaryIO) -> int:
+    return file.seek(0, io.SEEK_END)
+
+
+def _signature(data: bytes) -> str | None:
     for signature, what in _SIGNATURES:
         if data.startswith(signature):
-            raise ImportFileError(name, f"{NOT_OURS}: this is {what}; {ACCEPTED}")
+            return what
+    return None
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _parse_whole(data: bytes, name: object) -> RecordStream:
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
+    what = _signature(data)
+    if what:
+        raise ImportFileError(name, f"{NOT_OURS}: this is {what}; {ACCEPTED}")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -89,10 +166,8 @@ def parse_records(data: bytes, name: object = "<input>") -> RawRecords:
         raise ImportFileError(name, f"{NOT_OURS}: binary data; {ACCEPTED}")
     if text.lstrip()[:1] in ("{", "[") or _is_json(data):
         return _parse_json(data, name)
-    first_line = text.lstrip().split("\n", 1)[0]
-    header = next(csv.reader([first_line]), [])
-    if len(header) > 1:
-        return _parse_csv(text, header, name)
+    if len(next(csv.reader([text.lstrip().split("\n", 1)[0]]), [])) > 1:
+        return RecordStream("csv", _csv_records(io.BytesIO(data), name))
     raise ImportFileError(name, f"{NOT_OURS}: {_looks_like(text)}; {ACCEPTED}")
 
 
@@ -116,7 +191,7 @@ def _looks_like(text: str) -> str:
 # -- json and jsonl ----------------------------------------------------------------------------
 
 
-def _parse_json(data: bytes, name: object) -> RawRecords:
+def _parse_json(data: bytes, name: object) -> RecordStream:
     try:
         whole = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
@@ -129,12 +204,13 @@ def _parse_json(data: bytes, name: object) -> RawRecords:
             raise ImportFileError(
                 name, f"not valid JSON or JSON Lines: {json_problem(exc)}"
             ) from None
-        return _parse_jsonl(data, name)
+        return RecordStream("jsonl", _jsonl_records(io.BytesIO(data), name))
     if isinstance(whole, dict) and "format" not in whole and "article_id" in whole:
-        return _parse_jsonl(data, name)  # a jsonl export of a single annotation
+        # A jsonl export of a single annotation.
+        return RecordStream("jsonl", _jsonl_records(io.BytesIO(data), name))
     if isinstance(whole, dict) and "format" not in whole and _foreign_json(whole):
         raise ImportFileError(name, f"{NOT_OURS}: {_foreign_json(whole)}; {ACCEPTED}")
-    return _parse_document(whole, name)
+    return RecordStream("json", _document_records(whole, name))
 
 
 def _foreign_json(item: Mapping[str, Any]) -> str | None:
@@ -148,7 +224,9 @@ def _foreign_json(item: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _parse_document(doc: Any, name: object) -> RawRecords:
+def _document_records(doc: Any, name: object) -> Iterator[Record]:
+    """The records of a json export (checked as a whole first, so a document that is not ours is
+    refused before its first record): article entries, annotations, done marks, decisions."""
     if not isinstance(doc, dict):
         kind = "an array" if isinstance(doc, list) else "a single value"
         raise ImportFileError(name, f"{NOT_OURS}: the JSON is {kind}, not an export object")
@@ -175,42 +253,51 @@ def _parse_document(doc: Any, name: object) -> RawRecords:
     decisions = doc.get("decisions", [])
     if not isinstance(decisions, list):
         raise ImportFileError(name, '"decisions" is not a list')
-    return RawRecords(
-        "json",
-        tuple((f"annotation {i}", item) for i, item in enumerate(doc["annotations"], 1)),
-        tuple((f"article {i}", item) for i, item in enumerate(doc["articles"], 1)),
-        tuple((f"done mark {i}", item) for i, item in enumerate(done, 1)),
-        tuple((f"decision {i}", item) for i, item in enumerate(decisions, 1)),
+    return _listed(
+        (ARTICLE, doc["articles"]),
+        (ANNOTATION, doc["annotations"]),
+        (DONE, done),
+        (DECISION, decisions),
     )
 
 
-def _parse_jsonl(data: bytes, name: object) -> RawRecords:
-    records: list[tuple[str, Any]] = []
-    decisions: list[tuple[str, Any]] = []
+def _listed(*lists: tuple[str, list[Any]]) -> Iterator[Record]:
+    for kind, items in lists:
+        for i, item in enumerate(items, 1):
+            yield kind, f"{kind} {i}", item
+
+
+def _jsonl_records(file: Iterable[bytes], name: object) -> Iterator[Record]:
+    """A jsonl export line by line: annotations and decisions, then the article entries built
+    from the lines' ``article_*`` fields."""
+    seen = False
     articles = _ArticlesFromRows(name)
-    for number, line in enumerate(data.splitlines(), 1):
+    for number, line in enumerate(file, 1):
+        if number == 1 and line.startswith(_BOM):
+            line = line[len(_BOM) :]
         if not line.strip():
             continue
         try:
             item = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            what = f"{NOT_OURS}: " if not records else ""
+            what = f"{NOT_OURS}: " if not seen else ""
             raise ImportFileError(
                 name, f"{what}line {number} is not JSON ({json_problem(exc)})"
             ) from None
         if not isinstance(item, dict) or "article_id" not in item:
-            foreign = _foreign_json(item) if isinstance(item, dict) and not records else None
+            foreign = _foreign_json(item) if isinstance(item, dict) and not seen else None
             if foreign:
                 raise ImportFileError(name, f"{NOT_OURS}: {foreign}; {ACCEPTED}")
             raise ImportFileError(name, f"{NOT_OURS}: line {number} is not an annotation record")
         if "decision" in item and "id" not in item:  # an adjudication decision (no tag)
-            decisions.append((f"line {number}", item))
+            yield DECISION, f"line {number}", item
             continue
-        if "tag" not in item and "quote" not in item and not records and _foreign_json(item):
+        if "tag" not in item and "quote" not in item and not seen and _foreign_json(item):
             raise ImportFileError(name, f"{NOT_OURS}: {_foreign_json(item)}; {ACCEPTED}")
-        records.append((f"line {number}", item))
+        seen = True
         articles.add(f"line {number}", item)
-    return RawRecords("jsonl", tuple(records), articles.entries(), (), tuple(decisions))
+        yield ANNOTATION, f"line {number}", item
+    yield from articles.records()
 
 
 def json_problem(exc: orjson.JSONDecodeError) -> str:
@@ -229,10 +316,10 @@ class _ArticlesFromRows:
         article_id = row.get("article_id")
         if not isinstance(article_id, str) or not article_id:
             return  # the codec names this problem with the record's position
-        entry = self._entries.setdefault(
-            article_id,
-            {"id": article_id, "title": None, "date": None, "path": None, "sentence_count": None},
-        )
+        entry = self._entries.get(article_id)
+        if entry is None:
+            entry = self._entries[article_id] = dict.fromkeys(_ARTICLE_KEYS)
+            entry["id"] = article_id
         for key in ("title", "date", "path"):
             value = row.get(f"article_{key}")
             if value is not None and not isinstance(value, str):
@@ -240,32 +327,61 @@ class _ArticlesFromRows:
             if value and entry[key] is None:
                 entry[key] = value
 
-    def entries(self) -> tuple[tuple[str, Any], ...]:
-        return tuple((f"article {i}", e) for i, e in enumerate(self._entries.values(), 1))
+    def records(self) -> Iterator[Record]:
+        for i, entry in enumerate(self._entries.values(), 1):
+            yield ARTICLE, f"article {i}", entry
+
+
+_ARTICLE_KEYS = ("id", "title", "date", "path", "sentence_count")
 
 
 # -- csv ---------------------------------------------------------------------------------------
 
 
-def _parse_csv(text: str, header: Sequence[str], name: object) -> RawRecords:
-    columns = [c.strip() for c in header]
-    missing = [c for c in CSV_REQUIRED if c not in columns]
-    if missing:
-        raise ImportFileError(name, f"{NOT_OURS}: {_csv_kind(columns, missing)}; {ACCEPTED}")
-    records: list[tuple[str, Any]] = []
-    articles = _ArticlesFromRows(name)
-    for number, cells in _csv_rows(text, name):
-        if len(cells) != len(columns):
-            raise ImportFileError(
-                name, f"row {number} has {len(cells)} cells, the header has {len(columns)}"
+def _csv_records(file: Iterable[bytes], name: object) -> Iterator[Record]:
+    """A csv export row by row, then the article entries built from its ``article_*`` columns."""
+    reader = csv.reader(_text_lines(file, name), strict=True)
+    try:
+        header = next((cells for cells in reader if cells), [])
+        columns = [c.strip() for c in header]
+        missing = [c for c in CSV_REQUIRED if c not in columns]
+        if missing:
+            raise ImportFileError(name, f"{NOT_OURS}: {_csv_kind(columns, missing)}; {ACCEPTED}")
+        articles = _ArticlesFromRows(name)
+        for cells in reader:
+            if not cells:  # a blank line (a trailing one, or one a spreadsheet added)
+                continue
+            number = reader.line_num
+            if len(cells) != len(columns):
+                raise ImportFileError(
+                    name, f"row {number} has {len(cells)} cells, the header has {len(columns)}"
+                )
+            record = _csv_record(dict(zip(columns, cells, strict=True)))
+            articles.add(
+                f"row {number}", {k: v or None for k, v in record.items() if k[:8] == "article_"}
             )
-        row = dict(zip(columns, cells, strict=True))
-        record = _csv_record(row)
-        records.append((f"row {number}", record))
-        articles.add(
-            f"row {number}", {k: v or None for k, v in record.items() if k[:8] == "article_"}
-        )
-    return RawRecords("csv", tuple(records), articles.entries())
+            yield ANNOTATION, f"row {number}", record
+    except csv.Error as exc:
+        raise ImportFileError(name, f"not valid CSV at line {reader.line_num}: {exc}") from None
+    yield from articles.records()
+
+
+def _text_lines(file: Iterable[bytes], name: object) -> Iterator[str]:
+    """The file's lines as text (line ends kept, for the csv reader's quoted newlines)."""
+    offset = 0
+    for number, line in enumerate(file, 1):
+        if number == 1 and line.startswith(_BOM):
+            line = line[len(_BOM) :]
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            where = f"byte {offset + exc.start}"
+            if offset == 0:
+                raise ImportFileError(
+                    name, f"{NOT_OURS}: not UTF-8 text ({where}); {ACCEPTED}"
+                ) from None
+            raise ImportFileError(name, f"line {number} is not UTF-8 text ({where})") from None
+        offset += len(line)
 
 
 def _csv_kind(columns: Sequence[str], missing: Sequence[str]) -> str:
@@ -277,17 +393,6 @@ def _csv_kind(columns: Sequence[str], missing: Sequence[str]) -> str:
     if "sentence" in columns and "text" in columns:
         return "this is a --by-sentence table (one row per sentence, no annotation records)"
     return f"a CSV without the columns {', '.join(missing)}"
-
-
-def _csv_rows(text: str, name: object) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        next(reader)  # the header
-        for cells in reader:
-            if cells:  # a blank line (a trailing one, or one a spreadsheet added)
-                yield reader.line_num, cells
-    except csv.Error as exc:
-        raise ImportFileError(name, f"not valid CSV at line {reader.line_num}: {exc}") from None
 
 
 def _csv_record(row: Mapping[str, str]) -> dict[str, Any]:

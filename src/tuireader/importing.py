@@ -1,33 +1,66 @@
-"""Reading our own json, jsonl and csv exports back into annotations.
+"""Reading our own json, jsonl and csv exports back into annotations, in two passes.
 
-Everything is parsed and checked before the store is opened, so a file that is not ours (garbage,
-other JSON, a missing or mistyped field) is refused with one line naming the file and the problem
-and the database is never touched. ``import_formats`` reads each format into raw records; this
-module checks them with the record codec (``records``) and keeps one annotation per id.
+The first pass (``stage_import``) reads the file record by record (``import_formats``), checks
+every record with the codec (``records``) and writes each checked annotation to a private spool
+file; it holds only the small things (article entries, done marks, decisions, one hash per
+annotation id), so a file of any size is checked in bounded memory. A file that is not ours
+(garbage, other JSON, a missing or mistyped field anywhere, the last row included) is refused
+with one line naming the file, the line or row and the problem, before the store is opened: the
+database is never touched. The second pass (``StagedImport.batches``) reads the spool back in
+batches for the store to write one at a time; where the file holds several copies of an id,
+only the newest is handed over.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from types import TracebackType
+from typing import IO, Any, TypeVar
+
+import orjson
 
 from tuireader.adjudication import Decision, DecisionError, decision_from_record
 from tuireader.annotations import ARTICLE_FIELDS, Annotation
-from tuireader.errors import read_bytes
-from tuireader.import_formats import NOT_OURS, ImportFileError, parse_records
+from tuireader.errors import open_regular
+from tuireader.import_formats import (
+    ANNOTATION,
+    ARTICLE,
+    DONE,
+    NOT_OURS,
+    ImportFileError,
+    RecordStream,
+    parse_records,
+    read_records,
+)
 from tuireader.records import (
     DoneMark,
     RecordError,
     article_entry,
     done_from_record,
     from_export,
+    from_stored,
     instant,
+    to_stored,
 )
 
-__all__ = ["NOT_OURS", "ImportFileError", "ImportedFile", "parse_import", "read_import"]
+__all__ = [
+    "BATCH",
+    "NOT_OURS",
+    "ImportFileError",
+    "ImportedFile",
+    "StagedImport",
+    "parse_import",
+    "read_import",
+    "stage_import",
+]
+
+BATCH = 10_000
+"""Annotations per write of an import: each batch is one durable change, so memory stays
+bounded and a killed import leaves whole batches (importing again completes it)."""
 
 
 @dataclass(frozen=True)
@@ -45,58 +78,166 @@ class ImportedFile:
     """Adjudication decisions that are not a tag ("no tag", "unresolved")."""
 
 
-def read_import(path: str | os.PathLike[str]) -> ImportedFile:
-    """Read and validate ``path``; raises ImportFileError naming it and the problem."""
+@dataclass(frozen=True)
+class StagedImport:
+    """A checked export whose annotations wait in a spool file, not in memory. Close it (or use
+    it as a context manager) to free the spool; it never outlives the process."""
+
+    format: str
+    count: int
+    """Annotation records in the file, duplicates included."""
+    duplicates: int
+    """Records dropped because the file held a newer one with the same id."""
+    articles: tuple[dict[str, Any], ...]
+    done: tuple[DoneMark, ...]
+    decisions: tuple[Decision, ...]
+    spool: IO[bytes]
+    dropped: frozenset[int]
+    """Spool lines (from 0) superseded by a newer copy of their id in the file."""
+
+    def annotations(self) -> Iterator[Annotation]:
+        """The annotations, in file order, one per id (the newest)."""
+        self.spool.seek(0)
+        for index, line in enumerate(self.spool):
+            if index not in self.dropped:
+                key, record = orjson.loads(line)
+                yield from_stored(key, record)
+
+    def batches(self, size: int | None = None) -> Iterator[list[Annotation]]:
+        """``annotations`` in lists of up to ``size`` (``BATCH``)."""
+        size = size or BATCH
+        batch: list[Annotation] = []
+        for a in self.annotations():
+            batch.append(a)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def close(self) -> None:
+        self.spool.close()
+
+    def __enter__(self) -> StagedImport:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def stage_import(path: str | os.PathLike[str]) -> StagedImport:
+    """First pass over ``path``: every record checked, the annotations spooled; raises
+    ImportFileError naming the file, where in it and the problem."""
     path = Path(path)
-    data = read_bytes(path, "an export file", ImportFileError)
-    return parse_import(data, path)
+    with open_regular(path, "an export file", ImportFileError) as file:
+        return stage(read_records(file, path), path)
+
+
+def read_import(path: str | os.PathLike[str]) -> ImportedFile:
+    """Read and validate ``path`` into memory; raises ImportFileError naming it and the problem."""
+    with stage_import(path) as staged:
+        return _in_memory(staged)
+
+
+def parse_import(data: bytes, name: object = "<input>") -> ImportedFile:
+    """Parse our json document, jsonl lines or csv rows from ``data``; ``name`` labels errors."""
+    with stage(parse_records(data, name), name) as staged:
+        return _in_memory(staged)
+
+
+def _in_memory(staged: StagedImport) -> ImportedFile:
+    return ImportedFile(
+        staged.format,
+        tuple(staged.annotations()),
+        staged.articles,
+        staged.duplicates,
+        staged.done,
+        staged.decisions,
+    )
+
+
+def stage(stream: RecordStream, name: object) -> StagedImport:
+    """Check every record of ``stream`` and spool its annotations (see ``stage_import``)."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 -- closed by the StagedImport
+    try:
+        articles: list[dict[str, Any]] = []
+        marks: list[DoneMark] = []
+        decisions: list[Decision] = []
+        seen: set[int] = set()
+        repeated: set[int] = set()
+        count = 0
+        for kind, where, item in stream.records:
+            if kind == ANNOTATION:
+                a = _parsed(from_export, where, item, name)
+                key = hash(a.id)
+                if key in seen:
+                    repeated.add(key)
+                seen.add(key)
+                spool.write(orjson.dumps((a.id, to_stored(a))) + b"\n")
+                count += 1
+            elif kind == ARTICLE:
+                articles.append(_parsed(_article, where, item, name))
+            elif kind == DONE:
+                marks.append(_parsed(done_from_record, where, item, name))
+            else:
+                decisions.append(_parsed(decision_from_record, where, item, name))
+        del seen
+        spool.flush()
+        dropped = _superseded(spool, repeated) if repeated else frozenset()
+    except BaseException:
+        spool.close()
+        raise
+    return StagedImport(
+        stream.format,
+        count,
+        len(dropped),
+        tuple(articles),
+        tuple(marks),
+        tuple(decisions),
+        spool,
+        dropped,
+    )
+
+
+def _superseded(spool: IO[bytes], repeated: set[int]) -> frozenset[int]:
+    """The spool lines of ids the file holds more than once, but for the newest copy of each
+    (the first of equal ones). Only ids whose hash is in ``repeated`` are looked at."""
+    newest: dict[str, tuple[Any, int]] = {}
+    dropped: set[int] = set()
+    spool.seek(0)
+    for index, line in enumerate(spool):
+        key, record = orjson.loads(line)
+        if hash(key) not in repeated:
+            continue
+        when = instant(record.get("updated", record["created"]))
+        kept = newest.get(key)
+        if kept is None or when > kept[0]:
+            if kept is not None:
+                dropped.add(kept[1])
+            newest[key] = (when, index)
+        else:
+            dropped.add(index)
+    return frozenset(dropped)
 
 
 T = TypeVar("T")
 
 
-def parse_import(data: bytes, name: object = "<input>") -> ImportedFile:
-    """Parse our json document, jsonl lines or csv rows from ``data``; ``name`` labels errors."""
-    raw = parse_records(data, name)
-    articles = _parsed(raw.articles, _article, name)
-    annotations = _parsed(raw.annotations, from_export, name, _label)
-    marks = _parsed(raw.done, done_from_record, name)
-    decisions = _parsed(raw.decisions, decision_from_record, name)
-    newest: dict[str, Annotation] = {}
-    for a in annotations:
-        kept = newest.get(a.id)
-        if kept is None or instant(a.updated) > instant(kept.updated):
-            newest[a.id] = a
-    return ImportedFile(
-        raw.format,
-        tuple(newest.values()),
-        tuple(articles),
-        len(annotations) - len(newest),
-        tuple(marks),
-        tuple(decisions),
-    )
-
-
-def _parsed(
-    items: Iterable[tuple[str, Any]],
-    parse: Callable[[Any], T],
-    name: object,
-    label: Callable[[Any], str] = lambda item: "",
-) -> list[T]:
-    """Each item parsed; the first bad one becomes one ``ImportFileError`` saying where it is."""
-    found = []
-    for where, item in items:
-        try:
-            found.append(parse(item))
-        except (RecordError, DecisionError) as exc:
-            raise ImportFileError(name, f"{where}{label(item)}: {exc}") from None
-    return found
-
-
-def _label(item: Any) -> str:
-    if isinstance(item, dict) and isinstance(item.get("id"), str):
-        return f" (id {item['id'][:40]!r})"
-    return ""
+def _parsed(parse: Callable[[Any], T], where: str, item: Any, name: object) -> T:
+    """``item`` parsed; a bad one becomes one ``ImportFileError`` saying where it is (and, for
+    an annotation, which id)."""
+    try:
+        return parse(item)
+    except (RecordError, DecisionError) as exc:
+        label = ""
+        if parse is from_export and isinstance(item, dict) and isinstance(item.get("id"), str):
+            label = f" (id {item['id'][:40]!r})"
+        raise ImportFileError(name, f"{where}{label}: {exc}") from None
 
 
 def _article(item: Any) -> dict[str, Any]:

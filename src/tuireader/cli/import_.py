@@ -11,7 +11,7 @@ from tuireader.adjudication import Decision, merged_decisions, state_key
 from tuireader.annotations import default_annotator
 from tuireader.articles import load_unchanged
 from tuireader.cli import add_db_options
-from tuireader.importing import read_import
+from tuireader.importing import stage_import
 from tuireader.paths import resolve_db_path
 
 if TYPE_CHECKING:
@@ -26,25 +26,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # The whole file is parsed and checked before the database is opened: a file that is not
-    # ours never touches it.
-    imported = read_import(args.file)
-    from tuireader.store import Store
+    # First pass: the whole file is read and checked (its annotations spooled, not held) before
+    # the database is opened: a file that is not ours, or bad anywhere, never touches it.
+    with stage_import(args.file) as imported:
+        from tuireader.store import Store
 
-    with Store.open(resolve_db_path(args.db), default_annotator()) as store:
-        # One write: the annotations of every annotator, the titles, dates and sentence counts
-        # as the export knew them (so `stats` and later exports show them even where the article
-        # files are not at hand; an article already recorded here keeps what it has) and the
-        # done marks. Attaching a file that is at hand then records its real values.
-        report = store.import_all(imported.annotations, imported.articles, imported.done)
-        decided = import_decisions(store, imported.decisions)
-        attached = attach_known_articles(store, imported.articles)
+        with Store.open(resolve_db_path(args.db), default_annotator()) as store:
+            # Second pass: the annotations of every annotator in batches, one write each; with
+            # the last, the titles, dates and sentence counts as the export knew them (so
+            # `stats` and later exports show them even where the article files are not at
+            # hand; an article already recorded here keeps what it has) and the done marks.
+            # Attaching a file that is at hand then records its real values.
+            report = store.import_batches(imported.batches(), imported.articles, imported.done)
+            decided = import_decisions(store, imported.decisions)
+            attached = attach_known_articles(store, imported.articles)
     result = report.total
     skipped = result.skipped + imported.duplicates
-    total = len(imported.annotations) + imported.duplicates
     print(
         f"{sanitise.path(args.file)}: {result.added} added, {result.updated} updated, {skipped} skipped "
-        f"({total} annotations in {imported.format}; {attached} article files found)"
+        f"({imported.count} annotations in {imported.format}; {attached} article files found)"
     )
     if imported.decisions:
         print(

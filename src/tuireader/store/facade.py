@@ -761,6 +761,33 @@ class Store:
         report = {name: ImportResult(*tally) for name, tally in sorted(counts.items())}
         return ImportReport(report, articles_changed, marks_taken)
 
+    def import_batches(
+        self,
+        batches: Iterable[Sequence[Annotation]],
+        articles: Iterable[Mapping[str, Any]] = (),
+        done: Iterable[DoneMark] = (),
+    ) -> ImportReport:
+        """Merge an export too large for one write: ``import_all`` of each batch in turn, each
+        one durable write; the article metadata and done marks go with the last batch.
+
+        The batches must not repeat an id (``importing.StagedImport.batches`` never does), so
+        the report is the one ``import_all`` of everything at once would give. A write that
+        fails (or a kill) leaves the batches written before it, every annotation whole, and
+        importing the same file again completes it: an annotation already there is skipped.
+        Article metadata is checked before the first batch is written.
+        """
+        metas = checked_articles(articles)
+        marks = list(done)
+        counts: dict[str, ImportResult] = {}
+        pending: Sequence[Annotation] | None = None
+        for batch in batches:
+            if pending is not None:
+                _add_counts(counts, self.import_all(pending))
+            pending = batch
+        report = self.import_all(pending or (), metas, marks)
+        _add_counts(counts, report)
+        return ImportReport(dict(sorted(counts.items())), report.articles, report.done)
+
     # -- sentence corrections: splits and joins (planned in ``store.corrections``) -------------
     # A small table in the main file; every annotator sees them. A split or merge is one
     # journaled write with the annotations the merge rule changes, and one undo step.
@@ -1072,6 +1099,11 @@ def _by_article(annotations: Iterable[Annotation]) -> dict[str, list[Annotation]
     for a in annotations:
         groups.setdefault(a.article_id, []).append(a)
     return groups
+
+
+def _add_counts(counts: dict[str, ImportResult], report: ImportReport) -> None:
+    for name, result in report.by_annotator.items():
+        counts[name] = counts.get(name, ImportResult()) + result
 
 
 def _check_tag(tag: str) -> None:
