@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from child_output import read_until
-from tuireader import export, import_formats, importing
+from tuireader import export, import_formats, importing, json_stream
 from tuireader.annotations import Annotation
 from tuireader.articles import from_text
 from tuireader.cli import main
@@ -144,24 +144,23 @@ def test_a_batched_import_reports_and_stores_what_one_write_would(tmp_path: Path
     assert (report.total.added, report.total.updated, report.total.skipped) == (57, 1, 2)
 
 
-def test_lines_and_rows_stream_past_the_whole_file_limit(
+def test_every_format_streams_past_the_whole_file_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(import_formats, "MAX_FILE_BYTES", 1 << 20)
+    monkeypatch.setattr(import_formats, "JSON_WHOLE_MAX", 1 << 19)
     annotations = made(4000)
-    for fmt in ("jsonl", "csv"):
+    for fmt in ("jsonl", "csv", "json"):
         path = tmp_path / f"big.{fmt}"
         path.write_text(exported(annotations, fmt), encoding="utf-8")
         assert path.stat().st_size > 1 << 20
         code, out, _ = run(capsys, "import", "--db", str(tmp_path / f"{fmt}.json"), str(path))
-        assert code == 0 and "4000 added" in out
-    path = tmp_path / "big.json"
-    path.write_text(exported(annotations, "json"), encoding="utf-8")
-    code, out, err = run(capsys, "import", "--db", str(tmp_path / "json.json"), str(path))
-    assert code == 2 and out == "" and err.count("\n") == 1
-    assert f"{path}: too large to import as one JSON document (" in err
-    assert "the limit is 1 MB): export as jsonl or csv, which import reads as a stream" in err
-    assert not (tmp_path / "json.json").exists()
+        assert code == 0 and f"4000 added, 0 updated, 0 skipped (4000 annotations in {fmt};" in out
+    path = tmp_path / "big.txt"
+    path.write_text("plain text\n" * 200_000, encoding="utf-8")
+    code, out, err = run(capsys, "import", "--db", str(tmp_path / "txt.json"), str(path))
+    assert code == 2 and err == f"tuireader: {path}: too large (2 MB; the limit is 1 MB)\n"
+    assert not (tmp_path / "txt.json").exists()
 
 
 def test_text_that_is_not_utf8_is_named_by_its_line() -> None:
@@ -228,3 +227,71 @@ def test_sigkill_during_an_import_leaves_whole_annotations_and_a_rerun_completes
         key = operator.itemgetter("id")
         assert sorted(store.articles_meta(), key=key) == sorted(other.articles_meta(), key=key)
     assert [p for p in db.parent.rglob("*") if p.name.endswith(".tmp")] == []
+
+
+@pytest.fixture
+def streamed_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every json document read member by member, in pieces of 7 bytes (values, escapes and
+    UTF-8 characters cut at every possible place)."""
+    monkeypatch.setattr(import_formats, "JSON_WHOLE_MAX", 0)
+    monkeypatch.setattr(json_stream, "PIECE", 7)
+
+
+def document(items: list[Annotation], **changes: object) -> bytes:
+    doc = json.loads(exported(items, "json"))
+    doc.update(changes)
+    return json.dumps(doc, indent=1, ensure_ascii=False).encode()
+
+
+@pytest.mark.usefixtures("streamed_json")
+def test_a_large_json_document_is_read_as_a_stream_with_the_same_result() -> None:
+    annotations = [replace(a, note="naïve “quoted” \\ note é") for a in made(30)]
+    data = document(annotations)
+    streamed = parse_import(data)
+    assert streamed.format == "json"
+    assert sorted(streamed.annotations, key=lambda a: a.id) == sorted(
+        annotations, key=lambda a: a.id
+    )
+    assert len(streamed.articles) == 1
+
+
+@pytest.mark.usefixtures("streamed_json")
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"format": "hypothesis"}, "not a tuireader export: format 'hypothesis'"),
+        ({"version": 2}, "written by a newer tuireader (format version 2)"),
+        ({"annotations": {}}, '"annotations" is not a list'),
+        ({"articles": None}, '"articles" is not a list'),
+        ({"annotations": [{"id": "x"}]}, "annotation 1 (id 'x'): missing field"),
+    ],
+)
+def test_a_streamed_json_document_is_checked_as_a_whole_one_is(
+    change: dict[str, object], expected: str
+) -> None:
+    with pytest.raises(ImportFileError) as info:
+        parse_import(document(made(3), **change), "big.json")
+    assert str(info.value).startswith("big.json: ") and expected in str(info.value)
+
+
+@pytest.mark.usefixtures("streamed_json")
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b'{"format": "tuireader-annotations",\n "version": 1,', "at line 2, column 15"),
+        (
+            b'{"format": "tuireader-annotations", "version": 1,\n\n "articles": [{"id" 1}]}',
+            "line 3, column 21",
+        ),
+        (b'{"format": "tuireader-annotations", "version": 1} extra', "after the document"),
+        (b'{"format": "tuireader-annotations", "version": 1, "articles": ["\\ud800"]}', "line 1"),
+        (b'{"@context": "http://www.w3.org/ns/anno.jsonld", "first": []}', "W3C Web Annotation"),
+        (b'{"annotations": []}', 'no "format" field before "annotations"'),
+        (b'{"format": "tuireader-annotations", "version": 1, "annotations": []}', '"articles"'),
+    ],
+)
+def test_a_broken_streamed_json_document_is_named_with_where(data: bytes, expected: str) -> None:
+    with pytest.raises(ImportFileError) as info:
+        parse_import(data, "big.json")
+    message = str(info.value)
+    assert "\n" not in message and expected in message, message

@@ -3,8 +3,8 @@
 ``read_records`` detects the format from the start of the file (never from its name) and turns
 it into a stream of raw records (annotations shaped like the json format's, article entries, done
 marks, decisions), each with where it is in the file; the annotation codec then checks every
-field. JSON Lines and CSV are read line by line, whatever their size; anything else (a json
-document, which only ``orjson.loads`` of the whole file can read) is read whole, up to
+field. JSON Lines and CSV are read line by line and a json document over ``JSON_WHOLE_MAX``
+member by member (``json_stream``), whatever their size; anything else is read whole, up to
 ``errors.MAX_FILE_BYTES``. A file that is none of the three is refused with one line that names
 what it looks like and what ``import`` reads.
 """
@@ -22,17 +22,20 @@ import orjson
 
 from tuireader.errors import MAX_FILE_BYTES, PathError, megabytes
 from tuireader.export import CSV_COLUMNS, FORMAT_NAME, FORMAT_VERSION, csv_value
+from tuireader.json_stream import JSONObjectReader, JSONStreamError
 
 NOT_OURS = "not a tuireader export"
 ACCEPTED = "import reads tuireader json, jsonl and csv exports"
 IMPORT_FORMATS = ("json", "jsonl", "csv")
-STREAMED = "jsonl or csv"
-"""The formats read line by line, whatever their size (named when a json document is too big)."""
-
 ANNOTATION, ARTICLE, DONE, DECISION = "annotation", "article", "done mark", "decision"
 Record = tuple[str, str, Any]
 """(kind: ANNOTATION, ARTICLE, DONE or DECISION; where, such as "line 4" or "row 2"; the record
 as parsed, before the codec checks it)."""
+JSON_WHOLE_MAX = 32 << 20
+"""A json document up to this size is parsed whole (``orjson``: fastest); a bigger one is read
+member by member and its arrays element by element (``json_stream``)."""
+_LISTS = {"articles": ARTICLE, "annotations": ANNOTATION, "done": DONE, "decisions": DECISION}
+
 _BOM = b"\xef\xbb\xbf"
 
 CSV_REQUIRED = (
@@ -84,8 +87,8 @@ def read_records(
     file: BinaryIO, name: object = "<input>", limit: int | None = None
 ) -> RecordStream:
     """Detect the format of the (seekable) ``file`` from its first line and stream its records:
-    JSON Lines and CSV line by line; anything else is read whole, up to ``limit`` bytes
-    (``MAX_FILE_BYTES``)."""
+    JSON Lines and CSV line by line, a json document over ``JSON_WHOLE_MAX`` member by member;
+    anything else is read whole, up to ``limit`` bytes (``MAX_FILE_BYTES``)."""
     limit = limit or MAX_FILE_BYTES
     head = _head(file, limit)
     text = head[len(_BOM) :] if head.startswith(_BOM) else head
@@ -101,15 +104,13 @@ def read_records(
             file.seek(0)
             return RecordStream("csv", _csv_records(file, name))
     file.seek(0)
+    if stripped[:1] == b"{" and _size(file) > JSON_WHOLE_MAX:
+        file.seek(0)
+        return RecordStream("json", _streamed_document(file, name))
+    file.seek(0)
     data = file.read(limit + 1)
     if len(data) > limit:
         size = megabytes(_size(file))
-        if stripped[:1] in (b"{", b"["):
-            raise ImportFileError(
-                name,
-                f"too large to import as one JSON document ({size}; the limit is "
-                f"{megabytes(limit)}): export as {STREAMED}, which import reads as a stream",
-            )
         raise ImportFileError(name, f"too large ({size}; the limit is {megabytes(limit)})")
     return _parse_whole(data, name)
 
@@ -230,6 +231,18 @@ def _document_records(doc: Any, name: object) -> Iterator[Record]:
     if not isinstance(doc, dict):
         kind = "an array" if isinstance(doc, list) else "a single value"
         raise ImportFileError(name, f"{NOT_OURS}: the JSON is {kind}, not an export object")
+    _check_header(doc, name)
+    for key in ("articles", "annotations"):
+        if not isinstance(doc.get(key), list):
+            problem = "missing" if key not in doc else "not a list"
+            raise ImportFileError(name, f'"{key}" is {problem}')
+    for key in ("done", "decisions"):
+        if not isinstance(doc.get(key, []), list):
+            raise ImportFileError(name, f'"{key}" is not a list')
+    return _listed(*((_LISTS[key], doc.get(key, [])) for key in _LISTS))
+
+
+def _check_header(doc: Mapping[str, Any], name: object) -> None:
     fmt = doc.get("format")
     if fmt != FORMAT_NAME:
         found = f"format {fmt!r}" if fmt is not None else 'no "format" field'
@@ -243,22 +256,38 @@ def _document_records(doc: Any, name: object) -> Iterator[Record]:
             f"written by a newer tuireader (format version {version}); "
             f"this one reads version {FORMAT_VERSION}",
         )
+
+
+def _streamed_document(file: BinaryIO, name: object) -> Iterator[Record]:
+    """The records of a json export too big to parse whole, in the document's order. Its
+    ``format`` and ``version`` must come before its lists (as ``export`` writes them)."""
+    header: dict[str, Any] = {}
+    found: set[str] = set()
+    reader = JSONObjectReader(file, frozenset(_LISTS))
+    try:
+        for key, value in reader.members():
+            if key in ("format", "version"):
+                header[key] = value
+            elif key in ("@context", "type") and "format" not in header:
+                foreign = _foreign_json({key: value})
+                if foreign:  # said before its (large) annotations are read
+                    raise ImportFileError(name, f"{NOT_OURS}: {foreign}; {ACCEPTED}")
+            elif key in _LISTS:
+                if "format" not in header:
+                    raise ImportFileError(name, f'{NOT_OURS}: no "format" field before "{key}"')
+                _check_header(header, name)
+                if not isinstance(value, Iterator):
+                    raise ImportFileError(name, f'"{key}" is not a list')
+                found.add(key)
+                kind = _LISTS[key]
+                for i, item in enumerate(value, 1):
+                    yield kind, f"{kind} {i}", item
+    except JSONStreamError as exc:
+        raise ImportFileError(name, f"not valid JSON or JSON Lines: {exc}") from None
+    _check_header(header, name)
     for key in ("articles", "annotations"):
-        if not isinstance(doc.get(key), list):
-            problem = "missing" if key not in doc else "not a list"
-            raise ImportFileError(name, f'"{key}" is {problem}')
-    done = doc.get("done", [])
-    if not isinstance(done, list):
-        raise ImportFileError(name, '"done" is not a list')
-    decisions = doc.get("decisions", [])
-    if not isinstance(decisions, list):
-        raise ImportFileError(name, '"decisions" is not a list')
-    return _listed(
-        (ARTICLE, doc["articles"]),
-        (ANNOTATION, doc["annotations"]),
-        (DONE, done),
-        (DECISION, decisions),
-    )
+        if key not in found:
+            raise ImportFileError(name, f'"{key}" is missing')
 
 
 def _listed(*lists: tuple[str, list[Any]]) -> Iterator[Record]:

@@ -11,6 +11,7 @@ from tuireader.adjudication import Decision, merged_decisions, state_key
 from tuireader.annotations import default_annotator
 from tuireader.articles import load_unchanged
 from tuireader.cli import add_db_options
+from tuireader.durable import collector_paused
 from tuireader.importing import stage_import
 from tuireader.paths import resolve_db_path
 
@@ -27,8 +28,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # First pass: the whole file is read and checked (its annotations spooled, not held) before
-    # the database is opened: a file that is not ours, or bad anywhere, never touches it.
-    with stage_import(args.file) as imported:
+    # the database is opened: a file that is not ours, or bad anywhere, never touches it. Both
+    # passes build and drop a few objects per record, none of them in a cycle: the cyclic
+    # collector would only rescan them.
+    with collector_paused(), stage_import(args.file) as imported:
         from tuireader.store import Store
 
         with Store.open(resolve_db_path(args.db), default_annotator()) as store:
