@@ -384,9 +384,11 @@ def real_commands(db: Path, out: Path) -> list[tuple[str, list[str]]]:
         for fmt in SENTENCE_FORMATS
     ]
     commands.append(("stats --json", ["stats", "--db", str(db), "--json"]))
-    commands.append(
-        ("import jsonl", ["import", "--db", str(out / "fresh.json"), str(out / "e.jsonl")])
-    )
+    # Each into a database of its own (an import into one that holds the same ids skips them).
+    commands += [
+        (f"import {fmt}", ["import", "--db", str(out / f"fresh-{fmt}.json"), str(out / f"e.{fmt}")])
+        for fmt in ("jsonl", "csv", "json")
+    ]
     return commands
 
 

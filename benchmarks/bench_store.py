@@ -25,6 +25,7 @@ import statistics
 import tempfile
 import time
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
 from tinydb import TinyDB
@@ -201,8 +202,9 @@ def measure_app(path: Path, runs: int) -> tuple[float, float, float, float]:
     )
 
 
-def run_command(args: list[str]) -> tuple[float, float]:
-    """(seconds, peak RSS MB) of a command, started by a small shell (see above)."""
+def run_command(args: list[str]) -> tuple[float, float, float]:
+    """(seconds, CPU seconds, peak RSS MB) of a command, started by a small shell (see
+    above). On a loaded machine the wall time is mostly waiting: read the CPU time."""
     import subprocess
     import sys
 
@@ -212,32 +214,39 @@ def run_command(args: list[str]) -> tuple[float, float]:
         "import os,subprocess,sys,time;t=time.perf_counter();"
         "p=subprocess.Popen(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL);"
         "_,s,u=os.wait4(p.pid,0);print(os.waitstatus_to_exitcode(s),"
-        "time.perf_counter()-t,u.ru_maxrss/1024)"
+        "time.perf_counter()-t,u.ru_utime+u.ru_stime,u.ru_maxrss/1024)"
     )
     command = [sys.executable, "-c", waiter, sys.executable, "-m", "tuireader", *args]
-    code, seconds, rss = subprocess.run(
+    code, seconds, cpu, rss = subprocess.run(
         command, capture_output=True, text=True, check=True
     ).stdout.split()
     if code != "0":
-        # Reported and left out of the table (nan), so the other figures still print: at
-        # 500k the jsonl export is over the import's 200 MB input limit.
+        # Reported and left out of the table (nan), so the other figures still print.
         print(f"tuireader {' '.join(args)} exited {code}", file=sys.stderr)
-        return math.nan, math.nan
-    return float(seconds), float(rss)
+        return math.nan, math.nan, math.nan
+    return float(seconds), float(cpu), float(rss)
 
 
-def measure_cli(path: Path) -> dict[str, tuple[float, float]]:
-    """``tuireader export`` (jsonl), ``stats`` and ``import`` (of that export, into a new
-    database) on the database at ``path``: (seconds, peak RSS MB) each."""
+def measure_cli(path: Path, import_formats: Sequence[str]) -> dict[str, tuple[float, float, float]]:
+    """``tuireader export`` (jsonl), ``stats`` and ``import`` of the export in each of
+    ``import_formats`` into a new database, on the database at ``path``: (seconds, CPU
+    seconds, peak RSS MB) each."""
     exported = path.with_name(path.name + ".jsonl")
     target = path.with_name("imported-" + path.name)
     found = {
         "export": run_command(["export", "--db", str(path), "-f", "jsonl", "-o", str(exported)]),
         "stats": run_command(["stats", "--db", str(path)]),
-        "import": run_command(["import", "--db", str(target), str(exported)]),
     }
+    for fmt in import_formats:
+        source = exported
+        if fmt != "jsonl":
+            source = path.with_name(f"{path.name}.{fmt}")
+            run_command(["export", "--db", str(path), "-f", fmt, "-o", str(source)])
+        found[f"import {fmt}"] = run_command(["import", "--db", str(target), str(source)])
+        remove(target)
+        if source != exported:
+            source.unlink()
     exported.unlink()
-    remove(target)
     return found
 
 
@@ -294,6 +303,11 @@ def main() -> None:
     parser.add_argument(
         "--cli", action="store_true", help="time export, stats and import at each size"
     )
+    parser.add_argument(
+        "--import-formats",
+        default="jsonl",
+        help="with --cli: the exports imported, comma-separated (jsonl,csv,json)",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     articles = corpus()
@@ -306,7 +320,7 @@ def main() -> None:
         f"  {'fold ms':>7}  {'tinydb ms':>9}"
     )
     results: dict[int, tuple[float, float, float, float]] = {}
-    commands: dict[int, dict[str, tuple[float, float]]] = {}
+    commands: dict[int, dict[str, tuple[float, float, float]]] = {}
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         for n in sizes:
             docs = records(n, articles, rng, args.per_article)
@@ -330,7 +344,7 @@ def main() -> None:
             main_mb, shard_mb = on_disk_mb(ours)
             read_ms, read_rss, fold_ms = measure_biggest(ours)
             if args.cli:
-                commands[n] = measure_cli(ours)
+                commands[n] = measure_cli(ours, args.import_formats.split(","))
             if args.app_runs:
                 app = measure_app(ours, args.app_runs)
                 print(
@@ -349,17 +363,26 @@ def main() -> None:
         if args.tag_many:
             ms, count, sentences = measure_tag_many(Path(tmp), args.tag_many)
             print(f"tag_many: {count} runs on {sentences} sentences in {ms:.0f} ms (incl. write)")
+    if commands:
+        print(f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     for n, found in commands.items():
         print(
             f"{n:>11} annotations:  "
-            + "  ".join(f"{name} {sec:.1f} s {rss:.0f} MB" for name, (sec, rss) in found.items())
+            + "  ".join(
+                f"{name} {sec:.1f} s ({cpu:.1f} s CPU) {rss:.0f} MB"
+                for name, (sec, cpu, rss) in found.items()
+            )
         )
     if len(commands) > 1:
         small, big = min(commands), max(commands)
         print(
-            f"growth {big // 1000}k / {small // 1000}k (input {big / small:.0f}x):  "
+            f"growth {big // 1000}k / {small // 1000}k (input {big / small:.0f}x; wall, CPU, "
+            "peak RSS):  "
             + "  ".join(
-                f"{name} {commands[big][name][0] / commands[small][name][0]:.1f}x"
+                f"{name} "
+                + "/".join(
+                    f"{commands[big][name][i] / commands[small][name][i]:.1f}x" for i in range(3)
+                )
                 for name in commands[big]
             )
         )
