@@ -502,6 +502,18 @@ NUMBER_WORDS: tuple[str, ...] = (
     "thousand",
     "million",
     "billion",
+    "trillion",
+    # Round counts and multiples are measures too: "millions of people", "the rate quadrupled".
+    "hundreds",
+    "thousands",
+    "millions",
+    "billions",
+    "trillions",
+    "twice",
+    "doubled",
+    "tripled",
+    "quadrupled",
+    "halved",
     "a third",
     "a quarter",
     "a fifth",
@@ -553,7 +565,6 @@ INTENTION_PHRASES: tuple[str, ...] = (
     r"intended\s+to",
     r"(?:is|are|was|were)\s+(?:\w+\s+)?(?:determined|keen|eager|desperate)\s+to",
     r"vow(?:s|ed)?\s+to",
-    r"wants?\s+to",
 )
 
 # Verbs after "will" that announce a scheduled or planned act (an organisation's plan is a fact to

@@ -280,6 +280,13 @@ _SUBORDINATE_WORDS = frozenset(
         "whereas",
     ]
 )
+# A purpose clause ("saved so she could move", "so that the children could stay over"): the modal
+# says what an act made possible, not how sure the writer is. After a word, not a comma: ", so
+# prices could fall" and a sentence-opening "So it could…" are consequences, and hedge.
+_PURPOSE = re.compile(
+    r"(?<=[A-Za-z]\s)so(?:\s+that)?\s+(?:[\w’'-]+\s+){1,4}?(?:could|might)\b", re.IGNORECASE
+)
+_PURPOSE_MODALS = frozenset({"could", "might"})
 # A first-hand account: the speaker (or their team) tells what they did or saw, in the past.
 _FIRST_HAND = re.compile(
     r"\b(?:[Ww]e|I|[Oo]ur\s+\w+|[Mm]y\s+\w+)\s+(?:\w+ly\s+)?(?:was|were|weren[’']t|wasn[’']t|had|did|didn[’']t|\w+ed|found|saw|took|went|drilled|began|got|made)\b"
@@ -749,6 +756,8 @@ def _side_spans(text: str) -> list[tuple[int, int]]:
         if not _vocabulary(text).isdisjoint(_SUBORDINATE_WORDS)
         else []
     )
+    if not _vocabulary(text).isdisjoint(_PURPOSE_MODALS) and "so" in _vocabulary(text):
+        spans += [m.span() for m in _PURPOSE.finditer(text)]
     if (
         _quoted_share(text) < 0.5
     ):  # a few quoted words inside a report: "found 18% had “some doubts”"
@@ -867,7 +876,7 @@ _FORECAST_WORDS = frozenset({"will", "won", "shall"})
 _PREDICTION_WORDS = frozenset({"certain", "sure", "destined", "doomed", "course", "track", "going"})
 _INTENTION_WORDS = frozenset(
     {"intend", "intends", "intended", "determined", "keen", "eager", "desperate"}
-    | {"vow", "vows", "vowed", "want", "wants"}
+    | {"vow", "vows", "vowed"}
 )
 _EVALUATIVE_GATE = frozenset(
     {"too", "overly"}
@@ -889,12 +898,20 @@ def _judgements(text: str) -> list[str]:
     if not vocabulary.isdisjoint(_INTENTION_WORDS):
         found += [f'intention "{_normal(m.group(0))}"' for m in _INTENTION.finditer(text)]
     if not vocabulary.isdisjoint(_EVALUATIVE_GATE):
-        found += [f'judgement "{_normal(m.group(0))}"' for m in _EVALUATIVE.finditer(text)]
+        found += [
+            f'judgement "{_normal(m.group(0))}"'
+            for m in _EVALUATIVE.finditer(text)
+            # "is responsible for the offices": a duty or a cause, not praise
+            if not (m.group(0).lower().endswith("responsible") and _ROLE.match(text, m.end()))
+        ]
     for match in _WILL_VERB.finditer(text) if not vocabulary.isdisjoint(_FORECAST_WORDS) else ():
         if match.group(1).lower() in _SCHEDULE_VERBS or _determiner_before(text, match.start()):
             continue
         found.append(f'forecast "{_normal(match.group(0))}"{_UNDATED}')
     return found
+
+
+_ROLE = re.compile(r"\s+(?:for|to)\b", re.IGNORECASE)
 
 
 _UNDATED = " (no date)"
