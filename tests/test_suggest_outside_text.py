@@ -366,3 +366,36 @@ def test_wanting_is_reported_not_an_intention_but_intending_is() -> None:
     assert tag_of("Most residents want to keep the branch library open.") != SPECULATION
     suggestion = suggest_sentence("The club intends to appeal against the fine.")
     assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The agency called in 400 extra staff on Monday.",
+        "She was called a traitor at the meeting on Monday.",
+        "The grandmother maintains her garden with 40 volunteers.",
+    ],
+)
+def test_a_reporting_verb_used_otherwise_is_not_attribution(text: str) -> None:
+    # "called in" (summoned), "was called" (named), "maintains her garden" (keeps): nobody is
+    # reported as saying anything, so the sentence is not credited to a source.
+    suggestion = suggest_sentence(text)
+    assert suggestion is not None and suggestion.tag == FACT, suggestion
+    assert "stated by" not in suggestion.reason, suggestion
+
+
+def test_reporting_uses_of_call_and_maintain_are_still_attribution() -> None:
+    for text, source in (
+        ("The mayor called the plan a disgrace on Monday.", "The mayor"),
+        ("The council maintains that 40 homes are safe.", "The council"),
+    ):
+        suggestion = suggest_sentence(text)
+        assert suggestion is not None and f'stated by "{source}"' in suggestion.reason, suggestion
+
+
+def test_a_possessive_s_is_not_is() -> None:
+    suggestion = suggest_sentence("The mayor's absurd excuses dominated the meeting.")
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+    assert "'s absurd" not in suggestion.cues, suggestion
+    suggestion = suggest_sentence("It's absurd.")
+    assert suggestion is not None and "'s absurd" in suggestion.cues, suggestion

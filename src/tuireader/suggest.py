@@ -245,7 +245,9 @@ _WILL_VERB = re.compile(
     re.IGNORECASE,
 )
 _SCHEDULE_VERBS = frozenset(cues.SCHEDULE_VERBS)
-_COPULA = r"(?:is|are|was|were|be|been|being|remains?|remained|seems?|seemed|looks?|became|becomes|proved|proves|[’']s|[’']re)"
+# "'s" is "is" after a pronoun ("it's absurd"); after a noun it is mostly a possessive ("the
+# mayor's absurd excuses").
+_COPULA = r"(?:is|are|was|were|be|been|being|remains?|remained|seems?|seemed|looks?|became|becomes|proved|proves|(?:(?<=[Ii]t)|(?<=[Tt]hat)|(?<=[Hh]e)|(?<=[Tt]here)|(?<=[Hh]ere)|(?<=[Ww]hat)|(?<=[Ww]ho))[’']s|[’']re)"
 _EVALUATIVE = re.compile(
     rf"\b{_COPULA}\s+(?:(?:not|also|now|still|simply|clearly|precisely|deeply|hugely|far|very|so|quite|rather|just|both|all)\s+)*"
     rf"(?:(?:(?:too|overly)\s+\w+\b(?!\s+to\b))"
@@ -644,7 +646,9 @@ def _attribution(text: str) -> _Attribution | None:
     match = _IN_VIEW.search(masked) if "view" in vocabulary else None
     if match:
         return _Attribution(match.group(0), True, match.group(1), None)
-    match = _ATTRIBUTION_VERB.search(masked)
+    match = next(
+        (m for m in _ATTRIBUTION_VERB.finditer(masked) if not _not_reporting(masked, m)), None
+    )
     if match is None:
         return None
     cue = match.group(1)
@@ -673,6 +677,29 @@ def _attribution(text: str) -> _Attribution | None:
         source = text[breaks[-1].end() : len(before)] if breaks else text[: len(before)]
         source = source.strip(" ,")
     return _Attribution(cue, opinion, source, _expert(source))
+
+
+_CALL_NOT_REPORTING = re.compile(
+    r"\s+(?:in|off|up|out|back|on|it\s+a\s+day|it\s+quits)\b", re.IGNORECASE
+)
+_NAMED_BEFORE = re.compile(r"\b(?:be|being|been|is|are|was|were|so)\s+$", re.IGNORECASE)
+_OBJECT_AFTER = re.compile(
+    r"\s+(?:the|a|an|her|his|their|its|our|my|your|this|these|those|some)\b", re.IGNORECASE
+)
+
+
+def _not_reporting(masked: str, match: re.Match[str]) -> bool:
+    """A reporting verb used otherwise: "called in the National Guard", "was called a liar"
+    (naming, passive), "maintains her youthful glow" (keeps, with an object)."""
+    cue = match.group(1).lower()
+    if cue in ("called", "calls", "call"):
+        return (
+            _CALL_NOT_REPORTING.match(masked, match.end()) is not None
+            or _NAMED_BEFORE.search(masked[max(0, match.start() - 8) : match.start()]) is not None
+        )
+    if cue.startswith("maintain"):
+        return _OBJECT_AFTER.match(masked, match.end()) is not None
+    return False
 
 
 _QUOTE_THEN_SOURCE = re.compile(r"[”\"]\s*,?\s*[^\s”\"]+(?:\s+[^\s”\"]+)?$")
