@@ -399,3 +399,14 @@ def test_a_possessive_s_is_not_is() -> None:
     assert "'s absurd" not in suggestion.cues, suggestion
     suggestion = suggest_sentence("It's absurd.")
     assert suggestion is not None and "'s absurd" in suggestion.cues, suggestion
+
+
+def test_the_writer_addressing_the_reader_is_a_weak_cue_of_a_view() -> None:
+    # Second person outside quotation is how opinion and advice writing engage the reader; alone
+    # it counts like an intensifier: enough with nothing checkable, not against a date or figure.
+    suggestion = suggest_sentence("You can't read this memoir without wincing at the ending.")
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+    assert 'addressing the reader "you"' in suggestion.reason
+    assert tag_of("You paid 40 pounds for the ticket in 2023.") == FACT
+    # Someone else's "you", quoted, is not the writer's.
+    assert tag_of("The warden had one message for drivers: “You cannot park on the quay.”") is None

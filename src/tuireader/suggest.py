@@ -970,6 +970,8 @@ _NOT_A_VIEW = re.compile(
 )
 _RULE_NOT_VIEW = re.compile(r"must\s+(?:not\s+)?be\s+\w+(?:ed|en)\b", re.IGNORECASE)
 
+_READER = frozenset({"you", "your", "yourself", "yourselves"})
+"""Second person outside quotation: the writer addresses the reader."""
 _VIEW_NEEDED = 1.0
 """How much evaluative language (``_writer_view``) makes a sentence the writer's own view."""
 _VIEW_NEEDED_ALONE = 0.5
@@ -1026,6 +1028,13 @@ def _writer_view(text: str) -> tuple[float, list[str]]:
     if "!" in masked:
         strength += 1.0
         found.append('exclamation "!"')
+    vocabulary = _vocabulary(masked)
+    if not vocabulary.isdisjoint(_READER):
+        # The writer turning to the reader ("you can't review him without…", "try these"):
+        # an engagement marker of opinion and advice writing, weak alone, like an intensifier.
+        word = next(w for w in ("you", "your", "yourself", "yourselves") if w in vocabulary)
+        strength += 0.5
+        found.append(f'addressing the reader "{word}"')
     return strength, found
 
 
