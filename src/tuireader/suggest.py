@@ -611,6 +611,7 @@ _SINGLE_QUOTE_SPAN = re.compile(
 )
 # A quotation that began in an earlier sentence and closes in this one ("…good about it.’"): the
 # closing mark after sentence punctuation, with no opening mark before it.
+_SINGLE_OPENING = re.compile(r"(?:^|[\s(\[:—-])'(?=[A-Za-z0-9])")
 _CLOSING_QUOTE = re.compile(r"[.!?,…][’'”\"]+(?=\s|$)")
 
 
@@ -618,7 +619,7 @@ def _mask_speech(text: str) -> str:
     """``_mask_quotes``, and also speech in single quotation marks and the rest of a quotation
     begun in an earlier sentence: words the writer reports, not the writer's own."""
     masked = _mask_quotes(text)
-    if "'" in masked or "‘" in masked or "’" in masked:
+    if "‘" in masked or ("'" in masked and _SINGLE_OPENING.search(masked) is not None):
         masked = _SINGLE_QUOTE_SPAN.sub(lambda m: " " * len(m.group(0)), masked)
     closing = _CLOSING_QUOTE.search(masked)
     if closing is not None and not any(q in masked[: closing.start()] for q in '‘“"'):
@@ -1028,8 +1029,10 @@ def _writer_view(text: str) -> tuple[float, list[str]]:
     if "!" in masked:
         strength += 1.0
         found.append('exclamation "!"')
-    vocabulary = _vocabulary(masked)
-    if not vocabulary.isdisjoint(_READER):
+    vocabulary = _vocabulary(text)
+    if not vocabulary.isdisjoint(_READER) and not (vocabulary := _vocabulary(masked)).isdisjoint(
+        _READER
+    ):
         # The writer turning to the reader ("you can't review him without…", "try these"):
         # an engagement marker of opinion and advice writing, weak alone, like an intensifier.
         word = next(w for w in ("you", "your", "yourself", "yourselves") if w in vocabulary)
