@@ -18,6 +18,7 @@ from tinydb import TinyDB
 
 from tuireader import storage
 from tuireader.articles import Article, from_text
+from tuireader.records import tag_row
 from tuireader.store import Store, StoreError, new_id
 
 FIRST = "Apples fall from trees. Pears do too. Plums stay up.\n\nA second paragraph ends it."
@@ -419,3 +420,46 @@ def test_a_failed_sync_of_many_shards_replaces_none(
         monkeypatch.undo()
     with Store.open(db, "alice") as store:  # all still in the journal
         assert len(store) == len(arts)
+
+
+def test_tag_rows_are_the_annotations_fields_read_straight_from_the_shard(
+    db: Path, arts: list[Article]
+) -> None:
+    fill(db, arts)
+    with Store.open(db, "alice") as store:
+        noted = store.mine(arts[0].id)[0]
+        store.set_note(noted.id, "checked twice")  # ``updated`` now differs from ``created``
+    with Store.open(db, "reader", create=False) as store:
+        for article in arts:
+            rows = sorted(store.tag_rows(article.id))
+            assert store._db.file._shards == {}  # read for this call only, not kept
+            expected = sorted(
+                tag_row(a) for a in store.annotations(article.id, include_orphans=True)
+            )
+            assert rows == expected and len(rows) == (3 if article is arts[0] else 2)
+            assert all(type(r.anchor) is str and type(r.updated) is str for r in rows)
+        (edited,) = [r for r in store.tag_rows(arts[0].id) if r.id == noted.id]
+        assert edited.updated > noted.created and edited.exact == noted.quote.exact
+        store.attach(arts[0])  # loaded, as annotations: the rows are the same
+        assert sorted(store.tag_rows(arts[0].id)) == sorted(
+            tag_row(a) for a in store.annotations(arts[0].id)
+        )
+        assert arts[0].id in store._db.file._shards  # and it stays loaded for the reader
+
+
+def test_tag_rows_refuse_a_corrupt_shard_naming_it_and_never_write_it(
+    db: Path, arts: list[Article]
+) -> None:
+    fill(db, arts)
+    shard = storage.shard_path(db, arts[1].id)
+    doc = orjson.loads(shard.read_bytes())
+    next(iter(doc["annotations"].values()))["end"] = True
+    shard.write_bytes(orjson.dumps(doc))
+    before = shard.read_bytes()
+    with Store.open(db, "alice") as store:
+        with pytest.raises(StoreError) as caught:
+            store.tag_rows(arts[1].id)
+        assert str(caught.value).startswith(f"{shard}: annotation ")
+        assert "\n" not in str(caught.value)
+        assert len(store.tag_rows(arts[0].id)) == 3  # the other articles keep working
+    assert shard.read_bytes() == before

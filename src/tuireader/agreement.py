@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from tuireader.annotations import Annotation
+from tuireader.annotations import TagSpan
 from tuireader.sentences import Sentence
 
 NO_TAG = "(no tag)"
@@ -41,7 +41,7 @@ Unit = Sequence[Value]
 """One sentence: one value per annotator, in the order of the annotators."""
 
 
-def pick_order(ann: Annotation) -> tuple[str, int, int, str, str]:
+def pick_order(ann: TagSpan) -> tuple[str, int, int, str, str]:
     """Ascending order of precedence among one annotator's annotations on a sentence: the last
     wins. A total order (the id is unique), so the pick is the same however they are listed."""
     return (ann.updated, ann.end - ann.start, -ann.start, ann.tag, ann.id)
@@ -326,7 +326,7 @@ def agreement(
     return Agreement(tuple(annotators), categories, overall, per_tag, confusion)
 
 
-def sentence_values(sentences: Sequence[Sentence], annotations: Iterable[Annotation]) -> list[str]:
+def sentence_values(sentences: Sequence[Sentence], annotations: Iterable[TagSpan]) -> list[str]:
     """One annotator's value for each sentence: the tag of the annotation covering it, else
     ``NO_TAG``. A range annotation gives its tag to each of its sentences; orphaned annotations
     (not placed on the current text) give none.
@@ -343,7 +343,7 @@ def sentence_values(sentences: Sequence[Sentence], annotations: Iterable[Annotat
     # Per sentence, the annotation that gave its value: the greatest by ``pick_order`` among
     # those covering it. Only a sentence two annotations touch needs the comparison (one
     # annotator's layer rarely has any), so nothing is sorted.
-    winners: list[Annotation | None] = [None] * count
+    winners: list[TagSpan | None] = [None] * count
     for ann in annotations:
         if ann.anchor == "orphaned" or ann.end <= ann.start:
             continue

@@ -8,7 +8,7 @@ import os
 import uuid
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 QUOTE_CONTEXT = 32
 """Characters of prefix and suffix kept with every quote (W3C TextQuoteSelector)."""
@@ -31,6 +31,32 @@ class Provenance(StrEnum):
     HAND = "hand"
     SUGGESTION_RULE = "suggestion-rule"
     SUGGESTION_MODEL = "suggestion-model"
+
+
+class TagSpan(Protocol):
+    """What counting and agreement read of an annotation: an ``Annotation`` or the lighter
+    ``records.TagRow`` read straight from the store."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def article_id(self) -> str: ...
+    @property
+    def annotator(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def tag(self) -> str: ...
+    @property
+    def anchor(self) -> str:
+        """An ``AnchorState`` (a ``str``)."""
+
+    @property
+    def updated(self) -> str: ...
+    @property
+    def exact(self) -> str: ...
 
 
 ANCHOR_STATES = tuple(AnchorState)
@@ -126,6 +152,11 @@ class Annotation:
     def changed(self, **changes: Any) -> Annotation:
         """A copy with ``changes`` applied and ``updated`` set to now."""
         return replace(self, updated=now_iso(), **changes)
+
+    @property
+    def exact(self) -> str:
+        """The quoted text (as ``records.TagRow`` has it)."""
+        return self.quote.exact
 
     def overlaps(self, start: int, end: int) -> bool:
         return self.start < end and start < self.end

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from tuireader.annotations import AnchorState, Annotation
+from tuireader.annotations import AnchorState, TagSpan
 from tuireader.sentences import Sentence, sentence_range
 
 
@@ -34,9 +34,7 @@ class SentenceCounts:
         return SentenceCounts(by_tag, self.tagged + other.tagged)
 
 
-def layer_counts(
-    annotations: Iterable[Annotation], sentences: Sequence[Sentence]
-) -> SentenceCounts:
+def layer_counts(annotations: Iterable[TagSpan], sentences: Sequence[Sentence]) -> SentenceCounts:
     """Sentences per tag, and tagged, of one layer's annotations of one article (``sentences``
     are the article's, in order)."""
     per_tag: dict[str, set[int]] = {}
@@ -54,11 +52,11 @@ def layer_counts(
 
 
 def sentence_counts(
-    annotations: Iterable[Annotation], sentences: Sequence[Sentence]
+    annotations: Iterable[TagSpan], sentences: Sequence[Sentence]
 ) -> SentenceCounts:
     """The counts of every layer among ``annotations`` (one article's), each counted alone by
     ``layer_counts`` and added up."""
-    layers: dict[str, list[Annotation]] = {}
+    layers: dict[str, list[TagSpan]] = {}
     for annotation in annotations:
         layers.setdefault(annotation.annotator, []).append(annotation)
     total = SentenceCounts()

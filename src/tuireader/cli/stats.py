@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from rich.cells import cell_len, set_cell_size
 
 from tuireader import sanitise
-from tuireader.annotations import Annotation
+from tuireader.annotations import Annotation, TagSpan
 from tuireader.articles import PARAGRAPH_SEPARATOR
 from tuireader.boundaries import with_corrections
 from tuireader.cli import (
@@ -71,13 +72,17 @@ class ArticleStats:
         }
 
 
-def _estimated_sentences(annotations: Sequence[Annotation]) -> list[int]:
+def _estimated_sentences(annotations: Sequence[TagSpan]) -> list[int]:
     """Sentences per annotation without the article's text: the quote itself segmented, which
     splits the same way in nearly every case (the table marks these counts as estimates)."""
-    return [
-        max(1, sum(len(split_paragraph(p)) for p in a.quote.exact.split(PARAGRAPH_SEPARATOR)))
-        for a in annotations
-    ]
+    return [_quote_sentences(a.exact) for a in annotations]
+
+
+@functools.lru_cache(maxsize=8192)
+def _quote_sentences(quote: str) -> int:
+    # Cached: several annotators tagging the same sentence quote the same text, and
+    # segmenting was half of ``stats`` on a database whose articles are not at hand.
+    return max(1, sum(len(split_paragraph(p)) for p in quote.split(PARAGRAPH_SEPARATOR)))
 
 
 def article_stats(
@@ -93,7 +98,7 @@ def article_stats(
 
 def one_article(
     meta: Mapping[str, Any],
-    anns: Sequence[Annotation],
+    anns: Sequence[TagSpan],
     tags: TagSet = DEFAULT_TAGS,
     text: TextLoader = article_at_hand,
 ) -> tuple[ArticleStats, dict[str, int]]:
@@ -109,7 +114,7 @@ def one_article(
     by_annotator: dict[str, int] = {}
     if article is not None:
         # Sentences per layer, added up over the layers: as the reader's list counts them.
-        layers: dict[str, list[Annotation]] = {}
+        layers: dict[str, list[TagSpan]] = {}
         for a in spans:
             layers.setdefault(a.annotator, []).append(a)
         for name, layer in layers.items():
@@ -221,7 +226,7 @@ class Progress:
         self.started: dict[str, set[str]] = {name: set() for name in done}
         self.tagged: dict[str, int] = dict.fromkeys(done, 0)
 
-    def add(self, anns: Sequence[Annotation], tagged: Mapping[str, int]) -> None:
+    def add(self, anns: Sequence[TagSpan], tagged: Mapping[str, int]) -> None:
         for a in anns:  # an annotator with any annotation here (an orphan too) started it
             self.started.setdefault(a.annotator, set()).add(a.article_id)
             self.tagged.setdefault(a.annotator, 0)
@@ -272,8 +277,14 @@ def run(args: argparse.Namespace) -> int:
         progress = Progress(done)
         rows = []
         seen: set[str] = set()
-        # One article at a time: the figures of each are kept, its annotations are not.
-        for meta, anns in stream(store, layers=None if only is None else [only]).each():
+        # One article at a time: the figures of each are kept, its annotations are not. Light
+        # rows, not annotations: building those was a third of the command.
+        for meta in stream(store, layers=None if only is None else [only]).articles:
+            anns = store.tag_rows(str(meta["id"]))
+            if only is not None:
+                anns = [a for a in anns if a.annotator == only]
+            if not anns:
+                continue
             row, tagged = one_article(meta, anns, tags, text)
             progress.add(anns, tagged)
             rows.append(row)

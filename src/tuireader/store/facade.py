@@ -43,9 +43,12 @@ from tuireader.errors import os_problem
 from tuireader.history import Change, History
 from tuireader.records import (
     DoneMark,
+    TagRow,
     done_from_record,
     done_to_record,
     from_stored,
+    tag_row,
+    tag_rows,
     to_stored,
 )
 from tuireader.sentences import Sentence
@@ -208,10 +211,13 @@ class Store:
         if article_id is not None and annotator is not None and not include_orphans:
             return list(self._layer(article_id, annotator))
         if article_id is not None:
-            loaded = article_id in self._by_article
-            found = self._group(article_id)
-            if not loaded and article_id not in self._refused:
-                self._unload(article_id)
+            found = self._group(article_id) if article_id in self._by_article else []
+            if article_id not in self._by_article and article_id not in self._refused:
+                try:
+                    found = self._unkept(article_id)
+                except StoreError:
+                    if article_id not in self._refused:
+                        raise
         else:
             found = [a for _, group in self.each_article(annotator) for a in group]
         chosen = [
@@ -221,6 +227,24 @@ class Store:
             and (include_orphans or a.anchor is not AnchorState.ORPHANED)
         ]
         return sorted(chosen, key=lambda a: (a.article_id, a.start, a.end, a.annotator, a.id))
+
+    def tag_rows(self, article_id: str) -> list[TagRow]:
+        """The article's annotations of every layer, orphans included, in no particular order,
+        as the light rows counting and agreement read (``stats``, ``agree``): read straight
+        from the checked records, no ``Annotation`` is built. Like ``annotations``, an article
+        read only for this call is not kept loaded; a refused shard raises ``StoreError``."""
+        if article_id not in self._by_article:
+            return tag_rows(self._checked_shard(article_id))
+        with collector_paused():
+            built: list[TagRow] = []
+            stored: dict[str, Any] = {}
+            for ann_id in self._by_article[article_id]:
+                found = self._anns.get(ann_id)
+                if isinstance(found, Annotation):
+                    built.append(tag_row(found))
+                elif found is not None:  # a checked record, not asked for as an annotation
+                    stored[ann_id] = found
+            return built + tag_rows(stored)
 
     def annotated_article_ids(self) -> list[str]:
         """Every article with at least one annotation (any layer, orphans included), sorted.
@@ -236,16 +260,11 @@ class Store:
         for article_id in self.annotated_article_ids():
             if annotator is not None and annotator not in self._article_annotators(article_id):
                 continue
-            loaded = article_id in self._by_article
-            self._ensure(article_id)  # a refused shard stops the stream, naming the file
-            with collector_paused():
-                found = [
-                    a
-                    for a in self._group(article_id)
-                    if annotator is None or a.annotator == annotator
-                ]
-            if not loaded:
-                self._unload(article_id)
+            if article_id in self._by_article:
+                group = self._group(article_id)
+            else:  # a refused shard stops the stream, naming the file
+                group = self._unkept(article_id)
+            found = [a for a in group if annotator is None or a.annotator == annotator]
             if found:
                 found.sort(key=_article_order)
                 yield article_id, found
@@ -1008,23 +1027,35 @@ class Store:
         shard, which is never overwritten) and kept as records until asked for."""
         if article_id in self._by_article:
             return
+        records = self._db.file.adopt_shard(article_id, self._checked_shard(article_id))
+        self._anns.update(records)
+        self._by_article[article_id] = set(records)
+
+    def _checked_shard(self, article_id: str) -> dict[str, Any]:
+        """The article's records as they stand on disk, checked, not kept; StoreError naming
+        the shard (and remembered: a refused shard is not read again) if it is unusable."""
         refused = self._refused.get(article_id)
         if refused is not None:
             raise refused
-        file = self._db.file
         with collector_paused():
             try:
                 try:
-                    records = file.read_shard(article_id)
+                    records = self._db.file.read_shard(article_id)
                 except FileProblem as exc:
                     raise StoreError(exc.path or self.path, exc.problem) from None
                 check_records(shard_path(self.path, article_id), records, article_id)
             except StoreError as exc:
                 self._refused[article_id] = exc
                 raise
-            records = file.adopt_shard(article_id, records)
-            self._anns.update(records)
-        self._by_article[article_id] = set(records)
+        return records
+
+    def _unkept(self, article_id: str) -> list[Annotation]:
+        """An article not loaded, read for one call and not kept (so a caller going through
+        every article holds one at a time), its annotations built straight from the checked
+        records; StoreError if its shard is refused."""
+        records = self._checked_shard(article_id)
+        with collector_paused():
+            return [from_stored(key, record) for key, record in records.items()]
 
     def _unload(self, article_id: str) -> None:
         """Forget a loaded article (read again when next asked for)."""
