@@ -456,6 +456,10 @@ def test_a_streamed_export_reads_each_article_once_and_never_the_whole_store(
             calls.append(article_id)
             return [a for a in data.annotations if a.article_id == article_id]
 
+        def export_records(self, article_id: str) -> list[dict[str, Any]]:
+            calls.append(article_id)  # the row formats read these instead, never both
+            return [a.to_dict() for a in data.annotations if a.article_id == article_id]
+
         def articles_meta(self) -> list[dict[str, Any]]:
             return [dict(a) for a in data.articles]
 

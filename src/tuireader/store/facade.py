@@ -47,8 +47,10 @@ from tuireader.records import (
     done_from_record,
     done_to_record,
     from_stored,
+    stored_to_export,
     tag_row,
     tag_rows,
+    to_export,
     to_stored,
 )
 from tuireader.sentences import Sentence
@@ -245,6 +247,17 @@ class Store:
                 elif found is not None:  # a checked record, not asked for as an annotation
                     stored[ann_id] = found
             return built + tag_rows(stored)
+
+    def export_records(self, article_id: str) -> list[dict[str, Any]]:
+        """The article's annotations of every layer, orphans included, in no particular order,
+        as exported (``records.to_export``, the json format's records): a streamed export
+        writes these without building an ``Annotation`` each. Like ``annotations``, an article
+        read only for this call is not kept loaded; a refused shard raises ``StoreError``."""
+        if article_id in self._by_article:
+            return [to_export(a) for a in self._group(article_id)]
+        records = self._checked_shard(article_id)
+        with collector_paused():
+            return [stored_to_export(key, record) for key, record in records.items()]
 
     def annotated_article_ids(self) -> list[str]:
         """Every article with at least one annotation (any layer, orphans included), sorted.
