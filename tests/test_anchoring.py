@@ -124,6 +124,24 @@ def test_placements_never_overlap() -> None:
     assert ORPHANED in states
 
 
+def test_overlapping_exact_annotations_of_one_layer_keep_the_first_in_order() -> None:
+    # An import can bring one layer two annotations over the same sentence; on unchanged text
+    # both are exact, and the first given (the store gives the newest first) keeps its place.
+    art = article_of(BASE)
+    pair, single, later = tag(art, 1, 2), tag(art, 2), tag(art, 3)
+    for first, second in ((pair, single), (single, pair)):
+        placements = reanchor([first, second, later], art)
+        states = {p.annotation.id: p.state for p in placements}
+        assert states == {first.id: EXACT, second.id: ORPHANED, later.id: EXACT}
+        placed = [p.annotation for p in placements if p.state == EXACT]
+        assert placed == [first, later]  # unchanged: the very same records
+        orphan = next(p.annotation for p in placements if p.state == ORPHANED)
+        assert orphan.anchor == ORPHANED and (orphan.start, orphan.end) == (
+            second.start,
+            second.end,
+        )
+
+
 def test_many_annotations_on_unchanged_text_take_no_quadratic_time() -> None:
     # Attaching a book with 10,000 tags once took seconds: each placement was checked against
     # every span taken before it.

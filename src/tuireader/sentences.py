@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from sentencex import get_sentence_boundaries
 
@@ -257,16 +258,14 @@ def segment(body: str, paragraphs: Iterable[tuple[int, int]]) -> list[Sentence]:
     return sentences
 
 
+_END = attrgetter("end")
+
+
 def sentence_at(sentences: Sequence[Sentence], offset: int) -> int | None:
     """Index of the sentence containing ``offset`` (or the next one after it), by bisection."""
-    lo, hi = 0, len(sentences)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if sentences[mid].end <= offset:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo if lo < len(sentences) else None
+    # C-level bisection on the ends: a loop in Python was a fifth of attaching 50,000 tags.
+    found = bisect_right(sentences, offset, key=_END)
+    return found if found < len(sentences) else None
 
 
 def sentence_range(sentences: Sequence[Sentence], start: int, end: int) -> tuple[int, int] | None:

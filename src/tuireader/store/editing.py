@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 
 from tuireader.anchoring import reanchor
 from tuireader.annotations import AnchorState, Annotation, Provenance, Quote, now_iso
@@ -253,7 +254,10 @@ def plan_runs(
 def settle_order(annotations: Iterable[Annotation]) -> list[Annotation]:
     """A fixed order for re-anchoring one layer (newest edit first), so which of two overlapping
     annotations keeps its place never depends on the order records were read in."""
-    return sorted(annotations, key=lambda a: (a.updated, a.id), reverse=True)
+    return sorted(annotations, key=_SETTLE_KEY, reverse=True)
+
+
+_SETTLE_KEY = attrgetter("updated", "id")
 
 
 def plan_attach(
@@ -289,7 +293,7 @@ def plan_attach(
             if p.state is AnchorState.ORPHANED:
                 orphans.append(p.annotation)
             old_record = by_id[p.annotation.id]
-            if p.annotation != old_record:
+            if p.annotation is not old_record and p.annotation != old_record:
                 removed.append(old_record)
                 added.append(p.annotation)
     report = AnchorReport(
