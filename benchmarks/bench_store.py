@@ -250,6 +250,29 @@ def measure_cli(path: Path, import_formats: Sequence[str]) -> dict[str, tuple[fl
     return found
 
 
+CLI_TARGET_S = 10.0
+CLI_TARGET_MB = 500.0
+CLI_TARGET_GROWTH = 6.0
+
+
+def print_cli_targets(commands: dict[int, dict[str, tuple[float, float, float]]]) -> None:
+    """Issue 10's targets for export, stats and import at the largest size: <= 10 s (CPU and
+    wall), <= 500 MB peak RSS, and (with two sizes) 5x the input <= 6x the CPU time."""
+    small, big = min(commands), max(commands)
+    for name, (seconds, cpu, rss) in commands[big].items():
+        verdicts = [
+            f"CPU {cpu:.1f} s {'ok' if cpu <= CLI_TARGET_S else 'NOT MET'} (<= 10 s)",
+            f"wall {seconds:.1f} s {'ok' if seconds <= CLI_TARGET_S else 'NOT MET'}",
+            f"{rss:.0f} MB {'ok' if rss <= CLI_TARGET_MB else 'NOT MET'} (<= 500 MB)",
+        ]
+        if small != big:
+            growth = cpu / commands[small][name][1] / (big / small) * 5
+            verdict = "ok" if growth <= CLI_TARGET_GROWTH else "NOT MET"
+            verdicts.append(f"CPU growth {growth:.1f}x per 5x input {verdict} (<= 6x)")
+        print(f"target {name} at {big // 1000}k: " + ", ".join(verdicts))
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall times)")
+
+
 def measure_default(path: Path, docs: list[dict[str, object]], reps: int) -> float:
     db = TinyDB(path)
     times = []
@@ -386,6 +409,8 @@ def main() -> None:
                 for name in commands[big]
             )
         )
+    if commands:
+        print_cli_targets(commands)
     largest = max(results)
     tag_ms, per_tag, ratio, rss = results[largest]
     k = f"{largest // 1000}k"
