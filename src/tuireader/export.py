@@ -501,11 +501,6 @@ def _json_items(batch: list[Any], pad: str, first: bool) -> str:
     return ("[\n" if first else ",\n") + pad + (body.replace("\n", "\n" + pad) if pad else body)
 
 
-def _all_annotations(data: ExportData) -> Iterator[Annotation]:
-    for _, anns in data.each():
-        yield from anns
-
-
 def json_chunks(data: ExportData, exported_at: str | None = None) -> Iterator[str]:
     """The json document. The annotations stream out first, article by article; the articles
     they belong to, the done marks, the adjudication decisions and the codebook of the tags
@@ -612,39 +607,40 @@ def jsonl_records(p: _Placed, tags: Label = DEFAULT_TAGS.label) -> Iterator[dict
         yield record
 
 
-def flat_rows(p: _Placed, tags: Label = DEFAULT_TAGS.label) -> Iterator[dict[str, Any]]:
-    """The article's annotations as flat rows (csv, parquet): ``ROW_COLUMNS``."""
+def flat_rows(p: _Placed, tags: Label = DEFAULT_TAGS.label) -> Iterator[tuple[Any, ...]]:
+    """The article's annotations as flat rows (csv, parquet): the values of ``ROW_COLUMNS``, in
+    their order (tuples: a dict per row, read back by name, was a third of a parquet export)."""
     columns = p.columns
     title, date = columns["article_title"], columns["article_date"]
     path, source = columns["article_path"], columns["article_source"]
     for r, span in zip(p.records, p.spans(), strict=True):
         quote = r["quote"]
-        yield {
-            "id": r["id"],
-            "article_id": r["article_id"],
-            "article_title": title,
-            "article_date": date,
-            "article_path": path,
-            "article_source": source,
-            "sentence_first": span[0] if span else None,
-            "sentence_last": span[1] if span else None,
-            "start": r["start"],
-            "end": r["end"],
-            "tag": r["tag"],
-            "tag_label": tags(r["tag"]),
-            "quote": quote["exact"],
-            "quote_prefix": quote["prefix"],
-            "quote_suffix": quote["suffix"],
-            "note": r["note"],
-            "annotator": r["annotator"],
-            "created": r["created"],
-            "updated": r["updated"],
-            "anchor": r["anchor"],
-            "provenance": r["provenance"],
-        }
+        yield (
+            r["id"],
+            r["article_id"],
+            title,
+            date,
+            path,
+            source,
+            span[0] if span else None,
+            span[1] if span else None,
+            r["start"],
+            r["end"],
+            r["tag"],
+            tags(r["tag"]),
+            quote["exact"],
+            quote["prefix"],
+            quote["suffix"],
+            r["note"],
+            r["annotator"],
+            r["created"],
+            r["updated"],
+            r["anchor"],
+            r["provenance"],
+        )
 
 
-def _flat_rows(data: ExportData, warn: Warn) -> Iterator[dict[str, Any]]:
+def _flat_rows(data: ExportData, warn: Warn) -> Iterator[tuple[Any, ...]]:
     for p in _placed(data, warn):
         yield from flat_rows(p, data.label)
 
@@ -700,10 +696,10 @@ def csv_line(cells: Iterable[str]) -> str:
     return '"' + '","'.join(cells) + '"\r\n'
 
 
-def _csv_chunks(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+def _csv_chunks(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """The csv text of ``rows`` (each the values of ``columns``, in their order)."""
     # BOM: without it Excel reads UTF-8 as the local code page.
     lines = ["\ufeff" + csv_line(columns)]
-    values = itemgetter(*columns)
     for row in rows:
         # One expression, not a call per cell (that was a fifth of a --by-sentence csv export).
         cells = [
@@ -714,7 +710,7 @@ def _csv_chunks(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> It
             else v
             if not v or v[0] not in _GUARDED_START
             else csv_cell(v)
-            for v in values(row)
+            for v in row
         ]
         lines.append(csv_line(cells))
         if len(lines) == 512:
@@ -761,39 +757,41 @@ def article_iri(article_id: str) -> str:
     return f"urn:tuireader:article:{article_id}"
 
 
-def w3c_annotation(a: Annotation) -> dict[str, Any]:
-    """One annotation in the W3C Web Annotation Data Model (the tag id as its tagging body:
-    the model has no place for a label, and one it does not define is dropped by JSON-LD)."""
-    body: list[dict[str, Any]] = [{"type": "TextualBody", "purpose": "tagging", "value": a.tag}]
-    if a.note:
+def w3c_annotation(a: Annotation | Mapping[str, Any]) -> dict[str, Any]:
+    """One annotation (or its exported record) in the W3C Web Annotation Data Model (the tag
+    id as its tagging body: the model has no place for a label, and one it does not define is
+    dropped by JSON-LD)."""
+    r = annotation_record(a) if isinstance(a, Annotation) else a
+    body: list[dict[str, Any]] = [{"type": "TextualBody", "purpose": "tagging", "value": r["tag"]}]
+    if r["note"]:
         body.append(
             {
                 "type": "TextualBody",
                 "purpose": "commenting",
-                "value": a.note,
+                "value": r["note"],
                 "format": "text/plain",
             }
         )
-    q = a.quote
+    q = r["quote"]
     return {
-        "id": f"urn:uuid:{a.id}",
+        "id": f"urn:uuid:{r['id']}",
         "type": "Annotation",
         "motivation": "tagging",
-        "creator": {"type": "Person", "name": a.annotator},
-        "created": a.created,
-        "modified": a.updated,
+        "creator": {"type": "Person", "name": r["annotator"]},
+        "created": r["created"],
+        "modified": r["updated"],
         "body": body,
         "target": {
-            "source": article_iri(a.article_id),
+            "source": article_iri(r["article_id"]),
             "selector": [
                 {
                     "type": "TextQuoteSelector",
-                    "exact": q.exact,
-                    "prefix": q.prefix,
-                    "suffix": q.suffix,
+                    "exact": q["exact"],
+                    "prefix": q["prefix"],
+                    "suffix": q["suffix"],
                 },
                 # Offsets count Unicode code points, as the model requires and Python str indexes do.
-                {"type": "TextPositionSelector", "start": a.start, "end": a.end},
+                {"type": "TextPositionSelector", "start": r["start"], "end": r["end"]},
             ],
         },
     }
@@ -809,7 +807,8 @@ def w3c_chunks(data: ExportData, exported_at: str | None = None) -> Iterator[str
     }
     yield _dumps(head)[:-2] + ',\n  "first": {\n    "type": "AnnotationPage",\n'
     yield '    "startIndex": 0,\n    "items": '
-    yield from _json_array((w3c_annotation(a) for a in _all_annotations(data)), 2)
+    records = (r for _, found in data.each_record() for r in found)
+    yield from _json_array(map(w3c_annotation, records), 2)
     # The count is known once the items are written (the keys of an object have no order).
     yield f'\n  }},\n  "total": {data.tally.annotations}\n}}\n'
 
@@ -840,7 +839,7 @@ def md_code(text: str) -> str:
 def markdown_chunks(data: ExportData, exported_at: str | None = None) -> Iterator[str]:
     stamp = exported_at or now_iso()
     yield f"# tuireader annotations\n\nExported {stamp}.\n"
-    for meta, anns in data.each():
+    for meta, anns in data.each_record():
         out = ["", f"## {md_text(meta['title'] or 'Untitled article')}", ""]
         facts = [f"id `{meta['id']}`"]
         if meta["date"]:
@@ -851,13 +850,13 @@ def markdown_chunks(data: ExportData, exported_at: str | None = None) -> Iterato
             facts.append(f"{meta['sentence_count']} sentences")
         facts.append(f"{len(anns)} annotations")
         out += [" · ".join(facts), ""]
-        groups: dict[str, list[Annotation]] = {}
-        for a in anns:
-            groups.setdefault(a.tag, []).append(a)
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for r in anns:
+            groups.setdefault(r["tag"], []).append(r)
         for tag in sorted(groups, key=data.tags.order):
             out += [f"### {md_text(data.tags.label(tag))} ({len(groups[tag])})", ""]
-            for a in groups[tag]:
-                out += _markdown_item(a)
+            for r in groups[tag]:
+                out += _markdown_item(r)
         yield "\n".join(out).rstrip("\n") + "\n"
     yield _markdown_end(data)
 
@@ -882,14 +881,14 @@ def to_markdown(data: ExportData, exported_at: str | None = None) -> str:
     return "".join(markdown_chunks(data, exported_at))
 
 
-def _markdown_item(a: Annotation) -> list[str]:
+def _markdown_item(r: Mapping[str, Any]) -> list[str]:
     lines = [
-        "> " + line if line else ">" for line in md_text(a.quote.exact.strip()).splitlines()
+        "> " + line if line else ">" for line in md_text(r["quote"]["exact"].strip()).splitlines()
     ] or [">"]
-    note = md_text(a.note.strip()).splitlines()
+    note = md_text(r["note"].strip()).splitlines()
     if note:
-        lines += ["", f"Note ({md_text(a.annotator)}): {note[0]}", *note[1:]]
-    if a.anchor == "orphaned":
+        lines += ["", f"Note ({md_text(r['annotator'])}): {note[0]}", *note[1:]]
+    if r["anchor"] == "orphaned":
         lines.append("")
         lines.append("*Orphaned: this quote is no longer found in the article's current text.*")
     lines.append("")
@@ -998,7 +997,7 @@ def _sentence_jsonl(data: ExportData, warn: Warn) -> Iterator[str]:
 
 def _sentence_csv(data: ExportData, warn: Warn) -> Iterator[str]:
     columns, rows = sentence_rows(data, warn)
-    return _csv_chunks(columns, rows)
+    return _csv_chunks(columns, map(itemgetter(*columns), rows))
 
 
 class _Drain:
@@ -1039,8 +1038,9 @@ PARQUET_TAGS_KEY = "tuireader.tags"
 
 
 def _parquet(
-    columns: Sequence[tuple[str, type]], rows: Iterable[Mapping[str, Any]], data: ExportData
+    columns: Sequence[tuple[str, type]], rows: Iterable[Sequence[Any]], data: ExportData
 ) -> Iterator[bytes]:
+    """The parquet file of ``rows`` (each the values of ``columns``, in their order)."""
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -1051,16 +1051,26 @@ def _parquet(
     )
     names = [name for name, _ in columns]
     sink = _Drain()
+
+    def record_batch(rows: list[Sequence[Any]]) -> Any:
+        # Column by column (the rows transposed in C): from_pylist of a dict per row took three
+        # quarters of a parquet export.
+        found = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+        return pa.RecordBatch.from_arrays(
+            [pa.array(values, type=kind) for values, kind in zip(found, schema.types, strict=True)],
+            schema=schema,
+        )
+
     with pq.ParquetWriter(sink, schema, compression="zstd") as writer:
-        batch: list[Mapping[str, Any]] = []
+        batch: list[Sequence[Any]] = []
         for row in rows:
             batch.append(row)
             if len(batch) == _PARQUET_BATCH:
-                writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
+                writer.write_batch(record_batch(batch))
                 batch = []
                 yield sink.drain()
         if batch or not names:
-            writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
+            writer.write_batch(record_batch(batch))
         # The footer is written last, so it can name the tags the rows used.
         writer.add_key_value_metadata({PARQUET_TAGS_KEY: _dumps(data.used_tags(), indent=False)})
     yield sink.drain()
@@ -1073,7 +1083,8 @@ def _parquet_rows(data: ExportData, warn: Warn) -> Iterator[bytes]:
 def _parquet_sentences(data: ExportData, warn: Warn) -> Iterator[bytes]:
     names, rows = sentence_rows(data, warn)
     kinds = dict(SENTENCE_COLUMNS)
-    return _parquet([(n, kinds.get(n, str)) for n in names], rows, data)
+    values = map(itemgetter(*names), rows)
+    return _parquet([(n, kinds.get(n, str)) for n in names], values, data)
 
 
 @dataclass(frozen=True)
