@@ -9,6 +9,11 @@ touched it ("fold"), and (up to 50k) one ``insert`` with TinyDB's default storag
 
     python benchmarks/bench_store.py [--sizes 1000,10000,100000,500000] [--reps 41] [--dir DIR]
 
+``--keys N`` also drives the reader (``bench_ui.key_latencies``, on the samples, in a fresh
+process) at each size with the database, its journal primed to compact at the next write, and
+with no database: worst and 99th-percentile latency of N ``j`` presses, N/3 ``f`` presses and
+of moving to the next article, and the event loop's longest stalls.
+
 The last line reads ``tag_ms_500k=… bytes_per_tag_500k=… open_ratio_500k=… rss_mb_500k=…``
 (for the largest size; ``open_ratio`` is opening the store against opening no database, both
 in a fresh process). Targets (issue 10): ≤ 10 ms and within 1.5x of 1k, ≤ 256 KB, ≤ 1.5, ≤ 300 MB.
@@ -34,6 +39,7 @@ from tuireader.annotations import Annotation
 from tuireader.articles import Article, from_text, load_article
 from tuireader.storage import (
     ANNOTATIONS,
+    JOURNAL_MIN,
     AtomicJSONStorage,
     empty_tables,
     journal_path,
@@ -202,6 +208,61 @@ def measure_app(path: Path, runs: int) -> tuple[float, float, float, float]:
     )
 
 
+def prime_journal(path: Path) -> None:
+    """Fill the journal to just under the size at which the next write compacts: the worst
+    moment for a key press, met once every ~1 MB of changes."""
+    with Store.open(path, "bench") as store:
+        journal = journal_path(path)
+        size = journal.stat().st_size if journal.exists() else 0
+        pad = max(JOURNAL_MIN, path.stat().st_size // 2) - size - 4096
+        if pad > 0:
+            store.set_state("bench-padding", "x" * pad)
+
+
+def measure_keys(path: Path, presses: int) -> dict[str, dict[str, list[float]]]:
+    """Key latencies of the reader (``bench_ui.key_latencies``, in a fresh process) with the
+    database at ``path`` (its journal primed to compact at the next write) and with none."""
+    import subprocess
+    import sys
+
+    prime_journal(path)
+    none = path.with_name("keys-none-" + path.name)
+    found: dict[str, dict[str, list[float]]] = {}
+    for name, db in (("db", path), ("none", none)):
+        out = path.with_name("keys.json")
+        command = [sys.executable, str(ROOT / "benchmarks" / "bench_ui.py"), "--keys-child"]
+        command += [str(db), str(out), "--presses", str(presses)]
+        subprocess.run(command, check=True, cwd=ROOT)
+        found[name] = json.loads(out.read_text(encoding="utf-8"))
+        out.unlink()
+    remove(none)
+    return found
+
+
+def key_figures(n: int, found: dict[str, dict[str, list[float]]]) -> str:
+    """One line per kind of key: worst and 99th percentile with the database and without."""
+
+    def worst_p99(values: list[float]) -> str:
+        ordered = sorted(values)
+        p99 = ordered[min(len(ordered) - 1, math.ceil(len(ordered) * 0.99) - 1)]
+        middle = statistics.median(ordered)
+        return f"{ordered[-1] * 1000:6.1f} / {p99 * 1000:6.1f} / {middle * 1000:5.1f}"
+
+    lines = [f"reader keys, {n} annotations vs none (ms, worst / p99 / median):"]
+    names = {
+        "j": "j (next sentence)",
+        "f": "f (tag)",
+        "article": "next article",
+        "stall": "event-loop stall",
+    }
+    for kind, label in names.items():
+        db, none = found["db"][kind], found["none"][kind]
+        lines.append(
+            f"  {label:<18} {worst_p99(db)}  vs  {worst_p99(none)}  ({len(db)} / {len(none)})"
+        )
+    return "\n".join(lines)
+
+
 def run_command(args: list[str]) -> tuple[float, float, float]:
     """(seconds, CPU seconds, peak RSS MB) of a command, started by a small shell (see
     above). On a loaded machine the wall time is mostly waiting: read the CPU time."""
@@ -324,6 +385,12 @@ def main() -> None:
         "--app-runs", type=int, default=0, help="first paints of the reader per db (0: skip)"
     )
     parser.add_argument(
+        "--keys",
+        type=int,
+        default=0,
+        help="j presses in the reader with each db and with none, timed (0: skip)",
+    )
+    parser.add_argument(
         "--cli", action="store_true", help="time export, stats and import at each size"
     )
     parser.add_argument(
@@ -376,6 +443,8 @@ def main() -> None:
                     f" peak RSS {app[2]:.0f} / {app[3]:.0f} MB",
                     flush=True,
                 )
+            if args.keys:
+                print(key_figures(n, measure_keys(ours, args.keys)), flush=True)
             print(
                 f"{n:>11}  {ours_ms:>7.2f}  {per_tag / 1024:>7.1f}  {open_ms:>8.0f}  {ratio:>6.1f}"
                 f"  {rss:>7.0f}  {main_mb:>7.1f}  {shard_mb:>8.1f}  {read_ms:>7.0f}  {read_rss:>8.0f}"

@@ -40,6 +40,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DIR = ROOT.parent / "shared" / "bench"
@@ -274,6 +275,101 @@ async def latencies(path: Path, presses: int) -> dict[str, float]:
     }
 
 
+NO_LEARN_ENV = "TUIREADER_BENCH_NO_LEARN"
+"""Set: ``key_latencies`` runs without the model of my tags (whose training reads every one of
+my annotations and fits on them in a thread, competing with the event loop for the GIL)."""
+THINK_S = 0.03
+"""Time between key presses in ``key_latencies``: about a fast reader's pace, and room for the
+app's timers (the cursor save every 2 s, the refresh of other windows' writes) to run between
+keys as they would."""
+
+
+async def key_latencies(db: Path, presses: int) -> dict[str, list[float]]:
+    """The reader on the samples with the database at ``db``: for each key press, the seconds
+    from posting the key to the end of its action (time spent waiting behind anything else on
+    the event loop included), for ``j`` (next sentence), ``f`` (tag, then ``j``) and moving to
+    the next article in the list (``j`` and ``enter``); and every stall of the event loop (a
+    5 ms ticker's lateness), whatever caused it."""
+    from textual import events
+
+    from tuireader.articles import load_library
+    from tuireader.store import Store
+    from tuireader.ui.app import ReaderApp
+
+    if os.environ.get(NO_LEARN_ENV):
+        from tuireader import learn
+
+        learn.available = lambda: False  # type: ignore[assignment]
+    library = load_library([SAMPLES])
+    store = Store.open(db, "bench")
+    app = ReaderApp(library, store, db_path=db)
+    times: dict[str, list[float]] = {"j": [], "f": [], "article": [], "stall": []}
+    done = asyncio.Event()
+    ended = [0.0]
+
+    def timed(method: Any) -> Any:
+        def run(*args: Any) -> Any:
+            try:
+                return method(*args)
+            finally:
+                ended[0] = time.perf_counter()
+                done.set()
+
+        return run
+
+    async def ticker() -> None:
+        while True:
+            start = time.perf_counter()
+            await asyncio.sleep(0.005)
+            times["stall"].append(time.perf_counter() - start - 0.005)
+
+    async def press(key: str, kind: str | None) -> float:
+        done.clear()
+        start = time.perf_counter()
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await asyncio.wait_for(done.wait(), 10)
+        if kind is not None:
+            times[kind].append(ended[0] - start)
+        await asyncio.sleep(THINK_S)
+        return ended[0] - start
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        pane, listing = app.pane, app.article_list
+        pane.action_move = timed(pane.action_move)  # type: ignore[method-assign]
+        pane.action_tag = timed(pane.action_tag)  # type: ignore[method-assign]
+        listing.action_move = timed(listing.action_move)  # type: ignore[method-assign]
+        app.open_entry = timed(app.open_entry)  # type: ignore[method-assign]
+        watch = asyncio.create_task(ticker())
+        listing.focus()
+        await pilot.pause()
+        articles = len(library.articles)
+        for i in range(max(presses // 10, 20)):
+            down = (i // (articles - 1)) % 2 == 0
+            await press("j" if down else "k", None)
+            times["article"].append(await press("enter", None))
+            listing.focus()
+        pane.focus()
+        await pilot.pause()
+        for i in range(presses):
+            # Down and up again through the article: every press moves.
+            await press("j" if i % 40 < 20 else "k", "j" if i % 40 < 20 else None)
+        for i in range(presses // 3):
+            await press("f", "f")
+            await press("j" if i % 40 < 20 else "k", None)
+        watch.cancel()
+        await pilot.press("q")
+    store.close()
+    return times
+
+
+def keys_child(db: Path, out: Path, presses: int) -> int:
+    import json
+
+    out.write_text(json.dumps(asyncio.run(key_latencies(db, presses))), encoding="utf-8")
+    return 0
+
+
 READ_ENV = "TUIREADER_BENCH_READ"
 
 
@@ -505,6 +601,7 @@ def main() -> int:
     )
     parser.add_argument("--minimal-app", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--full-read-child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--keys-child", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument(
         "--corrections-only", action="store_true", help="only War and Peace's split and merge"
     )
@@ -514,6 +611,8 @@ def main() -> int:
         return minimal_app()
     if options.full_read_child:
         return full_read_child(*options.full_read_child)
+    if options.keys_child:
+        return keys_child(*options.keys_child, options.presses)
     if options.corrections_only:
         print_corrections(options.bench_dir / "war-and-peace.txt", options.rounds)
         return 0

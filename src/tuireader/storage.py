@@ -235,6 +235,15 @@ BUCKETS = 256
 """Each table's records are serialised in this many buckets (by hash of id), cached as bytes."""
 
 
+@dataclass(frozen=True)
+class Compaction:
+    """What a compaction writes: each touched shard's document (None: remove the file) and the
+    main file."""
+
+    shards: list[tuple[str, bytes | None]]
+    main: bytes
+
+
 class AtomicJSONStorage(Storage):
     """TinyDB storage of the main file's small tables, plus the annotation shards the store has
     asked for, with every change journaled and fsynced before it returns.
@@ -284,6 +293,10 @@ class AtomicJSONStorage(Storage):
         self._journal_exact = True
         self.stamp: Stamp | None = stamp
         """The version of the file our data corresponds to; None before the first write."""
+        self.defer_compaction = False
+        """When set, a flush that leaves the journal over its limit only sets
+        ``compaction_due``: the owner compacts later (a UI, off its event loop)."""
+        self.compaction_due = False
         self._absorb_inline()
 
     def _absorb_inline(self) -> None:
@@ -314,10 +327,14 @@ class AtomicJSONStorage(Storage):
         loaded = self._shards.get(article_id)
         if loaded is not None:
             return dict(loaded)
+        # Taken before the file is read: a compaction in another thread swaps the shard in
+        # before it forgets the changes it folded, so the file read after this holds them or
+        # this does (replaying a change twice changes nothing).
+        pending = self._unfolded.get(article_id, {})
         where = shard_path(self.path, article_id)
         data = read_regular(where)
         records = parse_shard(data, article_id, where) if data is not None else {}
-        apply_pending(records, self._unfolded.get(article_id, {}))
+        apply_pending(records, pending)
         return records
 
     def adopt_shard(self, article_id: str, records: dict[str, Any]) -> dict[str, Any]:
@@ -597,22 +614,49 @@ class AtomicJSONStorage(Storage):
         self._ann_dirty.clear()
         size = self._journal_end
         if size > JOURNAL_MAX or (size > JOURNAL_MIN and size > self.stamp.size // 2):
+            if self.defer_compaction:
+                self.compaction_due = True
+                return
             # The change is saved already; a failed compaction is tried again next time (a
             # corrupt shard it would fold into is left alone, never overwritten).
             with contextlib.suppress(OSError, FileProblem):
                 self.compact()
 
+    def needs_compaction(self) -> bool:
+        """Whether the journal has outgrown its limit (as far as this process last saw it)."""
+        if self.stamp is None:
+            return False
+        size = self.stamp.journal[1]
+        return size > JOURNAL_MAX or (size > JOURNAL_MIN and size > self.stamp.size // 2)
+
     def compact(self) -> None:
         """Fold the journal in: write the shards it touched, then the main file (keeping the old
         one as ``.bak``), then empty the journal. Each file is replaced atomically; a kill in
         between leaves entries the files already hold, and replaying them changes nothing."""
+        self.write_compaction(self.compaction())
+
+    def compaction(self) -> Compaction:
+        """The bytes a compaction writes, made from the data as it stands (with the write lock
+        held: no change may come between this and ``write_compaction``; reads may)."""
         touched = sorted(set(self._unfolded) | self._rewrite | set(self._ann_dirty))
-        self._write_shards(touched)
-        write_atomic(self.path, self.serialise(), self._keep_backup)
+        shards: list[tuple[str, bytes | None]] = []
+        for article_id in touched:
+            records = self._shards.get(article_id)
+            if records is None:
+                records = self.read_shard(article_id)
+            shards.append((article_id, shard_document(article_id, records) if records else None))
+        return Compaction(shards, self.serialise())
+
+    def write_compaction(self, plan: Compaction) -> None:
+        """Write what ``compaction`` made. Reads of the data may run meanwhile in other threads:
+        nothing they use changes until every file is in place, and then only by rebinding."""
+        self._write_shards(plan.shards)
+        write_atomic(self.path, plan.main, self._keep_backup)
         write_atomic(self.journal_path, EMPTY_JOURNAL)
         self._dirty.clear()
         self._ann_dirty.clear()
-        self._unfolded.clear()
+        self._unfolded = {}
+        self.compaction_due = False
         self._rewrite.clear()
         self._full = False
         self._journal_end = len(JOURNAL_HEAD)
@@ -620,36 +664,32 @@ class AtomicJSONStorage(Storage):
         assert stamp is not None
         self.stamp = stamp
 
-    def _write_shards(self, article_ids: Sequence[str]) -> None:
-        """Write each article's shard (the loaded one, or the file with the journal's changes)
-        to a temporary file and make it durable, then swap them all in and fsync the folder
-        once. An article with no annotation left has its file removed.
+    def _write_shards(self, shards: Sequence[tuple[str, bytes | None]]) -> None:
+        """Write each article's shard document (None: the article has no annotation left, its
+        file is removed) to a temporary file and make it durable, then swap them all in and
+        fsync the folder once.
 
         Up to ``SYNC_EACH`` shards are fsynced one by one; more (an import, an upgrade) are made
         durable with one ``syncfs`` of their file system: 2,500 fsyncs took 12 s of a 100k
         import."""
-        if not article_ids:
+        if not shards:
             return
-        each = len(article_ids) <= SYNC_EACH
+        each = len(shards) <= SYNC_EACH
         folder = self.shard_folder
         if not folder.is_dir():
             folder.mkdir()
             fsync_folder(folder.parent)
         swaps: list[tuple[Path, Path | None]] = []
         try:
-            for article_id in article_ids:
-                records = self._shards.get(article_id)
-                if records is None:
-                    records = self.read_shard(article_id)
+            for article_id, data in shards:
                 target = shard_path(self.path, article_id)
-                if not records:
+                if data is None:
                     swaps.append((target, None))
                     continue
                 tmp = temp_path(target)
                 swaps.append((target, tmp))
                 fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
                 try:
-                    data = shard_document(article_id, records)
                     written = 0
                     while written < len(data):
                         written += os.write(fd, data[written:])

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -83,6 +84,7 @@ from tuireader.store.layers import BULK, SpanIndex
 from tuireader.store.merging import ImportReport, ImportResult, mark_wins, wins
 from tuireader.store.metadata import article_record, checked_articles
 from tuireader.store.tables import AnnotationDB
+from tuireader.store.threads import serialised, takes_its_own_lock
 from tuireader.tags import DEFAULT_TAGS, TagSet
 
 
@@ -98,8 +100,10 @@ def _article_order(a: Annotation) -> tuple[int, int, str, str]:
     return (a.start, a.end, a.annotator, a.id)
 
 
+@serialised
 class Store:
-    """Annotations on one database file. Open with ``Store.open``; use as a context manager."""
+    """Annotations on one database file. Open with ``Store.open``; use as a context manager.
+    Safe to share between threads (``store.threads`` says how)."""
 
     def __init__(
         self,
@@ -140,6 +144,11 @@ class Store:
         self._corrected = corrections.CorrectedArticles()
         """Articles whose sentences carry this store's corrections, to correct again when
         those change (undo, another window)."""
+        self._mutex = threading.RLock()
+        """Held by every public method (``store.threads``)."""
+        self._compacting = False
+        """A compaction in another thread is writing files: ``refresh`` must not mistake its
+        new main file for another process's."""
 
     # -- opening and closing ---------------------------------------------------------------------
     @classmethod
@@ -360,7 +369,8 @@ class Store:
 
     def get_state(self, key: str, default: Any = None) -> Any:
         if key in self._state_overlay:
-            return self._state_overlay[key]
+            kept = self._state_overlay[key]
+            return default if kept is _MISSING else kept
         doc = self._db.records(STATE).get_raw(key)
         if type(doc) is not dict or "value" not in doc:
             return default
@@ -378,6 +388,8 @@ class Store:
         """Reload the file if another process replaced it; True if it did. Cheap (one ``stat``)
         when nothing changed, so a UI may call it on focus or a timer; every write calls it.
         ``generation`` counts these reloads."""
+        if self._compacting:
+            return False  # our own files, half written; looked at again next time
         file = self._db.file
         stamp = stamp_of(self.path)
         if stamp is None or stamp == file.stamp:
@@ -608,6 +620,47 @@ class Store:
             self._apply_boundaries(b_removed, b_added)
         return change
 
+    def defer_compaction(self, deferred: bool = True) -> None:
+        """From now on a write never folds the journal in itself (a UI calls ``compact`` off its
+        event loop instead); ``compaction_due`` says when one is wanted."""
+        self._db.file.defer_compaction = deferred
+
+    @property
+    def compaction_due(self) -> bool:
+        return self._db.file.compaction_due
+
+    @takes_its_own_lock
+    def compact(self) -> bool:
+        """Fold the journal into the shards and the main file if a deferred write left it due;
+        True if it did. Reads in other threads go on while the files are written; writes wait
+        for it (``store.threads``). A failure leaves everything in the journal, tried again at
+        the next call."""
+        file = self._db.file
+        with contextlib.ExitStack() as held:
+            with self._mutex:
+                if not file.compaction_due or self._closed or self.read_only:
+                    return False
+                try:
+                    held.enter_context(self._backend.lock(self._owner.holder()))
+                except StoreWriteError:
+                    return False  # another process is writing: next time
+                self.refresh()  # another process may have written, or compacted, since
+                if not file.needs_compaction():
+                    file.compaction_due = False
+                    return False
+                try:
+                    plan = file.compaction()
+                except (OSError, FileProblem):
+                    return False  # an unreadable shard is left as it is, never overwritten
+                self._compacting = True
+            try:
+                file.write_compaction(plan)
+            except OSError:
+                return False
+            finally:
+                self._compacting = False
+        return True
+
     def set_state(self, key: str, value: Any) -> None:
         """Small UI state (last article, cursor per article), written through when it changes.
         On a read-only store it is kept for this session only."""
@@ -625,6 +678,18 @@ class Store:
             records = self._db.records(STATE)
             for key, value in changed.items():
                 records.put(key, {"value": value})
+
+    def remove_states(self, keys: Iterable[str]) -> None:
+        """Forget ``set_state`` values (an older layout of the UI's state), in one write."""
+        gone = [k for k in keys if self.get_state(k, _MISSING) is not _MISSING]
+        if not gone:
+            return
+        if self.read_only:
+            for key in gone:
+                self._state_overlay[key] = _MISSING
+            return
+        with self._writing():
+            self._db.records(STATE).delete_many(gone)
 
     def set_done(self, article_id: str, done: bool) -> bool:
         """Mark the article done (or not) for my layer; False if it already was so."""

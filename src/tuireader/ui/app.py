@@ -6,7 +6,9 @@ import argparse
 import contextlib
 import gc
 import os
+import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property, partial
 from pathlib import Path
@@ -17,6 +19,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.dom import NoScreen
 from textual.notifications import SeverityLevel
 from textual.style import Style
@@ -64,6 +67,7 @@ from tuireader.ui.status_line import (
     legend_chips,
     others_status,
 )
+from tuireader.ui.store_writer import StoreWriter
 
 if TYPE_CHECKING:
     from tuireader.adjudication import Verdict
@@ -83,16 +87,29 @@ STATE_THEME = "theme"
 """The theme last chosen (ctrl+p), with the config's theme at the time: a new theme in the
 config wins over an older choice."""
 STATE_COUNTS = "sentence_counts"
-"""Tagged sentences per tag of each article, with a fingerprint of the annotations they count, so
-the list shows sentence counts at startup without segmenting every tagged article."""
+"""Before per-article counts (``counts_key``): one record holding every article's counts,
+written whole whenever one changed. Read while an article has no record of its own, and
+removed at the first save."""
+COUNTS_PREFIX = "counts:"
+"""Tagged sentences per tag of an article, with a fingerprint of the annotations they count, so
+the list shows sentence counts at startup without segmenting every tagged article: one state
+record per article (``counts:<article id>``), so a change costs one small record."""
 SAVE_CURSOR_DELAY = 2.0
 REFRESH_INTERVAL = 2.0
 """How often to look for changes another window wrote to the file (one ``stat`` when none)."""
+READ_PAUSE = 0.001
+"""Seconds a background read of every article (training on my tags) sleeps after each one."""
+BACKGROUND_SWITCH = 0.0005
+"""Python's switch interval (seconds) while a background thread computes for long."""
 LARGE_ARTICLE_CHARS = 200_000
 SEARCH_DELAY = 0.15
 """In a large article the search waits for a pause in typing: one letter can match 180,000
 times in a book, and searching on every keystroke would make typing lag."""
 """Above this size an article's text is painted before it is split into sentences."""
+
+
+def counts_key(article_id: str) -> str:
+    return COUNTS_PREFIX + article_id
 
 
 class ReaderApp(App[int]):
@@ -157,6 +174,9 @@ class ReaderApp(App[int]):
         self._last_rebuild = 0.0
         self._rebuild_cost = 0.0
         self.store = store
+        store.defer_compaction()  # folded in by the writer thread, never on a key press
+        self._writer = StoreWriter()
+        """Saves the reader's state and compacts the journal off the event loop."""
         self.db_path = db_path
         self.config = config if config is not None else Config(tags=tags)
         recorded = tags_from_record(store.get_state(TAG_SET_STATE, None))
@@ -178,6 +198,9 @@ class ReaderApp(App[int]):
         self._tag_model: TagModel | None = None
         """A model of my own tags (tuireader.learn), once there are enough of them."""
         self._model_tags = 0
+        self._store_count: int | None = None
+        """Annotations in the store (every layer), kept up to date by our changes and counted
+        again after another window's."""
         """How many of my tags the model (or the training under way) was made from."""
         self._said_rules_only = False
         self._save_timer: Timer | None = None
@@ -437,7 +460,7 @@ class ReaderApp(App[int]):
         counted now if the article is already segmented, else counted by a worker after the first
         paint (the list says "counting…" meanwhile). Untagged articles need no counting at all."""
         saved = self.store.get_state(STATE_COUNTS, {})
-        saved = saved if isinstance(saved, dict) else {}
+        saved = saved if isinstance(saved, dict) else {}  # the old record, until the next save
         counts: dict[str, ArticleCounts] = {}
         to_segment: list[Entry] = []
         for entry in self.catalog.shown if only is None else only:
@@ -451,7 +474,9 @@ class ReaderApp(App[int]):
             found = (
                 ArticleCounts()
                 if not annotations
-                else ArticleCounts.from_state(saved.get(article_id), of)
+                else ArticleCounts.from_state(
+                    self.store.get_state(counts_key(article_id), None) or saved.get(article_id), of
+                )
             )
             article = self.catalog.loaded(article_id)
             if found is None and article is not None and "sentences" in vars(article):
@@ -484,18 +509,15 @@ class ReaderApp(App[int]):
         self._counts_dirty.add(article.id)
         self.article_list.set_counts(article.id, ArticleCounts.of(annotations, article.sentences))
 
-    def _counts_state(self) -> dict[str, object] | None:
-        """The saved list counts with the changed articles' updated; None when none changed."""
-        if not self._counts_dirty:
-            return None
-        saved = self.store.get_state(STATE_COUNTS, {})
-        entries = dict(saved) if isinstance(saved, dict) else {}
+    def _counts_state(self) -> dict[str, object]:
+        """The state records of the articles whose list counts changed since the last save."""
+        entries: dict[str, object] = {}
         for article_id in self._counts_dirty:
             counts = self.article_list.counts.get(article_id)
             if counts is not None and not counts.pending:
                 of = fingerprint(self.store.mine(article_id))
                 self._counted[article_id] = of
-                entries[article_id] = counts.to_state(of)
+                entries[counts_key(article_id)] = counts.to_state(of)
         self._counts_dirty.clear()
         return entries
 
@@ -588,6 +610,8 @@ class ReaderApp(App[int]):
         except StoreError as exc:
             self.log.warning(f"could not reload the annotation file: {exc}")
             return False
+        if self.store.compaction_due and not self._writer.busy:
+            self._writer.submit(self.store.compact)  # a tag left the journal over its limit
         return self.show_reloads()
 
     def show_reloads(self) -> bool:
@@ -596,6 +620,7 @@ class ReaderApp(App[int]):
         if self.store.generation == self._generation:
             return False
         self._generation = self.store.generation
+        self._store_count = None
         pane = self.pane
         article = pane.article
         if article is not None and pane.sentences:
@@ -827,6 +852,8 @@ class ReaderApp(App[int]):
         """Show a change that is on disk: restyle its sentences and update the list counts."""
         if change is None:
             return
+        if self._store_count is not None:
+            self._store_count += len(change.after) - len(change.before)
         if change.corrects_sentences:
             self._show_corrections(change)
         # Before and after of each article the change touched.
@@ -967,10 +994,8 @@ class ReaderApp(App[int]):
         ]
         merged += mine.values()
         if merged != entries:
-            try:
-                self.store.set_state(TAG_SET_STATE, merged)
-            except Exception as exc:  # the tag itself is what matters; its write reports errors
-                self.log.warning(f"could not record the tag set: {exc}")
+            # By the writer thread: the tag itself is what matters, and its write reports errors.
+            self._writer.submit(partial(self.store.set_state, TAG_SET_STATE, merged))
 
     def clear_sentences(self, first: int, last: int) -> None:
         article = self.pane.article
@@ -1393,21 +1418,50 @@ class ReaderApp(App[int]):
 
         if not learn.available():
             return
-        count = len(self.store)  # every layer's: a cheap test before listing mine
+        if self._store_count is None:
+            # Summed over the index (~20 ms at 500,000): once, then kept by the changes.
+            self._store_count = len(self.store)
+        count = self._store_count  # every layer's: a cheap test before listing mine
         if count < learn.MIN_EXAMPLES or abs(count - self._model_tags) < (
             learn.RETRAIN_AFTER if self._model_tags else 1
         ):
             return
         self._model_tags = count
-        mine = self.store.annotations(annotator=self.store.annotator)
-        if len(mine) >= learn.MIN_EXAMPLES:
-            self._fit_model([(a.quote.exact, a.tag) for a in mine if a.tag in self.tags])
+        self._fit_model(self.store.annotator, self.tags)
 
     @work(thread=True, exclusive=True, group="learn")
-    def _fit_model(self, pairs: list[tuple[str, str]]) -> None:
-        from tuireader.learn import train_on_tags
+    def _fit_model(self, annotator: str, tags: TagSet) -> None:
+        """Read my tags (every article's shard: seconds at 500,000, so here and not on the event
+        loop, one article at a time so the loop's own reads never wait long) and train."""
+        from tuireader.annotations import AnchorState
+        from tuireader.learn import MIN_EXAMPLES, train_on_tags
 
-        model = train_on_tags(pairs)
+        worker = get_current_worker()
+        mine = 0
+        # Counted, not listed: 500,000 tuples alive would make every collection of the garbage
+        # collector (which stops the event loop too) walk them all.
+        seen: Counter[tuple[str, str]] = Counter()
+        # While this thread computes, a key press that waited on the disk (and let go of the
+        # interpreter) waits again for this thread to yield it: up to Python's switch interval
+        # (5 ms), several times per key. A shorter interval for the while, and a pause per
+        # article, keep those waits under a millisecond.
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(interval, BACKGROUND_SWITCH))
+        try:
+            for _, layer in self.store.each_article(annotator):
+                if worker.is_cancelled:
+                    return  # a newer training replaced this one
+                time.sleep(READ_PAUSE)
+                for a in layer:
+                    if a.anchor is not AnchorState.ORPHANED:
+                        mine += 1
+                        if a.tag in tags:
+                            seen[a.quote.exact, a.tag] += 1
+            if mine < MIN_EXAMPLES:
+                return
+            model = train_on_tags(list(seen.elements()))
+        finally:
+            sys.setswitchinterval(interval)
         self.call_from_thread(self._model_trained, model)
 
     def _model_trained(self, model: TagModel | None) -> None:
@@ -1560,9 +1614,10 @@ class ReaderApp(App[int]):
         def chosen(choice: ExportChoice | None) -> None:
             if choice is None:
                 return
-            if not self.store.read_only:
-                with contextlib.suppress(Exception):  # a convenience: never stops an export
-                    self.store.set_state(STATE_EXPORT, remembered_state(choice))
+            if not self.store.read_only:  # a convenience, saved by the writer thread
+                self._writer.submit(
+                    partial(self.store.set_state, STATE_EXPORT, remembered_state(choice))
+                )
             if choice.path.parent == folder:  # the default folder is made on first use
                 with contextlib.suppress(OSError):  # else the export names the problem
                     folder.mkdir(parents=True, exist_ok=True)
@@ -1615,10 +1670,7 @@ class ReaderApp(App[int]):
         if self.store.read_only:
             return
         states = {STATE_THEME: {"name": self.theme, "config": self.config.theme}}
-        try:
-            self.store.set_states(states)
-        except Exception as exc:  # a convenience: never let it stop the reader
-            self.log.warning(f"could not save the theme: {exc}")
+        self._writer.submit(partial(self.store.set_states, states))
 
     def action_toggle_list(self) -> None:
         screen = self.screen
@@ -1635,13 +1687,27 @@ class ReaderApp(App[int]):
 
     async def action_quit(self) -> None:
         self._save_cursors()
+        # Quitting waits for the reader's state to be written (a few ms; a compaction under
+        # way, up to a few hundred).
+        self._writer.drain()
         self.exit(0)
+
+    def on_unmount(self) -> None:
+        """However the app ends: what was not saved yet is, before the store is closed."""
+        if self._save_timer is not None:
+            with contextlib.suppress(NoMatches, NoScreen):
+                self._save_cursors()
+        self._writer.close()
 
     # -- UI state ------------------------------------------------------------------------------
 
     def _remember_cursor(self) -> None:
-        if self.pane.article is not None and self.pane.sentences:
-            self._cursors[self.pane.article.id] = self.pane.cursor
+        try:
+            pane = self.pane
+        except (NoMatches, NoScreen):  # the app is closing: the cursor is kept as last moved
+            return
+        if pane.article is not None and pane.sentences:
+            self._cursors[pane.article.id] = pane.cursor
 
     def _schedule_cursor_save(self) -> None:
         # Writing the file on every keystroke would cost a disk write per move; batch them. One
@@ -1650,23 +1716,30 @@ class ReaderApp(App[int]):
             self._save_timer = self.set_timer(SAVE_CURSOR_DELAY, self._save_cursors)
 
     def _save_cursors(self) -> None:
+        """Queue the reader's state (cursors, last article, changed list counts) for the writer
+        thread: the key that led here never waits on the disk."""
         self._remember_cursor()
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
-        # One write for all of it: each write rewrites the whole file.
         states: dict[str, object] = {STATE_CURSORS: dict(self._cursors)}
         if self._last_article is not None:
             states[STATE_LAST_ARTICLE] = self._last_article
-        counts = self._counts_state()
-        if counts is not None:
-            states[STATE_COUNTS] = counts
+        with contextlib.suppress(NoMatches, NoScreen):  # closing: counted again next time
+            states.update(self._counts_state())
         if self.store.read_only:
             return
-        try:
-            self.store.set_states(states)
-        except Exception as exc:  # UI state is a convenience: never let it stop the reader
-            self.log.warning(f"could not save the reader's state: {exc}")
+        self._writer.submit(partial(self._write_state, self.store, states))
+
+    @staticmethod
+    def _write_state(store: Store, states: dict[str, object]) -> None:
+        """In the writer thread: one journal entry for the batch, the old all-articles counts
+        record dropped once (its articles' records are written as they change), and the
+        journal folded in if it has outgrown its limit."""
+        store.set_states(states)
+        if store.get_state(STATE_COUNTS, None) is not None:
+            store.remove_states([STATE_COUNTS])
+        store.compact()
 
 
 def _view(suggestion: Suggestion | None) -> SuggestionView | None:
