@@ -104,24 +104,39 @@ async def test_the_old_all_articles_counts_record_is_read_then_replaced(
     make_app: MakeApp, db_path: Path
 ) -> None:
     """A database saved by the previous version: its one counts record is used at startup, and
-    the first save writes the article's own record and drops the old one."""
+    the first save moves every article's counts into a record of its own and drops it."""
     article = load_library([SEED]).articles[0]
     with Store.open(db_path, "tester") as store:
         store.tag(article, 0, 0, "fact")
         of = fingerprint(store.mine(article.id))
         # Made-up figures, so the test sees they were read rather than counted again.
         old = ArticleCounts({"fact": 7}, 99, tagged=7).to_state(of)
-        store.set_state(STATE_COUNTS, {article.id: old})
+        elsewhere = ArticleCounts({"speculation": 2}, 40, tagged=2).to_state("0badcafe")
+        store.set_state(STATE_COUNTS, {article.id: old, "another-article": elsewhere})
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        shown = app._count_articles(only=app.catalog.shown)[article.id]
+        shown = app.article_list.counts[article.id]  # what the list showed at startup
         assert (shown.by_tag, shown.sentences) == ({"fact": 7}, 99)
-        await pilot.press("s")  # my counts change: this article's record is written
         await pilot.press("q")
     assert saved(db_path, STATE_COUNTS) is None
+    assert saved(db_path, counts_key(article.id)) == old
+    assert saved(db_path, counts_key("another-article")) == elsewhere
+
+
+async def test_a_changed_article_writes_its_own_counts_record_and_keeps_the_others(
+    make_app: MakeApp, db_path: Path
+) -> None:
+    article = load_library([SEED]).articles[0]
+    with Store.open(db_path, "tester") as store:
+        store.set_state(counts_key("another-article"), {"of": "x", "tags": {}})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        await pilot.press("q")
     record = saved(db_path, counts_key(article.id))
     assert isinstance(record, dict) and record["tags"] == {"speculation": 1}
+    assert saved(db_path, counts_key("another-article")) == {"of": "x", "tags": {}}
 
 
 async def test_a_tag_never_compacts_on_the_event_loop(

@@ -1733,11 +1733,15 @@ class ReaderApp(App[int]):
 
     @staticmethod
     def _write_state(store: Store, states: dict[str, object]) -> None:
-        """In the writer thread: one journal entry for the batch, the old all-articles counts
-        record dropped once (its articles' records are written as they change), and the
-        journal folded in if it has outgrown its limit."""
+        """In the writer thread: one journal entry for the batch, and the journal folded in if
+        it has outgrown its limit. The first save after an upgrade also moves each article's
+        counts out of the old all-articles record into its own, then drops the old one."""
+        old = store.get_state(STATE_COUNTS, None)
+        if isinstance(old, dict):
+            moved = {counts_key(str(k)): v for k, v in old.items()}
+            states = {**{k: v for k, v in moved.items() if store.get_state(k) is None}, **states}
         store.set_states(states)
-        if store.get_state(STATE_COUNTS, None) is not None:
+        if old is not None:
             store.remove_states([STATE_COUNTS])
         store.compact()
 
