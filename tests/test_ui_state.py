@@ -142,8 +142,9 @@ async def test_a_changed_article_writes_its_own_counts_record_and_keeps_the_othe
 async def test_a_tag_never_compacts_on_the_event_loop(
     make_app: MakeApp, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With a 2 KB journal limit, tags make a compaction due; the refresh timer hands it to the
-    writer thread; the tags are all kept."""
+    """With a 2 KB journal limit, eight tags make compactions due; they run in the writer
+    thread (handed to it by the refresh timer or a state save, whichever comes first: both
+    may fire during the presses on a loaded machine), never in a key press; no tag is lost."""
     monkeypatch.setattr(storage, "JOURNAL_MIN", 2000)
     app = make_app()
     compactions = threads_of(app.store, "compact", monkeypatch)
@@ -160,8 +161,6 @@ async def test_a_tag_never_compacts_on_the_event_loop(
             await pilot.press("f", "j")
         article = app.pane.article
         assert article is not None
-        assert app.store.compaction_due
-        assert folded == []  # eight tags, and no compaction in the key presses
         app.refresh_store()  # what the timer does every two seconds
         assert app._writer.drain(10)
         assert not app.store.compaction_due
