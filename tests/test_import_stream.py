@@ -4,6 +4,7 @@ is opened, written in batches; the report is the one a single write would give."
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import operator
@@ -295,3 +296,22 @@ def test_a_broken_streamed_json_document_is_named_with_where(data: bytes, expect
         parse_import(data, "big.json")
     message = str(info.value)
     assert "\n" not in message and expected in message, message
+
+
+def test_a_full_temporary_folder_is_one_line_and_the_database_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "tags.jsonl"
+    source.write_text(exported(made(50), "jsonl"), encoding="utf-8")
+
+    class Full(io.BytesIO):
+        def write(self, data: object) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(importing.tempfile, "TemporaryFile", Full)
+    db = tmp_path / "db.json"
+    code, out, err = run(capsys, "import", "--db", str(db), str(source))
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert f"{source}: not imported: the temporary folder " in err
+    assert "cannot hold the checked annotations (disk full; TMPDIR names another)" in err
+    assert not db.exists()

@@ -25,7 +25,7 @@ import orjson
 
 from tuireader.adjudication import Decision, DecisionError, decision_from_record
 from tuireader.annotations import ARTICLE_FIELDS, Annotation
-from tuireader.errors import open_regular
+from tuireader.errors import open_regular, os_problem
 from tuireader.import_formats import (
     ANNOTATION,
     ARTICLE,
@@ -135,7 +135,10 @@ def stage_import(path: str | os.PathLike[str]) -> StagedImport:
     ImportFileError naming the file, where in it and the problem."""
     path = Path(path)
     with open_regular(path, "an export file", ImportFileError) as file:
-        return stage(read_records(file, path), path)
+        try:
+            return stage(read_records(file, path), path)
+        except OSError as exc:  # reading the file (the spool's own failures are named apart)
+            raise ImportFileError(path, os_problem(exc, "an export file")) from None
 
 
 def read_import(path: str | os.PathLike[str]) -> ImportedFile:
@@ -163,7 +166,10 @@ def _in_memory(staged: StagedImport) -> ImportedFile:
 
 def stage(stream: RecordStream, name: object) -> StagedImport:
     """Check every record of ``stream`` and spool its annotations (see ``stage_import``)."""
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 -- closed by the StagedImport
+    try:
+        spool = tempfile.TemporaryFile()  # noqa: SIM115 -- closed by the StagedImport
+    except OSError as exc:
+        raise _spool_problem(name, exc) from None
     try:
         articles: list[dict[str, Any]] = []
         marks: list[DoneMark] = []
@@ -178,7 +184,10 @@ def stage(stream: RecordStream, name: object) -> StagedImport:
                 if key in seen:
                     repeated.add(key)
                 seen.add(key)
-                spool.write(orjson.dumps((a.id, to_stored(a))) + b"\n")
+                try:
+                    spool.write(orjson.dumps((a.id, to_stored(a))) + b"\n")
+                except OSError as exc:
+                    raise _spool_problem(name, exc) from None
                 count += 1
             elif kind == ARTICLE:
                 articles.append(_parsed(_article, where, item, name))
@@ -187,7 +196,10 @@ def stage(stream: RecordStream, name: object) -> StagedImport:
             else:
                 decisions.append(_parsed(decision_from_record, where, item, name))
         del seen
-        spool.flush()
+        try:
+            spool.flush()
+        except OSError as exc:
+            raise _spool_problem(name, exc) from None
         dropped = _superseded(spool, repeated) if repeated else frozenset()
     except BaseException:
         spool.close()
@@ -201,6 +213,15 @@ def stage(stream: RecordStream, name: object) -> StagedImport:
         tuple(decisions),
         spool,
         dropped,
+    )
+
+
+def _spool_problem(name: object, exc: OSError) -> ImportFileError:
+    """The checked annotations wait in a temporary file: say where, when it cannot be written."""
+    return ImportFileError(
+        name,
+        f"not imported: the temporary folder {tempfile.gettempdir()} cannot hold the checked "
+        f"annotations ({os_problem(exc)}; TMPDIR names another); the database was not touched",
     )
 
 
