@@ -16,7 +16,7 @@ import orjson
 import pytest
 from tinydb import TinyDB
 
-from tuireader import storage
+from tuireader import durable, storage
 from tuireader.articles import Article, from_text
 from tuireader.records import tag_row
 from tuireader.store import Store, StoreError, new_id
@@ -380,14 +380,14 @@ def test_a_compaction_of_many_shards_syncs_them_together(
 ) -> None:
     arts = many_articles(storage.SYNC_EACH + 4)
     synced: list[int] = []
-    real = storage.sync_file_system
+    real = durable.sync_file_system
 
     def spy(folder: Path, files: list[Path]) -> None:
         synced.append(len(files))
         assert all(f.parent == folder and f.exists() for f in files)  # still temp files
         real(folder, files)
 
-    monkeypatch.setattr(storage, "sync_file_system", spy)
+    monkeypatch.setattr(durable, "sync_file_system", spy)
     with Store.open(db, "alice") as store:
         store.tag(arts[0], 0, 0, "fact")
         store._db.file.compact()  # one shard: fsynced on its own
@@ -413,7 +413,7 @@ def test_a_failed_sync_of_many_shards_replaces_none(
         def failing(folder: Path, files: list[Path]) -> None:
             raise OSError(errno.EIO, "Input/output error")
 
-        monkeypatch.setattr(storage, "sync_file_system", failing)
+        monkeypatch.setattr(durable, "sync_file_system", failing)
         with pytest.raises(OSError):
             store._db.file.compact()
         assert not storage.shard_folder(db).exists() or not list(storage.shard_folder(db).iterdir())

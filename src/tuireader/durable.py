@@ -11,6 +11,7 @@ import gc
 import os
 import secrets
 import stat
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -206,3 +207,83 @@ def _syncfs() -> Callable[[int], int] | None:
     except (OSError, AttributeError):
         return None
     return found
+
+
+def replace_together(
+    folder: Path, files: Iterable[tuple[Path, bytes | None]], *, one_by_one: bool
+) -> None:
+    """Replace files of ``folder`` (made if missing) as one step: each new content (None: the
+    file is removed) goes to a temporary file first, and only when every one is durable are
+    they swapped in with ``os.replace``; then the folder is fsynced once. ``one_by_one``:
+    fsync each temporary file, else make them all durable with one ``sync_file_system``. On
+    a failure the temporary files are removed. ``files`` is read one at a time, as written."""
+    if not folder.is_dir():
+        folder.mkdir()
+        fsync_folder(folder.parent)
+    swaps: list[tuple[Path, Path | None]] = []
+    try:
+        for target, data in files:
+            if data is None:
+                swaps.append((target, None))
+                continue
+            tmp = temp_path(target)
+            swaps.append((target, tmp))
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            try:
+                written = 0
+                while written < len(data):
+                    written += os.write(fd, data[written:])
+                if one_by_one:
+                    os.fsync(fd)
+            finally:
+                os.close(fd)
+        if not one_by_one:
+            sync_file_system(folder, [made for _, made in swaps if made is not None])
+        for target, made in swaps:
+            if made is None:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(target)
+            else:
+                os.replace(made, target)
+    except BaseException:
+        for _, made in swaps:
+            if made is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(made)
+        raise
+    fsync_folder(folder)
+
+
+def keep_copy(path: Path, backup: Path) -> None:
+    """Make ``backup`` a durable copy of ``path`` (if it exists), replacing the old one
+    atomically. A copy, not a hard link: the two are never one inode, so nothing that writes
+    one in place (another program, TinyDB itself) changes the other."""
+    if not path.exists():
+        return
+    import shutil  # only at a compaction
+
+    tmp = temp_path(backup)
+    try:
+        shutil.copyfile(path, tmp)
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        # Replacing the old copy frees its blocks, which takes milliseconds for a large file.
+        # Holding it open defers that to the close, done off the caller's path.
+        old = _open_quietly(backup)
+        os.replace(tmp, backup)
+        if old is not None:
+            threading.Thread(target=os.close, args=(old,), daemon=True).start()
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _open_quietly(path: Path) -> int | None:
+    try:
+        return os.open(path, os.O_RDONLY)
+    except OSError:
+        return None

@@ -19,7 +19,6 @@ import contextlib
 import errno
 import os
 import stat
-import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -68,7 +67,13 @@ from tuireader.dbformat.schema import (
     schema_record,
     schema_version,
 )
-from tuireader.durable import fsync_folder, sync_file_system, temp_path, write_atomic
+from tuireader.durable import (
+    fsync_folder,
+    keep_copy,
+    replace_together,
+    sync_file_system,
+    write_atomic,
+)
 
 __all__ = [
     "ANNOTATIONS",
@@ -666,52 +671,15 @@ class AtomicJSONStorage(Storage):
 
     def _write_shards(self, shards: Sequence[tuple[str, bytes | None]]) -> None:
         """Write each article's shard document (None: the article has no annotation left, its
-        file is removed) to a temporary file and make it durable, then swap them all in and
-        fsync the folder once.
+        file is removed) durably and swap them all in together (``durable.replace_together``).
 
         Up to ``SYNC_EACH`` shards are fsynced one by one; more (an import, an upgrade) are made
         durable with one ``syncfs`` of their file system: 2,500 fsyncs took 12 s of a 100k
         import."""
         if not shards:
             return
-        each = len(shards) <= SYNC_EACH
-        folder = self.shard_folder
-        if not folder.is_dir():
-            folder.mkdir()
-            fsync_folder(folder.parent)
-        swaps: list[tuple[Path, Path | None]] = []
-        try:
-            for article_id, data in shards:
-                target = shard_path(self.path, article_id)
-                if data is None:
-                    swaps.append((target, None))
-                    continue
-                tmp = temp_path(target)
-                swaps.append((target, tmp))
-                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-                try:
-                    written = 0
-                    while written < len(data):
-                        written += os.write(fd, data[written:])
-                    if each:
-                        os.fsync(fd)
-                finally:
-                    os.close(fd)
-            if not each:
-                sync_file_system(folder, [made for _, made in swaps if made is not None])
-            for target, made in swaps:
-                if made is None:
-                    with contextlib.suppress(FileNotFoundError):
-                        os.unlink(target)
-                else:
-                    os.replace(made, target)
-        except BaseException:
-            for _, made in swaps:
-                if made is not None:
-                    with contextlib.suppress(OSError):
-                        os.unlink(made)
-            raise
-        fsync_folder(folder)
+        files = [(shard_path(self.path, article_id), data) for article_id, data in shards]
+        replace_together(self.shard_folder, files, one_by_one=len(shards) <= SYNC_EACH)
 
     def _entry(self) -> dict[str, Any]:
         puts: dict[str, dict[str, Any]] = {}
@@ -779,39 +747,9 @@ class AtomicJSONStorage(Storage):
         self.stamp = replace(self.stamp, journal=(after.st_ino, after.st_size, after.st_mtime_ns))
 
     def _keep_backup(self) -> None:
-        """Make ``.bak`` a copy of the snapshot about to be replaced (the last good one). A
-        copy, not a hard link: the database and its backup are never one inode, so nothing
-        that writes one in place (another program, TinyDB itself) changes the other."""
-        if not self.path.exists():
-            return
-        import shutil  # only at a compaction
-
-        tmp = temp_path(self.backup_path)
-        try:
-            shutil.copyfile(self.path, tmp)
-            fd = os.open(tmp, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            # Replacing the old .bak frees its blocks, which takes milliseconds for a large
-            # file. Holding it open defers that to the close, done off the caller's path.
-            old = _open_quietly(self.backup_path)
-            os.replace(tmp, self.backup_path)
-            if old is not None:
-                threading.Thread(target=os.close, args=(old,), daemon=True).start()
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        """Make ``.bak`` a copy of the snapshot about to be replaced (the last good one)."""
+        keep_copy(self.path, self.backup_path)
 
 
 SYNC_EACH = 16
 """Shards written by one compaction that are fsynced one by one; more are synced together."""
-
-
-def _open_quietly(path: Path) -> int | None:
-    try:
-        return os.open(path, os.O_RDONLY)
-    except OSError:
-        return None

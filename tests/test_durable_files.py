@@ -1,0 +1,75 @@
+"""Durable file operations a compaction uses (``durable.replace_together``, ``durable.keep_copy``):
+several files replaced in one step, and a backup that is a copy, never the same inode."""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tuireader import durable
+from tuireader.durable import keep_copy, replace_together
+
+
+def contents(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize("one_by_one", [True, False])
+def test_files_are_written_removed_and_swapped_in_together(
+    tmp_path: Path, one_by_one: bool
+) -> None:
+    folder = tmp_path / "shards"
+    folder.mkdir()
+    (folder / "old.json").write_bytes(b"old")
+    (folder / "kept.json").write_bytes(b"kept")
+    files = [(folder / "new.json", b"new"), (folder / "old.json", None), (folder / "x.json", b"x")]
+    replace_together(folder, iter(files), one_by_one=one_by_one)
+    assert contents(folder) == {"kept.json": b"kept", "new.json": b"new", "x.json": b"x"}
+
+
+def test_a_missing_folder_is_made(tmp_path: Path) -> None:
+    folder = tmp_path / "db.json.d"
+    replace_together(folder, [(folder / "a.json", b"a")], one_by_one=True)
+    assert contents(folder) == {"a.json": b"a"}
+
+
+def test_a_failure_replaces_nothing_and_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "shards"
+    folder.mkdir()
+    (folder / "a.json").write_bytes(b"a")
+    before = contents(folder)
+
+    def broken() -> Iterator[tuple[Path, bytes | None]]:
+        yield folder / "a.json", b"changed"
+        raise OSError(errno.EIO, "the next shard could not be read")
+
+    with pytest.raises(OSError, match="could not be read"):
+        replace_together(folder, broken(), one_by_one=True)
+    assert contents(folder) == before
+
+    def failing_sync(folder: Path, files: object) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(durable, "sync_file_system", failing_sync)
+    with pytest.raises(OSError):
+        replace_together(folder, [(folder / "a.json", b"changed")], one_by_one=False)
+    assert contents(folder) == before
+
+
+def test_keep_copy_is_a_copy_not_a_link(tmp_path: Path) -> None:
+    db, backup = tmp_path / "db.json", tmp_path / "db.json.bak"
+    keep_copy(db, backup)  # nothing to keep yet
+    assert not backup.exists()
+    db.write_bytes(b"first")
+    keep_copy(db, backup)
+    db.write_bytes(b"second")
+    keep_copy(db, backup)
+    assert backup.read_bytes() == b"second"
+    assert backup.stat().st_ino != db.stat().st_ino
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db.json", "db.json.bak"]
