@@ -68,3 +68,27 @@ def test_the_store_loads_no_ui() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+def test_no_store_module_imports_the_ui_or_the_command_line_even_lazily() -> None:
+    # The transitive check above sees module-level imports only; a store module importing the
+    # UI inside a function would slip through it, so every import statement is read here.
+    offenders = []
+    store_files = [
+        PACKAGE / "storage.py",
+        *sorted((PACKAGE / "store").glob("*.py")),
+        *sorted((PACKAGE / "dbformat").glob("*.py")),
+    ]
+    for path in store_files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            offenders += [
+                f"{path.relative_to(PACKAGE)}: {n}"
+                for n in names
+                if n.split(".")[0] == "textual" or n.startswith(("tuireader.ui", "tuireader.cli"))
+            ]
+    assert len(store_files) > 10 and offenders == []
