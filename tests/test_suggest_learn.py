@@ -79,3 +79,30 @@ def test_training_set_keeps_each_text_once_with_its_most_frequent_tag() -> None:
     )
     assert texts == ["A.", "B."]
     assert labels == ["fact", SPECULATION]
+
+
+def test_retraining_waits_for_more_new_tags_the_more_there_are() -> None:
+    first = learn.MIN_EXAMPLES
+    assert not learn.retrain_due(first - 1, 0)
+    assert learn.retrain_due(first, 0)
+    assert not learn.retrain_due(first + learn.RETRAIN_AFTER - 1, first)
+    assert learn.retrain_due(first + learn.RETRAIN_AFTER, first)
+    # At 500,000 tags a training reads them all: every 25 would keep a core busy for good.
+    big = 500_000
+    assert not learn.retrain_due(big + 1_000, big)
+    assert learn.retrain_due(big + big // 20, big)
+    assert learn.retrain_due(big - big // 20, big)  # many removed (an undone import) counts too
+
+
+def test_newest_pairs_keeps_the_most_recently_updated_tags() -> None:
+    tagged = [
+        (f"2026-11-{day:02d}T10:00:00Z", f"Sentence from day {day}.", "fact")
+        for day in range(1, 29)
+    ]
+    newest = learn.newest_pairs(reversed(tagged), limit=3)
+    assert newest == [
+        ("Sentence from day 28.", "fact"),
+        ("Sentence from day 27.", "fact"),
+        ("Sentence from day 26.", "fact"),
+    ]
+    assert len(learn.newest_pairs(iter(tagged))) == len(tagged)  # under the cap: all of them

@@ -12,9 +12,10 @@ words say otherwise. Its reason is the words that weighed most for the tag it ch
 
 from __future__ import annotations
 
+import heapq
 import importlib.util
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,7 +38,33 @@ READER_MIN_PROBABILITY = 0.6
 tags have no "no tag" examples, so without a bar the model would tag every sentence."""
 
 RETRAIN_AFTER = 25
-"""New tags after which the reader trains the model again."""
+"""New tags after which the reader trains the model again (or a twentieth of the tags there
+were at the last training, whichever is more: each training reads every tag)."""
+
+MAX_EXAMPLES = 20_000
+"""The most recently changed tags a model is trained on. Training runs the rules over every
+sentence (~8,000 per second) and reads the tags of every article, so without a cap a database of
+500,000 tags would keep a core busy for minutes each time; the newest tags are the user's
+current reading anyway."""
+
+
+def retrain_due(count: int, trained_at: int) -> bool:
+    """Whether the reader should train (again) with ``count`` tags, the last model having been
+    trained at ``trained_at`` (0: never): first at ``MIN_EXAMPLES``, then after ``RETRAIN_AFTER``
+    new tags or a twentieth of ``trained_at``, whichever is more."""
+    if count < MIN_EXAMPLES:
+        return False
+    if not trained_at:
+        return True
+    return abs(count - trained_at) >= max(RETRAIN_AFTER, trained_at // 20)
+
+
+def newest_pairs(
+    tagged: Iterable[tuple[str, str, str]], limit: int = MAX_EXAMPLES
+) -> list[tuple[str, str]]:
+    """The (sentence text, tag) pairs of the ``limit`` most recently updated of ``tagged``
+    ((updated, text, tag) triples, in any order), holding no more than ``limit`` at a time."""
+    return [(text, tag) for _, text, tag in heapq.nlargest(limit, tagged)]
 
 
 def available() -> bool:

@@ -8,8 +8,7 @@ import gc
 import os
 import sys
 import time
-from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -1422,25 +1421,31 @@ class ReaderApp(App[int]):
             # Summed over the index (~20 ms at 500,000): once, then kept by the changes.
             self._store_count = len(self.store)
         count = self._store_count  # every layer's: a cheap test before listing mine
-        if count < learn.MIN_EXAMPLES or abs(count - self._model_tags) < (
-            learn.RETRAIN_AFTER if self._model_tags else 1
-        ):
+        if not learn.retrain_due(count, self._model_tags):
             return
         self._model_tags = count
         self._fit_model(self.store.annotator, self.tags)
 
     @work(thread=True, exclusive=True, group="learn")
     def _fit_model(self, annotator: str, tags: TagSet) -> None:
-        """Read my tags (every article's shard: seconds at 500,000, so here and not on the event
-        loop, one article at a time so the loop's own reads never wait long) and train."""
+        """Read my newest tags (every article's shard: seconds at 500,000, so here and not on the
+        event loop, one article at a time so the loop's own reads never wait long) and train."""
         from tuireader.annotations import AnchorState
-        from tuireader.learn import MIN_EXAMPLES, train_on_tags
+        from tuireader.learn import newest_pairs, train_on_tags
 
         worker = get_current_worker()
-        mine = 0
-        # Counted, not listed: 500,000 tuples alive would make every collection of the garbage
-        # collector (which stops the event loop too) walk them all.
-        seen: Counter[tuple[str, str]] = Counter()
+        orphaned = AnchorState.ORPHANED.value
+        known = frozenset(t.id for t in tags)
+
+        def mine() -> Iterator[tuple[str, str, str]]:
+            for article_id in self.store.annotated_article_ids():
+                if worker.is_cancelled:
+                    return
+                time.sleep(READ_PAUSE)
+                for row in self.store.tag_rows(article_id):
+                    if row.annotator == annotator and row.anchor != orphaned and row.tag in known:
+                        yield row.updated, row.exact, row.tag
+
         # While this thread computes, a key press that waited on the disk (and let go of the
         # interpreter) waits again for this thread to yield it: up to Python's switch interval
         # (5 ms), several times per key. A shorter interval for the while, and a pause per
@@ -1448,18 +1453,10 @@ class ReaderApp(App[int]):
         interval = sys.getswitchinterval()
         sys.setswitchinterval(min(interval, BACKGROUND_SWITCH))
         try:
-            for _, layer in self.store.each_article(annotator):
-                if worker.is_cancelled:
-                    return  # a newer training replaced this one
-                time.sleep(READ_PAUSE)
-                for a in layer:
-                    if a.anchor is not AnchorState.ORPHANED:
-                        mine += 1
-                        if a.tag in tags:
-                            seen[a.quote.exact, a.tag] += 1
-            if mine < MIN_EXAMPLES:
-                return
-            model = train_on_tags(list(seen.elements()))
+            pairs = newest_pairs(mine())
+            if worker.is_cancelled:
+                return  # a newer training replaced this one
+            model = train_on_tags(pairs)
         finally:
             sys.setswitchinterval(interval)
         self.call_from_thread(self._model_trained, model)
