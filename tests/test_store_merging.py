@@ -42,6 +42,14 @@ def test_equal_times_are_settled_by_content_so_the_order_never_matters() -> None
     assert not wins(tag("fact"), tag("fact"))  # the same record is skipped, not "updated"
 
 
+def test_one_instant_written_two_ways_is_a_tie_settled_by_content() -> None:
+    same_instant = "2026-03-01T11:00:00.000+01:00"  # EARLY, in another zone
+    versions = [tag("fact"), tag("speculation", same_instant)]
+    assert len({kept(list(order)) for order in permutations(versions)}) == 1
+    marks = [DoneMark("a1", "alice", True, EARLY), DoneMark("a1", "alice", False, same_instant)]
+    assert mark_wins(marks[0], marks[1]) and not mark_wins(marks[1], marks[0])
+
+
 def test_a_done_mark_newer_wins_and_on_a_tie_done_wins() -> None:
     mark = DoneMark("a1", "alice", True, EARLY)
     assert mark_wins(replace(mark, done=False, updated=LATE), mark)

@@ -43,7 +43,11 @@ def wins(a: Annotation, known: Annotation) -> bool:
     """Whether an incoming record replaces the stored one with its id: the newer edit, and for
     equal times the larger content, so the outcome never depends on import order."""
     if a.updated != known.updated:
-        return newer(a.updated, known.updated)
+        if newer(a.updated, known.updated):
+            return True
+        if newer(known.updated, a.updated):
+            return False
+        # One instant written two ways (``Z`` and ``+01:00``): a tie like equal text.
     return _content(a) > _content(known)
 
 
@@ -55,5 +59,8 @@ def mark_wins(mark: DoneMark, old: DoneMark) -> bool:
     """Whether an incoming done mark replaces the stored one: the newer, and for equal times a
     mark that says done."""
     if mark.updated != old.updated:
-        return newer(mark.updated, old.updated)
+        if newer(mark.updated, old.updated):
+            return True
+        if newer(old.updated, mark.updated):
+            return False
     return mark.done and not old.done
