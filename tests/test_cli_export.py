@@ -293,6 +293,14 @@ def test_stats_table(
     assert rows[seed.id]["coverage"] == round(3 / len(seed.sentences), 4)
 
 
+def test_stats_total_of_one_article_is_singular(
+    capsys: pytest.CaptureFixture[str], db_path: Path, seed: Article
+) -> None:
+    fill(db_path, [seed], annotate(seed, {0: ("fact", "")}))
+    code, out, _ = run(capsys, "stats")
+    assert code == 0 and out.splitlines()[-1].startswith("Total (1 article) ")
+
+
 def test_schema_command(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "schema")
     # The packaged schema, with tag narrowed to the tag set in use (the default three here).
