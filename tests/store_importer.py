@@ -1,6 +1,6 @@
 """Helper process for the import SIGKILL test: ``tuireader import`` with small batches and a
 small journal (so kills land in batch writes and compactions alike), printing a line after each
-batch has been written (``Store.import_all`` returned: saved).
+batch has been written (``Store.import_records`` returned: saved).
 
 Usage: store_importer.py DB FILE BATCH
 """
@@ -18,14 +18,14 @@ from tuireader.store import Store
 def main_with_reports() -> int:
     importing.BATCH = int(sys.argv[3])
     storage.JOURNAL_MIN = 2000
-    write = Store.import_all
+    write = Store.import_records
 
     def reported(self: Store, *args: Any, **kwargs: Any) -> Any:
         result = write(self, *args, **kwargs)
         print("batch", flush=True)
         return result
 
-    Store.import_all = reported  # type: ignore[method-assign]
+    Store.import_records = reported  # type: ignore[method-assign]
     return main(["import", "--db", sys.argv[1], sys.argv[2]])
 
 

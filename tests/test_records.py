@@ -3,13 +3,20 @@ straight from stored records agree with the ``Annotation`` they stand for."""
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
+import orjson
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tuireader.annotations import AnchorState, Annotation, Provenance, Quote
 from tuireader.records import (
+    RecordError,
     from_export,
     from_stored,
+    stored_from_export,
     stored_problem,
     stored_to_export,
     tag_row,
@@ -65,3 +72,72 @@ def test_exported_enums_are_plain_text() -> None:
     assert (record["anchor"], record["provenance"]) == ("moved", "hand")
     assert type(record["anchor"]) is str and type(record["provenance"]) is str
     assert type(to_stored(a)["anchor"]) is str
+
+
+def _slow_or_problem(item: Any) -> tuple[str, bytes]:
+    """What ``from_export`` then ``to_stored`` make of ``item``, or the problem it names."""
+    try:
+        a = from_export(item)
+    except RecordError as exc:
+        return "refused", str(exc).encode()
+    return "ok", orjson.dumps((a.id, to_stored(a)))
+
+
+def _fast_or_problem(item: Any) -> tuple[str, bytes]:
+    try:
+        return "ok", orjson.dumps(stored_from_export(item))
+    except RecordError as exc:
+        return "refused", str(exc).encode()
+
+
+@given(annotations())
+def test_stored_from_export_is_the_stored_form_of_the_checked_annotation(a: Annotation) -> None:
+    item = orjson.loads(orjson.dumps(to_export(a)))  # as an import reads it
+    assert stored_from_export(item) == (a.id, to_stored(a))
+    del item["provenance"]  # exports made before it existed: set by hand
+    assert _fast_or_problem(item) == _slow_or_problem(item)
+
+
+_VALID = to_export(
+    Annotation(
+        "a1",
+        3,
+        9,
+        "fact",
+        Quote("abcdef", "", "g"),
+        "alice",
+        id="x1",
+        created="2026-01-02T03:04:05Z",
+    )
+)
+
+
+def _variants() -> list[Any]:
+    """Every field of a valid record missing, or replaced by a value of every wrong kind."""
+    found: list[Any] = [[], "text", 3, None, {}]
+    values: list[Any] = [None, 1, -1, True, 1.5, "", "x", "2026-13-01", [], {}, ["exact"]]
+    for key in _VALID:
+        item = copy.deepcopy(_VALID)
+        del item[key]
+        found.append(item)
+        for value in values:
+            item = copy.deepcopy(_VALID)
+            item[key] = value
+            found.append(item)
+    for key in ("exact", "prefix", "suffix"):
+        item = copy.deepcopy(_VALID)
+        del item["quote"][key]
+        found.append(item)
+        for value in values:
+            item = copy.deepcopy(_VALID)
+            item["quote"][key] = value
+            found.append(item)
+    item = copy.deepcopy(_VALID)
+    item.update(start=9, end=3)
+    found.append(item)
+    return found
+
+
+@pytest.mark.parametrize("item", _variants())
+def test_stored_from_export_refuses_and_names_exactly_what_from_export_does(item: Any) -> None:
+    assert _fast_or_problem(item) == _slow_or_problem(item)

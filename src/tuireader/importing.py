@@ -39,12 +39,12 @@ from tuireader.import_formats import (
 from tuireader.records import (
     DoneMark,
     RecordError,
+    StoredRecord,
     article_entry,
     done_from_record,
-    from_export,
     from_stored,
     instant,
-    to_stored,
+    stored_from_export,
 )
 
 __all__ = [
@@ -97,17 +97,24 @@ class StagedImport:
 
     def annotations(self) -> Iterator[Annotation]:
         """The annotations, in file order, one per id (the newest)."""
-        self.spool.seek(0)
-        for index, line in enumerate(self.spool):
-            if index not in self.dropped:
-                key, record = orjson.loads(line)
-                yield from_stored(key, record)
+        for key, record in self.records():
+            yield from_stored(key, record)
 
-    def batches(self, size: int | None = None) -> Iterator[list[Annotation]]:
-        """``annotations`` in lists of up to ``size`` (``BATCH``)."""
+    def records(self) -> Iterator[StoredRecord]:
+        """``annotations`` as the store keeps them, (id, stored record), as checked in the
+        first pass (not built or checked again)."""
+        self.spool.seek(0)
+        dropped = self.dropped
+        for index, line in enumerate(self.spool):
+            if index not in dropped:
+                key, record = orjson.loads(line)
+                yield key, record
+
+    def batches(self, size: int | None = None) -> Iterator[list[StoredRecord]]:
+        """``records`` in lists of up to ``size`` (``BATCH``), for ``Store.import_batches``."""
         size = size or BATCH
-        batch: list[Annotation] = []
-        for a in self.annotations():
+        batch: list[StoredRecord] = []
+        for a in self.records():
             batch.append(a)
             if len(batch) >= size:
                 yield batch
@@ -179,13 +186,13 @@ def stage(stream: RecordStream, name: object) -> StagedImport:
         count = 0
         for kind, where, item in stream.records:
             if kind == ANNOTATION:
-                a = _parsed(from_export, where, item, name)
-                key = hash(a.id)
+                stored = _parsed(stored_from_export, where, item, name)
+                key = hash(stored[0])
                 if key in seen:
                     repeated.add(key)
                 seen.add(key)
                 try:
-                    spool.write(orjson.dumps((a.id, to_stored(a))) + b"\n")
+                    spool.write(orjson.dumps(stored) + b"\n")
                 except OSError as exc:
                     raise _spool_problem(name, exc) from None
                 count += 1
@@ -256,7 +263,11 @@ def _parsed(parse: Callable[[Any], T], where: str, item: Any, name: object) -> T
         return parse(item)
     except (RecordError, DecisionError) as exc:
         label = ""
-        if parse is from_export and isinstance(item, dict) and isinstance(item.get("id"), str):
+        if (
+            parse is stored_from_export
+            and isinstance(item, dict)
+            and isinstance(item.get("id"), str)
+        ):
             label = f" (id {item['id'][:40]!r})"
         raise ImportFileError(name, f"{where}{label}: {exc}") from None
 

@@ -44,6 +44,7 @@ from tuireader.errors import os_problem
 from tuireader.history import Change, History
 from tuireader.records import (
     DoneMark,
+    StoredRecord,
     TagRow,
     done_from_record,
     done_to_record,
@@ -81,7 +82,7 @@ from tuireader.store.files import (
     sweep,
 )
 from tuireader.store.layers import BULK, SpanIndex
-from tuireader.store.merging import ImportReport, ImportResult, mark_wins, wins
+from tuireader.store.merging import ImportReport, ImportResult, mark_wins, record_wins
 from tuireader.store.metadata import article_record, checked_articles
 from tuireader.store.tables import AnnotationDB
 from tuireader.store.threads import serialised, takes_its_own_lock
@@ -819,29 +820,47 @@ class Store:
         incoming = list(annotations)
         for a in incoming:
             _check_tag(a.tag)
+        return self.import_records([(a.id, to_stored(a)) for a in incoming], articles, done)
+
+    def import_records(
+        self,
+        records: Iterable[StoredRecord],
+        articles: Iterable[Mapping[str, Any]] = (),
+        done: Iterable[DoneMark] = (),
+    ) -> ImportReport:
+        """``import_all`` of annotations given as the store keeps them, (id, ``to_stored``
+        record), as an import's spool holds them: merged and written without building an
+        ``Annotation`` for each (only for one that meets a stored copy, or a loaded layer)."""
+        incoming = list(records)
+        for _, record in incoming:
+            _check_tag(record["tag"])
         metas = checked_articles(articles)
         marks = list(done)
         counts: dict[str, list[int]] = {}
         articles_changed = marks_taken = 0
         loaded = set(self._by_article)
-        touched = {a.article_id for a in incoming}
+        touched = {record["article_id"] for _, record in incoming}
         with self._writing():
-            latest: dict[str, Annotation] = {}
+            latest: dict[str, dict[str, Any]] = {}
             for article_id in touched:
                 self._ensure(article_id)
-            for a in incoming:
-                tally = counts.setdefault(a.annotator, [0, 0, 0])
-                known = latest.get(a.id) or self._get(a.id)
+            anns = self._anns
+            for key, record in incoming:
+                tally = counts.setdefault(record["annotator"], [0, 0, 0])
+                known = latest.get(key)
+                if known is None and key in anns:
+                    stored = self._get(key)
+                    known = None if stored is None else to_stored(stored)
                 if known is None:
                     tally[0] += 1
-                elif wins(a, known):
+                elif record_wins(record, known):
                     tally[1] += 1
                 else:
                     tally[2] += 1
                     continue
-                latest[a.id] = a
+                latest[key] = record
             replaced = [old for i in latest if (old := self._get(i)) is not None]
-            self._apply(replaced, list(latest.values()))
+            self._apply_records(replaced, latest)
             changes = self._plan_articles(metas)
             self._db.records(ARTICLES).put_many(changes)
             articles_changed = len(changes)
@@ -860,12 +879,12 @@ class Store:
 
     def import_batches(
         self,
-        batches: Iterable[Sequence[Annotation]],
+        batches: Iterable[Sequence[StoredRecord]],
         articles: Iterable[Mapping[str, Any]] = (),
         done: Iterable[DoneMark] = (),
     ) -> ImportReport:
-        """Merge an export too large for one write: ``import_all`` of each batch in turn, each
-        one durable write; the article metadata and done marks go with the last batch.
+        """Merge an export too large for one write: ``import_records`` of each batch in turn,
+        each one durable write; the article metadata and done marks go with the last batch.
 
         The batches must not repeat an id (``importing.StagedImport.batches`` never does), so
         the report is the one ``import_all`` of everything at once would give. A write that
@@ -876,12 +895,12 @@ class Store:
         metas = checked_articles(articles)
         marks = list(done)
         counts: dict[str, ImportResult] = {}
-        pending: Sequence[Annotation] | None = None
+        pending: Sequence[StoredRecord] | None = None
         for batch in batches:
             if pending is not None:
-                _add_counts(counts, self.import_all(pending))
+                _add_counts(counts, self.import_records(pending))
             pending = batch
-        report = self.import_all(pending or (), metas, marks)
+        report = self.import_records(pending or (), metas, marks)
         _add_counts(counts, report)
         return ImportReport(dict(sorted(counts.items())), report.articles, report.done)
 
@@ -1043,6 +1062,36 @@ class Store:
         for a in added:
             self._index_put(a)
 
+    def _apply_records(self, removed: Sequence[Annotation], added: Mapping[str, Any]) -> None:
+        """``_apply`` of stored records (id to record): written per article as they are, and
+        kept as records (built into an ``Annotation`` when first asked for, as a shard's are),
+        but where a loaded layer needs the annotation."""
+        file = self._db.file
+        owner = {key: record["article_id"] for key, record in added.items()}
+        for article_id in {*(a.article_id for a in removed), *owner.values()}:
+            self._ensure(article_id)
+        gone = [a for a in removed if owner.get(a.id) != a.article_id]
+        if len(gone) + len(added) > BULK:
+            for a in removed:
+                self._layers.pop((a.article_id, a.annotator), None)
+            for record in added.values():
+                self._layers.pop((record["article_id"], record["annotator"]), None)
+        for article_id, ids in _by_article(gone).items():
+            file.delete_annotations(article_id, [a.id for a in ids])
+        for a in gone:
+            self._index_remove(a.id)
+        groups: dict[str, dict[str, Any]] = {}
+        for key, record in added.items():
+            groups.setdefault(record["article_id"], {})[key] = record
+        for article_id, group in groups.items():
+            file.put_annotations(article_id, group)
+        layers = self._layers
+        for key, record in added.items():
+            if (record["article_id"], record["annotator"]) in layers:
+                self._index_put(from_stored(key, record))
+            else:
+                self._index_put_record(key, record)
+
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
         """Lock, catch up with the file, run the body as one transaction, write once."""
@@ -1175,6 +1224,13 @@ class Store:
         layer = self._layers.get((ann.article_id, ann.annotator))
         if layer is not None and ann.anchor is not AnchorState.ORPHANED:
             layer.add(ann)
+
+    def _index_put_record(self, ann_id: str, record: dict[str, Any]) -> None:
+        """``_index_put`` of a stored record, for an article with no loaded layer of its
+        annotator (``_get`` builds the annotation when asked for)."""
+        self._index_remove(ann_id)
+        self._anns[ann_id] = record
+        self._by_article.setdefault(record["article_id"], set()).add(ann_id)
 
     def _index_remove(self, ann_id: str) -> None:
         old = self._get(ann_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 
@@ -40,19 +41,26 @@ class ImportReport:
 
 
 def wins(a: Annotation, known: Annotation) -> bool:
-    """Whether an incoming record replaces the stored one with its id: the newer edit, and for
-    equal times the larger content, so the outcome never depends on import order."""
-    if a.updated != known.updated:
-        if newer(a.updated, known.updated):
+    """Whether an incoming annotation replaces the stored one with its id: the newer edit, and
+    for equal times the larger content, so the outcome never depends on import order."""
+    return record_wins(to_stored(a), to_stored(known))
+
+
+def record_wins(record: Mapping[str, Any], known: Mapping[str, Any]) -> bool:
+    """``wins`` of two stored records (``to_stored``) with one id."""
+    updated = record.get("updated") or record["created"]
+    known_updated = known.get("updated") or known["created"]
+    if updated != known_updated:
+        if newer(updated, known_updated):
             return True
-        if newer(known.updated, a.updated):
+        if newer(known_updated, updated):
             return False
         # One instant written two ways (``Z`` and ``+01:00``): a tie like equal text.
-    return _content(a) > _content(known)
+    return _content(record) > _content(known)
 
 
-def _content(a: Annotation) -> bytes:
-    return orjson.dumps(to_stored(a), option=orjson.OPT_SORT_KEYS)
+def _content(record: Mapping[str, Any]) -> bytes:
+    return orjson.dumps(record, option=orjson.OPT_SORT_KEYS)
 
 
 def mark_wins(mark: DoneMark, old: DoneMark) -> bool:
