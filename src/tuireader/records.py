@@ -113,7 +113,7 @@ _EXPORT_TEXT = itemgetter("id", "article_id", "tag", "note", "annotator", "creat
 def stored_from_export(item: Any) -> StoredRecord:
     """``(a.id, to_stored(a))`` of ``a = from_export(item)``, checked exactly as ``from_export``
     checks it (RecordError naming the first problem), without building the ``Annotation``: what
-    an import spools (~3 us a record, where the ``Annotation`` and its stored form cost ~10 us).
+    an import spools (~5 us a record, where ``from_export`` and ``to_stored`` cost ~15 us).
 
     Records as our exports write them are checked here with exact types; anything else (a
     problem to name, or an unusual but valid record) goes through ``from_export``."""
