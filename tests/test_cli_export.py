@@ -454,6 +454,25 @@ def test_an_article_file_gone_is_a_warning_not_an_error(
     assert code == 0 and out.count("\n") == 1 and "left out of the sentence table" in err
 
 
+def test_many_articles_gone_warn_ten_times_then_count_the_rest(
+    capsys: pytest.CaptureFixture[str], db_path: Path, tmp_path: Path
+) -> None:
+    articles, anns = [], []
+    for i in range(12):
+        path = tmp_path / f"story-{i}.txt"
+        path.write_text(f"Story {i} opened today. Its second sentence is here.", "utf-8")
+        article = load_article(path)
+        articles.append(article)
+        anns += annotate(article, {0: ("fact", "")})
+        path.unlink()
+    fill(db_path, articles, anns)
+    code, out, err = run(capsys, "export", "-f", "jsonl")
+    assert code == 0 and len(out.splitlines()) == 12
+    lines = err.splitlines()
+    assert len(lines) == 11 and all("is gone" in line for line in lines[:10])
+    assert lines[-1] == "tuireader: warning: 2 more warning(s) like these not shown"
+
+
 def test_parquet_is_never_written_to_a_terminal(
     capsys: pytest.CaptureFixture[str], filled: list[Annotation], monkeypatch: pytest.MonkeyPatch
 ) -> None:

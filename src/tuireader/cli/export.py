@@ -200,13 +200,15 @@ def run(args: argparse.Namespace) -> int:
         # Articles carry their sentence corrections (splits and joins made in the reader).
         text = with_corrections(article_at_hand, store.corrections_by_article())
         data = replace(stream(store, article_ids, tags, text, layers), tags=known)
-        chunks = render_chunks(data, args.format, by_sentence=args.by_sentence, warn=_warn)
+        warnings = Warnings()
+        chunks = render_chunks(data, args.format, by_sentence=args.by_sentence, warn=warnings)
         if output is None:
             write_stdout_chunks(chunks)
         elif is_terminal(output):  # -o /dev/tty: escaped like stdout on a terminal
             write_export(sanitise.escape_chunks(chunks), output)
         else:
             write_export(chunks, output)
+    warnings.finish()
     if not data.tally.articles or (not args.by_sentence and not data.tally.annotations):
         print_error(f"nothing to export: {_empty_because(args, db)}")
     if output is not None and not is_terminal(output):
@@ -217,8 +219,23 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _warn(message: str) -> None:
-    print_error(f"warning: {message}")
+class Warnings:
+    """The export's warnings on stderr: the first ``shown`` as they come, then only counted (a
+    database of 2,500 articles whose files are elsewhere printed 2,500 lines)."""
+
+    def __init__(self, shown: int = 10) -> None:
+        self.shown = shown
+        self.count = 0
+
+    def __call__(self, message: str) -> None:
+        self.count += 1
+        if self.count <= self.shown:
+            print_error(f"warning: {message}")
+
+    def finish(self) -> None:
+        """Say how many were not shown."""
+        if self.count > self.shown:
+            print_error(f"warning: {self.count - self.shown} more warning(s) like these not shown")
 
 
 def _empty_because(args: argparse.Namespace, db: Path) -> str:
