@@ -50,13 +50,8 @@ def record_wins(record: Mapping[str, Any], known: Mapping[str, Any]) -> bool:
     """``wins`` of two stored records (``to_stored``) with one id."""
     updated = record.get("updated") or record["created"]
     known_updated = known.get("updated") or known["created"]
-    if updated != known_updated:
-        if newer(updated, known_updated):
-            return True
-        if newer(known_updated, updated):
-            return False
-        # One instant written two ways (``Z`` and ``+01:00``): a tie like equal text.
-    return _content(record) > _content(known)
+    later = _later(updated, known_updated)
+    return later if later is not None else _content(record) > _content(known)
 
 
 def _content(record: Mapping[str, Any]) -> bytes:
@@ -66,9 +61,15 @@ def _content(record: Mapping[str, Any]) -> bytes:
 def mark_wins(mark: DoneMark, old: DoneMark) -> bool:
     """Whether an incoming done mark replaces the stored one: the newer, and for equal times a
     mark that says done."""
-    if mark.updated != old.updated:
-        if newer(mark.updated, old.updated):
-            return True
-        if newer(old.updated, mark.updated):
-            return False
-    return mark.done and not old.done
+    later = _later(mark.updated, old.updated)
+    return later if later is not None else mark.done and not old.done
+
+
+def _later(a: str, b: str) -> bool | None:
+    """Whether time ``a`` is later than ``b``; None for a tie: the same text, or one instant
+    written two ways (``Z`` and ``+01:00``)."""
+    if a == b:
+        return None
+    if newer(a, b):
+        return True
+    return False if newer(b, a) else None

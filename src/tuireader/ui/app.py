@@ -1435,7 +1435,7 @@ class ReaderApp(App[int]):
 
         worker = get_current_worker()
         orphaned = AnchorState.ORPHANED.value
-        known = frozenset(t.id for t in tags)
+        known = frozenset(tags.ids)
 
         def mine() -> Iterator[tuple[str, str, str]]:
             for article_id in self.store.annotated_article_ids():
