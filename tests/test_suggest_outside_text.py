@@ -410,3 +410,51 @@ def test_the_writer_addressing_the_reader_is_a_weak_cue_of_a_view() -> None:
     assert tag_of("You paid 40 pounds for the ticket in 2023.") == FACT
     # Someone else's "you", quoted, is not the writer's.
     assert tag_of("The warden had one message for drivers: “You cannot park on the quay.”") is None
+
+
+def test_one_judgement_word_outweighs_a_date_or_figure() -> None:
+    # Fourth pass: one judgement word (or two half cues) is enough beside a date or figure; the
+    # figure is the matter judged. An intensifier alone still is not.
+    for text, cue in (
+        ("The ferry company made a dismal offer of 40 pounds on Monday.", "dismal"),
+        ("The 300-page plan is a masterpiece.", "masterpiece"),
+    ):
+        suggestion = suggest_sentence(text)
+        assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+        assert cue in suggestion.cues, suggestion
+    assert tag_of("The scheme was very popular, and 4,000 people joined in 2023.") == FACT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "So the lorry turned back at the bridge.",
+        "The bridge was shut, so the lorry turned back.",
+        "The bakery went so far as to print its own money.",
+        "The mill closed and the bakery closed too.",
+        "The lorry was too late, so the driver slept in the cab.",
+    ],
+)
+def test_so_and_too_that_grade_nothing_are_not_intensifiers(text: str) -> None:
+    suggestion = suggest_sentence(text)
+    assert suggestion is None or not any(c in ("so", "too") for c in suggestion.cues), suggestion
+
+
+def test_so_and_too_before_a_quality_are_still_intensifiers() -> None:
+    for text, cue in (("The train was so slow.", "so"), ("The speeches ran on too long.", "too")):
+        suggestion = suggest_sentence(text)
+        assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+        assert cue in suggestion.cues, suggestion
+
+
+def test_an_exclamation_mark_inside_a_name_is_not_an_exclamation() -> None:
+    assert tag_of("Shopz!Online closed its doors in March 2021.") == FACT
+    suggestion = suggest_sentence("The ferry is late again!")
+    assert suggestion is not None and 'exclamation "!"' in suggestion.reason, suggestion
+
+
+def test_a_capitalised_judgement_word_inside_a_sentence_is_a_name() -> None:
+    # "Brilliant" mid-sentence is the name of the pub, not praise; at the start it still judges.
+    assert tag_of("The quiz moved to the Brilliant Arms on 4 May.") == FACT
+    suggestion = suggest_sentence("Brilliant work from the volunteers.")
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion

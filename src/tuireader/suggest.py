@@ -478,13 +478,8 @@ def suggest_sentence(text: str, context: str | None = None) -> Suggestion | None
     # matter judged, not a checkable claim the sentence makes.
     if attribution is None or attribution.record:
         strength, view = _writer_view(text)
-        only_past = all(kind == "past event" for kind, _ in facts_here)
         needed = _VIEW_NEEDED if facts_here else _VIEW_NEEDED_ALONE
-        if (
-            strength >= needed
-            and (only_past or strength >= _VIEW_OVER_FACTS)
-            and _opinion_passage(context)
-        ):
+        if strength >= needed and _opinion_passage(context):
             how = "the writer's own view: " + ", ".join(view)
             if context:
                 how += ", in a passage that judges"
@@ -969,6 +964,17 @@ _NOT_A_VIEW = re.compile(
     r"such\s+as\b|best\s+(?:known|in|of|selling|seller)\b|(?:great|good)\s+deal\b|better\s+or\s+worse\b|better\s+known\b",
     re.IGNORECASE,
 )
+_NOT_DEGREE_AFTER = re.compile(
+    r"(?:so|too)\b(?=\s*(?:[^\w\s]|$|(?:that|far|as|called|on|forth|much\s+as|i|we|you|he|she|it|they|there|the|a|an|this|these|those|his|her|its|their|our|my|is|are|was|were|do|does|did|will|would|can|could|has|have|had)\b))",
+    re.IGNORECASE,
+)
+"""*So* and *too* that grade nothing: "so that", "so far", "so I said", "it was there too"."""
+_CONNECTIVE_BEFORE = re.compile(r"(?:^|[,;:—–(]|\band|\bbut|\bor)\s*$", re.IGNORECASE)
+_EXCLAMATION = re.compile(r"!(?![A-Za-z0-9])")
+"""An exclamation mark that ends something, not one inside a name ("Yahoo!Photos")."""
+_NAME_POSITION = re.compile(r"[\w,;)]\s+$")
+"""Where a capitalised word is a name ("Great Britain", "Most read in Fabulous"), not the start
+of a sentence, a quotation or a heading."""
 _RULE_NOT_VIEW = re.compile(r"must\s+(?:not\s+)?be\s+\w+(?:ed|en)\b", re.IGNORECASE)
 
 _READER = frozenset({"you", "your", "yourself", "yourselves"})
@@ -978,8 +984,6 @@ _VIEW_NEEDED = 1.0
 _VIEW_NEEDED_ALONE = 0.5
 """As much, in a sentence with nothing checkable in it: one intensifier or sweeping word."""
 _PASSAGE_JUDGING = 2
-_VIEW_OVER_FACTS = 1.5
-"""How much it takes to outweigh a date or figure in the same sentence."""
 
 
 def _opinion_passage(context: str | None) -> bool:
@@ -1013,9 +1017,14 @@ def _writer_view(text: str) -> tuple[float, list[str]]:
         for match in lexicon.finditer(masked):
             word = _normal(match.group(1))
             if _NOT_A_VIEW.match(masked, match.start()) or (
-                word in _COMMON_PRAISE and masked[match.start()].isupper() and match.start() > 0
+                masked[match.start()].isupper() and _NAME_POSITION.search(masked, 0, match.start())
             ):
                 continue  # "such as", "best known", "a great deal", "Great Britain"
+            if word in ("so", "too") and (
+                _NOT_DEGREE_AFTER.match(masked, match.start())
+                or (word == "so" and _CONNECTIVE_BEFORE.search(masked, 0, match.start()))
+            ):
+                continue  # "So the year after…", ", so prices fell", "me too": not a degree
             strength += weight / 2 if word in _COMMON_PRAISE else weight
             found.append(f'{kind} "{word}"')
     normative = (
@@ -1026,7 +1035,7 @@ def _writer_view(text: str) -> tuple[float, list[str]]:
             continue  # "must be ratified by", "the need to": a rule or a noun, not a prescription
         strength += 1.0
         found.append(f'"ought" "{_normal(match.group(0))}"')
-    if "!" in masked:
+    if "!" in masked and _EXCLAMATION.search(masked):
         strength += 1.0
         found.append('exclamation "!"')
     vocabulary = _vocabulary(text)
