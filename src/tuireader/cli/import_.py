@@ -89,12 +89,8 @@ def attach_known_articles(store: Store, articles: Iterable[Mapping[str, Any]]) -
 
     That records their title, date and sentence count from the file itself and re-anchors the
     imported annotations on the current text. An article whose file is gone or changed keeps
-    its annotations and the metadata the export carried.
+    its annotations and the metadata the export carried. Attached in writes of many articles,
+    and not kept loaded (an import of 500 articles of 1,000 annotations held them all: 775 MB).
     """
-    count = 0
-    for meta in articles:
-        article = load_unchanged(meta.get("path"), meta["id"])
-        if article is not None:
-            store.attach(article)
-            count += 1
-    return count
+    found = (load_unchanged(meta.get("path"), meta["id"]) for meta in articles)
+    return store.attach_all(article for article in found if article is not None)

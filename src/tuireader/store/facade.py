@@ -20,7 +20,7 @@ import contextlib
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -95,6 +95,25 @@ class UndoConflict(StoreError):
 
 
 _MISSING = object()
+
+ATTACH_BATCH = 10_000
+"""Stored annotations (of the articles attached) per write of ``attach_all``."""
+
+
+@dataclass(frozen=True)
+class _Attaching:
+    """An attach planned: the report, the re-anchoring, the article's record, the old ids
+    adopted, and the sentence corrections whose record changed."""
+
+    report: AnchorReport
+    plan: Plan
+    meta: dict[str, Any]
+    dropped: list[str]
+    corrected: list[Boundary]
+
+    @property
+    def needed(self) -> bool:
+        return self.report.changed or bool(self.corrected)
 
 
 def _article_order(a: Annotation) -> tuple[int, int, str, str]:
@@ -719,34 +738,76 @@ class Store:
         """
         seen = self._db.file.stamp
         self._ensure(article.id)  # a refused shard is reported here, in one line
-        corrected = self._correct(article)
-        report, plan, meta, dropped = self._plan_attach(article)
-        if dropped:  # corrections of an adopted old id come along, orphaned if they must
-            corrected = self._correct(article, adopt=dropped)
-        if not report.changed and not corrected:
-            return report
+        attaching = self._attaching(article)
+        if not attaching.needed:
+            return attaching.report
         if self.read_only:
             # Shown correctly for this session; nothing is written. Every removed record is an
             # earlier version of an added one, which replaces it.
-            for a in plan.added:
+            for a in attaching.plan.added:
                 self._index_put(a)
-            return report
+            return attaching.report
         with self._writing():
             if self._db.file.stamp != seen:
                 # Another process changed the file: plan again on what is there now (re-anchoring
                 # a long book costs seconds, so not when the file is as it was).
-                corrected = self._correct(article)
-                report, plan, meta, dropped = self._plan_attach(article)
-                if dropped:
-                    corrected = self._correct(article, adopt=dropped)
-            self._apply(plan.removed, plan.added)
-            self._apply_boundaries((), corrected)
-            articles = self._db.records(ARTICLES)
-            if articles.get_raw(article.id) != meta:
-                articles.put(article.id, meta)
-            for old_id in dropped:
-                articles.delete(old_id)
-        return report
+                attaching = self._attaching(article)
+            self._write_attach(article, attaching)
+        return attaching.report
+
+    def attach_all(self, articles: Iterable[Article]) -> int:
+        """``attach`` each article (an import attaching the files it found), in writes of up to
+        ``ATTACH_BATCH`` stored annotations rather than one write per article, holding only the
+        articles of one write: an article that was not loaded before is not kept (``attach``
+        keeps it, for the reader). Returns how many articles were attached."""
+        count = weight = 0
+        group: list[Article] = []
+        index = self._index()
+        for article in articles:
+            group.append(article)
+            entry = index.get(article.id)
+            weight += 1 + (0 if entry is None else entry_total(entry))
+            if weight >= ATTACH_BATCH:
+                count += self._attach_group(group)
+                group, weight = [], 0
+                index = self._index()
+        return count + (self._attach_group(group) if group else 0)
+
+    def _attach_group(self, group: Sequence[Article]) -> int:
+        if self.read_only:  # shown for this session, nothing written: as ``attach``
+            for article in group:
+                self.attach(article)
+            return len(group)
+        loaded = set(self._by_article)
+        try:
+            with self._writing():
+                for article in group:
+                    self._ensure(article.id)  # a refused shard stops the write, in one line
+                    attaching = self._attaching(article)
+                    if attaching.needed:
+                        self._write_attach(article, attaching)
+        finally:
+            for article_id in set(self._by_article) - loaded:
+                self._unload(article_id)
+        return len(group)
+
+    def _attaching(self, article: Article) -> _Attaching:
+        """What attaching the article changes, planned on the data as it stands."""
+        corrected = self._correct(article)
+        report, plan, meta, dropped = self._plan_attach(article)
+        if dropped:  # corrections of an adopted old id come along, orphaned if they must
+            corrected = self._correct(article, adopt=dropped)
+        return _Attaching(report, plan, meta, dropped, corrected)
+
+    def _write_attach(self, article: Article, attaching: _Attaching) -> None:
+        """Apply a planned attach (inside ``_writing``)."""
+        self._apply(attaching.plan.removed, attaching.plan.added)
+        self._apply_boundaries((), attaching.corrected)
+        articles = self._db.records(ARTICLES)
+        if articles.get_raw(article.id) != attaching.meta:
+            articles.put(article.id, attaching.meta)
+        for old_id in attaching.dropped:
+            articles.delete(old_id)
 
     def _plan_attach(
         self, article: Article
