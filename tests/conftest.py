@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -13,6 +14,16 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_articles"
 SEED = SAMPLES / "kim-putin-summit.txt"
 SHARED = ROOT.parent / "shared"
+WRITE_WAIT = 30.0
+"""Seconds a press waits for the reader's writes to land (a loaded machine, a slow disk)."""
+
+
+_TEXTUAL_PRESS: dict[str, Callable[..., Awaitable[None]]] = {}
+
+
+async def press_only(pilot: object, *keys: str) -> None:
+    """Pilot's press as Textual wrote it (``_presses_wait_for_writes`` replaces it in tests)."""
+    await _TEXTUAL_PRESS["press"](pilot, *keys)
 
 
 @pytest.fixture(autouse=True)
@@ -32,6 +43,28 @@ def _private_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def db_path(_private_db: Path) -> Path:
     return _private_db
+
+
+@pytest.fixture(autouse=True)
+def _presses_wait_for_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader writes a tag in its writer thread and shows it once durable, which Pilot's own
+    wait (for the event loop to go idle) does not know of: a press waits for the reader's writes
+    to be shown as well, so a test sees what a user sees a moment later. ``press_only`` is the
+    press without that wait (for the moments before a write lands)."""
+    from textual.pilot import Pilot
+
+    _TEXTUAL_PRESS.setdefault("press", Pilot.press)
+
+    async def press(pilot: Pilot[object], *keys: str) -> None:
+        await press_only(pilot, *keys)
+        from tuireader.ui.app import ReaderApp
+
+        app = pilot.app
+        if isinstance(app, ReaderApp) and app.writing:
+            await asyncio.wait_for(app.writes_landed(), WRITE_WAIT)
+            await pilot.pause()
+
+    monkeypatch.setattr(Pilot, "press", press)
 
 
 if TYPE_CHECKING:

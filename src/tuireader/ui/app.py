@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import gc
 import os
@@ -11,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
 from textual.app import App, ComposeResult
@@ -20,6 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.dom import NoScreen
+from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.style import Style
 from textual.theme import BUILTIN_THEMES, Theme
@@ -96,6 +98,9 @@ record per article (``counts:<article id>``), so a change costs one small record
 SAVE_CURSOR_DELAY = 2.0
 REFRESH_INTERVAL = 2.0
 """How often to look for changes another window wrote to the file (one ``stat`` when none)."""
+SLOW_WRITE = 0.3
+"""Seconds a write of mine may take before the status line says it is still being saved (the
+file lock held by another process, a slow disk)."""
 READ_PAUSE = 0.001
 """Seconds a background read of every article (training on my tags) sleeps after each one."""
 BACKGROUND_SWITCH = 0.0005
@@ -112,6 +117,15 @@ def counts_key(article_id: str) -> str:
 
 
 class ReaderApp(App[int]):
+    """The reader. Its own writes (tag, clear, note, undo, ...) run in the writer thread in the
+    order the keys asked for them; each is shown only once it is durable (``_show_landed``), and
+    a key that needs what the earlier ones wrote waits for them without holding the event loop
+    (``writes_landed``)."""
+
+    class WritesLanded(Message):
+        """Posted by the writer thread (``post_message`` is thread-safe): writes of mine
+        returned, to show."""
+
     CSS_PATH = "app.tcss"
     # The screen gets -narrow below NARROW_WIDTH columns; app.tcss collapses the list then.
     # (App declares it as an instance attribute, so mypy refuses a ClassVar annotation here.)
@@ -174,8 +188,17 @@ class ReaderApp(App[int]):
         self._rebuild_cost = 0.0
         self.store = store
         store.defer_compaction()  # folded in by the writer thread, never on a key press
-        self._writer = StoreWriter()
-        """Saves the reader's state and compacts the journal off the event loop."""
+        self._writer = StoreWriter(wake=lambda: self.post_message(self.WritesLanded()))
+        """Writes my changes, saves the reader's state and compacts the journal, off the
+        event loop, in the order they were asked for."""
+        self._failed_writes = 0
+        """How many writes of mine failed (shown in one line each), to see if one did while
+        something waited for them."""
+        self._unsaved = False
+        """The last write of mine failed and no quit attempt has said so since."""
+        self._saving_timer: Timer | None = None
+        self._saving = False
+        """A write of mine has taken over SLOW_WRITE seconds: the status line says so."""
         self.db_path = db_path
         self.config = config if config is not None else Config(tags=tags)
         recorded = tags_from_record(store.get_state(TAG_SET_STATE, None))
@@ -198,6 +221,7 @@ class ReaderApp(App[int]):
         """A model of my own tags (tuireader.learn), once there are enough of them."""
         self._model_tags = 0
         self._store_count: int | None = None
+        self._counting = False
         """Annotations in the store (every layer), kept up to date by our changes and counted
         again after another window's."""
         """How many of my tags the model (or the training under way) was made from."""
@@ -369,6 +393,8 @@ class ReaderApp(App[int]):
         """Record new tags under ``name`` from now on (a served session names itself)."""
         if not name:
             return
+        self._writer.drain()  # what was asked for before is written under the old name
+        self._show_landed()
         self.store.annotator = name
         self.sub_title = f"{name} · {self.db_path}"
         # What was drawn was the default annotator's layer: show this one's.
@@ -811,6 +837,8 @@ class ReaderApp(App[int]):
                     f"{suggestion.reason} ({suggestion.confidence:.0%}); {accept} accepts"
                 ).stylize("italic"),
             ]
+        if self._saving:  # a write of mine is slow (the disk, or another process's lock)
+            parts.append(("  saving…", "italic"))
         line = Content.assemble(*parts)
         filter_label = None if pane.filter_tag is None else pane.tags.label(pane.filter_tag)
         chips = legend_chips(pane.tags, pane.looks)
@@ -834,18 +862,70 @@ class ReaderApp(App[int]):
     def _error(self, exc: BaseException) -> None:
         self.notify(str(exc), title="Not saved", severity="error", markup=False, timeout=8)
 
-    def _mutate(self, call: Callable[..., Change | None], *args: object) -> Change | None:
-        """Run a store mutation; a failure is shown and nothing is displayed as saved."""
+    def _write(self, job: Callable[[], object], shown: Callable[[Any], None]) -> None:
+        """Queue a write of mine for the writer thread, after every one asked for before it;
+        ``shown`` gets its result on the event loop once it is durable. Nothing is displayed
+        before: a failure is one line ("Not saved") and the screen never claims a change
+        that is not on disk."""
+        if self._writer.write(job, shown) is None:
+            return  # closing: the app no longer shows anything
+        if self._saving_timer is None:
+            self._saving_timer = self.set_timer(SLOW_WRITE, self._slow_write)
+
+    def _slow_write(self) -> None:
+        self._saving_timer = None
+        if self._writer.writing is not None and not self._saving:
+            self._saving = True
+            self.update_status()
+
+    @on(WritesLanded)
+    def _writes_landed(self) -> None:
+        self._show_landed()
+
+    def _show_landed(self) -> None:
+        """Show the writes of mine that are durable now, in the order they were asked for."""
         from tuireader.store import StoreError
 
-        try:
-            return call(*args)
-        except StoreError as exc:
-            self._error(exc)
-            return None
-        finally:
+        landed = self._writer.landed()
+        for write in landed:
+            error = write.future.exception()
+            if error is None:
+                self._unsaved = self._unsaved and not write.change
+                write.shown(write.future.result())
+            elif isinstance(error, StoreError):
+                self._failed_writes += 1
+                self._unsaved = True
+                self._error(error)
+            elif isinstance(error, ValueError):  # a split or merge in a place it cannot be
+                self.bell()
+                self.notify(f"Cannot do that: {error}.", severity="warning", markup=False)
+            else:
+                raise error
+        if landed:
             # A write reloads what other windows wrote first; show it after this change.
-            self.call_later(self.show_reloads)
+            self.show_reloads()
+        if self._saving and self._writer.writing is None:
+            self._saving = False
+            self.update_status()
+
+    @property
+    def writing(self) -> bool:
+        """Writes of mine are queued or being written (not shown yet)."""
+        return self._writer.writing is not None
+
+    async def writes_landed(self) -> None:
+        """Wait (without holding the event loop) until every write of mine asked for so far is
+        durable and shown: what a key that reads my annotations does first."""
+        while (writing := self._writer.writing) is not None:
+            await asyncio.wait([asyncio.wrap_future(writing)])
+            self._show_landed()
+
+    async def _written(self, job: Callable[[], object], shown: Callable[[Any], None]) -> bool:
+        """``_write`` and wait until it is shown; False if it (or an earlier write) failed."""
+        failed = self._failed_writes
+        self._write(job, shown)
+        await self.writes_landed()
+        return self._failed_writes == failed
 
     def apply_change(self, change: Change | None, jump: bool = False) -> None:
         """Show a change that is on disk: restyle its sentences and update the list counts."""
@@ -891,27 +971,28 @@ class ReaderApp(App[int]):
         article = self.pane.article
         if article is not None:
             self._record_tag_set()
-            self.apply_change(self._mutate(self.store.tag, article, first, last, tag_id))
+            self._write(partial(self.store.tag, article, first, last, tag_id), self.apply_change)
 
     def tag_span(self, start: int, end: int, tag_id: str) -> None:
         """Tag exactly the characters ``start:end`` (words inside a sentence)."""
         article = self.pane.article
         if article is not None:
             self._record_tag_set()
-            self.apply_change(self._mutate(self.store.tag_span, article, start, end, tag_id))
-
-    def split_sentence(self, index: int, at: int) -> None:
-        """Split the sentence (for every annotator); shown at once, undone with ``u``."""
-        article = self.pane.article
-        if article is not None:
-            self.apply_change(
-                self._mutate(self._correcting(self.store.split_sentence), article, index, at)
+            self._write(
+                partial(self.store.tag_span, article, start, end, tag_id), self.apply_change
             )
 
-    def merge_sentences(self, index: int) -> None:
+    def split_sentence(self, index: int, at: int) -> None:
+        """Split the sentence (for every annotator); shown once written, undone with ``u``."""
+        article = self.pane.article
+        if article is not None:
+            self._write(partial(self.store.split_sentence, article, index, at), self.apply_change)
+
+    async def merge_sentences(self, index: int) -> None:
         """Merge the sentence with the next; when my tags on the two differ, ask first."""
         from tuireader.ui.merge_screen import MergeScreen, merge_choices
 
+        await self.writes_landed()  # the question is about my tags as they are on disk
         article = self.pane.article
         if article is None:
             return
@@ -921,32 +1002,18 @@ class ReaderApp(App[int]):
             self.bell()
             self.notify(f"Cannot merge: {exc}.", severity="warning", markup=False, timeout=4)
             return
-        merge = self._correcting(self.store.merge_sentences)
+        merge = self.store.merge_sentences
         if question is None:
-            self.apply_change(self._mutate(merge, article, index))
+            self._write(partial(merge, article, index), self.apply_change)
             return
 
         def chosen(choice: str | None) -> None:
             if choice is not None and self.pane.article is article:
-                self.apply_change(self._mutate(merge, article, index, choice))
+                self._write(partial(merge, article, index, choice), self.apply_change)
 
         first, second = article.sentences[index], article.sentences[index + 1]
         quote = article.body[first.start : second.end]
         self.push_screen(MergeScreen(quote, merge_choices(question, self.tags)), chosen)
-
-    def _correcting(self, call: Callable[..., Change]) -> Callable[..., Change | None]:
-        """A split or merge that reports a bad place (one word, another paragraph) in one line
-        instead of raising."""
-
-        def run(*args: object) -> Change | None:
-            try:
-                return call(*args)
-            except ValueError as exc:
-                self.bell()
-                self.notify(f"Cannot do that: {exc}.", severity="warning", markup=False)
-                return None
-
-        return run
 
     def _show_corrections(self, change: Change) -> None:
         """Show the sentences a split or merge (or its undo) changed: only those rows."""
@@ -999,12 +1066,13 @@ class ReaderApp(App[int]):
     def clear_sentences(self, first: int, last: int) -> None:
         article = self.pane.article
         if article is not None:
-            self.apply_change(self._mutate(self.store.clear, article, first, last))
+            self._write(partial(self.store.clear, article, first, last), self.apply_change)
 
-    def action_note(self) -> None:
+    async def action_note(self) -> None:
         """Write or edit the note of the annotation under the cursor (a modal input)."""
         from tuireader.ui.note_screen import NoteScreen
 
+        await self.writes_landed()  # a tag just typed is the one to annotate
         annotation = self.pane.annotation
         if annotation is None:
             keys = self.keys.tag_keys(t.id for t in self.tags.active)
@@ -1014,7 +1082,7 @@ class ReaderApp(App[int]):
         def save(note: str | None) -> None:
             if note is None or note == annotation.note:
                 return
-            self.apply_change(self._mutate(self.store.set_note, annotation.id, note))
+            self._write(partial(self.store.set_note, annotation.id, note), self.apply_change)
 
         quote = annotation.quote.exact
         self.push_screen(
@@ -1022,15 +1090,16 @@ class ReaderApp(App[int]):
         )
 
     def action_undo(self) -> None:
-        change = self._mutate(self.store.undo)
-        if change is None:
-            self.notify("Nothing to undo.", severity="information")
-        self.apply_change(change, jump=True)
+        """Undo this window's last change: after the writes asked for before it (the writer
+        runs them in order), so ``f`` then ``u`` undoes that ``f``."""
+        self._write(self.store.undo, partial(self._show_step, "Nothing to undo."))
 
     def action_redo(self) -> None:
-        change = self._mutate(self.store.redo)
+        self._write(self.store.redo, partial(self._show_step, "Nothing to redo."))
+
+    def _show_step(self, nothing: str, change: Change | None) -> None:
         if change is None:
-            self.notify("Nothing to redo.", severity="information")
+            self.notify(nothing, severity="information")
         self.apply_change(change, jump=True)
 
     # -- team: done marks ----------------------------------------------------------------------
@@ -1039,19 +1108,15 @@ class ReaderApp(App[int]):
         marks = [(m.article_id, m.annotator) for m in self.store.done_marks() if m.done]
         return done_states(marks, self.store.annotator, self.store.annotators())
 
-    def action_toggle_done(self) -> None:
+    async def action_toggle_done(self) -> None:
         """Mark the open article done for me; again, take the mark back."""
-        from tuireader.store import StoreError
-
         article = self.pane.article
         if article is None:
             self.notify("Open an article first.", severity="warning")
             return
+        await self.writes_landed()  # a mark typed twice quickly takes it back
         done = self.store.annotator not in self.store.done_by(article.id)
-        try:
-            self.store.set_done(article.id, done)
-        except StoreError as exc:
-            self._error(exc)
+        if not await self._written(partial(self.store.set_done, article.id, done), _ignore):
             return
         self.article_list.set_states(self._done_states())
         self.notify(
@@ -1166,33 +1231,38 @@ class ReaderApp(App[int]):
             reason = mine.note.split("; ", 1)[1]
         choices = verdict_choices(comparison.of(index), self.tags, pane.looks)
 
-        def decide(verdict: Verdict | None) -> None:
+        async def decide(verdict: Verdict | None) -> None:
             if verdict is not None:
-                self._apply_verdict(article, index, verdict)
+                await self._apply_verdict(article, index, verdict)
 
         guidelines = {t.id: t.description for t in self.tags if t.description}
         self.push_screen(AdjudicateScreen(sentence.text, choices, reason, guidelines), decide)
 
-    def _apply_verdict(self, article: Article, index: int, verdict: Verdict) -> None:
+    async def _apply_verdict(self, article: Article, index: int, verdict: Verdict) -> None:
+        """My tag (and its note) as decided, then the verdict; each written in the writer thread
+        and shown when durable; a failure stops there, in one line."""
         from tuireader.adjudication import next_open, state_key, with_verdict
-        from tuireader.store import StoreError
 
+        await self.writes_landed()
         sentence = self.pane.sentences[index]
         key = state_key(self.store.annotator, article.id)
-        try:
-            if verdict.value in self.tags:
-                change = self.store.tag_many(article, [(index, index, verdict.value)], "adjudicate")
-                self.apply_change(change)
-                placed = self.pane.annotation_of(index)
-                if placed is not None:
-                    note = verdict.note(self.tags.get(verdict.value).label)
-                    self.apply_change(self.store.set_note(placed.id, note))
-            elif self.pane.annotation_of(index) is not None:
-                self.apply_change(self.store.clear(article, index, index))
-            state = self.store.get_state(key, {})
-            self.store.set_state(key, with_verdict(state, sentence, verdict))
-        except StoreError as exc:
-            self._error(exc)
+        if verdict.value in self.tags:
+            tag = partial(self.store.tag_many, article, [(index, index, verdict.value)])
+            if not await self._written(partial(tag, "adjudicate"), self.apply_change):
+                return
+            placed = self.pane.annotation_of(index)
+            if placed is not None:
+                note = verdict.note(self.tags.get(verdict.value).label)
+                if not await self._written(
+                    partial(self.store.set_note, placed.id, note), self.apply_change
+                ):
+                    return
+        elif self.pane.annotation_of(index) is not None:
+            clear = partial(self.store.clear, article, index, index)
+            if not await self._written(clear, self.apply_change):
+                return
+        state = with_verdict(self.store.get_state(key, {}), sentence, verdict)
+        if not await self._written(partial(self.store.set_state, key, state), _ignore):
             return
         self.refresh_comparison()
         comparison = self.pane.comparison
@@ -1418,13 +1488,23 @@ class ReaderApp(App[int]):
         if not learn.available():
             return
         if self._store_count is None:
-            # Summed over the index (~20 ms at 500,000): once, then kept by the changes.
-            self._store_count = len(self.store)
+            # Summed over the index (~20-30 ms at 500,000), so in the writer thread: once, and
+            # again after another window wrote; kept up to date by our own changes between.
+            if not self._counting:
+                self._counting = True
+                self._writer.write(self.store.__len__, self._store_counted, change=False)
+            return
         count = self._store_count  # every layer's: a cheap test before listing mine
         if not learn.retrain_due(count, self._model_tags):
             return
         self._model_tags = count
         self._fit_model(self.store.annotator, self.tags)
+
+    def _store_counted(self, count: int) -> None:
+        self._counting = False
+        if self._store_count is None:
+            self._store_count = count
+            self._train_model()
 
     @work(thread=True, exclusive=True, group="learn")
     def _fit_model(self, annotator: str, tags: TagSet) -> None:
@@ -1465,11 +1545,12 @@ class ReaderApp(App[int]):
         self._tag_model = model
         self._suggestions.clear()  # recomputed with the model the next time they are shown
 
-    def accept_suggestions(self, index: int | None) -> None:
+    async def accept_suggestions(self, index: int | None) -> None:
         """Accept the suggestion for sentence ``index``, or all of them (one undo step per source),
         recording whether each came from the rules or from the model of my tags."""
         from tuireader.annotations import Provenance
 
+        await self.writes_landed()  # only sentences untagged on disk take a suggestion
         pane = self.pane
         article = pane.article
         if article is None or pane.suggestions is None:
@@ -1502,22 +1583,18 @@ class ReaderApp(App[int]):
             # Through tag_many: an accepted suggestion only fills a sentence still untagged in my
             # layer when the store writes, so a tag set in another window since is never replaced.
             accept = partial(self.store.tag_many, provenance=provenance)
-            self.apply_change(
-                self._mutate(accept, article, [(first, last, tag)], "accept suggestion")
+            self._write(
+                partial(accept, article, [(first, last, tag)], "accept suggestion"),
+                self.apply_change,
             )
             return
         accepted = 0
         for provenance, runs in by_source.items():
-            change = self._mutate(
-                partial(self.store.tag_many, provenance=provenance),
-                article,
-                runs,
-                f"accept {len(runs)} suggestions",
-            )
-            if change is None:
+            accept = partial(self.store.tag_many, provenance=provenance)
+            label = f"accept {len(runs)} suggestions"
+            if not await self._written(partial(accept, article, runs, label), self.apply_change):
                 break
             accepted += len(runs)
-            self.apply_change(change)
         if accepted:
             steps = "them all" if len(by_source) == 1 else "them in one step per source"
             undo = self.keys.show("app.undo")
@@ -1683,10 +1760,22 @@ class ReaderApp(App[int]):
             self.pane.focus()
 
     async def action_quit(self) -> None:
+        """Quit once every write of mine is durable; if the last one failed, stay (its one
+        line shows why) and say so: ``q`` again quits."""
+        await self.writes_landed()
+        if self._unsaved:
+            self._unsaved = False
+            quit_key = self.keys.show("app.quit")
+            self.notify(
+                f"A change was not saved (above); {quit_key} again quits anyway.",
+                severity="warning",
+                markup=False,
+            )
+            return
         self._save_cursors()
-        # Quitting waits for the reader's state to be written (a few ms; a compaction under
-        # way, up to a few hundred).
-        self._writer.drain()
+        # The reader's state is written too (a few ms; a compaction under way, up to a few
+        # hundred), waited for off the event loop.
+        await asyncio.to_thread(self._writer.drain)
         self.exit(0)
 
     def on_unmount(self) -> None:
@@ -1741,6 +1830,10 @@ class ReaderApp(App[int]):
         if old is not None:
             store.remove_states([STATE_COUNTS])
         store.compact()
+
+
+def _ignore(_result: object) -> None:
+    """What shows a write that changes nothing on screen."""
 
 
 def _view(suggestion: Suggestion | None) -> SuggestionView | None:

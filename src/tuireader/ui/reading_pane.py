@@ -154,15 +154,20 @@ def tag_bindings(tags: TagSet) -> list[BindingType]:
 class Editor(Protocol):
     """Who turns the pane's requests into stored changes (the app, holding the store).
 
-    Called synchronously from the key's action, so a fast typist's next key (``n`` right after
-    ``f``) already sees the change; a message would arrive after it.
+    Called from the key's action, in the order of the keys: a write is queued at once (written
+    off the event loop, shown when durable); a request that depends on what is written (accept,
+    merge) first awaits the writes asked for before it, as a key that reads my annotations
+    (``]``) does with ``writes_landed``, so a fast typist's next key sees the change.
     """
 
     def tag_sentences(self, first: int, last: int, tag_id: str) -> None: ...
 
     def clear_sentences(self, first: int, last: int) -> None: ...
 
-    def accept_suggestions(self, index: int | None) -> None: ...
+    async def accept_suggestions(self, index: int | None) -> None: ...
+
+    async def writes_landed(self) -> None:
+        """Return once every change asked for so far is durable and shown."""
 
     def show_status(self) -> None:
         """Draw the status for the cursor now, so it changes in the same frame as the pane."""
@@ -172,7 +177,7 @@ class Editor(Protocol):
     def split_sentence(self, index: int, at: int) -> None:
         """Split sentence ``index`` before the word starting at body offset ``at``."""
 
-    def merge_sentences(self, index: int) -> None:
+    async def merge_sentences(self, index: int) -> None:
         """Merge sentence ``index`` with the next one (asking first if my tags differ)."""
 
 
@@ -690,8 +695,10 @@ class ReadingPane(ScrollView, can_focus=True):
             target += 1  # the sentence began above the fold; take the first one that starts here
         self.move_to(target)
 
-    def action_annotated(self, direction: int) -> None:
+    async def action_annotated(self, direction: int) -> None:
         """Jump to the next (or previous) annotation, skipping the rest of the current one."""
+        if self.editor is not None:
+            await self.editor.writes_landed()  # a tag just typed counts
         current = self.annotation
         index = self.cursor + direction
         while 0 <= index < len(self._annotation_of):
@@ -799,10 +806,10 @@ class ReadingPane(ScrollView, can_focus=True):
         self.refresh_bindings()
         self._cursor_moved()
 
-    def action_merge(self) -> None:
+    async def action_merge(self) -> None:
         if self.sentences and self.editor is not None:
             self._end_range()
-            self.editor.merge_sentences(self.cursor)
+            await self.editor.merge_sentences(self.cursor)
 
     def action_clear(self) -> None:
         if not self.sentences:
@@ -865,13 +872,13 @@ class ReadingPane(ScrollView, can_focus=True):
         else:
             self.move_to(target)
 
-    def action_accept(self) -> None:
+    async def action_accept(self) -> None:
         if self.sentences and self.editor is not None:
-            self.editor.accept_suggestions(self.cursor)
+            await self.editor.accept_suggestions(self.cursor)
 
-    def action_accept_all(self) -> None:
+    async def action_accept_all(self) -> None:
         if self.sentences and self.editor is not None:
-            self.editor.accept_suggestions(None)
+            await self.editor.accept_suggestions(None)
 
     def on_click(self, event: events.Click) -> None:
         index = self._sentence_at_point(event.x, event.y)

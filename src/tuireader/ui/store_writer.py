@@ -1,44 +1,80 @@
-"""The reader's store writes that need not block a key press, done in one background thread.
+"""The reader's store writes, done in one background thread so no key press waits on the disk.
 
-The reader's state (cursors, the last article, list counts, the theme) is saved by the
-writer, in the order it was asked for, and the journal's compaction runs there too, so a
-key press never waits on a disk write it did not ask for, nor on a compaction. A tag, a note
-or an undo is still written before the screen calls it saved (the caller's choice); those
-take a few milliseconds, and ``Store`` serialises them with the writer's (``store.threads``).
+Two kinds of job share the thread, and so run in the order they were asked for:
 
-Nothing here imports Textual: the app hands the writer callables and drains it before it
-closes the store.
+- the reader's state (cursors, the last article, list counts, the theme) and the journal's
+  compaction: a convenience, whose failure is logged and never stops the reader;
+- the user's own writes (a tag, a clear, a note, an undo, ...): each is queued with what to
+  show once it is durable. ``landed`` hands those back, oldest first and only in order, once
+  their write returned (or raised), so the screen shows a change only after it is on disk,
+  and a failure instead of it.
+
+``Store`` serialises the thread's calls with the event loop's reads (``store.threads``).
+Nothing here imports Textual: the app gives the writer a ``wake`` callable (posting it a
+message, which is thread-safe), and drains it before it closes the store.
 """
 
 from __future__ import annotations
 
+import collections
 import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
 
 log = logging.getLogger(__name__)
 
 
-class StoreWriter:
-    """One thread that runs jobs in the order given. A job's failure is logged and kept in
-    ``errors`` (UI state is a convenience: it never stops the reader)."""
+@dataclass(frozen=True)
+class OwnWrite:
+    """A write the user asked for: its outcome (a result, or the exception it raised) and what
+    shows it once it is durable. ``change`` False: a read that waited its turn behind the
+    writes (the store's count), not a change of mine."""
 
-    def __init__(self) -> None:
+    future: Future[Any]
+    shown: Callable[[Any], None]
+    change: bool = True
+
+
+class StoreWriter:
+    """One thread that runs jobs in the order given."""
+
+    def __init__(self, wake: Callable[[], object] = lambda: None) -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
         self._lock = threading.Lock()
         self._last: Future[object] | None = None
         self._closed = False
+        self._wake = wake
+        self._own: collections.deque[OwnWrite] = collections.deque()
         self.errors: list[BaseException] = []
+        """The failures of state saves (own writes' failures go to whoever shows them)."""
 
     def submit(self, job: Callable[[], object]) -> Future[object] | None:
-        """Queue ``job``; None once the writer is closed (the job is not run)."""
+        """Queue a state save ``job`` (a failure is logged and kept in ``errors``); None once
+        the writer is closed (the job is not run)."""
         with self._lock:
             if self._closed:
                 return None
             future = self._pool.submit(self._run, job)
             self._last = future
             return future
+
+    def write(
+        self, job: Callable[[], Any], shown: Callable[[Any], None], *, change: bool = True
+    ) -> Future[Any] | None:
+        """Queue a write the user asked for; ``shown`` gets its result on the caller's thread
+        from ``landed``, after the write returned. The writer's ``wake`` is called (in the
+        writer thread) when it has. None once the writer is closed (the job is not run)."""
+        with self._lock:
+            if self._closed:
+                return None
+            future: Future[Any] = self._pool.submit(job)
+            self._last = future
+            self._own.append(OwnWrite(future, shown, change))
+        future.add_done_callback(lambda _: self._wake())
+        return future
 
     def _run(self, job: Callable[[], object]) -> object:
         try:
@@ -47,6 +83,22 @@ class StoreWriter:
             self.errors.append(exc)
             log.warning("store write failed: %s", exc)
             return None
+
+    def landed(self) -> list[OwnWrite]:
+        """The own writes that returned, oldest first, stopping at the first still running (so
+        they are shown in the order they were asked for); each is handed out once."""
+        done: list[OwnWrite] = []
+        with self._lock:
+            while self._own and self._own[0].future.done():
+                done.append(self._own.popleft())
+        return done
+
+    @property
+    def writing(self) -> Future[Any] | None:
+        """The newest own write not handed out by ``landed`` yet (when it is done, every
+        earlier one is: one thread runs them in order)."""
+        with self._lock:
+            return self._own[-1].future if self._own else None
 
     @property
     def busy(self) -> bool:
@@ -59,7 +111,7 @@ class StoreWriter:
         if last is None:
             return True
         try:
-            last.result(timeout)
+            last.exception(timeout)
         except TimeoutError:
             return False
         return True
