@@ -59,6 +59,7 @@ from tuireader.ui.article_list import (
 from tuireader.ui.compare_view import compare_status
 from tuireader.ui.footer import ReaderFooter
 from tuireader.ui.keymap import Keys, Resolved, Section, check_keymap
+from tuireader.ui.other_layers import OtherLayers
 from tuireader.ui.reading_pane import ReadingPane, SuggestionView
 from tuireader.ui.search_bar import SearchBar
 from tuireader.ui.status_line import (
@@ -222,6 +223,9 @@ class ReaderApp(App[int]):
         self._model_tags = 0
         self._store_count: int | None = None
         self._counting = False
+        self._other_layers: tuple[str, OtherLayers] | None = None
+        """The other annotators' tags of the open article (read again after another window's
+        write, or when an article is opened)."""
         """Annotations in the store (every layer), kept up to date by our changes and counted
         again after another window's."""
         """How many of my tags the model (or the training under way) was made from."""
@@ -396,6 +400,7 @@ class ReaderApp(App[int]):
         self._writer.drain()  # what was asked for before is written under the old name
         self._show_landed()
         self.store.annotator = name
+        self._other_layers = None
         self.sub_title = f"{name} · {self.db_path}"
         # What was drawn was the default annotator's layer: show this one's.
         self._counted.clear()
@@ -646,6 +651,7 @@ class ReaderApp(App[int]):
             return False
         self._generation = self.store.generation
         self._store_count = None
+        self._other_layers = None
         pane = self.pane
         article = pane.article
         if article is not None and pane.sentences:
@@ -680,6 +686,7 @@ class ReaderApp(App[int]):
     def _open_article_now(self, article: Article) -> None:
         from tuireader.store import StoreError
 
+        self._other_layers = None  # attaching may move their tags (an edited text)
         try:
             report = self.store.attach(article)
         except StoreError as exc:  # a failed re-anchor write must not stop reading
@@ -816,15 +823,7 @@ class ReaderApp(App[int]):
         else:
             parts += annotation_status(pane.annotation, pane.tags, pane.looks)
             sentence = pane.sentences[pane.cursor]
-            others = sorted(
-                {
-                    a.annotator
-                    for a in self.store.annotations_at(
-                        pane.article.id, sentence.start, sentence.end
-                    )
-                    if a.annotator != self.store.annotator
-                }
-            )
+            others = self._others_at(pane.article.id, sentence.start, sentence.end)
             if others:
                 parts += others_status(others)
         suggestion = pane.suggestion
@@ -850,6 +849,15 @@ class ReaderApp(App[int]):
             self.keys.show("reader.suggestions"),
         )
         self.status.set_content(Content("\n").join([line, mode]))
+
+    def _others_at(self, article_id: str, start: int, end: int) -> list[str]:
+        """The other annotators with a tag on ``start..end``, from the open article's other
+        layers as last read (a cursor move never waits for the store's lock)."""
+        known = self._other_layers
+        if known is None or known[0] != article_id:
+            layers = OtherLayers.of(self.store.annotations(article_id), self.store.annotator)
+            known = self._other_layers = (article_id, layers)
+        return known[1].names_at(start, end)
 
     @on(ReadingPane.LooksChanged)
     def _looks_changed(self) -> None:
@@ -927,8 +935,50 @@ class ReaderApp(App[int]):
         await self.writes_landed()
         return self._failed_writes == failed
 
-    def apply_change(self, change: Change | None, jump: bool = False) -> None:
-        """Show a change that is on disk: restyle its sentences and update the list counts."""
+    def _write_change(
+        self, call: Callable[[], Change | None], *, jump: bool = False, nothing: str = ""
+    ) -> None:
+        """``_write`` of a change of my annotations, shown by ``apply_change`` (``nothing``: the
+        line to show when there was nothing to change)."""
+        self._write(self._with_layers(call), partial(self._show_change, jump, nothing))
+
+    async def _written_change(self, call: Callable[[], Change | None]) -> bool:
+        return await self._written(self._with_layers(call), partial(self._show_change, False, ""))
+
+    def _with_layers(
+        self, call: Callable[[], Change | None]
+    ) -> Callable[[], tuple[Change | None, dict[str, list[Annotation]]]]:
+        """In the writer thread: the change, and my layer of each article it touched as it is
+        then, so showing it (the list's counts) does not ask the store on the event loop."""
+
+        def run() -> tuple[Change | None, dict[str, list[Annotation]]]:
+            change = call()
+            touched = (
+                set() if change is None else {a.article_id for a in (*change.before, *change.after)}
+            )
+            return change, {article_id: self.store.mine(article_id) for article_id in touched}
+
+        return run
+
+    def _show_change(
+        self,
+        jump: bool,
+        nothing: str,
+        landed: tuple[Change | None, dict[str, list[Annotation]]],
+    ) -> None:
+        change, layers = landed
+        if change is None and nothing:
+            self.notify(nothing, severity="information")
+        self.apply_change(change, jump=jump, layers=layers)
+
+    def apply_change(
+        self,
+        change: Change | None,
+        jump: bool = False,
+        layers: Mapping[str, list[Annotation]] | None = None,
+    ) -> None:
+        """Show a change that is on disk: restyle its sentences and update the list counts
+        (from ``layers``, my layer of each article the change touched, when given)."""
         if change is None:
             return
         if self._store_count is not None:
@@ -947,7 +997,13 @@ class ReaderApp(App[int]):
             # Counted again from the whole layer: sentences, not annotations (a second part
             # tagged on a tagged sentence adds none), as tag_counts says.
             self.article_list.set_counts(
-                article_id, ArticleCounts.of(self.store.mine(article_id), changed.sentences)
+                article_id,
+                ArticleCounts.of(
+                    layers[article_id]
+                    if layers is not None and article_id in layers
+                    else self.store.mine(article_id),
+                    changed.sentences,
+                ),
             )
             self._counts_dirty.add(article_id)
         self._schedule_cursor_save()
@@ -971,22 +1027,20 @@ class ReaderApp(App[int]):
         article = self.pane.article
         if article is not None:
             self._record_tag_set()
-            self._write(partial(self.store.tag, article, first, last, tag_id), self.apply_change)
+            self._write_change(partial(self.store.tag, article, first, last, tag_id))
 
     def tag_span(self, start: int, end: int, tag_id: str) -> None:
         """Tag exactly the characters ``start:end`` (words inside a sentence)."""
         article = self.pane.article
         if article is not None:
             self._record_tag_set()
-            self._write(
-                partial(self.store.tag_span, article, start, end, tag_id), self.apply_change
-            )
+            self._write_change(partial(self.store.tag_span, article, start, end, tag_id))
 
     def split_sentence(self, index: int, at: int) -> None:
         """Split the sentence (for every annotator); shown once written, undone with ``u``."""
         article = self.pane.article
         if article is not None:
-            self._write(partial(self.store.split_sentence, article, index, at), self.apply_change)
+            self._write_change(partial(self.store.split_sentence, article, index, at))
 
     async def merge_sentences(self, index: int) -> None:
         """Merge the sentence with the next; when my tags on the two differ, ask first."""
@@ -1004,12 +1058,12 @@ class ReaderApp(App[int]):
             return
         merge = self.store.merge_sentences
         if question is None:
-            self._write(partial(merge, article, index), self.apply_change)
+            self._write_change(partial(merge, article, index))
             return
 
         def chosen(choice: str | None) -> None:
             if choice is not None and self.pane.article is article:
-                self._write(partial(merge, article, index, choice), self.apply_change)
+                self._write_change(partial(merge, article, index, choice))
 
         first, second = article.sentences[index], article.sentences[index + 1]
         quote = article.body[first.start : second.end]
@@ -1066,7 +1120,7 @@ class ReaderApp(App[int]):
     def clear_sentences(self, first: int, last: int) -> None:
         article = self.pane.article
         if article is not None:
-            self._write(partial(self.store.clear, article, first, last), self.apply_change)
+            self._write_change(partial(self.store.clear, article, first, last))
 
     async def action_note(self) -> None:
         """Write or edit the note of the annotation under the cursor (a modal input)."""
@@ -1082,7 +1136,7 @@ class ReaderApp(App[int]):
         def save(note: str | None) -> None:
             if note is None or note == annotation.note:
                 return
-            self._write(partial(self.store.set_note, annotation.id, note), self.apply_change)
+            self._write_change(partial(self.store.set_note, annotation.id, note))
 
         quote = annotation.quote.exact
         self.push_screen(
@@ -1092,15 +1146,10 @@ class ReaderApp(App[int]):
     def action_undo(self) -> None:
         """Undo this window's last change: after the writes asked for before it (the writer
         runs them in order), so ``f`` then ``u`` undoes that ``f``."""
-        self._write(self.store.undo, partial(self._show_step, "Nothing to undo."))
+        self._write_change(self.store.undo, jump=True, nothing="Nothing to undo.")
 
     def action_redo(self) -> None:
-        self._write(self.store.redo, partial(self._show_step, "Nothing to redo."))
-
-    def _show_step(self, nothing: str, change: Change | None) -> None:
-        if change is None:
-            self.notify(nothing, severity="information")
-        self.apply_change(change, jump=True)
+        self._write_change(self.store.redo, jump=True, nothing="Nothing to redo.")
 
     # -- team: done marks ----------------------------------------------------------------------
 
@@ -1248,18 +1297,16 @@ class ReaderApp(App[int]):
         key = state_key(self.store.annotator, article.id)
         if verdict.value in self.tags:
             tag = partial(self.store.tag_many, article, [(index, index, verdict.value)])
-            if not await self._written(partial(tag, "adjudicate"), self.apply_change):
+            if not await self._written_change(partial(tag, "adjudicate")):
                 return
             placed = self.pane.annotation_of(index)
             if placed is not None:
                 note = verdict.note(self.tags.get(verdict.value).label)
-                if not await self._written(
-                    partial(self.store.set_note, placed.id, note), self.apply_change
-                ):
+                if not await self._written_change(partial(self.store.set_note, placed.id, note)):
                     return
         elif self.pane.annotation_of(index) is not None:
             clear = partial(self.store.clear, article, index, index)
-            if not await self._written(clear, self.apply_change):
+            if not await self._written_change(clear):
                 return
         state = with_verdict(self.store.get_state(key, {}), sentence, verdict)
         if not await self._written(partial(self.store.set_state, key, state), _ignore):
@@ -1583,16 +1630,13 @@ class ReaderApp(App[int]):
             # Through tag_many: an accepted suggestion only fills a sentence still untagged in my
             # layer when the store writes, so a tag set in another window since is never replaced.
             accept = partial(self.store.tag_many, provenance=provenance)
-            self._write(
-                partial(accept, article, [(first, last, tag)], "accept suggestion"),
-                self.apply_change,
-            )
+            self._write_change(partial(accept, article, [(first, last, tag)], "accept suggestion"))
             return
         accepted = 0
         for provenance, runs in by_source.items():
             accept = partial(self.store.tag_many, provenance=provenance)
             label = f"accept {len(runs)} suggestions"
-            if not await self._written(partial(accept, article, runs, label), self.apply_change):
+            if not await self._written_change(partial(accept, article, runs, label)):
                 break
             accepted += len(runs)
         if accepted:

@@ -1,0 +1,197 @@
+"""Key latencies of the reader with a big database against none, in the same run: ``j``, ``f``
+(then ``j``, a tagger's rhythm) and ``u`` (right after an ``f``), each from posting the key to
+the end of its action (what the event loop spends on it, waiting behind anything else on the
+loop included); ``f`` and ``u`` also until the change is shown (durable: written in the writer
+thread); and every stall of the event loop (a 5 ms ticker's lateness).
+
+    python benchmarks/bench_keys.py [--size 500000] [--presses 300] [--dir DIR]
+
+The database is built as ``bench_store.py`` builds it (``--per-article`` annotations per
+article id) with its journal primed to compact at the next write; each reader runs in a fresh
+process on the samples, and its CPU time (user + sys) is printed beside the load average.
+Target (issue 10): no ``j`` over 50 ms at 500k.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "sample_articles"
+THINK_S = 0.03
+"""Time between key presses: about a fast reader's pace, and room for the app's timers."""
+NO_LEARN_ENV = "TUIREADER_BENCH_NO_LEARN"
+"""Set (``--no-learn``): the reader runs without the model of my tags, whose training reads
+every one of my annotations (all of them here: the database's annotator is the reader's) in a
+worker thread, competing with the event loop for the interpreter."""
+KINDS = {
+    "j": "j (next sentence)",
+    "f": "f (tag)",
+    "f_shown": "f until shown",
+    "u": "u (undo)",
+    "u_shown": "u until shown",
+    "stall": "event-loop stall",
+}
+
+
+async def key_latencies(db: Path, presses: int) -> dict[str, list[float]]:
+    """The reader on the samples with the database at ``db``: the seconds of each kind of
+    ``KINDS``."""
+    from textual import events
+
+    from tuireader.articles import load_library
+    from tuireader.store import Store
+    from tuireader.ui.app import ReaderApp
+
+    if os.environ.get(NO_LEARN_ENV):
+        from tuireader import learn
+
+        learn.available = lambda: False  # type: ignore[assignment]
+    library = load_library([SAMPLES])
+    store = Store.open(db, "bench")
+    app = ReaderApp(library, store, db_path=db)
+    times: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    acted = asyncio.Event()
+    shown = asyncio.Event()
+    ended = [0.0, 0.0]
+
+    def timed(method: Any, event: asyncio.Event, slot: int) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(*args, **kwargs)
+            finally:
+                ended[slot] = time.perf_counter()
+                event.set()
+
+        return run
+
+    async def ticker() -> None:
+        while True:
+            start = time.perf_counter()
+            await asyncio.sleep(0.005)
+            times["stall"].append(time.perf_counter() - start - 0.005)
+
+    async def press(key: str, kind: str | None, landed: bool = False) -> None:
+        acted.clear()
+        shown.clear()
+        start = time.perf_counter()
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await asyncio.wait_for(acted.wait(), 30)
+        if landed:
+            await asyncio.wait_for(shown.wait(), 30)
+        if kind is not None:
+            times[kind].append(ended[0] - start)
+            if landed:
+                times[kind + "_shown"].append(ended[1] - start)
+        await asyncio.sleep(THINK_S)
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        pane = app.pane
+        pane.action_move = timed(pane.action_move, acted, 0)  # type: ignore[method-assign]
+        pane.action_tag = timed(pane.action_tag, acted, 0)  # type: ignore[method-assign]
+        app.action_undo = timed(app.action_undo, acted, 0)  # type: ignore[method-assign]
+        app.apply_change = timed(app.apply_change, shown, 1)  # type: ignore[method-assign]
+        pane.focus()
+        await pilot.pause()
+        watch = asyncio.create_task(ticker())
+        for i in range(presses):
+            # Down and up again through the article: every press moves.
+            await press("j" if i % 40 < 20 else "k", "j" if i % 40 < 20 else None)
+        for i in range(presses // 3):
+            await press("f", "f", landed=True)
+            await press("j" if i % 40 < 20 else "k", "j" if i % 40 < 20 else None)
+            if i % 2:
+                await press("u", "u", landed=True)
+        watch.cancel()
+        await pilot.press("q")
+    store.close()
+    return times
+
+
+def child(db: Path, out: Path, presses: int) -> int:
+    found = asyncio.run(key_latencies(db, presses))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    payload = {"times": found, "cpu": usage.ru_utime + usage.ru_stime}
+    out.write_text(json.dumps(payload), encoding="utf-8")
+    return 0
+
+
+def figures(values: list[float]) -> str:
+    """Worst / p99 / median in ms."""
+    ordered = sorted(values)
+    p99 = ordered[min(len(ordered) - 1, math.ceil(len(ordered) * 0.99) - 1)]
+    middle = statistics.median(ordered)
+    return f"{ordered[-1] * 1000:6.1f} / {p99 * 1000:6.1f} / {middle * 1000:5.1f}"
+
+
+def run_reader(db: Path, presses: int) -> dict[str, Any]:
+    out = db.with_name("keys.json")
+    command = [sys.executable, __file__, "--child", str(db), str(out)]
+    subprocess.run([*command, "--presses", str(presses)], check=True, cwd=ROOT)
+    found: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    out.unlink()
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=500_000)
+    parser.add_argument("--presses", type=int, default=300)
+    parser.add_argument("--per-article", type=int, default=40)
+    parser.add_argument("--dir", type=Path, default=None, help="where to build the database")
+    parser.add_argument("--no-learn", action="store_true", help="without training on my tags")
+    parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child(*args.child, args.presses)
+    if args.no_learn:
+        os.environ[NO_LEARN_ENV] = "1"
+
+    import bench_store
+
+    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+        db = Path(tmp) / f"keys-{args.size}.json"
+        started = time.perf_counter()
+        docs = bench_store.records(
+            args.size, bench_store.corpus(), random.Random(7), args.per_article
+        )
+        bench_store.build_ours(db, docs)
+        del docs
+        bench_store.prime_journal(db)
+        os.sync()
+        print(f"built {args.size:,} annotations in {time.perf_counter() - started:.0f} s")
+        none = Path(tmp) / "keys-none.json"
+        found = {"db": run_reader(db, args.presses), "none": run_reader(none, args.presses)}
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"reader keys, {args.size:,} annotations vs none (ms, worst / p99 / median):")
+    for kind, label in KINDS.items():
+        db_times, none_times = found["db"]["times"][kind], found["none"]["times"][kind]
+        print(
+            f"  {label:<18} {figures(db_times)}  vs  {figures(none_times)}"
+            f"  ({len(db_times)} / {len(none_times)})"
+        )
+    print(
+        f"reader CPU (user+sys): {found['db']['cpu']:.1f} s vs {found['none']['cpu']:.1f} s;"
+        f" training {'off' if args.no_learn else 'on'}; load average {load}"
+    )
+    worst_j = max(found["db"]["times"]["j"]) * 1000
+    print(f"j_worst_ms={worst_j:.1f} target<=50 {'met' if worst_j <= 50 else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
