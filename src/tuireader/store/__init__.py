@@ -1,7 +1,8 @@
 """The annotation store: one layer of annotations per annotator, saved before a call returns.
 
-``facade`` coordinates (plan under the lock against fresh data, write, then record); ``editing``
-holds the editing rules as pure functions; ``corrections`` the sentence splits and joins
+``facade`` coordinates (plan under the lock against fresh data, write, then record); ``loaded``
+is the record cache of the articles read; ``catching_up`` reads what other processes wrote;
+``editing`` holds the editing rules as pure functions; ``corrections`` the sentence splits and joins
 (planning them, and the articles corrected with them); ``checks`` what comes from disk,
 checked before use; ``merging`` the import's merge policy; ``metadata`` what the articles
 table keeps; ``layers`` the per-annotator span index; ``tables`` the TinyDB tables over the

@@ -36,11 +36,8 @@ from tuireader.articles import Article
 from tuireader.boundaries import Boundary, MergeQuestion, merge_question
 from tuireader.boundaries import to_record as boundary_record
 from tuireader.dbformat.index import entry_total
-from tuireader.dbformat.journal import EMPTY_JOURNAL, JOURNAL_TAIL, journal_entries
-from tuireader.dbformat.layout import shard_path
 from tuireader.dbformat.schema import ARTICLES, BOUNDARIES, DONE, INDEX, STATE, FileProblem, Tables
-from tuireader.durable import NotDurableError, collector_paused
-from tuireader.errors import os_problem
+from tuireader.durable import collector_paused
 from tuireader.history import Change, History
 from tuireader.records import (
     DoneMark,
@@ -48,7 +45,6 @@ from tuireader.records import (
     TagRow,
     done_from_record,
     done_to_record,
-    from_stored,
     stored_to_export,
     tag_row,
     tag_rows,
@@ -59,7 +55,8 @@ from tuireader.sentences import Sentence
 from tuireader.storage import AtomicJSONStorage, Stamp, stamp_of
 from tuireader.store import corrections
 from tuireader.store.backend import Backend
-from tuireader.store.checks import check_records, check_tables, checked_entries
+from tuireader.store.catching_up import appended_entries, only_appended
+from tuireader.store.checks import check_tables
 from tuireader.store.corrections import Correction
 from tuireader.store.editing import (
     AnchorReport,
@@ -77,11 +74,12 @@ from tuireader.store.files import (
     StoreWriteError,
     migrated,
     open_data,
-    read_journal,
     real_path,
     sweep,
+    write_failure,
 )
 from tuireader.store.layers import BULK, SpanIndex
+from tuireader.store.loaded import LoadedArticles
 from tuireader.store.merging import ImportReport, ImportResult, mark_wins, record_wins
 from tuireader.store.metadata import article_record, checked_articles
 from tuireader.store.tables import AnnotationDB
@@ -147,20 +145,11 @@ class Store:
         self._backend: Backend = FileBackend(path, wait)
         self._owner = OwnerFile(path)
         self._history = History()
-        self._anns: dict[str, Annotation | dict[str, Any]] = {}
-        """By id, of the loaded articles: an Annotation, or its stored record (already
-        validated) until first asked for."""
-        self._by_article: dict[str, set[str]] = {}
-        """The annotation ids of each loaded article (its shard was read)."""
-        self._refused: dict[str, StoreError] = {}
-        """Articles whose shard cannot be used, and why: never read again nor written."""
-        self._layers: dict[tuple[str, str], SpanIndex] = {}
-        """Placed annotations per (article, annotator), built when first asked for and then kept
-        up to date change by change."""
+        self._loaded = LoadedArticles(path, db.file)
+        """The record cache: the annotations of the articles read, and their layers."""
         self._state_overlay: dict[str, Any] = {}
         self._closed = False
         self._swept = False
-        self._index_journal: dict[str, Annotation | None] | None = None
         self._corrected = corrections.CorrectedArticles()
         """Articles whose sentences carry this store's corrections, to correct again when
         those change (undo, another window)."""
@@ -240,14 +229,15 @@ class Store:
         that no longer exists. An article read only for this call is not kept loaded, so a
         caller going through every article (export, stats) holds one at a time."""
         if article_id is not None and annotator is not None and not include_orphans:
-            return list(self._layer(article_id, annotator))
+            return list(self._loaded.layer(article_id, annotator))
         if article_id is not None:
-            found = self._group(article_id) if article_id in self._by_article else []
-            if article_id not in self._by_article and article_id not in self._refused:
+            loaded = self._loaded
+            found = loaded.group(article_id) if loaded.loaded(article_id) else []
+            if not loaded.loaded(article_id) and not loaded.refused(article_id):
                 try:
-                    found = self._unkept(article_id)
+                    found = loaded.unkept(article_id)
                 except StoreError:
-                    if article_id not in self._refused:
+                    if not loaded.refused(article_id):
                         raise
         else:
             found = [a for _, group in self.each_article(annotator) for a in group]
@@ -264,27 +254,20 @@ class Store:
         as the light rows counting and agreement read (``stats``, ``agree``): read straight
         from the checked records, no ``Annotation`` is built. Like ``annotations``, an article
         read only for this call is not kept loaded; a refused shard raises ``StoreError``."""
-        if article_id not in self._by_article:
-            return tag_rows(self._checked_shard(article_id))
+        if not self._loaded.loaded(article_id):
+            return tag_rows(self._loaded.checked_shard(article_id))
         with collector_paused():
-            built: list[TagRow] = []
-            stored: dict[str, Any] = {}
-            for ann_id in self._by_article[article_id]:
-                found = self._anns.get(ann_id)
-                if isinstance(found, Annotation):
-                    built.append(tag_row(found))
-                elif found is not None:  # a checked record, not asked for as an annotation
-                    stored[ann_id] = found
-            return built + tag_rows(stored)
+            built, stored = self._loaded.held_records(article_id)
+            return [tag_row(a) for a in built] + tag_rows(stored)
 
     def export_records(self, article_id: str) -> list[dict[str, Any]]:
         """The article's annotations of every layer, orphans included, in no particular order,
         as exported (``records.to_export``, the json format's records): a streamed export
         writes these without building an ``Annotation`` each. Like ``annotations``, an article
         read only for this call is not kept loaded; a refused shard raises ``StoreError``."""
-        if article_id in self._by_article:
-            return [to_export(a) for a in self._group(article_id)]
-        records = self._checked_shard(article_id)
+        if self._loaded.loaded(article_id):
+            return [to_export(a) for a in self._loaded.group(article_id)]
+        records = self._loaded.checked_shard(article_id)
         with collector_paused():
             return [stored_to_export(key, record) for key, record in records.items()]
 
@@ -302,10 +285,10 @@ class Store:
         for article_id in self.annotated_article_ids():
             if annotator is not None and annotator not in self._article_annotators(article_id):
                 continue
-            if article_id in self._by_article:
-                group = self._group(article_id)
+            if self._loaded.loaded(article_id):
+                group = self._loaded.group(article_id)
             else:  # a refused shard stops the stream, naming the file
-                group = self._unkept(article_id)
+                group = self._loaded.unkept(article_id)
             found = [a for a in group if annotator is None or a.annotator == annotator]
             if found:
                 found.sort(key=_article_order)
@@ -313,7 +296,7 @@ class Store:
 
     def mine(self, article_id: str) -> list[Annotation]:
         """This store's annotator's placed annotations on the article (what the reader shows)."""
-        return list(self._layer(article_id, self.annotator))
+        return list(self._loaded.layer(article_id, self.annotator))
 
     def annotators(self) -> list[str]:
         """Everyone with at least one annotation here, sorted (from the index)."""
@@ -328,23 +311,24 @@ class Store:
     def annotation(self, annotation_id: str) -> Annotation | None:
         """The annotation with this id, looked up in the loaded articles first, then article
         by article."""
-        found = self._get(annotation_id)
+        loaded = self._loaded
+        found = loaded.get(annotation_id)
         if found is not None:
             return found
         for article_id in self.annotated_article_ids():
-            if article_id not in self._by_article:
-                self._ensure(article_id)
-                found = self._get(annotation_id)
+            if not loaded.loaded(article_id):
+                loaded.ensure(article_id)
+                found = loaded.get(annotation_id)
                 if found is not None:
                     return found
-                self._unload(article_id)
+                loaded.unload(article_id)
         return None
 
     def annotation_at(
         self, article_id: str, offset: int, annotator: str | None = None
     ) -> Annotation | None:
         """The annotation of ``annotator`` (default: this store's) covering ``offset``."""
-        layer = self._layer(article_id, self.annotator if annotator is None else annotator)
+        layer = self._loaded.layer(article_id, self.annotator if annotator is None else annotator)
         found = layer.overlapping(offset, offset + 1)
         return found[0] if found else None
 
@@ -356,7 +340,7 @@ class Store:
         stop = start + 1 if end is None else end
         found: list[Annotation] = []
         for name in self._article_annotators(article_id):
-            found += self._layer(article_id, name).overlapping(start, stop)
+            found += self._loaded.layer(article_id, name).overlapping(start, stop)
         return found
 
     def orphans(self, article_id: str | None = None) -> list[Annotation]:
@@ -416,13 +400,7 @@ class Store:
             # A deleted file is simply written again from memory at the next change.
             return False
         seen = file.stamp
-        if (
-            seen is not None
-            and (stamp.inode, stamp.size, stamp.mtime_ns) == (seen.inode, seen.size, seen.mtime_ns)
-            and stamp.journal[0] == seen.journal[0]
-            and stamp.journal[1] > seen.journal[1] >= len(EMPTY_JOURNAL)
-            and self._replay_journal(seen)
-        ):
+        if seen is not None and only_appended(seen, stamp) and self._replay_journal(seen):
             self.generation += 1
             self._recorrect()
             return True
@@ -435,7 +413,7 @@ class Store:
         file.replace_tables(tables, loaded[2], loaded[1])
         for name in tables:
             self._db.records(name).clear_cache()
-        self._reindex()
+        self._loaded.clear()
         self.generation += 1
         self._recorrect()
         return True
@@ -444,29 +422,15 @@ class Store:
         """Catch up with what other processes appended to the journal since ``seen``, costing
         what they wrote, not what the database holds; False when that cannot be done (the
         journal is not as expected): then the whole file is read again."""
-        file = self._db.file
-        try:
-            read = read_journal(self.path)
-            if read is None:
-                return False
-            data, jstat = read
-            entries, end = journal_entries(data, seen.journal[1] - len(JOURNAL_TAIL))
-            checked_entries(self.path, entries)
-        except (StoreError, FileProblem):
+        appended = appended_entries(self.path, seen)
+        if appended is None:
             return False
+        entries, stamp, end = appended
         with collector_paused():
-            for entry in entries:
-                for article_id, changes in entry.get("ann", {}).items():
-                    if article_id not in self._by_article:
-                        continue  # not loaded: the storage applies it when it is read
-                    for ann_id, record in changes.items():
-                        if record is None:
-                            self._index_remove(ann_id)
-                        else:
-                            self._index_put(from_stored(ann_id, record))
-            stamp = replace(seen, journal=(jstat.st_ino, jstat.st_size, jstat.st_mtime_ns))
-            file.replay(entries, stamp, end)
-        for name in file.read():
+            for entry in entries:  # articles not loaded take them from the storage when read
+                self._loaded.apply_changes(entry.get("ann", {}))
+            self._db.file.replay(entries, stamp, end)
+        for name in self._db.file.read():
             self._db.records(name).clear_cache()
         return True
 
@@ -487,7 +451,7 @@ class Store:
         return self._commit(
             lambda: plan_run(
                 article,
-                self._layer(article.id, self.annotator),
+                self._loaded.layer(article.id, self.annotator),
                 first,
                 last,
                 tag,
@@ -508,7 +472,7 @@ class Store:
         return self._commit(
             lambda: plan_span(
                 article,
-                self._layer(article.id, self.annotator),
+                self._loaded.layer(article.id, self.annotator),
                 start,
                 end,
                 tag,
@@ -523,7 +487,7 @@ class Store:
         change = self._commit(
             lambda: plan_run(
                 article,
-                self._layer(article.id, self.annotator),
+                self._loaded.layer(article.id, self.annotator),
                 first,
                 last,
                 None,
@@ -555,7 +519,7 @@ class Store:
             nonlocal work
             planned, work = plan_runs(
                 article,
-                self._layer(*key),
+                self._loaded.layer(*key),
                 runs,
                 label,
                 annotator=self.annotator,
@@ -566,7 +530,7 @@ class Store:
         with collector_paused():
             change = self._commit(plan)
         # Saved: ``work`` now holds exactly my placed annotations on the article.
-        self._layers[key] = work
+        self._loaded.set_layer(*key, work)
         return change
 
     def set_note(self, annotation_id: str, note: str) -> Change:
@@ -615,10 +579,10 @@ class Store:
         def plan() -> Correction:
             remove, restore = change.before, change.after
             for a in (*remove, *restore):
-                self._ensure(a.article_id)
-            stored = {a.id: self._get(a.id) for a in (*remove, *restore)}
+                self._loaded.ensure(a.article_id)
+            stored = {a.id: self._loaded.get(a.id) for a in (*remove, *restore)}
             overlaps = {
-                a.id: self._layer(a.article_id, a.annotator).overlapping(a.start, a.end)
+                a.id: self._loaded.layer(a.article_id, a.annotator).overlapping(a.start, a.end)
                 for a in restore
                 if a.anchor is not AnchorState.ORPHANED
             }
@@ -737,7 +701,7 @@ class Store:
         Writes only when something changed.
         """
         seen = self._db.file.stamp
-        self._ensure(article.id)  # a refused shard is reported here, in one line
+        self._loaded.ensure(article.id)  # a refused shard is reported here, in one line
         attaching = self._attaching(article)
         if not attaching.needed:
             return attaching.report
@@ -745,7 +709,7 @@ class Store:
             # Shown correctly for this session; nothing is written. Every removed record is an
             # earlier version of an added one, which replaces it.
             for a in attaching.plan.added:
-                self._index_put(a)
+                self._loaded.put(a)
             return attaching.report
         with self._writing():
             if self._db.file.stamp != seen:
@@ -778,17 +742,17 @@ class Store:
             for article in group:
                 self.attach(article)
             return len(group)
-        loaded = set(self._by_article)
+        loaded = self._loaded.loaded_ids()
         try:
             with self._writing():
                 for article in group:
-                    self._ensure(article.id)  # a refused shard stops the write, in one line
+                    self._loaded.ensure(article.id)  # a refused shard stops the write, in one line
                     attaching = self._attaching(article)
                     if attaching.needed:
                         self._write_attach(article, attaching)
         finally:
-            for article_id in set(self._by_article) - loaded:
-                self._unload(article_id)
+            for article_id in self._loaded.loaded_ids() - loaded:
+                self._loaded.unload(article_id)
         return len(group)
 
     def _attaching(self, article: Article) -> _Attaching:
@@ -818,8 +782,8 @@ class Store:
         if meta["path"] is not None:
             for old_id, old_meta in articles.items():
                 if old_id != article.id and old_meta.get("path") == meta["path"]:
-                    older[old_id] = self._group(old_id)
-        report, plan, dropped = plan_attach(article, self._group(article.id), older)
+                    older[old_id] = self._loaded.group(old_id)
+        report, plan, dropped = plan_attach(article, self._loaded.group(article.id), older)
         if articles.get(article.id) != meta:
             report = _changed(report)
         return report, plan, meta, dropped
@@ -899,18 +863,18 @@ class Store:
         marks = list(done)
         counts: dict[str, list[int]] = {}
         articles_changed = marks_taken = 0
-        loaded = set(self._by_article)
+        loaded = self._loaded.loaded_ids()
         touched = {record["article_id"] for _, record in incoming}
         with self._writing():
             latest: dict[str, dict[str, Any]] = {}
             for article_id in touched:
-                self._ensure(article_id)
-            anns = self._anns
+                self._loaded.ensure(article_id)
+            cache = self._loaded
             for key, record in incoming:
                 tally = counts.setdefault(record["annotator"], [0, 0, 0])
                 known = latest.get(key)
-                if known is None and key in anns:
-                    stored = self._get(key)
+                if known is None and key in cache:
+                    stored = cache.get(key)
                     known = None if stored is None else to_stored(stored)
                 if known is None:
                     tally[0] += 1
@@ -920,7 +884,7 @@ class Store:
                     tally[2] += 1
                     continue
                 latest[key] = record
-            replaced = [old for i in latest if (old := self._get(i)) is not None]
+            replaced = [old for i in latest if (old := cache.get(i)) is not None]
             self._apply_records(replaced, latest)
             changes = self._plan_articles(metas)
             self._db.records(ARTICLES).put_many(changes)
@@ -934,7 +898,7 @@ class Store:
             table.put_many(taken)
             marks_taken = len(taken)
         for article_id in touched - loaded:  # saved: hold only what was held before
-            self._unload(article_id)
+            self._loaded.unload(article_id)
         report = {name: ImportResult(*tally) for name, tally in sorted(counts.items())}
         return ImportReport(report, articles_changed, marks_taken)
 
@@ -1045,7 +1009,7 @@ class Store:
         return merge_question(
             first,
             second,
-            self._layer(article.id, self.annotator).overlapping(first.start, second.end),
+            self._loaded.layer(article.id, self.annotator).overlapping(first.start, second.end),
         )
 
     def merge_sentences(self, article: Article, index: int, choice: str | None = None) -> Change:
@@ -1057,7 +1021,7 @@ class Store:
 
         def plan() -> Correction:
             layers = {
-                name: self._layer(article.id, name).overlapping(first.start, second.end)
+                name: self._loaded.layer(article.id, name).overlapping(first.start, second.end)
                 for name in self._article_annotators(article.id)
             }
             current = self.boundaries(article.id)
@@ -1106,22 +1070,21 @@ class Store:
     def _apply(self, removed: Sequence[Annotation], added: Sequence[Annotation]) -> None:
         file = self._db.file
         for article_id in {a.article_id for a in (*removed, *added)}:
-            self._ensure(article_id)
+            self._loaded.ensure(article_id)
         kept = {a.id: a.article_id for a in added}
         # Replaced in place, unless it moved to another article (adopted by an edited file).
         gone = [a for a in removed if kept.get(a.id) != a.article_id]
         if len(gone) + len(added) > BULK:
             # Cheaper to sort a layer once when it is next asked for than to insert each.
-            for a in (*removed, *added):
-                self._layers.pop((a.article_id, a.annotator), None)
+            self._loaded.drop_layers((a.article_id, a.annotator) for a in (*removed, *added))
         for article_id, ids in _by_article(gone).items():
             file.delete_annotations(article_id, [a.id for a in ids])
         for a in gone:
-            self._index_remove(a.id)
+            self._loaded.remove(a.id)
         for article_id, new in _by_article(added).items():
             file.put_annotations(article_id, {a.id: to_stored(a) for a in new})
         for a in added:
-            self._index_put(a)
+            self._loaded.put(a)
 
     def _apply_records(self, removed: Sequence[Annotation], added: Mapping[str, Any]) -> None:
         """``_apply`` of stored records (id to record): written per article as they are, and
@@ -1130,28 +1093,21 @@ class Store:
         file = self._db.file
         owner = {key: record["article_id"] for key, record in added.items()}
         for article_id in {*(a.article_id for a in removed), *owner.values()}:
-            self._ensure(article_id)
+            self._loaded.ensure(article_id)
         gone = [a for a in removed if owner.get(a.id) != a.article_id]
         if len(gone) + len(added) > BULK:
-            for a in removed:
-                self._layers.pop((a.article_id, a.annotator), None)
-            for record in added.values():
-                self._layers.pop((record["article_id"], record["annotator"]), None)
+            self._loaded.drop_layers((a.article_id, a.annotator) for a in removed)
+            self._loaded.drop_layers((r["article_id"], r["annotator"]) for r in added.values())
         for article_id, ids in _by_article(gone).items():
             file.delete_annotations(article_id, [a.id for a in ids])
         for a in gone:
-            self._index_remove(a.id)
+            self._loaded.remove(a.id)
         groups: dict[str, dict[str, Any]] = {}
         for key, record in added.items():
             groups.setdefault(record["article_id"], {})[key] = record
         for article_id, group in groups.items():
             file.put_annotations(article_id, group)
-        layers = self._layers
-        for key, record in added.items():
-            if (record["article_id"], record["annotator"]) in layers:
-                self._index_put(from_stored(key, record))
-            else:
-                self._index_put_record(key, record)
+        self._loaded.put_records(added)
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
@@ -1166,158 +1122,24 @@ class Store:
                 self._db.file.remove_stale_temps()
                 self._swept = True
             self.refresh()
-            self._index_journal = {}
             try:
-                with self._backend.commit(self._db.file):
+                # A failure rolls back the data (the backend) and the record cache.
+                with self._loaded.transaction(), self._backend.commit(self._db.file):
                     yield
             except BaseException as exc:
-                self._roll_back_index()
-                if isinstance(exc, NotDurableError):
-                    # The new file is in place: the next refresh shows what it holds.
-                    raise StoreWriteError(
-                        self.path,
-                        f"not saved: the folder could not be synced ({os_problem(exc)}); the "
-                        "change may not survive a crash",
-                    ) from exc
-                if not isinstance(exc, OSError):
+                failure = write_failure(self.path, exc)
+                if failure is None:
                     raise
-                raise StoreWriteError(
-                    self.path,
-                    f"not saved ({os_problem(exc)}); the change was rolled back and the file "
-                    "is as it was",
-                ) from exc
-            finally:
-                self._index_journal = None
+                raise failure from exc
 
-    def _roll_back_index(self) -> None:
-        """Put the in-memory records back as they were (the storage has done so for the data)."""
-        journal, self._index_journal = self._index_journal or {}, None
-        for ann_id, old in journal.items():
-            if old is None:
-                self._index_remove(ann_id)
-            else:
-                self._index_put(old)
-
-    # -- the in-memory index ---------------------------------------------------------------------
-    def _reindex(self) -> None:
-        """Forget every loaded article (the data on disk was replaced)."""
-        self._anns = {}
-        self._by_article = {}
-        self._refused = {}
-        self._layers.clear()
-
+    # -- the index ------------------------------------------------------------------------------
     def _index(self) -> dict[str, Any]:
         """The index table: per article, its shard's name and annotation counts."""
         return self._db.records(INDEX).raw()
 
-    def _ensure(self, article_id: str) -> None:
-        """Read the article's shard, if not yet: its records are checked (a bad one refuses the
-        shard, which is never overwritten) and kept as records until asked for."""
-        if article_id in self._by_article:
-            return
-        records = self._db.file.adopt_shard(article_id, self._checked_shard(article_id))
-        self._anns.update(records)
-        self._by_article[article_id] = set(records)
-
-    def _checked_shard(self, article_id: str) -> dict[str, Any]:
-        """The article's records as they stand on disk, checked, not kept; StoreError naming
-        the shard (and remembered: a refused shard is not read again) if it is unusable."""
-        refused = self._refused.get(article_id)
-        if refused is not None:
-            raise refused
-        with collector_paused():
-            try:
-                try:
-                    records = self._db.file.read_shard(article_id)
-                except FileProblem as exc:
-                    raise StoreError(exc.path or self.path, exc.problem) from None
-                check_records(shard_path(self.path, article_id), records, article_id)
-            except StoreError as exc:
-                self._refused[article_id] = exc
-                raise
-        return records
-
-    def _unkept(self, article_id: str) -> list[Annotation]:
-        """An article not loaded, read for one call and not kept (so a caller going through
-        every article holds one at a time), its annotations built straight from the checked
-        records; StoreError if its shard is refused."""
-        records = self._checked_shard(article_id)
-        with collector_paused():
-            return [from_stored(key, record) for key, record in records.items()]
-
-    def _unload(self, article_id: str) -> None:
-        """Forget a loaded article (read again when next asked for)."""
-        for ann_id in self._by_article.pop(article_id, ()):
-            self._anns.pop(ann_id, None)
-        for key in [k for k in self._layers if k[0] == article_id]:
-            del self._layers[key]
-        self._db.file.drop_shard(article_id)
-
-    def _get(self, ann_id: str) -> Annotation | None:
-        found = self._anns.get(ann_id)
-        if found is None or isinstance(found, Annotation):
-            return found
-        ann = from_stored(ann_id, found)
-        self._anns[ann_id] = ann
-        return ann
-
-    def _group(self, article_id: str) -> list[Annotation]:
-        """The article's annotations, every layer, orphans included, in no particular order.
-        None for an article whose shard was refused (``attach`` and ``each_article`` say why;
-        writes to it raise), so a reader keeps working."""
-        try:
-            self._ensure(article_id)
-        except StoreError:
-            if article_id in self._refused:
-                return []
-            raise
-        found = (self._get(i) for i in self._by_article.get(article_id, ()))
-        return [a for a in found if a is not None]
-
     def _article_annotators(self, article_id: str) -> list[str]:
         entry = self._index().get(article_id)
         return [] if entry is None else sorted(entry["tags"])
-
-    def _index_put(self, ann: Annotation) -> None:
-        self._index_remove(ann.id)
-        self._anns[ann.id] = ann
-        self._by_article.setdefault(ann.article_id, set()).add(ann.id)
-        layer = self._layers.get((ann.article_id, ann.annotator))
-        if layer is not None and ann.anchor is not AnchorState.ORPHANED:
-            layer.add(ann)
-
-    def _index_put_record(self, ann_id: str, record: dict[str, Any]) -> None:
-        """``_index_put`` of a stored record, for an article with no loaded layer of its
-        annotator (``_get`` builds the annotation when asked for)."""
-        self._index_remove(ann_id)
-        self._anns[ann_id] = record
-        self._by_article.setdefault(record["article_id"], set()).add(ann_id)
-
-    def _index_remove(self, ann_id: str) -> None:
-        old = self._get(ann_id)
-        if self._index_journal is not None:
-            self._index_journal.setdefault(ann_id, old)
-        if old is None:
-            return
-        del self._anns[ann_id]
-        ids = self._by_article.get(old.article_id)
-        if ids is not None:
-            ids.discard(ann_id)
-        layer = self._layers.get((old.article_id, old.annotator))
-        if layer is not None and old.anchor is not AnchorState.ORPHANED:
-            layer.remove(old)
-
-    def _layer(self, article_id: str, annotator: str) -> SpanIndex:
-        key = (article_id, annotator)
-        layer = self._layers.get(key)
-        if layer is None:
-            layer = SpanIndex(
-                a
-                for a in self._group(article_id)
-                if a.annotator == annotator and a.anchor is not AnchorState.ORPHANED
-            )
-            self._layers[key] = layer
-        return layer
 
 
 def _by_article(annotations: Iterable[Annotation]) -> dict[str, list[Annotation]]:

@@ -23,7 +23,7 @@ from tuireader.dbformat.schema import (
     parse,
     schema_version,
 )
-from tuireader.durable import collector_paused
+from tuireader.durable import NotDurableError, collector_paused
 from tuireader.errors import PathError, file_kind, os_problem
 from tuireader.paths import on_read_only_file_system
 from tuireader.storage import AtomicJSONStorage, Stamp, gather_annotations, stamp_of
@@ -40,6 +40,24 @@ class StoreError(PathError):
 
 class StoreWriteError(StoreError):
     """A change could not be saved; it was rolled back and the file on disk is as it was."""
+
+
+def write_failure(path: Path, exc: BaseException) -> StoreWriteError | None:
+    """The one line a write that raised ``exc`` (rolled back) reports, naming ``path``; None
+    when ``exc`` is not a failure of the files (a bug, an undo conflict: raised as it is)."""
+    if isinstance(exc, NotDurableError):
+        # The new file is in place: the next refresh shows what it holds.
+        return StoreWriteError(
+            path,
+            f"not saved: the folder could not be synced ({os_problem(exc)}); the change may "
+            "not survive a crash",
+        )
+    if not isinstance(exc, OSError):
+        return None
+    return StoreWriteError(
+        path,
+        f"not saved ({os_problem(exc)}); the change was rolled back and the file is as it was",
+    )
 
 
 NO_FILE = "no such annotation file (opened with create=False)"

@@ -1,0 +1,269 @@
+"""The store's record cache: the annotations of the articles it has read, and the placed
+annotations of each of their layers, kept up to date change by change.
+
+An article is read whole (its shard, checked) the first time it is needed, and its records are
+kept as they were read until an annotation is asked for, which is then built once. Each
+(article, annotator) layer's placed annotations are a ``SpanIndex``, built when first asked for.
+A shard that cannot be used is remembered with its error and never read again. Inside
+``transaction`` every change is noted, so a write that fails puts the cache back as it was (the
+storage does the same for the data).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+from tuireader.annotations import AnchorState, Annotation
+from tuireader.dbformat.layout import shard_path
+from tuireader.dbformat.schema import FileProblem
+from tuireader.durable import collector_paused
+from tuireader.records import from_stored
+from tuireader.store.checks import check_records
+from tuireader.store.files import StoreError
+from tuireader.store.layers import SpanIndex
+
+Held = Annotation | dict[str, Any]
+"""An annotation as the cache holds it: built, or its checked stored record until asked for."""
+
+
+class ShardSource(Protocol):
+    """Where the cache reads an article's records (``storage.AtomicJSONStorage``)."""
+
+    def read_shard(self, article_id: str) -> dict[str, Any]:
+        """The article's records as they stand, not kept; FileProblem for a bad file."""
+        ...
+
+    def adopt_shard(self, article_id: str, records: dict[str, Any]) -> dict[str, Any]:
+        """Keep ``records`` as the article's loaded shard; returns the one kept."""
+        ...
+
+    def drop_shard(self, article_id: str) -> None:
+        """Forget the article's loaded shard (unless it holds changes not on disk yet)."""
+        ...
+
+
+class LoadedArticles:
+    """The annotations of the loaded articles, by id, and their layers' span indexes."""
+
+    def __init__(self, path: Path, source: ShardSource) -> None:
+        self.path = path
+        """The database (named by errors about it)."""
+        self._source = source
+        self._anns: dict[str, Held] = {}
+        """By id, of the loaded articles."""
+        self._by_article: dict[str, set[str]] = {}
+        """The annotation ids of each loaded article (its shard was read)."""
+        self._refused: dict[str, StoreError] = {}
+        """Articles whose shard cannot be used, and why: never read again nor written."""
+        self._layers: dict[tuple[str, str], SpanIndex] = {}
+        """Placed annotations per (article, annotator), built when first asked for."""
+        self._undo: dict[str, Annotation | None] | None = None
+        """Inside ``transaction``: each changed id's annotation before the change."""
+
+    # -- what is loaded ----------------------------------------------------------------------------
+    def loaded(self, article_id: str) -> bool:
+        return article_id in self._by_article
+
+    def loaded_ids(self) -> set[str]:
+        """The loaded articles' ids (a copy)."""
+        return set(self._by_article)
+
+    def refused(self, article_id: str) -> bool:
+        return article_id in self._refused
+
+    def __contains__(self, ann_id: object) -> bool:
+        return ann_id in self._anns
+
+    def held(self, article_id: str) -> Iterator[Held]:
+        """The loaded article's annotations as held (built or as records), in no order."""
+        anns = self._anns
+        for ann_id in self._by_article.get(article_id, ()):
+            found = anns.get(ann_id)
+            if found is not None:
+                yield found
+
+    def held_records(self, article_id: str) -> tuple[list[Annotation], dict[str, Any]]:
+        """The loaded article's annotations: those built, and the records of the others."""
+        built: list[Annotation] = []
+        stored: dict[str, Any] = {}
+        anns = self._anns
+        for ann_id in self._by_article.get(article_id, ()):
+            found = anns.get(ann_id)
+            if isinstance(found, Annotation):
+                built.append(found)
+            elif found is not None:
+                stored[ann_id] = found
+        return built, stored
+
+    # -- reading ---------------------------------------------------------------------------------
+    def clear(self) -> None:
+        """Forget every loaded article (the data on disk was replaced)."""
+        self._anns = {}
+        self._by_article = {}
+        self._refused = {}
+        self._layers.clear()
+
+    def ensure(self, article_id: str) -> None:
+        """Read the article's shard, if not yet: its records are checked (a bad one refuses the
+        shard, which is never overwritten) and kept as records until asked for."""
+        if article_id in self._by_article:
+            return
+        records = self._source.adopt_shard(article_id, self.checked_shard(article_id))
+        self._anns.update(records)
+        self._by_article[article_id] = set(records)
+
+    def checked_shard(self, article_id: str) -> dict[str, Any]:
+        """The article's records as they stand on disk, checked, not kept; StoreError naming
+        the shard (and remembered: a refused shard is not read again) if it is unusable."""
+        refused = self._refused.get(article_id)
+        if refused is not None:
+            raise refused
+        with collector_paused():
+            try:
+                try:
+                    records = self._source.read_shard(article_id)
+                except FileProblem as exc:
+                    raise StoreError(exc.path or self.path, exc.problem) from None
+                check_records(shard_path(self.path, article_id), records, article_id)
+            except StoreError as exc:
+                self._refused[article_id] = exc
+                raise
+        return records
+
+    def unkept(self, article_id: str) -> list[Annotation]:
+        """An article not loaded, read for one call and not kept (so a caller going through
+        every article holds one at a time), its annotations built straight from the checked
+        records; StoreError if its shard is refused."""
+        records = self.checked_shard(article_id)
+        with collector_paused():
+            return [from_stored(key, record) for key, record in records.items()]
+
+    def unload(self, article_id: str) -> None:
+        """Forget a loaded article (read again when next asked for)."""
+        for ann_id in self._by_article.pop(article_id, ()):
+            self._anns.pop(ann_id, None)
+        for key in [k for k in self._layers if k[0] == article_id]:
+            del self._layers[key]
+        self._source.drop_shard(article_id)
+
+    def get(self, ann_id: str) -> Annotation | None:
+        """The loaded annotation with this id (built now if it was a record), or None."""
+        found = self._anns.get(ann_id)
+        if found is None or isinstance(found, Annotation):
+            return found
+        ann = from_stored(ann_id, found)
+        self._anns[ann_id] = ann
+        return ann
+
+    def group(self, article_id: str) -> list[Annotation]:
+        """The article's annotations, every layer, orphans included, in no particular order.
+        None for an article whose shard was refused (``attach`` and ``each_article`` say why;
+        writes to it raise), so a reader keeps working."""
+        try:
+            self.ensure(article_id)
+        except StoreError:
+            if article_id in self._refused:
+                return []
+            raise
+        found = (self.get(i) for i in self._by_article.get(article_id, ()))
+        return [a for a in found if a is not None]
+
+    def layer(self, article_id: str, annotator: str) -> SpanIndex:
+        """The placed annotations of one layer of the article (read if not loaded)."""
+        key = (article_id, annotator)
+        layer = self._layers.get(key)
+        if layer is None:
+            layer = SpanIndex(
+                a
+                for a in self.group(article_id)
+                if a.annotator == annotator and a.anchor is not AnchorState.ORPHANED
+            )
+            self._layers[key] = layer
+        return layer
+
+    def has_layer(self, article_id: str, annotator: str) -> bool:
+        return (article_id, annotator) in self._layers
+
+    def set_layer(self, article_id: str, annotator: str, layer: SpanIndex) -> None:
+        """Adopt ``layer`` as the layer's placed annotations (a plan that built it already)."""
+        self._layers[(article_id, annotator)] = layer
+
+    def drop_layers(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Forget these (article, annotator) layers: built again, sorted once, when next asked
+        for (cheaper than inserting a bulk change one by one)."""
+        for key in keys:
+            self._layers.pop(key, None)
+
+    # -- changing ----------------------------------------------------------------------------------
+    def put(self, ann: Annotation) -> None:
+        """Hold ``ann`` (replacing the annotation with its id), in its layer if built."""
+        self.remove(ann.id)
+        self._anns[ann.id] = ann
+        self._by_article.setdefault(ann.article_id, set()).add(ann.id)
+        layer = self._layers.get((ann.article_id, ann.annotator))
+        if layer is not None and ann.anchor is not AnchorState.ORPHANED:
+            layer.add(ann)
+
+    def put_record(self, ann_id: str, record: dict[str, Any]) -> None:
+        """``put`` of a checked stored record, for an article with no built layer of its
+        annotator (``get`` builds the annotation when asked for)."""
+        self.remove(ann_id)
+        self._anns[ann_id] = record
+        self._by_article.setdefault(record["article_id"], set()).add(ann_id)
+
+    def put_records(self, records: Mapping[str, dict[str, Any]]) -> None:
+        """``put`` of stored records: built where a layer of theirs is, else kept as records."""
+        layers = self._layers
+        for key, record in records.items():
+            if (record["article_id"], record["annotator"]) in layers:
+                self.put(from_stored(key, record))
+            else:
+                self.put_record(key, record)
+
+    def remove(self, ann_id: str) -> None:
+        """Forget the annotation with this id (absent: nothing happens)."""
+        old = self.get(ann_id)
+        if self._undo is not None:
+            self._undo.setdefault(ann_id, old)
+        if old is None:
+            return
+        del self._anns[ann_id]
+        ids = self._by_article.get(old.article_id)
+        if ids is not None:
+            ids.discard(ann_id)
+        layer = self._layers.get((old.article_id, old.annotator))
+        if layer is not None and old.anchor is not AnchorState.ORPHANED:
+            layer.remove(old)
+
+    def apply_changes(self, changes: Mapping[str, Mapping[str, Any]]) -> None:
+        """Another process's journaled annotation changes (per article: id to record, None for
+        a deletion, checked): applied to the loaded articles; the others take them when read."""
+        for article_id, records in changes.items():
+            if article_id not in self._by_article:
+                continue
+            for ann_id, record in records.items():
+                if record is None:
+                    self.remove(ann_id)
+                else:
+                    self.put(from_stored(ann_id, record))
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Note every change made in the body; if it raises, put each changed annotation back
+        as it was. Does not nest."""
+        self._undo = {}
+        try:
+            yield
+        except BaseException:
+            undo, self._undo = self._undo, None
+            for ann_id, old in undo.items():
+                if old is None:
+                    self.remove(ann_id)
+                else:
+                    self.put(old)
+            raise
+        finally:
+            self._undo = None
