@@ -5,16 +5,25 @@ them all: 775 MB)."""
 
 from __future__ import annotations
 
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from child_output import read_until
 from tuireader.annotations import AnchorState, Annotation
-from tuireader.articles import Article, from_text
+from tuireader.articles import Article, from_text, load_article
+from tuireader.cli import main
 from tuireader.dbformat.journal import journal_entries
+from tuireader.records import to_stored
 from tuireader.storage import journal_path, load_tables
-from tuireader.store import Store, facade
+from tuireader.store import Store, article_record, facade
 
 TEXTS = (
     "Rain came early this year. The river rose by a metre. Farmers moved their sheep uphill.",
@@ -95,3 +104,68 @@ def test_attach_keeps_the_article_loaded_for_the_reader(tmp_path: Path) -> None:
     with Store.open(db, "ana") as store:
         store.attach(found[0])
         assert store._db.file.shard(found[0].id) is not None
+
+
+IMPORTER = Path(__file__).with_name("store_importer.py")
+KILLS = 6
+
+
+def test_sigkill_while_an_import_attaches_its_files_leaves_whole_writes_and_a_rerun_completes_it(
+    tmp_path: Path,
+) -> None:
+    """Kills land between and inside the attach writes (and their compactions, with a 2 KB
+    journal): the database opens, its index agrees with its shards, every record is as
+    imported or as attached, and importing again gives what one uninterrupted import gives."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    found = []
+    for n in range(6):
+        path = folder / f"story-{n}.txt"
+        sentences = " ".join(
+            f"Story {n} reports item {i} rose by {i + n} percent." for i in range(12)
+        )
+        path.write_text(f"Story {n}\n\n{sentences}\n", encoding="utf-8")
+        found.append(load_article(path))
+    annotations = []
+    for article in found:
+        for i, s in enumerate(article.sentences * 3):  # three on each sentence: two orphaned
+            ann = Annotation.new(article.id, article.body, s.start, s.end, "fact", "ana")
+            annotations.append(replace(ann, updated=f"2024-05-01T09:{i % 60:02d}:00.000Z"))
+    source = tmp_path / "export.jsonl"
+    with Store.open(tmp_path / "source.json", "ana") as store:
+        store.import_all(annotations, [article_record(a) for a in found])
+    assert main(["export", "--db", str(tmp_path / "source.json"), "-o", str(source)]) == 0
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    clean = tmp_path / "clean" / "annotations.json"
+    command = [sys.executable, str(IMPORTER), str(clean), str(source), "1000", "70"]
+    done = subprocess.run(command, capture_output=True, env=env, check=True)
+    assert done.stdout.count(b"attached\n") == 3  # two articles (37 each, with itself) a write
+    expected = load_tables(clean)
+    final = expected["annotations"]
+    imported = {a.id: to_stored(a) for a in annotations}
+    assert sum(final[i] != r for i, r in imported.items()) == 2 * 12 * 6  # the orphans
+    rng = random.Random(7)
+    partial = 0
+    for run_number in range(KILLS):
+        db = tmp_path / f"db{run_number}" / "annotations.json"
+        command[2] = str(db)
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, env=env)
+        # Killed once the annotations are in (a random moment of the attach), or once its
+        # first write is reported.
+        wanted = b"batch\n" if run_number % 2 else b"attached\n"
+        out = read_until(proc, wanted, 30)
+        assert wanted in out, f"the import never reported {wanted!r}"
+        if run_number % 2:
+            time.sleep(rng.uniform(0, 0.2))
+        proc.send_signal(signal.SIGKILL)
+        rest, _ = proc.communicate(timeout=10)
+        with Store.open(db, "checker") as store:  # it opens, and the index agrees
+            stored = {a.id: to_stored(a) for a in store.annotations(include_orphans=True)}
+            assert len(store) == len(stored) == len(annotations), f"run {run_number}"
+        assert all(r in (imported[i], final[i]) for i, r in stored.items()), f"run {run_number}"
+        partial += 0 < (out + rest).count(b"attached\n") < 3
+        # Importing again completes it: the database one uninterrupted import gives.
+        subprocess.run(command, capture_output=True, env=env, check=True)
+        assert load_tables(db) == expected, f"run {run_number}"
+        assert [p for p in db.parent.rglob("*") if p.name.endswith(".tmp")] == []
+    assert partial, "no kill landed between the attach writes"
