@@ -458,3 +458,43 @@ def test_a_capitalised_judgement_word_inside_a_sentence_is_a_name() -> None:
     assert tag_of("The quiz moved to the Brilliant Arms on 4 May.") == FACT
     suggestion = suggest_sentence("Brilliant work from the volunteers.")
     assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+
+
+def test_a_hyphenated_comparison_with_expected_is_not_a_hedge() -> None:
+    suggestion = suggest_sentence("The bakery posted lower-than-expected sales of 4,000 loaves.")
+    assert suggestion is not None and suggestion.tag == FACT, suggestion
+
+
+def test_assume_what_is_taken_on_is_not_a_hedge() -> None:
+    for text in (
+        "The new owner will also assume $3 million of the mill's debts.",
+        "The deputy will assume the chair in 2027.",
+    ):
+        assert tag_of(text) == FACT, suggest_sentence(text)
+    suggestion = suggest_sentence("We assume the river will stay low this summer.")
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+
+
+def test_widely_assumed_is_a_belief_without_its_holder() -> None:
+    suggestion = suggest_sentence("The ferry was widely assumed to be the oldest on the coast.")
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+
+
+def test_accused_of_with_an_abbreviated_title_between() -> None:
+    suggestion = suggest_sentence("The council accused Mr. Varga of hiding three reports.")
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+    assert any(c.startswith("accused") for c in suggestion.cues), suggestion
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The club would have won the cup.",
+        "They could have finished the bridge.",
+        "By then the crews will have left the harbour.",
+    ],
+)
+def test_a_counterfactual_or_future_perfect_is_not_a_past_event(text: str) -> None:
+    suggestion = suggest_sentence(text)
+    assert suggestion is None or suggestion.tag != FACT, suggestion
+    assert tag_of("The club has won the cup.") == FACT

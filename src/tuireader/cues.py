@@ -162,7 +162,7 @@ HEDGE_MORE: tuple[str, ...] = (
 )
 
 # Multiword hedges, as regular expressions over lower-cased text.
-_BELIEF = "considered|regarded|seen|viewed|thought|believed|rumou?red|alleged|presumed|reputed|understood|suspected|estimated|deemed"
+_BELIEF = "considered|regarded|seen|viewed|thought|believed|assumed|rumou?red|alleged|presumed|reputed|understood|suspected|estimated|deemed"
 
 # Multiword hedges, as regular expressions over the text (case-insensitive), each with the words one
 # of which it needs: the pattern only runs on a sentence that holds one of them.
@@ -171,7 +171,7 @@ HEDGE_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     (
         tuple(_BELIEF.replace("rumou?red", "rumoured|rumored").split("|")),
         rf"(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?(?:{_BELIEF})\s+(?:to|as|that)\b"
-        r"|(?:widely|generally|often|commonly|traditionally|long)\s+(?:considered|regarded|seen|viewed|thought|believed)"
+        r"|(?:widely|generally|often|commonly|traditionally|long)\s+(?:considered|regarded|seen|viewed|thought|believed|assumed)"
         r"|(?:^(?:\w+\s+)?|(?<=,\s))considered\s+(?:to\s+be|as|one\s+of|the|a|an)\b"
         # "is considered responsible", "was deemed unsafe": a judgement without its holder.
         r"|(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?(?:considered|deemed)\s+(?!by\b)[a-z]+",
@@ -199,7 +199,7 @@ HEDGE_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     ),
     (("ruled",), r"(?:cannot|can[’']t|could\s+not|couldn[’']t)\s+be\s+ruled\s+out"),
     (("question", "possibility"), r"raises?\s+the\s+(?:question|possibility)"),
-    (("accused",), r"accused\s+(?:\w+\s+){0,3}?of"),
+    (("accused",), r"accused\s+(?:[\w.’'-]+\s+){0,3}?of\b"),
     (("called",), r"so-called"),
     (("whether",), r"whether\s+or\s+not"),
     # "until" before a clause is a condition ("won't resume until the market has recovered", "until they find it"); before a

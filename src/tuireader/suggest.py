@@ -314,11 +314,13 @@ _NUMBER_WORD = _Lexicon(cues.NUMBER_WORDS)
 # among the strongest signs of a checkable claim. Only auxiliary + participle, because a bare "-ed"
 # word is as often an adjective ("a highly anticipated summit"). Each form is one pattern, tried
 # only where its first word is (``_past_events``), in this order when two start at one word.
+# "would have won", "will have left": a counterfactual or a future perfect, not a completed event.
 _PAST_FORMS = (
     (
         frozenset({"was", "were", "had", "has", "have"}),
         re.compile(
-            r"\b(?:was|were|had|has|have)\s+(?:\w+ly\s+)?(?:been\s+)?(?:\w+(?:ed|en|wn)|set|put|cut|hit|left|made|found|told|held|sold|built|sent|spent|lost|won|met|read|brought|bought|taught|kept)\b",
+            r"\b(?:was|were|had|has|(?<!would\s)(?<!could\s)(?<!should\s)(?<!might\s)(?<!must\s)(?<!will\s)(?<![’']d\s)have)"
+            r"\s+(?:\w+ly\s+)?(?:been\s+)?(?:\w+(?:ed|en|wn)|set|put|cut|hit|left|made|found|told|held|sold|built|sent|spent|lost|won|met|read|brought|bought|taught|kept)\b",
             re.IGNORECASE,
         ),
     ),
@@ -839,6 +841,7 @@ def _hedge_cues(text: str) -> list[str]:
 # after a determiner ("Wall Street estimates").
 _NOUN_ONLY_AFTER = frozenset(
     {"suspect", "suspects", "expected", "estimates", "consider", "considers", "project", "projects"}
+    | {"assume", "assumes"}
 )
 # Nouns as often as verbs: "six suspects were charged", "building projects are late" are nouns;
 # "the agency projects growth" is the verb.
@@ -847,7 +850,16 @@ _SUBJECT_BEFORE = re.compile(
     r"(?:^|\b(?:i|we|they|he|she|it|you|who|police|investigators|officials|also|still|now|strongly|many|some|others|analysts))\s+$",
     re.IGNORECASE,
 )
-_COMPARISON_BEFORE = re.compile(r"\b(?:as|than|the|an|and|of|citing|unexpected)\s+$", re.IGNORECASE)
+_COMPARISON_BEFORE = re.compile(
+    r"\b(?:as|than|the|an|and|of|citing|unexpected)(?:\s+|-)$", re.IGNORECASE
+)
+_TAKING_ON = re.compile(
+    r"\s+(?:[$£€\d]|(?:(?:the|its|his|her|their|full|sole|overall|more|some|all)\s+)?"
+    r"(?:control|responsibilit|role|office|post|duties|debt|liabilit|command|leadership|presidency|chair|power|ownership|costs?\b))",
+    re.IGNORECASE,
+)
+"""After *assume*, what is taken on ("assume $22 million of debt", "assume the presidency"):
+the verb of taking over, not of supposing."""
 
 
 _NOUN_BEFORE = re.compile(
@@ -863,6 +875,8 @@ def _hedging_use(text: str, start: int, word: str) -> bool:
     before = text[max(0, start - 24) : start]
     if word == "expected":
         return _COMPARISON_BEFORE.search(before) is None
+    if word in ("assume", "assumes"):
+        return _TAKING_ON.match(text, start + len(word)) is None
     after = text[start + len(word) : start + len(word) + 6]
     if word in _NOUN_OR_VERB:
         return not (_NOUN_BEFORE.search(before) or _NOUN_AFTER.match(after))
