@@ -498,3 +498,22 @@ def test_a_counterfactual_or_future_perfect_is_not_a_past_event(text: str) -> No
     suggestion = suggest_sentence(text)
     assert suggestion is None or suggestion.tag != FACT, suggestion
     assert tag_of("The club has won the cup.") == FACT
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("What this town needs is a proper bus service, and we need it now.", "we need"),
+        ("What we don't need is another car park.", "we don't need"),
+        ("Efforts to reopen the lido are to be welcomed.", "are to be welcomed"),
+    ],
+)
+def test_the_writers_prescription_with_a_noun_or_a_passive(text: str, cue: str) -> None:
+    suggestion = suggest_sentence(text)
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+    assert cue in suggestion.cues, suggestion
+
+
+def test_we_need_to_is_still_one_prescription_not_two() -> None:
+    suggestion = suggest_sentence("We need to fix the roof.")
+    assert suggestion is not None and suggestion.cues == ("we need to",), suggestion

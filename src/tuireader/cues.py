@@ -1215,6 +1215,10 @@ NORMATIVE_PHRASES: tuple[str, ...] = (
     r"needs?\s+to",
     r"ought\s+to",
     r"(?:we|they|you)\s+(?:have|need)\s+to",
+    # "we need immigrants", "what we don't need is…": the writer's prescription with a noun.
+    r"(?:we|you)\s+(?:really\s+|also\s+|still\s+|just\s+)?(?:do\s+not\s+|don[’']t\s+)?need\b(?!\s+to)",
+    # "are to be welcomed": what ought to be done about it.
+    r"(?:is|are|be)\s+to\s+be\s+(?:welcomed|applauded|commended|praised|celebrated|condemned|regretted|lamented|deplored|admired)",
     r"it\s+is\s+time",
     r"let[’']s",
     r"let\s+us",

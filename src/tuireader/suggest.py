@@ -486,7 +486,7 @@ def suggest_sentence(text: str, context: str | None = None) -> Suggestion | None
             if context:
                 how += ", in a passage that judges"
             confidence = 0.4 + 0.05 * min(strength - needed, 4)
-            return _make(SPECULATION, confidence, how, tuple(c.split('"')[1] for c in view))
+            return _make(SPECULATION, confidence, how, tuple(c.split('"')[-2] for c in view))
 
     # 3. A non-expert's view.
     speaker = (
@@ -959,7 +959,11 @@ _EVALUATIVE_WORD = _Lexicon((*cues.VADER_EVALUATIVE, *cues.EVALUATIVE_WORDS, *cu
 _INTENSIFIER = _Lexicon(cues.INTENSIFIERS)
 _ATTITUDE = _Lexicon(cues.ATTITUDE_ADVERBS)
 _ABSOLUTE = _Lexicon(cues.ABSOLUTES)
-_NORMATIVE_WORDS = frozenset({"must", "mustn", "need", "needs", "ought", "have", "time", "let"})
+_NORMATIVE_WORDS = frozenset(
+    {"must", "mustn", "need", "needs", "ought", "have", "time", "let"}
+    | {"welcomed", "applauded", "commended", "praised", "celebrated", "condemned", "regretted"}
+    | {"lamented", "deplored", "admired"}
+)
 _NORMATIVE = re.compile("|".join(rf"\b(?:{p})\b" for p in cues.NORMATIVE_PHRASES), re.IGNORECASE)
 _VIEW_WEIGHTS = (
     ("judgement", _EVALUATIVE_WORD, 1.0),
