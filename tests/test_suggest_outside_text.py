@@ -517,3 +517,83 @@ def test_the_writers_prescription_with_a_noun_or_a_passive(text: str, cue: str) 
 def test_we_need_to_is_still_one_prescription_not_two() -> None:
     suggestion = suggest_sentence("We need to fix the roof.")
     assert suggestion is not None and suggestion.cues == ("we need to",), suggestion
+
+
+def test_two_is_a_figure() -> None:
+    suggestion = suggest_sentence("She served two terms on the harbour board.")
+    assert suggestion is not None and suggestion.tag == FACT, suggestion
+    assert "two" in suggestion.cues, suggestion
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("Try the rhubarb one first.", "try"),
+        ("Set aside an afternoon for the museum's top floor.", "set aside"),
+        ("Don't bother with the 40-minute audio tour.", "don't"),
+    ],
+)
+def test_a_sentence_telling_the_reader_what_to_do_is_the_writers_view(text: str, cue: str) -> None:
+    suggestion = suggest_sentence(text)
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+    assert cue in suggestion.cues and "imperative" in suggestion.reason, suggestion
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Remember, the depot closed in 2019.",
+        "Listen, there are 30 buses on that route.",
+        "READ MORE The depot closed in 2019.",
+    ],
+)
+def test_fillers_and_page_furniture_are_not_commands(text: str) -> None:
+    assert tag_of(text) == FACT, suggest_sentence(text)
+
+
+def test_say_between_commas_means_for_example_not_a_report() -> None:
+    suggestion = suggest_sentence("The fund could lend a modest sum (say, 40 million pounds).")
+    assert suggestion is not None and "said by" not in suggestion.reason, suggestion
+    assert tag_of("Officials say, however, that the bridge is safe.") is None
+
+
+def test_until_before_a_past_clause_is_a_time_not_a_condition() -> None:
+    assert tag_of("The pub was shut until the licence was renewed in 2016.") == FACT
+    suggestion = suggest_sentence("The pub stays shut until the licence is renewed.")
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+
+
+def test_a_non_experts_judgement_in_their_own_quoted_words_is_speculation() -> None:
+    suggestion = suggest_sentence(
+        "“The new timetable is a shambles,” said Ann Ellery, who runs the corner shop."
+    )
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+    assert "not an expert" in suggestion.reason and "shambles" in suggestion.cues, suggestion
+    question = suggest_sentence(
+        "“Who is going to mind the shop on a Friday?” she said.",
+        "Ann Ellery, who runs the corner shop, said the timetable changed in May.",
+    )
+    assert question is not None and question.tag == SPECULATION, question
+    # A plain account in quotation stays what it was; an expert's judgement stays expert opinion.
+    assert tag_of("“We opened the shop in 2019,” said Ann Ellery.") != SPECULATION
+    expert = suggest_sentence(
+        "“The timetable is a shambles,” said Dr. Ruth Obi, a transport economist."
+    )
+    assert expert is not None and expert.tag == "expert_opinion", expert
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Speculative investors pushed the mill's shares up 40 pence on Friday.",
+        "Food prices rose in 2022, driven partly by speculation on commodities.",
+        "The mayor made his money from property speculation in the 1990s.",
+    ],
+)
+def test_speculation_as_trading_is_not_a_hedge(text: str) -> None:
+    assert tag_of(text) == FACT, suggest_sentence(text)
+
+
+def test_speculation_as_guessing_is_still_a_hedge() -> None:
+    suggestion = suggest_sentence("There is speculation that the mill will close.")
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion

@@ -208,7 +208,7 @@ HEDGE_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
         ("until",),
         r"until\s+(?:it|they|he|she|we|you|there)\s+\w+"
         r"|until\s+(?:the|a|an|its|their|his|her)\s+(?!end\b|start\b|beginning\b|middle\b|close\b)"
-        r"(?:\w+\s+){0,3}?(?:is|are|was|were|has|have|had|can|will)\b",
+        r"(?:\w+\s+){0,3}?(?:is|are|has|have|can|will)\b",
     ),
     (("possible", "conceivable", "likely"), r"it\s+is\s+(?:possible|conceivable|likely)\s+that"),
     (("theory", "principle"), r"in\s+(?:theory|principle)"),
@@ -483,6 +483,7 @@ WEEKDAYS: tuple[str, ...] = (
 
 # "one" and "two" are left out: "one of the few things", "the two leaders" are not figures.
 NUMBER_WORDS: tuple[str, ...] = (
+    "two",
     "three",
     "four",
     "five",

@@ -488,10 +488,25 @@ def suggest_sentence(text: str, context: str | None = None) -> Suggestion | None
             confidence = 0.4 + 0.05 * min(strength - needed, 4)
             return _make(SPECULATION, confidence, how, tuple(c.split('"')[-2] for c in view))
 
-    # 3. A non-expert's view.
+    # 3. A non-expert's view: in their own quoted words ("“It's a shambles,” said a resident"),
+    # when the words judge; or given with an opinion verb. An expert's was taken above.
     speaker = (
         attribution if attribution is not None and not attribution.needs_context else inherited
     )
+    if attribution is not None and attribution.quoted and not attribution.record and speaker:
+        inner = " ".join(m.group(0).strip('“”"') for m in _QUOTE_SPAN.finditer(text))
+        strength, view = _writer_view(inner)
+        if view and view[-1].startswith("addressing"):  # a speaker's "you" is not the reader
+            strength -= 0.5
+            view.pop()
+        if "?" in inner:
+            strength += 1.0
+            view.append('question "?"')
+        if strength >= 1.0:
+            how = f'a view quoted from "{_short(speaker.source)}", not an expert: '
+            how += ", ".join(view)
+            return _make(SPECULATION, 0.45, how, tuple(c.split('"')[-2] for c in view))
+
     if (
         attribution is not None
         and attribution.opinion
@@ -695,6 +710,8 @@ def _not_reporting(masked: str, match: re.Match[str]) -> bool:
             _CALL_NOT_REPORTING.match(masked, match.end()) is not None
             or _NAMED_BEFORE.search(masked[max(0, match.start() - 8) : match.start()]) is not None
         )
+    if cue == "say" and masked.startswith(",", match.end()):
+        return masked[max(0, match.start() - 2) : match.start()].rstrip().endswith(("(", ","))
     if cue.startswith("maintain"):
         return _OBJECT_AFTER.match(masked, match.end()) is not None
     return False
@@ -841,7 +858,18 @@ def _hedge_cues(text: str) -> list[str]:
 # after a determiner ("Wall Street estimates").
 _NOUN_ONLY_AFTER = frozenset(
     {"suspect", "suspects", "expected", "estimates", "consider", "considers", "project", "projects"}
-    | {"assume", "assumes"}
+    | {"assume", "assumes", "speculation", "speculative"}
+)
+# Speculation as trading ("speculation on commodities", "speculative investors", "property
+# speculation"), not as guessing.
+_MARKET_BEFORE = re.compile(
+    r"\b(?:real\s+estate|property|land|market|currency|financial|commodity|stock|price)\s+$",
+    re.IGNORECASE,
+)
+_MARKET_AFTER = re.compile(
+    r"\s+(?:(?:on|in)\s+(?:the\s+)?(?:commodit|market|share|stock|currenc|propert|land|food|oil|gold|bond|price)"
+    r"|(?:investors?|buyers?|buying|selling|trading|bubble|attacks?|money|capital|positions?|purchases))",
+    re.IGNORECASE,
 )
 # Nouns as often as verbs: "six suspects were charged", "building projects are late" are nouns;
 # "the agency projects growth" is the verb.
@@ -875,6 +903,8 @@ def _hedging_use(text: str, start: int, word: str) -> bool:
     before = text[max(0, start - 24) : start]
     if word == "expected":
         return _COMPARISON_BEFORE.search(before) is None
+    if word in ("speculation", "speculative"):
+        return not (_MARKET_BEFORE.search(before) or _MARKET_AFTER.match(text, start + len(word)))
     if word in ("assume", "assumes"):
         return _TAKING_ON.match(text, start + len(word)) is None
     after = text[start + len(word) : start + len(word) + 6]
@@ -993,6 +1023,13 @@ _EXCLAMATION = re.compile(r"!(?![A-Za-z0-9])")
 _NAME_POSITION = re.compile(r"[\w,;)]\s+$")
 """Where a capitalised word is a name ("Great Britain", "Most read in Fabulous"), not the start
 of a sentence, a quotation or a heading."""
+_IMPERATIVE = re.compile(
+    r"\s*((?:try|consider|imagine|remember|forget|avoid|set\s+aside|take|stop|give|buy|read|watch|listen\s+to|enjoy|skip|ignore|pick|grab|head|look\s+at|think\s+of|think\s+about|make\s+sure|keep|add|check\s+out|choose|don[’']t|do\s+not|be\s+sure|bear\s+in\s+mind|spare|save|treat|book|visit|join)\b)(?!\s*,)",
+    re.IGNORECASE,
+)
+"""A sentence that opens with a verb telling the reader what to do ("Try these…", "Set aside a
+modest sum"): advice or a call to action, the writer's own. "Remember, …" and "Listen, …" with a
+comma are a speaker's fillers, not commands."""
 _RULE_NOT_VIEW = re.compile(r"must\s+(?:not\s+)?be\s+\w+(?:ed|en)\b", re.IGNORECASE)
 
 _READER = frozenset({"you", "your", "yourself", "yourselves"})
@@ -1053,6 +1090,10 @@ def _writer_view(text: str) -> tuple[float, list[str]]:
             continue  # "must be ratified by", "the need to": a rule or a noun, not a prescription
         strength += 1.0
         found.append(f'"ought" "{_normal(match.group(0))}"')
+    imperative = _IMPERATIVE.match(masked)
+    if imperative is not None and not imperative.group(1).isupper():  # not "READ MORE"
+        strength += 1.0
+        found.append(f'imperative "{_normal(imperative.group(1))}"')
     if "!" in masked and _EXCLAMATION.search(masked):
         strength += 1.0
         found.append('exclamation "!"')
