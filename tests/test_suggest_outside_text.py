@@ -597,3 +597,40 @@ def test_speculation_as_trading_is_not_a_hedge(text: str) -> None:
 def test_speculation_as_guessing_is_still_a_hedge() -> None:
     suggestion = suggest_sentence("There is speculation that the mill will close.")
     assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The club hopes to open the new stand in 2027.",
+        "Organisers hope to raise 40,000 pounds by June.",
+    ],
+)
+def test_a_hope_is_a_wish_not_a_hedge(text: str) -> None:
+    # Volition, not uncertainty: the Szeged corpus does not mark "hope" (0 of 5 on the FactBank
+    # dev half), and the planned act with its date or figure is what can be checked.
+    suggestion = suggest_sentence(text)
+    assert suggestion is None or suggestion.tag != SPECULATION, suggestion
+
+
+def test_a_past_intention_is_a_report_a_present_one_is_still_speculation() -> None:
+    assert tag_of("The gang intended to rob the post office.") != SPECULATION
+    suggestion = suggest_sentence("The council intends to sell the depot.")
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+
+
+def test_a_question_in_single_quotation_marks_is_not_the_writers() -> None:
+    assert tag_of("One reader wrote online: ‘The mayor as a pop star?") != SPECULATION
+    suggestion = suggest_sentence("So the mayor as a pop star?")
+    assert suggestion is not None and "question" in suggestion.cues, suggestion
+
+
+def test_believe_me_is_an_aside_not_a_belief() -> None:
+    assert tag_of("Believe me, we voted for the bypass in 2019.") == FACT
+    suggestion = suggest_sentence("I believe the bypass will help.")
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+
+
+def test_a_question_that_opens_with_who_is_still_the_writers_question() -> None:
+    suggestion = suggest_sentence("Who will pay for the new bridge?")
+    assert suggestion is not None and "question" in suggestion.cues, suggestion

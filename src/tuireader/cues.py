@@ -63,9 +63,6 @@ HEDGE_VERBS: tuple[str, ...] = (
     "expect",
     "expects",
     "expected",
-    "hope",
-    "hopes",
-    "hoped",
     "fear",
     "fears",
     "predict",
@@ -563,7 +560,6 @@ PREDICTION_PHRASES: tuple[str, ...] = (
 # or figure is ("plans to cut 1,200 jobs by March").
 INTENTION_PHRASES: tuple[str, ...] = (
     r"intends?\s+to",
-    r"intended\s+to",
     r"(?:is|are|was|were)\s+(?:\w+\s+)?(?:determined|keen|eager|desperate)\s+to",
     r"vow(?:s|ed)?\s+to",
 )

@@ -207,6 +207,7 @@ _ANY_HEDGE_WORD = _MODAL_WORDS | _HEDGE_WORDS
 _NOT_A_HEDGE_AFTER = re.compile(
     r"\s+(?:(?:not\s+)?be\s+reached|add|say|note|mention)\b", re.IGNORECASE
 )
+_BELIEVE_ME = re.compile(r"\s+(?:me|us)\b(?!\s+(?:to|that)\b)", re.IGNORECASE)
 _FUTURE_WILL = re.compile(r"\bwill\b(?!\s+of\b)", re.IGNORECASE)
 
 _ATTRIBUTION_VERB = _Lexicon((*cues.SAY_VERBS, *cues.OPINION_VERBS))
@@ -580,7 +581,7 @@ _DOXASTIC_VERBS = frozenset(
     w
     for w in cues.OPINION_VERBS
     if w.rstrip("sd").rstrip("e")
-    in {"suspect", "believ", "think", "expect", "predict", "fear", "hop", "suggest"}
+    in {"suspect", "believ", "think", "expect", "predict", "fear", "suggest"}
 )
 
 # A stance ("argue", "insist") counts when a whole group takes it: "critics argue", "officials
@@ -710,6 +711,8 @@ def _not_reporting(masked: str, match: re.Match[str]) -> bool:
             _CALL_NOT_REPORTING.match(masked, match.end()) is not None
             or _NAMED_BEFORE.search(masked[max(0, match.start() - 8) : match.start()]) is not None
         )
+    if cue == "believe" and _BELIEVE_ME.match(masked, match.end()):
+        return True  # "believe me, …": an aside to the listener
     if cue == "say" and masked.startswith(",", match.end()):
         return masked[max(0, match.start() - 2) : match.start()].rstrip().endswith(("(", ","))
     if cue.startswith("maintain"):
@@ -788,6 +791,8 @@ def _hedges(text: str) -> tuple[list[str], list[str]]:
     for a, b in spans:
         blanked = blanked[:a] + " " * (b - a) + blanked[b:]
     main = _hedge_cues(blanked)
+    if "question" in every and "question" not in main:
+        main.append("question")  # the sentence's own "?", not a clause's: "Who will pay…?"
     return main, [h for h in every if h not in main]
 
 
@@ -846,6 +851,8 @@ def _hedge_cues(text: str) -> list[str]:
                     continue  # "the project", "the hope": nouns, not hedging verbs
                 if lower in _NOUN_ONLY_AFTER and not _hedging_use(text, start, lower):
                     continue
+                if lower == "believe" and _BELIEVE_ME.match(text, start + 7):
+                    continue  # "believe me, we supported the bill": an aside, not a belief
                 words.append(lower)
     found.extend(words)
     if _asks(text):
@@ -917,7 +924,7 @@ def _asks(text: str) -> bool:
     """The writer's own question: a "?" outside quotation that ends the sentence."""
     if "?" not in text:
         return False
-    masked = _mask_quotes(text).rstrip(" ”\"')")
+    masked = _mask_speech(text).rstrip(" ”\"'’)")
     return masked.endswith("?")
 
 
