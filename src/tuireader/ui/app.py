@@ -1556,9 +1556,11 @@ class ReaderApp(App[int]):
     @work(thread=True, exclusive=True, group="learn")
     def _fit_model(self, annotator: str, tags: TagSet) -> None:
         """Read my newest tags (every article's shard: seconds at 500,000, so here and not on the
-        event loop, one article at a time so the loop's own reads never wait long) and train."""
+        event loop, one article at a time so the loop's own reads never wait long) and train
+        (from a few thousand tags, in a process of its own: ``ui/model_training.py``)."""
         from tuireader.annotations import AnchorState
-        from tuireader.learn import newest_pairs, train_on_tags
+        from tuireader.learn import newest_pairs
+        from tuireader.ui.model_training import train_apart
 
         worker = get_current_worker()
         orphaned = AnchorState.ORPHANED.value
@@ -1583,10 +1585,11 @@ class ReaderApp(App[int]):
             pairs = newest_pairs(mine())
             if worker.is_cancelled:
                 return  # a newer training replaced this one
-            model = train_on_tags(pairs)
+            model = train_apart(pairs, lambda: worker.is_cancelled)
         finally:
             sys.setswitchinterval(interval)
-        self.call_from_thread(self._model_trained, model)
+        if not worker.is_cancelled:
+            self.call_from_thread(self._model_trained, model)
 
     def _model_trained(self, model: TagModel | None) -> None:
         self._tag_model = model
