@@ -1530,22 +1530,30 @@ class ReaderApp(App[int]):
 
     def _train_model(self) -> None:
         """Train (again) on my tags once there are enough, and enough new ones, in a worker."""
-        from tuireader import learn
-
-        if not learn.available():
-            return
         if self._store_count is None:
             # Summed over the index (~20-30 ms at 500,000), so in the writer thread: once, and
             # again after another window wrote; kept up to date by our own changes between.
             if not self._counting:
                 self._counting = True
-                self._writer.write(self.store.__len__, self._store_counted, change=False)
+                self._writer.write(self._count_store, self._store_counted, change=False)
+            return
+        from tuireader import learn  # imported by _count_store, off the event loop
+
+        if not learn.available():
             return
         count = self._store_count  # every layer's: a cheap test before listing mine
         if not learn.retrain_due(count, self._model_tags):
             return
         self._model_tags = count
         self._fit_model(self.store.annotator, self.tags)
+
+    def _count_store(self) -> int:
+        """In the writer thread: the store's size, ``learn`` imported first (its rules compile
+        ~0.25 s of regular expressions: a stall of the event loop at the first tag, found by
+        sampling it during bench_keys)."""
+        import tuireader.learn  # noqa: F401
+
+        return len(self.store)
 
     def _store_counted(self, count: int) -> None:
         self._counting = False
