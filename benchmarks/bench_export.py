@@ -23,6 +23,14 @@
    size to the smallest. Targets: export peak <= 200 MB, stats and import <= 500 MB, each
    <= 10 s (CPU time: wall time on a shared machine is mostly waiting; both are printed),
    and 5x the annotations <= 6x the CPU time and the memory.
+
+   For profiling and before/after checks, part 4 can be narrowed and kept:
+   ``--only-real --commands csv,markdown`` runs only those commands (names as printed;
+   ``open`` is always run as the baseline), ``--db-dir DIR`` keeps each size's database (and
+   its article files) in ``DIR/<size>`` and reuses it on the next run, ``--outputs DIR`` keeps
+   every export written (the export time stamp fixed, so two runs can be compared byte for
+   byte) and ``--compare DIR`` says, per export, whether it is byte-identical to the one kept
+   in ``DIR`` by an earlier ``--outputs`` run (exit 1 if any differs).
 """
 
 from __future__ import annotations
@@ -330,15 +338,26 @@ def build_database(folder: Path, count: int) -> Path:
     return db
 
 
-def run_cli(argv: list[str]) -> dict[str, float]:
-    """In this process: run ``tuireader ARGV``; its time and this process's peak RSS."""
+FIXED_NOW = "2026-01-01T00:00:00.000Z"
+"""The export time stamp under ``--outputs`` (so two runs write the same bytes)."""
+
+
+def run_cli(argv: list[str], fixed_now: bool = False) -> dict[str, Any]:
+    """In this process: run ``tuireader ARGV``; its time, this process's peak RSS and (with
+    ``fixed_now``, which also fixes the export time stamp) what it printed."""
     import contextlib
     import io
 
     from tuireader.cli import main as cli_main
 
+    if fixed_now:
+        import tuireader.export
+
+        tuireader.export.now_iso = lambda: FIXED_NOW  # type: ignore[assignment]
+
     started = time.perf_counter()
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(io.StringIO()):
         code = cli_main(argv)
     if code != 0:
         raise SystemExit(f"tuireader {' '.join(argv)} exited {code}")
@@ -346,6 +365,7 @@ def run_cli(argv: list[str]) -> dict[str, float]:
         "seconds": time.perf_counter() - started,
         "cpu": cpu_seconds(),
         "peak_mb": peak_rss_mb(),
+        **({"stdout": printed.getvalue()} if fixed_now else {}),
     }
 
 
@@ -392,21 +412,58 @@ def real_commands(db: Path, out: Path) -> list[tuple[str, list[str]]]:
     return commands
 
 
-def bench_real_store(sizes: Sequence[int]) -> dict[str, float]:
+def kept_database(db_dir: Path | None, count: int, tmp: Path) -> Path:
+    """The database of ``count`` annotations: built in ``tmp``, or kept in (and reused from)
+    ``db_dir/<count>``."""
+    folder = tmp if db_dir is None else db_dir / str(count)
+    db = folder / "annotations.json"
+    if db_dir is not None and db.is_file():
+        print(f"   {count:,}: database {db} reused")
+        return db
+    folder.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    build_database(folder, count)
+    print(
+        f"   {count:,}: database {db.stat().st_size / 1e6:.0f} MB built in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    return db
+
+
+def same_bytes(path: Path, kept: Path) -> str:
+    """Whether ``path`` holds the same bytes as ``kept``; where they first differ if not."""
+    if not kept.is_file():
+        return f"nothing kept at {kept}"
+    new, old = path.read_bytes(), kept.read_bytes()
+    if new == old:
+        return "identical"
+    at = next(
+        (i for i, (a, b) in enumerate(zip(new, old, strict=False)) if a != b),
+        min(len(new), len(old)),
+    )
+    return f"DIFFERS at byte {at:,} ({len(new):,} bytes, kept {len(old):,})"
+
+
+def bench_real_store(
+    sizes: Sequence[int],
+    only: Sequence[str] | None = None,
+    db_dir: Path | None = None,
+    outputs: Path | None = None,
+    compare: Path | None = None,
+) -> dict[str, float]:
     print(f"4. from a real database: {', '.join(f'{n:,}' for n in sizes)} annotations")
     results: dict[str, dict[int, dict[str, float]]] = {}
+    differ: list[str] = []
     for count in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
-            started = time.perf_counter()
-            db = build_database(folder, count)
-            print(
-                f"   {count:,}: database {db.stat().st_size / 1e6:.0f} MB built in "
-                f"{time.perf_counter() - started:.1f} s"
-            )
+            db = kept_database(db_dir, count, folder)
             for name, argv in real_commands(db, folder):
+                if only is not None and not name.startswith("open") and name not in only:
+                    continue
+                fixed = ["--fixed-now"] if outputs or compare else []
                 done = subprocess.run(
-                    [sys.executable, __file__, "--run-cli", json.dumps(argv)],
+                    [sys.executable, __file__, *fixed, "--run-cli", json.dumps(argv)],
                     capture_output=True,
                     text=True,
                 )
@@ -430,7 +487,27 @@ def bench_real_store(sizes: Sequence[int]) -> dict[str, float]:
                     f"  peak {result['peak_mb']:7.1f} MB"
                     f"  {'ok' if ok else 'NOT MET'} (<= {limit:.0f} MB, <= {TARGET_REAL_S:.0f} s CPU)"
                 )
+                written = (
+                    [Path(a) for a in argv[argv.index("-o") + 1 :][:1]] if "-o" in argv else []
+                )
+                if name == "stats --json":  # its output is what it prints
+                    written = [folder / "stats.json"]
+                    written[0].write_text(result.get("stdout", ""), encoding="utf-8")
+                for path in written:
+                    kept_name = f"{count}-{path.name}"
+                    if compare is not None:
+                        verdict = same_bytes(path, compare / kept_name)
+                        print(f"   {'':<22} {verdict} to {compare / kept_name}")
+                        if verdict != "identical":
+                            differ.append(f"{count} {name}")
+                    if outputs is not None:
+                        outputs.mkdir(parents=True, exist_ok=True)
+                        (outputs / kept_name).write_bytes(path.read_bytes())
     figures: dict[str, float] = {}
+    if compare is not None:
+        listed = f": {', '.join(differ)}" if differ else ""
+        print(f"   byte check: {len(differ)} export(s) differ{listed}")
+        figures["outputs_differing"] = float(len(differ))
     small, large = min(sizes), max(sizes)
     if small != large:
         print(f"   growth {large // small}x annotations (target <= {TARGET_GROWTH:.0f}x):")
@@ -482,6 +559,21 @@ def main() -> int:
         help="database sizes for part 4, comma-separated (0: leave part 4 out)",
     )
     parser.add_argument("--only-real", action="store_true", help="run part 4 alone")
+    parser.add_argument(
+        "--commands",
+        metavar="NAMES",
+        help="part 4: only these commands, comma-separated as printed (csv,markdown,stats --json)",
+    )
+    parser.add_argument(
+        "--db-dir", type=Path, help="part 4: keep the databases in DIR/<size> and reuse them"
+    )
+    parser.add_argument(
+        "--outputs", type=Path, help="part 4: keep every export in DIR (time stamp fixed)"
+    )
+    parser.add_argument(
+        "--compare", type=Path, help="part 4: check every export is byte-identical to DIR's"
+    )
+    parser.add_argument("--fixed-now", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--stream-one", metavar="FORMAT", help=argparse.SUPPRESS)
     parser.add_argument("--run-cli", metavar="JSON", help=argparse.SUPPRESS)
     parser.add_argument("--by-sentence", action="store_true", help=argparse.SUPPRESS)
@@ -494,7 +586,7 @@ def main() -> int:
         if argv[0] == "--open-only":
             print(json.dumps(open_only(Path(argv[1]))))
         else:
-            print(json.dumps(run_cli(argv)))
+            print(json.dumps(run_cli(argv, args.fixed_now)))
         return 0
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     sizes = [int(n) for n in args.real_store.split(",") if int(n) > 0]
@@ -505,7 +597,8 @@ def main() -> int:
         if not args.skip_stream:
             figures.update(bench_streaming(args.stream_count))
     if sizes:
-        figures.update(bench_real_store(sizes))
+        only = [n.strip() for n in args.commands.split(",")] if args.commands else None
+        figures.update(bench_real_store(sizes, only, args.db_dir, args.outputs, args.compare))
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
     met: dict[str, bool] = {}
     if "json" in figures:
@@ -519,6 +612,8 @@ def main() -> int:
     growth = [v for k, v in figures.items() if k.endswith("_growth")]
     if growth:
         met["growth"] = max(growth) <= TARGET_GROWTH
+    if "outputs_differing" in figures:
+        met["same_bytes"] = figures["outputs_differing"] == 0
     real_s = [v for k, v in figures.items() if k.startswith("real_") and k.endswith("_s")]
     if real_s:
         met["real_seconds"] = max(real_s) <= TARGET_REAL_S

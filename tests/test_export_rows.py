@@ -17,10 +17,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tuireader import export
-from tuireader.annotations import Annotation, Provenance
+from tuireader.annotations import AnchorState, Annotation, Provenance
 from tuireader.articles import Article, from_text
 from tuireader.export import ExportData, ExportError, render_chunks, select, write_export
 from tuireader.importing import parse_import
+from tuireader.sentences import sentence_range
 
 pd = pytest.importorskip("pandas")
 pa_json = pytest.importorskip("pyarrow.json")
@@ -408,3 +409,94 @@ def test_csv_line_writes_what_the_csv_module_writes(cells: list[str]) -> None:
     csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerow(cells)
     assert export.csv_line(cells) == out.getvalue()
     assert next(csv.reader(io.StringIO(export.csv_line(cells), newline=""))) == cells
+
+
+NASTY = st.text(alphabet=st.sampled_from(list("ab ,\"'=+-@\t\r\n;1")), max_size=6)
+"""Text made of what a csv cell must quote, double or guard."""
+
+
+def reference_csv(rows: Sequence[Sequence[str | int | None]]) -> str:
+    """What the csv module writes for the rows, every cell quoted, text guarded by csv_cell."""
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(
+            ["" if v is None else str(v) if isinstance(v, int) else export.csv_cell(v) for v in row]
+        )
+    return out.getvalue()
+
+
+@given(
+    st.lists(
+        st.tuples(NASTY, st.none() | NASTY, st.none() | st.integers(-3, 12), st.integers(0, 99)),
+        max_size=12,
+    )
+)
+def test_csv_rows_are_what_the_csv_module_writes_for_guarded_cells(
+    rows: list[tuple[str, str | None, int | None, int]],
+) -> None:
+    # By-sentence csv goes through the same cells: text, missing text, numbers, missing numbers.
+    text = "".join(export._csv_chunks(["a", "b", "c", "d"], rows))
+    assert text == "\ufeff" + reference_csv([("a", "b", "c", "d"), *rows])
+
+
+@given(st.lists(st.tuples(NASTY, NASTY, NASTY), min_size=1, max_size=6))
+def test_csv_export_matches_the_csv_module_cell_for_cell(
+    bridge: Article, texts: list[tuple[str, str, str]]
+) -> None:
+    # Notes, annotator names and titles with quotes, commas, line breaks and formula starts;
+    # the jsonl export of the same selection says what each cell holds.
+    anns = [
+        replace(tag(bridge, i % 5, i % 5, "fact", who or "x", note), id=f"{i:04d}")
+        for i, (note, who, _) in enumerate(texts)
+    ]
+    described = {**meta(bridge), "title": texts[0][2] or None}
+    data = select(anns, [described], text=lambda m: bridge)
+    records = [json.loads(line) for line in chunks(data, "jsonl").splitlines()]
+    for r in records:
+        r.update(quote_prefix=r["quote"]["prefix"], quote_suffix=r["quote"]["suffix"])
+        r["quote"] = r["quote"]["exact"]
+    expected = reference_csv(
+        [export.CSV_COLUMNS, *([r[c] for c in export.CSV_COLUMNS] for r in records)]
+    )
+    assert chunks(data, "csv").decode("utf-8") == "\ufeff" + expected
+
+
+@given(st.lists(st.tuples(st.integers(0, 260), st.integers(-2, 40), st.booleans()), max_size=20))
+def test_sentence_numbers_are_the_sentences_a_span_overlaps(
+    bridge: Article, spans: list[tuple[int, int, bool]]
+) -> None:
+    # Empty spans, spans between sentences or past the text, orphans: as sentence_range says.
+    base = tag(bridge, 0, 0, "fact", "ana")
+    anns = [
+        replace(
+            base,
+            id=f"{i:04d}",
+            start=start,
+            end=start + length,
+            anchor=AnchorState.ORPHANED if orphan else AnchorState.EXACT,
+        )
+        for i, (start, length, orphan) in enumerate(spans)
+    ]
+    data = select(anns, [meta(bridge)], text=lambda m: bridge)
+    rows = [json.loads(line) for line in chunks(data, "jsonl").splitlines()]
+    for r in rows:
+        found = sentence_range(bridge.sentences, r["start"], r["end"])
+        if r["anchor"] == "orphaned" or found is None:
+            found = (None, None)
+        assert (r["sentence_first"], r["sentence_last"]) == found
+
+
+@given(
+    st.lists(
+        st.text(
+            alphabet=st.sampled_from(
+                list(" \t\n\r\x00\x01\x0b\x85\u2028-+>=1.)#*_[]`<>|\\a\u202e")
+            ),
+            max_size=12,
+        ),
+        max_size=6,
+    )
+)
+def test_md_texts_escape_each_text_as_md_text_does(texts: list[str]) -> None:
+    assert export.md_texts(texts) == [export.md_text(t) for t in texts]

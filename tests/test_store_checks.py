@@ -112,3 +112,30 @@ def test_journal_entries_of_another_process_are_checked_as_a_file_is() -> None:
         checked_entries(DB, [{"ann": {"a1": {"n1": record("a2")}}}])
     with pytest.raises(StoreError, match="article record 'a1'"):
         checked_entries(DB, [{"put": {ARTICLES: {"a1": {"id": "zz"}}}}])
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"note": 3}, "is malformed"),
+        ({"note": "x", "updated": None}, "is malformed"),
+        ({"anchor": "lost"}, "is malformed"),
+        ({"anchor": ["exact"]}, "is malformed"),
+        ({"provenance": "guess"}, "is malformed"),
+        ({"note": "x", "id": "n9"}, "is stored under the wrong id"),
+    ],
+)
+def test_a_bad_optional_field_among_many_noted_records_is_named(
+    changes: dict[str, Any], problem: str
+) -> None:
+    # The fields past the required ones are checked a column at a time: one bad value among
+    # hundreds of good notes, edits and anchor marks still refuses the shard, naming it.
+    records = {f"n{i}": record(note=f"note {i}") for i in range(300)}
+    records |= {
+        f"m{i}": record(anchor="moved", updated=WHEN, provenance="suggestion-rule")
+        for i in range(50)
+    }
+    check_records(DB, records, "a1")
+    records["n7"] = record(**changes)
+    with pytest.raises(StoreError, match=f"annotation n7 {problem}"):
+        check_records(DB, records, "a1")

@@ -15,9 +15,11 @@ import errno
 import importlib.resources
 import os
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from operator import attrgetter, itemgetter
+from itertools import repeat
+from operator import attrgetter, ge, itemgetter, lt, sub
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -31,8 +33,7 @@ from tuireader.articles import Article, load_unchanged
 from tuireader.decoding import clean
 from tuireader.durable import collector_paused, write_atomic
 from tuireader.errors import TuireaderError, os_problem
-from tuireader.records import DoneMark, done_to_record, to_export
-from tuireader.sentences import sentence_range
+from tuireader.records import EXPORT_FIELDS, DoneMark, done_to_record, to_export
 from tuireader.tags import DEFAULT_TAGS, TAG_SET_STATE, TagSet, tags_from_record
 
 FORMAT_NAME = "tuireader-annotations"
@@ -552,14 +553,102 @@ class _Placed:
 
     def spans(self) -> list[tuple[int, int] | None]:
         """Each annotation's first and last sentence (None without the text, or orphaned)."""
+        firsts, lasts = self.sentence_columns()
+        return [
+            None if f is None or last is None else (f, last)
+            for f, last in zip(firsts, lasts, strict=True)
+        ]
+
+    def sentence_columns(self) -> tuple[Sequence[int | None], Sequence[int | None]]:
+        """Each annotation's first sentence, and its last, as two columns: what
+        ``sentences.sentence_range`` gives, None without the text or for an orphan. Bisected in
+        C over the article's sentence bounds, a column at a time (a call per row was a sixth of
+        a csv export)."""
+        records = self.records
         article = self.article
         if article is None:
-            return [None] * len(self.records)
+            return [None] * len(records), [None] * len(records)
         sentences = article.sentences
+        # A start past the last sentence reads as "no sentence" (the bisection's ``count``).
+        starts = [s.start for s in sentences] + [_PAST_ANY]
+        ends = [s.end for s in sentences]
+        begin = list(map(_START, records))
+        finish = list(map(_END, records))
+        firsts = list(map(bisect_right, repeat(ends), begin))
+        lasts = list(map(bisect_left, repeat(starts), finish))
+        first_starts = list(map(starts.__getitem__, firsts))
+        anchors = set(map(_ANCHOR, records))
+        # The common case, in C: a non-empty span overlaps a sentence unless the first sentence
+        # ending after its start begins at or after its end (and when it overlaps one, the
+        # bisection for its end is past that first sentence).
+        if (
+            "orphaned" not in anchors
+            and all(map(lt, begin, finish))
+            and not any(map(ge, first_starts, finish))
+        ):
+            return firsts, list(map(sub, lasts, repeat(1)))
+        # No sentence: past the end, orphaned (its offsets point into text that has gone), or
+        # an empty span between two sentences. ``sentences.sentence_range`` bisects for the
+        # last sentence from the first on: the larger of the two bisections.
+        gone = [s >= e and s > b for s, b, e in zip(first_starts, begin, finish, strict=True)]
+        if "orphaned" in anchors:
+            gone = [g or a == "orphaned" for g, a in zip(gone, map(_ANCHOR, records), strict=True)]
+        return (
+            [None if g else f for g, f in zip(gone, firsts, strict=True)],
+            [None if g else max(f, n) - 1 for g, f, n in zip(gone, firsts, lasts, strict=True)],
+        )
+
+    def row_columns(self, tags: Label = DEFAULT_TAGS.label) -> list[Sequence[Any]]:
+        """The article's annotations as the columns of ``ROW_COLUMNS``, in their order, each
+        taken from the records in C (csv and parquet go column by column)."""
+        records = self.records
+        n = len(records)
+        columns = self.columns
+        quotes = list(map(_QUOTE, records))
+        tag_ids = list(map(_TAG, records))
+        labels = {t: tags(t) for t in set(tag_ids)}
+        firsts, lasts = self.sentence_columns()
         return [
-            None if r["anchor"] == "orphaned" else sentence_range(sentences, r["start"], r["end"])
-            for r in self.records
+            list(map(_ID, records)),
+            list(map(_ARTICLE_ID, records)),
+            [columns["article_title"]] * n,
+            [columns["article_date"]] * n,
+            [columns["article_path"]] * n,
+            [columns["article_source"]] * n,
+            firsts,
+            lasts,
+            list(map(_START, records)),
+            list(map(_END, records)),
+            tag_ids,
+            list(map(labels.__getitem__, tag_ids)),
+            list(map(_EXACT, quotes)),
+            list(map(_PREFIX, quotes)),
+            list(map(_SUFFIX, quotes)),
+            list(map(_NOTE, records)),
+            list(map(_ANNOTATOR, records)),
+            list(map(_CREATED, records)),
+            list(map(_UPDATED, records)),
+            list(map(_ANCHOR, records)),
+            list(map(_PROVENANCE, records)),
         ]
+
+
+(
+    _ID,
+    _ARTICLE_ID,
+    _START,
+    _END,
+    _QUOTE,
+    _TAG,
+    _NOTE,
+    _ANNOTATOR,
+    _CREATED,
+    _UPDATED,
+    _ANCHOR,
+    _PROVENANCE,
+) = map(itemgetter, EXPORT_FIELDS)
+_EXACT, _PREFIX, _SUFFIX = itemgetter("exact"), itemgetter("prefix"), itemgetter("suffix")
+_PAST_ANY = float("inf")
 
 
 def _placed(data: ExportData, warn: Warn) -> Iterator[_Placed]:
@@ -610,34 +699,7 @@ def jsonl_records(p: _Placed, tags: Label = DEFAULT_TAGS.label) -> Iterator[dict
 def flat_rows(p: _Placed, tags: Label = DEFAULT_TAGS.label) -> Iterator[tuple[Any, ...]]:
     """The article's annotations as flat rows (csv, parquet): the values of ``ROW_COLUMNS``, in
     their order (tuples: a dict per row, read back by name, was a third of a parquet export)."""
-    columns = p.columns
-    title, date = columns["article_title"], columns["article_date"]
-    path, source = columns["article_path"], columns["article_source"]
-    for r, span in zip(p.records, p.spans(), strict=True):
-        quote = r["quote"]
-        yield (
-            r["id"],
-            r["article_id"],
-            title,
-            date,
-            path,
-            source,
-            span[0] if span else None,
-            span[1] if span else None,
-            r["start"],
-            r["end"],
-            r["tag"],
-            tags(r["tag"]),
-            quote["exact"],
-            quote["prefix"],
-            quote["suffix"],
-            r["note"],
-            r["annotator"],
-            r["created"],
-            r["updated"],
-            r["anchor"],
-            r["provenance"],
-        )
+    return zip(*p.row_columns(tags), strict=True)
 
 
 def _flat_rows(data: ExportData, warn: Warn) -> Iterator[tuple[Any, ...]]:
@@ -696,31 +758,63 @@ def csv_line(cells: Iterable[str]) -> str:
     return '"' + '","'.join(cells) + '"\r\n'
 
 
+_CSV_BLOCK_ROWS = 4096
+"""Rows rendered at a time: an article of 50,000 annotations streams out in pieces too."""
+
+
 def _csv_chunks(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
     """The csv text of ``rows`` (each the values of ``columns``, in their order)."""
     # BOM: without it Excel reads UTF-8 as the local code page.
-    lines = ["\ufeff" + csv_line(columns)]
+    yield "\ufeff" + csv_line(columns)
+    block: list[Sequence[Any]] = []
     for row in rows:
-        # One expression, not a call per cell (that was a fifth of a --by-sentence csv export).
-        cells = [
-            ""
-            if v is None
-            else str(v)
-            if type(v) is int
-            else v
-            if not v or v[0] not in _GUARDED_START
-            else csv_cell(v)
-            for v in row
-        ]
-        lines.append(csv_line(cells))
-        if len(lines) == 512:
-            yield "".join(lines)
-            lines = []
-    yield "".join(lines)
+        block.append(row)
+        if len(block) == _CSV_BLOCK_ROWS:
+            yield _csv_block(list(zip(*block, strict=True)))
+            block = []
+    if block:
+        yield _csv_block(list(zip(*block, strict=True)))
+
+
+def _csv_block(columns: Sequence[Sequence[Any]]) -> str:
+    """The csv lines of rows given column by column: each column's cells made at once, the
+    lines joined in C (a Python expression per cell was a third of a csv export)."""
+    cells = [_csv_column(values) for values in columns]
+    if not cells or not cells[0]:
+        return ""
+    return '"' + '"\r\n"'.join(map('","'.join, zip(*cells, strict=True))) + '"\r\n'
+
+
+_first_character = itemgetter(slice(0, 1))
+
+
+def _csv_column(values: Sequence[Any]) -> Sequence[str]:
+    """One column's cells, as ``csv_line`` quotes them: None empty, an int in digits, text
+    guarded against formulas (``csv_cell``) and its ``"`` doubled. The common cases are
+    checked a column at a time in C: text with no ``"`` and no formula start is its own cell."""
+    try:
+        joined = "".join(values)
+    except TypeError:  # not all text: numbers, or None for a missing value
+        if set(map(type, values)) == {int}:
+            return list(map(str, values))
+        return [_csv_text(v) for v in values]
+    if '"' not in joined and _GUARDED_START.isdisjoint(map(_first_character, values)):
+        return values
+    return [_csv_text(v) for v in values]
+
+
+def _csv_text(value: Any) -> str:
+    """The cell of one value: ``csv_line``'s quoting of ``_csv_chunks``'s text for it."""
+    text = "" if value is None else str(value) if type(value) is int else csv_cell(value)
+    return text.replace('"', '""')
 
 
 def csv_chunks(data: ExportData, warn: Warn = _ignore) -> Iterator[str]:
-    return _csv_chunks(CSV_COLUMNS, _flat_rows(data, warn))
+    yield "\ufeff" + csv_line(CSV_COLUMNS)
+    for p in _placed(data, warn):
+        columns = p.row_columns(data.label)
+        for at in range(0, len(p.records), _CSV_BLOCK_ROWS):
+            yield _csv_block([c[at : at + _CSV_BLOCK_ROWS] for c in columns])
 
 
 def to_json(data: ExportData, exported_at: str | None = None) -> str:
@@ -827,6 +921,20 @@ def md_text(text: str) -> str:
     return _MD_LINE_START.sub(r"\1\\\2", _MD_SPECIAL.sub(r"\\\1", clean(text)))
 
 
+_MD_SEPARATOR = "\n\x00\n"
+"""Between texts escaped together: ``clean`` leaves no NUL in a text, and each text still
+starts a line."""
+
+
+def md_texts(texts: Sequence[str]) -> list[str]:
+    """``md_text`` of each text, escaped in one pass over them all."""
+    if not texts:
+        return []
+    cleaned = texts if "".join(texts).isprintable() else list(map(clean, texts))
+    joined = _MD_SEPARATOR.join(cleaned)
+    return _MD_LINE_START.sub(r"\1\\\2", _MD_SPECIAL.sub(r"\\\1", joined)).split(_MD_SEPARATOR)
+
+
 def md_code(text: str) -> str:
     """A code span (paths read better unescaped); its fence outruns any backticks inside."""
     text = clean(text)
@@ -839,6 +947,8 @@ def md_code(text: str) -> str:
 def markdown_chunks(data: ExportData, exported_at: str | None = None) -> Iterator[str]:
     stamp = exported_at or now_iso()
     yield f"# tuireader annotations\n\nExported {stamp}.\n"
+    names: dict[str, str] = {}
+    """Annotator names as markdown (a few names on every noted annotation)."""
     for meta, anns in data.each_record():
         out = ["", f"## {md_text(meta['title'] or 'Untitled article')}", ""]
         facts = [f"id `{meta['id']}`"]
@@ -850,13 +960,18 @@ def markdown_chunks(data: ExportData, exported_at: str | None = None) -> Iterato
             facts.append(f"{meta['sentence_count']} sentences")
         facts.append(f"{len(anns)} annotations")
         out += [" · ".join(facts), ""]
-        groups: dict[str, list[dict[str, Any]]] = {}
-        for r in anns:
-            groups.setdefault(r["tag"], []).append(r)
+        # Every quote and note of the article escaped at once (a call per text was half of
+        # a markdown export).
+        quotes = md_texts(list(map(str.strip, map(_EXACT, map(_QUOTE, anns)))))
+        notes = md_texts(list(map(str.strip, map(_NOTE, anns))))
+        groups: dict[str, list[int]] = {}
+        for i, tag in enumerate(map(_TAG, anns)):
+            groups.setdefault(tag, []).append(i)
         for tag in sorted(groups, key=data.tags.order):
             out += [f"### {md_text(data.tags.label(tag))} ({len(groups[tag])})", ""]
-            for r in groups[tag]:
-                out += _markdown_item(r)
+            for i in groups[tag]:
+                r = anns[i]
+                out += _markdown_item(quotes[i], notes[i], r["annotator"], r["anchor"], names)
         yield "\n".join(out).rstrip("\n") + "\n"
     yield _markdown_end(data)
 
@@ -881,14 +996,21 @@ def to_markdown(data: ExportData, exported_at: str | None = None) -> str:
     return "".join(markdown_chunks(data, exported_at))
 
 
-def _markdown_item(r: Mapping[str, Any]) -> list[str]:
-    lines = [
-        "> " + line if line else ">" for line in md_text(r["quote"]["exact"].strip()).splitlines()
-    ] or [">"]
-    note = md_text(r["note"].strip()).splitlines()
+def _markdown_item(
+    quote: str, note: str, annotator: str, anchor: str, names: dict[str, str]
+) -> list[str]:
+    """One annotation's lines: its quote and note already as markdown (``md_text``)."""
+    if "\n" not in quote:  # nearly every quote: one line
+        lines = ["> " + quote if quote else ">"]
+    else:
+        lines = ["> " + line if line else ">" for line in quote.splitlines()] or [">"]
     if note:
-        lines += ["", f"Note ({md_text(r['annotator'])}): {note[0]}", *note[1:]]
-    if r["anchor"] == "orphaned":
+        who = names.get(annotator)
+        if who is None:
+            who = names[annotator] = md_text(annotator)
+        first, *more = note.splitlines() or [""]
+        lines += ["", f"Note ({who}): {first}", *more]
+    if anchor == "orphaned":
         lines.append("")
         lines.append("*Orphaned: this quote is no longer found in the article's current text.*")
     lines.append("")
