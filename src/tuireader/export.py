@@ -28,12 +28,12 @@ import orjson
 from tuireader import __version__, sanitise
 from tuireader.adjudication import Decision, decisions_of
 from tuireader.agreement import NO_TAG, sentence_values
-from tuireader.annotations import ARTICLE_FIELDS, Annotation, now_iso
+from tuireader.annotations import ARTICLE_FIELDS, Annotation, TagSpan, now_iso
 from tuireader.articles import Article, load_unchanged
 from tuireader.decoding import clean
 from tuireader.durable import collector_paused, write_atomic
 from tuireader.errors import TuireaderError, os_problem
-from tuireader.records import EXPORT_FIELDS, DoneMark, done_to_record, to_export
+from tuireader.records import EXPORT_FIELDS, DoneMark, TagRow, done_to_record, to_export
 from tuireader.tags import DEFAULT_TAGS, TAG_SET_STATE, TagSet, tags_from_record
 
 FORMAT_NAME = "tuireader-annotations"
@@ -163,6 +163,8 @@ Fetch = Callable[[str], Sequence[Annotation]]
 """An article's annotations (already filtered), read when the export reaches it."""
 FetchRecords = Callable[[str], Sequence[dict[str, Any]]]
 """The same, as exported records (``records.to_export``)."""
+FetchRows = Callable[[str], Sequence[TagSpan]]
+"""The same, as light rows (``records.TagRow``): what the formats built on sentences read."""
 Decisions = Callable[[str], Sequence[Decision]]
 
 
@@ -198,6 +200,10 @@ class ExportData:
     """When set with ``fetch``, the row formats (json, jsonl, csv, parquet) read an article's
     annotations through it, as exported records, the same ones in the same order: no
     ``Annotation`` is built for them (a third of a 500,000-annotation export)."""
+    fetch_rows: FetchRows | None = None
+    """When set with ``fetch``, the formats that place annotations on sentences (spaCy,
+    ``--by-sentence``) read an article's annotations through it, as light rows, the same ones
+    in the same order: no ``Annotation`` is built for them either."""
     asked: frozenset[str] = frozenset()
     """Articles asked for by id: listed even when none of their annotations is exported."""
     annotator_names: tuple[str, ...] | None = None
@@ -218,6 +224,16 @@ class ExportData:
         if self.fetch_records is not None:
             return self.fetch_records(article_id)
         return [annotation_record(a) for a in self.annotations_of(article_id)]
+
+    def rows_of(self, article_id: str) -> Sequence[TagSpan]:
+        """The article's annotations as light rows (or annotations), in reading order."""
+        if self.fetch_rows is not None:
+            return self.fetch_rows(article_id)
+        return self.annotations_of(article_id)
+
+    def each_row(self) -> Iterator[tuple[Mapping[str, Any], Sequence[TagSpan]]]:
+        """``each`` with the annotations as light rows (``rows_of``)."""
+        return self._each(self.rows_of, attrgetter("tag"))
 
     def each(self) -> Iterator[tuple[Mapping[str, Any], Sequence[Annotation]]]:
         """Each exported article with its annotations, one at a time, counted in ``tally``."""
@@ -311,6 +327,8 @@ def _reading_order(a: Annotation) -> tuple[int, int, str]:
 
 _record_order = itemgetter("start", "end", "id")
 """``_reading_order`` of an exported record."""
+_row_order = attrgetter("start", "end", "id")
+"""``_reading_order`` of a light row."""
 
 
 def select(
@@ -363,6 +381,8 @@ class StoreSource(Protocol):
 
     def export_records(self, article_id: str) -> list[dict[str, Any]]: ...
 
+    def tag_rows(self, article_id: str) -> list[TagRow]: ...
+
     def annotated_article_ids(self) -> list[str]: ...
 
     def annotators(self) -> list[str]: ...
@@ -403,13 +423,27 @@ def stream(
         found.sort(key=_reading_order)
         return found
 
+    def fetch_rows(article_id: str) -> list[TagRow]:
+        found = source.tag_rows(article_id)
+        if names is not None or wanted_tags is not None:
+            found = [
+                r
+                for r in found
+                if (names is None or r.annotator in names)
+                and (wanted_tags is None or r.tag in wanted_tags)
+            ]
+        found.sort(key=_row_order)
+        return found
+
     def fetch_records(article_id: str) -> list[dict[str, Any]]:
-        found = [
-            r
-            for r in source.export_records(article_id)
-            if (names is None or r["annotator"] in names)
-            and (wanted_tags is None or r["tag"] in wanted_tags)
-        ]
+        found = source.export_records(article_id)
+        if names is not None or wanted_tags is not None:
+            found = [
+                r
+                for r in found
+                if (names is None or r["annotator"] in names)
+                and (wanted_tags is None or r["tag"] in wanted_tags)
+            ]
         found.sort(key=_record_order)
         return found
 
@@ -424,6 +458,7 @@ def stream(
         done=tuple(marks),
         fetch=fetch,
         fetch_records=fetch_records,
+        fetch_rows=fetch_rows,
         asked=frozenset(asked or ()),
         annotator_names=annotators,
         decisions=decisions,
@@ -451,6 +486,7 @@ def held(data: ExportData) -> ExportData:
         groups=groups,
         fetch=None,
         fetch_records=None,
+        fetch_rows=None,
         annotator_names=None,
         decisions=lambda aid: decided.get(aid, ()),
     )
@@ -496,10 +532,15 @@ def _json_array(items: Iterable[Any], depth: int) -> Iterator[str]:
 
 
 def _json_items(batch: list[Any], pad: str, first: bool) -> str:
-    # orjson lays a list out as "[\n  item,\n  item\n]": keep the items, indented to the depth
-    # (JSON strings hold no raw line breaks, so indenting every line is safe).
-    body = _dumps(batch)[2:-2]
-    return ("[\n" if first else ",\n") + pad + (body.replace("\n", "\n" + pad) if pad else body)
+    # orjson lays a list out as "[\n  item,\n  item\n]". Nested in as many lists as the
+    # depth, the items come out indented to it: keep them, without the lists around them.
+    depth = len(pad) // 2
+    nested: Any = batch
+    for _ in range(depth):
+        nested = [nested]
+    # Level k of the lists opens with "[" on a line of its own, indented 2k: 2k + 2 characters.
+    cut = (depth + 1) * (depth + 2)
+    return ("[\n" if first else ",\n") + _dumps(nested)[cut:-cut]
 
 
 def json_chunks(data: ExportData, exported_at: str | None = None) -> Iterator[str]:
@@ -688,12 +729,17 @@ def _row_article(meta: Mapping[str, Any], article: Article | None) -> dict[str, 
 def jsonl_records(p: _Placed, tags: Label = DEFAULT_TAGS.label) -> Iterator[dict[str, Any]]:
     """The article's lines of the jsonl export: each annotation record, its tag's label, its
     article and its sentences."""
-    for r, span in zip(p.records, p.spans(), strict=True):
-        record = r.copy()
-        record["tag_label"] = tags(r["tag"])
-        record.update(p.columns)
-        record["sentence_first"], record["sentence_last"] = span or (None, None)
-        yield record
+    columns = p.columns
+    labels = {t: tags(t) for t in set(map(_TAG, p.records))}
+    firsts, lasts = p.sentence_columns()
+    for r, first, last in zip(p.records, firsts, lasts, strict=True):
+        yield {
+            **r,
+            "tag_label": labels[r["tag"]],
+            **columns,
+            "sentence_first": first,
+            "sentence_last": last,
+        }
 
 
 def flat_rows(p: _Placed, tags: Label = DEFAULT_TAGS.label) -> Iterator[tuple[Any, ...]]:
@@ -709,16 +755,22 @@ def _flat_rows(data: ExportData, warn: Warn) -> Iterator[tuple[Any, ...]]:
 
 def jsonl_chunks(data: ExportData, warn: Warn = _ignore) -> Iterator[str]:
     """An annotation per line; each article's adjudication decisions follow its annotations,
-    one per line (``$defs/jsonl_decision``: they have ``decision`` and no ``id``). One chunk
-    per article: its lines encoded by orjson and joined as bytes, decoded once."""
+    one per line (``$defs/jsonl_decision``: they have ``decision`` and no ``id``)."""
+    return (chunk.decode() for chunk in _jsonl_bytes(data, warn))
+
+
+def _jsonl_bytes(data: ExportData, warn: Warn = _ignore) -> Iterator[bytes]:
+    """``jsonl_chunks`` as UTF-8, one chunk per article: its lines encoded by orjson and joined
+    as bytes (never decoded to be encoded again)."""
     for p in _placed(data, warn):
         try:
             lines = [orjson.dumps(r) for r in jsonl_records(p, data.label)]
         except TypeError as exc:  # e.g. a lone surrogate, which UTF-8 cannot hold
             raise ExportError(f"cannot encode the export: {exc}") from None
         lines.append(b"")
-        yield b"\n".join(lines).decode()
-        yield from _decision_lines(data, p)
+        yield b"\n".join(lines)
+        for line in _decision_lines(data, p):
+            yield _utf8(line)
 
 
 def _decision_lines(data: ExportData, p: _Placed) -> Iterator[str]:
@@ -1019,10 +1071,10 @@ def _markdown_item(
 
 def _with_text(
     data: ExportData, warn: Warn, what: str
-) -> Iterator[tuple[Mapping[str, Any], Article, Sequence[Annotation]]]:
-    """Each article with its current text and annotations; one left out (with a warning) when
-    its text is not at hand."""
-    for meta, anns in data.each():
+) -> Iterator[tuple[Mapping[str, Any], Article, Sequence[TagSpan]]]:
+    """Each article with its current text and annotations (light rows); one left out (with a
+    warning) when its text is not at hand."""
+    for meta, anns in data.each_row():
         article = data.text(meta)
         if article is None:
             warn(f"{_article_name(meta)}: {_not_at_hand(meta)}; left out of the {what}")
@@ -1033,7 +1085,7 @@ def _with_text(
 def spacy_record(
     meta: Mapping[str, Any],
     article: Article,
-    anns: Iterable[Annotation],
+    anns: Iterable[TagSpan],
     tags: Label = DEFAULT_TAGS.label,
 ) -> dict[str, Any]:
     """One article as spaCy and Prodigy read it: the text and labelled character spans."""
@@ -1076,7 +1128,7 @@ def sentence_rows(
     def rows() -> Iterator[dict[str, Any]]:
         for meta, article, anns in _with_text(data, warn, "sentence table"):
             sentences = article.sentences
-            layers: dict[str, list[Annotation]] = {n: [] for n in annotators}
+            layers: dict[str, list[TagSpan]] = {n: [] for n in annotators}
             for a in anns:
                 layers.setdefault(a.annotator, []).append(a)
             # The same value per sentence as agreement and the compare view give (one rule for
@@ -1218,7 +1270,6 @@ class _Job:
 
 _TEXT_RENDERERS: dict[tuple[str, bool], Callable[[_Job], Iterator[str]]] = {
     ("json", False): lambda j: json_chunks(j.data, j.exported_at),
-    ("jsonl", False): lambda j: jsonl_chunks(j.data, j.warn),
     ("csv", False): lambda j: csv_chunks(j.data, j.warn),
     ("w3c", False): lambda j: w3c_chunks(j.data, j.exported_at),
     ("markdown", False): lambda j: markdown_chunks(j.data, j.exported_at),
@@ -1226,7 +1277,9 @@ _TEXT_RENDERERS: dict[tuple[str, bool], Callable[[_Job], Iterator[str]]] = {
     ("jsonl", True): lambda j: _sentence_jsonl(j.data, j.warn),
     ("csv", True): lambda j: _sentence_csv(j.data, j.warn),
 }
+# Formats rendered straight to bytes (parquet, and jsonl: orjson writes UTF-8).
 _BINARY_RENDERERS: dict[tuple[str, bool], Callable[[_Job], Iterator[bytes]]] = {
+    ("jsonl", False): lambda j: _jsonl_bytes(j.data, j.warn),
     ("parquet", False): lambda j: _parquet_rows(j.data, j.warn),
     ("parquet", True): lambda j: _parquet_sentences(j.data, j.warn),
 }
