@@ -3,15 +3,19 @@ counts once. The article list, the ``i`` screen and ``tuireader stats`` all say 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tuireader.annotations import AnchorState, Annotation
 from tuireader.articles import from_text
 from tuireader.catalog import Catalog
 from tuireader.cli import main
+from tuireader.sentences import sentence_range
 from tuireader.store import Store
 from tuireader.tag_counts import SentenceCounts, layer_counts, sentence_counts
 from tuireader.ui.app import ReaderApp
@@ -53,6 +57,46 @@ def test_a_range_counts_its_sentences_and_an_orphan_none() -> None:
     assert layer_counts([whole, orphan, inside], SENTENCES) == SentenceCounts(
         {"expert_opinion": 3}, 3
     )
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, len(TEXT) + 5),
+            st.integers(-3, 60),
+            st.sampled_from(("fact", "speculation")),
+            st.booleans(),
+        ),
+        max_size=12,
+    )
+)
+def test_counts_are_of_the_sentences_each_span_overlaps(
+    spans: list[tuple[int, int, str, bool]],
+) -> None:
+    # Any offsets (empty, inverted, between sentences, past the text) and orphans: the
+    # sentences sentence_range names, each counted once per tag and once as tagged.
+    base = span(0, 0, "fact")
+    layer = [
+        replace(
+            base,
+            id=f"a{i}",
+            start=start,
+            end=start + length,
+            tag=tag,
+            anchor=AnchorState.ORPHANED if orphan else AnchorState.EXACT,
+        )
+        for i, (start, length, tag, orphan) in enumerate(spans)
+    ]
+    per_tag: dict[str, set[int]] = {}
+    for a in layer:
+        found = sentence_range(SENTENCES, a.start, a.end)
+        if a.anchor is AnchorState.ORPHANED:
+            found = None
+        if found is not None:
+            per_tag.setdefault(a.tag, set()).update(range(found[0], found[1] + 1))
+    tagged = set().union(*per_tag.values()) if per_tag else set()
+    expected = SentenceCounts({t: len(n) for t, n in per_tag.items()}, len(tagged))
+    assert layer_counts(layer, SENTENCES) == expected
 
 
 def test_layers_are_counted_alone_and_added() -> None:

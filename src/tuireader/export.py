@@ -748,11 +748,6 @@ def flat_rows(p: _Placed, tags: Label = DEFAULT_TAGS.label) -> Iterator[tuple[An
     return zip(*p.row_columns(tags), strict=True)
 
 
-def _flat_rows(data: ExportData, warn: Warn) -> Iterator[tuple[Any, ...]]:
-    for p in _placed(data, warn):
-        yield from flat_rows(p, data.label)
-
-
 def jsonl_chunks(data: ExportData, warn: Warn = _ignore) -> Iterator[str]:
     """An annotation per line; each article's adjudication decisions follow its annotations,
     one per line (``$defs/jsonl_decision``: they have ``decision`` and no ``id``)."""
@@ -818,14 +813,19 @@ def _csv_chunks(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterat
     """The csv text of ``rows`` (each the values of ``columns``, in their order)."""
     # BOM: without it Excel reads UTF-8 as the local code page.
     yield "\ufeff" + csv_line(columns)
+    yield from map(_csv_block, _column_blocks(rows, _CSV_BLOCK_ROWS))
+
+
+def _column_blocks(rows: Iterable[Sequence[Any]], size: int) -> Iterator[list[Sequence[Any]]]:
+    """Rows ``size`` at a time, each block transposed in C into its columns."""
     block: list[Sequence[Any]] = []
     for row in rows:
         block.append(row)
-        if len(block) == _CSV_BLOCK_ROWS:
-            yield _csv_block(list(zip(*block, strict=True)))
+        if len(block) == size:
+            yield list(zip(*block, strict=True))
             block = []
     if block:
-        yield _csv_block(list(zip(*block, strict=True)))
+        yield list(zip(*block, strict=True))
 
 
 def _csv_block(columns: Sequence[Sequence[Any]]) -> str:
@@ -1212,9 +1212,12 @@ PARQUET_TAGS_KEY = "tuireader.tags"
 
 
 def _parquet(
-    columns: Sequence[tuple[str, type]], rows: Iterable[Sequence[Any]], data: ExportData
+    columns: Sequence[tuple[str, type]],
+    blocks: Iterable[Sequence[Sequence[Any]]],
+    data: ExportData,
 ) -> Iterator[bytes]:
-    """The parquet file of ``rows`` (each the values of ``columns``, in their order)."""
+    """The parquet file of rows given in blocks of columns (each block the values of
+    ``columns``, in their order, column by column), in row groups of ``_PARQUET_BATCH``."""
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -1226,39 +1229,40 @@ def _parquet(
     names = [name for name, _ in columns]
     sink = _Drain()
 
-    def record_batch(rows: list[Sequence[Any]]) -> Any:
-        # Column by column (the rows transposed in C): from_pylist of a dict per row took three
-        # quarters of a parquet export.
-        found = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    def record_batch(found: Sequence[Sequence[Any]]) -> Any:
+        # Column by column: from_pylist of a dict per row took three quarters of a parquet
+        # export.
         return pa.RecordBatch.from_arrays(
             [pa.array(values, type=kind) for values, kind in zip(found, schema.types, strict=True)],
             schema=schema,
         )
 
     with pq.ParquetWriter(sink, schema, compression="zstd") as writer:
-        batch: list[Sequence[Any]] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) == _PARQUET_BATCH:
-                writer.write_batch(record_batch(batch))
-                batch = []
+        pending: list[list[Any]] = [[] for _ in names]
+        for block in blocks:
+            for column, values in zip(pending, block, strict=True):
+                column.extend(values)
+            while pending and len(pending[0]) >= _PARQUET_BATCH:
+                writer.write_batch(record_batch([c[:_PARQUET_BATCH] for c in pending]))
+                pending = [c[_PARQUET_BATCH:] for c in pending]
                 yield sink.drain()
-        if batch or not names:
-            writer.write_batch(record_batch(batch))
+        if not names or pending[0]:
+            writer.write_batch(record_batch(pending))
         # The footer is written last, so it can name the tags the rows used.
         writer.add_key_value_metadata({PARQUET_TAGS_KEY: _dumps(data.used_tags(), indent=False)})
     yield sink.drain()
 
 
 def _parquet_rows(data: ExportData, warn: Warn) -> Iterator[bytes]:
-    return _parquet(ROW_COLUMNS, _flat_rows(data, warn), data)
+    blocks = (p.row_columns(data.label) for p in _placed(data, warn))
+    return _parquet(ROW_COLUMNS, blocks, data)
 
 
 def _parquet_sentences(data: ExportData, warn: Warn) -> Iterator[bytes]:
     names, rows = sentence_rows(data, warn)
     kinds = dict(SENTENCE_COLUMNS)
-    values = map(itemgetter(*names), rows)
-    return _parquet([(n, kinds.get(n, str)) for n in names], values, data)
+    blocks = _column_blocks(map(itemgetter(*names), rows), _PARQUET_BATCH)
+    return _parquet([(n, kinds.get(n, str)) for n in names], blocks, data)
 
 
 @dataclass(frozen=True)

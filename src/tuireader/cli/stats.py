@@ -6,6 +6,7 @@ import argparse
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from rich.cells import cell_len, set_cell_size
@@ -218,6 +219,10 @@ def annotator_stats(
     return progress.stats()
 
 
+_ANNOTATOR = attrgetter("annotator")
+_ARTICLE_ID = attrgetter("article_id")
+
+
 class Progress:
     """Each annotator's progress, gathered article by article."""
 
@@ -227,9 +232,12 @@ class Progress:
         self.tagged: dict[str, int] = dict.fromkeys(done, 0)
 
     def add(self, anns: Sequence[TagSpan], tagged: Mapping[str, int]) -> None:
-        for a in anns:  # an annotator with any annotation here (an orphan too) started it
-            self.started.setdefault(a.annotator, set()).add(a.article_id)
-            self.tagged.setdefault(a.annotator, 0)
+        # An annotator with any annotation here (an orphan too) started it.
+        for name, article_id in set(
+            zip(map(_ANNOTATOR, anns), map(_ARTICLE_ID, anns), strict=True)
+        ):
+            self.started.setdefault(name, set()).add(article_id)
+            self.tagged.setdefault(name, 0)
         for name, count in tagged.items():
             self.tagged[name] += count
 
