@@ -844,6 +844,10 @@ def _csv_column(values: Sequence[Any]) -> Sequence[str]:
     """One column's cells, as ``csv_line`` quotes them: None empty, an int in digits, text
     guarded against formulas (``csv_cell``) and its ``"`` doubled. The common cases are
     checked a column at a time in C: text with no ``"`` and no formula start is its own cell."""
+    if values and values[0] == values[-1] and values.count(values[0]) == len(values):
+        # The same value all the way down (an article's title, path and dates, an anchor
+        # state): one cell, made once.
+        return [_csv_text(values[0])] * len(values)
     try:
         joined = "".join(values)
     except TypeError:  # not all text: numbers, or None for a missing value
@@ -907,40 +911,68 @@ def w3c_annotation(a: Annotation | Mapping[str, Any]) -> dict[str, Any]:
     """One annotation (or its exported record) in the W3C Web Annotation Data Model (the tag
     id as its tagging body: the model has no place for a label, and one it does not define is
     dropped by JSON-LD)."""
-    r = annotation_record(a) if isinstance(a, Annotation) else a
-    body: list[dict[str, Any]] = [{"type": "TextualBody", "purpose": "tagging", "value": r["tag"]}]
-    if r["note"]:
-        body.append(
-            {
+    return _W3cItems().item(annotation_record(a) if isinstance(a, Annotation) else a)
+
+
+class _W3cItems:
+    """``w3c_annotation`` of many records: the parts they share (a creator, a tagging body, an
+    article's IRI) are made once and shared, which the JSON does not show."""
+
+    def __init__(self) -> None:
+        self.creators: dict[str, dict[str, str]] = {}
+        self.tagging: dict[str, dict[str, str]] = {}
+        self.sources: dict[str, str] = {}
+
+    def item(self, r: Mapping[str, Any]) -> dict[str, Any]:
+        who, tag, article_id = r["annotator"], r["tag"], r["article_id"]
+        creator = self.creators.get(who)
+        if creator is None:
+            creator = self.creators[who] = {"type": "Person", "name": who}
+        tagging = self.tagging.get(tag)
+        if tagging is None:
+            tagging = self.tagging[tag] = {
                 "type": "TextualBody",
-                "purpose": "commenting",
-                "value": r["note"],
-                "format": "text/plain",
+                "purpose": "tagging",
+                "value": tag,
             }
-        )
-    q = r["quote"]
-    return {
-        "id": f"urn:uuid:{r['id']}",
-        "type": "Annotation",
-        "motivation": "tagging",
-        "creator": {"type": "Person", "name": r["annotator"]},
-        "created": r["created"],
-        "modified": r["updated"],
-        "body": body,
-        "target": {
-            "source": article_iri(r["article_id"]),
-            "selector": [
+        source = self.sources.get(article_id)
+        if source is None:
+            source = self.sources[article_id] = article_iri(article_id)
+        note = r["note"]
+        body = [tagging]
+        if note:
+            body.append(
                 {
-                    "type": "TextQuoteSelector",
-                    "exact": q["exact"],
-                    "prefix": q["prefix"],
-                    "suffix": q["suffix"],
-                },
-                # Offsets count Unicode code points, as the model requires and Python str indexes do.
-                {"type": "TextPositionSelector", "start": r["start"], "end": r["end"]},
-            ],
-        },
-    }
+                    "type": "TextualBody",
+                    "purpose": "commenting",
+                    "value": note,
+                    "format": "text/plain",
+                }
+            )
+        q = r["quote"]
+        return {
+            "id": "urn:uuid:" + r["id"],
+            "type": "Annotation",
+            "motivation": "tagging",
+            "creator": creator,
+            "created": r["created"],
+            "modified": r["updated"],
+            "body": body,
+            "target": {
+                "source": source,
+                "selector": [
+                    {
+                        "type": "TextQuoteSelector",
+                        "exact": q["exact"],
+                        "prefix": q["prefix"],
+                        "suffix": q["suffix"],
+                    },
+                    # Offsets count Unicode code points, as the model requires and Python str
+                    # indexes do.
+                    {"type": "TextPositionSelector", "start": r["start"], "end": r["end"]},
+                ],
+            },
+        }
 
 
 def w3c_chunks(data: ExportData, exported_at: str | None = None) -> Iterator[str]:
@@ -954,7 +986,7 @@ def w3c_chunks(data: ExportData, exported_at: str | None = None) -> Iterator[str
     yield _dumps(head)[:-2] + ',\n  "first": {\n    "type": "AnnotationPage",\n'
     yield '    "startIndex": 0,\n    "items": '
     records = (r for _, found in data.each_record() for r in found)
-    yield from _json_array(map(w3c_annotation, records), 2)
+    yield from _json_array(map(_W3cItems().item, records), 2)
     # The count is known once the items are written (the keys of an object have no order).
     yield f'\n  }},\n  "total": {data.tally.annotations}\n}}\n'
 
