@@ -869,6 +869,9 @@ def csv_chunks(data: ExportData, warn: Warn = _ignore) -> Iterator[str]:
     yield "\ufeff" + csv_line(CSV_COLUMNS)
     for p in _placed(data, warn):
         columns = p.row_columns(data.label)
+        if len(p.records) <= _CSV_BLOCK_ROWS:
+            yield _csv_block(columns)
+            continue
         for at in range(0, len(p.records), _CSV_BLOCK_ROWS):
             yield _csv_block([c[at : at + _CSV_BLOCK_ROWS] for c in columns])
 

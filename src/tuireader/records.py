@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
-from itertools import chain
-from operator import itemgetter, methodcaller
+from itertools import chain, compress, repeat
+from operator import itemgetter, methodcaller, ne
 from typing import Any, NamedTuple, TypeVar
 
 from tuireader.annotations import ARTICLE_FIELDS, AnchorState, Annotation, Provenance, Quote
@@ -367,7 +367,8 @@ def plain_article_ids(records: dict[str, Any]) -> list[str] | None:
     except (KeyError, TypeError):
         return None  # not a dict, or a missing field
     if set(map(len, values)) != {_PLAIN_SIZE}:
-        unusual = [(k, r) for k, r in records.items() if len(r) != _PLAIN_SIZE]
+        # The records with more than the required fields, picked in C.
+        unusual = list(compress(records.items(), map(ne, map(len, values), repeat(_PLAIN_SIZE))))
         if not _optional_fields_ok([r for _, r in unusual]) and any(
             stored_problem(k, r) is not None for k, r in unusual
         ):
