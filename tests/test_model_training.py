@@ -46,3 +46,18 @@ def test_a_cancelled_training_returns_none_and_leaves_no_process() -> None:
     assert time.monotonic() - started < 10
     time.sleep(0.5)
     assert multiprocessing.active_children() == []
+
+
+async def test_trained_apart_while_a_textual_app_runs() -> None:
+    """Textual captures ``sys.stderr`` while it runs; the first process started then must still
+    get a usable descriptor for multiprocessing's resource tracker (it crashed the training
+    worker with "bad value(s) in fds_to_keep" before)."""
+    import asyncio
+
+    from textual.app import App
+
+    examples = pairs(80)
+    app: App[None] = App()
+    async with app.run_test():
+        model = await asyncio.to_thread(train_apart, examples, lambda: False, 1)
+    assert model is not None and model.examples == learn.train_on_tags(examples).examples  # type: ignore[union-attr]

@@ -10,7 +10,9 @@ wanted; below, it is quick enough to run in the thread.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -33,7 +35,15 @@ def train_apart(
     (and the process ended) once ``cancelled`` says the training is no longer wanted."""
     if len(pairs) < apart_from:
         return train_on_tags(pairs)
-    with multiprocessing.get_context("spawn").Pool(1) as pool:  # leaving it ends the process
+    try:
+        # Starting the first process also starts multiprocessing's resource tracker, which is
+        # handed ``sys.stderr``'s descriptor: under Textual that is its capture (no usable
+        # descriptor, "bad value(s) in fds_to_keep"), so the real one for that moment.
+        with contextlib.redirect_stderr(sys.__stderr__ or sys.stderr):
+            pool = multiprocessing.get_context("spawn").Pool(1)
+    except (OSError, ValueError):
+        return train_on_tags(pairs)  # no process to be had: in this thread, as before
+    with pool:  # leaving it ends the process
         result = pool.apply_async(train_on_tags, (list(pairs),))
         while True:
             try:
