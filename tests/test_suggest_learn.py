@@ -106,3 +106,64 @@ def test_newest_pairs_keeps_the_most_recently_updated_tags() -> None:
         ("Sentence from day 26.", "fact"),
     ]
     assert len(learn.newest_pairs(iter(tagged))) == len(tagged)  # under the cap: all of them
+
+
+def test_rule_features_name_the_tag_and_the_kinds_of_evidence_not_the_quoted_words() -> None:
+    reported = Suggestion(
+        SPECULATION,
+        0.6,
+        'speculation: hedge "could", said by "Dock officials" (the harbour board, earlier)',
+        ("could",),
+    )
+    assert learn.rule_features(reported) == (
+        SPECULATION,
+        "speculation|by",
+        "speculation|hedge",
+        "speculation|said",
+    )
+    own = suggest_sentence("The ferry timetable could change.")
+    assert learn.rule_features(own) == (SPECULATION, "speculation|hedge")
+    assert learn.rule_features(None) == (learn.NO_TAG,)
+
+
+# This user reads a hedge reported from someone ("X told reporters it could…") as a fact about
+# what was said, and only the writer's own hedge as speculation. The rules call both speculation,
+# for the same word: only the kind of evidence behind the rule's tag tells them apart.
+SOURCES = ("Dock officials", "Mill owners", "The depot staff", "Council clerks", "Bakers")
+VERBS = ("said", "told reporters")
+CHANGES = ("could change", "may slip", "might close", "could move")
+
+
+def reported_hedges() -> tuple[list[str], list[str]]:
+    texts, labels = [], []
+    for (source, verb), thing, change in itertools.product(
+        itertools.product(SOURCES, VERBS), THINGS, CHANGES
+    ):
+        texts.append(f"{source} {verb} the {thing} {change}.")
+        labels.append("fact")
+        texts.append(f"The {thing} {change}.")
+        labels.append(SPECULATION)
+    return texts, labels
+
+
+def test_the_blend_learns_which_of_the_rules_reasons_this_user_agrees_with() -> None:
+    texts, labels = reported_hedges()
+    model = learn.train(texts, labels, [suggest_sentence(t) for t in texts])
+    assert model is not None and "speculation|said" in model.rule_features
+    # A source and a reporting verb it has never seen: the words alone do not say "reported".
+    probes = ["Ferry pilots added that the roof could change.", "The roof could change."]
+    rules = [suggest_sentence(p) for p in probes]
+    assert [r.tag if r else None for r in rules] == [SPECULATION, SPECULATION]
+    assert learn.rule_features(rules[0]) != learn.rule_features(rules[1])
+    reported, own = learn.suggest_with(model, probes, rules)
+    assert reported is not None and reported.tag == "fact"
+    assert reported.source is SuggestionSource.MODEL
+    assert own is rules[1]
+
+
+def test_the_rule_stands_when_the_model_is_barely_sure() -> None:
+    rule = suggest_sentence("The strike could spread to other ports.")
+    unsure = learn.Guess("fact", learn.READER_MIN_PROBABILITY - 0.05, ("ports",))
+    assert learn.blend(rule, unsure) is rule
+    assert learn.blend(rule, unsure, min_probability=0.0) is not rule
+    assert learn.blend(rule, learn.Guess(learn.NO_TAG, 0.55, ())) is rule

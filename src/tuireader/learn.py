@@ -5,15 +5,18 @@ False and the reader suggests from the rules alone. Nothing leaves the machine: 
 in a few seconds on the sentences the user has tagged, in memory, and never saved.
 
 The model is a logistic regression over TF-IDF word 1–2-grams (the usual small text classifier,
-Pedregosa et al. 2011). The blended model adds what the rules said about the sentence (their tag, as
-a feature) to the words, so it learns when to trust the rules on this user's reading and when the
-words say otherwise. Its reason is the words that weighed most for the tag it chose.
+Pedregosa et al. 2011). The blended model adds what the rules said about the sentence to the words:
+their tag, and their tag joined with each kind of evidence their reason names ("hedge", "said by",
+"figure", "past event", "writer's own view"…), so it learns which of the rules' reasons this user
+agrees with and when the words say otherwise. Its reason is the words that weighed most for the tag
+it chose.
 """
 
 from __future__ import annotations
 
 import heapq
 import importlib.util
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,15 +30,17 @@ MIN_EXAMPLES = 200
 NO_TAG = ""
 """The label of a sentence that should get no tag (used by the simulation on outside sets)."""
 
-_RULE_WEIGHT = 3.0
-"""The value of the rule's tag as a feature: TF-IDF rows have unit length, so a weight near a few
-words' worth lets the model lean on the rules where they agree with the user."""
+_RULE_WEIGHT = 2.0
+"""The value of each rule feature (the rule's tag, and the tag with each kind of evidence its reason
+names). TF-IDF rows have unit length, so one feature outweighs a sentence's words; chosen on the
+outside sets' dev halves by cross-validation (1, 2 and 3 tried; ``bench_suggest.py --cv``)."""
 
 _REASON_WORDS = 3
 
 READER_MIN_PROBABILITY = 0.6
-"""How sure the model must be, in the reader, to replace or add to what the rules said: a user's
-tags have no "no tag" examples, so without a bar the model would tag every sentence."""
+"""How sure the model must be to replace, add to or withdraw what the rules said: a user's tags
+have no "no tag" examples, so without a bar the model would tag every sentence; and where the
+model is barely sure either way, the rule's stated reason is the better suggestion."""
 
 RETRAIN_AFTER = 25
 """New tags after which the reader trains the model again (or a twentieth of the tags there
@@ -87,14 +92,15 @@ class TagModel:
 
     vectorizer: Any
     classifier: Any
-    rule_tags: tuple[str, ...]
-    """The rule tags used as features ("" for no rule suggestion); empty for a words-only model."""
+    rule_features: tuple[str, ...]
+    """The rule features it was trained with (see ``rule_features``); empty for a words-only
+    model."""
     examples: int
     """How many sentences it was trained on."""
 
     @property
     def blended(self) -> bool:
-        return bool(self.rule_tags)
+        return bool(self.rule_features)
 
     def guess(
         self, texts: Sequence[str], rules: Sequence[Suggestion | None] | None = None
@@ -103,7 +109,7 @@ class TagModel:
         if not texts:
             return []
         words = self.vectorizer.transform(texts)
-        features = _with_rules(words, rules, self.rule_tags) if self.blended else words
+        features = _with_rules(words, rules, self.rule_features) if self.blended else words
         probabilities = self.classifier.predict_proba(features)
         classes = list(self.classifier.classes_)
         names = self.vectorizer.get_feature_names_out()
@@ -112,7 +118,11 @@ class TagModel:
         for row, probs in enumerate(probabilities):
             best = int(probs.argmax())
             out.append(
-                Guess(classes[best], float(probs[best]), _top_words(words, row, coef, best, names))
+                Guess(
+                    str(classes[best]),
+                    float(probs[best]),
+                    _top_words(words, row, coef, best, names),
+                )
             )
         return out
 
@@ -137,18 +147,18 @@ def train(
         words = vectorizer.fit_transform(texts)
     except ValueError:  # no word occurs twice: nothing to learn from
         return None
-    rule_tags: tuple[str, ...] = ()
+    known: tuple[str, ...] = ()
     features = words
     if rules is not None:
-        rule_tags = tuple(sorted({_rule_tag(s) for s in rules} | {NO_TAG}))
-        features = _with_rules(words, rules, rule_tags)
+        known = tuple(sorted({f for s in rules for f in rule_features(s)}))
+        features = _with_rules(words, rules, known)
     classifier = LogisticRegression(class_weight="balanced", C=1.0, max_iter=2000)
     classifier.fit(features, list(labels))
-    return TagModel(vectorizer, classifier, rule_tags, len(texts))
+    return TagModel(vectorizer, classifier, known, len(texts))
 
 
 def blend(
-    rule: Suggestion | None, guess: Guess | None, min_probability: float = 0.0
+    rule: Suggestion | None, guess: Guess | None, min_probability: float = READER_MIN_PROBABILITY
 ) -> Suggestion | None:
     """The suggestion to show: the rule's, unless the blended model's guess differs from it (and
     is at least ``min_probability`` sure).
@@ -207,25 +217,47 @@ def training_set(pairs: Sequence[tuple[str, str]]) -> tuple[list[str], list[str]
 # --- Helpers ----------------------------------------------------------------------------------
 
 
+_QUOTED = re.compile(r'"[^"]*"|\([^)]*\)')
+_REASON_WORD = re.compile(r"[a-z']+")
+
+
+def rule_features(suggestion: Suggestion | None) -> tuple[str, ...]:
+    """What a rule suggestion tells the blended model: its tag ("" for none), and its tag joined
+    with each word its reason uses to name the evidence, outside the quoted cues and the
+    bracketed notes ('speculation: hedge "could", said by "traders"' gives "speculation",
+    "speculation|hedge", "speculation|said", "speculation|by").
+
+    The tag alone says only that the rules fired; the kind of evidence says which rule did, and
+    users (like the outside sets) agree with some rules far more often than with others: a
+    reported hedge, a lone past event or a figure is a different bet from a hedge in the writer's
+    own words."""
+    if suggestion is None:
+        return (NO_TAG,)
+    body = suggestion.reason.partition(":")[2]
+    kinds = sorted(set(_REASON_WORD.findall(_QUOTED.sub(" ", body).lower())))
+    return (suggestion.tag, *(f"{suggestion.tag}|{kind}" for kind in kinds))
+
+
 def _rule_tag(suggestion: Suggestion | None) -> str:
     return NO_TAG if suggestion is None else suggestion.tag
 
 
 def _with_rules(
-    words: Any, rules: Sequence[Suggestion | None] | None, tags: tuple[str, ...]
+    words: Any, rules: Sequence[Suggestion | None] | None, known: tuple[str, ...]
 ) -> Any:
     from scipy.sparse import csr_matrix, hstack
 
     rows = words.shape[0]
-    column = {tag: i for i, tag in enumerate(tags)}
+    column = {feature: i for i, feature in enumerate(known)}
     data, cols, indptr = [], [], [0]
     for i in range(rows):
-        tag = _rule_tag(rules[i]) if rules is not None and i < len(rules) else NO_TAG
-        if tag in column:
-            data.append(_RULE_WEIGHT)
-            cols.append(column[tag])
+        rule = rules[i] if rules is not None and i < len(rules) else None
+        for feature in rule_features(rule):
+            if feature in column:
+                data.append(_RULE_WEIGHT)
+                cols.append(column[feature])
         indptr.append(len(data))
-    extra = csr_matrix((data, cols, indptr), shape=(rows, len(tags)))
+    extra = csr_matrix((data, cols, indptr), shape=(rows, len(known)))
     return hstack([words, extra], format="csr")
 
 
