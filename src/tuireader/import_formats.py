@@ -304,7 +304,7 @@ def _jsonl_records(file: Iterable[bytes], name: object) -> Iterator[Record]:
     for number, line in enumerate(file, 1):
         if number == 1 and line.startswith(_BOM):
             line = line[len(_BOM) :]
-        if not line.strip():
+        if not line or line.isspace():  # isspace stops at the first other byte; strip copies
             continue
         try:
             item = orjson.loads(line)
@@ -324,8 +324,9 @@ def _jsonl_records(file: Iterable[bytes], name: object) -> Iterator[Record]:
         if "tag" not in item and "quote" not in item and not seen and _foreign_json(item):
             raise ImportFileError(name, f"{NOT_OURS}: {_foreign_json(item)}; {ACCEPTED}")
         seen = True
-        articles.add(f"line {number}", item)
-        yield ANNOTATION, f"line {number}", item
+        where = f"line {number}"
+        articles.add(where, item)
+        yield ANNOTATION, where, item
     yield from articles.records()
 
 
@@ -349,10 +350,12 @@ class _ArticlesFromRows:
         if entry is None:
             entry = self._entries[article_id] = dict.fromkeys(_ARTICLE_KEYS)
             entry["id"] = article_id
-        for key in ("title", "date", "path"):
-            value = row.get(f"article_{key}")
-            if value is not None and not isinstance(value, str):
-                raise ImportFileError(self._name, f'{where}: "article_{key}" is not a string')
+        for key, field in _ROW_FIELDS:
+            value = row.get(field)
+            if value is None:
+                continue
+            if not isinstance(value, str):
+                raise ImportFileError(self._name, f'{where}: "{field}" is not a string')
             if value and entry[key] is None:
                 entry[key] = value
 
@@ -362,6 +365,8 @@ class _ArticlesFromRows:
 
 
 _ARTICLE_KEYS = ("id", "title", "date", "path", "sentence_count")
+_ROW_FIELDS = tuple((key, f"article_{key}") for key in ("title", "date", "path"))
+"""The entry's keys and the row fields that name them (built once, not per row)."""
 
 
 # -- csv ---------------------------------------------------------------------------------------

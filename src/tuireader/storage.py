@@ -366,12 +366,22 @@ class AtomicJSONStorage(Storage):
             return
         shard = self._shards.setdefault(article_id, {})
         entry = self._index_doc(article_id)
+        # The index counts change once per (annotator, tag, orphaned), not once per record.
+        deltas: dict[tuple[str, str, bool], int] = {}
+        undo = self._ann_undo
         for ann_id, record in docs.items():
-            old = self._before_annotation(article_id, ann_id, shard)
+            old = shard.get(ann_id)
+            if undo is not None and (article_id, ann_id) not in undo:
+                undo[(article_id, ann_id)] = _ABSENT if old is None else old
             if old is not None:
-                index_count(entry, count_key(old), -1)
-            index_count(entry, count_key(record), 1)
+                key = count_key(old)
+                deltas[key] = deltas.get(key, 0) - 1
+            key = count_key(record)
+            deltas[key] = deltas.get(key, 0) + 1
             shard[ann_id] = record
+        for key, delta in deltas.items():
+            if delta:
+                index_count(entry, key, delta)
         self._ann_dirty.setdefault(article_id, set()).update(docs)
         self._put_index(article_id, entry)
 
@@ -697,10 +707,11 @@ class AtomicJSONStorage(Storage):
         if dels:
             entry["del"] = dels
         if self._ann_dirty:
-            entry["ann"] = {
-                article_id: {i: self._shards.get(article_id, {}).get(i) for i in ids}
-                for article_id, ids in self._ann_dirty.items()
-            }
+            changed: dict[str, dict[str, Any]] = {}
+            for article_id, ids in self._ann_dirty.items():
+                get = self._shards.get(article_id, {}).get  # looked up once per article
+                changed[article_id] = {i: get(i) for i in ids}
+            entry["ann"] = changed
         return entry
 
     def _append(self, data: bytes) -> None:

@@ -870,12 +870,15 @@ class Store:
             for article_id in touched:
                 self._loaded.ensure(article_id)
             cache = self._loaded
+            stored_copies: dict[str, Annotation] = {}
             for key, record in incoming:
                 tally = counts.setdefault(record["annotator"], [0, 0, 0])
                 known = latest.get(key)
                 if known is None and key in cache:
                     stored = cache.get(key)
-                    known = None if stored is None else to_stored(stored)
+                    if stored is not None:
+                        stored_copies[key] = stored
+                        known = to_stored(stored)
                 if known is None:
                     tally[0] += 1
                 elif record_wins(record, known):
@@ -884,7 +887,8 @@ class Store:
                     tally[2] += 1
                     continue
                 latest[key] = record
-            replaced = [old for i in latest if (old := cache.get(i)) is not None]
+            # The stored copies replaced (found above: not looked up again per record).
+            replaced = [old for i, old in stored_copies.items() if i in latest]
             self._apply_records(replaced, latest)
             changes = self._plan_articles(metas)
             self._db.records(ARTICLES).put_many(changes)

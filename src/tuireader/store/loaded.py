@@ -194,6 +194,8 @@ class LoadedArticles:
     def drop_layers(self, keys: Iterable[tuple[str, str]]) -> None:
         """Forget these (article, annotator) layers: built again, sorted once, when next asked
         for (cheaper than inserting a bulk change one by one)."""
+        if not self._layers:  # an import's: nothing built, nothing to go through
+            return
         for key in keys:
             self._layers.pop(key, None)
 
@@ -216,12 +218,18 @@ class LoadedArticles:
 
     def put_records(self, records: Mapping[str, dict[str, Any]]) -> None:
         """``put`` of stored records: built where a layer of theirs is, else kept as records."""
-        layers = self._layers
+        layers, anns, by_article, undo = self._layers, self._anns, self._by_article, self._undo
         for key, record in records.items():
-            if (record["article_id"], record["annotator"]) in layers:
+            article_id = record["article_id"]
+            if layers and (article_id, record["annotator"]) in layers:
                 self.put(from_stored(key, record))
-            else:
+            elif key in anns:
                 self.put_record(key, record)
+            else:  # put_record of a new id, inlined (an import's 500k): nothing to remove
+                if undo is not None:
+                    undo.setdefault(key, None)
+                anns[key] = record
+                by_article.setdefault(article_id, set()).add(key)
 
     def remove(self, ann_id: str) -> None:
         """Forget the annotation with this id (absent: nothing happens)."""
