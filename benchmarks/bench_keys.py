@@ -29,14 +29,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench_ui import NO_LEARN_ENV, THINK_S, loop_stalls, reader_on_samples, timed
+
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "sample_articles"
-THINK_S = 0.03
-"""Time between key presses: about a fast reader's pace, and room for the app's timers."""
-NO_LEARN_ENV = "TUIREADER_BENCH_NO_LEARN"
-"""Set (``--no-learn``): the reader runs without the model of my tags, whose training reads
-every one of my annotations (all of them here: the database's annotator is the reader's) in a
-worker thread, competing with the event loop for the interpreter."""
 KINDS = {
     "j": "j (next sentence)",
     "f": "f (tag)",
@@ -52,37 +47,11 @@ async def key_latencies(db: Path, presses: int) -> dict[str, list[float]]:
     ``KINDS``."""
     from textual import events
 
-    from tuireader.articles import load_library
-    from tuireader.store import Store
-    from tuireader.ui.app import ReaderApp
-
-    if os.environ.get(NO_LEARN_ENV):
-        from tuireader import learn
-
-        learn.available = lambda: False  # type: ignore[assignment]
-    library = load_library([SAMPLES])
-    store = Store.open(db, "bench")
-    app = ReaderApp(library, store, db_path=db)
+    app, store = reader_on_samples(db)
     times: dict[str, list[float]] = {kind: [] for kind in KINDS}
     acted = asyncio.Event()
     shown = asyncio.Event()
     ended = [0.0, 0.0]
-
-    def timed(method: Any, event: asyncio.Event, slot: int) -> Any:
-        def run(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return method(*args, **kwargs)
-            finally:
-                ended[slot] = time.perf_counter()
-                event.set()
-
-        return run
-
-    async def ticker() -> None:
-        while True:
-            start = time.perf_counter()
-            await asyncio.sleep(0.005)
-            times["stall"].append(time.perf_counter() - start - 0.005)
 
     async def press(key: str, kind: str | None, landed: bool = False) -> None:
         acted.clear()
@@ -101,13 +70,13 @@ async def key_latencies(db: Path, presses: int) -> dict[str, list[float]]:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         pane = app.pane
-        pane.action_move = timed(pane.action_move, acted, 0)  # type: ignore[method-assign]
-        pane.action_tag = timed(pane.action_tag, acted, 0)  # type: ignore[method-assign]
-        app.action_undo = timed(app.action_undo, acted, 0)  # type: ignore[method-assign]
-        app.apply_change = timed(app.apply_change, shown, 1)  # type: ignore[method-assign]
+        pane.action_move = timed(pane.action_move, ended, 0, acted)  # type: ignore[method-assign]
+        pane.action_tag = timed(pane.action_tag, ended, 0, acted)  # type: ignore[method-assign]
+        app.action_undo = timed(app.action_undo, ended, 0, acted)  # type: ignore[method-assign]
+        app.apply_change = timed(app.apply_change, ended, 1, shown)  # type: ignore[method-assign]
         pane.focus()
         await pilot.pause()
-        watch = asyncio.create_task(ticker())
+        watch = asyncio.create_task(loop_stalls(times["stall"]))
         for i in range(presses):
             # Down and up again through the article: every press moves.
             await press("j" if i % 40 < 20 else "k", "j" if i % 40 < 20 else None)

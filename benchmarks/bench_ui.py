@@ -284,14 +284,9 @@ app's timers (the cursor save every 2 s, the refresh of other windows' writes) t
 keys as they would."""
 
 
-async def key_latencies(db: Path, presses: int) -> dict[str, list[float]]:
-    """The reader on the samples with the database at ``db``: for each key press, the seconds
-    from posting the key to the end of its action (time spent waiting behind anything else on
-    the event loop included), for ``j`` (next sentence), ``f`` (tag, then ``j``) and moving to
-    the next article in the list (``j`` and ``enter``); and every stall of the event loop (a
-    5 ms ticker's lateness), whatever caused it."""
-    from textual import events
-
+def reader_on_samples(db: Path) -> Any:
+    """A ``ReaderApp`` on the samples with the database at ``db`` (without the model of my tags
+    when ``NO_LEARN_ENV`` is set): the app and its store, to close after."""
     from tuireader.articles import load_library
     from tuireader.store import Store
     from tuireader.ui.app import ReaderApp
@@ -300,28 +295,43 @@ async def key_latencies(db: Path, presses: int) -> dict[str, list[float]]:
         from tuireader import learn
 
         learn.available = lambda: False  # type: ignore[assignment]
-    library = load_library([SAMPLES])
     store = Store.open(db, "bench")
-    app = ReaderApp(library, store, db_path=db)
+    return ReaderApp(load_library([SAMPLES]), store, db_path=db), store
+
+
+def timed(method: Any, ended: list[float], slot: int, event: asyncio.Event) -> Any:
+    """``method``, noting when each call ends in ``ended[slot]`` and setting ``event``."""
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        finally:
+            ended[slot] = time.perf_counter()
+            event.set()
+
+    return run
+
+
+async def loop_stalls(stalls: list[float], tick: float = 0.005) -> None:
+    """Until cancelled: how late each ``tick`` sleep of the event loop wakes, into ``stalls``."""
+    while True:
+        start = time.perf_counter()
+        await asyncio.sleep(tick)
+        stalls.append(time.perf_counter() - start - tick)
+
+
+async def key_latencies(db: Path, presses: int) -> dict[str, list[float]]:
+    """The reader on the samples with the database at ``db``: for each key press, the seconds
+    from posting the key to the end of its action (time spent waiting behind anything else on
+    the event loop included), for ``j`` (next sentence), ``f`` (tag, then ``j``) and moving to
+    the next article in the list (``j`` and ``enter``); and every stall of the event loop (a
+    5 ms ticker's lateness), whatever caused it."""
+    from textual import events
+
+    app, store = reader_on_samples(db)
     times: dict[str, list[float]] = {"j": [], "f": [], "article": [], "stall": []}
     done = asyncio.Event()
     ended = [0.0]
-
-    def timed(method: Any) -> Any:
-        def run(*args: Any) -> Any:
-            try:
-                return method(*args)
-            finally:
-                ended[0] = time.perf_counter()
-                done.set()
-
-        return run
-
-    async def ticker() -> None:
-        while True:
-            start = time.perf_counter()
-            await asyncio.sleep(0.005)
-            times["stall"].append(time.perf_counter() - start - 0.005)
 
     async def press(key: str, kind: str | None) -> float:
         done.clear()
@@ -336,14 +346,14 @@ async def key_latencies(db: Path, presses: int) -> dict[str, list[float]]:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         pane, listing = app.pane, app.article_list
-        pane.action_move = timed(pane.action_move)  # type: ignore[method-assign]
-        pane.action_tag = timed(pane.action_tag)  # type: ignore[method-assign]
-        listing.action_move = timed(listing.action_move)  # type: ignore[method-assign]
-        app.open_entry = timed(app.open_entry)  # type: ignore[method-assign]
-        watch = asyncio.create_task(ticker())
+        pane.action_move = timed(pane.action_move, ended, 0, done)  # type: ignore[method-assign]
+        pane.action_tag = timed(pane.action_tag, ended, 0, done)  # type: ignore[method-assign]
+        listing.action_move = timed(listing.action_move, ended, 0, done)  # type: ignore[method-assign]
+        app.open_entry = timed(app.open_entry, ended, 0, done)  # type: ignore[method-assign]
+        watch = asyncio.create_task(loop_stalls(times["stall"]))
         listing.focus()
         await pilot.pause()
-        articles = len(library.articles)
+        articles = len(app.library.articles)
         for i in range(max(presses // 10, 20)):
             down = (i // (articles - 1)) % 2 == 0
             await press("j" if down else "k", None)
