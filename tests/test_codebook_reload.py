@@ -71,6 +71,8 @@ async def test_a_new_tag_set_applies_while_the_reader_runs(
         rewrite(path, CODEBOOK)
         assert await app.reload_config()
         await pilot.pause()
+        # Checked at once: the notice times out, which a loaded machine reaches before the end.
+        assert "Codebook reloaded" in [n.title for n in app._notifications]
         pane = app.pane
         assert pane.cursor == 1  # the same article, the same sentence
         assert [t.id for t in pane.tags.active] == [
@@ -89,7 +91,6 @@ async def test_a_new_tag_set_applies_while_the_reader_runs(
         status = app.status.content.plain
         assert " C  Claim" in status and " ?  Unsure" in status  # the legend
         assert "m Claim" in footer_text(app)
-        assert "Codebook reloaded" in [n.title for n in app._notifications]
         await pilot.press("question_mark")
         await pilot.pause()
         shown = str(app.screen.query_one("#help-text").render())
