@@ -64,6 +64,15 @@ PROVENANCES = tuple(Provenance)
 
 
 ANNOTATOR_ENV = "TUIREADER_ANNOTATOR"
+ANNOTATOR_MAX_CHARS = 80
+
+
+def annotator_problem(name: str) -> str | None:
+    """Why ``name`` cannot be recorded on annotations (None when it can): it is shown in
+    status lines and written into every export, so it is one printable line."""
+    if not name.strip() or not name.isprintable() or len(name) > ANNOTATOR_MAX_CHARS:
+        return f"annotator must be a printable name of 1 to {ANNOTATOR_MAX_CHARS} characters"
+    return None
 
 
 def default_annotator(configured: str | None = None) -> str:

@@ -26,6 +26,7 @@ from typing import Any
 from platformdirs import user_config_path
 
 from tuireader import sanitise
+from tuireader.annotations import annotator_problem
 from tuireader.errors import PathError, os_problem
 from tuireader.tags import DEFAULT_TAGS, MAX_TAGS, TAG_ID, Tag, TagSet, is_marker
 
@@ -331,10 +332,9 @@ def validate(data: Mapping[str, Any], path: Path, lines: Mapping[tuple[str, ...]
                 wanted = _type_name(expected[key]())
                 raise fail(f"{key} must be {wanted}, not {_type_name(value)}", key)
         annotator = data.get("annotator")
-        if annotator is not None and (
-            not annotator.strip() or not annotator.isprintable() or len(annotator) > 80
-        ):
-            raise fail("annotator must be a printable name of 1 to 80 characters", "annotator")
+        problem = None if annotator is None else annotator_problem(annotator)
+        if problem is not None:
+            raise fail(problem, "annotator")
         theme = data.get("theme")
         if theme is not None and not theme.strip():
             raise fail("theme must name a theme", "theme")

@@ -1955,7 +1955,7 @@ def run_app(options: argparse.Namespace) -> int:
 
 
 def _run_app(options: argparse.Namespace) -> int:
-    from tuireader.annotations import default_annotator
+    from tuireader.annotations import ANNOTATOR_ENV, annotator_problem, default_annotator
     from tuireader.config import load_config, project_start
     from tuireader.store import Store, StoreError
 
@@ -1978,6 +1978,17 @@ def _run_app(options: argparse.Namespace) -> int:
             return 2
     db_path = resolve_db_path(getattr(options, "db", None))
     annotator = getattr(options, "annotator", None) or default_annotator(config.annotator)
+    problem = annotator_problem(annotator)
+    if problem is not None:
+        # The config's own name was checked with the file; else the flag, the variable or login.
+        if getattr(options, "annotator", None):
+            source = "--annotator"
+        elif os.environ.get(ANNOTATOR_ENV):
+            source = f"${ANNOTATOR_ENV}"
+        else:
+            source = "the login name"
+        print_error(f"{source}: {problem}, not {annotator!r}")
+        return 2
     try:
         store = Store.open(db_path, annotator, wait=2.0, tags=config.tags)
     except StoreError as exc:
