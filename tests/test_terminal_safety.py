@@ -260,15 +260,21 @@ def test_terminal_title_and_clipboard_untouched_in_tmux(hostile_db: Path) -> Non
     session = "hostile"
     # Without COLUMNS/LINES from the test run, which would pin the app to 80x24.
     command = f"env -u COLUMNS -u LINES {beside} {SEED} --db {hostile_db}; sleep 5"
-    # As the imported annotator (its name in the environment, escapes and all), so the reader
-    # shows its note, whose OSC 52 would write the clipboard.
+    # As a reader whose own tag carries the hostile note (whose OSC 52 would write the
+    # clipboard), beside the imported annotator's tag (whose name would set the title); a
+    # name with escapes is refused as one's own, so it comes from the data here.
+    article = load_article(SEED)
+    first = article.sentences[0]
+    mine = Annotation.new(article.id, article.body, first.start, first.end, "fact", "reader", NOTE)
+    with Store.open(hostile_db, "reader") as store:
+        store.import_annotations([mine])
     tmux(
         "-f",
         "/dev/null",
         "new-session",
         "-d",
         "-e",
-        f"TUIREADER_ANNOTATOR={ANNOTATOR}",
+        "TUIREADER_ANNOTATOR=reader",
         "-s",
         session,
         "-x",
@@ -282,10 +288,10 @@ def test_terminal_title_and_clipboard_untouched_in_tmux(hostile_db: Path) -> Non
         tmux("set-option", "-g", "allow-rename", "on")
         deadline = time.monotonic() + 20
         screen = ""
-        while time.monotonic() < deadline and "by mallory" not in screen:
+        while time.monotonic() < deadline and "also tagged by mallory" not in screen:
             time.sleep(0.2)
             screen = tmux("capture-pane", "-p", "-t", session)
-        assert "by mallory" in screen, screen
+        assert "by reader" in screen and "also tagged by mallory" in screen, screen
         assert "note: see this second line" in screen
         assert "pwned" not in tmux("display-message", "-p", "-t", session, "#{pane_title}")
         buffers = subprocess.run(
