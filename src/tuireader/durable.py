@@ -142,6 +142,16 @@ class NotDurableError(OSError):
 _FSYNC_UNSUPPORTED = frozenset({errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EBADF})
 
 
+def fsync_file(path: Path) -> None:
+    """Flush the file at ``path`` to disk (opened for reading: fsync needs no write access).
+    Raises OSError."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def fsync_folder(folder: Path) -> None:
     """Make a rename in ``folder`` durable. A file system that does not support fsync on a
     folder is not a failure; any other error (EIO, ENOSPC, ...) raises NotDurableError: the
@@ -182,11 +192,7 @@ def sync_file_system(folder: Path, files: Sequence[Path]) -> None:
     syncfs = _syncfs()
     if syncfs is None:
         for path in files:
-            fd = os.open(path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            fsync_file(path)
         return
     import ctypes
 
@@ -265,11 +271,7 @@ def keep_copy(path: Path, backup: Path) -> None:
     tmp = temp_path(backup)
     try:
         shutil.copyfile(path, tmp)
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        fsync_file(tmp)
         # Replacing the old copy frees its blocks, which takes milliseconds for a large file.
         # Holding it open defers that to the close, done off the caller's path.
         old = _open_quietly(backup)
