@@ -411,39 +411,33 @@ def stream(
     adjudicators = tuple(n for n in everyone if names is None or n in names)
     ids = asked if asked is not None else source.annotated_article_ids()
 
+    filtered = names is not None or wanted_tags is not None
+
+    def kept(annotator: str, tag: str) -> bool:
+        return (names is None or annotator in names) and (wanted_tags is None or tag in wanted_tags)
+
     def fetch(article_id: str) -> list[Annotation]:
         # Orphans are exported too: they are kept so that nothing is lost, and a re-import must
         # carry them over.
         found = [
             a
             for a in source.annotations(article_id, include_orphans=True)
-            if (names is None or a.annotator in names)
-            and (wanted_tags is None or a.tag in wanted_tags)
+            if kept(a.annotator, a.tag)
         ]
         found.sort(key=_reading_order)
         return found
 
     def fetch_rows(article_id: str) -> list[TagRow]:
         found = source.tag_rows(article_id)
-        if names is not None or wanted_tags is not None:
-            found = [
-                r
-                for r in found
-                if (names is None or r.annotator in names)
-                and (wanted_tags is None or r.tag in wanted_tags)
-            ]
+        if filtered:
+            found = [r for r in found if kept(r.annotator, r.tag)]
         found.sort(key=_row_order)
         return found
 
     def fetch_records(article_id: str) -> list[dict[str, Any]]:
         found = source.export_records(article_id)
-        if names is not None or wanted_tags is not None:
-            found = [
-                r
-                for r in found
-                if (names is None or r["annotator"] in names)
-                and (wanted_tags is None or r["tag"] in wanted_tags)
-            ]
+        if filtered:
+            found = [r for r in found if kept(r["annotator"], r["tag"])]
         found.sort(key=_record_order)
         return found
 
