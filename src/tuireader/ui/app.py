@@ -1942,7 +1942,8 @@ def resume_gc() -> None:
 
 
 def single_file(paths: Sequence[str]) -> bool:
-    return len(paths) == 1 and Path(paths[0]).is_file()
+    """One path that is not a folder: opened (or refused, a FIFO or a device) before any UI."""
+    return len(paths) == 1 and Path(paths[0]).exists() and not Path(paths[0]).is_dir()
 
 
 def run_app(options: argparse.Namespace) -> int:

@@ -1,8 +1,9 @@
-"""An annotator's name is recorded on every tag, shown in status lines and written into every
-export: one printable line, whichever way it is given."""
+"""Refused at launch, in one line and before the database is opened: an annotator name that is
+not one printable line (it is recorded on every tag, shown and exported), and a special file."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -41,4 +42,15 @@ def test_the_reader_refuses_the_variable_and_names_it(
     err = capsys.readouterr().err
     assert err.startswith(f"tuireader: ${ANNOTATOR_ENV}: annotator must be")
     assert "\x9b" not in err and err.count("\n") == 1
+    assert not db_path.exists()
+
+
+def test_the_reader_refuses_a_fifo_given_alone_before_any_ui(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert main([str(fifo)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"tuireader: {fifo}: not a regular file (a FIFO), not an article file\n"
     assert not db_path.exists()
