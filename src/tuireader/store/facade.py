@@ -53,7 +53,7 @@ from tuireader.records import (
 )
 from tuireader.sentences import Sentence
 from tuireader.storage import AtomicJSONStorage, Stamp, stamp_of
-from tuireader.store import corrections
+from tuireader.store import corrections, imports
 from tuireader.store.backend import Backend
 from tuireader.store.catching_up import appended_entries, only_appended
 from tuireader.store.checks import check_tables
@@ -78,10 +78,11 @@ from tuireader.store.files import (
     sweep,
     write_failure,
 )
+from tuireader.store.imports import check_tag
 from tuireader.store.layers import BULK, SpanIndex
 from tuireader.store.loaded import LoadedArticles
-from tuireader.store.merging import ImportReport, ImportResult, mark_wins, record_wins
-from tuireader.store.metadata import article_record, checked_articles
+from tuireader.store.merging import ImportReport, ImportResult
+from tuireader.store.metadata import article_record, checked_articles, merged_articles
 from tuireader.store.tables import AnnotationDB
 from tuireader.store.threads import serialised, takes_its_own_lock
 from tuireader.tags import DEFAULT_TAGS, TagSet
@@ -446,7 +447,7 @@ class Store:
     ) -> Change:
         """Tag sentences ``first..last`` (inclusive) in my layer. The same tag on exactly that
         run removes it."""
-        _check_tag(tag)
+        check_tag(tag)
         _check_run(article, first, last)
         return self._commit(
             lambda: plan_run(
@@ -465,7 +466,7 @@ class Store:
         """Tag the characters ``start:end`` of the article's body in my layer, exactly those
         (part of a sentence: never widened to the sentence). The same tag on exactly that span
         removes it; my other annotations it overlaps are cut back to what lies outside it."""
-        _check_tag(tag)
+        check_tag(tag)
         body = article.body
         if not (0 <= start < end <= len(body)) or not body[start:end].strip():
             raise ValueError(f"span {start}:{end} is not text of the article (0..{len(body)})")
@@ -510,7 +511,7 @@ class Store:
         harmless; accepted suggestions (``provenance`` not ``HAND``) never replace a tag, even
         one set in another window since the suggestions were shown."""
         for first, last, tag in runs:
-            _check_tag(tag)
+            check_tag(tag)
             _check_run(article, first, last)
         key = (article.id, self.annotator)
         work = SpanIndex()
@@ -724,35 +725,22 @@ class Store:
         ``ATTACH_BATCH`` stored annotations rather than one write per article, holding only the
         articles of one write: an article that was not loaded before is not kept (``attach``
         keeps it, for the reader). Returns how many articles were attached."""
-        count = weight = 0
-        group: list[Article] = []
-        index = self._index()
-        for article in articles:
-            group.append(article)
-            entry = index.get(article.id)
-            weight += 1 + (0 if entry is None else entry_total(entry))
-            if weight >= ATTACH_BATCH:
-                count += self._attach_group(group)
-                group, weight = [], 0
-                index = self._index()
-        return count + (self._attach_group(group) if group else 0)
+        count = 0
+        for group in imports.attach_groups(articles, self._index, ATTACH_BATCH):
+            count += self._attach_group(group)
+        return count
 
     def _attach_group(self, group: Sequence[Article]) -> int:
         if self.read_only:  # shown for this session, nothing written: as ``attach``
             for article in group:
                 self.attach(article)
             return len(group)
-        loaded = self._loaded.loaded_ids()
-        try:
-            with self._writing():
-                for article in group:
-                    self._loaded.ensure(article.id)  # a refused shard stops the write, in one line
-                    attaching = self._attaching(article)
-                    if attaching.needed:
-                        self._write_attach(article, attaching)
-        finally:
-            for article_id in self._loaded.loaded_ids() - loaded:
-                self._loaded.unload(article_id)
+        with imports.unloading_after(self._loaded), self._writing():
+            for article in group:
+                self._loaded.ensure(article.id)  # a refused shard stops the write, in one line
+                attaching = self._attaching(article)
+                if attaching.needed:
+                    self._write_attach(article, attaching)
         return len(group)
 
     def _attaching(self, article: Article) -> _Attaching:
@@ -799,31 +787,12 @@ class Store:
         anything is written).
         """
         incoming = checked_articles(metas)
-        if not self._plan_articles(incoming):
+        if not merged_articles(self._db.records(ARTICLES).raw(), incoming):
             return 0
         with self._writing():
-            changes = self._plan_articles(incoming)
+            changes = merged_articles(self._db.records(ARTICLES).raw(), incoming)
             self._db.records(ARTICLES).put_many(changes)
         return len(changes)
-
-    def _plan_articles(self, incoming: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        known = self._db.records(ARTICLES).raw()
-        changes: dict[str, dict[str, Any]] = {}
-        for meta in incoming:
-            old = changes.get(meta["id"]) or known.get(meta["id"])
-            if old is None:
-                if all(v is None for k, v in meta.items() if k != "id"):
-                    continue
-                new = meta
-            else:
-                new = dict(old)
-                for name, value in meta.items():
-                    if new.get(name) is None and value is not None:
-                        new[name] = value
-                if new == old:
-                    continue
-            changes[meta["id"]] = new
-        return changes
 
     def import_annotations(self, items: Iterable[Annotation]) -> ImportResult:
         """Add annotations from elsewhere in one atomic write (see ``import_all``)."""
@@ -844,7 +813,7 @@ class Store:
         """
         incoming = list(annotations)
         for a in incoming:
-            _check_tag(a.tag)
+            check_tag(a.tag)
         return self.import_records([(a.id, to_stored(a)) for a in incoming], articles, done)
 
     def import_records(
@@ -856,55 +825,12 @@ class Store:
         """``import_all`` of annotations given as the store keeps them, (id, ``to_stored``
         record), as an import's spool holds them: merged and written without building an
         ``Annotation`` for each (only for one that meets a stored copy, or a loaded layer)."""
-        incoming = list(records)
-        for _, record in incoming:
-            _check_tag(record["tag"])
+        incoming = imports.checked_records(records)
         metas = checked_articles(articles)
         marks = list(done)
-        counts: dict[str, list[int]] = {}
-        articles_changed = marks_taken = 0
-        loaded = self._loaded.loaded_ids()
-        touched = {record["article_id"] for _, record in incoming}
-        with self._writing():
-            latest: dict[str, dict[str, Any]] = {}
-            for article_id in touched:
-                self._loaded.ensure(article_id)
-            cache = self._loaded
-            stored_copies: dict[str, Annotation] = {}
-            for key, record in incoming:
-                tally = counts.setdefault(record["annotator"], [0, 0, 0])
-                known = latest.get(key)
-                if known is None and key in cache:
-                    stored = cache.get(key)
-                    if stored is not None:
-                        stored_copies[key] = stored
-                        known = to_stored(stored)
-                if known is None:
-                    tally[0] += 1
-                elif record_wins(record, known):
-                    tally[1] += 1
-                else:
-                    tally[2] += 1
-                    continue
-                latest[key] = record
-            # The stored copies replaced (found above: not looked up again per record).
-            replaced = [old for i, old in stored_copies.items() if i in latest]
-            self._apply_records(replaced, latest)
-            changes = self._plan_articles(metas)
-            self._db.records(ARTICLES).put_many(changes)
-            articles_changed = len(changes)
-            table = self._db.records(DONE)
-            taken: dict[str, dict[str, Any]] = {}
-            for mark in marks:
-                old_record = taken.get(mark.key) or table.get_raw(mark.key)
-                if old_record is None or mark_wins(mark, done_from_record(old_record)):
-                    taken[mark.key] = done_to_record(mark)
-            table.put_many(taken)
-            marks_taken = len(taken)
-        for article_id in touched - loaded:  # saved: hold only what was held before
-            self._loaded.unload(article_id)
-        report = {name: ImportResult(*tally) for name, tally in sorted(counts.items())}
-        return ImportReport(report, articles_changed, marks_taken)
+        # Saved: hold only what was held before.
+        with imports.unloading_after(self._loaded), self._writing():
+            return imports.merge_records(self._db, self._loaded, incoming, metas, marks)
 
     def import_batches(
         self,
@@ -921,17 +847,9 @@ class Store:
         importing the same file again completes it: an annotation already there is skipped.
         Article metadata is checked before the first batch is written.
         """
-        metas = checked_articles(articles)
-        marks = list(done)
-        counts: dict[str, ImportResult] = {}
-        pending: Sequence[StoredRecord] | None = None
-        for batch in batches:
-            if pending is not None:
-                _add_counts(counts, self.import_records(pending))
-            pending = batch
-        report = self.import_records(pending or (), metas, marks)
-        _add_counts(counts, report)
-        return ImportReport(dict(sorted(counts.items())), report.articles, report.done)
+        return imports.in_batches(
+            self.import_records, batches, checked_articles(articles), list(done)
+        )
 
     # -- sentence corrections: splits and joins (planned in ``store.corrections``) -------------
     # A small table in the main file; every annotator sees them. A split or merge is one
@@ -1090,29 +1008,6 @@ class Store:
         for a in added:
             self._loaded.put(a)
 
-    def _apply_records(self, removed: Sequence[Annotation], added: Mapping[str, Any]) -> None:
-        """``_apply`` of stored records (id to record): written per article as they are, and
-        kept as records (built into an ``Annotation`` when first asked for, as a shard's are),
-        but where a loaded layer needs the annotation."""
-        file = self._db.file
-        owner = {key: record["article_id"] for key, record in added.items()}
-        for article_id in {*(a.article_id for a in removed), *owner.values()}:
-            self._loaded.ensure(article_id)
-        gone = [a for a in removed if owner.get(a.id) != a.article_id]
-        if len(gone) + len(added) > BULK:
-            self._loaded.drop_layers((a.article_id, a.annotator) for a in removed)
-            self._loaded.drop_layers((r["article_id"], r["annotator"]) for r in added.values())
-        for article_id, ids in _by_article(gone).items():
-            file.delete_annotations(article_id, [a.id for a in ids])
-        for a in gone:
-            self._loaded.remove(a.id)
-        groups: dict[str, dict[str, Any]] = {}
-        for key, record in added.items():
-            groups.setdefault(record["article_id"], {})[key] = record
-        for article_id, group in groups.items():
-            file.put_annotations(article_id, group)
-        self._loaded.put_records(added)
-
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
         """Lock, catch up with the file, run the body as one transaction, write once."""
@@ -1151,17 +1046,6 @@ def _by_article(annotations: Iterable[Annotation]) -> dict[str, list[Annotation]
     for a in annotations:
         groups.setdefault(a.article_id, []).append(a)
     return groups
-
-
-def _add_counts(counts: dict[str, ImportResult], report: ImportReport) -> None:
-    for name, result in report.by_annotator.items():
-        counts[name] = counts.get(name, ImportResult()) + result
-
-
-def _check_tag(tag: str) -> None:
-    # Which tags exist is the caller's business (the codebook); a tag is any non-empty text.
-    if not isinstance(tag, str) or not tag:
-        raise ValueError(f"a tag is non-empty text, not {tag!r}")
 
 
 def _check_run(article: Article, first: int, last: int) -> None:

@@ -37,3 +37,27 @@ def checked_articles(metas: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]
         except RecordError as exc:
             raise ValueError(f"article metadata {position}: {exc}") from None
     return checked
+
+
+def merged_articles(
+    known: Mapping[str, dict[str, Any]], incoming: Iterable[dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """The records of the ``articles`` table that checked entries (``checked_articles``) add or
+    complete, by id: only what is not known yet is filled in (a recorded value is never
+    replaced, least of all by a null), and an entry with nothing but an id adds nothing."""
+    changes: dict[str, dict[str, Any]] = {}
+    for meta in incoming:
+        old = changes.get(meta["id"]) or known.get(meta["id"])
+        if old is None:
+            if all(v is None for k, v in meta.items() if k != "id"):
+                continue
+            new = meta
+        else:
+            new = dict(old)
+            for name, value in meta.items():
+                if new.get(name) is None and value is not None:
+                    new[name] = value
+            if new == old:
+                continue
+        changes[meta["id"]] = new
+    return changes
