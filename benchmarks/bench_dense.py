@@ -12,8 +12,11 @@ fresh process, ``--runs`` times:
   (``annotations(article_id)`` and the annotator's layer ``mine``), as the reader does when it
   opens the article.
 
-Prints the CPU time (user + sys) of each, the difference, and the peak RSS. Target: the first
-read <= 1 s CPU beyond the baseline. ``--profile`` prints the first read's top functions.
+Prints the CPU time (user + sys) of each (medians of the runs, every run listed), the
+difference, and the peak RSS. Target: the first read <= 1 s CPU beyond the baseline.
+``--profile`` prints the first read's top functions. ``--compare DIR`` also times the first
+read with another checkout's code (``DIR/src``, e.g. ``git worktree add DIR main``), its runs
+alternating with this one's, on the same database and load.
 """
 
 from __future__ import annotations
@@ -21,15 +24,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+SOURCE_ENV = "BENCH_DENSE_SRC"
+"""The code a child process runs (``--compare``); this checkout's by default."""
+sys.path.insert(0, os.environ.get(SOURCE_ENV) or str(ROOT / "src"))
 
 from tuireader.annotations import Annotation, Quote  # noqa: E402
 from tuireader.articles import Article, load_article  # noqa: E402
@@ -133,9 +140,17 @@ def baseline(path: Path) -> dict[str, Any]:
     }
 
 
-def child(*argv: str) -> dict[str, Any]:
+def child(*argv: str, source: Path | None = None) -> dict[str, Any]:
+    env = dict(os.environ)
+    env.pop(SOURCE_ENV, None)
+    if source is not None:
+        env[SOURCE_ENV] = str(source)
     done = subprocess.run(
-        [sys.executable, __file__, "--child", *argv], capture_output=True, text=True, check=True
+        [sys.executable, __file__, "--child", *argv],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
     )
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
@@ -146,6 +161,9 @@ def main() -> int:
     parser.add_argument("--db-dir", type=Path, help="keep the database here and reuse it")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="profile one first read")
+    parser.add_argument(
+        "--compare", type=Path, metavar="DIR", help="also time another checkout's first read"
+    )
     parser.add_argument("--child", nargs=3, metavar=("KIND", "DB", "BOOK"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -169,30 +187,49 @@ def main() -> int:
             profile.runcall(first_read, db, path)
             pstats.Stats(profile).sort_stats("tottime").print_stats(25)
             return 0
-        reads, bases = [], []
+        other = None if args.compare is None else args.compare.resolve() / "src"
+        reads, bases, others = [], [], []
         for _ in range(args.runs):
             bases.append(child("base", str(db), str(path)))
+            if other is not None:
+                others.append(child("read", str(db), str(path), source=other))
             reads.append(child("read", str(db), str(path)))
-        base = min(r["cpu"] for r in bases)
-        best = min(reads, key=lambda r: r["cpu"])
-        extra = best["cpu"] - base
+        base = median(r["cpu"] for r in bases)
+        read = median(r["cpu"] for r in reads)
+        extra = read - base
         print(
-            f"book alone (read + segment): {base:.2f} s CPU (best of {args.runs}), "
-            f"peak {max(r['peak_mb'] for r in bases):.0f} MB"
+            f"book alone (read + segment): {base:.2f} s CPU (median of {args.runs}: "
+            f"{runs(bases)}), peak {max(r['peak_mb'] for r in bases):.0f} MB"
         )
+        last = reads[-1]
         print(
-            f"first read ({best['annotations']:,} annotations, {best['mine']:,} of ana's, "
-            f"{best['exact']:,} exact): {best['cpu']:.2f} s CPU "
-            f"(all runs: {', '.join(format(r['cpu'], '.2f') for r in reads)}), "
-            f"{best['seconds']:.2f} s wall, peak {best['peak_mb']:.0f} MB"
+            f"first read ({last['annotations']:,} annotations, {last['mine']:,} of ana's, "
+            f"{last['exact']:,} exact): {read:.2f} s CPU (median of {runs(reads)}), "
+            f"{median(r['seconds'] for r in reads):.2f} s wall, "
+            f"peak {max(r['peak_mb'] for r in reads):.0f} MB"
         )
+        if other is not None:
+            then = median(r["cpu"] for r in others)
+            print(
+                f"first read with {other}: {then:.2f} s CPU (median of {runs(others)}), "
+                f"{then - base:.2f} s beyond the book alone; this checkout's is "
+                f"{read / then:.2f}x of it"
+            )
         met = extra <= TARGET_S
         print(
             f"beyond the book alone: {extra:.2f} s CPU ({'ok' if met else 'NOT MET'}, <= {TARGET_S:.0f} s)"
         )
         print(f"load average at the end {os.getloadavg()[0]:.1f}")
-        print(f"dense_first_read_s={best['cpu']:.3f} dense_extra_s={extra:.3f} target_met={met}")
+        print(f"dense_first_read_s={read:.3f} dense_extra_s={extra:.3f} target_met={met}")
         return 0 if met else 1
+
+
+def median(values: Iterable[float]) -> float:
+    return statistics.median(list(values))
+
+
+def runs(results: list[dict[str, Any]]) -> str:
+    return ", ".join(format(r["cpu"], ".2f") for r in results)
 
 
 if __name__ == "__main__":

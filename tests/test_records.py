@@ -4,6 +4,7 @@ straight from stored records agree with the ``Annotation`` they stand for."""
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from typing import Any
 
 import orjson
@@ -11,11 +12,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tuireader.annotations import AnchorState, Annotation, Provenance, Quote
+from tuireader.annotations import AnchorState, Annotation, Provenance, Quote, assembled
 from tuireader.records import (
     RecordError,
     from_export,
     from_stored,
+    from_stored_all,
     stored_from_export,
     stored_problem,
     stored_to_export,
@@ -64,6 +66,24 @@ def test_rows_stored_and_exported_forms_all_give_back_the_annotation(
     for row, a in zip(rows, anns, strict=True):
         assert (row.anchor, row.updated, row.exact) == (a.anchor, a.updated, a.quote.exact)
         assert type(row.anchor) is str and row.anchor == a.anchor.value
+
+
+@given(st.lists(annotations(), max_size=6, unique_by=lambda a: a.id))
+def test_stored_records_built_in_bulk_are_the_annotations(anns: list[Annotation]) -> None:
+    stored = {a.id: to_stored(a) for a in anns}
+    for record in stored.values():  # a quote stored without its context has none
+        if not record["quote"]["prefix"]:
+            del record["quote"]["prefix"]
+    built = from_stored_all(stored)
+    assert built == [from_stored(key, record) for key, record in stored.items()] == anns
+    for b, a in zip(built, anns, strict=True):
+        assert b.anchor is a.anchor and b.provenance is a.provenance
+        assert hash(b) == hash(a) and replace(b, tag="x") == replace(a, tag="x")
+
+
+def test_building_in_bulk_needs_every_field() -> None:
+    with pytest.raises(ValueError, match="needs columns"):
+        assembled(Quote, 1, {"exact": ["a"], "prefix": [""]})
 
 
 def test_exported_enums_are_plain_text() -> None:

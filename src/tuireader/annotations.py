@@ -6,9 +6,12 @@ import datetime as dt
 import getpass
 import os
 import uuid
-from dataclasses import dataclass, field, replace
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
-from typing import Any, Protocol
+from itertools import repeat
+from typing import Any, Protocol, TypeVar
 
 QUOTE_CONTEXT = 32
 """Characters of prefix and suffix kept with every quote (W3C TextQuoteSelector)."""
@@ -186,3 +189,24 @@ class Annotation:
         if isinstance(quote, dict):  # a quote without its context is a quote with none
             data = {**data, "quote": {"prefix": "", "suffix": "", **quote}}
         return from_export(data)
+
+
+Slotted = TypeVar("Slotted")
+
+
+def assembled(
+    cls: type[Slotted], count: int, columns: Mapping[str, Iterable[Any]]
+) -> list[Slotted]:
+    """``count`` instances of a slotted frozen dataclass (``Quote``, ``Annotation``), each
+    field taken from its column, in bulk: one C-level pass per field instead of an ``__init__``
+    per instance (half of an ``Annotation``'s ~4.5 µs is its frozen ``__init__``, and opening a
+    book tagged sentence by sentence builds 50,000). For values already checked and normalised
+    (the store's records): ``__post_init__`` does not run. Every field must have a column."""
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    if sorted(names) != sorted(columns):
+        raise ValueError(f"{cls.__name__} needs columns {names}, not {sorted(columns)}")
+    made: list[Slotted] = list(map(object.__new__, repeat(cls, count)))
+    for name in names:
+        # The slot's own descriptor: a frozen dataclass refuses ``setattr``.
+        deque(map(getattr(cls, name).__set__, made, columns[name]), 0)
+    return made

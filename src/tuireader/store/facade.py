@@ -21,6 +21,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -113,6 +114,9 @@ class _Attaching:
     @property
     def needed(self) -> bool:
         return self.report.changed or bool(self.corrected)
+
+
+_ANNOTATIONS_ORDER = attrgetter("article_id", "start", "end", "annotator", "id")
 
 
 def _article_order(a: Annotation) -> tuple[int, int, str, str]:
@@ -248,7 +252,8 @@ class Store:
             if (annotator is None or a.annotator == annotator)
             and (include_orphans or a.anchor is not AnchorState.ORPHANED)
         ]
-        return sorted(chosen, key=lambda a: (a.article_id, a.start, a.end, a.annotator, a.id))
+        with collector_paused():  # a key tuple per annotation: 55,000 for a book
+            return sorted(chosen, key=_ANNOTATIONS_ORDER)
 
     def tag_rows(self, article_id: str) -> list[TagRow]:
         """The article's annotations of every layer, orphans included, in no particular order,

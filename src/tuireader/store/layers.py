@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 from collections.abc import Iterable, Iterator
+from operator import attrgetter
 
 from tuireader.annotations import Annotation
 
@@ -17,6 +18,11 @@ CHUNK = 256
 
 BULK = 200
 """A change with more records than this rebuilds the articles' ``SpanIndex`` instead."""
+
+
+_START = attrgetter("start")
+_END = attrgetter("end")
+_ID = attrgetter("id")
 
 
 def entry(ann: Annotation) -> Entry:
@@ -36,7 +42,11 @@ class SpanIndex:
     __slots__ = ("_chunks", "_longest", "_maxes")
 
     def __init__(self, items: Iterable[Annotation] = ()) -> None:
-        ordered = sorted(map(entry, items))
+        items = list(items)
+        # The entries made by C-level passes (no call per annotation); sorting items already
+        # in order, as a shard written in order holds them, costs one pass.
+        columns = map(_START, items), map(_END, items), map(_ID, items)
+        ordered = sorted(zip(*columns, items, strict=True))
         self._chunks = [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)]
         self._maxes = [c[-1] for c in self._chunks]
         self._longest = max((e[1] - e[0] for e in ordered), default=0)

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import compress, repeat
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from tuireader.annotations import AnchorState, Annotation
 from tuireader.dbformat.layout import shard_path
 from tuireader.dbformat.schema import FileProblem
 from tuireader.durable import collector_paused
-from tuireader.records import from_stored
+from tuireader.records import from_stored, from_stored_all
 from tuireader.store.checks import check_records
 from tuireader.store.files import StoreError
 from tuireader.store.layers import SpanIndex
@@ -54,8 +55,10 @@ class LoadedArticles:
         self._source = source
         self._anns: dict[str, Held] = {}
         """By id, of the loaded articles."""
-        self._by_article: dict[str, set[str]] = {}
-        """The annotation ids of each loaded article (its shard was read)."""
+        self._by_article: dict[str, dict[str, None]] = {}
+        """The annotation ids of each loaded article (its shard was read), in the order read
+        or added: walking 50,000 records in the order they lie in memory is several times
+        faster than in a set's hash order."""
         self._refused: dict[str, StoreError] = {}
         """Articles whose shard cannot be used, and why: never read again nor written."""
         self._layers: dict[tuple[str, str], SpanIndex] = {}
@@ -113,7 +116,7 @@ class LoadedArticles:
             return
         records = self._source.adopt_shard(article_id, self.checked_shard(article_id))
         self._anns.update(records)
-        self._by_article[article_id] = set(records)
+        self._by_article[article_id] = dict.fromkeys(records)
 
     def checked_shard(self, article_id: str) -> dict[str, Any]:
         """The article's records as they stand on disk, checked, not kept; StoreError naming
@@ -168,19 +171,33 @@ class LoadedArticles:
             if article_id in self._refused:
                 return []
             raise
-        found = (self.get(i) for i in self._by_article.get(article_id, ()))
-        return [a for a in found if a is not None]
+        ids = list(self._by_article.get(article_id, ()))
+        anns = self._anns
+        held = list(map(anns.get, ids))
+        if dict in set(map(type, held)):  # built all at once, the collector paused
+            unbuilt = map(isinstance, held, repeat(dict))
+            records = cast(
+                dict[str, dict[str, Any]], dict(compress(zip(ids, held, strict=True), unbuilt))
+            )
+            with collector_paused():
+                anns.update(zip(records, from_stored_all(records), strict=True))
+            held = list(map(anns.get, ids))
+        return cast(
+            list[Annotation], list(compress(held, map(isinstance, held, repeat(Annotation))))
+        )
 
     def layer(self, article_id: str, annotator: str) -> SpanIndex:
         """The placed annotations of one layer of the article (read if not loaded)."""
         key = (article_id, annotator)
         layer = self._layers.get(key)
         if layer is None:
-            layer = SpanIndex(
-                a
-                for a in self.group(article_id)
-                if a.annotator == annotator and a.anchor is not AnchorState.ORPHANED
-            )
+            group = self.group(article_id)
+            with collector_paused():  # an entry per annotation: 27,000 for a book's layer
+                layer = SpanIndex(
+                    a
+                    for a in group
+                    if a.annotator == annotator and a.anchor is not AnchorState.ORPHANED
+                )
             self._layers[key] = layer
         return layer
 
@@ -204,7 +221,7 @@ class LoadedArticles:
         """Hold ``ann`` (replacing the annotation with its id), in its layer if built."""
         self.remove(ann.id)
         self._anns[ann.id] = ann
-        self._by_article.setdefault(ann.article_id, set()).add(ann.id)
+        self._by_article.setdefault(ann.article_id, {})[ann.id] = None
         layer = self._layers.get((ann.article_id, ann.annotator))
         if layer is not None and ann.anchor is not AnchorState.ORPHANED:
             layer.add(ann)
@@ -214,7 +231,7 @@ class LoadedArticles:
         annotator (``get`` builds the annotation when asked for)."""
         self.remove(ann_id)
         self._anns[ann_id] = record
-        self._by_article.setdefault(record["article_id"], set()).add(ann_id)
+        self._by_article.setdefault(record["article_id"], {})[ann_id] = None
 
     def put_records(self, records: Mapping[str, dict[str, Any]]) -> None:
         """``put`` of stored records: built where a layer of theirs is, else kept as records."""
@@ -229,7 +246,7 @@ class LoadedArticles:
                 if undo is not None:
                     undo.setdefault(key, None)
                 anns[key] = record
-                by_article.setdefault(article_id, set()).add(key)
+                by_article.setdefault(article_id, {})[key] = None
 
     def remove(self, ann_id: str) -> None:
         """Forget the annotation with this id (absent: nothing happens)."""
@@ -241,7 +258,7 @@ class LoadedArticles:
         del self._anns[ann_id]
         ids = self._by_article.get(old.article_id)
         if ids is not None:
-            ids.discard(ann_id)
+            ids.pop(ann_id, None)
         layer = self._layers.get((old.article_id, old.annotator))
         if layer is not None and old.anchor is not AnchorState.ORPHANED:
             layer.remove(old)
