@@ -289,3 +289,36 @@ def _open_quietly(path: Path) -> int | None:
         return os.open(path, os.O_RDONLY)
     except OSError:
         return None
+
+
+def create_files(folder: Path, files: Iterable[tuple[str, bytes]]) -> None:
+    """Write files of ``folder`` (made if missing), named relative to it, straight to their
+    names (no temporary file: for files nothing reads until the caller records them, see
+    ``AtomicJSONStorage._write_new_shards``), then make them and the folder durable, the
+    files with one ``sync_file_system``. A file already there (left by a killed writer) is
+    replaced; so is anything else at that name but a folder. Raises OSError, maybe with some
+    files written."""
+    if not folder.is_dir():
+        folder.mkdir()
+        fsync_folder(folder.parent)
+    made: list[Path] = []
+    where = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for name, data in files:
+            try:
+                fd = os.open(name, _CREATE, 0o666, dir_fd=where)
+            except FileExistsError:
+                os.unlink(name, dir_fd=where)
+                fd = os.open(name, _CREATE, 0o666, dir_fd=where)
+            try:
+                _write_all(fd, data)
+            finally:
+                os.close(fd)
+            made.append(folder / name)
+    finally:
+        os.close(where)
+    sync_file_system(folder, made)
+    fsync_folder(folder)
+
+
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)

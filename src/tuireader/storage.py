@@ -68,6 +68,7 @@ from tuireader.dbformat.schema import (
     schema_version,
 )
 from tuireader.durable import (
+    create_files,
     fsync_folder,
     keep_copy,
     replace_together,
@@ -80,6 +81,7 @@ __all__ = [
     "ARTICLES",
     "BOUNDARIES",
     "BUCKETS",
+    "DIRECT_MIN",
     "DONE",
     "EMPTY_JOURNAL",
     "FORMAT",
@@ -283,6 +285,8 @@ class AtomicJSONStorage(Storage):
         self._ann_dirty: dict[str, set[str]] = {}
         """Annotation ids put or deleted since the last flush, per article."""
         self._ann_undo: dict[tuple[str, str], Any] | None = None
+        self._emptied: set[str] = set()
+        """Inside a transaction: articles whose shard was empty before it (undone whole)."""
         self._dirty: dict[str, set[str]] = {}
         """Records put or deleted since the last flush, by table: the next journal entry."""
         self._full = stamp is None
@@ -336,6 +340,10 @@ class AtomicJSONStorage(Storage):
         # before it forgets the changes it folded, so the file read after this holds them or
         # this does (replaying a change twice changes nothing).
         pending = self._unfolded.get(article_id, {})
+        if not pending and article_id not in self._tables.get(INDEX, {}):
+            # Neither the index nor the journal names it: any file there is a leftover of a
+            # write killed before its journal entry (``flush``), never read.
+            return {}
         where = shard_path(self.path, article_id)
         data = read_regular(where)
         records = parse_shard(data, article_id, where) if data is not None else {}
@@ -345,6 +353,23 @@ class AtomicJSONStorage(Storage):
     def adopt_shard(self, article_id: str, records: dict[str, Any]) -> dict[str, Any]:
         """Keep ``records`` (from ``read_shard``, checked by the caller) as the loaded shard."""
         return self._shards.setdefault(article_id, records)
+
+    def unrecorded(self, article_ids: Iterable[str]) -> set[str]:
+        """Those of ``article_ids`` with nothing stored: neither the index nor the journal
+        names them, and no change here waits for them (an import's new articles)."""
+        index = self._tables.get(INDEX, {})
+        return {
+            a
+            for a in article_ids
+            if a not in index
+            and a not in self._unfolded
+            and a not in self._rewrite
+            and not self._shards.get(a)
+        }
+
+    def held_shards(self) -> set[str]:
+        """The articles whose shard is held here (a copy)."""
+        return set(self._shards)
 
     def shard(self, article_id: str) -> dict[str, Any] | None:
         """The loaded shard's live records (read them, never change them), None if not loaded."""
@@ -365,6 +390,18 @@ class AtomicJSONStorage(Storage):
         if not docs:
             return
         shard = self._shards.setdefault(article_id, {})
+        if (
+            not shard
+            and self._ann_undo is not None
+            and article_id not in self._tables.get(INDEX, {})
+        ):
+            # An article with none yet (an import's new articles): undone as a whole, and its
+            # index document counted once.
+            self._emptied.add(article_id)
+            shard.update(docs)
+            self._ann_dirty.setdefault(article_id, set()).update(docs)
+            self._put_index(article_id, index_entry(article_id, docs.values()))
+            return
         entry = self._index_doc(article_id)
         # The index counts change once per (annotator, tag, orphaned), not once per record.
         deltas: dict[tuple[str, str, bool], int] = {}
@@ -512,6 +549,7 @@ class AtomicJSONStorage(Storage):
         finally:
             self._journal = None
             self._ann_undo = None
+            self._emptied = set()
 
     def before_change(self, table: str, doc_id: str) -> None:
         """Called by ``RecordTable`` before it puts or deletes ``doc_id``."""
@@ -526,6 +564,8 @@ class AtomicJSONStorage(Storage):
                 shard.pop(ann_id, None)
             else:
                 shard[ann_id] = old
+        for article_id in self._emptied:  # last: whatever the transaction did to it after
+            self._shards[article_id] = {}
         if not self._journal_exact:
             with contextlib.suppress(OSError, FileProblem):
                 tables, unfolded = load(self.path)
@@ -620,7 +660,10 @@ class AtomicJSONStorage(Storage):
         if self._full or self.stamp is None or not self.path.exists():
             self.compact()
             return
+        written = self._write_new_shards()
         entry = self._entry()
+        if written:
+            entry["shards"] = written
         if entry:
             self._append(orjson.dumps(entry))
             for article_id, records in entry.get("ann", {}).items():
@@ -690,6 +733,39 @@ class AtomicJSONStorage(Storage):
             return
         files = [(shard_path(self.path, article_id), data) for article_id, data in shards]
         replace_together(self.shard_folder, files, one_by_one=len(shards) <= SYNC_EACH)
+
+    def _write_new_shards(self) -> list[str]:
+        """Inside a transaction, write the shards of the articles it gave their first
+        annotations straight to their files (an import into new articles), when they hold at
+        least ``DIRECT_MIN`` annotations, rather than journal each record and write it again at
+        the next compaction; returns their ids, which the journal entry names (``shards``)
+        beside their index documents.
+
+        Safe against a kill: until that entry is durable neither the index nor the journal
+        names these articles, so a file written before it is a leftover that ``read_shard``
+        never reads and the next write of the article replaces. Another process that had the
+        article loaded (with nothing in it) reads it again (``shards`` in the entry)."""
+        undo = self._journal
+        if undo is None or not self._emptied:
+            return []
+        fresh = [
+            article_id
+            for article_id in sorted(self._emptied)
+            if article_id in self._ann_dirty
+            and article_id not in self._unfolded
+            and article_id not in self._rewrite
+            and undo.get((INDEX, article_id), None) is _ABSENT
+            and self._shards.get(article_id)
+        ]
+        if sum(len(self._shards[a]) for a in fresh) < DIRECT_MIN:
+            return []
+        create_files(
+            self.shard_folder,
+            ((shard_name(a), shard_document(a, self._shards[a])) for a in fresh),
+        )
+        for article_id in fresh:
+            del self._ann_dirty[article_id]
+        return fresh
 
     def _entry(self) -> dict[str, Any]:
         puts: dict[str, dict[str, Any]] = {}
@@ -761,6 +837,11 @@ class AtomicJSONStorage(Storage):
         """Make ``.bak`` a copy of the snapshot about to be replaced (the last good one)."""
         keep_copy(self.path, self.backup_path)
 
+
+DIRECT_MIN = 1000
+"""Annotations of new articles in one write from which their shards are written straight to
+their files (``_write_new_shards``) rather than journaled first: below it one journal append is
+cheaper than creating files."""
 
 SYNC_EACH = 16
 """Shards written by one compaction that are fsynced one by one; more are synced together."""

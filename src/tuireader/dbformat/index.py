@@ -3,7 +3,9 @@ each annotator has there, per tag, and how many are orphaned (so counts never op
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
+from operator import itemgetter, methodcaller
 from typing import Any
 
 from tuireader.dbformat.layout import shard_name
@@ -22,9 +24,22 @@ def index_entry(article_id: str, records: Iterable[Mapping[str, Any]]) -> dict[s
     """The index document of an article: its shard's name and how many annotations each
     annotator has there, per tag, and how many of them are orphaned."""
     entry: dict[str, Any] = {"file": shard_name(article_id), "tags": {}, "orphaned": {}}
-    for record in records:
-        index_count(entry, count_key(record), 1)
+    # Counted in C (the records of an import's new articles: 500,000 of them), then each
+    # distinct (annotator, tag, anchor) once.
+    found = list(records)
+    keys = zip(
+        map(_ANNOTATOR, found),
+        map(_TAG, found),
+        map(methodcaller("get", "anchor"), found),
+        strict=True,
+    )
+    for (annotator, tag, anchor), n in Counter(keys).items():
+        index_count(entry, count_key({"annotator": annotator, "tag": tag, "anchor": anchor}), n)
     return entry
+
+
+_ANNOTATOR = itemgetter("annotator")
+_TAG = itemgetter("tag")
 
 
 def index_count(entry: dict[str, Any], key: tuple[str, str, bool], delta: int) -> None:

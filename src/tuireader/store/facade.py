@@ -435,6 +435,8 @@ class Store:
         with collector_paused():
             for entry in entries:  # articles not loaded take them from the storage when read
                 self._loaded.apply_changes(entry.get("ann", {}))
+                for article_id in entry.get("shards", ()):
+                    self._loaded.unload(article_id)  # its new shard is read when asked for
             self._db.file.replay(entries, stamp, end)
         for name in self._db.file.read():
             self._db.records(name).clear_cache()
@@ -740,7 +742,7 @@ class Store:
             for article in group:
                 self.attach(article)
             return len(group)
-        with imports.unloading_after(self._loaded), self._writing():
+        with imports.unloading_after(self._loaded, self._db.file), self._writing():
             for article in group:
                 self._loaded.ensure(article.id)  # a refused shard stops the write, in one line
                 attaching = self._attaching(article)
@@ -834,7 +836,7 @@ class Store:
         metas = checked_articles(articles)
         marks = list(done)
         # Saved: hold only what was held before.
-        with imports.unloading_after(self._loaded), self._writing():
+        with imports.unloading_after(self._loaded, self._db.file), self._writing():
             return imports.merge_records(self._db, self._loaded, incoming, metas, marks)
 
     def import_batches(

@@ -10,7 +10,9 @@ it writes goes through the record cache (``LoadedArticles``) and the storage.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
+from operator import itemgetter
 from typing import Any
 
 from tuireader.annotations import Annotation
@@ -30,14 +32,24 @@ def checked_records(records: Iterable[StoredRecord]) -> list[StoredRecord]:
     """The records of an import, each with a tag (which tags exist is the codebook's business;
     a tag is any non-empty text); ValueError before anything is written."""
     incoming = list(records)
-    for _, record in incoming:
-        check_tag(record["tag"])
+    try:
+        tags = set(map(_TAG, map(_RECORD, incoming)))  # each distinct tag checked once
+    except TypeError:  # a tag that is not even hashable: named by the check below
+        tags = {record["tag"] for _, record in incoming if not isinstance(record["tag"], str)}
+    for tag in tags:
+        check_tag(tag)
     return incoming
 
 
 def check_tag(tag: str) -> None:
     if not isinstance(tag, str) or not tag:
         raise ValueError(f"a tag is non-empty text, not {tag!r}")
+
+
+_RECORD = itemgetter(1)
+_TAG = itemgetter("tag")
+_ANNOTATOR = itemgetter("annotator")
+_ARTICLE = itemgetter("article_id")
 
 
 def merge_records(
@@ -49,11 +61,45 @@ def merge_records(
 ) -> ImportReport:
     """Merge one batch of records, with article metadata and done marks, into the store (inside
     its write): for an id already there the newer ``updated`` wins (``merging``), and the
-    records taken are written per article as they are."""
+    records taken are written per article as they are.
+
+    The articles with nothing stored yet (an import's new articles) are not read, and their
+    records are not kept in the record cache: they are written and that is all."""
+    file = db.file
+    touched = set(map(_ARTICLE, map(_RECORD, incoming)))
+    fresh = {a for a in file.unrecorded(touched) if not loaded.loaded(a) and not loaded.refused(a)}
+    for article_id in touched - fresh:
+        loaded.ensure(article_id)
+    latest: dict[str, dict[str, Any]] = dict(incoming)
+    stored_copies: dict[str, Annotation] = {}
+    if len(latest) == len(incoming) and not any(map(loaded.__contains__, latest)):
+        # No id twice and none stored: every record is added (counted in C).
+        counts = {n: [k, 0, 0] for n, k in Counter(map(_ANNOTATOR, latest.values())).items()}
+    else:
+        counts, latest, stored_copies = _merged(loaded, incoming)
+    # The stored copies replaced (found above: not looked up again per record).
+    replaced = [old for i, old in stored_copies.items() if i in latest]
+    apply_records(file, loaded, replaced, latest, fresh)
+    changes = merged_articles(db.records(ARTICLES).raw(), metas)
+    db.records(ARTICLES).put_many(changes)
+    table = db.records(DONE)
+    taken: dict[str, dict[str, Any]] = {}
+    for mark in marks:
+        old_record = taken.get(mark.key) or table.get_raw(mark.key)
+        if old_record is None or mark_wins(mark, done_from_record(old_record)):
+            taken[mark.key] = done_to_record(mark)
+    table.put_many(taken)
+    report = {name: ImportResult(*tally) for name, tally in sorted(counts.items())}
+    return ImportReport(report, len(changes), len(taken))
+
+
+def _merged(
+    loaded: LoadedArticles, incoming: Sequence[StoredRecord]
+) -> tuple[dict[str, list[int]], dict[str, dict[str, Any]], dict[str, Annotation]]:
+    """Record by record: the counts per annotator (added, updated, skipped), the records that
+    win, and the stored copies they were compared with."""
     counts: dict[str, list[int]] = {}
     latest: dict[str, dict[str, Any]] = {}
-    for article_id in {record["article_id"] for _, record in incoming}:
-        loaded.ensure(article_id)
     stored_copies: dict[str, Annotation] = {}
     for key, record in incoming:
         tally = counts.setdefault(record["annotator"], [0, 0, 0])
@@ -71,20 +117,7 @@ def merge_records(
             tally[2] += 1
             continue
         latest[key] = record
-    # The stored copies replaced (found above: not looked up again per record).
-    replaced = [old for i, old in stored_copies.items() if i in latest]
-    apply_records(db.file, loaded, replaced, latest)
-    changes = merged_articles(db.records(ARTICLES).raw(), metas)
-    db.records(ARTICLES).put_many(changes)
-    table = db.records(DONE)
-    taken: dict[str, dict[str, Any]] = {}
-    for mark in marks:
-        old_record = taken.get(mark.key) or table.get_raw(mark.key)
-        if old_record is None or mark_wins(mark, done_from_record(old_record)):
-            taken[mark.key] = done_to_record(mark)
-    table.put_many(taken)
-    report = {name: ImportResult(*tally) for name, tally in sorted(counts.items())}
-    return ImportReport(report, len(changes), len(taken))
+    return counts, latest, stored_copies
 
 
 def apply_records(
@@ -92,14 +125,18 @@ def apply_records(
     loaded: LoadedArticles,
     removed: Sequence[Annotation],
     added: Mapping[str, Any],
+    fresh: Set[str] = frozenset(),
 ) -> None:
     """Replace ``removed`` by stored records (id to record): written per article as they are,
     and kept as records (built into an ``Annotation`` when first asked for, as a shard's are),
-    but where a loaded layer needs the annotation."""
-    owner = {key: record["article_id"] for key, record in added.items()}
-    for article_id in {*(a.article_id for a in removed), *owner.values()}:
+    but where a loaded layer needs the annotation. The ``fresh`` articles (nothing stored, not
+    loaded) are only written."""
+    groups: dict[str, dict[str, Any]] = {}
+    for key, record in added.items():
+        groups.setdefault(record["article_id"], {})[key] = record
+    for article_id in {*(a.article_id for a in removed), *groups} - fresh:
         loaded.ensure(article_id)
-    gone = [a for a in removed if owner.get(a.id) != a.article_id]
+    gone = [a for a in removed if a.id not in added or added[a.id]["article_id"] != a.article_id]
     if len(gone) + len(added) > BULK:
         loaded.drop_layers((a.article_id, a.annotator) for a in removed)
         loaded.drop_layers((r["article_id"], r["annotator"]) for r in added.values())
@@ -110,12 +147,12 @@ def apply_records(
         file.delete_annotations(article_id, ids)
     for a in gone:
         loaded.remove(a.id)
-    groups: dict[str, dict[str, Any]] = {}
-    for key, record in added.items():
-        groups.setdefault(record["article_id"], {})[key] = record
+    held: dict[str, Any] = {}
     for article_id, group in groups.items():
         file.put_annotations(article_id, group)
-    loaded.put_records(added)
+        if article_id not in fresh:
+            held.update(group)
+    loaded.put_records(held if fresh else added)
 
 
 def in_batches(
@@ -163,12 +200,15 @@ def attach_groups(
 
 
 @contextlib.contextmanager
-def unloading_after(loaded: LoadedArticles) -> Iterator[None]:
+def unloading_after(loaded: LoadedArticles, file: AtomicJSONStorage) -> Iterator[None]:
     """Hold, after the body, only the articles that were loaded before it (an import reads
-    every article it writes: memory would grow with the file)."""
-    before = loaded.loaded_ids()
+    every article it writes: memory would grow with the file), in the record cache and in the
+    storage (where an import's new articles are only written)."""
+    before, shards = loaded.loaded_ids(), file.held_shards()
     try:
         yield
     finally:
         for article_id in loaded.loaded_ids() - before:
             loaded.unload(article_id)
+        for article_id in file.held_shards() - shards:
+            file.drop_shard(article_id)

@@ -1,0 +1,245 @@
+"""An import into new articles writes their shards straight to their files and journals only
+their index documents (``AtomicJSONStorage._write_new_shards``). A shard file that neither the
+index nor the journal names is a leftover of a write killed before its journal entry: never
+read, and replaced by the next write of its article. Killed at that moment or at any other, the
+database opens, its index agrees with its shards, and importing again gives the database an
+uninterrupted import gives."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from child_output import read_until
+from tuireader import export, storage
+from tuireader.annotations import Annotation
+from tuireader.articles import from_text
+from tuireader.cli import main
+from tuireader.dbformat.index import index_entry
+from tuireader.dbformat.journal import journal_entries
+from tuireader.storage import journal_path, load_tables, shard_folder, shard_path
+from tuireader.store import Store, StoreWriteError
+
+TEXT = " ".join(f"Pier {i} of the ferry terminal took {i} cars at dawn." for i in range(30))
+ARTICLE = from_text(TEXT)
+PER_ARTICLE = 20
+BATCH = 100  # five articles a batch
+HELPER = Path(__file__).with_name("store_direct_importer.py")
+
+
+def made(n: int) -> list[Annotation]:
+    """``n`` annotations, ``PER_ARTICLE`` per article id, by two annotators in turn."""
+    out = []
+    for i in range(n):
+        s = ARTICLE.sentences[i % len(ARTICLE.sentences)]
+        tag = ("fact", "speculation", "expert_opinion")[i % 3]
+        who = ("alice", "bob")[i % 2]
+        out.append(
+            Annotation.new(f"{i // PER_ARTICLE:016x}", ARTICLE.body, s.start, s.end, tag, who)
+        )
+    return out
+
+
+def source_file(folder: Path, annotations: list[Annotation]) -> Path:
+    metas = [
+        {"id": a, "title": f"Ferry log {a}", "date": None, "path": None, "sentence_count": 30}
+        for a in sorted({x.article_id for x in annotations})
+    ]
+    path = folder / "tags.jsonl"
+    path.write_text(export.to_jsonl(export.select(annotations, metas)), encoding="utf-8")
+    return path
+
+
+def entries(db: Path) -> list[dict[str, Any]]:
+    found, _ = journal_entries(journal_path(db).read_bytes())
+    return found
+
+
+def shard_files(db: Path) -> dict[str, bytes]:
+    folder = shard_folder(db)
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.is_dir() else {}
+
+
+def index_agrees_with_shards(db: Path) -> dict[str, Any]:
+    """Every table of the database, after checking that each article's index document counts
+    exactly the annotations its shard (with the journal) holds."""
+    tables = load_tables(db)
+    by_article: dict[str, list[dict[str, Any]]] = {}
+    for record in tables["annotations"].values():
+        by_article.setdefault(record["article_id"], []).append(record)
+    index = tables["index"]
+    assert set(index) == set(by_article)
+    for article_id, records in by_article.items():
+        assert index[article_id] == index_entry(article_id, records), article_id
+    return tables
+
+
+def test_new_articles_are_written_straight_to_their_shards(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = source_file(tmp_path, made(400))
+    monkeypatch.setattr("tuireader.importing.BATCH", BATCH)
+    monkeypatch.setattr(storage, "DIRECT_MIN", 10)
+    direct = tmp_path / "direct" / "annotations.json"
+    assert main(["import", "--db", str(direct), str(source)]) == 0
+    # The journal names the shards written and holds their index documents, no annotation.
+    found = entries(direct)
+    assert found and all("ann" not in e for e in found)
+    assert sorted(a for e in found for a in e.get("shards", ())) == [
+        f"{n:016x}" for n in range(400 // PER_ARTICLE)
+    ]
+    monkeypatch.setattr(storage, "DIRECT_MIN", 10**9)  # journaled, then folded in
+    monkeypatch.setattr(storage, "JOURNAL_MIN", 1000)  # a compaction after each batch
+    journaled = tmp_path / "journaled" / "annotations.json"
+    assert main(["import", "--db", str(journaled), str(source)]) == 0
+    assert index_agrees_with_shards(direct) == load_tables(journaled)
+    assert shard_files(direct) == shard_files(journaled)  # byte for byte
+    capsys.readouterr()
+
+
+def test_a_shard_file_no_index_names_is_never_read_and_is_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    annotations = made(100)
+    db = tmp_path / "annotations.json"
+    with Store.open(db, "alice") as store:
+        store.set_state("opened", True)  # the files exist, with nothing annotated
+    article_id = annotations[0].article_id
+    leftover = shard_path(db, article_id)
+    leftover.parent.mkdir(exist_ok=True)
+    stray = annotations[0].to_dict()
+    stray["tag"] = "stray"
+    head = {"shard": {"format": "tuireader-annotations", "version": 4, "article_id": article_id}}
+    leftover.write_bytes(orjson.dumps({"meta": head, "annotations": {stray["id"]: stray}}))
+    half_written = shard_path(db, annotations[-1].article_id)
+    half_written.write_bytes(b'{"meta": {"sha')
+    with Store.open(db, "alice") as store:
+        assert store.annotations(article_id, include_orphans=True) == []
+        assert store.annotations(annotations[-1].article_id) == []
+        assert store.annotated_article_ids() == []
+    monkeypatch.setattr(storage, "DIRECT_MIN", 10)
+    source = source_file(tmp_path, annotations)
+    assert main(["import", "--db", str(db), str(source)]) == 0
+    assert "stray" not in leftover.read_text(encoding="utf-8")
+    tables = index_agrees_with_shards(db)
+    assert {a.id for a in annotations} == set(tables["annotations"])
+    capsys.readouterr()
+
+
+def test_another_window_that_read_the_article_sees_the_imported_shard(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    annotations = made(60)
+    db = tmp_path / "annotations.json"
+    monkeypatch.setattr(storage, "DIRECT_MIN", 10)
+    with Store.open(db, "reader") as reader, Store.open(db, "importer") as importer:
+        article_id = annotations[0].article_id
+        assert reader.annotations(article_id) == []  # read, and held, with nothing in it
+        importer.import_all(annotations)
+        assert "shards" in entries(db)[-1]
+        assert reader.refresh()
+        got = reader.annotations(article_id, include_orphans=True)
+        assert {a.id for a in got} == {a.id for a in annotations if a.article_id == article_id}
+
+
+def test_a_failed_direct_write_leaves_nothing_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    annotations = made(60)
+    db = tmp_path / "annotations.json"
+    monkeypatch.setattr(storage, "DIRECT_MIN", 10)
+    with Store.open(db, "alice") as store:
+        store.set_state("opened", True)
+        before = load_tables(db)
+
+        def full(*_: object) -> None:
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(storage, "create_files", full)
+        with pytest.raises(StoreWriteError, match="disk full"):
+            store.import_all(annotations)
+        assert len(store) == 0 and store.annotations(include_orphans=True) == []
+        monkeypatch.undo()
+        monkeypatch.setattr(storage, "DIRECT_MIN", 10)
+        store.import_all(annotations)  # the same write, now with room
+        assert len(store) == len(annotations)
+    assert load_tables(db) != before
+    index_agrees_with_shards(db)
+
+
+def run_helper(db: Path, source: Path, *extra: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    command = [sys.executable, str(HELPER), str(db), str(source), str(BATCH), *extra]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+
+
+def clean_import(tmp_path: Path, source: Path) -> Path:
+    clean = tmp_path / "clean" / "annotations.json"
+    proc = run_helper(clean, source)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    return clean
+
+
+def assert_rerun_completes(db: Path, clean: Path, source: Path) -> None:
+    proc = run_helper(db, source)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert index_agrees_with_shards(db) == load_tables(clean)
+    assert shard_files(db) == shard_files(clean)
+    assert [p for p in db.parent.rglob("*") if p.name.endswith(".tmp")] == []
+
+
+def test_sigkill_after_the_shards_before_their_journal_entry(tmp_path: Path) -> None:
+    annotations = made(600)  # 6 batches
+    source = source_file(tmp_path, annotations)
+    clean = clean_import(tmp_path, source)
+    for kill_at in (1, 3, 6):
+        db = tmp_path / f"killed-{kill_at}" / "annotations.json"
+        proc = run_helper(db, source, str(kill_at))
+        out, _ = proc.communicate(timeout=120)
+        assert proc.returncode == -signal.SIGKILL
+        assert out.count(b"shards\n") == kill_at and out.count(b"batch\n") == kill_at - 1
+        with Store.open(db, "checker") as store:  # it opens; the last batch is not there
+            assert len(store) == (kill_at - 1) * BATCH
+        tables = index_agrees_with_shards(db)
+        # The last batch's shards are on disk, named by nothing: leftovers.
+        assert len(shard_files(db)) == kill_at * BATCH // PER_ARTICLE
+        assert len(tables["index"]) == (kill_at - 1) * BATCH // PER_ARTICLE
+        assert_rerun_completes(db, clean, source)
+
+
+KILLS = 8
+
+
+def test_sigkill_at_random_moments_of_a_direct_import(tmp_path: Path) -> None:
+    annotations = made(1200)  # 12 batches
+    source = source_file(tmp_path, annotations)
+    expected = {a.id: a.to_dict() for a in annotations}
+    clean = clean_import(tmp_path, source)
+    db = tmp_path / "killed" / "annotations.json"
+    rng = random.Random(31)
+    partial = 0
+    for run_number in range(KILLS):
+        proc = run_helper(db, source)
+        read_until(proc, b"shards\n", 60)
+        time.sleep(rng.uniform(0, 0.4))
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
+        with Store.open(db, "checker") as store:
+            stored = {a.id: a.to_dict() for a in store.annotations(include_orphans=True)}
+            assert len(store) == len(stored)
+        assert all(expected[i] == d for i, d in stored.items()), f"run {run_number}"
+        index_agrees_with_shards(db)
+        partial += 0 < len(stored) < len(expected)
+    assert partial, "no kill landed in the middle of an import"
+    assert_rerun_completes(db, clean, source)
