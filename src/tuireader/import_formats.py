@@ -341,9 +341,15 @@ class _ArticlesFromRows:
     def __init__(self, name: object) -> None:
         self._name = name
         self._entries: dict[str, dict[str, Any]] = {}
+        self._last: tuple[Any, ...] = ()
+        """The last row's article id and fields, taken already."""
 
     def add(self, where: str, row: Mapping[str, Any]) -> None:
         article_id = row.get("article_id")
+        values = (article_id, *map(row.get, _FIELDS))
+        if values == self._last:
+            return  # as the row before (an export's rows come article by article): nothing new
+        self._last = values
         if not isinstance(article_id, str) or not article_id:
             return  # the codec names this problem with the record's position
         entry = self._entries.get(article_id)
@@ -366,6 +372,7 @@ class _ArticlesFromRows:
 
 _ARTICLE_KEYS = ("id", "title", "date", "path", "sentence_count")
 _ROW_FIELDS = tuple((key, f"article_{key}") for key in ("title", "date", "path"))
+_FIELDS = tuple(field for _, field in _ROW_FIELDS)
 """The entry's keys and the row fields that name them (built once, not per row)."""
 
 

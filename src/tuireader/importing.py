@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, TypeVar
+from typing import IO, Any, TypeVar, cast
 
 import orjson
 
@@ -46,6 +46,7 @@ from tuireader.records import (
     instant,
     stored_from_export,
 )
+from tuireader.store.imports import ArticleRecords
 
 __all__ = [
     "BATCH",
@@ -104,33 +105,48 @@ class StagedImport:
     def records(self) -> Iterator[StoredRecord]:
         """``annotations`` as the store keeps them, (id, stored record), as checked in the
         first pass (not built or checked again)."""
-        for chunk in self._chunks():
-            yield from chunk
+        for item in self._spooled():
+            yield from item.records() if isinstance(item, ArticleRecords) else item
 
-    def batches(self, size: int | None = None) -> Iterator[list[StoredRecord]]:
-        """``records`` in lists of up to ``size`` (``BATCH``), for ``Store.import_batches``."""
+    def batches(self, size: int | None = None) -> Iterator[list[StoredRecord | ArticleRecords]]:
+        """The records in file order in lists of ``size`` (``BATCH``) annotations, for
+        ``Store.import_batches``: each article's records as spooled (``ArticleRecords``: not
+        parsed), but where one straddles two batches or holds a superseded copy."""
         size = size or BATCH
-        batch: list[StoredRecord] = []
-        for chunk in self._chunks():
-            batch += chunk
-            while len(batch) >= size:
-                yield batch[:size]
-                batch = batch[size:]
+        batch: list[StoredRecord | ArticleRecords] = []
+        count = 0
+        for item in self._spooled():
+            if isinstance(item, ArticleRecords) and count + len(item.ids) <= size:
+                batch.append(item)
+                count += len(item.ids)
+            else:
+                records = item.records() if isinstance(item, ArticleRecords) else item
+                while count + len(records) >= size:
+                    room = size - count
+                    batch += records[:room]
+                    yield batch
+                    batch, count, records = [], 0, records[room:]
+                batch += records
+                count += len(records)
+            if count >= size:
+                yield batch
+                batch, count = [], 0
         if batch:
             yield batch
 
-    def _chunks(self) -> Iterator[list[StoredRecord]]:
-        """The spool's lines, each a list of (id, record), without the superseded copies."""
-        self.spool.seek(0)
-        dropped, loads = self.dropped, orjson.loads
+    def _spooled(self) -> Iterator[ArticleRecords | list[StoredRecord]]:
+        """The spool's articles in file order: as spooled, or parsed without the superseded
+        copies where an article holds one."""
+        dropped = self.dropped
         start = 0
-        for line in self.spool:
-            chunk: list[StoredRecord] = list(map(tuple, loads(line)))
-            count = len(chunk)
-            if dropped:
-                chunk = [r for i, r in enumerate(chunk, start) if i not in dropped]
+        for group in _spool_groups(self.spool):
+            count = len(group.ids)
+            if dropped and any(i in dropped for i in range(start, start + count)):
+                kept = enumerate(group.records(), start)
+                yield [record for i, record in kept if i not in dropped]
+            else:
+                yield group
             start += count
-            yield chunk
 
     def close(self) -> None:
         self.spool.close()
@@ -194,7 +210,7 @@ def stage(stream: RecordStream, name: object) -> StagedImport:
         seen: set[int] = set()
         repeated: set[int] = set()
         count = 0
-        pending: list[StoredRecord] = []
+        run = _Run()
         for kind, where, item in stream.records:
             if kind == ANNOTATION:
                 try:
@@ -205,10 +221,10 @@ def stage(stream: RecordStream, name: object) -> StagedImport:
                 if key in seen:
                     repeated.add(key)
                 seen.add(key)
-                pending.append(stored)
-                if len(pending) >= SPOOL_LINE:
-                    _spool(spool, pending, name)
-                    pending = []
+                if not run.add(stored):
+                    run.write(spool, name)
+                    run = _Run()
+                    run.add(stored)
                 count += 1
             elif kind == ARTICLE:
                 articles.append(_parsed(_article, where, item, name))
@@ -217,8 +233,7 @@ def stage(stream: RecordStream, name: object) -> StagedImport:
             else:
                 decisions.append(_parsed(decision_from_record, where, item, name))
         del seen
-        if pending:
-            _spool(spool, pending, name)
+        run.write(spool, name)
         try:
             spool.flush()
         except OSError as exc:
@@ -249,15 +264,58 @@ def _spool_problem(name: object, exc: OSError) -> ImportFileError:
 
 
 SPOOL_LINE = 1000
-"""Checked annotations per line of the spool: one ``orjson.dumps`` of a list of them costs a
+"""Most annotations of one article in one spooled run: one ``orjson.dumps`` of many costs a
 quarter of dumping each on its own (measured: 1.1 against 4.5 µs an annotation)."""
 
 
-def _spool(spool: IO[bytes], stored: list[StoredRecord], name: object) -> None:
-    try:
-        spool.write(orjson.dumps(stored, option=orjson.OPT_APPEND_NEWLINE))
-    except OSError as exc:
-        raise _spool_problem(name, exc) from None
+class _Run:
+    """Checked annotations of one article in a row, as the spool holds them: two lines, a head
+    (the article id, the ids, how many per annotator, tag and anchor) and the records as one
+    JSON object, id to record, which is what the article's shard holds (``ArticleRecords``)."""
+
+    def __init__(self) -> None:
+        self.article_id: str | None = None
+        self.records: dict[str, dict[str, Any]] = {}
+        self.counts: dict[tuple[str, str, Any], int] = {}
+
+    def add(self, stored: StoredRecord) -> bool:
+        """Take the annotation if it belongs to this run (the first always does): the same
+        article, an id not in it yet, and room left."""
+        key, record = stored
+        records = self.records
+        if records:
+            if (
+                record["article_id"] != self.article_id
+                or key in records
+                or len(records) >= SPOOL_LINE
+            ):
+                return False
+        else:
+            self.article_id = record["article_id"]
+        records[key] = record
+        counted = (record["annotator"], record["tag"], record.get("anchor"))
+        self.counts[counted] = self.counts.get(counted, 0) + 1
+        return True
+
+    def write(self, spool: IO[bytes], name: object) -> None:
+        if not self.records:
+            return
+        counts = [[*key, n] for key, n in self.counts.items()]
+        head = [self.article_id, list(self.records), counts]
+        try:
+            spool.write(orjson.dumps(head, option=orjson.OPT_APPEND_NEWLINE))
+            spool.write(orjson.dumps(self.records, option=orjson.OPT_APPEND_NEWLINE))
+        except OSError as exc:
+            raise _spool_problem(name, exc) from None
+
+
+def _spool_groups(spool: IO[bytes]) -> Iterator[ArticleRecords]:
+    """The spool's runs, their records left as bytes."""
+    spool.seek(0)
+    lines = iter(spool)
+    for head in lines:
+        article_id, ids, counts = orjson.loads(head)
+        yield ArticleRecords(article_id, ids, [tuple(c) for c in counts], next(lines)[:-1])
 
 
 def _superseded(spool: IO[bytes], repeated: set[int]) -> frozenset[int]:
@@ -266,19 +324,22 @@ def _superseded(spool: IO[bytes], repeated: set[int]) -> frozenset[int]:
     ``repeated`` are looked at."""
     newest: dict[str, tuple[Any, int]] = {}
     dropped: set[int] = set()
-    spool.seek(0)
-    pairs = (pair for line in spool for pair in orjson.loads(line))
-    for index, (key, record) in enumerate(pairs):
-        if hash(key) not in repeated:
+    index = 0
+    for group in _spool_groups(spool):
+        if not any(hash(k) in repeated for k in group.ids):
+            index += len(group.ids)
             continue
-        when = instant(record.get("updated", record["created"]))
-        kept = newest.get(key)
-        if kept is None or when > kept[0]:
-            if kept is not None:
-                dropped.add(kept[1])
-            newest[key] = (when, index)
-        else:
-            dropped.add(index)
+        for key, record in group.records():
+            if hash(key) in repeated:
+                when = instant(cast(str, record.get("updated", record["created"])))
+                kept = newest.get(key)
+                if kept is None or when > kept[0]:
+                    if kept is not None:
+                        dropped.add(kept[1])
+                    newest[key] = (when, index)
+                else:
+                    dropped.add(index)
+            index += 1
     return frozenset(dropped)
 
 

@@ -126,6 +126,7 @@ __all__ = [
     "read_regular",
     "schema_record",
     "schema_version",
+    "shard_bytes",
     "shard_document",
     "shard_folder",
     "shard_name",
@@ -287,6 +288,8 @@ class AtomicJSONStorage(Storage):
         self._ann_undo: dict[tuple[str, str], Any] | None = None
         self._emptied: set[str] = set()
         """Inside a transaction: articles whose shard was empty before it (undone whole)."""
+        self._created: list[str] = []
+        """Articles whose shard ``create_shards`` wrote since the last flush."""
         self._dirty: dict[str, set[str]] = {}
         """Records put or deleted since the last flush, by table: the next journal entry."""
         self._full = stamp is None
@@ -353,6 +356,25 @@ class AtomicJSONStorage(Storage):
     def adopt_shard(self, article_id: str, records: dict[str, Any]) -> dict[str, Any]:
         """Keep ``records`` (from ``read_shard``, checked by the caller) as the loaded shard."""
         return self._shards.setdefault(article_id, records)
+
+    def create_shards(self, shards: Mapping[str, tuple[bytes, dict[str, Any]]]) -> None:
+        """Write the shards of articles with nothing stored (``unrecorded``: an import's new
+        articles), each given as its document and its index document, straight to their files,
+        and put their index documents; the next journal entry names them (``shards``). Their
+        records are not held here: the files are read when the articles are asked for.
+
+        Safe against a kill: until that entry is durable neither the index nor the journal
+        names these articles, so a file written before it is a leftover that ``read_shard``
+        never reads and the next write of the article replaces. A write that fails after this
+        leaves such leftovers too, and its index documents are rolled back. Another process
+        that had such an article loaded (with nothing in it) reads it again."""
+        if not shards:
+            return
+        create_files(self.shard_folder, ((shard_name(a), doc) for a, (doc, _) in shards.items()))
+        for article_id, (_, entry) in shards.items():
+            self._shards.pop(article_id, None)
+            self._put_index(article_id, entry)
+        self._created.extend(shards)
 
     def unrecorded(self, article_ids: Iterable[str]) -> set[str]:
         """Those of ``article_ids`` with nothing stored: neither the index nor the journal
@@ -566,6 +588,7 @@ class AtomicJSONStorage(Storage):
                 shard[ann_id] = old
         for article_id in self._emptied:  # last: whatever the transaction did to it after
             self._shards[article_id] = {}
+        self._created = []  # their files are leftovers now: nothing names them
         if not self._journal_exact:
             with contextlib.suppress(OSError, FileProblem):
                 tables, unfolded = load(self.path)
@@ -660,14 +683,14 @@ class AtomicJSONStorage(Storage):
         if self._full or self.stamp is None or not self.path.exists():
             self.compact()
             return
-        written = self._write_new_shards()
         entry = self._entry()
-        if written:
-            entry["shards"] = written
+        if self._created:
+            entry["shards"] = self._created
         if entry:
             self._append(orjson.dumps(entry))
             for article_id, records in entry.get("ann", {}).items():
                 self._unfolded.setdefault(article_id, {}).update(records)
+        self._created = []
         self._dirty.clear()
         self._ann_dirty.clear()
         size = self._journal_end
@@ -711,6 +734,7 @@ class AtomicJSONStorage(Storage):
         self._write_shards(plan.shards)
         write_atomic(self.path, plan.main, self._keep_backup)
         write_atomic(self.journal_path, EMPTY_JOURNAL)
+        self._created = []  # named by the index of the new main file
         self._dirty.clear()
         self._ann_dirty.clear()
         self._unfolded = {}
@@ -733,39 +757,6 @@ class AtomicJSONStorage(Storage):
             return
         files = [(shard_path(self.path, article_id), data) for article_id, data in shards]
         replace_together(self.shard_folder, files, one_by_one=len(shards) <= SYNC_EACH)
-
-    def _write_new_shards(self) -> list[str]:
-        """Inside a transaction, write the shards of the articles it gave their first
-        annotations straight to their files (an import into new articles), when they hold at
-        least ``DIRECT_MIN`` annotations, rather than journal each record and write it again at
-        the next compaction; returns their ids, which the journal entry names (``shards``)
-        beside their index documents.
-
-        Safe against a kill: until that entry is durable neither the index nor the journal
-        names these articles, so a file written before it is a leftover that ``read_shard``
-        never reads and the next write of the article replaces. Another process that had the
-        article loaded (with nothing in it) reads it again (``shards`` in the entry)."""
-        undo = self._journal
-        if undo is None or not self._emptied:
-            return []
-        fresh = [
-            article_id
-            for article_id in sorted(self._emptied)
-            if article_id in self._ann_dirty
-            and article_id not in self._unfolded
-            and article_id not in self._rewrite
-            and undo.get((INDEX, article_id), None) is _ABSENT
-            and self._shards.get(article_id)
-        ]
-        if sum(len(self._shards[a]) for a in fresh) < DIRECT_MIN:
-            return []
-        create_files(
-            self.shard_folder,
-            ((shard_name(a), shard_document(a, self._shards[a])) for a in fresh),
-        )
-        for article_id in fresh:
-            del self._ann_dirty[article_id]
-        return fresh
 
     def _entry(self) -> dict[str, Any]:
         puts: dict[str, dict[str, Any]] = {}
@@ -839,9 +830,16 @@ class AtomicJSONStorage(Storage):
 
 
 DIRECT_MIN = 1000
-"""Annotations of new articles in one write from which their shards are written straight to
-their files (``_write_new_shards``) rather than journaled first: below it one journal append is
+"""Annotations of new articles in one import write from which their shards are written straight
+to their files (``create_shards``) rather than journaled first: below it one journal append is
 cheaper than creating files."""
+
+
+def shard_bytes(article_id: str, records: bytes) -> bytes:
+    """``shard_document`` of records already serialised as one JSON object (id to record),
+    byte for byte."""
+    return shard_document(article_id, {})[: -len(b"{}}")] + records + b"}"
+
 
 SYNC_EACH = 16
 """Shards written by one compaction that are fsynced one by one; more are synced together."""

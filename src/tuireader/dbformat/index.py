@@ -23,7 +23,6 @@ def count_key(record: Mapping[str, Any]) -> tuple[str, str, bool]:
 def index_entry(article_id: str, records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """The index document of an article: its shard's name and how many annotations each
     annotator has there, per tag, and how many of them are orphaned."""
-    entry: dict[str, Any] = {"file": shard_name(article_id), "tags": {}, "orphaned": {}}
     # Counted in C (the records of an import's new articles: 500,000 of them), then each
     # distinct (annotator, tag, anchor) once.
     found = list(records)
@@ -33,7 +32,15 @@ def index_entry(article_id: str, records: Iterable[Mapping[str, Any]]) -> dict[s
         map(methodcaller("get", "anchor"), found),
         strict=True,
     )
-    for (annotator, tag, anchor), n in Counter(keys).items():
+    return counted_entry(article_id, ((*key, n) for key, n in Counter(keys).items()))
+
+
+def counted_entry(
+    article_id: str, counts: Iterable[tuple[str, str, str | None, int]]
+) -> dict[str, Any]:
+    """``index_entry`` from the records' counts: (annotator, tag, anchor or None, how many)."""
+    entry: dict[str, Any] = {"file": shard_name(article_id), "tags": {}, "orphaned": {}}
+    for annotator, tag, anchor, n in counts:
         index_count(entry, count_key({"annotator": annotator, "tag": tag, "anchor": anchor}), n)
     return entry
 

@@ -79,7 +79,7 @@ from tuireader.store.files import (
     sweep,
     write_failure,
 )
-from tuireader.store.imports import check_tag
+from tuireader.store.imports import ArticleRecords, check_tag
 from tuireader.store.layers import BULK, SpanIndex
 from tuireader.store.loaded import LoadedArticles
 from tuireader.store.merging import ImportReport, ImportResult
@@ -825,7 +825,7 @@ class Store:
 
     def import_records(
         self,
-        records: Iterable[StoredRecord],
+        records: Iterable[StoredRecord | ArticleRecords],
         articles: Iterable[Mapping[str, Any]] = (),
         done: Iterable[DoneMark] = (),
     ) -> ImportReport:
@@ -841,7 +841,7 @@ class Store:
 
     def import_batches(
         self,
-        batches: Iterable[Sequence[StoredRecord]],
+        batches: Iterable[Sequence[StoredRecord | ArticleRecords]],
         articles: Iterable[Mapping[str, Any]] = (),
         done: Iterable[DoneMark] = (),
     ) -> ImportReport:

@@ -12,15 +12,19 @@ from __future__ import annotations
 import contextlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
+from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
+import orjson
+
+from tuireader import storage
 from tuireader.annotations import Annotation
 from tuireader.articles import Article
-from tuireader.dbformat.index import entry_total
+from tuireader.dbformat.index import counted_entry, entry_total, index_entry
 from tuireader.dbformat.schema import ARTICLES, DONE
 from tuireader.records import DoneMark, StoredRecord, done_from_record, done_to_record, to_stored
-from tuireader.storage import AtomicJSONStorage
+from tuireader.storage import AtomicJSONStorage, shard_bytes, shard_document
 from tuireader.store.layers import BULK
 from tuireader.store.loaded import LoadedArticles
 from tuireader.store.merging import ImportReport, ImportResult, mark_wins, record_wins
@@ -28,17 +32,46 @@ from tuireader.store.metadata import merged_articles
 from tuireader.store.tables import AnnotationDB
 
 
-def checked_records(records: Iterable[StoredRecord]) -> list[StoredRecord]:
+@dataclass(frozen=True, slots=True)
+class ArticleRecords:
+    """Records of one article as an import's spool holds them: their ids, how many there are
+    per (annotator, tag, anchor), and the records themselves as one JSON object (id to stored
+    record), parsed only if they cannot be written as they are (``merge_records``)."""
+
+    article_id: str
+    ids: Sequence[str]
+    counts: Sequence[tuple[str, str, str | None, int]]
+    data: bytes
+
+    def records(self) -> list[StoredRecord]:
+        return list(orjson.loads(self.data).items())
+
+
+Incoming = StoredRecord | ArticleRecords
+"""What an import hands the store: records, or an article's records as spooled."""
+
+
+def checked_records(records: Iterable[Incoming]) -> list[Incoming]:
     """The records of an import, each with a tag (which tags exist is the codebook's business;
     a tag is any non-empty text); ValueError before anything is written."""
     incoming = list(records)
+    spooled, plain = _split(incoming)
     try:
-        tags = set(map(_TAG, map(_RECORD, incoming)))  # each distinct tag checked once
+        tags = set(map(_TAG, map(_RECORD, plain)))  # each distinct tag checked once
     except TypeError:  # a tag that is not even hashable: named by the check below
-        tags = {record["tag"] for _, record in incoming if not isinstance(record["tag"], str)}
+        tags = {record["tag"] for _, record in plain if not isinstance(record["tag"], str)}
+    tags.update(tag for group in spooled for _, tag, _, _ in group.counts)
     for tag in tags:
         check_tag(tag)
     return incoming
+
+
+def _split(incoming: Sequence[Incoming]) -> tuple[list[ArticleRecords], list[StoredRecord]]:
+    """The spooled articles and the records, apart."""
+    spooled = [x for x in incoming if isinstance(x, ArticleRecords)]
+    if not spooled:
+        return [], cast(list[StoredRecord], list(incoming))
+    return spooled, [x for x in incoming if not isinstance(x, ArticleRecords)]
 
 
 def check_tag(tag: str) -> None:
@@ -55,7 +88,7 @@ _ARTICLE = itemgetter("article_id")
 def merge_records(
     db: AnnotationDB,
     loaded: LoadedArticles,
-    incoming: Sequence[StoredRecord],
+    incoming: Sequence[Incoming],
     metas: Sequence[dict[str, Any]],
     marks: Sequence[DoneMark],
 ) -> ImportReport:
@@ -64,22 +97,41 @@ def merge_records(
     records taken are written per article as they are.
 
     The articles with nothing stored yet (an import's new articles) are not read, and their
-    records are not kept in the record cache: they are written and that is all."""
+    records are not kept in the record cache: from ``storage.DIRECT_MIN`` annotations their
+    shards are written straight to their files (``AtomicJSONStorage.create_shards``), those
+    spooled as one object without parsing them."""
     file = db.file
-    touched = set(map(_ARTICLE, map(_RECORD, incoming)))
+    spooled, plain = _split(incoming)
+    per_article = Counter(map(_ARTICLE, map(_RECORD, plain)))
+    touched = set(per_article) | {g.article_id for g in spooled}
     fresh = {a for a in file.unrecorded(touched) if not loaded.loaded(a) and not loaded.refused(a)}
     for article_id in touched - fresh:
         loaded.ensure(article_id)
-    latest: dict[str, dict[str, Any]] = dict(incoming)
+    direct, parsed = _written_whole(spooled, per_article, fresh, loaded)
+    plain += parsed
+    bulk = sum(len(g.ids) for g in direct) + sum(per_article[a] for a in fresh)
+    if direct and bulk < storage.DIRECT_MIN:
+        plain += [r for g in direct for r in g.records()]
+        direct = []
+    latest: dict[str, dict[str, Any]] = dict(plain)
     stored_copies: dict[str, Annotation] = {}
-    if len(latest) == len(incoming) and not any(map(loaded.__contains__, latest)):
+    if len(latest) == len(plain) and not any(map(loaded.__contains__, latest)):
         # No id twice and none stored: every record is added (counted in C).
         counts = {n: [k, 0, 0] for n, k in Counter(map(_ANNOTATOR, latest.values())).items()}
     else:
-        counts, latest, stored_copies = _merged(loaded, incoming)
+        counts, latest, stored_copies = _merged(loaded, plain)
+    for group in direct:
+        for annotator, _, _, n in group.counts:
+            counts.setdefault(annotator, [0, 0, 0])[0] += n
     # The stored copies replaced (found above: not looked up again per record).
     replaced = [old for i, old in stored_copies.items() if i in latest]
-    apply_records(file, loaded, replaced, latest, fresh)
+    apply_records(file, loaded, replaced, latest, fresh if bulk >= storage.DIRECT_MIN else set())
+    file.create_shards(
+        {
+            g.article_id: (shard_bytes(g.article_id, g.data), counted_entry(g.article_id, g.counts))
+            for g in direct
+        }
+    )
     changes = merged_articles(db.records(ARTICLES).raw(), metas)
     db.records(ARTICLES).put_many(changes)
     table = db.records(DONE)
@@ -91,6 +143,31 @@ def merge_records(
     table.put_many(taken)
     report = {name: ImportResult(*tally) for name, tally in sorted(counts.items())}
     return ImportReport(report, len(changes), len(taken))
+
+
+def _written_whole(
+    spooled: Sequence[ArticleRecords],
+    plain: Mapping[str, int],
+    fresh: Set[str],
+    loaded: LoadedArticles,
+) -> tuple[list[ArticleRecords], list[StoredRecord]]:
+    """The spooled articles that can be written as they are (new, held nowhere, whole in this
+    batch, no id of theirs held elsewhere), and the records of the others, parsed."""
+    seen = Counter(g.article_id for g in spooled)
+    whole: list[ArticleRecords] = []
+    parsed: list[StoredRecord] = []
+    for group in spooled:
+        a = group.article_id
+        if (
+            a in fresh
+            and seen[a] == 1
+            and a not in plain
+            and not any(map(loaded.__contains__, group.ids))
+        ):
+            whole.append(group)
+        else:
+            parsed += group.records()
+    return whole, parsed
 
 
 def _merged(
@@ -129,8 +206,8 @@ def apply_records(
 ) -> None:
     """Replace ``removed`` by stored records (id to record): written per article as they are,
     and kept as records (built into an ``Annotation`` when first asked for, as a shard's are),
-    but where a loaded layer needs the annotation. The ``fresh`` articles (nothing stored, not
-    loaded) are only written."""
+    but where a loaded layer needs the annotation. The shards of the ``fresh`` articles
+    (nothing stored, not loaded) are written straight to their files, and nothing is kept."""
     groups: dict[str, dict[str, Any]] = {}
     for key, record in added.items():
         groups.setdefault(record["article_id"], {})[key] = record
@@ -148,23 +225,30 @@ def apply_records(
     for a in gone:
         loaded.remove(a.id)
     held: dict[str, Any] = {}
+    created: dict[str, tuple[bytes, dict[str, Any]]] = {}
     for article_id, group in groups.items():
-        file.put_annotations(article_id, group)
-        if article_id not in fresh:
+        if article_id in fresh:
+            created[article_id] = (
+                shard_document(article_id, group),
+                index_entry(article_id, group.values()),
+            )
+        else:
+            file.put_annotations(article_id, group)
             held.update(group)
+    file.create_shards(created)
     loaded.put_records(held if fresh else added)
 
 
 def in_batches(
     write: Callable[..., ImportReport],
-    batches: Iterable[Sequence[StoredRecord]],
+    batches: Iterable[Sequence[Incoming]],
     metas: Sequence[dict[str, Any]],
     marks: Sequence[DoneMark],
 ) -> ImportReport:
     """``write`` (``Store.import_records``) each batch in turn, the article metadata and done
     marks with the last; the report is the sum of theirs."""
     counts: dict[str, ImportResult] = {}
-    pending: Sequence[StoredRecord] | None = None
+    pending: Sequence[Incoming] | None = None
     for batch in batches:
         if pending is not None:
             _add_counts(counts, write(pending))
