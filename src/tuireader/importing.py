@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, TypeVar, cast
@@ -210,7 +212,9 @@ def stage(stream: RecordStream, name: object) -> StagedImport:
         seen: set[int] = set()
         repeated: set[int] = set()
         count = 0
-        run = _Run()
+        # Checked annotations of one article in a row, spooled together (``_spool``).
+        run: dict[str, dict[str, Any]] = {}
+        run_article = None
         for kind, where, item in stream.records:
             if kind == ANNOTATION:
                 try:
@@ -221,10 +225,12 @@ def stage(stream: RecordStream, name: object) -> StagedImport:
                 if key in seen:
                     repeated.add(key)
                 seen.add(key)
-                if not run.add(stored):
-                    run.write(spool, name)
-                    run = _Run()
-                    run.add(stored)
+                ann_id, record = stored
+                if record["article_id"] != run_article or ann_id in run or len(run) >= SPOOL_LINE:
+                    if run:
+                        _spool(spool, run, name)
+                    run, run_article = {}, record["article_id"]
+                run[ann_id] = record
                 count += 1
             elif kind == ARTICLE:
                 articles.append(_parsed(_article, where, item, name))
@@ -233,7 +239,8 @@ def stage(stream: RecordStream, name: object) -> StagedImport:
             else:
                 decisions.append(_parsed(decision_from_record, where, item, name))
         del seen
-        run.write(spool, name)
+        if run:
+            _spool(spool, run, name)
         try:
             spool.flush()
         except OSError as exc:
@@ -268,45 +275,24 @@ SPOOL_LINE = 1000
 quarter of dumping each on its own (measured: 1.1 against 4.5 µs an annotation)."""
 
 
-class _Run:
-    """Checked annotations of one article in a row, as the spool holds them: two lines, a head
-    (the article id, the ids, how many per annotator, tag and anchor) and the records as one
-    JSON object, id to record, which is what the article's shard holds (``ArticleRecords``)."""
+def _spool(spool: IO[bytes], run: dict[str, dict[str, Any]], name: object) -> None:
+    """Write a run of one article's checked annotations as two lines: a head (the article id,
+    the ids, how many per annotator, tag and anchor) and the records as one JSON object, id to
+    record, which is what the article's shard holds (``ArticleRecords``)."""
+    records = list(run.values())
+    keys = zip(map(_ANNOTATOR, records), map(_TAG, records), map(_ANCHOR, records), strict=True)
+    counts = [[*key, n] for key, n in Counter(keys).items()]
+    head = [records[0]["article_id"], list(run), counts]
+    try:
+        spool.write(orjson.dumps(head, option=orjson.OPT_APPEND_NEWLINE))
+        spool.write(orjson.dumps(run, option=orjson.OPT_APPEND_NEWLINE))
+    except OSError as exc:
+        raise _spool_problem(name, exc) from None
 
-    def __init__(self) -> None:
-        self.article_id: str | None = None
-        self.records: dict[str, dict[str, Any]] = {}
-        self.counts: dict[tuple[str, str, Any], int] = {}
 
-    def add(self, stored: StoredRecord) -> bool:
-        """Take the annotation if it belongs to this run (the first always does): the same
-        article, an id not in it yet, and room left."""
-        key, record = stored
-        records = self.records
-        if records:
-            if (
-                record["article_id"] != self.article_id
-                or key in records
-                or len(records) >= SPOOL_LINE
-            ):
-                return False
-        else:
-            self.article_id = record["article_id"]
-        records[key] = record
-        counted = (record["annotator"], record["tag"], record.get("anchor"))
-        self.counts[counted] = self.counts.get(counted, 0) + 1
-        return True
-
-    def write(self, spool: IO[bytes], name: object) -> None:
-        if not self.records:
-            return
-        counts = [[*key, n] for key, n in self.counts.items()]
-        head = [self.article_id, list(self.records), counts]
-        try:
-            spool.write(orjson.dumps(head, option=orjson.OPT_APPEND_NEWLINE))
-            spool.write(orjson.dumps(self.records, option=orjson.OPT_APPEND_NEWLINE))
-        except OSError as exc:
-            raise _spool_problem(name, exc) from None
+_ANNOTATOR = itemgetter("annotator")
+_TAG = itemgetter("tag")
+_ANCHOR = methodcaller("get", "anchor")
 
 
 def _spool_groups(spool: IO[bytes]) -> Iterator[ArticleRecords]:
