@@ -68,8 +68,9 @@ def _reader_opened(monkeypatch: pytest.MonkeyPatch) -> None:
     @contextlib.asynccontextmanager
     async def run_test(app: ReaderApp, **kwargs: Any) -> AsyncIterator[Pilot[object]]:
         async with run_test_only(app, **kwargs) as pilot:
-            await asyncio.wait_for(app.opened(), WRITE_WAIT)
-            await pilot.pause()
+            if app.opening:
+                await asyncio.wait_for(app.opened(), WRITE_WAIT)
+                await pilot.pause()
             yield pilot
 
     monkeypatch.setattr(reader, "run_test", run_test)

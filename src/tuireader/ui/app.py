@@ -547,7 +547,9 @@ class ReaderApp(App[int]):
             # Read here: the store's lock may be held by the writer thread for a while.
             self.call_from_thread(self._recount, article, self.store.mine(article.id))
 
-    def _recount(self, article: Article, annotations: list[Annotation]) -> None:
+    def _recount(self, article: Article, annotations: list[Annotation] | None = None) -> None:
+        if annotations is None:  # after a split or merge: the layer was just shown from the store
+            annotations = self.store.mine(article.id)
         self._counted[article.id] = self._counts_dirty[article.id] = fingerprint(annotations)
         self.article_list.set_counts(article.id, ArticleCounts.of(annotations, article.sentences))
 
@@ -1017,16 +1019,22 @@ class ReaderApp(App[int]):
 
     def _with_layers(
         self, call: Callable[[], Change | None]
-    ) -> Callable[[], tuple[Change | None, dict[str, list[Annotation]]]]:
-        """In the writer thread: the change, and my layer of each article it touched as it is
-        then, so showing it (the list's counts) does not ask the store on the event loop."""
+    ) -> Callable[
+        [], tuple[Change | None, dict[str, list[Annotation]], dict[str, list[Annotation]]]
+    ]:
+        """In the writer thread: the change, my layer of each article it touched as it is then,
+        and (while the compare view is on) every layer of each, so showing it (the list's
+        counts, the compare view) does not ask the store on the event loop."""
+        comparing = self.comparing
 
-        def run() -> tuple[Change | None, dict[str, list[Annotation]]]:
+        def run() -> tuple[Change | None, dict[str, list[Annotation]], dict[str, list[Annotation]]]:
             change = call()
             touched = (
                 set() if change is None else {a.article_id for a in (*change.before, *change.after)}
             )
-            return change, {article_id: self.store.mine(article_id) for article_id in touched}
+            mine = {article_id: self.store.mine(article_id) for article_id in touched}
+            every = {a: self.store.annotations(a) for a in touched} if comparing else {}
+            return change, mine, every
 
         return run
 
@@ -1034,18 +1042,19 @@ class ReaderApp(App[int]):
         self,
         jump: bool,
         nothing: str,
-        landed: tuple[Change | None, dict[str, list[Annotation]]],
+        landed: tuple[Change | None, dict[str, list[Annotation]], dict[str, list[Annotation]]],
     ) -> None:
-        change, layers = landed
+        change, layers, every = landed
         if change is None and nothing:
             self.notify(nothing, severity="information")
-        self.apply_change(change, jump=jump, layers=layers)
+        self.apply_change(change, jump=jump, layers=layers, every=every)
 
     def apply_change(
         self,
         change: Change | None,
         jump: bool = False,
         layers: Mapping[str, list[Annotation]] | None = None,
+        every: Mapping[str, list[Annotation]] | None = None,
     ) -> None:
         """Show a change that is on disk: restyle its sentences and update the list counts
         (from ``layers``, my layer of each article the change touched, when given)."""
@@ -1088,7 +1097,7 @@ class ReaderApp(App[int]):
                 return
         if current is not None and current.id in by_article and self.pane.sentences:
             self.pane.apply_annotations(*by_article[current.id])
-            self.refresh_comparison()
+            self.refresh_comparison(None if every is None else every.get(current.id))
             span = change.span
             if jump and span is not None:
                 index = sentence_at(self.pane.sentences, span[0])
@@ -1178,16 +1187,9 @@ class ReaderApp(App[int]):
         if self._tag_set_recorded or self.store.read_only:
             return
         self._tag_set_recorded = True
-        recorded = self.store.get_state(TAG_SET_STATE, None)
-        entries = list(recorded) if isinstance(recorded, list) else []
-        mine = {entry["id"]: entry for entry in self.config.tags.to_record()}
-        merged = [
-            mine.pop(e["id"]) if isinstance(e, dict) and e.get("id") in mine else e for e in entries
-        ]
-        merged += mine.values()
-        if merged != entries:
-            # By the writer thread: the tag itself is what matters, and its write reports errors.
-            self._writer.submit(partial(self.store.set_state, TAG_SET_STATE, merged))
+        # By the writer thread, read and written: the tag itself is what matters, and its
+        # write reports errors.
+        self._writer.submit(partial(record_tag_set, self.store, self.config.tags))
 
     def clear_sentences(self, first: int, last: int) -> None:
         article = self.pane.article
@@ -1968,6 +1970,19 @@ class ReaderApp(App[int]):
         if old is not None:
             store.remove_states([STATE_COUNTS])
         store.compact()
+
+
+def record_tag_set(store: Store, tags: TagSet) -> None:
+    """Record ``tags`` in the store's codebook record, merged with what it recorded before."""
+    recorded = store.get_state(TAG_SET_STATE, None)
+    entries = list(recorded) if isinstance(recorded, list) else []
+    mine = {entry["id"]: entry for entry in tags.to_record()}
+    merged = [
+        mine.pop(e["id"]) if isinstance(e, dict) and e.get("id") in mine else e for e in entries
+    ]
+    merged += mine.values()
+    if merged != entries:
+        store.set_state(TAG_SET_STATE, merged)
 
 
 def _ignore(_result: object) -> None:
