@@ -101,6 +101,10 @@ class StallSampler:
                 self._samples.append(stack_of(frame))
 
 
+STORE_FRAME = "threads.py:"
+"""In a sampled stack: the loop was inside a Store method (``store.threads`` wraps each)."""
+
+
 def stack_of(frame: Any) -> str:
     """The frames of the project and Textual (the innermost other one too), innermost last."""
     summary = traceback.extract_stack(frame)
@@ -196,10 +200,13 @@ def where(stalls: list[list[Any]], count: int) -> list[str]:
     total = sum(s[0] for s in stalls)
     loop = sum(s[1] for s in stalls)
     others = sum(max(0.0, s[2] - s[1]) for s in stalls)
+    samples = [stack for s in stalls for stack in s[3]]
+    in_store = sum(1 for stack in samples if STORE_FRAME in stack)
     lines = [
         f"    {len(stalls)} stalls over {LATE_S * 1000:.0f} ms, {total * 1000:.0f} ms in all:"
         f" loop CPU {loop * 1000:.0f} ms, other threads' CPU {others * 1000:.0f} ms,"
-        f" neither {max(0.0, total - loop - others) * 1000:.0f} ms"
+        f" neither {max(0.0, total - loop - others) * 1000:.0f} ms;"
+        f" {in_store} of {len(samples)} stack samples in a Store method"
     ]
     for length, loop_cpu, process_cpu, samples in stalls[:count]:
         lines.append(
