@@ -2,9 +2,14 @@
 (then ``j``, a tagger's rhythm) and ``u`` (right after an ``f``), each from posting the key to
 the end of its action (what the event loop spends on it, waiting behind anything else on the
 loop included); ``f`` and ``u`` also until the change is shown (durable: written in the writer
-thread); and every stall of the event loop (a 5 ms ticker's lateness).
+thread); and every stall of the event loop (a 5 ms ticker's lateness), with where the loop
+was during the longest ones (its stack, sampled from another thread every 5 ms while the ticker
+is late; ``--stacks N`` prints the N longest).
 
-    python benchmarks/bench_keys.py [--size 500000] [--presses 300] [--dir DIR]
+    python benchmarks/bench_keys.py [--size 500000] [--presses 300] [--dir DIR] [--keep DIR]
+
+``--keep DIR`` builds the database once into DIR and runs each reader on a copy of it (so a
+before/after comparison runs on the same bytes without building it again).
 
 The database is built as ``bench_store.py`` builds it (``--per-article`` annotations per
 article id) with its journal primed to compact at the next write; each reader runs in a fresh
@@ -16,16 +21,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import json
 import math
 import os
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +50,73 @@ KINDS = {
     "stall": "event-loop stall",
 }
 
+LATE_S = 0.03
+"""A ticker this late is a stall whose stack is sampled."""
+
+
+class StallSampler:
+    """A thread that samples the event loop's stack every 5 ms while its ticker is over
+    ``LATE_S`` late; and for each such stall, the CPU time the loop's thread and the whole
+    process spent in it: a loop that computes spends about the stall in CPU, one that waits (a
+    lock, the disk) or is not scheduled (a loaded machine) much less; the process's CPU beyond
+    the loop's is the other threads' (the writer, training), which hold the interpreter lock."""
+
+    def __init__(self) -> None:
+        self._loop_thread = threading.get_ident()
+        self._loop_clock = time.pthread_getcpuclockid(self._loop_thread)
+        self._last = (time.perf_counter(), 0.0, 0.0)
+        self._stop = threading.Event()
+        self._samples: list[str] = []
+        self.stalls: list[tuple[float, float, float, list[str]]] = []
+        """(length, the loop's CPU, the process's CPU, stacks) of each stall, in seconds."""
+        self._thread = threading.Thread(target=self._watch, name="stall-sampler", daemon=True)
+
+    def _now(self) -> tuple[float, float, float]:
+        return time.perf_counter(), time.clock_gettime(self._loop_clock), time.process_time()
+
+    def beat(self) -> None:
+        """Called by the loop's ticker each time it wakes."""
+        now = self._now()
+        length = now[0] - self._last[0]
+        if length > LATE_S:
+            loop, process = now[1] - self._last[1], now[2] - self._last[2]
+            self.stalls.append((length, loop, process, self._samples))
+        self._samples = []
+        self._last = now
+
+    def start(self) -> None:
+        self._last = self._now()
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.005):
+            if time.perf_counter() - self._last[0] < LATE_S:
+                continue
+            frame = sys._current_frames().get(self._loop_thread)
+            if frame is not None:
+                self._samples.append(stack_of(frame))
+
+
+STORE_FRAME = "threads.py:"
+"""In a sampled stack: the loop was inside a Store method (``store.threads`` wraps each)."""
+
+
+def stack_of(frame: Any) -> str:
+    """The frames of the project and Textual (the innermost other one too), innermost last."""
+    summary = traceback.extract_stack(frame)
+    kept = [
+        f"{Path(f.filename).name}:{f.lineno} {f.name}"
+        for f in summary
+        if "tuireader" in f.filename or "textual" in f.filename
+    ]
+    inner = summary[-1]
+    kept.append(f"[{Path(inner.filename).name}:{inner.lineno} {inner.name}]")
+    return " > ".join(kept[-8:])
+
 
 async def key_latencies(db: Path, presses: int) -> dict[str, list[float]]:
     """The reader on the samples with the database at ``db``: the seconds of each kind of
@@ -49,6 +125,7 @@ async def key_latencies(db: Path, presses: int) -> dict[str, list[float]]:
 
     app, store = reader_on_samples(db)
     times: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    sampler = StallSampler()
     acted = asyncio.Event()
     shown = asyncio.Event()
     ended = [0.0, 0.0]
@@ -76,7 +153,10 @@ async def key_latencies(db: Path, presses: int) -> dict[str, list[float]]:
         app.apply_change = timed(app.apply_change, ended, 1, shown)  # type: ignore[method-assign]
         pane.focus()
         await pilot.pause()
-        watch = asyncio.create_task(loop_stalls(times["stall"]))
+        await app.writes_landed()  # the article attached (in the writer thread)
+        await pilot.pause()
+        sampler.start()
+        watch = asyncio.create_task(loop_stalls(times["stall"], beat=sampler.beat))
         for i in range(presses):
             # Down and up again through the article: every press moves.
             await press("j" if i % 40 < 20 else "k", "j" if i % 40 < 20 else None)
@@ -86,15 +166,22 @@ async def key_latencies(db: Path, presses: int) -> dict[str, list[float]]:
             if i % 2:
                 await press("u", "u", landed=True)
         watch.cancel()
+        sampler.stop()
         await pilot.press("q")
     store.close()
+    STALLS.extend(sampler.stalls)
     return times
+
+
+STALLS: list[tuple[float, float, float, list[str]]] = []
+"""The stalls the sampler saw in this process (the child's), with their stacks."""
 
 
 def child(db: Path, out: Path, presses: int) -> int:
     found = asyncio.run(key_latencies(db, presses))
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    payload = {"times": found, "cpu": usage.ru_utime + usage.ru_stime}
+    stalls = sorted(STALLS, reverse=True)
+    payload = {"times": found, "cpu": usage.ru_utime + usage.ru_stime, "stalls": stalls}
     out.write_text(json.dumps(payload), encoding="utf-8")
     return 0
 
@@ -105,6 +192,30 @@ def figures(values: list[float]) -> str:
     p99 = ordered[min(len(ordered) - 1, math.ceil(len(ordered) * 0.99) - 1)]
     middle = statistics.median(ordered)
     return f"{ordered[-1] * 1000:6.1f} / {p99 * 1000:6.1f} / {middle * 1000:5.1f}"
+
+
+def where(stalls: list[list[Any]], count: int) -> list[str]:
+    """Where the loop's stalls went: all of them summed (the loop's CPU, the other threads',
+    the rest: waiting or not scheduled), then the ``count`` longest with their likeliest stacks."""
+    total = sum(s[0] for s in stalls)
+    loop = sum(s[1] for s in stalls)
+    others = sum(max(0.0, s[2] - s[1]) for s in stalls)
+    samples = [stack for s in stalls for stack in s[3]]
+    in_store = sum(1 for stack in samples if STORE_FRAME in stack)
+    lines = [
+        f"    {len(stalls)} stalls over {LATE_S * 1000:.0f} ms, {total * 1000:.0f} ms in all:"
+        f" loop CPU {loop * 1000:.0f} ms, other threads' CPU {others * 1000:.0f} ms,"
+        f" neither {max(0.0, total - loop - others) * 1000:.0f} ms;"
+        f" {in_store} of {len(samples)} stack samples in a Store method"
+    ]
+    for length, loop_cpu, process_cpu, samples in stalls[:count]:
+        lines.append(
+            f"    {length * 1000:.0f} ms: loop CPU {loop_cpu * 1000:.0f} ms, other threads"
+            f" {max(0.0, process_cpu - loop_cpu) * 1000:.0f} ms, {len(samples)} samples"
+        )
+        for stack, seen in collections.Counter(samples).most_common(2):
+            lines.append(f"      {seen}x {stack}")
+    return lines
 
 
 def run_reader(db: Path, presses: int) -> dict[str, Any]:
@@ -122,6 +233,8 @@ def main() -> int:
     parser.add_argument("--presses", type=int, default=300)
     parser.add_argument("--per-article", type=int, default=40)
     parser.add_argument("--dir", type=Path, default=None, help="where to build the database")
+    parser.add_argument("--keep", type=Path, default=None, help="build the database once here")
+    parser.add_argument("--stacks", type=int, default=3, help="print the N longest stalls' stacks")
     parser.add_argument("--no-learn", action="store_true", help="without training on my tags")
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -134,15 +247,22 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         db = Path(tmp) / f"keys-{args.size}.json"
-        started = time.perf_counter()
-        docs = bench_store.records(
-            args.size, bench_store.corpus(), random.Random(7), args.per_article
-        )
-        bench_store.build_ours(db, docs)
-        del docs
-        bench_store.prime_journal(db)
+        built = args.keep / db.name if args.keep is not None else db
+        if not built.exists():
+            started = time.perf_counter()
+            docs = bench_store.records(
+                args.size, bench_store.corpus(), random.Random(7), args.per_article
+            )
+            built.parent.mkdir(parents=True, exist_ok=True)
+            bench_store.build_ours(built, docs)
+            del docs
+            bench_store.prime_journal(built)
+            print(f"built {args.size:,} annotations in {time.perf_counter() - started:.0f} s")
+        if built != db:
+            for source in built.parent.glob(built.name + "*"):
+                copy = shutil.copytree if source.is_dir() else shutil.copy2
+                copy(source, db.parent / source.name)
         os.sync()
-        print(f"built {args.size:,} annotations in {time.perf_counter() - started:.0f} s")
         none = Path(tmp) / "keys-none.json"
         found = {"db": run_reader(db, args.presses), "none": run_reader(none, args.presses)}
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -157,6 +277,9 @@ def main() -> int:
         f"reader CPU (user+sys): {found['db']['cpu']:.1f} s vs {found['none']['cpu']:.1f} s;"
         f" training {'off' if args.no_learn else 'on'}; load average {load}"
     )
+    for name, label in (("db", f"{args.size:,}"), ("none", "none")):
+        print(f"  longest stalls, {label}:")
+        print("\n".join(where(found[name]["stalls"], args.stacks)))
     worst_j = max(found["db"]["times"]["j"]) * 1000
     print(f"j_worst_ms={worst_j:.1f} target<=50 {'met' if worst_j <= 50 else 'NOT met'}")
     return 0

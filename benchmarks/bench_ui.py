@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -312,12 +313,16 @@ def timed(method: Any, ended: list[float], slot: int, event: asyncio.Event) -> A
     return run
 
 
-async def loop_stalls(stalls: list[float], tick: float = 0.005) -> None:
-    """Until cancelled: how late each ``tick`` sleep of the event loop wakes, into ``stalls``."""
+async def loop_stalls(
+    stalls: list[float], tick: float = 0.005, beat: Callable[[], None] = lambda: None
+) -> None:
+    """Until cancelled: how late each ``tick`` sleep of the event loop wakes, into ``stalls``;
+    ``beat`` is called at each wake (a stack sampler's heartbeat)."""
     while True:
         start = time.perf_counter()
         await asyncio.sleep(tick)
         stalls.append(time.perf_counter() - start - tick)
+        beat()
 
 
 async def key_latencies(db: Path, presses: int) -> dict[str, list[float]]:

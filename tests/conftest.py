@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.util
 import sys
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -45,6 +47,35 @@ def db_path(_private_db: Path) -> Path:
     return _private_db
 
 
+_TEXTUAL_RUN_TEST: dict[str, Callable[..., object]] = {}
+
+
+def run_test_only(app: object, **kwargs: object) -> AbstractAsyncContextManager[Pilot[object]]:
+    """``run_test`` as Textual wrote it (``_reader_opened`` replaces it in tests)."""
+    return _TEXTUAL_RUN_TEST["run_test"](app, **kwargs)  # type: ignore[return-value]
+
+
+@pytest.fixture(autouse=True)
+def _reader_opened(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader attaches the article it opens in its writer thread and shows its tags once
+    that lands: a test starts once it has (``run_test_only`` starts before)."""
+    module = sys.modules.get("tuireader.ui.app")
+    if module is None:  # no test here uses the reader
+        return
+    reader: type[ReaderApp] = module.ReaderApp
+    _TEXTUAL_RUN_TEST.setdefault("run_test", reader.run_test)
+
+    @contextlib.asynccontextmanager
+    async def run_test(app: ReaderApp, **kwargs: Any) -> AsyncIterator[Pilot[object]]:
+        async with run_test_only(app, **kwargs) as pilot:
+            if app.opening:
+                await asyncio.wait_for(app.opened(), WRITE_WAIT)
+                await pilot.pause()
+            yield pilot
+
+    monkeypatch.setattr(reader, "run_test", run_test)
+
+
 @pytest.fixture(autouse=True)
 def _presses_wait_for_writes(monkeypatch: pytest.MonkeyPatch) -> None:
     """The reader writes a tag in its writer thread and shows it once durable, which Pilot's own
@@ -68,6 +99,8 @@ def _presses_wait_for_writes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
     from tuireader.ui.app import ReaderApp
 
 

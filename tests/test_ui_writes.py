@@ -249,3 +249,34 @@ async def test_every_own_write_runs_in_the_writer_thread(
     for name, threads in seen.items():
         assert all(t.startswith("store-writer") for t in threads), (name, threads)
     assert counted and loop_thread not in counted
+
+
+async def test_a_landed_change_and_a_state_save_read_no_store_on_the_loop(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the compare view on, a tag and an undo land, and the list counts are saved, without
+    a store read on the event loop: my layer and every layer come from the writer thread with
+    the change, and the counts' fingerprint is kept with them (the store's lock may be held by
+    the writer thread planning a compaction)."""
+    app = make_app()
+    on_loop: list[str] = []
+    for name in ("mine", "annotations", "get_state"):
+        real = getattr(app.store, name)
+
+        def spy(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> object:
+            if threading.current_thread() is threading.main_thread():
+                on_loop.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(app.store, name, spy)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")  # showing the compare view reads the layers once
+        assert app.pane.comparison is not None
+        on_loop.clear()
+        await pilot.press("f", "j", "s", "u")
+        app._save_cursors()
+        app._writer.drain()
+        comparison = app.pane.comparison
+        assert comparison is not None and comparison.annotators == ("tester",)
+        assert comparison.values[0] == ("fact",) and comparison.values[1] != ("speculation",)
+        assert on_loop == []

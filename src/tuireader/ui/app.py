@@ -10,6 +10,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -59,6 +60,7 @@ from tuireader.ui.article_list import (
 from tuireader.ui.compare_view import compare_status
 from tuireader.ui.footer import ReaderFooter
 from tuireader.ui.keymap import Keys, Resolved, Section, check_keymap
+from tuireader.ui.opening import Opened, open_in_store
 from tuireader.ui.other_layers import OtherLayers
 from tuireader.ui.reading_pane import ReadingPane, SuggestionView
 from tuireader.ui.search_bar import SearchBar
@@ -126,6 +128,9 @@ class ReaderApp(App[int]):
     class WritesLanded(Message):
         """Posted by the writer thread (``post_message`` is thread-safe): writes of mine
         returned, to show."""
+
+    class KeysReleased(Message):
+        """The article whose attaching held the keys typed meanwhile is shown: run them."""
 
     CSS_PATH = "app.tcss"
     # The screen gets -narrow below NARROW_WIDTH columns; app.tcss collapses the list then.
@@ -223,6 +228,12 @@ class ReaderApp(App[int]):
         self._model_tags = 0
         self._store_count: int | None = None
         self._counting = False
+        self._opening: Future[Opened] | None = None
+        """The open article's attaching in the writer thread, until it is shown."""
+        self._opening_slow = False
+        """It has taken over SLOW_WRITE seconds: the status line says its tags are being read."""
+        self._held_keys: list[events.Key] = []
+        """Keys typed for the reading pane while its article was being attached, in order."""
         self._other_layers: tuple[str, OtherLayers] | None = None
         """The other annotators' tags of the open article (read again after another window's
         write, or when an article is opened)."""
@@ -234,7 +245,9 @@ class ReaderApp(App[int]):
         self._search_timer: Timer | None = None
         self._counted: dict[str, str] = {}
         """Fingerprint of the annotations each article's list counts were made from."""
-        self._counts_dirty: set[str] = set()
+        self._counts_dirty: dict[str, str] = {}
+        """Articles whose list counts changed since the last save: the fingerprint of the
+        layer they were counted from (so saving them asks the store nothing)."""
         self._last_article: str | None = None
         self.comparing = adjudicate
         """The compare view: every annotator's tags in the gutter."""
@@ -511,7 +524,7 @@ class ReaderApp(App[int]):
             article = self.catalog.loaded(article_id)
             if found is None and article is not None and "sentences" in vars(article):
                 found = ArticleCounts.of(annotations, article.sentences)
-                self._counts_dirty.add(article_id)
+                self._counts_dirty[article_id] = of
             if found is None:
                 found = ArticleCounts(pending=True)
                 to_segment.append(entry)
@@ -531,21 +544,21 @@ class ReaderApp(App[int]):
             except ArticleError:
                 continue
             _ = article.sentences  # cached on the article; counting itself is quick
-            self.call_from_thread(self._recount, article)
+            # Read here: the store's lock may be held by the writer thread for a while.
+            self.call_from_thread(self._recount, article, self.store.mine(article.id))
 
-    def _recount(self, article: Article) -> None:
-        annotations = self.store.mine(article.id)
-        self._counted[article.id] = fingerprint(annotations)
-        self._counts_dirty.add(article.id)
+    def _recount(self, article: Article, annotations: list[Annotation] | None = None) -> None:
+        if annotations is None:  # after a split or merge: the layer was just shown from the store
+            annotations = self.store.mine(article.id)
+        self._counted[article.id] = self._counts_dirty[article.id] = fingerprint(annotations)
         self.article_list.set_counts(article.id, ArticleCounts.of(annotations, article.sentences))
 
     def _counts_state(self) -> dict[str, object]:
         """The state records of the articles whose list counts changed since the last save."""
         entries: dict[str, object] = {}
-        for article_id in self._counts_dirty:
+        for article_id, of in self._counts_dirty.items():
             counts = self.article_list.counts.get(article_id)
             if counts is not None and not counts.pending:
-                of = fingerprint(self.store.mine(article_id))
                 self._counted[article_id] = of
                 entries[counts_key(article_id)] = counts.to_state(of)
         self._counts_dirty.clear()
@@ -626,7 +639,7 @@ class ReaderApp(App[int]):
         pane.editor = self
         if article is not None:
             self._cursors[article.id] = cursor
-            self._open_article_now(article)
+            self.open_article(article)
         if focused:
             pane.focus()
 
@@ -670,28 +683,79 @@ class ReaderApp(App[int]):
     # -- articles ------------------------------------------------------------------------------
 
     def open_article(self, article: Article) -> None:
-        """Show ``article`` (re-anchoring its annotations) with the cursor where it was left."""
+        """Show ``article``'s text at once, and its tags (re-anchored) with the cursor where it
+        was left once the writer thread has attached it (``ui/opening.py``): keys for the
+        reading pane wait for that meanwhile, in order (``on_event``)."""
         self._remember_cursor()
         search = self.query_one(SearchBar)
         if search.value:  # a query belongs to the article it was typed in
             search.value = ""
-        if len(article.body) > LARGE_ARTICLE_CHARS and "sentences" not in vars(article):
-            # Paint the text first; segment (and re-anchor, which needs sentences) right after.
-            self.pane.show_article(article, (), pending=True)
-            self.article_list.highlight_article(article.id)
-            self.call_after_refresh(self._open_article_now, article)
-        else:
-            self._open_article_now(article)
-
-    def _open_article_now(self, article: Article) -> None:
-        from tuireader.store import StoreError
-
         self._other_layers = None  # attaching may move their tags (an edited text)
-        try:
-            report = self.store.attach(article)
-        except StoreError as exc:  # a failed re-anchor write must not stop reading
-            self._error(exc)
-            report = None
+        self._opening_slow = False
+        self.pane.show_article(article, (), pending=True)
+        self.article_list.highlight_article(article.id)
+        opening = self._writer.write(
+            partial(open_in_store, self.store, article), self._attached, change=False
+        )
+        self._opening = opening
+        if opening is not None:
+            self.set_timer(SLOW_WRITE, partial(self._slow_open, opening))
+        self.update_status()
+
+    def _slow_open(self, opening: Future[Opened]) -> None:
+        if self._opening is opening and not opening.done():
+            self._opening_slow = True
+            self.update_status()
+
+    @property
+    def opening(self) -> bool:
+        """An article is shown whose tags are still being read (attached)."""
+        return self._opening is not None
+
+    async def opened(self) -> None:
+        """Wait (without holding the event loop) until the article being opened is shown with
+        its tags."""
+        while (opening := self._opening) is not None:
+            await asyncio.wait([asyncio.wrap_future(opening)])
+            self._show_landed()
+            if self._opening is opening:  # not handed out (it raised): nothing more to wait for
+                self._opening = None
+                self._release_keys()
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key for the reading pane while its article is still being attached is held, and
+        every key after it, until it is (the writer thread attaches it in its turn); then they
+        run in the order typed (``_replay_keys``): none is lost or applied to a layer not read
+        yet, and the app's own messages (timers, landed writes) go on meanwhile."""
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and (
+                self._held_keys
+                or (self._opening is not None and isinstance(self.focused, ReadingPane))
+            )
+        ):
+            self._held_keys.append(event)
+            return
+        await super().on_event(event)
+
+    def _release_keys(self) -> None:
+        if self._held_keys and self._opening is None:
+            self.post_message(self.KeysReleased())
+
+    @on(KeysReleased)
+    async def _replay_keys(self) -> None:
+        # A key that opens another article holds the rest again, until that one is attached.
+        while self._held_keys and self._opening is None:
+            await super().on_event(self._held_keys.pop(0))
+
+    def _attached(self, opened: Opened) -> None:
+        """The article's tags as attached (in the writer thread): shown if it is still the one
+        open."""
+        article = opened.article
+        if opened.failed is not None:
+            self._error(opened.failed)
+        report = opened.report
         if report is not None and report.orphaned:
             self.notify(
                 f"{report.orphaned} annotation(s) no longer match the text and were kept aside "
@@ -699,30 +763,33 @@ class ReaderApp(App[int]):
                 severity="warning",
                 markup=False,
             )
-        lost = sum(1 for b in self.store.placed_corrections(article.id) if b.orphaned)
-        if lost:
+        if opened.lost:
             self.notify(
-                f"{lost} sentence split(s) or merge(s) no longer fit the text and were kept "
-                "aside, not applied (tuireader sentences --raw shows the segmenter's).",
+                f"{opened.lost} sentence split(s) or merge(s) no longer fit the text and were "
+                "kept aside, not applied (tuireader sentences --raw shows the segmenter's).",
                 severity="warning",
                 markup=False,
             )
-        cursor = self._cursors.get(article.id, 0)
-        annotations = self.store.mine(article.id)
+        annotations = opened.mine
         of = fingerprint(annotations)
         if self._counted.get(article.id) != of:
-            self._counted[article.id] = of
-            self._counts_dirty.add(article.id)
+            self._counted[article.id] = self._counts_dirty[article.id] = of
             self.article_list.set_counts(
                 article.id, ArticleCounts.of(annotations, article.sentences)
             )
-        self.pane.show_article(article, annotations, cursor)
+        if self._opening is not None and self._opening.done():
+            self._opening = None  # landings come in order: this one, or a later one, is done
+            self._release_keys()
+        if self.pane.article is not article:
+            return  # another article was opened meanwhile
+        self._opening_slow = False
+        self._other_layers = (article.id, OtherLayers.of(opened.layers, self.store.annotator))
+        self.pane.show_article(article, annotations, self._cursors.get(article.id, 0))
         if article.id in self._suggestions:
             self.pane.set_suggestions(self._suggestions[article.id])
-        self.refresh_comparison()
+        self.refresh_comparison(opened.layers)
         if self.adjudicating:
             self._to_open_disagreement()
-        self.article_list.highlight_article(article.id)
         if article.sentences is article.raw_sentences and len(article.sentences) > 2000:
             self._own_sentences(article)
         # Saved with the cursors (batched): a write here would delay the first paint.
@@ -772,8 +839,13 @@ class ReaderApp(App[int]):
     def update_status(self) -> None:
         pane = self.pane
         if pane.article is not None and not pane.sentences and pane.article.body:
-            paragraphs = len(pane.article.paragraphs)
-            self.status.set_content(Content(f"Splitting {paragraphs:,} paragraphs into sentences…"))
+            article = pane.article
+            if len(article.body) > LARGE_ARTICLE_CHARS and "sentences" not in vars(article):
+                paragraphs = len(article.paragraphs)
+                said = f"Splitting {paragraphs:,} paragraphs into sentences…"
+            else:  # said only if it takes long: the writer thread is busy, or the disk slow
+                said = "Reading tags…" if self._opening_slow else ""
+            self.status.set_content(Content(said))
             return
         if pane.article is None or not pane.sentences:
             self.status.set_content(Content("No article open"))
@@ -947,16 +1019,22 @@ class ReaderApp(App[int]):
 
     def _with_layers(
         self, call: Callable[[], Change | None]
-    ) -> Callable[[], tuple[Change | None, dict[str, list[Annotation]]]]:
-        """In the writer thread: the change, and my layer of each article it touched as it is
-        then, so showing it (the list's counts) does not ask the store on the event loop."""
+    ) -> Callable[
+        [], tuple[Change | None, dict[str, list[Annotation]], dict[str, list[Annotation]]]
+    ]:
+        """In the writer thread: the change, my layer of each article it touched as it is then,
+        and (while the compare view is on) every layer of each, so showing it (the list's
+        counts, the compare view) does not ask the store on the event loop."""
+        comparing = self.comparing
 
-        def run() -> tuple[Change | None, dict[str, list[Annotation]]]:
+        def run() -> tuple[Change | None, dict[str, list[Annotation]], dict[str, list[Annotation]]]:
             change = call()
             touched = (
                 set() if change is None else {a.article_id for a in (*change.before, *change.after)}
             )
-            return change, {article_id: self.store.mine(article_id) for article_id in touched}
+            mine = {article_id: self.store.mine(article_id) for article_id in touched}
+            every = {a: self.store.annotations(a) for a in touched} if comparing else {}
+            return change, mine, every
 
         return run
 
@@ -964,18 +1042,19 @@ class ReaderApp(App[int]):
         self,
         jump: bool,
         nothing: str,
-        landed: tuple[Change | None, dict[str, list[Annotation]]],
+        landed: tuple[Change | None, dict[str, list[Annotation]], dict[str, list[Annotation]]],
     ) -> None:
-        change, layers = landed
+        change, layers, every = landed
         if change is None and nothing:
             self.notify(nothing, severity="information")
-        self.apply_change(change, jump=jump, layers=layers)
+        self.apply_change(change, jump=jump, layers=layers, every=every)
 
     def apply_change(
         self,
         change: Change | None,
         jump: bool = False,
         layers: Mapping[str, list[Annotation]] | None = None,
+        every: Mapping[str, list[Annotation]] | None = None,
     ) -> None:
         """Show a change that is on disk: restyle its sentences and update the list counts
         (from ``layers``, my layer of each article the change touched, when given)."""
@@ -996,27 +1075,29 @@ class ReaderApp(App[int]):
                 continue
             # Counted again from the whole layer: sentences, not annotations (a second part
             # tagged on a tagged sentence adds none), as tag_counts says.
-            self.article_list.set_counts(
-                article_id,
-                ArticleCounts.of(
-                    layers[article_id]
-                    if layers is not None and article_id in layers
-                    else self.store.mine(article_id),
-                    changed.sentences,
-                ),
+            layer = (
+                layers[article_id]
+                if layers is not None and article_id in layers
+                else self.store.mine(article_id)
             )
-            self._counts_dirty.add(article_id)
+            self.article_list.set_counts(article_id, ArticleCounts.of(layer, changed.sentences))
+            self._counts_dirty[article_id] = fingerprint(layer)
         self._schedule_cursor_save()
         self._train_model()
         current = self.pane.article
         if jump and by_article and (current is None or current.id not in by_article):
             article = self.article_by_id(next(iter(by_article)))
             if article is not None:
+                # Opened with the change in place (it is on disk), the cursor on it.
+                span = change.span
+                index = None if span is None else sentence_at(article.sentences, span[0])
+                if index is not None:
+                    self._cursors[article.id] = index
                 self.open_article(article)
-                current = article
-        if current is not None and current.id in by_article:
+                return
+        if current is not None and current.id in by_article and self.pane.sentences:
             self.pane.apply_annotations(*by_article[current.id])
-            self.refresh_comparison()
+            self.refresh_comparison(None if every is None else every.get(current.id))
             span = change.span
             if jump and span is not None:
                 index = sentence_at(self.pane.sentences, span[0])
@@ -1106,16 +1187,9 @@ class ReaderApp(App[int]):
         if self._tag_set_recorded or self.store.read_only:
             return
         self._tag_set_recorded = True
-        recorded = self.store.get_state(TAG_SET_STATE, None)
-        entries = list(recorded) if isinstance(recorded, list) else []
-        mine = {entry["id"]: entry for entry in self.config.tags.to_record()}
-        merged = [
-            mine.pop(e["id"]) if isinstance(e, dict) and e.get("id") in mine else e for e in entries
-        ]
-        merged += mine.values()
-        if merged != entries:
-            # By the writer thread: the tag itself is what matters, and its write reports errors.
-            self._writer.submit(partial(self.store.set_state, TAG_SET_STATE, merged))
+        # By the writer thread, read and written: the tag itself is what matters, and its
+        # write reports errors.
+        self._writer.submit(partial(record_tag_set, self.store, self.config.tags))
 
     def clear_sentences(self, first: int, last: int) -> None:
         article = self.pane.article
@@ -1194,8 +1268,9 @@ class ReaderApp(App[int]):
             layers.setdefault(annotation.annotator, []).append(annotation)
         return layers
 
-    def refresh_comparison(self) -> None:
-        """Recompute the compare view after a change (ours or another window's)."""
+    def refresh_comparison(self, annotations: list[Annotation] | None = None) -> None:
+        """Recompute the compare view after a change (ours or another window's), from
+        ``annotations`` (every layer of the open article) when given, else from the store."""
         pane = self.pane
         if not self.comparing or pane.article is None or not pane.sentences:
             if pane.comparison is not None:
@@ -1203,7 +1278,12 @@ class ReaderApp(App[int]):
             return
         from tuireader.comparison import compare
 
-        layers = self.layers(pane.article.id)
+        if annotations is None:
+            layers = self.layers(pane.article.id)
+        else:
+            layers = {}
+            for annotation in annotations:
+                layers.setdefault(annotation.annotator, []).append(annotation)
         if self.adjudicating:  # the originals only: my layer holds the decisions
             layers.pop(self.store.annotator, None)
         else:
@@ -1490,7 +1570,12 @@ class ReaderApp(App[int]):
         self.call_from_thread(self._sentences_owned, article, copy)
 
     def _sentences_owned(self, article: Article, copy: list[Sentence]) -> None:
-        if self.store.own_sentences(article, copy) and self.pane.article is article:
+        # In the writer thread: a split or merge there may change the article's sentences.
+        own = partial(self.store.own_sentences, article, copy)
+        self._writer.write(own, partial(self._sentences_now_owned, article), change=False)
+
+    def _sentences_now_owned(self, article: Article, owned: bool) -> None:
+        if owned and self.pane.article is article and self.pane.sentences:
             self.pane.sentences = article.sentences  # the same sentences, now the article's own
 
     @work(thread=True, exclusive=True, group="suggest")
@@ -1885,6 +1970,19 @@ class ReaderApp(App[int]):
         if old is not None:
             store.remove_states([STATE_COUNTS])
         store.compact()
+
+
+def record_tag_set(store: Store, tags: TagSet) -> None:
+    """Record ``tags`` in the store's codebook record, merged with what it recorded before."""
+    recorded = store.get_state(TAG_SET_STATE, None)
+    entries = list(recorded) if isinstance(recorded, list) else []
+    mine = {entry["id"]: entry for entry in tags.to_record()}
+    merged = [
+        mine.pop(e["id"]) if isinstance(e, dict) and e.get("id") in mine else e for e in entries
+    ]
+    merged += mine.values()
+    if merged != entries:
+        store.set_state(TAG_SET_STATE, merged)
 
 
 def _ignore(_result: object) -> None:

@@ -1,0 +1,57 @@
+"""Opening an article in the reader: the store's part of it (segmenting, ``attach``, the first
+reads of its layers), run in the writer thread and handed to the event loop in one piece.
+
+``attach`` writes when it records new metadata or re-anchors an edited text, and every store
+call takes the store's lock, which the writer thread holds while it writes or plans a
+compaction: on the event loop either would stall every key. So the loop shows the article's
+text at once and its tags when ``Opened`` lands, in its turn behind the writes asked for before.
+Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tuireader.annotations import Annotation
+from tuireader.articles import Article
+
+if TYPE_CHECKING:
+    from tuireader.store import AnchorReport, Store, StoreError
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What the store said about an article as it was opened."""
+
+    article: Article
+    mine: list[Annotation]
+    """My placed annotations on it, after attaching."""
+    layers: list[Annotation]
+    """Every annotator's placed annotations on it (the other layers, the compare view)."""
+    report: AnchorReport | None
+    """How re-anchoring went; None if attaching failed."""
+    lost: int
+    """Sentence corrections that no longer fit the text (kept aside)."""
+    failed: StoreError | None = None
+    """Attaching (or reading) failed: shown in one line, the article is read without it."""
+
+
+def open_in_store(store: Store, article: Article) -> Opened:
+    """In the writer thread: segment ``article`` (a book takes seconds: done before the store's
+    lock is taken), attach it, and read what the reader shows of it."""
+    from tuireader.store import StoreError
+
+    _ = article.sentences
+    failed: StoreError | None = None
+    try:
+        report: AnchorReport | None = store.attach(article)
+    except StoreError as exc:  # a failed re-anchor write must not stop reading
+        report, failed = None, exc
+    try:
+        lost = sum(1 for b in store.placed_corrections(article.id) if b.orphaned)
+        mine = store.mine(article.id)
+        layers = store.annotations(article.id)
+    except StoreError as exc:  # an unreadable shard: the text is still worth reading
+        return Opened(article, [], [], report, 0, failed or exc)
+    return Opened(article, mine, layers, report, lost, failed)
