@@ -14,10 +14,12 @@ from hypothesis import strategies as st
 
 from tuireader.annotations import AnchorState, Annotation, Provenance, Quote, assembled
 from tuireader.records import (
+    EXPORT_FIELDS,
     RecordError,
     from_export,
     from_stored,
     from_stored_all,
+    plain_article_ids,
     stored_from_export,
     stored_problem,
     stored_to_export,
@@ -261,3 +263,47 @@ def test_stored_from_export_reads_many_distinct_times_alike() -> None:
             b"\"updated\" is not an ISO 8601 timestamp: '2026-02-30T10:00:00Z'",
         )
     )
+
+
+_MISSING_FIELD = object()
+_stored_fields = [*EXPORT_FIELDS, "quote.exact", "quote.prefix", "other"]
+
+
+@given(
+    st.lists(annotations(), min_size=1, max_size=30, unique_by=lambda a: a.id),
+    st.lists(
+        st.tuples(
+            st.integers(0, 29),
+            st.sampled_from(_stored_fields),
+            st.one_of(_wrong_values, st.just(_MISSING_FIELD), text),
+        ),
+        max_size=3,
+    ),
+)
+def test_the_column_check_of_stored_records_agrees_with_the_check_of_each(
+    anns: list[Annotation], changes: list[tuple[int, str, Any]]
+) -> None:
+    """``plain_article_ids`` checks a shard's records a column at a time: never passes a shard
+    in which ``stored_problem`` refuses a record, and passes records as the store writes them
+    (None, for an unusual shape, means "ask ``stored_problem``")."""
+    records = {a.id: to_stored(a) for a in anns}
+    keys = list(records)
+    for at, field, value in changes:
+        target, _, name = field.rpartition(".")
+        record = records[keys[at % len(keys)]]
+        if target:
+            record = record.get("quote")
+            if not isinstance(record, dict):
+                continue
+        if value is _MISSING_FIELD:
+            record.pop(name, None)
+        else:
+            record[name] = value
+    refused = any(stored_problem(k, r) is not None for k, r in records.items())
+    found = plain_article_ids(records)
+    if refused:
+        assert found is None
+    if not changes:  # records as the store writes them take the column path
+        assert found is not None
+    if found is not None:
+        assert list(found) == [r["article_id"] for r in records.values()]
