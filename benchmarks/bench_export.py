@@ -31,6 +31,12 @@
    every export written (the export time stamp fixed, so two runs can be compared byte for
    byte) and ``--compare DIR`` says, per export, whether it is byte-identical to the one kept
    in ``DIR`` by an earlier ``--outputs`` run (exit 1 if any differs).
+
+   Old against new in the same run: ``--baseline DIR`` (another checkout, e.g. ``git worktree
+   add DIR main``) runs each command with DIR's code and with this one, alternately, ``--repeat
+   N`` times each, and prints the median CPU time of both and their ratio; the figures, the
+   targets and the exports ``--outputs`` keeps and ``--compare`` checks are this checkout's
+   (keep the baseline's first with ``--outputs`` from the baseline checkout's own script).
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -48,7 +55,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+BASELINE_SRC = "BENCH_EXPORT_SRC"
+"""Set (to another checkout's ``src``) by ``--baseline`` for the runs of that checkout's code."""
+sys.path.insert(0, os.environ.get(BASELINE_SRC, str(ROOT / "src")))
 
 from tuireader.annotations import Annotation, Quote  # noqa: E402
 from tuireader.articles import Article, load_article, load_library  # noqa: E402
@@ -450,6 +459,8 @@ def bench_real_store(
     db_dir: Path | None = None,
     outputs: Path | None = None,
     compare: Path | None = None,
+    baseline: Path | None = None,
+    repeat: int = 1,
 ) -> dict[str, float]:
     print(f"4. from a real database: {', '.join(f'{n:,}' for n in sizes)} annotations")
     results: dict[str, dict[int, dict[str, float]]] = {}
@@ -462,15 +473,40 @@ def bench_real_store(
                 if only is not None and not name.startswith("open") and name not in only:
                     continue
                 fixed = ["--fixed-now"] if outputs or compare else []
-                done = subprocess.run(
-                    [sys.executable, __file__, *fixed, "--run-cli", json.dumps(argv)],
-                    capture_output=True,
-                    text=True,
+                written = (
+                    [Path(a) for a in argv[argv.index("-o") + 1 :][:1]] if "-o" in argv else []
                 )
+                runs: dict[str, list[dict[str, Any]]] = {"baseline": [], "now": []}
+                env = {k: v for k, v in os.environ.items() if k != BASELINE_SRC}
+                sources = {"now": env}
+                if baseline is not None:
+                    sources = {"baseline": {**env, BASELINE_SRC: str(baseline / "src")}, **sources}
+                for _ in range(repeat):
+                    for version, version_env in sources.items():
+                        if name.startswith("import"):  # each run into an empty database
+                            remove_database(Path(argv[argv.index("--db") + 1]))
+                        done = subprocess.run(
+                            [sys.executable, __file__, *fixed, "--run-cli", json.dumps(argv)],
+                            capture_output=True,
+                            text=True,
+                            env=version_env,
+                        )
+                        if done.returncode != 0:
+                            break
+                        runs[version].append(json.loads(done.stdout))
+                    if done.returncode != 0:
+                        break
                 if done.returncode != 0:
                     print(f"   {name:<22} FAILED: {done.stderr.strip().splitlines()[-1:]}")
                     continue
-                result = json.loads(done.stdout)
+                result = _median_run(runs["now"])
+                if baseline is not None:
+                    old = _median_run(runs["baseline"])
+                    print(
+                        f"   {name:<22} --baseline {old['cpu']:5.2f} s CPU, this"
+                        f" {result['cpu']:5.2f} s CPU: {result['cpu'] / old['cpu']:4.2f}x"
+                        f"  (medians of {repeat}, load {os.getloadavg()[0]:.1f})"
+                    )
                 if name.startswith("open"):
                     print(
                         f"   {name:<22} {result['seconds']:6.2f} s ({result['cpu']:5.2f} s CPU)"
@@ -486,9 +522,6 @@ def bench_real_store(
                     f"   {name:<22} {result['seconds']:6.2f} s ({result['cpu']:5.2f} s CPU)"
                     f"  peak {result['peak_mb']:7.1f} MB"
                     f"  {'ok' if ok else 'NOT MET'} (<= {limit:.0f} MB, <= {TARGET_REAL_S:.0f} s CPU)"
-                )
-                written = (
-                    [Path(a) for a in argv[argv.index("-o") + 1 :][:1]] if "-o" in argv else []
                 )
                 if name == "stats --json":  # its output is what it prints
                     written = [folder / "stats.json"]
@@ -522,6 +555,20 @@ def bench_real_store(
             figures[f"real_{key}_growth"] = max(time_ratio, rss_ratio)
             print(f"     {name:<22} CPU time {time_ratio:5.2f}x  peak RSS {rss_ratio:5.2f}x")
     return figures
+
+
+def remove_database(db: Path) -> None:
+    """The database at ``db`` and the files beside it that belong to it (shards, journal)."""
+    for path in [db, *db.parent.glob(f"{db.name}.*")]:
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def _median_run(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The run of median CPU time (the upper one of an even number)."""
+    return sorted(runs, key=lambda r: float(r["cpu"]))[len(runs) // 2]
 
 
 def bench_streaming(count: int) -> dict[str, float]:
@@ -573,6 +620,14 @@ def main() -> int:
     parser.add_argument(
         "--compare", type=Path, help="part 4: check every export is byte-identical to DIR's"
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="part 4: also run each command with the code of this checkout, alternately",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="part 4: runs of each command (medians printed)"
+    )
     parser.add_argument("--fixed-now", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--stream-one", metavar="FORMAT", help=argparse.SUPPRESS)
     parser.add_argument("--run-cli", metavar="JSON", help=argparse.SUPPRESS)
@@ -598,7 +653,11 @@ def main() -> int:
             figures.update(bench_streaming(args.stream_count))
     if sizes:
         only = [n.strip() for n in args.commands.split(",")] if args.commands else None
-        figures.update(bench_real_store(sizes, only, args.db_dir, args.outputs, args.compare))
+        figures.update(
+            bench_real_store(
+                sizes, only, args.db_dir, args.outputs, args.compare, args.baseline, args.repeat
+            )
+        )
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
     met: dict[str, bool] = {}
     if "json" in figures:

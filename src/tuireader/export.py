@@ -18,7 +18,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import repeat
+from itertools import islice, repeat
 from operator import attrgetter, ge, itemgetter, lt, sub
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -513,13 +513,9 @@ def _json_array(items: Iterable[Any], depth: int) -> Iterator[str]:
     (one orjson call per batch: per item, the calls cost half of a 50,000-annotation export)."""
     pad = "  " * depth
     first = True
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == _JSON_BATCH:
-            yield _json_items(batch, pad, first)
-            batch, first = [], False
-    if batch:
+    found = iter(items)
+    # Batches cut in C (a Python append and length test per item was a tenth of a w3c export).
+    while batch := list(islice(found, _JSON_BATCH)):
         yield _json_items(batch, pad, first)
         first = False
     yield "[]" if first else "\n" + pad + "]"
@@ -594,11 +590,14 @@ class _Placed:
             for f, last in zip(firsts, lasts, strict=True)
         ]
 
-    def sentence_columns(self) -> tuple[Sequence[int | None], Sequence[int | None]]:
+    def sentence_columns(
+        self, spans: tuple[Sequence[int], Sequence[int], Sequence[str]] | None = None
+    ) -> tuple[Sequence[int | None], Sequence[int | None]]:
         """Each annotation's first sentence, and its last, as two columns: what
         ``sentences.sentence_range`` gives, None without the text or for an orphan. Bisected in
         C over the article's sentence bounds, a column at a time (a call per row was a sixth of
-        a csv export)."""
+        a csv export). ``spans``: the records' start, end and anchor columns, when the caller
+        has them already."""
         records = self.records
         article = self.article
         if article is None:
@@ -607,12 +606,17 @@ class _Placed:
         # A start past the last sentence reads as "no sentence" (the bisection's ``count``).
         starts = [s.start for s in sentences] + [_PAST_ANY]
         ends = [s.end for s in sentences]
-        begin = list(map(_START, records))
-        finish = list(map(_END, records))
+        if spans is None:
+            spans = (
+                list(map(_START, records)),
+                list(map(_END, records)),
+                list(map(_ANCHOR, records)),
+            )
+        begin, finish, anchor_column = spans
         firsts = list(map(bisect_right, repeat(ends), begin))
         lasts = list(map(bisect_left, repeat(starts), finish))
         first_starts = list(map(starts.__getitem__, firsts))
-        anchors = set(map(_ANCHOR, records))
+        anchors = set(anchor_column)
         # The common case, in C: a non-empty span overlaps a sentence unless the first sentence
         # ending after its start begins at or after its end (and when it overlaps one, the
         # bisection for its end is past that first sentence).
@@ -627,7 +631,7 @@ class _Placed:
         # last sentence from the first on: the larger of the two bisections.
         gone = [s >= e and s > b for s, b, e in zip(first_starts, begin, finish, strict=True)]
         if "orphaned" in anchors:
-            gone = [g or a == "orphaned" for g, a in zip(gone, map(_ANCHOR, records), strict=True)]
+            gone = [g or a == "orphaned" for g, a in zip(gone, anchor_column, strict=True)]
         return (
             [None if g else f for g, f in zip(gone, firsts, strict=True)],
             [None if g else max(f, n) - 1 for g, f, n in zip(gone, firsts, lasts, strict=True)],
@@ -642,7 +646,9 @@ class _Placed:
         quotes = list(map(_QUOTE, records))
         tag_ids = list(map(_TAG, records))
         labels = {t: tags(t) for t in set(tag_ids)}
-        firsts, lasts = self.sentence_columns()
+        begin, finish = list(map(_START, records)), list(map(_END, records))
+        anchors = list(map(_ANCHOR, records))
+        firsts, lasts = self.sentence_columns((begin, finish, anchors))
         return [
             list(map(_ID, records)),
             list(map(_ARTICLE_ID, records)),
@@ -652,8 +658,8 @@ class _Placed:
             [columns["article_source"]] * n,
             firsts,
             lasts,
-            list(map(_START, records)),
-            list(map(_END, records)),
+            begin,
+            finish,
             tag_ids,
             list(map(labels.__getitem__, tag_ids)),
             list(map(_EXACT, quotes)),
@@ -663,7 +669,7 @@ class _Placed:
             list(map(_ANNOTATOR, records)),
             list(map(_CREATED, records)),
             list(map(_UPDATED, records)),
-            list(map(_ANCHOR, records)),
+            anchors,
             list(map(_PROVENANCE, records)),
         ]
 
@@ -1258,25 +1264,39 @@ def _parquet(
     names = [name for name, _ in columns]
     sink = _Drain()
 
-    def record_batch(found: Sequence[Sequence[Any]]) -> Any:
-        # Column by column: from_pylist of a dict per row took three quarters of a parquet
-        # export.
-        return pa.RecordBatch.from_arrays(
-            [pa.array(values, type=kind) for values, kind in zip(found, schema.types, strict=True)],
-            schema=schema,
-        )
+    def arrays(block: Sequence[Sequence[Any]]) -> list[Any]:
+        # Column by column (from_pylist of a dict per row took three quarters of a parquet
+        # export); a column of one value (an article's id, title and path, often its anchor
+        # state and provenance) is that value repeated in C, not converted a row at a time.
+        return [
+            pa.repeat(pa.scalar(values[0], type=kind), len(values))
+            if values and values[0] == values[-1] and values.count(values[0]) == len(values)
+            else pa.array(values, type=kind)
+            for values, kind in zip(block, schema.types, strict=True)
+        ]
+
+    def record_batch(columns: list[Any]) -> Any:
+        return pa.RecordBatch.from_arrays(columns, schema=schema)
 
     with pq.ParquetWriter(sink, schema, compression="zstd") as writer:
+        # Each block's arrays are kept until a row group's worth is pending: row groups of
+        # exactly ``_PARQUET_BATCH`` rows whatever the blocks' sizes.
         pending: list[list[Any]] = [[] for _ in names]
+        rows = 0
         for block in blocks:
-            for column, values in zip(pending, block, strict=True):
-                column.extend(values)
-            while pending and len(pending[0]) >= _PARQUET_BATCH:
-                writer.write_batch(record_batch([c[:_PARQUET_BATCH] for c in pending]))
-                pending = [c[_PARQUET_BATCH:] for c in pending]
+            if not block or not len(block[0]):
+                continue
+            for column, array in zip(pending, arrays(block), strict=True):
+                column.append(array)
+            rows += len(block[0])
+            while rows >= _PARQUET_BATCH:
+                whole = [pa.concat_arrays(column) for column in pending]
+                writer.write_batch(record_batch([c.slice(0, _PARQUET_BATCH) for c in whole]))
+                pending = [[c.slice(_PARQUET_BATCH)] for c in whole]
+                rows -= _PARQUET_BATCH
                 yield sink.drain()
-        if not names or pending[0]:
-            writer.write_batch(record_batch(pending))
+        if not names or rows:
+            writer.write_batch(record_batch([pa.concat_arrays(column) for column in pending]))
         # The footer is written last, so it can name the tags the rows used.
         writer.add_key_value_metadata({PARQUET_TAGS_KEY: _dumps(data.used_tags(), indent=False)})
     yield sink.drain()
