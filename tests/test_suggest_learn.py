@@ -128,7 +128,8 @@ def test_rule_features_name_the_tag_and_the_kinds_of_evidence_not_the_quoted_wor
 
 # This user reads a hedge reported from someone ("X told reporters it could…") as a fact about
 # what was said, and only the writer's own hedge as speculation. The rules call both speculation,
-# for the same word: only the kind of evidence behind the rule's tag tells them apart.
+# for the same word; the words (a source, a reporting verb) and the kind of evidence behind the
+# rule's tag tell them apart.
 SOURCES = ("Dock officials", "Mill owners", "The depot staff", "Council clerks", "Bakers")
 VERBS = ("said", "told reporters")
 CHANGES = ("could change", "may slip", "might close", "could move")
@@ -150,8 +151,8 @@ def test_the_blend_learns_which_of_the_rules_reasons_this_user_agrees_with() -> 
     texts, labels = reported_hedges()
     model = learn.train(texts, labels, [suggest_sentence(t) for t in texts])
     assert model is not None and "speculation|said" in model.rule_features
-    # A source and a reporting verb it has never seen: the words alone do not say "reported".
-    probes = ["Ferry pilots added that the roof could change.", "The roof could change."]
+    # A source it has never seen, reporting a hedge: the model overrules the rules.
+    probes = ["Ferry pilots said the roof could change.", "The roof could change."]
     rules = [suggest_sentence(p) for p in probes]
     assert [r.tag if r else None for r in rules] == [SPECULATION, SPECULATION]
     assert learn.rule_features(rules[0]) != learn.rule_features(rules[1])
@@ -167,3 +168,103 @@ def test_the_rule_stands_when_the_model_is_barely_sure() -> None:
     assert learn.blend(rule, unsure) is rule
     assert learn.blend(rule, unsure, min_probability=0.0) is not rule
     assert learn.blend(rule, learn.Guess(learn.NO_TAG, 0.55, ())) is rule
+
+
+def test_a_model_sure_enough_withdraws_the_rules_tag_only_above_its_own_bar() -> None:
+    rule = suggest_sentence("The strike could spread to other ports.")
+    assert rule is not None
+    no_tag = learn.Guess(learn.NO_TAG, 0.75, ())
+    assert learn.blend(rule, no_tag, min_probability=0.9, withdraw_probability=0.7) is None
+    assert learn.blend(rule, no_tag, min_probability=0.5, withdraw_probability=0.8) is rule
+    other = learn.Guess("fact", 0.75, ("ports",))
+    replaced = learn.blend(rule, other, min_probability=0.7, withdraw_probability=1.01)
+    assert replaced is not None and replaced.tag == "fact"
+
+
+def _fact(text: str) -> Suggestion:
+    return Suggestion("fact", 0.65, 'fact: date "2019"', ("2019",))
+
+
+def test_the_bars_are_the_ones_under_which_the_blend_scores_best_on_the_tags() -> None:
+    # The rules tag all eight sentences fact; four of them should get no tag. The model withdraws
+    # those four at 85% and, wrongly, two true facts at 65%: a bar of 0.7 or 0.8 keeps the
+    # right withdrawals only, and the tie goes to the bar nearest the reader's 60%.
+    labels = ["fact"] * 4 + [learn.NO_TAG] * 4
+    rules: list[Suggestion | None] = [_fact(str(i)) for i in range(8)]
+    guesses = [
+        learn.Guess(learn.NO_TAG, 0.65, ()),
+        learn.Guess(learn.NO_TAG, 0.65, ()),
+        learn.Guess("fact", 0.9, ()),
+        learn.Guess("fact", 0.9, ()),
+    ] + [learn.Guess(learn.NO_TAG, 0.85, ())] * 4
+    assert learn.choose_bars(labels, rules, guesses, floor=False) == learn.Bars(0.6, 0.7)
+    # A model that is surely wrong whenever it differs from the rules is never followed.
+    wrong = [learn.Guess(learn.NO_TAG, 0.95, ())] * 4 + [learn.Guess("fact", 0.9, ())] * 4
+    assert learn.choose_bars(labels, rules, wrong, floor=False).withdraw == 1.01
+
+
+def test_without_no_tag_examples_the_bar_to_add_a_tag_stays_at_the_readers_floor() -> None:
+    # A user's own tags: every sentence has one, so adding a tag where the rules have none always
+    # looks right on them; on the untagged rest of an article it would tag everything.
+    labels = ["fact"] * 3 + [SPECULATION] * 3
+    rules: list[Suggestion | None] = [None] * 6
+    guesses = [learn.Guess("fact", 0.55, ())] * 3 + [learn.Guess(SPECULATION, 0.55, ())] * 3
+    assert learn.choose_bars(labels, rules, guesses, floor=False).replace <= 0.5
+    floored = learn.choose_bars(labels, rules, guesses)
+    assert floored.replace >= learn.READER_MIN_PROBABILITY
+
+
+# A simulation's tags, with "no tag" examples: this annotator calls a repainting with a date
+# nothing worth checking, and a sum spent a fact. The rules call both fact (a date, a figure).
+def repaintings() -> tuple[list[str], list[str]]:
+    texts, labels = [], []
+    for (place, thing), year in zip(
+        itertools.product(PLACES, THINGS), itertools.cycle(range(2011, 2020))
+    ):
+        texts.append(f"The sign for the {thing} at {place} was repainted in {year}.")
+        labels.append(learn.NO_TAG)
+        texts.append(f"The council spent {year} pounds on the {thing} at {place}.")
+        labels.append("fact")
+    return texts, labels
+
+
+def test_a_blended_model_confidently_against_a_rule_overrules_it() -> None:
+    texts, labels = repaintings()
+    model = learn.train(texts, labels, [suggest_sentence(t) for t in texts])
+    assert model is not None and model.blended
+    assert model.bars.withdraw <= 0.9  # chosen on the tags, not fixed
+    probes = [
+        "The sign for the timetable at the quay was repainted in 2021.",
+        "The council spent 2021 pounds on the timetable at the quay.",
+    ]
+    rules = [suggest_sentence(p) for p in probes]
+    assert [r.tag if r else None for r in rules] == ["fact", "fact"]
+    repainted, spent = learn.suggest_with(model, probes, rules)
+    assert repainted is None  # withdrawn: the model is sure this annotator gives it no tag
+    assert spent is rules[1]  # agreed: the rule's own reason is kept
+    # Given bars that never let the model overrule, the rules stand.
+    kept = learn.suggest_with(model, probes, rules, learn.Bars(1.01, 1.01))
+    assert kept == rules
+
+
+def test_a_words_only_model_has_no_second_stage_and_the_readers_bars() -> None:
+    texts, labels = corpus()
+    model = learn.train(texts, labels)
+    assert model is not None and not model.blended
+    assert model.bars == learn.Bars(learn.READER_MIN_PROBABILITY, learn.READER_MIN_PROBABILITY)
+
+
+def test_a_blended_model_trains_when_a_part_of_the_tags_has_one_label_only() -> None:
+    # Twelve tags, two of them speculation, both in the same out-of-fold part (every fifth tag):
+    # the words model for that part would see one label only, and guesses evenly instead.
+    texts = [f"The {thing} opened on time." for thing in (*THINGS, "mill", "bakery", "quay")]
+    labels = ["fact"] * len(texts)
+    for at, text in ((2, "The depot may close."), (7, "The ferry may close.")):
+        texts.insert(at, text)
+        labels.insert(at, SPECULATION)
+    assert len(texts) == 12 and {i % 5 for i, t in enumerate(labels) if t == SPECULATION} == {2}
+    model = learn.train(texts, labels, [suggest_sentence(t) for t in texts])
+    assert model is not None and model.blended
+    probe = "The library may close."
+    (guess,) = model.guess([probe], [suggest_sentence(probe)])
+    assert guess.tag == SPECULATION
