@@ -17,6 +17,15 @@ difference, and the peak RSS. Target: the first read <= 1 s CPU beyond the basel
 ``--profile`` prints the first read's top functions. ``--compare DIR`` also times the first
 read with another checkout's code (``DIR/src``, e.g. ``git worktree add DIR main``), its runs
 alternating with this one's, on the same database and load.
+
+``--edited`` times instead re-anchoring the book after an edit: one sentence added at the top
+of its text, the ~55,700 annotations (made on the text before) adopted from its old id and
+re-anchored (``plan_attach``, as ``Store.attach`` plans it), each in a fresh process: the old way
+(every quote searched for in the whole text, ``--old-runs`` times, 1 by default: ~50 s) and the
+new (``anchoring.Occurrences``: one pass indexes where the quotes occur), whose outcomes must be
+identical. Then the same for a short article (40 sentences, tagged twice, one sentence added),
+attached 300 times per process: an edit of a short article must not get slower. Target: the book
+<= 5 s CPU.
 """
 
 from __future__ import annotations
@@ -45,6 +54,9 @@ BOOK = ROOT.parent / "shared" / "bench" / "war-and-peace.txt"
 ANNOTATORS = ("ana", "bo")
 TAGS = ("fact", "speculation", "expert_opinion")
 TARGET_S = 1.0
+EDITED_TARGET_S = 5.0
+INSERTED = "A sentence written here for this benchmark opens the text now. "
+SHORT_REPEAT = 300
 
 
 def book(folder: Path) -> Path:
@@ -71,22 +83,7 @@ def build(folder: Path) -> Path:
     if db.is_file():
         return db
     article = load_article(book(folder))
-    stamp = "2024-05-01T09:30:00.000Z"
-    annotations = [
-        Annotation(
-            article.id,
-            s.start,
-            s.end,
-            TAGS[(s.index + n) % 3],
-            Quote.from_body(article.body, s.start, s.end),
-            who,
-            "",
-            f"{who}-{s.index:06d}",
-            stamp,
-        )
-        for n, who in enumerate(ANNOTATORS)
-        for s in article.sentences
-    ]
+    annotations = tagged(article)
     with Store.open(db, "ana") as store:
         store.attach(article)
         store.import_all(annotations, [])
@@ -128,6 +125,131 @@ def first_read(db: Path, path: Path) -> dict[str, Any]:
     }
 
 
+def tagged(article: Article) -> list[Annotation]:
+    """Every sentence of ``article`` tagged by each annotator, as ``build`` stores them."""
+    stamp = "2024-05-01T09:30:00.000Z"
+    return [
+        Annotation(
+            article.id,
+            s.start,
+            s.end,
+            TAGS[(s.index + n) % 3],
+            Quote.from_body(article.body, s.start, s.end),
+            who,
+            "",
+            f"{who}-{s.index:06d}",
+            stamp,
+        )
+        for n, who in enumerate(ANNOTATORS)
+        for s in article.sentences
+    ]
+
+
+def edited(article: Article) -> Article:
+    """``article`` with one sentence added at the start of its first paragraph (a new id)."""
+    from dataclasses import replace
+
+    shift = len(INSERTED)
+    (first_start, first_end), *rest = article.paragraphs
+    return replace(
+        article,
+        id="edited-" + article.id,
+        body=INSERTED + article.body,
+        paragraphs=(
+            (first_start, first_end + shift),
+            *((start + shift, end + shift) for start, end in rest),
+        ),
+    )
+
+
+def short_article() -> Article:
+    from tuireader.articles import from_text
+
+    paragraphs = (
+        " ".join(
+            f"Paragraph {p} says thing number {i} about the harbour's budget, as planned."
+            for i in range(5)
+        )
+        for p in range(8)
+    )
+    return from_text("A short article\n\n" + "\n\n".join(paragraphs) + "\n")
+
+
+def attach_edited(path: Path, way: str) -> dict[str, Any]:
+    """In this process: ``plan_attach`` of the edited book (or, ``short``, of an edited short
+    article, ``SHORT_REPEAT`` times), the old way (every quote searched for) or the new."""
+    import hashlib
+
+    from tuireader import anchoring
+    from tuireader.store.editing import plan_attach
+
+    old_way, short = way.startswith("old"), way.endswith("short")
+    if old_way:  # never indexed: every lookup searches the text, as before
+        anchoring.INDEX_AFTER = sys.maxsize
+    article = short_article() if short else load_article(path)
+    before = tagged(article)
+    after = edited(article)
+    len(after.sentences)
+    repeat = SHORT_REPEAT if short else 1
+    cpu = cpu_seconds()
+    for _ in range(repeat):
+        report, plan, adopted = plan_attach(after, [], {article.id: before})
+    spent = cpu_seconds() - cpu
+    digest = hashlib.sha256(
+        repr(
+            (
+                [(a.id, a.start, a.end, a.anchor, a.quote) for a in plan.added],
+                [a.id for a in report.orphans],
+            )
+        ).encode()
+    ).hexdigest()[:16]
+    return {
+        "cpu": spent,
+        "moved": report.moved,
+        "exact": report.exact,
+        "orphaned": report.orphaned,
+        "adopted": len(adopted),
+        "digest": digest,
+        "peak_mb": peak_rss_mb(),
+    }
+
+
+def edited_main(path: Path, runs_new: int, runs_old: int) -> int:
+    """Old vs new re-anchoring of the edited book and of a short article, in fresh processes."""
+    book_new = [child("edited-new", "-", str(path)) for _ in range(runs_new)]
+    book_old = [child("edited-old", "-", str(path)) for _ in range(runs_old)]
+    short_new, short_old = [], []
+    for _ in range(runs_new):
+        short_old.append(child("edited-old-short", "-", str(path)))
+        short_new.append(child("edited-new-short", "-", str(path)))
+    same = {r["digest"] for r in book_new + book_old}
+    same_short = {r["digest"] for r in short_new + short_old}
+    new, old = median(r["cpu"] for r in book_new), median(r["cpu"] for r in book_old)
+    last = book_new[-1]
+    print(
+        f"edited book ({last['moved']:,} moved, {last['exact']:,} exact, "
+        f"{last['orphaned']:,} orphaned, {last['adopted']} id adopted): "
+        f"new {new:.2f} s CPU (median of {runs(book_new)}), peak "
+        f"{max(r['peak_mb'] for r in book_new):.0f} MB; old {old:.2f} s CPU "
+        f"({runs(book_old)}); new/old {new / old:.3f}; outcomes "
+        f"{'identical' if len(same) == 1 else 'DIFFER'}"
+    )
+    snew, sold = median(r["cpu"] for r in short_new), median(r["cpu"] for r in short_old)
+    print(
+        f"edited short article ({short_new[-1]['moved']} moved), {SHORT_REPEAT} attaches: "
+        f"new {snew:.3f} s CPU ({runs(short_new)}), old {sold:.3f} s ({runs(short_old)}), "
+        f"new/old {snew / sold:.2f}; outcomes "
+        f"{'identical' if len(same_short) == 1 else 'DIFFER'}"
+    )
+    met = new <= EDITED_TARGET_S and len(same) == 1 and len(same_short) == 1
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
+    print(
+        f"edited_new_s={new:.3f} edited_old_s={old:.3f} short_ratio={snew / sold:.3f} "
+        f"target_met={met}"
+    )
+    return 0 if met else 1
+
+
 def baseline(path: Path) -> dict[str, Any]:
     """In this process: reading and segmenting the book alone."""
     started, cpu = time.perf_counter(), cpu_seconds()
@@ -164,16 +286,28 @@ def main() -> int:
     parser.add_argument(
         "--compare", type=Path, metavar="DIR", help="also time another checkout's first read"
     )
+    parser.add_argument(
+        "--edited", action="store_true", help="time re-anchoring the book after an edit"
+    )
+    parser.add_argument(
+        "--old-runs", type=int, default=1, help="--edited: runs of the old way (~50 s each)"
+    )
     parser.add_argument("--child", nargs=3, metavar=("KIND", "DB", "BOOK"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         kind, db, path = args.child
+        if kind.startswith("edited-"):
+            print(json.dumps(attach_edited(Path(path), kind.removeprefix("edited-"))))
+            return 0
         job = first_read if kind == "read" else lambda _db, p: baseline(p)
         print(json.dumps(job(Path(db), Path(path))))
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.db_dir or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
+        if args.edited:
+            print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+            return edited_main(book(folder), args.runs, args.old_runs)
         started = time.perf_counter()
         db = build(folder)
         path = book(folder)

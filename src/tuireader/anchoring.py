@@ -42,6 +42,108 @@ CONTEXT_TIE_MIN = 16
 
 _SPACE = re.compile(r"\s+")
 
+INDEX_AFTER = 64
+"""Quotes searched for one by one before ``Occurrences`` finds the rest in one pass over the text:
+a scan of a short article costs microseconds, a scan of a book about half a millisecond."""
+INDEX_KEY = 8
+"""Characters of a quote's start that key the index; quotes shorter than this are searched for
+(there are few, and as keys they would match almost everywhere)."""
+INDEX_LONG_KEY = 48
+"""At most this many characters key the quotes sharing one ``INDEX_KEY`` start ("Prince
+Andrew ..." starts hundreds of sentences of a novel), so each position compares few of them."""
+SCAN_PER_VISIT = 2000
+"""A search of the text costs about as much as this many positions visited by the index: a
+quote whose first character is common in the text (a lower-case letter) is searched for."""
+
+
+class Occurrences:
+    """Where quotes occur in one text, as ``str.find`` finds them from each position: every
+    occurrence (overlapping ones too), ascending.
+
+    The first ``scans`` lookups search the text (``str.find``, as re-anchoring always did).
+    Once more are asked for, one pass over the text indexes the quotes of ``needles`` at once:
+    the positions whose character starts some quote are visited (a C-level regex scan), and there
+    only the quotes sharing the text's next characters are compared in place. Re-anchoring a
+    book whose text moved searched every quote in the whole book, quadratic in its length (50 s
+    for War and Peace with one sentence added at the top); the pass makes it about linear. A
+    quote outside ``needles``, short, or starting with a character common in the text is still
+    searched for: the answer is always the search's. Answers are kept (the adoption of an old id
+    and the attach after it look up the same quotes).
+    """
+
+    def __init__(self, body: str, needles: Iterable[str], *, scans: int | None = None) -> None:
+        self.body = body
+        self._needles: Iterable[str] | None = needles
+        self._scans = INDEX_AFTER if scans is None else scans
+        self._found: dict[str, list[int]] = {}
+        self._parts: dict[Quote, bool] = {}
+        self.located: dict[
+            tuple[Quote, int, int, int, int], tuple[tuple[int, int] | None, AnchorState]
+        ] = {}
+        """``locate``'s outcomes on this text, by quote, old offsets and the sentences' identity:
+        two annotators who tagged the same sentences have the same quotes at the same offsets."""
+
+    def is_part(self, quote: Quote) -> bool:
+        """``is_part(quote)``, kept: every annotator's layer holds the same quotes when each
+        tagged the same sentences, and splitting a quote's context into sentences is dearer
+        than finding it."""
+        part = self._parts.get(quote)
+        if part is None:
+            part = self._parts[quote] = is_part(quote)
+        return part
+
+    def find_all(self, needle: str) -> Sequence[int]:
+        """Every position of ``needle`` in the text, ascending."""
+        found = self._found.get(needle)
+        if found is not None:
+            return found
+        if self._needles is not None:
+            if self._scans > 0:
+                self._scans -= 1
+            else:
+                self._index(self._needles)
+                self._needles = None
+                found = self._found.get(needle)
+                if found is not None:
+                    return found
+        found = self._found[needle] = list(_find_all(self.body, needle))
+        return found
+
+    def _index(self, needles: Iterable[str]) -> None:
+        body = self.body
+        keyed = {n for n in needles if len(n) >= INDEX_KEY and n not in self._found}
+        starting: dict[str, int] = {}
+        for needle in keyed:
+            starting[needle[0]] = starting.get(needle[0], 0) + 1
+        firsts = {c for c, n in starting.items() if body.count(c) <= n * SCAN_PER_VISIT}
+        keyed = {n for n in keyed if n[0] in firsts}
+        if not keyed:
+            return
+        groups: dict[str, list[str]] = {}
+        for needle in keyed:
+            groups.setdefault(needle[:INDEX_KEY], []).append(needle)
+        by_key: dict[str, tuple[int, dict[str, list[str]]]] = {}
+        for key, group in groups.items():
+            size = min(INDEX_LONG_KEY, min(map(len, group)))
+            longer: dict[str, list[str]] = {}
+            for needle in group:
+                longer.setdefault(needle[:size], []).append(needle)
+            by_key[key] = size, longer
+        found: dict[str, list[int]] = {n: [] for n in keyed}
+        first = re.compile("[" + "".join(sorted(map(re.escape, firsts))) + "]")
+        at = body.startswith
+        get = by_key.get
+        for match in first.finditer(body):
+            i = match.start()
+            keyed_here = get(body[i : i + INDEX_KEY])
+            if keyed_here is not None:
+                candidates = keyed_here[1].get(body[i : i + keyed_here[0]])
+                if candidates is not None:
+                    for needle in candidates:
+                        if at(needle, i):
+                            found[needle].append(i)
+        self._found.update(found)
+
 
 @dataclass(frozen=True, slots=True)
 class Placement:
@@ -51,11 +153,17 @@ class Placement:
     state: AnchorState
 
 
-def reanchor(annotations: Iterable[Annotation], article: Article) -> list[Placement]:
+def reanchor(
+    annotations: Iterable[Annotation],
+    article: Article,
+    occurrences: Occurrences | None = None,
+) -> list[Placement]:
     """Place each annotation on ``article``; returned annotations carry the article's id.
 
     Placed annotations never overlap: exact ones are settled first, and a later one that would
     cover a sentence already taken is orphaned rather than allowed to double-tag it.
+    ``occurrences``: where quotes occur in the article's body, shared between calls on the same
+    text (by default one for this call, over the quotes not at home).
     """
     sentences = article.sentences
     # Where the user joined sentences, a tag on one of the segmenter's sentences is part of
@@ -64,11 +172,23 @@ def reanchor(annotations: Iterable[Annotation], article: Article) -> list[Placem
     raw = None if raw is sentences else raw
     annotations = list(annotations)
     found: list[tuple[Annotation, tuple[int, int] | None, AnchorState]] = []
-    for ann, home in zip(annotations, at_home(annotations, article.body, sentences), strict=True):
+    homes = at_home(annotations, article.body, sentences)
+    if occurrences is None or occurrences.body is not article.body:
+        occurrences = Occurrences(
+            article.body,
+            [a.quote.exact for a, home in zip(annotations, homes, strict=True) if not home],
+        )
+    for ann, home in zip(annotations, homes, strict=True):
         if home:  # what ``locate`` finds first, without locating
             found.append((ann, (ann.start, ann.end), EXACT))
         else:
-            span, state = locate(ann, article.body, sentences, raw)
+            key = (ann.quote, ann.start, ann.end, id(sentences), id(raw))
+            outcome = occurrences.located.get(key)
+            if outcome is None:
+                outcome = occurrences.located[key] = locate(
+                    ann, article.body, sentences, raw, occurrences
+                )
+            span, state = outcome
             found.append((ann, span, state))
 
     # Settled in this order of states, each in the order given (a stable partition).
@@ -216,18 +336,22 @@ def locate(
     body: str,
     sentences: Sequence[Sentence],
     raw: Sequence[Sentence] | None = None,
+    occurrences: Occurrences | None = None,
 ) -> tuple[tuple[int, int] | None, AnchorState]:
     """The new span of ``ann`` in ``body`` and how it was found, or ``(None, ORPHANED)``.
 
     ``raw``: the segmenter's sentences when ``sentences`` are the user's corrections of them;
-    a span of whole raw sentences is then kept as it is (part of a joined sentence)."""
+    a span of whole raw sentences is then kept as it is (part of a joined sentence).
+    ``occurrences``: where quotes occur in ``body`` (searched for when absent)."""
     quote = ann.quote
     if not quote.exact or not sentences:
         return None, ORPHANED
     at_offsets = 0 <= ann.start < ann.end <= len(body) and body[ann.start : ann.end] == quote.exact
     if at_offsets:
         span = snap(sentences, ann.start, ann.end)
-        if span != (ann.start, ann.end) and (is_part(quote) or _whole_raw(raw, ann.start, ann.end)):
+        if span != (ann.start, ann.end) and (
+            _is_part(quote, occurrences) or _whole_raw(raw, ann.start, ann.end)
+        ):
             span = ann.start, ann.end
         # Unchanged text (the common case) is recognised without scoring the context: a prefix
         # or suffix with any non-space character that is still there scores above 0.
@@ -238,8 +362,8 @@ def locate(
         ):
             return span, EXACT
 
-    part = is_part(quote)
-    span = by_occurrence(ann, body, sentences, part=part, raw=raw)
+    part = _is_part(quote, occurrences)
+    span = by_occurrence(ann, body, sentences, part=part, raw=raw, occurrences=occurrences)
     if span is not None:
         return span, EXACT if span == (ann.start, ann.end) else MOVED
     if part:  # a fuzzy match is a run of whole sentences: it would widen a part
@@ -258,17 +382,21 @@ def by_occurrence(
     *,
     part: bool = False,
     raw: Sequence[Sentence] | None = None,
+    occurrences: Occurrences | None = None,
 ) -> tuple[int, int] | None:
     """The best-fitting occurrence of the quote, widened to whole sentences unless the
     annotation is ``part`` of a sentence (then exactly the quote's characters)."""
     quote = ann.quote
-    occurrences = list(_find_all(body, quote.exact))
-    if not occurrences:
+    if occurrences is not None and occurrences.body is body:
+        positions: Sequence[int] = occurrences.find_all(quote.exact)
+    else:
+        positions = list(_find_all(body, quote.exact))
+    if not positions:
         return None
     ranked = sorted(
         (
             (context_score(body, pos, pos + len(quote.exact), quote), -abs(pos - ann.start), pos)
-            for pos in occurrences
+            for pos in positions
         ),
         reverse=True,
     )
@@ -349,6 +477,28 @@ def _all_sentences_known(
             return False
         i += 1
     return True
+
+
+def _is_part(quote: Quote, occurrences: Occurrences | None) -> bool:
+    return is_part(quote) if occurrences is None else occurrences.is_part(quote)
+
+
+def places_any(
+    annotations: Sequence[Annotation], article: Article, occurrences: Occurrences | None = None
+) -> bool:
+    """Whether ``reanchor(annotations, article)`` would place at least one of them (leave it not
+    orphaned), deciding at the first one it places: the first span settled is never refused
+    (nothing is taken before it), so one is placed exactly when one is found."""
+    sentences = article.sentences
+    raw = None if "raw_sentences" not in vars(article) else article.raw_sentences
+    raw = None if raw is sentences else raw
+    if any(at_home(annotations, article.body, sentences)):
+        return True
+    if occurrences is None or occurrences.body is not article.body:
+        occurrences = Occurrences(article.body, [a.quote.exact for a in annotations])
+    return any(
+        locate(ann, article.body, sentences, raw, occurrences)[0] is not None for ann in annotations
+    )
 
 
 def is_part(quote: Quote) -> bool:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import groupby
+from itertools import chain, groupby
 from operator import attrgetter
 
-from tuireader.anchoring import reanchor, settled
+from tuireader.anchoring import Occurrences, places_any, reanchor, settled
 from tuireader.annotations import AnchorState, Annotation, Provenance, Quote, now_iso
 from tuireader.articles import Article
 from tuireader.sentences import sentence_at
@@ -275,12 +275,13 @@ def plan_attach(
     """
     group = list(current)
     adopted: list[str] = []
+    # One index of where quotes occur in the new text, for the adoption test and the attach
+    # after it: both locate the same old quotes (built only once they search many).
+    occurrences = Occurrences(
+        article.body, (a.quote.exact for a in chain(current, *older.values()))
+    )
     for old_id, old in older.items():
-        if not old or any(
-            p.state is not AnchorState.ORPHANED
-            for layer in _layers(old)
-            for p in reanchor(layer, article)
-        ):
+        if not old or any(places_any(layer, article, occurrences) for layer in _layers(old)):
             group += old
             adopted.append(old_id)
     counts = dict.fromkeys(AnchorState, 0)
@@ -294,7 +295,7 @@ def plan_attach(
             continue
         if by_id is None:
             by_id = {a.id: a for a in group}
-        for p in reanchor(settle_order(layer), article):
+        for p in reanchor(settle_order(layer), article, occurrences):
             counts[AnchorState(p.state)] += 1
             if p.state is AnchorState.ORPHANED:
                 orphans.append(p.annotation)
