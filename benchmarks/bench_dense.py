@@ -23,7 +23,8 @@ of its text, the ~55,700 annotations (made on the text before) adopted from its 
 re-anchored (``plan_attach``, as ``Store.attach`` plans it), each in a fresh process: the old way
 (every quote searched for in the whole text, ``--old-runs`` times, 1 by default: ~50 s) and the
 new (``anchoring.Occurrences``: one pass indexes where the quotes occur), whose outcomes must be
-identical. Then the same for a short article (40 sentences, tagged twice, one sentence added),
+identical; with ``--compare DIR`` the old way is ``DIR``'s code (e.g. main before this change).
+Then the same for a short article (40 sentences, tagged twice, one sentence added),
 attached 300 times per process: an edit of a short article must not get slower. Target: the book
 <= 5 s CPU.
 """
@@ -214,13 +215,15 @@ def attach_edited(path: Path, way: str) -> dict[str, Any]:
     }
 
 
-def edited_main(path: Path, runs_new: int, runs_old: int) -> int:
-    """Old vs new re-anchoring of the edited book and of a short article, in fresh processes."""
+def edited_main(path: Path, runs_new: int, runs_old: int, other: Path | None) -> int:
+    """Old vs new re-anchoring of the edited book and of a short article, in fresh processes.
+    Old: ``other``'s code (``--compare``), or this code with the index off."""
+    print(f"old: {other or 'this code with Occurrences never indexing (every quote searched)'}")
     book_new = [child("edited-new", "-", str(path)) for _ in range(runs_new)]
-    book_old = [child("edited-old", "-", str(path)) for _ in range(runs_old)]
+    book_old = [child("edited-old", "-", str(path), source=other) for _ in range(runs_old)]
     short_new, short_old = [], []
     for _ in range(runs_new):
-        short_old.append(child("edited-old-short", "-", str(path)))
+        short_old.append(child("edited-old-short", "-", str(path), source=other))
         short_new.append(child("edited-new-short", "-", str(path)))
     same = {r["digest"] for r in book_new + book_old}
     same_short = {r["digest"] for r in short_new + short_old}
@@ -307,7 +310,8 @@ def main() -> int:
         folder.mkdir(parents=True, exist_ok=True)
         if args.edited:
             print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-            return edited_main(book(folder), args.runs, args.old_runs)
+            other_src = None if args.compare is None else args.compare.resolve() / "src"
+            return edited_main(book(folder), args.runs, args.old_runs, other_src)
         started = time.perf_counter()
         db = build(folder)
         path = book(folder)

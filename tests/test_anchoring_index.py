@@ -9,7 +9,16 @@ import sys
 
 import pytest
 
-from tuireader.anchoring import ORPHANED, Occurrences, places_any, reanchor
+from tuireader.anchoring import (
+    ORPHANED,
+    Occurrences,
+    _common_prefix,
+    _common_suffix,
+    _norm,
+    context_score,
+    places_any,
+    reanchor,
+)
 from tuireader.annotations import AnchorState, Annotation, Quote
 from tuireader.articles import Article, article_id
 from tuireader.store.editing import plan_attach
@@ -182,3 +191,40 @@ def test_an_edited_book_reanchors_and_adopts_its_old_id() -> None:
         )
         assert moved.anchor is AnchorState.MOVED
         assert new.body[moved.start : moved.end] == a.quote.exact
+
+
+def reference_context_score(body: str, start: int, end: int, quote: Quote) -> int:
+    """``context_score`` as it was before its shortcut for a context found as stored."""
+    before = _norm(body[max(0, start - 2 * len(quote.prefix) - 8) : start])
+    after = _norm(body[end : end + 2 * len(quote.suffix) + 8])
+    prefix, suffix = _norm(quote.prefix), _norm(quote.suffix)
+    score = _common_suffix(prefix, before) + _common_prefix(suffix, after)
+    if not quote.prefix and start == 0:
+        score += 1
+    if not quote.suffix and end == len(body):
+        score += 1
+    return score
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_context_score_shortcut_scores_as_before(seed: int) -> None:
+    rng = random.Random(seed)
+    paragraphs = text(rng, 6)
+    body = body_of(paragraphs).replace(" ", rng.choice((" ", "  ", " \n ")), rng.randint(0, 9))
+    article = article_of(body)
+    for ann in tags(rng, article, "ana"):
+        q = ann.quote
+        quotes = [
+            q,
+            Quote(q.exact, "  " + q.prefix, q.suffix + " "),
+            Quote(q.exact, q.prefix[3:], q.suffix[:-3]),
+            Quote(q.exact, "", ""),
+            Quote(q.exact, "   ", "\n\n"),
+            Quote(q.exact, "x" + q.prefix, q.suffix + "y"),
+        ]
+        for quote in quotes:
+            for pos in {ann.start, 0, rng.randrange(len(body))}:
+                end = min(len(body), pos + len(q.exact))
+                assert context_score(body, pos, end, quote) == reference_context_score(
+                    body, pos, end, quote
+                )

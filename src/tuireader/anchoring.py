@@ -540,10 +540,19 @@ def snap(sentences: Sequence[Sentence], start: int, end: int) -> tuple[int, int]
 def context_score(body: str, start: int, end: int, quote: Quote) -> int:
     """How many characters of the stored prefix and suffix agree with the text around a span
     (whitespace-insensitive, so a paragraph split or joined does not count as a change)."""
-    before = _norm(body[max(0, start - 2 * len(quote.prefix) - 8) : start])
-    after = _norm(body[end : end + 2 * len(quote.suffix) + 8])
     prefix, suffix = _norm(quote.prefix), _norm(quote.suffix)
-    score = _common_suffix(prefix, before) + _common_prefix(suffix, after)
+    if start >= len(quote.prefix) and (
+        body.startswith(quote.prefix, start - len(quote.prefix))
+        and body.startswith(quote.suffix, end)
+    ):
+        # The context is there as stored (the common case of a text moved by an edit elsewhere):
+        # the normalised text around ends and starts with the normalised context, so the common
+        # parts are the whole context, without normalising the text around or comparing.
+        score = len(prefix) + len(suffix)
+    else:
+        before = _norm(body[max(0, start - 2 * len(quote.prefix) - 8) : start])
+        after = _norm(body[end : end + 2 * len(quote.suffix) + 8])
+        score = _common_suffix(prefix, before) + _common_prefix(suffix, after)
     # At the very start or end of the text an empty context is full agreement.
     if not quote.prefix and start == 0:
         score += 1
