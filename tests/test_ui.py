@@ -197,6 +197,25 @@ async def test_tag_shows_marker_colour_and_counts(make_app: MakeApp) -> None:
         assert "by tester" in app.status.content.plain
 
 
+async def test_a_tagged_sentence_keeps_its_marker_beside_an_untagged_cursor(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
+    # Two short sentences share one row: with the cursor on the untagged second one, the row's
+    # gutter still shows the first one's F (it used to go blank: the tag shown by colour alone).
+    path = tmp_path / "short.txt"
+    path.write_text("The ferry left at noon. Nobody knows why.\n\nA second paragraph.\n")
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", "j")
+        assert app.pane.cursor == 1
+        assert "untagged" in app.status.content.plain
+        row = next(line for line in screen_text(app.pane).splitlines() if "Nobody" in line)
+        assert row.startswith("▶F")
+        await pilot.press("s")
+        row = next(line for line in screen_text(app.pane).splitlines() if "Nobody" in line)
+        assert row.startswith("▶S")  # the cursor sentence's own tag comes first
+
+
 async def test_range_tags_one_annotation_and_escape_cancels(
     make_app: MakeApp, db_path: Path
 ) -> None:

@@ -1124,7 +1124,9 @@ class ReadingPane(ScrollView, can_focus=True):
             )
             segments = list(text.render(self.app.console))
             return Strip([*gutter, *segments])
-        picked = next((c for c in candidates if c[2]), None) or next(
+        # The row's marker: the cursor sentence's tag, else a tag of the row, so a tagged
+        # sentence beside an untagged cursor sentence never shows by its colour alone.
+        picked = next((c for c in candidates if c[2] and c[0] is not None), None) or next(
             (c for c in candidates if c[0] is not None and c[1]),
             next((c for c in candidates if c[0] is not None), None),
         )
