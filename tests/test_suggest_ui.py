@@ -187,6 +187,37 @@ async def test_accepting_records_whether_rule_model_or_hand(
         assert len(stored(db_path)) == len(sources) + 1
 
 
+async def test_suggestions_shown_take_a_newly_trained_model_at_once(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
+    # S pressed before the model of my tags is ready: when it lands, the suggestions on screen
+    # are made again with it (they used to stay the rules' until S was pressed off and on).
+    pytest.importorskip("sklearn")
+    article = tmp_path / "town.md"
+    article.write_text(long_text(8), encoding="utf-8")
+    app = make_app(article)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.pane
+        await pilot.press("S")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert pane.suggestions is not None
+        assert all(s is None or s.source == "rule" for s in pane.suggestions)
+        texts = [s.text for s in pane.sentences]
+        labels = [
+            "speculation" if "rumbles" in t else "fact" if "minutes" in t else learn.NO_TAG
+            for t in texts
+        ]
+        model = learn.train(
+            texts * 3, labels * 3, [tuireader.suggest.suggest_sentence(t) for t in texts] * 3
+        )
+        app._model_trained(model)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert pane.suggestions is not None
+        assert any(s is not None and s.source == "model" for s in pane.suggestions)
+
+
 async def test_rules_only_is_said_once_without_scikit_learn(
     make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:

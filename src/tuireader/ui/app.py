@@ -1687,6 +1687,11 @@ class ReaderApp(App[int]):
     def _model_trained(self, model: TagModel | None) -> None:
         self._tag_model = model
         self._suggestions.clear()  # recomputed with the model the next time they are shown
+        if self.pane.suggestions is not None and self.pane.article is not None:
+            # Shown now: shown again with the new model at once, not at the next toggle.
+            self._suggesting.discard(self.pane.article.id)
+            self.pane.set_suggestions(None)
+            self._toggle_suggestions()
 
     async def accept_suggestions(self, index: int | None) -> None:
         """Accept the suggestion for sentence ``index``, or all of them (one undo step per source),
