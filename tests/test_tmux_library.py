@@ -56,8 +56,10 @@ def test_find_one_of_ten_thousand_by_title_and_open_it(tmp_path: Path) -> None:
         wait_for(session, "1 of 10,000 match", timeout=120)
         wait_for(session, "Zebra crossing opens beside the old quay")
         tmux("send-keys", "-t", session, "Enter")
-        screen = wait_for(session, "Story number 7421 begins here.", timeout=15)
-        assert "1/2" in screen
+        wait_for(session, "Story number 7421 begins here.", timeout=15)
+        # The text shows at once; the status line's position once its tags are read (in the
+        # writer thread, so on a loaded machine a moment later).
+        wait_for(session, "1/2", timeout=15)
         tmux("send-keys", "-t", session, "q")
     finally:
         subprocess.run([TMUX, "-L", SOCKET, "kill-server"], capture_output=True)
