@@ -63,6 +63,19 @@ def stored(db: Path) -> list[dict[str, object]]:
     return list(load_tables(db)["annotations"].values())
 
 
+def model_of_my_tags(texts: list[str]) -> learn.TagModel:
+    """A model of "my tags" that reads "rumbles" as speculation, which no rule does."""
+    labels = [
+        "speculation" if "rumbles" in t else "fact" if "minutes" in t else learn.NO_TAG
+        for t in texts
+    ]
+    model = learn.train(
+        texts * 3, labels * 3, [tuireader.suggest.suggest_sentence(t) for t in texts] * 3
+    )
+    assert model is not None
+    return model
+
+
 def notes(app: ReaderApp) -> list[str]:
     return [n.message for n in app._notifications]
 
@@ -141,16 +154,7 @@ async def test_accepting_records_whether_rule_model_or_hand(
     async with app.run_test(size=SIZE) as pilot:
         pane = app.pane
         texts = [s.text for s in pane.sentences]
-        # A model of "my tags" that reads "rumbles" as speculation, which no rule does.
-        labels = [
-            "speculation" if "rumbles" in t else "fact" if "minutes" in t else learn.NO_TAG
-            for t in texts
-        ]
-        model = learn.train(
-            texts * 3, labels * 3, [tuireader.suggest.suggest_sentence(t) for t in texts] * 3
-        )
-        assert model is not None
-        app._tag_model = model
+        app._tag_model = model_of_my_tags(texts)
         await pilot.press("S")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -203,15 +207,7 @@ async def test_suggestions_shown_take_a_newly_trained_model_at_once(
         await pilot.pause()
         assert pane.suggestions is not None
         assert all(s is None or s.source == "rule" for s in pane.suggestions)
-        texts = [s.text for s in pane.sentences]
-        labels = [
-            "speculation" if "rumbles" in t else "fact" if "minutes" in t else learn.NO_TAG
-            for t in texts
-        ]
-        model = learn.train(
-            texts * 3, labels * 3, [tuireader.suggest.suggest_sentence(t) for t in texts] * 3
-        )
-        app._model_trained(model)
+        app._model_trained(model_of_my_tags([s.text for s in pane.sentences]))
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert pane.suggestions is not None
