@@ -135,6 +135,29 @@ def test_a_shard_file_no_index_names_is_never_read_and_is_replaced(
     capsys.readouterr()
 
 
+def test_a_leftover_stays_unread_once_a_tag_names_its_article(tmp_path: Path) -> None:
+    # The journal then names the article; its file must not be read under the tag.
+    db = tmp_path / "annotations.json"
+    other = Store.open(db, "bob")  # another window, which has read the article (empty)
+    other.attach(ARTICLE)
+    assert other.annotations(ARTICLE.id) == []
+    stray = Annotation.new(ARTICLE.id, ARTICLE.body, 0, 5, "stray", "mallory").to_dict()
+    head = {"shard": {"format": "tuireader-annotations", "version": 4, "article_id": ARTICLE.id}}
+    leftover = shard_path(db, ARTICLE.id)
+    leftover.parent.mkdir(exist_ok=True)
+    leftover.write_bytes(orjson.dumps({"meta": head, "annotations": {stray["id"]: stray}}))
+    with Store.open(db, "alice") as store:
+        assert store.annotations(ARTICLE.id, include_orphans=True) == []
+        store.tag(ARTICLE, 1, 1, "fact")
+    assert not leftover.exists()  # removed before the journal named the article
+    for window in (Store.open(db, "carol", create=False), other):
+        window.refresh()
+        tags = [(a.annotator, a.tag) for a in window.annotations(ARTICLE.id, include_orphans=True)]
+        assert tags == [("alice", "fact")]
+        window.close()
+    assert [r["tag"] for r in load_tables(db)["annotations"].values()] == ["fact"]
+
+
 def test_another_window_that_read_the_article_sees_the_imported_shard(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -411,6 +411,13 @@ class AtomicJSONStorage(Storage):
         """Put annotation records into the article's loaded shard (kept, not copied)."""
         if not docs:
             return
+        if (
+            article_id not in self._tables.get(INDEX, {})
+            and article_id not in self._unfolded
+            and article_id not in self._rewrite
+            and article_id not in self._created
+        ):
+            self._remove_leftover(article_id)
         shard = self._shards.setdefault(article_id, {})
         if (
             not shard
@@ -443,6 +450,18 @@ class AtomicJSONStorage(Storage):
                 index_count(entry, key, delta)
         self._ann_dirty.setdefault(article_id, set()).update(docs)
         self._put_index(article_id, entry)
+
+    def _remove_leftover(self, article_id: str) -> None:
+        """Remove the shard file of an article nothing names yet, before the journal entry that
+        will name it: such a file is a leftover (``read_shard``), and once the journal names the
+        article its file would be read under the journaled changes. Called under the write lock
+        (every write holds it). Removing what nothing names loses nothing, even if the write
+        then fails."""
+        try:
+            os.unlink(shard_path(self.path, article_id))
+        except FileNotFoundError:
+            return
+        fsync_folder(self.shard_folder)
 
     def delete_annotations(self, article_id: str, ids: Iterable[str]) -> None:
         """Delete annotation records from the article's loaded shard; absent ids are ignored."""
