@@ -1,6 +1,6 @@
 """The database file under attack and across versions: a symlinked database, special files,
 records outside the annotations table, a failed folder fsync, one-write imports, and the real
-schema-1 file upgraded with nothing lost."""
+schema-1 and schema-4 files upgraded with nothing lost."""
 
 from __future__ import annotations
 
@@ -308,6 +308,108 @@ def test_an_older_version_refuses_the_newer_file_in_one_line(
     message = str(caught.value)
     assert f"written by a newer tuireader (schema {now}; this one reads up to {now - 1})" in message
     assert "\n" not in message and db.read_bytes() == before
+
+
+# -- schema 4, as written by the previous version -----------------------------------------------
+SCHEMA4 = FIXTURES / "schema4"
+"""A real schema-4 database (``schema4_recipe.py.txt``): shards, a journal holding a note, a
+clear, a done mark, a split and a direct import, and a leftover shard nothing names."""
+
+
+def schema_4_copy(folder: Path) -> Path:
+    db = folder / "annotations.json"
+    shutil.copyfile(SCHEMA4 / "annotations.json", db)
+    shutil.copyfile(SCHEMA4 / "annotations.json.journal", storage.journal_path(db))
+    shutil.copytree(SCHEMA4 / "annotations.json.d", storage.shard_folder(db))
+    return db
+
+
+def files_of(db: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(storage.shard_folder(db).iterdir())}
+
+
+def without_version(tables: dict[str, Any]) -> dict[str, Any]:
+    return {name: table for name, table in tables.items() if name != "meta"}
+
+
+def test_a_real_schema_4_database_is_upgraded_in_place_with_nothing_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = schema_4_copy(tmp_path)
+    main, journal, shards = db.read_bytes(), storage.journal_path(db).read_bytes(), files_of(db)
+    inodes = {p.name: p.stat().st_ino for p in storage.shard_folder(db).iterdir()}
+    assert orjson.loads(main)["meta"]["schema"]["version"] == 4
+    before = storage.load_tables(db)  # as schema 4 reads it: the journal replayed, no leftover
+    assert len(before["annotations"]) == 21 and before["done"] and before["boundaries"]
+    with Store.open(db, "alice") as store:
+        annotations = store.annotations(include_orphans=True)
+        assert {a.id for a in annotations} == set(before["annotations"])
+        assert store.annotators() == ["alice", "bob", "carol"]
+        assert "stray" not in {a.tag for a in annotations}  # the leftover is never read
+        assert any(a.note == "Bob's note, still in the journal." for a in annotations)
+        assert [(m.annotator, m.done) for m in store.done_marks()] == [("bob", True)]
+        assert len(store) == 21
+    upgraded = orjson.loads(db.read_bytes())
+    assert upgraded["meta"]["schema"] == {"format": "tuireader-annotations", "version": 5}
+    assert without_version(upgraded) == without_version(orjson.loads(main))
+    assert without_version(storage.load_tables(db)) == without_version(before)
+    # Nothing but the version changed: the shards (the leftover too) and the journal are the
+    # same files, and the old main file and journal are kept byte for byte.
+    assert files_of(db) == shards
+    assert {p.name: p.stat().st_ino for p in storage.shard_folder(db).iterdir()} == inodes
+    assert storage.journal_path(db).read_bytes() == journal
+    assert db.with_name("annotations.json.v4.bak").read_bytes() == main
+    assert db.with_name("annotations.json.v4.bak.journal").read_bytes() == journal
+    assert not db.with_name("annotations.json.bak").exists()
+    # It keeps working: a tag and a compaction, then it reads the same plus the tag.
+    ferry = tmp_path / "ferry.txt"
+    shutil.copyfile(SCHEMA4 / "ferry.txt", ferry)
+    with Store.open(db, "bob") as store:
+        report = store.attach(load_article(ferry))
+        assert report.orphaned == 1
+        store.tag(load_article(ferry), 8, 8, "fact")
+        store._db.file.compact()
+    after = storage.load_tables(db)
+    assert set(before["annotations"]) < set(after["annotations"])
+    assert len(after["annotations"]) == 22
+    # The schema-4 tuireader refuses it in its one line.
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 4)
+    with pytest.raises(StoreError) as caught:
+        Store.open(db, "alice")
+    assert "written by a newer tuireader (schema 5; this one reads up to 4)" in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_schema_4_database_read_without_writing_is_upgraded_in_memory_only(
+    tmp_path: Path,
+) -> None:
+    db = schema_4_copy(tmp_path)
+    main, journal, shards = db.read_bytes(), storage.journal_path(db).read_bytes(), files_of(db)
+    expected = set(storage.load_tables(db)["annotations"])
+    with Store.open(db, "reader", create=False) as store:
+        assert store.read_only and "schema 4" in (store.read_only_reason or "")
+        seen = {a.id for _, group in store.each_article() for a in group}
+        assert seen == expected  # the journal's changes included
+    assert db.read_bytes() == main and storage.journal_path(db).read_bytes() == journal
+    assert files_of(db) == shards and not db.with_name("annotations.json.v4.bak").exists()
+
+
+def test_a_newer_schema_on_disk_is_refused_in_one_line_and_left_as_it_is(
+    tmp_path: Path,
+) -> None:
+    db = schema_4_copy(tmp_path)
+    doc = orjson.loads(db.read_bytes())
+    doc["meta"]["schema"]["version"] = storage.SCHEMA_VERSION + 1
+    db.write_bytes(orjson.dumps(doc))
+    main, shards = db.read_bytes(), files_of(db)
+    with pytest.raises(StoreError) as caught:
+        Store.open(db, "alice")
+    newer = storage.SCHEMA_VERSION + 1
+    assert f"(schema {newer}; this one reads up to {storage.SCHEMA_VERSION})" in str(caught.value)
+    done = run_cli("stats", "--db", str(db))
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert f"schema {newer}" in done.stderr and done.stdout == ""
+    assert db.read_bytes() == main and files_of(db) == shards
 
 
 def test_a_killed_compaction_leaves_nothing_behind_once_reopened(

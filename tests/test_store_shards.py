@@ -56,7 +56,7 @@ def test_one_tinydb_file_per_article_and_an_index_in_the_main_file(
     fill(db, arts)
     main = orjson.loads(db.read_bytes())
     assert "annotations" not in main
-    assert main["meta"]["schema"]["version"] == storage.SCHEMA_VERSION == 4
+    assert main["meta"]["schema"]["version"] == storage.SCHEMA_VERSION == 5
     first = main["index"][arts[0].id]
     assert first["tags"] == {"alice": {"fact": 1, "speculation": 1}, "bob": {"fact": 1}}
     assert first["file"] == f"{arts[0].id}.json"
@@ -275,7 +275,7 @@ def test_an_older_file_is_upgraded_in_place_keeping_its_bytes(
         assert sum(a.note == "in the journal" for a in store.annotations()) == 2
         assert len(store) == len(expected)
     upgraded = orjson.loads(db.read_bytes())
-    assert upgraded["meta"]["schema"]["version"] == 4 and "annotations" not in upgraded
+    assert upgraded["meta"]["schema"]["version"] == 5 and "annotations" not in upgraded
     assert db.with_name(db.name + f".v{version}.bak").read_bytes() == main
     assert db.with_name(db.name + f".v{version}.bak.journal").read_bytes() == journal
     assert storage.journal_path(db).read_bytes() == storage.EMPTY_JOURNAL

@@ -12,7 +12,7 @@ import orjson
 FORMAT = "tuireader-annotations"
 """Marks the file as ours, so a foreign JSON file is refused instead of overwritten."""
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Bump when the layout of a record or table changes, and add the step to ``MIGRATIONS``.
 
 1: annotations, articles, state. 2: a ``done`` table (done marks per annotator and article);
@@ -20,7 +20,9 @@ annotations may carry ``provenance``, and ``annotator`` is required (schema 1 al
 3: a ``boundaries`` table (the user's sentence splits and joins, ``tuireader.boundaries``); an
 older tuireader would refuse its journal entries as malformed, so it is told "newer" instead.
 4: annotations move out of the main file into one shard file per article, and an ``index``
-table counts them per article."""
+table counts them per article. 5: the same files; a shard file that neither the index nor the
+journal names is a leftover of a killed import and is never read (a schema-4 tuireader reads
+any shard file, so it is told "newer" instead of reading such a leftover)."""
 
 META, ANNOTATIONS, ARTICLES, STATE, DONE = "meta", "annotations", "articles", "state", "done"
 BOUNDARIES = "boundaries"
@@ -57,13 +59,31 @@ def _three_to_four(tables: Tables) -> Tables:
     return tables
 
 
+def _four_to_five(tables: Tables) -> Tables:
+    # The files stay as they are; only what reads them changed (see SCHEMA_VERSION).
+    return tables
+
+
 MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {
     1: _one_to_two,
     2: _two_to_three,
     3: _three_to_four,
+    4: _four_to_five,
 }
 """``MIGRATIONS[n]`` turns a version-``n`` file's tables into version ``n + 1``; the open path
 runs the chain and keeps a ``.v{n}.bak`` copy of the file first."""
+
+VERSION_ONLY = frozenset({4})
+"""The steps of ``MIGRATIONS`` that change nothing but the version number."""
+
+
+def version_only(version: int) -> bool:
+    """Whether upgrading a sharded file of ``version`` changes nothing but its version number
+    (every step from it is in ``VERSION_ONLY``): then the main file alone is written again, and
+    the shards and the journal stay as they are, never gathered."""
+    return SHARDED <= version < SCHEMA_VERSION and all(
+        step in VERSION_ONLY for step in range(version, SCHEMA_VERSION)
+    )
 
 
 class FileProblem(Exception):

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import orjson
+
 from tuireader.dbformat import schema  # its version is read when used (tests simulate others)
 from tuireader.dbformat.journal import Pending, apply_entry, read_journal_entries
 from tuireader.dbformat.layout import journal_path
@@ -23,7 +25,7 @@ from tuireader.dbformat.schema import (
     parse,
     schema_version,
 )
-from tuireader.durable import NotDurableError, collector_paused
+from tuireader.durable import NotDurableError, collector_paused, write_atomic
 from tuireader.errors import PathError, file_kind, os_problem
 from tuireader.paths import on_read_only_file_system
 from tuireader.storage import AtomicJSONStorage, Stamp, gather_annotations, stamp_of
@@ -180,10 +182,16 @@ def _keep_old(path: Path, old: int) -> None:
 
 def migrated(path: Path, tables: Tables, unfolded: Pending | None = None) -> Tables:
     """The tables upgraded to this schema. A sharded file of an older schema has its
-    annotations gathered inline first, so every migration step sees them as one table."""
+    annotations gathered inline first, so every migration step sees them as one table, unless
+    the upgrade changes only the version number (``schema.version_only``): then the shards and
+    ``unfolded`` stay as they are."""
     try:
         version = schema_version(tables)
-        if schema.SHARDED <= version < schema.SCHEMA_VERSION and ANNOTATIONS not in tables:
+        if (
+            schema.SHARDED <= version < schema.SCHEMA_VERSION
+            and ANNOTATIONS not in tables
+            and not schema.version_only(version)
+        ):
             tables[ANNOTATIONS] = gather_annotations(path, tables, unfolded or {})
         return migrate(tables)
     except FileProblem as exc:
@@ -266,6 +274,8 @@ def create_or_migrate(path: Path, wait: float, check: Callable[[Tables], object]
                 check(tables)
                 if old != schema.SCHEMA_VERSION:
                     _keep_old(path, old)
+                if ANNOTATIONS not in tables and schema.version_only(old):
+                    return _version_raised(path)
             file = AtomicJSONStorage(path, tables)
             try:
                 file.flush()
@@ -276,6 +286,23 @@ def create_or_migrate(path: Path, wait: float, check: Callable[[Tables], object]
             return file.read(), {}, file.stamp
     except StoreWriteError as exc:
         raise StoreError(path, exc.problem.removeprefix("not saved: ")) from None
+
+
+def _version_raised(path: Path) -> Loaded:
+    """Under the lock: the main file written again with this schema's version and nothing else
+    changed (one atomic replace; the shards and the journal stay as they are, the journal's
+    entries apply to the new file as to the old), and read back."""
+    data = _read_regular(path)
+    assert data is not None  # read under the same lock just before
+    doc = orjson.loads(data[0])
+    doc[schema.META][schema.SCHEMA_KEY] = schema.schema_record()
+    try:
+        write_atomic(path, orjson.dumps(doc))
+    except OSError as exc:
+        raise StoreError(path, f"cannot be written ({os_problem(exc)})") from None
+    loaded = read_file(path)
+    assert loaded is not None
+    return loaded
 
 
 def open_data(
@@ -325,8 +352,11 @@ def open_data(
                     check(migrated(path, copy.deepcopy(tables), unfolded))
                     tables, unfolded, stamp = create_or_migrate(path, wait, check)
             else:
-                # In memory only; the file stays as it is.
-                tables, unfolded = migrated(path, tables, unfolded), {}
+                # In memory only; the file stays as it is. Annotations gathered for the
+                # migration hold the journal's changes; otherwise those stay pending.
+                tables = migrated(path, tables, unfolded)
+                if ANNOTATIONS in tables:
+                    unfolded = {}
         with collector_paused():
             check(tables)
     return tables, unfolded, stamp, reason
