@@ -87,11 +87,12 @@ def read_bytes(
         os.close(fd)
 
 
-def open_regular(path: Path, what: str, error: type[PathError]) -> BinaryIO:
+def open_regular(path: Path, what: str, error: type[PathError], buffering: int = -1) -> BinaryIO:
     """``path`` opened for reading in binary, for a reader that streams it (no size limit);
-    refused as ``read_bytes`` refuses it when it is missing, a folder or not a regular file."""
+    refused as ``read_bytes`` refuses it when it is missing, a folder or not a regular file.
+    ``buffering`` is ``open``'s (a reader of a large file line by line may ask for more)."""
     fd, _ = _open_checked(path, what, error, regular_only=True)
-    return os.fdopen(fd, "rb")
+    return os.fdopen(fd, "rb", buffering=buffering)
 
 
 def _open_checked(
