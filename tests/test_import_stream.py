@@ -305,6 +305,9 @@ def test_a_full_temporary_folder_is_one_line_and_the_database_untouched(
     source.write_text(exported(made(50), "jsonl"), encoding="utf-8")
 
     class Full(io.BytesIO):
+        def __init__(self, **_options: object) -> None:  # TemporaryFile's, such as buffering
+            super().__init__()
+
         def write(self, data: object) -> int:
             raise OSError(errno.ENOSPC, "No space left on device")
 

@@ -62,7 +62,8 @@ __all__ = [
 ]
 
 READ_BUFFER = 1 << 20
-"""The export file is read 1 MB at a time (the default 8 KB meant 40,000 reads at 500k)."""
+"""The export file and the spool are read 1 MB at a time (the default 8 KB meant 40,000 reads
+of a 323 MB export)."""
 
 BATCH = 10_000
 """Annotations per write of an import: each batch is one durable change, so memory stays
@@ -205,7 +206,9 @@ def _in_memory(staged: StagedImport) -> ImportedFile:
 def stage(stream: RecordStream, name: object) -> StagedImport:
     """Check every record of ``stream`` and spool its annotations (see ``stage_import``)."""
     try:
-        spool = tempfile.TemporaryFile()  # noqa: SIM115 -- closed by the StagedImport
+        # Closed by the StagedImport. Buffered like the export: the write pass reads it back
+        # line by line (runs of ~16 KB), 0.045 -> 0.017 s per 100k annotations.
+        spool = tempfile.TemporaryFile(buffering=READ_BUFFER)  # noqa: SIM115
     except OSError as exc:
         raise _spool_problem(name, exc) from None
     try:
