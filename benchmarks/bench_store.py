@@ -14,6 +14,12 @@ process) at each size with the database, its journal primed to compact at the ne
 with no database: worst and 99th-percentile latency of N ``j`` presses, N/3 ``f`` presses and
 of moving to the next article, and the event loop's longest stalls.
 
+``--cli`` also times ``export``, ``stats`` and ``import`` at each size (CPU, wall, peak RSS);
+with ``--baseline SRC`` (the ``src`` folder of another checkout, e.g. ``git archive main src``)
+each import runs alternately with that version, ``--runs`` times, and the medians are compared:
+
+    python benchmarks/bench_store.py --sizes 500000 --reps 5 --cli --baseline /tmp/main/src --runs 3
+
 The last line reads ``tag_ms_500k=… bytes_per_tag_500k=… open_ratio_500k=… rss_mb_500k=…``
 (for the largest size; ``open_ratio`` is opening the store against opening no database, both
 in a fresh process). Targets (issue 10): ≤ 10 ms and within 1.5x of 1k, ≤ 256 KB, ≤ 1.5, ≤ 300 MB.
@@ -263,9 +269,10 @@ def key_figures(n: int, found: dict[str, dict[str, list[float]]]) -> str:
     return "\n".join(lines)
 
 
-def run_command(args: list[str]) -> tuple[float, float, float]:
+def run_command(args: list[str], src: str | None = None) -> tuple[float, float, float]:
     """(seconds, CPU seconds, peak RSS MB) of a command, started by a small shell (see
-    above). On a loaded machine the wall time is mostly waiting: read the CPU time."""
+    above). On a loaded machine the wall time is mostly waiting: read the CPU time. ``src``:
+    the ``src`` folder of another checkout to run instead of this one (``--baseline``)."""
     import subprocess
     import sys
 
@@ -278,8 +285,9 @@ def run_command(args: list[str]) -> tuple[float, float, float]:
         "time.perf_counter()-t,u.ru_utime+u.ru_stime,u.ru_maxrss/1024)"
     )
     command = [sys.executable, "-c", waiter, sys.executable, "-m", "tuireader", *args]
+    env = None if src is None else {**os.environ, "PYTHONPATH": src}
     code, seconds, cpu, rss = subprocess.run(
-        command, capture_output=True, text=True, check=True
+        command, capture_output=True, text=True, check=True, env=env
     ).stdout.split()
     if code != "0":
         # Reported and left out of the table (nan), so the other figures still print.
@@ -288,27 +296,59 @@ def run_command(args: list[str]) -> tuple[float, float, float]:
     return float(seconds), float(cpu), float(rss)
 
 
-def measure_cli(path: Path, import_formats: Sequence[str]) -> dict[str, tuple[float, float, float]]:
+def measure_cli(
+    path: Path, import_formats: Sequence[str], baseline: str | None = None, runs: int = 1
+) -> tuple[dict[str, tuple[float, float, float]], dict[str, tuple[float, float, float]]]:
     """``tuireader export`` (jsonl), ``stats`` and ``import`` of the export in each of
     ``import_formats`` into a new database, on the database at ``path``: (seconds, CPU
-    seconds, peak RSS MB) each."""
+    seconds, peak RSS MB) each, the medians of ``runs``; and the imports of the checkout whose
+    ``src`` is ``baseline`` (empty without one), run alternately with this one (an older
+    version may refuse this one's database, so it is not asked to export or count it).
+
+    The imported databases are left in place (the temporary folder goes at the end): on ext4
+    without a journal, as here, creating a file skips over every inode freed in the last 60 to
+    360 s, so removing one import's 12,500 shard files just before the next made its system
+    time swing from ~1.4 to ~5 s (profiled: ``recently_deleted`` under ``__ext4_new_inode``)."""
     exported = path.with_name(path.name + ".jsonl")
-    target = path.with_name("imported-" + path.name)
-    found = {
-        "export": run_command(["export", "--db", str(path), "-f", "jsonl", "-o", str(exported)]),
-        "stats": run_command(["stats", "--db", str(path)]),
-    }
+    sources = {"jsonl": exported}
+    run_command(["export", "--db", str(path), "-f", "jsonl", "-o", str(exported)])
     for fmt in import_formats:
-        source = exported
         if fmt != "jsonl":
-            source = path.with_name(f"{path.name}.{fmt}")
-            run_command(["export", "--db", str(path), "-f", fmt, "-o", str(source)])
-        found[f"import {fmt}"] = run_command(["import", "--db", str(target), str(source)])
-        remove(target)
-        if source != exported:
-            source.unlink()
-    exported.unlink()
-    return found
+            sources[fmt] = path.with_name(f"{path.name}.{fmt}")
+            run_command(["export", "--db", str(path), "-f", fmt, "-o", str(sources[fmt])])
+    labels: list[tuple[str, str | None]] = [("new", None)]
+    if baseline:
+        labels.append(("baseline", baseline))
+    found: dict[str, dict[str, list[tuple[float, float, float]]]] = {"new": {}, "baseline": {}}
+    for run in range(runs):
+        for label, src in labels if run % 2 == 0 else labels[::-1]:
+            out = found[label]
+            if src is None:  # an older baseline refuses this version's database: imports only
+                target = path.with_name(f"out-{run}.jsonl")
+                command = ["export", "--db", str(path), "-f", "jsonl", "-o", str(target)]
+                out.setdefault("export", []).append(run_command(command))
+                target.unlink(missing_ok=True)
+                out.setdefault("stats", []).append(run_command(["stats", "--db", str(path)]))
+            for fmt, source in sources.items():
+                db = path.with_name(f"imported-{fmt}-{label}-{run}-{path.name}")
+                command = ["import", "--db", str(db), str(source)]
+                out.setdefault(f"import {fmt}", []).append(run_command(command, src))
+    for source in sources.values():
+        source.unlink()
+    return _medians(found["new"]), _medians(found["baseline"])
+
+
+def _medians(
+    found: dict[str, list[tuple[float, float, float]]],
+) -> dict[str, tuple[float, float, float]]:
+    return {
+        name: (
+            statistics.median(r[0] for r in runs),
+            statistics.median(r[1] for r in runs),
+            statistics.median(r[2] for r in runs),
+        )
+        for name, runs in found.items()
+    }
 
 
 CLI_TARGET_S = 10.0
@@ -394,6 +434,14 @@ def main() -> None:
         "--cli", action="store_true", help="time export, stats and import at each size"
     )
     parser.add_argument(
+        "--baseline",
+        default=None,
+        help="with --cli: the src folder of another checkout (e.g. main), run alternately",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=1, help="with --cli: runs of each command (medians)"
+    )
+    parser.add_argument(
         "--import-formats",
         default="jsonl",
         help="with --cli: the exports imported, comma-separated (jsonl,csv,json)",
@@ -411,6 +459,7 @@ def main() -> None:
     )
     results: dict[int, tuple[float, float, float, float]] = {}
     commands: dict[int, dict[str, tuple[float, float, float]]] = {}
+    baselines: dict[int, dict[str, tuple[float, float, float]]] = {}
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         for n in sizes:
             docs = records(n, articles, rng, args.per_article)
@@ -434,7 +483,9 @@ def main() -> None:
             main_mb, shard_mb = on_disk_mb(ours)
             read_ms, read_rss, fold_ms = measure_biggest(ours)
             if args.cli:
-                commands[n] = measure_cli(ours, args.import_formats.split(","))
+                commands[n], baselines[n] = measure_cli(
+                    ours, args.import_formats.split(","), args.baseline, args.runs
+                )
             if args.app_runs:
                 app = measure_app(ours, args.app_runs)
                 print(
@@ -465,6 +516,16 @@ def main() -> None:
                 for name, (sec, cpu, rss) in found.items()
             )
         )
+    for n, found in baselines.items():
+        if found:
+            print(
+                f"{n:>11} annotations, CPU against the baseline (medians of {args.runs}):  "
+                + "  ".join(
+                    f"{name} {commands[n][name][1]:.2f} / {cpu:.2f} s"
+                    f" ({commands[n][name][1] / cpu:.2f}x)"
+                    for name, (_, cpu, _) in sorted(found.items())
+                )
+            )
     if len(commands) > 1:
         small, big = min(commands), max(commands)
         print(
