@@ -302,13 +302,14 @@ def _jsonl_records(file: Iterable[bytes], name: object) -> Iterator[Record]:
     from the lines' ``article_*`` fields."""
     seen = False
     articles = _ArticlesFromRows(name)
+    add, loads = articles.add, orjson.loads  # looked up once: this loop runs for every line
     for number, line in enumerate(file, 1):
         if number == 1 and line.startswith(_BOM):
             line = line[len(_BOM) :]
         if not line or line.isspace():  # isspace stops at the first other byte; strip copies
             continue
         try:
-            item = orjson.loads(line)
+            item = loads(line)
         except orjson.JSONDecodeError as exc:
             what = f"{NOT_OURS}: " if not seen else ""
             raise ImportFileError(
@@ -322,11 +323,11 @@ def _jsonl_records(file: Iterable[bytes], name: object) -> Iterator[Record]:
         if "decision" in item and "id" not in item:  # an adjudication decision (no tag)
             yield DECISION, f"line {number}", item
             continue
-        if "tag" not in item and "quote" not in item and not seen and _foreign_json(item):
+        if not seen and "tag" not in item and "quote" not in item and _foreign_json(item):
             raise ImportFileError(name, f"{NOT_OURS}: {_foreign_json(item)}; {ACCEPTED}")
         seen = True
         where = f"line {number}"
-        articles.add(where, item)
+        add(where, item)
         yield ANNOTATION, where, item
     yield from articles.records()
 

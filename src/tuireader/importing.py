@@ -223,23 +223,23 @@ def stage(stream: RecordStream, name: object) -> StagedImport:
         # Checked annotations of one article in a row, spooled together (``_spool``).
         run: dict[str, dict[str, Any]] = {}
         run_article = None
+        checked, most = stored_from_export, SPOOL_LINE  # looked up once, not per record
         for kind, where, item in stream.records:
             if kind == ANNOTATION:
                 try:
-                    stored = stored_from_export(item)
+                    ann_id, record = checked(item)
                 except RecordError as exc:  # inline: _parsed's call per record costs 4% here
                     raise _located(exc, stored_from_export, where, item, name) from None
-                key = hash(stored[0])
+                key = hash(ann_id)
                 if key in seen:
                     repeated.add(key)
                 seen.add(key)
-                ann_id, record = stored
-                if record["article_id"] != run_article or ann_id in run or len(run) >= SPOOL_LINE:
+                if record["article_id"] != run_article or ann_id in run or len(run) >= most:
                     if run:
                         _spool(spool, run, name)
+                        count += len(run)
                     run, run_article = {}, record["article_id"]
                 run[ann_id] = record
-                count += 1
             elif kind == ARTICLE:
                 articles.append(_parsed(_article, where, item, name))
             elif kind == DONE:
@@ -249,6 +249,7 @@ def stage(stream: RecordStream, name: object) -> StagedImport:
         del seen
         if run:
             _spool(spool, run, name)
+            count += len(run)
         try:
             spool.flush()
         except OSError as exc:
