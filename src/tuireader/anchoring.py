@@ -284,14 +284,33 @@ def _home_tests(
     annotations: Sequence[Annotation], body: str, sentences: Sequence[Sentence]
 ) -> list[Iterator[object]]:
     """``at_home``'s tests, each a lazy column over the annotations (truthy where it holds)."""
+    quotes = list(map(_QUOTE, annotations))
+    return home_tests(
+        list(map(_START, annotations)),
+        list(map(_END, annotations)),
+        list(map(_EXACT, quotes)),
+        list(map(_PREFIX, quotes)),
+        list(map(_SUFFIX, quotes)),
+        body,
+        sentences,
+    )
+
+
+def home_tests(
+    first: Sequence[int],
+    last: Sequence[int],
+    exacts: Sequence[str],
+    prefixes: Sequence[str],
+    suffixes: Sequence[str],
+    body: str,
+    sentences: Sequence[Sentence],
+) -> list[Iterator[object]]:
+    """``at_home``'s tests over columns (offsets, and the quotes' exact text, prefix and
+    suffix), each lazy and truthy where it holds: every one holds exactly when ``locate`` would
+    place the annotation at its own offsets, exact, at its first test. Columns, so that the
+    store can decide on its stored records without building an annotation of each."""
     starts = {s.start for s in sentences if s.start < s.end}
     ends = {s.end for s in sentences if s.start < s.end}
-    first = list(map(_START, annotations))
-    last = list(map(_END, annotations))
-    quotes = list(map(_QUOTE, annotations))
-    exacts = list(map(_EXACT, quotes))
-    prefixes = list(map(_PREFIX, quotes))
-    suffixes = list(map(_SUFFIX, quotes))
     # ``startswith`` at an offset compares in place: a slice of a book that is not pure ASCII
     # is a new string scanned for its widest character, three of them per annotation.
     context_starts = list(map(max, map(sub, first, repeat(QUOTE_CONTEXT)), repeat(0)))

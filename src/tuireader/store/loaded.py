@@ -63,7 +63,7 @@ class LoadedArticles:
         """Articles whose shard cannot be used, and why: never read again nor written."""
         self._layers: dict[tuple[str, str], SpanIndex] = {}
         """Placed annotations per (article, annotator), built when first asked for."""
-        self._undo: dict[str, Annotation | None] | None = None
+        self._undo: dict[str, Held | None] | None = None
         """Inside ``transaction``: each changed id's annotation before the change."""
 
     # -- what is loaded ----------------------------------------------------------------------------
@@ -238,9 +238,16 @@ class LoadedArticles:
         layers, anns, by_article, undo = self._layers, self._anns, self._by_article, self._undo
         for key, record in records.items():
             article_id = record["article_id"]
+            old = anns.get(key)
             if layers and (article_id, record["annotator"]) in layers:
                 self.put(from_stored(key, record))
-            elif key in anns:
+            elif type(old) is dict and old["article_id"] == article_id:
+                # A record replaced by a record of the same article (an attach's new anchor):
+                # in no layer, listed under its article already.
+                if undo is not None:
+                    undo.setdefault(key, old)
+                anns[key] = record
+            elif old is not None:
                 self.put_record(key, record)
             else:  # put_record of a new id, inlined (an import's 500k): nothing to remove
                 if undo is not None:
@@ -250,12 +257,20 @@ class LoadedArticles:
 
     def remove(self, ann_id: str) -> None:
         """Forget the annotation with this id (absent: nothing happens)."""
-        old = self.get(ann_id)
+        old = self._anns.get(ann_id)
         if self._undo is not None:
             self._undo.setdefault(ann_id, old)
         if old is None:
             return
         del self._anns[ann_id]
+        if not isinstance(old, Annotation):
+            # A record not built yet is in no layer (a layer is built from its article's
+            # annotations, all built then): forgotten without building it (an import's attach
+            # replaces 450,000 such records).
+            ids = self._by_article.get(old["article_id"])
+            if ids is not None:
+                ids.pop(ann_id, None)
+            return
         ids = self._by_article.get(old.article_id)
         if ids is not None:
             ids.pop(ann_id, None)
@@ -287,8 +302,10 @@ class LoadedArticles:
             for ann_id, old in undo.items():
                 if old is None:
                     self.remove(ann_id)
-                else:
+                elif isinstance(old, Annotation):
                     self.put(old)
+                else:  # a record, built now if a layer of its was built meanwhile
+                    self.put_records({ann_id: old})
             raise
         finally:
             self._undo = None
