@@ -354,6 +354,7 @@ def attach_records(
         return None
     ids = list(records)
     anchors = list(map(_R_ANCHOR, values))
+    spans = list(zip(starts, ends, strict=True))
     layers: dict[str, list[int]] = {}
     for i, annotator in enumerate(map(_R_ANNOTATOR, values)):
         layers.setdefault(annotator, []).append(i)
@@ -362,10 +363,8 @@ def attach_records(
     new_anchors: list[str] = []
     updated: list[str] | None = None
     for layer in layers.values():
-        spans = sorted(
-            zip(map(starts.__getitem__, layer), map(ends.__getitem__, layer), strict=True)
-        )
-        if all(map(le, [e for _, e in spans[:-1]], [s for s, _ in spans[1:]])) and (
+        ordered = sorted(map(spans.__getitem__, layer))
+        if all(map(le, [e for _, e in ordered[:-1]], [s for s, _ in ordered[1:]])) and (
             _ORPHANED not in map(anchors.__getitem__, layer)
         ):
             exact += len(layer)  # nothing overlaps, nothing was orphaned: nothing changes
@@ -374,29 +373,48 @@ def attach_records(
             created = list(map(_R_CREATED, values))
             updated = [u or c for u, c in zip(map(_R_UPDATED, values), created, strict=True)]
         # settle_order: the newest edit first (``updated``, then the id, both descending).
-        order = sorted(
-            zip(map(updated.__getitem__, layer), map(ids.__getitem__, layer), layer, strict=True),
-            reverse=True,
+        order = list(
+            map(
+                _THIRD,
+                sorted(
+                    zip(
+                        map(updated.__getitem__, layer),
+                        map(ids.__getitem__, layer),
+                        layer,
+                        strict=True,
+                    ),
+                    reverse=True,
+                ),
+            )
         )
+        # Of the records sharing a span only the first in that order can be placed: a later
+        # one overlaps it if it was placed, or what it overlapped if not. So the spans are
+        # settled once each, in the order of their first records (a layer tagged five times
+        # over has a fifth as many), and every other record is orphaned.
+        first = dict(zip(map(spans.__getitem__, reversed(order)), reversed(order), strict=True))
         taken_starts: list[int] = []
         taken_ends: list[int] = []
-        for _, _, i in order:
-            start = starts[i]
+        placed: list[int] = []
+        for start, end in dict.fromkeys(map(spans.__getitem__, order)):
             at = bisect_left(taken_starts, start)
             if (at and taken_ends[at - 1] > start) or (
-                at < len(taken_starts) and taken_starts[at] < ends[i]
+                at < len(taken_starts) and taken_starts[at] < end
             ):
-                orphaned += 1
-                if anchors[i] != _ORPHANED:
-                    changed.append(i)
-                    new_anchors.append(_ORPHANED)
                 continue
             taken_starts.insert(at, start)
-            taken_ends.insert(at, ends[i])
-            exact += 1
-            if anchors[i] == _ORPHANED:  # placed again; a "check me" mark would stay
-                changed.append(i)
-                new_anchors.append(_EXACT)
+            taken_ends.insert(at, end)
+            placed.append(first[start, end])
+        exact += len(placed)
+        orphaned += len(layer) - len(placed)
+        kept = set(placed)
+        # Orphaned now, and not before; placed again after being orphaned (a "check me" mark
+        # would stay).
+        newly = [i for i in layer if i not in kept and anchors[i] != _ORPHANED]
+        again = [i for i in placed if anchors[i] == _ORPHANED]
+        changed += newly
+        changed += again
+        new_anchors += [_ORPHANED] * len(newly)
+        new_anchors += [_EXACT] * len(again)
     return RecordsAttached(
         exact,
         orphaned,
@@ -448,6 +466,7 @@ def _all_at_home(
     return all(map(all, tests))
 
 
+_THIRD = itemgetter(2)
 _R_ARTICLE = itemgetter("article_id")
 _R_ANNOTATOR = itemgetter("annotator")
 _R_START = itemgetter("start")

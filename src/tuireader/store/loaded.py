@@ -12,8 +12,10 @@ storage does the same for the data).
 from __future__ import annotations
 
 import contextlib
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import compress, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Protocol, cast
 
@@ -27,6 +29,7 @@ from tuireader.store.files import StoreError
 from tuireader.store.layers import SpanIndex
 
 Held = Annotation | dict[str, Any]
+_ARTICLE_OF = itemgetter("article_id")
 """An annotation as the cache holds it: built, or its checked stored record until asked for."""
 
 
@@ -90,10 +93,14 @@ class LoadedArticles:
 
     def held_records(self, article_id: str) -> tuple[list[Annotation], dict[str, Any]]:
         """The loaded article's annotations: those built, and the records of the others."""
+        ids = self._by_article.get(article_id, {})
+        held = list(map(self._anns.get, ids))
+        if set(map(type, held)) <= {dict}:  # none built (an import's articles): in C
+            return [], dict(zip(ids, held, strict=True))
         built: list[Annotation] = []
         stored: dict[str, Any] = {}
         anns = self._anns
-        for ann_id in self._by_article.get(article_id, ()):
+        for ann_id in ids:
             found = anns.get(ann_id)
             if isinstance(found, Annotation):
                 built.append(found)
@@ -146,8 +153,7 @@ class LoadedArticles:
 
     def unload(self, article_id: str) -> None:
         """Forget a loaded article (read again when next asked for)."""
-        for ann_id in self._by_article.pop(article_id, ()):
-            self._anns.pop(ann_id, None)
+        deque(map(self._anns.pop, self._by_article.pop(article_id, ()), repeat(None)), 0)
         for key in [k for k in self._layers if k[0] == article_id]:
             del self._layers[key]
         self._source.drop_shard(article_id)
@@ -236,14 +242,15 @@ class LoadedArticles:
     def put_records(self, records: Mapping[str, dict[str, Any]]) -> None:
         """``put`` of stored records: built where a layer of theirs is, else kept as records."""
         layers, anns, by_article, undo = self._layers, self._anns, self._by_article, self._undo
+        if self._replaced_in_place(records):
+            return
         for key, record in records.items():
             article_id = record["article_id"]
             old = anns.get(key)
             if layers and (article_id, record["annotator"]) in layers:
                 self.put(from_stored(key, record))
             elif type(old) is dict and old["article_id"] == article_id:
-                # A record replaced by a record of the same article (an attach's new anchor):
-                # in no layer, listed under its article already.
+                # A record replaced by a record of the same article: as below, one by one.
                 if undo is not None:
                     undo.setdefault(key, old)
                 anns[key] = record
@@ -254,6 +261,26 @@ class LoadedArticles:
                     undo.setdefault(key, None)
                 anns[key] = record
                 by_article.setdefault(article_id, {})[key] = None
+
+    def _replaced_in_place(self, records: Mapping[str, dict[str, Any]]) -> bool:
+        """Whether ``records`` replace unbuilt records of one article, of the same ids, none
+        of whose layers is built (an import's attach: the 900 new anchors of an article of
+        1,000); then they are put in C-level passes, and True. A record not built is in no
+        layer and listed under its article already."""
+        anns = self._anns
+        olds = list(map(anns.get, records))
+        if set(map(type, olds)) != {dict}:
+            return False
+        articles = set(map(_ARTICLE_OF, cast(list[dict[str, Any]], olds)))
+        if len(articles) != 1 or set(map(_ARTICLE_OF, records.values())) != articles:
+            return False
+        (article_id,) = articles
+        if any(key[0] == article_id for key in self._layers):
+            return False
+        if self._undo is not None:
+            deque(map(self._undo.setdefault, records, olds), 0)
+        anns.update(records)
+        return True
 
     def remove(self, ann_id: str) -> None:
         """Forget the annotation with this id (absent: nothing happens)."""
