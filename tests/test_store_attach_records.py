@@ -117,8 +117,8 @@ def check_as_plan_attach(art: Article, records: dict[str, dict[str, Any]]) -> bo
 
 @pytest.mark.parametrize("seed", range(80))
 def test_dense_layers_are_settled_as_plan_attach_settles_them(seed: int) -> None:
-    """Half of them with every record as the store writes it and no suggestion: the changed
-    records are then made in bulk."""
+    """Half of them with every record as the store writes it and no suggestion, half with
+    records in other forms too."""
     rng = random.Random(seed)
     art = article_of(text_of(rng, rng.randrange(2, 40)))
     plain = seed % 2 == 0
