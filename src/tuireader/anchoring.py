@@ -16,11 +16,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import pairwise, repeat
 from operator import add, attrgetter, eq, le, sub
 
-from tuireader.annotations import QUOTE_CONTEXT, AnchorState, Annotation, Quote
+from tuireader.annotations import QUOTE_CONTEXT, AnchorState, Annotation, Quote, placed_at
 from tuireader.articles import Article
 from tuireader.sentences import Sentence, sentence_at, split_paragraph
 
@@ -211,6 +211,13 @@ def reanchor(
         taken_starts = [start for start, _ in exact]
         taken_ends = [end for _, end in exact]
         settled = len(exact)
+        if settled < len(found) and _apart(
+            sorted(span for _, span, _ in found if span is not None)
+        ):
+            # No two spans found overlap at all (a text moved by an edit elsewhere): each is
+            # taken, whatever the order, without inserting 50,000 spans one by one into sorted
+            # lists (in settle order, each at the front of the list: quadratic).
+            settled = len(found)
     body = article.body
     placements: list[Placement] = []
     for n, (ann, span, state) in enumerate(found):
@@ -225,7 +232,9 @@ def reanchor(
                 taken_ends.insert(i, span[1])
         if span is None:
             placements.append(
-                Placement(replace(ann, article_id=article.id, anchor=ORPHANED), state)
+                Placement(
+                    placed_at(ann, article.id, ann.start, ann.end, ann.quote, ORPHANED), state
+                )
             )
             continue
         start, end = span
@@ -242,11 +251,14 @@ def reanchor(
             quote,
             stored_state,
         ):
-            ann = replace(
-                ann, article_id=article.id, start=start, end=end, quote=quote, anchor=stored_state
-            )
+            ann = placed_at(ann, article.id, start, end, quote, stored_state)
         placements.append(Placement(ann, state))
     return placements
+
+
+def _apart(spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether no two of these spans, sorted, overlap."""
+    return all(map(le, [end for _, end in spans[:-1]], [start for start, _ in spans[1:]]))
 
 
 def at_home(
@@ -381,12 +393,22 @@ def locate(
         ):
             return span, EXACT
 
-    part = _is_part(quote, occurrences)
-    span = by_occurrence(ann, body, sentences, part=part, raw=raw, occurrences=occurrences)
+    pos = _best_occurrence(ann, body, occurrences)
+    span = None
+    if pos is not None:
+        end = pos + len(quote.exact)
+        if _whole_raw(raw, pos, end) or snap(sentences, pos, end) == (pos, end):
+            # Whole sentences where found: placed there, part of a sentence or not (so the
+            # quote's context is not split into sentences to ask).
+            span = pos, end
+        else:
+            span = _placed_occurrence(
+                quote, body, sentences, pos, part=_is_part(quote, occurrences), raw=raw
+            )
     if span is not None:
         return span, EXACT if span == (ann.start, ann.end) else MOVED
-    if part:  # a fuzzy match is a run of whole sentences: it would widen a part
-        return None, ORPHANED
+    if _is_part(quote, occurrences):  # a fuzzy match is a run of whole sentences: it would
+        return None, ORPHANED  # widen a part
 
     span = by_fuzzy(ann, body, sentences)
     if span is not None:
@@ -405,6 +427,15 @@ def by_occurrence(
 ) -> tuple[int, int] | None:
     """The best-fitting occurrence of the quote, widened to whole sentences unless the
     annotation is ``part`` of a sentence (then exactly the quote's characters)."""
+    pos = _best_occurrence(ann, body, occurrences)
+    if pos is None:
+        return None
+    return _placed_occurrence(ann.quote, body, sentences, pos, part=part, raw=raw)
+
+
+def _best_occurrence(ann: Annotation, body: str, occurrences: Occurrences | None) -> int | None:
+    """Where the quote occurs that fits best (context, then nearness), or None when it occurs
+    nowhere or no occurrence is safe to take."""
     quote = ann.quote
     if occurrences is not None and occurrences.body is body:
         positions: Sequence[int] = occurrences.find_all(quote.exact)
@@ -428,6 +459,21 @@ def by_occurrence(
         return None
     elif score == 0:
         return None
+    return pos
+
+
+def _placed_occurrence(
+    quote: Quote,
+    body: str,
+    sentences: Sequence[Sentence],
+    pos: int,
+    *,
+    part: bool,
+    raw: Sequence[Sentence] | None,
+) -> tuple[int, int] | None:
+    """The span taken for the quote found at ``pos``: exactly its characters for a ``part``
+    of a sentence (or whole raw sentences), else widened to whole sentences if it is still
+    mostly the quote."""
     end = pos + len(quote.exact)
     if part or _whole_raw(raw, pos, end):
         return pos, end
