@@ -1,9 +1,11 @@
 """The shortcuts of re-anchoring an edited text decide exactly as the code before them did:
 ``locate`` asks whether a quote was part of a sentence only where the answer matters, spans
-that overlap nowhere are all taken without settling them one by one, and a placed annotation is
-copied through its slots instead of ``dataclasses.replace``. Random edited texts here compare
-``reanchor`` against the same call with each shortcut undone (``locate`` as it was is kept
-below as the oracle), field for field and in order."""
+that overlap nowhere are all taken without settling them one by one, a placed annotation is
+copied through its slots instead of ``dataclasses.replace``, and the fuzzy search takes its
+candidate runs from ``SentenceRuns`` instead of a pass over every sentence. Random edited texts
+here compare ``reanchor`` and ``by_fuzzy`` against the same calls with each shortcut undone
+(``locate`` and ``by_fuzzy`` as they were are kept below as the oracles), field for field and
+in order."""
 
 from __future__ import annotations
 
@@ -12,17 +14,25 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from rapidfuzz import fuzz, process
 
 from test_anchoring_at_home import joined
-from test_anchoring_index import article_of, body_of, edit, tags, text
+from test_anchoring_index import SENTENCES, article_of, body_of, edit, tags, text
 from tuireader import anchoring
 from tuireader.anchoring import (
     EXACT,
     FUZZY,
+    FUZZY_MARGIN,
     MOVED,
     ORPHANED,
+    Occurrences,
+    _all_sentences_known,
+    _context_ratio,
     _is_part,
+    _norm,
+    _quote_sentences,
     _quoted,
+    _threshold,
     _whole_raw,
     by_fuzzy,
     by_occurrence,
@@ -31,6 +41,7 @@ from tuireader.anchoring import (
     snap,
 )
 from tuireader.annotations import AnchorState, Annotation, Quote, placed_at
+from tuireader.sentences import split_paragraph
 
 
 def reference_locate(
@@ -138,3 +149,110 @@ def test_a_copy_through_the_slots_is_the_replaced_annotation() -> None:
         ann, article_id="b", start=19, end=len(body), quote=quote, anchor=AnchorState.MOVED
     )
     assert placed.anchor is AnchorState.MOVED and ann.start == 0  # the original is untouched
+
+
+def reference_by_fuzzy(ann: Annotation, body: str, sentences: Any) -> tuple[int, int] | None:
+    """``by_fuzzy`` before ``SentenceRuns``: every sentence visited and every candidate run
+    normalised, for each quote."""
+    exact = ann.quote.exact
+    n = max(1, sum(len(split_paragraph(p)) for p in exact.split("\n\n") if p.strip()))
+    low, high = len(exact) * 0.6, len(exact) * 1.6 + 10
+    runs: list[tuple[int, int]] = []
+    for i in range(len(sentences)):
+        for length in range(1, n + 2):
+            j = i + length - 1
+            if j >= len(sentences):
+                break
+            s, e = sentences[i].start, sentences[j].end
+            if e - s > high:
+                break
+            if e - s >= low:
+                runs.append((s, e))
+    if not runs:
+        return None
+    threshold = _threshold(ann.quote)
+    matches = process.extract(
+        _norm(exact),
+        [_norm(body[s:e]) for s, e in runs],
+        scorer=fuzz.ratio,
+        limit=12,
+        score_cutoff=threshold - FUZZY_MARGIN - 10,
+    )
+    if not matches:
+        return None
+    pieces = [_norm(piece) for piece in _quote_sentences(exact)]
+    scored = []
+    for _, text_score, i in matches:
+        s, e = runs[i]
+        if not _all_sentences_known(sentences, s, e, body, pieces):
+            continue
+        scored.append((text_score + _context_ratio(body, s, e, ann.quote) * 0.1, text_score, s, e))
+    if not scored:
+        return None
+    scored.sort(reverse=True)
+    best, text_score, start, end = scored[0]
+    if text_score < threshold:
+        return None
+    for other, _, s, e in scored[1:]:
+        if (s >= end or e <= start) and best - other < FUZZY_MARGIN:
+            return None
+    return start, end
+
+
+def reworded(rng: random.Random, paragraphs: list[list[str]]) -> list[list[str]]:
+    """Some sentences reworded a little (a word added, dropped or changed), so that their
+    tags are found only by the fuzzy search; some copied elsewhere, so it meets rivals."""
+    out = [list(p) for p in paragraphs]
+    for p in out:
+        for i, sentence in enumerate(p):
+            roll = rng.random()
+            words = sentence.split(" ")
+            if roll < 0.25 and len(words) > 2:
+                words.insert(rng.randrange(1, len(words)), rng.choice(("indeed", "then", "so")))
+            elif roll < 0.4 and len(words) > 3:
+                del words[rng.randrange(1, len(words) - 1)]
+            elif roll < 0.5:
+                words[0] = words[0].upper()
+            p[i] = " ".join(words)
+        if rng.random() < 0.2:
+            p.insert(rng.randint(0, len(p)), rng.choice(SENTENCES))
+    return out
+
+
+def fuzzy_case(seed: int) -> tuple[Any, list[Annotation]]:
+    rng = random.Random(seed)
+    before = text(rng, rng.randint(2, 14))
+    old = article_of(body_of(before))
+    new = article_of(body_of(reworded(rng, before)))
+    return new, tags(rng, old, "ana") + whole_runs(rng, old.sentences, old.body, "bo")
+
+
+@pytest.mark.parametrize("seed", range(50))
+def test_the_fuzzy_search_finds_what_it_found_before(seed: int) -> None:
+    new, annotations = fuzzy_case(seed)
+    shared = Occurrences(new.body, ())  # one SentenceRuns for every quote, as locate shares it
+    for ann in annotations:
+        expected = reference_by_fuzzy(ann, new.body, new.sentences)
+        assert by_fuzzy(ann, new.body, new.sentences, shared) == expected
+        assert by_fuzzy(ann, new.body, new.sentences) == expected
+
+
+def test_the_random_rewordings_are_found_and_refused_alike() -> None:
+    """The cases above exercise both outcomes: about half of the quotes found, half not."""
+    outcomes = [
+        by_fuzzy(ann, new.body, new.sentences) is not None
+        for new, annotations in map(fuzzy_case, range(50))
+        for ann in annotations
+    ]
+    assert 0.3 < sum(outcomes) / len(outcomes) < 0.8
+
+
+def test_the_fuzzy_search_takes_a_reworded_sentence_and_refuses_a_tie() -> None:
+    body = "The harbour budget was approved on Tuesday after a long debate. It rained."
+    art = article_of(body)
+    ann = Annotation.new(art.id, body, 0, 63, "fact", "ana")
+    new = article_of(body.replace("after a long", "after a very long"))
+    assert by_fuzzy(ann, new.body, new.sentences) == (0, 68)
+    twice = article_of(new.body + " " + new.body.replace(" It rained.", ""))
+    assert reference_by_fuzzy(ann, twice.body, twice.sentences) is None
+    assert by_fuzzy(ann, twice.body, twice.sentences) is None
