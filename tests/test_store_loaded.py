@@ -130,6 +130,32 @@ def test_a_failed_transaction_puts_every_annotation_back() -> None:
     assert list(mine) == [second]
 
 
+def test_records_replaced_unbuilt_are_put_back_unbuilt_or_into_a_layer_built_since() -> None:
+    """An import's attach replaces records never built (their anchors): nothing is built
+    for that, and a failed write puts the records back as they were."""
+    first, second, third = tag(ARTICLE, 0), tag(ARTICLE, 1), tag(ARTICLE, 2, "bo")
+    cache, _ = cache_with(first, second, third)
+    cache.ensure(ARTICLE.id)
+    orphaned = {**to_stored(first), "anchor": "orphaned"}
+    with pytest.raises(OSError), cache.transaction():
+        cache.put_records({first.id: orphaned})
+        cache.remove(third.id)
+        assert cache.held_records(ARTICLE.id)[0] == []  # nothing built to replace or remove
+        cache.layer(ARTICLE.id, "bo")  # built meanwhile, without the record removed
+        raise OSError("disk full")
+    assert cache.get(first.id) == first
+    assert list(cache.layer(ARTICLE.id, "bo")) == [third]  # back in the layer built since
+    cache.unload(ARTICLE.id)
+    cache.ensure(ARTICLE.id)
+    with cache.transaction():
+        cache.put_records({first.id: orphaned})
+    assert cache.held_records(ARTICLE.id) == (
+        [],
+        {first.id: orphaned, second.id: to_stored(second), third.id: to_stored(third)},
+    )
+    assert list(cache.layer(ARTICLE.id, "ana")) == [second]
+
+
 def test_a_refused_shard_is_remembered_and_the_reader_goes_on() -> None:
     cache, source = cache_with(tag(ARTICLE, 0))
     source.bad[ARTICLE.id] = "not a tuireader annotation shard"

@@ -14,13 +14,14 @@ most articles never need it (their text did not change).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import pairwise, repeat
 from operator import add, attrgetter, eq, le, sub
+from typing import cast
 
-from tuireader.annotations import QUOTE_CONTEXT, AnchorState, Annotation, Quote
+from tuireader.annotations import QUOTE_CONTEXT, AnchorState, Annotation, Quote, placed_at
 from tuireader.articles import Article
 from tuireader.sentences import Sentence, sentence_at, split_paragraph
 
@@ -77,11 +78,19 @@ class Occurrences:
         self._scans = INDEX_AFTER if scans is None else scans
         self._found: dict[str, list[int]] = {}
         self._parts: dict[Quote, bool] = {}
+        self._runs: dict[int, SentenceRuns] = {}
         self.located: dict[
             tuple[Quote, int, int, int, int], tuple[tuple[int, int] | None, AnchorState]
         ] = {}
         """``locate``'s outcomes on this text, by quote, old offsets and the sentences' identity:
         two annotators who tagged the same sentences have the same quotes at the same offsets."""
+
+    def sentence_runs(self, sentences: Sequence[Sentence]) -> SentenceRuns:
+        """The fuzzy search's runs of these sentences of the text, kept for every quote."""
+        runs = self._runs.get(id(sentences))
+        if runs is None or runs.sentences is not sentences:
+            runs = self._runs[id(sentences)] = SentenceRuns(self.body, sentences)
+        return runs
 
     def is_part(self, quote: Quote) -> bool:
         """``is_part(quote)``, kept: every annotator's layer holds the same quotes when each
@@ -211,6 +220,13 @@ def reanchor(
         taken_starts = [start for start, _ in exact]
         taken_ends = [end for _, end in exact]
         settled = len(exact)
+        if settled < len(found) and _apart(
+            sorted(span for _, span, _ in found if span is not None)
+        ):
+            # No two spans found overlap at all (a text moved by an edit elsewhere): each is
+            # taken, whatever the order, without inserting 50,000 spans one by one into sorted
+            # lists (in settle order, each at the front of the list: quadratic).
+            settled = len(found)
     body = article.body
     placements: list[Placement] = []
     for n, (ann, span, state) in enumerate(found):
@@ -225,7 +241,9 @@ def reanchor(
                 taken_ends.insert(i, span[1])
         if span is None:
             placements.append(
-                Placement(replace(ann, article_id=article.id, anchor=ORPHANED), state)
+                Placement(
+                    placed_at(ann, article.id, ann.start, ann.end, ann.quote, ORPHANED), state
+                )
             )
             continue
         start, end = span
@@ -242,11 +260,14 @@ def reanchor(
             quote,
             stored_state,
         ):
-            ann = replace(
-                ann, article_id=article.id, start=start, end=end, quote=quote, anchor=stored_state
-            )
+            ann = placed_at(ann, article.id, start, end, quote, stored_state)
         placements.append(Placement(ann, state))
     return placements
+
+
+def _apart(spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether no two of these spans, sorted, overlap."""
+    return all(map(le, [end for _, end in spans[:-1]], [start for start, _ in spans[1:]]))
 
 
 def at_home(
@@ -284,14 +305,33 @@ def _home_tests(
     annotations: Sequence[Annotation], body: str, sentences: Sequence[Sentence]
 ) -> list[Iterator[object]]:
     """``at_home``'s tests, each a lazy column over the annotations (truthy where it holds)."""
+    quotes = list(map(_QUOTE, annotations))
+    return home_tests(
+        list(map(_START, annotations)),
+        list(map(_END, annotations)),
+        list(map(_EXACT, quotes)),
+        list(map(_PREFIX, quotes)),
+        list(map(_SUFFIX, quotes)),
+        body,
+        sentences,
+    )
+
+
+def home_tests(
+    first: Sequence[int],
+    last: Sequence[int],
+    exacts: Sequence[str],
+    prefixes: Sequence[str],
+    suffixes: Sequence[str],
+    body: str,
+    sentences: Sequence[Sentence],
+) -> list[Iterator[object]]:
+    """``at_home``'s tests over columns (offsets, and the quotes' exact text, prefix and
+    suffix), each lazy and truthy where it holds: every one holds exactly when ``locate`` would
+    place the annotation at its own offsets, exact, at its first test. Columns, so that the
+    store can decide on its stored records without building an annotation of each."""
     starts = {s.start for s in sentences if s.start < s.end}
     ends = {s.end for s in sentences if s.start < s.end}
-    first = list(map(_START, annotations))
-    last = list(map(_END, annotations))
-    quotes = list(map(_QUOTE, annotations))
-    exacts = list(map(_EXACT, quotes))
-    prefixes = list(map(_PREFIX, quotes))
-    suffixes = list(map(_SUFFIX, quotes))
     # ``startswith`` at an offset compares in place: a slice of a book that is not pure ASCII
     # is a new string scanned for its widest character, three of them per annotation.
     context_starts = list(map(max, map(sub, first, repeat(QUOTE_CONTEXT)), repeat(0)))
@@ -362,14 +402,24 @@ def locate(
         ):
             return span, EXACT
 
-    part = _is_part(quote, occurrences)
-    span = by_occurrence(ann, body, sentences, part=part, raw=raw, occurrences=occurrences)
+    pos = _best_occurrence(ann, body, occurrences)
+    span = None
+    if pos is not None:
+        end = pos + len(quote.exact)
+        if _whole_raw(raw, pos, end) or snap(sentences, pos, end) == (pos, end):
+            # Whole sentences where found: placed there, part of a sentence or not (so the
+            # quote's context is not split into sentences to ask).
+            span = pos, end
+        else:
+            span = _placed_occurrence(
+                quote, body, sentences, pos, part=_is_part(quote, occurrences), raw=raw
+            )
     if span is not None:
         return span, EXACT if span == (ann.start, ann.end) else MOVED
-    if part:  # a fuzzy match is a run of whole sentences: it would widen a part
-        return None, ORPHANED
+    if _is_part(quote, occurrences):  # a fuzzy match is a run of whole sentences: it would
+        return None, ORPHANED  # widen a part
 
-    span = by_fuzzy(ann, body, sentences)
+    span = by_fuzzy(ann, body, sentences, occurrences)
     if span is not None:
         return span, FUZZY
     return None, ORPHANED
@@ -386,6 +436,15 @@ def by_occurrence(
 ) -> tuple[int, int] | None:
     """The best-fitting occurrence of the quote, widened to whole sentences unless the
     annotation is ``part`` of a sentence (then exactly the quote's characters)."""
+    pos = _best_occurrence(ann, body, occurrences)
+    if pos is None:
+        return None
+    return _placed_occurrence(ann.quote, body, sentences, pos, part=part, raw=raw)
+
+
+def _best_occurrence(ann: Annotation, body: str, occurrences: Occurrences | None) -> int | None:
+    """Where the quote occurs that fits best (context, then nearness), or None when it occurs
+    nowhere or no occurrence is safe to take."""
     quote = ann.quote
     if occurrences is not None and occurrences.body is body:
         positions: Sequence[int] = occurrences.find_all(quote.exact)
@@ -409,6 +468,21 @@ def by_occurrence(
         return None
     elif score == 0:
         return None
+    return pos
+
+
+def _placed_occurrence(
+    quote: Quote,
+    body: str,
+    sentences: Sequence[Sentence],
+    pos: int,
+    *,
+    part: bool,
+    raw: Sequence[Sentence] | None,
+) -> tuple[int, int] | None:
+    """The span taken for the quote found at ``pos``: exactly its characters for a ``part``
+    of a sentence (or whole raw sentences), else widened to whole sentences if it is still
+    mostly the quote."""
     end = pos + len(quote.exact)
     if part or _whole_raw(raw, pos, end):
         return pos, end
@@ -421,15 +495,26 @@ def by_occurrence(
     return span
 
 
-def by_fuzzy(ann: Annotation, body: str, sentences: Sequence[Sentence]) -> tuple[int, int] | None:
+def by_fuzzy(
+    ann: Annotation,
+    body: str,
+    sentences: Sequence[Sentence],
+    occurrences: Occurrences | None = None,
+) -> tuple[int, int] | None:
+    """The run of whole sentences the quote most resembles, if it resembles it enough and no
+    other run nearly as well. ``occurrences``: the text's shared lookups, which keep its runs
+    of sentences and their normalised texts for every quote searched."""
     exact = ann.quote.exact
-    runs = _candidate_runs(sentences, exact)
+    if occurrences is not None and occurrences.body is body:
+        candidates = occurrences.sentence_runs(sentences)
+    else:
+        candidates = SentenceRuns(body, sentences)
+    runs, texts = candidates.near(exact)
     if not runs:
         return None
     from rapidfuzz import fuzz, process
 
     threshold = _threshold(ann.quote)
-    texts = [_norm(body[s:e]) for s, e in runs]
     matches = process.extract(
         _norm(exact),
         texts,
@@ -572,22 +657,58 @@ def _context_ratio(body: str, start: int, end: int, quote: Quote) -> float:
     ) / 2
 
 
-def _candidate_runs(sentences: Sequence[Sentence], exact: str) -> list[tuple[int, int]]:
-    """Runs of 1 .. n+1 consecutive sentences of roughly the quote's length."""
-    n = max(1, sum(len(split_paragraph(p)) for p in exact.split("\n\n") if p.strip()))
-    low, high = len(exact) * 0.6, len(exact) * 1.6 + 10
-    runs: list[tuple[int, int]] = []
-    for i in range(len(sentences)):
-        for length in range(1, n + 2):
-            j = i + length - 1
-            if j >= len(sentences):
-                break
-            s, e = sentences[i].start, sentences[j].end
-            if e - s > high:
-                break
-            if e - s >= low:
-                runs.append((s, e))
-    return runs
+class SentenceRuns:
+    """The runs of consecutive sentences of one text that a fuzzy search compares a quote with:
+    of 1 .. n+1 sentences (n: the quote's own sentences) and roughly the quote's length, in
+    text order, with their normalised texts.
+
+    Each quote found nowhere was compared with runs listed by a pass over every sentence and
+    normalised one by one (a regular expression each): for a book, ~30,000 runs and ~0.3 s a
+    quote, so a rewording of 1% of its sentences cost minutes. Here the runs of each size are
+    sorted by length once, so a quote's candidates are two bisections, and each run's text is
+    normalised once for every quote of the text; the candidates and their order are exactly
+    those of the pass (the search's answer depends on the order of ties)."""
+
+    def __init__(self, body: str, sentences: Sequence[Sentence]) -> None:
+        self.body = body
+        self.sentences = sentences
+        self._starts = [s.start for s in sentences]
+        self._ends = [s.end for s in sentences]
+        self._sized: dict[int, tuple[list[int], list[int]]] = {}
+        self._texts: dict[tuple[int, int], str] = {}
+
+    def near(self, exact: str) -> tuple[list[tuple[int, int]], list[str]]:
+        """The candidate runs for a quote (start and end offsets) and their normalised texts."""
+        n = max(1, sum(len(split_paragraph(p)) for p in exact.split("\n\n") if p.strip()))
+        low, high = len(exact) * 0.6, len(exact) * 1.6 + 10
+        picked: list[tuple[int, int]] = []
+        for size in range(1, n + 2):
+            firsts, lengths = self._of_size(size)
+            picked += zip(
+                firsts[bisect_left(lengths, low) : bisect_right(lengths, high)], repeat(size)
+            )
+        picked.sort()  # in text order, a run's shorter forms first: as the pass listed them
+        starts, ends = self._starts, self._ends
+        runs = [(starts[i], ends[i + size - 1]) for i, size in picked]
+        texts = self._texts
+        body = self.body
+        made = [texts.get(run) for run in runs]
+        for k, text in enumerate(made):
+            if text is None:
+                s, e = runs[k]
+                made[k] = texts[runs[k]] = _norm(body[s:e])
+        return runs, cast(list[str], made)
+
+    def _of_size(self, size: int) -> tuple[list[int], list[int]]:
+        """The first sentence of each run of ``size`` sentences, ordered by the run's length,
+        and those lengths."""
+        sized = self._sized.get(size)
+        if sized is None:
+            starts, ends = self._starts, self._ends
+            length = [ends[i + size - 1] - starts[i] for i in range(len(starts) - size + 1)]
+            firsts = sorted(range(len(length)), key=length.__getitem__)
+            sized = self._sized[size] = firsts, [length[i] for i in firsts]
+        return sized
 
 
 def _threshold(quote: Quote) -> float:

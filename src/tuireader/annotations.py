@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from itertools import repeat
+from operator import attrgetter
 from typing import Any, Protocol, TypeVar
 
 QUOTE_CONTEXT = 32
@@ -189,6 +190,35 @@ class Annotation:
         if isinstance(quote, dict):  # a quote without its context is a quote with none
             data = {**data, "quote": {"prefix": "", "suffix": "", **quote}}
         return from_export(data)
+
+
+def placed_at(
+    ann: Annotation, article_id: str, start: int, end: int, quote: Quote, anchor: AnchorState
+) -> Annotation:
+    """``replace(ann, article_id=..., start=..., end=..., quote=..., anchor=...)`` for values
+    already as ``__post_init__`` leaves them (an anchor state, not its text), copied through
+    the slots without ``__init__``: re-anchoring an edited book moves 55,000 annotations, and
+    ``replace`` cost a quarter of that."""
+    made = object.__new__(Annotation)
+    for get, put in _KEPT_SLOTS:
+        put(made, get(ann))
+    _SET_ARTICLE(made, article_id)
+    _SET_START(made, start)
+    _SET_END(made, end)
+    _SET_QUOTE(made, quote)
+    _SET_ANCHOR(made, anchor)
+    return made
+
+
+_PLACEMENT = ("article_id", "start", "end", "quote", "anchor")
+_KEPT_SLOTS = [
+    (attrgetter(f.name), getattr(Annotation, f.name).__set__)
+    for f in fields(Annotation)
+    if f.name not in _PLACEMENT
+]
+_SET_ARTICLE, _SET_START, _SET_END, _SET_QUOTE, _SET_ANCHOR = (
+    getattr(Annotation, name).__set__ for name in _PLACEMENT
+)
 
 
 Slotted = TypeVar("Slotted")

@@ -62,6 +62,7 @@ from tuireader.store.corrections import Correction
 from tuireader.store.editing import (
     AnchorReport,
     Plan,
+    attach_records,
     plan_attach,
     plan_run,
     plan_runs,
@@ -745,14 +746,40 @@ class Store:
         with imports.unloading_after(self._loaded, self._db.file), self._writing():
             for article in group:
                 self._loaded.ensure(article.id)  # a refused shard stops the write, in one line
-                attaching = self._attaching(article)
+                corrected = self._correct(article)
+                if not corrected and self._attach_records(article):
+                    continue
+                attaching = self._attaching(article, corrected)
                 if attaching.needed:
                     self._write_attach(article, attaching)
         return len(group)
 
-    def _attaching(self, article: Article) -> _Attaching:
-        """What attaching the article changes, planned on the data as it stands."""
-        corrected = self._correct(article)
+    def _attach_records(self, article: Article) -> bool:
+        """Attach an article whose stored annotations are all at home on its text, adopting
+        nothing, on its stored records (``editing.attach_records``; inside ``_writing``), as
+        ``_attaching`` and ``_write_attach`` would (the report aside: ``attach_all`` has none).
+        False, with nothing done, where that does not apply."""
+        meta = article_record(article)
+        articles = self._db.records(ARTICLES)
+        if meta["path"] is not None and any(
+            old_id != article.id and old.get("path") == meta["path"]
+            for old_id, old in articles.raw().items()
+        ):
+            return False  # an older id of the same file: adopted or not, as ``attach`` decides
+        built, stored = self._loaded.held_records(article.id)
+        attached = None if built else attach_records(article, stored)
+        if attached is None:
+            return False
+        imports.put_attached(self._db.file, self._loaded, article.id, attached.changed)
+        if articles.get_raw(article.id) != meta:
+            articles.put(article.id, meta)
+        return True
+
+    def _attaching(self, article: Article, corrected: list[Boundary] | None = None) -> _Attaching:
+        """What attaching the article changes, planned on the data as it stands (``corrected``:
+        what ``_correct`` just returned for it)."""
+        if corrected is None:
+            corrected = self._correct(article)
         report, plan, meta, dropped = self._plan_attach(article)
         if dropped:  # corrections of an adopted old id come along, orphaned if they must
             corrected = self._correct(article, adopt=dropped)

@@ -283,6 +283,18 @@ def attach_groups(
         yield group
 
 
+def put_attached(
+    file: AtomicJSONStorage,
+    loaded: LoadedArticles,
+    article_id: str,
+    changed: Mapping[str, dict[str, Any]],
+) -> None:
+    """Store the records an attach decided on records changed (``editing.attach_records``:
+    same ids, same article), kept as records in the cache, not built."""
+    file.put_annotations(article_id, changed)
+    loaded.put_records(changed)
+
+
 @contextlib.contextmanager
 def unloading_after(loaded: LoadedArticles, file: AtomicJSONStorage) -> Iterator[None]:
     """Hold, after the body, only the articles that were loaded before it (an import reads

@@ -12,8 +12,10 @@ storage does the same for the data).
 from __future__ import annotations
 
 import contextlib
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import compress, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Protocol, cast
 
@@ -27,6 +29,7 @@ from tuireader.store.files import StoreError
 from tuireader.store.layers import SpanIndex
 
 Held = Annotation | dict[str, Any]
+_ARTICLE_OF = itemgetter("article_id")
 """An annotation as the cache holds it: built, or its checked stored record until asked for."""
 
 
@@ -63,7 +66,7 @@ class LoadedArticles:
         """Articles whose shard cannot be used, and why: never read again nor written."""
         self._layers: dict[tuple[str, str], SpanIndex] = {}
         """Placed annotations per (article, annotator), built when first asked for."""
-        self._undo: dict[str, Annotation | None] | None = None
+        self._undo: dict[str, Held | None] | None = None
         """Inside ``transaction``: each changed id's annotation before the change."""
 
     # -- what is loaded ----------------------------------------------------------------------------
@@ -90,10 +93,14 @@ class LoadedArticles:
 
     def held_records(self, article_id: str) -> tuple[list[Annotation], dict[str, Any]]:
         """The loaded article's annotations: those built, and the records of the others."""
+        ids = self._by_article.get(article_id, {})
+        held = list(map(self._anns.get, ids))
+        if set(map(type, held)) <= {dict}:  # none built (an import's articles): in C
+            return [], dict(zip(ids, held, strict=True))
         built: list[Annotation] = []
         stored: dict[str, Any] = {}
         anns = self._anns
-        for ann_id in self._by_article.get(article_id, ()):
+        for ann_id in ids:
             found = anns.get(ann_id)
             if isinstance(found, Annotation):
                 built.append(found)
@@ -146,8 +153,7 @@ class LoadedArticles:
 
     def unload(self, article_id: str) -> None:
         """Forget a loaded article (read again when next asked for)."""
-        for ann_id in self._by_article.pop(article_id, ()):
-            self._anns.pop(ann_id, None)
+        deque(map(self._anns.pop, self._by_article.pop(article_id, ()), repeat(None)), 0)
         for key in [k for k in self._layers if k[0] == article_id]:
             del self._layers[key]
         self._source.drop_shard(article_id)
@@ -236,11 +242,19 @@ class LoadedArticles:
     def put_records(self, records: Mapping[str, dict[str, Any]]) -> None:
         """``put`` of stored records: built where a layer of theirs is, else kept as records."""
         layers, anns, by_article, undo = self._layers, self._anns, self._by_article, self._undo
+        if self._replaced_in_place(records):
+            return
         for key, record in records.items():
             article_id = record["article_id"]
+            old = anns.get(key)
             if layers and (article_id, record["annotator"]) in layers:
                 self.put(from_stored(key, record))
-            elif key in anns:
+            elif type(old) is dict and old["article_id"] == article_id:
+                # A record replaced by a record of the same article: as below, one by one.
+                if undo is not None:
+                    undo.setdefault(key, old)
+                anns[key] = record
+            elif old is not None:
                 self.put_record(key, record)
             else:  # put_record of a new id, inlined (an import's 500k): nothing to remove
                 if undo is not None:
@@ -248,14 +262,42 @@ class LoadedArticles:
                 anns[key] = record
                 by_article.setdefault(article_id, {})[key] = None
 
+    def _replaced_in_place(self, records: Mapping[str, dict[str, Any]]) -> bool:
+        """Whether ``records`` replace unbuilt records of one article, of the same ids, none
+        of whose layers is built (an import's attach: the 900 new anchors of an article of
+        1,000); then they are put in C-level passes, and True. A record not built is in no
+        layer and listed under its article already."""
+        anns = self._anns
+        olds = list(map(anns.get, records))
+        if set(map(type, olds)) != {dict}:
+            return False
+        articles = set(map(_ARTICLE_OF, cast(list[dict[str, Any]], olds)))
+        if len(articles) != 1 or set(map(_ARTICLE_OF, records.values())) != articles:
+            return False
+        (article_id,) = articles
+        if any(key[0] == article_id for key in self._layers):
+            return False
+        if self._undo is not None:
+            deque(map(self._undo.setdefault, records, olds), 0)
+        anns.update(records)
+        return True
+
     def remove(self, ann_id: str) -> None:
         """Forget the annotation with this id (absent: nothing happens)."""
-        old = self.get(ann_id)
+        old = self._anns.get(ann_id)
         if self._undo is not None:
             self._undo.setdefault(ann_id, old)
         if old is None:
             return
         del self._anns[ann_id]
+        if not isinstance(old, Annotation):
+            # A record not built yet is in no layer (a layer is built from its article's
+            # annotations, all built then): forgotten without building it (an import's attach
+            # replaces 450,000 such records).
+            ids = self._by_article.get(old["article_id"])
+            if ids is not None:
+                ids.pop(ann_id, None)
+            return
         ids = self._by_article.get(old.article_id)
         if ids is not None:
             ids.pop(ann_id, None)
@@ -287,8 +329,10 @@ class LoadedArticles:
             for ann_id, old in undo.items():
                 if old is None:
                     self.remove(ann_id)
-                else:
+                elif isinstance(old, Annotation):
                     self.put(old)
+                else:  # a record, built now if a layer of its was built meanwhile
+                    self.put_records({ann_id: old})
             raise
         finally:
             self._undo = None

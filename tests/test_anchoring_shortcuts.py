@@ -1,0 +1,258 @@
+"""The shortcuts of re-anchoring an edited text decide exactly as the code before them did:
+``locate`` asks whether a quote was part of a sentence only where the answer matters, spans
+that overlap nowhere are all taken without settling them one by one, a placed annotation is
+copied through its slots instead of ``dataclasses.replace``, and the fuzzy search takes its
+candidate runs from ``SentenceRuns`` instead of a pass over every sentence. Random edited texts
+here compare ``reanchor`` and ``by_fuzzy`` against the same calls with each shortcut undone
+(``locate`` and ``by_fuzzy`` as they were are kept below as the oracles), field for field and
+in order."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from rapidfuzz import fuzz, process
+
+from test_anchoring_at_home import joined
+from test_anchoring_index import SENTENCES, article_of, body_of, edit, tags, text
+from tuireader import anchoring
+from tuireader.anchoring import (
+    EXACT,
+    FUZZY,
+    FUZZY_MARGIN,
+    MOVED,
+    ORPHANED,
+    Occurrences,
+    _all_sentences_known,
+    _context_ratio,
+    _is_part,
+    _norm,
+    _quote_sentences,
+    _quoted,
+    _threshold,
+    _whole_raw,
+    by_fuzzy,
+    by_occurrence,
+    context_score,
+    reanchor,
+    snap,
+)
+from tuireader.annotations import AnchorState, Annotation, Quote, placed_at
+from tuireader.sentences import split_paragraph
+
+
+def reference_locate(
+    ann: Annotation,
+    body: str,
+    sentences: Any,
+    raw: Any = None,
+    occurrences: Any = None,
+) -> tuple[tuple[int, int] | None, AnchorState]:
+    """``locate`` before its shortcut: whether the quote is part of a sentence asked first."""
+    quote = ann.quote
+    if not quote.exact or not sentences:
+        return None, ORPHANED
+    at_offsets = 0 <= ann.start < ann.end <= len(body) and body[ann.start : ann.end] == quote.exact
+    if at_offsets:
+        span = snap(sentences, ann.start, ann.end)
+        if span != (ann.start, ann.end) and (
+            _is_part(quote, occurrences) or _whole_raw(raw, ann.start, ann.end)
+        ):
+            span = ann.start, ann.end
+        if span == (ann.start, ann.end) and (
+            (_quoted(body, ann.start, ann.end, quote) and (quote.prefix + quote.suffix).strip())
+            or context_score(body, ann.start, ann.end, quote) > 0
+            or not (quote.prefix or quote.suffix)
+        ):
+            return span, EXACT
+    part = _is_part(quote, occurrences)
+    found = by_occurrence(ann, body, sentences, part=part, raw=raw, occurrences=occurrences)
+    if found is not None:
+        return found, EXACT if found == (ann.start, ann.end) else MOVED
+    if part:
+        return None, ORPHANED
+    fuzzy = by_fuzzy(ann, body, sentences)
+    return (fuzzy, FUZZY) if fuzzy is not None else (None, ORPHANED)
+
+
+def as_before(patched: pytest.MonkeyPatch) -> None:
+    patched.setattr(anchoring, "locate", reference_locate)
+    patched.setattr(anchoring, "_apart", lambda spans: False)
+    patched.setattr(
+        anchoring,
+        "placed_at",
+        lambda ann, article_id, start, end, quote, anchor: replace(
+            ann, article_id=article_id, start=start, end=end, quote=quote, anchor=anchor
+        ),
+    )
+
+
+def whole_runs(rng: random.Random, sentences: Any, body: str, who: str) -> list[Annotation]:
+    """Runs of whole sentences that never overlap (every span apart after a move too)."""
+    made = []
+    i = rng.randrange(2)
+    while i < len(sentences):
+        last = min(len(sentences) - 1, i + rng.randrange(2))
+        start, end = sentences[i].start, sentences[last].end
+        made.append(
+            Annotation(
+                "old",
+                start,
+                end,
+                "fact",
+                Quote.from_body(body, start, end),
+                who,
+                id=f"{who}-{i}",
+                created=f"2024-01-01T00:{i % 60:02d}:00Z",
+                anchor=rng.choice((EXACT, EXACT, MOVED, FUZZY, ORPHANED)),
+            )
+        )
+        i = last + 1 + rng.randrange(2)
+    return made
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_reanchoring_decides_as_before_its_shortcuts(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(seed)
+    before = text(rng, rng.randint(3, 14))
+    old = article_of(body_of(before))
+    layers = [tags(rng, old, "ana"), whole_runs(rng, old.sentences, old.body, "bo")]
+    new = article_of(body_of(edit(rng, before)) if rng.random() < 0.8 else old.body)
+    s = new.sentences
+    pairs = [i for i in range(len(s) - 1) if s[i].paragraph == s[i + 1].paragraph]
+    if pairs and rng.random() < 0.3:
+        joined(new, rng.choice(pairs), segmented=rng.random() < 0.5)
+    for layer in layers:
+        rng.shuffle(layer)
+        now = reanchor(layer, new)
+        with monkeypatch.context() as patched:
+            as_before(patched)
+            then = reanchor(layer, new)
+        assert now == then
+        for p, q in zip(now, then, strict=True):  # the same fields, the same types
+            assert [getattr(p.annotation, f) for f in Annotation.__slots__] == [
+                getattr(q.annotation, f) for f in Annotation.__slots__
+            ]
+
+
+def test_a_copy_through_the_slots_is_the_replaced_annotation() -> None:
+    body = "One sentence here. Another one there."
+    ann = Annotation.new("a", body, 0, 18, "fact", "ana", note="n")
+    quote = Quote.from_body(body, 19, len(body))
+    placed = placed_at(ann, "b", 19, len(body), quote, AnchorState.MOVED)
+    assert placed == replace(
+        ann, article_id="b", start=19, end=len(body), quote=quote, anchor=AnchorState.MOVED
+    )
+    assert placed.anchor is AnchorState.MOVED and ann.start == 0  # the original is untouched
+
+
+def reference_by_fuzzy(ann: Annotation, body: str, sentences: Any) -> tuple[int, int] | None:
+    """``by_fuzzy`` before ``SentenceRuns``: every sentence visited and every candidate run
+    normalised, for each quote."""
+    exact = ann.quote.exact
+    n = max(1, sum(len(split_paragraph(p)) for p in exact.split("\n\n") if p.strip()))
+    low, high = len(exact) * 0.6, len(exact) * 1.6 + 10
+    runs: list[tuple[int, int]] = []
+    for i in range(len(sentences)):
+        for length in range(1, n + 2):
+            j = i + length - 1
+            if j >= len(sentences):
+                break
+            s, e = sentences[i].start, sentences[j].end
+            if e - s > high:
+                break
+            if e - s >= low:
+                runs.append((s, e))
+    if not runs:
+        return None
+    threshold = _threshold(ann.quote)
+    matches = process.extract(
+        _norm(exact),
+        [_norm(body[s:e]) for s, e in runs],
+        scorer=fuzz.ratio,
+        limit=12,
+        score_cutoff=threshold - FUZZY_MARGIN - 10,
+    )
+    if not matches:
+        return None
+    pieces = [_norm(piece) for piece in _quote_sentences(exact)]
+    scored = []
+    for _, text_score, i in matches:
+        s, e = runs[i]
+        if not _all_sentences_known(sentences, s, e, body, pieces):
+            continue
+        scored.append((text_score + _context_ratio(body, s, e, ann.quote) * 0.1, text_score, s, e))
+    if not scored:
+        return None
+    scored.sort(reverse=True)
+    best, text_score, start, end = scored[0]
+    if text_score < threshold:
+        return None
+    for other, _, s, e in scored[1:]:
+        if (s >= end or e <= start) and best - other < FUZZY_MARGIN:
+            return None
+    return start, end
+
+
+def reworded(rng: random.Random, paragraphs: list[list[str]]) -> list[list[str]]:
+    """Some sentences reworded a little (a word added, dropped or changed), so that their
+    tags are found only by the fuzzy search; some copied elsewhere, so it meets rivals."""
+    out = [list(p) for p in paragraphs]
+    for p in out:
+        for i, sentence in enumerate(p):
+            roll = rng.random()
+            words = sentence.split(" ")
+            if roll < 0.25 and len(words) > 2:
+                words.insert(rng.randrange(1, len(words)), rng.choice(("indeed", "then", "so")))
+            elif roll < 0.4 and len(words) > 3:
+                del words[rng.randrange(1, len(words) - 1)]
+            elif roll < 0.5:
+                words[0] = words[0].upper()
+            p[i] = " ".join(words)
+        if rng.random() < 0.2:
+            p.insert(rng.randint(0, len(p)), rng.choice(SENTENCES))
+    return out
+
+
+def fuzzy_case(seed: int) -> tuple[Any, list[Annotation]]:
+    rng = random.Random(seed)
+    before = text(rng, rng.randint(2, 14))
+    old = article_of(body_of(before))
+    new = article_of(body_of(reworded(rng, before)))
+    return new, tags(rng, old, "ana") + whole_runs(rng, old.sentences, old.body, "bo")
+
+
+@pytest.mark.parametrize("seed", range(50))
+def test_the_fuzzy_search_finds_what_it_found_before(seed: int) -> None:
+    new, annotations = fuzzy_case(seed)
+    shared = Occurrences(new.body, ())  # one SentenceRuns for every quote, as locate shares it
+    for ann in annotations:
+        expected = reference_by_fuzzy(ann, new.body, new.sentences)
+        assert by_fuzzy(ann, new.body, new.sentences, shared) == expected
+        assert by_fuzzy(ann, new.body, new.sentences) == expected
+
+
+def test_the_random_rewordings_are_found_and_refused_alike() -> None:
+    """The cases above exercise both outcomes: about half of the quotes found, half not."""
+    outcomes = [
+        by_fuzzy(ann, new.body, new.sentences) is not None
+        for new, annotations in map(fuzzy_case, range(50))
+        for ann in annotations
+    ]
+    assert 0.3 < sum(outcomes) / len(outcomes) < 0.8
+
+
+def test_the_fuzzy_search_takes_a_reworded_sentence_and_refuses_a_tie() -> None:
+    body = "The harbour budget was approved on Tuesday after a long debate. It rained."
+    art = article_of(body)
+    ann = Annotation.new(art.id, body, 0, 63, "fact", "ana")
+    new = article_of(body.replace("after a long", "after a very long"))
+    assert by_fuzzy(ann, new.body, new.sentences) == (0, 68)
+    twice = article_of(new.body + " " + new.body.replace(" It rained.", ""))
+    assert reference_by_fuzzy(ann, twice.body, twice.sentences) is None
+    assert by_fuzzy(ann, twice.body, twice.sentences) is None
