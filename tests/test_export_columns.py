@@ -140,3 +140,40 @@ def test_an_article_of_more_rows_than_a_block_streams_in_blocks_with_the_same_li
     doc = orjson.loads(export.to_w3c(data, STAMP))
     assert [i["id"] for i in doc["first"]["items"]] == [f"urn:uuid:{a.id}" for a in anns]
     assert doc["first"]["items"][1]["body"][1]["value"] == "n"
+
+
+@given(ANNOTATION_LISTS)
+def test_json_records_are_the_records_built_one_by_one_and_dumped(
+    anns: list[Annotation],
+) -> None:
+    text = export.to_json(selection(anns), STAMP)
+    records = [to_export(a) for a in in_reading_order(anns)]
+    reference = "".join(export._json_array(records, 1))
+    start = text.index('"annotations": ') + len('"annotations": ')
+    assert text[start : start + len(reference)] == reference
+    assert text[start + len(reference) :].startswith(',\n  "articles": ')
+    assert orjson.loads(text)["annotations"] == records
+
+
+MARKDOWN_TEXT = st.lists(
+    st.sampled_from(["a", " ", "\n", "\t", "\r", "\x00", "\u202e", "\u2028", "*", "#", "1.", "é"]),
+    max_size=6,
+).map("".join)
+
+
+@given(st.lists(MARKDOWN_TEXT, max_size=6))
+def test_markdown_texts_escaped_together_are_each_escaped_alone(texts: list[str]) -> None:
+    assert export.md_texts(texts) == [export.md_text(t) for t in texts]
+
+
+@given(ANNOTATION_LISTS)
+def test_markdown_items_made_together_are_each_made_alone(anns: list[Annotation]) -> None:
+    columns = stored_columns({a.id: to_stored(a) for a in anns})
+    quotes = export.md_texts([q.strip() for q in columns.exact])
+    notes = export.md_texts([n.strip() for n in columns.note])
+    names: dict[str, str] = {}
+    expected = [
+        "\n".join(export._markdown_item(q, n, who, anchor, {}))
+        for q, n, who, anchor in zip(quotes, notes, columns.annotator, columns.anchor, strict=True)
+    ]
+    assert export._markdown_items(quotes, notes, columns, names) == expected

@@ -39,6 +39,7 @@ from tuireader.records import (
     StoredColumns,
     TagRow,
     done_to_record,
+    export_record,
     stored_columns,
     to_export,
     to_stored,
@@ -562,14 +563,15 @@ def json_chunks(data: ExportData, exported_at: str | None = None) -> Iterator[st
     articles: list[dict[str, Any]] = []
     decided: list[dict[str, Any]] = []
 
-    def records() -> Iterator[dict[str, Any]]:
+    def columns() -> Iterator[StoredColumns]:
         for meta, found in data.each_columns():
             articles.append(dict(meta))
             decided.extend(d.to_record() for d in data.decisions(str(meta["id"])))
-            yield from found.export_records()
+            yield found
 
     yield _dumps(head)[:-2] + ',\n  "annotations": '
-    yield from _json_array(records(), 1)
+    template = _Template(_export_document, STORED_FIELDS, ("start", "end"), 1)
+    yield from _items_array(columns(), lambda c: template.fill(_stored_texts(c), len(c)), 1)
     yield ',\n  "articles": '
     yield from _json_array(articles, 1)
     done = data.listed_done()
@@ -761,7 +763,7 @@ def _jsonl_text(p: _Placed, template: _Template, tags: Label) -> str:
     n = len(r)
     labels = {t: tags(t) for t in set(r.tag)}
     firsts, lasts = p.sentence_columns()
-    values = {name: _slot_texts(getattr(r, name), name in _JSONL_RAW) for name in STORED_FIELDS}
+    values = _stored_texts(r)
     values["tag_label"] = _slot_texts(list(map(labels.__getitem__, r.tag)))
     for name in ROW_ARTICLE_FIELDS:
         values[name] = [_dumps(p.columns[name], indent=False)] * n
@@ -1124,10 +1126,7 @@ class _W3cLayout:
     def texts(self, columns: StoredColumns) -> list[str]:
         """Each annotation's item, in order."""
         n = len(columns)
-        values = {
-            name: _slot_texts(getattr(columns, name), name in ("start", "end"))
-            for name in _W3C_SLOTS
-        }
+        values = _stored_texts(columns)
         noted = list(compress(range(n), columns.note))
         if not noted:
             return self.plain.fill(values, n)
@@ -1152,20 +1151,40 @@ def w3c_chunks(data: ExportData, exported_at: str | None = None) -> Iterator[str
     yield _dumps(head)[:-2] + ',\n  "first": {\n    "type": "AnnotationPage",\n'
     yield '    "startIndex": 0,\n    "items": '
     layout = _W3cLayout(2)
-    first = True
-    for _, columns in data.each_columns():
-        for at in range(0, len(columns), _W3C_BLOCK_ROWS):
-            texts = layout.texts(columns.rows(at, at + _W3C_BLOCK_ROWS))
-            if texts:
-                yield ("[\n" if first else ",\n") + ",\n".join(texts)
-                first = False
-    yield "[]" if first else "\n    ]"
+    yield from _items_array((c for _, c in data.each_columns()), layout.texts, 2)
     # The count is known once the items are written (the keys of an object have no order).
     yield f'\n  }},\n  "total": {data.tally.annotations}\n}}\n'
 
 
-_W3C_BLOCK_ROWS = 4096
+def _items_array(
+    articles: Iterable[StoredColumns], texts: Callable[[StoredColumns], list[str]], depth: int
+) -> Iterator[str]:
+    """A JSON array of the annotations of each article, laid out as ``_json_array`` lays it
+    out, from each article's items' text (``texts``), made a block of rows at a time."""
+    first = True
+    for columns in articles:
+        for at in range(0, len(columns), _ITEM_BLOCK_ROWS):
+            items = texts(columns.rows(at, at + _ITEM_BLOCK_ROWS))
+            if items:
+                yield ("[\n" if first else ",\n") + ",\n".join(items)
+                first = False
+    yield "[]" if first else "\n" + "  " * depth + "]"
+
+
+_ITEM_BLOCK_ROWS = 4096
 """Items rendered at a time: an article of 50,000 annotations streams out in pieces too."""
+
+
+def _export_document(fields: Mapping[str, Any]) -> Any:
+    return export_record(*(fields[name] for name in STORED_FIELDS))
+
+
+def _stored_texts(columns: StoredColumns) -> dict[str, list[str]]:
+    """The JSON text of each of the columns' values (``_Template.fill``)."""
+    return {
+        name: _slot_texts(getattr(columns, name), name in ("start", "end"))
+        for name in STORED_FIELDS
+    }
 
 
 def to_w3c(data: ExportData, exported_at: str | None = None) -> str:
@@ -1191,7 +1210,11 @@ def md_texts(texts: Sequence[str]) -> list[str]:
     """``md_text`` of each text, escaped in one pass over them all."""
     if not texts:
         return []
-    cleaned = texts if "".join(texts).isprintable() else list(map(clean, texts))
+    whole = "".join(texts)
+    # ``clean`` changes no printable character and keeps newlines and tabs: texts that hold
+    # nothing else (quotes of two paragraphs) are their own clean text.
+    kept = whole.isprintable() or whole.replace("\n", "").replace("\t", "").isprintable()
+    cleaned = texts if kept else list(map(clean, texts))
     joined = _MD_SEPARATOR.join(cleaned)
     return _MD_LINE_START.sub(r"\1\\\2", _MD_SPECIAL.sub(r"\\\1", joined)).split(_MD_SEPARATOR)
 
@@ -1228,11 +1251,10 @@ def markdown_chunks(data: ExportData, exported_at: str | None = None) -> Iterato
         groups: dict[str, list[int]] = {}
         for i, tag in enumerate(anns.tag):
             groups.setdefault(tag, []).append(i)
-        annotators, anchors = anns.annotator, anns.anchor
+        items = _markdown_items(quotes, notes, anns, names)
         for tag in sorted(groups, key=data.tags.order):
             out += [f"### {md_text(data.tags.label(tag))} ({len(groups[tag])})", ""]
-            for i in groups[tag]:
-                out += _markdown_item(quotes[i], notes[i], annotators[i], anchors[i], names)
+            out += map(items.__getitem__, groups[tag])
         yield "\n".join(out).rstrip("\n") + "\n"
     yield _markdown_end(data)
 
@@ -1255,6 +1277,27 @@ def _markdown_end(data: ExportData) -> str:
 
 def to_markdown(data: ExportData, exported_at: str | None = None) -> str:
     return "".join(markdown_chunks(data, exported_at))
+
+
+def _markdown_items(
+    quotes: list[str], notes: list[str], anns: StoredColumns, names: dict[str, str]
+) -> list[str]:
+    """Each annotation's lines (``_markdown_item``) as one text. Most are a one-line quote
+    with no note, placed: made in C, the others one by one."""
+    items = list(map(_QUOTE_LINE.format, quotes))
+    plain = "\n" not in "".join(quotes) and "" not in quotes and not any(notes)
+    if plain and "orphaned" not in anns.anchor:
+        return items
+    for i, (quote, note, annotator, anchor) in enumerate(
+        zip(quotes, notes, anns.annotator, anns.anchor, strict=True)
+    ):
+        if note or anchor == "orphaned" or not quote or "\n" in quote:
+            items[i] = "\n".join(_markdown_item(quote, note, annotator, anchor, names))
+    return items
+
+
+_QUOTE_LINE = "> {}\n"
+"""``_markdown_item`` of a one-line quote with no note, placed, as one text."""
 
 
 def _markdown_item(
