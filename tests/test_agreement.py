@@ -27,7 +27,7 @@ from tuireader.agreement import (
     pick_order,
     sentence_values,
 )
-from tuireader.annotations import Annotation
+from tuireader.annotations import AnchorState, Annotation, Quote
 from tuireader.articles import from_text
 
 nltk_agreement = pytest.importorskip("nltk.metrics.agreement")
@@ -396,3 +396,61 @@ def test_per_tag_figures_equal_the_figures_of_the_reduced_units(
             assert (a is None) == (b is None), name
             if a is not None:
                 assert a == pytest.approx(b), name
+
+
+def sentence_values_compared_at_each_sentence(
+    sentences: Sequence[Any], annotations: Sequence[Annotation]
+) -> list[str]:
+    """The former rule, kept as the oracle: every sentence two annotations touch compares
+    their ``pick_order`` there."""
+    from bisect import bisect_left, bisect_right
+
+    from tuireader.agreement import pick_order
+
+    starts, ends, count = [s.start for s in sentences], [s.end for s in sentences], len(sentences)
+    values = [NO_TAG] * count
+    winners: list[Annotation | None] = [None] * count
+    for ann in annotations:
+        if ann.anchor == "orphaned" or ann.end <= ann.start:
+            continue
+        first = bisect_right(ends, ann.start)
+        stop = min(max(bisect_left(starts, ann.end), first + 1), count)
+        for i in range(first, stop):
+            held = winners[i]
+            if held is None or pick_order(held) < pick_order(ann):
+                winners[i], values[i] = ann, ann.tag
+    return values
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, len(BODY) + 3),
+            st.integers(-2, 40),
+            st.sampled_from(["fact", "speculation", "expert_opinion"]),
+            st.sampled_from(["2026-01-01T00:00:00.000Z", "2026-02-01T00:00:00.000Z"]),
+            st.booleans(),
+        ),
+        max_size=12,
+    )
+)
+def test_sentence_values_are_those_compared_at_each_sentence(
+    spans: list[tuple[int, int, str, str, bool]],
+) -> None:
+    article = from_text(BODY)
+    base = Annotation(article.id, 0, 1, "fact", Quote("O"), "ann")
+    layer = [
+        replace(
+            base,
+            id=f"a{i}",
+            start=start,
+            end=start + length,
+            tag=tag,
+            updated=updated,
+            anchor=AnchorState.ORPHANED if orphan else AnchorState.EXACT,
+        )
+        for i, (start, length, tag, updated, orphan) in enumerate(spans)
+    ]
+    expected = sentence_values_compared_at_each_sentence(article.sentences, layer)
+    assert sentence_values(article.sentences, layer) == expected
+    assert sentence_values(article.sentences, layer[::-1]) == expected

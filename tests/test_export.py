@@ -21,7 +21,7 @@ from tuireader.annotations import Annotation, Quote
 from tuireader.articles import Article, from_text, load_article
 from tuireader.export import ExportData, ExportError, export_annotations, select, write_export
 from tuireader.importing import parse_import
-from tuireader.records import DoneMark, TagRow, tag_row
+from tuireader.records import DoneMark, TagRow, tag_row, to_stored
 from tuireader.tags import DEFAULT_TAGS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -456,9 +456,10 @@ def test_a_streamed_export_reads_each_article_once_and_never_the_whole_store(
             calls.append(article_id)
             return [a for a in data.annotations if a.article_id == article_id]
 
-        def export_records(self, article_id: str) -> list[dict[str, Any]]:
+        def stored_records(self, article_id: str) -> dict[str, dict[str, Any]]:
             calls.append(article_id)  # the row formats read these instead, never both
-            return [a.to_dict() for a in data.annotations if a.article_id == article_id]
+            found = [a for a in data.annotations if a.article_id == article_id][::-1]
+            return {a.id: to_stored(a) for a in found}
 
         def tag_rows(self, article_id: str) -> list[TagRow]:
             calls.append(article_id)  # spaCy and --by-sentence read these, never both

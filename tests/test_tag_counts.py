@@ -59,6 +59,22 @@ def test_a_range_counts_its_sentences_and_an_orphan_none() -> None:
     )
 
 
+def layer_of(spans: list[tuple[int, int, str, bool]]) -> list[Annotation]:
+    """Annotations at any offsets (start, length, tag, orphaned)."""
+    base = span(0, 0, "fact")
+    return [
+        replace(
+            base,
+            id=f"a{i}",
+            start=start,
+            end=start + length,
+            tag=tag,
+            anchor=AnchorState.ORPHANED if orphan else AnchorState.EXACT,
+        )
+        for i, (start, length, tag, orphan) in enumerate(spans)
+    ]
+
+
 @given(
     st.lists(
         st.tuples(
@@ -75,18 +91,7 @@ def test_counts_are_of_the_sentences_each_span_overlaps(
 ) -> None:
     # Any offsets (empty, inverted, between sentences, past the text) and orphans: the
     # sentences sentence_range names, each counted once per tag and once as tagged.
-    base = span(0, 0, "fact")
-    layer = [
-        replace(
-            base,
-            id=f"a{i}",
-            start=start,
-            end=start + length,
-            tag=tag,
-            anchor=AnchorState.ORPHANED if orphan else AnchorState.EXACT,
-        )
-        for i, (start, length, tag, orphan) in enumerate(spans)
-    ]
+    layer = layer_of(spans)
     per_tag: dict[str, set[int]] = {}
     for a in layer:
         found = sentence_range(SENTENCES, a.start, a.end)
@@ -161,3 +166,30 @@ async def test_list_stats_screen_and_cli_count_a_split_sentence_once(
     (row,) = orjson.loads(capsys.readouterr().out)["articles"]
     assert row["tags"]["fact"] == 1 and row["tags"]["speculation"] == 1
     assert row["tagged_sentences"] == 1 and row["sentence_count"] == 3
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, len(TEXT) + 5),
+            st.integers(-3, 60),
+            st.sampled_from(("fact", "speculation", "x-other")),
+            st.booleans(),
+        ),
+        max_size=30,
+    )
+)
+def test_counts_made_a_column_at_a_time_are_those_made_one_by_one(
+    spans: list[tuple[int, int, str, bool]],
+) -> None:
+    # The column path decides every layer whose spans all cover a sentence; the loop (the
+    # former rule, kept for the others) is the oracle, including a tag counted as 0.
+    from tuireader.tag_counts import _counts_one_by_one
+
+    layer = layer_of(spans)
+    placed = [a for a in layer if a.anchor is not AnchorState.ORPHANED]
+    starts, ends = [s.start for s in SENTENCES], [s.end for s in SENTENCES]
+    expected = _counts_one_by_one(placed, starts, ends)
+    found = layer_counts(layer, SENTENCES)
+    assert found == expected
+    assert list(found.by_tag) == list(expected.by_tag)

@@ -16,10 +16,10 @@ import importlib.resources
 import os
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from dataclasses import dataclass, field, replace
-from itertools import islice, repeat
-from operator import attrgetter, ge, itemgetter, lt, sub
+from itertools import compress, islice, repeat
+from operator import attrgetter, eq, ge, itemgetter, lt, not_, sub
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -33,7 +33,17 @@ from tuireader.articles import Article, load_unchanged
 from tuireader.decoding import clean
 from tuireader.durable import collector_paused, write_atomic
 from tuireader.errors import TuireaderError, os_problem
-from tuireader.records import EXPORT_FIELDS, DoneMark, TagRow, done_to_record, to_export
+from tuireader.records import (
+    STORED_FIELDS,
+    DoneMark,
+    StoredColumns,
+    TagRow,
+    done_to_record,
+    export_record,
+    stored_columns,
+    to_export,
+    to_stored,
+)
 from tuireader.tags import DEFAULT_TAGS, TAG_SET_STATE, TagSet, tags_from_record
 
 FORMAT_NAME = "tuireader-annotations"
@@ -128,7 +138,7 @@ Label = Callable[[str], str]
 """A tag id's label in the codebook."""
 
 
-T = TypeVar("T")
+S = TypeVar("S", bound=Sized)
 
 
 def no_text(meta: Mapping[str, Any]) -> Article | None:
@@ -161,8 +171,8 @@ class Tally:
 
 Fetch = Callable[[str], Sequence[Annotation]]
 """An article's annotations (already filtered), read when the export reaches it."""
-FetchRecords = Callable[[str], Sequence[dict[str, Any]]]
-"""The same, as exported records (``records.to_export``)."""
+FetchColumns = Callable[[str], StoredColumns]
+"""The same, as columns read straight from the stored records (``records.stored_columns``)."""
 FetchRows = Callable[[str], Sequence[TagSpan]]
 """The same, as light rows (``records.TagRow``): what the formats built on sentences read."""
 Decisions = Callable[[str], Sequence[Decision]]
@@ -196,10 +206,11 @@ class ExportData:
     """Done marks of the articles (the json format carries those of the articles written)."""
     fetch: Fetch | None = None
     """When set, an article's annotations are read through it (``groups`` is not used)."""
-    fetch_records: FetchRecords | None = None
-    """When set with ``fetch``, the row formats (json, jsonl, csv, parquet) read an article's
-    annotations through it, as exported records, the same ones in the same order: no
-    ``Annotation`` is built for them (a third of a 500,000-annotation export)."""
+    fetch_columns: FetchColumns | None = None
+    """When set with ``fetch``, the formats that write the annotations' fields (json, jsonl,
+    csv, parquet, w3c, markdown) read an article's annotations through it, as columns, the
+    same ones in the same order: no ``Annotation`` or record is built per annotation (a third
+    of a 500,000-annotation export)."""
     fetch_rows: FetchRows | None = None
     """When set with ``fetch``, the formats that place annotations on sentences (spaCy,
     ``--by-sentence``) read an article's annotations through it, as light rows, the same ones
@@ -219,11 +230,12 @@ class ExportData:
             return self.fetch(article_id)
         return self.groups.get(article_id, ())
 
-    def records_of(self, article_id: str) -> Sequence[dict[str, Any]]:
-        """The article's annotations as exported records, in reading order."""
-        if self.fetch_records is not None:
-            return self.fetch_records(article_id)
-        return [annotation_record(a) for a in self.annotations_of(article_id)]
+    def columns_of(self, article_id: str) -> StoredColumns:
+        """The article's annotations as columns (``records.StoredColumns``), in reading
+        order."""
+        if self.fetch_columns is not None:
+            return self.fetch_columns(article_id)
+        return stored_columns({a.id: to_stored(a) for a in self.annotations_of(article_id)})
 
     def rows_of(self, article_id: str) -> Sequence[TagSpan]:
         """The article's annotations as light rows (or annotations), in reading order."""
@@ -233,28 +245,29 @@ class ExportData:
 
     def each_row(self) -> Iterator[tuple[Mapping[str, Any], Sequence[TagSpan]]]:
         """``each`` with the annotations as light rows (``rows_of``)."""
-        return self._each(self.rows_of, attrgetter("tag"))
+        return self._each(self.rows_of, _row_tags)
 
     def each(self) -> Iterator[tuple[Mapping[str, Any], Sequence[Annotation]]]:
         """Each exported article with its annotations, one at a time, counted in ``tally``."""
-        return self._each(self.annotations_of, attrgetter("tag"))
+        return self._each(self.annotations_of, _row_tags)
 
-    def each_record(self) -> Iterator[tuple[Mapping[str, Any], Sequence[dict[str, Any]]]]:
-        """``each`` with the annotations as exported records (``records_of``)."""
-        return self._each(self.records_of, itemgetter("tag"))
+    def each_columns(self) -> Iterator[tuple[Mapping[str, Any], StoredColumns]]:
+        """``each`` with the annotations as columns (``columns_of``)."""
+        return self._each(self.columns_of, attrgetter("tag"))
 
     def _each(
-        self, read: Callable[[str], Sequence[T]], tag: Callable[[T], str]
-    ) -> Iterator[tuple[Mapping[str, Any], Sequence[T]]]:
+        self, read: Callable[[str], S], tags: Callable[[S], Iterable[str]]
+    ) -> Iterator[tuple[Mapping[str, Any], S]]:
         self.tally.reset()
         for meta in self.articles:
             article_id = str(meta["id"])
             annotations = read(article_id)
-            if not annotations and article_id not in self.asked:
+            count = len(annotations)
+            if not count and article_id not in self.asked:
                 continue
             self.tally.articles += 1
-            self.tally.annotations += len(annotations)
-            self.tally.tags.update(map(tag, annotations))
+            self.tally.annotations += count
+            self.tally.tags.update(tags(annotations))
             self.tally.listed.add(article_id)
             yield meta, annotations
 
@@ -300,6 +313,13 @@ class ExportData:
         ]
 
 
+def _row_tags(rows: Sequence[TagSpan]) -> Iterable[str]:
+    return map(_TAG_OF, rows)
+
+
+_TAG_OF, _ANNOTATOR_OF = attrgetter("tag"), attrgetter("annotator")
+
+
 def _unknown_article(article_id: str) -> dict[str, Any]:
     # An annotation whose article was never attached still exports, just without a title.
     return {"id": article_id, "title": None, "date": None, "path": None, "sentence_count": None}
@@ -325,8 +345,6 @@ def _reading_order(a: Annotation) -> tuple[int, int, str]:
     return (a.start, a.end, a.id)
 
 
-_record_order = itemgetter("start", "end", "id")
-"""``_reading_order`` of an exported record."""
 _row_order = attrgetter("start", "end", "id")
 """``_reading_order`` of a light row."""
 
@@ -379,7 +397,7 @@ class StoreSource(Protocol):
 
     def articles_meta(self) -> list[dict[str, Any]]: ...
 
-    def export_records(self, article_id: str) -> list[dict[str, Any]]: ...
+    def stored_records(self, article_id: str) -> dict[str, dict[str, Any]]: ...
 
     def tag_rows(self, article_id: str) -> list[TagRow]: ...
 
@@ -434,12 +452,11 @@ def stream(
         found.sort(key=_row_order)
         return found
 
-    def fetch_records(article_id: str) -> list[dict[str, Any]]:
-        found = source.export_records(article_id)
+    def fetch_columns(article_id: str) -> StoredColumns:
+        found = source.stored_records(article_id)
         if filtered:
-            found = [r for r in found if kept(r["annotator"], r["tag"])]
-        found.sort(key=_record_order)
-        return found
+            found = {k: r for k, r in found.items() if kept(r["annotator"], r["tag"])}
+        return stored_columns(found)
 
     def decisions(article_id: str) -> Sequence[Decision]:
         if wanted_tags is not None:  # a tag filter asks for tags, and these are not tags
@@ -451,7 +468,7 @@ def stream(
         text=text,
         done=tuple(marks),
         fetch=fetch,
-        fetch_records=fetch_records,
+        fetch_columns=fetch_columns,
         fetch_rows=fetch_rows,
         asked=frozenset(asked or ()),
         annotator_names=annotators,
@@ -479,7 +496,7 @@ def held(data: ExportData) -> ExportData:
         articles=tuple(listed),
         groups=groups,
         fetch=None,
-        fetch_records=None,
+        fetch_columns=None,
         fetch_rows=None,
         annotator_names=None,
         decisions=lambda aid: decided.get(aid, ()),
@@ -546,14 +563,15 @@ def json_chunks(data: ExportData, exported_at: str | None = None) -> Iterator[st
     articles: list[dict[str, Any]] = []
     decided: list[dict[str, Any]] = []
 
-    def records() -> Iterator[dict[str, Any]]:
-        for meta, found in data.each_record():
+    def columns() -> Iterator[StoredColumns]:
+        for meta, found in data.each_columns():
             articles.append(dict(meta))
             decided.extend(d.to_record() for d in data.decisions(str(meta["id"])))
-            yield from found
+            yield found
 
     yield _dumps(head)[:-2] + ',\n  "annotations": '
-    yield from _json_array(records(), 1)
+    template = _Template(_export_document, STORED_FIELDS, ("start", "end"), 1)
+    yield from _items_array(columns(), lambda c: template.fill(_stored_texts(c), len(c)), 1)
     yield ',\n  "articles": '
     yield from _json_array(articles, 1)
     done = data.listed_done()
@@ -577,8 +595,8 @@ class _Placed:
 
     meta: Mapping[str, Any]
     article: Article | None
-    records: Sequence[dict[str, Any]]
-    """The article's annotations as exported records, in reading order."""
+    records: StoredColumns
+    """The article's annotations, in reading order."""
     columns: Mapping[str, Any]
     """``ROW_ARTICLE_FIELDS`` with this article's values."""
 
@@ -606,13 +624,7 @@ class _Placed:
         # A start past the last sentence reads as "no sentence" (the bisection's ``count``).
         starts = [s.start for s in sentences] + [_PAST_ANY]
         ends = [s.end for s in sentences]
-        if spans is None:
-            spans = (
-                list(map(_START, records)),
-                list(map(_END, records)),
-                list(map(_ANCHOR, records)),
-            )
-        begin, finish, anchor_column = spans
+        begin, finish, anchor_column = spans or (records.start, records.end, records.anchor)
         firsts = list(map(bisect_right, repeat(ends), begin))
         lasts = list(map(bisect_left, repeat(starts), finish))
         first_starts = list(map(starts.__getitem__, firsts))
@@ -638,62 +650,43 @@ class _Placed:
         )
 
     def row_columns(self, tags: Label = DEFAULT_TAGS.label) -> list[Sequence[Any]]:
-        """The article's annotations as the columns of ``ROW_COLUMNS``, in their order, each
-        taken from the records in C (csv and parquet go column by column)."""
-        records = self.records
-        n = len(records)
+        """The article's annotations as the columns of ``ROW_COLUMNS``, in their order (csv
+        and parquet go column by column)."""
+        r = self.records
+        n = len(r)
         columns = self.columns
-        quotes = list(map(_QUOTE, records))
-        tag_ids = list(map(_TAG, records))
-        labels = {t: tags(t) for t in set(tag_ids)}
-        begin, finish = list(map(_START, records)), list(map(_END, records))
-        anchors = list(map(_ANCHOR, records))
-        firsts, lasts = self.sentence_columns((begin, finish, anchors))
+        labels = {t: tags(t) for t in set(r.tag)}
+        firsts, lasts = self.sentence_columns()
         return [
-            list(map(_ID, records)),
-            list(map(_ARTICLE_ID, records)),
+            r.id,
+            r.article_id,
             [columns["article_title"]] * n,
             [columns["article_date"]] * n,
             [columns["article_path"]] * n,
             [columns["article_source"]] * n,
             firsts,
             lasts,
-            begin,
-            finish,
-            tag_ids,
-            list(map(labels.__getitem__, tag_ids)),
-            list(map(_EXACT, quotes)),
-            list(map(_PREFIX, quotes)),
-            list(map(_SUFFIX, quotes)),
-            list(map(_NOTE, records)),
-            list(map(_ANNOTATOR, records)),
-            list(map(_CREATED, records)),
-            list(map(_UPDATED, records)),
-            anchors,
-            list(map(_PROVENANCE, records)),
+            r.start,
+            r.end,
+            r.tag,
+            list(map(labels.__getitem__, r.tag)),
+            r.exact,
+            r.prefix,
+            r.suffix,
+            r.note,
+            r.annotator,
+            r.created,
+            r.updated,
+            r.anchor,
+            r.provenance,
         ]
 
 
-(
-    _ID,
-    _ARTICLE_ID,
-    _START,
-    _END,
-    _QUOTE,
-    _TAG,
-    _NOTE,
-    _ANNOTATOR,
-    _CREATED,
-    _UPDATED,
-    _ANCHOR,
-    _PROVENANCE,
-) = map(itemgetter, EXPORT_FIELDS)
-_EXACT, _PREFIX, _SUFFIX = itemgetter("exact"), itemgetter("prefix"), itemgetter("suffix")
 _PAST_ANY = float("inf")
 
 
 def _placed(data: ExportData, warn: Warn) -> Iterator[_Placed]:
-    for meta, anns in data.each_record():
+    for meta, anns in data.each_columns():
         if not anns:
             continue
         article = data.text(meta)
@@ -729,17 +722,54 @@ def _row_article(meta: Mapping[str, Any], article: Article | None) -> dict[str, 
 def jsonl_records(p: _Placed, tags: Label = DEFAULT_TAGS.label) -> Iterator[dict[str, Any]]:
     """The article's lines of the jsonl export: each annotation record, its tag's label, its
     article and its sentences."""
-    columns = p.columns
-    labels = {t: tags(t) for t in set(map(_TAG, p.records))}
+    labels = {t: tags(t) for t in set(p.records.tag)}
     firsts, lasts = p.sentence_columns()
-    for r, first, last in zip(p.records, firsts, lasts, strict=True):
-        yield {
-            **r,
-            "tag_label": labels[r["tag"]],
-            **columns,
-            "sentence_first": first,
-            "sentence_last": last,
-        }
+    for r, first, last in zip(p.records.export_records(), firsts, lasts, strict=True):
+        yield _jsonl_line(r, labels[r["tag"]], p.columns, first, last)
+
+
+def _jsonl_line(
+    record: Mapping[str, Any],
+    label: str,
+    article: Mapping[str, Any],
+    first: int | None,
+    last: int | None,
+) -> dict[str, Any]:
+    """The one definition of a jsonl line (``_JSONL`` takes the export's text from it)."""
+    return {**record, "tag_label": label, **article, "sentence_first": first, "sentence_last": last}
+
+
+def _jsonl_document(fields: Mapping[str, Any]) -> Any:
+    (record,) = StoredColumns(*([fields[name]] for name in STORED_FIELDS)).export_records()
+    article = {name: fields[name] for name in ROW_ARTICLE_FIELDS}
+    return _jsonl_line(
+        record, fields["tag_label"], article, fields["sentence_first"], fields["sentence_last"]
+    )
+
+
+_JSONL_RAW = ("start", "end", *ROW_ARTICLE_FIELDS, "sentence_first", "sentence_last")
+_JSONL_FIELDS = (
+    *STORED_FIELDS,
+    "tag_label",
+    *ROW_ARTICLE_FIELDS,
+    "sentence_first",
+    "sentence_last",
+)
+
+
+def _jsonl_text(p: _Placed, template: _Template, tags: Label) -> str:
+    """The article's jsonl lines, made column by column (``_Template``)."""
+    r = p.records
+    n = len(r)
+    labels = {t: tags(t) for t in set(r.tag)}
+    firsts, lasts = p.sentence_columns()
+    values = _stored_texts(r)
+    values["tag_label"] = _slot_texts(list(map(labels.__getitem__, r.tag)))
+    for name in ROW_ARTICLE_FIELDS:
+        values[name] = [_dumps(p.columns[name], indent=False)] * n
+    values["sentence_first"] = _slot_texts(firsts, raw=True)
+    values["sentence_last"] = _slot_texts(lasts, raw=True)
+    return "\n".join(template.fill(values, n)) + "\n"
 
 
 def flat_rows(p: _Placed, tags: Label = DEFAULT_TAGS.label) -> Iterator[tuple[Any, ...]]:
@@ -757,13 +787,14 @@ def jsonl_chunks(data: ExportData, warn: Warn = _ignore) -> Iterator[str]:
 def _jsonl_bytes(data: ExportData, warn: Warn = _ignore) -> Iterator[bytes]:
     """``jsonl_chunks`` as UTF-8, one chunk per article: its lines encoded by orjson and joined
     as bytes (never decoded to be encoded again)."""
+    template = _Template(_jsonl_document, _JSONL_FIELDS, _JSONL_RAW)
     for p in _placed(data, warn):
-        try:
-            lines = [orjson.dumps(r) for r in jsonl_records(p, data.label)]
-        except TypeError as exc:  # e.g. a lone surrogate, which UTF-8 cannot hold
-            raise ExportError(f"cannot encode the export: {exc}") from None
-        lines.append(b"")
-        yield b"\n".join(lines)
+        if len(p.records) <= _CSV_BLOCK_ROWS:
+            yield _utf8(_jsonl_text(p, template, data.label))
+        else:
+            for at in range(0, len(p.records), _CSV_BLOCK_ROWS):
+                part = replace(p, records=p.records.rows(at, at + _CSV_BLOCK_ROWS))
+                yield _utf8(_jsonl_text(part, template, data.label))
         for line in _decision_lines(data, p):
             yield _utf8(line)
 
@@ -914,68 +945,199 @@ def w3c_annotation(a: Annotation | Mapping[str, Any]) -> dict[str, Any]:
     """One annotation (or its exported record) in the W3C Web Annotation Data Model (the tag
     id as its tagging body: the model has no place for a label, and one it does not define is
     dropped by JSON-LD)."""
-    return _W3cItems().item(annotation_record(a) if isinstance(a, Annotation) else a)
+    r = to_export(a) if isinstance(a, Annotation) else a
+    q = r["quote"]
+    return _w3c_item(
+        r["id"],
+        r["annotator"],
+        r["created"],
+        r["updated"],
+        r["tag"],
+        r["note"],
+        r["article_id"],
+        q["exact"],
+        q["prefix"],
+        q["suffix"],
+        r["start"],
+        r["end"],
+    )
 
 
-class _W3cItems:
-    """``w3c_annotation`` of many records: the parts they share (a creator, a tagging body, an
-    article's IRI) are made once and shared, which the JSON does not show."""
+def _w3c_item(
+    annotation_id: str,
+    annotator: str,
+    created: str,
+    updated: str,
+    tag: str,
+    note: str,
+    article_id: str,
+    exact: str,
+    prefix: str,
+    suffix: str,
+    start: int | str,
+    end: int | str,
+) -> dict[str, Any]:
+    """The one definition of a W3C item (``_W3cLayout`` takes the export's text from it)."""
+    body = [{"type": "TextualBody", "purpose": "tagging", "value": tag}]
+    if note:
+        body.append(
+            {"type": "TextualBody", "purpose": "commenting", "value": note, "format": "text/plain"}
+        )
+    return {
+        "id": "urn:uuid:" + annotation_id,
+        "type": "Annotation",
+        "motivation": "tagging",
+        "creator": {"type": "Person", "name": annotator},
+        "created": created,
+        "modified": updated,
+        "body": body,
+        "target": {
+            "source": article_iri(article_id),
+            "selector": [
+                {"type": "TextQuoteSelector", "exact": exact, "prefix": prefix, "suffix": suffix},
+                # Offsets count Unicode code points, as the model requires and Python str
+                # indexes do.
+                {"type": "TextPositionSelector", "start": start, "end": end},
+            ],
+        },
+    }
 
-    def __init__(self) -> None:
-        self.creators: dict[str, dict[str, str]] = {}
-        self.tagging: dict[str, dict[str, str]] = {}
-        self.sources: dict[str, str] = {}
 
-    def item(self, r: Mapping[str, Any]) -> dict[str, Any]:
-        who, tag, article_id = r["annotator"], r["tag"], r["article_id"]
-        creator = self.creators.get(who)
-        if creator is None:
-            creator = self.creators[who] = {"type": "Person", "name": who}
-        tagging = self.tagging.get(tag)
-        if tagging is None:
-            tagging = self.tagging[tag] = {
-                "type": "TextualBody",
-                "purpose": "tagging",
-                "value": tag,
-            }
-        source = self.sources.get(article_id)
-        if source is None:
-            source = self.sources[article_id] = article_iri(article_id)
-        note = r["note"]
-        body = [tagging]
-        if note:
-            body.append(
-                {
-                    "type": "TextualBody",
-                    "purpose": "commenting",
-                    "value": note,
-                    "format": "text/plain",
-                }
-            )
-        q = r["quote"]
-        return {
-            "id": "urn:uuid:" + r["id"],
-            "type": "Annotation",
-            "motivation": "tagging",
-            "creator": creator,
-            "created": r["created"],
-            "modified": r["updated"],
-            "body": body,
-            "target": {
-                "source": source,
-                "selector": [
-                    {
-                        "type": "TextQuoteSelector",
-                        "exact": q["exact"],
-                        "prefix": q["prefix"],
-                        "suffix": q["suffix"],
-                    },
-                    # Offsets count Unicode code points, as the model requires and Python str
-                    # indexes do.
-                    {"type": "TextPositionSelector", "start": r["start"], "end": r["end"]},
-                ],
-            },
-        }
+_W3C_SLOTS = (
+    "id",
+    "annotator",
+    "created",
+    "updated",
+    "tag",
+    "note",
+    "article_id",
+    "exact",
+    "prefix",
+    "suffix",
+    "start",
+    "end",
+)
+"""``_w3c_item``'s fields, in its parameters' order (``StoredColumns`` attribute names)."""
+
+
+class _Template:
+    """The text of a JSON document built by ``build`` from named fields, made for many
+    documents at once, column by column: each document is the template's literal pieces with
+    its fields' JSON text between them (a dict per document, dumped, was most of a w3c and a
+    jsonl export). The template is cut from ``build``'s document dumped with a marker in every
+    field (a number for a ``raw`` field, text for the others), so the layout is orjson's by
+    construction, and no data is ever in the template; a test compares the text with the
+    dumped documents."""
+
+    def __init__(
+        self,
+        build: Callable[[Mapping[str, Any]], Any],
+        names: Sequence[str],
+        raw: Iterable[str] = (),
+        depth: int | None = None,
+    ) -> None:
+        """``raw``: fields whose value is given as its whole JSON text (numbers, null, or a
+        quoted text); the others are text, given escaped (``_json_texts``) without quotes.
+        ``depth``: the document is an item of a list nested that deep in the indented layout
+        (``_json_array``); None for one compact line."""
+        raw = frozenset(raw)
+        fields = {n: 9_876_543_210 + i if n in raw else f"@@{n}@@" for i, n in enumerate(names)}
+        doc = build(fields)
+        text = (
+            _dumps(doc, indent=False)
+            if depth is None
+            else _json_items([doc], "  " * depth, True)[2:]
+        )
+        markers = {str(v): n for n, v in fields.items()}
+        parts = re.split("(" + "|".join(map(re.escape, markers)) + ")", text)
+        self.parts: list[str | tuple[str]] = [(markers[p],) if p in markers else p for p in parts]
+        """Literal text, and a 1-tuple naming the field in its place."""
+
+    def fill(self, values: Mapping[str, Sequence[str]], n: int) -> list[str]:
+        """``n`` documents from the JSON text of each field's values (``_slot_texts``)."""
+        pieces = [repeat(p, n) if isinstance(p, str) else values[p[0]] for p in self.parts]
+        return list(map("".join, zip(*pieces, strict=False)))  # ``repeat``s end with the rest
+
+
+def _slot_texts(column: Sequence[Any], raw: bool = False) -> list[str]:
+    """A column's JSON texts for ``_Template.fill``: text escaped without its quotes, or, when
+    ``raw``, each value's whole JSON text (a number, null, quoted text)."""
+    n = len(column)
+    if not n:
+        return []
+    first = column[0]
+    if column.count(first) == n:
+        # One value all the way down (an article's id and title, often the annotator, dates
+        # and anchor state): made once.
+        return [_dumps(first, indent=False) if raw else _json_text(first)] * n
+    if not raw:
+        return _json_texts(column)
+    if None in column:
+        return ["null" if v is None else _dumps(v, indent=False) for v in column]
+    if set(map(type, column)) == _JUST_INT:
+        return list(map(str, column))
+    return [_dumps(v, indent=False) for v in column]
+
+
+_JUST_INT = {int}
+
+
+def _json_text(value: str) -> str:
+    """``value`` as in a JSON string, without its quotes (orjson's escaping)."""
+    return _dumps(value, indent=False)[1:-1]
+
+
+def _json_texts(values: Sequence[str]) -> list[str]:
+    """``_json_text`` of each value, from one orjson call: the values joined by a character
+    JSON leaves as it is (escapes are ASCII, and a character's escape does not depend on its
+    neighbours), then cut there. When a value holds that character, one call per value."""
+    whole = "".join(values)
+    if '"' not in whole and "\\" not in whole and whole.isprintable():
+        # Nothing to escape (JSON escapes only these two and the control characters, which
+        # are not printable): each value is its own JSON text.
+        return list(values)
+    joined = _TEXT_SEPARATOR.join(values)
+    if joined.count(_TEXT_SEPARATOR) != len(values) - 1:
+        return list(map(_json_text, values))
+    return _json_text(joined).split(_TEXT_SEPARATOR)
+
+
+_TEXT_SEPARATOR = "\ue000"
+"""A private-use character: never escaped by JSON, and in no text we expect."""
+
+
+_JUST_INT = {int}
+
+
+def _w3c_document(fields: Mapping[str, Any]) -> Any:
+    return _w3c_item(*(fields[name] for name in _W3C_SLOTS))
+
+
+class _W3cLayout:
+    """W3C items, as ``w3c_chunks`` lays them out, from an article's columns."""
+
+    def __init__(self, depth: int) -> None:
+        def plain(fields: Mapping[str, Any]) -> Any:
+            return _w3c_document({**fields, "note": ""})
+
+        self.plain = _Template(plain, _W3C_SLOTS, ("start", "end"), depth)
+        self.noted = _Template(_w3c_document, _W3C_SLOTS, ("start", "end"), depth)
+
+    def texts(self, columns: StoredColumns) -> list[str]:
+        """Each annotation's item, in order."""
+        n = len(columns)
+        values = _stored_texts(columns)
+        noted = list(compress(range(n), columns.note))
+        if not noted:
+            return self.plain.fill(values, n)
+        plain = list(compress(range(n), map(not_, columns.note)))
+        texts = [""] * n
+        for rows, template in ((plain, self.plain), (noted, self.noted)):
+            if rows:
+                picked = {k: list(map(v.__getitem__, rows)) for k, v in values.items()}
+                for i, text in zip(rows, template.fill(picked, len(rows)), strict=True):
+                    texts[i] = text
+        return texts
 
 
 def w3c_chunks(data: ExportData, exported_at: str | None = None) -> Iterator[str]:
@@ -988,10 +1150,41 @@ def w3c_chunks(data: ExportData, exported_at: str | None = None) -> Iterator[str
     }
     yield _dumps(head)[:-2] + ',\n  "first": {\n    "type": "AnnotationPage",\n'
     yield '    "startIndex": 0,\n    "items": '
-    records = (r for _, found in data.each_record() for r in found)
-    yield from _json_array(map(_W3cItems().item, records), 2)
+    layout = _W3cLayout(2)
+    yield from _items_array((c for _, c in data.each_columns()), layout.texts, 2)
     # The count is known once the items are written (the keys of an object have no order).
     yield f'\n  }},\n  "total": {data.tally.annotations}\n}}\n'
+
+
+def _items_array(
+    articles: Iterable[StoredColumns], texts: Callable[[StoredColumns], list[str]], depth: int
+) -> Iterator[str]:
+    """A JSON array of the annotations of each article, laid out as ``_json_array`` lays it
+    out, from each article's items' text (``texts``), made a block of rows at a time."""
+    first = True
+    for columns in articles:
+        for at in range(0, len(columns), _ITEM_BLOCK_ROWS):
+            items = texts(columns.rows(at, at + _ITEM_BLOCK_ROWS))
+            if items:
+                yield ("[\n" if first else ",\n") + ",\n".join(items)
+                first = False
+    yield "[]" if first else "\n" + "  " * depth + "]"
+
+
+_ITEM_BLOCK_ROWS = 4096
+"""Items rendered at a time: an article of 50,000 annotations streams out in pieces too."""
+
+
+def _export_document(fields: Mapping[str, Any]) -> Any:
+    return export_record(*(fields[name] for name in STORED_FIELDS))
+
+
+def _stored_texts(columns: StoredColumns) -> dict[str, list[str]]:
+    """The JSON text of each of the columns' values (``_Template.fill``)."""
+    return {
+        name: _slot_texts(getattr(columns, name), name in ("start", "end"))
+        for name in STORED_FIELDS
+    }
 
 
 def to_w3c(data: ExportData, exported_at: str | None = None) -> str:
@@ -1017,7 +1210,11 @@ def md_texts(texts: Sequence[str]) -> list[str]:
     """``md_text`` of each text, escaped in one pass over them all."""
     if not texts:
         return []
-    cleaned = texts if "".join(texts).isprintable() else list(map(clean, texts))
+    whole = "".join(texts)
+    # ``clean`` changes no printable character and keeps newlines and tabs: texts that hold
+    # nothing else (quotes of two paragraphs) are their own clean text.
+    kept = whole.isprintable() or whole.replace("\n", "").replace("\t", "").isprintable()
+    cleaned = texts if kept else list(map(clean, texts))
     joined = _MD_SEPARATOR.join(cleaned)
     return _MD_LINE_START.sub(r"\1\\\2", _MD_SPECIAL.sub(r"\\\1", joined)).split(_MD_SEPARATOR)
 
@@ -1036,7 +1233,7 @@ def markdown_chunks(data: ExportData, exported_at: str | None = None) -> Iterato
     yield f"# tuireader annotations\n\nExported {stamp}.\n"
     names: dict[str, str] = {}
     """Annotator names as markdown (a few names on every noted annotation)."""
-    for meta, anns in data.each_record():
+    for meta, anns in data.each_columns():
         out = ["", f"## {md_text(meta['title'] or 'Untitled article')}", ""]
         facts = [f"id `{meta['id']}`"]
         if meta["date"]:
@@ -1049,16 +1246,15 @@ def markdown_chunks(data: ExportData, exported_at: str | None = None) -> Iterato
         out += [" · ".join(facts), ""]
         # Every quote and note of the article escaped at once (a call per text was half of
         # a markdown export).
-        quotes = md_texts(list(map(str.strip, map(_EXACT, map(_QUOTE, anns)))))
-        notes = md_texts(list(map(str.strip, map(_NOTE, anns))))
+        quotes = md_texts(list(map(str.strip, anns.exact)))
+        notes = md_texts(list(map(str.strip, anns.note)))
         groups: dict[str, list[int]] = {}
-        for i, tag in enumerate(map(_TAG, anns)):
+        for i, tag in enumerate(anns.tag):
             groups.setdefault(tag, []).append(i)
+        items = _markdown_items(quotes, notes, anns, names)
         for tag in sorted(groups, key=data.tags.order):
             out += [f"### {md_text(data.tags.label(tag))} ({len(groups[tag])})", ""]
-            for i in groups[tag]:
-                r = anns[i]
-                out += _markdown_item(quotes[i], notes[i], r["annotator"], r["anchor"], names)
+            out += map(items.__getitem__, groups[tag])
         yield "\n".join(out).rstrip("\n") + "\n"
     yield _markdown_end(data)
 
@@ -1081,6 +1277,27 @@ def _markdown_end(data: ExportData) -> str:
 
 def to_markdown(data: ExportData, exported_at: str | None = None) -> str:
     return "".join(markdown_chunks(data, exported_at))
+
+
+def _markdown_items(
+    quotes: list[str], notes: list[str], anns: StoredColumns, names: dict[str, str]
+) -> list[str]:
+    """Each annotation's lines (``_markdown_item``) as one text. Most are a one-line quote
+    with no note, placed: made in C, the others one by one."""
+    items = list(map(_QUOTE_LINE.format, quotes))
+    plain = "\n" not in "".join(quotes) and "" not in quotes and not any(notes)
+    if plain and "orphaned" not in anns.anchor:
+        return items
+    for i, (quote, note, annotator, anchor) in enumerate(
+        zip(quotes, notes, anns.annotator, anns.anchor, strict=True)
+    ):
+        if note or anchor == "orphaned" or not quote or "\n" in quote:
+            items[i] = "\n".join(_markdown_item(quote, note, annotator, anchor, names))
+    return items
+
+
+_QUOTE_LINE = "> {}\n"
+"""``_markdown_item`` of a one-line quote with no note, placed, as one text."""
 
 
 def _markdown_item(
@@ -1163,9 +1380,9 @@ def sentence_rows(
     def rows() -> Iterator[dict[str, Any]]:
         for meta, article, anns in _with_text(data, warn, "sentence table"):
             sentences = article.sentences
-            layers: dict[str, list[TagSpan]] = {n: [] for n in annotators}
-            for a in anns:
-                layers.setdefault(a.annotator, []).append(a)
+            # Each annotator's layer picked in C (a loop turn per annotation was a tenth).
+            who = list(map(_ANNOTATOR_OF, anns))
+            layers = {n: list(compress(anns, map(eq, who, repeat(n)))) for n in annotators}
             # The same value per sentence as agreement and the compare view give (one rule for
             # overlaps), with None for "no tag".
             values = [

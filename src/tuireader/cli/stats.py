@@ -6,7 +6,8 @@ import argparse
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import attrgetter, eq, lt
 from typing import Any
 
 from rich.cells import cell_len, set_cell_size
@@ -22,6 +23,7 @@ from tuireader.cli import (
     write_json,
     write_stdout,
 )
+from tuireader.durable import collector_paused
 from tuireader.errors import TuireaderError
 from tuireader.export import TextLoader, article_at_hand, codebook, select, stream
 from tuireader.paths import resolve_db_path
@@ -107,17 +109,23 @@ def one_article(
     gives its current text, with the reader's sentence corrections when asked)."""
     stats = ArticleStats(meta["id"], meta["title"], meta["date"], meta["sentence_count"])
     stats.tags = dict.fromkeys(tags.ids, 0)
-    placed = [a for a in anns if a.anchor != "orphaned"]
+    # Columns checked in C first: most articles have no orphan and no empty span.
+    placed = list(anns)
+    if "orphaned" in set(map(_ANCHOR, anns)):
+        placed = [a for a in anns if a.anchor != "orphaned"]
     stats.orphaned = len(anns) - len(placed)
-    spans = [a for a in placed if a.end > a.start]
+    spans = placed
+    if not all(map(lt, map(_START, placed), map(_END, placed))):
+        spans = [a for a in placed if a.end > a.start]
     article = text(meta) if spans else None
     stats.exact = article is not None or not spans
     by_annotator: dict[str, int] = {}
     if article is not None:
         # Sentences per layer, added up over the layers: as the reader's list counts them.
-        layers: dict[str, list[TagSpan]] = {}
-        for a in spans:
-            layers.setdefault(a.annotator, []).append(a)
+        who = list(map(_ANNOTATOR, spans))
+        layers = {
+            name: list(compress(spans, map(eq, who, repeat(name)))) for name in dict.fromkeys(who)
+        }
         for name, layer in layers.items():
             counts = layer_counts(layer, article.sentences)
             for tag, count in counts.by_tag.items():
@@ -221,6 +229,7 @@ def annotator_stats(
 
 _ANNOTATOR = attrgetter("annotator")
 _ARTICLE_ID = attrgetter("article_id")
+_ANCHOR, _START, _END = attrgetter("anchor"), attrgetter("start"), attrgetter("end")
 
 
 class Progress:
@@ -286,17 +295,20 @@ def run(args: argparse.Namespace) -> int:
         rows = []
         seen: set[str] = set()
         # One article at a time: the figures of each are kept, its annotations are not. Light
-        # rows, not annotations: building those was a third of the command.
-        for meta in stream(store, layers=None if only is None else [only]).articles:
-            anns = store.tag_rows(str(meta["id"]))
-            if only is not None:
-                anns = [a for a in anns if a.annotator == only]
-            if not anns:
-                continue
-            row, tagged = one_article(meta, anns, tags, text)
-            progress.add(anns, tagged)
-            rows.append(row)
-            seen.update(row.tags)
+        # rows, not annotations: building those was a third of the command. The collector is
+        # paused throughout (each article's rows are acyclic; a collection after each article
+        # rescanned them: ~0.5 s of a 14 s profile at 500k).
+        with collector_paused():
+            for meta in stream(store, layers=None if only is None else [only]).articles:
+                anns = store.tag_rows(str(meta["id"]))
+                if only is not None:
+                    anns = [a for a in anns if a.annotator == only]
+                if not anns:
+                    continue
+                row, tagged = one_article(meta, anns, tags, text)
+                progress.add(anns, tagged)
+                rows.append(row)
+                seen.update(row.tags)
     people = progress.stats()
     if only is not None:
         people = [p for p in people if p.name == only]

@@ -46,10 +46,8 @@ from tuireader.records import (
     TagRow,
     done_from_record,
     done_to_record,
-    stored_to_export,
     tag_row,
     tag_rows,
-    to_export,
     to_stored,
 )
 from tuireader.sentences import Sentence
@@ -267,16 +265,17 @@ class Store:
             built, stored = self._loaded.held_records(article_id)
             return [tag_row(a) for a in built] + tag_rows(stored)
 
-    def export_records(self, article_id: str) -> list[dict[str, Any]]:
+    def stored_records(self, article_id: str) -> dict[str, dict[str, Any]]:
         """The article's annotations of every layer, orphans included, in no particular order,
-        as exported (``records.to_export``, the json format's records): a streamed export
-        writes these without building an ``Annotation`` each. Like ``annotations``, an article
-        read only for this call is not kept loaded; a refused shard raises ``StoreError``."""
-        if self._loaded.loaded(article_id):
-            return [to_export(a) for a in self._loaded.group(article_id)]
-        records = self._loaded.checked_shard(article_id)
+        as stored (id to ``records.to_stored`` record, checked): what a streamed export reads,
+        straight from its shard, without an ``Annotation`` or an exported record each. Read
+        only: the records may be the loaded ones. Like ``annotations``, an article read only
+        for this call is not kept loaded; a refused shard raises ``StoreError``."""
+        if not self._loaded.loaded(article_id):
+            return self._loaded.checked_shard(article_id)
         with collector_paused():
-            return [stored_to_export(key, record) for key, record in records.items()]
+            built, stored = self._loaded.held_records(article_id)
+            return {**{a.id: to_stored(a) for a in built}, **stored}
 
     def annotated_article_ids(self) -> list[str]:
         """Every article with at least one annotation (any layer, orphans included), sorted.
