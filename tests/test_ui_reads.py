@@ -10,6 +10,7 @@ import asyncio
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -237,3 +238,36 @@ async def test_a_click_while_an_article_opens_moves_the_cursor_once_shown(
         expected = sentence_at(pane.sentences, clicked)
         assert expected is not None and expected > 0
         assert pane.cursor == expected
+
+
+async def test_a_look_that_changes_nothing_of_mine_draws_no_list_line(
+    make_reader: Callable[[Path], ReaderApp], db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another annotator's tag changes neither my counts nor the done marks: the look that
+    picks it up draws no line of the article list (it drew the whole list at every look)."""
+    from tuireader.ui.article_list import ArticleList
+
+    tag_in_store(db_path, SEED, 1, "fact", "bob")  # bob annotates here already
+    app = make_reader(SEED)
+    drawn: list[int] = []
+    real = ArticleList.render_line
+
+    def counted(self: ArticleList, y: int) -> Any:
+        drawn.append(y)
+        return real(self, y)
+
+    monkeypatch.setattr(ArticleList, "render_line", counted)
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_toggle_list()  # the list shown beside the one article
+        await pilot.pause()
+        article = app.pane.article
+        assert article is not None
+        with Store.open(db_path, "bob") as other:
+            other.attach(article)
+            other.tag(article, 0, 0, "speculation")
+        drawn.clear()
+        assert app.refresh_store()
+        await app.writes_landed()
+        await pilot.pause()
+        assert "bob" in first_line(app)  # the look landed
+        assert drawn == []

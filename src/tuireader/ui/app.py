@@ -598,11 +598,11 @@ class ReaderApp(App[int]):
             articles.states = states
             articles.set_entries(self.catalog.shown, counts)
             return
-        if changed:
+        if changed:  # only the lines of articles whose layer changed are drawn again
             for article_id, found in counts.items():
                 articles.set_counts(article_id, found)
         else:
-            articles.counts.update(counts)
+            articles.update_counts(counts)
         articles.set_states(states)
 
     @work(thread=True, group="count", description="count sentences")
