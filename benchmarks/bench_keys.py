@@ -7,9 +7,16 @@ was during the longest ones (its stack, sampled from another thread every 5 ms w
 is late; ``--stacks N`` prints the N longest).
 
     python benchmarks/bench_keys.py [--size 500000] [--presses 300] [--dir DIR] [--keep DIR]
+        [--base SRC] [--other-window] [--paint-runs N]
 
 ``--keep DIR`` builds the database once into DIR and runs each reader on a copy of it (so a
-before/after comparison runs on the same bytes without building it again).
+before/after comparison runs on the same bytes without building it again). ``--base SRC`` (a
+source tree of the code before, e.g. ``git archive main | tar -x -C SRC``) runs its readers
+alternately with this tree's, in the same run. ``--other-window`` has a second process tag the
+samples as another annotator every ``OTHER_EVERY`` s while the reader is driven (two windows on
+one database: the reader picks its writes up with its refresh timer). ``--paint-runs N`` also
+times the first frame of ``tuireader`` on the samples, with the database and with none,
+alternately, N times each.
 
 The database is built as ``bench_store.py`` builds it (``--per-article`` annotations per
 article id) with its journal primed to compact at the next write; each reader runs in a fresh
@@ -38,7 +45,16 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from bench_ui import NO_LEARN_ENV, THINK_S, loop_stalls, reader_on_samples, timed
+from bench_ui import (
+    CACHE_ENV,
+    NO_LEARN_ENV,
+    SAMPLES,
+    THINK_S,
+    loop_stalls,
+    reader_on_samples,
+    run_once,
+    timed,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 KINDS = {
@@ -51,6 +67,8 @@ KINDS = {
 }
 
 LATE_S = 0.03
+OTHER_EVERY = 0.5
+"""Seconds between the other window's tags (``--other-window``)."""
 """A ticker this late is a stall whose stack is sampled."""
 
 
@@ -218,13 +236,76 @@ def where(stalls: list[list[Any]], count: int) -> list[str]:
     return lines
 
 
-def run_reader(db: Path, presses: int) -> dict[str, Any]:
+def run_reader(
+    db: Path, presses: int, base: Path | None = None, other: bool = False
+) -> dict[str, Any]:
+    """One reader in a fresh process (the code in ``base``'s ``src`` when given), with another
+    window tagging meanwhile if ``other``."""
     out = db.with_name("keys.json")
     command = [sys.executable, __file__, "--child", str(db), str(out)]
-    subprocess.run([*command, "--presses", str(presses)], check=True, cwd=ROOT)
+    env = dict(os.environ)
+    if base is not None:
+        env["PYTHONPATH"] = str(base / "src")
+    window = None
+    if other:
+        window = subprocess.Popen([sys.executable, __file__, "--other-child", str(db)], env=env)
+    try:
+        subprocess.run([*command, "--presses", str(presses)], check=True, cwd=ROOT, env=env)
+    finally:
+        if window is not None:
+            window.terminate()
+            window.wait()
     found: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
     out.unlink()
     return found
+
+
+def other_window(db: Path) -> int:
+    """Another window: tag a random sentence of a random sample as annotator ``other`` every
+    ``OTHER_EVERY`` s, until terminated."""
+    import signal
+
+    from tuireader.articles import load_library
+    from tuireader.store import Store
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    articles = load_library([SAMPLES]).articles
+    store = Store.open(db, "other")
+    rng = random.Random(11)
+    try:
+        while True:
+            article = rng.choice(articles)
+            index = rng.randrange(len(article.sentences))
+            store.tag(article, index, index, rng.choice(["fact", "speculation"]))
+            time.sleep(OTHER_EVERY)
+    finally:
+        store.close()
+
+
+def first_paint(db: Path, none: Path, runs: int, base: Path | None) -> list[str]:
+    """Median (and each) seconds to the first frame of ``tuireader`` on the samples, with the
+    database at ``db`` and with none, alternately; the CPU of each run too."""
+    from bench_ui import Run
+
+    command = [sys.executable, "-m", "tuireader", str(SAMPLES)]
+    codes = {"new": None} if base is None else {"base": base, "new": None}
+    results: dict[str, list[Run]] = {f"{c} {d}": [] for c in codes for d in ("db", "none")}
+    for _ in range(runs + 1):  # the first round warms the file cache and bytecode
+        for code, src in codes.items():
+            env = {CACHE_ENV: ""} if src is None else {CACHE_ENV: "", "PYTHONPATH": f"{src}/src"}
+            for name, path in (("db", db), ("none", none)):
+                results[f"{code} {name}"].append(run_once(command, path, env))
+    lines = []
+    for name, found in results.items():
+        kept = found[1:]
+        paint = statistics.median(r.paint for r in kept)
+        cpu = statistics.median(r.cpu for r in kept)
+        each = " ".join(f"{r.paint * 1000:.0f}" for r in kept)
+        lines.append(
+            f"  first paint, {name:<9} median {paint * 1000:5.0f} ms, CPU {cpu:.2f} s"
+            f" (each: {each} ms)"
+        )
+    return lines
 
 
 def main() -> int:
@@ -236,10 +317,16 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, default=None, help="build the database once here")
     parser.add_argument("--stacks", type=int, default=3, help="print the N longest stalls' stacks")
     parser.add_argument("--no-learn", action="store_true", help="without training on my tags")
+    parser.add_argument("--base", type=Path, default=None, help="source tree of the code before")
+    parser.add_argument("--other-window", action="store_true", help="another window tags meanwhile")
+    parser.add_argument("--paint-runs", type=int, default=0, help="time the first frame N times")
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--other-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         return child(*args.child, args.presses)
+    if args.other_child:
+        return other_window(args.other_child)
     if args.no_learn:
         os.environ[NO_LEARN_ENV] = "1"
 
@@ -258,29 +345,49 @@ def main() -> int:
             del docs
             bench_store.prime_journal(built)
             print(f"built {args.size:,} annotations in {time.perf_counter() - started:.0f} s")
-        if built != db:
-            for source in built.parent.glob(built.name + "*"):
-                copy = shutil.copytree if source.is_dir() else shutil.copy2
-                copy(source, db.parent / source.name)
-        os.sync()
-        none = Path(tmp) / "keys-none.json"
-        found = {"db": run_reader(db, args.presses), "none": run_reader(none, args.presses)}
+        codes: dict[str, Path | None] = {"new": None}
+        if args.base is not None:
+            codes = {"base": args.base, "new": None}
+        found: dict[str, dict[str, Any]] = {}
+        for code, src in codes.items():
+            for name in ("db", "none"):
+                run = Path(tmp) / f"{code}-{name}"
+                run.mkdir()
+                path = run / (db.name if name == "db" else "keys-none.json")
+                if name == "db":
+                    for source in built.parent.glob(built.name + "*"):
+                        copy = shutil.copytree if source.is_dir() else shutil.copy2
+                        copy(source, run / source.name)
+                    os.sync()
+                found[f"{code} {name}"] = run_reader(path, args.presses, src, args.other_window)
+                print(f"  {code} {name}: done, load {os.getloadavg()[0]:.1f}", flush=True)
+        paints: list[str] = []
+        if args.paint_runs:
+            none = Path(tmp) / "paint-none.json"
+            paints = first_paint(Path(tmp) / "new-db" / db.name, none, args.paint_runs, args.base)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"reader keys, {args.size:,} annotations vs none (ms, worst / p99 / median):")
-    for kind, label in KINDS.items():
-        db_times, none_times = found["db"]["times"][kind], found["none"]["times"][kind]
+    other = " (another window tagging)" if args.other_window else ""
+    for code in codes:
+        db_run, none_run = found[f"{code} db"], found[f"{code} none"]
         print(
-            f"  {label:<18} {figures(db_times)}  vs  {figures(none_times)}"
-            f"  ({len(db_times)} / {len(none_times)})"
+            f"{code}: reader keys{other}, {args.size:,} annotations vs none (ms, worst / p99 / median):"
         )
-    print(
-        f"reader CPU (user+sys): {found['db']['cpu']:.1f} s vs {found['none']['cpu']:.1f} s;"
-        f" training {'off' if args.no_learn else 'on'}; load average {load}"
-    )
-    for name, label in (("db", f"{args.size:,}"), ("none", "none")):
-        print(f"  longest stalls, {label}:")
-        print("\n".join(where(found[name]["stalls"], args.stacks)))
-    worst_j = max(found["db"]["times"]["j"]) * 1000
+        for kind, label in KINDS.items():
+            db_times, none_times = db_run["times"][kind], none_run["times"][kind]
+            print(
+                f"  {label:<18} {figures(db_times)}  vs  {figures(none_times)}"
+                f"  ({len(db_times)} / {len(none_times)})"
+            )
+        print(
+            f"  reader CPU (user+sys): {db_run['cpu']:.1f} s vs {none_run['cpu']:.1f} s;"
+            f" training {'off' if args.no_learn else 'on'}"
+        )
+        for name, label in (("db", f"{args.size:,}"), ("none", "none")):
+            print(f"  longest stalls, {label}:")
+            print("\n".join(where(found[f"{code} {name}"]["stalls"], args.stacks)))
+    print("\n".join(paints))
+    print(f"load average at the end {load}")
+    worst_j = max(found["new db"]["times"]["j"]) * 1000
     print(f"j_worst_ms={worst_j:.1f} target<=50 {'met' if worst_j <= 50 else 'NOT met'}")
     return 0
 

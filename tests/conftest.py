@@ -4,6 +4,7 @@ import asyncio
 import contextlib
 import importlib.util
 import sys
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
@@ -64,7 +65,8 @@ def run_test_only(app: object, **kwargs: object) -> AbstractAsyncContextManager[
 @pytest.fixture(autouse=True)
 def _reader_opened(monkeypatch: pytest.MonkeyPatch) -> None:
     """The reader attaches the article it opens in its writer thread and shows its tags once
-    that lands: a test starts once it has (``run_test_only`` starts before)."""
+    that lands, and reads the list's counts there too: a test starts once they have
+    (``run_test_only`` starts before)."""
     module = sys.modules.get("tuireader.ui.app")
     if module is None:  # no test here uses the reader
         return
@@ -76,6 +78,9 @@ def _reader_opened(monkeypatch: pytest.MonkeyPatch) -> None:
         async with run_test_only(app, **kwargs) as pilot:
             if app.opening:
                 await asyncio.wait_for(app.opened(), WRITE_WAIT)
+                await pilot.pause()
+            if app.writing:  # the list's counts, read in the writer thread at startup
+                await asyncio.wait_for(app.writes_landed(), WRITE_WAIT)
                 await pilot.pause()
             yield pilot
 
@@ -102,6 +107,38 @@ def _presses_wait_for_writes(monkeypatch: pytest.MonkeyPatch) -> None:
             await pilot.pause()
 
     monkeypatch.setattr(Pilot, "press", press)
+
+
+@pytest.fixture
+def writer_gate() -> Iterator[threading.Event]:
+    """Set it to let a reader's writer thread go on (held by ``hold_writer``); set at the end
+    in any case."""
+    released = threading.Event()
+    yield released
+    released.set()
+
+
+def hold_writer(app: ReaderApp, gate: threading.Event) -> None:
+    """Keep the reader's writer thread busy until ``gate`` is set: what a compaction, a slow
+    disk or another process holding the file lock does."""
+    app._writer.submit(lambda: gate.wait(30))
+
+
+def spy_on_loop(app: object, names: tuple[str, ...], monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The calls of the app's store methods ``names`` made on the event loop (the main thread)
+    from now on, by name."""
+    store = app.store  # type: ignore[attr-defined]
+    on_loop: list[str] = []
+    for name in names:
+        real = getattr(store, name)
+
+        def spy(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> object:
+            if threading.current_thread() is threading.main_thread():
+                on_loop.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(store, name, spy)
+    return on_loop
 
 
 if TYPE_CHECKING:

@@ -260,6 +260,7 @@ async def test_list_counts_others_done_marks(make_app: MakeApp, db_path: Path) -
                 store.attach(article)
                 store.set_done(article.id, True)
         app.refresh_store()
+        await app.writes_landed()
         await pilot.pause()
         assert "○ not started · 2 others done" in list_text(app)
         await pilot.press("D")

@@ -18,7 +18,7 @@ from tuireader.store import Store
 from tuireader.ui import app as app_module
 from tuireader.ui.app import ReaderApp
 
-from conftest import SEED, press_only
+from conftest import SEED, press_only, spy_on_loop
 
 MakeApp = Callable[[], ReaderApp]
 SIZE = (120, 40)
@@ -259,16 +259,7 @@ async def test_a_landed_change_and_a_state_save_read_no_store_on_the_loop(
     the change, and the counts' fingerprint is kept with them (the store's lock may be held by
     the writer thread planning a compaction)."""
     app = make_app()
-    on_loop: list[str] = []
-    for name in ("mine", "annotations", "get_state"):
-        real = getattr(app.store, name)
-
-        def spy(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> object:
-            if threading.current_thread() is threading.main_thread():
-                on_loop.append(_name)
-            return _real(*args, **kwargs)
-
-        monkeypatch.setattr(app.store, name, spy)
+    on_loop = spy_on_loop(app, ("mine", "annotations", "get_state"), monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("c")  # showing the compare view reads the layers once
         assert app.pane.comparison is not None

@@ -9,8 +9,9 @@ import gc
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
+from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -71,10 +72,23 @@ from tuireader.ui.status_line import (
     legend_chips,
     others_status,
 )
+from tuireader.ui.store_reads import (
+    STATE_COUNTS,
+    CountReads,
+    DoneReads,
+    Listing,
+    Reloaded,
+    counts_key,
+    read_counts,
+    read_done,
+    read_listing,
+    read_reloaded,
+)
 from tuireader.ui.store_writer import StoreWriter
 
 if TYPE_CHECKING:
     from tuireader.adjudication import Verdict
+    from tuireader.boundaries import MergeQuestion
     from tuireader.learn import TagModel
     from tuireader.store import Change, Store
     from tuireader.suggest import Suggestion
@@ -90,14 +104,6 @@ STATE_CURSORS = "cursors"
 STATE_THEME = "theme"
 """The theme last chosen (ctrl+p), with the config's theme at the time: a new theme in the
 config wins over an older choice."""
-STATE_COUNTS = "sentence_counts"
-"""Before per-article counts (``counts_key``): one record holding every article's counts,
-written whole whenever one changed. Read while an article has no record of its own, and
-removed at the first save."""
-COUNTS_PREFIX = "counts:"
-"""Tagged sentences per tag of an article, with a fingerprint of the annotations they count, so
-the list shows sentence counts at startup without segmenting every tagged article: one state
-record per article (``counts:<article id>``), so a change costs one small record."""
 SAVE_CURSOR_DELAY = 2.0
 REFRESH_INTERVAL = 2.0
 """How often to look for changes another window wrote to the file (one ``stat`` when none)."""
@@ -115,8 +121,14 @@ times in a book, and searching on every keystroke would make typing lag."""
 """Above this size an article's text is painted before it is split into sentences."""
 
 
-def counts_key(article_id: str) -> str:
-    return COUNTS_PREFIX + article_id
+@dataclass(frozen=True)
+class _Unread:
+    """A read in the writer thread that failed (an unreadable shard, the file lock held)."""
+
+    error: BaseException
+
+
+_UNREAD = _Unread(RuntimeError("not read"))
 
 
 class ReaderApp(App[int]):
@@ -218,7 +230,6 @@ class ReaderApp(App[int]):
         self._open_first = open_article
         self._first_paint_file = first_paint_file
         self._painted = False
-        self._cursors: dict[str, int] = {}
         self._suggestions: dict[str, list[SuggestionView | None]] = {}
         """Suggestions of the articles that show them."""
         self._suggesting: set[str] = set()
@@ -233,6 +244,9 @@ class ReaderApp(App[int]):
         self._opening_slow = False
         """It has taken over SLOW_WRITE seconds: the status line says its tags are being read."""
         self._held_keys: list[events.Key] = []
+        self._quitting = False
+        """A quit key was pressed: the app ends once what it waits for has landed (the status
+        line says so), and keys typed after it are dropped."""
         """Keys typed for the reading pane while its article was being attached, in order."""
         self._other_layers: tuple[str, OtherLayers] | None = None
         """The other annotators' tags of the open article (read again after another window's
@@ -253,6 +267,21 @@ class ReaderApp(App[int]):
         """The compare view: every annotator's tags in the gutter."""
         self._generation = store.generation
         """The store's reload count the screen shows; another means: redraw from the store."""
+        self._reloading = False
+        """A reload (the refresh timer's) is queued in the writer thread and not shown yet."""
+        self._compacting: Future[object] | None = None
+        self._verdict_state: tuple[str, str, object] | None = None
+        """My adjudication record of an article as last read or written: (annotator, article
+        id, record), so the status line never reads the store."""
+        # Read before the app runs, while no other thread uses the store: every later read of
+        # the store is done in the writer thread (a read on the event loop would wait for the
+        # store's lock while the writer holds it).
+        cursors = store.get_state(STATE_CURSORS, {})
+        self._cursors = dict(cursors) if isinstance(cursors, dict) else {}
+        last = store.get_state(STATE_LAST_ARTICLE, None)
+        self._saved_last = last if isinstance(last, str) else None
+        """The article read last in an earlier session (opened once the library is known)."""
+        self._saved_theme = store.get_state(STATE_THEME, None)
         self.sub_title = sanitise.path(db_path) + (
             f" (read-only: {sanitise.message(store.read_only_reason)})" if store.read_only else ""
         )
@@ -372,11 +401,11 @@ class ReaderApp(App[int]):
             self.search_bar,
         )  # looked up now: a worker's callback may need it while the app closes
         narrow = self.size.width < NARROW_WIDTH
-        cursors = self.store.get_state(STATE_CURSORS, {})
-        self._cursors = dict(cursors) if isinstance(cursors, dict) else {}
-        self.article_list.states = self._done_states()
         shown = self.catalog.shown
-        self.article_list.set_entries(shown, self._count_articles(only=shown))
+        # Counted in the writer thread (its first job): "counting…" until they land.
+        pending = {e.id: ArticleCounts(pending=True) for e in shown if e.id is not None}
+        self.article_list.set_entries(shown, pending)
+        self._read(partial(read_listing, self.store, list(pending)), self._listing_read)
         if self.store.read_only:
             self.notify(
                 f"Opened read-only: {self.store.read_only_reason}",
@@ -392,12 +421,12 @@ class ReaderApp(App[int]):
             self.article_list.focus()
         else:
             self.pane.focus()
-        pending = self.catalog.pending
-        if not pending:
+        unread = self.catalog.pending
+        if not unread:
             self._library_known()
         else:
             # After the first frame: the files are listed, their titles and dates follow.
-            self.call_after_refresh(self._fill_catalog, pending)
+            self.call_after_refresh(self._fill_catalog, unread)
         if self._first_paint_file is not None:
             self.call_after_refresh(self._first_painted)
         self.call_after_refresh(resume_gc)
@@ -410,19 +439,33 @@ class ReaderApp(App[int]):
         """Record new tags under ``name`` from now on (a served session names itself)."""
         if not name:
             return
-        self._writer.drain()  # what was asked for before is written under the old name
-        self._show_landed()
-        self.store.annotator = name
-        self._other_layers = None
-        self.sub_title = f"{name} · {self.db_path}"
-        # What was drawn was the default annotator's layer: show this one's.
-        self._counted.clear()
-        self.article_list.states = self._done_states()
-        self.article_list.set_entries(self.catalog.shown, self._count_articles())
         article = self.pane.article
-        if article is not None and self.pane.sentences:
-            self.pane.show_article(article, self.store.mine(article.id), self.pane.cursor)
-            self.refresh_comparison()
+        article_id = None if article is None else article.id
+        ids = [e.id for e in self.catalog.shown if e.id is not None]
+
+        def switch() -> Reloaded | None:
+            # In the writer thread, in its turn: what was asked for before is written under the
+            # old name, what is asked for after under the new one.
+            self.store.annotator = name
+            return read_reloaded(self.store, article_id, ids)
+
+        self.sub_title = f"{name} · {self.db_path}"
+        self._read(switch, self._annotator_set)
+
+    def _annotator_set(self, reloaded: Reloaded | None) -> None:
+        """The new annotator's layer as read: drawn in place of the old one's."""
+        if reloaded is None:
+            return
+        self._verdict_state = None
+        self._counted.clear()
+        self._apply_listing(reloaded.listing, replace=True)
+        article = self.pane.article
+        if article is not None and article.id == reloaded.article_id and self.pane.sentences:
+            self._other_layers = (article.id, OtherLayers.of(reloaded.layers, reloaded.annotator))
+            self.pane.show_article(article, reloaded.mine, self.pane.cursor)
+            self.refresh_comparison(reloaded.layers)
+        else:
+            self._other_layers = None
         self.update_status()
 
     def _library_known(self) -> None:
@@ -438,8 +481,8 @@ class ReaderApp(App[int]):
             )
         if self.pane.article is not None:
             return
-        last = self.store.get_state(STATE_LAST_ARTICLE, None)
-        entry = self.catalog.by_id(last) if isinstance(last, str) else None
+        last = self._saved_last
+        entry = self.catalog.by_id(last) if last is not None else None
         if entry is None:
             shown = self.article_list.shown_entries
             entry = self.article_list.highlighted_entry or (shown[0] if shown else None)
@@ -458,17 +501,31 @@ class ReaderApp(App[int]):
         for item in fill(entries, cache, stop=lambda: worker.is_cancelled):
             batch.append(item)
             if time.monotonic() - sent > 0.2:
-                self.call_from_thread(self._summaries_arrived, batch, False)
+                self.call_from_thread(self._summaries_arrived, batch, False, self._reads_of(batch))
                 batch, sent = [], time.monotonic()
         cache.save()
         if not worker.is_cancelled:
-            self.call_from_thread(self._summaries_arrived, batch, True)
+            self.call_from_thread(self._summaries_arrived, batch, True, self._reads_of(batch))
 
-    def _summaries_arrived(self, batch: list[tuple[Entry, Summary | str]], done: bool) -> None:
+    def _reads_of(self, batch: list[tuple[Entry, Summary | str]]) -> CountReads | None:
+        """In the library's worker (which never writes): my layer of each article read, so the
+        event loop never waits for the store's lock to count them."""
+        from tuireader.store import StoreError
+
+        ids = [r.id for _, r in batch if isinstance(r, Summary)]
+        try:
+            return read_counts(self.store, ids)
+        except StoreError as exc:
+            self.log.warning(f"could not read the list's counts: {exc}")
+            return None
+
+    def _summaries_arrived(
+        self, batch: list[tuple[Entry, Summary | str]], done: bool, reads: CountReads | None
+    ) -> None:
         for entry, result in batch:
             self.catalog.apply(entry, result)
-        counts = self._count_articles(only=[e for e, _ in batch if e.id is not None])
-        self.article_list.counts.update(counts)
+        if reads is not None:
+            self.article_list.counts.update(self._count_articles(reads))
         # Reordering 100,000 rows costs ~0.1 s: while files keep arriving, do it rarely.
         now = time.monotonic()
         if done or now - self._last_rebuild > max(0.5, 10 * self._rebuild_cost):
@@ -480,8 +537,8 @@ class ReaderApp(App[int]):
         if done:
             self._library_known()
         elif self.pane.article is None:
-            last = self.store.get_state(STATE_LAST_ARTICLE, None)
-            resumed = self.catalog.by_id(last) if isinstance(last, str) else None
+            last = self._saved_last
+            resumed = self.catalog.by_id(last) if last is not None else None
             if resumed is not None:
                 self.open_entry(resumed)
 
@@ -497,43 +554,56 @@ class ReaderApp(App[int]):
     # -- list counts ---------------------------------------------------------------------------
 
     def _count_articles(
-        self, only_changed: bool = False, only: list[Entry] | None = None
+        self, reads: CountReads, only_changed: bool = False
     ) -> dict[str, ArticleCounts]:
-        """Sentence counts per article: saved ones while their annotations are unchanged, else
-        counted now if the article is already segmented, else counted by a worker after the first
-        paint (the list says "counting…" meanwhile). Untagged articles need no counting at all."""
-        saved = self.store.get_state(STATE_COUNTS, {})
-        saved = saved if isinstance(saved, dict) else {}  # the old record, until the next save
+        """Sentence counts per article, from my layers as read off the loop (``reads``): saved
+        ones while their annotations are unchanged, else counted now if the article is already
+        segmented, else counted by a worker after the first paint (the list says "counting…"
+        meanwhile). Untagged articles need no counting at all."""
         counts: dict[str, ArticleCounts] = {}
-        to_segment: list[Entry] = []
-        for entry in self.catalog.shown if only is None else only:
-            article_id = entry.id
-            if article_id is None:
-                continue
-            annotations = self.store.mine(article_id)
-            of = fingerprint(annotations)
+        to_segment: list[str] = []
+        for article_id, (layer, record) in reads.layers.items():
+            of = fingerprint(layer)
             if only_changed and self._counted.get(article_id) == of:
                 continue
-            found = (
-                ArticleCounts()
-                if not annotations
-                else ArticleCounts.from_state(
-                    self.store.get_state(counts_key(article_id), None) or saved.get(article_id), of
-                )
-            )
+            found = ArticleCounts() if not layer else ArticleCounts.from_state(record, of)
             article = self.catalog.loaded(article_id)
             if found is None and article is not None and "sentences" in vars(article):
-                found = ArticleCounts.of(annotations, article.sentences)
+                found = ArticleCounts.of(layer, article.sentences)
                 self._counts_dirty[article_id] = of
             if found is None:
                 found = ArticleCounts(pending=True)
-                to_segment.append(entry)
+                to_segment.append(article_id)
             else:
                 self._counted[article_id] = of
             counts[article_id] = found
-        if to_segment:
-            self._segment_for_counts(to_segment)
+        entries = [e for e in map(self.catalog.by_id, to_segment) if e is not None]
+        if entries:
+            self._segment_for_counts(entries)
         return counts
+
+    def _listing_read(self, listing: Listing) -> None:
+        """The list's counts and done marks as read at startup."""
+        self._apply_listing(listing)
+
+    def _apply_listing(
+        self, listing: Listing, replace: bool = False, changed: bool = False
+    ) -> None:
+        """Show counts and done marks read off the loop: ``replace`` every count (another
+        annotator's layer), else those read (``changed``: only where the layer changed)."""
+        states = self._done_states(listing.done)
+        counts = self._count_articles(listing.counts, only_changed=changed)
+        articles = self.article_list
+        if replace:
+            articles.states = states
+            articles.set_entries(self.catalog.shown, counts)
+            return
+        if changed:  # only the lines of articles whose layer changed are drawn again
+            for article_id, found in counts.items():
+                articles.set_counts(article_id, found)
+        else:
+            articles.update_counts(counts)
+        articles.set_states(states)
 
     @work(thread=True, group="count", description="count sentences")
     def _segment_for_counts(self, entries: list[Entry]) -> None:
@@ -547,9 +617,7 @@ class ReaderApp(App[int]):
             # Read here: the store's lock may be held by the writer thread for a while.
             self.call_from_thread(self._recount, article, self.store.mine(article.id))
 
-    def _recount(self, article: Article, annotations: list[Annotation] | None = None) -> None:
-        if annotations is None:  # after a split or merge: the layer was just shown from the store
-            annotations = self.store.mine(article.id)
+    def _recount(self, article: Article, annotations: list[Annotation]) -> None:
         self._counted[article.id] = self._counts_dirty[article.id] = fingerprint(annotations)
         self.article_list.set_counts(article.id, ArticleCounts.of(annotations, article.sentences))
 
@@ -613,7 +681,8 @@ class ReaderApp(App[int]):
             self.register_theme(theme_of(spec))
         if config.theme != old.theme and config.theme in self.available_themes:
             self.theme = config.theme
-        recorded = tags_from_record(self.store.get_state(TAG_SET_STATE, None))
+        record = await self._read_now(partial(self.store.get_state, TAG_SET_STATE, None))
+        recorded = tags_from_record(None if isinstance(record, _Unread) else record)
         seen = [t.id for t in self.pane.tags if not t.active]
         tags = config.tags.with_seen(recorded, seen)
         self.resolved = resolved
@@ -644,41 +713,74 @@ class ReaderApp(App[int]):
             pane.focus()
 
     def refresh_store(self) -> bool:
-        """Show what another process wrote to the file since: the open article's tags (only the
-        lines that changed; the cursor stays) and the list counts. True if anything was new."""
-        from tuireader.store import StoreError
-
-        try:
-            self.store.refresh()
-        except StoreError as exc:
-            self.log.warning(f"could not reload the annotation file: {exc}")
+        """Look for what another process wrote to the file (the timer, every 2 s; the app's
+        focus): in the writer thread, in its turn (``_reload``). False if a look is still under
+        way (nothing queued)."""
+        if self._reloading:
             return False
-        if self.store.compaction_due and not self._writer.busy:
-            self._writer.submit(self.store.compact)  # a tag left the journal over its limit
-        return self.show_reloads()
+        self._reloading = self._reload(refresh=True)
+        if self.store.compaction_due and (self._compacting is None or self._compacting.done()):
+            # A tag left the journal over its limit: folded in after the look.
+            self._compacting = self._writer.submit(self.store.compact)
+        return self._reloading
 
     def show_reloads(self) -> bool:
         """Redraw from the store if it reloaded the file since the screen was drawn, whatever
-        made it reload (the timer, or a write of ours catching up first)."""
-        if self.store.generation == self._generation:
+        made it reload (the timer, or a write of ours catching up first): read in the writer
+        thread. True if there is something to redraw."""
+        if self.store.generation == self._generation or self._reloading:
             return False
-        self._generation = self.store.generation
+        self._reloading = self._reload()
+        return self._reloading
+
+    def _reload(self, refresh: bool = False) -> bool:
+        """Queue the read of what the screen shows from the store, after reloading the file if
+        ``refresh``; shown by ``_reloaded`` when it lands, if still newer than what is shown."""
+        article = self.pane.article
+        article_id = None if article is None else article.id
+        ids = [e.id for e in self.catalog.shown if e.id is not None]
+        verdicts_key = None
+        if self.adjudicating and article_id is not None:
+            from tuireader.adjudication import state_key
+
+            verdicts_key = state_key(self.store.annotator, article_id)
+        read = partial(
+            read_reloaded,
+            self.store,
+            article_id,
+            ids,
+            refresh=refresh,
+            seen=self._generation,
+            verdicts_key=verdicts_key,
+        )
+        return self._read(read, self._reloaded)
+
+    def _reloaded(self, reloaded: Reloaded | None) -> None:
+        """What another window wrote, as read in the writer thread: the open article's tags
+        (only the lines that changed; the cursor stays), its other layers, the list's counts
+        and done marks. Nothing of it is applied if a newer reload was shown meanwhile, nor an
+        article's layers once another article is open (its own open reads them)."""
+        self._reloading = False
+        if reloaded is None or reloaded.generation <= self._generation:
+            return
+        if reloaded.annotator != self.store.annotator:
+            return  # read under the annotator before a switch: the switch reads again
+        self._generation = reloaded.generation
         self._store_count = None
-        self._other_layers = None
         pane = self.pane
         article = pane.article
-        if article is not None and pane.sentences:
+        if article is not None and article.id == reloaded.article_id and pane.sentences:
+            self._other_layers = (article.id, OtherLayers.of(reloaded.layers, reloaded.annotator))
+            if reloaded.verdicts is not None:
+                self._verdict_state = (reloaded.annotator, article.id, reloaded.verdicts)
             if article.sentences is not pane.sentences:  # another window split or merged
-                pane.follow_sentences(self.store.mine(article.id))
-                self._sentences_changed(article)
-            pane.sync_annotations(self.store.mine(article.id))
-            self.refresh_comparison()
+                pane.follow_sentences(reloaded.mine)
+                self._sentences_changed(article, reloaded.mine)
+            pane.sync_annotations(reloaded.mine)
+            self.refresh_comparison(reloaded.layers)
             # The status names the other annotators of the cursor sentence: they may have changed.
             self.update_status()
-        for article_id, counts in self._count_articles(only_changed=True).items():
-            self.article_list.set_counts(article_id, counts)
-        self.article_list.set_states(self._done_states())
-        return True
+        self._apply_listing(reloaded.listing, changed=True)
 
     # -- articles ------------------------------------------------------------------------------
 
@@ -694,8 +796,15 @@ class ReaderApp(App[int]):
         self._opening_slow = False
         self.pane.show_article(article, (), pending=True)
         self.article_list.highlight_article(article.id)
+        verdicts_key = None
+        if self.adjudicating:
+            from tuireader.adjudication import state_key
+
+            verdicts_key = state_key(self.store.annotator, article.id)
         opening = self._writer.write(
-            partial(open_in_store, self.store, article), self._attached, change=False
+            partial(open_in_store, self.store, article, verdicts_key),
+            self._attached,
+            change=False,
         )
         self._opening = opening
         if opening is not None:
@@ -735,9 +844,19 @@ class ReaderApp(App[int]):
                 or (self._opening is not None and isinstance(self.focused, ReadingPane))
             )
         ):
+            if self._quitting:
+                return  # typed after a quit key: the app is closing
+            if event.key in self._quit_keys():
+                # Said at once; it quits after the keys typed before it, which it would
+                # have waited for anyway (the open, then their writes, are queued first).
+                self._quitting = True
+                self.update_status()
             self._held_keys.append(event)
             return
         await super().on_event(event)
+
+    def _quit_keys(self) -> list[str]:
+        return [*self.keys.keys("app.quit"), *self.keys.keys("app.quit_ctrl")]
 
     def _release_keys(self) -> None:
         if self._held_keys and self._opening is None:
@@ -784,6 +903,8 @@ class ReaderApp(App[int]):
             return  # another article was opened meanwhile
         self._opening_slow = False
         self._other_layers = (article.id, OtherLayers.of(opened.layers, self.store.annotator))
+        if opened.verdicts is not None:
+            self._verdict_state = (self.store.annotator, article.id, opened.verdicts)
         self.pane.show_article(article, annotations, self._cursors.get(article.id, 0))
         if article.id in self._suggestions:
             self.pane.set_suggestions(self._suggestions[article.id])
@@ -845,6 +966,8 @@ class ReaderApp(App[int]):
                 said = f"Splitting {paragraphs:,} paragraphs into sentences…"
             else:  # said only if it takes long: the writer thread is busy, or the disk slow
                 said = "Reading tags…" if self._opening_slow else ""
+            if self._quitting:
+                said = "Reading tags… then quitting" if not said else f"{said} then quitting"
             self.status.set_content(Content(said))
             return
         if pane.article is None or not pane.sentences:
@@ -908,7 +1031,9 @@ class ReaderApp(App[int]):
                     f"{suggestion.reason} ({suggestion.confidence:.0%}); {accept} accepts"
                 ).stylize("italic"),
             ]
-        if self._saving:  # a write of mine is slow (the disk, or another process's lock)
+        if self._quitting:  # waiting for writes (or the open) to land before it quits
+            parts.append(("  saving… then quitting", "bold italic"))
+        elif self._saving:  # a write of mine is slow (the disk, or another process's lock)
             parts.append(("  saving…", "italic"))
         line = Content.assemble(*parts)
         filter_label = None if pane.filter_tag is None else pane.tags.label(pane.filter_tag)
@@ -927,8 +1052,7 @@ class ReaderApp(App[int]):
         layers as last read (a cursor move never waits for the store's lock)."""
         known = self._other_layers
         if known is None or known[0] != article_id:
-            layers = OtherLayers.of(self.store.annotations(article_id), self.store.annotator)
-            known = self._other_layers = (article_id, layers)
+            return []  # read with the article's tags (its open, a reload): named once they land
         return known[1].names_at(start, end)
 
     @on(ReadingPane.LooksChanged)
@@ -951,6 +1075,36 @@ class ReaderApp(App[int]):
             return  # closing: the app no longer shows anything
         if self._saving_timer is None:
             self._saving_timer = self.set_timer(SLOW_WRITE, self._slow_write)
+
+    def _read(self, job: Callable[[], Any], shown: Callable[[Any], None]) -> bool:
+        """Queue a read of the store for the writer thread, in its turn after the writes asked
+        for before (so it sees them); ``shown`` gets its result on the event loop when it lands.
+        The event loop never waits for the store's lock this way. A read that fails is logged
+        (what is shown stays); False once the writer is closed."""
+        from tuireader.store import StoreError
+
+        def run() -> Any:
+            try:
+                return job()
+            except StoreError as exc:
+                return _Unread(exc)
+
+        def landed(result: Any) -> None:
+            if isinstance(result, _Unread):
+                self.log.warning(f"could not read the annotation file: {result.error}")
+                return
+            shown(result)
+
+        return self._writer.write(run, landed, change=False) is not None
+
+    async def _read_now(self, job: Callable[[], Any]) -> Any:
+        """``_read`` and wait for it without holding the event loop (keys typed meanwhile wait
+        in Textual's queue, in order); ``_UNREAD`` if it failed or the app is closing."""
+        results: list[Any] = []
+        if not self._read(job, results.append):
+            return _UNREAD
+        await self.writes_landed()
+        return results[0] if results else _UNREAD
 
     def _slow_write(self) -> None:
         self._saving_timer = None
@@ -1029,9 +1183,11 @@ class ReaderApp(App[int]):
 
         def run() -> tuple[Change | None, dict[str, list[Annotation]], dict[str, list[Annotation]]]:
             change = call()
-            touched = (
-                set() if change is None else {a.article_id for a in (*change.before, *change.after)}
-            )
+            touched: set[str] = set()
+            if change is not None:
+                touched = {a.article_id for a in (*change.before, *change.after)}
+                boundaries = (*change.boundaries_before, *change.boundaries_after)
+                touched |= {b.article_id for b in boundaries}
             mine = {article_id: self.store.mine(article_id) for article_id in touched}
             every = {a: self.store.annotations(a) for a in touched} if comparing else {}
             return change, mine, every
@@ -1063,7 +1219,7 @@ class ReaderApp(App[int]):
         if self._store_count is not None:
             self._store_count += len(change.after) - len(change.before)
         if change.corrects_sentences:
-            self._show_corrections(change)
+            self._show_corrections(change, layers or {})
         # Before and after of each article the change touched.
         by_article: dict[str, tuple[list[Annotation], list[Annotation]]] = {}
         for side, replaced in enumerate((change.before, change.after)):
@@ -1075,11 +1231,9 @@ class ReaderApp(App[int]):
                 continue
             # Counted again from the whole layer: sentences, not annotations (a second part
             # tagged on a tagged sentence adds none), as tag_counts says.
-            layer = (
-                layers[article_id]
-                if layers is not None and article_id in layers
-                else self.store.mine(article_id)
-            )
+            layer = None if layers is None else layers.get(article_id)
+            if layer is None:  # not read with the change: the next reload counts it
+                continue
             self.article_list.set_counts(article_id, ArticleCounts.of(layer, changed.sentences))
             self._counts_dirty[article_id] = fingerprint(layer)
         self._schedule_cursor_save()
@@ -1131,11 +1285,19 @@ class ReaderApp(App[int]):
         article = self.pane.article
         if article is None:
             return
-        try:
-            question = self.store.merge_question(article, index)
-        except ValueError as exc:
+
+        def ask() -> MergeQuestion | ValueError | None:
+            try:
+                return self.store.merge_question(article, index)
+            except ValueError as exc:  # no next sentence, another paragraph
+                return exc
+
+        question = await self._read_now(ask)
+        if isinstance(question, _Unread) or self.pane.article is not article:
+            return
+        if isinstance(question, ValueError):
             self.bell()
-            self.notify(f"Cannot merge: {exc}.", severity="warning", markup=False, timeout=4)
+            self.notify(f"Cannot merge: {question}.", severity="warning", markup=False, timeout=4)
             return
         merge = self.store.merge_sentences
         if question is None:
@@ -1150,7 +1312,7 @@ class ReaderApp(App[int]):
         quote = article.body[first.start : second.end]
         self.push_screen(MergeScreen(quote, merge_choices(question, self.tags)), chosen)
 
-    def _show_corrections(self, change: Change) -> None:
+    def _show_corrections(self, change: Change, layers: Mapping[str, list[Annotation]]) -> None:
         """Show the sentences a split or merge (or its undo) changed: only those rows."""
         article = self.pane.article
         gaps = [
@@ -1160,14 +1322,15 @@ class ReaderApp(App[int]):
         ]
         if article is None or not gaps:
             return
-        if len(gaps) == 1:
-            start, end = gaps[0]
+        layer = layers.get(article.id)
+        if len(gaps) == 1 or layer is None:
+            start, end = min(g[0] for g in gaps), max(g[1] for g in gaps)
             self.pane.resegment(max(0, start - 1), end + 1)
         else:
-            self.pane.follow_sentences(self.store.mine(article.id))
-        self._sentences_changed(article)
+            self.pane.follow_sentences(layer)
+        self._sentences_changed(article, layer)
 
-    def _sentences_changed(self, article: Article) -> None:
+    def _sentences_changed(self, article: Article, layer: list[Annotation] | None) -> None:
         """After a split or merge is shown: suggestions are kept only as the pane shifted them
         (a worker's result for the old sentences is dropped); the comparison and the list's
         counts follow after the frame."""
@@ -1177,7 +1340,10 @@ class ReaderApp(App[int]):
             self._suggestions[article.id] = list(pane.suggestions)
         else:
             self._suggestions.pop(article.id, None)
-        self.call_after_refresh(self._recount, article)
+        if layer is not None:
+            self.call_after_refresh(self._recount, article, layer)
+        else:
+            self._read(partial(self.store.mine, article.id), partial(self._recount, article))
         if self.comparing:
             self.call_after_refresh(self.refresh_comparison)
 
@@ -1227,23 +1393,30 @@ class ReaderApp(App[int]):
 
     # -- team: done marks ----------------------------------------------------------------------
 
-    def _done_states(self) -> dict[str, DoneState]:
-        marks = [(m.article_id, m.annotator) for m in self.store.done_marks() if m.done]
-        return done_states(marks, self.store.annotator, self.store.annotators())
+    def _done_states(self, done: DoneReads) -> dict[str, DoneState]:
+        return done_states(done.marks, self.store.annotator, done.annotators)
 
-    async def action_toggle_done(self) -> None:
-        """Mark the open article done for me; again, take the mark back."""
+    def action_toggle_done(self) -> None:
+        """Mark the open article done for me; again, take the mark back. Decided in the writer
+        thread, in its turn: a mark typed twice quickly takes it back."""
         article = self.pane.article
         if article is None:
             self.notify("Open an article first.", severity="warning")
             return
-        await self.writes_landed()  # a mark typed twice quickly takes it back
-        done = self.store.annotator not in self.store.done_by(article.id)
-        if not await self._written(partial(self.store.set_done, article.id, done), _ignore):
-            return
-        self.article_list.set_states(self._done_states())
+        store = self.store
+
+        def toggle() -> tuple[bool, str, DoneReads]:
+            done = store.annotator not in store.done_by(article.id)
+            store.set_done(article.id, done)
+            return done, store.annotator, read_done(store)
+
+        self._write(toggle, self._done_toggled)
+
+    def _done_toggled(self, toggled: tuple[bool, str, DoneReads]) -> None:
+        done, annotator, marks = toggled
+        self.article_list.set_states(self._done_states(marks))
         self.notify(
-            f"Marked done as {self.store.annotator}." if done else "No longer marked done.",
+            f"Marked done as {annotator}." if done else "No longer marked done.",
             timeout=3,
             markup=False,
         )
@@ -1256,39 +1429,54 @@ class ReaderApp(App[int]):
             self.notify("Open an article first.", severity="warning")
             return
         self.comparing = not self.comparing
-        self.refresh_comparison()
+        self.refresh_comparison(then=self._compared)
+
+    def _compared(self) -> None:
         comparison = self.pane.comparison
         if comparison is not None and len(comparison.annotators) < 2:
             self.notify("Nobody else has tagged this article yet.", timeout=4)
 
-    def layers(self, article_id: str) -> dict[str, list[Annotation]]:
-        """Each annotator's annotations on the article."""
+    @staticmethod
+    def layers_of(annotations: Iterable[Annotation]) -> dict[str, list[Annotation]]:
+        """Each annotator's annotations, from every layer's."""
         layers: dict[str, list[Annotation]] = {}
-        for annotation in self.store.annotations(article_id):
+        for annotation in annotations:
             layers.setdefault(annotation.annotator, []).append(annotation)
         return layers
 
-    def refresh_comparison(self, annotations: list[Annotation] | None = None) -> None:
+    def refresh_comparison(
+        self,
+        annotations: list[Annotation] | None = None,
+        then: Callable[[], None] | None = None,
+    ) -> None:
         """Recompute the compare view after a change (ours or another window's), from
-        ``annotations`` (every layer of the open article) when given, else from the store."""
+        ``annotations`` (every layer of the open article) when given, else from the store as
+        read in the writer thread (shown when it lands, if the article is still open and the
+        view still on); ``then`` once it is shown."""
         pane = self.pane
-        if not self.comparing or pane.article is None or not pane.sentences:
+        article = pane.article
+        if not self.comparing or article is None or not pane.sentences:
             if pane.comparison is not None:
                 pane.set_comparison(None)
             return
         from tuireader.comparison import compare
 
         if annotations is None:
-            layers = self.layers(pane.article.id)
-        else:
-            layers = {}
-            for annotation in annotations:
-                layers.setdefault(annotation.annotator, []).append(annotation)
+
+            def landed(every: list[Annotation]) -> None:
+                if self.pane.article is article:
+                    self.refresh_comparison(every, then)
+
+            self._read(partial(self.store.annotations, article.id), landed)
+            return
+        layers = self.layers_of(annotations)
         if self.adjudicating:  # the originals only: my layer holds the decisions
             layers.pop(self.store.annotator, None)
         else:
             layers.setdefault(self.store.annotator, [])  # my column, even before my first tag
         pane.set_comparison(compare(pane.sentences, layers, order=[self.store.annotator]))
+        if then is not None:
+            then()
 
     # -- team: adjudication -----------------------------------------------------------------------
 
@@ -1299,13 +1487,15 @@ class ReaderApp(App[int]):
 
     def _verdicts(self) -> dict[int, Verdict]:
         """My "no tag" and "unresolved" decisions on the open article, by sentence."""
-        from tuireader.adjudication import state_key, untagged_verdicts
+        from tuireader.adjudication import untagged_verdicts
 
         pane = self.pane
         if pane.article is None:
             return {}
-        state = self.store.get_state(state_key(self.store.annotator, pane.article.id), {})
-        return untagged_verdicts(state, pane.sentences)
+        known = self._verdict_state
+        if known is None or known[:2] != (self.store.annotator, pane.article.id):
+            return {}  # read with the article (its open, a reload): counted once they land
+        return untagged_verdicts(known[2], pane.sentences)
 
     def _decided(self) -> set[int]:
         comparison = self.pane.comparison
@@ -1388,10 +1578,21 @@ class ReaderApp(App[int]):
             clear = partial(self.store.clear, article, index, index)
             if not await self._written_change(clear):
                 return
-        state = with_verdict(self.store.get_state(key, {}), sentence, verdict)
-        if not await self._written(partial(self.store.set_state, key, state), _ignore):
+        store = self.store
+
+        def decide() -> object:
+            # Read and written in the writer thread: the record as it is on disk, not as shown.
+            state = with_verdict(store.get_state(key, {}), sentence, verdict)
+            store.set_state(key, state)
+            return state
+
+        def shown(state: object) -> None:
+            self._verdict_state = (store.annotator, article.id, state)
+
+        if not await self._written(decide, shown):
             return
         self.refresh_comparison()
+        await self.writes_landed()  # the compare view, read again in the writer thread
         comparison = self.pane.comparison
         if comparison is not None:
             target = next_open(comparison.disagreements, self._decided(), index)
@@ -1775,30 +1976,35 @@ class ReaderApp(App[int]):
             what += " (Not in the codebook in use: shown as recorded in the database.)"
         self.notify(what, title=f"{tag.marker} {tag.label}", markup=False, timeout=12)
 
-    def action_stats(self) -> None:
+    async def action_stats(self) -> None:
+        """The open article's counts of my tags, and the agreement with the other annotators:
+        every layer read in the writer thread, after my writes asked for before."""
         from tuireader.ui.stats_screen import StatsScreen, stats_text
 
         pane = self.pane
-        if pane.article is None:
+        article = pane.article
+        if article is None:
             return
-        counts = layer_counts(self.store.mine(pane.article.id), pane.sentences)
-        text = stats_text(
-            pane.article.title, counts.by_tag, len(pane.sentences), pane.tags, pane.looks
-        )
-        agreement = self.article_agreement()
+        every = await self._read_now(partial(self.store.annotations, article.id))
+        if isinstance(every, _Unread) or pane.article is not article:
+            return
+        layers = self.layers_of(every)
+        counts = layer_counts(layers.get(self.store.annotator, []), pane.sentences)
+        text = stats_text(article.title, counts.by_tag, len(pane.sentences), pane.tags, pane.looks)
+        agreement = self.article_agreement(layers)
         if agreement:
             text = Content("\n").join([text, Content(""), Content("\n".join(agreement))])
         self.push_screen(StatsScreen(text))
 
-    def article_agreement(self) -> list[str]:
-        """The open article's agreement figures as lines of text; none with one annotator."""
+    def article_agreement(self, layers: dict[str, list[Annotation]]) -> list[str]:
+        """The open article's agreement figures (from each annotator's ``layers``) as lines of
+        text; none with one annotator."""
         from tuireader.agreement import agreement, sentence_values
         from tuireader.agreement_report import report_lines
 
         pane = self.pane
         if pane.article is None or not pane.sentences:
             return []
-        layers = self.layers(pane.article.id)
         if len(layers) < 2:
             return []
         names = sorted(layers)
@@ -1806,8 +2012,9 @@ class ReaderApp(App[int]):
         result = agreement(names, list(zip(*columns, strict=True)), self.tags.ids)
         return report_lines(result, self.tags)
 
-    def action_export(self, everything: bool) -> None:
-        """Ask which format and where (``ui/export_screen.py``), then export in a thread."""
+    async def action_export(self, everything: bool) -> None:
+        """Ask which format and where (``ui/export_screen.py``), then export in a thread. The
+        corrections and the dialog's remembered choices are read in the writer thread."""
         from tuireader.export import article_at_hand, collect
         from tuireader.ui.export_screen import (
             STATE_EXPORT,
@@ -1828,7 +2035,15 @@ class ReaderApp(App[int]):
         def load(meta: Mapping[str, object]) -> Article | None:
             return self.article_by_id(str(meta["id"])) or article_at_hand(meta)
 
-        text = with_corrections(load, self.store.corrections_by_article())
+        store = self.store
+        read = await self._read_now(
+            lambda: (store.corrections_by_article(), store.get_state(STATE_EXPORT))
+        )
+        if isinstance(read, _Unread):
+            self.notify(str(read.error), title="Cannot export", severity="error", markup=False)
+            return
+        corrections, remembered = read
+        text = with_corrections(load, corrections)
 
         def chosen(choice: ExportChoice | None) -> None:
             if choice is None:
@@ -1840,11 +2055,11 @@ class ReaderApp(App[int]):
             if choice.path.parent == folder:  # the default folder is made on first use
                 with contextlib.suppress(OSError):  # else the export names the problem
                     folder.mkdir(parents=True, exist_ok=True)
-            data = collect(self.store, ids, text=text)
+            # Read in the export's thread: every annotation of the selection, seconds at 500k.
+            read = partial(collect, self.store, ids, text=text)
             done = partial(self.notify, title="Export", markup=False, timeout=8)
-            export_in_background(self, data, choice, done)
+            export_in_background(self, read, choice, done)
 
-        remembered = self.store.get_state(STATE_EXPORT)
         if not isinstance(remembered, dict):
             remembered = {}
         self.push_screen(ExportScreen(scope, title, remembered, folder), chosen)
@@ -1873,7 +2088,7 @@ class ReaderApp(App[int]):
 
     def _initial_theme(self) -> str:
         """The theme chosen last (ctrl+p), unless the config names a new one since."""
-        saved = self.store.get_state(STATE_THEME, None)
+        saved = self._saved_theme
         configured = self.config.theme
         if (
             isinstance(saved, dict)
@@ -1907,8 +2122,13 @@ class ReaderApp(App[int]):
     async def action_quit(self) -> None:
         """Quit once every write of mine is durable; if the last one failed, stay (its one
         line shows why) and say so: ``q`` again quits."""
+        if self.writing and not self._quitting:
+            self._quitting = True
+            self.update_status()
         await self.writes_landed()
         if self._unsaved:
+            self._quitting = False
+            self.update_status()
             self._unsaved = False
             quit_key = self.keys.show("app.quit")
             self.notify(

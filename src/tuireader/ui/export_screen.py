@@ -32,6 +32,7 @@ from tuireader.export import (
     render_chunks,
     write_export,
 )
+from tuireader.store import StoreError
 
 STATE_EXPORT = "export"
 """UI state key: the last format, whether it was by sentence, and the folder."""
@@ -182,18 +183,24 @@ def remembered_state(choice: ExportChoice) -> dict[str, Any]:
 
 
 def export_in_background(
-    app: App[Any], data: ExportData, choice: ExportChoice, done: Callable[[str], None]
+    app: App[Any],
+    read: Callable[[], ExportData],
+    choice: ExportChoice,
+    done: Callable[[str], None],
 ) -> None:
-    """Render and write ``data`` in a thread; notify the result (warnings too) on the app."""
+    """Read the selection (``read``: every annotation of it, seconds for a big database, so
+    never on the event loop), render and write it in a thread; notify the result (warnings too)
+    on the app."""
 
     def job() -> None:
         warnings: list[str] = []
         try:
+            data = read()
             chunks = render_chunks(
                 data, choice.format, by_sentence=choice.by_sentence, warn=warnings.append
             )
             write_export(chunks, choice.path)
-        except (ExportError, OSError) as exc:
+        except (ExportError, StoreError, OSError) as exc:
             app.call_from_thread(
                 app.notify, str(exc), title="Not exported", severity="error", markup=False
             )

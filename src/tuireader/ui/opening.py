@@ -35,11 +35,14 @@ class Opened:
     """Sentence corrections that no longer fit the text (kept aside)."""
     failed: StoreError | None = None
     """Attaching (or reading) failed: shown in one line, the article is read without it."""
+    verdicts: object = None
+    """My adjudication record of the article, when asked for (``verdicts_key``)."""
 
 
-def open_in_store(store: Store, article: Article) -> Opened:
+def open_in_store(store: Store, article: Article, verdicts_key: str | None = None) -> Opened:
     """In the writer thread: segment ``article`` (a book takes seconds: done before the store's
-    lock is taken), attach it, and read what the reader shows of it."""
+    lock is taken), attach it, and read what the reader shows of it (and the state record
+    ``verdicts_key``: my adjudication decisions, when adjudicating)."""
     from tuireader.store import StoreError
 
     _ = article.sentences
@@ -52,6 +55,7 @@ def open_in_store(store: Store, article: Article) -> Opened:
         lost = sum(1 for b in store.placed_corrections(article.id) if b.orphaned)
         mine = store.mine(article.id)
         layers = store.annotations(article.id)
+        verdicts = store.get_state(verdicts_key, {}) if verdicts_key is not None else None
     except StoreError as exc:  # an unreadable shard: the text is still worth reading
         return Opened(article, [], [], report, 0, failed or exc)
-    return Opened(article, mine, layers, report, lost, failed)
+    return Opened(article, mine, layers, report, lost, failed, verdicts)

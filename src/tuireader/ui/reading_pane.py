@@ -337,6 +337,9 @@ class ReadingPane(ScrollView, can_focus=True):
         self.split_caret = 1
         """The word the second sentence would begin with (an index into ``split_words``)."""
         self._drag: tuple[int, int] | None = None
+        self._clicked_at: int | None = None
+        """Where the text was clicked while its sentences were not known yet (the article's
+        tags being read): the cursor goes there once they are."""
         """A mouse drag: the sentence and the body offset where the button went down."""
         self._matches: list[tuple[int, int]] = []
         self._match_starts: list[int] = []
@@ -399,6 +402,8 @@ class ReadingPane(ScrollView, can_focus=True):
         hundred milliseconds: the text paints first, then this is called again without it).
         """
         same_text = article is self.article and self._layout is not None
+        clicked = self._clicked_at if same_text and not pending else None
+        self._clicked_at = None
         self.article = article
         self.sentences = () if pending else article.sentences
         self.range_anchor = None
@@ -412,6 +417,9 @@ class ReadingPane(ScrollView, can_focus=True):
         self._placed = {}
         for annotation in annotations:
             self._place(annotation)
+        found = None if clicked is None else sentence_at(self.sentences, clicked)
+        if found is not None:  # clicked while its tags were read: where the click was
+            cursor = found
         self.cursor = max(0, min(cursor, len(self.sentences) - 1))
         if not same_text:
             self._layout = None
@@ -881,6 +889,12 @@ class ReadingPane(ScrollView, can_focus=True):
             await self.editor.accept_suggestions(None)
 
     def on_click(self, event: events.Click) -> None:
+        if not self.sentences and self.article is not None:  # shown, its tags still being read
+            offset = self._offset_at_point(event.x, event.y)
+            if offset is not None:
+                self._clicked_at = offset
+                self.focus()
+            return
         index = self._sentence_at_point(event.x, event.y)
         if index is not None:
             self.focus()
@@ -1225,7 +1239,7 @@ class ReadingPane(ScrollView, can_focus=True):
 
     def _offset_at_point(self, x: int, y: int) -> int | None:
         """The body offset of the character drawn at ``x, y`` (pane coordinates)."""
-        if self._layout is None or not self.sentences or self.article is None:
+        if self._layout is None or self.article is None:
             return None
         body_row = round(self.scroll_y) + y - len(self._header)
         if not 0 <= body_row < len(self._layout) or self._layout.is_blank(body_row):

@@ -1,0 +1,126 @@
+"""What the reader reads from the store besides opening an article (``ui/opening.py``): the list's
+counts and done marks, and what another window wrote. Read in the writer thread (or a thread
+that never writes), handed to the event loop in one piece.
+
+Every store call takes the store's lock, which the writer thread holds while it writes, plans a
+compaction or an import of another process has the file: on the event loop a read would stall
+every key meanwhile. So the loop queues the read, keeps showing what it has, and applies what
+was read when it lands, if it still applies (the same article open, a newer reload than the one
+shown). Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tuireader.annotations import Annotation
+
+if TYPE_CHECKING:
+    from tuireader.store import Store
+
+STATE_COUNTS = "sentence_counts"
+"""Before per-article counts (``counts_key``): one record holding every article's counts,
+written whole whenever one changed. Read while an article has no record of its own, and
+removed at the first save."""
+COUNTS_PREFIX = "counts:"
+"""Tagged sentences per tag of an article, with a fingerprint of the annotations they count, so
+the list shows sentence counts at startup without segmenting every tagged article: one state
+record per article (``counts:<article id>``), so a change costs one small record."""
+
+
+def counts_key(article_id: str) -> str:
+    return COUNTS_PREFIX + article_id
+
+
+@dataclass(frozen=True)
+class CountReads:
+    """What the list's counts of some articles are made from: my layer of each and its saved
+    counts (None where nothing is tagged: no counts needed)."""
+
+    layers: dict[str, tuple[list[Annotation], object]]
+    """By article id: my placed annotations, and the saved counts record (or None)."""
+
+
+def read_counts(store: Store, article_ids: Iterable[str]) -> CountReads:
+    """My layer and saved counts of each article (any thread)."""
+    saved = store.get_state(STATE_COUNTS, {})
+    saved = saved if isinstance(saved, dict) else {}  # the old record, until the next save
+    layers: dict[str, tuple[list[Annotation], object]] = {}
+    for article_id in article_ids:
+        mine = store.mine(article_id)
+        record = (
+            (store.get_state(counts_key(article_id), None) or saved.get(article_id))
+            if mine
+            else None
+        )
+        layers[article_id] = (mine, record)
+    return CountReads(layers)
+
+
+@dataclass(frozen=True)
+class DoneReads:
+    """The done marks (article id, annotator) in force, and everyone who annotates here."""
+
+    marks: list[tuple[str, str]]
+    annotators: list[str]
+
+
+def read_done(store: Store) -> DoneReads:
+    marks = [(m.article_id, m.annotator) for m in store.done_marks() if m.done]
+    return DoneReads(marks, store.annotators())
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The list's counts and done marks, read at startup or after the annotator changed."""
+
+    counts: CountReads
+    done: DoneReads
+
+
+def read_listing(store: Store, article_ids: Iterable[str]) -> Listing:
+    return Listing(read_counts(store, article_ids), read_done(store))
+
+
+@dataclass(frozen=True)
+class Reloaded:
+    """The store as read after it reloaded what another window wrote (or as the annotator
+    changed): the open article's layers, the list's counts and done marks."""
+
+    generation: int
+    """The store's reload count these were read at: applied only if newer than the shown."""
+    annotator: str
+    article_id: str | None
+    mine: list[Annotation]
+    """My placed annotations on the open article (empty if none is open)."""
+    layers: list[Annotation]
+    """Every annotator's placed annotations on it."""
+    listing: Listing
+    verdicts: object = None
+    """My adjudication state record of the open article (when adjudicating)."""
+
+
+def read_reloaded(
+    store: Store,
+    article_id: str | None,
+    article_ids: Iterable[str],
+    *,
+    refresh: bool = False,
+    seen: int | None = None,
+    verdicts_key: str | None = None,
+) -> Reloaded | None:
+    """In the writer thread: reload what another process wrote if ``refresh`` (one ``stat``
+    when nothing did), then, unless the store's generation is still ``seen``, read what the
+    reader shows of it."""
+    if refresh:
+        store.refresh()
+    generation = store.generation
+    if seen is not None and generation == seen:
+        return None
+    mine = store.mine(article_id) if article_id is not None else []
+    layers = store.annotations(article_id) if article_id is not None else []
+    verdicts = store.get_state(verdicts_key, {}) if verdicts_key is not None else None
+    listing = read_listing(store, article_ids)
+    return Reloaded(generation, store.annotator, article_id, mine, layers, listing, verdicts)

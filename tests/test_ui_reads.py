@@ -1,0 +1,273 @@
+"""The reader's reads of the store run in the writer thread, never on the event loop: the list's
+counts and done marks at startup and after another window's write, the refresh timer, the
+compare view, stats, the export dialog, done marks, the merge question, a change of annotator.
+What they read is shown when it lands, and only if it still applies; keys never wait for them.
+Quitting and clicking while an article opens are not lost either."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tuireader.articles import load_article, load_library
+from tuireader.sentences import sentence_at
+from tuireader.store import Store
+from tuireader.ui.app import ReaderApp
+from tuireader.ui.export_screen import ExportScreen
+from tuireader.ui.merge_screen import MergeScreen
+from tuireader.ui.stats_screen import StatsScreen
+
+from conftest import SAMPLES, SEED, hold_writer, press_only, run_test_only, spy_on_loop
+
+SIZE = (120, 40)
+READS = (
+    "mine",
+    "annotations",
+    "get_state",
+    "done_marks",
+    "done_by",
+    "annotators",
+    "merge_question",
+    "corrections_by_article",
+    "placed_corrections",
+    "refresh",
+    "tag_rows",
+)
+"""The store's read methods: none may run on the event loop once the app runs."""
+
+
+@pytest.fixture
+def gate(writer_gate: threading.Event) -> threading.Event:
+    return writer_gate
+
+
+hold = hold_writer
+
+
+def tag_in_store(db_path: Path, story: Path, index: int, tag: str, annotator: str) -> None:
+    article = load_article(story)
+    with Store.open(db_path, annotator) as store:
+        store.attach(article)
+        store.tag(article, index, index, tag)
+
+
+def tag_of(app: ReaderApp, index: int) -> str | None:
+    annotation = app.pane.annotation_of(index)
+    return None if annotation is None else annotation.tag
+
+
+def first_line(app: ReaderApp) -> str:
+    return str(app.status.content).split("\n")[0]
+
+
+def on_disk(db_path: Path) -> dict[tuple[str, int], str]:
+    """(annotator, start) -> tag, as a fresh store reads the file."""
+    with Store.open(db_path, "tester", create=False) as store:
+        return {(a.annotator, a.start): a.tag for a in store.annotations()}
+
+
+async def test_no_store_read_on_the_event_loop(
+    make_reader: Callable[[Path], ReaderApp], db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Startup, another window's tag and done mark, the compare view, stats, the export
+    dialog, a done mark, a merge's question and a change of annotator: every read in the
+    writer thread, and each shows what it read."""
+    tag_in_store(db_path, SEED, 0, "fact", "tester")
+    tag_in_store(db_path, SEED, 1, "speculation", "tester")
+    app = make_reader(SEED)
+    on_loop = spy_on_loop(app, READS, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        article = app.pane.article
+        assert article is not None
+        assert app.article_list.counts[article.id].by_tag == {"fact": 1, "speculation": 1}
+        with Store.open(db_path, "bob") as other:  # another window, another annotator
+            other.attach(article)
+            other.tag(article, 2, 2, "fact")
+            other.set_done(article.id, True)
+        assert app.refresh_store()
+        await app.writes_landed()
+        await pilot.pause()
+        app.pane.move_to(2)
+        assert "bob" in first_line(app)
+        assert app.article_list.state_of(article.id).others_done == 1
+        await pilot.press("c")
+        comparison = app.pane.comparison
+        assert comparison is not None and "bob" in comparison.annotators
+        await pilot.press("c")
+        await pilot.press("i")
+        assert isinstance(app.screen, StatsScreen)
+        await pilot.press("escape")
+        await pilot.press("x")
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("escape")
+        await pilot.press("D")
+        assert app.article_list.state_of(article.id).mine
+        app.pane.move_to(0)
+        await pilot.press("J")  # my tags on the two differ: asked first
+        assert isinstance(app.screen, MergeScreen)
+        await pilot.press("escape")
+        app.set_annotator("carol")
+        await app.writes_landed()
+        await pilot.pause()
+        assert app.store.annotator == "carol"
+        assert app.article_list.counts[article.id].by_tag == {}
+        assert tag_of(app, 0) is None  # carol's layer, empty
+        assert "tester" in first_line(app)  # tester's tag on the cursor sentence is named
+    assert on_loop == []
+
+
+async def test_a_reload_for_an_article_left_is_not_applied(
+    db_path: Path, gate: threading.Event
+) -> None:
+    """My other window tags article A; the look for it waits behind a busy writer while I open
+    article B: once it lands, B is shown with its own tags (none), and A's list counts show
+    the other window's tag."""
+    stories = sorted(SAMPLES.glob("*.txt"))[:2]
+    library = load_library(stories)
+    first, second = library.articles[0], library.articles[1]
+    store = Store.open(db_path, "tester")
+    app = ReaderApp(library, store, db_path=db_path, open_article=first)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            with Store.open(db_path, "tester") as other:  # my other window
+                other.attach(first)
+                other.tag(first, 0, 0, "fact")
+            hold(app, gate)
+            assert app.refresh_store()  # queued behind the busy writer
+            app.open_article(second)
+            await pilot.pause()
+            assert app.pane.article is second
+            gate.set()
+            await app.opened()
+            await app.writes_landed()
+            await pilot.pause()
+            assert app.pane.article is second and app.pane.sentences == second.sentences
+            assert tag_of(app, 0) is None
+            assert app.article_list.counts[first.id].by_tag == {"fact": 1}
+    finally:
+        store.close()
+
+
+async def test_keys_move_while_a_read_waits_for_the_store(
+    make_reader: Callable[[Path], ReaderApp], db_path: Path, gate: threading.Event
+) -> None:
+    """The writer thread is busy (a compaction, another process's lock): the refresh timer's
+    look waits there, and moving keys act at once meanwhile."""
+    app = make_reader(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        hold(app, gate)
+        app.refresh_store()
+        await press_only(pilot, "j", "j")
+        assert app.pane.cursor == 2
+        assert app.writing  # the look is still queued
+        gate.set()
+        await app.writes_landed()
+
+
+async def test_a_new_annotator_applies_in_key_order(
+    make_reader: Callable[[Path], ReaderApp], db_path: Path, gate: threading.Event
+) -> None:
+    """``f``, a change of annotator, ``j f``, all while the writer is busy: the first tag is
+    the old annotator's, the second the new one's, and the new layer is shown."""
+    app = make_reader(SEED)
+    starts = [s.start for s in load_article(SEED).sentences]
+    async with app.run_test(size=SIZE) as pilot:
+        hold(app, gate)
+        await press_only(pilot, "f")
+        app.set_annotator("bob")
+        await press_only(pilot, "j", "f")
+        gate.set()
+        await app.writes_landed()
+        await pilot.pause()
+        assert on_disk(db_path) == {("tester", starts[0]): "fact", ("bob", starts[1]): "fact"}
+        assert app.store.annotator == "bob"
+        assert [tag_of(app, 0), tag_of(app, 1)] == [None, "fact"]
+        app.pane.move_to(0)
+        assert "tester" in first_line(app)
+
+
+async def test_quit_while_an_article_opens_says_so_then_quits(
+    make_reader: Callable[[Path], ReaderApp], db_path: Path, gate: threading.Event
+) -> None:
+    """``f q s`` while the article is being opened: the status line says at once that it will
+    quit; the ``f`` typed before ``q`` is written, the ``s`` after it is not, and it quits."""
+    app = make_reader(SEED)
+    start = load_article(SEED).sentences[0].start
+    hold(app, gate)
+    async with run_test_only(app, size=SIZE) as pilot:
+        await pilot.pause()
+        for key in "fqs":
+            await press_only(pilot, key)
+        await pilot.pause()
+        assert app.opening
+        assert "then quitting" in first_line(app)
+        assert app.return_code is None
+        gate.set()
+        for _ in range(200):
+            if app.return_code is not None:
+                break
+            await asyncio.sleep(0.05)
+        assert app.return_code == 0
+    assert on_disk(db_path) == {("tester", start): "fact"}
+
+
+async def test_a_click_while_an_article_opens_moves_the_cursor_once_shown(
+    make_reader: Callable[[Path], ReaderApp], gate: threading.Event
+) -> None:
+    """A click on the text before its tags are read is kept: the cursor goes to the clicked
+    sentence when the article is shown (not to the saved cursor)."""
+    app = make_reader(SEED)
+    hold(app, gate)
+    async with run_test_only(app, size=SIZE) as pilot:
+        await pilot.pause()
+        pane = app.pane
+        assert app.opening and pane.sentences == ()
+        row = len(pane._header) + 6
+        await pilot.click("#pane", offset=(pane.gutter_width + 4, row))
+        clicked = pane._clicked_at
+        assert clicked is not None
+        gate.set()
+        await app.opened()
+        await pilot.pause()
+        assert pane.sentences
+        expected = sentence_at(pane.sentences, clicked)
+        assert expected is not None and expected > 0
+        assert pane.cursor == expected
+
+
+async def test_a_look_that_changes_nothing_of_mine_draws_no_list_line(
+    make_reader: Callable[[Path], ReaderApp], db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another annotator's tag changes neither my counts nor the done marks: the look that
+    picks it up draws no line of the article list (it drew the whole list at every look)."""
+    from tuireader.ui.article_list import ArticleList
+
+    tag_in_store(db_path, SEED, 1, "fact", "bob")  # bob annotates here already
+    app = make_reader(SEED)
+    drawn: list[int] = []
+    real = ArticleList.render_line
+
+    def counted(self: ArticleList, y: int) -> Any:
+        drawn.append(y)
+        return real(self, y)
+
+    monkeypatch.setattr(ArticleList, "render_line", counted)
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_toggle_list()  # the list shown beside the one article
+        await pilot.pause()
+        article = app.pane.article
+        assert article is not None
+        with Store.open(db_path, "bob") as other:
+            other.attach(article)
+            other.tag(article, 0, 0, "speculation")
+        drawn.clear()
+        assert app.refresh_store()
+        await app.writes_landed()
+        await pilot.pause()
+        assert "bob" in first_line(app)  # the look landed
+        assert drawn == []
