@@ -634,3 +634,104 @@ def test_believe_me_is_an_aside_not_a_belief() -> None:
 def test_a_question_that_opens_with_who_is_still_the_writers_question() -> None:
     suggestion = suggest_sentence("Who will pay for the new bridge?")
     assert suggestion is not None and "question" in suggestion.cues, suggestion
+
+
+# Fifth pass.
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("The ferry board strongly opposed the new landing fees.", "opposed"),
+        ("We, mind you, supported the harbour bill from the start.", "supported"),
+        ("She also called for a freeze on parking charges.", "called for"),
+        ("The governor vetoed the quarry permit twice.", "vetoed"),
+        ("Both councillors voted against the bypass.", "voted against"),
+    ],
+)
+def test_a_position_taken_on_the_record_is_a_fact(text: str, cue: str) -> None:
+    suggestion = suggest_sentence(text)
+    assert suggestion is not None and suggestion.tag == FACT, suggestion
+    assert cue in suggestion.cues and "official record" in suggestion.reason, suggestion
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I am opposed to the new landing fees.",
+        "The ferry, as opposed to the bus, runs all night.",
+        "Residents are strongly opposed to the quarry.",
+    ],
+)
+def test_a_stance_held_now_or_a_contrast_is_not_a_record(text: str) -> None:
+    suggestion = suggest_sentence(text)
+    assert suggestion is None or "official record" not in suggestion.reason, suggestion
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He said he never really thought about it while they were painting the hall.",
+        "I didn't think about the weather at all when we set off.",
+        "I can think of three bakers who opened on the square.",
+        "The Ashworths believe in early starts and cold showers.",
+        "The players know what the club expects of its new captain.",
+        "She fears for the orchard when the river rises.",
+    ],
+)
+def test_a_belief_verb_with_a_prepositional_object_is_not_a_hedge(text: str) -> None:
+    assert tag_of(text) != SPECULATION, suggest_sentence(text)
+
+
+def test_a_belief_verb_before_a_claim_is_still_a_hedge() -> None:
+    for text in (
+        "I think the ferry will be late again.",
+        "The Ashworths believe the orchard can be saved.",
+        "The club expects its new captain to stay.",
+    ):
+        assert tag_of(text) == SPECULATION, (text, suggest_sentence(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Another suspect is awaiting trial in Leeds.", "Another four suspects have been released."],
+)
+def test_suspect_as_a_noun_is_not_a_source_holding_a_view(text: str) -> None:
+    assert tag_of(text) != SPECULATION, suggest_sentence(text)
+
+
+def test_forecast_as_a_verb_is_a_hedge_and_as_a_noun_is_not() -> None:
+    hedged = suggest_sentence("The bakery's owner, Ann Pike, forecast a busy summer for the town.")
+    assert hedged is not None and hedged.tag == SPECULATION and "forecast" in hedged.cues, hedged
+    for text in (
+        "The weather forecast a week ago was wrong about the rain.",
+        "There were more downward revisions of the forecasts than upward ones.",
+    ):
+        suggestion = suggest_sentence(text)
+        assert suggestion is None or "forecast" not in suggestion.cues, (text, suggestion)
+
+
+def test_consider_after_a_named_holder_is_a_belief() -> None:
+    suggestion = suggest_sentence(
+        "The ramblers crossed the moor, a stretch Yorkshire considers its own."
+    )
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+    assert "considers" in suggestion.cues, suggestion
+
+
+def test_until_before_a_longer_noun_phrase_and_a_verb_is_a_condition() -> None:
+    suggestion = suggest_sentence(
+        "The mill will stay shut until a larger supply of fresh grain is found."
+    )
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The parish had, for better or worse, a name for keeping to itself.",
+        "The committee argued over how best to count the ballots.",
+    ],
+)
+def test_every_word_of_a_set_phrase_is_left_out_of_the_writers_view(text: str) -> None:
+    assert tag_of(text) != SPECULATION, suggest_sentence(text)

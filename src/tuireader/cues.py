@@ -76,6 +76,11 @@ HEDGE_VERBS: tuple[str, ...] = (
     "seemed",
     "anticipate",
     "anticipates",
+    # "forecast" is a verb only before what is forecast ("forecast an increase", "forecasts
+    # that"): "earnings forecasts" and "the forecast" are nouns (fifth pass).
+    "forecast",
+    "forecasts",
+    "forecasted",
 )
 
 # Speculative adjectives. "likely" is a phrase (see HEDGE_PHRASES) because
@@ -205,7 +210,7 @@ HEDGE_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
         ("until",),
         r"until\s+(?:it|they|he|she|we|you|there)\s+\w+"
         r"|until\s+(?:the|a|an|its|their|his|her)\s+(?!end\b|start\b|beginning\b|middle\b|close\b)"
-        r"(?:\w+\s+){0,3}?(?:is|are|has|have|can|will)\b",
+        r"(?:\w+\s+){0,6}?(?:is|are|has|have|can|will)\b",
     ),
     (("possible", "conceivable", "likely"), r"it\s+is\s+(?:possible|conceivable|likely)\s+that"),
     (("theory", "principle"), r"in\s+(?:theory|principle)"),
@@ -540,6 +545,23 @@ RECORD_WORDS: tuple[str, ...] = (
     "built",
     "launched",
     "elected",
+)
+
+# A position taken on the record (fifth pass): a vote, a veto, a bill sponsored or opposed, a
+# policy called for. What a politician supported or opposed is a check-worthy claim (ClaimBuster's
+# "voting record" claims) whoever the subject is ("MCA strongly opposed the move", "we, believe
+# me, supported the bill"). Not after a copula: "I am opposed to it" is a stance held now.
+PUBLIC_ACTS: tuple[str, ...] = (
+    "supported",
+    "opposed",
+    "vetoed",
+    "sponsored",
+    "co-sponsored",
+    "cosponsored",
+    "endorsed",
+    "called for",
+    "voted for",
+    "voted against",
 )
 
 # --- Speculation without a hedge word ----------------------------------------------------------

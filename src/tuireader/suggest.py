@@ -397,6 +397,11 @@ _COMPARISON_WORDS = frozenset(
     ]
 )
 _RECORD_WORD = _Lexicon(cues.RECORD_WORDS)
+_PUBLIC_ACT = _Lexicon(cues.PUBLIC_ACTS)
+# "is opposed to", "as opposed to", "be supported by": a stance held now or a contrast, not an act.
+_HELD_NOW = re.compile(
+    r"(?:\b(?:am|is|are|be|being|as)|[’']m|[’']re)\s+(?:\w+ly\s+)?$", re.IGNORECASE
+)
 
 
 # --- Public API -------------------------------------------------------------------------------
@@ -717,6 +722,12 @@ def _not_reporting(masked: str, match: re.Match[str]) -> bool:
         return masked[max(0, match.start() - 2) : match.start()].rstrip().endswith(("(", ","))
     if cue.startswith("maintain"):
         return _OBJECT_AFTER.match(masked, match.end()) is not None
+    if cue in _COGNITION and _OBJECT_NOT_CLAIM.match(masked, match.end()):
+        return True  # "I can think of doctors who…": what the mind is on, not a view reported
+    if cue in _NOUN_OR_VERB:  # "another suspect is awaiting extradition": the noun
+        before = masked[max(0, match.start() - 24) : match.start()]
+        after = masked[match.end() : match.end() + 6]
+        return bool(_NOUN_BEFORE.search(before) or _NOUN_AFTER.match(after))
     return False
 
 
@@ -853,6 +864,8 @@ def _hedge_cues(text: str) -> list[str]:
                     continue
                 if lower == "believe" and _BELIEVE_ME.match(text, start + 7):
                     continue  # "believe me, we supported the bill": an aside, not a belief
+                if _OBJECT_NOT_CLAIM.match(text, start + len(lower)) and lower in _COGNITION:
+                    continue  # "think about it", "believe in": an object, not a claim believed
                 words.append(lower)
     found.extend(words)
     if _asks(text):
@@ -865,7 +878,7 @@ def _hedge_cues(text: str) -> list[str]:
 # after a determiner ("Wall Street estimates").
 _NOUN_ONLY_AFTER = frozenset(
     {"suspect", "suspects", "expected", "estimates", "consider", "considers", "project", "projects"}
-    | {"assume", "assumes", "speculation", "speculative"}
+    | {"assume", "assumes", "speculation", "speculative", "forecast", "forecasts", "forecasted"}
 )
 # Speculation as trading ("speculation on commodities", "speculative investors", "property
 # speculation"), not as guessing.
@@ -906,6 +919,23 @@ _NOUN_AFTER = re.compile(
 )
 
 
+# A verb of belief or expectation with a prepositional object ("didn't think about it", "can
+# think of doctors", "believe in hard work", "what we expect of them", "fears for his safety")
+# names what the mind is on, not a claim held uncertainly (fifth pass; the Szeged guidelines count
+# these verbs as cues only before a proposition).
+_COGNITION = frozenset(
+    {"think", "thinks", "believe", "believes", "believed", "expect", "expects", "expected"}
+    | {"fear", "fears"}
+)
+_OBJECT_NOT_CLAIM = re.compile(
+    r"\s+(?:(?<=think\s)|(?<=thinks\s))(?:about|of|through|twice|back|ahead|again)\b"
+    r"|\s+(?:(?<=believe\s)|(?<=believes\s)|(?<=believed\s))in\b"
+    r"|\s+(?:(?<=expect\s)|(?<=expects\s)|(?<=expected\s))(?:of|from)\b"
+    r"|\s+(?:(?<=fear\s)|(?<=fears\s))for\b",
+    re.IGNORECASE,
+)
+
+
 def _hedging_use(text: str, start: int, word: str) -> bool:
     before = text[max(0, start - 24) : start]
     if word == "expected":
@@ -917,7 +947,23 @@ def _hedging_use(text: str, start: int, word: str) -> bool:
     after = text[start + len(word) : start + len(word) + 6]
     if word in _NOUN_OR_VERB:
         return not (_NOUN_BEFORE.search(before) or _NOUN_AFTER.match(after))
+    if word.startswith("forecast"):
+        return (
+            _WHAT_IS_FORECAST.match(text, start + len(word)) is not None
+            and _FORECASTER_BEFORE.search(before) is not None
+        )
+    if word.startswith("consider") and _NAME_BEFORE.search(before):
+        return True  # "an area Moscow considers its own": a named holder of the view
     return _SUBJECT_BEFORE.search(before) is not None or after.lstrip().startswith("that")
+
+
+_WHAT_IS_FORECAST = re.compile(r"\s+(?:that|a|an|the|its|their|his|her)\b", re.IGNORECASE)
+# Who forecasts: a pronoun, a name, or the end of an apposition ("Ann Pike, the owner, forecast");
+# "the weather forecast a week ago" is the noun.
+_FORECASTER_BEFORE = re.compile(
+    r"(?:,|\b(?i:i|we|they|he|she|it|who|also|analysts|economists|officials)|\b[A-Z][a-z]+)\s+$"
+)
+_NAME_BEFORE = re.compile(r"(?<![.!?]\s)\b[A-Z][a-z]+\s+$")
 
 
 def _asks(text: str) -> bool:
@@ -1016,9 +1062,11 @@ _COMMON_PRAISE = frozenset(
     {"good", "great", "best", "better", "worse", "bad", "poor", "fine", "mere"}
 )
 _NOT_A_VIEW = re.compile(
-    r"such\s+as\b|best\s+(?:known|in|of|selling|seller)\b|(?:great|good)\s+deal\b|better\s+or\s+worse\b|better\s+known\b",
+    r"such\s+as\b|best\s+(?:known|in|of|selling|seller)\b|(?:great|good)\s+deal\b|better\s+or\s+(?:for\s+)?worse\b|better\s+known\b"
+    r"|how\s+best\b",
     re.IGNORECASE,
 )
+_IDIOM_WORDS = frozenset({"such", "best", "great", "good", "better", "how"})
 _NOT_DEGREE_AFTER = re.compile(
     r"(?:so|too)\b(?=\s*(?:[^\w\s]|$|(?:that|far|as|called|on|forth|much\s+as|i|we|you|he|she|it|they|there|the|a|an|this|these|those|his|her|its|their|our|my|is|are|was|were|do|does|did|will|would|can|could|has|have|had)\b))",
     re.IGNORECASE,
@@ -1075,10 +1123,17 @@ def _writer_view(text: str) -> tuple[float, list[str]]:
     masked = _mask_speech(text)
     strength = 0.0
     found: list[str] = []
+    # Set phrases whose judgement word is not a judgement; any word inside one is skipped ("for
+    # better or worse" skipped "better" only, and "worse" counted, until the fifth pass).
+    idioms = (
+        []
+        if _IDIOM_WORDS.isdisjoint(_vocabulary(text))
+        else [m.span() for m in _NOT_A_VIEW.finditer(masked)]
+    )
     for kind, lexicon, weight in _VIEW_WEIGHTS:
         for match in lexicon.finditer(masked):
             word = _normal(match.group(1))
-            if _NOT_A_VIEW.match(masked, match.start()) or (
+            if any(a <= match.start() < b for a, b in idioms) or (
                 masked[match.start()].isupper() and _NAME_POSITION.search(masked, 0, match.start())
             ):
                 continue  # "such as", "best known", "a great deal", "Great Britain"
@@ -1167,6 +1222,9 @@ def _fact_cues(text: str) -> list[tuple[str, str]]:
         found.append(("figure", match.group(0).lower()))
     for match in _RECORD_WORD.finditer(text):
         found.append(("official record", match.group(0).lower()))
+    for match in _PUBLIC_ACT.finditer(text):
+        if not _HELD_NOW.search(text, max(0, match.start() - 24), match.start()):
+            found.append(("official record", match.group(0).lower()))
     if not found and not vocabulary.isdisjoint(_COMPARISON_WORDS):
         found.extend(("comparison", m.group(0).lower()) for m in _COMPARISON.finditer(text))
     if not found:
