@@ -735,3 +735,49 @@ def test_until_before_a_longer_noun_phrase_and_a_verb_is_a_condition() -> None:
 )
 def test_every_word_of_a_set_phrase_is_left_out_of_the_writers_view(text: str) -> None:
     assert tag_of(text) != SPECULATION, suggest_sentence(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ward still has boilers that need to be replaced by the landlord.",
+        "She bought a pie which she only needs to warm in the oven.",
+    ],
+)
+def test_a_necessity_inside_a_relative_clause_is_not_the_writers_prescription(text: str) -> None:
+    assert tag_of(text) != SPECULATION, suggest_sentence(text)
+
+
+def test_a_necessity_after_a_clause_taking_that_is_still_the_writers_view() -> None:
+    for text in (
+        "It seems to me that we ought to keep the library open.",
+        "It is clear that the council needs to act.",
+    ):
+        suggestion = suggest_sentence(text)
+        assert suggestion is not None and suggestion.tag == SPECULATION, (text, suggestion)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The price?",
+        "But what about the winter timetable?",
+        "The shop stocks a children's book entitled Where Do Rivers Go?",
+    ],
+)
+def test_a_question_with_no_verb_or_a_title_is_not_the_writers_question(text: str) -> None:
+    suggestion = suggest_sentence(text)
+    assert suggestion is None or "question" not in suggestion.cues, suggestion
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Who will pay for the bridge?",
+        "Isn't it time the council listened?",
+        "What's the point of a bus that never comes?",
+    ],
+)
+def test_a_question_with_a_verb_is_still_the_writers_question(text: str) -> None:
+    suggestion = suggest_sentence(text)
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion

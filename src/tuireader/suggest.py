@@ -971,7 +971,66 @@ def _asks(text: str) -> bool:
     if "?" not in text:
         return False
     masked = _mask_speech(text).rstrip(" ”\"'’)")
-    return masked.endswith("?")
+    if not masked.endswith("?"):
+        return False
+    # The question itself: from the last break before the mark. In capitals word after word it is
+    # a title ("a book entitled What Is It For?"). With no verb, a short noun phrase ("The
+    # catch?", "The result?") or "what about…?" is a set-up the writer goes on to answer; a longer
+    # verbless question is often incredulity ("So the mayor as a pop star?") and still counts.
+    clause = _QUESTION_START.split(masked[:-1])[-1]
+    words = _WORD.findall(clause)
+    if len(words) >= 3 and all(w[0].isupper() for w in words[-3:]):
+        return False
+    if not _AUXILIARIES.isdisjoint(w.lower() for w in words) or _CONTRACTED.search(clause):
+        return True
+    return not (len(words) <= 3 or _WHAT_ABOUT.match(clause))
+
+
+_QUESTION_START = re.compile(r"[.!?;:(\[—–]\s*|\s-\s")
+# A finite verb a question needs: the auxiliaries and modals that open or carry one.
+_AUXILIARIES = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "am",
+        "do",
+        "does",
+        "did",
+        "done",
+        "can",
+        "could",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "may",
+        "might",
+        "must",
+        "has",
+        "have",
+        "had",
+        "need",
+        "dare",
+        "ought",
+        "go",
+        "goes",
+        "went",
+        "get",
+        "gets",
+        "got",
+        "make",
+        "makes",
+        "made",
+        "mean",
+        "means",
+    ]
+)
+_WHAT_ABOUT = re.compile(r"\s*(?:(?:and|but|so)\s+)?what\s+about\b", re.IGNORECASE)
+_CONTRACTED = re.compile(r"\w[’'](?:s|re|ve|ll|d|m)\b|n[’']t\b", re.IGNORECASE)
 
 
 # Before a hedging verb that is also a noun, these make it the noun ("this project", "such fears");
@@ -1086,6 +1145,16 @@ _IMPERATIVE = re.compile(
 modest sum"): advice or a call to action, the writer's own. "Remember, …" and "Listen, …" with a
 comma are a speaker's fillers, not commands."""
 _RULE_NOT_VIEW = re.compile(r"must\s+(?:not\s+)?be\s+\w+(?:ed|en)\b", re.IGNORECASE)
+# A relative clause right before a necessity phrase ("the changes that need to happen", "a dish
+# which I must put in the oven"): "that" after a word that takes a clause ("clear that", "seems to
+# me that we ought to") opens the writer's own claim instead, and is not counted here.
+_RELATIVE_BEFORE = re.compile(
+    r"(?:\b(?:which|who|whom)|(?<!\bme)(?<!\bclear)(?<!\bsure)(?<!\btrue)(?<!\bfact)(?<!\bso)(?<!\bis)"
+    r"(?<!\bwas)(?<!\bsay)(?<!\bsaid)(?<!\bthink)(?<!\bbelieve)(?<!\bknow)(?<!\bagree)(?<!\bfeel)"
+    r"(?<!\bmeans)(?<!\bobvious)(?<!\bevident)(?<!\bargue)(?<!\binsist)(?<!\bhope)(?<!\bnow)\s+that)"
+    r"\s+(?:\w+\s+){0,4}$",
+    re.IGNORECASE,
+)
 
 _READER = frozenset({"you", "your", "yourself", "yourselves"})
 """Second person outside quotation: the writer addresses the reader."""
@@ -1150,6 +1219,8 @@ def _writer_view(text: str) -> tuple[float, list[str]]:
     for match in normative:
         if _RULE_NOT_VIEW.match(masked, match.start()) or _determiner_before(masked, match.start()):
             continue  # "must be ratified by", "the need to": a rule or a noun, not a prescription
+        if _RELATIVE_BEFORE.search(masked, max(0, match.start() - 48), match.start()):
+            continue  # "bonds that need to be repaid": what a thing requires, not the writer's call
         strength += 1.0
         found.append(f'"ought" "{_normal(match.group(0))}"')
     imperative = _IMPERATIVE.match(masked)
