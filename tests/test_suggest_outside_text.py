@@ -781,3 +781,40 @@ def test_a_question_with_no_verb_or_a_title_is_not_the_writers_question(text: st
 def test_a_question_with_a_verb_is_still_the_writers_question(text: str) -> None:
     suggestion = suggest_sentence(text)
     assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        (
+            "To make matters worse, the replacement bus was cancelled on 3 June.",
+            "to make matters worse",
+        ),
+        ("The new depot cost £4m, let alone the land it sits on.", "let alone"),
+        ("The lane floods all too often after a wet week in March.", "all too"),
+    ],
+)
+def test_a_stance_idiom_is_the_writers_view(text: str, cue: str) -> None:
+    suggestion = suggest_sentence(text)
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+    assert cue in suggestion.cues, suggestion
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The lane has been a shortcut for cyclists.",
+        "What they had been doing on the farm was anyone's guess.",
+        "The Hendersons have children at the village school.",
+        "The ferry was open on the holiday weekend.",
+    ],
+)
+def test_been_alone_is_not_a_completed_event(text: str) -> None:
+    suggestion = suggest_sentence(text)
+    assert suggestion is None or "past event" not in suggestion.reason, suggestion
+
+
+def test_been_before_a_participle_is_still_a_completed_event() -> None:
+    suggestion = suggest_sentence("The lane has been closed to cyclists.")
+    assert suggestion is not None and suggestion.tag == FACT, suggestion
+    assert "past event" in suggestion.reason, suggestion

@@ -1225,6 +1225,24 @@ ATTITUDE_ADVERBS: tuple[str, ...] = (
     "alas",
     "yes",
     "funny",
+    # Comment clauses and stance idioms (Biber's stance adverbials; fifth pass): the writer
+    # grading what they add ("to make matters worse", "let alone", "all too").
+    "to make matters worse",
+    "to make matters even worse",
+    "worse still",
+    "to add insult to injury",
+    "in fairness",
+    "to be fair",
+    "truth be told",
+    "sad to say",
+    "it goes without saying",
+    "let's face it",
+    "let’s face it",
+    "make no mistake",
+    "so much for",
+    "not to mention",
+    "let alone",
+    "all too",
 )
 
 # What ought to be: the writer's prescription.
