@@ -818,3 +818,33 @@ def test_been_before_a_participle_is_still_a_completed_event() -> None:
     suggestion = suggest_sentence("The lane has been closed to cyclists.")
     assert suggestion is not None and suggestion.tag == FACT, suggestion
     assert "past event" in suggestion.reason, suggestion
+
+
+def test_a_finding_credited_to_a_record_is_not_the_writers_view() -> None:
+    text = "Long commutes are a real burden, according to a survey by the county council."
+    suggestion = suggest_sentence(text)
+    assert suggestion is None or suggestion.tag != SPECULATION, suggestion
+    alone = suggest_sentence("Long commutes are a real burden and a shameful waste.")
+    assert alone is not None and alone.tag == SPECULATION, alone
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ('The old mill is considered "the finest in the valley" by locals.', "is considered"),
+        (
+            "The coin was considered by collectors to be a forgery.",
+            "considered by collectors to be",
+        ),
+        ("The bridge was never repaired or regarded as safe again.", "or regarded as"),
+    ],
+)
+def test_a_belief_without_its_holder_read_more_widely(text: str, cue: str) -> None:
+    suggestion = suggest_sentence(text)
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+    assert cue in suggestion.cues, suggestion
+
+
+def test_considered_by_a_body_deciding_is_not_a_belief() -> None:
+    suggestion = suggest_sentence("The plan was considered by the board on 4 May.")
+    assert suggestion is not None and suggestion.tag == FACT, suggestion

@@ -176,7 +176,13 @@ HEDGE_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
         r"|(?:widely|generally|often|commonly|traditionally|long)\s+(?:considered|regarded|seen|viewed|thought|believed|assumed)"
         r"|(?:^(?:\w+\s+)?|(?<=,\s))considered\s+(?:to\s+be|as|one\s+of|the|a|an)\b"
         # "is considered responsible", "was deemed unsafe": a judgement without its holder.
-        r"|(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?(?:considered|deemed)\s+(?!by\b)[a-z]+",
+        r"|(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?(?:considered|deemed)\s+(?!by\b)[a-z]+"
+        # Fifth pass: before a quotation ('is considered "the safest"'), the holder in a
+        # by-phrase ("considered by collectors to be", "as"), and a second passive in a
+        # coordination ("was not funded or considered as important").
+        r"|(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?(?:considered|deemed)(?=\s+[\"“‘'][a-z])"
+        r"|considered\s+by\s+[^,.;]{1,60}?\s+(?:to\s+be|as)\b"
+        r"|(?:or|and|nor)\s+(?:\w+ly\s+)?(?:considered|regarded|seen|viewed|thought|believed)\s+(?:as|to)\b",
     ),
     (("said", "reported"), r"(?:is|was|are|were)\s+(?:said|reported)\s+to"),
     # Investigation (Szeged "investigation"): an open question being looked into.

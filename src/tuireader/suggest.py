@@ -484,7 +484,9 @@ def suggest_sentence(text: str, context: str | None = None) -> Suggestion | None
     # 2c. The writer's own view: enough evaluative, intensifying, attitude and "ought" words outside
     # quotation, in a sentence no one is quoted as saying. A past event or a figure in it is the
     # matter judged, not a checkable claim the sentence makes.
-    if attribution is None or attribution.record:
+    # A finding credited to a record ("…, according to a study by…") is the record's, not the
+    # writer's view (fifth pass).
+    if attribution is None:
         strength, view = _writer_view(text)
         needed = _VIEW_NEEDED if facts_here else _VIEW_NEEDED_ALONE
         if strength >= needed and _opinion_passage(context):
