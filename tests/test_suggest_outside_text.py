@@ -848,3 +848,28 @@ def test_a_belief_without_its_holder_read_more_widely(text: str, cue: str) -> No
 def test_considered_by_a_body_deciding_is_not_a_belief() -> None:
     suggestion = suggest_sentence("The plan was considered by the board on 4 May.")
     assert suggestion is not None and suggestion.tag == FACT, suggestion
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The council promised the fastest possible repair of the lane.",
+        "Crews cleared the drains as soon as possible.",
+        "Taken together, the worries sent the shares lower.",
+        "Good evening from the harbour, where the ferry has docked.",
+    ],
+)
+def test_hedge_and_judgement_words_in_another_sense(text: str) -> None:
+    assert tag_of(text) != SPECULATION, suggest_sentence(text)
+
+
+def test_outstanding_shares_are_owed_not_excellent() -> None:
+    suggestion = suggest_sentence("The bid values the 40 million shares outstanding at £2 each.")
+    assert suggestion is not None and suggestion.tag == FACT, suggestion
+    praise = suggest_sentence("Her outstanding, utterly brilliant debut deserves every prize.")
+    assert praise is not None and praise.tag == SPECULATION, praise
+
+
+def test_so_called_is_a_label_not_a_report() -> None:
+    suggestion = suggest_sentence("The so-called rescue plan was signed on 4 May.")
+    assert suggestion is not None and "said by" not in suggestion.reason, suggestion

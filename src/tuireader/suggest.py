@@ -714,6 +714,8 @@ def _not_reporting(masked: str, match: re.Match[str]) -> bool:
     (naming, passive), "maintains her youthful glow" (keeps, with an object)."""
     cue = match.group(1).lower()
     if cue in ("called", "calls", "call"):
+        if masked[max(0, match.start() - 3) : match.start()].lower() == "so-":
+            return True  # "the so-called poison pill": a label, not a report
         return (
             _CALL_NOT_REPORTING.match(masked, match.end()) is not None
             or _NAMED_BEFORE.search(masked[max(0, match.start() - 8) : match.start()]) is not None
@@ -864,6 +866,8 @@ def _hedge_cues(text: str) -> list[str]:
                     continue  # "the project", "the hope": nouns, not hedging verbs
                 if lower in _NOUN_ONLY_AFTER and not _hedging_use(text, start, lower):
                     continue
+                if lower == "possible" and _GRADED_BEFORE.search(text, max(0, start - 24), start):
+                    continue  # "the severest possible", "as soon as possible": a degree, not a doubt
                 if lower == "believe" and _BELIEVE_ME.match(text, start + 7):
                     continue  # "believe me, we supported the bill": an aside, not a belief
                 if _OBJECT_NOT_CLAIM.match(text, start + len(lower)) and lower in _COGNITION:
@@ -1041,7 +1045,13 @@ _NOUN_DETERMINER_MORE = re.compile(
     r"\b(?:this|these|those|such|no|any|every|each|new|major|own)\s+$", re.IGNORECASE
 )
 _VERB_NOUNS = frozenset(
-    {"project", "projects", "hope", "hopes", "fear", "fears", "doubt", "doubts"}
+    {"project", "projects", "hope", "hopes", "fear", "fears", "doubt", "doubts", "worry", "worries"}
+)
+# Before "possible", a superlative or "as … as" makes it a degree: "the best possible", "as soon
+# as possible", "wherever possible" (fifth pass).
+_GRADED_BEFORE = re.compile(
+    r"(?:\b\w+est|\bmost|\bleast|\bbest|\bworst|\bas\s+\w+\s+as|\bwhere|\bwherever|\bwhenever)\s+$",
+    re.IGNORECASE,
 )
 
 
@@ -1124,10 +1134,12 @@ _COMMON_PRAISE = frozenset(
 )
 _NOT_A_VIEW = re.compile(
     r"such\s+as\b|best\s+(?:known|in|of|selling|seller)\b|(?:great|good)\s+deal\b|better\s+or\s+(?:for\s+)?worse\b|better\s+known\b"
-    r"|how\s+best\b",
+    r"|how\s+best\b|good\s+(?:morning|afternoon|evening|night|luck|bye)\b"
+    # Owed or unissued, not excellent: "shares outstanding", "outstanding debt" (fifth pass).
+    r"|(?<=shares\s)outstanding|(?<=common\s)outstanding|(?<=stock\s)outstanding|outstanding\s+(?:shares|stock|debt|loans?|balance|bonds|warrants|payments|issues|claims)\b",
     re.IGNORECASE,
 )
-_IDIOM_WORDS = frozenset({"such", "best", "great", "good", "better", "how"})
+_IDIOM_WORDS = frozenset({"such", "best", "great", "good", "better", "how", "outstanding"})
 _NOT_DEGREE_AFTER = re.compile(
     r"(?:so|too)\b(?=\s*(?:[^\w\s]|$|(?:that|far|as|called|on|forth|much\s+as|i|we|you|he|she|it|they|there|the|a|an|this|these|those|his|her|its|their|our|my|is|are|was|were|do|does|did|will|would|can|could|has|have|had)\b))",
     re.IGNORECASE,
