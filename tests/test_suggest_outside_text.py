@@ -873,3 +873,10 @@ def test_outstanding_shares_are_owed_not_excellent() -> None:
 def test_so_called_is_a_label_not_a_report() -> None:
     suggestion = suggest_sentence("The so-called rescue plan was signed on 4 May.")
     assert suggestion is not None and "said by" not in suggestion.reason, suggestion
+
+
+def test_afraid_before_a_clause_is_a_fear_but_an_apology_is_not() -> None:
+    feared = suggest_sentence("I am afraid the new road will cut the village in two.")
+    assert feared is not None and feared.tag == SPECULATION and "afraid" in feared.cues, feared
+    sorry = suggest_sentence("I'm afraid I can't tell you the score.")
+    assert sorry is None or "afraid" not in sorry.cues, sorry

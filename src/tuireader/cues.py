@@ -206,6 +206,9 @@ HEDGE_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
         r"(?:looks?|looked|seems?|seemed|sounds?|sounded)\s+(?:as\s+(?:though|if)|like)\b",
     ),
     (("ruled",), r"(?:cannot|can[’']t|could\s+not|couldn[’']t)\s+be\s+ruled\s+out"),
+    # "afraid it will end the programme": a fear of what may come, the adjective of "fear"; not
+    # the apology "I'm afraid I can't" (fifth pass).
+    (("afraid",), r"afraid(?=\s+(?:that|it|they|he|she|the|this|there|people)\b)"),
     (("question", "possibility"), r"raises?\s+the\s+(?:question|possibility)"),
     (("accused",), r"accused\s+(?:[\w.’'-]+\s+){0,3}?of\b"),
     (("called",), r"so-called"),
