@@ -880,3 +880,10 @@ def test_afraid_before_a_clause_is_a_fear_but_an_apology_is_not() -> None:
     assert feared is not None and feared.tag == SPECULATION and "afraid" in feared.cues, feared
     sorry = suggest_sentence("I'm afraid I can't tell you the score.")
     assert sorry is None or "afraid" not in sorry.cues, sorry
+
+
+def test_an_appraisal_of_whether_something_was_called_for_is_a_judgement() -> None:
+    suggestion = suggest_sentence("Their anger at the closure was entirely justified.")
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+    described = suggest_sentence("The justified claims were paid on 4 May.")
+    assert described is not None and described.tag == FACT, described

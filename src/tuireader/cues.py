@@ -702,6 +702,19 @@ EVALUATIVE_ADJECTIVES: tuple[str, ...] = (
     "inadequate",
     "complacent",
     "misleading",
+    # Appraisal of whether something was called for (fifth pass), as predicates only: "the
+    # fear was justified", "the criticism is unwarranted".
+    "justified",
+    "unjustified",
+    "warranted",
+    "unwarranted",
+    "deserved",
+    "undeserved",
+    "inappropriate",
+    "unreasonable",
+    "mistaken",
+    "understandable",
+    "sensible",
 )
 
 EVALUATIVE_NOUNS: tuple[str, ...] = (
