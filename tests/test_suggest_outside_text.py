@@ -883,7 +883,7 @@ def test_afraid_before_a_clause_is_a_fear_but_an_apology_is_not() -> None:
 
 
 def test_an_appraisal_of_whether_something_was_called_for_is_a_judgement() -> None:
-    suggestion = suggest_sentence("Their anger at the closure was entirely justified.")
+    suggestion = suggest_sentence("Their anger at the closure was justified.")
     assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
     described = suggest_sentence("The justified claims were paid on 4 May.")
     assert described is not None and described.tag == FACT, described
