@@ -887,3 +887,9 @@ def test_an_appraisal_of_whether_something_was_called_for_is_a_judgement() -> No
     assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
     described = suggest_sentence("The justified claims were paid on 4 May.")
     assert described is not None and described.tag == FACT, described
+
+
+def test_a_modal_in_a_purpose_clause_after_to_ensure_is_not_a_hedge() -> None:
+    text = "They built a ramp to ensure their grandmother could reach the garden."
+    assert tag_of(text) != SPECULATION, suggest_sentence(text)
+    assert tag_of("They built a ramp, and their grandmother could reach the garden.") == SPECULATION

@@ -287,9 +287,12 @@ _SUBORDINATE_WORDS = frozenset(
 # says what an act made possible, not how sure the writer is. After a word, not a comma: ", so
 # prices could fall" and a sentence-opening "So it could…" are consequences, and hedge.
 _PURPOSE = re.compile(
-    r"(?<=[A-Za-z]\s)so(?:\s+that)?\s+(?:[\w’'-]+\s+){1,4}?(?:could|might)\b", re.IGNORECASE
+    r"(?:(?<=[A-Za-z]\s)so(?:\s+that)?|\bto\s+(?:ensure|make\s+sure)(?:\s+that)?|\bin\s+order\s+that)"
+    r"\s+(?:[\w’'-]+\s+){1,4}?(?:could|might)\b",
+    re.IGNORECASE,
 )
 _PURPOSE_MODALS = frozenset({"could", "might"})
+_PURPOSE_WORDS = frozenset({"so", "ensure", "sure", "order"})
 # A first-hand account: the speaker (or their team) tells what they did or saw, in the past.
 _FIRST_HAND = re.compile(
     r"\b(?:[Ww]e|I|[Oo]ur\s+\w+|[Mm]y\s+\w+)\s+(?:\w+ly\s+)?(?:was|were|weren[’']t|wasn[’']t|had|did|didn[’']t|\w+ed|found|saw|took|went|drilled|began|got|made)\b"
@@ -818,7 +821,9 @@ def _side_spans(text: str) -> list[tuple[int, int]]:
         if not _vocabulary(text).isdisjoint(_SUBORDINATE_WORDS)
         else []
     )
-    if not _vocabulary(text).isdisjoint(_PURPOSE_MODALS) and "so" in _vocabulary(text):
+    if not _vocabulary(text).isdisjoint(_PURPOSE_MODALS) and not _vocabulary(text).isdisjoint(
+        _PURPOSE_WORDS
+    ):
         spans += [m.span() for m in _PURPOSE.finditer(text)]
     if (
         _quoted_share(text) < 0.5
