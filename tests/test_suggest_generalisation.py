@@ -109,3 +109,12 @@ def test_held_out_macro_f1_does_not_regress() -> None:
     rows = bench.load_rows()  # type: ignore[attr-defined]
     scores = bench.score_split(rows, bench.predict(rows), set(bench.HELD_OUT))  # type: ignore[attr-defined]
     assert scores.macro_f1 >= HELD_OUT_MACRO_F1 - 0.03
+
+
+def test_the_dev_halves_are_cut_in_two_by_sentence_and_stay_cut() -> None:
+    bench = load_benchmark("bench_suggest")
+    texts = [f"Sentence number {i} about the harbour." for i in range(400)]
+    parts = [bench.dev_part(t) for t in texts]  # type: ignore[attr-defined]
+    assert set(parts) == {"A", "B"}
+    assert 150 <= parts.count("A") <= 250
+    assert parts == [bench.dev_part(t) for t in texts]  # type: ignore[attr-defined]

@@ -634,3 +634,262 @@ def test_believe_me_is_an_aside_not_a_belief() -> None:
 def test_a_question_that_opens_with_who_is_still_the_writers_question() -> None:
     suggestion = suggest_sentence("Who will pay for the new bridge?")
     assert suggestion is not None and "question" in suggestion.cues, suggestion
+
+
+# Fifth pass.
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("The ferry board strongly opposed the new landing fees.", "opposed"),
+        ("We, mind you, supported the harbour bill from the start.", "supported"),
+        ("She also called for a freeze on parking charges.", "called for"),
+        ("The governor vetoed the quarry permit twice.", "vetoed"),
+        ("Both councillors voted against the bypass.", "voted against"),
+    ],
+)
+def test_a_position_taken_on_the_record_is_a_fact(text: str, cue: str) -> None:
+    suggestion = suggest_sentence(text)
+    assert suggestion is not None and suggestion.tag == FACT, suggestion
+    assert cue in suggestion.cues and "official record" in suggestion.reason, suggestion
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I am opposed to the new landing fees.",
+        "The ferry, as opposed to the bus, runs all night.",
+        "Residents are strongly opposed to the quarry.",
+    ],
+)
+def test_a_stance_held_now_or_a_contrast_is_not_a_record(text: str) -> None:
+    suggestion = suggest_sentence(text)
+    assert suggestion is None or "official record" not in suggestion.reason, suggestion
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He said he never really thought about it while they were painting the hall.",
+        "I didn't think about the weather at all when we set off.",
+        "I can think of three bakers who opened on the square.",
+        "The Ashworths believe in early starts and cold showers.",
+        "The players know what the club expects of its new captain.",
+        "She fears for the orchard when the river rises.",
+    ],
+)
+def test_a_belief_verb_with_a_prepositional_object_is_not_a_hedge(text: str) -> None:
+    assert tag_of(text) != SPECULATION, suggest_sentence(text)
+
+
+def test_a_belief_verb_before_a_claim_is_still_a_hedge() -> None:
+    for text in (
+        "I think the ferry will be late again.",
+        "The Ashworths believe the orchard can be saved.",
+        "The club expects its new captain to stay.",
+    ):
+        assert tag_of(text) == SPECULATION, (text, suggest_sentence(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Another suspect is awaiting trial in Leeds.", "Another four suspects have been released."],
+)
+def test_suspect_as_a_noun_is_not_a_source_holding_a_view(text: str) -> None:
+    assert tag_of(text) != SPECULATION, suggest_sentence(text)
+
+
+def test_forecast_as_a_verb_is_a_hedge_and_as_a_noun_is_not() -> None:
+    hedged = suggest_sentence("The bakery's owner, Ann Pike, forecast a busy summer for the town.")
+    assert hedged is not None and hedged.tag == SPECULATION and "forecast" in hedged.cues, hedged
+    for text in (
+        "The weather forecast a week ago was wrong about the rain.",
+        "There were more downward revisions of the forecasts than upward ones.",
+    ):
+        suggestion = suggest_sentence(text)
+        assert suggestion is None or "forecast" not in suggestion.cues, (text, suggestion)
+
+
+def test_consider_after_a_named_holder_is_a_belief() -> None:
+    suggestion = suggest_sentence(
+        "The ramblers crossed the moor, a stretch Yorkshire considers its own."
+    )
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+    assert "considers" in suggestion.cues, suggestion
+
+
+def test_until_before_a_longer_noun_phrase_and_a_verb_is_a_condition() -> None:
+    suggestion = suggest_sentence(
+        "The mill will stay shut until a larger supply of fresh grain is found."
+    )
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The parish had, for better or worse, a name for keeping to itself.",
+        "The committee argued over how best to count the ballots.",
+    ],
+)
+def test_every_word_of_a_set_phrase_is_left_out_of_the_writers_view(text: str) -> None:
+    assert tag_of(text) != SPECULATION, suggest_sentence(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ward still has boilers that need to be replaced by the landlord.",
+        "She bought a pie which she only needs to warm in the oven.",
+    ],
+)
+def test_a_necessity_inside_a_relative_clause_is_not_the_writers_prescription(text: str) -> None:
+    assert tag_of(text) != SPECULATION, suggest_sentence(text)
+
+
+def test_a_necessity_after_a_clause_taking_that_is_still_the_writers_view() -> None:
+    for text in (
+        "It seems to me that we ought to keep the library open.",
+        "It is clear that the council needs to act.",
+    ):
+        suggestion = suggest_sentence(text)
+        assert suggestion is not None and suggestion.tag == SPECULATION, (text, suggestion)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The price?",
+        "But what about the winter timetable?",
+        "The shop stocks a children's book entitled Where Do Rivers Go?",
+    ],
+)
+def test_a_question_with_no_verb_or_a_title_is_not_the_writers_question(text: str) -> None:
+    suggestion = suggest_sentence(text)
+    assert suggestion is None or "question" not in suggestion.cues, suggestion
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Who will pay for the bridge?",
+        "Isn't it time the council listened?",
+        "What's the point of a bus that never comes?",
+    ],
+)
+def test_a_question_with_a_verb_is_still_the_writers_question(text: str) -> None:
+    suggestion = suggest_sentence(text)
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        (
+            "To make matters worse, the replacement bus was cancelled on 3 June.",
+            "to make matters worse",
+        ),
+        ("The new depot cost £4m, let alone the land it sits on.", "let alone"),
+        ("The lane floods all too often after a wet week in March.", "all too"),
+    ],
+)
+def test_a_stance_idiom_is_the_writers_view(text: str, cue: str) -> None:
+    suggestion = suggest_sentence(text)
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+    assert cue in suggestion.cues, suggestion
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The lane has been a shortcut for cyclists.",
+        "What they had been doing on the farm was anyone's guess.",
+        "The Hendersons have children at the village school.",
+        "The ferry was open on the holiday weekend.",
+    ],
+)
+def test_been_alone_is_not_a_completed_event(text: str) -> None:
+    suggestion = suggest_sentence(text)
+    assert suggestion is None or "past event" not in suggestion.reason, suggestion
+
+
+def test_been_before_a_participle_is_still_a_completed_event() -> None:
+    suggestion = suggest_sentence("The lane has been closed to cyclists.")
+    assert suggestion is not None and suggestion.tag == FACT, suggestion
+    assert "past event" in suggestion.reason, suggestion
+
+
+def test_a_finding_credited_to_a_record_is_not_the_writers_view() -> None:
+    text = "Long commutes are a real burden, according to a survey by the county council."
+    suggestion = suggest_sentence(text)
+    assert suggestion is None or suggestion.tag != SPECULATION, suggestion
+    alone = suggest_sentence("Long commutes are a real burden and a shameful waste.")
+    assert alone is not None and alone.tag == SPECULATION, alone
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ('The old mill is considered "the finest in the valley" by locals.', "is considered"),
+        (
+            "The coin was considered by collectors to be a forgery.",
+            "considered by collectors to be",
+        ),
+        ("The bridge was never repaired or regarded as safe again.", "or regarded as"),
+    ],
+)
+def test_a_belief_without_its_holder_read_more_widely(text: str, cue: str) -> None:
+    suggestion = suggest_sentence(text)
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+    assert cue in suggestion.cues, suggestion
+
+
+def test_considered_by_a_body_deciding_is_not_a_belief() -> None:
+    suggestion = suggest_sentence("The plan was considered by the board on 4 May.")
+    assert suggestion is not None and suggestion.tag == FACT, suggestion
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The council promised the fastest possible repair of the lane.",
+        "Crews cleared the drains as soon as possible.",
+        "Taken together, the worries sent the shares lower.",
+        "Good evening from the harbour, where the ferry has docked.",
+    ],
+)
+def test_hedge_and_judgement_words_in_another_sense(text: str) -> None:
+    assert tag_of(text) != SPECULATION, suggest_sentence(text)
+
+
+def test_outstanding_shares_are_owed_not_excellent() -> None:
+    suggestion = suggest_sentence("The bid values the 40 million shares outstanding at £2 each.")
+    assert suggestion is not None and suggestion.tag == FACT, suggestion
+    praise = suggest_sentence("Her outstanding, utterly brilliant debut deserves every prize.")
+    assert praise is not None and praise.tag == SPECULATION, praise
+
+
+def test_so_called_is_a_label_not_a_report() -> None:
+    suggestion = suggest_sentence("The so-called rescue plan was signed on 4 May.")
+    assert suggestion is not None and "said by" not in suggestion.reason, suggestion
+
+
+def test_afraid_before_a_clause_is_a_fear_but_an_apology_is_not() -> None:
+    feared = suggest_sentence("I am afraid the new road will cut the village in two.")
+    assert feared is not None and feared.tag == SPECULATION and "afraid" in feared.cues, feared
+    sorry = suggest_sentence("I'm afraid I can't tell you the score.")
+    assert sorry is None or "afraid" not in sorry.cues, sorry
+
+
+def test_an_appraisal_of_whether_something_was_called_for_is_a_judgement() -> None:
+    suggestion = suggest_sentence("Their anger at the closure was justified.")
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+    described = suggest_sentence("The justified claims were paid on 4 May.")
+    assert described is not None and described.tag == FACT, described
+
+
+def test_a_modal_in_a_purpose_clause_after_to_ensure_is_not_a_hedge() -> None:
+    text = "They built a ramp to ensure their grandmother could reach the garden."
+    assert tag_of(text) != SPECULATION, suggest_sentence(text)
+    assert tag_of("They built a ramp, and their grandmother could reach the garden.") == SPECULATION

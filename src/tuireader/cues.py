@@ -76,6 +76,11 @@ HEDGE_VERBS: tuple[str, ...] = (
     "seemed",
     "anticipate",
     "anticipates",
+    # "forecast" is a verb only before what is forecast ("forecast an increase", "forecasts
+    # that"): "earnings forecasts" and "the forecast" are nouns (fifth pass).
+    "forecast",
+    "forecasts",
+    "forecasted",
 )
 
 # Speculative adjectives. "likely" is a phrase (see HEDGE_PHRASES) because
@@ -171,7 +176,13 @@ HEDGE_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
         r"|(?:widely|generally|often|commonly|traditionally|long)\s+(?:considered|regarded|seen|viewed|thought|believed|assumed)"
         r"|(?:^(?:\w+\s+)?|(?<=,\s))considered\s+(?:to\s+be|as|one\s+of|the|a|an)\b"
         # "is considered responsible", "was deemed unsafe": a judgement without its holder.
-        r"|(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?(?:considered|deemed)\s+(?!by\b)[a-z]+",
+        r"|(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?(?:considered|deemed)\s+(?!by\b)[a-z]+"
+        # Fifth pass: before a quotation ('is considered "the safest"'), the holder in a
+        # by-phrase ("considered by collectors to be", "as"), and a second passive in a
+        # coordination ("was not funded or considered as important").
+        r"|(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?(?:considered|deemed)(?=\s+[\"“‘'][a-z])"
+        r"|considered\s+by\s+[^,.;]{1,60}?\s+(?:to\s+be|as)\b"
+        r"|(?:or|and|nor)\s+(?:\w+ly\s+)?(?:considered|regarded|seen|viewed|thought|believed)\s+(?:as|to)\b",
     ),
     (("said", "reported"), r"(?:is|was|are|were)\s+(?:said|reported)\s+to"),
     # Investigation (Szeged "investigation"): an open question being looked into.
@@ -195,6 +206,9 @@ HEDGE_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
         r"(?:looks?|looked|seems?|seemed|sounds?|sounded)\s+(?:as\s+(?:though|if)|like)\b",
     ),
     (("ruled",), r"(?:cannot|can[’']t|could\s+not|couldn[’']t)\s+be\s+ruled\s+out"),
+    # "afraid it will end the programme": a fear of what may come, the adjective of "fear"; not
+    # the apology "I'm afraid I can't" (fifth pass).
+    (("afraid",), r"afraid(?=\s+(?:that|it|they|he|she|the|this|there|people)\b)"),
     (("question", "possibility"), r"raises?\s+the\s+(?:question|possibility)"),
     (("accused",), r"accused\s+(?:[\w.’'-]+\s+){0,3}?of\b"),
     (("called",), r"so-called"),
@@ -205,7 +219,7 @@ HEDGE_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
         ("until",),
         r"until\s+(?:it|they|he|she|we|you|there)\s+\w+"
         r"|until\s+(?:the|a|an|its|their|his|her)\s+(?!end\b|start\b|beginning\b|middle\b|close\b)"
-        r"(?:\w+\s+){0,3}?(?:is|are|has|have|can|will)\b",
+        r"(?:\w+\s+){0,6}?(?:is|are|has|have|can|will)\b",
     ),
     (("possible", "conceivable", "likely"), r"it\s+is\s+(?:possible|conceivable|likely)\s+that"),
     (("theory", "principle"), r"in\s+(?:theory|principle)"),
@@ -542,6 +556,23 @@ RECORD_WORDS: tuple[str, ...] = (
     "elected",
 )
 
+# A position taken on the record (fifth pass): a vote, a veto, a bill sponsored or opposed, a
+# policy called for. What a politician supported or opposed is a check-worthy claim (ClaimBuster's
+# "voting record" claims) whoever the subject is ("MCA strongly opposed the move", "we, believe
+# me, supported the bill"). Not after a copula: "I am opposed to it" is a stance held now.
+PUBLIC_ACTS: tuple[str, ...] = (
+    "supported",
+    "opposed",
+    "vetoed",
+    "sponsored",
+    "co-sponsored",
+    "cosponsored",
+    "endorsed",
+    "called for",
+    "voted for",
+    "voted against",
+)
+
 # --- Speculation without a hedge word ----------------------------------------------------------
 #
 # FactBank (Saurí & Pustejovsky 2009) marks a future event as uncommitted unless it is scheduled or
@@ -671,6 +702,19 @@ EVALUATIVE_ADJECTIVES: tuple[str, ...] = (
     "inadequate",
     "complacent",
     "misleading",
+    # Appraisal of whether something was called for (fifth pass), as predicates only: "the
+    # fear was justified", "the criticism is unwarranted".
+    "justified",
+    "unjustified",
+    "warranted",
+    "unwarranted",
+    "deserved",
+    "undeserved",
+    "inappropriate",
+    "unreasonable",
+    "mistaken",
+    "understandable",
+    "sensible",
 )
 
 EVALUATIVE_NOUNS: tuple[str, ...] = (
@@ -1203,6 +1247,24 @@ ATTITUDE_ADVERBS: tuple[str, ...] = (
     "alas",
     "yes",
     "funny",
+    # Comment clauses and stance idioms (Biber's stance adverbials; fifth pass): the writer
+    # grading what they add ("to make matters worse", "let alone", "all too").
+    "to make matters worse",
+    "to make matters even worse",
+    "worse still",
+    "to add insult to injury",
+    "in fairness",
+    "to be fair",
+    "truth be told",
+    "sad to say",
+    "it goes without saying",
+    "let's face it",
+    "let’s face it",
+    "make no mistake",
+    "so much for",
+    "not to mention",
+    "let alone",
+    "all too",
 )
 
 # What ought to be: the writer's prescription.
