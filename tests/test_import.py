@@ -174,6 +174,28 @@ def test_jsonl_problems_name_the_line(annotations: list[Annotation]) -> None:
     assert "line 2 (id " in problem(text.encode(), "x.jsonl")
 
 
+def test_jsonl_article_fields_are_taken_from_lines_with_or_without_every_field(
+    annotations: list[Annotation],
+) -> None:
+    # Another program's lines may leave article fields out: the first line naming a value wins.
+    records = [json.loads(line) for line in export.to_jsonl(select(annotations, [])).splitlines()]
+    for record in records:
+        for key in ("article_title", "article_date", "article_path"):
+            record.pop(key, None)
+    records[1]["article_title"] = "Summit notes"
+    records[2].update(article_title="A later title", article_path="/tmp/summit.txt")
+    text = "".join(json.dumps(record) + "\n" for record in records)
+    (entry,) = parse_import(text.encode(), "x.jsonl").articles
+    assert (entry["title"], entry["path"], entry["date"]) == (
+        "Summit notes",
+        "/tmp/summit.txt",
+        None,
+    )
+    records[3]["article_title"] = 7
+    text = "".join(json.dumps(record) + "\n" for record in records)
+    assert problem(text.encode(), "x.jsonl") == 'line 4: "article_title" is not a string'
+
+
 def test_lone_surrogate_escapes_are_refused(doc: dict[str, Any]) -> None:
     data = edited(doc, note="PLACEHOLDER").replace(b"PLACEHOLDER", b"\\ud800")
     assert problem(data).startswith("not valid JSON or JSON Lines: ")
