@@ -380,6 +380,31 @@ def test_a_real_schema_4_database_is_upgraded_in_place_with_nothing_lost(
     assert "\n" not in str(caught.value)
 
 
+def test_a_schema_4_upgrade_that_cannot_be_written_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = schema_4_copy(tmp_path)
+    main, journal, shards = db.read_bytes(), storage.journal_path(db).read_bytes(), files_of(db)
+    real_write = os.write
+
+    def full(fd: int, data: Any) -> int:
+        if os.readlink(f"/proc/self/fd/{fd}").endswith(".tmp"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(StoreError) as caught:
+        Store.open(db, "alice")
+    monkeypatch.undo()
+    message = str(caught.value)
+    assert message == f"{db}: cannot be written (disk full)", message
+    assert db.read_bytes() == main and storage.journal_path(db).read_bytes() == journal
+    assert files_of(db) == shards and not list(tmp_path.glob(".*.tmp"))
+    with Store.open(db, "alice") as store:  # once there is room
+        assert len(store) == 21
+    assert orjson.loads(db.read_bytes())["meta"]["schema"]["version"] == 5
+
+
 def test_a_schema_4_database_read_without_writing_is_upgraded_in_memory_only(
     tmp_path: Path,
 ) -> None:
