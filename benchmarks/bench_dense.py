@@ -27,6 +27,10 @@ identical; with ``--compare DIR`` the old way is ``DIR``'s code (e.g. main befor
 Then the same for a short article (40 sentences, tagged twice, one sentence added),
 attached 300 times per process: an edit of a short article must not get slower. Target: the book
 <= 5 s CPU.
+
+``--reworded`` times the same edit with 1% of the book's sentences also reworded (a word added),
+so their tags are found by the fuzzy search only (``anchoring.by_fuzzy``), ``--runs`` times,
+against ``--compare DIR``'s code alternately, and checks that the outcomes are identical.
 """
 
 from __future__ import annotations
@@ -163,6 +167,34 @@ def edited(article: Article) -> Article:
     )
 
 
+REWORDED_EVERY = 100
+"""``--reworded``: one sentence in this many gets a word added (so 1% are found only by the
+fuzzy search)."""
+
+
+def reworded(article: Article) -> Article:
+    """``edited(article)`` with every ``REWORDED_EVERY``-th sentence of 30 characters or more
+    reworded (" indeed" after its first word)."""
+    from tuireader.articles import article_id
+
+    body = edited(article).body
+    shift = len(INSERTED)
+    pieces: list[str] = []
+    last = 0
+    for s in article.sentences[5::REWORDED_EVERY]:
+        first, _, rest = s.text.partition(" ")
+        if not rest or len(s.text) < 30:
+            continue
+        pieces += [body[last : s.start + shift], f"{first} indeed {rest}"]
+        last = s.end + shift
+    text = "".join([*pieces, body[last:]])
+    spans, pos = [], 0
+    for paragraph in text.split("\n\n"):
+        spans.append((pos, pos + len(paragraph)))
+        pos += len(paragraph) + 2
+    return Article(article_id(text), article.title, text, tuple(spans))
+
+
 def short_article() -> Article:
     from tuireader.articles import from_text
 
@@ -189,7 +221,7 @@ def attach_edited(path: Path, way: str) -> dict[str, Any]:
         anchoring.INDEX_AFTER = sys.maxsize
     article = short_article() if short else load_article(path)
     before = tagged(article)
-    after = edited(article)
+    after = reworded(article) if way == "reworded" else edited(article)
     len(after.sentences)
     repeat = SHORT_REPEAT if short else 1
     cpu = cpu_seconds()
@@ -207,6 +239,7 @@ def attach_edited(path: Path, way: str) -> dict[str, Any]:
     return {
         "cpu": spent,
         "moved": report.moved,
+        "fuzzy": report.fuzzy,
         "exact": report.exact,
         "orphaned": report.orphaned,
         "adopted": len(adopted),
@@ -253,6 +286,30 @@ def edited_main(path: Path, runs_new: int, runs_old: int, other: Path | None) ->
     return 0 if met else 1
 
 
+def reworded_main(path: Path, runs_new: int, other: Path | None) -> int:
+    """The book edited at the top with 1% of its sentences reworded, this code against
+    ``other``'s (``--compare``), alternating in fresh processes."""
+    new, old = [], []
+    for _ in range(runs_new):
+        if other is not None:
+            old.append(child("edited-reworded", "-", str(path), source=other))
+        new.append(child("edited-reworded", "-", str(path)))
+    last = new[-1]
+    line = (
+        f"reworded book ({last['moved']:,} moved, {last['fuzzy']} fuzzy, {last['orphaned']} "
+        f"orphaned): {median(r['cpu'] for r in new):.2f} s CPU (median of {runs(new)})"
+    )
+    if old:
+        same = len({r["digest"] for r in new + old}) == 1
+        line += (
+            f"; {other}: {median(r['cpu'] for r in old):.2f} s ({runs(old)}); outcomes "
+            f"{'identical' if same else 'DIFFER'}"
+        )
+    print(line)
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
+    return 0
+
+
 def baseline(path: Path) -> dict[str, Any]:
     """In this process: reading and segmenting the book alone."""
     started, cpu = time.perf_counter(), cpu_seconds()
@@ -295,6 +352,11 @@ def main() -> int:
     parser.add_argument(
         "--old-runs", type=int, default=1, help="--edited: runs of the old way (~50 s each)"
     )
+    parser.add_argument(
+        "--reworded",
+        action="store_true",
+        help="time re-anchoring the book edited at the top with 1%% of its sentences reworded",
+    )
     parser.add_argument("--child", nargs=3, metavar=("KIND", "DB", "BOOK"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -308,6 +370,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.db_dir or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
+        if args.reworded:
+            print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+            other_src = None if args.compare is None else args.compare.resolve() / "src"
+            return reworded_main(book(folder), args.runs, other_src)
         if args.edited:
             print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
             other_src = None if args.compare is None else args.compare.resolve() / "src"

@@ -17,8 +17,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import pairwise, repeat
-from operator import add, attrgetter, eq, le, sub
+from itertools import chain, pairwise, repeat
+from operator import add, attrgetter, eq, itemgetter, le, sub
 from typing import cast
 
 from tuireader.annotations import QUOTE_CONTEXT, AnchorState, Annotation, Quote, placed_at
@@ -351,6 +351,7 @@ def home_tests(
 
 
 _PLACED = frozenset({EXACT, MOVED, FUZZY})
+_THIRD = itemgetter(2)
 _ARTICLE = attrgetter("article_id")
 _ANCHOR = attrgetter("anchor")
 _START = attrgetter("start")
@@ -674,40 +675,41 @@ class SentenceRuns:
         self.sentences = sentences
         self._starts = [s.start for s in sentences]
         self._ends = [s.end for s in sentences]
-        self._sized: dict[int, tuple[list[int], list[int]]] = {}
+        self._sized: dict[int, tuple[list[int], list[int], list[tuple[int, int]]]] = {}
         self._texts: dict[tuple[int, int], str] = {}
 
     def near(self, exact: str) -> tuple[list[tuple[int, int]], list[str]]:
         """The candidate runs for a quote (start and end offsets) and their normalised texts."""
         n = max(1, sum(len(split_paragraph(p)) for p in exact.split("\n\n") if p.strip()))
         low, high = len(exact) * 0.6, len(exact) * 1.6 + 10
-        picked: list[tuple[int, int]] = []
+        parts = []
         for size in range(1, n + 2):
-            firsts, lengths = self._of_size(size)
-            picked += zip(
-                firsts[bisect_left(lengths, low) : bisect_right(lengths, high)], repeat(size)
-            )
-        picked.sort()  # in text order, a run's shorter forms first: as the pass listed them
-        starts, ends = self._starts, self._ends
-        runs = [(starts[i], ends[i + size - 1]) for i, size in picked]
+            firsts, lengths, spans = self._of_size(size)
+            chosen = sorted(firsts[bisect_left(lengths, low) : bisect_right(lengths, high)])
+            parts.append(zip(chosen, repeat(size), map(spans.__getitem__, chosen)))
+        # In text order, a run's shorter forms first, as the pass listed them: each size's
+        # runs are in order already, so the sort only merges them.
+        runs: list[tuple[int, int]] = list(map(_THIRD, sorted(chain.from_iterable(parts))))
         texts = self._texts
-        body = self.body
-        made = [texts.get(run) for run in runs]
-        for k, text in enumerate(made):
-            if text is None:
-                s, e = runs[k]
-                made[k] = texts[runs[k]] = _norm(body[s:e])
+        made = list(map(texts.get, runs))
+        if None in made:
+            body = self.body
+            for k, text in enumerate(made):
+                if text is None:
+                    s, e = runs[k]
+                    made[k] = texts[runs[k]] = _norm(body[s:e])
         return runs, cast(list[str], made)
 
-    def _of_size(self, size: int) -> tuple[list[int], list[int]]:
+    def _of_size(self, size: int) -> tuple[list[int], list[int], list[tuple[int, int]]]:
         """The first sentence of each run of ``size`` sentences, ordered by the run's length,
-        and those lengths."""
+        those lengths, and the runs (start and end offsets) by first sentence."""
         sized = self._sized.get(size)
         if sized is None:
             starts, ends = self._starts, self._ends
-            length = [ends[i + size - 1] - starts[i] for i in range(len(starts) - size + 1)]
+            spans = list(zip(starts, ends[size - 1 :], strict=False))  # size - 1 fewer
+            length = list(map(sub, ends[size - 1 :], starts))
             firsts = sorted(range(len(length)), key=length.__getitem__)
-            sized = self._sized[size] = firsts, [length[i] for i in firsts]
+            sized = self._sized[size] = firsts, [length[i] for i in firsts], spans
         return sized
 
 
