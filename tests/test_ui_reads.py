@@ -271,3 +271,30 @@ async def test_a_look_that_changes_nothing_of_mine_draws_no_list_line(
         await pilot.pause()
         assert "bob" in first_line(app)  # the look landed
         assert drawn == []
+
+
+async def test_a_key_waiting_long_for_its_read_says_so(
+    make_reader: Callable[[Path], ReaderApp],
+    gate: threading.Event,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``i`` (stats) while the writer thread is busy: "reading…" after SLOW_WRITE, then the
+    stats once the read lands, and the line is gone."""
+    from tuireader.ui import app as app_module
+
+    monkeypatch.setattr(app_module, "SLOW_WRITE", 0.05)
+    app = make_reader(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        hold(app, gate)
+        # The key's handler waits for its read, and Pilot's press waits for the handler.
+        pressed = asyncio.create_task(press_only(pilot, "i"))
+        await asyncio.sleep(0.3)
+        assert "reading…" in first_line(app)
+        assert not isinstance(app.screen, StatsScreen)
+        gate.set()
+        await pressed
+        await app.writes_landed()
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, StatsScreen)
+        await pilot.press("escape")
+        assert "reading…" not in first_line(app)
