@@ -20,6 +20,7 @@ from tuireader.store import Store
 from tuireader.ui.app import ReaderApp
 from tuireader.ui.export_screen import ExportScreen
 from tuireader.ui.merge_screen import MergeScreen
+from tuireader.ui.note_screen import NoteScreen
 from tuireader.ui.stats_screen import StatsScreen
 
 from conftest import SAMPLES, SEED, hold_writer, press_only, run_test_only, spy_on_loop
@@ -298,3 +299,30 @@ async def test_a_key_waiting_long_for_its_read_says_so(
         assert isinstance(app.screen, StatsScreen)
         await pilot.press("escape")
         assert "reading…" not in first_line(app)
+
+
+async def test_saving_shows_while_a_key_waits_for_the_writes(
+    make_reader: Callable[[Path], ReaderApp],
+    gate: threading.Event,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``f`` then ``n`` (a note: the app's key waits for the ``f`` to land) with the writer
+    busy: "saving…" shows meanwhile, and the note is asked for the tag once it landed."""
+    from tuireader.ui import app as app_module
+
+    monkeypatch.setattr(app_module, "SLOW_WRITE", 0.05)
+    app = make_reader(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        hold(app, gate)
+        await press_only(pilot, "f")
+        pressed = asyncio.create_task(press_only(pilot, "n"))
+        await asyncio.sleep(0.3)
+        assert "saving…" in first_line(app)
+        gate.set()
+        await pressed
+        await app.writes_landed()
+        await pilot.pause()
+        assert tag_of(app, 0) == "fact"
+        assert isinstance(app.screen, NoteScreen)  # the note is for the tag just landed
+        await pilot.press("escape")
+        assert "saving…" not in first_line(app)

@@ -1110,8 +1110,8 @@ class ReaderApp(App[int]):
         if not self._read(job, results.append):
             return _UNREAD
         self._awaited_reads += 1
-        # Not a Textual timer: its message would wait in the app's queue behind the key that
-        # is waiting here.
+        # An asyncio timer: a Textual one set here did not fire before the key's handler
+        # returned (seen in test_ui_reads with the writer held).
         timer = asyncio.get_running_loop().call_later(SLOW_WRITE, self._slow_read)
         try:
             await self.writes_landed()
