@@ -206,6 +206,8 @@ def child(db: Path, out: Path, presses: int) -> int:
 
 def figures(values: list[float]) -> str:
     """Worst / p99 / median in ms."""
+    if not values:
+        return f"{'–':>6} / {'–':>6} / {'–':>5}"
     ordered = sorted(values)
     p99 = ordered[min(len(ordered) - 1, math.ceil(len(ordered) * 0.99) - 1)]
     middle = statistics.median(ordered)

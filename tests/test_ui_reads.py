@@ -20,6 +20,7 @@ from tuireader.store import Store
 from tuireader.ui.app import ReaderApp
 from tuireader.ui.export_screen import ExportScreen
 from tuireader.ui.merge_screen import MergeScreen
+from tuireader.ui.note_screen import NoteScreen
 from tuireader.ui.stats_screen import StatsScreen
 
 from conftest import SAMPLES, SEED, hold_writer, press_only, run_test_only, spy_on_loop
@@ -271,3 +272,57 @@ async def test_a_look_that_changes_nothing_of_mine_draws_no_list_line(
         await pilot.pause()
         assert "bob" in first_line(app)  # the look landed
         assert drawn == []
+
+
+async def test_a_key_waiting_long_for_its_read_says_so(
+    make_reader: Callable[[Path], ReaderApp],
+    gate: threading.Event,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``i`` (stats) while the writer thread is busy: "reading…" after SLOW_WRITE, then the
+    stats once the read lands, and the line is gone."""
+    from tuireader.ui import app as app_module
+
+    monkeypatch.setattr(app_module, "SLOW_WRITE", 0.05)
+    app = make_reader(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        hold(app, gate)
+        # The key's handler waits for its read, and Pilot's press waits for the handler.
+        pressed = asyncio.create_task(press_only(pilot, "i"))
+        await asyncio.sleep(0.3)
+        assert "reading…" in first_line(app)
+        assert not isinstance(app.screen, StatsScreen)
+        gate.set()
+        await pressed
+        await app.writes_landed()
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, StatsScreen)
+        await pilot.press("escape")
+        assert "reading…" not in first_line(app)
+
+
+async def test_saving_shows_while_a_key_waits_for_the_writes(
+    make_reader: Callable[[Path], ReaderApp],
+    gate: threading.Event,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``f`` then ``n`` (a note: the app's key waits for the ``f`` to land) with the writer
+    busy: "saving…" shows meanwhile, and the note is asked for the tag once it landed."""
+    from tuireader.ui import app as app_module
+
+    monkeypatch.setattr(app_module, "SLOW_WRITE", 0.05)
+    app = make_reader(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        hold(app, gate)
+        await press_only(pilot, "f")
+        pressed = asyncio.create_task(press_only(pilot, "n"))
+        await asyncio.sleep(0.3)
+        assert "saving…" in first_line(app)
+        gate.set()
+        await pressed
+        await app.writes_landed()
+        await pilot.pause()
+        assert tag_of(app, 0) == "fact"
+        assert isinstance(app.screen, NoteScreen)  # the note is for the tag just landed
+        await pilot.press("escape")
+        assert "saving…" not in first_line(app)

@@ -244,6 +244,10 @@ class ReaderApp(App[int]):
         self._opening_slow = False
         """It has taken over SLOW_WRITE seconds: the status line says its tags are being read."""
         self._held_keys: list[events.Key] = []
+        self._awaited_reads = 0
+        self._reading_slow = False
+        """A key has waited over SLOW_WRITE seconds for a read (the store's lock held by a
+        write, a compaction or another process): the status line says so."""
         self._quitting = False
         """A quit key was pressed: the app ends once what it waits for has landed (the status
         line says so), and keys typed after it are dropped."""
@@ -1035,6 +1039,8 @@ class ReaderApp(App[int]):
             parts.append(("  saving… then quitting", "bold italic"))
         elif self._saving:  # a write of mine is slow (the disk, or another process's lock)
             parts.append(("  saving…", "italic"))
+        elif self._reading_slow:  # a key waits for what it asked the store
+            parts.append(("  reading…", "italic"))
         line = Content.assemble(*parts)
         filter_label = None if pane.filter_tag is None else pane.tags.label(pane.filter_tag)
         chips = legend_chips(pane.tags, pane.looks)
@@ -1103,8 +1109,24 @@ class ReaderApp(App[int]):
         results: list[Any] = []
         if not self._read(job, results.append):
             return _UNREAD
-        await self.writes_landed()
+        self._awaited_reads += 1
+        # An asyncio timer: a Textual one set here did not fire before the key's handler
+        # returned (seen in test_ui_reads with the writer held).
+        timer = asyncio.get_running_loop().call_later(SLOW_WRITE, self._slow_read)
+        try:
+            await self.writes_landed()
+        finally:
+            timer.cancel()
+            self._awaited_reads -= 1
+            if self._reading_slow and not self._awaited_reads:
+                self._reading_slow = False
+                self.update_status()
         return results[0] if results else _UNREAD
+
+    def _slow_read(self) -> None:
+        if self._awaited_reads and not self._reading_slow:
+            self._reading_slow = True
+            self.update_status()
 
     def _slow_write(self) -> None:
         self._saving_timer = None
