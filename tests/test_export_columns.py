@@ -5,6 +5,7 @@ built as a dict and dumped by orjson, on text made of what JSON must escape."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -14,8 +15,10 @@ from hypothesis import strategies as st
 
 from tuireader import export
 from tuireader.annotations import AnchorState, Annotation, Provenance, Quote
+from tuireader.articles import from_text
 from tuireader.export import ExportData, ExportError, select
 from tuireader.records import stored_columns, to_export, to_stored
+from tuireader.store import Store
 
 STAMP = "2024-05-01T09:30:00.000Z"
 
@@ -177,3 +180,27 @@ def test_markdown_items_made_together_are_each_made_alone(anns: list[Annotation]
         for q, n, who, anchor in zip(quotes, notes, columns.annotator, columns.anchor, strict=True)
     ]
     assert export._markdown_items(quotes, notes, columns, names) == expected
+
+
+def test_the_store_hands_over_each_article_s_records_as_stored_loaded_or_not(
+    tmp_path: Path,
+) -> None:
+    arts = [from_text(f"Story {i} starts here. It goes on a while. Then it ends.") for i in (1, 2)]
+    db = tmp_path / "annotations.json"
+    with Store.open(db, "alice") as alice, Store.open(db, "bob") as bob:
+        for article in arts:
+            alice.tag(article, 0, 0, "fact")
+            alice.tag(article, 1, 2, "speculation")
+            bob.tag(article, 0, 1, "fact")
+        noted = alice.mine(arts[0].id)[0]
+        alice.set_note(noted.id, 'checked "twice"')
+        alice._db.file.compact()
+    with Store.open(db, "reader", create=False) as store:
+        store.attach(arts[0])  # loaded, as the reader holds it; the other is read from its shard
+        for article in arts:
+            found = store.stored_records(article.id)
+            anns = store.annotations(article.id, include_orphans=True)
+            assert found == {a.id: to_stored(a) for a in anns} and len(found) == 3
+            exported = export.stream(store, [article.id]).columns_of(article.id).export_records()
+            assert exported == [to_export(a) for a in in_reading_order(anns)]
+        assert export.to_jsonl(export.stream(store)) == export.to_jsonl(export.collect(store))

@@ -18,7 +18,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from dataclasses import dataclass, field, replace
-from itertools import compress, islice, repeat
+from itertools import chain, compress, islice, repeat
 from operator import attrgetter, eq, ge, itemgetter, lt, not_, sub
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -39,7 +39,6 @@ from tuireader.records import (
     StoredColumns,
     TagRow,
     done_to_record,
-    export_record,
     stored_columns,
     to_export,
     to_stored,
@@ -563,15 +562,16 @@ def json_chunks(data: ExportData, exported_at: str | None = None) -> Iterator[st
     articles: list[dict[str, Any]] = []
     decided: list[dict[str, Any]] = []
 
-    def columns() -> Iterator[StoredColumns]:
+    def records() -> Iterator[dict[str, Any]]:
+        # Dicts dumped by orjson: for these flat records that is faster than ``_Template``
+        # (whose text is made a column at a time in Python).
         for meta, found in data.each_columns():
             articles.append(dict(meta))
             decided.extend(d.to_record() for d in data.decisions(str(meta["id"])))
-            yield found
+            yield from found.export_records()
 
     yield _dumps(head)[:-2] + ',\n  "annotations": '
-    template = _Template(_export_document, STORED_FIELDS, ("start", "end"), 1)
-    yield from _items_array(columns(), lambda c: template.fill(_stored_texts(c), len(c)), 1)
+    yield from _json_array(records(), 1)
     yield ',\n  "articles": '
     yield from _json_array(articles, 1)
     done = data.listed_done()
@@ -769,7 +769,7 @@ def _jsonl_text(p: _Placed, template: _Template, tags: Label) -> str:
         values[name] = [_dumps(p.columns[name], indent=False)] * n
     values["sentence_first"] = _slot_texts(firsts, raw=True)
     values["sentence_last"] = _slot_texts(lasts, raw=True)
-    return "\n".join(template.fill(values, n)) + "\n"
+    return template.joined(values, n, "\n") + "\n"
 
 
 def flat_rows(p: _Placed, tags: Label = DEFAULT_TAGS.label) -> Iterator[tuple[Any, ...]]:
@@ -1055,8 +1055,18 @@ class _Template:
 
     def fill(self, values: Mapping[str, Sequence[str]], n: int) -> list[str]:
         """``n`` documents from the JSON text of each field's values (``_slot_texts``)."""
-        pieces = [repeat(p, n) if isinstance(p, str) else values[p[0]] for p in self.parts]
-        return list(map("".join, zip(*pieces, strict=False)))  # ``repeat``s end with the rest
+        return list(map("".join, zip(*self._pieces(values, n), strict=False)))
+
+    def joined(self, values: Mapping[str, Sequence[str]], n: int, separator: str) -> str:
+        """``separator.join(self.fill(values, n))``, made by one join of every piece (no
+        string per document)."""
+        pieces = self._pieces(values, n)
+        pieces.append(repeat(separator, n))
+        return "".join(chain.from_iterable(zip(*pieces, strict=False)))[: -len(separator) or None]
+
+    def _pieces(self, values: Mapping[str, Sequence[str]], n: int) -> list[Iterable[str]]:
+        # ``repeat``s end with the columns, each n long.
+        return [repeat(p, n) if isinstance(p, str) else values[p[0]] for p in self.parts]
 
 
 def _slot_texts(column: Sequence[Any], raw: bool = False) -> list[str]:
@@ -1072,11 +1082,9 @@ def _slot_texts(column: Sequence[Any], raw: bool = False) -> list[str]:
         return [_dumps(first, indent=False) if raw else _json_text(first)] * n
     if not raw:
         return _json_texts(column)
-    if None in column:
-        return ["null" if v is None else _dumps(v, indent=False) for v in column]
     if set(map(type, column)) == _JUST_INT:
         return list(map(str, column))
-    return [_dumps(v, indent=False) for v in column]
+    return ["null" if v is None else _dumps(v, indent=False) for v in column]
 
 
 _JUST_INT = {int}
@@ -1092,10 +1100,16 @@ def _json_texts(values: Sequence[str]) -> list[str]:
     JSON leaves as it is (escapes are ASCII, and a character's escape does not depend on its
     neighbours), then cut there. When a value holds that character, one call per value."""
     whole = "".join(values)
-    if '"' not in whole and "\\" not in whole and whole.isprintable():
-        # Nothing to escape (JSON escapes only these two and the control characters, which
-        # are not printable): each value is its own JSON text.
-        return list(values)
+    if '"' not in whole and "\\" not in whole:
+        if whole.isprintable():
+            # Nothing to escape (JSON escapes only these two and the control characters,
+            # which are not printable): each value is its own JSON text.
+            return list(values)
+        if whole.replace("\n", "").replace("\t", "").isprintable():
+            # Only newlines and tabs (a quote of two paragraphs): escaped in C, the values
+            # joined by a NUL, which none of them holds.
+            escaped = "\x00".join(values).replace("\n", "\\n").replace("\t", "\\t")
+            return escaped.split("\x00")
     joined = _TEXT_SEPARATOR.join(values)
     if joined.count(_TEXT_SEPARATOR) != len(values) - 1:
         return list(map(_json_text, values))
@@ -1173,10 +1187,6 @@ def _items_array(
 
 _ITEM_BLOCK_ROWS = 4096
 """Items rendered at a time: an article of 50,000 annotations streams out in pieces too."""
-
-
-def _export_document(fields: Mapping[str, Any]) -> Any:
-    return export_record(*(fields[name] for name in STORED_FIELDS))
 
 
 def _stored_texts(columns: StoredColumns) -> dict[str, list[str]]:

@@ -453,11 +453,27 @@ def stored_columns(records: Mapping[str, dict[str, Any]]) -> StoredColumns:
     starts, ends, ids = zip(*ordered, strict=True)
     in_order = list(map(records.__getitem__, ids))
     get = dict.get
+    n = len(in_order)
     quotes = list(map(_QUOTE, in_order))
     created: list[str] = list(map(_CREATED, in_order))
-    updated: list[str] = list(map(get, in_order, repeat("updated"), created))
-    if not all(updated):  # "updated": "" stands for the creation time too
-        updated = [u or c for u, c in zip(updated, created, strict=True)]
+    # The optional fields no record here carries are their defaults all the way down: only
+    # the records with more than the required fields are looked at to find which occur.
+    present = set(
+        chain.from_iterable(
+            map(dict.keys, compress(in_order, map(ne, map(len, in_order), repeat(_PLAIN_SIZE))))
+        )
+    )
+
+    def optional(name: str, default: str) -> list[str]:
+        if name not in present:
+            return [default] * n
+        return list(map(get, in_order, repeat(name), repeat(default)))
+
+    updated = created
+    if "updated" in present:
+        updated = list(map(get, in_order, repeat("updated"), created))
+        if not all(updated):  # "updated": "" stands for the creation time too
+            updated = [u or c for u, c in zip(updated, created, strict=True)]
     return StoredColumns(
         ids,
         list(map(_ARTICLE_ID, in_order)),
@@ -467,12 +483,12 @@ def stored_columns(records: Mapping[str, dict[str, Any]]) -> StoredColumns:
         list(map(get, quotes, repeat("prefix"), repeat(""))),
         list(map(get, quotes, repeat("suffix"), repeat(""))),
         list(map(_TAG, in_order)),
-        list(map(get, in_order, repeat("note"), repeat(""))),
+        optional("note", ""),
         list(map(_ANNOTATOR, in_order)),
         created,
         updated,
-        list(map(get, in_order, repeat("anchor"), repeat("exact"))),
-        list(map(get, in_order, repeat("provenance"), repeat("hand"))),
+        optional("anchor", "exact"),
+        optional("provenance", "hand"),
     )
 
 
