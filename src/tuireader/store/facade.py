@@ -82,7 +82,14 @@ from tuireader.store.imports import ArticleRecords, check_tag
 from tuireader.store.layers import BULK, SpanIndex
 from tuireader.store.loaded import LoadedArticles
 from tuireader.store.merging import ImportReport, ImportResult
-from tuireader.store.metadata import article_record, checked_articles, merged_articles
+from tuireader.store.metadata import (
+    SamePath,
+    article_path,
+    article_record,
+    checked_articles,
+    ids_under,
+    merged_articles,
+)
 from tuireader.store.tables import AnnotationDB
 from tuireader.store.threads import serialised, takes_its_own_lock
 from tuireader.tags import DEFAULT_TAGS, TagSet
@@ -743,27 +750,25 @@ class Store:
                 self.attach(article)
             return len(group)
         with imports.unloading_after(self._loaded, self._db.file), self._writing():
+            same_path = SamePath(self._db.records(ARTICLES).raw())
             for article in group:
                 self._loaded.ensure(article.id)  # a refused shard stops the write, in one line
                 corrected = self._correct(article)
-                if not corrected and self._attach_records(article):
-                    continue
-                attaching = self._attaching(article, corrected)
-                if attaching.needed:
-                    self._write_attach(article, attaching)
+                if corrected or not self._attach_records(article, same_path):
+                    attaching = self._attaching(article, corrected, same_path)
+                    if attaching.needed:
+                        self._write_attach(article, attaching)
+                same_path.add(article.id, article_path(article))
         return len(group)
 
-    def _attach_records(self, article: Article) -> bool:
+    def _attach_records(self, article: Article, same_path: SamePath) -> bool:
         """Attach an article whose stored annotations are all at home on its text, adopting
         nothing, on its stored records (``editing.attach_records``; inside ``_writing``), as
         ``_attaching`` and ``_write_attach`` would (the report aside: ``attach_all`` has none).
         False, with nothing done, where that does not apply."""
         meta = article_record(article)
         articles = self._db.records(ARTICLES)
-        if meta["path"] is not None and any(
-            old_id != article.id and old.get("path") == meta["path"]
-            for old_id, old in articles.raw().items()
-        ):
+        if same_path.others(article.id, meta["path"], articles.raw()):
             return False  # an older id of the same file: adopted or not, as ``attach`` decides
         built, stored = self._loaded.held_records(article.id)
         attached = None if built else attach_records(article, stored)
@@ -774,12 +779,18 @@ class Store:
             articles.put(article.id, meta)
         return True
 
-    def _attaching(self, article: Article, corrected: list[Boundary] | None = None) -> _Attaching:
+    def _attaching(
+        self,
+        article: Article,
+        corrected: list[Boundary] | None = None,
+        same_path: SamePath | None = None,
+    ) -> _Attaching:
         """What attaching the article changes, planned on the data as it stands (``corrected``:
-        what ``_correct`` just returned for it)."""
+        what ``_correct`` just returned for it; ``same_path``: an index of the table's paths,
+        when attaching many)."""
         if corrected is None:
             corrected = self._correct(article)
-        report, plan, meta, dropped = self._plan_attach(article)
+        report, plan, meta, dropped = self._plan_attach(article, same_path)
         if dropped:  # corrections of an adopted old id come along, orphaned if they must
             corrected = self._correct(article, adopt=dropped)
         return _Attaching(report, plan, meta, dropped, corrected)
@@ -795,15 +806,15 @@ class Store:
             articles.delete(old_id)
 
     def _plan_attach(
-        self, article: Article
+        self, article: Article, same_path: SamePath | None = None
     ) -> tuple[AnchorReport, Plan, dict[str, Any], list[str]]:
         meta = article_record(article)
         articles = self._db.records(ARTICLES).raw()
-        older: dict[str, list[Annotation]] = {}
-        if meta["path"] is not None:
-            for old_id, old_meta in articles.items():
-                if old_id != article.id and old_meta.get("path") == meta["path"]:
-                    older[old_id] = self._loaded.group(old_id)
+        if same_path is None:
+            older_ids = ids_under(articles, article.id, meta["path"])
+        else:
+            older_ids = same_path.others(article.id, meta["path"], articles)
+        older = {old_id: self._loaded.group(old_id) for old_id in older_ids}
         report, plan, dropped = plan_attach(article, self._loaded.group(article.id), older)
         if articles.get(article.id) != meta:
             report = _changed(report)

@@ -61,3 +61,49 @@ def merged_articles(
                 continue
         changes[meta["id"]] = new
     return changes
+
+
+def ids_under(
+    table: Mapping[str, Mapping[str, Any]], article_id: str, path: str | None
+) -> list[str]:
+    """The ids other than ``article_id`` that the ``articles`` table records under ``path``, in
+    its order: one scan of the table (``SamePath`` answers many articles with one)."""
+    if path is None:
+        return []
+    return [
+        old_id
+        for old_id, meta in table.items()
+        if old_id != article_id and meta.get("path") == path
+    ]
+
+
+class SamePath:
+    """Which other article ids the ``articles`` table records under a file's path, for attaching
+    many articles in one write: built with one pass over the table instead of one per article
+    (12,500 articles: ~22 s of scans otherwise). Kept a superset of the truth (``add`` each
+    article recorded since), so ``others`` checks every candidate against the live table."""
+
+    def __init__(self, table: Mapping[str, Mapping[str, Any]]) -> None:
+        self._ids: dict[str, set[str]] = {}
+        for article_id, meta in table.items():
+            self.add(article_id, meta.get("path"))
+
+    def add(self, article_id: str, path: str | None) -> None:
+        if path is not None:
+            self._ids.setdefault(path, set()).add(article_id)
+
+    def others(
+        self, article_id: str, path: str | None, table: Mapping[str, Mapping[str, Any]]
+    ) -> list[str]:
+        """``ids_under(table, article_id, path)``, without the scan when no other id was ever
+        recorded under ``path``."""
+        if path is None:
+            return []
+        candidates = {
+            old_id
+            for old_id in self._ids.get(path, ())
+            if old_id != article_id and (table.get(old_id) or {}).get("path") == path
+        }
+        if not candidates:
+            return []
+        return [old_id for old_id in table if old_id in candidates]
