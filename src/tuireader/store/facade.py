@@ -84,7 +84,6 @@ from tuireader.store.loaded import LoadedArticles
 from tuireader.store.merging import ImportReport, ImportResult
 from tuireader.store.metadata import (
     SamePath,
-    article_path,
     article_record,
     checked_articles,
     ids_under,
@@ -750,7 +749,8 @@ class Store:
                 self.attach(article)
             return len(group)
         with imports.unloading_after(self._loaded, self._db.file), self._writing():
-            same_path = SamePath(self._db.records(ARTICLES).raw())
+            articles = self._db.records(ARTICLES)
+            same_path = SamePath(articles.raw())
             for article in group:
                 self._loaded.ensure(article.id)  # a refused shard stops the write, in one line
                 corrected = self._correct(article)
@@ -758,7 +758,7 @@ class Store:
                     attaching = self._attaching(article, corrected, same_path)
                     if attaching.needed:
                         self._write_attach(article, attaching)
-                same_path.add(article.id, article_path(article))
+                same_path.add(article.id, (articles.get_raw(article.id) or {}).get("path"))
         return len(group)
 
     def _attach_records(self, article: Article, same_path: SamePath) -> bool:
