@@ -512,10 +512,6 @@ def collect(
     return held(stream(source, article_ids, tags, text))
 
 
-annotation_record = to_export
-"""One annotation as in the json format: the codec in ``records``."""
-
-
 def _dumps(doc: Any, indent: bool = True) -> str:
     option = orjson.OPT_INDENT_2 if indent else 0
     try:
@@ -600,22 +596,11 @@ class _Placed:
     columns: Mapping[str, Any]
     """``ROW_ARTICLE_FIELDS`` with this article's values."""
 
-    def spans(self) -> list[tuple[int, int] | None]:
-        """Each annotation's first and last sentence (None without the text, or orphaned)."""
-        firsts, lasts = self.sentence_columns()
-        return [
-            None if f is None or last is None else (f, last)
-            for f, last in zip(firsts, lasts, strict=True)
-        ]
-
-    def sentence_columns(
-        self, spans: tuple[Sequence[int], Sequence[int], Sequence[str]] | None = None
-    ) -> tuple[Sequence[int | None], Sequence[int | None]]:
+    def sentence_columns(self) -> tuple[Sequence[int | None], Sequence[int | None]]:
         """Each annotation's first sentence, and its last, as two columns: what
         ``sentences.sentence_range`` gives, None without the text or for an orphan. Bisected in
         C over the article's sentence bounds, a column at a time (a call per row was a sixth of
-        a csv export). ``spans``: the records' start, end and anchor columns, when the caller
-        has them already."""
+        a csv export)."""
         records = self.records
         article = self.article
         if article is None:
@@ -624,7 +609,7 @@ class _Placed:
         # A start past the last sentence reads as "no sentence" (the bisection's ``count``).
         starts = [s.start for s in sentences] + [_PAST_ANY]
         ends = [s.end for s in sentences]
-        begin, finish, anchor_column = spans or (records.start, records.end, records.anchor)
+        begin, finish, anchor_column = records.start, records.end, records.anchor
         firsts = list(map(bisect_right, repeat(ends), begin))
         lasts = list(map(bisect_left, repeat(starts), finish))
         first_starts = list(map(starts.__getitem__, firsts))
@@ -719,15 +704,6 @@ def _row_article(meta: Mapping[str, Any], article: Article | None) -> dict[str, 
     }
 
 
-def jsonl_records(p: _Placed, tags: Label = DEFAULT_TAGS.label) -> Iterator[dict[str, Any]]:
-    """The article's lines of the jsonl export: each annotation record, its tag's label, its
-    article and its sentences."""
-    labels = {t: tags(t) for t in set(p.records.tag)}
-    firsts, lasts = p.sentence_columns()
-    for r, first, last in zip(p.records.export_records(), firsts, lasts, strict=True):
-        yield _jsonl_line(r, labels[r["tag"]], p.columns, first, last)
-
-
 def _jsonl_line(
     record: Mapping[str, Any],
     label: str,
@@ -770,12 +746,6 @@ def _jsonl_text(p: _Placed, template: _Template, tags: Label) -> str:
     values["sentence_first"] = _slot_texts(firsts, raw=True)
     values["sentence_last"] = _slot_texts(lasts, raw=True)
     return template.joined(values, n, "\n") + "\n"
-
-
-def flat_rows(p: _Placed, tags: Label = DEFAULT_TAGS.label) -> Iterator[tuple[Any, ...]]:
-    """The article's annotations as flat rows (csv, parquet): the values of ``ROW_COLUMNS``, in
-    their order (tuples: a dict per row, read back by name, was a third of a parquet export)."""
-    return zip(*p.row_columns(tags), strict=True)
 
 
 def jsonl_chunks(data: ExportData, warn: Warn = _ignore) -> Iterator[str]:
@@ -1118,9 +1088,6 @@ def _json_texts(values: Sequence[str]) -> list[str]:
 
 _TEXT_SEPARATOR = "\ue000"
 """A private-use character: never escaped by JSON, and in no text we expect."""
-
-
-_JUST_INT = {int}
 
 
 def _w3c_document(fields: Mapping[str, Any]) -> Any:

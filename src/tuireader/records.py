@@ -501,7 +501,6 @@ _EXACT = itemgetter("exact")
 _REQUIRED = ("article_id", "start", "end", "tag", "quote", "annotator", "created")
 _OPTIONAL_TEXT = ("note", "updated")
 _QUOTE_TEXT = ("prefix", "suffix")
-_COLUMNS = [itemgetter(f) for f in _REQUIRED]
 _QUOTE_PARTS = itemgetter("exact", *_QUOTE_TEXT)
 _PLAIN_SIZE = len(_REQUIRED)
 """A record with just the required fields (most records: no note, no edit, exact, by hand)."""
