@@ -244,6 +244,7 @@ class ReaderApp(App[int]):
         self._opening_slow = False
         """It has taken over SLOW_WRITE seconds: the status line says its tags are being read."""
         self._held_keys: list[events.Key] = []
+        """Keys typed for the reading pane while its article was being attached, in order."""
         self._awaited_reads = 0
         self._reading_slow = False
         """A key has waited over SLOW_WRITE seconds for a read (the store's lock held by a
@@ -251,7 +252,6 @@ class ReaderApp(App[int]):
         self._quitting = False
         """A quit key was pressed: the app ends once what it waits for has landed (the status
         line says so), and keys typed after it are dropped."""
-        """Keys typed for the reading pane while its article was being attached, in order."""
         self._other_layers: tuple[str, OtherLayers] | None = None
         """The other annotators' tags of the open article (read again after another window's
         write, or when an article is opened)."""
@@ -743,11 +743,7 @@ class ReaderApp(App[int]):
         article = self.pane.article
         article_id = None if article is None else article.id
         ids = [e.id for e in self.catalog.shown if e.id is not None]
-        verdicts_key = None
-        if self.adjudicating and article_id is not None:
-            from tuireader.adjudication import state_key
-
-            verdicts_key = state_key(self.store.annotator, article_id)
+        verdicts_key = None if article_id is None else self._verdicts_key(article_id)
         read = partial(
             read_reloaded,
             self.store,
@@ -800,11 +796,7 @@ class ReaderApp(App[int]):
         self._opening_slow = False
         self.pane.show_article(article, (), pending=True)
         self.article_list.highlight_article(article.id)
-        verdicts_key = None
-        if self.adjudicating:
-            from tuireader.adjudication import state_key
-
-            verdicts_key = state_key(self.store.annotator, article.id)
+        verdicts_key = self._verdicts_key(article.id)
         opening = self._writer.write(
             partial(open_in_store, self.store, article, verdicts_key),
             self._attached,
@@ -824,6 +816,14 @@ class ReaderApp(App[int]):
     def opening(self) -> bool:
         """An article is shown whose tags are still being read (attached)."""
         return self._opening is not None
+
+    def _verdicts_key(self, article_id: str) -> str | None:
+        """Where my verdicts on the article are kept, while adjudicating (else None)."""
+        if not self.adjudicating:
+            return None
+        from tuireader.adjudication import state_key
+
+        return state_key(self.store.annotator, article_id)
 
     async def opened(self) -> None:
         """Wait (without holding the event loop) until the article being opened is shown with

@@ -337,10 +337,10 @@ class ReadingPane(ScrollView, can_focus=True):
         self.split_caret = 1
         """The word the second sentence would begin with (an index into ``split_words``)."""
         self._drag: tuple[int, int] | None = None
+        """A mouse drag: the sentence and the body offset where the button went down."""
         self._clicked_at: int | None = None
         """Where the text was clicked while its sentences were not known yet (the article's
         tags being read): the cursor goes there once they are."""
-        """A mouse drag: the sentence and the body offset where the button went down."""
         self._matches: list[tuple[int, int]] = []
         self._match_starts: list[int] = []
         self.match_index: int | None = None
