@@ -340,3 +340,30 @@ async def test_R_only_in_compare_view(make_app: MakeApp) -> None:
         await pilot.pause()
         await pilot.press("R")
         assert not isinstance(app.screen, AdjudicateScreen)
+
+
+async def test_switching_annotator_while_adjudicating_shows_their_decisions_at_once(
+    make_app: MakeApp, db_path: Path
+) -> None:
+    # The switch reads the new annotator's verdicts with their layer: before, their "left
+    # unresolved" decisions stayed uncounted until the next reload.
+    tag_as(db_path, "ann", {1: "fact", 4: "fact", 6: "speculation"})
+    tag_as(db_path, "bob", {1: "speculation", 4: "fact", 6: "expert_opinion", 9: "fact"})
+    app = make_app(annotator="gold", adjudicate=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("R", *["down"] * 6, "tab")  # leave sentence 1 unresolved
+        for key in "unclear":
+            await pilot.press(key)
+        await pilot.press("enter")
+        await app.writes_landed()
+        await pilot.pause()
+        assert "decided 1/3, 1 unresolved" in app.status.content.plain
+        app.set_annotator("gold2")
+        await app.writes_landed()
+        await pilot.pause()
+        assert "decided 0/3" in app.status.content.plain
+        app.set_annotator("gold")
+        await app.writes_landed()
+        await pilot.pause()
+        assert "decided 1/3, 1 unresolved" in app.status.content.plain

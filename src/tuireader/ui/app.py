@@ -451,7 +451,8 @@ class ReaderApp(App[int]):
             # In the writer thread, in its turn: what was asked for before is written under the
             # old name, what is asked for after under the new one.
             self.store.annotator = name
-            return read_reloaded(self.store, article_id, ids)
+            verdicts_key = None if article_id is None else self._verdicts_key(article_id)
+            return read_reloaded(self.store, article_id, ids, verdicts_key=verdicts_key)
 
         self.sub_title = f"{name} · {self.db_path}"
         self._read(switch, self._annotator_set)
@@ -461,6 +462,8 @@ class ReaderApp(App[int]):
         if reloaded is None:
             return
         self._verdict_state = None
+        if reloaded.article_id is not None and reloaded.verdicts is not None:
+            self._verdict_state = (reloaded.annotator, reloaded.article_id, reloaded.verdicts)
         self._counted.clear()
         self._apply_listing(reloaded.listing, replace=True)
         article = self.pane.article
