@@ -749,24 +749,23 @@ class Store:
                 self.attach(article)
             return len(group)
         with imports.unloading_after(self._loaded, self._db.file), self._writing():
-            articles = self._db.records(ARTICLES)
-            same_path = SamePath(articles.raw())
+            same_path = SamePath(self._db.records(ARTICLES).raw())
             for article in group:
                 self._loaded.ensure(article.id)  # a refused shard stops the write, in one line
                 corrected = self._correct(article)
-                if corrected or not self._attach_records(article, same_path):
-                    attaching = self._attaching(article, corrected, same_path)
+                meta = article_record(article)  # the table holds it once the article is done
+                if corrected or not self._attach_records(article, meta, same_path):
+                    attaching = self._attaching(article, corrected, same_path, meta)
                     if attaching.needed:
                         self._write_attach(article, attaching)
-                same_path.add(article.id, (articles.get_raw(article.id) or {}).get("path"))
+                same_path.add(article.id, meta["path"])
         return len(group)
 
-    def _attach_records(self, article: Article, same_path: SamePath) -> bool:
+    def _attach_records(self, article: Article, meta: dict[str, Any], same_path: SamePath) -> bool:
         """Attach an article whose stored annotations are all at home on its text, adopting
         nothing, on its stored records (``editing.attach_records``; inside ``_writing``), as
         ``_attaching`` and ``_write_attach`` would (the report aside: ``attach_all`` has none).
-        False, with nothing done, where that does not apply."""
-        meta = article_record(article)
+        False, with nothing done, where that does not apply. ``meta``: its ``article_record``."""
         articles = self._db.records(ARTICLES)
         if same_path.others(article.id, meta["path"], articles.raw()):
             return False  # an older id of the same file: adopted or not, as ``attach`` decides
@@ -784,13 +783,14 @@ class Store:
         article: Article,
         corrected: list[Boundary] | None = None,
         same_path: SamePath | None = None,
+        meta: dict[str, Any] | None = None,
     ) -> _Attaching:
         """What attaching the article changes, planned on the data as it stands (``corrected``:
         what ``_correct`` just returned for it; ``same_path``: an index of the table's paths,
-        when attaching many)."""
+        when attaching many; ``meta``: its ``article_record``, when made already)."""
         if corrected is None:
             corrected = self._correct(article)
-        report, plan, meta, dropped = self._plan_attach(article, same_path)
+        report, plan, meta, dropped = self._plan_attach(article, same_path, meta)
         if dropped:  # corrections of an adopted old id come along, orphaned if they must
             corrected = self._correct(article, adopt=dropped)
         return _Attaching(report, plan, meta, dropped, corrected)
@@ -806,9 +806,13 @@ class Store:
             articles.delete(old_id)
 
     def _plan_attach(
-        self, article: Article, same_path: SamePath | None = None
+        self,
+        article: Article,
+        same_path: SamePath | None = None,
+        meta: dict[str, Any] | None = None,
     ) -> tuple[AnchorReport, Plan, dict[str, Any], list[str]]:
-        meta = article_record(article)
+        if meta is None:
+            meta = article_record(article)
         articles = self._db.records(ARTICLES).raw()
         if same_path is None:
             older_ids = ids_under(articles, article.id, meta["path"])
