@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from operator import itemgetter, methodcaller
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, TypeVar, cast
@@ -27,6 +25,7 @@ import orjson
 
 from tuireader.adjudication import Decision, DecisionError, decision_from_record
 from tuireader.annotations import ARTICLE_FIELDS, Annotation
+from tuireader.dbformat.index import record_counts
 from tuireader.errors import open_regular, os_problem
 from tuireader.import_formats import (
     ANNOTATION,
@@ -289,19 +288,12 @@ def _spool(spool: IO[bytes], run: dict[str, dict[str, Any]], name: object) -> No
     the ids, how many per annotator, tag and anchor) and the records as one JSON object, id to
     record, which is what the article's shard holds (``ArticleRecords``)."""
     records = list(run.values())
-    keys = zip(map(_ANNOTATOR, records), map(_TAG, records), map(_ANCHOR, records), strict=True)
-    counts = [[*key, n] for key, n in Counter(keys).items()]
-    head = [records[0]["article_id"], list(run), counts]
+    head = [records[0]["article_id"], list(run), record_counts(records)]
     try:
         spool.write(orjson.dumps(head, option=orjson.OPT_APPEND_NEWLINE))
         spool.write(orjson.dumps(run, option=orjson.OPT_APPEND_NEWLINE))
     except OSError as exc:
         raise _spool_problem(name, exc) from None
-
-
-_ANNOTATOR = itemgetter("annotator")
-_TAG = itemgetter("tag")
-_ANCHOR = methodcaller("get", "anchor")
 
 
 def _spool_groups(spool: IO[bytes]) -> Iterator[ArticleRecords]:

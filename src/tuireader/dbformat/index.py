@@ -23,8 +23,14 @@ def count_key(record: Mapping[str, Any]) -> tuple[str, str, bool]:
 def index_entry(article_id: str, records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """The index document of an article: its shard's name and how many annotations each
     annotator has there, per tag, and how many of them are orphaned."""
-    # Counted in C (the records of an import's new articles: 500,000 of them), then each
-    # distinct (annotator, tag, anchor) once.
+    return counted_entry(article_id, record_counts(records))
+
+
+def record_counts(
+    records: Iterable[Mapping[str, Any]],
+) -> list[tuple[str, str, str | None, int]]:
+    """How many of the records each (annotator, tag, anchor or None) has: what ``counted_entry``
+    takes. Counted in C (the records of an import's new articles: 500,000 of them)."""
     found = list(records)
     keys = zip(
         map(_ANNOTATOR, found),
@@ -32,7 +38,7 @@ def index_entry(article_id: str, records: Iterable[Mapping[str, Any]]) -> dict[s
         map(methodcaller("get", "anchor"), found),
         strict=True,
     )
-    return counted_entry(article_id, ((*key, n) for key, n in Counter(keys).items()))
+    return [(*key, n) for key, n in Counter(keys).items()]
 
 
 def counted_entry(
