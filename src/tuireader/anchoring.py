@@ -85,6 +85,16 @@ class Occurrences:
         """``locate``'s outcomes on this text, by quote, old offsets and the sentences' identity:
         two annotators who tagged the same sentences have the same quotes at the same offsets."""
 
+    def outcome(
+        self, ann: Annotation, sentences: Sequence[Sentence], raw: Sequence[Sentence] | None
+    ) -> tuple[tuple[int, int] | None, AnchorState]:
+        """``locate(ann, self.body, sentences, raw, self)``, each asked once (``located``)."""
+        key = (ann.quote, ann.start, ann.end, id(sentences), id(raw))
+        found = self.located.get(key)
+        if found is None:
+            found = self.located[key] = locate(ann, self.body, sentences, raw, self)
+        return found
+
     def sentence_runs(self, sentences: Sequence[Sentence]) -> SentenceRuns:
         """The fuzzy search's runs of these sentences of the text, kept for every quote."""
         runs = self._runs.get(id(sentences))
@@ -175,10 +185,7 @@ def reanchor(
     text (by default one for this call, over the quotes not at home).
     """
     sentences = article.sentences
-    # Where the user joined sentences, a tag on one of the segmenter's sentences is part of
-    # the joined one: kept on its own words, never widened to the whole (``raw``).
-    raw = None if "raw_sentences" not in vars(article) else article.raw_sentences
-    raw = None if raw is sentences else raw
+    raw = _joined_from(article)
     annotations = list(annotations)
     found: list[tuple[Annotation, tuple[int, int] | None, AnchorState]] = []
     homes = at_home(annotations, article.body, sentences)
@@ -191,13 +198,7 @@ def reanchor(
         if home:  # what ``locate`` finds first, without locating
             found.append((ann, (ann.start, ann.end), EXACT))
         else:
-            key = (ann.quote, ann.start, ann.end, id(sentences), id(raw))
-            outcome = occurrences.located.get(key)
-            if outcome is None:
-                outcome = occurrences.located[key] = locate(
-                    ann, article.body, sentences, raw, occurrences
-                )
-            span, state = outcome
+            span, state = occurrences.outcome(ann, sentences, raw)
             found.append((ann, span, state))
 
     # Settled in this order of states, each in the order given (a stable partition).
@@ -576,15 +577,19 @@ def places_any(
     orphaned), deciding at the first one it places: the first span settled is never refused
     (nothing is taken before it), so one is placed exactly when one is found."""
     sentences = article.sentences
-    raw = None if "raw_sentences" not in vars(article) else article.raw_sentences
-    raw = None if raw is sentences else raw
+    raw = _joined_from(article)
     if any(at_home(annotations, article.body, sentences)):
         return True
     if occurrences is None or occurrences.body is not article.body:
         occurrences = Occurrences(article.body, [a.quote.exact for a in annotations])
-    return any(
-        locate(ann, article.body, sentences, raw, occurrences)[0] is not None for ann in annotations
-    )
+    return any(occurrences.outcome(ann, sentences, raw)[0] is not None for ann in annotations)
+
+
+def _joined_from(article: Article) -> list[Sentence] | None:
+    """The segmenter's sentences where the user joined some (else None): a tag on one of them
+    is part of the joined one, kept on its own words and never widened to the whole."""
+    raw = None if "raw_sentences" not in vars(article) else article.raw_sentences
+    return None if raw is article.sentences else raw
 
 
 def is_part(quote: Quote) -> bool:
