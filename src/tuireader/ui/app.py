@@ -539,8 +539,8 @@ class ReaderApp(App[int]):
             self.article_list.refresh_entries(self.catalog.shown)
             self._last_rebuild = time.monotonic()
             self._rebuild_cost = self._last_rebuild - now
-        else:
-            self.article_list.refresh()
+        else:  # the lines of the files filled in, where they are now (not the whole list)
+            self.article_list.redraw()
         if done:
             self._library_known()
         elif self.pane.article is None:

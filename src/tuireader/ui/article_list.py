@@ -272,7 +272,14 @@ class ArticleList(ScrollView, can_focus=True):
         """The row of each listed article, by id."""
         self.cursor = 0
         self._line_of: list[int] = [0]
-        self._cache: LRUCache[int, Strip] = LRUCache(512)
+        self._cache: LRUCache[tuple[object, ...], Strip] = LRUCache(512)
+        """Lines drawn, by what they show (``_line_key``): a line that moved keeps its strip."""
+        self._drawn: dict[int, tuple[object, ...] | None] = {}
+        """What each row of the widget shows, as last drawn (by ``render_line``)."""
+        self._drawn_at = 0
+        """The scroll offset those rows were drawn at."""
+        self._said: tuple[int, int, str, str] | None = None
+        """The last ``Changed`` posted: the same again is not posted."""
         self._placed = False
         """Whether the cursor was put on a row (a key, a click, an article opened); until then
         the list stays at its top while titles and dates arriving reorder it."""
@@ -283,7 +290,7 @@ class ArticleList(ScrollView, can_focus=True):
         """The tag set (a codebook reloaded) and its looks (a theme change): redrawn."""
         self.tags = tags
         self.looks = looks
-        self._invalidate()
+        self._restyle()
 
     def state_of(self, article_id: str) -> DoneState:
         return self.states.get(article_id) or self.states.get("") or DoneState()
@@ -298,7 +305,7 @@ class ArticleList(ScrollView, can_focus=True):
         if self.order == "progress":
             self._rebuild()
         else:
-            self._invalidate()
+            self._redraw()
 
     # -- attributes down -----------------------------------------------------------------------
 
@@ -313,25 +320,16 @@ class ArticleList(ScrollView, can_focus=True):
         if self.order == "progress":
             self._rebuild()
         else:
-            self._invalidate()
+            self._redraw()
 
     def set_counts(self, article_id: str, counts: ArticleCounts) -> None:
         self.counts[article_id] = counts
         if self.order == "progress":
             self._rebuild()
-            return
-        # Only the article's own lines: a tag lands on every change, and drawing the whole
-        # list again cost the event loop ~3 ms a line under load.
-        index = self._row_of.get(article_id)
-        if index is None or index >= len(self.rows):
-            return
-        top, bottom = self._line_of[index], self._line_of[index + 1]
-        for line in range(top, bottom):
-            self._cache.discard(line)
-        scroll_y = round(self.scroll_y)
-        first, last = max(top, scroll_y), min(bottom, scroll_y + self.size.height)
-        if first < last:
-            self.refresh_lines(first, last - first)
+        else:
+            # Only the article's own lines: a tag lands on every change, and drawing the whole
+            # list again cost the event loop ~3 ms a line under load.
+            self._redraw()
 
     def set_filter(self, query: str) -> None:
         if query != self.filter_text:
@@ -339,16 +337,20 @@ class ArticleList(ScrollView, can_focus=True):
             self._rebuild(to_top=True)
 
     def highlight_article(self, article_id: str) -> None:
-        for index, row in enumerate(self.rows):
-            if isinstance(row, Entry) and row.id == article_id:
-                self._move_cursor(index)
-                return
+        index = self._row_of.get(article_id)
+        if index is not None:
+            self._move_cursor(index)
 
     def refresh_entries(self, entries: Sequence[Entry] | None = None) -> None:
-        """Summaries arrived (titles, dates): order and draw again, the cursor on the same row."""
+        """Summaries arrived (titles, dates): ordered again, the cursor on the same article at
+        the same height on the screen; only the lines that now show something else are drawn."""
         if entries is not None:
             self.entries = entries
         self._rebuild()
+
+    def redraw(self) -> None:
+        """Draw the lines whose article changed (a title, a date, counts filled in), no other."""
+        self._redraw()
 
     # -- queries -------------------------------------------------------------------------------
 
@@ -381,10 +383,27 @@ class ArticleList(ScrollView, can_focus=True):
     # -- building rows -------------------------------------------------------------------------
 
     def _rebuild(self, to_top: bool = False) -> None:
-        to_top = to_top or not self._placed
+        """Order, filter and group the rows again. ``to_top`` (a new filter): the cursor on the
+        first match, the list at its top. Else the cursor stays on its row and the list where it
+        is: the cursor row at the same height if it was on the screen, else the row at the top
+        (scrolled away with the wheel), so titles arriving never move what is being read."""
+        rows_before = self.rows
         current = (
-            None if to_top or not self.rows else self.rows[min(self.cursor, len(self.rows) - 1)]
+            None
+            if to_top or not rows_before
+            else rows_before[min(self.cursor, len(rows_before) - 1)]
         )
+        scroll_y = round(self.scroll_y)
+        height = max(1, self.scrollable_content_region.height)
+        anchor: tuple[Row, int] | None = None
+        if not to_top and rows_before and (self._placed or scroll_y > 0):
+            top = self._line_of[self.cursor] if current is not None else -1
+            if scroll_y <= top < scroll_y + height:
+                anchor = (rows_before[self.cursor], top - scroll_y)
+            else:
+                index = bisect_right(self._line_of, scroll_y) - 1
+                if 0 <= index < len(rows_before):
+                    anchor = (rows_before[index], self._line_of[index] - scroll_y)
         shown = filter_entries(self.entries, self.filter_text) if self.filter_text else self.entries
         ordered = sort_entries(shown, self.order, self.progress_key)
         groups: dict[str, list[Entry]] = {}
@@ -415,16 +434,23 @@ class ArticleList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.scrollable_content_region.width, line_of[-1])
         # A new filter puts the cursor on its first match (Enter opens it), not on a folder.
         cursor = next((i for i, row in enumerate(rows) if isinstance(row, Entry)), 0)
-        if current is not None:
+        if current is not None and self._placed:
             cursor = _row_index(rows, current, min(self.cursor, len(rows) - 1))
         self.cursor = max(0, cursor)
-        self._invalidate()
         if to_top:
             self.scroll_to(y=0, animate=False, force=True)
-        self._follow_cursor()
-        self.post_message(
-            self.Changed(len(ordered), len(self.entries), self.order, self.filter_text)
-        )
+        elif anchor is not None:
+            row, offset = anchor
+            index = _row_index(rows, row, -1)
+            if index >= 0:
+                self.scroll_to(y=max(0, line_of[index] - offset), animate=False, force=True)
+        if self._placed or to_top:
+            self._follow_cursor()
+        self._redraw()
+        said = (len(ordered), len(self.entries), self.order, self.filter_text)
+        if said != self._said:
+            self._said = said
+            self.post_message(self.Changed(*said))
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -433,10 +459,9 @@ class ArticleList(ScrollView, can_focus=True):
             return
         index = max(0, min(index, len(self.rows) - 1))
         self._placed = True
-        if index != self.cursor:
-            self.cursor = index
-            self._invalidate()
+        self.cursor = index
         self._follow_cursor()
+        self._redraw()
 
     def action_move(self, delta: int) -> None:
         self._move_cursor(self.cursor + delta)
@@ -501,11 +526,40 @@ class ArticleList(ScrollView, can_focus=True):
 
     def on_resize(self, _event: events.Resize) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, self._line_of[-1])
-        self._invalidate()
+        self._restyle()
 
-    def _invalidate(self) -> None:
+    def notify_style_update(self) -> None:
+        """A theme, or focus (the cursor's colour): every line's look may differ."""
+        super().notify_style_update()
+        self._restyle()
+
+    def _restyle(self) -> None:
         self._cache.clear()
+        self._drawn.clear()
         self.refresh()
+
+    def _redraw(self) -> None:
+        """Refresh the rows of the widget whose line now shows something else than what was
+        drawn there (``_line_key``): a batch of titles or counts, a cursor move, a reordering
+        that left the screen as it was, each draws only what it changed."""
+        scroll_y = round(self.scroll_y)
+        if scroll_y != self._drawn_at:
+            self._drawn.clear()
+            self.refresh()  # scrolled: Textual draws every row anyway
+            return
+        drawn = self._drawn
+        width = self.scrollable_content_region.width
+        first = -1
+        for y in range(self.size.height):
+            key = self._line_key(scroll_y + y, width)
+            if y in drawn and drawn[y] == key:
+                if first >= 0:
+                    self.refresh_lines(scroll_y + first, y - first)
+                    first = -1
+            elif first < 0:
+                first = y
+        if first >= 0:
+            self.refresh_lines(scroll_y + first, self.size.height - first)
 
     def _follow_cursor(self) -> None:
         if not self.rows:
@@ -520,14 +574,50 @@ class ArticleList(ScrollView, can_focus=True):
             self.scroll_to(y=bottom - height + 1, animate=False, force=True)
 
     def render_line(self, y: int) -> Strip:
-        line = round(self.scroll_y) + y
+        scroll_y = round(self.scroll_y)
+        line = scroll_y + y
         width = self.scrollable_content_region.width
-        strip = self._cache.get(line)
+        if scroll_y != self._drawn_at:
+            self._drawn.clear()
+            self._drawn_at = scroll_y
+        key = self._line_key(line, width)
+        self._drawn[y] = key
+        strip = None if key is None else self._cache.get(key)
         if strip is None:
             strip = self._line_strip(line, width)
-            self._cache[line] = strip
+            if key is not None:
+                self._cache[key] = strip
         base = self.rich_style
         return strip.apply_style(base).crop_extend(0, self.size.width, base).apply_offsets(0, line)
+
+    def _line_key(self, line: int, width: int) -> tuple[object, ...] | None:
+        """Everything line ``line`` shows, to know whether it changed (and to find its strip
+        again when the same row is drawn at another line): None past the last row."""
+        index = bisect_right(self._line_of, line) - 1
+        if not 0 <= index < len(self.rows):
+            return None
+        row = self.rows[index]
+        part = line - self._line_of[index]
+        cursor = index == self.cursor
+        if isinstance(row, Folder):
+            return (width, cursor, row.key, row.count, row.folded)
+        indent = isinstance(self.rows[0], Folder)
+        summary = row.summary
+        if part == 0:
+            return (width, cursor, indent, 0, row.name, summary)
+        if part == 3:
+            return (width, cursor, indent, 3, row.path, tuple(row.others))
+        article_id = row.id
+        counts = None if article_id is None else self.counts.get(article_id)
+        counted = (
+            None
+            if counts is None
+            else (tuple(counts.by_tag.items()), counts.sentences, counts.pending, counts.tagged)
+        )
+        if part == 1:
+            return (width, cursor, indent, 1, summary, counted)
+        state = None if article_id is None else self.state_of(article_id)
+        return (width, cursor, indent, 2, article_id, counted, state)
 
     def _line_strip(self, line: int, width: int) -> Strip:
         index = bisect_right(self._line_of, line) - 1
@@ -550,7 +640,7 @@ class ArticleList(ScrollView, can_focus=True):
             text.stylize(self.get_component_rich_style("article-list--folder"))
             text.append(f"  {row.count:,}", dim)
             return text
-        indent = "  " if any(isinstance(r, Folder) for r in self.rows[:1]) else ""
+        indent = "  " if self.rows and isinstance(self.rows[0], Folder) else ""
         if part == 0:
             text = Text(indent, end="")
             text.append(sanitise.line(row.title), "bold" if row.summary is not None else "italic")
