@@ -854,6 +854,9 @@ class ReaderApp(App[int]):
             if self._quitting:
                 return  # typed after a quit key: the app is closing
             if event.key in self._quit_keys():
+                if not self._held_keys and self._cancel_queued_open():
+                    await super().on_event(event)  # nothing typed needs the article: quit
+                    return
                 # Said at once; it quits after the keys typed before it, which it would
                 # have waited for anyway (the open, then their writes, are queued first).
                 self._quitting = True
@@ -861,6 +864,18 @@ class ReaderApp(App[int]):
             self._held_keys.append(event)
             return
         await super().on_event(event)
+
+    def _cancel_queued_open(self) -> bool:
+        """Quitting: the open of an article still queued behind other jobs (not started) is
+        dropped, so quitting waits only for what was asked before it. One already running is
+        waited for (attaching may be writing re-anchored tags); a write of mine never is
+        dropped (acknowledged, it must reach the disk)."""
+        opening = self._opening
+        if opening is None or not self._writer.cancel(opening):
+            return False
+        self._opening = None
+        self._opening_slow = False
+        return True
 
     def _quit_keys(self) -> list[str]:
         return [*self.keys.keys("app.quit"), *self.keys.keys("app.quit_ctrl")]
@@ -2147,6 +2162,7 @@ class ReaderApp(App[int]):
     async def action_quit(self) -> None:
         """Quit once every write of mine is durable; if the last one failed, stay (its one
         line shows why) and say so: ``q`` again quits."""
+        self._cancel_queued_open()  # the keys typed before it have run: none needs it
         if self.writing and not self._quitting:
             self._quitting = True
             self.update_status()
@@ -2169,7 +2185,9 @@ class ReaderApp(App[int]):
         self.exit(0)
 
     def on_unmount(self) -> None:
-        """However the app ends: what was not saved yet is, before the store is closed."""
+        """However the app ends: what was not saved yet is, before the store is closed (an
+        article's open not started yet is dropped)."""
+        self._cancel_queued_open()
         if self._save_timer is not None:
             with contextlib.suppress(NoMatches, NoScreen):
                 self._save_cursors()

@@ -341,6 +341,10 @@ class ReadingPane(ScrollView, can_focus=True):
         self._clicked_at: int | None = None
         """Where the text was clicked while its sentences were not known yet (the article's
         tags being read): the cursor goes there once they are."""
+        self._early_drag: tuple[int, int, bool] | None = None
+        """A drag over the text while its sentences were not known yet: the body offsets where
+        the button went down and where the mouse is, and whether the button is still down.
+        Once they are known it selects those words, as the drag would have then."""
         self._matches: list[tuple[int, int]] = []
         self._match_starts: list[int] = []
         self.match_index: int | None = None
@@ -403,7 +407,12 @@ class ReadingPane(ScrollView, can_focus=True):
         """
         same_text = article is self.article and self._layout is not None
         clicked = self._clicked_at if same_text and not pending else None
+        dragged = self._early_drag if same_text and not pending else None
         self._clicked_at = None
+        if not (pending and same_text):  # landed below, or made on another text
+            if self._early_drag is not None and self._early_drag[2] and dragged is None:
+                self.release_mouse()
+            self._early_drag = None
         self.article = article
         self.sentences = () if pending else article.sentences
         self.range_anchor = None
@@ -429,6 +438,27 @@ class ReadingPane(ScrollView, can_focus=True):
             self._relayout()
             self._follow_cursor(center=True)
         self._cursor_moved()
+        if dragged is not None:
+            self._land_drag(*dragged)
+
+    def _land_drag(self, pressed: int, reached: int, down: bool) -> None:
+        """A drag made while the sentences were not known: the words it went over selected now
+        (one that stayed on one word is a click: the cursor goes to its sentence); if the
+        button is still down, the drag goes on from here."""
+        index = sentence_at(self.sentences, pressed)
+        if index is None or self.sentences[index].start > pressed:
+            if down:
+                self.release_mouse()
+            return
+        sentence = self.sentences[index]
+        reached = max(sentence.start, min(reached, sentence.end - 1))
+        if down:
+            self._drag = (index, pressed)
+        self.move_to(index)
+        if self._word_of(reached, index) == self._word_of(pressed, index):
+            return  # a click, not yet a drag: the cursor is on its sentence
+        self.action_open_words()
+        self.select_words(self._word_of(pressed, index), self._word_of(reached, index))
 
     def apply_annotations(self, before: Iterable[Annotation], after: Iterable[Annotation]) -> None:
         """Annotations replaced (a change, an undo): restyle only the sentences they cover."""
@@ -891,6 +921,8 @@ class ReadingPane(ScrollView, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         if not self.sentences and self.article is not None:  # shown, its tags still being read
             offset = self._offset_at_point(event.x, event.y)
+            if self._early_drag is not None:  # a drag lands by itself, from where it began
+                offset = self._early_drag[0]
             if offset is not None:
                 self._clicked_at = offset
                 self.focus()
@@ -905,12 +937,22 @@ class ReadingPane(ScrollView, can_focus=True):
         offset = self._offset_at_point(event.x, event.y)
         if event.button != 1 or offset is None or self.split_words:
             return
+        if not self.sentences:  # its tags are being read: kept, it lands once they are
+            self._early_drag = (offset, offset, True)
+            self.capture_mouse()
+            return
         index = sentence_at(self.sentences, offset)
         if index is not None and self.sentences[index].start <= offset:
             self._drag = (index, offset)
             self.capture_mouse()
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
+        early = self._early_drag
+        if early is not None and early[2] and not self.sentences:
+            offset = self._offset_at_point(event.x, event.y)
+            if offset is not None:
+                self._early_drag = (early[0], offset, True)
+            return
         if self._drag is None:
             return
         index, pressed = self._drag
@@ -928,6 +970,11 @@ class ReadingPane(ScrollView, can_focus=True):
         self.select_words(self._word_of(pressed, index), self._word_of(offset, index))
 
     def on_mouse_up(self, event: events.MouseUp) -> None:
+        early = self._early_drag
+        if early is not None and early[2] and not self.sentences:
+            offset = self._offset_at_point(event.x, event.y)
+            self._early_drag = (early[0], early[1] if offset is None else offset, False)
+            self.release_mouse()
         if self._drag is not None:
             self._drag = None
             self.release_mouse()

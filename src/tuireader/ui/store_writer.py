@@ -76,6 +76,17 @@ class StoreWriter:
         future.add_done_callback(lambda _: self._wake())
         return future
 
+    def cancel(self, future: Future[Any]) -> bool:
+        """Drop a job that has not started yet (an article's open, when quitting); False if it
+        is running or done. Never meant for a change of mine: once asked for, it is written."""
+        with self._lock:
+            if not future.cancel():
+                return False
+            self._own = collections.deque(w for w in self._own if w.future is not future)
+            if self._last is future:  # ``drain`` waits for what was queued before it instead
+                self._last = None if self._closed else self._pool.submit(lambda: None)
+        return True
+
     def _run(self, job: Callable[[], object]) -> object:
         try:
             return job()

@@ -1,0 +1,174 @@
+"""The mouse and quitting while an article opens (its tags read in the writer thread, held here
+behind a slow job): a drag over words lands once the sentences are known, as a click does; a
+quit drops an open not started yet, and never a change of mine."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tuireader.articles import Article, load_article
+from tuireader.store import Store
+from tuireader.ui.app import ReaderApp
+from tuireader.ui.reading_pane import ReadingPane
+
+from conftest import SAMPLES, SEED, hold_writer, press_only, run_test_only
+
+SIZE = (120, 40)
+OTHER = SAMPLES / "ferrier-street-bridge-closure.txt"
+
+
+@pytest.fixture
+def gate(writer_gate: threading.Event) -> threading.Event:
+    return writer_gate
+
+
+def point_of(pane: ReadingPane, offset: int) -> tuple[int, int]:
+    """Where the character at body ``offset`` is drawn in the pane (x, y)."""
+    layout = pane._layout
+    assert layout is not None
+    row = layout.row_of(offset)
+    return pane.gutter_width + offset - layout.starts[row], len(pane._header) + row
+
+
+def attached(app: ReaderApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The titles of the articles the store attaches from now on."""
+    titles: list[str] = []
+    real = app.store.attach
+
+    def spy(article: Article, *args: Any, **kwargs: Any) -> object:
+        titles.append(article.title)
+        return real(article, *args, **kwargs)
+
+    monkeypatch.setattr(app.store, "attach", spy)
+    return titles
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    for _ in range(200):
+        if condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("never happened")
+
+
+async def exited(app: ReaderApp) -> None:
+    for _ in range(200):
+        if app.return_code is not None:
+            return
+        await asyncio.sleep(0.05)
+
+
+async def test_a_drag_while_an_article_opens_selects_its_words_once_shown(
+    make_reader: Callable[[Path], ReaderApp], gate: threading.Event, db_path: Path
+) -> None:
+    article = load_article(SEED)
+    sentence = article.sentences[1]
+    words = list(re.finditer(r"\S+", article.body[sentence.start : sentence.end]))
+    first = sentence.start + words[1].start()  # the second word, to the fourth
+    last = sentence.start + words[3].start() + 1
+    app = make_reader(SEED)
+    hold_writer(app, gate)
+    async with run_test_only(app, size=SIZE) as pilot:
+        await pilot.pause()
+        pane = app.pane
+        assert app.opening and pane.sentences == ()
+        await pilot.mouse_down(pane, offset=point_of(pane, first))
+        await pilot.hover(pane, offset=point_of(pane, last))
+        await pilot.mouse_up(pane, offset=point_of(pane, last))
+        await pilot.pause()
+        assert pane.words == []  # nothing to select in yet
+        gate.set()
+        await app.opened()
+        await pilot.pause()
+        span = pane.word_span
+        assert pane.cursor == 1 and span is not None
+        assert article.body[span[0] : span[1]] == " ".join(w.group() for w in words[1:4])
+        await pilot.press("s")  # the tag key tags the words dragged over
+        await pilot.pause()
+    with Store.open(db_path, "tester", create=False) as store:
+        assert [(a.start, a.end, a.tag) for a in store.annotations()] == [
+            (span[0], span[1], "speculation")
+        ]
+
+
+async def test_a_drag_on_one_word_while_it_opens_is_a_click(
+    make_reader: Callable[[Path], ReaderApp], gate: threading.Event
+) -> None:
+    article = load_article(SEED)
+    offset = article.sentences[2].start + 1
+    app = make_reader(SEED)
+    hold_writer(app, gate)
+    async with run_test_only(app, size=SIZE) as pilot:
+        await pilot.pause()
+        pane = app.pane
+        point = point_of(pane, offset)
+        await pilot.mouse_down(pane, offset=point)
+        await pilot.hover(pane, offset=(point[0] + 1, point[1]))
+        await pilot.mouse_up(pane, offset=(point[0] + 1, point[1]))
+        gate.set()
+        await app.opened()
+        await pilot.pause()
+        assert pane.cursor == 2 and pane.words == []
+
+
+async def test_quit_drops_an_open_not_started_yet(
+    make_reader: Callable[[Path], ReaderApp],
+    gate: threading.Event,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``q`` while the article's open waits behind another job: the open is dropped (never
+    attached), and the app quits once that job is done, not after the open too."""
+    app = make_reader(SEED)
+    titles = attached(app, monkeypatch)
+    hold_writer(app, gate)
+    async with run_test_only(app, size=SIZE) as pilot:
+        await pilot.pause()
+        opening = app._opening
+        assert opening is not None and not opening.done()
+        # The quit waits in its key's handler (for the job before the open): pressed aside.
+        quitting = asyncio.ensure_future(press_only(pilot, "q"))
+        await until(opening.cancelled)
+        assert not app.opening
+        gate.set()
+        await quitting
+        await exited(app)
+        assert app.return_code == 0
+    assert titles == []
+
+
+async def test_quit_keeps_a_pending_write_and_drops_the_open_after_it(
+    make_reader: Callable[[Path], ReaderApp],
+    gate: threading.Event,
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``f`` is queued behind a slow job, then another article is opened, then ``q``: the tag
+    is written (it was asked for), the second article's open is dropped."""
+    app = make_reader(SEED)
+    start = load_article(SEED).sentences[0].start
+    async with app.run_test(size=SIZE) as pilot:
+        titles = attached(app, monkeypatch)
+        hold_writer(app, gate)
+        await press_only(pilot, "f")
+        app.open_article(load_article(OTHER))
+        await pilot.pause()
+        assert app.writing and app.opening
+        opening = app._opening
+        assert opening is not None
+        quitting = asyncio.ensure_future(press_only(pilot, "q"))
+        await until(opening.cancelled)
+        assert app.writing  # the open dropped, the tag still queued
+        gate.set()
+        await quitting
+        await exited(app)
+        assert app.return_code == 0
+    assert titles == []
+    with Store.open(db_path, "tester", create=False) as store:
+        assert [(a.start, a.tag) for a in store.annotations()] == [(start, "fact")]
