@@ -13,7 +13,7 @@ from textual.app import App, ComposeResult
 
 from tuireader.catalog import Catalog, Entry, Summary
 from tuireader.tags import DEFAULT_TAGS
-from tuireader.ui.article_list import ArticleCounts, ArticleList
+from tuireader.ui.article_list import ArticleBrowser, ArticleCounts, ArticleList, ListFilter
 
 SIZE = (80, 30)
 FILES = 60
@@ -146,3 +146,36 @@ async def test_losing_focus_redraws_the_cursor_in_its_blurred_look(tmp_path: Pat
         articles.blur()
         await pilot.pause()
         assert articles.render_line(0) != focused
+
+
+class BrowserApp(App[None]):
+    """The list's side as the reader composes it, left to Textual's first focus."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        super().__init__()
+        self.entries = entries
+
+    def compose(self) -> ComposeResult:
+        yield ArticleBrowser(DEFAULT_TAGS, id="browser")
+
+    def on_mount(self) -> None:
+        self.query_one(ArticleList).set_entries(self.entries, {})
+
+
+async def test_keys_typed_at_startup_reach_the_list_not_the_hidden_filter(
+    tmp_path: Path,
+) -> None:
+    """The first focus Textual gives (before the reader's own) went to the hidden filter box:
+    keys typed at startup filtered the list to nothing, with no box shown."""
+    app = BrowserApp(entries(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        articles = app.query_one(ArticleList)
+        assert app.focused is articles
+        await pilot.press("j", "j")
+        assert articles.filter_text == "" and articles.cursor == 2
+        articles.action_filter()  # what / does in the list: the box works once shown
+        await pilot.press(*"story-00")
+        assert articles.filter_text == "story-00"
+        await pilot.press("escape")
+        assert articles.filter_text == "" and app.focused is articles
+        assert not app.query_one(ListFilter).focusable

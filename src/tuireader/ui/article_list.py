@@ -702,8 +702,12 @@ class ListHeader(Static):
     """One line above the list: how many articles are shown, of how many, in which order."""
 
 
-class ListFilter(Input):
-    """The ``/`` box over the list: filters as you type; Enter opens the top match, Esc closes."""
+class ListFilter(Input, can_focus=False):
+    """The ``/`` box over the list: filters as you type; Enter opens the top match, Esc closes.
+
+    Focusable only while shown: Textual focuses the first focusable widget when the screen is
+    composed, before the app's ``on_mount`` puts the focus on the list, and keys typed at
+    startup went into this hidden box (the list then showed "0 of 5,000 match" and no box)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close filter", id="list_filter.close"),
@@ -763,12 +767,14 @@ class ArticleBrowser(Vertical):
     def _open_filter(self) -> None:
         box = self.query_one(ListFilter)
         box.add_class("-shown")
+        box.can_focus = True
         box.focus()
 
     @on(Input.Changed, "#list-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.list.set_filter(event.value)
+        if self.query_one(ListFilter).has_class("-shown"):  # typed in the box, not at startup
+            self.list.set_filter(event.value)
 
     @on(Input.Submitted, "#list-filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -787,3 +793,4 @@ class ArticleBrowser(Vertical):
         box.remove_class("-shown")
         self.list.set_filter("")
         self.list.focus()
+        box.can_focus = False
