@@ -15,6 +15,9 @@ is filled in, twice: the list left alone ("still"), and ``j`` pressed in the lis
 - the worst and p99 stall of the event loop (a 5 ms ticker's lateness), and the process's CPU
   seconds (user + system) over the fill.
 
+``--where N`` prints, per run, where the stalls went (the loop's CPU, the other threads', and
+the N longest with their likeliest stacks, sampled as ``bench_keys.py`` does).
+
 ``--base SRC`` runs the code in ``SRC/src`` (e.g. main, exported with ``git archive``) in the same
 run, alternating with this tree, so load hits both alike. The load average is printed beside
 each run. The last line is machine-readable.
@@ -39,6 +42,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_keys import StallSampler, where  # noqa: E402
 from bench_ui import generate_library, loop_stalls  # noqa: E402
 
 
@@ -80,7 +84,9 @@ async def fill(folder: Path, db: Path, scroll: bool) -> dict[str, Any]:
     stalls: list[float] = []
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        ticker = asyncio.ensure_future(loop_stalls(stalls))
+        sampler = StallSampler()
+        sampler.start()
+        ticker = asyncio.ensure_future(loop_stalls(stalls, beat=sampler.beat))
         cpu, start = cpu_seconds(), time.perf_counter()
         while app.catalog.pending or app.pane.article is None:
             if scroll:
@@ -91,6 +97,7 @@ async def fill(folder: Path, db: Path, scroll: bool) -> dict[str, Any]:
                 raise SystemExit("not filled in after 120 s")
         await pilot.pause(0.2)
         ticker.cancel()
+        sampler.stop()
         marks.append((built[0], drawn[0]))
         cpu = cpu_seconds() - cpu
         wall = time.perf_counter() - start
@@ -109,6 +116,7 @@ async def fill(folder: Path, db: Path, scroll: bool) -> dict[str, Any]:
         "stall_p99_ms": ordered[int(len(ordered) * 0.99)] * 1000 if ordered else 0.0,
         "cpu_s": cpu,
         "wall_s": wall,
+        "stalls": sorted(sampler.stalls, reverse=True),
     }
 
 
@@ -139,6 +147,9 @@ def main() -> int:
     parser.add_argument("--files", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--base", type=Path, default=None, help="source tree of the code before")
+    parser.add_argument(
+        "--where", type=int, default=0, help="print where the N longest stalls of each run went"
+    )
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--scroll", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -167,6 +178,8 @@ def main() -> int:
                         f"(wall {result['wall_s']:5.2f})  load {load:.2f}",
                         flush=True,
                     )
+                    if args.where:
+                        print("\n".join(where(result["stalls"], args.where)), flush=True)
     summary = []
     for (name, mode), rs in results.items():
         summary.append(
