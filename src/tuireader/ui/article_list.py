@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import zlib
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -400,8 +400,10 @@ class ArticleList(ScrollView, can_focus=True):
             top = self._line_of[self.cursor] if current is not None else -1
             if scroll_y <= top < scroll_y + height:
                 anchor = (rows_before[self.cursor], top - scroll_y)
-            else:
-                index = bisect_right(self._line_of, scroll_y) - 1
+            else:  # the first row whose title is on the screen, else the one partly there
+                index = bisect_left(self._line_of, scroll_y)
+                if index >= len(rows_before) or self._line_of[index] >= scroll_y + height:
+                    index = bisect_right(self._line_of, scroll_y) - 1
                 if 0 <= index < len(rows_before):
                     anchor = (rows_before[index], self._line_of[index] - scroll_y)
         shown = filter_entries(self.entries, self.filter_text) if self.filter_text else self.entries
