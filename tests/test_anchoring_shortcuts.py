@@ -84,7 +84,7 @@ def reference_locate(
 
 def as_before(patched: pytest.MonkeyPatch) -> None:
     patched.setattr(anchoring, "locate", reference_locate)
-    patched.setattr(anchoring, "_apart", lambda spans: False)
+    patched.setattr(anchoring, "spans_apart", lambda spans: False)
     patched.setattr(
         anchoring,
         "placed_at",
@@ -448,3 +448,19 @@ def test_ties_for_the_last_run_weighed_go_to_the_first_in_the_text() -> None:
     assert reference_by_fuzzy(ann, new.body, new.sentences, backwards=True) is None
     assert by_fuzzy(ann, new.body, new.sentences) == found
     assert by_fuzzy(ann, new.body, new.sentences, Occurrences(new.body, ())) == found
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_spans_apart_is_whether_any_two_spans_overlap(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(50):
+        spans = []
+        for _ in range(rng.randrange(6)):
+            start = rng.randrange(30)
+            spans.append((start, start + rng.randint(1, 6)))
+        if spans and rng.random() < 0.2:
+            spans.append(rng.choice(spans))  # the same span twice
+        overlap = any(
+            a[0] < b[1] and b[0] < a[1] for i, a in enumerate(spans) for b in spans[i + 1 :]
+        )
+        assert anchoring.spans_apart(rng.sample(spans, len(spans))) is not overlap

@@ -223,7 +223,7 @@ def reanchor(
         taken_starts = [start for start, _ in exact]
         taken_ends = [end for _, end in exact]
         settled = len(exact)
-        if settled < len(found) and _apart(
+        if settled < len(found) and spans_apart(
             sorted(span for _, span, _ in found if span is not None)
         ):
             # No two spans found overlap at all (a text moved by an edit elsewhere): each is
@@ -268,8 +268,10 @@ def reanchor(
     return placements
 
 
-def _apart(spans: Sequence[tuple[int, int]]) -> bool:
-    """Whether no two of these spans, sorted, overlap."""
+def spans_apart(spans: list[tuple[int, int]]) -> bool:
+    """Whether no two of these non-empty spans overlap (the same span twice does: a layer
+    tagged over again). Sorts ``spans`` in place (one pass when they come sorted)."""
+    spans.sort()
     return all(map(le, [end for _, end in spans[:-1]], [start for start, _ in spans[1:]]))
 
 
