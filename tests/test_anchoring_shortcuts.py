@@ -464,3 +464,20 @@ def test_spans_apart_is_whether_any_two_spans_overlap(seed: int) -> None:
             a[0] < b[1] and b[0] < a[1] for i, a in enumerate(spans) for b in spans[i + 1 :]
         )
         assert anchoring.spans_apart(rng.sample(spans, len(spans))) is not overlap
+
+
+def test_the_normalised_text_is_the_regular_expressions() -> None:
+    """``_norm`` by ``split`` and ``join`` is the former ``re.sub(r"\\s+", " ", text).strip()``:
+    every code point that either takes for white space, and random mixtures of them."""
+    import re
+    import sys
+
+    space = re.compile(r"\s+")
+    assert {c for c in range(sys.maxunicode + 1) if space.fullmatch(chr(c))} == {
+        c for c in range(sys.maxunicode + 1) if len(f"a{chr(c)}b".split()) == 2
+    }
+    rng = random.Random(3)
+    alphabet = "ab \t\n\r\u00a0\u2003\u3000\x1c\x85\u200bé😀"
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(14)))
+        assert _norm(text) == space.sub(" ", text).strip()
