@@ -31,6 +31,10 @@ attached 300 times per process: an edit of a short article must not get slower. 
 ``--reworded`` times the same edit with 1% of the book's sentences also reworded (a word added),
 so their tags are found by the fuzzy search only (``anchoring.by_fuzzy``), ``--runs`` times,
 against ``--compare DIR``'s code alternately, and checks that the outcomes are identical.
+``--every N`` rewords one sentence in N instead (1000: 0.1%, 20: 5%); ``--scale`` 0.5 takes the
+first half of the book's paragraphs, 2 the book followed by a copy with its letters rotated
+(ROT13: the same lengths and sentences, none of them the book's), to show how the time grows
+with the book's size.
 """
 
 from __future__ import annotations
@@ -172,27 +176,48 @@ REWORDED_EVERY = 100
 fuzzy search)."""
 
 
-def reworded(article: Article) -> Article:
-    """``edited(article)`` with every ``REWORDED_EVERY``-th sentence of 30 characters or more
-    reworded (" indeed" after its first word)."""
-    from tuireader.articles import article_id
-
+def reworded(article: Article, every: int = REWORDED_EVERY) -> Article:
+    """``edited(article)`` with every ``every``-th sentence of 30 characters or more reworded
+    (" indeed" after its first word)."""
     body = edited(article).body
     shift = len(INSERTED)
     pieces: list[str] = []
     last = 0
-    for s in article.sentences[5::REWORDED_EVERY]:
+    for s in article.sentences[5::every]:
         first, _, rest = s.text.partition(" ")
         if not rest or len(s.text) < 30:
             continue
         pieces += [body[last : s.start + shift], f"{first} indeed {rest}"]
         last = s.end + shift
-    text = "".join([*pieces, body[last:]])
+    return of_text(article.title, "".join([*pieces, body[last:]]))
+
+
+def of_text(title: str, text: str) -> Article:
+    """An article of ``text``, its paragraphs split at blank lines."""
+    from tuireader.articles import article_id
+
     spans, pos = [], 0
     for paragraph in text.split("\n\n"):
         spans.append((pos, pos + len(paragraph)))
         pos += len(paragraph) + 2
-    return Article(article_id(text), article.title, text, tuple(spans))
+    return Article(article_id(text), title, text, tuple(spans))
+
+
+def scaled(article: Article, scale: float) -> Article:
+    """``article`` at ``scale`` times its size: the first paragraphs (``scale`` < 1), or the
+    text followed by copies with their letters rotated (ROT13, 2, 3...: the same lengths and
+    punctuation, so the same sentences, but none of them equal to the book's)."""
+    import codecs
+
+    if scale == 1:
+        return article
+    if scale < 1:
+        keep = article.paragraphs[: max(1, round(len(article.paragraphs) * scale))]
+        return of_text(article.title, article.body[: keep[-1][1]])
+    copies = [article.body.rstrip("\n")]
+    for n in range(1, round(scale)):
+        copies.append(codecs.encode(copies[-1], "rot13") if n % 2 else copies[0].upper())
+    return of_text(article.title, "\n\n".join(copies))
 
 
 def short_article() -> Article:
@@ -220,8 +245,13 @@ def attach_edited(path: Path, way: str) -> dict[str, Any]:
     if old_way:  # never indexed: every lookup searches the text, as before
         anchoring.INDEX_AFTER = sys.maxsize
     article = short_article() if short else load_article(path)
+    if way.startswith("reworded"):  # reworded-EVERY-SCALE
+        _, every, scale = way.split("-")
+        article = scaled(article, float(scale))
+        after = reworded(article, int(every))
+    else:
+        after = edited(article)
     before = tagged(article)
-    after = reworded(article) if way == "reworded" else edited(article)
     len(after.sentences)
     repeat = SHORT_REPEAT if short else 1
     cpu = cpu_seconds()
@@ -238,6 +268,7 @@ def attach_edited(path: Path, way: str) -> dict[str, Any]:
     ).hexdigest()[:16]
     return {
         "cpu": spent,
+        "sentences": len(article.sentences),
         "moved": report.moved,
         "fuzzy": report.fuzzy,
         "exact": report.exact,
@@ -286,18 +317,30 @@ def edited_main(path: Path, runs_new: int, runs_old: int, other: Path | None) ->
     return 0 if met else 1
 
 
-def reworded_main(path: Path, runs_new: int, other: Path | None) -> int:
-    """The book edited at the top with 1% of its sentences reworded, this code against
-    ``other``'s (``--compare``), alternating in fresh processes."""
+def reworded_main(
+    path: Path, runs_new: int, other: Path | None, every: int, scales: list[float]
+) -> int:
+    """The book edited at the top with one sentence in ``every`` reworded, at each of
+    ``scales`` times its size, this code against ``other``'s (``--compare``), alternating in
+    fresh processes."""
+    for scale in scales:
+        reworded_at(path, runs_new, other, f"edited-reworded-{every}-{scale}")
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
+    return 0
+
+
+def reworded_at(path: Path, runs_new: int, other: Path | None, kind: str) -> None:
     new, old = [], []
     for _ in range(runs_new):
         if other is not None:
-            old.append(child("edited-reworded", "-", str(path), source=other))
-        new.append(child("edited-reworded", "-", str(path)))
+            old.append(child(kind, "-", str(path), source=other))
+        new.append(child(kind, "-", str(path)))
     last = new[-1]
     line = (
-        f"reworded book ({last['moved']:,} moved, {last['fuzzy']} fuzzy, {last['orphaned']} "
-        f"orphaned): {median(r['cpu'] for r in new):.2f} s CPU (median of {runs(new)})"
+        f"{kind.removeprefix('edited-')} ({last['sentences']:,} sentences, {last['moved']:,} "
+        f"moved, {last['fuzzy']} fuzzy, {last['orphaned']} orphaned; load "
+        f"{os.getloadavg()[0]:.1f}): {median(r['cpu'] for r in new):.2f} s CPU "
+        f"(median of {runs(new)})"
     )
     if old:
         same = len({r["digest"] for r in new + old}) == 1
@@ -305,9 +348,7 @@ def reworded_main(path: Path, runs_new: int, other: Path | None) -> int:
             f"; {other}: {median(r['cpu'] for r in old):.2f} s ({runs(old)}); outcomes "
             f"{'identical' if same else 'DIFFER'}"
         )
-    print(line)
-    print(f"load average at the end {os.getloadavg()[0]:.1f}")
-    return 0
+    print(line, flush=True)
 
 
 def baseline(path: Path) -> dict[str, Any]:
@@ -357,6 +398,18 @@ def main() -> int:
         action="store_true",
         help="time re-anchoring the book edited at the top with 1%% of its sentences reworded",
     )
+    parser.add_argument(
+        "--every",
+        type=int,
+        default=REWORDED_EVERY,
+        help="--reworded: one sentence in this many reworded (100: 1%%)",
+    )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        action="append",
+        help="--reworded: the book at this size (0.5: its first half; 2: doubled), repeatable",
+    )
     parser.add_argument("--child", nargs=3, metavar=("KIND", "DB", "BOOK"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -373,7 +426,9 @@ def main() -> int:
         if args.reworded:
             print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
             other_src = None if args.compare is None else args.compare.resolve() / "src"
-            return reworded_main(book(folder), args.runs, other_src)
+            return reworded_main(
+                book(folder), args.runs, other_src, args.every, args.scale or [1.0]
+            )
         if args.edited:
             print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
             other_src = None if args.compare is None else args.compare.resolve() / "src"
