@@ -2,12 +2,14 @@
 straight to their files before the journal entry that names them: ``tuireader import`` with
 small batches, a low ``DIRECT_MIN`` (every batch writes its shards directly) and a small journal
 (so compactions happen too), printing ``shards`` each time a batch's shard files are written
-and durable, and ``batch`` once its write has returned (saved).
+and made durable (once per batch, by the write's flush), and ``batch`` once its write has
+returned (saved).
 
 Usage: store_direct_importer.py DB FILE BATCH [KILL_AT]
 
 With ``KILL_AT`` = k the process SIGKILLs itself right after the k-th batch's shard files are in
-place, before the journal entry that records them: the moment the leftover rule is for.
+place and durable, before the journal entry that records them: the moment the leftover rule
+is for.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from store_importer import report_after
@@ -28,18 +31,18 @@ def main_with_reports() -> int:
     storage.JOURNAL_MIN = 2000
     storage.DIRECT_MIN = 10
     kill_at = int(sys.argv[4]) if len(sys.argv) > 4 else 0
-    create = storage.create_files
+    durable = storage.make_durable
     written = 0
 
-    def create_files(folder: Path, files: object) -> None:
+    def make_durable(folder: Path, names: Iterable[str]) -> None:
         nonlocal written
-        create(folder, files)  # type: ignore[arg-type]
+        durable(folder, names)
         written += 1
         print("shards", flush=True)
         if written == kill_at:
             os.kill(os.getpid(), signal.SIGKILL)
 
-    storage.create_files = create_files  # type: ignore[assignment]
+    storage.make_durable = make_durable  # type: ignore[assignment]
     report_after(Store, "import_records", "batch")
     return main(["import", "--db", sys.argv[1], sys.argv[2]])
 

@@ -71,6 +71,7 @@ from tuireader.durable import (
     create_files,
     fsync_folder,
     keep_copy,
+    make_durable,
     replace_together,
     sync_file_system,
     write_atomic,
@@ -148,7 +149,9 @@ def shard_document(article_id: str, records: Mapping[str, Any]) -> bytes:
 
 def parse_shard(data: bytes, article_id: str, path: Path) -> dict[str, Any]:
     """The annotation records of a shard file; FileProblem naming it if it is not the shard of
-    ``article_id``. The records themselves are checked by the store."""
+    ``article_id``, or was written by a newer tuireader (its head's version: a shard keeps the
+    one it was written with, 4 or 5, the same format). The records themselves are checked by
+    the store."""
     try:
         doc = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
@@ -162,6 +165,15 @@ def parse_shard(data: bytes, article_id: str, path: Path) -> dict[str, Any]:
         raise FileProblem("not a tuireader annotation shard", path)
     if head.get("article_id") != article_id:
         raise FileProblem(f"holds the annotations of another article, not {article_id}", path)
+    version = head.get("version")
+    if type(version) is not int or version < SHARDED:  # ``true`` is not a version
+        raise FileProblem(f"not a tuireader annotation shard (bad version {version!r})", path)
+    if version > schema.SCHEMA_VERSION:  # read when called, as ``shard_document`` does
+        raise FileProblem(
+            f"written by a newer tuireader (shard version {version}; this one reads up to "
+            f"{schema.SCHEMA_VERSION}); upgrade tuireader to open it",
+            path,
+        )
     records: dict[str, Any] = doc[ANNOTATIONS]
     return records
 
@@ -290,6 +302,9 @@ class AtomicJSONStorage(Storage):
         """Inside a transaction: articles whose shard was empty before it (undone whole)."""
         self._created: list[str] = []
         """Articles whose shard ``create_shards`` wrote since the last flush."""
+        self._unsynced: list[str] = []
+        """Names of the shard files ``create_shards`` wrote that are not durable yet: one
+        ``make_durable`` covers them all before anything names them (``_sync_created``)."""
         self._dirty: dict[str, set[str]] = {}
         """Records put or deleted since the last flush, by table: the next journal entry."""
         self._full = stamp is None
@@ -367,10 +382,17 @@ class AtomicJSONStorage(Storage):
         names these articles, so a file written before it is a leftover that ``read_shard``
         never reads and the next write of the article replaces. A write that fails after this
         leaves such leftovers too, and its index documents are rolled back. Another process
-        that had such an article loaded (with nothing in it) reads it again."""
+        that had such an article loaded (with nothing in it) reads it again.
+
+        The files are made durable once per write, however many calls made them (an import
+        batch can make some here from records it merged and some from spooled bytes): by the
+        flush, before the journal entry that names them (``_sync_created``)."""
         if not shards:
             return
-        create_files(self.shard_folder, ((shard_name(a), doc) for a, (doc, _) in shards.items()))
+        written = create_files(
+            self.shard_folder, ((shard_name(a), doc) for a, (doc, _) in shards.items())
+        )
+        self._unsynced += written
         for article_id, (_, entry) in shards.items():
             self._shards.pop(article_id, None)
             self._put_index(article_id, entry)
@@ -608,6 +630,7 @@ class AtomicJSONStorage(Storage):
         for article_id in self._emptied:  # last: whatever the transaction did to it after
             self._shards[article_id] = {}
         self._created = []  # their files are leftovers now: nothing names them
+        self._unsynced = []
         if not self._journal_exact:
             with contextlib.suppress(OSError, FileProblem):
                 tables, unfolded = load(self.path)
@@ -706,7 +729,9 @@ class AtomicJSONStorage(Storage):
         if self._created:
             entry["shards"] = self._created
         if entry:
-            self._append(orjson.dumps(entry))
+            data = orjson.dumps(entry)
+            self._sync_created()
+            self._append(data)
             for article_id, records in entry.get("ann", {}).items():
                 self._unfolded.setdefault(article_id, {}).update(records)
         self._created = []
@@ -750,6 +775,7 @@ class AtomicJSONStorage(Storage):
     def write_compaction(self, plan: Compaction) -> None:
         """Write what ``compaction`` made. Reads of the data may run meanwhile in other threads:
         nothing they use changes until every file is in place, and then only by rebinding."""
+        self._sync_created()  # a new database's first write: its main file names them
         self._write_shards(plan.shards)
         write_atomic(self.path, plan.main, self._keep_backup)
         write_atomic(self.journal_path, EMPTY_JOURNAL)
@@ -776,6 +802,14 @@ class AtomicJSONStorage(Storage):
             return
         files = [(shard_path(self.path, article_id), data) for article_id, data in shards]
         replace_together(self.shard_folder, files, one_by_one=len(shards) <= SYNC_EACH)
+
+    def _sync_created(self) -> None:
+        """Make the shard files ``create_shards`` wrote durable (with their names), all with one
+        ``durable.make_durable``, before the journal entry or main file that names them.
+        Raises OSError: the write fails and is rolled back, its files left as leftovers."""
+        if self._unsynced:
+            make_durable(self.shard_folder, self._unsynced)
+            self._unsynced = []
 
     def _entry(self) -> dict[str, Any]:
         puts: dict[str, dict[str, Any]] = {}
