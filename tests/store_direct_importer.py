@@ -1,9 +1,10 @@
 """Helper process for the SIGKILL tests of an import into new articles, whose shards are written
 straight to their files before the journal entry that names them: ``tuireader import`` with
 small batches, a low ``DIRECT_MIN`` (every batch writes its shards directly) and a small journal
-(so compactions happen too), printing ``shards`` each time a batch's shard files are written
-and made durable (once per batch, by the write's flush), and ``batch`` once its write has
-returned (saved).
+(so compactions happen too) and an early sync every 2 files (``NewFiles.EARLY``: kills land
+while one runs), printing ``shards`` each time a batch's shard files are written and made
+durable (once per batch, by the write's flush), and ``batch`` once its write has returned
+(saved).
 
 Usage: store_direct_importer.py DB FILE BATCH [KILL_AT]
 
@@ -17,12 +18,11 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from collections.abc import Iterable
-from pathlib import Path
 
 from store_importer import report_after
 from tuireader import importing, storage
 from tuireader.cli import main
+from tuireader.durable import NewFiles
 from tuireader.store import Store
 
 
@@ -31,18 +31,19 @@ def main_with_reports() -> int:
     storage.JOURNAL_MIN = 2000
     storage.DIRECT_MIN = 10
     kill_at = int(sys.argv[4]) if len(sys.argv) > 4 else 0
-    durable = storage.make_durable
+    durable = NewFiles.make_durable
     written = 0
 
-    def make_durable(folder: Path, names: Iterable[str]) -> None:
+    def make_durable(self: NewFiles) -> None:
         nonlocal written
-        durable(folder, names)
+        durable(self)
         written += 1
         print("shards", flush=True)
         if written == kill_at:
             os.kill(os.getpid(), signal.SIGKILL)
 
-    storage.make_durable = make_durable  # type: ignore[assignment]
+    NewFiles.make_durable = make_durable  # type: ignore[method-assign]
+    NewFiles.EARLY = 2  # an early sync runs while each batch's five files are written
     report_after(Store, "import_records", "batch")
     return main(["import", "--db", sys.argv[1], sys.argv[2]])
 

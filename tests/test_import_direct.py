@@ -7,13 +7,14 @@ uninterrupted import gives."""
 
 from __future__ import annotations
 
+import errno
 import os
 import random
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +22,13 @@ import orjson
 import pytest
 
 from child_output import read_until
-from tuireader import export, importing, storage
+from tuireader import durable, export, importing, storage
 from tuireader.annotations import Annotation
 from tuireader.articles import from_text
 from tuireader.cli import main
 from tuireader.dbformat.index import index_entry
 from tuireader.dbformat.journal import journal_entries
+from tuireader.durable import NewFiles
 from tuireader.storage import (
     AtomicJSONStorage,
     journal_path,
@@ -183,13 +185,19 @@ def test_another_window_that_read_the_article_sees_the_imported_shard(
 
 @pytest.mark.parametrize(
     ("step", "code", "said"),
-    [("create_files", 28, "disk full"), ("make_durable", 5, "input/output error")],
+    [
+        ("write", errno.ENOSPC, "disk full"),
+        ("make_durable", errno.EIO, "input/output error"),
+        ("early sync", errno.EIO, "input/output error"),
+    ],
 )
 def test_a_failed_direct_write_leaves_nothing_recorded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str, code: int, said: str
 ) -> None:
     # Disk full while the files are written, or an I/O error while they are made durable
-    # (the one sync of the write, before its journal entry): the write is rolled back.
+    # (the one sync of the write, before its journal entry, or the early sync that runs while
+    # they are written: its error is not lost, though the last sync then succeeds): the write
+    # is rolled back.
     annotations = made(60)
     db = tmp_path / "annotations.json"
     monkeypatch.setattr(storage, "DIRECT_MIN", 10)
@@ -201,7 +209,20 @@ def test_a_failed_direct_write_leaves_nothing_recorded(
         def failing(*_: object) -> None:
             raise OSError(code, os.strerror(code))
 
-        monkeypatch.setattr(storage, step, failing)
+        if step == "early sync":
+            monkeypatch.setattr(NewFiles, "EARLY", 1)
+            calls: list[int] = []
+            real = durable._call_syncfs
+
+            def first_fails(syncfs: Callable[[int], int], fd: int, folder: Path) -> None:
+                calls.append(fd)
+                if len(calls) == 1:
+                    failing()
+                real(syncfs, fd, folder)
+
+            monkeypatch.setattr(durable, "_call_syncfs", first_fails)
+        else:
+            monkeypatch.setattr(NewFiles, step, failing)
         with pytest.raises(StoreWriteError, match=said):
             store.import_all(annotations)
         assert len(store) == 0 and store.annotations(include_orphans=True) == []
@@ -226,24 +247,24 @@ def test_one_sync_per_batch_before_the_entry_that_names_its_shards(
     monkeypatch.setattr(storage, "DIRECT_MIN", 10)
     monkeypatch.setattr(importing, "BATCH", 50)
     events: list[tuple[str, int]] = []
-    create, durable, append = storage.create_files, storage.make_durable, AtomicJSONStorage._append
+    create, sync, append = NewFiles.write, NewFiles.make_durable, AtomicJSONStorage._append
 
-    def creating(folder: Path, files: Iterable[tuple[str, bytes]]) -> list[str]:
-        names = create(folder, files)
+    def creating(self: NewFiles, files: Iterable[tuple[str, bytes]]) -> list[str]:
+        names = create(self, files)
         events.append(("create", len(names)))
         return names
 
-    def syncing(folder: Path, names: Sequence[str]) -> None:
-        assert all((folder / name).is_file() for name in names)
-        durable(folder, names)
-        events.append(("sync", len(names)))
+    def syncing(self: NewFiles) -> None:
+        assert all((self.folder / name).is_file() for name in self.names)
+        sync(self)
+        events.append(("sync", len(self.names)))
 
     def appending(self: AtomicJSONStorage, data: bytes) -> None:
         append(self, data)
         events.append(("append", len(orjson.loads(data).get("shards", ()))))
 
-    monkeypatch.setattr(storage, "create_files", creating)
-    monkeypatch.setattr(storage, "make_durable", syncing)
+    monkeypatch.setattr(NewFiles, "write", creating)
+    monkeypatch.setattr(NewFiles, "make_durable", syncing)
     monkeypatch.setattr(AtomicJSONStorage, "_append", appending)
     db = tmp_path / "annotations.json"
     with Store.open(db, "alice") as store:

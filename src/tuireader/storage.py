@@ -68,10 +68,9 @@ from tuireader.dbformat.schema import (
     schema_version,
 )
 from tuireader.durable import (
-    create_files,
+    NewFiles,
     fsync_folder,
     keep_copy,
-    make_durable,
     replace_together,
     sync_file_system,
     write_atomic,
@@ -302,9 +301,9 @@ class AtomicJSONStorage(Storage):
         """Inside a transaction: articles whose shard was empty before it (undone whole)."""
         self._created: list[str] = []
         """Articles whose shard ``create_shards`` wrote since the last flush."""
-        self._unsynced: list[str] = []
-        """Names of the shard files ``create_shards`` wrote that are not durable yet: one
-        ``make_durable`` covers them all before anything names them (``_sync_created``)."""
+        self._new_files: NewFiles | None = None
+        """Their files, not durable yet: made so all at once, before anything names them
+        (``_sync_created``)."""
         self._dirty: dict[str, set[str]] = {}
         """Records put or deleted since the last flush, by table: the next journal entry."""
         self._full = stamp is None
@@ -389,10 +388,9 @@ class AtomicJSONStorage(Storage):
         flush, before the journal entry that names them (``_sync_created``)."""
         if not shards:
             return
-        written = create_files(
-            self.shard_folder, ((shard_name(a), doc) for a, (doc, _) in shards.items())
-        )
-        self._unsynced += written
+        if self._new_files is None:
+            self._new_files = NewFiles(self.shard_folder)
+        self._new_files.write((shard_name(a), doc) for a, (doc, _) in shards.items())
         for article_id, (_, entry) in shards.items():
             self._shards.pop(article_id, None)
             self._put_index(article_id, entry)
@@ -630,7 +628,9 @@ class AtomicJSONStorage(Storage):
         for article_id in self._emptied:  # last: whatever the transaction did to it after
             self._shards[article_id] = {}
         self._created = []  # their files are leftovers now: nothing names them
-        self._unsynced = []
+        if self._new_files is not None:
+            self._new_files.close()
+            self._new_files = None
         if not self._journal_exact:
             with contextlib.suppress(OSError, FileProblem):
                 tables, unfolded = load(self.path)
@@ -804,12 +804,12 @@ class AtomicJSONStorage(Storage):
         replace_together(self.shard_folder, files, one_by_one=len(shards) <= SYNC_EACH)
 
     def _sync_created(self) -> None:
-        """Make the shard files ``create_shards`` wrote durable (with their names), all with one
-        ``durable.make_durable``, before the journal entry or main file that names them.
+        """Make the shard files ``create_shards`` wrote durable (with their names), all at once
+        (``NewFiles.make_durable``), before the journal entry or main file that names them.
         Raises OSError: the write fails and is rolled back, its files left as leftovers."""
-        if self._unsynced:
-            make_durable(self.shard_folder, self._unsynced)
-            self._unsynced = []
+        new, self._new_files = self._new_files, None
+        if new is not None:
+            new.make_durable()
 
     def _entry(self) -> dict[str, Any]:
         puts: dict[str, dict[str, Any]] = {}
