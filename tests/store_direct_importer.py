@@ -1,8 +1,7 @@
 """Helper process for the SIGKILL tests of an import into new articles, whose shards are written
 straight to their files before the journal entry that names them: ``tuireader import`` with
 small batches, a low ``DIRECT_MIN`` (every batch writes its shards directly) and a small journal
-(so compactions happen too) and an early sync every 2 files (``NewFiles.EARLY``: kills land
-while one runs), printing ``shards`` each time a batch's shard files are written and made
+(so compactions happen too), printing ``shards`` each time a batch's shard files are written and made
 durable (once per batch, by the write's flush), and ``batch`` once its write has returned
 (saved).
 
@@ -43,7 +42,6 @@ def main_with_reports() -> int:
             os.kill(os.getpid(), signal.SIGKILL)
 
     NewFiles.make_durable = make_durable  # type: ignore[method-assign]
-    NewFiles.EARLY = 2  # an early sync runs while each batch's five files are written
     report_after(Store, "import_records", "batch")
     return main(["import", "--db", sys.argv[1], sys.argv[2]])
 

@@ -91,14 +91,13 @@ def test_new_files_are_written_then_made_durable_all_at_once(
     monkeypatch.setattr(durable, "fsync_file", spy)
     if not has_syncfs:  # as where the C library has no syncfs: an fsync of each file
         monkeypatch.setattr(durable, "_syncfs", lambda: None)
-    monkeypatch.setattr(NewFiles, "EARLY", 2)
     new = NewFiles(folder)
     (folder / "left.json").write_bytes(b"a leftover of a killed writer")
     assert new.write([(f"{i}.json", b"%d" % i) for i in range(5)]) == [
         f"{i}.json" for i in range(5)
     ]
     assert new.write(iter([("left.json", b"replaced")])) == ["left.json"]
-    assert fsynced == []  # nothing is synced while they are written but the early syncfs
+    assert fsynced == []  # nothing is synced while they are written
     new.make_durable()
     assert fsynced == ([] if has_syncfs else [*(f"{i}.json" for i in range(5)), "left.json"])
     assert contents(folder) == {
@@ -109,10 +108,11 @@ def test_new_files_are_written_then_made_durable_all_at_once(
         new.write([("late.json", b"late")])  # its folder is closed: a new write, a new NewFiles
 
 
-def test_new_files_given_up_wait_for_their_early_sync_and_leave_what_was_written(
+def test_new_files_given_up_leave_what_was_written_unsynced(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(NewFiles, "EARLY", 1)
+    synced: list[object] = []
+    monkeypatch.setattr(durable, "_call_syncfs", lambda *args: synced.append(args))
     new = NewFiles(tmp_path)
 
     def files() -> Iterator[tuple[str, bytes]]:
@@ -123,4 +123,6 @@ def test_new_files_given_up_wait_for_their_early_sync_and_leave_what_was_written
         new.write(files())
     new.close()  # a failed write gives up: the caller's rollback leaves the files unnamed
     new.close()
-    assert contents(tmp_path) == {"a.json": b"a"}
+    assert contents(tmp_path) == {"a.json": b"a"} and synced == []
+    with pytest.raises(ValueError, match="already"):
+        new.make_durable()

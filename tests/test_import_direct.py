@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ import orjson
 import pytest
 
 from child_output import read_until
-from tuireader import durable, export, importing, storage
+from tuireader import export, importing, storage
 from tuireader.annotations import Annotation
 from tuireader.articles import from_text
 from tuireader.cli import main
@@ -188,16 +188,13 @@ def test_another_window_that_read_the_article_sees_the_imported_shard(
     [
         ("write", errno.ENOSPC, "disk full"),
         ("make_durable", errno.EIO, "input/output error"),
-        ("early sync", errno.EIO, "input/output error"),
     ],
 )
 def test_a_failed_direct_write_leaves_nothing_recorded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str, code: int, said: str
 ) -> None:
-    # Disk full while the files are written, or an I/O error while they are made durable
-    # (the one sync of the write, before its journal entry, or the early sync that runs while
-    # they are written: its error is not lost, though the last sync then succeeds): the write
-    # is rolled back.
+    # Disk full while the files are written, or an I/O error while they are made durable (the
+    # one sync of the write, before its journal entry): the write is rolled back.
     annotations = made(60)
     db = tmp_path / "annotations.json"
     monkeypatch.setattr(storage, "DIRECT_MIN", 10)
@@ -209,20 +206,7 @@ def test_a_failed_direct_write_leaves_nothing_recorded(
         def failing(*_: object) -> None:
             raise OSError(code, os.strerror(code))
 
-        if step == "early sync":
-            monkeypatch.setattr(NewFiles, "EARLY", 1)
-            calls: list[int] = []
-            real = durable._call_syncfs
-
-            def first_fails(syncfs: Callable[[int], int], fd: int, folder: Path) -> None:
-                calls.append(fd)
-                if len(calls) == 1:
-                    failing()
-                real(syncfs, fd, folder)
-
-            monkeypatch.setattr(durable, "_call_syncfs", first_fails)
-        else:
-            monkeypatch.setattr(NewFiles, step, failing)
+        monkeypatch.setattr(NewFiles, step, failing)
         with pytest.raises(StoreWriteError, match=said):
             store.import_all(annotations)
         assert len(store) == 0 and store.annotations(include_orphans=True) == []

@@ -309,16 +309,11 @@ class NewFiles:
     ``make_durable``, before anything names them. A file already there (left by a killed
     writer) is replaced; so is anything else at that name but a folder.
 
-    The folder is opened first, and every ``syncfs`` goes through that descriptor: a
-    write-back error of these files is reported to a descriptor opened before it happened
-    (``syncfs`` reports the errors since its descriptor was opened), so none falls between
-    the writes and the sync. While files are still being written a ``syncfs`` runs in a
-    thread (``EARLY``): the disk takes the first files while the next are made, and the last
-    ``syncfs`` waits only for the rest. It makes nothing durable that the last one would not;
-    its error fails ``make_durable``."""
-
-    EARLY = 64
-    """Files written between the starts of two early ``syncfs`` (none starts while one runs)."""
+    The folder is opened first and the ``syncfs`` goes through that descriptor: ``syncfs``
+    reports the file system's write-back errors that no one has seen or that came after its
+    descriptor was opened, so an error writing these files back that another process's
+    ``syncfs`` saw first (the kernel may write them back on its own before ours) is still
+    reported; with a descriptor opened for the sync it was not."""
 
     def __init__(self, folder: Path) -> None:
         if not folder.is_dir():
@@ -328,15 +323,12 @@ class NewFiles:
         self.names: list[str] = []
         self._where: int | None = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
         self._syncfs = _syncfs()
-        self._early: threading.Thread | None = None
-        self._early_error: OSError | None = None
 
     def write(self, files: Iterable[tuple[str, bytes]]) -> list[str]:
         """Write ``files`` (name relative to the folder, bytes) and return their names. Not
         durable until ``make_durable``. Raises OSError, maybe with some files written."""
         where = self._open()
         made: list[str] = []
-        early = self.EARLY if self._syncfs is not None else 0
         for name, data in files:
             try:
                 fd = os.open(name, _CREATE, 0o666, dir_fd=where)
@@ -348,24 +340,20 @@ class NewFiles:
             finally:
                 os.close(fd)
             made.append(name)
-            if early and len(made) % early == 0:
-                self._start_early()
         self.names += made
         return made
 
     def make_durable(self) -> None:
-        """Make every file written and their names durable: one ``syncfs`` of the file system
-        (after the early one, if it runs, is over), else an fsync of each file; then an fsync
-        of the folder in either case. After a ``syncfs`` that fsync writes nothing (the
-        folder's blocks went with it) but it is not redundant: on ext4 without a journal (this
-        machine's disk) ``syncfs`` flushes the disk's write cache *before* its last write-back
-        of the block device (the kernel's ``sync_filesystem``), where the inodes that delayed
-        allocation filled in sit, so only a later flush makes them durable; a folder's fsync
-        is the cheapest one (0.1-4 ms here). Closes the folder. Raises OSError
-        (NotDurableError for the folder)."""
+        """Make every file written and their names durable: one ``syncfs`` of the file system,
+        else an fsync of each file; then an fsync of the folder in either case. After a
+        ``syncfs`` that fsync writes nothing (the folder's blocks went with it) but it is not
+        redundant: on ext4 without a journal (this machine's disk) ``syncfs`` flushes the
+        disk's write cache *before* its last write-back of the block device (the kernel's
+        ``sync_filesystem``), where the inodes that delayed allocation filled in sit, so only
+        a later flush makes them durable; a folder's fsync is the cheapest one (0.1-4 ms
+        here). Closes the folder. Raises OSError (NotDurableError for the folder)."""
         where = self._open()
         try:
-            self._end_early()
             if self._syncfs is not None:
                 _call_syncfs(self._syncfs, where, self.folder)
             else:
@@ -377,9 +365,7 @@ class NewFiles:
         fsync_folder(self.folder)
 
     def close(self) -> None:
-        """Give up (a failed write): wait for the early ``syncfs``, close the folder."""
-        with contextlib.suppress(OSError):
-            self._end_early()
+        """Close the folder (``make_durable`` does; a failed write gives up with this)."""
         if self._where is not None:
             os.close(self._where)
             self._where = None
@@ -388,27 +374,6 @@ class NewFiles:
         if self._where is None:
             raise ValueError("these new files were made durable or given up already")
         return self._where
-
-    def _start_early(self) -> None:
-        if self._early is not None and self._early.is_alive():
-            return
-        self._early = threading.Thread(target=self._run_early, args=(self._open(),), daemon=True)
-        self._early.start()
-
-    def _run_early(self, where: int) -> None:
-        assert self._syncfs is not None
-        try:
-            _call_syncfs(self._syncfs, where, self.folder)
-        except OSError as exc:
-            self._early_error = exc
-
-    def _end_early(self) -> None:
-        if self._early is not None:
-            self._early.join()
-            self._early = None
-        error, self._early_error = self._early_error, None
-        if error is not None:
-            raise error
 
 
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
