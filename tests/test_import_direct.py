@@ -29,6 +29,7 @@ from tuireader.cli import main
 from tuireader.dbformat.index import index_entry
 from tuireader.dbformat.journal import journal_entries
 from tuireader.durable import NewFiles
+from tuireader.records import to_stored
 from tuireader.storage import (
     AtomicJSONStorage,
     journal_path,
@@ -220,16 +221,10 @@ def test_a_failed_direct_write_leaves_nothing_recorded(
     index_agrees_with_shards(db)
 
 
-def test_one_sync_per_batch_before_the_entry_that_names_its_shards(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    # Batches of 50 with 20 annotations an article: every batch holds whole articles, written
-    # from the spooled bytes, and part of one that straddles two batches, parsed and written
-    # from its merged records: two ``create_shards`` calls, one sync.
-    annotations = made(300)
-    source = source_file(tmp_path, annotations)
-    monkeypatch.setattr(storage, "DIRECT_MIN", 10)
-    monkeypatch.setattr(importing, "BATCH", 50)
+def spied_writes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """The durable steps of the writes to come, in order: ("create", files written by one
+    ``NewFiles.write``), ("sync", files made durable by ``NewFiles.make_durable``, checked to
+    be there first), ("append", shards a journal entry names)."""
     events: list[tuple[str, int]] = []
     create, sync, append = NewFiles.write, NewFiles.make_durable, AtomicJSONStorage._append
 
@@ -250,14 +245,26 @@ def test_one_sync_per_batch_before_the_entry_that_names_its_shards(
     monkeypatch.setattr(NewFiles, "write", creating)
     monkeypatch.setattr(NewFiles, "make_durable", syncing)
     monkeypatch.setattr(AtomicJSONStorage, "_append", appending)
+    return events
+
+
+def test_one_sync_per_batch_before_the_entry_that_names_its_shards(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Batches of 50 with 20 annotations an article: every batch holds whole articles, written
+    # from the spooled bytes, and part of one that straddles two batches, parsed and written
+    # from its merged records (in a second ``create_shards`` call, or in the same one).
+    annotations = made(300)
+    source = source_file(tmp_path, annotations)
+    monkeypatch.setattr(storage, "DIRECT_MIN", 10)
+    monkeypatch.setattr(importing, "BATCH", 50)
     db = tmp_path / "annotations.json"
     with Store.open(db, "alice") as store:
         store.set_state("opened", True)  # so every batch is a journal append
-    events.clear()
+    events = spied_writes(monkeypatch)
     assert main(["import", "--db", str(db), str(source)]) == 0
     capsys.readouterr()
-    # Per batch: the files (in one or two calls), one sync of all of them, then the entry
-    # naming them.
+    # Per batch: the files, one sync of all of them, then the entry naming them.
     batches: list[list[tuple[str, int]]] = [[]]
     for event in events:
         batches[-1].append(event)
@@ -267,10 +274,36 @@ def test_one_sync_per_batch_before_the_entry_that_names_its_shards(
     assert len(batches) == len(annotations) // 50
     for batch in batches:
         kinds = [kind for kind, _ in batch]
-        assert kinds in (["create", "sync", "append"], ["create", "create", "sync", "append"])
+        assert kinds[-2:] == ["sync", "append"] and set(kinds[:-2]) == {"create"}
         created = sum(n for kind, n in batch if kind == "create")
         assert dict(batch[-2:]) == {"sync": created, "append": created}
-    assert sum(len(b) == 4 for b in batches) >= 2  # the case made twice before, synced once
+    assert index_agrees_with_shards(db)["annotations"].keys() == {a.id for a in annotations}
+
+
+def test_files_created_by_two_calls_of_one_write_are_synced_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    annotations = made(60)
+    groups: dict[str, dict[str, Any]] = {}
+    for a in annotations:
+        groups.setdefault(a.article_id, {})[a.id] = to_stored(a)
+    shards = {
+        article_id: (
+            storage.shard_document(article_id, records),
+            index_entry(article_id, records.values()),
+        )
+        for article_id, records in groups.items()
+    }
+    first, *rest = shards
+    db = tmp_path / "annotations.json"
+    with Store.open(db, "alice") as store:
+        store.set_state("opened", True)
+        events = spied_writes(monkeypatch)
+        file = store._db.file
+        with file.transaction():
+            file.create_shards({first: shards[first]})
+            file.create_shards({a: shards[a] for a in rest})
+    assert events == [("create", 1), ("create", 2), ("sync", 3), ("append", 3)]
     assert index_agrees_with_shards(db)["annotations"].keys() == {a.id for a in annotations}
 
 
