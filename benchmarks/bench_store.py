@@ -269,30 +269,58 @@ def key_figures(n: int, found: dict[str, dict[str, list[float]]]) -> str:
     return "\n".join(lines)
 
 
-def run_command(args: list[str], src: str | None = None) -> tuple[float, float, float]:
-    """(seconds, CPU seconds, peak RSS MB) of a command, started by a small shell (see
-    above). On a loaded machine the wall time is mostly waiting: read the CPU time. ``src``:
-    the ``src`` folder of another checkout to run instead of this one (``--baseline``)."""
+WAITER = """
+import os, subprocess, sys, time
+t = time.perf_counter()
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+main = (0, 0)
+while True:
+    pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+    if pid:
+        break
+    try:
+        with open(f"/proc/{p.pid}/task/{p.pid}/schedstat") as stat:
+            main = tuple(int(x) for x in stat.read().split()[:2])
+    except (OSError, ValueError):
+        pass
+    time.sleep(0.02)
+wall = time.perf_counter() - t
+print(os.waitstatus_to_exitcode(status), wall, usage.ru_utime + usage.ru_stime,
+      usage.ru_maxrss / 1024, main[1] / 1e9, max(0.0, wall - (main[0] + main[1]) / 1e9))
+"""
+"""Starts a command and reports its exit code, wall time, CPU time and peak RSS, and of its main
+thread (``/proc/PID/task/PID/schedstat``, sampled every 20 ms) the time it waited for a CPU and
+the time it was neither running nor waiting for one: blocked (I/O, fsync, ``syncfs``)."""
+
+
+def run_command(
+    args: list[str], src: str | None = None, label: str = ""
+) -> tuple[float, float, float]:
+    """(seconds, CPU seconds, peak RSS MB) of a command, started by a small Python process
+    (``WAITER``: ru_maxrss of a process forked from this one would carry this process's peak
+    across exec). With ``label``, prints what the wall time was made of: the main thread's
+    wait for a CPU (other processes' load: a 500k import waited 0.3-10 s at load 3-5 on the 2
+    cores here) and its blocked time (the syncs). ``src``: the ``src`` folder of another
+    checkout to run instead of this one (``--baseline``)."""
     import subprocess
     import sys
 
-    # A small Python process starts the command and reports its peak: ru_maxrss of a process
-    # forked from this one would carry this process's peak across exec.
-    waiter = (
-        "import os,subprocess,sys,time;t=time.perf_counter();"
-        "p=subprocess.Popen(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL);"
-        "_,s,u=os.wait4(p.pid,0);print(os.waitstatus_to_exitcode(s),"
-        "time.perf_counter()-t,u.ru_utime+u.ru_stime,u.ru_maxrss/1024)"
-    )
-    command = [sys.executable, "-c", waiter, sys.executable, "-m", "tuireader", *args]
+    command = [sys.executable, "-c", WAITER, sys.executable, "-m", "tuireader", *args]
     env = None if src is None else {**os.environ, "PYTHONPATH": src}
-    code, seconds, cpu, rss = subprocess.run(
+    code, seconds, cpu, rss, queued, blocked = subprocess.run(
         command, capture_output=True, text=True, check=True, env=env
     ).stdout.split()
     if code != "0":
         # Reported and left out of the table (nan), so the other figures still print.
         print(f"tuireader {' '.join(args)} exited {code}", file=sys.stderr)
         return math.nan, math.nan, math.nan
+    if label:
+        print(
+            f"  {label}: wall {float(seconds):.2f} s, CPU {float(cpu):.2f} s; main thread waited"
+            f" {float(queued):.2f} s for a CPU, blocked {float(blocked):.2f} s"
+            f" (load {os.getloadavg()[0]:.1f})",
+            flush=True,
+        )
     return float(seconds), float(cpu), float(rss)
 
 
@@ -332,7 +360,8 @@ def measure_cli(
             for fmt, source in sources.items():
                 db = path.with_name(f"imported-{fmt}-{label}-{run}-{path.name}")
                 command = ["import", "--db", str(db), str(source)]
-                out.setdefault(f"import {fmt}", []).append(run_command(command, src))
+                name = f"import {fmt}"
+                out.setdefault(name, []).append(run_command(command, src, f"{name} ({label})"))
     for source in sources.values():
         source.unlink()
     return _medians(found["new"]), _medians(found["baseline"])

@@ -1,13 +1,15 @@
 """Helper process for the SIGKILL tests of an import into new articles, whose shards are written
 straight to their files before the journal entry that names them: ``tuireader import`` with
 small batches, a low ``DIRECT_MIN`` (every batch writes its shards directly) and a small journal
-(so compactions happen too), printing ``shards`` each time a batch's shard files are written
-and durable, and ``batch`` once its write has returned (saved).
+(so compactions happen too), printing ``shards`` each time a batch's shard files are written and made
+durable (once per batch, by the write's flush), and ``batch`` once its write has returned
+(saved).
 
 Usage: store_direct_importer.py DB FILE BATCH [KILL_AT]
 
 With ``KILL_AT`` = k the process SIGKILLs itself right after the k-th batch's shard files are in
-place, before the journal entry that records them: the moment the leftover rule is for.
+place and durable, before the journal entry that records them: the moment the leftover rule
+is for.
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from pathlib import Path
 
 from store_importer import report_after
 from tuireader import importing, storage
 from tuireader.cli import main
+from tuireader.durable import NewFiles
 from tuireader.store import Store
 
 
@@ -28,18 +30,18 @@ def main_with_reports() -> int:
     storage.JOURNAL_MIN = 2000
     storage.DIRECT_MIN = 10
     kill_at = int(sys.argv[4]) if len(sys.argv) > 4 else 0
-    create = storage.create_files
+    durable = NewFiles.make_durable
     written = 0
 
-    def create_files(folder: Path, files: object) -> None:
+    def make_durable(self: NewFiles) -> None:
         nonlocal written
-        create(folder, files)  # type: ignore[arg-type]
+        durable(self)
         written += 1
         print("shards", flush=True)
         if written == kill_at:
             os.kill(os.getpid(), signal.SIGKILL)
 
-    storage.create_files = create_files  # type: ignore[assignment]
+    NewFiles.make_durable = make_durable  # type: ignore[method-assign]
     report_after(Store, "import_records", "batch")
     return main(["import", "--db", sys.argv[1], sys.argv[2]])
 

@@ -1,5 +1,6 @@
 """Durable file operations a compaction uses (``durable.replace_together``, ``durable.keep_copy``):
-several files replaced in one step, and a backup that is a copy, never the same inode."""
+several files replaced in one step, a backup that is a copy, never the same inode, and an
+import's new files (``durable.NewFiles``) made durable all at once."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tuireader import durable
-from tuireader.durable import keep_copy, replace_together
+from tuireader.durable import NewFiles, keep_copy, replace_together
 
 
 def contents(folder: Path) -> dict[str, bytes]:
@@ -73,3 +74,55 @@ def test_keep_copy_is_a_copy_not_a_link(tmp_path: Path) -> None:
     assert backup.read_bytes() == b"second"
     assert backup.stat().st_ino != db.stat().st_ino
     assert sorted(p.name for p in tmp_path.iterdir()) == ["db.json", "db.json.bak"]
+
+
+@pytest.mark.parametrize("has_syncfs", [True, False])
+def test_new_files_are_written_then_made_durable_all_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, has_syncfs: bool
+) -> None:
+    folder = tmp_path / "db.json.d"  # made if missing
+    fsynced: list[str] = []
+    real_fsync = durable.fsync_file
+
+    def spy(path: Path) -> None:
+        fsynced.append(path.name)
+        real_fsync(path)
+
+    monkeypatch.setattr(durable, "fsync_file", spy)
+    if not has_syncfs:  # as where the C library has no syncfs: an fsync of each file
+        monkeypatch.setattr(durable, "_syncfs", lambda: None)
+    new = NewFiles(folder)
+    (folder / "left.json").write_bytes(b"a leftover of a killed writer")
+    assert new.write([(f"{i}.json", b"%d" % i) for i in range(5)]) == [
+        f"{i}.json" for i in range(5)
+    ]
+    assert new.write(iter([("left.json", b"replaced")])) == ["left.json"]
+    assert fsynced == []  # nothing is synced while they are written
+    new.make_durable()
+    assert fsynced == ([] if has_syncfs else [*(f"{i}.json" for i in range(5)), "left.json"])
+    assert contents(folder) == {
+        **{f"{i}.json": b"%d" % i for i in range(5)},
+        "left.json": b"replaced",
+    }
+    with pytest.raises(ValueError, match="already"):
+        new.write([("late.json", b"late")])  # its folder is closed: a new write, a new NewFiles
+
+
+def test_new_files_given_up_leave_what_was_written_unsynced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[object] = []
+    monkeypatch.setattr(durable, "_call_syncfs", lambda *args: synced.append(args))
+    new = NewFiles(tmp_path)
+
+    def files() -> Iterator[tuple[str, bytes]]:
+        yield "a.json", b"a"
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    with pytest.raises(OSError, match="No space"):
+        new.write(files())
+    new.close()  # a failed write gives up: the caller's rollback leaves the files unnamed
+    new.close()
+    assert contents(tmp_path) == {"a.json": b"a"} and synced == []
+    with pytest.raises(ValueError, match="already"):
+        new.make_durable()

@@ -7,12 +7,14 @@ uninterrupted import gives."""
 
 from __future__ import annotations
 
+import errno
 import os
 import random
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +22,21 @@ import orjson
 import pytest
 
 from child_output import read_until
-from tuireader import export, storage
+from tuireader import export, importing, storage
 from tuireader.annotations import Annotation
 from tuireader.articles import from_text
 from tuireader.cli import main
 from tuireader.dbformat.index import index_entry
 from tuireader.dbformat.journal import journal_entries
-from tuireader.storage import journal_path, load_tables, shard_folder, shard_path
+from tuireader.durable import NewFiles
+from tuireader.records import to_stored
+from tuireader.storage import (
+    AtomicJSONStorage,
+    journal_path,
+    load_tables,
+    shard_folder,
+    shard_path,
+)
 from tuireader.store import Store, StoreWriteError
 
 TEXT = " ".join(f"Pier {i} of the ferry terminal took {i} cars at dawn." for i in range(30))
@@ -174,29 +184,127 @@ def test_another_window_that_read_the_article_sees_the_imported_shard(
         assert {a.id for a in got} == {a.id for a in annotations if a.article_id == article_id}
 
 
+@pytest.mark.parametrize(
+    ("step", "code", "said"),
+    [
+        ("write", errno.ENOSPC, "disk full"),
+        ("make_durable", errno.EIO, "input/output error"),
+    ],
+)
 def test_a_failed_direct_write_leaves_nothing_recorded(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str, code: int, said: str
 ) -> None:
+    # Disk full while the files are written, or an I/O error while they are made durable (the
+    # one sync of the write, before its journal entry): the write is rolled back.
     annotations = made(60)
     db = tmp_path / "annotations.json"
     monkeypatch.setattr(storage, "DIRECT_MIN", 10)
     with Store.open(db, "alice") as store:
         store.set_state("opened", True)
         before = load_tables(db)
+        journal = journal_path(db).read_bytes()
 
-        def full(*_: object) -> None:
-            raise OSError(28, "No space left on device")
+        def failing(*_: object) -> None:
+            raise OSError(code, os.strerror(code))
 
-        monkeypatch.setattr(storage, "create_files", full)
-        with pytest.raises(StoreWriteError, match="disk full"):
+        monkeypatch.setattr(NewFiles, step, failing)
+        with pytest.raises(StoreWriteError, match=said):
             store.import_all(annotations)
         assert len(store) == 0 and store.annotations(include_orphans=True) == []
+        assert journal_path(db).read_bytes() == journal  # nothing names the files
+        assert load_tables(db) == before
         monkeypatch.undo()
         monkeypatch.setattr(storage, "DIRECT_MIN", 10)
         store.import_all(annotations)  # the same write, now with room
         assert len(store) == len(annotations)
     assert load_tables(db) != before
     index_agrees_with_shards(db)
+
+
+def spied_writes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """The durable steps of the writes to come, in order: ("create", files written by one
+    ``NewFiles.write``), ("sync", files made durable by ``NewFiles.make_durable``, checked to
+    be there first), ("append", shards a journal entry names)."""
+    events: list[tuple[str, int]] = []
+    create, sync, append = NewFiles.write, NewFiles.make_durable, AtomicJSONStorage._append
+
+    def creating(self: NewFiles, files: Iterable[tuple[str, bytes]]) -> list[str]:
+        names = create(self, files)
+        events.append(("create", len(names)))
+        return names
+
+    def syncing(self: NewFiles) -> None:
+        assert all((self.folder / name).is_file() for name in self.names)
+        sync(self)
+        events.append(("sync", len(self.names)))
+
+    def appending(self: AtomicJSONStorage, data: bytes) -> None:
+        append(self, data)
+        events.append(("append", len(orjson.loads(data).get("shards", ()))))
+
+    monkeypatch.setattr(NewFiles, "write", creating)
+    monkeypatch.setattr(NewFiles, "make_durable", syncing)
+    monkeypatch.setattr(AtomicJSONStorage, "_append", appending)
+    return events
+
+
+def test_one_sync_per_batch_before_the_entry_that_names_its_shards(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Batches of 50 with 20 annotations an article: every batch holds whole articles, written
+    # from the spooled bytes, and part of one that straddles two batches, parsed and written
+    # from its merged records (in a second ``create_shards`` call, or in the same one).
+    annotations = made(300)
+    source = source_file(tmp_path, annotations)
+    monkeypatch.setattr(storage, "DIRECT_MIN", 10)
+    monkeypatch.setattr(importing, "BATCH", 50)
+    db = tmp_path / "annotations.json"
+    with Store.open(db, "alice") as store:
+        store.set_state("opened", True)  # so every batch is a journal append
+    events = spied_writes(monkeypatch)
+    assert main(["import", "--db", str(db), str(source)]) == 0
+    capsys.readouterr()
+    # Per batch: the files, one sync of all of them, then the entry naming them.
+    batches: list[list[tuple[str, int]]] = [[]]
+    for event in events:
+        batches[-1].append(event)
+        if event[0] == "append":
+            batches.append([])
+    assert batches.pop() == []
+    assert len(batches) == len(annotations) // 50
+    for batch in batches:
+        kinds = [kind for kind, _ in batch]
+        assert kinds[-2:] == ["sync", "append"] and set(kinds[:-2]) == {"create"}
+        created = sum(n for kind, n in batch if kind == "create")
+        assert dict(batch[-2:]) == {"sync": created, "append": created}
+    assert index_agrees_with_shards(db)["annotations"].keys() == {a.id for a in annotations}
+
+
+def test_files_created_by_two_calls_of_one_write_are_synced_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    annotations = made(60)
+    groups: dict[str, dict[str, Any]] = {}
+    for a in annotations:
+        groups.setdefault(a.article_id, {})[a.id] = to_stored(a)
+    shards = {
+        article_id: (
+            storage.shard_document(article_id, records),
+            index_entry(article_id, records.values()),
+        )
+        for article_id, records in groups.items()
+    }
+    first, *rest = shards
+    db = tmp_path / "annotations.json"
+    with Store.open(db, "alice") as store:
+        store.set_state("opened", True)
+        events = spied_writes(monkeypatch)
+        file = store._db.file
+        with file.transaction():
+            file.create_shards({first: shards[first]})
+            file.create_shards({a: shards[a] for a in rest})
+    assert events == [("create", 1), ("create", 2), ("sync", 3), ("append", 3)]
+    assert index_agrees_with_shards(db)["annotations"].keys() == {a.id for a in annotations}
 
 
 def run_helper(db: Path, source: Path, *extra: str) -> subprocess.Popen[bytes]:

@@ -126,6 +126,50 @@ def test_a_shard_that_is_not_its_article_s_is_refused(
     assert shard.read_bytes() == content
 
 
+@pytest.mark.parametrize(
+    ("version", "problem"),
+    [
+        (6, r"written by a newer tuireader \(shard version 6; this one reads up to 5\)"),
+        (3, r"not a tuireader annotation shard \(bad version 3\)"),
+        (True, r"not a tuireader annotation shard \(bad version True\)"),
+        ("5", r"not a tuireader annotation shard \(bad version '5'\)"),
+        (None, r"not a tuireader annotation shard \(bad version None\)"),
+    ],
+)
+def test_a_shard_of_a_newer_or_unknown_version_is_refused_in_one_line(
+    db: Path, arts: list[Article], version: object, problem: str
+) -> None:
+    # Shards keep the version they were written with (4 and 5 read alike); one a newer
+    # tuireader wrote may hold what this one cannot keep, so it is refused, never rewritten.
+    fill(db, arts)
+    shard = storage.shard_path(db, arts[0].id)
+    doc = orjson.loads(shard.read_bytes())
+    assert doc["meta"]["shard"]["version"] == storage.SCHEMA_VERSION
+    doc["meta"]["shard"]["version"] = version
+    content = orjson.dumps(doc)
+    shard.write_bytes(content)
+    with Store.open(db, "alice") as store:
+        with pytest.raises(StoreError, match=problem) as caught:
+            store.attach(arts[0])
+        message = str(caught.value)
+        assert message.startswith(f"{shard}: ") and "\n" not in message
+        with pytest.raises(StoreError, match=problem):
+            store.tag(arts[0], 2, 2, "fact")
+        store.tag(arts[1], 2, 2, "fact")  # the other articles keep working
+        store._db.file.compact()
+    assert shard.read_bytes() == content
+
+
+def test_a_version_4_shard_is_read_as_it_was_written(db: Path, arts: list[Article]) -> None:
+    fill(db, arts)
+    shard = storage.shard_path(db, arts[0].id)
+    doc = orjson.loads(shard.read_bytes())
+    doc["meta"]["shard"]["version"] = 4
+    shard.write_bytes(orjson.dumps(doc))
+    with Store.open(db, "alice") as store:
+        assert [a.tag for a in store.mine(arts[0].id)] == ["fact", "speculation"]
+
+
 def test_a_fifo_as_shard_is_refused_without_blocking(db: Path, arts: list[Article]) -> None:
     fill(db, arts)
     shard = storage.shard_path(db, arts[0].id)

@@ -68,7 +68,7 @@ from tuireader.dbformat.schema import (
     schema_version,
 )
 from tuireader.durable import (
-    create_files,
+    NewFiles,
     fsync_folder,
     keep_copy,
     replace_together,
@@ -148,7 +148,9 @@ def shard_document(article_id: str, records: Mapping[str, Any]) -> bytes:
 
 def parse_shard(data: bytes, article_id: str, path: Path) -> dict[str, Any]:
     """The annotation records of a shard file; FileProblem naming it if it is not the shard of
-    ``article_id``. The records themselves are checked by the store."""
+    ``article_id``, or was written by a newer tuireader (its head's version: a shard keeps the
+    one it was written with, 4 or 5, the same format). The records themselves are checked by
+    the store."""
     try:
         doc = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
@@ -162,6 +164,15 @@ def parse_shard(data: bytes, article_id: str, path: Path) -> dict[str, Any]:
         raise FileProblem("not a tuireader annotation shard", path)
     if head.get("article_id") != article_id:
         raise FileProblem(f"holds the annotations of another article, not {article_id}", path)
+    version = head.get("version")
+    if type(version) is not int or version < SHARDED:  # ``true`` is not a version
+        raise FileProblem(f"not a tuireader annotation shard (bad version {version!r})", path)
+    if version > schema.SCHEMA_VERSION:  # read when called, as ``shard_document`` does
+        raise FileProblem(
+            f"written by a newer tuireader (shard version {version}; this one reads up to "
+            f"{schema.SCHEMA_VERSION}); upgrade tuireader to open it",
+            path,
+        )
     records: dict[str, Any] = doc[ANNOTATIONS]
     return records
 
@@ -290,6 +301,9 @@ class AtomicJSONStorage(Storage):
         """Inside a transaction: articles whose shard was empty before it (undone whole)."""
         self._created: list[str] = []
         """Articles whose shard ``create_shards`` wrote since the last flush."""
+        self._new_files: NewFiles | None = None
+        """Their files, not durable yet: made so all at once, before anything names them
+        (``_sync_created``)."""
         self._dirty: dict[str, set[str]] = {}
         """Records put or deleted since the last flush, by table: the next journal entry."""
         self._full = stamp is None
@@ -367,10 +381,16 @@ class AtomicJSONStorage(Storage):
         names these articles, so a file written before it is a leftover that ``read_shard``
         never reads and the next write of the article replaces. A write that fails after this
         leaves such leftovers too, and its index documents are rolled back. Another process
-        that had such an article loaded (with nothing in it) reads it again."""
+        that had such an article loaded (with nothing in it) reads it again.
+
+        The files are made durable once per write, however many calls made them (an import
+        batch can make some here from records it merged and some from spooled bytes): by the
+        flush, before the journal entry that names them (``_sync_created``)."""
         if not shards:
             return
-        create_files(self.shard_folder, ((shard_name(a), doc) for a, (doc, _) in shards.items()))
+        if self._new_files is None:
+            self._new_files = NewFiles(self.shard_folder)
+        self._new_files.write((shard_name(a), doc) for a, (doc, _) in shards.items())
         for article_id, (_, entry) in shards.items():
             self._shards.pop(article_id, None)
             self._put_index(article_id, entry)
@@ -608,6 +628,9 @@ class AtomicJSONStorage(Storage):
         for article_id in self._emptied:  # last: whatever the transaction did to it after
             self._shards[article_id] = {}
         self._created = []  # their files are leftovers now: nothing names them
+        if self._new_files is not None:
+            self._new_files.close()
+            self._new_files = None
         if not self._journal_exact:
             with contextlib.suppress(OSError, FileProblem):
                 tables, unfolded = load(self.path)
@@ -706,7 +729,9 @@ class AtomicJSONStorage(Storage):
         if self._created:
             entry["shards"] = self._created
         if entry:
-            self._append(orjson.dumps(entry))
+            data = orjson.dumps(entry)
+            self._sync_created()
+            self._append(data)
             for article_id, records in entry.get("ann", {}).items():
                 self._unfolded.setdefault(article_id, {}).update(records)
         self._created = []
@@ -750,6 +775,7 @@ class AtomicJSONStorage(Storage):
     def write_compaction(self, plan: Compaction) -> None:
         """Write what ``compaction`` made. Reads of the data may run meanwhile in other threads:
         nothing they use changes until every file is in place, and then only by rebinding."""
+        self._sync_created()  # a new database's first write: its main file names them
         self._write_shards(plan.shards)
         write_atomic(self.path, plan.main, self._keep_backup)
         write_atomic(self.journal_path, EMPTY_JOURNAL)
@@ -776,6 +802,14 @@ class AtomicJSONStorage(Storage):
             return
         files = [(shard_path(self.path, article_id), data) for article_id, data in shards]
         replace_together(self.shard_folder, files, one_by_one=len(shards) <= SYNC_EACH)
+
+    def _sync_created(self) -> None:
+        """Make the shard files ``create_shards`` wrote durable (with their names), all at once
+        (``NewFiles.make_durable``), before the journal entry or main file that names them.
+        Raises OSError: the write fails and is rolled back, its files left as leftovers."""
+        new, self._new_files = self._new_files, None
+        if new is not None:
+            new.make_durable()
 
     def _entry(self) -> dict[str, Any]:
         puts: dict[str, dict[str, Any]] = {}
