@@ -27,9 +27,10 @@ from tuireader.articles import Article, from_text, load_article
 from tuireader.cli import main
 from tuireader.cli.import_ import attach_known_articles
 from tuireader.importing import stage_import
+from tuireader.paths import path_text
 from tuireader.storage import load_tables, shard_folder
 from tuireader.store import Store
-from tuireader.store.metadata import article_record
+from tuireader.store.metadata import ResolvedPaths, article_record
 
 BATCH = 120  # three articles a batch
 HELPER = Path(__file__).with_name("store_direct_importer.py")
@@ -272,3 +273,27 @@ def test_sigkill_at_random_moments_of_an_import_attaching_its_files(tmp_path: Pa
     finished(run_helper(db, source))
     assert load_tables(db) == expected
     assert shard_files(db) == shard_files(clean)
+
+
+def test_resolved_paths_are_what_resolve_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = tmp_path / "real"
+    (real / "sub").mkdir(parents=True)
+    (real / "a.txt").write_text("A.", encoding="utf-8")
+    (real / "sub" / "b.txt").write_text("B.", encoding="utf-8")
+    (tmp_path / "linked").symlink_to(real)  # a folder reached through a link
+    (real / "c.txt").symlink_to(real / "sub" / "b.txt")  # a file that is a link
+    monkeypatch.chdir(real)
+    paths = [
+        real / "a.txt",
+        tmp_path / "linked" / "a.txt",
+        tmp_path / "linked" / "sub" / ".." / "a.txt",
+        real / "c.txt",
+        Path("a.txt"),
+        Path("sub/b.txt"),
+        real / "gone.txt",
+    ]
+    resolve = ResolvedPaths()
+    for path in paths * 2:  # the second time from the folders remembered
+        assert resolve(path) == path_text(path.resolve()), path

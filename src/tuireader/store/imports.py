@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from typing import Any, cast
 
@@ -29,7 +29,7 @@ from tuireader.store.editing import attach_records
 from tuireader.store.layers import BULK
 from tuireader.store.loaded import LoadedArticles
 from tuireader.store.merging import ImportReport, ImportResult, mark_wins, record_wins
-from tuireader.store.metadata import article_record, merged_articles
+from tuireader.store.metadata import ResolvedPaths, article_record, merged_articles
 from tuireader.store.tables import AnnotationDB
 
 
@@ -174,6 +174,8 @@ class AtHand:
     """The ids the import's article metadata records under each path."""
     settled: frozenset[str] = frozenset()
     """The articles attached by the import's earlier writes."""
+    resolve: ResolvedPaths = field(default_factory=ResolvedPaths)
+    """Their files' paths as recorded, each folder resolved once."""
 
 
 def settled(
@@ -197,7 +199,7 @@ def settled(
         article = at_hand.load(article_id)
         if article is None:
             continue
-        meta = article_record(article)
+        meta = article_record(article, at_hand.resolve)
         path = meta["path"]
         if path is not None:
             if under is None:  # built once a write, when the first file is at hand
@@ -207,7 +209,7 @@ def settled(
             if (under.get(path, set()) | at_hand.paths.get(path, set())) - {article_id}:
                 continue
         records: dict[str, Any] = orjson.loads(group.data)
-        attached = attach_records(article, records)
+        attached = attach_records(article, records, stored_form=True)  # the codec's
         if attached is None:
             continue
         records.update(attached.changed)
