@@ -131,7 +131,7 @@ def merge_records(
     shards: dict[str, tuple[bytes, dict[str, Any]]] = {}
     for g in direct:
         found = attached.get(g.article_id)
-        if found is None:
+        if found is None or found[0] is None:  # as spooled: not attached, or nothing changed
             entry = counted_entry(g.article_id, g.counts)
             shards[g.article_id] = (shard_bytes(g.article_id, g.data), entry)
         else:
@@ -180,18 +180,18 @@ class AtHand:
 
 def settled(
     db: AnnotationDB, direct: Sequence[ArticleRecords], at_hand: AtHand
-) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
+) -> dict[str, tuple[dict[str, Any] | None, dict[str, Any]]]:
     """Of an import's new articles written whole (``_written_whole``), those whose file is at
     hand attached to it on their records as ``Store.attach_all`` would attach them once they
     are written (``editing.attach_records``): article id to the records to write (the anchors
-    settled) and the article's metadata record. Only where ``attach_all`` would do nothing
+    settled; None where none changed) and the article's metadata record. Only where ``attach_all`` would do nothing
     else: the article has no sentence corrections stored, no other id is recorded under its
     file's path (the table or the import: ``attach`` would adopt it, or not), and every record
     is at home on the text. Any other article is attached after the import, as before."""
     corrected = {r["article_id"] for r in db.records(BOUNDARIES).raw().values()}
     table = db.records(ARTICLES).raw()
     under: dict[str, set[str]] | None = None
-    found: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+    found: dict[str, tuple[dict[str, Any] | None, dict[str, Any]]] = {}
     for group in direct:
         article_id = group.article_id
         if article_id in corrected:
@@ -212,8 +212,11 @@ def settled(
         attached = attach_records(article, records, stored_form=True)  # the codec's
         if attached is None:
             continue
-        records.update(attached.changed)
-        found[article_id] = (records, meta)
+        if attached.changed:
+            records.update(attached.changed)
+            found[article_id] = (records, meta)
+        else:  # the shard is the spooled bytes, as it would be without the attach
+            found[article_id] = (None, meta)
     return found
 
 
