@@ -126,6 +126,30 @@ def test_dense_layers_are_settled_as_plan_attach_settles_them(seed: int) -> None
     assert check_as_plan_attach(art, stored_as(anns, rng, odd=0.0 if plain else 1.0))
 
 
+@pytest.mark.parametrize("seed", range(40))
+def test_records_in_the_stored_form_are_settled_as_plan_attach_settles_them(seed: int) -> None:
+    """``stored_form`` (an import's records, as the codec makes them): each changed record is
+    the one ``plan_attach`` gives, byte for byte, with suggestions (a provenance after the
+    anchor) and records orphaned before."""
+    rng = random.Random(seed)
+    art = article_of(text_of(rng, rng.randrange(2, 40)))
+    anns = dense(art, rng, suggested=seed % 2 == 0)
+    records = {a.id: to_stored(a) for a in anns}
+    for key in rng.sample(sorted(records), len(records) // 5):  # orphaned before
+        records[key] = to_stored(
+            replace(from_stored(key, records[key]), anchor=AnchorState.ORPHANED)
+        )
+    assert check_as_plan_attach(art, records)
+    expected = attach_records(art, records)
+    mine = orjson.loads(orjson.dumps(records))  # changed in place: the caller's own copy
+    got = attach_records(art, mine, stored_form=True)
+    assert expected is not None and got is not None
+    assert (got.exact, got.orphaned) == (expected.exact, expected.orphaned)
+    assert list(got.changed) == list(expected.changed)
+    assert in_store_order(got.changed) == in_store_order(expected.changed)
+    assert in_store_order(mine) == in_store_order({**records, **expected.changed})
+
+
 @pytest.mark.parametrize("seed", range(60))
 def test_an_edited_text_or_a_stranger_is_left_to_plan_attach(seed: int) -> None:
     """The mixes of ``test_anchoring_at_home`` (parts of sentences, stale context, other

@@ -10,7 +10,13 @@ import pytest
 
 from tuireader.articles import Article, from_text
 from tuireader.records import DoneMark, StoredRecord
-from tuireader.store.imports import attach_groups, check_tag, checked_records, in_batches
+from tuireader.store.imports import (
+    AtHand,
+    attach_groups,
+    check_tag,
+    checked_records,
+    in_batches,
+)
 from tuireader.store.merging import ImportReport, ImportResult
 from tuireader.store.metadata import merged_articles
 
@@ -26,6 +32,7 @@ def test_in_batches_writes_each_batch_and_sends_the_small_tables_with_the_last()
         batch: Sequence[StoredRecord],
         metas: Sequence[dict[str, Any]] = (),
         marks: Sequence[DoneMark] = (),
+        at_hand: AtHand | None = None,
     ) -> ImportReport:
         calls.append(([key for key, _ in batch], len(metas), len(marks)))
         by: dict[str, ImportResult] = {}
@@ -50,6 +57,7 @@ def test_in_batches_of_nothing_still_writes_the_small_tables_once() -> None:
         batch: Sequence[StoredRecord],
         metas: Sequence[dict[str, Any]] = (),
         marks: Sequence[DoneMark] = (),
+        at_hand: AtHand | None = None,
     ) -> ImportReport:
         seen.append(len(batch))
         return ImportReport({}, len(metas), 0)

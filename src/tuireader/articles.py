@@ -166,9 +166,7 @@ def load_unchanged(path: str | os.PathLike[str] | None, article_id: str) -> Arti
     if not path:
         return None
     path = path_from_text(path) if isinstance(path, str) else Path(path)
-    if not path.is_file():
-        return None
-    try:
+    try:  # a missing file, a folder or a FIFO is refused here too, with no extra stat
         article = load_article(path)
     except ArticleError:
         return None

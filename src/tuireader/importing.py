@@ -103,6 +103,9 @@ class StagedImport:
     dropped: frozenset[int]
     """Spooled annotations (numbered from 0 in file order) superseded by a newer copy of their
     id in the file."""
+    split: frozenset[str] = frozenset()
+    """Articles whose annotations are spooled in more than one run (more than ``SPOOL_LINE``,
+    or not in a row in the file): no one run of theirs holds all the file has of them."""
 
     def annotations(self) -> Iterator[Annotation]:
         """The annotations, in file order, one per id (the newest)."""
@@ -221,7 +224,9 @@ def stage(stream: RecordStream, name: object) -> StagedImport:
         count = 0
         # Checked annotations of one article in a row, spooled together (``_spool``).
         run: dict[str, dict[str, Any]] = {}
-        run_article = None
+        run_article = ""
+        spooled: set[str] = set()
+        split: set[str] = set()
         checked, most = stored_from_export, SPOOL_LINE  # looked up once, not per record
         for kind, where, item in stream.records:
             if kind == ANNOTATION:
@@ -237,6 +242,7 @@ def stage(stream: RecordStream, name: object) -> StagedImport:
                     if run:
                         _spool(spool, run, name)
                         count += len(run)
+                        (split if run_article in spooled else spooled).add(run_article)
                     run, run_article = {}, record["article_id"]
                 run[ann_id] = record
             elif kind == ARTICLE:
@@ -249,6 +255,7 @@ def stage(stream: RecordStream, name: object) -> StagedImport:
         if run:
             _spool(spool, run, name)
             count += len(run)
+            (split if run_article in spooled else spooled).add(run_article)
         try:
             spool.flush()
         except OSError as exc:
@@ -266,6 +273,7 @@ def stage(stream: RecordStream, name: object) -> StagedImport:
         tuple(decisions),
         spool,
         dropped,
+        frozenset(split),
     )
 
 

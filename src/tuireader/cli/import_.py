@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from typing import TYPE_CHECKING, Any
 
 from tuireader import sanitise
 from tuireader.adjudication import Decision, merged_decisions, state_key
 from tuireader.annotations import default_annotator
-from tuireader.articles import load_unchanged
+from tuireader.articles import Article, load_unchanged
 from tuireader.cli import add_db_options
 from tuireader.durable import collector_paused
 from tuireader.importing import stage_import
@@ -40,9 +41,15 @@ def run(args: argparse.Namespace) -> int:
             # `stats` and later exports show them even where the article files are not at
             # hand; an article already recorded here keeps what it has) and the done marks.
             # Attaching a file that is at hand then records its real values.
-            report = store.import_batches(imported.batches(), imported.articles, imported.done)
+            # A new article whose file is at hand is attached as its shard is first written;
+            # the others once the import is written.
+            at_hand = files_at_hand(imported.articles, imported.split)
+            report = store.import_batches(
+                imported.batches(), imported.articles, imported.done, at_hand
+            )
             decided = import_decisions(store, imported.decisions)
-            attached = attach_known_articles(store, imported.articles)
+            rest = (meta for meta in imported.articles if meta["id"] not in report.attached)
+            attached = len(report.attached) + attach_known_articles(store, rest)
     result = report.total
     skipped = result.skipped + imported.duplicates
     print(
@@ -82,6 +89,24 @@ def import_decisions(store: Store, decisions: Sequence[Decision]) -> int:
     if changed:
         store.set_states(changed)
     return count
+
+
+def files_at_hand(
+    articles: Sequence[Mapping[str, Any]], split: Set[str]
+) -> Callable[[str], Article | None]:
+    """``Store.import_batches``' ``at_hand``: the article of an id whose file is still where
+    the export says, with the same text. None for an id whose records the import hands in more
+    than one run (``StagedImport.split``) or that the export lists twice (each entry is
+    attached in turn after the import, as before)."""
+    listed = Counter(meta["id"] for meta in articles)
+    paths = {meta["id"]: meta.get("path") for meta in articles if listed[meta["id"]] == 1}
+
+    def load(article_id: str) -> Article | None:
+        if article_id in split or article_id not in paths:
+            return None
+        return load_unchanged(paths[article_id], article_id)
+
+    return load
 
 
 def attach_known_articles(store: Store, articles: Iterable[Mapping[str, Any]]) -> int:

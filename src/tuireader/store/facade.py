@@ -869,25 +869,34 @@ class Store:
         records: Iterable[StoredRecord | ArticleRecords],
         articles: Iterable[Mapping[str, Any]] = (),
         done: Iterable[DoneMark] = (),
+        at_hand: imports.AtHand | None = None,
     ) -> ImportReport:
         """``import_all`` of annotations given as the store keeps them, (id, ``to_stored``
         record), as an import's spool holds them: merged and written without building an
-        ``Annotation`` for each (only for one that meets a stored copy, or a loaded layer)."""
+        ``Annotation`` for each (only for one that meets a stored copy, or a loaded layer).
+        ``at_hand``: see ``import_batches``."""
         incoming = imports.checked_records(records)
         metas = checked_articles(articles)
         marks = list(done)
         # Saved: hold only what was held before.
         with imports.unloading_after(self._loaded, self._db.file), self._writing():
-            return imports.merge_records(self._db, self._loaded, incoming, metas, marks)
+            return imports.merge_records(self._db, self._loaded, incoming, metas, marks, at_hand)
 
     def import_batches(
         self,
         batches: Iterable[Sequence[StoredRecord | ArticleRecords]],
         articles: Iterable[Mapping[str, Any]] = (),
         done: Iterable[DoneMark] = (),
+        at_hand: Callable[[str], Article | None] | None = None,
     ) -> ImportReport:
         """Merge an export too large for one write: ``import_records`` of each batch in turn,
         each one durable write; the article metadata and done marks go with the last batch.
+
+        ``at_hand``: the article of an id if its file is at hand, unchanged (see
+        ``imports.AtHand.load``). A new article whose file is at hand is then attached in the
+        write that first writes its shard (its anchors settled, its metadata recorded from the
+        file, as ``attach_all`` would after the import; the report's ``attached``), where that
+        needs nothing else (``imports.settled``); attach the others after the import.
 
         The batches must not repeat an id (``importing.StagedImport.batches`` never does), so
         the report is the one ``import_all`` of everything at once would give. A write that
@@ -896,7 +905,7 @@ class Store:
         Article metadata is checked before the first batch is written.
         """
         return imports.in_batches(
-            self.import_records, batches, checked_articles(articles), list(done)
+            self.import_records, batches, checked_articles(articles), list(done), at_hand
         )
 
     # -- sentence corrections: splits and joins (planned in ``store.corrections``) -------------

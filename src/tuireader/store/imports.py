@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from typing import Any, cast
 
@@ -22,13 +22,14 @@ from tuireader import storage
 from tuireader.annotations import Annotation
 from tuireader.articles import Article
 from tuireader.dbformat.index import counted_entry, entry_total, index_entry
-from tuireader.dbformat.schema import ARTICLES, DONE
+from tuireader.dbformat.schema import ARTICLES, BOUNDARIES, DONE
 from tuireader.records import DoneMark, StoredRecord, done_from_record, done_to_record, to_stored
 from tuireader.storage import AtomicJSONStorage, shard_bytes, shard_document
+from tuireader.store.editing import attach_records
 from tuireader.store.layers import BULK
 from tuireader.store.loaded import LoadedArticles
 from tuireader.store.merging import ImportReport, ImportResult, mark_wins, record_wins
-from tuireader.store.metadata import merged_articles
+from tuireader.store.metadata import ResolvedPaths, article_record, merged_articles
 from tuireader.store.tables import AnnotationDB
 
 
@@ -91,6 +92,7 @@ def merge_records(
     incoming: Sequence[Incoming],
     metas: Sequence[dict[str, Any]],
     marks: Sequence[DoneMark],
+    at_hand: AtHand | None = None,
 ) -> ImportReport:
     """Merge one batch of records, with article metadata and done marks, into the store (inside
     its write): for an id already there the newer ``updated`` wins (``merging``), and the
@@ -99,7 +101,9 @@ def merge_records(
     The articles with nothing stored yet (an import's new articles) are not read, and their
     records are not kept in the record cache: from ``storage.DIRECT_MIN`` annotations their
     shards are written straight to their files (``AtomicJSONStorage.create_shards``), those
-    spooled as one object without parsing them."""
+    spooled as one object without parsing them. Those whose file is ``at_hand`` are attached
+    to it first (``settled``): their shards hold the settled records and the same write
+    records their metadata from the file."""
     file = db.file
     spooled, plain = _split(incoming)
     per_article = Counter(map(_ARTICLE, map(_RECORD, plain)))
@@ -123,26 +127,97 @@ def merge_records(
     for group in direct:
         for annotator, _, _, n in group.counts:
             counts.setdefault(annotator, [0, 0, 0])[0] += n
+    attached = settled(db, direct, at_hand) if at_hand is not None and direct else {}
+    shards: dict[str, tuple[bytes, dict[str, Any]]] = {}
+    for g in direct:
+        found = attached.get(g.article_id)
+        if found is None or found[0] is None:  # as spooled: not attached, or nothing changed
+            entry = counted_entry(g.article_id, g.counts)
+            shards[g.article_id] = (shard_bytes(g.article_id, g.data), entry)
+        else:
+            records = found[0]
+            entry = index_entry(g.article_id, records.values())
+            shards[g.article_id] = (shard_document(g.article_id, records), entry)
     # The stored copies replaced (found above: not looked up again per record).
     replaced = [old for i, old in stored_copies.items() if i in latest]
-    apply_records(file, loaded, replaced, latest, fresh if bulk >= storage.DIRECT_MIN else set())
-    file.create_shards(
-        {
-            g.article_id: (shard_bytes(g.article_id, g.data), counted_entry(g.article_id, g.counts))
-            for g in direct
-        }
-    )
-    changes = merged_articles(db.records(ARTICLES).raw(), metas)
-    db.records(ARTICLES).put_many(changes)
-    table = db.records(DONE)
+    fresh_written = fresh if bulk >= storage.DIRECT_MIN else set()
+    apply_records(file, loaded, replaced, latest, fresh_written, shards)
+    table = db.records(ARTICLES)
+    recorded = {a: meta for a, (_, meta) in attached.items() if table.get_raw(a) != meta}
+    table.put_many(recorded)
+    if at_hand is not None:  # an article attached here keeps the record made from its file
+        skip = at_hand.settled | attached.keys()
+        metas = [m for m in metas if m["id"] not in skip]
+    changes = merged_articles(table.raw(), metas)
+    table.put_many(changes)
+    done_table = db.records(DONE)
     taken: dict[str, dict[str, Any]] = {}
     for mark in marks:
-        old_record = taken.get(mark.key) or table.get_raw(mark.key)
+        old_record = taken.get(mark.key) or done_table.get_raw(mark.key)
         if old_record is None or mark_wins(mark, done_from_record(old_record)):
             taken[mark.key] = done_to_record(mark)
-    table.put_many(taken)
+    done_table.put_many(taken)
     report = {name: ImportResult(*tally) for name, tally in sorted(counts.items())}
-    return ImportReport(report, len(changes), len(taken))
+    return ImportReport(report, len(changes) + len(recorded), len(taken), frozenset(attached))
+
+
+@dataclass(frozen=True)
+class AtHand:
+    """The article files an import found (``Store.import_batches``' ``at_hand``), for
+    attaching its new articles in the write that first writes their shards."""
+
+    load: Callable[[str], Article | None]
+    """The article of an id, if its file is at hand with the same text, else None. Asked only
+    for an article whose records the batch holds whole and none before it: the caller answers
+    None for one whose records it hands in more than one run (its first run is not all)."""
+    paths: Mapping[str, Set[str]]
+    """The ids the import's article metadata records under each path."""
+    settled: frozenset[str] = frozenset()
+    """The articles attached by the import's earlier writes."""
+    resolve: ResolvedPaths = field(default_factory=ResolvedPaths)
+    """Their files' paths as recorded, each folder resolved once."""
+
+
+def settled(
+    db: AnnotationDB, direct: Sequence[ArticleRecords], at_hand: AtHand
+) -> dict[str, tuple[dict[str, Any] | None, dict[str, Any]]]:
+    """Of an import's new articles written whole (``_written_whole``), those whose file is at
+    hand attached to it on their records as ``Store.attach_all`` would attach them once they
+    are written (``editing.attach_records``): article id to the records to write (the anchors
+    settled; None where none changed) and the article's metadata record. Only where ``attach_all`` would do nothing
+    else: the article has no sentence corrections stored, no other id is recorded under its
+    file's path (the table or the import: ``attach`` would adopt it, or not), and every record
+    is at home on the text. Any other article is attached after the import, as before."""
+    corrected = {r["article_id"] for r in db.records(BOUNDARIES).raw().values()}
+    table = db.records(ARTICLES).raw()
+    under: dict[str, set[str]] | None = None
+    found: dict[str, tuple[dict[str, Any] | None, dict[str, Any]]] = {}
+    for group in direct:
+        article_id = group.article_id
+        if article_id in corrected:
+            continue
+        article = at_hand.load(article_id)
+        if article is None:
+            continue
+        meta = article_record(article, at_hand.resolve)
+        path = meta["path"]
+        if path is not None:
+            if under is None:  # built once a write, when the first file is at hand
+                under = {}
+                for other_id, other in table.items():
+                    under.setdefault(other.get("path"), set()).add(other_id)
+            if (under.get(path, set()) | at_hand.paths.get(path, set())) - {article_id}:
+                continue
+        records: dict[str, Any] = orjson.loads(group.data)
+        attached = attach_records(article, records, stored_form=True)  # the codec's
+        if attached is None:
+            continue
+        if attached.changed:
+            records.update(attached.changed)
+            found[article_id] = (records, meta)
+        else:  # the shard is the spooled bytes, as it would be without the attach
+            found[article_id] = (None, meta)
+    return found
 
 
 def _written_whole(
@@ -203,11 +278,14 @@ def apply_records(
     removed: Sequence[Annotation],
     added: Mapping[str, Any],
     fresh: Set[str] = frozenset(),
+    shards: Mapping[str, tuple[bytes, dict[str, Any]]] | None = None,
 ) -> None:
     """Replace ``removed`` by stored records (id to record): written per article as they are,
     and kept as records (built into an ``Annotation`` when first asked for, as a shard's are),
     but where a loaded layer needs the annotation. The shards of the ``fresh`` articles
-    (nothing stored, not loaded) are written straight to their files, and nothing is kept."""
+    (nothing stored, not loaded) are written straight to their files, and nothing is kept;
+    with the ready ``shards`` of others (their documents and index documents), in one
+    ``create_shards``."""
     groups: dict[str, dict[str, Any]] = {}
     for key, record in added.items():
         groups.setdefault(record["article_id"], {})[key] = record
@@ -235,7 +313,7 @@ def apply_records(
         else:
             file.put_annotations(article_id, group)
             held.update(group)
-    file.create_shards(created)
+    file.create_shards({**created, **(shards or {})})
     loaded.put_records(held if fresh else added)
 
 
@@ -244,18 +322,35 @@ def in_batches(
     batches: Iterable[Sequence[Incoming]],
     metas: Sequence[dict[str, Any]],
     marks: Sequence[DoneMark],
+    load: Callable[[str], Article | None] | None = None,
 ) -> ImportReport:
     """``write`` (``Store.import_records``) each batch in turn, the article metadata and done
-    marks with the last; the report is the sum of theirs."""
+    marks with the last; the report is the sum of theirs. With ``load`` (``AtHand.load``) the
+    new articles whose files are at hand are attached in the writes of their shards."""
     counts: dict[str, ImportResult] = {}
+    at_hand = None
+    if load is not None:
+        paths: dict[str, set[str]] = {}
+        for meta in metas:
+            if meta.get("path") is not None:
+                paths.setdefault(meta["path"], set()).add(meta["id"])
+        at_hand = AtHand(load, paths)
+    recorded = 0  # article records of attached articles, written before the last batch
     pending: Sequence[Incoming] | None = None
     for batch in batches:
         if pending is not None:
-            _add_counts(counts, write(pending))
+            report = write(pending, (), (), at_hand)
+            _add_counts(counts, report)
+            recorded += report.articles
+            if at_hand is not None and report.attached:
+                at_hand = replace(at_hand, settled=at_hand.settled | report.attached)
         pending = batch
-    report = write(pending or (), metas, marks)
+    report = write(pending or (), metas, marks, at_hand)
     _add_counts(counts, report)
-    return ImportReport(dict(sorted(counts.items())), report.articles, report.done)
+    settled_ids = report.attached | (at_hand.settled if at_hand is not None else frozenset())
+    return ImportReport(
+        dict(sorted(counts.items())), report.articles + recorded, report.done, settled_ids
+    )
 
 
 def _add_counts(counts: dict[str, ImportResult], report: ImportReport) -> None:

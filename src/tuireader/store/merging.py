@@ -29,11 +29,15 @@ class ImportResult:
 @dataclass(frozen=True)
 class ImportReport:
     """What an import did, in total and per annotator; ``articles`` metadata records added or
-    completed, ``done`` marks taken."""
+    completed, ``done`` marks taken, the articles ``attached`` on the way."""
 
     by_annotator: Mapping[str, ImportResult]
     articles: int = 0
     done: int = 0
+    attached: frozenset[str] = frozenset()
+    """Articles attached to their files in the import's own writes (``Import.at_hand``): their
+    anchors settled and their metadata recorded from the file before their shards were first
+    written, so attaching them again would change nothing."""
 
     @property
     def total(self) -> ImportResult:

@@ -1,0 +1,299 @@
+"""An import whose article files are at hand attaches each new article in the write that first
+writes its shard (``store.imports.settled``): the shard holds the settled records and the same
+write records the article's metadata from its file, so ``attach_all`` has nothing left to do.
+The database must be the one the import followed by ``attach_all`` writes, table for table and
+shard byte for byte, wherever that path applies and wherever it declines (an article already
+stored, an edited file, an older id of the same path, a sentence correction, records not in a
+row). Killed anywhere, the database opens and a rerun completes it."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from child_output import read_until
+from tuireader import export, storage
+from tuireader.annotations import Annotation
+from tuireader.articles import Article, from_text, load_article
+from tuireader.cli import main
+from tuireader.cli.import_ import attach_known_articles
+from tuireader.importing import stage_import
+from tuireader.paths import path_text
+from tuireader.storage import load_tables, shard_folder
+from tuireader.store import Store
+from tuireader.store.metadata import ResolvedPaths, article_record
+
+BATCH = 120  # three articles a batch
+HELPER = Path(__file__).with_name("store_direct_importer.py")
+TAGS = ("fact", "speculation", "expert_opinion")
+
+
+def article_files(folder: Path, count: int) -> list[Article]:
+    folder.mkdir(parents=True, exist_ok=True)
+    found = []
+    for n in range(count):
+        body = " ".join(
+            f"Dock {n} moved {k} crates on shift {k + 2}, the foreman said." for k in range(12)
+        )
+        path = folder / f"dock-{n:02d}.txt"
+        path.write_text(f"Dock log {n}\n\n{body}\n", encoding="utf-8")
+        found.append(load_article(path))
+    return found
+
+
+def tagged(articles: list[Article], times: int = 2) -> list[Annotation]:
+    """Two annotators tagging every sentence ``times`` times over, some runs of two sentences
+    (so each layer overlaps itself and the attach orphans most of it), 40 an article."""
+    out = []
+    for article in articles:
+        sentences = article.sentences
+        for i in range(40):
+            s = sentences[i % len(sentences)]
+            last = sentences[min(len(sentences) - 1, s.index + (i // 7) % 2)]
+            who = ("ana", "bo")[(i // len(sentences)) % 2]
+            a = Annotation.new(article.id, article.body, s.start, last.end, TAGS[i % 3], who)
+            out.append(a)
+    return out
+
+
+def export_file(path: Path, annotations: list[Annotation], articles: list[Article]) -> Path:
+    metas = [article_record(a) for a in articles]
+    path.write_text(export.to_jsonl(export.select(annotations, metas)), encoding="utf-8")
+    return path
+
+
+def shard_files(db: Path) -> dict[str, bytes]:
+    folder = shard_folder(db)
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.is_dir() else {}
+
+
+def import_then_attach(db: Path, source: Path) -> None:
+    """The way an import went before: every batch written, then ``attach_all``."""
+    with stage_import(source) as staged, Store.open(db, "ana") as store:
+        store.import_batches(staged.batches(), staged.articles, staged.done)
+        attach_known_articles(store, staged.articles)
+
+
+@pytest.fixture
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("tuireader.importing.BATCH", BATCH)
+    monkeypatch.setattr(storage, "DIRECT_MIN", 10)
+    monkeypatch.setattr(storage, "JOURNAL_MIN", 4000)  # compactions as well
+
+
+def assert_same_as_before(tmp_path: Path, source: Path, prepare: Any = None) -> dict[str, Any]:
+    """Import ``source`` with the command and the old way into two databases (copies of one
+    given ``prepare(store)`` first); they must be identical. Returns the command's tables."""
+    if prepare is not None:
+        with Store.open(tmp_path / "base" / "annotations.json", "ana") as store:
+            prepare(store)
+    dbs = []
+    for name in ("new", "old"):
+        db = tmp_path / name / "annotations.json"
+        if prepare is not None:
+            shutil.copytree(tmp_path / "base", db.parent)
+        if name == "new":
+            assert main(["import", "--db", str(db), str(source)]) == 0
+        else:
+            import_then_attach(db, source)
+        dbs.append(db)
+    tables = load_tables(dbs[0])
+    assert tables == load_tables(dbs[1])
+    assert shard_files(dbs[0]) == shard_files(dbs[1])
+    return tables
+
+
+def test_new_articles_are_attached_as_their_shards_are_written(
+    tmp_path: Path, small_batches: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    articles = article_files(tmp_path / "arts", 9)
+    annotations = tagged(articles)
+    source = export_file(tmp_path / "tags.jsonl", annotations, articles)
+    tables = assert_same_as_before(tmp_path, source)
+    assert "9 article files found" in capsys.readouterr().out
+    anchors = [r.get("anchor", "exact") for r in tables["annotations"].values()]
+    assert anchors.count("orphaned") > len(anchors) // 3  # the attach did settle overlaps
+    assert tables["articles"] == {a.id: article_record(a) for a in articles}
+    # Attached in the import's writes: attaching them again writes nothing.
+    with stage_import(source) as staged, Store.open(tmp_path / "again" / "a.json", "ana") as s:
+        report = s.import_batches(
+            staged.batches(), staged.articles, staged.done, lambda i: by_id(articles, i)
+        )
+    assert report.attached == {a.id for a in articles}
+    db = tmp_path / "new" / "annotations.json"
+    journal = storage.journal_path(db).read_bytes()
+    with Store.open(db, "ana") as store:
+        assert store.attach_all(articles) == len(articles)
+    assert storage.journal_path(db).read_bytes() == journal
+
+
+def by_id(articles: list[Article], article_id: str) -> Article | None:
+    return next((a for a in articles if a.id == article_id), None)
+
+
+def test_an_edited_or_missing_file_is_attached_after_the_import_as_before(
+    tmp_path: Path, small_batches: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    articles = article_files(tmp_path / "arts", 6)
+    source = export_file(tmp_path / "tags.jsonl", tagged(articles), articles)
+    assert articles[1].path is not None and articles[4].path is not None
+    articles[1].path.write_text("Dock log 1\n\nA new text entirely. Nothing else.\n")
+    articles[4].path.unlink()
+    assert_same_as_before(tmp_path, source)
+    assert "4 article files found" in capsys.readouterr().out
+
+
+def test_an_article_already_stored_is_merged_and_attached_as_before(
+    tmp_path: Path, small_batches: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    articles = article_files(tmp_path / "arts", 6)
+    annotations = tagged(articles)
+    source = export_file(tmp_path / "tags.jsonl", annotations, articles)
+    first = [a for a in annotations if a.article_id == articles[2].id][:5]
+
+    def prepare(store: Store) -> None:
+        store.import_all(first)  # a few of article 2's: stored before the import
+
+    assert_same_as_before(tmp_path, source, prepare)
+    capsys.readouterr()
+
+
+def test_an_older_id_of_the_same_file_or_a_correction_keeps_the_old_path(
+    tmp_path: Path, small_batches: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    articles = article_files(tmp_path / "arts", 6)
+    source = export_file(tmp_path / "tags.jsonl", tagged(articles), articles)
+    first_sentence = articles[3].sentences[0]
+    older = from_text(articles[3].body[first_sentence.start : first_sentence.end])
+    older_meta = {**article_record(older), "path": article_record(articles[3])["path"]}
+    fifth = articles[5].path
+    assert fifth is not None
+
+    def prepare(store: Store) -> None:
+        # An older id recorded under article 3's file (its tag is adopted by the attach), and
+        # a sentence correction of article 5.
+        store.tag_span(older, 0, len(older.body), "fact")
+        store.record_articles([older_meta])
+        article = load_article(fifth)
+        store.split_sentence(article, 2, article.sentences[2].start + 5)
+
+    tables = assert_same_as_before(tmp_path, source, prepare)
+    assert older.id not in tables["articles"]  # adopted, as attach_all decides
+    assert {r["article_id"] for r in tables["boundaries"].values()} == {articles[5].id}
+    capsys.readouterr()
+
+
+def test_an_article_whose_records_are_not_in_a_row_waits_for_the_import(
+    tmp_path: Path, small_batches: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    articles = article_files(tmp_path / "arts", 6)
+    annotations = tagged(articles)
+    # Article 0's records come first and last: its first run is not all it has.
+    head = [a for a in annotations if a.article_id == articles[0].id]
+    rest = [a for a in annotations if a.article_id != articles[0].id]
+    source = tmp_path / "tags.jsonl"
+    metas = [article_record(a) for a in articles]
+    lines = export.to_jsonl(export.select(annotations, metas)).splitlines(keepends=True)
+    first = [line for line in lines if any(a.id in line for a in head[:20])]
+    last = [line for line in lines if any(a.id in line for a in head[20:])]
+    middle = [line for line in lines if line not in first and line not in last]
+    source.write_text("".join(first + middle + last), encoding="utf-8")
+    with stage_import(source) as staged:
+        assert staged.split == {articles[0].id}
+    assert_same_as_before(tmp_path, source)
+    assert rest  # the other articles went the new way
+    capsys.readouterr()
+
+
+def run_helper(db: Path, source: Path, *extra: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    command = [sys.executable, str(HELPER), str(db), str(source), str(BATCH), *extra]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+
+
+def finished(proc: subprocess.Popen[bytes]) -> None:
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+
+
+def test_sigkill_between_settled_shards_and_their_journal_entry(tmp_path: Path) -> None:
+    articles = article_files(tmp_path / "arts", 12)  # 4 batches
+    source = export_file(tmp_path / "tags.jsonl", tagged(articles), articles)
+    clean = tmp_path / "clean" / "annotations.json"
+    finished(run_helper(clean, source))
+    expected = load_tables(clean)
+    assert len(expected["articles"]) == 12
+    for kill_at in (1, 4):
+        db = tmp_path / f"killed-{kill_at}" / "annotations.json"
+        proc = run_helper(db, source, str(kill_at))
+        out, _ = proc.communicate(timeout=120)
+        assert proc.returncode == -signal.SIGKILL
+        assert out.count(b"batch\n") == kill_at - 1
+        tables = load_tables(db)  # it opens: what the earlier batches settled, whole
+        assert len(tables["annotations"]) == (kill_at - 1) * BATCH
+        assert set(tables["articles"]) == set(tables["index"])
+        for key in tables["annotations"]:
+            assert tables["annotations"][key] == expected["annotations"][key]
+        finished(run_helper(db, source))
+        assert load_tables(db) == expected
+        assert shard_files(db) == shard_files(clean)
+
+
+KILLS = 6
+
+
+def test_sigkill_at_random_moments_of_an_import_attaching_its_files(tmp_path: Path) -> None:
+    articles = article_files(tmp_path / "arts", 24)  # 8 batches
+    source = export_file(tmp_path / "tags.jsonl", tagged(articles), articles)
+    clean = tmp_path / "clean" / "annotations.json"
+    finished(run_helper(clean, source))
+    expected = load_tables(clean)
+    with stage_import(source) as staged:
+        imported = dict(staged.records())
+    db = tmp_path / "killed" / "annotations.json"
+    rng = random.Random(7)
+    for _ in range(KILLS):
+        proc = run_helper(db, source)
+        read_until(proc, b"shards\n", 60)
+        time.sleep(rng.uniform(0, 0.3))
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
+        tables = load_tables(db)  # it opens; each record is as imported, or as attached
+        for key, record in tables["annotations"].items():
+            assert record in (imported[key], expected["annotations"][key])
+    finished(run_helper(db, source))
+    assert load_tables(db) == expected
+    assert shard_files(db) == shard_files(clean)
+
+
+def test_resolved_paths_are_what_resolve_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = tmp_path / "real"
+    (real / "sub").mkdir(parents=True)
+    (real / "a.txt").write_text("A.", encoding="utf-8")
+    (real / "sub" / "b.txt").write_text("B.", encoding="utf-8")
+    (tmp_path / "linked").symlink_to(real)  # a folder reached through a link
+    (real / "c.txt").symlink_to(real / "sub" / "b.txt")  # a file that is a link
+    monkeypatch.chdir(real)
+    paths = [
+        real / "a.txt",
+        tmp_path / "linked" / "a.txt",
+        tmp_path / "linked" / "sub" / ".." / "a.txt",
+        real / "c.txt",
+        Path("a.txt"),
+        Path("sub/b.txt"),
+        real / "gone.txt",
+    ]
+    resolve = ResolvedPaths()
+    for path in paths * 2:  # the second time from the folders remembered
+        assert resolve(path) == path_text(path.resolve()), path
