@@ -27,6 +27,8 @@ import threading
 import time
 from pathlib import Path
 
+from bench_keys import copy_database
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -86,10 +88,7 @@ def run(built: Path, tmp: Path, touched: int, base: Path | None) -> dict[str, fl
     if work.exists():
         shutil.rmtree(work)
     work.mkdir()
-    for source in built.parent.glob(built.name + "*"):
-        copy = shutil.copytree if source.is_dir() else shutil.copy2
-        copy(source, work / source.name)
-    os.sync()
+    copy_database(built, work)
     out = tmp / "out.json"
     env = dict(os.environ)
     if base is not None:
@@ -113,7 +112,6 @@ def main() -> int:
     if args.child:
         return child(args.child[0], args.touched, args.child[1])
 
-    sys.path.insert(0, str(ROOT / "benchmarks"))
     import bench_store
 
     with tempfile.TemporaryDirectory() as tmp:
