@@ -2,7 +2,9 @@
 (then ``j``, a tagger's rhythm) and ``u`` (right after an ``f``), each from posting the key to
 the end of its action (what the event loop spends on it, waiting behind anything else on the
 loop included); ``f`` and ``u`` also until the change is shown (durable: written in the writer
-thread); and every stall of the event loop (a 5 ms ticker's lateness), with where the loop
+thread); each look at other windows' writes (the refresh timer's), its read on its own (in the
+thread that reads) and from being asked to being shown (waiting behind my writes, in the code
+where reads share the writer's queue); and every stall of the event loop (a 5 ms ticker's lateness), with where the loop
 was during the longest ones (its stack, sampled from another thread every 5 ms while the ticker
 is late; ``--stacks N`` prints the N longest).
 
@@ -64,6 +66,8 @@ KINDS = {
     "u": "u (undo)",
     "u_shown": "u until shown",
     "stall": "event-loop stall",
+    "look": "look, its read",
+    "look_shown": "look until shown",
 }
 
 LATE_S = 0.03
@@ -141,8 +145,42 @@ async def key_latencies(db: Path, presses: int) -> dict[str, list[float]]:
     ``KINDS``."""
     from textual import events
 
+    from tuireader.ui import app as app_module
+
     app, store = reader_on_samples(db)
     times: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    looked = [0.0]
+    read_reloaded = app_module.read_reloaded
+
+    def timed_read(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return read_reloaded(*args, **kwargs)
+        finally:
+            times["look"].append(time.perf_counter() - started)
+
+    def timed_reload(reload: Any) -> Any:
+        def asked(*args: Any, **kwargs: Any) -> Any:
+            if not looked[0]:  # asked again after a dropped look: from the first ask
+                looked[0] = time.perf_counter()
+            return reload(*args, **kwargs)
+
+        return asked
+
+    def timed_reloaded(reloaded: Any) -> Any:
+        def shown(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return reloaded(*args, **kwargs)
+            finally:
+                if looked[0]:
+                    times["look_shown"].append(time.perf_counter() - looked[0])
+                    looked[0] = 0.0
+
+        return shown
+
+    app_module.read_reloaded = timed_read  # type: ignore[attr-defined]
+    app._reload = timed_reload(app._reload)  # type: ignore[method-assign]
+    app._reloaded = timed_reloaded(app._reloaded)  # type: ignore[method-assign]
     sampler = StallSampler()
     acted = asyncio.Event()
     shown = asyncio.Event()
@@ -310,6 +348,15 @@ def first_paint(db: Path, none: Path, runs: int, base: Path | None) -> list[str]
     return lines
 
 
+def copy_database(built: Path, into: Path) -> None:
+    """Copy the database at ``built`` (its main file, journal and shard folder) into the folder
+    ``into``, on disk before a run starts."""
+    for source in built.parent.glob(built.name + "*"):
+        copy = shutil.copytree if source.is_dir() else shutil.copy2
+        copy(source, into / source.name)
+    os.sync()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=500_000)
@@ -357,10 +404,7 @@ def main() -> int:
                 run.mkdir()
                 path = run / (db.name if name == "db" else "keys-none.json")
                 if name == "db":
-                    for source in built.parent.glob(built.name + "*"):
-                        copy = shutil.copytree if source.is_dir() else shutil.copy2
-                        copy(source, run / source.name)
-                    os.sync()
+                    copy_database(built, run)
                 found[f"{code} {name}"] = run_reader(path, args.presses, src, args.other_window)
                 print(f"  {code} {name}: done, load {os.getloadavg()[0]:.1f}", flush=True)
         paints: list[str] = []

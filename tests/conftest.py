@@ -79,8 +79,8 @@ def _reader_opened(monkeypatch: pytest.MonkeyPatch) -> None:
             if app.opening:
                 await asyncio.wait_for(app.opened(), WRITE_WAIT)
                 await pilot.pause()
-            if app.writing:  # the list's counts, read in the writer thread at startup
-                await asyncio.wait_for(app.writes_landed(), WRITE_WAIT)
+            if app.writing or app.reading:  # the list's counts, read at startup
+                await asyncio.wait_for(app.reads_landed(), WRITE_WAIT)
                 await pilot.pause()
             yield pilot
 
@@ -89,10 +89,11 @@ def _reader_opened(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def _presses_wait_for_writes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The reader writes a tag in its writer thread and shows it once durable, which Pilot's own
-    wait (for the event loop to go idle) does not know of: a press waits for the reader's writes
-    to be shown as well, so a test sees what a user sees a moment later. ``press_only`` is the
-    press without that wait (for the moments before a write lands)."""
+    """The reader writes a tag in its writer thread and shows it once durable, and reads in its
+    reader thread (stats, the export dialog's data), which Pilot's own wait (for the event loop
+    to go idle) does not know of: a press waits for the reader's writes and reads to be shown as
+    well, so a test sees what a user sees a moment later. ``press_only`` is the press without
+    that wait (for the moments before a write or read lands)."""
     from textual.pilot import Pilot
 
     _TEXTUAL_PRESS.setdefault("press", Pilot.press)
@@ -102,8 +103,8 @@ def _presses_wait_for_writes(monkeypatch: pytest.MonkeyPatch) -> None:
         from tuireader.ui.app import ReaderApp
 
         app = pilot.app
-        if isinstance(app, ReaderApp) and app.writing:
-            await asyncio.wait_for(app.writes_landed(), WRITE_WAIT)
+        if isinstance(app, ReaderApp) and (app.writing or app.reading):
+            await asyncio.wait_for(app.reads_landed(), WRITE_WAIT)
             await pilot.pause()
 
     monkeypatch.setattr(Pilot, "press", press)

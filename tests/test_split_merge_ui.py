@@ -193,13 +193,13 @@ async def test_two_windows_see_each_others_split(
         await one.pause()
         assert len(texts(first)) == 6
         second.refresh_store()
-        await second.writes_landed()
+        await second.reads_landed()
         await two.pause()
         assert texts(second) == texts(first)
         await two.press("J")
         await two.pause()
         first.refresh_store()
-        await first.writes_landed()
+        await first.reads_landed()
         await one.pause()
         assert len(texts(first)) == 5
 

@@ -1,9 +1,14 @@
 """One Store shared by threads (a UI's event loop and its writer thread): calls serialised,
-compactions deferred and run beside reads, nothing lost (``store.threads`` is the contract)."""
+compactions deferred and run beside reads, nothing lost (``store.threads`` is the contract).
+And the reader's reads on a handle of their own (``ui/store_reads.StoreReader``), beside the
+writer thread's writes and compactions: a read sees the files as one write left them, never
+half of one, and never waits for the writer's lock."""
 
 from __future__ import annotations
 
 import threading
+import time
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
@@ -11,6 +16,7 @@ import pytest
 from tuireader import storage
 from tuireader.articles import Article, from_text
 from tuireader.store import Store
+from tuireader.ui.store_reads import StoreReader
 
 TEXT = " ".join(f"Sentence number {i} says something plain." for i in range(40))
 OTHER = " ".join(f"Line {i} of the second story is here." for i in range(40))
@@ -127,6 +133,54 @@ def test_reads_go_on_while_a_compaction_writes_and_a_write_waits_for_it(
         ]
 
 
+def test_reads_go_on_while_a_compaction_plans_and_a_write_waits_for_it(
+    db: Path, small_journal: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The compaction is held while it makes its bytes (reading shards, serialising): it holds
+    the file lock but not the store's lock, so another thread reads the store meanwhile (it
+    used to wait for the whole plan); a tag waits, then lands after the compaction."""
+    article, other = from_text(TEXT), from_text(OTHER)
+    with Store.open(db, "alice") as store:
+        store.tag(other, 0, 0, "fact")
+        store.defer_compaction()
+        for i in range(30):
+            store.tag(article, i, i, "speculation")
+        assert store.compaction_due
+        planning, release = threading.Event(), threading.Event()
+        real = storage.AtomicJSONStorage.compaction
+
+        def held_plan(self: storage.AtomicJSONStorage) -> storage.Compaction:
+            planning.set()
+            assert release.wait(30)
+            return real(self)
+
+        monkeypatch.setattr(storage.AtomicJSONStorage, "compaction", held_plan)
+        compacted: list[bool] = []
+        compaction = threading.Thread(target=lambda: compacted.append(store.compact()))
+        compaction.start()
+        try:
+            assert planning.wait(30)
+            assert len(store.mine(article.id)) == 30
+            assert store.get_state("nothing", 7) == 7
+            assert not store.refresh()  # nothing reloaded under the plan
+            tagged = threading.Event()
+            tagger = threading.Thread(
+                target=lambda: (store.tag(other, 5, 5, "fact"), tagged.set()), daemon=True
+            )
+            tagger.start()
+            assert not tagged.wait(0.3)  # the write waits for the compaction's file lock
+        finally:
+            release.set()
+        compaction.join(30)
+        tagger.join(30)
+        assert compacted == [True]
+        assert tagged.is_set()
+        assert store.compactions == 2
+    with Store.open(db, "bob") as again:
+        assert len(again.annotations(article.id)) == 30
+        assert len(again.annotations(other.id)) == 2
+
+
 def test_each_article_lets_other_threads_in_between_articles(db: Path) -> None:
     first, second = from_text(TEXT), from_text(OTHER)
     with Store.open(db, "alice") as store:
@@ -151,3 +205,157 @@ def test_remove_states_forgets_a_state_record(db: Path) -> None:
     with Store.open(db, "alice") as again:
         assert again.get_state("old", "gone") == "gone"
         assert again.get_state("kept") == 2
+
+
+RUN = 5
+"""Sentences each write tags at once: a read must see all of them with one tag."""
+
+
+def tag_run(store: Store, article: Article, tag: str, first: int = 0) -> None:
+    """One write: sentences ``first`` .. ``first + RUN - 1`` each tagged ``tag``."""
+    store.tag_many(article, [(i, i, tag) for i in range(first, first + RUN)], "run")
+
+
+def tags_of(store: Store, article: Article) -> list[tuple[int, str]]:
+    return [(a.start, a.tag) for a in store.mine(article.id)]
+
+
+def grow_journal(store: Store, article: Article) -> None:
+    """Enough writes that a compaction is due (with ``small_journal``)."""
+    for i in range(12):
+        store.tag(article, i, i, ("fact", "speculation")[i % 2])
+    assert store.compaction_due
+
+
+def test_a_compaction_during_a_read_makes_it_read_again(db: Path, small_journal: None) -> None:
+    """The handle caught up, then (before it reads the article's shard) a write changes the
+    article and a compaction folds it into the shard: the shard then holds the write, the
+    handle's journal changes do not. Reading on would mix the two (the annotation the write
+    replaced, back beside its replacement); the read is done again instead, after the write."""
+    first, other = from_text(TEXT), from_text(OTHER)
+    with Store.open(db, "alice") as store:
+        store.defer_compaction()
+        store.attach(first)
+        store.attach(other)
+        store.tag(first, 0, 0, "fact")
+        grow_journal(store, other)
+        reader = StoreReader(store)
+        tries: list[list[tuple[int, str]]] = []
+
+        def read(handle: Store) -> list[tuple[int, str]]:
+            if not tries:  # the first time only: what the writer thread may do meanwhile
+                tag_run(store, first, "speculation")
+                assert store.compact()
+            tries.append(tags_of(handle, first))
+            return tries[-1]
+
+        try:
+            seen = reader.consistent(read)
+        finally:
+            reader.close()
+        after = tags_of(store, first)
+        assert len(after) == RUN and {tag for _, tag in after} == {"speculation"}
+        assert seen == after
+        assert len(tries) == 2
+        assert tries[0] != after  # the torn read the retry threw away
+
+
+def test_reads_beside_writes_and_compactions_are_whole_and_nothing_is_lost(
+    db: Path, small_journal: None
+) -> None:
+    """A writer thread rewrites a run of sentences with one tag per write and compacts when
+    due; another window (a second store, another annotator) tags a second article at the same
+    time; the reader thread reads all the while. Every read sees a run with one tag (never
+    half a write), and at the end the reader, a fresh store and both writers agree."""
+    first, other = from_text(TEXT), from_text(OTHER)
+    with Store.open(db, "alice") as store, Store.open(db, "bob") as bob:
+        store.defer_compaction()
+        store.attach(first)
+        bob.attach(other)
+        stop = threading.Event()
+        errors: list[BaseException] = []
+        compactions = 0
+
+        def write() -> None:
+            nonlocal compactions
+            try:
+                for k in range(40):
+                    tag_run(store, first, ("fact", "speculation", "expert")[k % 3])
+                    if store.compaction_due:
+                        compactions += store.compact()
+            except BaseException as exc:
+                errors.append(exc)
+
+        def other_window() -> None:
+            try:
+                for i in range(len(other.sentences)):
+                    bob.tag(other, i, i, "fact")
+            except BaseException as exc:
+                errors.append(exc)
+
+        reader = StoreReader(store)
+        seen: list[list[tuple[int, str]]] = []
+
+        def read_all_the_while() -> None:
+            try:
+                while not stop.is_set():
+                    seen.append(reader.consistent(lambda handle: tags_of(handle, first)))
+            except BaseException as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=f) for f in (write, other_window)]
+        looking = threading.Thread(target=read_all_the_while)
+        looking.start()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        stop.set()
+        looking.join(60)
+        assert errors == []
+        assert compactions >= 1
+        assert len(seen) > 5
+        for tags in seen:
+            assert len(tags) in (0, RUN), tags
+            assert len({tag for _, tag in tags}) <= 1, tags
+        last = reader.consistent(lambda handle: tags_of(handle, first))
+        others = reader.consistent(lambda handle: handle.annotations(other.id, "bob"))
+        reader.close()
+    assert last == [(s.start, "fact") for s in first.sentences[:RUN]]  # the last write, k = 39
+    assert len(others) == len(other.sentences)
+    with Store.open(db, "carol", create=False) as fresh:
+        assert [(a.start, a.tag) for a in fresh.annotations(first.id, "alice")] == last
+        assert len(fresh.annotations(other.id, "bob")) == len(other.sentences)
+
+
+def test_a_read_after_a_write_sees_it_and_a_look_does_not_wait_for_it(db: Path) -> None:
+    """A read queued after a write (``after``) starts once the write has returned and sees it;
+    a look queued without it lands while the writer thread is still busy."""
+    article = from_text(TEXT)
+    with Store.open(db, "alice") as store:
+        store.attach(article)
+        reader = StoreReader(store)
+        gate = threading.Event()
+        written: Future[None] = Future()
+
+        def slow_write() -> None:
+            gate.wait(30)
+            store.tag(article, 0, 0, "fact")
+            written.set_result(None)
+
+        writer = threading.Thread(target=slow_write)
+        writer.start()
+        try:
+            after = reader.read(lambda h: tags_of(h, article), lambda _: None, after=written)
+            look = reader.read(lambda h: tags_of(h, article), lambda _: None)
+            assert after is not None and look is not None
+            assert look.result(10) == []  # the write has not happened: the look did not wait
+            time.sleep(0.05)
+            assert not after.done()
+            gate.set()
+            assert after.result(10) == [(article.sentences[0].start, "fact")]
+            assert {r.future for r in reader.landed()} == {after, look}
+        finally:
+            gate.set()
+            writer.join(10)
+            reader.close()

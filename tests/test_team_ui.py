@@ -260,7 +260,7 @@ async def test_list_counts_others_done_marks(make_app: MakeApp, db_path: Path) -
                 store.attach(article)
                 store.set_done(article.id, True)
         app.refresh_store()
-        await app.writes_landed()
+        await app.reads_landed()
         await pilot.pause()
         assert "○ not started · 2 others done" in list_text(app)
         await pilot.press("D")
@@ -360,10 +360,10 @@ async def test_switching_annotator_while_adjudicating_shows_their_decisions_at_o
         await pilot.pause()
         assert "decided 1/3, 1 unresolved" in app.status.content.plain
         app.set_annotator("gold2")
-        await app.writes_landed()
+        await app.reads_landed()
         await pilot.pause()
         assert "decided 0/3" in app.status.content.plain
         app.set_annotator("gold")
-        await app.writes_landed()
+        await app.reads_landed()
         await pilot.pause()
         assert "decided 1/3, 1 unresolved" in app.status.content.plain

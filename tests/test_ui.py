@@ -719,15 +719,15 @@ async def test_refresh_on_app_focus(make_app: MakeApp, db_path: Path) -> None:
         article = app.pane.article
         assert article is not None
         generation = app.store.generation
-        assert app.refresh_store() is True  # queued in the writer thread
+        assert app.refresh_store() is True  # queued in the reader thread
         assert app.refresh_store() is False  # one look at a time
-        await app.writes_landed()
+        await app.reads_landed()
         assert app.store.generation == generation  # nothing new: one stat, nothing redrawn
         with Store.open(db_path, "tester") as other:  # my other window
             other.tag(article, 0, 0, "fact")
         app.post_message(events.AppFocus())
         await pilot.pause()
-        await app.writes_landed()  # the look, in the writer thread
+        await app.reads_landed()  # the look, in the reader thread
         await pilot.pause()
         assert app.pane.annotation is not None and app.pane.annotation.tag == "fact"
 

@@ -91,7 +91,7 @@ async def test_no_store_read_on_the_event_loop(
             other.tag(article, 2, 2, "fact")
             other.set_done(article.id, True)
         assert app.refresh_store()
-        await app.writes_landed()
+        await app.reads_landed()
         await pilot.pause()
         app.pane.move_to(2)
         assert "bob" in first_line(app)
@@ -113,7 +113,7 @@ async def test_no_store_read_on_the_event_loop(
         assert isinstance(app.screen, MergeScreen)
         await pilot.press("escape")
         app.set_annotator("carol")
-        await app.writes_landed()
+        await app.reads_landed()
         await pilot.pause()
         assert app.store.annotator == "carol"
         assert app.article_list.counts[article.id].by_tag == {}
@@ -139,13 +139,14 @@ async def test_a_reload_for_an_article_left_is_not_applied(
                 other.attach(first)
                 other.tag(first, 0, 0, "fact")
             hold(app, gate)
-            assert app.refresh_store()  # queued behind the busy writer
+            hold_reads(app, gate)
+            assert app.refresh_store()  # queued behind a slow look
             app.open_article(second)
             await pilot.pause()
             assert app.pane.article is second
             gate.set()
             await app.opened()
-            await app.writes_landed()
+            await app.reads_landed()
             await pilot.pause()
             assert app.pane.article is second and app.pane.sentences == second.sentences
             assert tag_of(app, 0) is None
@@ -154,20 +155,93 @@ async def test_a_reload_for_an_article_left_is_not_applied(
         store.close()
 
 
-async def test_keys_move_while_a_read_waits_for_the_store(
+def hold_reads(app: ReaderApp, gate: threading.Event) -> None:
+    """Keep the reader's reader thread busy until ``gate`` is set: a slow look (the first read
+    of a dense article)."""
+    app._reader.read(lambda _store: gate.wait(30), lambda _result: None)
+
+
+async def test_keys_move_and_tags_land_while_a_look_is_slow(
     make_reader: Callable[[Path], ReaderApp], db_path: Path, gate: threading.Event
 ) -> None:
-    """The writer thread is busy (a compaction, another process's lock): the refresh timer's
-    look waits there, and moving keys act at once meanwhile."""
+    """The reader thread is busy (a slow look): moving keys act at once, and a tag typed
+    meanwhile is written and shown without waiting for the look (it used to queue behind it
+    in the writer thread)."""
     app = make_reader(SEED)
     async with app.run_test(size=SIZE) as pilot:
-        hold(app, gate)
+        hold_reads(app, gate)
         app.refresh_store()
-        await press_only(pilot, "j", "j")
+        await press_only(pilot, "j", "j", "f")
         assert app.pane.cursor == 2
-        assert app.writing  # the look is still queued
+        await asyncio.wait_for(app.writes_landed(), 10)
+        await pilot.pause()
+        assert tag_of(app, 2) == "fact"
+        assert app.reading  # the look is still under way
+        gate.set()
+        await app.reads_landed()
+
+
+async def test_a_look_lands_while_my_write_is_slow(
+    make_reader: Callable[[Path], ReaderApp], db_path: Path, gate: threading.Event
+) -> None:
+    """My write is slow (the writer thread busy: a compaction, another process's file lock):
+    the refresh timer's look at another window's tag lands meanwhile (it used to wait behind
+    my write), and my tag shows once durable, on top of it."""
+    app = make_reader(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        article = app.pane.article
+        assert article is not None
+        tag_in_store(db_path, SEED, 1, "speculation", "bob")
+        hold(app, gate)
+        await press_only(pilot, "f")
+        assert app.refresh_store()
+        while app.reading:
+            await asyncio.sleep(0.01)
+        app._show_reads()
+        await pilot.pause()
+        app.pane.move_to(1)
+        assert "bob" in first_line(app)  # the look landed, my write still waits
+        assert app.writing and tag_of(app, 0) is None
         gate.set()
         await app.writes_landed()
+        await pilot.pause()
+        assert tag_of(app, 0) == "fact"
+
+
+async def test_keys_typed_after_a_slow_answer_go_on(
+    make_reader: Callable[[Path], ReaderApp],
+    gate: threading.Event,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``i`` (stats) and ``J`` (merge) whose answers wait behind a slow write: the keys typed
+    after them act once ANSWER_GRACE has passed, not once the answer has landed; the stats
+    and the merge's question show when it lands."""
+    from tuireader.ui import app as app_module
+
+    monkeypatch.setattr(app_module, "ANSWER_GRACE", 0.05)
+    app = make_reader(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", "j", "s", "k")  # my tags on sentences 0 and 1 differ
+        hold(app, gate)
+        await press_only(pilot, "i", "j", "j")
+        assert app.pane.cursor == 2
+        assert not isinstance(app.screen, StatsScreen)
+        gate.set()
+        await app.reads_landed()
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        await pilot.press("escape")
+        app.pane.move_to(0)
+        hold(app, gate := threading.Event())
+        try:
+            await press_only(pilot, "J", "j")
+            assert app.pane.cursor == 1
+            assert not isinstance(app.screen, MergeScreen)
+        finally:
+            gate.set()
+        await app.reads_landed()
+        await pilot.pause()
+        assert isinstance(app.screen, MergeScreen)
 
 
 async def test_a_new_annotator_applies_in_key_order(
@@ -268,7 +342,7 @@ async def test_a_look_that_changes_nothing_of_mine_draws_no_list_line(
             other.tag(article, 0, 0, "speculation")
         drawn.clear()
         assert app.refresh_store()
-        await app.writes_landed()
+        await app.reads_landed()
         await pilot.pause()
         assert "bob" in first_line(app)  # the look landed
         assert drawn == []
@@ -287,14 +361,17 @@ async def test_a_key_waiting_long_for_its_read_says_so(
     app = make_reader(SEED)
     async with app.run_test(size=SIZE) as pilot:
         hold(app, gate)
-        # The key's handler waits for its read, and Pilot's press waits for the handler.
+        # The key's handler waits ANSWER_GRACE for its read, and Pilot's press for the handler.
         pressed = asyncio.create_task(press_only(pilot, "i"))
-        await asyncio.sleep(0.3)
+        for _ in range(100):  # the key reaches its handler in a moment, even under load
+            await asyncio.sleep(0.05)
+            if "reading…" in first_line(app):
+                break
         assert "reading…" in first_line(app)
         assert not isinstance(app.screen, StatsScreen)
         gate.set()
         await pressed
-        await app.writes_landed()
+        await app.reads_landed()
         await pilot.pause(0.1)
         assert isinstance(app.screen, StatsScreen)
         await pilot.press("escape")

@@ -168,6 +168,10 @@ class Store:
         self._compacting = False
         """A compaction in another thread is writing files: ``refresh`` must not mistake its
         new main file for another process's."""
+        self.compactions = 0
+        """Even while no compaction of this store is replacing files, odd while one is: a
+        reader on another handle of the same files (``ui/store_reads.StoreReader``) that sees
+        it change during a read reads again, as a shard it read may already be folded."""
 
     # -- opening and closing ---------------------------------------------------------------------
     @classmethod
@@ -630,9 +634,9 @@ class Store:
     @takes_its_own_lock
     def compact(self) -> bool:
         """Fold the journal into the shards and the main file if a deferred write left it due;
-        True if it did. Reads in other threads go on while the files are written; writes wait
-        for it (``store.threads``). A failure leaves everything in the journal, tried again at
-        the next call."""
+        True if it did. Reads in other threads go on while the compaction is planned (the bytes
+        made) and while the files are written; writes wait for it (``store.threads``). A
+        failure leaves everything in the journal, tried again at the next call."""
         file = self._db.file
         with contextlib.ExitStack() as held:
             with self._mutex:
@@ -646,15 +650,22 @@ class Store:
                 if not file.needs_compaction():
                     file.compaction_due = False
                     return False
-                try:
-                    plan = file.compaction()
-                except (OSError, FileProblem):
-                    return False  # an unreadable shard is left as it is, never overwritten
+                # From here the data cannot change until the files are written: every write
+                # takes the file lock first, and ``refresh`` waits for ``_compacting`` to end.
+                # Reads only add shards they read to the caches, which the plan never walks.
                 self._compacting = True
             try:
-                file.write_compaction(plan)
-            except OSError:
-                return False
+                try:
+                    plan = file.compaction()  # the bytes, without the store's lock
+                except (OSError, FileProblem):
+                    return False  # an unreadable shard is left as it is, never overwritten
+                self.compactions += 1
+                try:
+                    file.write_compaction(plan)
+                except OSError:
+                    return False
+                finally:
+                    self.compactions += 1
             finally:
                 self._compacting = False
         return True

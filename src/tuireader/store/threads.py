@@ -4,9 +4,12 @@ The contract: every public method of the store runs holding the store's re-entra
 calls from different threads are serialised and each sees (and leaves) the store whole. A
 generator method (``each_article``) holds it for each step, not between steps, so a long walk
 never keeps another thread waiting for more than one article. ``Store.compact`` is the one
-exception, and manages the lock itself: it holds it (and the file lock) while it makes the
-bytes to write, then writes them holding only the file lock, so reads in other threads go on
-while a compaction's files are written and fsynced, and writes wait for it.
+exception, and manages the lock itself: it holds it (and the file lock) only to decide that a
+compaction is due on fresh data, then makes the bytes to write and writes them holding only the
+file lock, so reads in other threads go on while a compaction is planned and while its files
+are written and fsynced, and writes (which take the file lock first) wait for it. Nothing the
+plan reads changes meanwhile: a write needs the file lock, ``refresh`` does nothing while the
+store compacts, and a read only adds the shards it reads to the caches.
 
 Lock order, everywhere: the store's lock, then the file lock (a write takes both). A
 compaction never takes the store's lock again while it holds the file lock, so a write that

@@ -78,6 +78,7 @@ from tuireader.ui.store_reads import (
     DoneReads,
     Listing,
     Reloaded,
+    StoreReader,
     counts_key,
     read_counts,
     read_done,
@@ -110,6 +111,10 @@ REFRESH_INTERVAL = 2.0
 SLOW_WRITE = 0.3
 """Seconds a write of mine may take before the status line says it is still being saved (the
 file lock held by another process, a slow disk)."""
+ANSWER_GRACE = 0.3
+"""Seconds a key that needs an answer from the store (``J``, ``i``, ``x``) holds the keys typed
+after it: its answer usually lands in milliseconds and is shown in key order; one that takes
+longer (my slow writes ahead of it) is shown when it lands, and the keys after it go on."""
 READ_PAUSE = 0.001
 """Seconds a background read of every article (training on my tags) sleeps after each one."""
 BACKGROUND_SWITCH = 0.0005
@@ -140,6 +145,9 @@ class ReaderApp(App[int]):
     class WritesLanded(Message):
         """Posted by the writer thread (``post_message`` is thread-safe): writes of mine
         returned, to show."""
+
+    class ReadsLanded(Message):
+        """Posted by the reader thread: reads returned, to show."""
 
     class KeysReleased(Message):
         """The article whose attaching held the keys typed meanwhile is shown: run them."""
@@ -209,6 +217,9 @@ class ReaderApp(App[int]):
         self._writer = StoreWriter(wake=lambda: self.post_message(self.WritesLanded()))
         """Writes my changes, saves the reader's state and compacts the journal, off the
         event loop, in the order they were asked for."""
+        self._reader = StoreReader(store, wake=lambda: self.post_message(self.ReadsLanded()))
+        """Reads the store (on a handle of its own) off the event loop and beside the writer:
+        a look never waits for my writes, nor they for it (``ui/store_reads.py``)."""
         self._failed_writes = 0
         """How many writes of mine failed (shown in one line each), to see if one did while
         something waited for them."""
@@ -246,6 +257,8 @@ class ReaderApp(App[int]):
         self._held_keys: list[events.Key] = []
         """Keys typed for the reading pane while its article was being attached, in order."""
         self._awaited_reads = 0
+        self._answering: set[str] = set()
+        """Keys whose answer from the store has not landed yet (``_answer``)."""
         self._reading_slow = False
         """A key has waited over SLOW_WRITE seconds for a read (the store's lock held by a
         write, a compaction or another process): the status line says so."""
@@ -269,10 +282,16 @@ class ReaderApp(App[int]):
         self._last_article: str | None = None
         self.comparing = adjudicate
         """The compare view: every annotator's tags in the gutter."""
-        self._generation = store.generation
-        """The store's reload count the screen shows; another means: redraw from the store."""
+        self._generation = -1
+        """The reader handle's reload count the screen shows (none yet); another means: redraw
+        from the store."""
+        self._writer_generation = store.generation
+        """The writer's store's reload count when last looked at: a write of mine that caught up
+        with another window's changes it, and the screen reads them."""
         self._reloading = False
-        """A reload (the refresh timer's) is queued in the writer thread and not shown yet."""
+        """A reload (the refresh timer's) is queued in the reader thread and not shown yet."""
+        self._look_corrections: tuple[str | None, tuple[object, ...]] | None = None
+        """The open article's corrections as the last look read them."""
         self._compacting: Future[object] | None = None
         self._verdict_state: tuple[str, str, object] | None = None
         """My adjudication record of an article as last read or written: (annotator, article
@@ -409,7 +428,8 @@ class ReaderApp(App[int]):
         # Counted in the writer thread (its first job): "counting…" until they land.
         pending = {e.id: ArticleCounts(pending=True) for e in shown if e.id is not None}
         self.article_list.set_entries(shown, pending)
-        self._read(partial(read_listing, self.store, list(pending)), self._listing_read)
+        ids = list(pending)
+        self._read(lambda store: read_listing(store, ids), self._listing_read)
         if self.store.read_only:
             self.notify(
                 f"Opened read-only: {self.store.read_only_reason}",
@@ -447,15 +467,18 @@ class ReaderApp(App[int]):
         article_id = None if article is None else article.id
         ids = [e.id for e in self.catalog.shown if e.id is not None]
 
-        def switch() -> Reloaded | None:
+        def switch() -> None:
             # In the writer thread, in its turn: what was asked for before is written under the
             # old name, what is asked for after under the new one.
             self.store.annotator = name
-            verdicts_key = None if article_id is None else self._verdicts_key(article_id)
-            return read_reloaded(self.store, article_id, ids, verdicts_key=verdicts_key)
 
+        verdicts_key = None if article_id is None else self._verdicts_key(article_id, name)
         self.sub_title = f"{name} · {self.db_path}"
-        self._read(switch, self._annotator_set)
+        self._writer.submit(switch)  # the read below waits for it
+        self._read(
+            lambda store: read_reloaded(store, article_id, ids, verdicts_key=verdicts_key),
+            self._annotator_set,
+        )
 
     def _annotator_set(self, reloaded: Reloaded | None) -> None:
         """The new annotator's layer as read: drawn in place of the old one's."""
@@ -688,7 +711,7 @@ class ReaderApp(App[int]):
             self.register_theme(theme_of(spec))
         if config.theme != old.theme and config.theme in self.available_themes:
             self.theme = config.theme
-        record = await self._read_now(partial(self.store.get_state, TAG_SET_STATE, None))
+        record = await self._read_now(lambda store: store.get_state(TAG_SET_STATE, None))
         recorded = tags_from_record(None if isinstance(record, _Unread) else record)
         seen = [t.id for t in self.pane.tags if not t.active]
         tags = config.tags.with_seen(recorded, seen)
@@ -721,8 +744,8 @@ class ReaderApp(App[int]):
 
     def refresh_store(self) -> bool:
         """Look for what another process wrote to the file (the timer, every 2 s; the app's
-        focus): in the writer thread, in its turn (``_reload``). False if a look is still under
-        way (nothing queued)."""
+        focus): in the reader thread, beside my writes (``_reload``). False if a look is still
+        under way (nothing queued)."""
         if self._reloading:
             return False
         self._reloading = self._reload(refresh=True)
@@ -732,34 +755,46 @@ class ReaderApp(App[int]):
         return self._reloading
 
     def show_reloads(self) -> bool:
-        """Redraw from the store if it reloaded the file since the screen was drawn, whatever
-        made it reload (the timer, or a write of ours catching up first): read in the writer
-        thread. True if there is something to redraw."""
-        if self.store.generation == self._generation or self._reloading:
+        """Redraw from the store if a write of mine caught up with another window's first
+        (the writer's store reloaded): read in the reader thread. True if a look is queued."""
+        if self.store.generation == self._writer_generation or self._reloading:
             return False
+        self._writer_generation = self.store.generation
         self._reloading = self._reload()
         return self._reloading
 
     def _reload(self, refresh: bool = False) -> bool:
-        """Queue the read of what the screen shows from the store, after reloading the file if
-        ``refresh``; shown by ``_reloaded`` when it lands, if still newer than what is shown."""
+        """Queue the read of what the screen shows from the store (the reader's handle catches
+        up with the files first, whatever ``refresh`` says); shown by ``_reloaded`` when it
+        lands, if still newer than what is shown and no write of mine was shown since."""
         article = self.pane.article
         article_id = None if article is None else article.id
         ids = [e.id for e in self.catalog.shown if e.id is not None]
         verdicts_key = None if article_id is None else self._verdicts_key(article_id)
-        read = partial(
-            read_reloaded,
-            self.store,
-            article_id,
-            ids,
-            refresh=refresh,
-            seen=self._generation,
-            verdicts_key=verdicts_key,
-        )
-        return self._read(read, self._reloaded)
+        writer, seen = self._writer, self._generation
+
+        def look(store: Store) -> tuple[int, Reloaded | None]:
+            finished = writer.finished  # before the handle catches up: it holds those writes
+            read = read_reloaded(
+                store, article_id, ids, refresh=refresh, seen=seen, verdicts_key=verdicts_key
+            )
+            return finished, read
+
+        return self._read(look, self._looked, after_writes=False) is not None
+
+    def _looked(self, looked: tuple[int, Reloaded | None]) -> None:
+        """A look that read before a write of mine returned could draw my layer without it once
+        that write is shown: dropped, and looked at again. (A write still under way is shown
+        after the look, on top of it.)"""
+        finished, reloaded = looked
+        if finished != self._writer.finished:
+            self._reloading = False
+            self.refresh_store()  # at once: writes of mine rarely come that close together
+            return
+        self._reloaded(reloaded)
 
     def _reloaded(self, reloaded: Reloaded | None) -> None:
-        """What another window wrote, as read in the writer thread: the open article's tags
+        """What another window wrote, as read in the reader thread: the open article's tags
         (only the lines that changed; the cursor stays), its other layers, the list's counts
         and done marks. Nothing of it is applied if a newer reload was shown meanwhile, nor an
         article's layers once another article is open (its own open reads them)."""
@@ -770,6 +805,19 @@ class ReaderApp(App[int]):
             return  # read under the annotator before a switch: the switch reads again
         self._generation = reloaded.generation
         self._store_count = None
+        corrections = (reloaded.article_id, reloaded.corrections)
+        if corrections == self._look_corrections:
+            self._show_reloaded(reloaded)
+        else:  # another window split or merged (or the first look at this article)
+            self._look_corrections = corrections
+            # The writer's store corrects the article's sentences when it catches up: shown then.
+            self._writer.write(
+                self.store.refresh, partial(self._show_reloaded, reloaded), change=False
+            )
+        self._apply_listing(reloaded.listing, changed=True)
+
+    def _show_reloaded(self, reloaded: Reloaded, _caught_up: object = None) -> None:
+        """The open article's part of a look: its layers, tags and sentences."""
         pane = self.pane
         article = pane.article
         if article is not None and article.id == reloaded.article_id and pane.sentences:
@@ -783,7 +831,6 @@ class ReaderApp(App[int]):
             self.refresh_comparison(reloaded.layers)
             # The status names the other annotators of the cursor sentence: they may have changed.
             self.update_status()
-        self._apply_listing(reloaded.listing, changed=True)
 
     # -- articles ------------------------------------------------------------------------------
 
@@ -820,13 +867,14 @@ class ReaderApp(App[int]):
         """An article is shown whose tags are still being read (attached)."""
         return self._opening is not None
 
-    def _verdicts_key(self, article_id: str) -> str | None:
-        """Where my verdicts on the article are kept, while adjudicating (else None)."""
+    def _verdicts_key(self, article_id: str, annotator: str | None = None) -> str | None:
+        """Where my verdicts (``annotator``'s) on the article are kept, while adjudicating
+        (else None)."""
         if not self.adjudicating:
             return None
         from tuireader.adjudication import state_key
 
-        return state_key(self.store.annotator, article_id)
+        return state_key(self.store.annotator if annotator is None else annotator, article_id)
 
     async def opened(self) -> None:
         """Wait (without holding the event loop) until the article being opened is shown with
@@ -925,6 +973,7 @@ class ReaderApp(App[int]):
             return  # another article was opened meanwhile
         self._opening_slow = False
         self._other_layers = (article.id, OtherLayers.of(opened.layers, self.store.annotator))
+        self._look_corrections = (article.id, opened.corrections)
         if opened.verdicts is not None:
             self._verdict_state = (self.store.annotator, article.id, opened.verdicts)
         self.pane.show_article(article, annotations, self._cursors.get(article.id, 0))
@@ -1090,56 +1139,119 @@ class ReaderApp(App[int]):
     def _error(self, exc: BaseException) -> None:
         self.notify(str(exc), title="Not saved", severity="error", markup=False, timeout=8)
 
-    def _write(self, job: Callable[[], object], shown: Callable[[Any], None]) -> None:
+    def _write(self, job: Callable[[], object], shown: Callable[[Any], None]) -> Future[Any] | None:
         """Queue a write of mine for the writer thread, after every one asked for before it;
         ``shown`` gets its result on the event loop once it is durable. Nothing is displayed
         before: a failure is one line ("Not saved") and the screen never claims a change
-        that is not on disk."""
-        if self._writer.write(job, shown) is None:
-            return  # closing: the app no longer shows anything
-        if self._saving_timer is None:
+        that is not on disk. None when closing (the app no longer shows anything)."""
+        future = self._writer.write(job, shown)
+        if future is not None and self._saving_timer is None:
             self._saving_timer = self.set_timer(SLOW_WRITE, self._slow_write)
+        return future
 
-    def _read(self, job: Callable[[], Any], shown: Callable[[Any], None]) -> bool:
-        """Queue a read of the store for the writer thread, in its turn after the writes asked
-        for before (so it sees them); ``shown`` gets its result on the event loop when it lands.
-        The event loop never waits for the store's lock this way. A read that fails is logged
-        (what is shown stays); False once the writer is closed."""
+    async def _within_grace(self, future: Future[Any] | None) -> None:
+        """Let ``future`` (an answer a key asked for) land for up to ANSWER_GRACE, holding the
+        keys typed after it only that long, and show what landed."""
+        if future is None:
+            return
+        await asyncio.wait([asyncio.wrap_future(future)], timeout=ANSWER_GRACE)
+        self._show_landed()
+        self._show_reads()
+
+    def _read(
+        self,
+        job: Callable[[Store], Any],
+        shown: Callable[[Any], None],
+        *,
+        after_writes: bool = True,
+        failed: bool = False,
+    ) -> Future[Any] | None:
+        """Queue a read of the store for the reader thread (``job`` is given its handle);
+        ``shown`` gets its result on the event loop when it lands. ``after_writes``: it starts
+        once the writes (and state saves) asked for before have returned, so it sees them; a
+        look at other windows' writes does not wait for mine. Neither the event loop nor the
+        writer ever waits for it. A read that fails is logged (what is shown stays), or handed
+        to ``shown`` as ``_Unread`` if ``failed``; None once the reader is closed."""
         from tuireader.store import StoreError
 
-        def run() -> Any:
+        def run(store: Store) -> Any:
             try:
-                return job()
+                return job(store)
             except StoreError as exc:
                 return _Unread(exc)
 
         def landed(result: Any) -> None:
-            if isinstance(result, _Unread):
+            if isinstance(result, _Unread) and not failed:
                 self.log.warning(f"could not read the annotation file: {result.error}")
                 return
             shown(result)
 
-        return self._writer.write(run, landed, change=False) is not None
+        after = self._writer.last if after_writes else None
+        return self._reader.read(run, landed, after=after)
 
-    async def _read_now(self, job: Callable[[], Any]) -> Any:
+    async def _read_now(self, job: Callable[[Store], Any]) -> Any:
         """``_read`` and wait for it without holding the event loop (keys typed meanwhile wait
-        in Textual's queue, in order); ``_UNREAD`` if it failed or the app is closing."""
+        in Textual's queue, in order), and for my writes asked for before to be shown;
+        ``_Unread`` if it failed or the app is closing."""
         results: list[Any] = []
-        if not self._read(job, results.append):
+        future = self._read(job, results.append, failed=True)
+        if future is None:
             return _UNREAD
         self._awaited_reads += 1
         # An asyncio timer: a Textual one set here did not fire before the key's handler
         # returned (seen in test_ui_reads with the writer held).
         timer = asyncio.get_running_loop().call_later(SLOW_WRITE, self._slow_read)
         try:
+            await asyncio.wait([asyncio.wrap_future(future)])
+            self._show_reads()
             await self.writes_landed()
         finally:
             timer.cancel()
-            self._awaited_reads -= 1
-            if self._reading_slow and not self._awaited_reads:
-                self._reading_slow = False
-                self.update_status()
+            self._read_done()
         return results[0] if results else _UNREAD
+
+    async def _answer(
+        self, key: str, job: Callable[[Store], Any], shown: Callable[[Any], None]
+    ) -> None:
+        """A key that needs an answer from the store (``i``, ``x``): read after my writes asked
+        for before, in the reader thread, and ``shown`` when it lands (``_Unread`` if it failed).
+        Keys typed after it wait for it ANSWER_GRACE at most, then go on; the same key again
+        before its answer is ignored. "reading…" once it has waited SLOW_WRITE."""
+        if key in self._answering:
+            return
+
+        def landed(result: Any) -> None:
+            self._answering.discard(key)
+            self._read_done()
+            shown(result)
+
+        future = self._read(job, landed, failed=True)
+        if future is None:
+            return
+        self._answering.add(key)
+        self._awaited_reads += 1
+        asyncio.get_running_loop().call_later(SLOW_WRITE, self._slow_read)
+        await self._within_grace(future)
+
+    def _read_done(self) -> None:
+        self._awaited_reads -= 1
+        if self._reading_slow and not self._awaited_reads:
+            self._reading_slow = False
+            self.update_status()
+
+    @on(ReadsLanded)
+    def _reads_landed(self) -> None:
+        self._show_reads()
+
+    def _show_reads(self) -> None:
+        """Show the reads that returned (a failed one is logged by ``_read``)."""
+        for read in self._reader.landed():
+            if read.future.cancelled():
+                continue
+            error = read.future.exception()
+            if error is not None:
+                raise error
+            read.shown(read.future.result())
 
     def _slow_read(self) -> None:
         if self._awaited_reads and not self._reading_slow:
@@ -1193,6 +1305,20 @@ class ReaderApp(App[int]):
         while (writing := self._writer.writing) is not None:
             await asyncio.wait([asyncio.wrap_future(writing)])
             self._show_landed()
+
+    @property
+    def reading(self) -> bool:
+        """Reads are queued or under way in the reader thread (not shown yet)."""
+        return bool(self._reader.waiting)
+
+    async def reads_landed(self) -> None:
+        """Wait (without holding the event loop) until my writes and every read asked for so
+        far (a look at other windows' writes, a change of annotator) have landed and are shown."""
+        await self.writes_landed()
+        while waiting := self._reader.waiting:
+            await asyncio.wait([asyncio.wrap_future(f) for f in waiting])
+            self._show_reads()
+            await self.writes_landed()
 
     async def _written(self, job: Callable[[], object], shown: Callable[[Any], None]) -> bool:
         """``_write`` and wait until it is shown; False if it (or an earlier write) failed."""
@@ -1259,6 +1385,7 @@ class ReaderApp(App[int]):
         if self._store_count is not None:
             self._store_count += len(change.after) - len(change.before)
         if change.corrects_sentences:
+            self._look_corrections = None  # unknown: the next look has the writer catch up
             self._show_corrections(change, layers or {})
         # Before and after of each article the change touched.
         by_article: dict[str, tuple[list[Annotation], list[Annotation]]] = {}
@@ -1318,31 +1445,48 @@ class ReaderApp(App[int]):
             self._write_change(partial(self.store.split_sentence, article, index, at))
 
     async def merge_sentences(self, index: int) -> None:
-        """Merge the sentence with the next; when my tags on the two differ, ask first."""
-        from tuireader.ui.merge_screen import MergeScreen, merge_choices
-
-        await self.writes_landed()  # the question is about my tags as they are on disk
+        """Merge the sentence with the next; when my tags on the two differ, ask first. Decided
+        in the writer thread, in its turn (so the question is about my tags as they are on
+        disk then): merged at once where the merge rule decides, else nothing is written and the
+        question is asked when it lands. Keys typed meanwhile go on, in order after it."""
         article = self.pane.article
         if article is None:
             return
+        store = self.store
+        asked: list[MergeQuestion | ValueError] = []
 
-        def ask() -> MergeQuestion | ValueError | None:
+        def merge_or_ask() -> Change | None:
             try:
-                return self.store.merge_question(article, index)
+                question = store.merge_question(article, index)
             except ValueError as exc:  # no next sentence, another paragraph
-                return exc
+                asked.append(exc)
+                return None
+            if question is not None:
+                asked.append(question)
+                return None
+            return store.merge_sentences(article, index)
 
-        question = await self._read_now(ask)
-        if isinstance(question, _Unread) or self.pane.article is not article:
+        def shown(
+            landed: tuple[Change | None, dict[str, list[Annotation]], dict[str, list[Annotation]]],
+        ) -> None:
+            self._show_change(False, "", landed)
+            if asked:
+                self._ask_merge(article, index, asked[0])
+
+        await self._within_grace(self._write(self._with_layers(merge_or_ask), shown))
+
+    def _ask_merge(
+        self, article: Article, index: int, question: MergeQuestion | ValueError
+    ) -> None:
+        from tuireader.ui.merge_screen import MergeScreen, merge_choices
+
+        if self.pane.article is not article or index + 1 >= len(article.sentences):
             return
         if isinstance(question, ValueError):
             self.bell()
             self.notify(f"Cannot merge: {question}.", severity="warning", markup=False, timeout=4)
             return
         merge = self.store.merge_sentences
-        if question is None:
-            self._write_change(partial(merge, article, index))
-            return
 
         def chosen(choice: str | None) -> None:
             if choice is not None and self.pane.article is article:
@@ -1383,7 +1527,7 @@ class ReaderApp(App[int]):
         if layer is not None:
             self.call_after_refresh(self._recount, article, layer)
         else:
-            self._read(partial(self.store.mine, article.id), partial(self._recount, article))
+            self._read(lambda store: store.mine(article.id), partial(self._recount, article))
         if self.comparing:
             self.call_after_refresh(self.refresh_comparison)
 
@@ -1507,7 +1651,7 @@ class ReaderApp(App[int]):
                 if self.pane.article is article:
                     self.refresh_comparison(every, then)
 
-            self._read(partial(self.store.annotations, article.id), landed)
+            self._read(lambda store: store.annotations(article.id), landed)
             return
         layers = self.layers_of(annotations)
         if self.adjudicating:  # the originals only: my layer holds the decisions
@@ -2018,23 +2162,29 @@ class ReaderApp(App[int]):
 
     async def action_stats(self) -> None:
         """The open article's counts of my tags, and the agreement with the other annotators:
-        every layer read in the writer thread, after my writes asked for before."""
-        from tuireader.ui.stats_screen import StatsScreen, stats_text
-
+        every layer read in the reader thread, after my writes asked for before; keys typed
+        meanwhile go on, and the counts show when they land."""
         pane = self.pane
         article = pane.article
         if article is None:
             return
-        every = await self._read_now(partial(self.store.annotations, article.id))
-        if isinstance(every, _Unread) or pane.article is not article:
-            return
-        layers = self.layers_of(every)
-        counts = layer_counts(layers.get(self.store.annotator, []), pane.sentences)
-        text = stats_text(article.title, counts.by_tag, len(pane.sentences), pane.tags, pane.looks)
-        agreement = self.article_agreement(layers)
-        if agreement:
-            text = Content("\n").join([text, Content(""), Content("\n".join(agreement))])
-        self.push_screen(StatsScreen(text))
+
+        def shown(every: list[Annotation] | _Unread) -> None:
+            from tuireader.ui.stats_screen import StatsScreen, stats_text
+
+            if isinstance(every, _Unread) or pane.article is not article:
+                return
+            layers = self.layers_of(every)
+            counts = layer_counts(layers.get(self.store.annotator, []), pane.sentences)
+            text = stats_text(
+                article.title, counts.by_tag, len(pane.sentences), pane.tags, pane.looks
+            )
+            agreement = self.article_agreement(layers)
+            if agreement:
+                text = Content("\n").join([text, Content(""), Content("\n".join(agreement))])
+            self.push_screen(StatsScreen(text))
+
+        await self._answer("stats", lambda store: store.annotations(article.id), shown)
 
     def article_agreement(self, layers: dict[str, list[Annotation]]) -> list[str]:
         """The open article's agreement figures (from each annotator's ``layers``) as lines of
@@ -2054,7 +2204,8 @@ class ReaderApp(App[int]):
 
     async def action_export(self, everything: bool) -> None:
         """Ask which format and where (``ui/export_screen.py``), then export in a thread. The
-        corrections and the dialog's remembered choices are read in the writer thread."""
+        corrections and the dialog's remembered choices are read in the reader thread; keys
+        typed meanwhile go on, and the dialog opens when they land."""
         from tuireader.export import article_at_hand, collect
         from tuireader.ui.export_screen import (
             STATE_EXPORT,
@@ -2075,34 +2226,37 @@ class ReaderApp(App[int]):
         def load(meta: Mapping[str, object]) -> Article | None:
             return self.article_by_id(str(meta["id"])) or article_at_hand(meta)
 
-        store = self.store
-        read = await self._read_now(
-            lambda: (store.corrections_by_article(), store.get_state(STATE_EXPORT))
-        )
-        if isinstance(read, _Unread):
-            self.notify(str(read.error), title="Cannot export", severity="error", markup=False)
-            return
-        corrections, remembered = read
-        text = with_corrections(load, corrections)
-
-        def chosen(choice: ExportChoice | None) -> None:
-            if choice is None:
+        def shown(read: tuple[dict[str, Any], object] | _Unread) -> None:
+            if isinstance(read, _Unread):
+                self.notify(str(read.error), title="Cannot export", severity="error", markup=False)
                 return
-            if not self.store.read_only:  # a convenience, saved by the writer thread
-                self._writer.submit(
-                    partial(self.store.set_state, STATE_EXPORT, remembered_state(choice))
-                )
-            if choice.path.parent == folder:  # the default folder is made on first use
-                with contextlib.suppress(OSError):  # else the export names the problem
-                    folder.mkdir(parents=True, exist_ok=True)
-            # Read in the export's thread: every annotation of the selection, seconds at 500k.
-            read = partial(collect, self.store, ids, text=text)
-            done = partial(self.notify, title="Export", markup=False, timeout=8)
-            export_in_background(self, read, choice, done)
+            corrections, remembered = read
+            text = with_corrections(load, corrections)
 
-        if not isinstance(remembered, dict):
-            remembered = {}
-        self.push_screen(ExportScreen(scope, title, remembered, folder), chosen)
+            def chosen(choice: ExportChoice | None) -> None:
+                if choice is None:
+                    return
+                if not self.store.read_only:  # a convenience, saved by the writer thread
+                    self._writer.submit(
+                        partial(self.store.set_state, STATE_EXPORT, remembered_state(choice))
+                    )
+                if choice.path.parent == folder:  # the default folder is made on first use
+                    with contextlib.suppress(OSError):  # else the export names the problem
+                        folder.mkdir(parents=True, exist_ok=True)
+                # Read in the export's thread: every annotation of the selection, seconds at 500k.
+                read = partial(collect, self.store, ids, text=text)
+                done = partial(self.notify, title="Export", markup=False, timeout=8)
+                export_in_background(self, read, choice, done)
+
+            if not isinstance(remembered, dict):
+                remembered = {}
+            self.push_screen(ExportScreen(scope, title, remembered, folder), chosen)
+
+        await self._answer(
+            "export",
+            lambda store: (store.corrections_by_article(), store.get_state(STATE_EXPORT)),
+            shown,
+        )
 
     @on(events.DescendantBlur)
     def _keep_keyboard(self, event: events.DescendantBlur) -> None:
@@ -2191,7 +2345,8 @@ class ReaderApp(App[int]):
         if self._save_timer is not None:
             with contextlib.suppress(NoMatches, NoScreen):
                 self._save_cursors()
-        self._writer.close()
+        self._writer.close()  # first: a read waiting for a write starts when it returns
+        self._reader.close()
 
     # -- UI state ------------------------------------------------------------------------------
 

@@ -37,6 +37,9 @@ class Opened:
     """Attaching (or reading) failed: shown in one line, the article is read without it."""
     verdicts: object = None
     """My adjudication record of the article, when asked for (``verdicts_key``)."""
+    corrections: tuple[object, ...] = ()
+    """Its sentence corrections as stored (a look that reads others knows the sentences
+    changed: ``ui/store_reads.Reloaded``)."""
 
 
 def open_in_store(store: Store, article: Article, verdicts_key: str | None = None) -> Opened:
@@ -56,6 +59,7 @@ def open_in_store(store: Store, article: Article, verdicts_key: str | None = Non
         mine = store.mine(article.id)
         layers = store.annotations(article.id)
         verdicts = store.get_state(verdicts_key, {}) if verdicts_key is not None else None
+        corrections = tuple(store.boundaries(article.id))
     except StoreError as exc:  # an unreadable shard: the text is still worth reading
         return Opened(article, [], [], report, 0, failed or exc)
-    return Opened(article, mine, layers, report, lost, failed, verdicts)
+    return Opened(article, mine, layers, report, lost, failed, verdicts, corrections)

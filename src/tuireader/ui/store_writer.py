@@ -50,6 +50,10 @@ class StoreWriter:
         self._own: collections.deque[OwnWrite] = collections.deque()
         self.errors: list[BaseException] = []
         """The failures of state saves (own writes' failures go to whoever shows them)."""
+        self.finished = 0
+        """How many own writes that change something (``change``) have returned (or raised): a
+        read that started at one count and lands at another may miss a change shown meanwhile
+        (``ui/store_reads.py``)."""
 
     def submit(self, job: Callable[[], object]) -> Future[object] | None:
         """Queue a state save ``job`` (a failure is logged and kept in ``errors``); None once
@@ -73,19 +77,30 @@ class StoreWriter:
             future: Future[Any] = self._pool.submit(job)
             self._last = future
             self._own.append(OwnWrite(future, shown, change))
-        future.add_done_callback(lambda _: self._wake())
+        future.add_done_callback(self._finished if change else lambda _: self._wake())
         return future
 
     def cancel(self, future: Future[Any]) -> bool:
         """Drop a job that has not started yet (an article's open, when quitting); False if it
         is running or done. Never meant for a change of mine: once asked for, it is written."""
+        if not future.cancel():  # outside the lock: a cancel runs the done callbacks, which take it
+            return False
         with self._lock:
-            if not future.cancel():
-                return False
             self._own = collections.deque(w for w in self._own if w.future is not future)
             if self._last is future:  # ``drain`` waits for what was queued before it instead
                 self._last = None if self._closed else self._pool.submit(lambda: None)
         return True
+
+    def _finished(self, _future: Future[Any]) -> None:
+        with self._lock:
+            self.finished += 1
+        self._wake()
+
+    @property
+    def last(self) -> Future[object] | None:
+        """The newest job queued (a write or a state save): a read that must see what was
+        asked for before it waits for this one."""
+        return self._last
 
     def _run(self, job: Callable[[], object]) -> object:
         try:
