@@ -189,23 +189,16 @@ def sync_file_system(folder: Path, files: Iterable[Path]) -> None:
     """Make ``files`` (all in ``folder``) durable: one ``syncfs`` of the file system where the
     C library has it (Linux; it reports write-back errors since 5.8), else an fsync each.
     Raises OSError."""
-    if not _sync_whole(folder):
-        for path in files:
-            fsync_file(path)
-
-
-def _sync_whole(folder: Path) -> bool:
-    """One ``syncfs`` of the file system holding ``folder``; False where there is none.
-    Raises OSError."""
     syncfs = _syncfs()
     if syncfs is None:
-        return False
+        for path in files:
+            fsync_file(path)
+        return
     fd = os.open(folder, os.O_RDONLY)
     try:
         _call_syncfs(syncfs, fd, folder)
     finally:
         os.close(fd)
-    return True
 
 
 def _call_syncfs(syncfs: Callable[[int], int], fd: int, folder: Path) -> None:
