@@ -8,6 +8,7 @@ import errno
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,13 +55,76 @@ def test_a_failure_replaces_nothing_and_leaves_no_temporary_file(
         replace_together(folder, broken(), one_by_one=True)
     assert contents(folder) == before
 
-    def failing_sync(folder: Path, files: object) -> None:
+    def failing_sync(folder: Path, files: object, *, where: int) -> None:
         raise OSError(errno.EIO, os.strerror(errno.EIO))
 
     monkeypatch.setattr(durable, "sync_file_system", failing_sync)
     with pytest.raises(OSError):
         replace_together(folder, [(folder / "a.json", b"changed")], one_by_one=False)
     assert contents(folder) == before
+
+
+def folder_events(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str | int, int]]:
+    """What happens to ``folder``'s descriptors from now on, in order: ("open", path, fd) for
+    every ``os.open``, ("syncfs", fd, inode) and ("fsync", fd, inode) with the inode the
+    descriptor names when it is synced, ("close", fd, 0). ``syncfs`` is a stand-in that only
+    records, so this runs where the C library has none."""
+    events: list[tuple[str, str | int, int]] = []
+    real_open, real_fsync, real_close = os.open, os.fsync, os.close
+
+    def opening(path: str | Path, flags: int, mode: int = 0o777, **kw: Any) -> int:
+        fd = real_open(path, flags, mode, **kw)
+        events.append(("open", os.fspath(path), fd))
+        return fd
+
+    def fsyncing(fd: int) -> None:
+        events.append(("fsync", fd, os.fstat(fd).st_ino))
+        real_fsync(fd)
+
+    def closing(fd: int) -> None:
+        events.append(("close", fd, 0))
+        real_close(fd)
+
+    def syncfs(fd: int) -> int:
+        events.append(("syncfs", fd, os.fstat(fd).st_ino))
+        return 0
+
+    monkeypatch.setattr(durable.os, "open", opening)
+    monkeypatch.setattr(durable.os, "fsync", fsyncing)
+    monkeypatch.setattr(durable.os, "close", closing)
+    monkeypatch.setattr(durable, "_syncfs", lambda: syncfs)
+    return events
+
+
+def opened_as(events: list[tuple[str, str | int, int]], at: int) -> int:
+    """Where in ``events`` the descriptor used by event ``at`` was opened."""
+    fd = events[at][1]
+    return max(i for i, (kind, _, made) in enumerate(events[:at]) if kind == "open" and made == fd)
+
+
+def test_many_files_are_synced_through_the_folder_opened_before_they_are_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ``syncfs`` reports the write-back errors no one has seen or that came after its
+    # descriptor was opened. Opened after the temporary files are written, it misses an error
+    # writing them back that another process's ``syncfs`` saw first, and ``os.replace`` would
+    # then put lost bytes over good shards (and the journal be emptied).
+    folder = tmp_path / "shards"
+    folder.mkdir()
+    (folder / "old.json").write_bytes(b"old")
+    inode = folder.stat().st_ino
+    events = folder_events(monkeypatch)
+    files = [(folder / f"{i}.json", b"%d" % i) for i in range(3)] + [(folder / "old.json", None)]
+    replace_together(folder, files, one_by_one=False)
+    monkeypatch.undo()
+    assert contents(folder) == {f"{i}.json": b"%d" % i for i in range(3)}
+    first_temp = min(i for i, e in enumerate(events) if str(e[1]).endswith(".tmp"))
+    [synced] = [i for i, e in enumerate(events) if e[0] == "syncfs"]
+    assert events[synced][2] == inode
+    assert opened_as(events, synced) < first_temp
+    # The folder's fsync after the swap goes through it too: no open left to fail after it.
+    [flushed] = [i for i, e in enumerate(events) if e[0] == "fsync" and e[2] == inode]
+    assert events[flushed][1] == events[synced][1] and opened_as(events, flushed) < first_temp
 
 
 def test_keep_copy_is_a_copy_not_a_link(tmp_path: Path) -> None:

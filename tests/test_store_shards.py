@@ -426,10 +426,10 @@ def test_a_compaction_of_many_shards_syncs_them_together(
     synced: list[int] = []
     real = durable.sync_file_system
 
-    def spy(folder: Path, files: list[Path]) -> None:
+    def spy(folder: Path, files: list[Path], *, where: int) -> None:
         synced.append(len(files))
         assert all(f.parent == folder and f.exists() for f in files)  # still temp files
-        real(folder, files)
+        real(folder, files, where=where)
 
     monkeypatch.setattr(durable, "sync_file_system", spy)
     with Store.open(db, "alice") as store:
@@ -454,7 +454,7 @@ def test_a_failed_sync_of_many_shards_replaces_none(
         for article in arts:
             store.tag(article, 0, 0, "fact")
 
-        def failing(folder: Path, files: list[Path]) -> None:
+        def failing(folder: Path, files: list[Path], *, where: int) -> None:
             raise OSError(errno.EIO, "Input/output error")
 
         monkeypatch.setattr(durable, "sync_file_system", failing)

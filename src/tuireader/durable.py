@@ -161,12 +161,19 @@ def fsync_folder(folder: Path) -> None:
     except OSError:
         return
     try:
-        os.fsync(fd)
+        _flush_folder(fd)
+    finally:
+        os.close(fd)
+
+
+def _flush_folder(where: int) -> None:
+    """``fsync_folder`` through ``where``, a descriptor of the folder the caller holds (so no
+    open can fail, or be skipped, at that point). Raises NotDurableError."""
+    try:
+        os.fsync(where)
     except OSError as exc:
         if exc.errno not in _FSYNC_UNSUPPORTED:
             raise NotDurableError(exc.errno, exc.strerror) from exc
-    finally:
-        os.close(fd)
 
 
 @contextlib.contextmanager
@@ -185,20 +192,22 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def sync_file_system(folder: Path, files: Iterable[Path]) -> None:
+def sync_file_system(folder: Path, files: Iterable[Path], *, where: int) -> None:
     """Make ``files`` (all in ``folder``) durable: one ``syncfs`` of the file system where the
     C library has it (Linux; it reports write-back errors since 5.8), else an fsync each.
+
+    The ``syncfs`` goes through ``where``, a descriptor of ``folder`` the caller opened before
+    it wrote the files: ``syncfs`` reports the file system's write-back errors that no one has
+    seen or that came after its descriptor was opened, so an error writing these files back
+    that another process's ``syncfs`` saw first (the kernel may write them back on its own
+    before ours) is still reported; through a descriptor opened for the sync it was not.
     Raises OSError."""
     syncfs = _syncfs()
     if syncfs is None:
         for path in files:
             fsync_file(path)
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        _call_syncfs(syncfs, fd, folder)
-    finally:
-        os.close(fd)
+    else:
+        _call_syncfs(syncfs, where, folder)
 
 
 def _call_syncfs(syncfs: Callable[[int], int], fd: int, folder: Path) -> None:
@@ -225,11 +234,24 @@ def replace_together(
     """Replace files of ``folder`` (made if missing) as one step: each new content (None: the
     file is removed) goes to a temporary file first, and only when every one is durable are
     they swapped in with ``os.replace``; then the folder is fsynced once. ``one_by_one``:
-    fsync each temporary file, else make them all durable with one ``sync_file_system``. On
-    a failure the temporary files are removed. ``files`` is read one at a time, as written."""
+    fsync each temporary file, else make them all durable with one ``sync_file_system``
+    through a descriptor of the folder opened before they are written (the folder's fsync
+    goes through it too). On a failure the temporary files are removed. ``files`` is read one
+    at a time, as written."""
     if not folder.is_dir():
         folder.mkdir()
         fsync_folder(folder.parent)
+    where = os.open(folder, _FOLDER)
+    try:
+        _swap_in(folder, files, one_by_one, where)
+        _flush_folder(where)
+    finally:
+        os.close(where)
+
+
+def _swap_in(
+    folder: Path, files: Iterable[tuple[Path, bytes | None]], one_by_one: bool, where: int
+) -> None:
     swaps: list[tuple[Path, Path | None]] = []
     try:
         for target, data in files:
@@ -248,7 +270,8 @@ def replace_together(
             finally:
                 os.close(fd)
         if not one_by_one:
-            sync_file_system(folder, [made for _, made in swaps if made is not None])
+            made_files = [made for _, made in swaps if made is not None]
+            sync_file_system(folder, made_files, where=where)
         for target, made in swaps:
             if made is None:
                 with contextlib.suppress(FileNotFoundError):
@@ -261,7 +284,6 @@ def replace_together(
                 with contextlib.suppress(OSError):
                     os.unlink(made)
         raise
-    fsync_folder(folder)
 
 
 def keep_copy(path: Path, backup: Path) -> None:
@@ -302,11 +324,9 @@ class NewFiles:
     ``make_durable``, before anything names them. A file already there (left by a killed
     writer) is replaced; so is anything else at that name but a folder.
 
-    The folder is opened first and the ``syncfs`` goes through that descriptor: ``syncfs``
-    reports the file system's write-back errors that no one has seen or that came after its
-    descriptor was opened, so an error writing these files back that another process's
-    ``syncfs`` saw first (the kernel may write them back on its own before ours) is still
-    reported; with a descriptor opened for the sync it was not."""
+    The folder is opened first and the ``syncfs`` goes through that descriptor, so that it
+    reports an error writing these files back that another process saw first (see
+    ``sync_file_system``)."""
 
     def __init__(self, folder: Path) -> None:
         if not folder.is_dir():
@@ -314,8 +334,7 @@ class NewFiles:
             fsync_folder(folder.parent)
         self.folder = folder
         self.names: list[str] = []
-        self._where: int | None = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        self._syncfs = _syncfs()
+        self._where: int | None = os.open(folder, _FOLDER)
 
     def write(self, files: Iterable[tuple[str, bytes]]) -> list[str]:
         """Write ``files`` (name relative to the folder, bytes) and return their names. Not
@@ -347,12 +366,9 @@ class NewFiles:
         here). Closes the folder. Raises OSError (NotDurableError for the folder)."""
         where = self._open()
         try:
-            if self._syncfs is not None:
-                _call_syncfs(self._syncfs, where, self.folder)
-            else:
-                # Paths only here: one costs ~9 us (timeit, load 5), 12,500 at 500k.
-                for name in self.names:
-                    fsync_file(self.folder / name)
+            # Paths made only without syncfs: one costs ~9 us (timeit, load 5), 12,500 at 500k.
+            made = (self.folder / name for name in self.names)
+            sync_file_system(self.folder, made, where=where)
         finally:
             self.close()
         fsync_folder(self.folder)
@@ -369,4 +385,5 @@ class NewFiles:
         return self._where
 
 
+_FOLDER = os.O_RDONLY | os.O_DIRECTORY
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
