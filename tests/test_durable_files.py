@@ -190,3 +190,56 @@ def test_new_files_given_up_leave_what_was_written_unsynced(
     assert contents(tmp_path) == {"a.json": b"a"} and synced == []
     with pytest.raises(ValueError, match="already"):
         new.make_durable()
+
+
+@pytest.mark.parametrize("has_syncfs", [True, False])
+def test_new_files_flush_their_folder_through_the_descriptor_they_hold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, has_syncfs: bool
+) -> None:
+    # The folder's fsync is what makes the new inodes durable on ext4 without a journal (see
+    # make_durable). Opening the folder again for it could fail (EMFILE: no descriptor left),
+    # and fsync_folder skips a folder it cannot open, so the files were reported saved unflushed.
+    folder = tmp_path / "db.json.d"
+    new = NewFiles(folder)
+    where, inode = new._where, folder.stat().st_ino
+    new.write([("a.json", b"a"), ("b.json", b"b")])
+    events = folder_events(monkeypatch)
+    if not has_syncfs:
+        monkeypatch.setattr(durable, "_syncfs", lambda: None)
+    opening = durable.os.open
+
+    def no_descriptor_left(path: str | Path, *args: Any, **kw: Any) -> int:
+        if Path(path) == folder:
+            raise OSError(errno.EMFILE, os.strerror(errno.EMFILE))
+        return opening(path, *args, **kw)
+
+    monkeypatch.setattr(durable.os, "open", no_descriptor_left)
+    new.make_durable()
+    monkeypatch.undo()
+    flushed = [i for i, e in enumerate(events) if e[0] == "fsync" and e[2] == inode]
+    assert [events[i][1] for i in flushed] == [where]
+    assert ("close", where, 0) in events[flushed[0] :]  # flushed, then closed
+    assert new._where is None
+
+
+@pytest.mark.parametrize(("code", "raised"), [(errno.EIO, True), (errno.EINVAL, False)])
+def test_new_files_whose_folder_cannot_be_flushed_are_not_durable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, raised: bool
+) -> None:
+    new = NewFiles(tmp_path)
+    new.write([("a.json", b"a")])
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        if os.fstat(fd).st_ino == tmp_path.stat().st_ino:
+            raise OSError(code, os.strerror(code))
+        real_fsync(fd)
+
+    monkeypatch.setattr(durable.os, "fsync", fsync)
+    monkeypatch.setattr(durable, "_syncfs", lambda: None)  # the files by fsync, the folder fails
+    if raised:  # EIO: not saved; EINVAL: a file system without fsync on folders
+        with pytest.raises(durable.NotDurableError):
+            new.make_durable()
+    else:
+        new.make_durable()
+    assert new._where is None
