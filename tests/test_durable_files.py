@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -153,17 +153,29 @@ def test_new_files_are_written_then_made_durable_all_at_once(
         real_fsync(path)
 
     monkeypatch.setattr(durable, "fsync_file", spy)
+    synced: list[tuple[int, int]] = []  # the descriptor syncfs got, the inode it named then
+    real_syncfs = durable._call_syncfs
+
+    def syncing(syncfs: Callable[[int], int], fd: int, where: Path) -> None:
+        synced.append((fd, os.fstat(fd).st_ino))
+        real_syncfs(syncfs, fd, where)
+
+    monkeypatch.setattr(durable, "_call_syncfs", syncing)
     if not has_syncfs:  # as where the C library has no syncfs: an fsync of each file
         monkeypatch.setattr(durable, "_syncfs", lambda: None)
     new = NewFiles(folder)
+    opened_first = new._where  # before anything is written: what the syncfs must go through
     (folder / "left.json").write_bytes(b"a leftover of a killed writer")
     assert new.write([(f"{i}.json", b"%d" % i) for i in range(5)]) == [
         f"{i}.json" for i in range(5)
     ]
     assert new.write(iter([("left.json", b"replaced")])) == ["left.json"]
-    assert fsynced == []  # nothing is synced while they are written
+    assert fsynced == [] and synced == []  # nothing is synced while they are written
     new.make_durable()
-    assert fsynced == ([] if has_syncfs else [*(f"{i}.json" for i in range(5)), "left.json"])
+    if has_syncfs:
+        assert synced == [(opened_first, folder.stat().st_ino)] and fsynced == []
+    else:
+        assert synced == [] and fsynced == [*(f"{i}.json" for i in range(5)), "left.json"]
     assert contents(folder) == {
         **{f"{i}.json": b"%d" % i for i in range(5)},
         "left.json": b"replaced",
