@@ -255,3 +255,32 @@ def test_new_files_whose_folder_cannot_be_flushed_are_not_durable(
     else:
         new.make_durable()
     assert new._where is None
+
+
+@pytest.mark.parametrize(
+    ("code", "raised"),
+    [(errno.EMFILE, True), (errno.ENFILE, True), (errno.EIO, True), (errno.EACCES, False)],
+)
+def test_a_folder_that_cannot_be_opened_for_its_fsync_is_not_skipped_silently(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, raised: bool
+) -> None:
+    # write_atomic's rename is durable only once the folder is fsynced. A process out of
+    # descriptors (EMFILE) reported the file saved without that fsync; a folder it may write in
+    # but not read (mode -wx, or Windows) has no fsync to give and stays no failure.
+    target = tmp_path / "db.json"
+    target.write_bytes(b"old")
+    real_open = os.open
+
+    def opening(path: str | Path, *args: Any, **kw: Any) -> int:
+        if Path(path) == tmp_path:
+            raise OSError(code, os.strerror(code), str(path))
+        return real_open(path, *args, **kw)
+
+    monkeypatch.setattr(durable.os, "open", opening)
+    if raised:
+        with pytest.raises(durable.NotDurableError):
+            durable.write_atomic(target, b"new")
+    else:
+        durable.write_atomic(target, b"new")
+    monkeypatch.undo()
+    assert contents(tmp_path) == {"db.json": b"new"}  # in place, durable or not

@@ -140,6 +140,7 @@ class NotDurableError(OSError):
 
 
 _FSYNC_UNSUPPORTED = frozenset({errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EBADF})
+_OPEN_REFUSED = frozenset({errno.EACCES, errno.EPERM})
 
 
 def fsync_file(path: Path) -> None:
@@ -153,13 +154,16 @@ def fsync_file(path: Path) -> None:
 
 
 def fsync_folder(folder: Path) -> None:
-    """Make a rename in ``folder`` durable. A file system that does not support fsync on a
-    folder is not a failure; any other error (EIO, ENOSPC, ...) raises NotDurableError: the
-    change must not be reported saved."""
+    """Make a rename in ``folder`` durable. A folder this process may not open (one it can
+    write in but not read, mode -wx; a system that opens no folders) or a file system that
+    does not support fsync on a folder is not a failure; any other error (EMFILE, EIO,
+    ENOSPC, ...) raises NotDurableError: the change must not be reported saved."""
     try:
         fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
+    except OSError as exc:
+        if exc.errno in _OPEN_REFUSED:
+            return
+        raise NotDurableError(exc.errno, exc.strerror) from exc
     try:
         _flush_folder(fd)
     finally:
@@ -363,8 +367,8 @@ class NewFiles:
         disk's write cache *before* its last write-back of the block device (the kernel's
         ``sync_filesystem``), where the inodes that delayed allocation filled in sit, so only
         a later flush makes them durable; a folder's fsync is the cheapest one (0.1-4 ms
-        here). It goes through the folder's descriptor held since the files were written: one
-        opened for it could fail (EMFILE), and ``fsync_folder`` skips a folder it cannot open.
+        here). It goes through the folder's descriptor held since the files were written, so
+        no open is left to fail (EMFILE) at that point.
         Closes the folder. Raises OSError (NotDurableError for the folder)."""
         where = self._open()
         try:
