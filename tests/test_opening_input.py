@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tuireader.articles import Article, load_article
-from tuireader.store import Store
+from tuireader.store import Store, StoreError
 from tuireader.ui.app import ReaderApp
 from tuireader.ui.reading_pane import ReadingPane
 
@@ -172,3 +172,45 @@ async def test_quit_keeps_a_pending_write_and_drops_the_open_after_it(
     assert titles == []
     with Store.open(db_path, "tester", create=False) as store:
         assert [(a.start, a.tag) for a in store.annotations()] == [(start, "fact")]
+
+
+@pytest.mark.parametrize("focus", ["pane", "list"])
+async def test_a_quit_that_stays_opens_the_article_it_dropped(
+    make_reader: Callable[[Path], ReaderApp],
+    gate: threading.Event,
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    focus: str,
+) -> None:
+    """``f`` behind a slow job fails (a full disk), another article is opened, then ``q`` (the
+    pane's key held for the open, or the list's binding): the quit drops the open, then stays
+    for the change not saved, and the article is opened after all: its sentences shown, keys
+    move in it."""
+    app = make_reader(SEED)
+    other = load_article(OTHER)
+    async with app.run_test(size=SIZE) as pilot:
+
+        def full(*_args: object, **_kwargs: object) -> object:
+            raise StoreError(db_path, "no space left on device")
+
+        monkeypatch.setattr(app.store, "tag", full)
+        hold_writer(app, gate)
+        await press_only(pilot, "f")
+        app.open_article(other)
+        if focus == "list":
+            app.article_list.focus()
+        await pilot.pause()
+        opening = app._opening
+        assert opening is not None
+        quitting = asyncio.ensure_future(press_only(pilot, "q"))
+        await until(opening.cancelled)
+        gate.set()
+        await quitting
+        await app.opened()
+        await pilot.pause()
+        assert app.return_code is None  # stayed: the tag was not saved
+        pane = app.pane
+        assert pane.article is other and len(pane.sentences) == len(other.sentences) > 1
+        app.pane.focus()
+        await pilot.press("j")
+        assert pane.cursor == 1
