@@ -188,3 +188,23 @@ async def test_keys_typed_at_startup_reach_the_list_not_the_hidden_filter(
         await pilot.press("escape")
         assert articles.filter_text == "" and app.focused is articles
         assert not app.query_one(ListFilter).focusable
+
+
+async def test_an_article_filled_in_since_the_last_ordering_is_highlighted(
+    tmp_path: Path,
+) -> None:
+    """A batch drawn without reordering (the app's path between reorderings) gave a file its
+    id: opening that article (resumed at startup) puts the cursor on its row, not on row 0."""
+    listed = entries(tmp_path)
+    app = ListApp(listed)
+    async with app.run_test(size=SIZE) as pilot:
+        articles = app.query_one(ArticleList)
+        await pilot.pause()
+        listed[5].summary = summary(5)
+        articles.redraw()
+        articles.highlight_article("id005")
+        await pilot.pause()
+        assert articles.highlighted_entry is listed[5]
+        assert articles.cursor == articles.rows.index(listed[5]) > 0
+        articles.highlight_article("no-such-id")  # not listed: the cursor stays
+        assert articles.highlighted_entry is listed[5]

@@ -338,8 +338,15 @@ class ArticleList(ScrollView, can_focus=True):
 
     def highlight_article(self, article_id: str) -> None:
         index = self._row_of.get(article_id)
-        if index is not None:
-            self._move_cursor(index)
+        if index is None:  # filled in since the rows were built (a batch only drawn): looked for
+            index = next(
+                (i for i, r in enumerate(self.rows) if isinstance(r, Entry) and r.id == article_id),
+                None,
+            )
+            if index is None:
+                return
+            self._row_of[article_id] = index
+        self._move_cursor(index)
 
     def refresh_entries(self, entries: Sequence[Entry] | None = None) -> None:
         """Summaries arrived (titles, dates): ordered again, the cursor on the same article at
