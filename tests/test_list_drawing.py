@@ -146,6 +146,32 @@ async def test_a_reordering_keeps_the_top_row_after_a_wheel_scroll(tmp_path: Pat
         assert articles.cursor == 0  # and the cursor was never put anywhere
 
 
+async def test_a_reordering_after_a_wheel_scroll_keeps_it_with_the_cursor_placed(
+    tmp_path: Path,
+) -> None:
+    """``j`` put the cursor on a row, then the wheel scrolled it off the screen: titles arriving
+    keep the rows being read where they are, the list does not jump back to the cursor."""
+    listed = entries(tmp_path)
+    app = ListApp(listed)
+    async with app.run_test(size=SIZE) as pilot:
+        articles = app.query_one(ArticleList)
+        await pilot.pause()
+        await pilot.press("j")
+        for _ in range(10):
+            await pilot._post_mouse_events([events.MouseScrollDown], articles, offset=(5, 5))
+        await pilot.pause()
+        scroll_y = round(articles.scroll_y)
+        assert scroll_y > articles._line_of[2]  # the cursor (row 1) off the screen
+        before = screen_lines(articles)
+        listed[59].summary = Summary("id059", "Zz last", None, None, 2)  # read, stays last
+        articles.refresh_entries()
+        await pilot.pause()
+        assert round(articles.scroll_y) == scroll_y and screen_lines(articles) == before
+        assert articles.cursor == 1
+        await pilot.press("j")  # a key brings the cursor back into view
+        assert articles.cursor == 2 and round(articles.scroll_y) <= articles._line_of[2]
+
+
 async def test_losing_focus_redraws_the_cursor_in_its_blurred_look(tmp_path: Path) -> None:
     app = ListApp(entries(tmp_path))
     async with app.run_test(size=SIZE) as pilot:

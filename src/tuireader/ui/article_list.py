@@ -453,7 +453,9 @@ class ArticleList(ScrollView, can_focus=True):
             index = _row_index(rows, row, -1)
             if index >= 0:
                 self.scroll_to(y=max(0, line_of[index] - offset), animate=False, force=True)
-        if self._placed or to_top:
+        # The cursor followed only where it set the place: after a wheel scroll (the cursor
+        # off the screen) the row at the top keeps it, or reading would jump back to the cursor.
+        if to_top or (self._placed and (anchor is None or anchor[0] is current)):
             self._follow_cursor()
         self._redraw()
         said = (len(ordered), len(self.entries), self.order, self.filter_text)
