@@ -109,27 +109,43 @@ async def test_a_drag_on_one_word_while_it_opens_is_a_click(
         await pilot.pause()
         pane = app.pane
         point = point_of(pane, offset)
+        layout = pane._layout
+        assert layout is not None
+        # Released off the text (a blank line between paragraphs: no character there), so the
+        # click Textual makes of it points at nothing: only the drag kept knows its word.
+        blank = next(row for row in range(len(layout)) if layout.is_blank(row))
+        off_text = (point[0], len(pane._header) + blank)
         await pilot.mouse_down(pane, offset=point)
         await pilot.hover(pane, offset=(point[0] + 1, point[1]))
-        await pilot.mouse_up(pane, offset=(point[0] + 1, point[1]))
+        await pilot.hover(pane, offset=off_text)
+        await pilot.mouse_up(pane, offset=off_text)
+        await pilot.pause()
+        assert app.mouse_captured is None  # the drag ended at the release
         gate.set()
         await app.opened()
         await pilot.pause()
         assert pane.cursor == 2 and pane.words == []
 
 
+@pytest.mark.parametrize("focus", ["pane", "list"])
 async def test_quit_drops_an_open_not_started_yet(
     make_reader: Callable[[Path], ReaderApp],
     gate: threading.Event,
     monkeypatch: pytest.MonkeyPatch,
+    focus: str,
 ) -> None:
     """``q`` while the article's open waits behind another job: the open is dropped (never
-    attached), and the app quits once that job is done, not after the open too."""
+    attached), and the app quits once that job is done, not after the open too. From the pane
+    the key is held for the open (``on_event`` drops it); from the list it is the list's
+    binding (``action_quit`` drops it)."""
     app = make_reader(SEED)
     titles = attached(app, monkeypatch)
     hold_writer(app, gate)
     async with run_test_only(app, size=SIZE) as pilot:
         await pilot.pause()
+        if focus == "list":
+            app.article_list.focus()
+            await pilot.pause()
         opening = app._opening
         assert opening is not None and not opening.done()
         # The quit waits in its key's handler (for the job before the open): pressed aside.
@@ -141,6 +157,33 @@ async def test_quit_drops_an_open_not_started_yet(
         await exited(app)
         assert app.return_code == 0
     assert titles == []
+
+
+async def test_an_exit_without_q_drops_an_open_not_started_yet(
+    make_reader: Callable[[Path], ReaderApp],
+    gate: threading.Event,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The app ends otherwise than by ``q`` (``exit``: a signal, the terminal closed) while the
+    article's open waits behind another job: ``on_unmount`` drops it before the writer runs
+    what is queued (the held job is let go only then)."""
+    app = make_reader(SEED)
+    titles = attached(app, monkeypatch)
+    hold_writer(app, gate)
+    real_close = app._writer.close
+
+    def close() -> None:
+        gate.set()
+        real_close()
+
+    monkeypatch.setattr(app._writer, "close", close)
+    async with run_test_only(app, size=SIZE) as pilot:
+        await pilot.pause()
+        opening = app._opening
+        assert opening is not None and not opening.done()
+        app.exit(0)
+        await pilot.pause()
+    assert opening.cancelled() and titles == []
 
 
 async def test_quit_keeps_a_pending_write_and_drops_the_open_after_it(
