@@ -16,25 +16,11 @@ import pytest
 from tuireader.articles import Article, load_article
 from tuireader.store import Store, StoreError
 from tuireader.ui.app import ReaderApp
-from tuireader.ui.reading_pane import ReadingPane
 
-from conftest import SAMPLES, SEED, hold_writer, press_only, run_test_only
+from conftest import SAMPLES, SEED, exited, hold_writer, point_of, press_only, run_test_only
 
 SIZE = (120, 40)
 OTHER = SAMPLES / "ferrier-street-bridge-closure.txt"
-
-
-@pytest.fixture
-def gate(writer_gate: threading.Event) -> threading.Event:
-    return writer_gate
-
-
-def point_of(pane: ReadingPane, offset: int) -> tuple[int, int]:
-    """Where the character at body ``offset`` is drawn in the pane (x, y)."""
-    layout = pane._layout
-    assert layout is not None
-    row = layout.row_of(offset)
-    return pane.gutter_width + offset - layout.starts[row], len(pane._header) + row
 
 
 def attached(app: ReaderApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -56,13 +42,6 @@ async def until(condition: Callable[[], bool]) -> None:
             return
         await asyncio.sleep(0.02)
     raise AssertionError("never happened")
-
-
-async def exited(app: ReaderApp) -> None:
-    for _ in range(200):
-        if app.return_code is not None:
-            return
-        await asyncio.sleep(0.05)
 
 
 async def test_a_drag_while_an_article_opens_selects_its_words_once_shown(
