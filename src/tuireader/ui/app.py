@@ -34,7 +34,7 @@ from textual.worker import get_current_worker
 from tuireader import __version__, sanitise
 from tuireader.annotations import Annotation, Provenance
 from tuireader.articles import Article, Library, load_article
-from tuireader.boundaries import owned, with_corrections
+from tuireader.boundaries import Boundary, owned, with_corrections
 from tuireader.catalog import Catalog, Entry, Summary, SummaryCache, fill
 from tuireader.cli import print_error
 from tuireader.config import Config, ConfigError, ConfigSource, ThemeSpec
@@ -294,7 +294,7 @@ class ReaderApp(App[int]):
         with another window's changes it, and the screen reads them."""
         self._reloading = False
         """A reload (the refresh timer's) is queued in the reader thread and not shown yet."""
-        self._look_corrections: tuple[str | None, tuple[object, ...]] | None = None
+        self._look_corrections: tuple[str | None, tuple[Boundary, ...]] | None = None
         """The open article's corrections as the last look read them."""
         self._compacting: Future[object] | None = None
         self._verdict_state: tuple[str, str, object] | None = None
