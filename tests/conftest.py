@@ -111,7 +111,7 @@ def _presses_wait_for_writes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def writer_gate() -> Iterator[threading.Event]:
+def gate() -> Iterator[threading.Event]:
     """Set it to let a reader's writer thread go on (held by ``hold_writer``); set at the end
     in any case."""
     released = threading.Event()
@@ -123,6 +123,24 @@ def hold_writer(app: ReaderApp, gate: threading.Event) -> None:
     """Keep the reader's writer thread busy until ``gate`` is set: what a compaction, a slow
     disk or another process holding the file lock does."""
     app._writer.submit(lambda: gate.wait(30))
+
+
+async def exited(app: ReaderApp) -> None:
+    """Wait (up to 10 s) for the app to have exited: a quit that waits for writes returns from
+    its key before the app is done."""
+    for _ in range(200):
+        if app.return_code is not None:
+            return
+        await asyncio.sleep(0.05)
+
+
+def point_of(pane: ReadingPane, offset: int) -> tuple[int, int]:
+    """Where the character at body ``offset`` is drawn in the pane (x, y), as scrolled."""
+    layout = pane._layout
+    assert layout is not None
+    row = layout.row_of(offset)
+    y = len(pane._header) + row - round(pane.scroll_y)
+    return pane.gutter_width + offset - layout.starts[row], y
 
 
 def spy_on_loop(app: object, names: tuple[str, ...], monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -146,6 +164,7 @@ if TYPE_CHECKING:
     from textual.pilot import Pilot
 
     from tuireader.ui.app import ReaderApp
+    from tuireader.ui.reading_pane import ReadingPane
 
 
 @pytest.fixture

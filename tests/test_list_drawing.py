@@ -146,6 +146,32 @@ async def test_a_reordering_keeps_the_top_row_after_a_wheel_scroll(tmp_path: Pat
         assert articles.cursor == 0  # and the cursor was never put anywhere
 
 
+async def test_a_reordering_after_a_wheel_scroll_keeps_it_with_the_cursor_placed(
+    tmp_path: Path,
+) -> None:
+    """``j`` put the cursor on a row, then the wheel scrolled it off the screen: titles arriving
+    keep the rows being read where they are, the list does not jump back to the cursor."""
+    listed = entries(tmp_path)
+    app = ListApp(listed)
+    async with app.run_test(size=SIZE) as pilot:
+        articles = app.query_one(ArticleList)
+        await pilot.pause()
+        await pilot.press("j")
+        for _ in range(10):
+            await pilot._post_mouse_events([events.MouseScrollDown], articles, offset=(5, 5))
+        await pilot.pause()
+        scroll_y = round(articles.scroll_y)
+        assert scroll_y > articles._line_of[2]  # the cursor (row 1) off the screen
+        before = screen_lines(articles)
+        listed[59].summary = Summary("id059", "Zz last", None, None, 2)  # read, stays last
+        articles.refresh_entries()
+        await pilot.pause()
+        assert round(articles.scroll_y) == scroll_y and screen_lines(articles) == before
+        assert articles.cursor == 1
+        await pilot.press("j")  # a key brings the cursor back into view
+        assert articles.cursor == 2 and round(articles.scroll_y) <= articles._line_of[2]
+
+
 async def test_losing_focus_redraws_the_cursor_in_its_blurred_look(tmp_path: Path) -> None:
     app = ListApp(entries(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
@@ -188,3 +214,23 @@ async def test_keys_typed_at_startup_reach_the_list_not_the_hidden_filter(
         await pilot.press("escape")
         assert articles.filter_text == "" and app.focused is articles
         assert not app.query_one(ListFilter).focusable
+
+
+async def test_an_article_filled_in_since_the_last_ordering_is_highlighted(
+    tmp_path: Path,
+) -> None:
+    """A batch drawn without reordering (the app's path between reorderings) gave a file its
+    id: opening that article (resumed at startup) puts the cursor on its row, not on row 0."""
+    listed = entries(tmp_path)
+    app = ListApp(listed)
+    async with app.run_test(size=SIZE) as pilot:
+        articles = app.query_one(ArticleList)
+        await pilot.pause()
+        listed[5].summary = summary(5)
+        articles.redraw()
+        articles.highlight_article("id005")
+        await pilot.pause()
+        assert articles.highlighted_entry is listed[5]
+        assert articles.cursor == articles.rows.index(listed[5]) > 0
+        articles.highlight_article("no-such-id")  # not listed: the cursor stays
+        assert articles.highlighted_entry is listed[5]

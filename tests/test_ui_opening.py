@@ -22,11 +22,6 @@ from conftest import SAMPLES, SEED, hold_writer, press_only, run_test_only
 SIZE = (120, 40)
 
 
-@pytest.fixture
-def gate(writer_gate: threading.Event) -> threading.Event:
-    return writer_gate
-
-
 hold = hold_writer
 
 

@@ -23,7 +23,7 @@ from tuireader.ui.merge_screen import MergeScreen
 from tuireader.ui.note_screen import NoteScreen
 from tuireader.ui.stats_screen import StatsScreen
 
-from conftest import SAMPLES, SEED, hold_writer, press_only, run_test_only, spy_on_loop
+from conftest import SAMPLES, SEED, exited, hold_writer, press_only, run_test_only, spy_on_loop
 
 SIZE = (120, 40)
 READS = (
@@ -40,11 +40,6 @@ READS = (
     "tag_rows",
 )
 """The store's read methods: none may run on the event loop once the app runs."""
-
-
-@pytest.fixture
-def gate(writer_gate: threading.Event) -> threading.Event:
-    return writer_gate
 
 
 hold = hold_writer
@@ -283,10 +278,7 @@ async def test_quit_while_an_article_opens_says_so_then_quits(
         assert "then quitting" in first_line(app)
         assert app.return_code is None
         gate.set()
-        for _ in range(200):
-            if app.return_code is not None:
-                break
-            await asyncio.sleep(0.05)
+        await exited(app)
         assert app.return_code == 0
     assert on_disk(db_path) == {("tester", start): "fact"}
 

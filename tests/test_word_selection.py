@@ -13,6 +13,8 @@ from textual.widget import Widget
 from tuireader.ui.app import ReaderApp
 from tuireader.ui.reading_pane import ReadingPane
 
+from conftest import point_of
+
 MakeApp = Callable[[], ReaderApp]
 SIZE = (100, 30)
 TEXT = (
@@ -212,15 +214,6 @@ def test_snapshot_partly_tagged_sentence(
 ) -> None:
     keys = ["j", "p", *["w"] * 6, "W", "W", "W", "s", "j", "p", "w", "W"]
     assert snap_compare(make_app(), terminal_size=SIZE, press=keys)
-
-
-def point_of(pane: ReadingPane, offset: int) -> tuple[int, int]:
-    """Where the character at body ``offset`` is drawn in the pane (x, y)."""
-    layout = pane._layout
-    assert layout is not None
-    row = layout.row_of(offset)
-    y = len(pane._header) + row - round(pane.scroll_y)
-    return pane.gutter_width + offset - layout.starts[row], y
 
 
 async def test_dragging_over_words_selects_them_for_a_tag_key(make_app: MakeApp) -> None:

@@ -34,7 +34,7 @@ from textual.worker import get_current_worker
 from tuireader import __version__, sanitise
 from tuireader.annotations import Annotation, Provenance
 from tuireader.articles import Article, Library, load_article
-from tuireader.boundaries import owned, with_corrections
+from tuireader.boundaries import Boundary, owned, with_corrections
 from tuireader.catalog import Catalog, Entry, Summary, SummaryCache, fill
 from tuireader.cli import print_error
 from tuireader.config import Config, ConfigError, ConfigSource, ThemeSpec
@@ -254,6 +254,10 @@ class ReaderApp(App[int]):
         """The open article's attaching in the writer thread, until it is shown."""
         self._opening_slow = False
         """It has taken over SLOW_WRITE seconds: the status line says its tags are being read."""
+        self._opening_article: Article | None = None
+        """The article of the last open asked for (``_opening``'s)."""
+        self._dropped_open: Article | None = None
+        """The article whose open a quit dropped (``_cancel_queued_open``), while it quits."""
         self._held_keys: list[events.Key] = []
         """Keys typed for the reading pane while its article was being attached, in order."""
         self._awaited_reads = 0
@@ -290,7 +294,7 @@ class ReaderApp(App[int]):
         with another window's changes it, and the screen reads them."""
         self._reloading = False
         """A reload (the refresh timer's) is queued in the reader thread and not shown yet."""
-        self._look_corrections: tuple[str | None, tuple[object, ...]] | None = None
+        self._look_corrections: tuple[str | None, tuple[Boundary, ...]] | None = None
         """The open article's corrections as the last look read them."""
         self._compacting: Future[object] | None = None
         self._verdict_state: tuple[str, str, object] | None = None
@@ -853,6 +857,7 @@ class ReaderApp(App[int]):
             change=False,
         )
         self._opening = opening
+        self._opening_article = article
         if opening is not None:
             self.set_timer(SLOW_WRITE, partial(self._slow_open, opening))
         self.update_status()
@@ -902,7 +907,7 @@ class ReaderApp(App[int]):
             if self._quitting:
                 return  # typed after a quit key: the app is closing
             if event.key in self._quit_keys():
-                if not self._held_keys and self._cancel_queued_open():
+                if not self._held_keys and self._cancel_queued_open() is not None:
                     await super().on_event(event)  # nothing typed needs the article: quit
                     return
                 # Said at once; it quits after the keys typed before it, which it would
@@ -913,17 +918,19 @@ class ReaderApp(App[int]):
             return
         await super().on_event(event)
 
-    def _cancel_queued_open(self) -> bool:
+    def _cancel_queued_open(self) -> Article | None:
         """Quitting: the open of an article still queued behind other jobs (not started) is
         dropped, so quitting waits only for what was asked before it. One already running is
         waited for (attaching may be writing re-anchored tags); a write of mine never is
-        dropped (acknowledged, it must reach the disk)."""
+        dropped (acknowledged, it must reach the disk). The article whose open was dropped
+        (kept until the quit is done: one that stays opens it again), else None."""
         opening = self._opening
         if opening is None or not self._writer.cancel(opening):
-            return False
+            return None
         self._opening = None
         self._opening_slow = False
-        return True
+        self._dropped_open = self._opening_article
+        return self._dropped_open
 
     def _quit_keys(self) -> list[str]:
         return [*self.keys.keys("app.quit"), *self.keys.keys("app.quit_ctrl")]
@@ -2321,8 +2328,11 @@ class ReaderApp(App[int]):
             self._quitting = True
             self.update_status()
         await self.writes_landed()
+        dropped, self._dropped_open = self._dropped_open, None
         if self._unsaved:
             self._quitting = False
+            if dropped is not None and self._opening is None and self.pane.article is dropped:
+                self.open_article(dropped)  # staying: the article shown is read after all
             self.update_status()
             self._unsaved = False
             quit_key = self.keys.show("app.quit")

@@ -305,7 +305,7 @@ class ArticleList(ScrollView, can_focus=True):
         if self.order == "progress":
             self._rebuild()
         else:
-            self._redraw()
+            self.redraw()
 
     # -- attributes down -----------------------------------------------------------------------
 
@@ -320,7 +320,7 @@ class ArticleList(ScrollView, can_focus=True):
         if self.order == "progress":
             self._rebuild()
         else:
-            self._redraw()
+            self.redraw()
 
     def set_counts(self, article_id: str, counts: ArticleCounts) -> None:
         self.counts[article_id] = counts
@@ -329,7 +329,7 @@ class ArticleList(ScrollView, can_focus=True):
         else:
             # Only the article's own lines: a tag lands on every change, and drawing the whole
             # list again cost the event loop ~3 ms a line under load.
-            self._redraw()
+            self.redraw()
 
     def set_filter(self, query: str) -> None:
         if query != self.filter_text:
@@ -338,8 +338,15 @@ class ArticleList(ScrollView, can_focus=True):
 
     def highlight_article(self, article_id: str) -> None:
         index = self._row_of.get(article_id)
-        if index is not None:
-            self._move_cursor(index)
+        if index is None:  # filled in since the rows were built (a batch only drawn): looked for
+            index = next(
+                (i for i, r in enumerate(self.rows) if isinstance(r, Entry) and r.id == article_id),
+                None,
+            )
+            if index is None:
+                return
+            self._row_of[article_id] = index
+        self._move_cursor(index)
 
     def refresh_entries(self, entries: Sequence[Entry] | None = None) -> None:
         """Summaries arrived (titles, dates): ordered again, the cursor on the same article at
@@ -347,10 +354,6 @@ class ArticleList(ScrollView, can_focus=True):
         if entries is not None:
             self.entries = entries
         self._rebuild()
-
-    def redraw(self) -> None:
-        """Draw the lines whose article changed (a title, a date, counts filled in), no other."""
-        self._redraw()
 
     # -- queries -------------------------------------------------------------------------------
 
@@ -397,7 +400,7 @@ class ArticleList(ScrollView, can_focus=True):
         height = max(1, self.scrollable_content_region.height)
         anchor: tuple[Row, int] | None = None
         if not to_top and rows_before and (self._placed or scroll_y > 0):
-            top = self._line_of[self.cursor] if current is not None else -1
+            top = self._line_of[self.cursor]
             if scroll_y <= top < scroll_y + height:
                 anchor = (rows_before[self.cursor], top - scroll_y)
             else:  # the first row whose title is on the screen, else the one partly there
@@ -446,9 +449,11 @@ class ArticleList(ScrollView, can_focus=True):
             index = _row_index(rows, row, -1)
             if index >= 0:
                 self.scroll_to(y=max(0, line_of[index] - offset), animate=False, force=True)
-        if self._placed or to_top:
+        # The cursor followed only where it set the place: after a wheel scroll (the cursor
+        # off the screen) the row at the top keeps it, or reading would jump back to the cursor.
+        if to_top or (self._placed and (anchor is None or anchor[0] is current)):
             self._follow_cursor()
-        self._redraw()
+        self.redraw()
         said = (len(ordered), len(self.entries), self.order, self.filter_text)
         if said != self._said:
             self._said = said
@@ -463,7 +468,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._placed = True
         self.cursor = index
         self._follow_cursor()
-        self._redraw()
+        self.redraw()
 
     def action_move(self, delta: int) -> None:
         self._move_cursor(self.cursor + delta)
@@ -540,10 +545,10 @@ class ArticleList(ScrollView, can_focus=True):
         self._drawn.clear()
         self.refresh()
 
-    def _redraw(self) -> None:
+    def redraw(self) -> None:
         """Refresh the rows of the widget whose line now shows something else than what was
-        drawn there (``_line_key``): a batch of titles or counts, a cursor move, a reordering
-        that left the screen as it was, each draws only what it changed."""
+        drawn there (``_line_key``): a batch of titles or counts filled in, a cursor move, a
+        reordering that left the screen as it was, each draws only what it changed."""
         scroll_y = round(self.scroll_y)
         if scroll_y != self._drawn_at:
             self._drawn.clear()
@@ -775,8 +780,7 @@ class ArticleBrowser(Vertical):
     @on(Input.Changed, "#list-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         event.stop()
-        if self.query_one(ListFilter).has_class("-shown"):  # typed in the box, not at startup
-            self.list.set_filter(event.value)
+        self.list.set_filter(event.value)
 
     @on(Input.Submitted, "#list-filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:

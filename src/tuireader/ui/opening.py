@@ -17,6 +17,7 @@ from tuireader.annotations import Annotation
 from tuireader.articles import Article
 
 if TYPE_CHECKING:
+    from tuireader.boundaries import Boundary
     from tuireader.store import AnchorReport, Store, StoreError
 
 
@@ -37,7 +38,7 @@ class Opened:
     """Attaching (or reading) failed: shown in one line, the article is read without it."""
     verdicts: object = None
     """My adjudication record of the article, when asked for (``verdicts_key``)."""
-    corrections: tuple[object, ...] = ()
+    corrections: tuple[Boundary, ...] = ()
     """Its sentence corrections as stored (a look that reads others knows the sentences
     changed: ``ui/store_reads.Reloaded``)."""
 

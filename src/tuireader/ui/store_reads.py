@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from tuireader.annotations import Annotation
 
 if TYPE_CHECKING:
+    from tuireader.boundaries import Boundary
     from tuireader.store import Store
 
 log = logging.getLogger(__name__)
@@ -242,7 +243,7 @@ class Reloaded:
     listing: Listing
     verdicts: object = None
     """My adjudication state record of the open article (when adjudicating)."""
-    corrections: tuple[object, ...] = ()
+    corrections: tuple[Boundary, ...] = ()
     """The open article's sentence corrections as stored (a change means another window split
     or merged: the writer's store corrects the article's sentences when it catches up)."""
 
