@@ -1,7 +1,8 @@
-"""The reader's reads of the store run in the writer thread, never on the event loop: the list's
-counts and done marks at startup and after another window's write, the refresh timer, the
-compare view, stats, the export dialog, done marks, the merge question, a change of annotator.
-What they read is shown when it lands, and only if it still applies; keys never wait for them.
+"""The reader's reads of the store run in its reader thread (on a handle of their own), never on
+the event loop nor behind the writer: the list's counts and done marks at startup and after
+another window's write, the refresh timer, the compare view, stats, the export dialog, the
+merge question (decided in the writer thread, as done marks), a change of annotator. What they
+read is shown when it lands, and only if it still applies; keys never wait for them for long.
 Quitting and clicking while an article opens are not lost either."""
 
 from __future__ import annotations
@@ -181,6 +182,39 @@ async def test_keys_move_and_tags_land_while_a_look_is_slow(
         await app.reads_landed()
 
 
+async def test_a_read_that_a_later_change_of_mine_overtook_is_read_again(
+    make_reader: Callable[[Path], ReaderApp], db_path: Path
+) -> None:
+    """A read that draws my layer (the list's counts, the compare view, a new annotator's
+    layer) is under way when I tag, and my tag is written and shown before the read lands:
+    the read, which may not hold the tag, is done again instead of drawing my layer without
+    it."""
+    app = make_reader(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        article = app.pane.article
+        assert article is not None
+        reading, release = threading.Event(), threading.Event()
+        reads: list[list[str]] = []
+
+        def job(store: Store) -> list[str]:
+            tags = [a.tag for a in store.mine(article.id)]
+            reads.append(tags)
+            if len(reads) == 1:
+                reading.set()
+                release.wait(10)
+            return tags
+
+        shown: list[list[str]] = []
+        app._read(job, shown.append, fresh=True)
+        assert await asyncio.to_thread(reading.wait, 10)
+        await pilot.press("f")  # written and shown while the read waits
+        assert tag_of(app, 0) == "fact"
+        release.set()
+        await app.reads_landed()
+        assert reads == [[], ["fact"]]
+        assert shown == [["fact"]]
+
+
 async def test_a_look_lands_while_my_write_is_slow(
     make_reader: Callable[[Path], ReaderApp], db_path: Path, gate: threading.Event
 ) -> None:
@@ -257,7 +291,7 @@ async def test_a_new_annotator_applies_in_key_order(
         app.set_annotator("bob")
         await press_only(pilot, "j", "f")
         gate.set()
-        await app.writes_landed()
+        await app.reads_landed()
         await pilot.pause()
         assert on_disk(db_path) == {("tester", starts[0]): "fact", ("bob", starts[1]): "fact"}
         assert app.store.annotator == "bob"

@@ -128,7 +128,7 @@ times in a book, and searching on every keystroke would make typing lag."""
 
 @dataclass(frozen=True)
 class _Unread:
-    """A read in the writer thread that failed (an unreadable shard, the file lock held)."""
+    """A read in the reader thread that failed (an unreadable shard)."""
 
     error: BaseException
 
@@ -297,7 +297,7 @@ class ReaderApp(App[int]):
         """My adjudication record of an article as last read or written: (annotator, article
         id, record), so the status line never reads the store."""
         # Read before the app runs, while no other thread uses the store: every later read of
-        # the store is done in the writer thread (a read on the event loop would wait for the
+        # the store is done in the reader thread (a read on the event loop would wait for the
         # store's lock while the writer holds it).
         cursors = store.get_state(STATE_CURSORS, {})
         self._cursors = dict(cursors) if isinstance(cursors, dict) else {}
@@ -425,11 +425,11 @@ class ReaderApp(App[int]):
         )  # looked up now: a worker's callback may need it while the app closes
         narrow = self.size.width < NARROW_WIDTH
         shown = self.catalog.shown
-        # Counted in the writer thread (its first job): "counting…" until they land.
+        # Counted in the reader thread (its first job): "counting…" until they land.
         pending = {e.id: ArticleCounts(pending=True) for e in shown if e.id is not None}
         self.article_list.set_entries(shown, pending)
         ids = list(pending)
-        self._read(lambda store: read_listing(store, ids), self._listing_read)
+        self._read(lambda store: read_listing(store, ids), self._listing_read, fresh=True)
         if self.store.read_only:
             self.notify(
                 f"Opened read-only: {self.store.read_only_reason}",
@@ -478,6 +478,7 @@ class ReaderApp(App[int]):
         self._read(
             lambda store: read_reloaded(store, article_id, ids, verdicts_key=verdicts_key),
             self._annotator_set,
+            fresh=True,
         )
 
     def _annotator_set(self, reloaded: Reloaded | None) -> None:
@@ -1165,14 +1166,20 @@ class ReaderApp(App[int]):
         *,
         after_writes: bool = True,
         failed: bool = False,
+        fresh: bool = False,
     ) -> Future[Any] | None:
         """Queue a read of the store for the reader thread (``job`` is given its handle);
         ``shown`` gets its result on the event loop when it lands. ``after_writes``: it starts
         once the writes (and state saves) asked for before have returned, so it sees them; a
-        look at other windows' writes does not wait for mine. Neither the event loop nor the
-        writer ever waits for it. A read that fails is logged (what is shown stays), or handed
-        to ``shown`` as ``_Unread`` if ``failed``; None once the reader is closed."""
+        look at other windows' writes does not wait for mine. ``fresh``: what it shows draws my
+        layer, so if a change of mine asked for after it has returned by the time it lands (it
+        may not hold it, and that change may be shown already), it is read again instead.
+        Neither the event loop nor the writer ever waits for it. A read that fails is logged
+        (what is shown stays), or handed to ``shown`` as ``_Unread`` if ``failed``; None once
+        the reader is closed."""
         from tuireader.store import StoreError
+
+        asked = self._writer.asked
 
         def run(store: Store) -> Any:
             try:
@@ -1181,6 +1188,9 @@ class ReaderApp(App[int]):
                 return _Unread(exc)
 
         def landed(result: Any) -> None:
+            if fresh and self._writer.finished > asked:
+                self._read(job, shown, failed=failed, fresh=True)
+                return
             if isinstance(result, _Unread) and not failed:
                 self.log.warning(f"could not read the annotation file: {result.error}")
                 return
@@ -1527,7 +1537,8 @@ class ReaderApp(App[int]):
         if layer is not None:
             self.call_after_refresh(self._recount, article, layer)
         else:
-            self._read(lambda store: store.mine(article.id), partial(self._recount, article))
+            recount = partial(self._recount, article)
+            self._read(lambda store: store.mine(article.id), recount, fresh=True)
         if self.comparing:
             self.call_after_refresh(self.refresh_comparison)
 
@@ -1635,7 +1646,7 @@ class ReaderApp(App[int]):
     ) -> None:
         """Recompute the compare view after a change (ours or another window's), from
         ``annotations`` (every layer of the open article) when given, else from the store as
-        read in the writer thread (shown when it lands, if the article is still open and the
+        read in the reader thread (shown when it lands, if the article is still open and the
         view still on); ``then`` once it is shown."""
         pane = self.pane
         article = pane.article
@@ -1651,7 +1662,7 @@ class ReaderApp(App[int]):
                 if self.pane.article is article:
                     self.refresh_comparison(every, then)
 
-            self._read(lambda store: store.annotations(article.id), landed)
+            self._read(lambda store: store.annotations(article.id), landed, fresh=True)
             return
         layers = self.layers_of(annotations)
         if self.adjudicating:  # the originals only: my layer holds the decisions
@@ -1776,7 +1787,7 @@ class ReaderApp(App[int]):
         if not await self._written(decide, shown):
             return
         self.refresh_comparison()
-        await self.writes_landed()  # the compare view, read again in the writer thread
+        await self.reads_landed()  # the compare view, read again in the reader thread
         comparison = self.pane.comparison
         if comparison is not None:
             target = next_open(comparison.disagreements, self._decided(), index)

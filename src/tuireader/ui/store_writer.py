@@ -54,6 +54,9 @@ class StoreWriter:
         """How many own writes that change something (``change``) have returned (or raised): a
         read that started at one count and lands at another may miss a change shown meanwhile
         (``ui/store_reads.py``)."""
+        self.asked = 0
+        """How many own writes that change something have been queued: a read queued after
+        ``asked`` of them that lands once more than that have returned may miss the later."""
 
     def submit(self, job: Callable[[], object]) -> Future[object] | None:
         """Queue a state save ``job`` (a failure is logged and kept in ``errors``); None once
@@ -77,6 +80,7 @@ class StoreWriter:
             future: Future[Any] = self._pool.submit(job)
             self._last = future
             self._own.append(OwnWrite(future, shown, change))
+            self.asked += change
         future.add_done_callback(self._finished if change else lambda _: self._wake())
         return future
 
