@@ -437,3 +437,24 @@ async def test_saving_shows_while_a_key_waits_for_the_writes(
         assert isinstance(app.screen, NoteScreen)  # the note is for the tag just landed
         await pilot.press("escape")
         assert "saving…" not in first_line(app)
+
+
+async def test_a_file_spoiled_on_disk_is_logged_by_the_look_and_the_reader_goes_on(
+    make_reader: Callable[[Path], ReaderApp], db_path: Path
+) -> None:
+    """Something else writes garbage over the database while the reader runs: the look's
+    catch-up fails (on the reader's handle, before any read), which is logged; the screen keeps
+    what it shows and keys still work."""
+    tag_in_store(db_path, SEED, 0, "fact", "tester")
+    app = make_reader(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        assert tag_of(app, 0) == "fact"
+        spoiled = db_path.with_name("spoiled.json")
+        spoiled.write_text("this is not a database", encoding="utf-8")
+        spoiled.replace(db_path)
+        assert app.refresh_store()
+        await app.reads_landed()
+        await pilot.press("j")
+        assert app.pane.cursor == 1
+        assert tag_of(app, 0) == "fact"
+        assert app.is_running

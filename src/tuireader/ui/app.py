@@ -1254,14 +1254,20 @@ class ReaderApp(App[int]):
         self._show_reads()
 
     def _show_reads(self) -> None:
-        """Show the reads that returned (a failed one is logged by ``_read``)."""
+        """Show the reads that returned (a failed one is logged by ``_read``, as is a failure
+        of the handle catching up with the files before it)."""
+        from tuireader.store import StoreError
+
         for read in self._reader.landed():
             if read.future.cancelled():
                 continue
             error = read.future.exception()
-            if error is not None:
+            if isinstance(error, StoreError):
+                read.shown(_Unread(error))
+            elif error is not None:
                 raise error
-            read.shown(read.future.result())
+            else:
+                read.shown(read.future.result())
 
     def _slow_read(self) -> None:
         if self._awaited_reads and not self._reading_slow:
