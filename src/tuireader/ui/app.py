@@ -2018,11 +2018,11 @@ class ReaderApp(App[int]):
     def _train_model(self) -> None:
         """Train (again) on my tags once there are enough, and enough new ones, in a worker."""
         if self._store_count is None:
-            # Summed over the index (~20-30 ms at 500,000), so in the writer thread: once, and
+            # Summed over the index (~20-30 ms at 500,000), so in the reader thread: once, and
             # again after another window wrote; kept up to date by our own changes between.
             if not self._counting:
                 self._counting = True
-                self._writer.write(self._count_store, self._store_counted, change=False)
+                self._read(self._count_store, self._store_counted, failed=True, fresh=True)
             return
         from tuireader import learn  # imported by _count_store, off the event loop
 
@@ -2034,16 +2034,19 @@ class ReaderApp(App[int]):
         self._model_tags = count
         self._fit_model(self.store.annotator, self.tags)
 
-    def _count_store(self) -> int:
-        """In the writer thread: the store's size, ``learn`` imported first (its rules compile
+    @staticmethod
+    def _count_store(store: Store) -> int:
+        """In the reader thread: the store's size, ``learn`` imported first (its rules compile
         ~0.25 s of regular expressions: a stall of the event loop at the first tag, found by
-        sampling it during bench_keys)."""
+        sampling it during bench_keys; in the writer thread it delayed my next tag as long)."""
         import tuireader.learn  # noqa: F401
 
-        return len(self.store)
+        return len(store)
 
-    def _store_counted(self, count: int) -> None:
+    def _store_counted(self, count: int | _Unread) -> None:
         self._counting = False
+        if isinstance(count, _Unread):  # counted again at the next change
+            return
         if self._store_count is None:
             self._store_count = count
             self._train_model()
