@@ -207,8 +207,11 @@ async def test_a_read_that_a_later_change_of_mine_overtook_is_read_again(
         shown: list[list[str]] = []
         app._read(job, shown.append, fresh=True)
         assert await asyncio.to_thread(reading.wait, 10)
-        await pilot.press("f")  # written and shown while the read waits
-        assert tag_of(app, 0) == "fact"
+        await press_only(pilot, "f")
+        await asyncio.wait_for(app.writes_landed(), 10)
+        await pilot.pause()
+        assert tag_of(app, 0) == "fact"  # written and shown while the read waits
+        assert not release.is_set() and app.reading
         release.set()
         await app.reads_landed()
         assert reads == [[], ["fact"]]
