@@ -1230,7 +1230,11 @@ class ReaderApp(App[int]):
         if key in self._answering:
             return
 
+        timer: list[asyncio.TimerHandle] = []
+
         def landed(result: Any) -> None:
+            for handle in timer:
+                handle.cancel()
             self._answering.discard(key)
             self._read_done()
             shown(result)
@@ -1240,7 +1244,7 @@ class ReaderApp(App[int]):
             return
         self._answering.add(key)
         self._awaited_reads += 1
-        asyncio.get_running_loop().call_later(SLOW_WRITE, self._slow_read)
+        timer.append(asyncio.get_running_loop().call_later(SLOW_WRITE, self._slow_read))
         await self._within_grace(future)
 
     def _read_done(self) -> None:
