@@ -1500,11 +1500,13 @@ class ReaderApp(App[int]):
     ) -> None:
         from tuireader.ui.merge_screen import MergeScreen, merge_choices
 
-        if self.pane.article is not article or index + 1 >= len(article.sentences):
+        if self.pane.article is not article:
             return
-        if isinstance(question, ValueError):
+        if isinstance(question, ValueError):  # the last sentence too: said, never silent
             self.bell()
             self.notify(f"Cannot merge: {question}.", severity="warning", markup=False, timeout=4)
+            return
+        if index + 1 >= len(article.sentences):  # merged meanwhile (another window)
             return
         merge = self.store.merge_sentences
 
