@@ -461,3 +461,51 @@ async def test_a_file_spoiled_on_disk_is_logged_by_the_look_and_the_reader_goes_
         assert app.pane.cursor == 1
         assert tag_of(app, 0) == "fact"
         assert app.is_running
+
+
+async def test_a_look_at_another_windows_split_never_erases_a_tag_of_mine_written_meanwhile(
+    make_reader: Callable[[Path], ReaderApp],
+    db_path: Path,
+    gate: threading.Event,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another window split a sentence: the look that finds it is shown once the writer's
+    store caught up (behind my writes). A tag of mine still being written when the look read
+    is shown first; the look, read without it, is read again instead of erasing it."""
+    app = make_reader(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        article = load_article(SEED)
+        count, second = len(article.sentences), article.sentences[1]
+        with Store.open(db_path, "bob") as store:
+            store.attach(article)
+            store.split_sentence(article, 1, article.body.index(" ", second.start + 3) + 1)
+        pane, erased = app.pane, []
+
+        def spied(draw: Callable[[Any], None]) -> Callable[[Any], None]:
+            def drawn(mine: Any) -> None:  # the tag on screen, never taken off by a look
+                before = tag_of(app, 0)
+                draw(mine)
+                erased.append(before == "fact" and tag_of(app, 0) is None)
+
+            return drawn
+
+        for name in ("sync_annotations", "follow_sentences"):
+            monkeypatch.setattr(pane, name, spied(getattr(pane, name)))
+        hold(app, gate)
+        await press_only(pilot, "f")
+        assert app.refresh_store()
+        for _ in range(500):  # the look lands at once (it waits for no write)
+            if not app._reloading:
+                break
+            await asyncio.sleep(0.02)
+        assert not app._reloading and app.writing
+        gate.set()
+        await app.writes_landed()
+        for _ in range(500):  # the look shown, or read again and shown
+            await pilot.pause()
+            if not app._reloading and not app.reading and not app.writing:
+                break
+            await asyncio.sleep(0.02)
+        assert len(app.pane.sentences) == count + 1
+        assert tag_of(app, 0) == "fact" and erased and not any(erased)
+        assert on_disk(db_path)[("tester", 0)] == "fact"

@@ -812,12 +812,33 @@ class ReaderApp(App[int]):
         else:  # another window split or merged (or the first look at this article)
             self._look_corrections = corrections
             # The writer's store corrects the article's sentences when it catches up: shown then.
-            self._writer.write(
-                self.store.refresh, partial(self._show_reloaded, reloaded), change=False
-            )
+            store = self.store
+
+            def catch_up() -> object:
+                from tuireader.store import StoreError
+
+                try:
+                    return store.refresh()
+                except StoreError as exc:  # nothing asked for: logged, not "Not saved"
+                    return _Unread(exc)
+
+            shown = partial(self._caught_up, reloaded, self._writer.finished)
+            self._writer.write(catch_up, shown, change=False)
         self._apply_listing(reloaded.listing, changed=True)
 
-    def _show_reloaded(self, reloaded: Reloaded, _caught_up: object = None) -> None:
+    def _caught_up(self, reloaded: Reloaded, finished: int, caught_up: object) -> None:
+        """The writer's store caught up with a look that found other sentences: the look is
+        shown, unless a write of mine returned meanwhile (its layer would be drawn without that
+        write, erasing a tag on screen): then looked at again."""
+        if isinstance(caught_up, _Unread):
+            self.log.warning(f"could not read the annotation file: {caught_up.error}")
+            self._look_corrections = None  # the next look catches up again
+        elif finished == self._writer.finished:
+            self._show_reloaded(reloaded)
+        else:
+            self.refresh_store()
+
+    def _show_reloaded(self, reloaded: Reloaded) -> None:
         """The open article's part of a look: its layers, tags and sentences."""
         pane = self.pane
         article = pane.article
