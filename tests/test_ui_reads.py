@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,24 @@ def tag_in_store(db_path: Path, story: Path, index: int, tag: str, annotator: st
 def tag_of(app: ReaderApp, index: int) -> str | None:
     annotation = app.pane.annotation_of(index)
     return None if annotation is None else annotation.tag
+
+
+def erasures(app: ReaderApp, monkeypatch: pytest.MonkeyPatch, index: int = 0) -> list[bool]:
+    """From now on, for each redraw of my layer: whether it took sentence ``index``'s tag of
+    mine off the screen."""
+    pane, erased = app.pane, []
+
+    def spied(draw: Callable[[Any], None]) -> Callable[[Any], None]:
+        def drawn(mine: Any) -> None:
+            before = tag_of(app, index)
+            draw(mine)
+            erased.append(before is not None and tag_of(app, index) is None)
+
+        return drawn
+
+    for name in ("sync_annotations", "follow_sentences"):
+        monkeypatch.setattr(pane, name, spied(getattr(pane, name)))
+    return erased
 
 
 def first_line(app: ReaderApp) -> str:
@@ -479,18 +498,7 @@ async def test_a_look_at_another_windows_split_never_erases_a_tag_of_mine_writte
         with Store.open(db_path, "bob") as store:
             store.attach(article)
             store.split_sentence(article, 1, article.body.index(" ", second.start + 3) + 1)
-        pane, erased = app.pane, []
-
-        def spied(draw: Callable[[Any], None]) -> Callable[[Any], None]:
-            def drawn(mine: Any) -> None:  # the tag on screen, never taken off by a look
-                before = tag_of(app, 0)
-                draw(mine)
-                erased.append(before == "fact" and tag_of(app, 0) is None)
-
-            return drawn
-
-        for name in ("sync_annotations", "follow_sentences"):
-            monkeypatch.setattr(pane, name, spied(getattr(pane, name)))
+        erased = erasures(app, monkeypatch)
         hold(app, gate)
         await press_only(pilot, "f")
         assert app.refresh_store()
@@ -509,3 +517,50 @@ async def test_a_look_at_another_windows_split_never_erases_a_tag_of_mine_writte
         assert len(app.pane.sentences) == count + 1
         assert tag_of(app, 0) == "fact" and erased and not any(erased)
         assert on_disk(db_path)[("tester", 0)] == "fact"
+
+
+async def test_a_look_never_misses_a_write_of_mine_that_returned_as_its_handle_caught_up(
+    make_reader: Callable[[Path], ReaderApp],
+    db_path: Path,
+    gate: threading.Event,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """My first tag catches up with another window's, so a look follows it; my second tag
+    returns just after the look's handle caught up with the files, before the look counts the
+    writes of mine that returned: the look counts it, so it must hold it too (it drew my layer
+    without it, erasing it from the screen)."""
+    app = make_reader(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.reads_landed()
+        handle = app._reader._opened()
+        assert handle is not app.store
+        tag_in_store(db_path, SEED, 2, "speculation", "bob")
+        erased = erasures(app, monkeypatch, 1)
+        refresh, second = handle.refresh, threading.Event()
+
+        def caught_up() -> bool:  # once: then my second tag returns
+            monkeypatch.setattr(handle, "refresh", refresh)
+            changed = refresh()
+            second.set()
+            deadline = time.monotonic() + 10
+            while app._writer.finished < 2 and time.monotonic() < deadline:
+                time.sleep(0.001)
+            return changed
+
+        hold(app, gate)
+        await press_only(pilot, "f")
+        hold(app, second)
+        app.pane.move_to(1)
+        await press_only(pilot, "s")
+        assert app._writer.finished == 0
+        monkeypatch.setattr(handle, "refresh", caught_up)
+        gate.set()
+        await app.writes_landed()
+        for _ in range(500):
+            await pilot.pause()
+            if not app._reloading and not app.reading and not app.writing:
+                break
+            await asyncio.sleep(0.02)
+        assert second.is_set() and not app._reloading
+        assert tag_of(app, 0) == "fact" and tag_of(app, 1) == "speculation"
+        assert not any(erased)

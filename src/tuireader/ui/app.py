@@ -749,7 +749,7 @@ class ReaderApp(App[int]):
         under way (nothing queued)."""
         if self._reloading:
             return False
-        self._reloading = self._reload(refresh=True)
+        self._reloading = self._reload()
         if self.store.compaction_due and (self._compacting is None or self._compacting.done()):
             # A tag left the journal over its limit: folded in after the look.
             self._compacting = self._writer.submit(self.store.compact)
@@ -764,10 +764,10 @@ class ReaderApp(App[int]):
         self._reloading = self._reload()
         return self._reloading
 
-    def _reload(self, refresh: bool = False) -> bool:
+    def _reload(self) -> bool:
         """Queue the read of what the screen shows from the store (the reader's handle catches
-        up with the files first, whatever ``refresh`` says); shown by ``_reloaded`` when it
-        lands, if still newer than what is shown and no write of mine was shown since."""
+        up with the files after counting my writes that returned); shown by ``_reloaded`` when
+        it lands, if still newer than what is shown and no write of mine was shown since."""
         article = self.pane.article
         article_id = None if article is None else article.id
         ids = [e.id for e in self.catalog.shown if e.id is not None]
@@ -775,9 +775,11 @@ class ReaderApp(App[int]):
         writer, seen = self._writer, self._generation
 
         def look(store: Store) -> tuple[int, Reloaded | None]:
-            finished = writer.finished  # before the handle catches up: it holds those writes
+            # Counted before the handle catches up (one stat), so it holds every write counted:
+            # the catch-up before the job (``consistent``) may miss one that returned since.
+            finished = writer.finished
             read = read_reloaded(
-                store, article_id, ids, refresh=refresh, seen=seen, verdicts_key=verdicts_key
+                store, article_id, ids, refresh=True, seen=seen, verdicts_key=verdicts_key
             )
             return finished, read
 
