@@ -36,8 +36,9 @@ COMPACTION_WAIT = 0.005
 """How long a read waits (and again) for a compaction of the writer's store that is replacing
 files, before it reads."""
 READ_TRIES = 50
-"""Reads started again because a compaction replaced files meanwhile, at most (then the last
-read is kept: its shards are at worst one compaction old)."""
+"""Turns a consistent read takes at most: each waits COMPACTION_WAIT while a compaction of the
+writer's store is replacing files, or reads and keeps the result unless a compaction ran
+meanwhile. After that many, one more read is made and kept unchecked."""
 
 
 @dataclass(frozen=True)
@@ -256,8 +257,8 @@ def read_reloaded(
     seen: int | None = None,
     verdicts_key: str | None = None,
 ) -> Reloaded | None:
-    """In the writer thread: reload what another process wrote if ``refresh`` (one ``stat``
-    when nothing did), then, unless the store's generation is still ``seen``, read what the
+    """In the reader thread, on its handle: catch up with what was written (mine too) if
+    ``refresh`` (one ``stat`` when nothing was), then, unless the store's generation is still ``seen``, read what the
     reader shows of it."""
     if refresh:
         store.refresh()

@@ -9,7 +9,8 @@ Two kinds of job share the thread, and so run in the order they were asked for:
   their write returned (or raised), so the screen shows a change only after it is on disk,
   and a failure instead of it.
 
-``Store`` serialises the thread's calls with the event loop's reads (``store.threads``).
+The store's lock (``store.threads``) serialises this thread's calls with any other caller's; the
+reader's reads run on a handle of their own, in a thread of their own (``ui/store_reads.py``).
 Nothing here imports Textual: the app gives the writer a ``wake`` callable (posting it a
 message, which is thread-safe), and drains it before it closes the store.
 """
