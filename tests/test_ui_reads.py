@@ -564,3 +564,49 @@ async def test_a_look_never_misses_a_write_of_mine_that_returned_as_its_handle_c
         assert second.is_set() and not app._reloading
         assert tag_of(app, 0) == "fact" and tag_of(app, 1) == "speculation"
         assert not any(erased)
+
+
+async def test_a_look_that_read_before_a_write_of_mine_returned_is_read_again(
+    make_reader: Callable[[Path], ReaderApp],
+    db_path: Path,
+    gate: threading.Event,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The look reads another window's tag while my tag is held in the writer; my tag returns
+    (and is shown) before the look lands: the look, read without it, is dropped and read
+    again instead of drawing my layer without it."""
+    from tuireader.ui import app as app_module
+
+    app = make_reader(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.reads_landed()
+        tag_in_store(db_path, SEED, 1, "speculation", "bob")
+        erased = erasures(app, monkeypatch)
+        real, looks = app_module.read_reloaded, []
+
+        def look(*args: Any, **kwargs: Any) -> Any:
+            read = real(*args, **kwargs)
+            looks.append(read)
+            if len(looks) == 1:  # read without my tag: now it returns
+                finished = app._writer.finished
+                gate.set()
+                deadline = time.monotonic() + 10
+                while app._writer.finished == finished and time.monotonic() < deadline:
+                    time.sleep(0.001)
+            return read
+
+        monkeypatch.setattr(app_module, "read_reloaded", look)
+        hold(app, gate)
+        await press_only(pilot, "f")
+        assert app.refresh_store()
+        await app.writes_landed()
+        for _ in range(500):
+            await pilot.pause()
+            if len(looks) >= 2 and not app._reloading and not app.reading:
+                break
+            await asyncio.sleep(0.02)
+        assert len(looks) == 2 and looks[0] is not None
+        assert [a.start for a in looks[0].mine] == []  # the dropped look
+        assert tag_of(app, 0) == "fact" and not any(erased)
+        app.pane.move_to(1)
+        assert "bob" in first_line(app)  # the look read again, and shown
