@@ -1,6 +1,6 @@
 """One Store shared by threads (a UI's event loop and its writer thread): calls serialised,
 compactions deferred and run beside reads, nothing lost (``store.threads`` is the contract).
-And the reader's reads on a handle of their own (``ui/store_reads.StoreReader``), beside the
+And the reader's reads on a handle of their own (``ui/store_reader.StoreReader``), beside the
 writer thread's writes and compactions: a read sees the files as one write left them, never
 half of one, and never waits for the writer's lock."""
 
@@ -16,8 +16,8 @@ import pytest
 from tuireader import storage
 from tuireader.articles import Article, from_text
 from tuireader.store import Store
-from tuireader.ui import store_reads
-from tuireader.ui.store_reads import StoreReader
+from tuireader.ui import store_reader
+from tuireader.ui.store_reader import StoreReader
 
 TEXT = " ".join(f"Sentence number {i} says something plain." for i in range(40))
 OTHER = " ".join(f"Line {i} of the second story is here." for i in range(40))
@@ -243,7 +243,7 @@ def test_a_read_waits_while_a_compaction_is_replacing_files(
 ) -> None:
     """While the writer's store is replacing files (an odd ``compactions``), a read waits for
     it to end instead of reading the files half replaced."""
-    monkeypatch.setattr(store_reads, "READ_TRIES", 10_000)  # never gives up waiting here
+    monkeypatch.setattr(store_reader, "READ_TRIES", 10_000)  # never gives up waiting here
     article = from_text(TEXT)
     with Store.open(db, "alice") as store:
         store.tag(article, 0, 0, "fact")

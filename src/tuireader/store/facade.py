@@ -171,7 +171,7 @@ class Store:
         self.compactions = 0
         """Twice the compactions made by ``Store.compact`` (even while none is replacing files,
         odd while one is): a reader on another handle of the same files
-        (``ui/store_reads.StoreReader``) that sees it change during a read reads again, as a
+        (``ui/store_reader.StoreReader``) that sees it change during a read reads again, as a
         shard it read may already be folded. Not counted: a full write the storage layer makes
         on its own (it replaces shards too)."""
 

@@ -72,13 +72,13 @@ from tuireader.ui.status_line import (
     legend_chips,
     others_status,
 )
+from tuireader.ui.store_reader import StoreReader
 from tuireader.ui.store_reads import (
     STATE_COUNTS,
     CountReads,
     DoneReads,
     Listing,
     Reloaded,
-    StoreReader,
     counts_key,
     read_counts,
     read_done,
@@ -219,7 +219,7 @@ class ReaderApp(App[int]):
         event loop, in the order they were asked for."""
         self._reader = StoreReader(store, wake=lambda: self.post_message(self.ReadsLanded()))
         """Reads the store (on a handle of its own) off the event loop and beside the writer:
-        a look never waits for my writes, nor they for it (``ui/store_reads.py``)."""
+        a look never waits for my writes, nor they for it (``ui/store_reader.py``)."""
         self._failed_writes = 0
         """How many writes of mine failed (shown in one line each), to see if one did while
         something waited for them."""

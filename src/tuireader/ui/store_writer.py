@@ -10,7 +10,7 @@ Two kinds of job share the thread, and so run in the order they were asked for:
   and a failure instead of it.
 
 The store's lock (``store.threads``) serialises this thread's calls with any other caller's; the
-reader's reads run on a handle of their own, in a thread of their own (``ui/store_reads.py``).
+reader's reads run on a handle of their own, in a thread of their own (``ui/store_reader.py``).
 Nothing here imports Textual: the app gives the writer a ``wake`` callable (posting it a
 message, which is thread-safe), and drains it before it closes the store.
 """
@@ -55,7 +55,7 @@ class StoreWriter:
         self.finished = 0
         """How many own writes that change something (``change``) have returned (or raised): a
         read that started at one count and lands at another may miss a change shown meanwhile
-        (``ui/store_reads.py``)."""
+        (``ui/store_reader.py``)."""
         self.asked = 0
         """How many own writes that change something have been queued: a read queued after
         ``asked`` of them that lands once more than that have returned may miss the later."""
