@@ -610,3 +610,39 @@ async def test_a_look_that_read_before_a_write_of_mine_returned_is_read_again(
         assert tag_of(app, 0) == "fact" and not any(erased)
         app.pane.move_to(1)
         assert "bob" in first_line(app)  # the look read again, and shown
+
+
+async def test_a_failed_catch_up_after_a_look_is_logged_not_a_failed_write(
+    make_reader: Callable[[Path], ReaderApp],
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another window split a sentence; the writer's store cannot catch up with it (the file
+    spoiled meanwhile): nothing I asked for failed, so no "Not saved" line and no failed write
+    is counted; the next look tries again."""
+    from tuireader.store import StoreError
+
+    app = make_reader(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.reads_landed()
+        article = load_article(SEED)
+        second = article.sentences[1]
+        with Store.open(db_path, "bob") as store:
+            store.attach(article)
+            store.split_sentence(article, 1, article.body.index(" ", second.start + 3) + 1)
+
+        def spoiled() -> bool:
+            raise StoreError(db_path, "spoiled")
+
+        monkeypatch.setattr(app.store, "refresh", spoiled)
+        assert app.refresh_store()
+        for _ in range(500):
+            await pilot.pause()
+            if not app._reloading and not app.reading and not app._writer.busy:
+                break
+            await asyncio.sleep(0.02)
+        await app.writes_landed()
+        await pilot.pause()
+        assert app._failed_writes == 0
+        assert not any("spoiled" in str(n.message) for n in app._notifications)
+        assert app._look_corrections is None  # the next look has the writer catch up again
