@@ -170,6 +170,17 @@ async def test_no_merge_across_a_paragraph(make_app: MakeApp) -> None:
         assert len(texts(app)) == 5
 
 
+async def test_merging_the_last_sentence_says_it_cannot(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("G", "J")
+        await app.writes_landed()
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert any(m.startswith("Cannot merge:") for m in said), said
+        assert len(texts(app)) == 5
+
+
 async def test_split_and_merge_keys_are_remappable(make_app: MakeApp) -> None:
     ids = {b.id for b in ReadingPane.BINDINGS if hasattr(b, "id")}
     assert {"reader.split", "reader.merge", "split.next", "split.previous"} <= ids

@@ -1,13 +1,15 @@
-"""The reader's reads of the store run in the writer thread, never on the event loop: the list's
-counts and done marks at startup and after another window's write, the refresh timer, the
-compare view, stats, the export dialog, done marks, the merge question, a change of annotator.
-What they read is shown when it lands, and only if it still applies; keys never wait for them.
+"""The reader's reads of the store run in its reader thread (on a handle of their own), never on
+the event loop nor behind the writer: the list's counts and done marks at startup and after
+another window's write, the refresh timer, the compare view, stats, the export dialog, the
+merge question (decided in the writer thread, as done marks), a change of annotator. What they
+read is shown when it lands, and only if it still applies; keys never wait for them for long.
 Quitting and clicking while an article opens are not lost either."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -55,6 +57,24 @@ def tag_in_store(db_path: Path, story: Path, index: int, tag: str, annotator: st
 def tag_of(app: ReaderApp, index: int) -> str | None:
     annotation = app.pane.annotation_of(index)
     return None if annotation is None else annotation.tag
+
+
+def erasures(app: ReaderApp, monkeypatch: pytest.MonkeyPatch, index: int = 0) -> list[bool]:
+    """From now on, for each redraw of my layer: whether it took sentence ``index``'s tag of
+    mine off the screen."""
+    pane, erased = app.pane, []
+
+    def spied(draw: Callable[[Any], None]) -> Callable[[Any], None]:
+        def drawn(mine: Any) -> None:
+            before = tag_of(app, index)
+            draw(mine)
+            erased.append(before is not None and tag_of(app, index) is None)
+
+        return drawn
+
+    for name in ("sync_annotations", "follow_sentences"):
+        monkeypatch.setattr(pane, name, spied(getattr(pane, name)))
+    return erased
 
 
 def first_line(app: ReaderApp) -> str:
@@ -176,6 +196,42 @@ async def test_keys_move_and_tags_land_while_a_look_is_slow(
         await app.reads_landed()
 
 
+async def test_a_read_that_a_later_change_of_mine_overtook_is_read_again(
+    make_reader: Callable[[Path], ReaderApp], db_path: Path
+) -> None:
+    """A read that draws my layer (the list's counts, the compare view, a new annotator's
+    layer) is under way when I tag, and my tag is written and shown before the read lands:
+    the read, which may not hold the tag, is done again instead of drawing my layer without
+    it."""
+    app = make_reader(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        article = app.pane.article
+        assert article is not None
+        reading, release = threading.Event(), threading.Event()
+        reads: list[list[str]] = []
+
+        def job(store: Store) -> list[str]:
+            tags = [a.tag for a in store.mine(article.id)]
+            reads.append(tags)
+            if len(reads) == 1:
+                reading.set()
+                release.wait(10)
+            return tags
+
+        shown: list[list[str]] = []
+        app._read(job, shown.append, fresh=True)
+        assert await asyncio.to_thread(reading.wait, 10)
+        await press_only(pilot, "f")
+        await asyncio.wait_for(app.writes_landed(), 10)
+        await pilot.pause()
+        assert tag_of(app, 0) == "fact"  # written and shown while the read waits
+        assert not release.is_set() and app.reading
+        release.set()
+        await app.reads_landed()
+        assert reads == [[], ["fact"]]
+        assert shown == [["fact"]]
+
+
 async def test_a_look_lands_while_my_write_is_slow(
     make_reader: Callable[[Path], ReaderApp], db_path: Path, gate: threading.Event
 ) -> None:
@@ -190,11 +246,11 @@ async def test_a_look_lands_while_my_write_is_slow(
         hold(app, gate)
         await press_only(pilot, "f")
         assert app.refresh_store()
-        while app.reading:
-            await asyncio.sleep(0.01)
-        app._show_reads()
-        await pilot.pause()
         app.pane.move_to(1)
+        for _ in range(200):  # the look lands in a moment (reads that need my write wait)
+            await asyncio.sleep(0.02)
+            if "bob" in first_line(app):
+                break
         assert "bob" in first_line(app)  # the look landed, my write still waits
         assert app.writing and tag_of(app, 0) is None
         gate.set()
@@ -252,7 +308,7 @@ async def test_a_new_annotator_applies_in_key_order(
         app.set_annotator("bob")
         await press_only(pilot, "j", "f")
         gate.set()
-        await app.writes_landed()
+        await app.reads_landed()
         await pilot.pause()
         assert on_disk(db_path) == {("tester", starts[0]): "fact", ("bob", starts[1]): "fact"}
         assert app.store.annotator == "bob"
@@ -395,3 +451,190 @@ async def test_saving_shows_while_a_key_waits_for_the_writes(
         assert isinstance(app.screen, NoteScreen)  # the note is for the tag just landed
         await pilot.press("escape")
         assert "saving…" not in first_line(app)
+
+
+async def test_a_file_spoiled_on_disk_is_logged_by_the_look_and_the_reader_goes_on(
+    make_reader: Callable[[Path], ReaderApp], db_path: Path
+) -> None:
+    """Something else writes garbage over the database while the reader runs: the look's
+    catch-up fails (on the reader's handle, before any read), which is logged; the screen keeps
+    what it shows and keys still work."""
+    tag_in_store(db_path, SEED, 0, "fact", "tester")
+    app = make_reader(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        assert tag_of(app, 0) == "fact"
+        spoiled = db_path.with_name("spoiled.json")
+        spoiled.write_text("this is not a database", encoding="utf-8")
+        spoiled.replace(db_path)
+        assert app.refresh_store()
+        await app.reads_landed()
+        await pilot.press("j")
+        assert app.pane.cursor == 1
+        assert tag_of(app, 0) == "fact"
+        assert app.is_running
+
+
+async def test_a_look_at_another_windows_split_never_erases_a_tag_of_mine_written_meanwhile(
+    make_reader: Callable[[Path], ReaderApp],
+    db_path: Path,
+    gate: threading.Event,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another window split a sentence: the look that finds it is shown once the writer's
+    store caught up (behind my writes). A tag of mine still being written when the look read
+    is shown first; the look, read without it, is read again instead of erasing it."""
+    app = make_reader(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        article = load_article(SEED)
+        count, second = len(article.sentences), article.sentences[1]
+        with Store.open(db_path, "bob") as store:
+            store.attach(article)
+            store.split_sentence(article, 1, article.body.index(" ", second.start + 3) + 1)
+        erased = erasures(app, monkeypatch)
+        hold(app, gate)
+        await press_only(pilot, "f")
+        assert app.refresh_store()
+        for _ in range(500):  # the look lands at once (it waits for no write)
+            if not app._reloading:
+                break
+            await asyncio.sleep(0.02)
+        assert not app._reloading and app.writing
+        gate.set()
+        await app.writes_landed()
+        for _ in range(500):  # the look shown, or read again and shown
+            await pilot.pause()
+            if not app._reloading and not app.reading and not app.writing:
+                break
+            await asyncio.sleep(0.02)
+        assert len(app.pane.sentences) == count + 1
+        assert tag_of(app, 0) == "fact" and erased and not any(erased)
+        assert on_disk(db_path)[("tester", 0)] == "fact"
+
+
+async def test_a_look_never_misses_a_write_of_mine_that_returned_as_its_handle_caught_up(
+    make_reader: Callable[[Path], ReaderApp],
+    db_path: Path,
+    gate: threading.Event,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """My first tag catches up with another window's, so a look follows it; my second tag
+    returns just after the look's handle caught up with the files, before the look counts the
+    writes of mine that returned: the look counts it, so it must hold it too (it drew my layer
+    without it, erasing it from the screen)."""
+    app = make_reader(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.reads_landed()
+        handle = app._reader._opened()
+        assert handle is not app.store
+        tag_in_store(db_path, SEED, 2, "speculation", "bob")
+        erased = erasures(app, monkeypatch, 1)
+        refresh, second = handle.refresh, threading.Event()
+
+        def caught_up() -> bool:  # once: then my second tag returns
+            monkeypatch.setattr(handle, "refresh", refresh)
+            changed = refresh()
+            second.set()
+            deadline = time.monotonic() + 10
+            while app._writer.finished < 2 and time.monotonic() < deadline:
+                time.sleep(0.001)
+            return changed
+
+        hold(app, gate)
+        await press_only(pilot, "f")
+        hold(app, second)
+        app.pane.move_to(1)
+        await press_only(pilot, "s")
+        assert app._writer.finished == 0
+        monkeypatch.setattr(handle, "refresh", caught_up)
+        gate.set()
+        await app.writes_landed()
+        for _ in range(500):
+            await pilot.pause()
+            if not app._reloading and not app.reading and not app.writing:
+                break
+            await asyncio.sleep(0.02)
+        assert second.is_set() and not app._reloading
+        assert tag_of(app, 0) == "fact" and tag_of(app, 1) == "speculation"
+        assert not any(erased)
+
+
+async def test_a_look_that_read_before_a_write_of_mine_returned_is_read_again(
+    make_reader: Callable[[Path], ReaderApp],
+    db_path: Path,
+    gate: threading.Event,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The look reads another window's tag while my tag is held in the writer; my tag returns
+    (and is shown) before the look lands: the look, read without it, is dropped and read
+    again instead of drawing my layer without it."""
+    from tuireader.ui import app as app_module
+
+    app = make_reader(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.reads_landed()
+        tag_in_store(db_path, SEED, 1, "speculation", "bob")
+        erased = erasures(app, monkeypatch)
+        real, looks = app_module.read_reloaded, []
+
+        def look(*args: Any, **kwargs: Any) -> Any:
+            read = real(*args, **kwargs)
+            looks.append(read)
+            if len(looks) == 1:  # read without my tag: now it returns
+                finished = app._writer.finished
+                gate.set()
+                deadline = time.monotonic() + 10
+                while app._writer.finished == finished and time.monotonic() < deadline:
+                    time.sleep(0.001)
+            return read
+
+        monkeypatch.setattr(app_module, "read_reloaded", look)
+        hold(app, gate)
+        await press_only(pilot, "f")
+        assert app.refresh_store()
+        await app.writes_landed()
+        for _ in range(500):
+            await pilot.pause()
+            if len(looks) >= 2 and not app._reloading and not app.reading:
+                break
+            await asyncio.sleep(0.02)
+        assert len(looks) == 2 and looks[0] is not None
+        assert [a.start for a in looks[0].mine] == []  # the dropped look
+        assert tag_of(app, 0) == "fact" and not any(erased)
+        app.pane.move_to(1)
+        assert "bob" in first_line(app)  # the look read again, and shown
+
+
+async def test_a_failed_catch_up_after_a_look_is_logged_not_a_failed_write(
+    make_reader: Callable[[Path], ReaderApp],
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another window split a sentence; the writer's store cannot catch up with it (the file
+    spoiled meanwhile): nothing I asked for failed, so no "Not saved" line and no failed write
+    is counted; the next look tries again."""
+    from tuireader.store import StoreError
+
+    app = make_reader(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.reads_landed()
+        article = load_article(SEED)
+        second = article.sentences[1]
+        with Store.open(db_path, "bob") as store:
+            store.attach(article)
+            store.split_sentence(article, 1, article.body.index(" ", second.start + 3) + 1)
+
+        def spoiled() -> bool:
+            raise StoreError(db_path, "spoiled")
+
+        monkeypatch.setattr(app.store, "refresh", spoiled)
+        assert app.refresh_store()
+        for _ in range(500):
+            await pilot.pause()
+            if not app._reloading and not app.reading and not app._writer.busy:
+                break
+            await asyncio.sleep(0.02)
+        await app.writes_landed()
+        await pilot.pause()
+        assert app._failed_writes == 0
+        assert not any("spoiled" in str(n.message) for n in app._notifications)
+        assert app._look_corrections is None  # the next look has the writer catch up again

@@ -169,9 +169,11 @@ class Store:
         """A compaction in another thread is writing files: ``refresh`` must not mistake its
         new main file for another process's."""
         self.compactions = 0
-        """Even while no compaction of this store is replacing files, odd while one is: a
-        reader on another handle of the same files (``ui/store_reads.StoreReader``) that sees
-        it change during a read reads again, as a shard it read may already be folded."""
+        """Twice the compactions made by ``Store.compact`` (even while none is replacing files,
+        odd while one is): a reader on another handle of the same files
+        (``ui/store_reader.StoreReader``) that sees it change during a read reads again, as a
+        shard it read may already be folded. Not counted: a full write the storage layer makes
+        on its own (it replaces shards too)."""
 
     # -- opening and closing ---------------------------------------------------------------------
     @classmethod
@@ -652,7 +654,8 @@ class Store:
                     return False
                 # From here the data cannot change until the files are written: every write
                 # takes the file lock first, and ``refresh`` waits for ``_compacting`` to end.
-                # Reads only add shards they read to the caches, which the plan never walks.
+                # Reads only add shards they read to the caches, or drop loaded ones (``unload``):
+                # the plan never walks the caches.
                 self._compacting = True
             try:
                 try:

@@ -9,7 +9,8 @@ compaction is due on fresh data, then makes the bytes to write and writes them h
 file lock, so reads in other threads go on while a compaction is planned and while its files
 are written and fsynced, and writes (which take the file lock first) wait for it. Nothing the
 plan reads changes meanwhile: a write needs the file lock, ``refresh`` does nothing while the
-store compacts, and a read only adds the shards it reads to the caches.
+store compacts, and a read only adds the shards it reads to the caches or drops loaded ones
+(``unload``), which the plan never walks.
 
 Lock order, everywhere: the store's lock, then the file lock (a write takes both). A
 compaction never takes the store's lock again while it holds the file lock, so a write that

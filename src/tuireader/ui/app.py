@@ -72,13 +72,13 @@ from tuireader.ui.status_line import (
     legend_chips,
     others_status,
 )
+from tuireader.ui.store_reader import StoreReader
 from tuireader.ui.store_reads import (
     STATE_COUNTS,
     CountReads,
     DoneReads,
     Listing,
     Reloaded,
-    StoreReader,
     counts_key,
     read_counts,
     read_done,
@@ -128,7 +128,7 @@ times in a book, and searching on every keystroke would make typing lag."""
 
 @dataclass(frozen=True)
 class _Unread:
-    """A read in the writer thread that failed (an unreadable shard, the file lock held)."""
+    """A read in the reader thread that failed (an unreadable shard)."""
 
     error: BaseException
 
@@ -219,7 +219,7 @@ class ReaderApp(App[int]):
         event loop, in the order they were asked for."""
         self._reader = StoreReader(store, wake=lambda: self.post_message(self.ReadsLanded()))
         """Reads the store (on a handle of its own) off the event loop and beside the writer:
-        a look never waits for my writes, nor they for it (``ui/store_reads.py``)."""
+        a look never waits for my writes, nor they for it (``ui/store_reader.py``)."""
         self._failed_writes = 0
         """How many writes of mine failed (shown in one line each), to see if one did while
         something waited for them."""
@@ -301,7 +301,7 @@ class ReaderApp(App[int]):
         """My adjudication record of an article as last read or written: (annotator, article
         id, record), so the status line never reads the store."""
         # Read before the app runs, while no other thread uses the store: every later read of
-        # the store is done in the writer thread (a read on the event loop would wait for the
+        # the store is done in the reader thread (a read on the event loop would wait for the
         # store's lock while the writer holds it).
         cursors = store.get_state(STATE_CURSORS, {})
         self._cursors = dict(cursors) if isinstance(cursors, dict) else {}
@@ -429,11 +429,11 @@ class ReaderApp(App[int]):
         )  # looked up now: a worker's callback may need it while the app closes
         narrow = self.size.width < NARROW_WIDTH
         shown = self.catalog.shown
-        # Counted in the writer thread (its first job): "counting…" until they land.
+        # Counted in the reader thread (its first job): "counting…" until they land.
         pending = {e.id: ArticleCounts(pending=True) for e in shown if e.id is not None}
         self.article_list.set_entries(shown, pending)
         ids = list(pending)
-        self._read(lambda store: read_listing(store, ids), self._listing_read)
+        self._read(lambda store: read_listing(store, ids), self._listing_read, fresh=True)
         if self.store.read_only:
             self.notify(
                 f"Opened read-only: {self.store.read_only_reason}",
@@ -482,6 +482,7 @@ class ReaderApp(App[int]):
         self._read(
             lambda store: read_reloaded(store, article_id, ids, verdicts_key=verdicts_key),
             self._annotator_set,
+            fresh=True,
         )
 
     def _annotator_set(self, reloaded: Reloaded | None) -> None:
@@ -752,7 +753,7 @@ class ReaderApp(App[int]):
         under way (nothing queued)."""
         if self._reloading:
             return False
-        self._reloading = self._reload(refresh=True)
+        self._reloading = self._reload()
         if self.store.compaction_due and (self._compacting is None or self._compacting.done()):
             # A tag left the journal over its limit: folded in after the look.
             self._compacting = self._writer.submit(self.store.compact)
@@ -767,10 +768,10 @@ class ReaderApp(App[int]):
         self._reloading = self._reload()
         return self._reloading
 
-    def _reload(self, refresh: bool = False) -> bool:
+    def _reload(self) -> bool:
         """Queue the read of what the screen shows from the store (the reader's handle catches
-        up with the files first, whatever ``refresh`` says); shown by ``_reloaded`` when it
-        lands, if still newer than what is shown and no write of mine was shown since."""
+        up with the files after counting my writes that returned); shown by ``_reloaded`` when
+        it lands, if still newer than what is shown and no write of mine was shown since."""
         article = self.pane.article
         article_id = None if article is None else article.id
         ids = [e.id for e in self.catalog.shown if e.id is not None]
@@ -778,9 +779,11 @@ class ReaderApp(App[int]):
         writer, seen = self._writer, self._generation
 
         def look(store: Store) -> tuple[int, Reloaded | None]:
-            finished = writer.finished  # before the handle catches up: it holds those writes
+            # Counted before the handle catches up (one stat), so it holds every write counted:
+            # the catch-up before the job (``consistent``) may miss one that returned since.
+            finished = writer.finished
             read = read_reloaded(
-                store, article_id, ids, refresh=refresh, seen=seen, verdicts_key=verdicts_key
+                store, article_id, ids, refresh=True, seen=seen, verdicts_key=verdicts_key
             )
             return finished, read
 
@@ -815,12 +818,33 @@ class ReaderApp(App[int]):
         else:  # another window split or merged (or the first look at this article)
             self._look_corrections = corrections
             # The writer's store corrects the article's sentences when it catches up: shown then.
-            self._writer.write(
-                self.store.refresh, partial(self._show_reloaded, reloaded), change=False
-            )
+            store = self.store
+
+            def catch_up() -> object:
+                from tuireader.store import StoreError
+
+                try:
+                    return store.refresh()
+                except StoreError as exc:  # nothing asked for: logged, not "Not saved"
+                    return _Unread(exc)
+
+            shown = partial(self._caught_up, reloaded, self._writer.finished)
+            self._writer.write(catch_up, shown, change=False)
         self._apply_listing(reloaded.listing, changed=True)
 
-    def _show_reloaded(self, reloaded: Reloaded, _caught_up: object = None) -> None:
+    def _caught_up(self, reloaded: Reloaded, finished: int, caught_up: object) -> None:
+        """The writer's store caught up with a look that found other sentences: the look is
+        shown, unless a write of mine returned meanwhile (its layer would be drawn without that
+        write, erasing a tag on screen): then looked at again."""
+        if isinstance(caught_up, _Unread):
+            self.log.warning(f"could not read the annotation file: {caught_up.error}")
+            self._look_corrections = None  # the next look catches up again
+        elif finished == self._writer.finished:
+            self._show_reloaded(reloaded)
+        else:
+            self.refresh_store()
+
+    def _show_reloaded(self, reloaded: Reloaded) -> None:
         """The open article's part of a look: its layers, tags and sentences."""
         pane = self.pane
         article = pane.article
@@ -1172,14 +1196,20 @@ class ReaderApp(App[int]):
         *,
         after_writes: bool = True,
         failed: bool = False,
+        fresh: bool = False,
     ) -> Future[Any] | None:
         """Queue a read of the store for the reader thread (``job`` is given its handle);
         ``shown`` gets its result on the event loop when it lands. ``after_writes``: it starts
         once the writes (and state saves) asked for before have returned, so it sees them; a
-        look at other windows' writes does not wait for mine. Neither the event loop nor the
-        writer ever waits for it. A read that fails is logged (what is shown stays), or handed
-        to ``shown`` as ``_Unread`` if ``failed``; None once the reader is closed."""
+        look at other windows' writes does not wait for mine. ``fresh``: what it shows draws my
+        layer, so if a change of mine asked for after it has returned by the time it lands (it
+        may not hold it, and that change may be shown already), it is read again instead.
+        Neither the event loop nor the writer ever waits for it. A read that fails is logged
+        (what is shown stays), or handed to ``shown`` as ``_Unread`` if ``failed``; None once
+        the reader is closed."""
         from tuireader.store import StoreError
+
+        asked = self._writer.asked
 
         def run(store: Store) -> Any:
             try:
@@ -1188,6 +1218,9 @@ class ReaderApp(App[int]):
                 return _Unread(exc)
 
         def landed(result: Any) -> None:
+            if fresh and self._writer.finished > asked:
+                self._read(job, shown, failed=failed, fresh=True)
+                return
             if isinstance(result, _Unread) and not failed:
                 self.log.warning(f"could not read the annotation file: {result.error}")
                 return
@@ -1227,7 +1260,11 @@ class ReaderApp(App[int]):
         if key in self._answering:
             return
 
+        timer: list[asyncio.TimerHandle] = []
+
         def landed(result: Any) -> None:
+            for handle in timer:
+                handle.cancel()
             self._answering.discard(key)
             self._read_done()
             shown(result)
@@ -1237,7 +1274,7 @@ class ReaderApp(App[int]):
             return
         self._answering.add(key)
         self._awaited_reads += 1
-        asyncio.get_running_loop().call_later(SLOW_WRITE, self._slow_read)
+        timer.append(asyncio.get_running_loop().call_later(SLOW_WRITE, self._slow_read))
         await self._within_grace(future)
 
     def _read_done(self) -> None:
@@ -1251,14 +1288,20 @@ class ReaderApp(App[int]):
         self._show_reads()
 
     def _show_reads(self) -> None:
-        """Show the reads that returned (a failed one is logged by ``_read``)."""
+        """Show the reads that returned (a failed one is logged by ``_read``, as is a failure
+        of the handle catching up with the files before it)."""
+        from tuireader.store import StoreError
+
         for read in self._reader.landed():
             if read.future.cancelled():
                 continue
             error = read.future.exception()
-            if error is not None:
+            if isinstance(error, StoreError):
+                read.shown(_Unread(error))
+            elif error is not None:
                 raise error
-            read.shown(read.future.result())
+            else:
+                read.shown(read.future.result())
 
     def _slow_read(self) -> None:
         if self._awaited_reads and not self._reading_slow:
@@ -1487,11 +1530,13 @@ class ReaderApp(App[int]):
     ) -> None:
         from tuireader.ui.merge_screen import MergeScreen, merge_choices
 
-        if self.pane.article is not article or index + 1 >= len(article.sentences):
+        if self.pane.article is not article:
             return
-        if isinstance(question, ValueError):
+        if isinstance(question, ValueError):  # the last sentence too: said, never silent
             self.bell()
             self.notify(f"Cannot merge: {question}.", severity="warning", markup=False, timeout=4)
+            return
+        if index + 1 >= len(article.sentences):  # merged meanwhile (another window)
             return
         merge = self.store.merge_sentences
 
@@ -1534,7 +1579,8 @@ class ReaderApp(App[int]):
         if layer is not None:
             self.call_after_refresh(self._recount, article, layer)
         else:
-            self._read(lambda store: store.mine(article.id), partial(self._recount, article))
+            recount = partial(self._recount, article)
+            self._read(lambda store: store.mine(article.id), recount, fresh=True)
         if self.comparing:
             self.call_after_refresh(self.refresh_comparison)
 
@@ -1642,7 +1688,7 @@ class ReaderApp(App[int]):
     ) -> None:
         """Recompute the compare view after a change (ours or another window's), from
         ``annotations`` (every layer of the open article) when given, else from the store as
-        read in the writer thread (shown when it lands, if the article is still open and the
+        read in the reader thread (shown when it lands, if the article is still open and the
         view still on); ``then`` once it is shown."""
         pane = self.pane
         article = pane.article
@@ -1658,7 +1704,7 @@ class ReaderApp(App[int]):
                 if self.pane.article is article:
                     self.refresh_comparison(every, then)
 
-            self._read(lambda store: store.annotations(article.id), landed)
+            self._read(lambda store: store.annotations(article.id), landed, fresh=True)
             return
         layers = self.layers_of(annotations)
         if self.adjudicating:  # the originals only: my layer holds the decisions
@@ -1783,7 +1829,7 @@ class ReaderApp(App[int]):
         if not await self._written(decide, shown):
             return
         self.refresh_comparison()
-        await self.writes_landed()  # the compare view, read again in the writer thread
+        await self.reads_landed()  # the compare view, read again in the reader thread
         comparison = self.pane.comparison
         if comparison is not None:
             target = next_open(comparison.disagreements, self._decided(), index)
@@ -2008,11 +2054,11 @@ class ReaderApp(App[int]):
     def _train_model(self) -> None:
         """Train (again) on my tags once there are enough, and enough new ones, in a worker."""
         if self._store_count is None:
-            # Summed over the index (~20-30 ms at 500,000), so in the writer thread: once, and
+            # Summed over the index (~20-30 ms at 500,000), so in the reader thread: once, and
             # again after another window wrote; kept up to date by our own changes between.
             if not self._counting:
                 self._counting = True
-                self._writer.write(self._count_store, self._store_counted, change=False)
+                self._read(self._count_store, self._store_counted, failed=True, fresh=True)
             return
         from tuireader import learn  # imported by _count_store, off the event loop
 
@@ -2024,16 +2070,19 @@ class ReaderApp(App[int]):
         self._model_tags = count
         self._fit_model(self.store.annotator, self.tags)
 
-    def _count_store(self) -> int:
-        """In the writer thread: the store's size, ``learn`` imported first (its rules compile
+    @staticmethod
+    def _count_store(store: Store) -> int:
+        """In the reader thread: the store's size, ``learn`` imported first (its rules compile
         ~0.25 s of regular expressions: a stall of the event loop at the first tag, found by
-        sampling it during bench_keys)."""
+        sampling it during bench_keys; in the writer thread it delayed my next tag as long)."""
         import tuireader.learn  # noqa: F401
 
-        return len(self.store)
+        return len(store)
 
-    def _store_counted(self, count: int) -> None:
+    def _store_counted(self, count: int | _Unread) -> None:
         self._counting = False
+        if isinstance(count, _Unread):  # counted again at the next change
+            return
         if self._store_count is None:
             self._store_count = count
             self._train_model()

@@ -9,7 +9,8 @@ Two kinds of job share the thread, and so run in the order they were asked for:
   their write returned (or raised), so the screen shows a change only after it is on disk,
   and a failure instead of it.
 
-``Store`` serialises the thread's calls with the event loop's reads (``store.threads``).
+The store's lock (``store.threads``) serialises this thread's calls with any other caller's; the
+reader's reads run on a handle of their own, in a thread of their own (``ui/store_reader.py``).
 Nothing here imports Textual: the app gives the writer a ``wake`` callable (posting it a
 message, which is thread-safe), and drains it before it closes the store.
 """
@@ -22,6 +23,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -44,7 +46,7 @@ class StoreWriter:
     def __init__(self, wake: Callable[[], object] = lambda: None) -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
         self._lock = threading.Lock()
-        self._last: Future[object] | None = None
+        self._last: Future[Any] | None = None
         self._closed = False
         self._wake = wake
         self._own: collections.deque[OwnWrite] = collections.deque()
@@ -53,7 +55,10 @@ class StoreWriter:
         self.finished = 0
         """How many own writes that change something (``change``) have returned (or raised): a
         read that started at one count and lands at another may miss a change shown meanwhile
-        (``ui/store_reads.py``)."""
+        (``ui/store_reader.py``)."""
+        self.asked = 0
+        """How many own writes that change something have been queued: a read queued after
+        ``asked`` of them that lands once more than that have returned may miss the later."""
 
     def submit(self, job: Callable[[], object]) -> Future[object] | None:
         """Queue a state save ``job`` (a failure is logged and kept in ``errors``); None once
@@ -61,9 +66,7 @@ class StoreWriter:
         with self._lock:
             if self._closed:
                 return None
-            future = self._pool.submit(self._run, job)
-            self._last = future
-            return future
+            return self._queue(partial(self._run, job))
 
     def write(
         self, job: Callable[[], Any], shown: Callable[[Any], None], *, change: bool = True
@@ -74,21 +77,41 @@ class StoreWriter:
         with self._lock:
             if self._closed:
                 return None
-            future: Future[Any] = self._pool.submit(job)
-            self._last = future
+            future = self._queue(job)
             self._own.append(OwnWrite(future, shown, change))
+            self.asked += change
         future.add_done_callback(self._finished if change else lambda _: self._wake())
         return future
 
+    def _queue(self, job: Callable[[], Any]) -> Future[Any]:
+        """Under the lock: queue ``job``. The caller gets a future of its own, which ``cancel``
+        can cancel while the job waits; ``last`` is the queue's, which completes in its turn
+        even so (a read chained on it, or ``drain``, never starts before what was queued
+        earlier has run)."""
+        future: Future[Any] = Future()
+
+        def run() -> None:
+            if not future.set_running_or_notify_cancel():
+                return  # cancelled while it waited: skipped in its turn
+            try:
+                result = job()
+            except BaseException as exc:
+                future.set_exception(exc)
+            else:
+                future.set_result(result)
+
+        self._last = self._pool.submit(run)
+        return future
+
     def cancel(self, future: Future[Any]) -> bool:
-        """Drop a job that has not started yet (an article's open, when quitting); False if it
-        is running or done. Never meant for a change of mine: once asked for, it is written."""
+        """Drop a job (a future ``submit`` or ``write`` returned) that has not started yet (an
+        article's open, when quitting): True if it will not run, False if it is running or
+        done. It is skipped in its turn, so what waits for ``last`` still waits for the jobs
+        queued before it. Never meant for a change of mine: once asked for, it is written."""
         if not future.cancel():  # outside the lock: a cancel runs the done callbacks, which take it
             return False
         with self._lock:
             self._own = collections.deque(w for w in self._own if w.future is not future)
-            if self._last is future:  # ``drain`` waits for what was queued before it instead
-                self._last = None if self._closed else self._pool.submit(lambda: None)
         return True
 
     def _finished(self, _future: Future[Any]) -> None:
