@@ -142,6 +142,21 @@ _END_SUFFIXES = tuple(
 )
 
 
+_SHORTEST_SUFFIX = min(map(len, _GOES_ON_SUFFIXES))
+_GOES_ON_TAILS = frozenset(form[-_SHORTEST_SUFFIX:] for form in _GOES_ON_SUFFIXES)
+
+
+def _goes_on_suffix(text: str, start: int, end: int) -> bool:
+    """``text.endswith(_GOES_ON_SUFFIXES, start, end)``, with most sentences ("works.") ruled
+    out by one set look-up of their last three characters: the tuple's 96 comparisons were a
+    fifth of segmenting a news article."""
+    return (
+        end - start >= _SHORTEST_SUFFIX
+        and text[end - _SHORTEST_SUFFIX : end] in _GOES_ON_TAILS
+        and text.endswith(_GOES_ON_SUFFIXES, start, end)
+    )
+
+
 def _last_word(text: str, start: int, end: int) -> str:
     """The word before ``end``, lowercased: ``Oct/Dec.`` gives ``dec.``."""
     tail = text[max(start, end - 9) : end]
@@ -153,7 +168,7 @@ def _news_fixes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]
     for start, end in spans[1:]:
         prev_start, prev_end = merged[-1]
         # endswith with a tuple runs in C: the word is looked at only when it might matter
-        if text.endswith(_GOES_ON_SUFFIXES, prev_start, prev_end) or prev_end - prev_start <= 4:
+        if _goes_on_suffix(text, prev_start, prev_end) or prev_end - prev_start <= 4:
             word = _last_word(text, prev_start, prev_end)
             if (
                 (word in _CLOCK and _CLOCK_GOES_ON.match(text, start) is not None)
@@ -254,8 +269,28 @@ def segment(body: str, paragraphs: Iterable[tuple[int, int]]) -> list[Sentence]:
     for p_index, (p_start, p_end) in enumerate(paragraphs):
         for start, end in split_paragraph(body[p_start:p_end]):
             a, b = p_start + start, p_start + end
-            sentences.append(Sentence(len(sentences), a, b, p_index, body[a:b]))
+            sentences.append(_sentence(len(sentences), a, b, p_index, body[a:b]))
     return sentences
+
+
+_NEW = object.__new__
+_SET_FIELDS = tuple(
+    getattr(Sentence, name).__set__ for name in ("index", "start", "end", "paragraph", "text")
+)
+
+
+def _sentence(index: int, start: int, end: int, paragraph: int, text: str) -> Sentence:
+    """``Sentence(index, start, end, paragraph, text)`` at a third of the cost: a frozen
+    dataclass's ``__init__`` goes through ``object.__setattr__`` per field, a quarter of
+    segmenting a short article; the slots' own descriptors set the same fields directly."""
+    set_index, set_start, set_end, set_paragraph, set_text = _SET_FIELDS
+    sentence = _NEW(Sentence)
+    set_index(sentence, index)
+    set_start(sentence, start)
+    set_end(sentence, end)
+    set_paragraph(sentence, paragraph)
+    set_text(sentence, text)
+    return sentence
 
 
 _END = attrgetter("end")
