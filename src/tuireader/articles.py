@@ -141,7 +141,8 @@ def from_document(doc: Document, path: Path | None = None) -> Article:
 
 def load_article(path: str | os.PathLike[str]) -> Article:
     """Read and parse one file; raises ArticleError naming the file and the problem."""
-    path = Path(path)
+    if not isinstance(path, Path):  # load_unchanged passes a Path: parsing it again cost 4 us
+        path = Path(path)
     data = read_bytes(path, "an article file", ArticleError)
     try:
         if path.suffix.lower() in HTML_SUFFIXES:

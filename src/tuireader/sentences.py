@@ -47,9 +47,18 @@ def split_paragraph(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for chunk_start, chunk_end in chunks(text):
         for seg in get_sentence_boundaries(LANGUAGE, text[chunk_start:chunk_end]):
+            # Trimmed here, not in a function called per sentence: that call was a tenth of
+            # segmenting a short news article.
             start = chunk_start + seg["start_index"]
             end = chunk_start + seg["end_index"]
-            _add_span(text, start, end, spans)
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if end - start > LONG_SENTENCE:
+                spans.extend(_split_long(text, start, end))
+            elif end > start:
+                spans.append((start, end))
     if spans:
         spans = _news_fixes(text, spans)
     if not spans and text.strip():
@@ -88,17 +97,6 @@ def chunks(text: str) -> list[tuple[int, int]]:
         start = safe
     pieces.append((start, len(text)))
     return pieces
-
-
-def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end - start > LONG_SENTENCE:
-        spans.extend(_split_long(text, start, end))
-    elif end > start:
-        spans.append((start, end))
 
 
 # Where sentencex ends a sentence that goes on: "a 9 a.m. ET start", "approx. 40", "Ms. Marsh".
