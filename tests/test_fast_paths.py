@@ -122,7 +122,13 @@ def test_random_files_load_the_same_with_and_without_the_fast_paths(
         files.append(path)
         datas.append(data)
     fast_text = [decode(data) for data in datas]
-    fast = [_seen(load_article(path)) for path in files]
+    articles = [load_article(path) for path in files]
+    # a title taken from the first sentence keeps the first paragraph's spans for segmenting
+    derived = sum(1 for a in articles if vars(a).get("_first_paragraph_spans") is not None)
+    assert 30 < derived < len(articles)
+    fast = [_seen(article) for article in articles]
+    for article in articles:
+        assert article.sentences == segment(article.body, article.paragraphs)
     with monkeypatch.context() as patched:
         _plain(patched)
         assert decoding.clean is _plain_clean
@@ -164,3 +170,17 @@ def test_segment_builds_the_same_sentences(monkeypatch: pytest.MonkeyPatch) -> N
     assert all(type(s) is Sentence for s in got)
     with pytest.raises(AttributeError):
         got[0].start = 3  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("repeat", [3, 60])
+def test_a_title_from_the_first_sentence_leaves_the_same_sentences(
+    tmp_path: Path, repeat: int
+) -> None:
+    # 60 repeats make a first paragraph longer than the title's scan (2,000 characters)
+    first = " ".join(f"Crane {n} moved to the pier at 9 a.m. Monday." for n in range(repeat))
+    path = tmp_path / "x.txt"
+    path.write_text(f" date 2025-03-04 \n\n{first}\n\nThe works go on. Mr. Hale said so.\n")
+    article = load_article(path)
+    assert article.title == "Crane 0 moved to the pier at 9 a.m. Monday."
+    assert article.sentences == segment(article.body, article.paragraphs)
+    assert len(article.sentences) == repeat + 2

@@ -261,11 +261,21 @@ def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces
 
 
-def segment(body: str, paragraphs: Iterable[tuple[int, int]]) -> list[Sentence]:
-    """Segment each paragraph of ``body`` (given as offset ranges) into sentences."""
+def segment(
+    body: str,
+    paragraphs: Iterable[tuple[int, int]],
+    first_spans: list[tuple[int, int]] | None = None,
+) -> list[Sentence]:
+    """Segment each paragraph of ``body`` (given as offset ranges) into sentences.
+
+    ``first_spans``: ``split_paragraph`` of the first paragraph, when the caller has it."""
     sentences: list[Sentence] = []
     for p_index, (p_start, p_end) in enumerate(paragraphs):
-        for start, end in split_paragraph(body[p_start:p_end]):
+        if p_index == 0 and first_spans is not None:
+            spans = first_spans
+        else:
+            spans = split_paragraph(body[p_start:p_end])
+        for start, end in spans:
             a, b = p_start + start, p_start + end
             sentences.append(_sentence(len(sentences), a, b, p_index, body[a:b]))
     return sentences
