@@ -2,12 +2,15 @@
 baseline checkout, both loaded in ONE process and timed alternately.
 
     python benchmarks/bench_article_files.py --baseline OTHER/src [--files 2500] [--rounds 15]
+        [--layout files|dated]
 
-Writes ``--files`` articles of ``bench_import_at_hand.py``'s "files" layout (20 sentences) to a
-temporary folder, then per round times, for each version in turn, ``load_unchanged`` of every
-file plus its ``sentences`` (what import's attach reads). Prints process CPU per file (min and
-median over the rounds) for each version, the ratio, the load average, and checks that both
-versions give the same articles (id, title, body, paragraphs, date, sentences).
+Writes ``--files`` articles to a temporary folder: ``files``, ``bench_import_at_hand.py``'s
+layout (a title line, one paragraph of 20 sentences); ``dated``, the seed format (the date
+header, no title line, the same 20 sentences in four paragraphs). Then per round times, for
+each version in turn, ``load_unchanged`` of every file plus its ``sentences`` (what import's
+attach reads). Prints process CPU per file (min and median over the rounds) for each version,
+the ratio, the load average, and checks that both versions give the same articles (id, title,
+body, paragraphs, date, sentences).
 """
 
 from __future__ import annotations
@@ -45,11 +48,23 @@ def _seen(a: Any) -> tuple[object, ...]:
     return (a.id, a.title, a.body, a.paragraphs, a.date, sentences)
 
 
+def dated_text(number: int) -> str:
+    """The seed format: date header, then four paragraphs of five sentences, no title line."""
+    paragraphs = [
+        " ".join(
+            f"Dock {number} took barge {j} on day {j + 1} of the refit." for j in range(k, k + 5)
+        )
+        for k in range(0, 20, 5)
+    ]
+    return f" date 2025-06-{number % 28 + 1:02d} \n\n" + "\n\n".join(paragraphs) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", type=Path, required=True, help="the other checkout's src")
     parser.add_argument("--files", type=int, default=2500)
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--layout", choices=("files", "dated"), default="files")
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     from bench_import_at_hand import files_text
@@ -61,7 +76,8 @@ def main() -> None:
         paths = []
         for number in range(args.files):
             path = Path(tmp) / f"notes_{number:06d}.txt"
-            path.write_text(files_text(number), encoding="utf-8")
+            text = files_text(number) if args.layout == "files" else dated_text(number)
+            path.write_text(text, encoding="utf-8")
             paths.append(str(path))
         results = {}
         for name, articles in versions.items():
@@ -84,7 +100,10 @@ def main() -> None:
                 start = time.process_time()
                 run()
                 times[name].append((time.process_time() - start) / len(paths) * 1e6)
-    print(f"load average {os.getloadavg()[0]:.2f}, {args.files} files x {args.rounds} rounds")
+    print(
+        f"load average {os.getloadavg()[0]:.2f}, {args.files} {args.layout} files"
+        f" x {args.rounds} rounds"
+    )
     for name, values in times.items():
         print(f"{name:9s} min {min(values):6.1f} us/file  median {statistics.median(values):6.1f}")
     ratio = statistics.median(times["this"]) / statistics.median(times["baseline"])
