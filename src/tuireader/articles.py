@@ -51,7 +51,8 @@ class Article:
     def raw_sentences(self) -> list[Sentence]:
         """The segmenter's sentences, segmented on first use (large books pay for it only when
         opened)."""
-        return segment(self.body, self.paragraphs)
+        # pop: the first paragraph's spans, if the title was taken from them, are used once
+        return segment(self.body, self.paragraphs, self.__dict__.pop(_FIRST_SPANS, None))
 
     @cached_property
     def sentences(self) -> list[Sentence]:
@@ -123,8 +124,12 @@ def from_document(doc: Document, path: Path | None = None) -> Article:
         spans.append((pos, pos + len(para)))
         pos += len(para) + len(PARAGRAPH_SEPARATOR)
     body = PARAGRAPH_SEPARATOR.join(doc.paragraphs)
-    title = doc.title or _derived_title(doc, path)
-    return Article(
+    first_spans = None
+    if doc.title:
+        title = doc.title
+    else:
+        title, first_spans = _derived_title(doc, path)
+    article = Article(
         id=article_id(body if doc.id_text is None else doc.id_text),
         title=title,
         body=body,
@@ -137,11 +142,21 @@ def from_document(doc: Document, path: Path | None = None) -> Article:
         url=doc.url,
         dateline=doc.dateline,
     )
+    if first_spans is not None:
+        article.__dict__[_FIRST_SPANS] = first_spans
+    return article
+
+
+_FIRST_SPANS = "_first_paragraph_spans"
+"""Where an Article keeps the first paragraph's sentence spans when its title was derived from
+them, until it is segmented: a dated article without a title line otherwise segments its first
+paragraph twice."""
 
 
 def load_article(path: str | os.PathLike[str]) -> Article:
     """Read and parse one file; raises ArticleError naming the file and the problem."""
-    path = Path(path)
+    if not isinstance(path, Path):  # load_unchanged passes a Path: parsing it again cost 4 us
+        path = Path(path)
     data = read_bytes(path, "an article file", ArticleError)
     try:
         if path.suffix.lower() in HTML_SUFFIXES:
@@ -293,18 +308,20 @@ def sort_articles(articles: Iterable[Article]) -> list[Article]:
     return dated + [a for a in by_title if not a.date]
 
 
-def _derived_title(doc: Document, path: Path | None) -> str:
+def _derived_title(doc: Document, path: Path | None) -> tuple[str, list[tuple[int, int]] | None]:
+    """The title, and the first paragraph's sentence spans when the whole paragraph was read."""
     # The first sentence from the paragraph's opening only: a 1.9 MB paragraph of unspaced text
     # would otherwise be segmented whole at library load, for a 72-character title.
     first = doc.paragraphs[0][:TITLE_SCAN_CHARS] if doc.paragraphs else ""
     spans = split_paragraph(first) if first else []
+    whole = spans if first and len(first) == len(doc.paragraphs[0]) else None
     sentence = first[spans[0][0] : spans[0][1]] if spans else first
     from_name = _title_from_filename(path)
     if from_name and (not sentence or sentence.lstrip()[:1] in _OPENING_QUOTES):
-        return from_name
+        return from_name, whole
     if not sentence:
-        return from_name or "Untitled"
-    return trim_words(sentence, TITLE_MAX_CHARS)
+        return from_name or "Untitled", whole
+    return trim_words(sentence, TITLE_MAX_CHARS), whole
 
 
 def trim_words(text: str, limit: int) -> str:

@@ -43,6 +43,12 @@ def clean(text: str) -> str:
     never holds what a note or title could not show."""
     if text.isprintable():  # the common case for short strings (titles, notes), at C speed
         return text
+    # The common case for article text: nothing but tabs and newlines keeps it from being
+    # printable. Every character the patterns below remove is unprintable and neither of those
+    # (a test checks all of Unicode), so for such text they would change nothing; one C scan
+    # costs 2 us on a 900-character article where the three searches cost 40 us.
+    if text.replace("\n", "").replace("\t", "").isprintable():
+        return text
     # search before sub: on a clean 3 MB book the scans are cheap, rebuilding the string is not
     for pattern, replacement in ((_LINE_ENDS, "\n"), (CONTROL_CHARS, ""), (BIDI_CONTROLS, "")):
         if pattern.search(text):
