@@ -177,7 +177,8 @@ async def test_merging_the_last_sentence_says_it_cannot(make_app: MakeApp) -> No
         await app.writes_landed()
         await pilot.pause()
         said = [n.message for n in app._notifications]
-        assert any(m.startswith("Cannot merge:") for m in said), said
+        # counted as the status line counts them (5/5), not from 0
+        assert "Cannot merge: sentence 5 of 5 has no next sentence to merge with." in said, said
         assert len(texts(app)) == 5
 
 
