@@ -139,7 +139,9 @@ def merge_pair(article: Article, index: int) -> tuple[Sentence, Sentence]:
     sentence or it is in another paragraph."""
     sentences = article.sentences
     if not 0 <= index < len(sentences) - 1:
-        raise ValueError(f"sentence {index + 1} of {len(sentences)} has no next sentence to merge with")
+        raise ValueError(
+            f"sentence {index + 1} of {len(sentences)} has no next sentence to merge with"
+        )
     first, second = sentences[index], sentences[index + 1]
     if join_gap(first, second) is None:
         raise ValueError("the next sentence is in another paragraph")
