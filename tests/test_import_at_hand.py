@@ -186,6 +186,27 @@ def test_an_older_id_of_the_same_file_or_a_correction_keeps_the_old_path(
     capsys.readouterr()
 
 
+def test_an_older_id_the_export_lists_under_the_same_file_waits_for_the_import(
+    tmp_path: Path, small_batches: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The database is empty: only the export's own metadata (written with its last batch,
+    # after article 3's shard) says that an older id was recorded under article 3's file.
+    articles = article_files(tmp_path / "arts", 6)
+    first_sentence = articles[3].sentences[0]
+    older = from_text(articles[3].body[first_sentence.start : first_sentence.end])
+    older_meta = {**article_record(older), "path": article_record(articles[3])["path"]}
+    older_tag = Annotation.new(older.id, older.body, 0, len(older.body), "fact", "bo")
+    metas = [article_record(a) for a in articles] + [older_meta]
+    source = tmp_path / "tags.jsonl"
+    annotations = [*tagged(articles), older_tag]
+    source.write_text(export.to_jsonl(export.select(annotations, metas)), encoding="utf-8")
+    tables = assert_same_as_before(tmp_path, source)
+    assert older.id not in tables["articles"]  # adopted, as attach_all decides
+    adopted = tables["annotations"][older_tag.id]
+    assert adopted["article_id"] == articles[3].id
+    capsys.readouterr()
+
+
 def test_an_article_whose_records_are_not_in_a_row_waits_for_the_import(
     tmp_path: Path, small_batches: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
