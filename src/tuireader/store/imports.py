@@ -29,7 +29,7 @@ from tuireader.store.editing import attach_records
 from tuireader.store.layers import BULK
 from tuireader.store.loaded import LoadedArticles
 from tuireader.store.merging import ImportReport, ImportResult, mark_wins, record_wins
-from tuireader.store.metadata import ResolvedPaths, article_record, merged_articles
+from tuireader.store.metadata import ResolvedPaths, SamePath, article_record, merged_articles
 from tuireader.store.tables import AnnotationDB
 
 
@@ -170,8 +170,11 @@ class AtHand:
     """The article of an id, if its file is at hand with the same text, else None. Asked only
     for an article whose records the batch holds whole and none before it: the caller answers
     None for one whose records it hands in more than one run (its first run is not all)."""
-    paths: Mapping[str, Set[str]]
-    """The ids the import's article metadata records under each path."""
+    listed: Mapping[str, Mapping[str, Any]]
+    """The import's article metadata by id (``merged_articles`` of its entries)."""
+    paths: SamePath
+    """The ids ``listed`` records under each path: ``settled`` asks it, as it asks the table,
+    what ``attach_all`` asks the table (``SamePath.others``) once the import has written it."""
     settled: frozenset[str] = frozenset()
     """The articles attached by the import's earlier writes."""
     resolve: ResolvedPaths = field(default_factory=ResolvedPaths)
@@ -190,7 +193,7 @@ def settled(
     is at home on the text. Any other article is attached after the import, as before."""
     corrected = {r["article_id"] for r in db.records(BOUNDARIES).raw().values()}
     table = db.records(ARTICLES).raw()
-    under: dict[str, set[str]] | None = None
+    same_path: SamePath | None = None
     found: dict[str, tuple[dict[str, Any] | None, dict[str, Any]]] = {}
     for group in direct:
         article_id = group.article_id
@@ -202,11 +205,11 @@ def settled(
         meta = article_record(article, at_hand.resolve)
         path = meta["path"]
         if path is not None:
-            if under is None:  # built once a write, when the first file is at hand
-                under = {}
-                for other_id, other in table.items():
-                    under.setdefault(other.get("path"), set()).add(other_id)
-            if (under.get(path, set()) | at_hand.paths.get(path, set())) - {article_id}:
+            if same_path is None:  # built once a write, when the first file is at hand
+                same_path = SamePath(table)
+            if same_path.others(article_id, path, table) or at_hand.paths.others(
+                article_id, path, at_hand.listed
+            ):
                 continue
         records: dict[str, Any] = orjson.loads(group.data)
         attached = attach_records(article, records, stored_form=True)  # the codec's
@@ -330,11 +333,8 @@ def in_batches(
     counts: dict[str, ImportResult] = {}
     at_hand = None
     if load is not None:
-        paths: dict[str, set[str]] = {}
-        for meta in metas:
-            if meta.get("path") is not None:
-                paths.setdefault(meta["path"], set()).add(meta["id"])
-        at_hand = AtHand(load, paths)
+        listed = merged_articles({}, metas)
+        at_hand = AtHand(load, listed, SamePath(listed))
     recorded = 0  # article records of attached articles, written before the last batch
     pending: Sequence[Incoming] | None = None
     for batch in batches:
