@@ -1,6 +1,7 @@
 """An import whose article files are at hand attaches each new article in the write that first
-writes its shard (``store.imports.settled``): the shard holds the settled records and the same
-write records the article's metadata from its file, so ``attach_all`` has nothing left to do.
+writes its shard (``store.imports.attached_on_write``): the shard holds the settled records and
+the same write records the article's metadata from its file, so ``attach_all`` has nothing left
+to do.
 The database must be the one the import followed by ``attach_all`` writes, table for table and
 shard byte for byte, wherever that path applies and wherever it declines (an article already
 stored, an edited file, an older id of the same path, a sentence correction, records not in a
