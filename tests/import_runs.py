@@ -45,20 +45,22 @@ def kill_at_random(
     db: Path,
     source: Path,
     batch: int,
-    stored: Callable[[], int],
+    stored: Callable[[Path], int],
     total: int,
     *,
     kills: int,
     seed: int,
     longest: float,
-) -> int:
+) -> tuple[int, Path]:
     """Import ``source`` into ``db`` up to ``kills`` times, each run SIGKILLed once its first
-    shards are written, after a random wait of up to ``longest`` seconds (``timed_import``'s span); after each, ``stored``
-    checks the database (it must open, each record as it may be) and says how many of the
-    ``total`` records it holds. Stops once the import is complete (a run that ended before its
-    kill, or whose kill came after its last write). Returns how many kills landed in the middle
-    of an import (the process died of the kill with some but not all records stored); a test
-    asserts there was at least one, or it proves nothing."""
+    shards are written, after a random wait of up to ``longest`` seconds (a fraction of
+    ``timed_import``'s span); after each, ``stored(db)`` checks the database (it must open,
+    each record as it may be) and says how many of the ``total`` records it holds. Once the
+    import is complete (a run that ended before its kill, or whose kill came after its last
+    write) it stops, or, if no kill has landed yet (the load changed under the timing), goes on
+    in a new database beside ``db``. Returns how many kills landed in the middle of an import
+    (the process died of the kill with some but not all records stored; a test asserts there
+    was at least one, or it proves nothing) and the database of the last run."""
     rng = random.Random(seed)
     landed = 0
     for run_number in range(kills):
@@ -68,10 +70,13 @@ def kill_at_random(
         proc.send_signal(signal.SIGKILL)
         _, err = proc.communicate(timeout=30)
         assert proc.returncode in (0, -signal.SIGKILL), (run_number, err)
-        count = stored()
+        count = stored(db)
         assert count <= total, run_number
         if count == total:
-            break
+            if landed:
+                break
+            db = db.parent.with_name(f"{db.parent.name}-{run_number}") / db.name
+            continue
         assert proc.returncode == -signal.SIGKILL, (run_number, err)  # ended, not complete
         landed += count > 0
-    return landed
+    return landed, db

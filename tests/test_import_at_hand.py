@@ -266,14 +266,14 @@ def test_sigkill_at_random_moments_of_an_import_attaching_its_files(tmp_path: Pa
         imported = dict(staged.records())
     db = tmp_path / "killed" / "annotations.json"
 
-    def stored() -> int:
+    def stored(db: Path) -> int:
         tables = load_tables(db)  # it opens; each record is as imported, or as attached
         for key, record in tables["annotations"].items():
             assert record in (imported[key], expected["annotations"][key])
         return len(tables["annotations"])
 
-    landed = kill_at_random(
-        db, source, BATCH, stored, len(imported), kills=KILLS, seed=7, longest=span
+    landed, db = kill_at_random(
+        db, source, BATCH, stored, len(imported), kills=KILLS, seed=7, longest=span / 2
     )
     assert landed, "no kill landed in the middle of an import"
     finished(run_importer(db, source, BATCH))

@@ -344,7 +344,7 @@ def test_sigkill_at_random_moments_of_a_direct_import(tmp_path: Path) -> None:
     clean, span = clean_import(tmp_path, source)
     db = tmp_path / "killed" / "annotations.json"
 
-    def stored() -> int:
+    def stored(db: Path) -> int:
         with Store.open(db, "checker") as store:
             found = {a.id: a.to_dict() for a in store.annotations(include_orphans=True)}
             assert len(store) == len(found)
@@ -352,8 +352,8 @@ def test_sigkill_at_random_moments_of_a_direct_import(tmp_path: Path) -> None:
         index_agrees_with_shards(db)
         return len(found)
 
-    landed = kill_at_random(
-        db, source, BATCH, stored, len(expected), kills=KILLS, seed=31, longest=span
+    landed, db = kill_at_random(
+        db, source, BATCH, stored, len(expected), kills=KILLS, seed=31, longest=span / 2
     )
     assert landed, "no kill landed in the middle of an import"
     assert_rerun_completes(db, clean, source)
