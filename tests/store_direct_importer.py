@@ -1,8 +1,8 @@
 """Helper process for the SIGKILL tests of an import into new articles, whose shards are written
 straight to their files before the journal entry that names them: ``tuireader import`` with
 small batches, a low ``DIRECT_MIN`` (every batch writes its shards directly) and a small journal
-(so compactions happen too), printing ``shards`` each time a batch's shard files are written and made
-durable (once per batch, by the write's flush), and ``batch`` once its write has returned
+(so compactions happen too), printing ``shards`` each time a batch's shard files are written and
+made durable (once per batch, by the write's flush), and ``batch`` once its write has returned
 (saved).
 
 Usage: store_direct_importer.py DB FILE BATCH [KILL_AT]

@@ -1,6 +1,7 @@
 """An import whose article files are at hand attaches each new article in the write that first
-writes its shard (``store.imports.settled``): the shard holds the settled records and the same
-write records the article's metadata from its file, so ``attach_all`` has nothing left to do.
+writes its shard (``store.imports.attached_on_write``): the shard holds the settled records and
+the same write records the article's metadata from its file, so ``attach_all`` has nothing left
+to do.
 The database must be the one the import followed by ``attach_all`` writes, table for table and
 shard byte for byte, wherever that path applies and wherever it declines (an article already
 stored, an edited file, an older id of the same path, a sentence correction, records not in a
@@ -8,19 +9,14 @@ row). Killed anywhere, the database opens and a rerun completes it."""
 
 from __future__ import annotations
 
-import os
-import random
 import shutil
 import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from child_output import read_until
+from import_runs import finished, kill_at_random, run_importer, timed_import
 from tuireader import export, storage
 from tuireader.annotations import Annotation
 from tuireader.articles import Article, from_text, load_article
@@ -33,7 +29,6 @@ from tuireader.store import Store
 from tuireader.store.metadata import ResolvedPaths, article_record
 
 BATCH = 120  # three articles a batch
-HELPER = Path(__file__).with_name("store_direct_importer.py")
 TAGS = ("fact", "speculation", "expert_opinion")
 
 
@@ -192,6 +187,27 @@ def test_an_older_id_of_the_same_file_or_a_correction_keeps_the_old_path(
     capsys.readouterr()
 
 
+def test_an_older_id_the_export_lists_under_the_same_file_waits_for_the_import(
+    tmp_path: Path, small_batches: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The database is empty: only the export's own metadata (written with its last batch,
+    # after article 3's shard) says that an older id was recorded under article 3's file.
+    articles = article_files(tmp_path / "arts", 6)
+    first_sentence = articles[3].sentences[0]
+    older = from_text(articles[3].body[first_sentence.start : first_sentence.end])
+    older_meta = {**article_record(older), "path": article_record(articles[3])["path"]}
+    older_tag = Annotation.new(older.id, older.body, 0, len(older.body), "fact", "bo")
+    metas = [article_record(a) for a in articles] + [older_meta]
+    source = tmp_path / "tags.jsonl"
+    annotations = [*tagged(articles), older_tag]
+    source.write_text(export.to_jsonl(export.select(annotations, metas)), encoding="utf-8")
+    tables = assert_same_as_before(tmp_path, source)
+    assert older.id not in tables["articles"]  # adopted, as attach_all decides
+    adopted = tables["annotations"][older_tag.id]
+    assert adopted["article_id"] == articles[3].id
+    capsys.readouterr()
+
+
 def test_an_article_whose_records_are_not_in_a_row_waits_for_the_import(
     tmp_path: Path, small_batches: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -214,27 +230,16 @@ def test_an_article_whose_records_are_not_in_a_row_waits_for_the_import(
     capsys.readouterr()
 
 
-def run_helper(db: Path, source: Path, *extra: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    command = [sys.executable, str(HELPER), str(db), str(source), str(BATCH), *extra]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-
-
-def finished(proc: subprocess.Popen[bytes]) -> None:
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 0, err
-
-
 def test_sigkill_between_settled_shards_and_their_journal_entry(tmp_path: Path) -> None:
     articles = article_files(tmp_path / "arts", 12)  # 4 batches
     source = export_file(tmp_path / "tags.jsonl", tagged(articles), articles)
     clean = tmp_path / "clean" / "annotations.json"
-    finished(run_helper(clean, source))
+    finished(run_importer(clean, source, BATCH))
     expected = load_tables(clean)
     assert len(expected["articles"]) == 12
     for kill_at in (1, 4):
         db = tmp_path / f"killed-{kill_at}" / "annotations.json"
-        proc = run_helper(db, source, str(kill_at))
+        proc = run_importer(db, source, BATCH, str(kill_at))
         out, _ = proc.communicate(timeout=120)
         assert proc.returncode == -signal.SIGKILL
         assert out.count(b"batch\n") == kill_at - 1
@@ -243,7 +248,7 @@ def test_sigkill_between_settled_shards_and_their_journal_entry(tmp_path: Path) 
         assert set(tables["articles"]) == set(tables["index"])
         for key in tables["annotations"]:
             assert tables["annotations"][key] == expected["annotations"][key]
-        finished(run_helper(db, source))
+        finished(run_importer(db, source, BATCH))
         assert load_tables(db) == expected
         assert shard_files(db) == shard_files(clean)
 
@@ -255,22 +260,23 @@ def test_sigkill_at_random_moments_of_an_import_attaching_its_files(tmp_path: Pa
     articles = article_files(tmp_path / "arts", 24)  # 8 batches
     source = export_file(tmp_path / "tags.jsonl", tagged(articles), articles)
     clean = tmp_path / "clean" / "annotations.json"
-    finished(run_helper(clean, source))
+    span = timed_import(clean, source, BATCH)
     expected = load_tables(clean)
     with stage_import(source) as staged:
         imported = dict(staged.records())
     db = tmp_path / "killed" / "annotations.json"
-    rng = random.Random(7)
-    for _ in range(KILLS):
-        proc = run_helper(db, source)
-        read_until(proc, b"shards\n", 60)
-        time.sleep(rng.uniform(0, 0.3))
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate(timeout=30)
+
+    def stored(db: Path) -> int:
         tables = load_tables(db)  # it opens; each record is as imported, or as attached
         for key, record in tables["annotations"].items():
             assert record in (imported[key], expected["annotations"][key])
-    finished(run_helper(db, source))
+        return len(tables["annotations"])
+
+    landed, db = kill_at_random(
+        db, source, BATCH, stored, len(imported), kills=KILLS, seed=7, longest=span / 2
+    )
+    assert landed, "no kill landed in the middle of an import"
+    finished(run_importer(db, source, BATCH))
     assert load_tables(db) == expected
     assert shard_files(db) == shard_files(clean)
 

@@ -9,11 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
-import random
 import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -21,7 +17,7 @@ from typing import Any
 import orjson
 import pytest
 
-from child_output import read_until
+from import_runs import finished, kill_at_random, run_importer, timed_import
 from tuireader import export, importing, storage
 from tuireader.annotations import Annotation
 from tuireader.articles import from_text
@@ -43,7 +39,6 @@ TEXT = " ".join(f"Pier {i} of the ferry terminal took {i} cars at dawn." for i i
 ARTICLE = from_text(TEXT)
 PER_ARTICLE = 20
 BATCH = 100  # five articles a batch
-HELPER = Path(__file__).with_name("store_direct_importer.py")
 
 
 def made(n: int) -> list[Annotation]:
@@ -307,24 +302,14 @@ def test_files_created_by_two_calls_of_one_write_are_synced_once(
     assert index_agrees_with_shards(db)["annotations"].keys() == {a.id for a in annotations}
 
 
-def run_helper(db: Path, source: Path, *extra: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    command = [sys.executable, str(HELPER), str(db), str(source), str(BATCH), *extra]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-
-
-def clean_import(tmp_path: Path, source: Path) -> Path:
+def clean_import(tmp_path: Path, source: Path) -> tuple[Path, float]:
+    """The database of an uninterrupted import, and its span (``timed_import``)."""
     clean = tmp_path / "clean" / "annotations.json"
-    proc = run_helper(clean, source)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 0, err
-    return clean
+    return clean, timed_import(clean, source, BATCH)
 
 
 def assert_rerun_completes(db: Path, clean: Path, source: Path) -> None:
-    proc = run_helper(db, source)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 0, err
+    finished(run_importer(db, source, BATCH))
     assert index_agrees_with_shards(db) == load_tables(clean)
     assert shard_files(db) == shard_files(clean)
     assert [p for p in db.parent.rglob("*") if p.name.endswith(".tmp")] == []
@@ -333,10 +318,10 @@ def assert_rerun_completes(db: Path, clean: Path, source: Path) -> None:
 def test_sigkill_after_the_shards_before_their_journal_entry(tmp_path: Path) -> None:
     annotations = made(600)  # 6 batches
     source = source_file(tmp_path, annotations)
-    clean = clean_import(tmp_path, source)
+    clean, _ = clean_import(tmp_path, source)
     for kill_at in (1, 3, 6):
         db = tmp_path / f"killed-{kill_at}" / "annotations.json"
-        proc = run_helper(db, source, str(kill_at))
+        proc = run_importer(db, source, BATCH, str(kill_at))
         out, _ = proc.communicate(timeout=120)
         assert proc.returncode == -signal.SIGKILL
         assert out.count(b"shards\n") == kill_at and out.count(b"batch\n") == kill_at - 1
@@ -356,21 +341,19 @@ def test_sigkill_at_random_moments_of_a_direct_import(tmp_path: Path) -> None:
     annotations = made(1200)  # 12 batches
     source = source_file(tmp_path, annotations)
     expected = {a.id: a.to_dict() for a in annotations}
-    clean = clean_import(tmp_path, source)
+    clean, span = clean_import(tmp_path, source)
     db = tmp_path / "killed" / "annotations.json"
-    rng = random.Random(31)
-    partial = 0
-    for run_number in range(KILLS):
-        proc = run_helper(db, source)
-        read_until(proc, b"shards\n", 60)
-        time.sleep(rng.uniform(0, 0.4))
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate(timeout=30)
+
+    def stored(db: Path) -> int:
         with Store.open(db, "checker") as store:
-            stored = {a.id: a.to_dict() for a in store.annotations(include_orphans=True)}
-            assert len(store) == len(stored)
-        assert all(expected[i] == d for i, d in stored.items()), f"run {run_number}"
+            found = {a.id: a.to_dict() for a in store.annotations(include_orphans=True)}
+            assert len(store) == len(found)
+        assert all(expected[i] == d for i, d in found.items())
         index_agrees_with_shards(db)
-        partial += 0 < len(stored) < len(expected)
-    assert partial, "no kill landed in the middle of an import"
+        return len(found)
+
+    landed, db = kill_at_random(
+        db, source, BATCH, stored, len(expected), kills=KILLS, seed=31, longest=span / 2
+    )
+    assert landed, "no kill landed in the middle of an import"
     assert_rerun_completes(db, clean, source)

@@ -94,7 +94,7 @@ def import_decisions(store: Store, decisions: Sequence[Decision]) -> int:
 def files_at_hand(
     articles: Sequence[Mapping[str, Any]], split: Set[str]
 ) -> Callable[[str], Article | None]:
-    """``Store.import_batches``' ``at_hand``: the article of an id whose file is still where
+    """``Store.import_batches``' ``article_at_hand``: the article of an id whose file is still where
     the export says, with the same text. None for an id whose records the import hands in more
     than one run (``StagedImport.split``) or that the export lists twice (each entry is
     attached in turn after the import, as before)."""

@@ -13,10 +13,17 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain, compress, groupby
-from operator import attrgetter, eq, itemgetter, le, methodcaller
+from operator import attrgetter, eq, itemgetter, methodcaller
 from typing import Any, cast
 
-from tuireader.anchoring import Occurrences, home_tests, places_any, reanchor, settled
+from tuireader.anchoring import (
+    Occurrences,
+    home_tests,
+    places_any,
+    reanchor,
+    settled,
+    spans_apart,
+)
 from tuireader.annotations import QUOTE_CONTEXT, AnchorState, Annotation, Provenance, Quote, now_iso
 from tuireader.articles import Article
 from tuireader.sentences import Sentence, sentence_at
@@ -365,7 +372,7 @@ def attach_records(
     new_anchors: list[str] = []
     updated: list[str] | None = None
     for layer in layers:
-        if _ORPHANED not in map(anchors.__getitem__, layer) and _apart(
+        if _ORPHANED not in map(anchors.__getitem__, layer) and spans_apart(
             list(map(spans.__getitem__, layer))
         ):
             exact += len(layer)  # nothing overlaps, nothing was orphaned: nothing changes
@@ -424,14 +431,6 @@ def attach_records(
             list(map(ids.__getitem__, changed)), list(map(values.__getitem__, changed)), new_anchors
         ),
     )
-
-
-def _apart(spans: list[tuple[int, int]]) -> bool:
-    """Whether no two of these (non-empty) spans overlap."""
-    if len(set(spans)) < len(spans):  # the same span twice: a layer tagged over again
-        return False
-    spans.sort()
-    return all(map(le, [e for _, e in spans[:-1]], [s for s, _ in spans[1:]]))
 
 
 def _all_at_home(

@@ -888,7 +888,7 @@ class Store:
         """``import_all`` of annotations given as the store keeps them, (id, ``to_stored``
         record), as an import's spool holds them: merged and written without building an
         ``Annotation`` for each (only for one that meets a stored copy, or a loaded layer).
-        ``at_hand``: see ``import_batches``."""
+        ``at_hand``: the files of ``import_batches``' ``article_at_hand`` (``imports.AtHand``)."""
         incoming = imports.checked_records(records)
         metas = checked_articles(articles)
         marks = list(done)
@@ -901,16 +901,16 @@ class Store:
         batches: Iterable[Sequence[StoredRecord | ArticleRecords]],
         articles: Iterable[Mapping[str, Any]] = (),
         done: Iterable[DoneMark] = (),
-        at_hand: Callable[[str], Article | None] | None = None,
+        article_at_hand: Callable[[str], Article | None] | None = None,
     ) -> ImportReport:
         """Merge an export too large for one write: ``import_records`` of each batch in turn,
         each one durable write; the article metadata and done marks go with the last batch.
 
-        ``at_hand``: the article of an id if its file is at hand, unchanged (see
+        ``article_at_hand``: the article of an id if its file is at hand, unchanged (see
         ``imports.AtHand.load``). A new article whose file is at hand is then attached in the
         write that first writes its shard (its anchors settled, its metadata recorded from the
         file, as ``attach_all`` would after the import; the report's ``attached``), where that
-        needs nothing else (``imports.settled``); attach the others after the import.
+        needs nothing else (``imports.attached_on_write``); attach the others after the import.
 
         The batches must not repeat an id (``importing.StagedImport.batches`` never does), so
         the report is the one ``import_all`` of everything at once would give. A write that
@@ -919,7 +919,7 @@ class Store:
         Article metadata is checked before the first batch is written.
         """
         return imports.in_batches(
-            self.import_records, batches, checked_articles(articles), list(done), at_hand
+            self.import_records, batches, checked_articles(articles), list(done), article_at_hand
         )
 
     # -- sentence corrections: splits and joins (planned in ``store.corrections``) -------------

@@ -35,9 +35,9 @@ class ImportReport:
     articles: int = 0
     done: int = 0
     attached: frozenset[str] = frozenset()
-    """Articles attached to their files in the import's own writes (``Import.at_hand``): their
-    anchors settled and their metadata recorded from the file before their shards were first
-    written, so attaching them again would change nothing."""
+    """Articles attached to their files in the import's own writes (``Store.import_batches``'
+    ``article_at_hand``): their anchors settled and their metadata recorded from the file
+    before their shards were first written, so attaching them again would change nothing."""
 
     @property
     def total(self) -> ImportResult:
