@@ -284,3 +284,26 @@ def test_a_folder_that_cannot_be_opened_for_its_fsync_is_not_skipped_silently(
         durable.write_atomic(target, b"new")
     monkeypatch.undo()
     assert contents(tmp_path) == {"db.json": b"new"}  # in place, durable or not
+
+
+def test_a_few_files_are_replaced_in_a_folder_that_can_be_written_but_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A compaction of a few shards fsyncs each file and needs no descriptor of the folder before
+    # it writes: a -wx folder (the open refused) is replaced into as write_atomic writes into it.
+    folder = tmp_path / "shards"
+    folder.mkdir()
+    (folder / "a.json").write_bytes(b"old")
+    real_open = os.open
+
+    def opening(path: str | Path, *args: Any, **kw: Any) -> int:
+        if Path(path) == folder:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real_open(path, *args, **kw)
+
+    monkeypatch.setattr(durable.os, "open", opening)
+    replace_together(
+        folder, [(folder / "a.json", b"new"), (folder / "b.json", b"b")], one_by_one=True
+    )
+    monkeypatch.undo()
+    assert contents(folder) == {"a.json": b"new", "b.json": b"b"}

@@ -238,13 +238,18 @@ def replace_together(
     """Replace files of ``folder`` (made if missing) as one step: each new content (None: the
     file is removed) goes to a temporary file first, and only when every one is durable are
     they swapped in with ``os.replace``; then the folder is fsynced once. ``one_by_one``:
-    fsync each temporary file, else make them all durable with one ``sync_file_system``
-    through a descriptor of the folder opened before they are written (the folder's fsync
-    goes through it too). On a failure the temporary files are removed. ``files`` is read one
-    at a time, as written."""
+    fsync each temporary file (the folder is opened only for its fsync after the swap, so a
+    folder that can be written but not read still works), else make them all durable with
+    one ``sync_file_system`` through a descriptor of the folder opened before they are
+    written (the folder's fsync goes through it too). On a failure the temporary files are
+    removed. ``files`` is read one at a time, as written."""
     if not folder.is_dir():
         folder.mkdir()
         fsync_folder(folder.parent)
+    if one_by_one:  # each file fsynced: no descriptor needed first (a -wx folder still works)
+        _swap_in(folder, files, one_by_one, None)
+        fsync_folder(folder)
+        return
     where = os.open(folder, _FOLDER)
     try:
         _swap_in(folder, files, one_by_one, where)
@@ -254,7 +259,7 @@ def replace_together(
 
 
 def _swap_in(
-    folder: Path, files: Iterable[tuple[Path, bytes | None]], one_by_one: bool, where: int
+    folder: Path, files: Iterable[tuple[Path, bytes | None]], one_by_one: bool, where: int | None
 ) -> None:
     swaps: list[tuple[Path, Path | None]] = []
     try:
@@ -273,7 +278,7 @@ def _swap_in(
                     os.fsync(fd)
             finally:
                 os.close(fd)
-        if not one_by_one:
+        if where is not None:
             made_files = [made for _, made in swaps if made is not None]
             sync_file_system(folder, made_files, where=where)
         for target, made in swaps:
