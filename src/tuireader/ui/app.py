@@ -128,7 +128,8 @@ times in a book, and searching on every keystroke would make typing lag."""
 
 @dataclass(frozen=True)
 class _Unread:
-    """A read in the reader thread that failed (an unreadable shard)."""
+    """A read of the store that failed (an unreadable shard), in the reader thread or in the
+    writer's catch-up."""
 
     error: BaseException
 

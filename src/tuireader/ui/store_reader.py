@@ -36,7 +36,8 @@ files, before it reads."""
 READ_TRIES = 50
 """Turns a consistent read takes at most: each waits COMPACTION_WAIT while a compaction of the
 writer's store is replacing files, or reads and keeps the result unless a compaction ran
-meanwhile. After that many, one more read is made and kept unchecked."""
+meanwhile. After that many, one more read is made, once no compaction is replacing files, and
+kept without the check."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,9 @@ class StoreReader:
             result = job(handle)
             if self.store.compactions == before:
                 return result
+        while self.store.compactions % 2:  # out of tries: never read while files are replaced
+            time.sleep(COMPACTION_WAIT)
+        handle.annotator = self.store.annotator
         handle.refresh()
         return job(handle)
 

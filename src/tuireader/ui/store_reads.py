@@ -111,8 +111,8 @@ def read_reloaded(
     verdicts_key: str | None = None,
 ) -> Reloaded | None:
     """In the reader thread, on its handle: catch up with what was written (mine too) if
-    ``refresh`` (one ``stat`` when nothing was), then, unless the store's generation is still ``seen``, read what the
-    reader shows of it."""
+    ``refresh`` (one ``stat`` when nothing was), then, unless the store's generation is still
+    ``seen``, read what the reader shows of it."""
     if refresh:
         store.refresh()
     generation = store.generation
