@@ -24,7 +24,7 @@ from tuireader.articles import from_text
 from tuireader.cli import main
 from tuireader.dbformat.index import index_entry
 from tuireader.dbformat.journal import journal_entries
-from tuireader.durable import NewFiles
+from tuireader.durable import NewFiles, NotDurableError
 from tuireader.records import to_stored
 from tuireader.storage import (
     AtomicJSONStorage,
@@ -161,6 +161,29 @@ def test_a_leftover_stays_unread_once_a_tag_names_its_article(tmp_path: Path) ->
         assert tags == [("alice", "fact")]
         window.close()
     assert [r["tag"] for r in load_tables(db)["annotations"].values()] == ["fact"]
+
+
+def test_a_leftover_whose_removal_cannot_be_synced_rolls_the_tag_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The removal comes before the write: if its folder cannot be synced the tag is rolled
+    # back, and the line says so (not "the change may not survive a crash": nothing is in place).
+    db = tmp_path / "annotations.json"
+    Store.open(db, "alice").close()
+    leftover = shard_path(db, ARTICLE.id)
+    leftover.parent.mkdir(exist_ok=True)
+    leftover.write_bytes(b"{}")
+
+    def unsyncable(folder: Path) -> None:
+        raise NotDurableError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(storage, "fsync_folder", unsyncable)
+    with Store.open(db, "alice") as store:
+        with pytest.raises(StoreWriteError, match="rolled back"):
+            store.tag(ARTICLE, 1, 1, "fact")
+        monkeypatch.undo()
+        assert store.annotations(ARTICLE.id) == []
+    assert load_tables(db)["annotations"] == {}
 
 
 def test_another_window_that_read_the_article_sees_the_imported_shard(

@@ -69,6 +69,7 @@ from tuireader.dbformat.schema import (
 )
 from tuireader.durable import (
     NewFiles,
+    NotDurableError,
     fsync_folder,
     keep_copy,
     replace_together,
@@ -481,7 +482,12 @@ class AtomicJSONStorage(Storage):
             os.unlink(shard_path(self.path, article_id))
         except FileNotFoundError:
             return
-        fsync_folder(self.shard_folder)
+        try:
+            fsync_folder(self.shard_folder)
+        except (
+            NotDurableError
+        ) as exc:  # before the write: it is rolled back, nothing new is in place
+            raise OSError(exc.errno, exc.strerror) from exc
 
     def delete_annotations(self, article_id: str, ids: Iterable[str]) -> None:
         """Delete annotation records from the article's loaded shard; absent ids are ignored."""
