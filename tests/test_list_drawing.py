@@ -21,6 +21,9 @@ FILES = 60
 
 
 class ListApp(App[None]):
+    FOCUS_LIST = True
+    """Focus the list once it is filled (else the focus is Textual's first choice)."""
+
     def __init__(self, entries: list[Entry]) -> None:
         super().__init__()
         self.entries = entries
@@ -31,7 +34,8 @@ class ListApp(App[None]):
     def on_mount(self) -> None:
         articles = self.query_one(ArticleList)
         articles.set_entries(self.entries, {})
-        articles.focus()
+        if self.FOCUS_LIST:
+            articles.focus()
 
 
 def entries(tmp_path: Path) -> list[Entry]:
@@ -183,18 +187,13 @@ async def test_losing_focus_redraws_the_cursor_in_its_blurred_look(tmp_path: Pat
         assert articles.render_line(0) != focused
 
 
-class BrowserApp(App[None]):
+class BrowserApp(ListApp):
     """The list's side as the reader composes it, left to Textual's first focus."""
 
-    def __init__(self, entries: list[Entry]) -> None:
-        super().__init__()
-        self.entries = entries
+    FOCUS_LIST = False
 
     def compose(self) -> ComposeResult:
         yield ArticleBrowser(DEFAULT_TAGS, id="browser")
-
-    def on_mount(self) -> None:
-        self.query_one(ArticleList).set_entries(self.entries, {})
 
 
 async def test_keys_typed_at_startup_reach_the_list_not_the_hidden_filter(

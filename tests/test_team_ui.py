@@ -103,6 +103,12 @@ def tag_as(db: Path, annotator: str, tags: dict[int, str]) -> None:
             store.tag(article, index, index, tag)
 
 
+def two_layers_to_adjudicate(db: Path) -> None:
+    """ann and bob disagree on sentences 1, 6 and 9 (bob alone tagged 9) and agree on 4."""
+    tag_as(db, "ann", {1: "fact", 4: "fact", 6: "speculation"})
+    tag_as(db, "bob", {1: "speculation", 4: "fact", 6: "expert_opinion", 9: "fact"})
+
+
 def gutter_text(app: ReaderApp) -> list[str]:
     pane = app.pane
     return [pane.render_line(y).text[: pane.gutter_width] for y in range(pane.size.height)]
@@ -286,8 +292,7 @@ async def test_adjudication_walks_disagreements_into_its_own_layer(
 ) -> None:
     from tuireader.ui.adjudicate_screen import AdjudicateScreen
 
-    tag_as(db_path, "ann", {1: "fact", 4: "fact", 6: "speculation"})
-    tag_as(db_path, "bob", {1: "speculation", 4: "fact", 6: "expert_opinion", 9: "fact"})
+    two_layers_to_adjudicate(db_path)
     app = make_app(annotator="gold", adjudicate=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -347,8 +352,7 @@ async def test_switching_annotator_while_adjudicating_shows_their_decisions_at_o
 ) -> None:
     # The switch reads the new annotator's verdicts with their layer: before, their "left
     # unresolved" decisions stayed uncounted until the next reload.
-    tag_as(db_path, "ann", {1: "fact", 4: "fact", 6: "speculation"})
-    tag_as(db_path, "bob", {1: "speculation", 4: "fact", 6: "expert_opinion", 9: "fact"})
+    two_layers_to_adjudicate(db_path)
     app = make_app(annotator="gold", adjudicate=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
