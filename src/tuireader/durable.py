@@ -247,20 +247,20 @@ def replace_together(
         folder.mkdir()
         fsync_folder(folder.parent)
     if one_by_one:  # each file fsynced: no descriptor needed first (a -wx folder still works)
-        _swap_in(folder, files, one_by_one, None)
+        _swap_in(folder, files, None)
         fsync_folder(folder)
         return
     where = os.open(folder, _FOLDER)
     try:
-        _swap_in(folder, files, one_by_one, where)
+        _swap_in(folder, files, where)
         _flush_folder(where)
     finally:
         os.close(where)
 
 
-def _swap_in(
-    folder: Path, files: Iterable[tuple[Path, bytes | None]], one_by_one: bool, where: int | None
-) -> None:
+def _swap_in(folder: Path, files: Iterable[tuple[Path, bytes | None]], where: int | None) -> None:
+    """``replace_together``'s writes and swaps: each file fsynced where ``where`` is None, else
+    all synced at once through ``where``, the folder's descriptor."""
     swaps: list[tuple[Path, Path | None]] = []
     try:
         for target, data in files:
@@ -274,7 +274,7 @@ def _swap_in(
                 written = 0
                 while written < len(data):
                     written += os.write(fd, data[written:])
-                if one_by_one:
+                if where is None:
                     os.fsync(fd)
             finally:
                 os.close(fd)
