@@ -14,15 +14,16 @@ import signal
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 from import_runs import finished, kill_at_random, run_importer, timed_import
 from tuireader import export, storage
 from tuireader.annotations import Annotation
 from tuireader.articles import Article, from_text, load_article
-from tuireader.cli import main
-from tuireader.cli.import_ import attach_known_articles
-from tuireader.importing import stage_import
+from tuireader.cli import import_, main
+from tuireader.cli.import_ import attach_known_articles, settle_at_hand
+from tuireader.importing import _spool_groups, stage_import
 from tuireader.paths import path_text
 from tuireader.storage import load_tables, shard_folder
 from tuireader.store import Store
@@ -129,6 +130,57 @@ def test_new_articles_are_attached_as_their_shards_are_written(
     with Store.open(db, "ana") as store:
         assert store.attach_all(articles) == len(articles)
     assert storage.journal_path(db).read_bytes() == journal
+
+
+def test_runs_are_settled_while_staged_and_give_back_the_file_as_it_was(
+    tmp_path: Path, small_batches: None
+) -> None:
+    articles = article_files(tmp_path / "arts", 4)
+    source = export_file(tmp_path / "tags.jsonl", tagged(articles), articles)
+    with (
+        stage_import(source) as plain,
+        stage_import(source, settle_at_hand(tmp_path / "db" / "annotations.json")) as staged,
+    ):
+        before = list(_spool_groups(plain.spool))
+        after = list(_spool_groups(staged.spool))
+        assert list(plain.records()) == list(staged.records())
+    assert [g.ids for g in before] == [g.ids for g in after]
+    for old, new in zip(before, after, strict=True):
+        assert not old.staged and new.staged and new.settled is not None
+        assert new.settled.meta == article_record(by_id(articles, new.article_id), ResolvedPaths())
+        settled = orjson.loads(new.data)
+        assert sum(r.get("anchor") == "orphaned" for r in settled.values()) > 10
+        # As the file had them, byte for byte (key order included), and counted so.
+        assert orjson.dumps(dict(new.records())) == old.data
+        back = new.unsettled()
+        assert (back.data, back.counts, back.settled) == (old.data, old.counts, None)
+        assert back.staged  # its file need not be read again
+
+
+def test_the_writes_do_not_read_files_the_staging_read(
+    tmp_path: Path, small_batches: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles = article_files(tmp_path / "arts", 6)
+    source = export_file(tmp_path / "tags.jsonl", tagged(articles), articles)
+    read: list[tuple[str, bool]] = []
+    writing: list[bool] = []
+    real_load, real_write = import_.load_unchanged, Store.import_records
+
+    def counted(path: Any, article_id: str) -> Article | None:
+        read.append((article_id, bool(writing)))
+        return real_load(path, article_id)
+
+    def write(self: Store, *args: Any, **kwargs: Any) -> Any:
+        writing.append(True)
+        return real_write(self, *args, **kwargs)
+
+    monkeypatch.setattr(import_, "load_unchanged", counted)
+    monkeypatch.setattr(Store, "import_records", write)
+    assert main(["import", "--db", str(tmp_path / "db" / "a.json"), str(source)]) == 0
+    # Each file read once, while staging: none in the store's writes (under its lock).
+    assert sorted(read) == sorted((a.id, False) for a in articles)
+    with Store.open(tmp_path / "db" / "a.json", "ana") as store:
+        assert store.attach_all(articles) == len(articles)  # settled: nothing left to do
 
 
 def by_id(articles: list[Article], article_id: str) -> Article | None:

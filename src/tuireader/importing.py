@@ -47,7 +47,7 @@ from tuireader.records import (
     instant,
     stored_from_export,
 )
-from tuireader.store.imports import ArticleRecords
+from tuireader.store.imports import ArticleRecords, Settled
 
 __all__ = [
     "BATCH",
@@ -173,13 +173,19 @@ class StagedImport:
         self.close()
 
 
-def stage_import(path: str | os.PathLike[str]) -> StagedImport:
+Settle = Callable[[str, str, dict[str, dict[str, Any]]], Settled | None]
+"""``stage``'s ``settle``: given an article id, the path the export gives for its file and a
+run of its checked records (the caller's to change), the run attached to the file with its
+anchors settled in place (``store.imports.settled_run``), or None (nothing changed)."""
+
+
+def stage_import(path: str | os.PathLike[str], settle: Settle | None = None) -> StagedImport:
     """First pass over ``path``: every record checked, the annotations spooled; raises
-    ImportFileError naming the file, where in it and the problem."""
+    ImportFileError naming the file, where in it and the problem. ``settle``: see ``stage``."""
     path = Path(path)
     with open_regular(path, "an export file", ImportFileError, READ_BUFFER) as file:
         try:
-            return stage(read_records(file, path), path)
+            return stage(read_records(file, path), path, settle)
         except OSError as exc:  # reading the file (the spool's own failures are named apart)
             raise ImportFileError(path, os_problem(exc, "an export file")) from None
 
@@ -207,8 +213,13 @@ def _in_memory(staged: StagedImport) -> ImportedFile:
     )
 
 
-def stage(stream: RecordStream, name: object) -> StagedImport:
-    """Check every record of ``stream`` and spool its annotations (see ``stage_import``)."""
+def stage(stream: RecordStream, name: object, settle: Settle | None = None) -> StagedImport:
+    """Check every record of ``stream`` and spool its annotations (see ``stage_import``).
+
+    With ``settle``, each run of an article's records whose file the export names is offered
+    to it before it is spooled (``ArticleRecords.staged``): a run it settles is spooled
+    settled (``ArticleRecords.settled``), to be written attached if the store finds the
+    article new (``store.imports.attached_on_write``)."""
     try:
         # Closed by the StagedImport. Buffered like the export: the write pass reads it back
         # line by line (runs of ~16 KB).
@@ -227,6 +238,10 @@ def stage(stream: RecordStream, name: object) -> StagedImport:
         run_article = ""
         spooled: set[str] = set()
         split: set[str] = set()
+        # Where the export says each article's file is: the first line or row of a run names
+        # it (jsonl, csv), or an article entry before it (a json document).
+        paths: dict[str, str] = {}
+        run_path: str | None = None
         checked, most = stored_from_export, SPOOL_LINE  # looked up once, not per record
         for kind, where, item in stream.records:
             if kind == ANNOTATION:
@@ -240,20 +255,25 @@ def stage(stream: RecordStream, name: object) -> StagedImport:
                 seen.add(key)
                 if record["article_id"] != run_article or ann_id in run or len(run) >= most:
                     if run:
-                        _spool(spool, run, name)
+                        _spool(spool, run, name, settle, run_path)
                         count += len(run)
                         (split if run_article in spooled else spooled).add(run_article)
                     run, run_article = {}, record["article_id"]
+                    if settle is not None:
+                        run_path = item.get("article_path") or paths.get(run_article)
                 run[ann_id] = record
             elif kind == ARTICLE:
-                articles.append(_parsed(_article, where, item, name))
+                entry = _parsed(_article, where, item, name)
+                articles.append(entry)
+                if isinstance(entry["path"], str):
+                    paths.setdefault(entry["id"], entry["path"])
             elif kind == DONE:
                 marks.append(_parsed(done_from_record, where, item, name))
             else:
                 decisions.append(_parsed(decision_from_record, where, item, name))
         del seen
         if run:
-            _spool(spool, run, name)
+            _spool(spool, run, name, settle, run_path)
             count += len(run)
             (split if run_article in spooled else spooled).add(run_article)
         try:
@@ -291,15 +311,32 @@ SPOOL_LINE = 1000
 quarter of dumping each on its own (measured: 1.1 against 4.5 µs an annotation)."""
 
 
-def _spool(spool: IO[bytes], run: dict[str, dict[str, Any]], name: object) -> None:
+def _spool(
+    spool: IO[bytes],
+    run: dict[str, dict[str, Any]],
+    name: object,
+    settle: Settle | None = None,
+    path: str | None = None,
+) -> None:
     """Write a run of one article's checked annotations as two lines: a head (the article id,
     the ids, how many per annotator, tag and anchor) and the records as one JSON object, id to
-    record, which is what the article's shard holds (``ArticleRecords``)."""
+    record, which is what the article's shard holds (``ArticleRecords``). With ``settle``, the
+    run is offered to it first where the export names the article's file (``path``): the head
+    then says so (the settlement, or null), and a settled run is followed by a third line,
+    the anchors to restore (``Settled.restore``)."""
+    article_id = next(iter(run.values()))["article_id"]
+    settled = None
+    if settle is not None and isinstance(path, str) and path:
+        settled = settle(article_id, path, run)
     records = list(run.values())
-    head = [records[0]["article_id"], list(run), record_counts(records)]
+    head = [article_id, list(run), record_counts(records)]
+    if settle is not None:
+        head.append(None if settled is None else [settled.meta, settled.source])
     try:
         spool.write(orjson.dumps(head, option=orjson.OPT_APPEND_NEWLINE))
         spool.write(orjson.dumps(run, option=orjson.OPT_APPEND_NEWLINE))
+        if settled is not None:
+            spool.write(settled.restore + b"\n")
     except OSError as exc:
         raise _spool_problem(name, exc) from None
 
@@ -309,8 +346,17 @@ def _spool_groups(spool: IO[bytes]) -> Iterator[ArticleRecords]:
     spool.seek(0)
     lines = iter(spool)
     for head in lines:
-        article_id, ids, counts = orjson.loads(head)
-        yield ArticleRecords(article_id, ids, [tuple(c) for c in counts], next(lines)[:-1])
+        article_id, ids, counts, *staged = orjson.loads(head)
+        data = next(lines)[:-1]
+        counted = [tuple(c) for c in counts]
+        if not staged:
+            yield ArticleRecords(article_id, ids, counted, data)
+        elif staged[0] is None:
+            yield ArticleRecords(article_id, ids, counted, data, True)
+        else:
+            meta, source = staged[0]
+            settled = Settled(meta, source, next(lines)[:-1])
+            yield ArticleRecords(article_id, ids, counted, data, True, settled)
 
 
 def _superseded(spool: IO[bytes], repeated: set[int]) -> frozenset[int]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tuireader import sanitise
@@ -12,9 +14,13 @@ from tuireader.adjudication import Decision, merged_decisions, state_key
 from tuireader.annotations import default_annotator
 from tuireader.articles import Article, load_unchanged
 from tuireader.cli import add_db_options
+from tuireader.dbformat.layout import shard_folder, shard_name
 from tuireader.durable import collector_paused
-from tuireader.importing import stage_import
+from tuireader.importing import Settle, stage_import
 from tuireader.paths import resolve_db_path
+from tuireader.records import StoredRecord
+from tuireader.store.imports import ArticleRecords, Settled, settled_run
+from tuireader.store.metadata import ResolvedPaths
 
 if TYPE_CHECKING:
     from tuireader.store import Store
@@ -32,21 +38,22 @@ def run(args: argparse.Namespace) -> int:
     # the database is opened: a file that is not ours, or bad anywhere, never touches it. Both
     # passes build and drop a few objects per record, none of them in a cycle: the cyclic
     # collector would only rescan them.
-    with collector_paused(), stage_import(args.file) as imported:
+    db = resolve_db_path(args.db)
+    with collector_paused(), stage_import(args.file, settle_at_hand(db)) as imported:
         from tuireader.store import Store
 
-        with Store.open(resolve_db_path(args.db), default_annotator()) as store:
+        with Store.open(db, default_annotator()) as store:
             # Second pass: the annotations of every annotator in batches, one write each; with
             # the last, the titles, dates and sentence counts as the export knew them (so
             # `stats` and later exports show them even where the article files are not at
             # hand; an article already recorded here keeps what it has) and the done marks.
             # Attaching a file that is at hand then records its real values.
-            # A new article whose file is at hand is attached as its shard is first written;
-            # the others once the import is written.
+            # A new article whose file is at hand is attached as its shard is first written
+            # (settled while staging: its file read then, outside the store's lock); the
+            # others once the import is written.
             at_hand = files_at_hand(imported.articles, imported.split)
-            report = store.import_batches(
-                imported.batches(), imported.articles, imported.done, at_hand
-            )
+            batches = vouched(imported.batches(), imported.articles, imported.split)
+            report = store.import_batches(batches, imported.articles, imported.done, at_hand)
             decided = import_decisions(store, imported.decisions)
             rest = (meta for meta in imported.articles if meta["id"] not in report.attached)
             attached = len(report.attached) + attach_known_articles(store, rest)
@@ -107,6 +114,51 @@ def files_at_hand(
         return load_unchanged(paths[article_id], article_id)
 
     return load
+
+
+def settle_at_hand(db: Path) -> Settle:
+    """``stage_import``'s ``settle``: a run of an article's records attached to its file, read
+    where the export says, if its text is unchanged and the article is not in the database
+    already (going by its shard file: the store decides for certain, ``vouched`` and
+    ``imports.attached_on_write``; a stored article is attached after the import, so reading
+    its file here would be wasted)."""
+    folder = shard_folder(db)
+    try:
+        stored = set(os.listdir(folder))
+    except OSError:  # no folder yet (a new database), or none to read: the store decides
+        stored = set()
+    resolve = ResolvedPaths()
+
+    def settle(article_id: str, path: str, run: dict[str, dict[str, Any]]) -> Settled | None:
+        if shard_name(article_id) in stored:
+            return None
+        article = load_unchanged(path, article_id)
+        return None if article is None else settled_run(article, run, path, resolve)
+
+    return settle
+
+
+def vouched(
+    batches: Iterable[list[StoredRecord | ArticleRecords]],
+    articles: Sequence[Mapping[str, Any]],
+    split: Set[str],
+) -> Iterator[list[StoredRecord | ArticleRecords]]:
+    """The batches, but a run settled while staging whose article ``files_at_hand`` would not
+    load (its records are in more than one run, the export lists it twice, or at another
+    path than the run named) as the file had it: the store attaches it after the import."""
+    listed = Counter(meta["id"] for meta in articles)
+    paths = {meta["id"]: meta.get("path") for meta in articles}
+
+    def vouch(item: StoredRecord | ArticleRecords) -> StoredRecord | ArticleRecords:
+        if not isinstance(item, ArticleRecords) or item.settled is None:
+            return item
+        a = item.article_id
+        if a in split or listed[a] != 1 or paths.get(a) != item.settled.source:
+            return item.unsettled()
+        return item
+
+    for batch in batches:
+        yield list(map(vouch, batch))
 
 
 def attach_known_articles(store: Store, articles: Iterable[Mapping[str, Any]]) -> int:
