@@ -18,7 +18,7 @@ import orjson
 import pytest
 
 from import_runs import finished, kill_at_random, run_importer, timed_import
-from tuireader import export, storage
+from tuireader import export, import_formats, storage
 from tuireader.annotations import Annotation
 from tuireader.articles import Article, from_text, load_article
 from tuireader.cli import import_, main
@@ -155,6 +155,39 @@ def test_runs_are_settled_while_staged_and_give_back_the_file_as_it_was(
         back = new.unsettled()
         assert (back.data, back.counts, back.settled) == (old.data, old.counts, None)
         assert back.staged  # its file need not be read again
+
+
+@pytest.mark.parametrize("form", ["csv", "json"])
+def test_csv_and_json_exports_are_settled_while_staged_too(
+    tmp_path: Path, small_batches: None, form: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    articles = article_files(tmp_path / "arts", 6)
+    data = export.select(tagged(articles), [article_record(a) for a in articles])
+    source = tmp_path / f"tags.{form}"
+    source.write_text(export.to_csv(data) if form == "csv" else export.to_json(data), "utf-8")
+    with stage_import(source, settle_at_hand(tmp_path / "db" / "annotations.json")) as staged:
+        groups = list(_spool_groups(staged.spool))
+    assert groups and all(g.settled is not None for g in groups)
+    assert_same_as_before(tmp_path, source)
+    assert "6 article files found" in capsys.readouterr().out
+
+
+def test_a_run_whose_file_is_named_only_later_is_attached_as_it_is_written(
+    tmp_path: Path, small_batches: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A json document streamed member by member, its annotations before its articles: no run
+    # knows its file while staged, so the write reads it (as before staging settled runs).
+    monkeypatch.setattr(import_formats, "JSON_WHOLE_MAX", 0)
+    articles = article_files(tmp_path / "arts", 6)
+    data = export.select(tagged(articles), [article_record(a) for a in articles])
+    document = orjson.loads(export.to_json(data))
+    lists = {k: document.pop(k) for k in ("annotations", "articles")}
+    source = tmp_path / "tags.json"
+    source.write_bytes(orjson.dumps({**document, **lists}))
+    with stage_import(source, settle_at_hand(tmp_path / "db" / "annotations.json")) as staged:
+        assert not any(g.staged for g in _spool_groups(staged.spool))
+    tables = assert_same_as_before(tmp_path, source)
+    assert tables["articles"] == {a.id: article_record(a) for a in articles}
 
 
 def test_the_writes_do_not_read_files_the_staging_read(

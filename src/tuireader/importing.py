@@ -321,16 +321,16 @@ def _spool(
     """Write a run of one article's checked annotations as two lines: a head (the article id,
     the ids, how many per annotator, tag and anchor) and the records as one JSON object, id to
     record, which is what the article's shard holds (``ArticleRecords``). With ``settle``, the
-    run is offered to it first where the export names the article's file (``path``): the head
-    then says so (the settlement, or null), and a settled run is followed by a third line,
-    the anchors to restore (``Settled.restore``)."""
+    run is offered to it first where the export has named the article's file by then
+    (``path``): the head then says so (the settlement, or null), and a settled run is followed
+    by a third line, the anchors to restore (``Settled.restore``)."""
     article_id = next(iter(run.values()))["article_id"]
-    settled = None
+    offered, settled = False, None
     if settle is not None and isinstance(path, str) and path:
-        settled = settle(article_id, path, run)
+        offered, settled = True, settle(article_id, path, run)
     records = list(run.values())
     head = [article_id, list(run), record_counts(records)]
-    if settle is not None:
+    if offered:  # else its file, if the import finds one, is read when it is written
         head.append(None if settled is None else [settled.meta, settled.source])
     try:
         spool.write(orjson.dumps(head, option=orjson.OPT_APPEND_NEWLINE))
