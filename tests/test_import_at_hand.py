@@ -18,7 +18,7 @@ import orjson
 import pytest
 
 from import_runs import finished, kill_at_random, run_importer, timed_import
-from tuireader import export, import_formats, storage
+from tuireader import export, import_formats, importing, storage
 from tuireader.annotations import Annotation
 from tuireader.articles import Article, from_text, load_article
 from tuireader.cli import import_, main
@@ -188,6 +188,24 @@ def test_a_run_whose_file_is_named_only_later_is_attached_as_it_is_written(
         assert not any(g.staged for g in _spool_groups(staged.spool))
     tables = assert_same_as_before(tmp_path, source)
     assert tables["articles"] == {a.id: article_record(a) for a in articles}
+
+
+def test_an_article_spooled_in_several_runs_is_not_read_while_staged(
+    tmp_path: Path, small_batches: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Over SPOOL_LINE annotations an article is spooled in runs, none of them all it has: its
+    # file must not be read (and a book segmented) once a run; it is attached after the import.
+    monkeypatch.setattr(importing, "SPOOL_LINE", 15)
+    articles = article_files(tmp_path / "arts", 3)
+    source = export_file(tmp_path / "tags.jsonl", tagged(articles), articles)
+    read: list[str] = []
+    real = import_.load_unchanged
+    monkeypatch.setattr(import_, "load_unchanged", lambda p, i: read.append(i) or real(p, i))
+    with stage_import(source, settle_at_hand(tmp_path / "db" / "annotations.json")) as staged:
+        assert staged.split == {a.id for a in articles}
+        assert not any(g.staged for g in _spool_groups(staged.spool))
+    assert read == []
+    assert_same_as_before(tmp_path, source)
 
 
 def test_the_writes_do_not_read_files_the_staging_read(

@@ -255,7 +255,12 @@ def stage(stream: RecordStream, name: object, settle: Settle | None = None) -> S
                 seen.add(key)
                 if record["article_id"] != run_article or ann_id in run or len(run) >= most:
                     if run:
-                        _spool(spool, run, name, settle, run_path)
+                        # Offered only if it is all the article has so far: a run that the
+                        # article goes on after (over ``most``, an id twice) or that follows
+                        # another of its runs is split, never attached as it is written, and
+                        # settling it would read (and segment) the file once a run.
+                        whole = record["article_id"] != run_article and run_article not in spooled
+                        _spool(spool, run, name, settle if whole else None, run_path)
                         count += len(run)
                         (split if run_article in spooled else spooled).add(run_article)
                     run, run_article = {}, record["article_id"]
@@ -273,7 +278,8 @@ def stage(stream: RecordStream, name: object, settle: Settle | None = None) -> S
                 decisions.append(_parsed(decision_from_record, where, item, name))
         del seen
         if run:
-            _spool(spool, run, name, settle, run_path)
+            whole = run_article not in spooled
+            _spool(spool, run, name, settle if whole else None, run_path)
             count += len(run)
             (split if run_article in spooled else spooled).add(run_article)
         try:
