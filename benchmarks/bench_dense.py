@@ -483,7 +483,7 @@ def window_main(path: Path) -> int:
                 if whole is None
                 else "elsewhere"
             ] += 1
-            if whole is not None:
+            if whole is not None and whole == windowed:
                 chars.append(max(0, near[0] - whole[0], whole[0] - near[1]))
                 at = sentence_at(sentences, whole[0]) or 0
                 low, high = (sentence_at(sentences, n) or len(sentences) for n in near)
@@ -497,8 +497,8 @@ def window_main(path: Path) -> int:
 
         print(
             f"one sentence in {every}: {len(layer):,} tags, {len(sought):,} found nowhere as "
-            f"they are, {len(chars):,} placed by the whole-text search; its placement from where "
-            f"expected: median {pct(chars, 0.5):,} / p99 {pct(chars, 0.99):,} / max "
+            f"they are, {len(chars):,} placed alike by the window and the whole-text search, "
+            f"from where expected: median {pct(chars, 0.5):,} / p99 {pct(chars, 0.99):,} / max "
             f"{pct(chars, 1.0):,} characters, max {pct(apart, 1.0)} sentences; window vs whole "
             f"text: " + ", ".join(f"{n} {kind}" for kind, n in kinds.items()) + f"; fuzzy CPU "
             f"window {windowed_cpu:.2f} s, whole text {whole_cpu:.2f} s (load "

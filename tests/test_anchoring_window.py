@@ -333,3 +333,35 @@ def test_the_small_windows_change_outcomes_in_every_way() -> None:
     finally:
         anchoring.FUZZY_WINDOW_CHARS, anchoring.FUZZY_WINDOW_SENTENCES = saved
     assert min(kinds.values()) >= 20, kinds
+
+
+def test_a_heading_whose_paragraph_was_cut_is_not_put_on_the_next_heading() -> None:
+    """Part two's "Chapter XI" heading is cut; "Chapter XII" follows close after it and
+    resembles it above the fuzzy threshold. The other parts' "Chapter XI" headings are far away,
+    out of the window, but stay rivals (the quote's own copies): refused, as the whole-text
+    search refuses, never put on "Chapter XII". Where the other parts have no "Chapter XI", the
+    window takes "Chapter XII": the whole-text search refuses it only for the other parts'
+    "Chapter XII", rivals out of the window (the rule's price, docs/storage.md)."""
+    for others in ("Chapter XI", "Chapter IX"):
+        lines = iter(sentences(5, 3 * 440))
+        text: list[list[str]] = []
+        for part in range(3):
+            for heading, size in (("Chapter X", 200), ("Chapter XI", 40), ("Chapter XII", 200)):
+                if part != 1 and heading == "Chapter XI":
+                    heading = others
+                text += [[heading], *paragraphs([next(lines) for _ in range(size)])]
+        old = article_of(body_of(text))
+        layer = tag_all(old)
+        (heading,) = [s for s in old.sentences[400:800] if s.text == "Chapter XI"]
+        target = next(a for a in layer if a.start == heading.start)
+        cut = text.index(["Chapter XI"], 100)
+        new = article_of(body_of(text[:cut] + text[cut + 1 :]))
+        assert new.body.count("Chapter XI\n") == (2 if others == "Chapter XI" else 0)
+        nearest = where(new, "\n\nChapter XII\n\n" + new.body.split("Chapter XII\n\n")[2][:20])
+        nearest = (nearest[0] + 2, nearest[0] + 2 + len("Chapter XII"))
+        expected = None if others == "Chapter XI" else nearest
+        assert by_fuzzy(target, new.body, new.sentences) is None  # the whole text
+        near = (target.start, target.start)
+        assert by_fuzzy(target, new.body, new.sentences, near=near) == expected
+        shared = Occurrences(new.body, ())
+        assert by_fuzzy(target, new.body, new.sentences, shared, near=near) == expected

@@ -606,7 +606,8 @@ def by_fuzzy(
     of sentences and their normalised texts for every quote searched.
 
     ``near``: where the quote is expected to start (lowest, highest offset): only the runs
-    starting in the window around it (``SentenceRuns.window``) are candidates, and rivals too.
+    starting in the window around it (``SentenceRuns.window``) are candidates, and rivals too,
+    with the quote's own copies anywhere (whole sentences): a run is taken only in the window.
     None searches the whole text, as re-anchoring did before its window (a search of the
     whole book per reworded quote, kept for tests to compare with).
 
@@ -619,9 +620,19 @@ def by_fuzzy(
         candidates = occurrences.sentence_runs(sentences)
     else:
         candidates = SentenceRuns(body, sentences)
-    texts, span_of = candidates.near(exact, None if near is None else candidates.window(*near))
+    window = None if near is None else candidates.window(*near)
+    texts, span_of = candidates.near(exact, window)
     if not texts:
         return None
+    # Where a run may start to be taken: in the window (its first and last sentences' starts).
+    lowest, highest = (
+        (0, len(body))
+        if window is None
+        else (
+            sentences[window[0]].start,
+            sentences[window[1] - 1].start,
+        )
+    )
     from rapidfuzz import fuzz, process
     from rapidfuzz.distance import Indel
 
@@ -644,6 +655,21 @@ def by_fuzzy(
     ]
     if not found:
         return None
+    if window is not None:
+        # The quote's own copies elsewhere (whole sentences, the whole-text search's best
+        # rivals) stay rivals, known without a search: the exact search found them, and refused
+        # to choose among them. A heading whose paragraph was cut ("Chapter 11") is not put on
+        # the next one ("Chapter 12") because the other "Chapter 11"s are far away.
+        found += [
+            (100.0, (pos, pos + len(exact)))
+            for pos in (
+                occurrences.find_all(exact)
+                if occurrences is not None and occurrences.body is body
+                else _find_all(body, exact)
+            )
+            if not lowest <= pos <= highest
+            and snap(sentences, pos, pos + len(exact)) == (pos, pos + len(exact))
+        ]
     if len(found) > FUZZY_RIVALS:  # the best, ties in text order (the runs' offsets)
         found = sorted(found, key=_best_first)[:FUZZY_RIVALS]
     pieces = [_norm(body_piece) for body_piece in _quote_sentences(exact)]
@@ -657,8 +683,8 @@ def by_fuzzy(
         return None
     scored.sort(reverse=True)
     best, text_score, start, end = scored[0]
-    if text_score < threshold:
-        return None
+    if text_score < threshold or not lowest <= start <= highest:
+        return None  # not close enough, or a copy of the quote out of the window is closer
     for other, _, s, e in scored[1:]:
         if (s >= end or e <= start) and best - other < FUZZY_MARGIN:
             return None
