@@ -168,13 +168,23 @@ class Occurrences:
 
     def _index(self, needles: Iterable[str]) -> None:
         body = self.body
-        keyed = {n for n in needles if len(n) >= INDEX_KEY and n not in self._found}
+        wanted = {n for n in needles if n and n not in self._found}
         starting: dict[str, int] = {}
-        for needle in keyed:
+        for needle in wanted:
             starting[needle[0]] = starting.get(needle[0], 0) + 1
         firsts = {c for c, n in starting.items() if body.count(c) <= n * SCAN_PER_VISIT}
-        keyed = {n for n in keyed if n[0] in firsts}
-        if not keyed:
+        wanted = {n for n in wanted if n[0] in firsts}
+        keyed = {n for n in wanted if len(n) >= INDEX_KEY}
+        # Short quotes ("Yes.", "CHAPTER X") are looked up whole where their first character
+        # is: a search of the text for each costs a pass over it, so a book twice as long with
+        # twice as many of them cost four times as much.
+        short: dict[str, list[int]] = {n: [] for n in wanted if len(n) < INDEX_KEY}
+        short_sizes: dict[str, list[int]] = {}
+        for needle in short:
+            sizes = short_sizes.setdefault(needle[0], [])
+            if len(needle) not in sizes:
+                sizes.append(len(needle))
+        if not wanted:
             return
         groups: dict[str, list[str]] = {}
         for needle in keyed:
@@ -187,9 +197,12 @@ class Occurrences:
                 longer.setdefault(needle[:size], []).append(needle)
             by_key[key] = size, longer
         found: dict[str, list[int]] = {n: [] for n in keyed}
-        first = re.compile("[" + "".join(sorted(map(re.escape, firsts))) + "]")
+        starts = {n[0] for n in wanted}
+        first = re.compile("[" + "".join(sorted(map(re.escape, starts))) + "]")
         at = body.startswith
         get = by_key.get
+        sizes_at = short_sizes.get
+        short_at = short.get
         for match in first.finditer(body):
             i = match.start()
             keyed_here = get(body[i : i + INDEX_KEY])
@@ -199,7 +212,16 @@ class Occurrences:
                     for needle in candidates:
                         if at(needle, i):
                             found[needle].append(i)
+            if short:
+                lengths = sizes_at(match.group())
+                if lengths is not None:
+                    for size in lengths:
+                        piece = body[i : i + size]
+                        hits = short_at(piece)
+                        if hits is not None and len(piece) == size:  # not cut by the text's end
+                            hits.append(i)
         self._found.update(found)
+        self._found.update(short)
 
 
 @dataclass(frozen=True, slots=True)
