@@ -29,8 +29,10 @@ attached 300 times per process: an edit of a short article must not get slower. 
 <= 5 s CPU.
 
 ``--reworded`` times the same edit with 1% of the book's sentences also reworded (a word added),
-so their tags are found by the fuzzy search only (``anchoring.by_fuzzy``), ``--runs`` times,
-against ``--compare DIR``'s code alternately, and checks that the outcomes are identical.
+so their tags are found by the fuzzy search only (``anchoring.by_fuzzy``, in a window around
+where each was), ``--runs`` times, against ``--compare DIR``'s code alternately, and checks
+that the outcomes are identical, or counts per annotation how they differ (placed elsewhere,
+orphaned instead of placed, placed instead of orphaned).
 ``--every N`` rewords one sentence in N instead (1000: 0.1%, 20: 5%); ``--scale`` 0.5 takes the
 first half of the book's paragraphs, 2 the book followed by a copy with its letters rotated
 (ROT13: the same lengths and sentences, none of them the book's), to show how the time grows
