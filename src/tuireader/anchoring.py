@@ -5,9 +5,10 @@ the quote's occurrences in the new text ranked by how well the stored prefix and
 then by nearness to the old offset, and a fuzzy match (rapidfuzz) over runs of whole sentences
 above a threshold, sought **near where the quote was**: only runs that start within a window
 (``FUZZY_WINDOW_CHARS`` or ``FUZZY_WINDOW_SENTENCES`` either side, whichever reaches further) of
-its old offset moved as the annotations around it moved. What none of these place confidently is **orphaned**: kept with its old offsets,
-never deleted and never guessed onto another sentence. A wrong placement is worse than an orphan,
-so every step refuses ambiguity (ties, short quotes without context, near-equal fuzzy rivals).
+its old offset moved as the annotations around it moved. What none of these place confidently
+is **orphaned**: kept with its old offsets, never deleted and never guessed onto another
+sentence. A wrong placement is worse than an orphan, so every step refuses ambiguity (ties,
+short quotes without context, near-equal fuzzy rivals).
 
 rapidfuzz is imported only on the fuzzy path: the reader imports this module at startup, and
 most articles never need it (their text did not change).
@@ -487,7 +488,7 @@ def locate(
     ``occurrences``: where quotes occur in ``body`` (searched for when absent).
     ``near``: where the quote is expected to start now, lowest and highest (``reanchor``: its
     old offset moved as its neighbours moved); by default its old offset. A quote found nowhere
-    as it is is sought by the fuzzy search in a window around that (``fuzzy_window``)."""
+    as it is is sought by the fuzzy search in a window around that (``SentenceRuns.window``)."""
     found = located(ann, body, sentences, raw, occurrences)
     if found is not None:
         return found
