@@ -29,12 +29,21 @@ attached 300 times per process: an edit of a short article must not get slower. 
 <= 5 s CPU.
 
 ``--reworded`` times the same edit with 1% of the book's sentences also reworded (a word added),
-so their tags are found by the fuzzy search only (``anchoring.by_fuzzy``), ``--runs`` times,
-against ``--compare DIR``'s code alternately, and checks that the outcomes are identical.
+so their tags are found by the fuzzy search only (``anchoring.by_fuzzy``, in a window around
+where each was), ``--runs`` times, against ``--compare DIR``'s code alternately, and checks
+that the outcomes are identical, or counts per annotation how they differ (placed elsewhere,
+orphaned instead of placed, placed instead of orphaned).
 ``--every N`` rewords one sentence in N instead (1000: 0.1%, 20: 5%); ``--scale`` 0.5 takes the
 first half of the book's paragraphs, 2 the book followed by a copy with its letters rotated
 (ROT13: the same lengths and sentences, none of them the book's), to show how the time grows
 with the book's size.
+
+``--window`` justifies the fuzzy search's window (``anchoring.FUZZY_WINDOW_CHARS`` and
+``FUZZY_WINDOW_SENTENCES``): the book edited all over (``edited_all_over``: paragraphs inserted,
+from one to a chapter's worth, paragraphs deleted, sentences reworded, deleted and added), tagged
+one sentence in 1, 10 and 100, in process. For each quote found nowhere as it is, it prints how
+far the whole-text search's placement lies from where the quote was expected (its old offset
+moved as its neighbours moved), and how the window's outcomes differ from the whole text's.
 """
 
 from __future__ import annotations
@@ -266,8 +275,13 @@ def attach_edited(path: Path, way: str) -> dict[str, Any]:
             )
         ).encode()
     ).hexdigest()[:16]
+    # What the fuzzy search decided, for ``--compare`` to tell outcomes apart: each annotation
+    # placed by it (where) and each orphaned; any other was found as it is (exact or moved).
+    fuzzy = {a.id: (a.start, a.end) for a in plan.added if a.anchor == "fuzzy"}
     return {
         "cpu": spent,
+        "fuzzy_spans": fuzzy if way.startswith("reworded") else {},
+        "orphan_ids": sorted(a.id for a in report.orphans) if way.startswith("reworded") else [],
         "sentences": len(article.sentences),
         "moved": report.moved,
         "fuzzy": report.fuzzy,
@@ -346,9 +360,154 @@ def reworded_at(path: Path, runs_new: int, other: Path | None, kind: str) -> Non
         same = len({r["digest"] for r in new + old}) == 1
         line += (
             f"; {other}: {median(r['cpu'] for r in old):.2f} s ({runs(old)}); outcomes "
-            f"{'identical' if same else 'DIFFER'}"
+            f"{'identical' if same else 'DIFFER: ' + differences(last, old[-1])}"
         )
     print(line, flush=True)
+
+
+def differences(new: dict[str, Any], old: dict[str, Any]) -> str:
+    """How the outcomes of ``new`` differ from ``old``'s, annotation by annotation: placed
+    elsewhere, orphaned instead of placed, placed instead of orphaned."""
+
+    def outcome(result: dict[str, Any], key: str) -> str | tuple[int, int]:
+        if key in result["fuzzy_spans"]:
+            return tuple(result["fuzzy_spans"][key])
+        return "orphaned" if key in orphans[id(result)] else "found"
+
+    orphans = {id(r): set(r["orphan_ids"]) for r in (new, old)}
+    keys = set(new["fuzzy_spans"]) | set(old["fuzzy_spans"]) | orphans[id(new)] | orphans[id(old)]
+    kinds = {
+        "placed elsewhere": 0,
+        "orphaned instead of placed": 0,
+        "placed instead of orphaned": 0,
+    }
+    for key in keys:
+        a, b = outcome(new, key), outcome(old, key)
+        if a == b:
+            continue
+        if a == "orphaned":
+            kinds["orphaned instead of placed"] += 1
+        elif b == "orphaned":
+            kinds["placed instead of orphaned"] += 1
+        else:
+            kinds["placed elsewhere"] += 1
+    return ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+
+
+def edited_all_over(article: Article, seed: int = 1) -> Article:
+    """``article`` edited as a careless second edition would be: before 2% of its paragraphs a
+    block of new ones (ROT13 of others: 1 to 10 paragraphs, one time in ten a chapter's worth of
+    60), 2% of its paragraphs deleted, and in the others 1% of the sentences reworded (a word
+    added), 1% deleted and 1% followed by a new one."""
+    import codecs
+    import random
+
+    from tuireader.sentences import split_paragraph
+
+    rng = random.Random(seed)
+    paragraphs = article.body.split("\n\n")
+    rotated = codecs.encode(article.body, "rot13").split("\n\n")
+    out: list[str] = []
+    for paragraph in paragraphs:
+        roll = rng.random()
+        if roll < 0.02:
+            size = 60 if rng.random() < 0.1 else rng.randint(1, 10)
+            at = rng.randrange(len(rotated) - size)
+            out += rotated[at : at + size]
+        elif roll < 0.04:
+            continue
+        pieces = []
+        for a, b in split_paragraph(paragraph):
+            sentence, roll = paragraph[a:b], rng.random()
+            if roll < 0.01 and " " in sentence:
+                first, _, rest = sentence.partition(" ")
+                sentence = f"{first} indeed {rest}"
+            elif roll < 0.02:
+                continue
+            elif roll < 0.03:
+                sentence += " " + rng.choice(rotated[:200]).split(". ")[0] + "."
+            pieces.append(sentence)
+        out.append(" ".join(pieces))
+    return of_text(article.title, "\n\n".join(out))
+
+
+def window_main(path: Path) -> int:
+    """Where the whole-text search places each quote found nowhere as it is, against where it
+    was expected, for layers tagging one sentence in 1, 10 and 100 of the book edited all over;
+    and how the window's outcomes differ from the whole text's."""
+    from tuireader import anchoring
+    from tuireader.anchoring import Displacements, Occurrences, by_fuzzy
+    from tuireader.sentences import sentence_at
+
+    article = load_article(path)
+    after = edited_all_over(article)
+    sentences = after.sentences
+    print(
+        f"book edited all over: {len(article.sentences):,} -> {len(sentences):,} sentences, "
+        f"{len(article.body):,} -> {len(after.body):,} characters; window "
+        f"{anchoring.FUZZY_WINDOW_CHARS:,} characters or {anchoring.FUZZY_WINDOW_SENTENCES} "
+        f"sentences either side"
+    )
+    for every in (1, 10, 100):
+        layer = [
+            a for a in tagged(article)[: len(article.sentences)] if int(a.id[-6:]) % every == 0
+        ]
+        shared = Occurrences(after.body, [a.quote.exact for a in layer])
+        found = []
+        sought = []
+        for ann in layer:
+            outcome = shared.found(ann, sentences, None)
+            if outcome is None:
+                sought.append(ann)
+                found.append((ann, None, anchoring.ORPHANED))
+            else:
+                found.append((ann, *outcome))
+        expected = Displacements(found)
+        chars: list[int] = []
+        apart: list[int] = []
+        kinds = dict.fromkeys(("same", "elsewhere", "orphaned", "placed"), 0)
+        cpu = cpu_seconds()
+        for ann in sought:
+            near = expected.near(ann.start)
+            shared.fuzzy(ann, sentences, near)
+        windowed_cpu = cpu_seconds() - cpu
+        cpu = cpu_seconds()
+        for ann in sought:
+            near = expected.near(ann.start)
+            whole = by_fuzzy(ann, after.body, sentences, shared)
+            windowed = shared.fuzzy(ann, sentences, near)
+            kinds[
+                "same"
+                if whole == windowed
+                else "orphaned"
+                if windowed is None
+                else "placed"
+                if whole is None
+                else "elsewhere"
+            ] += 1
+            if whole is not None and whole == windowed:
+                chars.append(max(0, near[0] - whole[0], whole[0] - near[1]))
+                at = sentence_at(sentences, whole[0]) or 0
+                low, high = (sentence_at(sentences, n) or len(sentences) for n in near)
+                apart.append(max(0, low - at, at - high))
+        whole_cpu = cpu_seconds() - cpu
+        chars.sort()
+        apart.sort()
+
+        def pct(values: list[int], q: float) -> int:
+            return values[min(len(values) - 1, int(q * len(values)))] if values else 0
+
+        print(
+            f"one sentence in {every}: {len(layer):,} tags, {len(sought):,} found nowhere as "
+            f"they are, {len(chars):,} placed alike by the window and the whole-text search, "
+            f"from where expected: median {pct(chars, 0.5):,} / p99 {pct(chars, 0.99):,} / max "
+            f"{pct(chars, 1.0):,} characters, max {pct(apart, 1.0)} sentences; window vs whole "
+            f"text: " + ", ".join(f"{n} {kind}" for kind, n in kinds.items()) + f"; fuzzy CPU "
+            f"window {windowed_cpu:.2f} s, whole text {whole_cpu:.2f} s (load "
+            f"{os.getloadavg()[0]:.1f})",
+            flush=True,
+        )
+    return 0
 
 
 def baseline(path: Path) -> dict[str, Any]:
@@ -410,6 +569,11 @@ def main() -> int:
         action="append",
         help="--reworded: the book at this size (0.5: its first half; 2: doubled), repeatable",
     )
+    parser.add_argument(
+        "--window",
+        action="store_true",
+        help="how far reworded quotes land from where expected, on the book edited all over",
+    )
     parser.add_argument("--child", nargs=3, metavar=("KIND", "DB", "BOOK"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -423,6 +587,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.db_dir or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
+        if args.window:
+            print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+            return window_main(book(folder))
         if args.reworded:
             print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
             other_src = None if args.compare is None else args.compare.resolve() / "src"

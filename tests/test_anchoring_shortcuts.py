@@ -48,14 +48,15 @@ from tuireader.annotations import AnchorState, Annotation, Quote, placed_at
 from tuireader.sentences import Sentence, split_paragraph
 
 
-def reference_locate(
+def reference_located(
     ann: Annotation,
     body: str,
     sentences: Any,
     raw: Any = None,
     occurrences: Any = None,
-) -> tuple[tuple[int, int] | None, AnchorState]:
-    """``locate`` before its shortcut: whether the quote is part of a sentence asked first."""
+) -> tuple[tuple[int, int] | None, AnchorState] | None:
+    """``located`` (``locate`` up to its fuzzy search) before its shortcut: whether the quote
+    is part of a sentence asked first."""
     quote = ann.quote
     if not quote.exact or not sentences:
         return None, ORPHANED
@@ -76,14 +77,11 @@ def reference_locate(
     found = by_occurrence(ann, body, sentences, part=part, raw=raw, occurrences=occurrences)
     if found is not None:
         return found, EXACT if found == (ann.start, ann.end) else MOVED
-    if part:
-        return None, ORPHANED
-    fuzzy = by_fuzzy(ann, body, sentences)
-    return (fuzzy, FUZZY) if fuzzy is not None else (None, ORPHANED)
+    return (None, ORPHANED) if part else None
 
 
 def as_before(patched: pytest.MonkeyPatch) -> None:
-    patched.setattr(anchoring, "locate", reference_locate)
+    patched.setattr(anchoring, "located", reference_located)
     patched.setattr(anchoring, "spans_apart", lambda spans: False)
     patched.setattr(
         anchoring,

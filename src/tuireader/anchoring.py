@@ -3,9 +3,12 @@
 Each annotation is tried, in order: its stored offsets (``body[start:end]`` still equals the quote),
 the quote's occurrences in the new text ranked by how well the stored prefix and suffix agree and
 then by nearness to the old offset, and a fuzzy match (rapidfuzz) over runs of whole sentences
-above a threshold. What none of these place confidently is **orphaned**: kept with its old offsets,
-never deleted and never guessed onto another sentence. A wrong placement is worse than an orphan,
-so every step refuses ambiguity (ties, short quotes without context, near-equal fuzzy rivals).
+above a threshold, sought **near where the quote was**: only runs that start within a window
+(``FUZZY_WINDOW_CHARS`` or ``FUZZY_WINDOW_SENTENCES`` either side, whichever reaches further) of
+its old offset moved as the annotations around it moved. What none of these place confidently
+is **orphaned**: kept with its old offsets, never deleted and never guessed onto another
+sentence. A wrong placement is worse than an orphan, so every step refuses ambiguity (ties,
+short quotes without context, near-equal fuzzy rivals).
 
 rapidfuzz is imported only on the fuzzy path: the reader imports this module at startup, and
 most articles never need it (their text did not change).
@@ -57,6 +60,13 @@ Andrew ..." starts hundreds of sentences of a novel), so each position compares 
 SCAN_PER_VISIT = 2000
 """A search of the text costs about as much as this many positions visited by the index: a
 quote whose first character is common in the text (a lower-case letter) is searched for."""
+FUZZY_WINDOW_CHARS = 10_000
+"""A reworded quote is sought among the runs that start within this many characters of where
+it is expected (its old offset moved as its neighbours moved)..."""
+FUZZY_WINDOW_SENTENCES = 50
+"""... or within this many sentences, whichever reaches further: an edit near the quote (a
+paragraph inserted above it, sentences added, removed or reworded) stays well inside the window,
+and a search of the whole book per quote (quadratic in its length) is not made."""
 
 
 class Occurrences:
@@ -82,20 +92,47 @@ class Occurrences:
         self._parts: dict[Quote, bool] = {}
         self._runs: dict[int, SentenceRuns] = {}
         self.located: dict[
-            tuple[Quote, int, int, int, int], tuple[tuple[int, int] | None, AnchorState]
+            tuple[Quote, int, int, int, int], tuple[tuple[int, int] | None, AnchorState] | None
         ] = {}
-        """``locate``'s outcomes on this text, by quote, old offsets and the sentences' identity:
-        two annotators who tagged the same sentences have the same quotes at the same offsets."""
+        """``located``'s outcomes on this text (None: sought by the fuzzy search), by quote, old
+        offsets and the sentences' identity: two annotators who tagged the same sentences have
+        the same quotes at the same offsets."""
+        self._fuzzy: dict[tuple[Quote, int, int, int], tuple[int, int] | None] = {}
 
     def outcome(
-        self, ann: Annotation, sentences: Sequence[Sentence], raw: Sequence[Sentence] | None
+        self,
+        ann: Annotation,
+        sentences: Sequence[Sentence],
+        raw: Sequence[Sentence] | None,
+        near: tuple[int, int] | None = None,
     ) -> tuple[tuple[int, int] | None, AnchorState]:
-        """``locate(ann, self.body, sentences, raw, self)``, each asked once (``located``)."""
+        """``locate(ann, self.body, sentences, raw, self, near)``, each part asked once."""
+        found = self.found(ann, sentences, raw)
+        if found is not None:
+            return found
+        span = self.fuzzy(ann, sentences, (ann.start, ann.start) if near is None else near)
+        return (None, ORPHANED) if span is None else (span, FUZZY)
+
+    def found(
+        self, ann: Annotation, sentences: Sequence[Sentence], raw: Sequence[Sentence] | None
+    ) -> tuple[tuple[int, int] | None, AnchorState] | None:
+        """``located(ann, self.body, sentences, raw, self)``, each asked once (``located``)."""
         key = (ann.quote, ann.start, ann.end, id(sentences), id(raw))
-        found = self.located.get(key)
-        if found is None:
-            found = self.located[key] = locate(ann, self.body, sentences, raw, self)
+        if key in self.located:
+            return self.located[key]
+        found = self.located[key] = located(ann, self.body, sentences, raw, self)
         return found
+
+    def fuzzy(
+        self, ann: Annotation, sentences: Sequence[Sentence], near: tuple[int, int]
+    ) -> tuple[int, int] | None:
+        """``by_fuzzy(ann, self.body, sentences, self, near=near)``, each asked once: the same
+        quote expected in the same place is sought once for every annotator."""
+        key = (ann.quote, *near, id(sentences))
+        if key in self._fuzzy:
+            return self._fuzzy[key]
+        span = self._fuzzy[key] = by_fuzzy(ann, self.body, sentences, self, near=near)
+        return span
 
     def sentence_runs(self, sentences: Sequence[Sentence]) -> SentenceRuns:
         """The fuzzy search's runs of these sentences of the text, kept for every quote."""
@@ -132,13 +169,23 @@ class Occurrences:
 
     def _index(self, needles: Iterable[str]) -> None:
         body = self.body
-        keyed = {n for n in needles if len(n) >= INDEX_KEY and n not in self._found}
+        wanted = {n for n in needles if n and n not in self._found}
         starting: dict[str, int] = {}
-        for needle in keyed:
+        for needle in wanted:
             starting[needle[0]] = starting.get(needle[0], 0) + 1
         firsts = {c for c, n in starting.items() if body.count(c) <= n * SCAN_PER_VISIT}
-        keyed = {n for n in keyed if n[0] in firsts}
-        if not keyed:
+        wanted = {n for n in wanted if n[0] in firsts}
+        keyed = {n for n in wanted if len(n) >= INDEX_KEY}
+        # Short quotes ("Yes.", "CHAPTER X") are looked up whole where their first character
+        # is: a search of the text for each costs a pass over it, so a book twice as long with
+        # twice as many of them cost four times as much.
+        short: dict[str, list[int]] = {n: [] for n in wanted if len(n) < INDEX_KEY}
+        short_sizes: dict[str, list[int]] = {}
+        for needle in short:
+            sizes = short_sizes.setdefault(needle[0], [])
+            if len(needle) not in sizes:
+                sizes.append(len(needle))
+        if not wanted:
             return
         groups: dict[str, list[str]] = {}
         for needle in keyed:
@@ -151,9 +198,12 @@ class Occurrences:
                 longer.setdefault(needle[:size], []).append(needle)
             by_key[key] = size, longer
         found: dict[str, list[int]] = {n: [] for n in keyed}
-        first = re.compile("[" + "".join(sorted(map(re.escape, firsts))) + "]")
+        starts = {n[0] for n in wanted}
+        first = re.compile("[" + "".join(sorted(map(re.escape, starts))) + "]")
         at = body.startswith
         get = by_key.get
+        sizes_at = short_sizes.get
+        short_at = short.get
         for match in first.finditer(body):
             i = match.start()
             keyed_here = get(body[i : i + INDEX_KEY])
@@ -163,7 +213,16 @@ class Occurrences:
                     for needle in candidates:
                         if at(needle, i):
                             found[needle].append(i)
+            if short:
+                lengths = sizes_at(match.group())
+                if lengths is not None:
+                    for size in lengths:
+                        piece = body[i : i + size]
+                        hits = short_at(piece)
+                        if hits is not None and len(piece) == size:  # not cut by the text's end
+                            hits.append(i)
         self._found.update(found)
+        self._found.update(short)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,12 +255,22 @@ def reanchor(
             article.body,
             [a.quote.exact for a, home in zip(annotations, homes, strict=True) if not home],
         )
+    sought: list[int] = []  # found nowhere as they are: for the fuzzy search, near their place
     for ann, home in zip(annotations, homes, strict=True):
         if home:  # what ``locate`` finds first, without locating
             found.append((ann, (ann.start, ann.end), EXACT))
+        elif (outcome := occurrences.found(ann, sentences, raw)) is None:
+            sought.append(len(found))
+            found.append((ann, None, ORPHANED))
         else:
-            span, state = occurrences.outcome(ann, sentences, raw)
-            found.append((ann, span, state))
+            found.append((ann, *outcome))
+    if sought:
+        expected = Displacements(found)
+        for k in sought:
+            ann = found[k][0]
+            span = occurrences.fuzzy(ann, sentences, expected.near(ann.start))
+            if span is not None:
+                found[k] = (ann, span, FUZZY)
 
     # Settled in this order of states, each in the order given (a stable partition).
     by_state: dict[AnchorState, list[tuple[Annotation, tuple[int, int] | None, AnchorState]]]
@@ -266,6 +335,34 @@ def reanchor(
             ann = placed_at(ann, article.id, start, end, quote, stored_state)
         placements.append(Placement(ann, state))
     return placements
+
+
+class Displacements:
+    """How far the annotations found as they are (exact, moved) moved, by their old offsets:
+    where a quote found nowhere as it is is expected now. Its old offset moved by as much as
+    the annotations just before and just after it moved (both: an edit between them moved one
+    and not the other, and either may be the quote's). A text whose annotations were all
+    reworded or lost gives no clue: its quotes are expected where they were."""
+
+    def __init__(
+        self, found: Iterable[tuple[Annotation, tuple[int, int] | None, AnchorState]]
+    ) -> None:
+        moves = sorted(
+            (ann.start, span[0] - ann.start)
+            for ann, span, state in found
+            if span is not None and state in (EXACT, MOVED)
+        )
+        self._olds = [old for old, _ in moves]
+        self._shifts = [shift for _, shift in moves]
+
+    def near(self, old: int) -> tuple[int, int]:
+        """Where a quote that started at ``old`` is expected to start now: lowest, highest."""
+        olds, shifts = self._olds, self._shifts
+        i = bisect_right(olds, old)
+        around = shifts[max(0, i - 1) : i + 1]
+        if not around:
+            return old, old
+        return old + min(around), old + max(around)
 
 
 def spans_apart(spans: list[tuple[int, int]]) -> bool:
@@ -382,12 +479,35 @@ def locate(
     sentences: Sequence[Sentence],
     raw: Sequence[Sentence] | None = None,
     occurrences: Occurrences | None = None,
+    near: tuple[int, int] | None = None,
 ) -> tuple[tuple[int, int] | None, AnchorState]:
     """The new span of ``ann`` in ``body`` and how it was found, or ``(None, ORPHANED)``.
 
     ``raw``: the segmenter's sentences when ``sentences`` are the user's corrections of them;
     a span of whole raw sentences is then kept as it is (part of a joined sentence).
-    ``occurrences``: where quotes occur in ``body`` (searched for when absent)."""
+    ``occurrences``: where quotes occur in ``body`` (searched for when absent).
+    ``near``: where the quote is expected to start now, lowest and highest (``reanchor``: its
+    old offset moved as its neighbours moved); by default its old offset. A quote found nowhere
+    as it is is sought by the fuzzy search in a window around that (``SentenceRuns.window``)."""
+    found = located(ann, body, sentences, raw, occurrences)
+    if found is not None:
+        return found
+    span = by_fuzzy(
+        ann, body, sentences, occurrences, near=(ann.start, ann.start) if near is None else near
+    )
+    return (None, ORPHANED) if span is None else (span, FUZZY)
+
+
+def located(
+    ann: Annotation,
+    body: str,
+    sentences: Sequence[Sentence],
+    raw: Sequence[Sentence] | None = None,
+    occurrences: Occurrences | None = None,
+) -> tuple[tuple[int, int] | None, AnchorState] | None:
+    """``locate``'s outcome where the quote is found as it is (exact, moved) or refused
+    outright (orphaned); None where the fuzzy search decides (a quote found nowhere that is not
+    part of a sentence)."""
     quote = ann.quote
     if not quote.exact or not sentences:
         return None, ORPHANED
@@ -423,11 +543,7 @@ def locate(
         return span, EXACT if span == (ann.start, ann.end) else MOVED
     if _is_part(quote, occurrences):  # a fuzzy match is a run of whole sentences: it would
         return None, ORPHANED  # widen a part
-
-    span = by_fuzzy(ann, body, sentences, occurrences)
-    if span is not None:
-        return span, FUZZY
-    return None, ORPHANED
+    return None
 
 
 def by_occurrence(
@@ -505,10 +621,18 @@ def by_fuzzy(
     body: str,
     sentences: Sequence[Sentence],
     occurrences: Occurrences | None = None,
+    *,
+    near: tuple[int, int] | None = None,
 ) -> tuple[int, int] | None:
     """The run of whole sentences the quote most resembles, if it resembles it enough and no
     other run nearly as well. ``occurrences``: the text's shared lookups, which keep its runs
     of sentences and their normalised texts for every quote searched.
+
+    ``near``: where the quote is expected to start (lowest, highest offset): only the runs
+    starting in the window around it (``SentenceRuns.window``) are candidates, and rivals too,
+    with the quote's own copies anywhere (whole sentences): a run is taken only in the window.
+    None searches the whole text, as re-anchoring did before its window (a search of the
+    whole book per reworded quote, kept for tests to compare with).
 
     The runs scored are the best ``FUZZY_RIVALS`` of those whose ratio reaches the cut-off
     (``threshold - FUZZY_MARGIN - 10``: a run below it cannot win or be a near-equal rival),
@@ -519,9 +643,19 @@ def by_fuzzy(
         candidates = occurrences.sentence_runs(sentences)
     else:
         candidates = SentenceRuns(body, sentences)
-    texts, span_of = candidates.near(exact)
+    window = None if near is None else candidates.window(*near)
+    texts, span_of = candidates.near(exact, window)
     if not texts:
         return None
+    # Where a run may start to be taken: in the window (its first and last sentences' starts).
+    lowest, highest = (
+        (0, len(body))
+        if window is None
+        else (
+            sentences[window[0]].start,
+            sentences[window[1] - 1].start,
+        )
+    )
     from rapidfuzz import fuzz, process
     from rapidfuzz.distance import Indel
 
@@ -544,6 +678,21 @@ def by_fuzzy(
     ]
     if not found:
         return None
+    if window is not None:
+        # The quote's own copies elsewhere (whole sentences, the whole-text search's best
+        # rivals) stay rivals, known without a search: the exact search found them, and refused
+        # to choose among them. A heading whose paragraph was cut ("Chapter 11") is not put on
+        # the next one ("Chapter 12") because the other "Chapter 11"s are far away.
+        found += [
+            (100.0, (pos, pos + len(exact)))
+            for pos in (
+                occurrences.find_all(exact)
+                if occurrences is not None and occurrences.body is body
+                else _find_all(body, exact)
+            )
+            if not lowest <= pos <= highest
+            and snap(sentences, pos, pos + len(exact)) == (pos, pos + len(exact))
+        ]
     if len(found) > FUZZY_RIVALS:  # the best, ties in text order (the runs' offsets)
         found = sorted(found, key=_best_first)[:FUZZY_RIVALS]
     pieces = [_norm(body_piece) for body_piece in _quote_sentences(exact)]
@@ -557,8 +706,8 @@ def by_fuzzy(
         return None
     scored.sort(reverse=True)
     best, text_score, start, end = scored[0]
-    if text_score < threshold:
-        return None
+    if text_score < threshold or not lowest <= start <= highest:
+        return None  # not close enough, or a copy of the quote out of the window is closer
     for other, _, s, e in scored[1:]:
         if (s >= end or e <= start) and best - other < FUZZY_MARGIN:
             return None
@@ -712,11 +861,34 @@ class SentenceRuns:
         self._sized: dict[int, _SizedRuns] = {}
         self._flat: tuple[str, list[int], list[int]] | None = None
 
-    def near(self, exact: str) -> tuple[list[str], Callable[[int], tuple[int, int]]]:
+    def window(self, low: int, high: int) -> tuple[int, int]:
+        """The sentences (first, past the last) where a quote expected to start between ``low``
+        and ``high`` is sought: those starting within ``FUZZY_WINDOW_CHARS`` of it, or the
+        ``FUZZY_WINDOW_SENTENCES`` before and after it, whichever reach further."""
+        starts = self._starts
+        # Expected beyond the text (it was cut): sought at its end, as any text is sought whole
+        # when it is no longer than the window.
+        low, high = min(max(0, low), len(self.body)), min(max(0, high), len(self.body))
+        first = min(
+            bisect_left(starts, low - FUZZY_WINDOW_CHARS),
+            bisect_right(starts, low) - 1 - FUZZY_WINDOW_SENTENCES,
+        )
+        stop = max(
+            bisect_right(starts, high + FUZZY_WINDOW_CHARS),
+            bisect_right(starts, high) + FUZZY_WINDOW_SENTENCES,
+        )
+        return max(0, first), min(len(starts), stop)
+
+    def near(
+        self, exact: str, window: tuple[int, int] | None = None
+    ) -> tuple[list[str], Callable[[int], tuple[int, int]]]:
         """The normalised texts of the quote's candidate runs, and the offsets (start, end) of
-        the run of each index of that list."""
+        the run of each index of that list. ``window``: only the runs whose first sentence is
+        in ``range(*window)`` (a few hundred, each looked at: no sorting by length)."""
         n = max(1, sum(len(split_paragraph(p)) for p in exact.split("\n\n") if p.strip()))
         low, high = len(exact) * 0.6, len(exact) * 1.6 + 10
+        if window is not None:
+            return self._near_in(n, low, high, *window)
         texts: list[str] = []
         pieces: list[tuple[int, int, _SizedRuns]] = []  # (first index in texts, lo, runs)
         for size in range(1, n + 2):
@@ -733,6 +905,23 @@ class SentenceRuns:
             raise IndexError(i)
 
         return texts, span_of
+
+    def _near_in(
+        self, n: int, low: float, high: float, first: int, stop: int
+    ) -> tuple[list[str], Callable[[int], tuple[int, int]]]:
+        starts, ends = self._starts, self._ends
+        texts: list[str] = []
+        spans: list[tuple[int, int]] = []
+        for size in range(1, n + 2):
+            last = size - 1
+            firsts = [
+                i
+                for i in range(first, min(stop, len(starts) - last))
+                if low <= ends[i + last] - starts[i] <= high
+            ]
+            texts += self.normalised(firsts, size)
+            spans += [(starts[i], ends[i + last]) for i in firsts]
+        return texts, spans.__getitem__
 
     def normalised(self, firsts: list[int], size: int) -> list[str]:
         """``_norm(body[start:end])`` of the run of ``size`` sentences from each of ``firsts``,
