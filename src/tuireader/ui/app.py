@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import gc
+import logging
 import os
 import sys
 import time
@@ -93,6 +94,8 @@ if TYPE_CHECKING:
     from tuireader.learn import TagModel
     from tuireader.store import Change, Store
     from tuireader.suggest import Suggestion
+
+log = logging.getLogger(__name__)
 
 FIRST_PAINT_ENV = "TUIREADER_FIRST_PAINT_FILE"
 """Set by benchmarks/bench_ui.py: run headless, write the time of the first frame there, exit."""
@@ -2095,18 +2098,22 @@ class ReaderApp(App[int]):
         (from a few thousand tags, in a process of its own: ``ui/model_training.py``)."""
         from tuireader.annotations import AnchorState
         from tuireader.learn import newest_pairs
+        from tuireader.store import StoreError
         from tuireader.ui.model_training import train_apart
 
         worker = get_current_worker()
         orphaned = AnchorState.ORPHANED.value
         known = frozenset(tags.ids)
 
+        # On the reader's handle, an article per read: my writes never wait for it.
+        source = self._reader.source()
+
         def mine() -> Iterator[tuple[str, str, str]]:
-            for article_id in self.store.annotated_article_ids():
+            for article_id in source.annotated_article_ids():
                 if worker.is_cancelled:
                     return
                 time.sleep(READ_PAUSE)
-                for row in self.store.tag_rows(article_id):
+                for row in source.tag_rows(article_id):
                     if row.annotator == annotator and row.anchor != orphaned and row.tag in known:
                         yield row.updated, row.exact, row.tag
 
@@ -2117,7 +2124,11 @@ class ReaderApp(App[int]):
         interval = sys.getswitchinterval()
         sys.setswitchinterval(min(interval, BACKGROUND_SWITCH))
         try:
-            pairs = newest_pairs(mine())
+            try:
+                pairs = newest_pairs(mine())
+            except StoreError as exc:  # a refused shard, or the app closing: not trained now
+                log.warning("training read no tags: %s", exc)
+                return
             if worker.is_cancelled:
                 return  # a newer training replaced this one
             model = train_apart(pairs, lambda: worker.is_cancelled)
@@ -2293,6 +2304,10 @@ class ReaderApp(App[int]):
             def chosen(choice: ExportChoice | None) -> None:
                 if choice is None:
                     return
+                # Walked from the export's thread (every annotation of the selection, seconds
+                # at 500k) on the reader's handle, an article per read: it never waits for my
+                # writes, nor they for it, and it sees those asked for before the choice.
+                source = self._reader.source(after=self._writer.last)
                 if not self.store.read_only:  # a convenience, saved by the writer thread
                     self._writer.submit(
                         partial(self.store.set_state, STATE_EXPORT, remembered_state(choice))
@@ -2300,8 +2315,7 @@ class ReaderApp(App[int]):
                 if choice.path.parent == folder:  # the default folder is made on first use
                     with contextlib.suppress(OSError):  # else the export names the problem
                         folder.mkdir(parents=True, exist_ok=True)
-                # Read in the export's thread: every annotation of the selection, seconds at 500k.
-                read = partial(collect, self.store, ids, text=text)
+                read = partial(collect, source, ids, text=text)
                 done = partial(self.notify, title="Export", markup=False, timeout=8)
                 export_in_background(self, read, choice, done)
 
