@@ -4,7 +4,9 @@ once; a file with a mistake is one line and the codebook in use stays."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from tuireader.config import ConfigSource
 from tuireader.store import Store
 from tuireader.ui.app import ReaderApp
 
-from conftest import SEED
+from conftest import SEED, hold_writer, press_only
 
 SIZE = (120, 40)
 MakeApp = Callable[[Path], ReaderApp]
@@ -147,3 +149,25 @@ async def test_keys_and_theme_change_without_a_new_pane(make_app: MakeApp, tmp_p
         await pilot.press("j", "l", "l")
         assert pane.cursor == 2
         assert app.keys.show("reader.next_sentence") == "l"
+
+
+async def test_a_reload_never_waits_for_my_writes(
+    make_app: MakeApp, tmp_path: Path, gate: threading.Event
+) -> None:
+    """The new codebook applies while my tag (and the codebook record it asked for) still
+    waits for a busy writer; the tag lands after it, shown with its old tag kept by name."""
+    path = write(tmp_path / "c.toml", 'annotator = "sam"\n')
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        hold_writer(app, gate)
+        await press_only(pilot, "j", "f")
+        rewrite(path, CODEBOOK)
+        assert await asyncio.wait_for(app.reload_config(), 5)
+        assert app.writing  # the tag is still waiting
+        assert app.pane.tags.active[0].id == "claim"
+        assert not app.pane.tags.get("fact").active  # asked to be recorded: kept by name
+        gate.set()
+        await app.reads_landed()
+        await pilot.pause()
+        assert app.pane.cursor == 1
+        assert app.pane.annotation is not None and app.pane.annotation.tag == "fact"

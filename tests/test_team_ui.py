@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from tuireader.store import Store
 from tuireader.ui.app import ReaderApp
 from tuireader.ui.name_screen import NameScreen, annotator_name
 
-from conftest import SEED
+from conftest import SEED, hold_writer, press_only
 
 SIZE = (120, 40)
 MakeApp = Callable[..., ReaderApp]
@@ -371,3 +372,56 @@ async def test_switching_annotator_while_adjudicating_shows_their_decisions_at_o
         await app.reads_landed()
         await pilot.pause()
         assert "decided 1/3, 1 unresolved" in app.status.content.plain
+
+
+async def test_a_verdict_is_written_like_a_tag_and_keys_typed_after_it_go_on(
+    make_app: MakeApp, db_path: Path, gate: threading.Event
+) -> None:
+    """A verdict is queued for a busy writer: the key typed after it moves the cursor at once,
+    nothing is shown before it is on disk, then the tag, its note and the verdict land."""
+    two_layers_to_adjudicate(db_path)
+    app = make_app(annotator="gold", adjudicate=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.pane.cursor == 1
+        hold_writer(app, gate)
+        await press_only(pilot, "R", "2", "k")  # take bob's speculation, then one up
+        await pilot.pause()
+        assert app.pane.cursor == 0
+        assert app.pane.annotation_of(1) is None  # not on disk yet: not shown
+        assert "decided 0/3" in app.status.content.plain
+        gate.set()
+        await app.reads_landed()
+        await pilot.pause()
+        annotation = app.pane.annotation_of(1)
+        assert annotation is not None and annotation.tag == "speculation"
+        assert annotation.note == "adjudicated: Speculation (as bob)"
+        assert "decided 1/3" in app.status.content.plain
+        assert app.pane.cursor == 6  # on to the next open disagreement once shown
+
+
+async def test_a_verdict_whose_tag_is_not_saved_writes_nothing_after_it(
+    make_app: MakeApp, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tag of a verdict fails to be written: one "Not saved" line, and neither its note nor
+    the verdict is written after it."""
+    from tuireader.store import StoreWriteError
+
+    two_layers_to_adjudicate(db_path)
+    app = make_app(annotator="gold", adjudicate=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+
+        def full(*_: object, **__: object) -> None:
+            raise StoreWriteError(db_path, "not saved: no space left on device")
+
+        monkeypatch.setattr(app.store, "tag_many", full)
+        await pilot.press("R", "2")
+        await pilot.pause()
+        assert [n.title for n in app._notifications if n.severity == "error"] == ["Not saved"]
+        assert app.pane.annotation_of(1) is None and app.pane.cursor == 1
+        assert "decided 0/3" in app.status.content.plain
+    with Store.open(db_path, "reader") as store:
+        article = load_library([SEED]).articles[0]
+        assert store.annotations(article.id, annotator="gold") == []
+        assert store.get_state(f"adjudication:gold:{article.id}") is None

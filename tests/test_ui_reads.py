@@ -8,9 +8,11 @@ Quitting and clicking while an article opens are not lost either."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -638,3 +640,71 @@ async def test_a_failed_catch_up_after_a_look_is_logged_not_a_failed_write(
         assert app._failed_writes == 0
         assert not any("spoiled" in str(n.message) for n in app._notifications)
         assert app._look_corrections is None  # the next look has the writer catch up again
+
+
+@contextlib.contextmanager
+def store_busy(app: ReaderApp) -> Iterator[threading.Event]:
+    """The writer's store's lock held by another thread (a write through its fsync, a write
+    waiting for the file lock another process holds) until the event is set or the block ends."""
+    release, held = threading.Event(), threading.Event()
+
+    def hold_lock() -> None:
+        with app.store._mutex:
+            held.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=hold_lock)
+    thread.start()
+    assert held.wait(10)
+    try:
+        yield release
+    finally:
+        release.set()
+        thread.join(10)
+
+
+async def test_the_export_reads_on_the_readers_handle_beside_my_writes(
+    make_reader: Callable[[Path], ReaderApp], db_path: Path
+) -> None:
+    """The export's walk of the selection reads on the reader's handle: it ends while the
+    writer's store is busy, with my tag asked for before it."""
+    app = make_reader(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", "x")
+        assert isinstance(app.screen, ExportScreen)
+        with store_busy(app):
+            await press_only(pilot, "enter")
+            written: list[Path] = []
+            for _ in range(400):
+                written = sorted((db_path.parent / "exports").glob("*.json"))
+                if written and any("Exported" in str(n.message) for n in app._notifications):
+                    break
+                await asyncio.sleep(0.025)
+            assert written, "the export waited for the writer's store"
+            assert len(json.loads(written[0].read_text("utf-8"))["annotations"]) == 1
+
+
+async def test_training_reads_my_tags_on_the_readers_handle(
+    make_reader: Callable[[Path], ReaderApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Training's read of my tags (every article's shard) runs on the reader's handle: it
+    reads them while the writer's store is busy."""
+    from tuireader.ui import model_training
+
+    trained: list[list[tuple[str, str]]] = []
+
+    def train(pairs: list[tuple[str, str]], *_: object, **__: object) -> None:
+        trained.append(list(pairs))
+
+    monkeypatch.setattr(model_training, "train_apart", train)
+    app = make_reader(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", "j", "s")
+        with store_busy(app):
+            app._fit_model(app.store.annotator, app.tags)
+            for _ in range(400):
+                if trained:
+                    break
+                await asyncio.sleep(0.025)
+            assert trained, "training waited for the writer's store"
+        assert sorted(tag for _, tag in trained[0]) == ["fact", "speculation"]

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import gc
+import logging
 import os
 import sys
 import time
@@ -46,6 +47,7 @@ from tuireader.tags import (
     BUILTIN_TAG_IDS,
     DEFAULT_TAGS,
     TAG_SET_STATE,
+    Tag,
     TagSet,
     tags_from_record,
 )
@@ -94,6 +96,8 @@ if TYPE_CHECKING:
     from tuireader.store import Change, Store
     from tuireader.suggest import Suggestion
 
+log = logging.getLogger(__name__)
+
 FIRST_PAINT_ENV = "TUIREADER_FIRST_PAINT_FILE"
 """Set by benchmarks/bench_ui.py: run headless, write the time of the first frame there, exit."""
 FILLED_ENV = "TUIREADER_BENCH_FILLED"
@@ -135,6 +139,8 @@ class _Unread:
 
 
 _UNREAD = _Unread(RuntimeError("not read"))
+_NOT_WRITTEN = object()
+"""What a write of mine returns when it was not written (a step before it failed)."""
 
 
 class ReaderApp(App[int]):
@@ -237,6 +243,9 @@ class ReaderApp(App[int]):
         """The keys in force: the codebook's tag keys win over built-in ones (ui/keymap.py)."""
         self.keys = Keys.of(self.key_sections(self.tags), self.resolved.keymap)
         self._tag_set_recorded = False
+        self._recording: list[Tag] = []
+        """The tags this app asked the writer to record in the codebook record (the record as
+        read may not hold them yet)."""
         for spec in self.config.themes:
             self.register_theme(theme_of(spec))
         self._open_first = open_article
@@ -718,7 +727,12 @@ class ReaderApp(App[int]):
         if config.theme != old.theme and config.theme in self.available_themes:
             self.theme = config.theme
         record = await self._read_now(lambda store: store.get_state(TAG_SET_STATE, None))
-        recorded = tags_from_record(None if isinstance(record, _Unread) else record)
+        # Read as the files are now, not after my writes: what I asked to record may still be
+        # on its way, so it is added (it wins, as in ``record_tag_set``).
+        recorded = [
+            *tags_from_record(None if isinstance(record, _Unread) else record),
+            *self._recording,
+        ]
         seen = [t.id for t in self.pane.tags if not t.active]
         tags = config.tags.with_seen(recorded, seen)
         self.resolved = resolved
@@ -1231,11 +1245,13 @@ class ReaderApp(App[int]):
         return self._reader.read(run, landed, after=after)
 
     async def _read_now(self, job: Callable[[Store], Any]) -> Any:
-        """``_read`` and wait for it without holding the event loop (keys typed meanwhile wait
-        in Textual's queue, in order), and for my writes asked for before to be shown;
-        ``_Unread`` if it failed or the app is closing."""
+        """``_read`` of the files as they are now (not waiting for my writes asked for before,
+        which may be held by a slow disk or another process's lock) and wait for it without
+        holding the event loop: keys typed meanwhile wait in Textual's queue, in order, for a
+        read on the reader's handle (milliseconds). ``_Unread`` if it failed or the app is
+        closing."""
         results: list[Any] = []
-        future = self._read(job, results.append, failed=True)
+        future = self._read(job, results.append, after_writes=False, failed=True)
         if future is None:
             return _UNREAD
         self._awaited_reads += 1
@@ -1245,7 +1261,6 @@ class ReaderApp(App[int]):
         try:
             await asyncio.wait([asyncio.wrap_future(future)])
             self._show_reads()
-            await self.writes_landed()
         finally:
             timer.cancel()
             self._read_done()
@@ -1286,7 +1301,10 @@ class ReaderApp(App[int]):
 
     @on(ReadsLanded)
     def _reads_landed(self) -> None:
-        self._show_reads()
+        # Handled while the app closes (its loop goes on while the screens are taken down):
+        # nothing left to show on, and the pane's styles may be gone already.
+        if self.is_running:
+            self._show_reads()
 
     def _show_reads(self) -> None:
         """Show the reads that returned (a failed one is logged by ``_read``, as is a failure
@@ -1317,7 +1335,8 @@ class ReaderApp(App[int]):
 
     @on(WritesLanded)
     def _writes_landed(self) -> None:
-        self._show_landed()
+        if self.is_running:  # as for reads; the writes are on disk, nothing is lost
+            self._show_landed()
 
     def _show_landed(self) -> None:
         """Show the writes of mine that are durable now, in the order they were asked for."""
@@ -1591,6 +1610,10 @@ class ReaderApp(App[int]):
         if self._tag_set_recorded or self.store.read_only:
             return
         self._tag_set_recorded = True
+        self._recording = [
+            *(t for t in self._recording if t.id not in self.config.tags.ids),
+            *self.config.tags,
+        ]
         # By the writer thread, read and written: the tag itself is what matters, and its
         # write reports errors.
         self._writer.submit(partial(record_tag_set, self.store, self.config.tags))
@@ -1788,51 +1811,84 @@ class ReaderApp(App[int]):
             reason = mine.note.split("; ", 1)[1]
         choices = verdict_choices(comparison.of(index), self.tags, pane.looks)
 
-        async def decide(verdict: Verdict | None) -> None:
+        def decide(verdict: Verdict | None) -> None:
             if verdict is not None:
-                await self._apply_verdict(article, index, verdict)
+                self._apply_verdict(article, index, verdict)
 
         guidelines = {t.id: t.description for t in self.tags if t.description}
         self.push_screen(AdjudicateScreen(sentence.text, choices, reason, guidelines), decide)
 
-    async def _apply_verdict(self, article: Article, index: int, verdict: Verdict) -> None:
-        """My tag (and its note) as decided, then the verdict; each written in the writer thread
-        and shown when durable; a failure stops there, in one line."""
-        from tuireader.adjudication import next_open, state_key, with_verdict
+    def _apply_verdict(self, article: Article, index: int, verdict: Verdict) -> None:
+        """My tag (and its note) as decided, then the verdict: queued for the writer thread
+        like a tag, after the writes asked for before, and decided there on my layer and
+        record as they are on disk. Each is shown once durable ("Not saved" if it failed, and
+        what follows it is then not written); the cursor goes to the next open disagreement
+        once the verdict is shown. Keys typed meanwhile never wait for any of it."""
+        from tuireader.adjudication import state_key, with_verdict
 
-        await self.writes_landed()
-        sentence = self.pane.sentences[index]
-        key = state_key(self.store.annotator, article.id)
-        if verdict.value in self.tags:
-            tag = partial(self.store.tag_many, article, [(index, index, verdict.value)])
-            if not await self._written_change(partial(tag, "adjudicate")):
-                return
-            placed = self.pane.annotation_of(index)
-            if placed is not None:
-                note = verdict.note(self.tags.get(verdict.value).label)
-                if not await self._written_change(partial(self.store.set_note, placed.id, note)):
-                    return
-        elif self.pane.annotation_of(index) is not None:
-            clear = partial(self.store.clear, article, index, index)
-            if not await self._written_change(clear):
-                return
         store = self.store
+        sentence = self.pane.sentences[index]
+        key = state_key(store.annotator, article.id)
+        steps: list[Future[Any]] = []
 
-        def decide() -> object:
+        def step(job: Callable[[bool], object], shown: Callable[[Any], None]) -> None:
+            """Queue ``job``, told in the writer thread whether a step before it failed."""
+            earlier = tuple(steps)
+
+            def run() -> object:
+                # In the writer thread, which has run the earlier steps already.
+                return job(any(f.exception() is not None for f in earlier))
+
+            future = self._write(run, shown)
+            if future is not None:
+                steps.append(future)
+
+        def change(call: Callable[[], Change | None]) -> None:
+            written = self._with_layers(call)
+            step(
+                lambda failed: (None, {}, {}) if failed else written(),
+                partial(self._show_change, False, ""),
+            )
+
+        def mine_here() -> Annotation | None:
+            placed = store.annotations_at(article.id, sentence.start, sentence.end)
+            return next((a for a in placed if a.annotator == store.annotator), None)
+
+        if verdict.value in self.tags:
+            change(partial(store.tag_many, article, [(index, index, verdict.value)], "adjudicate"))
+            note = verdict.note(self.tags.get(verdict.value).label)
+
+            def annotate() -> Change | None:
+                placed = mine_here()
+                return None if placed is None else store.set_note(placed.id, note)
+
+            change(annotate)
+        else:
+            change(lambda: store.clear(article, index, index) if mine_here() else None)
+
+        def decided(failed: bool) -> object:
+            if failed:
+                return _NOT_WRITTEN
             # Read and written in the writer thread: the record as it is on disk, not as shown.
             state = with_verdict(store.get_state(key, {}), sentence, verdict)
             store.set_state(key, state)
             return state
 
         def shown(state: object) -> None:
+            if state is _NOT_WRITTEN:
+                return
             self._verdict_state = (store.annotator, article.id, state)
+            self.update_status()
+            self.refresh_comparison(then=partial(self._verdict_shown, article, index))
 
-        if not await self._written(decide, shown):
-            return
-        self.refresh_comparison()
-        await self.reads_landed()  # the compare view, read again in the reader thread
+        step(decided, shown)
+
+    def _verdict_shown(self, article: Article, index: int) -> None:
+        """The compare view read again after a verdict: on to the next open disagreement."""
+        from tuireader.adjudication import next_open
+
         comparison = self.pane.comparison
-        if comparison is not None:
+        if comparison is not None and self.pane.article is article:
             target = next_open(comparison.disagreements, self._decided(), index)
             if target is None:
                 self.notify("Every disagreement here is decided.", timeout=4)
@@ -2095,18 +2151,22 @@ class ReaderApp(App[int]):
         (from a few thousand tags, in a process of its own: ``ui/model_training.py``)."""
         from tuireader.annotations import AnchorState
         from tuireader.learn import newest_pairs
+        from tuireader.store import StoreError
         from tuireader.ui.model_training import train_apart
 
         worker = get_current_worker()
         orphaned = AnchorState.ORPHANED.value
         known = frozenset(tags.ids)
 
+        # On the reader's handle, an article per read: my writes never wait for it.
+        source = self._reader.source()
+
         def mine() -> Iterator[tuple[str, str, str]]:
-            for article_id in self.store.annotated_article_ids():
+            for article_id in source.annotated_article_ids():
                 if worker.is_cancelled:
                     return
                 time.sleep(READ_PAUSE)
-                for row in self.store.tag_rows(article_id):
+                for row in source.tag_rows(article_id):
                     if row.annotator == annotator and row.anchor != orphaned and row.tag in known:
                         yield row.updated, row.exact, row.tag
 
@@ -2117,7 +2177,11 @@ class ReaderApp(App[int]):
         interval = sys.getswitchinterval()
         sys.setswitchinterval(min(interval, BACKGROUND_SWITCH))
         try:
-            pairs = newest_pairs(mine())
+            try:
+                pairs = newest_pairs(mine())
+            except StoreError as exc:  # a refused shard, or the app closing: not trained now
+                log.warning("training read no tags: %s", exc)
+                return
             if worker.is_cancelled:
                 return  # a newer training replaced this one
             model = train_apart(pairs, lambda: worker.is_cancelled)
@@ -2293,6 +2357,10 @@ class ReaderApp(App[int]):
             def chosen(choice: ExportChoice | None) -> None:
                 if choice is None:
                     return
+                # Walked from the export's thread (every annotation of the selection, seconds
+                # at 500k) on the reader's handle, an article per read: it never waits for my
+                # writes, nor they for it, and it sees those asked for before the choice.
+                source = self._reader.source(after=self._writer.last)
                 if not self.store.read_only:  # a convenience, saved by the writer thread
                     self._writer.submit(
                         partial(self.store.set_state, STATE_EXPORT, remembered_state(choice))
@@ -2300,8 +2368,7 @@ class ReaderApp(App[int]):
                 if choice.path.parent == folder:  # the default folder is made on first use
                     with contextlib.suppress(OSError):  # else the export names the problem
                         folder.mkdir(parents=True, exist_ok=True)
-                # Read in the export's thread: every annotation of the selection, seconds at 500k.
-                read = partial(collect, self.store, ids, text=text)
+                read = partial(collect, source, ids, text=text)
                 done = partial(self.notify, title="Export", markup=False, timeout=8)
                 export_in_background(self, read, choice, done)
 

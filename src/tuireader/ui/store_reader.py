@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from tuireader.annotations import Annotation
+    from tuireader.records import DoneMark, TagRow
     from tuireader.store import Store
 
 log = logging.getLogger(__name__)
@@ -95,12 +97,29 @@ class StoreReader:
             after.add_done_callback(start)
         return future
 
-    def _run(self, job: Callable[[Store], Any], future: Future[Any]) -> None:
+    def call(self, job: Callable[[Store], Any]) -> Future[Any] | None:
+        """Queue ``job`` (given the handle, caught up, read again after a compaction as
+        ``consistent`` does) for a caller in another thread that waits for its future itself:
+        it is not handed to ``landed``. None once closed (the job is not run)."""
+        future: Future[Any] = Future()
+        with self._lock:
+            if self._closed:
+                return None
+            try:
+                self._pool.submit(self._called, job, future)
+            except RuntimeError:  # shut down meanwhile
+                return None
+        return future
+
+    def _called(self, job: Callable[[Store], Any], future: Future[Any]) -> None:
         if future.set_running_or_notify_cancel():
             try:
                 future.set_result(self.consistent(job))
             except BaseException as exc:
                 future.set_exception(exc)
+
+    def _run(self, job: Callable[[Store], Any], future: Future[Any]) -> None:
+        self._called(job, future)
         self._wake()
 
     def consistent(self, job: Callable[[Store], Any]) -> Any:
@@ -156,6 +175,10 @@ class StoreReader:
         with self._lock:
             return [r.future for r in self._reads]
 
+    def source(self, after: Future[Any] | None = None) -> HandleSource:
+        """The handle as a store to walk from another thread (``HandleSource``)."""
+        return HandleSource(self, after)
+
     def close(self) -> None:
         """Finish the reads under way, then stop taking jobs and close the handle."""
         with self._lock:
@@ -163,3 +186,62 @@ class StoreReader:
         self._pool.shutdown(wait=True)
         if self._handle is not None and self._handle is not self.store:
             self._handle.close()
+
+
+class HandleSource:
+    """The reader's handle as a store that a long walk reads from its own thread (an export's
+    ``collect``, the training's read of my tags): each call is one read in the reader thread,
+    queued in turn with the looks and keys' reads (which so wait one article's read at most,
+    never the whole walk), on the caught-up handle, so it never waits for my writes (the
+    writer's store's lock is held through each fsync) nor delays them. Each call is consistent
+    on its own (``StoreReader.consistent``); between calls other windows' and my writes may
+    land, as they did between the articles of a walk of the writer's store. ``after``: a write
+    the walk must see (it starts once that one has returned). A call once the reader is closed
+    raises ``StoreError``."""
+
+    def __init__(self, reader: StoreReader, after: Future[Any] | None = None) -> None:
+        self._reader = reader
+        self._after = after
+
+    def _call(self, job: Callable[[Store], Any]) -> Any:
+        from tuireader.store import StoreError
+
+        after, self._after = self._after, None
+        if after is not None:
+            after.exception()  # waits until it has returned; its failure is shown elsewhere
+        future = self._reader.call(job)
+        if future is None:
+            raise StoreError(self._reader.store.path, "the reader is closing: not read")
+        return future.result()
+
+    def annotations(
+        self,
+        article_id: str | None = None,
+        annotator: str | None = None,
+        *,
+        include_orphans: bool = False,
+    ) -> list[Annotation]:
+        return self._call(
+            lambda s: s.annotations(article_id, annotator, include_orphans=include_orphans)
+        )
+
+    def articles_meta(self) -> list[dict[str, Any]]:
+        return self._call(lambda s: s.articles_meta())
+
+    def stored_records(self, article_id: str) -> dict[str, dict[str, Any]]:
+        return self._call(lambda s: s.stored_records(article_id))
+
+    def tag_rows(self, article_id: str) -> list[TagRow]:
+        return self._call(lambda s: s.tag_rows(article_id))
+
+    def annotated_article_ids(self) -> list[str]:
+        return self._call(lambda s: s.annotated_article_ids())
+
+    def annotators(self) -> list[str]:
+        return self._call(lambda s: s.annotators())
+
+    def done_marks(self) -> list[DoneMark]:
+        return self._call(lambda s: s.done_marks())
+
+    def get_state(self, key: str, default: Any = None) -> Any:
+        return self._call(lambda s: s.get_state(key, default))
