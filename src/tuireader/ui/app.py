@@ -38,6 +38,7 @@ from tuireader.boundaries import Boundary, owned, with_corrections
 from tuireader.catalog import Catalog, Entry, Summary, SummaryCache, fill
 from tuireader.cli import print_error
 from tuireader.config import Config, ConfigError, ConfigSource, ThemeSpec
+from tuireader.durable import collector_paused
 from tuireader.errors import ArticleError
 from tuireader.paths import crash_log_path, library_cache_path, resolve_db_path, samples_dir
 from tuireader.sentences import Sentence, sentence_at
@@ -2117,7 +2118,10 @@ class ReaderApp(App[int]):
         interval = sys.getswitchinterval()
         sys.setswitchinterval(min(interval, BACKGROUND_SWITCH))
         try:
-            pairs = newest_pairs(mine())
+            # Reading 500,000 rows set off collections that held the interpreter (and the
+            # event loop) 25-100 ms each, scanning all the reader holds; the rows are acyclic.
+            with collector_paused():
+                pairs = newest_pairs(mine())
             if worker.is_cancelled:
                 return  # a newer training replaced this one
             model = train_apart(pairs, lambda: worker.is_cancelled)
