@@ -22,7 +22,11 @@ app skips: done here as a terminal app does it). Figures, worst / p99 / median i
 - **key → frame**: from posting an input to the end of the first frame drawn after it acted
   (a held key that waits behind others counts its wait: that is what the user sees);
 - **stall**: how late a 5 ms ticker on the event loop wakes (any work on the loop, drawing
-  included), with where the loop was during the longest (its stack, sampled every 5 ms).
+  included), with where the loop was during the longest (its stack, sampled every 5 ms);
+- **frame CPU**: the loop thread's CPU time for each frame (compositing and its bytes), and
+  **loop CPU in stalls**: the loop thread's CPU time within each stall over 30 ms. On a loaded
+  machine a stall is mostly time the loop was not given a CPU; these two are what the code
+  costs, whatever the load.
 
 ``--base SRC`` (a source tree of the code before) runs its readers alternately with this
 tree's, in the same run, on copies of the same databases. The load average is printed beside
@@ -82,6 +86,22 @@ class FrameClock:
             self._acted.clear()
 
         app._display = drawn
+        self.frame_cpu: dict[str, list[float]] = {}
+        """The loop thread's CPU seconds for each whole frame (compositing, then its bytes), by
+        phase: what the frame costs whatever the machine's load."""
+        self.phase = ""
+        from textual.screen import Screen
+
+        refresh = Screen._compositor_refresh
+
+        def composited(screen: Any) -> None:
+            started = time.thread_time()
+            refresh(screen)
+            if self.phase:
+                cost = time.thread_time() - started
+                self.frame_cpu.setdefault(self.phase, []).append(cost)
+
+        Screen._compositor_refresh = composited  # type: ignore[method-assign]
 
     def posted(self, phase: str) -> None:
         self._posted.append((phase, time.perf_counter()))
@@ -132,6 +152,7 @@ async def drive(kind: str, db: Path, presses: int) -> dict[str, Any]:
         )
     stalls: dict[str, list[float]] = {}
     sampled: dict[str, list[Any]] = {}
+    every: dict[str, list[Any]] = {}
     async with app.run_test(size=(120, 40)) as pilot:
         clock = FrameClock(app)
         pane = app.pane
@@ -158,6 +179,7 @@ async def drive(kind: str, db: Path, presses: int) -> dict[str, Any]:
         async def phase(name: str, inputs: list[tuple[Any, float]]) -> None:
             sampler = StallSampler()
             found: list[float] = []
+            clock.phase = name
             sampler.start()
             watch = asyncio.create_task(loop_stalls(found, beat=sampler.beat))
             for make, gap in inputs:
@@ -168,8 +190,10 @@ async def drive(kind: str, db: Path, presses: int) -> dict[str, Any]:
             await clock.settle()
             watch.cancel()
             sampler.stop()
+            clock.phase = ""
             stalls[name] = found
             sampled[name] = sorted(sampler.stalls, reverse=True)[:8]
+            every[name] = [s[:3] for s in sampler.stalls]
 
         def key(name: str) -> Any:
             return lambda: (app, events.Key(name, name if len(name) == 1 else None))
@@ -199,8 +223,10 @@ async def drive(kind: str, db: Path, presses: int) -> dict[str, Any]:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return {
         "latencies": clock.latencies,
+        "frame_cpu": clock.frame_cpu,
         "stalls": stalls,
         "sampled": sampled,
+        "sampled_all": every,
         "frames": clock.frames,
         "cpu": usage.ru_utime + usage.ru_stime,
     }
@@ -267,9 +293,15 @@ def report(name: str, found: dict[str, Any], stacks: int) -> list[str]:
         if phase not in found["stalls"]:
             continue
         latencies = found["latencies"].get(phase, [])
+        stall_cpu = [s[1] for s in found["sampled_all"][phase]]
         lines.append(
             f"  {phase:<10} key→frame {figures(latencies)} ({len(latencies)})"
             f"   stall {figures(found['stalls'][phase])}"
+        )
+        lines.append(
+            f"  {'':<10} frame CPU {figures(found['frame_cpu'].get(phase, []))}"
+            f" ({len(found['frame_cpu'].get(phase, []))})"
+            f"   loop CPU in stalls over 30 ms {figures(stall_cpu)} ({len(stall_cpu)})"
         )
         if stacks:
             lines.extend(where(found["sampled"][phase], stacks))
