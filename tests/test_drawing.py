@@ -189,8 +189,9 @@ async def test_rows_come_from_the_cache_until_a_change_touches_them(
 async def test_the_footer_is_rebuilt_only_when_its_keys_change(
     make_reader: Callable[[Path], ReaderApp], story: Path
 ) -> None:
-    """Moving the cursor keeps the footer's keys (no widgets made again, no layout); opening
-    the word selection shows its keys, closing it shows the reader's again."""
+    """Moving the cursor keeps the footer's keys (no widgets made again, no layout); a key
+    turned off is restyled in place; opening the word selection shows its keys, closing it
+    shows the reader's again."""
     from textual.widgets._footer import FooterKey
 
     app = make_reader(story)
@@ -203,6 +204,22 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change(
         await pilot.press("j", "j", "k")
         await pilot.pause()
         assert list(app.query(FooterKey)) == keys  # the same widgets
+        pane = app.pane
+        real = pane.check_action
+
+        def no_clearing(action: str, parameters: tuple[object, ...]) -> bool | None:
+            return None if action == "clear" else real(action, parameters)
+
+        pane.check_action = no_clearing  # type: ignore[method-assign]
+        app.screen.refresh_bindings()  # "d Clear" shown disabled: restyled, not made again
+        await pilot.pause()
+        assert list(app.query(FooterKey)) == keys
+        assert [k.has_class("-disabled") for k in keys if k.action.endswith("clear")] == [True]
+        pane.check_action = real  # type: ignore[method-assign]
+        app.screen.refresh_bindings()
+        await pilot.pause()
+        assert list(app.query(FooterKey)) == keys
+        assert not any(k.has_class("-disabled") for k in keys)
         await pilot.press("p")
         await pilot.pause()
         shown = [key.action for key in app.query(FooterKey)]

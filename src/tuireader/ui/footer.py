@@ -4,21 +4,43 @@ which cuts the footer at its end, still says where every other key is listed.
 Textual's footer builds its keys again (a dozen widgets mounted, styled and laid out: 50-100 ms
 with a 500,000-annotation reader on a loaded machine) each time the screen says its bindings
 may have changed, which focus moves and the app's start say several times over. This one does
-so only when what it shows differs."""
+so only when the keys it shows differ; a key only turned on or off is restyled in place."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from dataclasses import dataclass, replace
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 HELP_ACTION = "help"
 
 
+@dataclass(frozen=True)
+class ShownKey:
+    """Everything the footer's ``compose`` reads of one active binding."""
+
+    key: str
+    binding_key: str
+    display: str
+    action: str
+    description: str
+    show: bool
+    group: Binding.Group | None
+    binding_tooltip: str
+    tooltip: str
+    enabled: bool
+
+
+Shown = tuple[bool, bool, tuple[ShownKey, ...]] | None
+"""The command palette's settings and the keys: equal, ``compose`` would make the same."""
+
+
 class ReaderFooter(Footer):
-    _composed: Hashable = None
+    _composed: Shown = None
     """What the keys on show were made from (``_shown``), None before they are made."""
 
     def compose(self) -> ComposeResult:
@@ -28,8 +50,7 @@ class ReaderFooter(Footer):
         keys.sort(key=lambda widget: getattr(widget, "action", None) != HELP_ACTION)
         yield from keys
 
-    def _shown(self, screen: Screen[object]) -> Hashable:
-        """Everything ``compose`` reads to make the keys: equal, it would make the same."""
+    def _shown(self, screen: Screen[object]) -> Shown:
         if not self._bindings_ready:
             return None
         app = self.app
@@ -37,7 +58,7 @@ class ReaderFooter(Footer):
             self.show_command_palette,
             app.ENABLE_COMMAND_PALETTE,
             tuple(
-                (
+                ShownKey(
                     key,
                     binding.key,
                     app.get_key_display(binding),
@@ -46,8 +67,8 @@ class ReaderFooter(Footer):
                     binding.show,
                     binding.group,
                     binding.tooltip,
-                    enabled,
                     tooltip,
+                    enabled,
                 )
                 for key, (_, binding, enabled, tooltip) in screen.active_bindings.items()
                 if binding.show or key == app.COMMAND_PALETTE_BINDING
@@ -55,11 +76,28 @@ class ReaderFooter(Footer):
         )
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        if (
-            self._bindings_ready
-            and self.is_attached
-            and screen is self.screen
-            and self._shown(screen) == self._composed
-        ):
-            return  # the same keys as on show: no new widgets, no layout
+        if self._bindings_ready and self.is_attached and screen is self.screen:
+            shown = self._shown(screen)
+            if shown == self._composed:
+                return  # the same keys as on show: no new widgets, no layout
+            if shown is not None and _all_enabled(shown) == _all_enabled(self._composed):
+                self._enable(shown)  # only some keys turned on or off: restyled in place
+                return
         super().bindings_changed(screen)
+
+    def _enable(self, shown: tuple[bool, bool, tuple[ShownKey, ...]]) -> None:
+        enabled = {(k.binding_key, k.action): k.enabled for k in shown[2]}
+        for widget in self.query(FooterKey):
+            on = enabled.get((widget.key, widget.action))
+            if on is not None:
+                widget._disabled = not on  # what a click on it reads
+                widget.set_class(not on, "-disabled")
+        self._composed = shown
+
+
+def _all_enabled(shown: Shown) -> Shown:
+    """``shown`` as if every key were enabled."""
+    if shown is None:
+        return None
+    palette, palette_enabled, keys = shown
+    return palette, palette_enabled, tuple(replace(k, enabled=True) for k in keys)
