@@ -10,6 +10,8 @@ is late; ``--stacks N`` prints the N longest).
 
     python benchmarks/bench_keys.py [--size 500000] [--presses 300] [--dir DIR] [--keep DIR]
         [--base SRC] [--other-window] [--paint-runs N]
+    python benchmarks/bench_keys.py --hold [--size 500000] [--keep DIR] [--base SRC]
+        [--book-keep DIR]
 
 ``--keep DIR`` builds the database once into DIR and runs each reader on a copy of it (so a
 before/after comparison runs on the same bytes without building it again). ``--base SRC`` (a
@@ -300,16 +302,16 @@ def run_reader(
     return found
 
 
-def other_window(db: Path) -> int:
-    """Another window: tag a random sentence of a random sample as annotator ``other`` every
-    ``OTHER_EVERY`` s, until terminated."""
+def other_window(db: Path, book: Path | None = None) -> int:
+    """Another window: tag a random sentence of a random sample (of ``book`` when given) as
+    annotator ``other`` every ``OTHER_EVERY`` s, until terminated."""
     import signal
 
-    from tuireader.articles import load_library
+    from tuireader.articles import load_article, load_library
     from tuireader.store import Store
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    articles = load_library([SAMPLES]).articles
+    articles = load_library([SAMPLES]).articles if book is None else [load_article(book)]
     store = Store.open(db, "other")
     rng = random.Random(11)
     try:
@@ -369,6 +371,11 @@ def main() -> int:
     parser.add_argument("--base", type=Path, default=None, help="source tree of the code before")
     parser.add_argument("--other-window", action="store_true", help="another window tags meanwhile")
     parser.add_argument("--paint-runs", type=int, default=0, help="time the first frame N times")
+    parser.add_argument(
+        "--hold", action="store_true", help="held keys and their frames (bench_frames.py)"
+    )
+    parser.add_argument("--book-keep", type=Path, default=None, help="--hold: War and Peace's db")
+    parser.add_argument("--only", choices=("samples", "book"), help="--hold: one reader only")
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--other-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -378,6 +385,10 @@ def main() -> int:
         return other_window(args.other_child)
     if args.no_learn:
         os.environ[NO_LEARN_ENV] = "1"
+    if args.hold:
+        import bench_frames
+
+        return bench_frames.hold_main(args)
 
     import bench_store
 

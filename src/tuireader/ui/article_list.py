@@ -28,13 +28,22 @@ from tuireader.catalog import Entry, fold
 from tuireader.sentences import Sentence
 from tuireader.tag_counts import layer_counts
 from tuireader.tags import TagSet
+from tuireader.ui.same_objects import Remembered
 from tuireader.ui.tag_colors import TagLook, marker_style
 
 
 def fingerprint(annotations: Iterable[Annotation]) -> str:
     """Identifies a set of annotations (ids, places, tags), to know when saved counts still hold."""
+    return _fingerprints(tuple(annotations))
+
+
+def _fingerprint(annotations: tuple[Annotation, ...]) -> str:
     text = ";".join(f"{a.id}:{a.start}:{a.end}:{a.tag}:{a.anchor}" for a in annotations)
     return f"{zlib.crc32(text.encode('utf-8')):08x}"
+
+
+_fingerprints = Remembered(_fingerprint)
+"""A layer read again unchanged (another window wrote elsewhere) is not fingerprinted again."""
 
 
 @dataclass

@@ -7,8 +7,10 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tuireader.annotations import Annotation
+from tuireader.ui.same_objects import Remembered
 
 
 @dataclass(frozen=True)
@@ -21,10 +23,7 @@ class OtherLayers:
 
     @classmethod
     def of(cls, annotations: Iterable[Annotation], me: str) -> OtherLayers:
-        spans = tuple(
-            sorted((a.start, a.end, a.annotator) for a in annotations if a.annotator != me)
-        )
-        return cls(spans, max((end - start for start, end, _ in spans), default=0))
+        return _spans_of(me)(tuple(annotations))
 
     def names_at(self, start: int, end: int) -> list[str]:
         """The annotators (sorted, each once) with a tag overlapping ``start..end``."""
@@ -36,3 +35,17 @@ class OtherLayers:
                 names.add(spans[i][2])
             i += 1
         return sorted(names)
+
+
+@lru_cache(maxsize=4)
+def _spans_of(me: str) -> Remembered[Annotation, OtherLayers]:
+    """``OtherLayers.of`` for annotator ``me``: an article's layers read again unchanged (each
+    look at another window's write reads them) are not sorted again."""
+
+    def of(annotations: tuple[Annotation, ...]) -> OtherLayers:
+        spans = tuple(
+            sorted((a.start, a.end, a.annotator) for a in annotations if a.annotator != me)
+        )
+        return OtherLayers(spans, max((end - start for start, end, _ in spans), default=0))
+
+    return Remembered(of, size=2)

@@ -35,6 +35,7 @@ from tuireader.sentences import Sentence, sentence_at, sentence_range
 from tuireader.tags import DEFAULT_TAGS, Tag, TagSet
 from tuireader.text_search import search_pattern
 from tuireader.ui.compare_view import compare_gutter, compare_gutter_width, compare_heading
+from tuireader.ui.same_objects import same_objects
 from tuireader.ui.tag_colors import TagLook, surface_of, tag_looks
 from tuireader.ui.text_layout import TextLayout
 
@@ -352,9 +353,20 @@ class ReadingPane(ScrollView, can_focus=True):
         self._layout: TextLayout | None = None
         self._header: list[Strip] = []
         self._cache: LRUCache[int, Strip] = LRUCache(LINE_CACHE_SIZE)
+        """Each row as drawn (styled, cropped to the width, its offsets set): scrolling a page
+        draws from here, and a change discards only the rows it touches."""
+        self._drawn_for: tuple[int, Style] | None = None
+        """The width and base style the cached rows were drawn for."""
+        self._base_style: Style | None = None
+        """The pane's own style (its CSS colours over its ancestors'), kept until a style
+        changes: working it out walks every ancestor's styles, for each row drawn."""
         # Plain colours until mounted, when the theme and the terminal's colours are known.
         self._looks: dict[str, TagLook] = {}
         self._placed: dict[str, Annotation] = {}
+        self._placed_as = object()
+        """Replaced whenever ``_placed`` changes."""
+        self._synced: tuple[tuple[Annotation, ...], object] | None = None
+        """The annotations ``sync_annotations`` was last given, and ``_placed_as`` after it."""
         self.comparison: Comparison | None = None
         """Every annotator's tags (compare view), or None for the plain reader."""
 
@@ -424,6 +436,7 @@ class ReadingPane(ScrollView, can_focus=True):
         self.words = []
         self.split_words = []
         self._placed = {}
+        self._placed_as = object()
         for annotation in annotations:
             self._place(annotation)
         found = None if clicked is None else sentence_at(self.sentences, clicked)
@@ -475,13 +488,22 @@ class ReadingPane(ScrollView, can_focus=True):
         shown; True if anything did. For changes made elsewhere (another window on the file)."""
         if not self.sentences:
             return False
+        annotations = tuple(annotations)
+        synced = self._synced
+        if (
+            synced is not None
+            and synced[1] is self._placed_as
+            and same_objects(annotations, synced[0])
+        ):
+            return False  # the store's same objects: unchanged (another layer changed)
         current = {a.id: a for a in annotations if a.anchor != "orphaned"}
-        before = [a for i, a in self._placed.items() if current.get(i) != a]
-        after = [a for i, a in current.items() if self._placed.get(i) != a]
-        if not before and not after:
-            return False
-        self.apply_annotations(before, after)
-        return True
+        placed = self._placed
+        before = [a for i, a in placed.items() if (c := current.get(i)) is not a and c != a]
+        after = [a for i, a in current.items() if (p := placed.get(i)) is not a and p != a]
+        if before or after:
+            self.apply_annotations(before, after)
+        self._synced = (annotations, self._placed_as)
+        return bool(before or after)
 
     def resegment(self, start: int, end: int) -> None:
         """The article's sentences changed only within body offsets ``start..end`` (a split or
@@ -1051,16 +1073,26 @@ class ReadingPane(ScrollView, can_focus=True):
 
     # -- rendering -----------------------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        """A theme, focus or a class changed the pane's CSS: its rows are drawn again."""
+        super().notify_style_update()
+        self._base_style = None
+
     def render_line(self, y: int) -> Strip:
-        scroll_y = round(self.scroll_y)
-        row = scroll_y + y
+        row = round(self.scroll_y) + y
         width = self.size.width
-        base = self.rich_style
+        base = self._base_style
+        if base is None:
+            base = self._base_style = self.rich_style
+        if self._drawn_for != (width, base):
+            self._cache.clear()
+            self._drawn_for = (width, base)
         strip = self._cache.get(row)
         if strip is None:
-            strip = self._render_row(row)
+            strip = self._render_row(row).apply_style(base).crop_extend(0, width, base)
+            strip = strip.apply_offsets(0, row)
             self._cache[row] = strip
-        return strip.apply_style(base).crop_extend(0, width, base).apply_offsets(0, row)
+        return strip
 
     def _render_row(self, row: int) -> Strip:
         if row < len(self._header):
@@ -1322,6 +1354,7 @@ class ReadingPane(ScrollView, can_focus=True):
             self._settle(index, parts)
         if first <= last:
             self._placed[annotation.id] = annotation
+            self._placed_as = object()
         return first, last
 
     def _unplace(self, annotation: Annotation) -> tuple[int, int]:
@@ -1335,6 +1368,7 @@ class ReadingPane(ScrollView, can_focus=True):
             if current is not None and current.id == annotation.id:
                 self._annotation_of[index] = None
         self._placed.pop(annotation.id, None)
+        self._placed_as = object()
         return first, last
 
     def _settle(self, index: int, parts: list[Annotation]) -> None:
