@@ -7,8 +7,12 @@ articles never pays for it. docs/articles.md says why it was chosen over readabi
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 from dataclasses import dataclass
+from typing import Any
+
+from tuireader import sanitise
 
 _HTML_START = re.compile(
     r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>])",
@@ -19,6 +23,89 @@ _BYLINE = re.compile(r"^(?:by|written by|words by)\s+\S|\|\s*by\s+\S", re.I)
 _BYLINE_MAX_CHARS = 100
 _SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?…。！？][”’\"')\]]*(?:\s|$)")
+_MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# A date or time line above or below the story ("Published 4 November 2025", "Updated 09:10 GMT",
+# "4 Nov 2025, 07:30"): the page states its date elsewhere, and none of these is a claim.
+_DATE_LINE = re.compile(
+    r"(?:(?:first\s+)?published|updated|last\s+updated|last\s+modified|posted|modified)\b.{0,60}"
+    rf"|(?:\w+day,?\s+)?(?:\d{{1,2}}\s+{_MONTH_WORD}|{_MONTH_WORD}\s+\d{{1,2}}),?\s+\d{{4}}.{{0,30}}"
+    r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}.{0,20})?"
+    r"|\d+\s+(?:minutes?|hours?|days?)\s+ago",
+    re.I,
+)
+_NOT_WORDS = re.compile(r"[\W_]+")
+# Lines that are a page's furniture wherever they stand, left when their container was not
+# recognised: the headings of share bars, related-link and "most read" boxes, ad slots, skip
+# links and cookie buttons. Compared as words, case and punctuation aside.
+_FURNITURE_LINES = frozenset(
+    """share|share this|share this article|share this story|share this page|share on facebook
+    |share on twitter|share on x|share via email|copy link|related|related articles
+    |related stories|related content|related topics|more on this story|more stories|read more
+    |read next|see also|most read|most popular|trending|trending now|advertisement|advert
+    |sponsored|sponsored content|skip to content|skip to main content|sign up|subscribe
+    |follow us|accept|accept all|accept cookies|accept all cookies|reject all|manage cookies
+    |cookie settings|back to top|top stories|comments|show comments|leave a comment
+    |listen to this article""".replace("\n    ", "").split("|")
+)
+# A copyright line closing a page or wire story: "(c) 2026 Example News", "© 2026 …",
+# "Copyright 2026 …. All rights reserved."
+_COPYRIGHT_LINE = re.compile(
+    r"(?:\(c\)|©|copyright)\s*(?:\d{4}|[^\n]{0,80}\d{4})[^\n]{0,120}|[^\n]{0,80}all rights reserved\.?",
+    re.I,
+)
+# Terminal escape sequences in a page's source go with their payload before the page is parsed:
+# lxml drops the ESC and BEL themselves and would leave the payload ("]0;title") as text. A
+# string command (OSC, DCS, …) ends at its terminator, or where markup goes on (a tag, a quote
+# closing an attribute, a line break): running to the end of the page would lose the article.
+_SEVEN_BIT_ESCAPES = (
+    r"\x1b\[[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?"  # CSI
+    r"|\x1b[\]PX^_][^\x07\x1b<>\"'\n]*(?:\x07|\x1b\\)?"  # OSC, DCS, SOS, PM, APC
+    r"|\x1b[\x20-\x2f]*[\x30-\x7e]?"  # any other ESC sequence
+)
+_PAGE_ESCAPES = re.compile(
+    _SEVEN_BIT_ESCAPES + r"|\x9b[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?"
+    r"|[\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c<>\"'\n]*(?:\x07|\x1b\\|\x9c)?"
+)
+_C1_STARTS = re.compile("[\x90\x98\x9b\x9d\x9e\x9f]")
+# A control character written as a reference: C0 but tab, newline and CR; DEL; C1.
+_CONTROL_REFERENCE = re.compile(
+    r"&#(0*(?:[0-8]|1[1-24-9]|2\d|3[01]|12[7-9]|1[3-5]\d)|[xX]0*(?:[0-8bBcCeEfF]|1[\da-fA-F]|7[fF]|[89][\da-fA-F]))"
+    r"(?:;|(?![\da-fA-F]))"
+)
+# Undeclared pages are decoded by ``decoding.decode``, which drops control characters: the
+# 7-bit sequences go from the bytes first (ESC is one byte in every charset it tries).
+_PAGE_ESCAPE_BYTES = re.compile(_SEVEN_BIT_ESCAPES.encode("ascii"))
+
+
+# What never holds the story, removed from the page before its text is extracted (after its
+# metadata is read, so a byline still names the author). trafilatura removes most of it on a
+# page of some length, but on a short page it falls back to all of the page's text, and kept a
+# two-paragraph page's menu as a sentence. An element holding the article is never removed.
+_FURNITURE_MARK = "data-tuireader-furniture"
+_HOLDS_ARTICLE = ".//article | .//main | .//*[@itemprop='articleBody']"
+_FURNITURE_XPATHS = (
+    "//nav | //aside | //footer | //menu | //dialog | //template",
+    # The page's banner; an article's own <header> holds its standfirst.
+    "//header[not(ancestor::article or ancestor::main)]",
+    "//*[@role='navigation' or @role='banner' or @role='contentinfo' or @role='complementary'"
+    " or @role='search' or @role='menu' or @role='menubar' or @role='dialog'"
+    f" or @role='alertdialog'][not({_HOLDS_ARTICLE})]",
+    f"//*[@{_FURNITURE_MARK}]",  # by class or id: see _mark_furniture
+    # The headline is the title (read from the page's metadata first), not a sentence.
+    "//h1",
+)
+# Words of a class or id ("site-nav", "share_bar", "cookie banner") that name furniture.
+_FURNITURE_WORDS = frozenset(
+    (
+        "nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "skip", "skiplink",
+        "cookie", "cookies", "consent", "gdpr", "share", "sharing", "sharebar", "social",
+        "related", "recommended", "recommendations", "newsletter", "subscribe", "signup", "promo",
+        "byline", "bylines", "mostread", "popular", "trending", "advert", "advertisement", "ad",
+        "ads", "sponsored", "sidebar", "toolbar", "modal", "popup", "comments",
+    )
+)  # fmt: skip
+_NAME_WORDS = re.compile(r"[\s_-]+")
+_NEVER_FURNITURE = frozenset({"html", "head", "body", "article", "main"})
 
 
 class NoArticleText(ValueError):
@@ -54,12 +141,19 @@ def declared_charset(data: bytes) -> str | None:
 
 
 def extract(html: str, url: str | None = None) -> WebPage:
-    """The main text of ``html``, one paragraph per block, without menus, captions, related
-    links, cookie banners or share buttons; raises NoArticleText when there is none."""
+    """The main text of ``html``, one paragraph per block, without menus, headers, footers,
+    asides, captions, related links, cookie banners, share buttons, bylines or the headline;
+    raises NoArticleText when there is none. Every string is sanitised (``sanitise.line``): a
+    title holding an escape sequence is compared and shown without it."""
     import trafilatura  # lazily: see the module docstring
+    from trafilatura.utils import load_html
 
+    tree = load_html(without_escapes(html))
+    if tree is None:
+        raise NoArticleText("no article text found in the page")
+    _mark_furniture(tree)
     result = trafilatura.bare_extraction(
-        html,
+        tree,
         url=url,
         with_metadata=True,
         include_comments=False,
@@ -69,12 +163,14 @@ def extract(html: str, url: str | None = None) -> WebPage:
         include_links=False,
         # The page's own stated date, not one guessed from text or links in it.
         date_extraction_params={"extensive_search": False, "original_date": True},
+        # Applied after the metadata is read, before any text is: see _FURNITURE_XPATHS.
+        prune_xpath=list(_FURNITURE_XPATHS),
     )
     text = getattr(result, "text", None) or ""
     title = _clean(getattr(result, "title", None))
     author = _clean(getattr(result, "author", None))
     paragraphs = [p for p in (_clean(line) for line in text.split("\n")) if p]
-    paragraphs = _drop_header_lines(paragraphs, title, author)
+    paragraphs = _drop_furniture(paragraphs, title, author)
     if not paragraphs or not _has_prose(paragraphs):
         raise NoArticleText("no article text found in the page")
     return WebPage(
@@ -87,6 +183,45 @@ def extract(html: str, url: str | None = None) -> WebPage:
     )
 
 
+def _mark_furniture(tree: Any) -> None:  # an lxml.html tree (lxml has no stubs here)
+    """Mark the elements whose class or id names furniture, for ``_FURNITURE_XPATHS`` to remove
+    after the metadata is read (an XPath test of each word cost a fifth of the extraction). A
+    word is not proof: a story body may be ``class="story social-enabled"``, so an element that
+    holds an article element or half of the page's text is never marked."""
+    page_chars: int | None = None
+    for element in tree.iter():
+        names = element.get("class"), element.get("id")
+        if names == (None, None) or element.tag in _NEVER_FURNITURE:
+            continue
+        words = _NAME_WORDS.split(" ".join(n for n in names if n).lower())
+        pairs = (a + b for a, b in itertools.pairwise(words))  # "most-read", "share_bar"
+        if (
+            _FURNITURE_WORDS.isdisjoint(words) and _FURNITURE_WORDS.isdisjoint(pairs)
+        ) or element.xpath(_HOLDS_ARTICLE):
+            continue
+        if page_chars is None:
+            body = tree.find(".//body")  # not the head's scripts
+            page_chars = len((tree if body is None else body).text_content())
+        if len(element.text_content()) * 2 <= page_chars:
+            element.set(_FURNITURE_MARK, "")
+
+
+def without_escapes(html: str) -> str:
+    """A page's source without terminal escape sequences (see ``_PAGE_ESCAPES``), written as
+    characters or as character references (``&#27;]0;…&#7;``: trafilatura drops the controls
+    from the title it reads, and the payload would stay)."""
+    if "&#" in html and _CONTROL_REFERENCE.search(html):
+        html = _CONTROL_REFERENCE.sub(_control_character, html)
+    if "\x1b" not in html and not _C1_STARTS.search(html):
+        return html
+    return _PAGE_ESCAPES.sub("", html)
+
+
+def _control_character(match: re.Match[str]) -> str:
+    number = match.group(1)
+    return chr(int(number[1:], 16) if number[0] in "xX" else int(number))
+
+
 def _has_prose(paragraphs: list[str]) -> bool:
     """Menus and link lists alone ("Home", "Sign in") are what extractors fall back to on a page
     with no article: it takes a sentence end, or more than a line of text, to be one."""
@@ -94,27 +229,45 @@ def _has_prose(paragraphs: list[str]) -> bool:
 
 
 def _clean(value: object) -> str | None:
+    """One line of display text: escape sequences (entity-encoded ones reach here), controls and
+    bidi overrides gone, runs of spaces made one."""
     if not isinstance(value, str):
         return None
-    value = _SPACES.sub(" ", value).strip()
+    value = _SPACES.sub(" ", sanitise.line(value)).strip()
     return value or None
 
 
-def _drop_header_lines(paragraphs: list[str], title: str | None, author: str | None) -> list[str]:
-    """Extractors keep the headline and the byline block above the first paragraph; both are
-    metadata already, so neither becomes a sentence to tag."""
+def _words(line: str) -> str:
+    return _NOT_WORDS.sub(" ", line.casefold()).strip()
 
-    def is_header(line: str) -> bool:
-        if title and line.casefold() == title.casefold():
-            return True
+
+def _drop_furniture(paragraphs: list[str], title: str | None, author: str | None) -> list[str]:
+    """Lines that are the page's, not the story's. Above the first paragraph: the headline, the
+    byline and the date line (metadata already). Anywhere: a share bar's or a related box's
+    heading. At the end: a copyright line. None of them becomes a sentence to tag."""
+    title_words = _words(title) if title else None
+
+    def is_byline(line: str) -> bool:
         if len(line) > _BYLINE_MAX_CHARS or line.endswith((".", "!", "?", "”", '"')):
             return False
-        return bool(_BYLINE.search(line)) or bool(author and author in line)
+        return (
+            bool(_BYLINE.search(line))
+            or bool(author and author in line)
+            or _DATE_LINE.fullmatch(line) is not None
+        )
+
+    def is_header(line: str) -> bool:
+        return bool(title_words and _words(line) == title_words) or is_byline(line)
 
     head = 0
-    while head < min(3, len(paragraphs)) and is_header(paragraphs[head]):
+    while head < min(4, len(paragraphs)) and is_header(paragraphs[head]):
         head += 1
-    return paragraphs[head:]
+    kept = [p for p in paragraphs[head:] if _words(p) not in _FURNITURE_LINES]
+    while kept and (
+        (len(kept[-1]) <= 200 and _COPYRIGHT_LINE.fullmatch(kept[-1])) or is_byline(kept[-1])
+    ):
+        kept.pop()
+    return kept
 
 
 def decode_page(data: bytes, charset: str | None = None) -> str:
@@ -127,7 +280,9 @@ def decode_page(data: bytes, charset: str | None = None) -> str:
             continue
         try:
             name = codecs.lookup(declared).name
-            return clean(data.decode(name))
+            return clean(without_escapes(data.decode(name)))
         except (LookupError, UnicodeDecodeError):
             continue
+    if b"\x1b" in data and b"\x00" not in data:
+        data = _PAGE_ESCAPE_BYTES.sub(b"", data)
     return decode(data)

@@ -1,0 +1,213 @@
+"""A page's furniture (menus, banners, footers, asides, share bars, related boxes, bylines and
+date lines, the headline) never becomes a sentence, on a two-paragraph page as on a long one;
+the title is recognised after escape sequences and control characters are stripped."""
+
+from pathlib import Path
+
+import pytest
+
+from tuireader.articles import load_article
+from tuireader.formats import parse_html
+from tuireader.webpage import decode_page, without_escapes
+
+STORY = (
+    "The council voted to close the old swimming baths on Fenwick Road at the end of June.",
+    "Swimmers said the nearest other pool was a forty-minute bus ride away.",
+)
+LONG_STORY = tuple(
+    f"Paragraph {n} of the report says the ferry ran {n} minutes late on average in {month}."
+    for n, month in enumerate(("May", "June", "July", "August", "September", "October"), 1)
+)
+HEADLINE = "Council votes to close Fenwick Road baths"
+
+# Furniture written here in the shapes sites use, each with text that must not survive.
+NAV = "<nav><ul><li><a href='/'>Home</a></li><li><a href='/news'>News</a></li></ul></nav>"
+BARE_NAV = "<nav>menu</nav>"
+BANNER = "<header><a href='/'>The Fenwick Gazette</a><p>Your town, every day.</p></header>"
+FOOTER = "<footer><p>Contact us. Terms of use.</p><p>(c) 2026 Fenwick Gazette</p></footer>"
+ASIDE = (
+    "<aside><h2>Related articles</h2><ul><li><a href='/a'>Pool fees frozen for a year</a></li>"
+    "<li><a href='/b'>Library hours cut</a></li></ul></aside>"
+)
+BY_CLASS = (
+    "<div class='cookie-banner'>We use cookies to improve your visit. Accept all</div>"
+    "<div class='share_bar'>Share this article: Facebook, X, Email</div>"
+    "<div id='most-read'><h3>Most read</h3><p>Man finds a lost ring in a pie.</p></div>"
+    "<div class='newsletter-signup'>Sign up for our morning briefing.</div>"
+    "<div role='complementary'>Advertisement. Buy one, get one free.</div>"
+)
+BYLINE = "<p class='byline'>By Tamsin Orr</p><p>Published 4 November 2025, 07:30</p>"
+FURNITURE_TEXT = (
+    "menu", "Home", "News", "Fenwick Gazette", "Your town", "Contact us", "(c) 2026",
+    "Related articles", "Pool fees frozen", "Library hours", "cookies", "Accept all",
+    "Share this", "Most read", "lost ring", "Sign up", "Advertisement", "Tamsin Orr",
+    "Published",
+)  # fmt: skip
+
+
+def page(title: str, body: str, head: str = "") -> str:
+    return (
+        f"<!DOCTYPE html><html><head><title>{title}</title>{head}</head><body>{body}</body></html>"
+    )
+
+
+def paragraphs(story: tuple[str, ...]) -> str:
+    return "".join(f"<p>{p}</p>" for p in story)
+
+
+def assert_story_only(html: str, story: tuple[str, ...], title: str = HEADLINE) -> None:
+    doc = parse_html(html)
+    assert doc.paragraphs == story
+    assert doc.title == title
+    text = "\n".join(doc.paragraphs)
+    for furniture in FURNITURE_TEXT:
+        assert furniture not in text
+
+
+@pytest.mark.parametrize("story", [STORY, LONG_STORY], ids=["two paragraphs", "six"])
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        (BARE_NAV, ""),
+        (NAV, ""),
+        (BANNER + NAV, FOOTER),
+        ("", ASIDE),
+        (BANNER, ASIDE + FOOTER),
+        (BY_CLASS, ""),
+        (BYLINE, FOOTER),
+        (BANNER + NAV + BY_CLASS + BYLINE, ASIDE + FOOTER),
+    ],
+    ids=["bare nav", "nav", "banner nav footer", "aside", "banner aside footer", "by class",
+         "byline footer", "all"],
+)  # fmt: skip
+@pytest.mark.parametrize("wrapper", ["", "article", "main"])
+def test_furniture_never_becomes_sentences(
+    story: tuple[str, ...], furniture: tuple[str, str], wrapper: str
+) -> None:
+    before, after = furniture
+    text = f"<h1>{HEADLINE}</h1>{paragraphs(story)}"
+    if wrapper:
+        text = f"<{wrapper}>{text}</{wrapper}>"
+    assert_story_only(page(HEADLINE, before + text + after), story)
+
+
+@pytest.mark.parametrize("story", [STORY, LONG_STORY], ids=["two paragraphs", "six"])
+def test_page_without_furniture_keeps_every_paragraph(story: tuple[str, ...]) -> None:
+    assert_story_only(page(HEADLINE, paragraphs(story)), story)
+    assert_story_only(page(HEADLINE, f"<h1>{HEADLINE}</h1>" + paragraphs(story)), story)
+
+
+def test_the_lead_page_two_paragraphs_nav_and_an_osc_title() -> None:
+    # The page seen at the end of the last session: 0/4 sentences where the body has 2.
+    html = page(
+        f"\x1b]0;{HEADLINE}\x07{HEADLINE}", BARE_NAV + f"<h1>{HEADLINE}</h1>" + paragraphs(STORY)
+    )
+    assert_story_only(html, STORY)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "\x1b]0;owned\x07{}",  # OSC 0, BEL
+        "\x1b]52;c;aGVsbG8=\x1b\\{}",  # OSC 52 (clipboard), ST
+        "{}\x1b[2J\x1b[31m",  # CSI
+        "\x1b]8;;http://evil.example/\x07{}",  # OSC 8 hyperlink
+        "\x9b31m{}",  # C1 CSI
+        "&#27;]0;owned&#7;{}",  # entity-encoded: lxml decodes it into the text
+        "{}\x07\x08",  # stray controls
+        "\u202e{}",  # bidi override
+        # OSC with no terminator: it ends at the tag or the attribute's quote, and the text it
+        # swallowed with it leaves the title to the page's other title (h1, og:title, <title>)
+        "\x1b]0;unterminated{}",
+    ],
+)
+@pytest.mark.parametrize("where", ["title", "og:title", "h1"])
+def test_title_recognised_after_escapes_are_stripped(title: str, where: str) -> None:
+    dirty = title.format(HEADLINE.replace("&", "&amp;"))
+    body_h1 = dirty if where == "h1" else HEADLINE
+    head_title = dirty if where == "title" else HEADLINE
+    head = f'<meta property="og:title" content="{dirty}">' if where == "og:title" else ""
+    html = page(head_title, BARE_NAV + f"<h1>{body_h1}</h1>" + paragraphs(STORY), head)
+    assert_story_only(html, STORY)
+
+
+def test_title_and_text_from_a_saved_file_with_raw_escapes(tmp_path: Path) -> None:
+    dirty = f"\x1b]0;owned\x07{HEADLINE}\x1b[0m"
+    body = BARE_NAV + f"<h1>{dirty}</h1>" + paragraphs(STORY) + "<p>\x1b]52;c;c2VjcmV0\x07</p>"
+    for name, head in (("declared.html", '<meta charset="utf-8">'), ("plain.html", "")):
+        path = tmp_path / name
+        path.write_bytes(page(dirty, body, head).encode())
+        article = load_article(path)
+        assert article.title == HEADLINE
+        assert [s.text for s in article.sentences] == list(STORY)
+        assert "owned" not in article.body and "]52" not in article.body
+
+
+def test_escapes_end_at_the_tag_not_the_end_of_the_page() -> None:
+    assert without_escapes("<p>\x1b]0;no end<p>kept</p>") == "<p><p>kept</p>"
+    assert without_escapes("a\x1b[1;31mb\x1b[0mc\x1b(Bd") == "abcd"
+    assert without_escapes("no escapes") == "no escapes"
+    latin = "<html><body><p>\x1b]0;x\x07café</p></body></html>".encode("cp1252")
+    assert decode_page(latin) == "<html><body><p>café</p></body></html>"
+
+
+def test_headline_with_entities_and_nested_markup_is_the_title_not_a_sentence() -> None:
+    h1 = "Fish &amp; <em>chips</em> &mdash; <span><b>prices</b> up</span>"
+    html = page(
+        "Fish &amp; chips &#8212; prices up", BARE_NAV + f"<h1>{h1}</h1>" + paragraphs(STORY)
+    )
+    doc = parse_html(html)
+    assert doc.title == "Fish & chips — prices up"
+    assert doc.paragraphs == STORY
+
+
+def test_nested_markup_in_paragraphs_stays_one_paragraph() -> None:
+    story = (
+        "The <b>council</b> voted to <a href='/x'>close the <em>old</em> baths</a> in June.",
+        "Swimmers said the nearest pool was <i>forty minutes</i> away by bus.",
+    )
+    doc = parse_html(page(HEADLINE, NAV + paragraphs(story)))
+    assert doc.paragraphs == (
+        "The council voted to close the old baths in June.",
+        "Swimmers said the nearest pool was forty minutes away by bus.",
+    )
+
+
+def test_headline_repeated_in_a_paragraph_is_dropped_as_words_compare() -> None:
+    body = f"<p>{HEADLINE.upper()}!</p>" + paragraphs(STORY)
+    assert_story_only(page(f"{HEADLINE} | Fenwick Gazette", body), STORY)
+
+
+def test_story_body_with_a_furniture_word_in_its_class_is_kept() -> None:
+    body = f"<div class='story-body social-enabled'>{paragraphs(LONG_STORY)}</div>" + NAV
+    assert_story_only(page(HEADLINE, body), LONG_STORY)
+    body = f"<div class='page-with-sidebar'><article>{paragraphs(STORY)}</article></div>"
+    assert_story_only(page(HEADLINE, body), STORY)
+
+
+def test_author_still_read_from_the_byline_that_leaves_the_text() -> None:
+    doc = parse_html(page(HEADLINE, BYLINE + paragraphs(STORY)))
+    assert doc.author == "Tamsin Orr"
+    assert doc.paragraphs == STORY
+
+
+def test_furniture_lines_and_trailers_left_in_the_text() -> None:
+    body = (
+        "<div><p>By Tamsin Orr and Ben Hale</p><p>Updated 09:10 GMT</p>"
+        + paragraphs(STORY[:1])
+        + "<p>Share this article</p><p>Advertisement</p>"
+        + paragraphs(STORY[1:])
+        + "<p>Related stories</p><p>Copyright 2026 Fenwick Gazette. All rights reserved.</p>"
+        + "<p>By Tamsin Orr</p></div>"
+    )
+    assert_story_only(page(HEADLINE, body), STORY)
+
+
+def test_sentences_that_merely_mention_furniture_words_stay() -> None:
+    story = (
+        "Share prices fell by a tenth after the council voted to close the baths.",
+        "Related talks will continue in March, the council said.",
+        "By the end of June the pool will be shut.",
+        "Copyright lawyers said the name could not be reused.",
+    )
+    assert_story_only(page(HEADLINE, paragraphs(story)), story)
