@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tuireader import sanitise
+from tuireader.wire import COPYRIGHT_LINE
 
 _HTML_START = re.compile(
     r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>])",
@@ -47,10 +48,13 @@ _FURNITURE_LINES = frozenset(
     |cookie settings|back to top|top stories|comments|show comments|leave a comment
     |listen to this article""".replace("\n    ", "").split("|")
 )
-# A copyright line closing a page or wire story: "(c) 2026 Example News", "© 2026 …",
-# "Copyright 2026 …. All rights reserved."
-_COPYRIGHT_LINE = re.compile(
-    r"(?:\(c\)|©|copyright)\s*(?:\d{4}|[^\n]{0,80}\d{4})[^\n]{0,120}|[^\n]{0,80}all rights reserved\.?",
+# A paywall's prompt left in the text: "Subscribe to keep reading. Already a subscriber? Log in."
+_PAYWALL_PROMPT = re.compile(
+    r"(?:(?:(?:subscribe|sign up|sign in|log in|register)\b[^.!?\n]{0,40}?"
+    r"\b(?:to (?:keep|continue) reading|to read (?:on|more|the (?:full|rest|whole))"
+    r"|for (?:full|unlimited) access)|already (?:a subscriber|have an account)"
+    r"|(?:log|sign) in|this (?:article|story|content) is (?:for|only (?:available )?(?:to|for))"
+    r" (?:subscribers|members))[^.!?\n]{0,40}[.!?]*\s*)+",
     re.I,
 )
 # Terminal escape sequences in a page's source go with their payload before the page is parsed:
@@ -152,6 +156,7 @@ def extract(html: str, url: str | None = None) -> WebPage:
     if tree is None:
         raise NoArticleText("no article text found in the page")
     _mark_furniture(tree)
+    _one_story(tree)
     result = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -204,6 +209,26 @@ def _mark_furniture(tree: Any) -> None:  # an lxml.html tree (lxml has no stubs 
             page_chars = len((tree if body is None else body).text_content())
         if len(element.text_content()) * 2 <= page_chars:
             element.set(_FURNITURE_MARK, "")
+
+
+def _one_story(tree: Any) -> None:
+    """A page's outermost ``<article>`` elements, as one story. A live blog's posts share one
+    parent: trafilatura took the first for the article and put the page's summary between the
+    others, so they become blocks of one story, whole and in order. Elsewhere the longest is
+    the story and much shorter ones (teaser cards beside it) are furniture: on a short page
+    trafilatura's fallback kept their text."""
+    outermost = tree.xpath("//article[not(ancestor::article)]")
+    if len(outermost) < 2:
+        return
+    if len({a.getparent() for a in outermost}) == 1:
+        for post in outermost:
+            post.tag = "div"
+        return
+    sizes = [len(a.text_content()) for a in outermost]
+    story = max(sizes)
+    for article, size in zip(outermost, sizes, strict=True):
+        if size * 5 < story:
+            article.set(_FURNITURE_MARK, "")
 
 
 def without_escapes(html: str) -> str:
@@ -262,9 +287,13 @@ def _drop_furniture(paragraphs: list[str], title: str | None, author: str | None
     head = 0
     while head < min(4, len(paragraphs)) and is_header(paragraphs[head]):
         head += 1
-    kept = [p for p in paragraphs[head:] if _words(p) not in _FURNITURE_LINES]
+    kept = [
+        p
+        for p in paragraphs[head:]
+        if _words(p) not in _FURNITURE_LINES and not _PAYWALL_PROMPT.fullmatch(p)
+    ]
     while kept and (
-        (len(kept[-1]) <= 200 and _COPYRIGHT_LINE.fullmatch(kept[-1])) or is_byline(kept[-1])
+        (len(kept[-1]) <= 200 and COPYRIGHT_LINE.fullmatch(kept[-1])) or is_byline(kept[-1])
     ):
         kept.pop()
     return kept
