@@ -85,8 +85,7 @@ NO_BODY = f"<!doctype html><html><head><title>{HEADLINE}</title></head>{PARAS}</
     [
         (AMP, STORY, HEADLINE, "Ada Brook"),
         (MAIN_SECTIONS, STORY, HEADLINE, "Ada Brook"),
-        # The paragraph breaks of articleBody are lost (trafilatura joins it); the sentences stay.
-        (JSON_LD_ONLY, (" ".join(STORY),), HEADLINE, "Ada Brook"),
+        (JSON_LD_ONLY, STORY, HEADLINE, "Ada Brook"),
         (PAYWALL, (P1,), HEADLINE, None),
         (NO_BODY, STORY, HEADLINE, None),
     ],
@@ -98,6 +97,20 @@ def test_news_page_shapes(
     doc = parse_html(html)
     assert doc.paragraphs == paragraphs
     assert (doc.title, doc.author) == (title, author)
+
+
+def test_json_ld_article_body_keeps_its_paragraphs_in_a_graph_too() -> None:
+    # trafilatura joins articleBody into one paragraph; its own line breaks are the paragraphs.
+    body = dict(LD, articleBody=f"{P1}\r\n{P2}\n\n  {P3}")
+    graph = {"@context": "https://schema.org", "@graph": [{"@type": "WebPage"}, body]}
+    html = f"<html><head>{ld_script(graph)}</head><body><div id='app'></div></body></html>"
+    assert parse_html(html).paragraphs == STORY
+
+
+def test_json_ld_body_that_is_not_the_text_shown_is_not_used() -> None:
+    other = dict(LD, articleBody="A teaser.\n\nAnother line.")
+    html = f"<html><head>{ld_script(other)}</head><body><article>{PARAS}</article></body></html>"
+    assert parse_html(html).paragraphs == STORY
 
 
 def test_live_blog_posts_come_out_whole_and_in_order() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,7 @@ _DATE_LINE = re.compile(
     r"|\d+\s+(?:minutes?|hours?|days?)\s+ago",
     re.I,
 )
+_BODY_BREAKS = re.compile(r"\s*\n\s*")
 _NOT_WORDS = re.compile(r"[\W_]+")
 # Lines that are a page's furniture wherever they stand, left when their container was not
 # recognised: the headings of share bars, related-link and "most read" boxes, ad slots, skip
@@ -175,6 +177,8 @@ def extract(html: str, url: str | None = None) -> WebPage:
     title = _clean(getattr(result, "title", None))
     author = _clean(getattr(result, "author", None))
     paragraphs = [p for p in (_clean(line) for line in text.split("\n")) if p]
+    if len(paragraphs) == 1:
+        paragraphs = _json_ld_paragraphs(tree, paragraphs[0]) or paragraphs
     paragraphs = _drop_furniture(paragraphs, title, author)
     if not paragraphs or not _has_prose(paragraphs):
         raise NoArticleText("no article text found in the page")
@@ -186,6 +190,37 @@ def extract(html: str, url: str | None = None) -> WebPage:
         site=_clean(getattr(result, "sitename", None)),
         url=_clean(getattr(result, "url", None)) or url,
     )
+
+
+def _json_ld_paragraphs(tree: Any, text: str) -> list[str] | None:
+    """The paragraphs of a JSON-LD ``articleBody`` that holds the same words as ``text``: an app
+    shell's page carries its story only there, and trafilatura joins it into one paragraph."""
+    import json
+
+    words = text.split()
+    for script in tree.iterfind(".//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue
+        for body in _values_of(data, "articleBody"):
+            parts = [p for p in (_clean(part) for part in _BODY_BREAKS.split(body)) if p]
+            if len(parts) > 1 and " ".join(parts).split() == words:
+                return parts
+    return None
+
+
+def _values_of(data: object, key: str) -> Iterator[str]:
+    """Every string under ``key`` in a JSON document (``@graph`` lists, nested objects)."""
+    if isinstance(data, dict):
+        for name, value in data.items():
+            if name == key and isinstance(value, str):
+                yield value
+            else:
+                yield from _values_of(value, key)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _values_of(item, key)
 
 
 def _mark_furniture(tree: Any) -> None:  # an lxml.html tree (lxml has no stubs here)
