@@ -50,11 +50,13 @@ _FURNITURE_LINES = frozenset(
     |cookie settings|back to top|top stories|comments|show comments|leave a comment
     |listen to this article""".replace("\n    ", "").split("|")
 )
-# A paywall's prompt left in the text: "Subscribe to keep reading. Already a subscriber? Log in."
-_PAYWALL_PROMPT = re.compile(
+# A paywall's or a newsletter box's prompt left in the text: "Subscribe to keep reading. Already a
+# subscriber? Log in.", "Sign up for our morning newsletter".
+_PROMPT_LINE = re.compile(
     r"(?:(?:(?:subscribe|sign up|sign in|log in|register)\b[^.!?\n]{0,40}?"
     r"\b(?:to (?:keep|continue) reading|to read (?:on|more|the (?:full|rest|whole))"
     r"|for (?:full|unlimited) access)|already (?:a subscriber|have an account)"
+    r"|(?:sign up|subscribe)\b[^.!?\n]{0,60}\bnewsletters?"
     r"|(?:log|sign) in|this (?:article|story|content) is (?:for|only (?:available )?(?:to|for))"
     r" (?:subscribers|members))[^.!?\n]{0,40}[.!?]*\s*)+",
     re.I,
@@ -325,7 +327,7 @@ def _drop_furniture(paragraphs: list[str], title: str | None, author: str | None
     kept = [
         p
         for p in paragraphs[head:]
-        if _words(p) not in _FURNITURE_LINES and not _PAYWALL_PROMPT.fullmatch(p)
+        if _words(p) not in _FURNITURE_LINES and not _PROMPT_LINE.fullmatch(p)
     ]
     while kept and (
         (len(kept[-1]) <= 200 and COPYRIGHT_LINE.fullmatch(kept[-1])) or is_byline(kept[-1])
