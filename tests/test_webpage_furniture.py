@@ -211,3 +211,23 @@ def test_sentences_that_merely_mention_furniture_words_stay() -> None:
         "Copyright lawyers said the name could not be reused.",
     )
     assert_story_only(page(HEADLINE, paragraphs(story)), story)
+
+
+@pytest.mark.parametrize(
+    ("page_title", "heading"),
+    [
+        ("Fenwick Gazette - {}", "<h2>{}</h2>"),
+        ("Fenwick Gazette » {}", "<h1>{}</h1>"),
+        ("\x1b]0;x\x07Fenwick Gazette | {}", "<h2>{}</h2>"),
+        ("Home", "<h1>{}</h1>"),
+        ("{} | Fenwick Gazette", "<h2 class='title'>{}</h2>"),
+    ],
+)
+def test_headline_half_of_a_site_first_title(page_title: str, heading: str) -> None:
+    body = heading.format(HEADLINE) + paragraphs(STORY)
+    assert_story_only(page(page_title.format(HEADLINE), BARE_NAV + body), STORY)
+
+
+def test_site_title_kept_when_no_heading_repeats_a_part_of_it() -> None:
+    doc = parse_html(page("Fenwick Gazette - News", "<h2>Latest</h2>" + paragraphs(LONG_STORY)))
+    assert doc.title == "Fenwick Gazette"  # trafilatura's choice: no heading says otherwise

@@ -35,6 +35,7 @@ _DATE_LINE = re.compile(
     r"|\d+\s+(?:minutes?|hours?|days?)\s+ago",
     re.I,
 )
+_TITLE_PARTS = re.compile(r"\s+[|\-–—:·•»]+\s+")
 _BODY_BREAKS = re.compile(r"\s*\n\s*")
 _NOT_WORDS = re.compile(r"[\W_]+")
 # Lines that are a page's furniture wherever they stand, left when their container was not
@@ -176,7 +177,7 @@ def extract(html: str, url: str | None = None) -> WebPage:
         prune_xpath=list(_FURNITURE_XPATHS),
     )
     text = getattr(result, "text", None) or ""
-    title = _clean(getattr(result, "title", None))
+    title = _headline(tree, _clean(getattr(result, "title", None)))
     author = _clean(getattr(result, "author", None))
     paragraphs = [p for p in (_clean(line) for line in text.split("\n")) if p]
     if len(paragraphs) == 1:
@@ -192,6 +193,20 @@ def extract(html: str, url: str | None = None) -> WebPage:
         site=_clean(getattr(result, "sitename", None)),
         url=_clean(getattr(result, "url", None)) or url,
     )
+
+
+def _headline(tree: Any, title: str | None) -> str | None:
+    """The title trafilatura chose, unless the page's ``<title>`` is "Site - Headline" and it
+    took the site's half: then the half a heading on the page repeats."""
+    first = itertools.islice(tree.iter("h1", "h2"), 10)
+    by_words = {_words(h): h for h in (_clean(e.text_content()) for e in first) if h}
+    if not by_words or (title and _words(title) in by_words):
+        return title
+    page_title = _clean(tree.findtext(".//title"))
+    for part in _TITLE_PARTS.split(page_title or ""):
+        if (heading := by_words.get(_words(part))) is not None:
+            return heading
+    return title
 
 
 def _json_ld_paragraphs(tree: Any, text: str) -> list[str] | None:
