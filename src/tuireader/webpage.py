@@ -53,15 +53,15 @@ _FURNITURE_LINES = frozenset(
 )
 # A paywall's or a newsletter box's prompt left in the text: "Subscribe to keep reading. Already a
 # subscriber? Log in.", "Sign up for our morning newsletter".
-_PROMPT_LINE = re.compile(
-    r"(?:(?:(?:subscribe|sign up|sign in|log in|register)\b[^.!?\n]{0,40}?"
+_PROMPT = (
+    r"(?:(?:subscribe|sign up|sign in|log in|register)\b[^.!?\n]{0,40}?"
     r"\b(?:to (?:keep|continue) reading|to read (?:on|more|the (?:full|rest|whole))"
     r"|for (?:full|unlimited) access)|already (?:a subscriber|have an account)"
     r"|(?:sign up|subscribe)\b[^.!?\n]{0,60}\bnewsletters?"
-    r"|(?:log|sign) in|this (?:article|story|content) is (?:for|only (?:available )?(?:to|for))"
-    r" (?:subscribers|members))[^.!?\n]{0,40}[.!?]*\s*)+",
-    re.I,
+    r"|this (?:article|story|content) is (?:for|only (?:available )?(?:to|for))"
+    r" (?:subscribers|members))[^.!?\n]{0,40}[.!?]*\s*"
 )
+_PROMPT_LINE = re.compile(rf"(?:{_PROMPT}|(?:log|sign) in[.!?]*\s*)+", re.I)
 # Terminal escape sequences in a page's source go with their payload before the page is parsed:
 # lxml drops the ESC and BEL themselves and would leave the payload ("]0;title") as text. A
 # string command (OSC, DCS, …) ends at its terminator, or where markup goes on (a tag, a quote
