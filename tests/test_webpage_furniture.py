@@ -236,3 +236,25 @@ def test_headline_half_of_a_site_first_title(page_title: str, heading: str) -> N
 def test_site_title_kept_when_no_heading_repeats_a_part_of_it() -> None:
     doc = parse_html(page("Fenwick Gazette - News", "<h2>Latest</h2>" + paragraphs(LONG_STORY)))
     assert doc.title == "Fenwick Gazette"  # trafilatura's choice: no heading says otherwise
+
+
+@pytest.mark.parametrize(
+    "top",
+    [
+        "<p class='dateline'>LONDON, Nov 30</p>",
+        "<p>SAO PAULO/BRASILIA, 30 November (Reuters)</p>",
+        "<p>WORLD NEWS</p><p>EXCLUSIVE</p>",
+        "<p>Tamsin Orr<br>Transport correspondent</p>",
+        "<p>Mon 30 Nov 2026 09.41 GMT</p>",
+        "<p>November 30, 2026 at 9:41 a.m. EST</p>",
+        "<div><span>Tamsin Orr</span> <time datetime='2026-11-30'>30 November 2026</time></div>",
+    ],
+)
+def test_labels_above_the_story_are_not_sentences(top: str) -> None:
+    head = '<meta name="author" content="Tamsin Orr">'
+    assert_story_only(page(HEADLINE, f"<h1>{HEADLINE}</h1>{top}" + paragraphs(STORY), head), STORY)
+
+
+def test_a_story_in_capitals_keeps_its_first_paragraphs() -> None:
+    story = ("THE BOARD MET ON MONDAY.", "FARES WILL RISE BY A FIFTH, IT SAID.")
+    assert parse_html(page(HEADLINE, paragraphs(story))).paragraphs == story

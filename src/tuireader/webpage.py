@@ -30,10 +30,22 @@ _MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.
 # "4 Nov 2025, 07:30"): the page states its date elsewhere, and none of these is a claim.
 _DATE_LINE = re.compile(
     r"(?:(?:first\s+)?published|updated|last\s+updated|last\s+modified|posted|modified)\b.{0,60}"
-    rf"|(?:\w+day,?\s+)?(?:\d{{1,2}}\s+{_MONTH_WORD}|{_MONTH_WORD}\s+\d{{1,2}}),?\s+\d{{4}}.{{0,30}}"
+    rf"|(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    rf"(?:\d{{1,2}}\s+{_MONTH_WORD}|{_MONTH_WORD}\s+\d{{1,2}}),?\s+\d{{4}}.{{0,30}}"
     r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}.{0,20})?"
     r"|\d+\s+(?:minutes?|hours?|days?)\s+ago",
     re.I,
+)
+# A writer's role under the byline ("Transport correspondent"), and a dateline or kicker on a line
+# of its own ("LONDON, Nov 30", "WORLD NEWS"): above the story, neither is a claim.
+_ROLE_LINE = re.compile(
+    r"(?:[\w'’-]+\s){0,4}(?:correspondent|editor|reporter|writer|columnist|contributor|journalist)s?",
+    re.I,
+)
+_PLACE_LINE = re.compile(
+    r"[A-Z][A-Z.'’/\- ]{2,40}(?:,\s[A-Z][A-Za-z.]+)?"
+    rf"(?:,?\s(?i:{_MONTH_WORD}\s\d{{1,2}}|\d{{1,2}}\s{_MONTH_WORD})(?:,\s\d{{4}})?)?"
+    r"(?:\s\([A-Za-z][\w&. -]{0,30}\))?"
 )
 _TITLE_PARTS = re.compile(r"\s+[|\-–—:·•»]+\s+")
 _BODY_BREAKS = re.compile(r"\s*\n\s*")
@@ -320,21 +332,28 @@ def _words(line: str) -> str:
 
 def _drop_furniture(paragraphs: list[str], title: str | None, author: str | None) -> list[str]:
     """Lines that are the page's, not the story's. Above the first paragraph: the headline, the
-    byline and the date line (metadata already). Anywhere: a share bar's or a related box's
-    heading. At the end: a copyright line. None of them becomes a sentence to tag."""
+    byline, the date line, the writer's role, a dateline or kicker on its own line (metadata
+    already, or a label). Anywhere: a share bar's or a related box's heading, a paywall's or a
+    newsletter's prompt. At the end: a byline, a date line, a copyright line. None of them
+    becomes a sentence to tag."""
     title_words = _words(title) if title else None
 
     def is_byline(line: str) -> bool:
-        if len(line) > _BYLINE_MAX_CHARS or line.endswith((".", "!", "?", "”", '"')):
-            return False
-        return (
+        """A byline or a date line: above the story or below it."""
+        return _short_line(line) and (
             bool(_BYLINE.search(line))
             or bool(author and author in line)
             or _DATE_LINE.fullmatch(line) is not None
         )
 
     def is_header(line: str) -> bool:
-        return bool(title_words and _words(line) == title_words) or is_byline(line)
+        """The headline, a byline, a date line, the writer's role, a dateline or a kicker."""
+        if title_words and _words(line) == title_words:
+            return True
+        return is_byline(line) or (
+            _short_line(line)
+            and (_ROLE_LINE.fullmatch(line) is not None or _PLACE_LINE.fullmatch(line) is not None)
+        )
 
     head = 0
     while head < min(4, len(paragraphs)) and is_header(paragraphs[head]):
@@ -349,6 +368,11 @@ def _drop_furniture(paragraphs: list[str], title: str | None, author: str | None
     ):
         kept.pop()
     return kept
+
+
+def _short_line(line: str) -> bool:
+    """Short, and not ending as a sentence does: what a byline, a date line or a label is."""
+    return len(line) <= _BYLINE_MAX_CHARS and not line.endswith((".", "!", "?", "”", '"'))
 
 
 def decode_page(data: bytes, charset: str | None = None) -> str:
