@@ -258,3 +258,16 @@ def test_labels_above_the_story_are_not_sentences(top: str) -> None:
 def test_a_story_in_capitals_keeps_its_first_paragraphs() -> None:
     story = ("THE BOARD MET ON MONDAY.", "FARES WILL RISE BY A FIFTH, IT SAID.")
     assert parse_html(page(HEADLINE, paragraphs(story))).paragraphs == story
+
+
+@pytest.mark.parametrize(
+    "word", ["social", "related", "comments", "ad", "sidebar", "menu", "share"]
+)
+@pytest.mark.parametrize("story", [STORY, LONG_STORY], ids=["two paragraphs", "six"])
+def test_a_wrapper_named_with_a_furniture_word_keeps_the_story(
+    word: str, story: tuple[str, ...]
+) -> None:
+    # Site templates name whole-page wrappers "has-sidebar", "layout-social-enabled": a word is
+    # not proof, so a wrapper holding half of the page's text stays.
+    body = f"<div class='layout {word}-enabled'><div class='story'>{paragraphs(story)}</div></div>"
+    assert_story_only(page(HEADLINE, NAV + body + FOOTER), story)
