@@ -12,7 +12,7 @@ import pytest
 
 from test_standard_input import run
 from tuireader.articles import ArticleError, load_article
-from tuireader.formats import parse_html, parse_text
+from tuireader.formats import NotAnArticle, parse_html, parse_text
 from tuireader.wire import take_wire_copy
 
 P1 = "The harbour board approved a new ferry timetable on Monday after two months of talks."
@@ -125,6 +125,25 @@ def test_live_blog_posts_come_out_whole_and_in_order() -> None:
         "Update 3",
         P3,
     )
+
+
+def cards(count: int) -> str:
+    return "".join(
+        f"<article class='card'><h2><a href='/s/{n}'>Story {n} in brief</a></h2>"
+        f"<p>What happened in story {n}, in one line.</p></article>"
+        for n in range(count)
+    )
+
+
+def test_index_page_of_story_cards_is_refused() -> None:
+    html = f"<html><body><nav>Home</nav><main><h1>Top stories</h1>{cards(8)}</main></body></html>"
+    with pytest.raises(NotAnArticle, match="no article text found in the page"):
+        parse_html(html)
+
+
+def test_story_cards_beside_the_story_in_one_parent_stay_out() -> None:
+    html = f"<html><body><main><article><h1>{HEADLINE}</h1>{PARAS}</article>{cards(3)}</main></body></html>"
+    assert parse_html(html).paragraphs == STORY
 
 
 def test_teaser_articles_beside_the_story_stay_out() -> None:

@@ -126,6 +126,8 @@ _FURNITURE_WORDS = frozenset(
     )
 )  # fmt: skip
 _NAME_WORDS = re.compile(r"[\s_-]+")
+# A teaser card: its first heading is a link to the story it stands for.
+_CARD_HEADING_LINK = "(.//h1 | .//h2 | .//h3 | .//h4)[1]//a[@href]"
 _NEVER_FURNITURE = frozenset({"html", "head", "body", "article", "main"})
 
 
@@ -276,21 +278,31 @@ def _mark_furniture(tree: Any) -> None:  # an lxml.html tree (lxml has no stubs 
 
 
 def _one_story(tree: Any) -> None:
-    """A page's outermost ``<article>`` elements, as one story. A live blog's posts share one
-    parent: trafilatura took the first for the article and put the page's summary between the
-    others, so they become blocks of one story, whole and in order. Elsewhere the longest is
-    the story and much shorter ones (teaser cards beside it) are furniture: on a short page
-    trafilatura's fallback kept their text."""
+    """A page's outermost ``<article>`` elements, as one story.
+
+    A teaser card (its heading links elsewhere) is furniture, and a page of nothing but cards is
+    an index page: NoArticleText. A live blog's posts share one parent: trafilatura took the
+    first for the article and put the page's summary between the others, so they become blocks
+    of one story, whole and in order. Elsewhere the longest is the story and much shorter ones
+    are furniture: on a short page trafilatura's fallback kept their text."""
     outermost = tree.xpath("//article[not(ancestor::article)]")
     if len(outermost) < 2:
         return
-    if len({a.getparent() for a in outermost}) == 1:
-        for post in outermost:
+    cards = [a for a in outermost if a.xpath(_CARD_HEADING_LINK)]
+    if len(cards) == len(outermost) and len(cards) >= 3:
+        raise NoArticleText("no article text found in the page (a list of stories)")
+    for card in cards:
+        card.set(_FURNITURE_MARK, "")
+    posts = [a for a in outermost if a not in cards]
+    if len(posts) < 2:
+        return
+    if len({a.getparent() for a in posts}) == 1:
+        for post in posts:
             post.tag = "div"
         return
-    sizes = [len(a.text_content()) for a in outermost]
+    sizes = [len(a.text_content()) for a in posts]
     story = max(sizes)
-    for article, size in zip(outermost, sizes, strict=True):
+    for article, size in zip(posts, sizes, strict=True):
         if size * 5 < story:
             article.set(_FURNITURE_MARK, "")
 
