@@ -147,6 +147,9 @@ def test_escapes_end_at_the_tag_not_the_end_of_the_page() -> None:
     assert without_escapes("<p>\x1b]0;no end<p>kept</p>") == "<p><p>kept</p>"
     assert without_escapes("a\x1b[1;31mb\x1b[0mc\x1b(Bd") == "abcd"
     assert without_escapes("no escapes") == "no escapes"
+    # An escape right before a tag leaves the tag whole.
+    assert without_escapes("a\x1b<p>b\x1b[<p>c\x1b[1;<p>d\x1b[>c") == "a<p>b<p>c<p>d>c"
+    assert without_escapes("\x1b[?25l\x1b=x\x1b>y") == "x>y"  # ">" may close a tag: kept
     latin = "<html><body><p>\x1b]0;x\x07café</p></body></html>".encode("cp1252")
     assert decode_page(latin) == "<html><body><p>café</p></body></html>"
 

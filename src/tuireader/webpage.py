@@ -78,13 +78,14 @@ _PROMPT_LINE = re.compile(rf"(?:{_PROMPT}|(?:log|sign) in[.!?]*\s*)+", re.I)
 # lxml drops the ESC and BEL themselves and would leave the payload ("]0;title") as text. A
 # string command (OSC, DCS, …) ends at its terminator, or where markup goes on (a tag, a quote
 # closing an attribute, a line break): running to the end of the page would lose the article.
+# No sequence takes a tag's "<" or ">" with it, so the markup around it stays whole.
 _SEVEN_BIT_ESCAPES = (
-    r"\x1b\[[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?"  # CSI
+    r"\x1b\[[\x30-\x3b=?]*[\x20-\x2f]*[\x40-\x7e]?"  # CSI
     r"|\x1b[\]PX^_][^\x07\x1b<>\"'\n]*(?:\x07|\x1b\\)?"  # OSC, DCS, SOS, PM, APC
-    r"|\x1b[\x20-\x2f]*[\x30-\x7e]?"  # any other ESC sequence
+    r"|\x1b[\x20-\x2f]*[\x30-\x3b=?-\x7e]?"  # any other ESC sequence
 )
 _PAGE_ESCAPES = re.compile(
-    _SEVEN_BIT_ESCAPES + r"|\x9b[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?"
+    _SEVEN_BIT_ESCAPES + r"|\x9b[\x30-\x3b=?]*[\x20-\x2f]*[\x40-\x7e]?"
     r"|[\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c<>\"'\n]*(?:\x07|\x1b\\|\x9c)?"
 )
 _C1_STARTS = re.compile("[\x90\x98\x9b\x9d\x9e\x9f]")
