@@ -146,6 +146,18 @@ def test_story_cards_beside_the_story_in_one_parent_stay_out() -> None:
     assert parse_html(html).paragraphs == STORY
 
 
+@pytest.mark.parametrize(
+    "permalink", ["#post-{}", "/live/ferry-talks?post={}", "/live/ferry-talks#p{}"]
+)
+def test_live_blog_whose_headings_link_to_its_posts_is_not_an_index(permalink: str) -> None:
+    linked = LIVE_BLOG
+    for n in (1, 2, 3):
+        href = permalink.format(n)
+        linked = linked.replace(f"<h2>Update {n}</h2>", f"<h2><a href='{href}'>Update {n}</a></h2>")
+    assert linked != LIVE_BLOG
+    assert parse_html(linked).paragraphs == parse_html(LIVE_BLOG).paragraphs
+
+
 def test_teaser_articles_beside_the_story_stay_out() -> None:
     teasers = "".join(f"<article><p>Teaser {n}: a short one.</p></article>" for n in range(3))
     html = f"<html><body><main><article>{PARAS}</article></main><div>{teasers}</div></body></html>"

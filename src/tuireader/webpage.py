@@ -281,15 +281,19 @@ def _mark_furniture(tree: Any) -> None:  # an lxml.html tree (lxml has no stubs 
 def _one_story(tree: Any) -> None:
     """A page's outermost ``<article>`` elements, as one story.
 
-    A teaser card (its heading links elsewhere) is furniture, and a page of nothing but cards is
-    an index page: NoArticleText. A live blog's posts share one parent: trafilatura took the
+    A teaser card (its heading links to another page, each card's to a different one) is
+    furniture, and a page of nothing but cards is an index page: NoArticleText. A live blog's posts share one parent: trafilatura took the
     first for the article and put the page's summary between the others, so they become blocks
     of one story, whole and in order. Elsewhere the longest is the story and much shorter ones
     are furniture: on a short page trafilatura's fallback kept their text."""
     outermost = tree.xpath("//article[not(ancestor::article)]")
     if len(outermost) < 2:
         return
-    cards = [a for a in outermost if a.xpath(_CARD_HEADING_LINK)]
+    links = [_card_link(a) for a in outermost]
+    # A live blog's headings link to its own posts ("#post-3", "?post=3"): one address, no cards.
+    if len({link for link in links if link}) < 2:
+        links = [None] * len(outermost)
+    cards = [a for a, link in zip(outermost, links, strict=True) if link]
     if len(cards) == len(outermost) and len(cards) >= 3:
         raise NoArticleText("no article text found in the page (a list of stories)")
     for card in cards:
@@ -306,6 +310,16 @@ def _one_story(tree: Any) -> None:
     for article, size in zip(posts, sizes, strict=True):
         if size * 5 < story:
             article.set(_FURNITURE_MARK, "")
+
+
+def _card_link(article: Any) -> str | None:
+    """Where a teaser card's heading links to (the address without query or fragment), if the
+    article's first heading is a link to another page."""
+    for link in article.xpath(_CARD_HEADING_LINK):
+        href = (link.get("href") or "").strip()
+        if href and not href.startswith("#"):
+            return href.split("#")[0].split("?")[0]
+    return None
 
 
 def without_escapes(html: str) -> str:
