@@ -246,6 +246,20 @@ def test_wire_dateline_variants(first: str, dateline: str, date: str | None) -> 
     assert (wire.dateline, wire.date, wire.paragraphs) == (dateline, date, (P1, P2))
 
 
+@pytest.mark.parametrize(
+    ("element", "dateline"),
+    [
+        ("<span class='dateline'>LONDON (Reuters) -</span>", "LONDON (Reuters)"),
+        ("<p><strong>LONDON (Reuters) —</strong></p>", "LONDON (Reuters)"),
+        ("<div class='location'>LONDON, Nov 30 (AP) —</div>", "LONDON, Nov 30 (AP)"),
+    ],
+)
+def test_page_dateline_in_an_element_of_its_own_is_metadata(element: str, dateline: str) -> None:
+    html = f"<html><body><article><h1>{HEADLINE}</h1>{element}{PARAS}</article></body></html>"
+    doc = parse_html(html)
+    assert (doc.dateline, doc.paragraphs) == (dateline, STORY)
+
+
 @pytest.mark.parametrize("first", ["(see below) - it was late.", "May 5 - the day it opened."])
 def test_text_like_a_dateline_without_place_or_agency_stays(first: str) -> None:
     assert take_wire_copy((first, P2)).paragraphs == (first, P2)

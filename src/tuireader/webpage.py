@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tuireader import sanitise
-from tuireader.wire import COPYRIGHT_LINE
+from tuireader.wire import COPYRIGHT_LINE, is_dateline
 
 _HTML_START = re.compile(
     r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>])",
@@ -198,6 +198,9 @@ def extract(html: str, url: str | None = None) -> WebPage:
     if len(paragraphs) == 1:
         paragraphs = _json_ld_paragraphs(tree, paragraphs[0]) or paragraphs
     paragraphs = _drop_furniture(paragraphs, title, author)
+    if len(paragraphs) > 1 and is_dateline(paragraphs[0]):
+        # The dateline in an element of its own: joined, wire copy takes it as metadata.
+        paragraphs[:2] = [f"{paragraphs[0]} {paragraphs[1]}"]
     if not paragraphs or not _has_prose(paragraphs):
         raise NoArticleText("no article text found in the page")
     return WebPage(

@@ -108,6 +108,13 @@ def take_wire_copy(paragraphs: tuple[str, ...], context: str = "") -> WireCopy:
     return WireCopy(tuple(paras), dateline, byline, date, sign_off)
 
 
+def is_dateline(line: str) -> bool:
+    """``line`` is a dateline and nothing else ("LONDON (Reuters) -"), as a page sets it in an
+    element of its own before the story's first paragraph."""
+    match = _dateline(line + " .", 0)
+    return match is not None and match.end() == len(line) + 1
+
+
 def _drop_copyright(paras: list[str]) -> None:
     """Copyright lines closing the story (before or after its sign-off): not claims."""
     while (
