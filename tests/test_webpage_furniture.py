@@ -274,3 +274,26 @@ def test_a_wrapper_named_with_a_furniture_word_keeps_the_story(
     # not proof, so a wrapper holding half of the page's text stays.
     body = f"<div class='layout {word}-enabled'><div class='story'>{paragraphs(story)}</div></div>"
     assert_story_only(page(HEADLINE, NAV + body + FOOTER), story)
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        "<div class='image'><img src='a.jpg'><p class='caption'>The old baths at dusk. Photo: Ana"
+        " Duarte</p></div>",
+        "<div class='media'><img src='a.jpg'><span class='image-caption'>The old baths.</span></div>",
+        "<div class='tags'>Tags: pools, council</div>",
+    ],
+)
+def test_short_article_with_a_caption_keeps_its_paragraphs(between: str) -> None:
+    # Under 250 characters trafilatura fell back to the <article>'s whole text as one paragraph,
+    # the caption in it (on main too).
+    first, second = paragraphs(STORY[:1]), paragraphs(STORY[1:])
+    body = f"<article><h1>{HEADLINE}</h1>{first}{between}{second}</article>"
+    assert parse_html(page(HEADLINE, body)).paragraphs == STORY
+
+
+def test_one_paragraph_story_stays_one_paragraph() -> None:
+    assert parse_html(page(HEADLINE, f"<article>{paragraphs(STORY[:1])}</article>")).paragraphs == (
+        STORY[0],
+    )

@@ -129,6 +129,8 @@ _FURNITURE_WORDS = frozenset(
 _NAME_WORDS = re.compile(r"[\s_-]+")
 # A teaser card: its first heading is a link to the story it stands for.
 _CARD_HEADING_LINK = "(.//h1 | .//h2 | .//h3 | .//h4)[1]//a[@href]"
+_SHORT_TEXT = 2000
+"""Text this short that comes as one paragraph may be trafilatura's fallback: see _unmerged."""
 _NEVER_FURNITURE = frozenset({"html", "head", "body", "article", "main"})
 
 
@@ -169,29 +171,17 @@ def extract(html: str, url: str | None = None) -> WebPage:
     asides, captions, related links, cookie banners, share buttons, bylines or the headline;
     raises NoArticleText when there is none. Every string is sanitised (``sanitise.line``): a
     title holding an escape sequence is compared and shown without it."""
-    import trafilatura  # lazily: see the module docstring
-    from trafilatura.utils import load_html
+    from trafilatura.utils import load_html  # lazily: see the module docstring
 
     tree = load_html(without_escapes(html))
     if tree is None:
         raise NoArticleText("no article text found in the page")
     _mark_furniture(tree)
     _one_story(tree)
-    result = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        include_formatting=False,
-        include_links=False,
-        # The page's own stated date, not one guessed from text or links in it.
-        date_extraction_params={"extensive_search": False, "original_date": True},
-        # Applied after the metadata is read, before any text is: see _FURNITURE_XPATHS.
-        prune_xpath=list(_FURNITURE_XPATHS),
-    )
+    result = _extraction(tree, url, precise=False)
     text = getattr(result, "text", None) or ""
+    if len(text) < _SHORT_TEXT and "\n" not in text.strip():
+        text = _unmerged(tree, url, text)
     title = _headline(tree, _clean(getattr(result, "title", None)))
     author = _clean(getattr(result, "author", None))
     paragraphs = [p for p in (_clean(line) for line in text.split("\n")) if p]
@@ -211,6 +201,41 @@ def extract(html: str, url: str | None = None) -> WebPage:
         site=_clean(getattr(result, "sitename", None)),
         url=_clean(getattr(result, "url", None)) or url,
     )
+
+
+def _extraction(tree: Any, url: str | None, *, precise: bool) -> Any:
+    import trafilatura  # lazily: see the module docstring
+
+    return trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=not precise,
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        include_formatting=False,
+        include_links=False,
+        favor_precision=precise,
+        # The page's own stated date, not one guessed from text or links in it.
+        date_extraction_params={"extensive_search": False, "original_date": True},
+        # Applied after the metadata is read, before any text is: see _FURNITURE_XPATHS.
+        prune_xpath=list(_FURNITURE_XPATHS),
+    )
+
+
+def _unmerged(tree: Any, url: str | None, text: str) -> str:
+    """``text`` as its paragraphs, when it came as one. Under 250 characters of story
+    trafilatura falls back to an ``<article>``'s whole text as one block, a caption or a tag list
+    the main pass had left out with it. Its precise pass, which has no fallback, still has the
+    paragraphs: they are taken when there are several, all of them are in ``text`` and they make
+    up most of it (three fifths: a precise pass that dropped a paragraph is not taken)."""
+    precise = getattr(_extraction(tree, url, precise=True), "text", None) or ""
+    lines = [line for line in (_clean(x) for x in precise.split("\n")) if line]
+    whole = _clean(text) or ""
+    covered = sum(map(len, lines))
+    if len(lines) > 1 and covered * 5 >= len(whole) * 3 and all(line in whole for line in lines):
+        return "\n".join(lines)
+    return text
 
 
 def _headline(tree: Any, title: str | None) -> str | None:
