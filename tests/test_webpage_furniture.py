@@ -297,3 +297,28 @@ def test_one_paragraph_story_stays_one_paragraph() -> None:
     assert parse_html(page(HEADLINE, f"<article>{paragraphs(STORY[:1])}</article>")).paragraphs == (
         STORY[0],
     )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Photo: Tomas Reyes/Fenwick Gazette",
+        "(Photo by Ana Duarte)",
+        "Image: Getty Images",
+        "Photograph credit: Ana Duarte",
+        "Topics: Transport, Harbour",
+        "Filed under: Council, Pools",
+    ],
+)
+def test_credit_and_topic_lines_are_not_sentences(line: str) -> None:
+    body = paragraphs(LONG_STORY[:3]) + f"<p>{line}</p>" + paragraphs(LONG_STORY[3:])
+    assert parse_html(page(HEADLINE, body)).paragraphs == LONG_STORY
+
+
+def test_sentences_about_photos_and_topics_stay() -> None:
+    story = (
+        "Photos taken by residents show the pool drained before the vote.",
+        "Topics raised at the meeting included fees: parking, and lessons.",
+        "Image rights for the mural are held by the council.",
+    )
+    assert parse_html(page(HEADLINE, paragraphs(story))).paragraphs == story

@@ -63,6 +63,13 @@ _FURNITURE_LINES = frozenset(
     |cookie settings|back to top|top stories|comments|show comments|leave a comment
     |listen to this article""".replace("\n    ", "").split("|")
 )
+# A credit or a list of topics on a line of its own: "Photo: Tomas Reyes/Fenwick Gazette",
+# "(Photo by Ana Duarte)", "Image: Getty Images", "Topics: Transport, Harbour", "Filed under: …".
+_LABEL_LINE = re.compile(
+    r"\(?(?:(?:photo(?:graph)?|image|picture|video|illustration|graphic)s?(?:\s+credit)?"
+    r"\s*(?::|by\b)|(?:topics|tags|filed under|more on)\s*:)[^.!?\n]{1,100}\)?\.?",
+    re.I,
+)
 # A paywall's or a newsletter box's prompt left in the text: "Subscribe to keep reading. Already a
 # subscriber? Log in.", "Sign up for our morning newsletter".
 _PROMPT = (
@@ -389,7 +396,7 @@ def _drop_furniture(paragraphs: list[str], title: str | None, author: str | None
     """Lines that are the page's, not the story's. Above the first paragraph: the headline, the
     byline, the date line, the writer's role, a dateline or kicker on its own line (metadata
     already, or a label). Anywhere: a share bar's or a related box's heading, a paywall's or a
-    newsletter's prompt. At the end: a byline, a date line, a copyright line. None of them
+    newsletter's prompt, a photo credit or a list of topics. At the end: a byline, a date line, a copyright line. None of them
     becomes a sentence to tag."""
     title_words = _words(title) if title else None
 
@@ -416,7 +423,9 @@ def _drop_furniture(paragraphs: list[str], title: str | None, author: str | None
     kept = [
         p
         for p in paragraphs[head:]
-        if _words(p) not in _FURNITURE_LINES and not _PROMPT_LINE.fullmatch(p)
+        if _words(p) not in _FURNITURE_LINES
+        and not _PROMPT_LINE.fullmatch(p)
+        and not _LABEL_LINE.fullmatch(p)
     ]
     while kept and (
         (len(kept[-1]) <= 200 and COPYRIGHT_LINE.fullmatch(kept[-1])) or is_byline(kept[-1])
