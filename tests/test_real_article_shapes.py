@@ -141,6 +141,29 @@ def test_index_page_of_story_cards_is_refused() -> None:
         parse_html(html)
 
 
+@pytest.mark.parametrize(
+    "card",
+    [
+        "<div class='story-card'><h3><a href='/s/{n}'>Story {n} in brief</a></h3>"
+        "<p>What happened in story {n}, told in one line for the front page.</p></div>",
+        "<li><h3><a href='/s/{n}'>Story {n} in brief</a></h3><p>What happened in {n}.</p></li>",
+        "<section><h2><a href='/s/{n}'>Story {n} in brief</a></h2></section>",
+    ],
+)
+def test_index_page_of_cards_without_article_elements_is_refused(card: str) -> None:
+    items = "".join(card.format(n=n) for n in range(6))
+    html = f"<html><body><nav>Home</nav><main><h1>Top stories</h1><ul>{items}</ul></main></body></html>"
+    with pytest.raises(NotAnArticle, match=r"\(a list of stories\)"):
+        parse_html(html)
+
+
+def test_short_story_with_a_list_of_linked_headings_beside_it_is_a_story() -> None:
+    story = ("The pool closes in June.", "Swimmers must travel to Eastgate instead.")
+    related = "".join(f"<div><h3><a href='/s/{n}'>Other story {n}</a></h3></div>" for n in range(5))
+    html = f"<html><body><h1>{HEADLINE}</h1>{''.join(f'<p>{p}</p>' for p in story)}{related}</body></html>"
+    assert parse_html(html).paragraphs == story  # the linked headings were sentences
+
+
 def test_story_cards_beside_the_story_in_one_parent_stay_out() -> None:
     html = f"<html><body><main><article><h1>{HEADLINE}</h1>{PARAS}</article>{cards(3)}</main></body></html>"
     assert parse_html(html).paragraphs == STORY

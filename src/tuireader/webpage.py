@@ -135,7 +135,14 @@ _FURNITURE_WORDS = frozenset(
 )  # fmt: skip
 _NAME_WORDS = re.compile(r"[\s_-]+")
 # A teaser card: its first heading is a link to the story it stands for.
-_CARD_HEADING_LINK = "(.//h1 | .//h2 | .//h3 | .//h4)[1]//a[@href]"
+_CARD_HEADING_LINK = "(self::h2 | self::h3 | self::h4 | .//h1 | .//h2 | .//h3 | .//h4)[1]//a[@href]"
+_LINKED_HEADINGS = "//h2[.//a[@href]] | //h3[.//a[@href]] | //h4[.//a[@href]]"
+_IN_FURNITURE = (
+    f"ancestor-or-self::*[@{_FURNITURE_MARK}] | ancestor::nav | ancestor::aside | ancestor::footer"
+    " | ancestor::header[not(ancestor::article or ancestor::main)]"
+)
+_OWN_PARAGRAPH = 40
+"""Characters a paragraph of the page's own has at least (a story's, not a card's blurb)."""
 _SHORT_TEXT = 2000
 """Text this short that comes as one paragraph may be trafilatura's fallback: see _unmerged."""
 _NEVER_FURNITURE = frozenset({"html", "head", "body", "article", "main"})
@@ -184,6 +191,7 @@ def extract(html: str, url: str | None = None) -> WebPage:
     if tree is None:
         raise NoArticleText("no article text found in the page")
     _mark_furniture(tree)
+    _story_cards(tree)
     _one_story(tree)
     result = _extraction(tree, url, precise=False)
     text = getattr(result, "text", None) or ""
@@ -292,9 +300,8 @@ def _values_of(data: object, key: str) -> Iterator[str]:
 
 def _mark_furniture(tree: Any) -> None:  # an lxml.html tree (lxml has no stubs here)
     """Mark the elements whose class or id names furniture, for ``_FURNITURE_XPATHS`` to remove
-    after the metadata is read (an XPath test of each word cost a fifth of the extraction). A
-    word is not proof: a story body may be ``class="story social-enabled"``, so an element that
-    holds an article element or half of the page's text is never marked."""
+    after the metadata is read (an XPath test of each word cost a fifth of the extraction), unless
+    it may not be furniture (``_may_be_furniture``)."""
     page_chars: int | None = None
     for element in tree.iter():
         names = element.get("class"), element.get("id")
@@ -302,14 +309,11 @@ def _mark_furniture(tree: Any) -> None:  # an lxml.html tree (lxml has no stubs 
             continue
         words = _NAME_WORDS.split(" ".join(n for n in names if n).lower())
         pairs = (a + b for a, b in itertools.pairwise(words))  # "most-read", "share_bar"
-        if (
-            _FURNITURE_WORDS.isdisjoint(words) and _FURNITURE_WORDS.isdisjoint(pairs)
-        ) or element.xpath(_HOLDS_ARTICLE):
+        if _FURNITURE_WORDS.isdisjoint(words) and _FURNITURE_WORDS.isdisjoint(pairs):
             continue
         if page_chars is None:
-            body = tree.find(".//body")  # not the head's scripts
-            page_chars = len((tree if body is None else body).text_content())
-        if len(element.text_content()) * 2 <= page_chars:
+            page_chars = _page_chars(tree)
+        if _may_be_furniture(element, page_chars):
             element.set(_FURNITURE_MARK, "")
 
 
@@ -317,9 +321,9 @@ def _one_story(tree: Any) -> None:
     """A page's outermost ``<article>`` elements, as one story.
 
     A teaser card (its heading links to another page, each card's to a different one) is
-    furniture, and a page of nothing but cards is an index page: NoArticleText. A live blog's posts share one parent: trafilatura took the
-    first for the article and put the page's summary between the others, so they become blocks
-    of one story, whole and in order. Elsewhere the longest is the story and much shorter ones
+    furniture, and a page of nothing but cards is an index page: NoArticleText. A live blog's
+    posts share one parent: trafilatura took the first for the article and put the page's
+    summary between the others, so they become blocks of one story, whole and in order. Elsewhere the longest is the story and much shorter ones
     are furniture: on a short page trafilatura's fallback kept their text."""
     outermost = tree.xpath("//article[not(ancestor::article)]")
     if len(outermost) < 2:
@@ -347,10 +351,45 @@ def _one_story(tree: Any) -> None:
             article.set(_FURNITURE_MARK, "")
 
 
-def _card_link(article: Any) -> str | None:
+def _story_cards(tree: Any) -> None:
+    """Cards that stand for other stories: three or more headings linking to other pages (a card
+    each: the heading's parent, with its blurb). With no paragraph of the page's own outside
+    them and the furniture, the page is a list of stories: NoArticleText. Beside a story they
+    are furniture (a related list with no class to say so)."""
+    cards: dict[Any, str] = {}
+    for heading in tree.xpath(_LINKED_HEADINGS):
+        if (target := _card_link(heading)) is not None:
+            cards[heading.getparent()] = target
+    if len(set(cards.values())) < 3:
+        return
+    own = (
+        p
+        for p in tree.iter("p")
+        if len(p.text_content().strip()) >= _OWN_PARAGRAPH and not p.xpath(_IN_FURNITURE)
+    )
+    if all(any(a in cards for a in p.iterancestors()) for p in own):
+        raise NoArticleText("no article text found in the page (a list of stories)")
+    page_chars = _page_chars(tree)
+    for card in cards:
+        if card.tag not in _NEVER_FURNITURE and _may_be_furniture(card, page_chars):
+            card.set(_FURNITURE_MARK, "")
+
+
+def _page_chars(tree: Any) -> int:
+    body = tree.find(".//body")  # not the head's scripts
+    return len((tree if body is None else body).text_content())
+
+
+def _may_be_furniture(element: Any, page_chars: int) -> bool:
+    """A name or a shape is not proof: an element holding an article element or half of the
+    page's text is never furniture (``class="story social-enabled"``)."""
+    return not element.xpath(_HOLDS_ARTICLE) and len(element.text_content()) * 2 <= page_chars
+
+
+def _card_link(element: Any) -> str | None:
     """Where a teaser card's heading links to (the address without query or fragment), if the
-    article's first heading is a link to another page."""
-    for link in article.xpath(_CARD_HEADING_LINK):
+    element's first heading (or the element, a heading) is a link to another page."""
+    for link in element.xpath(_CARD_HEADING_LINK):
         href = (link.get("href") or "").strip()
         if href and not href.startswith("#"):
             return href.split("#")[0].split("?")[0]
