@@ -2,7 +2,7 @@
 ``tuireader add`` of a 100-item feed served from 127.0.0.1, end to end.
 
 Usage: python benchmarks/bench_web.py [--items 100] [--repeat 5]
-The pages are the ones written in benchmarks/news_pages.py (16: four stories in four site
+The pages are the ones written in benchmarks/news_pages.py (20: four stories in five site
 shapes). readability-lxml is measured only where it is installed (pip install readability-lxml).
 Prints figures; the last line is machine-readable.
 """

@@ -330,6 +330,31 @@ def wire(story: Story, url: str) -> str:
     return _page(head, body, f"{story.headline} | {site}")
 
 
+def hand_written(story: Story, url: str) -> str:
+    """A hand-written page, as a small site or a blog serves it: no <article> or <main>, no class
+    names, the furniture as bare elements and lines among the paragraphs."""
+    site = "Fenwick Notes"
+    e = html.escape
+    items = "".join(f"<li><a href='/{s.slug}'>{e(s.headline)}</a></li>" for s in STORIES[:2])
+    body = (
+        "<a href='#text'>Skip to content</a><nav>Home · About · Archive</nav>"
+        + f"<h1>{e(story.headline)}</h1><p>By {e(story.author)}</p>"
+        + f"<p>Published {_month_day(story.date)}, {story.date[:4]}</p>"
+        + _paragraphs(story)
+        + "<p>Share this article</p><p>Related stories</p><ul>"
+        + items
+        + "</ul>"
+        + "<p>Most read</p><p>Sign up for our morning newsletter</p>"
+        + f"<p>© 2026 {e(site)}. All rights reserved.</p>"
+    )
+    head = (
+        f'<meta name="author" content="{e(story.author)}">'
+        f'<meta property="og:site_name" content="{e(site)}">'
+        f'<meta property="article:published_time" content="{story.date}">'
+    )
+    return _page(head, body, story.headline)
+
+
 def _month_day(date: str) -> str:
     months = [
         "Jan",
@@ -354,11 +379,12 @@ SHAPES = {
     "newspaper": newspaper,
     "magazine": magazine,
     "wire": wire,
+    "hand-written": hand_written,
 }
 
 
 def pages(base_url: str = "https://news.example") -> list[Page]:
-    """Every story in every shape: 16 pages."""
+    """Every story in every shape: 20 pages."""
     out = []
     for shape, build in SHAPES.items():
         for story in STORIES:

@@ -24,16 +24,12 @@ def read_piped_article(options: argparse.Namespace) -> None:
         # A browser session of `tuireader serve`: standard input carries the web driver's
         # messages, not an article.
         return
-    from tuireader.articles import from_text
-    from tuireader.errors import ArticleError, TuireaderError
+    from tuireader.errors import TuireaderError
     from tuireader.library_folder import LibraryFolder, text_key
     from tuireader.paths import resolve_library_dir
-    from tuireader.standard_input import NAME, read_text, reattach_terminal
+    from tuireader.standard_input import NAME, read_article, reattach_terminal
 
-    text = read_text()
-    article = from_text(text)
-    if not article.body:
-        raise ArticleError(NAME, "no article text")
+    text, article = read_article()
     folder = LibraryFolder(resolve_library_dir(getattr(options, "library", None)))
     saved = folder.save_text(text, article.title, article.date, text_key(article.id))
     if not reattach_terminal():

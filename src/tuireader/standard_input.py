@@ -10,10 +10,14 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from tuireader.decoding import NotText, decode
 from tuireader.errors import MAX_FILE_BYTES, ArticleError
+from tuireader.webpage import decode_page, looks_like_html
+
+if TYPE_CHECKING:
+    from tuireader.articles import Article
 
 NAME = "standard input"
 MAX_BYTES = MAX_FILE_BYTES
@@ -40,9 +44,28 @@ def read_text(stream: BinaryIO | None = None) -> str:
     if len(data) > MAX_BYTES:
         raise ArticleError(NAME, f"more than {MAX_BYTES // 1_000_000} MB")
     try:
-        return decode(data)
+        text = decode(data)
+        if looks_like_html(text):  # a page keeps its declared charset and loses its escapes
+            text = decode_page(data)
+        return text
     except NotText as exc:
         raise ArticleError(NAME, "empty" if str(exc) == "empty file" else str(exc)) from None
+
+
+def read_article() -> tuple[str, Article]:
+    """Standard input's text and the article it holds; ArticleError (one line) when it holds
+    none (empty, binary, a page with no article text, a feed)."""
+    from tuireader.articles import from_text
+    from tuireader.formats import NotAnArticle
+
+    text = read_text()
+    try:
+        article = from_text(text)
+    except NotAnArticle as exc:
+        raise ArticleError(NAME, str(exc)) from None
+    if not article.body:
+        raise ArticleError(NAME, "no article text")
+    return text, article
 
 
 def reattach_terminal() -> bool:

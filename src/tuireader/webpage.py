@@ -7,8 +7,14 @@ articles never pays for it. docs/articles.md says why it was chosen over readabi
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
+
+from tuireader import sanitise
+from tuireader.wire import COPYRIGHT_LINE, is_dateline
 
 _HTML_START = re.compile(
     r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>])",
@@ -19,6 +25,127 @@ _BYLINE = re.compile(r"^(?:by|written by|words by)\s+\S|\|\s*by\s+\S", re.I)
 _BYLINE_MAX_CHARS = 100
 _SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?…。！？][”’\"')\]]*(?:\s|$)")
+_MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# A date or time line above or below the story ("Published 4 November 2025", "Updated 09:10 GMT",
+# "4 Nov 2025, 07:30"): the page states its date elsewhere, and none of these is a claim.
+_DATE_LINE = re.compile(
+    r"(?:(?:first\s+)?published|updated|last\s+updated|last\s+modified|posted|modified)\b.{0,60}"
+    rf"|(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    rf"(?:\d{{1,2}}\s+{_MONTH_WORD}|{_MONTH_WORD}\s+\d{{1,2}}),?\s+\d{{4}}.{{0,30}}"
+    r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}.{0,20})?"
+    r"|\d+\s+(?:minutes?|hours?|days?)\s+ago",
+    re.I,
+)
+# A writer's role under the byline ("Transport correspondent"), and a dateline or kicker on a line
+# of its own ("LONDON, Nov 30", "WORLD NEWS"): above the story, neither is a claim.
+_ROLE_LINE = re.compile(
+    r"(?:[\w'’-]+\s){0,4}(?:correspondent|editor|reporter|writer|columnist|contributor|journalist)s?",
+    re.I,
+)
+_PLACE_LINE = re.compile(
+    r"[A-Z][A-Z.'’/\- ]{2,40}(?:,\s[A-Z][A-Za-z.]+)?"
+    rf"(?:,?\s(?i:{_MONTH_WORD}\s\d{{1,2}}|\d{{1,2}}\s{_MONTH_WORD})(?:,\s\d{{4}})?)?"
+    r"(?:\s\([A-Za-z][\w&. -]{0,30}\))?"
+)
+_TITLE_PARTS = re.compile(r"\s+[|\-–—:·•»]+\s+")
+_BODY_BREAKS = re.compile(r"\s*\n\s*")
+_NOT_WORDS = re.compile(r"[\W_]+")
+# Lines that are a page's furniture wherever they stand, left when their container was not
+# recognised: the headings of share bars, related-link and "most read" boxes, ad slots, skip
+# links and cookie buttons. Compared as words, case and punctuation aside.
+_FURNITURE_LINES = frozenset(
+    """share|share this|share this article|share this story|share this page|share on facebook
+    |share on twitter|share on x|share via email|copy link|related|related articles
+    |related stories|related content|related topics|more on this story|more stories|read more
+    |read next|see also|most read|most popular|trending|trending now|advertisement|advert
+    |sponsored|sponsored content|skip to content|skip to main content|sign up|subscribe
+    |follow us|accept|accept all|accept cookies|accept all cookies|reject all|manage cookies
+    |cookie settings|back to top|top stories|comments|show comments|leave a comment
+    |listen to this article""".replace("\n    ", "").split("|")
+)
+# A credit or a list of topics on a line of its own: "Photo: Tomas Reyes/Fenwick Gazette",
+# "(Photo by Ana Duarte)", "Image: Getty Images", "Topics: Transport, Harbour", "Filed under: …".
+_LABEL_LINE = re.compile(
+    r"\(?(?:(?:photo(?:graph)?|image|picture|video|illustration|graphic)s?(?:\s+credit)?"
+    r"\s*(?::|by\b)|(?:topics|tags|filed under|more on)\s*:)[^.!?\n]{1,100}\)?\.?",
+    re.I,
+)
+# A paywall's or a newsletter box's prompt left in the text: "Subscribe to keep reading. Already a
+# subscriber? Log in.", "Sign up for our morning newsletter".
+_PROMPT = (
+    r"(?:(?:subscribe|sign up|sign in|log in|register)\b[^.!?\n]{0,40}?"
+    r"\b(?:to (?:keep|continue) reading|to read (?:on|more|the (?:full|rest|whole))"
+    r"|for (?:full|unlimited) access)|already (?:a subscriber|have an account)"
+    r"|(?:sign up|subscribe)\b[^.!?\n]{0,60}\bnewsletters?"
+    r"|this (?:article|story|content) is (?:for|only (?:available )?(?:to|for))"
+    r" (?:subscribers|members))[^.!?\n]{0,40}[.!?]*\s*"
+)
+_PROMPT_LINE = re.compile(rf"(?:{_PROMPT}|(?:log|sign) in[.!?]*\s*)+", re.I)
+# Terminal escape sequences in a page's source go with their payload before the page is parsed:
+# lxml drops the ESC and BEL themselves and would leave the payload ("]0;title") as text. A
+# string command (OSC, DCS, …) ends at its terminator, or where markup goes on (a tag, a quote
+# closing an attribute, a line break): running to the end of the page would lose the article.
+# No sequence takes a tag's "<" or ">" with it, so the markup around it stays whole.
+_SEVEN_BIT_ESCAPES = (
+    r"\x1b\[[\x30-\x3b=?]*[\x20-\x2f]*[\x40-\x7e]?"  # CSI
+    r"|\x1b[\]PX^_][^\x07\x1b<>\"'\n]*(?:\x07|\x1b\\)?"  # OSC, DCS, SOS, PM, APC
+    r"|\x1b[\x20-\x2f]*[\x30-\x3b=?-\x7e]?"  # any other ESC sequence
+)
+_PAGE_ESCAPES = re.compile(
+    _SEVEN_BIT_ESCAPES + r"|\x9b[\x30-\x3b=?]*[\x20-\x2f]*[\x40-\x7e]?"
+    r"|[\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c<>\"'\n]*(?:\x07|\x1b\\|\x9c)?"
+)
+_C1_STARTS = re.compile("[\x90\x98\x9b\x9d\x9e\x9f]")
+# A control character written as a reference: C0 but tab, newline and CR; DEL; C1.
+_CONTROL_REFERENCE = re.compile(
+    r"&#(0*(?:[0-8]|1[1-24-9]|2\d|3[01]|12[7-9]|1[3-5]\d)|[xX]0*(?:[0-8bBcCeEfF]|1[\da-fA-F]|7[fF]|[89][\da-fA-F]))"
+    r"(?:;|(?![\da-fA-F]))"
+)
+# Undeclared pages are decoded by ``decoding.decode``, which drops control characters: the
+# 7-bit sequences go from the bytes first (ESC is one byte in every charset it tries).
+_PAGE_ESCAPE_BYTES = re.compile(_SEVEN_BIT_ESCAPES.encode("ascii"))
+
+
+# What never holds the story, removed from the page before its text is extracted (after its
+# metadata is read, so a byline still names the author). trafilatura removes most of it on a
+# page of some length, but on a short page it falls back to all of the page's text, and kept a
+# two-paragraph page's menu as a sentence. An element holding the article is never removed.
+_FURNITURE_MARK = "data-tuireader-furniture"
+_HOLDS_ARTICLE = ".//article | .//main | .//*[@itemprop='articleBody']"
+_FURNITURE_XPATHS = (
+    "//nav | //aside | //footer | //menu | //dialog | //template",
+    # The page's banner; an article's own <header> holds its standfirst.
+    "//header[not(ancestor::article or ancestor::main)]",
+    "//*[@role='navigation' or @role='banner' or @role='contentinfo' or @role='complementary'"
+    " or @role='search' or @role='menu' or @role='menubar' or @role='dialog'"
+    f" or @role='alertdialog'][not({_HOLDS_ARTICLE})]",
+    f"//*[@{_FURNITURE_MARK}]",  # by class or id: see _mark_furniture
+    # The headline is the title (read from the page's metadata first), not a sentence.
+    "//h1",
+)
+# Words of a class or id ("site-nav", "share_bar", "cookie banner") that name furniture.
+_FURNITURE_WORDS = frozenset(
+    (
+        "nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "skip", "skiplink",
+        "cookie", "cookies", "consent", "gdpr", "share", "sharing", "sharebar", "social",
+        "related", "recommended", "recommendations", "newsletter", "subscribe", "signup", "promo",
+        "byline", "bylines", "mostread", "popular", "trending", "advert", "advertisement", "ad",
+        "ads", "sponsored", "sidebar", "toolbar", "modal", "popup", "comments",
+    )
+)  # fmt: skip
+_NAME_WORDS = re.compile(r"[\s_-]+")
+# A teaser card: its first heading is a link to the story it stands for.
+_CARD_HEADING_LINK = "(self::h2 | self::h3 | self::h4 | .//h1 | .//h2 | .//h3 | .//h4)[1]//a[@href]"
+_LINKED_HEADINGS = "//h2[.//a[@href]] | //h3[.//a[@href]] | //h4[.//a[@href]]"
+_IN_FURNITURE = (
+    f"ancestor-or-self::*[@{_FURNITURE_MARK}] | ancestor::nav | ancestor::aside | ancestor::footer"
+    " | ancestor::header[not(ancestor::article or ancestor::main)]"
+)
+_OWN_PARAGRAPH = 40
+"""Characters a paragraph of the page's own has at least (a story's, not a card's blurb)."""
+_SHORT_TEXT = 2000
+"""Text this short that comes as one paragraph may be trafilatura's fallback: see _unmerged."""
+_NEVER_FURNITURE = frozenset({"html", "head", "body", "article", "main"})
 
 
 class NoArticleText(ValueError):
@@ -54,27 +181,31 @@ def declared_charset(data: bytes) -> str | None:
 
 
 def extract(html: str, url: str | None = None) -> WebPage:
-    """The main text of ``html``, one paragraph per block, without menus, captions, related
-    links, cookie banners or share buttons; raises NoArticleText when there is none."""
-    import trafilatura  # lazily: see the module docstring
+    """The main text of ``html``, one paragraph per block, without menus, headers, footers,
+    asides, captions, related links, cookie banners, share buttons, bylines or the headline;
+    raises NoArticleText when there is none. Every string is sanitised (``sanitise.line``): a
+    title holding an escape sequence is compared and shown without it."""
+    from trafilatura.utils import load_html  # lazily: see the module docstring
 
-    result = trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        include_formatting=False,
-        include_links=False,
-        # The page's own stated date, not one guessed from text or links in it.
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
+    tree = load_html(without_escapes(html))
+    if tree is None:
+        raise NoArticleText("no article text found in the page")
+    _mark_furniture(tree)
+    _story_cards(tree)
+    _one_story(tree)
+    result = _extraction(tree, url, precise=False)
     text = getattr(result, "text", None) or ""
-    title = _clean(getattr(result, "title", None))
+    if len(text) < _SHORT_TEXT and "\n" not in text.strip():
+        text = _unmerged(tree, url, text)
+    title = _headline(tree, _clean(getattr(result, "title", None)))
     author = _clean(getattr(result, "author", None))
     paragraphs = [p for p in (_clean(line) for line in text.split("\n")) if p]
-    paragraphs = _drop_header_lines(paragraphs, title, author)
+    if len(paragraphs) == 1:
+        paragraphs = _json_ld_paragraphs(tree, paragraphs[0]) or paragraphs
+    paragraphs = _drop_furniture(paragraphs, title, author)
+    if len(paragraphs) > 1 and is_dateline(paragraphs[0]):
+        # The dateline in an element of its own: joined, wire copy takes it as metadata.
+        paragraphs[:2] = [f"{paragraphs[0]} {paragraphs[1]}"]
     if not paragraphs or not _has_prose(paragraphs):
         raise NoArticleText("no article text found in the page")
     return WebPage(
@@ -87,6 +218,200 @@ def extract(html: str, url: str | None = None) -> WebPage:
     )
 
 
+def _extraction(tree: Any, url: str | None, *, precise: bool) -> Any:
+    import trafilatura  # lazily: see the module docstring
+
+    return trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=not precise,
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        include_formatting=False,
+        include_links=False,
+        favor_precision=precise,
+        # The page's own stated date, not one guessed from text or links in it.
+        date_extraction_params={"extensive_search": False, "original_date": True},
+        # Applied after the metadata is read, before any text is: see _FURNITURE_XPATHS.
+        prune_xpath=list(_FURNITURE_XPATHS),
+    )
+
+
+def _unmerged(tree: Any, url: str | None, text: str) -> str:
+    """``text`` as its paragraphs, when it came as one. Under 250 characters of story
+    trafilatura falls back to an ``<article>``'s whole text as one block, a caption or a tag list
+    the main pass had left out with it. Its precise pass, which has no fallback, still has the
+    paragraphs: they are taken when there are several, all of them are in ``text`` and they make
+    up most of it (three fifths: a precise pass that dropped a paragraph is not taken)."""
+    precise = getattr(_extraction(tree, url, precise=True), "text", None) or ""
+    lines = [line for line in (_clean(x) for x in precise.split("\n")) if line]
+    whole = _clean(text) or ""
+    covered = sum(map(len, lines))
+    if len(lines) > 1 and covered * 5 >= len(whole) * 3 and all(line in whole for line in lines):
+        return "\n".join(lines)
+    return text
+
+
+def _headline(tree: Any, title: str | None) -> str | None:
+    """The title trafilatura chose, unless the page's ``<title>`` is "Site - Headline" and it
+    took the site's half: then the half a heading on the page repeats."""
+    first = itertools.islice(tree.iter("h1", "h2"), 10)
+    by_words = {_words(h): h for h in (_clean(e.text_content()) for e in first) if h}
+    if not by_words or (title and _words(title) in by_words):
+        return title
+    page_title = _clean(tree.findtext(".//title"))
+    for part in _TITLE_PARTS.split(page_title or ""):
+        if (heading := by_words.get(_words(part))) is not None:
+            return heading
+    return title
+
+
+def _json_ld_paragraphs(tree: Any, text: str) -> list[str] | None:
+    """The paragraphs of a JSON-LD ``articleBody`` that holds the same words as ``text``: an app
+    shell's page carries its story only there, and trafilatura joins it into one paragraph."""
+    import json
+
+    words = text.split()
+    for script in tree.iterfind(".//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue
+        for body in _values_of(data, "articleBody"):
+            parts = [p for p in (_clean(part) for part in _BODY_BREAKS.split(body)) if p]
+            if len(parts) > 1 and " ".join(parts).split() == words:
+                return parts
+    return None
+
+
+def _values_of(data: object, key: str) -> Iterator[str]:
+    """Every string under ``key`` in a JSON document (``@graph`` lists, nested objects)."""
+    if isinstance(data, dict):
+        for name, value in data.items():
+            if name == key and isinstance(value, str):
+                yield value
+            else:
+                yield from _values_of(value, key)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _values_of(item, key)
+
+
+def _mark_furniture(tree: Any) -> None:  # an lxml.html tree (lxml has no stubs here)
+    """Mark the elements whose class or id names furniture, for ``_FURNITURE_XPATHS`` to remove
+    after the metadata is read (an XPath test of each word cost a fifth of the extraction), unless
+    it may not be furniture (``_may_be_furniture``)."""
+    page_chars: int | None = None
+    for element in tree.iter():
+        names = element.get("class"), element.get("id")
+        if names == (None, None) or element.tag in _NEVER_FURNITURE:
+            continue
+        words = _NAME_WORDS.split(" ".join(n for n in names if n).lower())
+        pairs = (a + b for a, b in itertools.pairwise(words))  # "most-read", "share_bar"
+        if _FURNITURE_WORDS.isdisjoint(words) and _FURNITURE_WORDS.isdisjoint(pairs):
+            continue
+        if page_chars is None:
+            page_chars = _page_chars(tree)
+        if _may_be_furniture(element, page_chars):
+            element.set(_FURNITURE_MARK, "")
+
+
+def _one_story(tree: Any) -> None:
+    """A page's outermost ``<article>`` elements, as one story.
+
+    A teaser card (its heading links to another page, each card's to a different one) is
+    furniture, and a page of nothing but cards is an index page: NoArticleText. A live blog's
+    posts share one parent: trafilatura took the first for the article and put the page's
+    summary between the others, so they become blocks of one story, whole and in order. Elsewhere the longest is the story and much shorter ones
+    are furniture: on a short page trafilatura's fallback kept their text."""
+    outermost = tree.xpath("//article[not(ancestor::article)]")
+    if len(outermost) < 2:
+        return
+    links = [_card_link(a) for a in outermost]
+    # A live blog's headings link to its own posts ("#post-3", "?post=3"): one address, no cards.
+    if len({link for link in links if link}) < 2:
+        links = [None] * len(outermost)
+    cards = [a for a, link in zip(outermost, links, strict=True) if link]
+    if len(cards) == len(outermost) and len(cards) >= 3:
+        raise NoArticleText("no article text found in the page (a list of stories)")
+    for card in cards:
+        card.set(_FURNITURE_MARK, "")
+    posts = [a for a in outermost if a not in cards]
+    if len(posts) < 2:
+        return
+    if len({a.getparent() for a in posts}) == 1:
+        for post in posts:
+            post.tag = "div"
+        return
+    sizes = [len(a.text_content()) for a in posts]
+    story = max(sizes)
+    for article, size in zip(posts, sizes, strict=True):
+        if size * 5 < story:
+            article.set(_FURNITURE_MARK, "")
+
+
+def _story_cards(tree: Any) -> None:
+    """Cards that stand for other stories: three or more headings linking to other pages (a card
+    each: the heading's parent, with its blurb). With no paragraph of the page's own outside
+    them and the furniture, the page is a list of stories: NoArticleText. Beside a story they
+    are furniture (a related list with no class to say so)."""
+    cards: dict[Any, str] = {}
+    for heading in tree.xpath(_LINKED_HEADINGS):
+        if (target := _card_link(heading)) is not None:
+            cards[heading.getparent()] = target
+    if len(set(cards.values())) < 3:
+        return
+    own = (
+        p
+        for p in tree.iter("p")
+        if len(p.text_content().strip()) >= _OWN_PARAGRAPH and not p.xpath(_IN_FURNITURE)
+    )
+    if all(any(a in cards for a in p.iterancestors()) for p in own):
+        raise NoArticleText("no article text found in the page (a list of stories)")
+    page_chars = _page_chars(tree)
+    for card in cards:
+        if card.tag not in _NEVER_FURNITURE and _may_be_furniture(card, page_chars):
+            card.set(_FURNITURE_MARK, "")
+
+
+def _page_chars(tree: Any) -> int:
+    body = tree.find(".//body")  # not the head's scripts
+    return len((tree if body is None else body).text_content())
+
+
+def _may_be_furniture(element: Any, page_chars: int) -> bool:
+    """A name or a shape is not proof: an element holding an article element or half of the
+    page's text is never furniture (``class="story social-enabled"``)."""
+    return not element.xpath(_HOLDS_ARTICLE) and len(element.text_content()) * 2 <= page_chars
+
+
+def _card_link(element: Any) -> str | None:
+    """Where a teaser card's heading links to (the address without query or fragment), if the
+    element's first heading (or the element, a heading) is a link to another page."""
+    for link in element.xpath(_CARD_HEADING_LINK):
+        href = (link.get("href") or "").strip()
+        if href and not href.startswith("#"):
+            return href.split("#")[0].split("?")[0]
+    return None
+
+
+def without_escapes(html: str) -> str:
+    """A page's source without terminal escape sequences (see ``_PAGE_ESCAPES``), written as
+    characters or as character references (``&#27;]0;…&#7;``: trafilatura drops the controls
+    from the title it reads, and the payload would stay)."""
+    if "&#" in html and _CONTROL_REFERENCE.search(html):
+        html = _CONTROL_REFERENCE.sub(_control_character, html)
+    if "\x1b" not in html and not _C1_STARTS.search(html):
+        return html
+    return _PAGE_ESCAPES.sub("", html)
+
+
+def _control_character(match: re.Match[str]) -> str:
+    number = match.group(1)
+    return chr(int(number[1:], 16) if number[0] in "xX" else int(number))
+
+
 def _has_prose(paragraphs: list[str]) -> bool:
     """Menus and link lists alone ("Home", "Sign in") are what extractors fall back to on a page
     with no article: it takes a sentence end, or more than a line of text, to be one."""
@@ -94,27 +419,63 @@ def _has_prose(paragraphs: list[str]) -> bool:
 
 
 def _clean(value: object) -> str | None:
+    """One line of display text: escape sequences (entity-encoded ones reach here), controls and
+    bidi overrides gone, runs of spaces made one."""
     if not isinstance(value, str):
         return None
-    value = _SPACES.sub(" ", value).strip()
+    value = _SPACES.sub(" ", sanitise.line(value)).strip()
     return value or None
 
 
-def _drop_header_lines(paragraphs: list[str], title: str | None, author: str | None) -> list[str]:
-    """Extractors keep the headline and the byline block above the first paragraph; both are
-    metadata already, so neither becomes a sentence to tag."""
+def _words(line: str) -> str:
+    return _NOT_WORDS.sub(" ", line.casefold()).strip()
+
+
+def _drop_furniture(paragraphs: list[str], title: str | None, author: str | None) -> list[str]:
+    """Lines that are the page's, not the story's. Above the first paragraph: the headline, the
+    byline, the date line, the writer's role, a dateline or kicker on its own line (metadata
+    already, or a label). Anywhere: a share bar's or a related box's heading, a paywall's or a
+    newsletter's prompt, a photo credit or a list of topics. At the end: a byline, a date line, a copyright line. None of them
+    becomes a sentence to tag."""
+    title_words = _words(title) if title else None
+
+    def is_byline(line: str) -> bool:
+        """A byline or a date line: above the story or below it."""
+        return _short_line(line) and (
+            bool(_BYLINE.search(line))
+            or bool(author and author in line)
+            or _DATE_LINE.fullmatch(line) is not None
+        )
 
     def is_header(line: str) -> bool:
-        if title and line.casefold() == title.casefold():
+        """The headline, a byline, a date line, the writer's role, a dateline or a kicker."""
+        if title_words and _words(line) == title_words:
             return True
-        if len(line) > _BYLINE_MAX_CHARS or line.endswith((".", "!", "?", "”", '"')):
-            return False
-        return bool(_BYLINE.search(line)) or bool(author and author in line)
+        return is_byline(line) or (
+            _short_line(line)
+            and (_ROLE_LINE.fullmatch(line) is not None or _PLACE_LINE.fullmatch(line) is not None)
+        )
 
     head = 0
-    while head < min(3, len(paragraphs)) and is_header(paragraphs[head]):
+    while head < min(4, len(paragraphs)) and is_header(paragraphs[head]):
         head += 1
-    return paragraphs[head:]
+    kept = [
+        p
+        for p in paragraphs[head:]
+        if _words(p) not in _FURNITURE_LINES
+        and not _PROMPT_LINE.fullmatch(p)
+        and not _LABEL_LINE.fullmatch(p)
+    ]
+    while kept and (
+        (len(kept[-1]) <= 200 and COPYRIGHT_LINE.fullmatch(kept[-1])) or is_byline(kept[-1])
+    ):
+        kept.pop()
+    return kept
+
+
+def _short_line(line: str) -> bool:
+    """Short, and not ending as a sentence does: what a byline, a date line or a label is."""
+    return len(line) <= _BYLINE_MAX_CHARS and not line.endswith((".", "!", "?", "”", '"'))
 
 
 def decode_page(data: bytes, charset: str | None = None) -> str:
@@ -127,7 +488,9 @@ def decode_page(data: bytes, charset: str | None = None) -> str:
             continue
         try:
             name = codecs.lookup(declared).name
-            return clean(data.decode(name))
+            return clean(without_escapes(data.decode(name)))
         except (LookupError, UnicodeDecodeError):
             continue
+    if b"\x1b" in data and b"\x00" not in data:
+        data = _PAGE_ESCAPE_BYTES.sub(b"", data)
     return decode(data)

@@ -20,11 +20,17 @@ _MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|A
 _DASH = r"(?:--?|—|–)"
 # A place in capitals ("LOS ANGELES", "ST. LOUIS", "SAN JOSE, Calif."), then an optional day and
 # an optional agency, then the dash. A place alone needs the dash; "(CNN) --" needs no place.
-_PLACE = r"[A-Z][A-Z.'’\-]+(?:\s[A-Z][A-Z.'’\-]+){0,4}(?:,\s[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?"
+_PLACE = (
+    r"[A-Z][A-Z.'’\-]+(?:[\s/][A-Z][A-Z.'’\-]+){0,4}"  # "PARIS/BERLIN", "SAO PAULO/BRASILIA"
+    r"(?:,\s[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?"
+)
 _DATELINE = re.compile(
     rf"(?P<place>{_PLACE})?"
-    rf"(?:,?\s(?P<day>{_MONTH}\.?\s\d{{1,2}})(?:,\s(?P<year>\d{{4}}))?)?"
-    r"\s?(?:\((?P<agency>[A-Z][\w&. -]{0,30})\))?"
+    # "Nov 30", "Nov. 30", "30 November"; with no place the day opens the line ("Nov 30 (Reuters) -")
+    rf"(?:(?:,?\s|(?<![\w,]))(?P<day>{_MONTH}\.?\s\d{{1,2}}|\d{{1,2}}\s{_MONTH}\.?)"
+    r"(?:,\s(?P<year>\d{4}))?)?"
+    # the agency as it writes itself: "(Reuters)", "(AP)", "(dpa)"
+    r"\s?(?:\((?P<agency>[A-Za-z][\w&. -]{0,30})\))?"
     rf"\s*{_DASH}\s+(?=\S)"
 )
 _BYLINE_LINE = re.compile(r"(?:By|by|BY)\s+(?P<byline>[^\n.!?]{2,80})")
@@ -33,10 +39,23 @@ _BYLINE_BEFORE_DATELINE = re.compile(
     r"(?:By|by|BY)\s+(?P<byline>[A-Z][\w.'’-]*(?:\s(?:[A-Z][\w.'’-]*|and|de|van|von)){0,5}"
     r"(?:,\s[A-Z][\w&.]*(?:\s[A-Z][\w&.]*){0,3})?)\s+(?=[A-Z]{2,}|\()"
 )
+_CREDIT = (
+    r"(?:(?:[Aa]dditional\s)?[Rr]eporting|[Ww]riting|[Ee]diting|[Cc]ompiled|[Rr]esearch"
+    r"|[Ff]act-checking)\sby\s[^.;()]{1,120}"
+)
 _SIGN_OFF = re.compile(
     r"Reuters?|REUTERS?|"
     r"\((?:Reporting|Writing|Additional reporting|Editing|Compiled|Research)\s[^()]*\)|"
-    r"(?:Reporting|Writing)\sby\s[^.;]{1,120};\s*[Ee]diting\sby\s[^.;]{1,120}\.?"
+    # "Reporting by …; Writing by …; Editing by …" without brackets, one credit or several
+    rf"{_CREDIT}(?:;\s*{_CREDIT}){{0,5}}\.?"
+)
+# A copyright line closing a story: "(c) 2026 The Associated Press. All rights reserved.",
+# "Copyright 2026 Reuters", "© Example News 2026". A sentence about copyright ("Copyright lawyers
+# said…") has no year or sign right after the word.
+COPYRIGHT_LINE = re.compile(
+    r"(?:(?:copyright\s*(?:©|\(c\))?\s*\d{4}|©|\(c\)\s*\d{4})[^\n]{0,120}"
+    r"|(?:[^\n.!?]{1,80}\.\s*)?all rights reserved\.?)",
+    re.I,
 )
 _YEAR_STAMP = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _SIGN_OFF_MAX = 300
@@ -82,9 +101,26 @@ def take_wire_copy(paragraphs: tuple[str, ...], context: str = "") -> WireCopy:
         elif offset:
             paras[0] = first[offset:]
     sign_off = None
+    _drop_copyright(paras)
     if len(paras) > 1 and len(paras[-1]) <= _SIGN_OFF_MAX and _SIGN_OFF.fullmatch(paras[-1]):
         sign_off = paras.pop()
+        _drop_copyright(paras)
     return WireCopy(tuple(paras), dateline, byline, date, sign_off)
+
+
+def is_dateline(line: str) -> bool:
+    """``line`` is a dateline and nothing else ("LONDON (Reuters) -"), as a page sets it in an
+    element of its own before the story's first paragraph."""
+    match = _dateline(line + " .", 0)
+    return match is not None and match.end() == len(line) + 1
+
+
+def _drop_copyright(paras: list[str]) -> None:
+    """Copyright lines closing the story (before or after its sign-off): not claims."""
+    while (
+        len(paras) > 1 and len(paras[-1]) <= _SIGN_OFF_MAX and COPYRIGHT_LINE.fullmatch(paras[-1])
+    ):
+        paras.pop()
 
 
 def _dateline(text: str, pos: int) -> re.Match[str] | None:
@@ -92,6 +128,9 @@ def _dateline(text: str, pos: int) -> re.Match[str] | None:
     if match is None or not (match.group("place") or match.group("agency")):
         return None
     place = match.group("place") or ""
+    agency = match.group("agency") or ""
+    if not place and not match.group("day") and not agency[:1].isupper():
+        return None  # "(see below) - …" is text; "(dpa)" is an agency after a place or day
     # "WASHINGTON —" alone: the place must be a real capitalised name, not an acronym that
     # opens a sentence ("NATO - the alliance…" stays text).
     alone = bool(place) and not match.group("agency") and not match.group("day")
@@ -105,6 +144,8 @@ def _iso_day(match: re.Match[str], context: str) -> str | None:
     if not day:
         return None
     month_name, number = day.replace(".", "").split()
+    if month_name.isdigit():  # "30 November"
+        month_name, number = number, month_name
     month = _MONTHS[month_name[:3].lower()]
     year = match.group("year")
     if year is None and (stamp := _YEAR_STAMP.search(context)):

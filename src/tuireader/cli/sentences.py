@@ -8,7 +8,7 @@ import argparse
 import sys
 
 from tuireader import sanitise
-from tuireader.articles import Article, from_text, load_article
+from tuireader.articles import Article, load_article
 from tuireader.cli import add_db_options, write_json, write_stdout
 from tuireader.sentences import Sentence
 
@@ -51,9 +51,9 @@ def sentence_record(sentence: Sentence) -> dict[str, object]:
 def load_argument(path: str) -> Article:
     """The article named on the command line; ``-`` reads it from standard input."""
     if path == "-":
-        from tuireader.standard_input import read_text
+        from tuireader.standard_input import read_article
 
-        return from_text(read_text())
+        return read_article()[1]
     return load_article(path)
 
 
