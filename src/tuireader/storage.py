@@ -862,7 +862,10 @@ class AtomicJSONStorage(Storage):
             elif known and self._journal_end:
                 end = self._journal_end  # as we left it: no need to read it
             else:
-                _, end = journal_entries(current)
+                try:
+                    _, end = journal_entries(current)
+                except FileProblem as exc:  # damaged since we read it: never written over
+                    raise OSError(errno.EUCLEAN, f"the file {exc.problem}") from None
                 # Whatever follows (a torn write, padding) is written over or cut off below.
                 os.ftruncate(fd, end)
                 st = os.fstat(fd)

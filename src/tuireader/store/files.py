@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import orjson
 
 from tuireader.dbformat import schema  # its version is read when used (tests simulate others)
-from tuireader.dbformat.journal import Pending, apply_entry, read_journal_entries
+from tuireader.dbformat.journal import JournalProblem, Pending, apply_entry, read_journal_entries
 from tuireader.dbformat.layout import journal_path
 from tuireader.dbformat.schema import (
     ANNOTATIONS,
@@ -132,9 +132,10 @@ def read_file(path: Path, *, changed: bool = False) -> Loaded | None:
     except FileProblem as exc:
         problem = exc.problem
         if changed:
-            problem = f"was changed on disk by something else and is now {problem}; not saved"
+            problem = f"was changed on disk by something else: {problem}; not saved"
         backup = path.with_name(path.name + ".bak")
-        if backup.exists():
+        # The backup is of the main file, older than it: no help when only the journal is bad.
+        if backup.exists() and not isinstance(exc, JournalProblem):
             problem += f"; the last good copy is {backup}"
         raise StoreError(path, problem) from None
 
