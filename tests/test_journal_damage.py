@@ -1,8 +1,11 @@
-"""A damaged journal: damage with entries after it is refused (never written over), a torn tail
-is still dropped."""
+"""A damaged journal and a failed append: damage with entries after it is refused (never written
+over), a torn tail is still dropped, and an append that fails (disk full, I/O error) is cut off
+the journal before "rolled back" is reported."""
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +16,7 @@ from tuireader import storage
 from tuireader.articles import Article, from_text
 from tuireader.cli import main
 from tuireader.dbformat.journal import JOURNAL_HEAD, JOURNAL_TAIL, JournalProblem, journal_entries
-from tuireader.store import Store, StoreError
+from tuireader.store import Store, StoreError, StoreWriteError
 
 TEXT = (
     "Title here\n\nThe mayor said the bridge will close. Engineers found cracks last month. "
@@ -158,3 +161,98 @@ def test_a_torn_tail_still_opens_and_the_next_write_cuts_it_off(
         store.tag(article, 0, 0, "speculation")
     entries = orjson.loads(path.read_bytes())["changes"]  # valid JSON again
     assert len(entries) == len(journal_entries(whole)[0]) + 1
+
+
+# -- a failed append ----------------------------------------------------------------------------
+
+
+def fail_journal_writes(
+    monkeypatch: pytest.MonkeyPatch, err: int, *, half: bool = True, truncate: bool = True
+) -> None:
+    """Journal appends write half their bytes, then fail with ``err`` (a disk filling up);
+    ``truncate=False``: cutting them back fails too (an I/O error)."""
+    real_pwrite, real_ftruncate = os.pwrite, os.ftruncate
+
+    def journal_fd(fd: int) -> bool:
+        return os.readlink(f"/proc/self/fd/{fd}").endswith(".journal")
+
+    calls = []
+
+    def pwrite(fd: int, data: Any, offset: int) -> int:
+        # As the system call does: a short write first (what fitted), then the error.
+        if journal_fd(fd) and len(data) > len(JOURNAL_TAIL):
+            calls.append(offset)
+            if half and len(calls) == 1 and len(data) > 20:
+                return real_pwrite(fd, bytes(data[: len(data) // 2]), offset)
+            raise OSError(err, os.strerror(err))
+        return real_pwrite(fd, data, offset)
+
+    def ftruncate(fd: int, length: int) -> None:
+        if not truncate and journal_fd(fd):
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        real_ftruncate(fd, length)
+
+    monkeypatch.setattr(storage.os, "pwrite", pwrite)
+    monkeypatch.setattr(storage.os, "ftruncate", ftruncate)
+
+
+@pytest.mark.parametrize(("err", "reason"), [(errno.ENOSPC, "disk full"), (errno.EIO, "error")])
+def test_a_failed_append_is_cut_off_before_rolled_back_is_reported(
+    tmp_path: Path, article: Article, monkeypatch: pytest.MonkeyPatch, err: int, reason: str
+) -> None:
+    db = tmp_path / "d.json"
+    with Store.open(db, "alice") as store:
+        store.tag(article, 0, 0, "fact")
+        path = storage.journal_path(db)
+        before = path.read_bytes()
+        with monkeypatch.context() as m:
+            fail_journal_writes(m, err)
+            with pytest.raises(StoreWriteError, match=f"not saved \\(.*{reason}.*\\); the change"):
+                store.set_note(store.annotations()[0].id, "n" * 6000)
+        assert path.read_bytes() == before  # byte for byte: valid JSON, as promised
+        orjson.loads(path.read_bytes())
+        store.tag(article, 1, 1, "speculation")  # works again once the disk does
+    with Store.open(db, "bob") as again:
+        assert [a.note for a in again.annotations()] == ["", ""]
+
+
+def test_a_failed_first_append_leaves_no_half_journal(
+    tmp_path: Path, article: Article, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "d.json"
+    Store.open(db, "alice").close()
+    path = storage.journal_path(db)
+    path.unlink(missing_ok=True)
+    with Store.open(db, "alice") as store:
+        with monkeypatch.context() as m:
+            fail_journal_writes(m, errno.ENOSPC)
+            with pytest.raises(StoreWriteError, match="rolled back and the file is as it was"):
+                store.tag(article, 0, 0, "fact")
+        assert path.read_bytes() == b""  # a journal with nothing in it
+        store.tag(article, 0, 0, "fact")
+    with Store.open(db, "bob") as again:
+        assert len(again.annotations()) == 1
+
+
+def test_when_the_failed_append_cannot_be_cut_off_the_message_says_so(
+    tmp_path: Path, article: Article, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "d.json"
+    with Store.open(db, "alice") as store:
+        store.tag(article, 0, 0, "fact")
+        path = storage.journal_path(db)
+        before = path.read_bytes()
+        with monkeypatch.context() as m:
+            fail_journal_writes(m, errno.ENOSPC, truncate=False)
+            with pytest.raises(StoreWriteError) as caught:
+                store.tag(article, 1, 1, "fact")
+        message = str(caught.value)
+        assert "not saved (disk full)" in message and "file is as it was" not in message
+        assert "the journal could not be put back as it was" in message
+        assert path.read_bytes() != before  # truthful: it is torn...
+        with Store.open(db, "bob") as other:  # ...but read as it was, the torn entry skipped
+            assert len(other.annotations()) == 1
+        store.tag(article, 2, 2, "fact")  # and cut off by the next append
+        orjson.loads(path.read_bytes())
+    with Store.open(db, "bob") as again:
+        assert len(again.annotations()) == 2

@@ -28,7 +28,13 @@ from tuireader.dbformat.schema import (
 from tuireader.durable import NotDurableError, collector_paused, write_atomic
 from tuireader.errors import PathError, file_kind, os_problem
 from tuireader.paths import on_read_only_file_system
-from tuireader.storage import AtomicJSONStorage, Stamp, gather_annotations, stamp_of
+from tuireader.storage import (
+    AtomicJSONStorage,
+    JournalNotRestoredError,
+    Stamp,
+    gather_annotations,
+    stamp_of,
+)
 
 if TYPE_CHECKING:
     from filelock import BaseFileLock
@@ -53,6 +59,13 @@ def write_failure(path: Path, exc: BaseException) -> StoreWriteError | None:
             path,
             f"not saved: the folder could not be synced ({os_problem(exc)}); the change may "
             "not survive a crash",
+        )
+    if isinstance(exc, JournalNotRestoredError):
+        return StoreWriteError(
+            path,
+            f"not saved ({os_problem(exc.failure)}); the change was rolled back, but the journal "
+            f"could not be put back as it was ({os_problem(exc.cause)}): its torn end is skipped "
+            "when read and cut off at the next save",
         )
     if not isinstance(exc, OSError):
         return None
