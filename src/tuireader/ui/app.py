@@ -2095,6 +2095,7 @@ class ReaderApp(App[int]):
         (from a few thousand tags, in a process of its own: ``ui/model_training.py``)."""
         from tuireader.annotations import AnchorState
         from tuireader.learn import newest_pairs
+        from tuireader.store import StoreError
         from tuireader.ui.model_training import train_apart
 
         worker = get_current_worker()
@@ -2106,7 +2107,11 @@ class ReaderApp(App[int]):
                 if worker.is_cancelled:
                     return
                 time.sleep(READ_PAUSE)
-                for row in self.store.tag_rows(article_id):
+                try:
+                    rows = self.store.tag_rows(article_id)
+                except StoreError:  # a damaged shard (reported when its article opens): skipped
+                    continue
+                for row in rows:
                     if row.annotator == annotator and row.anchor != orphaned and row.tag in known:
                         yield row.updated, row.exact, row.tag
 
