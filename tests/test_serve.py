@@ -30,6 +30,17 @@ CHROMIUM_FLAGS = [
 ]
 
 
+def start_serving(db: Path, port: int, *, stderr: int) -> subprocess.Popen[str]:
+    """``tuireader serve`` of the seed article on ``port``, its output read as text."""
+    argv = ["serve", "--db", str(db), "--port", str(port), str(SEED)]
+    return subprocess.Popen(
+        [sys.executable, "-m", "tuireader", *argv],
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -73,8 +84,26 @@ def test_port_in_use_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
         s.listen()
         port = s.getsockname()[1]
         assert main(["serve", "--port", str(port), str(SEED)]) == 2
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
     assert err.count("\n") == 1 and f"127.0.0.1:{port}" in err
+    assert out == ""  # no "Serving ... Press Ctrl+C" before it (it came first)
+
+
+def test_the_banner_comes_once_the_port_is_bound(tmp_path: Path) -> None:
+    pytest.importorskip("textual_serve")
+    port = free_port()
+    server = start_serving(tmp_path / "s.json", port, stderr=subprocess.PIPE)
+    try:
+        assert server.stdout is not None
+        first = server.stdout.readline()
+        assert first.startswith(f"Serving tuireader on http://127.0.0.1:{port} ")
+        # Said only once it is true: the port takes a connection at that moment.
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            pass
+        assert server.stdout.readline().endswith("Press Ctrl+C to stop.\n")
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
 
 
 def wait_until_settled(page: object, quiet: int = 3, limit: float = 60.0) -> None:
@@ -96,22 +125,7 @@ def test_a_key_pressed_in_the_browser_tags_into_the_database(tmp_path: Path) -> 
     playwright = pytest.importorskip("playwright.sync_api")
     db = tmp_path / "shared.json"
     port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tuireader",
-            "serve",
-            "--db",
-            str(db),
-            "--port",
-            str(port),
-            str(SEED),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    server = start_serving(db, port, stderr=subprocess.STDOUT)
     try:
         assert server.stdout is not None
         first = server.stdout.readline()

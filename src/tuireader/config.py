@@ -27,7 +27,7 @@ from platformdirs import user_config_path
 
 from tuireader import sanitise
 from tuireader.annotations import annotator_problem
-from tuireader.errors import PathError, os_problem
+from tuireader.errors import PathError, read_bytes
 from tuireader.tags import DEFAULT_TAGS, MAX_TAGS, TAG_ID, Tag, TagSet, is_marker
 
 APP_NAME = "tuireader"
@@ -142,7 +142,7 @@ def find_project_file(start: Path | None) -> Path | None:
         folder = folder.parent
     for candidate in (folder, *folder.parents):
         found = candidate / PROJECT_FILENAME
-        if found.is_file():
+        if found.exists():  # a folder or a FIFO by that name too: refused when read, not skipped
             return found
     return None
 
@@ -206,14 +206,9 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def _read_layer(path: Path) -> tuple[Path, dict[str, Any], dict[tuple[str, ...], int]]:
-    try:
-        if path.is_dir():
-            raise ConfigError(path, "is a folder, not a config file")
-        if path.stat().st_size > MAX_CONFIG_BYTES:
-            raise ConfigError(path, "is too large for a config file")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(path, os_problem(exc, "a config file")) from None
+    # A FIFO, a device (/dev/zero), a socket or a folder is refused, named, without blocking:
+    # stat first, then opened O_NONBLOCK and checked again (it may be swapped in between).
+    raw = read_bytes(path, "a config file", ConfigError, limit=MAX_CONFIG_BYTES)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

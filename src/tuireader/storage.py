@@ -103,6 +103,7 @@ __all__ = [
     "V2_JOURNAL_HEAD",
     "AtomicJSONStorage",
     "FileProblem",
+    "JournalNotRestoredError",
     "Pending",
     "Stamp",
     "Tables",
@@ -194,6 +195,18 @@ def read_regular(path: Path) -> bytes | None:
             return handle.read()
     finally:
         os.close(fd)
+
+
+class JournalNotRestoredError(OSError):
+    """A journal append failed (``failure``) and cutting it back failed too (``cause``): the
+    journal ends in a torn entry. Nothing was saved, and the store reads the file as it was
+    (a torn tail is skipped, and cut off by the next append), but the journal is not valid
+    JSON for another program until then."""
+
+    def __init__(self, failure: OSError, cause: OSError) -> None:
+        super().__init__(failure.errno, failure.strerror)
+        self.failure = failure
+        self.cause = cause
 
 
 @dataclass(frozen=True, slots=True)
@@ -727,7 +740,7 @@ class AtomicJSONStorage(Storage):
         """Make the changes since the last flush durable: appended to the journal (a few hundred
         bytes), or, when the data changed in ways not tracked record by record or there is no
         snapshot yet, a new snapshot. Raises OSError; a failed append is never reported saved
-        and is cut off at the next one."""
+        and is cut off the journal before the error is raised (``_append``)."""
         if self._full or self.stamp is None or not self.path.exists():
             self.compact()
             return
@@ -841,6 +854,9 @@ class AtomicJSONStorage(Storage):
         return entry
 
     def _append(self, data: bytes) -> None:
+        """Append one entry to the journal and fdatasync it. Raises OSError with the journal
+        as it was (``_put_back``): a failed write (ENOSPC, EIO) is cut off before the error is
+        reported; JournalNotRestoredError when even that fails."""
         assert self.stamp is not None
         fd = os.open(self.journal_path, os.O_RDWR | os.O_CREAT | os.O_NONBLOCK, 0o666)
         try:
@@ -858,23 +874,31 @@ class AtomicJSONStorage(Storage):
                     created = True
             if created:
                 end = len(JOURNAL_HEAD)
-                os.pwrite(fd, JOURNAL_HEAD, 0)
             elif known and self._journal_end:
                 end = self._journal_end  # as we left it: no need to read it
             else:
-                _, end = journal_entries(current)
-                # Whatever follows (a torn write, padding) is written over or cut off below.
-                os.ftruncate(fd, end)
-                st = os.fstat(fd)
+                try:
+                    _, end = journal_entries(current)
+                except FileProblem as exc:  # damaged since we read it: never written over
+                    raise OSError(errno.EUCLEAN, f"the file {exc.problem}") from None
             lead = b",\n" if end > len(JOURNAL_HEAD) else b"\n"
             piece = lead + b'"%d":' % end + data + JOURNAL_TAIL
             # Appends always grow the file: its size (not only its mtime, which ticks coarsely)
             # tells another process that something was added.
             stop = end + len(piece)
             written = 0
-            while written < len(piece):
-                written += os.pwrite(fd, piece[written:], end + written)
-            os.fdatasync(fd)
+            try:
+                if created:
+                    os.pwrite(fd, JOURNAL_HEAD, 0)
+                while written < len(piece):
+                    written += os.pwrite(fd, piece[written:], end + written)
+                if len(current) > stop:  # whatever followed (a torn write, padding): cut off
+                    os.ftruncate(fd, stop)
+                os.fdatasync(fd)
+            except OSError as exc:
+                if created or written:  # else not a byte changed: nothing to put back
+                    self._put_back(fd, 0 if created else end, exc)
+                raise
             after = os.fstat(fd)
         finally:
             os.close(fd)
@@ -882,6 +906,27 @@ class AtomicJSONStorage(Storage):
             fsync_folder(self.path.parent)
         self._journal_end = stop - len(JOURNAL_TAIL)
         self.stamp = replace(self.stamp, journal=(after.st_ino, after.st_size, after.st_mtime_ns))
+
+    def _put_back(self, fd: int, end: int, failure: OSError) -> None:
+        """Cut a failed append off the journal: back to its entries up to ``end`` and its closing
+        brackets (0: a journal this append created, emptied; an empty journal holds nothing),
+        synced, so that the file is as it was when the failure is reported. The file is first
+        shortened to keep the block that held the closing brackets, so writing them back needs
+        no new space on a full disk. Raises JournalNotRestoredError if that fails too: the
+        entries up to ``end`` still read back (what follows them is a torn tail)."""
+        try:
+            if end:
+                # Never longer than it is: zeros after the last entry would join its line.
+                size = os.fstat(fd).st_size
+                os.ftruncate(
+                    fd, end + len(JOURNAL_TAIL) if size >= end + len(JOURNAL_TAIL) else end
+                )
+                os.pwrite(fd, JOURNAL_TAIL, end)
+            else:
+                os.ftruncate(fd, 0)
+            os.fdatasync(fd)
+        except OSError as exc:
+            raise JournalNotRestoredError(failure, exc) from failure
 
     def _keep_backup(self) -> None:
         """Make ``.bak`` a copy of the snapshot about to be replaced (the last good one)."""

@@ -8,6 +8,7 @@ not saved yet. Each failure is one line; the rest still go in.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -53,7 +54,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-items", type=int, default=MAX_ITEMS, metavar="N", help="feed items read per run"
     )
-    parser.add_argument("--timeout", type=float, default=TIMEOUT, metavar="S", help="per page")
+    parser.add_argument(
+        "--timeout", type=float, default=TIMEOUT, metavar="S", help="seconds per page (> 0)"
+    )
     parser.add_argument("--no-open", action="store_true", help="save only; do not open the reader")
     add_db_options(parser, annotator=True)
 
@@ -220,9 +223,23 @@ def _progress(total: int, label: str) -> Iterator[Callable[[], None]]:
         yield lambda: progress.advance(task)
 
 
+MAX_TIMEOUT = 86_400.0
+"""The longest ``--timeout`` (a day): sockets take no more than the platform's time_t holds."""
+
+
+def check_timeout(seconds: float) -> None:
+    """TuireaderError unless ``seconds`` is a positive finite number no larger than MAX_TIMEOUT
+    (0 would make each connect fail at once, a negative number or NaN crash the socket)."""
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise TuireaderError("--timeout: must be a positive number of seconds")
+    if seconds > MAX_TIMEOUT:
+        raise TuireaderError(f"--timeout: at most {MAX_TIMEOUT:,.0f} seconds (a day)")
+
+
 def run(args: argparse.Namespace) -> int:
     if args.max_items < 1:
         raise TuireaderError("--max-items: must be at least 1")
+    check_timeout(args.timeout)
     folder = LibraryFolder(resolve_library_dir(args.library))
     adder = Adder(folder, timeout=args.timeout, max_items=args.max_items)
     outcome = Outcome()

@@ -8,8 +8,11 @@ There is no login: the server binds to loopback unless ``--host`` says otherwise
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import ipaddress
 import shlex
+import signal
 import sys
 from typing import Any
 
@@ -93,8 +96,32 @@ def run(args: argparse.Namespace) -> int:
 
     class ReaderServer(Server):
         async def on_startup(self, app: Any) -> None:
-            print(note, flush=True)
-            print(f"Database: {sanitise.path(db)}. Press Ctrl+C to stop.", flush=True)
+            """Nothing: aiohttp runs this before it binds the port, which may be taken."""
+
+        def serve(self, debug: bool = False) -> None:
+            """textual-serve's ``serve``, with the banner printed by aiohttp's ``print`` hook,
+            called once every address is bound (a port in use says only that, one line)."""
+            from aiohttp import web
+
+            self.debug = debug
+            self.initialize_logging()
+            loop = asyncio.new_event_loop()
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(signal.SIGINT, self.request_exit)
+                loop.add_signal_handler(signal.SIGTERM, self.request_exit)
+
+            def banner(*_aiohttp_line: object) -> None:
+                print(note, flush=True)
+                print(f"Database: {sanitise.path(db)}. Press Ctrl+C to stop.", flush=True)
+
+            web.run_app(
+                self._make_app(),
+                host=self.host,
+                port=self.port,
+                handle_signals=False,
+                loop=loop,
+                print=banner,
+            )
 
     server = ReaderServer(
         session_command(paths, str(db)), host=args.host, port=args.port, title="tuireader"

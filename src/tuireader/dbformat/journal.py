@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,11 @@ larger than this and than half the main file, or larger than JOURNAL_MAX."""
 JOURNAL_MAX = 32 << 20
 
 
+class JournalProblem(FileProblem):
+    """The journal (not the main file) is not one we can read: a damaged or foreign entry.
+    The main file's ``.bak`` does not help (it is older than the main file, which is fine)."""
+
+
 Pending = dict[str, dict[str, Any]]
 """Per article id, the annotation changes journaled since the last compaction: id to record, or
 None for a deletion. Applied over the shard when it is read, folded into it by a compaction."""
@@ -49,31 +55,73 @@ def journal_entries(
     data: bytes, start: int = 0, head: bytes = JOURNAL_HEAD
 ) -> tuple[list[dict[str, Any]], int]:
     """The complete entries of a journal (after byte ``start``, the end of an entry already
-    read, if given) and the offset where the next one goes: just after the last complete entry
-    (a torn write after it is dropped, never reported saved). FileProblem if it is not a
-    journal."""
+    read, if given) and the offset where the next one goes: just after the last complete entry.
+    A torn write after it (a kill or crash before the append returned: it was never reported
+    saved) is dropped. JournalProblem if it is not a journal, or if an entry that cannot be
+    read has entries after it (``entry_after``): that is damage, and the next append must not
+    write over the changes that follow."""
     if not data.startswith(head):
-        raise FileProblem("has a journal that is not one")
+        raise JournalProblem("has a journal that is not one")
     entries: list[dict[str, Any]] = []
     end = pos = max(start, len(head))
-    while pos < len(data) and data[pos : pos + 1] in (b"\n", b","):
-        start = pos + (2 if data[pos : pos + 1] == b"," else 1)
+    while pos < len(data):
+        lead = data[pos : pos + 1]
+        if lead not in (b"\n", b","):
+            _torn_tail(data, pos)
+            break
+        start = pos + (2 if lead == b"," else 1)
         nl = data.find(b"\n", start)
         line = data[start : len(data) if nl == -1 else nl]
         if line == b"}}":
+            _torn_tail(data, pos)  # nothing of ours follows the closing brackets either
             break
         body = line[:-1] if line.endswith(b",") else line
         try:
             item = orjson.loads(b"{" + body + b"}")
         except orjson.JSONDecodeError:
-            break
-        (key, value), *_ = item.items() if isinstance(item, dict) and item else ((None, None),)
-        if not isinstance(value, dict) or not isinstance(key, str) or not key.isdigit():
-            raise FileProblem(f"has a journal entry that is not one (at byte {start})")
+            _torn_tail(data, pos)
+            break  # cut off at the next append
+        # One key per line: two (a line break damaged into a space) would drop the second.
+        (key, value), *more = item.items() if isinstance(item, dict) and item else ((None, 0),)
+        if more or not isinstance(value, dict) or not isinstance(key, str) or not key.isdigit():
+            raise JournalProblem(f"has a journal entry that is not one (at byte {start})")
         entries.append(value)
         end = start + len(body)
         pos = end
     return entries, end
+
+
+def _torn_tail(data: bytes, pos: int) -> None:
+    """Check that what is left from ``pos`` (an entry that cannot be read) is a torn tail."""
+    if entry_after(data, pos) is not None:
+        raise JournalProblem(damaged_entry(pos))
+
+
+_KEY = re.compile(rb'"([0-9]{1,15})":\{')
+
+
+def entry_after(data: bytes, pos: int) -> int | None:
+    """Where an entry begins in ``data`` after byte ``pos`` (a damaged entry's), or None.
+
+    An append writes one entry at the end of the last complete one and cuts off whatever was
+    there first, so a torn write is only ever followed by its own bytes (or by zeros a crash
+    left). An entry's key is the offset it was written at, its lead (``,\n``) just before the
+    key: a later key that names its own place (the lead itself may be the damaged byte) is an
+    entry appended after the damaged one, which is then corruption, not a torn tail."""
+    for match in _KEY.finditer(data, pos + 1):
+        offset = int(match.group(1))
+        if pos < offset < match.start() <= offset + 2:
+            return offset
+    return None
+
+
+def damaged_entry(pos: int) -> str:
+    """The problem of a journal whose entry at ``pos`` is damaged with entries after it."""
+    return (
+        f"has a damaged journal: its entry at byte {pos} cannot be read and later entries "
+        "follow it; nothing was written (the journal is left as it is, to be repaired or "
+        "restored)"
+    )
 
 
 def read_journal_entries(data: bytes | None, version: int) -> tuple[list[dict[str, Any]], int]:
@@ -101,21 +149,21 @@ def apply_entry(tables: Tables, entry: dict[str, Any], pending: Pending | None =
     table). FileProblem for an entry that is not ours."""
     puts, dels, ann = entry.get("put", {}), entry.get("del", {}), entry.get("ann", {})
     if not isinstance(puts, dict) or not isinstance(dels, dict) or not isinstance(ann, dict):
-        raise FileProblem("has a malformed journal entry")
+        raise JournalProblem("has a malformed journal entry")
     forbidden = {META} if pending is None else {META, ANNOTATIONS}
     for name, docs in puts.items():
         if name in forbidden or not isinstance(docs, dict):
-            raise FileProblem("has a malformed journal entry")
+            raise JournalProblem("has a malformed journal entry")
         tables.setdefault(name, {}).update(docs)
     for name, ids in dels.items():
         if name in forbidden or not isinstance(ids, list):
-            raise FileProblem("has a malformed journal entry")
+            raise JournalProblem("has a malformed journal entry")
         table = tables.setdefault(name, {})
         for doc_id in ids:
             if isinstance(doc_id, str):
                 table.pop(doc_id, None)
     if ann:
         if pending is None or not all(isinstance(c, dict) for c in ann.values()):
-            raise FileProblem("has a malformed journal entry")
+            raise JournalProblem("has a malformed journal entry")
         for article_id, changes in ann.items():
             pending.setdefault(article_id, {}).update(changes)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import orjson
 
 from tuireader.dbformat import schema  # its version is read when used (tests simulate others)
-from tuireader.dbformat.journal import Pending, apply_entry, read_journal_entries
+from tuireader.dbformat.journal import JournalProblem, Pending, apply_entry, read_journal_entries
 from tuireader.dbformat.layout import journal_path
 from tuireader.dbformat.schema import (
     ANNOTATIONS,
@@ -28,7 +28,13 @@ from tuireader.dbformat.schema import (
 from tuireader.durable import NotDurableError, collector_paused, write_atomic
 from tuireader.errors import PathError, file_kind, os_problem
 from tuireader.paths import on_read_only_file_system
-from tuireader.storage import AtomicJSONStorage, Stamp, gather_annotations, stamp_of
+from tuireader.storage import (
+    AtomicJSONStorage,
+    JournalNotRestoredError,
+    Stamp,
+    gather_annotations,
+    stamp_of,
+)
 
 if TYPE_CHECKING:
     from filelock import BaseFileLock
@@ -53,6 +59,13 @@ def write_failure(path: Path, exc: BaseException) -> StoreWriteError | None:
             path,
             f"not saved: the folder could not be synced ({os_problem(exc)}); the change may "
             "not survive a crash",
+        )
+    if isinstance(exc, JournalNotRestoredError):
+        return StoreWriteError(
+            path,
+            f"not saved ({os_problem(exc.failure)}); the change was rolled back, but the journal "
+            f"could not be put back as it was ({os_problem(exc.cause)}): its torn end is skipped "
+            "when read and cut off at the next save",
         )
     if not isinstance(exc, OSError):
         return None
@@ -132,9 +145,10 @@ def read_file(path: Path, *, changed: bool = False) -> Loaded | None:
     except FileProblem as exc:
         problem = exc.problem
         if changed:
-            problem = f"was changed on disk by something else and is now {problem}; not saved"
+            problem = f"was changed on disk by something else: {problem}; not saved"
         backup = path.with_name(path.name + ".bak")
-        if backup.exists():
+        # The backup is of the main file, older than it: no help when only the journal is bad.
+        if backup.exists() and not isinstance(exc, JournalProblem):
             problem += f"; the last good copy is {backup}"
         raise StoreError(path, problem) from None
 

@@ -2169,7 +2169,11 @@ class ReaderApp(App[int]):
                 if worker.is_cancelled:
                     return
                 time.sleep(READ_PAUSE)
-                for row in source.tag_rows(article_id):
+                try:
+                    rows = source.tag_rows(article_id)
+                except StoreError:  # a damaged shard (reported when its article opens): skipped
+                    continue
+                for row in rows:
                     if row.annotator == annotator and row.anchor != orphaned and row.tag in known:
                         yield row.updated, row.exact, row.tag
 
