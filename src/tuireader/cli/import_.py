@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from typing import TYPE_CHECKING, Any
@@ -13,6 +14,7 @@ from tuireader.annotations import default_annotator
 from tuireader.articles import Article, load_unchanged
 from tuireader.cli import add_db_options
 from tuireader.durable import collector_paused
+from tuireader.import_review import review
 from tuireader.importing import stage_import
 from tuireader.paths import resolve_db_path
 
@@ -36,6 +38,8 @@ def run(args: argparse.Namespace) -> int:
         from tuireader.store import Store
 
         with Store.open(resolve_db_path(args.db), default_annotator()) as store:
+            # Corrections merged, copies and what the file lacks found (``import_review``).
+            reviewed = review(store, imported)
             # Second pass: the annotations of every annotator in batches, one write each; with
             # the last, the titles, dates and sentence counts as the export knew them (so
             # `stats` and later exports show them even where the article files are not at
@@ -45,13 +49,13 @@ def run(args: argparse.Namespace) -> int:
             # the others once the import is written.
             at_hand = files_at_hand(imported.articles, imported.split)
             report = store.import_batches(
-                imported.batches(), imported.articles, imported.done, at_hand
+                reviewed.batches(imported.batches()), imported.articles, imported.done, at_hand
             )
             decided = import_decisions(store, imported.decisions)
             rest = (meta for meta in imported.articles if meta["id"] not in report.attached)
             attached = len(report.attached) + attach_known_articles(store, rest)
     result = report.total
-    skipped = result.skipped + imported.duplicates
+    skipped = result.skipped + imported.duplicates + reviewed.duplicates
     print(
         f"{sanitise.path(args.file)}: {result.added} added, {result.updated} updated, {skipped} skipped "
         f"({imported.count} annotations in {imported.format}; {attached} article files found)"
@@ -61,6 +65,10 @@ def run(args: argparse.Namespace) -> int:
             f"  adjudication decisions (no tag, unresolved): {len(imported.decisions)} read, "
             f"{decided} new or changed"
         )
+    for line in reviewed.lines():
+        print(line)
+    for line in reviewed.warnings():
+        print(f"tuireader: {line}", file=sys.stderr)
     if len(report.by_annotator) > 1:
         for name, counts in report.by_annotator.items():
             print(

@@ -20,12 +20,14 @@ import contextlib
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from operator import attrgetter
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from tuireader import correction_records
 from tuireader.annotations import (
     AnchorState,
     Annotation,
@@ -934,6 +936,21 @@ class Store:
     def corrections_by_article(self) -> dict[str, list[Boundary]]:
         """Every stored correction, by article id (for exports: ``boundaries.with_corrections``)."""
         return corrections.by_article(self._db.records(BOUNDARIES).raw())
+
+    def import_corrections(
+        self, incoming: Sequence[Boundary], articles: AbstractSet[str], annotators: AbstractSet[str]
+    ) -> correction_records.Merge:
+        """Merge an import's sentence corrections in (``correction_records.merge``: the new
+        ones added in one write, none removed); the attached articles get their sentences
+        corrected again."""
+        with self._writing():
+            planned = correction_records.merge(
+                self._db.records(BOUNDARIES).raw(), incoming, articles, annotators
+            )
+            if planned.added:
+                self._apply_boundaries((), planned.added)
+        self._recorrect()
+        return planned
 
     def placed_corrections(self, article_id: str) -> list[Boundary]:
         """The article's corrections as last placed on its text (``attach``,
