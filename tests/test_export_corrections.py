@@ -219,3 +219,35 @@ def test_a_bad_correction_refuses_the_file_in_one_line(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "sentence correction 2" in err and problem in err
     assert not other.exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "w3c", "markdown"])
+def test_a_format_without_corrections_says_they_are_left_out(
+    fmt: str, tmp_path: Path, story: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    team = tmp_path / "team-db.json"
+    team_db(team, story)
+    assert main(["export", "--db", str(team), "-f", fmt, "-o", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    assert (
+        f"warning: 2 sentence correction(s) (splits, joins) of these articles are not in {fmt}"
+        in err
+    )
+    assert "export json or jsonl" in err
+    for fmt_ok in ("json", "jsonl"):
+        assert main(["export", "--db", str(team), "-f", fmt_ok, "-o", str(tmp_path / "ok")]) == 0
+        assert "warning" not in capsys.readouterr().err
+
+
+def test_an_export_of_corrections_alone_is_not_called_empty(
+    tmp_path: Path, story: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "db.json"
+    article = load_article(story)
+    with Store.open(db, "alice") as store:
+        store.attach(article)
+        store.split_sentence(article, 1, article.body.index("one visitor"))
+    assert main(["export", "--db", str(db)]) == 0
+    captured = capsys.readouterr()
+    assert "nothing to export" not in captured.err
+    assert len(json.loads(captured.out)["corrections"]) == 1
