@@ -173,7 +173,13 @@ def test_a_correction_taken_back_since_is_reported_not_kept_silently(
     out_of(capsys, "export", "--db", str(team), "--annotator", "alice", "-o", str(second))
     assert main(["import", str(second), "--db", str(lead)]) == 0
     err = capsys.readouterr().err
-    assert "holds 1 sentence correction by alice" in err and "they were kept" in err
+    assert "holds 1 sentence correction by alice" in err and "kept (import --prune" in err
+    shown = json.loads(out_of(capsys, "sentences", str(story), "--db", str(lead), "--json"))
+    assert "one visitor said." in [s["text"] for s in shown["sentences"]]  # still split
+    assert main(["import", "--prune", str(second), "--db", str(lead)]) == 0
+    assert "1 sentence correction by alice" in capsys.readouterr().err
+    shown = json.loads(out_of(capsys, "sentences", str(story), "--db", str(lead), "--json"))
+    assert "one visitor said." not in [s["text"] for s in shown["sentences"]]  # taken back
 
 
 def test_a_version_1_file_without_corrections_still_imports(

@@ -162,7 +162,7 @@ def test_a_tag_cleared_since_the_last_export_is_reported_not_kept_silently(
     assert (
         "tuireader: warning: the database holds 1 annotation of bob (1 article) in the layers "
         "this file holds whole that this file does not have (deleted since it was exported?); "
-        "they were kept"
+        "kept (import --prune removes them)"
     ) in captured.err
     # Another layer of the lead's database is not bob's file's business.
     with Store.open(lead, "gold") as store:
@@ -170,6 +170,44 @@ def test_a_tag_cleared_since_the_last_export_is_reported_not_kept_silently(
         store.tag(article, 2, 2, "fact")
     assert main(["import", str(second), "--db", str(lead)]) == 0
     assert "of gold" not in capsys.readouterr().err
+
+
+def test_prune_removes_what_the_annotator_deleted_and_nothing_else(
+    tmp_path: Path, article: Article, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, lead = tmp_path / "bob-db.json", tmp_path / "lead-db.json"
+    with Store.open(source, "bob") as store:
+        store.attach(article)
+        for first in (0, 1, 4):
+            store.tag(article, first, first, "fact")
+    with Store.open(lead, "gold") as store:  # the lead's own layer, and alice's
+        store.attach(article)
+        store.tag(article, 1, 1, "speculation")
+    with Store.open(lead, "alice") as store:
+        store.tag(article, 2, 2, "fact")
+    first, second = tmp_path / "bob-1.json", tmp_path / "bob-2.json"
+    assert main(["export", "--db", str(source), "--annotator", "bob", "-o", str(first)]) == 0
+    assert main(["import", str(first), "--db", str(lead)]) == 0
+    with Store.open(source, "bob") as store:
+        store.attach(article)
+        store.clear(article, 1, 1)
+        store.clear(article, 4, 4)
+    assert main(["export", "--db", str(source), "--annotator", "bob", "-o", str(second)]) == 0
+    capsys.readouterr()
+    assert main(["import", "--prune", str(second), "--db", str(lead)]) == 0
+    err = capsys.readouterr().err
+    assert "holds 2 annotations of bob (1 article)" in err and "removed (--prune)" in err
+    with Store.open(lead, "gold", create=False) as store:
+        left = store.annotations(article.id, include_orphans=True)
+    starts = [s.start for s in article.sentences]
+    assert sorted((a.annotator, starts.index(a.start)) for a in left) == [
+        ("alice", 2),
+        ("bob", 0),
+        ("gold", 1),
+    ]
+    # Nothing more to prune: the next import says nothing.
+    assert main(["import", "--prune", str(second), "--db", str(lead)]) == 0
+    assert "warning" not in capsys.readouterr().err
 
 
 def test_the_per_record_checks_stay_cheap() -> None:

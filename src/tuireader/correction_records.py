@@ -69,6 +69,8 @@ class Merge:
     missing: Mapping[str, int] | None = None
     """Per annotator of the file: corrections this database holds on the file's articles that
     the file lacks (left as they are)."""
+    missing_ids: frozenset[str] = frozenset()
+    """Their ids (what ``import --prune`` removes)."""
 
     @property
     def read(self) -> int:
@@ -105,9 +107,12 @@ def merge(
                 f"contradicts the {there.kind.value} {there.annotator} made there; kept this "
                 "database's"
             )
-    return Merge(
-        tuple(added), here, tuple(conflicts), _missing(stored, incoming, articles, annotators)
-    )
+    lacking = _missing(stored, incoming, articles, annotators)
+    missing: dict[str, int] = {}
+    for b in lacking:
+        missing[b.annotator] = missing.get(b.annotator, 0) + 1
+    ids = frozenset(b.id for b in lacking)
+    return Merge(tuple(added), here, tuple(conflicts), missing, ids)
 
 
 def _missing(
@@ -115,10 +120,10 @@ def _missing(
     incoming: Sequence[Boundary],
     articles: Set[str],
     annotators: Set[str],
-) -> dict[str, int]:
+) -> list[Boundary]:
     ids = {b.id for b in incoming}
-    missing: dict[str, int] = {}
-    for b in stored:
-        if b.article_id in articles and b.annotator in annotators and b.id not in ids:
-            missing[b.annotator] = missing.get(b.annotator, 0) + 1
-    return missing
+    return [
+        b
+        for b in stored
+        if b.article_id in articles and b.annotator in annotators and b.id not in ids
+    ]

@@ -58,6 +58,10 @@ class Review:
     missing: dict[str, tuple[int, int]] = field(default_factory=dict)
     """By annotator: (annotations, articles) the database holds in the file's scope and the
     file lacks."""
+    missing_ids: dict[str, set[str]] = field(default_factory=dict)
+    """Their ids, by article (what ``prune`` removes)."""
+    pruned: bool = False
+    """Whether ``prune`` removed them."""
     whole_layers: bool = False
     """Whether the file said it holds its layers whole (a json ``scope``)."""
 
@@ -84,6 +88,12 @@ class Review:
             if kept:
                 yield kept
 
+    def prune(self, store: Store) -> tuple[int, int]:
+        """Remove what the database holds in the file's scope that the file lacks (``import
+        --prune``: the annotator deleted it since), annotations and corrections, in one write."""
+        self.pruned = True
+        return store.prune(self.missing_ids, self.corrections.missing_ids)
+
     def lines(self) -> list[str]:
         """The report's lines after the counts (indented, as the import prints them)."""
         out: list[str] = []
@@ -106,19 +116,20 @@ class Review:
         """What the database holds that the file lacks, one line per annotator (for stderr)."""
         out: list[str] = []
         scope = "in the layers this file holds whole" if self.whole_layers else "on its articles"
+        done = "removed (--prune)" if self.pruned else "kept (import --prune removes them)"
         for name, (count, articles) in sorted(self.missing.items()):
             plural = "s" * (count != 1)
             out.append(
                 f"warning: the database holds {count} annotation{plural} of "
                 f"{sanitise.line(name)} ({articles} article{'s' * (articles != 1)}) {scope} "
-                "that this file does not have (deleted since it was exported?); they were kept"
+                f"that this file does not have (deleted since it was exported?); {done}"
             )
         missing = (self.corrections.missing or {}).items()
         for name, count in sorted(missing):
             out.append(
                 f"warning: the database holds {count} sentence correction{'s' * (count != 1)} "
                 f"by {sanitise.line(name)} on this file's articles that this file does not "
-                "have (taken back since it was exported?); they were kept"
+                f"have (taken back since it was exported?); {done}"
             )
         return out
 
@@ -151,6 +162,7 @@ def review(store: Store, staged: StagedImport) -> Review:
     tags = None if scope is None or scope.get("tags") is None else set(scope["tags"])
     compared = existing if whole else existing & listed
     missing: dict[str, list[int]] = {}
+    missing_ids: dict[str, set[str]] = {}
     for article_id in sorted(compared):
         layers = store.article_counts(article_id)
         if not any(name in layers for name in annotators):
@@ -167,11 +179,13 @@ def review(store: Store, staged: StagedImport) -> Review:
                 and (tags is None or record["tag"] in tags)
             ):
                 gone[name] = gone.get(name, 0) + 1
+                missing_ids.setdefault(article_id, set()).add(key)
         for name, count in gone.items():
             entry = missing.setdefault(name, [0, 0])
             entry[0] += count
             entry[1] += 1
     result.missing = {name: (n, a) for name, (n, a) in missing.items()}
+    result.missing_ids = missing_ids
     return result
 
 

@@ -27,6 +27,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "file", metavar="FILE", help="a json, jsonl or csv file written by `tuireader export`"
     )
     add_db_options(parser)
+    parser.add_argument(
+        "--prune",
+        action="store_true",
+        help="also remove what the database holds in the file's layers that the file does not "
+        "have (tags the annotator cleared since their last export); without it an import only "
+        "warns about them",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
             decided = import_decisions(store, imported.decisions)
             rest = (meta for meta in imported.articles if meta["id"] not in report.attached)
             attached = len(report.attached) + attach_known_articles(store, rest)
+            if args.prune:
+                reviewed.prune(store)
     result = report.total
     skipped = result.skipped + imported.duplicates + reviewed.duplicates
     print(

@@ -37,6 +37,7 @@ from tuireader.annotations import (
 )
 from tuireader.articles import Article
 from tuireader.boundaries import Boundary, MergeQuestion, merge_question
+from tuireader.boundaries import from_record as boundary_from_record
 from tuireader.boundaries import to_record as boundary_record
 from tuireader.dbformat.index import entry_total
 from tuireader.dbformat.schema import ARTICLES, BOUNDARIES, DONE, INDEX, STATE, FileProblem, Tables
@@ -951,6 +952,30 @@ class Store:
                 self._apply_boundaries((), planned.added)
         self._recorrect()
         return planned
+
+    def prune(
+        self,
+        annotations: Mapping[str, AbstractSet[str]],
+        corrections: AbstractSet[str] = frozenset(),
+    ) -> tuple[int, int]:
+        """Remove annotations (ids by article, any layer) and sentence corrections (ids) in one
+        write, not an undo step: ``import --prune`` taking over what an annotator deleted since
+        (``import_review``). How many of each were removed."""
+        with self._writing():
+            gone = [
+                a
+                for article_id, ids in annotations.items()
+                for a in self.annotations(article_id, include_orphans=True)
+                if a.id in ids
+            ]
+            if gone:
+                self._apply(gone, ())
+            table = self._db.records(BOUNDARIES).raw()
+            taken_back = [boundary_from_record(k, table[k]) for k in corrections if k in table]
+            if taken_back:
+                self._apply_boundaries(taken_back, ())
+        self._recorrect()
+        return len(gone), len(taken_back)
 
     def placed_corrections(self, article_id: str) -> list[Boundary]:
         """The article's corrections as last placed on its text (``attach``,
