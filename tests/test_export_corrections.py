@@ -257,3 +257,19 @@ def test_an_export_of_corrections_alone_is_not_called_empty(
     captured = capsys.readouterr()
     assert "nothing to export" not in captured.err
     assert len(json.loads(captured.out)["corrections"]) == 1
+
+
+def test_a_json_export_read_member_by_member_brings_its_corrections_and_scope(
+    tmp_path: Path, story: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tuireader import import_formats
+
+    monkeypatch.setattr(import_formats, "JSON_WHOLE_MAX", 0)  # every json document streamed
+    team, empty = tmp_path / "team-db.json", tmp_path / "empty-db.json"
+    team_db(team, story)
+    before = views(capsys, team, story)
+    exported = tmp_path / "bob.json"
+    out_of(capsys, "export", "--db", str(team), "-o", str(exported))
+    report = out_of(capsys, "import", str(exported), "--db", str(empty))
+    assert "2 read, 2 added" in report
+    assert views(capsys, empty, story) == before
