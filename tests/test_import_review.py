@@ -218,3 +218,28 @@ def test_the_per_record_checks_stay_cheap() -> None:
     assert annotation_problem({**record, "updated": "9999-01-01T00:00:00Z"}) is not None
     assert annotation_problem({**record, "annotator": "a\tb"}) is not None
     assert annotation_problem(record) is None
+
+
+@pytest.mark.parametrize("field", ["adjudicator", "source"])
+def test_a_decision_naming_someone_annotator_would_refuse_is_refused(
+    field: str, tmp_path: Path, article: Article, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = exported(tmp_path, article, capsys)
+    s = article.sentences[1]
+    decision = {
+        "article_id": article.id,
+        "adjudicator": "gold",
+        "start": s.start,
+        "end": s.end,
+        "decision": "no_tag",
+        "source": "alice",
+        "reason": "",
+    }
+    path = tmp_path / "sent.json"
+    path.write_text(json.dumps({**doc, "decisions": [decision]}), encoding="utf-8")
+    assert main(["import", str(path), "--db", str(tmp_path / "ok-db.json")]) == 0
+    capsys.readouterr()
+    decision[field] = "gold\u200b\x07"
+    path.write_text(json.dumps({**doc, "decisions": [decision]}), encoding="utf-8")
+    err = refused(capsys, path, tmp_path / "db.json")
+    assert f"decision 1: \"{field}\" 'gold\\u200b\\x07' is refused" in err

@@ -395,7 +395,10 @@ def _done_mark(item: Any) -> DoneMark:
 
 def _decision(item: Any) -> Decision:
     decision = decision_from_record(item)
-    problem = name_problem(decision.adjudicator, "adjudicator")
+    source = decision.verdict.source
+    problem = name_problem(decision.adjudicator, "adjudicator") or (
+        None if source is None else name_problem(source, "source")
+    )
     if problem is not None:
         raise RecordError(problem)
     return decision
