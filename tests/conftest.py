@@ -204,3 +204,12 @@ def load_benchmark(name: str) -> ModuleType:
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def soon(hours: int = 1) -> str:
+    """A time ``hours`` from now (ISO 8601, UTC): newer than anything a test just made, and
+    within the day of clock skew an import accepts (``import_checks.CLOCK_SKEW``)."""
+    import datetime as dt
+
+    when = dt.datetime.now(dt.UTC) + dt.timedelta(hours=hours)
+    return when.isoformat(timespec="milliseconds").replace("+00:00", "Z")

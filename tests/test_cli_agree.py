@@ -150,3 +150,17 @@ def test_benchmark_builds_and_times_a_small_case() -> None:
     figures = bench.run(annotators=3, sentences=60)
     assert set(figures) >= {"agree", "stats (baseline)"}
     assert all(seconds > 0 for seconds in figures.values())
+
+
+def test_a_name_given_twice_is_named_not_taken_for_one(
+    db_path: Path, article: Article, capsys: pytest.CaptureFixture[str]
+) -> None:
+    annotate(db_path, article, "alice", {(0, 0): "fact"})
+    annotate(db_path, article, "bob", {(0, 0): "fact"})
+    err = one_error(capsys, "--db", str(db_path), "--annotators", "alice,alice")
+    assert "alice is named twice" in err
+    # bob did mark it done: the old message said only alice had.
+    assert "only alice marked" not in err
+    err = one_error(capsys, "--db", str(db_path), "--annotators", "alice, bob ,alice")
+    assert "alice is named twice" in err
+    assert agree_json(capsys, "--db", str(db_path), "--annotators", "alice,bob")["units"]

@@ -21,6 +21,8 @@ from tuireader.articles import Article, load_article
 from tuireader.cli import main
 from tuireader.tags import DEFAULT_TAGS
 
+from conftest import soon
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_articles"
 SEED = SAMPLES / "kim-putin-summit.txt"
@@ -226,10 +228,12 @@ def test_reimport_counts_added_updated_skipped(
     assert code == 0 and f"0 added, 0 updated, {len(filled)} skipped" in out
 
     doc["annotations"][0]["note"] = "edited elsewhere"
-    doc["annotations"][0]["updated"] = "2999-01-01T00:00:00.000Z"
+    doc["annotations"][0]["updated"] = soon()
     doc["annotations"][1]["note"] = "older edit loses"
     doc["annotations"][1]["updated"] = "2000-01-01T00:00:00.000Z"
-    new = dict(doc["annotations"][2], id="00000000-0000-4000-8000-000000000000")
+    new = dict(
+        doc["annotations"][2], id="00000000-0000-4000-8000-000000000000", note="another note"
+    )
     doc["annotations"].append(new)
     dump.write_text(json.dumps(doc), "utf-8")
     code, out, _ = run(capsys, "import", str(dump))

@@ -45,3 +45,56 @@ def test_stats_per_annotator(
     assert capsys.readouterr().err == (
         "tuireader: unknown annotator 'zed': the database has ann, bob\n"
     )
+
+
+def test_everyone_counts_each_sentence_once_over_the_corrected_sentences(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "parade.txt"
+    path.write_text(
+        "Crowds gathered before the parade's start on the avenue. "
+        "Security was light this year, one visitor said.\n\n"
+        "The weather held until noon. Rain came later in the afternoon.",
+        encoding="utf-8",
+    )
+    article = load_article(path)
+    assert len(article.sentences) == 4
+    with Store.open(db_path, "alice") as store:
+        store.attach(article)
+        store.split_sentence(article, 1, article.body.index("one visitor"))  # 5 sentences now
+        store.tag(article, 0, 2, "fact")
+    with Store.open(db_path, "bob") as store:
+        store.attach(article)
+        store.tag(article, 0, 1, "fact")
+        store.tag(article, 2, 2, "speculation")
+    assert main(["stats", "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)["articles"]
+    # Sentences 0-2 tagged by someone, of 5: not 6 of 4 (the layers added up, the raw count).
+    assert (row["tagged_sentences"], row["sentence_count"]) == (3, 5)
+    assert row["tags"] == {"fact": 3, "speculation": 1, "expert_opinion": 0}
+    assert row["coverage"] == 0.6
+    assert main(["stats", "--annotator", "bob", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["articles"][0]["tagged_sentences"], doc["articles"][0]["sentence_count"]) == (3, 5)
+    assert main(["stats"]) == 0
+    out = capsys.readouterr().out
+    assert "3/5" in out and "60%" in out
+
+
+def test_no_row_ever_claims_more_tagged_sentences_than_the_article_has(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "story.txt"
+    shutil.copy(SEED, path)
+    article = load_article(path)
+    n = len(article.sentences)
+    for name in ("ann", "bob", "cy"):
+        with Store.open(db_path, name) as store:
+            store.attach(article)
+            store.tag(article, 0, n - 1, "fact")
+    path.unlink()  # estimated from the quotes now
+    assert main(["stats", "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)["articles"]
+    assert row["exact"] is False
+    assert row["tagged_sentences"] <= row["sentence_count"] == n
+    assert row["coverage"] <= 1

@@ -319,7 +319,7 @@ def test_stats_and_agree_count_the_corrected_sentences(
         store.set_done(article.id, True)
     assert main(["stats", "--json"]) == 0
     (row,) = json.loads(capsys.readouterr().out)["articles"]
-    assert row["tagged_sentences"] == 3  # ann's two halves and bob's first half
+    assert row["tagged_sentences"] == 2  # both halves, each once however many tagged it
     assert main(["agree", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["units"] == corrected
     assert main(["export", "--by-sentence", "-f", "jsonl"]) == 0

@@ -15,6 +15,7 @@ from tuireader.annotations import Annotation
 from tuireader.articles import load_article
 from tuireader.cli import main
 from tuireader.export import select
+from tuireader.store import Store
 
 from conftest import SEED
 
@@ -47,9 +48,13 @@ def hostile_db_with_text(tmp_path: Path, db_path: Path) -> Path:
         "path": str(copy),
         "sentence_count": len(article.sentences),
     }
+    # Written through the store: an import refuses such an annotator name now (the rule of
+    # --annotator), but a database written before that rule may hold one.
+    with Store.open(db_path, "loader") as store:
+        store.import_all([annotation], [meta])
     sent = tmp_path / "hostile.json"
     sent.write_text(export.to_json(select([annotation], [meta])), encoding="utf-8")
-    assert main(["import", str(sent)]) == 0
+    assert main(["import", str(sent)]) == 2  # the file itself is refused
     return db_path
 
 

@@ -14,6 +14,8 @@ from tuireader.articles import load_article
 from tuireader.export import select
 from tuireader.importing import ImportFileError, parse_import, read_import
 
+from conftest import soon
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "sample_articles" / "kim-putin-summit.txt"
 
@@ -71,7 +73,7 @@ def test_read_import_from_a_file(tmp_path: Path, doc: dict[str, Any]) -> None:
 
 def test_duplicate_ids_keep_the_newest(doc: dict[str, Any]) -> None:
     first = doc["annotations"][0]
-    newer = {**first, "note": "newer", "updated": "2999-01-01T00:00:00.000Z"}
+    newer = {**first, "note": "newer", "updated": soon()}
     older = {**first, "note": "older", "updated": "2000-01-01T00:00:00+00:00"}
     parsed = parse_import(dumps({**doc, "annotations": [older, newer, first]}))
     assert [a.note for a in parsed.annotations] == ["newer"] and parsed.duplicates == 2
@@ -114,7 +116,7 @@ DROP = object()
         (b"42", "not a tuireader export: the JSON is a single value"),
         (b'{"name": "x"}', 'not a tuireader export: no "format" field'),
         (b'{"format": "hypothesis"}', "not a tuireader export: format 'hypothesis'"),
-        (b'{"format": "tuireader-annotations", "version": 2}', "newer tuireader"),
+        (b'{"format": "tuireader-annotations", "version": 3}', "newer tuireader"),
         (b'{"format": "tuireader-annotations", "version": "1"}', 'bad "version"'),
         (b'{"format": "tuireader-annotations", "version": 1}', '"articles" is missing'),
         (

@@ -56,7 +56,10 @@ def tagged(articles: list[Article], times: int = 2) -> list[Annotation]:
             s = sentences[i % len(sentences)]
             last = sentences[min(len(sentences) - 1, s.index + (i // 7) % 2)]
             who = ("ana", "bo")[(i // len(sentences)) % 2]
-            a = Annotation.new(article.id, article.body, s.start, last.end, TAGS[i % 3], who)
+            # A note each: no two are copies (an import skips a copy of one already there).
+            a = Annotation.new(
+                article.id, article.body, s.start, last.end, TAGS[i % 3], who, f"n{i}"
+            )
             out.append(a)
     return out
 

@@ -28,6 +28,8 @@ from tuireader.import_formats import ImportFileError, parse_records
 from tuireader.importing import parse_import, stage
 from tuireader.store import Store
 
+from conftest import soon
+
 TEXT = " ".join(
     f"Line {i} of the harbour report says the crane moved {i} boxes." for i in range(60)
 )
@@ -115,13 +117,13 @@ def test_a_bad_last_record_leaves_the_database_byte_identical(
 def test_a_batched_import_reports_and_stores_what_one_write_would(tmp_path: Path) -> None:
     annotations = made(60)
     # Copies of an id in one file (older, newer, equal) and ids the database already holds.
-    newer = replace(annotations[5], note="newer", updated="2999-01-01T00:00:00.000Z")
+    newer = replace(annotations[5], note="newer", updated=soon())
     older = replace(annotations[7], note="older", updated="2000-01-01T00:00:00.000Z")
     rows = [*annotations[:40], older, newer, *annotations[40:], annotations[5], newer]
     data = "".join(export.to_jsonl(export.select([a], [])) for a in rows).encode()
     held = [
         annotations[1],
-        replace(annotations[2], updated="2999-02-01T00:00:00.000Z"),
+        replace(annotations[2], updated=soon(2)),
         replace(annotations[3], note="old", updated="2001-01-01T00:00:00.000Z"),
     ]
     results = []
@@ -261,7 +263,7 @@ def test_a_large_json_document_is_read_as_a_stream_with_the_same_result() -> Non
     ("change", "expected"),
     [
         ({"format": "hypothesis"}, "not a tuireader export: format 'hypothesis'"),
-        ({"version": 2}, "written by a newer tuireader (format version 2)"),
+        ({"version": 3}, "written by a newer tuireader (format version 3)"),
         ({"annotations": {}}, '"annotations" is not a list'),
         ({"articles": None}, '"articles" is not a list'),
         ({"annotations": [{"id": "x"}]}, "annotation 1 (id 'x'): missing field"),

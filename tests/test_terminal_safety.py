@@ -3,6 +3,7 @@ imported file, hostile file names, error lines, tables and exports printed to a 
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import shutil
@@ -77,7 +78,13 @@ def hostile_export(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def hostile_db(hostile_export: Path, db_path: Path) -> Path:
-    assert main(["import", str(hostile_export)]) == 0
+    """A database holding the hostile export. An import refuses its annotator now (the rule of
+    --annotator), so it is written through the store, as a database from before that rule may
+    hold it."""
+    assert main(["import", str(hostile_export)]) == 2
+    doc = json.loads(hostile_export.read_text(encoding="utf-8"))
+    with Store.open(db_path, "loader") as store:
+        store.import_all(map(Annotation.from_dict, doc["annotations"]), doc["articles"])
     return db_path
 
 
@@ -155,6 +162,13 @@ def test_import_message_escapes_the_file_name(
     hostile_export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     renamed = hostile_export.rename(tmp_path / f"x{OSC0}.json")
+    assert main(["import", str(renamed)]) == 2  # its annotator is refused, in one line
+    err = capsys.readouterr().err
+    assert not raw(err) and "x\\x1b]0;pwned\\x07.json: annotation 1 (id " in err
+    assert "\"annotator\" 'mallory\\x1b]0;pwned\\x07\\x1b[31m' is refused" in err
+    doc = json.loads(renamed.read_text(encoding="utf-8"))
+    doc["annotations"][0]["annotator"] = "mallory"
+    renamed.write_text(json.dumps(doc), encoding="utf-8")
     assert main(["import", str(renamed)]) == 0
     out = capsys.readouterr().out
     assert not raw(out) and "x\\x1b]0;pwned\\x07.json: 1 added" in out

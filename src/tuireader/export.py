@@ -30,6 +30,8 @@ from tuireader.adjudication import Decision, decisions_of
 from tuireader.agreement import NO_TAG, sentence_values
 from tuireader.annotations import ARTICLE_FIELDS, Annotation, TagSpan, now_iso
 from tuireader.articles import Article, load_unchanged
+from tuireader.boundaries import Boundary
+from tuireader.correction_records import to_export as correction_record
 from tuireader.decoding import clean
 from tuireader.durable import collector_paused, write_atomic
 from tuireader.errors import TuireaderError, os_problem
@@ -46,7 +48,10 @@ from tuireader.records import (
 from tuireader.tags import DEFAULT_TAGS, TAG_SET_STATE, TagSet, tags_from_record
 
 FORMAT_NAME = "tuireader-annotations"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""2 added the sentence corrections (``corrections[]``, jsonl correction lines) and ``scope``;
+an import reads versions 1 and 2, and a tuireader that reads only 1 refuses a 2 in one line
+instead of dropping the corrections unseen."""
 
 FORMATS: dict[str, str] = {
     "json": ".json",
@@ -177,7 +182,14 @@ FetchRows = Callable[[str], Sequence[TagSpan]]
 Decisions = Callable[[str], Sequence[Decision]]
 
 
+Corrections = Callable[[str], Sequence[Boundary]]
+
+
 def no_decisions(article_id: str) -> Sequence[Decision]:
+    return ()
+
+
+def no_corrections(article_id: str) -> Sequence[Boundary]:
     return ()
 
 
@@ -220,6 +232,12 @@ class ExportData:
     """The annotators of a fetched selection (``--by-sentence`` columns are known up front)."""
     decisions: Decisions = no_decisions
     """The adjudicators' "no tag" and "unresolved" decisions on an article (json, jsonl)."""
+    corrections: Corrections = no_corrections
+    """The sentence corrections (splits, joins) of an article that travel with the exported
+    layers (json, jsonl; ``correction_records``)."""
+    scope: Mapping[str, Any] | None = None
+    """What the export holds in full (json's ``scope``: annotators, articles and tags, None for
+    all), so that an import can tell what the target holds that the file lacks."""
     tally: Tally = field(default_factory=Tally, compare=False)
     """Filled in as the export is rendered (``render_chunks`` starts it afresh)."""
     _labels: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
@@ -408,6 +426,8 @@ class StoreSource(Protocol):
 
     def get_state(self, key: str, default: Any = None) -> Any: ...
 
+    def corrections_by_article(self) -> dict[str, list[Boundary]]: ...
+
 
 def stream(
     source: StoreSource,
@@ -426,7 +446,13 @@ def stream(
     everyone = sorted(set(source.annotators()) | {m.annotator for m in source.done_marks()})
     annotators = tuple(n for n in source.annotators() if names is None or n in names)
     adjudicators = tuple(n for n in everyone if names is None or n in names)
+    corrected = _layer_corrections(source, names)
     ids = asked if asked is not None else source.annotated_article_ids()
+    if asked is None and wanted_tags is None:
+        # An article whose only change is a split or a join travels too.
+        listed = set(ids)
+        ids = [*ids, *(aid for aid in corrected if aid not in listed)]
+        asked = [aid for aid in corrected if aid not in listed] or None
 
     filtered = names is not None or wanted_tags is not None
 
@@ -462,6 +488,16 @@ def stream(
             return ()
         return decisions_of(source, adjudicators, article_id)
 
+    def corrections(article_id: str) -> Sequence[Boundary]:
+        # Kept with a tag filter: they say what the sentences the tags sit on are.
+        return corrected.get(article_id, ())
+
+    scope = {
+        "annotators": None if names is None else sorted(names),
+        "articles": None if article_ids is None else sorted(set(article_ids)),
+        "tags": None if wanted_tags is None else sorted(wanted_tags),
+    }
+
     return ExportData(
         tuple(_entries(source.articles_meta(), ids)),
         text=text,
@@ -472,7 +508,22 @@ def stream(
         asked=frozenset(asked or ()),
         annotator_names=annotators,
         decisions=decisions,
+        corrections=corrections,
+        scope=scope,
     )
+
+
+def _layer_corrections(
+    source: StoreSource, names: frozenset[str] | None
+) -> dict[str, list[Boundary]]:
+    """Every article's corrections made by the exported annotators (None: everyone), in text
+    order, orphans too (kept like orphaned annotations)."""
+    found: dict[str, list[Boundary]] = {}
+    for article_id, boundaries in source.corrections_by_article().items():
+        kept = [b for b in boundaries if names is None or b.annotator in names]
+        if kept:
+            found[article_id] = sorted(kept, key=lambda b: (b.start, b.end, b.id))
+    return found
 
 
 def codebook(active: TagSet, source: StoreSource) -> TagSet:
@@ -489,6 +540,7 @@ def held(data: ExportData) -> ExportData:
         return data
     groups = {str(m["id"]): list(data.fetch(str(m["id"]))) for m in data.articles}
     decided = {aid: tuple(data.decisions(aid)) for aid in groups}
+    corrected = {aid: tuple(data.corrections(aid)) for aid in groups}
     listed = [m for m in data.articles if groups[str(m["id"])] or str(m["id"]) in data.asked]
     return replace(
         data,
@@ -499,6 +551,7 @@ def held(data: ExportData) -> ExportData:
         fetch_rows=None,
         annotator_names=None,
         decisions=lambda aid: decided.get(aid, ()),
+        corrections=lambda aid: corrected.get(aid, ()),
     )
 
 
@@ -555,8 +608,11 @@ def json_chunks(data: ExportData, exported_at: str | None = None) -> Iterator[st
         "exported_at": exported_at or now_iso(),
         "tool_version": __version__,
     }
+    if data.scope is not None:
+        head["scope"] = dict(data.scope)
     articles: list[dict[str, Any]] = []
     decided: list[dict[str, Any]] = []
+    corrected: list[dict[str, Any]] = []
 
     def records() -> Iterator[dict[str, Any]]:
         # Dicts dumped by orjson: for these flat records that is faster than ``_Template``
@@ -564,6 +620,7 @@ def json_chunks(data: ExportData, exported_at: str | None = None) -> Iterator[st
         for meta, found in data.each_columns():
             articles.append(dict(meta))
             decided.extend(d.to_record() for d in data.decisions(str(meta["id"])))
+            corrected.extend(map(correction_record, data.corrections(str(meta["id"]))))
             yield from found.export_records()
 
     yield _dumps(head)[:-2] + ',\n  "annotations": '
@@ -577,6 +634,9 @@ def json_chunks(data: ExportData, exported_at: str | None = None) -> Iterator[st
     if decided:
         yield ',\n  "decisions": '
         yield from _json_array(decided, 1)
+    if corrected:
+        yield ',\n  "corrections": '
+        yield from _json_array(corrected, 1)
     yield ',\n  "tags": '
     yield from _json_array(data.used_tags(), 1)
     yield "\n}\n"
@@ -670,9 +730,10 @@ class _Placed:
 _PAST_ANY = float("inf")
 
 
-def _placed(data: ExportData, warn: Warn) -> Iterator[_Placed]:
+def _placed(data: ExportData, warn: Warn, empty: bool = False) -> Iterator[_Placed]:
+    """The exported articles with annotations (``empty``: every exported article)."""
     for meta, anns in data.each_columns():
-        if not anns:
+        if not anns and not empty:
             continue
         article = data.text(meta)
         if article is None and data.text is not no_text:
@@ -750,7 +811,8 @@ def _jsonl_text(p: _Placed, template: _Template, tags: Label) -> str:
 
 def jsonl_chunks(data: ExportData, warn: Warn = _ignore) -> Iterator[str]:
     """An annotation per line; each article's adjudication decisions follow its annotations,
-    one per line (``$defs/jsonl_decision``: they have ``decision`` and no ``id``)."""
+    one per line (``$defs/jsonl_decision``: they have ``decision`` and no ``id``), then its
+    sentence corrections (``kind``, no ``tag``) and its done marks (``done``, no ``tag``)."""
     return (chunk.decode() for chunk in _jsonl_bytes(data, warn))
 
 
@@ -758,8 +820,10 @@ def _jsonl_bytes(data: ExportData, warn: Warn = _ignore) -> Iterator[bytes]:
     """``jsonl_chunks`` as UTF-8, one chunk per article: its lines encoded by orjson and joined
     as bytes (never decoded to be encoded again)."""
     template = _Template(_jsonl_document, _JSONL_FIELDS, _JSONL_RAW)
-    for p in _placed(data, warn):
-        if len(p.records) <= _CSV_BLOCK_ROWS:
+    for p in _placed(data, warn, empty=True):
+        if not p.records:
+            pass  # an article listed for its decisions or corrections alone
+        elif len(p.records) <= _CSV_BLOCK_ROWS:
             yield _utf8(_jsonl_text(p, template, data.label))
         else:
             for at in range(0, len(p.records), _CSV_BLOCK_ROWS):
@@ -767,6 +831,12 @@ def _jsonl_bytes(data: ExportData, warn: Warn = _ignore) -> Iterator[bytes]:
                 yield _utf8(_jsonl_text(part, template, data.label))
         for line in _decision_lines(data, p):
             yield _utf8(line)
+        article_id = str(p.meta["id"])
+        for b in data.corrections(article_id):
+            yield _utf8(_dumps(correction_record(b), indent=False) + "\n")
+        for mark in data.done:
+            if mark.article_id == article_id:
+                yield _utf8(_dumps(done_to_record(mark), indent=False) + "\n")
 
 
 def _decision_lines(data: ExportData, p: _Placed) -> Iterator[str]:

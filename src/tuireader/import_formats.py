@@ -29,13 +29,22 @@ NOT_OURS = "not a tuireader export"
 ACCEPTED = "import reads tuireader json, jsonl and csv exports"
 IMPORT_FORMATS = ("json", "jsonl", "csv")
 ANNOTATION, ARTICLE, DONE, DECISION = "annotation", "article", "done mark", "decision"
+CORRECTION = "sentence correction"
+SCOPE = "scope"
 Record = tuple[str, str, Any]
-"""(kind: ANNOTATION, ARTICLE, DONE or DECISION; where, such as "line 4" or "row 2"; the record
+"""(kind: ANNOTATION, ARTICLE, DONE, DECISION, CORRECTION or SCOPE (a json export's ``scope``,
+once, before its lists); where, such as "line 4" or "row 2"; the record
 as parsed, before the codec checks it)."""
 JSON_WHOLE_MAX = 32 << 20
 """A json document up to this size is parsed whole (``orjson``: fastest); a bigger one is read
 member by member and its arrays element by element (``json_stream``)."""
-_LISTS = {"articles": ARTICLE, "annotations": ANNOTATION, "done": DONE, "decisions": DECISION}
+_LISTS = {
+    "articles": ARTICLE,
+    "annotations": ANNOTATION,
+    "done": DONE,
+    "decisions": DECISION,
+    "corrections": CORRECTION,
+}
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -237,10 +246,11 @@ def _document_records(doc: Any, name: object) -> Iterator[Record]:
         if not isinstance(doc.get(key), list):
             problem = "missing" if key not in doc else "not a list"
             raise ImportFileError(name, f'"{key}" is {problem}')
-    for key in ("done", "decisions"):
+    for key in ("done", "decisions", "corrections"):
         if not isinstance(doc.get(key, []), list):
             raise ImportFileError(name, f'"{key}" is not a list')
-    return _listed(*((_LISTS[key], doc.get(key, [])) for key in _LISTS))
+    scope = [(SCOPE, [doc["scope"]])] if "scope" in doc else []
+    return _listed(*scope, *((_LISTS[key], doc.get(key, [])) for key in _LISTS))
 
 
 def _check_header(doc: Mapping[str, Any], name: object) -> None:
@@ -269,6 +279,8 @@ def _streamed_document(file: BinaryIO, name: object) -> Iterator[Record]:
         for key, value in reader.members():
             if key in ("format", "version"):
                 header[key] = value
+            elif key == "scope":
+                yield SCOPE, "scope", value
             elif key in ("@context", "type") and "format" not in header:
                 foreign = _foreign_json({key: value})
                 if foreign:  # said before its (large) annotations are read
@@ -322,6 +334,12 @@ def _jsonl_records(file: Iterable[bytes], name: object) -> Iterator[Record]:
             raise ImportFileError(name, f"{NOT_OURS}: line {number} is not an annotation record")
         if "decision" in item and "id" not in item:  # an adjudication decision (no tag)
             yield DECISION, f"line {number}", item
+            continue
+        if "tag" not in item and "kind" in item:  # a sentence correction (correction_records)
+            yield CORRECTION, f"line {number}", item
+            continue
+        if "tag" not in item and "done" in item:  # a done mark
+            yield DONE, f"line {number}", item
             continue
         if not seen and "tag" not in item and "quote" not in item and _foreign_json(item):
             raise ImportFileError(name, f"{NOT_OURS}: {_foreign_json(item)}; {ACCEPTED}")

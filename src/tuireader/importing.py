@@ -25,11 +25,16 @@ import orjson
 
 from tuireader.adjudication import Decision, DecisionError, decision_from_record
 from tuireader.annotations import ARTICLE_FIELDS, Annotation
+from tuireader.boundaries import Boundary
+from tuireader.correction_records import from_export as correction_from_export
 from tuireader.dbformat.index import record_counts
 from tuireader.errors import open_regular, os_problem
+from tuireader.import_checks import annotation_problem, done_problem, name_problem
 from tuireader.import_formats import (
     ANNOTATION,
     ARTICLE,
+    CORRECTION,
+    DECISION,
     DONE,
     NOT_OURS,
     ImportFileError,
@@ -84,6 +89,10 @@ class ImportedFile:
     done: tuple[DoneMark, ...] = ()
     decisions: tuple[Decision, ...] = ()
     """Adjudication decisions that are not a tag ("no tag", "unresolved")."""
+    corrections: tuple[Boundary, ...] = ()
+    """Sentence corrections (splits and joins; ``correction_records``)."""
+    scope: dict[str, Any] | None = None
+    """What a json export holds in full (its ``scope``), None when the file does not say."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +115,10 @@ class StagedImport:
     split: frozenset[str] = frozenset()
     """Articles whose annotations are spooled in more than one run (more than ``SPOOL_LINE``,
     or not in a row in the file): no one run of theirs holds all the file has of them."""
+    corrections: tuple[Boundary, ...] = ()
+    """Sentence corrections (splits and joins; ``correction_records``)."""
+    scope: dict[str, Any] | None = None
+    """What a json export holds in full (its ``scope``), None when the file does not say."""
 
     def annotations(self) -> Iterator[Annotation]:
         """The annotations, in file order, one per id (the newest)."""
@@ -210,6 +223,8 @@ def _in_memory(staged: StagedImport) -> ImportedFile:
         staged.duplicates,
         staged.done,
         staged.decisions,
+        staged.corrections,
+        staged.scope,
     )
 
 
@@ -230,6 +245,8 @@ def stage(stream: RecordStream, name: object, settle: Settle | None = None) -> S
         articles: list[dict[str, Any]] = []
         marks: list[DoneMark] = []
         decisions: list[Decision] = []
+        corrections: list[Boundary] = []
+        scope: dict[str, Any] | None = None
         seen: set[int] = set()
         repeated: set[int] = set()
         count = 0
@@ -249,6 +266,8 @@ def stage(stream: RecordStream, name: object, settle: Settle | None = None) -> S
                     ann_id, record = checked(item)
                 except RecordError as exc:  # inline: _parsed's call per record costs 4% here
                     raise _located(exc, stored_from_export, where, item, name) from None
+                if (problem := annotation_problem(record)) is not None:
+                    raise _located(RecordError(problem), checked, where, item, name)
                 key = hash(ann_id)
                 if key in seen:
                     repeated.add(key)
@@ -273,9 +292,13 @@ def stage(stream: RecordStream, name: object, settle: Settle | None = None) -> S
                 if isinstance(entry["path"], str):
                     paths.setdefault(entry["id"], entry["path"])
             elif kind == DONE:
-                marks.append(_parsed(done_from_record, where, item, name))
+                marks.append(_parsed(_done_mark, where, item, name))
+            elif kind == DECISION:
+                decisions.append(_parsed(_decision, where, item, name))
+            elif kind == CORRECTION:
+                corrections.append(_parsed(correction_from_export, where, item, name))
             else:
-                decisions.append(_parsed(decision_from_record, where, item, name))
+                scope = _parsed(_scope, where, item, name)
         del seen
         if run:
             whole = run_article not in spooled
@@ -300,6 +323,8 @@ def stage(stream: RecordStream, name: object, settle: Settle | None = None) -> S
         spool,
         dropped,
         frozenset(split),
+        tuple(corrections),
+        scope,
     )
 
 
@@ -410,6 +435,41 @@ def _located(
     if parse is stored_from_export and isinstance(item, dict) and isinstance(item.get("id"), str):
         label = f" (id {item['id'][:40]!r})"
     return ImportFileError(name, f"{where}{label}: {exc}")
+
+
+def _done_mark(item: Any) -> DoneMark:
+    mark = done_from_record(item)
+    problem = done_problem(mark.annotator, mark.updated)
+    if problem is not None:
+        raise RecordError(problem)
+    return mark
+
+
+def _decision(item: Any) -> Decision:
+    decision = decision_from_record(item)
+    source = decision.verdict.source
+    problem = name_problem(decision.adjudicator, "adjudicator") or (
+        None if source is None else name_problem(source, "source")
+    )
+    if problem is not None:
+        raise RecordError(problem)
+    return decision
+
+
+def _scope(item: Any) -> dict[str, Any]:
+    """A json export's ``scope``: each of annotators, articles and tags a list of text or
+    null."""
+    if not isinstance(item, dict):
+        raise RecordError("not an object")
+    scope: dict[str, Any] = {}
+    for key in ("annotators", "articles", "tags"):
+        value = item.get(key)
+        if value is not None and (
+            not isinstance(value, list) or not all(isinstance(v, str) for v in value)
+        ):
+            raise RecordError(f'"{key}" is not a list of text or null')
+        scope[key] = value
+    return scope
 
 
 def _article(item: Any) -> dict[str, Any]:

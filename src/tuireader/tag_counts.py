@@ -6,8 +6,10 @@ many of that layer's annotations of the tag touch it (a sentence tagged in two p
 not F2), and once as tagged whatever tags it carries (a fact part and a speculation part: F1,
 S1, 1 tagged). Orphaned annotations have no place in the text and count nowhere.
 
-Over several layers (``tuireader stats`` of everyone) each layer is counted alone and the counts
-add up: a sentence two annotators tagged counts twice, as two people's work.
+Over several layers (``tuireader stats`` of everyone) a sentence counts once however many
+annotators tagged it: "tagged" is the sentences tagged by anyone, never more than the article
+has (it added up the layers once: 13 tagged of 6 sentences with two annotators). Each
+annotator's own figure is their layer's count (``article_counts``).
 """
 
 from __future__ import annotations
@@ -88,12 +90,40 @@ def _counts_one_by_one(
 def sentence_counts(
     annotations: Iterable[TagSpan], sentences: Sequence[Sentence]
 ) -> SentenceCounts:
-    """The counts of every layer among ``annotations`` (one article's), each counted alone by
-    ``layer_counts`` and added up."""
-    layers: dict[str, list[TagSpan]] = {}
-    for annotation in annotations:
-        layers.setdefault(annotation.annotator, []).append(annotation)
-    total = SentenceCounts()
-    for layer in layers.values():
-        total += layer_counts(layer, sentences)
-    return total
+    """The counts of every layer among ``annotations`` (one article's) together: a sentence
+    counts once for a tag (and once as tagged) whoever tagged it."""
+    return layer_counts(annotations, sentences)
+
+
+def article_counts(
+    annotations: Iterable[TagSpan], sentences: Sequence[Sentence]
+) -> tuple[SentenceCounts, dict[str, int]]:
+    """``sentence_counts`` of one article's annotations of every layer, and the sentences each
+    annotator tagged (their layer's ``layer_counts(...).tagged``), each annotation's sentences
+    found once."""
+    starts = [s.start for s in sentences]
+    ends = [s.end for s in sentences]
+    rows = list(annotations)
+    if AnchorState.ORPHANED in set(map(_ANCHOR, rows)):
+        rows = list(compress(rows, map(ne, map(_ANCHOR, rows), repeat(AnchorState.ORPHANED))))
+    # As ``layer_counts``: each annotation's sentences as a range, a column at a time in C.
+    firsts = list(map(bisect_right, repeat(ends), map(_START, rows)))
+    ranges = list(map(range, firsts, map(bisect_left, repeat(starts), map(_END, rows), firsts)))
+    if not all(ranges):  # some cover no sentence (past the text): they count nowhere
+        rows, ranges = list(compress(rows, ranges)), [r for r in ranges if r]
+    tags = list(map(_TAG, rows))
+    per_tag = {
+        tag: set(chain.from_iterable(compress(ranges, map(eq, tags, repeat(tag)))))
+        for tag in dict.fromkeys(tags)
+    }
+    who = list(map(_ANNOTATOR, rows))
+    per_annotator = {
+        name: len(set(chain.from_iterable(compress(ranges, map(eq, who, repeat(name))))))
+        for name in dict.fromkeys(who)
+    }
+    tagged = set().union(*per_tag.values())
+    by_tag = {tag: len(found) for tag, found in per_tag.items()}
+    return SentenceCounts(by_tag, len(tagged)), per_annotator
+
+
+_ANNOTATOR = attrgetter("annotator")

@@ -58,10 +58,18 @@ def _one_line(text: str) -> str:
 
 
 def _names(value: str | None) -> list[str]:
+    """The names of ``--annotators``; a name given twice is refused (comparing an annotator
+    with themself is not what was meant, and dropping the copy silently hid the typo)."""
     if value is None:
         return []
-    names = [n.strip() for n in value.split(",")]
-    return list(dict.fromkeys(n for n in names if n))
+    names = [n for n in (n.strip() for n in value.split(",")) if n]
+    twice = [n for n in dict.fromkeys(names) if names.count(n) > 1]
+    if twice:
+        raise TuireaderError(
+            f"--annotators: {_one_line(twice[0])} is named twice; name each annotator once "
+            "(--annotators A,B)"
+        )
+    return names
 
 
 def _article_ids(store: Store, wanted: Sequence[str] | None) -> list[str]:

@@ -209,7 +209,15 @@ def run(args: argparse.Namespace) -> int:
         else:
             write_export(chunks, output)
     warnings.finish()
-    if not data.tally.articles or (not args.by_sentence and not data.tally.annotations):
+    corrected = sum(len(data.corrections(aid)) for aid in data.tally.listed)
+    if corrected and not args.by_sentence and args.format not in CORRECTION_FORMATS:
+        print_error(
+            f"warning: {corrected} sentence correction(s) (splits, joins) of these articles "
+            f"are not in {args.format}; export json or jsonl to carry them to another database"
+        )
+    if not data.tally.articles or (
+        not args.by_sentence and not data.tally.annotations and not corrected
+    ):
         print_error(f"nothing to export: {_empty_because(args, db)}")
     if output is not None and not is_terminal(output):
         what = f"{args.format} by sentence" if args.by_sentence else args.format
@@ -217,6 +225,10 @@ def run(args: argparse.Namespace) -> int:
         shown = sanitise.path(output)
         print(f"tuireader: wrote {what} export to {shown} ({size})", file=sys.stderr)
     return 0
+
+
+CORRECTION_FORMATS = ("json", "jsonl")
+"""The formats that carry sentence corrections (``--by-sentence`` applies them instead)."""
 
 
 class Warnings:

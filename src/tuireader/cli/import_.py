@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from pathlib import Path
@@ -16,6 +17,7 @@ from tuireader.articles import Article, load_unchanged
 from tuireader.cli import add_db_options
 from tuireader.dbformat.layout import shard_folder, shard_name
 from tuireader.durable import collector_paused
+from tuireader.import_review import review
 from tuireader.importing import Settle, stage_import
 from tuireader.paths import resolve_db_path
 from tuireader.records import StoredRecord
@@ -31,6 +33,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "file", metavar="FILE", help="a json, jsonl or csv file written by `tuireader export`"
     )
     add_db_options(parser)
+    parser.add_argument(
+        "--prune",
+        action="store_true",
+        help="also remove what the database holds in the file's layers that the file does not "
+        "have (tags the annotator cleared since their last export); without it an import only "
+        "warns about them",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
         from tuireader.store import Store
 
         with Store.open(db, default_annotator()) as store:
+            # Corrections merged, copies and what the file lacks found (``import_review``).
+            reviewed = review(store, imported)
             # Second pass: the annotations of every annotator in batches, one write each; with
             # the last, the titles, dates and sentence counts as the export knew them (so
             # `stats` and later exports show them even where the article files are not at
@@ -52,13 +63,17 @@ def run(args: argparse.Namespace) -> int:
             # (settled while staging: its file read then, outside the store's lock); the
             # others once the import is written.
             at_hand = files_at_hand(imported.articles, imported.split)
-            batches = vouched(imported.batches(), imported.articles, imported.split)
+            batches = vouched(
+                reviewed.batches(imported.batches()), imported.articles, imported.split
+            )
             report = store.import_batches(batches, imported.articles, imported.done, at_hand)
             decided = import_decisions(store, imported.decisions)
             rest = (meta for meta in imported.articles if meta["id"] not in report.attached)
             attached = len(report.attached) + attach_known_articles(store, rest)
+            if args.prune:
+                reviewed.prune(store)
     result = report.total
-    skipped = result.skipped + imported.duplicates
+    skipped = result.skipped + imported.duplicates + reviewed.duplicates
     print(
         f"{sanitise.path(args.file)}: {result.added} added, {result.updated} updated, {skipped} skipped "
         f"({imported.count} annotations in {imported.format}; {attached} article files found)"
@@ -68,6 +83,10 @@ def run(args: argparse.Namespace) -> int:
             f"  adjudication decisions (no tag, unresolved): {len(imported.decisions)} read, "
             f"{decided} new or changed"
         )
+    for line in reviewed.lines():
+        print(line)
+    for line in reviewed.warnings():
+        print(f"tuireader: {line}", file=sys.stderr)
     if len(report.by_annotator) > 1:
         for name, counts in report.by_annotator.items():
             print(

@@ -57,8 +57,10 @@ def load_argument(path: str) -> Article:
     return load_article(path)
 
 
-def run(args: argparse.Namespace) -> int:
-    article = load_argument(args.path)
+def as_asked(article: Article, args: argparse.Namespace) -> int:
+    """Give ``article`` the sentences ``args`` ask for (the database's corrections, unless
+    ``--raw``; a corrupt, newer or non-database ``--db`` is refused), warning on stderr about
+    corrections that no longer fit; how many apply. ``sentences`` and ``suggest`` share it."""
     applied, orphaned = (0, 0) if args.raw else corrected(article, args.db)
     if orphaned:
         print(
@@ -66,6 +68,12 @@ def run(args: argparse.Namespace) -> int:
             f"{sanitise.path(article.display_path)}; kept, not applied",
             file=sys.stderr,
         )
+    return applied
+
+
+def run(args: argparse.Namespace) -> int:
+    article = load_argument(args.path)
+    applied = as_asked(article, args)
     sentences = article.raw_sentences if args.raw else article.sentences
     if args.json:
         write_json(

@@ -6,8 +6,7 @@ import argparse
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import compress, repeat
-from operator import attrgetter, eq, lt
+from operator import attrgetter, lt
 from typing import Any
 
 from rich.cells import cell_len, set_cell_size
@@ -28,7 +27,7 @@ from tuireader.errors import TuireaderError
 from tuireader.export import TextLoader, article_at_hand, codebook, select, stream
 from tuireader.paths import resolve_db_path
 from tuireader.sentences import split_paragraph
-from tuireader.tag_counts import layer_counts
+from tuireader.tag_counts import article_counts
 from tuireader.tags import DEFAULT_TAGS, TagSet
 
 TITLE_WIDTH = 44
@@ -119,24 +118,32 @@ def one_article(
         spans = [a for a in placed if a.end > a.start]
     article = text(meta) if spans else None
     stats.exact = article is not None or not spans
-    by_annotator: dict[str, int] = {}
     if article is not None:
-        # Sentences per layer, added up over the layers: as the reader's list counts them.
-        who = list(map(_ANNOTATOR, spans))
-        layers = {
-            name: list(compress(spans, map(eq, who, repeat(name)))) for name in dict.fromkeys(who)
-        }
-        for name, layer in layers.items():
-            counts = layer_counts(layer, article.sentences)
-            for tag, count in counts.by_tag.items():
-                stats.tags[tag] = stats.tags.get(tag, 0) + count
-            stats.tagged += counts.tagged
-            by_annotator[name] = counts.tagged
-    else:
-        for a, count in zip(spans, _estimated_sentences(spans), strict=True):
+        # Sentences tagged by anyone, over the sentences the reader shows (splits and joins
+        # applied): a sentence two annotators tagged is one tagged sentence.
+        stats.sentence_count = len(article.sentences)
+        counts, by_annotator = article_counts(spans, article.sentences)
+        for tag, count in counts.by_tag.items():
+            stats.tags[tag] = stats.tags.get(tag, 0) + count
+        stats.tagged = counts.tagged
+        return stats, by_annotator
+    # Estimated from the quotes: one span tagged by several annotators counts once.
+    by_annotator = {}
+    seen: set[tuple[int, int]] = set()
+    seen_tag: set[tuple[int, int, str]] = set()
+    for a, count in zip(spans, _estimated_sentences(spans), strict=True):
+        by_annotator[a.annotator] = by_annotator.get(a.annotator, 0) + count
+        if (a.start, a.end, a.tag) not in seen_tag:
+            seen_tag.add((a.start, a.end, a.tag))
             stats.tags[a.tag] = stats.tags.get(a.tag, 0) + count
+        if (a.start, a.end) not in seen:
+            seen.add((a.start, a.end))
             stats.tagged += count
-            by_annotator[a.annotator] = by_annotator.get(a.annotator, 0) + count
+    limit = stats.sentence_count
+    if limit is not None:  # an estimate never claims more sentences than the article has
+        stats.tagged = min(stats.tagged, limit)
+        stats.tags = {tag: min(count, limit) for tag, count in stats.tags.items()}
+        by_annotator = {name: min(count, limit) for name, count in by_annotator.items()}
     return stats, by_annotator
 
 

@@ -1,19 +1,22 @@
-"""``tuireader suggest PATH``: a suggested tag for each sentence, with the reason in words."""
+"""``tuireader suggest PATH``: a suggested tag for each sentence, with the reason in words.
+
+The sentences are those ``tuireader sentences`` shows (the database's splits and joins, or
+``--raw`` the segmenter's), numbered the same way."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 
-from tuireader.cli import write_json
+from tuireader.cli import write_json, write_stdout
 from tuireader.cli.sentences import add_arguments as add_arguments
-from tuireader.cli.sentences import load_argument, sentence_record
+from tuireader.cli.sentences import as_asked, load_argument, sentence_record
 from tuireader.suggest import suggest_article
 from tuireader.tags import DEFAULT_TAGS
 
 
 def run(args: argparse.Namespace) -> int:
     article = load_argument(args.path)
+    as_asked(article, args)
     sentences = article.sentences
     suggestions = suggest_article(article)
     if args.json:
@@ -30,20 +33,20 @@ def run(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    out = sys.stdout
-    out.write(f"{article.title}\n")
+    out: list[str] = [f"{article.title}\n"]
     made = sum(1 for s in suggestions if s is not None)
-    out.write(f"{len(sentences)} sentences, {made} with a suggestion\n\n")
+    out.append(f"{len(sentences)} sentences, {made} with a suggestion\n\n")
     width = len(str(len(sentences)))
     label_width = max(len(t.label) for t in DEFAULT_TAGS)
     for s, suggestion in zip(sentences, suggestions, strict=True):
-        out.write(f"{s.index + 1:>{width}}  {s.text}\n")
+        out.append(f"{s.index + 1:>{width}}  {s.text}\n")
         pad = " " * (width + 2)
         if suggestion is None:
-            out.write(f"{pad}{'—':<{label_width}}  no suggestion\n")
+            out.append(f"{pad}{'—':<{label_width}}  no suggestion\n")
         else:
             label = DEFAULT_TAGS.get(suggestion.tag).label
-            out.write(
+            out.append(
                 f"{pad}{label:<{label_width}}  {suggestion.confidence:.2f}  {suggestion.reason}\n"
             )
+    write_stdout("".join(out))
     return 0

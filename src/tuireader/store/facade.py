@@ -20,12 +20,14 @@ import contextlib
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from operator import attrgetter
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from tuireader import correction_records
 from tuireader.annotations import (
     AnchorState,
     Annotation,
@@ -35,6 +37,7 @@ from tuireader.annotations import (
 )
 from tuireader.articles import Article
 from tuireader.boundaries import Boundary, MergeQuestion, merge_question
+from tuireader.boundaries import from_record as boundary_from_record
 from tuireader.boundaries import to_record as boundary_record
 from tuireader.dbformat.index import entry_total
 from tuireader.dbformat.schema import ARTICLES, BOUNDARIES, DONE, INDEX, STATE, FileProblem, Tables
@@ -934,6 +937,45 @@ class Store:
     def corrections_by_article(self) -> dict[str, list[Boundary]]:
         """Every stored correction, by article id (for exports: ``boundaries.with_corrections``)."""
         return corrections.by_article(self._db.records(BOUNDARIES).raw())
+
+    def import_corrections(
+        self, incoming: Sequence[Boundary], articles: AbstractSet[str], annotators: AbstractSet[str]
+    ) -> correction_records.Merge:
+        """Merge an import's sentence corrections in (``correction_records.merge``: the new
+        ones added in one write, none removed); the attached articles get their sentences
+        corrected again."""
+        with self._writing():
+            planned = correction_records.merge(
+                self._db.records(BOUNDARIES).raw(), incoming, articles, annotators
+            )
+            if planned.added:
+                self._apply_boundaries((), planned.added)
+        self._recorrect()
+        return planned
+
+    def prune(
+        self,
+        annotations: Mapping[str, AbstractSet[str]],
+        corrections: AbstractSet[str] = frozenset(),
+    ) -> tuple[int, int]:
+        """Remove annotations (ids by article, any layer) and sentence corrections (ids) in one
+        write, not an undo step: ``import --prune`` taking over what an annotator deleted since
+        (``import_review``). How many of each were removed."""
+        with self._writing():
+            gone = [
+                a
+                for article_id, ids in annotations.items()
+                for a in self.annotations(article_id, include_orphans=True)
+                if a.id in ids
+            ]
+            if gone:
+                self._apply(gone, ())
+            table = self._db.records(BOUNDARIES).raw()
+            taken_back = [boundary_from_record(k, table[k]) for k in corrections if k in table]
+            if taken_back:
+                self._apply_boundaries(taken_back, ())
+        self._recorrect()
+        return len(gone), len(taken_back)
 
     def placed_corrections(self, article_id: str) -> list[Boundary]:
         """The article's corrections as last placed on its text (``attach``,

@@ -1,0 +1,103 @@
+"""What every imported record must be besides well-formed: names anyone may type and times that
+have happened.
+
+An annotator (or adjudicator) name from a file follows the same rule as ``--annotator``
+(``annotations.annotator_problem``: one printable line of 1 to 80 characters), so an import can
+never bring a name the reader would refuse: a control sequence, an empty name, a line break or
+5,000 characters. A ``created``/``updated`` time may not lie more than ``CLOCK_SKEW`` in the
+future: a record stamped 9999-12-31 would win every later merge ("the newer ``updated`` wins")
+and could never be replaced.
+
+Each check is one call per record. A name passed once is remembered (an import's records share
+a few names), and a time as our exports write it (``2024-05-01T09:30:00.000Z``: UTC, fixed
+width) is compared with the limit as text, which orders such times exactly; only another form
+is parsed. So a record costs a set lookup and two string comparisons: well under the half
+microsecond a record these checks may add to an import (``benchmarks/bench_import_checks.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from tuireader.annotations import annotator_problem
+from tuireader.records import instant
+
+CLOCK_SKEW = dt.timedelta(days=1)
+"""How far in the future a time may be (clocks of two machines differ; a day is generous)."""
+_KEPT = 4096
+"""Most values each cache remembers (cleared when full)."""
+
+_NAMES: set[str] = set()
+_TIMES: set[str] = set()
+_LIMIT = [""]
+"""Now + ``CLOCK_SKEW`` as our exports write times; renewed when a time passes it (a process
+that runs for days never refuses a time of today)."""
+
+
+def name_problem(name: str, field: str = "annotator") -> str | None:
+    """Why ``name`` (the value of ``field``) cannot be imported, or None."""
+    if name in _NAMES:
+        return None
+    problem = annotator_problem(name)
+    if problem is not None:
+        return f'"{field}" {_shown(name)} is refused: {problem} (as --annotator)'
+    if len(_NAMES) >= _KEPT:
+        _NAMES.clear()
+    _NAMES.add(name)
+    return None
+
+
+def time_problem(value: str, field: str) -> str | None:
+    """Why the time ``value`` (of ``field``) cannot be imported, or None: not ISO 8601, or
+    later than ``CLOCK_SKEW`` from now."""
+    if value in _TIMES:
+        return None
+    try:
+        when = instant(value)
+    except ValueError:
+        return f'"{field}" is not an ISO 8601 timestamp: {_shown(value)}'
+    limit = dt.datetime.now(dt.UTC) + CLOCK_SKEW
+    _LIMIT[0] = limit.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    if when > limit:
+        return (
+            f'"{field}" {_shown(value)} is in the future (more than a day from now; '
+            "a clock set wrong?)"
+        )
+    if len(_TIMES) >= _KEPT:
+        _TIMES.clear()
+    _TIMES.add(value)
+    return None
+
+
+def annotation_problem(record: Mapping[str, Any]) -> str | None:
+    """What is wrong with a checked annotation record (``records.stored_from_export``'s: its
+    times are ISO 8601 already, ``updated`` left out when it equals ``created``) besides its
+    shape, or None."""
+    name = record["annotator"]
+    if name not in _NAMES and (problem := name_problem(name)) is not None:
+        return problem
+    created = record["created"]
+    updated = record.get("updated", created)
+    limit = _LIMIT[0]
+    # Fixed-width UTC times order as text: comparisons, no parsing (the common case).
+    if (
+        created <= limit
+        and updated <= limit
+        and len(created) == 24 == len(updated)
+        and created[10] == "T" == updated[10]
+        and created[23] == "Z" == updated[23]
+    ):
+        return None
+    return time_problem(created, "created") or time_problem(updated, "updated")
+
+
+def done_problem(annotator: str, updated: str) -> str | None:
+    """What is wrong with an imported done mark, or None."""
+    return name_problem(annotator) or time_problem(updated, "updated")
+
+
+def _shown(value: str) -> str:
+    """A value named in a message: quoted with its control characters escaped, and cut."""
+    return repr(value[:40] + ("…" if len(value) > 40 else ""))

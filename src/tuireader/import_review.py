@@ -1,0 +1,230 @@
+"""What an import finds about the database besides the annotations it writes.
+
+Before the annotations are written (``review``), the database is compared with the file:
+
+* the file's sentence corrections are merged in (``correction_records.merge``), first, so the
+  articles the import attaches get their corrected sentences;
+* an annotation of the file that repeats one the database already holds in the same layer under
+  another id (same article, place, tag and note: a copy, not an edit) is not written twice
+  (``Review.batches``), and is counted as skipped; so is a second such copy within the file;
+* the annotations the database holds in the file's layers that the file does not have (deleted
+  since the export? or never sent) are counted: an import never deletes, and says so.
+
+Which layers, articles and tags the file covers comes from a json export's ``scope`` (an
+``--annotator bob`` export is all of bob's layer, so a tag bob cleared since shows as missing
+even in an article the file no longer lists); without one (jsonl, csv, an older json), from the
+annotators and articles the file holds. Comparing reads the database's records only of articles
+where one of those layers has annotations: an import into an empty database costs nothing here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from tuireader import sanitise
+from tuireader.correction_records import Merge
+from tuireader.records import StoredRecord
+from tuireader.store.imports import ArticleRecords
+
+if TYPE_CHECKING:
+    from tuireader.importing import StagedImport
+    from tuireader.store import Store
+
+Batch = list[StoredRecord | ArticleRecords]
+ContentKey = tuple[Any, ...]
+
+
+def content_key(record: Mapping[str, Any]) -> ContentKey:
+    """What makes two annotations of one article the same tag: layer, place, tag and note."""
+    return (
+        record["annotator"],
+        record["start"],
+        record["end"],
+        record["tag"],
+        record.get("note", ""),
+    )
+
+
+@dataclass
+class Review:
+    """The comparison of a staged import with the database (``review``)."""
+
+    corrections: Merge = field(default_factory=Merge)
+    copies: dict[str, set[str]] = field(default_factory=dict)
+    """By article: ids of the file's annotations that copy one already there (not written)."""
+    missing: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """By annotator: (annotations, articles) the database holds in the file's scope and the
+    file lacks."""
+    missing_ids: dict[str, set[str]] = field(default_factory=dict)
+    """Their ids, by article (what ``prune`` removes)."""
+    pruned: bool = False
+    """Whether ``prune`` removed them."""
+    whole_layers: bool = False
+    """Whether the file said it holds its layers whole (a json ``scope``)."""
+
+    @property
+    def duplicates(self) -> int:
+        return sum(map(len, self.copies.values()))
+
+    def batches(self, batches: Iterable[Batch]) -> Iterator[Batch]:
+        """``StagedImport.batches`` without the copies."""
+        if not self.copies:
+            yield from batches
+            return
+        for batch in batches:
+            kept: Batch = []
+            for item in batch:
+                if isinstance(item, ArticleRecords):
+                    drop = self.copies.get(item.article_id)
+                    if drop:
+                        kept += [r for r in item.records() if r[0] not in drop]
+                    else:
+                        kept.append(item)
+                elif item[0] not in self.copies.get(item[1]["article_id"], ()):
+                    kept.append(item)
+            if kept:
+                yield kept
+
+    def prune(self, store: Store) -> tuple[int, int]:
+        """Remove what the database holds in the file's scope that the file lacks (``import
+        --prune``: the annotator deleted it since), annotations and corrections, in one write."""
+        self.pruned = True
+        return store.prune(self.missing_ids, self.corrections.missing_ids)
+
+    def lines(self) -> list[str]:
+        """The report's lines after the counts (indented, as the import prints them)."""
+        out: list[str] = []
+        merged = self.corrections
+        if merged.read:
+            out.append(
+                f"  sentence corrections (splits, joins): {merged.read} read, "
+                f"{len(merged.added)} added, {merged.here} already here, "
+                f"{len(merged.conflicts)} not taken"
+            )
+        out += [f"  not taken: {sanitise.line(line)}" for line in merged.conflicts]
+        if self.duplicates:
+            out.append(
+                f"  {self.duplicates} skipped as copies of an annotation already in the same "
+                "layer (same article, place, tag and note under another id)"
+            )
+        return out
+
+    def warnings(self) -> list[str]:
+        """What the database holds that the file lacks, one line per annotator (for stderr)."""
+        out: list[str] = []
+        scope = "in the layers this file holds whole" if self.whole_layers else "on its articles"
+        done = "removed (--prune)" if self.pruned else "kept (import --prune removes them)"
+        for name, (count, articles) in sorted(self.missing.items()):
+            plural = "s" * (count != 1)
+            out.append(
+                f"warning: the database holds {count} annotation{plural} of "
+                f"{sanitise.line(name)} ({articles} article{'s' * (articles != 1)}) {scope} "
+                f"that this file does not have (deleted since it was exported?); {done}"
+            )
+        missing = (self.corrections.missing or {}).items()
+        for name, count in sorted(missing):
+            out.append(
+                f"warning: the database holds {count} sentence correction{'s' * (count != 1)} "
+                f"by {sanitise.line(name)} on this file's articles that this file does not "
+                f"have (taken back since it was exported?); {done}"
+            )
+        return out
+
+
+def review(store: Store, staged: StagedImport) -> Review:
+    """Compare ``staged`` with the database and merge its corrections in (one write, only when
+    it brings any)."""
+    result = Review()
+    existing = set(store.annotated_article_ids())
+    corrections_here = bool(store.corrections_by_article())
+    scope = staged.scope
+    annotators: set[str] = set()
+    articles: dict[str, dict[str, ContentKey]] = {}
+    if existing or corrections_here:  # else nothing here to compare with: no pass over the file
+        annotators, articles = _file_layers(staged, existing)
+    if scope is not None and scope.get("annotators") is not None:
+        annotators = set(scope["annotators"])
+    whole = scope is not None and scope.get("articles") is None and bool(existing)
+    result.whole_layers = scope is not None
+    listed = set(articles) | {str(meta["id"]) for meta in staged.articles}
+    if scope is not None and scope.get("articles") is not None:
+        listed |= set(scope["articles"])
+    if staged.corrections or corrections_here:
+        corrected = listed | {b.article_id for b in staged.corrections}
+        result.corrections = store.import_corrections(staged.corrections, corrected, annotators)
+    if not existing:
+        return result
+    if scope is not None and scope.get("annotators") is None and not annotators:
+        return result
+    tags = None if scope is None or scope.get("tags") is None else set(scope["tags"])
+    compared = existing if whole else existing & listed
+    missing: dict[str, list[int]] = {}
+    missing_ids: dict[str, set[str]] = {}
+    for article_id in sorted(compared):
+        layers = store.article_counts(article_id)
+        if not any(name in layers for name in annotators):
+            continue
+        here = store.stored_records(article_id)
+        incoming = articles.get(article_id, {})
+        _copies(result, article_id, here, incoming)
+        gone: dict[str, int] = {}
+        for key, record in here.items():
+            name = record["annotator"]
+            if (
+                name in annotators
+                and key not in incoming
+                and (tags is None or record["tag"] in tags)
+            ):
+                gone[name] = gone.get(name, 0) + 1
+                missing_ids.setdefault(article_id, set()).add(key)
+        for name, count in gone.items():
+            entry = missing.setdefault(name, [0, 0])
+            entry[0] += count
+            entry[1] += 1
+    result.missing = {name: (n, a) for name, (n, a) in missing.items()}
+    result.missing_ids = missing_ids
+    return result
+
+
+def _file_layers(
+    staged: StagedImport, existing: AbstractSet[str]
+) -> tuple[set[str], dict[str, dict[str, ContentKey]]]:
+    """The file's annotators (of its annotations, done marks and corrections) and, for the
+    articles the database has (``existing``), each one's annotations: id to ``content_key``
+    (not the records: a re-import of 500,000 holds these alone)."""
+    names = {m.annotator for m in staged.done} | {b.annotator for b in staged.corrections}
+    articles: dict[str, dict[str, ContentKey]] = {}
+    for batch in staged.batches():
+        for item in batch:
+            if isinstance(item, ArticleRecords):
+                names.update(count[0] for count in item.counts)
+                if item.article_id in existing:
+                    found = articles.setdefault(item.article_id, {})
+                    found.update((key, content_key(r)) for key, r in item.records())
+            else:
+                key, record = item
+                names.add(record["annotator"])
+                if record["article_id"] in existing:
+                    articles.setdefault(record["article_id"], {})[key] = content_key(record)
+    return names, articles
+
+
+def _copies(
+    result: Review,
+    article_id: str,
+    here: Mapping[str, Mapping[str, Any]],
+    incoming: Mapping[str, ContentKey],
+) -> None:
+    """The file's annotations of the article that copy one already there, or an earlier one of
+    the file, under another id."""
+    seen = {content_key(r): key for key, r in here.items()}
+    for key, found in incoming.items():
+        if key in here:
+            continue  # the same annotation: the usual merge (newer ``updated`` wins)
+        if found in seen:
+            result.copies.setdefault(article_id, set()).add(key)
+        else:
+            seen[found] = key
