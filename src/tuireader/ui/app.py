@@ -2278,7 +2278,9 @@ class ReaderApp(App[int]):
         ids = None if everything or article is None else [article.id]
         title = "all" if ids is None or article is None else article.title
         scope = "all articles" if ids is None or article is None else f"“{article.title}”"
-        folder = self.db_path.parent / "exports"
+        # Absolute, so that the dialog shows where the file goes and the check below holds
+        # for a relative --db (the dialog's path is absolute).
+        folder = self.db_path.parent.absolute() / "exports"
 
         def load(meta: Mapping[str, object]) -> Article | None:
             return self.article_by_id(str(meta["id"])) or article_at_hand(meta)
@@ -2297,7 +2299,8 @@ class ReaderApp(App[int]):
                     self._writer.submit(
                         partial(self.store.set_state, STATE_EXPORT, remembered_state(choice))
                     )
-                if choice.path.parent == folder:  # the default folder is made on first use
+                # The default folder is made on first use.
+                if choice.path.parent.resolve() == folder.resolve():
                     with contextlib.suppress(OSError):  # else the export names the problem
                         folder.mkdir(parents=True, exist_ok=True)
                 # Read in the export's thread: every annotation of the selection, seconds at 500k.
