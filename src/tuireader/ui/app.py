@@ -978,12 +978,12 @@ class ReaderApp(App[int]):
             self._error(opened.failed)
         report = opened.report
         if report is not None and report.orphaned:
-            self.notify(
-                f"{report.orphaned} annotation(s) no longer match the text and were kept aside "
-                "(orphaned).",
-                severity="warning",
-                markup=False,
-            )
+            # Only my layer's, with the reason: another annotator's orphans are theirs to see.
+            from tuireader.orphan_reasons import kept_aside
+
+            why = kept_aside(report.orphans, opened.mine, article.body, self.store.annotator)
+            for line in why.lines():
+                self.notify(line, severity="warning", markup=False)
         if opened.lost:
             self.notify(
                 f"{opened.lost} sentence split(s) or merge(s) no longer fit the text and were "
