@@ -8,12 +8,22 @@ sent: OSC 52 writes the clipboard, OSC 0 the window title, ``ESC[2J`` wipes the 
 
 Two treatments:
 
-* ``line`` / ``block``: display text (a title, a note). Escape sequences are removed with their
-  payload, other control characters dropped, bidi overrides dropped, bytes that were not UTF-8
-  shown as U+FFFD. ``line`` also turns line breaks into spaces.
+One rule, two treatments. The rule says what a terminal must never be sent from data: an escape
+sequence (CSI, and OSC, DCS, SOS, PM, APC up to their BEL or ST, or to the end of the line when
+that never comes; any other ESC with what follows it), any other control character, and the
+invisible characters (``INVISIBLE``: zero-width space, bidi marks, embeddings, overrides and
+isolates, word joiner, BOM, language tags...). A zero-width joiner or non-joiner between two
+non-ASCII characters (an emoji sequence, Persian or Indic shaping) and the tag sequence of a
+flag emoji change what is drawn, so they are not invisible there.
+
+* ``line`` / ``block`` / ``text``: display text (a title, a sentence, a note, an annotator name,
+  a codebook label). What the rule names is removed, a whole escape sequence with its payload;
+  bytes that were not UTF-8 are shown as U+FFFD. ``line`` also turns line breaks into spaces;
+  ``text`` (an article's text as it is read: ``decoding.clean``) keeps tabs and line ends.
 * ``escape`` / ``path`` / ``message``: text whose exact characters matter (a file name, an error
-  line, an export printed to a terminal). Nothing is removed: every control character, bidi
-  control and undecodable byte is written as a visible escape (``\\x1b``, ``\\u202e``, ``\\xff``).
+  line, an export printed to a terminal). Nothing is removed: what the rule names is written as a
+  visible escape (``\\x1b``, ``\\u202e``, ``\\u200b``, ``\\xff``), so a file name reads the same in
+  the article list, the reader's header and the command line.
 
 Files keep the data exact: only what is printed to a terminal is escaped.
 """
@@ -27,25 +37,44 @@ from collections.abc import Iterable, Iterator
 
 CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """C0 except tab and newline, DEL and C1: never sent to a terminal from data."""
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-"""Bidi embeddings, overrides and isolates: they make displayed text differ from stored text."""
 LINE_BREAKS = re.compile("\r\n?|[\n\x0b\x0c\x85\u2028\u2029]")
 
 # Whole escape sequences, 7-bit and 8-bit, so that no payload (a clipboard text, a window title,
 # a link target) is left behind as readable text. A string command without its terminator runs
 # to the end of the text, as it would in a terminal.
-_ESCAPE_SEQUENCES = re.compile(
+# A string command without its terminator runs to the end of its line: a terminal would swallow
+# the rest, but an article with one stray ``ESC ]`` must not lose everything after it.
+ESCAPE_SEQUENCES = re.compile(
     r"""
       (?:\x1b\[|\x9b) [\x30-\x3f]* [\x20-\x2f]* [\x40-\x7e]?           # CSI: ESC[2J, SGR, C1 CSI
-    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f]) .*? (?:\x07|\x1b\\|\x9c|\Z) # OSC, DCS, SOS, PM, APC
+    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f]) [^\n]*? (?:\x07|\x1b\\|\x9c|(?=\n)|\Z)
+                                                            # OSC, DCS, SOS, PM, APC to BEL or ST
     | \x1b [\x20-\x2f]* [\x30-\x7e]?                                     # other ESC sequences
     """,
-    re.VERBOSE | re.DOTALL,
+    re.VERBOSE,
 )
 _SURROGATES = re.compile("[\ud800-\udfff]")
+_INVISIBLE_CLASS = (
+    "\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000e0000-\U000e007f"
+)
+INVISIBLE = re.compile(
+    # Kept (group 1): a joiner between two non-ASCII characters, a flag's tag sequence.
+    "((?<=[^\\x00-\\x7f\\s])[\u200c\u200d](?=[^\\x00-\\x7f\\s])"
+    "|\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f)"
+    f"|[{_INVISIBLE_CLASS}]"
+)
+"""Characters that draw nothing yet change what text says or how it reads: zero-width space,
+joiners, bidi marks, embeddings, overrides and isolates, word joiner and invisible operators,
+BOM, interlinear annotation, language tags. All are format characters (never printable)."""
 # What ``escape`` rewrites: controls (tab and newline are handled by the caller's choice),
-# bidi controls and lone surrogates (undecodable bytes of a file name, via surrogateescape).
-_VISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# invisible characters and lone surrogates (undecodable bytes of a file name, via
+# surrogateescape).
+_VISIBLE = re.compile(
+    "((?<=[^\\x00-\\x7f\\s])[\u200c\u200d](?=[^\\x00-\\x7f\\s])"
+    "|\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f)"
+    f"|[\x00-\x1f\x7f-\x9f{_INVISIBLE_CLASS}\ud800-\udfff]"
+)
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -104,15 +133,36 @@ def message(value: object) -> str:
     return escape(value, newlines=False)
 
 
-def _strip(text: str) -> str:
-    text = LINE_BREAKS.sub("\n", text)
-    text = _ESCAPE_SEQUENCES.sub("", text)
-    text = CONTROL_CHARS.sub("", text)
-    text = BIDI_CONTROLS.sub("", text)
-    return _SURROGATES.sub("\ufffd", text)
+def text(value: str) -> str:
+    """``value`` (an article's text, its line ends already LF) without what the rule removes:
+    tabs and line breaks are kept, so offsets into it are what the reader shows."""
+    if value.isprintable() or value.replace("\n", "").replace("\t", "").isprintable():
+        return value
+    # search before sub: on a clean 3 MB book the scans are cheap, rebuilding the string is not
+    if ESCAPE_SEQUENCES.search(value):
+        value = ESCAPE_SEQUENCES.sub("", value)
+    if CONTROL_CHARS.search(value):
+        value = CONTROL_CHARS.sub("", value)
+    if INVISIBLE.search(value):
+        value = INVISIBLE.sub(_kept, value)
+    return value
+
+
+def _strip(value: str) -> str:
+    value = LINE_BREAKS.sub("\n", value)
+    value = ESCAPE_SEQUENCES.sub("", value)
+    value = CONTROL_CHARS.sub("", value)
+    value = INVISIBLE.sub(_kept, value)
+    return _SURROGATES.sub("\ufffd", value)
+
+
+def _kept(match: re.Match[str]) -> str:
+    return match.group(1) or ""
 
 
 def _escape_char(match: re.Match[str]) -> str:
+    if match.group(1):
+        return match.group(1)
     char = match.group()
     code = ord(char)
     if char in _NAMED:
@@ -121,4 +171,6 @@ def _escape_char(match: re.Match[str]) -> str:
         return f"\\x{code - 0xDC00:02x}"
     if code <= 0xFF:
         return f"\\x{code:02x}"
+    if code > 0xFFFF:  # a language tag: \\ue0041 would read as U+E004 and a "1"
+        return f"\\U{code:08x}"
     return f"\\u{code:04x}"

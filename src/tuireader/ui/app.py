@@ -478,7 +478,7 @@ class ReaderApp(App[int]):
             self.store.annotator = name
 
         verdicts_key = None if article_id is None else self._verdicts_key(article_id, name)
-        self.sub_title = f"{name} · {self.db_path}"
+        self.sub_title = f"{sanitise.line(name)} · {sanitise.path(self.db_path)}"
         self._writer.submit(switch)  # the read below waits for it
         self._read(
             lambda store: read_reloaded(store, article_id, ids, verdicts_key=verdicts_key),
