@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tuireader import decoding, sentences
+from tuireader import decoding, sanitise, sentences
 from tuireader.articles import Article, load_article
 from tuireader.decoding import _LINE_ENDS, decode
 from tuireader.sanitise import CONTROL_CHARS, ESCAPE_SEQUENCES, INVISIBLE
@@ -74,7 +74,7 @@ def _encoded(text: str, rng: random.Random) -> bytes:
 def _plain_clean(text: str) -> str:
     for pattern, replacement in ((_LINE_ENDS, "\n"), (ESCAPE_SEQUENCES, ""), (CONTROL_CHARS, "")):
         text = pattern.sub(replacement, text)
-    return INVISIBLE.sub(lambda m: m.group(1) or "", text)
+    return INVISIBLE.sub(lambda m: m.group() if sanitise._shapes(m) else "", text)
 
 
 def _plain_goes_on(text: str, start: int, end: int) -> bool:

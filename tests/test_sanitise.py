@@ -144,3 +144,11 @@ def test_an_unterminated_string_command_stops_at_its_line_end() -> None:
     """A stray OSC in an article must not swallow every later paragraph."""
     assert sanitise.text("one \x1b]0;title\ntwo\nthree") == "one \ntwo\nthree"
     assert sanitise.block("note \x1b]52;c;AAAA\nsecond") == "note \nsecond"
+
+
+def test_tags_outside_a_flag_are_invisible_text() -> None:
+    """Language tags can carry hidden text ("ASCII smuggling"); only a flag's are drawn."""
+    hidden = "".join(chr(0xE0000 + ord(c)) for c in "rm -rf")
+    assert sanitise.line(f"ok{hidden}\U000e007f") == "ok"
+    assert sanitise.line(f"\U0001f3f4{hidden}") == "\U0001f3f4"  # no cancel tag: no flag
+    assert sanitise.escape("a\U000e0041b") == "a\\U000e0041b"
