@@ -60,7 +60,7 @@ from tuireader.ui.article_list import (
 )
 from tuireader.ui.compare_view import compare_status
 from tuireader.ui.footer import ReaderFooter
-from tuireader.ui.keymap import Keys, Resolved, Section, check_keymap
+from tuireader.ui.keymap import Keys, Resolved, Section, as_binding, check_keymap
 from tuireader.ui.opening import Opened, open_in_store
 from tuireader.ui.other_layers import OtherLayers
 from tuireader.ui.reading_pane import ReadingPane, SuggestionView
@@ -374,8 +374,10 @@ class ReaderApp(App[int]):
         from tuireader.ui.library_screen import LibraryScreen
         from tuireader.ui.search_all_screen import SearchAllScreen
 
+        compare_only = {"app.adjudicate"}  # bound on the app, refused outside the compare view
         return [
-            ("Everywhere", cls.BINDINGS),
+            ("Everywhere", [b for b in cls.BINDINGS if as_binding(b).id not in compare_only]),
+            ("Compare view", [b for b in cls.BINDINGS if as_binding(b).id in compare_only]),
             ("Article list", ArticleList.BINDINGS),
             ("List filter", ListFilter.BINDINGS),
             ("Reading pane", cls._pane_bindings(tags)),
@@ -1723,6 +1725,24 @@ class ReaderApp(App[int]):
             return self.comparing
         return True
 
+    def on_key(self, event: events.Key) -> None:
+        """A key whose binding is off here (``check_action``: the compare view's keys outside
+        it) says why instead of doing nothing."""
+        from tuireader.ui import idle_keys
+
+        if self.comparing or self.screen is not self.pane.screen:
+            return
+        if event.key in self.keys.keys("app.adjudicate"):
+            why = idle_keys.adjudicate(None, self.adjudicating, self.keys)
+        elif isinstance(self.focused, ReadingPane) and any(
+            event.key in self.keys.keys(b) for b in idle_keys.OFF_IN_THE_LIST
+        ):
+            why = idle_keys.compare_view_off(self.keys)
+        else:
+            return
+        if why is not None:
+            self.notify(why, timeout=4, markup=False)
+
     def _verdicts(self) -> dict[int, Verdict]:
         """My "no tag" and "unresolved" decisions on the open article, by sentence."""
         from tuireader.adjudication import untagged_verdicts
@@ -1772,12 +1792,17 @@ class ReaderApp(App[int]):
 
     def action_adjudicate(self) -> None:
         """Decide the sentence under the cursor: take a tag, set another, or leave it open."""
+        from tuireader.ui import idle_keys
         from tuireader.ui.adjudicate_screen import AdjudicateScreen, verdict_choices
 
         pane = self.pane
         comparison = pane.comparison
         article = pane.article
         if comparison is None or article is None or not pane.sentences:
+            return
+        why = idle_keys.adjudicate(comparison, self.adjudicating, self.keys)
+        if why is not None:
+            self.notify(why, timeout=4, markup=False)
             return
         index = pane.cursor
         sentence = pane.sentences[index]
