@@ -144,3 +144,28 @@ async def test_an_export_that_fails_says_why(
         await finish(app, pilot)
         errors = [n for n in app._notifications if n.severity == "error"]
         assert errors and "no such folder" in errors[-1].message
+
+
+async def test_the_default_folder_is_made_when_the_database_path_is_relative(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--db given as a relative path: Enter made no folder (a relative folder was compared with
+    the dialog's absolute path) and the export failed with "no such folder"."""
+    monkeypatch.chdir(tmp_path)
+    relative = Path("team.json")
+    store = Store.open(relative, "tester")
+    try:
+        library = load_library([SEED])
+        app = ReaderApp(library, store, db_path=relative, open_article=library.articles[0])
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("f", "x")
+            path = app.screen.query_one("#export-path", Input).value
+            assert Path(path).is_absolute() and Path(path).parent == tmp_path / "exports"
+            await pilot.press("enter")
+            await finish(app, pilot)
+            (written,) = sorted((tmp_path / "exports").glob("*.json"))
+            assert str(written) == path
+            assert len(json.loads(written.read_text("utf-8"))["annotations"]) == 1
+            assert not any("Not exported" in n.message for n in app._notifications)
+    finally:
+        store.close()

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from tuireader import decoding, sentences
+from tuireader import decoding, sanitise, sentences
 from tuireader.articles import Article, load_article
 from tuireader.decoding import _LINE_ENDS, decode
-from tuireader.sanitise import BIDI_CONTROLS, CONTROL_CHARS
+from tuireader.sanitise import CONTROL_CHARS, ESCAPE_SEQUENCES, INVISIBLE
 from tuireader.sentences import Sentence, segment
 
 _WORDS = (
@@ -72,9 +72,9 @@ def _encoded(text: str, rng: random.Random) -> bytes:
 
 
 def _plain_clean(text: str) -> str:
-    for pattern, replacement in ((_LINE_ENDS, "\n"), (CONTROL_CHARS, ""), (BIDI_CONTROLS, "")):
+    for pattern, replacement in ((_LINE_ENDS, "\n"), (ESCAPE_SEQUENCES, ""), (CONTROL_CHARS, "")):
         text = pattern.sub(replacement, text)
-    return text
+    return INVISIBLE.sub(lambda m: m.group() if sanitise._shapes(m) else "", text)
 
 
 def _plain_goes_on(text: str, start: int, end: int) -> bool:
@@ -105,7 +105,7 @@ def _seen(article: Article) -> tuple[object, ...]:
 def test_cleaning_removes_only_unprintable_characters_other_than_tab_and_newline() -> None:
     # What makes returning "printable but for tabs and newlines" text as it is exact.
     printable = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isprintable())
-    for pattern in (_LINE_ENDS, CONTROL_CHARS, BIDI_CONTROLS):
+    for pattern in (_LINE_ENDS, ESCAPE_SEQUENCES, CONTROL_CHARS, INVISIBLE):
         assert pattern.search(printable + "\n\t") is None
 
 

@@ -98,3 +98,57 @@ def test_escape_chunks_joins_what_a_chunk_boundary_cuts() -> None:
         chunks = [data[i : i + size] for i in range(0, len(data), size)]
         assert b"".join(sanitise.escape_chunks(chunks)).decode() == whole
     assert whole == "a,b\r\n\\x1b]52;c;cm0gLXJmIH4=\\x07é\\u202e\r\nlast\\r"
+
+
+INVISIBLE = ("\u200b", "\u200e", "\u200f", "\u2060", "\ufeff", "\u061c", "\U000e0041", "\u200d")
+
+
+@pytest.mark.parametrize("char", INVISIBLE)
+def test_invisible_characters_go_from_display_text_and_show_in_exact_text(char: str) -> None:
+    assert sanitise.line(f"ali{char}ce") == "alice"
+    assert sanitise.block(f"a{char}\nb") == "a\nb"
+    assert sanitise.text(f"a{char}\tb") == "a\tb"
+    shown = sanitise.path(f"ali{char}ce.txt")
+    code = ord(char)
+    assert shown == (f"ali\\u{code:04x}ce.txt" if code <= 0xFFFF else f"ali\\U{code:08x}ce.txt")
+
+
+def test_joiners_that_shape_what_is_drawn_are_kept_everywhere() -> None:
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    flag = "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"
+    for text in (family, persian, flag):
+        assert sanitise.line(text) == text
+        assert sanitise.escape(text) == text
+        assert sanitise.text(text) == text
+    # A joiner beside ASCII shapes nothing: gone (display) or shown (exact).
+    assert sanitise.line("bo\u200db") == "bob" and sanitise.path("bo\u200db") == "bo\\u200db"
+
+
+def test_a_whole_sequence_goes_in_every_display_path() -> None:
+    """One rule: the payload of an escape sequence never remains as readable text."""
+    hostile = "Evil\x1b]0;PWNED-TITLE\x07 title\x1b[31mRED\x1b[0m \x1b]52;c;cm0g\x07x \x1b[2J\x1b[Hy\x1bcz"
+    want = "Evil titleRED x yz"
+    assert sanitise.line(hostile) == want
+    assert sanitise.block(hostile) == want
+    assert sanitise.text(hostile) == want
+
+
+def test_a_lone_escape_goes_with_nothing_after_it_lost() -> None:
+    assert sanitise.line("end\x1b") == "end"
+    assert sanitise.line("a\x1b\u00e9t\u00e9") == "a\u00e9t\u00e9"  # no sequence follows
+    assert sanitise.text("a\x1b\nb") == "a\nb"
+
+
+def test_an_unterminated_string_command_stops_at_its_line_end() -> None:
+    """A stray OSC in an article must not swallow every later paragraph."""
+    assert sanitise.text("one \x1b]0;title\ntwo\nthree") == "one \ntwo\nthree"
+    assert sanitise.block("note \x1b]52;c;AAAA\nsecond") == "note \nsecond"
+
+
+def test_tags_outside_a_flag_are_invisible_text() -> None:
+    """Language tags can carry hidden text ("ASCII smuggling"); only a flag's are drawn."""
+    hidden = "".join(chr(0xE0000 + ord(c)) for c in "rm -rf")
+    assert sanitise.line(f"ok{hidden}\U000e007f") == "ok"
+    assert sanitise.line(f"\U0001f3f4{hidden}") == "\U0001f3f4"  # no cancel tag: no flag
+    assert sanitise.escape("a\U000e0041b") == "a\\U000e0041b"

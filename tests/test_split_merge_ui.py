@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.widgets import OptionList, Static
 
 from tuireader.store import Store
 from tuireader.ui.app import ReaderApp
@@ -279,3 +280,74 @@ async def test_a_long_article_owns_its_sentences_before_the_first_split(
         await pilot.pause()
         assert [s.index for s in article.raw_sentences[:5]] == list(range(5))
         assert len(app.pane.sentences) == len(article.raw_sentences) + 1
+
+
+async def test_merge_with_a_part_tag_gives_one_tag_and_redo_works(
+    make_reader: Callable[[Path], ReaderApp], tmp_path: Path
+) -> None:
+    """Defect 8, the tester's keys: a part tag in sentence 1, a whole tag on sentence 2, `J`.
+    The dialog offered 3 keys for 2 options and said the other sentence "stays untagged";
+    choice 1 left three overlapping tags; redo then claimed another window."""
+    story = tmp_path / "m2" / "a.txt"
+    story.parent.mkdir()
+    story.write_text(
+        "Title here\n\nThe mayor said the bridge will close on Monday. "
+        "Engineers found cracks last month.\n",
+        encoding="utf-8",
+    )
+    app = make_reader(story)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", "j", "f", "g", "p", "W", "s")
+        await app.writes_landed()
+        await pilot.pause()
+        article = app.pane.article
+        assert article is not None
+        assert sorted(a.tag for a in app.store.mine(article.id)) == ["fact", "fact", "speculation"]
+        await pilot.press("J")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MergeScreen)
+        header = str(screen.query_one("#merge-header", Static).render())
+        options = screen.query_one(OptionList)
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert "(1-3 or Enter" in header and len(shown) == 3
+        assert shown[0].startswith("1  Fact for the whole sentence")
+        assert shown[1].startswith("2  Speculation for the whole sentence")
+        assert shown[2] == "3  keep each tag on its own words"
+        assert not any("untagged" in text for text in shown)
+        await pilot.press("1")
+        await app.writes_landed()
+        await pilot.pause()
+        assert len(app.pane.sentences) == 1
+        merged = app.pane.sentences[0]
+        whole = [(merged.start, merged.end, "fact")]
+        assert [(a.start, a.end, a.tag) for a in app.store.mine(article.id)] == whole
+        assert app.pane.parts_of(0) == []
+        await pilot.press("u")
+        await app.writes_landed()
+        await pilot.pause()
+        assert len(app.pane.sentences) == 2 and len(app.store.mine(article.id)) == 3
+        await pilot.press("ctrl+r")
+        await app.writes_landed()
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert not any("another window" in m or "cannot" in m.lower() for m in said), said
+        assert len(app.pane.sentences) == 1
+        assert [(a.start, a.end, a.tag) for a in app.store.mine(article.id)] == whole
+
+
+async def test_the_merge_question_names_the_untagged_sentence(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "f", "k", "J")  # the second sentence tagged, the first not
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MergeScreen)
+        options = screen.query_one(OptionList)
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert shown == [
+            "1  Fact for the whole sentence",
+            "2  keep Fact on the second sentence's words (the first sentence's words stay "
+            "untagged)",
+        ]
+        assert "(1-2 or Enter" in str(screen.query_one("#merge-header", Static).render())

@@ -152,6 +152,67 @@ def test_merge_rule_in_the_store(tmp_path: Path, story: Path, stores: list[Store
     assert len(article.sentences) == 5
 
 
+def test_a_tag_for_the_whole_merged_sentence_replaces_my_part_tags(
+    tmp_path: Path, story: Path, stores: list[Store]
+) -> None:
+    """Defect 8: a part-of-sentence tag on the first half and a whole tag on the second; the
+    chosen tag used to be added over the parts (three overlapping tags in one layer), and the
+    redo then failed, claiming another window. Now: exactly one annotation, like tagging the
+    merged sentence whole; another layer's tags untouched; undo and redo both work."""
+    db = tmp_path / "db.json"
+    alice, bob = open_store(stores, db, "alice"), open_store(stores, db, "bob")
+    article = load_article(story)
+    alice.attach(article)
+    bob.attach(article)
+    bob.tag(article, 0, 0, "speculation")
+    bob.tag(article, 1, 1, "fact")
+    alice.refresh()
+    alice.tag(article, 0, 0, "fact")
+    alice.tag(article, 1, 1, "fact")
+    alice.tag_span(article, 0, len("Crowds"), "speculation")  # fact left on the rest
+    before = sorted((a.start, a.end, a.tag) for a in alice.mine(article.id))
+    assert len(before) == 3
+    question = alice.merge_question(article, 0)
+    assert question == MergeQuestion(None, "fact", ("speculation", "fact"), ())
+    assert question.tags == ["fact", "speculation"] and question.untagged is None
+    alice.merge_sentences(article, 0, "fact")
+    merged = article.sentences[0]
+    want = [(merged.start, merged.end, "fact")]
+    assert [(a.start, a.end, a.tag) for a in alice.mine(article.id)] == want
+    bobs = [(a.start, a.end, a.tag) for a in alice.annotations(article.id, "bob")]
+    assert bobs == [
+        (s.start, s.end, t)
+        for s, t in zip(article.raw_sentences[:2], ("speculation", "fact"), strict=True)
+    ]
+    alice.undo()
+    assert sorted((a.start, a.end, a.tag) for a in alice.mine(article.id)) == before
+    assert len(article.sentences) == 5
+    alice.redo()  # used to fail: "changed in another window" with no other window
+    assert [(a.start, a.end, a.tag) for a in alice.mine(article.id)] == want
+    assert len(article.sentences) == 4
+    # The same from a fresh handle: what is on disk is one annotation.
+    again = open_store(stores, db, "alice")
+    again.attach(load_article(story))
+    assert [a.tag for a in again.mine(article.id)] == ["fact"]
+
+
+def test_a_whole_tag_reaching_beyond_the_pair_keeps_its_outside_words(
+    tmp_path: Path, story: Path, stores: list[Store]
+) -> None:
+    """A tag of mine over sentences 0-1 and another on 2: choosing sentence 2's tag for the
+    merged 1+2 cuts the first back to sentence 0 (as tagging the merged sentence would)."""
+    store = open_store(stores, tmp_path / "db.json", "alice")
+    article = load_article(story)
+    store.attach(article)
+    store.tag(article, 0, 1, "fact")
+    store.tag(article, 2, 2, "speculation")
+    first = article.sentences[0]
+    store.merge_sentences(article, 1, "speculation")
+    merged = article.sentences[1]
+    spans = [(a.start, a.end, a.tag) for a in store.mine(article.id)]
+    assert spans == [(first.start, first.end, "fact"), (merged.start, merged.end, "speculation")]
+
+
 def test_keep_parts_keeps_both_tags(tmp_path: Path, story: Path, stores: list[Store]) -> None:
     store = open_store(stores, tmp_path / "db.json", "alice")
     article = load_article(story)

@@ -362,15 +362,31 @@ KEEP_PARTS = ""
 
 @dataclass(frozen=True, slots=True)
 class MergeQuestion:
-    """My tags on the two halves differ: which should the merged sentence carry?"""
+    """My tags on the two halves differ: which should the merged sentence carry?
+
+    ``first`` and ``second`` are the tags of my annotations covering each half whole;
+    ``first_parts`` and ``second_parts`` the tags of my annotations on part of a half."""
 
     first: str | None
     second: str | None
+    first_parts: tuple[str, ...] = ()
+    second_parts: tuple[str, ...] = ()
 
     @property
     def tags(self) -> list[str]:
-        """The tags to offer for the whole sentence, in text order, each once."""
-        return list(dict.fromkeys(t for t in (self.first, self.second) if t is not None))
+        """The tags to offer for the whole sentence, each once: the halves' whole tags, then
+        those on parts of them, each in text order."""
+        wholes = (t for t in (self.first, self.second) if t is not None)
+        return list(dict.fromkeys((*wholes, *self.first_parts, *self.second_parts)))
+
+    @property
+    def untagged(self) -> int | None:
+        """Which half (0 or 1) carries no tag of mine at all, if one does not."""
+        if self.first is None and not self.first_parts:
+            return 0
+        if self.second is None and not self.second_parts:
+            return 1
+        return None
 
 
 def whole_tag(layer: Iterable[Annotation], sentence: Sentence) -> Annotation | None:
@@ -381,17 +397,35 @@ def whole_tag(layer: Iterable[Annotation], sentence: Sentence) -> Annotation | N
     return None
 
 
+def _parts(layer: Iterable[Annotation], sentence: Sentence, whole: Annotation | None) -> list[str]:
+    """The tags of the annotations on part of ``sentence``, in text order."""
+    inside = [
+        a
+        for a in layer
+        if a is not whole
+        and a.anchor is not ORPHANED
+        and a.start < sentence.end
+        and sentence.start < a.end
+    ]
+    return [a.tag for a in sorted(inside, key=_ann_start)]
+
+
 def merge_question(
     first: Sentence, second: Sentence, mine: Sequence[Annotation]
 ) -> MergeQuestion | None:
     """None when the rule decides for my layer (both halves agree, one annotation already
-    covers both, or neither is tagged); else what to ask."""
+    covers both, or neither is tagged whole); else what to ask."""
     a, b = whole_tag(mine, first), whole_tag(mine, second)
     if (a is None and b is None) or a is b:
         return None
     if a is not None and b is not None and a.tag == b.tag:
         return None
-    return MergeQuestion(None if a is None else a.tag, None if b is None else b.tag)
+    return MergeQuestion(
+        None if a is None else a.tag,
+        None if b is None else b.tag,
+        tuple(_parts(mine, first, a)),
+        tuple(_parts(mine, second, b)),
+    )
 
 
 def plan_merge(
@@ -406,9 +440,10 @@ def plan_merge(
 
     In every layer, two annotations with the same tag on the two halves become one on the
     merged sentence (their notes kept). My own differing halves follow ``choice``: a tag for
-    the whole sentence, or KEEP_PARTS. Anything else is left as it is: it stays attached to
-    its own words, a part of the merged sentence. Raises ValueError when my halves need a
-    choice and none (or one not offered) was given.
+    the whole sentence, which then replaces every tag of mine on the merged sentence as tagging
+    it whole would (``_cover``), or KEEP_PARTS. Anything else is left as it is: it stays
+    attached to its own words, a part of the merged sentence. Raises ValueError when my halves
+    need a choice and none (or one not offered) was given.
     """
     removed: list[Annotation] = []
     added: list[Annotation] = []
@@ -418,7 +453,7 @@ def plan_merge(
         if (a is None and b is None) or a is b:
             continue
         if a is not None and b is not None and a.tag == b.tag:
-            tag = a.tag
+            gone, made = [a, b], [_joined(body, a, a.start, b.end, [a, b], now)]
         elif annotator != me:
             continue
         else:
@@ -428,28 +463,84 @@ def plan_merge(
                 raise ValueError(f"merging needs a choice among {question.tags} or keeping parts")
             if choice == KEEP_PARTS:
                 continue
-            tag = choice
-        start = a.start if a is not None else first.start
-        end = b.end if b is not None else second.end
-        kept = a if a is not None and a.tag == tag else b
-        assert kept is not None
-        notes = [x.note for x in (a, b) if x is not None and x.note]
-        hand = any(x.provenance is Provenance.HAND for x in (a, b) if x is not None)
-        removed += [x for x in (a, b) if x is not None]
-        added.append(
+            gone, made = _cover(body, first, second, layer, choice, now)
+        removed += gone
+        added += made
+    return removed, added
+
+
+def _cover(
+    body: str,
+    first: Sentence,
+    second: Sentence,
+    layer: Sequence[Annotation],
+    tag: str,
+    now: str,
+) -> tuple[list[Annotation], list[Annotation]]:
+    """``tag`` on the merged sentence in one layer, as tagging it whole would: every annotation
+    of the layer on it goes; one that reaches beyond it with another tag keeps what lies
+    outside (its id on the first piece), one with this tag carries the new one that far."""
+    start, end = first.start, second.end
+    on = sorted(
+        (x for x in layer if x.anchor is not ORPHANED and x.start < end and start < x.end),
+        key=_ann_start,
+    )
+    same = [x for x in on if x.tag == tag]
+    if not same:
+        raise ValueError(f"no tag {tag!r} of this layer on the sentences to merge")
+    merged_start = min(start, *(x.start for x in same))
+    merged_end = max(end, *(x.end for x in same))
+    left: list[Annotation] = []
+    for x in on:
+        if x.tag == tag:
+            continue
+        outside = [(x.start, start), (end, x.end)]
+        spans = [(p, q) for p, q in (_stripped(body, *o) for o in outside) if p < q]
+        left += [
             replace(
-                kept,
-                start=start,
-                end=end,
-                tag=tag,
-                quote=Quote.from_body(body, start, end),
-                note="\n".join(dict.fromkeys(notes)),
+                x,
+                id=x.id if n == 0 else str(uuid.uuid4()),
+                start=p,
+                end=q,
+                quote=Quote.from_body(body, p, q),
                 updated=now,
                 anchor=EXACT,
-                provenance=Provenance.HAND if hand else kept.provenance,
             )
-        )
-    return removed, added
+            for n, (p, q) in enumerate(
+                s for s in spans if any(c.isalnum() for c in body[s[0] : s[1]])
+            )
+        ]
+    consumed = [x for x in on if x.tag == tag or not (x.start < start or end < x.end)]
+    kept = max(same, key=lambda x: x.end - x.start)  # a whole sentence's record before a part's
+    return on, [*left, _joined(body, kept, merged_start, merged_end, consumed, now)]
+
+
+def _joined(
+    body: str, kept: Annotation, start: int, end: int, consumed: Sequence[Annotation], now: str
+) -> Annotation:
+    """One annotation on ``start:end`` carrying ``kept``'s record (id, created) and the notes of
+    every annotation it replaces; by hand if any of them was."""
+    notes = [x.note for x in consumed if x.note]
+    hand = any(x.provenance is Provenance.HAND for x in consumed)
+    return replace(
+        kept,
+        start=start,
+        end=end,
+        quote=Quote.from_body(body, start, end),
+        note="\n".join(dict.fromkeys(notes)),
+        updated=now,
+        anchor=EXACT,
+        provenance=Provenance.HAND if hand else kept.provenance,
+    )
+
+
+def _stripped(body: str, start: int, end: int) -> tuple[int, int]:
+    """``start:end`` without the white space at either end."""
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def sentence_index(sentences: Sequence[Sentence], start: int) -> int | None:
@@ -460,3 +551,7 @@ def sentence_index(sentences: Sequence[Sentence], start: int) -> int | None:
 
 def _start(s: Sentence) -> int:
     return s.start
+
+
+def _ann_start(a: Annotation) -> int:
+    return a.start

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from tuireader.sanitise import BIDI_CONTROLS, CONTROL_CHARS
+from tuireader import sanitise
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -39,8 +39,8 @@ def decode(data: bytes) -> str:
 def clean(text: str) -> str:
     """Normalise line ends to LF and drop control characters (tab and newline survive).
 
-    For article text, which keeps its layout; the sanitiser's character classes, so an article
-    never holds what a note or title could not show."""
+    For article text, which keeps its layout; the sanitiser's rule (``sanitise.text``), so an
+    article never holds what a note or title could not show."""
     if text.isprintable():  # the common case for short strings (titles, notes), at C speed
         return text
     # The common case for article text: nothing but tabs and newlines keeps it from being
@@ -50,10 +50,11 @@ def clean(text: str) -> str:
     if text.replace("\n", "").replace("\t", "").isprintable():
         return text
     # search before sub: on a clean 3 MB book the scans are cheap, rebuilding the string is not
-    for pattern, replacement in ((_LINE_ENDS, "\n"), (CONTROL_CHARS, ""), (BIDI_CONTROLS, "")):
-        if pattern.search(text):
-            text = pattern.sub(replacement, text)
-    return text
+    if _LINE_ENDS.search(text):
+        text = _LINE_ENDS.sub("\n", text)
+    # The sanitiser's one rule: a whole escape sequence goes, not only its ESC byte (a title
+    # showed "Evil]0;PWNED-TITLE"), and invisible characters go as they do from a note.
+    return sanitise.text(text)
 
 
 def _decode_bytes(data: bytes) -> str:

@@ -614,10 +614,12 @@ class Store:
                 remove, restore, stored, overlaps
             ):
                 drop()
+                # Only another process's write (a reload: ``generation``) is named as one.
+                where = " in another window" if self.generation else ""
                 raise UndoConflict(
                     self.path,
-                    f"cannot {change.label}: those sentences were changed in another window "
-                    "since; nothing was changed",
+                    f"cannot {change.label}: what it would change was changed{where} since; "
+                    "nothing was changed",
                 )
             return remove, restore, change.boundaries_before, change.boundaries_after
 

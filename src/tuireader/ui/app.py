@@ -63,7 +63,7 @@ from tuireader.ui.article_list import (
 )
 from tuireader.ui.compare_view import compare_status
 from tuireader.ui.footer import ReaderFooter
-from tuireader.ui.keymap import Keys, Resolved, Section, check_keymap
+from tuireader.ui.keymap import Keys, Resolved, Section, as_binding, check_keymap
 from tuireader.ui.opening import Opened, open_in_store
 from tuireader.ui.other_layers import OtherLayers
 from tuireader.ui.reading_pane import ReadingPane, SuggestionView
@@ -384,8 +384,10 @@ class ReaderApp(App[int]):
         from tuireader.ui.library_screen import LibraryScreen
         from tuireader.ui.search_all_screen import SearchAllScreen
 
+        compare_only = {"app.adjudicate"}  # bound on the app, refused outside the compare view
         return [
-            ("Everywhere", cls.BINDINGS),
+            ("Everywhere", [b for b in cls.BINDINGS if as_binding(b).id not in compare_only]),
+            ("Compare view", [b for b in cls.BINDINGS if as_binding(b).id in compare_only]),
             ("Article list", ArticleList.BINDINGS),
             ("List filter", ListFilter.BINDINGS),
             ("Reading pane", cls._pane_bindings(tags)),
@@ -488,7 +490,7 @@ class ReaderApp(App[int]):
             self.store.annotator = name
 
         verdicts_key = None if article_id is None else self._verdicts_key(article_id, name)
-        self.sub_title = f"{name} · {self.db_path}"
+        self.sub_title = f"{sanitise.line(name)} · {sanitise.path(self.db_path)}"
         self._writer.submit(switch)  # the read below waits for it
         self._read(
             lambda store: read_reloaded(store, article_id, ids, verdicts_key=verdicts_key),
@@ -993,12 +995,12 @@ class ReaderApp(App[int]):
             self._error(opened.failed)
         report = opened.report
         if report is not None and report.orphaned:
-            self.notify(
-                f"{report.orphaned} annotation(s) no longer match the text and were kept aside "
-                "(orphaned).",
-                severity="warning",
-                markup=False,
-            )
+            # Only my layer's, with the reason: another annotator's orphans are theirs to see.
+            from tuireader.orphan_reasons import kept_aside
+
+            why = kept_aside(report.orphans, opened.mine, article.body, self.store.annotator)
+            for line in why.lines():
+                self.notify(line, severity="warning", markup=False)
         if opened.lost:
             self.notify(
                 f"{opened.lost} sentence split(s) or merge(s) no longer fit the text and were "
@@ -1748,6 +1750,24 @@ class ReaderApp(App[int]):
             return self.comparing
         return True
 
+    def on_key(self, event: events.Key) -> None:
+        """A key whose binding is off here (``check_action``: the compare view's keys outside
+        it) says why instead of doing nothing."""
+        from tuireader.ui import idle_keys
+
+        if self.comparing or self.screen is not self.pane.screen:
+            return
+        if event.key in self.keys.keys("app.adjudicate"):
+            why = idle_keys.adjudicate(None, self.adjudicating, self.keys)
+        elif isinstance(self.focused, ReadingPane) and any(
+            event.key in self.keys.keys(b) for b in idle_keys.OFF_IN_THE_LIST
+        ):
+            why = idle_keys.compare_view_off(self.keys)
+        else:
+            return
+        if why is not None:
+            self.notify(why, timeout=4, markup=False)
+
     def _verdicts(self) -> dict[int, Verdict]:
         """My "no tag" and "unresolved" decisions on the open article, by sentence."""
         from tuireader.adjudication import untagged_verdicts
@@ -1797,12 +1817,17 @@ class ReaderApp(App[int]):
 
     def action_adjudicate(self) -> None:
         """Decide the sentence under the cursor: take a tag, set another, or leave it open."""
+        from tuireader.ui import idle_keys
         from tuireader.ui.adjudicate_screen import AdjudicateScreen, verdict_choices
 
         pane = self.pane
         comparison = pane.comparison
         article = pane.article
         if comparison is None or article is None or not pane.sentences:
+            return
+        why = idle_keys.adjudicate(comparison, self.adjudicating, self.keys)
+        if why is not None:
+            self.notify(why, timeout=4, markup=False)
             return
         index = pane.cursor
         sentence = pane.sentences[index]
@@ -2352,7 +2377,9 @@ class ReaderApp(App[int]):
         ids = None if everything or article is None else [article.id]
         title = "all" if ids is None or article is None else article.title
         scope = "all articles" if ids is None or article is None else f"“{article.title}”"
-        folder = self.db_path.parent / "exports"
+        # Absolute, so that the dialog shows where the file goes and the check below holds
+        # for a relative --db (the dialog's path is absolute).
+        folder = self.db_path.parent.absolute() / "exports"
 
         def load(meta: Mapping[str, object]) -> Article | None:
             return self.article_by_id(str(meta["id"])) or article_at_hand(meta)
@@ -2375,7 +2402,8 @@ class ReaderApp(App[int]):
                     self._writer.submit(
                         partial(self.store.set_state, STATE_EXPORT, remembered_state(choice))
                     )
-                if choice.path.parent == folder:  # the default folder is made on first use
+                # The default folder is made on first use.
+                if choice.path.parent.resolve() == folder.resolve():
                     with contextlib.suppress(OSError):  # else the export names the problem
                         folder.mkdir(parents=True, exist_ok=True)
                 read = partial(collect, source, ids, text=text)

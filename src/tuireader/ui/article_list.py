@@ -652,14 +652,20 @@ class ArticleList(ScrollView, can_focus=True):
         dim = self.get_component_rich_style("article-list--dim")
         if isinstance(row, Folder):
             arrow = "▸" if row.folded else "▾"
-            text = Text(f"{arrow} {sanitise.line(row.key or '.')}/", end="")
+            # A folder's name is a file name: shown exactly, as the reader's header shows paths.
+            text = Text(f"{arrow} {sanitise.path(row.key or '.')}/", end="")
             text.stylize(self.get_component_rich_style("article-list--folder"))
             text.append(f"  {row.count:,}", dim)
             return text
         indent = "  " if self.rows and isinstance(self.rows[0], Folder) else ""
         if part == 0:
             text = Text(indent, end="")
-            text.append(sanitise.line(row.title), "bold" if row.summary is not None else "italic")
+            # Until (or unless) the file is read, its title is its file name: shown exactly, with
+            # any odd character escaped, as the reader's header and the command line show it.
+            shown = (
+                sanitise.line(row.title) if row.summary is not None else sanitise.path(row.title)
+            )
+            text.append(shown, "bold" if row.summary is not None else "italic")
             return text
         if part == 2:
             text = Text(indent, end="")

@@ -1,6 +1,11 @@
 """The compare view's look: one gutter column per annotator, a heading naming the columns, and
 the cursor sentence's names and tags for the status line. Letters carry the meaning (a tag's
-marker, ``·`` for no tag, ``≠`` for a disagreement), so it reads without colour."""
+marker, ``·`` for no tag, ``≠`` for a disagreement), so it reads without colour.
+
+A row of text can hold several sentences, and its columns show one of them (the cursor's if it
+is on the row). The mark after the columns is about that same sentence: ``≠`` when its tags
+differ, ``+`` when they agree but another sentence on the row disagrees (the cursor on it shows
+its columns). A ``≠`` beside agreeing columns read as if the cursor sentence were disputed."""
 
 from __future__ import annotations
 
@@ -20,6 +25,8 @@ from tuireader.ui.tag_colors import TagLook, marker_style
 
 NO_TAG_MARK = "·"
 DISAGREE_MARK = "≠"
+ELSEWHERE_MARK = "+"
+"""The columns shown agree, but another sentence on the same row disagrees."""
 NAME_CHARS = 12
 """Names are cut to this in the heading so eight columns fit a line of 80."""
 
@@ -49,7 +56,8 @@ def compare_gutter(
     disagree_style: Style,
     dim: Style,
 ) -> list[Segment]:
-    """The columns after the cursor arrow for a row showing sentence ``index``."""
+    """The columns after the cursor arrow for a row showing sentence ``index``; ``disagreement``:
+    whether any sentence on the row disagrees. The mark is ``index``'s (``row_mark``)."""
     segments: list[Segment] = []
     if index is None or not comparison.annotators:
         segments.append(Segment(" " * max(1, len(comparison.annotators))))
@@ -57,9 +65,17 @@ def compare_gutter(
         for value in comparison.values[index]:
             style = dim if value == NO_TAG else marker_styles.get(value, dim)
             segments.append(Segment(tag_mark(value, tags), style))
-    segments.append(Segment(DISAGREE_MARK if disagreement else " ", disagree_style))
+    segments.append(Segment(row_mark(comparison, index, disagreement), disagree_style))
     segments.append(Segment(" "))
     return segments
+
+
+def row_mark(comparison: Comparison, index: int | None, row_disagrees: bool) -> str:
+    """``≠`` if the sentence whose columns a row shows disagrees, ``+`` if only another sentence
+    on the row does, else a space."""
+    if index is not None and comparison.disagrees(index):
+        return DISAGREE_MARK
+    return ELSEWHERE_MARK if row_disagrees else " "
 
 
 def compare_heading(comparison: Comparison) -> Text:
@@ -70,6 +86,11 @@ def compare_heading(comparison: Comparison) -> Text:
         text.append(f"  ({len(comparison.hidden)} more not shown)", style="italic")
     if len(comparison.annotators) < 2:
         text.append("  (nobody else has tagged this article)", style="italic")
+    else:
+        text.append(
+            f"  {DISAGREE_MARK} they differ · {ELSEWHERE_MARK} another sentence of the line does",
+            style="italic",
+        )
     return text
 
 

@@ -20,22 +20,37 @@ from tuireader.boundaries import KEEP_PARTS, MergeQuestion
 from tuireader.tags import TagSet
 
 QUOTE_CHARS = 300
+CHOICE_KEYS = 9
+"""Digits 1-9 choose; more choices than that (a codebook of 9 tags, all on two sentences) are
+reached with the arrows and Enter."""
 
 
 def merge_choices(question: MergeQuestion, tags: TagSet) -> list[tuple[str, Content]]:
     """Each tag of mine on the two halves for the whole merged sentence, then keeping them on
-    their own words (the choice value is a tag id, or KEEP_PARTS)."""
+    their own words (the choice value is a tag id, or KEEP_PARTS). Each text says what the
+    choice leaves: a tag for the whole sentence replaces every tag of mine on it."""
 
     def label(tag_id: str) -> str:
         return tags.get(tag_id).label if tag_id in tags else tag_id
 
+    offered = question.tags
+    mine = [t for t in (question.first, question.second) if t is not None]
+    several = len(mine) + len(question.first_parts) + len(question.second_parts) > 1
+    whole = " (replaces your other tags on it)" if several else ""
     choices = [
-        (tag_id, Content.assemble((label(tag_id), "bold"), " for the whole sentence"))
-        for tag_id in question.tags
+        (tag_id, Content.assemble((label(tag_id), "bold"), f" for the whole sentence{whole}"))
+        for tag_id in offered
     ]
-    keep = "keep each tag on its own words" if len(question.tags) > 1 else "keep it on its words"
-    if question.first is None or question.second is None:
-        keep += " (the other sentence stays untagged)"
+    untagged = question.untagged
+    if untagged is None:
+        keep = "keep each tag on its own words"
+    else:
+        tagged = "second" if untagged == 0 else "first"
+        bare = "first" if untagged == 0 else "second"
+        keep = (
+            f"keep {label(offered[0])} on the {tagged} sentence's words "
+            f"(the {bare} sentence's words stay untagged)"
+        )
     choices.append((KEEP_PARTS, Content(keep)))
     return choices
 
@@ -47,7 +62,7 @@ class MergeScreen(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="merge.cancel"),
         *[
             Binding(str(n), f"choose({n - 1})", f"Choice {n}", id=f"merge.choice_{n}", show=False)
-            for n in range(1, 4)
+            for n in range(1, CHOICE_KEYS + 1)
         ],
     ]
 
@@ -57,11 +72,13 @@ class MergeScreen(ModalScreen[str | None]):
         self._choices = choices
 
     def compose(self) -> ComposeResult:
+        keys = f"1-{min(len(self._choices), CHOICE_KEYS)}"
         with Vertical(id="merge-box"):
             yield Static(
-                Content("Your tags on these sentences differ (1-3 or Enter; Esc cancels)").stylize(
-                    "bold"
-                )
+                Content(
+                    f"Your tags on these sentences differ ({keys} or Enter; Esc cancels)"
+                ).stylize("bold"),
+                id="merge-header",
             )
             yield Static(Content(sanitise.block(self._quote)).stylize("italic"), id="merge-quote")
             yield OptionList(

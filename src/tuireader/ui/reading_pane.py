@@ -771,6 +771,10 @@ class ReadingPane(ScrollView, can_focus=True):
                 return
             index += direction
         self.app.bell()
+        from tuireader.ui.idle_keys import annotated
+
+        tagged = any(a is not None for a in self._annotation_of)
+        self.notify(annotated(direction, tagged), timeout=3, markup=False)
 
     def action_tag(self, tag_id: str) -> None:
         if not self.sentences:
@@ -927,8 +931,10 @@ class ReadingPane(ScrollView, can_focus=True):
             return
         target = self.comparison.next_disagreement(self.cursor, direction)
         if target is None:
+            from tuireader.ui.idle_keys import disagreement
+
             self.app.bell()
-            self.notify("No more disagreements this way.", timeout=2)
+            self.notify(disagreement(self.comparison, direction), timeout=3, markup=False)
         else:
             self.move_to(target)
 
