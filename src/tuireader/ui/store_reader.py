@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tuireader.annotations import Annotation
+    from tuireader.boundaries import Boundary
     from tuireader.records import DoneMark, TagRow
     from tuireader.store import Store
 
@@ -245,3 +246,6 @@ class HandleSource:
 
     def get_state(self, key: str, default: Any = None) -> Any:
         return self._call(lambda s: s.get_state(key, default))
+
+    def corrections_by_article(self) -> dict[str, list[Boundary]]:
+        return self._call(lambda s: s.corrections_by_article())
