@@ -32,6 +32,7 @@ from tuireader.anchoring import (
     _norm,
     _threshold,
     by_fuzzy,
+    expected_alone,
     locate,
     reanchor,
 )
@@ -155,8 +156,17 @@ def test_a_paragraph_inserted_above_a_reworded_quote_still_finds_it() -> None:
     placed = reanchor(layer, new)
     assert outcome(placed, target.id) == (where(new, after[300]), FUZZY)
     assert sum(p.state is MOVED for p in placed) == len(layer) - 1
-    # Alone, with no neighbour to say how far the text moved, it is expected where it was,
-    # 40,000 characters away: orphaned (the whole-text search would have found it).
+    # Alone, with no neighbour to say how far the text moved: where its context is (the end of
+    # the sentence before it, the start of the one after).
+    span = where(new, after[300])
+    low, high = expected_alone(target, new.body)
+    assert low < high and abs(low - span[0]) <= 10 and abs(high - span[0]) <= 10
+    assert outcome(reanchor([target], new), target.id) == (span, FUZZY)
+    # Its context reworded too: expected where it was, 40,000 characters away, and orphaned
+    # (the whole-text search would have found it).
+    after[299], after[301] = after[299][:-1] + " indeed.", "Zo" + after[301][2:]
+    new = article_of(body_of(paragraphs(inserted) + paragraphs(after)))
+    assert expected_alone(target, new.body) == (target.start, target.start)
     assert outcome(reanchor([target], new), target.id) == (None, ORPHANED)
     assert by_fuzzy(target, new.body, new.sentences) == where(new, after[300])
 

@@ -67,6 +67,10 @@ FUZZY_WINDOW_SENTENCES = 50
 """... or within this many sentences, whichever reaches further: an edit near the quote (a
 paragraph inserted above it, sentences added, removed or reworded) stays well inside the window,
 and a search of the whole book per quote (quadratic in its length) is not made."""
+CONTEXT_HINT = 16
+"""Characters of a quote's stored prefix (its end) or suffix (its start) that, found once in
+the new text, say where the quote is expected when no annotation of its layer was found as it
+is (``expected_alone``)."""
 
 
 class Occurrences:
@@ -110,7 +114,9 @@ class Occurrences:
         found = self.found(ann, sentences, raw)
         if found is not None:
             return found
-        span = self.fuzzy(ann, sentences, (ann.start, ann.start) if near is None else near)
+        if near is None:
+            near = expected_alone(ann, self.body, self)
+        span = self.fuzzy(ann, sentences, near)
         return (None, ORPHANED) if span is None else (span, FUZZY)
 
     def found(
@@ -247,6 +253,7 @@ def reanchor(
     """
     sentences = article.sentences
     raw = _joined_from(article)
+    body = article.body
     annotations = list(annotations)
     found: list[tuple[Annotation, tuple[int, int] | None, AnchorState]] = []
     homes = at_home(annotations, article.body, sentences)
@@ -268,7 +275,8 @@ def reanchor(
         expected = Displacements(found)
         for k in sought:
             ann = found[k][0]
-            span = occurrences.fuzzy(ann, sentences, expected.near(ann.start))
+            near = expected.near(ann.start) if expected else expected_alone(ann, body, occurrences)
+            span = occurrences.fuzzy(ann, sentences, near)
             if span is not None:
                 found[k] = (ann, span, FUZZY)
 
@@ -299,7 +307,6 @@ def reanchor(
             # taken, whatever the order, without inserting 50,000 spans one by one into sorted
             # lists (in settle order, each at the front of the list: quadratic).
             settled = len(found)
-    body = article.body
     placements: list[Placement] = []
     for n, (ann, span, state) in enumerate(found):
         if span is not None and n >= settled:
@@ -341,8 +348,9 @@ class Displacements:
     """How far the annotations found as they are (exact, moved) moved, by their old offsets:
     where a quote found nowhere as it is is expected now. Its old offset moved by as much as
     the annotations just before and just after it moved (both: an edit between them moved one
-    and not the other, and either may be the quote's). A text whose annotations were all
-    reworded or lost gives no clue: its quotes are expected where they were."""
+    and not the other, and either may be the quote's). A layer whose annotations were all
+    reworded or lost gives no clue (false): its quotes are expected by their own context
+    (``expected_alone``)."""
 
     def __init__(
         self, found: Iterable[tuple[Annotation, tuple[int, int] | None, AnchorState]]
@@ -355,6 +363,9 @@ class Displacements:
         self._olds = [old for old, _ in moves]
         self._shifts = [shift for _, shift in moves]
 
+    def __bool__(self) -> bool:
+        return bool(self._olds)
+
     def near(self, old: int) -> tuple[int, int]:
         """Where a quote that started at ``old`` is expected to start now: lowest, highest."""
         olds, shifts = self._olds, self._shifts
@@ -363,6 +374,27 @@ class Displacements:
         if not around:
             return old, old
         return old + min(around), old + max(around)
+
+
+def expected_alone(
+    ann: Annotation, body: str, occurrences: Occurrences | None = None
+) -> tuple[int, int]:
+    """Where a quote is expected to start when no annotation of its layer was found as it is:
+    where the end of its stored prefix or the start of its suffix (``CONTEXT_HINT``
+    characters) occurs once in the text, the sentences around it kept; else its old offset."""
+    quote = ann.quote
+    before = quote.prefix.rstrip()[-CONTEXT_HINT:]
+    after = quote.suffix.lstrip()[:CONTEXT_HINT]
+    hints = []
+    for piece, shift in ((before, len(before)), (after, -len(quote.exact))):
+        if len(piece) == CONTEXT_HINT:
+            if occurrences is not None and occurrences.body is body:
+                where: Sequence[int] = occurrences.find_all(piece)
+            else:
+                where = list(_find_all(body, piece))
+            if len(where) == 1:
+                hints.append(where[0] + shift)
+    return (min(hints), max(hints)) if hints else (ann.start, ann.start)
 
 
 def spans_apart(spans: list[tuple[int, int]]) -> bool:
@@ -487,14 +519,15 @@ def locate(
     a span of whole raw sentences is then kept as it is (part of a joined sentence).
     ``occurrences``: where quotes occur in ``body`` (searched for when absent).
     ``near``: where the quote is expected to start now, lowest and highest (``reanchor``: its
-    old offset moved as its neighbours moved); by default its old offset. A quote found nowhere
-    as it is is sought by the fuzzy search in a window around that (``SentenceRuns.window``)."""
+    old offset moved as its neighbours moved); by default ``expected_alone``. A quote found
+    nowhere as it is is sought by the fuzzy search in a window around that
+    (``SentenceRuns.window``)."""
     found = located(ann, body, sentences, raw, occurrences)
     if found is not None:
         return found
-    span = by_fuzzy(
-        ann, body, sentences, occurrences, near=(ann.start, ann.start) if near is None else near
-    )
+    if near is None:
+        near = expected_alone(ann, body, occurrences)
+    span = by_fuzzy(ann, body, sentences, occurrences, near=near)
     return (None, ORPHANED) if span is None else (span, FUZZY)
 
 
