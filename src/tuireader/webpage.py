@@ -134,6 +134,7 @@ _FURNITURE_WORDS = frozenset(
     )
 )  # fmt: skip
 _NAME_WORDS = re.compile(r"[\s_-]+")
+_NAMED_ELEMENTS = "//*[@class or @id]"
 # A teaser card: its first heading is a link to the story it stands for.
 _CARD_HEADING_LINK = "(self::h2 | self::h3 | self::h4 | .//h1 | .//h2 | .//h3 | .//h4)[1]//a[@href]"
 _LINKED_HEADINGS = "//h2[.//a[@href]] | //h3[.//a[@href]] | //h4[.//a[@href]]"
@@ -303,11 +304,11 @@ def _mark_furniture(tree: Any) -> None:  # an lxml.html tree (lxml has no stubs 
     after the metadata is read (an XPath test of each word cost a fifth of the extraction), unless
     it may not be furniture (``_may_be_furniture``)."""
     page_chars: int | None = None
-    for element in tree.iter():
-        names = element.get("class"), element.get("id")
-        if names == (None, None) or element.tag in _NEVER_FURNITURE:
+    for element in tree.xpath(_NAMED_ELEMENTS):
+        if element.tag in _NEVER_FURNITURE:
             continue
-        words = _NAME_WORDS.split(" ".join(n for n in names if n).lower())
+        names = element.get("class", ""), element.get("id", "")
+        words = _NAME_WORDS.split(" ".join(names).strip().lower())
         pairs = (a + b for a, b in itertools.pairwise(words))  # "most-read", "share_bar"
         if _FURNITURE_WORDS.isdisjoint(words) and _FURNITURE_WORDS.isdisjoint(pairs):
             continue
@@ -323,8 +324,9 @@ def _one_story(tree: Any) -> None:
     A teaser card (its heading links to another page, each card's to a different one) is
     furniture, and a page of nothing but cards is an index page: NoArticleText. A live blog's
     posts share one parent: trafilatura took the first for the article and put the page's
-    summary between the others, so they become blocks of one story, whole and in order. Elsewhere the longest is the story and much shorter ones
-    are furniture: on a short page trafilatura's fallback kept their text."""
+    summary between the others, so they become blocks of one story, whole and in order.
+    Elsewhere the longest is the story and much shorter ones are furniture: on a short page
+    trafilatura's fallback kept their text."""
     outermost = tree.xpath("//article[not(ancestor::article)]")
     if len(outermost) < 2:
         return
