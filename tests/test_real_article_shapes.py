@@ -164,6 +164,21 @@ def test_short_story_with_a_list_of_linked_headings_beside_it_is_a_story() -> No
     assert parse_html(html).paragraphs == story  # the linked headings were sentences
 
 
+@pytest.mark.parametrize("permalink", ["/2026/11/ferry", "https://blog.example/2026/11/ferry/"])
+@pytest.mark.parametrize("story", [STORY, STORY[:1]], ids=["long", "short"])
+def test_blog_post_whose_title_links_to_itself_beside_recent_posts_is_a_story(
+    permalink: str, story: tuple[str, ...]
+) -> None:
+    recent = "".join(
+        f"<li><h3><a href='/2026/10/post-{n}'>Older post {n}</a></h3></li>" for n in range(4)
+    )
+    post = f"<div class='post'><h2><a href='{permalink}'>{HEADLINE}</a></h2>"
+    post += "".join(f"<p>{p}</p>" for p in story) + "</div>"
+    head = "<link rel='canonical' href='https://blog.example/2026/11/ferry/'>"
+    html = f"<html><head>{head}</head><body>{post}<div class='widget'><ul>{recent}</ul></div></body></html>"
+    assert parse_html(html, "https://blog.example/2026/11/ferry/").paragraphs == story
+
+
 def test_story_cards_beside_the_story_in_one_parent_stay_out() -> None:
     html = f"<html><body><main><article><h1>{HEADLINE}</h1>{PARAS}</article>{cards(3)}</main></body></html>"
     assert parse_html(html).paragraphs == STORY

@@ -134,6 +134,7 @@ _FURNITURE_WORDS = frozenset(
     )
 )  # fmt: skip
 _NAME_WORDS = re.compile(r"[\s_-]+")
+_NAMED_ELEMENTS = "//*[@class or @id]"
 # A teaser card: its first heading is a link to the story it stands for.
 _CARD_HEADING_LINK = "(self::h2 | self::h3 | self::h4 | .//h1 | .//h2 | .//h3 | .//h4)[1]//a[@href]"
 _LINKED_HEADINGS = "//h2[.//a[@href]] | //h3[.//a[@href]] | //h4[.//a[@href]]"
@@ -141,6 +142,10 @@ _IN_FURNITURE = (
     f"ancestor-or-self::*[@{_FURNITURE_MARK}] | ancestor::nav | ancestor::aside | ancestor::footer"
     " | ancestor::header[not(ancestor::article or ancestor::main)]"
 )
+_OWN_ADDRESSES = "//link[@rel='canonical']/@href | //meta[@property='og:url']/@content"
+_CARD_CHARS = 600
+"""A card is a headline and a blurb: an element holding more text under a linked heading is a
+story (a blog post whose title links to itself)."""
 _OWN_PARAGRAPH = 40
 """Characters a paragraph of the page's own has at least (a story's, not a card's blurb)."""
 _SHORT_TEXT = 2000
@@ -191,7 +196,7 @@ def extract(html: str, url: str | None = None) -> WebPage:
     if tree is None:
         raise NoArticleText("no article text found in the page")
     _mark_furniture(tree)
-    _story_cards(tree)
+    _story_cards(tree, url)
     _one_story(tree)
     result = _extraction(tree, url, precise=False)
     text = getattr(result, "text", None) or ""
@@ -303,11 +308,11 @@ def _mark_furniture(tree: Any) -> None:  # an lxml.html tree (lxml has no stubs 
     after the metadata is read (an XPath test of each word cost a fifth of the extraction), unless
     it may not be furniture (``_may_be_furniture``)."""
     page_chars: int | None = None
-    for element in tree.iter():
-        names = element.get("class"), element.get("id")
-        if names == (None, None) or element.tag in _NEVER_FURNITURE:
+    for element in tree.xpath(_NAMED_ELEMENTS):
+        if element.tag in _NEVER_FURNITURE:
             continue
-        words = _NAME_WORDS.split(" ".join(n for n in names if n).lower())
+        names = element.get("class", ""), element.get("id", "")
+        words = _NAME_WORDS.split(" ".join(names).strip().lower())
         pairs = (a + b for a, b in itertools.pairwise(words))  # "most-read", "share_bar"
         if _FURNITURE_WORDS.isdisjoint(words) and _FURNITURE_WORDS.isdisjoint(pairs):
             continue
@@ -323,8 +328,9 @@ def _one_story(tree: Any) -> None:
     A teaser card (its heading links to another page, each card's to a different one) is
     furniture, and a page of nothing but cards is an index page: NoArticleText. A live blog's
     posts share one parent: trafilatura took the first for the article and put the page's
-    summary between the others, so they become blocks of one story, whole and in order. Elsewhere the longest is the story and much shorter ones
-    are furniture: on a short page trafilatura's fallback kept their text."""
+    summary between the others, so they become blocks of one story, whole and in order.
+    Elsewhere the longest is the story and much shorter ones are furniture: on a short page
+    trafilatura's fallback kept their text."""
     outermost = tree.xpath("//article[not(ancestor::article)]")
     if len(outermost) < 2:
         return
@@ -351,15 +357,21 @@ def _one_story(tree: Any) -> None:
             article.set(_FURNITURE_MARK, "")
 
 
-def _story_cards(tree: Any) -> None:
+def _story_cards(tree: Any, url: str | None) -> None:
     """Cards that stand for other stories: three or more headings linking to other pages (a card
     each: the heading's parent, with its blurb). With no paragraph of the page's own outside
     them and the furniture, the page is a list of stories: NoArticleText. Beside a story they
     are furniture (a related list with no class to say so)."""
+    own_address = {_address(a) for a in tree.xpath(_OWN_ADDRESSES)} | {_address(url or "")}
     cards: dict[Any, str] = {}
     for heading in tree.xpath(_LINKED_HEADINGS):
-        if (target := _card_link(heading)) is not None:
-            cards[heading.getparent()] = target
+        target = _card_link(heading)
+        card = heading.getparent()
+        # A post's title linking to the post itself, or a heading over a whole story, is not a
+        # card: a blog post with a "recent posts" list beside it is no list of stories.
+        if target is None or target in own_address or len(card.text_content()) > _CARD_CHARS:
+            continue
+        cards[card] = target
     if len(set(cards.values())) < 3:
         return
     own = (
@@ -386,13 +398,21 @@ def _may_be_furniture(element: Any, page_chars: int) -> bool:
     return not element.xpath(_HOLDS_ARTICLE) and len(element.text_content()) * 2 <= page_chars
 
 
+def _address(href: str) -> str:
+    """A link's address without scheme, host, query or fragment: what tells pages apart here."""
+    path = href.strip().split("#")[0].split("?")[0]
+    if "//" in path:
+        path = "/" + path.split("//", 1)[1].partition("/")[2]
+    return path.rstrip("/") or "/"
+
+
 def _card_link(element: Any) -> str | None:
     """Where a teaser card's heading links to (the address without query or fragment), if the
     element's first heading (or the element, a heading) is a link to another page."""
     for link in element.xpath(_CARD_HEADING_LINK):
         href = (link.get("href") or "").strip()
         if href and not href.startswith("#"):
-            return href.split("#")[0].split("?")[0]
+            return _address(href)
     return None
 
 
