@@ -71,6 +71,15 @@ async def test_jumping_to_a_tag_that_is_not_there_says_why(make_reader: MakeRead
         assert said(app)[-1] == "No tag of yours before this sentence."
 
 
+async def test_clearing_an_untagged_sentence_says_so(make_reader: MakeReader) -> None:
+    app = make_reader(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(app, pilot, "d")
+        assert said(app) == ["Nothing to clear: no tag of yours on this sentence."]
+        await press(app, pilot, "f", "d")
+        assert len(said(app)) == 1 and app.pane.annotation_of(0) is None
+
+
 async def test_the_keys_that_work_say_nothing(make_reader: MakeReader) -> None:
     app = make_reader(SEED)
     async with app.run_test(size=SIZE) as pilot:

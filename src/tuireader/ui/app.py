@@ -1625,7 +1625,9 @@ class ReaderApp(App[int]):
     def clear_sentences(self, first: int, last: int) -> None:
         article = self.pane.article
         if article is not None:
-            self._write_change(partial(self.store.clear, article, first, last))
+            where = "this sentence" if first == last else "these sentences"
+            nothing = f"Nothing to clear: no tag of yours on {where}."
+            self._write_change(partial(self.store.clear, article, first, last), nothing=nothing)
 
     async def action_note(self) -> None:
         """Write or edit the note of the annotation under the cursor (a modal input)."""

@@ -36,7 +36,7 @@ def merge_choices(question: MergeQuestion, tags: TagSet) -> list[tuple[str, Cont
     offered = question.tags
     mine = [t for t in (question.first, question.second) if t is not None]
     several = len(mine) + len(question.first_parts) + len(question.second_parts) > 1
-    whole = " (replaces your other tags on it)" if several else ""
+    whole = " (replaces your other tags)" if several else ""
     choices = [
         (tag_id, Content.assemble((label(tag_id), "bold"), f" for the whole sentence{whole}"))
         for tag_id in offered

@@ -18,12 +18,10 @@ from tuireader.ui.tag_colors import TagLook
 class StatusLine(Widget):
     """Content set from outside: what the cursor is on, then the legend on the last line.
 
-    The first part wraps to at most MAX_ROWS rows (the last cut with an ellipsis), so at 80
-    columns a tag and a suggestion's reason stay readable instead of being cut to "hedge…"; the
-    legend is always the last row, whatever the length of a note. The height changes only when
-    the number of rows does, so most updates repaint without a layout pass."""
+    Each is one row, never wrapped: what does not fit is cut with an ellipsis, so a long note,
+    a 5,000-character annotator name or a suggestion's reason never pushes the legend down or
+    splits a key hint ("a" / "accepts") over two rows. The whole note is in its editor (n)."""
 
-    MAX_ROWS = 3
     DEFAULT_CSS = """
     StatusLine { height: 2; padding: 0 1; }
     """
@@ -45,21 +43,14 @@ class StatusLine(Widget):
 
     def on_resize(self) -> None:
         self._fit()
+        self.refresh()
 
     def _fit(self) -> None:
-        width = max(1, self.size.width - 2)  # the padding
+        width = max(1, self.size.width - 2)  # as before: snapshots keep their status rows
         parts = self._content.split("\n", allow_blank=True)
         *status, last = parts if len(parts) > 1 else [*parts, Content("")]
-        rows: list[Content] = []
-        for part in status:
-            rows.extend(part.wrap(width, overflow="fold"))
-        if len(rows) > self.MAX_ROWS:
-            rows = rows[: self.MAX_ROWS]
-            rows[-1] = rows[-1].right_crop(1).truncate(width - 1) + Content("…")
-        rows.append(last.truncate(width, ellipsis=True))
-        self._rows = rows
-        if self.styles.height is None or self.styles.height.value != len(rows):
-            self.styles.height = len(rows)
+        line = Content(" ").join(status)
+        self._rows = [line.truncate(width, ellipsis=True), last.truncate(width, ellipsis=True)]
 
     def render(self) -> Content:
         return Content("\n").join(self._rows)
