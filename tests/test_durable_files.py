@@ -323,6 +323,10 @@ def test_what_a_paused_collector_leaves_is_set_aside() -> None:
     assert gc.isenabled()
     assert gc.get_freeze_count() >= frozen + 20_000
     assert gc.get_count()[0] < 20_000
+    frozen = gc.get_freeze_count()
+    with durable.collector_paused():  # a few (a tag): left to the collector, cycles and all
+        kept.extend([i] for i in range(100))
+    assert gc.get_freeze_count() == frozen
     gc.disable()
     try:
         with durable.collector_paused():  # inside another pause: left to the outer one

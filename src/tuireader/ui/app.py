@@ -125,6 +125,9 @@ READ_PAUSE = 0.001
 BACKGROUND_SWITCH = 0.0005
 """Python's switch interval (seconds) while a background thread computes for long."""
 LARGE_ARTICLE_CHARS = 200_000
+LONG_ARTICLE_SENTENCES = 2_000
+"""An article this long has its sentences copied for corrections once open (``_own_sentences``)
+and is set aside from the collector while it is shown (``set_aside_long_lived``)."""
 SEARCH_DELAY = 0.15
 """In a large article the search waits for a pause in typing: one letter can match 180,000
 times in a book, and searching on every keystroke would make typing lag."""
@@ -1026,13 +1029,16 @@ class ReaderApp(App[int]):
         if opened.verdicts is not None:
             self._verdict_state = (self.store.annotator, article.id, opened.verdicts)
         self.pane.show_article(article, annotations, self._cursors.get(article.id, 0))
-        set_aside_long_lived()
+        set_aside_long_lived(article)
         if article.id in self._suggestions:
             self.pane.set_suggestions(self._suggestions[article.id])
         self.refresh_comparison(opened.layers)
         if self.adjudicating:
             self._to_open_disagreement()
-        if article.sentences is article.raw_sentences and len(article.sentences) > 2000:
+        if (
+            article.sentences is article.raw_sentences
+            and len(article.sentences) > LONG_ARTICLE_SENTENCES
+        ):
             self._own_sentences(article)
         # Saved with the cursors (batched): a write here would delay the first paint.
         self._last_article = article.id
@@ -2101,7 +2107,7 @@ class ReaderApp(App[int]):
     def _sentences_now_owned(self, article: Article, owned: bool) -> None:
         if owned and self.pane.article is article and self.pane.sentences:
             self.pane.sentences = article.sentences  # the same sentences, now the article's own
-            set_aside_long_lived()
+            set_aside_long_lived(article)
 
     @work(thread=True, exclusive=True, group="suggest")
     def _compute_suggestions(
@@ -2629,14 +2635,14 @@ def resume_gc() -> None:
         gc.enable()
 
 
-def set_aside_long_lived() -> None:
-    """An article just shown lives as long as it is open (a book: ~28,000 sentences, its
+def set_aside_long_lived(article: Article) -> None:
+    """A long article just shown lives as long as it is open (a book: ~28,000 sentences, its
     layout, 55,000 annotations): set aside from the collector, as start-up's objects are
     (``resume_gc``). Each collection of the oldest generation scanned it all: stalls of the
     event loop of 150-590 ms in War and Peace with another window tagging (load 6-7). Freed by
-    reference counting when the next article replaces it; only a cycle made before this call
-    and dropped after it is never collected."""
-    if gc.isenabled():
+    reference counting when the next article replaces it; a cycle alive at this call and
+    dropped after it is never collected, so a short article is left to the collector."""
+    if gc.isenabled() and len(article.sentences) > LONG_ARTICLE_SENTENCES:
         gc.freeze()
 
 
