@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
-from tuireader.boundaries import Boundary, from_record, record_problem, to_record
+from tuireader.boundaries import Boundary, Kind, from_record, record_problem, to_record
 from tuireader.import_checks import name_problem, time_problem
 from tuireader.records import RecordError
 
@@ -55,6 +55,19 @@ def from_export(item: Any) -> Boundary:
     if problem is not None:
         raise RecordError(problem)
     return from_record(key, record)
+
+
+def sentence_change(removed: Iterable[Boundary], added: Iterable[Boundary]) -> dict[str, int]:
+    """By article, how many sentences more (or fewer) it has once ``removed`` went and ``added``
+    came: a split placed adds one, a join takes one away, the reverse when they go; an orphan
+    changes nothing (it is never applied)."""
+    change: dict[str, int] = {}
+    for sign, found in ((-1, removed), (1, added)):
+        for b in found:
+            if not b.orphaned:
+                step = sign if b.kind is Kind.SPLIT else -sign
+                change[b.article_id] = change.get(b.article_id, 0) + step
+    return {article_id: n for article_id, n in change.items() if n}
 
 
 @dataclass(frozen=True)
