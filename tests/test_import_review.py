@@ -243,3 +243,28 @@ def test_a_decision_naming_someone_annotator_would_refuse_is_refused(
     path.write_text(json.dumps({**doc, "decisions": [decision]}), encoding="utf-8")
     err = refused(capsys, path, tmp_path / "db.json")
     assert f"decision 1: \"{field}\" 'gold\\u200b\\x07' is refused" in err
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_copies_within_one_file_are_added_once_into_an_empty_database(
+    fmt: str, tmp_path: Path, article: Article, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = exported(tmp_path, article, capsys)
+    first = doc["annotations"][0]
+    copies = [dict(first, id=f"copy-{i}") for i in range(3)]
+    other = dict(first, id="other-layer", annotator="bob")  # the same tag in another layer
+    annotations = [*doc["annotations"], *copies, other]
+    path = tmp_path / f"sent.{fmt}"
+    if fmt == "json":
+        path.write_text(json.dumps({**doc, "annotations": annotations}), encoding="utf-8")
+    else:
+        path.write_text("".join(json.dumps(a) + "\n" for a in annotations), encoding="utf-8")
+    db = tmp_path / f"{fmt}-db.json"
+    assert main(["import", str(path), "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "3 added, 0 updated, 3 skipped" in out and "3 skipped as copies" in out
+    with Store.open(db, "alice", create=False) as store:
+        found = store.annotations(article.id, include_orphans=True)
+    assert sorted(a.id for a in found) == sorted(
+        [a["id"] for a in doc["annotations"]] + ["other-layer"]
+    )
