@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tuireader import sanitise
+from tuireader.annotations import AnchorState
 from tuireader.correction_records import Merge
 from tuireader.records import StoredRecord
 from tuireader.store.imports import ArticleRecords
@@ -37,12 +38,17 @@ Batch = list[StoredRecord | ArticleRecords]
 ContentKey = tuple[Any, ...]
 
 
-def content_key(record: Mapping[str, Any]) -> ContentKey:
-    """What makes two annotations of one article the same tag: layer, place, tag and note."""
+def content_key(record: Mapping[str, Any]) -> ContentKey | None:
+    """What makes two annotations of one article the same tag: layer, place, the text quoted
+    there, tag and note. None for an orphan: it has no place, so it copies nothing and nothing
+    copies it (a placed tag is never dropped for an orphan at the same offsets)."""
+    if record.get("anchor") == AnchorState.ORPHANED:
+        return None
     return (
         record["annotator"],
         record["start"],
         record["end"],
+        record["quote"]["exact"],
         record["tag"],
         record.get("note", ""),
     )
@@ -111,7 +117,7 @@ class Review:
         drop = self.copies.setdefault(article_id, set())
         for key, record in records:
             found = content_key(record)
-            if seen.setdefault(found, key) != key:
+            if found is not None and seen.setdefault(found, key) != key:
                 drop.add(key)
         return drop
 
@@ -169,7 +175,7 @@ def review(store: Store, staged: StagedImport) -> Review:
     corrections_here = bool(store.corrections_by_article())
     scope = staged.scope
     annotators: set[str] = set()
-    articles: dict[str, dict[str, ContentKey]] = {}
+    articles: dict[str, dict[str, ContentKey | None]] = {}
     if existing or corrections_here:  # else nothing here to compare with: no pass over the file
         annotators, articles = _file_layers(staged, existing)
     if scope is not None and scope.get("annotators") is not None:
@@ -196,7 +202,7 @@ def review(store: Store, staged: StagedImport) -> Review:
             continue
         here = store.stored_records(article_id)
         incoming = articles.get(article_id, {})
-        _copies(result, article_id, here, incoming)
+        matched = _copies(result, article_id, here, incoming)
         result.compared.add(article_id)
         gone: dict[str, int] = {}
         for key, record in here.items():
@@ -204,6 +210,7 @@ def review(store: Store, staged: StagedImport) -> Review:
             if (
                 name in annotators
                 and key not in incoming
+                and key not in matched  # the file has it, under another id (a tag made again)
                 and (tags is None or record["tag"] in tags)
             ):
                 gone[name] = gone.get(name, 0) + 1
@@ -225,12 +232,12 @@ def _may_repeat(counts: Iterable[tuple[str, str, str | None, int]]) -> bool:
 
 def _file_layers(
     staged: StagedImport, existing: AbstractSet[str]
-) -> tuple[set[str], dict[str, dict[str, ContentKey]]]:
+) -> tuple[set[str], dict[str, dict[str, ContentKey | None]]]:
     """The file's annotators (of its annotations, done marks and corrections) and, for the
     articles the database has (``existing``), each one's annotations: id to ``content_key``
     (not the records: a re-import of 500,000 holds these alone)."""
     names = {m.annotator for m in staged.done} | {b.annotator for b in staged.corrections}
-    articles: dict[str, dict[str, ContentKey]] = {}
+    articles: dict[str, dict[str, ContentKey | None]] = {}
     for batch in staged.batches():
         for item in batch:
             if isinstance(item, ArticleRecords):
@@ -250,15 +257,25 @@ def _copies(
     result: Review,
     article_id: str,
     here: Mapping[str, Mapping[str, Any]],
-    incoming: Mapping[str, ContentKey],
-) -> None:
+    incoming: Mapping[str, ContentKey | None],
+) -> set[str]:
     """The file's annotations of the article that copy one already there, or an earlier one of
-    the file, under another id."""
-    seen = {content_key(r): key for key, r in here.items()}
+    the file, under another id (added to ``result.copies``); returns the ids of the database's
+    annotations so copied: the file has them (a tag cleared and made again has a new id), so
+    they are not missing from it."""
+    seen: dict[ContentKey, str] = {}
+    for key, r in here.items():
+        found = content_key(r)
+        if found is not None:
+            seen[found] = key
+    matched: set[str] = set()
     for key, found in incoming.items():
-        if key in here:
-            continue  # the same annotation: the usual merge (newer ``updated`` wins)
+        if key in here or found is None:
+            continue  # the same annotation (the usual merge: newer ``updated`` wins), an orphan
         if found in seen:
             result.copies.setdefault(article_id, set()).add(key)
+            if seen[found] in here:
+                matched.add(seen[found])
         else:
             seen[found] = key
+    return matched
