@@ -182,6 +182,31 @@ def test_a_correction_taken_back_since_is_reported_not_kept_silently(
     assert "one visitor said." not in [s["text"] for s in shown["sentences"]]  # taken back
 
 
+def test_prune_keeps_a_split_taken_back_and_made_again(
+    tmp_path: Path, story: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The split made again has a new id: the file's is already here (at that gap), and the
+    stored one is what the file has, not something it lacks (--prune removed it: no split)."""
+    team, lead = tmp_path / "team-db.json", tmp_path / "lead-db.json"
+    team_db(team, story)
+    first = tmp_path / "alice-1.json"
+    out_of(capsys, "export", "--db", str(team), "--annotator", "alice", "-o", str(first))
+    out_of(capsys, "import", str(first), "--db", str(lead))
+    article = load_article(story)
+    with Store.open(team, "alice") as store:
+        store.correct_sentences(article)
+        store.merge_sentences(article, 1, KEEP_PARTS)  # takes her split back
+        store.correct_sentences(article)
+        store.split_sentence(article, 1, article.body.index("one visitor"))  # and makes it again
+    second = tmp_path / "alice-2.json"
+    out_of(capsys, "export", "--db", str(team), "--annotator", "alice", "-o", str(second))
+    assert main(["import", "--prune", str(second), "--db", str(lead)]) == 0
+    captured = capsys.readouterr()
+    assert "1 already here" in captured.out and "warning" not in captured.err
+    shown = json.loads(out_of(capsys, "sentences", str(story), "--db", str(lead), "--json"))
+    assert "one visitor said." in [s["text"] for s in shown["sentences"]]  # still split
+
+
 def test_a_version_1_file_without_corrections_still_imports(
     tmp_path: Path, story: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

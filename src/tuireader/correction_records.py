@@ -103,6 +103,9 @@ def merge(
     added: list[Boundary] = []
     here = 0
     conflicts: list[str] = []
+    # Stored corrections an incoming one meets at their gap: the file speaks of that gap (a
+    # split taken back and made again has a new id), so they are not missing from it.
+    met: set[str] = set()
     for b in incoming:
         if b.id in table:
             here += 1
@@ -112,7 +115,9 @@ def merge(
             added.append(b)
             if not b.orphaned:
                 at_gap[(b.article_id, b.start, b.end)] = b
-        elif there.kind is b.kind:
+            continue
+        met.add(there.id)
+        if there.kind is b.kind:
             here += 1
         else:
             conflicts.append(
@@ -120,7 +125,7 @@ def merge(
                 f"contradicts the {there.kind.value} {there.annotator} made there; kept this "
                 "database's"
             )
-    lacking = _missing(stored, incoming, articles, annotators)
+    lacking = [b for b in _missing(stored, incoming, articles, annotators) if b.id not in met]
     missing: dict[str, int] = {}
     for b in lacking:
         missing[b.annotator] = missing.get(b.annotator, 0) + 1
