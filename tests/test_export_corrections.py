@@ -207,6 +207,53 @@ def test_prune_keeps_a_split_taken_back_and_made_again(
     assert "one visitor said." in [s["text"] for s in shown["sentences"]]  # still split
 
 
+def file_without_scope(fmt: str, team: Path, tmp_path: Path, capsys: Any) -> Path:
+    """The team's export as a file that does not say what it holds whole: jsonl, csv, or a
+    version 1 json (no ``corrections``, no ``scope``)."""
+    path = tmp_path / f"team-export.{fmt}"
+    if fmt == "json-v1":
+        doc = json.loads(out_of(capsys, "export", "--db", str(team)))
+        old = {k: v for k, v in doc.items() if k not in ("corrections", "scope")}
+        path.write_text(json.dumps(old | {"version": 1}), encoding="utf-8")
+    else:
+        out_of(capsys, "export", "--db", str(team), "-f", fmt, "-o", str(path))
+    capsys.readouterr()
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "json-v1"])
+def test_prune_is_refused_for_a_file_that_does_not_say_what_it_holds(
+    fmt: str, tmp_path: Path, story: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Such a file may be a part: a --tag fact jsonl export lacks every speculation, and
+    pruning by it deleted them."""
+    team, lead = tmp_path / "team-db.json", tmp_path / "lead-db.json"
+    team_db(team, story)
+    out_of(capsys, "export", "--db", str(team), "-o", str(tmp_path / "all.json"))
+    out_of(capsys, "import", str(tmp_path / "all.json"), "--db", str(lead))
+    path = file_without_scope(fmt, team, tmp_path, capsys)
+    before = {p.name: p.read_bytes() for p in tmp_path.glob("lead-db.json*")}
+    assert main(["import", "--prune", str(path), "--db", str(lead)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1, captured.err
+    assert f"{path.name}: --prune needs a json export, which says what it holds whole" in (
+        captured.err
+    )
+    assert {p.name: p.read_bytes() for p in tmp_path.glob("lead-db.json*")} == before
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json-v1"])
+def test_a_file_that_cannot_carry_corrections_does_not_call_them_taken_back(
+    fmt: str, tmp_path: Path, story: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    team = tmp_path / "team-db.json"
+    team_db(team, story)
+    path = file_without_scope(fmt, team, tmp_path, capsys)
+    assert main(["import", str(path), "--db", str(team)]) == 0
+    captured = capsys.readouterr()
+    assert "0 added, 0 updated, 4 skipped" in captured.out and captured.err == ""
+
+
 def test_a_version_1_file_without_corrections_still_imports(
     tmp_path: Path, story: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

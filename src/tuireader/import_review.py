@@ -149,7 +149,12 @@ class Review:
         """What the database holds that the file lacks, one line per annotator (for stderr)."""
         out: list[str] = []
         scope = "in the layers this file holds whole" if self.whole_layers else "on its articles"
-        done = "removed (--prune)" if self.pruned else "kept (import --prune removes them)"
+        if self.pruned:
+            done = "removed (--prune)"
+        elif self.whole_layers:
+            done = "kept (import --prune removes them)"
+        else:  # --prune is refused: the file may be a part (``cli.import_.PRUNE_NEEDS_SCOPE``)
+            done = "kept (a json export says what it holds whole: import --prune takes that)"
         for name, (count, articles) in sorted(self.missing.items()):
             plural = "s" * (count != 1)
             out.append(
@@ -187,7 +192,12 @@ def review(store: Store, staged: StagedImport) -> Review:
         listed |= set(scope["articles"])
     if staged.corrections or corrections_here:
         corrected = listed | {b.article_id for b in staged.corrections}
-        result.corrections = store.import_corrections(staged.corrections, corrected, annotators)
+        # Corrections missing from the file are looked for only in one that can carry them
+        # (json version 2 has ``scope``, jsonl): a csv or version 1 json lacks them all.
+        carries = scope is not None or staged.format == "jsonl"
+        result.corrections = store.import_corrections(
+            staged.corrections, corrected, annotators if carries else set()
+        )
     if not existing:
         return result
     if scope is not None and scope.get("annotators") is None and not annotators:
