@@ -254,6 +254,32 @@ def test_a_file_that_cannot_carry_corrections_does_not_call_them_taken_back(
     assert "0 added, 0 updated, 4 skipped" in captured.out and captured.err == ""
 
 
+def test_stats_counts_an_imported_split_where_the_file_is_not_at_hand(
+    tmp_path: Path, story: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The lead's database recorded the article's 5 sentences; alice's split, imported once
+    the file has moved, makes 6 (``sentences`` says so): stats read 5."""
+    team, lead = tmp_path / "team-db.json", tmp_path / "lead-db.json"
+    article = load_article(story)
+    with Store.open(team, "alice") as store:
+        store.attach(article)
+        store.tag(article, 0, 0, "fact")
+    first, second = tmp_path / "alice-1.json", tmp_path / "alice-2.json"
+    out_of(capsys, "export", "--db", str(team), "-o", str(first))
+    out_of(capsys, "import", str(first), "--db", str(lead))
+    with Store.open(team, "alice") as store:
+        store.attach(article)
+        store.split_sentence(article, 1, article.body.index("one visitor"))
+    out_of(capsys, "export", "--db", str(team), "-o", str(second))
+    shown = json.loads(out_of(capsys, "sentences", str(story), "--db", str(team), "--json"))
+    assert len(shown["sentences"]) == 6
+    story.rename(tmp_path / "moved.txt")
+    out_of(capsys, "import", str(second), "--db", str(lead))
+    for db in (team, lead):
+        (row,) = json.loads(out_of(capsys, "stats", "--db", str(db), "--json"))["articles"]
+        assert (row["sentence_count"], row["exact"]) == (6, False)
+
+
 def test_a_version_1_file_without_corrections_still_imports(
     tmp_path: Path, story: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -946,13 +946,15 @@ class Store:
     ) -> correction_records.Merge:
         """Merge an import's sentence corrections in (``correction_records.merge``: the new
         ones added in one write, none removed); the attached articles get their sentences
-        corrected again."""
+        corrected again, and the recorded sentence count of an article already here follows
+        (``_recount``: ``stats`` reads it where the file is not at hand)."""
         with self._writing():
             planned = correction_records.merge(
                 self._db.records(BOUNDARIES).raw(), incoming, articles, annotators
             )
             if planned.added:
                 self._apply_boundaries((), planned.added)
+                self._recount((), planned.added)
         self._recorrect()
         return planned
 
