@@ -32,16 +32,11 @@ class SentenceCounts:
     """Sentences carrying any tag: at most the sum of ``by_tag``, less when one sentence
     carries two tags (in two parts)."""
 
-    def __add__(self, other: SentenceCounts) -> SentenceCounts:
-        by_tag = dict(self.by_tag)
-        for tag, count in other.by_tag.items():
-            by_tag[tag] = by_tag.get(tag, 0) + count
-        return SentenceCounts(by_tag, self.tagged + other.tagged)
-
 
 def layer_counts(annotations: Iterable[TagSpan], sentences: Sequence[Sentence]) -> SentenceCounts:
     """Sentences per tag, and tagged, of one layer's annotations of one article (``sentences``
-    are the article's, in order)."""
+    are the article's, in order); of several layers' together, a sentence counts once whoever
+    tagged it."""
     # ``sentences.sentence_range`` of each annotation, bisecting the article's bounds once
     # listed (a bisection with a key calls it at every step: half of ``stats``).
     starts = [s.start for s in sentences]
@@ -87,18 +82,11 @@ def _counts_one_by_one(
     return SentenceCounts({tag: len(found) for tag, found in per_tag.items()}, len(tagged))
 
 
-def sentence_counts(
-    annotations: Iterable[TagSpan], sentences: Sequence[Sentence]
-) -> SentenceCounts:
-    """The counts of every layer among ``annotations`` (one article's) together: a sentence
-    counts once for a tag (and once as tagged) whoever tagged it."""
-    return layer_counts(annotations, sentences)
-
-
 def article_counts(
     annotations: Iterable[TagSpan], sentences: Sequence[Sentence]
 ) -> tuple[SentenceCounts, dict[str, int]]:
-    """``sentence_counts`` of one article's annotations of every layer, and the sentences each
+    """``layer_counts`` of one article's annotations of every layer together (a sentence counts
+    once for a tag, and once as tagged, whoever tagged it), and the sentences each
     annotator tagged (their layer's ``layer_counts(...).tagged``), each annotation's sentences
     found once."""
     starts = [s.start for s in sentences]
