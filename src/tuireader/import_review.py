@@ -5,10 +5,13 @@ Before the annotations are written (``review``), the database is compared with t
 * the file's sentence corrections are merged in (``correction_records.merge``), first, so the
   articles the import attaches get their corrected sentences;
 * an annotation of the file that repeats one the database already holds in the same layer under
-  another id (same article, place, tag and note: a copy, not an edit) is not written twice
-  (``Review.batches``), and is counted as skipped; so is a second such copy within the file;
+  another id (same article, place, quoted text, tag and note: a copy, not an edit; an orphan is
+  never one) is not written twice (``Review.batches``), and is counted as skipped; so is a
+  second such copy within the file, in any article;
 * the annotations the database holds in the file's layers that the file does not have (deleted
-  since the export? or never sent) are counted: an import never deletes, and says so.
+  since the export? or never sent; one the file copies under another id, a tag made again, it
+  has) are counted: an import never deletes, and says so; ``import --prune`` removes them, for a
+  file that says what it holds whole (a json ``scope``) only.
 
 Which layers, articles and tags the file covers comes from a json export's ``scope`` (an
 ``--annotator bob`` export is all of bob's layer, so a tag bob cleared since shows as missing
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
     from tuireader.store import Store
 
 Batch = list[StoredRecord | ArticleRecords]
+_ORPHANED = str(AnchorState.ORPHANED)  # a plain str compares faster than the enum
 ContentKey = tuple[Any, ...]
 
 
@@ -42,13 +46,13 @@ def content_key(record: Mapping[str, Any]) -> ContentKey | None:
     """What makes two annotations of one article the same tag: layer, place, the text quoted
     there, tag and note. None for an orphan: it has no place, so it copies nothing and nothing
     copies it (a placed tag is never dropped for an orphan at the same offsets)."""
-    if record.get("anchor") == AnchorState.ORPHANED:
+    if record.get("anchor") == _ORPHANED:
         return None
     return (
         record["annotator"],
         record["start"],
         record["end"],
-        record["quote"]["exact"],
+        hash(record["quote"]["exact"]),  # not the text: a re-import of 500,000 holds these
         record["tag"],
         record.get("note", ""),
     )
