@@ -98,3 +98,30 @@ def test_no_row_ever_claims_more_tagged_sentences_than_the_article_has(
     assert row["exact"] is False
     assert row["tagged_sentences"] <= row["sentence_count"] == n
     assert row["coverage"] <= 1
+
+
+def test_a_split_and_its_undo_keep_the_recorded_sentence_count_in_step(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Where the article's file is not at hand, stats and exports read the recorded count: it
+    stayed at the segmenter's after a split until the article was opened again."""
+    path = tmp_path / "story.txt"
+    shutil.copy(SEED, path)
+    article = load_article(path)
+    n = len(article.sentences)
+    with Store.open(db_path, "ann") as store:
+        store.attach(article)
+        first = article.sentences[0]
+        store.split_sentence(article, 0, first.start + first.text.index(" has set off") + 1)
+        store.tag(article, 0, 0, "fact")
+        assert store.article_meta(article.id)["sentence_count"] == n + 1
+        store.merge_sentences(article, 2)  # a join: one fewer
+        assert store.article_meta(article.id)["sentence_count"] == n
+        store.undo()
+        assert store.article_meta(article.id)["sentence_count"] == n + 1
+        store.redo()
+        store.undo()
+    path.unlink()  # stats now reads the recorded count
+    assert main(["stats", "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)["articles"]
+    assert (row["sentence_count"], row["exact"]) == (n + 1, False)

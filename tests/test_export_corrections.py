@@ -182,6 +182,104 @@ def test_a_correction_taken_back_since_is_reported_not_kept_silently(
     assert "one visitor said." not in [s["text"] for s in shown["sentences"]]  # taken back
 
 
+def test_prune_keeps_a_split_taken_back_and_made_again(
+    tmp_path: Path, story: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The split made again has a new id: the file's is already here (at that gap), and the
+    stored one is what the file has, not something it lacks (--prune removed it: no split)."""
+    team, lead = tmp_path / "team-db.json", tmp_path / "lead-db.json"
+    team_db(team, story)
+    first = tmp_path / "alice-1.json"
+    out_of(capsys, "export", "--db", str(team), "--annotator", "alice", "-o", str(first))
+    out_of(capsys, "import", str(first), "--db", str(lead))
+    article = load_article(story)
+    with Store.open(team, "alice") as store:
+        store.correct_sentences(article)
+        store.merge_sentences(article, 1, KEEP_PARTS)  # takes her split back
+        store.correct_sentences(article)
+        store.split_sentence(article, 1, article.body.index("one visitor"))  # and makes it again
+    second = tmp_path / "alice-2.json"
+    out_of(capsys, "export", "--db", str(team), "--annotator", "alice", "-o", str(second))
+    assert main(["import", "--prune", str(second), "--db", str(lead)]) == 0
+    captured = capsys.readouterr()
+    assert "1 already here" in captured.out and "warning" not in captured.err
+    shown = json.loads(out_of(capsys, "sentences", str(story), "--db", str(lead), "--json"))
+    assert "one visitor said." in [s["text"] for s in shown["sentences"]]  # still split
+
+
+def file_without_scope(fmt: str, team: Path, tmp_path: Path, capsys: Any) -> Path:
+    """The team's export as a file that does not say what it holds whole: jsonl, csv, or a
+    version 1 json (no ``corrections``, no ``scope``)."""
+    path = tmp_path / f"team-export.{fmt}"
+    if fmt == "json-v1":
+        doc = json.loads(out_of(capsys, "export", "--db", str(team)))
+        old = {k: v for k, v in doc.items() if k not in ("corrections", "scope")}
+        path.write_text(json.dumps(old | {"version": 1}), encoding="utf-8")
+    else:
+        out_of(capsys, "export", "--db", str(team), "-f", fmt, "-o", str(path))
+    capsys.readouterr()
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "json-v1"])
+def test_prune_is_refused_for_a_file_that_does_not_say_what_it_holds(
+    fmt: str, tmp_path: Path, story: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Such a file may be a part: a --tag fact jsonl export lacks every speculation, and
+    pruning by it deleted them."""
+    team, lead = tmp_path / "team-db.json", tmp_path / "lead-db.json"
+    team_db(team, story)
+    out_of(capsys, "export", "--db", str(team), "-o", str(tmp_path / "all.json"))
+    out_of(capsys, "import", str(tmp_path / "all.json"), "--db", str(lead))
+    path = file_without_scope(fmt, team, tmp_path, capsys)
+    before = {p.name: p.read_bytes() for p in tmp_path.glob("lead-db.json*")}
+    assert main(["import", "--prune", str(path), "--db", str(lead)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1, captured.err
+    assert f"{path.name}: --prune needs a json export, which says what it holds whole" in (
+        captured.err
+    )
+    assert {p.name: p.read_bytes() for p in tmp_path.glob("lead-db.json*")} == before
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json-v1"])
+def test_a_file_that_cannot_carry_corrections_does_not_call_them_taken_back(
+    fmt: str, tmp_path: Path, story: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    team = tmp_path / "team-db.json"
+    team_db(team, story)
+    path = file_without_scope(fmt, team, tmp_path, capsys)
+    assert main(["import", str(path), "--db", str(team)]) == 0
+    captured = capsys.readouterr()
+    assert "0 added, 0 updated, 4 skipped" in captured.out and captured.err == ""
+
+
+def test_stats_counts_an_imported_split_where_the_file_is_not_at_hand(
+    tmp_path: Path, story: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The lead's database recorded the article's 5 sentences; alice's split, imported once
+    the file has moved, makes 6 (``sentences`` says so): stats read 5."""
+    team, lead = tmp_path / "team-db.json", tmp_path / "lead-db.json"
+    article = load_article(story)
+    with Store.open(team, "alice") as store:
+        store.attach(article)
+        store.tag(article, 0, 0, "fact")
+    first, second = tmp_path / "alice-1.json", tmp_path / "alice-2.json"
+    out_of(capsys, "export", "--db", str(team), "-o", str(first))
+    out_of(capsys, "import", str(first), "--db", str(lead))
+    with Store.open(team, "alice") as store:
+        store.attach(article)
+        store.split_sentence(article, 1, article.body.index("one visitor"))
+    out_of(capsys, "export", "--db", str(team), "-o", str(second))
+    shown = json.loads(out_of(capsys, "sentences", str(story), "--db", str(team), "--json"))
+    assert len(shown["sentences"]) == 6
+    story.rename(tmp_path / "moved.txt")
+    out_of(capsys, "import", str(second), "--db", str(lead))
+    for db in (team, lead):
+        (row,) = json.loads(out_of(capsys, "stats", "--db", str(db), "--json"))["articles"]
+        assert (row["sentence_count"], row["exact"]) == (6, False)
+
+
 def test_a_version_1_file_without_corrections_still_imports(
     tmp_path: Path, story: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -17,7 +17,7 @@ from tuireader.catalog import Catalog
 from tuireader.cli import main
 from tuireader.sentences import sentence_range
 from tuireader.store import Store
-from tuireader.tag_counts import SentenceCounts, article_counts, layer_counts, sentence_counts
+from tuireader.tag_counts import SentenceCounts, article_counts, layer_counts
 from tuireader.ui.app import ReaderApp
 from tuireader.ui.stats_screen import StatsScreen
 
@@ -108,7 +108,7 @@ def test_layers_together_count_a_sentence_once_whoever_tagged_it() -> None:
     mine = [span(0, 0, "fact"), span(0, 0, "fact", cut=(0, 5))]
     theirs = [span(0, 1, "speculation", who="bo"), span(0, 0, "fact", who="bo")]
     both = SentenceCounts({"fact": 1, "speculation": 2}, 2)
-    assert sentence_counts([*mine, *theirs], SENTENCES) == both
+    assert layer_counts([*mine, *theirs], SENTENCES) == both
     assert article_counts([*mine, *theirs], SENTENCES) == (both, {"ann": 1, "bo": 2})
     for layer in (mine, theirs):
         assert layer_counts(layer, SENTENCES).tagged == article_counts(layer, SENTENCES)[0].tagged

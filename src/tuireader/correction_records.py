@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
-from tuireader.boundaries import Boundary, from_record, record_problem, to_record
+from tuireader.boundaries import Boundary, Kind, from_record, record_problem, to_record
 from tuireader.import_checks import name_problem, time_problem
 from tuireader.records import RecordError
 
@@ -57,6 +57,19 @@ def from_export(item: Any) -> Boundary:
     return from_record(key, record)
 
 
+def sentence_change(removed: Iterable[Boundary], added: Iterable[Boundary]) -> dict[str, int]:
+    """By article, how many sentences more (or fewer) it has once ``removed`` went and ``added``
+    came: a split placed adds one, a join takes one away, the reverse when they go; an orphan
+    changes nothing (it is never applied)."""
+    change: dict[str, int] = {}
+    for sign, found in ((-1, removed), (1, added)):
+        for b in found:
+            if not b.orphaned:
+                step = sign if b.kind is Kind.SPLIT else -sign
+                change[b.article_id] = change.get(b.article_id, 0) + step
+    return {article_id: n for article_id, n in change.items() if n}
+
+
 @dataclass(frozen=True)
 class Merge:
     """What an import does with a file's corrections."""
@@ -90,6 +103,9 @@ def merge(
     added: list[Boundary] = []
     here = 0
     conflicts: list[str] = []
+    # Stored corrections an incoming one meets at their gap: the file speaks of that gap (a
+    # split taken back and made again has a new id), so they are not missing from it.
+    met: set[str] = set()
     for b in incoming:
         if b.id in table:
             here += 1
@@ -99,7 +115,9 @@ def merge(
             added.append(b)
             if not b.orphaned:
                 at_gap[(b.article_id, b.start, b.end)] = b
-        elif there.kind is b.kind:
+            continue
+        met.add(there.id)
+        if there.kind is b.kind:
             here += 1
         else:
             conflicts.append(
@@ -107,7 +125,7 @@ def merge(
                 f"contradicts the {there.kind.value} {there.annotator} made there; kept this "
                 "database's"
             )
-    lacking = _missing(stored, incoming, articles, annotators)
+    lacking = [b for b in _missing(stored, incoming, articles, annotators) if b.id not in met]
     missing: dict[str, int] = {}
     for b in lacking:
         missing[b.annotator] = missing.get(b.annotator, 0) + 1

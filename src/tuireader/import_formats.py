@@ -21,6 +21,7 @@ from typing import Any, BinaryIO
 
 import orjson
 
+from tuireader.correction_records import is_correction
 from tuireader.errors import MAX_FILE_BYTES, PathError, megabytes
 from tuireader.export import CSV_COLUMNS, FORMAT_NAME, FORMAT_VERSION, csv_value
 from tuireader.json_stream import JSONObjectReader, JSONStreamError
@@ -335,7 +336,7 @@ def _jsonl_records(file: Iterable[bytes], name: object) -> Iterator[Record]:
         if "decision" in item and "id" not in item:  # an adjudication decision (no tag)
             yield DECISION, f"line {number}", item
             continue
-        if "tag" not in item and "kind" in item:  # a sentence correction (correction_records)
+        if is_correction(item):
             yield CORRECTION, f"line {number}", item
             continue
         if "tag" not in item and "done" in item:  # a done mark

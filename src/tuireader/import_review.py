@@ -5,10 +5,13 @@ Before the annotations are written (``review``), the database is compared with t
 * the file's sentence corrections are merged in (``correction_records.merge``), first, so the
   articles the import attaches get their corrected sentences;
 * an annotation of the file that repeats one the database already holds in the same layer under
-  another id (same article, place, tag and note: a copy, not an edit) is not written twice
-  (``Review.batches``), and is counted as skipped; so is a second such copy within the file;
+  another id (same article, place, quoted text, tag and note: a copy, not an edit; an orphan is
+  never one) is not written twice (``Review.batches``), and is counted as skipped; so is a
+  second such copy within the file, in any article;
 * the annotations the database holds in the file's layers that the file does not have (deleted
-  since the export? or never sent) are counted: an import never deletes, and says so.
+  since the export? or never sent; one the file copies under another id, a tag made again, it
+  has) are counted: an import never deletes, and says so; ``import --prune`` removes them, for a
+  file that says what it holds whole (a json ``scope``) only.
 
 Which layers, articles and tags the file covers comes from a json export's ``scope`` (an
 ``--annotator bob`` export is all of bob's layer, so a tag bob cleared since shows as missing
@@ -25,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tuireader import sanitise
+from tuireader.annotations import AnchorState
 from tuireader.correction_records import Merge
 from tuireader.records import StoredRecord
 from tuireader.store.imports import ArticleRecords
@@ -34,15 +38,21 @@ if TYPE_CHECKING:
     from tuireader.store import Store
 
 Batch = list[StoredRecord | ArticleRecords]
+_ORPHANED = str(AnchorState.ORPHANED)  # a plain str compares faster than the enum
 ContentKey = tuple[Any, ...]
 
 
-def content_key(record: Mapping[str, Any]) -> ContentKey:
-    """What makes two annotations of one article the same tag: layer, place, tag and note."""
+def content_key(record: Mapping[str, Any]) -> ContentKey | None:
+    """What makes two annotations of one article the same tag: layer, place, the text quoted
+    there, tag and note. None for an orphan: it has no place, so it copies nothing and nothing
+    copies it (a placed tag is never dropped for an orphan at the same offsets)."""
+    if record.get("anchor") == _ORPHANED:
+        return None
     return (
         record["annotator"],
         record["start"],
         record["end"],
+        hash(record["quote"]["exact"]),  # not the text: a re-import of 500,000 holds these
         record["tag"],
         record.get("note", ""),
     )
@@ -64,29 +74,56 @@ class Review:
     """Whether ``prune`` removed them."""
     whole_layers: bool = False
     """Whether the file said it holds its layers whole (a json ``scope``)."""
+    compared: set[str] = field(default_factory=set)
+    """Articles compared with the database (their copies, within the file too, are found by
+    ``review``)."""
 
     @property
     def duplicates(self) -> int:
         return sum(map(len, self.copies.values()))
 
     def batches(self, batches: Iterable[Batch]) -> Iterator[Batch]:
-        """``StagedImport.batches`` without the copies."""
-        if not self.copies:
-            yield from batches
-            return
+        """``StagedImport.batches`` without the copies: those found against the database
+        (``review``), and, in an article the database does not have, a second copy within the
+        file (looked for only where the spool's counts say one layer has a tag twice there; an
+        article's records stay unparsed when it has none)."""
+        article_id = ""
+        seen: dict[ContentKey, str] = {}
         for batch in batches:
             kept: Batch = []
             for item in batch:
                 if isinstance(item, ArticleRecords):
-                    drop = self.copies.get(item.article_id)
+                    if item.article_id != article_id:
+                        article_id, seen = item.article_id, {}
+                    drop = self.copies.get(article_id)
+                    if not drop and article_id not in self.compared and _may_repeat(item.counts):
+                        drop = self._within(article_id, item.records(), seen)
                     if drop:
                         kept += [r for r in item.records() if r[0] not in drop]
                     else:
                         kept.append(item)
-                elif item[0] not in self.copies.get(item[1]["article_id"], ()):
+                    continue
+                key, record = item
+                if record["article_id"] != article_id:
+                    article_id, seen = record["article_id"], {}
+                if article_id not in self.compared:
+                    self._within(article_id, [item], seen)
+                if key not in self.copies.get(article_id, ()):
                     kept.append(item)
             if kept:
                 yield kept
+
+    def _within(
+        self, article_id: str, records: Iterable[StoredRecord], seen: dict[ContentKey, str]
+    ) -> set[str]:
+        """The ids among ``records`` that copy an earlier record of the article in the file
+        (``seen``: the content keys met so far), added to ``copies``."""
+        drop = self.copies.setdefault(article_id, set())
+        for key, record in records:
+            found = content_key(record)
+            if found is not None and seen.setdefault(found, key) != key:
+                drop.add(key)
+        return drop
 
     def prune(self, store: Store) -> tuple[int, int]:
         """Remove what the database holds in the file's scope that the file lacks (``import
@@ -116,7 +153,12 @@ class Review:
         """What the database holds that the file lacks, one line per annotator (for stderr)."""
         out: list[str] = []
         scope = "in the layers this file holds whole" if self.whole_layers else "on its articles"
-        done = "removed (--prune)" if self.pruned else "kept (import --prune removes them)"
+        if self.pruned:
+            done = "removed (--prune)"
+        elif self.whole_layers:
+            done = "kept (import --prune removes them)"
+        else:  # --prune is refused: the file may be a part (``cli.import_.PRUNE_NEEDS_SCOPE``)
+            done = "kept (a json export says what it holds whole: import --prune takes that)"
         for name, (count, articles) in sorted(self.missing.items()):
             plural = "s" * (count != 1)
             out.append(
@@ -142,7 +184,7 @@ def review(store: Store, staged: StagedImport) -> Review:
     corrections_here = bool(store.corrections_by_article())
     scope = staged.scope
     annotators: set[str] = set()
-    articles: dict[str, dict[str, ContentKey]] = {}
+    articles: dict[str, dict[str, ContentKey | None]] = {}
     if existing or corrections_here:  # else nothing here to compare with: no pass over the file
         annotators, articles = _file_layers(staged, existing)
     if scope is not None and scope.get("annotators") is not None:
@@ -154,7 +196,12 @@ def review(store: Store, staged: StagedImport) -> Review:
         listed |= set(scope["articles"])
     if staged.corrections or corrections_here:
         corrected = listed | {b.article_id for b in staged.corrections}
-        result.corrections = store.import_corrections(staged.corrections, corrected, annotators)
+        # Corrections missing from the file are looked for only in one that can carry them
+        # (json version 2 has ``scope``, jsonl): a csv or version 1 json lacks them all.
+        carries = scope is not None or staged.format == "jsonl"
+        result.corrections = store.import_corrections(
+            staged.corrections, corrected, annotators if carries else set()
+        )
     if not existing:
         return result
     if scope is not None and scope.get("annotators") is None and not annotators:
@@ -169,13 +216,15 @@ def review(store: Store, staged: StagedImport) -> Review:
             continue
         here = store.stored_records(article_id)
         incoming = articles.get(article_id, {})
-        _copies(result, article_id, here, incoming)
+        matched = _copies(result, article_id, here, incoming)
+        result.compared.add(article_id)
         gone: dict[str, int] = {}
         for key, record in here.items():
             name = record["annotator"]
             if (
                 name in annotators
                 and key not in incoming
+                and key not in matched  # the file has it, under another id (a tag made again)
                 and (tags is None or record["tag"] in tags)
             ):
                 gone[name] = gone.get(name, 0) + 1
@@ -189,14 +238,20 @@ def review(store: Store, staged: StagedImport) -> Review:
     return result
 
 
+def _may_repeat(counts: Iterable[tuple[str, str, str | None, int]]) -> bool:
+    """Whether an article's spooled records (their counts per annotator, tag and anchor) may
+    hold two copies of one tag: some layer has a tag more than once there."""
+    return any(count[3] > 1 for count in counts)
+
+
 def _file_layers(
     staged: StagedImport, existing: AbstractSet[str]
-) -> tuple[set[str], dict[str, dict[str, ContentKey]]]:
+) -> tuple[set[str], dict[str, dict[str, ContentKey | None]]]:
     """The file's annotators (of its annotations, done marks and corrections) and, for the
     articles the database has (``existing``), each one's annotations: id to ``content_key``
     (not the records: a re-import of 500,000 holds these alone)."""
     names = {m.annotator for m in staged.done} | {b.annotator for b in staged.corrections}
-    articles: dict[str, dict[str, ContentKey]] = {}
+    articles: dict[str, dict[str, ContentKey | None]] = {}
     for batch in staged.batches():
         for item in batch:
             if isinstance(item, ArticleRecords):
@@ -216,15 +271,25 @@ def _copies(
     result: Review,
     article_id: str,
     here: Mapping[str, Mapping[str, Any]],
-    incoming: Mapping[str, ContentKey],
-) -> None:
+    incoming: Mapping[str, ContentKey | None],
+) -> set[str]:
     """The file's annotations of the article that copy one already there, or an earlier one of
-    the file, under another id."""
-    seen = {content_key(r): key for key, r in here.items()}
+    the file, under another id (added to ``result.copies``); returns the ids of the database's
+    annotations so copied: the file has them (a tag cleared and made again has a new id), so
+    they are not missing from it."""
+    seen: dict[ContentKey, str] = {}
+    for key, r in here.items():
+        found = content_key(r)
+        if found is not None:
+            seen[found] = key
+    matched: set[str] = set()
     for key, found in incoming.items():
-        if key in here:
-            continue  # the same annotation: the usual merge (newer ``updated`` wins)
+        if key in here or found is None:
+            continue  # the same annotation (the usual merge: newer ``updated`` wins), an orphan
         if found in seen:
             result.copies.setdefault(article_id, set()).add(key)
+            if seen[found] in here:
+                matched.add(seen[found])
         else:
             seen[found] = key
+    return matched

@@ -32,39 +32,46 @@ class SentenceCounts:
     """Sentences carrying any tag: at most the sum of ``by_tag``, less when one sentence
     carries two tags (in two parts)."""
 
-    def __add__(self, other: SentenceCounts) -> SentenceCounts:
-        by_tag = dict(self.by_tag)
-        for tag, count in other.by_tag.items():
-            by_tag[tag] = by_tag.get(tag, 0) + count
-        return SentenceCounts(by_tag, self.tagged + other.tagged)
-
 
 def layer_counts(annotations: Iterable[TagSpan], sentences: Sequence[Sentence]) -> SentenceCounts:
     """Sentences per tag, and tagged, of one layer's annotations of one article (``sentences``
-    are the article's, in order)."""
-    # ``sentences.sentence_range`` of each annotation, bisecting the article's bounds once
-    # listed (a bisection with a key calls it at every step: half of ``stats``).
-    starts = [s.start for s in sentences]
-    ends = [s.end for s in sentences]
-    rows = list(annotations)
-    anchors = set(map(_ANCHOR, rows))
-    if AnchorState.ORPHANED in anchors:
-        rows = list(compress(rows, map(ne, map(_ANCHOR, rows), repeat(AnchorState.ORPHANED))))
-    # Each annotation's sentences as a range, bisected in C a column at a time (a loop turn
-    # per annotation was half of ``stats``).
-    firsts = list(map(bisect_right, repeat(ends), map(_START, rows)))
-    ranges = list(map(range, firsts, map(bisect_left, repeat(starts), map(_END, rows), firsts)))
+    are the article's, in order); of several layers' together, a sentence counts once whoever
+    tagged it."""
+    rows, ranges, starts, ends = _sentence_ranges(annotations, sentences)
     if not all(ranges):
         # Some annotation covers no sentence (past the text, an empty span): whether its tag
         # is counted at all (as 0) is decided one annotation at a time.
         return _counts_one_by_one(rows, starts, ends)
-    tags = list(map(_TAG, rows))
-    per_tag = {
-        tag: set(chain.from_iterable(compress(ranges, map(eq, tags, repeat(tag)))))
-        for tag in dict.fromkeys(tags)
-    }
+    per_tag = _covered_by(list(map(_TAG, rows)), ranges)
     tagged = set().union(*per_tag.values())
     return SentenceCounts({tag: len(found) for tag, found in per_tag.items()}, len(tagged))
+
+
+def _sentence_ranges(
+    annotations: Iterable[TagSpan], sentences: Sequence[Sentence]
+) -> tuple[list[TagSpan], list[range], list[int], list[int]]:
+    """The placed annotations (orphans left out), each one's sentences as a range (empty for
+    one that covers none), and the sentences' starts and ends."""
+    # ``sentences.sentence_range`` of each annotation, bisecting the article's bounds once
+    # listed (a bisection with a key calls it at every step: half of ``stats``), a column at a
+    # time in C (a loop turn per annotation was half of ``stats``).
+    starts = [s.start for s in sentences]
+    ends = [s.end for s in sentences]
+    rows = list(annotations)
+    if AnchorState.ORPHANED in set(map(_ANCHOR, rows)):
+        rows = list(compress(rows, map(ne, map(_ANCHOR, rows), repeat(AnchorState.ORPHANED))))
+    firsts = list(map(bisect_right, repeat(ends), map(_START, rows)))
+    ranges = list(map(range, firsts, map(bisect_left, repeat(starts), map(_END, rows), firsts)))
+    return rows, ranges, starts, ends
+
+
+def _covered_by(keys: Sequence[str], ranges: Sequence[range]) -> dict[str, set[int]]:
+    """The sentences covered by the ranges of each key (``keys[i]`` is ``ranges[i]``'s tag or
+    annotator), in order of first appearance."""
+    return {
+        key: set(chain.from_iterable(compress(ranges, map(eq, keys, repeat(key)))))
+        for key in dict.fromkeys(keys)
+    }
 
 
 _ANCHOR, _START, _END, _TAG = map(attrgetter, ("anchor", "start", "end", "tag"))
@@ -87,43 +94,21 @@ def _counts_one_by_one(
     return SentenceCounts({tag: len(found) for tag, found in per_tag.items()}, len(tagged))
 
 
-def sentence_counts(
-    annotations: Iterable[TagSpan], sentences: Sequence[Sentence]
-) -> SentenceCounts:
-    """The counts of every layer among ``annotations`` (one article's) together: a sentence
-    counts once for a tag (and once as tagged) whoever tagged it."""
-    return layer_counts(annotations, sentences)
-
-
 def article_counts(
     annotations: Iterable[TagSpan], sentences: Sequence[Sentence]
 ) -> tuple[SentenceCounts, dict[str, int]]:
-    """``sentence_counts`` of one article's annotations of every layer, and the sentences each
+    """``layer_counts`` of one article's annotations of every layer together (a sentence counts
+    once for a tag, and once as tagged, whoever tagged it), and the sentences each
     annotator tagged (their layer's ``layer_counts(...).tagged``), each annotation's sentences
     found once."""
-    starts = [s.start for s in sentences]
-    ends = [s.end for s in sentences]
-    rows = list(annotations)
-    if AnchorState.ORPHANED in set(map(_ANCHOR, rows)):
-        rows = list(compress(rows, map(ne, map(_ANCHOR, rows), repeat(AnchorState.ORPHANED))))
-    # As ``layer_counts``: each annotation's sentences as a range, a column at a time in C.
-    firsts = list(map(bisect_right, repeat(ends), map(_START, rows)))
-    ranges = list(map(range, firsts, map(bisect_left, repeat(starts), map(_END, rows), firsts)))
+    rows, ranges, _, _ = _sentence_ranges(annotations, sentences)
     if not all(ranges):  # some cover no sentence (past the text): they count nowhere
         rows, ranges = list(compress(rows, ranges)), [r for r in ranges if r]
-    tags = list(map(_TAG, rows))
-    per_tag = {
-        tag: set(chain.from_iterable(compress(ranges, map(eq, tags, repeat(tag)))))
-        for tag in dict.fromkeys(tags)
-    }
-    who = list(map(_ANNOTATOR, rows))
-    per_annotator = {
-        name: len(set(chain.from_iterable(compress(ranges, map(eq, who, repeat(name))))))
-        for name in dict.fromkeys(who)
-    }
+    per_tag = _covered_by(list(map(_TAG, rows)), ranges)
+    per_annotator = _covered_by(list(map(_ANNOTATOR, rows)), ranges)
     tagged = set().union(*per_tag.values())
     by_tag = {tag: len(found) for tag, found in per_tag.items()}
-    return SentenceCounts(by_tag, len(tagged)), per_annotator
+    return SentenceCounts(by_tag, len(tagged)), {k: len(v) for k, v in per_annotator.items()}
 
 
 _ANNOTATOR = attrgetter("annotator")

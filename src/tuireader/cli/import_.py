@@ -17,6 +17,7 @@ from tuireader.articles import Article, load_unchanged
 from tuireader.cli import add_db_options
 from tuireader.dbformat.layout import shard_folder, shard_name
 from tuireader.durable import collector_paused
+from tuireader.errors import PathError
 from tuireader.import_review import review
 from tuireader.importing import Settle, stage_import
 from tuireader.paths import resolve_db_path
@@ -26,6 +27,12 @@ from tuireader.store.metadata import ResolvedPaths
 
 if TYPE_CHECKING:
     from tuireader.store import Store
+
+
+PRUNE_NEEDS_SCOPE = (
+    "--prune needs a json export, which says what it holds whole; this {} file does not say, so "
+    "what it lacks may never have been in it (a --tag or --article export); nothing imported"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also remove what the database holds in the file's layers that the file does not "
         "have (tags the annotator cleared since their last export); without it an import only "
-        "warns about them",
+        "warns about them. Only for a json export (it says what it holds whole)",
     )
 
 
@@ -49,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
     # collector would only rescan them.
     db = resolve_db_path(args.db)
     with collector_paused(), stage_import(args.file, settle_at_hand(db)) as imported:
+        if args.prune and imported.scope is None:
+            raise PathError(args.file, PRUNE_NEEDS_SCOPE.format(imported.format))
         from tuireader.store import Store
 
         with Store.open(db, default_annotator()) as store:

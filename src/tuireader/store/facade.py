@@ -627,6 +627,7 @@ class Store:
             removed, added, b_removed, b_added = plan()
             self._apply(removed, added)
             self._apply_boundaries(b_removed, b_added)
+            self._recount(b_removed, b_added)
         return change
 
     def defer_compaction(self, deferred: bool = True) -> None:
@@ -945,13 +946,15 @@ class Store:
     ) -> correction_records.Merge:
         """Merge an import's sentence corrections in (``correction_records.merge``: the new
         ones added in one write, none removed); the attached articles get their sentences
-        corrected again."""
+        corrected again, and the recorded sentence count of an article already here follows
+        (``_recount``: ``stats`` reads it where the file is not at hand)."""
         with self._writing():
             planned = correction_records.merge(
                 self._db.records(BOUNDARIES).raw(), incoming, articles, annotators
             )
             if planned.added:
                 self._apply_boundaries((), planned.added)
+                self._recount((), planned.added)
         self._recorrect()
         return planned
 
@@ -976,6 +979,7 @@ class Store:
             taken_back = [boundary_from_record(k, table[k]) for k in corrections if k in table]
             if taken_back:
                 self._apply_boundaries(taken_back, ())
+                self._recount(taken_back, ())
         self._recorrect()
         return len(gone), len(taken_back)
 
@@ -1082,10 +1086,22 @@ class Store:
             removed, added, b_removed, b_added = plan()
             self._apply(removed, added)
             self._apply_boundaries(b_removed, b_added)
+            self._recount(b_removed, b_added)
         change = Change(label, removed, added, b_removed, b_added)
         self._history.record(change)
         self._corrected.resplice(article, b_removed, b_added, *self._correction_tables())
         return change
+
+    def _recount(self, removed: Sequence[Boundary], added: Sequence[Boundary]) -> None:
+        """Keep the articles table's sentence count in step with a split or merge, or its undo
+        (inside ``_writing``): ``stats`` and exports read it where the article's file is not at
+        hand (it said 6 after a split made 7, until the article was opened again)."""
+        articles = self._db.records(ARTICLES)
+        for article_id, change in correction_records.sentence_change(removed, added).items():
+            meta = articles.get_raw(article_id)
+            count = None if meta is None else meta.get("sentence_count")
+            if isinstance(count, int) and not isinstance(count, bool):
+                articles.put(article_id, {**meta, "sentence_count": max(0, count + change)})
 
     def _apply_boundaries(self, removed: Sequence[Boundary], added: Sequence[Boundary]) -> None:
         table = self._db.records(BOUNDARIES)

@@ -617,7 +617,11 @@ class ReaderApp(App[int]):
             of = fingerprint(layer)
             if only_changed and self._counted.get(article_id) == of:
                 continue
-            found = ArticleCounts() if not layer else ArticleCounts.from_state(record, of)
+            found = (
+                ArticleCounts(sentences=reads.corrected.get(article_id))
+                if not layer
+                else ArticleCounts.from_state(record, of)
+            )
             article = self.catalog.loaded(article_id)
             if found is None and article is not None and "sentences" in vars(article):
                 found = ArticleCounts.of(layer, article.sentences)

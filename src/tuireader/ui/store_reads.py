@@ -6,7 +6,7 @@ counts and done marks, and what another window wrote. Read in the reader thread
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tuireader.annotations import Annotation
@@ -37,6 +37,10 @@ class CountReads:
 
     layers: dict[str, tuple[list[Annotation], object]]
     """By article id: my placed annotations, and the saved counts record (or None)."""
+    corrected: dict[str, int] = field(default_factory=dict)
+    """By article id, for articles with sentence corrections: their sentence count as the reader
+    shows it (what an untagged article's row counts over; the library's count is the
+    segmenter's)."""
 
 
 def read_counts(store: Store, article_ids: Iterable[str]) -> CountReads:
@@ -44,6 +48,7 @@ def read_counts(store: Store, article_ids: Iterable[str]) -> CountReads:
     saved = store.get_state(STATE_COUNTS, {})
     saved = saved if isinstance(saved, dict) else {}  # the old record, until the next save
     layers: dict[str, tuple[list[Annotation], object]] = {}
+    article_ids = list(article_ids)
     for article_id in article_ids:
         mine = store.mine(article_id)
         record = (
@@ -52,7 +57,19 @@ def read_counts(store: Store, article_ids: Iterable[str]) -> CountReads:
             else None
         )
         layers[article_id] = (mine, record)
-    return CountReads(layers)
+    return CountReads(layers, corrected_counts(store, article_ids))
+
+
+def corrected_counts(store: Store, article_ids: Iterable[str]) -> dict[str, int]:
+    """The recorded sentence count of each of the articles that has sentence corrections."""
+    with_corrections = store.corrections_by_article()
+    found: dict[str, int] = {}
+    for article_id in article_ids:
+        if article_id in with_corrections:
+            count = (store.article_meta(article_id) or {}).get("sentence_count")
+            if isinstance(count, int):
+                found[article_id] = count
+    return found
 
 
 @dataclass(frozen=True)
