@@ -107,7 +107,9 @@ INVISIBLE = ("\u200b", "\u200e", "\u200f", "\u2060", "\ufeff", "\u061c", "\U000e
 def test_invisible_characters_go_from_display_text_and_show_in_exact_text(char: str) -> None:
     assert sanitise.line(f"ali{char}ce") == "alice"
     assert sanitise.block(f"a{char}\nb") == "a\nb"
-    assert sanitise.text(f"a{char}\tb") == "a\tb"
+    # An article's text keeps them (its id hashes it), its drawing does not.
+    assert sanitise.text(f"a{char}\tb") == f"a{char}\tb"
+    assert sanitise.shown(f"a{char}\tb") == "a\tb"
     shown = sanitise.path(f"ali{char}ce.txt")
     code = ord(char)
     assert shown == (f"ali\\u{code:04x}ce.txt" if code <= 0xFFFF else f"ali\\U{code:08x}ce.txt")
@@ -152,3 +154,17 @@ def test_tags_outside_a_flag_are_invisible_text() -> None:
     assert sanitise.line(f"ok{hidden}\U000e007f") == "ok"
     assert sanitise.line(f"\U0001f3f4{hidden}") == "\U0001f3f4"  # no cancel tag: no flag
     assert sanitise.escape("a\U000e0041b") == "a\\U000e0041b"
+
+
+def test_text_hidden_in_tags_behind_a_black_flag_is_no_flag() -> None:
+    def tags(word: str) -> str:
+        return "".join(chr(0xE0000 + ord(c)) for c in word)
+
+    for code in ("gbsct", "gbeng", "gbwls"):  # real subdivision flags stay whole
+        flag = f"\U0001f3f4{tags(code)}\U000e007f"
+        assert sanitise.line(f"a {flag} b") == f"a {flag} b"
+        assert sanitise.path(f"a{flag}b") == f"a{flag}b"
+    for hidden in ("ignore", "ignore previous instructions"):
+        fake = f"\U0001f3f4{tags(hidden)}\U000e007f"
+        assert sanitise.line(f"a {fake} b") == "a \U0001f3f4 b"
+        assert "\\U000e0069" in sanitise.path(f"a{fake}b")  # shown, not hidden

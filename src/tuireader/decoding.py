@@ -37,10 +37,9 @@ def decode(data: bytes) -> str:
 
 
 def clean(text: str) -> str:
-    """Normalise line ends to LF and drop control characters (tab and newline survive).
-
-    For article text, which keeps its layout; the sanitiser's rule (``sanitise.text``), so an
-    article never holds what a note or title could not show."""
+    """Normalise line ends to LF and drop escape sequences (whole), other control characters
+    (tab and newline survive) and bidi overrides: ``sanitise.text``, for article text, which
+    keeps its layout and its zero-width characters (an article's id hashes this text)."""
     if text.isprintable():  # the common case for short strings (titles, notes), at C speed
         return text
     # The common case for article text: nothing but tabs and newlines keeps it from being
@@ -52,8 +51,7 @@ def clean(text: str) -> str:
     # search before sub: on a clean 3 MB book the scans are cheap, rebuilding the string is not
     if _LINE_ENDS.search(text):
         text = _LINE_ENDS.sub("\n", text)
-    # The sanitiser's one rule: a whole escape sequence goes, not only its ESC byte (a title
-    # showed "Evil]0;PWNED-TITLE"), and invisible characters go as they do from a note.
+    # A whole escape sequence goes, not only its ESC byte (a title showed "Evil]0;PWNED-TITLE").
     return sanitise.text(text)
 
 

@@ -18,8 +18,10 @@ flag emoji change what is drawn, so they are not invisible there.
 
 * ``line`` / ``block`` / ``text``: display text (a title, a sentence, a note, an annotator name,
   a codebook label). What the rule names is removed, a whole escape sequence with its payload;
-  bytes that were not UTF-8 are shown as U+FFFD. ``line`` also turns line breaks into spaces;
-  ``text`` (an article's text as it is read: ``decoding.clean``) keeps tabs and line ends.
+  bytes that were not UTF-8 are shown as U+FFFD. ``line`` also turns line breaks into spaces.
+* ``text``: an article's text as it is read (``decoding.clean``): escape sequences, control
+  characters and bidi overrides go, tabs, line ends and the other invisible characters stay
+  (the article's id hashes this text); ``shown`` leaves those out where the text is drawn.
 * ``escape`` / ``path`` / ``message``: text whose exact characters matter (a file name, an error
   line, an export printed to a terminal). Nothing is removed: what the rule names is written as a
   visible escape (``\\x1b``, ``\\u202e``, ``\\u200b``, ``\\xff``), so a file name reads the same in
@@ -56,6 +58,9 @@ _SEQUENCE_START = re.compile("[\x1b\x90\x98\x9b\x9d-\x9f]")
 """Where ``ESCAPE_SEQUENCES`` can start: found by a plain character class, which scans a 3 MB
 book several times faster than the alternation does."""
 _SURROGATES = re.compile("[\ud800-\udfff]")
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Bidi embeddings, overrides and isolates: they reorder what a terminal draws, so even an
+article's text (``text``) never holds them."""
 _INVISIBLE_CLASS = (
     "\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
     "\U000e0000-\U000e007f"
@@ -72,8 +77,13 @@ tags of a flag emoji. A plain class: one scan of a 3 MB book costs what the old 
 _VISIBLE = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE_CLASS}\ud800-\udfff]")
 _JOINERS = "\u200c\u200d"
 _BLACK_FLAG, _TAG_FIRST, _CANCEL_TAG = "\U0001f3f4", "\U000e0020", "\U000e007f"
-_FLAG_TAGS = 16
-"""Tags looked at around one (a flag's sequence has 5-7): a long run of tags costs no more."""
+_FLAG_TAGS = 6
+"""Tags looked at around one: a flag's run is 3-5 tags (a subdivision code), so a longer run
+(hidden text spelt in tags) is no flag, and costs no more to tell."""
+_FLAG_CODE = re.compile(
+    "[\U000e0061-\U000e007a]{2}[\U000e0061-\U000e007a\U000e0030-\U000e0039]{1,3}"
+)
+"""A subdivision code in tags (``gbsct``): two tag letters, then 1-3 tag letters or digits (ISO 3166-2)."""
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -133,13 +143,31 @@ def message(value: object) -> str:
 
 
 def text(value: str) -> str:
-    """``value`` (an article's text, its line ends already LF) without what the rule removes:
-    tabs and line breaks are kept, so offsets into it are what the reader shows."""
+    """``value`` (an article's text, its line ends already LF) without escape sequences (whole),
+    other control characters and bidi embeddings, overrides and isolates (``BIDI_CONTROLS``,
+    which make drawn text differ from stored text): tabs and line breaks are kept, so offsets
+    into it are what the reader shows.
+
+    The other invisible characters (zero-width space, LRM/RLM, joiners, word joiner) stay in an
+    article's text: they draw nothing, Hebrew, Arabic, Persian and Thai text carry them, and an
+    article's id is a hash of this text, so removing them would give every such file a new id
+    (its annotations then lost to a moved file). Titles and notes drawn from it still lose them
+    (``line``)."""
     if value.isprintable() or value.replace("\n", "").replace("\t", "").isprintable():
         return value
     # One scan each when there is nothing to remove: ``sub`` then returns ``value`` itself.
     if CONTROL_CHARS.search(value):
         value = CONTROL_CHARS.sub("", _without_sequences(value))
+    return BIDI_CONTROLS.sub("", value)
+
+
+def shown(value: str) -> str:
+    """Article text (``text``'s) as it is drawn or printed for reading: without the invisible
+    characters it keeps (a zero-width space, a right-to-left mark), which some terminals draw
+    one column wide where the layout counts none. Those that shape what is drawn stay (an
+    emoji's joiner)."""
+    if value.isprintable() or not INVISIBLE.search(value):
+        return value
     return INVISIBLE.sub(_kept, value)
 
 
@@ -193,7 +221,7 @@ def _shapes(match: re.Match[str]) -> bool:
         and string[low - 1] == _BLACK_FLAG
         and high < len(string)
         and string[high] == _CANCEL_TAG
-        and high > low
+        and _FLAG_CODE.fullmatch(string, low, high) is not None
     )
 
 

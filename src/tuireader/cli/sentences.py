@@ -105,6 +105,6 @@ def run(args: argparse.Namespace) -> int:
         if s.paragraph != paragraph:
             out.append("\n")
             paragraph = s.paragraph
-        out.append(f"{s.index + 1:>{width}}  {s.text}\n")
+        out.append(f"{s.index + 1:>{width}}  {sanitise.shown(s.text)}\n")
     write_stdout("".join(out))
     return 0

@@ -1221,7 +1221,7 @@ class ReadingPane(ScrollView, can_focus=True):
                 self.get_component_rich_style("reading-pane--disagree"),
                 dim,
             )
-            segments = list(text.render(self.app.console))
+            segments = _drawn(text.render(self.app.console))
             return Strip([*gutter, *segments])
         # The row's marker: the cursor sentence's tag, else a tag of the row, so a tagged
         # sentence beside an untagged cursor sentence never shows by its colour alone.
@@ -1237,7 +1237,7 @@ class ReadingPane(ScrollView, can_focus=True):
             else Segment(" "),
             Segment(" " * (GUTTER - 3)),
         ]
-        segments = list(text.render(self.app.console))
+        segments = _drawn(text.render(self.app.console))
         return Strip([*gutter, *segments])
 
     def _compared_sentence(self, on_row: range, row_start: int) -> int | None:
@@ -1415,3 +1415,15 @@ def _pane_class(base: type[ReadingPane], tags: tuple[Tag, ...]) -> type[ReadingP
         {"BINDINGS": bindings, "WORD_BINDINGS": words, "__module__": __name__},
         inherit_bindings=False,
     )
+
+
+def _drawn(segments: Iterable[Segment]) -> list[Segment]:
+    """A row's segments as drawn: the article's invisible characters (a zero-width space, a
+    right-to-left mark; kept in its text, which offsets index) left out (``sanitise.shown``).
+    They are zero columns wide in the layout, so nothing moves."""
+    return [
+        segment
+        if segment.text.isprintable()
+        else Segment(sanitise.shown(segment.text), segment.style, segment.control)
+        for segment in segments
+    ]
