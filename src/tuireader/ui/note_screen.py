@@ -36,7 +36,13 @@ class NoteScreen(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def save(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip())
+        self._close(event.value.strip())
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self._close(None)
+
+    def _close(self, note: str | None) -> None:
+        # A second Enter (or Esc) queued before the first closed the dialog arrives after it
+        # was popped: dismissing again would pop the reader's own screen ("Can't pop screen").
+        if self.is_active:
+            self.dismiss(note)
