@@ -9,13 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from tuireader import sanitise
+from tuireader.ui.dialog import Dialog
 
 
-class NoteScreen(ModalScreen[str | None]):
+class NoteScreen(Dialog[str | None]):
     """Returns the new note (possibly empty, which removes it), or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -36,13 +36,7 @@ class NoteScreen(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def save(self, event: Input.Submitted) -> None:
-        self._close(event.value.strip())
+        self.close(event.value.strip())
 
     def action_cancel(self) -> None:
-        self._close(None)
-
-    def _close(self, note: str | None) -> None:
-        # A second Enter (or Esc) queued before the first closed the dialog arrives after it
-        # was popped: dismissing again would pop the reader's own screen ("Can't pop screen").
-        if self.is_active:
-            self.dismiss(note)
+        self.close(None)
