@@ -4,9 +4,11 @@ import asyncio
 import contextlib
 import gc
 import importlib.util
+import os
+import subprocess
 import sys
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from types import ModuleType
@@ -226,3 +228,17 @@ def soon(hours: int = 1) -> str:
 
     when = dt.datetime.now(dt.UTC) + dt.timedelta(hours=hours)
     return when.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def run_cli(
+    *args: str, env: Mapping[str, str] | None = None, timeout: float = 30
+) -> subprocess.CompletedProcess[str]:
+    """``python -m tuireader ARGS`` in a child process (this interpreter, its ``sys.path``, the
+    test's environment plus ``env``), its output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "tuireader", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), **(env or {})},
+    )

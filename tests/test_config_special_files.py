@@ -9,24 +9,15 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tuireader.config import ConfigError, load_config
 
+from conftest import run_cli
+
 STORY = "Bridge notes\n\nThe mayor said the bridge will close. Engineers found cracks.\n"
-
-
-def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tuireader", *args],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), **(env or {})},
-    )
 
 
 def refused(result: subprocess.CompletedProcess[str], path: Path | str, kind: str) -> None:

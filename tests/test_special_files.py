@@ -25,7 +25,7 @@ from tuireader.errors import MAX_FILE_BYTES, read_bytes
 from tuireader.export import ExportError, write_export
 from tuireader.store import Store
 
-from conftest import SEED
+from conftest import SEED, run_cli
 
 
 @pytest.fixture(autouse=True)
@@ -63,16 +63,6 @@ def unix_socket(tmp_path: Path) -> Iterator[Path]:
     with socket.socket(socket.AF_UNIX) as sock:
         sock.bind(str(path))
         yield path
-
-
-def run_cli(*args: str, timeout: float = 20) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tuireader", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
-    )
 
 
 # -- writes ----------------------------------------------------------------------------------------

@@ -8,8 +8,6 @@ import errno
 import json
 import os
 import shutil
-import subprocess
-import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,8 @@ from tuireader.importing import ImportFileError, parse_import
 from tuireader.storage import journal_entries
 from tuireader.store import Store, StoreError, StoreWriteError, lock_path
 
+from conftest import run_cli
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TEXT = "One sentence here. Two sentences here. Three sentences here. Four of them now."
 
@@ -32,16 +32,6 @@ TEXT = "One sentence here. Two sentences here. Three sentences here. Four of the
 @pytest.fixture
 def article() -> Article:
     return from_text(TEXT)
-
-
-def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tuireader", *args],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        env={**os.environ, **(env or {})},
-    )
 
 
 # -- #9.2: a symlinked database ------------------------------------------------------------------

@@ -116,3 +116,49 @@ def test_byline_on_its_own_paragraph() -> None:
 
 def test_a_story_that_is_only_a_sign_off_keeps_it() -> None:
     assert take_wire_copy(("Reuter",)).paragraphs == ("Reuter",)
+
+
+BYLINE_FIRST = """\
+By Maria Lopez
+
+LONDON (Reuters) - The city council voted on Tuesday to close the old bridge. Engineers
+said repairs could take a year.
+
+Residents were told to use the ferry.
+"""
+
+
+def test_a_byline_over_a_dateline_is_not_the_title() -> None:
+    # The byline as the file's first paragraph was taken for a title and the author was lost.
+    article = from_text(BYLINE_FIRST)
+    assert article.title != "By Maria Lopez"
+    assert article.author == "Maria Lopez"
+    assert article.dateline == "LONDON (Reuters)"
+    texts = [s.text for s in article.sentences]
+    assert texts[0] == "The city council voted on Tuesday to close the old bridge."
+    assert not any("Maria" in text for text in texts)
+    # The id is the one the file had when the byline was its title (annotations keep anchoring).
+    assert article.id == article_id(BYLINE_FIRST.split("\n\n", 1)[1])
+
+
+def test_a_byline_under_a_headline_is_still_recognised() -> None:
+    article = from_text("Council shuts the bridge\n\n" + BYLINE_FIRST)
+    assert article.title == "Council shuts the bridge"
+    assert article.author == "Maria Lopez"
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "By the River",  # a title that starts with "By": the next paragraph is not wire copy
+        "By Maria Lopez",
+    ],
+)
+def test_a_title_over_ordinary_text_stays_the_title(first: str) -> None:
+    article = from_text(f"{first}\n\nThe city council voted on Tuesday to close the bridge.\n")
+    assert article.title == first
+
+
+def test_a_title_starting_with_by_over_a_dateline_stays_the_title() -> None:
+    text = "By the river, a town waits\n\nLONDON (Reuters) - The council voted to close it.\n"
+    assert from_text(text).title == "By the river, a town waits"

@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tuireader.wire import take_wire_copy
+from tuireader.wire import is_byline_over_dateline, take_wire_copy
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -95,7 +95,7 @@ def parse_text(text: str) -> Document:
     old_title = len(blocks) > 1 and _looks_like_title(blocks[0])
     raw = [para.strip() for block in blocks for para in _block_paragraphs(block)]
     title = None
-    if len(raw) > 1 and _looks_like_title(raw[0]):
+    if len(raw) > 1 and _looks_like_title(raw[0]) and not is_byline_over_dateline(*raw[:2]):
         title = raw.pop(0).strip()
     paragraphs = tuple(p for p in (_join_lines(p) for p in raw) if p)
     wire = take_wire_copy(paragraphs, context=title or "")

@@ -35,10 +35,12 @@ _DATELINE = re.compile(
 )
 _BYLINE_LINE = re.compile(r"(?:By|by|BY)\s+(?P<byline>[^\n.!?]{2,80})")
 # "by Janie Gabbett, Reuters LOS ANGELES, Feb 26 - …" once hard wraps are joined.
-_BYLINE_BEFORE_DATELINE = re.compile(
+_NAMED_BYLINE = (
     r"(?:By|by|BY)\s+(?P<byline>[A-Z][\w.'’-]*(?:\s(?:[A-Z][\w.'’-]*|and|de|van|von)){0,5}"
-    r"(?:,\s[A-Z][\w&.]*(?:\s[A-Z][\w&.]*){0,3})?)\s+(?=[A-Z]{2,}|\()"
+    r"(?:,\s[A-Z][\w&.]*(?:\s[A-Z][\w&.]*){0,3})?)"
 )
+_BYLINE_BEFORE_DATELINE = re.compile(_NAMED_BYLINE + r"\s+(?=[A-Z]{2,}|\()")
+_NAMED_BYLINE_LINE = re.compile(_NAMED_BYLINE)
 _CREDIT = (
     r"(?:(?:[Aa]dditional\s)?[Rr]eporting|[Ww]riting|[Ee]diting|[Cc]ompiled|[Rr]esearch"
     r"|[Ff]act-checking)\sby\s[^.;()]{1,120}"
@@ -106,6 +108,16 @@ def take_wire_copy(paragraphs: tuple[str, ...], context: str = "") -> WireCopy:
         sign_off = paras.pop()
         _drop_copyright(paras)
     return WireCopy(tuple(paras), dateline, byline, date, sign_off)
+
+
+def is_byline_over_dateline(line: str, following: str) -> bool:
+    """``line`` is a byline ("By Maria Lopez", "by Ann Lee, Reuters") and the paragraph after
+    it opens with a dateline: wire copy's first paragraph, not a title. A line that only starts
+    with "By" ("By the river") or one over ordinary text stays what it was."""
+    return (
+        _NAMED_BYLINE_LINE.fullmatch(line.strip()) is not None
+        and _dateline(following, 0) is not None
+    )
 
 
 def is_dateline(line: str) -> bool:

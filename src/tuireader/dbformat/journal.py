@@ -82,8 +82,9 @@ def journal_entries(
             _torn_tail(data, pos)
             break  # cut off at the next append
         # One key per line: two (a line break damaged into a space) would drop the second.
-        (key, value), *more = item.items() if isinstance(item, dict) and item else ((None, 0),)
-        if more or not isinstance(value, dict) or not isinstance(key, str) or not key.isdigit():
+        one = isinstance(item, dict) and len(item) == 1
+        key, value = next(iter(item.items())) if one else ("", None)
+        if not isinstance(value, dict) or not key.isdigit():
             raise JournalProblem(f"has a journal entry that is not one (at byte {start})")
         entries.append(value)
         end = start + len(body)
@@ -119,8 +120,7 @@ def damaged_entry(pos: int) -> str:
     """The problem of a journal whose entry at ``pos`` is damaged with entries after it."""
     return (
         f"has a damaged journal: its entry at byte {pos} cannot be read and later entries "
-        "follow it; nothing was written (the journal is left as it is, to be repaired or "
-        "restored)"
+        "follow it; the journal is left as it is"
     )
 
 

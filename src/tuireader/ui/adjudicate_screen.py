@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.style import Style
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -21,6 +20,7 @@ from tuireader.adjudication import UNRESOLVED, Verdict
 from tuireader.agreement import NO_TAG
 from tuireader.decoding import clean
 from tuireader.tags import TagSet
+from tuireader.ui.dialog import Dialog
 from tuireader.ui.tag_colors import TagLook, marker_style
 
 QUOTE_CHARS = 300
@@ -59,7 +59,7 @@ def verdict_choices(
     return choices
 
 
-class AdjudicateScreen(ModalScreen[Verdict | None]):
+class AdjudicateScreen(Dialog[Verdict | None]):
     """Returns the decision (with the typed reason), or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -116,7 +116,7 @@ class AdjudicateScreen(ModalScreen[Verdict | None]):
             self._decide(index)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close(None)
 
     @on(OptionList.OptionHighlighted, "#adjudicate-choices")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -138,4 +138,4 @@ class AdjudicateScreen(ModalScreen[Verdict | None]):
     def _decide(self, index: int) -> None:
         verdict = self._choices[index][0]
         reason = " ".join(clean(self.query_one(Input).value).split())
-        self.dismiss(Verdict(verdict.value, verdict.source, reason))
+        self.close(Verdict(verdict.value, verdict.source, reason))

@@ -999,7 +999,11 @@ class ReaderApp(App[int]):
         open."""
         article = opened.article
         if opened.failed is not None:
-            self._error(opened.failed)
+            from tuireader.store import StoreWriteError
+
+            # Only a failed re-anchor write is "Not saved"; a damaged shard was only read.
+            unsaved = isinstance(opened.failed, StoreWriteError)
+            self._error(opened.failed, "Not saved" if unsaved else "Cannot read annotations")
         report = opened.report
         if report is not None and report.orphaned:
             # Only my layer's, with the reason: another annotator's orphans are theirs to see.
@@ -1196,8 +1200,8 @@ class ReaderApp(App[int]):
 
     # -- changes -------------------------------------------------------------------------------
 
-    def _error(self, exc: BaseException) -> None:
-        self.notify(str(exc), title="Not saved", severity="error", markup=False, timeout=8)
+    def _error(self, exc: BaseException, title: str = "Not saved") -> None:
+        self.notify(str(exc), title=title, severity="error", markup=False, timeout=8)
 
     def _write(self, job: Callable[[], object], shown: Callable[[Any], None]) -> Future[Any] | None:
         """Queue a write of mine for the writer thread, after every one asked for before it;

@@ -18,7 +18,6 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -33,6 +32,7 @@ from tuireader.export import (
     write_export,
 )
 from tuireader.store import StoreError
+from tuireader.ui.dialog import Dialog
 
 STATE_EXPORT = "export"
 """UI state key: the last format, whether it was by sentence, and the folder."""
@@ -77,7 +77,7 @@ def file_name(fmt: str, by_sentence: bool, title: str | None, now: dt.datetime) 
     return name.replace("tuireader-", "tuireader-sentences-", 1) if by_sentence else name
 
 
-class ExportScreen(ModalScreen[ExportChoice | None]):
+class ExportScreen(Dialog[ExportChoice | None]):
     """Enter in the list exports with the path shown; Tab moves to the path to change it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -168,10 +168,10 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
         path = Path(value).expanduser()
         if path.is_dir():
             path = path / file_name(fmt, by_sentence, self._title, self._now)
-        self.dismiss(ExportChoice(fmt, by_sentence, path.absolute()))
+        self.close(ExportChoice(fmt, by_sentence, path.absolute()))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close(None)
 
 
 def remembered_state(choice: ExportChoice) -> dict[str, Any]:

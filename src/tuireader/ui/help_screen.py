@@ -9,12 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.style import Style
 from textual.widgets import Static
 
 from tuireader import sanitise
 from tuireader.tags import TagSet
+from tuireader.ui.dialog import Dialog
 from tuireader.ui.keymap import Keys, Moved, as_binding
 from tuireader.ui.tag_colors import TagLook
 
@@ -62,7 +62,7 @@ def guidelines_text(tags: TagSet, looks: Mapping[str, TagLook], keys: Keys) -> C
     return Content("\n").join(lines)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
     ]

@@ -10,7 +10,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.style import Style
 from textual.widgets import Static
 
@@ -18,6 +17,7 @@ from tuireader import sanitise
 from tuireader.catalog import Entry
 from tuireader.tags import TagSet
 from tuireader.ui.article_list import ArticleCounts
+from tuireader.ui.dialog import Dialog
 from tuireader.ui.tag_colors import TagLook, marker_style
 
 
@@ -100,7 +100,7 @@ def library_text(
     return Content("\n").join(lines)
 
 
-class LibraryScreen(ModalScreen[None]):
+class LibraryScreen(Dialog[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,L,q", "dismiss", "Close", id="library.close"),
     ]

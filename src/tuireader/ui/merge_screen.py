@@ -11,13 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tuireader import sanitise
 from tuireader.boundaries import KEEP_PARTS, MergeQuestion
 from tuireader.tags import TagSet
+from tuireader.ui.dialog import Dialog
 
 QUOTE_CHARS = 300
 CHOICE_KEYS = 9
@@ -55,7 +55,7 @@ def merge_choices(question: MergeQuestion, tags: TagSet) -> list[tuple[str, Cont
     return choices
 
 
-class MergeScreen(ModalScreen[str | None]):
+class MergeScreen(Dialog[str | None]):
     """Returns the chosen tag id, KEEP_PARTS, or None when the merge is cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -94,10 +94,10 @@ class MergeScreen(ModalScreen[str | None]):
 
     def action_choose(self, index: int) -> None:
         if 0 <= index < len(self._choices):
-            self.dismiss(self._choices[index][0])
+            self.close(self._choices[index][0])
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close(None)
 
     @on(OptionList.OptionSelected, "#merge-choices")
     def _selected(self, event: OptionList.OptionSelected) -> None:

@@ -9,10 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from tuireader import sanitise
+from tuireader.ui.dialog import Dialog
 
 NAME_MAX_CHARS = 40
 
@@ -23,7 +23,7 @@ def annotator_name(value: str) -> str | None:
     return name or None
 
 
-class NameScreen(ModalScreen[str]):
+class NameScreen(Dialog[str]):
     """Returns the annotator's name; there is no cancel (every tag must say whose it is)."""
 
     BINDINGS: ClassVar[list[BindingType]] = []
@@ -55,4 +55,4 @@ class NameScreen(ModalScreen[str]):
         if name is None:
             self.query_one("#name-problem", Static).update(Content("A name is needed."))
             return
-        self.dismiss(name)
+        self.close(name)

@@ -9,13 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from tuireader import sanitise
+from tuireader.ui.dialog import Dialog
 
 
-class NoteScreen(ModalScreen[str | None]):
+class NoteScreen(Dialog[str | None]):
     """Returns the new note (possibly empty, which removes it), or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -36,7 +36,7 @@ class NoteScreen(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def save(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip())
+        self.close(event.value.strip())
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close(None)

@@ -11,13 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from tuireader import sanitise
 from tuireader.text_search import Hit, search_files, search_pattern
+from tuireader.ui.dialog import Dialog
 
 MAX_SHOWN = 2000
 """Listed hits at most: a one-letter query over 10,000 articles would list millions."""
@@ -62,7 +62,7 @@ class HitList(OptionList):
     ]
 
 
-class SearchAllScreen(ModalScreen[Found | None]):
+class SearchAllScreen(Dialog[Found | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="search_all.close"),
         Binding("down", "results", "To the results", id="search_all.results", show=False),
@@ -88,7 +88,7 @@ class SearchAllScreen(ModalScreen[Found | None]):
 
     def action_close(self) -> None:
         self.workers.cancel_group(self, "search-all")
-        self.dismiss(None)
+        self.close(None)
 
     def action_results(self) -> None:
         results = self.query_one(OptionList)
@@ -153,4 +153,4 @@ class SearchAllScreen(ModalScreen[Found | None]):
     def _open(self, event: OptionList.OptionSelected) -> None:
         hit = self.hits[int(event.option.id or 0)]
         self.workers.cancel_group(self, "search-all")
-        self.dismiss(Found(hit.article_id, hit.path, hit.sentence, self.query_text))
+        self.close(Found(hit.article_id, hit.path, hit.sentence, self.query_text))

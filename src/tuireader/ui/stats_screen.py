@@ -9,12 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.style import Style
 from textual.widgets import Static
 
 from tuireader import sanitise
 from tuireader.tags import TagSet
+from tuireader.ui.dialog import Dialog
 from tuireader.ui.tag_colors import TagLook, bar_style
 
 BAR_WIDTH = 30
@@ -66,7 +66,7 @@ def stats_text(
     return Content("\n").join(lines)
 
 
-class StatsScreen(ModalScreen[None]):
+class StatsScreen(Dialog[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,i", "dismiss", "Close", id="stats.close"),
     ]
