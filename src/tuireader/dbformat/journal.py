@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Mapping
@@ -77,8 +78,10 @@ def journal_entries(
             break
         body = line[:-1] if line.endswith(b",") else line
         try:
-            item = orjson.loads(b"{" + body + b"}")
+            item = orjson.loads(b"{" + body + b"}") if body else None
         except orjson.JSONDecodeError:
+            body, item = _before_torn_lead(body)
+        if item is None:  # an empty line: a write cut just after its lead
             _torn_tail(data, pos)
             break  # cut off at the next append
         # One key per line: two (a line break damaged into a space) would drop the second.
@@ -91,13 +94,26 @@ def journal_entries(
     return entries, end
 
 
+def _before_torn_lead(line: bytes) -> tuple[bytes, Any]:
+    """A complete entry at the start of an unreadable ``line``, run on into the lead of a write
+    torn at a block boundary (its comma landed, the old closing brackets after it did not move:
+    ``entry,}}``), and its parsed item; else ``line`` and None. ``,}`` never appears in orjson's
+    output outside a string, so the only prefix before it that parses is the whole entry."""
+    at = line.find(b",}")
+    while at != -1:
+        with contextlib.suppress(orjson.JSONDecodeError):
+            return line[:at], orjson.loads(b"{" + line[:at] + b"}")
+        at = line.find(b",}", at + 1)
+    return line, None
+
+
 def _torn_tail(data: bytes, pos: int) -> None:
     """Check that what is left from ``pos`` (an entry that cannot be read) is a torn tail."""
     if entry_after(data, pos) is not None:
         raise JournalProblem(damaged_entry(pos))
 
 
-_KEY = re.compile(rb'"([0-9]{1,15})":\{')
+_KEY = re.compile(rb'\n"([0-9]{1,15})":\{')
 
 
 def entry_after(data: bytes, pos: int) -> int | None:
@@ -106,11 +122,13 @@ def entry_after(data: bytes, pos: int) -> int | None:
     An append writes one entry at the end of the last complete one and cuts off whatever was
     there first, so a torn write is only ever followed by its own bytes (or by zeros a crash
     left). An entry's key is the offset it was written at, its lead (``,\n``) just before the
-    key: a later key that names its own place (the lead itself may be the damaged byte) is an
-    entry appended after the damaged one, which is then corruption, not a torn tail."""
+    key: a later key that starts a line and names its own place (the lead's comma may be the
+    damaged byte) is an entry appended after the damaged one, which is then corruption, not a
+    torn tail. Only a line start counts: orjson never writes a raw line break, so keys inside
+    the torn entry (annotator names made of digits, say) never start one."""
     for match in _KEY.finditer(data, pos + 1):
-        offset = int(match.group(1))
-        if pos < offset < match.start() <= offset + 2:
+        offset, key = int(match.group(1)), match.start() + 1
+        if pos < offset < key <= offset + 2:
             return offset
     return None
 
