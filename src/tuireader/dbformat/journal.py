@@ -87,7 +87,7 @@ def journal_entries(
         # One key per line: two (a line break damaged into a space) would drop the second.
         (key, value), *more = item.items() if isinstance(item, dict) and item else ((None, 0),)
         if more or not isinstance(value, dict) or not isinstance(key, str) or not key.isdigit():
-            raise JournalProblem(f"has a journal entry that is not one (at byte {start})")
+            raise JournalProblem(f"has a journal entry that is not one (at byte {start}); {REPAIR}")
         entries.append(value)
         end = start + len(body)
         pos = end
@@ -111,6 +111,25 @@ def _torn_tail(data: bytes, pos: int) -> None:
     """Check that what is left from ``pos`` (an entry that cannot be read) is a torn tail."""
     if entry_after(data, pos) is not None:
         raise JournalProblem(damaged_entry(pos))
+    if damaged_last(data, pos):
+        raise JournalProblem(damaged_entry(pos, last=True))
+
+
+def damaged_last(data: bytes, pos: int) -> bool:
+    """Whether the unreadable entry at ``pos``, the journal's last, was saved and then damaged
+    rather than torn. An append writes its entry and the closing brackets in one write and
+    returns only once all of it is on disk; a crash before that can leave the size grown with
+    some blocks of it never written, and those read as zeros (or, where the first block never
+    landed, as the old closing brackets at ``pos``). So bytes ending in the intact closing
+    brackets, with no zero in them (orjson writes none) and not starting with the old ones, are
+    an entry that was reported saved: refused, never dropped."""
+    rest = data[pos:]
+    return (
+        len(rest) > len(JOURNAL_TAIL)
+        and rest.endswith(JOURNAL_TAIL)
+        and not rest.startswith(JOURNAL_TAIL)
+        and b"\x00" not in rest
+    )
 
 
 _KEY = re.compile(rb'\n"([0-9]{1,15})":\{')
@@ -133,13 +152,18 @@ def entry_after(data: bytes, pos: int) -> int | None:
     return None
 
 
-def damaged_entry(pos: int) -> str:
-    """The problem of a journal whose entry at ``pos`` is damaged with entries after it."""
-    return (
-        f"has a damaged journal: its entry at byte {pos} cannot be read and later entries "
-        "follow it; nothing was written (the journal is left as it is, to be repaired or "
-        "restored)"
-    )
+def damaged_entry(pos: int, last: bool = False) -> str:
+    """The problem of a journal whose entry at ``pos`` is damaged with entries after it (or,
+    ``last``, the last entry, with the closing brackets after it: it was saved)."""
+    where = (
+        "its last entry, at byte {pos}, cannot be read though it was saved"
+        if last
+        else "its entry at byte {pos} cannot be read and later entries follow it"
+    ).format(pos=pos)
+    return f"has a damaged journal: {where}; nothing was written ({REPAIR})"
+
+
+REPAIR = "run `tuireader repair --db` with this database to keep every entry that can be read"
 
 
 def read_journal_entries(data: bytes | None, version: int) -> tuple[list[dict[str, Any]], int]:
