@@ -12,7 +12,13 @@ from typing import Any
 import orjson
 import pytest
 
-from tuireader.dbformat.journal import JOURNAL_HEAD, JOURNAL_TAIL, journal_entries
+from tuireader.dbformat.journal import (
+    JOURNAL_HEAD,
+    JOURNAL_TAIL,
+    journal_document,
+    journal_entries,
+    readable_entries,
+)
 
 
 def piece(end: int, entry: dict[str, Any]) -> bytes:
@@ -106,3 +112,18 @@ def test_torn_tails_cut_anywhere_are_never_refused_and_keep_every_complete_entry
             )
         else:
             assert found == (entries, end), data[end:]
+
+
+def test_a_damaged_journal_gives_back_every_entry_that_can_be_read() -> None:
+    entries = [tagging([str(100 + i)], f"note {i}") for i in range(4)]
+    whole = journal_document(entries)
+    assert journal_entries(whole)[0] == entries and readable_entries(whole) == (entries, [])
+    starts = [i for i in range(len(whole)) if whole[i : i + 3] == b',\n"']
+    second = starts[0]
+    brace = whole.index(b":{", second) + 1
+    body = whole[:brace] + b"#" + whole[brace + 1 :]  # the second entry's body
+    assert readable_entries(body) == ([entries[0], *entries[2:]], [(second, starts[1])])
+    comma = whole[:second] + b"#" + whole[second + 1 :]  # only the lead's comma: all kept
+    assert readable_entries(comma) == (entries, [(second, second + 1)])
+    last = whole[: starts[-1] + 9] + b"\x00" + whole[starts[-1] + 10 :]
+    assert readable_entries(last) == (entries[:3], [(starts[-1], len(whole) - len(JOURNAL_TAIL))])

@@ -166,6 +166,51 @@ def damaged_entry(pos: int, last: bool = False) -> str:
 REPAIR = "run `tuireader repair --db` with this database to keep every entry that can be read"
 
 
+def readable_entries(data: bytes) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
+    """Every entry of a damaged journal that can still be read, before and after the damage (a
+    line holding one entry keyed by its own offset), in order, and the byte ranges of the rest
+    (the closing brackets aside): what ``tuireader repair`` keeps and drops."""
+    entries: list[dict[str, Any]] = []
+    dropped: list[tuple[int, int]] = []
+    stop = len(data) - len(JOURNAL_TAIL) if data.endswith(JOURNAL_TAIL) else len(data)
+    covered = nl = len(JOURNAL_HEAD)
+    while 0 <= nl < stop:
+        after = data.find(b"\n", nl + 1, stop)
+        line_end = stop if after == -1 else after
+        line = data[nl + 1 : line_end]
+        body = line[:-1] if line.endswith(b",") else line
+        lead = nl - 1 if data[nl - 1 : nl] == b"," else nl  # the comma may be the damaged byte
+        item = None
+        for candidate in (body, line[:-1]):  # the second: the next lead's comma damaged
+            with contextlib.suppress(orjson.JSONDecodeError):
+                item = orjson.loads(b"{" + candidate + b"}")
+                body = candidate
+                break
+        if isinstance(item, dict) and len(item) == 1:
+            ((key, value),) = item.items()
+            if isinstance(value, dict) and key in (str(nl), str(nl - 1)):
+                if lead > covered:
+                    dropped.append((covered, lead))
+                entries.append(value)
+                covered = nl + 1 + len(body)
+        nl = after
+    if stop > covered:
+        dropped.append((covered, stop))
+    return entries, dropped
+
+
+def journal_document(entries: list[dict[str, Any]]) -> bytes:
+    """A journal holding ``entries``, laid out as appends write it."""
+    parts = [JOURNAL_HEAD]
+    end = len(JOURNAL_HEAD)
+    for entry in entries:
+        part = (b",\n" if end > len(JOURNAL_HEAD) else b"\n") + b'"%d":' % end + orjson.dumps(entry)
+        parts.append(part)
+        end += len(part)
+    parts.append(JOURNAL_TAIL)
+    return b"".join(parts)
+
+
 def read_journal_entries(data: bytes | None, version: int) -> tuple[list[dict[str, Any]], int]:
     """The journal's entries for a main file of schema ``version`` (see the head above)."""
     if not data:
