@@ -142,3 +142,20 @@ def test_repair_of_no_database_is_one_line(
 ) -> None:
     assert main(["repair", "--db", str(tmp_path / "none.json")]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_repair_waits_for_no_writer_and_changes_nothing_while_one_holds_the_lock(
+    tmp_path: Path, article: Article, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from filelock import FileLock
+
+    from tuireader.store import lock_path
+
+    db = tagged(tmp_path, article)
+    damaged, _ = damage(db, 1)
+    with FileLock(str(lock_path(db))):
+        assert main(["repair", "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot repair: the file is locked" in err
+    assert storage.journal_path(db).read_bytes() == damaged
+    assert not list(tmp_path.glob("*.damaged-*"))

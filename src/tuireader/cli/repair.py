@@ -57,6 +57,21 @@ def keep_aside(journal: Path, data: bytes) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tuireader.store.files import FileBackend, StoreWriteError
+
+    db = existing_database(resolve_db_path(args.db))
+    try:
+        # Held like a write's: no store appends or compacts between reading and replacing.
+        with FileBackend(db, wait=2.0).lock("another process"):
+            repair(db)
+    except StoreWriteError as exc:
+        problem = exc.problem.removeprefix("not saved: ")
+        raise TuireaderError(f"{db}: cannot repair: {problem}; nothing was changed") from None
+    return 0
+
+
+def repair(db: Path) -> None:
+    """Repair ``db``'s journal (the write lock held); TuireaderError when it cannot."""
     from tuireader import storage
     from tuireader.dbformat.journal import (
         JOURNAL_HEAD,
@@ -68,7 +83,6 @@ def run(args: argparse.Namespace) -> int:
     from tuireader.dbformat.schema import SHARDED, FileProblem, parse, schema_version
     from tuireader.errors import os_problem
 
-    db = existing_database(resolve_db_path(args.db))
     journal = storage.journal_path(db)
 
     def fail(problem: str) -> TuireaderError:
@@ -121,4 +135,3 @@ def run(args: argparse.Namespace) -> int:
         f"unreadable line(s), bytes {ranges}; the damaged journal is kept as "
         f"{sanitise.path(kept)}\n"
     )
-    return 0
