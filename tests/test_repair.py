@@ -78,6 +78,11 @@ def test_repair_keeps_every_readable_entry_and_says_what_it_dropped(
     # Every entry but the damaged one (the tag of sentence ``lost``) is in the new snapshot.
     assert len(whole) == len(TAGS)
     assert sentences_tagged(db) == whole[:lost] + whole[lost + 1 :]
+    tables = storage.load_tables(db)  # the index counts what the shards hold
+    assert [
+        sum(n for tags in doc["tags"].values() for n in tags.values())
+        for doc in tables["index"].values()
+    ] == [len(whole) - 1]
     assert (tmp_path / "d.json.bak").exists()
     assert storage.journal_path(db).read_bytes() == storage.EMPTY_JOURNAL
     assert main(["stats", "--db", str(db)]) == 0

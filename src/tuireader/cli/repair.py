@@ -73,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
 def repair(db: Path) -> None:
     """Repair ``db``'s journal (the write lock held); TuireaderError when it cannot."""
     from tuireader import storage
+    from tuireader.dbformat.index import index_entry
     from tuireader.dbformat.journal import (
         JOURNAL_HEAD,
         JournalProblem,
@@ -80,7 +81,7 @@ def repair(db: Path) -> None:
         journal_entries,
         readable_entries,
     )
-    from tuireader.dbformat.schema import SHARDED, FileProblem, parse, schema_version
+    from tuireader.dbformat.schema import INDEX, SHARDED, FileProblem, parse, schema_version
     from tuireader.errors import os_problem
 
     journal = storage.journal_path(db)
@@ -114,6 +115,22 @@ def repair(db: Path) -> None:
     try:
         for entry in entries:
             apply_entry(tables, entry, pending)
+    except FileProblem as exc:
+        raise fail(f"cannot repair: {exc.problem}") from None
+    # A later entry's index document may count a change the dropped bytes held: counted again.
+    named = {a for entry in entries for a in entry.get("put", {}).get(INDEX, {})}
+    index = tables.setdefault(INDEX, {})
+    try:
+        for article_id in sorted(named | set(pending)):
+            one = {article_id: pending.get(article_id, {})}
+            records = storage.gather_annotations(db, {INDEX: {article_id: {}}}, one)
+            counted = index_entry(article_id, records.values())
+            if counted["tags"]:
+                index[article_id] = counted
+            else:
+                index.pop(article_id, None)
+    except OSError as exc:
+        raise fail(f"cannot repair: {os_problem(exc)}") from None
     except FileProblem as exc:
         raise fail(f"cannot repair: {exc.problem}") from None
     try:
