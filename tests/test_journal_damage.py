@@ -65,20 +65,38 @@ def test_a_damaged_entry_with_entries_after_it_is_refused(damage: Any, line: int
         journal_entries(damage(whole, second_entry(whole)))
 
 
-def test_a_damaged_last_entry_or_one_followed_by_partial_bytes_is_a_torn_tail() -> None:
+def test_a_damaged_last_entry_with_the_closing_brackets_after_it_is_refused() -> None:
+    # The append writes the entry and the closing brackets together and returns once both are
+    # on disk: intact brackets after an unreadable last entry mean it was saved, then damaged.
+    whole = journal(*ENTRIES)
+    last = whole.rindex(b',\n"')
+    brace = whole.index(b":{", last) + 1
+    for damaged in (
+        whole[:brace] + b"#" + whole[brace + 1 :],  # a byte of its body
+        whole[: last + 1] + b" " + whole[last + 2 :],  # its line break: lines merged
+        whole[:last] + b"#" + whole[last + 1 :],  # its lead's comma
+        whole[: last + 20] + JOURNAL_TAIL,  # a stretch of it gone
+    ):
+        with pytest.raises(JournalProblem, match=r"(damaged journal|not one).*tuireader repair"):
+            journal_entries(damaged)
+
+
+def test_a_torn_last_entry_is_dropped_whatever_follows_it() -> None:
     whole = journal(*ENTRIES)
     last = whole.rindex(b',\n"')
     kept = journal(*ENTRIES[:-1])
     end = len(kept) - len(JOURNAL_TAIL)
-    # The last entry damaged, the closing brackets after it: nothing else follows.
-    brace = whole.index(b":{", last) + 1
-    damaged_last = whole[:brace] + b"#" + whole[brace + 1 :]
-    assert journal_entries(damaged_last) == (ENTRIES[:-1], end)
-    # A write torn half way, with nothing after it, or zeros (a crash before the blocks were
-    # written), or a partial start of another entry line.
-    torn = whole[: last + 20]
-    for tail in (b"", b"\x00" * 700, b'\n"9', b'\n"12', b"\n}", b"\n}}"):
-        assert journal_entries(torn + tail) == (ENTRIES[:-1], end), tail
+    piece = whole[last:]
+    # A write torn half way, with nothing after it, or zeros (the size grown, the blocks not
+    # written), or a partial start of another entry line; or its closing brackets landed and
+    # a block before them did not (zeros, or the old closing brackets where it began).
+    for torn in (
+        *(whole[: last + 20] + tail for tail in (b"", b"\x00" * 700, b'\n"9', b'\n"12', b"\n}")),
+        whole[: last + 20] + b"\x00" * 40 + whole[last + 60 :],
+        kept + b"\x00" * (len(piece) - 6) + JOURNAL_TAIL,
+        kept + b"\x00" * 30 + piece[33:],
+    ):
+        assert journal_entries(torn) == (ENTRIES[:-1], end), torn[end:]
 
 
 def test_the_offset_key_inside_a_damaged_entry_is_not_taken_for_a_later_entry() -> None:
@@ -86,7 +104,9 @@ def test_the_offset_key_inside_a_damaged_entry_is_not_taken_for_a_later_entry() 
     whole = journal(*ENTRIES[:2])
     at = second_entry(whole)
     damaged = whole[: at + 12] + b"#" + whole[at + 13 :]
-    assert journal_entries(damaged)[0] == ENTRIES[:1]
+    assert journal_entries(damaged[: -len(JOURNAL_TAIL)])[0] == ENTRIES[:1]
+    with pytest.raises(JournalProblem, match=f"its last entry, at byte {at}, cannot be read"):
+        journal_entries(damaged)
 
 
 def tagged_db(tmp_path: Path, article: Article) -> Path:
@@ -256,3 +276,20 @@ def test_when_the_failed_append_cannot_be_cut_off_the_message_says_so(
         orjson.loads(path.read_bytes())
     with Store.open(db, "bob") as again:
         assert len(again.annotations()) == 2
+
+
+def test_a_saved_last_entry_damaged_later_is_never_dropped_by_the_next_write(
+    tmp_path: Path, article: Article, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tagged_db(tmp_path, article)
+    path = storage.journal_path(db)
+    data = bytearray(path.read_bytes())
+    data[data.rindex(b'"fact"')] = ord("#")  # a byte of the last entry, closing brackets intact
+    path.write_bytes(bytes(data))
+    exported = tmp_path / "out.json"
+    assert main(["export", "--db", str(db), "-o", str(exported)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "though it was saved" in err and "tuireader repair" in err
+    with pytest.raises(StoreError, match="damaged journal"), Store.open(db, "alice") as store:
+        store.tag(article, 0, 0, "speculation")
+    assert path.read_bytes() == bytes(data)

@@ -40,6 +40,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("tuireader.cli.serve", "serve the reader to browsers (needs tuireader[serve])"),
     "tags": ("tuireader.cli.tags", "the tag set in use, with keys and guidelines"),
     "config": ("tuireader.cli.config", "where the config file is; write a documented default"),
+    "repair": (
+        "tuireader.cli.repair",
+        "keep every readable entry of a damaged journal (then writes work again)",
+    ),
 }
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Mapping
@@ -77,28 +78,62 @@ def journal_entries(
             break
         body = line[:-1] if line.endswith(b",") else line
         try:
-            item = orjson.loads(b"{" + body + b"}")
+            item = orjson.loads(b"{" + body + b"}") if body else None
         except orjson.JSONDecodeError:
+            body, item = _before_torn_lead(body)
+        if item is None:  # an empty line: a write cut just after its lead
             _torn_tail(data, pos)
             break  # cut off at the next append
         # One key per line: two (a line break damaged into a space) would drop the second.
         one = isinstance(item, dict) and len(item) == 1
         key, value = next(iter(item.items())) if one else ("", None)
         if not isinstance(value, dict) or not key.isdigit():
-            raise JournalProblem(f"has a journal entry that is not one (at byte {start})")
+            raise JournalProblem(f"has a journal entry that is not one (at byte {start}); {REPAIR}")
         entries.append(value)
         end = start + len(body)
         pos = end
     return entries, end
 
 
+def _before_torn_lead(line: bytes) -> tuple[bytes, Any]:
+    """A complete entry at the start of an unreadable ``line``, run on into the lead of a write
+    torn at a block boundary (its comma landed, the old closing brackets after it did not move:
+    ``entry,}}``), and its parsed item; else ``line`` and None. ``,}`` never appears in orjson's
+    output outside a string, so the only prefix before it that parses is the whole entry."""
+    at = line.find(b",}")
+    while at != -1:
+        with contextlib.suppress(orjson.JSONDecodeError):
+            return line[:at], orjson.loads(b"{" + line[:at] + b"}")
+        at = line.find(b",}", at + 1)
+    return line, None
+
+
 def _torn_tail(data: bytes, pos: int) -> None:
     """Check that what is left from ``pos`` (an entry that cannot be read) is a torn tail."""
     if entry_after(data, pos) is not None:
         raise JournalProblem(damaged_entry(pos))
+    if damaged_last(data, pos):
+        raise JournalProblem(damaged_entry(pos, last=True))
 
 
-_KEY = re.compile(rb'"([0-9]{1,15})":\{')
+def damaged_last(data: bytes, pos: int) -> bool:
+    """Whether the unreadable entry at ``pos``, the journal's last, was saved and then damaged
+    rather than torn. An append writes its entry and the closing brackets in one write and
+    returns only once all of it is on disk; a crash before that can leave the size grown with
+    some blocks of it never written, and those read as zeros (or, where the first block never
+    landed, as the old closing brackets at ``pos``). So bytes ending in the intact closing
+    brackets, with no zero in them (orjson writes none) and not starting with the old ones, are
+    an entry that was reported saved: refused, never dropped."""
+    rest = data[pos:]
+    return (
+        len(rest) > len(JOURNAL_TAIL)
+        and rest.endswith(JOURNAL_TAIL)
+        and not rest.startswith(JOURNAL_TAIL)
+        and b"\x00" not in rest
+    )
+
+
+_KEY = re.compile(rb'\n"([0-9]{1,15})":\{')
 
 
 def entry_after(data: bytes, pos: int) -> int | None:
@@ -107,21 +142,74 @@ def entry_after(data: bytes, pos: int) -> int | None:
     An append writes one entry at the end of the last complete one and cuts off whatever was
     there first, so a torn write is only ever followed by its own bytes (or by zeros a crash
     left). An entry's key is the offset it was written at, its lead (``,\n``) just before the
-    key: a later key that names its own place (the lead itself may be the damaged byte) is an
-    entry appended after the damaged one, which is then corruption, not a torn tail."""
+    key: a later key that starts a line and names its own place (the lead's comma may be the
+    damaged byte) is an entry appended after the damaged one, which is then corruption, not a
+    torn tail. Only a line start counts: orjson never writes a raw line break, so keys inside
+    the torn entry (annotator names made of digits, say) never start one."""
     for match in _KEY.finditer(data, pos + 1):
-        offset = int(match.group(1))
-        if pos < offset < match.start() <= offset + 2:
+        offset, key = int(match.group(1)), match.start() + 1
+        if pos < offset < key <= offset + 2:
             return offset
     return None
 
 
-def damaged_entry(pos: int) -> str:
-    """The problem of a journal whose entry at ``pos`` is damaged with entries after it."""
-    return (
-        f"has a damaged journal: its entry at byte {pos} cannot be read and later entries "
-        "follow it; the journal is left as it is"
-    )
+def damaged_entry(pos: int, last: bool = False) -> str:
+    """The problem of a journal whose entry at ``pos`` is damaged with entries after it (or,
+    ``last``, the last entry, with the closing brackets after it: it was saved)."""
+    where = (
+        "its last entry, at byte {pos}, cannot be read though it was saved"
+        if last
+        else "its entry at byte {pos} cannot be read and later entries follow it"
+    ).format(pos=pos)
+    return f"has a damaged journal: {where}; nothing was written ({REPAIR})"
+
+
+REPAIR = "run `tuireader repair --db` with this database to keep every entry that can be read"
+
+
+def readable_entries(data: bytes) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
+    """Every entry of a damaged journal that can still be read, before and after the damage (a
+    line holding one entry keyed by its own offset), in order, and the byte ranges of the rest
+    (the closing brackets aside): what ``tuireader repair`` keeps and drops."""
+    entries: list[dict[str, Any]] = []
+    dropped: list[tuple[int, int]] = []
+    stop = len(data) - len(JOURNAL_TAIL) if data.endswith(JOURNAL_TAIL) else len(data)
+    covered = nl = len(JOURNAL_HEAD)
+    while 0 <= nl < stop:
+        after = data.find(b"\n", nl + 1, stop)
+        line_end = stop if after == -1 else after
+        line = data[nl + 1 : line_end]
+        body = line[:-1] if line.endswith(b",") else line
+        lead = nl - 1 if data[nl - 1 : nl] == b"," else nl  # the comma may be the damaged byte
+        item = None
+        for candidate in (body, line[:-1]):  # the second: the next lead's comma damaged
+            with contextlib.suppress(orjson.JSONDecodeError):
+                item = orjson.loads(b"{" + candidate + b"}")
+                body = candidate
+                break
+        if isinstance(item, dict) and len(item) == 1:
+            ((key, value),) = item.items()
+            if isinstance(value, dict) and key in (str(nl), str(nl - 1)):
+                if lead > covered:
+                    dropped.append((covered, lead))
+                entries.append(value)
+                covered = nl + 1 + len(body)
+        nl = after
+    if stop > covered:
+        dropped.append((covered, stop))
+    return entries, dropped
+
+
+def journal_document(entries: list[dict[str, Any]]) -> bytes:
+    """A journal holding ``entries``, laid out as appends write it."""
+    parts = [JOURNAL_HEAD]
+    end = len(JOURNAL_HEAD)
+    for entry in entries:
+        part = (b",\n" if end > len(JOURNAL_HEAD) else b"\n") + b'"%d":' % end + orjson.dumps(entry)
+        parts.append(part)
+        end += len(part)
+    parts.append(JOURNAL_TAIL)
+    return b"".join(parts)
 
 
 def read_journal_entries(data: bytes | None, version: int) -> tuple[list[dict[str, Any]], int]:

@@ -1,0 +1,129 @@
+"""A journal with a torn tail (a write killed or cut by a crash before it returned: never reported
+saved) is never refused and keeps every complete entry, wherever the write was cut and whatever
+the entries hold: keys inside them that look like offsets (annotators named with digits) are not
+taken for a later entry."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from typing import Any
+
+import orjson
+import pytest
+
+from tuireader.dbformat.journal import (
+    JOURNAL_HEAD,
+    JOURNAL_TAIL,
+    journal_document,
+    journal_entries,
+    readable_entries,
+)
+
+
+def piece(end: int, entry: dict[str, Any]) -> bytes:
+    """What one append writes at ``end`` (``AtomicJSONStorage._append``)."""
+    lead = b",\n" if end > len(JOURNAL_HEAD) else b"\n"
+    return lead + b'"%d":' % end + orjson.dumps(entry) + JOURNAL_TAIL
+
+
+def body_of(entries: list[dict[str, Any]]) -> bytes:
+    """The journal holding ``entries``, without its closing brackets."""
+    data = JOURNAL_HEAD
+    for entry in entries:
+        data += piece(len(data), entry)[: -len(JOURNAL_TAIL)]
+    return data
+
+
+def tagging(annotators: list[str], note: str = "") -> dict[str, Any]:
+    """An entry whose annotation records sit under annotator names used as keys."""
+    tags = {name: {"fact": 1, "note": note} for name in annotators}
+    return {"put": {"index": {"4eeb510625f0344a": {"file": "4eeb.json", "tags": tags}}}}
+
+
+def test_an_annotator_named_like_the_torn_entrys_own_offset_is_no_later_entry() -> None:
+    body = body_of([tagging(["ann"]), tagging(["bob"])])
+    end = len(body)
+    prefix = piece(end, {"put": {"index": {"4eeb510625f0344a": {"file": "x", "tags": {}}}}})
+    at = prefix.index(b'"tags":{') + len(b'"tags":{')
+    for name in range(end - 2, end + at + 3):  # every name that could pass for an offset
+        entry = tagging([str(name), str(end + at - 1)])
+        whole = piece(end, entry)
+        for cut in range(len(b',\n"%d":' % end), len(whole) - 1, 7):
+            assert journal_entries(body + whole[:cut]) == (
+                [tagging(["ann"]), tagging(["bob"])],
+                end,
+            ), (name, cut)
+
+
+def random_entry(rng: random.Random, near: int) -> dict[str, Any]:
+    """An entry with keys that look like offsets near ``near`` and text with line breaks,
+    quotes, braces and commas (which orjson escapes or keeps inside strings)."""
+    names = [str(near + rng.randint(-5, 400)) for _ in range(rng.randint(1, 4))]
+    note = "".join(rng.choice(['\n"12":{', "},\n", ' "', "\\", "x", "\x00", "é"]) for _ in range(6))
+    entry = tagging(names, note)
+    if rng.random() < 0.3:
+        entry["del"] = {"articles": [str(near + rng.randint(0, 99))]}
+    if rng.random() < 0.2:
+        entry["ann"] = {"a1": {str(near + 40): None, "b": {"n": note * rng.randint(1, 60)}}}
+    return entry
+
+
+def torn(rng: random.Random, at: int, whole: bytes) -> bytes:
+    """``whole`` (one append at byte ``at``, over the closing brackets) as a kill or a crash can
+    leave it: cut anywhere (a short write), or the size written with some blocks of the new bytes
+    landed and others not (blocks reach the disk in any order), which then hold what was there
+    before: the old closing brackets, then zeros. Blocks of 4096 bytes and smaller ones (as
+    small as a byte: any mix) align to the file's start, as the disk's do."""
+    if rng.random() < 0.3:
+        return whole[: rng.randrange(len(whole))]
+    old = JOURNAL_TAIL + b"\x00" * (len(whole) - len(JOURNAL_TAIL))
+    block = rng.choice((1, 2, 3, 16, 64, 4096))
+    cuts = sorted({0, len(whole), *range(block - at % block, len(whole), block)})
+    spans = list(itertools.pairwise(cuts))
+    lost = rng.randrange(len(spans))  # at least one block never landed
+    return b"".join(
+        (old if i == lost or rng.random() < 0.5 else whole)[a:b] for i, (a, b) in enumerate(spans)
+    )
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_torn_tails_cut_anywhere_are_never_refused_and_keep_every_complete_entry(
+    seed: int,
+) -> None:
+    rng = random.Random(seed)
+    for _ in range(100):
+        entries: list[dict[str, Any]] = []
+        body = JOURNAL_HEAD
+        for _ in range(rng.randint(0, 5)):
+            entry = random_entry(rng, len(body))
+            entries.append(entry)
+            body += piece(len(body), entry)[: -len(JOURNAL_TAIL)]
+        end = len(body)
+        last = random_entry(rng, end)
+        whole = piece(end, last)
+        data = body + torn(rng, end, whole)
+        found = journal_entries(data)
+        if data[: end + len(whole) - len(JOURNAL_TAIL)] == body + whole[: -len(JOURNAL_TAIL)]:
+            # Only the closing brackets were lost: the entry itself is whole and may be kept.
+            assert found in (
+                (entries, end),
+                ([*entries, last], end + len(whole) - len(JOURNAL_TAIL)),
+            )
+        else:
+            assert found == (entries, end), data[end:]
+
+
+def test_a_damaged_journal_gives_back_every_entry_that_can_be_read() -> None:
+    entries = [tagging([str(100 + i)], f"note {i}") for i in range(4)]
+    whole = journal_document(entries)
+    assert journal_entries(whole)[0] == entries and readable_entries(whole) == (entries, [])
+    starts = [i for i in range(len(whole)) if whole[i : i + 3] == b',\n"']
+    second = starts[0]
+    brace = whole.index(b":{", second) + 1
+    body = whole[:brace] + b"#" + whole[brace + 1 :]  # the second entry's body
+    assert readable_entries(body) == ([entries[0], *entries[2:]], [(second, starts[1])])
+    comma = whole[:second] + b"#" + whole[second + 1 :]  # only the lead's comma: all kept
+    assert readable_entries(comma) == (entries, [(second, second + 1)])
+    last = whole[: starts[-1] + 9] + b"\x00" + whole[starts[-1] + 10 :]
+    assert readable_entries(last) == (entries[:3], [(starts[-1], len(whole) - len(JOURNAL_TAIL))])
