@@ -86,3 +86,68 @@ def test_a_story_sentence_at_the_end_is_kept(sentence: str) -> None:
 def test_a_story_sentence_at_the_top_is_kept(sentence: str) -> None:
     story = (sentence, *STORY)
     assert kept(story) == story
+
+
+FURNITURE_ON_TOP = (
+    "By Tamsin Orr, Transport correspondent | 4 min read",
+    "By TAMSIN ORR",
+    "By Ana Duarte and Tomas Reyes | Fenwick Gazette",
+    "Fenwick Gazette | By Ana Duarte",
+    "Words by Ana Duarte",
+    "by Ana Duarte · 30 November 2026",
+    "Ana Duarte",
+    "Ana Duarte, Transport correspondent",
+    "— Ana Duarte",
+    "Published: 4 November 2025",
+    "Updated 30 November 2026, 09:10 GMT",
+    "First published on Mon 30 Nov 2026 09.41 GMT",
+    "3 hours ago",
+    "LONDON",
+    "BREAKING NEWS",
+)
+FURNITURE_INSIDE = (
+    "Photo: Ana Duarte for the Fenwick Gazette",
+    "Image: Getty Images",
+    "Image: Getty Images.",
+    "(Picture by Ana Duarte/Fenwick Gazette)",
+    "Illustration by Tomas Reyes",
+    "Video: Fenwick Gazette",
+    "Tags: pools, council",
+    "Topics: Transport",
+    "Sign up to our newsletter",
+    "Sign up for the Fenwick Gazette newsletter",
+    "Subscribe to our daily newsletter.",
+    "Subscribe to keep reading. Already a subscriber? Log in.",
+    "Related stories",
+    "Read more",
+    "Advertisement",
+    "Share this article",
+    "Comments",
+)
+FURNITURE_AT_THE_END = (
+    "Copyright 2026 Fenwick Gazette. All rights reserved.",
+    "© 2026 Fenwick Gazette",
+    "(c) 2026 Fenwick Media Ltd",
+    "© Fenwick Gazette 2026. All rights reserved.",
+    "Copyright © 2026 Fenwick Gazette, a Fenwick Media company.",
+    "Ana Duarte",
+    "By Ana Duarte",
+    "— Ana Duarte",
+    "Published 4 November 2025",
+    "Updated 09:10 GMT",
+)
+
+
+@pytest.mark.parametrize("line", FURNITURE_ON_TOP)
+def test_a_byline_date_or_kicker_on_top_still_goes(line: str) -> None:
+    assert kept((line, *STORY)) == STORY
+
+
+@pytest.mark.parametrize("line", FURNITURE_INSIDE)
+def test_a_credit_prompt_or_heading_inside_the_story_still_goes(line: str) -> None:
+    assert kept((STORY[0], line, *STORY[1:])) == STORY
+
+
+@pytest.mark.parametrize("line", FURNITURE_AT_THE_END)
+def test_a_copyright_byline_or_date_line_at_the_end_still_goes(line: str) -> None:
+    assert kept((*STORY, line)) == STORY
