@@ -58,6 +58,36 @@ FIRST = (
     "November 30, 2026 will be the last day of the winter timetable, the company said",
 )
 
+# Story sentences with no closing stop (a subhead, a caption-like opening), where the rules for
+# short lines are tried.
+UNSTOPPED = (
+    "Follow-up inspections found the wall had moved again",
+    "Credit: the coastguard, who found the boat",
+    "Getty Images photographers were barred from the pier",
+    "Listen: the harbour master's warning was clear",
+    "Watch out for the tide, the sign says",
+    "Advertisement: a word the council's posters avoided",
+    "Subscribe to the view that the ferry is doomed and you will be disappointed",
+    "Sign up for the ferry's winter pass closed on Friday",
+    "Log in problems kept the booking site down all week",
+    "Cookie cutter housing was blamed for the flooding",
+    "Published by the council, the report blames the weather",
+    "Updated on Monday, the forecast warned of gales",
+    "By Ana Duarte's count, forty boats were lost",
+    "Read more: the council's report is online",
+    "Share and share alike, the fishermen said of the catch",
+    "Related to the storm, the closures will last a week",
+    "Photo: the council released one image of the wall, and it was blurred",
+    "Posted on the pier, the notice was torn down within an hour",
+    "3 hours ago the ferry left without its passengers",
+    "© the council, said the caption under the photo, though nobody believed it",
+    "Copyright 2026 is stamped on every page of the timetable",
+    "Tags: hung on every crate, they showed the catch came from Norway",
+    "Topics: none, the chair said, were off the table",
+    "— Ana Duarte said nothing more",
+    "Sign in to the harbour office is now required for every skipper",
+)
+
 
 def page(body: str) -> str:
     return (
@@ -70,19 +100,19 @@ def kept(story: tuple[str, ...]) -> tuple[str, ...]:
     return parse_html(page("".join(f"<p>{p}</p>" for p in story))).paragraphs
 
 
-@pytest.mark.parametrize("sentence", MIDDLE + LAST + FIRST)
+@pytest.mark.parametrize("sentence", MIDDLE + LAST + FIRST + UNSTOPPED)
 def test_a_story_sentence_in_the_middle_is_kept(sentence: str) -> None:
     story = (STORY[0], sentence, *STORY[1:])
     assert kept(story) == story
 
 
-@pytest.mark.parametrize("sentence", LAST + MIDDLE)
+@pytest.mark.parametrize("sentence", LAST + MIDDLE + UNSTOPPED)
 def test_a_story_sentence_at_the_end_is_kept(sentence: str) -> None:
     story = (*STORY, sentence)
     assert kept(story) == story
 
 
-@pytest.mark.parametrize("sentence", FIRST + MIDDLE)
+@pytest.mark.parametrize("sentence", FIRST + MIDDLE + UNSTOPPED)
 def test_a_story_sentence_at_the_top_is_kept(sentence: str) -> None:
     story = (sentence, *STORY)
     assert kept(story) == story
