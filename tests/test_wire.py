@@ -162,3 +162,48 @@ def test_a_title_over_ordinary_text_stays_the_title(first: str) -> None:
 def test_a_title_starting_with_by_over_a_dateline_stays_the_title() -> None:
     text = "By the river, a town waits\n\nLONDON (Reuters) - The council voted to close it.\n"
     assert from_text(text).title == "By the river, a town waits"
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "By the time the ferry docked, the passengers had been at sea for nine hours",
+        "By Friday the ferries were running late again, and nobody knew why",
+        "by the harbour wall, the crowd waited",
+    ],
+)
+def test_a_first_paragraph_opening_with_by_is_story_not_a_byline(first: str) -> None:
+    wire = take_wire_copy((first, "The council met on Monday."))
+    assert wire.byline is None
+    assert wire.paragraphs == (first, "The council met on Monday.")
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "Copyright 2019 rules, the judge ruled, do not cover the ferry timetable.",
+        "© 2019 is the date printed on the timetable still pinned to the office door.",
+        "(c) 2019 was the year the ferry company last changed hands.",
+    ],
+)
+def test_a_closing_sentence_about_copyright_or_a_year_stays(last: str) -> None:
+    assert take_wire_copy(("The council met on Monday.", last)).paragraphs == (
+        "The council met on Monday.",
+        last,
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Copyright 2026 Fenwick Gazette. All rights reserved.",
+        "(c) 2026 The Associated Press. All rights reserved.",
+        "© Fenwick Media Group 2026",
+        "Copyright © 2020-2026 Fenwick Gazette, a Fenwick Media company",
+        "All rights reserved.",
+    ],
+)
+def test_copyright_lines_closing_the_story_go(line: str) -> None:
+    assert take_wire_copy(("The council met on Monday.", line)).paragraphs == (
+        "The council met on Monday.",
+    )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tuireader import sanitise
-from tuireader.wire import COPYRIGHT_LINE, is_dateline
+from tuireader.wire import is_copyright_line, is_dateline, is_name
 
 _HTML_START = re.compile(
     r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>])",
@@ -70,13 +70,38 @@ _LABEL_LINE = re.compile(
     r"\s*(?::|by\b)|(?:topics|tags|filed under|more on)\s*:)[^.!?\n]{1,100}\)?\.?",
     re.I,
 )
+# What follows a label, a byline or a copyright sign is a name or a list, not a clause: "Image: a
+# blurred photo of the harbour was all the coastguard had." and "By the end of the week, …" are
+# story (``wire.is_name``).
+_ALPHA_WORDS = re.compile(r"[^\W\d_][\w'’.-]*")
+_SEPARATORS = re.compile(r"\s*(?:[,|·•/;–—]|\s-\s)\s*")
+_READING_TIME = re.compile(r"\d+\s*min(?:ute)?s?(?:\s+read)?", re.I)
+# Words a date line may hold beside numbers, month and day names and zones in capitals.
+_DATE_WORDS = frozenset(
+    (
+        "published", "first", "updated", "last", "modified", "posted", "on", "at", "am", "pm",
+        "ago", "minute", "minutes", "hour", "hours", "day", "days",
+    )
+)  # fmt: skip
+_MONTH_OR_DAY = re.compile(rf"{_MONTH_WORD}|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?", re.I)
+# A kicker in capitals above the story ("WORLD NEWS", "EXCLUSIVE"): one word, a dateline (a comma
+# or an agency in brackets), or a section's name; "LONDON CALLING" may be the story's opening.
+_KICKER_WORDS = frozenset(
+    (
+        "news", "exclusive", "breaking", "live", "analysis", "opinion", "comment", "world",
+        "politics", "business", "sport", "sports", "uk", "us", "europe", "health", "science",
+        "tech", "technology", "culture", "review", "feature", "interview", "explainer", "local",
+        "national", "international", "briefing", "update", "special", "report", "investigation",
+        "economy", "money", "travel", "weather", "education", "environment", "climate",
+    )
+)  # fmt: skip
 # A paywall's or a newsletter box's prompt left in the text: "Subscribe to keep reading. Already a
 # subscriber? Log in.", "Sign up for our morning newsletter".
 _PROMPT = (
     r"(?:(?:subscribe|sign up|sign in|log in|register)\b[^.!?\n]{0,40}?"
     r"\b(?:to (?:keep|continue) reading|to read (?:on|more|the (?:full|rest|whole))"
     r"|for (?:full|unlimited) access)|already (?:a subscriber|have an account)"
-    r"|(?:sign up|subscribe)\b[^.!?\n]{0,60}\bnewsletters?"
+    r"|(?:sign up|subscribe)\s+(?:for|to)\b[^.!?\n]{0,60}\bnewsletters?"
     r"|this (?:article|story|content) is (?:for|only (?:available )?(?:to|for))"
     r" (?:subscribers|members))[^.!?\n]{0,40}[.!?]*\s*"
 )
@@ -455,16 +480,16 @@ def _drop_furniture(paragraphs: list[str], title: str | None, author: str | None
     """Lines that are the page's, not the story's. Above the first paragraph: the headline, the
     byline, the date line, the writer's role, a dateline or kicker on its own line (metadata
     already, or a label). Anywhere: a share bar's or a related box's heading, a paywall's or a
-    newsletter's prompt, a photo credit or a list of topics. At the end: a byline, a date line, a copyright line. None of them
-    becomes a sentence to tag."""
+    newsletter's prompt, a photo credit or a list of topics. At the end: a byline, a date line, a
+    copyright line. None of them becomes a sentence to tag; a line with a sentence of story in it
+    ("By the end of the week, …", "Photo by photo, …") is none of them: a user can ignore a kept
+    line but cannot tag a dropped one."""
     title_words = _words(title) if title else None
 
     def is_byline(line: str) -> bool:
         """A byline or a date line: above the story or below it."""
         return _short_line(line) and (
-            bool(_BYLINE.search(line))
-            or bool(author and author in line)
-            or _DATE_LINE.fullmatch(line) is not None
+            _is_byline(line) or _is_author_line(line, author) or _is_date_line(line)
         )
 
     def is_header(line: str) -> bool:
@@ -472,8 +497,7 @@ def _drop_furniture(paragraphs: list[str], title: str | None, author: str | None
         if title_words and _words(line) == title_words:
             return True
         return is_byline(line) or (
-            _short_line(line)
-            and (_ROLE_LINE.fullmatch(line) is not None or _PLACE_LINE.fullmatch(line) is not None)
+            _short_line(line) and (_ROLE_LINE.fullmatch(line) is not None or _is_kicker(line))
         )
 
     head = 0
@@ -482,13 +506,9 @@ def _drop_furniture(paragraphs: list[str], title: str | None, author: str | None
     kept = [
         p
         for p in paragraphs[head:]
-        if _words(p) not in _FURNITURE_LINES
-        and not _PROMPT_LINE.fullmatch(p)
-        and not _LABEL_LINE.fullmatch(p)
+        if not _is_furniture_line(p) and not _PROMPT_LINE.fullmatch(p) and not _is_label(p)
     ]
-    while kept and (
-        (len(kept[-1]) <= 200 and COPYRIGHT_LINE.fullmatch(kept[-1])) or is_byline(kept[-1])
-    ):
+    while kept and (is_copyright_line(kept[-1]) or is_byline(kept[-1])):
         kept.pop()
     return kept
 
@@ -496,6 +516,86 @@ def _drop_furniture(paragraphs: list[str], title: str | None, author: str | None
 def _short_line(line: str) -> bool:
     """Short, and not ending as a sentence does: what a byline, a date line or a label is."""
     return len(line) <= _BYLINE_MAX_CHARS and not line.endswith((".", "!", "?", "”", '"'))
+
+
+def _is_furniture_line(line: str) -> bool:
+    """A share bar's or related box's heading: "Related." or "Comments?" ends as a sentence does,
+    and is one (an answer, a question)."""
+    return not line.rstrip().endswith((".", "!", "?")) and _words(line) in _FURNITURE_LINES
+
+
+def _is_label(line: str) -> bool:
+    """A credit ("Photo: Tomas Reyes/Fenwick Gazette", "(Photo by Ana Duarte)") names someone; a
+    list of topics is short items ("Tags: pools, council"). Anything else after the label is
+    story."""
+    match = _LABEL_LINE.fullmatch(line)
+    if match is None:
+        return False
+    label, _, rest = line.partition(":")
+    if not rest:
+        label, _, rest = line.partition(" by ")
+        rest = rest.rstrip(")")
+    if label.strip("( ").casefold() in {"topics", "tags", "filed under", "more on"}:
+        return not line.endswith((".", "!", "?")) and all(
+            len(item.split()) <= 3 for item in _SEPARATORS.split(rest.strip())
+        )
+    return is_name(rest)
+
+
+def _is_byline(line: str) -> bool:
+    """ "By Tamsin Orr and Ben Hale", "By Tamsin Orr, Transport correspondent | 4 min read":
+    after "by", names, roles, dates and a reading time; "By Friday the ferries were late" is
+    story."""
+    match = _BYLINE.search(line)
+    if match is None:
+        return False
+    rest = line[match.end() - 1 :]
+    first, *others = _SEPARATORS.split(rest.strip())
+    return is_name(first) and all(
+        not part
+        or is_name(part)
+        or _ROLE_LINE.fullmatch(part) is not None
+        or _is_date_line(part)
+        or _READING_TIME.fullmatch(part) is not None
+        for part in others
+    )
+
+
+def _is_author_line(line: str, author: str | None) -> bool:
+    """The author's name alone, or before their role or the date ("Tamsin Orr 30 November
+    2026"), or after a dash: not a quote of theirs ("“We will sail,” said Ana Duarte")."""
+    if not author:
+        return False
+    text = line.lstrip("—–- ").strip()
+    if not text.startswith(author):
+        return False
+    rest = text[len(author) :].strip(" ,|·•–—-")
+    return (
+        not rest
+        or _ROLE_LINE.fullmatch(rest) is not None
+        or _is_date_line(rest)
+        or _READING_TIME.fullmatch(rest) is not None
+    )
+
+
+def _is_date_line(line: str) -> bool:
+    """ "Published 4 November 2025, 07:30", "Updated 09:10 GMT": a date and no clause
+    ("Published 4 November 2025, the report runs to 400 pages" is story)."""
+    return _DATE_LINE.fullmatch(line) is not None and all(
+        len(word) == 1
+        or word.isupper()
+        or word.replace(".", "").casefold() in _DATE_WORDS
+        or _MONTH_OR_DAY.fullmatch(word) is not None
+        for word in _ALPHA_WORDS.findall(line)
+    )
+
+
+def _is_kicker(line: str) -> bool:
+    """A dateline or a kicker in capitals on a line of its own (see ``_KICKER_WORDS``)."""
+    if _PLACE_LINE.fullmatch(line) is None:
+        return False
+    words = _words(line).split()
+    return len(words) == 1 or "," in line or "(" in line or any(w in _KICKER_WORDS for w in words)
 
 
 def decode_page(data: bytes, charset: str | None = None) -> str:

@@ -59,6 +59,22 @@ COPYRIGHT_LINE = re.compile(
     r"|(?:[^\n.!?]{1,80}\.\s*)?all rights reserved\.?)",
     re.I,
 )
+# A copyright line's mark and years, its reservation, and what the rest splits into.
+_COPYRIGHT_MARK = re.compile(
+    r"\s*(?:copyright|©|\(c\))(?:\s*(?:copyright|©|\(c\)))*\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*",
+    re.I,
+)
+_ALL_RIGHTS_RESERVED = re.compile(r"\ball rights reserved\.?", re.I)
+_HOLDER_PARTS = re.compile(r"\s*[.,;|]\s*")
+# A name is capitalised words and a name's connectors ("Ana Duarte for the Fenwick Gazette"): a
+# lowercase word besides them makes a clause of story ("By the time the ferry docked, …").
+_NAME_WORDS = re.compile(r"[^\W\d_][\w'’.-]*")
+_NAME_CONNECTORS = frozenset(
+    (
+        "and", "&", "of", "the", "for", "de", "da", "del", "der", "van", "von", "la", "le", "du",
+        "y", "bin", "al", "via", "at", "in", "on", "with",
+    )
+)  # fmt: skip
 _YEAR_STAMP = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _SIGN_OFF_MAX = 300
 
@@ -82,7 +98,11 @@ def take_wire_copy(paragraphs: tuple[str, ...], context: str = "") -> WireCopy:
     guessed."""
     paras = list(paragraphs)
     byline = None
-    if len(paras) > 1 and (match := _BYLINE_LINE.fullmatch(paras[0])):
+    if (
+        len(paras) > 1
+        and (match := _BYLINE_LINE.fullmatch(paras[0]))
+        and is_name(match.group("byline").partition(",")[0])
+    ):
         byline = match.group("byline").strip()
         paras.pop(0)
     dateline = date = None
@@ -129,10 +149,28 @@ def is_dateline(line: str) -> bool:
 
 def _drop_copyright(paras: list[str]) -> None:
     """Copyright lines closing the story (before or after its sign-off): not claims."""
-    while (
-        len(paras) > 1 and len(paras[-1]) <= _SIGN_OFF_MAX and COPYRIGHT_LINE.fullmatch(paras[-1])
-    ):
+    while len(paras) > 1 and is_copyright_line(paras[-1]):
         paras.pop()
+
+
+def is_copyright_line(line: str) -> bool:
+    """ "Copyright 2026 Fenwick Gazette. All rights reserved.", "(c) 2026 Fenwick Gazette, a
+    Fenwick Media company": a holder's name after the year, no clause ("Copyright 2019 rules, the
+    judge ruled, do not cover the timetable." and "© 2019 is the date …" are story)."""
+    if len(line) > _SIGN_OFF_MAX or COPYRIGHT_LINE.fullmatch(line) is None:
+        return False
+    holder = _ALL_RIGHTS_RESERVED.sub("", _COPYRIGHT_MARK.sub("", line, count=1))
+    first, *others = _HOLDER_PARTS.split(holder.strip())
+    return is_name(first, empty=True) and all(len(part.split()) <= 6 for part in others)
+
+
+def is_name(text: str, *, empty: bool = False) -> bool:
+    """Capitalised words and a name's connectors only (see ``_NAME_WORDS``); ``empty``: whether
+    text with no word in it is one."""
+    words = _NAME_WORDS.findall(text)
+    if not words:
+        return empty
+    return all(w[0].isupper() or w.casefold() in _NAME_CONNECTORS for w in words)
 
 
 def _dateline(text: str, pos: int) -> re.Match[str] | None:
