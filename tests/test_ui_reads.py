@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -456,7 +457,7 @@ async def test_saving_shows_while_a_key_waits_for_the_writes(
 
 
 async def test_a_file_spoiled_on_disk_is_logged_by_the_look_and_the_reader_goes_on(
-    make_reader: Callable[[Path], ReaderApp], db_path: Path
+    make_reader: Callable[[Path], ReaderApp], db_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Something else writes garbage over the database while the reader runs: the look's
     catch-up fails (on the reader's handle, before any read), which is logged; the screen keeps
@@ -468,8 +469,11 @@ async def test_a_file_spoiled_on_disk_is_logged_by_the_look_and_the_reader_goes_
         spoiled = db_path.with_name("spoiled.json")
         spoiled.write_text("this is not a database", encoding="utf-8")
         spoiled.replace(db_path)
-        assert app.refresh_store()
-        await app.reads_landed()
+        with caplog.at_level(logging.WARNING, logger="tuireader.ui.app"):
+            assert app.refresh_store()
+            await app.reads_landed()
+        (line,) = [r.getMessage() for r in caplog.records if r.name == "tuireader.ui.app"]
+        assert line.startswith(f"could not read the annotation file: {db_path}: ")
         await pilot.press("j")
         assert app.pane.cursor == 1
         assert tag_of(app, 0) == "fact"
@@ -610,6 +614,7 @@ async def test_a_failed_catch_up_after_a_look_is_logged_not_a_failed_write(
     make_reader: Callable[[Path], ReaderApp],
     db_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Another window split a sentence; the writer's store cannot catch up with it (the file
     spoiled meanwhile): nothing I asked for failed, so no "Not saved" line and no failed write
@@ -629,6 +634,7 @@ async def test_a_failed_catch_up_after_a_look_is_logged_not_a_failed_write(
             raise StoreError(db_path, "spoiled")
 
         monkeypatch.setattr(app.store, "refresh", spoiled)
+        caplog.set_level(logging.WARNING, logger="tuireader.ui.app")
         assert app.refresh_store()
         for _ in range(500):
             await pilot.pause()
@@ -640,6 +646,8 @@ async def test_a_failed_catch_up_after_a_look_is_logged_not_a_failed_write(
         assert app._failed_writes == 0
         assert not any("spoiled" in str(n.message) for n in app._notifications)
         assert app._look_corrections is None  # the next look has the writer catch up again
+        logged = [r.getMessage() for r in caplog.records if r.name == "tuireader.ui.app"]
+        assert f"could not read the annotation file: {db_path}: spoiled" in logged
 
 
 @contextlib.contextmanager
@@ -708,3 +716,40 @@ async def test_training_reads_my_tags_on_the_readers_handle(
                 await asyncio.sleep(0.025)
             assert trained, "training waited for the writer's store"
         assert sorted(tag for _, tag in trained[0]) == ["fact", "speculation"]
+
+
+async def test_a_read_of_my_layer_waiting_behind_another_read_is_not_read_again_for_my_tag(
+    make_reader: Callable[[Path], ReaderApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read that draws my layer (the compare view's) waits in the reader's queue behind a slow
+    read while my tag is written and shown: it begins after that, so it holds the tag, and is
+    shown once, not read again. Before, it was read again for every change of mine returned
+    while it waited, so with a tag key held down it was shown only once typing paused."""
+    app = make_reader(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        article = app.pane.article
+        assert article is not None and app.pane.comparison is not None
+        reads: list[str] = []
+        real = app._read
+
+        def counted(job: Any, shown: Any, **kwargs: Any) -> Any:
+            reads.append(shown.__qualname__)
+            return real(job, shown, **kwargs)
+
+        monkeypatch.setattr(app, "_read", counted)
+        release = threading.Event()
+        app._reader.read(lambda _: release.wait(10), lambda _: None)  # a slow read ahead
+        shown: list[bool] = []
+        app.refresh_comparison(then=lambda: shown.append(True))
+        await press_only(pilot, "f")
+        await app.writes_landed()  # my tag is shown while the compare view's read waits
+        release.set()
+        await app.reads_landed()
+        await pilot.pause()
+        assert shown == [True]
+        assert [r for r in reads if "refresh_comparison" in r] == [
+            "ReaderApp.refresh_comparison.<locals>.landed"
+        ]
+        comparison = app.pane.comparison
+        assert comparison is not None and comparison.values[0][0] == "fact"

@@ -231,6 +231,9 @@ class ReaderApp(App[int]):
         self._reader = StoreReader(store, wake=lambda: self.post_message(self.ReadsLanded()))
         """Reads the store (on a handle of its own) off the event loop and beside the writer:
         a look never waits for my writes, nor they for it (``ui/store_reader.py``)."""
+        self._shown_changes = 0
+        """How many changes of mine have been shown (landed): a read of my layer that began
+        before one was shown may lack it (``_read``'s ``fresh``)."""
         self._failed_writes = 0
         """How many writes of mine failed (shown in one line each), to see if one did while
         something waited for them."""
@@ -862,7 +865,7 @@ class ReaderApp(App[int]):
         shown, unless a write of mine returned meanwhile (its layer would be drawn without that
         write, erasing a tag on screen): then looked at again."""
         if isinstance(caught_up, _Unread):
-            self.log.warning(f"could not read the annotation file: {caught_up.error}")
+            log.warning("could not read the annotation file: %s", caught_up.error)
             self._look_corrections = None  # the next look catches up again
         elif finished == self._writer.finished:
             self._show_reloaded(reloaded)
@@ -1242,7 +1245,12 @@ class ReaderApp(App[int]):
         the reader is closed."""
         from tuireader.store import StoreError
 
-        asked = self._writer.asked
+        shown_before: list[int] = []
+
+        def begun() -> None:
+            # In the reader thread, before the handle catches up: my changes shown by now are on
+            # disk, so the read holds them.
+            shown_before.append(self._shown_changes)
 
         def run(store: Store) -> Any:
             try:
@@ -1251,16 +1259,21 @@ class ReaderApp(App[int]):
                 return _Unread(exc)
 
         def landed(result: Any) -> None:
-            if fresh and self._writer.finished > asked:
+            # Read again only if a change of mine was shown since the read began (the read may
+            # lack it, and drawn it would take it off the screen; one shown after is drawn on
+            # top). It was read again for every change asked for since it was queued, and
+            # returned by the time it landed, its time waiting in the reader's queue included:
+            # with a tag key held down, each time, so it was shown only once typing paused.
+            if fresh and shown_before and self._shown_changes > shown_before[0]:
                 self._read(job, shown, failed=failed, fresh=True)
                 return
             if isinstance(result, _Unread) and not failed:
-                self.log.warning(f"could not read the annotation file: {result.error}")
+                log.warning("could not read the annotation file: %s", result.error)
                 return
             shown(result)
 
         after = self._writer.last if after_writes else None
-        return self._reader.read(run, landed, after=after)
+        return self._reader.read(run, landed, after=after, begun=begun)
 
     async def _read_now(self, job: Callable[[Store], Any]) -> Any:
         """``_read`` of the files as they are now (not waiting for my writes asked for before,
@@ -1365,6 +1378,7 @@ class ReaderApp(App[int]):
             error = write.future.exception()
             if error is None:
                 self._unsaved = self._unsaved and not write.change
+                self._shown_changes += write.change
                 write.shown(write.future.result())
             elif isinstance(error, StoreError):
                 self._failed_writes += 1

@@ -75,10 +75,12 @@ class StoreReader:
         shown: Callable[[Any], None],
         *,
         after: Future[Any] | None = None,
+        begun: Callable[[], object] = lambda: None,
     ) -> Future[Any] | None:
         """Queue ``job`` (given the handle to read); ``shown`` gets its result on the caller's
         thread from ``landed``. ``after``: a write it must see (it starts once that one has
-        returned). None once closed (the job is not run)."""
+        returned). ``begun`` is called in the reader thread as the read starts, before the
+        handle catches up with the files. None once closed (the job is not run)."""
         future: Future[Any] = Future()
         with self._lock:
             if self._closed:
@@ -87,7 +89,7 @@ class StoreReader:
 
         def start(_: object = None) -> None:
             try:
-                self._pool.submit(self._run, job, future)
+                self._pool.submit(self._run, job, future, begun)
             except RuntimeError:  # closed meanwhile: never read
                 future.cancel()
                 self._wake()
@@ -119,7 +121,11 @@ class StoreReader:
             except BaseException as exc:
                 future.set_exception(exc)
 
-    def _run(self, job: Callable[[Store], Any], future: Future[Any]) -> None:
+    def _run(
+        self, job: Callable[[Store], Any], future: Future[Any], begun: Callable[[], object]
+    ) -> None:
+        if not future.cancelled():
+            begun()
         self._called(job, future)
         self._wake()
 
