@@ -236,3 +236,37 @@ async def test_a_quit_that_stays_opens_the_article_it_dropped(
         app.pane.focus()
         await pilot.press("j")
         assert pane.cursor == 1
+
+
+async def test_quit_does_not_wait_for_an_open_under_way(
+    make_reader: Callable[[Path], ReaderApp],
+    gate: threading.Event,
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``q`` while an article's open is running (attaching an edited book takes seconds) and
+    nothing is queued after it: the app quits at once, with my tag asked for before the open
+    on disk and the cursor saved (on a store of its own: the writer thread is busy)."""
+    app = make_reader(SEED)
+    start = load_article(SEED).sentences[0].start
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", "j", "j")
+        running = threading.Event()
+        real = app.store.attach
+
+        def slow(article: Article, *args: Any, **kwargs: Any) -> object:
+            running.set()
+            gate.wait(30)
+            return real(article, *args, **kwargs)
+
+        monkeypatch.setattr(app.store, "attach", slow)
+        app.open_article(load_article(OTHER))
+        await until(running.is_set)
+        await press_only(pilot, "q")
+        await exited(app)
+        assert app.return_code == 0 and app.abandoned
+        assert not gate.is_set()  # the open is still under way
+    with Store.open(db_path, "tester", create=False) as store:
+        assert [(a.start, a.tag) for a in store.annotations()] == [(start, "fact")]
+        article_id = load_article(SEED).id
+        assert store.get_state("cursors", {}).get(article_id) == 2

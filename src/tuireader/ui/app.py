@@ -120,6 +120,9 @@ ANSWER_GRACE = 0.3
 """Seconds a key that needs an answer from the store (``J``, ``i``, ``x``) holds the keys typed
 after it: its answer usually lands in milliseconds and is shown in key order; one that takes
 longer (my slow writes ahead of it) is shown when it lands, and the keys after it go on."""
+QUIT_STATE_WAIT = 0.25
+"""Seconds a quit that leaves an article's open under way waits for the file lock to save the
+reader's state (attaching holds it while it re-anchors an edited text): then it quits without."""
 READ_PAUSE = 0.001
 """Seconds a background read of every article (training on my tags) sleeps after each one."""
 BACKGROUND_SWITCH = 0.0005
@@ -314,6 +317,11 @@ class ReaderApp(App[int]):
         self._look_corrections: tuple[str | None, tuple[Boundary, ...]] | None = None
         """The open article's corrections as the last look read them."""
         self._compacting: Future[object] | None = None
+        self._leave_open = False
+        """A quit key found the open under way alone in the writer (``_open_alone``)."""
+        self.abandoned = False
+        """The app quit with an article's open still running in the writer thread, not waited
+        for (``action_quit``): ``run_app`` ends the process without waiting for it either."""
         self._verdict_state: tuple[str, str, object] | None = None
         """My adjudication record of an article as last read or written: (annotator, article
         id, record), so the status line never reads the store."""
@@ -784,7 +792,7 @@ class ReaderApp(App[int]):
         self._reloading = self._reload()
         if self.store.compaction_due and (self._compacting is None or self._compacting.done()):
             # A tag left the journal over its limit: folded in after the look.
-            self._compacting = self._writer.submit(self.store.compact)
+            self._compacting = self._writer.submit(self.store.compact, replaced=True)
         return self._reloading
 
     def show_reloads(self) -> bool:
@@ -962,6 +970,11 @@ class ReaderApp(App[int]):
                 if not self._held_keys and self._cancel_queued_open() is not None:
                     await super().on_event(event)  # nothing typed needs the article: quit
                     return
+                if not self._held_keys and (self._leave_open or self._open_alone()):
+                    # Decided now: the app may queue a save after the key, not before it.
+                    self._leave_open = True
+                    await super().on_event(event)
+                    return
                 # Said at once; it quits after the keys typed before it, which it would
                 # have waited for anyway (the open, then their writes, are queued first).
                 self._quitting = True
@@ -983,6 +996,12 @@ class ReaderApp(App[int]):
         self._opening_slow = False
         self._dropped_open = self._opening_article
         return self._dropped_open
+
+    def _open_alone(self) -> bool:
+        """An article's open is running and the writer has nothing queued after it: a quit
+        need not wait for it (``action_quit``)."""
+        opening = self._opening
+        return opening is not None and self._writer.alone(opening)
 
     def _quit_keys(self) -> list[str]:
         return [*self.keys.keys("app.quit"), *self.keys.keys("app.quit_ctrl")]
@@ -2509,6 +2528,16 @@ class ReaderApp(App[int]):
         """Quit once every write of mine is durable; if the last one failed, stay (its one
         line shows why) and say so: ``q`` again quits."""
         self._cancel_queued_open()  # the keys typed before it have run: none needs it
+        if not self._held_keys and (self._leave_open or self._open_alone()):
+            # All the writer has left is an open under way (seconds for an edited book): its
+            # reads, and attaching, which a later open does again (a kill at any moment leaves
+            # the files whole). Every write of mine asked for before it is on disk, so it is not
+            # waited for; the reader's state is saved on a store of its own.
+            self.abandoned = True
+            self._remember_cursor()
+            await asyncio.to_thread(self._save_apart, self._states())
+            self.exit(0)
+            return
         if self.writing and not self._quitting:
             self._quitting = True
             self.update_status()
@@ -2537,9 +2566,13 @@ class ReaderApp(App[int]):
         """However the app ends: what was not saved yet is, before the store is closed (an
         article's open not started yet is dropped)."""
         self._cancel_queued_open()
-        if self._save_timer is not None:
+        if self._save_timer is not None and not self.abandoned:
             with contextlib.suppress(NoMatches, NoScreen):
                 self._save_cursors()
+        if self.abandoned:  # the open under way is not waited for (``action_quit``), nor a read
+            self._writer.close(wait=False)
+            self._reader.close(wait=False)
+            return
         self._writer.close()  # first: a read waiting for a write starts when it returns
         self._reader.close()
 
@@ -2563,6 +2596,13 @@ class ReaderApp(App[int]):
         """Queue the reader's state (cursors, last article, changed list counts) for the writer
         thread: the key that led here never waits on the disk."""
         self._remember_cursor()
+        states = self._states()
+        if self.store.read_only:
+            return
+        self._writer.submit(partial(self._write_state, self.store, states), replaced=True)
+
+    def _states(self) -> dict[str, object]:
+        """The reader's state to save (the batch timer is stopped: it is being saved)."""
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
@@ -2571,9 +2611,23 @@ class ReaderApp(App[int]):
             states[STATE_LAST_ARTICLE] = self._last_article
         with contextlib.suppress(NoMatches, NoScreen):  # closing: counted again next time
             states.update(self._counts_state())
-        if self.store.read_only:
+        return states
+
+    def _save_apart(self, states: dict[str, object]) -> None:
+        """Quitting while the writer thread is busy opening an article: the reader's state
+        written by a store of its own (another writer of the same files, as another window
+        is), so the quit does not wait for that open."""
+        from tuireader.store import Store, StoreError
+
+        store = self.store
+        if store.read_only:
             return
-        self._writer.submit(partial(self._write_state, self.store, states))
+        wait = min(store.wait, QUIT_STATE_WAIT)
+        try:
+            with Store.open(store.path, store.annotator, wait=wait, tags=store.tags) as own:
+                own.set_states(states)
+        except StoreError as exc:  # a convenience: the cursors as saved before stay
+            log.warning("the reader's state was not saved: %s", exc)
 
     @staticmethod
     def _write_state(store: Store, states: dict[str, object]) -> None:
@@ -2738,7 +2792,15 @@ def _run_app(options: argparse.Namespace) -> int:
     try:
         result = app.run(headless=bool(bench))
     finally:
-        store.close()
+        if not app.abandoned:  # else its lock is held by the open still under way
+            store.close()
+    if app.abandoned:
+        # The writer thread is still opening an article, and the interpreter would wait for it
+        # at exit: every write of mine is on disk, and a kill at any moment leaves the files
+        # whole, so the process ends now (the file lock goes with it).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(int(result or 0))
     if app.return_code:  # Textual returns None from run() after a crash; the code says so
         report_crash(app, db_path)
         return app.return_code

@@ -186,12 +186,13 @@ class StoreReader:
         """The handle as a store to walk from another thread (``HandleSource``)."""
         return HandleSource(self, after)
 
-    def close(self) -> None:
-        """Finish the reads under way, then stop taking jobs and close the handle."""
+    def close(self, wait: bool = True) -> None:
+        """Finish the reads under way, then stop taking jobs and close the handle. ``wait``
+        False: drop the reads queued and leave the one under way (the process is ending)."""
         with self._lock:
             self._closed = True
-        self._pool.shutdown(wait=True)
-        if self._handle is not None and self._handle is not self.store:
+        self._pool.shutdown(wait=wait, cancel_futures=not wait)
+        if wait and self._handle is not None and self._handle is not self.store:
             self._handle.close()
 
 

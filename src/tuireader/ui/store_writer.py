@@ -47,6 +47,9 @@ class StoreWriter:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
         self._lock = threading.Lock()
         self._last: Future[Any] | None = None
+        self._kept: Future[Any] | None = None
+        """The caller's future of the newest job queued that a later save does not replace
+        (all but ``submit(..., replaced=True)``)."""
         self._closed = False
         self._wake = wake
         self._own: collections.deque[OwnWrite] = collections.deque()
@@ -60,13 +63,17 @@ class StoreWriter:
         """How many own writes that change something have been queued: a read queued after
         ``asked`` of them that lands once more than that have returned may miss the later."""
 
-    def submit(self, job: Callable[[], object]) -> Future[object] | None:
+    def submit(self, job: Callable[[], object], *, replaced: bool = False) -> Future[object] | None:
         """Queue a state save ``job`` (a failure is logged and kept in ``errors``); None once
-        the writer is closed (the job is not run)."""
+        the writer is closed (the job is not run). ``replaced``: the reader's state as of now
+        (cursors, counts) or a compaction, which a later save of the whole state replaces."""
         with self._lock:
             if self._closed:
                 return None
-            return self._queue(partial(self._run, job))
+            future = self._queue(partial(self._run, job))
+            if not replaced:
+                self._kept = future
+            return future
 
     def write(
         self, job: Callable[[], Any], shown: Callable[[Any], None], *, change: bool = True
@@ -78,6 +85,7 @@ class StoreWriter:
             if self._closed:
                 return None
             future = self._queue(job)
+            self._kept = future
             self._own.append(OwnWrite(future, shown, change))
             self.asked += change
         future.add_done_callback(self._finished if change else lambda _: self._wake())
@@ -165,8 +173,16 @@ class StoreWriter:
             return False
         return True
 
-    def close(self) -> None:
-        """Run what is queued, then stop taking jobs."""
+    def alone(self, future: Future[Any]) -> bool:
+        """Whether ``future`` (a job ``write`` or ``submit`` returned) is running, and what is
+        queued after it is only ``replaced`` saves: everything asked for before it has run."""
+        with self._lock:
+            return self._kept is future and future.running()
+
+    def close(self, wait: bool = True) -> None:
+        """Run what is queued, then stop taking jobs. ``wait`` False: return at once, leaving
+        the job under way to end on its own, and dropping the jobs queued after it (only
+        ``replaced`` saves, when it is ``alone``)."""
         with self._lock:
             self._closed = True
-        self._pool.shutdown(wait=True)
+        self._pool.shutdown(wait=wait, cancel_futures=not wait)
