@@ -460,7 +460,9 @@ class ReaderApp(App[int]):
         pending = {e.id: ArticleCounts(pending=True) for e in shown if e.id is not None}
         self.article_list.set_entries(shown, pending)
         ids = list(pending)
-        self._read(lambda store: read_listing(store, ids), self._listing_read, fresh=True)
+        # Read once: not kept in the handle (the writer's store holds the open article).
+        listing = partial(read_listing, article_ids=ids, keep=False)
+        self._read(listing, self._listing_read, fresh=True)
         if self.store.read_only:
             self.notify(
                 f"Opened read-only: {self.store.read_only_reason}",
