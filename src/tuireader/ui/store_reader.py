@@ -20,7 +20,7 @@ import collections
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -241,6 +241,20 @@ class HandleSource:
 
     def tag_rows(self, article_id: str) -> list[TagRow]:
         return self._call(lambda s: s.tag_rows(article_id))
+
+    def tag_rows_of(self, article_ids: Sequence[str]) -> list[list[TagRow] | None]:
+        """``tag_rows`` of a few articles in one read (None for one whose shard is refused): a
+        walk of every article (training's) pays one hop between threads per read, ~0.1 ms
+        each, 1-2 s CPU over 12,500 articles read one at a time."""
+        from tuireader.store import StoreError
+
+        def rows(store: Store, article_id: str) -> list[TagRow] | None:
+            try:
+                return store.tag_rows(article_id)
+            except StoreError:
+                return None
+
+        return self._call(lambda s: [rows(s, a) for a in article_ids])
 
     def annotated_article_ids(self) -> list[str]:
         return self._call(lambda s: s.annotated_article_ids())
