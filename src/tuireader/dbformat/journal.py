@@ -123,14 +123,29 @@ def damaged_last(data: bytes, pos: int) -> bool:
     some blocks of it never written, and those read as zeros (or, where the first block never
     landed, as the old closing brackets at ``pos``). So bytes ending in the intact closing
     brackets, with no zero in them (orjson writes none) and not starting with the old ones, are
-    an entry that was reported saved: refused, never dropped."""
+    an entry that was reported saved: refused, never dropped. A block boundary one or two bytes
+    after ``pos`` leaves only part of the old brackets before the new entry's bytes (``\n`` then
+    ``\n"pos":``, or ``\n}`` then ``"pos":``): torn too, as is a start with all three."""
     rest = data[pos:]
     return (
         len(rest) > len(JOURNAL_TAIL)
         and rest.endswith(JOURNAL_TAIL)
-        and not rest.startswith(JOURNAL_TAIL)
+        and not _old_tail_first(rest, pos)
         and b"\x00" not in rest
     )
+
+
+def _old_tail_first(rest: bytes, pos: int) -> bool:
+    """Whether ``rest`` (from ``pos``) starts with the old closing brackets, or with the first
+    ``k`` of them followed by the new entry's own bytes from its ``k``-th (its lead and key)."""
+    if rest.startswith(JOURNAL_TAIL):
+        return True
+    for lead in (b",\n", b"\n"):
+        new = lead + b'"%d":' % pos
+        for k in (1, 2):
+            if rest.startswith(JOURNAL_TAIL[:k] + new[k:]):
+                return True
+    return False
 
 
 _KEY = re.compile(rb'\n"([0-9]{1,15})":\{')
