@@ -15,7 +15,6 @@ import pytest
 from tuireader.dbformat.journal import (
     JOURNAL_HEAD,
     JOURNAL_TAIL,
-    journal_document,
     journal_entries,
     readable_entries,
 )
@@ -33,6 +32,11 @@ def body_of(entries: list[dict[str, Any]]) -> bytes:
     for entry in entries:
         data += piece(len(data), entry)[: -len(JOURNAL_TAIL)]
     return data
+
+
+def journal_document(entries: list[dict[str, Any]]) -> bytes:
+    """A journal holding ``entries``, laid out as appends write it."""
+    return body_of(entries) + JOURNAL_TAIL
 
 
 def tagging(annotators: list[str], note: str = "") -> dict[str, Any]:

@@ -215,18 +215,6 @@ def readable_entries(data: bytes) -> tuple[list[dict[str, Any]], list[tuple[int,
     return entries, dropped
 
 
-def journal_document(entries: list[dict[str, Any]]) -> bytes:
-    """A journal holding ``entries``, laid out as appends write it."""
-    parts = [JOURNAL_HEAD]
-    end = len(JOURNAL_HEAD)
-    for entry in entries:
-        part = (b",\n" if end > len(JOURNAL_HEAD) else b"\n") + b'"%d":' % end + orjson.dumps(entry)
-        parts.append(part)
-        end += len(part)
-    parts.append(JOURNAL_TAIL)
-    return b"".join(parts)
-
-
 def read_journal_entries(data: bytes | None, version: int) -> tuple[list[dict[str, Any]], int]:
     """The journal's entries for a main file of schema ``version`` (see the head above)."""
     if not data:
