@@ -15,7 +15,6 @@ import pytest
 from tuireader.dbformat.journal import (
     JOURNAL_HEAD,
     JOURNAL_TAIL,
-    journal_document,
     journal_entries,
     readable_entries,
 )
@@ -33,6 +32,11 @@ def body_of(entries: list[dict[str, Any]]) -> bytes:
     for entry in entries:
         data += piece(len(data), entry)[: -len(JOURNAL_TAIL)]
     return data
+
+
+def journal_document(entries: list[dict[str, Any]]) -> bytes:
+    """A journal holding ``entries``, laid out as appends write it."""
+    return body_of(entries) + JOURNAL_TAIL
 
 
 def tagging(annotators: list[str], note: str = "") -> dict[str, Any]:
@@ -127,3 +131,22 @@ def test_a_damaged_journal_gives_back_every_entry_that_can_be_read() -> None:
     assert readable_entries(comma) == (entries, [(second, second + 1)])
     last = whole[: starts[-1] + 9] + b"\x00" + whole[starts[-1] + 10 :]
     assert readable_entries(last) == (entries[:3], [(starts[-1], len(whole) - len(JOURNAL_TAIL))])
+
+
+@pytest.mark.parametrize("before", [0, 2])
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_a_crash_losing_only_the_block_holding_the_old_brackets_is_a_torn_tail(
+    before: int, k: int
+) -> None:
+    """A block boundary ``k`` bytes after the append's start, and only the block before it never
+    landed: the file holds the first ``k`` bytes of the old closing brackets, then the rest of
+    the new entry and its brackets. (The random test above almost never draws this case.)"""
+    entries = [tagging([f"n{i}"]) for i in range(before)]
+    body = body_of(entries)
+    end = len(body)
+    whole = piece(end, tagging(["carol"], "x" * 50))
+    data = body + JOURNAL_TAIL[:k] + whole[k:]
+    if data == body + whole:  # the first entry's lead is the old brackets' own line break
+        assert journal_entries(data)[0] == [tagging(["carol"], "x" * 50)]
+    else:
+        assert journal_entries(data) == (entries, end)

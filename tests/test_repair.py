@@ -164,3 +164,40 @@ def test_repair_waits_for_no_writer_and_changes_nothing_while_one_holds_the_lock
     assert err.count("\n") == 1 and "cannot repair: the file is locked" in err
     assert storage.journal_path(db).read_bytes() == damaged
     assert not list(tmp_path.glob("*.damaged-*"))
+
+
+def test_repair_writes_the_whole_copy_through_short_writes(
+    tmp_path: Path, article: Article, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tagged(tmp_path, article)
+    damaged, _ = damage(db, 1)
+    real_write = os.write
+    monkeypatch.setattr(os, "write", lambda fd, data: real_write(fd, bytes(data)[:7]))
+    assert main(["repair", "--db", str(db)]) == 0
+    (kept,) = tmp_path.glob("d.json.journal.damaged-*")
+    assert kept.read_bytes() == damaged
+
+
+def test_repair_that_cannot_write_the_whole_copy_changes_nothing(
+    tmp_path: Path,
+    article: Article,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    db = tagged(tmp_path, article)
+    damaged, _ = damage(db, 1)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    real_write = os.write
+    room = [100]  # a nearly full disk: 100 bytes, then nothing more is written
+
+    def short_write(fd: int, data: Any) -> int:
+        n = min(room[0], len(data))
+        room[0] -= n
+        return real_write(fd, bytes(data)[:n]) if n else 0
+
+    monkeypatch.setattr(os, "write", short_write)
+    assert main(["repair", "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot repair" in err and "nothing was changed" in err
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    assert after == before and storage.journal_path(db).read_bytes() == damaged

@@ -5,6 +5,7 @@ by the storage's own compaction, and what was dropped is printed."""
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import time
 from pathlib import Path
@@ -31,7 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def keep_aside(journal: Path, data: bytes) -> Path:
-    """A durable copy of the damaged journal beside it, under a new name (never over a file)."""
+    """A durable copy of the damaged journal beside it, under a new name (never over a file):
+    all of ``data`` written and synced, or OSError and no copy."""
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     for n in range(100):
         kept = journal.with_name(f"{journal.name}.damaged-{stamp}" + (f"-{n}" if n else ""))
@@ -40,7 +42,12 @@ def keep_aside(journal: Path, data: bytes) -> Path:
         except FileExistsError:
             continue
         try:
-            os.write(fd, data)
+            view = memoryview(data)
+            while view:  # a short write (a nearly full disk) is continued, never left partial
+                written = os.write(fd, view)
+                if written <= 0:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(kept))
+                view = view[written:]
             os.fsync(fd)
         except OSError:
             os.close(fd)

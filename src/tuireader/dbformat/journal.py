@@ -123,14 +123,29 @@ def damaged_last(data: bytes, pos: int) -> bool:
     some blocks of it never written, and those read as zeros (or, where the first block never
     landed, as the old closing brackets at ``pos``). So bytes ending in the intact closing
     brackets, with no zero in them (orjson writes none) and not starting with the old ones, are
-    an entry that was reported saved: refused, never dropped."""
+    an entry that was reported saved: refused, never dropped. A block boundary one or two bytes
+    after ``pos`` leaves only part of the old brackets before the new entry's bytes (``\n`` then
+    ``\n"pos":``, or ``\n}`` then ``"pos":``): torn too, as is a start with all three."""
     rest = data[pos:]
     return (
         len(rest) > len(JOURNAL_TAIL)
         and rest.endswith(JOURNAL_TAIL)
-        and not rest.startswith(JOURNAL_TAIL)
+        and not _old_tail_first(rest, pos)
         and b"\x00" not in rest
     )
+
+
+def _old_tail_first(rest: bytes, pos: int) -> bool:
+    """Whether ``rest`` (from ``pos``) starts with the old closing brackets, or with the first
+    ``k`` of them followed by the new entry's own bytes from its ``k``-th (its lead and key)."""
+    if rest.startswith(JOURNAL_TAIL):
+        return True
+    for lead in (b",\n", b"\n"):
+        new = lead + b'"%d":' % pos
+        for k in (1, 2):
+            if rest.startswith(JOURNAL_TAIL[:k] + new[k:]):
+                return True
+    return False
 
 
 _KEY = re.compile(rb'\n"([0-9]{1,15})":\{')
@@ -198,18 +213,6 @@ def readable_entries(data: bytes) -> tuple[list[dict[str, Any]], list[tuple[int,
     if stop > covered:
         dropped.append((covered, stop))
     return entries, dropped
-
-
-def journal_document(entries: list[dict[str, Any]]) -> bytes:
-    """A journal holding ``entries``, laid out as appends write it."""
-    parts = [JOURNAL_HEAD]
-    end = len(JOURNAL_HEAD)
-    for entry in entries:
-        part = (b",\n" if end > len(JOURNAL_HEAD) else b"\n") + b'"%d":' % end + orjson.dumps(entry)
-        parts.append(part)
-        end += len(part)
-    parts.append(JOURNAL_TAIL)
-    return b"".join(parts)
 
 
 def read_journal_entries(data: bytes | None, version: int) -> tuple[list[dict[str, Any]], int]:
