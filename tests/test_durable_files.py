@@ -334,3 +334,16 @@ def test_what_a_paused_collector_leaves_is_set_aside() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_write_that_takes_nothing_raises_instead_of_looping(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fd = os.open(tmp_path / "x", os.O_WRONLY | os.O_CREAT, 0o666)
+    try:
+        monkeypatch.setattr(durable.os, "write", lambda _fd, _data: 0)
+        with pytest.raises(OSError) as raised:
+            durable.write_all(fd, b"abc")
+        assert raised.value.errno == errno.ENOSPC
+    finally:
+        os.close(fd)

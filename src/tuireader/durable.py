@@ -61,7 +61,7 @@ def write_atomic(
         # 0o666 through os.open lets the umask decide the mode, as for any file the user makes.
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         try:
-            _write_all(fd, data)
+            write_all(fd, data)
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -108,7 +108,7 @@ def write_in_place(path: Path, data: bytes | Iterable[bytes]) -> None:
         if stat.S_ISREG(os.fstat(fd).st_mode):
             # Swapped for a regular file since the check: writing in place would half-overwrite it.
             raise NotRegularFileError(errno.EINVAL, "changed while being written", str(path))
-        _write_all(fd, data)
+        write_all(fd, data)
     finally:
         os.close(fd)
 
@@ -127,11 +127,15 @@ def is_terminal(path: Path) -> bool:
         os.close(fd)
 
 
-def _write_all(fd: int, data: bytes | Iterable[bytes]) -> None:
+def write_all(fd: int, data: bytes | Iterable[bytes]) -> None:
+    """Write every byte of ``data`` to ``fd``: a short write (a nearly full disk) is continued,
+    and one that writes nothing raises ENOSPC instead of looping for ever."""
     for chunk in (data,) if isinstance(data, bytes) else data:
         view = memoryview(chunk)
         while view:
             written = os.write(fd, view)
+            if written <= 0:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
             view = view[written:]
 
 
@@ -286,9 +290,7 @@ def _swap_in(folder: Path, files: Iterable[tuple[Path, bytes | None]], where: in
             swaps.append((target, tmp))
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
             try:
-                written = 0
-                while written < len(data):
-                    written += os.write(fd, data[written:])
+                write_all(fd, data)
                 if where is None:
                     os.fsync(fd)
             finally:
@@ -372,7 +374,7 @@ class NewFiles:
                 os.unlink(name, dir_fd=where)
                 fd = os.open(name, _CREATE, 0o666, dir_fd=where)
             try:
-                _write_all(fd, data)
+                write_all(fd, data)
             finally:
                 os.close(fd)
             made.append(name)

@@ -891,7 +891,10 @@ class AtomicJSONStorage(Storage):
                 if created:
                     os.pwrite(fd, JOURNAL_HEAD, 0)
                 while written < len(piece):
-                    written += os.pwrite(fd, piece[written:], end + written)
+                    step = os.pwrite(fd, piece[written:], end + written)
+                    if step <= 0:  # never a loop for ever on a disk that takes nothing
+                        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                    written += step
                 if len(current) > stop:  # whatever followed (a torn write, padding): cut off
                     os.ftruncate(fd, stop)
                 os.fdatasync(fd)

@@ -5,13 +5,13 @@ by the storage's own compaction, and what was dropped is printed."""
 from __future__ import annotations
 
 import argparse
-import errno
 import os
 import time
 from pathlib import Path
 
 from tuireader import sanitise
 from tuireader.cli import existing_database, write_stdout
+from tuireader.durable import write_all
 from tuireader.errors import TuireaderError
 from tuireader.paths import resolve_db_path
 
@@ -42,12 +42,7 @@ def keep_aside(journal: Path, data: bytes) -> Path:
         except FileExistsError:
             continue
         try:
-            view = memoryview(data)
-            while view:  # a short write (a nearly full disk) is continued, never left partial
-                written = os.write(fd, view)
-                if written <= 0:
-                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(kept))
-                view = view[written:]
+            write_all(fd, data)  # a short write (a nearly full disk) is continued, never partial
             os.fsync(fd)
         except OSError:
             os.close(fd)
