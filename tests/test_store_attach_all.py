@@ -130,7 +130,9 @@ def test_sigkill_while_an_import_attaches_its_files_leaves_whole_writes_and_a_re
     for article in found:
         for i, s in enumerate(article.sentences * 3):  # three on each sentence: two orphaned
             ann = Annotation.new(article.id, article.body, s.start, s.end, "fact", "ana")
-            annotations.append(replace(ann, updated=f"2024-05-01T09:{i % 60:02d}:00.000Z"))
+            # Each its own note: an import skips a copy (same place, tag and note) of one it has.
+            stamp, note = f"2024-05-01T09:{i % 60:02d}:00.000Z", f"take {i // 12}"
+            annotations.append(replace(ann, updated=stamp, note=note))
     source = tmp_path / "export.jsonl"
     with Store.open(tmp_path / "source.json", "ana") as store:
         store.import_all(annotations, [article_record(a) for a in found])
