@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tuireader import sanitise
 from tuireader.cli import existing_database, write_stdout
-from tuireader.durable import write_all
+from tuireader.durable import fsync_folder, write_all
 from tuireader.errors import TuireaderError
 from tuireader.paths import resolve_db_path
 
@@ -49,11 +49,7 @@ def keep_aside(journal: Path, data: bytes) -> Path:
             kept.unlink(missing_ok=True)
             raise
         os.close(fd)
-        folder = os.open(kept.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+        fsync_folder(kept.parent)
         return kept
     raise FileExistsError(f"{journal}.damaged-{stamp}: too many copies already")
 
