@@ -20,6 +20,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from itertools import accumulate, pairwise, repeat
 from operator import add, attrgetter, eq, le, sub
 
@@ -73,6 +74,25 @@ the new text, say where the quote is expected when no annotation of its layer wa
 is (``expected_alone``)."""
 
 
+class OrphanReason(StrEnum):
+    """Why re-anchoring kept an annotation aside (orphaned), as it decided it: each refusal has
+    one reason, told to the annotation's owner in words that send them to the right place."""
+
+    OVERLAP = "overlap"
+    """Its words were found, where another annotation of the same layer was placed first."""
+    NOT_FOUND = "not-found"
+    """Its words are no longer in the text, and nothing near where it was resembles them."""
+    AMBIGUOUS = "ambiguous"
+    """Its words occur more than once (or as many runs of sentences resemble them), and no
+    occurrence is certain: the one it was made on cannot be told from the others."""
+    OUTSIDE_WINDOW = "outside-window"
+    """Its words are only found far from where it was expected (``FUZZY_WINDOW_CHARS``)."""
+    SENTENCE_GONE = "sentence-gone"
+    """Its words are there, but the sentence around them changed: a part of a sentence whose
+    context is gone, or words now inside a longer sentence (never widened to it), or a text
+    with no sentences."""
+
+
 class Occurrences:
     """Where quotes occur in one text, as ``str.find`` finds them from each position: every
     occurrence (overlapping ones too), ascending.
@@ -102,6 +122,7 @@ class Occurrences:
         offsets and the sentences' identity: two annotators who tagged the same sentences have
         the same quotes at the same offsets."""
         self._fuzzy: dict[tuple[Quote, int, int, int], tuple[int, int] | None] = {}
+        self._refused: dict[tuple[Quote, int, int, int], OrphanReason] = {}
 
     def outcome(
         self,
@@ -134,11 +155,20 @@ class Occurrences:
     ) -> tuple[int, int] | None:
         """``by_fuzzy(ann, self.body, sentences, self, near=near)``, each asked once: the same
         quote expected in the same place is sought once for every annotator."""
+        return self.fuzzy_match(ann, sentences, near)[0]
+
+    def fuzzy_match(
+        self, ann: Annotation, sentences: Sequence[Sentence], near: tuple[int, int]
+    ) -> tuple[tuple[int, int] | None, OrphanReason | None]:
+        """``fuzzy_match(ann, self.body, sentences, self, near=near)``, each asked once."""
         key = (ann.quote, *near, id(sentences))
         if key in self._fuzzy:
-            return self._fuzzy[key]
-        span = self._fuzzy[key] = by_fuzzy(ann, self.body, sentences, self, near=near)
-        return span
+            return self._fuzzy[key], self._refused.get(key)
+        span, reason = fuzzy_match(ann, self.body, sentences, self, near=near)
+        self._fuzzy[key] = span
+        if reason is not None:
+            self._refused[key] = reason
+        return span, reason
 
     def sentence_runs(self, sentences: Sequence[Sentence]) -> SentenceRuns:
         """The fuzzy search's runs of these sentences of the text, kept for every quote."""
@@ -237,6 +267,8 @@ class Placement:
 
     annotation: Annotation
     state: AnchorState
+    reason: OrphanReason | None = None
+    """Why it was orphaned (an orphan's only; None for a placed one)."""
 
 
 def reanchor(
@@ -247,7 +279,8 @@ def reanchor(
     """Place each annotation on ``article``; returned annotations carry the article's id.
 
     Placed annotations never overlap: exact ones are settled first, and a later one that would
-    cover a sentence already taken is orphaned rather than allowed to double-tag it.
+    cover a sentence already taken is orphaned rather than allowed to double-tag it. Each
+    orphan's placement says why (``Placement.reason``), as it was decided.
     ``occurrences``: where quotes occur in the article's body, shared between calls on the same
     text (by default one for this call, over the quotes not at home).
     """
@@ -263,6 +296,7 @@ def reanchor(
             [a.quote.exact for a, home in zip(annotations, homes, strict=True) if not home],
         )
     sought: list[int] = []  # found nowhere as they are: for the fuzzy search, near their place
+    refused: dict[int, OrphanReason] = {}  # by index in ``found`` (before it is reordered)
     for ann, home in zip(annotations, homes, strict=True):
         if home:  # what ``locate`` finds first, without locating
             found.append((ann, (ann.start, ann.end), EXACT))
@@ -270,15 +304,20 @@ def reanchor(
             sought.append(len(found))
             found.append((ann, None, ORPHANED))
         else:
+            if outcome[0] is None:
+                refused[len(found)] = refusal(ann, body, sentences, raw, occurrences)
             found.append((ann, *outcome))
     if sought:
         expected = Displacements(found)
         for k in sought:
             ann = found[k][0]
             near = expected.near(ann.start) if expected else expected_alone(ann, body, occurrences)
-            span = occurrences.fuzzy(ann, sentences, near)
+            span, reason = occurrences.fuzzy_match(ann, sentences, near)
             if span is not None:
                 found[k] = (ann, span, FUZZY)
+            else:
+                refused[k] = reason or OrphanReason.NOT_FOUND
+    reasons = {id(found[k]): reason for k, reason in refused.items()}
 
     # Settled in this order of states, each in the order given (a stable partition).
     by_state: dict[AnchorState, list[tuple[Annotation, tuple[int, int] | None, AnchorState]]]
@@ -308,20 +347,24 @@ def reanchor(
             # lists (in settle order, each at the front of the list: quadratic).
             settled = len(found)
     placements: list[Placement] = []
-    for n, (ann, span, state) in enumerate(found):
+    for n, item in enumerate(found):
+        ann, span, state = item
+        reason = reasons.get(id(item)) if span is None else None
         if span is not None and n >= settled:
             i = bisect_left(taken_starts, span[0])
             if (i and taken_ends[i - 1] > span[0]) or (
                 i < len(taken_starts) and taken_starts[i] < span[1]
             ):
-                span, state = None, ORPHANED
+                span, state, reason = None, ORPHANED, OrphanReason.OVERLAP
             else:
                 taken_starts.insert(i, span[0])
                 taken_ends.insert(i, span[1])
         if span is None:
             placements.append(
                 Placement(
-                    placed_at(ann, article.id, ann.start, ann.end, ann.quote, ORPHANED), state
+                    placed_at(ann, article.id, ann.start, ann.end, ann.quote, ORPHANED),
+                    state,
+                    reason or OrphanReason.NOT_FOUND,
                 )
             )
             continue
@@ -579,6 +622,33 @@ def located(
     return None
 
 
+def refusal(
+    ann: Annotation,
+    body: str,
+    sentences: Sequence[Sentence],
+    raw: Sequence[Sentence] | None = None,
+    occurrences: Occurrences | None = None,
+) -> OrphanReason:
+    """Why ``located`` refused ``ann`` outright (``(None, ORPHANED)``), by the tests it made
+    (asked of those it refused only, so a text whose annotations are found pays nothing)."""
+    quote = ann.quote
+    if not quote.exact:
+        return OrphanReason.NOT_FOUND
+    if not sentences:
+        return OrphanReason.SENTENCE_GONE
+    if occurrences is not None and occurrences.body is body:
+        positions: Sequence[int] = occurrences.find_all(quote.exact)
+    else:
+        positions = list(_find_all(body, quote.exact))
+    if not positions:  # a part of a sentence, whose words are gone (never sought by fuzzy match)
+        return OrphanReason.NOT_FOUND
+    if len(positions) > 1 and _best_occurrence(ann, body, occurrences) is None:
+        return OrphanReason.AMBIGUOUS
+    # Found once with none of its context (a short quote), or found but now inside a longer
+    # sentence it must not be widened to.
+    return OrphanReason.SENTENCE_GONE
+
+
 def by_occurrence(
     ann: Annotation,
     body: str,
@@ -657,6 +727,18 @@ def by_fuzzy(
     *,
     near: tuple[int, int] | None = None,
 ) -> tuple[int, int] | None:
+    """``fuzzy_match``'s run, without the reason of a refusal."""
+    return fuzzy_match(ann, body, sentences, occurrences, near=near)[0]
+
+
+def fuzzy_match(
+    ann: Annotation,
+    body: str,
+    sentences: Sequence[Sentence],
+    occurrences: Occurrences | None = None,
+    *,
+    near: tuple[int, int] | None = None,
+) -> tuple[tuple[int, int] | None, OrphanReason | None]:
     """The run of whole sentences the quote most resembles, if it resembles it enough and no
     other run nearly as well. ``occurrences``: the text's shared lookups, which keep its runs
     of sentences and their normalised texts for every quote searched.
@@ -670,7 +752,7 @@ def by_fuzzy(
     The runs scored are the best ``FUZZY_RIVALS`` of those whose ratio reaches the cut-off
     (``threshold - FUZZY_MARGIN - 10``: a run below it cannot win or be a near-equal rival),
     ties in text order, as ``process.extract(..., limit=FUZZY_RIVALS)`` over the runs in text
-    order picks them."""
+    order picks them. Where none is taken, why (None with a run)."""
     exact = ann.quote.exact
     if occurrences is not None and occurrences.body is body:
         candidates = occurrences.sentence_runs(sentences)
@@ -678,17 +760,33 @@ def by_fuzzy(
         candidates = SentenceRuns(body, sentences)
     window = None if near is None else candidates.window(*near)
     texts, span_of = candidates.near(exact, window)
-    if not texts:
-        return None
     # Where a run may start to be taken: in the window (its first and last sentences' starts).
     lowest, highest = (
         (0, len(body))
-        if window is None
+        if window is None or not sentences
         else (
             sentences[window[0]].start,
             sentences[window[1] - 1].start,
         )
     )
+
+    def far() -> list[tuple[float, tuple[int, int]]]:
+        """The quote's own copies out of the window (whole sentences), as perfect runs."""
+        if window is None:
+            return []
+        return [
+            (100.0, (pos, pos + len(exact)))
+            for pos in (
+                occurrences.find_all(exact)
+                if occurrences is not None and occurrences.body is body
+                else _find_all(body, exact)
+            )
+            if not lowest <= pos <= highest
+            and snap(sentences, pos, pos + len(exact)) == (pos, pos + len(exact))
+        ]
+
+    if not texts:  # nothing near of its length: its words, if anywhere, are far away
+        return None, OrphanReason.OUTSIDE_WINDOW if far() else OrphanReason.NOT_FOUND
     from rapidfuzz import fuzz, process
     from rapidfuzz.distance import Indel
 
@@ -709,23 +807,14 @@ def by_fuzzy(
         )
         if (score := fuzz.ratio(query, texts[i], score_cutoff=cutoff)) >= cutoff
     ]
-    if not found:
-        return None
-    if window is not None:
-        # The quote's own copies elsewhere (whole sentences, the whole-text search's best
-        # rivals) stay rivals, known without a search: the exact search found them, and refused
-        # to choose among them. A heading whose paragraph was cut ("Chapter 11") is not put on
-        # the next one ("Chapter 12") because the other "Chapter 11"s are far away.
-        found += [
-            (100.0, (pos, pos + len(exact)))
-            for pos in (
-                occurrences.find_all(exact)
-                if occurrences is not None and occurrences.body is body
-                else _find_all(body, exact)
-            )
-            if not lowest <= pos <= highest
-            and snap(sentences, pos, pos + len(exact)) == (pos, pos + len(exact))
-        ]
+    # The quote's own copies elsewhere (whole sentences, the whole-text search's best rivals)
+    # stay rivals, known without a search: the exact search found them, and refused to choose
+    # among them. A heading whose paragraph was cut ("Chapter 11") is not put on the next one
+    # ("Chapter 12") because the other "Chapter 11"s are far away.
+    copies = far()
+    if not found:  # nothing near resembles it: its words, if anywhere, are far away
+        return None, OrphanReason.OUTSIDE_WINDOW if copies else OrphanReason.NOT_FOUND
+    found += copies
     if len(found) > FUZZY_RIVALS:  # the best, ties in text order (the runs' offsets)
         found = sorted(found, key=_best_first)[:FUZZY_RIVALS]
     pieces = [_norm(body_piece) for body_piece in _quote_sentences(exact)]
@@ -736,15 +825,17 @@ def by_fuzzy(
         context = _context_ratio(body, s, e, ann.quote)
         scored.append((text_score + context * 0.1, text_score, s, e))
     if not scored:
-        return None
+        return None, OrphanReason.NOT_FOUND  # each resembling run took in a new sentence
     scored.sort(reverse=True)
     best, text_score, start, end = scored[0]
-    if text_score < threshold or not lowest <= start <= highest:
-        return None  # not close enough, or a copy of the quote out of the window is closer
+    if not lowest <= start <= highest:
+        return None, OrphanReason.OUTSIDE_WINDOW  # a copy of the quote out of the window is closer
+    if text_score < threshold:
+        return None, OrphanReason.NOT_FOUND  # not close enough
     for other, _, s, e in scored[1:]:
         if (s >= end or e <= start) and best - other < FUZZY_MARGIN:
-            return None
-    return start, end
+            return None, OrphanReason.AMBIGUOUS
+    return (start, end), None
 
 
 FUZZY_RIVALS = 12

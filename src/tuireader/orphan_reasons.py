@@ -1,5 +1,9 @@
 """Why annotations were kept aside (orphaned) when their article was attached, said truthfully.
 
+Re-anchoring says why it orphaned each one (``anchoring.OrphanReason``, carried by the attach's
+report); that reason is the one told. Only an orphan without one (kept aside before, by an older
+version, and not re-anchored now) has its reason worked out here from where its words are.
+
 A layer's placed annotations never overlap (docs/storage.md, "Layers: one per annotator"), so an
 annotation whose words are still in the text but overlap another annotation of the same
 annotator (two imports of one layer, say) is kept aside like one whose words are gone. Telling
@@ -9,9 +13,10 @@ that user "no longer match the text" sends them looking for an edit that never h
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from tuireader.anchoring import OrphanReason
 from tuireader.annotations import AnchorState, Annotation
 
 OCCURRENCES = 50
@@ -28,7 +33,14 @@ class KeptAside:
     unmatched: int = 0
     """Their words are no longer in the text."""
     uncertain: int = 0
-    """Their words are in the text, but not where they can be placed with certainty."""
+    """Their words are in the text, but not where they can be placed with certainty (worked
+    out for an orphan without a recorded reason)."""
+    ambiguous: int = 0
+    """Their words occur more than once, and none is certainly the one they were made on."""
+    far: int = 0
+    """Their words are only found far from where they were."""
+    changed_around: int = 0
+    """Their words are there, but the sentence around them changed."""
 
     def lines(self) -> list[str]:
         """One notice line per reason, for the layer's owner."""
@@ -48,36 +60,76 @@ class KeptAside:
                 f"{self.uncertain} annotation(s) of yours could not be placed with certainty "
                 "(their words occur elsewhere in the text) and were kept aside (orphaned)."
             )
+        if self.ambiguous:
+            out.append(
+                f"{self.ambiguous} annotation(s) of yours were kept aside (orphaned): their words "
+                "occur more than once and none is certainly theirs."
+            )
+        if self.far:
+            out.append(
+                f"{self.far} annotation(s) of yours were kept aside (orphaned): their words are "
+                "only found far from where they were."
+            )
+        if self.changed_around:
+            out.append(
+                f"{self.changed_around} annotation(s) of yours were kept aside (orphaned): "
+                "their words are there, but the sentence around them changed."
+            )
         return out
 
 
+_FIELD_OF = {
+    OrphanReason.OVERLAP: "overlapping",
+    OrphanReason.NOT_FOUND: "unmatched",
+    OrphanReason.AMBIGUOUS: "ambiguous",
+    OrphanReason.OUTSIDE_WINDOW: "far",
+    OrphanReason.SENTENCE_GONE: "changed_around",
+}
+"""The ``KeptAside`` count of each reason re-anchoring gives."""
+
+
 def kept_aside(
-    orphans: Iterable[Annotation], placed: Sequence[Annotation], body: str, annotator: str
+    orphans: Iterable[Annotation],
+    placed: Sequence[Annotation],
+    body: str,
+    annotator: str,
+    reasons: Mapping[str, OrphanReason] | None = None,
 ) -> KeptAside:
-    """Why each of ``annotator``'s ``orphans`` was kept aside, given that layer's ``placed``
-    annotations on the article (``body``); other annotators' orphans are not counted."""
+    """Why each of ``annotator``'s ``orphans`` was kept aside: its reason in ``reasons`` (by
+    id, as re-anchoring decided it), else worked out from that layer's ``placed`` annotations
+    on the article (``body``); other annotators' orphans are not counted."""
+    reasons = reasons or {}
+    counts = dict.fromkeys(_FIELD_OF.values(), 0) | {"uncertain": 0}
+    unknown: list[Annotation] = []
+    for orphan in orphans:
+        if orphan.annotator != annotator:
+            continue
+        reason = reasons.get(orphan.id)
+        if reason is None:
+            unknown.append(orphan)
+        else:
+            counts[_FIELD_OF[reason]] += 1
+    if not unknown:
+        return KeptAside(**counts)
     spans = sorted(
         (a.start, a.end)
         for a in placed
         if a.annotator == annotator and a.anchor is not AnchorState.ORPHANED
     )
     starts = [s for s, _ in spans]
-    counts = [0, 0, 0]
-    for orphan in orphans:
-        if orphan.annotator != annotator:
-            continue
+    for orphan in unknown:
         exact = orphan.quote.exact
         if exact and body[orphan.start : orphan.end] == exact:
             where = [(orphan.start, orphan.end)]
         else:
             where = list(_occurrences(body, exact))
         if not where:
-            counts[1] += 1
+            counts["unmatched"] += 1
         elif any(_overlaps(spans, starts, start, end) for start, end in where):
-            counts[0] += 1
+            counts["overlapping"] += 1
         else:
-            counts[2] += 1
-    return KeptAside(*counts)
+            counts["uncertain"] += 1
+    return KeptAside(**counts)
 
 
 def _occurrences(body: str, exact: str) -> Iterable[tuple[int, int]]:

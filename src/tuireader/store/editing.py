@@ -18,6 +18,7 @@ from typing import Any, cast
 
 from tuireader.anchoring import (
     Occurrences,
+    OrphanReason,
     home_tests,
     places_any,
     reanchor,
@@ -51,6 +52,8 @@ class AnchorReport:
     orphans: list[Annotation] = field(default_factory=list)
     changed: bool = False
     """Whether anything was re-anchored or re-recorded (and, unless read-only, written)."""
+    reasons: dict[str, OrphanReason] = field(default_factory=dict)
+    """Why each of ``orphans`` was orphaned, by its id, as re-anchoring decided it."""
 
     @property
     def total(self) -> int:
@@ -297,6 +300,7 @@ def plan_attach(
     removed: list[Annotation] = []
     added: list[Annotation] = []
     orphans: list[Annotation] = []
+    reasons: dict[str, OrphanReason] = {}
     by_id: dict[str, Annotation] | None = None
     for layer in _layers(group):
         if settled(layer, article):  # the text did not change under this layer: nothing moves
@@ -308,6 +312,7 @@ def plan_attach(
             counts[AnchorState(p.state)] += 1
             if p.state is AnchorState.ORPHANED:
                 orphans.append(p.annotation)
+                reasons[p.annotation.id] = p.reason or OrphanReason.NOT_FOUND
             old_record = by_id[p.annotation.id]
             if p.annotation is not old_record and p.annotation != old_record:
                 removed.append(old_record)
@@ -319,6 +324,7 @@ def plan_attach(
         orphaned=counts[AnchorState.ORPHANED],
         orphans=sorted(orphans, key=lambda a: (a.start, a.annotator, a.id)),
         changed=bool(added) or bool(adopted),
+        reasons=reasons,
     )
     return report, Plan("attach", tuple(removed), tuple(added)), adopted
 

@@ -1037,7 +1037,9 @@ class ReaderApp(App[int]):
             # Only my layer's, with the reason: another annotator's orphans are theirs to see.
             from tuireader.orphan_reasons import kept_aside
 
-            why = kept_aside(report.orphans, opened.mine, article.body, self.store.annotator)
+            why = kept_aside(
+                report.orphans, opened.mine, article.body, self.store.annotator, report.reasons
+            )
             for line in why.lines():
                 self.notify(line, severity="warning", markup=False)
         if opened.lost:
