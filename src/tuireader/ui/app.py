@@ -40,7 +40,7 @@ from tuireader.catalog import Catalog, Entry, Summary, SummaryCache, fill
 from tuireader.cli import print_error
 from tuireader.config import Config, ConfigError, ConfigSource, ThemeSpec
 from tuireader.durable import collector_paused
-from tuireader.errors import ArticleError
+from tuireader.errors import ArticleError, os_problem
 from tuireader.paths import crash_log_path, library_cache_path, resolve_db_path, samples_dir
 from tuireader.sentences import Sentence, sentence_at
 from tuireader.tag_counts import layer_counts
@@ -257,9 +257,9 @@ class ReaderApp(App[int]):
         """The keys in force: the codebook's tag keys win over built-in ones (ui/keymap.py)."""
         self.keys = Keys.of(self.key_sections(self.tags), self.resolved.keymap)
         self._tag_set_recorded = False
-        self._recording: list[Tag] = []
-        """The tags this app asked the writer to record in the codebook record (the record as
-        read may not hold them yet)."""
+        self._tag_sets_asked: list[TagSet] = []
+        """The codebooks this app asked the writer to record in the codebook record, oldest
+        first (the record as read may not hold them yet); one whose write failed is taken out."""
         for spec in self.config.themes:
             self.register_theme(theme_of(spec))
         self._open_first = open_article
@@ -1663,19 +1663,56 @@ class ReaderApp(App[int]):
         if self.comparing:
             self.call_after_refresh(self.refresh_comparison)
 
+    @property
+    def _recording(self) -> list[Tag]:
+        """The tags this app asked the writer to record in the codebook record, and that were
+        not refused (a later codebook's tag replaces an earlier one of the same id)."""
+        recording: dict[str, Tag] = {}
+        for tags in self._tag_sets_asked:
+            for tag in tags:
+                recording.pop(tag.id, None)
+                recording[tag.id] = tag
+        return list(recording.values())
+
     def _record_tag_set(self) -> None:
         """Before the first tag of a session: record the codebook in the database (merged with
         what it recorded before), so another codebook shows these tags by name and marker."""
         if self._tag_set_recorded or self.store.read_only:
             return
+        from tuireader.store import StoreError
+
         self._tag_set_recorded = True
-        self._recording = [
-            *(t for t in self._recording if t.id not in self.config.tags.ids),
-            *self.config.tags,
-        ]
-        # By the writer thread, read and written: the tag itself is what matters, and its
-        # write reports errors.
-        self._writer.submit(partial(record_tag_set, self.store, self.config.tags))
+        tags = self.config.tags
+        self._tag_sets_asked.append(tags)
+        store = self.store
+
+        def record() -> StoreError | OSError | None:
+            # By the writer thread, in its turn before the tag: a failure is handed back (not
+            # raised: the tag's own write says whether the tag is saved).
+            try:
+                record_tag_set(store, tags)
+            except (StoreError, OSError) as exc:
+                return exc
+            return None
+
+        def recorded(failed: StoreError | OSError | None) -> None:
+            if failed is None:
+                return
+            # As it was before: the codebook is not taken as recorded, and the next tag asks again.
+            self._tag_sets_asked = [t for t in self._tag_sets_asked if t is not tags]
+            if self.config.tags is tags:
+                self._tag_set_recorded = False
+            problem = str(failed) if isinstance(failed, StoreError) else os_problem(failed)
+            self.notify(
+                f"The codebook was not recorded in the database ({problem}); "
+                "it is tried again with your next tag.",
+                title="Codebook not recorded",
+                severity="warning",
+                markup=False,
+                timeout=8,
+            )
+
+        self._writer.write(record, recorded, change=False)
 
     def clear_sentences(self, first: int, last: int) -> None:
         article = self.pane.article
