@@ -4,19 +4,31 @@ which cuts the footer at its end, still says where every other key is listed.
 Textual's footer builds its keys again (a dozen widgets mounted, styled and laid out: 50-100 ms
 with a 500,000-annotation reader on a loaded machine) each time the screen says its bindings
 may have changed, which focus moves and the app's start say several times over. This one does
-so only when the keys it shows differ; a key only turned on or off is restyled in place."""
+so only when the keys it shows differ; a key only turned on or off is restyled in place.
+
+Textual 8.2.8 has no public API for that: its footer's keys are ``FooterKey`` widgets of the
+private ``textual.widgets._footer``, and what a click on one reads is its private ``_disabled``.
+They are reached only by the CSS type name and duck-typed here, and where a key is not as
+expected (Textual changed it) the footer is built again as Textual does: slower, never wrong.
+``tests/test_footer_textual_api.py`` fails, saying what changed, the day that happens."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 HELP_ACTION = "help"
+KEY_WIDGET = "FooterKey"
+"""The CSS type name of the widgets Textual's ``Footer.compose`` makes, one per key."""
+KEY_ATTRIBUTES = ("key", "action", "_disabled")
+"""What the in-place restyle reads and sets on each (``_disabled``: whether a click on it rings
+the bell instead of pressing the key)."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +54,8 @@ Shown = tuple[bool, bool, tuple[ShownKey, ...]] | None
 class ReaderFooter(Footer):
     _composed: Shown = None
     """What the keys on show were made from (``_shown``), None before they are made."""
+    _keys_known = False
+    """The screen has said its bindings once (before, Textual's footer shows no keys)."""
 
     def compose(self) -> ComposeResult:
         self._composed = self._shown(self.screen)
@@ -51,7 +65,7 @@ class ReaderFooter(Footer):
         yield from keys
 
     def _shown(self, screen: Screen[object]) -> Shown:
-        if not self._bindings_ready:
+        if not self._keys_known:
             return None
         app = self.app
         return (
@@ -76,23 +90,41 @@ class ReaderFooter(Footer):
         )
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        if self._bindings_ready and self.is_attached and screen is self.screen:
+        if self._keys_known and self.is_attached and screen is self.screen:
             shown = self._shown(screen)
             if shown == self._composed:
                 return  # the same keys as on show: no new widgets, no layout
-            if shown is not None and _all_enabled(shown) == _all_enabled(self._composed):
-                self._enable(shown)  # only some keys turned on or off: restyled in place
-                return
+            if (
+                shown is not None
+                and _all_enabled(shown) == _all_enabled(self._composed)
+                and self._enable(shown)
+            ):
+                return  # only some keys turned on or off: restyled in place
+        self._keys_known = True
         super().bindings_changed(screen)
 
-    def _enable(self, shown: tuple[bool, bool, tuple[ShownKey, ...]]) -> None:
+    def key_widgets(self) -> list[Widget] | None:
+        """The widgets of the keys on show, None if one is not as the restyle expects."""
+        keys = list(self.query(KEY_WIDGET))
+        if not all(hasattr(key, name) for key in keys for name in KEY_ATTRIBUTES):
+            return None
+        return keys
+
+    def _enable(self, shown: tuple[bool, bool, tuple[ShownKey, ...]]) -> bool:
+        """Restyle the keys on show as turned on or off in ``shown``; False (nothing changed)
+        if Textual's key widgets are not as expected."""
+        keys = self.key_widgets()
+        if keys is None:
+            return False
         enabled = {(k.binding_key, k.action): k.enabled for k in shown[2]}
-        for widget in self.query(FooterKey):
-            on = enabled.get((widget.key, widget.action))
+        for widget in keys:
+            key: Any = widget  # a FooterKey, duck-typed (private to Textual)
+            on = enabled.get((key.key, key.action))
             if on is not None:
-                widget._disabled = not on  # what a click on it reads
+                key._disabled = not on  # what a click on it reads
                 widget.set_class(not on, "-disabled")
         self._composed = shown
+        return True
 
 
 def _all_enabled(shown: Shown) -> Shown:
