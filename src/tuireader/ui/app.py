@@ -2838,8 +2838,11 @@ def _run_app(options: argparse.Namespace) -> int:
         cache_path=library_cache_path(),
         config_source=ConfigSource(getattr(options, "config", None), start),
     )
+    from tuireader.ui.paste import guarded_paste
+
     try:
-        result = app.run(headless=bool(bench))
+        with guarded_paste():  # a paste holding escape sequences arrives whole, not as keys
+            result = app.run(headless=bool(bench))
     finally:
         if not app.abandoned:  # else its lock is held by the open still under way
             store.close()

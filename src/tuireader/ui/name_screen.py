@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 
 from tuireader import sanitise
 from tuireader.ui.dialog import Dialog
+from tuireader.ui.paste import CleanPasteInput
 
 NAME_MAX_CHARS = 40
 
@@ -41,7 +42,7 @@ class NameScreen(Dialog[str]):
                     "Type it and press Enter."
                 )
             )
-            yield Input(
+            yield CleanPasteInput(
                 self._suggested,
                 placeholder="your name",
                 max_length=NAME_MAX_CHARS,

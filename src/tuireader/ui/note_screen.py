@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 
 from tuireader import sanitise
 from tuireader.ui.dialog import Dialog
+from tuireader.ui.paste import CleanPasteInput
 
 
 class NoteScreen(Dialog[str | None]):
@@ -32,7 +33,7 @@ class NoteScreen(Dialog[str | None]):
             yield Static(Content("Note (Enter saves, Esc cancels)").stylize("bold"))
             yield Static(Content(sanitise.block(self._quote)).stylize("italic"), id="note-quote")
             # An imported note may hold escape sequences: edited as its cleaned text.
-            yield Input(sanitise.line(self._note), placeholder="note", id="note-input")
+            yield CleanPasteInput(sanitise.line(self._note), placeholder="note", id="note-input")
 
     @on(Input.Submitted)
     def save(self, event: Input.Submitted) -> None:

@@ -18,6 +18,7 @@ from textual.worker import get_current_worker
 from tuireader import sanitise
 from tuireader.text_search import Hit, search_files, search_pattern
 from tuireader.ui.dialog import Dialog
+from tuireader.ui.paste import CleanPasteInput
 
 MAX_SHOWN = 2000
 """Listed hits at most: a one-letter query over 10,000 articles would list millions."""
@@ -46,7 +47,7 @@ def hit_prompt(hit: Hit) -> Content:
     )
 
 
-class SearchAllInput(Input):
+class SearchAllInput(CleanPasteInput):
     """The query box: Enter searches (a binding of its own, so help lists it and it remaps)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -6,10 +6,11 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import Input
+
+from tuireader.ui.paste import CleanPasteInput
 
 
-class SearchBar(Input):
+class SearchBar(CleanPasteInput):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "submit", "Next match", id="search.next", show=False),
         Binding("escape", "close", "Close search", id="search.close"),
