@@ -101,6 +101,10 @@ def test_kept_aside_tells_the_decided_reason_and_infers_only_without_one() -> No
     assert told == KeptAside(ambiguous=1, overlapping=1)
     (line,) = KeptAside(ambiguous=1).lines()
     assert "occur more than once" in line
+    assert KeptAside().summary() == ""
+    assert KeptAside(overlapping=2, far=1).summary() == (
+        "3 of yours kept aside (2 overlapping, 1 found only far away)"
+    )
     for field in ("far", "changed_around"):
         (line,) = KeptAside(**{field: 2}).lines()
         assert line.startswith("2 annotation(s) of yours were kept aside (orphaned)")
@@ -130,5 +134,7 @@ async def test_the_notice_tells_what_the_anchoring_decided(tmp_path: Path) -> No
             await app.reads_landed()
             await pilot.pause()
             said = [n.message for n in app._notifications]
+            status = app.status.content.plain
     assert any("occur more than once and none is certainly theirs" in m for m in said), said
+    assert "1 of yours kept aside (1 found more than once)" in status, status
     assert not any("could not be placed with certainty" in m for m in said), said

@@ -42,6 +42,28 @@ class KeptAside:
     changed_around: int = 0
     """Their words are there, but the sentence around them changed."""
 
+    @property
+    def total(self) -> int:
+        return sum(count for count, _ in self._counts())
+
+    def summary(self) -> str:
+        """One short phrase for the status line: how many, and why ("" when none)."""
+        counts = [(count, why) for count, why in self._counts() if count]
+        if not counts:
+            return ""
+        reasons = ", ".join(f"{count} {why}" for count, why in counts)
+        return f"{self.total} of yours kept aside ({reasons})"
+
+    def _counts(self) -> list[tuple[int, str]]:
+        return [
+            (self.overlapping, "overlapping"),
+            (self.unmatched, "words gone"),
+            (self.uncertain, "uncertain"),
+            (self.ambiguous, "found more than once"),
+            (self.far, "found only far away"),
+            (self.changed_around, "sentence changed"),
+        ]
+
     def lines(self) -> list[str]:
         """One notice line per reason, for the layer's owner."""
         out: list[str] = []

@@ -296,6 +296,9 @@ class ReaderApp(App[int]):
         self._other_layers: tuple[str, OtherLayers] | None = None
         """The other annotators' tags of the open article (read again after another window's
         write, or when an article is opened)."""
+        self._kept_aside: tuple[str, str] | None = None
+        """An article, and why my annotations on it were kept aside when it was last attached
+        (``KeptAside.summary``): said on the status line while it is open."""
         """Annotations in the store (every layer), kept up to date by our changes and counted
         again after another window's."""
         """How many of my tags the model (or the training under way) was made from."""
@@ -1042,6 +1045,9 @@ class ReaderApp(App[int]):
             )
             for line in why.lines():
                 self.notify(line, severity="warning", markup=False)
+            self._kept_aside = (article.id, why.summary())
+        elif self._kept_aside is not None and self._kept_aside[0] == article.id:
+            self._kept_aside = None  # attached again with none of mine kept aside
         if opened.lost:
             self.notify(
                 f"{opened.lost} sentence split(s) or merge(s) no longer fit the text and were "
@@ -1186,6 +1192,9 @@ class ReaderApp(App[int]):
             others = self._others_at(pane.article.id, sentence.start, sentence.end)
             if others:
                 parts += others_status(others)
+        kept = self._kept_aside
+        if kept is not None and kept[0] == pane.article.id and kept[1]:
+            parts.append((f"  {kept[1]}", "italic"))
         suggestion = pane.suggestion
         if suggestion is not None and pane.annotation is None:
             accept = self.keys.show("reader.accept")
