@@ -95,6 +95,18 @@ def test_the_escape_key_and_alt_bracket_are_never_held_back() -> None:
     assert ticked(PasteGuard(), "\x1b[2") == ticked(XTermParser(), "\x1b[2")
 
 
+def test_a_slow_paste_with_its_marker_cut_short_is_still_one_paste() -> None:
+    """The start marker cut between two reads, and the paste's text arriving slower than the
+    escape delay (the driver ticks the parser meanwhile): never timed out into keys."""
+    parser = PasteGuard()
+    out: list[Message] = [*parser.feed("\x1b[20"), *parser.feed("0~hello \x1b[31mred")]
+    time.sleep(constants.ESCAPE_DELAY + 0.05)
+    out += parser.tick()
+    out += parser.feed(f"\x1b[0m world{PASTE_END}j")
+    out += parser.feed("")
+    assert [shown(t) for t in out] == [("paste", "hello red world"), ("key", "j")]
+
+
 def test_guarded_paste_makes_the_linux_driver_read_with_the_guard() -> None:
     from textual.drivers import linux_driver
 

@@ -44,14 +44,12 @@ class PasteGuard(XTermParser):
         """The end of what the parser was given, when it begins the paste start marker (a
         read that ended inside it): the next read may finish the marker."""
         self._pasting: str | None = None
-        """A paste's text so far, until its end marker arrives (None: not in a paste)."""
-        self._start_given = 0
-        """How much of the current paste's start marker the parser was given already."""
+        """A paste's text so far, until its end marker arrives (None: not in a paste). The
+        parser was given its start marker at once (it waits for the rest without a timeout)."""
 
     def feed(self, data: str) -> Iterable[Message]:
-        if not data and self._pasting is not None:  # the end of the input, inside a paste
-            rest = PASTE_START[self._start_given :] + self._pasting
-            self._pasting = None
+        if not data and self._pasting:  # the end of the input, inside a paste
+            rest, self._pasting = self._pasting, None
             yield from super().feed(rest)
         elif data:
             data = self._guard(data)
@@ -73,7 +71,8 @@ class PasteGuard(XTermParser):
                     self._tail = joined
                     break
                 if tail and joined.startswith(PASTE_START):  # the marker, finished here
-                    self._begin(len(tail))
+                    out.append(PASTE_START[len(tail) :])
+                    self._pasting = ""
                     text = joined[len(PASTE_START) :]
                     continue
                 at = text.find(PASTE_START)
@@ -81,8 +80,8 @@ class PasteGuard(XTermParser):
                     out.append(text)
                     self._tail = text[len(text) - _marker_started(text) :]
                     break
-                out.append(text[:at])
-                self._begin(0)
+                out.append(text[: at + len(PASTE_START)])
+                self._pasting = ""
                 text = text[at + len(PASTE_START) :]
                 continue
             searched = max(0, len(self._pasting) - len(PASTE_END) + 1)
@@ -91,15 +90,10 @@ class PasteGuard(XTermParser):
             if end < 0:
                 self._pasting = pasted
                 break
-            start = PASTE_START[self._start_given :]
-            out.append(start + sanitise.block(pasted[:end]) + PASTE_END)
+            out.append(sanitise.block(pasted[:end]) + PASTE_END)
             self._pasting = None
             text = pasted[end + len(PASTE_END) :]
         return "".join(out)
-
-    def _begin(self, given: int) -> None:
-        self._pasting = ""
-        self._start_given = given
 
 
 def _marker_started(text: str) -> int:
