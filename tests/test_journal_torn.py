@@ -16,8 +16,17 @@ from tuireader.dbformat.journal import (
     JOURNAL_HEAD,
     JOURNAL_TAIL,
     journal_entries,
-    readable_entries,
 )
+from tuireader.dbformat.journal_scan import scan
+
+
+def readable(data: bytes) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
+    """The entries ``scan`` reads whole, and the byte ranges it cannot read."""
+    pieces = scan(data)
+    return (
+        [p.entry for p in pieces if p.entry is not None],
+        [(p.start, p.end) for p in pieces if p.entry is None],
+    )
 
 
 def piece(end: int, entry: dict[str, Any]) -> bytes:
@@ -121,16 +130,18 @@ def test_torn_tails_cut_anywhere_are_never_refused_and_keep_every_complete_entry
 def test_a_damaged_journal_gives_back_every_entry_that_can_be_read() -> None:
     entries = [tagging([str(100 + i)], f"note {i}") for i in range(4)]
     whole = journal_document(entries)
-    assert journal_entries(whole)[0] == entries and readable_entries(whole) == (entries, [])
+    assert journal_entries(whole)[0] == entries and readable(whole) == (entries, [])
     starts = [i for i in range(len(whole)) if whole[i : i + 3] == b',\n"']
     second = starts[0]
     brace = whole.index(b":{", second) + 1
     body = whole[:brace] + b"#" + whole[brace + 1 :]  # the second entry's body
-    assert readable_entries(body) == ([entries[0], *entries[2:]], [(second, starts[1])])
-    comma = whole[:second] + b"#" + whole[second + 1 :]  # only the lead's comma: all kept
-    assert readable_entries(comma) == (entries, [(second, second + 1)])
+    assert readable(body) == ([entries[0], *entries[2:]], [(second, starts[1])])
+    for at in (second, second + 1):  # the lead's comma or its line break: every entry kept
+        lead = whole[:at] + b"#" + whole[at + 1 :]
+        assert readable(lead) == (entries, [])
+        assert [p.lead_ok for p in scan(lead)] == [True, False, True, True]
     last = whole[: starts[-1] + 9] + b"\x00" + whole[starts[-1] + 10 :]
-    assert readable_entries(last) == (entries[:3], [(starts[-1], len(whole) - len(JOURNAL_TAIL))])
+    assert readable(last) == (entries[:3], [(starts[-1], len(whole) - len(JOURNAL_TAIL))])
 
 
 @pytest.mark.parametrize("before", [0, 2])

@@ -1,0 +1,62 @@
+"""One journal entry's bytes: how an append writes it (keyed by the offset it is written at, its
+value sealed by a checksum) and how a reader tells an entry read whole from a damaged one."""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+import orjson
+
+JOURNAL_HEAD = b'{"changes":{'
+V2_JOURNAL_HEAD = b'{"journal":{'
+JOURNAL_TAIL = b"\n}}"
+EMPTY_JOURNAL = JOURNAL_HEAD + JOURNAL_TAIL
+
+SEAL = b',"crc":'
+"""The last member of an entry's value: the CRC-32 of the value without it. A byte flipped
+inside a string (a tag, a note, a name) still parses; only the checksum tells it from the entry
+that was saved. Entries written before it (no seal) are read as they parse. Older versions read
+a sealed entry as any other: they take ``put``, ``del`` and ``ann`` and ignore the rest."""
+
+ENTRY_KEYS = frozenset({"put", "del", "ann", "shards"})
+"""The members an entry's value holds: a fragment of an entry that happens to parse (an object
+nested in it, keyed by a name of digits) holds none of these."""
+
+
+def entry_bytes(offset: int, value: bytes) -> bytes:
+    """What an append writes after its lead: the key (``offset``, where the entry begins) and
+    ``value`` (a JSON object, as orjson writes it) sealed by its checksum."""
+    key = b'"%d":' % offset
+    if value == b"{}":
+        return key + value
+    return key + value[:-1] + SEAL + b"%d}" % zlib.crc32(value)
+
+
+def read_value(
+    data: bytes, start: int = 0, end: int | None = None, *, shaped: bool = False
+) -> dict[str, Any] | None:
+    """The entry whose value is ``data[start:end]`` when it was read whole, else None: a sealed
+    value whose checksum matches, or an unsealed one (an older version's) that parses into an
+    object (``shaped``: whose members are all an entry's, for a value found where no line
+    begins). Read in place: an import's entry is megabytes."""
+    end = len(data) if end is None else end
+    view = memoryview(data)[start:end]
+    seal = data.rfind(SEAL, start, end)
+    digits = data[seal + len(SEAL) : end - 1] if seal != -1 else b""
+    sealed = seal != -1 and data[end - 1 : end] == b"}" and digits.isdigit() and len(digits) <= 10
+    if sealed and zlib.crc32(b"}", zlib.crc32(view[: seal - start])) != int(digits):
+        return None
+    try:
+        item = orjson.loads(view)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(item, dict):
+        return None
+    if sealed:
+        item.pop("crc", None)
+    elif "crc" in item:  # sealed, but the seal no longer reads as one (JSON lets a line break
+        return None  # or a space into it): its checksum was never checked
+    elif shaped and not (item and item.keys() <= ENTRY_KEYS):
+        return None
+    return item
