@@ -174,3 +174,42 @@ def test_dry_run_of_a_sound_database_is_nothing_to_repair(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "nothing to repair" in err
     assert folder(tmp_path) == before
+
+
+@pytest.mark.parametrize("damaged", [b'{"chbnges":{', b'{"changes"{', b'{"changes"::{'])
+def test_a_damaged_head_is_refused_and_repair_keeps_every_entry(
+    tmp_path: Path, article: Article, capsys: pytest.CaptureFixture[str], damaged: bytes
+) -> None:
+    db = written(tmp_path, article)
+    whole = storage.load_tables(db)
+    path = storage.journal_path(db)
+    path.write_bytes(damaged + path.read_bytes()[len(JOURNAL_HEAD) :])
+    assert main(["stats", "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "its head (bytes 0-11) is damaged" in err
+    assert "repair --dry-run" in err
+    assert main(["repair", "--dry-run", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "would keep 6 of 6 journal entries (1-6)" in out and "its head (bytes 0-11)" in out
+    assert main(["repair", "--db", str(db)]) == 0
+    assert storage.load_tables(db)["annotations"] == whole["annotations"]
+
+
+def test_dry_run_tells_a_name_spelt_by_the_damage_and_a_change_written_again(
+    tmp_path: Path, article: Article, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = written(tmp_path, article)
+    starts = entry_starts(db)
+    data = storage.journal_path(db).read_bytes()
+    damage(db, data.index(b'"annotator":"bob"', starts[4]) + len('"annotator":"b'), b"p")
+    damage(db, starts[2] + 30)  # alice's third tag: the undo after it removes it again
+    assert main(["repair", "--dry-run", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"would drop entry 3 (bytes {starts[2]}-{starts[3]}): cannot be read: nothing of it is "
+        "lost: a later entry kept writes 1 annotation change(s) of it again"
+    ) in out
+    assert (
+        "1 annotation change(s) of bpb (as the damaged bytes spell it: no other annotation is "
+        "by that name) (1 set)"
+    ) in out

@@ -33,6 +33,8 @@ class Lost:
     changes: dict[str, Counter[str]]
     tables: tuple[str, ...]
     rewritten: int = 0
+    unknown: frozenset[str] = frozenset()
+    """Names read from the damaged bytes that no annotator of the repaired database has."""
 
     def describe(self) -> str:
         parts = []
@@ -40,14 +42,15 @@ class Lost:
             counts = self.changes[annotator]
             total = sum(counts.values())
             kinds = ", ".join(f"{counts[k]} {k}" for k in ("set", "removed") if counts[k])
-            name = sanitise.line(annotator) if annotator else "an unknown annotator"
+            name = sanitise.line(annotator) if annotator else "an annotator it does not name"
+            if annotator in self.unknown:
+                name += " (as the damaged bytes spell it: no other annotation is by that name)"
             parts.append(f"{total} annotation change(s) of {name} ({kinds})")
         if self.tables:
             parts.append("changes to the " + ", ".join(self.tables) + " table(s)")
         if self.rewritten:
-            parts.append(
-                f"{self.rewritten} annotation change(s) not lost (a later entry kept writes them)"
-            )
+            again = f"a later entry kept writes {self.rewritten} annotation change(s) of it again"
+            parts.append(again if parts else f"nothing of it is lost: {again}")
         return "; ".join(parts) if parts else "no annotation change can still be read in it"
 
 
@@ -63,6 +66,7 @@ class RepairPlan:
     tables: dict[str, dict[str, Any]]
     pending: dict[str, dict[str, Any]]
     lost: dict[int, Lost]
+    head_damaged: bool = False
 
     @property
     def kept(self) -> list[Piece]:
@@ -81,6 +85,8 @@ class RepairPlan:
             f"{keep} {len(kept)} of {total} journal entries"
             + (f" ({_numbers(p.number for p in kept)})" if kept else "")
         ]
+        if self.head_damaged:
+            out.append("its head (bytes 0-11) was damaged: the new journal gets a new one")
         for piece in kept:
             if not piece.lead_ok:
                 out.append(
@@ -105,6 +111,7 @@ def plan_repair(db: Path) -> RepairPlan:
         JOURNAL_HEAD,
         JournalProblem,
         apply_entry,
+        damaged_head,
         damaged_last,
         journal_entries,
     )
@@ -123,7 +130,10 @@ def plan_repair(db: Path) -> RepairPlan:
         raise fail(f"cannot repair: {os_problem(exc)}") from None
     except FileProblem as exc:
         raise fail(f"cannot repair: {exc.problem} (its main file, not its journal)") from None
-    if not data or not data.startswith(JOURNAL_HEAD) or schema_version(tables) < SHARDED:
+    head_damaged = data is not None and damaged_head(data)
+    if not data or not (head_damaged or data.startswith(JOURNAL_HEAD)):
+        raise fail("nothing to repair: it has no journal this version writes")
+    if schema_version(tables) < SHARDED:
         raise fail("nothing to repair: it has no journal this version writes")
     try:
         _, end = journal_entries(data)
@@ -168,12 +178,14 @@ def plan_repair(db: Path) -> RepairPlan:
         raise fail(f"cannot repair: {os_problem(exc)}") from None
     except FileProblem as exc:
         raise fail(f"cannot repair: {exc.problem}") from None
+    annotators: set[str] = {r.get("annotator", "") for r in records.values()}
+    annotators |= {name for doc in index.values() for name in doc.get("tags", {})}
     lost = {
-        p.start: _lost(data[p.start : p.end], _written_after(pieces, p), records)
+        p.start: _lost(data[p.start : p.end], _written_after(pieces, p), records, annotators)
         for p in pieces
         if p.entry is None and p is not torn_piece
     }
-    return RepairPlan(db, data, pieces, torn_piece, tables, pending, lost)
+    return RepairPlan(db, data, pieces, torn_piece, tables, pending, lost, head_damaged)
 
 
 def _written_after(pieces: list[Piece], dropped: Piece) -> set[str]:
@@ -186,10 +198,13 @@ def _written_after(pieces: list[Piece], dropped: Piece) -> set[str]:
     return ids
 
 
-def _lost(raw: bytes, written_again: set[str], records: dict[str, Any]) -> Lost:
+def _lost(
+    raw: bytes, written_again: set[str], records: dict[str, Any], annotators: set[str]
+) -> Lost:
     """What the unreadable bytes ``raw`` changed: each annotation record or removal still
-    legible in its ``ann`` part (not written again later), by annotator (the record's own, or
-    the one the repaired database holds for that id), and the small tables it put or deleted."""
+    legible in its ``ann`` part (not written again later), by annotator (of the record the
+    repaired database holds for that id, else as ``raw`` spells it), and the small tables it
+    put or deleted. ``annotators``: every annotator the repaired database knows."""
     changes: dict[str, Counter[str]] = {}
     rewritten = 0
     ann = _ANN.search(raw)
@@ -201,18 +216,17 @@ def _lost(raw: bytes, written_again: set[str], records: dict[str, Any]) -> Lost:
                 rewritten += 1
                 continue
             removed = match.group(2) == b"null"
-            who = None
-            if not removed:
+            held = records.get(ann_id)
+            who = held.get("annotator") if isinstance(held, dict) else None
+            if who is None and not removed:  # a new annotation: its own record names it
                 stop = matches[n + 1].start() if n + 1 < len(matches) else len(raw)
                 named = _ANNOTATOR.search(raw, match.end(), stop)
                 who = _text(named.group(1)) if named else None
-            if who is None:
-                held = records.get(ann_id)
-                who = held.get("annotator") if isinstance(held, dict) else None
             key = who if isinstance(who, str) else ""
             changes.setdefault(key, Counter())["removed" if removed else "set"] += 1
     tables = sorted({_text(m.group(2)) for m in _TABLE.finditer(raw)} - {"index"})
-    return Lost(changes, tuple(tables), rewritten)
+    unknown = frozenset(name for name in changes if name and name not in annotators)
+    return Lost(changes, tuple(tables), rewritten, unknown)
 
 
 def _text(raw: bytes) -> str:

@@ -31,6 +31,7 @@ __all__ = [
     "apply_entry",
     "apply_pending",
     "damaged_entry",
+    "damaged_head",
     "damaged_last",
     "entry_bytes",
     "journal_entries",
@@ -84,6 +85,11 @@ def journal_entries(
     that cannot be read whole (or the lead before one) with entries after it, or a last entry
     that was saved (``damaged_last``). The next append must never write over them."""
     if not data.startswith(head):
+        if damaged_head(data):
+            raise JournalProblem(
+                f"has a damaged journal: its head (bytes 0-{len(head) - 1}) is damaged; nothing "
+                f"was written ({REPAIR})"
+            )
         raise JournalProblem("has a journal that is not one")
     entries: list[dict[str, Any]] = []
     pos = max(start, len(head))
@@ -136,6 +142,17 @@ def _past_unreadable(
     if damaged_last(data, pos):
         raise JournalProblem(damaged_entry(bad, last=True))
     return entries, pos
+
+
+def damaged_head(data: bytes) -> bool:
+    """Whether ``data`` is one of our journals whose head is damaged: its first entry's lead and key (or, empty, its closing brackets)
+    where they would be, give or take a byte."""
+    near = data[len(JOURNAL_HEAD) - 3 : len(JOURNAL_HEAD) + 3]
+    first = b'\n"%d":{' % len(JOURNAL_HEAD)
+    return (
+        first in data[len(JOURNAL_HEAD) - 2 : len(JOURNAL_HEAD) + 10]
+        or (JOURNAL_TAIL in near and len(data) <= len(EMPTY_JOURNAL) + 1)
+    ) and not data.startswith((JOURNAL_HEAD, V2_JOURNAL_HEAD))
 
 
 def damaged_last(data: bytes, pos: int) -> bool:
