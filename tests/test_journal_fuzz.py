@@ -1,5 +1,5 @@
 """A real journal (written by the store: tags, a range, a note, an undo, two annotators) damaged at
-every byte of some of its entries, one byte at a time (a bit flipped, a byte deleted, a line
+every byte of some of its entries, one byte at a time (one bit flipped, a byte deleted, a line
 break inserted). Every time: no traceback; either it reads with every saved entry as it was, or
 it is refused naming the damaged entry (its number and byte); and ``repair`` keeps every entry
 the damage did not touch. Every byte goes through the reader every open uses; a sample also
@@ -69,7 +69,8 @@ def state(main: bytes, entries: list[dict[str, Any]]) -> tuple[Any, Any]:
 
 
 def damages(data: bytes, at: int) -> Iterator[tuple[str, bytes]]:
-    yield "flip", data[:at] + bytes([data[at] ^ 1]) + data[at + 1 :]
+    # One bit, a different one from byte to byte (bit 7 makes bytes that are not UTF-8).
+    yield "flip", data[:at] + bytes([data[at] ^ (1 << at % 8)]) + data[at + 1 :]
     yield "delete", data[:at] + data[at + 1 :]
     yield "newline", data[:at] + b"\n" + data[at:]
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -161,17 +162,38 @@ def damaged_last(data: bytes, pos: int) -> bool:
     returns only once all of it is on disk; a crash before that can leave the size grown with
     some blocks of it never written, and those read as zeros (or, where the first block never
     landed, as the old closing brackets at ``pos``). So bytes ending in the intact closing
-    brackets, with no zero in them (orjson writes none) and not starting with the old ones, are
-    an entry that was reported saved: refused, never dropped. A block boundary one or two bytes
-    after ``pos`` leaves only part of the old brackets before the new entry's bytes (``\n`` then
-    ``\n"pos":``, or ``\n}`` then ``"pos":``): torn too, as is a start with all three."""
+    brackets, with no block of zeros in them (orjson writes no zero byte) and not starting with
+    the old ones, are an entry that was reported saved: refused, never dropped. A block boundary
+    one or two bytes after ``pos`` leaves only part of the old brackets before the new entry's
+    bytes (``\n`` then ``\n"pos":``, or ``\n}`` then ``"pos":``): torn too, as is a start with
+    all three."""
     rest = data[pos:]
     return (
         len(rest) > len(JOURNAL_TAIL)
         and rest.endswith(JOURNAL_TAIL)
         and not _old_tail_first(rest, pos)
-        and b"\x00" not in rest
+        and not _unwritten_blocks(data, pos)
     )
+
+
+UNIT = 8
+"""The least a storage device persists whole: zeros a crash leaves where blocks of an append
+never landed start and end on a multiple of it (a disk's 512- or 4096-byte sectors, persistent
+memory's 8-byte words), or start where the old file ended. A zero anywhere else (a byte
+flipped to zero) is damage."""
+
+
+def _unwritten_blocks(data: bytes, pos: int) -> bool:
+    """Whether ``data`` after ``pos`` holds zeros, each run of them where a block of an append
+    at ``pos`` that never landed could leave it (see ``UNIT``)."""
+    runs = [(m.start(), m.end()) for m in _ZEROS.finditer(data, pos)]
+    old_end = pos + len(JOURNAL_TAIL)
+    return bool(runs) and all(
+        (start % UNIT == 0 or pos <= start <= old_end) and end % UNIT == 0 for start, end in runs
+    )
+
+
+_ZEROS = re.compile(rb"\x00+")
 
 
 def _old_tail_first(rest: bytes, pos: int) -> bool:
