@@ -99,14 +99,14 @@ def journal_entries(
         lead = b"\n" if pos == len(head) else b",\n"
         if not data.startswith(lead, pos):
             break
-        key = pos + len(lead)
-        nl = data.find(b"\n", key)
-        line_end = len(data) if nl == -1 else nl
-        value = data.find(b":", key, line_end) + 1
-        name = data[key : value - 1]
-        if not (len(name) > 2 and name[0] == name[-1] == 34 and name[1:-1].isdigit()):
-            break  # 34: the quotes of the key
-        end = line_end - 1 if data[line_end - 1 : line_end] == b"," else line_end
+        key = _LINE_KEY.match(data, pos + len(lead))
+        if key is None:
+            break
+        value = key.end()
+        line_end = data.find(b"\n", value)
+        if line_end == -1:
+            line_end = len(data)
+        end = line_end - 1 if data[line_end - 1] == 44 else line_end  # 44: the next lead's comma
         entry = read_value(data, value, end)
         if entry is None:
             break
@@ -117,6 +117,9 @@ def journal_entries(
     if start > len(head):  # the entries before ``start`` are needed to number the damaged one
         return journal_entries(data, head=head)
     return _past_unreadable(data, pos, entries)
+
+
+_LINE_KEY = re.compile(rb'"[0-9]{1,15}":')
 
 
 def _past_unreadable(

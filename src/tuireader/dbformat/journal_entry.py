@@ -14,7 +14,7 @@ JOURNAL_TAIL = b"\n}}"
 EMPTY_JOURNAL = JOURNAL_HEAD + JOURNAL_TAIL
 
 SEAL = b',"crc":'
-"""The last member of an entry's value: the CRC-32 of the value without it. A byte flipped
+"""The last member of an entry's value: the CRC-32 of the bytes before it. A byte flipped
 inside a string (a tag, a note, a name) still parses; only the checksum tells it from the entry
 that was saved. Entries written before it (no seal) are read as they parse. Older versions read
 a sealed entry as any other: they take ``put``, ``del`` and ``ann`` and ignore the rest."""
@@ -30,7 +30,7 @@ def entry_bytes(offset: int, value: bytes) -> bytes:
     key = b'"%d":' % offset
     if value == b"{}":
         return key + value
-    return key + value[:-1] + SEAL + b"%d}" % zlib.crc32(value)
+    return key + value[:-1] + SEAL + b"%d}" % zlib.crc32(value[:-1])
 
 
 def read_value(
@@ -39,16 +39,15 @@ def read_value(
     """The entry whose value is ``data[start:end]`` when it was read whole, else None: a sealed
     value whose checksum matches, or an unsealed one (an older version's) that parses into an
     object (``shaped``: whose members are all an entry's, for a value found where no line
-    begins). Read in place: an import's entry is megabytes."""
-    end = len(data) if end is None else end
-    view = memoryview(data)[start:end]
-    seal = data.rfind(SEAL, start, end)
-    digits = data[seal + len(SEAL) : end - 1] if seal != -1 else b""
-    sealed = seal != -1 and data[end - 1 : end] == b"}" and digits.isdigit() and len(digits) <= 10
-    if sealed and zlib.crc32(b"}", zlib.crc32(view[: seal - start])) != int(digits):
+    begins)."""
+    value = data[start:end] if start or end is not None else data  # orjson reads bytes fastest
+    seal = value.rfind(SEAL)
+    digits = value[seal + len(SEAL) : -1] if seal != -1 else b""
+    sealed = seal != -1 and value.endswith(b"}") and digits.isdigit() and len(digits) <= 10
+    if sealed and zlib.crc32(value[:seal]) != int(digits):
         return None
     try:
-        item = orjson.loads(view)
+        item = orjson.loads(value)
     except orjson.JSONDecodeError:
         return None
     if not isinstance(item, dict):
