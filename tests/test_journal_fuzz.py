@@ -105,15 +105,15 @@ def test_one_byte_of_damage_anywhere_is_refused_naming_its_entry_and_repair_keep
                     assert "repair --dry-run" in message, where
                 else:
                     seen["opens"] += 1
-                    # Only what cannot change a saved entry reads on (a bit of a digit of its
-                    # key, of the name of its checksum): every entry exactly as it was.
                     assert state(main_file, read) == whole, where
                 kept = [p.entry for p in scan(damaged) if p.entry is not None]
                 others = entries[: number - 1] + entries[number:]
                 kept_as_written = [{k: v for k, v in e.items() if k in ENTRY_KEYS} for e in kept]
                 # Every other entry kept, and nothing but entries as written.
                 assert kept_as_written in (others, entries), where
-    assert seen["refused"] > 20 * seen["opens"]  # almost every damage is seen
+    # The checksum covers an entry's key and value, and a key must name the entry's place: no
+    # byte of a saved entry can change without the journal being refused.
+    assert seen["opens"] == 0 and seen["refused"] > 4000
 
 
 @pytest.mark.parametrize("kind", ["flip", "delete", "newline"])
@@ -139,9 +139,6 @@ def test_damaged_databases_through_the_commands(
         code = main(["stats", "--db", str(db)])
         err = capsys.readouterr().err
         assert "Traceback" not in err, where
-        if code == 0:  # reads on: only where no saved entry changed (see above)
-            assert state(main_file, journal_entries(damaged)[0]) == state(main_file, entries)
-            continue
         assert code == 2 and err.count("\n") == 1, (where, err)
         assert f"entry {number} (at byte {starts[number - 1]})" in err, (where, err)
         assert main(["repair", "--dry-run", "--db", str(db)]) == 0, where
@@ -152,8 +149,14 @@ def test_damaged_databases_through_the_commands(
         # The dry run said exactly what the repair did.
         said = out.replace("would keep", "kept").replace("would drop", "dropped").splitlines()
         assert said[:-1] == repaired.splitlines()[1:-1], where
+        # The repaired database holds what every entry but the damaged one wrote (the fixture's
+        # main file holds no annotation: they are all in the journal).
+        others = entries[: number - 1] + entries[number:]
         kept = [p.entry for p in scan(damaged) if p.entry is not None]
-        assert len(kept) >= len(entries) - 1, where
+        assert kept in (others, entries), where
+        changes = state(main_file, kept)[1]
+        expected = {i: r for c in changes.values() for i, r in c.items() if r is not None}
+        assert storage.load_tables(db)["annotations"] == expected, where
         with Store.open(db, "alice") as store:  # opens, and takes writes again
             store.tag(article, 4, 4, "speculation")
         assert main(["stats", "--db", str(db)]) == 0, where

@@ -87,7 +87,21 @@ class RepairPlan:
         ]
         if self.head_damaged:
             out.append("its head (bytes 0-11) was damaged: the new journal gets a new one")
+        shift = 0
         for piece in kept:
+            moved = piece.key - piece.start  # bytes lost (or added, < 0) before it, in all
+            if piece.key >= 0 and moved != shift:
+                change = moved - shift
+                what = (
+                    f"{change} byte(s) before it were lost"
+                    if change > 0
+                    else (f"{-change} byte(s) before it were added")
+                )
+                out.append(
+                    f"{keep} entry {piece.number} (bytes {piece.start}-{piece.end}): it was "
+                    f"written at byte {piece.key}, so {what}"
+                )
+                shift = moved
             if not piece.lead_ok:
                 out.append(
                     f"{keep} entry {piece.number} (bytes {piece.start}-{piece.end}): the comma or "

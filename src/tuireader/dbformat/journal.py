@@ -17,7 +17,7 @@ from tuireader.dbformat.journal_entry import (
     entry_bytes,
     read_value,
 )
-from tuireader.dbformat.journal_scan import Piece, scan
+from tuireader.dbformat.journal_scan import Piece, leads_after, scan
 from tuireader.dbformat.schema import ANNOTATIONS, META, SHARDED, FileProblem, Tables
 
 __all__ = [
@@ -99,15 +99,15 @@ def journal_entries(
         lead = b"\n" if pos == len(head) else b",\n"
         if not data.startswith(lead, pos):
             break
-        key = _LINE_KEY.match(data, pos + len(lead))
-        if key is None:
+        key = b'"%d":' % pos  # an entry is keyed by the offset it was written at
+        if not data.startswith(key, pos + len(lead)):
             break
-        value = key.end()
+        value = pos + len(lead) + len(key)
         line_end = data.find(b"\n", value)
         if line_end == -1:
             line_end = len(data)
         end = line_end - 1 if data[line_end - 1] == 44 else line_end  # 44: the next lead's comma
-        entry = read_value(data, value, end)
+        entry = read_value(data, value, end, key=key)
         if entry is None:
             break
         entries.append(entry)
@@ -119,33 +119,41 @@ def journal_entries(
     return _past_unreadable(data, pos, entries)
 
 
-_LINE_KEY = re.compile(rb'"[0-9]{1,15}":')
-
-
 def _past_unreadable(
     data: bytes, pos: int, entries: list[dict[str, Any]]
 ) -> tuple[list[dict[str, Any]], int]:
     """``entries`` (read up to ``pos``) and whatever else the journal holds: an entry read
     whole whose line could not be (a write torn at a block boundary that left ``entry,}}``), and
     then a torn tail (dropped) or damage (JournalProblem)."""
-    pieces = scan(data, pos, len(entries) + 1)
-    n = 0
-    for piece in pieces:
-        if piece.entry is None or not piece.lead_ok:
-            break
-        entries.append(piece.entry)
-        pos = piece.end
-        n += 1
-    if n == len(pieces):
-        return entries, pos
-    bad = pieces[n]
-    # An entry read whole after the damage names a later place: it was appended after the
-    # damaged one, so this is no torn write (that is followed only by its own bytes).
-    if any(p.entry is not None and p.key > bad.start for p in pieces[n + 1 :]):
-        raise JournalProblem(damaged_entry(bad))
-    if damaged_last(data, pos):
-        raise JournalProblem(damaged_entry(bad, last=True))
-    return entries, pos
+    window = 4
+    while True:
+        # A window of a few entries first: damage at the start of a 32 MB journal is told from
+        # a torn tail by the first whole entry after it, not by reading all the others.
+        until = leads_after(data, pos, window)
+        pieces = scan(data, pos, len(entries) + 1, until)
+        n = 0
+        for piece in pieces:
+            # Read whole, its lead intact, and where it was written: bytes lost or added
+            # before an entry shift it from the offset its key names.
+            if piece.entry is None or not piece.lead_ok or piece.key != piece.start:
+                break
+            entries.append(piece.entry)
+            pos = piece.end
+            n += 1
+        if n == len(pieces) and until >= len(data):
+            return entries, pos
+        bad = pieces[n] if n < len(pieces) else None
+        # An entry read whole after the damage names a later place: it was appended after the
+        # damaged one, so this is no torn write (that is followed only by its own bytes).
+        if bad is not None and any(
+            p.entry is not None and p.key > bad.start for p in pieces[n + 1 :]
+        ):
+            raise JournalProblem(damaged_entry(bad))
+        if bad is not None and until >= len(data):
+            if damaged_last(data, pos):
+                raise JournalProblem(damaged_entry(bad, last=True))
+            return entries, pos
+        window *= 4
 
 
 def damaged_head(data: bytes) -> bool:
@@ -192,7 +200,7 @@ def _unwritten_blocks(data: bytes, pos: int) -> bool:
     runs = [(m.start(), m.end()) for m in _ZEROS.finditer(data, pos)]
     old_end = pos + len(JOURNAL_TAIL)
     return bool(runs) and all(
-        (start % UNIT == 0 or pos <= start <= old_end) and end % UNIT == 0 for start, end in runs
+        (start % UNIT == 0 or start == old_end) and end % UNIT == 0 for start, end in runs
     )
 
 
@@ -218,8 +226,12 @@ def damaged_entry(piece: Piece, last: bool = False) -> str:
     """The problem of a journal whose ``piece`` is damaged with entries after it (or, ``last``,
     it is the last entry, with the closing brackets after it: it was saved)."""
     which = f"entry {piece.number} (at byte {piece.start})"
-    if piece.entry is not None:  # read whole: the comma or line break before it is damaged
+    if piece.entry is not None:  # read whole: its lead is damaged, or bytes lost before it
         where = f"the bytes before its {which} are damaged, the entry itself reads whole"
+        if piece.lead_ok and piece.key != piece.start:
+            moved = piece.key - piece.start
+            lost = f"{moved} byte(s) lost" if moved > 0 else f"{-moved} byte(s) added"
+            where = f"{lost} before its {which}, written at byte {piece.key}"
     elif last:
         where = f"its last {which} cannot be read though it was saved"
     else:

@@ -35,33 +35,36 @@ class Piece:
     key: int = -1
 
 
-def scan(data: bytes, at: int = len(JOURNAL_HEAD), number: int = 1) -> list[Piece]:
+def scan(
+    data: bytes, at: int = len(JOURNAL_HEAD), number: int = 1, until: int | None = None
+) -> list[Piece]:
     """The pieces of ``data`` (a journal) from byte ``at``, the start of entry ``number``, to its
-    closing brackets, in order and covering every byte.
+    closing brackets (or to ``until``, where an entry's lead begins), in order and covering
+    every byte.
 
     An entry starts where a key names a place: at a line start (orjson never writes a raw line
     break, so only a lead has one), or, where the line break itself is damaged, a key naming
     the offset it sits at (give or take a byte deleted or inserted). Its value ends at the last
     closing brace before the next start; it counts only if read whole (``read_value``: sealed
-    and its checksum matching, or an older unsealed one that parses, and where no line begins,
-    holding only an entry's members). A false start inside an entry never parses whole (the
+    and its checksum matching, or an older unsealed one that parses into an entry's members). A false start inside an entry never parses whole (the
     rest of the entry around it closes more than it opens), and is skipped."""
     stop = len(data) - len(JOURNAL_TAIL) if data.endswith(JOURNAL_TAIL) else len(data)
+    if until is not None:
+        stop = min(stop, until)
     starts = []
     for match in _KEY.finditer(data, at, stop):
         q, key = match.start(), int(match.group(1))
-        line_start = data[q - 1 : q] == b"\n"
-        if line_start or q - 3 <= key <= q - 1:
-            starts.append((q, key, match.end() - 1, line_start))
+        if data[q - 1 : q] == b"\n" or q - 3 <= key <= q - 1:
+            starts.append((q, key, match.end() - 1))
     # Where a value may end: before any start, or any line start (a key damaged past knowing).
     ends = [*sorted({q for q, *_ in starts} | _line_starts(data, at, stop)), stop]
     found: list[tuple[int, int, int, dict[str, Any]]] = []
     i = 0
     while i < len(starts):
-        q, key, value, line_start = starts[i]
+        q, key, value = starts[i]
         first = bisect.bisect_right(ends, value)
         for limit in ends[first : first + _LOOK_AHEAD]:
-            whole = _value_before(data, value, limit, shaped=not line_start)
+            whole = _value_before(data, q, value, limit)
             if whole is not None:
                 found.append((q, key, *whole))
                 i = bisect.bisect_left(starts, (whole[0],))
@@ -90,21 +93,21 @@ def scan(data: bytes, at: int = len(JOURNAL_HEAD), number: int = 1) -> list[Piec
 
 
 def _value_before(
-    data: bytes, value: int, limit: int, *, shaped: bool
+    data: bytes, key: int, value: int, limit: int
 ) -> tuple[int, dict[str, Any]] | None:
-    """The entry whose value starts at ``value`` and ends at a closing brace in the last few
+    """The entry whose key starts at ``key`` and its value at ``value`` and ends at a closing brace in the last few
     bytes before ``limit`` (the next lead may be damaged: a byte changed, lost or added), with
     the byte after it; None if there is none read whole."""
     for cut in range(limit, max(value, limit - 6), -1):
         if data[cut - 1 : cut] == b"}":
-            entry = read_value(data, value, cut, shaped=shaped)
+            entry = read_value(data, value, cut, key=data[key:value])
             if entry is not None:
                 return cut, entry
     # Followed by a torn write rather than a lead: a sealed value ends with its seal, an older
     # one before the torn lead's comma and the old closing brackets (``,}``, which orjson never
     # writes outside a string: the only prefix before it that parses is the whole entry).
     for end in (*_ends(data, SEAL, value, limit), *_ends(data, b",}", value, limit)):
-        entry = read_value(data, value, end, shaped=shaped)
+        entry = read_value(data, value, end, key=data[key:value])
         if entry is not None:
             return end, entry
     return None
@@ -124,6 +127,17 @@ def _ends(data: bytes, mark: bytes, start: int, stop: int) -> list[int]:
             ends.append(at)
         at = data.find(mark, at + 1, stop)
     return ends
+
+
+def leads_after(data: bytes, at: int, count: int) -> int:
+    """Where the lead of the ``count``-th entry after byte ``at`` begins (its comma), by line
+    starts; the end of ``data`` if there are fewer."""
+    found = at
+    for _ in range(count):
+        found = data.find(b'\n"', found + 2)
+        if found == -1:
+            return len(data)
+    return found - 1 if data[found - 1 : found] == b"," else found
 
 
 def _line_starts(data: bytes, start: int, stop: int) -> set[int]:
