@@ -213,3 +213,27 @@ def test_dry_run_tells_a_name_spelt_by_the_damage_and_a_change_written_again(
         "1 annotation change(s) of bpb (as the damaged bytes spell it: no other annotation is "
         "by that name) (1 set)"
     ) in out
+
+
+def test_a_whole_entry_cut_out_is_refused_and_repair_says_how_much_was_lost(
+    tmp_path: Path, article: Article, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = written(tmp_path, article)
+    starts = entry_starts(db)
+    path = storage.journal_path(db)
+    data = path.read_bytes()
+    path.write_bytes(data[: starts[2]] + data[starts[3] :])  # entry 3 gone, every byte of it
+    lost = starts[3] - starts[2]
+    assert main(["stats", "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        f"{lost} byte(s) lost before its entry 3 (at byte {starts[2]}), written at byte {starts[3]}"
+    ) in err
+    assert main(["repair", "--dry-run", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "would keep 5 of 5 journal entries (1-5)" in out
+    assert (
+        f"would keep entry 3 (bytes {starts[2]}-{starts[2] + starts[4] - starts[3]}): it was "
+        f"written at byte "
+        f"{starts[3]}, so {lost} byte(s) before it were lost"
+    ) in out
