@@ -93,15 +93,22 @@ def journal_entries(
             )
         raise JournalProblem("has a journal that is not one")
     entries: list[dict[str, Any]] = []
+    older = head != JOURNAL_HEAD
     pos = max(start, len(head))
     while pos < len(data):
         # The usual case, line by line: the lead, the key, the value up to the next lead.
         lead = b"\n" if pos == len(head) else b",\n"
         if not data.startswith(lead, pos):
             break
-        key = b'"%d":' % pos  # an entry is keyed by the offset it was written at
-        if not data.startswith(key, pos + len(lead)):
-            break
+        if older:  # schemas 2-3, read once to upgrade: any key, as they were read
+            found = _ANY_KEY.match(data, pos + len(lead))
+            if found is None:
+                break
+            key = found.group()
+        else:
+            key = b'"%d":' % pos  # an entry is keyed by the offset it was written at
+            if not data.startswith(key, pos + len(lead)):
+                break
         value = pos + len(lead) + len(key)
         line_end = data.find(b"\n", value)
         if line_end == -1:
@@ -116,11 +123,14 @@ def journal_entries(
         return entries, pos
     if start > len(head):  # the entries before ``start`` are needed to number the damaged one
         return journal_entries(data, head=head)
-    return _past_unreadable(data, pos, entries)
+    return _past_unreadable(data, pos, entries, placed=not older)
+
+
+_ANY_KEY = re.compile(rb'"[0-9]{1,15}":')
 
 
 def _past_unreadable(
-    data: bytes, pos: int, entries: list[dict[str, Any]]
+    data: bytes, pos: int, entries: list[dict[str, Any]], *, placed: bool = True
 ) -> tuple[list[dict[str, Any]], int]:
     """``entries`` (read up to ``pos``) and whatever else the journal holds: an entry read
     whole whose line could not be (a write torn at a block boundary that left ``entry,}}``), and
@@ -135,7 +145,8 @@ def _past_unreadable(
         for piece in pieces:
             # Read whole, its lead intact, and where it was written: bytes lost or added
             # before an entry shift it from the offset its key names.
-            if piece.entry is None or not piece.lead_ok or piece.key != piece.start:
+            moved = placed and piece.key != piece.start
+            if piece.entry is None or not piece.lead_ok or moved:
                 break
             entries.append(piece.entry)
             pos = piece.end
