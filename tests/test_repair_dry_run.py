@@ -57,6 +57,12 @@ def damage(db: Path, at: int, byte: bytes = b"#") -> bytes:
     return data
 
 
+def dry_run(db: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """What ``repair --dry-run`` prints for ``db`` (it must succeed)."""
+    assert main(["repair", "--dry-run", "--db", str(db)]) == 0
+    return capsys.readouterr().out
+
+
 def folder(path: Path) -> dict[str, tuple[bytes, int, int]]:
     """Every file under ``path``: its bytes, mode and modification time."""
     return {
@@ -78,8 +84,7 @@ def test_dry_run_says_what_is_kept_and_dropped_per_annotator_and_repair_does_it(
     assert f"its entry 4 (at byte {starts[3]}) cannot be read" in err
     assert "`tuireader repair --dry-run --db`" in err and "`tuireader repair --db` keeps" in err
     before = folder(tmp_path)
-    assert main(["repair", "--dry-run", "--db", str(db)]) == 0
-    out = capsys.readouterr().out.splitlines()
+    out = dry_run(db, capsys).splitlines()
     assert folder(tmp_path) == before
     assert out == [
         f"{db}: would keep 4 of 6 journal entries (1-3, 6)",
@@ -120,8 +125,7 @@ def test_a_damaged_line_break_between_two_entries_keeps_both(
         assert f"the bytes before its entry 3 (at byte {starts[2]}) are damaged" in err
         damage(db, at, b",\n"[at - starts[2] : at - starts[2] + 1])
     damage(db, starts[2] + 1, b" ")
-    assert main(["repair", "--dry-run", "--db", str(db)]) == 0
-    out = capsys.readouterr().out
+    out = dry_run(db, capsys)
     assert "would keep 6 of 6 journal entries (1-6)" in out and "would drop" not in out
     assert "would keep entry 3 (bytes" in out and "line break before it was damaged" in out
     assert main(["repair", "--db", str(db)]) == 0
@@ -188,8 +192,7 @@ def test_a_damaged_head_is_refused_and_repair_keeps_every_entry(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "its head (bytes 0-11) is damaged" in err
     assert "repair --dry-run" in err
-    assert main(["repair", "--dry-run", "--db", str(db)]) == 0
-    out = capsys.readouterr().out
+    out = dry_run(db, capsys)
     assert "would keep 6 of 6 journal entries (1-6)" in out and "its head (bytes 0-11)" in out
     assert main(["repair", "--db", str(db)]) == 0
     assert storage.load_tables(db)["annotations"] == whole["annotations"]
@@ -203,8 +206,7 @@ def test_dry_run_tells_a_name_spelt_by_the_damage_and_a_change_written_again(
     data = storage.journal_path(db).read_bytes()
     damage(db, data.index(b'"annotator":"bob"', starts[4]) + len('"annotator":"b'), b"p")
     damage(db, starts[2] + 30)  # alice's third tag: the undo after it removes it again
-    assert main(["repair", "--dry-run", "--db", str(db)]) == 0
-    out = capsys.readouterr().out
+    out = dry_run(db, capsys)
     assert (
         f"would drop entry 3 (bytes {starts[2]}-{starts[3]}): cannot be read: nothing of it is "
         "lost: a later entry kept writes 1 annotation change(s) of it again"
@@ -229,11 +231,27 @@ def test_a_whole_entry_cut_out_is_refused_and_repair_says_how_much_was_lost(
     assert (
         f"{lost} byte(s) lost before its entry 3 (at byte {starts[2]}), written at byte {starts[3]}"
     ) in err
-    assert main(["repair", "--dry-run", "--db", str(db)]) == 0
-    out = capsys.readouterr().out
+    out = dry_run(db, capsys)
     assert "would keep 5 of 5 journal entries (1-5)" in out
     assert (
         f"would keep entry 3 (bytes {starts[2]}-{starts[2] + starts[4] - starts[3]}): it was "
         f"written at byte "
         f"{starts[3]}, so {lost} byte(s) before it were lost"
+    ) in out
+
+
+def test_dry_run_names_the_small_tables_a_dropped_entry_changed(
+    tmp_path: Path, article: Article, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "d.json"
+    with Store.open(db, "alice") as store:
+        store.tag(article, 0, 0, "fact")
+        store.set_done(article.id, True)  # entry 2: the done table
+        store.tag(article, 1, 1, "fact")
+    starts = entry_starts(db)
+    damage(db, starts[1] + 12)
+    out = dry_run(db, capsys)
+    assert (
+        f"would drop entry 2 (bytes {starts[1]}-{starts[2]}): cannot be read: changes to the "
+        "done table(s)"
     ) in out

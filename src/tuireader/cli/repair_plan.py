@@ -21,7 +21,8 @@ from tuireader.errors import TuireaderError
 _ANN = re.compile(rb'"ann":\{')
 _RECORD = re.compile(rb'"((?:[^"\\]|\\.){1,200})":(\{"article_id":|null)')
 _ANNOTATOR = re.compile(rb'"annotator":"((?:[^"\\]|\\.){0,200})"')
-_TABLE = re.compile(rb'"(put|del)":\{"([a-z_]{1,40})":')
+_TABLE = re.compile(rb'"(articles|state|done|boundaries)":[{\[]')
+"""A small table an entry puts or deletes in (the index is counted again, never lost)."""
 
 
 @dataclass(frozen=True)
@@ -238,7 +239,8 @@ def _lost(
                 who = _text(named.group(1)) if named else None
             key = who if isinstance(who, str) else ""
             changes.setdefault(key, Counter())["removed" if removed else "set"] += 1
-    tables = sorted({_text(m.group(2)) for m in _TABLE.finditer(raw)} - {"index"})
+    head = raw[: ann.start()] if ann is not None else raw  # the tables come before "ann"
+    tables = sorted({m.group(1).decode() for m in _TABLE.finditer(head)})
     unknown = frozenset(name for name in changes if name and name not in annotators)
     return Lost(changes, tuple(tables), rewritten, unknown)
 

@@ -46,12 +46,13 @@ __all__ = [
 # Each entry sits on its own line (JSON strings hold no raw line breaks), so a write torn by a
 # kill is found and cut off at the next append. Its key is the offset it was written at and its
 # value ends with a checksum (``journal_entry``), so an entry whose line or lead is damaged is
-# still found, and one whose bytes changed is told from a whole one. An entry holds whole records: ``put`` and ``del``
-# by small table, and ``ann``, per article id, annotation id to record (None: deleted). Replaying
-# one twice changes nothing, so a compaction killed half way loses nothing.
+# still found (``journal_scan``), and one whose bytes changed is told from a whole one. An entry
+# holds whole records: ``put`` and ``del`` by small table, and ``ann``, per article id,
+# annotation id to record (None: deleted). Replaying one twice changes nothing, so a compaction
+# killed half way loses nothing.
 # Schemas 2 and 3 wrote ``{"journal": {...}}`` with the annotations as a table; such a journal is
-# read only to upgrade its file, and one left beside a schema-4 file (an upgrade killed after writing
-# the new main file) is already folded in and is ignored.
+# read only to upgrade its file, and one left beside a schema-4 file (an upgrade killed after
+# writing the new main file) is already folded in and is ignored.
 JOURNAL_MIN = 1 << 20
 """Compact (fold the journal into the main file and the shards it touched) once the journal is
 larger than this and than half the main file, or larger than JOURNAL_MAX."""
@@ -168,8 +169,8 @@ def _past_unreadable(
 
 
 def damaged_head(data: bytes) -> bool:
-    """Whether ``data`` is one of our journals whose head is damaged: its first entry's lead and key (or, empty, its closing brackets)
-    where they would be, give or take a byte."""
+    """Whether ``data`` is one of our journals whose head is damaged: its first entry's lead
+    and key (or, empty, its closing brackets) where they would be, give or take a byte."""
     near = data[len(JOURNAL_HEAD) - 3 : len(JOURNAL_HEAD) + 3]
     first = b'\n"%d":{' % len(JOURNAL_HEAD)
     return (

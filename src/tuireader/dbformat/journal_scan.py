@@ -25,7 +25,8 @@ class Piece:
     (``entry`` None), one entry as far as line starts tell.
     ``number`` is the first entry's place in the journal, counted from 1; ``start`` its first
     byte (its lead), ``end`` the byte after it. ``lead_ok`` is False for an entry read whole
-    whose lead (the comma and line break before its key) is damaged."""
+    whose lead (the comma and line break before its key) is damaged; ``key`` is the offset an
+    entry read whole names (where it was written: bytes lost or added before it move it)."""
 
     number: int
     start: int
@@ -46,8 +47,9 @@ def scan(
     break, so only a lead has one), or, where the line break itself is damaged, a key naming
     the offset it sits at (give or take a byte deleted or inserted). Its value ends at the last
     closing brace before the next start; it counts only if read whole (``read_value``: sealed
-    and its checksum matching, or an older unsealed one that parses into an entry's members). A false start inside an entry never parses whole (the
-    rest of the entry around it closes more than it opens), and is skipped."""
+    and its checksum matching, or an older unsealed one that parses into an entry's members).
+    A false start inside an entry never parses whole (the rest of the entry around it closes
+    more than it opens), and is skipped."""
     stop = len(data) - len(JOURNAL_TAIL) if data.endswith(JOURNAL_TAIL) else len(data)
     if until is not None:
         stop = min(stop, until)
@@ -95,9 +97,9 @@ def scan(
 def _value_before(
     data: bytes, key: int, value: int, limit: int
 ) -> tuple[int, dict[str, Any]] | None:
-    """The entry whose key starts at ``key`` and its value at ``value`` and ends at a closing brace in the last few
-    bytes before ``limit`` (the next lead may be damaged: a byte changed, lost or added), with
-    the byte after it; None if there is none read whole."""
+    """The entry whose key starts at byte ``key`` and its value at ``value``, the value ending
+    at a closing brace in the last few bytes before ``limit`` (the next lead may be damaged: a
+    byte changed, lost or added), with the byte after it; None if none is read whole."""
     for cut in range(limit, max(value, limit - 6), -1):
         if data[cut - 1 : cut] == b"}":
             entry = read_value(data, value, cut, key=data[key:value])
