@@ -17,6 +17,7 @@ from tuireader.dbformat.journal import (
     V2_JOURNAL_HEAD,
     apply_entry,
     apply_pending,
+    entry_bytes,
     journal_entries,
     read_journal_entries,
 )
@@ -71,8 +72,28 @@ def test_a_torn_last_entry_is_dropped_and_a_foreign_journal_refused() -> None:
     assert end == journal_entries(journal(ENTRY_ONE))[1]
     with pytest.raises(FileProblem, match="not one"):
         journal_entries(b'{"other":{}}')
-    with pytest.raises(FileProblem, match="entry that is not one"):
+    with pytest.raises(FileProblem, match=r"its last entry 1 \(at byte 12\) cannot be read"):
         journal_entries(JOURNAL_HEAD + b'\n"x":{}' + JOURNAL_TAIL)
+
+
+def test_sealed_entries_after_unsealed_ones_read_and_stay_a_json_document() -> None:
+    # An older version's journal (unsealed) appended to by this one: both read back, and the
+    # file stays the TinyDB document an older version reads (its entries take put/del/ann).
+    older = journal(ENTRY_ONE)
+    end = len(older) - len(JOURNAL_TAIL)
+    data = older[:end] + b",\n" + entry_bytes(end, orjson.dumps(ENTRY_TWO)) + JOURNAL_TAIL
+    assert journal_entries(data) == ([ENTRY_ONE, ENTRY_TWO], len(data) - len(JOURNAL_TAIL))
+    document = orjson.loads(data)["changes"]
+    assert document[str(end)].pop("crc") > 0 and document[str(end)] == ENTRY_TWO
+    tables: Any = {ARTICLES: {}}
+    pending: dict[str, Any] = {}
+    for entry in document.values():  # as an older version applies them: the seal is ignored
+        apply_entry(tables, entry, pending)
+    assert tables[ARTICLES] == {} and pending == {"a1": {"n1": {"tag": "fact"}, "n2": None}}
+    # The seal covers the key: the same entry under another offset is not read as whole.
+    moved = data.replace(b'"%d":' % end, b'"%d":' % (end + 1))
+    with pytest.raises(FileProblem, match=r"its last entry 2 \(at byte"):
+        journal_entries(moved)
 
 
 def test_an_older_schemas_journal_is_read_only_beside_its_own_file() -> None:

@@ -49,20 +49,28 @@ def second_entry(data: bytes) -> int:
 
 
 @pytest.mark.parametrize(
-    ("damage", "line"),
+    ("damage", "problem"),
     [
-        (lambda d, at: d[: at + 2] + b"#" + d[at + 3 :], 1),  # the quote before its key
-        (lambda d, at: d[: at + 9] + b"\x00" + d[at + 10 :], 1),  # its opening brace
-        (lambda d, at: d[: at + 1] + b"#" + d[at + 2 :], 0),  # its line break: lines merged
-        (lambda d, at: d[:at] + b"#" + d[at + 1 :], 0),  # its lead comma, on the line before
+        (lambda d, at: d[: at + 2] + b"#" + d[at + 3 :], "its entry 2 \\(at byte {at}\\) cannot"),
+        (
+            lambda d, at: d[: at + 9] + b"\x00" + d[at + 10 :],
+            "its entry 2 \\(at byte {at}\\) cannot",
+        ),
+        # The lead before the second entry (its line break, its comma): the entry is named, not
+        # the whole one before it, and every entry still reads (``repair`` keeps them all).
+        (
+            lambda d, at: d[: at + 1] + b"#" + d[at + 2 :],
+            "before its entry 2 \\(at byte {at}\\) are",
+        ),
+        (lambda d, at: d[:at] + b"#" + d[at + 1 :], "before its entry 2 \\(at byte {at}\\) are"),
     ],
     ids=["key", "body", "newline", "comma"],
 )
-def test_a_damaged_entry_with_entries_after_it_is_refused(damage: Any, line: int) -> None:
+def test_a_damaged_entry_with_entries_after_it_is_refused(damage: Any, problem: str) -> None:
     whole = journal(*ENTRIES)
-    at = (len(JOURNAL_HEAD), second_entry(whole))[line]
-    with pytest.raises(JournalProblem, match=f"entry at byte {at} cannot be read"):
-        journal_entries(damage(whole, second_entry(whole)))
+    at = second_entry(whole)
+    with pytest.raises(JournalProblem, match=problem.format(at=at)):
+        journal_entries(damage(whole, at))
 
 
 def test_a_damaged_last_entry_with_the_closing_brackets_after_it_is_refused() -> None:
@@ -105,7 +113,7 @@ def test_the_offset_key_inside_a_damaged_entry_is_not_taken_for_a_later_entry() 
     at = second_entry(whole)
     damaged = whole[: at + 12] + b"#" + whole[at + 13 :]
     assert journal_entries(damaged[: -len(JOURNAL_TAIL)])[0] == ENTRIES[:1]
-    with pytest.raises(JournalProblem, match=f"its last entry, at byte {at}, cannot be read"):
+    with pytest.raises(JournalProblem, match=rf"its last entry 2 \(at byte {at}\) cannot be read"):
         journal_entries(damaged)
 
 
@@ -149,7 +157,8 @@ def test_commands_refuse_a_damaged_journal_in_one_line_and_never_write_over_it(
         assert main(argv) == 2, argv
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "Traceback" not in err
-        assert f"{db}: has a damaged journal: its entry at byte 12 cannot be read" in err
+        assert f"{db}: has a damaged journal: its entry 1 (at byte 12) cannot be read" in err
+        assert "repair --dry-run --db" in err and "`tuireader repair --db` keeps" in err
         # The .bak is an older main file: no help for a damaged journal, so not offered.
         assert ".bak" not in err
     assert storage.journal_path(db).read_bytes() == damaged

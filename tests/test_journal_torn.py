@@ -15,15 +15,27 @@ import pytest
 from tuireader.dbformat.journal import (
     JOURNAL_HEAD,
     JOURNAL_TAIL,
+    entry_bytes,
     journal_entries,
-    readable_entries,
 )
+from tuireader.dbformat.journal_scan import scan
 
 
-def piece(end: int, entry: dict[str, Any]) -> bytes:
-    """What one append writes at ``end`` (``AtomicJSONStorage._append``)."""
+def readable(data: bytes) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
+    """The entries ``scan`` reads whole, and the byte ranges it cannot read."""
+    pieces = scan(data)
+    return (
+        [p.entry for p in pieces if p.entry is not None],
+        [(p.start, p.end) for p in pieces if p.entry is None],
+    )
+
+
+def piece(end: int, entry: dict[str, Any], sealed: bool = False) -> bytes:
+    """What one append writes at ``end`` (``AtomicJSONStorage._append``; unsealed: as versions
+    before the checksum did)."""
     lead = b",\n" if end > len(JOURNAL_HEAD) else b"\n"
-    return lead + b'"%d":' % end + orjson.dumps(entry) + JOURNAL_TAIL
+    value = orjson.dumps(entry)
+    return lead + (entry_bytes(end, value) if sealed else b'"%d":' % end + value) + JOURNAL_TAIL
 
 
 def body_of(entries: list[dict[str, Any]]) -> bytes:
@@ -78,11 +90,12 @@ def torn(rng: random.Random, at: int, whole: bytes) -> bytes:
     leave it: cut anywhere (a short write), or the size written with some blocks of the new bytes
     landed and others not (blocks reach the disk in any order), which then hold what was there
     before: the old closing brackets, then zeros. Blocks of 4096 bytes and smaller ones (as
-    small as a byte: any mix) align to the file's start, as the disk's do."""
+    small as persistent memory's 8-byte words: any mix) align to the file's start, as the
+    disk's do (``journal.UNIT``: a byte flipped to zero is damage, not a block never written)."""
     if rng.random() < 0.3:
         return whole[: rng.randrange(len(whole))]
     old = JOURNAL_TAIL + b"\x00" * (len(whole) - len(JOURNAL_TAIL))
-    block = rng.choice((1, 2, 3, 16, 64, 4096))
+    block = rng.choice((8, 16, 64, 512, 4096))
     cuts = sorted({0, len(whole), *range(block - at % block, len(whole), block)})
     spans = list(itertools.pairwise(cuts))
     lost = rng.randrange(len(spans))  # at least one block never landed
@@ -91,9 +104,10 @@ def torn(rng: random.Random, at: int, whole: bytes) -> bytes:
     )
 
 
+@pytest.mark.parametrize("sealed", [False, True], ids=["unsealed", "sealed"])
 @pytest.mark.parametrize("seed", range(5))
 def test_torn_tails_cut_anywhere_are_never_refused_and_keep_every_complete_entry(
-    seed: int,
+    seed: int, sealed: bool
 ) -> None:
     rng = random.Random(seed)
     for _ in range(100):
@@ -102,10 +116,10 @@ def test_torn_tails_cut_anywhere_are_never_refused_and_keep_every_complete_entry
         for _ in range(rng.randint(0, 5)):
             entry = random_entry(rng, len(body))
             entries.append(entry)
-            body += piece(len(body), entry)[: -len(JOURNAL_TAIL)]
+            body += piece(len(body), entry, sealed)[: -len(JOURNAL_TAIL)]
         end = len(body)
         last = random_entry(rng, end)
-        whole = piece(end, last)
+        whole = piece(end, last, sealed)
         data = body + torn(rng, end, whole)
         found = journal_entries(data)
         if data[: end + len(whole) - len(JOURNAL_TAIL)] == body + whole[: -len(JOURNAL_TAIL)]:
@@ -121,22 +135,25 @@ def test_torn_tails_cut_anywhere_are_never_refused_and_keep_every_complete_entry
 def test_a_damaged_journal_gives_back_every_entry_that_can_be_read() -> None:
     entries = [tagging([str(100 + i)], f"note {i}") for i in range(4)]
     whole = journal_document(entries)
-    assert journal_entries(whole)[0] == entries and readable_entries(whole) == (entries, [])
+    assert journal_entries(whole)[0] == entries and readable(whole) == (entries, [])
     starts = [i for i in range(len(whole)) if whole[i : i + 3] == b',\n"']
     second = starts[0]
     brace = whole.index(b":{", second) + 1
     body = whole[:brace] + b"#" + whole[brace + 1 :]  # the second entry's body
-    assert readable_entries(body) == ([entries[0], *entries[2:]], [(second, starts[1])])
-    comma = whole[:second] + b"#" + whole[second + 1 :]  # only the lead's comma: all kept
-    assert readable_entries(comma) == (entries, [(second, second + 1)])
+    assert readable(body) == ([entries[0], *entries[2:]], [(second, starts[1])])
+    for at in (second, second + 1):  # the lead's comma or its line break: every entry kept
+        lead = whole[:at] + b"#" + whole[at + 1 :]
+        assert readable(lead) == (entries, [])
+        assert [p.lead_ok for p in scan(lead)] == [True, False, True, True]
     last = whole[: starts[-1] + 9] + b"\x00" + whole[starts[-1] + 10 :]
-    assert readable_entries(last) == (entries[:3], [(starts[-1], len(whole) - len(JOURNAL_TAIL))])
+    assert readable(last) == (entries[:3], [(starts[-1], len(whole) - len(JOURNAL_TAIL))])
 
 
+@pytest.mark.parametrize("sealed", [False, True], ids=["unsealed", "sealed"])
 @pytest.mark.parametrize("before", [0, 2])
 @pytest.mark.parametrize("k", [1, 2, 3])
 def test_a_crash_losing_only_the_block_holding_the_old_brackets_is_a_torn_tail(
-    before: int, k: int
+    before: int, k: int, sealed: bool
 ) -> None:
     """A block boundary ``k`` bytes after the append's start, and only the block before it never
     landed: the file holds the first ``k`` bytes of the old closing brackets, then the rest of
@@ -144,7 +161,7 @@ def test_a_crash_losing_only_the_block_holding_the_old_brackets_is_a_torn_tail(
     entries = [tagging([f"n{i}"]) for i in range(before)]
     body = body_of(entries)
     end = len(body)
-    whole = piece(end, tagging(["carol"], "x" * 50))
+    whole = piece(end, tagging(["carol"], "x" * 50), sealed)
     data = body + JOURNAL_TAIL[:k] + whole[k:]
     if data == body + whole:  # the first entry's lead is the old brackets' own line break
         assert journal_entries(data)[0] == [tagging(["carol"], "x" * 50)]

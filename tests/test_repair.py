@@ -73,8 +73,11 @@ def test_repair_keeps_every_readable_entry_and_says_what_it_dropped(
     out = capsys.readouterr().out
     kept = list(tmp_path.glob("d.json.journal.damaged-*"))
     assert len(kept) == 1 and kept[0].read_bytes() == damaged  # set aside as it was
-    assert f"kept {count - 1} journal entries" in out
-    assert f"bytes {at}-" in out and "dropped 1 unreadable line(s)" in out and kept[0].name in out
+    number = count if which == -1 else which + 1
+    numbers = {-1: f"1-{count - 1}", 1: f"1, 3-{count}"}[which]
+    assert f"kept {count - 1} of {count} journal entries ({numbers})" in out
+    assert f"dropped entry {number} (bytes {at}-" in out and kept[0].name in out
+    assert "1 annotation change(s) of alice (1 set)" in out
     # Every entry but the damaged one (the tag of sentence ``lost``) is in the new snapshot.
     assert len(whole) == len(TAGS)
     assert sentences_tagged(db) == whole[:lost] + whole[lost + 1 :]

@@ -39,6 +39,7 @@ from tuireader.dbformat.journal import (
     Pending,
     apply_entry,
     apply_pending,
+    entry_bytes,
     journal_entries,
     journal_stamp,
     read_journal_entries,
@@ -882,7 +883,7 @@ class AtomicJSONStorage(Storage):
                 except FileProblem as exc:  # damaged since we read it: never written over
                     raise OSError(errno.EUCLEAN, f"the file {exc.problem}") from None
             lead = b",\n" if end > len(JOURNAL_HEAD) else b"\n"
-            piece = lead + b'"%d":' % end + data + JOURNAL_TAIL
+            piece = lead + entry_bytes(end, data) + JOURNAL_TAIL
             # Appends always grow the file: its size (not only its mtime, which ticks coarsely)
             # tells another process that something was added.
             stop = end + len(piece)

@@ -42,7 +42,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "config": ("tuireader.cli.config", "where the config file is; write a documented default"),
     "repair": (
         "tuireader.cli.repair",
-        "keep every readable entry of a damaged journal (then writes work again)",
+        "keep every readable entry of a damaged journal (--dry-run: only say what it keeps)",
     ),
 }
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tuireader import sanitise
 from tuireader.cli import existing_database, write_stdout
+from tuireader.cli.repair_plan import plan_repair
 from tuireader.durable import fsync_folder, write_all
 from tuireader.errors import TuireaderError
 from tuireader.paths import resolve_db_path
@@ -20,14 +21,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Repair a database whose journal is damaged (the commands refuse it: 'has a damaged "
         "journal'). The journal is kept as PATH.journal.damaged-TIME, every entry of it that "
-        "can be read, before and after the damage, is folded into a new main file (the old one "
-        "kept as PATH.bak), and the byte ranges dropped are printed. Exit 0 when repaired, 2 "
-        "when there is nothing to repair or it cannot be done (nothing is changed then)."
+        "can be read whole, before and after the damage, is folded into a new main file (the "
+        "old one kept as PATH.bak), and the entries dropped are printed: their numbers, bytes "
+        "and the annotations of each annotator they changed. With --dry-run only that is "
+        "printed and nothing is written. Exit 0 when repaired (or, with --dry-run, when it can "
+        "be), 2 when there is nothing to repair or it cannot be done (nothing is changed then)."
     )
     parser.add_argument(
         "--db",
         metavar="PATH",
         help="annotation database (default: $TUIREADER_DB or the user data folder)",
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print what repair would keep and drop, and write nothing",
     )
 
 
@@ -58,6 +66,15 @@ def run(args: argparse.Namespace) -> int:
     from tuireader.store.files import FileBackend, StoreWriteError
 
     db = existing_database(resolve_db_path(args.db))
+    if args.dry_run:  # no lock either: taking it writes the lock's owner file
+        plan = plan_repair(db)
+        shown = sanitise.path(db)
+        write_stdout(
+            "".join(f"{shown}: {line}\n" for line in plan.lines(done=False))
+            + f"{shown}: dry run, nothing was written; `tuireader repair --db` on this database "
+            "writes it (the damaged journal and the old main file are kept beside it)\n"
+        )
+        return 0
     try:
         # Held like a write's: no store appends or compacts between reading and replacing.
         with FileBackend(db, wait=2.0).lock("another process"):
@@ -71,82 +88,30 @@ def run(args: argparse.Namespace) -> int:
 def repair(db: Path) -> None:
     """Repair ``db``'s journal (the write lock held); TuireaderError when it cannot."""
     from tuireader import storage
-    from tuireader.dbformat.index import index_entry
-    from tuireader.dbformat.journal import (
-        JOURNAL_HEAD,
-        JournalProblem,
-        apply_entry,
-        journal_entries,
-        readable_entries,
-    )
-    from tuireader.dbformat.schema import INDEX, SHARDED, FileProblem, parse, schema_version
+    from tuireader.dbformat.schema import FileProblem
     from tuireader.errors import os_problem
 
+    plan = plan_repair(db)
     journal = storage.journal_path(db)
 
     def fail(problem: str) -> TuireaderError:
         return TuireaderError(f"{db}: {problem}")
 
     try:
-        data = storage.read_regular(journal)
-        main = storage.read_regular(db)
-        tables = parse(main or b"")
-    except OSError as exc:
-        raise fail(f"cannot repair: {os_problem(exc)}") from None
-    except FileProblem as exc:
-        raise fail(f"cannot repair: {exc.problem} (its main file, not its journal)") from None
-    if not data or not data.startswith(JOURNAL_HEAD) or schema_version(tables) < SHARDED:
-        raise fail("nothing to repair: it has no journal this version writes")
-    try:
-        _, end = journal_entries(data)
-    except JournalProblem:
-        pass
-    else:
-        torn = len(data) - end - 3
-        note = (
-            f" (a torn write of {torn} bytes at its end, never reported saved, is cut off at "
-            "the next save)"
-        )
-        raise fail("nothing to repair: its journal reads whole" + (note if torn > 0 else ""))
-    entries, dropped = readable_entries(data)
-    pending: storage.Pending = {}
-    try:
-        for entry in entries:
-            apply_entry(tables, entry, pending)
-    except FileProblem as exc:
-        raise fail(f"cannot repair: {exc.problem}") from None
-    # A later entry's index document may count a change the dropped bytes held: counted again.
-    named = {a for entry in entries for a in entry.get("put", {}).get(INDEX, {})}
-    index = tables.setdefault(INDEX, {})
-    try:
-        for article_id in sorted(named | set(pending)):
-            one = {article_id: pending.get(article_id, {})}
-            records = storage.gather_annotations(db, {INDEX: {article_id: {}}}, one)
-            counted = index_entry(article_id, records.values())
-            if counted["tags"]:
-                index[article_id] = counted
-            else:
-                index.pop(article_id, None)
-    except OSError as exc:
-        raise fail(f"cannot repair: {os_problem(exc)}") from None
-    except FileProblem as exc:
-        raise fail(f"cannot repair: {exc.problem}") from None
-    try:
-        kept = keep_aside(journal, data)
+        kept = keep_aside(journal, plan.journal)
     except OSError as exc:
         raise fail(f"cannot repair: {os_problem(exc)}; nothing was changed") from None
     try:
-        files = storage.AtomicJSONStorage(db, tables, storage.stamp_of(db), pending)
+        files = storage.AtomicJSONStorage(db, plan.tables, storage.stamp_of(db), plan.pending)
         files.compact()
     except (OSError, FileProblem) as exc:
         problem = exc.problem if isinstance(exc, FileProblem) else os_problem(exc)
         raise fail(
             f"cannot repair: {problem}; the journal is as it was (a copy is at {kept.name})"
         ) from None
-    ranges = ", ".join(f"{a}-{b}" for a, b in dropped)
-    lines = sum(data.count(b"\n", a, b) for a, b in dropped)
+    shown = sanitise.path(db)
     write_stdout(
-        f"{sanitise.path(db)}: repaired: kept {len(entries)} journal entries, dropped {lines} "
-        f"unreadable line(s), bytes {ranges}; the damaged journal is kept as "
-        f"{sanitise.path(kept)}\n"
+        f"{shown}: repaired\n"
+        + "".join(f"{shown}: {line}\n" for line in plan.lines(done=True))
+        + f"{shown}: the damaged journal is kept as {sanitise.path(kept)}\n"
     )

@@ -3,31 +3,56 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import orjson
-
+from tuireader.dbformat.journal_entry import (
+    EMPTY_JOURNAL,
+    JOURNAL_HEAD,
+    JOURNAL_TAIL,
+    V2_JOURNAL_HEAD,
+    entry_bytes,
+    read_value,
+)
+from tuireader.dbformat.journal_scan import Piece, leads_after, scan
 from tuireader.dbformat.schema import ANNOTATIONS, META, SHARDED, FileProblem, Tables
+
+__all__ = [
+    "EMPTY_JOURNAL",
+    "JOURNAL_HEAD",
+    "JOURNAL_MAX",
+    "JOURNAL_MIN",
+    "JOURNAL_TAIL",
+    "V2_JOURNAL_HEAD",
+    "JournalProblem",
+    "Pending",
+    "apply_entry",
+    "apply_pending",
+    "damaged_entry",
+    "damaged_head",
+    "damaged_last",
+    "entry_bytes",
+    "journal_entries",
+    "journal_stamp",
+    "read_journal_entries",
+]
 
 # Every change is appended to ``PATH.journal`` and fsynced: a few hundred bytes, whatever the
 # database holds. The journal is itself a TinyDB document, ``{"changes": {"<offset>": entry}}``,
 # kept valid after every append: an entry overwrites the closing ``\n}}`` and ends with a new one.
 # Each entry sits on its own line (JSON strings hold no raw line breaks), so a write torn by a
-# kill is found and cut off at the next append. An entry holds whole records: ``put`` and ``del``
-# by small table, and ``ann``, per article id, annotation id to record (None: deleted). Replaying
-# one twice changes nothing, so a compaction killed half way loses nothing.
+# kill is found and cut off at the next append. Its key is the offset it was written at and its
+# value ends with a checksum (``journal_entry``), so an entry whose line or lead is damaged is
+# still found (``journal_scan``), and one whose bytes changed is told from a whole one. An entry
+# holds whole records: ``put`` and ``del`` by small table, and ``ann``, per article id,
+# annotation id to record (None: deleted). Replaying one twice changes nothing, so a compaction
+# killed half way loses nothing.
 # Schemas 2 and 3 wrote ``{"journal": {...}}`` with the annotations as a table; such a journal is
-# read only to upgrade its file, and one left beside a schema-4 file (an upgrade killed after writing
-# the new main file) is already folded in and is ignored.
-JOURNAL_HEAD = b'{"changes":{'
-V2_JOURNAL_HEAD = b'{"journal":{'
-JOURNAL_TAIL = b"\n}}"
-EMPTY_JOURNAL = JOURNAL_HEAD + JOURNAL_TAIL
+# read only to upgrade its file, and one left beside a schema-4 file (an upgrade killed after
+# writing the new main file) is already folded in and is ignored.
 JOURNAL_MIN = 1 << 20
 """Compact (fold the journal into the main file and the shards it touched) once the journal is
 larger than this and than half the main file, or larger than JOURNAL_MAX."""
@@ -58,62 +83,100 @@ def journal_entries(
     """The complete entries of a journal (after byte ``start``, the end of an entry already
     read, if given) and the offset where the next one goes: just after the last complete entry.
     A torn write after it (a kill or crash before the append returned: it was never reported
-    saved) is dropped. JournalProblem if it is not a journal, or if an entry that cannot be
-    read has entries after it (``entry_after``): that is damage, and the next append must not
-    write over the changes that follow."""
+    saved) is dropped. JournalProblem if it is not a journal, or if it is damaged: an entry
+    that cannot be read whole (or the lead before one) with entries after it, or a last entry
+    that was saved (``damaged_last``). The next append must never write over them."""
     if not data.startswith(head):
+        if damaged_head(data):
+            raise JournalProblem(
+                f"has a damaged journal: its head (bytes 0-{len(head) - 1}) is damaged; nothing "
+                f"was written ({REPAIR})"
+            )
         raise JournalProblem("has a journal that is not one")
     entries: list[dict[str, Any]] = []
-    end = pos = max(start, len(head))
+    older = head != JOURNAL_HEAD
+    pos = max(start, len(head))
     while pos < len(data):
-        lead = data[pos : pos + 1]
-        if lead not in (b"\n", b","):
-            _torn_tail(data, pos)
+        # The usual case, line by line: the lead, the key, the value up to the next lead.
+        lead = b"\n" if pos == len(head) else b",\n"
+        if not data.startswith(lead, pos):
             break
-        start = pos + (2 if lead == b"," else 1)
-        nl = data.find(b"\n", start)
-        line = data[start : len(data) if nl == -1 else nl]
-        if line == b"}}":
-            _torn_tail(data, pos)  # nothing of ours follows the closing brackets either
+        if older:  # schemas 2-3, read once to upgrade: any key, as they were read
+            found = _ANY_KEY.match(data, pos + len(lead))
+            if found is None:
+                break
+            key = found.group()
+        else:
+            key = b'"%d":' % pos  # an entry is keyed by the offset it was written at
+            if not data.startswith(key, pos + len(lead)):
+                break
+        value = pos + len(lead) + len(key)
+        line_end = data.find(b"\n", value)
+        if line_end == -1:
+            line_end = len(data)
+        end = line_end - 1 if data[line_end - 1] == 44 else line_end  # 44: the next lead's comma
+        entry = read_value(data, value, end, key=key)
+        if entry is None:
             break
-        body = line[:-1] if line.endswith(b",") else line
-        try:
-            item = orjson.loads(b"{" + body + b"}") if body else None
-        except orjson.JSONDecodeError:
-            body, item = _before_torn_lead(body)
-        if item is None:  # an empty line: a write cut just after its lead
-            _torn_tail(data, pos)
-            break  # cut off at the next append
-        # One key per line: two (a line break damaged into a space) would drop the second.
-        one = isinstance(item, dict) and len(item) == 1
-        key, value = next(iter(item.items())) if one else ("", None)
-        if not isinstance(value, dict) or not key.isdigit():
-            raise JournalProblem(f"has a journal entry that is not one (at byte {start}); {REPAIR}")
-        entries.append(value)
-        end = start + len(body)
+        entries.append(entry)
         pos = end
-    return entries, end
+    if pos >= len(data) or data[pos:] == JOURNAL_TAIL:
+        return entries, pos
+    if start > len(head):  # the entries before ``start`` are needed to number the damaged one
+        return journal_entries(data, head=head)
+    return _past_unreadable(data, pos, entries, placed=not older)
 
 
-def _before_torn_lead(line: bytes) -> tuple[bytes, Any]:
-    """A complete entry at the start of an unreadable ``line``, run on into the lead of a write
-    torn at a block boundary (its comma landed, the old closing brackets after it did not move:
-    ``entry,}}``), and its parsed item; else ``line`` and None. ``,}`` never appears in orjson's
-    output outside a string, so the only prefix before it that parses is the whole entry."""
-    at = line.find(b",}")
-    while at != -1:
-        with contextlib.suppress(orjson.JSONDecodeError):
-            return line[:at], orjson.loads(b"{" + line[:at] + b"}")
-        at = line.find(b",}", at + 1)
-    return line, None
+_ANY_KEY = re.compile(rb'"[0-9]{1,15}":')
 
 
-def _torn_tail(data: bytes, pos: int) -> None:
-    """Check that what is left from ``pos`` (an entry that cannot be read) is a torn tail."""
-    if entry_after(data, pos) is not None:
-        raise JournalProblem(damaged_entry(pos))
-    if damaged_last(data, pos):
-        raise JournalProblem(damaged_entry(pos, last=True))
+def _past_unreadable(
+    data: bytes, pos: int, entries: list[dict[str, Any]], *, placed: bool = True
+) -> tuple[list[dict[str, Any]], int]:
+    """``entries`` (read up to ``pos``) and whatever else the journal holds: an entry read
+    whole whose line could not be (a write torn at a block boundary that left ``entry,}}``), and
+    then a torn tail (dropped) or damage (JournalProblem)."""
+    window = 4
+    while True:
+        # A window of a few entries first: damage at the start of a 32 MB journal is told from
+        # a torn tail by the first whole entry after it, not by reading all the others.
+        until = leads_after(data, pos, window)
+        pieces = scan(data, pos, len(entries) + 1, until)
+        n = 0
+        for piece in pieces:
+            # Read whole, its lead intact, and where it was written: bytes lost or added
+            # before an entry shift it from the offset its key names.
+            moved = placed and piece.key != piece.start
+            if piece.entry is None or not piece.lead_ok or moved:
+                break
+            entries.append(piece.entry)
+            pos = piece.end
+            n += 1
+        if n == len(pieces) and until >= len(data):
+            return entries, pos
+        bad = pieces[n] if n < len(pieces) else None
+        # An entry read whole after the damage names a later place: it was appended after the
+        # damaged one, so this is no torn write (that is followed only by its own bytes).
+        if bad is not None and any(
+            p.entry is not None and p.key > bad.start for p in pieces[n + 1 :]
+        ):
+            raise JournalProblem(damaged_entry(bad))
+        if bad is not None and until >= len(data):
+            if damaged_last(data, pos):
+                raise JournalProblem(damaged_entry(bad, last=True))
+            return entries, pos
+        window *= 4
+
+
+def damaged_head(data: bytes) -> bool:
+    """Whether ``data`` is one of our journals whose head is damaged: its first entry's lead
+    and key (or, empty, its closing brackets) where they would be, give or take a byte."""
+    near = data[len(JOURNAL_HEAD) - 3 : len(JOURNAL_HEAD) + 3]
+    first = b'\n"%d":{' % len(JOURNAL_HEAD)
+    return (
+        first in data[len(JOURNAL_HEAD) - 2 : len(JOURNAL_HEAD) + 10]
+        or (JOURNAL_TAIL in near and len(data) <= len(EMPTY_JOURNAL) + 1)
+    ) and not data.startswith((JOURNAL_HEAD, V2_JOURNAL_HEAD))
 
 
 def damaged_last(data: bytes, pos: int) -> bool:
@@ -122,97 +185,76 @@ def damaged_last(data: bytes, pos: int) -> bool:
     returns only once all of it is on disk; a crash before that can leave the size grown with
     some blocks of it never written, and those read as zeros (or, where the first block never
     landed, as the old closing brackets at ``pos``). So bytes ending in the intact closing
-    brackets, with no zero in them (orjson writes none) and not starting with the old ones, are
-    an entry that was reported saved: refused, never dropped. A block boundary one or two bytes
-    after ``pos`` leaves only part of the old brackets before the new entry's bytes (``\n`` then
-    ``\n"pos":``, or ``\n}`` then ``"pos":``): torn too, as is a start with all three."""
+    brackets, with no block of zeros in them (orjson writes no zero byte) and not starting with
+    the old ones, are an entry that was reported saved: refused, never dropped. A block boundary
+    one or two bytes after ``pos`` leaves only part of the old brackets before the new entry's
+    bytes (``\n`` then ``\n"pos":``, or ``\n}`` then ``"pos":``): torn too, as is a start with
+    all three."""
     rest = data[pos:]
     return (
         len(rest) > len(JOURNAL_TAIL)
         and rest.endswith(JOURNAL_TAIL)
         and not _old_tail_first(rest, pos)
-        and b"\x00" not in rest
+        and not _unwritten_blocks(data, pos)
     )
+
+
+UNIT = 8
+"""The least a storage device persists whole: zeros a crash leaves where blocks of an append
+never landed start and end on a multiple of it (a disk's 512- or 4096-byte sectors, persistent
+memory's 8-byte words), or start where the old file ended. A zero anywhere else (a byte
+flipped to zero) is damage."""
+
+
+def _unwritten_blocks(data: bytes, pos: int) -> bool:
+    """Whether ``data`` after ``pos`` holds zeros, each run of them where a block of an append
+    at ``pos`` that never landed could leave it (see ``UNIT``)."""
+    runs = [(m.start(), m.end()) for m in _ZEROS.finditer(data, pos)]
+    old_end = pos + len(JOURNAL_TAIL)
+    return bool(runs) and all(
+        (start % UNIT == 0 or start == old_end) and end % UNIT == 0 for start, end in runs
+    )
+
+
+_ZEROS = re.compile(rb"\x00+")
 
 
 def _old_tail_first(rest: bytes, pos: int) -> bool:
     """Whether ``rest`` (from ``pos``) starts with the old closing brackets, or with the first
-    ``k`` of them followed by the new entry's own bytes from its ``k``-th (its lead and key)."""
+    ``k`` of them followed by the bytes of the entry an append writes at ``pos`` from its
+    ``k``-th (its lead and key). Only a start that differs from that entry's own counts: the
+    old brackets' line break is the first entry's whole lead."""
     if rest.startswith(JOURNAL_TAIL):
         return True
-    for lead in (b",\n", b"\n"):
-        new = lead + b'"%d":' % pos
-        for k in (1, 2):
-            if rest.startswith(JOURNAL_TAIL[:k] + new[k:]):
-                return True
+    new = (b"\n" if pos == len(JOURNAL_HEAD) else b",\n") + b'"%d":' % pos
+    for k in (1, 2):
+        shape = JOURNAL_TAIL[:k] + new[k:]
+        if shape != new and rest.startswith(shape):
+            return True
     return False
 
 
-_KEY = re.compile(rb'\n"([0-9]{1,15})":\{')
-
-
-def entry_after(data: bytes, pos: int) -> int | None:
-    """Where an entry begins in ``data`` after byte ``pos`` (a damaged entry's), or None.
-
-    An append writes one entry at the end of the last complete one and cuts off whatever was
-    there first, so a torn write is only ever followed by its own bytes (or by zeros a crash
-    left). An entry's key is the offset it was written at, its lead (``,\n``) just before the
-    key: a later key that starts a line and names its own place (the lead's comma may be the
-    damaged byte) is an entry appended after the damaged one, which is then corruption, not a
-    torn tail. Only a line start counts: orjson never writes a raw line break, so keys inside
-    the torn entry (annotator names made of digits, say) never start one."""
-    for match in _KEY.finditer(data, pos + 1):
-        offset, key = int(match.group(1)), match.start() + 1
-        if pos < offset < key <= offset + 2:
-            return offset
-    return None
-
-
-def damaged_entry(pos: int, last: bool = False) -> str:
-    """The problem of a journal whose entry at ``pos`` is damaged with entries after it (or,
-    ``last``, the last entry, with the closing brackets after it: it was saved)."""
-    where = (
-        "its last entry, at byte {pos}, cannot be read though it was saved"
-        if last
-        else "its entry at byte {pos} cannot be read and later entries follow it"
-    ).format(pos=pos)
+def damaged_entry(piece: Piece, last: bool = False) -> str:
+    """The problem of a journal whose ``piece`` is damaged with entries after it (or, ``last``,
+    it is the last entry, with the closing brackets after it: it was saved)."""
+    which = f"entry {piece.number} (at byte {piece.start})"
+    if piece.entry is not None:  # read whole: its lead is damaged, or bytes lost before it
+        where = f"the bytes before its {which} are damaged, the entry itself reads whole"
+        if piece.lead_ok and piece.key != piece.start:
+            moved = piece.key - piece.start
+            lost = f"{moved} byte(s) lost" if moved > 0 else f"{-moved} byte(s) added"
+            where = f"{lost} before its {which}, written at byte {piece.key}"
+    elif last:
+        where = f"its last {which} cannot be read though it was saved"
+    else:
+        where = f"its {which} cannot be read and later entries follow it"
     return f"has a damaged journal: {where}; nothing was written ({REPAIR})"
 
 
-REPAIR = "run `tuireader repair --db` with this database to keep every entry that can be read"
-
-
-def readable_entries(data: bytes) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
-    """Every entry of a damaged journal that can still be read, before and after the damage (a
-    line holding one entry keyed by its own offset), in order, and the byte ranges of the rest
-    (the closing brackets aside): what ``tuireader repair`` keeps and drops."""
-    entries: list[dict[str, Any]] = []
-    dropped: list[tuple[int, int]] = []
-    stop = len(data) - len(JOURNAL_TAIL) if data.endswith(JOURNAL_TAIL) else len(data)
-    covered = nl = len(JOURNAL_HEAD)
-    while 0 <= nl < stop:
-        after = data.find(b"\n", nl + 1, stop)
-        line_end = stop if after == -1 else after
-        line = data[nl + 1 : line_end]
-        body = line[:-1] if line.endswith(b",") else line
-        lead = nl - 1 if data[nl - 1 : nl] == b"," else nl  # the comma may be the damaged byte
-        item = None
-        for candidate in (body, line[:-1]):  # the second: the next lead's comma damaged
-            with contextlib.suppress(orjson.JSONDecodeError):
-                item = orjson.loads(b"{" + candidate + b"}")
-                body = candidate
-                break
-        if isinstance(item, dict) and len(item) == 1:
-            ((key, value),) = item.items()
-            if isinstance(value, dict) and key in (str(nl), str(nl - 1)):
-                if lead > covered:
-                    dropped.append((covered, lead))
-                entries.append(value)
-                covered = nl + 1 + len(body)
-        nl = after
-    if stop > covered:
-        dropped.append((covered, stop))
-    return entries, dropped
+REPAIR = (
+    "`tuireader repair --dry-run --db` on this database shows what can be kept, "
+    "`tuireader repair --db` keeps it"
+)
 
 
 def read_journal_entries(data: bytes | None, version: int) -> tuple[list[dict[str, Any]], int]:
