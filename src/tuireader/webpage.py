@@ -11,6 +11,8 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from tuireader import sanitise
@@ -93,6 +95,36 @@ _KICKER_WORDS = frozenset(
         "tech", "technology", "culture", "review", "feature", "interview", "explainer", "local",
         "national", "international", "briefing", "update", "special", "report", "investigation",
         "economy", "money", "travel", "weather", "education", "environment", "climate",
+    )
+)  # fmt: skip
+# A place name on a line of its own above the story is its dateline ("SAN FRANCISCO", "Mexico
+# City", "NEW DELHI —", "Springfield, Ill."): a known place (lexicons/places.txt), a name shaped as
+# places are ("San …", "… City"), a place and its region, or any name with a dash after it. Two
+# capitalised words are not proof ("LONDON CALLING" may open the story).
+_PLACE_PREFIXES = frozenset(
+    (
+        "san", "santa", "santo", "são", "sao", "los", "las", "saint", "st.", "ste.", "fort",
+        "port", "mount", "rio", "puerto", "porto", "ciudad", "kuala", "abu", "tel", "bandar",
+    )
+)  # fmt: skip
+_PLACE_SUFFIXES = frozenset(
+    ("city", "beach", "springs", "falls", "heights", "bay", "harbor", "harbour", "islands")
+)
+_PLACE_CONNECTORS = frozenset(
+    (
+        "de", "da", "do", "dos", "das", "del", "della", "di", "du", "la", "le", "les", "el", "al",
+        "es", "of", "on", "upon", "am", "an", "der", "sur", "en", "y", "and",
+    )
+)  # fmt: skip
+_TRAILING_DASH = re.compile(r"\s*(?:—|–|-{1,2})\Z")
+# The abbreviations of US states a dateline writes after a city ("Calif.", "N.Y."), lower case
+_STATE_ABBREVIATIONS = frozenset(
+    (
+        "ala.", "ariz.", "ark.", "calif.", "colo.", "conn.", "del.", "fla.", "ga.", "ill.",
+        "ind.", "kan.", "kans.", "ky.", "la.", "md.", "mass.", "mich.", "minn.", "miss.", "mo.",
+        "mont.", "neb.", "nev.", "n.h.", "n.j.", "n.m.", "n.y.", "n.c.", "n.d.", "okla.", "ore.",
+        "pa.", "r.i.", "s.c.", "s.d.", "tenn.", "tex.", "vt.", "va.", "wash.", "w.va.", "wis.",
+        "wyo.", "d.c.",
     )
 )  # fmt: skip
 # A paywall's or a newsletter box's prompt left in the text: "Subscribe to keep reading. Already a
@@ -192,6 +224,8 @@ class WebPage:
     author: str | None = None
     site: str | None = None
     url: str | None = None
+    dateline: str | None = None
+    """A place (and day) set on a line of its own above the story (``Mexico City``)."""
 
 
 def looks_like_html(text: str) -> bool:
@@ -232,7 +266,7 @@ def extract(html: str, url: str | None = None) -> WebPage:
     paragraphs = [p for p in (_clean(line) for line in text.split("\n")) if p]
     if len(paragraphs) == 1:
         paragraphs = _json_ld_paragraphs(tree, paragraphs[0]) or paragraphs
-    paragraphs = _drop_furniture(paragraphs, title, author)
+    paragraphs, dateline = _drop_furniture(paragraphs, title, author)
     if len(paragraphs) > 1 and is_dateline(paragraphs[0]):
         # The dateline in an element of its own: joined, wire copy takes it as metadata.
         paragraphs[:2] = [f"{paragraphs[0]} {paragraphs[1]}"]
@@ -245,6 +279,7 @@ def extract(html: str, url: str | None = None) -> WebPage:
         author=author,
         site=_clean(getattr(result, "sitename", None)),
         url=_clean(getattr(result, "url", None)) or url,
+        dateline=dateline,
     )
 
 
@@ -476,10 +511,13 @@ def _words(line: str) -> str:
     return _NOT_WORDS.sub(" ", line.casefold()).strip()
 
 
-def _drop_furniture(paragraphs: list[str], title: str | None, author: str | None) -> list[str]:
-    """Lines that are the page's, not the story's. Above the first paragraph: the headline, the
-    byline, the date line, the writer's role, a dateline or kicker on its own line (metadata
-    already, or a label). Anywhere: a share bar's or a related box's heading, a paywall's or a
+def _drop_furniture(
+    paragraphs: list[str], title: str | None, author: str | None
+) -> tuple[list[str], str | None]:
+    """Lines that are the page's, not the story's, and the dateline among them. Above the first
+    paragraph: the headline, the byline, the date line, the writer's role, a dateline (a place on
+    a line of its own, kept as the dateline) or kicker on its own line (metadata already, or a
+    label). Anywhere: a share bar's or a related box's heading, a paywall's or a
     newsletter's prompt, a photo credit or a list of topics. At the end: a byline, a date line, a
     copyright line. None of them becomes a sentence to tag; a line with a sentence of story in it
     ("By the end of the week, …", "Photo by photo, …") is none of them: a user can ignore a kept
@@ -501,7 +539,16 @@ def _drop_furniture(paragraphs: list[str], title: str | None, author: str | None
         )
 
     head = 0
-    while head < min(4, len(paragraphs)) and is_header(paragraphs[head]):
+    dateline = None
+    while head < min(4, len(paragraphs)):
+        line = paragraphs[head]
+        place = _place_line(line)
+        if place is not None:
+            dateline = place
+        elif not is_header(line):
+            break
+        elif _is_kicker(line) and ("," in line or "(" in line or _words(line) in _places()):
+            dateline = line  # "LONDON, Nov 30", "LONDON": a place; "WORLD NEWS" is a label
         head += 1
     kept = [
         p
@@ -510,7 +557,50 @@ def _drop_furniture(paragraphs: list[str], title: str | None, author: str | None
     ]
     while kept and (is_copyright_line(kept[-1]) or is_byline(kept[-1])):
         kept.pop()
-    return kept
+    return kept, dateline
+
+
+@cache
+def _places() -> frozenset[str]:
+    """The places of ``lexicons/places.txt``, read on the first page that needs them."""
+    text = resources.files("tuireader").joinpath("lexicons", "places.txt")
+    lines = text.read_text(encoding="utf-8").splitlines()
+    return frozenset(x.strip() for x in lines if x.strip() and not x.startswith("#"))
+
+
+def _place_line(line: str) -> str | None:
+    """The place a line of its own names, as written without its dash ("SAN FRANCISCO", "Mexico
+    City", "NEW DELHI —", "Springfield, Ill."), or None: a line of story ("Stop.", "No
+    comment.", "LONDON CALLING") names none."""
+    text = _TRAILING_DASH.sub("", line).strip()
+    dashed = text != line.strip()
+    if len(text) > 60 or any(c.isdigit() for c in text) or "\n" in text:
+        return None
+    if text.casefold() in _places():  # "Washington, D.C." ends in a full stop
+        return text
+    place, comma, region = text.partition(", ")
+    abbreviated = region.casefold() in _STATE_ABBREVIATIONS
+    if text.endswith((".", "!", "?", "”", '"', ":", ";", "’", "'", ")")) and not abbreviated:
+        return None
+    words = place.split()
+    if not 1 <= len(words) <= 4 or any(
+        not (w[0].isupper() or w.casefold() in _PLACE_CONNECTORS)
+        or w.casefold() in _KICKER_WORDS
+        or not any(c.isalpha() for c in w)
+        for w in words
+    ):
+        return None
+    key = " ".join(words).casefold()
+    known = key in _places() or (
+        len(words) >= 2
+        and (words[0].casefold() in _PLACE_PREFIXES or words[-1].casefold() in _PLACE_SUFFIXES)
+    )
+    if comma:
+        # "SAN JOSE, Calif.", "Springfield, Illinois": any name before a known region
+        known = abbreviated or region.casefold() in _places()
+    elif dashed and not known:
+        known = len(words) >= 2 or len(key) >= 5  # "NATO —" is an acronym, as in wire copy
+    return text if known else None
 
 
 def _short_line(line: str) -> bool:
