@@ -49,6 +49,22 @@ _PLACE_LINE = re.compile(
     rf"(?:,?\s(?i:{_MONTH_WORD}\s\d{{1,2}}|\d{{1,2}}\s{_MONTH_WORD})(?:,\s\d{{4}})?)?"
     r"(?:\s\([A-Za-z][\w&. -]{0,30}\))?"
 )
+# trafilatura writes a list item as "- item": the dash is its layout, not the story's.
+_LIST_MARK = re.compile(r"\A\s*- ")
+# A teaser for another story in the middle of this one: "Read more: Rail fares to rise by 4%",
+# "READ MORE: …", "See also: A | B". A label and headlines; a headline does not end in a full stop.
+_TEASER_LINE = re.compile(
+    r"(?:read more|read also|also read|read next|see also|related|more on this|further reading"
+    r"|recommended|watch|listen)\s*[:›»|]\s*(?P<headline>[^\n]{1,200})(?<![.:;,])",
+    re.I,
+)
+# The heading over a comment thread ("42 comments", "Comments (2)", "Join the conversation").
+_COMMENTS_HEADING = re.compile(
+    r"(?:\d+ )?(?:reader |user )?comments?(?: \d+)?|join the (?:conversation|discussion)"
+    r"|leave a (?:comment|reply)|have your say|add (?:a|your) comment"
+)
+# A footnote's marker: "<sup><a href='#fn1'>1</a></sup>", "<sup>[2]</sup>" (not "m<sup>2</sup>").
+_NOTE_MARKER = re.compile(r"\[\d{1,3}\]|\d{1,3}|[*†‡]")
 _TITLE_PARTS = re.compile(r"\s+[|\-–—:·•»]+\s+")
 _BODY_BREAKS = re.compile(r"\s*\n\s*")
 _NOT_WORDS = re.compile(r"[\W_]+")
@@ -187,7 +203,8 @@ _FURNITURE_WORDS = frozenset(
         "cookie", "cookies", "consent", "gdpr", "share", "sharing", "sharebar", "social",
         "related", "recommended", "recommendations", "newsletter", "subscribe", "signup", "promo",
         "byline", "bylines", "mostread", "popular", "trending", "advert", "advertisement", "ad",
-        "ads", "sponsored", "sidebar", "toolbar", "modal", "popup", "comments",
+        "ads", "sponsored", "sidebar", "toolbar", "modal", "popup", "comments", "gallery",
+        "slideshow", "carousel", "lightbox", "caption", "captions", "bio", "authorbio", "tags",
     )
 )  # fmt: skip
 _NAME_WORDS = re.compile(r"[\s_-]+")
@@ -255,6 +272,8 @@ def extract(html: str, url: str | None = None) -> WebPage:
     if tree is None:
         raise NoArticleText("no article text found in the page")
     _mark_furniture(tree)
+    _mark_comment_threads(tree)
+    _drop_note_markers(tree)
     _story_cards(tree, url)
     _one_story(tree)
     result = _extraction(tree, url, precise=False)
@@ -263,7 +282,7 @@ def extract(html: str, url: str | None = None) -> WebPage:
         text = _unmerged(tree, url, text)
     title = _headline(tree, _clean(getattr(result, "title", None)))
     author = _clean(getattr(result, "author", None))
-    paragraphs = [p for p in (_clean(line) for line in text.split("\n")) if p]
+    paragraphs = [p for p in (_clean(_LIST_MARK.sub("", line)) for line in text.split("\n")) if p]
     if len(paragraphs) == 1:
         paragraphs = _json_ld_paragraphs(tree, paragraphs[0]) or paragraphs
     paragraphs, dateline = _drop_furniture(paragraphs, title, author)
@@ -380,6 +399,34 @@ def _mark_furniture(tree: Any) -> None:  # an lxml.html tree (lxml has no stubs 
             page_chars = _page_chars(tree)
         if _may_be_furniture(element, page_chars):
             element.set(_FURNITURE_MARK, "")
+
+
+def _mark_comment_threads(tree: Any) -> None:
+    """A comment thread with no class to say so: the element a heading like "Comments (2)" or
+    "Join the conversation" opens, unless it may not be furniture (it holds the article)."""
+    page_chars: int | None = None
+    for heading in tree.xpath("//h2 | //h3 | //h4"):
+        if _COMMENTS_HEADING.fullmatch(_words(heading.text_content())) is None:
+            continue
+        thread = heading.getparent()
+        if thread is None or thread.tag in _NEVER_FURNITURE:
+            continue
+        if page_chars is None:
+            page_chars = _page_chars(tree)
+        if _may_be_furniture(thread, page_chars):
+            thread.set(_FURNITURE_MARK, "")
+
+
+def _drop_note_markers(tree: Any) -> None:
+    """Footnote markers (``<sup><a href="#fn1">1</a></sup>``, ``<sup>[2]</sup>``): left in, the
+    number joined the sentence it follows ("records began.1 Salmon have…") and hid its end. A
+    superscript that is not a note's marker ("m<sup>2</sup>", "1<sup>st</sup>") stays."""
+    for sup in tree.xpath("//sup"):
+        text = sup.text_content().strip()
+        if _NOTE_MARKER.fullmatch(text) and (
+            text.startswith("[") or sup.xpath(".//a[starts-with(normalize-space(@href), '#')]")
+        ):
+            sup.drop_tree()  # its tail, the text after it, stays
 
 
 def _one_story(tree: Any) -> None:
@@ -553,7 +600,10 @@ def _drop_furniture(
     kept = [
         p
         for p in paragraphs[head:]
-        if not _is_furniture_line(p) and not _PROMPT_LINE.fullmatch(p) and not _is_label(p)
+        if not _is_furniture_line(p)
+        and not _PROMPT_LINE.fullmatch(p)
+        and not _is_label(p)
+        and not _is_teaser(p)
     ]
     while kept and (is_copyright_line(kept[-1]) or is_byline(kept[-1])):
         kept.pop()
@@ -612,6 +662,16 @@ def _is_furniture_line(line: str) -> bool:
     """A share bar's or related box's heading: "Related." or "Comments?" ends as a sentence does,
     and is one (an answer, a question)."""
     return not line.rstrip().endswith((".", "!", "?")) and _words(line) in _FURNITURE_LINES
+
+
+def _is_teaser(line: str) -> bool:
+    """ "Read more: Rail fares to rise by 4%": a label and a headline, which starts with a capital
+    or a number ("Listen: the harbour master's warning was clear" is story)."""
+    match = _TEASER_LINE.fullmatch(line)
+    if match is None:
+        return False
+    first = next((c for c in match.group("headline") if c.isalnum()), "")
+    return first.isupper() or first.isdigit()
 
 
 def _is_label(line: str) -> bool:

@@ -49,8 +49,17 @@ _SIGN_OFF = re.compile(
     r"Reuters?|REUTERS?|"
     r"\((?:Reporting|Writing|Additional reporting|Editing|Compiled|Research)\s[^()]*\)|"
     # "Reporting by …; Writing by …; Editing by …" without brackets, one credit or several
-    rf"{_CREDIT}(?:;\s*{_CREDIT}){{0,5}}\.?"
+    rf"{_CREDIT}(?:;\s*{_CREDIT}){{0,5}}\.?|"
+    # agencies' desk codes: AFP's writers' initials ("ad/jm", "bur-sst/fz"), dpa's ("dpa ab xx")
+    r"[a-z]{2,4}(?:-[a-z]{2,4})?(?:/[a-z]{2,4}){1,3}|dpa(?:\s[a-z]{2,3}){1,4}"
 )
+# The end of a release or a story file ("ENDS", "-ends-", "###", "-30-"): what follows it (contacts,
+# notes to editors) is not the story.
+_END_MARK = re.compile(
+    r"\s*(?:ENDS?|Ends|[-–—]+\s*(?:ends?|ENDS?)\s*[-–—]+|\((?:ends|ENDS)\)|#{3}|-\s?30\s?-)\s*"
+)
+_AFTER_END_MAX = 4
+"""Paragraphs after an end mark that are dropped with it; more, and the mark is text."""
 # A copyright line closing a story: "(c) 2026 The Associated Press. All rights reserved.",
 # "Copyright 2026 Reuters", "© Example News 2026". A sentence about copyright ("Copyright lawyers
 # said…") has no year or sign right after the word.
@@ -123,6 +132,7 @@ def take_wire_copy(paragraphs: tuple[str, ...], context: str = "") -> WireCopy:
         elif offset:
             paras[0] = first[offset:]
     sign_off = None
+    _drop_after_end_mark(paras)
     _drop_copyright(paras)
     if len(paras) > 1 and len(paras[-1]) <= _SIGN_OFF_MAX and _SIGN_OFF.fullmatch(paras[-1]):
         sign_off = paras.pop()
@@ -145,6 +155,14 @@ def is_dateline(line: str) -> bool:
     element of its own before the story's first paragraph."""
     match = _dateline(line + " .", 0)
     return match is not None and match.end() == len(line) + 1
+
+
+def _drop_after_end_mark(paras: list[str]) -> None:
+    """An end mark near the end of the story, and the contacts or notes after it."""
+    for index in range(len(paras) - 1, max(0, len(paras) - 1 - _AFTER_END_MAX) - 1, -1):
+        if index > 0 and _END_MARK.fullmatch(paras[index]):
+            del paras[index:]
+            return
 
 
 def _drop_copyright(paras: list[str]) -> None:

@@ -1,0 +1,797 @@
+"""Pages and wire files in the shapes real news comes in, each with the sentences of its story.
+
+Every story, name and quote is invented and written for this project; only the shapes follow
+what sites and agencies publish: live blogs, AMP pages, comment threads, photo galleries,
+corrections boxes, "Read more" teasers, pull quotes, footnotes, tables, lists, ``<br>``-separated
+paragraphs, pages in French, German, Spanish, Arabic, Hebrew, Chinese and Japanese, and plain-text
+wire copy. ``SHAPES`` lists them; ``benchmarks/bench_page_shapes.py`` scores what tuireader makes
+of them and ``tests/test_page_shapes.py`` holds the result.
+
+A shape's ``sentences`` are the story's sentences in order, as a reader would tag them; its
+``neutral`` lines (subheadings, a live post's time) may come out as sentences or not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Shape:
+    name: str
+    source: str
+    sentences: tuple[str, ...]
+    suffix: str = ".html"
+    neutral: tuple[str, ...] = ()
+    dateline: str | None = None
+
+
+def page(title: str, body: str, head: str = "", lang: str = "en", direction: str = "") -> str:
+    attrs = f' lang="{lang}"' + (f' dir="{direction}"' if direction else "")
+    return (
+        f"<!DOCTYPE html><html{attrs}><head><meta charset='utf-8'><title>{title}</title>{head}"
+        f"</head><body>{body}</body></html>"
+    )
+
+
+def paras(*texts: str) -> str:
+    return "".join(f"<p>{t}</p>" for t in texts)
+
+
+NAV = (
+    "<header><a href='/'>Fenwick Gazette</a><nav><a href='/news'>News</a>"
+    "<a href='/sport'>Sport</a><a href='/weather'>Weather</a></nav></header>"
+)
+FOOT = "<footer><p>© 2026 Fenwick Gazette. All rights reserved.</p><a href='/privacy'>Privacy</a></footer>"
+
+S: dict[str, tuple[str, ...]] = {}
+
+
+def _shapes() -> list[Shape]:
+    shapes: list[Shape] = []
+
+    # 1. Live blog: posts with times and headings, newest first, a summary on top.
+    summary = "The ferry strike entered its third day on Wednesday with no sailings on any route."
+    posts = [
+        (
+            "14:05",
+            "Union to meet on Thursday",
+            "The union said its members would meet on Thursday to vote on the new offer.",
+        ),
+        (
+            "12:40",
+            "Pier reopens to foot traffic",
+            "The east pier reopened to people on foot shortly after noon. Cars are still barred.",
+        ),
+        (
+            "09:15",
+            "Company makes fresh offer",
+            "The ferry company offered a pay rise of six per cent over two years.",
+        ),
+    ]
+    body = (
+        NAV
+        + "<main><h1>Ferry strike live: day three</h1>"
+        + f"<p class='summary'>{summary}</p>"
+        + "<div class='live-posts'>"
+        + "".join(
+            f"<article id='post-{n}'><time>{t}</time><h2><a href='#post-{n}'>{h}</a></h2>"
+            f"<p>{p}</p><div class='share'>Share this post</div></article>"
+            for n, (t, h, p) in enumerate(posts)
+        )
+        + "</div></main>"
+        + FOOT
+    )
+    shapes.append(
+        Shape(
+            "live blog",
+            page("Ferry strike live: day three", body),
+            (
+                summary,
+                "The union said its members would meet on Thursday to vote on the new offer.",
+                "The east pier reopened to people on foot shortly after noon.",
+                "Cars are still barred.",
+                "The ferry company offered a pay rise of six per cent over two years.",
+            ),
+            neutral=tuple(t for t, _, _ in posts) + tuple(h for _, h, _ in posts),
+        )
+    )
+
+    # 2. AMP page: amp-img with a caption, amp-ad, amp-social-share, amp-sidebar.
+    story = (
+        "Orchard owners in the valley lost up to a third of their blossom to a late frost.",
+        "Growers said the cold snap on Sunday night was the worst in a decade. "
+        "Insurers have been asked to visit 40 farms.",
+        "“We lit fires between the rows all night,” said grower Lena Park.",
+    )
+    body = (
+        "<amp-sidebar id='menu' layout='nodisplay'><ul><li>Home</li><li>Farming</li></ul>"
+        "</amp-sidebar><article><h1>Frost costs orchards a third of blossom</h1>"
+        "<amp-img src='a.jpg' width='600' height='400'></amp-img>"
+        "<figure><figcaption>Frost on apple blossom near Fenwick. Photo: Ola Berg</figcaption></figure>"
+        + paras(story[0])
+        + "<amp-ad width='300' height='250' type='doubleclick'><div>Advertisement</div></amp-ad>"
+        + paras(*story[1:])
+        + "<amp-social-share type='twitter'></amp-social-share></article>"
+    )
+    shapes.append(
+        Shape(
+            "AMP page",
+            "<!doctype html><html ⚡ lang='en'><head><meta charset='utf-8'>"
+            "<title>Frost costs orchards a third of blossom</title></head><body>"
+            + body
+            + "</body></html>",
+            (
+                story[0],
+                "Growers said the cold snap on Sunday night was the worst in a decade.",
+                "Insurers have been asked to visit 40 farms.",
+                story[2],
+            ),
+        )
+    )
+
+    # 3. Comments under the story, with a class; 4. comments with no class names.
+    story = (
+        "The library will open on Sundays from next month, the council said on Friday.",
+        "The change costs 80,000 pounds a year and is paid for by a bequest.",
+    )
+    comments = (
+        "<section class='comments'><h2>42 comments</h2><ol>"
+        "<li><b>harbourwatcher</b><p>About time. The library is the only warm place on a Sunday.</p></li>"
+        "<li><b>Ken_F</b><p>Who pays when the bequest runs out? Nobody has said.</p></li></ol></section>"
+    )
+    shapes.append(
+        Shape(
+            "comments (class)",
+            page(
+                "Library to open on Sundays",
+                NAV
+                + f"<article><h1>Library to open on Sundays</h1>{paras(*story)}</article>{comments}{FOOT}",
+            ),
+            story,
+        )
+    )
+    bare_comments = (
+        "<div><h3>Comments (2)</h3>"
+        "<div><p><b>Maud</b> wrote:</p><p>Sunday opening will help students revise before exams.</p></div>"
+        "<div><p><b>Pete R.</b> wrote:</p><p>Open it on Mondays instead, it is shut then.</p></div>"
+        "<form><textarea>Add a comment</textarea><button>Post</button></form></div>"
+    )
+    shapes.append(
+        Shape(
+            "comments (no class)",
+            page(
+                "Library to open on Sundays",
+                f"<h1>Library to open on Sundays</h1><div>{paras(*story)}</div>{bare_comments}",
+            ),
+            story,
+        )
+    )
+
+    # 5. Photo gallery: slides with captions and counters, then the story.
+    story = (
+        "Thousands lined the promenade on Saturday for the first tall-ships race in 20 years.",
+        "Eleven ships took part. The Dutch brig Zeemeeuw finished first, two hours ahead of the "
+        "fleet.",
+    )
+    slides = "".join(
+        f"<li class='slide'><img src='{n}.jpg' alt=''><p class='counter'>{n} of 3</p>"
+        f"<p class='caption'>{c} (Photo: Ines Moreau)</p></li>"
+        for n, c in enumerate(
+            (
+                "Crowds on the promenade",
+                "The Zeemeeuw under full sail",
+                "Crews at the prize-giving",
+            ),
+            start=1,
+        )
+    )
+    shapes.append(
+        Shape(
+            "photo gallery",
+            page(
+                "Tall ships return to Fenwick",
+                NAV
+                + f"<article><h1>Tall ships return to Fenwick</h1><ul class='gallery'>{slides}</ul>{paras(*story)}</article>",
+            ),
+            (
+                story[0],
+                "Eleven ships took part.",
+                "The Dutch brig Zeemeeuw finished first, two hours ahead of the fleet.",
+            ),
+        )
+    )
+
+    # 6. Correction box above the story; 7. editor's note below it.
+    story = (
+        "The hospital's new wing will open in May, six months late, its board said on Monday.",
+        "The delay added 12 million pounds to the cost.",
+    )
+    correction = (
+        "Correction: An earlier version of this article said the wing would open in March. "
+        "It will open in May."
+    )
+    shapes.append(
+        Shape(
+            "correction box",
+            page(
+                "Hospital wing delayed to May",
+                f"<article><h1>Hospital wing delayed to May</h1><div class='correction'><p>{correction}</p></div>{paras(*story)}</article>",
+            ),
+            (
+                "Correction: An earlier version of this article said the wing would open in March.",
+                "It will open in May.",
+                *story,
+            ),
+        )
+    )
+    note = "Editor's note: This story was updated on Tuesday to add the board's response."
+    shapes.append(
+        Shape(
+            "editor's note",
+            page(
+                "Hospital wing delayed to May",
+                f"<article><h1>Hospital wing delayed to May</h1>{paras(*story)}<p><em>{note}</em></p></article>",
+            ),
+            (*story, note),
+        )
+    )
+
+    # 8. "Read more" teasers in the middle of the story.
+    story = (
+        "Bus fares in the county will be capped at two pounds from April.",
+        "The cap will cost the county 3 million pounds in its first year.",
+        "Operators said they would not cut routes as a result.",
+    )
+    body = (
+        f"<article><h1>Bus fares capped at two pounds</h1>{paras(story[0])}"
+        "<p><strong>Read more:</strong> <a href='/news/rail-fares'>Rail fares to rise by 4%</a></p>"
+        f"{paras(story[1])}"
+        "<p>READ MORE: <a href='/news/bus-routes'>Five bus routes to be cut in spring</a></p>"
+        "<p><b>Read more:</b> <a href='/a'>Council tax to rise</a> | <a href='/b'>Parking charges frozen</a></p>"
+        f"{paras(story[2])}</article>"
+    )
+    shapes.append(Shape("read more teasers", page("Bus fares capped at two pounds", body), story))
+
+    # 9. Pull quote repeated from the text, with and without a class.
+    quote = "“Nobody should have to choose between heating and eating,” said Ruth Alder."
+    story = (
+        "The food bank handed out 900 parcels in November, twice as many as a year ago.",
+        quote,
+        "The food bank's director, Ruth Alder, said demand rose after energy bills went up.",
+    )
+    shapes.append(
+        Shape(
+            "pull quote (class)",
+            page(
+                "Food bank demand doubles",
+                f"<article><h1>Food bank demand doubles</h1>{paras(story[0], story[1])}<aside class='pullquote'><p>{quote}</p></aside>{paras(story[2])}</article>",
+            ),
+            story,
+        )
+    )
+    shapes.append(
+        Shape(
+            "pull quote (blockquote)",
+            page(
+                "Food bank demand doubles",
+                f"<article><h1>Food bank demand doubles</h1>{paras(story[0], story[1])}<blockquote><p>{quote}</p></blockquote>{paras(story[2])}</article>",
+            ),
+            story,
+        )
+    )
+
+    # 10. Footnotes with superscript markers.
+    body = (
+        "<article><h1>River cleaner than in 1990</h1>"
+        "<p>The river's oxygen levels are the highest since records began.<sup><a href='#fn1'>1</a></sup> "
+        "Salmon have returned to the upper reaches.</p>"
+        "<p>Farm run-off is still the main source of pollution.<sup><a href='#fn2'>2</a></sup></p>"
+        "<hr><ol class='footnotes'><li id='fn1'>Environment Agency data, 1990 to 2026.</li>"
+        "<li id='fn2'>Fenwick Rivers Trust survey, 2025.</li></ol></article>"
+    )
+    shapes.append(
+        Shape(
+            "footnotes",
+            page("River cleaner than in 1990", body),
+            (
+                "The river's oxygen levels are the highest since records began.",
+                "Salmon have returned to the upper reaches.",
+                "Farm run-off is still the main source of pollution.",
+            ),
+            neutral=(
+                "Environment Agency data, 1990 to 2026.",
+                "Fenwick Rivers Trust survey, 2025.",
+            ),
+        )
+    )
+
+    # 11. A table of figures inside the story.
+    story = (
+        "House prices in the town rose by 4 per cent last year, the land registry said.",
+        "Flats rose fastest, as the table shows.",
+        "Agents expect prices to level off in the spring.",
+    )
+    table = (
+        "<table><tr><th>Type</th><th>Price</th><th>Change</th></tr>"
+        "<tr><td>Flat</td><td>182,000</td><td>+6%</td></tr>"
+        "<tr><td>Terraced</td><td>221,000</td><td>+3%</td></tr></table>"
+    )
+    shapes.append(
+        Shape(
+            "table",
+            page(
+                "House prices up 4%",
+                f"<article><h1>House prices up 4%</h1>{paras(*story[:2])}{table}{paras(story[2])}</article>",
+            ),
+            story,
+        )
+    )
+
+    # 12. A list of key points, then the story; 13. a list in the middle.
+    points = (
+        "The pool will close for a year from January.",
+        "Swimming lessons move to the school pool.",
+        "The refit costs 2.4 million pounds.",
+    )
+    story = (
+        "The town's only public pool will shut for a year while its roof is replaced, the council confirmed.",
+    )
+    shapes.append(
+        Shape(
+            "key points list",
+            page(
+                "Pool to close for a year",
+                f"<article><h1>Pool to close for a year</h1><div class='key-points'><h2>Key points</h2><ul>{''.join(f'<li>{p}</li>' for p in points)}</ul></div>{paras(*story)}</article>",
+            ),
+            (*points, *story),
+            neutral=("Key points",),
+        )
+    )
+    items = ("a new roof", "new changing rooms", "a learner pool")
+    shapes.append(
+        Shape(
+            "list in the story",
+            page(
+                "Pool to close for a year",
+                f"<article><h1>Pool to close for a year</h1>{paras(story[0], 'The refit will pay for:')}<ul>{''.join(f'<li>{i}</li>' for i in items)}</ul>{paras('The pool will reopen in January 2028.')}</article>",
+            ),
+            (story[0], "The refit will pay for:", *items, "The pool will reopen in January 2028."),
+        )
+    )
+
+    # 14. Paragraphs separated by <br> in one block, no <p>.
+    story = (
+        "A fire at the recycling plant was put out early on Tuesday.",
+        "Nobody was hurt. Residents were told to keep windows shut overnight.",
+        "The cause is not yet known.",
+    )
+    shapes.append(
+        Shape(
+            "br paragraphs",
+            page(
+                "Fire at recycling plant",
+                f"<h1>Fire at recycling plant</h1><div class='story'>{'<br><br>'.join(story)}</div>",
+            ),
+            (
+                story[0],
+                "Nobody was hurt.",
+                "Residents were told to keep windows shut overnight.",
+                story[2],
+            ),
+        )
+    )
+    shapes.append(
+        Shape(
+            "br paragraphs (single br)",
+            page(
+                "Fire at recycling plant",
+                f"<h1>Fire at recycling plant</h1><div class='content'>{'<br>'.join(story)}</div>",
+            ),
+            (
+                story[0],
+                "Nobody was hurt.",
+                "Residents were told to keep windows shut overnight.",
+                story[2],
+            ),
+        )
+    )
+
+    # 15. French: « » quotes with narrow no-break spaces, abbreviations.
+    fr = (
+        "Le conseil municipal a voté mardi la fermeture du vieux terminal des ferries.",
+        "« C’est une décision difficile mais nécessaire », a déclaré le maire, M. Durand.",
+        "Les travaux coûteront environ 4,5 millions d’euros. Ils commenceront en mars.",
+        "Faut-il s’inquiéter ? Pas selon l’opposition.",
+    )
+    shapes.append(
+        Shape(
+            "French page",
+            page(
+                "Le terminal des ferries va fermer",
+                NAV
+                + f"<article><h1>Le terminal des ferries va fermer</h1><p class='byline'>Par Claire Vidal</p>{paras(*fr)}</article>",
+                lang="fr",
+            ),
+            (
+                fr[0],
+                fr[1],
+                "Les travaux coûteront environ 4,5 millions d’euros.",
+                "Ils commenceront en mars.",
+                "Faut-il s’inquiéter ?",
+                "Pas selon l’opposition.",
+            ),
+        )
+    )
+
+    # 16. German: „…“ quotes, "z. B.", "Nr.", "Dr.", ordinal dates.
+    de = (
+        "Die Fähre nach Nordholm fährt ab dem 1. März nur noch zweimal am Tag.",
+        "„Wir haben keine andere Wahl“, sagte Geschäftsführerin Dr. Anke Lorenz am Montag.",
+        "Betroffen sind z. B. Pendler auf der Linie Nr. 4. Sie müssen künftig früher aufstehen.",
+    )
+    shapes.append(
+        Shape(
+            "German page",
+            page(
+                "Weniger Fähren nach Nordholm",
+                f"<article><h1>Weniger Fähren nach Nordholm</h1>{paras(*de)}<p>Mehr zum Thema</p></article>",
+                lang="de",
+            ),
+            (
+                de[0],
+                de[1],
+                "Betroffen sind z. B. Pendler auf der Linie Nr. 4.",
+                "Sie müssen künftig früher aufstehen.",
+            ),
+            neutral=("Mehr zum Thema",),
+        )
+    )
+
+    # 17. Spanish: ¿…? ¡…! and «…».
+    es = (
+        "El ayuntamiento cerrará la piscina municipal durante un año.",
+        "¿Dónde nadarán los niños? El colegio ofrecerá su piscina los sábados.",
+        "«Es una pena, pero hay que hacerlo», dijo la concejala Marta Ruiz.",
+        "¡Por fin! exclamaron los vecinos al conocer la fecha de reapertura.",
+    )
+    shapes.append(
+        Shape(
+            "Spanish page",
+            page(
+                "La piscina municipal cierra un año",
+                f"<article><h1>La piscina municipal cierra un año</h1>{paras(*es)}</article>",
+                lang="es",
+            ),
+            (
+                es[0],
+                "¿Dónde nadarán los niños?",
+                "El colegio ofrecerá su piscina los sábados.",
+                es[2],
+                es[3],
+            ),
+        )
+    )
+
+    # 18. Arabic, right to left.
+    ar = (
+        "أعلن المجلس البلدي يوم الثلاثاء إغلاق محطة العبارات القديمة.",
+        "وقال رئيس البلدية إن القرار صعب لكنه ضروري. هل سيتأثر السكان؟ نعم، بحسب المعارضة.",
+    )
+    shapes.append(
+        Shape(
+            "Arabic page",
+            page(
+                "إغلاق محطة العبارات",
+                f"<article><h1>إغلاق محطة العبارات</h1>{paras(*ar)}</article>",
+                lang="ar",
+                direction="rtl",
+            ),
+            (
+                ar[0],
+                "وقال رئيس البلدية إن القرار صعب لكنه ضروري.",
+                "هل سيتأثر السكان؟",
+                "نعم، بحسب المعارضة.",
+            ),
+        )
+    )
+
+    # 19. Hebrew, right to left.
+    he = (
+        "מועצת העיר החליטה ביום שלישי לסגור את מסוף המעבורות הישן.",
+        "ראש העיר אמר כי ההחלטה קשה אך הכרחית. העבודות יחלו במרץ.",
+    )
+    shapes.append(
+        Shape(
+            "Hebrew page",
+            page(
+                "מסוף המעבורות ייסגר",
+                f"<article><h1>מסוף המעבורות ייסגר</h1>{paras(*he)}</article>",
+                lang="he",
+                direction="rtl",
+            ),
+            (he[0], "ראש העיר אמר כי ההחלטה קשה אך הכרחית.", "העבודות יחלו במרץ."),
+        )
+    )
+
+    # 20. Chinese: no spaces between sentences.
+    zh = (
+        "市议会周二投票决定关闭旧渡轮码头。新码头将于明年启用。",
+        "市长表示：“这是一个艰难但必要的决定。”反对派则批评成本过高。",
+    )
+    shapes.append(
+        Shape(
+            "Chinese page",
+            page(
+                "旧渡轮码头将关闭",
+                f"<article><h1>旧渡轮码头将关闭</h1>{paras(*zh)}</article>",
+                lang="zh",
+            ),
+            (
+                "市议会周二投票决定关闭旧渡轮码头。",
+                "新码头将于明年启用。",
+                "市长表示：“这是一个艰难但必要的决定。”",
+                "反对派则批评成本过高。",
+            ),
+        )
+    )
+
+    # 21. Japanese: 「」 quotes, no spaces.
+    ja = (
+        "市議会は火曜日、古いフェリーターミナルの閉鎖を決めた。新しいターミナルは来年開業する。",
+        "市長は「難しいが必要な決断だ」と述べた。工事は三月に始まる。",
+    )
+    shapes.append(
+        Shape(
+            "Japanese page",
+            page(
+                "旧フェリーターミナル閉鎖へ",
+                f"<article><h1>旧フェリーターミナル閉鎖へ</h1>{paras(*ja)}</article>",
+                lang="ja",
+            ),
+            (
+                "市議会は火曜日、古いフェリーターミナルの閉鎖を決めた。",
+                "新しいターミナルは来年開業する。",
+                "市長は「難しいが必要な決断だ」と述べた。",
+                "工事は三月に始まる。",
+            ),
+        )
+    )
+
+    # 22. Author bio box and tags at the end, breadcrumbs on top.
+    story = (
+        "The council will plant 5,000 trees along the ring road this winter.",
+        "Residents can ask for a tree outside their home until the end of the month.",
+    )
+    body = (
+        "<div class='breadcrumbs'><a href='/'>Home</a> › <a href='/news'>News</a> › Environment</div>"
+        f"<article><h1>Five thousand trees for the ring road</h1>{paras(*story)}"
+        "<div class='tags'><a href='/t/trees'>Trees</a><a href='/t/council'>Council</a></div>"
+        "<div class='author-bio'><p>Ana Duarte is the Gazette's environment reporter. "
+        "She has covered the town since 2015.</p></div></article>"
+    )
+    shapes.append(
+        Shape("author bio and tags", page("Five thousand trees for the ring road", body), story)
+    )
+
+    # 23. A newsletter box without class names in the middle of the story.
+    story = (
+        "The old cinema on Quay Street will reopen as a music venue in June.",
+        "The new owners have spent a year restoring its art deco front.",
+    )
+    body = (
+        f"<h1>Old cinema to reopen as music venue</h1>{paras(story[0])}"
+        "<div><h4>Get the Gazette's morning briefing</h4><p>Sign up for our free daily newsletter</p>"
+        "<input type='email'><button>Sign up</button></div>"
+        f"{paras(story[1])}"
+    )
+    shapes.append(
+        Shape("inline newsletter", page("Old cinema to reopen as music venue", body), story)
+    )
+
+    # 24. A story with subheadings and an "Advertisement" slot between paragraphs.
+    story = (
+        "The harbour's new flood wall was finished on Friday, a month early.",
+        "The wall is 1.2 km long and 2 m high.",
+        "Engineers say it will protect 400 homes from a once-in-a-century storm.",
+    )
+    body = (
+        f"<div itemprop='articleBody'><h1>Flood wall finished early</h1>{paras(story[0])}"
+        "<h2>How big is it?</h2>"
+        f"{paras(story[1])}<div class='ad-slot'>Advertisement</div><p>ADVERTISEMENT</p>"
+        "<h2>What does it protect?</h2>"
+        f"{paras(story[2])}</div>"
+    )
+    shapes.append(
+        Shape(
+            "subheadings and ad slots",
+            page("Flood wall finished early", body),
+            story,
+            neutral=("How big is it?", "What does it protect?"),
+        )
+    )
+
+    # 25. Q&A interview with bold speakers.
+    body = (
+        "<article><h1>Five minutes with the harbour master</h1>"
+        "<p>Tom Reyes has run the harbour for 12 years. He retires on Friday.</p>"
+        "<p><strong>Q: What will you miss most?</strong></p>"
+        "<p><strong>A:</strong> The early mornings. The harbour is quiet before six.</p>"
+        "<p><strong>Q: And least?</strong></p>"
+        "<p><strong>A:</strong> The paperwork, without a doubt.</p></article>"
+    )
+    shapes.append(
+        Shape(
+            "Q&A interview",
+            page("Five minutes with the harbour master", body),
+            (
+                "Tom Reyes has run the harbour for 12 years.",
+                "He retires on Friday.",
+                "Q: What will you miss most?",
+                "A: The early mornings.",
+                "The harbour is quiet before six.",
+                "Q: And least?",
+                "A: The paperwork, without a doubt.",
+            ),
+        )
+    )
+
+    # 26. An embedded post with its author line, inside the story.
+    story = (
+        "The council's website was down for most of Monday after a power cut.",
+        "Residents complained on social media.",
+        "The council said the site was back by 6 pm.",
+    )
+    embed = (
+        "<blockquote class='social-embed'><p>Tried to pay my council tax three times today. "
+        "Website still down.</p>— Jo Marsh (@jomarsh) November 30, 2026</blockquote>"
+    )
+    shapes.append(
+        Shape(
+            "embedded post",
+            page(
+                "Council website down for a day",
+                f"<article><h1>Council website down for a day</h1>{paras(*story[:2])}{embed}{paras(story[2])}</article>",
+            ),
+            story,
+            neutral=("Tried to pay my council tax three times today.", "Website still down."),
+        )
+    )
+
+    # 27. A dateline on a line of its own, Title case, and photo credit lines.
+    story = (
+        "Thousands of people marched through the city centre on Sunday to protest against water cuts.",
+        "The water board said supplies would be restored by Wednesday.",
+    )
+    body = (
+        "<article><h1>Thousands march over water cuts</h1><p>Mexico City</p>"
+        f"{paras(story[0])}<p>Image: Reuters</p>{paras(story[1])}</article>"
+    )
+    shapes.append(
+        Shape(
+            "dateline line",
+            page("Thousands march over water cuts", body),
+            story,
+            dateline="Mexico City",
+        )
+    )
+
+    # 28-32. Wire copy in plain text.
+    shapes.append(
+        Shape(
+            "wire AP style",
+            "Fenwick ferry strike ends after six weeks\n\n"
+            "By ANA DUARTE Associated Press\n\n"
+            "FENWICK, Maine (AP) — Ferry workers voted on Tuesday to end a six-week strike, "
+            "the union said.\n\n"
+            "The first sailings will leave on Thursday. The company said timetables would be "
+            "back to normal by Monday.\n\n"
+            "Copyright 2026 The Associated Press. All rights reserved.\n",
+            (
+                "Ferry workers voted on Tuesday to end a six-week strike, the union said.",
+                "The first sailings will leave on Thursday.",
+                "The company said timetables would be back to normal by Monday.",
+            ),
+            suffix=".txt",
+            dateline="FENWICK, Maine (AP)",
+        )
+    )
+    shapes.append(
+        Shape(
+            "wire Reuters style",
+            "UPDATE 2-Fenwick port operator cuts forecast as volumes slide\n\n"
+            "LONDON, Nov 30 (Reuters) - Fenwick Ports cut its full-year profit forecast on "
+            "Monday after container volumes fell for a third month.\n"
+            "    The company now expects operating profit of 210 million pounds, down from 240 "
+            "million. Its shares fell 6%.\n"
+            '    "Volumes have not recovered as we hoped," chief executive Sam Okafor said.\n'
+            " (Reporting by Ana Duarte; Editing by Tom Reyes)\n",
+            (
+                "Fenwick Ports cut its full-year profit forecast on Monday after container "
+                "volumes fell for a third month.",
+                "The company now expects operating profit of 210 million pounds, down from 240 "
+                "million.",
+                "Its shares fell 6%.",
+                '"Volumes have not recovered as we hoped," chief executive Sam Okafor said.',
+            ),
+            suffix=".txt",
+            dateline="LONDON, Nov 30 (Reuters)",
+        )
+    )
+    shapes.append(
+        Shape(
+            "wire hard-wrapped",
+            "Harbour dredging to start in spring\n\n"
+            "PORTSMOUTH, Nov 30 -\n"
+            "Dredging of the inner harbour will start in April and\n"
+            "take four months, the port authority said on Monday.\n\n"
+            "The work will deepen the channel by 2 m so that larger\n"
+            "cruise ships can dock. It costs 9 million pounds.\n\n"
+            "Reporting by Ana Duarte; Editing by Tom Reyes\n",
+            (
+                "Dredging of the inner harbour will start in April and take four months, the "
+                "port authority said on Monday.",
+                "The work will deepen the channel by 2 m so that larger cruise ships can dock.",
+                "It costs 9 million pounds.",
+            ),
+            suffix=".txt",
+            dateline="PORTSMOUTH, Nov 30",
+        )
+    )
+    shapes.append(
+        Shape(
+            "wire AFP style",
+            "Paris metro fares frozen for 2027\n\n"
+            "PARIS (AFP) - Metro fares in Paris will not rise next year, the regional transport "
+            "authority said on Monday.\n\n"
+            "A single ticket will stay at 2.50 euros. Season tickets are also frozen.\n\n"
+            "ad/jm\n",
+            (
+                "Metro fares in Paris will not rise next year, the regional transport authority "
+                "said on Monday.",
+                "A single ticket will stay at 2.50 euros.",
+                "Season tickets are also frozen.",
+            ),
+            suffix=".txt",
+            dateline="PARIS (AFP)",
+        )
+    )
+    shapes.append(
+        Shape(
+            "wire dpa style",
+            "Hamburg port strike called off\n\n"
+            "HAMBURG (dpa) - Dock workers in Hamburg called off a planned strike on Monday "
+            "after a late pay offer.\n\n"
+            "The union said members would vote on the offer next week.\n\n"
+            "dpa ab xx\n",
+            (
+                "Dock workers in Hamburg called off a planned strike on Monday after a late pay "
+                "offer.",
+                "The union said members would vote on the offer next week.",
+            ),
+            suffix=".txt",
+            dateline="HAMBURG (dpa)",
+        )
+    )
+    shapes.append(
+        Shape(
+            "wire with ENDS and contacts",
+            "Ferry company names new chief executive\n\n"
+            "FENWICK, Nov 30 - The Fenwick Ferry Company named Ruth Alder as chief executive on "
+            "Monday. She starts in January.\n\n"
+            "Alder ran the town's bus company for eight years.\n\n"
+            "ENDS\n\n"
+            "For more information contact press@fenwick-ferries.example or call 01234 567890.\n",
+            (
+                "The Fenwick Ferry Company named Ruth Alder as chief executive on Monday.",
+                "She starts in January.",
+                "Alder ran the town's bus company for eight years.",
+            ),
+            suffix=".txt",
+            dateline="FENWICK, Nov 30",
+        )
+    )
+    return shapes
+
+
+SHAPES: tuple[Shape, ...] = tuple(_shapes())

@@ -1,0 +1,174 @@
+"""Pages and wire files in the shapes real news comes in (benchmarks/page_shapes.py, written
+here): each gives its story's sentences, in order, and nothing else."""
+
+import pytest
+
+from tuireader.formats import parse_html, parse_text
+from tuireader.sentences import split_paragraph
+from tuireader.wire import take_wire_copy
+
+from conftest import load_benchmark
+
+page_shapes = load_benchmark("page_shapes")
+bench = load_benchmark("bench_page_shapes")
+
+
+@pytest.mark.parametrize("shape", page_shapes.SHAPES, ids=lambda s: s.name)
+def test_each_shape_gives_its_story_sentences_and_nothing_else(shape, tmp_path) -> None:
+    result = bench.score(shape, tmp_path)
+    assert result.missing == () and result.extra == (), result
+    assert result.in_order and result.dateline_right, result
+
+
+def test_there_are_thirty_shapes_or_more() -> None:
+    assert len(page_shapes.SHAPES) >= 30
+    assert len({s.name for s in page_shapes.SHAPES}) == len(page_shapes.SHAPES)
+
+
+P1 = "The council voted on Tuesday to close the old ferry terminal by the end of next year."
+P2 = "Officials said the move would save money."
+
+
+def story(*middle: str) -> tuple[str, ...]:
+    html = "".join(f"<p>{m}</p>" for m in (P1, *middle, P2))
+    page = f"<html><head><title>T</title></head><body><article>{html}</article></body></html>"
+    return parse_html(page).paragraphs
+
+
+@pytest.mark.parametrize(
+    "teaser",
+    [
+        "Read more: Rail fares to rise by 4%",
+        "READ MORE: Five bus routes to be cut in spring",
+        "See also: Council tax to rise | Parking charges frozen",
+        "Related: Is the ferry safe?",
+        "WATCH: Ferry crash caught on camera",
+        "Read more » Pier to close for repairs",
+    ],
+)
+def test_a_teaser_for_another_story_is_not_a_sentence(teaser: str) -> None:
+    assert story(teaser) == (P1, P2)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Read more: the report runs to 400 pages and is worth the time.",
+        "Listen: the harbour master's warning was clear",
+        "Watch: a crash caught on camera shows why the pier closed.",
+        "See also the council's own figures, which tell a different story.",
+    ],
+)
+def test_a_story_line_with_a_teaser_word_stays(line: str) -> None:
+    assert story(line) == (P1, line, P2)
+
+
+def test_footnote_markers_go_and_superscripts_that_are_not_stay() -> None:
+    paragraphs = story(
+        "The pier is 40 m<sup>2</sup> larger than the old one.<sup><a href='#n1'>1</a></sup> "
+        "It opened on the 1<sup>st</sup> of May.<sup>[2]</sup>"
+    )
+    assert (
+        paragraphs[1] == "The pier is 40 m2 larger than the old one. It opened on the 1st of May."
+    )
+
+
+def test_list_items_lose_the_extractors_dash_only() -> None:
+    html = (
+        "<html><head><title>T</title></head><body><article>"
+        f"<p>{P1}</p><ul><li>a new roof</li><li>- a dash the writer typed</li></ul>"
+        "<p>– En dash dialogue stays as written.</p></article></body></html>"
+    )
+    assert parse_html(html).paragraphs == (
+        P1,
+        "a new roof",
+        "- a dash the writer typed",
+        "– En dash dialogue stays as written.",
+    )
+
+
+@pytest.mark.parametrize("heading", ["Comments (2)", "42 comments", "Join the conversation"])
+def test_a_comment_thread_with_no_class_is_not_the_story(heading: str) -> None:
+    html = (
+        f"<html><head><title>T</title></head><body><div><p>{P1}</p><p>{P2}</p></div>"
+        f"<div><h3>{heading}</h3><div><p><b>Maud</b> wrote:</p>"
+        "<p>Sunday opening will help students revise before exams.</p></div></div></body></html>"
+    )
+    assert parse_html(html).paragraphs == (P1, P2)
+
+
+def test_a_section_headed_comments_that_holds_the_story_stays() -> None:
+    html = (
+        "<html><head><title>T</title></head><body><div><h2>Comments</h2>"
+        f"<p>{P1}</p><p>{P2}</p></div></body></html>"
+    )
+    assert parse_html(html).paragraphs == (P1, P2)
+
+
+@pytest.mark.parametrize("mark", ["ENDS", "-ends-", "###", "-30-", "(ENDS)", "— ENDS —"])
+def test_an_end_mark_and_what_follows_it_leave_wire_copy(mark: str) -> None:
+    wire = take_wire_copy((P1, P2, mark, "Notes to editors: call 01234 567890."))
+    assert wire.paragraphs == (P1, P2)
+
+
+@pytest.mark.parametrize("line", ["The end.", "End.", "30", "ends", "Ends."])
+def test_a_last_line_that_is_story_stays(line: str) -> None:
+    assert take_wire_copy((P1, line)).paragraphs == (P1, line)
+
+
+def test_an_end_mark_far_from_the_end_is_text() -> None:
+    paras = (P1, "ENDS", *(P2,) * 5)
+    assert take_wire_copy(paras).paragraphs == paras
+
+
+@pytest.mark.parametrize("code", ["ad/jm", "bur-sst/fz", "dpa ab xx", "dpa kre"])
+def test_agency_desk_codes_are_sign_offs(code: str) -> None:
+    wire = take_wire_copy((P1, code))
+    assert (wire.paragraphs, wire.sign_off) == ((P1,), code)
+
+
+def test_plain_text_ids_stay_when_wire_furniture_leaves() -> None:
+    from tuireader.articles import article_id, from_text
+
+    text = f"Title here\n\n{P1}\n\n{P2}\n\nENDS\n\nContact: press@example.org\n"
+    article = from_text(text)
+    assert [s.text for s in article.sentences] == [P1, P2]
+    assert article.id == article_id(f"{P1} {P2} ENDS Contact: press@example.org")
+    assert parse_text(text).paragraphs == (P1, P2)
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        (
+            "Die Fähre fährt ab dem 1. März nur noch zweimal am Tag. Pendler sind verärgert.",
+            ["Die Fähre fährt ab dem 1. März nur noch zweimal am Tag.", "Pendler sind verärgert."],
+        ),
+        (
+            "Am 3. Oktober 2026 war Feiertag. Alle Geschäfte blieben zu.",
+            ["Am 3. Oktober 2026 war Feiertag.", "Alle Geschäfte blieben zu."],
+        ),
+        (
+            "Die Quote lag bei 12. März brachte die Wende.",  # no article before the number
+            ["Die Quote lag bei 12.", "März brachte die Wende."],
+        ),
+        (
+            "¡Por fin! exclamaron los vecinos. La piscina reabre.",
+            ["¡Por fin! exclamaron los vecinos.", "La piscina reabre."],
+        ),
+        (
+            "¿Quién paga? preguntó la concejala. Nadie respondió.",
+            ["¿Quién paga? preguntó la concejala.", "Nadie respondió."],
+        ),
+        (
+            "¡Basta! Los vecinos protestaron.",
+            ["¡Basta!", "Los vecinos protestaron."],
+        ),
+        (
+            "Ah! from suffering there is no refuge. Why now? asked the minister.",
+            ["Ah!", "from suffering there is no refuge.", "Why now?", "asked the minister."],
+        ),  # English keeps sentencex's split: plain-text boundaries already read stay
+    ],
+)
+def test_german_days_and_spanish_exclamations(text: str, sentences: list[str]) -> None:
+    assert [text[a:b] for a, b in split_paragraph(text)] == sentences
