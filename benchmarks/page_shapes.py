@@ -791,6 +791,263 @@ def _shapes() -> list[Shape]:
             dateline="FENWICK, Nov 30",
         )
     )
+    shapes.extend(_more_shapes())
+    return shapes
+
+
+def _more_shapes() -> list[Shape]:
+    """The second round: the furniture of sites in other languages, live blogs without
+    ``<article>``, pagination, calls to follow and tip lines, a real blockquote, timelines."""
+    shapes: list[Shape] = []
+
+    # Live blog whose posts are divs, with buttons and pinned labels.
+    posts = (
+        ("11:20", "Roads reopen in the north of the county after the snow."),
+        ("10:05", "Schools in Fenwick will open at 10 am. Buses are running late."),
+    )
+    body = (
+        "<h1>Snow live: roads reopen</h1><div><button>Show key events only</button>"
+        "<button>Refresh</button></div><div class='liveblog'>"
+        "<div class='post pinned'><span>Pinned post</span><p>Heavy snow closed 40 roads overnight.</p></div>"
+        + "".join(
+            f"<div class='post'><time>{t}</time><span class='label'>Key event</span><p>{p}</p></div>"
+            for t, p in posts
+        )
+        + "<button>Load more</button></div>"
+    )
+    shapes.append(
+        Shape(
+            "live blog (divs)",
+            page("Snow live: roads reopen", body),
+            (
+                "Heavy snow closed 40 roads overnight.",
+                "Roads reopen in the north of the county after the snow.",
+                "Schools in Fenwick will open at 10 am.",
+                "Buses are running late.",
+            ),
+            neutral=("11:20", "10:05"),
+        )
+    )
+
+    # Advertisement markers inside the story text.
+    story = (
+        "The town's Christmas market will run for five weeks this year, one more than last.",
+        "Stallholders pay 300 pounds a week for a pitch.",
+        "The market opens on Friday at noon.",
+    )
+    body = (
+        f"<article><h1>Christmas market to run five weeks</h1>{paras(story[0])}"
+        "<p>Story continues below advertisement</p><div>ADVERTISEMENT</div>"
+        f"{paras(story[1])}<p>Advertisement - scroll to continue</p><p>Continue reading below</p>"
+        f"{paras(story[2])}</article>"
+    )
+    shapes.append(
+        Shape("ad markers in text", page("Christmas market to run five weeks", body), story)
+    )
+
+    # French site furniture.
+    fr = (
+        "Le prix de la baguette augmentera de dix centimes en janvier, ont annoncé les boulangers.",
+        "« Nous n’avons pas le choix », explique Jeanne Roux, boulangère à Lyon.",
+    )
+    body = (
+        "<article><h1>La baguette va augmenter</h1><p>Par Claire Vidal</p>"
+        "<p>Publié le 30 novembre 2026 à 10h15</p>"
+        f"{paras(fr[0])}<p>Lire aussi : Le prix du beurre s’envole</p>{paras(fr[1])}"
+        "<p>Partager</p><p>Sur le même sujet</p></article>"
+    )
+    shapes.append(Shape("French furniture", page("La baguette va augmenter", body, lang="fr"), fr))
+
+    # German site furniture.
+    de = (
+        "Die Stadt Nordholm baut bis 2028 eine neue Brücke über den Hafen.",
+        "Die Kosten liegen bei 30 Millionen Euro.",
+    )
+    body = (
+        "<article><h1>Neue Brücke für Nordholm</h1><p>Von Anke Lorenz</p>"
+        "<p>Stand: 30.11.2026 10:15 Uhr</p>"
+        f"{paras(de[0])}<p>Lesen Sie auch: Hafen bekommt neue Fähre</p>{paras(de[1])}"
+        "<p>Teilen</p><p>Mehr zum Thema</p><p>dpa/lno</p></article>"
+    )
+    shapes.append(
+        Shape(
+            "German furniture",
+            page("Neue Brücke für Nordholm", body, lang="de"),
+            de,
+            neutral=("Mehr zum Thema",),
+        )
+    )
+
+    # Spanish site furniture.
+    es = (
+        "La ciudad abrirá un nuevo carril bici junto al puerto en primavera.",
+        "El proyecto cuesta dos millones de euros.",
+    )
+    body = (
+        "<article><h1>Nuevo carril bici en el puerto</h1><p>Por Marta Ruiz</p>"
+        "<p>Actualizado: 30/11/2026 10:15</p>"
+        f"{paras(es[0])}<p>Lea también: El puerto amplía su horario</p>{paras(es[1])}"
+        "<p>Compartir</p><p>Noticias relacionadas</p></article>"
+    )
+    shapes.append(
+        Shape("Spanish furniture", page("Nuevo carril bici en el puerto", body, lang="es"), es)
+    )
+
+    # Chinese site furniture.
+    zh = ("市政府宣布新桥将于明年通车。", "工程总投资约三亿元。")
+    body = (
+        "<div class='article'><h1>新桥明年通车</h1><p>来源：新华社</p><p>2026-11-30 10:15</p>"
+        f"{paras(zh[0] + zh[1])}<p>相关新闻</p><p>分享到：微信 微博</p><p>责任编辑：王明</p></div>"
+    )
+    shapes.append(Shape("Chinese furniture", page("新桥明年通车", body, lang="zh"), zh))
+
+    # Japanese site furniture.
+    ja = ("市は新しい橋を来年開通させると発表した。", "総工費は約三十億円。")
+    body = (
+        f"<article><h1>新橋、来年開通へ</h1>{paras(ja[0] + ja[1])}"
+        "<p>関連記事</p><p>この記事をシェア</p></article>"
+    )
+    shapes.append(Shape("Japanese furniture", page("新橋、来年開通へ", body, lang="ja"), ja))
+
+    # Arabic and Hebrew "read also".
+    ar = ("افتتحت البلدية جسرا جديدا فوق الميناء.", "بلغت تكلفة المشروع ثلاثين مليون دولار.")
+    body = (
+        f"<article><h1>جسر جديد فوق الميناء</h1>{paras(ar[0])}<p>اقرأ أيضا: الميناء يوسع ساعات العمل</p>"
+        f"{paras(ar[1])}<p>شارك</p></article>"
+    )
+    shapes.append(
+        Shape(
+            "Arabic furniture", page("جسر جديد فوق الميناء", body, lang="ar", direction="rtl"), ar
+        )
+    )
+    he = ("העירייה פתחה גשר חדש מעל הנמל.", "עלות הפרויקט הגיעה לשלושים מיליון שקל.")
+    body = (
+        f"<article><h1>גשר חדש מעל הנמל</h1>{paras(he[0])}<p>קראו עוד: הנמל מאריך את שעות הפעילות</p>"
+        f"{paras(he[1])}<p>שתפו</p></article>"
+    )
+    shapes.append(
+        Shape("Hebrew furniture", page("גשר חדש מעל הנמל", body, lang="he", direction="rtl"), he)
+    )
+
+    # Pagination, a call to follow, a tip line.
+    story = (
+        "The port authority will spend 12 million pounds on new cranes.",
+        "The first two cranes arrive from Rotterdam in March.",
+    )
+    body = (
+        f"<article><h1>New cranes for the port</h1>{paras(*story)}"
+        "<p>Follow Ana Duarte on X @anaduarte</p>"
+        "<p>Have a story? Email tips@gazette.example</p>"
+        "<div><a href='?page=1'>1</a> <a href='?page=2'>2</a> <a href='?page=2'>Next ›</a></div>"
+        "</article>"
+    )
+    shapes.append(Shape("pagination and follow", page("New cranes for the port", body), story))
+
+    # A real blockquote: a letter quoted in the story.
+    letter = "We regret that the service cannot continue after March."
+    story = (
+        "Residents of Nordholm received a letter from the ferry company on Monday.",
+        letter,
+        "The company would not say how many jobs would go.",
+    )
+    body = (
+        f"<article><h1>Ferry service to end in March</h1>{paras(story[0])}"
+        f"<blockquote><p>{letter}</p></blockquote>{paras(story[2])}</article>"
+    )
+    shapes.append(
+        Shape("letter in a blockquote", page("Ferry service to end in March", body), story)
+    )
+
+    # A timeline and a key facts box that are story.
+    body = (
+        "<article><h1>The pier through the years</h1>"
+        "<p>The pier closes for good on Sunday after 120 years.</p><h2>Timeline</h2><ul>"
+        "<li>1906: The pier opens with a theatre at its end.</li>"
+        "<li>1987: A storm destroys the theatre.</li>"
+        "<li>2026: The council votes to close the pier.</li></ul></article>"
+    )
+    shapes.append(
+        Shape(
+            "timeline list",
+            page("The pier through the years", body),
+            (
+                "The pier closes for good on Sunday after 120 years.",
+                "1906: The pier opens with a theatre at its end.",
+                "1987: A storm destroys the theatre.",
+                "2026: The council votes to close the pier.",
+            ),
+            neutral=("Timeline",),
+        )
+    )
+
+    # A dateline in bold at the start of the first paragraph, and an audio player.
+    body = (
+        "<article><h1>Council freezes parking charges</h1>"
+        "<div class='audio'><button>Listen to this article</button><span>4 min</span></div>"
+        "<p><strong>FENWICK —</strong> The council froze parking charges for another year on "
+        "Tuesday.</p><p>The freeze costs 200,000 pounds.</p></article>"
+    )
+    shapes.append(
+        Shape(
+            "bold dateline and audio",
+            page("Council freezes parking charges", body),
+            (
+                "The council froze parking charges for another year on Tuesday.",
+                "The freeze costs 200,000 pounds.",
+            ),
+            dateline="FENWICK",
+        )
+    )
+
+    # A trending list with no class after the story.
+    story = (
+        "A new bakery opened on Market Street on Saturday.",
+        "Queues stretched round the corner by 8 am.",
+    )
+    body = (
+        f"<h1>Bakery opens to queues</h1><div>{paras(*story)}</div>"
+        "<div><h3>Trending now</h3><ul><li><a href='/a'>Ferry strike ends</a></li>"
+        "<li><a href='/b'>Pier to close</a></li><li><a href='/c'>Snow closes roads</a></li></ul></div>"
+    )
+    shapes.append(Shape("trending list", page("Bakery opens to queues", body), story))
+
+    # Wire: AP contributors' line and separators.
+    shapes.append(
+        Shape(
+            "wire contributors line",
+            "Storm cuts power to 20,000 homes\n\n"
+            "FENWICK, Maine (AP) — A storm cut power to 20,000 homes on Monday, the utility said."
+            "\n\nCrews expect to restore most supplies by Wednesday.\n\n___\n\n"
+            "Associated Press writer Tom Reyes in Portland contributed to this report.\n",
+            (
+                "A storm cut power to 20,000 homes on Monday, the utility said.",
+                "Crews expect to restore most supplies by Wednesday.",
+            ),
+            suffix=".txt",
+            dateline="FENWICK, Maine (AP)",
+        )
+    )
+    shapes.append(
+        Shape(
+            "wire update slug and byline",
+            "UPDATE 1-Fenwick Ports wins crane contract\n\n"
+            "(Adds chief executive's comment in paragraph 3)\n\n"
+            "By Ana Duarte\n\n"
+            "LONDON, Nov 30 (Reuters) - Fenwick Ports won a contract to run the city's container "
+            "terminal, it said on Monday.\n\n"
+            "The deal runs for 10 years.\n\n"
+            '"It is our biggest contract," chief executive Sam Okafor said.\n\n'
+            "(Editing by Tom Reyes)\n",
+            (
+                "Fenwick Ports won a contract to run the city's container terminal, it said on "
+                "Monday.",
+                "The deal runs for 10 years.",
+                '"It is our biggest contract," chief executive Sam Okafor said.',
+            ),
+            suffix=".txt",
+            dateline="LONDON, Nov 30 (Reuters)",
+        )
+    )
     return shapes
 
 

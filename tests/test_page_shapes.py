@@ -172,3 +172,78 @@ def test_plain_text_ids_stay_when_wire_furniture_leaves() -> None:
 )
 def test_german_days_and_spanish_exclamations(text: str, sentences: list[str]) -> None:
     assert [text[a:b] for a, b in split_paragraph(text)] == sentences
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Par exemple, la ville a dépensé trois millions d’euros",
+        "Von Montag an gilt der neue Fahrplan",
+        "Por la mañana, los vecinos protestaron frente al ayuntamiento",
+        "Email the council at info@council.example, officials urged residents.",
+        "Stand: the council's position has not changed",
+        "30.11.2026 war ein schwarzer Tag für die Werft",
+        "12 de marzo de 2026 fue el día más frío del año",
+        "记者：这是一个艰难的决定。",
+        "Lire aussi : le rapport de 400 pages est sévère",
+        "Refresh.",
+        "Three agencies contributed to the report.",
+        "4 minutes later, the ferry sank",
+    ],
+)
+@pytest.mark.parametrize("where", ["first", "middle", "last"])
+def test_story_lines_like_the_new_furniture_stay(line: str, where: str) -> None:
+    lines = {"first": (line, P1, P2), "middle": (P1, line, P2), "last": (P1, P2, line)}[where]
+    html = "".join(f"<p>{x}</p>" for x in lines)
+    page = f"<html><head><title>T</title></head><body><article>{html}</article></body></html>"
+    assert parse_html(page).paragraphs == lines
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Follow Ana Duarte on X @anaduarte",
+        "Have a story? Email tips@gazette.example",
+        "Story continues below advertisement",
+        "Lesen Sie auch: Hafen bekommt neue Fähre",
+        "Lea también: El puerto amplía su horario",
+        "اقرأ أيضا: الميناء يوسع ساعات العمل",
+        "קראו עוד: הנמל מאריך את שעות הפעילות",
+        "分享到：微信 微博",
+        "责任编辑：王明",
+        "相关新闻",
+        "この記事をシェア",
+        "Partager",
+        "Teilen",
+    ],
+)
+def test_furniture_of_other_sites_and_languages_goes(line: str) -> None:
+    assert story(line) == (P1, P2)
+
+
+def test_wordpress_entry_parts_keep_their_classes() -> None:
+    html = (
+        "<html><head><title>T</title></head><body><div class='post'>"
+        "<header class='entry-header'><h2>T</h2></header>"
+        f"<div class='entry-content'><p>{P1}</p><p>{P2}</p></div>"
+        "<footer class='entry-footer'>Posted in News</footer></div></body></html>"
+    )
+    assert parse_html(html).paragraphs == (P1, P2)
+
+
+def test_wire_version_note_contributors_and_rules_leave() -> None:
+    wire = take_wire_copy(
+        (
+            "(Updates with closing prices)",
+            "By Ana Duarte",
+            f"LONDON, Nov 30 (Reuters) - {P1}",
+            P2,
+            "___",
+            "Associated Press writer Tom Reyes in Portland contributed to this report.",
+        )
+    )
+    assert (wire.paragraphs, wire.byline, wire.dateline) == (
+        (P1, P2),
+        "Ana Duarte",
+        "LONDON, Nov 30 (Reuters)",
+    )

@@ -23,7 +23,9 @@ _HTML_START = re.compile(
     re.I | re.S,
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
-_BYLINE = re.compile(r"^(?:by|written by|words by)\s+\S|\|\s*by\s+\S", re.I)
+_BYLINE = re.compile(
+    r"^(?:by|written by|words by|par|von|por|di|door|av|af)\s+\S|\|\s*by\s+\S", re.I
+)
 _BYLINE_MAX_CHARS = 100
 _SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?…。！？][”’\"')\]]*(?:\s|$)")
@@ -35,7 +37,14 @@ _DATE_LINE = re.compile(
     rf"|(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
     rf"(?:\d{{1,2}}\s+{_MONTH_WORD}|{_MONTH_WORD}\s+\d{{1,2}}),?\s+\d{{4}}.{{0,30}}"
     r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}.{0,20})?"
-    r"|\d+\s+(?:minutes?|hours?|days?)\s+ago",
+    r"|\d+\s+(?:minutes?|hours?|days?)\s+ago"
+    # other languages: "Publié le 30 novembre 2026 à 10h15", "Stand: 30.11.2026 10:15 Uhr",
+    # "Actualizado: 30/11/2026", "30 de noviembre de 2026", "2026年11月30日 10:15"
+    r"|(?:publié|mis à jour|stand|aktualisiert|veröffentlicht|actualizado|publicado|pubblicato"
+    r"|aggiornato|gepubliceerd|bijgewerkt)\b.{0,60}"
+    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}.{0,30}"
+    r"|\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]+\.?\s+(?:de\s+)?\d{4}.{0,30}"
+    r"|\d{4}年\d{1,2}月\d{1,2}日.{0,20}",
     re.I,
 )
 # A writer's role under the byline ("Transport correspondent"), and a dateline or kicker on a line
@@ -55,7 +64,23 @@ _LIST_MARK = re.compile(r"\A\s*- ")
 # "READ MORE: …", "See also: A | B". A label and headlines; a headline does not end in a full stop.
 _TEASER_LINE = re.compile(
     r"(?:read more|read also|also read|read next|see also|related|more on this|further reading"
-    r"|recommended|watch|listen)\s*[:›»|]\s*(?P<headline>[^\n]{1,200})(?<![.:;,])",
+    r"|recommended|watch|listen|à lire aussi|lire aussi|voir aussi|lesen sie auch|mehr dazu"
+    r"|auch interessant|lea también|lee también|ver también|leggi anche|lees ook|اقرأ أيضا"
+    r"|اقرأ أيضاً|קראו עוד|קראו גם|相关阅读|延伸阅读|関連記事)\s*[:›»|]\s*(?P<headline>[^\n]{1,200})(?<![.:;,])",
+    re.I,
+)
+# A label line of Chinese and Japanese pages: source, editor, reporter, "share to".
+_CJK_LABEL = re.compile(
+    r"[（(]?(?:来源|來源|责任编辑|責任編輯|编辑|編輯|记者|記者|作者|出处|出處|分享到|图片来源|摄影|撮影"
+    r"|出典|配信|文|图|圖)[：:]\s*[^。！？\n]{1,40}[）)]?"
+)
+# A call to follow or to send tips: "Follow Ana Duarte on X @anaduarte", "Have a story? Email
+# tips@gazette.example". The handle or the address ends it.
+_CONTACT_LINE = re.compile(
+    r"(?:(?:have|got) (?:a|any) (?:story|tip|news tip|story idea)[^?\n]{0,40}\?\s*)?"
+    r"(?:follow|email|e-mail|contact|write to|message|send (?:tips|us))\b[^\n]{0,80}?"
+    r"(?:@[\w.]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\bon (?:x|twitter|facebook|instagram|threads"
+    r"|bluesky|linkedin|mastodon|tiktok))[.)]?",
     re.I,
 )
 # The heading over a comment thread ("42 comments", "Comments (2)", "Join the conversation").
@@ -79,7 +104,16 @@ _FURNITURE_LINES = frozenset(
     |sponsored|sponsored content|skip to content|skip to main content|sign up|subscribe
     |follow us|accept|accept all|accept cookies|accept all cookies|reject all|manage cookies
     |cookie settings|back to top|top stories|comments|show comments|leave a comment
-    |listen to this article""".replace("\n    ", "").split("|")
+    |listen to this article|story continues below|story continues below advertisement
+    |article continues below|article continues below advertisement|continue reading below
+    |continue reading the main story|advertisement scroll to continue|scroll to continue
+    |you may also like|more from this section|latest news|most viewed|show key events only
+    |load more|refresh|partager|partagez|sur le même sujet|à lire aussi|lire aussi|voir aussi
+    |dans la même rubrique|teilen|artikel teilen|mehr zum thema|das könnte sie auch interessieren
+    |compartir|compartir en facebook|noticias relacionadas|te puede interesar|condividi
+    |articoli correlati|delen|gerelateerd|相关新闻|相关阅读|延伸阅读|热门推荐|分享|分享到
+    |関連記事|関連ニュース|この記事をシェア|シェア|شارك|شارك المقال|مقالات ذات صلة|اقرأ أيضا
+    |שתפו|שתף|כתבות נוספות|קראו עוד|קראו גם""".replace("\n    ", "").split("|")
 )
 # A credit or a list of topics on a line of its own: "Photo: Tomas Reyes/Fenwick Gazette",
 # "(Photo by Ana Duarte)", "Image: Getty Images", "Topics: Transport, Harbour", "Filed under: …".
@@ -93,14 +127,24 @@ _LABEL_LINE = re.compile(
 # story (``wire.is_name``).
 _ALPHA_WORDS = re.compile(r"[^\W\d_][\w'’.-]*")
 _SEPARATORS = re.compile(r"\s*(?:[,|·•/;–—]|\s-\s)\s*")
-_READING_TIME = re.compile(r"\d+\s*min(?:ute)?s?(?:\s+read)?", re.I)
+_READING_TIME = re.compile(r"\d+\s*min(?:ute)?s?(?:\s+(?:read|listen))?", re.I)
 # Words a date line may hold beside numbers, month and day names and zones in capitals.
 _DATE_WORDS = frozenset(
     (
         "published", "first", "updated", "last", "modified", "posted", "on", "at", "am", "pm",
         "ago", "minute", "minutes", "hour", "hours", "day", "days",
+        # French, German, Spanish, Italian, Dutch
+        "publié", "le", "à", "mis", "jour", "stand", "uhr", "aktualisiert", "veröffentlicht",
+        "um", "actualizado", "publicado", "el", "a", "las", "de", "pubblicato", "aggiornato",
+        "alle", "il", "ore", "gepubliceerd", "bijgewerkt", "op", "om",
+        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+        "octobre", "novembre", "décembre", "januar", "februar", "märz", "juni", "juli",
+        "oktober", "dezember", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
+        "agosto", "septiembre", "octubre", "noviembre", "diciembre", "gennaio", "febbraio",
+        "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre", "dicembre",
     )
 )  # fmt: skip
+_CLOCK_WORD = re.compile(r"h\d{2}")  # "10h15"
 _MONTH_OR_DAY = re.compile(rf"{_MONTH_WORD}|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?", re.I)
 # A kicker in capitals above the story ("WORLD NEWS", "EXCLUSIVE"): one word, a dateline (a comma
 # or an agency in brackets), or a section's name; "LONDON CALLING" may be the story's opening.
@@ -272,10 +316,11 @@ def extract(html: str, url: str | None = None) -> WebPage:
     if tree is None:
         raise NoArticleText("no article text found in the page")
     _mark_furniture(tree)
-    _mark_comment_threads(tree)
+    _mark_headed_furniture(tree)
     _drop_note_markers(tree)
     _story_cards(tree, url)
     _one_story(tree)
+    _live_posts(tree)
     result = _extraction(tree, url, precise=False)
     text = getattr(result, "text", None) or ""
     if len(text) < _SHORT_TEXT and "\n" not in text.strip():
@@ -401,20 +446,62 @@ def _mark_furniture(tree: Any) -> None:  # an lxml.html tree (lxml has no stubs 
             element.set(_FURNITURE_MARK, "")
 
 
-def _mark_comment_threads(tree: Any) -> None:
-    """A comment thread with no class to say so: the element a heading like "Comments (2)" or
-    "Join the conversation" opens, unless it may not be furniture (it holds the article)."""
+def _mark_headed_furniture(tree: Any) -> None:
+    """A comment thread or a box of links with no class to say so: the element a heading like
+    "Comments (2)", "Join the conversation" or "Trending now" opens, unless it may not be
+    furniture (it holds the article); there, the list of links after the heading."""
     page_chars: int | None = None
     for heading in tree.xpath("//h2 | //h3 | //h4"):
-        if _COMMENTS_HEADING.fullmatch(_words(heading.text_content())) is None:
+        words = _words(heading.text_content())
+        if _COMMENTS_HEADING.fullmatch(words) is None and words not in _FURNITURE_LINES:
             continue
-        thread = heading.getparent()
-        if thread is None or thread.tag in _NEVER_FURNITURE:
+        box = heading.getparent()
+        if box is None:
             continue
         if page_chars is None:
             page_chars = _page_chars(tree)
-        if _may_be_furniture(thread, page_chars):
-            thread.set(_FURNITURE_MARK, "")
+        if box.tag not in _NEVER_FURNITURE and _may_be_furniture(box, page_chars):
+            box.set(_FURNITURE_MARK, "")
+            continue
+        links = heading.getnext()
+        if links is not None and _mostly_links(links):
+            heading.set(_FURNITURE_MARK, "")
+            links.set(_FURNITURE_MARK, "")
+
+
+def _mostly_links(element: Any) -> bool:
+    """A list or box whose text is links (four fifths of it at least)."""
+    text = len(element.text_content().strip())
+    linked = sum(len(a.text_content().strip()) for a in element.iter("a"))
+    return text > 0 and linked * 5 >= text * 4
+
+
+_POST_WORDS = frozenset(("post", "entry", "update", "liveblog", "livepost"))
+# A post's parts, not posts: WordPress's "entry-header", "entry-content", "entry-footer" siblings.
+_PART_WORDS = frozenset(
+    (
+        "content", "header", "footer", "meta", "title", "body", "summary", "text", "thumbnail",
+        "date", "author", "tags", "nav", "navigation", "links", "share", "image", "excerpt",
+    )
+)  # fmt: skip
+
+
+def _live_posts(tree: Any) -> None:
+    """A live blog's posts as ``<div class="post">`` siblings: trafilatura takes the first
+    element whose class says "post" for the article and puts the others around it (a pinned post
+    came second). With two or more siblings so named, their class goes and the parent's text
+    is read in order."""
+    by_parent: dict[tuple[Any, str], list[Any]] = {}
+    for element in tree.xpath(_NAMED_ELEMENTS):
+        words = _NAME_WORDS.split(element.get("class", "").lower())
+        parent = element.getparent()
+        if _POST_WORDS.isdisjoint(words) or not _PART_WORDS.isdisjoint(words) or parent is None:
+            continue
+        by_parent.setdefault((parent, element.tag), []).append(element)
+    for posts in by_parent.values():
+        if len(posts) >= 2:
+            for post in posts:
+                post.attrib.pop("class", None)
 
 
 def _drop_note_markers(tree: Any) -> None:
@@ -582,7 +669,13 @@ def _drop_furniture(
         if title_words and _words(line) == title_words:
             return True
         return is_byline(line) or (
-            _short_line(line) and (_ROLE_LINE.fullmatch(line) is not None or _is_kicker(line))
+            _short_line(line)
+            and (
+                _ROLE_LINE.fullmatch(line) is not None
+                or _is_kicker(line)
+                or _READING_TIME.fullmatch(line) is not None
+                or _CJK_LABEL.fullmatch(line) is not None
+            )
         )
 
     head = 0
@@ -604,6 +697,8 @@ def _drop_furniture(
         and not _PROMPT_LINE.fullmatch(p)
         and not _is_label(p)
         and not _is_teaser(p)
+        and not _CJK_LABEL.fullmatch(p)
+        and not _CONTACT_LINE.fullmatch(p)
     ]
     while kept and (is_copyright_line(kept[-1]) or is_byline(kept[-1])):
         kept.pop()
@@ -671,7 +766,8 @@ def _is_teaser(line: str) -> bool:
     if match is None:
         return False
     first = next((c for c in match.group("headline") if c.isalnum()), "")
-    return first.isupper() or first.isdigit()
+    # a capital, a number, or a script without case (Arabic, Hebrew, Chinese)
+    return first.isupper() or first.isdigit() or (first.isalpha() and not first.islower())
 
 
 def _is_label(line: str) -> bool:
@@ -734,6 +830,7 @@ def _is_date_line(line: str) -> bool:
     return _DATE_LINE.fullmatch(line) is not None and all(
         len(word) == 1
         or word.isupper()
+        or _CLOCK_WORD.fullmatch(word) is not None
         or word.replace(".", "").casefold() in _DATE_WORDS
         or _MONTH_OR_DAY.fullmatch(word) is not None
         for word in _ALPHA_WORDS.findall(line)

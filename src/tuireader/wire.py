@@ -58,6 +58,21 @@ _SIGN_OFF = re.compile(
 _END_MARK = re.compile(
     r"\s*(?:ENDS?|Ends|[-–—]+\s*(?:ends?|ENDS?)\s*[-–—]+|\((?:ends|ENDS)\)|#{3}|-\s?30\s?-)\s*"
 )
+# A rule between the story and its credits ("___", "* * *"), and a contributors' line: "Associated
+# Press writer Tom Reyes in Portland contributed to this report.", "Ann Lee contributed reporting."
+_RULE = re.compile(r"[_\-–—*=~#·•\s]{3,}")
+_CONTRIBUTORS = re.compile(
+    r"(?:(?:Associated Press|AP|Reuters|AFP|Bloomberg)\s+)?(?:[Ss]taff\s+)?"
+    r"(?:(?:[Ww]riters?|[Rr]eporters?|[Cc]orrespondents?|[Jj]ournalists?)\s+)?"
+    r"(?P<names>[A-Z][^.;()]{1,150}?)\s+contributed(?:\s+(?:to\s+this\s+(?:report|story|article)"
+    r"|reporting|research))?(?:\s+from\s+[^.;()]{1,60})?\."
+)
+# A note on which version of a story this is, above it: "(Adds chief executive's comment in
+# paragraph 3)", "(Updates with closing prices)".
+_VERSION_NOTE = re.compile(
+    r"\((?:Adds|Updates|Recasts|Changes|Corrects|Rewrites|Refiles|Repeats|Fixes|Removes|Inserts"
+    r"|Writes through|Releases|Moves|Clarifies|Overhauls|Tops)\b[^()]{0,200}\)"
+)
 _AFTER_END_MAX = 4
 """Paragraphs after an end mark that are dropped with it; more, and the mark is text."""
 # A copyright line closing a story: "(c) 2026 The Associated Press. All rights reserved.",
@@ -106,6 +121,8 @@ def take_wire_copy(paragraphs: tuple[str, ...], context: str = "") -> WireCopy:
     from the dateline itself or from a year stamped in ``context`` (the file's header), never
     guessed."""
     paras = list(paragraphs)
+    if len(paras) > 1 and _VERSION_NOTE.fullmatch(paras[0]):
+        paras.pop(0)
     byline = None
     if (
         len(paras) > 1
@@ -133,6 +150,7 @@ def take_wire_copy(paragraphs: tuple[str, ...], context: str = "") -> WireCopy:
             paras[0] = first[offset:]
     sign_off = None
     _drop_after_end_mark(paras)
+    _drop_credits(paras)
     _drop_copyright(paras)
     if len(paras) > 1 and len(paras[-1]) <= _SIGN_OFF_MAX and _SIGN_OFF.fullmatch(paras[-1]):
         sign_off = paras.pop()
@@ -163,6 +181,19 @@ def _drop_after_end_mark(paras: list[str]) -> None:
         if index > 0 and _END_MARK.fullmatch(paras[index]):
             del paras[index:]
             return
+
+
+def _drop_credits(paras: list[str]) -> None:
+    """Rules and contributors' lines closing the story: credits, not claims."""
+    while len(paras) > 1 and (_RULE.fullmatch(paras[-1]) or _is_contributors_line(paras[-1])):
+        paras.pop()
+
+
+def _is_contributors_line(line: str) -> bool:
+    """ "Associated Press writer Tom Reyes in Portland contributed to this report.": names before
+    "contributed" ("Three agencies contributed to the report." is story)."""
+    match = _CONTRIBUTORS.fullmatch(line) if len(line) <= _SIGN_OFF_MAX else None
+    return match is not None and is_name(match.group("names"))
 
 
 def _drop_copyright(paras: list[str]) -> None:
