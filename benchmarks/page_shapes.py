@@ -792,6 +792,7 @@ def _shapes() -> list[Shape]:
         )
     )
     shapes.extend(_more_shapes())
+    shapes.extend(_third_round())
     return shapes
 
 
@@ -1046,6 +1047,160 @@ def _more_shapes() -> list[Shape]:
             ),
             suffix=".txt",
             dateline="LONDON, Nov 30 (Reuters)",
+        )
+    )
+    return shapes
+
+
+def _third_round() -> list[Shape]:
+    """Round three: agencies' datelines as they write them in their own languages, bullets and
+    drop caps in the markup, empty paragraphs, a credit line on a web page."""
+    shapes: list[Shape] = []
+
+    def wire(name: str, title: str, lead: str, rest: tuple[str, ...], dateline: str) -> Shape:
+        first = lead.split(" - ", 1)[-1] if " - " in lead else lead
+        return Shape(
+            name,
+            "\n\n".join((title, lead, *rest)) + "\n",
+            (first, *rest),
+            suffix=".txt",
+            dateline=dateline,
+        )
+
+    shapes.append(
+        Shape(
+            "wire AFP in French",
+            "Les tarifs du métro gelés en 2027\n\n"
+            "Paris (AFP) - Les tarifs du métro parisien n'augmenteront pas l'an prochain, a annoncé "
+            "lundi l'autorité régionale des transports.\n\n"
+            "Le ticket restera à 2,50 euros.\n",
+            (
+                "Les tarifs du métro parisien n'augmenteront pas l'an prochain, a annoncé lundi "
+                "l'autorité régionale des transports.",
+                "Le ticket restera à 2,50 euros.",
+            ),
+            suffix=".txt",
+            dateline="Paris (AFP)",
+        )
+    )
+    shapes.append(
+        Shape(
+            "wire dpa in German",
+            "Hafenstreik in Hamburg abgesagt\n\n"
+            "Hamburg (dpa) - Die Hafenarbeiter in Hamburg haben einen geplanten Streik am Montag "
+            "abgesagt.\n\n"
+            "Die Gewerkschaft will in der kommenden Woche über das Angebot abstimmen.\n",
+            (
+                "Die Hafenarbeiter in Hamburg haben einen geplanten Streik am Montag abgesagt.",
+                "Die Gewerkschaft will in der kommenden Woche über das Angebot abstimmen.",
+            ),
+            suffix=".txt",
+            dateline="Hamburg (dpa)",
+        )
+    )
+    shapes.append(
+        Shape(
+            "wire EFE in Spanish",
+            "El puerto de Valencia amplía su horario\n\n"
+            "Valencia, 30 nov (EFE).- El puerto de Valencia abrirá las 24 horas a partir de "
+            "enero, informó este lunes la autoridad portuaria.\n\n"
+            "La medida busca reducir las colas de camiones.\n",
+            (
+                "El puerto de Valencia abrirá las 24 horas a partir de enero, informó este lunes "
+                "la autoridad portuaria.",
+                "La medida busca reducir las colas de camiones.",
+            ),
+            suffix=".txt",
+            dateline="Valencia, 30 nov (EFE)",
+        )
+    )
+    shapes.append(
+        Shape(
+            "wire Kyodo in Japanese",
+            "英政府、フェリー補助金を延長\n\n"
+            "【ロンドン共同】英政府は三十日、離島フェリーへの補助金を二年間延長すると発表した。"
+            "対象は十二航路。\n",
+            (
+                "英政府は三十日、離島フェリーへの補助金を二年間延長すると発表した。",
+                "対象は十二航路。",
+            ),
+            suffix=".txt",
+            dateline="ロンドン共同",
+        )
+    )
+    shapes.append(
+        Shape(
+            "wire Xinhua in Chinese",
+            "新渡轮航线开通\n\n"
+            "新华社上海11月30日电（记者张明）上海至舟山的新渡轮航线30日正式开通。"
+            "每天往返四班。\n",
+            ("上海至舟山的新渡轮航线30日正式开通。", "每天往返四班。"),
+            suffix=".txt",
+            dateline="新华社上海11月30日电",
+        )
+    )
+    shapes.append(
+        Shape(
+            "wire Reuters in Arabic",
+            "مصر تمدد ساعات عمل الميناء\n\n"
+            "القاهرة (رويترز) - قالت هيئة الموانئ يوم الاثنين إن الميناء سيعمل على مدار الساعة.\n\n"
+            "ويبدأ العمل بالقرار في يناير.\n",
+            (
+                "قالت هيئة الموانئ يوم الاثنين إن الميناء سيعمل على مدار الساعة.",
+                "ويبدأ العمل بالقرار في يناير.",
+            ),
+            suffix=".txt",
+            dateline="القاهرة (رويترز)",
+        )
+    )
+
+    # Bullets typed into paragraphs, a drop cap, empty paragraphs, a credit line.
+    body = (
+        "<article><h1>Pool to close for a year</h1>"
+        "<p><span class='dropcap'>T</span>he town's only public pool will shut for a year.</p>"
+        "<p>&nbsp;</p><p>• Lessons move to the school pool.</p><p>• The refit costs 2.4 million "
+        "pounds.</p><p></p><p><em>Additional reporting by Tom Reyes</em></p></article>"
+    )
+    shapes.append(
+        Shape(
+            "bullets, drop cap, credit",
+            page("Pool to close for a year", body),
+            (
+                "The town's only public pool will shut for a year.",
+                "Lessons move to the school pool.",
+                "The refit costs 2.4 million pounds.",
+            ),
+        )
+    )
+
+    # Paragraphs as <div>s, no <p>.
+    story = (
+        "The bridge will close for repairs for six weeks from Monday.",
+        "Buses will run every ten minutes while it is shut.",
+        "The repairs cost 1.1 million pounds.",
+    )
+    body = (
+        "<h1>Bridge to close for six weeks</h1><div class='body'>"
+        + "".join(f"<div>{t}</div>" for t in story)
+        + "</div>"
+    )
+    shapes.append(Shape("div paragraphs", page("Bridge to close for six weeks", body), story))
+
+    # An opinion piece signed at the end.
+    story = (
+        "The town needs its ferry more than it needs another car park.",
+        "Every winter the road floods, and every winter the ferry is what keeps us connected.",
+    )
+    body = (
+        f"<article><h1>Keep the ferry</h1>{paras(*story)}<p>— Ana Duarte</p>"
+        "<p><i>Ana Duarte is a councillor for the harbour ward.</i></p></article>"
+    )
+    shapes.append(
+        Shape(
+            "opinion signed at the end",
+            page("Keep the ferry", body, head="<meta name='author' content='Ana Duarte'>"),
+            story,
+            neutral=("Ana Duarte is a councillor for the harbour ward.",),
         )
     )
     return shapes

@@ -247,3 +247,85 @@ def test_wire_version_note_contributors_and_rules_leave() -> None:
         "Ana Duarte",
         "LONDON, Nov 30 (Reuters)",
     )
+
+
+@pytest.mark.parametrize(
+    ("first", "dateline", "rest"),
+    [
+        ("Paris (AFP) - Les tarifs gèlent.", "Paris (AFP)", "Les tarifs gèlent."),
+        ("Rio de Janeiro (Reuters) - Fares rose.", "Rio de Janeiro (Reuters)", "Fares rose."),
+        ("Valencia, 30 nov (EFE).- El puerto abre.", "Valencia, 30 nov (EFE)", "El puerto abre."),
+        ("Hamburg, 30. Nov (dpa) - Der Streik endet.", None, None),  # German day form: unknown
+        ("القاهرة (رويترز) - قالت الهيئة.", "القاهرة (رويترز)", "قالت الهيئة."),
+        ("【ロンドン共同】英政府は発表した。", "ロンドン共同", "英政府は発表した。"),
+        ("新华社上海11月30日电（记者张明）航线开通。", "新华社上海11月30日电", "航线开通。"),
+    ],
+)
+def test_agency_datelines_in_their_own_languages(
+    first: str, dateline: str | None, rest: str | None
+) -> None:
+    wire = take_wire_copy((first, P2))
+    if dateline is None:
+        assert wire.paragraphs[0] == first
+    else:
+        assert (wire.dateline, wire.paragraphs) == (dateline, (rest, P2))
+
+
+def test_a_xinhua_reporter_is_the_byline() -> None:
+    wire = take_wire_copy(("新华社上海11月30日电（记者张明）航线开通。", P2))
+    assert wire.byline == "记者张明"
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "Officials said (AP) - the figures were wrong.",
+        "the port (AFP) - closed on Monday.",
+        "Prices rose (see chart) - by a fifth.",
+        "【注】本文有删节",  # a note in brackets with nothing after it is not a dateline
+    ],
+)
+def test_what_is_not_an_agency_dateline_stays(first: str) -> None:
+    assert take_wire_copy((first, P2)).paragraphs == (first, P2)
+
+
+def test_a_signature_and_a_bio_close_an_opinion_piece() -> None:
+    html = (
+        "<html><head><title>T</title><meta name='author' content='Ana Duarte'></head><body>"
+        f"<article><p>{P1}</p><p>{P2}</p><p>— Ana Duarte</p>"
+        "<p>Ana Duarte is a councillor for the harbour ward.</p></article></body></html>"
+    )
+    assert parse_html(html).paragraphs == (P1, P2)
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "Ana Duarte is a councillor, and she says the vote was rigged. Others disagree.",
+        "— and then the lights went out.",
+        "Ana Duarte was the first to leave the meeting",
+    ],
+)
+def test_story_lines_about_the_author_at_the_end_stay(last: str) -> None:
+    html = (
+        "<html><head><title>T</title><meta name='author' content='Ana Duarte'></head><body>"
+        f"<article><p>{P1}</p><p>{P2}</p><p>{last}</p></article></body></html>"
+    )
+    assert parse_html(html).paragraphs == (P1, P2, last)
+
+
+def test_typed_bullets_go_from_list_like_paragraphs() -> None:
+    assert story("• Lessons move to the school pool.") == (
+        P1,
+        "Lessons move to the school pool.",
+        P2,
+    )
+
+
+def test_a_plain_text_agency_dateline_keeps_the_files_id() -> None:
+    from tuireader.articles import article_id, from_text
+
+    text = f"Les tarifs gèlent\n\nParis (AFP) - {P1}\n\n{P2}\n"
+    article = from_text(text)
+    assert (article.dateline, [s.text for s in article.sentences]) == ("Paris (AFP)", [P1, P2])
+    assert article.id == article_id(f"Paris (AFP) - {P1} {P2}")

@@ -58,8 +58,9 @@ _PLACE_LINE = re.compile(
     rf"(?:,?\s(?i:{_MONTH_WORD}\s\d{{1,2}}|\d{{1,2}}\s{_MONTH_WORD})(?:,\s\d{{4}})?)?"
     r"(?:\s\([A-Za-z][\w&. -]{0,30}\))?"
 )
-# trafilatura writes a list item as "- item": the dash is its layout, not the story's.
-_LIST_MARK = re.compile(r"\A\s*- ")
+# trafilatura writes a list item as "- item": the dash is its layout, not the story's; so is a
+# bullet typed at the start of a paragraph ("• Lessons move to the school pool.").
+_LIST_MARK = re.compile(r"\A\s*(?:- |[•▪◦‣∙●■]\s*)")
 # A teaser for another story in the middle of this one: "Read more: Rail fares to rise by 4%",
 # "READ MORE: …", "See also: A | B". A label and headlines; a headline does not end in a full stop.
 _TEASER_LINE = re.compile(
@@ -700,7 +701,12 @@ def _drop_furniture(
         and not _CJK_LABEL.fullmatch(p)
         and not _CONTACT_LINE.fullmatch(p)
     ]
-    while kept and (is_copyright_line(kept[-1]) or is_byline(kept[-1])):
+    while kept and (
+        is_copyright_line(kept[-1])
+        or is_byline(kept[-1])
+        or _is_signature(kept[-1])
+        or _is_author_bio(kept[-1], author)
+    ):
         kept.pop()
     return kept, dateline
 
@@ -804,6 +810,27 @@ def _is_byline(line: str) -> bool:
         or _is_date_line(part)
         or _READING_TIME.fullmatch(part) is not None
         for part in others
+    )
+
+
+def _is_signature(line: str) -> bool:
+    """A writer's name after a dash, closing an opinion piece ("— Ana Duarte")."""
+    if not line.startswith(("—", "–", "-")):
+        return False
+    name = line.lstrip("—–- ").strip()
+    return 0 < len(name.split()) <= 5 and is_name(name) and not name.endswith((".", "!", "?"))
+
+
+def _is_author_bio(line: str, author: str | None) -> bool:
+    """ "Ana Duarte is a councillor for the harbour ward.": one sentence about the author, after
+    the story."""
+    if not author or not line.startswith(author) or len(line) > 200:
+        return False
+    rest = line[len(author) :]
+    return (
+        re.match(r"\s(?:is|was)\s(?:a|an|the)\s", rest) is not None
+        and rest.endswith(".")
+        and _SENTENCE_END.search(rest[:-1]) is None
     )
 
 

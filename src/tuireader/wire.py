@@ -33,6 +33,23 @@ _DATELINE = re.compile(
     r"\s?(?:\((?P<agency>[A-Za-z][\w&. -]{0,30})\))?"
     rf"\s*{_DASH}\s+(?=\S)"
 )
+# An agency's dateline as it writes it in its own language: the place need not be in capitals
+# when a known agency follows it ("Paris (AFP) -", "Hamburg (dpa) -", "Valencia, 30 nov (EFE).-",
+# "القاهرة (رويترز) -"); Kyodo's "【ロンドン共同】" and Xinhua's "新华社上海11月30日电（记者张明）"
+# open the story with no dash.
+_AGENCIES = (
+    r"AFP|AP|Reuters|dpa|DPA|EFE|ANSA|Xinhua|Kyodo|APA|SDA|ATS|KNA|epd|AAP|PA|Belga|ANP|TT|NTB"
+    r"|Lusa|Europa Press|Notimex|Télam|Yonhap|Anadolu|رويترز|أ ف ب|ا ف ب|د ب أ|رويترز"
+)
+_AGENCY_DATELINE = re.compile(
+    r"(?P<place>[^\W\d_][^\W\d_'’.-]*(?:[\s/-][^\W\d_][^\W\d_'’.-]*){0,3})"
+    r"(?:,\s(?P<day>\d{1,2}\s[^\W\d_]{3,10}\.?|[^\W\d_]{3,10}\.?\s\d{1,2})(?:,\s(?P<year>\d{4}))?)?"
+    rf"\s\((?P<agency>{_AGENCIES})\)\s*(?:\.-|\.?\s?{_DASH})\s*(?=\S)"
+)
+_CJK_DATELINE = re.compile(
+    r"【(?P<place>[^】\s]{1,20}(?:共同|時事|电|電|讯|訊))】"
+    r"|(?P<xinhua>(?:新华社|中新社|中新网|本报)[^\s，。（(电]{1,20}电)(?:[（(](?P<byline>[^）)]{1,30})[）)])?"
+)
 _BYLINE_LINE = re.compile(r"(?:By|by|BY)\s+(?P<byline>[^\n.!?]{2,80})")
 # "by Janie Gabbett, Reuters LOS ANGELES, Feb 26 - …" once hard wraps are joined.
 _NAMED_BYLINE = (
@@ -146,6 +163,15 @@ def take_wire_copy(paragraphs: tuple[str, ...], context: str = "") -> WireCopy:
             dateline = first[offset : dateline_match.end()].rstrip(" -—–").strip()
             date = _iso_day(dateline_match, context)
             paras[0] = first[dateline_match.end() :]
+        elif (agency := _agency_dateline(first, offset)) is not None:
+            dateline = first[offset : agency.end()].rstrip(" -—–").strip().removesuffix(".")
+            date = _iso_day(agency, context)
+            paras[0] = first[agency.end() :]
+        elif (cjk := _CJK_DATELINE.match(first, offset)) is not None and cjk.end() < len(first):
+            dateline = cjk.group("place") or cjk.group("xinhua")
+            if byline is None and cjk.group("byline"):
+                byline = cjk.group("byline")
+            paras[0] = first[cjk.end() :]
         elif offset:
             paras[0] = first[offset:]
     sign_off = None
@@ -238,6 +264,18 @@ def _dateline(text: str, pos: int) -> re.Match[str] | None:
     return match
 
 
+def _agency_dateline(text: str, pos: int) -> re.Match[str] | None:
+    """``Paris (AFP) -``: a place not in capitals, before a known agency (see _AGENCY_DATELINE);
+    a word in lower case (but a name's connector: "Rio de Janeiro") is no place."""
+    match = _AGENCY_DATELINE.match(text, pos)
+    if match is None:
+        return None
+    words = re.split(r"[\s/-]", match.group("place"))
+    if any(w[:1].islower() and w.casefold() not in _NAME_CONNECTORS for w in words):
+        return None  # "Officials said (AP) - …" names no place
+    return match
+
+
 def _iso_day(match: re.Match[str], context: str) -> str | None:
     day = match.group("day")
     if not day:
@@ -245,7 +283,9 @@ def _iso_day(match: re.Match[str], context: str) -> str | None:
     month_name, number = day.replace(".", "").split()
     if month_name.isdigit():  # "30 November"
         month_name, number = number, month_name
-    month = _MONTHS[month_name[:3].lower()]
+    month = _MONTHS.get(month_name[:3].lower())
+    if month is None:  # a month in another language ("30 dic"): no date rather than a guess
+        return None
     year = match.group("year")
     if year is None and (stamp := _YEAR_STAMP.search(context)):
         year = stamp.group(1)
