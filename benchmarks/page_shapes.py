@@ -1057,16 +1057,6 @@ def _third_round() -> list[Shape]:
     drop caps in the markup, empty paragraphs, a credit line on a web page."""
     shapes: list[Shape] = []
 
-    def wire(name: str, title: str, lead: str, rest: tuple[str, ...], dateline: str) -> Shape:
-        first = lead.split(" - ", 1)[-1] if " - " in lead else lead
-        return Shape(
-            name,
-            "\n\n".join((title, lead, *rest)) + "\n",
-            (first, *rest),
-            suffix=".txt",
-            dateline=dateline,
-        )
-
     shapes.append(
         Shape(
             "wire AFP in French",
