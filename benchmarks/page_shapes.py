@@ -793,6 +793,7 @@ def _shapes() -> list[Shape]:
     )
     shapes.extend(_more_shapes())
     shapes.extend(_third_round())
+    shapes.extend(_fourth_round())
     return shapes
 
 
@@ -1193,6 +1194,81 @@ def _third_round() -> list[Shape]:
             neutral=("Ana Duarte is a councillor for the harbour ward.",),
         )
     )
+    return shapes
+
+
+def _fourth_round() -> list[Shape]:
+    """Round four: ruby readings, Hindi's danda, a standfirst, a story in several bodies between
+    ads, credits in spans, paragraphs joined by <br><br> inside one <p>."""
+    shapes: list[Shape] = []
+    body = (
+        "<article><h1>新橋開通</h1><p><ruby>新橋<rp>(</rp><rt>しんばし</rt><rp>)</rp></ruby>が"
+        "開通した。<ruby>市長<rt>しちょう</rt></ruby>は喜んだ。</p></article>"
+    )
+    shapes.append(
+        Shape(
+            "Japanese ruby",
+            page("新橋開通", body, lang="ja"),
+            ("新橋が開通した。", "市長は喜んだ。"),
+        )
+    )
+    hi = ("दिल्ली में सोमवार को भारी बारिश हुई।", "कई स्कूल बंद रहे।", "क्या कल भी बारिश होगी?")
+    shapes.append(
+        Shape(
+            "Hindi page",
+            page(
+                "दिल्ली में बारिश",
+                f"<article><h1>दिल्ली में बारिश</h1>{paras(' '.join(hi))}</article>",
+                lang="hi",
+            ),
+            hi,
+        )
+    )
+    standfirst = "The council says the savings will pay for two new libraries."
+    story = ("Street lights in the town will be dimmed after midnight from January.",)
+    shapes.append(
+        Shape(
+            "standfirst",
+            page(
+                "Street lights to be dimmed",
+                f"<article><h1>Street lights to be dimmed</h1><h2 class='standfirst'>{standfirst}</h2>"
+                f"{paras(*story)}</article>",
+            ),
+            (standfirst, *story),
+        )
+    )
+    story = (
+        "The harbour's new lifeboat arrived on Saturday after a two-day trip from the yard.",
+        "It can reach 25 knots, twice the speed of the old boat.",
+        "The crew will train on it for a month before it goes into service.",
+    )
+    body = (
+        "<article><h1>New lifeboat arrives</h1>"
+        f"<div class='article-body'>{paras(story[0])}</div><div class='ad'>Advertisement</div>"
+        f"<div class='article-body'>{paras(story[1])}</div><div class='ad'>Advertisement</div>"
+        f"<div class='article-body'>{paras(story[2])}</div></article>"
+    )
+    shapes.append(Shape("story in several bodies", page("New lifeboat arrives", body), story))
+    story = (
+        "The old lighthouse will be turned into a museum, the trust said.",
+        "It opens to visitors in the summer.",
+    )
+    body = (
+        "<article><h1>Lighthouse to become a museum</h1>"
+        "<figure><img src='l.jpg'><span class='credit'>Getty Images</span></figure>"
+        f"{paras(story[0])}<p><img src='x.jpg'> <span>Supplied</span></p>{paras(story[1])}</article>"
+    )
+    shapes.append(Shape("credits in spans", page("Lighthouse to become a museum", body), story))
+    story = (
+        "The market hall will close at 4 pm on Saturdays from next month.",
+        "Traders say they lose money in the last hour.",
+        "The council will review the change in the summer.",
+    )
+    body = (
+        f"<article><h1>Market hall to close early</h1><p>{story[0]}<br><br>{story[1]}</p>"
+        f"<p>{story[2]}</p></article>"
+    )
+    shapes.append(Shape("br br inside a p", page("Market hall to close early", body), story))
     return shapes
 
 

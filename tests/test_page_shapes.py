@@ -329,3 +329,39 @@ def test_a_plain_text_agency_dateline_keeps_the_files_id() -> None:
     article = from_text(text)
     assert (article.dateline, [s.text for s in article.sentences]) == ("Paris (AFP)", [P1, P2])
     assert article.id == article_id(f"Paris (AFP) - {P1} {P2}")
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "Getty Images",
+        "Supplied",
+        "Tomas Reyes/AFP via Getty Images",
+        "AP Photo/Ana Duarte",
+        "(Reuters)",
+    ],
+)
+def test_a_bare_photo_credit_is_not_a_sentence(credit: str) -> None:
+    assert story(credit) == (P1, P2)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Courtesy of the mayor, the ferry ran late all week.",
+        "Shares in Getty fell by a tenth.",
+        "Reuters reported the figures first.",
+        "Supplied.",
+    ],
+)
+def test_story_lines_with_a_credit_word_stay(line: str) -> None:
+    assert story(line) == (P1, line, P2)
+
+
+def test_ruby_readings_go_and_the_base_text_joins_its_sentence() -> None:
+    html = (
+        "<html><head><title>T</title></head><body><article><p><ruby>新橋<rp>(</rp><rt>しんばし"
+        "</rt><rp>)</rp></ruby>が開通した。<ruby>市長<rt>しちょう</rt></ruby>は喜んだ。</p>"
+        f"<p>{P1}</p></article></body></html>"
+    )
+    assert parse_html(html).paragraphs == ("新橋が開通した。市長は喜んだ。", P1)

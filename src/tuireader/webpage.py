@@ -23,9 +23,7 @@ _HTML_START = re.compile(
     re.I | re.S,
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
-_BYLINE = re.compile(
-    r"^(?:by|written by|words by|par|von|por|di|door|av|af)\s+\S|\|\s*by\s+\S", re.I
-)
+_BYLINE = re.compile(r"^(?:by|written by|words by|par|von|por|di)\s+\S|\|\s*by\s+\S", re.I)
 _BYLINE_MAX_CHARS = 100
 _SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?…。！？][”’\"')\]]*(?:\s|$)")
@@ -84,6 +82,15 @@ _CONTACT_LINE = re.compile(
     r"|bluesky|linkedin|mastodon|tiktok))[.)]?",
     re.I,
 )
+# A photo credit on a line of its own, with no "Photo:" before it: "Getty Images", "Supplied",
+# "Tomas Reyes/AFP via Getty Images", "AP Photo/Ana Duarte".
+_CREDIT_WORDS = re.compile(
+    r"getty images|getty|shutterstock|alamy|istock(?:photo)?|pa (?:media|wire)|ap photo|ap|afp"
+    r"|epa(?:-efe)?|reuters|supplied|handout|file photo|stock photo|courtesy(?: of [\w .'’-]+)?",
+    re.I,
+)
+_CREDIT_PARTS = re.compile(r"\s*(?:/|\svia\s|,)\s*")
+_CREDIT_PART = re.compile(r"[^\W\d_][\w .'’&-]{0,39}")
 # The heading over a comment thread ("42 comments", "Comments (2)", "Join the conversation").
 _COMMENTS_HEADING = re.compile(
     r"(?:\d+ )?(?:reader |user )?comments?(?: \d+)?|join the (?:conversation|discussion)"
@@ -319,6 +326,7 @@ def extract(html: str, url: str | None = None) -> WebPage:
     _mark_furniture(tree)
     _mark_headed_furniture(tree)
     _drop_note_markers(tree)
+    _drop_ruby_readings(tree)
     _story_cards(tree, url)
     _one_story(tree)
     _live_posts(tree)
@@ -517,6 +525,16 @@ def _drop_note_markers(tree: Any) -> None:
             sup.drop_tree()  # its tail, the text after it, stays
 
 
+def _drop_ruby_readings(tree: Any) -> None:
+    """Japanese and Chinese ruby: the reading (``<rt>``) and its brackets (``<rp>``) go and the
+    base text joins its sentence; trafilatura made each part a line ("新橋", "しんばし", "が開通した。")."""
+    rubies = tree.xpath("//ruby")
+    for element in tree.xpath("//ruby//rt | //ruby//rp"):
+        element.drop_tree()
+    for ruby in rubies:
+        ruby.drop_tag()
+
+
 def _one_story(tree: Any) -> None:
     """A page's outermost ``<article>`` elements, as one story.
 
@@ -700,6 +718,7 @@ def _drop_furniture(
         and not _is_teaser(p)
         and not _CJK_LABEL.fullmatch(p)
         and not _CONTACT_LINE.fullmatch(p)
+        and not _is_credit(p)
     ]
     while kept and (
         is_copyright_line(kept[-1])
@@ -774,6 +793,24 @@ def _is_teaser(line: str) -> bool:
     first = next((c for c in match.group("headline") if c.isalnum()), "")
     # a capital, a number, or a script without case (Arabic, Hebrew, Chinese)
     return first.isupper() or first.isdigit() or (first.isalpha() and not first.islower())
+
+
+def _is_credit(line: str) -> bool:
+    """A photo credit with no "Photo:" before it: names and agencies between "/", "via" and
+    commas, one of them a picture agency or "Supplied" ("Tomas Reyes/AFP via Getty Images")."""
+    text = line.strip().removeprefix("(").removesuffix(")")
+    if len(text) > 100 or text.endswith((".", "!", "?")):
+        return False
+    parts = _CREDIT_PARTS.split(text)
+    credits = [_CREDIT_WORDS.fullmatch(part) is not None for part in parts]
+    return (
+        len(parts) <= 4
+        and any(credits)
+        and all(
+            credit or (_CREDIT_PART.fullmatch(part) is not None and is_name(part))
+            for part, credit in zip(parts, credits, strict=True)
+        )
+    )
 
 
 def _is_label(line: str) -> bool:
