@@ -794,6 +794,7 @@ def _shapes() -> list[Shape]:
     shapes.extend(_more_shapes())
     shapes.extend(_third_round())
     shapes.extend(_fourth_round())
+    shapes.extend(_whole_pages())
     return shapes
 
 
@@ -1269,6 +1270,185 @@ def _fourth_round() -> list[Shape]:
         f"<p>{story[2]}</p></article>"
     )
     shapes.append(Shape("br br inside a p", page("Market hall to close early", body), story))
+    return shapes
+
+
+def _whole_pages() -> list[Shape]:
+    """Round five: whole pages with everything around a longer story at once, as sites serve
+    them: banner, menus, JSON-LD, breadcrumbs, byline and date, a share bar, a caption, a teaser,
+    an ad slot, a newsletter box, related cards, tags, comments and a footer."""
+
+    def whole(title: str, lang: str, story: tuple[str, ...], extras: dict[str, str]) -> str:
+        ld = (
+            '<script type="application/ld+json">{"@type":"NewsArticle","headline":"'
+            + title
+            + '","author":{"@type":"Person","name":"Ana Duarte"},"datePublished":"2026-11-30"}'
+            "</script>"
+        )
+        cards = "".join(
+            f"<li><h3><a href='/story/{n}'>{h}</a></h3><p>{h}.</p></li>"
+            for n, h in enumerate(extras["cards"].split("|"))
+        )
+        half = len(story) // 2
+        body = (
+            "<header class='site-header'><a href='/'>Logo</a><nav><ul><li><a href='/'>"
+            + extras["home"]
+            + "</a></li><li><a href='/w'>World</a></li></ul></nav></header>"
+            "<div class='cookie-banner'><p>" + extras["cookies"] + "</p><button>OK</button></div>"
+            "<main><div class='breadcrumb'><a href='/'>" + extras["home"] + "</a> › News</div>"
+            f"<article><h1>{title}</h1><div class='byline'>{extras['by']}</div>"
+            f"<time datetime='2026-11-30'>{extras['date']}</time>"
+            f"<div class='share-bar'><a>Facebook</a><a>X</a><a>Email</a></div>"
+            f"<figure><img src='a.jpg'><figcaption>{extras['caption']}</figcaption></figure>"
+            + paras(*story[:half])
+            + f"<p><strong>{extras['teaser']}</strong></p>"
+            "<div class='ad-container'><span>Advertisement</span></div>"
+            + paras(*story[half:])
+            + f"<div class='newsletter-signup'><h3>{extras['newsletter']}</h3><input></div>"
+            f"<div class='tags'><a>{extras['tag']}</a></div></article>"
+            f"<section class='related'><h2>{extras['related']}</h2><ul>{cards}</ul></section>"
+            f"<section id='comments'><h2>{extras['comments']}</h2><p>{extras['comment']}</p></section>"
+            "</main><footer><p>" + extras["footer"] + "</p></footer>"
+        )
+        return page(title, body, head=ld, lang=lang)
+
+    shapes: list[Shape] = []
+    en = (
+        "The county's hospitals will get 40 new ambulances by the spring, the health board said "
+        "on Monday.",
+        "Crews have waited up to four hours outside emergency departments this winter.",
+        "“The new vehicles will help, but only if patients can be handed over quickly,” said "
+        "paramedic Jo Marsh.",
+        "The board said it would also open 30 more beds at the county hospital.",
+        "Unions welcomed the news but warned that staff shortages remained the main problem.",
+        "The first ten ambulances are due in January.",
+    )
+    shapes.append(
+        Shape(
+            "whole page (English)",
+            whole(
+                "County to get 40 new ambulances",
+                "en",
+                en,
+                {
+                    "home": "Home",
+                    "cookies": "We use cookies to improve your experience.",
+                    "by": "By Ana Duarte, Health correspondent",
+                    "date": "30 November 2026",
+                    "caption": "An ambulance outside the county hospital. Photo: Tom Reyes",
+                    "teaser": "Read more: Hospital waiting lists at record high",
+                    "newsletter": "Sign up for our morning briefing",
+                    "tag": "Health",
+                    "related": "Related stories",
+                    "cards": "Nurses vote on pay offer|New clinic opens in Fenwick|Flu cases rise",
+                    "comments": "Comments (12)",
+                    "comment": "About time we got more ambulances round here.",
+                    "footer": "© 2026 Fenwick Gazette. All rights reserved.",
+                },
+            ),
+            en,
+        )
+    )
+    fr = (
+        "La région va financer 40 nouvelles ambulances d’ici au printemps, a annoncé lundi "
+        "l’agence de santé.",
+        "Les équipages ont attendu jusqu’à quatre heures devant les urgences cet hiver.",
+        "« Ces véhicules vont aider, mais seulement si les patients sont pris en charge "
+        "rapidement », estime Jo Marsh, ambulancière.",
+        "L’agence ouvrira aussi 30 lits supplémentaires à l’hôpital départemental.",
+    )
+    shapes.append(
+        Shape(
+            "whole page (French)",
+            whole(
+                "40 nouvelles ambulances pour la région",
+                "fr",
+                fr,
+                {
+                    "home": "Accueil",
+                    "cookies": "Nous utilisons des cookies pour améliorer votre expérience.",
+                    "by": "Par Claire Vidal",
+                    "date": "Publié le 30 novembre 2026 à 10h15",
+                    "caption": "Une ambulance devant l’hôpital. Photo : Tom Reyes",
+                    "teaser": "Lire aussi : Les listes d’attente au plus haut",
+                    "newsletter": "Inscrivez-vous à notre newsletter",
+                    "tag": "Santé",
+                    "related": "Sur le même sujet",
+                    "cards": "Les infirmières votent|Une clinique ouvre|La grippe progresse",
+                    "comments": "Commentaires (12)",
+                    "comment": "Enfin des ambulances dans notre région.",
+                    "footer": "© 2026 Le Courrier de Fenwick. Tous droits réservés.",
+                },
+            ),
+            fr,
+        )
+    )
+    de = (
+        "Die Region bekommt bis zum Frühjahr 40 neue Rettungswagen, teilte die Gesundheitsbehörde "
+        "am Montag mit.",
+        "Die Besatzungen warteten in diesem Winter bis zu vier Stunden vor den Notaufnahmen.",
+        "„Die neuen Fahrzeuge helfen, aber nur, wenn die Patienten schnell übergeben werden“, "
+        "sagte die Sanitäterin Jo Marsh.",
+        "Die ersten zehn Wagen sollen ab dem 4. Januar fahren.",
+    )
+    shapes.append(
+        Shape(
+            "whole page (German)",
+            whole(
+                "40 neue Rettungswagen für die Region",
+                "de",
+                de,
+                {
+                    "home": "Startseite",
+                    "cookies": "Wir verwenden Cookies, um Ihr Erlebnis zu verbessern.",
+                    "by": "Von Anke Lorenz",
+                    "date": "30.11.2026, 10:15 Uhr",
+                    "caption": "Ein Rettungswagen vor der Klinik. Foto: Tom Reyes",
+                    "teaser": "Lesen Sie auch: Wartelisten so lang wie nie",
+                    "newsletter": "Jetzt den Newsletter abonnieren",
+                    "tag": "Gesundheit",
+                    "related": "Mehr zum Thema",
+                    "cards": "Pflegekräfte stimmen ab|Neue Klinik eröffnet|Grippewelle rollt",
+                    "comments": "Kommentare (12)",
+                    "comment": "Endlich mehr Rettungswagen bei uns.",
+                    "footer": "© 2026 Fenwicker Zeitung. Alle Rechte vorbehalten.",
+                },
+            ),
+            de,
+        )
+    )
+    zh = (
+        "卫生部门周一宣布，明年春季前将为本地区新增40辆救护车。",
+        "今年冬天，救护人员在急诊室外最长等待了四个小时。",
+        "急救员马乔说：“新车会有帮助，但前提是病人能尽快交接。”",
+        "首批十辆救护车将于一月投入使用。",
+    )
+    shapes.append(
+        Shape(
+            "whole page (Chinese)",
+            whole(
+                "本地区将新增40辆救护车",
+                "zh",
+                zh,
+                {
+                    "home": "首页",
+                    "cookies": "本网站使用Cookie以改善您的体验。",
+                    "by": "记者 王明",
+                    "date": "2026-11-30 10:15",
+                    "caption": "医院外的一辆救护车。摄影：张三",
+                    "teaser": "相关阅读：候诊名单创新高",
+                    "newsletter": "订阅我们的新闻简报",
+                    "tag": "健康",
+                    "related": "相关新闻",
+                    "cards": "护士投票|新诊所开业|流感病例上升",
+                    "comments": "评论（12）",
+                    "comment": "终于有更多救护车了。",
+                    "footer": "© 2026 芬威克日报 版权所有",
+                },
+            ),
+            zh,
+        )
+    )
     return shapes
 
 

@@ -365,3 +365,23 @@ def test_ruby_readings_go_and_the_base_text_joins_its_sentence() -> None:
         f"<p>{P1}</p></article></body></html>"
     )
     assert parse_html(html).paragraphs == ("新橋が開通した。市長は喜んだ。", P1)
+
+
+def test_a_chinese_story_beside_story_cards_is_not_a_list_of_stories() -> None:
+    cards = "".join(
+        f"<li><h3><a href='/s/{n}'>{h}</a></h3></li>"
+        for n, h in enumerate(("护士投票", "新诊所开业", "流感上升"))
+    )
+    html = (
+        "<html><head><title>T</title></head><body><main><div>"
+        "<p>卫生部门周一宣布，明年春季前将新增四十辆救护车。</p><p>首批十辆将于一月投入使用。</p></div>"
+        f"<ul>{cards}</ul></main></body></html>"
+    )
+    assert parse_html(html).paragraphs == (
+        "卫生部门周一宣布，明年春季前将新增四十辆救护车。",
+        "首批十辆将于一月投入使用。",
+    )
+
+
+def test_a_teaser_with_a_full_width_colon_goes() -> None:
+    assert story("相关阅读：候诊名单创新高") == (P1, P2)

@@ -65,7 +65,8 @@ _TEASER_LINE = re.compile(
     r"(?:read more|read also|also read|read next|see also|related|more on this|further reading"
     r"|recommended|watch|listen|à lire aussi|lire aussi|voir aussi|lesen sie auch|mehr dazu"
     r"|auch interessant|lea también|lee también|ver también|leggi anche|lees ook|اقرأ أيضا"
-    r"|اقرأ أيضاً|קראו עוד|קראו גם|相关阅读|延伸阅读|関連記事)\s*[:›»|]\s*(?P<headline>[^\n]{1,200})(?<![.:;,])",
+    r"|اقرأ أيضاً|קראו עוד|קראו גם|相关阅读|延伸阅读|関連記事)\s*[:：›»|]\s*"
+    r"(?P<headline>[^\n]{1,200})(?<![.:;,。])",
     re.I,
 )
 # A label line of Chinese and Japanese pages: source, editor, reporter, "share to".
@@ -273,7 +274,10 @@ _CARD_CHARS = 600
 """A card is a headline and a blurb: an element holding more text under a linked heading is a
 story (a blog post whose title links to itself)."""
 _OWN_PARAGRAPH = 40
-"""Characters a paragraph of the page's own has at least (a story's, not a card's blurb)."""
+"""Characters a paragraph of the page's own has at least (a story's, not a card's blurb); a
+Chinese or Japanese character counts as three (a word's worth: a 25-character paragraph of
+Chinese is a story's, and a page of them was refused as a list of stories)."""
+_WIDE = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 _SHORT_TEXT = 2000
 """Text this short that comes as one paragraph may be trafilatura's fallback: see _unmerged."""
 _NEVER_FURNITURE = frozenset({"html", "head", "body", "article", "main"})
@@ -590,7 +594,7 @@ def _story_cards(tree: Any, url: str | None) -> None:
     own = (
         p
         for p in tree.iter("p")
-        if len(p.text_content().strip()) >= _OWN_PARAGRAPH and not p.xpath(_IN_FURNITURE)
+        if _weight(p.text_content().strip()) >= _OWN_PARAGRAPH and not p.xpath(_IN_FURNITURE)
     )
     if all(any(a in cards for a in p.iterancestors()) for p in own):
         raise NoArticleText("no article text found in the page (a list of stories)")
@@ -598,6 +602,11 @@ def _story_cards(tree: Any, url: str | None) -> None:
     for card in cards:
         if card.tag not in _NEVER_FURNITURE and _may_be_furniture(card, page_chars):
             card.set(_FURNITURE_MARK, "")
+
+
+def _weight(text: str) -> int:
+    """Characters, a wide (CJK) one counted as three: see _OWN_PARAGRAPH."""
+    return len(text) + 2 * len(_WIDE.findall(text))
 
 
 def _page_chars(tree: Any) -> int:
