@@ -385,3 +385,32 @@ def test_a_chinese_story_beside_story_cards_is_not_a_list_of_stories() -> None:
 
 def test_a_teaser_with_a_full_width_colon_goes() -> None:
     assert story("相关阅读：候诊名单创新高") == (P1, P2)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Follow-up questions were posted on Facebook.",
+        "Follow the money on X, the auditor joked",
+        "Email addresses of 300 voters were leaked, including jo@example.org",
+        "Message boards on Facebook filled with complaints.",
+        "Contact with the ferry was lost at 9 pm.",
+    ],
+)
+def test_story_lines_about_email_and_social_media_stay(line: str) -> None:
+    assert story(line) == (P1, line, P2)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Follow us on Facebook",
+        "Follow Ana Duarte on X @anaduarte",
+        "Follow Ana Duarte on Bluesky, at @anaduarte.example",
+        "Email the reporter at ana.duarte@gazette.example",
+        "Send your photos to pictures@gazette.example",
+        "Got a tip? Contact us at tips@gazette.example.",
+    ],
+)
+def test_calls_to_follow_or_write_go(line: str) -> None:
+    assert story(line) == (P1, P2)

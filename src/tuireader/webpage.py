@@ -77,10 +77,14 @@ _CJK_LABEL = re.compile(
 # A call to follow or to send tips: "Follow Ana Duarte on X @anaduarte", "Have a story? Email
 # tips@gazette.example". The handle or the address ends it.
 _CONTACT_LINE = re.compile(
-    r"(?:(?:have|got) (?:a|any) (?:story|tip|news tip|story idea)[^?\n]{0,40}\?\s*)?"
-    r"(?:follow|email|e-mail|contact|write to|message|send (?:tips|us))\b[^\n]{0,80}?"
-    r"(?:@[\w.]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\bon (?:x|twitter|facebook|instagram|threads"
-    r"|bluesky|linkedin|mastodon|tiktok))[.)]?",
+    r"(?:(?:have|got) (?:a|any) (?:story|tip|news tip|story idea)[^?\n]{0,40}\?\s*)?(?:"
+    r"(?:email|e-mail|contact|write to|message|send (?:tips|us|your [\w ]{1,20}) to)\s+"
+    r"(?:us\s+|me\s+|the\s+(?:newsroom|author|reporter|writer|desk|editor)\s+)?(?:at\s+|on\s+)?"
+    r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@[\w.]+)"
+    r"|follow\s+(?:us|me|him|her|them|(?-i:[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*){0,3}))\s+on\s+"
+    r"(?:x|twitter|facebook|instagram|threads|bluesky|linkedin|mastodon|tiktok)"
+    r"(?:,?\s+(?:at\s+)?@[\w.]+)?"
+    r")[.)]?",
     re.I,
 )
 # A photo credit on a line of its own, with no "Photo:" before it: "Getty Images", "Supplied",
