@@ -414,3 +414,17 @@ def test_story_lines_about_email_and_social_media_stay(line: str) -> None:
 )
 def test_calls_to_follow_or_write_go(line: str) -> None:
     assert story(line) == (P1, P2)
+
+
+def test_a_story_section_headed_like_furniture_stays() -> None:
+    comments = "The minister's comments on Monday drew criticism from all sides of the chamber."
+    related = "A related inquiry into the ferry contract will report in the spring, officials said."
+    html = (
+        "<html><head><title>T</title></head><body><div>"
+        + "".join(f"<p>{P1} {n}</p>" for n in range(6))
+        + f"<section><h2>Comments</h2><p>{comments}</p></section>"
+        + f"<section><h2>Related</h2><p>{related}</p></section>"
+        + f"<p>{P2}</p></div></body></html>"
+    )
+    paragraphs = parse_html(html).paragraphs
+    assert comments in paragraphs and related in paragraphs and paragraphs[-1] == P2

@@ -466,11 +466,14 @@ def _mark_furniture(tree: Any) -> None:  # an lxml.html tree (lxml has no stubs 
 def _mark_headed_furniture(tree: Any) -> None:
     """A comment thread or a box of links with no class to say so: the element a heading like
     "Comments (2)", "Join the conversation" or "Trending now" opens, unless it may not be
-    furniture (it holds the article); there, the list of links after the heading."""
+    furniture (it holds the article); there, the list of links after the heading. A section of
+    the story under such a heading is not: a box of links is mostly links, and a comment thread
+    has no paragraph of the story after it."""
     page_chars: int | None = None
     for heading in tree.xpath("//h2 | //h3 | //h4"):
         words = _words(heading.text_content())
-        if _COMMENTS_HEADING.fullmatch(words) is None and words not in _FURNITURE_LINES:
+        comments = _COMMENTS_HEADING.fullmatch(words) is not None
+        if not comments and words not in _FURNITURE_LINES:
             continue
         box = heading.getparent()
         if box is None:
@@ -478,6 +481,8 @@ def _mark_headed_furniture(tree: Any) -> None:
         if page_chars is None:
             page_chars = _page_chars(tree)
         if box.tag not in _NEVER_FURNITURE and _may_be_furniture(box, page_chars):
+            if _story_after(box) if comments else not _mostly_links(box, heading):
+                continue
             box.set(_FURNITURE_MARK, "")
             continue
         links = heading.getnext()
@@ -486,10 +491,23 @@ def _mark_headed_furniture(tree: Any) -> None:
             links.set(_FURNITURE_MARK, "")
 
 
-def _mostly_links(element: Any) -> bool:
-    """A list or box whose text is links (four fifths of it at least)."""
+def _story_after(element: Any) -> bool:
+    """Whether a paragraph of the page's own (see _OWN_PARAGRAPH) follows ``element``."""
+    return any(
+        _weight(p.text_content().strip()) >= _OWN_PARAGRAPH and not p.xpath(_IN_FURNITURE)
+        for p in element.itersiblings()
+        for p in ([p] if p.tag == "p" else p.iter("p"))
+    ) or any(_story_after(a) for a in itertools.islice(element.iterancestors(), 0, 1))
+
+
+def _mostly_links(element: Any, heading: Any = None) -> bool:
+    """A list or box whose text (but its heading's) is links, four fifths of it at least."""
     text = len(element.text_content().strip())
-    linked = sum(len(a.text_content().strip()) for a in element.iter("a"))
+    if heading is not None:
+        text -= len(heading.text_content().strip())
+    linked = sum(len(a.text_content().strip()) for a in element.iter("a") if a is not heading)
+    if heading is not None:
+        linked -= sum(len(a.text_content().strip()) for a in heading.iter("a"))
     return text > 0 and linked * 5 >= text * 4
 
 
