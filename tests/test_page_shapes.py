@@ -428,3 +428,12 @@ def test_a_story_section_headed_like_furniture_stays() -> None:
     )
     paragraphs = parse_html(html).paragraphs
     assert comments in paragraphs and related in paragraphs and paragraphs[-1] == P2
+
+
+def test_a_story_among_thousands_of_small_blocks_is_read_whole() -> None:
+    """Above webpage._FAST_ELEMENTS trafilatura runs without its quadratic fallbacks
+    (benchmarks/bench_many_blocks.py measures it); the story is the same."""
+    many = load_benchmark("bench_many_blocks")
+    doc = parse_html(many.page(3000))
+    assert len(doc.paragraphs) == 12
+    assert doc.paragraphs[0].startswith("Paragraph 0 of the story")
