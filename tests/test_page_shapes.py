@@ -304,6 +304,7 @@ def test_a_signature_and_a_bio_close_an_opinion_piece() -> None:
         "Ana Duarte is a councillor, and she says the vote was rigged. Others disagree.",
         "— and then the lights went out.",
         "Ana Duarte was the first to leave the meeting",
+        "Ana Duarte was the first to leave the meeting.",
     ],
 )
 def test_story_lines_about_the_author_at_the_end_stay(last: str) -> None:

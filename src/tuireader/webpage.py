@@ -500,11 +500,14 @@ def _mark_headed_furniture(tree: Any) -> None:
 
 def _story_after(element: Any) -> bool:
     """Whether a paragraph of the page's own (see _OWN_PARAGRAPH) follows ``element``."""
-    return any(
-        _weight(p.text_content().strip()) >= _OWN_PARAGRAPH and not p.xpath(_IN_FURNITURE)
-        for p in element.itersiblings()
-        for p in ([p] if p.tag == "p" else p.iter("p"))
-    ) or any(_story_after(a) for a in itertools.islice(element.iterancestors(), 0, 1))
+    for node in itertools.chain([element], element.iterancestors()):
+        for sibling in node.itersiblings():
+            for p in [sibling] if sibling.tag == "p" else sibling.iter("p"):
+                if _weight(p.text_content().strip()) >= _OWN_PARAGRAPH and not p.xpath(
+                    _IN_FURNITURE
+                ):
+                    return True
+    return False
 
 
 def _mostly_links(element: Any, heading: Any = None) -> bool:
@@ -896,6 +899,11 @@ def _is_signature(line: str) -> bool:
     return 0 < len(name.split()) <= 5 and is_name(name) and not name.endswith((".", "!", "?"))
 
 
+# "… is a councillor", "… is the Gazette's health reporter": a bio is in the present ("Ana Duarte
+# was the first to leave the meeting." is story).
+_BIO_START = re.compile(r"\sis\s(?:a|an|the)\s")
+
+
 def _is_author_bio(line: str, author: str | None) -> bool:
     """ "Ana Duarte is a councillor for the harbour ward.": one sentence about the author, after
     the story."""
@@ -903,7 +911,7 @@ def _is_author_bio(line: str, author: str | None) -> bool:
         return False
     rest = line[len(author) :]
     return (
-        re.match(r"\s(?:is|was)\s(?:a|an|the)\s", rest) is not None
+        _BIO_START.match(rest) is not None
         and rest.endswith(".")
         and _SENTENCE_END.search(rest[:-1]) is None
     )

@@ -39,7 +39,7 @@ _DATELINE = re.compile(
 # open the story with no dash.
 _AGENCIES = (
     r"AFP|AP|Reuters|dpa|DPA|EFE|ANSA|Xinhua|Kyodo|APA|SDA|ATS|KNA|epd|AAP|PA|Belga|ANP|TT|NTB"
-    r"|Lusa|Europa Press|Notimex|Télam|Yonhap|Anadolu|رويترز|أ ف ب|ا ف ب|د ب أ|رويترز"
+    r"|Lusa|Europa Press|Notimex|Télam|Yonhap|Anadolu|رويترز|أ ف ب|ا ف ب|د ب أ"
 )
 _AGENCY_DATELINE = re.compile(
     r"(?P<place>[^\W\d_][^\W\d_'’.-]*(?:[\s/-][^\W\d_][^\W\d_'’.-]*){0,3})"
