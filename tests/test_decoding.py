@@ -208,3 +208,18 @@ def test_unmarked_utf16_page_is_read_as_a_page(tmp_path: Path) -> None:
         "The harbour board said fares would rise by a fifth from March.",
         "Riders’ groups called it a tax on the island.",
     ]
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Preço: 1º lugar, nº 5, 2ª edição.\n",
+        "La col·lecció del museu és molt gran. Els il·lustradors hi treballen.\n",
+        "Größe 3×4 m, ½ Preis, ±5 °C.\n",
+        "Das Café «Zentral» öffnet um 8 Uhr.\n",
+        "El 3º piso y la 2ª planta están cerradas, señaló el portero.\n",
+    ],
+)
+def test_short_western_text_in_a_legacy_code_page(text: str, encoding: str) -> None:
+    assert decode(text.encode(encoding)) == text

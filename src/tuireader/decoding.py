@@ -104,8 +104,14 @@ _SYMBOL_IN_WORD = re.compile(
 )
 
 
+# The ordinal indicators of Portuguese, Spanish and Italian ("1º lugar", "2ª edição", "nº 5") are
+# letters to Unicode, but no accent: counted as accents, a short Portuguese line read as cp1254
+# ("1ş lugar … ediçăo").
+_ORDINALS = frozenset("ªº")
+
+
 def _reads_as_latin(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
+    letters = [c for c in text if c.isalpha() and c not in _ORDINALS]
     if not letters:
         return True
     accented = sum(1 for c in letters if ord(c) > 127)
