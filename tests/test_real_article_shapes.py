@@ -360,6 +360,8 @@ def test_piped_text_in_any_line_end_or_unicode_form(tmp_path: Path) -> None:
         b"\xef\xbb\xbf" + text.encode(),
         text.encode("utf-16"),
         text.encode("utf-32"),
+        text.encode("utf-16-le"),  # no BOM
+        text.encode("utf-16-be"),
     ]
     outputs = {run_stdin(["sentences", "--json", "-"], data, tmp_path).stdout for data in forms}
     assert len(outputs) == 1

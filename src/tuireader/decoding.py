@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
+from collections import Counter
 
 from tuireader import sanitise
 
@@ -63,7 +65,10 @@ def _decode_bytes(data: bytes) -> str:
             except UnicodeDecodeError as exc:
                 raise NotText(f"invalid {encoding.upper()} after its byte-order mark") from exc
     if b"\x00" in data:
-        raise NotText("binary file (contains NUL bytes)")
+        unmarked = _unmarked_wide(data)
+        if unmarked is None:
+            raise NotText("binary file (contains NUL bytes)")
+        return unmarked
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -99,9 +104,78 @@ _SYMBOL_IN_WORD = re.compile(
 )
 
 
+# The ordinal indicators of Portuguese, Spanish and Italian ("1º lugar", "2ª edição", "nº 5") are
+# letters to Unicode, but no accent: counted as accents, a short Portuguese line read as cp1254
+# ("1ş lugar … ediçăo").
+_ORDINALS = frozenset("ªº")
+
+
 def _reads_as_latin(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
+    letters = [c for c in text if c.isalpha() and c not in _ORDINALS]
     if not letters:
         return True
     accented = sum(1 for c in letters if ord(c) > 127)
     return accented / len(letters) < 0.25 and not _SYMBOL_IN_WORD.search(text)
+
+
+# Text in a wide encoding saved without its byte-order mark (Windows tools, some exports) has NUL
+# bytes; so has binary data. The wide decodings are tried, the likelier byte order first, and one
+# is taken only when it reads as text in a few scripts (see _reads_as_text).
+_SAMPLE_CHARS = 20_000
+# The spaces and line ends of text (Python's isspace also takes the C0 separators and NEL, which
+# binary data has and text does not).
+_SPACES = frozenset(" \t\n\r\xa0\u3000")
+# Japanese writes in three scripts: counted as one, so that a page of it is text in one script.
+_SCRIPT_OF = {"HIRAGANA": "CJK", "KATAKANA": "CJK"}
+# A few characters of binary data can read as anything; a document has words and a space or a
+# line end between them (a one-word file without its BOM stays refused).
+_MIN_VISIBLE = 16
+
+
+def _unmarked_wide(data: bytes) -> str | None:
+    """``data`` decoded as UTF-32 or UTF-16 without a BOM, when one of them reads as text."""
+    candidates: list[str] = []
+    if len(data) % 4 == 0:
+        candidates += ["utf-32-le", "utf-32-be"]
+    if len(data) % 2 == 0:
+        # Mostly-ASCII UTF-16-LE has its NUL bytes at odd offsets; big-endian at even ones.
+        odd_first = data[1::2].count(0) >= data[0::2].count(0)
+        candidates += ["utf-16-le", "utf-16-be"] if odd_first else ["utf-16-be", "utf-16-le"]
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _reads_as_text(text):
+            return text
+    return None
+
+
+def _reads_as_text(text: str) -> bool:
+    """True for text in a language, false for binary data read as wide characters.
+
+    Binary data in UTF-16 is characters from all over Unicode: controls, private-use and
+    unassigned code points, and letters of many scripts, seldom a space. Text has none of the
+    first, spaces or line ends, at least half its visible characters are letters, and nine in ten letters are in at most two
+    scripts (a language's own and Latin words beside it; Japanese's three count as one)."""
+    if "\x00" in text:
+        return False
+    sample = text[:_SAMPLE_CHARS]
+    scripts: Counter[str] = Counter()
+    visible = odd = spaces = 0
+    for char in sample:
+        if char in _SPACES:
+            spaces += 1
+            continue
+        visible += 1
+        category = unicodedata.category(char)
+        if category[0] == "L":
+            script = unicodedata.name(char, "?").split(" ", 1)[0]
+            scripts[_SCRIPT_OF.get(script, script)] += 1
+        elif category in ("Cc", "Cn", "Co", "Cs"):
+            odd += 1
+    if visible < _MIN_VISIBLE or spaces == 0:
+        return False
+    letters = sum(scripts.values())
+    common = sum(count for _, count in scripts.most_common(2))
+    return odd * 200 <= visible and letters * 2 >= visible and common * 10 >= letters * 9

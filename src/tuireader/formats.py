@@ -132,7 +132,7 @@ def parse_html(text: str, url: str | None = None) -> Document:
         source=page.site,
         author=page.author or wire.byline,
         url=page.url,
-        dateline=wire.dateline,
+        dateline=wire.dateline or page.dateline,
     )
 
 

@@ -11,6 +11,8 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from tuireader import sanitise
@@ -21,7 +23,7 @@ _HTML_START = re.compile(
     re.I | re.S,
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
-_BYLINE = re.compile(r"^(?:by|written by|words by)\s+\S|\|\s*by\s+\S", re.I)
+_BYLINE = re.compile(r"^(?:by|written by|words by|par|von|por|di)\s+\S|\|\s*by\s+\S", re.I)
 _BYLINE_MAX_CHARS = 100
 _SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?…。！？][”’\"')\]]*(?:\s|$)")
@@ -33,7 +35,14 @@ _DATE_LINE = re.compile(
     rf"|(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
     rf"(?:\d{{1,2}}\s+{_MONTH_WORD}|{_MONTH_WORD}\s+\d{{1,2}}),?\s+\d{{4}}.{{0,30}}"
     r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}.{0,20})?"
-    r"|\d+\s+(?:minutes?|hours?|days?)\s+ago",
+    r"|\d+\s+(?:minutes?|hours?|days?)\s+ago"
+    # other languages: "Publié le 30 novembre 2026 à 10h15", "Stand: 30.11.2026 10:15 Uhr",
+    # "Actualizado: 30/11/2026", "30 de noviembre de 2026", "2026年11月30日 10:15"
+    r"|(?:publié|mis à jour|stand|aktualisiert|veröffentlicht|actualizado|publicado|pubblicato"
+    r"|aggiornato|gepubliceerd|bijgewerkt)\b.{0,60}"
+    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}.{0,30}"
+    r"|\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]+\.?\s+(?:de\s+)?\d{4}.{0,30}"
+    r"|\d{4}年\d{1,2}月\d{1,2}日.{0,20}",
     re.I,
 )
 # A writer's role under the byline ("Transport correspondent"), and a dateline or kicker on a line
@@ -47,6 +56,53 @@ _PLACE_LINE = re.compile(
     rf"(?:,?\s(?i:{_MONTH_WORD}\s\d{{1,2}}|\d{{1,2}}\s{_MONTH_WORD})(?:,\s\d{{4}})?)?"
     r"(?:\s\([A-Za-z][\w&. -]{0,30}\))?"
 )
+# trafilatura writes a list item as "- item": the dash is its layout, not the story's; so is a
+# bullet typed at the start of a paragraph ("• Lessons move to the school pool.").
+_LIST_MARK = re.compile(r"\A\s*(?:- |[•▪◦‣∙●■]\s*)")
+# A teaser for another story in the middle of this one: "Read more: Rail fares to rise by 4%",
+# "READ MORE: …", "See also: A | B". A label and headlines; a headline does not end in a full stop.
+_TEASER_LINE = re.compile(
+    r"(?:read more|read also|also read|read next|see also|related|more on this|further reading"
+    r"|recommended|watch|listen|à lire aussi|lire aussi|voir aussi|lesen sie auch|mehr dazu"
+    r"|auch interessant|lea también|lee también|ver también|leggi anche|lees ook|اقرأ أيضا"
+    r"|اقرأ أيضاً|קראו עוד|קראו גם|相关阅读|延伸阅读|関連記事)\s*[:：›»|]\s*"
+    r"(?P<headline>[^\n]{1,200})(?<![.:;,。])",
+    re.I,
+)
+# A label line of Chinese and Japanese pages: source, editor, reporter, "share to".
+_CJK_LABEL = re.compile(
+    r"[（(]?(?:来源|來源|责任编辑|責任編輯|编辑|編輯|记者|記者|作者|出处|出處|分享到|图片来源|摄影|撮影"
+    r"|出典|配信|文|图|圖)[：:]\s*[^。！？\n]{1,40}[）)]?"
+)
+# A call to follow or to send tips: "Follow Ana Duarte on X @anaduarte", "Have a story? Email
+# tips@gazette.example". The handle or the address ends it.
+_CONTACT_LINE = re.compile(
+    r"(?:(?:have|got) (?:a|any) (?:story|tip|news tip|story idea)[^?\n]{0,40}\?\s*)?(?:"
+    r"(?:email|e-mail|contact|write to|message|send (?:tips|us|your [\w ]{1,20}) to)\s+"
+    r"(?:us\s+|me\s+|the\s+(?:newsroom|author|reporter|writer|desk|editor)\s+)?(?:at\s+|on\s+)?"
+    r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@[\w.]+)"
+    r"|follow\s+(?:us|me|him|her|them|(?-i:[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*){0,3}))\s+on\s+"
+    r"(?:x|twitter|facebook|instagram|threads|bluesky|linkedin|mastodon|tiktok)"
+    r"(?:,?\s+(?:at\s+)?@[\w.]+)?"
+    r")[.)]?",
+    re.I,
+)
+# A photo credit on a line of its own, with no "Photo:" before it: "Getty Images", "Supplied",
+# "Tomas Reyes/AFP via Getty Images", "AP Photo/Ana Duarte".
+_CREDIT_WORDS = re.compile(
+    r"getty images|getty|shutterstock|alamy|istock(?:photo)?|pa (?:media|wire)|ap photo|ap|afp"
+    r"|epa(?:-efe)?|reuters|supplied|handout|file photo|stock photo|courtesy(?: of [\w .'’-]+)?",
+    re.I,
+)
+_CREDIT_PARTS = re.compile(r"\s*(?:/|\svia\s|,)\s*")
+_CREDIT_PART = re.compile(r"[^\W\d_][\w .'’&-]{0,39}")
+# The heading over a comment thread ("42 comments", "Comments (2)", "Join the conversation").
+_COMMENTS_HEADING = re.compile(
+    r"(?:\d+ )?(?:reader |user )?comments?(?: \d+)?|join the (?:conversation|discussion)"
+    r"|leave a (?:comment|reply)|have your say|add (?:a|your) comment"
+)
+# A footnote's marker: "<sup><a href='#fn1'>1</a></sup>", "<sup>[2]</sup>" (not "m<sup>2</sup>").
+_NOTE_MARKER = re.compile(r"\[\d{1,3}\]|\d{1,3}|[*†‡]")
 _TITLE_PARTS = re.compile(r"\s+[|\-–—:·•»]+\s+")
 _BODY_BREAKS = re.compile(r"\s*\n\s*")
 _NOT_WORDS = re.compile(r"[\W_]+")
@@ -61,7 +117,16 @@ _FURNITURE_LINES = frozenset(
     |sponsored|sponsored content|skip to content|skip to main content|sign up|subscribe
     |follow us|accept|accept all|accept cookies|accept all cookies|reject all|manage cookies
     |cookie settings|back to top|top stories|comments|show comments|leave a comment
-    |listen to this article""".replace("\n    ", "").split("|")
+    |listen to this article|story continues below|story continues below advertisement
+    |article continues below|article continues below advertisement|continue reading below
+    |continue reading the main story|advertisement scroll to continue|scroll to continue
+    |you may also like|more from this section|latest news|most viewed|show key events only
+    |load more|refresh|partager|partagez|sur le même sujet|à lire aussi|lire aussi|voir aussi
+    |dans la même rubrique|teilen|artikel teilen|mehr zum thema|das könnte sie auch interessieren
+    |compartir|compartir en facebook|noticias relacionadas|te puede interesar|condividi
+    |articoli correlati|delen|gerelateerd|相关新闻|相关阅读|延伸阅读|热门推荐|分享|分享到
+    |関連記事|関連ニュース|この記事をシェア|シェア|شارك|شارك المقال|مقالات ذات صلة|اقرأ أيضا
+    |שתפו|שתף|כתבות נוספות|קראו עוד|קראו גם""".replace("\n    ", "").split("|")
 )
 # A credit or a list of topics on a line of its own: "Photo: Tomas Reyes/Fenwick Gazette",
 # "(Photo by Ana Duarte)", "Image: Getty Images", "Topics: Transport, Harbour", "Filed under: …".
@@ -75,14 +140,24 @@ _LABEL_LINE = re.compile(
 # story (``wire.is_name``).
 _ALPHA_WORDS = re.compile(r"[^\W\d_][\w'’.-]*")
 _SEPARATORS = re.compile(r"\s*(?:[,|·•/;–—]|\s-\s)\s*")
-_READING_TIME = re.compile(r"\d+\s*min(?:ute)?s?(?:\s+read)?", re.I)
+_READING_TIME = re.compile(r"\d+\s*min(?:ute)?s?(?:\s+(?:read|listen))?", re.I)
 # Words a date line may hold beside numbers, month and day names and zones in capitals.
 _DATE_WORDS = frozenset(
     (
         "published", "first", "updated", "last", "modified", "posted", "on", "at", "am", "pm",
         "ago", "minute", "minutes", "hour", "hours", "day", "days",
+        # French, German, Spanish, Italian, Dutch
+        "publié", "le", "à", "mis", "jour", "stand", "uhr", "aktualisiert", "veröffentlicht",
+        "um", "actualizado", "publicado", "el", "a", "las", "de", "pubblicato", "aggiornato",
+        "alle", "il", "ore", "gepubliceerd", "bijgewerkt", "op", "om",
+        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+        "octobre", "novembre", "décembre", "januar", "februar", "märz", "juni", "juli",
+        "oktober", "dezember", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
+        "agosto", "septiembre", "octubre", "noviembre", "diciembre", "gennaio", "febbraio",
+        "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre", "dicembre",
     )
 )  # fmt: skip
+_CLOCK_WORD = re.compile(r"h\d{2}")  # "10h15"
 _MONTH_OR_DAY = re.compile(rf"{_MONTH_WORD}|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?", re.I)
 # A kicker in capitals above the story ("WORLD NEWS", "EXCLUSIVE"): one word, a dateline (a comma
 # or an agency in brackets), or a section's name; "LONDON CALLING" may be the story's opening.
@@ -93,6 +168,36 @@ _KICKER_WORDS = frozenset(
         "tech", "technology", "culture", "review", "feature", "interview", "explainer", "local",
         "national", "international", "briefing", "update", "special", "report", "investigation",
         "economy", "money", "travel", "weather", "education", "environment", "climate",
+    )
+)  # fmt: skip
+# A place name on a line of its own above the story is its dateline ("SAN FRANCISCO", "Mexico
+# City", "NEW DELHI —", "Springfield, Ill."): a known place (lexicons/places.txt), a name shaped as
+# places are ("San …", "… City"), a place and its region, or any name with a dash after it. Two
+# capitalised words are not proof ("LONDON CALLING" may open the story).
+_PLACE_PREFIXES = frozenset(
+    (
+        "san", "santa", "santo", "são", "sao", "los", "las", "saint", "st.", "ste.", "fort",
+        "port", "mount", "rio", "puerto", "porto", "ciudad", "kuala", "abu", "tel", "bandar",
+    )
+)  # fmt: skip
+_PLACE_SUFFIXES = frozenset(
+    ("city", "beach", "springs", "falls", "heights", "bay", "harbor", "harbour", "islands")
+)
+_PLACE_CONNECTORS = frozenset(
+    (
+        "de", "da", "do", "dos", "das", "del", "della", "di", "du", "la", "le", "les", "el", "al",
+        "es", "of", "on", "upon", "am", "an", "der", "sur", "en", "y", "and",
+    )
+)  # fmt: skip
+_TRAILING_DASH = re.compile(r"\s*(?:—|–|-{1,2})\Z")
+# The abbreviations of US states a dateline writes after a city ("Calif.", "N.Y."), lower case
+_STATE_ABBREVIATIONS = frozenset(
+    (
+        "ala.", "ariz.", "ark.", "calif.", "colo.", "conn.", "del.", "fla.", "ga.", "ill.",
+        "ind.", "kan.", "kans.", "ky.", "la.", "md.", "mass.", "mich.", "minn.", "miss.", "mo.",
+        "mont.", "neb.", "nev.", "n.h.", "n.j.", "n.m.", "n.y.", "n.c.", "n.d.", "okla.", "ore.",
+        "pa.", "r.i.", "s.c.", "s.d.", "tenn.", "tex.", "vt.", "va.", "wash.", "w.va.", "wis.",
+        "wyo.", "d.c.",
     )
 )  # fmt: skip
 # A paywall's or a newsletter box's prompt left in the text: "Subscribe to keep reading. Already a
@@ -155,7 +260,8 @@ _FURNITURE_WORDS = frozenset(
         "cookie", "cookies", "consent", "gdpr", "share", "sharing", "sharebar", "social",
         "related", "recommended", "recommendations", "newsletter", "subscribe", "signup", "promo",
         "byline", "bylines", "mostread", "popular", "trending", "advert", "advertisement", "ad",
-        "ads", "sponsored", "sidebar", "toolbar", "modal", "popup", "comments",
+        "ads", "sponsored", "sidebar", "toolbar", "modal", "popup", "comments", "gallery",
+        "slideshow", "carousel", "lightbox", "caption", "captions", "bio", "authorbio", "tags",
     )
 )  # fmt: skip
 _NAME_WORDS = re.compile(r"[\s_-]+")
@@ -172,10 +278,18 @@ _CARD_CHARS = 600
 """A card is a headline and a blurb: an element holding more text under a linked heading is a
 story (a blog post whose title links to itself)."""
 _OWN_PARAGRAPH = 40
-"""Characters a paragraph of the page's own has at least (a story's, not a card's blurb)."""
+"""Characters a paragraph of the page's own has at least (a story's, not a card's blurb); a
+Chinese or Japanese character counts as three (a word's worth: a 25-character paragraph of
+Chinese is a story's, and a page of them was refused as a list of stories)."""
+_WIDE = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 _SHORT_TEXT = 2000
 """Text this short that comes as one paragraph may be trafilatura's fallback: see _unmerged."""
 _NEVER_FURNITURE = frozenset({"html", "head", "body", "article", "main"})
+_FAST_ELEMENTS = 5000
+"""Elements above which trafilatura runs without its fallback extractors (``fast``). Its justext
+fallback is quadratic in a page's short blocks: a 12-paragraph story among 8,000 small widgets
+took 9.1 s of CPU, among 16,000 about 36 s; fast mode gives the same text on all 76 pages of
+news_pages.py and page_shapes.py, at a quarter of the CPU."""
 
 
 class NoArticleText(ValueError):
@@ -192,6 +306,8 @@ class WebPage:
     author: str | None = None
     site: str | None = None
     url: str | None = None
+    dateline: str | None = None
+    """A place (and day) set on a line of its own above the story (``Mexico City``)."""
 
 
 def looks_like_html(text: str) -> bool:
@@ -221,18 +337,23 @@ def extract(html: str, url: str | None = None) -> WebPage:
     if tree is None:
         raise NoArticleText("no article text found in the page")
     _mark_furniture(tree)
+    _mark_headed_furniture(tree)
+    _drop_note_markers(tree)
+    _drop_ruby_readings(tree)
     _story_cards(tree, url)
     _one_story(tree)
-    result = _extraction(tree, url, precise=False)
+    _live_posts(tree)
+    fast = sum(1 for _ in itertools.islice(tree.iter(), _FAST_ELEMENTS + 1)) > _FAST_ELEMENTS
+    result = _extraction(tree, url, precise=False, fast=fast)
     text = getattr(result, "text", None) or ""
     if len(text) < _SHORT_TEXT and "\n" not in text.strip():
         text = _unmerged(tree, url, text)
     title = _headline(tree, _clean(getattr(result, "title", None)))
     author = _clean(getattr(result, "author", None))
-    paragraphs = [p for p in (_clean(line) for line in text.split("\n")) if p]
+    paragraphs = [p for p in (_clean(_LIST_MARK.sub("", line)) for line in text.split("\n")) if p]
     if len(paragraphs) == 1:
         paragraphs = _json_ld_paragraphs(tree, paragraphs[0]) or paragraphs
-    paragraphs = _drop_furniture(paragraphs, title, author)
+    paragraphs, dateline = _drop_furniture(paragraphs, title, author)
     if len(paragraphs) > 1 and is_dateline(paragraphs[0]):
         # The dateline in an element of its own: joined, wire copy takes it as metadata.
         paragraphs[:2] = [f"{paragraphs[0]} {paragraphs[1]}"]
@@ -245,10 +366,11 @@ def extract(html: str, url: str | None = None) -> WebPage:
         author=author,
         site=_clean(getattr(result, "sitename", None)),
         url=_clean(getattr(result, "url", None)) or url,
+        dateline=dateline,
     )
 
 
-def _extraction(tree: Any, url: str | None, *, precise: bool) -> Any:
+def _extraction(tree: Any, url: str | None, *, precise: bool, fast: bool = False) -> Any:
     import trafilatura  # lazily: see the module docstring
 
     return trafilatura.bare_extraction(
@@ -261,6 +383,7 @@ def _extraction(tree: Any, url: str | None, *, precise: bool) -> Any:
         include_formatting=False,
         include_links=False,
         favor_precision=precise,
+        fast=fast,
         # The page's own stated date, not one guessed from text or links in it.
         date_extraction_params={"extensive_search": False, "original_date": True},
         # Applied after the metadata is read, before any text is: see _FURNITURE_XPATHS.
@@ -347,6 +470,107 @@ def _mark_furniture(tree: Any) -> None:  # an lxml.html tree (lxml has no stubs 
             element.set(_FURNITURE_MARK, "")
 
 
+def _mark_headed_furniture(tree: Any) -> None:
+    """A comment thread or a box of links with no class to say so: the element a heading like
+    "Comments (2)", "Join the conversation" or "Trending now" opens, unless it may not be
+    furniture (it holds the article); there, the list of links after the heading. A section of
+    the story under such a heading is not: a box of links is mostly links, and a comment thread
+    has no paragraph of the story after it."""
+    page_chars: int | None = None
+    for heading in tree.xpath("//h2 | //h3 | //h4"):
+        words = _words(heading.text_content())
+        comments = _COMMENTS_HEADING.fullmatch(words) is not None
+        if not comments and words not in _FURNITURE_LINES:
+            continue
+        box = heading.getparent()
+        if box is None:
+            continue
+        if page_chars is None:
+            page_chars = _page_chars(tree)
+        if box.tag not in _NEVER_FURNITURE and _may_be_furniture(box, page_chars):
+            if _story_after(box) if comments else not _mostly_links(box, heading):
+                continue
+            box.set(_FURNITURE_MARK, "")
+            continue
+        links = heading.getnext()
+        if links is not None and _mostly_links(links):
+            heading.set(_FURNITURE_MARK, "")
+            links.set(_FURNITURE_MARK, "")
+
+
+def _story_after(element: Any) -> bool:
+    """Whether a paragraph of the page's own (see _OWN_PARAGRAPH) follows ``element``."""
+    for node in itertools.chain([element], element.iterancestors()):
+        for sibling in node.itersiblings():
+            for p in [sibling] if sibling.tag == "p" else sibling.iter("p"):
+                if _weight(p.text_content().strip()) >= _OWN_PARAGRAPH and not p.xpath(
+                    _IN_FURNITURE
+                ):
+                    return True
+    return False
+
+
+def _mostly_links(element: Any, heading: Any = None) -> bool:
+    """A list or box whose text (but its heading's) is links, four fifths of it at least."""
+    text = len(element.text_content().strip())
+    if heading is not None:
+        text -= len(heading.text_content().strip())
+    linked = sum(len(a.text_content().strip()) for a in element.iter("a") if a is not heading)
+    if heading is not None:
+        linked -= sum(len(a.text_content().strip()) for a in heading.iter("a"))
+    return text > 0 and linked * 5 >= text * 4
+
+
+_POST_WORDS = frozenset(("post", "entry", "update", "liveblog", "livepost"))
+# A post's parts, not posts: WordPress's "entry-header", "entry-content", "entry-footer" siblings.
+_PART_WORDS = frozenset(
+    (
+        "content", "header", "footer", "meta", "title", "body", "summary", "text", "thumbnail",
+        "date", "author", "tags", "nav", "navigation", "links", "share", "image", "excerpt",
+    )
+)  # fmt: skip
+
+
+def _live_posts(tree: Any) -> None:
+    """A live blog's posts as ``<div class="post">`` siblings: trafilatura takes the first
+    element whose class says "post" for the article and puts the others around it (a pinned post
+    came second). With two or more siblings so named, their class goes and the parent's text
+    is read in order."""
+    by_parent: dict[tuple[Any, str], list[Any]] = {}
+    for element in tree.xpath(_NAMED_ELEMENTS):
+        words = _NAME_WORDS.split(element.get("class", "").lower())
+        parent = element.getparent()
+        if _POST_WORDS.isdisjoint(words) or not _PART_WORDS.isdisjoint(words) or parent is None:
+            continue
+        by_parent.setdefault((parent, element.tag), []).append(element)
+    for posts in by_parent.values():
+        if len(posts) >= 2:
+            for post in posts:
+                post.attrib.pop("class", None)
+
+
+def _drop_note_markers(tree: Any) -> None:
+    """Footnote markers (``<sup><a href="#fn1">1</a></sup>``, ``<sup>[2]</sup>``): left in, the
+    number joined the sentence it follows ("records began.1 Salmon have…") and hid its end. A
+    superscript that is not a note's marker ("m<sup>2</sup>", "1<sup>st</sup>") stays."""
+    for sup in tree.xpath("//sup"):
+        text = sup.text_content().strip()
+        if _NOTE_MARKER.fullmatch(text) and (
+            text.startswith("[") or sup.xpath(".//a[starts-with(normalize-space(@href), '#')]")
+        ):
+            sup.drop_tree()  # its tail, the text after it, stays
+
+
+def _drop_ruby_readings(tree: Any) -> None:
+    """Japanese and Chinese ruby: the reading (``<rt>``) and its brackets (``<rp>``) go and the
+    base text joins its sentence; trafilatura made each part a line ("新橋", "しんばし", "が開通した。")."""
+    rubies = tree.xpath("//ruby")
+    for element in tree.xpath("//ruby//rt | //ruby//rp"):
+        element.drop_tree()
+    for ruby in rubies:
+        ruby.drop_tag()
+
+
 def _one_story(tree: Any) -> None:
     """A page's outermost ``<article>`` elements, as one story.
 
@@ -402,7 +626,7 @@ def _story_cards(tree: Any, url: str | None) -> None:
     own = (
         p
         for p in tree.iter("p")
-        if len(p.text_content().strip()) >= _OWN_PARAGRAPH and not p.xpath(_IN_FURNITURE)
+        if _weight(p.text_content().strip()) >= _OWN_PARAGRAPH and not p.xpath(_IN_FURNITURE)
     )
     if all(any(a in cards for a in p.iterancestors()) for p in own):
         raise NoArticleText("no article text found in the page (a list of stories)")
@@ -410,6 +634,11 @@ def _story_cards(tree: Any, url: str | None) -> None:
     for card in cards:
         if card.tag not in _NEVER_FURNITURE and _may_be_furniture(card, page_chars):
             card.set(_FURNITURE_MARK, "")
+
+
+def _weight(text: str) -> int:
+    """Characters, a wide (CJK) one counted as three: see _OWN_PARAGRAPH."""
+    return len(text) + 2 * len(_WIDE.findall(text))
 
 
 def _page_chars(tree: Any) -> int:
@@ -476,10 +705,13 @@ def _words(line: str) -> str:
     return _NOT_WORDS.sub(" ", line.casefold()).strip()
 
 
-def _drop_furniture(paragraphs: list[str], title: str | None, author: str | None) -> list[str]:
-    """Lines that are the page's, not the story's. Above the first paragraph: the headline, the
-    byline, the date line, the writer's role, a dateline or kicker on its own line (metadata
-    already, or a label). Anywhere: a share bar's or a related box's heading, a paywall's or a
+def _drop_furniture(
+    paragraphs: list[str], title: str | None, author: str | None
+) -> tuple[list[str], str | None]:
+    """Lines that are the page's, not the story's, and the dateline among them. Above the first
+    paragraph: the headline, the byline, the date line, the writer's role, a dateline (a place on
+    a line of its own, kept as the dateline) or kicker on its own line (metadata already, or a
+    label). Anywhere: a share bar's or a related box's heading, a paywall's or a
     newsletter's prompt, a photo credit or a list of topics. At the end: a byline, a date line, a
     copyright line. None of them becomes a sentence to tag; a line with a sentence of story in it
     ("By the end of the week, …", "Photo by photo, …") is none of them: a user can ignore a kept
@@ -497,20 +729,89 @@ def _drop_furniture(paragraphs: list[str], title: str | None, author: str | None
         if title_words and _words(line) == title_words:
             return True
         return is_byline(line) or (
-            _short_line(line) and (_ROLE_LINE.fullmatch(line) is not None or _is_kicker(line))
+            _short_line(line)
+            and (
+                _ROLE_LINE.fullmatch(line) is not None
+                or _is_kicker(line)
+                or _READING_TIME.fullmatch(line) is not None
+                or _CJK_LABEL.fullmatch(line) is not None
+            )
         )
 
     head = 0
-    while head < min(4, len(paragraphs)) and is_header(paragraphs[head]):
+    dateline = None
+    while head < min(4, len(paragraphs)):
+        line = paragraphs[head]
+        place = _place_line(line)
+        if place is not None:
+            dateline = place
+        elif not is_header(line):
+            break
+        elif _is_kicker(line) and ("," in line or "(" in line or _words(line) in _places()):
+            dateline = line  # "LONDON, Nov 30", "LONDON": a place; "WORLD NEWS" is a label
         head += 1
     kept = [
         p
         for p in paragraphs[head:]
-        if not _is_furniture_line(p) and not _PROMPT_LINE.fullmatch(p) and not _is_label(p)
+        if not _is_furniture_line(p)
+        and not _PROMPT_LINE.fullmatch(p)
+        and not _is_label(p)
+        and not _is_teaser(p)
+        and not _CJK_LABEL.fullmatch(p)
+        and not _CONTACT_LINE.fullmatch(p)
+        and not _is_credit(p)
     ]
-    while kept and (is_copyright_line(kept[-1]) or is_byline(kept[-1])):
+    while kept and (
+        is_copyright_line(kept[-1])
+        or is_byline(kept[-1])
+        or _is_signature(kept[-1])
+        or _is_author_bio(kept[-1], author)
+    ):
         kept.pop()
-    return kept
+    return kept, dateline
+
+
+@cache
+def _places() -> frozenset[str]:
+    """The places of ``lexicons/places.txt``, read on the first page that needs them."""
+    text = resources.files("tuireader").joinpath("lexicons", "places.txt")
+    lines = text.read_text(encoding="utf-8").splitlines()
+    return frozenset(x.strip() for x in lines if x.strip() and not x.startswith("#"))
+
+
+def _place_line(line: str) -> str | None:
+    """The place a line of its own names, as written without its dash ("SAN FRANCISCO", "Mexico
+    City", "NEW DELHI —", "Springfield, Ill."), or None: a line of story ("Stop.", "No
+    comment.", "LONDON CALLING") names none."""
+    text = _TRAILING_DASH.sub("", line).strip()
+    dashed = text != line.strip()
+    if len(text) > 60 or any(c.isdigit() for c in text) or "\n" in text:
+        return None
+    if text.casefold() in _places():  # "Washington, D.C." ends in a full stop
+        return text
+    place, comma, region = text.partition(", ")
+    abbreviated = region.casefold() in _STATE_ABBREVIATIONS
+    if text.endswith((".", "!", "?", "”", '"', ":", ";", "’", "'", ")")) and not abbreviated:
+        return None
+    words = place.split()
+    if not 1 <= len(words) <= 4 or any(
+        not (w[0].isupper() or w.casefold() in _PLACE_CONNECTORS)
+        or w.casefold() in _KICKER_WORDS
+        or not any(c.isalpha() for c in w)
+        for w in words
+    ):
+        return None
+    key = " ".join(words).casefold()
+    known = key in _places() or (
+        len(words) >= 2
+        and (words[0].casefold() in _PLACE_PREFIXES or words[-1].casefold() in _PLACE_SUFFIXES)
+    )
+    if comma:
+        # "SAN JOSE, Calif.", "Springfield, Illinois": any name before a known region
+        known = abbreviated or region.casefold() in _places()
+    elif dashed and not known:
+        known = len(words) >= 2 or len(key) >= 5  # "NATO —" is an acronym, as in wire copy
+    return text if known else None
 
 
 def _short_line(line: str) -> bool:
@@ -522,6 +823,35 @@ def _is_furniture_line(line: str) -> bool:
     """A share bar's or related box's heading: "Related." or "Comments?" ends as a sentence does,
     and is one (an answer, a question)."""
     return not line.rstrip().endswith((".", "!", "?")) and _words(line) in _FURNITURE_LINES
+
+
+def _is_teaser(line: str) -> bool:
+    """ "Read more: Rail fares to rise by 4%": a label and a headline, which starts with a capital
+    or a number ("Listen: the harbour master's warning was clear" is story)."""
+    match = _TEASER_LINE.fullmatch(line)
+    if match is None:
+        return False
+    first = next((c for c in match.group("headline") if c.isalnum()), "")
+    # a capital, a number, or a script without case (Arabic, Hebrew, Chinese)
+    return first.isupper() or first.isdigit() or (first.isalpha() and not first.islower())
+
+
+def _is_credit(line: str) -> bool:
+    """A photo credit with no "Photo:" before it: names and agencies between "/", "via" and
+    commas, one of them a picture agency or "Supplied" ("Tomas Reyes/AFP via Getty Images")."""
+    text = line.strip().removeprefix("(").removesuffix(")")
+    if len(text) > 100 or text.endswith((".", "!", "?")):
+        return False
+    parts = _CREDIT_PARTS.split(text)
+    credits = [_CREDIT_WORDS.fullmatch(part) is not None for part in parts]
+    return (
+        len(parts) <= 4
+        and any(credits)
+        and all(
+            credit or (_CREDIT_PART.fullmatch(part) is not None and is_name(part))
+            for part, credit in zip(parts, credits, strict=True)
+        )
+    )
 
 
 def _is_label(line: str) -> bool:
@@ -561,6 +891,32 @@ def _is_byline(line: str) -> bool:
     )
 
 
+def _is_signature(line: str) -> bool:
+    """A writer's name after a dash, closing an opinion piece ("— Ana Duarte")."""
+    if not line.startswith(("—", "–", "-")):
+        return False
+    name = line.lstrip("—–- ").strip()
+    return 0 < len(name.split()) <= 5 and is_name(name) and not name.endswith((".", "!", "?"))
+
+
+# "… is a councillor", "… is the Gazette's health reporter": a bio is in the present ("Ana Duarte
+# was the first to leave the meeting." is story).
+_BIO_START = re.compile(r"\sis\s(?:a|an|the)\s")
+
+
+def _is_author_bio(line: str, author: str | None) -> bool:
+    """ "Ana Duarte is a councillor for the harbour ward.": one sentence about the author, after
+    the story."""
+    if not author or not line.startswith(author) or len(line) > 200:
+        return False
+    rest = line[len(author) :]
+    return (
+        _BIO_START.match(rest) is not None
+        and rest.endswith(".")
+        and _SENTENCE_END.search(rest[:-1]) is None
+    )
+
+
 def _is_author_line(line: str, author: str | None) -> bool:
     """The author's name alone, or before their role or the date ("Tamsin Orr 30 November
     2026"), or after a dash: not a quote of theirs ("“We will sail,” said Ana Duarte")."""
@@ -584,6 +940,7 @@ def _is_date_line(line: str) -> bool:
     return _DATE_LINE.fullmatch(line) is not None and all(
         len(word) == 1
         or word.isupper()
+        or _CLOCK_WORD.fullmatch(word) is not None
         or word.replace(".", "").casefold() in _DATE_WORDS
         or _MONTH_OR_DAY.fullmatch(word) is not None
         for word in _ALPHA_WORDS.findall(line)

@@ -33,6 +33,23 @@ _DATELINE = re.compile(
     r"\s?(?:\((?P<agency>[A-Za-z][\w&. -]{0,30})\))?"
     rf"\s*{_DASH}\s+(?=\S)"
 )
+# An agency's dateline as it writes it in its own language: the place need not be in capitals
+# when a known agency follows it ("Paris (AFP) -", "Hamburg (dpa) -", "Valencia, 30 nov (EFE).-",
+# "القاهرة (رويترز) -"); Kyodo's "【ロンドン共同】" and Xinhua's "新华社上海11月30日电（记者张明）"
+# open the story with no dash.
+_AGENCIES = (
+    r"AFP|AP|Reuters|dpa|DPA|EFE|ANSA|Xinhua|Kyodo|APA|SDA|ATS|KNA|epd|AAP|PA|Belga|ANP|TT|NTB"
+    r"|Lusa|Europa Press|Notimex|Télam|Yonhap|Anadolu|رويترز|أ ف ب|ا ف ب|د ب أ"
+)
+_AGENCY_DATELINE = re.compile(
+    r"(?P<place>[^\W\d_][^\W\d_'’.-]*(?:[\s/-][^\W\d_][^\W\d_'’.-]*){0,3})"
+    r"(?:,\s(?P<day>\d{1,2}\s[^\W\d_]{3,10}\.?|[^\W\d_]{3,10}\.?\s\d{1,2})(?:,\s(?P<year>\d{4}))?)?"
+    rf"\s\((?P<agency>{_AGENCIES})\)\s*(?:\.-|\.?\s?{_DASH})\s*(?=\S)"
+)
+_CJK_DATELINE = re.compile(
+    r"【(?P<place>[^】\s]{1,20}(?:共同|時事|电|電|讯|訊))】"
+    r"|(?P<xinhua>(?:新华社|中新社|中新网|本报)[^\s，。（(电]{1,20}电)(?:[（(](?P<byline>[^）)]{1,30})[）)])?"
+)
 _BYLINE_LINE = re.compile(r"(?:By|by|BY)\s+(?P<byline>[^\n.!?]{2,80})")
 # "by Janie Gabbett, Reuters LOS ANGELES, Feb 26 - …" once hard wraps are joined.
 _NAMED_BYLINE = (
@@ -49,8 +66,32 @@ _SIGN_OFF = re.compile(
     r"Reuters?|REUTERS?|"
     r"\((?:Reporting|Writing|Additional reporting|Editing|Compiled|Research)\s[^()]*\)|"
     # "Reporting by …; Writing by …; Editing by …" without brackets, one credit or several
-    rf"{_CREDIT}(?:;\s*{_CREDIT}){{0,5}}\.?"
+    rf"{_CREDIT}(?:;\s*{_CREDIT}){{0,5}}\.?|"
+    # agencies' desk codes: AFP's writers' initials ("ad/jm", "bur-sst/fz"), dpa's ("dpa ab xx")
+    r"[a-z]{2,4}(?:-[a-z]{2,4})?(?:/[a-z]{2,4}){1,3}|dpa(?:\s[a-z]{2,3}){1,4}"
 )
+# The end of a release or a story file ("ENDS", "-ends-", "###", "-30-"): what follows it (contacts,
+# notes to editors) is not the story.
+_END_MARK = re.compile(
+    r"\s*(?:ENDS?|Ends|[-–—]+\s*(?:ends?|ENDS?)\s*[-–—]+|\((?:ends|ENDS)\)|#{3}|-\s?30\s?-)\s*"
+)
+# A rule between the story and its credits ("___", "* * *"), and a contributors' line: "Associated
+# Press writer Tom Reyes in Portland contributed to this report.", "Ann Lee contributed reporting."
+_RULE = re.compile(r"[_\-–—*=~#·•\s]{3,}")
+_CONTRIBUTORS = re.compile(
+    r"(?:(?:Associated Press|AP|Reuters|AFP|Bloomberg)\s+)?(?:[Ss]taff\s+)?"
+    r"(?:(?:[Ww]riters?|[Rr]eporters?|[Cc]orrespondents?|[Jj]ournalists?)\s+)?"
+    r"(?P<names>[A-Z][^.;()]{1,150}?)\s+contributed(?:\s+(?:to\s+this\s+(?:report|story|article)"
+    r"|reporting|research))?(?:\s+from\s+[^.;()]{1,60})?\."
+)
+# A note on which version of a story this is, above it: "(Adds chief executive's comment in
+# paragraph 3)", "(Updates with closing prices)".
+_VERSION_NOTE = re.compile(
+    r"\((?:Adds|Updates|Recasts|Changes|Corrects|Rewrites|Refiles|Repeats|Fixes|Removes|Inserts"
+    r"|Writes through|Releases|Moves|Clarifies|Overhauls|Tops)\b[^()]{0,200}\)"
+)
+_AFTER_END_MAX = 4
+"""Paragraphs after an end mark that are dropped with it; more, and the mark is text."""
 # A copyright line closing a story: "(c) 2026 The Associated Press. All rights reserved.",
 # "Copyright 2026 Reuters", "© Example News 2026". A sentence about copyright ("Copyright lawyers
 # said…") has no year or sign right after the word.
@@ -97,6 +138,8 @@ def take_wire_copy(paragraphs: tuple[str, ...], context: str = "") -> WireCopy:
     from the dateline itself or from a year stamped in ``context`` (the file's header), never
     guessed."""
     paras = list(paragraphs)
+    if len(paras) > 1 and _VERSION_NOTE.fullmatch(paras[0]):
+        paras.pop(0)
     byline = None
     if (
         len(paras) > 1
@@ -120,9 +163,20 @@ def take_wire_copy(paragraphs: tuple[str, ...], context: str = "") -> WireCopy:
             dateline = first[offset : dateline_match.end()].rstrip(" -—–").strip()
             date = _iso_day(dateline_match, context)
             paras[0] = first[dateline_match.end() :]
+        elif (agency := _agency_dateline(first, offset)) is not None:
+            dateline = first[offset : agency.end()].rstrip(" -—–").strip().removesuffix(".")
+            date = _iso_day(agency, context)
+            paras[0] = first[agency.end() :]
+        elif (cjk := _CJK_DATELINE.match(first, offset)) is not None and cjk.end() < len(first):
+            dateline = cjk.group("place") or cjk.group("xinhua")
+            if byline is None and cjk.group("byline"):
+                byline = cjk.group("byline")
+            paras[0] = first[cjk.end() :]
         elif offset:
             paras[0] = first[offset:]
     sign_off = None
+    _drop_after_end_mark(paras)
+    _drop_credits(paras)
     _drop_copyright(paras)
     if len(paras) > 1 and len(paras[-1]) <= _SIGN_OFF_MAX and _SIGN_OFF.fullmatch(paras[-1]):
         sign_off = paras.pop()
@@ -145,6 +199,27 @@ def is_dateline(line: str) -> bool:
     element of its own before the story's first paragraph."""
     match = _dateline(line + " .", 0)
     return match is not None and match.end() == len(line) + 1
+
+
+def _drop_after_end_mark(paras: list[str]) -> None:
+    """An end mark near the end of the story, and the contacts or notes after it."""
+    for index in range(len(paras) - 1, max(0, len(paras) - 1 - _AFTER_END_MAX) - 1, -1):
+        if index > 0 and _END_MARK.fullmatch(paras[index]):
+            del paras[index:]
+            return
+
+
+def _drop_credits(paras: list[str]) -> None:
+    """Rules and contributors' lines closing the story: credits, not claims."""
+    while len(paras) > 1 and (_RULE.fullmatch(paras[-1]) or _is_contributors_line(paras[-1])):
+        paras.pop()
+
+
+def _is_contributors_line(line: str) -> bool:
+    """ "Associated Press writer Tom Reyes in Portland contributed to this report.": names before
+    "contributed" ("Three agencies contributed to the report." is story)."""
+    match = _CONTRIBUTORS.fullmatch(line) if len(line) <= _SIGN_OFF_MAX else None
+    return match is not None and is_name(match.group("names"))
 
 
 def _drop_copyright(paras: list[str]) -> None:
@@ -189,6 +264,18 @@ def _dateline(text: str, pos: int) -> re.Match[str] | None:
     return match
 
 
+def _agency_dateline(text: str, pos: int) -> re.Match[str] | None:
+    """``Paris (AFP) -``: a place not in capitals, before a known agency (see _AGENCY_DATELINE);
+    a word in lower case (but a name's connector: "Rio de Janeiro") is no place."""
+    match = _AGENCY_DATELINE.match(text, pos)
+    if match is None:
+        return None
+    words = re.split(r"[\s/-]", match.group("place"))
+    if any(w[:1].islower() and w.casefold() not in _NAME_CONNECTORS for w in words):
+        return None  # "Officials said (AP) - …" names no place
+    return match
+
+
 def _iso_day(match: re.Match[str], context: str) -> str | None:
     day = match.group("day")
     if not day:
@@ -196,7 +283,9 @@ def _iso_day(match: re.Match[str], context: str) -> str | None:
     month_name, number = day.replace(".", "").split()
     if month_name.isdigit():  # "30 November"
         month_name, number = number, month_name
-    month = _MONTHS[month_name[:3].lower()]
+    month = _MONTHS.get(month_name[:3].lower())
+    if month is None:  # a month in another language ("30 dic"): no date rather than a guess
+        return None
     year = match.group("year")
     if year is None and (stamp := _YEAR_STAMP.search(context)):
         year = stamp.group(1)
