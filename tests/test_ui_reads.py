@@ -772,3 +772,39 @@ async def test_the_startup_counts_leave_no_copy_of_the_open_article_in_the_handl
         assert handle is not None and handle is not app.store
         assert not handle._loaded.loaded(article.id)
         assert app.store._loaded.loaded(article.id)
+
+
+async def test_the_librarys_counts_are_read_on_the_readers_handle_beside_my_writes(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """The counts of the files the library's worker fills in are read on the reader's handle:
+    they land while the writer's store is busy (its lock held through a write's fsync), and
+    the writer's store does not load the article for them. They waited for the lock before."""
+    from tuireader.catalog import Catalog
+
+    root = tmp_path / "news"
+    root.mkdir()
+    tagged = root / "harbour.txt"
+    tagged.write_text("Harbour reopens\n\nThe boats are back. Nets dry on the quay.\n", "utf-8")
+    (root / "market.txt").write_text("Market day\n\nStalls open early. Rain later.\n", "utf-8")
+    tag_in_store(db_path, tagged, 1, "fact", "tester")
+    article_id = load_article(tagged).id
+    with Store.open(db_path, "tester") as store:
+        app = ReaderApp(
+            Catalog.scan([root]), store, db_path=db_path, cache_path=tmp_path / "cache.json"
+        )
+        with store_busy(app) as release:
+            async with app.run_test(size=SIZE) as pilot:
+                try:
+                    for _ in range(400):
+                        counts = app.article_list.counts.get(article_id)
+                        if not app.catalog.pending and counts is not None and not counts.pending:
+                            break
+                        await pilot.pause(0.025)
+                    assert not app.catalog.pending
+                    counts = app.article_list.counts.get(article_id)
+                    assert counts is not None and not counts.pending, "the counts waited"
+                    assert counts.by_tag == {"fact": 1}
+                    assert not app.store._loaded.loaded(article_id)
+                finally:
+                    release.set()
