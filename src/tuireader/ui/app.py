@@ -309,6 +309,8 @@ class ReaderApp(App[int]):
         self._last_article: str | None = None
         self.comparing = adjudicate
         """The compare view: every annotator's tags in the gutter."""
+        self._counted_by_open: str | None = None
+        """The article the startup counts left out: its open counts it (``_count_left_out``)."""
         self._set_aside = SetAside()
         """What is set aside from the collector, given back when another article is shown."""
         self._generation = -1
@@ -464,8 +466,12 @@ class ReaderApp(App[int]):
         # Counted in the reader thread (its first job): "counting…" until they land.
         pending = {e.id: ArticleCounts(pending=True) for e in shown if e.id is not None}
         self.article_list.set_entries(shown, pending)
-        ids = list(pending)
-        # Read once: not kept in the handle (the writer's store holds the open article).
+        # Read once: not kept in the handle (the writer's store holds the open article). The
+        # article about to open is counted by its open instead (``_attached``): read here too,
+        # a book tagged twice was parsed by both threads at once (+100 MB at the peak).
+        opening = self._open_first.id if self._open_first is not None else self._saved_last
+        self._counted_by_open = opening
+        ids = [i for i in pending if i != opening]
         listing = partial(read_listing, article_ids=ids, keep=False)
         self._read(listing, self._listing_read, fresh=True)
         if self.store.read_only:
@@ -584,7 +590,8 @@ class ReaderApp(App[int]):
         shown before it read."""
         from tuireader.store import StoreError
 
-        ids = [r.id for _, r in batch if isinstance(r, Summary)]
+        left_out = self._counted_by_open  # counted by its open (the last article read)
+        ids = [r.id for _, r in batch if isinstance(r, Summary) and r.id != left_out]
         if not ids:
             return None
         shown = self._shown_changes  # before the handle catches up: the read holds these
@@ -672,6 +679,20 @@ class ReaderApp(App[int]):
         if entries:
             self._segment_for_counts(entries)
         return counts
+
+    def _count_left_out(self, opened: str) -> None:
+        """An article was opened: if it is not the one the startup counts (and the library's
+        worker) left out for its open to count, that one is counted now, as the others were."""
+        left_out, self._counted_by_open = self._counted_by_open, None
+        if left_out is None or left_out == opened:
+            return
+        counts = self.article_list.counts.get(left_out)
+        if self.catalog.by_id(left_out) is not None and (counts is None or counts.pending):
+            reads = partial(read_counts, article_ids=[left_out], keep=False)
+            self._read(reads, self._left_out_read, fresh=True)
+
+    def _left_out_read(self, reads: CountReads) -> None:
+        self.article_list.update_counts(self._count_articles(reads))
 
     def _listing_read(self, listing: Listing) -> None:
         """The list's counts and done marks as read at startup."""
@@ -1077,6 +1098,7 @@ class ReaderApp(App[int]):
                 markup=False,
             )
         annotations = opened.mine
+        self._count_left_out(article.id)
         of = fingerprint(annotations)
         if self._counted.get(article.id) != of:
             self._counted[article.id] = self._counts_dirty[article.id] = of
@@ -2237,7 +2259,13 @@ class ReaderApp(App[int]):
         if not learn.retrain_due(count, self._model_tags):
             return
         self._model_tags = count
-        self._fit_model(self.store.annotator, self.tags)
+        article = self.pane.article
+        shown: tuple[str, list[Annotation]] | None = None
+        if article is not None and self._opening is None and self.pane.sentences:
+            # My layer of the open article as shown: its shard is the biggest to read (a book
+            # tagged twice: +100 MB at the peak, parsed beside the writer's store's copy).
+            shown = (article.id, self.pane.placed)
+        self._fit_model(self.store.annotator, self.tags, shown)
 
     @staticmethod
     def _count_store(store: Store) -> int:
@@ -2257,11 +2285,14 @@ class ReaderApp(App[int]):
             self._train_model()
 
     @work(thread=True, exclusive=True, group="learn")
-    def _fit_model(self, annotator: str, tags: TagSet) -> None:
+    def _fit_model(
+        self, annotator: str, tags: TagSet, shown: tuple[str, list[Annotation]] | None = None
+    ) -> None:
         """Read my newest tags (every article's shard: seconds at 500,000, so here and not on the
         event loop, READ_BATCH articles per read on the reader's handle so its looks never wait
-        long) and train
-        (from a few thousand tags, in a process of its own: ``ui/model_training.py``)."""
+        long) and train (from a few thousand tags, in a process of its own:
+        ``ui/model_training.py``). ``shown``: the open article's id and my layer of it as shown,
+        used instead of reading its shard."""
         from tuireader.annotations import AnchorState
         from tuireader.learn import newest_pairs
         from tuireader.store import StoreError
@@ -2276,6 +2307,9 @@ class ReaderApp(App[int]):
 
         def mine() -> Iterator[tuple[str, str, str]]:
             ids = source.annotated_article_ids()
+            if shown is not None:
+                ids = [i for i in ids if i != shown[0]]
+                yield from ((a.updated, a.exact, a.tag) for a in shown[1] if a.tag in known)
             for at in range(0, len(ids), READ_BATCH):
                 if worker.is_cancelled:
                     return
