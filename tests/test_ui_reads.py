@@ -575,6 +575,7 @@ async def test_a_look_that_read_before_a_write_of_mine_returned_is_read_again(
     again instead of drawing my layer without it."""
     from tuireader.ui import app as app_module
 
+    monkeypatch.setattr(app_module, "REFRESH_INTERVAL", 3600.0)  # only the looks asked for here
     app = make_reader(SEED)
     async with app.run_test(size=SIZE) as pilot:
         await app.reads_landed()
@@ -692,11 +693,8 @@ async def test_the_export_reads_on_the_readers_handle_beside_my_writes(
             assert len(json.loads(written[0].read_text("utf-8"))["annotations"]) == 1
 
 
-async def test_training_reads_my_tags_on_the_readers_handle(
-    make_reader: Callable[[Path], ReaderApp], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Training's read of my tags (every article's shard) runs on the reader's handle: it
-    reads them while the writer's store is busy."""
+def trainings(monkeypatch: pytest.MonkeyPatch) -> list[list[tuple[str, str]]]:
+    """From now on: the (text, tag) pairs each training is given (nothing is trained)."""
     from tuireader.ui import model_training
 
     trained: list[list[tuple[str, str]]] = []
@@ -705,6 +703,15 @@ async def test_training_reads_my_tags_on_the_readers_handle(
         trained.append(list(pairs))
 
     monkeypatch.setattr(model_training, "train_apart", train)
+    return trained
+
+
+async def test_training_reads_my_tags_on_the_readers_handle(
+    make_reader: Callable[[Path], ReaderApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Training's read of my tags (every article's shard) runs on the reader's handle: it
+    reads them while the writer's store is busy."""
+    trained = trainings(monkeypatch)
     app = make_reader(SEED)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f", "j", "s")
@@ -772,3 +779,161 @@ async def test_the_startup_counts_leave_no_copy_of_the_open_article_in_the_handl
         assert handle is not None and handle is not app.store
         assert not handle._loaded.loaded(article.id)
         assert app.store._loaded.loaded(article.id)
+
+
+async def test_the_librarys_counts_are_read_on_the_readers_handle_beside_my_writes(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """The counts of the files the library's worker fills in are read on the reader's handle:
+    they land while the writer's store is busy (its lock held through a write's fsync), and
+    the writer's store does not load the article for them. They waited for the lock before."""
+    from tuireader.catalog import Catalog
+
+    root = tmp_path / "news"
+    root.mkdir()
+    tagged = root / "harbour.txt"
+    tagged.write_text("Harbour reopens\n\nThe boats are back. Nets dry on the quay.\n", "utf-8")
+    (root / "market.txt").write_text("Market day\n\nStalls open early. Rain later.\n", "utf-8")
+    tag_in_store(db_path, tagged, 1, "fact", "tester")
+    article_id = load_article(tagged).id
+    with Store.open(db_path, "tester") as store:
+        app = ReaderApp(
+            Catalog.scan([root]), store, db_path=db_path, cache_path=tmp_path / "cache.json"
+        )
+        with store_busy(app) as release:
+            async with app.run_test(size=SIZE) as pilot:
+                try:
+                    for _ in range(400):
+                        counts = app.article_list.counts.get(article_id)
+                        if not app.catalog.pending and counts is not None and not counts.pending:
+                            break
+                        await pilot.pause(0.025)
+                    assert not app.catalog.pending
+                    counts = app.article_list.counts.get(article_id)
+                    assert counts is not None and not counts.pending, "the counts waited"
+                    assert counts.by_tag == {"fact": 1}
+                    assert not app.store._loaded.loaded(article_id)
+                finally:
+                    release.set()
+
+
+def handle_reads_of(monkeypatch: pytest.MonkeyPatch, app: ReaderApp) -> list[str]:
+    """From now on: the article ids whose annotations a store other than the app's (the
+    reader's handle) reads, by name of the call."""
+    read: list[str] = []
+    for name in ("annotations", "mine", "tag_rows"):
+        real = getattr(Store, name)
+
+        def spy(store: Store, *args: Any, _real: Any = real, **kwargs: Any) -> Any:
+            if store is not app.store and args and isinstance(args[0], str):
+                read.append(args[0])
+            return _real(store, *args, **kwargs)
+
+        monkeypatch.setattr(Store, name, spy)
+    return read
+
+
+async def test_the_startup_counts_leave_the_article_being_opened_to_its_open(
+    make_reader: Callable[[Path], ReaderApp], db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The article opening at startup is counted by its open (the writer's store reads it
+    anyway): the reader's handle does not read it too, at the same moment (a book tagged twice
+    was parsed by both threads at once, +100 MB at the peak). Its counts are as before."""
+    from tuireader.ui import app as app_module
+
+    monkeypatch.setattr(app_module, "REFRESH_INTERVAL", 3600.0)  # no look meanwhile
+    tag_in_store(db_path, SEED, 0, "fact", "tester")
+    tag_in_store(db_path, SEED, 1, "speculation", "tester")
+    app = make_reader(SEED)
+    read = handle_reads_of(monkeypatch, app)
+    async with app.run_test(size=SIZE):
+        await app.reads_landed()
+        article = app.pane.article
+        assert article is not None
+        assert app.article_list.counts[article.id].by_tag == {"fact": 1, "speculation": 1}
+        assert article.id not in read
+
+
+async def test_an_article_left_out_of_the_startup_counts_is_counted_if_another_opens(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The article read last is left out of the startup counts for its open to count; when
+    another article is opened before it (it never is), it is counted then."""
+    from tuireader.catalog import Catalog
+    from tuireader.ui import app as app_module
+    from tuireader.ui.app import STATE_LAST_ARTICLE
+
+    root = tmp_path / "news"
+    root.mkdir()
+    last = root / "harbour.txt"
+    last.write_text("Harbour reopens\n\nThe boats are back. Nets dry on the quay.\n", "utf-8")
+    other = root / "market.txt"
+    other.write_text("Market day\n\nStalls open early. Rain later.\n", "utf-8")
+    tag_in_store(db_path, last, 1, "fact", "tester")
+    last_id = load_article(last).id
+    cache = tmp_path / "cache.json"
+    with Store.open(db_path, "tester") as store:  # fills the library's cache
+        app = ReaderApp(Catalog.scan([root]), store, db_path=db_path, cache_path=cache)
+        async with app.run_test(size=SIZE) as pilot:
+            for _ in range(200):
+                if not app.catalog.pending and app.pane.article is not None:
+                    break
+                await pilot.pause(0.025)
+    (root / "late.txt").write_text("Late news\n\nNot read yet. Still to come.\n", "utf-8")
+    filling = threading.Event()
+    real_fill = app_module.fill
+
+    def slow_fill(*args: Any, **kwargs: Any) -> Any:
+        filling.wait(10)  # a slow disk: the library is not known yet
+        yield from real_fill(*args, **kwargs)
+
+    monkeypatch.setattr(app_module, "fill", slow_fill)
+    with Store.open(db_path, "tester") as store:
+        store.set_state(STATE_LAST_ARTICLE, last_id)
+        catalog = Catalog.scan([root])
+        app = ReaderApp(catalog, store, db_path=db_path, cache_path=cache)
+        async with run_test_only(app, size=SIZE) as pilot:
+            # The last article opens once the library is known; market is opened before.
+            assert app._counted_by_open == last_id
+            entry = catalog.by_path(other)
+            assert entry is not None
+            app.open_entry(entry)
+            await app.opened()
+            filling.set()
+            for _ in range(200):
+                counts = app.article_list.counts.get(last_id)
+                if not catalog.pending and counts is not None and not counts.pending:
+                    break
+                await pilot.pause(0.025)
+            await app.reads_landed()
+            article = app.pane.article
+            assert article is not None and article.title == "Market day"
+            counts = app.article_list.counts.get(last_id)
+            assert counts is not None and counts.by_tag == {"fact": 1}
+
+
+async def test_training_takes_the_open_articles_layer_as_shown(
+    make_reader: Callable[[Path], ReaderApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Training reads every article's shard on the handle but the open one's: my layer of it
+    as shown is used instead (a book's shard is the biggest, and the writer's store holds it)."""
+    trained = trainings(monkeypatch)
+    app = make_reader(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", "j", "s")
+        await app.writes_landed()
+        article = app.pane.article
+        assert article is not None
+        read = handle_reads_of(monkeypatch, app)
+        app._model_tags = 0
+        app._store_count = 2
+        monkeypatch.setattr("tuireader.learn.retrain_due", lambda *_: True)
+        monkeypatch.setattr("tuireader.learn.available", lambda: True)
+        app._train_model()
+        for _ in range(400):
+            if trained:
+                break
+            await asyncio.sleep(0.025)
+        assert trained
+        assert sorted(tag for _, tag in trained[0]) == ["fact", "speculation"]
+        assert article.id not in read

@@ -101,24 +101,32 @@ async def test_list_counts_are_one_small_record_per_article(
 
 
 async def test_the_old_all_articles_counts_record_is_read_then_replaced(
-    make_app: MakeApp, db_path: Path
+    db_path: Path, tmp_path: Path
 ) -> None:
-    """A database saved by the previous version: its one counts record is used at startup, and
-    the first save moves every article's counts into a record of its own and drops it."""
-    article = load_library([SEED]).articles[0]
+    """A database saved by the previous version: its one counts record is used at startup for
+    the articles listed (the one opening is counted by its open), and the first save moves
+    every article's counts into a record of its own and drops it."""
+    listed = tmp_path / "harbour.txt"
+    listed.write_text("Harbour reopens\n\nThe boats are back. Nets dry on the quay.\n", "utf-8")
+    library = load_library([SEED, listed])
+    opening = next(a for a in library.articles if a.path == SEED)
+    article = next(a for a in library.articles if a.path == listed)
     with Store.open(db_path, "tester") as store:
         store.tag(article, 0, 0, "fact")
+        store.tag(opening, 1, 1, "speculation")
         of = fingerprint(store.mine(article.id))
         # Made-up figures, so the test sees they were read rather than counted again.
         old = ArticleCounts({"fact": 7}, 99, tagged=7).to_state(of)
         elsewhere = ArticleCounts({"speculation": 2}, 40, tagged=2).to_state("0badcafe")
         store.set_state(STATE_COUNTS, {article.id: old, "another-article": elsewhere})
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        shown = app.article_list.counts[article.id]  # what the list showed at startup
-        assert (shown.by_tag, shown.sentences) == ({"fact": 7}, 99)
-        await pilot.press("q")
+    with Store.open(db_path, "tester") as store:
+        app = ReaderApp(library, store, db_path=db_path, open_article=opening)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            shown = app.article_list.counts[article.id]  # what the list showed at startup
+            assert (shown.by_tag, shown.sentences) == ({"fact": 7}, 99)
+            assert app.article_list.counts[opening.id].by_tag == {"speculation": 1}
+            await pilot.press("q")
     assert saved(db_path, STATE_COUNTS) is None
     assert saved(db_path, counts_key(article.id)) == old
     assert saved(db_path, counts_key("another-article")) == elsewhere

@@ -68,6 +68,7 @@ from tuireader.ui.opening import Opened, open_in_store
 from tuireader.ui.other_layers import OtherLayers
 from tuireader.ui.reading_pane import ReadingPane, SuggestionView
 from tuireader.ui.search_bar import SearchBar
+from tuireader.ui.set_aside import LONG_ARTICLE_SENTENCES, SetAside, resume_gc
 from tuireader.ui.status_line import (
     StatusLine,
     annotation_status,
@@ -83,6 +84,7 @@ from tuireader.ui.store_reads import (
     Listing,
     Reloaded,
     counts_key,
+    placed_mine,
     read_counts,
     read_done,
     read_listing,
@@ -132,9 +134,6 @@ reads at most (~10 ms at 500k), and the walk pays one hop between threads per ba
 BACKGROUND_SWITCH = 0.0005
 """Python's switch interval (seconds) while a background thread computes for long."""
 LARGE_ARTICLE_CHARS = 200_000
-LONG_ARTICLE_SENTENCES = 2_000
-"""An article this long has its sentences copied for corrections once open (``_own_sentences``)
-and is set aside from the collector while it is shown (``set_aside_long_lived``)."""
 SEARCH_DELAY = 0.15
 """In a large article the search waits for a pause in typing: one letter can match 180,000
 times in a book, and searching on every keystroke would make typing lag."""
@@ -313,6 +312,10 @@ class ReaderApp(App[int]):
         self._last_article: str | None = None
         self.comparing = adjudicate
         """The compare view: every annotator's tags in the gutter."""
+        self._counted_by_open: str | None = None
+        """The article the startup counts left out: its open counts it (``_count_left_out``)."""
+        self._set_aside = SetAside()
+        """What is set aside from the collector, given back when another article is shown."""
         self._generation = -1
         """The reader handle's reload count the screen shows (none yet); another means: redraw
         from the store."""
@@ -466,8 +469,12 @@ class ReaderApp(App[int]):
         # Counted in the reader thread (its first job): "counting…" until they land.
         pending = {e.id: ArticleCounts(pending=True) for e in shown if e.id is not None}
         self.article_list.set_entries(shown, pending)
-        ids = list(pending)
-        # Read once: not kept in the handle (the writer's store holds the open article).
+        # Read once: not kept in the handle (the writer's store holds the open article). The
+        # article about to open is counted by its open instead (``_attached``): read here too,
+        # a book tagged twice was parsed by both threads at once (+100 MB at the peak).
+        opening = self._open_first.id if self._open_first is not None else self._saved_last
+        self._counted_by_open = opening
+        ids = [i for i in pending if i != opening]
         listing = partial(read_listing, article_ids=ids, keep=False)
         self._read(listing, self._listing_read, fresh=True)
         if self.store.read_only:
@@ -578,24 +585,43 @@ class ReaderApp(App[int]):
         if not worker.is_cancelled:
             self.call_from_thread(self._summaries_arrived, batch, True, self._reads_of(batch))
 
-    def _reads_of(self, batch: list[tuple[Entry, Summary | str]]) -> CountReads | None:
-        """In the library's worker (which never writes): my layer of each article read, so the
-        event loop never waits for the store's lock to count them."""
+    def _reads_of(self, batch: list[tuple[Entry, Summary | str]]) -> tuple[CountReads, int] | None:
+        """In the library's worker: my layer of each article read, on the reader's handle (one
+        read in the reader thread, as the export's walk reads), so neither the event loop nor
+        this worker waits for the writer's store's lock (held through each fsync of my writes),
+        and no article is kept loaded for it (``keep=False``). With the count of my changes
+        shown before it read."""
         from tuireader.store import StoreError
 
-        ids = [r.id for _, r in batch if isinstance(r, Summary)]
+        left_out = self._counted_by_open  # counted by its open (the last article read)
+        ids = [r.id for _, r in batch if isinstance(r, Summary) and r.id != left_out]
+        if not ids:
+            return None
+        shown = self._shown_changes  # before the handle catches up: the read holds these
+        future = self._reader.call(partial(read_counts, article_ids=ids, keep=False))
+        if future is None:  # the reader is closing
+            return None
         try:
-            return read_counts(self.store, ids)
+            reads: CountReads = future.result()
         except StoreError as exc:
             self.log.warning(f"could not read the list's counts: {exc}")
             return None
+        return reads, shown
 
     def _summaries_arrived(
-        self, batch: list[tuple[Entry, Summary | str]], done: bool, reads: CountReads | None
+        self,
+        batch: list[tuple[Entry, Summary | str]],
+        done: bool,
+        read: tuple[CountReads, int] | None,
     ) -> None:
         for entry, result in batch:
             self.catalog.apply(entry, result)
-        if reads is not None:
+        if read is not None:
+            reads, shown = read
+            if self._shown_changes > shown and self.pane.article is not None:
+                # A change of mine shown since the read began may be missing from it: the open
+                # article's counts, which my changes keep, stay as they are.
+                reads.layers.pop(self.pane.article.id, None)
             self.article_list.counts.update(self._count_articles(reads))
         # Reordering 100,000 rows costs ~0.1 s: while files keep arriving, do it rarely.
         now = time.monotonic()
@@ -657,6 +683,20 @@ class ReaderApp(App[int]):
             self._segment_for_counts(entries)
         return counts
 
+    def _count_left_out(self, opened: str) -> None:
+        """An article was opened: if it is not the one the startup counts (and the library's
+        worker) left out for its open to count, that one is counted now, as the others were."""
+        left_out, self._counted_by_open = self._counted_by_open, None
+        if left_out is None or left_out == opened:
+            return
+        counts = self.article_list.counts.get(left_out)
+        if self.catalog.by_id(left_out) is not None and (counts is None or counts.pending):
+            reads = partial(read_counts, article_ids=[left_out], keep=False)
+            self._read(reads, self._left_out_read, fresh=True)
+
+    def _left_out_read(self, reads: CountReads) -> None:
+        self.article_list.update_counts(self._count_articles(reads))
+
     def _listing_read(self, listing: Listing) -> None:
         """The list's counts and done marks as read at startup."""
         self._apply_listing(listing)
@@ -682,6 +722,8 @@ class ReaderApp(App[int]):
 
     @work(thread=True, group="count", description="count sentences")
     def _segment_for_counts(self, entries: list[Entry]) -> None:
+        from tuireader.store import StoreError
+
         for entry in entries:
             loaded = self.catalog.loaded(entry.id or "")
             try:
@@ -689,8 +731,16 @@ class ReaderApp(App[int]):
             except ArticleError:
                 continue
             _ = article.sentences  # cached on the article; counting itself is quick
-            # Read here: the store's lock may be held by the writer thread for a while.
-            self.call_from_thread(self._recount, article, self.store.mine(article.id))
+            # On the reader's handle: the writer's store's lock may be held for a while.
+            future = self._reader.call(partial(placed_mine, article_id=article.id))
+            if future is None:  # the reader is closing
+                return
+            try:
+                mine: list[Annotation] = future.result()
+            except StoreError as exc:
+                self.log.warning(f"could not read the list's counts: {exc}")
+                continue
+            self.call_from_thread(self._recount, article, mine)
 
     def _recount(self, article: Article, annotations: list[Annotation]) -> None:
         self._counted[article.id] = self._counts_dirty[article.id] = fingerprint(annotations)
@@ -1056,6 +1106,7 @@ class ReaderApp(App[int]):
                 markup=False,
             )
         annotations = opened.mine
+        self._count_left_out(article.id)
         of = fingerprint(annotations)
         if self._counted.get(article.id) != of:
             self._counted[article.id] = self._counts_dirty[article.id] = of
@@ -1073,7 +1124,7 @@ class ReaderApp(App[int]):
         if opened.verdicts is not None:
             self._verdict_state = (self.store.annotator, article.id, opened.verdicts)
         self.pane.show_article(article, annotations, self._cursors.get(article.id, 0))
-        set_aside_long_lived(article)
+        self._set_aside.shown(article.id, len(article.sentences))
         if article.id in self._suggestions:
             self.pane.set_suggestions(self._suggestions[article.id])
         self.refresh_comparison(opened.layers)
@@ -2202,7 +2253,7 @@ class ReaderApp(App[int]):
     def _sentences_now_owned(self, article: Article, owned: bool) -> None:
         if owned and self.pane.article is article and self.pane.sentences:
             self.pane.sentences = article.sentences  # the same sentences, now the article's own
-            set_aside_long_lived(article)
+            self._set_aside.shown(article.id, len(article.sentences))
 
     @work(thread=True, exclusive=True, group="suggest")
     def _compute_suggestions(
@@ -2256,7 +2307,13 @@ class ReaderApp(App[int]):
         if not learn.retrain_due(count, self._model_tags):
             return
         self._model_tags = count
-        self._fit_model(self.store.annotator, self.tags)
+        article = self.pane.article
+        shown: tuple[str, list[Annotation]] | None = None
+        if article is not None and self._opening is None and self.pane.sentences:
+            # My layer of the open article as shown: its shard is the biggest to read (a book
+            # tagged twice: +100 MB at the peak, parsed beside the writer's store's copy).
+            shown = (article.id, self.pane.placed)
+        self._fit_model(self.store.annotator, self.tags, shown)
 
     @staticmethod
     def _count_store(store: Store) -> int:
@@ -2276,11 +2333,14 @@ class ReaderApp(App[int]):
             self._train_model()
 
     @work(thread=True, exclusive=True, group="learn")
-    def _fit_model(self, annotator: str, tags: TagSet) -> None:
+    def _fit_model(
+        self, annotator: str, tags: TagSet, shown: tuple[str, list[Annotation]] | None = None
+    ) -> None:
         """Read my newest tags (every article's shard: seconds at 500,000, so here and not on the
         event loop, READ_BATCH articles per read on the reader's handle so its looks never wait
-        long) and train
-        (from a few thousand tags, in a process of its own: ``ui/model_training.py``)."""
+        long) and train (from a few thousand tags, in a process of its own:
+        ``ui/model_training.py``). ``shown``: the open article's id and my layer of it as shown,
+        used instead of reading its shard."""
         from tuireader.annotations import AnchorState
         from tuireader.learn import newest_pairs
         from tuireader.store import StoreError
@@ -2295,6 +2355,9 @@ class ReaderApp(App[int]):
 
         def mine() -> Iterator[tuple[str, str, str]]:
             ids = source.annotated_article_ids()
+            if shown is not None:
+                ids = [i for i in ids if i != shown[0]]
+                yield from ((a.updated, a.exact, a.tag) for a in shown[1] if a.tag in known)
             for at in range(0, len(ids), READ_BATCH):
                 if worker.is_cancelled:
                     return
@@ -2756,28 +2819,6 @@ def check_config(config: Config) -> Resolved:
         problem = f"unknown theme {config.theme!r} (built in: {', '.join(sorted(BUILTIN_THEMES))})"
         raise where.error(problem) if where else ConfigError("config", problem)
     return resolved
-
-
-def resume_gc() -> None:
-    """After the first frame: collect garbage again, with what start-up made set aside.
-
-    ``run_app`` pauses the collector while the library is listed: 100,000 entries made it run
-    over and over (a third of the listing's time), and they all live as long as the reader.
-    """
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
-
-
-def set_aside_long_lived(article: Article) -> None:
-    """A long article just shown lives as long as it is open (a book: ~28,000 sentences, its
-    layout, 55,000 annotations): set aside from the collector, as start-up's objects are
-    (``resume_gc``). Each collection of the oldest generation scanned it all: stalls of the
-    event loop of 150-590 ms in War and Peace with another window tagging (load 6-7). Freed by
-    reference counting when the next article replaces it; a cycle alive at this call and
-    dropped after it is never collected, so a short article is left to the collector."""
-    if gc.isenabled() and len(article.sentences) > LONG_ARTICLE_SENTENCES:
-        gc.freeze()
 
 
 def single_file(paths: Sequence[str]) -> bool:

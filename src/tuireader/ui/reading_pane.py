@@ -634,6 +634,11 @@ class ReadingPane(ScrollView, can_focus=True):
     # -- queries -------------------------------------------------------------------------------
 
     @property
+    def placed(self) -> list[Annotation]:
+        """My annotations placed on the article shown (orphans are not shown), in no order."""
+        return list(self._placed.values())
+
+    @property
     def annotation(self) -> Annotation | None:
         """The annotation under the cursor: with words selected, the one on those words."""
         if not self._annotation_of:

@@ -1,0 +1,158 @@
+"""The reader's memory on a dense book: peak and held RSS of the whole app, from start-up until
+it has settled (the article open, the list's counts read, a few looks at other windows' writes).
+
+    python benchmarks/bench_reader_memory.py [--keep DIR] [--base SRC] [--runs N] [--plain]
+
+War and Peace (``../shared/bench/war-and-peace.txt``, or ``bench_dense``'s generated book) is
+copied into the folder and every sentence tagged by two annotators (~55,700 annotations, as
+``bench_dense.py`` builds them), then the copy is edited at the top (one sentence added, as
+``bench_dense.edited`` does), so the reader's open re-anchors every annotation (``--plain``:
+the book as tagged). Each run is a fresh process running ``ReaderApp`` headless on the book
+(``run_test``), as ``run_app`` does it (no collections until the first frame): it waits for the
+open, then for every write and read to land, then for ``LOOKS`` looks of the refresh timer.
+Printed per run: peak RSS (``VmHWM``) when the article is shown and at the end, RSS held at the
+end, the process's CPU (user + sys) and the load average. ``--base SRC`` (a source tree of the
+code before) runs alternately with this tree's, on copies of the same database.
+Target (issue 10 follow-up): peak <= 200 MB on the edited book, the open no slower.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+LOOKS = 3
+"""Looks of the refresh timer waited for after start-up (``REFRESH_INTERVAL`` apart)."""
+
+
+def status_mb(field: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def build(folder: Path, plain: bool) -> tuple[Path, Path]:
+    """The database and the book's file (edited at the top unless ``plain``) in ``folder``."""
+    import bench_dense
+    from tuireader.articles import load_article
+    from tuireader.store import Store
+
+    folder.mkdir(parents=True, exist_ok=True)
+    text_path = folder / "war-and-peace.txt"
+    db = folder / "annotations.json"
+    if not db.is_file():
+        shutil.copyfile(bench_dense.book(folder), text_path)
+        article = load_article(text_path)
+        with Store.open(db, "ana") as store:
+            store.attach(article)
+            store.import_all(bench_dense.tagged(article), [])
+        original = text_path.read_text(encoding="utf-8")
+        text_path.with_suffix(".orig").write_text(original, encoding="utf-8")
+    original = text_path.with_suffix(".orig").read_text(encoding="utf-8")
+    text = original if plain else bench_dense.INSERTED + original
+    text_path.write_text(text, encoding="utf-8")
+    return db, text_path
+
+
+async def drive(db: Path, book: Path) -> dict[str, Any]:
+    from tuireader.catalog import Catalog
+    from tuireader.store import Store
+    from tuireader.ui.app import REFRESH_INTERVAL, ReaderApp
+
+    started = time.perf_counter()
+    gc.disable()  # as run_app: the app resumes the collector after its first frame
+    catalog = Catalog.scan([book])
+    store = Store.open(db, "ana")
+    app = ReaderApp(catalog, store, db_path=db, open_article=catalog.article(catalog.entries[0]))
+    found: dict[str, Any] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not app.pane.sentences:
+            await pilot.pause(0.05)
+        await app.opened()
+        found["shown_s"] = time.perf_counter() - started
+        found["shown_peak_mb"] = status_mb("VmHWM")
+        await app.reads_landed()
+        for _ in range(LOOKS):
+            await pilot.pause(REFRESH_INTERVAL + 0.1)
+            await app.reads_landed()
+        found["annotations"] = len(app.pane._placed)
+        await pilot.press("q")
+    found["peak_mb"] = status_mb("VmHWM")
+    found["held_mb"] = status_mb("VmRSS")
+    store.close()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    found["cpu_s"] = usage.ru_utime + usage.ru_stime
+    return found
+
+
+def run(db: Path, book: Path, src: Path | None) -> dict[str, Any]:
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = str(src / "src")
+    command = [sys.executable, __file__, "--child", str(db), str(book)]
+    done = subprocess.run(command, check=True, cwd=ROOT, env=env, capture_output=True, text=True)
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keep", type=Path, help="build the database once here")
+    parser.add_argument("--base", type=Path, help="source tree of the code before")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--plain", action="store_true", help="the book as tagged, not edited")
+    parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(asyncio.run(drive(*args.child))))
+        return 0
+    sys.path.insert(0, str(ROOT / "src"))
+    codes: dict[str, Path | None] = {"new": None}
+    if args.base is not None:
+        codes = {"base": args.base, "new": None}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.keep or Path(tmp) / "book"
+        db, book = build(folder, args.plain)
+        results: dict[str, list[dict[str, Any]]] = {code: [] for code in codes}
+        for _ in range(args.runs):
+            for code, src in codes.items():
+                copy = Path(tmp) / f"run-{code}"
+                shutil.rmtree(copy, ignore_errors=True)
+                copy.mkdir()
+                for part in db.parent.glob(db.name + "*"):
+                    (shutil.copytree if part.is_dir() else shutil.copy2)(part, copy / part.name)
+                load = os.getloadavg()[0]
+                found = run(copy / db.name, book, src)  # the path the database knows it by
+                found["load"] = load
+                results[code].append(found)
+                print(
+                    f"{code}: shown {found['shown_s']:.1f} s, peak at shown "
+                    f"{found['shown_peak_mb']:.0f} MB, peak {found['peak_mb']:.0f} MB, held "
+                    f"{found['held_mb']:.0f} MB, CPU {found['cpu_s']:.1f} s, "
+                    f"{found['annotations']:,} shown (load {load:.1f})",
+                    flush=True,
+                )
+        for code, found_runs in results.items():
+            peak = statistics.median(r["peak_mb"] for r in found_runs)
+            cpu = statistics.median(r["cpu_s"] for r in found_runs)
+            shown = statistics.median(r["shown_s"] for r in found_runs)
+            print(f"{code} median: peak {peak:.0f} MB, CPU {cpu:.1f} s, shown {shown:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
