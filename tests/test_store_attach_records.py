@@ -15,13 +15,13 @@ import pytest
 
 from test_anchoring import article_of
 from test_anchoring_at_home import SENTENCES, edited, joined, tags_of, text_of
-from tuireader.anchoring import at_home
+from tuireader.anchoring import at_home, sentence_bounds
 from tuireader.annotations import AnchorState, Annotation, Provenance, Quote
-from tuireader.articles import Article, from_text
+from tuireader.articles import Article, from_text, raw_sentence_spans
 from tuireader.records import from_stored, to_stored
 from tuireader.storage import load_tables
 from tuireader.store import Store
-from tuireader.store.editing import attach_records, plan_attach
+from tuireader.store.editing import attach_records, plan_attach, set_anchors
 
 NAMES = ("ana", "bo", "cy")
 TIMES = [f"2026-03-0{d}T08:00:00.000Z" for d in range(1, 5)]
@@ -148,6 +148,17 @@ def test_records_in_the_stored_form_are_settled_as_plan_attach_settles_them(seed
     assert list(got.changed) == list(expected.changed)
     assert in_store_order(got.changed) == in_store_order(expected.changed)
     assert in_store_order(mine) == in_store_order({**records, **expected.changed})
+    # An import's attach: the sentences' offsets only, and the anchors it changed given back.
+    theirs = orjson.loads(orjson.dumps(records))
+    bounds = sentence_bounds(raw_sentence_spans(art))
+    again = attach_records(art, theirs, stored_form=True, bounds=bounds)
+    assert again is not None and (again.exact, again.orphaned) == (got.exact, got.orphaned)
+    assert orjson.dumps(theirs) == orjson.dumps(mine)
+    assert list(again.anchors_before) == list(again.changed)
+    keys = list(again.anchors_before)
+    back = [a or AnchorState.EXACT.value for a in again.anchors_before.values()]
+    set_anchors(keys, [theirs[k] for k in keys], back)
+    assert orjson.dumps(theirs) == orjson.dumps(records)  # byte for byte, key order included
 
 
 @pytest.mark.parametrize("seed", range(60))
