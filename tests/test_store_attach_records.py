@@ -126,6 +126,22 @@ def test_dense_layers_are_settled_as_plan_attach_settles_them(seed: int) -> None
     assert check_as_plan_attach(art, stored_as(anns, rng, odd=0.0 if plain else 1.0))
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_records_made_at_one_time_are_settled_by_id(seed: int) -> None:
+    """Every record with the same edit time (tagged in one go, or a bulk import): the ids
+    alone order each layer, as ``plan_attach`` orders it."""
+    rng = random.Random(seed)
+    art = article_of(text_of(rng, rng.randrange(2, 40)))
+    anns = [replace(a, created=TIMES[0], updated=TIMES[0]) for a in dense(art, rng)]
+    records = {a.id: to_stored(a) for a in anns}
+    assert check_as_plan_attach(art, records)
+    mine = orjson.loads(orjson.dumps(records))
+    got = attach_records(art, mine, stored_form=True)
+    expected = attach_records(art, records)
+    assert got is not None and expected is not None
+    assert in_store_order(got.changed) == in_store_order(expected.changed)
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_records_in_the_stored_form_are_settled_as_plan_attach_settles_them(seed: int) -> None:
     """``stored_form`` (an import's records, as the codec makes them): each changed record is

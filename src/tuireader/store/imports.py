@@ -325,12 +325,7 @@ def _written_whole(
     parsed: list[StoredRecord] = []
     for group in spooled:
         a = group.article_id
-        if (
-            a in fresh
-            and seen[a] == 1
-            and a not in plain
-            and not any(map(loaded.__contains__, group.ids))
-        ):
+        if a in fresh and seen[a] == 1 and a not in plain and not loaded.holds_any(group.ids):
             whole.append(group)
         else:
             parsed += group.records()
