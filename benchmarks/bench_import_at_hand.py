@@ -21,7 +21,7 @@ checkout's ``src`` and this one alternately, ``--runs`` times each. Prints user 
 wall and peak RSS of each run, the load average beside it, and the medians. Target (issue 10):
 <= 10 s CPU at 500,000, peak RSS <= 500 MB.
 
-``check`` imports ``DIR/e.jsonl`` once with each version (into ``DIR/check/<version>``) and
+``check`` imports ``DIR/e.jsonl`` once with each version (into ``DIR/check/<n>/<version>``) and
 says whether the two databases are identical: every table (``storage.load_tables``) and every
 shard file byte for byte (exit 1 if not).
 """
@@ -150,10 +150,13 @@ def same_database(folder: Path, baseline: str) -> bool:
     from tuireader.storage import load_tables, shard_folder
 
     dbs = []
+    # A new folder each check: removing an earlier check's thousands of shard files would slow
+    # the creates of any import timed soon after (see ``run``).
+    checks = folder / "check"
+    checks.mkdir(exist_ok=True)
+    into = checks / f"{len(list(checks.iterdir())):03d}"
     for name, src in (("baseline", baseline), ("this", None)):
-        db = folder / "check" / name / "annotations.json"
-        if db.parent.exists():
-            raise SystemExit(f"{db.parent} exists: remove it first")
+        db = into / name / "annotations.json"
         db.parent.mkdir(parents=True)
         command = [sys.executable, "-m", "tuireader", "import", "--db", str(db)]
         printed = subprocess.run(

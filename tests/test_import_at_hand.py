@@ -218,17 +218,23 @@ def test_the_writes_do_not_read_files_the_staging_read(
     source = export_file(tmp_path / "tags.jsonl", tagged(articles), articles)
     read: list[tuple[str, bool]] = []
     writing: list[bool] = []
-    real_load, real_write = import_.load_unchanged, Store.import_records
+    real_load, real_file = import_.load_unchanged, import_.unchanged_file
+    real_write = Store.import_records
 
     def counted(path: Any, article_id: str) -> Article | None:
         read.append((article_id, bool(writing)))
         return real_load(path, article_id)
+
+    def counted_file(path: str, article_id: str) -> tuple[Article, bool | None] | None:
+        read.append((article_id, bool(writing)))
+        return real_file(path, article_id)
 
     def write(self: Store, *args: Any, **kwargs: Any) -> Any:
         writing.append(True)
         return real_write(self, *args, **kwargs)
 
     monkeypatch.setattr(import_, "load_unchanged", counted)
+    monkeypatch.setattr(import_, "unchanged_file", counted_file)
     monkeypatch.setattr(Store, "import_records", write)
     assert main(["import", "--db", str(tmp_path / "db" / "a.json"), str(source)]) == 0
     # Each file read once, while staging: none in the store's writes (under its lock).

@@ -15,13 +15,13 @@ import pytest
 
 from test_anchoring import article_of
 from test_anchoring_at_home import SENTENCES, edited, joined, tags_of, text_of
-from tuireader.anchoring import at_home
+from tuireader.anchoring import at_home, sentence_bounds
 from tuireader.annotations import AnchorState, Annotation, Provenance, Quote
-from tuireader.articles import Article, from_text
+from tuireader.articles import Article, from_text, raw_sentence_spans
 from tuireader.records import from_stored, to_stored
 from tuireader.storage import load_tables
 from tuireader.store import Store
-from tuireader.store.editing import attach_records, plan_attach
+from tuireader.store.editing import attach_records, plan_attach, set_anchors
 
 NAMES = ("ana", "bo", "cy")
 TIMES = [f"2026-03-0{d}T08:00:00.000Z" for d in range(1, 5)]
@@ -126,6 +126,22 @@ def test_dense_layers_are_settled_as_plan_attach_settles_them(seed: int) -> None
     assert check_as_plan_attach(art, stored_as(anns, rng, odd=0.0 if plain else 1.0))
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_records_made_at_one_time_are_settled_by_id(seed: int) -> None:
+    """Every record with the same edit time (tagged in one go, or a bulk import): the ids
+    alone order each layer, as ``plan_attach`` orders it."""
+    rng = random.Random(seed)
+    art = article_of(text_of(rng, rng.randrange(2, 40)))
+    anns = [replace(a, created=TIMES[0], updated=TIMES[0]) for a in dense(art, rng)]
+    records = {a.id: to_stored(a) for a in anns}
+    assert check_as_plan_attach(art, records)
+    mine = orjson.loads(orjson.dumps(records))
+    got = attach_records(art, mine, stored_form=True)
+    expected = attach_records(art, records)
+    assert got is not None and expected is not None
+    assert in_store_order(got.changed) == in_store_order(expected.changed)
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_records_in_the_stored_form_are_settled_as_plan_attach_settles_them(seed: int) -> None:
     """``stored_form`` (an import's records, as the codec makes them): each changed record is
@@ -148,6 +164,17 @@ def test_records_in_the_stored_form_are_settled_as_plan_attach_settles_them(seed
     assert list(got.changed) == list(expected.changed)
     assert in_store_order(got.changed) == in_store_order(expected.changed)
     assert in_store_order(mine) == in_store_order({**records, **expected.changed})
+    # An import's attach: the sentences' offsets only, and the anchors it changed given back.
+    theirs = orjson.loads(orjson.dumps(records))
+    bounds = sentence_bounds(raw_sentence_spans(art))
+    again = attach_records(art, theirs, stored_form=True, bounds=bounds)
+    assert again is not None and (again.exact, again.orphaned) == (got.exact, got.orphaned)
+    assert orjson.dumps(theirs) == orjson.dumps(mine)
+    assert list(again.anchors_before) == list(again.changed)
+    keys = list(again.anchors_before)
+    back = [a or AnchorState.EXACT.value for a in again.anchors_before.values()]
+    set_anchors(keys, [theirs[k] for k in keys], back)
+    assert orjson.dumps(theirs) == orjson.dumps(records)  # byte for byte, key order included
 
 
 @pytest.mark.parametrize("seed", range(60))

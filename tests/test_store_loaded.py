@@ -76,6 +76,17 @@ def test_an_article_is_read_once_and_its_annotations_built_when_asked_for() -> N
     assert sorted(cache.group(ARTICLE.id), key=lambda a: a.start) == [first, second]
 
 
+def test_holds_any_answers_for_loaded_articles_only() -> None:
+    first, other = tag(ARTICLE, 0), tag(OTHER, 1)
+    cache, _ = cache_with(first, other)
+    assert not cache.holds_any([first.id, other.id])  # nothing loaded yet
+    cache.ensure(ARTICLE.id)
+    assert cache.holds_any(["no-such-id", first.id]) and cache.holds_any(iter([first.id]))
+    assert not cache.holds_any([other.id, "no-such-id"]) and not cache.holds_any([])
+    cache.unload(ARTICLE.id)
+    assert not cache.holds_any([first.id])
+
+
 def test_unkept_reads_do_not_load_and_unload_forgets() -> None:
     first = tag(ARTICLE, 1)
     cache, source = cache_with(first)

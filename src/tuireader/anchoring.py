@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import accumulate, pairwise, repeat
@@ -501,14 +501,19 @@ def home_tests(
     prefixes: Sequence[str],
     suffixes: Sequence[str],
     body: str,
-    sentences: Sequence[Sentence],
+    sentences: Sequence[Sentence] | tuple[Set[int], Set[int]],
 ) -> list[Iterator[object]]:
     """``at_home``'s tests over columns (offsets, and the quotes' exact text, prefix and
     suffix), each lazy and truthy where it holds: every one holds exactly when ``locate`` would
     place the annotation at its own offsets, exact, at its first test. Columns, so that the
-    store can decide on its stored records without building an annotation of each."""
-    starts = {s.start for s in sentences if s.start < s.end}
-    ends = {s.end for s in sentences if s.start < s.end}
+    store can decide on its stored records without building an annotation of each.
+    ``sentences``: the text's sentences, or the starts and ends of those not empty
+    (``sentence_bounds``)."""
+    starts, ends = (
+        sentences
+        if isinstance(sentences, tuple)
+        else sentence_bounds((s.start, s.end) for s in sentences)
+    )
     # ``startswith`` at an offset compares in place: a slice of a book that is not pure ASCII
     # is a new string scanned for its widest character, three of them per annotation.
     context_starts = list(map(max, map(sub, first, repeat(QUOTE_CONTEXT)), repeat(0)))
@@ -525,6 +530,13 @@ def home_tests(
         map(body.startswith, suffixes, last),
         map(str.strip, map(add, prefixes, suffixes)),  # some context beyond white space
     ]
+
+
+def sentence_bounds(spans: Iterable[tuple[int, int]]) -> tuple[set[int], set[int]]:
+    """Where the sentences that are not empty start, and where they end, of the sentences'
+    offsets (start, end)."""
+    spans = list(spans)
+    return {a for a, b in spans if a < b}, {b for a, b in spans if a < b}
 
 
 _PLACED = frozenset({EXACT, MOVED, FUZZY})

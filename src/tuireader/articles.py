@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -13,10 +14,10 @@ from pathlib import Path
 
 from tuireader import sanitise
 from tuireader.decoding import NotText, decode
-from tuireader.errors import ArticleError, os_problem, read_bytes
+from tuireader.errors import MAX_FILE_BYTES, ArticleError, os_problem, read_bytes
 from tuireader.formats import HTML_SUFFIXES, MARKDOWN_SUFFIXES, Document, NotAnArticle, parse
 from tuireader.paths import path_from_text, path_text
-from tuireader.sentences import Sentence, segment, split_paragraph
+from tuireader.sentences import Sentence, segment, segment_spans, split_paragraph
 
 ARTICLE_SUFFIXES = frozenset({".txt", *MARKDOWN_SUFFIXES, *HTML_SUFFIXES})
 PARAGRAPH_SEPARATOR = "\n\n"
@@ -153,11 +154,25 @@ them, until it is segmented: a dated article without a title line otherwise segm
 paragraph twice."""
 
 
+def raw_sentence_spans(article: Article) -> list[tuple[int, int]]:
+    """The offsets of the segmenter's sentences (``Article.raw_sentences``) without building a
+    ``Sentence`` of each (an import only checks offsets against them and counts them, 12,500
+    files in a row): the sentences' own where they are built already."""
+    made = article.__dict__.get("raw_sentences")
+    if made is not None:
+        return [(s.start, s.end) for s in made]
+    return segment_spans(article.body, article.paragraphs, article.__dict__.get(_FIRST_SPANS))
+
+
 def load_article(path: str | os.PathLike[str]) -> Article:
     """Read and parse one file; raises ArticleError naming the file and the problem."""
     if not isinstance(path, Path):  # load_unchanged passes a Path: parsing it again cost 4 us
         path = Path(path)
-    data = read_bytes(path, "an article file", ArticleError)
+    return _article_of(read_bytes(path, "an article file", ArticleError), path)
+
+
+def _article_of(data: bytes, path: Path) -> Article:
+    """The article in a file's bytes (``load_article`` without the reading)."""
     try:
         if path.suffix.lower() in HTML_SUFFIXES:
             from tuireader.webpage import decode_page  # a page may declare its charset
@@ -186,6 +201,55 @@ def load_unchanged(path: str | os.PathLike[str] | None, article_id: str) -> Arti
     except ArticleError:
         return None
     return article if article.id == article_id else None
+
+
+def unchanged_file(path: str, article_id: str) -> tuple[Article, bool | None] | None:
+    """``load_unchanged`` of a path as an export gives it (an import reads thousands), and
+    whether the path names a symbolic link: False where the file was opened without following
+    one (so its resolved path is its folder's and its name, with no ``lstat``), None where
+    that is not known.
+
+    A plain file is opened once, without the ``stat`` before, the blocking mode set back after
+    and the second read to see its end (``read_bytes``' four more calls a file, each looking
+    the path up again or copying a 1 MB buffer): one read of its size and a byte more says it
+    is whole. Anything else (a link, no such path, a path with ``\\xNN`` escapes, a folder,
+    a FIFO, a file too large or changing as it is read) goes the way ``load_unchanged`` goes."""
+    file = Path(path)
+    data = _plain_file_bytes(os.fspath(file))
+    if data is None:
+        article = load_unchanged(path, article_id)
+        return None if article is None else (article, None)
+    try:
+        article = _article_of(data, file)
+    except ArticleError:
+        return None
+    return (article, False) if article.id == article_id else None
+
+
+_PLAIN_FLAGS = os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
+_CAN_TELL_LINKS = hasattr(os, "O_NOFOLLOW")
+
+
+def _plain_file_bytes(path: str) -> bytes | None:
+    """The bytes of a regular file that is not a symbolic link, read whole in one ``read``;
+    None for anything else, or on any failure (the caller then reads it the careful way)."""
+    if not _CAN_TELL_LINKS:
+        return None
+    try:
+        fd = os.open(path, _PLAIN_FLAGS)  # O_NONBLOCK: a FIFO opens without waiting, refused
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        size = info.st_size
+        if not stat.S_ISREG(info.st_mode) or size > MAX_FILE_BYTES:
+            return None
+        data = os.read(fd, size + 1)  # O_NONBLOCK changes nothing for a regular file
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return data if len(data) == size else None
 
 
 @dataclass(frozen=True)

@@ -310,6 +310,22 @@ def segment(
     return sentences
 
 
+def segment_spans(
+    body: str,
+    paragraphs: Iterable[tuple[int, int]],
+    first_spans: list[tuple[int, int]] | None = None,
+) -> list[tuple[int, int]]:
+    """``segment``'s sentences as their offsets in ``body`` only (start, end)."""
+    found: list[tuple[int, int]] = []
+    for p_index, (p_start, p_end) in enumerate(paragraphs):
+        if p_index == 0 and first_spans is not None:
+            spans = first_spans
+        else:
+            spans = split_paragraph(body[p_start:p_end])
+        found += [(p_start + start, p_start + end) for start, end in spans]
+    return found
+
+
 _NEW = object.__new__
 _SET_FIELDS = tuple(
     getattr(Sentence, name).__set__ for name in ("index", "start", "end", "paragraph", "text")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from tuireader import sanitise
 from tuireader.adjudication import Decision, merged_decisions, state_key
 from tuireader.annotations import default_annotator
-from tuireader.articles import Article, load_unchanged
+from tuireader.articles import Article, load_unchanged, unchanged_file
 from tuireader.cli import add_db_options
 from tuireader.dbformat.layout import shard_folder, shard_name
 from tuireader.durable import collector_paused
@@ -160,8 +160,11 @@ def settle_at_hand(db: Path) -> Settle:
     def settle(article_id: str, path: str, run: dict[str, dict[str, Any]]) -> Settled | None:
         if shard_name(article_id) in stored:
             return None
-        article = load_unchanged(path, article_id)
-        return None if article is None else settled_run(article, run, path, resolve)
+        found = unchanged_file(path, article_id)
+        if found is None:
+            return None
+        article, link = found
+        return settled_run(article, run, path, resolve, no_link=link is False)
 
     return settle
 

@@ -45,9 +45,23 @@ def counted_entry(
     article_id: str, counts: Iterable[tuple[str, str, str | None, int]]
 ) -> dict[str, Any]:
     """``index_entry`` from the records' counts: (annotator, tag, anchor or None, how many)."""
-    entry: dict[str, Any] = {"file": shard_name(article_id), "tags": {}, "orphaned": {}}
+    tags_of: dict[str, dict[str, int]] = {}
+    orphaned: dict[str, int] = {}
+    entry: dict[str, Any] = {"file": shard_name(article_id), "tags": tags_of, "orphaned": orphaned}
+    text = str.__str__
     for annotator, tag, anchor, n in counts:
-        index_count(entry, count_key({"annotator": annotator, "tag": tag, "anchor": anchor}), n)
+        if n <= 0:  # never from ``record_counts``: as ``index_count`` takes it off
+            index_count(entry, count_key({"annotator": annotator, "tag": tag, "anchor": anchor}), n)
+            continue
+        # ``index_count`` of a positive count, inline (12,500 articles of 6 counts in an import)
+        name = text(annotator)
+        tags = tags_of.get(name)
+        if tags is None:
+            tags = tags_of[name] = {}
+        key = text(tag)
+        tags[key] = tags.get(key, 0) + n
+        if anchor == "orphaned":
+            orphaned[name] = orphaned.get(name, 0) + n
     return entry
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
-from itertools import chain, compress, groupby
+from itertools import chain, compress, filterfalse, groupby
 from operator import attrgetter, eq, itemgetter, methodcaller
 from typing import Any, cast
 
@@ -22,12 +22,13 @@ from tuireader.anchoring import (
     home_tests,
     places_any,
     reanchor,
+    sentence_bounds,
     settled,
     spans_apart,
 )
 from tuireader.annotations import QUOTE_CONTEXT, AnchorState, Annotation, Provenance, Quote, now_iso
 from tuireader.articles import Article
-from tuireader.sentences import Sentence, sentence_at
+from tuireader.sentences import sentence_at
 from tuireader.store.layers import SpanIndex
 
 
@@ -337,10 +338,17 @@ class RecordsAttached:
     exact: int
     orphaned: int
     changed: dict[str, dict[str, Any]]
+    anchors_before: dict[str, str | None] = field(default_factory=dict)
+    """With ``stored_form``: the changed records' anchors as they were (``record.get("anchor")``,
+    None for exact), by id, which ``set_anchors`` gives them back with."""
 
 
 def attach_records(
-    article: Article, records: Mapping[str, Mapping[str, Any]], *, stored_form: bool = False
+    article: Article,
+    records: Mapping[str, Mapping[str, Any]],
+    *,
+    stored_form: bool = False,
+    bounds: tuple[Set[int], Set[int]] | None = None,
 ) -> RecordsAttached | None:
     """``plan_attach(article, annotations, {})`` of the article's stored records (id to
     checked record, every layer) when every one of them is at home on its text
@@ -356,29 +364,41 @@ def attach_records(
     A record is changed only where its anchor is (orphaned, or placed again after being
     orphaned), in exactly the form ``to_stored`` gives it. ``stored_form``: every record is
     already in that form (an import's, made by the codec) and the caller's to change, so a
-    changed record is the record itself with its anchor set (``set_anchors``)."""
+    changed record is the record itself with its anchor set (``set_anchors``).
+
+    ``bounds``: where the article's sentences start and end (``anchoring.sentence_bounds``),
+    when the caller has them without the sentences (an import: ``articles.raw_sentence_spans``)."""
     values = list(records.values())
     if not values:
         return RecordsAttached(0, 0, {})
     # The fields every record has, read in one pass and transposed.
     article_ids, starts, ends, quotes, annotators = zip(*map(_R_FIELDS, values), strict=True)
-    if set(article_ids) != {article.id}:
+    if article_ids.count(article.id) != len(values):
         return None  # another article's record (adopted): located as it always was
     spans = list(zip(starts, ends, strict=True))
-    if not _all_at_home(spans, quotes, article.body, article.sentences):
+    if bounds is None:
+        bounds = sentence_bounds((s.start, s.end) for s in article.sentences)
+    if not _all_at_home(spans, quotes, article.body, bounds):
         return None
     ids = list(records)
     anchors = list(map(_R_ANCHOR, values))
-    layers = [
-        list(compress(range(len(values)), map(annotator.__eq__, annotators)))
-        for annotator in sorted(set(annotators))
-    ]
+    any_orphaned = _ORPHANED in anchors
+    names = set(annotators)
+    layers = (
+        [list(range(len(values)))]
+        if len(names) == 1
+        else [
+            list(compress(range(len(values)), map(annotator.__eq__, annotators)))
+            for annotator in sorted(names)
+        ]
+    )
     exact = orphaned = 0
     changed: list[int] = []
     new_anchors: list[str] = []
     updated: list[str] | None = None
+    one_time = False
     for layer in layers:
-        if _ORPHANED not in map(anchors.__getitem__, layer) and spans_apart(
+        if not (any_orphaned and _ORPHANED in map(anchors.__getitem__, layer)) and spans_apart(
             list(map(spans.__getitem__, layer))
         ):
             exact += len(layer)  # nothing overlaps, nothing was orphaned: nothing changes
@@ -386,21 +406,31 @@ def attach_records(
         if updated is None:
             created = list(map(_R_CREATED, values))
             updated = [u or c for u, c in zip(map(_R_UPDATED, values), created, strict=True)]
-        # settle_order: the newest edit first (``updated``, then the id, both descending).
-        order = list(
-            map(
-                _THIRD,
-                sorted(
-                    zip(
-                        map(updated.__getitem__, layer),
-                        map(ids.__getitem__, layer),
-                        layer,
-                        strict=True,
-                    ),
-                    reverse=True,
-                ),
+            one_time = len(set(updated)) == 1  # tagged in one go (or imported): ids decide
+        # settle_order: the newest edit first (``updated``, then the id, both descending; the
+        # ids of one article's records are its keys, all different).
+        if one_time:
+            order = list(
+                map(
+                    _SECOND,
+                    sorted(zip(map(ids.__getitem__, layer), layer, strict=True), reverse=True),
+                )
             )
-        )
+        else:
+            order = list(
+                map(
+                    _THIRD,
+                    sorted(
+                        zip(
+                            map(updated.__getitem__, layer),
+                            map(ids.__getitem__, layer),
+                            layer,
+                            strict=True,
+                        ),
+                        reverse=True,
+                    ),
+                )
+            )
         # Of the records sharing a span only the first in that order can be placed: a later
         # one overlaps it if it was placed, or what it overlapped if not. So the spans are
         # settled once each, in the order of their first records (a layer tagged five times
@@ -420,32 +450,36 @@ def attach_records(
             placed.append(first[start, end])
         exact += len(placed)
         orphaned += len(layer) - len(placed)
-        kept = set(placed)
         # Orphaned now, and not before; placed again after being orphaned (a "check me" mark
         # would stay).
-        newly = [i for i in layer if i not in kept and anchors[i] != _ORPHANED]
-        again = [i for i in placed if anchors[i] == _ORPHANED]
+        newly = list(filterfalse(set(placed).__contains__, layer))
+        again: list[int] = []
+        if any_orphaned:
+            newly = [i for i in newly if anchors[i] != _ORPHANED]
+            again = [i for i in placed if anchors[i] == _ORPHANED]
         changed += newly
         changed += again
         new_anchors += [_ORPHANED] * len(newly)
         new_anchors += [_EXACT] * len(again)
-    made = set_anchors if stored_form else _with_anchors
-    return RecordsAttached(
-        exact,
-        orphaned,
-        made(
-            list(map(ids.__getitem__, changed)), list(map(values.__getitem__, changed)), new_anchors
-        ),
-    )
+    keys = list(map(ids.__getitem__, changed))
+    changing = list(map(values.__getitem__, changed))
+    if not stored_form:
+        return RecordsAttached(exact, orphaned, _with_anchors(keys, changing, new_anchors))
+    # In the stored form an exact record has no anchor: ``record.get("anchor")`` of each,
+    # without reading the records again (900 of an article of 1,000 in a dense import).
+    was = list(map(anchors.__getitem__, changed))
+    before = dict(zip(keys, map(_STORED_ANCHORS.get, was, was), strict=True))
+    return RecordsAttached(exact, orphaned, set_anchors(keys, changing, new_anchors), before)
 
 
 def _all_at_home(
     spans: Sequence[tuple[int, int]],
     quotes: Sequence[Mapping[str, Any]],
     body: str,
-    sentences: Sequence[Sentence],
+    bounds: tuple[Set[int], Set[int]],
 ) -> bool:
-    """Whether every record (its offsets and stored quote) is at home (``anchoring.at_home``).
+    """Whether every record (its offsets and stored quote) is at home (``anchoring.at_home``;
+    ``bounds``: where the text's sentences start and end).
 
     At home, a quote is exactly what ``Quote.from_body`` makes of its offsets, so the quote each
     distinct span must have is made once and each record's compared with it: an article's
@@ -453,8 +487,7 @@ def _all_at_home(
     times), and one comparison a record costs a fifth of ``at_home``'s ten column tests. A
     record the comparison does not settle (a stored quote without its empty prefix) is
     judged by those tests."""
-    bounds_start = {s.start for s in sentences if s.start < s.end}
-    bounds_end = {s.end for s in sentences if s.start < s.end}
+    bounds_start, bounds_end = bounds
     expected: dict[tuple[int, int], dict[str, str]] = {}
     context = QUOTE_CONTEXT
     for start, end in set(spans):
@@ -477,11 +510,12 @@ def _all_at_home(
         list(map(_R_PREFIX, quotes)),
         list(map(_R_SUFFIX, quotes)),
         body,
-        sentences,
+        bounds,
     )
     return all(map(all, tests))
 
 
+_SECOND = itemgetter(1)
 _THIRD = itemgetter(2)
 _R_FIELDS = itemgetter("article_id", "start", "end", "quote", "annotator")
 _R_QUOTE = itemgetter("quote")
@@ -489,6 +523,7 @@ _R_EXACT = itemgetter("exact")
 _R_PREFIX = methodcaller("get", "prefix", "")
 _R_SUFFIX = methodcaller("get", "suffix", "")
 _R_ANCHOR = methodcaller("get", "anchor", AnchorState.EXACT.value)
+_STORED_ANCHORS: dict[str, str | None] = {AnchorState.EXACT.value: None}
 _R_CREATED = itemgetter("created")
 _R_UPDATED = methodcaller("get", "updated", "")
 _EXACT = AnchorState.EXACT.value

@@ -83,6 +83,10 @@ class LoadedArticles:
     def __contains__(self, ann_id: object) -> bool:
         return ann_id in self._anns
 
+    def holds_any(self, ann_ids: Iterable[str]) -> bool:
+        """Whether any of these ids is held (one C-level pass: an import asks of 500,000)."""
+        return not self._anns.keys().isdisjoint(ann_ids)
+
     def held(self, article_id: str) -> Iterator[Held]:
         """The loaded article's annotations as held (built or as records), in no order."""
         anns = self._anns

@@ -15,18 +15,21 @@ from tuireader.records import RecordError, article_entry
 
 
 def article_record(
-    article: Article, resolve: Callable[[Path], str] | None = None
+    article: Article,
+    resolve: Callable[[Path], str] | None = None,
+    sentence_count: int | None = None,
 ) -> dict[str, Any]:
     """What the articles table keeps about an article (no timestamps: an unchanged article is
     not a change, so opening it writes nothing). ``resolve``: ``article_path``'s, for many
-    files (``ResolvedPaths``)."""
+    files (``ResolvedPaths``). ``sentence_count``: ``len(article.sentences)``, where the
+    caller has it without the sentences."""
     path = article.path
     return {
         "id": article.id,
         "title": article.title,
         "date": article.date,
         "path": None if path is None else (resolve or _resolved)(path),
-        "sentence_count": len(article.sentences),
+        "sentence_count": len(article.sentences) if sentence_count is None else sentence_count,
     }
 
 
@@ -45,19 +48,29 @@ class ResolvedPaths:
     every part of the path and the file again: 80 us a file, 12,500 files in an import)."""
 
     def __init__(self) -> None:
-        self._folders: dict[Path, str] = {}
+        self._folders: dict[str, str] = {}
 
     def __call__(self, path: Path) -> str:
         try:
             link = stat.S_ISLNK(os.lstat(path).st_mode)
         except OSError:
             link = True  # gone meanwhile: as ``resolve`` says
-        if link or path.name in ("", ".", ".."):
+        return self.known(path, link)
+
+    def not_a_link(self, path: Path) -> str:
+        """Of a path known not to name a symbolic link (a file just opened without following
+        one, ``articles.unchanged_file``): no ``lstat``."""
+        return self.known(path, False)
+
+    def known(self, path: Path, link: bool) -> str:
+        """Of a path whose last part is known to be a symbolic link or not."""
+        parent, name = os.path.split(os.fspath(path))  # as ``path.parent``, ``path.name``
+        if link or name in ("", ".", ".."):
             return _resolved(path)
-        folder = self._folders.get(path.parent)
+        folder = self._folders.get(parent)
         if folder is None:
-            folder = self._folders[path.parent] = os.path.realpath(path.parent)
-        return path_text(os.path.join(folder, path.name))
+            folder = self._folders[parent] = os.path.realpath(parent or ".")
+        return path_text(os.path.join(folder, name))
 
 
 def checked_articles(metas: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
