@@ -18,7 +18,9 @@ microsecond a record these checks may add to an import (``benchmarks/bench_impor
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from tuireader.annotations import annotator_problem
@@ -91,6 +93,44 @@ def annotation_problem(record: Mapping[str, Any]) -> str | None:
     ):
         return None
     return time_problem(created, "created") or time_problem(updated, "updated")
+
+
+def first_problem(records: Sequence[tuple[str, Mapping[str, Any]]]) -> tuple[int, str] | None:
+    """``annotation_problem`` of each of the checked ``(id, record)``s: the index of the first
+    with a problem and the problem, or None. A run of an export's records (known names, UTC
+    times in the fixed-width form up to the limit) is passed by a few C-level passes over it;
+    only a run with anything else is checked record by record."""
+    stored = list(map(_RECORD, records))
+    names = set(map(_ANNOTATOR, stored))
+    if not names <= _NAMES and any(name_problem(name) is not None for name in names - _NAMES):
+        return _first(stored)
+    times = list(map(_CREATED, stored))
+    times += filter(None, map(dict.get, stored, repeat("updated")))
+    # Every time fixed-width UTC (its 11th character "T", its 24th "Z"), read off one string
+    # of them all; then the latest against the limit, as text.
+    joined = "".join(times)
+    n = len(times)
+    if (
+        len(joined) == 24 * n
+        and set(map(len, times)) <= _FIXED_WIDTH
+        and joined[10::24] == "T" * n
+        and joined[23::24] == "Z" * n
+        and max(times, default="") <= _LIMIT[0]
+    ):
+        return None
+    return _first(stored)
+
+
+def _first(stored: list[Mapping[str, Any]]) -> tuple[int, str] | None:
+    for i, record in enumerate(stored):
+        problem = annotation_problem(record)
+        if problem is not None:
+            return i, problem
+    return None
+
+
+_RECORD, _ANNOTATOR, _CREATED = itemgetter(1), itemgetter("annotator"), itemgetter("created")
+_FIXED_WIDTH = {24}
 
 
 def done_problem(annotator: str, updated: str) -> str | None:

@@ -16,7 +16,8 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
+from itertools import chain, compress, repeat
+from operator import itemgetter, ne
 from typing import Any, BinaryIO
 
 import orjson
@@ -80,13 +81,38 @@ class ImportFileError(PathError):
     """A file that cannot be imported; the message is ``FILE: problem``."""
 
 
+@dataclass(frozen=True, slots=True)
+class AnnotationLines:
+    """Consecutive lines of a jsonl file that are all annotation records (objects with an
+    ``article_id``, an ``id`` and a ``tag``), parsed in one go: ``items[k]`` is line
+    ``first + k``. Handed over together so that the codec checks them in one loop
+    (``records.stored_from_exports``) instead of one generator step a line."""
+
+    first: int
+    items: list[dict[str, Any]]
+
+    def records(self) -> Iterator[Record]:
+        for number, item in enumerate(self.items, self.first):
+            yield ANNOTATION, f"line {number}", item
+
+
 @dataclass(frozen=True)
 class RecordStream:
-    """A file's records in file order, before the codec checks them. ``records`` raises
+    """A file's records in file order, before the codec checks them. ``parts`` raises
     ``ImportFileError`` at the first line it cannot read."""
 
     format: str
-    records: Iterator[Record]
+    parts: Iterator[Record | AnnotationLines]
+    """The records, runs of jsonl annotation lines together (``AnnotationLines``)."""
+
+    @property
+    def records(self) -> Iterator[Record]:
+        """The records one by one."""
+        for part in self.parts:
+            if isinstance(part, AnnotationLines):
+                yield from part.records()
+            else:
+                yield part
 
 
 def parse_records(data: bytes, name: object = "<input>") -> RecordStream:
@@ -310,45 +336,83 @@ def _listed(*lists: tuple[str, list[Any]]) -> Iterator[Record]:
             yield kind, f"{kind} {i}", item
 
 
-def _jsonl_records(file: Iterable[bytes], name: object) -> Iterator[Record]:
+JSONL_CHUNK = 1 << 16
+"""Bytes of jsonl lines parsed in one go (``_jsonl_records``): ~100 lines of an export."""
+
+
+def _jsonl_records(file: BinaryIO, name: object) -> Iterator[Record | AnnotationLines]:
     """A jsonl export line by line: annotations and decisions, then the article entries built
-    from the lines' ``article_*`` fields."""
+    from the lines' ``article_*`` fields. The lines are parsed a chunk at a time, and a chunk
+    of annotation lines only is handed on whole (``AnnotationLines``); any other chunk (a
+    blank line, one that is not JSON, a decision, a done mark...) goes line by line, so what
+    is refused and the line named are the same either way."""
     seen = False
     articles = _ArticlesFromRows(name)
-    add, loads = articles.add, orjson.loads  # looked up once: this loop runs for every line
-    for number, line in enumerate(file, 1):
-        if number == 1 and line.startswith(_BOM):
-            line = line[len(_BOM) :]
-        if not line or line.isspace():  # isspace stops at the first other byte; strip copies
-            continue
+    loads, chunk = orjson.loads, JSONL_CHUNK  # looked up once: these loops run for every line
+    number = 0
+    while lines := file.readlines(chunk):
+        if number == 0 and lines[0].startswith(_BOM):
+            lines[0] = lines[0][len(_BOM) :]
         try:
-            item = loads(line)
-        except orjson.JSONDecodeError as exc:
-            what = f"{NOT_OURS}: " if not seen else ""
-            raise ImportFileError(
-                name, f"{what}line {number} is not JSON ({json_problem(exc)})"
-            ) from None
-        if not isinstance(item, dict) or "article_id" not in item:
-            foreign = _foreign_json(item) if isinstance(item, dict) and not seen else None
-            if foreign:
-                raise ImportFileError(name, f"{NOT_OURS}: {foreign}; {ACCEPTED}")
-            raise ImportFileError(name, f"{NOT_OURS}: line {number} is not an annotation record")
-        if "decision" in item and "id" not in item:  # an adjudication decision (no tag)
-            yield DECISION, f"line {number}", item
-            continue
-        if is_correction(item):
-            yield CORRECTION, f"line {number}", item
-            continue
-        if "tag" not in item and "done" in item:  # a done mark
-            yield DONE, f"line {number}", item
-            continue
-        if not seen and "tag" not in item and "quote" not in item and _foreign_json(item):
-            raise ImportFileError(name, f"{NOT_OURS}: {_foreign_json(item)}; {ACCEPTED}")
-        seen = True
-        where = f"line {number}"
-        add(where, item)
-        yield ANNOTATION, where, item
+            items: list[Any] | None = list(map(loads, lines))
+        except orjson.JSONDecodeError:
+            items = None  # a blank line, or one that is not JSON: said line by line below
+        if items is not None and _all_annotations(items) and articles.add_all(items):
+            seen = True
+            yield AnnotationLines(number + 1, items)
+        else:
+            for offset, line in enumerate(lines, number + 1):
+                record = _jsonl_line(offset, line, seen, articles, name)
+                if record is not None:
+                    seen = seen or record[0] == ANNOTATION
+                    yield record
+        number += len(lines)
     yield from articles.records()
+
+
+def _all_annotations(items: list[Any]) -> bool:
+    """Whether every parsed line is an object with the fields that make ``_jsonl_line`` take it
+    for an annotation (checked in C, a field at a time over the chunk)."""
+    if set(map(type, items)) != _JUST_DICT:
+        return False
+    has = dict.__contains__
+    return all(all(map(has, items, repeat(field))) for field in ("article_id", "id", "tag"))
+
+
+_JUST_DICT = {dict}
+
+
+def _jsonl_line(
+    number: int, line: bytes, seen: bool, articles: _ArticlesFromRows, name: object
+) -> Record | None:
+    """One jsonl line as a record (None for a blank line); ImportFileError if it is not one.
+    ``seen``: whether an annotation came before (a first line is also judged as a whole
+    file)."""
+    if not line or line.isspace():  # isspace stops at the first other byte; strip copies
+        return None
+    try:
+        item = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        what = f"{NOT_OURS}: " if not seen else ""
+        raise ImportFileError(
+            name, f"{what}line {number} is not JSON ({json_problem(exc)})"
+        ) from None
+    if not isinstance(item, dict) or "article_id" not in item:
+        foreign = _foreign_json(item) if isinstance(item, dict) and not seen else None
+        if foreign:
+            raise ImportFileError(name, f"{NOT_OURS}: {foreign}; {ACCEPTED}")
+        raise ImportFileError(name, f"{NOT_OURS}: line {number} is not an annotation record")
+    if "decision" in item and "id" not in item:  # an adjudication decision (no tag)
+        return DECISION, f"line {number}", item
+    if is_correction(item):
+        return CORRECTION, f"line {number}", item
+    if "tag" not in item and "done" in item:  # a done mark
+        return DONE, f"line {number}", item
+    if not seen and "tag" not in item and "quote" not in item and _foreign_json(item):
+        raise ImportFileError(name, f"{NOT_OURS}: {_foreign_json(item)}; {ACCEPTED}")
+    where = f"line {number}"
+    articles.add(where, item)
+    return ANNOTATION, where, item
 
 
 def json_problem(exc: orjson.JSONDecodeError) -> str:
@@ -389,6 +453,36 @@ class _ArticlesFromRows:
             if value and entry[key] is None:
                 entry[key] = value
 
+    def add_all(self, rows: list[dict[str, Any]]) -> bool:
+        """``add`` of each row (lines ``first`` on), where that cannot fail: False, and nothing
+        added, if a row lacks a field or one it would take is not text (then ``add`` them one
+        by one, in file order, for the line to be named). Only rows whose fields differ from
+        the row before are looked at (an export's rows come article by article)."""
+        try:
+            values = list(map(_ROW_KEY, rows))
+        except KeyError:
+            return False
+        changed = list(compress(values, map(ne, values, [self._last, *values[:-1]])))
+        if not set(map(type, chain.from_iterable(changed))) <= _TEXT_OR_NULL:
+            return False
+        for row in changed:
+            self._take(row)
+        return True
+
+    def _take(self, values: tuple[Any, ...]) -> None:
+        """An article id and its fields (text or None each), as ``add`` takes them."""
+        self._last = values
+        article_id = values[0]
+        if not article_id:
+            return  # the codec names this problem with the record's position
+        entry = self._entries.get(article_id)
+        if entry is None:
+            entry = self._entries[article_id] = dict.fromkeys(_ARTICLE_KEYS)
+            entry["id"] = article_id
+        for (key, _), value in zip(_ROW_FIELDS, values[1:], strict=True):
+            if value and entry[key] is None:
+                entry[key] = value
+
     def records(self) -> Iterator[Record]:
         for i, entry in enumerate(self._entries.values(), 1):
             yield ARTICLE, f"article {i}", entry
@@ -400,6 +494,7 @@ _FIELDS = tuple(field for _, field in _ROW_FIELDS)
 """The entry's keys and the row fields that name them (built once, not per row)."""
 _ROW_KEY = itemgetter("article_id", *_FIELDS)
 """A row's article id and fields; KeyError when one is absent (then ``row.get`` each)."""
+_TEXT_OR_NULL = {str, type(None)}
 
 
 # -- csv ---------------------------------------------------------------------------------------

@@ -15,8 +15,12 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import compress, repeat
+from itertools import count as numbered
+from operator import itemgetter, ne
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, TypeVar, cast
@@ -29,7 +33,7 @@ from tuireader.boundaries import Boundary
 from tuireader.correction_records import from_export as correction_from_export
 from tuireader.dbformat.index import record_counts
 from tuireader.errors import open_regular, os_problem
-from tuireader.import_checks import annotation_problem, done_problem, name_problem
+from tuireader.import_checks import annotation_problem, done_problem, first_problem, name_problem
 from tuireader.import_formats import (
     ANNOTATION,
     ARTICLE,
@@ -37,6 +41,7 @@ from tuireader.import_formats import (
     DECISION,
     DONE,
     NOT_OURS,
+    AnnotationLines,
     ImportFileError,
     RecordStream,
     parse_records,
@@ -51,6 +56,7 @@ from tuireader.records import (
     from_stored,
     instant,
     stored_from_export,
+    stored_from_exports,
 )
 from tuireader.store.imports import ArticleRecords, Settled
 
@@ -259,46 +265,71 @@ def stage(stream: RecordStream, name: object, settle: Settle | None = None) -> S
         # it (jsonl, csv), or an article entry before it (a json document).
         paths: dict[str, str] = {}
         run_path: str | None = None
-        checked, most = stored_from_export, SPOOL_LINE  # looked up once, not per record
-        for kind, where, item in stream.records:
-            if kind == ANNOTATION:
-                try:
-                    ann_id, record = checked(item)
-                except RecordError as exc:  # inline: _parsed's call per record costs 4% here
-                    raise _located(exc, stored_from_export, where, item, name) from None
-                if (problem := annotation_problem(record)) is not None:
-                    raise _located(RecordError(problem), checked, where, item, name)
-                key = hash(ann_id)
-                if key in seen:
-                    repeated.add(key)
-                seen.add(key)
-                if record["article_id"] != run_article or ann_id in run or len(run) >= most:
-                    if run:
-                        # Offered only if it is all the article has so far: a run that the
-                        # article goes on after (over ``most``, an id twice) or that follows
-                        # another of its runs is split, never attached as it is written, and
-                        # settling it would read (and segment) the file once a run.
-                        whole = record["article_id"] != run_article and run_article not in spooled
-                        _spool(spool, run, name, settle if whole else None, run_path)
-                        count += len(run)
-                        (split if run_article in spooled else spooled).add(run_article)
-                    run, run_article = {}, record["article_id"]
-                    if settle is not None:
-                        run_path = item.get("article_path") or paths.get(run_article)
-                run[ann_id] = record
-            elif kind == ARTICLE:
-                entry = _parsed(_article, where, item, name)
-                articles.append(entry)
-                if isinstance(entry["path"], str):
-                    paths.setdefault(entry["id"], entry["path"])
-            elif kind == DONE:
-                marks.append(_parsed(_done_mark, where, item, name))
-            elif kind == DECISION:
-                decisions.append(_parsed(_decision, where, item, name))
-            elif kind == CORRECTION:
-                corrections.append(_parsed(correction_from_export, where, item, name))
+        most = SPOOL_LINE  # looked up once, not per record
+        for part in stream.parts:
+            if isinstance(part, AnnotationLines):
+                items, pairs = part.items, _checked_lines(part.items, part.first, name)
+            elif part[0] == ANNOTATION:
+                items, pairs = [part[2]], [_checked(part[1], part[2], name)]
             else:
-                scope = _parsed(_scope, where, item, name)
+                kind, where, item = part
+                if kind == ARTICLE:
+                    entry = _parsed(_article, where, item, name)
+                    articles.append(entry)
+                    if isinstance(entry["path"], str):
+                        paths.setdefault(entry["id"], entry["path"])
+                elif kind == DONE:
+                    marks.append(_parsed(_done_mark, where, item, name))
+                elif kind == DECISION:
+                    decisions.append(_parsed(_decision, where, item, name))
+                elif kind == CORRECTION:
+                    corrections.append(_parsed(correction_from_export, where, item, name))
+                else:
+                    scope = _parsed(_scope, where, item, name)
+                continue
+            keys = list(map(hash, map(_ID, pairs)))
+            fresh = seen.isdisjoint(keys) and len(set(keys)) == len(keys)
+            if fresh:
+                seen.update(keys)
+            else:  # an id seen before (rare): which are repeated
+                for key in keys:
+                    if key in seen:
+                        repeated.add(key)
+                    seen.add(key)
+            if fresh:
+                # No id of these was seen before, so none is in the run: the run changes only
+                # where the article does or at ``most``, and is taken a slice at a time.
+                article_ids = list(map(_ARTICLE_ID, map(_RECORD, pairs)))
+                starts = [0, *compress(numbered(1), map(ne, article_ids, article_ids[1:]))]
+                ends = [*starts[1:], len(pairs)]
+            else:
+                starts, ends = list(range(len(pairs))), list(range(1, len(pairs) + 1))
+            for at, end in zip(starts, ends, strict=True):
+                ann_id, record = pairs[at]
+                while at < end:
+                    if (
+                        record["article_id"] != run_article
+                        or len(run) >= most
+                        or (not fresh and ann_id in run)
+                    ):
+                        if run:
+                            # Offered only if it is all the article has so far: a run that
+                            # the article goes on after (over ``most``, an id twice) or that
+                            # follows another of its runs is split, never attached as it is
+                            # written, and settling it would read (and segment) the file once
+                            # a run.
+                            whole = (
+                                record["article_id"] != run_article and run_article not in spooled
+                            )
+                            _spool(spool, run, name, settle if whole else None, run_path)
+                            count += len(run)
+                            (split if run_article in spooled else spooled).add(run_article)
+                        run, run_article = {}, record["article_id"]
+                        if settle is not None:
+                            run_path = items[at].get("article_path") or paths.get(run_article)
+                    taken = min(end, at + most - len(run))
+                    run.update(pairs[at:taken])
+                    at = taken
         del seen
         if run:
             whole = run_article not in spooled
@@ -326,6 +357,43 @@ def stage(stream: RecordStream, name: object, settle: Settle | None = None) -> S
         tuple(corrections),
         scope,
     )
+
+
+def _checked(where: str, item: Any, name: object) -> StoredRecord:
+    """One annotation record checked (the codec, then ``annotation_problem``), or the one
+    ``ImportFileError`` naming where it is and its problem."""
+    try:
+        pair = stored_from_export(item)
+    except RecordError as exc:
+        raise _located(exc, stored_from_export, where, item, name) from None
+    if (problem := annotation_problem(pair[1])) is not None:
+        raise _located(RecordError(problem), stored_from_export, where, item, name)
+    return pair
+
+
+def _checked_lines(items: list[Any], first: int, name: object) -> list[StoredRecord]:
+    """``_checked`` of each item (``items[k]`` being line ``first + k``), in file order: runs of
+    records as our exports write them through ``stored_from_exports`` and ``first_problem``
+    (one loop, and C-level passes), each other one on its own."""
+    pairs: list[StoredRecord] = []
+    at = 0
+    while True:
+        done, stop = stored_from_exports(items, at)
+        if done:
+            bad = first_problem(done)
+            if bad is not None:
+                k, problem = at + bad[0], bad[1]
+                where = f"line {first + k}"
+                raise _located(RecordError(problem), stored_from_export, where, items[k], name)
+            pairs += done
+        if stop >= len(items):
+            return pairs
+        pairs.append(_checked(f"line {first + stop}", items[stop], name))
+        at = stop + 1
+
+
+_ID, _RECORD, _ARTICLE_ID = itemgetter(0), itemgetter(1), itemgetter("article_id")
+_ANNOTATOR, _TAG = itemgetter("annotator"), itemgetter("tag")
 
 
 def _spool_problem(name: object, exc: OSError) -> ImportFileError:
@@ -360,7 +428,16 @@ def _spool(
     if settle is not None and isinstance(path, str) and path:
         offered, settled = True, settle(article_id, path, run)
     records = list(run.values())
-    head = [article_id, list(run), record_counts(records)]
+    annotators = set(map(_ANNOTATOR, records))
+    counts: list[tuple[str, str, str | None, int]]
+    if len(annotators) == 1 and not any(map(dict.__contains__, records, repeat("anchor"))):
+        # One annotator, every anchor exact (most runs): the tags alone counted, in the order
+        # ``record_counts`` gives.
+        (annotator,) = annotators
+        counts = [(annotator, tag, None, n) for tag, n in Counter(map(_TAG, records)).items()]
+    else:
+        counts = record_counts(records)
+    head = [article_id, list(run), counts]
     if offered:  # else its file, if the import finds one, is read when it is written
         head.append(None if settled is None else [settled.meta, settled.source])
     try:

@@ -160,60 +160,80 @@ def stored_from_export(item: Any) -> StoredRecord:
 
     Records as our exports write them are checked here with exact types; anything else (a
     problem to name, or an unusual but valid record) goes through ``from_export``."""
-    try:
-        annotation_id, article_id, tag, note, annotator, created, updated = _EXPORT_TEXT(item)
-        start, end, quote = item["start"], item["end"], item["quote"]
-        exact, prefix, suffix = _QUOTE_PARTS(quote)
-        anchor = item.get("anchor", _MISSING)
-        provenance = item.get("provenance", "hand")
-    except (KeyError, TypeError, AttributeError):
-        return _slow_stored(item)
-    if (
-        type(annotation_id) is not str
-        or type(article_id) is not str
-        or type(tag) is not str
-        or type(note) is not str
-        or type(annotator) is not str
-        or type(created) is not str
-        or type(updated) is not str
-        or type(exact) is not str
-        or type(prefix) is not str
-        or type(suffix) is not str
-        or type(quote) is not dict
-        or type(start) is not int
-        or type(end) is not int
-        or not annotation_id
-        or not article_id
-        or not tag
-        or start < 0
-        or end < start
-        or type(anchor) is not str
-        or type(provenance) is not str
-        or anchor not in _ANCHORS
-        or provenance not in _PROVENANCES
-        or (created not in _INSTANTS and not _is_instant(created))
-    ):
-        return _slow_stored(item)
-    if updated != created and updated not in _INSTANTS and not _is_instant(updated):
-        return _slow_stored(item)
-    record: dict[str, Any] = {
-        "article_id": article_id,
-        "start": start,
-        "end": end,
-        "tag": tag,
-        "quote": {"exact": exact, "prefix": prefix, "suffix": suffix},
-        "annotator": annotator,
-    }
-    if note:
-        record["note"] = note
-    record["created"] = created
-    if updated != created:
-        record["updated"] = updated
-    if anchor != "exact":
-        record["anchor"] = anchor
-    if provenance != "hand":
-        record["provenance"] = provenance
-    return annotation_id, record
+    done, _ = stored_from_exports((item,))
+    return done[0] if done else _slow_stored(item)
+
+
+def stored_from_exports(items: Sequence[Any], start: int = 0) -> tuple[list[StoredRecord], int]:
+    """``stored_from_export`` of ``items[start:]`` in one loop, as far as they are records as
+    our exports write them (exact types, times in their fixed-width form or seen before):
+    (their stored records, the index of the first item left for ``stored_from_export`` to
+    judge, or ``len(items)``). A jsonl import's lines come here a chunk at a time: the call
+    per record was a tenth of the codec's cost."""
+    done: list[StoredRecord] = []
+    append, instants = done.append, _INSTANTS
+    texts, quote_parts, anchors, provenances = _EXPORT_TEXT, _QUOTE_PARTS, _ANCHORS, _PROVENANCES
+    for i in range(start, len(items)):
+        item = items[i]
+        try:
+            annotation_id, article_id, tag, note, annotator, created, updated = texts(item)
+            start_at, end, quote = item["start"], item["end"], item["quote"]
+            exact, prefix, suffix = quote_parts(quote)
+            anchor = item.get("anchor", _MISSING)
+            provenance = item.get("provenance", "hand")
+        except (KeyError, TypeError, AttributeError):
+            return done, i
+        if (
+            type(annotation_id) is not str
+            or type(article_id) is not str
+            or type(tag) is not str
+            or type(note) is not str
+            or type(annotator) is not str
+            or type(created) is not str
+            or type(updated) is not str
+            or type(exact) is not str
+            or type(prefix) is not str
+            or type(suffix) is not str
+            or type(quote) is not dict
+            or type(start_at) is not int
+            or type(end) is not int
+            or not annotation_id
+            or not article_id
+            or not tag
+            or start_at < 0
+            or end < start_at
+            or type(anchor) is not str
+            or type(provenance) is not str
+            or anchor not in anchors
+            or provenance not in provenances
+        ):
+            return done, i
+        if (created not in instants and not _is_instant(created)) or (
+            updated != created and updated not in instants and not _is_instant(updated)
+        ):
+            return done, i
+        record: dict[str, Any] = {
+            "article_id": article_id,
+            "start": start_at,
+            "end": end,
+            "tag": tag,
+            "quote": {"exact": exact, "prefix": prefix, "suffix": suffix},
+            "annotator": annotator,
+        }
+        if note:
+            record["note"] = note
+        record["created"] = created
+        if updated != created:
+            record["updated"] = updated
+        if anchor != "exact":
+            record["anchor"] = anchor
+        if provenance != "hand":
+            record["provenance"] = provenance
+        append((annotation_id, record))
+    return done, len(items)
+
+
+_ISO = dt.datetime.fromisoformat
 
 
 _INSTANTS: dict[str, None] = {}
@@ -225,9 +245,15 @@ _INSTANTS_KEPT = 4096
 
 
 def _is_instant(value: str) -> bool:
-    """Whether ``instant(value)`` reads ``value`` (then remembered in ``_INSTANTS``)."""
+    """Whether ``instant(value)`` reads ``value`` (then remembered in ``_INSTANTS``). A time as
+    our exports write it (2024-05-01T09:30:00.000Z) is read by ``instant`` exactly when
+    ``fromisoformat`` reads it as it is (its one "Z" the offset; any other "Z" would be in the
+    date or the time, which neither reads): ~0.3 us where ``instant`` costs ~1 us."""
     try:
-        instant(value)
+        if len(value) == 24 and value[10] == "T" and value[23] == "Z":
+            _ISO(value)
+        else:
+            instant(value)
     except ValueError:
         return False
     if len(_INSTANTS) >= _INSTANTS_KEPT:
