@@ -141,3 +141,19 @@ def test_bounds_compare_times_written_with_an_offset() -> None:
         "me",
     )
     assert single.kept("bob", "2026-01-01T23:59:59.999Z") is None  # an own export: as of then
+
+
+def test_a_name_the_reader_would_refuse_is_refused_as_the_importer(
+    tmp_path: Path, article: Article, capsys: pytest.CaptureFixture[str]
+) -> None:
+    alice, team = tmp_path / "alice.json", tmp_path / "team.json"
+    tagged(alice, "alice", article, 0)
+    v1 = export(alice, tmp_path / "v1.json")
+    capsys.readouterr()
+    assert main(["import", str(v1), "--db", str(team), "--annotator", "a\tb"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == (
+        "tuireader: --annotator: annotator must be a printable name of 1 to 80 characters, "
+        "not 'a\\tb'\n"
+    )
+    assert not team.exists()

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from tuireader import sanitise
 from tuireader.adjudication import Decision, merged_decisions, state_key
-from tuireader.annotations import annotator_problem, default_annotator
+from tuireader.annotations import ANNOTATOR_ENV, annotator_problem, default_annotator
 from tuireader.articles import Article, load_unchanged, unchanged_file
 from tuireader.cli import add_db_options
 from tuireader.config import load_config
@@ -68,8 +68,12 @@ def run(args: argparse.Namespace) -> int:
     db = resolve_db_path(args.db)
     importer = args.annotator or default_annotator(load_config(args.config).annotator)
     problem = annotator_problem(importer)
-    if problem is not None:
-        raise TuireaderError(f"--annotator: {problem}, not {sanitise.line(importer)!r}")
+    if problem is not None:  # the config's own name was checked as the file was read
+        source = "--annotator" if args.annotator else f"${ANNOTATOR_ENV}"
+        if not args.annotator and not os.environ.get(ANNOTATOR_ENV):
+            source = "the login name"
+        shown = sanitise.escape(importer, newlines=False)
+        raise TuireaderError(f"{source}: {problem}, not '{shown}'")
     with collector_paused(), stage_import(args.file, settle_at_hand(db)) as imported:
         if args.prune and imported.scope is None:
             raise PathError(args.file, PRUNE_NEEDS_SCOPE.format(imported.format))
