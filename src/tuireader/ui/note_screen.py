@@ -1,7 +1,7 @@
 """A modal input for the note on the annotation under the cursor.
 
 The input is one line; a note with line breaks (imported from another tool or a script) shows
-each as ``BREAK`` and gets them back as ``\n`` when saved, so editing it keeps its lines. Enter
+each as ``BREAK`` and gets them back as ``\\n`` when saved, so editing it keeps its lines. Enter
 on the text as shown saves nothing: an unchanged note keeps its exact text and its ``updated``
 (which decides every later merge).
 """
@@ -29,12 +29,12 @@ _BREAK_TYPED = re.compile(r" ?⏎ ?")
 
 def shown(note: str) -> str:
     """The note as the one-line input holds it: escape sequences and controls gone, each line
-    break (``\n``, ``\r``, U+2028, …) as ``BREAK``."""
+    break (``\\n``, ``\\r``, U+2028, …) as ``BREAK``."""
     return BREAK.join(sanitise.line(part) for part in sanitise.block(note).split("\n"))
 
 
 def saved(text: str) -> str:
-    """The note for the input's ``text``: each ``BREAK`` (or a typed ⏎) a ``\n`` again."""
+    """The note for the input's ``text``: each ``BREAK`` (or a typed ⏎) a ``\\n`` again."""
     return "\n".join(part.strip() for part in _BREAK_TYPED.split(text.strip()))
 
 
