@@ -17,8 +17,8 @@ import's report: an import never deletes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence, Set
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tuireader.boundaries import Boundary, Kind, from_record, record_problem, to_record
@@ -84,10 +84,32 @@ class Merge:
     the file lacks (left as they are)."""
     missing_ids: frozenset[str] = frozenset()
     """Their ids (what ``import --prune`` removes)."""
+    lacking: tuple[Boundary, ...] = ()
+    """Those corrections themselves (``bounded`` sorts them)."""
+    kept: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    """Per annotator, by reason (``prune_bounds``): corrections the file lacks that are not
+    counted in ``missing`` because the file cannot have held them (made after it)."""
 
     @property
     def read(self) -> int:
         return len(self.added) + self.here + len(self.conflicts)
+
+    def bounded(self, kept: Callable[[str, str], str | None]) -> Merge:
+        """This merge with ``missing`` and ``missing_ids`` holding only what ``kept(annotator,
+        created)`` finds no reason to keep (``PruneBounds.kept``); the others in ``kept``."""
+        missing: dict[str, int] = {}
+        reasons: dict[str, dict[str, int]] = {}
+        lacking: list[Boundary] = []
+        for b in self.lacking:
+            why = kept(b.annotator, b.created)
+            if why is None:
+                lacking.append(b)
+                missing[b.annotator] = missing.get(b.annotator, 0) + 1
+            else:
+                counts = reasons.setdefault(b.annotator, {})
+                counts[why] = counts.get(why, 0) + 1
+        ids = frozenset(b.id for b in lacking)
+        return replace(self, missing=missing, missing_ids=ids, lacking=tuple(lacking), kept=reasons)
 
 
 def merge(
@@ -130,7 +152,7 @@ def merge(
     for b in lacking:
         missing[b.annotator] = missing.get(b.annotator, 0) + 1
     ids = frozenset(b.id for b in lacking)
-    return Merge(tuple(added), here, tuple(conflicts), missing, ids)
+    return Merge(tuple(added), here, tuple(conflicts), missing, ids, tuple(lacking))
 
 
 def _missing(

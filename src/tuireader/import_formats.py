@@ -35,8 +35,8 @@ ANNOTATION, ARTICLE, DONE, DECISION = "annotation", "article", "done mark", "dec
 CORRECTION = "sentence correction"
 SCOPE = "scope"
 Record = tuple[str, str, Any]
-"""(kind: ANNOTATION, ARTICLE, DONE, DECISION, CORRECTION or SCOPE (a json export's ``scope``,
-once, before its lists); where, such as "line 4" or "row 2"; the record
+"""(kind: ANNOTATION, ARTICLE, DONE, DECISION, CORRECTION or SCOPE (a json export's ``scope``
+and its ``exported_at``, a pair, once, before its lists); where, such as "line 4" or "row 2"; the record
 as parsed, before the codec checks it)."""
 JSON_WHOLE_MAX = 32 << 20
 """A json document up to this size is parsed whole (``orjson``: fastest); a bigger one is read
@@ -277,7 +277,7 @@ def _document_records(doc: Any, name: object) -> Iterator[Record]:
     for key in ("done", "decisions", "corrections"):
         if not isinstance(doc.get(key, []), list):
             raise ImportFileError(name, f'"{key}" is not a list')
-    scope = [(SCOPE, [doc["scope"]])] if "scope" in doc else []
+    scope = [(SCOPE, [(doc["scope"], doc.get("exported_at"))])] if "scope" in doc else []
     return _listed(*scope, *((_LISTS[key], doc.get(key, [])) for key in _LISTS))
 
 
@@ -305,10 +305,10 @@ def _streamed_document(file: BinaryIO, name: object) -> Iterator[Record]:
     reader = JSONObjectReader(file, frozenset(_LISTS))
     try:
         for key, value in reader.members():
-            if key in ("format", "version"):
+            if key in ("format", "version", "exported_at"):
                 header[key] = value
-            elif key == "scope":
-                yield SCOPE, "scope", value
+            elif key == "scope":  # with the export's time, which comes before it (``export``)
+                yield SCOPE, "scope", (value, header.get("exported_at"))
             elif key in ("@context", "type") and "format" not in header:
                 foreign = _foreign_json({key: value})
                 if foreign:  # said before its (large) annotations are read

@@ -12,7 +12,9 @@ Before the annotations are written (``review``), the database is compared with t
 * the annotations the database holds in the file's layers that the file does not have (deleted
   since the export? or never sent; one the file copies under another id, a tag made again, it
   has) are counted: an import never deletes, and says so; ``import --prune`` removes them, for a
-  file that says what it holds whole (a json ``scope``) only.
+  file that says what it holds whole (a json ``scope``) only. Only what existed when the file's
+  copy of its layer was made counts (``prune_bounds``): a later one, and any of the annotator in
+  force, is kept, and counted apart.
 
 Which layers, articles and tags the file covers comes from a json export's ``scope`` (an
 ``--annotator bob`` export is all of bob's layer, so a tag bob cleared since shows as missing
@@ -31,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from tuireader import sanitise
 from tuireader.annotations import AnchorState
 from tuireader.correction_records import Merge
+from tuireader.prune_bounds import NEWER, OWN, PruneBounds
 from tuireader.records import StoredRecord
 from tuireader.store.imports import ArticleRecords
 
@@ -75,6 +78,10 @@ class Review:
     """Whether ``prune`` removed them."""
     whole_layers: bool = False
     """Whether the file said it holds its layers whole (a json ``scope``)."""
+    kept: dict[str, dict[str, int]] = field(default_factory=dict)
+    """By annotator, by reason (``prune_bounds.OWN``, ``NEWER``): annotations the file lacks
+    that are not in ``missing`` (it cannot have held them, or the layer is the importer's)."""
+    bounds: PruneBounds | None = None
 
     @property
     def duplicates(self) -> int:
@@ -153,7 +160,40 @@ class Review:
                 f"by {sanitise.line(name)} on this file's articles that this file does not "
                 f"have (taken back since it was exported?); {done}"
             )
+        return out + self._kept_lines()
+
+    def _kept_lines(self) -> list[str]:
+        """What the file lacks that is kept even by ``--prune``, and why: one line per
+        annotator and reason."""
+        out: list[str] = []
+        names = sorted(set(self.kept) | set(self.corrections.kept))
+        for name in names:
+            for why in (OWN, NEWER):
+                tags = self.kept.get(name, {}).get(why, 0)
+                splits = self.corrections.kept.get(name, {}).get(why, 0)
+                if not tags and not splits:
+                    continue
+                what = " and ".join(
+                    f"{n} {noun}{'s' * (n != 1)}"
+                    for n, noun in ((tags, "annotation"), (splits, "sentence correction"))
+                    if n
+                )
+                shown = sanitise.line(name)
+                if why == OWN:
+                    reason = f"your own layer ({shown}, the annotator in force) is never pruned"
+                else:
+                    reason = f"made or changed after {self._as_of(name)}, so not deleted before it"
+                out.append(f"note: kept {what} of {shown} that this file does not have: {reason}")
         return out
+
+    def _as_of(self, name: str) -> str:
+        as_of = None if self.bounds is None else self.bounds.as_of(name)
+        if as_of is None:
+            return f"this file was written (it holds none of {sanitise.line(name)}'s)"
+        when = as_of.isoformat(timespec="seconds").replace("+00:00", "Z")
+        if self.bounds is not None and name == self.bounds.single:
+            return f"this file was exported ({when})"
+        return f"this file's newest of {sanitise.line(name)}'s ({when})"
 
 
 def review(store: Store, staged: StagedImport) -> Review:
@@ -163,10 +203,13 @@ def review(store: Store, staged: StagedImport) -> Review:
     existing = set(store.annotated_article_ids())
     corrections_here = bool(store.corrections_by_article())
     scope = staged.scope
+    bounds = result.bounds = PruneBounds.of(scope, store.annotator)
+    for b in staged.corrections:
+        bounds.see(b.annotator, b.created)
     annotators: set[str] = set()
     articles: dict[str, dict[str, ContentKey | None]] = {}
     if existing or corrections_here:  # else nothing here to compare with: no pass over the file
-        annotators, articles = _file_layers(staged, existing)
+        annotators, articles = _file_layers(staged, existing, bounds)
     if scope is not None and scope.get("annotators") is not None:
         annotators = set(scope["annotators"])
     whole = scope is not None and scope.get("articles") is None and bool(existing)
@@ -181,7 +224,7 @@ def review(store: Store, staged: StagedImport) -> Review:
         carries = scope is not None or staged.format == "jsonl"
         result.corrections = store.import_corrections(
             staged.corrections, corrected, annotators if carries else set()
-        )
+        ).bounded(bounds.kept)
     if not existing:
         return result
     if scope is not None and scope.get("annotators") is None and not annotators:
@@ -206,6 +249,11 @@ def review(store: Store, staged: StagedImport) -> Review:
                 and key not in matched  # the file has it, under another id (a tag made again)
                 and (tags is None or record["tag"] in tags)
             ):
+                why = bounds.kept(name, record.get("updated") or record["created"])
+                if why is not None:
+                    counts = result.kept.setdefault(name, {})
+                    counts[why] = counts.get(why, 0) + 1
+                    continue
                 gone[name] = gone.get(name, 0) + 1
                 missing_ids.setdefault(article_id, set()).add(key)
         for name, count in gone.items():
@@ -218,11 +266,13 @@ def review(store: Store, staged: StagedImport) -> Review:
 
 
 def _file_layers(
-    staged: StagedImport, existing: AbstractSet[str]
+    staged: StagedImport, existing: AbstractSet[str], bounds: PruneBounds
 ) -> tuple[set[str], dict[str, dict[str, ContentKey | None]]]:
     """The file's annotators (of its annotations, done marks and corrections) and, for the
     articles the database has (``existing``), each one's annotations: id to ``content_key``
-    (not the records: a re-import of 500,000 holds these alone)."""
+    (not the records: a re-import of 500,000 holds these alone), their times shown to
+    ``bounds`` (a one-layer export's copy is as of its ``exported_at``: not needed)."""
+    see = None if bounds.single is not None and bounds.exported_at is not None else bounds.see
     names = {m.annotator for m in staged.done} | {b.annotator for b in staged.corrections}
     articles: dict[str, dict[str, ContentKey | None]] = {}
     for batch in staged.batches():
@@ -231,12 +281,18 @@ def _file_layers(
                 names.update(count[0] for count in item.counts)
                 if item.article_id in existing:
                     found = articles.setdefault(item.article_id, {})
-                    found.update((key, content_key(r)) for key, r in item.records())
+                    records = item.records()  # parsed once a call
+                    found.update((key, content_key(r)) for key, r in records)
+                    if see is not None:
+                        for _key, r in records:
+                            see(r["annotator"], r.get("updated") or r["created"])
             else:
                 key, record = item
                 names.add(record["annotator"])
                 if record["article_id"] in existing:
                     articles.setdefault(record["article_id"], {})[key] = content_key(record)
+                    if see is not None:
+                        see(record["annotator"], record.get("updated") or record["created"])
     return names, articles
 
 

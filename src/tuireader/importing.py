@@ -533,14 +533,30 @@ def _decision(item: Any) -> Decision:
     return decision
 
 
+_SCOPE_KEYS = ("annotators", "articles", "tags")
+
+
 def _scope(item: Any) -> dict[str, Any]:
     """A json export's ``scope``: each of annotators, articles and tags a list of text or
-    null."""
+    null, all three there and nothing else (as the schema's ``$defs/scope``): a key missing or
+    misspelt is refused, never read as null ("holds everything whole", which ``import
+    --prune`` takes as the widest deletion). ``exported_at`` (the export's own time, which
+    ``import_formats`` hands over with it) is kept beside them for ``prune_bounds``."""
+    item, exported_at = item if isinstance(item, tuple) else (item, None)
     if not isinstance(item, dict):
-        raise RecordError("not an object")
-    scope: dict[str, Any] = {}
-    for key in ("annotators", "articles", "tags"):
-        value = item.get(key)
+        raise RecordError("not an object (it says what the file holds whole)")
+    missing = [key for key in _SCOPE_KEYS if key not in item]
+    other = sorted(str(key) for key in item if key not in _SCOPE_KEYS)
+    if missing or other:
+        said = [f"lacks {', '.join(map(repr, missing))}"] if missing else []
+        said += [f"has unknown {', '.join(map(repr, other))}"] if other else []
+        raise RecordError(
+            f"{' and '.join(said)}; it must have exactly annotators, articles and tags "
+            "(each a list or null)"
+        )
+    scope: dict[str, Any] = {"exported_at": exported_at if isinstance(exported_at, str) else None}
+    for key in _SCOPE_KEYS:
+        value = item[key]
         if value is not None and (
             not isinstance(value, list) or not all(isinstance(v, str) for v in value)
         ):

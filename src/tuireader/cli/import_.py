@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from tuireader import sanitise
 from tuireader.adjudication import Decision, merged_decisions, state_key
-from tuireader.annotations import default_annotator
+from tuireader.annotations import ANNOTATOR_ENV, annotator_problem, default_annotator
 from tuireader.articles import Article, load_unchanged, unchanged_file
 from tuireader.cli import add_db_options
+from tuireader.config import load_config
 from tuireader.dbformat.layout import shard_folder, shard_name
 from tuireader.durable import collector_paused
-from tuireader.errors import PathError
+from tuireader.errors import PathError, TuireaderError
 from tuireader.import_review import review
 from tuireader.importing import Settle, stage_import
 from tuireader.paths import resolve_db_path
@@ -41,11 +42,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_db_options(parser)
     parser.add_argument(
+        "--annotator",
+        metavar="NAME",
+        help="who runs the import: --prune never touches this layer (default: "
+        "$TUIREADER_ANNOTATOR, the config's annotator, or your login)",
+    )
+    parser.add_argument(
         "--prune",
         action="store_true",
         help="also remove what the database holds in the file's layers that the file does not "
         "have (tags the annotator cleared since their last export); without it an import only "
-        "warns about them. Only for a json export (it says what it holds whole)",
+        "warns about them. Only for a json export (it says what it holds whole). Kept even "
+        "so: what was made or changed after the file's copy of its layer (a one-layer export, "
+        "--annotator NAME, is as of its exported_at; in an export of several layers each is "
+        "as of its newest record there), which assumes the machines' clocks agree; and your "
+        "own layer",
     )
 
 
@@ -55,12 +66,20 @@ def run(args: argparse.Namespace) -> int:
     # passes build and drop a few objects per record, none of them in a cycle: the cyclic
     # collector would only rescan them.
     db = resolve_db_path(args.db)
+    importer = args.annotator or default_annotator(load_config(args.config).annotator)
+    problem = annotator_problem(importer)
+    if problem is not None:  # the config's own name was checked as the file was read
+        source = "--annotator" if args.annotator else f"${ANNOTATOR_ENV}"
+        if not args.annotator and not os.environ.get(ANNOTATOR_ENV):
+            source = "the login name"
+        shown = sanitise.escape(importer, newlines=False)
+        raise TuireaderError(f"{source}: {problem}, not '{shown}'")
     with collector_paused(), stage_import(args.file, settle_at_hand(db)) as imported:
         if args.prune and imported.scope is None:
             raise PathError(args.file, PRUNE_NEEDS_SCOPE.format(imported.format))
         from tuireader.store import Store
 
-        with Store.open(db, default_annotator()) as store:
+        with Store.open(db, importer) as store:
             # Corrections merged, copies and what the file lacks found (``import_review``).
             reviewed = review(store, imported)
             # Second pass: the annotations of every annotator in batches, one write each; with
