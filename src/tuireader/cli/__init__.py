@@ -7,6 +7,7 @@ that starting the reader pays for none of them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
 from collections.abc import Iterable, Sequence
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from tuireader import __version__, sanitise
+from tuireader.cli.streams import OutputFailed, guarded_streams
 from tuireader.errors import TuireaderError
 from tuireader.paths import DB_ENV
 
@@ -119,8 +121,10 @@ def write_stdout_chunks(chunks: Iterable[bytes]) -> None:
 
 
 def print_error(message: object) -> None:
-    """``tuireader: PATH: problem`` on stderr, one line, every odd character escaped."""
-    print(f"tuireader: {sanitise.message(message)}", file=sys.stderr)
+    """``tuireader: PATH: problem`` on stderr, one line, every odd character escaped (a
+    standard error that cannot be written to leaves only the exit code to tell)."""
+    with contextlib.suppress(OSError, ValueError):
+        print(f"tuireader: {sanitise.message(message)}", file=sys.stderr, flush=True)
 
 
 def _app_parser() -> ArgumentParser:
@@ -197,10 +201,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     shared, args = split_shared(list(sys.argv[1:] if argv is None else argv))
     try:
         if args and args[0] in COMMANDS:
-            parser, module = _command_parser(args[0])
-            parser.set_defaults(**_shared_defaults(shared))
-            options = parser.parse_args(args[1:])
-            return int(module.run(options))  # type: ignore[attr-defined]
+            with guarded_streams():
+                parser, module = _command_parser(args[0])
+                parser.set_defaults(**_shared_defaults(shared))
+                options = parser.parse_args(args[1:])
+                return int(module.run(options))  # type: ignore[attr-defined]
         options = _app_parser().parse_args(args)
         from tuireader.launch import launch, read_piped_article
 
@@ -208,6 +213,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return launch(options)
     except TuireaderError as exc:
         print_error(exc)
+        return 2
+    except OutputFailed as exc:
+        if exc.pipe_closed:  # `| head`: the reader stopped reading, not an error
+            return 0
+        print_error(exc.message())
         return 2
     except BrokenPipeError:
         # Output piped into a command that stopped reading (e.g. `| head`): not an error.
