@@ -1,6 +1,7 @@
 """An export never replaces a file of the annotation database (main file, journal, shards,
 backup, lock, kept copies) nor an article: ``tuireader export -o`` and the reader's dialog ask
-the same rule (``export_target.refusal``). The dialog also asks before replacing any other file.
+the same rule (``export_target.refusal``). The dialog also asks before replacing any other file,
+and the reader's own markdown export saved in the folder being read is not listed as an article.
 """
 
 from __future__ import annotations
@@ -172,3 +173,26 @@ async def test_the_dialog_asks_before_replacing_a_file(
         await pilot.pause()
         assert not isinstance(app.screen, (ExportScreen, ReplaceScreen))
         assert '"annotations"' in mine.read_text("utf-8")
+
+
+async def test_a_markdown_export_saved_in_the_folder_is_not_an_article_next_time(
+    folder: Path, make_app: Callable[[Path], ReaderApp]
+) -> None:
+    app = make_app(folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await filled(app, pilot)
+        assert len(app.catalog.shown) == 1
+        await pilot.press("X", "down", "down", "down", "down")  # markdown
+        path = Path(app.screen.query_one("#export-path", Input).value)
+        assert path.suffix == ".md" and folder in path.parents  # beside the database
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert path.read_text("utf-8").startswith("# tuireader annotations\n")
+    # Saved again under a name of the user's choosing, straight in the folder, as .txt too.
+    (folder / "report.txt").write_bytes(path.read_bytes())
+    again = make_app(folder)
+    async with again.run_test(size=SIZE) as pilot:
+        await filled(again, pilot)
+        assert [e.path for e in again.catalog.shown] == [str(folder / "art.txt")]
+        assert again.catalog.skipped_summary() is None  # left out without a warning

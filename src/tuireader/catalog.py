@@ -24,6 +24,12 @@ CACHE_VERSION = 1
 PARSER_MODULES = ("articles", "formats", "sentences", "decoding", "wire", "webpage")
 """The modules whose code decides a summary: a cache made by other code is not used (a new
 version of the segmenter changes sentence counts; of the formats, titles and dates)."""
+EXPORT_HEAD = b"# tuireader annotations\n\nExported "
+"""How the reader's own markdown export begins (``export.markdown_chunks``): such a file, saved
+in the folder being read (the dialog's default folder is beside the database, often there),
+is a report of the annotations, not an article; the list leaves it out without a warning."""
+EXPORT_TITLE = "tuireader annotations"
+NOT_AN_ARTICLE = "a tuireader export, not an article"
 OPEN_ARTICLES = 8
 """Parsed articles kept in memory (the open one and a few visited before it)."""
 
@@ -218,7 +224,8 @@ class Catalog:
         """Record what reading ``entry`` gave: its summary, or the problem that skipped it."""
         if isinstance(result, str):
             entry.problem = result
-            self.warnings.append(f"{entry.path}: skipped, {result}")
+            if result != NOT_AN_ARTICLE:
+                self.warnings.append(f"{entry.path}: skipped, {result}")
             return
         entry.summary = result
         self._index(entry)
@@ -250,11 +257,25 @@ def parser_key() -> str:
 
 def summarise(path: str) -> Summary | str:
     """Read one file for the list: its summary, or the problem as a short phrase."""
+    if is_export(path):
+        return NOT_AN_ARTICLE
     try:
         article = load_article(path)
     except ArticleError as exc:
         return exc.problem
     return Summary.of(article)
+
+
+def is_export(path: str) -> bool:
+    """Whether ``path`` is a markdown export of tuireader (its first bytes say so, whatever
+    its name: a path typed in the export dialog may end in .txt). One more small read of a
+    file about to be read whole, and only when its summary is not cached."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(len(EXPORT_HEAD) + 8)
+    except OSError:
+        return False  # reading the article names the problem
+    return head.removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n").startswith(EXPORT_HEAD)
 
 
 class SummaryCache:
@@ -330,6 +351,9 @@ def fill(
             yield entry, os_problem(exc, "an article file")
             continue
         summary = cache.get(key, info.st_size, info.st_mtime_ns)
+        if summary is not None and summary.title == EXPORT_TITLE and is_export(entry.path):
+            yield entry, NOT_AN_ARTICLE  # listed by an older version, which took it in
+            continue
         if summary is None:
             result = summarise(entry.path)
             if isinstance(result, Summary):
