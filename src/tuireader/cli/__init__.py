@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -95,6 +96,34 @@ def existing_database(path: Path) -> Path:
     if not path.exists():
         raise TuireaderError(f"{path}: no such annotation database (check --db or ${DB_ENV})")
     return path
+
+
+def optional_database(flag: str | None) -> Path | None:
+    """The database of a command that can do without one (``tags``, ``schema``): None when
+    there is none at the default place or at ``$TUIREADER_DB`` yet; a path given with ``--db``
+    must be one, and anything that is not a file there (a folder, a FIFO) is refused when
+    opened, as by every other command."""
+    from tuireader.paths import resolve_db_path
+
+    db = resolve_db_path(flag)
+    if not flag and not os.path.lexists(db):
+        return None
+    return existing_database(db)
+
+
+def new_database_folder(flag: str | None, path: Path) -> None:
+    """A database named by ``--db`` or ``$TUIREADER_DB`` is made only in a folder that exists:
+    a mistyped folder must not start a new, empty database there (the default one's folder is
+    made on first use)."""
+    if os.path.lexists(path) or not (flag or os.environ.get(DB_ENV)):
+        return
+    folder = path.parent
+    if not folder.is_dir():
+        why = "is not a folder" if folder.exists() else "no such folder"
+        raise TuireaderError(
+            f"{path}: {why} {folder} (a new annotation database is made only in a folder that "
+            f"exists; check --db or ${DB_ENV})"
+        )
 
 
 def write_json(doc: object) -> None:

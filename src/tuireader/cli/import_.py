@@ -14,7 +14,7 @@ from tuireader import sanitise
 from tuireader.adjudication import Decision, merged_decisions, state_key
 from tuireader.annotations import default_annotator
 from tuireader.articles import Article, load_unchanged, unchanged_file
-from tuireader.cli import add_db_options
+from tuireader.cli import add_db_options, new_database_folder
 from tuireader.dbformat.layout import shard_folder, shard_name
 from tuireader.durable import collector_paused
 from tuireader.errors import PathError
@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     # passes build and drop a few objects per record, none of them in a cycle: the cyclic
     # collector would only rescan them.
     db = resolve_db_path(args.db)
+    new_database_folder(args.db, db)
     with collector_paused(), stage_import(args.file, settle_at_hand(db)) as imported:
         if args.prune and imported.scope is None:
             raise PathError(args.file, PRUNE_NEEDS_SCOPE.format(imported.format))
