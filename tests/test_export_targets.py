@@ -89,6 +89,19 @@ def test_cli_export_refuses_a_file_of_the_database_or_an_article(
     assert snapshot(folder) == before
 
 
+def test_cli_export_refuses_the_article_it_exports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], db_path: Path
+) -> None:
+    """An article the database does not know yet is kept too when ``--article`` names it."""
+    art = tmp_path / "new.txt"
+    art.write_text(STORY, encoding="utf-8")
+    with Store.open(db_path, "kay"):
+        pass
+    code = main(["export", "--article", str(art), "-o", str(art)])
+    assert code == 2 and "is an article" in capsys.readouterr().err
+    assert art.read_text("utf-8") == STORY
+
+
 @pytest.fixture
 def make_app(db_path: Path, tmp_path: Path) -> Iterator[Callable[[Path], ReaderApp]]:
     stores: list[Store] = []

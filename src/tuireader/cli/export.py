@@ -184,12 +184,12 @@ def run(args: argparse.Namespace) -> int:
     check_format(args.format, args.by_sentence)
     to_stdout = not args.output or args.output in STDOUT_NAMES
     output = None if to_stdout else Path(args.output).expanduser()
-    if output is not None:
-        _refuse_target(output, db)
+    if output is not None:  # the database's files, and an article named by --article
+        _refuse_target(output, db, args.article or ())
     if output is None and args.format in BINARY_FORMATS and sys.stdout.isatty():
         raise TuireaderError(f"{args.format} is binary; write it to a file with -o FILE")
     with read_database(db) as store:
-        if output is not None:  # an article the database knows is kept as well
+        if output is not None:  # and every article the database knows
             _refuse_target(
                 output, db, (str(m["path"]) for m in store.articles_meta() if m.get("path"))
             )
