@@ -209,3 +209,22 @@ async def test_a_markdown_export_saved_in_the_folder_is_not_an_article_next_time
         await filled(again, pilot)
         assert [e.path for e in again.catalog.shown] == [str(folder / "art.txt")]
         assert again.catalog.skipped_summary() is None  # left out without a warning
+
+
+def test_an_export_an_older_version_listed_is_left_out_and_a_fifo_is_not_opened(
+    tmp_path: Path,
+) -> None:
+    from tuireader.catalog import NOT_AN_ARTICLE, Summary, SummaryCache, fill, is_export
+
+    report = tmp_path / "report.md"
+    report.write_text("# tuireader annotations\n\nExported 2026-11-30.\n\n## A\n", "utf-8")
+    cache = SummaryCache(tmp_path / "cache.json")
+    info = report.stat()
+    cache.put(
+        str(report), info.st_size, info.st_mtime_ns, Summary("ab" * 8, "tuireader annotations")
+    )
+    ((_, result),) = list(fill(Catalog.scan([report]).entries, cache))
+    assert result == NOT_AN_ARTICLE
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    assert not is_export(str(fifo))  # returns at once: nobody writes to it

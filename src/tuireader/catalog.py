@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -257,22 +258,34 @@ def parser_key() -> str:
 
 def summarise(path: str) -> Summary | str:
     """Read one file for the list: its summary, or the problem as a short phrase."""
-    if is_export(path):
-        return NOT_AN_ARTICLE
     try:
         article = load_article(path)
     except ArticleError as exc:
         return exc.problem
+    if _export_title(article.title) and is_export(path):
+        return NOT_AN_ARTICLE
     return Summary.of(article)
+
+
+def _export_title(title: str) -> bool:
+    # As markdown the heading is the title; as plain text (a report saved as .txt) the line is.
+    return title.removeprefix("# ") == EXPORT_TITLE
 
 
 def is_export(path: str) -> bool:
     """Whether ``path`` is a markdown export of tuireader (its first bytes say so, whatever
-    its name: a path typed in the export dialog may end in .txt). One more small read of a
-    file about to be read whole, and only when its summary is not cached."""
+    its name: a path typed in the export dialog may end in .txt). Asked only of a file whose
+    title is the export's, so an article costs nothing more."""
     try:
-        with open(path, "rb") as file:
-            head = file.read(len(EXPORT_HEAD) + 8)
+        # Opened without waiting (a FIFO named like an article must not hang the list), read
+        # only when it is a regular file.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return False
+            head = os.read(fd, len(EXPORT_HEAD) + 8)
+        finally:
+            os.close(fd)
     except OSError:
         return False  # reading the article names the problem
     return head.removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n").startswith(EXPORT_HEAD)
@@ -351,7 +364,7 @@ def fill(
             yield entry, os_problem(exc, "an article file")
             continue
         summary = cache.get(key, info.st_size, info.st_mtime_ns)
-        if summary is not None and summary.title == EXPORT_TITLE and is_export(entry.path):
+        if summary is not None and _export_title(summary.title) and is_export(entry.path):
             yield entry, NOT_AN_ARTICLE  # listed by an older version, which took it in
             continue
         if summary is None:
