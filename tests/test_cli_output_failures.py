@@ -113,3 +113,16 @@ def test_an_error_of_a_file_is_not_blamed_on_the_output(tmp_path: Path) -> None:
         )
     assert done.returncode == 2
     assert b"standard output" not in done.stderr and b"Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="no pseudo-terminals here")
+def test_a_terminal_gone_away_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    """EIO: the terminal behind standard output was closed (a dropped ssh session)."""
+    leader, follower = os.openpty()
+    os.close(leader)
+    try:
+        done = tuireader(["tags"], tmp_path, stdout=follower, stderr=subprocess.PIPE)
+    finally:
+        os.close(follower)
+    assert done.returncode == 2
+    assert done.stderr == b"tuireader: standard output: cannot write: input/output error\n"
