@@ -181,7 +181,14 @@ async def test_the_dialog_asks_before_replacing_a_file(
         assert isinstance(app.screen, ReplaceScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, ExportScreen)
-        await pilot.press("enter", "y")
+        # A second Enter queued behind the first asks once (one question, one answer).
+        field = app.screen.query_one("#export-path", Input)
+        for _ in range(2):
+            field.post_message(Input.Submitted(field, str(mine)))
+        await pilot.pause()
+        await pilot.pause()
+        assert sum(isinstance(s, ReplaceScreen) for s in app.screen_stack) == 1
+        await pilot.press("y")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert not isinstance(app.screen, (ExportScreen, ReplaceScreen))

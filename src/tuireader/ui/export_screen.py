@@ -169,6 +169,8 @@ class ExportScreen(Dialog[ExportChoice | None]):
     @on(OptionList.OptionSelected, "#export-formats")
     @on(Input.Submitted, "#export-path")
     def _export(self) -> None:
+        if not self.is_active:  # a second Enter queued behind the question to replace a file
+            return
         value = self.query_one("#export-path", Input).value.strip()
         if not value:
             self.notify("Give a file to write.", severity="warning")
