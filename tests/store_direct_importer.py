@@ -43,6 +43,7 @@ def main_with_reports() -> int:
 
     NewFiles.make_durable = make_durable  # type: ignore[method-assign]
     report_after(Store, "import_records", "batch")
+    os.makedirs(os.path.dirname(sys.argv[1]), exist_ok=True)  # import makes no folder
     return main(["import", "--db", sys.argv[1], sys.argv[2]])
 
 

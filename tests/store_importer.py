@@ -8,6 +8,7 @@ Usage: store_importer.py DB FILE BATCH [ATTACH]
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -23,6 +24,7 @@ def main_with_reports() -> int:
         facade.ATTACH_BATCH = int(sys.argv[4])
     report_after(Store, "import_records", "batch")
     report_after(Store, "_attach_group", "attached")
+    os.makedirs(os.path.dirname(sys.argv[1]), exist_ok=True)  # import makes no folder
     return main(["import", "--db", sys.argv[1], sys.argv[2]])
 
 

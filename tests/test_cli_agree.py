@@ -142,7 +142,9 @@ def test_article_text_gone_is_left_out_with_a_note(
 
 
 def test_missing_database_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert "no article is marked done" in one_error(capsys, "--db", str(tmp_path / "none.json"))
+    # The database is what is missing, not annotators (the tester's D22).
+    err = one_error(capsys, "--db", str(tmp_path / "none.json"))
+    assert "none.json: no such annotation database" in err
 
 
 def test_benchmark_builds_and_times_a_small_case() -> None:

@@ -101,6 +101,7 @@ def assert_same_as_before(tmp_path: Path, source: Path, prepare: Any = None) -> 
         if prepare is not None:
             shutil.copytree(tmp_path / "base", db.parent)
         if name == "new":
+            db.parent.mkdir(exist_ok=True)  # import makes no folder
             assert main(["import", "--db", str(db), str(source)]) == 0
         else:
             import_then_attach(db, source)
@@ -236,6 +237,7 @@ def test_the_writes_do_not_read_files_the_staging_read(
     monkeypatch.setattr(import_, "load_unchanged", counted)
     monkeypatch.setattr(import_, "unchanged_file", counted_file)
     monkeypatch.setattr(Store, "import_records", write)
+    (tmp_path / "db").mkdir(exist_ok=True)  # import makes no folder
     assert main(["import", "--db", str(tmp_path / "db" / "a.json"), str(source)]) == 0
     # Each file read once, while staging: none in the store's writes (under its lock).
     assert sorted(read) == sorted((a.id, False) for a in articles)

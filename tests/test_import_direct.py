@@ -95,6 +95,7 @@ def test_new_articles_are_written_straight_to_their_shards(
     monkeypatch.setattr("tuireader.importing.BATCH", BATCH)
     monkeypatch.setattr(storage, "DIRECT_MIN", 10)
     direct = tmp_path / "direct" / "annotations.json"
+    direct.parent.mkdir()  # import makes no folder
     assert main(["import", "--db", str(direct), str(source)]) == 0
     # The journal names the shards written and holds their index documents, no annotation.
     found = entries(direct)
@@ -105,6 +106,7 @@ def test_new_articles_are_written_straight_to_their_shards(
     monkeypatch.setattr(storage, "DIRECT_MIN", 10**9)  # journaled, then folded in
     monkeypatch.setattr(storage, "JOURNAL_MIN", 1000)  # a compaction after each batch
     journaled = tmp_path / "journaled" / "annotations.json"
+    journaled.parent.mkdir()  # import makes no folder
     assert main(["import", "--db", str(journaled), str(source)]) == 0
     assert index_agrees_with_shards(direct) == load_tables(journaled)
     assert shard_files(direct) == shard_files(journaled)  # byte for byte

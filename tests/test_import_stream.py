@@ -101,6 +101,7 @@ def test_a_bad_last_record_leaves_the_database_byte_identical(
     monkeypatch.setattr(importing, "BATCH", 100)  # many writes, were any to happen
     annotations = made(3000)
     db = tmp_path / "db" / "annotations.json"
+    db.parent.mkdir()  # import makes no folder
     first = tmp_path / f"first.{fmt}"
     first.write_text(exported(annotations[:500], fmt), encoding="utf-8")
     assert run(capsys, "import", "--db", str(db), str(first))[0] == 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -24,6 +25,12 @@ CACHE_VERSION = 1
 PARSER_MODULES = ("articles", "formats", "sentences", "decoding", "wire", "webpage")
 """The modules whose code decides a summary: a cache made by other code is not used (a new
 version of the segmenter changes sentence counts; of the formats, titles and dates)."""
+EXPORT_HEAD = b"# tuireader annotations\n\nExported "
+"""How the reader's own markdown export begins (``export.markdown_chunks``): such a file, saved
+in the folder being read (the dialog's default folder is beside the database, often there),
+is a report of the annotations, not an article; the list leaves it out without a warning."""
+EXPORT_TITLE = "tuireader annotations"
+NOT_AN_ARTICLE = "a tuireader export, not an article"
 OPEN_ARTICLES = 8
 """Parsed articles kept in memory (the open one and a few visited before it)."""
 
@@ -218,7 +225,8 @@ class Catalog:
         """Record what reading ``entry`` gave: its summary, or the problem that skipped it."""
         if isinstance(result, str):
             entry.problem = result
-            self.warnings.append(f"{entry.path}: skipped, {result}")
+            if result != NOT_AN_ARTICLE:
+                self.warnings.append(f"{entry.path}: skipped, {result}")
             return
         entry.summary = result
         self._index(entry)
@@ -254,7 +262,33 @@ def summarise(path: str) -> Summary | str:
         article = load_article(path)
     except ArticleError as exc:
         return exc.problem
+    if _export_title(article.title) and is_export(path):
+        return NOT_AN_ARTICLE
     return Summary.of(article)
+
+
+def _export_title(title: str) -> bool:
+    # As markdown the heading is the title; as plain text (a report saved as .txt) the line is.
+    return title.removeprefix("# ") == EXPORT_TITLE
+
+
+def is_export(path: str) -> bool:
+    """Whether ``path`` is a markdown export of tuireader (its first bytes say so, whatever
+    its name: a path typed in the export dialog may end in .txt). Asked only of a file whose
+    title is the export's, so an article costs nothing more."""
+    try:
+        # Opened without waiting (a FIFO named like an article must not hang the list), read
+        # only when it is a regular file.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return False
+            head = os.read(fd, len(EXPORT_HEAD) + 8)
+        finally:
+            os.close(fd)
+    except OSError:
+        return False  # reading the article names the problem
+    return head.removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n").startswith(EXPORT_HEAD)
 
 
 class SummaryCache:
@@ -330,6 +364,9 @@ def fill(
             yield entry, os_problem(exc, "an article file")
             continue
         summary = cache.get(key, info.st_size, info.st_mtime_ns)
+        if summary is not None and _export_title(summary.title) and is_export(entry.path):
+            yield entry, NOT_AN_ARTICLE  # listed by an older version, which took it in
+            continue
         if summary is None:
             result = summarise(entry.path)
             if isinstance(result, Summary):

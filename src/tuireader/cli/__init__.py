@@ -7,13 +7,16 @@ that starting the reader pays for none of them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from tuireader import __version__, sanitise
+from tuireader.cli.streams import OutputFailed, guarded_streams
 from tuireader.errors import TuireaderError
 from tuireader.paths import DB_ENV
 
@@ -95,6 +98,34 @@ def existing_database(path: Path) -> Path:
     return path
 
 
+def optional_database(flag: str | None) -> Path | None:
+    """The database of a command that can do without one (``tags``, ``schema``): None when
+    there is none at the default place or at ``$TUIREADER_DB`` yet; a path given with ``--db``
+    must be one, and anything that is not a file there (a folder, a FIFO) is refused when
+    opened, as by every other command."""
+    from tuireader.paths import resolve_db_path
+
+    db = resolve_db_path(flag)
+    if not flag and not os.path.lexists(db):
+        return None
+    return existing_database(db)
+
+
+def new_database_folder(flag: str | None, path: Path) -> None:
+    """A database named by ``--db`` or ``$TUIREADER_DB`` is made only in a folder that exists:
+    a mistyped folder must not start a new, empty database there (the default one's folder is
+    made on first use)."""
+    if os.path.lexists(path) or not (flag or os.environ.get(DB_ENV)):
+        return
+    folder = path.parent
+    if not folder.is_dir():
+        why = "is not a folder" if folder.exists() else "no such folder"
+        raise TuireaderError(
+            f"{path}: {why} {folder} (a new annotation database is made only in a folder that "
+            f"exists; check --db or ${DB_ENV})"
+        )
+
+
 def write_json(doc: object) -> None:
     """``doc`` on stdout as indented JSON, for scripts."""
     import orjson  # imported here: starting the reader never needs it
@@ -119,8 +150,10 @@ def write_stdout_chunks(chunks: Iterable[bytes]) -> None:
 
 
 def print_error(message: object) -> None:
-    """``tuireader: PATH: problem`` on stderr, one line, every odd character escaped."""
-    print(f"tuireader: {sanitise.message(message)}", file=sys.stderr)
+    """``tuireader: PATH: problem`` on stderr, one line, every odd character escaped (a
+    standard error that cannot be written to leaves only the exit code to tell)."""
+    with contextlib.suppress(OSError, ValueError):
+        print(f"tuireader: {sanitise.message(message)}", file=sys.stderr, flush=True)
 
 
 def _app_parser() -> ArgumentParser:
@@ -197,10 +230,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     shared, args = split_shared(list(sys.argv[1:] if argv is None else argv))
     try:
         if args and args[0] in COMMANDS:
-            parser, module = _command_parser(args[0])
-            parser.set_defaults(**_shared_defaults(shared))
-            options = parser.parse_args(args[1:])
-            return int(module.run(options))  # type: ignore[attr-defined]
+            with guarded_streams():
+                parser, module = _command_parser(args[0])
+                parser.set_defaults(**_shared_defaults(shared))
+                options = parser.parse_args(args[1:])
+                return int(module.run(options))  # type: ignore[attr-defined]
         options = _app_parser().parse_args(args)
         from tuireader.launch import launch, read_piped_article
 
@@ -208,6 +242,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return launch(options)
     except TuireaderError as exc:
         print_error(exc)
+        return 2
+    except OutputFailed as exc:
+        if exc.pipe_closed:  # `| head`: the reader stopped reading, not an error
+            return 0
+        print_error(exc.message())
         return 2
     except BrokenPipeError:
         # Output piped into a command that stopped reading (e.g. `| head`): not an error.

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from tuireader.agreement import Agreement, Unit, agreement, sentence_values
 from tuireader.agreement_report import report_json, report_lines
 from tuireader.articles import load_unchanged
-from tuireader.cli import add_db_options, write_json
+from tuireader.cli import add_db_options, existing_database, write_json
 from tuireader.decoding import clean
 from tuireader.errors import TuireaderError
 from tuireader.paths import resolve_db_path
@@ -171,7 +171,7 @@ def compute(selection: Selection) -> Agreement:
 def run(args: argparse.Namespace) -> int:
     from tuireader.store import Store  # the store pulls in TinyDB; `--help` never needs it
 
-    with Store.open(resolve_db_path(args.db), create=False) as store:
+    with Store.open(existing_database(resolve_db_path(args.db)), create=False) as store:
         selection = select(store, _names(args.annotators), args.article)
     result = compute(selection)
     for note in selection.skipped:

@@ -38,6 +38,7 @@ from tuireader.export import (
     stream,
     write_export,
 )
+from tuireader.export_target import refusal
 from tuireader.paths import path_text, resolve_db_path
 from tuireader.tags import DEFAULT_TAGS, TagSet, database_tags
 
@@ -183,11 +184,15 @@ def run(args: argparse.Namespace) -> int:
     check_format(args.format, args.by_sentence)
     to_stdout = not args.output or args.output in STDOUT_NAMES
     output = None if to_stdout else Path(args.output).expanduser()
-    if output is not None and output.resolve() == db.resolve():
-        raise TuireaderError(f"{output}: is the annotation database; choose another -o FILE")
+    if output is not None:  # the database's files, and an article named by --article
+        _refuse_target(output, db, args.article or ())
     if output is None and args.format in BINARY_FORMATS and sys.stdout.isatty():
         raise TuireaderError(f"{args.format} is binary; write it to a file with -o FILE")
     with read_database(db) as store:
+        if output is not None:  # and every article the database knows
+            _refuse_target(
+                output, db, (str(m["path"]) for m in store.articles_meta() if m.get("path"))
+            )
         names = getattr(args, "annotator", None)
         # ``tuireader --annotator X export`` gives a plain string default.
         layers = [names] if isinstance(names, str) else names
@@ -225,6 +230,12 @@ def run(args: argparse.Namespace) -> int:
         shown = sanitise.path(output)
         print(f"tuireader: wrote {what} export to {shown} ({size})", file=sys.stderr)
     return 0
+
+
+def _refuse_target(output: Path, db: Path, articles: Iterable[str] = ()) -> None:
+    problem = refusal(output, db, articles)
+    if problem is not None:
+        raise TuireaderError(f"{output}: {problem}; choose another -o FILE")
 
 
 CORRECTION_FORMATS = ("json", "jsonl")

@@ -14,7 +14,7 @@ from tuireader import sanitise
 from tuireader.adjudication import Decision, merged_decisions, state_key
 from tuireader.annotations import ANNOTATOR_ENV, annotator_problem, default_annotator
 from tuireader.articles import Article, load_unchanged, unchanged_file
-from tuireader.cli import add_db_options
+from tuireader.cli import add_db_options, new_database_folder
 from tuireader.config import load_config
 from tuireader.dbformat.layout import shard_folder, shard_name
 from tuireader.durable import collector_paused
@@ -74,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
             source = "the login name"
         shown = sanitise.escape(importer, newlines=False)
         raise TuireaderError(f"{source}: {problem}, not '{shown}'")
+    new_database_folder(args.db, db)
     with collector_paused(), stage_import(args.file, settle_at_hand(db)) as imported:
         if args.prune and imported.scope is None:
             raise PathError(args.file, PRUNE_NEEDS_SCOPE.format(imported.format))

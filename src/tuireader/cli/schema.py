@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tuireader.cli import add_db_options, load_options_config
+from tuireader.cli import add_db_options, load_options_config, optional_database
 from tuireader.export import schema_text
-from tuireader.paths import resolve_db_path
 from tuireader.tags import database_tags
 
 
@@ -23,8 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     config = load_options_config(args)
     tags = config.tags
-    db = resolve_db_path(args.db)
-    if db.is_file():
+    db = optional_database(args.db)
+    if db is not None:
         from tuireader.store import Store
 
         with Store.open(db, create=False) as store:

@@ -6,9 +6,8 @@ import argparse
 import sys
 import textwrap
 
-from tuireader.cli import add_db_options, load_options_config, write_json
+from tuireader.cli import add_db_options, load_options_config, optional_database, write_json
 from tuireader.config import Config, split_keys
-from tuireader.paths import resolve_db_path
 from tuireader.tags import Tag, TagSet, database_tags
 
 
@@ -35,8 +34,8 @@ def run(args: argparse.Namespace) -> int:
     config = load_options_config(args)
     check_config(config)
     tags = config.tags
-    db = resolve_db_path(args.db)
-    if db.is_file():
+    db = optional_database(args.db)
+    if db is not None:
         from tuireader.store import Store
 
         with Store.open(db, create=False) as store:

@@ -3,8 +3,10 @@ article) in ``PATH.d/`` and the journal ``PATH.journal``."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -32,3 +34,51 @@ def shard_path(path: Path, article_id: str) -> Path:
 
 def journal_path(path: Path) -> Path:
     return path.with_name(path.name + ".journal")
+
+
+_KEPT_COPY = re.compile(r"\.v[0-9]+\.bak(?:\.journal)?|\.journal\.damaged-.+")
+# What each file beside the main file ``PATH`` is, by the name after ``PATH``.
+_BESIDE = {
+    ".journal": "the journal",
+    ".d": "the shard folder",
+    ".bak": "the backup copy",
+    ".lock": "the lock file",
+    ".lock.owner": "the lock owner file",
+}
+
+
+def database_file_role(db: Path, path: Path) -> str | None:
+    """What ``path`` is to the database at ``db`` ("the annotation database", "its journal", "one
+    of its shards"...), or None when it is none of its files. Links are followed, so another
+    name for a file of it is one of its files too; only names are compared, nothing is read."""
+    main = Path(os.path.realpath(db))
+    target = Path(os.path.realpath(path))
+    if target == main:
+        return "the annotation database"
+    folder = shard_folder(main)
+    if folder in target.parents:
+        return f"one of the shards of the annotation database {main}"
+    if target.parent == main.parent:
+        name, base = target.name, main.name
+        if name.startswith(base):
+            rest = name[len(base) :]
+            role = _BESIDE.get(rest) or ("a kept copy" if _KEPT_COPY.fullmatch(rest) else "")
+            if role:
+                return f"{role} of the annotation database {main}"
+        if name.startswith(f".{base}.") and name.endswith(".tmp"):
+            return f"a temporary file of the annotation database {main}"
+    return _same_file(main, target)
+
+
+def _same_file(main: Path, target: Path) -> str | None:
+    """A hard link to the main file or its journal (only a file that exists can be one)."""
+    try:
+        wanted = os.stat(target)
+    except OSError:
+        return None
+    for candidate, role in ((main, "the annotation database"), (journal_path(main), None)):
+        with contextlib.suppress(OSError):
+            info = os.stat(candidate)
+            if (info.st_dev, info.st_ino) == (wanted.st_dev, wanted.st_ino):
+                return role or f"the journal of the annotation database {main}"
+    return None

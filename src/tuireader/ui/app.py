@@ -2528,6 +2528,15 @@ class ReaderApp(App[int]):
         result = agreement(names, list(zip(*columns, strict=True)), self.tags.ids)
         return report_lines(result, self.tags)
 
+    def _export_refusal(self, path: Path) -> str | None:
+        """Why the export dialog must not write ``path``: a file of the database, or an article
+        of the open folder or library (the rule ``tuireader export -o`` follows too)."""
+        from tuireader.export_target import refusal
+
+        entries = self.catalog.entries
+        articles = [e.path for e in entries] + [o for e in entries for o in e.others]
+        return refusal(path, self.db_path, articles)
+
     async def action_export(self, everything: bool) -> None:
         """Ask which format and where (``ui/export_screen.py``), then export in a thread. The
         corrections and the dialog's remembered choices are read in the reader thread; keys
@@ -2582,7 +2591,9 @@ class ReaderApp(App[int]):
 
             if not isinstance(remembered, dict):
                 remembered = {}
-            self.push_screen(ExportScreen(scope, title, remembered, folder), chosen)
+            self.push_screen(
+                ExportScreen(scope, title, remembered, folder, self._export_refusal), chosen
+            )
 
         await self._answer(
             "export",

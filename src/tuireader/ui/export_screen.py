@@ -21,6 +21,7 @@ from textual.content import Content
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tuireader import sanitise
 from tuireader.export import (
     FORMATS,
     SENTENCE_FORMATS,
@@ -105,9 +106,17 @@ class ExportScreen(Dialog[ExportChoice | None]):
     """
 
     def __init__(
-        self, scope: str, title: str | None, remembered: Mapping[str, Any], folder: Path
+        self,
+        scope: str,
+        title: str | None,
+        remembered: Mapping[str, Any],
+        folder: Path,
+        refuse: Callable[[Path], str | None] = lambda path: None,
     ) -> None:
+        """``refuse`` says why a path must never be written (a file of the database, an
+        article: ``export_target.refusal``), or None."""
         super().__init__()
+        self._refuse = refuse
         self._scope = scope
         self._title = title
         self._now = dt.datetime.now()
@@ -160,6 +169,8 @@ class ExportScreen(Dialog[ExportChoice | None]):
     @on(OptionList.OptionSelected, "#export-formats")
     @on(Input.Submitted, "#export-path")
     def _export(self) -> None:
+        if not self.is_active:  # a second Enter queued behind the question to replace a file
+            return
         value = self.query_one("#export-path", Input).value.strip()
         if not value:
             self.notify("Give a file to write.", severity="warning")
@@ -168,10 +179,69 @@ class ExportScreen(Dialog[ExportChoice | None]):
         path = Path(value).expanduser()
         if path.is_dir():
             path = path / file_name(fmt, by_sentence, self._title, self._now)
-        self.close(ExportChoice(fmt, by_sentence, path.absolute()))
+        choice = ExportChoice(fmt, by_sentence, path.absolute())
+        problem = self._refuse(choice.path)
+        if problem is not None:
+            self.notify(
+                sanitise.message(f"{choice.path}: {problem}; choose another file"),
+                title="Not exported",
+                severity="error",
+                markup=False,
+            )
+            self.query_one("#export-path", Input).focus()
+            return
+        if choice.path.exists() or choice.path.is_symlink():
+
+            def answered(replace: bool | None) -> None:
+                if replace:
+                    self.close(choice)
+                else:
+                    self.query_one("#export-path", Input).focus()
+
+            self.app.push_screen(ReplaceScreen(choice.path), answered)
+            return
+        self.close(choice)
 
     def action_cancel(self) -> None:
         self.close(None)
+
+
+class ReplaceScreen(Dialog[bool]):
+    """Asks before an export replaces a file that exists: y replaces it, n or Esc goes back to
+    the export dialog to choose another path."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Replace", id="export.replace"),
+        Binding("n", "answer(False)", "Keep it", id="export.keep"),
+        Binding("escape", "answer(False)", "Keep it", id="export.keep_escape", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    ReplaceScreen {
+        align: center middle;
+    }
+    #replace-box {
+        width: 84;
+        max-width: 100%;
+        height: auto;
+        border: round $warning;
+        padding: 0 1;
+        background: $surface;
+    }
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self._path = path
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="replace-box"):
+            yield Static(Content("Replace an existing file?").stylize("bold"), markup=False)
+            yield Static(Content(sanitise.path(self._path)), markup=False, id="replace-path")
+            yield Static("y replaces it · n or Esc keeps it and goes back", markup=False)
+
+    def action_answer(self, replace: bool) -> None:
+        self.close(replace)
 
 
 def remembered_state(choice: ExportChoice) -> dict[str, Any]:
