@@ -14,6 +14,13 @@ Printed per run: peak RSS (``VmHWM``) when the article is shown and at the end, 
 end, the process's CPU (user + sys) and the load average. ``--base SRC`` (a source tree of the
 code before) runs alternately with this tree's, on copies of the same database.
 Target (issue 10 follow-up): peak <= 200 MB on the edited book, the open no slower.
+
+``--switches N`` measures instead switching articles: ``SWITCH_ARTICLES`` long articles (text
+written here, ~2,400 sentences each: over ``LONG_ARTICLE_SENTENCES``, so each is set aside from
+the collector while shown) in a library, opened in turn N times, each a fresh process (with
+``--base``, alternating). Printed every 10 switches: RSS, objects frozen (``gc.freeze``) and
+how many of the articles shown are still alive (the catalog keeps ``OPEN_ARTICLES``). Target:
+RSS flat, no more articles alive than the catalog keeps.
 """
 
 from __future__ import annotations
@@ -36,6 +43,23 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 LOOKS = 3
 """Looks of the refresh timer waited for after start-up (``REFRESH_INTERVAL`` apart)."""
+SWITCH_ARTICLES = 10
+"""Articles switched between (``--switches``): more than the catalog keeps parsed."""
+WORDS = [
+    "harbour",
+    "boats",
+    "nets",
+    "quay",
+    "rain",
+    "market",
+    "stalls",
+    "river",
+    "bridge",
+    "council",
+    "vote",
+    "road",
+    "school",
+]
 
 
 def status_mb(field: str) -> float:
@@ -99,6 +123,81 @@ async def drive(db: Path, book: Path) -> dict[str, Any]:
     return found
 
 
+def long_story(seed: int) -> str:
+    """~2,400 sentences of made-up words, 300 paragraphs of 8."""
+    import random
+
+    rng = random.Random(seed)
+    paragraphs = [
+        " ".join(" ".join(rng.choice(WORDS) for _ in range(8)).capitalize() + "." for _ in range(8))
+        for _ in range(300)
+    ]
+    return f"Long story {seed}\n\n" + "\n\n".join(paragraphs) + "\n"
+
+
+async def switching(folder: Path, switches: int) -> list[dict[str, Any]]:
+    """In this process: the reader on ``folder``'s articles, opening each in turn."""
+    import weakref
+
+    from tuireader.catalog import Catalog
+    from tuireader.store import Store
+    from tuireader.ui.app import ReaderApp
+
+    gc.disable()  # as run_app
+    catalog = Catalog.scan([folder])
+    store = Store.open(folder / "annotations.json", "ana")
+    app = ReaderApp(catalog, store, db_path=folder / "annotations.json", cache_path=None)
+    shown: list[weakref.ref[Any]] = []
+    rows: list[dict[str, Any]] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        while catalog.pending or app.pane.article is None:
+            await pilot.pause(0.05)
+        await app.opened()
+        for switch in range(1, switches + 1):
+            app.open_entry(catalog.entries[switch % len(catalog.entries)])
+            await app.opened()
+            await app.reads_landed()
+            await pilot.pause(0.05)
+            shown.append(weakref.ref(app.pane.article))
+            if switch % 10 == 0:
+                alive = {id(a) for a in (ref() for ref in shown) if a is not None}
+                rows.append(
+                    {
+                        "switch": switch,
+                        "rss_mb": status_mb("VmRSS"),
+                        "frozen": gc.get_freeze_count(),
+                        "alive": len(alive),
+                    }
+                )
+        await pilot.press("q")
+    store.close()
+    return rows
+
+
+def switches_main(switches: int, base: Path | None) -> int:
+    codes: dict[str, Path | None] = {"new": None} if base is None else {"base": base, "new": None}
+    with tempfile.TemporaryDirectory() as tmp:
+        for code, src in codes.items():
+            folder = Path(tmp) / code
+            folder.mkdir()
+            for number in range(SWITCH_ARTICLES):
+                (folder / f"story-{number:02d}.txt").write_text(long_story(number), "utf-8")
+            env = dict(os.environ)
+            if src is not None:
+                env["PYTHONPATH"] = str(src / "src")
+            load = os.getloadavg()[0]
+            command = [sys.executable, __file__, "--switch-child", str(folder), str(switches)]
+            done = subprocess.run(command, check=True, cwd=ROOT, env=env, capture_output=True)
+            rows = json.loads(done.stdout.decode().strip().splitlines()[-1])
+            print(f"{code} (load {load:.1f}):")
+            for row in rows:
+                print(
+                    f"  after {row['switch']:3d} switches: RSS {row['rss_mb']:5.0f} MB, frozen "
+                    f"{row['frozen']:7,}, articles alive {row['alive']}"
+                )
+    return 0
+
+
 def run(db: Path, book: Path, src: Path | None) -> dict[str, Any]:
     env = dict(os.environ)
     if src is not None:
@@ -115,11 +214,19 @@ def main() -> int:
     parser.add_argument("--base", type=Path, help="source tree of the code before")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--plain", action="store_true", help="the book as tagged, not edited")
+    parser.add_argument("--switches", type=int, help="switch articles N times instead")
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--switch-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(asyncio.run(drive(*args.child))))
         return 0
+    if args.switch_child:
+        folder, count = args.switch_child
+        print(json.dumps(asyncio.run(switching(Path(folder), int(count)))))
+        return 0
+    if args.switches:
+        return switches_main(args.switches, args.base)
     sys.path.insert(0, str(ROOT / "src"))
     codes: dict[str, Path | None] = {"new": None}
     if args.base is not None:
