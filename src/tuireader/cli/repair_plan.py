@@ -137,8 +137,14 @@ def plan_repair(db: Path) -> RepairPlan:
     def fail(problem: str) -> TuireaderError:
         return TuireaderError(f"{db}: {problem}")
 
+    journal = storage.journal_path(db)
     try:
-        data = storage.read_regular(storage.journal_path(db))
+        data = storage.read_regular(journal)
+    except OSError as exc:
+        raise TuireaderError(f"{journal}: cannot repair: {os_problem(exc)}") from None
+    except FileProblem as exc:  # a folder, a FIFO, a symlink loop: the journal is named
+        raise TuireaderError(f"{journal}: cannot repair: {exc.problem}") from None
+    try:
         main = storage.read_regular(db)
         tables = parse(main or b"")
     except OSError as exc:
