@@ -1,4 +1,4 @@
-"""``tuireader repair``: the way out of a damaged journal. The journal is kept aside as it was,
+"""``tuireader repair``: the way out of a damaged journal or shard. The journal is kept aside as it was,
 every entry that can still be read (before and after the damage) is folded into a new snapshot
 by the storage's own compaction, and what was dropped is printed."""
 
@@ -11,19 +11,22 @@ from pathlib import Path
 
 from tuireader import sanitise
 from tuireader.cli import existing_database, write_stdout
-from tuireader.cli.repair_plan import plan_repair
-from tuireader.durable import fsync_folder, write_all
+from tuireader.cli.repair_plan import DamagedShard, plan_repair
+from tuireader.durable import fsync_folder, write_all, write_atomic
 from tuireader.errors import TuireaderError
 from tuireader.paths import resolve_db_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = (
-        "Repair a database whose journal is damaged (the commands refuse it: 'has a damaged "
-        "journal'). The journal is kept as PATH.journal.damaged-TIME, every entry of it that "
+        "Repair a database whose journal or a shard is damaged (the commands refuse it: 'has a "
+        "damaged journal', 'not a tuireader annotation shard'). The journal is kept as PATH.journal.damaged-TIME, every entry of it that "
         "can be read whole, before and after the damage, is folded into a new main file (the "
         "old one kept as PATH.bak), and the entries dropped are printed: their numbers, bytes "
-        "and the annotations of each annotator they changed. With --dry-run only that is "
+        "and the annotations of each annotator they changed. A damaged shard (an article's "
+        "annotation file, PATH.d/ID.json) is kept as ID.json.damaged-TIME and every annotation "
+        "still read whole from it is kept; the tags lost are printed per annotator. "
+        "With --dry-run only that is "
         "printed and nothing is written. Exit 0 when repaired (or, with --dry-run, when it can "
         "be), 2 when there is nothing to repair or it cannot be done (nothing is changed then)."
     )
@@ -42,9 +45,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def keep_aside(journal: Path, data: bytes) -> Path:
     """A durable copy of the damaged journal beside it, under a new name (never over a file):
     all of ``data`` written and synced, or OSError and no copy."""
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     for n in range(100):
-        kept = journal.with_name(f"{journal.name}.damaged-{stamp}" + (f"-{n}" if n else ""))
+        kept = aside_name(journal, n)
         try:
             fd = os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:
@@ -59,7 +61,14 @@ def keep_aside(journal: Path, data: bytes) -> Path:
         os.close(fd)
         fsync_folder(kept.parent)
         return kept
-    raise FileExistsError(f"{journal}.damaged-{stamp}: too many copies already")
+    raise FileExistsError(f"{aside_name(journal)}: too many copies already")
+
+
+def aside_name(path: Path, n: int = 0) -> Path:
+    """``PATH.damaged-TIME`` (``-N`` added for the Nth try), where a damaged file is kept."""
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    name = f"{path.name}.damaged-{stamp}" + (f"-{n}" if n else "")
+    return path.with_name(name)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -101,6 +110,15 @@ def repair(db: Path) -> None:
         kept = keep_aside(journal, plan.journal)
     except OSError as exc:
         raise fail(f"cannot repair: {os_problem(exc)}; nothing was changed") from None
+    set_aside: list[Path] = []
+    for shard in plan.shards.values():
+        try:
+            set_aside.append(mend_shard(shard))
+        except OSError as exc:
+            raise TuireaderError(
+                f"{shard.path}: cannot repair: {os_problem(exc)}; the journal is as it was "
+                f"(a copy is at {kept.name})"
+            ) from None
     try:
         files = storage.AtomicJSONStorage(db, plan.tables, storage.stamp_of(db), plan.pending)
         files.compact()
@@ -113,5 +131,26 @@ def repair(db: Path) -> None:
     write_stdout(
         f"{shown}: repaired\n"
         + "".join(f"{shown}: {line}\n" for line in plan.lines(done=True))
-        + f"{shown}: the damaged journal is kept as {sanitise.path(kept)}\n"
+        + f"{shown}: the journal as it was is kept as {sanitise.path(kept)}\n"
+        + "".join(f"{shown}: the damaged shard is kept as {sanitise.path(p)}\n" for p in set_aside)
     )
+
+
+def mend_shard(shard: DamagedShard) -> Path:
+    """Keep the damaged ``shard`` aside (a copy of its bytes, or the folder, FIFO or symlink
+    itself moved), then write its readable records in its place (or no file, when none is):
+    the path it is kept at."""
+    from tuireader import storage
+
+    if shard.data is not None:
+        kept = keep_aside(shard.path, shard.data)
+    else:
+        kept = aside_name(shard.path)
+        os.rename(shard.path, kept)
+        fsync_folder(shard.path.parent)
+    if shard.records:
+        write_atomic(shard.path, storage.shard_document(shard.article_id, shard.records))
+    elif shard.data is not None:
+        shard.path.unlink()
+        fsync_folder(shard.path.parent)
+    return kept

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ import orjson
 
 from tuireader import sanitise
 from tuireader.dbformat.journal_scan import Piece
+from tuireader.dbformat.shard_salvage import salvage
 from tuireader.errors import TuireaderError
 
 _ANN = re.compile(rb'"ann":\{')
@@ -56,6 +57,74 @@ class Lost:
 
 
 @dataclass(frozen=True)
+class DamagedShard:
+    """An article's shard file that cannot be read: ``problem`` (as the commands refuse it),
+    ``data`` its bytes (None: no regular file, a folder, a FIFO, a symlink), ``records`` the
+    whole records still read from it (``shard_salvage``) and ``lost``, per annotator, how many
+    of the tags the index counted for the article the repaired database no longer holds."""
+
+    article_id: str
+    path: Path
+    problem: str
+    data: bytes | None
+    records: dict[str, Any]
+    unread: int
+    lost: dict[str, int] = field(default_factory=dict)
+
+    def line(self, *, done: bool) -> str:
+        keep, aside = ("kept", "kept aside") if done else ("would keep", "would keep aside")
+        shown = sanitise.path(self.path)
+        what = "file" if self.data is not None else "thing (no regular file)"
+        head = (
+            f"shard {shown} (article {sanitise.line(self.article_id)}): "
+            f"{sanitise.line(self.problem)}: {aside} as its damaged {what}; {keep} "
+            f"{len(self.records)} annotation record(s) read whole"
+        )
+        if self.lost:
+            names = ", ".join(
+                f"{n} of {sanitise.line(name) or 'an unnamed annotator'}"
+                for name, n in sorted(self.lost.items())
+            )
+            return f"{head}; lost tag(s): {names}"
+        if self.unread:
+            return f"{head}; {self.unread} unreadable stretch(es) held no tag the index counted"
+        return f"{head}; no tag the index counted is lost"
+
+
+def damaged_shards(db: Path, article_ids: list[str]) -> dict[str, DamagedShard]:
+    """The shards of ``article_ids`` that the commands refuse, with what can be read of each."""
+    from tuireader import storage
+    from tuireader.dbformat.schema import FileProblem
+    from tuireader.errors import os_problem
+    from tuireader.store.checks import check_records, stored_problem
+    from tuireader.store.files import StoreError
+
+    found: dict[str, DamagedShard] = {}
+    for article_id in article_ids:
+        where = storage.shard_path(db, article_id)
+        data: bytes | None = None
+        try:
+            data = storage.read_regular(where)
+            if data is None:
+                continue
+            check_records(where, storage.parse_shard(data, article_id, where), article_id)
+            continue
+        except OSError as exc:
+            problem = os_problem(exc)
+        except (FileProblem, StoreError) as exc:
+            problem = exc.problem
+        got = salvage(data) if data is not None else None
+        records = {
+            key: record
+            for key, record in (got.records.items() if got is not None else ())
+            if stored_problem(key, record) is None and record.get("article_id") == article_id
+        }
+        unread = len(got.unread) if got is not None else 0
+        found[article_id] = DamagedShard(article_id, where, problem, data, records, unread)
+    return found
+
+
+@dataclass(frozen=True)
 class RepairPlan:
     """Everything ``repair`` writes, decided: ``tables`` and ``pending`` are the new snapshot
     (the main file with every kept entry applied, the index counted again)."""
@@ -68,6 +137,7 @@ class RepairPlan:
     pending: dict[str, dict[str, Any]]
     lost: dict[int, Lost]
     head_damaged: bool = False
+    shards: dict[str, DamagedShard] = field(default_factory=dict)
 
     @property
     def kept(self) -> list[Piece]:
@@ -108,6 +178,8 @@ class RepairPlan:
                     f"{keep} entry {piece.number} (bytes {piece.start}-{piece.end}): the comma or "
                     "line break before it was damaged, the entry itself reads whole"
                 )
+        for shard in self.shards.values():
+            out.append(shard.line(done=done))
         for piece in self.dropped:
             head = f"{drop} entry {piece.number} (bytes {piece.start}-{piece.end})"
             if piece is self.torn:
@@ -156,6 +228,7 @@ def plan_repair(db: Path) -> RepairPlan:
         raise fail("nothing to repair: it has no journal this version writes")
     if schema_version(tables) < SHARDED:
         raise fail("nothing to repair: it has no journal this version writes")
+    journal_whole = ""
     try:
         _, end = journal_entries(data)
     except JournalProblem:
@@ -166,7 +239,7 @@ def plan_repair(db: Path) -> RepairPlan:
             f" (a torn write of {torn} bytes at its end, never reported saved, is cut off at "
             "the next save)"
         )
-        raise fail("nothing to repair: its journal reads whole" + (note if torn > 0 else ""))
+        journal_whole = "its journal reads whole" + (note if torn > 0 else "")
     pieces = scan(data)
     last = pieces[-1] if pieces else None
     # Unreadable bytes at the end that are no saved entry: a write a crash tore.
@@ -184,11 +257,19 @@ def plan_repair(db: Path) -> RepairPlan:
     kept_entries = [p.entry for p in pieces if p.entry is not None]
     named = {a for entry in kept_entries for a in entry.get("put", {}).get(INDEX, {})}
     index = tables.setdefault(INDEX, {})
+    before = {article_id: dict(doc) for article_id, doc in index.items()}
+    shards = damaged_shards(db, sorted(set(index) | named | set(pending)))
+    if journal_whole and not shards:
+        raise fail(f"nothing to repair: {journal_whole} and so does every shard")
     records: dict[str, Any] = {}
     try:
-        for article_id in sorted(named | set(pending)):
+        for article_id in sorted(named | set(pending) | set(shards)):
             one = {article_id: pending.get(article_id, {})}
-            found = storage.gather_annotations(db, {INDEX: {article_id: {}}}, one)
+            if article_id in shards:
+                found = dict(shards[article_id].records)
+                storage.apply_pending(found, one[article_id])
+            else:
+                found = storage.gather_annotations(db, {INDEX: {article_id: {}}}, one)
             records.update(found)
             counted = index_entry(article_id, found.values())
             if counted["tags"]:
@@ -206,7 +287,18 @@ def plan_repair(db: Path) -> RepairPlan:
         for p in pieces
         if p.entry is None and p is not torn_piece
     }
-    return RepairPlan(db, data, pieces, torn_piece, tables, pending, lost, head_damaged)
+    for article_id, shard in shards.items():
+        counted = index.get(article_id, {}).get("tags", {})
+        was = before.get(article_id, {}).get("tags", {})
+        shards[article_id] = replace(
+            shard,
+            lost={
+                name: sum(tags.values()) - sum(counted.get(name, {}).values())
+                for name, tags in was.items()
+                if sum(tags.values()) > sum(counted.get(name, {}).values())
+            },
+        )
+    return RepairPlan(db, data, pieces, torn_piece, tables, pending, lost, head_damaged, shards)
 
 
 def _written_after(pieces: list[Piece], dropped: Piece) -> set[str]:

@@ -143,8 +143,9 @@ class LoadedArticles:
                     raise StoreError(exc.path or self.path, exc.problem) from None
                 check_records(shard_path(self.path, article_id), records, article_id)
             except StoreError as exc:
-                self._refused[article_id] = exc
-                raise
+                refused = StoreError(exc.path, exc.problem + repair_hint(self.path))
+                self._refused[article_id] = refused
+                raise refused from None
         return records
 
     def unkept(self, article_id: str) -> list[Annotation]:
@@ -340,3 +341,11 @@ class LoadedArticles:
             raise
         finally:
             self._undo = None
+
+
+def repair_hint(db: Path) -> str:
+    """What a refusal of a damaged shard adds: the way out."""
+    return (
+        f"; `tuireader repair --db {db}` keeps it aside and recovers every annotation it can "
+        "read (`--dry-run` first shows what)"
+    )

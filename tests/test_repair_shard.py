@@ -1,0 +1,195 @@
+"""A damaged shard (one article's annotation file): the commands refuse in one line naming it
+and pointing at ``repair``; ``repair --dry-run`` says what it would do and writes nothing;
+``repair`` keeps the shard aside, keeps every record still read whole, counts the article's
+index again and says per annotator what was lost. A folder, FIFO or symlink loop in a shard's
+place is moved aside; the same in the journal's place is named (not the main file) and
+refused."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tuireader import storage
+from tuireader.articles import Article, from_text
+from tuireader.cli import main
+from tuireader.dbformat.shard_salvage import salvage
+from tuireader.store import Store
+from tuireader.store.files import StoreError
+
+HARBOUR = from_text(
+    "Harbour fares\n\n"
+    + " ".join(f"Sentence {i} says the ferry may cost more next spring." for i in range(8))
+)
+BRIDGE = from_text("Bridge works\n\nThe bridge shut at noon. Engineers say it will reopen.")
+
+
+def written(tmp_path: Path) -> tuple[Path, Path]:
+    """alice tagged sentences 0-5 of HARBOUR, bob 6-7, alice BRIDGE's first: folded into
+    shards. The database and HARBOUR's shard."""
+    db = tmp_path / "d.json"
+    with Store.open(db, "alice") as store:
+        for i in range(6):
+            store.tag(HARBOUR, i, i, "fact")
+        store.tag(BRIDGE, 0, 0, "speculation")
+    with Store.open(db, "bob") as store:
+        store.tag(HARBOUR, 6, 6, "expert_opinion")
+        store.tag(HARBOUR, 7, 7, "fact")
+        store._db.file.compact()
+    return db, storage.shard_path(db, HARBOUR.id)
+
+
+def counts(db: Path, article: Article) -> dict[str, int]:
+    with Store.open(db, "carol") as store:
+        found: dict[str, int] = {}
+        for a in store.annotations(article.id):
+            found[a.annotator] = found.get(a.annotator, 0) + 1
+        return found
+
+
+def listing(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def damage_third_record(shard: Path) -> bytes:
+    """One byte changed inside alice's third record (sentence 2's quote)."""
+    data = bytearray(shard.read_bytes())
+    at = data.index(b'"exact":"Sentence 2 says')
+    data[at + 3] = ord('"')
+    shard.write_bytes(bytes(data))
+    return bytes(data)
+
+
+def test_commands_refuse_naming_the_shard_and_repair(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, shard = written(tmp_path)
+    damage_third_record(shard)
+    capsys.readouterr()
+    for argv in (["stats"], ["export", "-f", "json", "-o", str(tmp_path / "o.json")]):
+        assert main([*argv, "--db", str(db)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1
+        assert str(shard) in err and f"`tuireader repair --db {db}`" in err
+
+
+def test_dry_run_then_repair_keeps_every_whole_record_and_says_what_was_lost(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, shard = written(tmp_path)
+    damaged = damage_third_record(shard)
+    before = listing(tmp_path)
+    capsys.readouterr()
+    assert main(["repair", "--dry-run", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert listing(tmp_path) == before
+    assert "would keep 7 annotation record(s) read whole; lost tag(s): 1 of alice" in out
+    assert main(["repair", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "kept 7 annotation record(s) read whole; lost tag(s): 1 of alice" in out
+    kept = [p for p in shard.parent.iterdir() if p.name.startswith(shard.name + ".damaged-")]
+    assert len(kept) == 1 and kept[0].read_bytes() == damaged
+    assert "the damaged shard is kept as " in out and kept[0].name in out
+    assert counts(db, HARBOUR) == {"alice": 5, "bob": 2}
+    assert counts(db, BRIDGE) == {"alice": 1}
+    assert main(["stats", "--db", str(db), "--json"]) == 0
+    assert '"fact":' in capsys.readouterr().out
+    with Store.open(db, "alice") as store:  # the article is written to again
+        store.tag(HARBOUR, 2, 2, "fact")
+    assert counts(db, HARBOUR) == {"alice": 6, "bob": 2}
+    assert main(["repair", "--db", str(db)]) == 2
+    assert "nothing to repair" in capsys.readouterr().err
+
+
+def test_a_torn_shard_keeps_the_records_before_the_tear(tmp_path: Path) -> None:
+    db, shard = written(tmp_path)
+    data = shard.read_bytes()
+    cut = data.index(b'"exact":"Sentence 5 says')
+    shard.write_bytes(data[:cut])
+    got = salvage(data[:cut])
+    assert len(got.records) == data[:cut].count(b'{"article_id":') - 1 == 5
+    assert len(got.unread) == 1
+    assert main(["repair", "--db", str(db)]) == 0
+    assert counts(db, HARBOUR) == {"alice": 5}
+
+
+def a_folder(path: Path) -> None:
+    path.mkdir()
+
+
+def a_fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def a_symlink_loop(path: Path) -> None:
+    path.symlink_to(path.name)
+
+
+@pytest.mark.parametrize("make", [a_folder, a_fifo, a_symlink_loop])
+def test_a_shard_that_is_no_regular_file_is_moved_aside(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], make: Callable[[Path], None]
+) -> None:
+    db, shard = written(tmp_path)
+    shard.unlink()
+    make(shard)
+    capsys.readouterr()
+    assert main(["stats", "--db", str(db)]) == 2
+    assert "tuireader repair --db" in capsys.readouterr().err
+    assert main(["repair", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "lost tag(s): 6 of alice, 2 of bob" in out
+    assert not os.path.lexists(shard)
+    assert [p.name for p in shard.parent.iterdir() if ".damaged-" in p.name]
+    assert counts(db, HARBOUR) == {}
+    assert counts(db, BRIDGE) == {"alice": 1}
+
+
+def test_a_damaged_shard_is_never_written_over_before_repair(tmp_path: Path) -> None:
+    db, shard = written(tmp_path)
+    damaged = damage_third_record(shard)
+    with Store.open(db, "alice") as store:
+        with pytest.raises(StoreError, match="tuireader repair"):
+            store.tag(HARBOUR, 2, 2, "speculation")
+        store.tag(BRIDGE, 1, 1, "fact")
+        store._db.file.compact()
+    assert shard.read_bytes() == damaged
+
+
+@pytest.mark.parametrize(
+    ("make", "problem"),
+    [
+        (a_folder, "is not a regular file"),
+        (a_fifo, "is not a regular file"),
+        (a_symlink_loop, "cannot be read (Too many levels of symbolic links)"),
+    ],
+)
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_repair_names_the_journal_that_is_no_regular_file(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    make: Callable[[Path], None],
+    problem: str,
+    dry_run: bool,
+) -> None:
+    db = tmp_path / "d.json"
+    with Store.open(db, "alice") as store:
+        store.tag(from_text("Title\n\nOne thing happened. Another did."), 0, 0, "fact")
+    journal = storage.journal_path(db)
+    journal.unlink()
+    make(journal)
+    before = {p.name: p.lstat().st_mtime_ns for p in tmp_path.iterdir()}
+    main_bytes = db.read_bytes()
+    capsys.readouterr()
+    assert main(["repair", "--db", str(db), *(["--dry-run"] if dry_run else [])]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"tuireader: {journal}: cannot repair: {problem}"
+    assert "main file" not in err
+    assert db.read_bytes() == main_bytes
+    after = {p.name: p.lstat().st_mtime_ns for p in tmp_path.iterdir()}
+    assert after.keys() == before.keys()
+    assert after[db.name] == before[db.name]
