@@ -4,6 +4,7 @@ schema-1 and schema-4 files upgraded with nothing lost."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -387,7 +388,9 @@ def test_a_schema_4_upgrade_that_cannot_be_written_changes_nothing(
         Store.open(db, "alice")
     monkeypatch.undo()
     message = str(caught.value)
-    assert message == f"{db}: cannot be written (disk full)", message
+    # The backup is the first thing written (durably), so the full disk stops it there.
+    assert message == f"{db}: cannot keep a copy before upgrading (disk full)", message
+    assert not list(tmp_path.glob("*.v4.bak*"))
     assert db.read_bytes() == main and storage.journal_path(db).read_bytes() == journal
     assert files_of(db) == shards and not list(tmp_path.glob(".*.tmp"))
     with Store.open(db, "alice") as store:  # once there is room
@@ -444,3 +447,44 @@ def test_a_killed_compaction_leaves_nothing_behind_once_reopened(
         assert list(tmp_path.glob(".*.tmp")) == []
         assert len(store.annotations()) == 1
     assert db.stat().st_ino != db.with_name("db.json.bak").stat().st_ino
+
+
+def test_the_upgrade_backup_is_written_durably_and_whole_or_not_at_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``PATH.v4.bak`` (and its journal) are synced before the upgrade replaces the main file;
+    a backup that cannot be written whole leaves no partial copy and no upgrade."""
+    db = schema_4_copy(tmp_path)
+    main, journal = db.read_bytes(), storage.journal_path(db).read_bytes()
+    synced: list[bytes] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        with contextlib.suppress(OSError):
+            if os.path.isfile(f"/proc/self/fd/{fd}"):
+                with open(f"/proc/self/fd/{fd}", "rb") as handle:
+                    synced.append(handle.read())
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with Store.open(db, "alice"):
+        pass
+    assert db.with_name("annotations.json.v4.bak").read_bytes() == main
+    assert main in synced and journal in synced
+    monkeypatch.undo()
+
+    (tmp_path / "full").mkdir()
+    again = schema_4_copy(tmp_path / "full")
+    real_write = os.write
+
+    def full_disk(fd: int, data: Any) -> int:
+        if b"schema" in bytes(data)[:200] and len(data) == len(main):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", full_disk)
+    with pytest.raises(StoreError, match="cannot keep a copy before upgrading"):
+        Store.open(again, "alice")
+    monkeypatch.undo()
+    assert again.read_bytes() == main
+    assert sorted(p.name for p in again.parent.iterdir() if ".bak" in p.name) == []

@@ -33,6 +33,7 @@ from tuireader.storage import (
     JournalNotRestoredError,
     Stamp,
     gather_annotations,
+    read_regular,
     stamp_of,
 )
 
@@ -181,17 +182,20 @@ def _read_regular(path: Path) -> tuple[bytes, os.stat_result] | None:
 
 
 def _keep_old(path: Path, old: int) -> None:
-    """Copy the file (and its journal, if any) to ``PATH.vN.bak`` (``PATH.vN.bak.journal``)."""
-    import shutil  # rarely needed; it pulls in the compression modules
-
+    """Copy the file (and its journal, if any) to ``PATH.vN.bak`` (``PATH.vN.bak.journal``),
+    each written whole and synced before the upgrade replaces anything: a crash right after
+    the upgrade never leaves a backup cut short (an existing backup is replaced whole)."""
     backup = path.with_name(f"{path.name}.v{old}.bak")
     try:
-        shutil.copyfile(path, backup)
-        if journal_path(path).exists():
-            shutil.copyfile(journal_path(path), journal_path(backup))
-    except OSError as exc:
-        problem = f"cannot keep a copy before upgrading ({os_problem(exc)})"
-        raise StoreError(path, problem) from None
+        main = read_regular(path)
+        journal = read_regular(journal_path(path))
+        if main is not None:
+            write_atomic(backup, main)
+        if journal is not None:
+            write_atomic(journal_path(backup), journal)
+    except (OSError, FileProblem) as exc:
+        problem = exc.problem if isinstance(exc, FileProblem) else os_problem(exc)
+        raise StoreError(path, f"cannot keep a copy before upgrading ({problem})") from None
 
 
 def migrated(path: Path, tables: Tables, unfolded: Pending | None = None) -> Tables:
