@@ -488,3 +488,25 @@ def test_the_upgrade_backup_is_written_durably_and_whole_or_not_at_all(
     monkeypatch.undo()
     assert again.read_bytes() == main
     assert sorted(p.name for p in again.parent.iterdir() if ".bak" in p.name) == []
+
+
+def test_the_lock_owner_file_is_replaced_whole_and_a_torn_one_is_shown_safely(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "d.json"
+    owner = db.with_name("d.json.lock.owner")
+    with Store.open(db, "alice") as store:
+        store.tag(from_text("T\n\nOne thing. Two things."), 0, 0, "fact")
+        inode = owner.stat().st_ino
+        owner.write_bytes(b"tuireader pid 1 (bob@h")  # someone else took the lock since
+        store.tag(from_text("T\n\nOne thing. Two things."), 1, 1, "fact")
+    assert owner.read_text(encoding="utf-8").startswith(f"tuireader pid {os.getpid()} (alice@")
+    assert owner.stat().st_ino != inode  # a new file swapped in, never rewritten in place
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    # A torn or garbled one (a crash, another program) is shown, never a traceback.
+    owner.write_bytes(b"tuireader pid 7 (b\xc3")
+    from tuireader.store.files import OwnerFile
+
+    assert OwnerFile(db).holder() == "tuireader pid 7 (b\N{REPLACEMENT CHARACTER}"
+    owner.write_bytes(b"pid 7 \x1b[2J\x1b]0;x\x07")
+    assert "\x1b" not in OwnerFile(db).holder() and "\x07" not in OwnerFile(db).holder()
