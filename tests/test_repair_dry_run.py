@@ -255,3 +255,25 @@ def test_dry_run_names_the_small_tables_a_dropped_entry_changed(
         f"would drop entry 2 (bytes {starts[1]}-{starts[2]}): cannot be read: changes to the "
         "done table(s)"
     ) in out
+
+
+def test_a_damaged_last_entry_is_reported_dropped_not_kept(
+    tmp_path: Path, article: Article, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ten bytes cut from inside the last entry: it is the one dropped, all of its bytes."""
+    db = written(tmp_path, article)
+    path = storage.journal_path(db)
+    data = path.read_bytes()
+    last = entry_starts(db)[-1]
+    path.write_bytes(data[: last + 30] + data[last + 40 :])
+    end = len(data) - 10 - 3  # before the closing brackets
+    for argv, keep, drop in (
+        (["--dry-run"], "would keep", "would drop"),
+        ([], "kept", "dropped"),
+    ):
+        capsys.readouterr()
+        assert main(["repair", "--db", str(db), *argv]) == 0
+        out = capsys.readouterr().out
+        assert f"{keep} 5 of 6 journal entries (1-5)" in out
+        assert f"{drop} entry 6 (bytes {last}-{end})" in out, out
+        assert "dropped 0" not in out
