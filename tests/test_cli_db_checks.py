@@ -5,11 +5,13 @@ problem, exit 2, nothing created (``tags`` and ``schema`` went on with the built
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tuireader.cli import main
+from tuireader.cli import main, new_database_folder
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_articles" / "kim-putin-summit.txt"
 
@@ -81,3 +83,41 @@ def test_import_into_a_folder_that_does_not_exist_creates_nothing(
     err = refused(capsys, "import", "--db", str(tmp_path / "afile" / "x.json"), str(doc))
     assert f"is not a folder {tmp_path / 'afile'}" in err
     assert sorted(tmp_path.rglob("*")) == sorted([*before, tmp_path / "afile"])
+
+
+def test_the_reader_refuses_a_new_database_in_a_folder_that_does_not_exist(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Refused before the reader starts: no folder made, no empty database left in it.
+    before = sorted(tmp_path.rglob("*"))
+    err = refused(capsys, "--db", str(tmp_path / "nodir" / "x.json"), str(SAMPLE))
+    assert err == (
+        f"tuireader: {tmp_path / 'nodir' / 'x.json'}: no such folder {tmp_path / 'nodir'} (a new "
+        "annotation database is made only in a folder that exists; check --db or $TUIREADER_DB)\n"
+    )
+    monkeypatch.setenv("TUIREADER_DB", str(tmp_path / "other" / "x.json"))
+    err = refused(capsys, str(SAMPLE))
+    assert f"no such folder {tmp_path / 'other'}" in err
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_a_piped_article_is_not_saved_when_the_db_is_refused(tmp_path: Path) -> None:
+    library = tmp_path / "library"
+    result = subprocess.run(
+        [sys.executable, "-m", "tuireader", "--db", str(tmp_path / "nodir" / "x.json"), "-"],
+        input="A short piece written for this test.\n\nIt has two paragraphs.\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TUIREADER_LIBRARY": str(library)},
+    )
+    assert result.returncode == 2 and "no such folder" in result.stderr, result.stderr
+    assert not library.exists() and not (tmp_path / "nodir").exists()
+
+
+def test_the_default_database_folder_is_still_made_on_first_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TUIREADER_DB")
+    new_database_folder(None, tmp_path / "not-made-yet" / "annotations.json")  # no error
+    monkeypatch.setenv("TUIREADER_DB", "")
+    new_database_folder(None, tmp_path / "not-made-yet" / "annotations.json")

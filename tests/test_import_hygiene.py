@@ -1,6 +1,7 @@
 """The core knows nothing of Textual: only tuireader.ui (and the launcher) may import it."""
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -92,3 +93,72 @@ def test_no_store_module_imports_the_ui_or_the_command_line_even_lazily() -> Non
                 if n.split(".")[0] == "textual" or n.startswith(("tuireader.ui", "tuireader.cli"))
             ]
     assert len(store_files) > 10 and offenders == []
+
+
+def _modules_after(args: list[str], tmp_path: Path, setup: str = "") -> set[str]:
+    """The modules a fresh interpreter holds after ``tuireader.cli.main(args)`` (its output
+    swallowed), with its data, config and database under ``tmp_path``."""
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
+    env |= {"XDG_CONFIG_HOME": str(tmp_path / "config"), "TUIREADER_DB": ""}
+    code = (
+        "import contextlib, io, sys\n"
+        f"{setup}"
+        "from tuireader.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        f"        code = main({args!r})\n"
+        "    except SystemExit as exit:\n"  # --help exits
+        "        code = exit.code\n"
+        "print(code, *sorted(sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
+    status, *names = result.stdout.split()
+    assert status == "0", result.stdout + result.stderr
+    return set(names)
+
+
+def test_importing_the_command_line_loads_no_textual_nor_rich() -> None:
+    code = "import sys, tuireader.cli\nprint(sorted({m.split('.')[0] for m in sys.modules}))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    loaded = result.stdout
+    assert "'tuireader'" in loaded and "'textual'" not in loaded and "'rich'" not in loaded
+
+
+def test_tags_without_a_config_file_loads_no_ui(tmp_path: Path) -> None:
+    # The built-in keys need no checking against the reader's bindings: `tags` stays a light
+    # command (0.6 s of CPU with the UI loaded, 0.14 s without).
+    loaded = _modules_after(["tags"], tmp_path)
+    assert "tuireader.tags" in loaded
+    assert not {m for m in loaded if m.split(".")[0] == "textual" or m.startswith("tuireader.ui")}
+
+
+def test_tags_with_a_database_loads_no_ui(tmp_path: Path) -> None:
+    db = tmp_path / "tagged.json"
+    setup = f"from tuireader.store import Store\nStore.open({str(db)!r}).close()\n"
+    loaded = _modules_after(["tags", "--db", str(db)], tmp_path, setup)
+    assert "tuireader.store" in loaded
+    assert not {m for m in loaded if m.split(".")[0] == "textual" or m.startswith("tuireader.ui")}
+
+
+def test_tags_with_a_config_file_still_checks_its_keys(tmp_path: Path) -> None:
+    config = tmp_path / "clash.toml"
+    config.write_text('[keys]\n"app.note" = "f"\n', encoding="utf-8")  # f tags a fact
+    result = subprocess.run(
+        [sys.executable, "-m", "tuireader", "tags", "--config", str(config)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr == (
+        f"tuireader: {config}: line 2: key 'f' is bound to both app.note (Note) and "
+        "reader.tag.fact (Fact) in the reading pane; remap one under [keys]\n"
+    )
+
+
+def test_stats_help_loads_neither_the_export_nor_the_store(tmp_path: Path) -> None:
+    loaded = _modules_after(["stats", "--help"], tmp_path)
+    assert "tuireader.cli.stats" in loaded
+    heavy = {"tuireader.export", "tuireader.articles", "tuireader.store", "rich", "textual"}
+    assert not heavy & loaded

@@ -237,7 +237,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return int(module.run(options))  # type: ignore[attr-defined]
         options = _app_parser().parse_args(args)
         from tuireader.launch import launch, read_piped_article
+        from tuireader.paths import resolve_db_path
 
+        # Before a piped article is saved: a refused --db leaves nothing behind.
+        new_database_folder(options.db, resolve_db_path(options.db))
         read_piped_article(options)
         return launch(options)
     except TuireaderError as exc:

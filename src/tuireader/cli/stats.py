@@ -7,14 +7,9 @@ import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter, lt
-from typing import Any
-
-from rich.cells import cell_len, set_cell_size
+from typing import TYPE_CHECKING, Any
 
 from tuireader import sanitise
-from tuireader.annotations import Annotation, TagSpan
-from tuireader.articles import PARAGRAPH_SEPARATOR
-from tuireader.boundaries import with_corrections
 from tuireader.cli import (
     add_db_options,
     existing_database,
@@ -22,13 +17,16 @@ from tuireader.cli import (
     write_json,
     write_stdout,
 )
-from tuireader.durable import collector_paused
 from tuireader.errors import TuireaderError
-from tuireader.export import TextLoader, article_at_hand, codebook, select, stream
 from tuireader.paths import resolve_db_path
-from tuireader.sentences import split_paragraph
-from tuireader.tag_counts import article_counts
 from tuireader.tags import DEFAULT_TAGS, TagSet
+
+if TYPE_CHECKING:
+    from tuireader.annotations import Annotation, TagSpan
+    from tuireader.export import TextLoader
+
+# The export, the articles, the sentence splitter and Rich are imported where they are used:
+# `stats --help` and a refused --db pay for none of them.
 
 TITLE_WIDTH = 44
 
@@ -84,6 +82,9 @@ def _estimated_sentences(annotations: Sequence[TagSpan]) -> list[int]:
 def _quote_sentences(quote: str) -> int:
     # Cached: several annotators tagging the same sentence quote the same text, and
     # segmenting was half of ``stats`` on a database whose articles are not at hand.
+    from tuireader.articles import PARAGRAPH_SEPARATOR
+    from tuireader.sentences import split_paragraph
+
     return max(1, sum(len(split_paragraph(p)) for p in quote.split(PARAGRAPH_SEPARATOR)))
 
 
@@ -94,6 +95,8 @@ def article_stats(
 ) -> list[ArticleStats]:
     """One entry per annotated article, in library order; counts for every tag of ``tags``
     and for any other tag found (a database annotated with another codebook)."""
+    from tuireader.export import select
+
     data = select(annotations, articles)
     return [one_article(meta, anns, tags)[0] for meta, anns in data.each()]
 
@@ -102,10 +105,14 @@ def one_article(
     meta: Mapping[str, Any],
     anns: Sequence[TagSpan],
     tags: TagSet = DEFAULT_TAGS,
-    text: TextLoader = article_at_hand,
+    text: TextLoader | None = None,
 ) -> tuple[ArticleStats, dict[str, int]]:
     """An article's figures, and how many sentences each annotator tagged on it (``text``
-    gives its current text, with the reader's sentence corrections when asked)."""
+    gives its current text, with the reader's sentence corrections when asked; by default the
+    article's file as it is at hand)."""
+    from tuireader.export import article_at_hand
+    from tuireader.tag_counts import article_counts
+
     stats = ArticleStats(meta["id"], meta["title"], meta["date"], meta["sentence_count"])
     stats.tags = dict.fromkeys(tags.ids, 0)
     # Columns checked in C first: most articles have no orphan and no empty span.
@@ -116,7 +123,7 @@ def one_article(
     spans = placed
     if not all(map(lt, map(_START, placed), map(_END, placed))):
         spans = [a for a in placed if a.end > a.start]
-    article = text(meta) if spans else None
+    article = (text or article_at_hand)(meta) if spans else None
     stats.exact = article is not None or not spans
     if article is not None:
         # Sentences tagged by anyone, over the sentences the reader shows (splits and joins
@@ -148,6 +155,8 @@ def one_article(
 
 
 def _fit(text: str, width: int) -> str:
+    from rich.cells import cell_len, set_cell_size
+
     if cell_len(text) <= width:
         return set_cell_size(text, width)
     return set_cell_size(text, width - 1) + "…"
@@ -171,6 +180,8 @@ def _total_tagged_and_coverage(rows: Sequence[ArticleStats]) -> tuple[str, str]:
 def format_table(rows: Sequence[ArticleStats], tags: TagSet = DEFAULT_TAGS) -> str:
     if not rows:
         return "No annotations yet.\n"
+    from rich.cells import cell_len
+
     found = {t for r in rows for t in r.tags}
     tags = tags.with_seen(seen=sorted(found))
     tag_heads = [t.label for t in tags]
@@ -228,6 +239,8 @@ def annotator_stats(
 ) -> list[AnnotatorStats]:
     """Per annotator (anyone with an annotation or a done mark), sorted by name.
     ``done`` maps each annotator to the articles they marked done."""
+    from tuireader.export import select
+
     progress = Progress(done)
     for meta, anns in select(annotations, articles).each():
         progress.add(anns, one_article(meta, anns)[1])
@@ -269,6 +282,8 @@ class Progress:
 def format_annotators(rows: Sequence[AnnotatorStats]) -> str:
     if not rows:
         return ""
+    from rich.cells import cell_len
+
     width = min(
         TITLE_WIDTH, max(len("By annotator"), *(cell_len(sanitise.line(r.name)) for r in rows))
     )
@@ -280,6 +295,9 @@ def format_annotators(rows: Sequence[AnnotatorStats]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tuireader.boundaries import with_corrections
+    from tuireader.durable import collector_paused
+    from tuireader.export import article_at_hand, codebook, stream
     from tuireader.store import Store  # the store pulls in TinyDB; `--help` never needs it
 
     config = load_options_config(args)

@@ -29,10 +29,13 @@ def tag_keys(tag: Tag, config: Config) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tuireader.ui.app import check_config  # keys are shown: they must be valid
-
     config = load_options_config(args)
-    check_config(config)
+    if config.files:
+        # Keys are shown: a config file's must be valid. Without one they are the built-in keys
+        # (checked by the tests), and the reader's bindings, Textual and all, are not loaded.
+        from tuireader.ui.app import check_config
+
+        check_config(config)
     tags = config.tags
     db = optional_database(args.db)
     if db is not None:
