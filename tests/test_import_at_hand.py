@@ -417,3 +417,6 @@ def test_resolved_paths_are_what_resolve_gives(
     resolve = ResolvedPaths()
     for path in paths * 2:  # the second time from the folders remembered
         assert resolve(path) == path_text(path.resolve()), path
+    # Files known not to be links (opened without following one): the same, with no lstat.
+    for path in [p for p in paths if p.is_file() and not p.is_symlink()] * 2:
+        assert resolve.not_a_link(path) == path_text(path.resolve()), path

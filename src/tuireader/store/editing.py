@@ -481,28 +481,29 @@ def _all_at_home(
     """Whether every record (its offsets and stored quote) is at home (``anchoring.at_home``;
     ``bounds``: where the text's sentences start and end).
 
-    At home, a quote is exactly what ``Quote.from_body`` makes of its offsets, so the quote each
-    distinct span must have is made once and each record's compared with it: an article's
-    annotations share a few hundred spans (two annotators, each tagging a sentence several
-    times), and one comparison a record costs a fifth of ``at_home``'s ten column tests. A
-    record the comparison does not settle (a stored quote without its empty prefix) is
-    judged by those tests."""
+    At home, a quote is exactly what ``Quote.from_body`` makes of its offsets, so the parts of
+    the quote each distinct span must have are made once and each record's compared with them:
+    an article's annotations share a few hundred spans (two annotators, each tagging a
+    sentence several times), and one comparison a record costs a fifth of ``at_home``'s ten
+    column tests. A record the comparison does not settle (a stored quote without its empty
+    prefix) is judged by those tests."""
     bounds_start, bounds_end = bounds
-    expected: dict[tuple[int, int], dict[str, str]] = {}
+    expected: dict[tuple[int, int], tuple[str, str, str]] = {}
     context = QUOTE_CONTEXT
     for start, end in set(spans):
         if start < end and start in bounds_start and end in bounds_end:
             # ``Quote.from_body``'s parts, sliced here (the Quote itself cost half the check)
-            prefix = body[max(0, start - context) : start]
+            prefix = body[start - context if start > context else 0 : start]
             suffix = body[end : end + context]
             if prefix.strip() or suffix.strip():  # some context beyond white space
-                expected[start, end] = {
-                    "exact": body[start:end],
-                    "prefix": prefix,
-                    "suffix": suffix,
-                }
-    if all(map(eq, map(expected.get, spans), quotes)):
-        return True
+                expected[start, end] = (body[start:end], prefix, suffix)
+    try:
+        # Equal parts pass every one of the tests below (which look at no other key of a
+        # quote). As tuples, not dicts: half the time of this check (timeit, 40 records).
+        if all(map(eq, map(expected.get, spans), map(_R_QUOTE_PARTS, quotes))):
+            return True
+    except KeyError:  # a quote without its empty prefix or suffix: the tests decide
+        pass
     tests = home_tests(
         [start for start, _ in spans],
         [end for _, end in spans],
@@ -520,6 +521,7 @@ _THIRD = itemgetter(2)
 _R_FIELDS = itemgetter("article_id", "start", "end", "quote", "annotator")
 _R_QUOTE = itemgetter("quote")
 _R_EXACT = itemgetter("exact")
+_R_QUOTE_PARTS = itemgetter("exact", "prefix", "suffix")
 _R_PREFIX = methodcaller("get", "prefix", "")
 _R_SUFFIX = methodcaller("get", "suffix", "")
 _R_ANCHOR = methodcaller("get", "anchor", AnchorState.EXACT.value)
