@@ -795,6 +795,7 @@ def _shapes() -> list[Shape]:
     shapes.extend(_third_round())
     shapes.extend(_fourth_round())
     shapes.extend(_whole_pages())
+    shapes.extend(_sixth_round())
     return shapes
 
 
@@ -1447,6 +1448,78 @@ def _whole_pages() -> list[Shape]:
                 },
             ),
             zh,
+        )
+    )
+    return shapes
+
+
+def _sixth_round() -> list[Shape]:
+    """Round six (tester report 3): a meta line above a story of ``<br><br>`` lines, a writer's
+    contact tagline, a sign-off on the story's last line, an agency line under the byline, a
+    rule and a contributors' line above the copyright, section breaks in plain text."""
+    story = (
+        "The harbour board approved a new cycle path along the quay on Thursday.",
+        "Work is expected to start in April, a board spokesman said.",
+        "The path could cost up to three million pounds, according to a board paper.",
+    )
+    body = (
+        "<div id='main'><h1>Board approves quay cycle path</h1>"
+        "<div class='meta'>BY TAMSIN ORR | PUBLISHED 9:30 AM GMT, APRIL 7, 2026 | UPDATED 3 HOURS"
+        f" AGO</div><div class='story'>{story[0]}<br><br>{story[1]}<br><br>READ MORE: Ferry fares"
+        f" to rise in May<br><br>{story[2]}<br><br>Tamsin Orr can be reached at"
+        " torr@gazette.example.</div><div class='tags'>Tags: harbour, cycling</div></div>"
+    )
+    shapes = [
+        Shape("meta line above br story", page("Board approves quay cycle path", body), story)
+    ]
+    shapes.append(
+        Shape(
+            "wire sign-off on the last line",
+            "QUAY STRIKE CALLED OFF\n\nBy Ana Duarte\nFenwick Wire Service\n\n"
+            "FENWICK, April 7 (FWS) - Crane drivers called off a strike on Monday, the union said."
+            "\n\nThe port moves about a third of the county's grain. (Reporting by Ana Duarte; "
+            "Editing by Tom Reyes)\n",
+            (
+                "Crane drivers called off a strike on Monday, the union said.",
+                "The port moves about a third of the county's grain.",
+            ),
+            suffix=".txt",
+            dateline="FENWICK, April 7 (FWS)",
+        )
+    )
+    shapes.append(
+        Shape(
+            "wire sign-off without brackets",
+            "FENWICK, April 7 (FWS) - Crane drivers called off a strike. The union said so.\n\n"
+            "The port moves grain. Reporting by Ana Duarte; Editing by Tom Reyes\n",
+            ("Crane drivers called off a strike.", "The union said so.", "The port moves grain."),
+            suffix=".txt",
+            dateline="FENWICK, April 7 (FWS)",
+        )
+    )
+    shapes.append(
+        Shape(
+            "wire rule and contributors above the copyright",
+            "Quay vote put off\n\nFENWICK (FWS) — The harbour board put off a vote on the quay "
+            "on Monday, citing the weather.\n\nBoard chair Ben Hale said the plan might "
+            "shrink.\n\n___\n\nFenwick Wire Service writer Jo Marsh contributed to this "
+            "report.\n\nCopyright 2026 Fenwick Wire Service. All rights reserved. This "
+            "material may not be published, broadcast, rewritten or redistributed.\n",
+            (
+                "The harbour board put off a vote on the quay on Monday, citing the weather.",
+                "Board chair Ben Hale said the plan might shrink.",
+            ),
+            suffix=".txt",
+            dateline="FENWICK (FWS)",
+        )
+    )
+    shapes.append(
+        Shape(
+            "section breaks in plain text",
+            "Quay notes\n\nThe quay reopens on Monday.\n\n* * *\n\n---\n\n2.\n\n...\n\n"
+            "The cafe stays shut until May.\n",
+            ("The quay reopens on Monday.", "The cafe stays shut until May."),
+            suffix=".txt",
         )
     )
     return shapes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -24,6 +25,7 @@ PARAGRAPH_SEPARATOR = "\n\n"
 TITLE_MAX_CHARS = 72
 TITLE_SCAN_CHARS = 2000
 _WORD = re.compile(r"\w+(?:[’'\-]\w+)*")
+_LETTER = re.compile(r"[^\W\d_]")
 _WHITESPACE = re.compile(r"\s+")
 _OPENING_QUOTES = "\"'“‘«„"
 
@@ -119,6 +121,7 @@ def from_text(text: str, path: Path | None = None) -> Article:
 
 
 def from_document(doc: Document, path: Path | None = None) -> Article:
+    doc = _without_wordless_paragraphs(doc)
     spans: list[tuple[int, int]] = []
     pos = 0
     for para in doc.paragraphs:
@@ -146,6 +149,17 @@ def from_document(doc: Document, path: Path | None = None) -> Article:
     if first_spans is not None:
         article.__dict__[_FIRST_SPANS] = first_spans
     return article
+
+
+def _without_wordless_paragraphs(doc: Document) -> Document:
+    """A paragraph with no letter in it (a rule ``---``, a section break ``* * *``, ``...``, a
+    bare list number ``1.``) is no claim to tag: it leaves the text. The id stays the one the
+    text had with it (whitespace is normalised in the id, so the same words give the same id)."""
+    kept = tuple(p for p in doc.paragraphs if _LETTER.search(p))
+    if len(kept) == len(doc.paragraphs) or not kept:
+        return doc
+    id_text = doc.id_text if doc.id_text is not None else " ".join(doc.paragraphs)
+    return dataclasses.replace(doc, paragraphs=kept, id_text=id_text)
 
 
 _FIRST_SPANS = "_first_paragraph_spans"

@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tuireader.wire import is_byline_over_dateline, take_wire_copy
+from tuireader.wire import is_byline_over_dateline, split_byline_block, take_wire_copy
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -97,6 +97,8 @@ def parse_text(text: str) -> Document:
     title = None
     if len(raw) > 1 and _looks_like_title(raw[0]) and not is_byline_over_dateline(*raw[:2]):
         title = raw.pop(0).strip()
+    if raw:
+        raw[:1] = split_byline_block(raw[0])
     paragraphs = tuple(p for p in (_join_lines(p) for p in raw) if p)
     wire = take_wire_copy(paragraphs, context=title or "")
     if wire.paragraphs == paragraphs and bool(title) == old_title:
@@ -108,6 +110,7 @@ def parse_text(text: str) -> Document:
         tuple(p for p in wire.paragraphs if p),
         title=title,
         date=wire.date,
+        source=wire.service,
         author=wire.byline,
         dateline=wire.dateline,
         id_text=id_text,

@@ -7,6 +7,7 @@ articles never pays for it. docs/articles.md says why it was chosen over readabi
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import itertools
 import re
 from collections.abc import Iterator
@@ -74,6 +75,12 @@ _CJK_LABEL = re.compile(
     r"[（(]?(?:来源|來源|责任编辑|責任編輯|编辑|編輯|记者|記者|作者|出处|出處|分享到|图片来源|摄影|撮影"
     r"|出典|配信|文|图|圖)[：:]\s*[^。！？\n]{1,40}[）)]?"
 )
+_TAGLINE_NAME = r"(?-i:[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*){0,3})"
+# an address, a handle or a telephone number, after "at", "on", "via" or "by email at"
+_REACH = (
+    r"(?:(?:by\s+(?:e-?mail|phone)\s+)?(?:at|on|via)\s+)"
+    r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@[\w.]+|\+?\d[\d() .-]{5,18}\d)"
+)
 # A call to follow or to send tips: "Follow Ana Duarte on X @anaduarte", "Have a story? Email
 # tips@gazette.example". The handle or the address ends it.
 _CONTACT_LINE = re.compile(
@@ -84,6 +91,10 @@ _CONTACT_LINE = re.compile(
     r"|follow\s+(?:us|me|him|her|them|(?-i:[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*){0,3}))\s+on\s+"
     r"(?:x|twitter|facebook|instagram|threads|bluesky|linkedin|mastodon|tiktok)"
     r"(?:,?\s+(?:at\s+)?@[\w.]+)?"
+    # the writer's tagline: "Jane Doe can be reached at jdoe@example.com or 555-0100."
+    rf"|{_TAGLINE_NAME}\s+(?:can|may)\s+be\s+(?:reached|contacted|emailed)\s+{_REACH}"
+    rf"(?:,?\s+(?:or|and)\s+{_REACH})?"
+    rf"|reach\s+(?:{_TAGLINE_NAME}\s+)?{_REACH}"
     r")[.)]?",
     re.I,
 )
@@ -343,13 +354,14 @@ def extract(html: str, url: str | None = None) -> WebPage:
     _story_cards(tree, url)
     _one_story(tree)
     _live_posts(tree)
+    meta_author, meta_date = _meta_line(tree)
     fast = sum(1 for _ in itertools.islice(tree.iter(), _FAST_ELEMENTS + 1)) > _FAST_ELEMENTS
     result = _extraction(tree, url, precise=False, fast=fast)
     text = getattr(result, "text", None) or ""
     if len(text) < _SHORT_TEXT and "\n" not in text.strip():
         text = _unmerged(tree, url, text)
     title = _headline(tree, _clean(getattr(result, "title", None)))
-    author = _clean(getattr(result, "author", None))
+    author = _clean(getattr(result, "author", None)) or meta_author
     paragraphs = [p for p in (_clean(_LIST_MARK.sub("", line)) for line in text.split("\n")) if p]
     if len(paragraphs) == 1:
         paragraphs = _json_ld_paragraphs(tree, paragraphs[0]) or paragraphs
@@ -362,12 +374,64 @@ def extract(html: str, url: str | None = None) -> WebPage:
     return WebPage(
         tuple(paragraphs),
         title=title,
-        date=_clean(getattr(result, "date", None)),
+        date=_clean(getattr(result, "date", None)) or meta_date,
         author=author,
         site=_clean(getattr(result, "sitename", None)),
         url=_clean(getattr(result, "url", None)) or url,
         dateline=dateline,
     )
+
+
+def _meta_line(tree: Any) -> tuple[str | None, str | None]:
+    """The byline and date set in an element of its own ("BY JANE DOE | PUBLISHED 12:04 PM EST,
+    MARCH 3, 2026 | UPDATED 2 HOURS AGO"): marked as furniture, so the extraction can neither keep
+    it nor move it below a story of ``<br>``-separated lines, and read as the author and the day
+    (the first such element; a day that is not a calendar date is no date)."""
+    author = day = None
+    for element in tree.iter(*_META_TAGS):
+        if any(
+            not isinstance(child.tag, str) or child.tag not in _INLINE_TAGS for child in element
+        ):
+            continue
+        text = _clean(element.text_content()) or ""
+        by = _BYLINE.search(text)
+        if by is None or not _short_line(text) or not _is_byline(text):
+            continue
+        element.set(_FURNITURE_MARK, "")
+        if author is None:
+            author = _SEPARATORS.split(text[by.end() - 1 :].strip())[0].strip()
+            day = _written_day(text)
+    if author is not None and author.isupper():
+        author = author.title()  # "JANE DOE" set in capitals by the page's style
+    return author, day
+
+
+_META_TAGS = ("div", "p", "span", "header", "section", "address", "li")
+_INLINE_TAGS = frozenset(("a", "span", "time", "strong", "b", "em", "i", "small", "abbr"))
+_WRITTEN_DAY = re.compile(
+    rf"(?P<md>{_MONTH_WORD}\s+\d{{1,2}},?\s+\d{{4}})|(?P<dm>\d{{1,2}}\s+{_MONTH_WORD}\s+\d{{4}})"
+    r"|(?P<iso>\d{4}-\d{2}-\d{2})",
+    re.I,
+)
+
+
+def _written_day(text: str) -> str | None:
+    """ISO day of "MARCH 3, 2026", "3 Sept. 2026" or "2026-03-03" in ``text``."""
+    match = _WRITTEN_DAY.search(text)
+    if match is None:
+        return None
+    if match.group("iso"):
+        value, pattern = match.group(), "%Y-%m-%d"
+    else:
+        first, second, year = match.group().replace(",", "").replace(".", "").split()
+        if match.group("md"):
+            value, pattern = f"{first[:3]} {second} {year}", "%b %d %Y"
+        else:
+            value, pattern = f"{first} {second[:3]} {year}", "%d %b %Y"
+    try:
+        return dt.datetime.strptime(value, pattern).date().isoformat()
+    except ValueError:
+        return None
 
 
 def _extraction(tree: Any, url: str | None, *, precise: bool, fast: bool = False) -> Any:
@@ -887,8 +951,13 @@ def _is_byline(line: str) -> bool:
         or _ROLE_LINE.fullmatch(part) is not None
         or _is_date_line(part)
         or _READING_TIME.fullmatch(part) is not None
+        or _DATE_PIECE.fullmatch(part) is not None
         for part in others
     )
+
+
+# What a date line's commas leave of it: "MARCH 3", "3 March", "2026".
+_DATE_PIECE = re.compile(rf"{_MONTH_WORD}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH_WORD}|\d{{4}}", re.I)
 
 
 def _is_signature(line: str) -> bool:

@@ -75,11 +75,20 @@ _SIGN_OFF = re.compile(
 _END_MARK = re.compile(
     r"\s*(?:ENDS?|Ends|[-–—]+\s*(?:ends?|ENDS?)\s*[-–—]+|\((?:ends|ENDS)\)|#{3}|-\s?30\s?-)\s*"
 )
+# An agency's or a paper's name on its own line: a few capitalised words, no sentence's end.
+_SERVICE_LINE = re.compile(r"[^\W\d_][\w&'’.-]*(?:\s[\w&'’.-]+){0,5}")
+# The same credits closing the story's last paragraph, after its last sentence.
+_TRAILING_SIGN_OFF = re.compile(
+    r"[.!?\"”’)]\s+(?P<sign_off>\((?:Reporting|Writing|Additional reporting|Editing|Compiled|Research)"
+    rf"\s[^()]*\)|{_CREDIT}(?:;\s*{_CREDIT}){{0,5}}\.?)\s*$"
+)
+_CREDIT_NAMES = re.compile(r"\bby\s+([^;()]+?)\s*(?=[;()]|\.?$)")
 # A rule between the story and its credits ("___", "* * *"), and a contributors' line: "Associated
 # Press writer Tom Reyes in Portland contributed to this report.", "Ann Lee contributed reporting."
 _RULE = re.compile(r"[_\-–—*=~#·•\s]{3,}")
 _CONTRIBUTORS = re.compile(
-    r"(?:(?:Associated Press|AP|Reuters|AFP|Bloomberg)\s+)?(?:[Ss]taff\s+)?"
+    # the agency or paper, any capitalised name ("Valley Wire Service writer Omar Ruiz")
+    r"(?:[A-Z][\w&.'’-]*(?:\s[A-Z][\w&.'’-]*){0,4}\s+)?(?:[Ss]taff\s+)?"
     r"(?:(?:[Ww]riters?|[Rr]eporters?|[Cc]orrespondents?|[Jj]ournalists?)\s+)?"
     r"(?P<names>[A-Z][^.;()]{1,150}?)\s+contributed(?:\s+(?:to\s+this\s+(?:report|story|article)"
     r"|reporting|research))?(?:\s+from\s+[^.;()]{1,60})?\."
@@ -131,6 +140,31 @@ class WireCopy:
     date: str | None = None
     """ISO date from the dateline: ``1987-02-26`` with a year, ``--02-26`` without one."""
     sign_off: str | None = None
+    service: str | None = None
+    """The agency or paper named on its own line under the byline (``Valley Wire Service``)."""
+
+
+def split_byline_block(block: str) -> list[str]:
+    """A byline and the agency under it, on two lines of one block ("By Ruth Okafor" /
+    "Valley Wire Service"): two paragraphs, so the agency is not read as part of the name."""
+    lines = [line.strip() for line in block.strip().split("\n")]
+    if (
+        len(lines) == 2
+        and (match := _BYLINE_LINE.fullmatch(lines[0])) is not None
+        and is_name(match.group("byline").partition(",")[0])
+        and _SERVICE_LINE.fullmatch(lines[1]) is not None
+        and is_name(lines[1])
+    ):
+        return lines
+    return [block]
+
+
+def _is_service_line(line: str, following: str) -> bool:
+    return (
+        _SERVICE_LINE.fullmatch(line) is not None
+        and is_name(line)
+        and (_dateline(following, 0) is not None or _agency_dateline(following, 0) is not None)
+    )
 
 
 def take_wire_copy(paragraphs: tuple[str, ...], context: str = "") -> WireCopy:
@@ -148,6 +182,9 @@ def take_wire_copy(paragraphs: tuple[str, ...], context: str = "") -> WireCopy:
     ):
         byline = match.group("byline").strip()
         paras.pop(0)
+    service = None
+    if byline is not None and len(paras) > 1 and _is_service_line(paras[0], paras[1]):
+        service = paras.pop(0)
     dateline = date = None
     if paras:
         first = paras[0]
@@ -176,12 +213,20 @@ def take_wire_copy(paragraphs: tuple[str, ...], context: str = "") -> WireCopy:
             paras[0] = first[offset:]
     sign_off = None
     _drop_after_end_mark(paras)
-    _drop_credits(paras)
-    _drop_copyright(paras)
-    if len(paras) > 1 and len(paras[-1]) <= _SIGN_OFF_MAX and _SIGN_OFF.fullmatch(paras[-1]):
-        sign_off = paras.pop()
-        _drop_copyright(paras)
-    return WireCopy(tuple(paras), dateline, byline, date, sign_off)
+    # Credits, rules, copyright and the sign-off close the story in any order ("___", a
+    # contributors' line, then the copyright): peel them off the end until none is left.
+    while len(paras) > 1:
+        last = paras[-1]
+        if _RULE.fullmatch(last) or _is_contributors_line(last) or is_copyright_line(last):
+            paras.pop()
+        elif sign_off is None and len(last) <= _SIGN_OFF_MAX and _SIGN_OFF.fullmatch(last):
+            sign_off = paras.pop()
+        else:
+            break
+    if sign_off is None and paras and (tail := _trailing_sign_off(paras[-1])) is not None:
+        sign_off = paras[-1][tail:].strip()
+        paras[-1] = paras[-1][:tail].rstrip()
+    return WireCopy(tuple(paras), dateline, byline, date, sign_off, service)
 
 
 def is_byline_over_dateline(line: str, following: str) -> bool:
@@ -209,10 +254,17 @@ def _drop_after_end_mark(paras: list[str]) -> None:
             return
 
 
-def _drop_credits(paras: list[str]) -> None:
-    """Rules and contributors' lines closing the story: credits, not claims."""
-    while len(paras) > 1 and (_RULE.fullmatch(paras[-1]) or _is_contributors_line(paras[-1])):
-        paras.pop()
+def _trailing_sign_off(paragraph: str) -> int | None:
+    """Where a sign-off set on the story's last line starts ("… freight. (Reporting by Ruth
+    Okafor; Editing by Sam Hale)"): after a sentence's end, and naming people, so "… said.
+    Reporting by the committee found gaps." stays story."""
+    match = _TRAILING_SIGN_OFF.search(paragraph)
+    if match is None or len(paragraph) - match.start() > _SIGN_OFF_MAX:
+        return None
+    names = _CREDIT_NAMES.findall(match.group("sign_off"))
+    if not names or not all(is_name(n) for n in names):
+        return None
+    return match.start("sign_off")
 
 
 def _is_contributors_line(line: str) -> bool:
