@@ -516,7 +516,7 @@ def _located(
 
 def _done_mark(item: Any) -> DoneMark:
     mark = done_from_record(item)
-    problem = done_problem(mark.annotator, mark.updated)
+    problem = done_problem(mark.annotator, mark.updated, mark.article_id)
     if problem is not None:
         raise RecordError(problem)
     return mark
