@@ -101,3 +101,17 @@ async def test_the_reader_never_draws_a_stored_id_raw(
         assert not RAW.search(drawn)
         # The tag is there, its odd characters shown as escapes (the status line, the legend).
         assert "Odd" in drawn or "odd" in drawn
+
+
+@pytest.mark.parametrize("command", [["stats"], ["export"], ["agree", "--annotators"]])
+def test_a_refused_annotator_is_quoted_with_its_hidden_characters(
+    hostile_db: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    name = "tester\u200b"
+    if command[0] == "agree":
+        args = [*command, f"{name},tester", "--db", str(hostile_db)]
+    else:
+        args = [*command, "--annotator", name, "--db", str(hostile_db)]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "'tester\\u200b'" in err, err
