@@ -32,8 +32,15 @@ class NoteScreen(Dialog[str | None]):
         with Vertical(id="note-box"):
             yield Static(Content("Note (Enter saves, Esc cancels)").stylize("bold"))
             yield Static(Content(sanitise.block(self._quote)).stylize("italic"), id="note-quote")
-            # An imported note may hold escape sequences: edited as its cleaned text.
-            yield CleanPasteInput(sanitise.line(self._note), placeholder="note", id="note-input")
+            # An imported note may hold escape sequences: edited as its cleaned text. Opened with
+            # the cursor after the text and nothing selected: the note is there to be added to,
+            # and a selected note is replaced whole by the first key typed.
+            note = sanitise.line(self._note)
+            field = CleanPasteInput(
+                note, placeholder="note", id="note-input", select_on_focus=False
+            )
+            field.cursor_position = len(note)
+            yield field
 
     @on(Input.Submitted)
     def save(self, event: Input.Submitted) -> None:
