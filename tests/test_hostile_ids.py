@@ -115,3 +115,15 @@ def test_a_refused_annotator_is_quoted_with_its_hidden_characters(
     assert main(args) == 2
     err = capsys.readouterr().err
     assert "'tester\\u200b'" in err, err
+
+
+def test_config_shows_its_paths_through_the_sanitiser(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / ("conf" + HOSTILE["osc0"] + HOSTILE["bidi"])
+    folder.mkdir()
+    (folder / "config.toml").write_text('annotator = "alice"\n', encoding="utf-8")
+    monkeypatch.chdir(folder)
+    assert main(["config", "--config", str(folder / "config.toml")]) == 0
+    out = capsys.readouterr().out
+    assert not RAW.search(out) and "conf\\x1b]0;PWNED\\x07\\u202e" in out
