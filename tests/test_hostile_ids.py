@@ -15,10 +15,11 @@ import pytest
 
 from test_hostile_inputs import export_doc
 from tuireader import import_checks
+from tuireader.articles import load_article
 from tuireader.cli import main
 from tuireader.ui.app import ReaderApp
 
-from conftest import SEED
+from conftest import SEED, soon
 
 HOSTILE = {
     "osc0": "\x1b]0;PWNED\x07",
@@ -127,3 +128,33 @@ def test_config_shows_its_paths_through_the_sanitiser(
     assert main(["config", "--config", str(folder / "config.toml")]) == 0
     out = capsys.readouterr().out
     assert not RAW.search(out) and "conf\\x1b]0;PWNED\\x07\\u202e" in out
+
+
+@pytest.mark.parametrize("record", ["done", "decisions"])
+def test_a_done_mark_or_decision_on_an_article_id_that_is_not_one_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], record: str
+) -> None:
+    db = tmp_path / "db.json"
+    source = export_file(tmp_path)
+    doc = json.loads(source.read_text(encoding="utf-8"))
+    bad = "0123456789abcdef" + HOSTILE["osc52"]
+    if record == "done":
+        doc["done"] = [{"article_id": bad, "annotator": "tester", "done": True, "updated": soon()}]
+    else:
+        s = load_article(SEED).sentences[1]
+        doc["decisions"] = [
+            {
+                "article_id": bad,
+                "adjudicator": "gold",
+                "start": s.start,
+                "end": s.end,
+                "decision": "no_tag",
+                "source": None,
+                "reason": "",
+            }
+        ]
+    source.write_text(json.dumps(doc), encoding="utf-8")
+    assert main(["import", "--db", str(db), str(source)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and '"article_id"' in err and not RAW.search(err)
+    assert not db.exists()
