@@ -37,6 +37,8 @@ def records(n: int) -> list[dict[str, Any]]:
     for i in range(n):
         created = start + dt.timedelta(milliseconds=1733 * i)
         record: dict[str, Any] = {
+            "article_id": f"{i // 40:016x}",
+            "tag": ("fact", "speculation", "expert_opinion")[i % 3],
             "annotator": names[i % 4],
             "created": created.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         }

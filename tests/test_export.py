@@ -365,7 +365,7 @@ def test_any_text_survives_json_and_jsonl(
     exact: str, prefix: str, note: str, annotator: str, title: str | None
 ) -> None:
     ann = Annotation(
-        article_id="abc",
+        article_id="0123456789abcdef",
         start=3,
         end=3 + len(exact),
         tag="speculation",

@@ -106,7 +106,7 @@ names = texts.filter(lambda n: annotator_problem(n) is None)
 @given(exact=texts, prefix=texts, note=texts, annotator=names)
 def test_any_text_survives_csv(exact: str, prefix: str, note: str, annotator: str) -> None:
     ann = Annotation(
-        article_id="abc",
+        article_id="0123456789abcdef",
         start=3,
         end=3 + len(exact),
         tag="speculation",

@@ -214,11 +214,18 @@ def test_prune_removes_what_the_annotator_deleted_and_nothing_else(
 def test_the_per_record_checks_stay_cheap() -> None:
     """Correctness of the fast path the benchmark times: a passed value is remembered, a bad
     one is named every time."""
-    record = {"annotator": "alice", "created": "2024-01-01T00:00:00.000Z"}
+    record = {
+        "article_id": "0123456789abcdef",
+        "tag": "fact",
+        "annotator": "alice",
+        "created": "2024-01-01T00:00:00.000Z",
+    }
     assert annotation_problem(record) is None
     assert annotation_problem({**record, "updated": "9999-01-01T00:00:00Z"}) is not None
     assert annotation_problem({**record, "annotator": "a\tb"}) is not None
     assert annotation_problem(record) is None
+    assert annotation_problem({**record, "tag": "fact\x1b[2J"}) is not None
+    assert annotation_problem({**record, "article_id": "abc"}) is not None
 
 
 @pytest.mark.parametrize("field", ["adjudicator", "source"])

@@ -225,7 +225,7 @@ def exports(draw: st.DrawFn) -> list[bytes]:
                     article.id,
                     s.start,
                     s.end,
-                    draw(st.sampled_from(["fact", "speculation", "own-tag"])),
+                    draw(st.sampled_from(["fact", "speculation", "own_tag"])),
                     Quote.from_body(article.body, s.start, s.end),
                     draw(st.sampled_from(["alice", "bob", "carol"])),
                     note=draw(st.sampled_from(["", "a note"])),

@@ -93,6 +93,10 @@ _ID_CHUNK = 1 << 16
 (41.6 MB for War and Peace) only to join them again."""
 
 
+ARTICLE_ID = re.compile("[0-9a-f]{16}")
+"""What ``article_id`` returns: the only article ids there are (an import refuses any other)."""
+
+
 def article_id(body: str) -> str:
     """A stable id from the normalised text: renaming or moving the file keeps it.
 

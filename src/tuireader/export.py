@@ -1282,7 +1282,7 @@ def markdown_chunks(data: ExportData, exported_at: str | None = None) -> Iterato
     """Annotator names as markdown (a few names on every noted annotation)."""
     for meta, anns in data.each_columns():
         out = ["", f"## {md_text(meta['title'] or 'Untitled article')}", ""]
-        facts = [f"id `{meta['id']}`"]
+        facts = [f"id {md_code(meta['id'])}"]
         if meta["date"]:
             facts.insert(0, md_text(meta["date"]))
         if meta["path"]:
@@ -1315,7 +1315,7 @@ def _markdown_end(data: ExportData) -> str:
     if used:
         out += ["", "## Tags", ""]
         for tag in used:
-            line = f"- **{md_text(tag['label'])}** (`{tag['id']}`)"
+            line = f"- **{md_text(tag['label'])}** ({md_code(tag['id'])})"
             if tag["description"]:
                 line += f": {md_text(tag['description'])}"
             out.append(line)

@@ -6,7 +6,9 @@ An annotator (or adjudicator) name from a file follows the same rule as ``--anno
 never bring a name the reader would refuse: a control sequence, an empty name, a line break or
 5,000 characters. A ``created``/``updated`` time may not lie more than ``CLOCK_SKEW`` in the
 future: a record stamped 9999-12-31 would win every later merge ("the newer ``updated`` wins")
-and could never be replaced.
+and could never be replaced. A tag id follows the codebook's rule (``tags.TAG_ID``) and an
+article id the loader's (``articles.ARTICLE_ID``: 16 hex digits): any other value could never
+match a tag or an article, and would reach the terminal (a title, a table cell) as it is.
 
 Each check is one call per record. A name passed once is remembered (an import's records share
 a few names), and a time as our exports write it (``2024-05-01T09:30:00.000Z``: UTC, fixed
@@ -24,7 +26,10 @@ from operator import itemgetter
 from typing import Any
 
 from tuireader.annotations import annotator_problem
+from tuireader.articles import ARTICLE_ID
 from tuireader.records import instant
+from tuireader.sanitise import quoted
+from tuireader.tags import TAG_ID
 
 CLOCK_SKEW = dt.timedelta(days=1)
 """How far in the future a time may be (clocks of two machines differ; a day is generous)."""
@@ -32,6 +37,10 @@ _KEPT = 4096
 """Most values each cache remembers (cleared when full)."""
 
 _NAMES: set[str] = set()
+_TAG_IDS: set[str] = set()
+_ARTICLE_IDS: set[str] = set()
+_IDS = {"tag": _TAG_IDS, "article_id": _ARTICLE_IDS}
+"""The tag ids and article ids passed, by field."""
 _TIMES: set[str] = set()
 _LIMIT = [""]
 """Now + ``CLOCK_SKEW`` as our exports write times; renewed when a time passes it (a process
@@ -48,6 +57,25 @@ def name_problem(name: str, field: str = "annotator") -> str | None:
     if len(_NAMES) >= _KEPT:
         _NAMES.clear()
     _NAMES.add(name)
+    return None
+
+
+def id_problem(value: str, field: str) -> str | None:
+    """Why ``value`` cannot be imported as ``field`` (``"tag"`` or ``"article_id"``), or None."""
+    passed = _IDS[field]
+    if value in passed:
+        return None
+    rule = TAG_ID if field == "tag" else ARTICLE_ID
+    if not rule.fullmatch(value):
+        what = (
+            "a tag id is a lower-case letter then up to 39 lower-case letters, digits or _"
+            if field == "tag"
+            else "an article id is 16 hex digits"
+        )
+        return f'"{field}" {_shown(value)} is refused: {what}'
+    if len(passed) >= _KEPT:
+        passed.clear()
+    passed.add(value)
     return None
 
 
@@ -80,6 +108,10 @@ def annotation_problem(record: Mapping[str, Any]) -> str | None:
     name = record["annotator"]
     if name not in _NAMES and (problem := name_problem(name)) is not None:
         return problem
+    if record["article_id"] not in _ARTICLE_IDS or record["tag"] not in _TAG_IDS:
+        problem = id_problem(record["article_id"], "article_id") or id_problem(record["tag"], "tag")
+        if problem is not None:
+            return problem
     created = record["created"]
     updated = record.get("updated", created)
     limit = _LIMIT[0]
@@ -104,6 +136,11 @@ def first_problem(records: Sequence[tuple[str, Mapping[str, Any]]]) -> tuple[int
     names = set(map(_ANNOTATOR, stored))
     if not names <= _NAMES and any(name_problem(name) is not None for name in names - _NAMES):
         return _first(stored)
+    for field, get in (("article_id", _ARTICLE_ID), ("tag", _TAG)):
+        values = set(map(get, stored))
+        passed = _IDS[field]
+        if not values <= passed and any(id_problem(v, field) is not None for v in values - passed):
+            return _first(stored)
     times = list(map(_CREATED, stored))
     times += filter(None, map(dict.get, stored, repeat("updated")))
     # Every time fixed-width UTC (its 11th character "T", its 24th "Z"), read off one string
@@ -130,14 +167,20 @@ def _first(stored: list[Mapping[str, Any]]) -> tuple[int, str] | None:
 
 
 _RECORD, _ANNOTATOR, _CREATED = itemgetter(1), itemgetter("annotator"), itemgetter("created")
+_ARTICLE_ID, _TAG = itemgetter("article_id"), itemgetter("tag")
 _FIXED_WIDTH = {24}
 
 
-def done_problem(annotator: str, updated: str) -> str | None:
+def done_problem(annotator: str, updated: str, article_id: str | None = None) -> str | None:
     """What is wrong with an imported done mark, or None."""
-    return name_problem(annotator) or time_problem(updated, "updated")
+    return (
+        name_problem(annotator)
+        or (None if article_id is None else id_problem(article_id, "article_id"))
+        or time_problem(updated, "updated")
+    )
 
 
 def _shown(value: str) -> str:
-    """A value named in a message: quoted with its control characters escaped, and cut."""
-    return repr(value[:40] + ("…" if len(value) > 40 else ""))
+    """A value named in a message: quoted with its control and invisible characters escaped
+    (``sanitise.escape``), and cut."""
+    return quoted(value, 40)

@@ -33,7 +33,13 @@ from tuireader.boundaries import Boundary
 from tuireader.correction_records import from_export as correction_from_export
 from tuireader.dbformat.index import record_counts
 from tuireader.errors import open_regular, os_problem
-from tuireader.import_checks import annotation_problem, done_problem, first_problem, name_problem
+from tuireader.import_checks import (
+    annotation_problem,
+    done_problem,
+    first_problem,
+    id_problem,
+    name_problem,
+)
 from tuireader.import_formats import (
     ANNOTATION,
     ARTICLE,
@@ -516,7 +522,7 @@ def _located(
 
 def _done_mark(item: Any) -> DoneMark:
     mark = done_from_record(item)
-    problem = done_problem(mark.annotator, mark.updated)
+    problem = done_problem(mark.annotator, mark.updated, mark.article_id)
     if problem is not None:
         raise RecordError(problem)
     return mark
@@ -525,8 +531,10 @@ def _done_mark(item: Any) -> DoneMark:
 def _decision(item: Any) -> Decision:
     decision = decision_from_record(item)
     source = decision.verdict.source
-    problem = name_problem(decision.adjudicator, "adjudicator") or (
-        None if source is None else name_problem(source, "source")
+    problem = (
+        name_problem(decision.adjudicator, "adjudicator")
+        or (None if source is None else name_problem(source, "source"))
+        or id_problem(decision.article_id, "article_id")
     )
     if problem is not None:
         raise RecordError(problem)

@@ -142,6 +142,15 @@ def message(value: object) -> str:
     return escape(value, newlines=False)
 
 
+def quoted(value: object, limit: int = 0) -> str:
+    """A value a message quotes because it was refused (an annotator name, a tag id): in quotes,
+    exact, with every control and invisible character as a visible escape, so
+    ``'alice\\u200b'`` shows why it is not ``alice``; cut to ``limit`` characters (0: whole)."""
+    text = str(value)
+    cut = bool(limit) and len(text) > limit
+    return "'" + escape(text[:limit] if cut else text, newlines=False) + ("…" if cut else "") + "'"
+
+
 def text(value: str) -> str:
     """``value`` (an article's text, its line ends already LF) without escape sequences (whole),
     other control characters and bidi embeddings, overrides and isolates (``BIDI_CONTROLS``,

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
+from tuireader import sanitise
 from tuireader.decoding import clean
 
 MAX_TAGS = 9
@@ -124,7 +125,7 @@ class TagSet:
         extra: dict[str, Tag] = {t.id: t for t in recorded if t.id not in known}
         for tag_id in seen:
             if tag_id not in known and tag_id not in extra:
-                extra[tag_id] = Tag(tag_id, tag_id.replace("_", " ").capitalize(), "", (), "")
+                extra[tag_id] = Tag(tag_id, _seen_label(tag_id), "", (), "")
         for tag in extra.values():
             marker = _free_marker(tag, markers)
             markers.add(marker)
@@ -152,9 +153,25 @@ def database_tags(active: TagSet, source: TaggedSource) -> TagSet:
     return active.with_seen(recorded, sorted(seen))
 
 
+def _seen_label(tag_id: str) -> str:
+    """The label of a tag known only by an id on an annotation. An id that is not one (a file
+    written by anything, or a database from before imports checked ids) is shown exactly, its
+    control and invisible characters as visible escapes: it reaches the reader's status line,
+    its legend and every table."""
+    if TAG_ID.fullmatch(tag_id):
+        return tag_id.replace("_", " ").capitalize()
+    return sanitise.escape(tag_id, newlines=False)
+
+
 def _free_marker(tag: Tag, taken: set[str]) -> str:
     for candidate in (tag.marker, tag.id[:1].upper(), tag.id[:1].lower(), *"?*#%&@"):
-        if candidate and candidate not in taken:
+        # A marker is drawn beside every tagged sentence: never a control or invisible character.
+        if (
+            candidate
+            and candidate.isprintable()
+            and not candidate.isspace()
+            and candidate not in taken
+        ):
             return candidate
     return "?"
 

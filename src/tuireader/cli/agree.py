@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from tuireader import sanitise
 from tuireader.agreement import Agreement, Unit, agreement, sentence_values
 from tuireader.agreement_report import report_json, report_lines
 from tuireader.articles import load_unchanged
@@ -111,7 +112,7 @@ def select(store: Store, annotators: Sequence[str], articles: Sequence[str] | No
         unknown = [n for n in annotators if n not in known]
         if unknown:
             raise TuireaderError(
-                f"unknown annotator {_one_line(unknown[0])!r}: the database has "
+                f"unknown annotator {sanitise.quoted(unknown[0])}: the database has "
                 + (", ".join(sorted(map(_one_line, known))) or "no annotators yet")
             )
         names = tuple(annotators)

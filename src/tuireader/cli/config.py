@@ -44,11 +44,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     path = config_path(args.config)
     if args.path:
-        print(path)
+        # Exact for a script ($(tuireader config --path)); escaped where a terminal acts on it.
+        print(sanitise.path(path) if sys.stdout.isatty() else path)
         return 0
     if args.init:
         write_default(path)
-        print(f"tuireader: wrote a default config to {path}", file=sys.stderr)
+        print(f"tuireader: wrote a default config to {sanitise.path(path)}", file=sys.stderr)
         return 0
     config = load_options_config(args)
     if args.keys:
@@ -63,10 +64,14 @@ def run(args: argparse.Namespace) -> int:
     from tuireader.ui.app import check_config
 
     resolved = check_config(config)
-    print(f"config file: {path}" + ("" if path.exists() else " (none yet: defaults apply)"))
+    # Paths come from the environment, the flags and the folder: shown through the sanitiser.
+    shown = sanitise.path(path)
+    print(f"config file: {shown}" + ("" if path.exists() else " (none yet: defaults apply)"))
     project = find_project_file(Path.cwd())
-    print(f"project file: {project or f'none ({PROJECT_FILENAME} beside the articles)'}")
-    print("valid: yes" + (f" ({', '.join(map(str, config.files))})" if config.files else ""))
+    found = sanitise.path(project) if project else None
+    print(f"project file: {found or f'none ({PROJECT_FILENAME} beside the articles)'}")
+    files = ", ".join(map(sanitise.path, config.files))
+    print("valid: yes" + (f" ({files})" if config.files else ""))
     for moved in resolved.moved:
         print(f"moved: {sanitise.line(moved.sentence())}")
     return 0

@@ -107,8 +107,7 @@ def check_layers(source: StoreSource, names: list[str] | None) -> None:
                 ", ".join(sorted(" ".join(sanitise.line(k).split()) for k in known)) or "nobody yet"
             )
             raise TuireaderError(
-                f"--annotator {' '.join(sanitise.line(name).split())}: no such annotator (the database has "
-                f"{there})"
+                f"--annotator {sanitise.quoted(name)}: no such annotator (the database has {there})"
             )
 
 

@@ -313,7 +313,7 @@ def run(args: argparse.Namespace) -> int:
             names = sorted(set(store.annotators()) | set(done))
             known = ", ".join(sanitise.line(n) for n in names) or "no annotators yet"
             raise TuireaderError(
-                f"unknown annotator {sanitise.line(only)!r}: the database has {known}"
+                f"unknown annotator {sanitise.quoted(only)}: the database has {known}"
             )
         text = with_corrections(article_at_hand, store.corrections_by_article())
         progress = Progress(done)

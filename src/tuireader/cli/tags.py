@@ -6,6 +6,7 @@ import argparse
 import sys
 import textwrap
 
+from tuireader import sanitise
 from tuireader.cli import add_db_options, load_options_config, optional_database, write_json
 from tuireader.config import Config, split_keys
 from tuireader.tags import Tag, TagSet, database_tags
@@ -65,12 +66,16 @@ def run(args: argparse.Namespace) -> int:
 
 def format_tags(tags: TagSet, config: Config, source: str) -> str:
     lines = [f"Tag set: {source}", ""]
-    width = max(len(t.label) for t in tags)
-    id_width = max(len(t.id) for t in tags)
+    width = max(len(sanitise.line(t.label)) for t in tags)
+    # Ids from a database may be anything (written before imports checked them): shown exactly,
+    # every control character a visible escape.
+    ids = {t.id: sanitise.escape(t.id, newlines=False) for t in tags}
+    id_width = max(map(len, ids.values()))
     for tag in tags:
         keys = " ".join(tag_keys(tag, config)) or "-"
-        lines.append(f"{tag.marker}  {tag.label:<{width}}  {tag.id:<{id_width}}  keys: {keys}")
-        what = tag.description or "(no guideline)"
+        label, tag_id = sanitise.line(tag.label), ids[tag.id]
+        lines.append(f"{tag.marker}  {label:<{width}}  {tag_id:<{id_width}}  keys: {keys}")
+        what = sanitise.line(tag.description) or "(no guideline)"
         if not tag.active:
             what += " [in the database, not in this tag set]"
         lines += textwrap.wrap(what, 76, initial_indent="   ", subsequent_indent="   ")

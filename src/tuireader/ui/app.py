@@ -2879,7 +2879,7 @@ def _run_app(options: argparse.Namespace) -> int:
             source = f"${ANNOTATOR_ENV}"
         else:
             source = "the login name"
-        print_error(f"{source}: {problem}, not {annotator!r}")
+        print_error(f"{source}: {problem}, not {sanitise.quoted(annotator)}")
         return 2
     try:
         store = Store.open(db_path, annotator, wait=2.0, tags=config.tags)

@@ -56,8 +56,14 @@ class NoteScreen(Dialog[str | None]):
         with Vertical(id="note-box"):
             yield Static(Content("Note (Enter saves, Esc cancels)").stylize("bold"))
             yield Static(Content(sanitise.block(self._quote)).stylize("italic"), id="note-quote")
-            # An imported note may hold escape sequences: edited as its cleaned text.
-            yield CleanPasteInput(self._shown, placeholder="note", id="note-input")
+            # An imported note may hold escape sequences: edited as its cleaned text. Opened with
+            # the cursor after the text and nothing selected: the note is there to be added to,
+            # and a selected note is replaced whole by the first key typed.
+            field = CleanPasteInput(
+                self._shown, placeholder="note", id="note-input", select_on_focus=False
+            )
+            field.cursor_position = len(self._shown)
+            yield field
             if BREAK in self._shown:
                 lines = self._shown.count(BREAK) + 1
                 yield Static(
