@@ -215,16 +215,32 @@ def run(args: argparse.Namespace) -> int:
             f"warning: {corrected} sentence correction(s) (splits, joins) of these articles "
             f"are not in {args.format}; export json or jsonl to carry them to another database"
         )
-    if not data.tally.articles or (
-        not args.by_sentence and not data.tally.annotations and not corrected
-    ):
-        print_error(f"nothing to export: {_empty_because(args, db)}")
+    decided = sum(len(data.decisions(aid)) for aid in data.tally.listed)
+    marked = len(data.listed_done())
+    empty = not data.tally.articles or (
+        not args.by_sentence and not (data.tally.annotations or corrected or decided or marked)
+    )
     if output is not None and not is_terminal(output):
         what = f"{args.format} by sentence" if args.by_sentence else args.format
-        size = extent(data, args.by_sentence)
+        size = (
+            "nothing to export: " + _empty_because(args, db)
+            if empty
+            else extent(data, args.by_sentence)
+        )
+        if not empty and not args.by_sentence and (decided or marked):
+            size += _decisions_and_marks(decided, marked)
         shown = sanitise.path(output)
         print(f"tuireader: wrote {what} export to {shown} ({size})", file=sys.stderr)
+    elif empty:
+        print_error(f"nothing to export: {_empty_because(args, db)}")
     return 0
+
+
+def _decisions_and_marks(decided: int, marked: int) -> str:
+    """``, 2 adjudication decisions, 1 done mark`` for the written message."""
+    said = [f"{decided} adjudication decision" + ("" if decided == 1 else "s")] if decided else []
+    said += [f"{marked} done mark" + ("" if marked == 1 else "s")] if marked else []
+    return "".join(f", {s}" for s in said)
 
 
 CORRECTION_FORMATS = ("json", "jsonl")
@@ -254,6 +270,10 @@ def _empty_because(args: argparse.Namespace, db: Path) -> str:
     filters = [f"--tag {t}" for t in args.tag or ()] + [
         f"--article {a}" for a in args.article or ()
     ]
+    layers = getattr(args, "annotator", None)
+    if layers:
+        names = [layers] if isinstance(layers, str) else list(layers)
+        filters.append("of " + ", ".join(sanitise.line(n) for n in names))
     if filters:
         return f"no annotations in {db} match {' '.join(filters)}"
     return f"{db} holds no annotations"
