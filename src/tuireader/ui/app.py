@@ -74,6 +74,7 @@ from tuireader.ui.status_line import (
     legend,
     legend_chips,
     others_status,
+    parts_status,
 )
 from tuireader.ui.store_reader import StoreReader
 from tuireader.ui.store_reads import (
@@ -1180,6 +1181,7 @@ class ReaderApp(App[int]):
                 parts.append(self._adjudication_status())
         else:
             parts += annotation_status(pane.annotation, pane.tags, pane.looks)
+            parts += parts_status(pane.annotation, pane.parts_of(pane.cursor), pane.tags)
             sentence = pane.sentences[pane.cursor]
             others = self._others_at(pane.article.id, sentence.start, sentence.end)
             if others:
