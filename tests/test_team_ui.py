@@ -425,3 +425,46 @@ async def test_a_verdict_whose_tag_is_not_saved_writes_nothing_after_it(
         article = load_library([SEED]).articles[0]
         assert store.annotations(article.id, annotator="gold") == []
         assert store.get_state(f"adjudication:gold:{article.id}") is None
+
+
+async def test_D_while_adjudicating_fills_the_agreed_sentences_into_gold(
+    make_app: MakeApp, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The gold layer is the whole gold standard: the sentences ann and bob agree on (4: fact)
+    are written into it when gold marks the article done, so ``agree --annotators ann,gold``
+    counts only gold's real departures from ann (here sentence 6) as disagreements."""
+    from tuireader.cli import main
+
+    two_layers_to_adjudicate(db_path)
+    article = load_library([SEED]).articles[0]
+    app = make_app(annotator="gold", adjudicate=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.pane.cursor == 1
+        await pilot.press("R", "1")  # 1: ann's fact
+        await pilot.pause()
+        assert app.pane.cursor == 6
+        await pilot.press("R", "6")  # 6: no tag (ann had speculation)
+        await pilot.pause()
+        assert app.pane.cursor == 9
+        await pilot.press("R", "1")  # 9: ann's (no tag)
+        await pilot.pause()
+        await pilot.press("D")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.pane.annotation_of(4) is not None
+    with Store.open(db_path, "ann") as store:
+        gold = store.annotations(article.id, annotator="gold")
+        assert sorted((a.tag, a.start) for a in gold) == [
+            ("fact", article.sentences[1].start),
+            ("fact", article.sentences[4].start),
+        ]
+        assert "gold" in store.done_by(article.id)
+        store.set_done(article.id, True)
+    capsys.readouterr()
+    assert main(["agree", "--db", str(db_path), "--annotators", "ann,gold"]) == 0
+    out = capsys.readouterr().out
+    count = len(article.sentences)
+    # By hand: ann and gold differ on sentence 6 only.
+    assert f"{(count - 1) / count:.1%}" in out.split("All tags", 1)[1].splitlines()[0], out

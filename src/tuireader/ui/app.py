@@ -1726,6 +1726,8 @@ class ReaderApp(App[int]):
             self.notify("Open an article first.", severity="warning")
             return
         store = self.store
+        if self.adjudicating:
+            self._fill_agreed(article)
 
         def toggle() -> tuple[bool, str, DoneReads]:
             done = store.annotator not in store.done_by(article.id)
@@ -1733,6 +1735,28 @@ class ReaderApp(App[int]):
             return done, store.annotator, read_done(store)
 
         self._write(toggle, self._done_toggled)
+
+    def _fill_agreed(self, article: Article) -> None:
+        """Adjudicating, ``D`` (marking done, not taking it back) first writes the sentences
+        the annotators agree on into my layer, as one undo step: the gold layer is then whole."""
+        from tuireader.adjudication import agreed_runs
+
+        pane = self.pane
+        comparison = pane.comparison
+        if comparison is None or pane.article is not article:
+            return
+        taken = {i for i in range(len(pane.sentences)) if pane.annotation_of(i) is not None}
+        runs = agreed_runs(comparison, taken)
+        if not runs:
+            return
+        store = self.store
+
+        def fill() -> Change | None:
+            if store.annotator in store.done_by(article.id):
+                return None  # taking the mark back: nothing is filled in
+            return store.tag_many(article, runs, "fill in agreed sentences")
+
+        self._write_change(fill)
 
     def _done_toggled(self, toggled: tuple[bool, str, DoneReads]) -> None:
         done, annotator, marks = toggled
