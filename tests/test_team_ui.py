@@ -468,3 +468,62 @@ async def test_D_while_adjudicating_fills_the_agreed_sentences_into_gold(
     count = len(article.sentences)
     # By hand: ann and gold differ on sentence 6 only.
     assert f"{(count - 1) / count:.1%}" in out.split("All tags", 1)[1].splitlines()[0], out
+
+
+async def test_one_decision_is_one_undo_step_and_one_redo(make_app: MakeApp, db_path: Path) -> None:
+    """A tag decision (its tag and its "adjudicated: …" note), a "no tag" and an "unresolved"
+    decision: each undone by one ``u`` and redone by one redo (the first ``u`` erased only the
+    note; a no-tag decision said "Nothing to undo.")."""
+    two_layers_to_adjudicate(db_path)
+    article = load_library([SEED]).articles[0]
+    app = make_app(annotator="gold", adjudicate=True)
+
+    def gold() -> list[tuple[str, str]]:
+        return [(a.tag, a.note) for a in app.store.annotations(article.id, annotator="gold")]
+
+    def state() -> object:
+        return app.store.get_state(f"adjudication:gold:{article.id}")
+
+    async def settle() -> None:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle()
+        await pilot.press("R", "tab", *"clear", "enter")  # ann's fact, with a reason
+        await settle()
+        assert gold() == [("fact", "adjudicated: Fact (as ann); clear")]
+        assert "decided 1/3" in app.status.content.plain
+        await pilot.press("u")
+        await settle()
+        assert gold() == [] and "decided 0/3" in app.status.content.plain
+        await pilot.press("ctrl+r")
+        await settle()
+        assert gold() == [("fact", "adjudicated: Fact (as ann); clear")]
+        assert "decided 1/3" in app.status.content.plain
+        app.pane.move_to(6)
+        await pilot.press("R", "6")  # no tag
+        await settle()
+        assert "decided 2/3" in app.status.content.plain and state()
+        await pilot.press("u")
+        await settle()
+        assert "decided 1/3" in app.status.content.plain and not state()
+        await pilot.press("ctrl+r")
+        await settle()
+        assert "decided 2/3" in app.status.content.plain and state()
+        app.pane.move_to(9)
+        await pilot.press("R", "7")  # leave unresolved
+        await settle()
+        assert "decided 3/3, 1 unresolved" in app.status.content.plain
+        await pilot.press("u")
+        await settle()
+        assert "decided 2/3" in app.status.content.plain
+        assert "unresolved" not in app.status.content.plain
+        # The earlier decisions are still there, each one undo step.
+        await pilot.press("u")
+        await settle()
+        assert "decided 1/3" in app.status.content.plain
+        await pilot.press("u")
+        await settle()
+        assert gold() == [] and "decided 0/3" in app.status.content.plain

@@ -1511,6 +1511,8 @@ class ReaderApp(App[int]):
         (from ``layers``, my layer of each article the change touched, when given)."""
         if change is None:
             return
+        if change.states:
+            self._states_changed(change)
         if self._store_count is not None:
             self._store_count += len(change.after) - len(change.before)
         if change.corrects_sentences:
@@ -1974,12 +1976,17 @@ class ReaderApp(App[int]):
         else:
             change(lambda: store.clear(article, index, index) if mine_here() else None)
 
+        written = tuple(steps)
+
         def decided(failed: bool) -> object:
             if failed:
                 return _NOT_WRITTEN
             # Read and written in the writer thread: the record as it is on disk, not as shown.
             state = with_verdict(store.get_state(key, {}), sentence, verdict)
-            store.set_state(key, state)
+            recorded = store.set_states_undoable("adjudicate", {key: state or None})
+            # The tag, its note and the record: one decision, one undo step.
+            count = sum(1 for f in written if f.result()[0]) + (1 if recorded else 0)
+            store.join_undo(count, "adjudicate")
             return state
 
         def shown(state: object) -> None:
@@ -1990,6 +1997,16 @@ class ReaderApp(App[int]):
             self.refresh_comparison(then=partial(self._verdict_shown, article, index))
 
         step(decided, shown)
+
+    def _states_changed(self, change: Change) -> None:
+        """A step (a decision, its undo or redo) changed my decisions on the open article."""
+        article = self.pane.article
+        key = None if article is None else self._verdicts_key(article.id)
+        for name, _before, after in change.states:
+            if article is not None and name == key:
+                self._verdict_state = (self.store.annotator, article.id, after or {})
+                self.update_status()
+                self.refresh_comparison()
 
     def _verdict_shown(self, article: Article, index: int) -> None:
         """The compare view read again after a verdict: on to the next open disagreement."""
