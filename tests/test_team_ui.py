@@ -527,3 +527,39 @@ async def test_one_decision_is_one_undo_step_and_one_redo(make_app: MakeApp, db_
         await pilot.press("u")
         await settle()
         assert gold() == [] and "decided 0/3" in app.status.content.plain
+
+
+async def test_D_is_one_undo_step_with_the_agreed_sentences_it_filled_in(
+    make_app: MakeApp, db_path: Path
+) -> None:
+    two_layers_to_adjudicate(db_path)
+    article = load_library([SEED]).articles[0]
+    app = make_app(annotator="gold", adjudicate=True)
+
+    async def settle() -> None:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    def gold() -> tuple[bool, list[str]]:
+        store = app.store
+        tags = [a.tag for a in store.annotations(article.id, annotator="gold")]
+        return "gold" in store.done_by(article.id), tags
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle()
+        await pilot.press("D")
+        await settle()
+        assert gold() == (True, ["fact"])  # sentence 4, which ann and bob agree on
+        await pilot.press("u")
+        await settle()
+        assert gold() == (False, [])  # "Nothing to undo." before
+        await pilot.press("ctrl+r")
+        await settle()
+        assert gold() == (True, ["fact"])
+        await pilot.press("D")  # taking the mark back fills nothing, and is undone alone
+        await settle()
+        assert gold() == (False, ["fact"])
+        await pilot.press("u")
+        await settle()
+        assert gold() == (True, ["fact"])

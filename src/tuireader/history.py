@@ -25,8 +25,10 @@ class Change:
     """Sentence corrections (splits, joins) the step removed and added, undone with it."""
     boundaries_after: tuple[Boundary, ...] = ()
     states: tuple[tuple[str, Any, Any], ...] = ()
-    """Small store state the step changed, as ``(key, before, after)`` (``MISSING``: absent):
-    an adjudicator's "no tag" and "unresolved" decisions, undone with the step."""
+    """Small store state the step changed, as ``(key, before, after)`` (None: absent): an
+    adjudicator's "no tag" and "unresolved" decisions, undone with the step."""
+    done: tuple[tuple[str, bool, bool], ...] = ()
+    """My done marks the step changed, as ``(article_id, before, after)``."""
 
     @property
     def span(self) -> tuple[int, int] | None:
@@ -49,8 +51,15 @@ class Change:
 
     def inverse(self, label: str) -> Change:
         states = tuple((key, after, before) for key, before, after in self.states)
+        done = tuple((aid, after, before) for aid, before, after in self.done)
         return Change(
-            label, self.after, self.before, self.boundaries_after, self.boundaries_before, states
+            label,
+            self.after,
+            self.before,
+            self.boundaries_after,
+            self.boundaries_before,
+            states,
+            done,
         )
 
     def then(self, later: Change, label: str) -> Change:
@@ -63,6 +72,9 @@ class Change:
         states: dict[str, tuple[Any, Any]] = {k: (b, a) for k, b, a in self.states}
         for key, was, now in later.states:
             states[key] = (states[key][0] if key in states else was, now)
+        marks: dict[str, tuple[bool, bool]] = {k: (b, a) for k, b, a in self.done}
+        for aid, was, now in later.done:
+            marks[aid] = (marks[aid][0] if aid in marks else was, now)
         return Change(
             label,
             before,
@@ -70,13 +82,16 @@ class Change:
             (*self.boundaries_before, *later.boundaries_before),
             (*self.boundaries_after, *later.boundaries_after),
             tuple((k, b, a) for k, (b, a) in states.items()),
+            tuple((k, b, a) for k, (b, a) in marks.items()),
         )
 
     def again(self, label: str) -> Change:
         return replace(self, label=label)
 
     def __bool__(self) -> bool:
-        return bool(self.before or self.after or self.corrects_sentences or self.states)
+        return bool(
+            self.before or self.after or self.corrects_sentences or self.states or self.done
+        )
 
 
 @dataclass

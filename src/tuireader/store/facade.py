@@ -634,6 +634,9 @@ class Store:
             }
             table = self._db.records(BOUNDARIES).raw()
             moved = any(self.get_state(key, None) != was for key, was, _now in change.states)
+            moved = moved or any(
+                (self.annotator in self.done_by(aid)) != was for aid, was, _now in change.done
+            )
             if (
                 moved
                 or corrections.changed_since(table, change)
@@ -656,6 +659,8 @@ class Store:
             self._recount(b_removed, b_added)
         if change.states:
             self._write_states(change.states)
+        for article_id, _was, now in change.done:
+            self._set_done(article_id, now)
         return change
 
     def defer_compaction(self, deferred: bool = True) -> None:
@@ -737,8 +742,15 @@ class Store:
         with self._writing():
             self._db.records(STATE).delete_many(gone)
 
-    def set_done(self, article_id: str, done: bool) -> bool:
-        """Mark the article done (or not) for my layer; False if it already was so."""
+    def set_done(self, article_id: str, done: bool, *, record: bool = False) -> bool:
+        """Mark the article done (or not) for my layer; False if it already was so. ``record``:
+        as an undo step of this window (the reader's ``D``)."""
+        changed = self._set_done(article_id, done)
+        if changed and record:
+            self._history.record(Change("done", done=((article_id, not done, done),)))
+        return changed
+
+    def _set_done(self, article_id: str, done: bool) -> bool:
 
         def plan() -> DoneMark | None:
             if (self.annotator in self.done_by(article_id)) == done:

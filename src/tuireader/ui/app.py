@@ -1513,6 +1513,9 @@ class ReaderApp(App[int]):
             return
         if change.states:
             self._states_changed(change)
+        if change.done:
+            store = self.store
+            self._write(lambda: read_done(store), self._done_reread)
         if self._store_count is not None:
             self._store_count += len(change.after) - len(change.before)
         if change.corrects_sentences:
@@ -1728,37 +1731,47 @@ class ReaderApp(App[int]):
             self.notify("Open an article first.", severity="warning")
             return
         store = self.store
-        if self.adjudicating:
-            self._fill_agreed(article)
+        filled = self._fill_agreed(article) if self.adjudicating else None
 
         def toggle() -> tuple[bool, str, DoneReads]:
             done = store.annotator not in store.done_by(article.id)
-            store.set_done(article.id, done)
+            store.set_done(article.id, done, record=True)
+            if filled and filled[0]:  # the agreed sentences and the mark: one undo step
+                store.join_undo(2, "mark done")
             return done, store.annotator, read_done(store)
 
         self._write(toggle, self._done_toggled)
 
-    def _fill_agreed(self, article: Article) -> None:
+    def _fill_agreed(self, article: Article) -> list[bool] | None:
         """Adjudicating, ``D`` (marking done, not taking it back) first writes the sentences
-        the annotators agree on into my layer, as one undo step: the gold layer is then whole."""
+        the annotators agree on into my layer: the gold layer is then whole. Returns, once the
+        writer ran it, ``[True]`` if it wrote a step (the mark joins it), else ``[False]``."""
         from tuireader.adjudication import agreed_runs
 
         pane = self.pane
         comparison = pane.comparison
         if comparison is None or pane.article is not article:
-            return
+            return None
         taken = {i for i in range(len(pane.sentences)) if pane.annotation_of(i) is not None}
         runs = agreed_runs(comparison, taken)
         if not runs:
-            return
+            return None
         store = self.store
+        filled = [False]
 
         def fill() -> Change | None:
             if store.annotator in store.done_by(article.id):
                 return None  # taking the mark back: nothing is filled in
-            return store.tag_many(article, runs, "fill in agreed sentences")
+            change = store.tag_many(article, runs, "fill in agreed sentences")
+            filled[0] = bool(change)
+            return change
 
         self._write_change(fill)
+        return filled
+
+    def _done_reread(self, marks: DoneReads) -> None:
+        """The done marks after an undo or redo of ``D``."""
+        self.article_list.set_states(self._done_states(marks))
 
     def _done_toggled(self, toggled: tuple[bool, str, DoneReads]) -> None:
         done, annotator, marks = toggled
