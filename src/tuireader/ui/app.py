@@ -109,6 +109,13 @@ NARROW_WIDTH = 80
 """Below this many columns the article list collapses (``o`` brings it back)."""
 STATE_LAST_ARTICLE = "last_article"
 STATE_CURSORS = "cursors"
+"""Where the cursor per article was saved for everyone (read when an annotator has none)."""
+
+
+def cursors_key(annotator: str) -> str:
+    """Where an annotator's cursor per article is saved: each reads on from their own place
+    (tina opened at gold's 3/10 when they shared one)."""
+    return f"{STATE_CURSORS}:{annotator}"
 STATE_THEME = "theme"
 """The theme last chosen (ctrl+p), with the config's theme at the time: a new theme in the
 config wins over an older choice."""
@@ -333,7 +340,9 @@ class ReaderApp(App[int]):
         # Read before the app runs, while no other thread uses the store: every later read of
         # the store is done in the reader thread (a read on the event loop would wait for the
         # store's lock while the writer holds it).
-        cursors = store.get_state(STATE_CURSORS, {})
+        cursors = store.get_state(cursors_key(store.annotator), None)
+        if cursors is None:  # saved before cursors were kept per annotator
+            cursors = store.get_state(STATE_CURSORS, {})
         self._cursors = dict(cursors) if isinstance(cursors, dict) else {}
         last = store.get_state(STATE_LAST_ARTICLE, None)
         self._saved_last = last if isinstance(last, str) else None
@@ -2672,7 +2681,7 @@ class ReaderApp(App[int]):
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
-        states: dict[str, object] = {STATE_CURSORS: dict(self._cursors)}
+        states: dict[str, object] = {cursors_key(self.store.annotator): dict(self._cursors)}
         if self._last_article is not None:
             states[STATE_LAST_ARTICLE] = self._last_article
         with contextlib.suppress(NoMatches, NoScreen):  # closing: counted again next time
