@@ -116,6 +116,8 @@ def cursors_key(annotator: str) -> str:
     """Where an annotator's cursor per article is saved: each reads on from their own place
     (tina opened at gold's 3/10 when they shared one)."""
     return f"{STATE_CURSORS}:{annotator}"
+
+
 STATE_THEME = "theme"
 """The theme last chosen (ctrl+p), with the config's theme at the time: a new theme in the
 config wins over an older choice."""
