@@ -386,3 +386,21 @@ def test_an_empty_layer_export_says_so_once(
     main(["export", "--annotator", "ann", "--tag", "expert", "-o", str(out)])
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "nothing to export" in err[0] and "of ann" in err[0], err
+
+
+def test_an_adjudicator_with_no_tag_decisions_only_can_be_exported(
+    db_path: Path, article: Article, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No tag and no done mark yet: gold was "no such annotator" for ``--annotator gold``."""
+    s = article.sentences
+    with Store.open(db_path, "ann") as store:
+        store.attach(article)
+        store.tag(article, 0, 0, "fact")
+    with Store.open(db_path, "gold") as store:
+        store.set_state(
+            state_key("gold", article.id), with_verdict({}, s[0], Verdict(NO_TAG, None, ""))
+        )
+    capsys.readouterr()
+    assert main(["export", "--annotator", "gold", "-f", "json"]) == 0
+    (decision,) = json.loads(capsys.readouterr().out)["decisions"]
+    assert (decision["adjudicator"], decision["decision"]) == ("gold", "no_tag")

@@ -445,7 +445,7 @@ def stream(
     marks = [m for m in source.done_marks() if names is None or m.annotator in names]
     everyone = sorted(set(source.annotators()) | {m.annotator for m in source.done_marks()})
     annotators = tuple(n for n in source.annotators() if names is None or n in names)
-    adjudicators = tuple(n for n in everyone if names is None or n in names)
+    adjudicators = tuple(everyone if names is None else sorted(names))
     corrected = _layer_corrections(source, names)
     ids = asked if asked is not None else source.annotated_article_ids()
     if asked is None and wanted_tags is None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tuireader import sanitise
+from tuireader.adjudication import decisions_of
 from tuireader.annotations import default_annotator
 from tuireader.articles import load_article
 from tuireader.boundaries import with_corrections
@@ -101,7 +102,7 @@ def check_layers(source: StoreSource, names: list[str] | None) -> None:
         return
     known = set(source.annotators()) | {m.annotator for m in source.done_marks()}
     for name in names:
-        if name not in known:
+        if name not in known and not adjudicated(source, name):
             there = (
                 ", ".join(sorted(" ".join(sanitise.line(k).split()) for k in known)) or "nobody yet"
             )
@@ -109,6 +110,13 @@ def check_layers(source: StoreSource, names: list[str] | None) -> None:
                 f"--annotator {' '.join(sanitise.line(name).split())}: no such annotator (the database has "
                 f"{there})"
             )
+
+
+def adjudicated(source: StoreSource, name: str) -> bool:
+    """Whether ``name`` holds adjudication decisions on some article (an adjudicator whose
+    decisions were all "no tag" has no tag and, before ``D``, no done mark)."""
+    ids = [str(m["id"]) for m in source.articles_meta() if "id" in m]
+    return any(decisions_of(source, [name], aid) for aid in ids)
 
 
 @contextmanager
