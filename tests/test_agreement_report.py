@@ -54,3 +54,15 @@ def test_json_report_keys() -> None:
     assert set(doc["per_tag"]) == {"fact", "speculation", "expert_opinion"}
     assert doc["per_tag"]["expert_opinion"]["krippendorff_alpha"] is None
     assert isinstance(doc["fleiss_kappa"], float)
+
+
+def test_the_heading_names_eight_annotators_and_counts_the_rest() -> None:
+    from tuireader.agreement import agreement
+    from tuireader.agreement_report import report_lines
+    from tuireader.tags import DEFAULT_TAGS
+
+    names = [f"u{i:05}" for i in range(10_000)]
+    result = agreement(names, [tuple("fact" for _ in names)], DEFAULT_TAGS.ids)
+    heading = report_lines(result, DEFAULT_TAGS)[0]
+    assert heading.startswith("Agreement of u00000, u00001,") and "u00008" not in heading
+    assert "(9,992 more not shown)" in heading and len(heading) < 200

@@ -337,3 +337,70 @@ def test_the_readers_export_carries_the_decisions_too(adjudicated: Path) -> None
         data = export.collect(store)
     doc = json.loads(export.render(data, "json"))
     assert [d["decision"] for d in doc["decisions"]] == ["no_tag", "unresolved"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_a_layer_of_decisions_only_is_exported_and_read_back(
+    db_path: Path, article: Article, tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """gold decided only "no tag" and "unresolved" and marked the article done: its own file
+    carries all of it (it said "nothing to export" and wrote 0 of them)."""
+    s = article.sentences
+    with Store.open(db_path, "ann") as store:
+        store.attach(article)
+        store.tag(article, 0, 0, "fact")
+        store.tag(article, 1, 1, "fact")
+    with Store.open(db_path, "bob") as store:
+        store.tag(article, 1, 1, "speculation")
+    with Store.open(db_path, "gold") as store:
+        state = with_verdict({}, s[0], Verdict(NO_TAG, "bob", "no claim"))
+        state = with_verdict(state, s[1], Verdict(UNRESOLVED, None, "ask"))
+        store.set_state(state_key("gold", article.id), state)
+        store.set_done(article.id, True)
+    mine = tmp_path / f"gold.{fmt}"
+    capsys.readouterr()
+    assert main(["export", "--annotator", "gold", "-f", fmt, "-o", str(mine)]) == 0
+    err = capsys.readouterr().err
+    assert "nothing to export" not in err
+    assert "0 annotations, 2 adjudication decisions, 1 done mark" in err
+    other = tmp_path / "other.json"
+    assert main(["import", "--db", str(other), str(mine)]) == 0
+    capsys.readouterr()
+    assert main(["export", "--db", str(other), "-f", "json"]) == 0
+    back = json.loads(capsys.readouterr().out)
+    decided = {(d["start"], d["decision"], d["source"], d["reason"]) for d in back["decisions"]}
+    assert decided == {
+        (s[0].start, "no_tag", "bob", "no claim"),
+        (s[1].start, "unresolved", None, "ask"),
+    }
+    assert [(m["annotator"], m["done"]) for m in back["done"]] == [("gold", True)]
+
+
+def test_an_empty_layer_export_says_so_once(
+    adjudicated: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Store.open(adjudicated, "carl") as store:
+        store.set_state("unrelated", 1)
+    out = tmp_path / "none.json"
+    capsys.readouterr()
+    main(["export", "--annotator", "ann", "--tag", "expert", "-o", str(out)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "nothing to export" in err[0] and "of ann" in err[0], err
+
+
+def test_an_adjudicator_with_no_tag_decisions_only_can_be_exported(
+    db_path: Path, article: Article, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No tag and no done mark yet: gold was "no such annotator" for ``--annotator gold``."""
+    s = article.sentences
+    with Store.open(db_path, "ann") as store:
+        store.attach(article)
+        store.tag(article, 0, 0, "fact")
+    with Store.open(db_path, "gold") as store:
+        store.set_state(
+            state_key("gold", article.id), with_verdict({}, s[0], Verdict(NO_TAG, None, ""))
+        )
+    capsys.readouterr()
+    assert main(["export", "--annotator", "gold", "-f", "json"]) == 0
+    (decision,) = json.loads(capsys.readouterr().out)["decisions"]
+    assert (decision["adjudicator"], decision["decision"]) == ("gold", "no_tag")

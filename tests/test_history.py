@@ -51,3 +51,17 @@ def test_span_inverse_and_orphans() -> None:
     orphan = replace(ann(90, 95), anchor="orphaned")
     assert Change("x", (orphan,), ()).span is None
     assert Change("x", (orphan,), (a,)).span == (10, 20)
+
+
+def test_two_steps_joined_undo_as_one_with_their_states() -> None:
+    from tuireader.history import Change, History
+
+    history = History()
+    history.record(Change("tag", states=(("k", None, {"a": 1}),)))
+    history.record(Change("note", states=(("k", {"a": 1}, {"a": 2}),)))
+    joined = history.join_last(2, "adjudicate")
+    assert joined is not None and joined.states == (("k", None, {"a": 2}),)
+    assert joined.inverse("undo").states == (("k", {"a": 2}, None),)
+    assert history.peek_undo() is joined and history.can_undo
+    history.drop_undo()
+    assert not history.can_undo

@@ -269,4 +269,4 @@ async def test_quit_does_not_wait_for_an_open_under_way(
     with Store.open(db_path, "tester", create=False) as store:
         assert [(a.start, a.tag) for a in store.annotations()] == [(start, "fact")]
         article_id = load_article(SEED).id
-        assert store.get_state("cursors", {}).get(article_id) == 2
+        assert store.get_state(f"cursors:{app.store.annotator}", {}).get(article_id) == 2

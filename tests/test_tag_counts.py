@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tuireader.agreement import sentence_pick, sentence_values
 from tuireader.annotations import AnchorState, Annotation
 from tuireader.articles import from_text
 from tuireader.catalog import Catalog
@@ -20,6 +21,7 @@ from tuireader.store import Store
 from tuireader.tag_counts import SentenceCounts, article_counts, layer_counts
 from tuireader.ui.app import ReaderApp
 from tuireader.ui.stats_screen import StatsScreen
+from tuireader.ui.status_line import StatusLine
 
 TEXT = (
     "---\ntitle: Council meets\ndate: 2026-11-28\n---\n\n"
@@ -45,9 +47,22 @@ def test_two_parts_of_one_sentence_with_one_tag_count_once() -> None:
     assert layer_counts(parts, SENTENCES) == SentenceCounts({"fact": 1}, 1)
 
 
-def test_two_tags_in_one_sentence_count_once_each_and_once_as_tagged() -> None:
-    parts = [span(1, 1, "fact", cut=(0, 10)), span(1, 1, "speculation", cut=(20, 30))]
-    assert layer_counts(parts, SENTENCES) == SentenceCounts({"fact": 1, "speculation": 1}, 1)
+def test_two_tags_in_one_sentence_count_once_under_the_one_agree_reads() -> None:
+    """One rule (``agreement.sentence_pick``): the most recently updated part gives the
+    sentence its value, for the counts as for compare and ``agree`` (F1 and S1 made the ``i``
+    box's Untagged -1)."""
+    fact = replace(span(1, 1, "fact", cut=(0, 10)), updated="2026-01-01T00:00:00.000Z")
+    later = replace(span(1, 1, "speculation", cut=(20, 30)), updated="2026-01-02T00:00:00.000Z")
+    assert layer_counts([fact, later], SENTENCES) == SentenceCounts(
+        {"fact": 0, "speculation": 1}, 1
+    )
+    assert sentence_values(SENTENCES, [later, fact])[1] == "speculation"
+    assert sentence_pick([fact, later]) is later
+    # Two layers tagging one sentence differently: it counts under both, once as tagged.
+    bob = replace(span(1, 1, "fact", who="bob"), updated="2026-01-03T00:00:00.000Z")
+    counts, per_annotator = article_counts([fact, later, bob], SENTENCES)
+    assert counts == SentenceCounts({"fact": 1, "speculation": 1}, 1)
+    assert per_annotator == {"ann": 1, "bob": 1}
 
 
 def test_a_range_counts_its_sentences_and_an_orphan_none() -> None:
@@ -91,15 +106,23 @@ def test_counts_are_of_the_sentences_each_span_overlaps(
 ) -> None:
     # Any offsets (empty, inverted, between sentences, past the text) and orphans: the
     # sentences sentence_range names, each counted once per tag and once as tagged.
+    # A sentence two tags touch counts under the one ``sentence_pick`` gives it.
     layer = layer_of(spans)
     per_tag: dict[str, set[int]] = {}
+    on: dict[int, list[Annotation]] = {}
     for a in layer:
         found = sentence_range(SENTENCES, a.start, a.end)
         if a.anchor is AnchorState.ORPHANED:
             found = None
         if found is not None:
-            per_tag.setdefault(a.tag, set()).update(range(found[0], found[1] + 1))
-    tagged = set().union(*per_tag.values()) if per_tag else set()
+            per_tag.setdefault(a.tag, set())
+            for index in range(found[0], found[1] + 1):
+                on.setdefault(index, []).append(a)
+    for index, covering in on.items():
+        picked = sentence_pick(covering)
+        assert picked is not None
+        per_tag[picked.tag].add(index)
+    tagged = set(on)
     expected = SentenceCounts({t: len(n) for t, n in per_tag.items()}, len(tagged))
     assert layer_counts(layer, SENTENCES) == expected
 
@@ -152,15 +175,31 @@ async def test_list_stats_screen_and_cli_count_a_split_sentence_once(
             await pilot.press("j", "f", "p", *["w"] * 6, "W", "W", "W", "s")
             await pilot.pause()
             assert len(app.pane.parts_of(1)) == 3
+            # One rule everywhere: the sentence's value is the one ``agree`` and the compare
+            # view read (``sentence_pick``), and the gutter and status line show it.
+            (value,) = {
+                sentence_values(app.pane.sentences, store.annotations(app.pane.article.id))[1]
+            }
+            shown = app.pane.annotation_of(1)
+            assert shown is not None and shown.tag == value
+            other = "speculation" if value == "fact" else "fact"
+            counts = {"fact": "F0", "speculation": "S0"} | {value: value[0].upper() + "1"}
             row = app.article_list.entry_text(0).splitlines()[1]
-            assert "F1  S1  E0  1/3" in row, row  # not F2 (two fact parts), not 2/3
+            assert f"{counts['fact']}  {counts['speculation']}  E0  1/3" in row, row
+            status = app.query_one(StatusLine).render().plain  # type: ignore[union-attr]
+            assert "also " in status and "(part)" in status, status
             await pilot.press("i")
             assert isinstance(app.screen, StatsScreen)
             text = app.screen.query_one("Static").render().plain  # type: ignore[union-attr]
             lines = {
                 line.split()[1]: line for line in text.splitlines() if "█" in line or "░" in line
             }
-            assert lines["Fact"].split()[-2] == "1" and lines["Speculation"].split()[-2] == "1"
+            label = {"fact": "Fact", "speculation": "Speculation"}
+            assert lines[label[value]].split()[-2] == "1"
+            assert lines[label[other]].split()[-2] == "0"
+            # Untagged is the sentences with no tag: never negative, its bar in its column.
+            assert lines["Untagged"].split()[-2] == "2"
+            assert {len(line) for line in lines.values()} == {len(lines["Fact"])}
             await pilot.press("escape")
             # A range over all three sentences (it replaces my tags there), then undo: the counts
             # follow each change.
@@ -169,11 +208,12 @@ async def test_list_stats_screen_and_cli_count_a_split_sentence_once(
             assert "F0  S0  E3  3/3" in app.article_list.entry_text(0).splitlines()[1]
             await pilot.press("u")
             await pilot.pause()
-            assert "F1  S1  E0  1/3" in app.article_list.entry_text(0).splitlines()[1]
+            row = app.article_list.entry_text(0).splitlines()[1]
+            assert f"{counts['fact']}  {counts['speculation']}  E0  1/3" in row, row
     capsys.readouterr()
     assert main(["stats", "--db", str(db_path), "--annotator", "tester", "--json"]) == 0
     (row,) = orjson.loads(capsys.readouterr().out)["articles"]
-    assert row["tags"]["fact"] == 1 and row["tags"]["speculation"] == 1
+    assert row["tags"][value] == 1 and row["tags"].get(other, 0) == 0
     assert row["tagged_sentences"] == 1 and row["sentence_count"] == 3
 
 

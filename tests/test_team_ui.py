@@ -425,3 +425,141 @@ async def test_a_verdict_whose_tag_is_not_saved_writes_nothing_after_it(
         article = load_library([SEED]).articles[0]
         assert store.annotations(article.id, annotator="gold") == []
         assert store.get_state(f"adjudication:gold:{article.id}") is None
+
+
+async def test_D_while_adjudicating_fills_the_agreed_sentences_into_gold(
+    make_app: MakeApp, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The gold layer is the whole gold standard: the sentences ann and bob agree on (4: fact)
+    are written into it when gold marks the article done, so ``agree --annotators ann,gold``
+    counts only gold's real departures from ann (here sentence 6) as disagreements."""
+    from tuireader.cli import main
+
+    two_layers_to_adjudicate(db_path)
+    article = load_library([SEED]).articles[0]
+    app = make_app(annotator="gold", adjudicate=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.pane.cursor == 1
+        await pilot.press("R", "1")  # 1: ann's fact
+        await pilot.pause()
+        assert app.pane.cursor == 6
+        await pilot.press("R", "6")  # 6: no tag (ann had speculation)
+        await pilot.pause()
+        assert app.pane.cursor == 9
+        await pilot.press("R", "1")  # 9: ann's (no tag)
+        await pilot.pause()
+        await pilot.press("D")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.pane.annotation_of(4) is not None
+    with Store.open(db_path, "ann") as store:
+        gold = store.annotations(article.id, annotator="gold")
+        assert sorted((a.tag, a.start) for a in gold) == [
+            ("fact", article.sentences[1].start),
+            ("fact", article.sentences[4].start),
+        ]
+        assert "gold" in store.done_by(article.id)
+        store.set_done(article.id, True)
+    capsys.readouterr()
+    assert main(["agree", "--db", str(db_path), "--annotators", "ann,gold"]) == 0
+    out = capsys.readouterr().out
+    count = len(article.sentences)
+    # By hand: ann and gold differ on sentence 6 only.
+    assert f"{(count - 1) / count:.1%}" in out.split("All tags", 1)[1].splitlines()[0], out
+
+
+async def test_one_decision_is_one_undo_step_and_one_redo(make_app: MakeApp, db_path: Path) -> None:
+    """A tag decision (its tag and its "adjudicated: …" note), a "no tag" and an "unresolved"
+    decision: each undone by one ``u`` and redone by one redo (the first ``u`` erased only the
+    note; a no-tag decision said "Nothing to undo.")."""
+    two_layers_to_adjudicate(db_path)
+    article = load_library([SEED]).articles[0]
+    app = make_app(annotator="gold", adjudicate=True)
+
+    def gold() -> list[tuple[str, str]]:
+        return [(a.tag, a.note) for a in app.store.annotations(article.id, annotator="gold")]
+
+    def state() -> object:
+        return app.store.get_state(f"adjudication:gold:{article.id}")
+
+    async def settle() -> None:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle()
+        await pilot.press("R", "tab", *"clear", "enter")  # ann's fact, with a reason
+        await settle()
+        assert gold() == [("fact", "adjudicated: Fact (as ann); clear")]
+        assert "decided 1/3" in app.status.content.plain
+        await pilot.press("u")
+        await settle()
+        assert gold() == [] and "decided 0/3" in app.status.content.plain
+        await pilot.press("ctrl+r")
+        await settle()
+        assert gold() == [("fact", "adjudicated: Fact (as ann); clear")]
+        assert "decided 1/3" in app.status.content.plain
+        app.pane.move_to(6)
+        await pilot.press("R", "6")  # no tag
+        await settle()
+        assert "decided 2/3" in app.status.content.plain and state()
+        await pilot.press("u")
+        await settle()
+        assert "decided 1/3" in app.status.content.plain and not state()
+        await pilot.press("ctrl+r")
+        await settle()
+        assert "decided 2/3" in app.status.content.plain and state()
+        app.pane.move_to(9)
+        await pilot.press("R", "7")  # leave unresolved
+        await settle()
+        assert "decided 3/3, 1 unresolved" in app.status.content.plain
+        await pilot.press("u")
+        await settle()
+        assert "decided 2/3" in app.status.content.plain
+        assert "unresolved" not in app.status.content.plain
+        # The earlier decisions are still there, each one undo step.
+        await pilot.press("u")
+        await settle()
+        assert "decided 1/3" in app.status.content.plain
+        await pilot.press("u")
+        await settle()
+        assert gold() == [] and "decided 0/3" in app.status.content.plain
+
+
+async def test_D_is_one_undo_step_with_the_agreed_sentences_it_filled_in(
+    make_app: MakeApp, db_path: Path
+) -> None:
+    two_layers_to_adjudicate(db_path)
+    article = load_library([SEED]).articles[0]
+    app = make_app(annotator="gold", adjudicate=True)
+
+    async def settle() -> None:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    def gold() -> tuple[bool, list[str]]:
+        store = app.store
+        tags = [a.tag for a in store.annotations(article.id, annotator="gold")]
+        return "gold" in store.done_by(article.id), tags
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle()
+        await pilot.press("D")
+        await settle()
+        assert gold() == (True, ["fact"])  # sentence 4, which ann and bob agree on
+        await pilot.press("u")
+        await settle()
+        assert gold() == (False, [])  # "Nothing to undo." before
+        await pilot.press("ctrl+r")
+        await settle()
+        assert gold() == (True, ["fact"])
+        await pilot.press("D")  # taking the mark back fills nothing, and is undone alone
+        await settle()
+        assert gold() == (False, ["fact"])
+        await pilot.press("u")
+        await settle()
+        assert gold() == (True, ["fact"])

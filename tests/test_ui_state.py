@@ -12,7 +12,7 @@ import pytest
 from tuireader import storage
 from tuireader.articles import load_library
 from tuireader.store import Store
-from tuireader.ui.app import STATE_COUNTS, STATE_CURSORS, ReaderApp, counts_key
+from tuireader.ui.app import STATE_COUNTS, ReaderApp, counts_key, cursors_key
 from tuireader.ui.article_list import ArticleCounts, fingerprint
 
 from conftest import SEED
@@ -53,7 +53,7 @@ async def test_quitting_right_after_a_cursor_move_keeps_the_cursor(
         article = app.pane.article
         assert article is not None and app.pane.cursor == 3
         await pilot.press("q")  # well before the batched save's timer
-    cursors = saved(db_path, STATE_CURSORS)
+    cursors = saved(db_path, cursors_key(app.store.annotator))
     assert isinstance(cursors, dict) and cursors[article.id] == 3
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -68,7 +68,7 @@ async def test_an_exit_without_q_still_saves_the_cursor(make_app: MakeApp, db_pa
         article = app.pane.article
         assert article is not None
         app.exit(0)  # not through action_quit: the unmount saves it
-    cursors = saved(db_path, STATE_CURSORS)
+    cursors = saved(db_path, cursors_key(app.store.annotator))
     assert isinstance(cursors, dict) and cursors[article.id] == 2
 
 
@@ -177,3 +177,27 @@ async def test_a_tag_never_compacts_on_the_event_loop(
         await pilot.press("q")
     with Store.open(db_path, "tester") as again:
         assert len(again.mine(article.id)) == 8
+
+
+async def test_each_annotator_reads_on_from_their_own_cursor(
+    make_reader: Callable[[Path], ReaderApp], db_path: Path
+) -> None:
+    """tina opened at the tester's 3/10 when the saved cursor was shared."""
+    from tuireader.articles import load_library
+
+    app = make_reader(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "j")
+        await pilot.press("q")
+    library = load_library([SEED])
+    with Store.open(db_path, "tina") as store:
+        tina = ReaderApp(library, store, db_path=db_path, open_article=library.articles[0])
+        async with tina.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert tina.pane.cursor == 0  # not the tester's 3
+            await pilot.press("j")
+            await pilot.press("q")
+    again = make_reader(SEED)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.pane.cursor == 3  # tina's 1 did not move it

@@ -9,11 +9,12 @@ the sentence's offsets (``start:end``), with the optional reason.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from tuireader.agreement import NO_TAG
+from tuireader.comparison import Comparison
 from tuireader.sentences import Sentence
 
 UNRESOLVED = "(unresolved)"
@@ -194,6 +195,21 @@ def _offsets(key: object) -> tuple[int, int] | None:
         return None
     first, last = int(start), int(end)
     return (first, last) if first < last else None
+
+
+def agreed_runs(comparison: Comparison, taken: Collection[int]) -> list[tuple[int, int, str]]:
+    """The sentences every compared annotator gave the same tag (not "no tag"), as runs for
+    ``Store.tag_many``, leaving out those in ``taken`` (the adjudicator's layer has one there
+    already). Marking the article done while adjudicating writes them into the adjudicator's
+    layer, so that layer is the whole gold standard: ``agree --annotators ann,gold`` and an
+    export of it count the agreed sentences too (they were missing, as disagreements)."""
+    if len(comparison.annotators) < 2 or comparison.hidden:
+        return []  # agreement among some of the annotators is not agreement
+    return [
+        (index, index, row[0])
+        for index, row in enumerate(comparison.values)
+        if index not in taken and row[0] != NO_TAG and len(set(row)) == 1
+    ]
 
 
 def next_open(

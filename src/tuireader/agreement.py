@@ -27,6 +27,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from tuireader.annotations import TagSpan
 from tuireader.sentences import Sentence
@@ -37,6 +38,7 @@ OTHER = "(other)"
 """In per-tag figures: any value but the tag in question."""
 
 Value = str | None
+_Span = TypeVar("_Span", bound=TagSpan)
 Unit = Sequence[Value]
 """One sentence: one value per annotator, in the order of the annotators."""
 
@@ -45,6 +47,14 @@ def pick_order(ann: TagSpan) -> tuple[str, int, int, str, str]:
     """Ascending order of precedence among one annotator's annotations on a sentence: the last
     wins. A total order (the id is unique), so the pick is the same however they are listed."""
     return (ann.updated, ann.end - ann.start, -ann.start, ann.tag, ann.id)
+
+
+def sentence_pick(annotations: Iterable[_Span]) -> _Span | None:
+    """THE rule for one annotator's annotations on one sentence (parts of it tagged
+    differently, or overlaps an import brought): the one whose tag is the sentence's value, by
+    ``pick_order`` (the most recently updated). The gutter, the status line, the compare view,
+    ``agree``, ``stats`` and the ``i`` box all read a sentence this way (``sentence_values``)."""
+    return max(annotations, key=pick_order, default=None)
 
 
 @dataclass(frozen=True, slots=True)

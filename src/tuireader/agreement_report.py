@@ -91,8 +91,15 @@ def confusion_rows(result: Agreement, tags: TagSet) -> list[str]:
     return lines
 
 
+NAMES_SHOWN = 8
+"""Annotators the heading names (as the compare view's columns); the rest are counted."""
+
+
 def report_lines(result: Agreement, tags: TagSet, articles: int | None = None) -> list[str]:
-    names = ", ".join(_name(n) for n in result.annotators)
+    shown = result.annotators[:NAMES_SHOWN]
+    names = ", ".join(_name(n) for n in shown)
+    if len(result.annotators) > len(shown):
+        names += f" ({len(result.annotators) - len(shown):,} more not shown)"
     where = f" over {articles} article{'s' * (articles != 1)}" if articles is not None else ""
     lines = [
         f"Agreement of {names}{where}: {result.overall.units} sentences",

@@ -445,7 +445,7 @@ def stream(
     marks = [m for m in source.done_marks() if names is None or m.annotator in names]
     everyone = sorted(set(source.annotators()) | {m.annotator for m in source.done_marks()})
     annotators = tuple(n for n in source.annotators() if names is None or n in names)
-    adjudicators = tuple(n for n in everyone if names is None or n in names)
+    adjudicators = tuple(everyone if names is None else sorted(names))
     corrected = _layer_corrections(source, names)
     ids = asked if asked is not None else source.annotated_article_ids()
     if asked is None and wanted_tags is None:
@@ -453,6 +453,15 @@ def stream(
         listed = set(ids)
         ids = [*ids, *(aid for aid in corrected if aid not in listed)]
         asked = [aid for aid in corrected if aid not in listed] or None
+    if wanted_tags is None:
+        # An exported layer's done marks and adjudication decisions travel with it even on an
+        # article where it holds no tag (an adjudicator whose decisions were all "no tag").
+        known = ids if asked is not None and article_ids is not None else _known_ids(source)
+        listed = set(ids)
+        carried = _carried_without_tags(source, known, marks, adjudicators)
+        if carried:
+            asked = [*(asked or ()), *carried]
+            ids = [*ids, *(aid for aid in carried if aid not in listed)]
 
     filtered = names is not None or wanted_tags is not None
 
@@ -511,6 +520,21 @@ def stream(
         corrections=corrections,
         scope=scope,
     )
+
+
+def _carried_without_tags(
+    source: StoreSource, ids: Sequence[str], marks: Sequence[DoneMark], adjudicators: Sequence[str]
+) -> list[str]:
+    """The articles of ``ids`` where the exported layers hold a done mark or a decision."""
+    marked = {m.article_id for m in marks}
+    return [aid for aid in ids if aid in marked or decisions_of(source, adjudicators, aid)]
+
+
+def _known_ids(source: StoreSource) -> list[str]:
+    """Every article the store knows of: by its metadata or a done mark (a jsonl file of
+    decisions and done marks only brings no article metadata)."""
+    known = [str(m["id"]) for m in source.articles_meta() if "id" in m]
+    return list(dict.fromkeys([*known, *(m.article_id for m in source.done_marks())]))
 
 
 def _layer_corrections(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from tuireader.annotations import AnchorState, Annotation
 from tuireader.boundaries import Boundary
@@ -23,6 +24,11 @@ class Change:
     boundaries_before: tuple[Boundary, ...] = ()
     """Sentence corrections (splits, joins) the step removed and added, undone with it."""
     boundaries_after: tuple[Boundary, ...] = ()
+    states: tuple[tuple[str, Any, Any], ...] = ()
+    """Small store state the step changed, as ``(key, before, after)`` (None: absent): an
+    adjudicator's "no tag" and "unresolved" decisions, undone with the step."""
+    done: tuple[tuple[str, bool, bool], ...] = ()
+    """My done marks the step changed, as ``(article_id, before, after)``."""
 
     @property
     def span(self) -> tuple[int, int] | None:
@@ -44,13 +50,48 @@ class Change:
         return bool(self.boundaries_before or self.boundaries_after)
 
     def inverse(self, label: str) -> Change:
-        return Change(label, self.after, self.before, self.boundaries_after, self.boundaries_before)
+        states = tuple((key, after, before) for key, before, after in self.states)
+        done = tuple((aid, after, before) for aid, before, after in self.done)
+        return Change(
+            label,
+            self.after,
+            self.before,
+            self.boundaries_after,
+            self.boundaries_before,
+            states,
+            done,
+        )
+
+    def then(self, later: Change, label: str) -> Change:
+        """This step and ``later`` (written right after it) as one step: what it removed and
+        what ``later`` added, less what one added and the other took away again."""
+        added = {a.id for a in self.after}
+        removed = {a.id for a in later.before}
+        before = (*self.before, *(a for a in later.before if a.id not in added))
+        after = (*(a for a in self.after if a.id not in removed), *later.after)
+        states: dict[str, tuple[Any, Any]] = {k: (b, a) for k, b, a in self.states}
+        for key, was, now in later.states:
+            states[key] = (states[key][0] if key in states else was, now)
+        marks: dict[str, tuple[bool, bool]] = {k: (b, a) for k, b, a in self.done}
+        for aid, was, now in later.done:
+            marks[aid] = (marks[aid][0] if aid in marks else was, now)
+        return Change(
+            label,
+            before,
+            after,
+            (*self.boundaries_before, *later.boundaries_before),
+            (*self.boundaries_after, *later.boundaries_after),
+            tuple((k, b, a) for k, (b, a) in states.items()),
+            tuple((k, b, a) for k, (b, a) in marks.items()),
+        )
 
     def again(self, label: str) -> Change:
         return replace(self, label=label)
 
     def __bool__(self) -> bool:
-        return bool(self.before or self.after or self.corrects_sentences)
+        return bool(
+            self.before or self.after or self.corrects_sentences or self.states or self.done
+        )
 
 
 @dataclass
@@ -81,6 +122,18 @@ class History:
         self._undo.append(change)
         del self._undo[: -self.limit]
         self._redo.clear()
+
+    def join_last(self, count: int, label: str) -> Change | None:
+        """The last ``count`` steps recorded (by this window, in order) as one undo step."""
+        if count < 2 or len(self._undo) < count:
+            return self.peek_undo()
+        steps = self._undo[-count:]
+        del self._undo[-count:]
+        joined = steps[0]
+        for step in steps[1:]:
+            joined = joined.then(step, label)
+        self._undo.append(replace(joined, label=label))
+        return self._undo[-1]
 
     def drop_undo(self) -> None:
         """Forget the last undo step (it can no longer be applied)."""

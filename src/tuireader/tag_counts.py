@@ -3,8 +3,11 @@ and ``tuireader stats`` count, all by this one rule.
 
 Counts are of sentences, within one annotator's layer: a sentence counts once for a tag however
 many of that layer's annotations of the tag touch it (a sentence tagged in two parts shows F1,
-not F2), and once as tagged whatever tags it carries (a fact part and a speculation part: F1,
-S1, 1 tagged). Orphaned annotations have no place in the text and count nowhere.
+not F2), and under ONE tag when its parts carry different tags: the layer's value of the
+sentence by ``agreement.sentence_pick`` (the most recently updated), as the gutter, the status
+line, the compare view and ``agree`` read it (a fact part, then a speculation part: S1, F0,
+1 tagged; it counted F1 and S1, so the ``i`` box's Untagged went to -1). Orphaned annotations
+have no place in the text and count nowhere.
 
 Over several layers (``tuireader stats`` of everyone) a sentence counts once however many
 annotators tagged it: "tagged" is the sentences tagged by anyone, never more than the article
@@ -20,6 +23,7 @@ from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
 from operator import attrgetter, eq, ne
 
+from tuireader.agreement import sentence_pick
 from tuireader.annotations import AnchorState, TagSpan
 from tuireader.sentences import Sentence
 
@@ -44,7 +48,29 @@ def layer_counts(annotations: Iterable[TagSpan], sentences: Sequence[Sentence]) 
         return _counts_one_by_one(rows, starts, ends)
     per_tag = _covered_by(list(map(_TAG, rows)), ranges)
     tagged = set().union(*per_tag.values())
+    if sum(map(len, per_tag.values())) > len(tagged):
+        per_tag = _one_value_each(rows, ranges, per_tag)
     return SentenceCounts({tag: len(found) for tag, found in per_tag.items()}, len(tagged))
+
+
+def _one_value_each(
+    rows: Sequence[TagSpan], ranges: Iterable[range], per_tag: Mapping[str, set[int]]
+) -> dict[str, set[int]]:
+    """``per_tag`` where one layer gives a sentence two tags (parts of it tagged differently):
+    each layer's sentence counts under its one value (``agreement.sentence_pick``, as the
+    compare view and ``agree`` read it); sentences tagged by two layers differently count under
+    both. ``ranges[i]`` are ``rows[i]``'s sentences. Only run when some sentence carries two
+    tags."""
+    picked: dict[tuple[str, int], TagSpan] = {}
+    for row, covered in zip(rows, ranges, strict=True):
+        who = _ANNOTATOR(row)
+        for index in covered:
+            known = picked.get((who, index))
+            picked[(who, index)] = row if known is None else sentence_pick((known, row)) or row
+    found: dict[str, set[int]] = {tag: set() for tag in per_tag}
+    for (_who, index), row in picked.items():
+        found.setdefault(row.tag, set()).add(index)
+    return found
 
 
 def _sentence_ranges(
@@ -83,6 +109,7 @@ def _counts_one_by_one(
     count = len(starts)
     per_tag: dict[str, set[int]] = {}
     tagged: set[int] = set()
+    placed: list[tuple[TagSpan, range]] = []
     for annotation in annotations:
         start, end = annotation.start, annotation.end
         first = bisect_right(ends, start)
@@ -91,6 +118,10 @@ def _counts_one_by_one(
         covered = range(first, bisect_left(starts, end, first))
         per_tag.setdefault(annotation.tag, set()).update(covered)
         tagged.update(covered)
+        placed.append((annotation, covered))
+    if sum(map(len, per_tag.values())) > len(tagged):
+        rows, ranges = zip(*placed, strict=True)
+        per_tag = _one_value_each(rows, ranges, per_tag)
     return SentenceCounts({tag: len(found) for tag, found in per_tag.items()}, len(tagged))
 
 
@@ -107,6 +138,8 @@ def article_counts(
     per_tag = _covered_by(list(map(_TAG, rows)), ranges)
     per_annotator = _covered_by(list(map(_ANNOTATOR, rows)), ranges)
     tagged = set().union(*per_tag.values())
+    if sum(map(len, per_tag.values())) > len(tagged):
+        per_tag = _one_value_each(rows, ranges, per_tag)
     by_tag = {tag: len(found) for tag, found in per_tag.items()}
     return SentenceCounts(by_tag, len(tagged)), {k: len(v) for k, v in per_annotator.items()}
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tuireader import sanitise
+from tuireader.adjudication import decisions_of
 from tuireader.annotations import default_annotator
 from tuireader.articles import load_article
 from tuireader.boundaries import with_corrections
@@ -102,13 +103,20 @@ def check_layers(source: StoreSource, names: list[str] | None) -> None:
         return
     known = set(source.annotators()) | {m.annotator for m in source.done_marks()}
     for name in names:
-        if name not in known:
+        if name not in known and not adjudicated(source, name):
             there = (
                 ", ".join(sorted(" ".join(sanitise.line(k).split()) for k in known)) or "nobody yet"
             )
             raise TuireaderError(
                 f"--annotator {sanitise.quoted(name)}: no such annotator (the database has {there})"
             )
+
+
+def adjudicated(source: StoreSource, name: str) -> bool:
+    """Whether ``name`` holds adjudication decisions on some article (an adjudicator whose
+    decisions were all "no tag" has no tag and, before ``D``, no done mark)."""
+    ids = [str(m["id"]) for m in source.articles_meta() if "id" in m]
+    return any(decisions_of(source, [name], aid) for aid in ids)
 
 
 @contextmanager
@@ -219,15 +227,24 @@ def run(args: argparse.Namespace) -> int:
             f"warning: {corrected} sentence correction(s) (splits, joins) of these articles "
             f"are not in {args.format}; export json or jsonl to carry them to another database"
         )
-    if not data.tally.articles or (
-        not args.by_sentence and not data.tally.annotations and not corrected
-    ):
-        print_error(f"nothing to export: {_empty_because(args, db)}")
+    decided = sum(len(data.decisions(aid)) for aid in data.tally.listed)
+    marked = len(data.listed_done())
+    empty = not data.tally.articles or (
+        not args.by_sentence and not (data.tally.annotations or corrected or decided or marked)
+    )
     if output is not None and not is_terminal(output):
         what = f"{args.format} by sentence" if args.by_sentence else args.format
-        size = extent(data, args.by_sentence)
+        size = (
+            "nothing to export: " + _empty_because(args, db)
+            if empty
+            else extent(data, args.by_sentence)
+        )
+        if not empty and not args.by_sentence and (decided or marked):
+            size += _decisions_and_marks(decided, marked)
         shown = sanitise.path(output)
         print(f"tuireader: wrote {what} export to {shown} ({size})", file=sys.stderr)
+    elif empty:
+        print_error(f"nothing to export: {_empty_because(args, db)}")
     return 0
 
 
@@ -235,6 +252,13 @@ def _refuse_target(output: Path, db: Path, articles: Iterable[str] = ()) -> None
     problem = refusal(output, db, articles)
     if problem is not None:
         raise TuireaderError(f"{output}: {problem}; choose another -o FILE")
+
+
+def _decisions_and_marks(decided: int, marked: int) -> str:
+    """``, 2 adjudication decisions, 1 done mark`` for the written message."""
+    said = [f"{decided} adjudication decision" + ("" if decided == 1 else "s")] if decided else []
+    said += [f"{marked} done mark" + ("" if marked == 1 else "s")] if marked else []
+    return "".join(f", {s}" for s in said)
 
 
 CORRECTION_FORMATS = ("json", "jsonl")
@@ -264,6 +288,10 @@ def _empty_because(args: argparse.Namespace, db: Path) -> str:
     filters = [f"--tag {t}" for t in args.tag or ()] + [
         f"--article {a}" for a in args.article or ()
     ]
+    layers = getattr(args, "annotator", None)
+    if layers:
+        names = [layers] if isinstance(layers, str) else list(layers)
+        filters.append("of " + ", ".join(sanitise.line(n) for n in names))
     if filters:
         return f"no annotations in {db} match {' '.join(filters)}"
     return f"{db} holds no annotations"

@@ -575,6 +575,29 @@ class Store:
 
         return self._commit(plan)
 
+    def set_states_undoable(self, label: str, values: Mapping[str, Any]) -> Change:
+        """``set_states`` as one undo step of this window (None removes a key; read back as
+        absent). An unchanged value is an empty (falsy) Change, not recorded."""
+        states = tuple(
+            (key, self.get_state(key, None), value)
+            for key, value in values.items()
+            if self.get_state(key, None) != value
+        )
+        self._write_states(states)
+        change = Change(label, states=states)
+        if change:
+            self._history.record(change)
+        return change
+
+    def join_undo(self, count: int, label: str) -> None:
+        """Make this window's last ``count`` steps one undo step (one user decision written as
+        several: its tag, its note, its record)."""
+        self._history.join_last(count, label)
+
+    def _write_states(self, states: Sequence[tuple[str, Any, Any]]) -> None:
+        self.set_states({key: after for key, _before, after in states if after is not None})
+        self.remove_states(key for key, _before, after in states if after is None)
+
     def undo(self) -> Change | None:
         """Undo this window's last change, if nothing changed since where it would write;
         otherwise the step is dropped and UndoConflict says so."""
@@ -610,8 +633,14 @@ class Store:
                 if a.anchor is not AnchorState.ORPHANED
             }
             table = self._db.records(BOUNDARIES).raw()
-            if corrections.changed_since(table, change) or replay_conflict(
-                remove, restore, stored, overlaps
+            moved = any(self.get_state(key, None) != was for key, was, _now in change.states)
+            moved = moved or any(
+                (self.annotator in self.done_by(aid)) != was for aid, was, _now in change.done
+            )
+            if (
+                moved
+                or corrections.changed_since(table, change)
+                or replay_conflict(remove, restore, stored, overlaps)
             ):
                 drop()
                 # Only another process's write (a reload: ``generation``) is named as one.
@@ -628,6 +657,10 @@ class Store:
             self._apply(removed, added)
             self._apply_boundaries(b_removed, b_added)
             self._recount(b_removed, b_added)
+        if change.states:
+            self._write_states(change.states)
+        for article_id, _was, now in change.done:
+            self._set_done(article_id, now)
         return change
 
     def defer_compaction(self, deferred: bool = True) -> None:
@@ -709,8 +742,15 @@ class Store:
         with self._writing():
             self._db.records(STATE).delete_many(gone)
 
-    def set_done(self, article_id: str, done: bool) -> bool:
-        """Mark the article done (or not) for my layer; False if it already was so."""
+    def set_done(self, article_id: str, done: bool, *, record: bool = False) -> bool:
+        """Mark the article done (or not) for my layer; False if it already was so. ``record``:
+        as an undo step of this window (the reader's ``D``)."""
+        changed = self._set_done(article_id, done)
+        if changed and record:
+            self._history.record(Change("done", done=((article_id, not done, done),)))
+        return changed
+
+    def _set_done(self, article_id: str, done: bool) -> bool:
 
         def plan() -> DoneMark | None:
             if (self.annotator in self.done_by(article_id)) == done:

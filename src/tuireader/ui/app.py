@@ -75,6 +75,7 @@ from tuireader.ui.status_line import (
     legend,
     legend_chips,
     others_status,
+    parts_status,
 )
 from tuireader.ui.store_reader import StoreReader
 from tuireader.ui.store_reads import (
@@ -110,6 +111,15 @@ NARROW_WIDTH = 80
 """Below this many columns the article list collapses (``o`` brings it back)."""
 STATE_LAST_ARTICLE = "last_article"
 STATE_CURSORS = "cursors"
+"""Where the cursor per article was saved for everyone (read when an annotator has none)."""
+
+
+def cursors_key(annotator: str) -> str:
+    """Where an annotator's cursor per article is saved: each reads on from their own place
+    (tina opened at gold's 3/10 when they shared one)."""
+    return f"{STATE_CURSORS}:{annotator}"
+
+
 STATE_THEME = "theme"
 """The theme last chosen (ctrl+p), with the config's theme at the time: a new theme in the
 config wins over an older choice."""
@@ -338,7 +348,9 @@ class ReaderApp(App[int]):
         # Read before the app runs, while no other thread uses the store: every later read of
         # the store is done in the reader thread (a read on the event loop would wait for the
         # store's lock while the writer holds it).
-        cursors = store.get_state(STATE_CURSORS, {})
+        cursors = store.get_state(cursors_key(store.annotator), None)
+        if cursors is None:  # saved before cursors were kept per annotator
+            cursors = store.get_state(STATE_CURSORS, {})
         self._cursors = dict(cursors) if isinstance(cursors, dict) else {}
         last = store.get_state(STATE_LAST_ARTICLE, None)
         self._saved_last = last if isinstance(last, str) else None
@@ -1239,6 +1251,7 @@ class ReaderApp(App[int]):
                 parts.append(self._adjudication_status())
         else:
             parts += annotation_status(pane.annotation, pane.tags, pane.looks)
+            parts += parts_status(pane.annotation, pane.parts_of(pane.cursor), pane.tags)
             sentence = pane.sentences[pane.cursor]
             others = self._others_at(pane.article.id, sentence.start, sentence.end)
             if others:
@@ -1571,6 +1584,11 @@ class ReaderApp(App[int]):
         (from ``layers``, my layer of each article the change touched, when given)."""
         if change is None:
             return
+        if change.states:
+            self._states_changed(change)
+        if change.done:
+            store = self.store
+            self._write(lambda: read_done(store), self._done_reread)
         if self._store_count is not None:
             self._store_count += len(change.after) - len(change.before)
         if change.corrects_sentences:
@@ -1823,13 +1841,47 @@ class ReaderApp(App[int]):
             self.notify("Open an article first.", severity="warning")
             return
         store = self.store
+        filled = self._fill_agreed(article) if self.adjudicating else None
 
         def toggle() -> tuple[bool, str, DoneReads]:
             done = store.annotator not in store.done_by(article.id)
-            store.set_done(article.id, done)
+            store.set_done(article.id, done, record=True)
+            if filled and filled[0]:  # the agreed sentences and the mark: one undo step
+                store.join_undo(2, "mark done")
             return done, store.annotator, read_done(store)
 
         self._write(toggle, self._done_toggled)
+
+    def _fill_agreed(self, article: Article) -> list[bool] | None:
+        """Adjudicating, ``D`` (marking done, not taking it back) first writes the sentences
+        the annotators agree on into my layer: the gold layer is then whole. Returns, once the
+        writer ran it, ``[True]`` if it wrote a step (the mark joins it), else ``[False]``."""
+        from tuireader.adjudication import agreed_runs
+
+        pane = self.pane
+        comparison = pane.comparison
+        if comparison is None or pane.article is not article:
+            return None
+        taken = {i for i in range(len(pane.sentences)) if pane.annotation_of(i) is not None}
+        runs = agreed_runs(comparison, taken)
+        if not runs:
+            return None
+        store = self.store
+        filled = [False]
+
+        def fill() -> Change | None:
+            if store.annotator in store.done_by(article.id):
+                return None  # taking the mark back: nothing is filled in
+            change = store.tag_many(article, runs, "fill in agreed sentences")
+            filled[0] = bool(change)
+            return change
+
+        self._write_change(fill)
+        return filled
+
+    def _done_reread(self, marks: DoneReads) -> None:
+        """The done marks after an undo or redo of ``D``."""
+        self.article_list.set_states(self._done_states(marks))
 
     def _done_toggled(self, toggled: tuple[bool, str, DoneReads]) -> None:
         done, annotator, marks = toggled
@@ -2047,12 +2099,17 @@ class ReaderApp(App[int]):
         else:
             change(lambda: store.clear(article, index, index) if mine_here() else None)
 
+        written = tuple(steps)
+
         def decided(failed: bool) -> object:
             if failed:
                 return _NOT_WRITTEN
             # Read and written in the writer thread: the record as it is on disk, not as shown.
             state = with_verdict(store.get_state(key, {}), sentence, verdict)
-            store.set_state(key, state)
+            recorded = store.set_states_undoable("adjudicate", {key: state or None})
+            # The tag, its note and the record: one decision, one undo step.
+            count = sum(1 for f in written if f.result()[0]) + (1 if recorded else 0)
+            store.join_undo(count, "adjudicate")
             return state
 
         def shown(state: object) -> None:
@@ -2063,6 +2120,16 @@ class ReaderApp(App[int]):
             self.refresh_comparison(then=partial(self._verdict_shown, article, index))
 
         step(decided, shown)
+
+    def _states_changed(self, change: Change) -> None:
+        """A step (a decision, its undo or redo) changed my decisions on the open article."""
+        article = self.pane.article
+        key = None if article is None else self._verdicts_key(article.id)
+        for name, _before, after in change.states:
+            if article is not None and name == key:
+                self._verdict_state = (self.store.annotator, article.id, after or {})
+                self.update_status()
+                self.refresh_comparison()
 
     def _verdict_shown(self, article: Article, index: int) -> None:
         """The compare view read again after a verdict: on to the next open disagreement."""
@@ -2738,7 +2805,7 @@ class ReaderApp(App[int]):
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
-        states: dict[str, object] = {STATE_CURSORS: dict(self._cursors)}
+        states: dict[str, object] = {cursors_key(self.store.annotator): dict(self._cursors)}
         if self._last_article is not None:
             states[STATE_LAST_ARTICLE] = self._last_article
         with contextlib.suppress(NoMatches, NoScreen):  # closing: counted again next time

@@ -28,6 +28,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tuireader import sanitise
+from tuireader.agreement import sentence_pick
 from tuireader.annotations import Annotation
 from tuireader.articles import Article
 from tuireader.comparison import Comparison
@@ -1384,16 +1385,16 @@ class ReadingPane(ScrollView, can_focus=True):
 
     def _settle(self, index: int, parts: list[Annotation]) -> None:
         """Record sentence ``index``'s annotations: kept as parts while any tags only part of
-        it; the sentence's own annotation is the one covering it whole, else the first part."""
+        it; the sentence's own annotation (its gutter and status line) is the one
+        ``agreement.sentence_pick`` gives its value, as the compare view and ``agree`` read it."""
         sentence = self.sentences[index]
         parts.sort(key=lambda p: (p.start, p.end))
         whole = [p for p in parts if p.start <= sentence.start and sentence.end <= p.end]
+        self._annotation_of[index] = sentence_pick(parts)
         if len(parts) == len(whole):
             self._parts.pop(index, None)
-            self._annotation_of[index] = whole[-1] if whole else None
             return
         self._parts[index] = parts
-        self._annotation_of[index] = whole[0] if whole else parts[0]
 
     def _end_range(self) -> None:
         if self.range_anchor is None:

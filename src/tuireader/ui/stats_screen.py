@@ -24,7 +24,7 @@ def _bar(
     label: str, label_style: str | Style, bar_style: str | Style, count: int, total: int
 ) -> Content:
     share = count / total if total else 0.0
-    filled = round(share * BAR_WIDTH)
+    filled = max(0, min(BAR_WIDTH, round(share * BAR_WIDTH)))
     return Content.assemble(
         (label, label_style),
         ("█" * filled, bar_style),
@@ -61,7 +61,8 @@ def stats_text(
         # The bar is a graphic in the tag's own colour; the text beside it is the theme's.
         colour = Style.from_rich_style(bar_style(looks or {}, tag.id))
         lines.append(bar + _bar(f"{tag.label:<{label_width}} ", "", colour, count, total))
-    untagged = total - sum(sentence_counts.get(tag.id, 0) for tag in tags)
+    # Each sentence counts under one tag (``tag_counts``): the rest are untagged.
+    untagged = max(0, total - sum(sentence_counts.values()))
     lines.append(_bar(f" ·  {'Untagged':<{label_width}} ", "dim", "dim", untagged, total))
     return Content("\n").join(lines)
 

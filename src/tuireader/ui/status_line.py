@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from textual.content import Content
@@ -82,6 +82,24 @@ def annotation_status(
     if annotation.anchor is not AnchorState.EXACT:
         parts += [(f" · re-anchored ({annotation.anchor})", "dim")]
     return parts
+
+
+def parts_status(
+    shown: Annotation | None, parts: Sequence[Annotation], tags: TagSet
+) -> list[Content | tuple[str, str] | str]:
+    """`` · also S Speculation (part)`` when parts of the sentence carry tags other than the one
+    shown (the sentence's value by ``agreement.sentence_pick``: compare and ``agree`` read it so)."""
+    other = [p.tag for p in parts if shown is None or p.tag != shown.tag]
+    if not other:
+        return []
+    named = []
+    for tag_id in dict.fromkeys(other):
+        if tag_id in tags:
+            tag = tags.get(tag_id)
+            named.append(f"{tag.marker} {tag.label}")
+        else:
+            named.append(sanitise.line(tag_id))
+    return [(" · also ", "dim"), Content(", ".join(named) + " (part)").stylize("italic")]
 
 
 def others_status(annotators: list[str]) -> list[Content | tuple[str, str] | str]:
