@@ -9,6 +9,7 @@ from typing import ClassVar
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
+from textual.widgets import Footer
 
 from tuireader.ui.footer import KEY_ATTRIBUTES, KEY_WIDGET, ReaderFooter
 
@@ -67,6 +68,9 @@ async def test_textuals_key_widgets_are_as_the_footer_expects() -> None:
             missing = [name for name in KEY_ATTRIBUTES if not hasattr(key, name)]
             assert not missing, CHANGED.format(what=f"{KEY_WIDGET} has no {', '.join(missing)}")
         assert footer.key_widgets() == keys
+        assert "_bindings_ready" in vars(Footer), CHANGED.format(
+            what="Footer._bindings_ready, which its compose reads, is gone"
+        )
         assert [getattr(k, "action", None) for k in keys] == ["help", "hit"]
 
 

@@ -7,7 +7,9 @@ may have changed, which focus moves and the app's start say several times over. 
 so only when the keys it shows differ; a key only turned on or off is restyled in place.
 
 Textual 8.2.8 has no public API for that: its footer's keys are ``FooterKey`` widgets of the
-private ``textual.widgets._footer``, and what a click on one reads is its private ``_disabled``.
+private ``textual.widgets._footer``, what a click on one reads is its private ``_disabled``, and
+its ``compose`` shows keys only once its private ``_bindings_ready`` is set (this footer queues
+its own rebuilds instead of Textual's one per call, so it sets it).
 They are reached only by the CSS type name and duck-typed here, and where a key is not as
 expected (Textual changed it) the footer is built again as Textual does: slower, never wrong.
 ``tests/test_footer_textual_api.py`` fails, saying what changed, the day that happens."""
@@ -56,6 +58,8 @@ class ReaderFooter(Footer):
     """What the keys on show were made from (``_shown``), None before they are made."""
     _keys_known = False
     """The screen has said its bindings once (before, Textual's footer shows no keys)."""
+    _rebuild_pending = False
+    """A rebuild is queued for after the next refresh (it reads the keys as they are then)."""
 
     def compose(self) -> ComposeResult:
         self._composed = self._shown(self.screen)
@@ -90,18 +94,34 @@ class ReaderFooter(Footer):
         )
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        if self._keys_known and self.is_attached and screen is self.screen:
-            shown = self._shown(screen)
-            if shown == self._composed:
-                return  # the same keys as on show: no new widgets, no layout
-            if (
-                shown is not None
-                and _all_enabled(shown) == _all_enabled(self._composed)
-                and self._enable(shown)
-            ):
-                return  # only some keys turned on or off: restyled in place
         self._keys_known = True
-        super().bindings_changed(screen)
+        self._bindings_ready = True  # what Textual's compose reads before it shows any key
+        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
+            return  # as Textual's footer: built when the screen says so again
+        if self._rebuild_pending or self._kept(screen):
+            return
+        # Rebuilt after the refresh, once however many times the screen says so before; the
+        # keys are compared again then (Textual's footer queues one rebuild per call: the app's
+        # start queued two, the second of the same keys, and one landed under a held key).
+        self._rebuild_pending = True
+        self.call_after_refresh(self._rebuild)
+
+    async def _rebuild(self) -> None:
+        self._rebuild_pending = False
+        if self.is_attached and not self._kept(self.screen):
+            await self.recompose()
+
+    def _kept(self, screen: Screen[object]) -> bool:
+        """Whether the keys on show are those of ``screen`` now, restyled in place if only some
+        were turned on or off."""
+        shown = self._shown(screen)
+        if shown == self._composed:
+            return True  # the same keys as on show: no new widgets, no layout
+        return (
+            shown is not None
+            and _all_enabled(shown) == _all_enabled(self._composed)
+            and self._enable(shown)
+        )
 
     def key_widgets(self) -> list[Widget] | None:
         """The widgets of the keys on show, None if one is not as the restyle expects."""
