@@ -58,4 +58,4 @@ def test_all_layers_by_default(two_layers: str, capsys: pytest.CaptureFixture[st
 def test_unknown_annotator_is_one_line(two_layers: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", "--annotator", "zed"]) == 2
     err = capsys.readouterr().err
-    assert err == "tuireader: --annotator zed: no such annotator (the database has ann, bob)\n"
+    assert err == "tuireader: --annotator 'zed': no such annotator (the database has ann, bob)\n"
