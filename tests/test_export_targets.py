@@ -235,3 +235,41 @@ def test_an_export_an_older_version_listed_is_left_out_and_a_fifo_is_not_opened(
     fifo = tmp_path / "pipe.md"
     os.mkfifo(fifo)
     assert not is_export(str(fifo))  # returns at once: nobody writes to it
+
+
+def test_a_file_of_the_database_named_in_another_case_or_through_another_path_is_one(
+    tmp_path: Path,
+) -> None:
+    """On a case-insensitive file system (macOS, an exFAT or vfat stick) ``D.JSON.bak`` is the
+    backup and ``d.json.D/<id>.json`` a shard: names beside the database are compared without
+    case, folders by identity (here a second name for the folder through a link, and a folder
+    named in another case standing where the shard folder would be)."""
+    db = tmp_path / "d.json"
+    for name in ["D.JSON", "d.json.BAK", "D.json.Journal", "d.JSON.V3.bak", ".D.json.12-ab.TMP"]:
+        assert database_file_role(db, tmp_path / name) is not None, name
+    (tmp_path / "d.json.D").mkdir()  # what a case-insensitive file system shows as d.json.d
+    assert database_file_role(db, tmp_path / "d.json.D" / "0123abcd.JSON") == (
+        f"one of the shards of the annotation database {db}"
+    )
+    (tmp_path / "d.json.d").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "shards").symlink_to(tmp_path / "d.json.d")
+    assert database_file_role(db, tmp_path / "elsewhere" / "shards" / "x.json") is not None
+    for name in ["d.json.md", "D.jsonl", "other.json", "sub/d.json.bak"]:
+        assert database_file_role(db, tmp_path / name) is None, name
+
+
+def test_cli_export_refuses_a_shard_named_in_another_case(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "d.json"
+    with Store.open(db, "ana"):
+        pass
+    (tmp_path / "d.json.D").mkdir()
+    target = tmp_path / "d.json.D" / "0123abcd.JSON"
+    assert main(["export", "--db", str(db), "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert "is one of the shards of the annotation database" in err and err[-1] == "\n"
+    assert err.count("\n") == 1 and not target.exists()
+    assert main(["export", "--db", str(db), "-o", str(tmp_path / "D.JSON.BAK")]) == 2
+    assert "is the backup copy of the annotation database" in capsys.readouterr().err

@@ -53,11 +53,11 @@ def test_an_older_export_pruned_after_a_newer_one_keeps_what_was_made_since(
     assert main(["import", "--prune", str(v1), "--db", str(team)]) == 0
     err = capsys.readouterr().err
     assert "removed" not in err and "warning" not in err
-    when = json.loads(v1.read_text())["exported_at"][:19]
+    newest = json.loads(v1.read_text())["annotations"][0]["updated"][:19]
     assert (
         "tuireader: note: kept 1 annotation and 1 sentence correction of alice that this file "
-        f"does not have: made or changed after this file was exported ({when}Z), so not "
-        "deleted before it\n"
+        f"does not have: made or changed after this file's newest of alice's ({newest}Z), so "
+        "not deleted before it\n"
     ) == err
     assert layers(team, article) == [("alice", 0), ("alice", 1)]
     with Store.open(team, "tester", create=False) as store:
@@ -72,12 +72,12 @@ def test_a_tag_deleted_before_the_export_is_still_pruned(
     assert main(["import", str(export(alice, tmp_path / "v1.json")), "--db", str(team)]) == 0
     with Store.open(alice, "alice") as store:
         store.attach(article)
-        store.clear(article, 1, 1)  # her newest tag: nothing of hers in v2 is newer
+        store.clear(article, 0, 0)  # older than her tag on sentence 1, which v2 holds
     v2 = export(alice, tmp_path / "v2.json", "--annotator", "alice")
     capsys.readouterr()
     assert main(["import", "--prune", str(v2), "--db", str(team)]) == 0
     assert "holds 1 annotation of alice" in capsys.readouterr().err
-    assert layers(team, article) == [("alice", 0)]
+    assert layers(team, article) == [("alice", 1)]
 
 
 def test_a_colleagues_full_export_never_prunes_your_own_layer(
@@ -140,7 +140,12 @@ def test_bounds_compare_times_written_with_an_offset() -> None:
         {"annotators": ["bob"], "articles": None, "tags": None, "exported_at": "2026-01-02T00:00Z"},
         "me",
     )
-    assert single.kept("bob", "2026-01-01T23:59:59.999Z") is None  # an own export: as of then
+    # One layer or several, nothing says who exported it: as of its newest record there.
+    assert single.as_of("bob") is None
+    assert single.kept("bob", "2026-01-01T23:59:59.999Z") == NEWER
+    single.see("bob", "2026-01-01T10:00:00.000Z")
+    assert single.kept("bob", "2026-01-01T10:00:00.000Z") is None
+    assert single.kept("bob", "2026-01-01T10:00:00.001Z") == NEWER
 
 
 def test_a_name_the_reader_would_refuse_is_refused_as_the_importer(
@@ -157,3 +162,46 @@ def test_a_name_the_reader_would_refuse_is_refused_as_the_importer(
         "not 'a\\tb'\n"
     )
     assert not team.exists()
+
+
+def test_a_colleagues_fresh_export_of_an_old_copy_of_a_layer_prunes_nothing_newer(
+    tmp_path: Path, article: Article, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Bob exports alice's layer from his old copy (``export --annotator alice`` on his own
+    database): the file's ``exported_at`` is now, yet it says nothing of what alice made after
+    Bob's copy. Her tag on sentence 1, made since, is kept; a one-layer file counts only as of
+    its newest record, as a file of several layers does."""
+    alice, bob, team = tmp_path / "alice.json", tmp_path / "bob.json", tmp_path / "team.json"
+    tagged(alice, "alice", article, 0)
+    v1 = export(alice, tmp_path / "v1.json", "--annotator", "alice")
+    assert main(["import", str(v1), "--db", str(bob)]) == 0
+    tagged(alice, "alice", article, 1)
+    v2 = export(alice, tmp_path / "v2.json", "--annotator", "alice")
+    assert main(["import", str(v2), "--db", str(team)]) == 0
+    stale = export(bob, tmp_path / "bob-alice.json", "--annotator", "alice")
+    assert json.loads(stale.read_text())["exported_at"] > json.loads(v2.read_text())["exported_at"]
+    capsys.readouterr()
+    assert main(["import", "--prune", str(stale), "--db", str(team), "--annotator", "carol"]) == 0
+    err = capsys.readouterr().err
+    assert "removed" not in err
+    assert "note: kept 1 annotation of alice that this file does not have: made or changed " in err
+    assert "after this file's newest of alice's (" in err
+    assert layers(team, article) == [("alice", 0), ("alice", 1)]
+
+
+def test_prune_keeps_a_record_changed_after_the_review(tmp_path: Path, article: Article) -> None:
+    """``Store.prune`` gets each id with the ``updated`` the review saw; one that another
+    process changed in between (its ``updated`` moved on) is not removed, one unchanged is."""
+    db = tmp_path / "team.json"
+    tagged(db, "alice", article, 0, 1)
+    with Store.open(db, "tester", create=False) as store:
+        planned = {a.id: a.updated for a in store.annotations(article.id)}
+    first, second = sorted(store_ids := list(planned), key=lambda i: i)[:2]
+    assert len(store_ids) == 2
+    with Store.open(db, "alice", create=False) as other:
+        other.set_note(second, "changed after the review")
+    with Store.open(db, "tester", create=False) as store:
+        assert store.prune({article.id: planned}) == (1, 0)
+        left = store.annotations(article.id, include_orphans=True)
+    assert [(a.id, a.note) for a in left] == [(second, "changed after the review")]
+    assert first not in {a.id for a in left}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -179,8 +180,10 @@ def test_prune_removes_what_the_annotator_deleted_and_nothing_else(
     source, lead = tmp_path / "bob-db.json", tmp_path / "lead-db.json"
     with Store.open(source, "bob") as store:
         store.attach(article)
-        for first in (0, 1, 4):
+        for first in (1, 4):
             store.tag(article, first, first, "fact")
+        time.sleep(0.01)  # the file's copy of bob's layer is as of its newest record: this one
+        store.tag(article, 0, 0, "fact")
     with Store.open(lead, "gold") as store:  # the lead's own layer, and alice's
         store.attach(article)
         store.tag(article, 1, 1, "speculation")

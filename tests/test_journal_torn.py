@@ -167,3 +167,21 @@ def test_a_crash_losing_only_the_block_holding_the_old_brackets_is_a_torn_tail(
         assert journal_entries(data)[0] == [tagging(["carol"], "x" * 50)]
     else:
         assert journal_entries(data) == (entries, end)
+
+
+def test_reading_from_an_entry_end_while_another_append_is_half_written_finds_nothing_new() -> None:
+    """Five entries, then half of a sixth (another process's append, still being copied): read
+    from the end of the fifth, nothing new and the next one goes there, not all five again; a
+    sixth whole entry is read alone. A ``start`` inside an entry reads from the head instead."""
+    data = JOURNAL_HEAD + JOURNAL_TAIL
+    for i in range(5):
+        end = len(data) - len(JOURNAL_TAIL)
+        data = data[:end] + piece(end, {"put": {"t": {str(i): {"v": i}}}}, sealed=True)
+    seen = len(data) - len(JOURNAL_TAIL)
+    full = data[:seen] + piece(seen, {"put": {"t": {"9": {"v": 9}}}}, sealed=True)
+    for cut in (seen + 2, seen + 20, len(full) - len(JOURNAL_TAIL) - 1):
+        assert journal_entries(full[:cut], seen) == ([], seen)
+    assert journal_entries(full, seen) == ([{"put": {"t": {"9": {"v": 9}}}}], len(full) - 3)
+    everything, end = journal_entries(full[: seen + 20])
+    assert (len(everything), end) == (5, seen)
+    assert journal_entries(full[: seen + 20], seen - 7) == (everything, seen)  # mid-entry

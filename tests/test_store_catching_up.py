@@ -69,3 +69,29 @@ def test_a_failed_write_is_one_line_naming_the_file() -> None:
     # Anything else is not a failure of the files: raised as it is.
     assert write_failure(db, ValueError("a bug")) is None
     assert write_failure(db, UndoConflict(db, "changed since")) is None
+
+
+def test_catching_up_while_another_append_is_half_written_reads_nothing_again(
+    tmp_path: Path,
+) -> None:
+    """Another process's append caught half copied: nothing new, and the stamp keeps the size
+    read so far (the next catch-up reads from the same place, not from inside that entry)."""
+    article = from_text("One short line. A second one. And a third to end it.")
+    db = tmp_path / "annotations.json"
+    with Store.open(db, "ana") as ana, Store.open(db, "bo") as bo:
+        for i in range(3):
+            ana.tag(article, i, i, "fact")
+        seen = stamp_of(db)
+        assert seen is not None
+        bo.tag(article, 0, 2, "speculation")
+    journal = journal_path(db)
+    whole = journal.read_bytes()
+    journal.write_bytes(whole[: seen.journal[1] - 3 + 40])  # half of bo's entry landed
+    found = appended_entries(db, seen)
+    assert found is not None
+    entries, stamp, end = found
+    assert (entries, end, stamp.journal[1]) == ([], seen.journal[1] - 3, seen.journal[1])
+    journal.write_bytes(whole)  # the append completes: that entry alone is read
+    found = appended_entries(db, stamp)
+    assert found is not None
+    assert len(found[0]) == 1 and found[1] == stamp_of(db)

@@ -72,8 +72,9 @@ class Review:
     missing: dict[str, tuple[int, int]] = field(default_factory=dict)
     """By annotator: (annotations, articles) the database holds in the file's scope and the
     file lacks."""
-    missing_ids: dict[str, set[str]] = field(default_factory=dict)
-    """Their ids, by article (what ``prune`` removes)."""
+    missing_ids: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Their ids, by article, each with its ``updated`` as reviewed (what ``prune`` removes, if
+    it is still that record when the write holds the lock)."""
     pruned: bool = False
     """Whether ``prune`` removed them."""
     whole_layers: bool = False
@@ -191,8 +192,6 @@ class Review:
         if as_of is None:
             return f"this file was written (it holds none of {sanitise.line(name)}'s)"
         when = as_of.isoformat(timespec="seconds").replace("+00:00", "Z")
-        if self.bounds is not None and name == self.bounds.single:
-            return f"this file was exported ({when})"
         return f"this file's newest of {sanitise.line(name)}'s ({when})"
 
 
@@ -232,7 +231,7 @@ def review(store: Store, staged: StagedImport) -> Review:
     tags = None if scope is None or scope.get("tags") is None else set(scope["tags"])
     compared = existing if whole else existing & listed
     missing: dict[str, list[int]] = {}
-    missing_ids: dict[str, set[str]] = {}
+    missing_ids: dict[str, dict[str, str]] = {}
     for article_id in sorted(compared):
         layers = store.article_counts(article_id)
         if not any(name in layers for name in annotators):
@@ -249,13 +248,14 @@ def review(store: Store, staged: StagedImport) -> Review:
                 and key not in matched  # the file has it, under another id (a tag made again)
                 and (tags is None or record["tag"] in tags)
             ):
-                why = bounds.kept(name, record.get("updated") or record["created"])
+                updated = record.get("updated") or record["created"]
+                why = bounds.kept(name, updated)
                 if why is not None:
                     counts = result.kept.setdefault(name, {})
                     counts[why] = counts.get(why, 0) + 1
                     continue
                 gone[name] = gone.get(name, 0) + 1
-                missing_ids.setdefault(article_id, set()).add(key)
+                missing_ids.setdefault(article_id, {})[key] = updated
         for name, count in gone.items():
             entry = missing.setdefault(name, [0, 0])
             entry[0] += count
@@ -271,8 +271,8 @@ def _file_layers(
     """The file's annotators (of its annotations, done marks and corrections) and, for the
     articles the database has (``existing``), each one's annotations: id to ``content_key``
     (not the records: a re-import of 500,000 holds these alone), their times shown to
-    ``bounds`` (a one-layer export's copy is as of its ``exported_at``: not needed)."""
-    see = None if bounds.single is not None and bounds.exported_at is not None else bounds.see
+    ``bounds``: each layer's copy is as of its newest record there, one-layer exports too."""
+    see = bounds.see
     names = {m.annotator for m in staged.done} | {b.annotator for b in staged.corrections}
     articles: dict[str, dict[str, ContentKey | None]] = {}
     for batch in staged.batches():
@@ -283,16 +283,14 @@ def _file_layers(
                     found = articles.setdefault(item.article_id, {})
                     records = item.records()  # parsed once a call
                     found.update((key, content_key(r)) for key, r in records)
-                    if see is not None:
-                        for _key, r in records:
-                            see(r["annotator"], r.get("updated") or r["created"])
+                    for _key, r in records:
+                        see(r["annotator"], r.get("updated") or r["created"])
             else:
                 key, record = item
                 names.add(record["annotator"])
                 if record["article_id"] in existing:
                     articles.setdefault(record["article_id"], {})[key] = content_key(record)
-                    if see is not None:
-                        see(record["annotator"], record.get("updated") or record["created"])
+                    see(record["annotator"], record.get("updated") or record["created"])
     return names, articles
 
 

@@ -3,13 +3,12 @@
 A tag, split or join the database holds that the file lacks is evidence of a deletion only if
 it already existed when the file's copy of its layer was made; anything later (the file came
 late, out of order; a colleague's export holds an old copy of your layer) is kept. When that
-copy was made:
-
-* a one-layer export (``scope.annotators`` names one annotator: ``export --annotator NAME``) is
-  that annotator's own, current at its ``exported_at``;
-* an export of several layers holds most of them as copies, current only up to the newest tag
-  or correction of that layer in the file (never later than ``exported_at``); a layer the file
-  has nothing of is never pruned.
+copy was made: each layer of the file counts as current only up to its newest tag or correction
+there (never later than ``exported_at``), and a layer the file has nothing of is never pruned.
+That holds for a one-layer export too (``export --annotator NAME``): nothing in the file says
+who wrote it, and Bob's ``export --annotator alice`` holds his old copy of Alice's layer under
+a fresh ``exported_at``. The cost: a tag cleared after the layer's newest one in the file is not
+pruned by it (a later export, once she has tagged anything since, prunes it).
 
 A record counts as existing then when its ``updated`` (a correction's ``created``) is not later
 than that time. The times come from the machines' clocks (the annotator's for her records, the
@@ -53,8 +52,6 @@ class PruneBounds:
     own: str
     """The annotator in force: never pruned."""
     exported_at: dt.datetime | None = None
-    single: str | None = None
-    """The one annotator of a one-layer export."""
     _newest: dict[str, str] = field(default_factory=dict)
     """By layer: the newest time of the file's records, as ``now_iso`` writes it."""
     _newest_other: dict[str, dt.datetime] = field(default_factory=dict)
@@ -65,9 +62,7 @@ class PruneBounds:
         """For a file with this ``scope`` (``StagedImport.scope``, with ``exported_at``)."""
         if scope is None:
             return cls(own)
-        names = scope.get("annotators")
-        single = names[0] if isinstance(names, list) and len(names) == 1 else None
-        return cls(own, _instant(scope.get("exported_at")), single)
+        return cls(own, _instant(scope.get("exported_at")))
 
     def see(self, name: str, when: object) -> None:
         """A record of layer ``name`` in the file, made or changed at ``when``."""
@@ -84,9 +79,8 @@ class PruneBounds:
             self._newest_other[name] = parsed
 
     def as_of(self, name: str) -> dt.datetime | None:
-        """When the file's copy of layer ``name`` was made (None: unknown, prune nothing)."""
-        if name == self.single and self.exported_at is not None:
-            return self.exported_at
+        """When the file's copy of layer ``name`` was made, at the latest: its newest record in
+        the file, not later than ``exported_at`` (None: the file has none, prune nothing)."""
         found = [t for t in (_instant(self._newest.get(name)), self._newest_other.get(name)) if t]
         if not found:
             return None

@@ -53,10 +53,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also remove what the database holds in the file's layers that the file does not "
         "have (tags the annotator cleared since their last export); without it an import only "
         "warns about them. Only for a json export (it says what it holds whole). Kept even "
-        "so: what was made or changed after the file's copy of its layer (a one-layer export, "
-        "--annotator NAME, is as of its exported_at; in an export of several layers each is "
-        "as of its newest record there), which assumes the machines' clocks agree; and your "
-        "own layer",
+        "so: what was made or changed after the file's copy of its layer (each layer, in a "
+        "one-layer export too, is as of its newest record there, never later than its "
+        "exported_at), which assumes the machines' clocks agree; and your own layer",
     )
 
 

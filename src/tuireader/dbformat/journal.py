@@ -95,6 +95,8 @@ def journal_entries(
         raise JournalProblem("has a journal that is not one")
     entries: list[dict[str, Any]] = []
     older = head != JOURNAL_HEAD
+    if start > len(head) and not older and not _ends_entry(data, start):
+        return journal_entries(data, head=head)  # not where an entry ends: read them all
     pos = max(start, len(head))
     while pos < len(data):
         # The usual case, line by line: the lead, the key, the value up to the next lead.
@@ -122,12 +124,34 @@ def journal_entries(
         pos = end
     if pos >= len(data) or data[pos:] == JOURNAL_TAIL:
         return entries, pos
-    if start > len(head):  # the entries before ``start`` are needed to number the damaged one
+    try:
+        # From ``start`` only: another process's append still being written is a torn tail
+        # here, and nothing new (not every entry again from the head).
+        return _past_unreadable(data, pos, entries, placed=not older)
+    except JournalProblem:
+        if start <= len(head):
+            raise
+        # Damage, or ``start`` is not where an entry ends: read from the head, which numbers
+        # the damaged entry (the entries before ``start`` count) or reads them all right.
         return journal_entries(data, head=head)
-    return _past_unreadable(data, pos, entries, placed=not older)
 
 
 _ANY_KEY = re.compile(rb'"[0-9]{1,15}":')
+
+
+def _ends_entry(data: bytes, end: int) -> bool:
+    """Whether an entry read whole ends at ``end`` (a catching-up reader's last place): its lead
+    is the last ``\n"`` before it (orjson writes no newline inside a value) and its key names
+    where that lead begins. Checked because a torn tail after a wrong ``end`` would read as
+    nothing new, and the next append would go there, over a saved entry."""
+    lead = data.rfind(b'\n"', len(JOURNAL_HEAD), end)
+    if lead == -1:
+        return False
+    begin = lead - 1 if data[lead - 1] == 44 else lead  # 44: the comma of ``,\n``
+    key = b'"%d":' % begin
+    if not data.startswith(key, lead + 1):
+        return False
+    return read_value(data, lead + 1 + len(key), end, key=key) is not None
 
 
 def _past_unreadable(

@@ -50,24 +50,55 @@ _BESIDE = {
 def database_file_role(db: Path, path: Path) -> str | None:
     """What ``path`` is to the database at ``db`` ("the annotation database", "its journal", "one
     of its shards"...), or None when it is none of its files. Links are followed, so another
-    name for a file of it is one of its files too; only names are compared, nothing is read."""
+    name for a file of it is one of its files too. Folders are compared by identity (device and
+    inode: a bind mount, or a case-insensitive file system's ``DB.JSON.D``, is the same folder)
+    and names beside the database without regard to case, so ``DB.JSON.bak`` is its backup
+    where the file system folds case (macOS, an exFAT or vfat stick); nothing is read."""
     main = Path(os.path.realpath(db))
     target = Path(os.path.realpath(path))
     if target == main:
         return "the annotation database"
     folder = shard_folder(main)
-    if folder in target.parents:
+    if folder in target.parents or _in_folder(target, folder, main.parent):
         return f"one of the shards of the annotation database {main}"
-    if target.parent == main.parent:
-        name, base = target.name, main.name
+    if target.parent == main.parent or _same_folder(target.parent, main.parent):
+        name, base = target.name.casefold(), main.name.casefold()
+        if name == base:
+            return "the annotation database"
         if name.startswith(base):
-            rest = name[len(base) :]
+            rest = name[len(base) :]  # casefolded, as _BESIDE and _KEPT_COPY are written
             role = _BESIDE.get(rest) or ("a kept copy" if _KEPT_COPY.fullmatch(rest) else "")
             if role:
                 return f"{role} of the annotation database {main}"
         if name.startswith(f".{base}.") and name.endswith(".tmp"):
             return f"a temporary file of the annotation database {main}"
     return _same_file(main, target)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
+
+
+def _same_folder(one: Path, other: Path) -> bool:
+    found = _identity(one)
+    return found is not None and found == _identity(other)
+
+
+def _in_folder(target: Path, folder: Path, beside: Path) -> bool:
+    """Whether ``target`` is inside ``folder`` by another name: a folder above it is that one
+    (same identity), or sits where it does (``beside``) under its name in another case."""
+    wanted = _identity(folder)
+    name = folder.name.casefold()
+    for above in target.parents:
+        if wanted is not None and _identity(above) == wanted:
+            return True
+        if above.name.casefold() == name and _same_folder(above.parent, beside):
+            return True
+    return False
 
 
 def _same_file(main: Path, target: Path) -> str | None:

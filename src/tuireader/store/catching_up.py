@@ -39,4 +39,7 @@ def appended_entries(path: Path, seen: Stamp) -> tuple[list[dict[str, Any]], Sta
         checked_entries(path, entries)
     except (StoreError, FileProblem):
         return None
-    return entries, replace(seen, journal=(jstat.st_ino, jstat.st_size, jstat.st_mtime_ns)), end
+    # The size as far as read: just past the closing brackets after the last whole entry, not
+    # the file's, which counts an append still being written; the next catch-up reads from there.
+    read_to = end + len(JOURNAL_TAIL)
+    return entries, replace(seen, journal=(jstat.st_ino, read_to, jstat.st_mtime_ns)), end

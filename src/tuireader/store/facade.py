@@ -1000,18 +1000,20 @@ class Store:
 
     def prune(
         self,
-        annotations: Mapping[str, AbstractSet[str]],
+        annotations: Mapping[str, Mapping[str, str]],
         corrections: AbstractSet[str] = frozenset(),
     ) -> tuple[int, int]:
-        """Remove annotations (ids by article, any layer) and sentence corrections (ids) in one
-        write, not an undo step: ``import --prune`` taking over what an annotator deleted since
-        (``import_review``). How many of each were removed."""
+        """Remove annotations (by article, id to its ``updated`` when the removal was planned;
+        any layer) and sentence corrections (ids) in one write, not an undo step: ``import
+        --prune`` taking over what an annotator deleted since (``import_review``). An annotation
+        changed since it was planned (another process wrote it between the review and this
+        write: its ``updated`` differs under the lock) is kept. How many of each were removed."""
         with self._writing():
             gone = [
                 a
                 for article_id, ids in annotations.items()
                 for a in self.annotations(article_id, include_orphans=True)
-                if a.id in ids
+                if ids.get(a.id) == a.updated
             ]
             if gone:
                 self._apply(gone, ())
