@@ -1516,7 +1516,7 @@ def _sixth_round() -> list[Shape]:
     shapes.append(
         Shape(
             "section breaks in plain text",
-            "Quay notes\n\nThe quay reopens on Monday.\n\n* * *\n\n---\n\n2.\n\n...\n\n"
+            "Quay notes\n\nThe quay reopens on Monday.\n\n* * *\n\n---\n\n...\n\n"
             "The cafe stays shut until May.\n",
             ("The quay reopens on Monday.", "The cafe stays shut until May."),
             suffix=".txt",

@@ -60,9 +60,21 @@ def test_paragraphs_with_no_word_are_not_sentences_and_the_id_is_kept(tmp_path: 
     path = tmp_path / "rules.txt"
     path.write_text(with_rules, encoding="utf-8")
     article = load_article(path)
-    assert [s.text for s in article.sentences] == ["A real sentence is here."]
+    assert [s.text for s in article.sentences] == ["1.", "A real sentence is here."]
     # the id is that of the text as it was read before (pinned: computed on main 1e45a05)
     assert article.id == "8587b67148dee162"
+
+
+def test_paragraphs_with_a_digit_stay_sentences(tmp_path: Path) -> None:
+    """A date line or a figure alone may have been tagged: dropping it would orphan the tag (the
+    schema-4 fixture tags its date line)."""
+    path = tmp_path / "figures.txt"
+    path.write_text("Budget notes\n\n2024-03-02\n\n$4.2 million\n\n* * *\n\nIt passed.", "utf-8")
+    assert [s.text for s in load_article(path).sentences] == [
+        "2024-03-02",
+        "$4.2 million",
+        "It passed.",
+    ]
 
 
 def test_a_dated_article_keeps_its_id_without_its_section_break(tmp_path: Path) -> None:

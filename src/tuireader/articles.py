@@ -25,7 +25,7 @@ PARAGRAPH_SEPARATOR = "\n\n"
 TITLE_MAX_CHARS = 72
 TITLE_SCAN_CHARS = 2000
 _WORD = re.compile(r"\w+(?:[’'\-]\w+)*")
-_LETTER = re.compile(r"[^\W\d_]")
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _WHITESPACE = re.compile(r"\s+")
 _OPENING_QUOTES = "\"'“‘«„"
 
@@ -156,10 +156,12 @@ def from_document(doc: Document, path: Path | None = None) -> Article:
 
 
 def _without_wordless_paragraphs(doc: Document) -> Document:
-    """A paragraph with no letter in it (a rule ``---``, a section break ``* * *``, ``...``, a
-    bare list number ``1.``) is no claim to tag: it leaves the text. The id stays the one the
-    text had with it (whitespace is normalised in the id, so the same words give the same id)."""
-    kept = tuple(p for p in doc.paragraphs if _LETTER.search(p))
+    """A paragraph with neither a letter nor a digit in it (a rule ``---``, a section break
+    ``* * *``, ``...``) is no claim to tag: it leaves the text. One with a digit stays (a date
+    line ``2024-03-02``, ``$4.2 million``, a list number ``1.``): a reader may have tagged it, and
+    dropping it would orphan that tag. The id stays the one the text had with it (whitespace is
+    normalised in the id, so the same words give the same id)."""
+    kept = tuple(p for p in doc.paragraphs if _LETTER_OR_DIGIT.search(p))
     if len(kept) == len(doc.paragraphs) or not kept:
         return doc
     id_text = doc.id_text if doc.id_text is not None else " ".join(doc.paragraphs)
