@@ -439,22 +439,13 @@ class _ArticlesFromRows:
             values = (row.get("article_id"), *map(row.get, _FIELDS))
         if values == self._last:
             return  # as the row before (an export's rows come article by article): nothing new
-        self._last = values
-        article_id = values[0]
-        if not isinstance(article_id, str) or not article_id:
+        if not isinstance(values[0], str):
+            self._last = values
             return  # the codec names this problem with the record's position
-        entry = self._entries.get(article_id)
-        if entry is None:
-            entry = self._entries[article_id] = dict.fromkeys(_ARTICLE_KEYS)
-            entry["id"] = article_id
-        for key, field in _ROW_FIELDS:
-            value = row.get(field)
-            if value is None:
-                continue
-            if not isinstance(value, str):
+        for field, value in zip(_FIELDS, values[1:], strict=True):
+            if value is not None and not isinstance(value, str):
                 raise ImportFileError(self._name, f'{where}: "{field}" is not a string')
-            if value and entry[key] is None:
-                entry[key] = value
+        self._take(values)
 
     def add_all(self, rows: list[dict[str, Any]]) -> bool:
         """``add`` of each row (lines ``first`` on), where that cannot fail: False, and nothing
