@@ -4,7 +4,7 @@ each annotator has there, per tag, and how many are orphaned (so counts never op
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from operator import itemgetter, methodcaller
 from typing import Any
 
@@ -97,3 +97,33 @@ def copy_entry(entry: Mapping[str, Any]) -> dict[str, Any]:
 
 def entry_total(entry: Mapping[str, Any]) -> int:
     return sum(n for tags in entry["tags"].values() for n in tags.values())
+
+
+def annotator_totals(entries: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """How many annotations each annotator has in these index documents, all tags together."""
+    totals: dict[str, int] = {}
+    for entry in entries:
+        for name, tags in entry["tags"].items():
+            totals[name] = totals.get(name, 0) + sum(tags.values())
+    return totals
+
+
+def short_of(
+    index: Mapping[str, Mapping[str, Any]], article_ids: Iterable[str], held: Callable[[str], int]
+) -> list[str]:
+    """Those of ``article_ids`` whose index document counts more annotations than ``held``
+    gives for them (what is left of an article without its shard file: the journal's changes
+    not yet folded into it), sorted."""
+    found = []
+    for article_id in article_ids:
+        entry = index.get(article_id)
+        if entry is not None and entry_total(entry) > held(article_id):
+            found.append(article_id)
+    return sorted(found)
+
+
+def counted_in(index: Mapping[str, Mapping[str, Any]], article_ids: Iterable[str]) -> str:
+    """``40 annotation(s) (20 of alice, 20 of bob)``: what the index counts in these articles."""
+    totals = annotator_totals(index[a] for a in article_ids if a in index)
+    names = ", ".join(f"{n} of {name}" for name, n in sorted(totals.items()))
+    return f"{sum(totals.values())} annotation(s) ({names})" if names else "0 annotation(s)"

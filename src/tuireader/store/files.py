@@ -15,10 +15,13 @@ import orjson
 
 from tuireader import sanitise
 from tuireader.dbformat import schema  # its version is read when used (tests simulate others)
+from tuireader.dbformat.index import counted_in, short_of
 from tuireader.dbformat.journal import JournalProblem, Pending, apply_entry, read_journal_entries
-from tuireader.dbformat.layout import journal_path
+from tuireader.dbformat.layout import journal_path, shard_folder, shard_path
 from tuireader.dbformat.schema import (
     ANNOTATIONS,
+    INDEX,
+    SHARDED,
     FileProblem,
     Tables,
     empty_tables,
@@ -53,6 +56,10 @@ Loaded = tuple[Tables, Pending, Stamp]
 
 class StoreError(PathError):
     """The annotation file cannot be used; the message is one line, ``PATH: problem``."""
+
+
+class MissingShardsError(StoreError):
+    """Shard files the index counts annotations in are not there (the message names them)."""
 
 
 class StoreWriteError(StoreError):
@@ -369,6 +376,8 @@ def open_data(
             tables, unfolded, stamp = create_or_migrate(path, wait, check)
     else:
         tables, unfolded, stamp = loaded
+        if not os.path.isdir(shard_folder(path)):  # one stat; each shard is checked when read
+            refuse_missing(path, tables, missing_without_folder(tables, unfolded))
         if needs_rewrite(tables):
             old = schema_version(tables)
             if not create:
@@ -386,6 +395,61 @@ def open_data(
         with collector_paused():
             check(tables)
     return tables, unfolded, stamp, reason
+
+
+def missing_without_folder(tables: Tables, unfolded: Pending) -> list[str]:
+    """The articles whose annotations the index counts in shard files, when there is no shard
+    folder at all: those the journal's changes alone do not account for (a new database's
+    first tags are only in the journal until the first compaction writes the folder)."""
+    if schema_version(tables) < SHARDED:
+        return []
+    index = tables.get(INDEX, {})
+    return short_of(index, index, lambda a: _puts(unfolded.get(a, {})))
+
+
+def _puts(changes: dict[str, object]) -> int:
+    return sum(record is not None for record in changes.values())
+
+
+def missing_shards(
+    path: Path, index: dict[str, dict[str, object]], held: Callable[[str], int]
+) -> list[str]:
+    """The articles whose shard file is not in the shard folder although the index counts
+    more annotations in it than ``held`` (the journal's changes, not yet folded) accounts for:
+    one listing of the folder, for the message of a refusal and for ``repair``."""
+    try:
+        present = set(os.listdir(shard_folder(path)))
+    except OSError:
+        present = set()
+    absent = [a for a, entry in index.items() if entry.get("file") not in present]
+    return short_of(index, absent, held)
+
+
+def refuse_missing(path: Path, tables: Tables, missing: list[str]) -> None:
+    """StoreError, one line, if ``missing`` names any article: the shard file(s) that are not
+    there (the first few, and how many), what the index counts in them, and the way out."""
+    if not missing:
+        return
+    index = tables.get(INDEX, {})
+    folder = shard_folder(path)
+    counted = counted_in(index, missing)
+    way_out = (
+        "the annotations are not there to read; put the missing file(s) back from the copy the "
+        f"database came from (`tuireader repair --db {path} --dry-run` shows what else can be done)"
+    )
+    if len(missing) == 1:
+        raise MissingShardsError(
+            shard_path(path, missing[0]),
+            f"is missing: the index of {path} says it held {counted}; {way_out}",
+        )
+    names = [str(index[a].get("file")) for a in missing]
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    where = "is missing, and with it" if not os.path.isdir(folder) else "lacks"
+    raise MissingShardsError(
+        folder,
+        f"{where} {len(missing)} shard file(s) ({shown}): the index of {path} says they held "
+        f"{counted}; {way_out}",
+    )
 
 
 def sweep(path: Path, file: AtomicJSONStorage) -> None:

@@ -12,6 +12,7 @@ storage does the same for the data).
 from __future__ import annotations
 
 import contextlib
+import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import compress, repeat
@@ -20,12 +21,19 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 
 from tuireader.annotations import AnchorState, Annotation
+from tuireader.dbformat.index import entry_total
 from tuireader.dbformat.layout import shard_path
-from tuireader.dbformat.schema import FileProblem
+from tuireader.dbformat.schema import INDEX, FileProblem, Tables
 from tuireader.durable import collector_paused
 from tuireader.records import from_stored, from_stored_all
+from tuireader.storage import Stamp, stamp_of
 from tuireader.store.checks import check_records
-from tuireader.store.files import StoreError
+from tuireader.store.files import (
+    MissingShardsError,
+    StoreError,
+    missing_shards,
+    refuse_missing,
+)
 from tuireader.store.layers import SpanIndex
 
 Held = Annotation | dict[str, Any]
@@ -46,6 +54,15 @@ class ShardSource(Protocol):
 
     def drop_shard(self, article_id: str) -> None:
         """Forget the article's loaded shard (unless it holds changes not on disk yet)."""
+        ...
+
+    def read(self) -> Tables:
+        """The main file's tables as held (the ``index`` among them)."""
+        ...
+
+    @property
+    def stamp(self) -> Stamp | None:
+        """The version of the files on disk the tables are of."""
         ...
 
 
@@ -142,11 +159,34 @@ class LoadedArticles:
                 except FileProblem as exc:
                     raise StoreError(exc.path or self.path, exc.problem) from None
                 check_records(shard_path(self.path, article_id), records, article_id)
+                entry = self._source.read().get(INDEX, {}).get(article_id)
+                if entry is not None and entry_total(entry) > len(records):
+                    self._check_present(article_id)
             except StoreError as exc:
-                refused = StoreError(exc.path, exc.problem + repair_hint(self.path))
+                hint = (
+                    ""
+                    if isinstance(exc, MissingShardsError)
+                    else repair_hint(self.path, exc.problem)
+                )
+                refused = type(exc)(exc.path, exc.problem + hint)
                 self._refused[article_id] = refused
                 raise refused from None
         return records
+
+    def _check_present(self, article_id: str) -> None:
+        """The index counts more annotations than the article's records hold: StoreError if its
+        shard file is missing (naming every missing one), unless the files changed on disk
+        since the tables were read (another process removed them: the next refresh reads that
+        version). A shard that is there is never second-guessed by its count."""
+        if os.path.lexists(shard_path(self.path, article_id)):
+            return
+        if stamp_of(self.path) != self._source.stamp:
+            return
+        tables = self._source.read()
+        found = missing_shards(
+            self.path, tables.get(INDEX, {}), lambda a: len(self._source.read_shard(a))
+        )
+        refuse_missing(self.path, tables, found or [article_id])
 
     def unkept(self, article_id: str) -> list[Annotation]:
         """An article not loaded, read for one call and not kept (so a caller going through
@@ -343,8 +383,17 @@ class LoadedArticles:
             self._undo = None
 
 
-def repair_hint(db: Path) -> str:
+MISPLACED = "holds the annotations of another article"
+"""How ``storage.parse_shard`` begins refusing a shard file under another article's name."""
+
+
+def repair_hint(db: Path, problem: str = "") -> str:
     """What a refusal of a damaged shard adds: the way out."""
+    if problem.startswith(MISPLACED) or problem.startswith("holds annotations of another"):
+        return (
+            f"; `tuireader repair --db {db}` moves it back to the name of the article its "
+            "records belong to, with nothing lost (`--dry-run` first shows what)"
+        )
     return (
         f"; `tuireader repair --db {db}` keeps it aside and recovers every annotation it can "
         "read (`--dry-run` first shows what)"
