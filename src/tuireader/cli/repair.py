@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tuireader import sanitise
 from tuireader.cli import existing_database, write_stdout
-from tuireader.cli.repair_plan import DamagedShard, plan_repair
+from tuireader.cli.repair_plan import DamagedShard, RepairPlan, plan_repair
 from tuireader.durable import fsync_folder, write_all, write_atomic
 from tuireader.errors import TuireaderError
 from tuireader.paths import resolve_db_path
@@ -25,8 +25,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "old one kept as PATH.bak), and the entries dropped are printed: their numbers, bytes "
         "and the annotations of each annotator they changed. A damaged shard (an article's "
         "annotation file, PATH.d/ID.json) is kept as ID.json.damaged-TIME and every annotation "
-        "still read whole from it is kept; the tags lost are printed per annotator. "
-        "With --dry-run only that is "
+        "still read whole from it is kept; the tags lost are printed per annotator. A shard "
+        "file holding another article's annotations (files renamed or swapped) is moved back "
+        "to that article's name, or merged into its shard, with nothing lost. A missing shard "
+        "file (the index counts annotations in it) is better put back from the copy the "
+        "database came from; only with --drop-missing are its annotations dropped from the "
+        "index, as printed per annotator. With --dry-run only that is "
         "printed and nothing is written. Exit 0 when repaired (or, with --dry-run, when it can "
         "be), 2 when there is nothing to repair or it cannot be done (nothing is changed then)."
     )
@@ -40,13 +44,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="print what repair would keep and drop, and write nothing",
     )
+    parser.add_argument(
+        "--drop-missing",
+        action="store_true",
+        help="drop from the index the annotations of shard files that are missing (only when "
+        "no copy of them can be put back: they are lost for good)",
+    )
 
 
-def keep_aside(journal: Path, data: bytes) -> Path:
+def keep_aside(journal: Path, data: bytes, what: str = "damaged") -> Path:
     """A durable copy of the damaged journal beside it, under a new name (never over a file):
     all of ``data`` written and synced, or OSError and no copy."""
     for n in range(100):
-        kept = aside_name(journal, n)
+        kept = aside_name(journal, n, what)
         try:
             fd = os.open(kept, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:
@@ -64,10 +74,10 @@ def keep_aside(journal: Path, data: bytes) -> Path:
     raise FileExistsError(f"{aside_name(journal)}: too many copies already")
 
 
-def aside_name(path: Path, n: int = 0) -> Path:
+def aside_name(path: Path, n: int = 0, what: str = "damaged") -> Path:
     """``PATH.damaged-TIME`` (``-N`` added for the Nth try), where a damaged file is kept."""
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    name = f"{path.name}.damaged-{stamp}" + (f"-{n}" if n else "")
+    name = f"{path.name}.{what}-{stamp}" + (f"-{n}" if n else "")
     return path.with_name(name)
 
 
@@ -80,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
         shown = sanitise.path(db)
         write_stdout(
             "".join(f"{shown}: {line}\n" for line in plan.lines(done=False))
+            + "".join(f"{shown}: {line}\n" for line in missing_lines(plan, args.drop_missing))
             + f"{shown}: dry run, nothing was written; `tuireader repair --db` on this database "
             "writes it (the damaged journal and the old main file are kept beside it)\n"
         )
@@ -87,14 +98,14 @@ def run(args: argparse.Namespace) -> int:
     try:
         # Held like a write's: no store appends or compacts between reading and replacing.
         with FileBackend(db, wait=2.0).lock("another process"):
-            repair(db)
+            repair(db, drop_missing=args.drop_missing)
     except StoreWriteError as exc:
         problem = exc.problem.removeprefix("not saved: ")
         raise TuireaderError(f"{db}: cannot repair: {problem}; nothing was changed") from None
     return 0
 
 
-def repair(db: Path) -> None:
+def repair(db: Path, *, drop_missing: bool = False) -> None:
     """Repair ``db``'s journal (the write lock held); TuireaderError when it cannot."""
     from tuireader import storage
     from tuireader.dbformat.schema import FileProblem
@@ -106,32 +117,46 @@ def repair(db: Path) -> None:
     def fail(problem: str) -> TuireaderError:
         return TuireaderError(f"{db}: {problem}")
 
+    refuse_dropping(plan, drop_missing)
+    kept: Path | None = None
+    copy = ""
     try:
-        kept = keep_aside(journal, plan.journal)
+        if plan.journal_damaged:
+            kept = keep_aside(journal, plan.journal)
+            copy = f" (a copy is at {kept.name})"
     except OSError as exc:
         raise fail(f"cannot repair: {os_problem(exc)}; nothing was changed") from None
     set_aside: list[Path] = []
     for shard in plan.shards.values():
+        if shard.kind != "damaged":
+            continue
         try:
             set_aside.append(mend_shard(shard))
         except OSError as exc:
             raise TuireaderError(
-                f"{shard.path}: cannot repair: {os_problem(exc)}; the journal is as it was "
-                f"(a copy is at {kept.name})"
+                f"{shard.path}: cannot repair: {os_problem(exc)}; the journal is as it was{copy}"
             ) from None
+    try:
+        move_misplaced(plan)
+    except OSError as exc:
+        raise fail(
+            f"cannot repair: {os_problem(exc)} while moving shards back to their articles' "
+            f"names (copies of the shards moved are kept beside them, named .misplaced-TIME)"
+        ) from None
     try:
         files = storage.AtomicJSONStorage(db, plan.tables, storage.stamp_of(db), plan.pending)
         files.compact()
     except (OSError, FileProblem) as exc:
         problem = exc.problem if isinstance(exc, FileProblem) else os_problem(exc)
-        raise fail(
-            f"cannot repair: {problem}; the journal is as it was (a copy is at {kept.name})"
-        ) from None
+        raise fail(f"cannot repair: {problem}; the journal is as it was{copy}") from None
     shown = sanitise.path(db)
+    journal_kept = (
+        f"{shown}: the journal as it was is kept as {sanitise.path(kept)}\n" if kept else ""
+    )
     write_stdout(
         f"{shown}: repaired\n"
         + "".join(f"{shown}: {line}\n" for line in plan.lines(done=True))
-        + f"{shown}: the journal as it was is kept as {sanitise.path(kept)}\n"
+        + journal_kept
         + "".join(f"{shown}: the damaged shard is kept as {sanitise.path(p)}\n" for p in set_aside)
     )
 
@@ -154,3 +179,59 @@ def mend_shard(shard: DamagedShard) -> Path:
         shard.path.unlink()
         fsync_folder(shard.path.parent)
     return kept
+
+
+def missing_lines(plan: RepairPlan, drop_missing: bool) -> list[str]:
+    """What a dry run adds when shards are missing: that ``repair`` needs ``--drop-missing``."""
+    if not plan.dropping or drop_missing:
+        return []
+    return [f"`tuireader repair` would refuse without --drop-missing: {_dropping_problem(plan)}"]
+
+
+def refuse_dropping(plan: RepairPlan, drop_missing: bool) -> None:
+    """TuireaderError (nothing written) when the repair would drop the annotations of missing
+    shard files and ``--drop-missing`` was not given: a copy may still be put back."""
+    if plan.dropping and not drop_missing:
+        problem = _dropping_problem(plan)
+        raise TuireaderError(f"{plan.db}: cannot repair yet: {problem}; nothing was changed")
+
+
+def _dropping_problem(plan: RepairPlan) -> str:
+    gone = plan.dropping
+    names = [s.path.name for s in gone]
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    lost: dict[str, int] = {}
+    for shard in gone:
+        for name, n in shard.lost.items():
+            lost[name] = lost.get(name, 0) + n
+    each = ", ".join(f"{n} of {sanitise.line(name)}" for name, n in sorted(lost.items()))
+    counted = f"{sum(lost.values())} annotation(s) ({each})"
+    return (
+        f"the index counts {counted} in {len(gone)} shard file(s) that are not there "
+        f"({shown}); put them back from the copy the database came from and nothing is lost, "
+        f"or, if there is none, `tuireader repair --db {plan.db} --drop-missing` drops them "
+        "from the index for good"
+    )
+
+
+def move_misplaced(plan: RepairPlan) -> None:
+    """Give each article whose records were found under another article's name its shard
+    file (``plan.moves``: its own records and those), then remove the files left holding
+    another article's records only. Every file touched is first copied aside
+    (``ID.json.misplaced-TIME``, synced), and the copies removed once all is in place: a
+    crash half-way loses nothing."""
+    from tuireader import storage
+
+    misplaced = [s for s in plan.shards.values() if s.kind == "misplaced"]
+    if not misplaced:
+        return
+    copies = [keep_aside(s.path, s.data, "misplaced") for s in misplaced if s.data is not None]
+    for owner, records in sorted(plan.moves.items()):
+        write_atomic(storage.shard_path(plan.db, owner), storage.shard_document(owner, records))
+    for shard in misplaced:
+        if shard.article_id not in plan.moves:
+            shard.path.unlink(missing_ok=True)
+    fsync_folder(storage.shard_folder(plan.db))
+    for kept in copies:
+        kept.unlink()
+    fsync_folder(storage.shard_folder(plan.db))

@@ -16,6 +16,7 @@ import orjson
 
 from tuireader import sanitise
 from tuireader.dbformat.journal_scan import Piece
+from tuireader.dbformat.layout import shard_name
 from tuireader.dbformat.shard_salvage import salvage
 from tuireader.errors import TuireaderError
 
@@ -61,7 +62,11 @@ class DamagedShard:
     """An article's shard file that cannot be read: ``problem`` (as the commands refuse it),
     ``data`` its bytes (None: no regular file, a folder, a FIFO, a symlink), ``records`` the
     whole records still read from it (``shard_salvage``) and ``lost``, per annotator, how many
-    of the tags the index counted for the article the repaired database no longer holds."""
+    of the tags the index counted for the article the repaired database no longer holds.
+
+    ``kind`` "missing": there is no file though the index counts annotations in it (``data``
+    None, no records); "misplaced": a whole shard of article ``owner`` under this article's
+    name (``records`` its records, moved to ``owner``'s shard)."""
 
     article_id: str
     path: Path
@@ -70,8 +75,14 @@ class DamagedShard:
     records: dict[str, Any]
     unread: int
     lost: dict[str, int] = field(default_factory=dict)
+    kind: str = "damaged"
+    owner: str = ""
+    merged: int = 0
+    """For a misplaced shard: how many of its records the owner's own shard held already."""
 
     def line(self, *, done: bool) -> str:
+        if self.kind != "damaged":
+            return self._moved_or_missing(done=done)
         keep, aside = ("kept", "kept aside") if done else ("would keep", "would keep aside")
         shown = sanitise.path(self.path)
         what = "file" if self.data is not None else "thing (no regular file)"
@@ -81,31 +92,93 @@ class DamagedShard:
             f"{len(self.records)} annotation record(s) read whole"
         )
         if self.lost:
-            names = ", ".join(
-                f"{n} of {sanitise.line(name) or 'an unnamed annotator'}"
-                for name, n in sorted(self.lost.items())
-            )
-            return f"{head}; lost tag(s): {names}"
+            return f"{head}; lost tag(s): {self._lost_names()}"
         if self.unread:
             return f"{head}; {self.unread} unreadable stretch(es) held no tag the index counted"
         return f"{head}; no tag the index counted is lost"
 
+    def _lost_names(self) -> str:
+        return ", ".join(
+            f"{n} of {sanitise.line(name) or 'an unnamed annotator'}"
+            for name, n in sorted(self.lost.items())
+        )
 
-def damaged_shards(db: Path, article_ids: list[str]) -> dict[str, DamagedShard]:
-    """The shards of ``article_ids`` that the commands refuse, with what can be read of each."""
+    def _moved_or_missing(self, *, done: bool) -> str:
+        shown = sanitise.path(self.path)
+        article = sanitise.line(self.article_id)
+        if self.kind == "missing":
+            drop = "dropped" if done else "would drop"
+            lost = f"{drop} from the index: {self._lost_names()}" if self.lost else "nothing lost"
+            return f"shard {shown} (article {article}) is missing: {lost}"
+        move = "moved" if done else "would move"
+        target = sanitise.path(self.path.with_name(shard_name(self.owner)))
+        head = (
+            f"shard {shown} (article {article}) holds the {len(self.records)} annotation "
+            f"record(s) of article {sanitise.line(self.owner)}: {move} them to {target}"
+        )
+        if self.merged:
+            head += f" ({self.merged} of them were there already; the newer of each is kept)"
+        if self.lost:
+            drop = "dropped" if done else "would drop"
+            head += (
+                f"; no file holds article {article}'s own annotations: {drop} from the index: "
+                f"{self._lost_names()}"
+            )
+        return head
+
+
+def _misplaced(data: bytes, article_id: str) -> tuple[str, dict[str, Any]] | None:
+    """(the owner, its records) when ``data`` is a whole shard of another article than
+    ``article_id``, every record of it whole and naming that article; else None."""
+    from tuireader.dbformat.schema import ANNOTATIONS, META, SHARD_KEY
+    from tuireader.store.checks import stored_problem
+
+    try:
+        doc = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None
+    head = doc.get(META, {}).get(SHARD_KEY) if isinstance(doc, dict) else None
+    records = doc.get(ANNOTATIONS) if isinstance(doc, dict) else None
+    owner = head.get("article_id") if isinstance(head, dict) else None
+    if not isinstance(owner, str) or owner == article_id or not isinstance(records, dict):
+        return None
+    for key, record in records.items():
+        if stored_problem(key, record) is not None or record.get("article_id") != owner:
+            return None
+    return owner, records
+
+
+def damaged_shards(
+    db: Path,
+    article_ids: list[str],
+    index: dict[str, Any] | None = None,
+    pending: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, DamagedShard]:
+    """The shards of ``article_ids`` that the commands refuse, with what can be read of each:
+    damaged, missing (no file though ``index`` counts more annotations in it than the
+    journal's ``pending`` changes hold; only articles whose shard file the main file's index
+    names are given in it) or misplaced (another article's whole shard)."""
     from tuireader import storage
+    from tuireader.dbformat.index import entry_total
     from tuireader.dbformat.schema import FileProblem
     from tuireader.errors import os_problem
     from tuireader.store.checks import check_records, stored_problem
     from tuireader.store.files import StoreError
 
     found: dict[str, DamagedShard] = {}
+    changes = pending or {}
     for article_id in article_ids:
         where = storage.shard_path(db, article_id)
         data: bytes | None = None
         try:
             data = storage.read_regular(where)
             if data is None:
+                entry = (index or {}).get(article_id)
+                held = sum(r is not None for r in changes.get(article_id, {}).values())
+                if entry is not None and entry_total(entry) > held:
+                    found[article_id] = DamagedShard(
+                        article_id, where, "is missing", None, {}, 0, kind="missing"
+                    )
                 continue
             check_records(where, storage.parse_shard(data, article_id, where), article_id)
             continue
@@ -113,6 +186,13 @@ def damaged_shards(db: Path, article_ids: list[str]) -> dict[str, DamagedShard]:
             problem = os_problem(exc)
         except (FileProblem, StoreError) as exc:
             problem = exc.problem
+        moved = _misplaced(data, article_id) if data is not None else None
+        if moved is not None:
+            owner, records = moved
+            found[article_id] = DamagedShard(
+                article_id, where, problem, data, records, 0, kind="misplaced", owner=owner
+            )
+            continue
         got = salvage(data) if data is not None else None
         records = {
             key: record
@@ -138,6 +218,20 @@ class RepairPlan:
     lost: dict[int, Lost]
     head_damaged: bool = False
     shards: dict[str, DamagedShard] = field(default_factory=dict)
+    moves: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per article that misplaced shards belong to, the records its shard file gets: its own
+    (if any) and theirs, the newer of each id."""
+
+    @property
+    def journal_damaged(self) -> bool:
+        """Whether the journal itself lost anything (else only shards are repaired)."""
+        return self.head_damaged or bool(self.dropped)
+
+    @property
+    def dropping(self) -> list[DamagedShard]:
+        """The shards whose article's annotations no file holds any more (missing, or holding
+        another article's): repaired only when asked to drop them (they may be put back)."""
+        return [s for s in self.shards.values() if s.kind != "damaged" and s.lost]
 
     @property
     def kept(self) -> list[Piece]:
@@ -219,6 +313,9 @@ def plan_repair(db: Path) -> RepairPlan:
     try:
         main = storage.read_regular(db)
         tables = parse(main or b"")
+        # Articles whose shard file the main file's own index says holds annotations (one
+        # counted only by the journal may have no file yet: damage there is the journal's).
+        filed = {a for a, doc in tables.get(INDEX, {}).items() if doc.get("tags")}
     except OSError as exc:
         raise fail(f"cannot repair: {os_problem(exc)}") from None
     except FileProblem as exc:
@@ -258,18 +355,24 @@ def plan_repair(db: Path) -> RepairPlan:
     named = {a for entry in kept_entries for a in entry.get("put", {}).get(INDEX, {})}
     index = tables.setdefault(INDEX, {})
     before = {article_id: dict(doc) for article_id, doc in index.items()}
-    shards = damaged_shards(db, sorted(set(index) | named | set(pending)))
+    shards = damaged_shards(
+        db,
+        sorted(set(index) | named | set(pending)),
+        {a: index[a] for a in filed if a in index},
+        pending,
+    )
     if journal_whole and not shards:
         raise fail(f"nothing to repair: {journal_whole} and so does every shard")
     records: dict[str, Any] = {}
+    moves: dict[str, dict[str, Any]] = {}
+    arriving = {s.owner for s in shards.values() if s.kind == "misplaced"}
     try:
-        for article_id in sorted(named | set(pending) | set(shards)):
-            one = {article_id: pending.get(article_id, {})}
-            if article_id in shards:
-                found = dict(shards[article_id].records)
-                storage.apply_pending(found, one[article_id])
-            else:
-                found = storage.gather_annotations(db, {INDEX: {article_id: {}}}, one)
+        for article_id in sorted(named | set(pending) | set(shards) | arriving):
+            found = _own_records(db, article_id, shards)
+            if article_id in arriving:
+                moves[article_id] = found = _moved_in(article_id, found, shards)
+            found = dict(found)
+            storage.apply_pending(found, pending.get(article_id, {}))
             records.update(found)
             counted = index_entry(article_id, found.values())
             if counted["tags"]:
@@ -298,7 +401,41 @@ def plan_repair(db: Path) -> RepairPlan:
                 if sum(tags.values()) > sum(counted.get(name, {}).values())
             },
         )
-    return RepairPlan(db, data, pieces, torn_piece, tables, pending, lost, head_damaged, shards)
+    return RepairPlan(
+        db, data, pieces, torn_piece, tables, pending, lost, head_damaged, shards, moves
+    )
+
+
+def _own_records(db: Path, article_id: str, shards: dict[str, DamagedShard]) -> dict[str, Any]:
+    """The records the article's own shard file holds (whole ones of a damaged file, none of a
+    missing one or of one holding another article's), the journal's changes not applied."""
+    from tuireader import storage
+    from tuireader.dbformat.schema import INDEX
+
+    shard = shards.get(article_id)
+    if shard is None:
+        return storage.gather_annotations(db, {INDEX: {article_id: {}}}, {})
+    return {} if shard.kind == "misplaced" else dict(shard.records)
+
+
+def _moved_in(owner: str, own: dict[str, Any], shards: dict[str, DamagedShard]) -> dict[str, Any]:
+    """``own`` with the records of every shard misplaced under another name that belongs to
+    ``owner`` (for an id in both, the newer record: its ``updated`` is later); each such shard
+    is noted with how many of its records were there already."""
+    merged = dict(own)
+    for key, shard in shards.items():
+        if shard.kind != "misplaced" or shard.owner != owner:
+            continue
+        there = 0
+        for ann_id, record in shard.records.items():
+            held = merged.get(ann_id)
+            if held is not None:
+                there += 1
+                if str(held.get("updated", "")) >= str(record.get("updated", "")):
+                    continue
+            merged[ann_id] = record
+        shards[key] = replace(shard, merged=there)
+    return merged
 
 
 def _written_after(pieces: list[Piece], dropped: Piece) -> set[str]:
