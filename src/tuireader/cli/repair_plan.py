@@ -5,6 +5,7 @@ changed), and the tables of the new snapshot. ``--dry-run`` prints it; ``repair`
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -108,13 +109,18 @@ class DamagedShard:
         article = sanitise.line(self.article_id)
         if self.kind == "missing":
             drop = "dropped" if done else "would drop"
-            lost = f"{drop} from the index: {self._lost_names()}" if self.lost else "nothing lost"
+            lost = (
+                f"{drop} from the index: {self._lost_names()}"
+                if self.lost
+                else "every annotation of it is found under another name (below): nothing lost"
+            )
             return f"shard {shown} (article {article}) is missing: {lost}"
         move = "moved" if done else "would move"
         target = sanitise.path(self.path.with_name(shard_name(self.owner)))
+        what = f"shard {shown} (article {article})" if self.article_id else f"file {shown}"
         head = (
-            f"shard {shown} (article {article}) holds the {len(self.records)} annotation "
-            f"record(s) of article {sanitise.line(self.owner)}: {move} them to {target}"
+            f"{what} holds the {len(self.records)} annotation record(s) of article "
+            f"{sanitise.line(self.owner)}: {move} them to {target}"
         )
         if self.merged:
             head += f" ({self.merged} of them were there already; the newer of each is kept)"
@@ -201,6 +207,44 @@ def damaged_shards(
         }
         unread = len(got.unread) if got is not None else 0
         found[article_id] = DamagedShard(article_id, where, problem, data, records, unread)
+    return found
+
+
+def strays(db: Path, shards: dict[str, DamagedShard], known: set[str]) -> dict[str, DamagedShard]:
+    """The files of the shard folder under no known article's name that are the whole shard
+    of an article whose own file is missing or holds another's (a shard renamed): each as a
+    misplaced shard (keyed ``/NAME``, no article's), to be moved back. Read only when some
+    shard is missing or misplaced; other files there (leftovers, kept copies) are let be."""
+    from tuireader import storage
+    from tuireader.dbformat.schema import FileProblem
+
+    wanted = {s.article_id for s in shards.values() if s.kind != "damaged"}
+    wanted -= {s.owner for s in shards.values() if s.kind == "misplaced"}
+    if not wanted:
+        return {}
+    folder = storage.shard_folder(db)
+    names = {shard_name(a) for a in known}
+    found: dict[str, DamagedShard] = {}
+    try:
+        listed = sorted(os.listdir(folder))
+    except OSError:
+        return {}
+    for name in listed:
+        if name in names or not name.endswith(".json"):
+            continue
+        try:
+            data = storage.read_regular(folder / name)
+        except (OSError, FileProblem):
+            continue
+        moved = _misplaced(data, "") if data is not None else None
+        if moved is None or moved[0] not in wanted or name == shard_name(moved[0]):
+            continue
+        owner, records = moved
+        wanted.discard(owner)  # the first such file (by name); any other is let be
+        problem = "is under no article's name"
+        found["/" + name] = DamagedShard(
+            "", folder / name, problem, data, records, 0, kind="misplaced", owner=owner
+        )
     return found
 
 
@@ -361,6 +405,7 @@ def plan_repair(db: Path) -> RepairPlan:
         {a: index[a] for a in filed if a in index},
         pending,
     )
+    shards.update(strays(db, shards, set(index) | named | set(pending)))
     if journal_whole and not shards:
         raise fail(f"nothing to repair: {journal_whole} and so does every shard")
     records: dict[str, Any] = {}
