@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
             "".join(f"{shown}: {line}\n" for line in plan.lines(done=False))
             + "".join(f"{shown}: {line}\n" for line in missing_lines(plan, args.drop_missing))
             + f"{shown}: dry run, nothing was written; `tuireader repair --db` on this database "
-            "writes it (the damaged journal and the old main file are kept beside it)\n"
+            f"writes it ({kept_beside(plan)} kept beside it)\n"
         )
         return 0
     try:
@@ -179,6 +179,16 @@ def mend_shard(shard: DamagedShard) -> Path:
         shard.path.unlink()
         fsync_folder(shard.path.parent)
     return kept
+
+
+def kept_beside(plan: RepairPlan) -> str:
+    """What ``repair`` keeps beside the database: the journal only when it is damaged."""
+    shards = any(s.kind == "damaged" for s in plan.shards.values())
+    kept = ["the damaged journal"] if plan.journal_damaged else []
+    kept += ["the damaged shard(s)"] if shards else []
+    if not kept:
+        return "the old main file is"
+    return ", ".join(kept) + " and the old main file are"
 
 
 def missing_lines(plan: RepairPlan, drop_missing: bool) -> list[str]:
