@@ -78,9 +78,9 @@ def forced(target: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ("name", "what"),
     [
         ("team.json", "the main file of a tuireader annotation database"),
-        ("team.json.journal", "the journal of a tuireader annotation database"),
-        ("team.json.lock", "the lock file of the tuireader annotation database"),
-        ("team.json.lock.owner", "the lock owner file of a tuireader annotation database"),
+        ("team.json.journal", "the journal of the annotation database"),
+        ("team.json.lock", "the lock file of the annotation database"),
+        ("team.json.lock.owner", "the lock owner file of the annotation database"),
     ],
 )
 def test_another_databases_files_are_refused_and_force_replaces_them(
@@ -92,20 +92,41 @@ def test_another_databases_files_are_refused_and_force_replaces_them(
     forced(target, capsys)
 
 
+def test_a_journal_or_owner_file_is_told_by_content_or_beside_its_database(
+    mine: Path, theirs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Copied away from its database, a journal or owner file is still known by what it holds;
+    beside its database, even an empty one is known by its name."""
+    for name, what in [
+        ("journal.bak", "the journal of a tuireader annotation database"),
+        ("who", "the lock owner file of a tuireader annotation database"),
+    ]:
+        copy = tmp_path / name
+        source = "team.json.journal" if name == "journal.bak" else "team.json.lock.owner"
+        shutil.copy(theirs.parent / source, copy)
+        refused(copy, what, capsys)
+    journal = theirs.parent / "team.json.journal"
+    journal.write_bytes(b"")
+    refused(journal, f"the journal of the annotation database {theirs}", capsys)
+
+
 def test_a_shard_and_a_backup_of_another_database_are_refused(
     mine: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     copy = tmp_path / "old"
     shutil.copytree(FIXTURES, copy)
     (shard,) = sorted((copy / "annotations.json.d").iterdir())[:1]
-    refused(shard, "a shard of a tuireader annotation database", capsys)
+    refused(shard, "one of the shards of the annotation database", capsys)
     # A shard copied anywhere, under any name, is still one.
     loose = tmp_path / "keep.json"
     shutil.copy(shard, loose)
     refused(loose, "a shard of a tuireader annotation database", capsys)
     backup = copy / "annotations.json.v4.bak"
     shutil.copy(copy / "annotations.json", backup)
-    refused(backup, "the main file of a tuireader annotation database", capsys)
+    refused(backup, "a kept copy of the annotation database", capsys)
+    elsewhere = tmp_path / "annotations-2024.json"
+    shutil.copy(copy / "annotations.json", elsewhere)
+    refused(elsewhere, "the main file of a tuireader annotation database", capsys)
     forced(shard, capsys)
 
 
@@ -238,3 +259,63 @@ def test_a_fifo_is_not_read_to_tell_what_it_is(tmp_path: Path) -> None:
     reader.start()
     reader.join(5)
     assert answer == [None]  # returned at once: nobody writes to it
+
+
+def test_an_older_main_file_whose_first_table_is_not_meta_is_one(tmp_path: Path) -> None:
+    old = tmp_path / "old.json"
+    old.write_text(
+        '{"annotations": {}, "meta": {"schema": {"format": "tuireader-annotations", '
+        '"version": 1}}}',
+        encoding="utf-8",
+    )
+    assert held(old) == "the main file of a tuireader annotation database"
+    lock = tmp_path / "old.json.lock"
+    lock.write_bytes(b"")
+    assert held(lock) == f"the lock file of the annotation database {old}"
+    lone = tmp_path / "lone.lock"
+    lone.write_bytes(b"")
+    assert held(lone) is None  # no database beside it: an empty file, nothing to keep
+
+
+async def test_the_dialog_asks_and_says_what_the_file_is(
+    mine: Path, theirs: Path, tmp_path: Path
+) -> None:
+    """The dialog keeps asking before it replaces a file; the question says when the file is
+    another database's journal."""
+    from textual.widgets import Static
+
+    from test_export_targets import SIZE, filled, typed_path
+    from tuireader.catalog import Catalog
+    from tuireader.ui.app import ReaderApp
+    from tuireader.ui.export_screen import ExportScreen, ReplaceScreen
+
+    journal = theirs.with_name(theirs.name + ".journal")
+    before = journal.read_bytes()
+    with Store.open(mine, "ann") as store:
+        app = ReaderApp(
+            Catalog.scan([tmp_path / "mine"]),
+            store,
+            db_path=mine,
+            cache_path=tmp_path / "cache.json",
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            await filled(app, pilot)
+            await pilot.press("X")
+            await typed_path(app, pilot, journal)
+            assert isinstance(app.screen, ReplaceScreen)
+            said = app.screen.query_one("#replace-what", Static).render()
+            assert str(said) == f"It is the journal of the annotation database {theirs}."
+            await pilot.press("n")
+            assert isinstance(app.screen, ExportScreen)
+            await app.workers.wait_for_complete()
+            assert journal.read_bytes() == before
+            # A plain file gets the plain question.
+            plain = tmp_path / "plain.json"
+            plain.write_text("[]", encoding="utf-8")
+            await typed_path(app, pilot, plain)
+            assert isinstance(app.screen, ReplaceScreen)
+            assert not app.screen.query("#replace-what")
+            await pilot.press("y")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert '"annotations"' in plain.read_text("utf-8")

@@ -33,6 +33,9 @@ _DATABASE_HEAD = re.compile(
     + re.escape(FORMAT)
     + '"'
 )
+_OLD_MAIN = re.compile(r'"schema"\s*:\s*\{')
+"""A main file of schema 1 to 3 may open with another table than ``meta``."""
+_MAIN = "the main file of a tuireader annotation database"
 _JOURNAL_TABLES = frozenset({"changes", "journal"})
 """The journal's one table (schemas 4 on, and 2-3)."""
 _OWNER = re.compile(r"\Atuireader pid [0-9]+ \(")
@@ -89,9 +92,9 @@ def held(path: Path) -> str | None:
     text = _text(head)
     if text is None:  # binary: a parquet export, an image... nothing this knows to keep
         return None
-    lock = _lock_of(path) if not text.strip() or path.name.casefold().endswith(".lock") else None
-    if lock is not None:
-        return lock
+    beside = _beside_database(path)
+    if beside is not None:
+        return beside
     if not text.strip():
         return None
     return _database_part(text) or _article(text, path)
@@ -132,25 +135,32 @@ def _database_part(text: str) -> str | None:
     ours = _DATABASE_HEAD.match(text)
     if ours is not None and ours.group(1) == "shard":
         return "a shard of a tuireader annotation database (one article's annotations)"
-    if ours is not None:
-        return "the main file of a tuireader annotation database"
+    if ours is not None or (_OLD_MAIN.search(text) and f'"{FORMAT}"' in text):
+        return _MAIN
     if table.group(1) in _JOURNAL_TABLES:
         return "the journal of a tuireader annotation database"
     return "a TinyDB database (a JSON document of tables), not an export"
 
 
-def _lock_of(path: Path) -> str | None:
-    """A lock file (empty) is told by its name: ``PATH.lock`` beside the lock owner file, or
-    beside a database at ``PATH``."""
+def _beside_database(path: Path) -> str | None:
+    """What ``path`` is to a tuireader database it sits beside, told by its name (a lock file
+    is empty; a journal or owner file may be): ``PATH.lock``, ``PATH.journal``, a shard in
+    ``PATH.d/``... where ``PATH`` holds a tuireader database. Reads that file's head only."""
     name = path.name
-    if not name.casefold().endswith(".lock"):
-        return None
-    main = path.with_name(name[: -len(".lock")])
-    owner = path.with_name(name + ".owner")
-    main_head = _head(main)
-    if owner.is_file() or (main_head is not None and _DATABASE_HEAD.match(_text(main_head) or "")):
-        return f"the lock file of the tuireader annotation database {main}"
+    mains = [path.with_name(name[:i]) for i in range(1, len(name)) if name[i] == "."]
+    if path.parent.name.casefold().endswith(".d"):
+        mains.append(path.parent.with_name(path.parent.name[:-2]))
+    for main in mains:
+        role = database_file_role(main, path)
+        if role is not None and _is_database(main):
+            return role
     return None
+
+
+def _is_database(path: Path) -> bool:
+    head = _head(path)
+    text = _text(head) if head is not None else None
+    return text is not None and _database_part(text) == _MAIN
 
 
 def _article(text: str, path: Path) -> str | None:
