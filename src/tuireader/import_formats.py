@@ -387,7 +387,8 @@ _JUST_DICT = {dict}
 def _jsonl_line(
     number: int, line: bytes, seen: bool, articles: _ArticlesFromRows, name: object
 ) -> Record | None:
-    """One jsonl line as a record (None for a blank line); ImportFileError if it is not one.
+    """One jsonl line as a record (None for a blank line, or an article line, whose fields go
+    to ``articles``); ImportFileError if it is not one.
     ``seen``: whether an annotation came before (a first line is also judged as a whole
     file)."""
     if not line or line.isspace():  # isspace stops at the first other byte; strip copies
@@ -406,6 +407,9 @@ def _jsonl_line(
         raise ImportFileError(name, f"{NOT_OURS}: line {number} is not an annotation record")
     if "decision" in item and "id" not in item:  # an adjudication decision (no tag)
         return DECISION, f"line {number}", item
+    if "article_title" in item and "tag" not in item and "id" not in item:
+        articles.add(f"line {number}", item)  # an article line: none of its annotations here
+        return None
     if is_correction(item):
         return CORRECTION, f"line {number}", item
     if "tag" not in item and "done" in item:  # a done mark
