@@ -154,3 +154,14 @@ def test_a_semicolon_csv_keeps_its_row_numbers_in_errors(
     assert main(["import", "--db", str(tmp_path / "f.json"), str(resaved)]) == 2
     err = capsys.readouterr().err
     assert ": row 6 (id " in err and '"tag" is empty' in err, err
+
+
+def test_a_page_whose_first_line_holds_a_semicolon_is_named_as_markup(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "page.csv"
+    path.write_text(
+        '<html><head><meta content="text/html; charset=utf-8">\n<body>x</body></html>\n',
+        encoding="utf-8",
+    )
+    assert "this looks like XML or HTML" in problem(path, capsys)

@@ -25,7 +25,13 @@ import orjson
 
 from tuireader.correction_records import is_correction
 from tuireader.errors import MAX_FILE_BYTES, PathError, megabytes
-from tuireader.export import CSV_COLUMNS, FORMAT_NAME, FORMAT_VERSION, csv_value
+from tuireader.export import (
+    CSV_COLUMNS,
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    ROW_ARTICLE_FIELDS,
+    csv_value,
+)
 from tuireader.json_stream import JSONObjectReader, JSONStreamError
 
 NOT_OURS = "not a tuireader export"
@@ -407,7 +413,7 @@ def _jsonl_line(
         raise ImportFileError(name, f"{NOT_OURS}: line {number} is not an annotation record")
     if "decision" in item and "id" not in item:  # an adjudication decision (no tag)
         return DECISION, f"line {number}", item
-    if "article_title" in item and "tag" not in item and "id" not in item:
+    if "article_title" in item and item.keys() <= _ARTICLE_LINE:
         articles.add(f"line {number}", item)  # an article line: none of its annotations here
         return None
     if is_correction(item):
@@ -419,6 +425,11 @@ def _jsonl_line(
     where = f"line {number}"
     articles.add(where, item)
     return ANNOTATION, where, item
+
+
+_ARTICLE_LINE = frozenset({"article_id", *ROW_ARTICLE_FIELDS})
+"""The fields of a jsonl article line (``$defs/jsonl_article``); any other field makes the line
+something else (a --by-sentence row has ``article_title`` too)."""
 
 
 def json_problem(exc: orjson.JSONDecodeError) -> str:
@@ -563,7 +574,10 @@ def _csv_cells(line: str) -> dict[str, list[str]]:
 
 def _csv_split(line: str) -> str | None:
     """The delimiter that splits ``line`` into the most cells, if one splits it at all: whether
-    the file is read as CSV (its header is judged by ``_csv_delimiter``)."""
+    the file is read as CSV (its header is judged by ``_csv_delimiter``). A line opening with a
+    tag is markup, whatever it holds (``<meta content="text/html; charset=utf-8">``)."""
+    if line.lstrip().startswith("<"):
+        return None
     counts = {d: len(cells) for d, cells in _csv_cells(line).items()}
     best = max(CSV_DELIMITERS, key=counts.__getitem__)
     return best if counts[best] > 1 else None
