@@ -134,6 +134,9 @@ def test_any_tinydb_document_is_refused(
     mine: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     other = tmp_path / "db.json"
+    empty = tmp_path / "empty-db.json"
+    empty.write_text('{"_default": {}}', encoding="utf-8")
+    refused(empty, "a TinyDB database", capsys)
     other.write_text('{"_default": {"1": {"name": "kept"}}}', encoding="utf-8")
     refused(other, "a TinyDB database", capsys, "-f", "jsonl")
     assert main(["export", "-f", "jsonl", "--force", "-o", str(other)]) == 0
@@ -224,6 +227,7 @@ def test_other_files_and_new_ones_are_written_as_before(
     for name, data in [
         ("empty.json", b""),
         ("list.json", b'[{"a": 1}]'),
+        ("tsconfig.json", b'{"compilerOptions": {"target": "es2022"}}'),
         ("table.csv", b"a,b\n1,2\n"),
         ("photo.json", b"\x89PNG\r\n\x1a\n\x00\x00"),
     ]:

@@ -28,6 +28,9 @@ _BOM = "\ufeff"
 _FIRST_TABLE = re.compile(r'\A\s*\{\s*"((?:[^"\\]|\\.)*)"\s*:\s*\{')
 """A JSON object whose first member is an object: a TinyDB document (tables of records). No
 export of ours opens so: json and w3c begin with a string member, jsonl with a record's fields."""
+_TINYDB_TABLE = re.compile(r'\A\s*\{\s*"(?:[^"\\]|\\.)*"\s*:\s*\{\s*(?:\}|"[0-9]+"\s*:\s*\{)')
+"""TinyDB's own layout: the first table empty, or its first document under a numeric id (other
+JSON whose first member is an object, a ``tsconfig.json``, is not taken for one)."""
 _DATABASE_HEAD = re.compile(
     r'\A\s*\{\s*"meta"\s*:\s*\{\s*"(schema|shard)"\s*:\s*\{[^{}]*"format"\s*:\s*"'
     + re.escape(FORMAT)
@@ -139,7 +142,9 @@ def _database_part(text: str) -> str | None:
         return _MAIN
     if table.group(1) in _JOURNAL_TABLES:
         return "the journal of a tuireader annotation database"
-    return "a TinyDB database (a JSON document of tables), not an export"
+    if _TINYDB_TABLE.match(text):
+        return "a TinyDB database (a JSON document of tables), not an export"
+    return None
 
 
 def _beside_database(path: Path) -> str | None:
