@@ -836,7 +836,9 @@ def _jsonl_text(p: _Placed, template: _Template, tags: Label) -> str:
 def jsonl_chunks(data: ExportData, warn: Warn = _ignore) -> Iterator[str]:
     """An annotation per line; each article's adjudication decisions follow its annotations,
     one per line (``$defs/jsonl_decision``: they have ``decision`` and no ``id``), then its
-    sentence corrections (``kind``, no ``tag``) and its done marks (``done``, no ``tag``)."""
+    sentence corrections (``kind``, no ``tag``) and its done marks (``done``, no ``tag``). An
+    article with none of its annotations in the file has an article line before those
+    (``$defs/jsonl_article``: ``article_title`` and no ``tag``)."""
     return (chunk.decode() for chunk in _jsonl_bytes(data, warn))
 
 
@@ -846,21 +848,36 @@ def _jsonl_bytes(data: ExportData, warn: Warn = _ignore) -> Iterator[bytes]:
     template = _Template(_jsonl_document, _JSONL_FIELDS, _JSONL_RAW)
     for p in _placed(data, warn, empty=True):
         if not p.records:
-            pass  # an article listed for its decisions or corrections alone
+            pass  # an article listed for its decisions, corrections or done marks alone
         elif len(p.records) <= _CSV_BLOCK_ROWS:
             yield _utf8(_jsonl_text(p, template, data.label))
         else:
             for at in range(0, len(p.records), _CSV_BLOCK_ROWS):
                 part = replace(p, records=p.records.rows(at, at + _CSV_BLOCK_ROWS))
                 yield _utf8(_jsonl_text(part, template, data.label))
-        for line in _decision_lines(data, p):
-            yield _utf8(line)
         article_id = str(p.meta["id"])
-        for b in data.corrections(article_id):
-            yield _utf8(_dumps(correction_record(b), indent=False) + "\n")
-        for mark in data.done:
-            if mark.article_id == article_id:
-                yield _utf8(_dumps(done_to_record(mark), indent=False) + "\n")
+        lines = list(_decision_lines(data, p))
+        lines += [
+            _dumps(correction_record(b), indent=False) + "\n" for b in data.corrections(article_id)
+        ]
+        lines += [
+            _dumps(done_to_record(mark), indent=False) + "\n"
+            for mark in data.done
+            if mark.article_id == article_id
+        ]
+        if lines and not p.records:
+            # Listed for its decisions, corrections or done marks alone: no annotation line
+            # names the article, so this line does (an import records it, and a later export
+            # of that database finds the article again).
+            lines.insert(0, _dumps(_jsonl_article(p), indent=False) + "\n")
+        if lines:
+            yield _utf8("".join(lines))
+
+
+def _jsonl_article(p: _Placed) -> dict[str, Any]:
+    """The jsonl line that names an article without annotations in the file
+    (``$defs/jsonl_article``): its id and the article fields of an annotation line."""
+    return {"article_id": str(p.meta["id"]), **p.columns}
 
 
 def _decision_lines(data: ExportData, p: _Placed) -> Iterator[str]:

@@ -25,7 +25,13 @@ import orjson
 
 from tuireader.correction_records import is_correction
 from tuireader.errors import MAX_FILE_BYTES, PathError, megabytes
-from tuireader.export import CSV_COLUMNS, FORMAT_NAME, FORMAT_VERSION, csv_value
+from tuireader.export import (
+    CSV_COLUMNS,
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    ROW_ARTICLE_FIELDS,
+    csv_value,
+)
 from tuireader.json_stream import JSONObjectReader, JSONStreamError
 
 NOT_OURS = "not a tuireader export"
@@ -137,8 +143,7 @@ def read_records(
         if first[:1] in (b"{", b"[") and _is_json(first):
             file.seek(0)
             return RecordStream("jsonl", _jsonl_records(file, name))
-        header = next(csv.reader([first.decode("utf-8")]), [])
-        if first[:1] not in (b"{", b"[") and len(header) > 1:
+        if first[:1] not in (b"{", b"[") and _csv_split(first.decode("utf-8")) is not None:
             file.seek(0)
             return RecordStream("csv", _csv_records(file, name))
     file.seek(0)
@@ -205,7 +210,7 @@ def _parse_whole(data: bytes, name: object) -> RecordStream:
         raise ImportFileError(name, f"{NOT_OURS}: binary data; {ACCEPTED}")
     if text.lstrip()[:1] in ("{", "[") or _is_json(data):
         return _parse_json(data, name)
-    if len(next(csv.reader([text.lstrip().split("\n", 1)[0]]), [])) > 1:
+    if _csv_split(text.lstrip().split("\n", 1)[0]) is not None:
         return RecordStream("csv", _csv_records(io.BytesIO(data), name))
     raise ImportFileError(name, f"{NOT_OURS}: {_looks_like(text)}; {ACCEPTED}")
 
@@ -388,7 +393,8 @@ _JUST_DICT = {dict}
 def _jsonl_line(
     number: int, line: bytes, seen: bool, articles: _ArticlesFromRows, name: object
 ) -> Record | None:
-    """One jsonl line as a record (None for a blank line); ImportFileError if it is not one.
+    """One jsonl line as a record (None for a blank line, or an article line, whose fields go
+    to ``articles``); ImportFileError if it is not one.
     ``seen``: whether an annotation came before (a first line is also judged as a whole
     file)."""
     if not line or line.isspace():  # isspace stops at the first other byte; strip copies
@@ -407,6 +413,9 @@ def _jsonl_line(
         raise ImportFileError(name, f"{NOT_OURS}: line {number} is not an annotation record")
     if "decision" in item and "id" not in item:  # an adjudication decision (no tag)
         return DECISION, f"line {number}", item
+    if "article_title" in item and item.keys() <= _ARTICLE_LINE:
+        articles.add(f"line {number}", item)  # an article line: none of its annotations here
+        return None
     if is_correction(item):
         return CORRECTION, f"line {number}", item
     if "tag" not in item and "done" in item:  # a done mark
@@ -416,6 +425,11 @@ def _jsonl_line(
     where = f"line {number}"
     articles.add(where, item)
     return ANNOTATION, where, item
+
+
+_ARTICLE_LINE = frozenset({"article_id", *ROW_ARTICLE_FIELDS})
+"""The fields of a jsonl article line (``$defs/jsonl_article``); any other field makes the line
+something else (a --by-sentence row has ``article_title`` too)."""
 
 
 def json_problem(exc: orjson.JSONDecodeError) -> str:
@@ -495,14 +509,19 @@ _TEXT_OR_NULL = {str, type(None)}
 
 
 def _csv_records(file: Iterable[bytes], name: object) -> Iterator[Record]:
-    """A csv export row by row, then the article entries built from its ``article_*`` columns."""
-    reader = csv.reader(_text_lines(file, name), strict=True)
+    """A csv export row by row, then the article entries built from its ``article_*`` columns.
+    The delimiter is the one the header is split at into our columns (``_csv_delimiter``)."""
+    lines = _text_lines(file, name)
+    opening = []  # through the header line, blank lines before it kept for the line numbers
+    for line in lines:
+        opening.append(line)
+        if line.strip():
+            break
+    delimiter = _csv_delimiter(opening[-1] if opening else "", name)
+    reader = csv.reader(chain(opening, lines), delimiter=delimiter, strict=True)
     try:
         header = next((cells for cells in reader if cells), [])
         columns = [c.strip() for c in header]
-        missing = [c for c in CSV_REQUIRED if c not in columns]
-        if missing:
-            raise ImportFileError(name, f"{NOT_OURS}: {_csv_kind(columns, missing)}; {ACCEPTED}")
         articles = _ArticlesFromRows(name)
         for cells in reader:
             if not cells:  # a blank line (a trailing one, or one a spreadsheet added)
@@ -538,6 +557,56 @@ def _text_lines(file: Iterable[bytes], name: object) -> Iterator[str]:
                 ) from None
             raise ImportFileError(name, f"line {number} is not UTF-8 text ({where})") from None
         offset += len(line)
+
+
+CSV_DELIMITERS = (",", ";", "\t")
+"""What a csv file's cells may be separated by: a spreadsheet saves CSV with ``;`` where the
+decimal separator is a comma (most of Europe), and "tab-separated" is a choice of most."""
+_DELIMITER_NAMES = {",": "','", ";": "';'", "\t": "a tab"}
+
+
+def _csv_cells(line: str) -> dict[str, list[str]]:
+    """The header line split at each delimiter."""
+    return {
+        d: [c.strip() for c in next(csv.reader([line], delimiter=d), [])] for d in CSV_DELIMITERS
+    }
+
+
+def _csv_split(line: str) -> str | None:
+    """The delimiter that splits ``line`` into the most cells, if one splits it at all: whether
+    the file is read as CSV (its header is judged by ``_csv_delimiter``). A line opening with a
+    tag is markup, whatever it holds (``<meta content="text/html; charset=utf-8">``)."""
+    if line.lstrip().startswith("<"):
+        return None
+    counts = {d: len(cells) for d, cells in _csv_cells(line).items()}
+    best = max(CSV_DELIMITERS, key=counts.__getitem__)
+    return best if counts[best] > 1 else None
+
+
+def _csv_delimiter(header: str, name: object) -> str:
+    """The one delimiter at which ``header`` names the columns our csv export writes (those an
+    annotation needs, ``CSV_REQUIRED``); ImportFileError when none or several do."""
+    cells = _csv_cells(header)
+    ours = [d for d in CSV_DELIMITERS if set(CSV_REQUIRED) <= set(cells[d])]
+    if len(ours) == 1:
+        return ours[0]
+    if ours:
+        both = " and ".join(_DELIMITER_NAMES[d] for d in ours)
+        raise ImportFileError(
+            name,
+            f"{NOT_OURS}: the CSV header names the columns of a tuireader csv export when split "
+            f"at {both} alike, so its delimiter is ambiguous; {_EXPECTED_HEADER}; {ACCEPTED}",
+        )
+    split = _csv_split(header) or ","
+    missing = [c for c in CSV_REQUIRED if c not in cells[split]]
+    kind = _csv_kind(cells[split], missing)
+    raise ImportFileError(name, f"{NOT_OURS}: {kind}; {_EXPECTED_HEADER}; {ACCEPTED}")
+
+
+_EXPECTED_HEADER = (
+    f"expected the header of a tuireader csv export ({', '.join(CSV_COLUMNS)}; "
+    "separated by ',', ';' or a tab)"
+)
 
 
 def _csv_kind(columns: Sequence[str], missing: Sequence[str]) -> str:

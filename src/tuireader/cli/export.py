@@ -39,7 +39,7 @@ from tuireader.export import (
     stream,
     write_export,
 )
-from tuireader.export_target import refusal
+from tuireader.export_target import held, refusal
 from tuireader.paths import path_text, resolve_db_path
 from tuireader.tags import DEFAULT_TAGS, TagSet, database_tags
 
@@ -94,6 +94,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE atomically (default: stdout)"
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace FILE even when it holds another database's file, a lock, an article "
+        "or a web page (never the open database's own files or articles)",
     )
 
 
@@ -200,6 +206,8 @@ def run(args: argparse.Namespace) -> int:
             _refuse_target(
                 output, db, (str(m["path"]) for m in store.articles_meta() if m.get("path"))
             )
+            if not getattr(args, "force", False):  # another database's file, an article...
+                _refuse_content(output)
         names = getattr(args, "annotator", None)
         # ``tuireader --annotator X export`` gives a plain string default.
         layers = [names] if isinstance(names, str) else names
@@ -252,6 +260,14 @@ def _refuse_target(output: Path, db: Path, articles: Iterable[str] = ()) -> None
     problem = refusal(output, db, articles)
     if problem is not None:
         raise TuireaderError(f"{output}: {problem}; choose another -o FILE")
+
+
+def _refuse_content(output: Path) -> None:
+    what = held(output)
+    if what is not None:
+        raise TuireaderError(
+            f"{output}: is {what}; choose another -o FILE, or add --force to replace it"
+        )
 
 
 def _decisions_and_marks(decided: int, marked: int) -> str:

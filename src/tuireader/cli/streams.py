@@ -83,6 +83,11 @@ def guarded_streams() -> Iterator[None]:
     finally:
         if sys.stdout is not saved[0]:
             _drop_pending(sys.stdout)
+        if sys.stderr is not saved[1]:
+            # Its buffer is ours (under PYTHONUNBUFFERED the original has none): what is still
+            # in it, such as "wrote ... export", would be dropped with it.
+            with contextlib.suppress(OSError, ValueError):
+                sys.stderr.flush()
         sys.stdout, sys.stderr = saved
 
 

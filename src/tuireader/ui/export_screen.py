@@ -32,6 +32,7 @@ from tuireader.export import (
     render_chunks,
     write_export,
 )
+from tuireader.export_target import held
 from tuireader.store import StoreError
 from tuireader.ui.dialog import Dialog
 
@@ -198,7 +199,7 @@ class ExportScreen(Dialog[ExportChoice | None]):
                 else:
                     self.query_one("#export-path", Input).focus()
 
-            self.app.push_screen(ReplaceScreen(choice.path), answered)
+            self.app.push_screen(ReplaceScreen(choice.path, held(choice.path)), answered)
             return
         self.close(choice)
 
@@ -230,14 +231,20 @@ class ReplaceScreen(Dialog[bool]):
     }
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, what: str | None = None) -> None:
+        """``what`` says what the file is when it is more than a file to replace (another
+        database's journal, an article: ``export_target.held``)."""
         super().__init__()
         self._path = path
+        self._what = what
 
     def compose(self) -> ComposeResult:
         with Vertical(id="replace-box"):
             yield Static(Content("Replace an existing file?").stylize("bold"), markup=False)
             yield Static(Content(sanitise.path(self._path)), markup=False, id="replace-path")
+            if self._what is not None:
+                warning = Content(sanitise.line(f"It is {self._what}."))
+                yield Static(warning.stylize("bold $text-warning"), markup=False, id="replace-what")
             yield Static("y replaces it · n or Esc keeps it and goes back", markup=False)
 
     def action_answer(self, replace: bool) -> None:
