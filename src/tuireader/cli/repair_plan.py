@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from tuireader import sanitise
+from tuireader.dbformat.journal_mark import Mark
 from tuireader.dbformat.journal_scan import Piece
 from tuireader.dbformat.shard_salvage import salvage
 from tuireader.errors import TuireaderError
@@ -138,6 +139,10 @@ class RepairPlan:
     lost: dict[int, Lost]
     head_damaged: bool = False
     shards: dict[str, DamagedShard] = field(default_factory=dict)
+    cut: Mark | None = None
+    """The journal's mark when the journal holds less than it says was saved (it was cut)."""
+    held: int = 0
+    """How much of the journal holds whole entries (up to its closing brackets after them)."""
 
     @property
     def kept(self) -> list[Piece]:
@@ -158,6 +163,13 @@ class RepairPlan:
         ]
         if self.head_damaged:
             out.append("its head (bytes 0-11) was damaged: the new journal gets a new one")
+        if self.cut is not None:
+            lost = self.cut.committed - self.held
+            out.append(
+                f"its journal was cut: it holds {self.held} byte(s) of the "
+                f"{self.cut.committed} saved to it; {lost} byte(s) of saved changes are lost "
+                "(what those held cannot be read; every entry still there is kept)"
+            )
         shift = 0
         for piece in kept:
             moved = piece.key - piece.start  # bytes lost (or added, < 0) before it, in all
@@ -184,6 +196,9 @@ class RepairPlan:
             head = f"{drop} entry {piece.number} (bytes {piece.start}-{piece.end})"
             if piece is self.torn:
                 out.append(f"{head}: a write torn by a crash, never reported saved")
+            elif self.cut is not None and piece is self.pieces[-1]:
+                described = self.lost[piece.start].describe()
+                out.append(f"{head}: cut short, the rest of it is lost: {described}")
             else:
                 out.append(f"{head}: cannot be read: {self.lost[piece.start].describe()}")
         return out
@@ -196,12 +211,14 @@ def plan_repair(db: Path) -> RepairPlan:
     from tuireader.dbformat.index import index_entry
     from tuireader.dbformat.journal import (
         JOURNAL_HEAD,
+        JOURNAL_TAIL,
         JournalProblem,
         apply_entry,
         damaged_head,
         damaged_last,
         journal_entries,
     )
+    from tuireader.dbformat.journal_mark import cut_short, read_mark
     from tuireader.dbformat.journal_scan import scan
     from tuireader.dbformat.schema import INDEX, SHARDED, FileProblem, parse, schema_version
     from tuireader.errors import os_problem
@@ -218,33 +235,48 @@ def plan_repair(db: Path) -> RepairPlan:
         raise TuireaderError(f"{journal}: cannot repair: {exc.problem}") from None
     try:
         main = storage.read_regular(db)
+        main_stat = db.stat() if main is not None else None
         tables = parse(main or b"")
     except OSError as exc:
         raise fail(f"cannot repair: {os_problem(exc)}") from None
     except FileProblem as exc:
         raise fail(f"cannot repair: {exc.problem} (its main file, not its journal)") from None
-    head_damaged = data is not None and damaged_head(data)
-    if not data or not (head_damaged or data.startswith(JOURNAL_HEAD)):
+    data = data or b""
+    mark = read_mark(db)
+    identity = (main_stat.st_size, main_stat.st_mtime_ns) if main_stat is not None else (0, 0)
+    head_damaged = damaged_head(data)
+    # Cut inside its head (or to nothing) after entries were saved: none of them is left.
+    cut_in_head = JOURNAL_HEAD.startswith(data) and cut_short(mark, 0, identity) > 0
+    if not cut_in_head and not (head_damaged or data.startswith(JOURNAL_HEAD)):
         raise fail("nothing to repair: it has no journal this version writes")
     if schema_version(tables) < SHARDED:
         raise fail("nothing to repair: it has no journal this version writes")
     journal_whole = ""
+    held = len(data)
     try:
-        _, end = journal_entries(data)
+        _, end = journal_entries(data) if not cut_in_head else ([], -3)
     except JournalProblem:
         pass
     else:
+        held = end + len(JOURNAL_TAIL)  # as the store measures it (``read_file``)
         torn = len(data) - end - 3
         note = (
             f" (a torn write of {torn} bytes at its end, never reported saved, is cut off at "
             "the next save)"
         )
         journal_whole = "its journal reads whole" + (note if torn > 0 else "")
-    pieces = scan(data)
+    cut = mark if cut_short(mark, held, identity) else None
+    pieces = scan(data) if not cut_in_head else []
     last = pieces[-1] if pieces else None
-    # Unreadable bytes at the end that are no saved entry: a write a crash tore.
+    # Unreadable bytes at the end that are no saved entry: a write a crash tore (unless the
+    # journal is shorter than what was saved to it: then they are a saved entry, cut short).
     torn_piece = None
-    if last is not None and last.entry is None and not damaged_last(data, last.start):
+    if (
+        last is not None
+        and last.entry is None
+        and cut is None
+        and not damaged_last(data, last.start)
+    ):
         torn_piece = last
     pending: storage.Pending = {}
     try:
@@ -259,7 +291,7 @@ def plan_repair(db: Path) -> RepairPlan:
     index = tables.setdefault(INDEX, {})
     before = {article_id: dict(doc) for article_id, doc in index.items()}
     shards = damaged_shards(db, sorted(set(index) | named | set(pending)))
-    if journal_whole and not shards:
+    if journal_whole and not shards and cut is None:
         raise fail(f"nothing to repair: {journal_whole} and so does every shard")
     records: dict[str, Any] = {}
     try:
@@ -298,7 +330,9 @@ def plan_repair(db: Path) -> RepairPlan:
                 if sum(tags.values()) > sum(counted.get(name, {}).values())
             },
         )
-    return RepairPlan(db, data, pieces, torn_piece, tables, pending, lost, head_damaged, shards)
+    return RepairPlan(
+        db, data, pieces, torn_piece, tables, pending, lost, head_damaged, shards, cut, held
+    )
 
 
 def _written_after(pieces: list[Piece], dropped: Piece) -> set[str]:
