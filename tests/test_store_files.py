@@ -20,6 +20,7 @@ from tuireader import durable, storage
 from tuireader.annotations import AnchorState
 from tuireader.articles import Article, from_text, load_article
 from tuireader.dbformat import schema
+from tuireader.dbformat.journal_mark import mark_path
 from tuireader.importing import ImportFileError, parse_import
 from tuireader.storage import journal_entries
 from tuireader.store import Store, StoreError, StoreWriteError, lock_path
@@ -157,7 +158,10 @@ def test_failed_folder_fsync_is_not_reported_saved(
 
     with Store.open(db, "alice") as store:
         store.tag(article, 0, 0, "fact")
-        store._db.file.journal_path.unlink()  # the next append makes it, then syncs the folder
+        # Gone with its mark (a copy without them): the next append makes it, then syncs the
+        # folder. (Without the mark's removal, the journal would be refused as cut.)
+        store._db.file.journal_path.unlink()
+        mark_path(db).unlink()
         monkeypatch.setattr(durable.os, "fsync", fsync)
         with pytest.raises(StoreWriteError, match="folder could not be synced"):
             store.tag(article, 1, 1, "fact")

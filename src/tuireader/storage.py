@@ -44,6 +44,14 @@ from tuireader.dbformat.journal import (
     journal_stamp,
     read_journal_entries,
 )
+from tuireader.dbformat.journal_mark import (
+    Mark,
+    cut_problem,
+    cut_short,
+    drop_mark,
+    read_mark,
+    write_mark,
+)
 from tuireader.dbformat.layout import journal_path, shard_folder, shard_name, shard_path
 from tuireader.dbformat.schema import (
     ANNOTATIONS,
@@ -798,6 +806,7 @@ class AtomicJSONStorage(Storage):
         self._sync_created()  # a new database's first write: its main file names them
         self._write_shards(plan.shards)
         write_atomic(self.path, plan.main, self._keep_backup)
+        drop_mark(self.path)  # gone (on disk) before the journal it measured is
         write_atomic(self.journal_path, EMPTY_JOURNAL)
         self._created = []  # named by the index of the new main file
         self._dirty.clear()
@@ -882,6 +891,8 @@ class AtomicJSONStorage(Storage):
                     _, end = journal_entries(current)
                 except FileProblem as exc:  # damaged since we read it: never written over
                     raise OSError(errno.EUCLEAN, f"the file {exc.problem}") from None
+            if not known or not self._journal_end:
+                self._refuse_cut(0 if created else end + len(JOURNAL_TAIL))
             lead = b",\n" if end > len(JOURNAL_HEAD) else b"\n"
             piece = lead + entry_bytes(end, data) + JOURNAL_TAIL
             # Appends always grow the file: its size (not only its mtime, which ticks coarsely)
@@ -908,8 +919,20 @@ class AtomicJSONStorage(Storage):
             os.close(fd)
         if created:
             fsync_folder(self.path.parent)
+        # Only now that the entry is durable: the mark may lag the journal, never lead it.
+        write_mark(self.path, Mark(stop, self.stamp.size, self.stamp.mtime_ns))
         self._journal_end = stop - len(JOURNAL_TAIL)
         self.stamp = replace(self.stamp, journal=(after.st_ino, after.st_size, after.st_mtime_ns))
+
+    def _refuse_cut(self, held: int) -> None:
+        """OSError when the journal, read again before an append, holds less than its mark says
+        was saved to it (``held``: up to the closing brackets after its last whole entry): cut
+        since, never appended to (the entry would go over the place of saved ones)."""
+        assert self.stamp is not None
+        mark = read_mark(self.path)
+        if cut_short(mark, held, (self.stamp.size, self.stamp.mtime_ns)):
+            assert mark is not None
+            raise OSError(errno.EUCLEAN, f"the file {cut_problem(self.journal_path, mark, held)}")
 
     def _put_back(self, fd: int, end: int, failure: OSError) -> None:
         """Cut a failed append off the journal: back to its entries up to ``end`` and its closing

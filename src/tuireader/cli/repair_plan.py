@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from tuireader import sanitise
+from tuireader.dbformat.journal_mark import Mark
 from tuireader.dbformat.journal_scan import Piece
 from tuireader.dbformat.layout import shard_name
 from tuireader.dbformat.shard_salvage import salvage
@@ -265,11 +266,15 @@ class RepairPlan:
     moves: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Per article that misplaced shards belong to, the records its shard file gets: its own
     (if any) and theirs, the newer of each id."""
+    cut: Mark | None = None
+    """The journal's mark when the journal holds less than it says was saved (it was cut)."""
+    held: int = 0
+    """How much of the journal holds whole entries (up to its closing brackets after them)."""
 
     @property
     def journal_damaged(self) -> bool:
         """Whether the journal itself lost anything (else only shards are repaired)."""
-        return self.head_damaged or bool(self.dropped)
+        return self.head_damaged or bool(self.dropped) or self.cut is not None
 
     @property
     def dropping(self) -> list[DamagedShard]:
@@ -296,6 +301,13 @@ class RepairPlan:
         ]
         if self.head_damaged:
             out.append("its head (bytes 0-11) was damaged: the new journal gets a new one")
+        if self.cut is not None:
+            lost = self.cut.committed - self.held
+            out.append(
+                f"its journal was cut: it holds {self.held} byte(s) of the "
+                f"{self.cut.committed} saved to it; {lost} byte(s) of saved changes are lost "
+                "(what those held cannot be read; every entry still there is kept)"
+            )
         shift = 0
         for piece in kept:
             moved = piece.key - piece.start  # bytes lost (or added, < 0) before it, in all
@@ -322,6 +334,9 @@ class RepairPlan:
             head = f"{drop} entry {piece.number} (bytes {piece.start}-{piece.end})"
             if piece is self.torn:
                 out.append(f"{head}: a write torn by a crash, never reported saved")
+            elif self.cut is not None and piece is self.pieces[-1]:
+                described = self.lost[piece.start].describe()
+                out.append(f"{head}: cut short, the rest of it is lost: {described}")
             else:
                 out.append(f"{head}: cannot be read: {self.lost[piece.start].describe()}")
         return out
@@ -334,12 +349,14 @@ def plan_repair(db: Path) -> RepairPlan:
     from tuireader.dbformat.index import index_entry
     from tuireader.dbformat.journal import (
         JOURNAL_HEAD,
+        JOURNAL_TAIL,
         JournalProblem,
         apply_entry,
         damaged_head,
         damaged_last,
         journal_entries,
     )
+    from tuireader.dbformat.journal_mark import cut_short, read_mark
     from tuireader.dbformat.journal_scan import scan
     from tuireader.dbformat.schema import INDEX, SHARDED, FileProblem, parse, schema_version
     from tuireader.errors import os_problem
@@ -356,6 +373,7 @@ def plan_repair(db: Path) -> RepairPlan:
         raise TuireaderError(f"{journal}: cannot repair: {exc.problem}") from None
     try:
         main = storage.read_regular(db)
+        main_stat = db.stat() if main is not None else None
         tables = parse(main or b"")
         # Articles whose shard file the main file's own index says holds annotations (one
         # counted only by the journal may have no file yet: damage there is the journal's).
@@ -364,28 +382,42 @@ def plan_repair(db: Path) -> RepairPlan:
         raise fail(f"cannot repair: {os_problem(exc)}") from None
     except FileProblem as exc:
         raise fail(f"cannot repair: {exc.problem} (its main file, not its journal)") from None
-    head_damaged = data is not None and damaged_head(data)
-    if not data or not (head_damaged or data.startswith(JOURNAL_HEAD)):
+    data = data or b""
+    mark = read_mark(db)
+    identity = (main_stat.st_size, main_stat.st_mtime_ns) if main_stat is not None else (0, 0)
+    head_damaged = damaged_head(data)
+    # Cut inside its head (or to nothing) after entries were saved: none of them is left.
+    cut_in_head = JOURNAL_HEAD.startswith(data) and cut_short(mark, 0, identity) > 0
+    if not cut_in_head and not (head_damaged or data.startswith(JOURNAL_HEAD)):
         raise fail("nothing to repair: it has no journal this version writes")
     if schema_version(tables) < SHARDED:
         raise fail("nothing to repair: it has no journal this version writes")
     journal_whole = ""
+    held = len(data)
     try:
-        _, end = journal_entries(data)
+        _, end = journal_entries(data) if not cut_in_head else ([], -3)
     except JournalProblem:
         pass
     else:
+        held = end + len(JOURNAL_TAIL)  # as the store measures it (``read_file``)
         torn = len(data) - end - 3
         note = (
             f" (a torn write of {torn} bytes at its end, never reported saved, is cut off at "
             "the next save)"
         )
         journal_whole = "its journal reads whole" + (note if torn > 0 else "")
-    pieces = scan(data)
+    cut = mark if cut_short(mark, held, identity) else None
+    pieces = scan(data) if not cut_in_head else []
     last = pieces[-1] if pieces else None
-    # Unreadable bytes at the end that are no saved entry: a write a crash tore.
+    # Unreadable bytes at the end that are no saved entry: a write a crash tore (unless the
+    # journal is shorter than what was saved to it: then they are a saved entry, cut short).
     torn_piece = None
-    if last is not None and last.entry is None and not damaged_last(data, last.start):
+    if (
+        last is not None
+        and last.entry is None
+        and cut is None
+        and not damaged_last(data, last.start)
+    ):
         torn_piece = last
     pending: storage.Pending = {}
     try:
@@ -406,7 +438,7 @@ def plan_repair(db: Path) -> RepairPlan:
         pending,
     )
     shards.update(strays(db, shards, set(index) | named | set(pending)))
-    if journal_whole and not shards:
+    if journal_whole and not shards and cut is None:
         raise fail(f"nothing to repair: {journal_whole} and so does every shard")
     records: dict[str, Any] = {}
     moves: dict[str, dict[str, Any]] = {}
@@ -447,7 +479,7 @@ def plan_repair(db: Path) -> RepairPlan:
             },
         )
     return RepairPlan(
-        db, data, pieces, torn_piece, tables, pending, lost, head_damaged, shards, moves
+        db, data, pieces, torn_piece, tables, pending, lost, head_damaged, shards, moves, cut, held
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,29 +46,36 @@ def scan(
 
     An entry starts where a key names a place: at a line start (orjson never writes a raw line
     break, so only a lead has one), or, where the line break itself is damaged, a key naming
-    the offset it sits at (give or take a byte deleted or inserted). Its value ends at the last
-    closing brace before the next start; it counts only if read whole (``read_value``: sealed
-    and its checksum matching, or an older unsealed one that parses into an entry's members).
-    A false start inside an entry never parses whole (the rest of the entry around it closes
-    more than it opens), and is skipped."""
+    the offset it sits at (give or take a byte deleted or inserted), or anywhere at all for a
+    sealed entry (its checksum covers its key: bytes inserted before it on its line do not
+    hide it). Its value ends at the last closing brace before the next start; it counts only
+    if read whole (``read_value``: sealed and its checksum matching, or an older unsealed one
+    that parses into an entry's members). A false start inside an entry never parses whole
+    (the rest of the entry around it closes more than it opens), and is skipped.
+
+    ``at`` is where an entry was written (the head's end, or the end of one read whole in its
+    place), so each entry's key says whether bytes that read as no entry before it hold a lost
+    one (it was written further on than the entry before it ends) or were only added (it was
+    written right after it): those are its damaged lead, part of its piece, never an entry
+    with a number of its own, so an entry has the same number however it was damaged."""
     stop = len(data) - len(JOURNAL_TAIL) if data.endswith(JOURNAL_TAIL) else len(data)
     if until is not None:
         stop = min(stop, until)
     starts = []
     for match in _KEY.finditer(data, at, stop):
         q, key = match.start(), int(match.group(1))
-        if data[q - 1 : q] == b"\n" or q - 3 <= key <= q - 1:
-            starts.append((q, key, match.end() - 1))
+        placed = data[q - 1 : q] == b"\n" or q - 3 <= key <= q - 1
+        starts.append((q, key, match.end() - 1, placed))
     # Where a value may end: before any start, or any line start (a key damaged past knowing).
-    ends = [*sorted({q for q, *_ in starts} | _line_starts(data, at, stop)), stop]
+    ends = [*sorted({q for q, *_ in starts} | set(line_starts(data, at, stop))), stop]
     found: list[tuple[int, int, int, dict[str, Any]]] = []
     i = 0
     while i < len(starts):
-        q, key, value = starts[i]
+        q, key, value, placed = starts[i]
         first = bisect.bisect_right(ends, value)
         for limit in ends[first : first + _LOOK_AHEAD]:
             whole = _value_before(data, q, value, limit)
-            if whole is not None:
+            if whole is not None and (placed or _sealed(data, value, whole[0])):
                 found.append((q, key, *whole))
                 i = bisect.bisect_left(starts, (whole[0],))
                 break
@@ -75,23 +83,38 @@ def scan(
             i += 1
     pieces: list[Piece] = []
     cursor = at
+    written = at  # where the next entry was written, as far as the entries read so far say
     for q, key, end, entry in found:
         gap = data[cursor:q]
-        lead = b"\n" if cursor == len(JOURNAL_HEAD) else b",\n"
-        if gap != lead and len(gap) > len(lead) + 1:
-            # Bytes no entry was read from, then this entry (its lead as it stands).
+        lead = _lead(cursor)
+        if gap != lead and len(gap) > len(lead) + 1 and key != written:
+            # Bytes no entry was read from (holding one or more lost), then this entry (its
+            # lead as it stands).
             begin = max(cursor, q - 2)
             pieces.extend(_unreadable(data, cursor, begin, number))
             number = pieces[-1].number + 1
             cursor = begin
             gap = data[cursor:q]
-        ok = gap == (b"\n" if cursor == len(JOURNAL_HEAD) else b",\n")
+        ok = gap == _lead(cursor)
         pieces.append(Piece(number, cursor, end, entry, lead_ok=ok, key=key))
         number += 1
         cursor = end
+        written = key + len(_lead(key)) + end - q
     if cursor < stop:
         pieces.extend(_unreadable(data, cursor, stop, number))
     return pieces
+
+
+def _lead(at: int) -> bytes:
+    """The lead an entry written at byte ``at`` has: the first one a line break only."""
+    return b"\n" if at == len(JOURNAL_HEAD) else b",\n"
+
+
+def _sealed(data: bytes, value: int, end: int) -> bool:
+    """Whether the value ``data[value:end]`` (read whole) ends with a seal: only such an entry
+    is taken where its key is not at a line start or at its own place."""
+    seal = data.rfind(SEAL, value, end)
+    return seal != -1 and data[seal + len(SEAL) : end - 1].isdigit() and data[end - 1] == 125
 
 
 def _value_before(
@@ -131,36 +154,31 @@ def _ends(data: bytes, mark: bytes, start: int, stop: int) -> list[int]:
     return ends
 
 
+def line_starts(data: bytes, start: int, stop: int | None = None) -> Iterator[int]:
+    """The first byte of each line in ``data[start:stop]`` that starts like a key (``"``): only
+    a lead holds a raw line break (orjson writes none inside a value), so each is where an
+    entry's key is, or was before the damage."""
+    at = data.find(b'\n"', start, stop)
+    while at != -1:
+        yield at + 1
+        at = data.find(b'\n"', at + 1, stop)
+
+
+def _lead_start(data: bytes, line: int) -> int:
+    """Where the lead of the entry whose key starts the line at ``line`` begins (its comma)."""
+    return line - 2 if data[line - 2 : line - 1] == b"," else line - 1
+
+
 def leads_after(data: bytes, at: int, count: int) -> int:
     """Where the lead of the ``count``-th entry after byte ``at`` begins (its comma), by line
     starts; the end of ``data`` if there are fewer."""
-    found = at
-    for _ in range(count):
-        found = data.find(b'\n"', found + 2)
-        if found == -1:
-            return len(data)
-    return found - 1 if data[found - 1 : found] == b"," else found
-
-
-def _line_starts(data: bytes, start: int, stop: int) -> set[int]:
-    """The first byte of each line in ``data[start:stop]`` that starts like a key."""
-    found = set()
-    at = data.find(b'\n"', start, stop)
-    while at != -1:
-        found.add(at + 1)
-        at = data.find(b'\n"', at + 1, stop)
-    return found
+    line = next(itertools.islice(line_starts(data, at + 2), count - 1, None), None)
+    return len(data) if line is None else _lead_start(data, line)
 
 
 def _unreadable(data: bytes, start: int, end: int, number: int) -> list[Piece]:
     """The bytes from ``start`` to ``end``, none read whole, one piece per entry that began
-    there: only a lead holds a raw line break, so each one starts an entry (its comma before
-    it). Bytes before the first (a lead whose line break is damaged) belong to the entry the
-    stretch starts with."""
-    cuts = [start]
-    at = data.find(b'\n"', start + 2, end)
-    while at != -1:
-        cuts.append(at - 1 if data[at - 1 : at] == b"," else at)
-        at = data.find(b'\n"', at + 1, end)
-    cuts.append(end)
+    there: each line start begins one (its comma before it). Bytes before the first (a lead
+    whose line break is damaged) belong to the entry the stretch starts with."""
+    cuts = [start, *(_lead_start(data, line) for line in line_starts(data, start + 2, end)), end]
     return [Piece(number + n, a, b, None) for n, (a, b) in enumerate(itertools.pairwise(cuts))]

@@ -40,6 +40,7 @@ _KEPT_COPY = re.compile(r"\.v[0-9]+\.bak(?:\.journal)?|\.journal\.damaged-.+")
 # What each file beside the main file ``PATH`` is, by the name after ``PATH``.
 _BESIDE = {
     ".journal": "the journal",
+    ".journal.mark": "the journal's mark",
     ".d": "the shard folder",
     ".bak": "the backup copy",
     ".lock": "the lock file",

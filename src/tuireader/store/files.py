@@ -16,7 +16,14 @@ import orjson
 from tuireader import sanitise
 from tuireader.dbformat import schema  # its version is read when used (tests simulate others)
 from tuireader.dbformat.index import counted_in, short_of
-from tuireader.dbformat.journal import JournalProblem, Pending, apply_entry, read_journal_entries
+from tuireader.dbformat.journal import (
+    JOURNAL_TAIL,
+    JournalProblem,
+    Pending,
+    apply_entry,
+    read_journal_entries,
+)
+from tuireader.dbformat.journal_mark import cut_problem, cut_short, read_mark
 from tuireader.dbformat.layout import journal_path, shard_folder, shard_path
 from tuireader.dbformat.schema import (
     ANNOTATIONS,
@@ -151,12 +158,16 @@ def read_file(path: Path, *, changed: bool = False) -> Loaded | None:
         tables = parse(snapshot[0])
         pending: Pending = {}
         jst: tuple[int, int, int] = (0, 0, 0)
+        version = schema_version(tables)
+        held = 0
         if journal is not None:
-            version = schema_version(tables)
-            entries, _ = read_journal_entries(journal[0], version)
+            entries, end = read_journal_entries(journal[0], version)
             for entry in entries:
                 apply_entry(tables, entry, pending if version >= schema.SHARDED else None)
             jst = (journal[1].st_ino, journal[1].st_size, journal[1].st_mtime_ns)
+            held = end + len(JOURNAL_TAIL) if end else 0
+        if version >= schema.SHARDED:
+            _refuse_cut_journal(path, held, (st.st_size, st.st_mtime_ns))
         return tables, pending, Stamp(st.st_ino, st.st_size, st.st_mtime_ns, jst)
     except FileProblem as exc:
         problem = exc.problem
@@ -167,6 +178,17 @@ def read_file(path: Path, *, changed: bool = False) -> Loaded | None:
         if backup.exists() and not isinstance(exc, JournalProblem):
             problem += f"; the last good copy is {backup}"
         raise StoreError(path, problem) from None
+
+
+def _refuse_cut_journal(path: Path, held: int, main: tuple[int, int]) -> None:
+    """JournalProblem when the journal holds less than its mark says was saved to it (``held``:
+    its size up to the closing brackets after its last entry read whole, 0 for none): it was
+    cut (by a copy, by hand), and the entries it lost would be read as a write torn by a crash,
+    which can only tear one never reported saved (``journal_mark``)."""
+    mark = read_mark(path)
+    if cut_short(mark, held, main):
+        assert mark is not None
+        raise JournalProblem(cut_problem(journal_path(path), mark, held))
 
 
 def read_journal(path: Path) -> tuple[bytes, os.stat_result] | None:
