@@ -273,8 +273,15 @@ class RepairPlan:
 
     @property
     def journal_damaged(self) -> bool:
-        """Whether the journal itself lost anything (else only shards are repaired)."""
-        return self.head_damaged or bool(self.dropped) or self.cut is not None
+        """Whether the journal's own bytes are damaged (then repair keeps a copy of them aside;
+        else only shards are repaired): a damaged head, an entry dropped, cut short, or read
+        whole past damage around it (its lead, or bytes lost or added before it)."""
+        return (
+            self.head_damaged
+            or bool(self.dropped)
+            or self.cut is not None
+            or any(not p.lead_ok or (p.key >= 0 and p.key != p.start) for p in self.pieces)
+        )
 
     @property
     def dropping(self) -> list[DamagedShard]:
