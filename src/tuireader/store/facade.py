@@ -315,6 +315,12 @@ class Store:
                 found.sort(key=_article_order)
                 yield article_id, found
 
+    def unreadable(self, article_id: str) -> StoreError | None:
+        """Why the article's annotations cannot be read, once a read found so (its shard file
+        missing, ``MissingShardsError``, or damaged): the reads return none for it meanwhile.
+        None when it was read, or has not been yet. A dict look-up: no file is touched."""
+        return self._loaded.refusal(article_id)
+
     def mine(self, article_id: str) -> list[Annotation]:
         """This store's annotator's placed annotations on the article (what the reader shows)."""
         return list(self._loaded.layer(article_id, self.annotator))
