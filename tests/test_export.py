@@ -215,6 +215,9 @@ def test_collect_reads_a_store_like_source(data: ExportData, seed: Article) -> N
         def get_state(self, key: str, default: Any = None) -> Any:
             return default
 
+        def state_keys(self, prefix: str) -> list[str]:
+            return []
+
         def corrections_by_article(self) -> dict[str, list[Boundary]]:
             return {}
 
@@ -491,6 +494,9 @@ def test_a_streamed_export_reads_each_article_once_and_never_the_whole_store(
 
         def get_state(self, key: str, default: Any = None) -> Any:
             return default
+
+        def state_keys(self, prefix: str) -> list[str]:
+            return []
 
         def corrections_by_article(self) -> dict[str, list[Boundary]]:
             return {}

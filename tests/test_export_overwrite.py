@@ -149,6 +149,7 @@ def test_any_tinydb_document_is_refused(
         ("elsewhere.txt", "Bins collected late\n\nThe lorry broke down.\n", "an article (a text"),
         ("notes.md", "# Ferry\n\nFares rise in May.\n", "an article (a text"),
         ("seed", "date 2024-05-01\n\nThe pier reopens.\n", "an article (the dated"),
+        ("notes", " date 2024-05-01 \n\nThe pier reopens.\n", "an article (the dated"),
         (
             "saved.json",
             "---\ntitle: Pier reopens\ndate: 2024-05-01\n---\n\nThe pier reopens.\n",
@@ -228,6 +229,8 @@ def test_other_files_and_new_ones_are_written_as_before(
         ("empty.json", b""),
         ("list.json", b'[{"a": 1}]'),
         ("tsconfig.json", b'{"compilerOptions": {"target": "es2022"}}'),
+        ("minutes", b"date 2024-13-45 was not a day\n\nNor is this an article.\n"),
+        ("log", b"dated 2024-05-01: build passed\n"),
         ("table.csv", b"a,b\n1,2\n"),
         ("photo.json", b"\x89PNG\r\n\x1a\n\x00\x00"),
     ]:

@@ -26,10 +26,10 @@ from typing import Any, Protocol, TypeVar
 import orjson
 
 from tuireader import __version__, sanitise
-from tuireader.adjudication import Decision, decisions_of
+from tuireader.adjudication import Decision, decisions_of, state_key
 from tuireader.agreement import NO_TAG, sentence_values
 from tuireader.annotations import ARTICLE_FIELDS, Annotation, TagSpan, now_iso
-from tuireader.articles import Article, load_unchanged
+from tuireader.articles import ARTICLE_ID, Article, load_unchanged
 from tuireader.boundaries import Boundary
 from tuireader.correction_records import to_export as correction_record
 from tuireader.decoding import clean
@@ -426,6 +426,8 @@ class StoreSource(Protocol):
 
     def get_state(self, key: str, default: Any = None) -> Any: ...
 
+    def state_keys(self, prefix: str) -> list[str]: ...
+
     def corrections_by_article(self) -> dict[str, list[Boundary]]: ...
 
 
@@ -442,9 +444,12 @@ def stream(
     asked = list(dict.fromkeys(article_ids)) if article_ids is not None else None
     wanted_tags = frozenset(tags) if tags is not None else None
     names = frozenset(layers) if layers is not None else None
-    marks = [m for m in source.done_marks() if names is None or m.annotator in names]
-    everyone = sorted(set(source.annotators()) | {m.annotator for m in source.done_marks()})
-    annotators = tuple(n for n in source.annotators() if names is None or n in names)
+    every_mark = source.done_marks()
+    marks = [m for m in every_mark if names is None or m.annotator in names]
+    decided = decided_articles(source)
+    tagging = source.annotators()
+    everyone = sorted({*tagging, *(m.annotator for m in every_mark), *decided})
+    annotators = tuple(n for n in tagging if names is None or n in names)
     adjudicators = tuple(everyone if names is None else sorted(names))
     corrected = _layer_corrections(source, names)
     ids = asked if asked is not None else source.annotated_article_ids()
@@ -456,9 +461,12 @@ def stream(
     if wanted_tags is None:
         # An exported layer's done marks and adjudication decisions travel with it even on an
         # article where it holds no tag (an adjudicator whose decisions were all "no tag").
-        known = ids if asked is not None and article_ids is not None else _known_ids(source)
+        if asked is not None and article_ids is not None:
+            known = ids
+        else:
+            known = _known_ids(source, every_mark, decided.values())
         listed = set(ids)
-        carried = _carried_without_tags(source, known, marks, adjudicators)
+        carried = _carried_without_tags(source, known, marks, adjudicators, decided)
         if carried:
             asked = [*(asked or ()), *carried]
             ids = [*ids, *(aid for aid in carried if aid not in listed)]
@@ -522,19 +530,53 @@ def stream(
     )
 
 
+_DECISIONS_PREFIX = state_key("", "")[:-1]
+"""What every adjudicator's state key starts with (``adjudication:``)."""
+
+
+def decided_articles(source: StoreSource) -> dict[str, list[str]]:
+    """Per adjudicator, the articles where the state holds their "no tag" or "unresolved"
+    decisions (``adjudication.state_key``), from the state's keys alone: an adjudicator with
+    decisions only (no tag, no done mark) is in neither the index nor the done marks. Keys of
+    another shape are skipped; whether an entry holds a well-formed decision is for
+    ``decisions_of`` to say."""
+    found: dict[str, list[str]] = {}
+    for key in source.state_keys(_DECISIONS_PREFIX):
+        # An article id is 16 hex digits: the last ':' ends the adjudicator's name, which may
+        # hold one itself.
+        name, _, article_id = key[len(_DECISIONS_PREFIX) :].rpartition(":")
+        if name and ARTICLE_ID.fullmatch(article_id) and state_key(name, article_id) == key:
+            found.setdefault(name, []).append(article_id)
+    return found
+
+
 def _carried_without_tags(
-    source: StoreSource, ids: Sequence[str], marks: Sequence[DoneMark], adjudicators: Sequence[str]
+    source: StoreSource,
+    ids: Sequence[str],
+    marks: Sequence[DoneMark],
+    adjudicators: Sequence[str],
+    decided: Mapping[str, Sequence[str]],
 ) -> list[str]:
-    """The articles of ``ids`` where the exported layers hold a done mark or a decision."""
+    """The articles of ``ids`` where the exported layers hold a done mark or a decision (only
+    those with a decision's state key are read)."""
     marked = {m.article_id for m in marks}
-    return [aid for aid in ids if aid in marked or decisions_of(source, adjudicators, aid)]
+    keyed = {aid for name in adjudicators for aid in decided.get(name, ())}
+    return [
+        aid
+        for aid in ids
+        if aid in marked or (aid in keyed and decisions_of(source, adjudicators, aid))
+    ]
 
 
-def _known_ids(source: StoreSource) -> list[str]:
-    """Every article the store knows of: by its metadata or a done mark (a jsonl file of
-    decisions and done marks only brings no article metadata)."""
+def _known_ids(
+    source: StoreSource, marks: Sequence[DoneMark], decided: Iterable[Sequence[str]]
+) -> list[str]:
+    """Every article the store knows of: by its metadata, a done mark or a decision (a jsonl
+    file of decisions and done marks only brings no article metadata)."""
     known = [str(m["id"]) for m in source.articles_meta() if "id" in m]
-    return list(dict.fromkeys([*known, *(m.article_id for m in source.done_marks())]))
+    return list(
+        dict.fromkeys([*known, *(m.article_id for m in marks), *chain.from_iterable(decided)])
+    )
 
 
 def _layer_corrections(

@@ -10,6 +10,7 @@ ours, or anything else, is replaced silently, as scripts rerun exports."""
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import os
 import re
 import stat
@@ -45,7 +46,7 @@ _OWNER = re.compile(r"\Atuireader pid [0-9]+ \(")
 """``PATH.lock.owner`` as ``store.files.OwnerFile`` writes it."""
 # As ``formats.parse`` tells the seed format and Markdown with front matter from plain text,
 # whatever the file's name.
-_DATED = re.compile(r"\A\s*date\s+\d{4}-\d{2}-\d{2}(?:\s|\Z)")
+_DATED = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})(?:\s|\Z)")
 _FRONT_MATTER = re.compile(
     r"\A---[ \t]*\n(?:[A-Za-z_][\w -]*[ \t]*:.*\n)+(?:---|\.\.\.)[ \t]*$", re.M
 )
@@ -171,13 +172,26 @@ def _is_database(path: Path) -> bool:
 def _article(text: str, path: Path) -> str | None:
     if _HTML.match(text):
         return "a web page (an article the reader opens)"
-    if _DATED.match(text):
+    if _dated(text):
         return "an article (the dated article format)"
     if _FRONT_MATTER.match(text.replace("\r\n", "\n")):
         return "an article (Markdown with front matter)"
     if Path(os.path.realpath(path)).suffix.lower() in ARTICLE_SUFFIXES and not _export(text):
         return "an article (a text file the reader opens)"
     return None
+
+
+def _dated(text: str) -> bool:
+    """Whether ``text`` opens with the seed format's `` date YYYY-MM-DD `` header, a real date
+    (as the reader tells the format: else it reads the file as plain text)."""
+    match = _DATED.match(text)
+    if match is None:
+        return False
+    try:
+        dt.date.fromisoformat(match.group(1))
+    except ValueError:
+        return False
+    return True
 
 
 def _export(text: str) -> bool:

@@ -34,6 +34,7 @@ from tuireader.export import (
     article_at_hand,
     check_format,
     codebook,
+    decided_articles,
     extent,
     render_chunks,
     stream,
@@ -108,21 +109,16 @@ def check_layers(source: StoreSource, names: list[str] | None) -> None:
     if not names:
         return
     known = set(source.annotators()) | {m.annotator for m in source.done_marks()}
+    decided = decided_articles(source)
+    known |= {n for n, ids in decided.items() if any(decisions_of(source, [n], a) for a in ids)}
     for name in names:
-        if name not in known and not adjudicated(source, name):
+        if name not in known:
             there = (
                 ", ".join(sorted(" ".join(sanitise.line(k).split()) for k in known)) or "nobody yet"
             )
             raise TuireaderError(
                 f"--annotator {sanitise.quoted(name)}: no such annotator (the database has {there})"
             )
-
-
-def adjudicated(source: StoreSource, name: str) -> bool:
-    """Whether ``name`` holds adjudication decisions on some article (an adjudicator whose
-    decisions were all "no tag" has no tag and, before ``D``, no done mark)."""
-    ids = [str(m["id"]) for m in source.articles_meta() if "id" in m]
-    return any(decisions_of(source, [name], aid) for aid in ids)
 
 
 @contextmanager

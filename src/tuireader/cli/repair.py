@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tuireader import sanitise
 from tuireader.cli import existing_database, write_stdout
-from tuireader.cli.repair_plan import DamagedShard, RepairPlan, plan_repair
+from tuireader.cli.repair_plan import MISSING_SHOWN, DamagedShard, RepairPlan, plan_repair
 from tuireader.durable import fsync_folder, write_all, write_atomic
 from tuireader.errors import TuireaderError
 from tuireader.paths import resolve_db_path
@@ -32,7 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "to that article's name, or merged into its shard, with nothing lost. A missing shard "
         "file (the index counts annotations in it) is better put back from the copy the "
         "database came from; only with --drop-missing are its annotations dropped from the "
-        "index, as printed per annotator. With --dry-run only that is "
+        "index, as printed per annotator (the first ten such files one line each, then how "
+        "many and the totals; --list-missing names every one). With --dry-run only that is "
         "printed and nothing is written. Exit 0 when repaired (or, with --dry-run, when it can "
         "be), 2 when there is nothing to repair or it cannot be done (nothing is changed then)."
     )
@@ -51,6 +52,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="drop from the index the annotations of shard files that are missing (only when "
         "no copy of them can be put back: they are lost for good)",
+    )
+    parser.add_argument(
+        "--list-missing",
+        action="store_true",
+        help=f"name every missing shard file, one line each (else the first {MISSING_SHOWN} "
+        "and a summary: how many, and the annotations per annotator they held)",
     )
 
 
@@ -91,7 +98,10 @@ def run(args: argparse.Namespace) -> int:
         plan = plan_repair(db)
         shown = sanitise.path(db)
         write_stdout(
-            "".join(f"{shown}: {line}\n" for line in plan.lines(done=False))
+            "".join(
+                f"{shown}: {line}\n"
+                for line in plan.lines(done=False, list_missing=args.list_missing)
+            )
             + "".join(f"{shown}: {line}\n" for line in missing_lines(plan, args.drop_missing))
             + f"{shown}: dry run, nothing was written; `tuireader repair --db` on this database "
             f"writes it ({kept_beside(plan)} kept beside it)\n"
@@ -100,15 +110,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         # Held like a write's: no store appends or compacts between reading and replacing.
         with FileBackend(db, wait=2.0).lock("another process"):
-            repair(db, drop_missing=args.drop_missing)
+            repair(db, drop_missing=args.drop_missing, list_missing=args.list_missing)
     except StoreWriteError as exc:
         problem = exc.problem.removeprefix("not saved: ")
         raise TuireaderError(f"{db}: cannot repair: {problem}; nothing was changed") from None
     return 0
 
 
-def repair(db: Path, *, drop_missing: bool = False) -> None:
-    """Repair ``db``'s journal (the write lock held); TuireaderError when it cannot."""
+def repair(db: Path, *, drop_missing: bool = False, list_missing: bool = False) -> None:
+    """Repair ``db``'s journal (the write lock held); TuireaderError when it cannot.
+    ``list_missing``: name every missing shard file dropped, not the first few."""
     from tuireader import storage
     from tuireader.dbformat.schema import FileProblem
     from tuireader.errors import os_problem
@@ -157,7 +168,7 @@ def repair(db: Path, *, drop_missing: bool = False) -> None:
     )
     write_stdout(
         f"{shown}: repaired\n"
-        + "".join(f"{shown}: {line}\n" for line in plan.lines(done=True))
+        + "".join(f"{shown}: {line}\n" for line in plan.lines(done=True, list_missing=list_missing))
         + journal_kept
         + "".join(f"{shown}: the damaged shard is kept as {sanitise.path(p)}\n" for p in set_aside)
     )

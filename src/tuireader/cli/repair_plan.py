@@ -297,8 +297,10 @@ class RepairPlan:
     def dropped(self) -> list[Piece]:
         return [p for p in self.pieces if p.entry is None]
 
-    def lines(self, *, done: bool) -> list[str]:
-        """What it keeps and drops (``done``: kept and dropped), one line each."""
+    def lines(self, *, done: bool, list_missing: bool = False) -> list[str]:
+        """What it keeps and drops (``done``: kept and dropped), one line each; of the missing
+        shard files only the first ``MISSING_SHOWN`` and a summary, unless ``list_missing``
+        (a database copied without its shard folder misses every one: 12,500 at 500k)."""
         keep, drop = ("kept", "dropped") if done else ("would keep", "would drop")
         total = len(self.pieces)
         kept = self.kept
@@ -335,8 +337,16 @@ class RepairPlan:
                     f"{keep} entry {piece.number} (bytes {piece.start}-{piece.end}): the comma or "
                     "line break before it was damaged, the entry itself reads whole"
                 )
+        missing = sorted(
+            (s for s in self.shards.values() if s.kind == "missing"), key=lambda s: s.path.name
+        )
         for shard in self.shards.values():
-            out.append(shard.line(done=done))
+            if shard.kind != "missing":
+                out.append(shard.line(done=done))
+        shown = missing if list_missing else missing[:MISSING_SHOWN]
+        out += [shard.line(done=done) for shard in shown]
+        if len(missing) > 1:
+            out.append(self._missing_summary(missing, len(shown), done=done))
         for piece in self.dropped:
             head = f"{drop} entry {piece.number} (bytes {piece.start}-{piece.end})"
             if piece is self.torn:
@@ -347,6 +357,42 @@ class RepairPlan:
             else:
                 out.append(f"{head}: cannot be read: {self.lost[piece.start].describe()}")
         return out
+
+    def _missing_summary(self, missing: list[DamagedShard], shown: int, *, done: bool) -> str:
+        """One line for many missing shard files: how many, the annotations per annotator
+        the index loses with them, and how to see every one when not all are listed."""
+        from tuireader import storage
+
+        lost: dict[str, int] = {}
+        for shard in missing:
+            for name, n in shard.lost.items():
+                lost[name] = lost.get(name, 0) + n
+        folder = storage.shard_folder(self.db)
+        head = (
+            f"the shard folder {sanitise.path(folder)} is gone: all {len(missing)} shard files "
+            "the index counts annotations in are missing"
+            if not os.path.lexists(folder)
+            else f"{len(missing)} shard files are missing"
+        )
+        if lost:
+            drop = "dropped" if done else "would drop"
+            each = ", ".join(
+                f"{n} of {sanitise.line(name) or 'an unnamed annotator'}"
+                for name, n in sorted(lost.items())
+            )
+            head += f"; {drop} from the index in all: {sum(lost.values())} annotation(s) ({each})"
+        if shown < len(missing) and done:
+            head += f"; the first {shown} are listed above (with --list-missing, every one is)"
+        elif shown < len(missing):
+            head += (
+                f"; the first {shown} are listed above, `tuireader repair --db "
+                f"{sanitise.path(self.db)} --dry-run --list-missing` lists every one"
+            )
+        return head
+
+
+MISSING_SHOWN = 10
+"""How many missing shard files ``repair`` names one line each (the summary says the rest)."""
 
 
 def plan_repair(db: Path) -> RepairPlan:

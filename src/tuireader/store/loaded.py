@@ -97,6 +97,10 @@ class LoadedArticles:
     def refused(self, article_id: str) -> bool:
         return article_id in self._refused
 
+    def refusal(self, article_id: str) -> StoreError | None:
+        """Why the article's shard was refused (None: not refused, or not read yet)."""
+        return self._refused.get(article_id)
+
     def __contains__(self, ann_id: object) -> bool:
         return ann_id in self._anns
 

@@ -60,6 +60,7 @@ from tuireader.ui.article_list import (
     ListFilter,
     done_states,
     fingerprint,
+    unreadable_label,
 )
 from tuireader.ui.compare_view import compare_status
 from tuireader.ui.footer import ReaderFooter
@@ -669,6 +670,7 @@ class ReaderApp(App[int]):
         ones while their annotations are unchanged, else counted now if the article is already
         segmented, else counted by a worker after the first paint (the list says "counting…"
         meanwhile). Untagged articles need no counting at all."""
+        self._mark_unreadable(reads.layers, reads.unreadable)
         counts: dict[str, ArticleCounts] = {}
         to_segment: list[str] = []
         for article_id, (layer, record) in reads.layers.items():
@@ -1087,6 +1089,28 @@ class ReaderApp(App[int]):
         while self._held_keys and self._opening is None:
             await super().on_event(self._held_keys.pop(0))
 
+    def _mark_unreadable(self, checked: Iterable[str], found: Mapping[str, BaseException]) -> None:
+        """Mark in the list the articles of ``checked`` whose annotations cannot be read (a
+        shard file missing or damaged), and say once what to do about them."""
+        from tuireader.ui.article_list import REPAIR_HINT, UNREADABLE_MARK
+
+        labels = {a: unreadable_label(e) for a, e in found.items()}
+        new = self.article_list.update_unreadable(checked, labels)
+        if not new:
+            return
+        state = " or ".join(sorted({labels[a].removeprefix("shard ") for a in new}))
+        one = len(new) == 1
+        what = f"its shard file is {state}" if one else f"their shard files are {state}"
+        many = "An article's" if one else f"{len(new):,} articles'"
+        self.notify(
+            f"{many} annotations cannot be read ({what}; marked {UNREADABLE_MARK} in the list): "
+            f"`{REPAIR_HINT} --db {sanitise.path(self.db_path)}` shows what can be done",
+            title="Cannot read annotations",
+            severity="warning",
+            markup=False,
+            timeout=10,
+        )
+
     def _attached(self, opened: Opened) -> None:
         """The article's tags as attached (in the writer thread): shown if it is still the one
         open."""
@@ -1097,6 +1121,12 @@ class ReaderApp(App[int]):
             # Only a failed re-anchor write is "Not saved"; a damaged shard was only read.
             unsaved = isinstance(opened.failed, StoreWriteError)
             self._error(opened.failed, "Not saved" if unsaved else "Cannot read annotations")
+            if not unsaved:
+                self.article_list.update_unreadable(
+                    [article.id], {article.id: unreadable_label(opened.failed)}
+                )
+        elif article.id in self.article_list.unreadable:  # read again since (the file put back)
+            self.article_list.update_unreadable([article.id], {})
         report = opened.report
         if report is not None and report.orphaned:
             # Only my layer's, with the reason: another annotator's orphans are theirs to see.

@@ -126,6 +126,19 @@ def done_states(
     } | ({"": DoneState(others=others)})
 
 
+def unreadable_label(problem: BaseException) -> str:
+    """The list's word for an article whose annotations cannot be read (``Store.unreadable``):
+    shown after a ``!``, so it does not rest on colour alone."""
+    from tuireader.store.files import MissingShardsError
+
+    return "shard missing" if isinstance(problem, MissingShardsError) else "shard damaged"
+
+
+UNREADABLE_MARK = "!"
+REPAIR_HINT = "tuireader repair --dry-run"
+"""What the list says to run for an unreadable article (the notice names the database)."""
+
+
 SORTS = ("date", "title", "path", "progress")
 """Orders the list can take (``s`` cycles): newest first, A to Z, by file, least done first."""
 FUZZY_MIN_CHARS = 4
@@ -236,6 +249,7 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--cursor",
         "article-list--folder",
         "article-list--dim",
+        "article-list--unreadable",
     }
 
     DEFAULT_CSS = """
@@ -246,6 +260,7 @@ class ArticleList(ScrollView, can_focus=True):
         &:blur > .article-list--cursor { background: $block-hover-background; }
         & > .article-list--folder { text-style: bold; color: $accent; }
         & > .article-list--dim { color: $text-muted; }
+        & > .article-list--unreadable { color: $text-error; text-style: bold; }
     }
     """
 
@@ -273,6 +288,9 @@ class ArticleList(ScrollView, can_focus=True):
         self.counts: dict[str, ArticleCounts] = {}
         self.states: dict[str, DoneState] = {}
         """Done states by article id; ``""`` holds the default (not done by anyone)."""
+        self.unreadable: dict[str, str] = {}
+        """Articles whose annotations cannot be read, by id: why, in a word or two
+        (``unreadable_label``); their counts would say "not started" where nothing is known."""
         self.filter_text = ""
         self.order = SORTS[0]
         self.folded: set[str] = set()
@@ -315,6 +333,22 @@ class ArticleList(ScrollView, can_focus=True):
             self._rebuild()
         else:
             self.redraw()
+
+    def update_unreadable(self, checked: Iterable[str], found: Mapping[str, str]) -> list[str]:
+        """The articles ``checked`` (read for the list's counts, or opened) that ``found`` says
+        cannot be read, and why; the others of them can be again. Only their lines are drawn
+        again. The articles newly found unreadable, for a notice."""
+        new: list[str] = []
+        for article_id in checked:
+            why = found.get(article_id)
+            if why is None:
+                self.unreadable.pop(article_id, None)
+            elif self.unreadable.get(article_id) != why:
+                if article_id not in self.unreadable:
+                    new.append(article_id)
+                self.unreadable[article_id] = why
+        self.redraw()
+        return new
 
     # -- attributes down -----------------------------------------------------------------------
 
@@ -630,10 +664,11 @@ class ArticleList(ScrollView, can_focus=True):
             if counts is None
             else (tuple(counts.by_tag.items()), counts.sentences, counts.pending, counts.tagged)
         )
+        why = None if article_id is None else self.unreadable.get(article_id)
         if part == 1:
-            return (width, cursor, indent, 1, summary, counted)
+            return (width, cursor, indent, 1, summary, counted, why)
         state = None if article_id is None else self.state_of(article_id)
-        return (width, cursor, indent, 2, article_id, counted, state)
+        return (width, cursor, indent, 2, article_id, counted, state, why)
 
     def _line_strip(self, line: int, width: int) -> Strip:
         index = bisect_right(self._line_of, line) - 1
@@ -671,6 +706,11 @@ class ArticleList(ScrollView, can_focus=True):
             text = Text(indent, end="")
             if row.id is None:
                 return text
+            if row.id in self.unreadable:  # what I did there is not known: what to do instead
+                text.append(f"{UNREADABLE_MARK} see {REPAIR_HINT}", dim)
+                if self.state_of(row.id).mine:
+                    text.append(" · ✓ done")
+                return text
             counts = self.counts.get(row.id) or ArticleCounts()
             words, style = self.state_of(row.id).words(counts)
             text.append(words, style or None)
@@ -686,6 +726,14 @@ class ArticleList(ScrollView, can_focus=True):
         text.append(row.date or ("undated" if row.summary is not None else "…"), dim)
         article_id = row.id
         if article_id is None:
+            return text
+        why = self.unreadable.get(article_id)
+        if why is not None:  # its counts would be noughts: nothing of it could be read
+            text.append("  ")
+            text.append(
+                f"{UNREADABLE_MARK} {why}",
+                self.get_component_rich_style("article-list--unreadable"),
+            )
             return text
         counts = self.counts.get(article_id) or ArticleCounts()
         if counts.pending:

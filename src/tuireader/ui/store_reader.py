@@ -268,5 +268,8 @@ class HandleSource:
     def get_state(self, key: str, default: Any = None) -> Any:
         return self._call(lambda s: s.get_state(key, default))
 
+    def state_keys(self, prefix: str) -> list[str]:
+        return self._call(lambda s: s.state_keys(prefix))
+
     def corrections_by_article(self) -> dict[str, list[Boundary]]:
         return self._call(lambda s: s.corrections_by_article())

@@ -13,7 +13,7 @@ from tuireader.annotations import Annotation
 
 if TYPE_CHECKING:
     from tuireader.boundaries import Boundary
-    from tuireader.store import Store
+    from tuireader.store import Store, StoreError
 
 
 STATE_COUNTS = "sentence_counts"
@@ -41,6 +41,9 @@ class CountReads:
     """By article id, for articles with sentence corrections: their sentence count as the reader
     shows it (what an untagged article's row counts over; the library's count is the
     segmenter's)."""
+    unreadable: dict[str, StoreError] = field(default_factory=dict)
+    """By article id, of those read: why its annotations cannot be read (a shard file missing
+    or damaged), where the layer read is empty only because of it."""
 
 
 def read_counts(store: Store, article_ids: Iterable[str], *, keep: bool = True) -> CountReads:
@@ -58,7 +61,8 @@ def read_counts(store: Store, article_ids: Iterable[str], *, keep: bool = True) 
             else None
         )
         layers[article_id] = (mine, record)
-    return CountReads(layers, corrected_counts(store, article_ids))
+    unreadable = {a: e for a in article_ids if (e := store.unreadable(a)) is not None}
+    return CountReads(layers, corrected_counts(store, article_ids), unreadable)
 
 
 def corrected_counts(store: Store, article_ids: Iterable[str]) -> dict[str, int]:
