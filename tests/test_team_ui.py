@@ -333,6 +333,8 @@ async def test_adjudication_walks_disagreements_into_its_own_layer(
         ]
         assert len(store.annotations(article.id, annotator="bob")) == 4
         state = store.get_state(f"adjudication:gold:{article.id}")
+        # The record says whom gold's decisions were taken against: agree reads it.
+        assert state.pop("compared") == ["ann", "bob"]
         assert list(state.values()) == [
             {"value": "(unresolved)", "source": None, "reason": "unclear"}
         ]
@@ -482,7 +484,9 @@ async def test_one_decision_is_one_undo_step_and_one_redo(make_app: MakeApp, db_
         return [(a.tag, a.note) for a in app.store.annotations(article.id, annotator="gold")]
 
     def state() -> object:
-        return app.store.get_state(f"adjudication:gold:{article.id}")
+        """My untagged decisions (the record also names the annotators compared)."""
+        record = app.store.get_state(f"adjudication:gold:{article.id}") or {}
+        return {k: v for k, v in record.items() if k != "compared"}
 
     async def settle() -> None:
         await pilot.pause()
@@ -529,9 +533,15 @@ async def test_one_decision_is_one_undo_step_and_one_redo(make_app: MakeApp, db_
         assert gold() == [] and "decided 0/3" in app.status.content.plain
 
 
-async def test_D_is_one_undo_step_with_the_agreed_sentences_it_filled_in(
+async def test_D_with_disagreements_open_fills_in_the_agreed_but_does_not_mark_done(
     make_app: MakeApp, db_path: Path
 ) -> None:
+    """``D`` while adjudicating with disagreements open: the agreed sentence is filled in (one
+    undo step), the article stays not done and the status line says how many are open and
+    how to go on; ``D`` again asks, and only ``y`` marks it done (marked done with 3 open and
+    no warning before, and ``agree`` counted them as gold's "no tag")."""
+    from tuireader.ui.adjudicate_screen import ConfirmDoneScreen
+
     two_layers_to_adjudicate(db_path)
     article = load_library([SEED]).articles[0]
     app = make_app(annotator="gold", adjudicate=True)
@@ -550,16 +560,94 @@ async def test_D_is_one_undo_step_with_the_agreed_sentences_it_filled_in(
         await settle()
         await pilot.press("D")
         await settle()
-        assert gold() == (True, ["fact"])  # sentence 4, which ann and bob agree on
-        await pilot.press("u")
+        assert gold() == (False, ["fact"])  # sentence 4, which ann and bob agree on
+        status = app.status.content.plain
+        assert "not done: 3 disagreements still open (} goes to the next;" in status, status
+        assert not any("Marked done" in str(n.message) for n in app._notifications)
+        await pilot.press("u")  # the fill, one step
         await settle()
-        assert gold() == (False, [])  # "Nothing to undo." before
+        assert gold() == (False, [])
         await pilot.press("ctrl+r")
         await settle()
+        assert gold() == (False, ["fact"])
+        await pilot.press("D")  # again: asks first
+        await settle()
+        assert isinstance(app.screen, ConfirmDoneScreen)
+        await pilot.press("n")
+        await settle()
+        assert not isinstance(app.screen, ConfirmDoneScreen)
+        assert gold() == (False, ["fact"])
+        await pilot.press("D", "y")
+        await settle()
         assert gold() == (True, ["fact"])
-        await pilot.press("D")  # taking the mark back fills nothing, and is undone alone
+        await pilot.press("u")  # the mark alone (the fill was its own step)
         await settle()
         assert gold() == (False, ["fact"])
+
+
+async def test_D_counts_an_unresolved_disagreement_as_open(
+    make_app: MakeApp, db_path: Path
+) -> None:
+    two_layers_to_adjudicate(db_path)
+    article = load_library([SEED]).articles[0]
+    app = make_app(annotator="gold", adjudicate=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("R", "1", "R", "1")  # 1: ann's fact; 6: ann's speculation
+        await pilot.pause()
+        assert app.pane.cursor == 9
+        await pilot.press("R", "7")  # 9: left unresolved
+        await pilot.pause()
+        await pilot.press("D")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "gold" not in app.store.done_by(article.id)
+        status = app.status.content.plain
+        assert "not done: 1 disagreement still open" in status, status
+        app.pane.move_to(9)
+        await pilot.press("R", "2")  # 9: bob's fact
+        await pilot.pause()
+        assert "nothing left open: D marks it done" in app.status.content.plain
+        await pilot.press("D")  # nothing open: no question
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "gold" in app.store.done_by(article.id)
+        assert "not done" not in app.status.content.plain
+
+
+async def test_D_with_everything_decided_marks_done_in_one_step_with_the_fill(
+    make_app: MakeApp, db_path: Path
+) -> None:
+    two_layers_to_adjudicate(db_path)
+    article = load_library([SEED]).articles[0]
+    app = make_app(annotator="gold", adjudicate=True)
+
+    async def settle() -> None:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    def gold() -> tuple[bool, int]:
+        store = app.store
+        return "gold" in store.done_by(article.id), len(store.mine(article.id))
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle()
+        await pilot.press("R", "1", "R", "1", "R", "1")  # ann's fact, speculation, no tag
+        await settle()
+        assert gold() == (False, 2)
+        await pilot.press("D")
+        await settle()
+        assert gold() == (True, 3)  # sentence 4 filled in, and the mark
         await pilot.press("u")
         await settle()
-        assert gold() == (True, ["fact"])
+        assert gold() == (False, 2)  # one step: both
+        await pilot.press("ctrl+r")
+        await settle()
+        assert gold() == (True, 3)
+        await pilot.press("D")  # taking the mark back fills nothing, and is undone alone
+        await settle()
+        assert gold() == (False, 3)
+        await pilot.press("u")
+        await settle()
+        assert gold() == (True, 3)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import gc
 import logging
 import os
@@ -42,6 +43,7 @@ from tuireader.config import Config, ConfigError, ConfigSource, ThemeSpec
 from tuireader.durable import collector_paused
 from tuireader.errors import ArticleError, os_problem
 from tuireader.paths import crash_log_path, library_cache_path, resolve_db_path, samples_dir
+from tuireader.plural import counted
 from tuireader.sentences import Sentence, sentence_at
 from tuireader.tag_counts import layer_counts
 from tuireader.tags import (
@@ -94,7 +96,7 @@ from tuireader.ui.store_reads import (
 from tuireader.ui.store_writer import StoreWriter
 
 if TYPE_CHECKING:
-    from tuireader.adjudication import Verdict
+    from tuireader.adjudication import Open, Verdict
     from tuireader.boundaries import MergeQuestion
     from tuireader.learn import TagModel
     from tuireader.records import TagRow
@@ -342,6 +344,9 @@ class ReaderApp(App[int]):
         self.abandoned = False
         """The app quit with an article's open still running in the writer thread, not waited
         for (``action_quit``): ``run_app`` ends the process without waiting for it either."""
+        self._done_refused: str | None = None
+        """The article ``D`` left not done, adjudicating, as disagreements were open: the
+        status line says so, and ``D`` again asks whether to mark it done anyway."""
         self._verdict_state: tuple[str, str, object] | None = None
         """My adjudication record of an article as last read or written: (annotator, article
         id, record), so the status line never reads the store."""
@@ -1835,28 +1840,77 @@ class ReaderApp(App[int]):
 
     def action_toggle_done(self) -> None:
         """Mark the open article done for me; again, take the mark back. Decided in the writer
-        thread, in its turn: a mark typed twice quickly takes it back."""
+        thread, in its turn: a mark typed twice quickly takes it back. Adjudicating, the
+        article is marked done only once no disagreement is left open; ``D`` again, while
+        some are, asks whether to mark it done anyway."""
+        from tuireader.ui.adjudicate_screen import ConfirmDoneScreen
+
+        article = self.pane.article
+        left = self._open_here()
+        if article is None or article.id != self._done_refused or not left:
+            self._toggle_done()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.pane.article is article:
+                self._toggle_done(force=True)
+
+        self.push_screen(ConfirmDoneScreen(left.count, len(left.unresolved)), answered)
+
+    def _open_here(self) -> Open | None:
+        """The disagreements I have not settled on the open article, as shown (adjudicating)."""
+        from tuireader.adjudication import open_disagreements
+        from tuireader.agreement import NO_TAG
+
+        pane = self.pane
+        comparison = pane.comparison
+        if not self.adjudicating or comparison is None:
+            return None
+        own = [NO_TAG] * len(pane.sentences)
+        for index in comparison.disagreements:
+            mine = pane.annotation_of(index)
+            if mine is not None:
+                own[index] = mine.tag
+        return open_disagreements(comparison, own, self._verdicts())
+
+    def _toggle_done(self, force: bool = False) -> None:
+        """``force``: mark done even with disagreements open (asked first)."""
+        from tuireader.adjudication import open_disagreements, state_key, untagged_verdicts
+        from tuireader.agreement import sentence_values
+
         article = self.pane.article
         if article is None:
             self.notify("Open an article first.", severity="warning")
             return
         store = self.store
-        filled = self._fill_agreed(article) if self.adjudicating else None
+        comparison = self.pane.comparison if self.adjudicating else None
+        sentences = self.pane.sentences
+        filled = self._fill_agreed(article) if comparison is not None else None
 
-        def toggle() -> tuple[bool, str, DoneReads]:
+        def toggle() -> tuple[bool, str, DoneReads] | Open:
             done = store.annotator not in store.done_by(article.id)
+            steps = 1 if filled and filled[0] else 0
+            if done and comparison is not None:
+                # In the writer thread, after the fill: my layer and decisions as on disk.
+                own = sentence_values(sentences, store.mine(article.id))
+                state = store.get_state(state_key(store.annotator, article.id), {})
+                left = open_disagreements(comparison, own, untagged_verdicts(state, sentences))
+                if left and not force:
+                    return left  # the fill stays, one undo step; the article is not done
             store.set_done(article.id, done, record=True)
-            if filled and filled[0]:  # the agreed sentences and the mark: one undo step
-                store.join_undo(2, "mark done")
+            if steps:  # the agreed sentences and the mark: one undo step
+                store.join_undo(steps + 1, "mark done")
             return done, store.annotator, read_done(store)
 
-        self._write(toggle, self._done_toggled)
+        self._write(toggle, partial(self._done_toggled, article.id))
 
     def _fill_agreed(self, article: Article) -> list[bool] | None:
         """Adjudicating, ``D`` (marking done, not taking it back) first writes the sentences
-        the annotators agree on into my layer: the gold layer is then whole. Returns, once the
-        writer ran it, ``[True]`` if it wrote a step (the mark joins it), else ``[False]``."""
-        from tuireader.adjudication import agreed_runs
+        the annotators agree on into my layer, and into my record the annotators compared (it
+        says my layer is an adjudication, for ``agree``): the gold layer is then whole.
+        Returns, once the writer ran it, ``[True]`` if it wrote a step (the mark joins it),
+        else ``[False]``."""
+        from tuireader.adjudication import agreed_runs, state_key, with_compared
 
         pane = self.pane
         comparison = pane.comparison
@@ -1864,17 +1918,22 @@ class ReaderApp(App[int]):
             return None
         taken = {i for i in range(len(pane.sentences)) if pane.annotation_of(i) is not None}
         runs = agreed_runs(comparison, taken)
-        if not runs:
-            return None
         store = self.store
+        key = state_key(store.annotator, article.id)
+        compared = (*comparison.annotators, *comparison.hidden)
         filled = [False]
 
         def fill() -> Change | None:
             if store.annotator in store.done_by(article.id):
                 return None  # taking the mark back: nothing is filled in
-            change = store.tag_many(article, runs, "fill in agreed sentences")
-            filled[0] = bool(change)
-            return change
+            change = store.tag_many(article, runs, "fill in agreed sentences") if runs else None
+            state = with_compared(store.get_state(key, {}), compared)
+            recorded = store.set_states_undoable("fill in agreed sentences", {key: state})
+            if change and recorded:
+                store.join_undo(2, "fill in agreed sentences")
+                change = dataclasses.replace(change, states=recorded.states)  # both shown
+            filled[0] = bool(change or recorded)
+            return change or recorded or None
 
         self._write_change(fill)
         return filled
@@ -1883,7 +1942,15 @@ class ReaderApp(App[int]):
         """The done marks after an undo or redo of ``D``."""
         self.article_list.set_states(self._done_states(marks))
 
-    def _done_toggled(self, toggled: tuple[bool, str, DoneReads]) -> None:
+    def _done_toggled(self, article_id: str, toggled: tuple[bool, str, DoneReads] | Open) -> None:
+        from tuireader.adjudication import Open
+
+        if isinstance(toggled, Open):
+            # Not done: the status line says how many are open and how to go on (or insist).
+            self._done_refused = article_id
+            self.update_status()
+            return
+        self._done_refused = None
         done, annotator, marks = toggled
         self.article_list.set_states(self._done_states(marks))
         self.notify(
@@ -1891,6 +1958,7 @@ class ReaderApp(App[int]):
             timeout=3,
             markup=False,
         )
+        self.update_status()
 
     # -- team: compare ------------------------------------------------------------------------
 
@@ -2008,7 +2076,21 @@ class ReaderApp(App[int]):
         mine = verdicts.get(self.pane.cursor)
         if mine is not None:
             text += " · here: " + ("unresolved" if mine.value == UNRESOLVED else "no tag")
-        return Content.styled(text + f" ({self.keys.show('app.adjudicate')} decides)", "italic")
+        status = Content.styled(text + f" ({self.keys.show('app.adjudicate')} decides)", "italic")
+        article = self.pane.article
+        if article is None or article.id != self._done_refused:
+            return status
+        keys = self.keys
+        left = self._open_here()
+        if not left:
+            said = f"nothing left open: {keys.show('app.done')} marks it done"
+        else:
+            said = (
+                f"not done: {counted(left.count, 'disagreement')} still open "
+                f"({keys.show('reader.next_disagreement')} goes to the next; "
+                f"{keys.show('app.done')} again marks done anyway, asking first)"
+            )
+        return Content.assemble(status, "  ", (said, "bold"))
 
     def _to_open_disagreement(self) -> None:
         """Put the cursor on the first disagreement still to decide (adjudication)."""
@@ -2057,10 +2139,12 @@ class ReaderApp(App[int]):
         record as they are on disk. Each is shown once durable ("Not saved" if it failed, and
         what follows it is then not written); the cursor goes to the next open disagreement
         once the verdict is shown. Keys typed meanwhile never wait for any of it."""
-        from tuireader.adjudication import state_key, with_verdict
+        from tuireader.adjudication import state_key, with_compared, with_verdict
 
         store = self.store
         sentence = self.pane.sentences[index]
+        comparison = self.pane.comparison
+        compared = () if comparison is None else (*comparison.annotators, *comparison.hidden)
         key = state_key(store.annotator, article.id)
         steps: list[Future[Any]] = []
 
@@ -2106,6 +2190,7 @@ class ReaderApp(App[int]):
                 return _NOT_WRITTEN
             # Read and written in the writer thread: the record as it is on disk, not as shown.
             state = with_verdict(store.get_state(key, {}), sentence, verdict)
+            state = with_compared(state, compared)  # my layer is an adjudication, against whom
             recorded = store.set_states_undoable("adjudicate", {key: state or None})
             # The tag, its note and the record: one decision, one undo step.
             count = sum(1 for f in written if f.result()[0]) + (1 if recorded else 0)
