@@ -27,6 +27,7 @@ from tuireader.correction_records import is_correction
 from tuireader.errors import MAX_FILE_BYTES, PathError, megabytes
 from tuireader.export import CSV_COLUMNS, FORMAT_NAME, FORMAT_VERSION, csv_value
 from tuireader.json_stream import JSONObjectReader, JSONStreamError
+from tuireader.plural import counted
 
 NOT_OURS = "not a tuireader export"
 ACCEPTED = "import reads tuireader json, jsonl and csv exports"
@@ -510,7 +511,8 @@ def _csv_records(file: Iterable[bytes], name: object) -> Iterator[Record]:
             number = reader.line_num
             if len(cells) != len(columns):
                 raise ImportFileError(
-                    name, f"row {number} has {len(cells)} cells, the header has {len(columns)}"
+                    name,
+                    f"row {number} has {counted(len(cells), 'cell')}, the header has {len(columns):,}",
                 )
             record = _csv_record(dict(zip(columns, cells, strict=True)))
             articles.add(

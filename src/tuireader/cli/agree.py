@@ -22,6 +22,7 @@ from tuireader.cli import add_db_options, existing_database, write_json
 from tuireader.decoding import clean
 from tuireader.errors import TuireaderError
 from tuireader.paths import resolve_db_path
+from tuireader.plural import counted
 from tuireader.records import TagRow
 from tuireader.tags import DEFAULT_TAGS
 
@@ -88,7 +89,7 @@ def _article_ids(store: Store, wanted: Sequence[str] | None) -> list[str]:
             raise TuireaderError(f"--article {_one_line(value)}: no such article in the database")
         if len(matches) > 1:
             raise TuireaderError(
-                f"--article {_one_line(value)}: {len(matches)} articles start with that; "
+                f"--article {_one_line(value)}: {counted(len(matches), 'article')} start with that; "
                 "give more of the id"
             )
         if matches[0] not in chosen:

@@ -18,6 +18,7 @@ from tuireader import sanitise
 from tuireader.dbformat.journal_scan import Piece
 from tuireader.dbformat.shard_salvage import salvage
 from tuireader.errors import TuireaderError
+from tuireader.plural import counted, plural
 
 _ANN = re.compile(rb'"ann":\{')
 _RECORD = re.compile(rb'"((?:[^"\\]|\\.){1,200})":(\{"article_id":|null)')
@@ -47,11 +48,13 @@ class Lost:
             name = sanitise.line(annotator) if annotator else "an annotator it does not name"
             if annotator in self.unknown:
                 name += " (as the damaged bytes spell it: no other annotation is by that name)"
-            parts.append(f"{total} annotation change(s) of {name} ({kinds})")
+            parts.append(f"{counted(total, 'annotation change')} of {name} ({kinds})")
         if self.tables:
-            parts.append("changes to the " + ", ".join(self.tables) + " table(s)")
+            tables = plural(len(self.tables), "table")
+            parts.append("changes to the " + ", ".join(self.tables) + f" {tables}")
         if self.rewritten:
-            again = f"a later entry kept writes {self.rewritten} annotation change(s) of it again"
+            changes = counted(self.rewritten, "annotation change")
+            again = f"a later entry kept writes {changes} of it again"
             parts.append(again if parts else f"nothing of it is lost: {again}")
         return "; ".join(parts) if parts else "no annotation change can still be read in it"
 
@@ -78,16 +81,17 @@ class DamagedShard:
         head = (
             f"shard {shown} (article {sanitise.line(self.article_id)}): "
             f"{sanitise.line(self.problem)}: {aside} as its damaged {what}; {keep} "
-            f"{len(self.records)} annotation record(s) read whole"
+            f"{counted(len(self.records), 'annotation record')} read whole"
         )
         if self.lost:
             names = ", ".join(
                 f"{n} of {sanitise.line(name) or 'an unnamed annotator'}"
                 for name, n in sorted(self.lost.items())
             )
-            return f"{head}; lost tag(s): {names}"
+            return f"{head}; lost {plural(sum(self.lost.values()), 'tag')}: {names}"
         if self.unread:
-            return f"{head}; {self.unread} unreadable stretch(es) held no tag the index counted"
+            stretches = counted(self.unread, "unreadable stretch")
+            return f"{head}; {stretches} held no tag the index counted"
         return f"{head}; no tag the index counted is lost"
 
 
@@ -163,11 +167,9 @@ class RepairPlan:
             moved = piece.key - piece.start  # bytes lost (or added, < 0) before it, in all
             if piece.key >= 0 and moved != shift:
                 change = moved - shift
-                what = (
-                    f"{change} byte(s) before it were lost"
-                    if change > 0
-                    else (f"{-change} byte(s) before it were added")
-                )
+                bytes_ = counted(abs(change), "byte")
+                were = plural(abs(change), "was", "were")
+                what = f"{bytes_} before it {were} {'lost' if change > 0 else 'added'}"
                 out.append(
                     f"{keep} entry {piece.number} (bytes {piece.start}-{piece.end}): it was "
                     f"written at byte {piece.key}, so {what}"

@@ -43,7 +43,7 @@ from tuireader.config import Config, ConfigError, ConfigSource, ThemeSpec
 from tuireader.durable import collector_paused
 from tuireader.errors import ArticleError, os_problem
 from tuireader.paths import crash_log_path, library_cache_path, resolve_db_path, samples_dir
-from tuireader.plural import counted
+from tuireader.plural import counted, plural
 from tuireader.sentences import Sentence, sentence_at
 from tuireader.tag_counts import layer_counts
 from tuireader.tags import (
@@ -810,7 +810,9 @@ class ReaderApp(App[int]):
         where = ", ".join(sanitise.path(f) for f in config.files) or "built-in defaults"
         moved = "".join(f"; {m.sentence()}" for m in resolved.moved)
         self.notify(
-            f"{len(config.tags)} tag(s) from {where}{moved}", title="Codebook reloaded", timeout=6
+            f"{counted(len(config.tags), 'tag')} from {where}{moved}",
+            title="Codebook reloaded",
+            timeout=6,
         )
         return True
 
@@ -1117,8 +1119,10 @@ class ReaderApp(App[int]):
             self._kept_aside = None  # attached again with none of mine kept aside
         if opened.lost:
             self.notify(
-                f"{opened.lost} sentence split(s) or merge(s) no longer fit the text and were "
-                "kept aside, not applied (tuireader sentences --raw shows the segmenter's).",
+                f"{counted(opened.lost, 'sentence split or merge', 'sentence splits or merges')} "
+                f"no longer {plural(opened.lost, 'fits', 'fit')} the text and "
+                f"{plural(opened.lost, 'was', 'were')} kept aside, not applied "
+                "(tuireader sentences --raw shows the segmenter's).",
                 severity="warning",
                 markup=False,
             )
@@ -1202,7 +1206,7 @@ class ReaderApp(App[int]):
             article = pane.article
             if len(article.body) > LARGE_ARTICLE_CHARS and "sentences" not in vars(article):
                 paragraphs = len(article.paragraphs)
-                said = f"Splitting {paragraphs:,} paragraphs into sentences…"
+                said = f"Splitting {counted(paragraphs, 'paragraph')} into sentences…"
             else:  # said only if it takes long: the writer thread is busy, or the disk slow
                 said = "Reading tags…" if self._opening_slow else ""
             if self._quitting:
@@ -2368,7 +2372,7 @@ class ReaderApp(App[int]):
             self._suggestions_ready(article, views, whole=True)
             return
         if len(texts) > 2000:
-            self.notify(f"Suggesting tags for {len(texts):,} sentences…", timeout=3)
+            self.notify(f"Suggesting tags for {counted(len(texts), 'sentence')}…", timeout=3)
         self._suggesting.add(article.id)
         self._compute_suggestions(article, texts, self._tag_model)
 
@@ -2436,7 +2440,7 @@ class ReaderApp(App[int]):
             learnt = f", {models} from your tags" if models else ""
             keys = self.keys
             self.notify(
-                f"{count} suggestion(s){learnt}; {keys.show('reader.accept')} accepts one, "
+                f"{counted(count, 'suggestion')}{learnt}; {keys.show('reader.accept')} accepts one, "
                 f"{keys.show('reader.accept_all')} all of them.",
                 timeout=4,
                 markup=False,
@@ -2599,14 +2603,15 @@ class ReaderApp(App[int]):
         accepted = 0
         for provenance, runs in by_source.items():
             accept = partial(self.store.tag_many, provenance=provenance)
-            label = f"accept {len(runs)} suggestions"
+            label = f"accept {counted(len(runs), 'suggestion')}"
             if not await self._written_change(partial(accept, article, runs, label)):
                 break
             accepted += len(runs)
         if accepted:
             steps = "them all" if len(by_source) == 1 else "them in one step per source"
             undo = self.keys.show("app.undo")
-            self.notify(f"Accepted {accepted} suggestion(s) ({undo} undoes {steps}).", markup=False)
+            said = f"Accepted {counted(accepted, 'suggestion')} ({undo} undoes {steps})."
+            self.notify(said, markup=False)
 
     # -- other keys ----------------------------------------------------------------------------
 
