@@ -238,8 +238,8 @@ def plan_repair(db: Path) -> RepairPlan:
     else:
         torn = len(data) - end - 3
         note = (
-            f" (a torn write of {torn} bytes at its end, never reported saved, is cut off at "
-            "the next save)"
+            f" (a torn write of {torn:,} {plural(torn, 'byte')} at its end, never reported saved, is "
+            "cut off at the next save)"
         )
         journal_whole = "its journal reads whole" + (note if torn > 0 else "")
     pieces = scan(data)
