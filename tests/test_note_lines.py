@@ -54,7 +54,9 @@ async def test_enter_on_a_multi_line_note_as_shown_changes_nothing(
         drawn = field.render_line(0).text
         assert "line1⏎line2⏎line3⏎line4⇥TAB" in drawn, drawn
         hint = dialog.query_one("#note-breaks", Static)
-        assert "4 lines: ⏎ marks each line break, kept when saved" in str(hint.render())
+        assert "4 lines: a highlighted ⏎ marks each line break (⇥ a TAB), kept when saved" in str(
+            hint.render()
+        )
         await pilot.press("enter")
         await pilot.pause()
         await app.writes_landed()
@@ -133,7 +135,7 @@ async def test_a_pasted_line_break_and_tab_are_kept(
             if char in ("⏎", "⇥")
         ]
         assert marks == [("⏎", False), ("⏎", True), ("⇥", True)]  # typed, break, TAB
-        assert "2 lines: ⏎ marks each line break" in str(hint.render())
+        assert "2 lines: a highlighted ⏎ marks each line break" in str(hint.render())
         await pilot.press("enter")
         await pilot.pause()
         await app.writes_landed()

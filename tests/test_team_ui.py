@@ -562,8 +562,13 @@ async def test_D_with_disagreements_open_fills_in_the_agreed_but_does_not_mark_d
         await settle()
         assert gold() == (False, ["fact"])  # sentence 4, which ann and bob agree on
         status = app.status.content.plain
-        assert "not done: 3 disagreements still open (} goes to the next;" in status, status
-        assert not any("Marked done" in str(n.message) for n in app._notifications)
+        assert status.startswith("2/15 NOT DONE: 3 disagreements open (} next · D again: "), status
+        said = [str(n.message) for n in app._notifications]
+        assert not any("Marked done" in m for m in said), said
+        assert (
+            "Not marked done: 3 disagreements still open. } goes to the next, R decides it;"
+            in (said[-1])
+        )
         await pilot.press("u")  # the fill, one step
         await settle()
         assert gold() == (False, [])
@@ -598,12 +603,19 @@ async def test_D_counts_an_unresolved_disagreement_as_open(
         assert app.pane.cursor == 9
         await pilot.press("R", "7")  # 9: left unresolved
         await pilot.pause()
+        said = [str(n.message) for n in app._notifications]
+        assert "Every disagreement here is decided." not in said
+        assert (
+            "but 1 disagreement is left unresolved: D marks the article done only once it is"
+            in (said[-1])
+        )
         await pilot.press("D")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "gold" not in app.store.done_by(article.id)
         status = app.status.content.plain
-        assert "not done: 1 disagreement still open" in status, status
+        assert "NOT DONE: 1 disagreement open" in status, status
+        assert "(1 left unresolved)" in [str(n.message) for n in app._notifications][-1]
         app.pane.move_to(9)
         await pilot.press("R", "2")  # 9: bob's fact
         await pilot.pause()
@@ -612,7 +624,8 @@ async def test_D_counts_an_unresolved_disagreement_as_open(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "gold" in app.store.done_by(article.id)
-        assert "not done" not in app.status.content.plain
+        assert "NOT DONE" not in app.status.content.plain
+        assert "nothing left open" not in app.status.content.plain
 
 
 async def test_D_with_everything_decided_marks_done_in_one_step_with_the_fill(

@@ -172,11 +172,13 @@ class ConfirmDoneScreen(Dialog[bool]):
         self._unresolved = unresolved
 
     def compose(self) -> ComposeResult:
-        left = counted(self._open, "disagreement")
-        if self._unresolved:
-            left += f" ({self._unresolved:,} of them left unresolved)"
+        left = f"{counted(self._open, 'disagreement')} still open here"
+        if self._unresolved == self._open:
+            left += " (left unresolved)" if self._open == 1 else " (all left unresolved)"
+        elif self._unresolved:
+            left += f" ({self._unresolved:,} left unresolved)"
         with Vertical(id="confirm-done-box"):
-            yield Static(Content(f"{left} still open here.").stylize("bold"))
+            yield Static(Content(f"{left}.").stylize("bold"))
             yield Static(
                 Content(
                     "Mark the article done anyway? tuireader agree leaves the sentences you "

@@ -1255,6 +1255,9 @@ class ReaderApp(App[int]):
                 ),
             ]
         if pane.comparison is not None:
+            notice = self._not_done_notice() if self.adjudicating else None
+            if notice is not None:
+                parts.append(notice)
             parts.append(compare_status(pane.comparison, pane.cursor, self.tags, pane.looks))
             if self.adjudicating:
                 parts.append(self._adjudication_status())
@@ -1953,6 +1956,18 @@ class ReaderApp(App[int]):
             # Not done: the status line says how many are open and how to go on (or insist).
             self._done_refused = article_id
             self.update_status()
+            keys = self.keys
+            unresolved = len(toggled.unresolved)
+            self.notify(
+                f"Not marked done: {counted(toggled.count, 'disagreement')} still open"
+                + (f" ({unresolved:,} left unresolved)" if unresolved else "")
+                + f". {keys.show('reader.next_disagreement')} goes to the next, "
+                f"{keys.show('app.adjudicate')} decides it; {keys.show('app.done')} again marks "
+                "the article done anyway, asking first.",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
             return
         self._done_refused = None
         done, annotator, marks = toggled
@@ -2080,21 +2095,26 @@ class ReaderApp(App[int]):
         mine = verdicts.get(self.pane.cursor)
         if mine is not None:
             text += " · here: " + ("unresolved" if mine.value == UNRESOLVED else "no tag")
-        status = Content.styled(text + f" ({self.keys.show('app.adjudicate')} decides)", "italic")
+        return Content.styled(text + f" ({self.keys.show('app.adjudicate')} decides)", "italic")
+
+    def _not_done_notice(self) -> Content | None:
+        """After ``D`` left the article not done (adjudicating): how many disagreements are
+        still open and how to go on, first on the status line so a narrow terminal shows it."""
         article = self.pane.article
         if article is None or article.id != self._done_refused:
-            return status
+            return None
         keys = self.keys
+        done = keys.show("app.done")
         left = self._open_here()
         if not left:
-            said = f"nothing left open: {keys.show('app.done')} marks it done"
-        else:
-            said = (
-                f"not done: {counted(left.count, 'disagreement')} still open "
-                f"({keys.show('reader.next_disagreement')} goes to the next; "
-                f"{keys.show('app.done')} again marks done anyway, asking first)"
-            )
-        return Content.assemble(status, "  ", (said, "bold"))
+            return Content.styled(f"nothing left open: {done} marks it done ", "bold")
+        return Content.assemble(
+            (f"NOT DONE: {counted(left.count, 'disagreement')} open", "bold reverse"),
+            (
+                f" ({keys.show('reader.next_disagreement')} next · {done} again: done anyway) ",
+                "bold",
+            ),
+        )
 
     def _to_open_disagreement(self) -> None:
         """Put the cursor on the first disagreement still to decide (adjudication)."""
@@ -2227,7 +2247,17 @@ class ReaderApp(App[int]):
         comparison = self.pane.comparison
         if comparison is not None and self.pane.article is article:
             target = next_open(comparison.disagreements, self._decided(), index)
-            if target is None:
+            left = self._open_here()
+            if target is None and left:  # only unresolved ones: still open for D
+                self.notify(
+                    f"Every disagreement here has a decision, but "
+                    f"{counted(left.count, 'disagreement')} {plural(left.count, 'is', 'are')} "
+                    "left unresolved: "
+                    f"{self.keys.show('app.done')} marks the article done only once "
+                    f"{plural(left.count, 'it is', 'they are')} decided.",
+                    timeout=6,
+                )
+            elif target is None:
                 self.notify("Every disagreement here is decided.", timeout=4)
             else:
                 self.pane.move_to(target)

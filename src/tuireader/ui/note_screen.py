@@ -113,7 +113,9 @@ def hint(value: str) -> str:
     """The line under the input: what its signs mean."""
     if "\n" in value:
         lines = counted(value.count("\n") + 1, "line")
-        return f"{lines}: {BREAK} marks each line break, kept when saved"
+        return (
+            f"{lines}: a highlighted {BREAK} marks each line break ({TAB} a TAB), kept when saved"
+        )
     return f"A pasted line break or TAB is kept, shown as a highlighted {BREAK} or {TAB}"
 
 
