@@ -590,6 +590,25 @@ async def test_D_with_disagreements_open_fills_in_the_agreed_but_does_not_mark_d
         assert gold() == (False, ["fact"])
 
 
+async def test_D_while_adjudicating_without_the_compare_view_marks_nothing(
+    make_app: MakeApp, db_path: Path
+) -> None:
+    """``c`` hid the compare view: ``D`` cannot tell what is open, so it says how to see it
+    and marks nothing (it marked done as a plain reader would)."""
+    two_layers_to_adjudicate(db_path)
+    article = load_library([SEED]).articles[0]
+    app = make_app(annotator="gold", adjudicate=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("c", "D")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.pane.comparison is None
+        assert "gold" not in app.store.done_by(article.id) and not app.store.mine(article.id)
+        said = [str(n.message) for n in app._notifications]
+        assert "c shows the disagreements first: D marks done only once none is open." in said
+
+
 async def test_D_counts_an_unresolved_disagreement_as_open(
     make_app: MakeApp, db_path: Path
 ) -> None:

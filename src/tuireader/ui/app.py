@@ -1891,6 +1891,18 @@ class ReaderApp(App[int]):
             return
         store = self.store
         comparison = self.pane.comparison if self.adjudicating else None
+        if self.adjudicating and comparison is None:
+            # Done is decided against the disagreements: never without them at hand.
+            done = self.keys.show("app.done")
+            self.notify(
+                f"Still reading the annotators' tags: {done} again in a moment."
+                if self.comparing
+                else f"{self.keys.show('app.compare')} shows the disagreements first: "
+                f"{done} marks done only once none is open.",
+                timeout=4,
+                markup=False,
+            )
+            return
         sentences = self.pane.sentences
         filled = self._fill_agreed(article) if comparison is not None else None
 
