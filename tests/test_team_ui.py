@@ -609,6 +609,29 @@ async def test_D_while_adjudicating_without_the_compare_view_marks_nothing(
         assert "c shows the disagreements first: D marks done only once none is open." in said
 
 
+async def test_D_with_nothing_to_fill_and_disagreements_open_leaves_no_step_to_undo(
+    make_app: MakeApp, db_path: Path
+) -> None:
+    """Nothing agreed to fill in: the refused ``D`` writes only gold's record (which says whom
+    gold compares), no step of its own: ``u`` then has nothing to undo."""
+    tag_as(db_path, "ann", {1: "fact"})
+    tag_as(db_path, "bob", {1: "speculation"})
+    article = load_library([SEED]).articles[0]
+    app = make_app(annotator="gold", adjudicate=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("D")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "gold" not in app.store.done_by(article.id)
+        assert "NOT DONE: 1 disagreement open" in app.status.content.plain
+        record = app.store.get_state(f"adjudication:gold:{article.id}")
+        assert record == {"compared": ["ann", "bob"]}
+        await pilot.press("u")
+        await pilot.pause()
+        assert "Nothing to undo." in [str(n.message) for n in app._notifications]
+
+
 async def test_D_counts_an_unresolved_disagreement_as_open(
     make_app: MakeApp, db_path: Path
 ) -> None:

@@ -1945,14 +1945,18 @@ class ReaderApp(App[int]):
         def fill() -> Change | None:
             if store.annotator in store.done_by(article.id):
                 return None  # taking the mark back: nothing is filled in
-            change = store.tag_many(article, runs, "fill in agreed sentences") if runs else None
             state = with_compared(store.get_state(key, {}), compared)
+            change = store.tag_many(article, runs, "fill in agreed sentences") if runs else None
+            if not change:
+                # Nothing to fill: the record alone is no step of its own to undo.
+                store.set_states({key: state})
+                return None
             recorded = store.set_states_undoable("fill in agreed sentences", {key: state})
-            if change and recorded:
+            if recorded:
                 store.join_undo(2, "fill in agreed sentences")
                 change = dataclasses.replace(change, states=recorded.states)  # both shown
-            filled[0] = bool(change or recorded)
-            return change or recorded or None
+            filled[0] = True
+            return change
 
         self._write_change(fill)
         return filled
