@@ -200,6 +200,30 @@ async def test_stats_screen_shows_agreement_when_others_tagged(
         assert "rows bob, columns cat" in text
 
 
+async def test_stats_screen_leaves_out_what_the_adjudicator_has_not_decided(
+    make_app: MakeApp, db_path: Path
+) -> None:
+    """gold decided sentence 1 only (and left 6 unresolved): in the ``i`` box, as in ``agree``,
+    gold's other disagreements (6 and 9) and the agreed, never filled sentence 4 are left out,
+    not counted as gold's "no tag"."""
+    from textual.widgets import Static
+
+    from tuireader.ui.stats_screen import StatsScreen
+
+    two_layers_to_adjudicate(db_path)
+    app = make_app(annotator="gold", adjudicate=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("R", "1", "R", "7")  # 1: ann's fact; 6: left unresolved
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        text = str(app.screen.query_one("#stats-text", Static).render())
+        assert "Agreement of ann, bob, gold: 15 sentences" in text, text
+        assert "Not decided by gold: 3 sentences" in text, text
+
+
 async def test_stats_screen_without_others_has_no_agreement(make_app: MakeApp) -> None:
     from textual.widgets import Static
 

@@ -317,3 +317,21 @@ def undecided_sentences(
         if unresolved or any(column[index] != NO_TAG for column in others):
             found.append(index)
     return found
+
+
+def adjudicator_gaps(
+    state: object,
+    name: str,
+    sentences: Sequence[Sentence],
+    values: Mapping[str, Sequence[str]],
+) -> list[int]:
+    """The sentences ``name`` left undecided on an article, if they adjudicated it (``state``
+    is their record of it; anything else: none). ``values``: each annotator's value per
+    sentence (``sentence_values``), ``name``'s among them; the others are judged as the
+    record names them, else every other annotator in ``values`` (what the adjudication
+    compared). ``agree`` and the reader's ``i`` box leave these out (``undecided_sentences``)."""
+    if not isinstance(state, Mapping) or not state or name not in values:
+        return []
+    others = compared_in(state) or tuple(values)
+    columns = [values[n] for n in others if n != name and n in values]
+    return undecided_sentences(values[name], untagged_verdicts(state, sentences), columns)

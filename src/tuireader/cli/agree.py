@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tuireader import sanitise
-from tuireader.adjudication import compared_in, state_key, undecided_sentences, untagged_verdicts
+from tuireader.adjudication import adjudicator_gaps, state_key
 from tuireader.agreement import NO_TAG, Agreement, Unit, agreement, sentence_values
 from tuireader.agreement_report import report_json, report_lines
 from tuireader.articles import load_unchanged
@@ -186,16 +186,13 @@ def _undecided(
     layers: Mapping[str, Sequence[TagRow]],
 ) -> list[int]:
     """The sentences ``name`` left undecided, if they adjudicated the article (the database
-    holds their record of it): those are no answer of theirs, not their "no tag". Judged
-    against the annotators the record names, else every other layer on the article (what the
-    adjudication compared)."""
+    holds their record of it): those are no answer of theirs, not their "no tag"."""
     state = store.get_state(state_key(name, article.id), None)
     if not isinstance(state, Mapping) or not state:
         return []
-    others = compared_in(state) or tuple(n for n, rows in layers.items() if n != name and rows)
-    values = [sentence_values(article.sentences, layers.get(n, ())) for n in others if n != name]
-    own = [NO_TAG if v is None else v for v in column]
-    return undecided_sentences(own, untagged_verdicts(state, article.sentences), values)
+    values = {n: sentence_values(article.sentences, rows) for n, rows in layers.items() if rows}
+    values[name] = [NO_TAG if v is None else v for v in column]
+    return adjudicator_gaps(state, name, article.sentences, values)
 
 
 def compute(selection: Selection) -> Agreement:

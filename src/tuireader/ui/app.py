@@ -2698,26 +2698,40 @@ class ReaderApp(App[int]):
         if article is None:
             return
 
-        def shown(every: list[Annotation] | _Unread) -> None:
+        def read(store: Store) -> tuple[list[Annotation], dict[str, object]]:
+            """Every layer, and each annotator's adjudication record of the article (an
+            adjudicator's undecided sentences are left out of the agreement, as in ``agree``)."""
+            from tuireader.adjudication import state_key
+
+            every = store.annotations(article.id)
+            names = {a.annotator for a in every}
+            return every, {n: store.get_state(state_key(n, article.id), None) for n in names}
+
+        def shown(answer: tuple[list[Annotation], dict[str, object]] | _Unread) -> None:
             from tuireader.ui.stats_screen import StatsScreen, stats_text
 
-            if isinstance(every, _Unread) or pane.article is not article:
+            if isinstance(answer, _Unread) or pane.article is not article:
                 return
+            every, records = answer
             layers = self.layers_of(every)
             counts = layer_counts(layers.get(self.store.annotator, []), pane.sentences)
             text = stats_text(
                 article.title, counts.by_tag, len(pane.sentences), pane.tags, pane.looks
             )
-            agreement = self.article_agreement(layers)
+            agreement = self.article_agreement(layers, records)
             if agreement:
                 text = Content("\n").join([text, Content(""), Content("\n".join(agreement))])
             self.push_screen(StatsScreen(text))
 
-        await self._answer("stats", lambda store: store.annotations(article.id), shown)
+        await self._answer("stats", read, shown)
 
-    def article_agreement(self, layers: dict[str, list[Annotation]]) -> list[str]:
+    def article_agreement(
+        self, layers: dict[str, list[Annotation]], records: Mapping[str, object] | None = None
+    ) -> list[str]:
         """The open article's agreement figures (from each annotator's ``layers``) as lines of
-        text; none with one annotator."""
+        text; none with one annotator. ``records``: each annotator's adjudication record of
+        the article, whose undecided sentences are left out (not their "no tag")."""
+        from tuireader.adjudication import adjudicator_gaps
         from tuireader.agreement import agreement, sentence_values
         from tuireader.agreement_report import report_lines
 
@@ -2727,9 +2741,17 @@ class ReaderApp(App[int]):
         if len(layers) < 2:
             return []
         names = sorted(layers)
-        columns = [sentence_values(pane.sentences, layers[name]) for name in names]
+        values = {name: sentence_values(pane.sentences, layers[name]) for name in names}
+        columns: list[list[str | None]] = [list(values[name]) for name in names]
+        undecided: dict[str, int] = {}
+        for name, column in zip(names, columns, strict=True):
+            gaps = adjudicator_gaps((records or {}).get(name), name, pane.sentences, values)
+            for index in gaps:
+                column[index] = None
+            if gaps:
+                undecided[name] = len(gaps)
         result = agreement(names, list(zip(*columns, strict=True)), self.tags.ids)
-        return report_lines(result, self.tags)
+        return report_lines(result, self.tags, undecided=undecided)
 
     def _export_refusal(self, path: Path) -> str | None:
         """Why the export dialog must not write ``path``: a file of the database, or an article
