@@ -148,7 +148,7 @@ def test_feed_file_with_items_on_the_site(site, library, tmp_path, capsys) -> No
 def test_ten_thousand_item_feed_reads_the_first_hundred(site, library, capsys) -> None:
     assert add("--max-items", "3", site.url("/feed/10000")) == 0
     captured = capsys.readouterr()
-    assert "10000 items; reading the first 3 (--max-items)" in captured.err
+    assert "10,000 items; reading the first 3 (--max-items)" in captured.err
     assert len(saved(library)) == 3
 
 

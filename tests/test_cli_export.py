@@ -474,7 +474,7 @@ def test_many_articles_gone_warn_ten_times_then_count_the_rest(
     assert code == 0 and len(out.splitlines()) == 12
     lines = err.splitlines()
     assert len(lines) == 11 and all("is gone" in line for line in lines[:10])
-    assert lines[-1] == "tuireader: warning: 2 more warning(s) like these not shown"
+    assert lines[-1] == "tuireader: warning: 2 more warnings like these not shown"
 
 
 def test_parquet_is_never_written_to_a_terminal(

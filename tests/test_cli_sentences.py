@@ -147,7 +147,7 @@ def test_sentences_names_corrections_that_no_longer_fit(
     story.write_text(CORRECTED_TEXT.replace("one visitor", "a visitor"), encoding="utf-8")
     assert main(["sentences", str(story), "--db", str(db)]) == 0
     captured = capsys.readouterr()
-    assert "1 sentence correction(s) no longer fit the text" in captured.err
+    assert "1 sentence correction no longer fits the text" in captured.err
     assert "Security was a breeze this year, a visitor said." in captured.out
     assert db.stat().st_size > 0
 

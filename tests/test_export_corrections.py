@@ -334,8 +334,7 @@ def test_a_format_without_corrections_says_they_are_left_out(
     assert main(["export", "--db", str(team), "-f", fmt, "-o", str(tmp_path / "out")]) == 0
     err = capsys.readouterr().err
     assert (
-        f"warning: 2 sentence correction(s) (splits, joins) of these articles are not in {fmt}"
-        in err
+        f"warning: 2 sentence corrections (splits, joins) of these articles are not in {fmt}" in err
     )
     assert "export json or jsonl" in err
     for fmt_ok in ("json", "jsonl"):

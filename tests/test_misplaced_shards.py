@@ -72,14 +72,14 @@ def test_two_swapped_shards_are_refused_then_moved_back_with_nothing_lost(
     out = capsys.readouterr().out
     assert (
         f"shard {one} (article {articles[0].id}) holds the 14 annotation "
-        f"record(s) of article {articles[1].id}: would move them to {two}\n"
+        f"records of article {articles[1].id}: would move them to {two}\n"
     ) in out
     assert "lost" not in out and "drop" not in out
     assert out.endswith("writes it (the old main file is kept beside it)\n")  # no journal
     assert shards_of(db) == swapped
     assert main(["repair", "--db", str(db)]) == 0
     out = capsys.readouterr().out
-    assert f"holds the 14 annotation record(s) of article {articles[0].id}: moved them" in out
+    assert f"holds the 14 annotation records of article {articles[0].id}: moved them" in out
     assert "damaged" not in out  # neither the journal nor a shard is kept as damaged
     assert shards_of(db) == whole  # every record back in its place, byte for byte
     assert per_article(db, articles) == [{"alice": 10, "bob": 4}] * 3
@@ -101,7 +101,7 @@ def test_a_shard_copied_over_another_is_merged_back_and_the_lost_one_named(
     assert main(["repair", "--db", str(db)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--drop-missing" in err and "nothing was changed" in err
-    assert "14 annotation(s) (10 of alice, 4 of bob)" in err and one.name in err
+    assert "14 annotations (10 of alice, 4 of bob)" in err and one.name in err
     assert shards_of(db) == copied
     assert main(["repair", "--drop-missing", "--db", str(db)]) == 0
     out = capsys.readouterr().out
@@ -127,7 +127,7 @@ def test_a_renamed_shard_is_found_and_moved_back(
     assert f"{shard}: is missing" in capsys.readouterr().err
     assert main(["repair", "--db", str(db)]) == 0
     out = capsys.readouterr().out
-    assert f"file {stray} holds the 14 annotation record(s) of article {articles[2].id}" in out
+    assert f"file {stray} holds the 14 annotation records of article {articles[2].id}" in out
     assert "nothing lost" in out and "dropped" not in out
     assert shards_of(db) == whole
     assert per_article(db, articles) == [{"alice": 10, "bob": 4}] * 3

@@ -79,8 +79,8 @@ def test_a_deleted_shard_is_refused_by_the_commands_naming_it(
         refusal = err.splitlines()[-1]
         assert out == "" and [line for line in err.splitlines() if str(shard) in line] == [refusal]
         assert f"{shard}: is missing" in refusal
-        assert "14 annotation(s) (10 of alice, 4 of bob)" in err
-        assert "put the missing file(s) back" in err and "Traceback" not in err
+        assert "14 annotations (10 of alice, 4 of bob)" in err
+        assert "put the missing files back" in err and "Traceback" not in err
     assert listing(tmp_path) == before
     with Store.open(db, "alice") as store:  # the other articles are there as they were
         assert len(store.annotations(articles[0].id)) == 14
@@ -106,9 +106,9 @@ def test_a_database_copied_without_its_shard_folder_refuses_to_open(
         Store.open(db, "alice", create=create)
     message = str(refused.value)
     names = sorted(storage.shard_name(a.id) for a in articles)
-    assert message.startswith(f"{folder}: is missing, and with it 5 shard file(s) (")
+    assert message.startswith(f"{folder}: is missing, and with it 5 shard files (")
     assert ", ".join(names[:3]) + " and 2 more)" in message
-    assert "70 annotation(s) (50 of alice, 20 of bob)" in message
+    assert "70 annotations (50 of alice, 20 of bob)" in message
     assert "\n" not in message
     assert listing(tmp_path) == before and not folder.exists()
 
@@ -167,7 +167,7 @@ def test_changes_in_the_journal_are_kept_and_the_rest_named_missing(
     capsys.readouterr()
     assert main(["stats", "--db", str(db)]) == 2
     err = capsys.readouterr().err
-    assert f"{shard}: is missing" in err and "13 annotation(s) (10 of alice, 3 of bob)" in err
+    assert f"{shard}: is missing" in err and "13 annotations (10 of alice, 3 of bob)" in err
     before = listing(tmp_path)
     assert main(["repair", "--dry-run", "--db", str(db)]) == 0
     out = capsys.readouterr().out
@@ -228,7 +228,7 @@ async def test_the_reader_says_the_tags_cannot_be_read_and_writes_nothing(
         errors = [n for n in app._notifications if n.severity == "error"]
         assert errors and errors[0].title == "Cannot read annotations"
         assert f"{shard}: is missing" in errors[0].message
-        assert "10 annotation(s) (10 of tester)" in errors[0].message
+        assert "10 annotations (10 of tester)" in errors[0].message
         assert all("\n" not in n.message for n in errors)
         assert app.is_running
     assert not shard.exists()

@@ -59,7 +59,7 @@ def test_a_gone_shard_folder_is_summed_up_not_listed(
         f"is gone: all {STORIES} shard files the index counts annotations in are missing"
         in (summary[0])
     )
-    total = f"{STORIES * 3 + STORIES} annotation(s) ({STORIES * 3} of alice, {STORIES} of bob)"
+    total = f"{STORIES * 3 + STORIES} annotations ({STORIES * 3} of alice, {STORIES} of bob)"
     assert f"would drop from the index in all: {total}" in summary[0]
     assert f"the first {MISSING_SHOWN} are listed above" in summary[0]
     assert "--dry-run --list-missing` lists every one" in summary[0]
@@ -90,7 +90,7 @@ def test_a_few_missing_shards_are_each_named_with_their_total(
     assert main(["repair", "--drop-missing", "--list-missing", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert len(missing_lines(out)) == 2
-    assert "2 shard files are missing; dropped from the index in all: 8 annotation(s)" in out
+    assert "2 shard files are missing; dropped from the index in all: 8 annotations" in out
     assert "listed above" not in out and "is gone" not in out
     with Store.open(db, "carol", create=False) as store:
         assert len(store.annotations()) == 4

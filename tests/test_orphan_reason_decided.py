@@ -107,7 +107,9 @@ def test_kept_aside_tells_the_decided_reason_and_infers_only_without_one() -> No
     )
     for field in ("far", "changed_around"):
         (line,) = KeptAside(**{field: 2}).lines()
-        assert line.startswith("2 annotation(s) of yours were kept aside (orphaned)")
+        assert line.startswith("2 annotations of yours were kept aside (orphaned)")
+        (line,) = KeptAside(**{field: 1}).lines()
+        assert line.startswith("1 annotation of yours was kept aside (orphaned): its words")
 
 
 async def test_the_notice_tells_what_the_anchoring_decided(tmp_path: Path) -> None:
@@ -135,6 +137,6 @@ async def test_the_notice_tells_what_the_anchoring_decided(tmp_path: Path) -> No
             await pilot.pause()
             said = [n.message for n in app._notifications]
             status = app.status.content.plain
-    assert any("occur more than once and none is certainly theirs" in m for m in said), said
+    assert any("occur more than once and none is certainly its own" in m for m in said), said
     assert "1 of yours kept aside (1 found more than once)" in status, status
     assert not any("could not be placed with certainty" in m for m in said), said

@@ -34,6 +34,8 @@ CASES = [
     (f"{PASTE_START}a note\x1b{PASTE_END}j", "a note"),  # ends in a lone ESC
     (f"{PASTE_START}title\x1b]0;PWN\x07 and \x1b[2Jmore\ntext{PASTE_END}j", "title and more\ntext"),
     (f"{PASTE_START}plain{PASTE_END}j", "plain"),
+    # Line breaks and TABs reach the input: the note's keeps them.
+    (f"{PASTE_START}col\x1b[1m1\tcol2\r\nrow\u2028end{PASTE_END}j", "col1\tcol2\nrow\nend"),
 ]
 
 
@@ -146,7 +148,7 @@ def make_app(db_path: Path) -> Iterable[MakeApp]:
 WEB_NOTE = "Seen on \x1b[1mthe site\x1b[0m\x9b2J,\nsecond line\u202e"
 
 
-async def test_a_pasted_note_is_one_clean_line(make_app: MakeApp) -> None:
+async def test_a_pasted_note_is_clean_and_keeps_its_line_break(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("f", "n")
@@ -155,12 +157,12 @@ async def test_a_pasted_note_is_one_clean_line(make_app: MakeApp) -> None:
         field.value = ""
         field.post_message(events.Paste(WEB_NOTE))
         await pilot.pause()
-        assert field.value == "Seen on the site, second line"
+        assert field.value == "Seen on the site,\nsecond line"
         await pilot.press("enter")
         await app.writes_landed()
         await pilot.pause()
         assert app.pane.annotation is not None
-        assert app.pane.annotation.note == "Seen on the site, second line"
+        assert app.pane.annotation.note == "Seen on the site,\nsecond line"
 
 
 async def test_the_search_boxes_and_the_name_prompt_take_a_clean_paste(

@@ -77,7 +77,7 @@ def test_repair_keeps_every_readable_entry_and_says_what_it_dropped(
     numbers = {-1: f"1-{count - 1}", 1: f"1, 3-{count}"}[which]
     assert f"kept {count - 1} of {count} journal entries ({numbers})" in out
     assert f"dropped entry {number} (bytes {at}-" in out and kept[0].name in out
-    assert "1 annotation change(s) of alice (1 set)" in out
+    assert "1 annotation change of alice (1 set)" in out
     # Every entry but the damaged one (the tag of sentence ``lost``) is in the new snapshot.
     assert len(whole) == len(TAGS)
     assert sentences_tagged(db) == whole[:lost] + whole[lost + 1 :]

@@ -89,9 +89,9 @@ def test_dry_run_says_what_is_kept_and_dropped_per_annotator_and_repair_does_it(
     assert out == [
         f"{db}: would keep 4 of 6 journal entries (1-3, 6)",
         f"{db}: would drop entry 4 (bytes {starts[3]}-{starts[4]}): cannot be read: "
-        "1 annotation change(s) of alice (1 removed)",
+        "1 annotation change of alice (1 removed)",
         f"{db}: would drop entry 5 (bytes {starts[4]}-{starts[5]}): cannot be read: "
-        "1 annotation change(s) of bob (1 set)",
+        "1 annotation change of bob (1 set)",
         f"{db}: dry run, nothing was written; `tuireader repair --db` on this database writes "
         "it (the damaged journal and the old main file are kept beside it)",
     ]
@@ -209,10 +209,10 @@ def test_dry_run_tells_a_name_spelt_by_the_damage_and_a_change_written_again(
     out = dry_run(db, capsys)
     assert (
         f"would drop entry 3 (bytes {starts[2]}-{starts[3]}): cannot be read: nothing of it is "
-        "lost: a later entry kept writes 1 annotation change(s) of it again"
+        "lost: a later entry kept writes 1 annotation change of it again"
     ) in out
     assert (
-        "1 annotation change(s) of bpb (as the damaged bytes spell it: no other annotation is "
+        "1 annotation change of bpb (as the damaged bytes spell it: no other annotation is "
         "by that name) (1 set)"
     ) in out
 
@@ -229,14 +229,14 @@ def test_a_whole_entry_cut_out_is_refused_and_repair_says_how_much_was_lost(
     assert main(["stats", "--db", str(db)]) == 2
     err = capsys.readouterr().err
     assert (
-        f"{lost} byte(s) lost before its entry 3 (at byte {starts[2]}), written at byte {starts[3]}"
+        f"{lost:,} bytes lost before its entry 3 (at byte {starts[2]}), written at byte {starts[3]}"
     ) in err
     out = dry_run(db, capsys)
     assert "would keep 5 of 5 journal entries (1-5)" in out
     assert (
         f"would keep entry 3 (bytes {starts[2]}-{starts[2] + starts[4] - starts[3]}): it was "
         f"written at byte "
-        f"{starts[3]}, so {lost} byte(s) before it were lost"
+        f"{starts[3]}, so {lost:,} bytes before it were lost"
     ) in out
 
 
@@ -253,7 +253,7 @@ def test_dry_run_names_the_small_tables_a_dropped_entry_changed(
     out = dry_run(db, capsys)
     assert (
         f"would drop entry 2 (bytes {starts[1]}-{starts[2]}): cannot be read: changes to the "
-        "done table(s)"
+        "done table"
     ) in out
 
 

@@ -88,10 +88,10 @@ def test_dry_run_then_repair_keeps_every_whole_record_and_says_what_was_lost(
     assert main(["repair", "--dry-run", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert listing(tmp_path) == before
-    assert "would keep 7 annotation record(s) read whole; lost tag(s): 1 of alice" in out
+    assert "would keep 7 annotation records read whole; lost tag: 1 of alice" in out
     assert main(["repair", "--db", str(db)]) == 0
     out = capsys.readouterr().out
-    assert "kept 7 annotation record(s) read whole; lost tag(s): 1 of alice" in out
+    assert "kept 7 annotation records read whole; lost tag: 1 of alice" in out
     kept = [p for p in shard.parent.iterdir() if p.name.startswith(shard.name + ".damaged-")]
     assert len(kept) == 1 and kept[0].read_bytes() == damaged
     assert "the damaged shard is kept as " in out and kept[0].name in out
@@ -142,7 +142,7 @@ def test_a_shard_that_is_no_regular_file_is_moved_aside(
     assert "tuireader repair --db" in capsys.readouterr().err
     assert main(["repair", "--db", str(db)]) == 0
     out = capsys.readouterr().out
-    assert "lost tag(s): 6 of alice, 2 of bob" in out
+    assert "lost tags: 6 of alice, 2 of bob" in out
     assert not os.path.lexists(shard)
     assert [p.name for p in shard.parent.iterdir() if ".damaged-" in p.name]
     assert counts(db, HARBOUR) == {}

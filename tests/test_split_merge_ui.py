@@ -256,7 +256,8 @@ async def test_a_split_that_no_longer_fits_the_edited_text_is_reported(
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert len(texts(again)) == 5  # kept aside, never applied elsewhere
-        assert any("no longer fit the text" in n.message for n in again._notifications)
+        said = [n.message for n in again._notifications]
+        assert any("1 sentence split or merge no longer fits the text" in m for m in said), said
 
 
 async def test_a_long_article_owns_its_sentences_before_the_first_split(

@@ -200,6 +200,30 @@ async def test_stats_screen_shows_agreement_when_others_tagged(
         assert "rows bob, columns cat" in text
 
 
+async def test_stats_screen_leaves_out_what_the_adjudicator_has_not_decided(
+    make_app: MakeApp, db_path: Path
+) -> None:
+    """gold decided sentence 1 only (and left 6 unresolved): in the ``i`` box, as in ``agree``,
+    gold's other disagreements (6 and 9) and the agreed, never filled sentence 4 are left out,
+    not counted as gold's "no tag"."""
+    from textual.widgets import Static
+
+    from tuireader.ui.stats_screen import StatsScreen
+
+    two_layers_to_adjudicate(db_path)
+    app = make_app(annotator="gold", adjudicate=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("R", "1", "R", "7")  # 1: ann's fact; 6: left unresolved
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        text = str(app.screen.query_one("#stats-text", Static).render())
+        assert "Agreement of ann, bob, gold: 15 sentences" in text, text
+        assert "Not decided by gold: 3 sentences" in text, text
+
+
 async def test_stats_screen_without_others_has_no_agreement(make_app: MakeApp) -> None:
     from textual.widgets import Static
 
@@ -333,6 +357,8 @@ async def test_adjudication_walks_disagreements_into_its_own_layer(
         ]
         assert len(store.annotations(article.id, annotator="bob")) == 4
         state = store.get_state(f"adjudication:gold:{article.id}")
+        # The record says whom gold's decisions were taken against: agree reads it.
+        assert state.pop("compared") == ["ann", "bob"]
         assert list(state.values()) == [
             {"value": "(unresolved)", "source": None, "reason": "unclear"}
         ]
@@ -482,7 +508,9 @@ async def test_one_decision_is_one_undo_step_and_one_redo(make_app: MakeApp, db_
         return [(a.tag, a.note) for a in app.store.annotations(article.id, annotator="gold")]
 
     def state() -> object:
-        return app.store.get_state(f"adjudication:gold:{article.id}")
+        """My untagged decisions (the record also names the annotators compared)."""
+        record = app.store.get_state(f"adjudication:gold:{article.id}") or {}
+        return {k: v for k, v in record.items() if k != "compared"}
 
     async def settle() -> None:
         await pilot.pause()
@@ -529,9 +557,15 @@ async def test_one_decision_is_one_undo_step_and_one_redo(make_app: MakeApp, db_
         assert gold() == [] and "decided 0/3" in app.status.content.plain
 
 
-async def test_D_is_one_undo_step_with_the_agreed_sentences_it_filled_in(
+async def test_D_with_disagreements_open_fills_in_the_agreed_but_does_not_mark_done(
     make_app: MakeApp, db_path: Path
 ) -> None:
+    """``D`` while adjudicating with disagreements open: the agreed sentence is filled in (one
+    undo step), the article stays not done and the status line says how many are open and
+    how to go on; ``D`` again asks, and only ``y`` marks it done (marked done with 3 open and
+    no warning before, and ``agree`` counted them as gold's "no tag")."""
+    from tuireader.ui.adjudicate_screen import ConfirmDoneScreen
+
     two_layers_to_adjudicate(db_path)
     article = load_library([SEED]).articles[0]
     app = make_app(annotator="gold", adjudicate=True)
@@ -550,16 +584,149 @@ async def test_D_is_one_undo_step_with_the_agreed_sentences_it_filled_in(
         await settle()
         await pilot.press("D")
         await settle()
-        assert gold() == (True, ["fact"])  # sentence 4, which ann and bob agree on
-        await pilot.press("u")
+        assert gold() == (False, ["fact"])  # sentence 4, which ann and bob agree on
+        status = app.status.content.plain
+        assert status.startswith("2/15 NOT DONE: 3 disagreements open (} next · D again: "), status
+        said = [str(n.message) for n in app._notifications]
+        assert not any("Marked done" in m for m in said), said
+        assert (
+            "Not marked done: 3 disagreements still open. } goes to the next, R decides it;"
+            in (said[-1])
+        )
+        await pilot.press("u")  # the fill, one step
         await settle()
-        assert gold() == (False, [])  # "Nothing to undo." before
+        assert gold() == (False, [])
         await pilot.press("ctrl+r")
         await settle()
+        assert gold() == (False, ["fact"])
+        await pilot.press("D")  # again: asks first
+        await settle()
+        assert isinstance(app.screen, ConfirmDoneScreen)
+        await pilot.press("n")
+        await settle()
+        assert not isinstance(app.screen, ConfirmDoneScreen)
+        assert gold() == (False, ["fact"])
+        await pilot.press("D", "y")
+        await settle()
         assert gold() == (True, ["fact"])
-        await pilot.press("D")  # taking the mark back fills nothing, and is undone alone
+        await pilot.press("u")  # the mark alone (the fill was its own step)
         await settle()
         assert gold() == (False, ["fact"])
+
+
+async def test_D_while_adjudicating_without_the_compare_view_marks_nothing(
+    make_app: MakeApp, db_path: Path
+) -> None:
+    """``c`` hid the compare view: ``D`` cannot tell what is open, so it says how to see it
+    and marks nothing (it marked done as a plain reader would)."""
+    two_layers_to_adjudicate(db_path)
+    article = load_library([SEED]).articles[0]
+    app = make_app(annotator="gold", adjudicate=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("c", "D")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.pane.comparison is None
+        assert "gold" not in app.store.done_by(article.id) and not app.store.mine(article.id)
+        said = [str(n.message) for n in app._notifications]
+        assert "c shows the disagreements first: D marks done only once none is open." in said
+
+
+async def test_D_with_nothing_to_fill_and_disagreements_open_leaves_no_step_to_undo(
+    make_app: MakeApp, db_path: Path
+) -> None:
+    """Nothing agreed to fill in: the refused ``D`` writes only gold's record (which says whom
+    gold compares), no step of its own: ``u`` then has nothing to undo."""
+    tag_as(db_path, "ann", {1: "fact"})
+    tag_as(db_path, "bob", {1: "speculation"})
+    article = load_library([SEED]).articles[0]
+    app = make_app(annotator="gold", adjudicate=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("D")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "gold" not in app.store.done_by(article.id)
+        assert "NOT DONE: 1 disagreement open" in app.status.content.plain
+        record = app.store.get_state(f"adjudication:gold:{article.id}")
+        assert record == {"compared": ["ann", "bob"]}
+        await pilot.press("u")
+        await pilot.pause()
+        assert "Nothing to undo." in [str(n.message) for n in app._notifications]
+
+
+async def test_D_counts_an_unresolved_disagreement_as_open(
+    make_app: MakeApp, db_path: Path
+) -> None:
+    two_layers_to_adjudicate(db_path)
+    article = load_library([SEED]).articles[0]
+    app = make_app(annotator="gold", adjudicate=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("R", "1", "R", "1")  # 1: ann's fact; 6: ann's speculation
+        await pilot.pause()
+        assert app.pane.cursor == 9
+        await pilot.press("R", "7")  # 9: left unresolved
+        await pilot.pause()
+        said = [str(n.message) for n in app._notifications]
+        assert "Every disagreement here is decided." not in said
+        assert (
+            "but 1 disagreement is left unresolved: D marks the article done only once it is"
+            in (said[-1])
+        )
+        await pilot.press("D")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "gold" not in app.store.done_by(article.id)
+        status = app.status.content.plain
+        assert "NOT DONE: 1 disagreement open" in status, status
+        assert "(1 left unresolved)" in [str(n.message) for n in app._notifications][-1]
+        app.pane.move_to(9)
+        await pilot.press("R", "2")  # 9: bob's fact
+        await pilot.pause()
+        assert "nothing left open: D marks it done" in app.status.content.plain
+        await pilot.press("D")  # nothing open: no question
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "gold" in app.store.done_by(article.id)
+        assert "NOT DONE" not in app.status.content.plain
+        assert "nothing left open" not in app.status.content.plain
+
+
+async def test_D_with_everything_decided_marks_done_in_one_step_with_the_fill(
+    make_app: MakeApp, db_path: Path
+) -> None:
+    two_layers_to_adjudicate(db_path)
+    article = load_library([SEED]).articles[0]
+    app = make_app(annotator="gold", adjudicate=True)
+
+    async def settle() -> None:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    def gold() -> tuple[bool, int]:
+        store = app.store
+        return "gold" in store.done_by(article.id), len(store.mine(article.id))
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle()
+        await pilot.press("R", "1", "R", "1", "R", "1")  # ann's fact, speculation, no tag
+        await settle()
+        assert gold() == (False, 2)
+        await pilot.press("D")
+        await settle()
+        assert gold() == (True, 3)  # sentence 4 filled in, and the mark
         await pilot.press("u")
         await settle()
-        assert gold() == (True, ["fact"])
+        assert gold() == (False, 2)  # one step: both
+        await pilot.press("ctrl+r")
+        await settle()
+        assert gold() == (True, 3)
+        await pilot.press("D")  # taking the mark back fills nothing, and is undone alone
+        await settle()
+        assert gold() == (False, 3)
+        await pilot.press("u")
+        await settle()
+        assert gold() == (True, 3)

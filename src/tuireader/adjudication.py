@@ -70,17 +70,23 @@ def untagged_verdicts(state: object, sentences: Sequence[Sentence]) -> dict[int,
     return found
 
 
-def with_verdict(
-    state: object, sentence: Sentence, verdict: Verdict | None
-) -> dict[str, dict[str, Any]]:
+def with_verdict(state: object, sentence: Sentence, verdict: Verdict | None) -> dict[str, Any]:
     """``state`` with the sentence's untagged decision set (or removed, for None or a tag)."""
-    entries = {str(k): dict(v) for k, v in state.items()} if isinstance(state, Mapping) else {}
+    entries = _copied(state)
     key = sentence_key(sentence)
     if verdict is None or verdict.value not in (NO_TAG, UNRESOLVED):
         entries.pop(key, None)
     else:
         entries[key] = verdict.to_state()
     return entries
+
+
+def _copied(state: object) -> dict[str, Any]:
+    """An adjudicator's record, copied to be changed: each entry a fresh dict (``COMPARED``'s
+    list as it is)."""
+    if not isinstance(state, Mapping):
+        return {}
+    return {str(k): dict(v) if isinstance(v, Mapping) else v for k, v in state.items()}
 
 
 DECISION_NAMES = {NO_TAG: "no_tag", UNRESOLVED: "unresolved"}
@@ -141,17 +147,17 @@ def decision_from_record(item: object) -> Decision:
     return Decision(item["article_id"], item["adjudicator"], start, end, verdict)
 
 
-def merged_decisions(state: object, decisions: Sequence[Decision]) -> dict[str, dict[str, Any]]:
+def merged_decisions(state: object, decisions: Sequence[Decision]) -> dict[str, Any]:
     """The state entry of one adjudicator and article with imported ``decisions`` merged in.
 
     A sentence decided here and in the file differently keeps the greater of the two by content
     (value, source, reason), so importing several files gives the same result in any order."""
-    entries = {str(k): dict(v) for k, v in state.items()} if isinstance(state, Mapping) else {}
+    entries = _copied(state)
     for d in decisions:
         key = f"{d.start}:{d.end}"
         incoming = d.verdict.to_state()
         known = entries.get(key)
-        if known is None or _content(incoming) > _content(known):
+        if not isinstance(known, Mapping) or _content(incoming) > _content(known):
             entries[key] = incoming
     return entries
 
@@ -224,3 +230,108 @@ def next_open(
         if index not in decided:
             return index
     return None
+
+
+COMPARED = "compared"
+"""The key, in an adjudicator's record of an article, of the annotators their decisions were
+taken against. Written with every decision and with ``D``, so the record says that the layer is
+an adjudication (even one whose decisions are all tags) and against whom; ``agree`` reads it.
+Not a sentence's ``start:end`` key: every reader of the decisions passes over it."""
+
+
+def with_compared(state: object, annotators: Sequence[str]) -> dict[str, Any]:
+    """``state`` (an adjudicator's record of an article) saying it was taken against
+    ``annotators``: those already named there and these, sorted."""
+    entries = _copied(state)
+    entries[COMPARED] = sorted({*compared_in(entries), *annotators})
+    return entries
+
+
+def compared_in(state: object) -> tuple[str, ...]:
+    """The annotators an adjudicator's record says its decisions were taken against (none for
+    a record written before it said so, or a malformed one)."""
+    if not isinstance(state, Mapping):
+        return ()
+    names = state.get(COMPARED)
+    if not isinstance(names, list):
+        return ()
+    return tuple(n for n in names if isinstance(n, str) and n)
+
+
+def settled(own: str, verdict: Verdict | None) -> bool:
+    """Whether the adjudicator decided a sentence: a tag in their layer (``own``), or a "no
+    tag" decision. No decision, or "unresolved", leaves it open."""
+    return own != NO_TAG or (verdict is not None and verdict.value == NO_TAG)
+
+
+@dataclass(frozen=True)
+class Open:
+    """The disagreements of an article still open for its adjudicator."""
+
+    undecided: tuple[int, ...]
+    """No decision at all."""
+    unresolved: tuple[int, ...]
+    """Left unresolved."""
+
+    @property
+    def count(self) -> int:
+        return len(self.undecided) + len(self.unresolved)
+
+    def __bool__(self) -> bool:
+        return bool(self.count)
+
+
+def open_disagreements(
+    comparison: Comparison, own: Sequence[str], verdicts: Mapping[int, Verdict]
+) -> Open:
+    """The disagreements of ``comparison`` the adjudicator has not settled (``own``: their
+    value per sentence; ``verdicts``: their "no tag" and "unresolved" decisions). The article
+    is done only once there are none: an open one would count as gold's "no tag"."""
+    undecided: list[int] = []
+    unresolved: list[int] = []
+    for index in comparison.disagreements:
+        verdict = verdicts.get(index)
+        if settled(own[index], verdict):
+            continue
+        if verdict is not None and verdict.value == UNRESOLVED:
+            unresolved.append(index)
+        else:
+            undecided.append(index)
+    return Open(tuple(undecided), tuple(unresolved))
+
+
+def undecided_sentences(
+    own: Sequence[str], verdicts: Mapping[int, Verdict], others: Sequence[Sequence[str]]
+) -> list[int]:
+    """The sentences an adjudicator has not decided, for ``agree``: neither a tag nor a "no
+    tag" decision of theirs, where the annotators they compared (``others``: one column of
+    values each) did not all leave it untagged. A sentence everyone left untagged is gold's
+    "no tag" without a decision; any other without one (disputed, or agreed but never filled
+    in) is not the adjudicator's "no tag", and is left out rather than counted as one."""
+    found: list[int] = []
+    for index, value in enumerate(own):
+        verdict = verdicts.get(index)
+        if settled(value, verdict):
+            continue
+        unresolved = verdict is not None and verdict.value == UNRESOLVED
+        if unresolved or any(column[index] != NO_TAG for column in others):
+            found.append(index)
+    return found
+
+
+def adjudicator_gaps(
+    state: object,
+    name: str,
+    sentences: Sequence[Sentence],
+    values: Mapping[str, Sequence[str]],
+) -> list[int]:
+    """The sentences ``name`` left undecided on an article, if they adjudicated it (``state``
+    is their record of it; anything else: none). ``values``: each annotator's value per
+    sentence (``sentence_values``), ``name``'s among them; the others are judged as the
+    record names them, else every other annotator in ``values`` (what the adjudication
+    compared). ``agree`` and the reader's ``i`` box leave these out (``undecided_sentences``)."""
+    if not isinstance(state, Mapping) or not state or name not in values:
+        return []
+    others = compared_in(state) or tuple(values)
+    columns = [values[n] for n in others if n != name and n in values]
+    return undecided_sentences(values[name], untagged_verdicts(state, sentences), columns)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tuireader import sanitise
 from tuireader.agreement import NO_TAG, Agreement, Figures
+from tuireader.plural import counted
 from tuireader.tags import TagSet
 
 NOT_DEFINED = "n/a"
@@ -95,14 +96,23 @@ NAMES_SHOWN = 8
 """Annotators the heading names (as the compare view's columns); the rest are counted."""
 
 
-def report_lines(result: Agreement, tags: TagSet, articles: int | None = None) -> list[str]:
+def report_lines(
+    result: Agreement,
+    tags: TagSet,
+    articles: int | None = None,
+    undecided: Mapping[str, int] | None = None,
+) -> list[str]:
+    """The report: who over what, the figures, two annotators' confusion table, and a line
+    per adjudicator with sentences they have not decided (left out, not counted as "no
+    tag")."""
     shown = result.annotators[:NAMES_SHOWN]
     names = ", ".join(_name(n) for n in shown)
     if len(result.annotators) > len(shown):
         names += f" ({len(result.annotators) - len(shown):,} more not shown)"
-    where = f" over {articles} article{'s' * (articles != 1)}" if articles is not None else ""
+    where = f" over {counted(articles, 'article')}" if articles is not None else ""
     lines = [
-        f"Agreement of {names}{where}: {result.overall.units} sentences",
+        f"Agreement of {names}{where}: {counted(result.overall.units, 'sentence')}",
+        *undecided_lines(undecided or {}),
         "",
         *figure_rows(result, tags),
     ]
@@ -119,6 +129,16 @@ def report_lines(result: Agreement, tags: TagSet, articles: int | None = None) -
             f"{NOT_DEFINED}: not defined here (no sentences, or everyone gave one answer).",
         ]
     return lines
+
+
+def undecided_lines(undecided: Mapping[str, int]) -> list[str]:
+    """``Not decided by gold: 3 sentences (…)``, one line per adjudicator with any."""
+    return [
+        f"Not decided by {_name(name)}: {counted(count, 'sentence')} (disagreements still open "
+        'or left unresolved), left out of the comparison, not counted as "no tag"'
+        for name, count in undecided.items()
+        if count
+    ]
 
 
 def report_json(

@@ -35,6 +35,7 @@ from tuireader.correction_records import to_export as correction_record
 from tuireader.decoding import clean
 from tuireader.durable import collector_paused, write_atomic
 from tuireader.errors import TuireaderError, os_problem
+from tuireader.plural import counted
 from tuireader.records import (
     STORED_FIELDS,
     DoneMark,
@@ -1371,8 +1372,8 @@ def markdown_chunks(data: ExportData, exported_at: str | None = None) -> Iterato
         if meta["path"]:
             facts.append(md_code(meta["path"]))
         if meta["sentence_count"] is not None:
-            facts.append(f"{meta['sentence_count']} sentences")
-        facts.append(f"{len(anns)} annotations")
+            facts.append(counted(meta["sentence_count"], "sentence"))
+        facts.append(counted(len(anns), "annotation"))
         out += [" · ".join(facts), ""]
         # Every quote and note of the article escaped at once (a call per text was half of
         # a markdown export).
@@ -1392,8 +1393,7 @@ def markdown_chunks(data: ExportData, exported_at: str | None = None) -> Iterato
 def _markdown_end(data: ExportData) -> str:
     """The totals, and the codebook of the tags used (their guidelines, where it has them)."""
     t = data.tally
-    articles = f"{t.articles} article" + ("" if t.articles == 1 else "s")
-    out = ["", f"{t.annotations} annotations in {articles}."]
+    out = ["", f"{counted(t.annotations, 'annotation')} in {counted(t.articles, 'article')}."]
     used = data.used_tags()
     if used:
         out += ["", "## Tags", ""]
@@ -1786,7 +1786,7 @@ def extent(data: ExportData, by_sentence: bool = False) -> str:
     (counted as it streamed: a second read of the store would double the cost)."""
     t = data.tally
     n, noun = (t.articles, "article") if by_sentence else (t.annotations, "annotation")
-    return f"{n} {noun}" + ("" if n == 1 else "s")
+    return counted(n, noun)
 
 
 def default_export_path(

@@ -33,6 +33,7 @@ from tuireader.export import (
     csv_value,
 )
 from tuireader.json_stream import JSONObjectReader, JSONStreamError
+from tuireader.plural import counted
 
 NOT_OURS = "not a tuireader export"
 ACCEPTED = "import reads tuireader json, jsonl and csv exports"
@@ -529,7 +530,8 @@ def _csv_records(file: Iterable[bytes], name: object) -> Iterator[Record]:
             number = reader.line_num
             if len(cells) != len(columns):
                 raise ImportFileError(
-                    name, f"row {number} has {len(cells)} cells, the header has {len(columns)}"
+                    name,
+                    f"row {number} has {counted(len(cells), 'cell')}, the header has {len(columns):,}",
                 )
             record = _csv_record(dict(zip(columns, cells, strict=True)))
             articles.add(

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from tuireader import sanitise
 from tuireader.annotations import AnchorState
 from tuireader.correction_records import Merge
+from tuireader.plural import counted
 from tuireader.prune_bounds import NEWER, OWN, PruneBounds
 from tuireader.records import StoredRecord
 from tuireader.store.imports import ArticleRecords
@@ -148,16 +149,15 @@ class Review:
         else:  # --prune is refused: the file may be a part (``cli.import_.PRUNE_NEEDS_SCOPE``)
             done = "kept (a json export says what it holds whole: import --prune takes that)"
         for name, (count, articles) in sorted(self.missing.items()):
-            plural = "s" * (count != 1)
             out.append(
-                f"warning: the database holds {count} annotation{plural} of "
-                f"{sanitise.line(name)} ({articles} article{'s' * (articles != 1)}) {scope} "
+                f"warning: the database holds {counted(count, 'annotation')} of "
+                f"{sanitise.line(name)} ({counted(articles, 'article')}) {scope} "
                 f"that this file does not have (deleted since it was exported?); {done}"
             )
         missing = (self.corrections.missing or {}).items()
         for name, count in sorted(missing):
             out.append(
-                f"warning: the database holds {count} sentence correction{'s' * (count != 1)} "
+                f"warning: the database holds {counted(count, 'sentence correction')} "
                 f"by {sanitise.line(name)} on this file's articles that this file does not "
                 f"have (taken back since it was exported?); {done}"
             )
@@ -175,7 +175,7 @@ class Review:
                 if not tags and not splits:
                     continue
                 what = " and ".join(
-                    f"{n} {noun}{'s' * (n != 1)}"
+                    counted(n, noun)
                     for n, noun in ((tags, "annotation"), (splits, "sentence correction"))
                     if n
                 )

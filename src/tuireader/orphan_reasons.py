@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from tuireader.anchoring import OrphanReason
 from tuireader.annotations import AnchorState, Annotation
+from tuireader.plural import counted
 
 OCCURRENCES = 50
 """Occurrences of a moved quote looked at (a quote of one common word can occur thousands of
@@ -67,35 +68,66 @@ class KeptAside:
     def lines(self) -> list[str]:
         """One notice line per reason, for the layer's owner."""
         out: list[str] = []
+
+        def said(n: int, one: str, many: str) -> str:
+            return counted(n, "annotation") + " of yours " + (one if n == 1 else many)
+
         if self.overlapping:
             out.append(
-                f"{self.overlapping} annotation(s) of yours overlap another tag of the same "
-                "annotator and were kept aside (orphaned); their words are unchanged."
+                said(
+                    self.overlapping,
+                    "overlaps another tag of the same annotator and was kept aside (orphaned); "
+                    "its words are unchanged.",
+                    "overlap another tag of the same annotator and were kept aside (orphaned); "
+                    "their words are unchanged.",
+                )
             )
         if self.unmatched:
             out.append(
-                f"{self.unmatched} annotation(s) of yours no longer match the text and were "
-                "kept aside (orphaned)."
+                said(
+                    self.unmatched,
+                    "no longer matches the text and was kept aside (orphaned).",
+                    "no longer match the text and were kept aside (orphaned).",
+                )
             )
         if self.uncertain:
             out.append(
-                f"{self.uncertain} annotation(s) of yours could not be placed with certainty "
-                "(their words occur elsewhere in the text) and were kept aside (orphaned)."
+                said(
+                    self.uncertain,
+                    "could not be placed with certainty (its words occur elsewhere in the "
+                    "text) and was kept aside (orphaned).",
+                    "could not be placed with certainty (their words occur elsewhere in the "
+                    "text) and were kept aside (orphaned).",
+                )
             )
         if self.ambiguous:
             out.append(
-                f"{self.ambiguous} annotation(s) of yours were kept aside (orphaned): their words "
-                "occur more than once and none is certainly theirs."
+                said(
+                    self.ambiguous,
+                    "was kept aside (orphaned): its words occur more than once and none is "
+                    "certainly its own.",
+                    "were kept aside (orphaned): their words occur more than once and none is "
+                    "certainly theirs.",
+                )
             )
         if self.far:
             out.append(
-                f"{self.far} annotation(s) of yours were kept aside (orphaned): their words are "
-                "only found far from where they were."
+                said(
+                    self.far,
+                    "was kept aside (orphaned): its words are only found far from where they were.",
+                    "were kept aside (orphaned): their words are only found far from where they "
+                    "were.",
+                )
             )
         if self.changed_around:
             out.append(
-                f"{self.changed_around} annotation(s) of yours were kept aside (orphaned): "
-                "their words are there, but the sentence around them changed."
+                said(
+                    self.changed_around,
+                    "was kept aside (orphaned): its words are there, but the sentence around "
+                    "them changed.",
+                    "were kept aside (orphaned): their words are there, but the sentence "
+                    "around them changed.",
+                )
             )
         return out
 

@@ -33,6 +33,7 @@ from tuireader.fetch import (
 from tuireader.formats import Document, NotAnArticle, parse_html, parse_text
 from tuireader.library_folder import LibraryFolder, Saved, now_utc, url_key
 from tuireader.paths import resolve_library_dir
+from tuireader.plural import counted
 from tuireader.webpage import decode_page, looks_like_html
 
 
@@ -121,7 +122,8 @@ class Adder:
             raise AddError(source, str(exc)) from None
         if feed.total > len(feed.items) and feed.total > self.max_items:
             print_error(
-                f"{source}: {feed.total} items; reading the first {self.max_items} (--max-items)"
+                f"{source}: {counted(feed.total, 'item')}; reading the first {self.max_items} "
+                "(--max-items)"
             )
         new_items = [i for i in feed.items if self.folder.find(url_key(i.key)) is None]
         already = len(feed.items) - len(new_items)

@@ -9,22 +9,25 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tuireader import sanitise
-from tuireader.agreement import Agreement, Unit, agreement, sentence_values
+from tuireader.adjudication import adjudicator_gaps, state_key
+from tuireader.agreement import NO_TAG, Agreement, Unit, agreement, sentence_values
 from tuireader.agreement_report import report_json, report_lines
 from tuireader.articles import load_unchanged
 from tuireader.cli import add_db_options, existing_database, write_json
 from tuireader.decoding import clean
 from tuireader.errors import TuireaderError
 from tuireader.paths import resolve_db_path
+from tuireader.plural import counted
 from tuireader.records import TagRow
 from tuireader.tags import DEFAULT_TAGS
 
 if TYPE_CHECKING:
+    from tuireader.articles import Article
     from tuireader.store import Store
 
 
@@ -52,6 +55,8 @@ class Selection:
     units: list[Unit]
     skipped: tuple[str, ...]
     """Notes about articles left out (their text is not at hand)."""
+    undecided: dict[str, int] = field(default_factory=dict)
+    """Per adjudicator, the sentences they have not decided (missing values, not "no tag")."""
 
 
 def _one_line(text: str) -> str:
@@ -84,7 +89,7 @@ def _article_ids(store: Store, wanted: Sequence[str] | None) -> list[str]:
             raise TuireaderError(f"--article {_one_line(value)}: no such article in the database")
         if len(matches) > 1:
             raise TuireaderError(
-                f"--article {_one_line(value)}: {len(matches)} articles start with that; "
+                f"--article {_one_line(value)}: {counted(len(matches), 'article')} start with that; "
                 "give more of the id"
             )
         if matches[0] not in chosen:
@@ -136,6 +141,7 @@ def select(store: Store, annotators: Sequence[str], articles: Sequence[str] | No
             "(D in the reader marks the open article done)"
         )
     units: list[Unit] = []
+    undecided: dict[str, int] = {}
     compared: list[str] = []
     skipped: list[str] = []
     for article_id in chosen:
@@ -153,16 +159,40 @@ def select(store: Store, annotators: Sequence[str], articles: Sequence[str] | No
         # building 39,000 of those was a third of the command.
         layers: dict[str, list[TagRow]] = {name: [] for name in names}
         for row in store.tag_rows(article_id):
-            if row.annotator in layers:
-                layers[row.annotator].append(row)
-        columns = [sentence_values(article.sentences, layers[name]) for name in names]
+            layers.setdefault(row.annotator, []).append(row)
+        columns: list[list[str | None]] = [
+            list(sentence_values(article.sentences, layers[name])) for name in names
+        ]
+        for name, column in zip(names, columns, strict=True):
+            left_out = _undecided(store, name, article, column, layers)
+            for index in left_out:
+                column[index] = None
+            if left_out:
+                undecided[name] = undecided.get(name, 0) + len(left_out)
         units.extend(zip(*columns, strict=True))
         compared.append(article_id)
     if not compared:
         raise TuireaderError(
             skipped[0] if len(skipped) == 1 else f"{skipped[0]} (and {len(skipped) - 1} more)"
         )
-    return Selection(names, tuple(compared), units, tuple(skipped))
+    return Selection(names, tuple(compared), units, tuple(skipped), undecided)
+
+
+def _undecided(
+    store: Store,
+    name: str,
+    article: Article,
+    column: Sequence[str | None],
+    layers: Mapping[str, Sequence[TagRow]],
+) -> list[int]:
+    """The sentences ``name`` left undecided, if they adjudicated the article (the database
+    holds their record of it): those are no answer of theirs, not their "no tag"."""
+    state = store.get_state(state_key(name, article.id), None)
+    if not isinstance(state, Mapping) or not state:
+        return []
+    values = {n: sentence_values(article.sentences, rows) for n, rows in layers.items() if rows}
+    values[name] = [NO_TAG if v is None else v for v in column]
+    return adjudicator_gaps(state, name, article.sentences, values)
 
 
 def compute(selection: Selection) -> Agreement:
@@ -178,9 +208,14 @@ def run(args: argparse.Namespace) -> int:
     for note in selection.skipped:
         print(f"tuireader agree: {note}", file=sys.stderr)
     if args.json:
-        extra: dict[str, Any] = {"skipped": list(selection.skipped)}
+        extra: dict[str, Any] = {
+            "skipped": list(selection.skipped),
+            "undecided": dict(selection.undecided),
+        }
         write_json(report_json(result, selection.articles, extra))
     else:
-        lines = report_lines(result, DEFAULT_TAGS, articles=len(selection.articles))
+        lines = report_lines(
+            result, DEFAULT_TAGS, articles=len(selection.articles), undecided=selection.undecided
+        )
         sys.stdout.write("\n".join(lines) + "\n")
     return 0

@@ -42,6 +42,7 @@ from tuireader.export import (
 )
 from tuireader.export_target import held, refusal
 from tuireader.paths import path_text, resolve_db_path
+from tuireader.plural import counted, plural
 from tuireader.tags import DEFAULT_TAGS, TagSet, database_tags
 
 if TYPE_CHECKING:
@@ -228,8 +229,9 @@ def run(args: argparse.Namespace) -> int:
     corrected = sum(len(data.corrections(aid)) for aid in data.tally.listed)
     if corrected and not args.by_sentence and args.format not in CORRECTION_FORMATS:
         print_error(
-            f"warning: {corrected} sentence correction(s) (splits, joins) of these articles "
-            f"are not in {args.format}; export json or jsonl to carry them to another database"
+            f"warning: {counted(corrected, 'sentence correction')} (splits, joins) of these "
+            f"articles {plural(corrected, 'is', 'are')} not in {args.format}; export json or "
+            "jsonl to carry them to another database"
         )
     decided = sum(len(data.decisions(aid)) for aid in data.tally.listed)
     marked = len(data.listed_done())
@@ -268,8 +270,8 @@ def _refuse_content(output: Path) -> None:
 
 def _decisions_and_marks(decided: int, marked: int) -> str:
     """``, 2 adjudication decisions, 1 done mark`` for the written message."""
-    said = [f"{decided} adjudication decision" + ("" if decided == 1 else "s")] if decided else []
-    said += [f"{marked} done mark" + ("" if marked == 1 else "s")] if marked else []
+    said = [counted(decided, "adjudication decision")] if decided else []
+    said += [counted(marked, "done mark")] if marked else []
     return "".join(f", {s}" for s in said)
 
 
@@ -293,7 +295,8 @@ class Warnings:
     def finish(self) -> None:
         """Say how many were not shown."""
         if self.count > self.shown:
-            print_error(f"warning: {self.count - self.shown} more warning(s) like these not shown")
+            more = counted(self.count - self.shown, "more warning")
+            print_error(f"warning: {more} like these not shown")
 
 
 def _empty_because(args: argparse.Namespace, db: Path) -> str:

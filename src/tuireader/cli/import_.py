@@ -22,6 +22,7 @@ from tuireader.errors import PathError, TuireaderError
 from tuireader.import_review import review
 from tuireader.importing import Settle, stage_import
 from tuireader.paths import resolve_db_path
+from tuireader.plural import counted
 from tuireader.records import StoredRecord
 from tuireader.store.imports import ArticleRecords, Settled, settled_run
 from tuireader.store.metadata import ResolvedPaths
@@ -104,7 +105,8 @@ def run(args: argparse.Namespace) -> int:
     skipped = result.skipped + imported.duplicates + reviewed.duplicates
     print(
         f"{sanitise.path(args.file)}: {result.added} added, {result.updated} updated, {skipped} skipped "
-        f"({imported.count} annotations in {imported.format}; {attached} article files found)"
+        f"({counted(imported.count, 'annotation')} in {imported.format}; "
+        f"{counted(attached, 'article file')} found)"
     )
     if imported.decisions:
         print(

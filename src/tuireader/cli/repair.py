@@ -15,6 +15,7 @@ from tuireader.cli.repair_plan import MISSING_SHOWN, DamagedShard, RepairPlan, p
 from tuireader.durable import fsync_folder, write_all, write_atomic
 from tuireader.errors import TuireaderError
 from tuireader.paths import resolve_db_path
+from tuireader.plural import counted, plural
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -198,7 +199,8 @@ def kept_beside(plan: RepairPlan) -> str:
     """What ``repair`` keeps beside the database: the journal only when it is damaged."""
     shards = any(s.kind == "damaged" for s in plan.shards.values())
     kept = ["the damaged journal"] if plan.journal_damaged else []
-    kept += ["the damaged shard(s)"] if shards else []
+    damaged = sum(s.kind == "damaged" for s in plan.shards.values())
+    kept += [f"the damaged {plural(damaged, 'shard')}"] if shards else []
     if not kept:
         return "the old main file is"
     return ", ".join(kept) + " and the old main file are"
@@ -228,9 +230,9 @@ def _dropping_problem(plan: RepairPlan) -> str:
         for name, n in shard.lost.items():
             lost[name] = lost.get(name, 0) + n
     each = ", ".join(f"{n} of {sanitise.line(name)}" for name, n in sorted(lost.items()))
-    counted = f"{sum(lost.values())} annotation(s) ({each})"
+    held = f"{counted(sum(lost.values()), 'annotation')} ({each})"
     return (
-        f"the index counts {counted} in {len(gone)} shard file(s) that are not there "
+        f"the index counts {held} in {counted(len(gone), 'shard file')} that are not there "
         f"({shown}); put them back from the copy the database came from and nothing is lost, "
         f"or, if there is none, `tuireader repair --db {plan.db} --drop-missing` drops them "
         "from the index for good"

@@ -21,6 +21,7 @@ from tuireader.dbformat.journal_scan import Piece
 from tuireader.dbformat.layout import shard_name
 from tuireader.dbformat.shard_salvage import salvage
 from tuireader.errors import TuireaderError
+from tuireader.plural import counted, plural
 
 _ANN = re.compile(rb'"ann":\{')
 _RECORD = re.compile(rb'"((?:[^"\\]|\\.){1,200})":(\{"article_id":|null)')
@@ -50,11 +51,13 @@ class Lost:
             name = sanitise.line(annotator) if annotator else "an annotator it does not name"
             if annotator in self.unknown:
                 name += " (as the damaged bytes spell it: no other annotation is by that name)"
-            parts.append(f"{total} annotation change(s) of {name} ({kinds})")
+            parts.append(f"{counted(total, 'annotation change')} of {name} ({kinds})")
         if self.tables:
-            parts.append("changes to the " + ", ".join(self.tables) + " table(s)")
+            tables = plural(len(self.tables), "table")
+            parts.append("changes to the " + ", ".join(self.tables) + f" {tables}")
         if self.rewritten:
-            again = f"a later entry kept writes {self.rewritten} annotation change(s) of it again"
+            changes = counted(self.rewritten, "annotation change")
+            again = f"a later entry kept writes {changes} of it again"
             parts.append(again if parts else f"nothing of it is lost: {again}")
         return "; ".join(parts) if parts else "no annotation change can still be read in it"
 
@@ -91,12 +94,13 @@ class DamagedShard:
         head = (
             f"shard {shown} (article {sanitise.line(self.article_id)}): "
             f"{sanitise.line(self.problem)}: {aside} as its damaged {what}; {keep} "
-            f"{len(self.records)} annotation record(s) read whole"
+            f"{counted(len(self.records), 'annotation record')} read whole"
         )
         if self.lost:
-            return f"{head}; lost tag(s): {self._lost_names()}"
+            return f"{head}; lost {plural(sum(self.lost.values()), 'tag')}: {self._lost_names()}"
         if self.unread:
-            return f"{head}; {self.unread} unreadable stretch(es) held no tag the index counted"
+            stretches = counted(self.unread, "unreadable stretch")
+            return f"{head}; {stretches} held no tag the index counted"
         return f"{head}; no tag the index counted is lost"
 
     def _lost_names(self) -> str:
@@ -120,7 +124,7 @@ class DamagedShard:
         target = sanitise.path(self.path.with_name(shard_name(self.owner)))
         what = f"shard {shown} (article {article})" if self.article_id else f"file {shown}"
         head = (
-            f"{what} holds the {len(self.records)} annotation record(s) of article "
+            f"{what} holds the {counted(len(self.records), 'annotation record')} of article "
             f"{sanitise.line(self.owner)}: {move} them to {target}"
         )
         if self.merged:
@@ -313,8 +317,9 @@ class RepairPlan:
         if self.cut is not None:
             lost = self.cut.committed - self.held
             out.append(
-                f"its journal was cut: it holds {self.held} byte(s) of the "
-                f"{self.cut.committed} saved to it; {lost} byte(s) of saved changes are lost "
+                f"its journal was cut: it holds {counted(self.held, 'byte')} of the "
+                f"{self.cut.committed:,} saved to it; {counted(lost, 'byte')} of saved changes "
+                "are lost "
                 "(what those held cannot be read; every entry still there is kept)"
             )
         shift = 0
@@ -322,11 +327,9 @@ class RepairPlan:
             moved = piece.key - piece.start  # bytes lost (or added, < 0) before it, in all
             if piece.key >= 0 and moved != shift:
                 change = moved - shift
-                what = (
-                    f"{change} byte(s) before it were lost"
-                    if change > 0
-                    else (f"{-change} byte(s) before it were added")
-                )
+                bytes_ = counted(abs(change), "byte")
+                were = plural(abs(change), "was", "were")
+                what = f"{bytes_} before it {were} {'lost' if change > 0 else 'added'}"
                 out.append(
                     f"{keep} entry {piece.number} (bytes {piece.start}-{piece.end}): it was "
                     f"written at byte {piece.key}, so {what}"
@@ -380,7 +383,7 @@ class RepairPlan:
                 f"{n} of {sanitise.line(name) or 'an unnamed annotator'}"
                 for name, n in sorted(lost.items())
             )
-            head += f"; {drop} from the index in all: {sum(lost.values())} annotation(s) ({each})"
+            head += f"; {drop} from the index in all: {counted(sum(lost.values()), 'annotation')} ({each})"
         if shown < len(missing) and done:
             head += f"; the first {shown} are listed above (with --list-missing, every one is)"
         elif shown < len(missing):
@@ -455,8 +458,8 @@ def plan_repair(db: Path) -> RepairPlan:
         held = end + len(JOURNAL_TAIL)  # as the store measures it (``read_file``)
         torn = len(data) - end - 3
         note = (
-            f" (a torn write of {torn} bytes at its end, never reported saved, is cut off at "
-            "the next save)"
+            f" (a torn write of {torn:,} {plural(torn, 'byte')} at its end, never reported saved, is "
+            "cut off at the next save)"
         )
         journal_whole = "its journal reads whole" + (note if torn > 0 else "")
     cut = mark if cut_short(mark, held, identity) else None

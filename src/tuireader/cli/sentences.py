@@ -10,6 +10,7 @@ import sys
 from tuireader import sanitise
 from tuireader.articles import Article, load_article
 from tuireader.cli import add_db_options, write_json, write_stdout
+from tuireader.plural import counted, plural
 from tuireader.sentences import Sentence
 
 
@@ -64,7 +65,8 @@ def as_asked(article: Article, args: argparse.Namespace) -> int:
     applied, orphaned = (0, 0) if args.raw else corrected(article, args.db)
     if orphaned:
         print(
-            f"tuireader: {orphaned} sentence correction(s) no longer fit the text of "
+            f"tuireader: {counted(orphaned, 'sentence correction')} no longer "
+            f"{plural(orphaned, 'fits', 'fit')} the text of "
             f"{sanitise.path(article.display_path)}; kept, not applied",
             file=sys.stderr,
         )
@@ -94,10 +96,9 @@ def run(args: argparse.Namespace) -> int:
         meta.append(f"by {article.author}")
     if article.dateline:
         meta.append(article.dateline)
-    meta.append(f"{article.word_count} words, {len(sentences)} sentences")
+    meta.append(f"{counted(article.word_count, 'word')}, {counted(len(sentences), 'sentence')}")
     if applied:
-        plural = "s" if applied > 1 else ""
-        meta.append(f"{applied} sentence correction{plural} applied (--raw: without)")
+        meta.append(f"{counted(applied, 'sentence correction')} applied (--raw: without)")
     out.append(" · ".join(meta) + "\n\n")
     width = len(str(len(sentences)))
     paragraph = 0

@@ -19,6 +19,7 @@ from tuireader.cli import (
 )
 from tuireader.errors import TuireaderError
 from tuireader.paths import resolve_db_path
+from tuireader.plural import counted
 from tuireader.tags import DEFAULT_TAGS, TagSet
 
 if TYPE_CHECKING:
@@ -197,7 +198,7 @@ def format_table(rows: Sequence[ArticleStats], tags: TagSet = DEFAULT_TAGS) -> s
         counts = [str(r.tags.get(t, 0)) for t in tags.ids]
         body.append([title, date, *counts, tagged, coverage, str(r.orphaned)])
     body.append(
-        [f"Total ({len(rows)} article{'' if len(rows) == 1 else 's'})", ""]
+        [f"Total ({counted(len(rows), 'article')})", ""]
         + [str(sum(r.tags.get(t, 0) for r in rows)) for t in tags.ids]
         + [*_total_tagged_and_coverage(rows), str(sum(r.orphaned for r in rows))]
     )

@@ -10,6 +10,7 @@ import argparse
 from tuireader.cli import write_json, write_stdout
 from tuireader.cli.sentences import add_arguments as add_arguments
 from tuireader.cli.sentences import as_asked, load_argument, sentence_record
+from tuireader.plural import counted
 from tuireader.suggest import suggest_article
 from tuireader.tags import DEFAULT_TAGS
 
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     out: list[str] = [f"{article.title}\n"]
     made = sum(1 for s in suggestions if s is not None)
-    out.append(f"{len(sentences)} sentences, {made} with a suggestion\n\n")
+    out.append(f"{counted(len(sentences), 'sentence')}, {made:,} with a suggestion\n\n")
     width = len(str(len(sentences)))
     label_width = max(len(t.label) for t in DEFAULT_TAGS)
     for s, suggestion in zip(sentences, suggestions, strict=True):

@@ -9,6 +9,7 @@ from operator import itemgetter, methodcaller
 from typing import Any
 
 from tuireader.dbformat.layout import shard_name
+from tuireader.plural import counted
 
 
 def count_key(record: Mapping[str, Any]) -> tuple[str, str, bool]:
@@ -123,7 +124,7 @@ def short_of(
 
 
 def counted_in(index: Mapping[str, Mapping[str, Any]], article_ids: Iterable[str]) -> str:
-    """``40 annotation(s) (20 of alice, 20 of bob)``: what the index counts in these articles."""
+    """``40 annotations (20 of alice, 20 of bob)``: what the index counts in these articles."""
     totals = annotator_totals(index[a] for a in article_ids if a in index)
     names = ", ".join(f"{n} of {name}" for name, n in sorted(totals.items()))
-    return f"{sum(totals.values())} annotation(s) ({names})" if names else "0 annotation(s)"
+    return f"{counted(sum(totals.values()), 'annotation')} ({names})" if names else "0 annotations"

@@ -19,6 +19,7 @@ from tuireader.dbformat.journal_entry import (
 )
 from tuireader.dbformat.journal_scan import Piece, leads_after, scan
 from tuireader.dbformat.schema import ANNOTATIONS, META, SHARDED, FileProblem, Tables
+from tuireader.plural import counted
 
 __all__ = [
     "EMPTY_JOURNAL",
@@ -266,7 +267,7 @@ def damaged_entry(piece: Piece, last: bool = False) -> str:
         where = f"the bytes before its {which} are damaged, the entry itself reads whole"
         if piece.lead_ok and piece.key != piece.start:
             moved = piece.key - piece.start
-            lost = f"{moved} byte(s) lost" if moved > 0 else f"{-moved} byte(s) added"
+            lost = f"{counted(abs(moved), 'byte')} {'lost' if moved > 0 else 'added'}"
             where = f"{lost} before its {which}, written at byte {piece.key}"
     elif last:
         where = f"its last {which} cannot be read though it was saved"

@@ -46,6 +46,7 @@ from tuireader.durable import (
 )
 from tuireader.errors import PathError, file_kind, os_problem
 from tuireader.paths import on_read_only_file_system
+from tuireader.plural import counted, plural
 from tuireader.storage import (
     AtomicJSONStorage,
     JournalNotRestoredError,
@@ -454,23 +455,24 @@ def refuse_missing(path: Path, tables: Tables, missing: list[str]) -> None:
         return
     index = tables.get(INDEX, {})
     folder = shard_folder(path)
-    counted = counted_in(index, missing)
+    held = counted_in(index, missing)
     way_out = (
-        "the annotations are not there to read; put the missing file(s) back from the copy the "
-        f"database came from (`tuireader repair --db {path} --dry-run` shows what else can be done)"
+        "the annotations are not there to read; put the missing "
+        f"{plural(len(missing), 'file')} back from the copy the database came from"
+        f" (`tuireader repair --db {path} --dry-run` shows what else can be done)"
     )
     if len(missing) == 1:
         raise MissingShardsError(
             shard_path(path, missing[0]),
-            f"is missing: the index of {path} says it held {counted}; {way_out}",
+            f"is missing: the index of {path} says it held {held}; {way_out}",
         )
     names = [str(index[a].get("file")) for a in missing]
     shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
     where = "is missing, and with it" if not os.path.isdir(folder) else "lacks"
     raise MissingShardsError(
         folder,
-        f"{where} {len(missing)} shard file(s) ({shown}): the index of {path} says they held "
-        f"{counted}; {way_out}",
+        f"{where} {counted(len(missing), 'shard file')} ({shown}): the index of {path} says "
+        f"they held {held}; {way_out}",
     )
 
 

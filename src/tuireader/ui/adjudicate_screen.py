@@ -19,6 +19,7 @@ from tuireader import sanitise
 from tuireader.adjudication import UNRESOLVED, Verdict
 from tuireader.agreement import NO_TAG
 from tuireader.decoding import clean
+from tuireader.plural import counted
 from tuireader.tags import TagSet
 from tuireader.ui.dialog import Dialog
 from tuireader.ui.tag_colors import TagLook, marker_style
@@ -139,3 +140,52 @@ class AdjudicateScreen(Dialog[Verdict | None]):
         verdict = self._choices[index][0]
         reason = " ".join(clean(self.query_one(Input).value).split())
         self.close(Verdict(verdict.value, verdict.source, reason))
+
+
+class ConfirmDoneScreen(Dialog[bool]):
+    """Asks before an adjudicated article is marked done with disagreements still open:
+    ``y`` marks it done (``agree`` then leaves those sentences out, as gold's undecided
+    ones), ``n`` or ``Esc`` keeps it not done."""
+
+    DEFAULT_CSS = """
+    ConfirmDoneScreen {
+        align: center middle;
+    }
+    #confirm-done-box {
+        width: 64;
+        max-width: 100%;
+        height: auto;
+        border: round $warning;
+        padding: 0 1;
+        background: $surface;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Mark done", id="confirm_done.yes"),
+        Binding("n,escape", "answer(False)", "Keep open", id="confirm_done.no"),
+    ]
+
+    def __init__(self, open_count: int, unresolved: int = 0) -> None:
+        super().__init__()
+        self._open = open_count
+        self._unresolved = unresolved
+
+    def compose(self) -> ComposeResult:
+        left = f"{counted(self._open, 'disagreement')} still open here"
+        if self._unresolved == self._open:
+            left += " (left unresolved)" if self._open == 1 else " (all left unresolved)"
+        elif self._unresolved:
+            left += f" ({self._unresolved:,} left unresolved)"
+        with Vertical(id="confirm-done-box"):
+            yield Static(Content(f"{left}.").stylize("bold"))
+            yield Static(
+                Content(
+                    "Mark the article done anyway? tuireader agree leaves the sentences you "
+                    'have not decided out of the comparison (never as "no tag").'
+                )
+            )
+            yield Static(Content("y marks it done · n or Esc keeps it open").stylize("italic"))
+
+    def action_answer(self, yes: bool) -> None:
+        self.close(yes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import gc
 import logging
 import os
@@ -42,6 +43,7 @@ from tuireader.config import Config, ConfigError, ConfigSource, ThemeSpec
 from tuireader.durable import collector_paused
 from tuireader.errors import ArticleError, os_problem
 from tuireader.paths import crash_log_path, library_cache_path, resolve_db_path, samples_dir
+from tuireader.plural import counted, plural
 from tuireader.sentences import Sentence, sentence_at
 from tuireader.tag_counts import layer_counts
 from tuireader.tags import (
@@ -95,7 +97,7 @@ from tuireader.ui.store_reads import (
 from tuireader.ui.store_writer import StoreWriter
 
 if TYPE_CHECKING:
-    from tuireader.adjudication import Verdict
+    from tuireader.adjudication import Open, Verdict
     from tuireader.boundaries import MergeQuestion
     from tuireader.learn import TagModel
     from tuireader.records import TagRow
@@ -343,6 +345,9 @@ class ReaderApp(App[int]):
         self.abandoned = False
         """The app quit with an article's open still running in the writer thread, not waited
         for (``action_quit``): ``run_app`` ends the process without waiting for it either."""
+        self._done_refused: str | None = None
+        """The article ``D`` left not done, adjudicating, as disagreements were open: the
+        status line says so, and ``D`` again asks whether to mark it done anyway."""
         self._verdict_state: tuple[str, str, object] | None = None
         """My adjudication record of an article as last read or written: (annotator, article
         id, record), so the status line never reads the store."""
@@ -807,7 +812,9 @@ class ReaderApp(App[int]):
         where = ", ".join(sanitise.path(f) for f in config.files) or "built-in defaults"
         moved = "".join(f"; {m.sentence()}" for m in resolved.moved)
         self.notify(
-            f"{len(config.tags)} tag(s) from {where}{moved}", title="Codebook reloaded", timeout=6
+            f"{counted(len(config.tags), 'tag')} from {where}{moved}",
+            title="Codebook reloaded",
+            timeout=6,
         )
         return True
 
@@ -1142,8 +1149,10 @@ class ReaderApp(App[int]):
             self._kept_aside = None  # attached again with none of mine kept aside
         if opened.lost:
             self.notify(
-                f"{opened.lost} sentence split(s) or merge(s) no longer fit the text and were "
-                "kept aside, not applied (tuireader sentences --raw shows the segmenter's).",
+                f"{counted(opened.lost, 'sentence split or merge', 'sentence splits or merges')} "
+                f"no longer {plural(opened.lost, 'fits', 'fit')} the text and "
+                f"{plural(opened.lost, 'was', 'were')} kept aside, not applied "
+                "(tuireader sentences --raw shows the segmenter's).",
                 severity="warning",
                 markup=False,
             )
@@ -1227,7 +1236,7 @@ class ReaderApp(App[int]):
             article = pane.article
             if len(article.body) > LARGE_ARTICLE_CHARS and "sentences" not in vars(article):
                 paragraphs = len(article.paragraphs)
-                said = f"Splitting {paragraphs:,} paragraphs into sentences…"
+                said = f"Splitting {counted(paragraphs, 'paragraph')} into sentences…"
             else:  # said only if it takes long: the writer thread is busy, or the disk slow
                 said = "Reading tags…" if self._opening_slow else ""
             if self._quitting:
@@ -1276,6 +1285,9 @@ class ReaderApp(App[int]):
                 ),
             ]
         if pane.comparison is not None:
+            notice = self._not_done_notice() if self.adjudicating else None
+            if notice is not None:
+                parts.append(notice)
             parts.append(compare_status(pane.comparison, pane.cursor, self.tags, pane.looks))
             if self.adjudicating:
                 parts.append(self._adjudication_status())
@@ -1865,28 +1877,89 @@ class ReaderApp(App[int]):
 
     def action_toggle_done(self) -> None:
         """Mark the open article done for me; again, take the mark back. Decided in the writer
-        thread, in its turn: a mark typed twice quickly takes it back."""
+        thread, in its turn: a mark typed twice quickly takes it back. Adjudicating, the
+        article is marked done only once no disagreement is left open; ``D`` again, while
+        some are, asks whether to mark it done anyway."""
+        from tuireader.ui.adjudicate_screen import ConfirmDoneScreen
+
+        article = self.pane.article
+        left = self._open_here()
+        if article is None or article.id != self._done_refused or not left:
+            self._toggle_done()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.pane.article is article:
+                self._toggle_done(force=True)
+
+        self.push_screen(ConfirmDoneScreen(left.count, len(left.unresolved)), answered)
+
+    def _open_here(self) -> Open | None:
+        """The disagreements I have not settled on the open article, as shown (adjudicating)."""
+        from tuireader.adjudication import open_disagreements
+        from tuireader.agreement import NO_TAG
+
+        pane = self.pane
+        comparison = pane.comparison
+        if not self.adjudicating or comparison is None:
+            return None
+        own = [NO_TAG] * len(pane.sentences)
+        for index in comparison.disagreements:
+            mine = pane.annotation_of(index)
+            if mine is not None:
+                own[index] = mine.tag
+        return open_disagreements(comparison, own, self._verdicts())
+
+    def _toggle_done(self, force: bool = False) -> None:
+        """``force``: mark done even with disagreements open (asked first)."""
+        from tuireader.adjudication import open_disagreements, state_key, untagged_verdicts
+        from tuireader.agreement import sentence_values
+
         article = self.pane.article
         if article is None:
             self.notify("Open an article first.", severity="warning")
             return
         store = self.store
-        filled = self._fill_agreed(article) if self.adjudicating else None
+        comparison = self.pane.comparison if self.adjudicating else None
+        if self.adjudicating and comparison is None:
+            # Done is decided against the disagreements: never without them at hand.
+            done = self.keys.show("app.done")
+            self.notify(
+                f"Still reading the annotators' tags: {done} again in a moment."
+                if self.comparing
+                else f"{self.keys.show('app.compare')} shows the disagreements first: "
+                f"{done} marks done only once none is open.",
+                timeout=4,
+                markup=False,
+            )
+            return
+        sentences = self.pane.sentences
+        filled = self._fill_agreed(article) if comparison is not None else None
 
-        def toggle() -> tuple[bool, str, DoneReads]:
+        def toggle() -> tuple[bool, str, DoneReads] | Open:
             done = store.annotator not in store.done_by(article.id)
+            steps = 1 if filled and filled[0] else 0
+            if done and comparison is not None:
+                # In the writer thread, after the fill: my layer and decisions as on disk.
+                own = sentence_values(sentences, store.mine(article.id))
+                state = store.get_state(state_key(store.annotator, article.id), {})
+                left = open_disagreements(comparison, own, untagged_verdicts(state, sentences))
+                if left and not force:
+                    return left  # the fill stays, one undo step; the article is not done
             store.set_done(article.id, done, record=True)
-            if filled and filled[0]:  # the agreed sentences and the mark: one undo step
-                store.join_undo(2, "mark done")
+            if steps:  # the agreed sentences and the mark: one undo step
+                store.join_undo(steps + 1, "mark done")
             return done, store.annotator, read_done(store)
 
-        self._write(toggle, self._done_toggled)
+        self._write(toggle, partial(self._done_toggled, article.id))
 
     def _fill_agreed(self, article: Article) -> list[bool] | None:
         """Adjudicating, ``D`` (marking done, not taking it back) first writes the sentences
-        the annotators agree on into my layer: the gold layer is then whole. Returns, once the
-        writer ran it, ``[True]`` if it wrote a step (the mark joins it), else ``[False]``."""
-        from tuireader.adjudication import agreed_runs
+        the annotators agree on into my layer, and into my record the annotators compared (it
+        says my layer is an adjudication, for ``agree``): the gold layer is then whole.
+        Returns, once the writer ran it, ``[True]`` if it wrote a step (the mark joins it),
+        else ``[False]``."""
+        from tuireader.adjudication import agreed_runs, state_key, with_compared
 
         pane = self.pane
         comparison = pane.comparison
@@ -1894,16 +1967,25 @@ class ReaderApp(App[int]):
             return None
         taken = {i for i in range(len(pane.sentences)) if pane.annotation_of(i) is not None}
         runs = agreed_runs(comparison, taken)
-        if not runs:
-            return None
         store = self.store
+        key = state_key(store.annotator, article.id)
+        compared = (*comparison.annotators, *comparison.hidden)
         filled = [False]
 
         def fill() -> Change | None:
             if store.annotator in store.done_by(article.id):
                 return None  # taking the mark back: nothing is filled in
-            change = store.tag_many(article, runs, "fill in agreed sentences")
-            filled[0] = bool(change)
+            state = with_compared(store.get_state(key, {}), compared)
+            change = store.tag_many(article, runs, "fill in agreed sentences") if runs else None
+            if not change:
+                # Nothing to fill: the record alone is no step of its own to undo.
+                store.set_states({key: state})
+                return None
+            recorded = store.set_states_undoable("fill in agreed sentences", {key: state})
+            if recorded:
+                store.join_undo(2, "fill in agreed sentences")
+                change = dataclasses.replace(change, states=recorded.states)  # both shown
+            filled[0] = True
             return change
 
         self._write_change(fill)
@@ -1913,7 +1995,27 @@ class ReaderApp(App[int]):
         """The done marks after an undo or redo of ``D``."""
         self.article_list.set_states(self._done_states(marks))
 
-    def _done_toggled(self, toggled: tuple[bool, str, DoneReads]) -> None:
+    def _done_toggled(self, article_id: str, toggled: tuple[bool, str, DoneReads] | Open) -> None:
+        from tuireader.adjudication import Open
+
+        if isinstance(toggled, Open):
+            # Not done: the status line says how many are open and how to go on (or insist).
+            self._done_refused = article_id
+            self.update_status()
+            keys = self.keys
+            unresolved = len(toggled.unresolved)
+            self.notify(
+                f"Not marked done: {counted(toggled.count, 'disagreement')} still open"
+                + (f" ({unresolved:,} left unresolved)" if unresolved else "")
+                + f". {keys.show('reader.next_disagreement')} goes to the next, "
+                f"{keys.show('app.adjudicate')} decides it; {keys.show('app.done')} again marks "
+                "the article done anyway, asking first.",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
+            return
+        self._done_refused = None
         done, annotator, marks = toggled
         self.article_list.set_states(self._done_states(marks))
         self.notify(
@@ -1921,6 +2023,7 @@ class ReaderApp(App[int]):
             timeout=3,
             markup=False,
         )
+        self.update_status()
 
     # -- team: compare ------------------------------------------------------------------------
 
@@ -2040,6 +2143,25 @@ class ReaderApp(App[int]):
             text += " · here: " + ("unresolved" if mine.value == UNRESOLVED else "no tag")
         return Content.styled(text + f" ({self.keys.show('app.adjudicate')} decides)", "italic")
 
+    def _not_done_notice(self) -> Content | None:
+        """After ``D`` left the article not done (adjudicating): how many disagreements are
+        still open and how to go on, first on the status line so a narrow terminal shows it."""
+        article = self.pane.article
+        if article is None or article.id != self._done_refused:
+            return None
+        keys = self.keys
+        done = keys.show("app.done")
+        left = self._open_here()
+        if not left:
+            return Content.styled(f"nothing left open: {done} marks it done ", "bold")
+        return Content.assemble(
+            (f"NOT DONE: {counted(left.count, 'disagreement')} open", "bold reverse"),
+            (
+                f" ({keys.show('reader.next_disagreement')} next · {done} again: done anyway) ",
+                "bold",
+            ),
+        )
+
     def _to_open_disagreement(self) -> None:
         """Put the cursor on the first disagreement still to decide (adjudication)."""
         from tuireader.adjudication import next_open
@@ -2087,10 +2209,12 @@ class ReaderApp(App[int]):
         record as they are on disk. Each is shown once durable ("Not saved" if it failed, and
         what follows it is then not written); the cursor goes to the next open disagreement
         once the verdict is shown. Keys typed meanwhile never wait for any of it."""
-        from tuireader.adjudication import state_key, with_verdict
+        from tuireader.adjudication import state_key, with_compared, with_verdict
 
         store = self.store
         sentence = self.pane.sentences[index]
+        comparison = self.pane.comparison
+        compared = () if comparison is None else (*comparison.annotators, *comparison.hidden)
         key = state_key(store.annotator, article.id)
         steps: list[Future[Any]] = []
 
@@ -2136,6 +2260,7 @@ class ReaderApp(App[int]):
                 return _NOT_WRITTEN
             # Read and written in the writer thread: the record as it is on disk, not as shown.
             state = with_verdict(store.get_state(key, {}), sentence, verdict)
+            state = with_compared(state, compared)  # my layer is an adjudication, against whom
             recorded = store.set_states_undoable("adjudicate", {key: state or None})
             # The tag, its note and the record: one decision, one undo step.
             count = sum(1 for f in written if f.result()[0]) + (1 if recorded else 0)
@@ -2168,7 +2293,17 @@ class ReaderApp(App[int]):
         comparison = self.pane.comparison
         if comparison is not None and self.pane.article is article:
             target = next_open(comparison.disagreements, self._decided(), index)
-            if target is None:
+            left = self._open_here()
+            if target is None and left:  # only unresolved ones: still open for D
+                self.notify(
+                    f"Every disagreement here has a decision, but "
+                    f"{counted(left.count, 'disagreement')} {plural(left.count, 'is', 'are')} "
+                    "left unresolved: "
+                    f"{self.keys.show('app.done')} marks the article done only once "
+                    f"{plural(left.count, 'it is', 'they are')} decided.",
+                    timeout=6,
+                )
+            elif target is None:
                 self.notify("Every disagreement here is decided.", timeout=4)
             else:
                 self.pane.move_to(target)
@@ -2313,7 +2448,7 @@ class ReaderApp(App[int]):
             self._suggestions_ready(article, views, whole=True)
             return
         if len(texts) > 2000:
-            self.notify(f"Suggesting tags for {len(texts):,} sentences…", timeout=3)
+            self.notify(f"Suggesting tags for {counted(len(texts), 'sentence')}…", timeout=3)
         self._suggesting.add(article.id)
         self._compute_suggestions(article, texts, self._tag_model)
 
@@ -2381,7 +2516,7 @@ class ReaderApp(App[int]):
             learnt = f", {models} from your tags" if models else ""
             keys = self.keys
             self.notify(
-                f"{count} suggestion(s){learnt}; {keys.show('reader.accept')} accepts one, "
+                f"{counted(count, 'suggestion')}{learnt}; {keys.show('reader.accept')} accepts one, "
                 f"{keys.show('reader.accept_all')} all of them.",
                 timeout=4,
                 markup=False,
@@ -2544,14 +2679,15 @@ class ReaderApp(App[int]):
         accepted = 0
         for provenance, runs in by_source.items():
             accept = partial(self.store.tag_many, provenance=provenance)
-            label = f"accept {len(runs)} suggestions"
+            label = f"accept {counted(len(runs), 'suggestion')}"
             if not await self._written_change(partial(accept, article, runs, label)):
                 break
             accepted += len(runs)
         if accepted:
             steps = "them all" if len(by_source) == 1 else "them in one step per source"
             undo = self.keys.show("app.undo")
-            self.notify(f"Accepted {accepted} suggestion(s) ({undo} undoes {steps}).", markup=False)
+            said = f"Accepted {counted(accepted, 'suggestion')} ({undo} undoes {steps})."
+            self.notify(said, markup=False)
 
     # -- other keys ----------------------------------------------------------------------------
 
@@ -2592,26 +2728,40 @@ class ReaderApp(App[int]):
         if article is None:
             return
 
-        def shown(every: list[Annotation] | _Unread) -> None:
+        def read(store: Store) -> tuple[list[Annotation], dict[str, object]]:
+            """Every layer, and each annotator's adjudication record of the article (an
+            adjudicator's undecided sentences are left out of the agreement, as in ``agree``)."""
+            from tuireader.adjudication import state_key
+
+            every = store.annotations(article.id)
+            names = {a.annotator for a in every}
+            return every, {n: store.get_state(state_key(n, article.id), None) for n in names}
+
+        def shown(answer: tuple[list[Annotation], dict[str, object]] | _Unread) -> None:
             from tuireader.ui.stats_screen import StatsScreen, stats_text
 
-            if isinstance(every, _Unread) or pane.article is not article:
+            if isinstance(answer, _Unread) or pane.article is not article:
                 return
+            every, records = answer
             layers = self.layers_of(every)
             counts = layer_counts(layers.get(self.store.annotator, []), pane.sentences)
             text = stats_text(
                 article.title, counts.by_tag, len(pane.sentences), pane.tags, pane.looks
             )
-            agreement = self.article_agreement(layers)
+            agreement = self.article_agreement(layers, records)
             if agreement:
                 text = Content("\n").join([text, Content(""), Content("\n".join(agreement))])
             self.push_screen(StatsScreen(text))
 
-        await self._answer("stats", lambda store: store.annotations(article.id), shown)
+        await self._answer("stats", read, shown)
 
-    def article_agreement(self, layers: dict[str, list[Annotation]]) -> list[str]:
+    def article_agreement(
+        self, layers: dict[str, list[Annotation]], records: Mapping[str, object] | None = None
+    ) -> list[str]:
         """The open article's agreement figures (from each annotator's ``layers``) as lines of
-        text; none with one annotator."""
+        text; none with one annotator. ``records``: each annotator's adjudication record of
+        the article, whose undecided sentences are left out (not their "no tag")."""
+        from tuireader.adjudication import adjudicator_gaps
         from tuireader.agreement import agreement, sentence_values
         from tuireader.agreement_report import report_lines
 
@@ -2621,9 +2771,17 @@ class ReaderApp(App[int]):
         if len(layers) < 2:
             return []
         names = sorted(layers)
-        columns = [sentence_values(pane.sentences, layers[name]) for name in names]
+        values = {name: sentence_values(pane.sentences, layers[name]) for name in names}
+        columns: list[list[str | None]] = [list(values[name]) for name in names]
+        undecided: dict[str, int] = {}
+        for name, column in zip(names, columns, strict=True):
+            gaps = adjudicator_gaps((records or {}).get(name), name, pane.sentences, values)
+            for index in gaps:
+                column[index] = None
+            if gaps:
+                undecided[name] = len(gaps)
         result = agreement(names, list(zip(*columns, strict=True)), self.tags.ids)
-        return report_lines(result, self.tags)
+        return report_lines(result, self.tags, undecided=undecided)
 
     def _export_refusal(self, path: Path) -> str | None:
         """Why the export dialog must not write ``path``: a file of the database, or an article

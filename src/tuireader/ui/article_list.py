@@ -25,6 +25,7 @@ from textual.widgets import Input, Static
 from tuireader import sanitise
 from tuireader.annotations import Annotation
 from tuireader.catalog import Entry, fold
+from tuireader.plural import counted
 from tuireader.sentences import Sentence
 from tuireader.tag_counts import layer_counts
 from tuireader.tags import TagSet
@@ -103,7 +104,7 @@ class DoneState:
         else:
             text, style = "○ not started", "dim"
         if self.others:
-            text += f" · {self.others_done} other{'s' * (self.others_done != 1)} done"
+            text += f" · {counted(self.others_done, 'other')} done"
         return text, style
 
 
@@ -831,7 +832,7 @@ class ArticleBrowser(Vertical):
         if event.filter_text:
             header.update(f"{event.shown:,} of {event.total:,} match · by {event.order}")
         else:
-            header.update(f"{event.total:,} articles · by {event.order}")
+            header.update(f"{counted(event.total, 'article')} · by {event.order}")
 
     @on(ArticleList.FilterRequested)
     def _open_filter(self) -> None:

@@ -33,6 +33,7 @@ from tuireader.export import (
     write_export,
 )
 from tuireader.export_target import held
+from tuireader.plural import counted
 from tuireader.store import StoreError
 from tuireader.ui.dialog import Dialog
 
@@ -287,7 +288,9 @@ def export_in_background(
                 app.notify, warning, title="Export", severity="warning", markup=False, timeout=8
             )
         if len(warnings) > 5:
-            more = f"{len(warnings) - 5} more articles left out or without sentence numbers"
+            more = (
+                f"{counted(len(warnings) - 5, 'more article')} left out or without sentence numbers"
+            )
             app.call_from_thread(app.notify, more, severity="warning", markup=False)
         how = "by sentence as" if choice.by_sentence else "as"
         what = f"{extent(data, choice.by_sentence)} {how} {choice.format}"

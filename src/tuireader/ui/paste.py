@@ -15,8 +15,10 @@ for its input parser: ``guarded_paste`` puts this one where the Linux driver mak
 while the app runs; ``tests/test_paste.py`` fails, saying what changed, when that no longer
 holds (or when Textual fixes the parser and the guard can go).
 
-``CleanPasteInput``: an input that takes a paste as one line of display text
-(``sanitise.line``, its lines joined by a space), whatever reached it.
+The guard keeps a paste's line breaks and TABs (``with_tabs``): what to make of them is the
+receiving input's choice. ``CleanPasteInput`` takes a paste as one line of display text
+(``sanitise.line``, its lines joined by a space), whatever reached it; the note dialog's input
+keeps its line breaks and TABs (``ui/note_screen.py``).
 """
 
 from __future__ import annotations
@@ -90,10 +92,17 @@ class PasteGuard(XTermParser):
             if end < 0:
                 self._pasting = pasted
                 break
-            out.append(sanitise.block(pasted[:end]) + PASTE_END)
+            out.append(with_tabs(pasted[:end]) + PASTE_END)
             self._pasting = None
             text = pasted[end + len(PASTE_END) :]
         return "".join(out)
+
+
+def with_tabs(text: str) -> str:
+    """``sanitise.block`` that keeps TABs: escape sequences, controls and invisible characters
+    gone, every kind of line break a ``\\n``, each TAB kept (a note pasted from a table keeps
+    its columns)."""
+    return "\t".join(sanitise.block(part) for part in text.split("\t"))
 
 
 def _marker_started(text: str) -> int:

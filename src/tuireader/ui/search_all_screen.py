@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from tuireader import sanitise
+from tuireader.plural import counted
 from tuireader.text_search import Hit, search_files, search_pattern
 from tuireader.ui.dialog import Dialog
 from tuireader.ui.paste import CleanPasteInput
@@ -81,7 +82,7 @@ class SearchAllScreen(Dialog[Found | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="search-all-box"):
             yield SearchAllInput(
-                placeholder=f"search the text of {len(self.paths):,} articles (Enter)",
+                placeholder=f"search the text of {counted(len(self.paths), 'article')} (Enter)",
                 id="search-all-input",
             )
             yield Static("", id="search-all-count", markup=False)
@@ -140,8 +141,7 @@ class SearchAllScreen(Dialog[Found | None]):
     def _show_count(self) -> None:
         count = len(self.hits)
         articles = len({hit.article_id for hit in self.hits})
-        text = f"{count:,} sentence{'s' if count != 1 else ''} in {articles:,} article"
-        text += "s" if articles != 1 else ""
+        text = f"{counted(count, 'sentence')} in {counted(articles, 'article')}"
         if count > MAX_SHOWN:
             text += f" (first {MAX_SHOWN:,} listed)"
         if self.searching:

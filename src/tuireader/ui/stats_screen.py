@@ -13,6 +13,7 @@ from textual.style import Style
 from textual.widgets import Static
 
 from tuireader import sanitise
+from tuireader.plural import counted
 from tuireader.tags import TagSet
 from tuireader.ui.dialog import Dialog
 from tuireader.ui.tag_colors import TagLook, bar_style
@@ -44,7 +45,7 @@ def stats_text(
     marker in its look (``looks``, as the reading pane draws it: readable in every theme)."""
     lines = [
         Content(sanitise.line(title)).stylize("bold"),
-        Content(f"{total} sentences"),
+        Content(counted(total, "sentence")),
         Content(""),
     ]
     label_width = max((len(t.label) for t in tags), default=0)
