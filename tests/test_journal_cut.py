@@ -116,8 +116,8 @@ def test_repair_keeps_every_entry_before_the_cut_and_says_how_much_was_lost(
     held = starts[2] + len(JOURNAL_TAIL)  # up to the closing brackets after entry 3
     assert "would keep 3 of 4 journal entries (1-3)" in dry
     assert (
-        f"its journal was cut: it holds {held:,} bytes of the {len(data):,} saved to it; "
-        f"{len(data) - held:,} bytes of saved changes are lost"
+        f"its journal was cut: it holds {held} bytes of the {len(data)} saved to it; "
+        f"{len(data) - held} bytes of saved changes are lost"
     ) in dry
     assert f"would drop entry 4 (bytes {starts[2]}-{cut_at}): cut short" in dry
     assert main(["repair", "--db", str(db)]) == 0
@@ -146,7 +146,7 @@ def test_repair_of_a_journal_cut_to_nothing_keeps_the_main_file(
     storage.journal_path(db).write_bytes(b'{"chan')  # cut inside its head
     assert main(["repair", "--db", str(db)]) == 0
     out = capsys.readouterr().out
-    assert f"its journal was cut: it holds 0 bytes of the {size:,} saved to it" in out
+    assert f"its journal was cut: it holds 0 bytes of the {size} saved to it" in out
     assert [tag for _, tag in tags_of(db)] == ["fact", "speculation"]
 
 

@@ -80,7 +80,7 @@ def test_a_deleted_shard_is_refused_by_the_commands_naming_it(
         assert out == "" and [line for line in err.splitlines() if str(shard) in line] == [refusal]
         assert f"{shard}: is missing" in refusal
         assert "14 annotations (10 of alice, 4 of bob)" in err
-        assert "put the missing files back" in err and "Traceback" not in err
+        assert "put the missing file back" in err and "Traceback" not in err
     assert listing(tmp_path) == before
     with Store.open(db, "alice") as store:  # the other articles are there as they were
         assert len(store.annotations(articles[0].id)) == 14

@@ -43,7 +43,7 @@ def test_reasons_by_where_the_words_are() -> None:
     assert kept_aside([overlapping, gone], placed, BODY, "zoe") == KeptAside()
     assert KeptAside().lines() == []
     (line,) = KeptAside(overlapping=1).lines()
-    assert "overlap another tag of the same annotator" in line and "no longer" not in line
+    assert "another tag of the same annotator" in line and "no longer" not in line
 
 
 def test_an_overlap_only_counts_against_the_same_layer() -> None:
@@ -94,5 +94,5 @@ async def test_the_notice_is_true_and_only_for_the_owner(
             await pilot.pause()
             said = [n.message for n in app._notifications]
     assert not any("no longer match" in m for m in said), said
-    overlap = [m for m in said if "overlap another tag of the same annotator" in m]
+    overlap = [m for m in said if "another tag of the same annotator" in m]
     assert len(overlap) == (1 if who == "alice" else 0), said

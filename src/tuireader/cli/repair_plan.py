@@ -317,8 +317,8 @@ class RepairPlan:
         if self.cut is not None:
             lost = self.cut.committed - self.held
             out.append(
-                f"its journal was cut: it holds {counted(self.held, 'byte')} of the "
-                f"{self.cut.committed:,} saved to it; {counted(lost, 'byte')} of saved changes "
+                f"its journal was cut: it holds {self.held} {plural(self.held, 'byte')} of the "
+                f"{self.cut.committed} saved to it; {lost} {plural(lost, 'byte')} of saved changes "
                 "are lost "
                 "(what those held cannot be read; every entry still there is kept)"
             )

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tuireader.dbformat.layout import journal_path
-from tuireader.plural import counted
+from tuireader.plural import plural
 
 WIDTH = 64
 """Every mark is padded to this many bytes: written in place over the last one, a shorter
@@ -129,8 +129,8 @@ def cut_problem(journal: Path, mark: Mark, held: int) -> str:
     from tuireader.dbformat.journal import REPAIR
 
     return (
-        f"has a cut journal: {journal.name} holds {counted(held, 'byte')} of the "
-        f"{mark.committed:,} saved "
+        f"has a cut journal: {journal.name} holds {held} {plural(held, 'byte')} of the "
+        f"{mark.committed} saved "
         f"to it (the last {mark.committed - held} are lost, which no crash can do); nothing "
         f"was written ({REPAIR})"
     )
