@@ -70,9 +70,9 @@ class Mark:
         """The record, ``WIDTH`` bytes; ValueError for a number no file system gives (over 64
         bits), which would not fit."""
         numbers = (self.committed, self.main_size, self.main_mtime_ns, self.journal_mtime_ns)
-        if not all(-(2**63) <= n < 2**63 for n in numbers):
+        if min(numbers) < -(1 << 63) or max(numbers) >= 1 << 63:
             raise ValueError("a journal mark holds 64-bit numbers only")
-        body = b" ".join(b"%d" % n for n in numbers)
+        body = b"%d %d %d %d" % numbers
         record = b"tuireader-journal-mark %s %d\n" % (body, zlib.crc32(body))
         return record.ljust(WIDTH - 1) + b"\n"
 
