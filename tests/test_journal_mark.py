@@ -301,3 +301,28 @@ def test_a_file_read_while_it_is_appended_to_reads_as_one_of_its_versions(tmp_pa
         appended = finished(proc)
     assert appended > 1000 and reads > 1000
     assert joined == 0
+
+
+def test_an_immutable_mark_neither_stalls_compaction_nor_refuses_the_new_journal(
+    tmp_path: Path, article: Article
+) -> None:
+    db = seeded(tmp_path / "d.json", article, 3)
+    with Store.open(db, "alice") as store:
+        store.tag(article, 3, 3, "fact")
+    if shutil.which("chattr") is None:
+        pytest.skip("no chattr")
+    made = subprocess.run(["chattr", "+i", str(mark_path(db))], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip("chattr +i needs root and a file system that has it")
+    try:
+        with Store.open(db, "alice") as store:
+            store.tag(article, 4, 4, "fact")  # the mark is not rewritten: it lags
+            file = store._db.file
+            file.compact()
+            assert storage.journal_path(db).read_bytes() == EMPTY_JOURNAL
+            assert file.stuck_mark is not None and "cannot be removed" in file.stuck_mark
+            store.tag(article, 5, 5, "fact")
+        with Store.open(db, "bob", create=False) as opened:
+            assert len(opened.annotations()) == 6
+    finally:
+        subprocess.run(["chattr", "-i", str(mark_path(db))], check=False)
