@@ -42,6 +42,8 @@ with Store.open(Path(sys.argv[1]), "appender") as store:
     while time.monotonic() < stop:
         store.tag(article, i % 150, i % 150, tags[i % 3])
         i += 1
+        if i % 25 == 0:  # the only writer: a new main file and journal now and then
+            store._db.file.compact()
 print(i, flush=True)
 """
 
