@@ -173,21 +173,25 @@ def test_a_mark_that_lags_is_missing_torn_or_foreign_refuses_nothing(
     whole = tags_of(db)
     size = storage.journal_path(db).stat().st_size
     main_size, main_mtime = db.stat().st_size, db.stat().st_mtime_ns
+    jm = storage.journal_path(db).stat().st_mtime_ns
     # A kill between the journal's fsync and the mark's write: the mark is an append behind.
-    write_mark(db, Mark(size - 200, main_size, main_mtime))
+    write_mark(db, Mark(size - 200, main_size, main_mtime, jm))
     assert tags_of(db) == whole
     mark_path(db).unlink()  # a database from before marks, or copied without it
     assert tags_of(db) == whole
-    write_mark(db, Mark(size + 500, main_size, main_mtime))
+    write_mark(db, Mark(size + 500, main_size, main_mtime, jm))
     torn = bytearray(mark_path(db).read_bytes())
     torn[25] = ord("9") if torn[25] != ord("9") else ord("8")  # a digit changed: checksum fails
     mark_path(db).write_bytes(bytes(torn))
     assert tags_of(db) == whole
     mark_path(db).write_bytes(b"\x00" * WIDTH)  # a write that never landed
     assert tags_of(db) == whole
-    write_mark(db, Mark(size + 500, main_size + 1, main_mtime))  # for another main file
+    write_mark(db, Mark(size + 500, main_size + 1, main_mtime, jm))  # for another main file
     assert tags_of(db) == whole
-    write_mark(db, Mark(size + 500, main_size, main_mtime + 1))  # the same size, rewritten
+    write_mark(db, Mark(size + 500, main_size, main_mtime + 1, jm))  # the same size, rewritten
+    assert tags_of(db) == whole
+    # Of an append after the journal's last change: a copy took the journal before it.
+    write_mark(db, Mark(size + 500, main_size, main_mtime, jm + 1))
     assert tags_of(db) == whole
     mark_path(db).unlink()
     os.symlink(tmp_path / "elsewhere", mark_path(db))  # never followed, read or written

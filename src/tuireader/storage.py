@@ -191,6 +191,12 @@ def parse_shard(data: bytes, article_id: str, path: Path) -> dict[str, Any]:
 def read_regular(path: Path) -> bytes | None:
     """A regular file's bytes, None if missing; FileProblem for anything else (a FIFO or a
     device is never read: it could block forever or never end)."""
+    read = read_regular_stat(path)
+    return None if read is None else read[0]
+
+
+def read_regular_stat(path: Path) -> tuple[bytes, os.stat_result] | None:
+    """``read_regular`` with the stat of the version read (``read_whole``)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
@@ -200,10 +206,48 @@ def read_regular(path: Path) -> bytes | None:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise FileProblem("is not a regular file", path)
-        with open(fd, "rb", closefd=False) as handle:
-            return handle.read()
+        return read_whole(fd)
     finally:
         os.close(fd)
+
+
+READ_TRIES = 20
+"""Reads of a file that changed while it was read before the last one is taken as it is."""
+
+
+def read_whole(fd: int) -> tuple[bytes, os.stat_result]:
+    """The bytes of the open regular file and its stat, read again while it changes during
+    the read: an append rewrites the journal's closing brackets in place, and a read that
+    straddled it would join old bytes to new ones (read as damage). One pread of its size
+    (a buffered read may take several reads), between two fstats that agree."""
+    for _ in range(READ_TRIES):
+        st = os.fstat(fd)
+        data = _pread_all(fd, st.st_size)
+        after = os.fstat(fd)
+        same = (after.st_size, after.st_mtime_ns, after.st_ctime_ns) == (
+            st.st_size,
+            st.st_mtime_ns,
+            st.st_ctime_ns,
+        )
+        if same and len(data) == st.st_size:
+            return data, st
+    return data, after
+
+
+def _pread_all(fd: int, size: int) -> bytes:
+    """Up to ``size`` bytes from the start (one pread below 2 GB, the most Linux reads at once)."""
+    data = os.pread(fd, size, 0)
+    if len(data) < size and data:
+        parts = [data]
+        got = len(data)
+        while got < size:
+            part = os.pread(fd, size - got, got)
+            if not part:
+                break
+            parts.append(part)
+            got += len(part)
+        data = b"".join(parts)
+    return data
 
 
 class JournalNotRestoredError(OSError):
@@ -346,6 +390,9 @@ class AtomicJSONStorage(Storage):
         """When set, a flush that leaves the journal over its limit only sets
         ``compaction_due``: the owner compacts later (a UI, off its event loop)."""
         self.compaction_due = False
+        self.stuck_mark: str | None = None
+        """Why the journal's mark could not be removed by a compaction, the first time (in one
+        line; compactions go on without it, the mark being unknown from then on)."""
         self._absorb_inline()
 
     def _absorb_inline(self) -> None:
@@ -804,9 +851,13 @@ class AtomicJSONStorage(Storage):
         """Write what ``compaction`` made. Reads of the data may run meanwhile in other threads:
         nothing they use changes until every file is in place, and then only by rebinding."""
         self._sync_created()  # a new database's first write: its main file names them
+        # The mark goes first (on disk) and never outlives the journal it measured; one that
+        # stays (not a regular file, or neither removable nor writable) is said once.
+        stuck = drop_mark(self.path)
+        if stuck is not None and self.stuck_mark is None:
+            self.stuck_mark = stuck
         self._write_shards(plan.shards)
         write_atomic(self.path, plan.main, self._keep_backup)
-        drop_mark(self.path)  # gone (on disk) before the journal it measured is
         write_atomic(self.journal_path, EMPTY_JOURNAL)
         self._created = []  # named by the index of the new main file
         self._dirty.clear()
@@ -892,7 +943,7 @@ class AtomicJSONStorage(Storage):
                 except FileProblem as exc:  # damaged since we read it: never written over
                     raise OSError(errno.EUCLEAN, f"the file {exc.problem}") from None
             if not known or not self._journal_end:
-                self._refuse_cut(0 if created else end + len(JOURNAL_TAIL))
+                self._refuse_cut(0 if created else end + len(JOURNAL_TAIL), st.st_mtime_ns)
             lead = b",\n" if end > len(JOURNAL_HEAD) else b"\n"
             piece = lead + entry_bytes(end, data) + JOURNAL_TAIL
             # Appends always grow the file: its size (not only its mtime, which ticks coarsely)
@@ -920,17 +971,17 @@ class AtomicJSONStorage(Storage):
         if created:
             fsync_folder(self.path.parent)
         # Only now that the entry is durable: the mark may lag the journal, never lead it.
-        write_mark(self.path, Mark(stop, self.stamp.size, self.stamp.mtime_ns))
+        write_mark(self.path, Mark(stop, self.stamp.size, self.stamp.mtime_ns, after.st_mtime_ns))
         self._journal_end = stop - len(JOURNAL_TAIL)
         self.stamp = replace(self.stamp, journal=(after.st_ino, after.st_size, after.st_mtime_ns))
 
-    def _refuse_cut(self, held: int) -> None:
+    def _refuse_cut(self, held: int, journal_mtime_ns: int) -> None:
         """OSError when the journal, read again before an append, holds less than its mark says
         was saved to it (``held``: up to the closing brackets after its last whole entry): cut
         since, never appended to (the entry would go over the place of saved ones)."""
         assert self.stamp is not None
-        mark = read_mark(self.path)
-        if cut_short(mark, held, (self.stamp.size, self.stamp.mtime_ns)):
+        mark = read_mark(self.path)  # under the lock: no append comes between
+        if cut_short(mark, held, (self.stamp.size, self.stamp.mtime_ns), journal_mtime_ns):
             assert mark is not None
             raise OSError(errno.EUCLEAN, f"the file {cut_problem(self.journal_path, mark, held)}")
 

@@ -421,15 +421,18 @@ def plan_repair(db: Path) -> RepairPlan:
         return TuireaderError(f"{db}: {problem}")
 
     journal = storage.journal_path(db)
+    # The mark before the files it is compared with (as ``read_file``): an append while they are
+    # read makes it lag them, never lead them; a compaction meanwhile changes the main file.
+    mark = read_mark(db)
     try:
-        data = storage.read_regular(journal)
+        read_journal = storage.read_regular_stat(journal)
     except OSError as exc:
         raise TuireaderError(f"{journal}: cannot repair: {os_problem(exc)}") from None
     except FileProblem as exc:  # a folder, a FIFO, a symlink loop: the journal is named
         raise TuireaderError(f"{journal}: cannot repair: {exc.problem}") from None
     try:
-        main = storage.read_regular(db)
-        main_stat = db.stat() if main is not None else None
+        read_main = storage.read_regular_stat(db)
+        main, main_stat = read_main if read_main is not None else (None, None)
         tables = parse(main or b"")
         # Articles whose shard file the main file's own index says holds annotations (one
         # counted only by the journal may have no file yet: damage there is the journal's).
@@ -438,12 +441,13 @@ def plan_repair(db: Path) -> RepairPlan:
         raise fail(f"cannot repair: {os_problem(exc)}") from None
     except FileProblem as exc:
         raise fail(f"cannot repair: {exc.problem} (its main file, not its journal)") from None
-    data = data or b""
-    mark = read_mark(db)
+    data, journal_mtime = (
+        (read_journal[0], read_journal[1].st_mtime_ns) if read_journal else (b"", None)
+    )
     identity = (main_stat.st_size, main_stat.st_mtime_ns) if main_stat is not None else (0, 0)
     head_damaged = damaged_head(data)
     # Cut inside its head (or to nothing) after entries were saved: none of them is left.
-    cut_in_head = JOURNAL_HEAD.startswith(data) and cut_short(mark, 0, identity) > 0
+    cut_in_head = JOURNAL_HEAD.startswith(data) and cut_short(mark, 0, identity, journal_mtime) > 0
     if not cut_in_head and not (head_damaged or data.startswith(JOURNAL_HEAD)):
         raise fail("nothing to repair: it has no journal this version writes")
     if schema_version(tables) < SHARDED:
@@ -462,7 +466,7 @@ def plan_repair(db: Path) -> RepairPlan:
             "cut off at the next save)"
         )
         journal_whole = "its journal reads whole" + (note if torn > 0 else "")
-    cut = mark if cut_short(mark, held, identity) else None
+    cut = mark if cut_short(mark, held, identity, journal_mtime) else None
     pieces = scan(data) if not cut_in_head else []
     last = pieces[-1] if pieces else None
     # Unreadable bytes at the end that are no saved entry: a write a crash tore (unless the

@@ -53,6 +53,7 @@ from tuireader.storage import (
     Stamp,
     gather_annotations,
     read_regular,
+    read_whole,
     stamp_of,
 )
 
@@ -140,8 +141,14 @@ def read_file(path: Path, *, changed: bool = False) -> Loaded | None:
     the versions read (fstat of the same open files); None if there is no file; StoreError if it is
     not ours or not a regular file (a FIFO or a device is never read: it could block forever or
     never end). A compaction by another process between the two reads is noticed (the snapshot
-    was replaced) and the read done again."""
+    was replaced) and the read done again.
+
+    The journal's mark is read first, before the files it is compared with: an append by
+    another process while they are read only makes it lag them (read after them, it could lead
+    and a healthy journal would be taken for a cut one). A compaction after it changes the main
+    file it names, so it is unknown then."""
     for _ in range(5):
+        mark = read_mark(path)
         snapshot = _read_regular(path)
         if snapshot is None:
             return None
@@ -161,14 +168,19 @@ def read_file(path: Path, *, changed: bool = False) -> Loaded | None:
         jst: tuple[int, int, int] = (0, 0, 0)
         version = schema_version(tables)
         held = 0
+        journal_mtime: int | None = None
         if journal is not None:
             entries, end = read_journal_entries(journal[0], version)
             for entry in entries:
                 apply_entry(tables, entry, pending if version >= schema.SHARDED else None)
             jst = (journal[1].st_ino, journal[1].st_size, journal[1].st_mtime_ns)
             held = end + len(JOURNAL_TAIL) if end else 0
+            journal_mtime = journal[1].st_mtime_ns
         if version >= schema.SHARDED:
-            _refuse_cut_journal(path, held, (st.st_size, st.st_mtime_ns))
+            main = (st.st_size, st.st_mtime_ns)
+            if cut_short(mark, held, main, journal_mtime):
+                assert mark is not None
+                raise JournalProblem(cut_problem(journal_path(path), mark, held))
         return tables, pending, Stamp(st.st_ino, st.st_size, st.st_mtime_ns, jst)
     except FileProblem as exc:
         problem = exc.problem
@@ -179,17 +191,6 @@ def read_file(path: Path, *, changed: bool = False) -> Loaded | None:
         if backup.exists() and not isinstance(exc, JournalProblem):
             problem += f"; the last good copy is {backup}"
         raise StoreError(path, problem) from None
-
-
-def _refuse_cut_journal(path: Path, held: int, main: tuple[int, int]) -> None:
-    """JournalProblem when the journal holds less than its mark says was saved to it (``held``:
-    its size up to the closing brackets after its last entry read whole, 0 for none): it was
-    cut (by a copy, by hand), and the entries it lost would be read as a write torn by a crash,
-    which can only tear one never reported saved (``journal_mark``)."""
-    mark = read_mark(path)
-    if cut_short(mark, held, main):
-        assert mark is not None
-        raise JournalProblem(cut_problem(journal_path(path), mark, held))
 
 
 def read_journal(path: Path) -> tuple[bytes, os.stat_result] | None:
@@ -211,8 +212,7 @@ def _read_regular(path: Path) -> tuple[bytes, os.stat_result] | None:
         problem = kind_problem(st.st_mode)
         if problem is not None:
             raise StoreError(path, problem)
-        with open(fd, "rb", closefd=False) as handle:
-            return handle.read(), st
+        return read_whole(fd)
     except OSError as exc:
         raise StoreError(path, f"cannot be read ({os_problem(exc)})") from None
     finally:
@@ -474,6 +474,27 @@ def refuse_missing(path: Path, tables: Tables, missing: list[str]) -> None:
         f"{where} {counted(len(missing), 'shard file')} ({shown}): the index of {path} says "
         f"they held {held}; {way_out}",
     )
+
+
+def refuse_if_missing_now(path: Path, article_id: str) -> None:
+    """``refuse_missing`` for the article's shard as the files stand now, read again (the
+    tables held are of an older version: another process appended, or compacted and removed
+    the shard with its last annotation). A read that fails refuses nothing here: the next
+    refresh reports it."""
+    try:
+        now = read_file(path)
+    except StoreError:
+        return
+    if now is None or os.path.lexists(shard_path(path, article_id)):
+        return
+    tables, pending, _ = now
+    index = tables.get(INDEX, {})
+
+    def held(a: str) -> int:
+        return _puts(pending.get(a, {}))
+
+    if short_of(index, [article_id], held):
+        refuse_missing(path, tables, missing_shards(path, index, held) or [article_id])
 
 
 def sweep(path: Path, file: AtomicJSONStorage) -> None:

@@ -32,6 +32,7 @@ from tuireader.store.files import (
     MissingShardsError,
     StoreError,
     missing_shards,
+    refuse_if_missing_now,
     refuse_missing,
 )
 from tuireader.store.layers import SpanIndex
@@ -179,18 +180,20 @@ class LoadedArticles:
 
     def _check_present(self, article_id: str) -> None:
         """The index counts more annotations than the article's records hold: StoreError if its
-        shard file is missing (naming every missing one), unless the files changed on disk
-        since the tables were read (another process removed them: the next refresh reads that
-        version). A shard that is there is never second-guessed by its count."""
+        shard file is missing (naming every missing one). When the files changed on disk since
+        the tables were read (another process appended, or compacted and removed the shard
+        with its last annotation), they are read again and asked the same. A shard that is
+        there is never second-guessed by its count."""
         if os.path.lexists(shard_path(self.path, article_id)):
             return
-        if stamp_of(self.path) != self._source.stamp:
+        if stamp_of(self.path) == self._source.stamp:
+            tables = self._source.read()
+            found = missing_shards(
+                self.path, tables.get(INDEX, {}), lambda a: len(self._source.read_shard(a))
+            )
+            refuse_missing(self.path, tables, found or [article_id])
             return
-        tables = self._source.read()
-        found = missing_shards(
-            self.path, tables.get(INDEX, {}), lambda a: len(self._source.read_shard(a))
-        )
-        refuse_missing(self.path, tables, found or [article_id])
+        refuse_if_missing_now(self.path, article_id)
 
     def unkept(self, article_id: str) -> list[Annotation]:
         """An article not loaded, read for one call and not kept (so a caller going through
