@@ -600,6 +600,25 @@ def _agency_dateline(text: str, pos: int) -> re.Match[str] | None:
     return match
 
 
+_YEARLESS_DATE = re.compile(r"--(\d\d)-(\d\d)")
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def shown_date(date: str | None) -> str | None:
+    """``date`` as a reader sees it: a dateline's day with no year (kept as ``--03-05``, ISO
+    8601's form for a day whose year is unknown) is "5 March"; any other date is shown as it
+    is."""
+    if date is None or not date.startswith("--"):
+        return date
+    match = _YEARLESS_DATE.fullmatch(date)
+    if match is None or not 1 <= int(match.group(1)) <= len(_MONTH_NAMES):
+        return date
+    return f"{int(match.group(2))} {_MONTH_NAMES[int(match.group(1)) - 1]}"
+
+
 def _iso_day(match: re.Match[str], context: str) -> str | None:
     day = match.group("day")
     if not day:
