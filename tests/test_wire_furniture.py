@@ -233,12 +233,20 @@ def test_contact_lines() -> None:
         "Share this article",
         "Share this article Facebook Twitter Email",
         "Share: Facebook, X, WhatsApp, Copy link",
-        "Facebook | X | WhatsApp | Email",
     ],
 )
 def test_a_share_row_is_not_a_sentence(row: str) -> None:
     assert is_share_row(row)
     assert text_paragraphs(ONE, row, TWO, row) == (ONE, TWO)
+    assert page_paragraphs(ONE, row, TWO, row) == (ONE, TWO)
+
+
+def test_a_row_of_networks_alone_goes_at_the_end_of_a_text_and_anywhere_in_a_page() -> None:
+    # In the middle of a plain text only rows that say "Share" are looked for: a search for
+    # every network's name in every text cost more than the rest of its parsing.
+    row = "Facebook | X | WhatsApp | Email"
+    assert is_share_row(row)
+    assert text_paragraphs(ONE, TWO, row) == (ONE, TWO)
     assert page_paragraphs(ONE, row, TWO, row) == (ONE, TWO)
 
 

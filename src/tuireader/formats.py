@@ -4,7 +4,6 @@ into paragraphs and metadata; and the Markdown file an article fetched from the 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -117,6 +116,8 @@ def data_file_kind(text: str) -> str | None:
 
 def _json_kind(text: str) -> str | None:
     """A JSON document or JSON lines, named for what it holds; None when it is neither."""
+    import json  # only a text that opens with "{" or "[" gets here
+
     try:
         value = json.loads(text)
         lines = False

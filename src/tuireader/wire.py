@@ -12,7 +12,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -105,6 +104,8 @@ _VERSION_NOTE = re.compile(
     r"|Writes through|Releases|Moves|Clarifies|Overhauls|Tops)\b[^()]{0,200}\)"
 )
 _AFTER_END_MAX = 4
+_END_MARK_MAX = 24
+"""Characters an end mark has at most ("-ends-", "###"): a longer paragraph is not asked."""
 """Paragraphs after an end mark that are dropped with it; more, and the mark is text."""
 _BYLINE_BLOCK_LINES = 4
 _HEAD_FURNITURE_MAX = 3
@@ -176,6 +177,16 @@ _ORIGINALLY_PUBLISHED = re.compile(
     r"(?P<where>[^\n]{1,160}?)[.!]?",
     re.I,
 )
+# The first word of a published stamp or of a note on where the piece first appeared: a set
+# lookup tells a story's paragraph from them (a regex call costs five times as much, and every
+# text's first and last paragraphs are asked).
+_STAMP_OR_NOTE_WORDS = frozenset(
+    (
+        "published", "updated", "posted", "modified", "first", "last", "this", "originally",
+        "republished", "reproduced", "reprinted", "adapted",
+    )
+)  # fmt: skip
+_FIRST_WORD_MAX = 16
 _ADDRESS = re.compile(r"(?:https?://)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _DATE_WORDS = re.compile(rf"\b(?:{_MONTH}\.?|\d{{1,4}}(?:st|nd|rd|th)?)(?!\w)")
 _REPUBLICATION_TERMS = re.compile(
@@ -216,6 +227,7 @@ _SHARE_START = re.compile(
 )
 _SHARE_SEPARATORS = re.compile(r"[\s,|·•/]+")
 _SHARE_MAX = 160
+_SENTENCE_ENDS = frozenset('.!?"”’)')
 _ROLE_WORD = re.compile(r"[^\W\d_][\w'’&.-]*")
 _ROLE_WORDS_MAX = 5
 
@@ -223,6 +235,8 @@ _ROLE_WORDS_MAX = 5
 @cache
 def _lexicon(name: str) -> frozenset[str]:
     """The words of ``lexicons/<name>`` (one a line, ``#`` comments), read on first use."""
+    from importlib import resources  # on first use: a text with no byline never needs it
+
     text = resources.files("tuireader").joinpath("lexicons", name).read_text(encoding="utf-8")
     return frozenset(
         line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
@@ -287,8 +301,15 @@ def is_writer_bio(paragraph: str, author: str | None = None) -> bool:
     """ "Ruth Okafor is a reporter covering transport. Contact: rokafor@example.com": one sentence
     saying who wrote the piece, the writer's (``author``) or one with contact details after it;
     "Ana Duarte is a nurse at the county hospital." is story."""
-    if len(paragraph) > _BIO_MAX:
+    if len(paragraph) > _BIO_MAX or not paragraph[:1].isupper():
         return False
+    if not (
+        " is " in paragraph
+        or " covers " in paragraph
+        or " writes " in paragraph
+        or " reports " in paragraph
+    ):
+        return False  # the verbs of _BIO_SENTENCE: a substring test costs a fifth of a match
     match = _BIO_SENTENCE.match(paragraph)
     if match is None or not is_name(match.group("name")):
         return False
@@ -308,49 +329,91 @@ def is_writer_bio(paragraph: str, author: str | None = None) -> bool:
 def is_contact_line(line: str) -> bool:
     """ "Contact: rokafor@example.com", "Email: x@example.com | Twitter: @x", "Follow her on X
     @rokafor": the writer's addresses, not a sentence of story."""
-    return len(line) <= _CONTACT_MAX and _CONTACT_LINE.fullmatch(line.strip()) is not None
+    return (
+        len(line) <= _CONTACT_MAX
+        and "@" in line
+        and _CONTACT_LINE.fullmatch(line.strip()) is not None
+    )
 
 
 def is_share_row(line: str) -> bool:
     """ "Share this:", "Share this article Facebook Twitter Email", "Facebook | X | WhatsApp": a
     share bar's words; "Share prices fell." and "Print is not dead." are story."""
-    if len(line) > _SHARE_MAX:
+    if len(line) > _SHARE_MAX or _share_row_start().match(line) is None:
         return False
-    text = line.strip()
-    match = _SHARE_START.match(text)
-    rest = text[match.end() :] if match is not None else text
-    words = [w.casefold() for w in _SHARE_SEPARATORS.split(rest.strip(" .")) if w]
-    networks = _lexicon("share_networks.txt")
-    if not all(w in networks for w in words):
+    match = _share_row().fullmatch(line)
+    if match is None:
         return False
-    return match is not None or len(words) >= 2
+    return match.group("share") is not None or len(_SHARE_SEPARATORS.split(line.strip(" ."))) >= 2
+
+
+@cache
+def _share_row_start() -> re.Pattern[str]:
+    """A paragraph's first word that a share row may open with: one search of a text's
+    paragraphs joined tells whether any needs a closer look (most texts have none)."""
+    words = {"share", *(name.split()[0] for name in _lexicon("share_networks.txt"))}
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"^[ \t]*(?:{alternatives})(?![\w-])", re.I | re.M)
+
+
+@cache
+def _share_row() -> re.Pattern[str]:
+    """A share row's words as one pattern (lexicons/share_networks.txt): it fails at a story's
+    first word, where splitting every short paragraph into words cost 12 us a file."""
+    names = sorted(_lexicon("share_networks.txt"), key=len, reverse=True)
+    network = "|".join(re.escape(name) for name in names)
+    return re.compile(
+        rf"\s*(?P<share>{_SHARE_START.pattern})?[\s,|·•/]*"
+        rf"(?:(?:{network})(?![\w-])[\s,|·•/]*)*\.?\s*",
+        re.I,
+    )
 
 
 def _is_head_furniture(line: str, byline: str | None) -> bool:
     """Above the story: a writer's role under its byline, a published stamp, where the piece
     first appeared."""
-    return (
-        (byline is not None and is_role_line(line))
-        or is_timestamp_line(line)
-        or is_originally_published_line(line)
+    if byline is not None and is_role_line(line):
+        return True
+    return _may_be_stamp_or_note(line) and (
+        is_timestamp_line(line) or is_originally_published_line(line)
     )
 
 
 def _is_tail_furniture(line: str, byline: str | None) -> bool:
     """Below the story: where the piece first appeared, the writer's bio and addresses, a
-    published stamp."""
-    return (
-        is_originally_published_line(line)
-        or is_contact_line(line)
-        or is_writer_bio(line, byline)
-        or is_timestamp_line(line)
+    published stamp, a share row. Cheap tests first: every text's last paragraph is asked."""
+    if "@" in line and (is_contact_line(line) or is_writer_bio(line, byline)):
+        return True  # an address or a handle: contact details, or a bio with them
+    if line[-1:] not in _SENTENCE_ENDS and is_share_row(line):
+        return True
+    if byline is not None and is_writer_bio(line, byline):
+        return True  # the bylined writer's bio needs no address
+    return _may_be_stamp_or_note(line) and (
+        is_timestamp_line(line) or is_originally_published_line(line)
     )
+
+
+def _may_be_stamp_or_note(line: str) -> bool:
+    """Whether ``line`` opens as a published stamp or an "Originally published" note may: by
+    its first word ("The article was first published in …" by a verb of theirs in it)."""
+    end = line.find(" ", 0, _FIRST_WORD_MAX)
+    first = (line[:end] if end > 0 else line[:_FIRST_WORD_MAX]).rstrip(":,").casefold()
+    if first == "the":  # "The article was first published in …": the verb in lower case
+        return (
+            "originally" in line
+            or "first " in line
+            or "republished" in line
+            or "reproduced" in line
+            or "reprinted" in line
+            or "adapted" in line
+        )
+    return first in _STAMP_OR_NOTE_WORDS
 
 
 def _sign_off_before_copyright(line: str) -> str | None:
     """The sign-off of "(Writing by A; editing by B) © 2026 Some Agency": credits and a copyright
     notice on one line."""
-    if len(line) > _SIGN_OFF_MAX:
+    if len(line) > _SIGN_OFF_MAX or " by " not in line:
         return None
     match = re.match(_SIGN_OFF_BRACKET, line) or _CREDITS_BEFORE_COPYRIGHT.match(line)
     if match is None or not is_copyright_line(line[match.end() :].strip()):
@@ -464,7 +527,8 @@ def take_wire_copy(paragraphs: tuple[str, ...], context: str = "") -> WireCopy:
             paras[0] = first[offset:]
     sign_off = None
     _drop_after_end_mark(paras)
-    if any(len(p) <= _SHARE_MAX for p in paras):
+    joined = "\n".join(paras)
+    if "hare" in joined or "HARE" in joined:  # "Share this:": C's substring search, not a regex
         paras = [p for p in paras if not is_share_row(p)] or paras
     # Credits, rules, copyright, the sign-off, the writer's bio and where the piece first
     # appeared close the story in any order ("___", a contributors' line, then the copyright):
@@ -511,7 +575,7 @@ def is_dateline(line: str) -> bool:
 def _drop_after_end_mark(paras: list[str]) -> None:
     """An end mark near the end of the story, and the contacts or notes after it."""
     for index in range(len(paras) - 1, max(0, len(paras) - 1 - _AFTER_END_MAX) - 1, -1):
-        if index > 0 and _END_MARK.fullmatch(paras[index]):
+        if index > 0 and len(paras[index]) <= _END_MARK_MAX and _END_MARK.fullmatch(paras[index]):
             del paras[index:]
             return
 
@@ -542,7 +606,9 @@ def _trailing_sign_off(paragraph: str) -> int | None:
 def _is_contributors_line(line: str) -> bool:
     """ "Associated Press writer Tom Reyes in Portland contributed to this report.": names before
     "contributed" ("Three agencies contributed to the report." is story)."""
-    match = _CONTRIBUTORS.fullmatch(line) if len(line) <= _SIGN_OFF_MAX else None
+    if len(line) > _SIGN_OFF_MAX or "contributed" not in line:
+        return False  # a substring test costs a fifth of the match: every text's end is asked
+    match = _CONTRIBUTORS.fullmatch(line)
     return match is not None and is_name(match.group("names"))
 
 
@@ -556,11 +622,27 @@ def is_copyright_line(line: str) -> bool:
     """ "Copyright 2026 Fenwick Gazette. All rights reserved.", "(c) 2026 Fenwick Gazette, a
     Fenwick Media company": a holder's name after the year, no clause ("Copyright 2019 rules, the
     judge ruled, do not cover the timetable." and "© 2019 is the date …" are story)."""
-    if len(line) > _SIGN_OFF_MAX or COPYRIGHT_LINE.fullmatch(line) is None:
+    if len(line) > _SIGN_OFF_MAX or not _may_be_copyright(line):
+        return False
+    if COPYRIGHT_LINE.fullmatch(line) is None:
         return False
     holder = _ALL_RIGHTS_RESERVED.sub("", _COPYRIGHT_MARK.sub("", line, count=1))
     first, *others = _HOLDER_PARTS.split(holder.strip())
     return is_name(first, empty=True) and all(len(part.split()) <= 6 for part in others)
+
+
+def _may_be_copyright(line: str) -> bool:
+    """A word or sign every copyright line has (see COPYRIGHT_LINE), by substring tests that
+    cost a fifth of the match: every text's last paragraph is asked."""
+    return (
+        "©" in line
+        or "opyright" in line
+        or "OPYRIGHT" in line
+        or "(c)" in line
+        or "(C)" in line
+        or "eserved" in line
+        or "ESERVED" in line
+    )
 
 
 def is_name(text: str, *, empty: bool = False) -> bool:
