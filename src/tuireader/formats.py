@@ -92,14 +92,19 @@ _EXPORT_STARTS = (
 )
 _MARKDOWN_EXPORT = re.compile(r"# tuireader annotations[ \t]*\r?\n\s*Exported \d{4}-\d\d-\d\dT")
 _JSON_OPENERS = frozenset("{[")
+_DATA_OPENERS = frozenset('{["#')
+_DATA_LOOK = 256
+"""Characters of a text looked at for its first: blank lines before data are fewer."""
 
 
 def data_file_kind(text: str) -> str | None:
     """What ``text`` is when it is data rather than an article ("a tuireader export (json),
     not an article: …"), or None. Only a text that opens with ``{``, ``[``, a tuireader csv
     header or its Markdown export's heading is looked at further."""
+    first = text[:_DATA_LOOK].lstrip("\ufeff \t\r\n")[:1]  # no copy of a long text's start
+    if first not in _DATA_OPENERS:
+        return None
     head = text.lstrip("\ufeff \t\r\n")
-    first = head[:1]
     if first == '"':
         for start, what in _EXPORT_STARTS:
             if head.startswith(start):

@@ -527,9 +527,12 @@ def take_wire_copy(paragraphs: tuple[str, ...], context: str = "") -> WireCopy:
             paras[0] = first[offset:]
     sign_off = None
     _drop_after_end_mark(paras)
-    joined = "\n".join(paras)
-    if "hare" in joined or "HARE" in joined:  # "Share this:": C's substring search, not a regex
-        paras = [p for p in paras if not is_share_row(p)] or paras
+    # "Share this:" rows are short: a text of long paragraphs is not searched for one, and a
+    # text of short ones by C's substring search, not a regex.
+    if paras and min(map(len, paras)) <= _SHARE_MAX:
+        joined = "\n".join(paras)
+        if "hare" in joined or "HARE" in joined:
+            paras = [p for p in paras if not is_share_row(p)] or paras
     # Credits, rules, copyright, the sign-off, the writer's bio and where the piece first
     # appeared close the story in any order ("___", a contributors' line, then the copyright):
     # peel them off the end until none is left.
