@@ -1546,6 +1546,14 @@ def _seventh_round() -> list[Shape]:
             suffix=".txt",
         ),
         Shape(
+            "byline with a handle opening the file (text)",
+            "By Ruth Okafor | @ruthokafor\n\nUpdated on 2 March 2026 at 09:10\n\n"
+            + "\n\n".join(story)
+            + "\n",
+            story,
+            suffix=".txt",
+        ),
+        Shape(
             "byline over an agency role (text)",
             "Gull Point light to shine again\n\nBy Ruth Okafor\n\nValley Press Writer\n\n"
             + "\n\n".join(story)

@@ -262,3 +262,21 @@ def test_a_row_of_networks_alone_goes_at_the_end_of_a_text_and_anywhere_in_a_pag
 def test_a_sentence_that_opens_like_a_share_row_stays(sentence: str) -> None:
     assert not is_share_row(sentence)
     assert text_paragraphs(ONE, sentence, TWO)[1] == sentence
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "By Ruth Okafor | @ruthokafor\n\nPublished 3:14 PM EST, Mon March 2, 2026",
+        "By Ruth Okafor\n\nStaff reporter",
+        "By Ruth Okafor, rokafor@gazette.example",
+    ],
+)
+def test_a_byline_that_says_so_opening_the_file_is_not_its_title(head: str) -> None:
+    doc = parse_text(f"{head}\n\n{ONE}\n\n{TWO}\n")
+    assert (doc.title, doc.author, doc.paragraphs) == (None, "Ruth Okafor", (ONE, TWO))
+
+
+def test_a_first_line_that_only_starts_with_by_stays_the_title() -> None:
+    assert parse_text(f"By the river\n\n{ONE}\n").title == "By the river"
+    assert parse_text(f"By the river\n\nStaff reporters\n\n{ONE}\n").title == "By the river"

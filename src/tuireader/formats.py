@@ -10,7 +10,12 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tuireader.wire import is_byline_over_dateline, split_byline_block, take_wire_copy
+from tuireader.wire import (
+    is_byline_over_dateline,
+    is_marked_byline,
+    split_byline_block,
+    take_wire_copy,
+)
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -174,7 +179,7 @@ def parse_text(text: str) -> Document:
     old_title = len(blocks) > 1 and _looks_like_title(blocks[0])
     raw = [para.strip() for block in blocks for para in _block_paragraphs(block)]
     title = None
-    if len(raw) > 1 and _looks_like_title(raw[0]) and not is_byline_over_dateline(*raw[:2]):
+    if len(raw) > 1 and _looks_like_title(raw[0]) and not _byline_not_title(raw[0], raw[1]):
         title = raw.pop(0).strip()
     if raw:
         raw[:1] = split_byline_block(raw[0])
@@ -274,6 +279,14 @@ def _block_paragraphs(block: str) -> list[str]:
         else:
             paragraphs[-1].append(line)
     return ["\n".join(p) for p in paragraphs]
+
+
+def _byline_not_title(first: str, following: str) -> bool:
+    """The first line is a byline, not a title: over a dateline, or one that says so itself
+    (a handle after the name, a role line or a published stamp under it)."""
+    return first[:2].casefold() == "by" and (
+        is_byline_over_dateline(first, following) or is_marked_byline(first, following)
+    )
 
 
 def _join_lines(paragraph: str) -> str:

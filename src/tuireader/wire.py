@@ -51,7 +51,10 @@ _CJK_DATELINE = re.compile(
     r"【(?P<place>[^】\s]{1,20}(?:共同|時事|电|電|讯|訊))】"
     r"|(?P<xinhua>(?:新华社|中新社|中新网|本报)[^\s，。（(电]{1,20}电)(?:[（(](?P<byline>[^）)]{1,30})[）)])?"
 )
-_BYLINE_LINE = re.compile(r"(?:By|by|BY)\s+(?P<byline>[^\n.!?]{2,80})")
+# An address may close it ("By Ruth Okafor, rokafor@gazette.example"): byline_name leaves it out.
+_BYLINE_LINE = re.compile(
+    r"(?:By|by|BY)\s+(?P<byline>[^\n.!?]{2,80}(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+)?)"
+)
 # "by Janie Gabbett, Reuters LOS ANGELES, Feb 26 - …" once hard wraps are joined.
 _NAMED_BYLINE = (
     r"(?:By|by|BY)\s+(?P<byline>[A-Z][\w.'’-]*(?:\s(?:[A-Z][\w.'’-]*|and|de|van|von)){0,5}"
@@ -565,6 +568,20 @@ def is_byline_over_dateline(line: str, following: str) -> bool:
     return (
         _NAMED_BYLINE_LINE.fullmatch(line.strip()) is not None
         and _dateline(following, 0) is not None
+    )
+
+
+def is_marked_byline(line: str, following: str) -> bool:
+    """``line`` is a byline that says so itself: a name with a handle or an address after it
+    ("By Ruth Okafor | @ruthokafor"), or one over a role line or a published stamp ("By Ruth
+    Okafor" / "Staff reporter"): not a title. "By the river" stays one."""
+    match = _BYLINE_LINE.fullmatch(line.strip())
+    if match is None or byline_name(match.group("byline")) is None:
+        return False
+    return (
+        _BYLINE_HANDLE.search(match.group("byline")) is not None
+        or is_role_line(following)
+        or is_timestamp_line(following)
     )
 
 
