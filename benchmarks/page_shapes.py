@@ -796,6 +796,7 @@ def _shapes() -> list[Shape]:
     shapes.extend(_fourth_round())
     shapes.extend(_whole_pages())
     shapes.extend(_sixth_round())
+    shapes.extend(_seventh_round())
     return shapes
 
 
@@ -1522,6 +1523,149 @@ def _sixth_round() -> list[Shape]:
             suffix=".txt",
         )
     )
+    return shapes
+
+
+def _seventh_round() -> list[Shape]:
+    """Round seven (tester report N3, N7, N10): a writer's role under the byline, a handle after
+    it and a published stamp under it, credits and a copyright on one line, a dashed credit
+    line, "Originally published" notes, a writer's bio with contact details, share rows, and
+    Markdown's code blocks and images."""
+    story = (
+        "The lighthouse on Gull Point will be lit again from June, the trust said on Friday.",
+        "It has been dark since a storm broke its lamp in 2019.",
+        "Volunteers raised most of the cost at summer fairs.",
+    )
+    shapes = [
+        Shape(
+            "byline, role line, stamp (text)",
+            "Gull Point light to shine again\n\nBy Ruth Okafor | @ruthokafor\nCoast "
+            "correspondent\n\nPublished 3:14 PM EST, Mon March 2, 2026 Updated 4:02 PM EST, "
+            "Mon March 2, 2026\n\n" + "\n\n".join(story) + "\n",
+            story,
+            suffix=".txt",
+        ),
+        Shape(
+            "byline with a handle opening the file (text)",
+            "By Ruth Okafor | @ruthokafor\n\nUpdated on 2 March 2026 at 09:10\n\n"
+            + "\n\n".join(story)
+            + "\n",
+            story,
+            suffix=".txt",
+        ),
+        Shape(
+            "byline over an agency role (text)",
+            "Gull Point light to shine again\n\nBy Ruth Okafor\n\nValley Press Writer\n\n"
+            + "\n\n".join(story)
+            + "\n",
+            story,
+            suffix=".txt",
+        ),
+        Shape(
+            "byline, role, handle, stamp (page)",
+            page(
+                "Gull Point light to shine again",
+                "<article><h1>Gull Point light to shine again</h1>"
+                + paras(
+                    "By Ruth Okafor | @ruthokafor",
+                    "Staff reporter",
+                    "Published 3:14 PM EST, Mon March 2, 2026 Updated 4:02 PM EST, Mon March 2, "
+                    "2026",
+                    *story,
+                )
+                + "</article>",
+            ),
+            story,
+        ),
+        Shape(
+            "credits and copyright on one line",
+            "FENWICK, April 7 (FWS) - The lighthouse on Gull Point will be lit again from June."
+            "\n\nIt has been dark since a storm broke its lamp in 2019.\n\n(Writing by Ana "
+            "Duarte; editing by Tom Reyes) © 2026 Fenwick Wire Service\n",
+            (
+                "The lighthouse on Gull Point will be lit again from June.",
+                "It has been dark since a storm broke its lamp in 2019.",
+            ),
+            suffix=".txt",
+            dateline="FENWICK, April 7 (FWS)",
+        ),
+        Shape(
+            "dashed credit line",
+            "FENWICK, April 7 (FWS) - The lighthouse on Gull Point will be lit again from June."
+            "\n\nReporting by the trust found the lamp beyond repair.\n\n-- Reporting by Ana "
+            "Duarte in Fenwick\n",
+            (
+                "The lighthouse on Gull Point will be lit again from June.",
+                "Reporting by the trust found the lamp beyond repair.",
+            ),
+            suffix=".txt",
+            dateline="FENWICK, April 7 (FWS)",
+        ),
+        Shape(
+            "originally published notes",
+            "Gull Point light to shine again\n\nThis article was first published at "
+            "gullpoint.example on March 2, 2026\n\nFirst published in 1851, the chart shows "
+            "the old light.\n\n"
+            + "\n\n".join(story)
+            + "\n\nOriginally published in the Fenwick Gazette.\n",
+            ("First published in 1851, the chart shows the old light.", *story),
+            suffix=".txt",
+        ),
+        Shape(
+            "writer bio with contact details (page)",
+            page(
+                "Gull Point light to shine again",
+                NAV
+                + "<main><article><h1>Gull Point light to shine again</h1>"
+                + paras(
+                    *story,
+                    "Ruth Okafor is a reporter covering the coast for the Fenwick Gazette. "
+                    "Contact: rokafor@example.com",
+                )
+                + "</article></main>",
+            ),
+            story,
+        ),
+        Shape(
+            "writer bio with contact details (text)",
+            "Gull Point light to shine again\n\nAna Duarte is a nurse who keeps the light's "
+            "log.\n\n"
+            + "\n\n".join(story)
+            + "\n\nRuth Okafor covers the coast for the Fenwick Gazette. Follow her on X "
+            "@rokafor.\n",
+            ("Ana Duarte is a nurse who keeps the light's log.", *story),
+            suffix=".txt",
+        ),
+        Shape(
+            "share rows (text)",
+            "Gull Point light to shine again\n\n"
+            + story[0]
+            + "\n\nShare this:\n\nShare prices in the trust's shop rose.\n\n"
+            + "\n\n".join(story[1:])
+            + "\n\nShare this article Facebook Twitter Email\n",
+            (story[0], "Share prices in the trust's shop rose.", *story[1:]),
+            suffix=".txt",
+        ),
+        Shape(
+            "share rows (page)",
+            page(
+                "Gull Point light to shine again",
+                "<article><h1>Gull Point light to shine again</h1>"
+                + paras(story[0], "Share: Facebook, X, WhatsApp, Copy link", *story[1:])
+                + "<p>Facebook | X | Email</p></article>",
+            ),
+            story,
+        ),
+        Shape(
+            "Markdown code block and image",
+            "# Gull Point light to shine again\n\n"
+            + story[0]
+            + "\n\n![The lighthouse at dusk](light.jpg)\n\n```\nlamp = 'on'\nprint(lamp)\n```"
+            "\n\n~~~python\nhours = 12\n~~~\n\n" + "\n\n".join(story[1:]) + "\n",
+            story,
+            suffix=".md",
+        ),
+    ]
     return shapes
 
 

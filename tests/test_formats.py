@@ -62,8 +62,7 @@ def test_markdown_front_matter_and_inline_markup() -> None:
         "A subheading",
         "item one",
         "item two",
-        "alt text",
-    )
+    )  # the image's alt text is a caption, not a sentence (tests/test_article_furniture.py)
 
 
 def test_markdown_heading_title_and_html_dropped() -> None:

@@ -47,6 +47,7 @@ from tuireader.records import (
     to_stored,
 )
 from tuireader.tags import DEFAULT_TAGS, TAG_SET_STATE, TagSet, tags_from_record
+from tuireader.wire import shown_date
 
 FORMAT_NAME = "tuireader-annotations"
 FORMAT_VERSION = 2
@@ -1368,7 +1369,7 @@ def markdown_chunks(data: ExportData, exported_at: str | None = None) -> Iterato
         out = ["", f"## {md_text(meta['title'] or 'Untitled article')}", ""]
         facts = [f"id {md_code(meta['id'])}"]
         if meta["date"]:
-            facts.insert(0, md_text(meta["date"]))
+            facts.insert(0, md_text(shown_date(meta["date"]) or meta["date"]))
         if meta["path"]:
             facts.append(md_code(meta["path"]))
         if meta["sentence_count"] is not None:

@@ -10,7 +10,12 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tuireader.wire import is_byline_over_dateline, split_byline_block, take_wire_copy
+from tuireader.wire import (
+    is_byline_over_dateline,
+    is_marked_byline,
+    split_byline_block,
+    take_wire_copy,
+)
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -61,6 +66,8 @@ def parse(text: str, path: Path | None = None) -> Document:
     """Pick the format by extension and content, then parse ``text`` (already decoded).
 
     Raises NotAnArticle for a feed, or a page with no article text in it."""
+    if (data := data_file_kind(text)) is not None:
+        raise NotAnArticle(data)
     suffix = path.suffix.lower() if path is not None else ""
     if suffix in MARKDOWN_SUFFIXES:
         return parse_markdown(text)
@@ -75,6 +82,83 @@ def parse(text: str, path: Path | None = None) -> Document:
     if _split_front_matter(text) is not None:
         return parse_markdown(text)
     return parse_text(text)
+
+
+_DATA_IMPORT = ": `tuireader import FILE` reads it"
+# What tuireader itself writes that a user may save into the articles folder under any name
+# (``notes.TXT``): an export in csv (annotation rows or sentence rows) or Markdown. JSON, an
+# export's or the TinyDB database's, is told by its content: no article parses as JSON.
+_EXPORT_STARTS = (
+    ('"id","article_id","article_title",', f"a tuireader csv export, not an article{_DATA_IMPORT}"),
+    (
+        '"article_id","article_title","article_path","sentence",',
+        "a tuireader csv export (--by-sentence), not an article",
+    ),
+)
+_MARKDOWN_EXPORT = re.compile(r"# tuireader annotations[ \t]*\r?\n\s*Exported \d{4}-\d\d-\d\dT")
+_JSON_OPENERS = frozenset("{[")
+_DATA_OPENERS = frozenset('{["#')
+_DATA_LOOK = 256
+"""Characters of a text looked at for its first: blank lines before data are fewer."""
+
+
+def data_file_kind(text: str) -> str | None:
+    """What ``text`` is when it is data rather than an article ("a tuireader export (json),
+    not an article: …"), or None. Only a text that opens with ``{``, ``[``, a tuireader csv
+    header or its Markdown export's heading is looked at further."""
+    first = text[:_DATA_LOOK].lstrip("\ufeff \t\r\n")[:1]  # no copy of a long text's start
+    if first not in _DATA_OPENERS:
+        return None
+    head = text.lstrip("\ufeff \t\r\n")
+    if first == '"':
+        for start, what in _EXPORT_STARTS:
+            if head.startswith(start):
+                return what
+        return None
+    if first == "#":
+        if _MARKDOWN_EXPORT.match(head):
+            return "a tuireader Markdown export, not an article"
+        return None
+    if first not in _JSON_OPENERS:
+        return None
+    return _json_kind(head)
+
+
+def _json_kind(text: str) -> str | None:
+    """A JSON document or JSON lines, named for what it holds; None when it is neither."""
+    import json  # only a text that opens with "{" or "[" gets here
+
+    try:
+        value = json.loads(text)
+        lines = False
+    except ValueError:
+        line = text.split("\n", 1)[0].strip()
+        try:
+            value = json.loads(line)
+        except ValueError:
+            return None
+        if not isinstance(value, (dict, list)) or not value:
+            return None
+        lines = True
+    if isinstance(value, dict) and value.get("format") == "tuireader-annotations":
+        return f"a tuireader export (json), not an article{_DATA_IMPORT}"
+    if isinstance(value, dict) and "article_id" in value:  # a jsonl record, one line or more
+        return f"a tuireader export (jsonl), not an article{_DATA_IMPORT}"
+    if _is_tinydb(value):
+        return "a TinyDB database (json), not an article"
+    return f"JSON {'lines' if lines else 'data'}, not an article"
+
+
+def _is_tinydb(value: object) -> bool:
+    """TinyDB's document: tables by name, each a mapping of numeric document ids to documents."""
+    return (
+        isinstance(value, dict)
+        and bool(value)
+        and all(
+            isinstance(table, dict) and all(isinstance(k, str) and k.isdigit() for k in table)
+            for table in value.values()
+        )
+    )
 
 
 def parse_dated(text: str) -> Document:
@@ -95,7 +179,7 @@ def parse_text(text: str) -> Document:
     old_title = len(blocks) > 1 and _looks_like_title(blocks[0])
     raw = [para.strip() for block in blocks for para in _block_paragraphs(block)]
     title = None
-    if len(raw) > 1 and _looks_like_title(raw[0]) and not is_byline_over_dateline(*raw[:2]):
+    if len(raw) > 1 and _looks_like_title(raw[0]) and not _byline_not_title(raw[0], raw[1]):
         title = raw.pop(0).strip()
     if raw:
         raw[:1] = split_byline_block(raw[0])
@@ -152,7 +236,10 @@ def parse_markdown(text: str) -> Document:
     elif blocks and blocks[0][0] == "h1" and blocks[0][1].strip() == title:
         blocks.pop(0)
     date = next((d for d in (_parse_date(meta.get(k, "")) for k in _DATE_KEYS) if d), None)
-    paragraphs = tuple(p for _, p in blocks if p)
+    paragraphs = tuple(p for _, p, _ in blocks if p)
+    before = tuple(b for _, _, b in blocks if b)
+    # The id stays the one the text had while code and image captions were read as text.
+    id_text = " ".join(before) if before != paragraphs else None
     return Document(
         "markdown",
         paragraphs,
@@ -162,6 +249,7 @@ def parse_markdown(text: str) -> Document:
         author=meta.get("author") or None,
         url=meta.get("url") or None,
         dateline=meta.get("dateline") or None,
+        id_text=id_text,
     )
 
 
@@ -191,6 +279,14 @@ def _block_paragraphs(block: str) -> list[str]:
         else:
             paragraphs[-1].append(line)
     return ["\n".join(p) for p in paragraphs]
+
+
+def _byline_not_title(first: str, following: str) -> bool:
+    """The first line is a byline, not a title: over a dateline, or one that says so itself
+    (a handle after the name, a role line or a published stamp under it)."""
+    return first[:2].casefold() == "by" and (
+        is_byline_over_dateline(first, following) or is_marked_byline(first, following)
+    )
 
 
 def _join_lines(paragraph: str) -> str:
@@ -268,32 +364,40 @@ def _markdown_parser() -> MarkdownIt:
     return MarkdownIt("commonmark")
 
 
-def _markdown_blocks(text: str) -> list[tuple[str, str]]:
-    """Each block as (kind, plain text): headings, paragraphs, list items, code blocks."""
-    blocks: list[tuple[str, str]] = []
+def _markdown_blocks(text: str) -> list[tuple[str, str, str]]:
+    """Each block as (kind, plain text, the text it had before fenced code and images left the
+    text): headings, paragraphs, list items, indented blocks. A fenced block (```` ``` ````,
+    ``~~~``) is code, no claim to tag: its plain text is empty. An indented block stays text:
+    a story typed with indented paragraphs and saved as .md is one."""
+    blocks: list[tuple[str, str, str]] = []
     tokens = _markdown_parser().parse(text)
     for index, token in enumerate(tokens):
         if token.type == "inline":
             opener = tokens[index - 1] if index else None
             kind = opener.tag if opener is not None and opener.type == "heading_open" else "p"
-            plain = _join_lines(_inline_text(token.children or []))
-            if plain:
-                blocks.append((kind, plain))
+            children = token.children or []
+            plain = _join_lines(_inline_text(children, images=False))
+            before = _join_lines(_inline_text(children, images=True))
+            if before:
+                blocks.append((kind, plain, before))
         elif token.type in ("fence", "code_block"):
+            fenced = token.type == "fence"
             for para in split_paragraphs(token.content):
-                blocks.append(("code", para))
+                blocks.append(("code", "" if fenced else para, para))
     return blocks
 
 
-def _inline_text(children: list[Token]) -> str:
+def _inline_text(children: list[Token], *, images: bool) -> str:
+    """The text of a Markdown line; an image's alt text only with ``images`` (a picture's
+    caption is no sentence of the story)."""
     out: list[str] = []
     for child in children:
         if child.type in ("text", "code_inline"):
             out.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             out.append(" ")
-        elif child.type == "image":
-            out.append(_inline_text(child.children or []) or child.content)
+        elif child.type == "image" and images:
+            out.append(_inline_text(child.children or [], images=True) or child.content)
     return "".join(out)
 
 

@@ -17,7 +17,13 @@ from importlib import resources
 from typing import Any
 
 from tuireader import sanitise
-from tuireader.wire import is_copyright_line, is_dateline, is_name
+from tuireader.wire import (
+    is_copyright_line,
+    is_dateline,
+    is_name,
+    is_share_row,
+    is_timestamp_line,
+)
 
 _HTML_START = re.compile(
     r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>])",
@@ -784,9 +790,10 @@ def _drop_furniture(
 
     def is_byline(line: str) -> bool:
         """A byline or a date line: above the story or below it."""
-        return _short_line(line) and (
-            _is_byline(line) or _is_author_line(line, author) or _is_date_line(line)
-        )
+        return (
+            _short_line(line)
+            and (_is_byline(line) or _is_author_line(line, author) or _is_date_line(line))
+        ) or is_timestamp_line(line)
 
     def is_header(line: str) -> bool:
         """The headline, a byline, a date line, the writer's role, a dateline or a kicker."""
@@ -818,6 +825,7 @@ def _drop_furniture(
         p
         for p in paragraphs[head:]
         if not _is_furniture_line(p)
+        and not is_share_row(p)
         and not _PROMPT_LINE.fullmatch(p)
         and not _is_label(p)
         and not _is_teaser(p)
@@ -952,10 +960,15 @@ def _is_byline(line: str) -> bool:
         or _is_date_line(part)
         or _READING_TIME.fullmatch(part) is not None
         or _DATE_PIECE.fullmatch(part) is not None
+        or _HANDLE.fullmatch(part) is not None
         for part in others
     )
 
 
+# A writer's handle or address after the name: "By Ruth Okafor | @ruthokafor".
+_HANDLE = re.compile(
+    r"(?:(?:twitter|x|email)\s*:\s*)?(?:@[\w.]{1,40}|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)", re.I
+)
 # What a date line's commas leave of it: "MARCH 3", "3 March", "2026".
 _DATE_PIECE = re.compile(rf"{_MONTH_WORD}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH_WORD}|\d{{4}}", re.I)
 

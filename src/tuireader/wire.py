@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -50,7 +51,10 @@ _CJK_DATELINE = re.compile(
     r"【(?P<place>[^】\s]{1,20}(?:共同|時事|电|電|讯|訊))】"
     r"|(?P<xinhua>(?:新华社|中新社|中新网|本报)[^\s，。（(电]{1,20}电)(?:[（(](?P<byline>[^）)]{1,30})[）)])?"
 )
-_BYLINE_LINE = re.compile(r"(?:By|by|BY)\s+(?P<byline>[^\n.!?]{2,80})")
+# An address may close it ("By Ruth Okafor, rokafor@gazette.example"): byline_name leaves it out.
+_BYLINE_LINE = re.compile(
+    r"(?:By|by|BY)\s+(?P<byline>[^\n.!?]{2,80}(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+)?)"
+)
 # "by Janie Gabbett, Reuters LOS ANGELES, Feb 26 - …" once hard wraps are joined.
 _NAMED_BYLINE = (
     r"(?:By|by|BY)\s+(?P<byline>[A-Z][\w.'’-]*(?:\s(?:[A-Z][\w.'’-]*|and|de|van|von)){0,5}"
@@ -62,11 +66,14 @@ _CREDIT = (
     r"(?:(?:[Aa]dditional\s)?[Rr]eporting|[Ww]riting|[Ee]diting|[Cc]ompiled|[Rr]esearch"
     r"|[Ff]act-checking)\sby\s[^.;()]{1,120}"
 )
+_SIGN_OFF_BRACKET = (
+    r"\((?:Reporting|Writing|Additional reporting|Editing|Compiled|Research)\s[^()]*\)"
+)
 _SIGN_OFF = re.compile(
-    r"Reuters?|REUTERS?|"
-    r"\((?:Reporting|Writing|Additional reporting|Editing|Compiled|Research)\s[^()]*\)|"
-    # "Reporting by …; Writing by …; Editing by …" without brackets, one credit or several
-    rf"{_CREDIT}(?:;\s*{_CREDIT}){{0,5}}\.?|"
+    rf"Reuters?|REUTERS?|{_SIGN_OFF_BRACKET}|"
+    # "Reporting by …; Writing by …; Editing by …" without brackets, one credit or several, after
+    # a dash too ("-- Reporting by Ana Duarte in Fenwick")
+    rf"(?:{_DASH}\s*)?{_CREDIT}(?:;\s*{_CREDIT}){{0,5}}\.?|"
     # agencies' desk codes: AFP's writers' initials ("ad/jm", "bur-sst/fz"), dpa's ("dpa ab xx")
     r"[a-z]{2,4}(?:-[a-z]{2,4})?(?:/[a-z]{2,4}){1,3}|dpa(?:\s[a-z]{2,3}){1,4}"
 )
@@ -100,7 +107,11 @@ _VERSION_NOTE = re.compile(
     r"|Writes through|Releases|Moves|Clarifies|Overhauls|Tops)\b[^()]{0,200}\)"
 )
 _AFTER_END_MAX = 4
+_END_MARK_MAX = 24
+"""Characters an end mark has at most ("-ends-", "###"): a longer paragraph is not asked."""
 """Paragraphs after an end mark that are dropped with it; more, and the mark is text."""
+_BYLINE_BLOCK_LINES = 4
+_HEAD_FURNITURE_MAX = 3
 # A copyright line closing a story: "(c) 2026 The Associated Press. All rights reserved.",
 # "Copyright 2026 Reuters", "© Example News 2026". A sentence about copyright ("Copyright lawyers
 # said…") has no year or sign right after the word.
@@ -127,6 +138,298 @@ _NAME_CONNECTORS = frozenset(
 )  # fmt: skip
 _YEAR_STAMP = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _SIGN_OFF_MAX = 300
+_BYLINE_MAX = 80
+_CREDITS_BEFORE_COPYRIGHT = re.compile(
+    rf"(?:{_DASH}\s*)?{_CREDIT}(?:;\s*{_CREDIT}){{0,5}}(?=\s*(?:©|\(c\)|copyright))", re.I
+)
+# What a credit may name besides people: "Compiled by the Fenwick desk".
+_DESK_WORDS = frozenset(("desk", "staff", "newsroom", "bureau", "team", "reporters", "editors"))
+
+# --- Furniture recognised by its own shape, around wire copy and pages alike -------------------
+
+# A handle or an address after a byline's name: "By Ruth Okafor | @ruthokafor", "By Ana Duarte,
+# ana@gazette.example", "By Jo Marsh · Twitter: @jomarsh".
+_BYLINE_HANDLE = re.compile(
+    r"\s*[|·•,;/–—-]?\s*(?:(?:twitter|x|email|e-mail|bluesky|threads|instagram)\s*:\s*)?"
+    r"(?:@[\w.]{1,40}|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*\Z",
+    re.I,
+)
+_HANDLES_MAX = 3
+# A published or updated stamp: "Published 3:14 PM EST, Mon March 2, 2026 Updated 4:02 PM EST",
+# "Updated on 2 March 2026 at 09:10", "Posted 3 hours ago". It opens with its word; every other
+# word is a day, a month, a time, a zone in capitals or a joining word, so "Published in 2019, the
+# report ran to 400 pages." and "Updated figures showed a rise." are story.
+_STAMP_START = re.compile(r"(?:first\s+|last\s+)?(?:published|updated|posted|modified)\b", re.I)
+_STAMP_WORD = re.compile(
+    r"\d{1,4}(?:am|pm|h\d\d)?|\d{1,2}(?:st|nd|rd|th)|(?:a\.m|p\.m)\.?|am|pm"
+    rf"|{_MONTH}\.?|(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|nesday|sday|rsday|urday)?\.?"
+    r"|(?-i:[A-Z]{2,5})|first|last|published|updated|posted|modified|on|at|ago|and"
+    r"|(?:minute|hour|day|week)s?|mins?|hrs?",
+    re.I,
+)
+_STAMP_SEPARATORS = re.compile(r"[\s,|·•:/–—()-]+")
+_STAMP_MAX = 160
+# "Originally published in the Fenwick Gazette.", "This article was first published at
+# gazette.example on March 2, 2026", "This story is republished from Harbour Notes under a
+# Creative Commons licence.": where the piece appeared, a name, an address or a date after it.
+_ORIGINALLY_PUBLISHED = re.compile(
+    r"(?:(?:this|the)\s+(?:article|story|piece|post|column|report|essay|interview|version)\s+"
+    r"(?:was\s+|is\s+|has\s+been\s+)?)?"
+    r"(?:(?:originally|first)\s+(?:published|appeared|ran|posted)|(?:republished|reproduced"
+    r"|reprinted|adapted)(?:\s+here)?(?:\s+with\s+permission)?)\s+(?:in|at|on|by|from)\s+"
+    r"(?P<where>[^\n]{1,160}?)[.!]?",
+    re.I,
+)
+# The first word of a published stamp or of a note on where the piece first appeared: a set
+# lookup tells a story's paragraph from them (a regex call costs five times as much, and every
+# text's first and last paragraphs are asked).
+_STAMP_OR_NOTE_WORDS = frozenset(
+    (
+        "published", "updated", "posted", "modified", "first", "last", "this", "originally",
+        "republished", "reproduced", "reprinted", "adapted",
+    )
+)  # fmt: skip
+_FIRST_WORD_MAX = 16
+_ADDRESS = re.compile(r"(?:https?://)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_DATE_WORDS = re.compile(rf"\b(?:{_MONTH}\.?|\d{{1,4}}(?:st|nd|rd|th)?)(?!\w)")
+_REPUBLICATION_TERMS = re.compile(
+    r",?\s*(?:and\s+is\s+)?(?:republished|reproduced|reprinted)?\s*(?:here\s+)?"
+    r"(?:with\s+(?:(?:the\s+)?permission|thanks)|under\s+(?:a\s+)?creative\s+commons\s+licen[cs]e"
+    r"(?:\s+[\w.-]+){0,3})[.!]?\s*\Z",
+    re.I,
+)
+# A writer's bio after the story: "Ruth Okafor is a reporter covering transport for the Fenwick
+# Gazette. Contact: rokafor@example.com". A name, "is a/an/the" or "covers/writes about", in its
+# first sentence; what follows it is contact details only.
+_BIO_SENTENCE = re.compile(
+    r"(?P<name>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s+"
+    r"(?:is\s+(?:a|an|the)\s+|(?P<verb>covers|writes\s+(?:about|on|for)|reports\s+on)\s+)"
+    r"(?P<what>[^.!?]{1,250})[.!]"
+)
+_BIO_MAX = 500
+_CONTACT_DETAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w@])@\w{2,40}")
+# "Contact: x@example.com", "Email: x@example.com | Twitter: @x", "Follow her on X @rokafor.",
+# "Reach her at x@example.com."
+_CONTACT_LINE = re.compile(
+    r"(?:(?:contact|email|e-mail|twitter|x|bluesky|threads|mastodon|instagram|signal)\s*:\s*"
+    r"|(?:follow|reach|contact|email)\s+(?:her|him|them|me|us|[A-Z][\w'’-]*)\s+(?:on\s+\w+\s+)?"
+    r"(?:at\s+|via\s+)?)"
+    r"(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w{2,40})"
+    r"(?:\s*(?:[|,;·•]|\s(?:or|and)\s)\s*(?:[\w ]{1,12}:\s*)?(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w{2,40})){0,3}"
+    r"\s*[.]?",
+    re.I,
+)
+_CONTACT_MAX = 200
+# A share row: "Share this:", "Share this article Facebook Twitter Email", "Share | Facebook | X",
+# or the networks alone ("Facebook Twitter WhatsApp"): its words are networks
+# (lexicons/share_networks.txt), none is a sentence's.
+_SHARE_START = re.compile(
+    r"share\b(?:\s+(?:this|on|via|to))?(?:\s+(?:article|story|post|page|video|link|item))?"
+    r"\s*[:|…»]?",
+    re.I,
+)
+_SHARE_SEPARATORS = re.compile(r"[\s,|·•/]+")
+_SHARE_MAX = 160
+_SENTENCE_ENDS = frozenset('.!?"”’)')
+_ROLE_WORD = re.compile(r"[^\W\d_][\w'’&.-]*")
+_ROLE_WORDS_MAX = 5
+
+
+@cache
+def _lexicon(name: str) -> frozenset[str]:
+    """The words of ``lexicons/<name>`` (one a line, ``#`` comments), read on first use."""
+    from importlib import resources  # on first use: a text with no byline never needs it
+
+    text = resources.files("tuireader").joinpath("lexicons", name).read_text(encoding="utf-8")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+def byline_name(text: str) -> str | None:
+    """The name in what follows "By" ("Ruth Okafor | @ruthokafor" gives "Ruth Okafor"), with
+    any handle or address after it left out; None when it is no name ("the river")."""
+    name = text.strip()
+    for _ in range(_HANDLES_MAX):
+        match = _BYLINE_HANDLE.search(name)
+        if match is None:
+            break
+        name = name[: match.start()].rstrip(" |·•,;/–—-")
+    return name if name and is_name(name.partition(",")[0]) else None
+
+
+def is_role_line(line: str) -> bool:
+    """ "Transport correspondent", "Associated Press Writer", "Staff reporter", "Senior reporter,
+    Fenwick Gazette": a few words, the last a writer's role (lexicons/writer_roles.txt), as a
+    line of its own under a byline; "Reporters were told to wait." is story."""
+    text = line.strip()
+    if len(text) > _BYLINE_MAX or text.endswith((".", "!", "?", ":", ";")):
+        return False
+    role, _, outlet = text.partition(",")
+    words = role.split()
+    if not 1 <= len(words) <= _ROLE_WORDS_MAX or (outlet and not is_name(outlet)):
+        return False
+    last = words[-1].casefold()
+    roles = _lexicon("writer_roles.txt")
+    return (last in roles or last.removesuffix("s") in roles) and all(
+        _ROLE_WORD.fullmatch(w) for w in words
+    )
+
+
+def is_timestamp_line(line: str) -> bool:
+    """ "Published 3:14 PM EST, Mon March 2, 2026 Updated 4:02 PM EST, Mon March 2, 2026": a
+    published or updated stamp and nothing else (see _STAMP_WORD)."""
+    if len(line) > _STAMP_MAX or _STAMP_START.match(line) is None:
+        return False
+    words = [w for w in _STAMP_SEPARATORS.split(line.strip().rstrip(".")) if w]
+    return any(c.isdigit() for c in line) and all(_STAMP_WORD.fullmatch(w) for w in words)
+
+
+def is_originally_published_line(line: str) -> bool:
+    """ "Originally published in the Fenwick Gazette.", "This article was first published at
+    gazette.example on March 2, 2026": where it appeared is a name, an address or a date ("First
+    published in 1902, the map shows the old harbour." is story)."""
+    if len(line) > _SIGN_OFF_MAX:
+        return False
+    match = _ORIGINALLY_PUBLISHED.fullmatch(line.strip())
+    if match is None:
+        return False
+    where = _REPUBLICATION_TERMS.sub("", match.group("where"))
+    where = _DATE_WORDS.sub(" ", _ADDRESS.sub(" ", where))
+    where = re.sub(r"[,;|()]", " ", where)
+    return is_name(where, empty=True)
+
+
+def is_writer_bio(paragraph: str, author: str | None = None) -> bool:
+    """ "Ruth Okafor is a reporter covering transport. Contact: rokafor@example.com": one sentence
+    saying who wrote the piece, the writer's (``author``) or one with contact details after it;
+    "Ana Duarte is a nurse at the county hospital." is story."""
+    if len(paragraph) > _BIO_MAX or not paragraph[:1].isupper():
+        return False
+    if not (
+        " is " in paragraph
+        or " covers " in paragraph
+        or " writes " in paragraph
+        or " reports " in paragraph
+    ):
+        return False  # the verbs of _BIO_SENTENCE: a substring test costs a fifth of a match
+    match = _BIO_SENTENCE.match(paragraph)
+    if match is None or not is_name(match.group("name")):
+        return False
+    name = match.group("name")
+    roles = _lexicon("writer_roles.txt")
+    about_writing = match.group("verb") is not None or any(
+        w.casefold().rstrip(",;") in roles for w in match.group("what").split()
+    )
+    if not about_writing:
+        return False
+    rest = paragraph[match.end() :].strip()
+    if rest and not is_contact_line(rest):
+        return False
+    return bool(rest) or (author is not None and byline_name(author) == name)
+
+
+def is_contact_line(line: str) -> bool:
+    """ "Contact: rokafor@example.com", "Email: x@example.com | Twitter: @x", "Follow her on X
+    @rokafor": the writer's addresses, not a sentence of story."""
+    return (
+        len(line) <= _CONTACT_MAX
+        and "@" in line
+        and _CONTACT_LINE.fullmatch(line.strip()) is not None
+    )
+
+
+def is_share_row(line: str) -> bool:
+    """ "Share this:", "Share this article Facebook Twitter Email", "Facebook | X | WhatsApp": a
+    share bar's words; "Share prices fell." and "Print is not dead." are story."""
+    if len(line) > _SHARE_MAX or _share_row_start().match(line) is None:
+        return False
+    match = _share_row().fullmatch(line)
+    if match is None:
+        return False
+    return match.group("share") is not None or len(_SHARE_SEPARATORS.split(line.strip(" ."))) >= 2
+
+
+@cache
+def _share_row_start() -> re.Pattern[str]:
+    """A paragraph's first word that a share row may open with: one search of a text's
+    paragraphs joined tells whether any needs a closer look (most texts have none)."""
+    words = {"share", *(name.split()[0] for name in _lexicon("share_networks.txt"))}
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"^[ \t]*(?:{alternatives})(?![\w-])", re.I | re.M)
+
+
+@cache
+def _share_row() -> re.Pattern[str]:
+    """A share row's words as one pattern (lexicons/share_networks.txt): it fails at a story's
+    first word, where splitting every short paragraph into words cost 12 us a file."""
+    names = sorted(_lexicon("share_networks.txt"), key=len, reverse=True)
+    network = "|".join(re.escape(name) for name in names)
+    return re.compile(
+        rf"\s*(?P<share>{_SHARE_START.pattern})?[\s,|·•/]*"
+        rf"(?:(?:{network})(?![\w-])[\s,|·•/]*)*\.?\s*",
+        re.I,
+    )
+
+
+def _is_head_furniture(line: str, byline: str | None) -> bool:
+    """Above the story: a writer's role under its byline, a published stamp, where the piece
+    first appeared."""
+    if byline is not None and is_role_line(line):
+        return True
+    return _may_be_stamp_or_note(line) and (
+        is_timestamp_line(line) or is_originally_published_line(line)
+    )
+
+
+def _is_tail_furniture(line: str, byline: str | None) -> bool:
+    """Below the story: where the piece first appeared, the writer's bio and addresses, a
+    published stamp, a share row. Cheap tests first: every text's last paragraph is asked."""
+    if "@" in line and (is_contact_line(line) or is_writer_bio(line, byline)):
+        return True  # an address or a handle: contact details, or a bio with them
+    if line[-1:] not in _SENTENCE_ENDS and is_share_row(line):
+        return True
+    if byline is not None and is_writer_bio(line, byline):
+        return True  # the bylined writer's bio needs no address
+    return _may_be_stamp_or_note(line) and (
+        is_timestamp_line(line) or is_originally_published_line(line)
+    )
+
+
+def _may_be_stamp_or_note(line: str) -> bool:
+    """Whether ``line`` opens as a published stamp or an "Originally published" note may: by
+    its first word ("The article was first published in …" by a verb of theirs in it)."""
+    end = line.find(" ", 0, _FIRST_WORD_MAX)
+    first = (line[:end] if end > 0 else line[:_FIRST_WORD_MAX]).rstrip(":,").casefold()
+    if first == "the":  # "The article was first published in …": the verb in lower case
+        return (
+            "originally" in line
+            or "first " in line
+            or "republished" in line
+            or "reproduced" in line
+            or "reprinted" in line
+            or "adapted" in line
+        )
+    return first in _STAMP_OR_NOTE_WORDS
+
+
+def _sign_off_before_copyright(line: str) -> str | None:
+    """The sign-off of "(Writing by A; editing by B) © 2026 Some Agency": credits and a copyright
+    notice on one line."""
+    if len(line) > _SIGN_OFF_MAX or " by " not in line:
+        return None
+    match = re.match(_SIGN_OFF_BRACKET, line) or _CREDITS_BEFORE_COPYRIGHT.match(line)
+    if match is None or not is_copyright_line(line[match.end() :].strip()):
+        return None
+    sign_off = match.group().strip()
+    return sign_off if _credits_name_people(sign_off) else None
+
+
+def _credits_name_people(sign_off: str) -> bool:
+    """Each "by …" of a credit names people or a desk ("Reporting by the committee found gaps."
+    names none)."""
+    names = _CREDIT_NAMES.findall(sign_off)
+    return all(is_name(n) or n.split()[-1].casefold() in _DESK_WORDS for n in names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,14 +452,23 @@ def split_byline_block(block: str) -> list[str]:
     "Valley Wire Service"): two paragraphs, so the agency is not read as part of the name."""
     lines = [line.strip() for line in block.strip().split("\n")]
     if (
-        len(lines) == 2
+        2 <= len(lines) <= _BYLINE_BLOCK_LINES
         and (match := _BYLINE_LINE.fullmatch(lines[0])) is not None
-        and is_name(match.group("byline").partition(",")[0])
-        and _SERVICE_LINE.fullmatch(lines[1]) is not None
-        and is_name(lines[1])
+        and byline_name(match.group("byline")) is not None
+        and all(_is_under_byline(line) for line in lines[1:])
     ):
         return lines
     return [block]
+
+
+def _is_under_byline(line: str) -> bool:
+    """An agency's name, the writer's role or a published stamp, on a line of a byline's block
+    ("By Ruth Okafor" / "Transport correspondent")."""
+    return (
+        (_SERVICE_LINE.fullmatch(line) is not None and is_name(line))
+        or is_role_line(line)
+        or is_timestamp_line(line)
+    )
 
 
 def _is_service_line(line: str, following: str) -> bool:
@@ -178,13 +490,18 @@ def take_wire_copy(paragraphs: tuple[str, ...], context: str = "") -> WireCopy:
     if (
         len(paras) > 1
         and (match := _BYLINE_LINE.fullmatch(paras[0]))
-        and is_name(match.group("byline").partition(",")[0])
+        and (name := byline_name(match.group("byline"))) is not None
     ):
-        byline = match.group("byline").strip()
+        byline = name
         paras.pop(0)
     service = None
-    if byline is not None and len(paras) > 1 and _is_service_line(paras[0], paras[1]):
-        service = paras.pop(0)
+    for _ in range(_HEAD_FURNITURE_MAX):
+        if byline is not None and len(paras) > 1 and _is_service_line(paras[0], paras[1]):
+            service = paras.pop(0)
+        elif len(paras) > 1 and _is_head_furniture(paras[0], byline):
+            paras.pop(0)
+        else:
+            break
     dateline = date = None
     if paras:
         first = paras[0]
@@ -213,14 +530,29 @@ def take_wire_copy(paragraphs: tuple[str, ...], context: str = "") -> WireCopy:
             paras[0] = first[offset:]
     sign_off = None
     _drop_after_end_mark(paras)
-    # Credits, rules, copyright and the sign-off close the story in any order ("___", a
-    # contributors' line, then the copyright): peel them off the end until none is left.
+    # "Share this:" rows are short: a text of long paragraphs is not searched for one, and a
+    # text of short ones by C's substring search, not a regex.
+    if paras and min(map(len, paras)) <= _SHARE_MAX:
+        joined = "\n".join(paras)
+        if "hare" in joined or "HARE" in joined:
+            paras = [p for p in paras if not is_share_row(p)] or paras
+    # Credits, rules, copyright, the sign-off, the writer's bio and where the piece first
+    # appeared close the story in any order ("___", a contributors' line, then the copyright):
+    # peel them off the end until none is left.
     while len(paras) > 1:
         last = paras[-1]
-        if _RULE.fullmatch(last) or _is_contributors_line(last) or is_copyright_line(last):
+        if (
+            _RULE.fullmatch(last)
+            or _is_contributors_line(last)
+            or is_copyright_line(last)
+            or _is_tail_furniture(last, byline)
+        ):
             paras.pop()
-        elif sign_off is None and len(last) <= _SIGN_OFF_MAX and _SIGN_OFF.fullmatch(last):
-            sign_off = paras.pop()
+        elif sign_off is None and _is_sign_off(last):
+            sign_off = paras.pop().lstrip("-–— ")
+        elif sign_off is None and (credits := _sign_off_before_copyright(last)) is not None:
+            sign_off = credits.lstrip("-–— ")
+            paras.pop()
         else:
             break
     if sign_off is None and paras and (tail := _trailing_sign_off(paras[-1])) is not None:
@@ -239,6 +571,20 @@ def is_byline_over_dateline(line: str, following: str) -> bool:
     )
 
 
+def is_marked_byline(line: str, following: str) -> bool:
+    """``line`` is a byline that says so itself: a name with a handle or an address after it
+    ("By Ruth Okafor | @ruthokafor"), or one over a role line or a published stamp ("By Ruth
+    Okafor" / "Staff reporter"): not a title. "By the river" stays one."""
+    match = _BYLINE_LINE.fullmatch(line.strip())
+    if match is None or byline_name(match.group("byline")) is None:
+        return False
+    return (
+        _BYLINE_HANDLE.search(match.group("byline")) is not None
+        or is_role_line(following)
+        or is_timestamp_line(following)
+    )
+
+
 def is_dateline(line: str) -> bool:
     """``line`` is a dateline and nothing else ("LONDON (Reuters) -"), as a page sets it in an
     element of its own before the story's first paragraph."""
@@ -249,9 +595,19 @@ def is_dateline(line: str) -> bool:
 def _drop_after_end_mark(paras: list[str]) -> None:
     """An end mark near the end of the story, and the contacts or notes after it."""
     for index in range(len(paras) - 1, max(0, len(paras) - 1 - _AFTER_END_MAX) - 1, -1):
-        if index > 0 and _END_MARK.fullmatch(paras[index]):
+        if index > 0 and len(paras[index]) <= _END_MARK_MAX and _END_MARK.fullmatch(paras[index]):
             del paras[index:]
             return
+
+
+def _is_sign_off(line: str) -> bool:
+    """A sign-off on a line of its own ("Reuters", "(Reporting by …)", "-- Reporting by Ana Duarte
+    in Fenwick", "ad/jm") whose credits name people."""
+    return (
+        len(line) <= _SIGN_OFF_MAX
+        and _SIGN_OFF.fullmatch(line) is not None
+        and _credits_name_people(line)
+    )
 
 
 def _trailing_sign_off(paragraph: str) -> int | None:
@@ -270,7 +626,9 @@ def _trailing_sign_off(paragraph: str) -> int | None:
 def _is_contributors_line(line: str) -> bool:
     """ "Associated Press writer Tom Reyes in Portland contributed to this report.": names before
     "contributed" ("Three agencies contributed to the report." is story)."""
-    match = _CONTRIBUTORS.fullmatch(line) if len(line) <= _SIGN_OFF_MAX else None
+    if len(line) > _SIGN_OFF_MAX or "contributed" not in line:
+        return False  # a substring test costs a fifth of the match: every text's end is asked
+    match = _CONTRIBUTORS.fullmatch(line)
     return match is not None and is_name(match.group("names"))
 
 
@@ -284,11 +642,27 @@ def is_copyright_line(line: str) -> bool:
     """ "Copyright 2026 Fenwick Gazette. All rights reserved.", "(c) 2026 Fenwick Gazette, a
     Fenwick Media company": a holder's name after the year, no clause ("Copyright 2019 rules, the
     judge ruled, do not cover the timetable." and "© 2019 is the date …" are story)."""
-    if len(line) > _SIGN_OFF_MAX or COPYRIGHT_LINE.fullmatch(line) is None:
+    if len(line) > _SIGN_OFF_MAX or not _may_be_copyright(line):
+        return False
+    if COPYRIGHT_LINE.fullmatch(line) is None:
         return False
     holder = _ALL_RIGHTS_RESERVED.sub("", _COPYRIGHT_MARK.sub("", line, count=1))
     first, *others = _HOLDER_PARTS.split(holder.strip())
     return is_name(first, empty=True) and all(len(part.split()) <= 6 for part in others)
+
+
+def _may_be_copyright(line: str) -> bool:
+    """A word or sign every copyright line has (see COPYRIGHT_LINE), by substring tests that
+    cost a fifth of the match: every text's last paragraph is asked."""
+    return (
+        "©" in line
+        or "opyright" in line
+        or "OPYRIGHT" in line
+        or "(c)" in line
+        or "(C)" in line
+        or "eserved" in line
+        or "ESERVED" in line
+    )
 
 
 def is_name(text: str, *, empty: bool = False) -> bool:
@@ -326,6 +700,25 @@ def _agency_dateline(text: str, pos: int) -> re.Match[str] | None:
     if any(w[:1].islower() and w.casefold() not in _NAME_CONNECTORS for w in words):
         return None  # "Officials said (AP) - …" names no place
     return match
+
+
+_YEARLESS_DATE = re.compile(r"--(\d\d)-(\d\d)")
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def shown_date(date: str | None) -> str | None:
+    """``date`` as a reader sees it: a dateline's day with no year (kept as ``--03-05``, ISO
+    8601's form for a day whose year is unknown) is "5 March"; any other date is shown as it
+    is."""
+    if date is None or not date.startswith("--"):
+        return date
+    match = _YEARLESS_DATE.fullmatch(date)
+    if match is None or not 1 <= int(match.group(1)) <= len(_MONTH_NAMES):
+        return date
+    return f"{int(match.group(2))} {_MONTH_NAMES[int(match.group(1)) - 1]}"
 
 
 def _iso_day(match: re.Match[str], context: str) -> str | None:

@@ -12,6 +12,7 @@ from tuireader.articles import Article, load_article
 from tuireader.cli import add_db_options, write_json, write_stdout
 from tuireader.plural import counted, plural
 from tuireader.sentences import Sentence
+from tuireader.wire import shown_date
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -89,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     out: list[str] = [f"{article.title}\n"]
     meta = [f"id {article.id}", f"{article.format}"]
     if article.date:
-        meta.insert(0, article.date)
+        meta.insert(0, shown_date(article.date) or article.date)
     if article.source:
         meta.append(article.source)
     if article.author:

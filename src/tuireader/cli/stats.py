@@ -21,6 +21,7 @@ from tuireader.errors import TuireaderError
 from tuireader.paths import resolve_db_path
 from tuireader.plural import counted
 from tuireader.tags import DEFAULT_TAGS, TagSet
+from tuireader.wire import shown_date
 
 if TYPE_CHECKING:
     from tuireader.annotations import Annotation, TagSpan
@@ -190,7 +191,7 @@ def format_table(rows: Sequence[ArticleStats], tags: TagSet = DEFAULT_TAGS) -> s
     body = []
     for r in rows:
         title = sanitise.line(r.title or f"(article {r.id})")
-        date = sanitise.line(r.date or "")
+        date = sanitise.line(shown_date(r.date) or "")
         tagged = f"{r.tagged}/{r.sentence_count}" if r.sentence_count is not None else str(r.tagged)
         coverage = "?" if r.coverage is None else f"{r.coverage:.0%}"
         if not r.exact:

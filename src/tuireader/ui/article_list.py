@@ -31,6 +31,7 @@ from tuireader.tag_counts import layer_counts
 from tuireader.tags import TagSet
 from tuireader.ui.same_objects import Remembered
 from tuireader.ui.tag_colors import TagLook, marker_style
+from tuireader.wire import shown_date
 
 
 def fingerprint(annotations: Iterable[Annotation]) -> str:
@@ -223,7 +224,7 @@ def entry_key(entry: Entry) -> str:
         summary = entry.summary
         parts = [entry.name, entry.folder]
         if summary is not None:
-            parts += [summary.title, summary.source or "", summary.date or ""]
+            parts += [summary.title, summary.source or "", shown_date(summary.date) or ""]
         entry.search_key = fold(" ".join(p for p in parts if p))
     return entry.search_key
 
@@ -724,7 +725,7 @@ class ArticleList(ScrollView, can_focus=True):
             text.append(f"= also {others}", dim)
             return text
         text = Text(indent, end="")
-        text.append(row.date or ("undated" if row.summary is not None else "…"), dim)
+        text.append(shown_date(row.date) or ("undated" if row.summary is not None else "…"), dim)
         article_id = row.id
         if article_id is None:
             return text

@@ -39,6 +39,7 @@ from tuireader.ui.compare_view import compare_gutter, compare_gutter_width, comp
 from tuireader.ui.same_objects import same_objects
 from tuireader.ui.tag_colors import TagLook, surface_of, tag_looks
 from tuireader.ui.text_layout import TextLayout
+from tuireader.wire import shown_date
 
 GUTTER = 4
 """Cells left of the text: cursor arrow, one tag marker, a note mark, a space.
@@ -1064,7 +1065,9 @@ class ReadingPane(ScrollView, can_focus=True):
         )
         byline = f"by {article.author}" if article.author else None
         meta_parts = [
-            part for part in (article.date, article.dateline, article.source, byline) if part
+            part
+            for part in (shown_date(article.date), article.dateline, article.source, byline)
+            if part
         ]
         meta = Text(
             sanitise.line(" · ".join(meta_parts))
