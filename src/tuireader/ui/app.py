@@ -99,6 +99,7 @@ if TYPE_CHECKING:
     from tuireader.learn import TagModel
     from tuireader.records import TagRow
     from tuireader.store import Change, Store
+    from tuireader.store.catching_up import Position
     from tuireader.suggest import Suggestion
 
 log = logging.getLogger(__name__)
@@ -336,6 +337,12 @@ class ReaderApp(App[int]):
         """A reload (the refresh timer's) is queued in the reader thread and not shown yet."""
         self._look_corrections: tuple[str | None, tuple[Boundary, ...]] | None = None
         """The open article's corrections as the last look read them."""
+        self._listing_position: Position | None = None
+        """How far the journal was read when the list's counts shown were: a look reads again
+        only the counts of articles changed since."""
+        self._article_position: tuple[str, Position] | None = None
+        """The open article, and how far the journal was read when its layers shown were: a
+        look reads them again only if it changed since (a book's are ~55,000 annotations)."""
         self._compacting: Future[object] | None = None
         self._leave_open = False
         """A quit key found the open under way alone in the writer (``_open_alone``)."""
@@ -549,8 +556,10 @@ class ReaderApp(App[int]):
             self._verdict_state = (reloaded.annotator, reloaded.article_id, reloaded.verdicts)
         self._counted.clear()
         self._apply_listing(reloaded.listing, replace=True)
+        self._listing_position = reloaded.listing.position
         article = self.pane.article
         if article is not None and article.id == reloaded.article_id and self.pane.sentences:
+            self._article_position = (article.id, reloaded.position)
             self._other_layers = (article.id, OtherLayers.of(reloaded.layers, reloaded.annotator))
             self.pane.show_article(article, reloaded.mine, self.pane.cursor)
             self.refresh_comparison(reloaded.layers)
@@ -712,6 +721,7 @@ class ReaderApp(App[int]):
     def _listing_read(self, listing: Listing) -> None:
         """The list's counts and done marks as read at startup."""
         self._apply_listing(listing)
+        self._listing_position = listing.position
 
     def _apply_listing(
         self, listing: Listing, replace: bool = False, changed: bool = False
@@ -884,13 +894,23 @@ class ReaderApp(App[int]):
         ids = [e.id for e in self.catalog.shown if e.id is not None]
         verdicts_key = None if article_id is None else self._verdicts_key(article_id)
         writer, seen = self._writer, self._generation
+        listing_since = self._listing_position
+        known = self._article_position
+        article_since = known[1] if known is not None and known[0] == article_id else None
 
         def look(store: Store) -> tuple[int, Reloaded | None]:
             # Counted before the handle catches up (one stat), so it holds every write counted:
             # the catch-up before the job (``consistent``) may miss one that returned since.
             finished = writer.finished
             read = read_reloaded(
-                store, article_id, ids, refresh=True, seen=seen, verdicts_key=verdicts_key
+                store,
+                article_id,
+                ids,
+                refresh=True,
+                seen=seen,
+                listing_since=listing_since,
+                article_since=article_since,
+                verdicts_key=verdicts_key,
             )
             return finished, read
 
@@ -938,6 +958,7 @@ class ReaderApp(App[int]):
             shown = partial(self._caught_up, reloaded, self._writer.finished)
             self._writer.write(catch_up, shown, change=False)
         self._apply_listing(reloaded.listing, changed=True)
+        self._listing_position = reloaded.listing.position
 
     def _caught_up(self, reloaded: Reloaded, finished: int, caught_up: object) -> None:
         """The writer's store caught up with a look that found other sentences: the look is
@@ -956,9 +977,18 @@ class ReaderApp(App[int]):
         pane = self.pane
         article = pane.article
         if article is not None and article.id == reloaded.article_id and pane.sentences:
-            self._other_layers = (article.id, OtherLayers.of(reloaded.layers, reloaded.annotator))
             if reloaded.verdicts is not None:
                 self._verdict_state = (reloaded.annotator, article.id, reloaded.verdicts)
+            known = self._article_position
+            if not reloaded.article_read:
+                # Unchanged since it was shown: what is shown stays, known as of this look.
+                if known is not None and known[0] == article.id:
+                    self._article_position = (article.id, reloaded.position)
+                if reloaded.verdicts is not None:
+                    self.update_status()
+                return
+            self._article_position = (article.id, reloaded.position)
+            self._other_layers = (article.id, OtherLayers.of(reloaded.layers, reloaded.annotator))
             if article.sentences is not pane.sentences:  # another window split or merged
                 pane.follow_sentences(reloaded.mine)
                 self._sentences_changed(article, reloaded.mine)
@@ -978,6 +1008,7 @@ class ReaderApp(App[int]):
         if search.value:  # a query belongs to the article it was typed in
             search.value = ""
         self._other_layers = None  # attaching may move their tags (an edited text)
+        self._article_position = None  # known again once attached
         self._opening_slow = False
         self.pane.show_article(article, (), pending=True)
         self.article_list.highlight_article(article.id)
@@ -1133,6 +1164,8 @@ class ReaderApp(App[int]):
         self._opening_slow = False
         self._other_layers = (article.id, OtherLayers.of(opened.layers, self.store.annotator))
         self._look_corrections = (article.id, opened.corrections)
+        if opened.position is not None:
+            self._article_position = (article.id, opened.position)
         if opened.verdicts is not None:
             self._verdict_state = (self.store.annotator, article.id, opened.verdicts)
         self.pane.show_article(article, annotations, self._cursors.get(article.id, 0))
