@@ -2,9 +2,10 @@
 it has settled (the article open, the list's counts read, a few looks at other windows' writes).
 
     python benchmarks/bench_reader_memory.py [--keep DIR] [--base SRC] [--runs N] [--plain]
+        [--book PATH]
 
-War and Peace (``../shared/bench/war-and-peace.txt`` or ``../../shared/bench/...``, else
-``bench_dense``'s generated book, half its size, said on stderr) is
+War and Peace (``--book``, ``../shared/bench/war-and-peace.txt`` or ``../../shared/bench/...``,
+else ``bench_dense``'s generated book, half its size, said on stderr) is
 copied into the folder and every sentence tagged by two annotators (~55,700 annotations, as
 ``bench_dense.py`` builds them), then the copy is edited at the top (one sentence added, as
 ``bench_dense.edited`` does), so the reader's open re-anchors every annotation (``--plain``:
@@ -74,7 +75,7 @@ def status_mb(field: str) -> float:
     return 0.0
 
 
-def build(folder: Path, plain: bool) -> tuple[Path, Path]:
+def build(folder: Path, plain: bool, book: Path | None = None) -> tuple[Path, Path]:
     """The database and the book's file (edited at the top unless ``plain``) in ``folder``."""
     import bench_dense
     from tuireader.articles import load_article
@@ -84,7 +85,7 @@ def build(folder: Path, plain: bool) -> tuple[Path, Path]:
     text_path = folder / "war-and-peace.txt"
     db = folder / "annotations.json"
     if not db.is_file():
-        found = next((b for b in BOOKS if b.is_file()), None)
+        found = next((b for b in (book, *BOOKS) if b is not None and b.is_file()), None)
         if found is None:
             print("War and Peace not found: a generated book of half its size", file=sys.stderr)
         shutil.copyfile(found or bench_dense.book(folder), text_path)
@@ -222,6 +223,7 @@ def main() -> int:
     parser.add_argument("--base", type=Path, help="source tree of the code before")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--plain", action="store_true", help="the book as tagged, not edited")
+    parser.add_argument("--book", type=Path, help="War and Peace's text, if not found")
     parser.add_argument("--switches", type=int, help="switch articles N times instead")
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--switch-child", nargs=2, help=argparse.SUPPRESS)
@@ -241,7 +243,7 @@ def main() -> int:
         codes = {"base": args.base, "new": None}
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp) / "book"
-        db, book = build(folder, args.plain)
+        db, book = build(folder, args.plain, args.book)
         results: dict[str, list[dict[str, Any]]] = {code: [] for code in codes}
         for _ in range(args.runs):
             for code, src in codes.items():
