@@ -149,6 +149,9 @@ SEARCH_DELAY = 0.15
 """In a large article the search waits for a pause in typing: one letter can match 180,000
 times in a book, and searching on every keystroke would make typing lag."""
 """Above this size an article's text is painted before it is split into sentences."""
+IDLE_COLLECT = 0.75
+"""Seconds without a key after which the collection a switch of articles made due runs
+(``SetAside.collect``, ~80-95 ms with a book): not while a key is held."""
 
 
 @dataclass(frozen=True)
@@ -327,6 +330,10 @@ class ReaderApp(App[int]):
         """The article the startup counts left out: its open counts it (``_count_left_out``)."""
         self._set_aside = SetAside()
         """What is set aside from the collector, given back when another article is shown."""
+        self._last_key = 0.0
+        """When the last key came (``time.monotonic``): a due collection waits for a pause."""
+        self._collect_waiting = False
+        """A timer waits to run a due collection (``_collect_when_idle``)."""
         self._generation = -1
         """The reader handle's reload count the screen shows (none yet); another means: redraw
         from the store."""
@@ -343,6 +350,9 @@ class ReaderApp(App[int]):
         self._article_position: tuple[str, Position] | None = None
         """The open article, and how far the journal was read when its layers shown were: a
         look reads them again only if it changed since (a book's are ~55,000 annotations)."""
+        self._writer_synced: tuple[str, int] | None = None
+        """The open article's layers shown are the writer's store's (as opened, with my
+        writes), while its reload count is this one (``_compacted``)."""
         self._compacting: Future[object] | None = None
         self._leave_open = False
         """A quit key found the open under way alone in the writer (``_open_alone``)."""
@@ -560,6 +570,7 @@ class ReaderApp(App[int]):
         article = self.pane.article
         if article is not None and article.id == reloaded.article_id and self.pane.sentences:
             self._article_position = (article.id, reloaded.position)
+            self._writer_synced = None
             self._other_layers = (article.id, OtherLayers.of(reloaded.layers, reloaded.annotator))
             self.pane.show_article(article, reloaded.mine, self.pane.cursor)
             self.refresh_comparison(reloaded.layers)
@@ -870,11 +881,32 @@ class ReaderApp(App[int]):
         under way (nothing queued)."""
         if self._reloading:
             return False
-        self._reloading = self._reload()
         if self.store.compaction_due and (self._compacting is None or self._compacting.done()):
-            # A tag left the journal over its limit: folded in after the look.
+            # A write left the journal over its limit: folded in, then looked at. Looked at
+            # first, the look that caught up with the new files (a whole reload) would not
+            # know what changed, and read the open article again (a book: ~100 MB).
             self._compacting = self._writer.submit(self.store.compact, replaced=True)
+            store, article = self.store, self.pane.article
+
+            def position() -> tuple[int, Position]:
+                return store.generation, store.journal_position()
+
+            shown = partial(self._compacted, None if article is None else article.id)
+            self._reloading = self._writer.write(position, shown, change=False) is not None
+            return self._reloading
+        self._reloading = self._reload()
         return self._reloading
+
+    def _compacted(self, article_id: str | None, known: tuple[int, Position]) -> None:
+        """The writer's store after a compaction: if it caught up with nothing since the open
+        article was opened (its reload count as then), its layers of it are what is shown
+        (the open's, with my writes, each shown as it landed): known as of its new journal.
+        Then the look."""
+        generation, position = known
+        if article_id is not None and self._writer_synced == (article_id, generation):
+            self._article_position = (article_id, position)
+        self._reloading = False
+        self.refresh_store()
 
     def show_reloads(self) -> bool:
         """Redraw from the store if a write of mine caught up with another window's first
@@ -892,6 +924,11 @@ class ReaderApp(App[int]):
         article = self.pane.article
         article_id = None if article is None else article.id
         ids = [e.id for e in self.catalog.shown if e.id is not None]
+        if article_id is not None and self._opening is not None:
+            # Being opened: its open reads its layers and counts it (in the writer's store),
+            # after attaching; read here too, a book would be held twice.
+            ids = [i for i in ids if i != article_id]
+            article_id = None
         verdicts_key = None if article_id is None else self._verdicts_key(article_id)
         writer, seen = self._writer, self._generation
         listing_since = self._listing_position
@@ -988,6 +1025,7 @@ class ReaderApp(App[int]):
                     self.update_status()
                 return
             self._article_position = (article.id, reloaded.position)
+            self._writer_synced = None  # shown as the reader's handle read it
             self._other_layers = (article.id, OtherLayers.of(reloaded.layers, reloaded.annotator))
             if article.sentences is not pane.sentences:  # another window split or merged
                 pane.follow_sentences(reloaded.mine)
@@ -1008,7 +1046,7 @@ class ReaderApp(App[int]):
         if search.value:  # a query belongs to the article it was typed in
             search.value = ""
         self._other_layers = None  # attaching may move their tags (an edited text)
-        self._article_position = None  # known again once attached
+        self._article_position = self._writer_synced = None  # known again once attached
         self._opening_slow = False
         self.pane.show_article(article, (), pending=True)
         self.article_list.highlight_article(article.id)
@@ -1053,11 +1091,27 @@ class ReaderApp(App[int]):
                 self._opening = None
                 self._release_keys()
 
+    def _shown_to_set_aside(self, article: Article) -> None:
+        if self._set_aside.shown(article.id, len(article.sentences)) and not self._collect_waiting:
+            self._collect_waiting = True
+            self.set_timer(IDLE_COLLECT, self._collect_when_idle)
+
+    def _collect_when_idle(self) -> None:
+        """Run the collection a switch made due once no key came for ``IDLE_COLLECT``."""
+        quiet = time.monotonic() - self._last_key
+        if quiet < IDLE_COLLECT:
+            self.set_timer(IDLE_COLLECT - quiet, self._collect_when_idle)
+            return
+        self._collect_waiting = False
+        self._set_aside.collect()
+
     async def on_event(self, event: events.Event) -> None:
         """A key for the reading pane while its article is still being attached is held, and
         every key after it, until it is (the writer thread attaches it in its turn); then they
         run in the order typed (``_replay_keys``): none is lost or applied to a layer not read
         yet, and the app's own messages (timers, landed writes) go on meanwhile."""
+        if isinstance(event, events.Key):
+            self._last_key = time.monotonic()
         if (
             isinstance(event, events.Key)
             and not event.is_forwarded
@@ -1166,10 +1220,11 @@ class ReaderApp(App[int]):
         self._look_corrections = (article.id, opened.corrections)
         if opened.position is not None:
             self._article_position = (article.id, opened.position)
+            self._writer_synced = (article.id, opened.generation)
         if opened.verdicts is not None:
             self._verdict_state = (self.store.annotator, article.id, opened.verdicts)
         self.pane.show_article(article, annotations, self._cursors.get(article.id, 0))
-        self._set_aside.shown(article.id, len(article.sentences))
+        self._shown_to_set_aside(article)
         if article.id in self._suggestions:
             self.pane.set_suggestions(self._suggestions[article.id])
         self.refresh_comparison(opened.layers)
@@ -2353,7 +2408,7 @@ class ReaderApp(App[int]):
     def _sentences_now_owned(self, article: Article, owned: bool) -> None:
         if owned and self.pane.article is article and self.pane.sentences:
             self.pane.sentences = article.sentences  # the same sentences, now the article's own
-            self._set_aside.shown(article.id, len(article.sentences))
+            self._shown_to_set_aside(article)
 
     @work(thread=True, exclusive=True, group="suggest")
     def _compute_suggestions(

@@ -45,6 +45,9 @@ class Opened:
     position: Position | None = None
     """How far the store had read the journal when it was read (``Store.journal_position``):
     a look reads it again only if it changed since (``ui/store_reads.read_reloaded``)."""
+    generation: int = 0
+    """The store's reload count then: while it stays, the store's layers of the article are
+    what was shown plus my writes (``ReaderApp._compacted``)."""
 
 
 def open_in_store(store: Store, article: Article, verdicts_key: str | None = None) -> Opened:
@@ -68,4 +71,15 @@ def open_in_store(store: Store, article: Article, verdicts_key: str | None = Non
         position = store.journal_position()
     except StoreError as exc:  # an unreadable shard: the text is still worth reading
         return Opened(article, [], [], report, 0, failed or exc)
-    return Opened(article, mine, layers, report, lost, failed, verdicts, corrections, position)
+    return Opened(
+        article,
+        mine,
+        layers,
+        report,
+        lost,
+        failed,
+        verdicts,
+        corrections,
+        position,
+        store.generation,
+    )

@@ -5,7 +5,7 @@ counts and done marks, and what another window wrote. Read in the reader thread
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -44,15 +44,25 @@ class CountReads:
     segmenter's)."""
 
 
-def read_counts(store: Store, article_ids: Iterable[str], *, keep: bool = True) -> CountReads:
+def read_counts(
+    store: Store,
+    article_ids: Iterable[str],
+    *,
+    keep: bool = True,
+    known: Mapping[str, list[Annotation]] | None = None,
+) -> CountReads:
     """My layer and saved counts of each article (any thread). ``keep`` False: an article not
-    loaded already is read without being kept (``placed_mine``)."""
+    loaded already is read without being kept (``placed_mine``). ``known``: my layer of some of
+    them, as just read (not read again)."""
     saved = store.get_state(STATE_COUNTS, {})
     saved = saved if isinstance(saved, dict) else {}  # the old record, until the next save
     layers: dict[str, tuple[list[Annotation], object]] = {}
     article_ids = list(article_ids)
     for article_id in article_ids:
-        mine = store.mine(article_id) if keep else placed_mine(store, article_id)
+        if known is not None and article_id in known:
+            mine = known[article_id]
+        else:
+            mine = store.mine(article_id) if keep else placed_mine(store, article_id)
         record = (
             (store.get_state(counts_key(article_id), None) or saved.get(article_id))
             if mine
@@ -107,9 +117,17 @@ class Listing:
     of the articles changed since (``read_reloaded``'s ``listing_since``)."""
 
 
-def read_listing(store: Store, article_ids: Iterable[str], *, keep: bool = True) -> Listing:
+def read_listing(
+    store: Store,
+    article_ids: Iterable[str],
+    *,
+    keep: bool = True,
+    known: Mapping[str, list[Annotation]] | None = None,
+) -> Listing:
     return Listing(
-        read_counts(store, article_ids, keep=keep), read_done(store), store.journal_position()
+        read_counts(store, article_ids, keep=keep, known=known),
+        read_done(store),
+        store.journal_position(),
     )
 
 
@@ -179,7 +197,11 @@ def read_reloaded(
     mine = store.mine(article_id) if read and article_id is not None else []
     layers = store.annotations(article_id) if read and article_id is not None else []
     verdicts = store.get_state(verdicts_key, {}) if verdicts_key is not None else None
-    listing = read_listing(store, article_ids)
+    # The open article's count: from my layer as just read, or unchanged (not read at all).
+    known = {article_id: mine} if read and article_id is not None else None
+    if article_id is not None and not read:
+        article_ids = [a for a in article_ids if a != article_id]
+    listing = read_listing(store, article_ids, known=known)
     corrections = tuple(store.boundaries(article_id)) if article_id is not None else ()
     return Reloaded(
         generation,
