@@ -905,8 +905,9 @@ class ReaderApp(App[int]):
         generation, position = known
         if article_id is not None and self._writer_synced == (article_id, generation):
             self._article_position = (article_id, position)
-        self._reloading = False
-        self.refresh_store()
+        # The look, not another compaction: one that could not run (another process writing)
+        # is tried again at the next tick, not over and over.
+        self._reloading = self._reload()
 
     def show_reloads(self) -> bool:
         """Redraw from the store if a write of mine caught up with another window's first
