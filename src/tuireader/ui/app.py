@@ -350,6 +350,9 @@ class ReaderApp(App[int]):
         self._article_position: tuple[str, Position] | None = None
         """The open article, and how far the journal was read when its layers shown were: a
         look reads them again only if it changed since (a book's are ~55,000 annotations)."""
+        self._compaction_landing = False
+        """A compaction is queued, and what the open article is known as of after it has not
+        landed yet (``_compacted``): no look meanwhile (it would read the book again)."""
         self._writer_synced: tuple[str, int] | None = None
         """The open article's layers shown are the writer's store's (as opened, with my
         writes), while its reload count is this one (``_compacted``)."""
@@ -879,35 +882,48 @@ class ReaderApp(App[int]):
         """Look for what another process wrote to the file (the timer, every 2 s; the app's
         focus): in the reader thread, beside my writes (``_reload``). False if a look is still
         under way (nothing queued)."""
-        if self._reloading:
-            return False
-        if self.store.compaction_due and (self._compacting is None or self._compacting.done()):
+        if self._reloading or self._compaction_landing:
+            return False  # a look, or a compaction whose look waits for it, is under way
+        if self._compact(look=True):
             # A write left the journal over its limit: folded in, then looked at. Looked at
             # first, the look that caught up with the new files (a whole reload) would not
             # know what changed, and read the open article again (a book: ~100 MB).
-            self._compacting = self._writer.submit(self.store.compact, replaced=True)
-            store, article = self.store, self.pane.article
-
-            def position() -> tuple[int, Position]:
-                return store.generation, store.journal_position()
-
-            shown = partial(self._compacted, None if article is None else article.id)
-            self._reloading = self._writer.write(position, shown, change=False) is not None
-            return self._reloading
+            self._reloading = True
+            return True
         self._reloading = self._reload()
         return self._reloading
 
-    def _compacted(self, article_id: str | None, known: tuple[int, Position]) -> None:
+    def _compact(self, look: bool) -> bool:
+        """Queue the compaction a write made due (none under way), and after it, in the
+        writer, what the open article is known as of (``_compacted``); then the look if
+        ``look``. False if none is due (or the writer is closed)."""
+        if not self.store.compaction_due or not (
+            self._compacting is None or self._compacting.done()
+        ):
+            return False
+        self._compacting = self._writer.submit(self.store.compact, replaced=True)
+        store, article = self.store, self.pane.article
+
+        def position() -> tuple[int, Position]:
+            return store.generation, store.journal_position()
+
+        shown = partial(self._compacted, None if article is None else article.id, look)
+        self._compaction_landing = self._writer.write(position, shown, change=False) is not None
+        return self._compaction_landing
+
+    def _compacted(self, article_id: str | None, look: bool, known: tuple[int, Position]) -> None:
         """The writer's store after a compaction: if it caught up with nothing since the open
         article was opened (its reload count as then), its layers of it are what is shown
         (the open's, with my writes, each shown as it landed): known as of its new journal.
-        Then the look."""
+        Then the look, if it waited for this."""
+        self._compaction_landing = False
         generation, position = known
         if article_id is not None and self._writer_synced == (article_id, generation):
             self._article_position = (article_id, position)
-        # The look, not another compaction: one that could not run (another process writing)
-        # is tried again at the next tick, not over and over.
-        self._reloading = self._reload()
+        if look:
+            # The look, not another compaction: one that could not run (another process
+            # writing) is tried again at the next tick, not over and over.
+            self._reloading = self._reload()
 
     def show_reloads(self) -> bool:
         """Redraw from the store if a write of mine caught up with another window's first
@@ -1239,6 +1255,10 @@ class ReaderApp(App[int]):
         # Saved with the cursors (batched): a write here would delay the first paint.
         self._last_article = article.id
         self._schedule_cursor_save()
+        # Attaching may have written much (an edited book re-anchored: one 23 MB entry): folded
+        # in now, before the reader's handle catches up with that entry (+80 MB held until the
+        # compaction, which waited for the refresh timer).
+        self._compact(look=False)
 
     def open_entry(self, entry: Entry) -> bool:
         """Open the article of a list entry; a file that can no longer be read is one line."""
