@@ -904,22 +904,30 @@ class ReaderApp(App[int]):
         self._compacting = self._writer.submit(self.store.compact, replaced=True)
         store, article = self.store, self.pane.article
 
-        def position() -> tuple[int, Position]:
-            return store.generation, store.journal_position()
+        def position() -> tuple[int, Position] | None:
+            from tuireader.store import StoreError
+
+            try:  # never a "Not saved": what is known only stays as it was
+                return store.generation, store.journal_position()
+            except StoreError:
+                return None
 
         shown = partial(self._compacted, None if article is None else article.id, look)
         self._compaction_landing = self._writer.write(position, shown, change=False) is not None
         return self._compaction_landing
 
-    def _compacted(self, article_id: str | None, look: bool, known: tuple[int, Position]) -> None:
+    def _compacted(
+        self, article_id: str | None, look: bool, known: tuple[int, Position] | None
+    ) -> None:
         """The writer's store after a compaction: if it caught up with nothing since the open
         article was opened (its reload count as then), its layers of it are what is shown
         (the open's, with my writes, each shown as it landed): known as of its new journal.
         Then the look, if it waited for this."""
         self._compaction_landing = False
-        generation, position = known
-        if article_id is not None and self._writer_synced == (article_id, generation):
-            self._article_position = (article_id, position)
+        if known is not None and article_id is not None:
+            generation, position = known
+            if self._writer_synced == (article_id, generation):
+                self._article_position = (article_id, position)
         if look:
             # The look, not another compaction: one that could not run (another process
             # writing) is tried again at the next tick, not over and over.
