@@ -268,6 +268,11 @@ def where(stalls: list[list[Any]], count: int) -> list[str]:
         f" neither {max(0.0, total - loop - others) * 1000:.0f} ms;"
         f" {in_store} of {len(samples)} stack samples in a Store method"
     ]
+    if stalls:
+        most = max(stalls, key=lambda s: s[1])
+        lines.append(
+            f"    most loop CPU in one stall: {most[1] * 1000:.1f} ms (of {most[0] * 1000:.0f} ms)"
+        )
     for length, loop_cpu, process_cpu, samples in stalls[:count]:
         lines.append(
             f"    {length * 1000:.0f} ms: loop CPU {loop_cpu * 1000:.0f} ms, other threads"

@@ -2,8 +2,10 @@
 it has settled (the article open, the list's counts read, a few looks at other windows' writes).
 
     python benchmarks/bench_reader_memory.py [--keep DIR] [--base SRC] [--runs N] [--plain]
+        [--book PATH]
 
-War and Peace (``../shared/bench/war-and-peace.txt``, or ``bench_dense``'s generated book) is
+War and Peace (``--book``, ``../shared/bench/war-and-peace.txt`` or ``../../shared/bench/...``,
+else ``bench_dense``'s generated book, half its size, said on stderr) is
 copied into the folder and every sentence tagged by two annotators (~55,700 annotations, as
 ``bench_dense.py`` builds them), then the copy is edited at the top (one sentence added, as
 ``bench_dense.edited`` does), so the reader's open re-anchors every annotation (``--plain``:
@@ -41,6 +43,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+BOOKS = [ROOT.parent / "shared" / "bench" / "war-and-peace.txt"]
+BOOKS.append(ROOT.parent.parent / "shared" / "bench" / BOOKS[0].name)
+"""Where the book is looked for: beside the checkout (``bench_dense.BOOK``), or beside the
+folder of worktrees (a worktree of ``/work/wt/``)."""
 LOOKS = 3
 """Looks of the refresh timer waited for after start-up (``REFRESH_INTERVAL`` apart)."""
 SWITCH_ARTICLES = 10
@@ -69,7 +75,7 @@ def status_mb(field: str) -> float:
     return 0.0
 
 
-def build(folder: Path, plain: bool) -> tuple[Path, Path]:
+def build(folder: Path, plain: bool, book: Path | None = None) -> tuple[Path, Path]:
     """The database and the book's file (edited at the top unless ``plain``) in ``folder``."""
     import bench_dense
     from tuireader.articles import load_article
@@ -79,7 +85,10 @@ def build(folder: Path, plain: bool) -> tuple[Path, Path]:
     text_path = folder / "war-and-peace.txt"
     db = folder / "annotations.json"
     if not db.is_file():
-        shutil.copyfile(bench_dense.book(folder), text_path)
+        found = next((b for b in (book, *BOOKS) if b is not None and b.is_file()), None)
+        if found is None:
+            print("War and Peace not found: a generated book of half its size", file=sys.stderr)
+        shutil.copyfile(found or bench_dense.book(folder), text_path)
         article = load_article(text_path)
         with Store.open(db, "ana") as store:
             store.attach(article)
@@ -214,6 +223,7 @@ def main() -> int:
     parser.add_argument("--base", type=Path, help="source tree of the code before")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--plain", action="store_true", help="the book as tagged, not edited")
+    parser.add_argument("--book", type=Path, help="War and Peace's text, if not found")
     parser.add_argument("--switches", type=int, help="switch articles N times instead")
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--switch-child", nargs=2, help=argparse.SUPPRESS)
@@ -233,7 +243,7 @@ def main() -> int:
         codes = {"base": args.base, "new": None}
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp) / "book"
-        db, book = build(folder, args.plain)
+        db, book = build(folder, args.plain, args.book)
         results: dict[str, list[dict[str, Any]]] = {code: [] for code in codes}
         for _ in range(args.runs):
             for code, src in codes.items():

@@ -937,3 +937,121 @@ async def test_training_takes_the_open_articles_layer_as_shown(
         assert trained
         assert sorted(tag for _, tag in trained[0]) == ["fact", "speculation"]
         assert article.id not in read
+
+
+async def test_a_look_reads_again_only_the_articles_another_window_changed(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A look at other windows' writes reads my layer (the list's counts) of the articles they
+    changed only, and the open article's layers only if they changed it: a book left alone is
+    neither parsed again nor held a second time in the reader's handle."""
+    from tuireader.catalog import Catalog
+    from tuireader.ui import app as app_module
+
+    monkeypatch.setattr(app_module, "REFRESH_INTERVAL", 3600.0)  # only the looks asked for
+    root = tmp_path / "news"
+    root.mkdir()
+    harbour = root / "harbour.txt"
+    harbour.write_text("Harbour reopens\n\nThe boats are back. Nets dry on the quay.\n", "utf-8")
+    market = root / "market.txt"
+    market.write_text("Market day\n\nStalls open early. Rain later.\n", "utf-8")
+    tag_in_store(db_path, harbour, 1, "fact", "tester")
+    tag_in_store(db_path, market, 1, "fact", "tester")
+    harbour_id, market_id = load_article(harbour).id, load_article(market).id
+    with Store.open(db_path, "tester") as store:
+        catalog = Catalog.scan([root])
+        app = ReaderApp(catalog, store, db_path=db_path, cache_path=tmp_path / "cache.json")
+        async with app.run_test(size=SIZE) as pilot:
+            for _ in range(200):
+                if not catalog.pending:
+                    break
+                await pilot.pause(0.025)
+            entry = catalog.by_path(harbour)
+            assert entry is not None
+            app.open_entry(entry)
+            await app.opened()
+            await app.reads_landed()
+            read = handle_reads_of(monkeypatch, app)
+            tag_in_store(db_path, market, 0, "speculation", "bob")  # another article
+            assert app.refresh_store()
+            await app.reads_landed()
+            assert harbour_id not in read and market_id in read
+            assert app._reader._handle is not None
+            assert not app._reader._handle._loaded.loaded(harbour_id)
+            read.clear()
+            tag_in_store(db_path, market, 0, "fact", "tester")  # my layer of market, elsewhere
+            assert app.refresh_store()
+            await app.reads_landed()
+            for _ in range(200):  # counted by a worker if market is not segmented yet
+                if not app.article_list.counts[market_id].pending:
+                    break
+                await pilot.pause(0.025)
+            assert app.article_list.counts[market_id].by_tag == {"fact": 2}
+            assert harbour_id not in read
+            read.clear()
+            tag_in_store(db_path, harbour, 0, "speculation", "bob")  # the open article
+            assert app.refresh_store()
+            await app.reads_landed()
+            await pilot.pause()
+            assert harbour_id in read and market_id not in read
+            assert app.pane.cursor == 0 and "bob" in first_line(app)  # shown
+            read.clear()
+            app.refresh_store()  # nothing new since: nothing read
+            await app.reads_landed()
+            assert read == []
+
+
+async def test_a_look_after_a_compaction_of_mine_does_not_read_the_open_article_again(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A compaction replaces the files: the reader's handle reads them whole and cannot tell
+    what changed. It runs before the look, and when the writer's store caught up with nothing
+    since the open, the open article is known unchanged as of the new journal: the look does
+    not read it again (it read War and Peace's ~55,000 annotations after each compaction)."""
+    from tuireader import storage
+    from tuireader.catalog import Catalog
+    from tuireader.ui import app as app_module
+
+    monkeypatch.setattr(app_module, "REFRESH_INTERVAL", 3600.0)  # only the looks asked for
+    root = tmp_path / "news"
+    root.mkdir()
+    harbour = root / "harbour.txt"
+    harbour.write_text("Harbour reopens\n\nThe boats are back. Nets dry on the quay.\n", "utf-8")
+    tag_in_store(db_path, harbour, 1, "fact", "bob")
+    harbour_id = load_article(harbour).id
+    with Store.open(db_path, "tester") as store:
+        catalog = Catalog.scan([root])
+        app = ReaderApp(catalog, store, db_path=db_path, cache_path=tmp_path / "cache.json")
+        async with app.run_test(size=SIZE) as pilot:
+            for _ in range(200):
+                if not catalog.pending:
+                    break
+                await pilot.pause(0.025)
+            entry = catalog.by_path(harbour)
+            assert entry is not None
+            app.open_entry(entry)
+            await app.opened()
+            await app.reads_landed()
+            read = handle_reads_of(monkeypatch, app)
+            monkeypatch.setattr(storage, "JOURNAL_MAX", 0)  # my next write makes one due
+            app.pane.focus()
+            await pilot.press("f")
+            await app.writes_landed()
+            assert store.compaction_due
+            compactions = store.compactions
+            assert app.refresh_store()
+            for _ in range(200):
+                await app.writes_landed()
+                await app.reads_landed()
+                if not app._reloading:
+                    break
+                await pilot.pause(0.02)
+            assert store.compactions > compactions  # compacted, then looked at
+            assert harbour_id not in read
+            assert tag_of(app, 0) == "fact"
+            # Another window's tag after it is read again, as ever.
+            tag_in_store(db_path, harbour, 0, "speculation", "bob")
+            assert app.refresh_store()
+            await app.reads_landed()
+            await pilot.pause()
+            assert harbour_id in read and "bob" in first_line(app)

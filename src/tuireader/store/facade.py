@@ -57,7 +57,13 @@ from tuireader.sentences import Sentence
 from tuireader.storage import AtomicJSONStorage, Stamp, stamp_of
 from tuireader.store import corrections, imports
 from tuireader.store.backend import Backend
-from tuireader.store.catching_up import appended_entries, only_appended
+from tuireader.store.catching_up import (
+    Catchups,
+    Position,
+    appended_entries,
+    changed_articles,
+    only_appended,
+)
 from tuireader.store.checks import check_tables
 from tuireader.store.corrections import Correction
 from tuireader.store.editing import (
@@ -154,6 +160,10 @@ class Store:
         self.generation = 0
         """Counts the reloads of data another process wrote (including those a write of ours
         does first). A view that remembers it and sees it change must redraw from the store."""
+        self._catchups = Catchups()
+        """Which articles the entries caught up with changed (``changed_since``)."""
+        if db.file.stamp is not None:
+            self._catchups.reloaded((db.file.stamp.journal[0], db.file.stamp.journal[1]))
         self._db = db
         self._backend: Backend = FileBackend(path, wait)
         self._owner = OwnerFile(path)
@@ -456,23 +466,41 @@ class Store:
             self._db.records(name).clear_cache()
         self._loaded.clear()
         self.generation += 1
+        self._catchups.reloaded(self.journal_position())
         self._recorrect()
         return True
 
+    def journal_position(self) -> Position:
+        """How far this store has read (or written) the journal: compared with another store's
+        of the same files by ``changed_since``."""
+        stamp = self._db.file.stamp
+        return (0, 0) if stamp is None else (stamp.journal[0], stamp.journal[1])
+
+    def changed_since(self, position: Position) -> frozenset[str] | None:
+        """The articles whose annotations, sentence corrections or metadata the journal entries
+        after ``position`` (``journal_position``, of this store or another of the same files)
+        change, as far as this store has caught up; None when that is not known (the whole
+        data was read again since, the store wrote itself, or the position is of another
+        journal): anything may have."""
+        return self._catchups.since(position)
+
     def _replay_journal(self, seen: Stamp) -> bool:
         """Catch up with what other processes appended to the journal since ``seen``, costing
-        what they wrote, not what the database holds; False when that cannot be done (the
-        journal is not as expected): then the whole file is read again."""
+        what they wrote, not what the database holds (and note which articles each entry
+        changes); False when that cannot be done (the journal is not as expected): then the
+        whole file is read again."""
         appended = appended_entries(self.path, seen)
         if appended is None:
             return False
-        entries, stamp, end = appended
+        entries, stamp, end, offsets = appended
+        changed = changed_articles(entries, self._db.records(BOUNDARIES).raw())
         with collector_paused():
             for entry in entries:  # articles not loaded take them from the storage when read
                 self._loaded.apply_changes(entry.get("ann", {}))
                 for article_id in entry.get("shards", ()):
                     self._loaded.unload(article_id)  # its new shard is read when asked for
             self._db.file.replay(entries, stamp, end)
+        self._catchups.appended(offsets, changed)
         for name in self._db.file.read():
             self._db.records(name).clear_cache()
         return True
@@ -1214,6 +1242,7 @@ class Store:
                 self._db.file.remove_stale_temps()
                 self._swept = True
             self.refresh()
+            self._catchups.forget()  # its own entry is not recorded as one caught up with
             try:
                 # A failure rolls back the data (the backend) and the record cache.
                 with self._loaded.transaction(), self._backend.commit(self._db.file):

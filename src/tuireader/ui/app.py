@@ -102,6 +102,7 @@ if TYPE_CHECKING:
     from tuireader.learn import TagModel
     from tuireader.records import TagRow
     from tuireader.store import Change, Store
+    from tuireader.store.catching_up import Position
     from tuireader.suggest import Suggestion
 
 log = logging.getLogger(__name__)
@@ -151,6 +152,9 @@ SEARCH_DELAY = 0.15
 """In a large article the search waits for a pause in typing: one letter can match 180,000
 times in a book, and searching on every keystroke would make typing lag."""
 """Above this size an article's text is painted before it is split into sentences."""
+IDLE_COLLECT = 0.75
+"""Seconds without a key after which the collection a switch of articles made due runs
+(``SetAside.collect``, ~80-95 ms with a book): not while a key is held."""
 
 
 @dataclass(frozen=True)
@@ -329,6 +333,10 @@ class ReaderApp(App[int]):
         """The article the startup counts left out: its open counts it (``_count_left_out``)."""
         self._set_aside = SetAside()
         """What is set aside from the collector, given back when another article is shown."""
+        self._last_key = 0.0
+        """When the last key came (``time.monotonic``): a due collection waits for a pause."""
+        self._collect_waiting = False
+        """A timer waits to run a due collection (``_collect_when_idle``)."""
         self._generation = -1
         """The reader handle's reload count the screen shows (none yet); another means: redraw
         from the store."""
@@ -339,6 +347,18 @@ class ReaderApp(App[int]):
         """A reload (the refresh timer's) is queued in the reader thread and not shown yet."""
         self._look_corrections: tuple[str | None, tuple[Boundary, ...]] | None = None
         """The open article's corrections as the last look read them."""
+        self._listing_position: Position | None = None
+        """How far the journal was read when the list's counts shown were: a look reads again
+        only the counts of articles changed since."""
+        self._article_position: tuple[str, Position] | None = None
+        """The open article, and how far the journal was read when its layers shown were: a
+        look reads them again only if it changed since (a book's are ~55,000 annotations)."""
+        self._compaction_landing = False
+        """A compaction is queued, and what the open article is known as of after it has not
+        landed yet (``_compacted``): no look meanwhile (it would read the book again)."""
+        self._writer_synced: tuple[str, int] | None = None
+        """The open article's layers shown are the writer's store's (as opened, with my
+        writes), while its reload count is this one (``_compacted``)."""
         self._compacting: Future[object] | None = None
         self._leave_open = False
         """A quit key found the open under way alone in the writer (``_open_alone``)."""
@@ -555,8 +575,11 @@ class ReaderApp(App[int]):
             self._verdict_state = (reloaded.annotator, reloaded.article_id, reloaded.verdicts)
         self._counted.clear()
         self._apply_listing(reloaded.listing, replace=True)
+        self._listing_position = reloaded.listing.position
         article = self.pane.article
         if article is not None and article.id == reloaded.article_id and self.pane.sentences:
+            self._article_position = (article.id, reloaded.position)
+            self._writer_synced = None
             self._other_layers = (article.id, OtherLayers.of(reloaded.layers, reloaded.annotator))
             self.pane.show_article(article, reloaded.mine, self.pane.cursor)
             self.refresh_comparison(reloaded.layers)
@@ -719,6 +742,7 @@ class ReaderApp(App[int]):
     def _listing_read(self, listing: Listing) -> None:
         """The list's counts and done marks as read at startup."""
         self._apply_listing(listing)
+        self._listing_position = listing.position
 
     def _apply_listing(
         self, listing: Listing, replace: bool = False, changed: bool = False
@@ -867,13 +891,56 @@ class ReaderApp(App[int]):
         """Look for what another process wrote to the file (the timer, every 2 s; the app's
         focus): in the reader thread, beside my writes (``_reload``). False if a look is still
         under way (nothing queued)."""
-        if self._reloading:
-            return False
+        if self._reloading or self._compaction_landing:
+            return False  # a look, or a compaction whose look waits for it, is under way
+        if self._compact(look=True):
+            # A write left the journal over its limit: folded in, then looked at. Looked at
+            # first, the look that caught up with the new files (a whole reload) would not
+            # know what changed, and read the open article again (a book: ~100 MB).
+            self._reloading = True
+            return True
         self._reloading = self._reload()
-        if self.store.compaction_due and (self._compacting is None or self._compacting.done()):
-            # A tag left the journal over its limit: folded in after the look.
-            self._compacting = self._writer.submit(self.store.compact, replaced=True)
         return self._reloading
+
+    def _compact(self, look: bool) -> bool:
+        """Queue the compaction a write made due (none under way), and after it, in the
+        writer, what the open article is known as of (``_compacted``); then the look if
+        ``look``. False if none is due (or the writer is closed)."""
+        if not self.store.compaction_due or not (
+            self._compacting is None or self._compacting.done()
+        ):
+            return False
+        self._compacting = self._writer.submit(self.store.compact, replaced=True)
+        store, article = self.store, self.pane.article
+
+        def position() -> tuple[int, Position] | None:
+            from tuireader.store import StoreError
+
+            try:  # never a "Not saved": what is known only stays as it was
+                return store.generation, store.journal_position()
+            except StoreError:
+                return None
+
+        shown = partial(self._compacted, None if article is None else article.id, look)
+        self._compaction_landing = self._writer.write(position, shown, change=False) is not None
+        return self._compaction_landing
+
+    def _compacted(
+        self, article_id: str | None, look: bool, known: tuple[int, Position] | None
+    ) -> None:
+        """The writer's store after a compaction: if it caught up with nothing since the open
+        article was opened (its reload count as then), its layers of it are what is shown
+        (the open's, with my writes, each shown as it landed): known as of its new journal.
+        Then the look, if it waited for this."""
+        self._compaction_landing = False
+        if known is not None and article_id is not None:
+            generation, position = known
+            if self._writer_synced == (article_id, generation):
+                self._article_position = (article_id, position)
+        if look:
+            # The look, not another compaction: one that could not run (another process
+            # writing) is tried again at the next tick, not over and over.
+            self._reloading = self._reload()
 
     def show_reloads(self) -> bool:
         """Redraw from the store if a write of mine caught up with another window's first
@@ -891,15 +958,30 @@ class ReaderApp(App[int]):
         article = self.pane.article
         article_id = None if article is None else article.id
         ids = [e.id for e in self.catalog.shown if e.id is not None]
+        if article_id is not None and self._opening is not None:
+            # Being opened: its open reads its layers and counts it (in the writer's store),
+            # after attaching; read here too, a book would be held twice.
+            ids = [i for i in ids if i != article_id]
+            article_id = None
         verdicts_key = None if article_id is None else self._verdicts_key(article_id)
         writer, seen = self._writer, self._generation
+        listing_since = self._listing_position
+        known = self._article_position
+        article_since = known[1] if known is not None and known[0] == article_id else None
 
         def look(store: Store) -> tuple[int, Reloaded | None]:
             # Counted before the handle catches up (one stat), so it holds every write counted:
             # the catch-up before the job (``consistent``) may miss one that returned since.
             finished = writer.finished
             read = read_reloaded(
-                store, article_id, ids, refresh=True, seen=seen, verdicts_key=verdicts_key
+                store,
+                article_id,
+                ids,
+                refresh=True,
+                seen=seen,
+                listing_since=listing_since,
+                article_since=article_since,
+                verdicts_key=verdicts_key,
             )
             return finished, read
 
@@ -947,6 +1029,7 @@ class ReaderApp(App[int]):
             shown = partial(self._caught_up, reloaded, self._writer.finished)
             self._writer.write(catch_up, shown, change=False)
         self._apply_listing(reloaded.listing, changed=True)
+        self._listing_position = reloaded.listing.position
 
     def _caught_up(self, reloaded: Reloaded, finished: int, caught_up: object) -> None:
         """The writer's store caught up with a look that found other sentences: the look is
@@ -965,9 +1048,19 @@ class ReaderApp(App[int]):
         pane = self.pane
         article = pane.article
         if article is not None and article.id == reloaded.article_id and pane.sentences:
-            self._other_layers = (article.id, OtherLayers.of(reloaded.layers, reloaded.annotator))
             if reloaded.verdicts is not None:
                 self._verdict_state = (reloaded.annotator, article.id, reloaded.verdicts)
+            known = self._article_position
+            if not reloaded.article_read:
+                # Unchanged since it was shown: what is shown stays, known as of this look.
+                if known is not None and known[0] == article.id:
+                    self._article_position = (article.id, reloaded.position)
+                if reloaded.verdicts is not None:
+                    self.update_status()
+                return
+            self._article_position = (article.id, reloaded.position)
+            self._writer_synced = None  # shown as the reader's handle read it
+            self._other_layers = (article.id, OtherLayers.of(reloaded.layers, reloaded.annotator))
             if article.sentences is not pane.sentences:  # another window split or merged
                 pane.follow_sentences(reloaded.mine)
                 self._sentences_changed(article, reloaded.mine)
@@ -987,6 +1080,7 @@ class ReaderApp(App[int]):
         if search.value:  # a query belongs to the article it was typed in
             search.value = ""
         self._other_layers = None  # attaching may move their tags (an edited text)
+        self._article_position = self._writer_synced = None  # known again once attached
         self._opening_slow = False
         self.pane.show_article(article, (), pending=True)
         self.article_list.highlight_article(article.id)
@@ -1031,11 +1125,27 @@ class ReaderApp(App[int]):
                 self._opening = None
                 self._release_keys()
 
+    def _shown_to_set_aside(self, article: Article) -> None:
+        if self._set_aside.shown(article.id, len(article.sentences)) and not self._collect_waiting:
+            self._collect_waiting = True
+            self.set_timer(IDLE_COLLECT, self._collect_when_idle)
+
+    def _collect_when_idle(self) -> None:
+        """Run the collection a switch made due once no key came for ``IDLE_COLLECT``."""
+        quiet = time.monotonic() - self._last_key
+        if quiet < IDLE_COLLECT:
+            self.set_timer(IDLE_COLLECT - quiet, self._collect_when_idle)
+            return
+        self._collect_waiting = False
+        self._set_aside.collect()
+
     async def on_event(self, event: events.Event) -> None:
         """A key for the reading pane while its article is still being attached is held, and
         every key after it, until it is (the writer thread attaches it in its turn); then they
         run in the order typed (``_replay_keys``): none is lost or applied to a layer not read
         yet, and the app's own messages (timers, landed writes) go on meanwhile."""
+        if isinstance(event, events.Key):
+            self._last_key = time.monotonic()
         if (
             isinstance(event, events.Key)
             and not event.is_forwarded
@@ -1172,10 +1282,13 @@ class ReaderApp(App[int]):
         self._opening_slow = False
         self._other_layers = (article.id, OtherLayers.of(opened.layers, self.store.annotator))
         self._look_corrections = (article.id, opened.corrections)
+        if opened.position is not None:
+            self._article_position = (article.id, opened.position)
+            self._writer_synced = (article.id, opened.generation)
         if opened.verdicts is not None:
             self._verdict_state = (self.store.annotator, article.id, opened.verdicts)
         self.pane.show_article(article, annotations, self._cursors.get(article.id, 0))
-        self._set_aside.shown(article.id, len(article.sentences))
+        self._shown_to_set_aside(article)
         if article.id in self._suggestions:
             self.pane.set_suggestions(self._suggestions[article.id])
         self.refresh_comparison(opened.layers)
@@ -1189,6 +1302,10 @@ class ReaderApp(App[int]):
         # Saved with the cursors (batched): a write here would delay the first paint.
         self._last_article = article.id
         self._schedule_cursor_save()
+        # Attaching may have written much (an edited book re-anchored: one 23 MB entry): folded
+        # in now, before the reader's handle catches up with that entry (+80 MB held until the
+        # compaction, which waited for the refresh timer).
+        self._compact(look=False)
 
     def open_entry(self, entry: Entry) -> bool:
         """Open the article of a list entry; a file that can no longer be read is one line."""
@@ -2485,7 +2602,7 @@ class ReaderApp(App[int]):
     def _sentences_now_owned(self, article: Article, owned: bool) -> None:
         if owned and self.pane.article is article and self.pane.sentences:
             self.pane.sentences = article.sentences  # the same sentences, now the article's own
-            self._set_aside.shown(article.id, len(article.sentences))
+            self._shown_to_set_aside(article)
 
     @work(thread=True, exclusive=True, group="suggest")
     def _compute_suggestions(

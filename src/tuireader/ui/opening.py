@@ -19,6 +19,7 @@ from tuireader.articles import Article
 if TYPE_CHECKING:
     from tuireader.boundaries import Boundary
     from tuireader.store import AnchorReport, Store, StoreError
+    from tuireader.store.catching_up import Position
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,12 @@ class Opened:
     corrections: tuple[Boundary, ...] = ()
     """Its sentence corrections as stored (a look that reads others knows the sentences
     changed: ``ui/store_reads.Reloaded``)."""
+    position: Position | None = None
+    """How far the store had read the journal when it was read (``Store.journal_position``):
+    a look reads it again only if it changed since (``ui/store_reads.read_reloaded``)."""
+    generation: int = 0
+    """The store's reload count then: while it stays, the store's layers of the article are
+    what was shown plus my writes (``ReaderApp._compacted``)."""
 
 
 def open_in_store(store: Store, article: Article, verdicts_key: str | None = None) -> Opened:
@@ -61,6 +68,18 @@ def open_in_store(store: Store, article: Article, verdicts_key: str | None = Non
         layers = store.annotations(article.id)
         verdicts = store.get_state(verdicts_key, {}) if verdicts_key is not None else None
         corrections = tuple(store.boundaries(article.id))
+        position = store.journal_position()
     except StoreError as exc:  # an unreadable shard: the text is still worth reading
         return Opened(article, [], [], report, 0, failed or exc)
-    return Opened(article, mine, layers, report, lost, failed, verdicts, corrections)
+    return Opened(
+        article,
+        mine,
+        layers,
+        report,
+        lost,
+        failed,
+        verdicts,
+        corrections,
+        position,
+        store.generation,
+    )

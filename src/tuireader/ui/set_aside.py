@@ -12,7 +12,10 @@ later is never collected, nor anything it refers to. Textual's workers are such 
 and its context), holding the arguments they were given: an article. Switching between long
 articles kept every one ever shown (1.1 MB for each of 2,400 sentences; a book's is ~100 MB).
 So once another article is shown, everything is given back and collected once (~80-95 ms of
-CPU with War and Peace open and tagged twice), and what is left set aside again.
+CPU with War and Peace open and tagged twice), and what is left set aside again: not on the
+switch itself, where it stalled the first keys typed in the new article, but once the reader is
+idle (``collect``, which the app calls when no key came for a while). A second switch before
+that collects at once: at most one article left is held meanwhile.
 """
 
 from __future__ import annotations
@@ -36,38 +39,59 @@ def resume_gc() -> None:
 
 
 class SetAside:
-    """The reader's freezes: a long article shown is set aside; showing another first gives back
-    and collects what was frozen since the last such collection (a long article, or a store's
-    paused collection that left many objects, ``durable.collector_paused``)."""
+    """The reader's freezes: a long article shown is set aside; showing another makes a
+    collection due, of what was frozen since the last one (a long article, or a store's paused
+    collection that left many objects, ``durable.collector_paused``): ``collect`` gives it all
+    back, collects and sets aside what is left, when the app is idle."""
 
     def __init__(self) -> None:
         self._shown: str | None = None
         """The article shown last (its id)."""
+        self._shown_long = False
+        """That article is long (what is left is set aside again after a collection)."""
         self._frozen = gc.get_freeze_count()
         """Objects frozen after this class last froze or collected: more now means something
         froze since (which may hold a dying cycle)."""
         self._long = False
         """A long article was shown since the last collection (frozen, or to be frozen by
         ``resume_gc`` if shown before the first frame)."""
+        self.due = False
+        """A collection is due (an article was left since the last one): ``collect``."""
         self.collections = 0
         """Collections made (for tests and benchmarks)."""
 
-    def shown(self, article_id: str, sentences: int) -> None:
+    def shown(self, article_id: str, sentences: int) -> bool:
         """An article of ``sentences`` sentences is now shown with its annotations (again,
-        after its sentences were copied: nothing is collected then)."""
+        after its sentences were copied: nothing is collected then). True when a collection is
+        due: the caller runs ``collect`` once idle. One due already (a second switch before
+        the reader was idle) is made now."""
         switched = self._shown is not None and self._shown != article_id
         self._shown = article_id
         long = sentences > LONG_ARTICLE_SENTENCES
+        self._shown_long = long
         if not gc.isenabled():  # before the first frame: resume_gc freezes it all
             self._long = self._long or long
-            return
+            return False
         if switched and (self._long or gc.get_freeze_count() > self._frozen):
-            gc.unfreeze()
-            gc.collect()
-            gc.freeze()
-            self.collections += 1
-            self._long = long
-        elif long:
+            if self.due:
+                self.collect()
+                return False
+            self.due = True
+        if long:
             gc.freeze()
             self._long = True
+        self._frozen = gc.get_freeze_count()
+        return self.due
+
+    def collect(self) -> None:
+        """If one is due: give back what was set aside, collect once, and set aside what is
+        left (start-up's objects, the article shown)."""
+        if not self.due or not gc.isenabled():
+            return
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        self.collections += 1
+        self.due = False
+        self._long = self._shown_long
         self._frozen = gc.get_freeze_count()

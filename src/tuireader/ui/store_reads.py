@@ -5,7 +5,7 @@ counts and done marks, and what another window wrote. Read in the reader thread
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,7 @@ from tuireader.annotations import Annotation
 if TYPE_CHECKING:
     from tuireader.boundaries import Boundary
     from tuireader.store import Store, StoreError
+    from tuireader.store.catching_up import Position
 
 
 STATE_COUNTS = "sentence_counts"
@@ -46,15 +47,25 @@ class CountReads:
     or damaged), where the layer read is empty only because of it."""
 
 
-def read_counts(store: Store, article_ids: Iterable[str], *, keep: bool = True) -> CountReads:
+def read_counts(
+    store: Store,
+    article_ids: Iterable[str],
+    *,
+    keep: bool = True,
+    known: Mapping[str, list[Annotation]] | None = None,
+) -> CountReads:
     """My layer and saved counts of each article (any thread). ``keep`` False: an article not
-    loaded already is read without being kept (``placed_mine``)."""
+    loaded already is read without being kept (``placed_mine``). ``known``: my layer of some of
+    them, as just read (not read again)."""
     saved = store.get_state(STATE_COUNTS, {})
     saved = saved if isinstance(saved, dict) else {}  # the old record, until the next save
     layers: dict[str, tuple[list[Annotation], object]] = {}
     article_ids = list(article_ids)
     for article_id in article_ids:
-        mine = store.mine(article_id) if keep else placed_mine(store, article_id)
+        if known is not None and article_id in known:
+            mine = known[article_id]
+        else:
+            mine = store.mine(article_id) if keep else placed_mine(store, article_id)
         record = (
             (store.get_state(counts_key(article_id), None) or saved.get(article_id))
             if mine
@@ -105,10 +116,23 @@ class Listing:
 
     counts: CountReads
     done: DoneReads
+    position: Position = (0, 0)
+    """How far the journal was read (``Store.journal_position``): a look reads again the counts
+    of the articles changed since (``read_reloaded``'s ``listing_since``)."""
 
 
-def read_listing(store: Store, article_ids: Iterable[str], *, keep: bool = True) -> Listing:
-    return Listing(read_counts(store, article_ids, keep=keep), read_done(store))
+def read_listing(
+    store: Store,
+    article_ids: Iterable[str],
+    *,
+    keep: bool = True,
+    known: Mapping[str, list[Annotation]] | None = None,
+) -> Listing:
+    return Listing(
+        read_counts(store, article_ids, keep=keep, known=known),
+        read_done(store),
+        store.journal_position(),
+    )
 
 
 @dataclass(frozen=True)
@@ -121,15 +145,24 @@ class Reloaded:
     annotator: str
     article_id: str | None
     mine: list[Annotation]
-    """My placed annotations on the open article (empty if none is open)."""
+    """My placed annotations on the open article (empty if none is open, or not read)."""
     layers: list[Annotation]
-    """Every annotator's placed annotations on it."""
+    """Every annotator's placed annotations on it (empty if not read)."""
     listing: Listing
+    """The counts of the articles that changed since the look before (all of them after a
+    whole reload, or on the first look), and every done mark."""
     verdicts: object = None
     """My adjudication state record of the open article (when adjudicating)."""
     corrections: tuple[Boundary, ...] = ()
     """The open article's sentence corrections as stored (a change means another window split
     or merged: the writer's store corrects the article's sentences when it catches up)."""
+    article_read: bool = True
+    """False when the open article did not change since the screen last had it whole
+    (``read_reloaded``'s ``article_since``): ``mine`` and ``layers`` were not read, and what is
+    shown stays."""
+    position: Position = (0, 0)
+    """How far the journal was read (``Store.journal_position``): what the next look reads
+    changes since."""
 
 
 def read_reloaded(
@@ -139,21 +172,50 @@ def read_reloaded(
     *,
     refresh: bool = False,
     seen: int | None = None,
+    listing_since: Position | None = None,
+    article_since: Position | None = None,
     verdicts_key: str | None = None,
 ) -> Reloaded | None:
     """In the reader thread, on its handle: catch up with what was written (mine too) if
     ``refresh`` (one ``stat`` when nothing was), then, unless the store's generation is still
-    ``seen``, read what the reader shows of it."""
+    ``seen``, read what the reader shows of it. Only what changed is read again
+    (``Store.changed_since``): the counts of the articles changed since ``listing_since`` (how
+    far the journal was read when the counts shown were), and the open article's layers only
+    if it changed since ``article_since`` (how far the store it was shown from had read it);
+    None: read them all. A book's layers are the largest read here: read again on every look,
+    they were also held twice (here and in the writer's store) while it was open."""
     if refresh:
         store.refresh()
     generation = store.generation
     if seen is not None and generation == seen:
         return None
-    mine = store.mine(article_id) if article_id is not None else []
-    layers = store.annotations(article_id) if article_id is not None else []
+    article_ids = list(article_ids)
+    if listing_since is not None:
+        changed = store.changed_since(listing_since)
+        if changed is not None:
+            article_ids = [a for a in article_ids if a in changed]
+    read = article_id is not None
+    if read and article_since is not None:
+        changed = store.changed_since(article_since)
+        read = changed is None or article_id in changed
+    mine = store.mine(article_id) if read and article_id is not None else []
+    layers = store.annotations(article_id) if read and article_id is not None else []
     verdicts = store.get_state(verdicts_key, {}) if verdicts_key is not None else None
-    listing = read_listing(store, article_ids)
+    # The open article's count: from my layer as just read, or unchanged (not read at all).
+    known = {article_id: mine} if read and article_id is not None else None
+    if article_id is not None and not read:
+        article_ids = [a for a in article_ids if a != article_id]
+    listing = read_listing(store, article_ids, known=known)
     corrections = tuple(store.boundaries(article_id)) if article_id is not None else ()
     return Reloaded(
-        generation, store.annotator, article_id, mine, layers, listing, verdicts, corrections
+        generation,
+        store.annotator,
+        article_id,
+        mine,
+        layers,
+        listing,
+        verdicts,
+        corrections,
+        article_read=read or article_id is None,
+        position=store.journal_position(),
     )
