@@ -132,6 +132,14 @@ def test_redirect_not_followed_says_where_it_went(
     assert listing(library) == {}
 
 
+def test_a_redirect_to_an_address_with_a_space_is_followed(site: Site, library: Path) -> None:
+    site.html("/new%20home.html", "Moved story")
+    site.routes["/old"] = (301, {"Location": "/new home.html"}, b"")
+    assert add("--library", str(library), site.url("/old")) == 0
+    (saved,) = library.iterdir()
+    assert load_article(saved).title == "Moved story"
+
+
 def test_a_3xx_that_is_no_redirect_is_named(
     site: Site, library: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -111,7 +111,8 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
         if not location or not location.strip():
             fp.close()
             raise _BadRedirect(f"a redirect (HTTP {code}) with no address to go to")
-        target = urllib.parse.urljoin(req.full_url, location.strip())
+        # Spaces are quoted as urllib quotes them when it follows the redirect.
+        target = urllib.parse.urljoin(req.full_url, location.strip().replace(" ", "%20"))
         try:
             check_url(target)
         except FetchError as exc:
