@@ -8,6 +8,7 @@ so only the first ``max_items`` reach feedparser.
 from __future__ import annotations
 
 import re
+import urllib.parse
 from dataclasses import dataclass
 
 MAX_ITEMS = 200
@@ -15,6 +16,8 @@ _ITEM_END = re.compile(rb"</(?:item|entry)\s*>", re.I)
 _ITEM_START = re.compile(rb"<(?:item|entry)[\s>]", re.I)
 _FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]", re.I)
 _CHANNEL = re.compile(rb"<channel[\s>]", re.I)
+_ABSOLUTE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_SLASHED = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)(.*)", re.S)
 
 
 class NotAFeed(ValueError):
@@ -26,6 +29,8 @@ class FeedItem:
     key: str
     """What identifies the item across runs: its link, else its guid."""
     link: str | None
+    """The item's address, resolved against ``xml:base`` and the feed's own address (a relative
+    one stays relative when the feed has no address: a file)."""
     title: str | None
     date: str | None
     content_html: str | None
@@ -47,8 +52,12 @@ def looks_like_feed(data: bytes) -> bool:
     )
 
 
-def read_feed(data: bytes, max_items: int = MAX_ITEMS) -> Feed:
-    """The feed's title and its first ``max_items`` items; raises NotAFeed with one line."""
+def read_feed(data: bytes, max_items: int = MAX_ITEMS, base: str | None = None) -> Feed:
+    """The feed's title and its first ``max_items`` items; raises NotAFeed with one line.
+
+    ``base`` is the feed's address: relative links are resolved against it (after the feed's
+    own ``xml:base``). Items whose links differ only in a ``#fragment`` are one page: the first
+    is kept."""
     import feedparser  # imported on first feed: the reader never needs it
 
     total = len(_ITEM_START.findall(data))
@@ -59,12 +68,12 @@ def read_feed(data: bytes, max_items: int = MAX_ITEMS) -> Feed:
     items: list[FeedItem] = []
     seen: set[str] = set()
     for entry in entries[:max_items]:
-        link = _text(entry.get("link"))
+        link = _link(entry, data, base)
         guid = _text(entry.get("id"))
         key = link or guid
-        if key is None or key in seen:
+        if key is None or urllib.parse.urldefrag(key).url in seen:
             continue
-        seen.add(key)
+        seen.add(urllib.parse.urldefrag(key).url)
         content = entry.get("content") or []
         html = _text(content[0].get("value")) if content else None
         items.append(
@@ -102,6 +111,30 @@ def _first_items(data: bytes, max_items: int) -> bytes:
     if name.lower() == b"rdf:rdf":
         closing = b""
     return data[:cut] + closing + b"</" + name + b">"
+
+
+def _link(entry: dict[str, object], data: bytes, base: str | None) -> str | None:
+    link = _text(entry.get("link"))
+    if link is None:
+        return None
+    absolute = _ABSOLUTE.match(link) is not None
+    if not absolute and not entry.get("links") and link == _text(entry.get("id")):
+        return None  # feedparser's stand-in for a missing link: a relative id, not an address
+    if not absolute:
+        return urllib.parse.urljoin(base, link) if base else link
+    return _as_written(link, data)
+
+
+def _as_written(link: str, data: bytes) -> str:
+    """``link`` as the feed has it: feedparser drops the slashes after ``scheme://``
+    (``file:///etc/passwd`` becomes ``file://etc/passwd``), so an address refused by its
+    scheme would be named wrongly."""
+    match = _SLASHED.match(link)
+    if match is None or match.group(1).lower() in ("http://", "https://"):
+        return link
+    pattern = re.escape(match.group(1).encode()) + rb"/*" + re.escape(match.group(2).encode())
+    found = re.search(pattern, data)
+    return found.group().decode("utf-8", "replace") if found else link
 
 
 def _text(value: object) -> str | None:

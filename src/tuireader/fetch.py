@@ -15,7 +15,9 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
 from dataclasses import dataclass
+from typing import IO
 
 from tuireader import __version__
 from tuireader.errors import PathError
@@ -54,6 +56,13 @@ class Fetched:
 
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
+# What http.client refuses in an address (it would say InvalidURL, as if the server were at fault).
+_UNSENDABLE = re.compile(r"[\x00-\x20\x7f]")
+# Compressions a server may send unasked; what each decodes with (zlib's wbits, tried in turn:
+# 47 takes a gzip or zlib header, -15 the raw deflate some servers send as "deflate").
+_DECODINGS = {"gzip": (47,), "x-gzip": (47,), "deflate": (47, -15)}
+# The redirects urllib follows; any other 3xx ends at the page that says it.
+_FOLLOWED = frozenset({301, 302, 303, 307, 308})
 
 
 def is_url(text: str) -> bool:
@@ -73,11 +82,45 @@ def check_url(url: str) -> None:
         raise FetchError(url, f"not a valid web address ({str(exc).lower()})") from None
     if not parts.hostname:
         raise FetchError(url, "not a valid web address (no host)")
+    if _UNSENDABLE.search(url):
+        raise FetchError(url, "not a valid web address (it holds a space or a control character)")
+
+
+class _BadRedirect(FetchError):
+    """A redirect that is not followed; the message is ``problem`` for the address asked for."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__("", problem)
 
 
 class _Redirects(urllib.request.HTTPRedirectHandler):
     max_redirections = MAX_REDIRECTS
     max_repeats = 1  # the same address twice is a loop
+
+    def http_error_302(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+    ) -> object:
+        # urllib gives up on a redirect with no address, or to a scheme it will not follow,
+        # with an HTTPError indistinguishable from a loop's; and it would follow one to ftp://.
+        location = headers.get("Location") or headers.get("URI")
+        if not location or not location.strip():
+            fp.close()
+            raise _BadRedirect(f"a redirect (HTTP {code}) with no address to go to")
+        # Spaces are quoted as urllib quotes them when it follows the redirect.
+        target = urllib.parse.urljoin(req.full_url, location.strip().replace(" ", "%20"))
+        try:
+            check_url(target)
+        except FetchError as exc:
+            fp.close()
+            raise _BadRedirect(f"redirected to {target}: {exc.problem}") from None
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
 def fetch(
@@ -112,18 +155,25 @@ def fetch(
                 raise FetchError(
                     url, f"too big ({_size(int(length))}; the limit is {_size(max_bytes)})"
                 )
+            decoding = _decoding(url, response.headers.get_all("Content-Encoding") or [])
             data = _read_bounded(response, url, deadline, max_bytes)
+            if decoding:
+                data = _decoded(data, decoding, url, max_bytes)
             return Fetched(
                 response.geturl(), data, content_type, response.headers.get_content_charset()
             )
+    except _BadRedirect as exc:
+        raise FetchError(url, exc.problem) from None
     except FetchError:
         raise
     except urllib.error.HTTPError as exc:
-        if 300 <= exc.code < 400:
+        reason = f" {exc.reason}" if exc.reason else ""
+        if exc.code in _FOLLOWED:
             raise FetchError(
                 url, f"too many redirects (more than {MAX_REDIRECTS}, or a loop)"
             ) from None
-        reason = f" {exc.reason}" if exc.reason else ""
+        if 300 <= exc.code < 400:
+            raise FetchError(url, f"HTTP {exc.code}{reason}: no page here to read") from None
         problem = "not found (HTTP 404)" if exc.code == 404 else f"HTTP {exc.code}{reason}"
         raise FetchError(url, problem) from None
     except urllib.error.URLError as exc:
@@ -145,6 +195,13 @@ def _read_bounded(response: http.client.HTTPResponse, url: str, deadline: float,
                 sock.settimeout(max(0.05, remaining))
         block = response.read1(_BLOCK) if hasattr(response, "read1") else response.read(_BLOCK)
         if not block:
+            missing = getattr(response, "length", None)  # what Content-Length promised, unread
+            if isinstance(missing, int) and missing > 0:
+                raise FetchError(
+                    url,
+                    f"the page was cut off mid-transfer ({size:,} of {size + missing:,} bytes "
+                    "arrived)",
+                )
             return b"".join(blocks)
         size += len(block)
         if size > cap:
@@ -164,12 +221,49 @@ def _network_problem(reason: object, host: str, timeout: float) -> str:
     if isinstance(reason, ConnectionResetError):
         return f"connection reset by {host}"
     if isinstance(reason, http.client.IncompleteRead):
-        return "the server closed the connection mid-page"
+        return "the page was cut off mid-transfer (the server closed the connection)"
     if isinstance(reason, http.client.HTTPException):
         return f"bad response from the server ({type(reason).__name__})"
     if isinstance(reason, OSError):
         return (reason.strerror or str(reason)).lower()
     return str(reason).lower() or "network error"
+
+
+def _decoding(url: str, headers: list[str]) -> str | None:
+    """The one compression the body is in (None: none); FetchError for any other, or two."""
+    names = [n.strip().lower() for h in headers for n in h.split(",")]
+    names = [n for n in names if n and n != "identity"]
+    if not names:
+        return None
+    if len(names) == 1 and names[0] in _DECODINGS:
+        return names[0]
+    shown = ", ".join(names)
+    if len(shown) > 40:
+        shown = shown[:40] + "…"
+    raise FetchError(url, f"the page is compressed ({shown}), which tuireader cannot read")
+
+
+def _decoded(data: bytes, decoding: str, url: str, cap: int) -> bytes:
+    """``data`` decompressed, refused past ``cap`` bytes of output (a zip bomb costs ``cap``)."""
+    for wbits in _DECODINGS[decoding]:
+        out = bytearray()
+        rest = data
+        try:
+            while True:  # a gzip body may be several members, one after another
+                decompressor = zlib.decompressobj(wbits)
+                out += decompressor.decompress(rest, cap + 1 - len(out))
+                if len(out) > cap:
+                    raise FetchError(url, f"too big once decompressed (more than {_size(cap)})")
+                if not decompressor.eof:
+                    raise FetchError(
+                        url, f"the page was cut off mid-transfer (its {decoding} data ends early)"
+                    )
+                rest = decompressor.unused_data
+                if not rest.strip(b"\0"):
+                    return bytes(out)
+        except zlib.error:
+            continue
+    raise FetchError(url, f"the page's {decoding} data is damaged (it cannot be decompressed)")
 
 
 def _size(n: int) -> str:

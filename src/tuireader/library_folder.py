@@ -14,12 +14,13 @@ import errno
 import hashlib
 import os
 import re
+import stat
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
 from tuireader.durable import fsync_folder, temp_path
-from tuireader.errors import PathError, os_problem
+from tuireader.errors import PathError, file_kind, os_problem
 from tuireader.formats import Document, to_markdown
 
 _SLUG_DROP = re.compile(r"[^\w]+")
@@ -80,7 +81,24 @@ class LibraryFolder:
                 self._keys.setdefault(match.group(1), folder / name)
 
     def find(self, *keys: str) -> Path | None:
-        return next((self._keys[k] for k in keys if k in self._keys), None)
+        """The earlier copy saved under one of ``keys``; LibraryError when what bears that name
+        is no copy (a FIFO, a link, a folder, a file without front matter): it is in the way."""
+        for key in keys:
+            path = self._keys.get(key)
+            if path is None:
+                continue
+            problem = _not_a_copy(path)
+            if problem is None:
+                return path
+            if problem is _GONE:
+                del self._keys[key]
+                continue
+            raise LibraryError(
+                path,
+                f"in the way: {problem}, not a copy this library saved; "
+                "move it away to add this source",
+            )
+        return None
 
     def find_url(self, url: str) -> Path | None:
         """The copy saved from ``url`` under another address (a redirect, a canonical link):
@@ -124,12 +142,52 @@ class LibraryFolder:
         return path
 
 
-def _front_matter_url(path: Path) -> str | None:
+_GONE = "gone"
+
+
+def _head(path: Path, size: int) -> bytes | None:
+    """The first ``size`` bytes of ``path`` if it is a regular file (not a link to one: the
+    library writes none), opened without waiting; None for anything else."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(4096).decode("utf-8", "replace")
+        fd = os.open(path, os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK | os.O_NOFOLLOW)
     except OSError:
         return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return os.read(fd, size)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _not_a_copy(path: Path) -> str | None:
+    """What is at ``path`` in words when it is not a copy the library saved; None when it is,
+    ``_GONE`` when nothing is there any more."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return _GONE
+    except OSError as exc:
+        return os_problem(exc)
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if not stat.S_ISREG(mode):
+        return file_kind(mode)
+    head = _head(path, 4)
+    if head is None:
+        return "a file that cannot be read"
+    if path.suffix == ".md" and not head.startswith(b"---"):
+        return "a file with no front matter"  # every .md the library writes opens with it
+    return None
+
+
+def _front_matter_url(path: Path) -> str | None:
+    data = _head(path, 4096)
+    if data is None:
+        return None
+    head = data.decode("utf-8", "replace")
     if not head.startswith("---"):
         return None
     for line in head.split("\n")[1:]:

@@ -117,7 +117,7 @@ class Adder:
 
     def add_feed(self, source: str, url: str | None, data: bytes, outcome: Outcome) -> None:
         try:
-            feed = read_feed(data, self.max_items)
+            feed = read_feed(data, self.max_items, base=url)
         except NotAFeed as exc:
             raise AddError(source, str(exc)) from None
         if feed.total > len(feed.items) and feed.total > self.max_items:
@@ -125,31 +125,46 @@ class Adder:
                 f"{source}: {counted(feed.total, 'item')}; reading the first {self.max_items} "
                 "(--max-items)"
             )
-        new_items = [i for i in feed.items if self.folder.find(url_key(i.key)) is None]
-        already = len(feed.items) - len(new_items)
+        new_items = []
+        already = failed = 0
+        for item in feed.items:
+            try:
+                found = self.folder.find(url_key(item.key))
+            except TuireaderError as exc:  # something else bears the item's name
+                outcome.failures.append(str(exc))
+                failed += 1
+                continue
+            if found is None:
+                new_items.append(item)
+            else:
+                already += 1
         added = 0
         with _progress(len(new_items), feed.title or source) as advance:
             for item in new_items:
                 try:
                     doc = self._item_document(item.link, item.content_html, source)
-                except TuireaderError as exc:
-                    outcome.failures.append(str(exc))
-                    advance()
-                    continue
-                doc = _with_defaults(doc, title=item.title, date=item.date)
-                outcome.saved.append(
-                    self.folder.save_document(
+                    doc = _with_defaults(doc, title=item.title, date=item.date)
+                    saved = self.folder.save_document(
                         doc,
                         url_key(item.key),
                         url=doc.url or item.link,
                         fetched=now_utc(),
                         feed=url or str(Path(source).resolve()),
                     )
-                )
-                added += 1
+                except TuireaderError as exc:
+                    outcome.failures.append(str(exc))
+                    failed += 1
+                    advance()
+                    continue
+                outcome.saved.append(saved)
+                if saved.new:
+                    added += 1
+                else:
+                    already += 1
                 advance()
         title = sanitise.line(feed.title) if feed.title else sanitise.message(source)
-        print(f"{title}: {added} new, {already} already in the library")
+        failures = f", {failed} failed" if failed else ""
+        print(f"{title}: {added} new, {already} already in the library{failures}")
 
     def _item_document(self, link: str | None, content: str | None, source: str) -> Document:
         if link and is_url(link):
@@ -166,7 +181,13 @@ class Adder:
             return _page_document(link, text, fetched.url)
         if content:
             return _page_document(source, f"<html><body>{content}</body></html>", link)
-        raise AddError(source, f"a feed item ({link or 'no link'}) with no address and no text")
+        if link:  # relative: only a feed read from a file has no address to resolve it against
+            raise AddError(
+                source,
+                f"a feed item ({link}) with a relative address, which a feed read from a file "
+                "has no address to resolve against, and no text",
+            )
+        raise AddError(source, "a feed item with no address and no text")
 
 
 def _page_document(source: str, text: str, url: str | None) -> Document:

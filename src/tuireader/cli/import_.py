@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from tuireader import sanitise
 from tuireader.adjudication import Decision, merged_decisions, state_key
@@ -18,9 +20,10 @@ from tuireader.cli import add_db_options, new_database_folder
 from tuireader.config import load_config
 from tuireader.dbformat.layout import shard_folder, shard_name
 from tuireader.durable import collector_paused
-from tuireader.errors import PathError, TuireaderError
+from tuireader.errors import MAX_FILE_BYTES, PathError, TuireaderError, megabytes, os_problem
+from tuireader.import_formats import ImportFileError, read_records
 from tuireader.import_review import review
-from tuireader.importing import Settle, stage_import
+from tuireader.importing import Settle, StagedImport, stage, stage_import
 from tuireader.paths import resolve_db_path
 from tuireader.plural import counted
 from tuireader.records import StoredRecord
@@ -39,7 +42,10 @@ PRUNE_NEEDS_SCOPE = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "file", metavar="FILE", help="a json, jsonl or csv file written by `tuireader export`"
+        "file",
+        metavar="FILE",
+        help="a json, jsonl or csv file written by `tuireader export`; - for standard input "
+        "(./- for a file named -)",
     )
     add_db_options(parser)
     parser.add_argument(
@@ -74,10 +80,11 @@ def run(args: argparse.Namespace) -> int:
             source = "the login name"
         shown = sanitise.escape(importer, newlines=False)
         raise TuireaderError(f"{source}: {problem}, not '{shown}'")
+    source = STDIN if args.file == "-" else args.file
     new_database_folder(args.db, db)
-    with collector_paused(), stage_import(args.file, settle_at_hand(db)) as imported:
+    with collector_paused(), staged(args.file, settle_at_hand(db)) as imported:
         if args.prune and imported.scope is None:
-            raise PathError(args.file, PRUNE_NEEDS_SCOPE.format(imported.format))
+            raise PathError(source, PRUNE_NEEDS_SCOPE.format(imported.format))
         from tuireader.store import Store
 
         with Store.open(db, importer) as store:
@@ -104,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
     result = report.total
     skipped = result.skipped + imported.duplicates + reviewed.duplicates
     print(
-        f"{sanitise.path(args.file)}: {result.added} added, {result.updated} updated, {skipped} skipped "
+        f"{sanitise.path(source)}: {result.added} added, {result.updated} updated, {skipped} skipped "
         f"({counted(imported.count, 'annotation')} in {imported.format}; "
         f"{counted(attached, 'article file')} found)"
     )
@@ -124,6 +131,54 @@ def run(args: argparse.Namespace) -> int:
                 f"updated, {counts.skipped} skipped"
             )
     return 0
+
+
+STDIN = "standard input"
+
+
+@contextmanager
+def staged(file: str, settle: Settle) -> Iterator[StagedImport]:
+    """``stage_import`` of ``file``, or of standard input for ``-``: copied first to a private
+    temporary file (the reader seeks: a csv or jsonl file is told by its first line, then read
+    again from the start), held to the limit of a file read whole."""
+    if file != "-":
+        with stage_import(file, settle) as imported:
+            yield imported
+        return
+    with _spooled_stdin() as spool:
+        try:
+            imported = stage(read_records(spool, STDIN), STDIN, settle)
+        except OSError as exc:
+            raise ImportFileError(STDIN, os_problem(exc, "an export file")) from None
+    with imported:
+        yield imported
+
+
+@contextmanager
+def _spooled_stdin() -> Iterator[BinaryIO]:
+    if sys.stdin is None or sys.stdin.isatty():
+        raise ImportFileError(
+            STDIN, "a terminal, not an export: pipe one in (cat out.jsonl | tuireader import -)"
+        )
+    source = sys.stdin.buffer
+    with tempfile.TemporaryFile(prefix="tuireader-import-") as spool:
+        size = 0
+        try:
+            while block := source.read(1 << 20):
+                size += len(block)
+                if size > MAX_FILE_BYTES:
+                    raise ImportFileError(
+                        STDIN,
+                        f"more than {megabytes(MAX_FILE_BYTES)}: save it to a file and import that",
+                    )
+                spool.write(block)
+            spool.flush()
+        except OSError as exc:
+            raise ImportFileError(
+                STDIN, f"{os_problem(exc)} (copying it to a temporary file)"
+            ) from None
+        spool.seek(0)
+        yield spool
 
 
 def import_decisions(store: Store, decisions: Sequence[Decision]) -> int:
