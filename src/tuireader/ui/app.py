@@ -592,6 +592,16 @@ class ReaderApp(App[int]):
         """Titles, dates and ids of the listed files: cached ones at once, the rest read."""
         worker = get_current_worker()
         cache = SummaryCache(self._cache_path)
+        if cache.problem is not None:  # said once: the cache is off for the rest of the run
+            self._cache_path = None
+            self.call_from_thread(
+                self.notify,
+                cache.problem,
+                title="Library cache",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
         batch: list[tuple[Entry, Summary | str]] = []
         sent = time.monotonic()
         for item in fill(entries, cache, stop=lambda: worker.is_cancelled):
