@@ -4,8 +4,9 @@ reader's export dialog both ask here, so the two cannot disagree.
 
 Any other file that exists is judged by what it holds (``held``, from its first few KB): another
 tuireader database's files, any TinyDB document, a lock or its owner file, an article or a web
-page are replaced only when asked (``--force``, or the dialog's question); a previous export of
-ours, or anything else, is replaced silently, as scripts rerun exports."""
+page are replaced only with ``--force`` (``content_refusal``; the reader's dialog never replaces
+them); a previous export of ours, or anything else, is replaced silently by the CLI, as scripts
+rerun exports, and after a question by the dialog."""
 
 from __future__ import annotations
 
@@ -82,6 +83,14 @@ def refusal(path: Path, db: Path, articles: Iterable[str | os.PathLike[str]] = (
         if (info.st_dev, info.st_ino) == (wanted.st_dev, wanted.st_ino):
             return "is an article; an export never replaces one"
     return None
+
+
+def content_refusal(path: Path) -> str | None:
+    """Why an export must not replace ``path`` unless forced ("is an article (Markdown with
+    front matter)", "is a TinyDB database ..."): ``held``, said as a reason; None for a file
+    that may be replaced (none, an empty one, a previous export, anything not recognised)."""
+    what = held(path)
+    return None if what is None else f"is {what}"
 
 
 def held(path: Path) -> str | None:

@@ -2794,13 +2794,14 @@ class ReaderApp(App[int]):
         return report_lines(result, self.tags, undecided=undecided)
 
     def _export_refusal(self, path: Path) -> str | None:
-        """Why the export dialog must not write ``path``: a file of the database, or an article
-        of the open folder or library (the rule ``tuireader export -o`` follows too)."""
-        from tuireader.export_target import refusal
+        """Why the export dialog must not write ``path``: a file of the database, an article
+        of the open folder or library, or a file ``tuireader export -o`` replaces only with
+        ``--force`` (an article, another database's files: the dialog has no force)."""
+        from tuireader.export_target import content_refusal, refusal
 
         entries = self.catalog.entries
         articles = [e.path for e in entries] + [o for e in entries for o in e.others]
-        return refusal(path, self.db_path, articles)
+        return refusal(path, self.db_path, articles) or content_refusal(path)
 
     async def action_export(self, everything: bool) -> None:
         """Ask which format and where (``ui/export_screen.py``), then export in a thread. The
