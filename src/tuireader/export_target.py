@@ -211,3 +211,19 @@ def _export(text: str) -> bool:
         or start.lstrip()[:1] in ("{", "[")
         or _CSV_EXPORT.match(start) is not None
     )
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` is not a file name a served reader may export to (its exports folder takes
+    names only: no folder, no ``..``, no hidden file), or None."""
+    if not name:
+        return "give a file name"
+    if "/" in name or "\\" in name or os.sep in name:
+        return "a name only, without a folder"
+    if name.startswith("."):
+        return "a name that does not start with a dot"
+    if any(ch < " " or ch == "\x7f" for ch in name):
+        return "a name without control characters"
+    if len(os.fsencode(name)) > 255:
+        return "a shorter name (at most 255 bytes)"
+    return None

@@ -228,8 +228,12 @@ class ReaderApp(App[int]):
         adjudicate: bool = False,
         cache_path: Path | None = None,
         config_source: ConfigSource | None = None,
+        served_exports: Path | None = None,
     ) -> None:
         super().__init__()
+        self._served_exports = served_exports
+        """Served to a browser (``tuireader serve``): the one folder the export dialog writes
+        in, a file name typed there; None for a reader in a terminal (any path)."""
         self._config_source = config_source
         """Where the config was read from: read again when one of its files changes."""
         self._config_stamp = config_source.stamp() if config_source is not None else ()
@@ -2825,6 +2829,20 @@ class ReaderApp(App[int]):
         # Absolute, so that the dialog shows where the file goes and the check below holds
         # for a relative --db (the dialog's path is absolute).
         folder = self.db_path.parent.absolute() / "exports"
+        served = self._served_exports is not None
+        if self._served_exports is not None:  # a name in the server's folder, never a path
+            folder = self._served_exports.absolute()
+            if not folder.is_dir() or folder.is_symlink():
+                self.notify(
+                    sanitise.message(
+                        f"Export is off in this served reader: {folder} is not a folder "
+                        "(tuireader serve makes it when it starts)"
+                    ),
+                    title="Cannot export",
+                    severity="error",
+                    markup=False,
+                )
+                return
 
         def load(meta: Mapping[str, object]) -> Article | None:
             return self.article_by_id(str(meta["id"])) or article_at_hand(meta)
@@ -2858,7 +2876,8 @@ class ReaderApp(App[int]):
             if not isinstance(remembered, dict):
                 remembered = {}
             self.push_screen(
-                ExportScreen(scope, title, remembered, folder, self._export_refusal), chosen
+                ExportScreen(scope, title, remembered, folder, self._export_refusal, served=served),
+                chosen,
             )
 
         await self._answer(
@@ -3112,6 +3131,13 @@ def run_app(options: argparse.Namespace) -> int:
         gc.enable()
 
 
+def served_exports(options: argparse.Namespace) -> Path | None:
+    """The exports folder ``tuireader serve`` gives each browser session (``--served-exports``),
+    or None in a terminal."""
+    folder = getattr(options, "served_exports", None)
+    return Path(folder) if folder else None
+
+
 def _run_app(options: argparse.Namespace) -> int:
     from tuireader.annotations import ANNOTATOR_ENV, annotator_problem, default_annotator
     from tuireader.config import load_config, project_start
@@ -3164,6 +3190,7 @@ def _run_app(options: argparse.Namespace) -> int:
         adjudicate=bool(getattr(options, "adjudicate", False)),
         cache_path=library_cache_path(),
         config_source=ConfigSource(getattr(options, "config", None), start),
+        served_exports=served_exports(options),
     )
     from tuireader.ui.paste import guarded_paste
 
