@@ -219,11 +219,11 @@ def name_problem(name: str) -> str | None:
     if not name:
         return "give a file name"
     if "/" in name or "\\" in name or os.sep in name:
-        return "a name only, without a folder"
+        return "give a name only, without a folder"
     if name.startswith("."):
-        return "a name that does not start with a dot"
+        return "give a name that does not start with a dot"
     if any(ch < " " or ch == "\x7f" for ch in name):
-        return "a name without control characters"
+        return "give a name without control characters"
     if len(os.fsencode(name)) > 255:
-        return "a shorter name (at most 255 bytes)"
+        return "give a shorter name (at most 255 bytes)"
     return None

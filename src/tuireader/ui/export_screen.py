@@ -192,14 +192,16 @@ class ExportScreen(Dialog[ExportChoice | None]):
         if self._served:
             problem = name_problem(value)
             if problem is not None:
-                self._refused(f"{value}: {problem}, in {self._folder}")
+                self._refused(f"{value}: {problem}; exports go to {self._folder}")
                 return
             path = self._folder / value
         else:
             path = Path(value).expanduser()
         if path.is_dir():
             if self._served:
-                self._refused(f"{value}: is a folder; give a file name")
+                self._refused(
+                    f"{value}: is a folder; give a file name (exports go to {self._folder})"
+                )
                 return
             path = path / file_name(fmt, by_sentence, self._title, self._now)
         choice = ExportChoice(fmt, by_sentence, path.absolute())
