@@ -6,7 +6,7 @@ There is no login: the server binds to loopback unless ``--host`` says otherwise
 A browser's user never names a path on the server: the export dialog takes a file name in the
 server's exports folder (``--exports``, made at start; if it cannot be made, export is off and
 the server says so). At most ``--max-sessions`` readers run at once (each is a process of its
-own, ~40 MB); a page opened beyond that says "too many readers open". When the server stops,
+own, 40-60 MB); a page opened beyond that says "too many readers open". When the server stops,
 every reader is asked to quit, and ended if it has not within ``QUIT_GRACE`` seconds.
 """
 
