@@ -284,20 +284,24 @@ def test_an_older_main_file_whose_first_table_is_not_meta_is_one(tmp_path: Path)
     assert held(lone) is None  # no database beside it: an empty file, nothing to keep
 
 
-async def test_the_dialog_asks_and_says_what_the_file_is(
+async def test_the_dialog_refuses_what_the_cli_refuses_and_asks_for_the_rest(
     mine: Path, theirs: Path, tmp_path: Path
 ) -> None:
-    """The dialog keeps asking before it replaces a file; the question says when the file is
-    another database's journal."""
-    from textual.widgets import Static
-
+    """Another database's journal, an article the database records, a TinyDB document: the
+    dialog (no --force there) refuses each with the CLI's reason and keeps its bytes; a plain
+    file still gets the question."""
     from test_export_targets import SIZE, filled, typed_path
     from tuireader.catalog import Catalog
     from tuireader.ui.app import ReaderApp
     from tuireader.ui.export_screen import ExportScreen, ReplaceScreen
 
     journal = theirs.with_name(theirs.name + ".journal")
-    before = journal.read_bytes()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    article = elsewhere / "story.txt"  # not in the open folder: known by its contents
+    article.write_text("A harbor bridge opened today. Officials said it may close.\n", "utf-8")
+    tinydb = tmp_path / "other.json"
+    tinydb.write_text('{"_default": {"1": {"a": 1}}}', encoding="utf-8")
     with Store.open(mine, "ann") as store:
         app = ReaderApp(
             Catalog.scan([tmp_path / "mine"]),
@@ -308,20 +312,23 @@ async def test_the_dialog_asks_and_says_what_the_file_is(
         async with app.run_test(size=SIZE) as pilot:
             await filled(app, pilot)
             await pilot.press("X")
-            await typed_path(app, pilot, journal)
-            assert isinstance(app.screen, ReplaceScreen)
-            said = app.screen.query_one("#replace-what", Static).render()
-            assert str(said) == f"It is the journal of the annotation database {theirs}."
-            await pilot.press("n")
-            assert isinstance(app.screen, ExportScreen)
-            await app.workers.wait_for_complete()
-            assert journal.read_bytes() == before
+            for target in (journal, article, tinydb):
+                before = target.read_bytes()
+                cli = main(["export", "--db", str(mine), "-o", str(target)])
+                assert cli == 2
+                await typed_path(app, pilot, target)
+                assert isinstance(app.screen, ExportScreen)  # refused: no question
+                refused = [n for n in app._notifications if n.title == "Not exported"][-1]
+                reason = held(target)
+                assert reason is not None
+                assert refused.message == f"{target}: is {reason}; choose another file"
+                await app.workers.wait_for_complete()
+                assert target.read_bytes() == before
             # A plain file gets the plain question.
             plain = tmp_path / "plain.json"
             plain.write_text("[]", encoding="utf-8")
             await typed_path(app, pilot, plain)
             assert isinstance(app.screen, ReplaceScreen)
-            assert not app.screen.query("#replace-what")
             await pilot.press("y")
             await app.workers.wait_for_complete()
             await pilot.pause()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tuireader.cli import main
-from tuireader.cli.serve import is_loopback, reach_note, session_command
+from tuireader.cli.serve import is_loopback, make_exports, reach_note, session_command
 from tuireader.storage import load_tables
 
 from conftest import SEED
@@ -60,10 +60,100 @@ def test_loopback_is_the_default_and_is_said() -> None:
 
 
 def test_session_command_asks_for_the_name_and_quotes_paths() -> None:
-    command = session_command(["-odd name.txt"], "/tmp/my db.json")
+    command = session_command(["-odd name.txt"], "/tmp/my db.json", "/tmp/my exports")
     assert "--ask-annotator" in command
     assert "'/tmp/my db.json'" in command
+    assert "--served-exports '/tmp/my exports'" in command
+    assert command.startswith("exec ")  # the reader is the process, which a stop can end
     assert command.endswith("-- '-odd name.txt'")
+
+
+def test_help_states_the_exports_folder_and_the_cap(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("textual_serve")
+    assert main(["serve", "--help"]) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert "--exports DIR" in said and "never a path" in said
+    assert "--max-sessions N" in said and "(default: 8)" in said
+    assert main(["serve", "--max-sessions", "0", str(SEED)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--max-sessions 0" in err
+
+
+def test_exports_folder_that_cannot_be_made_turns_export_off(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    _folder, problem = make_exports(blocker / "exports")
+    assert problem is not None and str(blocker) in problem and "\n" not in problem
+    _folder, problem = make_exports(blocker)
+    assert problem is not None
+    made, problem = make_exports(tmp_path / "a" / "exports")
+    assert problem is None and made.is_dir()
+
+
+def reader_pids(server: subprocess.Popen[str]) -> set[int]:
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    return {int(pid) for pid in children.read_text().split()}
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][:1]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; its parent has not reaped it yet
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc")
+def test_readers_are_capped_and_end_when_the_server_stops(tmp_path: Path) -> None:
+    """Two pages with --max-sessions 1: the second says too many readers are open and starts
+    no reader; Ctrl+C ends the first page's reader within seconds (it lingered 30-50 s)."""
+    pytest.importorskip("textual_serve")
+    import asyncio
+    import signal
+
+    import aiohttp
+
+    port = free_port()
+    argv = ["serve", "--db", str(tmp_path / "s.json"), "--port", str(port), "--max-sessions"]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tuireader", *argv, "1", str(SEED)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert server.stdout is not None
+    assert server.stdout.readline().startswith("Serving tuireader")
+    url = f"http://127.0.0.1:{port}/ws?width=100&height=30"
+
+    async def pages() -> tuple[bytes, set[int], float]:
+        async with aiohttp.ClientSession() as session:
+            first = await session.ws_connect(url)
+            drawn = b""
+            while b"\x1b" not in drawn:  # the reader has started and draws
+                message = await asyncio.wait_for(first.receive(), 60)
+                drawn += message.data if isinstance(message.data, bytes) else b""
+            second = await session.ws_connect(url)
+            said = b""
+            while not second.closed:
+                message = await asyncio.wait_for(second.receive(), 30)
+                if isinstance(message.data, bytes):
+                    said += message.data
+            readers = reader_pids(server)
+            started = time.monotonic()
+            server.send_signal(signal.SIGINT)
+            while any(alive(pid) for pid in readers) and time.monotonic() - started < 30:
+                await asyncio.sleep(0.05)
+            return said, readers, time.monotonic() - started
+
+    try:
+        said, readers, took = asyncio.run(pages())
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+    assert b"too many readers open (1 of 1)" in said
+    assert len(readers) == 1
+    assert not any(alive(pid) for pid in readers)
+    assert took < 5, took
 
 
 def test_bad_port_and_missing_articles_are_one_line(

@@ -294,30 +294,54 @@ def is_export(path: str) -> bool:
 class SummaryCache:
     """Summaries from earlier runs, keyed by absolute path and checked by size and mtime.
 
-    A missing, unreadable or malformed cache is an empty one: it only saves time. Written
-    atomically; entries of files not seen this run are kept (another library's)."""
+    A missing, empty or outdated cache is an empty one: it only saves time. Only a regular
+    file is read or written (a FIFO is never waited on, a symbolic link never followed) and
+    only a cache of ours is replaced: anything else turns the cache off for the run, with
+    ``problem`` saying why in one line. Written atomically; entries of files not seen this run
+    are kept (another library's)."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.rows: dict[str, object] = {}
         self.dirty = False
         self.parser = parser_key()
+        self.problem: str | None = None
+        """Why the cache is off for this run (the file at ``path`` is not ours to replace)."""
         if path is None:
             return
         import orjson
 
         try:
-            data = orjson.loads(path.read_bytes())
-        except (OSError, orjson.JSONDecodeError):
+            raw = _read_regular(path)
+        except FileNotFoundError:
             return
-        if (
-            isinstance(data, dict)
-            and data.get("version") == CACHE_VERSION
-            and data.get("parser") == self.parser
-        ):
+        except OSError as exc:
+            self._off(_cache_problem(exc))
+            return
+        if raw is None:
+            self._off("not a regular file")
+            return
+        if not raw.strip():
+            return  # nothing in it to lose
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            data = None
+        if not (isinstance(data, dict) and "version" in data and "files" in data):
+            self._off("not a tuireader library cache")
+            return
+        if data.get("version") == CACHE_VERSION and data.get("parser") == self.parser:
             rows = data.get("files")
             if isinstance(rows, dict):
                 self.rows = rows
+
+    def _off(self, why: str) -> None:
+        from tuireader import sanitise
+
+        self.problem = sanitise.message(
+            f"{self.path}: {why}; the library cache is off for this session (the file is kept)"
+        )
+        self.path = None
 
     def get(self, key: str, size: int, mtime_ns: int) -> Summary | None:
         return Summary.from_row(self.rows.get(key), size, mtime_ns)
@@ -327,7 +351,8 @@ class SummaryCache:
         self.dirty = True
 
     def save(self) -> None:
-        """Write the cache if it changed; a failure only costs the next start some time."""
+        """Write the cache if it changed; a failure only costs the next start some time. Only
+        over a regular file (not through a link), which may have appeared since it was read."""
         if self.path is None or not self.dirty:
             return
         import orjson
@@ -337,9 +362,39 @@ class SummaryCache:
         data = orjson.dumps({"version": CACHE_VERSION, "parser": self.parser, "files": self.rows})
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            if not self.path.exists() or self.path.is_file():
+            try:
+                mode = os.lstat(self.path).st_mode
+            except FileNotFoundError:
+                mode = stat.S_IFREG
+            if stat.S_ISREG(mode):
                 write_atomic(self.path, data)
                 self.dirty = False
+
+
+def _read_regular(path: Path) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file, else None; never waits on a FIFO nor
+    follows a symbolic link (OSError ELOOP)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _cache_problem(exc: OSError) -> str:
+    import errno
+
+    if exc.errno == errno.ELOOP:
+        return "a symbolic link (the cache is never written through one)"
+    from tuireader.errors import os_problem
+
+    return os_problem(exc, "a file")
 
 
 def fill(

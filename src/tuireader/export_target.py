@@ -4,8 +4,9 @@ reader's export dialog both ask here, so the two cannot disagree.
 
 Any other file that exists is judged by what it holds (``held``, from its first few KB): another
 tuireader database's files, any TinyDB document, a lock or its owner file, an article or a web
-page are replaced only when asked (``--force``, or the dialog's question); a previous export of
-ours, or anything else, is replaced silently, as scripts rerun exports."""
+page are replaced only with ``--force`` (``content_refusal``; the reader's dialog never replaces
+them); a previous export of ours, or anything else, is replaced silently by the CLI, as scripts
+rerun exports, and after a question by the dialog."""
 
 from __future__ import annotations
 
@@ -82,6 +83,14 @@ def refusal(path: Path, db: Path, articles: Iterable[str | os.PathLike[str]] = (
         if (info.st_dev, info.st_ino) == (wanted.st_dev, wanted.st_ino):
             return "is an article; an export never replaces one"
     return None
+
+
+def content_refusal(path: Path) -> str | None:
+    """Why an export must not replace ``path`` unless forced ("is an article (Markdown with
+    front matter)", "is a TinyDB database ..."): ``held``, said as a reason; None for a file
+    that may be replaced (none, an empty one, a previous export, anything not recognised)."""
+    what = held(path)
+    return None if what is None else f"is {what}"
 
 
 def held(path: Path) -> str | None:
@@ -202,3 +211,19 @@ def _export(text: str) -> bool:
         or start.lstrip()[:1] in ("{", "[")
         or _CSV_EXPORT.match(start) is not None
     )
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` is not a file name a served reader may export to (its exports folder takes
+    names only: no folder, no ``..``, no hidden file), or None."""
+    if not name:
+        return "give a file name"
+    if "/" in name or "\\" in name or os.sep in name:
+        return "give a name only, without a folder"
+    if name.startswith("."):
+        return "give a name that does not start with a dot"
+    if any(ch < " " or ch == "\x7f" for ch in name):
+        return "give a name without control characters"
+    if len(os.fsencode(name)) > 255:
+        return "give a shorter name (at most 255 bytes)"
+    return None

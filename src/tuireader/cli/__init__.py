@@ -173,6 +173,8 @@ def _app_parser() -> ArgumentParser:
     add_db_options(parser, annotator=True)
     # Set by `tuireader serve` for each browser session: ask the annotator's name first.
     parser.add_argument("--ask-annotator", action="store_true", help=argparse.SUPPRESS)
+    # Set by `tuireader serve` too: the export dialog takes a file name in this folder only.
+    parser.add_argument("--served-exports", metavar="DIR", help=argparse.SUPPRESS)
     parser.add_argument(
         "--adjudicate",
         action="store_true",

@@ -40,7 +40,7 @@ from tuireader.export import (
     stream,
     write_export,
 )
-from tuireader.export_target import held, refusal
+from tuireader.export_target import content_refusal, refusal
 from tuireader.paths import path_text, resolve_db_path
 from tuireader.plural import counted, plural
 from tuireader.tags import DEFAULT_TAGS, TagSet, database_tags
@@ -261,10 +261,10 @@ def _refuse_target(output: Path, db: Path, articles: Iterable[str] = ()) -> None
 
 
 def _refuse_content(output: Path) -> None:
-    what = held(output)
-    if what is not None:
+    problem = content_refusal(output)
+    if problem is not None:
         raise TuireaderError(
-            f"{output}: is {what}; choose another -o FILE, or add --force to replace it"
+            f"{output}: {problem}; choose another -o FILE, or add --force to replace it"
         )
 
 

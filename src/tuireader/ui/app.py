@@ -232,8 +232,12 @@ class ReaderApp(App[int]):
         adjudicate: bool = False,
         cache_path: Path | None = None,
         config_source: ConfigSource | None = None,
+        served_exports: Path | None = None,
     ) -> None:
         super().__init__()
+        self._served_exports = served_exports
+        """Served to a browser (``tuireader serve``): the one folder the export dialog writes
+        in, a file name typed there; None for a reader in a terminal (any path)."""
         self._config_source = config_source
         """Where the config was read from: read again when one of its files changes."""
         self._config_stamp = config_source.stamp() if config_source is not None else ()
@@ -615,6 +619,16 @@ class ReaderApp(App[int]):
         """Titles, dates and ids of the listed files: cached ones at once, the rest read."""
         worker = get_current_worker()
         cache = SummaryCache(self._cache_path)
+        if cache.problem is not None:  # said once: the cache is off for the rest of the run
+            self._cache_path = None
+            self.call_from_thread(
+                self.notify,
+                cache.problem,
+                title="Library cache",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
         batch: list[tuple[Entry, Summary | str]] = []
         sent = time.monotonic()
         for item in fill(entries, cache, stop=lambda: worker.is_cancelled):
@@ -2901,13 +2915,14 @@ class ReaderApp(App[int]):
         return report_lines(result, self.tags, undecided=undecided)
 
     def _export_refusal(self, path: Path) -> str | None:
-        """Why the export dialog must not write ``path``: a file of the database, or an article
-        of the open folder or library (the rule ``tuireader export -o`` follows too)."""
-        from tuireader.export_target import refusal
+        """Why the export dialog must not write ``path``: a file of the database, an article
+        of the open folder or library, or a file ``tuireader export -o`` replaces only with
+        ``--force`` (an article, another database's files: the dialog has no force)."""
+        from tuireader.export_target import content_refusal, refusal
 
         entries = self.catalog.entries
         articles = [e.path for e in entries] + [o for e in entries for o in e.others]
-        return refusal(path, self.db_path, articles)
+        return refusal(path, self.db_path, articles) or content_refusal(path)
 
     async def action_export(self, everything: bool) -> None:
         """Ask which format and where (``ui/export_screen.py``), then export in a thread. The
@@ -2931,6 +2946,20 @@ class ReaderApp(App[int]):
         # Absolute, so that the dialog shows where the file goes and the check below holds
         # for a relative --db (the dialog's path is absolute).
         folder = self.db_path.parent.absolute() / "exports"
+        served = self._served_exports is not None
+        if self._served_exports is not None:  # a name in the server's folder, never a path
+            folder = self._served_exports.absolute()
+            if not folder.is_dir() or folder.is_symlink():
+                self.notify(
+                    sanitise.message(
+                        f"Export is off in this served reader: {folder} is not a folder "
+                        "(tuireader serve makes it when it starts)"
+                    ),
+                    title="Cannot export",
+                    severity="error",
+                    markup=False,
+                )
+                return
 
         def load(meta: Mapping[str, object]) -> Article | None:
             return self.article_by_id(str(meta["id"])) or article_at_hand(meta)
@@ -2964,7 +2993,8 @@ class ReaderApp(App[int]):
             if not isinstance(remembered, dict):
                 remembered = {}
             self.push_screen(
-                ExportScreen(scope, title, remembered, folder, self._export_refusal), chosen
+                ExportScreen(scope, title, remembered, folder, self._export_refusal, served=served),
+                chosen,
             )
 
         await self._answer(
@@ -3218,6 +3248,13 @@ def run_app(options: argparse.Namespace) -> int:
         gc.enable()
 
 
+def served_exports(options: argparse.Namespace) -> Path | None:
+    """The exports folder ``tuireader serve`` gives each browser session (``--served-exports``),
+    or None in a terminal."""
+    folder = getattr(options, "served_exports", None)
+    return Path(folder) if folder else None
+
+
 def _run_app(options: argparse.Namespace) -> int:
     from tuireader.annotations import ANNOTATOR_ENV, annotator_problem, default_annotator
     from tuireader.config import load_config, project_start
@@ -3270,6 +3307,7 @@ def _run_app(options: argparse.Namespace) -> int:
         adjudicate=bool(getattr(options, "adjudicate", False)),
         cache_path=library_cache_path(),
         config_source=ConfigSource(getattr(options, "config", None), start),
+        served_exports=served_exports(options),
     )
     from tuireader.ui.paste import guarded_paste
 

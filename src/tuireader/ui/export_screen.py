@@ -32,7 +32,7 @@ from tuireader.export import (
     render_chunks,
     write_export,
 )
-from tuireader.export_target import held
+from tuireader.export_target import name_problem
 from tuireader.plural import counted
 from tuireader.store import StoreError
 from tuireader.ui.dialog import Dialog
@@ -114,11 +114,16 @@ class ExportScreen(Dialog[ExportChoice | None]):
         remembered: Mapping[str, Any],
         folder: Path,
         refuse: Callable[[Path], str | None] = lambda path: None,
+        *,
+        served: bool = False,
     ) -> None:
         """``refuse`` says why a path must never be written (a file of the database, an
-        article: ``export_target.refusal``), or None."""
+        article: ``export_target.refusal``), or None. ``served`` (``tuireader serve``): the
+        browser's user names a file in ``folder``, never a path (the server's files are not
+        theirs to write)."""
         super().__init__()
         self._refuse = refuse
+        self._served = served
         self._scope = scope
         self._title = title
         self._now = dt.datetime.now()
@@ -126,21 +131,26 @@ class ExportScreen(Dialog[ExportChoice | None]):
         key = choice_key(str(remembered.get("format")), bool(remembered.get("by_sentence")))
         self._key = key if key in self._choices else "json"
         saved = remembered.get("folder")
-        self._folder = Path(saved) if isinstance(saved, str) and saved else folder
+        usable = isinstance(saved, str) and saved and not served
+        self._folder = Path(saved) if usable and isinstance(saved, str) else folder
         self._auto_path = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box"):
             yield Static(Content("Export " + self._scope).stylize("bold"), markup=False)
-            yield Static(
-                "Enter exports to the path below · Tab edits the path · Esc cancels",
-                markup=False,
-            )
+            if self._served:
+                where = f"Exports go to the folder {sanitise.path(self._folder)} on the server."
+                yield Static(Content(where), markup=False, id="export-folder")
+                how = "Enter exports to the file named below · Tab edits the name · Esc cancels"
+            else:
+                how = "Enter exports to the path below · Tab edits the path · Esc cancels"
+            yield Static(how, markup=False)
             yield OptionList(
                 *(Option(Content(label), id=key) for key, _, _, label in choices()),
                 id="export-formats",
             )
-            yield Input(self._path_for(self._key), placeholder="file to write", id="export-path")
+            placeholder = "file name" if self._served else "file to write"
+            yield Input(self._path_for(self._key), placeholder=placeholder, id="export-path")
 
     def on_mount(self) -> None:
         formats = self.query_one(OptionList)
@@ -149,7 +159,8 @@ class ExportScreen(Dialog[ExportChoice | None]):
 
     def _path_for(self, key: str) -> str:
         fmt, by_sentence = self._choices[key]
-        self._auto_path = str(self._folder / file_name(fmt, by_sentence, self._title, self._now))
+        name = file_name(fmt, by_sentence, self._title, self._now)
+        self._auto_path = name if self._served else str(self._folder / name)
         return self._auto_path
 
     @on(OptionList.OptionHighlighted, "#export-formats")
@@ -178,19 +189,25 @@ class ExportScreen(Dialog[ExportChoice | None]):
             self.notify("Give a file to write.", severity="warning")
             return
         fmt, by_sentence = self._choices[self._key]
-        path = Path(value).expanduser()
+        if self._served:
+            problem = name_problem(value)
+            if problem is not None:
+                self._refused(f"{value}: {problem}; exports go to {self._folder}")
+                return
+            path = self._folder / value
+        else:
+            path = Path(value).expanduser()
         if path.is_dir():
+            if self._served:
+                self._refused(
+                    f"{value}: is a folder; give a file name (exports go to {self._folder})"
+                )
+                return
             path = path / file_name(fmt, by_sentence, self._title, self._now)
         choice = ExportChoice(fmt, by_sentence, path.absolute())
         problem = self._refuse(choice.path)
         if problem is not None:
-            self.notify(
-                sanitise.message(f"{choice.path}: {problem}; choose another file"),
-                title="Not exported",
-                severity="error",
-                markup=False,
-            )
-            self.query_one("#export-path", Input).focus()
+            self._refused(f"{choice.path}: {problem}; choose another file")
             return
         if choice.path.exists() or choice.path.is_symlink():
 
@@ -200,9 +217,13 @@ class ExportScreen(Dialog[ExportChoice | None]):
                 else:
                     self.query_one("#export-path", Input).focus()
 
-            self.app.push_screen(ReplaceScreen(choice.path, held(choice.path)), answered)
+            self.app.push_screen(ReplaceScreen(choice.path), answered)
             return
         self.close(choice)
+
+    def _refused(self, why: str) -> None:
+        self.notify(sanitise.message(why), title="Not exported", severity="error", markup=False)
+        self.query_one("#export-path", Input).focus()
 
     def action_cancel(self) -> None:
         self.close(None)
@@ -232,20 +253,16 @@ class ReplaceScreen(Dialog[bool]):
     }
     """
 
-    def __init__(self, path: Path, what: str | None = None) -> None:
-        """``what`` says what the file is when it is more than a file to replace (another
-        database's journal, an article: ``export_target.held``)."""
+    def __init__(self, path: Path) -> None:
+        """Only for a file an export may replace: what must never be replaced (an article,
+        another database's files: ``export_target``) is refused before this asks."""
         super().__init__()
         self._path = path
-        self._what = what
 
     def compose(self) -> ComposeResult:
         with Vertical(id="replace-box"):
             yield Static(Content("Replace an existing file?").stylize("bold"), markup=False)
             yield Static(Content(sanitise.path(self._path)), markup=False, id="replace-path")
-            if self._what is not None:
-                warning = Content(sanitise.line(f"It is {self._what}."))
-                yield Static(warning.stylize("bold $text-warning"), markup=False, id="replace-what")
             yield Static("y replaces it · n or Esc keeps it and goes back", markup=False)
 
     def action_answer(self, replace: bool) -> None:
