@@ -31,6 +31,10 @@ in the folder being read (the dialog's default folder is beside the database, of
 is a report of the annotations, not an article; the list leaves it out without a warning."""
 EXPORT_TITLE = "tuireader annotations"
 NOT_AN_ARTICLE = "a tuireader export, not an article"
+OUR_EXPORT = "a tuireader "
+"""How the problem of every export of ours begins (``NOT_AN_ARTICLE``, ``formats.data_file_kind``'s
+json, jsonl, csv and Markdown exports): such a file saved among the articles is left out without a
+warning, as the user made it; a database or other data file is left out with one."""
 OPEN_ARTICLES = 8
 """Parsed articles kept in memory (the open one and a few visited before it)."""
 
@@ -225,7 +229,7 @@ class Catalog:
         """Record what reading ``entry`` gave: its summary, or the problem that skipped it."""
         if isinstance(result, str):
             entry.problem = result
-            if result != NOT_AN_ARTICLE:
+            if not result.startswith(OUR_EXPORT):
                 self.warnings.append(f"{entry.path}: skipped, {result}")
             return
         entry.summary = result
