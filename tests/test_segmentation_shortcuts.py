@@ -11,6 +11,7 @@ import pytest
 
 from test_news_segmentation import CASES
 from tuireader import sentences
+from tuireader.articles import from_text
 from tuireader.sentences import split_paragraph
 
 FRAGMENTS = [
@@ -88,3 +89,11 @@ def test_most_plain_paragraphs_take_the_shortcut(monkeypatch: pytest.MonkeyPatch
     split_paragraph("Polls close at 8 p.m. Officials expect results by midnight.")
     split_paragraph("Sales fell for Oct/Dec. Buyers were wary.")
     assert taken == [True, False, False]
+
+
+def test_a_paragraph_sentencex_panics_on_still_opens() -> None:
+    """sentencex 1.0.32 panics on this mix of wide characters and periods (a Rust panic, which
+    pyo3 raises as a BaseException): the article opens, the paragraph one sentence."""
+    text = ". E\u3000. F. \U0001f600. . \u8a9e MD..D. !\tr x"
+    article = from_text("Notes\n\n" + text)
+    assert [s.text for s in article.raw_sentences] == [text.replace("\t", " ")]
