@@ -2,11 +2,14 @@
 with an earlier version keeps its id (a moved file is found by it). The ids below are those
 bd52e89 gave; a change to ``decoding.clean`` that removes more would change them."""
 
+import hashlib
+import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
 
-from tuireader.articles import load_article
+from tuireader.articles import article_id, load_article
 
 TEXTS = {
     # Right-to-left marks around a number, a zero-width space in English text.
@@ -47,3 +50,47 @@ def test_escape_sequences_and_bidi_overrides_still_go(tmp_path: Path) -> None:
     path = tmp_path / "hostile.txt"
     path.write_text("Title\n\nThe \x1b]0;T\x07plan \u202eworks.", encoding="utf-8")
     assert load_article(path).body.endswith("The plan works.")
+
+
+def words_hash(text: str) -> str:
+    """The id as ``article_id`` defines it, the long way: the NFC text's words, one space
+    apart."""
+    words = unicodedata.normalize("NFC", text).split()
+    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()[:16]
+
+
+ID_TEXTS = [
+    "Plain words here.",
+    "Two paragraphs.\n\nThe second one.",
+    "Three\n\nshort\n\nparagraphs",
+    "two  spaces",
+    " a leading space",
+    "a trailing space ",
+    "a tab\there",
+    "a line\nbreak",
+    "four\n\n\n\nnewlines",
+    "three\n\n\nnewlines",
+    "Caf\u00e9 au lait.",
+    "Cafe\u0301 au lait.",  # decomposed: NFC composes it
+    "no\u00a0break",
+    "ideographic\u3000space",
+    "zero\u200bwidth stays",
+    "a file\x1cseparator",
+    "",
+    "   ",
+    "\n\n",
+    ("Harbour notes. " * 3000 + "\n\n") * 2 + "End.",  # past one chunk, already normal
+    ("Harbour  notes. " * 3000 + "\n\n") * 2 + "End.",  # past one chunk, spaces to fold
+]
+
+
+@pytest.mark.parametrize("text", ID_TEXTS)
+def test_an_id_hashes_the_words_one_space_apart(text: str) -> None:
+    assert article_id(text) == words_hash(text)
+
+
+def test_every_space_but_the_space_is_unprintable() -> None:
+    """What lets ``article_id`` hash printable text with single spaces as it is: no character
+    ``split`` cuts at, but the space, is printable."""
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    assert [c for c in spaces if c.isprintable()] == [" "]

@@ -244,3 +244,64 @@ def test_attach_all_of_dense_articles_writes_what_attaching_each_writes(tmp_path
     assert tables == load_tables(many)
     stored = [orjson.dumps(load_tables(db)["annotations"]) for db in (one, many)]
     assert stored[0] == stored[1]  # key for key, in the same order
+
+
+def team(art: Article, rng: random.Random, shape: str) -> list[Annotation]:
+    """A team's layers: each annotator tags the text once through, in runs of one to three
+    sentences of their own choosing (so one layer never overlaps itself, but two layers may
+    overlap each other), with one ``shape`` of trouble mixed in or none (``plain``)."""
+    made: list[Annotation] = []
+    s = art.sentences
+    for who in NAMES[: rng.randint(1, 3)]:
+        i = 0
+        while i < len(s):
+            last = min(len(s) - 1, i + rng.choice((0, 0, 0, 1, 2)))
+            made.append(
+                replace(
+                    Annotation.new(art.id, art.body, s[i].start, s[last].end, "fact", who),
+                    id=f"{who}-{len(made):04d}",
+                    created=TIMES[0],
+                    updated=rng.choice(TIMES),
+                    anchor=rng.choice((AnchorState.EXACT, AnchorState.EXACT, AnchorState.MOVED)),
+                )
+            )
+            i = last + 1 + rng.choice((0, 0, 1))
+    pick = rng.randrange(len(made))
+    if shape == "twice":  # one span tagged twice by its annotator
+        made.append(replace(made[pick], id="again", updated=TIMES[3]))
+    elif shape == "orphaned":
+        made[pick] = replace(made[pick], anchor=AnchorState.ORPHANED)
+    elif shape == "stale":  # a quote whose context no longer matches
+        quote = made[pick].quote
+        made[pick] = replace(made[pick], quote=replace(quote, suffix=quote.suffix + "x"))
+    elif shape == "stranger":
+        made[pick] = replace(made[pick], article_id="0" * 16)
+    return made
+
+
+@pytest.mark.parametrize("shape", ["plain", "twice", "orphaned", "stale", "stranger"])
+@pytest.mark.parametrize("seed", range(24))
+def test_team_layers_are_settled_as_plan_attach_settles_them(shape: str, seed: int) -> None:
+    """Layers that never overlap themselves (a team tagging each sentence once: every record
+    stays where it is, decided in one pass), two layers overlapping each other, and each kind
+    of record that takes the decision elsewhere; in the stored form too, as an import hands
+    them in with the sentences' offsets only."""
+    rng = random.Random(seed)
+    art = article_of(text_of(rng, rng.randrange(1, 30)))
+    anns = team(art, rng, shape)
+    records = {a.id: to_stored(a) for a in anns}
+    decided = check_as_plan_attach(art, records)
+    assert decided == (shape not in ("stale", "stranger"))
+    got = attach_records(art, records)
+    mine = orjson.loads(orjson.dumps(records))
+    bounds = sentence_bounds(raw_sentence_spans(art))
+    stored = attach_records(art, mine, stored_form=True, bounds=bounds)
+    if got is None or stored is None:
+        assert got is None and stored is None
+        return
+    assert (stored.exact, stored.orphaned) == (got.exact, got.orphaned)
+    assert in_store_order(stored.changed) == in_store_order(got.changed)
+    if shape == "plain":
+        assert (got.exact, got.orphaned, got.changed) == (len(anns), 0, {})
+    if shape == "twice":
+        assert got.orphaned >= 1

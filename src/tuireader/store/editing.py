@@ -12,7 +12,7 @@ import os
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
-from itertools import chain, compress, filterfalse, groupby
+from itertools import chain, compress, filterfalse, groupby, pairwise
 from operator import attrgetter, eq, itemgetter, methodcaller
 from typing import Any, cast
 
@@ -371,13 +371,15 @@ def attach_records(
     values = list(records.values())
     if not values:
         return RecordsAttached(0, 0, {})
+    if bounds is None:
+        bounds = sentence_bounds((s.start, s.end) for s in article.sentences)
+    if _placed_as_they_are(values, article.id, article.body, bounds):
+        return RecordsAttached(len(values), 0, {})
     # The fields every record has, read in one pass and transposed.
     article_ids, starts, ends, quotes, annotators = zip(*map(_R_FIELDS, values), strict=True)
     if article_ids.count(article.id) != len(values):
         return None  # another article's record (adopted): located as it always was
     spans = list(zip(starts, ends, strict=True))
-    if bounds is None:
-        bounds = sentence_bounds((s.start, s.end) for s in article.sentences)
     if not _all_at_home(spans, quotes, article.body, bounds):
         return None
     ids = list(records)
@@ -470,6 +472,64 @@ def attach_records(
     was = list(map(anchors.__getitem__, changed))
     before = dict(zip(keys, map(_STORED_ANCHORS.get, was, was), strict=True))
     return RecordsAttached(exact, orphaned, set_anchors(keys, changing, new_anchors), before)
+
+
+def _placed_as_they_are(
+    values: Sequence[Mapping[str, Any]],
+    article_id: str,
+    body: str,
+    bounds: tuple[Set[int], Set[int]],
+) -> bool:
+    """Whether ``attach_records`` would place every record where it is and change none (what
+    an import of a team that tagged each sentence once per annotator meets in every article):
+    all are the article's, at home (``_all_at_home``, decided the same way), none orphaned,
+    and no two of one annotator overlap. False leaves the decision to the general path.
+
+    One pass over the records, the expected quote made once per distinct span: the general
+    path's dozen passes in C and a sort per layer cost three times as much (callgrind, 40
+    records). A layer overlaps itself if it holds a span twice; else, if no two distinct spans
+    overlap at all (the annotators tagged the same sentences), no layer's spans do."""
+    bounds_start, bounds_end = bounds
+    context = QUOTE_CONTEXT
+    expected: dict[tuple[int, int], dict[str, str]] = {}
+    known = expected.get
+    layer_spans: set[tuple[str, int, int]] = set()
+    add = layer_spans.add
+    for record in values:
+        start = record["start"]
+        end = record["end"]
+        span = start, end
+        quote = known(span)
+        if quote is None:
+            if not (start < end and start in bounds_start and end in bounds_end):
+                return False
+            prefix = body[start - context if start > context else 0 : start]
+            suffix = body[end : end + context]
+            if not (prefix.strip() or suffix.strip()):
+                return False
+            quote = expected[span] = {"exact": body[start:end], "prefix": prefix, "suffix": suffix}
+        if (
+            record["quote"] != quote
+            or record["article_id"] != article_id
+            or ("anchor" in record and record["anchor"] == _ORPHANED)
+        ):
+            return False
+        add((record["annotator"], start, end))
+    if len(layer_spans) != len(values):
+        return False  # a span tagged twice by one annotator: all but one are orphaned
+    last_end = 0
+    for start, end in sorted(expected):
+        if start < last_end:
+            return _layers_apart(layer_spans)
+        last_end = end
+    return True
+
+
+def _layers_apart(layer_spans: Iterable[tuple[str, int, int]]) -> bool:
+    """Whether no two of one annotator's spans (annotator, start, end; each once, none empty)
+    overlap: sorted, each span of a layer ends at or before the next one starts."""
+    ordered = sorted(layer_spans)
+    return all(a[0] != b[0] or a[2] <= b[1] for a, b in pairwise(ordered))
 
 
 def _all_at_home(
