@@ -13,8 +13,10 @@ import pytest
 from test_import_stream import exported, made
 from tuireader import import_formats
 from tuireader.annotations import AnchorState, Annotation, Provenance
+from tuireader.dbformat.index import record_counts
 from tuireader.import_formats import ImportFileError, RecordStream, parse_records
 from tuireader.importing import StagedImport, stage
+from tuireader.store.imports import ArticleRecords
 
 
 def varied(n: int, seed: int = 3) -> list[Annotation]:
@@ -88,6 +90,10 @@ BAD = {
     "a time in the future": ("updated", "9999-01-01T00:00:00.000Z"),
     "a name --annotator refuses": ("annotator", "a\x1bb"),
     "an unknown anchor": ("anchor", "lost"),
+    "an article id that is a number": ("article_id", 7),
+    "a note that is not text": ("note", ["n"]),
+    "a quote part that is null": ("quote", {"exact": "x", "prefix": None, "suffix": ""}),
+    "a provenance that is a number": ("provenance", 1),
 }
 
 
@@ -130,3 +136,18 @@ def test_lines_not_as_our_export_writes_them_are_taken_one_by_one() -> None:
     plain = exported(annotations, "jsonl").encode()
     with stage(parse_records(data), "a") as odd, stage(parse_records(plain), "b") as ours:
         assert list(odd.records()) == list(ours.records())
+
+
+@pytest.mark.parametrize("annotations", [made(200), varied(200)], ids=["plain", "varied"])
+def test_each_spooled_run_is_counted_as_the_index_counts_it(annotations: list[Annotation]) -> None:
+    """Two annotators in every article's run, some anchors not exact (``varied``): the counts
+    each run is spooled with are ``record_counts`` of its records, in its order."""
+    data = exported(annotations, "jsonl").encode()
+    with stage(parse_records(data), "t.jsonl") as staged:
+        runs = [item for batch in staged.batches() for item in batch]
+        assert runs and all(isinstance(run, ArticleRecords) for run in runs)
+        for run in runs:
+            assert isinstance(run, ArticleRecords)
+            records = [record for _, record in run.records()]
+            assert len({r["annotator"] for r in records}) == 2
+            assert [tuple(c) for c in run.counts] == record_counts(records)

@@ -22,12 +22,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from itertools import repeat
-from operator import itemgetter
 from typing import Any
 
 from tuireader.annotations import annotator_problem
 from tuireader.articles import ARTICLE_ID
-from tuireader.records import instant
+from tuireader.records import (
+    ANNOTATOR_OF,
+    ARTICLE_ID_OF,
+    CREATED_OF,
+    RECORD_OF,
+    TAG_OF,
+    instant,
+)
 from tuireader.sanitise import quoted
 from tuireader.tags import TAG_ID
 
@@ -132,16 +138,16 @@ def first_problem(records: Sequence[tuple[str, Mapping[str, Any]]]) -> tuple[int
     with a problem and the problem, or None. A run of an export's records (known names, UTC
     times in the fixed-width form up to the limit) is passed by a few C-level passes over it;
     only a run with anything else is checked record by record."""
-    stored = list(map(_RECORD, records))
-    names = set(map(_ANNOTATOR, stored))
+    stored = list(map(RECORD_OF, records))
+    names = set(map(ANNOTATOR_OF, stored))
     if not names <= _NAMES and any(name_problem(name) is not None for name in names - _NAMES):
         return _first(stored)
-    for field, get in (("article_id", _ARTICLE_ID), ("tag", _TAG)):
+    for field, get in (("article_id", ARTICLE_ID_OF), ("tag", TAG_OF)):
         values = set(map(get, stored))
         passed = _IDS[field]
         if not values <= passed and any(id_problem(v, field) is not None for v in values - passed):
             return _first(stored)
-    times = list(map(_CREATED, stored))
+    times = list(map(CREATED_OF, stored))
     times += filter(None, map(dict.get, stored, repeat("updated")))
     # Every time fixed-width UTC (its 11th character "T", its 24th "Z"), read off one string
     # of them all; then the latest against the limit, as text.
@@ -166,8 +172,6 @@ def _first(stored: list[Mapping[str, Any]]) -> tuple[int, str] | None:
     return None
 
 
-_RECORD, _ANNOTATOR, _CREATED = itemgetter(1), itemgetter("annotator"), itemgetter("created")
-_ARTICLE_ID, _TAG = itemgetter("article_id"), itemgetter("tag")
 _FIXED_WIDTH = {24}
 
 

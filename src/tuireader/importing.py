@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import compress, repeat
 from itertools import count as numbered
-from operator import itemgetter, ne
+from operator import ne
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, TypeVar, cast
@@ -54,6 +54,11 @@ from tuireader.import_formats import (
     read_records,
 )
 from tuireader.records import (
+    ANNOTATOR_OF,
+    ARTICLE_ID_OF,
+    KEY_OF,
+    RECORD_OF,
+    TAG_OF,
     DoneMark,
     RecordError,
     StoredRecord,
@@ -293,7 +298,7 @@ def stage(stream: RecordStream, name: object, settle: Settle | None = None) -> S
                 else:
                     scope = _parsed(_scope, where, item, name)
                 continue
-            keys = list(map(hash, map(_ID, pairs)))
+            keys = list(map(hash, map(KEY_OF, pairs)))
             fresh = seen.isdisjoint(keys) and len(set(keys)) == len(keys)
             if fresh:
                 seen.update(keys)
@@ -305,7 +310,7 @@ def stage(stream: RecordStream, name: object, settle: Settle | None = None) -> S
             if fresh:
                 # No id of these was seen before, so none is in the run: the run changes only
                 # where the article does or at ``most``, and is taken a slice at a time.
-                article_ids = list(map(_ARTICLE_ID, map(_RECORD, pairs)))
+                article_ids = list(map(ARTICLE_ID_OF, map(RECORD_OF, pairs)))
                 starts = [0, *compress(numbered(1), map(ne, article_ids, article_ids[1:]))]
                 ends = [*starts[1:], len(pairs)]
             else:
@@ -398,10 +403,6 @@ def _checked_lines(items: list[Any], first: int, name: object) -> list[StoredRec
         at = stop + 1
 
 
-_ID, _RECORD, _ARTICLE_ID = itemgetter(0), itemgetter(1), itemgetter("article_id")
-_ANNOTATOR, _TAG = itemgetter("annotator"), itemgetter("tag")
-
-
 def _spool_problem(name: object, exc: OSError) -> ImportFileError:
     """The checked annotations wait in a temporary file: say where, when it cannot be written."""
     return ImportFileError(
@@ -434,13 +435,12 @@ def _spool(
     if settle is not None and isinstance(path, str) and path:
         offered, settled = True, settle(article_id, path, run)
     records = list(run.values())
-    annotators = set(map(_ANNOTATOR, records))
     counts: list[tuple[str, str, str | None, int]]
-    if len(annotators) == 1 and not any(map(dict.__contains__, records, repeat("anchor"))):
-        # One annotator, every anchor exact (most runs): the tags alone counted, in the order
-        # ``record_counts`` gives.
-        (annotator,) = annotators
-        counts = [(annotator, tag, None, n) for tag, n in Counter(map(_TAG, records)).items()]
+    if not any(map(dict.__contains__, records, repeat("anchor"))):
+        # Every anchor exact (most runs): annotator and tag counted, in the order
+        # ``record_counts`` gives (each key's first record), without looking the anchor up.
+        pairs = Counter(zip(map(ANNOTATOR_OF, records), map(TAG_OF, records), strict=True))
+        counts = [(annotator, tag, None, n) for (annotator, tag), n in pairs.items()]
     else:
         counts = record_counts(records)
     head = [article_id, list(run), counts]
