@@ -104,14 +104,14 @@ def run(args: argparse.Namespace) -> int:
     result = report.total
     skipped = result.skipped + imported.duplicates + reviewed.duplicates
     print(
-        f"{sanitise.path(args.file)}: {result.added} added, {result.updated} updated, {skipped} skipped "
+        f"{sanitise.path(args.file)}: {result.added:,} added, {result.updated:,} updated, {skipped:,} skipped "
         f"({counted(imported.count, 'annotation')} in {imported.format}; "
         f"{counted(attached, 'article file')} found)"
     )
     if imported.decisions:
         print(
-            f"  adjudication decisions (no tag, unresolved): {len(imported.decisions)} read, "
-            f"{decided} new or changed"
+            f"  adjudication decisions (no tag, unresolved): {len(imported.decisions):,} read, "
+            f"{decided:,} new or changed"
         )
     for line in reviewed.lines():
         print(line)
@@ -120,8 +120,8 @@ def run(args: argparse.Namespace) -> int:
     if len(report.by_annotator) > 1:
         for name, counts in report.by_annotator.items():
             print(
-                f"  {sanitise.line(name) or '(no name)'}: {counts.added} added, {counts.updated} "
-                f"updated, {counts.skipped} skipped"
+                f"  {sanitise.line(name) or '(no name)'}: {counts.added:,} added, {counts.updated:,} "
+                f"updated, {counts.skipped:,} skipped"
             )
     return 0
 
