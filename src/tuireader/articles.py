@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tuireader import sanitise
 from tuireader.decoding import NotText, decode
-from tuireader.errors import MAX_FILE_BYTES, ArticleError, os_problem, read_bytes
+from tuireader.errors import MAX_ARTICLE_BYTES, ArticleError, os_problem, read_bytes
 from tuireader.formats import HTML_SUFFIXES, MARKDOWN_SUFFIXES, Document, NotAnArticle, parse
 from tuireader.paths import path_from_text, path_text
 from tuireader.sentences import Sentence, segment, segment_spans, split_paragraph
@@ -188,7 +188,8 @@ def load_article(path: str | os.PathLike[str]) -> Article:
     """Read and parse one file; raises ArticleError naming the file and the problem."""
     if not isinstance(path, Path):  # load_unchanged passes a Path: parsing it again cost 4 us
         path = Path(path)
-    return _article_of(read_bytes(path, "an article file", ArticleError), path)
+    data = read_bytes(path, "an article file", ArticleError, limit=MAX_ARTICLE_BYTES)
+    return _article_of(data, path)
 
 
 def _article_of(data: bytes, path: Path) -> Article:
@@ -262,7 +263,7 @@ def _plain_file_bytes(path: str) -> bytes | None:
     try:
         info = os.fstat(fd)
         size = info.st_size
-        if not stat.S_ISREG(info.st_mode) or size > MAX_FILE_BYTES:
+        if not stat.S_ISREG(info.st_mode) or size > MAX_ARTICLE_BYTES:
             return None
         data = os.read(fd, size + 1)  # O_NONBLOCK changes nothing for a regular file
     except OSError:
