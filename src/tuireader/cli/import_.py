@@ -26,6 +26,7 @@ from tuireader.plural import counted
 from tuireader.records import StoredRecord
 from tuireader.store.imports import ArticleRecords, Settled, settled_run
 from tuireader.store.metadata import ResolvedPaths
+from tuireader.tags import TAG_SET_STATE, Tag, merged_record
 
 if TYPE_CHECKING:
     from tuireader.store import Store
@@ -97,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
             )
             report = store.import_batches(batches, imported.articles, imported.done, at_hand)
             decided = import_decisions(store, imported.decisions)
+            record_codebook(store, imported.tags)
             rest = (meta for meta in imported.articles if meta["id"] not in report.attached)
             attached = len(report.attached) + attach_known_articles(store, rest)
             if args.prune:
@@ -124,6 +126,16 @@ def run(args: argparse.Namespace) -> int:
                 f"updated, {counts.skipped:,} skipped"
             )
     return 0
+
+
+def record_codebook(store: Store, tags: Sequence[Tag]) -> None:
+    """Record the export's codebook (labels, guidelines) in the database's record of its tag
+    sets, so ``tags --db`` and the reader under another codebook show them; what the database
+    recorded itself is kept."""
+    recorded = store.get_state(TAG_SET_STATE, None)
+    merged = merged_record(recorded, tags, replace_known=False)
+    if merged != (recorded if isinstance(recorded, list) else []):
+        store.set_state(TAG_SET_STATE, merged)
 
 
 def import_decisions(store: Store, decisions: Sequence[Decision]) -> int:
