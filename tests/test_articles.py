@@ -57,6 +57,37 @@ def test_title_from_file_name_when_article_opens_with_a_quote(tmp_path: Path) ->
     assert load_article(path).title == "War And Peace"
 
 
+BOOK_OPENING = (
+    "“Well, Prince, so Genoa and Lucca are now the family's holdings, as\n"
+    "everyone in the salon had been saying since the spring came.”\n\n"
+    "It was July, and the guests were arriving.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "title"),
+    [
+        # Hard-wrapped plain text, no title line: a one-word name is still a name.
+        ("book.txt", BOOK_OPENING, "Book"),
+        ("salon-2600.txt", BOOK_OPENING, "Salon 2600"),
+        # Dated text, as the README has always said.
+        ("notes.txt", "date 2024-05-01 “We will not wait,” she said. It rained.\n", "Notes"),
+        # A name with no word in it names nothing: the quotation, cut, is the title.
+        (
+            "2600.txt",
+            BOOK_OPENING,
+            "“Well, Prince, so Genoa and Lucca are now the family's holdings, as…",
+        ),
+    ],
+)
+def test_a_quotation_opening_any_untitled_text_gives_the_file_name_as_title(
+    tmp_path: Path, name: str, text: str, title: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    assert load_article(path).title == title
+
+
 def test_markdown_article_metadata(tmp_path: Path) -> None:
     path = tmp_path / "note.md"
     path.write_text(

@@ -166,3 +166,16 @@ def test_a_name_given_twice_is_named_not_taken_for_one(
     err = one_error(capsys, "--db", str(db_path), "--annotators", "alice, bob ,alice")
     assert "alice is named twice" in err
     assert agree_json(capsys, "--db", str(db_path), "--annotators", "alice,bob")["units"]
+
+
+@pytest.mark.parametrize("value", ["alice,", ",alice", "alice,,bob", "alice, ,bob", ""])
+def test_an_empty_name_is_refused_not_dropped(
+    value: str, db_path: Path, article: Article, capsys: pytest.CaptureFixture[str]
+) -> None:
+    annotate(db_path, article, "alice", {(0, 0): "fact"})
+    annotate(db_path, article, "bob", {(0, 0): "fact"})
+    before = db_path.read_bytes()
+    err = one_error(capsys, "--db", str(db_path), "--annotators", value)
+    assert "--annotators: an empty name in" in err
+    assert "only alice marked" not in err
+    assert db_path.read_bytes() == before

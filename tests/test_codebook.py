@@ -309,3 +309,42 @@ async def test_stats_screen_shows_each_tag_in_its_look(make_app: MakeApp) -> Non
         chip = next(s for s in text.spans if s.start == str(text).index(" F  Fact"))  # type: ignore[attr-defined]
         look = app.pane.looks["fact"].marker
         assert chip.style.background is not None and look.bgcolor is not None
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_an_import_keeps_the_export_codebooks_guidelines(
+    db_path: Path,
+    five: Config,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    streamed: bool,
+) -> None:
+    """The export lists its tags' guidelines: a database it is imported into records them,
+    and ``tags --db`` under another codebook shows them (it said "(no guideline)")."""
+    from tuireader import import_formats
+
+    if streamed:
+        monkeypatch.setattr(import_formats, "JSON_WHOLE_MAX", 0)
+    tag_five(db_path, five)
+    exported = tmp_path / "five.json"
+    assert main(["export", "--db", str(db_path), "-o", str(exported)]) == 0
+    other = tmp_path / "other.json"
+    # The new database already records a claim of its own, without a guideline.
+    with Store.open(other, "pat") as store:
+        store.set_state(TAG_SET_STATE, [{"id": "claim", "label": "Assertion", "marker": "A"}])
+    capsys.readouterr()
+    assert main(["import", str(exported), "--db", str(other)]) == 0
+    capsys.readouterr()
+    assert main(["tags", "--db", str(other), "--json"]) == 0
+    shown = {t["id"]: t for t in json.loads(capsys.readouterr().out)["tags"]}
+    assert shown["needs_check"]["description"] == "Worth verifying before publication."
+    assert shown["needs_check"]["label"] == "Needs check"
+    assert shown["verdict"]["description"] == ""  # it had none
+    # The database's own record stays; only the guideline it lacked is filled in.
+    assert shown["claim"]["label"] == "Assertion" and shown["claim"]["marker"] == "A"
+    assert shown["claim"]["description"].startswith("A checkable statement")
+    assert main(["tags", "--db", str(other)]) == 0
+    text = capsys.readouterr().out
+    assert "Worth verifying before publication." in text
+    assert text.count("(no guideline)") == 2  # verdict's and quote's: they have none

@@ -145,6 +145,9 @@ BAD = [
     ("[[tags]]\nid = 'a'\nlabel = 'A'\nkey = 'a'\nmarker = 'A'\ncolor = 'red'\n"
      "[[tags]]\nid = 'a'\nlabel = 'B'\nkey = 'b'\nmarker = 'B'\ncolor = 'blue'\n", 8,
      "id 'a' is already used by tag 1"),
+    ("[[tags]]\nid = 'claim'\nlabel = 'Claim'\nkey = 'c'\nmarker = 'C'\ncolor = 'red'\n"
+     "[[tags]]\nid = 'x'\nlabel = ' claim '\nkey = 'x'\nmarker = 'X'\ncolor = 'red'\n", 9,
+     "tag x: label 'claim' is already used by tag 1 (claim)"),
     ("[themes.paper]\ndark = false\nprimary = 'blue'\n", 3, "invalid colour 'blue' for primary"),
     ("[themes.paper]\ndark = 'no'\nprimary = '#000000'\n", 2, "dark must be true or false"),
     ("[themes.paper]\ndark = false\n", 1, "theme paper has no primary colour"),

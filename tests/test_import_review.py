@@ -291,3 +291,14 @@ def test_copies_within_one_file_alone_are_written_and_all_but_one_orphaned(
         found = store.annotations(article.id, include_orphans=True)
     placed = [a for a in found if a.annotator == "alice" and a.anchor != AnchorState.ORPHANED]
     assert sum((a.start, a.end) == (first["start"], first["end"]) for a in placed) == 1
+
+
+def test_one_annotation_and_one_article_file_are_counted_in_the_singular(
+    tmp_path: Path, article: Article, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = exported(tmp_path, article, capsys)
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps({**doc, "annotations": doc["annotations"][:1]}), encoding="utf-8")
+    assert main(["import", str(path), "--db", str(tmp_path / "db.json")]) == 0
+    out = capsys.readouterr().out
+    assert "1 added, 0 updated, 0 skipped (1 annotation in json; 1 article file found)" in out

@@ -159,7 +159,9 @@ def test_every_format_streams_past_the_whole_file_limit(
         path.write_text(exported(annotations, fmt), encoding="utf-8")
         assert path.stat().st_size > 1 << 20
         code, out, _ = run(capsys, "import", "--db", str(tmp_path / f"{fmt}.json"), str(path))
-        assert code == 0 and f"4000 added, 0 updated, 0 skipped (4,000 annotations in {fmt};" in out
+        assert (
+            code == 0 and f"4,000 added, 0 updated, 0 skipped (4,000 annotations in {fmt};" in out
+        )
     path = tmp_path / "big.txt"
     path.write_text("plain text\n" * 200_000, encoding="utf-8")
     code, out, err = run(capsys, "import", "--db", str(tmp_path / "txt.json"), str(path))

@@ -21,7 +21,7 @@ from tuireader import errors
 from tuireader.articles import ArticleError, load_article, load_library
 from tuireader.cli import main
 from tuireader.durable import NotRegularFileError, write_atomic
-from tuireader.errors import MAX_FILE_BYTES, read_bytes
+from tuireader.errors import read_bytes
 from tuireader.export import ExportError, write_export
 from tuireader.store import Store
 
@@ -162,11 +162,11 @@ def test_an_article_over_the_size_limit_is_refused_before_reading(
 ) -> None:
     big = tmp_path / "big.txt"
     with big.open("wb") as handle:  # sparse: no disk used
-        handle.truncate(MAX_FILE_BYTES + 1)
+        handle.truncate(30 * 1024 * 1024)
     read: list[int] = []
     real_read = os.read
     monkeypatch.setattr(errors.os, "read", lambda fd, n: read.append(n) or real_read(fd, n))
-    with pytest.raises(ArticleError, match=r"too large \(200 MB; the limit is 200 MB\)"):
+    with pytest.raises(ArticleError, match=r"too large \(30 MB; the limit is 10 MB\)"):
         load_article(big)
     assert not read
 

@@ -128,3 +128,49 @@ def test_piped_article_opens_and_keys_come_from_the_terminal(tmp_path: Path) -> 
     assert [(r["tag"], r["annotator"]) for r in records] == [("fact", "piper")]
     assert records[0]["quote"]["exact"] == "The board blamed fuel costs."
     assert saved.read_text(encoding="utf-8") == STORY
+
+
+def test_standard_input_at_a_terminal_is_refused_in_one_line(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """Nothing piped: the reader showed a blank screen waiting for typed text and ctrl+d."""
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        for args in (["-"], ["sentences", "-"], ["suggest", "-"]):
+            out = subprocess.run(
+                [sys.executable, "-m", "tuireader", *args],
+                stdin=follower,
+                capture_output=True,
+                env=env,
+                timeout=60,
+            )
+            assert (out.returncode, out.stdout) == (2, b""), args
+            assert out.stderr.decode() == (
+                "tuireader: standard input: a terminal, nothing piped in; pipe the text in "
+                "(cat story.txt | tuireader -) or name the file\n"
+            )
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert not (tmp_path / "library").exists()
+    assert not (tmp_path / "db.json").exists()
+
+
+def test_piped_text_over_the_article_limit_is_refused_in_one_line(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    big = (STORY * (11 * 1024 * 1024 // len(STORY) + 1)).encode()
+    for args in (["sentences", "-"], ["-"]):
+        out = run(args, big, env)
+        assert (out.returncode, out.stdout) == (2, b""), args
+        assert out.stderr.decode() == (
+            "tuireader: standard input: too large (over 10 MB, the limit for an article)\n"
+        )
+    assert not (tmp_path / "library").exists()
+    path = tmp_path / "big.txt"
+    path.write_bytes(big)
+    out = run(["sentences", str(path)], b"", env)
+    assert out.returncode == 2
+    assert out.stderr.decode() == f"tuireader: {path}: too large (11 MB; the limit is 10 MB)\n"

@@ -298,6 +298,31 @@ async def test_list_counts_others_done_marks(make_app: MakeApp, db_path: Path) -
         assert "✓ done · 2 others done" in list_text(app)
 
 
+async def test_list_shows_no_zero_count_of_others_done(make_app: MakeApp, db_path: Path) -> None:
+    tag_as(db_path, "bob", {0: "fact"})  # someone else annotates here, but marked nothing done
+    app = make_app(annotator="ann")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        article = app.pane.article
+        assert article is not None
+        assert "○ not started" in list_text(app)
+        assert "other" not in list_text(app)
+        with Store.open(db_path, "bob") as store:
+            store.set_done(article.id, True)
+        app.refresh_store()
+        await app.reads_landed()
+        await pilot.pause()
+        assert "○ not started · 1 other done" in list_text(app)
+        await pilot.press("D")
+        assert "✓ done · 1 other done" in list_text(app)
+        with Store.open(db_path, "bob") as store:
+            store.set_done(article.id, False)
+        app.refresh_store()
+        await app.reads_landed()
+        await pilot.pause()
+        assert "✓ done" in list_text(app) and "other" not in list_text(app)
+
+
 async def test_compare_shows_overlapping_layers(make_app: MakeApp, db_path: Path) -> None:
     tag_as(db_path, "bob", {0: "speculation", 2: "fact"})
     tag_as(db_path, "ann", {1: "fact", 2: "fact"})

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tuireader import sanitise
 from tuireader.decoding import NotText, decode
-from tuireader.errors import MAX_FILE_BYTES, ArticleError, os_problem, read_bytes
+from tuireader.errors import MAX_ARTICLE_BYTES, ArticleError, os_problem, read_bytes
 from tuireader.formats import HTML_SUFFIXES, MARKDOWN_SUFFIXES, Document, NotAnArticle, parse
 from tuireader.paths import path_from_text, path_text
 from tuireader.sentences import Sentence, segment, segment_spans, split_paragraph
@@ -195,7 +195,8 @@ def load_article(path: str | os.PathLike[str]) -> Article:
     """Read and parse one file; raises ArticleError naming the file and the problem."""
     if not isinstance(path, Path):  # load_unchanged passes a Path: parsing it again cost 4 us
         path = Path(path)
-    return _article_of(read_bytes(path, "an article file", ArticleError), path)
+    data = read_bytes(path, "an article file", ArticleError, limit=MAX_ARTICLE_BYTES)
+    return _article_of(data, path)
 
 
 def _article_of(data: bytes, path: Path) -> Article:
@@ -269,7 +270,7 @@ def _plain_file_bytes(path: str) -> bytes | None:
     try:
         info = os.fstat(fd)
         size = info.st_size
-        if not stat.S_ISREG(info.st_mode) or size > MAX_FILE_BYTES:
+        if not stat.S_ISREG(info.st_mode) or size > MAX_ARTICLE_BYTES:
             return None
         data = os.read(fd, size + 1)  # O_NONBLOCK changes nothing for a regular file
     except OSError:
@@ -407,11 +408,14 @@ def _derived_title(doc: Document, path: Path | None) -> tuple[str, list[tuple[in
     spans = split_paragraph(first) if first else []
     whole = spans if first and len(first) == len(doc.paragraphs[0]) else None
     sentence = first[spans[0][0] : spans[0][1]] if spans else first
-    from_name = _title_from_filename(path)
-    if from_name and (not sentence or sentence.lstrip()[:1] in _OPENING_QUOTES):
-        return from_name, whole
+    if sentence.lstrip()[:1] in _OPENING_QUOTES:
+        # A quotation cut at 72 characters names nothing: any file name with a word in it
+        # does better ("book.txt", "warandpeace-2600.txt"), in every format without a title.
+        from_name = _title_from_filename(path, words=1)
+        if from_name:
+            return from_name, whole
     if not sentence:
-        return from_name or "Untitled", whole
+        return _title_from_filename(path) or "Untitled", whole
     return trim_words(sentence, TITLE_MAX_CHARS), whole
 
 
@@ -426,11 +430,12 @@ def trim_words(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:—–-") + "…"
 
 
-def _title_from_filename(path: Path | None) -> str | None:
+def _title_from_filename(path: Path | None, words: int = 2) -> str | None:
+    """The file name as a title, when it has at least ``words`` words of letters alone."""
     if path is None:
         return None
     # A file name may hold anything but "/": controls, escape sequences, undecodable bytes.
-    words = [w for w in re.split(r"[\s_\-.]+", sanitise.line(path.stem)) if w]
-    if len([w for w in words if w.isalpha()]) < 2:
+    parts = [w for w in re.split(r"[\s_\-.]+", sanitise.line(path.stem)) if w]
+    if len([w for w in parts if w.isalpha()]) < words:
         return None
-    return " ".join(w if w.isupper() else w.capitalize() for w in words)
+    return " ".join(w if w.isupper() else w.capitalize() for w in parts)

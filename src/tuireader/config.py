@@ -350,7 +350,7 @@ def validate(data: Mapping[str, Any], path: Path, lines: Mapping[tuple[str, ...]
 def _validate_tags(tags: list[Any], fail: Any) -> None:
     if not 1 <= len(tags) <= MAX_TAGS:
         raise fail(f"a tag set has 1 to {MAX_TAGS} tags, not {len(tags)}", "tags")
-    seen: dict[str, dict[str, int]] = {"id": {}, "marker": {}, "key": {}}
+    seen: dict[str, dict[str, int]] = {"id": {}, "label": {}, "marker": {}, "key": {}}
     for index, tag in enumerate(tags):
         if not isinstance(tag, dict):
             raise fail("each tag must be a table ([[tags]])", "tags", index)
@@ -417,13 +417,17 @@ def _validate_tags(tags: list[Any], fail: Any) -> None:
             raise fail(
                 f"tag {tag_id}: description is over 2,000 characters", "tags", index, "description"
             )
-        for what, values in (("id", [tag_id]), ("marker", [tag["marker"]]), ("key", keys)):
+        # Two tags of one label read as one in the legend, the status line and every export.
+        label = " ".join(label.split())
+        each = (("id", [tag_id]), ("label", [label]), ("marker", [tag["marker"]]), ("key", keys))
+        for what, values in each:
             for value in values:
-                folded = value if what != "marker" else value.casefold()
+                folded = value.casefold() if what in ("label", "marker") else value
                 if folded in seen[what]:
-                    first = seen[what][folded] + 1
+                    first = seen[what][folded]
                     raise fail(
-                        f"tag {tag_id}: {what} {value!r} is already used by tag {first}",
+                        f"tag {tag_id}: {what} {value!r} is already used by tag {first + 1} "
+                        f"({tags[first]['id']})",
                         "tags",
                         index,
                         what,

@@ -12,6 +12,11 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 """The largest file read whole (an article, an import): 200 MB. A bigger one is refused before a
 byte is read, so ``/dev/zero`` or a runaway log can never exhaust memory."""
 
+MAX_ARTICLE_BYTES = 10 * 1024 * 1024
+"""The largest article text, from a file or a pipe: 10 MB, as much as a fetched page may be
+(War and Peace is 3.2 MB). Parsing and segmenting hold about 40 bytes a byte of text, so a 30 MB
+pipe took 1.15 GB; a bigger text is refused before it is parsed."""
+
 
 class TuireaderError(Exception):
     """A problem the user can act on; the CLI prints it as one line and exits 2."""

@@ -41,9 +41,11 @@ IMPORT_FORMATS = ("json", "jsonl", "csv")
 ANNOTATION, ARTICLE, DONE, DECISION = "annotation", "article", "done mark", "decision"
 CORRECTION = "sentence correction"
 SCOPE = "scope"
+TAGS = "tags"
 Record = tuple[str, str, Any]
-"""(kind: ANNOTATION, ARTICLE, DONE, DECISION, CORRECTION or SCOPE (a json export's ``scope``
-and its ``exported_at``, a pair, once, before its lists); where, such as "line 4" or "row 2"; the record
+"""(kind: ANNOTATION, ARTICLE, DONE, DECISION, CORRECTION, SCOPE (a json export's ``scope``
+and its ``exported_at``, a pair, once, before its lists) or TAGS (a json export's ``tags``, the
+codebook of its tags with their guidelines, as found); where, such as "line 4" or "row 2"; the record
 as parsed, before the codec checks it)."""
 JSON_WHOLE_MAX = 32 << 20
 """A json document up to this size is parsed whole (``orjson``: fastest); a bigger one is read
@@ -284,7 +286,8 @@ def _document_records(doc: Any, name: object) -> Iterator[Record]:
         if not isinstance(doc.get(key, []), list):
             raise ImportFileError(name, f'"{key}" is not a list')
     scope = [(SCOPE, [(doc["scope"], doc.get("exported_at"))])] if "scope" in doc else []
-    return _listed(*scope, *((_LISTS[key], doc.get(key, [])) for key in _LISTS))
+    tags = [(TAGS, [doc["tags"]])] if "tags" in doc else []
+    return _listed(*scope, *((_LISTS[key], doc.get(key, [])) for key in _LISTS), *tags)
 
 
 def _check_header(doc: Mapping[str, Any], name: object) -> None:
@@ -315,6 +318,8 @@ def _streamed_document(file: BinaryIO, name: object) -> Iterator[Record]:
                 header[key] = value
             elif key == "scope":  # with the export's time, which comes before it (``export``)
                 yield SCOPE, "scope", (value, header.get("exported_at"))
+            elif key == "tags":
+                yield TAGS, "tags", value
             elif key in ("@context", "type") and "format" not in header:
                 foreign = _foreign_json({key: value})
                 if foreign:  # said before its (large) annotations are read

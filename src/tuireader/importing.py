@@ -47,6 +47,7 @@ from tuireader.import_formats import (
     DECISION,
     DONE,
     NOT_OURS,
+    TAGS,
     AnnotationLines,
     ImportFileError,
     RecordStream,
@@ -70,6 +71,7 @@ from tuireader.records import (
     stored_from_exports,
 )
 from tuireader.store.imports import ArticleRecords, Settled
+from tuireader.tags import Tag, tags_from_record
 
 __all__ = [
     "BATCH",
@@ -136,6 +138,9 @@ class StagedImport:
     """Sentence corrections (splits and joins; ``correction_records``)."""
     scope: dict[str, Any] | None = None
     """What a json export holds in full (its ``scope``), None when the file does not say."""
+    tags: tuple[Tag, ...] = ()
+    """The codebook a json export lists (``tags``: ids, labels, guidelines), well-formed
+    entries only, for the database's record of its tag sets."""
 
     def annotations(self) -> Iterator[Annotation]:
         """The annotations, in file order, one per id (the newest)."""
@@ -264,6 +269,7 @@ def stage(stream: RecordStream, name: object, settle: Settle | None = None) -> S
         decisions: list[Decision] = []
         corrections: list[Boundary] = []
         scope: dict[str, Any] | None = None
+        tags: tuple[Tag, ...] = ()
         seen: set[int] = set()
         repeated: set[int] = set()
         count = 0
@@ -295,6 +301,10 @@ def stage(stream: RecordStream, name: object, settle: Settle | None = None) -> S
                     decisions.append(_parsed(_decision, where, item, name))
                 elif kind == CORRECTION:
                     corrections.append(_parsed(correction_from_export, where, item, name))
+                elif kind == TAGS:
+                    # Written by anything: what is not a well-formed tag is left out, not refused
+                    # (the annotations do not depend on it).
+                    tags = tags_from_record(item)
                 else:
                     scope = _parsed(_scope, where, item, name)
                 continue
@@ -367,6 +377,7 @@ def stage(stream: RecordStream, name: object, settle: Settle | None = None) -> S
         frozenset(split),
         tuple(corrections),
         scope,
+        tags,
     )
 
 

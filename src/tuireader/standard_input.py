@@ -13,15 +13,20 @@ import sys
 from typing import TYPE_CHECKING, BinaryIO
 
 from tuireader.decoding import NotText, decode
-from tuireader.errors import MAX_FILE_BYTES, ArticleError
+from tuireader.errors import MAX_ARTICLE_BYTES, ArticleError, megabytes
 from tuireader.webpage import decode_page, looks_like_html
 
 if TYPE_CHECKING:
     from tuireader.articles import Article
 
 NAME = "standard input"
-MAX_BYTES = MAX_FILE_BYTES
+MAX_BYTES = MAX_ARTICLE_BYTES
 """Piped text is held to the same limit as an article file."""
+
+
+TERMINAL_PROBLEM = (
+    "a terminal, nothing piped in; pipe the text in (cat story.txt | tuireader -) or name the file"
+)
 
 
 def has_piped_input(fd: int = 0) -> bool:
@@ -35,14 +40,24 @@ def has_piped_input(fd: int = 0) -> bool:
 
 
 def read_text(stream: BinaryIO | None = None) -> str:
-    """All of standard input as article text; ArticleError (one line) when it is none."""
+    """All of standard input as article text; ArticleError (one line) when it is none: a
+    terminal (nothing piped), more than ``MAX_BYTES``, empty or not text."""
     source = stream if stream is not None else sys.stdin.buffer
+    try:
+        typed = source.isatty()
+    except (OSError, ValueError):  # closed
+        typed = False
+    if typed:
+        # Nothing piped: reading would wait, on a blank screen, for text typed and ctrl+d.
+        raise ArticleError(NAME, TERMINAL_PROBLEM)
     try:
         data = source.read(MAX_BYTES + 1)
     except OSError as exc:
         raise ArticleError(NAME, (exc.strerror or str(exc)).lower()) from None
     if len(data) > MAX_BYTES:
-        raise ArticleError(NAME, f"more than {MAX_BYTES // 1_000_000} MB")
+        raise ArticleError(
+            NAME, f"too large (over {megabytes(MAX_BYTES)}, the limit for an article)"
+        )
     try:
         text = decode(data)
         if looks_like_html(text):  # a page keeps its declared charset and loses its escapes

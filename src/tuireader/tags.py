@@ -153,6 +153,30 @@ def database_tags(active: TagSet, source: TaggedSource) -> TagSet:
     return active.with_seen(recorded, sorted(seen))
 
 
+def merged_record(recorded: object, tags: Iterable[Tag], *, replace_known: bool) -> list[Any]:
+    """The database's record of its tag sets (``TAG_SET_STATE``) with ``tags`` in it: a tag of
+    a new id is added; one already recorded is replaced (``replace_known``: the codebook in use
+    in the reader) or only given the label and guideline it lacks (an import's codebook: the
+    database's own record stays as it was made)."""
+    entries = list(recorded) if isinstance(recorded, list) else []
+    mine = {tag.id: tag.to_record() for tag in tags}
+    merged: list[Any] = []
+    for entry in entries:
+        known = entry.get("id") if isinstance(entry, Mapping) else None
+        new = mine.pop(known, None) if isinstance(known, str) else None
+        if new is None:
+            merged.append(entry)
+        elif replace_known:
+            merged.append(new)
+        else:
+            filled = dict(entry)
+            for key in ("label", "description"):
+                if not (isinstance(filled.get(key), str) and filled[key].strip()):
+                    filled[key] = new[key]
+            merged.append(filled)
+    return merged + list(mine.values())
+
+
 def _seen_label(tag_id: str) -> str:
     """The label of a tag known only by an id on an annotation. An id that is not one (a file
     written by anything, or a database from before imports checked ids) is shown exactly, its

@@ -64,11 +64,17 @@ def _one_line(text: str) -> str:
 
 
 def _names(value: str | None) -> list[str]:
-    """The names of ``--annotators``; a name given twice is refused (comparing an annotator
+    """The names of ``--annotators``; an empty name or a name given twice is refused (comparing an annotator
     with themself is not what was meant, and dropping the copy silently hid the typo)."""
     if value is None:
         return []
-    names = [n for n in (n.strip() for n in value.split(",")) if n]
+    names = [n.strip() for n in value.split(",")]
+    if "" in names:
+        # 'reader,' compared reader with nobody and said so as if reader alone had marked done.
+        raise TuireaderError(
+            f"--annotators: an empty name in {_one_line(value)!r}; name each annotator "
+            "between the commas (--annotators A,B)"
+        )
     twice = [n for n in dict.fromkeys(names) if names.count(n) > 1]
     if twice:
         raise TuireaderError(

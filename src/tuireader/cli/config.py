@@ -74,6 +74,10 @@ def run(args: argparse.Namespace) -> int:
     print("valid: yes" + (f" ({files})" if config.files else ""))
     for moved in resolved.moved:
         print(f"moved: {sanitise.line(moved.sentence())}")
+    from tuireader.ui.config_warnings import config_warnings
+
+    for warning in config_warnings(config):
+        print(f"warning: {sanitise.line(warning)}")
     return 0
 
 

@@ -29,6 +29,7 @@ from tuireader.plural import counted
 from tuireader.records import StoredRecord
 from tuireader.store.imports import ArticleRecords, Settled, settled_run
 from tuireader.store.metadata import ResolvedPaths
+from tuireader.tags import TAG_SET_STATE, Tag, merged_record
 
 if TYPE_CHECKING:
     from tuireader.store import Store
@@ -104,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
             )
             report = store.import_batches(batches, imported.articles, imported.done, at_hand)
             decided = import_decisions(store, imported.decisions)
+            record_codebook(store, imported.tags)
             rest = (meta for meta in imported.articles if meta["id"] not in report.attached)
             attached = len(report.attached) + attach_known_articles(store, rest)
             if args.prune:
@@ -111,14 +113,15 @@ def run(args: argparse.Namespace) -> int:
     result = report.total
     skipped = result.skipped + imported.duplicates + reviewed.duplicates
     print(
-        f"{sanitise.path(source)}: {result.added} added, {result.updated} updated, {skipped} skipped "
+        f"{sanitise.path(source)}: {result.added:,} added, {result.updated:,} updated, "
+        f"{skipped:,} skipped "
         f"({counted(imported.count, 'annotation')} in {imported.format}; "
         f"{counted(attached, 'article file')} found)"
     )
     if imported.decisions:
         print(
-            f"  adjudication decisions (no tag, unresolved): {len(imported.decisions)} read, "
-            f"{decided} new or changed"
+            f"  adjudication decisions (no tag, unresolved): {len(imported.decisions):,} read, "
+            f"{decided:,} new or changed"
         )
     for line in reviewed.lines():
         print(line)
@@ -127,8 +130,8 @@ def run(args: argparse.Namespace) -> int:
     if len(report.by_annotator) > 1:
         for name, counts in report.by_annotator.items():
             print(
-                f"  {sanitise.line(name) or '(no name)'}: {counts.added} added, {counts.updated} "
-                f"updated, {counts.skipped} skipped"
+                f"  {sanitise.line(name) or '(no name)'}: {counts.added:,} added, {counts.updated:,} "
+                f"updated, {counts.skipped:,} skipped"
             )
     return 0
 
@@ -179,6 +182,16 @@ def _spooled_stdin() -> Iterator[BinaryIO]:
             ) from None
         spool.seek(0)
         yield spool
+
+
+def record_codebook(store: Store, tags: Sequence[Tag]) -> None:
+    """Record the export's codebook (labels, guidelines) in the database's record of its tag
+    sets, so ``tags --db`` and the reader under another codebook show them; what the database
+    recorded itself is kept."""
+    recorded = store.get_state(TAG_SET_STATE, None)
+    merged = merged_record(recorded, tags, replace_known=False)
+    if merged != (recorded if isinstance(recorded, list) else []):
+        store.set_state(TAG_SET_STATE, merged)
 
 
 def import_decisions(store: Store, decisions: Sequence[Decision]) -> int:

@@ -371,11 +371,12 @@ class RepairPlan:
             for name, n in shard.lost.items():
                 lost[name] = lost.get(name, 0) + n
         folder = storage.shard_folder(self.db)
+        files = counted(len(missing), "shard file")
         head = (
-            f"the shard folder {sanitise.path(folder)} is gone: all {len(missing)} shard files "
-            "the index counts annotations in are missing"
+            f"the shard folder {sanitise.path(folder)} is gone: all {files} "
+            f"the index counts annotations in {plural(len(missing), 'is')} missing"
             if not os.path.lexists(folder)
-            else f"{len(missing)} shard files are missing"
+            else f"{files} {plural(len(missing), 'is')} missing"
         )
         if lost:
             drop = "dropped" if done else "would drop"

@@ -94,7 +94,8 @@ class DoneState:
     mine: bool = False
     others_done: int = 0
     others: bool = False
-    """Whether anyone else annotates in this database (else the count is not shown)."""
+    """Whether anyone else annotates in this database (else the count is not shown; nor is
+    it when no one else marked this article done)."""
 
     def words(self, counts: ArticleCounts) -> tuple[str, str]:
         """What to show and how: ``✓ done``, ``◐ in progress`` or ``○ not started``."""
@@ -104,7 +105,7 @@ class DoneState:
             text, style = "◐ in progress", ""
         else:
             text, style = "○ not started", "dim"
-        if self.others:
+        if self.others and self.others_done:  # '0 others done' says nothing worth a column
             text += f" · {counted(self.others_done, 'other')} done"
         return text, style
 
