@@ -135,7 +135,12 @@ def repair(db: Path, *, drop_missing: bool = False, list_missing: bool = False) 
     kept: Path | None = None
     copy = ""
     try:
-        if plan.journal_damaged:
+        if plan.foreign and not plan.journal_regular:  # moved as it is: never read, followed
+            kept = aside_name(journal)
+            os.rename(journal, kept)
+            fsync_folder(journal.parent)
+            copy = f" (it is at {kept.name})"
+        elif plan.journal_damaged:
             kept = keep_aside(journal, plan.journal)
             copy = f" (a copy is at {kept.name})"
     except OSError as exc:
@@ -164,9 +169,8 @@ def repair(db: Path, *, drop_missing: bool = False, list_missing: bool = False) 
         problem = exc.problem if isinstance(exc, FileProblem) else os_problem(exc)
         raise fail(f"cannot repair: {problem}; the journal is as it was{copy}") from None
     shown = sanitise.path(db)
-    journal_kept = (
-        f"{shown}: the journal as it was is kept as {sanitise.path(kept)}\n" if kept else ""
-    )
+    what = "the file found as its journal" if plan.foreign else "the journal as it was"
+    journal_kept = f"{shown}: {what} is kept as {sanitise.path(kept)}\n" if kept else ""
     write_stdout(
         f"{shown}: repaired\n"
         + "".join(f"{shown}: {line}\n" for line in plan.lines(done=True, list_missing=list_missing))
@@ -198,7 +202,13 @@ def mend_shard(shard: DamagedShard) -> Path:
 def kept_beside(plan: RepairPlan) -> str:
     """What ``repair`` keeps beside the database: the journal only when it is damaged."""
     shards = any(s.kind == "damaged" for s in plan.shards.values())
-    kept = ["the damaged journal"] if plan.journal_damaged else []
+    kept = (
+        ["the file found as its journal"]
+        if plan.foreign
+        else ["the damaged journal"]
+        if plan.journal_damaged
+        else []
+    )
     damaged = sum(s.kind == "damaged" for s in plan.shards.values())
     kept += [f"the damaged {plural(damaged, 'shard')}"] if shards else []
     if not kept:
