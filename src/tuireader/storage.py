@@ -858,7 +858,9 @@ class AtomicJSONStorage(Storage):
         # stays (not a regular file, or neither removable nor writable) is said once.
         stuck = drop_mark(self.path)
         if stuck is not None and self.stuck_mark is None:
-            self.stuck_mark = stuck
+            self.stuck_mark = (
+                f"{stuck}; until it is put right, a journal cut short is not told from a whole one"
+            )
         self._write_shards(plan.shards)
         write_atomic(self.path, plan.main, self._keep_backup)
         write_atomic(self.journal_path, EMPTY_JOURNAL)

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from tuireader import sanitise
-from tuireader.cli import existing_database, write_stdout
+from tuireader.cli import existing_database, print_error, write_stdout
 from tuireader.cli.repair_plan import MISSING_SHOWN, DamagedShard, RepairPlan, plan_repair
 from tuireader.durable import fsync_folder, write_all, write_atomic
 from tuireader.errors import TuireaderError
@@ -171,6 +171,8 @@ def repair(db: Path, *, drop_missing: bool = False, list_missing: bool = False) 
     shown = sanitise.path(db)
     what = "the file found as its journal" if plan.foreign else "the journal as it was"
     journal_kept = f"{shown}: {what} is kept as {sanitise.path(kept)}\n" if kept else ""
+    if files.stuck_mark is not None:
+        print_error(files.stuck_mark)
     write_stdout(
         f"{shown}: repaired\n"
         + "".join(f"{shown}: {line}\n" for line in plan.lines(done=True, list_missing=list_missing))

@@ -933,6 +933,9 @@ class ReaderApp(App[int]):
         (the open's, with my writes, each shown as it landed): known as of its new journal.
         Then the look, if it waited for this."""
         self._compaction_landing = False
+        stuck = self.store.stuck_mark()  # once: the cut check is off while it stays
+        if stuck is not None:
+            self.notify(sanitise.line(stuck), title="Journal mark", severity="warning", timeout=30)
         if known is not None and article_id is not None:
             generation, position = known
             if self._writer_synced == (article_id, generation):
