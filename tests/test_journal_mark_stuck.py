@@ -105,3 +105,31 @@ async def test_the_reader_shows_a_stuck_mark_once(
             await tag_and_compact("s")
             said = [n.message for n in app._notifications if "journal mark" in n.message]
             assert len(said) == 1  # once
+
+
+def test_catching_up_with_a_journal_cut_in_place_then_grown_is_refused(tmp_path: Path) -> None:
+    # Store A read one entry; B appended three; the journal was then cut in place after B's
+    # first (a whole journal, shorter than its mark says, longer than A read): A's catch-up
+    # read only what came after its own position and took the cut journal for appends.
+    from tuireader.dbformat.journal import JOURNAL_TAIL
+    from tuireader.store import StoreError
+
+    db = tmp_path / "x.json"
+    article = from_text(TEXT)
+    with Store.open(db, "alice") as store:
+        store.tag(article, 0, 0, "fact")
+    journal = storage.journal_path(db)
+    with Store.open(db, "alice", create=False) as reader:
+        seen = journal.stat().st_size
+        with Store.open(db, "bob") as writer:
+            for i in range(3):
+                writer.tag(article, i, i, "speculation")
+        data = journal.read_bytes()
+        second = data.index(b',\n"', seen - len(JOURNAL_TAIL) + 1)  # the end of B's first
+        with open(journal, "r+b") as cut:  # in place: the same file, as a stray tool does
+            cut.truncate(second)
+            cut.seek(second)
+            cut.write(JOURNAL_TAIL)
+        assert seen < journal.stat().st_size < len(data)
+        with pytest.raises(StoreError, match="has a cut journal"):
+            reader.refresh()
