@@ -8,6 +8,7 @@ refused."""
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -161,21 +162,18 @@ def test_a_damaged_shard_is_never_written_over_before_repair(tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize(
-    ("make", "problem"),
-    [
-        (a_folder, "is not a regular file"),
-        (a_fifo, "is not a regular file"),
-        (a_symlink_loop, "cannot be read (Too many levels of symbolic links)"),
-    ],
+    ("make", "kind"),
+    [(a_folder, "a folder"), (a_fifo, "a FIFO"), (a_symlink_loop, "a symbolic link")],
 )
 @pytest.mark.parametrize("dry_run", [False, True])
-def test_repair_names_the_journal_that_is_no_regular_file(
+def test_repair_moves_aside_the_journal_that_is_no_regular_file(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     make: Callable[[Path], None],
-    problem: str,
+    kind: str,
     dry_run: bool,
 ) -> None:
+    # Before: "cannot repair: is not a regular file", exit 2, and no way forward named.
     db = tmp_path / "d.json"
     with Store.open(db, "alice") as store:
         store.tag(from_text("Title\n\nOne thing happened. Another did."), 0, 0, "fact")
@@ -185,11 +183,19 @@ def test_repair_names_the_journal_that_is_no_regular_file(
     before = {p.name: p.lstat().st_mtime_ns for p in tmp_path.iterdir()}
     main_bytes = db.read_bytes()
     capsys.readouterr()
-    assert main(["repair", "--db", str(db), *(["--dry-run"] if dry_run else [])]) == 2
-    err = capsys.readouterr().err.strip()
-    assert err == f"tuireader: {journal}: cannot repair: {problem}"
-    assert "main file" not in err
-    assert db.read_bytes() == main_bytes
+    assert main(["stats", "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert f"its journal {journal.name} is {kind}, not a journal" in err
+    assert err.count("\n") == 1 and "repair --dry-run" in err
+    assert main(["repair", "--db", str(db), *(["--dry-run"] if dry_run else [])]) == 0
+    out = capsys.readouterr().out
+    assert f"its journal {journal.name} is {kind}, not a journal" in out
     after = {p.name: p.lstat().st_mtime_ns for p in tmp_path.iterdir()}
-    assert after.keys() == before.keys()
-    assert after[db.name] == before[db.name]
+    if dry_run:
+        assert db.read_bytes() == main_bytes
+        assert after == before
+        return
+    kept = [p for p in tmp_path.iterdir() if ".journal.damaged-" in p.name]
+    assert len(kept) == 1 and not stat.S_ISREG(kept[0].lstat().st_mode)  # moved as it is
+    assert journal.is_file() and not journal.is_symlink()
+    assert main(["stats", "--db", str(db)]) == 0

@@ -7,6 +7,7 @@ import errno
 from pathlib import Path
 
 from tuireader.articles import from_text
+from tuireader.dbformat.journal_mark import mark_path
 from tuireader.durable import NotDurableError
 from tuireader.storage import Stamp, journal_path, stamp_of
 from tuireader.store import Store, StoreWriteError, UndoConflict
@@ -89,15 +90,20 @@ def test_catching_up_while_another_append_is_half_written_reads_nothing_again(
             ana.tag(article, i, i, "fact")
         seen = stamp_of(db)
         assert seen is not None
+        mark = mark_path(db).read_bytes()
         bo.tag(article, 0, 2, "speculation")
     journal = journal_path(db)
     whole = journal.read_bytes()
     journal.write_bytes(whole[: seen.journal[1] - 3 + 40])  # half of bo's entry landed
+    # ... and its mark not yet (written once the append is durable): a lagging mark is no cut.
+    done = mark_path(db).read_bytes()
+    mark_path(db).write_bytes(mark)
     found = appended_entries(db, seen)
     assert found is not None
     entries, stamp, end, _ = found
     assert (entries, end, stamp.journal[1]) == ([], seen.journal[1] - 3, seen.journal[1])
     journal.write_bytes(whole)  # the append completes: that entry alone is read
+    mark_path(db).write_bytes(done)
     found = appended_entries(db, stamp)
     assert found is not None
     assert len(found[0]) == 1 and found[1] == stamp_of(db)

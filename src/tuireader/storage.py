@@ -195,13 +195,16 @@ def read_regular(path: Path) -> bytes | None:
     return None if read is None else read[0]
 
 
-def read_regular_stat(path: Path) -> tuple[bytes, os.stat_result] | None:
-    """``read_regular`` with the stat of the version read (``read_whole``)."""
+def read_regular_stat(path: Path, *, follow: bool = True) -> tuple[bytes, os.stat_result] | None:
+    """``read_regular`` with the stat of the version read (``read_whole``). Not ``follow``:
+    a symbolic link is refused as one ("is not a regular file (a symbolic link)")."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | (0 if follow else os.O_NOFOLLOW))
     except FileNotFoundError:
         return None
     except OSError as exc:
+        if exc.errno == errno.ELOOP and not follow:
+            raise FileProblem("is not a regular file (a symbolic link)", path) from None
         raise FileProblem(f"cannot be read ({os.strerror(exc.errno or 0)})", path) from None
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
@@ -855,7 +858,9 @@ class AtomicJSONStorage(Storage):
         # stays (not a regular file, or neither removable nor writable) is said once.
         stuck = drop_mark(self.path)
         if stuck is not None and self.stuck_mark is None:
-            self.stuck_mark = stuck
+            self.stuck_mark = (
+                f"{stuck}; until it is put right, a journal cut short is not told from a whole one"
+            )
         self._write_shards(plan.shards)
         write_atomic(self.path, plan.main, self._keep_backup)
         write_atomic(self.journal_path, EMPTY_JOURNAL)

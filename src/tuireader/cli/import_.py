@@ -16,7 +16,7 @@ from tuireader import sanitise
 from tuireader.adjudication import Decision, merged_decisions, state_key
 from tuireader.annotations import ANNOTATOR_ENV, annotator_problem, default_annotator
 from tuireader.articles import Article, load_unchanged, unchanged_file
-from tuireader.cli import add_db_options, new_database_folder
+from tuireader.cli import add_db_options, new_database_folder, print_error
 from tuireader.config import load_config
 from tuireader.dbformat.layout import shard_folder, shard_name
 from tuireader.durable import collector_paused
@@ -110,6 +110,7 @@ def run(args: argparse.Namespace) -> int:
             attached = len(report.attached) + attach_known_articles(store, rest)
             if args.prune:
                 reviewed.prune(store)
+            stuck = store.stuck_mark()
     result = report.total
     skipped = result.skipped + imported.duplicates + reviewed.duplicates
     print(
@@ -127,6 +128,8 @@ def run(args: argparse.Namespace) -> int:
         print(line)
     for line in reviewed.warnings():
         print(f"tuireader: {line}", file=sys.stderr)
+    if stuck is not None:
+        print_error(stuck)
     if len(report.by_annotator) > 1:
         for name, counts in report.by_annotator.items():
             print(

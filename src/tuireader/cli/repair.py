@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from tuireader import sanitise
-from tuireader.cli import existing_database, write_stdout
+from tuireader.cli import existing_database, print_error, write_stdout
 from tuireader.cli.repair_plan import MISSING_SHOWN, DamagedShard, RepairPlan, plan_repair
 from tuireader.durable import fsync_folder, write_all, write_atomic
 from tuireader.errors import TuireaderError
@@ -26,7 +26,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "old one kept as PATH.bak), and the entries dropped are printed: their numbers, bytes "
         "and the annotations of each annotator they changed. A journal cut shorter than what "
         "was saved to it ('has a cut journal': PATH.journal.mark records how long it was) is "
-        "repaired the same way, and how many bytes of saved changes were lost is printed. A damaged shard (an article's "
+        "repaired the same way, and how many bytes of saved changes were lost is printed. A "
+        "journal that is no journal at all ('has a journal that is not one': another file "
+        "saved over it; or a folder, a FIFO, a symbolic link) is kept aside the same way "
+        "(never read, never followed) and the database opened without it, as of its last "
+        "compaction: what it then holds is printed per annotator. A damaged shard (an article's "
         "annotation file, PATH.d/ID.json) is kept as ID.json.damaged-TIME and every annotation "
         "still read whole from it is kept; the tags lost are printed per annotator. A shard "
         "file holding another article's annotations (files renamed or swapped) is moved back "
@@ -135,7 +139,12 @@ def repair(db: Path, *, drop_missing: bool = False, list_missing: bool = False) 
     kept: Path | None = None
     copy = ""
     try:
-        if plan.journal_damaged:
+        if plan.foreign and not plan.journal_regular:  # moved as it is: never read, followed
+            kept = aside_name(journal)
+            os.rename(journal, kept)
+            fsync_folder(journal.parent)
+            copy = f" (it is at {kept.name})"
+        elif plan.journal_damaged:
             kept = keep_aside(journal, plan.journal)
             copy = f" (a copy is at {kept.name})"
     except OSError as exc:
@@ -164,9 +173,10 @@ def repair(db: Path, *, drop_missing: bool = False, list_missing: bool = False) 
         problem = exc.problem if isinstance(exc, FileProblem) else os_problem(exc)
         raise fail(f"cannot repair: {problem}; the journal is as it was{copy}") from None
     shown = sanitise.path(db)
-    journal_kept = (
-        f"{shown}: the journal as it was is kept as {sanitise.path(kept)}\n" if kept else ""
-    )
+    what = "the file found as its journal" if plan.foreign else "the journal as it was"
+    journal_kept = f"{shown}: {what} is kept as {sanitise.path(kept)}\n" if kept else ""
+    if files.stuck_mark is not None:
+        print_error(files.stuck_mark)
     write_stdout(
         f"{shown}: repaired\n"
         + "".join(f"{shown}: {line}\n" for line in plan.lines(done=True, list_missing=list_missing))
@@ -198,7 +208,13 @@ def mend_shard(shard: DamagedShard) -> Path:
 def kept_beside(plan: RepairPlan) -> str:
     """What ``repair`` keeps beside the database: the journal only when it is damaged."""
     shards = any(s.kind == "damaged" for s in plan.shards.values())
-    kept = ["the damaged journal"] if plan.journal_damaged else []
+    kept = (
+        ["the file found as its journal"]
+        if plan.foreign
+        else ["the damaged journal"]
+        if plan.journal_damaged
+        else []
+    )
     damaged = sum(s.kind == "damaged" for s in plan.shards.values())
     kept += [f"the damaged {plural(damaged, 'shard')}"] if shards else []
     if not kept:

@@ -274,6 +274,12 @@ class RepairPlan:
     """The journal's mark when the journal holds less than it says was saved (it was cut)."""
     held: int = 0
     """How much of the journal holds whole entries (up to its closing brackets after them)."""
+    foreign: str = ""
+    """Why the journal is no journal at all (another file saved over it, or no regular file:
+    a folder, a FIFO, a symbolic link): nothing is read from it, it is kept aside, and the
+    database is as of its last compaction (its main file and shards). Else empty."""
+    journal_regular: bool = True
+    """Whether ``journal`` holds the journal file's bytes (else it is moved aside as it is)."""
 
     @property
     def journal_damaged(self) -> bool:
@@ -281,7 +287,8 @@ class RepairPlan:
         else only shards are repaired): a damaged head, an entry dropped, cut short, or read
         whole past damage around it (its lead, or bytes lost or added before it)."""
         return (
-            self.head_damaged
+            bool(self.foreign)
+            or self.head_damaged
             or bool(self.dropped)
             or self.cut is not None
             or any(not p.lead_ok or (p.key >= 0 and p.key != p.start) for p in self.pieces)
@@ -308,10 +315,14 @@ class RepairPlan:
         keep, drop = ("kept", "dropped") if done else ("would keep", "would drop")
         total = len(self.pieces)
         kept = self.kept
-        out = [
-            f"{keep} {len(kept)} of {total} journal entries"
-            + (f" ({_numbers(p.number for p in kept)})" if kept else "")
-        ]
+        out = (
+            [self._foreign_line(done=done)]
+            if self.foreign
+            else [
+                f"{keep} {len(kept)} of {total} journal entries"
+                + (f" ({_numbers(p.number for p in kept)})" if kept else "")
+            ]
+        )
         if self.head_damaged:
             out.append("its head (bytes 0-11) was damaged: the new journal gets a new one")
         if self.cut is not None:
@@ -361,6 +372,44 @@ class RepairPlan:
                 out.append(f"{head}: cannot be read: {self.lost[piece.start].describe()}")
         return out
 
+    def _foreign_line(self, *, done: bool) -> str:
+        """What becomes of a journal that is no journal, and what the database holds then."""
+        from tuireader import storage
+        from tuireader.dbformat.schema import INDEX
+
+        name = sanitise.path(storage.journal_path(self.db).name)
+        if self.journal_regular:
+            size = counted(len(self.journal), "byte")
+            aside = f"{'kept' if done else 'would keep'} it aside ({size}, nothing read from it)"
+        else:
+            aside = (
+                f"{'moved' if done else 'would move'} it aside as it is (never read or followed)"
+            )
+        held: dict[str, int] = {}
+        for doc in self.tables.get(INDEX, {}).values():
+            for annotator, tags in doc.get("tags", {}).items():
+                held[annotator] = held.get(annotator, 0) + sum(tags.values())
+        each = ", ".join(f"{sanitise.line(a)} {n:,}" for a, n in sorted(held.items()))
+        holds = counted(sum(held.values()), "annotation") + (f" ({each})" if each else "")
+        opened = "opened" if done else "would open"
+        if self.journal_regular:
+            since = (
+                "; if that file was ever this database's journal, the changes saved since "
+                "then are in it, and a file that never was one holds none"
+            )
+        elif "symbolic link" in self.foreign:
+            since = (
+                "; if what it points to was ever this database's journal, the changes saved "
+                "since then are there"
+            )
+        else:
+            since = ""
+        return (
+            f"its journal {name} {sanitise.line(self.foreign)}: {aside}, and {opened} the "
+            f"database without it, as of its last compaction (its main file and shards: "
+            f"{holds}){since}"
+        )
+
     def _missing_summary(self, missing: list[DamagedShard], shown: int, *, done: bool) -> str:
         """One line for many missing shard files: how many, the annotations per annotator
         the index loses with them, and how to see every one when not all are listed."""
@@ -407,6 +456,7 @@ def plan_repair(db: Path) -> RepairPlan:
     from tuireader.dbformat.journal import (
         JOURNAL_HEAD,
         JOURNAL_TAIL,
+        V2_JOURNAL_HEAD,
         JournalProblem,
         apply_entry,
         damaged_head,
@@ -425,12 +475,14 @@ def plan_repair(db: Path) -> RepairPlan:
     # The mark before the files it is compared with (as ``read_file``): an append while they are
     # read makes it lag them, never lead them; a compaction meanwhile changes the main file.
     mark = read_mark(db)
+    foreign = ""
     try:
-        read_journal = storage.read_regular_stat(journal)
+        read_journal = storage.read_regular_stat(journal, follow=False)
     except OSError as exc:
         raise TuireaderError(f"{journal}: cannot repair: {os_problem(exc)}") from None
-    except FileProblem as exc:  # a folder, a FIFO, a symlink loop: the journal is named
-        raise TuireaderError(f"{journal}: cannot repair: {exc.problem}") from None
+    except FileProblem:  # a folder, a FIFO, a symlink: never read, never followed
+        read_journal = None
+        foreign = f"is {_kind(journal)}, not a journal"
     try:
         read_main = storage.read_regular_stat(db)
         main, main_stat = read_main if read_main is not None else (None, None)
@@ -449,13 +501,21 @@ def plan_repair(db: Path) -> RepairPlan:
     head_damaged = damaged_head(data)
     # Cut inside its head (or to nothing) after entries were saved: none of them is left.
     cut_in_head = JOURNAL_HEAD.startswith(data) and cut_short(mark, 0, identity, journal_mtime) > 0
-    if not cut_in_head and not (head_damaged or data.startswith(JOURNAL_HEAD)):
-        raise fail("nothing to repair: it has no journal this version writes")
-    if schema_version(tables) < SHARDED:
+    ours = cut_in_head or head_damaged or data.startswith(JOURNAL_HEAD)
+    older = data.startswith(V2_JOURNAL_HEAD)  # left by an upgrade, folded in: ignored
+    if schema_version(tables) >= SHARDED and data and not (ours or foreign or older):
+        foreign = "is another file (it does not open as a journal does)"
+    if foreign and schema_version(tables) >= SHARDED:
+        # Kept aside whole, nothing read from it: the database as of its last compaction.
+        raw = data
+        data, cut_in_head, head_damaged, mark = b"", False, False, None
+    elif not ours or schema_version(tables) < SHARDED:
         raise fail("nothing to repair: it has no journal this version writes")
     journal_whole = ""
     held = len(data)
     try:
+        if foreign:
+            raise JournalProblem("")
         _, end = journal_entries(data) if not cut_in_head else ([], -3)
     except JournalProblem:
         pass
@@ -539,9 +599,27 @@ def plan_repair(db: Path) -> RepairPlan:
                 if sum(tags.values()) > sum(counted.get(name, {}).values())
             },
         )
+    if foreign:
+        return RepairPlan(
+            db, raw, [], None, tables, {}, {}, False, shards, moves, None, 0, foreign,
+            read_journal is not None,
+        )  # fmt: skip
     return RepairPlan(
         db, data, pieces, torn_piece, tables, pending, lost, head_damaged, shards, moves, cut, held
     )
+
+
+def _kind(path: Path) -> str:
+    """What the file at ``path`` is, when no regular file: "a folder", "a symbolic link"…"""
+    import stat
+
+    from tuireader.errors import file_kind
+
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return "no regular file"
+    return "a symbolic link" if stat.S_ISLNK(mode) else file_kind(mode)
 
 
 def _own_records(db: Path, article_id: str, shards: dict[str, DamagedShard]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from tuireader.plural import counted
 
 __all__ = [
     "EMPTY_JOURNAL",
+    "FOREIGN",
     "JOURNAL_HEAD",
     "JOURNAL_MAX",
     "JOURNAL_MIN",
@@ -93,7 +94,9 @@ def journal_entries(
                 f"has a damaged journal: its head (bytes 0-{len(head) - 1}) is damaged; nothing "
                 f"was written ({REPAIR})"
             )
-        raise JournalProblem("has a journal that is not one")
+        raise JournalProblem(
+            f"has a journal that is not one (another file saved over it?): {FOREIGN}"
+        )
     entries: list[dict[str, Any]] = []
     older = head != JOURNAL_HEAD
     if start > len(head) and not older and not _ends_entry(data, start):
@@ -280,6 +283,14 @@ REPAIR = (
     "`tuireader repair --dry-run --db` on this database shows what can be kept, "
     "`tuireader repair --db` keeps it"
 )
+
+
+FOREIGN = (
+    "nothing was read from it or written; `tuireader repair --dry-run --db` on this database "
+    "shows what it would do, `tuireader repair --db` keeps it aside and opens the database "
+    "without it"
+)
+"""What the refusal of a journal that is not one (some other file, or no regular file) says."""
 
 
 def read_journal_entries(data: bytes | None, version: int) -> tuple[list[dict[str, Any]], int]:

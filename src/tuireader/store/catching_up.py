@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tuireader.dbformat.journal import EMPTY_JOURNAL, JOURNAL_TAIL, journal_entries
+from tuireader.dbformat.journal_mark import cut_short, read_mark
 from tuireader.dbformat.schema import ARTICLES, BOUNDARIES, FileProblem
 from tuireader.storage import Stamp
 from tuireader.store.checks import checked_entries
@@ -33,7 +34,9 @@ def appended_entries(
 ) -> tuple[list[dict[str, Any]], Stamp, int, list[int]] | None:
     """The journal entries appended since ``seen``, checked, with the stamp of the data as now
     read, the offset where the next entry goes and the offset of each entry; None when they cannot be read that way (the
-    journal is gone, not as expected, or holds a bad entry): then the whole file is read again."""
+    journal is gone, not as expected, or holds a bad entry, or was cut: it holds less than its
+    mark says was saved to it): then the whole file is read again (and a cut one refused)."""
+    mark = read_mark(path)  # before the journal, as ``read_file``: it may lag it, never lead
     try:
         read = read_journal(path)
         if read is None:
@@ -48,6 +51,8 @@ def appended_entries(
     # The size as far as read: just past the closing brackets after the last whole entry, not
     # the file's, which counts an append still being written; the next catch-up reads from there.
     read_to = end + len(JOURNAL_TAIL)
+    if cut_short(mark, read_to, (seen.size, seen.mtime_ns), jstat.st_mtime_ns):
+        return None  # cut in place below what was saved, then grown past what ``seen`` read
     return entries, replace(seen, journal=(jstat.st_ino, read_to, jstat.st_mtime_ns)), end, offsets
 
 

@@ -172,6 +172,7 @@ class Store:
         """The record cache: the annotations of the articles read, and their layers."""
         self._state_overlay: dict[str, Any] = {}
         self._closed = False
+        self._stuck_said = False
         self._swept = False
         self._corrected = corrections.CorrectedArticles()
         """Articles whose sentences carry this store's corrections, to correct again when
@@ -224,6 +225,17 @@ class Store:
         if create and reason is None and db.file.stale_temps():
             sweep(path, db.file)
         return cls(path, annotator, db, tags=tags, wait=wait, read_only_reason=reason)
+
+    def stuck_mark(self) -> str | None:
+        """Why a compaction could not remove the journal's mark (a folder or a FIFO under its
+        name, or a file neither removable nor writable: then a journal cut short is no longer
+        told from a whole one), in one line, the first time it is asked after that happened;
+        else None. To be said once: it stays so at every compaction after."""
+        reason = self._db.file.stuck_mark
+        if reason is None or self._stuck_said:
+            return None
+        self._stuck_said = True
+        return reason
 
     def close(self) -> None:
         if not self._closed:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import errno
 import os
 import stat
 from collections.abc import Callable, Iterator
@@ -17,6 +18,7 @@ from tuireader import sanitise
 from tuireader.dbformat import schema  # its version is read when used (tests simulate others)
 from tuireader.dbformat.index import counted_in, short_of
 from tuireader.dbformat.journal import (
+    FOREIGN,
     JOURNAL_TAIL,
     JournalProblem,
     Pending,
@@ -152,7 +154,7 @@ def read_file(path: Path, *, changed: bool = False) -> Loaded | None:
         snapshot = _read_regular(path)
         if snapshot is None:
             return None
-        journal = _read_regular(journal_path(path))
+        journal = _read_journal(path)
         st = snapshot[1]
         try:
             again = os.stat(path)
@@ -195,23 +197,44 @@ def read_file(path: Path, *, changed: bool = False) -> Loaded | None:
 
 def read_journal(path: Path) -> tuple[bytes, os.stat_result] | None:
     """The bytes of the database's journal and their stat, None if there is none."""
-    return _read_regular(journal_path(path))
+    return _read_journal(path)
 
 
-def _read_regular(path: Path) -> tuple[bytes, os.stat_result] | None:
+def _read_journal(path: Path) -> tuple[bytes, os.stat_result] | None:
+    """``read_journal``; StoreError naming the database when the journal is no regular file
+    (a folder, a FIFO: never read; a symbolic link: never followed, the appends would write
+    through it) with the way out (``repair`` sets it aside)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        return _read_regular(journal_path(path), follow=False)
+    except _NotRegular as exc:
+        name = journal_path(path).name
+        raise StoreError(
+            path, f"its journal {name} is {exc.kind}, not a journal: {FOREIGN}"
+        ) from None
+
+
+class _NotRegular(StoreError):
+    def __init__(self, path: Path, kind: str) -> None:
+        super().__init__(path, f"is {kind}, not an annotation file")
+        self.kind = kind
+
+
+def _read_regular(path: Path, *, follow: bool = True) -> tuple[bytes, os.stat_result] | None:
+    flags = os.O_RDONLY | os.O_NONBLOCK | (0 if follow else os.O_NOFOLLOW)
+    try:
+        fd = os.open(path, flags)
     except FileNotFoundError:
         return None
     except IsADirectoryError:
-        raise StoreError(path, "is a folder, not an annotation file") from None
+        raise _NotRegular(path, "a folder") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP and not follow:
+            raise _NotRegular(path, "a symbolic link") from None
         raise StoreError(path, f"cannot be read ({os_problem(exc)})") from None
     try:
         st = os.fstat(fd)
-        problem = kind_problem(st.st_mode)
-        if problem is not None:
-            raise StoreError(path, problem)
+        if not stat.S_ISREG(st.st_mode):
+            raise _NotRegular(path, file_kind(st.st_mode))
         return read_whole(fd)
     except OSError as exc:
         raise StoreError(path, f"cannot be read ({os_problem(exc)})") from None

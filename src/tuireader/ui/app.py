@@ -905,6 +905,7 @@ class ReaderApp(App[int]):
         """Look for what another process wrote to the file (the timer, every 2 s; the app's
         focus): in the reader thread, beside my writes (``_reload``). False if a look is still
         under way (nothing queued)."""
+        self._say_stuck_mark()  # of a compaction anywhere: the open's, a write's, mine
         if self._reloading or self._compaction_landing:
             return False  # a look, or a compaction whose look waits for it, is under way
         if self._compact(look=True):
@@ -915,6 +916,13 @@ class ReaderApp(App[int]):
             return True
         self._reloading = self._reload()
         return self._reloading
+
+    def _say_stuck_mark(self) -> None:
+        """A notice, once, when a compaction could not remove the journal's mark: the check
+        that tells a journal cut short from a whole one is off while it stays."""
+        stuck = self.store.stuck_mark()
+        if stuck is not None:
+            self.notify(sanitise.line(stuck), title="Journal mark", severity="warning", timeout=30)
 
     def _compact(self, look: bool) -> bool:
         """Queue the compaction a write made due (none under way), and after it, in the
@@ -947,6 +955,7 @@ class ReaderApp(App[int]):
         (the open's, with my writes, each shown as it landed): known as of its new journal.
         Then the look, if it waited for this."""
         self._compaction_landing = False
+        self._say_stuck_mark()
         if known is not None and article_id is not None:
             generation, position = known
             if self._writer_synced == (article_id, generation):
