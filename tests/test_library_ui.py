@@ -248,6 +248,19 @@ async def test_search_counts_matches_and_keeps_the_match_in_view(seed_app: Reade
         assert "match" not in app.status.content.plain
 
 
+async def test_search_ignores_the_querys_accents(seed_app: ReaderApp) -> None:
+    """A6: ``/thé`` finds what ``/the`` finds, at the same places of the text."""
+    app = seed_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        pane = app.pane
+        await pilot.press("slash", *"the ")
+        plain, count = list(pane._matches), pane.match_count
+        await pilot.press("escape", "slash", *"THÉ ")
+        assert count > 1 and pane.match_count == count and pane._matches == plain
+        assert f"match 1 of {count}" in app.status.content.plain
+
+
 async def test_next_match_goes_on_from_where_the_cursor_was_moved(seed_app: ReaderApp) -> None:
     app = seed_app
     async with app.run_test(size=(80, 24)) as pilot:
@@ -323,6 +336,10 @@ async def test_search_all_lists_sentences_and_opens_one(make_app: MakeApp, libra
         assert app.pane.match_count == 1
         await pilot.press("ctrl+f", "escape")
         assert not isinstance(app.screen, SearchAllScreen)
+        await pilot.press("ctrl+f", *"réady", "enter")  # A6: the query's accents are ignored
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.query_one(OptionList).option_count == 1
 
 
 async def test_library_view_totals_per_folder(make_app: MakeApp, library: Path) -> None:
