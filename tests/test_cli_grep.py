@@ -64,3 +64,27 @@ def test_two_matches_in_one_sentence_are_one_hit(tmp_path: Path) -> None:
     write(tmp_path / "a.txt", "Title line\n\nThe cat saw a cat. Then nothing.\n")
     hits = list(search_files([tmp_path / "a.txt"], search_pattern("cat")))
     assert len(hits) == 1 and hits[0].spans == ((4, 7), (14, 17))
+
+
+def test_the_querys_accents_are_ignored_too(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A6: the text's accents were ignored, the query's were not ("móscow" found nothing)."""
+    assert main(["grep", "CAFE", str(library)]) == 0
+    plain = capsys.readouterr().out
+    assert main(["grep", "CAFÉ", str(library)]) == 0
+    assert capsys.readouterr().out == plain
+    assert main(["grep", "cafe\u0301", str(library)]) == 0  # the query decomposed
+    assert capsys.readouterr().out == plain
+    assert main(["grep", "rAïn", str(library)]) == 0
+    assert capsys.readouterr().out == f"{library / 'deep' / 'b.md'}:2: Rain fell.\n"
+    assert main(["grep", "ráin fall", str(library)]) == 1  # still the letters that count
+
+
+def test_folded_query_spans_are_the_texts_offsets() -> None:
+    text = "Natasha met Nata\u0301sha and NATÁSHA; x² is not x2."
+    pattern = search_pattern("natásha")
+    assert [m.span() for m in pattern.finditer(text)] == [(0, 7), (12, 20), (25, 32)]
+    assert [m.group() for m in search_pattern("Việt").finditer("Viet, VIỆT")] == ["Viet", "VIỆT"]
+    assert [m.span() for m in search_pattern("x²").finditer(text)] == [(34, 36)]
+    assert not search_pattern("й").search("и")  # a letter of its own, not и with a mark

@@ -171,3 +171,44 @@ async def test_a_reload_never_waits_for_my_writes(
         await pilot.pause()
         assert app.pane.cursor == 1
         assert app.pane.annotation is not None and app.pane.annotation.tag == "fact"
+
+
+async def test_a_range_in_progress_survives_a_reload(make_app: MakeApp, tmp_path: Path) -> None:
+    """A8: the codebook file changes (only a colour) while a range is open: the range is
+    still open in the new pane, and the tag key tags all of it, not the cursor's sentence."""
+    path = write(tmp_path / "c.toml", CODEBOOK)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "v", "down", "down")
+        assert app.pane.selection == (1, 3)
+        rewrite(path, CODEBOOK.replace('color = "magenta"', 'color = "red"'))
+        assert await app.reload_config()
+        await app.opened()
+        await pilot.pause()
+        pane = app.pane
+        assert pane.range_anchor == 1 and pane.selection == (1, 3)
+        assert "range of 3" in app.status.content.plain
+        await pilot.press("m")
+        tagged = [i for i in range(5) if (a := pane.annotation_of(i)) and a.tag == "claim"]
+        assert tagged == [1, 2, 3]
+
+
+async def test_a_word_selection_in_progress_survives_a_reload(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
+    path = write(tmp_path / "c.toml", CODEBOOK)
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p", "W", "W")
+        span = app.pane.word_span
+        assert span is not None
+        rewrite(path, CODEBOOK.replace('color = "magenta"', 'color = "red"'))
+        assert await app.reload_config()
+        await app.opened()
+        await pilot.pause()
+        pane = app.pane
+        assert pane.word_span == span
+        await pilot.press("m")
+        (part,) = pane.parts_of(0)
+        assert (part.start, part.end, part.tag) == (*span, "claim")
+        assert pane.annotation_of(0) is None or pane.annotation_of(0) is part

@@ -248,6 +248,19 @@ async def test_search_counts_matches_and_keeps_the_match_in_view(seed_app: Reade
         assert "match" not in app.status.content.plain
 
 
+async def test_search_ignores_the_querys_accents(seed_app: ReaderApp) -> None:
+    """A6: ``/thé`` finds what ``/the`` finds, at the same places of the text."""
+    app = seed_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        pane = app.pane
+        await pilot.press("slash", *"the ")
+        plain, count = list(pane._matches), pane.match_count
+        await pilot.press("escape", "slash", *"THÉ ")
+        assert count > 1 and pane.match_count == count and pane._matches == plain
+        assert f"match 1 of {count}" in app.status.content.plain
+
+
 async def test_next_match_goes_on_from_where_the_cursor_was_moved(seed_app: ReaderApp) -> None:
     app = seed_app
     async with app.run_test(size=(80, 24)) as pilot:
@@ -323,6 +336,10 @@ async def test_search_all_lists_sentences_and_opens_one(make_app: MakeApp, libra
         assert app.pane.match_count == 1
         await pilot.press("ctrl+f", "escape")
         assert not isinstance(app.screen, SearchAllScreen)
+        await pilot.press("ctrl+f", *"réady", "enter")  # A6: the query's accents are ignored
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.query_one(OptionList).option_count == 1
 
 
 async def test_library_view_totals_per_folder(make_app: MakeApp, library: Path) -> None:
@@ -445,3 +462,43 @@ async def test_list_stays_at_its_top_while_dates_reorder_it(
         assert chosen is not None and chosen.name == "a-older.txt"
         await pilot.press("s", "s")  # by title, then by path: a-older.txt is first now
         assert articles.cursor == 0 and articles.highlighted_entry is chosen
+
+
+async def test_library_view_one_row_per_folder_given(
+    db_path: Path, tmp_path: Path, library: Path
+) -> None:
+    """A5: several folders on the command line were all one "./" row (and one list group)."""
+    from tuireader.ui.article_list import Folder
+    from tuireader.ui.library_screen import LibraryScreen
+
+    other = tmp_path / "other"
+    write(other / "docks.txt", "Docks reopen\n\nThe docks reopen. Ships wait.\n")
+    write(other / "deep" / "rain.txt", "Rain due\n\nRain is due. Bring a coat.\n")
+    loose = write(tmp_path / "loose" / "one.txt", "One file\n\nGiven by name. Alone.\n")
+    store = Store.open(db_path, "tester")
+    app = ReaderApp(
+        Catalog.scan([library / "sport", other, loose]),
+        store,
+        db_path=db_path,
+        cache_path=tmp_path / "cache.json",
+    )
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await filled(app, pilot)
+            groups = {r.key: r.count for r in app.article_list.rows if isinstance(r, Folder)}
+            assert groups == {
+                str(library / "sport"): 1,  # the copy of the final is one entry
+                str(other): 1,
+                str(other / "deep"): 1,
+                str(loose.parent): 1,
+            }
+            await pilot.press("L")
+            assert isinstance(app.screen, LibraryScreen)
+            rows = {
+                line.split()[0]: line.split()[1] for line in app.screen.text.plain.splitlines()[3:]
+            }
+            assert rows[f"{library / 'sport'}/"] == "1" and rows[f"{other}/"] == "1"
+            assert rows[f"{other / 'deep'}/"] == "1" and rows[f"{loose.parent}/"] == "1"
+            assert rows["(all)"] == "4" and "./" not in rows
+    finally:
+        store.close()

@@ -337,3 +337,29 @@ def test_suggest_does_not_load_textual() -> None:
     code = "import sys, tuireader.suggest, tuireader.cli.suggest; print('textual' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The work may cost more than the town expects.",  # the clause before a hedge verb
+        "But I warn you, if you do not pay, the roof may fall in.",  # "I": no one named
+        "Now you believe the ferry might be late.",
+    ],
+)
+def test_said_by_only_when_a_speaker_is_named(text: str) -> None:
+    """A2: the words before "expects" were given as who said it."""
+    suggestion = suggest_sentence(text)
+    assert suggestion is not None and suggestion.tag == SPECULATION, suggestion
+    assert "said by" not in suggestion.reason, suggestion
+
+
+def test_a_named_subject_or_quoted_speaker_is_still_said_by() -> None:
+    named = suggest_sentence("The town council says the bridge may close.")
+    assert named is not None and 'said by "The town council"' in named.reason
+    titled = suggest_sentence(
+        "Jon Pelham, publisher of the Harbour Weekly, a trade newsletter, says fees may rise."
+    )
+    assert titled is not None and 'said by "Jon Pelham, publisher of the Harbour' in titled.reason
+    board = suggest_sentence("The harbour board said the pier was built in 1910.")
+    assert board is not None and 'stated by "The harbour board"' in board.reason

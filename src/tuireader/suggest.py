@@ -92,6 +92,26 @@ class _Attribution:
     def needs_context(self) -> bool:
         return self.expert is None and (_is_pronoun(self.source) or _is_bare_name(self.source))
 
+    @property
+    def names_speaker(self) -> bool:
+        """The source is someone named as saying it ("said by" in a reason): a quoted speaker,
+        an expert, or a subject that is a noun phrase ("Traders on Ferrier Street say"), not the
+        clause before a hedge verb ("The work may cost more than the town expects") nor a bare
+        "I" or "you" ("But I warn you")."""
+        if self.record or self.needs_context:
+            return False
+        if self.quoted or self.expert is not None:
+            return True
+        source = _LEADING_CONJUNCTION.sub("", self.source.strip())
+        words = source.split()
+        # A longer subject is a name with a title ("Jerry Smith, publisher of …") or a clause.
+        limit = 14 if _FULL_NAME.search(source) else 8
+        return (
+            0 < len(words) <= limit
+            and _UNNAMED_SPEAKER.fullmatch(source) is None
+            and _CLAUSE_WORD.search(source) is None
+        )
+
 
 # --- Regular expressions ----------------------------------------------------------------------
 
@@ -237,6 +257,20 @@ _EXPERT_NOUN = _Lexicon(cues.EXPERT_NOUNS)
 _NON_EXPERT = _Lexicon(cues.NON_EXPERT_NOUNS)
 _RECORD_SOURCE = _Lexicon(cues.RECORD_NOUNS)
 _PRONOUN = re.compile(r"^(?:he|she|they|we|i|her|his|their)$", re.IGNORECASE)
+_LEADING_CONJUNCTION = re.compile(r"^(?:(?:and|but|or|so|yet|then|now|because)\b[\s,]*)+", re.I)
+_UNNAMED_SPEAKER = re.compile(
+    r"(?:i|you|we|he|she|they|it|one|this|that|someone|somebody|everyone|people)", re.IGNORECASE
+)
+"""A subject that names no one: "said by" it would tell the reader nothing."""
+_CLAUSE_WORD = re.compile(
+    r"\b(?:may|might|could|would|will|shall|should|can|must|is|are|was|were|be|been|being|"
+    r"has|have|had|does|did|than|if|when|while|because|although)\b",
+    re.IGNORECASE,
+)
+"""A word no speaker's name holds but the clause before a verb does: then the "source" is the
+claim itself ("The work may cost more than the town" expects), not who made it."""
+_FULL_NAME = re.compile(r"\b[A-Z][a-z]+\.?(?:\s+[A-Z]\.)*\s+(?:Mc|Mac|O')?[A-Z][a-z]+")
+"""Two capitalised words in a row ("Peter Dale", "Sgt. Derek Glenn", "John M. McAdam")."""
 
 _PREDICTION = re.compile("|".join(rf"\b(?:{p})\b" for p in cues.PREDICTION_PHRASES), re.IGNORECASE)
 _INTENTION = re.compile("|".join(rf"\b(?:{p})\b" for p in cues.INTENTION_PHRASES), re.IGNORECASE)
@@ -459,7 +493,7 @@ def suggest_sentence(text: str, context: str | None = None) -> Suggestion | None
         confidence = 0.55 + 0.1 * min(len(strong), 3) - (0.1 if facts else 0.0)
         label = "hedge" if len(hedges) == 1 else "hedges"
         how = f"{label} " + ", ".join(f'"{h}"' for h in hedges)
-        if attribution is not None and not attribution.record and not attribution.needs_context:
+        if attribution is not None and attribution.names_speaker:
             how += f', said by "{_short(attribution.source)}"'
         return _make(SPECULATION, confidence, how, tuple(hedges))
 
@@ -477,7 +511,7 @@ def suggest_sentence(text: str, context: str | None = None) -> Suggestion | None
         judgements = [j for j in judgements if "going to" not in j]
     if judgements:
         how = ", ".join(judgements)
-        if attribution is not None and not attribution.record and not attribution.needs_context:
+        if attribution is not None and attribution.names_speaker:
             how += f', said by "{_short(attribution.source)}"'
         elif attribution is None:
             how += ", no source"
@@ -548,7 +582,7 @@ def suggest_sentence(text: str, context: str | None = None) -> Suggestion | None
         how = _and_list([f'{kind} "{cue}"' for kind, cue in first.items()])
         if attribution is not None and attribution.record:
             how += f' ("{attribution.cue} {_short(attribution.source)}")'
-        elif attribution is not None and not attribution.needs_context:
+        elif attribution is not None and attribution.names_speaker:
             how += f', stated by "{_short(attribution.source)}"'
         how += ", no hedge"
         return _make(FACT, confidence, how, tuple(cue for _, cue in facts))

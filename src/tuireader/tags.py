@@ -118,9 +118,12 @@ class TagSet:
     def with_seen(self, recorded: Iterable[Tag] = (), seen: Iterable[str] = ()) -> TagSet:
         """This set plus every tag a database holds that it lacks: from the set the database
         recorded (label, marker, guideline) or just an id seen on an annotation. Those extra tags
-        are inactive: a generic colour, a marker that does not clash, no key."""
+        are inactive: a generic colour, a marker that does not clash (with a tag's, nor with a
+        suggestion's lower-case one), no key."""
         tags = list(self.tags)
-        markers = {t.marker for t in tags}
+        # A suggestion of an active tag is drawn with its marker in lower case: never that of
+        # another tag, or "g" would mean both "suggested Fakt" and "tagged guess".
+        markers = {t.marker for t in tags} | {t.marker.lower() for t in tags if t.active}
         known = {t.id for t in tags}
         extra: dict[str, Tag] = {t.id: t for t in recorded if t.id not in known}
         for tag_id in seen:

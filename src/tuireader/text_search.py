@@ -13,30 +13,54 @@ from tuireader.articles import Article, load_article
 from tuireader.errors import ArticleError
 from tuireader.sentences import sentence_at
 
+_FOLDED_BLOCKS = (range(0xC0, 0x250), range(0x370, 0x400), range(0x1E00, 0x2000))
+"""Latin-1, Latin Extended-A/B, Greek, Latin Extended Additional (Vietnamese) and polytonic
+Greek: letters written with accents whose accents a search ignores. Cyrillic letters such as й
+are letters of their own, not и with a mark, and are left as they are."""
+_MARKS = "[\\u0300-\\u036f]*"
+"""Combining accents a decomposed text writes after a letter."""
+
 
 def _accented_variants() -> dict[str, str]:
-    """Each base letter with its precomposed accented forms (Latin-1 and Latin Extended-A/B)."""
+    """Each base letter with its precomposed accented forms."""
     variants: dict[str, str] = {}
-    for code in range(0xC0, 0x250):
-        char = chr(code)
-        base = unicodedata.normalize("NFD", char)[0].casefold()
-        if base.isascii() and base.isalpha() and base != char.casefold():
-            variants[base] = variants.get(base, "") + char
+    for block in _FOLDED_BLOCKS:
+        for code in block:
+            char = chr(code)
+            decomposed = unicodedata.normalize("NFD", char)
+            base = decomposed[0].casefold()
+            if len(decomposed) > 1 and base.isalpha() and len(base) == 1:
+                variants[base] = variants.get(base, "") + char
     return variants
 
 
 _ACCENTED = _accented_variants()
 
 
+def unaccented(char: str) -> str:
+    """``char`` without its accents (é → e, Ǻ → A); any other character as it is (², ß, й)."""
+    decomposed = unicodedata.normalize("NFD", char)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return base if len(base) == 1 and base.casefold() in _ACCENTED else char
+
+
 def search_pattern(query: str) -> re.Pattern[str]:
-    """Case- and accent-insensitive: ``natasha`` finds "Natásha" (offsets stay the body's)."""
+    """Case- and accent-insensitive on both sides: ``natasha`` finds "Natásha" and ``natásha``
+    finds "Natasha" (offsets stay the body's: the body is never rewritten, the pattern allows
+    each letter's accented forms instead). A query's accents are dropped letter by letter (a
+    decomposed query's marks too); symbols and compatibility forms (², ﬁ) are matched as typed."""
     parts = []
-    for char in query:
+    for char in unicodedata.normalize("NFC", query):
+        if unicodedata.combining(char):
+            continue  # a mark the NFC form could not put on its letter: an accent all the same
+        char = unaccented(char)
         folded = char.casefold()
         if folded in _ACCENTED:
-            parts.append(f"[{re.escape(char)}{_ACCENTED[folded]}][\\u0300-\\u036f]*")
+            parts.append(f"[{re.escape(char)}{_ACCENTED[folded]}]{_MARKS}")
         else:
             parts.append(re.escape(char))
+    if not parts:  # only marks: looked for as typed
+        return re.compile(re.escape(query), re.IGNORECASE)
     return re.compile("".join(parts), re.IGNORECASE)
 
 

@@ -25,7 +25,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="article files or folders (default: the bundled sample articles)",
     )
     parser.add_argument(
-        "-E", "--regex", action="store_true", help="PATTERN is a regular expression"
+        "-E",
+        "--regex",
+        action="store_true",
+        help="PATTERN is a regular expression (case ignored; accents must be written as in the text)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
 

@@ -69,7 +69,7 @@ from tuireader.ui.footer import ReaderFooter
 from tuireader.ui.keymap import Keys, Resolved, Section, as_binding, check_keymap
 from tuireader.ui.opening import Opened, open_in_store
 from tuireader.ui.other_layers import OtherLayers
-from tuireader.ui.reading_pane import ReadingPane, SuggestionView
+from tuireader.ui.reading_pane import HeldSelection, ReadingPane, SuggestionView
 from tuireader.ui.search_bar import SearchBar
 from tuireader.ui.set_aside import LONG_ARTICLE_SENTENCES, SetAside, resume_gc
 from tuireader.ui.status_line import (
@@ -348,6 +348,9 @@ class ReaderApp(App[int]):
         """The writer's store's reload count when last looked at: a write of mine that caught up
         with another window's changes it, and the screen reads them."""
         self._reloading = False
+        self._held_selection: HeldSelection | None = None
+        """A range or words selected in a pane a codebook reload replaced: opened again in the
+        new pane once the article is shown in it."""
         """A reload (the refresh timer's) is queued in the reader thread and not shown yet."""
         self._look_corrections: tuple[str | None, tuple[Boundary, ...]] | None = None
         """The open article's corrections as the last look read them."""
@@ -890,6 +893,9 @@ class ReaderApp(App[int]):
         old = self.pane
         focused = self.focused is old
         article, cursor = old.article, old.cursor
+        # A range or words selected and not yet tagged: the new pane opens them again once the
+        # article is shown in it (``_attached``), so the next tag key tags what was shown.
+        self._held_selection = old.held_selection()
         pane = ReadingPane.for_tags(tags)(tags, id="pane")
         await old.remove()
         self.__dict__.pop("pane", None)  # the cached_property
@@ -1311,6 +1317,7 @@ class ReaderApp(App[int]):
         if opened.verdicts is not None:
             self._verdict_state = (self.store.annotator, article.id, opened.verdicts)
         self.pane.show_article(article, annotations, self._cursors.get(article.id, 0))
+        self._restore_selection(article)
         self._shown_to_set_aside(article)
         if article.id in self._suggestions:
             self.pane.set_suggestions(self._suggestions[article.id])
@@ -1329,6 +1336,20 @@ class ReaderApp(App[int]):
         # in now, before the reader's handle catches up with that entry (+80 MB held until the
         # compaction, which waited for the refresh timer).
         self._compact(look=False)
+
+    def _restore_selection(self, article: Article) -> None:
+        """Open again the range or words selected when the pane was replaced; if the text no
+        longer has them (its sentences changed meanwhile), say that they were cancelled."""
+        held, self._held_selection = self._held_selection, None
+        if held is None or held.article is not article:
+            return  # none, or another article was opened since: that closed it anyway
+        if not self.pane.restore_selection(held):
+            self.notify(
+                f"The {held.what()} in progress was cancelled: the sentences changed.",
+                title="Selection cancelled",
+                severity="warning",
+                markup=False,
+            )
 
     def open_entry(self, entry: Entry) -> bool:
         """Open the article of a list entry; a file that can no longer be read is one line."""

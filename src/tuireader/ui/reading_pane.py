@@ -55,6 +55,30 @@ LINE_CACHE_SIZE = 1024
 
 
 @dataclass(frozen=True, slots=True)
+class HeldSelection:
+    """What a pane had selected and not yet acted on (a range, words, the split caret): handed
+    to the pane that replaces it (a codebook reload), so a tag key tags what was shown."""
+
+    article: Article
+    sentence_count: int
+    cursor: int
+    range_anchor: int | None
+    words: tuple[tuple[int, int], ...]
+    word_anchor: int
+    word_caret: int
+    split_words: tuple[tuple[int, int], ...]
+    split_caret: int
+
+    def what(self) -> str:
+        """The selection in a few words, for the line that says it was cancelled."""
+        if self.words:
+            return "word selection"
+        if self.split_words:
+            return "split caret"
+        return "range"
+
+
+@dataclass(frozen=True, slots=True)
 class SuggestionView:
     """What the pane needs of a suggestion (kept apart from ``tuireader.suggest``)."""
 
@@ -790,6 +814,48 @@ class ReadingPane(ScrollView, can_focus=True):
         self._end_range()
         if self.editor is not None:
             self.editor.tag_sentences(first, last, tag_id)
+
+    def held_selection(self) -> HeldSelection | None:
+        """The range, word selection or split caret in progress, or None if none is open."""
+        if self.article is None or not self.sentences:
+            return None
+        if self.range_anchor is None and not self.words and not self.split_words:
+            return None
+        return HeldSelection(
+            self.article,
+            len(self.sentences),
+            self.cursor,
+            self.range_anchor,
+            tuple(self.words),
+            self.word_anchor,
+            self.word_caret,
+            tuple(self.split_words),
+            self.split_caret,
+        )
+
+    def restore_selection(self, held: HeldSelection) -> bool:
+        """Open again what ``held`` had selected, if the same text shows the same sentences
+        (and words) here; False (nothing selected) if it no longer fits."""
+        if held.article is not self.article or held.sentence_count != len(self.sentences):
+            return False
+        if held.words or held.split_words:
+            sentence = self.sentences[held.cursor]
+            words = word_spans(held.article.body, sentence.start, sentence.end)
+            if tuple(words) != (held.words or held.split_words):
+                return False
+        if self.cursor != held.cursor:
+            self.move_to(held.cursor)
+        self._end_range()
+        self.range_anchor = held.range_anchor
+        self.words = list(held.words)
+        self.word_anchor, self.word_caret = held.word_anchor, held.word_caret
+        self.split_words = list(held.split_words)
+        self.split_caret = held.split_caret
+        first, last = self.selection
+        self._invalidate_sentences(first, last)
+        self.refresh_bindings()
+        self._cursor_moved()
+        return True
 
     def action_open_words(self) -> None:
         """Select words inside the cursor sentence, to tag part of it; the first word first."""

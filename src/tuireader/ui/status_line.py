@@ -134,7 +134,7 @@ def legend(
         parts.append((f"only {filter_label} ({filter_key}) ", "bold reverse"))
         parts.append(" ")
     if suggestions:
-        parts.append((f"suggestions ({suggest_key}) ", "italic reverse"))
+        parts.append((f"suggestions in lower case ({suggest_key}) ", "italic reverse"))
         parts.append(" ")
     for marker, label, style in chips:
         parts += [(f" {marker} ", style), " ", Content(label), "  "]
