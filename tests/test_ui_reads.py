@@ -1055,3 +1055,55 @@ async def test_a_look_after_a_compaction_of_mine_does_not_read_the_open_article_
             await app.reads_landed()
             await pilot.pause()
             assert harbour_id in read and "bob" in first_line(app)
+
+
+async def test_another_windows_tag_after_compactions_that_gave_the_journal_its_inode_again_is_shown(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between two looks another window compacts until its new journal has the inode number the
+    open article was known as of, then tags that article (a journal shorter than it was): the
+    look reads the article again (the main file tells the files apart) and shows the tag."""
+    from tuireader.catalog import Catalog
+    from tuireader.storage import journal_path
+    from tuireader.ui import app as app_module
+
+    monkeypatch.setattr(app_module, "REFRESH_INTERVAL", 3600.0)  # only the looks asked for
+    root = tmp_path / "news"
+    root.mkdir()
+    harbour = root / "harbour.txt"
+    harbour.write_text("Harbour reopens\n\nThe boats are back. Nets dry on the quay.\n", "utf-8")
+    market = root / "market.txt"
+    market.write_text("Market day\n\nStalls open early. Rain later.\n", "utf-8")
+    tag_in_store(db_path, harbour, 1, "fact", "tester")
+    tag_in_store(db_path, market, 1, "fact", "tester")
+    with Store.open(db_path, "tester") as store:
+        catalog = Catalog.scan([root])
+        app = ReaderApp(catalog, store, db_path=db_path, cache_path=tmp_path / "cache.json")
+        async with app.run_test(size=SIZE) as pilot:
+            for _ in range(200):
+                if not catalog.pending:
+                    break
+                await pilot.pause(0.025)
+            entry = catalog.by_path(harbour)
+            assert entry is not None
+            app.open_entry(entry)
+            await app.opened()
+            await app.reads_landed()
+            known = app._article_position
+            assert known is not None
+            inode = known[1].journal
+            with Store.open(db_path, "bob") as bob:
+                other = load_article(market)
+                bob.attach(other)
+                for k in range(16):
+                    bob.tag(other, k % 2, k % 2, ("fact", "speculation")[k % 2])
+                    bob._db.file.compact()
+                    if journal_path(db_path).stat().st_ino == inode:
+                        break
+                else:
+                    pytest.skip("the file system gave no journal inode number back")
+                bob.tag(load_article(harbour), 0, 0, "speculation")
+            assert app.refresh_store()
+            await app.reads_landed()
+            await pilot.pause()
+            assert "bob" in first_line(app)

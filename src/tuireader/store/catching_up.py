@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tuireader.dbformat.journal import EMPTY_JOURNAL, JOURNAL_TAIL, journal_entries
 from tuireader.dbformat.journal_mark import cut_short, read_mark
@@ -60,9 +60,18 @@ def changed_articles(
     entries: Iterable[Mapping[str, Any]], corrections: Mapping[str, Any]
 ) -> list[frozenset[str]]:
     """The articles each of the journal ``entries`` changes: whose annotations (``ann``) or shard
-    (``shards``) they change, whose sentence corrections (``corrections``: the corrections
-    table before the entries, where a removed correction's article is looked up) or whose
-    metadata (its sentence count) they put or remove. Checked entries only."""
+    (``shards``) they change, whose sentence corrections or whose metadata (its sentence count)
+    they put or remove. A removed correction's article is looked up in the corrections table as
+    it stands after the entries before it (``corrections``: the table before all of them, with
+    each entry's puts and removals applied in turn), so a correction put and removed in the
+    same catch-up charges both to its article. Checked entries only."""
+    # What the entries so far changed of the table (None: removed), not a copy of it: the
+    # cost stays that of what was written, and the caller's table is not touched.
+    changed: dict[str, Any] = {}
+
+    def record(key: str) -> Any:
+        return changed[key] if key in changed else corrections.get(key)
+
     changes: list[frozenset[str]] = []
     for entry in entries:
         found: set[str] = set()
@@ -72,14 +81,39 @@ def changed_articles(
             tables = entry.get(part, {})
             found.update(tables.get(ARTICLES, ()))
             kept = tables.get(BOUNDARIES, ())
-            records = kept.values() if isinstance(kept, dict) else map(corrections.get, kept)
+            records = kept.values() if isinstance(kept, dict) else map(record, kept)
             found.update(r["article_id"] for r in records if isinstance(r, dict))
+        puts = entry.get("put", {}).get(BOUNDARIES, {})
+        if isinstance(puts, dict):
+            changed.update(puts)
+        changed.update(dict.fromkeys(entry.get("del", {}).get(BOUNDARIES, ())))
         changes.append(frozenset(found))
     return changes
 
 
-Position = tuple[int, int]
-"""How far a store has read (or written) the journal: its inode and size (``Stamp.journal``)."""
+class Position(NamedTuple):
+    """How far a store has read (or written) the journal, and of which files: compared with
+    another store's of the same files by ``Catchups.since``."""
+
+    main: tuple[int, int, int]
+    """The main file's (inode, size, mtime) (``Stamp``): every compaction, repair and upgrade
+    replaces it, so a journal whose inode number came back is still told apart."""
+    journal: int
+    """The journal's inode (0: none)."""
+    size: int
+    """The journal's size as far as read."""
+
+
+NO_POSITION = Position((0, 0, 0), 0, 0)
+"""No files read yet."""
+
+
+def position_of(stamp: Stamp | None) -> Position:
+    """The position a store whose data is as ``stamp`` has read to."""
+    if stamp is None:
+        return NO_POSITION
+    return Position((stamp.inode, stamp.size, stamp.mtime_ns), stamp.journal[0], stamp.journal[1])
+
 
 _LEAD = re.compile(rb'\n"(\d+)":')
 
@@ -101,38 +135,57 @@ class Catchups:
     since (``since``)."""
 
     def __init__(self) -> None:
-        self._journal: int | None = None
-        """The journal's inode the entries are in (None: nothing is known)."""
+        self._files: tuple[tuple[int, int, int], int] | None = None
+        """The main file's identity and the journal's inode the entries are in (None: nothing
+        is known)."""
         self._from = 0
         """The journal's size when the whole data was last read: entries from there on are
         recorded."""
+        self._read_to = 0
+        """The journal's size as far as this store has read it: a position past it is of
+        entries this store never read, or of a journal cut back since (it keeps its inode)."""
+        self._floor = -1
+        """Positions up to this size are not known: the same files were read whole again after
+        the journal was read further (cut back in place, then perhaps grown again), so a
+        position there may be of entries that are gone."""
         self._entries: list[tuple[int, frozenset[str]]] = []
 
     def reloaded(self, position: Position) -> None:
         """The whole data was read, its journal as far as ``position``."""
-        self._journal, self._from = position
+        files = (position.main, position.journal)
+        # The same files read whole again (no compaction): the journal was not as expected,
+        # so what was read of it before may be gone; positions up to there are not known.
+        self._floor = self._read_to if files == self._files else -1
+        self._files, self._from, self._read_to = files, position.size, position.size
         self._entries = []
-        if not self._journal:
-            self._journal = None  # no journal: its creation is a whole reload
+        if not position.journal:
+            self._files = None  # no journal: its creation is a whole reload
 
-    def appended(self, offsets: list[int], changed: list[frozenset[str]]) -> None:
-        """Entries caught up with, at ``offsets`` in the journal, changing ``changed``."""
+    def appended(self, offsets: list[int], changed: list[frozenset[str]], read_to: int) -> None:
+        """Entries caught up with, at ``offsets`` in the journal, changing ``changed``; the
+        journal is now read as far as ``read_to``."""
         self._entries.extend((o, c) for o, c in zip(offsets, changed, strict=True) if c)
+        self._read_to = max(self._read_to, read_to)
 
     def forget(self) -> None:
         """The store wrote itself (its entries are not recorded): nothing is known until the
         whole data is read again."""
-        self._journal = None
+        self._files = None
         self._entries = []
 
     def since(self, position: Position) -> frozenset[str] | None:
         """The articles changed by the entries after ``position`` (of this store, or of another
-        store of the same files: the journal is the same file); None when not known (another
-        journal, one read whole since, or nothing recorded)."""
-        inode, size = position
-        if self._journal is None or inode != self._journal or size < self._from:
+        store of the same files: the journal is the same file); None when not known (other
+        files, one read whole since, a position past what this store has read, or nothing
+        recorded): then anything may have changed."""
+        if (
+            self._files is None
+            or (position.main, position.journal) != self._files
+            or not self._from <= position.size <= self._read_to
+            or position.size <= self._floor
+        ):
             return None
-        after = size - len(JOURNAL_TAIL)
+        after = position.size - len(JOURNAL_TAIL)
         found: set[str] = set()
         for offset, changed in reversed(self._entries):
             if offset < after:

@@ -63,6 +63,7 @@ from tuireader.store.catching_up import (
     appended_entries,
     changed_articles,
     only_appended,
+    position_of,
 )
 from tuireader.store.checks import check_tables
 from tuireader.store.corrections import Correction
@@ -163,7 +164,7 @@ class Store:
         self._catchups = Catchups()
         """Which articles the entries caught up with changed (``changed_since``)."""
         if db.file.stamp is not None:
-            self._catchups.reloaded((db.file.stamp.journal[0], db.file.stamp.journal[1]))
+            self._catchups.reloaded(position_of(db.file.stamp))
         self._db = db
         self._backend: Backend = FileBackend(path, wait)
         self._owner = OwnerFile(path)
@@ -485,15 +486,14 @@ class Store:
     def journal_position(self) -> Position:
         """How far this store has read (or written) the journal: compared with another store's
         of the same files by ``changed_since``."""
-        stamp = self._db.file.stamp
-        return (0, 0) if stamp is None else (stamp.journal[0], stamp.journal[1])
+        return position_of(self._db.file.stamp)
 
     def changed_since(self, position: Position) -> frozenset[str] | None:
         """The articles whose annotations, sentence corrections or metadata the journal entries
         after ``position`` (``journal_position``, of this store or another of the same files)
         change, as far as this store has caught up; None when that is not known (the whole
-        data was read again since, the store wrote itself, or the position is of another
-        journal): anything may have."""
+        data was read again since, the store wrote itself, the position is of other files or
+        past what this store has read): anything may have, read it all again."""
         return self._catchups.since(position)
 
     def _replay_journal(self, seen: Stamp) -> bool:
@@ -512,7 +512,7 @@ class Store:
                 for article_id in entry.get("shards", ()):
                     self._loaded.unload(article_id)  # its new shard is read when asked for
             self._db.file.replay(entries, stamp, end)
-        self._catchups.appended(offsets, changed)
+        self._catchups.appended(offsets, changed, stamp.journal[1])
         for name in self._db.file.read():
             self._db.records(name).clear_cache()
         return True

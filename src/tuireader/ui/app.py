@@ -157,6 +157,12 @@ IDLE_COLLECT = 0.75
 (``SetAside.collect``, ~80-95 ms with a book): not while a key is held."""
 
 
+def _known(article_id: str, position: Position | None) -> tuple[str, Position] | None:
+    """The open article as known as of ``position`` (None: not known, the next look reads it
+    again)."""
+    return None if position is None else (article_id, position)
+
+
 @dataclass(frozen=True)
 class _Unread:
     """A read of the store that failed (an unreadable shard), in the reader thread or in the
@@ -585,7 +591,7 @@ class ReaderApp(App[int]):
         self._listing_position = reloaded.listing.position
         article = self.pane.article
         if article is not None and article.id == reloaded.article_id and self.pane.sentences:
-            self._article_position = (article.id, reloaded.position)
+            self._article_position = _known(article.id, reloaded.position)
             self._writer_synced = None
             self._other_layers = (article.id, OtherLayers.of(reloaded.layers, reloaded.annotator))
             self.pane.show_article(article, reloaded.mine, self.pane.cursor)
@@ -1083,11 +1089,11 @@ class ReaderApp(App[int]):
             if not reloaded.article_read:
                 # Unchanged since it was shown: what is shown stays, known as of this look.
                 if known is not None and known[0] == article.id:
-                    self._article_position = (article.id, reloaded.position)
+                    self._article_position = _known(article.id, reloaded.position)
                 if reloaded.verdicts is not None:
                     self.update_status()
                 return
-            self._article_position = (article.id, reloaded.position)
+            self._article_position = _known(article.id, reloaded.position)
             self._writer_synced = None  # shown as the reader's handle read it
             self._other_layers = (article.id, OtherLayers.of(reloaded.layers, reloaded.annotator))
             if article.sentences is not pane.sentences:  # another window split or merged

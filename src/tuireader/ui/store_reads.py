@@ -116,9 +116,10 @@ class Listing:
 
     counts: CountReads
     done: DoneReads
-    position: Position = (0, 0)
+    position: Position | None = None
     """How far the journal was read (``Store.journal_position``): a look reads again the counts
-    of the articles changed since (``read_reloaded``'s ``listing_since``)."""
+    of the articles changed since (``read_reloaded``'s ``listing_since``); None: not known, a
+    look reads them all."""
 
 
 def read_listing(
@@ -160,9 +161,9 @@ class Reloaded:
     """False when the open article did not change since the screen last had it whole
     (``read_reloaded``'s ``article_since``): ``mine`` and ``layers`` were not read, and what is
     shown stays."""
-    position: Position = (0, 0)
+    position: Position | None = None
     """How far the journal was read (``Store.journal_position``): what the next look reads
-    changes since."""
+    changes since; None: not known, the next look reads the open article again."""
 
 
 def read_reloaded(
