@@ -17,6 +17,7 @@ from tuireader import sanitise
 from tuireader.decoding import NotText, decode
 from tuireader.errors import MAX_FILE_BYTES, ArticleError, os_problem, read_bytes
 from tuireader.formats import HTML_SUFFIXES, MARKDOWN_SUFFIXES, Document, NotAnArticle, parse
+from tuireader.natural_order import natural_key, natural_sorted
 from tuireader.paths import path_from_text, path_text
 from tuireader.sentences import Sentence, segment, segment_spans, split_paragraph
 
@@ -297,7 +298,7 @@ def article_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], 
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(Path(p) for p in walk_folder(path, warnings))
+            found = sorted(map(Path, walk_folder(path, warnings)), key=_path_order)
             if not found:
                 warnings.append(f"{path}: no .txt or .md articles in this folder")
             files.extend(found)
@@ -312,6 +313,11 @@ def article_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], 
     return list(unique.values()), warnings
 
 
+def _path_order(path: Path) -> tuple[list[str], str]:
+    """Folder by folder, each name in natural order (``natural_key``)."""
+    return [natural_key(part) for part in path.parts], str(path)
+
+
 def walk_folder(root: Path, warnings: list[str]) -> Iterator[str]:
     """Article files under ``root`` as path strings, hidden files and folders left out."""
     for folder, names in walk_folders(root, warnings):
@@ -323,8 +329,9 @@ _SUFFIX_TUPLE = tuple(ARTICLE_SUFFIXES)
 
 
 def walk_folders(root: Path, warnings: list[str]) -> Iterator[tuple[str, list[str]]]:
-    """Each folder under ``root`` that holds article files, with their names (sorted), hidden
-    files and folders left out; folders in depth-first order, subfolders sorted.
+    """Each folder under ``root`` that holds article files, with their names (in natural order,
+    ``natural_sorted``), hidden files and folders left out; folders in depth-first order,
+    subfolders in natural order.
 
     Iterative, so a folder any number of levels deep is walked (a recursive walk stops at
     Python's recursion limit); linked folders are followed once each, so a link back up the
@@ -361,9 +368,8 @@ def walk_folders(root: Path, warnings: list[str]) -> Iterator[tuple[str, list[st
             except OSError:  # vanished or unreadable between the listing and the check
                 continue
         if names:
-            names.sort()
-            yield folder, names
-        stack.extend(sorted(subfolders, reverse=True))
+            yield folder, natural_sorted(names)
+        stack.extend(reversed(natural_sorted(subfolders)))
 
 
 def load_library(paths: Iterable[str | os.PathLike[str]]) -> Library:
@@ -393,8 +399,8 @@ def skipped_summary(warnings: Sequence[str]) -> str:
 
 
 def sort_articles(articles: Iterable[Article]) -> list[Article]:
-    """Newest first; undated last; then by title, case-insensitively."""
-    by_title = sorted(articles, key=lambda a: (a.title.casefold(), a.display_path))
+    """Newest first; undated last; then by title in natural order (``natural_key``)."""
+    by_title = sorted(articles, key=lambda a: (natural_key(a.title), a.display_path))
     dated = sorted((a for a in by_title if a.date), key=lambda a: a.date or "", reverse=True)
     return dated + [a for a in by_title if not a.date]
 
