@@ -56,7 +56,10 @@ def test_any_length_of_number_and_any_script_of_digit() -> None:
     ]
     arabic_three, arabic_twelve = "\u0663", "\u0661\u0662"
     assert natural_key(f"part {arabic_three}") == natural_key("part 3")
-    assert natural_sorted([f"part {arabic_twelve}", "part 5"]) == ["part 5", f"part {arabic_twelve}"]
+    assert natural_sorted([f"part {arabic_twelve}", "part 5"]) == [
+        "part 5",
+        f"part {arabic_twelve}",
+    ]
 
 
 def test_folder_files_in_natural_order(tmp_path: Path) -> None:
