@@ -17,7 +17,7 @@ from tuireader import sanitise
 from tuireader.decoding import NotText, decode
 from tuireader.errors import MAX_FILE_BYTES, ArticleError, os_problem, read_bytes
 from tuireader.formats import HTML_SUFFIXES, MARKDOWN_SUFFIXES, Document, NotAnArticle, parse
-from tuireader.natural_order import natural_key, natural_sorted
+from tuireader.natural_order import natural_key
 from tuireader.paths import path_from_text, path_text
 from tuireader.sentences import Sentence, segment, segment_spans, split_paragraph
 
@@ -329,9 +329,10 @@ _SUFFIX_TUPLE = tuple(ARTICLE_SUFFIXES)
 
 
 def walk_folders(root: Path, warnings: list[str]) -> Iterator[tuple[str, list[str]]]:
-    """Each folder under ``root`` that holds article files, with their names (in natural order,
-    ``natural_sorted``), hidden files and folders left out; folders in depth-first order,
-    subfolders in natural order.
+    """Each folder under ``root`` that holds article files, with their names (sorted), hidden
+    files and folders left out; folders in depth-first order, subfolders sorted. By code point,
+    not in natural order (``article_files`` and the list sort what they show): a natural key
+    costs 2 µs a name, 0.2 s more before the first frame at 100,000 files.
 
     Iterative, so a folder any number of levels deep is walked (a recursive walk stops at
     Python's recursion limit); linked folders are followed once each, so a link back up the
@@ -368,8 +369,9 @@ def walk_folders(root: Path, warnings: list[str]) -> Iterator[tuple[str, list[st
             except OSError:  # vanished or unreadable between the listing and the check
                 continue
         if names:
-            yield folder, natural_sorted(names)
-        stack.extend(reversed(natural_sorted(subfolders)))
+            names.sort()
+            yield folder, names
+        stack.extend(sorted(subfolders, reverse=True))
 
 
 def load_library(paths: Iterable[str | os.PathLike[str]]) -> Library:

@@ -1,6 +1,6 @@
 """Natural order for titles, file names and paths: "notes 2" before "notes 10", case and accents
 ignored ("Éa" beside "ea"): the one sort key every listing of them uses (the article list, the
-library screen, the folder walk, reports and the CLI)."""
+library screen, reports and the CLI)."""
 
 from __future__ import annotations
 
@@ -28,14 +28,17 @@ def natural_key(text: str) -> str:
 
 
 def _number(match: re.Match[str]) -> str:
-    run = match.group()
-    digits = (run if run.isascii() else _ascii_digits(run)).lstrip("0")
+    digits = match.group()
+    if not digits.isascii():
+        digits = _ascii_digits(digits)
+    if digits[0] == "0":
+        digits = digits.lstrip("0")
     size = len(digits)
     if size < 9:
-        return f"{size}{digits}"
+        return str(size) + digits
     # Nine and more digits: "9", then how many digits the length has, then the length.
     length = str(size)
-    return f"9{len(length)}{length}{digits}"
+    return "9" + str(len(length)) + length + digits
 
 
 def _ascii_digits(run: str) -> str:
