@@ -169,3 +169,37 @@ async def test_the_default_folder_is_made_when_the_database_path_is_relative(
             assert not any("Not exported" in n.message for n in app._notifications)
     finally:
         store.close()
+
+
+async def test_a_folder_with_an_escape_sequence_is_shown_escaped_and_written_exactly(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "e\x1b]0;PWN\x07d"
+    folder.mkdir()
+    db = folder / "x.json"
+    library = load_library([SEED])
+    store = Store.open(db, "tester")
+    try:
+        app = ReaderApp(library, store, db_path=db, open_article=library.articles[0])
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("f", "x")
+            field = app.screen.query_one("#export-path", Input)
+            shown = str(tmp_path / "e\\x1b]0;PWN\\x07d" / "exports" / "tuireader-")
+            assert field.value.startswith(shown) and field.value.isprintable()
+            drawn = field.render_line(0).text.strip()  # as far as the field is wide
+            assert len(drawn) > len(str(tmp_path)) + 10 and field.value.startswith(drawn)
+            await pilot.press("enter")
+            await finish(app, pilot)
+            (written,) = (folder / "exports").iterdir()
+            assert json.loads(written.read_text("utf-8"))["annotations"]
+            assert not (tmp_path / "e\\x1b]0;PWN\\x07d").exists()
+            # A name typed in the field: still the real folder.
+            await pilot.press("x", "tab", "end", *(["backspace"] * len(".json")), *"-mine.json")
+            field = app.screen.query_one("#export-path", Input)
+            assert field.value.startswith(shown) and field.value.endswith("-mine.json")
+            await pilot.press("enter")
+            await finish(app, pilot)
+            mine = [p.name for p in (folder / "exports").iterdir() if p.name.endswith("-mine.json")]
+            assert len(mine) == 1
+    finally:
+        store.close()

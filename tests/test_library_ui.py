@@ -502,3 +502,32 @@ async def test_library_view_one_row_per_folder_given(
             assert rows["(all)"] == "4" and "./" not in rows
     finally:
         store.close()
+
+
+async def test_sort_by_title_path_and_folders_in_natural_order(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
+    root = tmp_path / "numbered"
+    for n in (0, 1, 10, 100, 2, 9):
+        write(root / "part 10" / f"notes-{n}.txt", f"Harbour notes {n}\n\nLine {n}. Another.\n")
+    write(root / "part 9" / "x.txt", "Élan notes\n\nOne line. Another.\n")
+    write(root / "part 9" / "y.txt", "elan notes 3\n\nTwo lines. Another.\n")
+    app = make_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await filled(app, pilot)
+        articles = app.article_list
+        articles.focus()
+        folders = [getattr(r, "key", None) for r in articles.rows if not hasattr(r, "path")]
+        assert folders == ["part 9", "part 10"]
+        await pilot.press("s")
+        assert articles.order == "title"
+        assert titles(articles) == [
+            "Élan notes",
+            "elan notes 3",
+            *(f"Harbour notes {n}" for n in (0, 1, 2, 9, 10, 100)),
+        ]
+        await pilot.press("s")
+        assert articles.order == "path"
+        assert [Path(e.path).name for e in articles.shown_entries][2:] == [
+            f"notes-{n}.txt" for n in (0, 1, 2, 9, 10, 100)
+        ]

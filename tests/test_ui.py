@@ -786,3 +786,44 @@ async def test_many_skipped_files_are_one_notification(make_app: MakeApp, tmp_pa
     skipped = [m for m in shown if "empty" in m]
     assert len(skipped) == 1
     assert skipped[0].startswith("40 files or folders skipped") and "empty-00.txt" in skipped[0]
+
+
+async def test_a_note_removed_with_its_tag_is_said(make_app: MakeApp, db_path: Path) -> None:
+    app = make_app(SEED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", "n", *"important note", "enter")
+        await pilot.pause()
+        assert stored(db_path)[0]["note"] == "important note"
+        await pilot.press("f")  # its own tag key again: tag and note go
+        await pilot.pause()
+        assert stored(db_path) == []
+        status = app.status.content.plain
+        assert "untagged" in status and "tag and note removed · u restores" in status
+        await pilot.press("u")
+        await pilot.pause()
+        assert stored(db_path)[0]["note"] == "important note"
+        assert "removed" not in app.status.content.plain  # an undo says nothing of notes
+        await pilot.press("d")  # cleared the other way
+        await pilot.pause()
+        assert "tag and note removed · u restores" in app.status.content.plain
+        await pilot.press("j")  # said once: gone with the cursor
+        assert "removed" not in app.status.content.plain
+        await pilot.press("k", "u")
+        await pilot.pause()
+        # A range over it and two more: each tagged, then the range cleared.
+        await pilot.press("j", "f", "j", "s", "k", "k", "v", "j", "j", "d")
+        await pilot.pause()
+        assert stored(db_path) == []
+        assert "3 tags and 1 note removed · u restores" in app.status.content.plain
+        await pilot.press("u")  # back on the first sentence, its fact and note restored
+        await pilot.pause()
+        assert app.pane.cursor == 0
+        await pilot.press("s")  # a retag keeps the note: nothing to say
+        await pilot.pause()
+        assert ("speculation", "important note") in [
+            (a["tag"], a.get("note")) for a in stored(db_path)
+        ]
+        assert "removed" not in app.status.content.plain
+        await pilot.press("j", "d")  # a tag without a note: nothing said of notes
+        await pilot.pause()
+        assert "removed" not in app.status.content.plain

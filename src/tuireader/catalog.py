@@ -78,7 +78,17 @@ class Entry:
     """One article file in the list. ``summary`` arrives after the first frame; ``others`` are
     files with the same text, shown as this one entry."""
 
-    __slots__ = ("folder", "name", "others", "path", "problem", "search_key", "summary")
+    __slots__ = (
+        "folder",
+        "name",
+        "others",
+        "path",
+        "path_order",
+        "problem",
+        "search_key",
+        "summary",
+        "title_order",
+    )
 
     def __init__(self, path: str, folder: str = "", name: str | None = None) -> None:
         self.path = path
@@ -89,6 +99,10 @@ class Entry:
         self.others: list[str] = []
         self.search_key: str | None = None
         """What the list filter compares, folded on first use (not for 100,000 at start)."""
+        self.title_order: tuple[str, str] | None = None
+        self.path_order: str | None = None
+        """The title it was made from and its ``natural_key``, and the path's: made on the
+        first sort, as the list sorts again on every batch of summaries."""
 
     @property
     def id(self) -> str | None:

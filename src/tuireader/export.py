@@ -35,6 +35,7 @@ from tuireader.correction_records import to_export as correction_record
 from tuireader.decoding import clean
 from tuireader.durable import collector_paused, write_atomic
 from tuireader.errors import TuireaderError, os_problem
+from tuireader.natural_order import natural_key
 from tuireader.plural import counted
 from tuireader.records import (
     STORED_FIELDS,
@@ -355,7 +356,7 @@ def _article_entry(meta: Mapping[str, Any]) -> dict[str, Any]:
 
 def _sort_articles(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     # Same order as the library (newest first, undated last, then title) so reports read alike.
-    by_title = sorted(entries, key=lambda e: ((e["title"] or "").casefold(), e["id"]))
+    by_title = sorted(entries, key=lambda e: (natural_key(e["title"] or ""), e["id"]))
     dated = sorted((e for e in by_title if e["date"]), key=lambda e: e["date"], reverse=True)
     return dated + [e for e in by_title if not e["date"]]
 

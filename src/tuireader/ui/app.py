@@ -325,6 +325,10 @@ class ReaderApp(App[int]):
         self._kept_aside: tuple[str, str] | None = None
         """An article, and why my annotations on it were kept aside when it was last attached
         (``KeptAside.summary``): said on the status line while it is open."""
+        self._notes_gone: tuple[str, int, str] | None = None
+        """An article, the sentence the cursor was on, and what my last change said of the notes
+        it removed with their tags: on the status line until the cursor leaves that sentence
+        or my next change lands (a note typed by hand is never removed without a word)."""
         """Annotations in the store (every layer), kept up to date by our changes and counted
         again after another window's."""
         """How many of my tags the model (or the training under way) was made from."""
@@ -1468,6 +1472,12 @@ class ReaderApp(App[int]):
         kept = self._kept_aside
         if kept is not None and kept[0] == pane.article.id and kept[1]:
             parts.append((f"  {kept[1]}", "italic"))
+        gone = self._notes_gone
+        if gone is not None:
+            if gone[:2] == (pane.article.id, pane.cursor):
+                parts.append((f"  {gone[2]}", "bold"))
+            else:
+                self._notes_gone = None  # said once: gone when the cursor leaves the sentence
         suggestion = pane.suggestion
         if suggestion is not None and pane.annotation is None:
             accept = self.keys.show("reader.accept")
@@ -1780,7 +1790,30 @@ class ReaderApp(App[int]):
         change, layers, every = landed
         if change is None and nothing:
             self.notify(nothing, severity="information")
+        said, self._notes_gone = self._notes_gone, self._notes_removed(change)
         self.apply_change(change, jump=jump, layers=layers, every=every)
+        if said != self._notes_gone:
+            self.update_status()
+
+    def _notes_removed(self, change: Change | None) -> tuple[str, int, str] | None:
+        """What to say of the notes ``change`` removed with their annotations (a tag cleared,
+        its key pressed again, a range cleared or tagged over), if any: a note moved to a piece
+        of the tag or kept by a retag is not removed. An undo restores what the user asked
+        for, so it says nothing."""
+        article = self.pane.article
+        if change is None or article is None or change.label.startswith("undo "):
+            return None
+        after = {a.id for a in change.after}
+        removed = [a for a in change.before if a.id not in after]
+        notes = sum(1 for a in removed if a.note)
+        if not notes:
+            return None
+        undo = self.keys.show("app.undo")
+        if len(removed) == 1:
+            said = "tag and note removed"
+        else:
+            said = f"{counted(len(removed), 'tag')} and {counted(notes, 'note')} removed"
+        return article.id, self.pane.cursor, f"{said} · {undo} restores"
 
     def apply_change(
         self,

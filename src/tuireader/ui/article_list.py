@@ -25,6 +25,7 @@ from textual.widgets import Input, Static
 from tuireader import sanitise
 from tuireader.annotations import Annotation
 from tuireader.catalog import Entry, fold
+from tuireader.natural_order import natural_key, natural_sorted
 from tuireader.plural import counted
 from tuireader.sentences import Sentence
 from tuireader.tag_counts import layer_counts
@@ -184,11 +185,18 @@ def sort_entries(
 # Keys without the Entry properties: a property call per entry was a third of sorting 100,000.
 def _title_key(entry: Entry) -> tuple[str, str]:
     summary = entry.summary
-    return (entry.name if summary is None else summary.title).casefold(), entry.path
+    title = entry.name if summary is None else summary.title
+    made = entry.title_order
+    if made is None or made[0] != title:
+        made = entry.title_order = (title, natural_key(title))
+    return made[1], entry.path
 
 
 def _path_key(entry: Entry) -> str:
-    return entry.path
+    made = entry.path_order
+    if made is None:
+        made = entry.path_order = natural_key(entry.path)
+    return made
 
 
 def _date_key(entry: Entry) -> str:
@@ -469,7 +477,7 @@ class ArticleList(ScrollView, can_focus=True):
         if len(groups) <= 1:
             rows.extend(ordered)
         else:
-            for key in sorted(groups):
+            for key in natural_sorted(groups):
                 members = groups[key]
                 folded = key in self.folded and not self.filter_text
                 rows.append(Folder(key, len(members), folded))

@@ -8,6 +8,7 @@ rendering and the atomic write (seconds for a tagged book as parquet) never free
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,6 +135,10 @@ class ExportScreen(Dialog[ExportChoice | None]):
         usable = isinstance(saved, str) and saved and not served
         self._folder = Path(saved) if usable and isinstance(saved, str) else folder
         self._auto_path = ""
+        # The field shows the folder as every other line does (``sanitise.path``): a control
+        # character in its name (an escape sequence) would blank the rest of the field. What is
+        # written keeps the real name: the shown folder at the start of the field stands for it.
+        self._shown_folder = sanitise.path(self._folder)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box"):
@@ -160,8 +165,16 @@ class ExportScreen(Dialog[ExportChoice | None]):
     def _path_for(self, key: str) -> str:
         fmt, by_sentence = self._choices[key]
         name = file_name(fmt, by_sentence, self._title, self._now)
-        self._auto_path = name if self._served else str(self._folder / name)
+        self._auto_path = name if self._served else os.path.join(self._shown_folder, name)
         return self._auto_path
+
+    def _typed_path(self, value: str) -> Path:
+        """The path the field names: its start, when it is the folder as shown, is the folder
+        itself (the name it really has, control characters and all)."""
+        shown, real = self._shown_folder, str(self._folder)
+        if shown != real and (value == shown or value.startswith(shown.rstrip(os.sep) + os.sep)):
+            value = real + value[len(shown) :]
+        return Path(value).expanduser()
 
     @on(OptionList.OptionHighlighted, "#export-formats")
     def _format_changed(self, event: OptionList.OptionHighlighted) -> None:
@@ -196,7 +209,7 @@ class ExportScreen(Dialog[ExportChoice | None]):
                 return
             path = self._folder / value
         else:
-            path = Path(value).expanduser()
+            path = self._typed_path(value)
         if path.is_dir():
             if self._served:
                 self._refused(

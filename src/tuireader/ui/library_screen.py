@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from tuireader import sanitise
 from tuireader.catalog import Entry
+from tuireader.natural_order import natural_sorted
 from tuireader.tags import TagSet
 from tuireader.ui.article_list import ArticleCounts
 from tuireader.ui.dialog import Dialog
@@ -64,7 +65,7 @@ def folder_totals(
         is_done = bool(article_id) and done(article_id or "")
         folders.setdefault(entry.folder, FolderTotal(entry.folder)).add(entry, found, is_done)
         everything.add(entry, found, is_done)
-    return [folders[key] for key in sorted(folders)] + [everything]
+    return [folders[key] for key in natural_sorted(folders)] + [everything]
 
 
 def library_text(
