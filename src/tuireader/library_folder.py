@@ -42,7 +42,10 @@ class Saved:
 def url_key(url: str) -> str:
     """The same page under trivially different addresses (case of scheme and host, a fragment,
     a trailing slash) gives the same key."""
-    parts = urllib.parse.urlsplit(url.strip())
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+    except ValueError:  # a host urllib cannot parse (//a]b/x): the address as written
+        return hashlib.sha256(url.strip().encode("utf-8")).hexdigest()[:12]
     path = parts.path.rstrip("/") or "/"
     normal = urllib.parse.urlunsplit(
         (parts.scheme.lower(), (parts.hostname or "") + _port(parts), path, parts.query, "")
