@@ -37,13 +37,18 @@ def test_columns_disagreements_and_jumps() -> None:
     assert result.of(3) == [("me", NO_TAG), ("amy", "speculation"), ("zed", NO_TAG)]
 
 
-def test_more_than_the_columns_are_hidden_and_not_counted() -> None:
+def test_annotators_past_the_columns_are_hidden_but_still_compared() -> None:
+    """D and ``agree`` judge an adjudication over every compared layer: a sentence only a
+    hidden annotator tags otherwise is a disagreement, and one every annotator but a hidden
+    one agrees on is not agreed."""
     sentences = from_text(BODY).sentences
-    layers = {name: tagged(name, {}) for name in "abc"}
-    layers["d"] = tagged("d", {1: "fact"})
+    layers = {name: tagged(name, {0: "fact", 2: "fact"}) for name in "abc"}
+    layers["d"] = tagged("d", {0: "fact", 1: "fact", 2: "speculation"})
     result = compare(sentences, layers, max_columns=3)
     assert result.annotators == ("a", "b", "c") and result.hidden == ("d",)
-    assert result.disagreements == ()
+    assert result.values[2] == ("fact", "fact", "fact")
+    assert result.disagreements == (1, 2)
+    assert result.agreed == ("fact", None, None, None, None)
 
 
 def test_one_annotator_has_no_disagreements() -> None:

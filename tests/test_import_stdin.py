@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import subprocess
 import sys
 from pathlib import Path
 
@@ -104,3 +105,17 @@ def test_a_file_named_dash_is_still_reachable(
     monkeypatch.chdir(tmp_path)
     assert main(["import", "./-", "--db", str(tmp_path / "db.json")]) == 0
     assert capsys.readouterr().out.startswith("./-: 3 added")
+
+
+def test_import_dash_with_standard_input_closed_says_so(tmp_path: Path) -> None:
+    # Python sets sys.stdin to None when descriptor 0 is closed: run the real command so.
+    (tmp_path / "db").mkdir()
+    db = tmp_path / "db" / "db.json"
+    command = f"exec {sys.executable} -m tuireader import - --db {db} <&-"
+    done = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr == (
+        "tuireader: standard input: closed, so there is no export to read: pipe one in "
+        "(cat out.jsonl | tuireader import -)\n"
+    )
+    assert list((tmp_path / "db").iterdir()) == []

@@ -755,3 +755,54 @@ async def test_D_with_everything_decided_marks_done_in_one_step_with_the_fill(
         await pilot.press("u")
         await settle()
         assert gold() == (True, 3)
+
+
+async def test_D_judges_and_fills_over_the_hidden_annotators_too(
+    make_app: MakeApp, db_path: Path
+) -> None:
+    """Nine annotators, eight shown: sentence 1, where only the hidden ninth differs, is still
+    open, so ``D`` does not mark done (it did, and ``agree`` then left sentences out as
+    undecided); sentence 0, which all nine agree on, is filled in. Once 1 is decided, ``D``
+    marks done and ``agree`` finds nothing undecided."""
+    from tuireader.adjudication import adjudicator_gaps, state_key
+    from tuireader.agreement import sentence_values
+
+    names = [f"annotator{n}" for n in range(1, 10)]
+    for name in names:
+        tag_as(db_path, name, {0: "fact", 1: "speculation" if name == names[-1] else "fact"})
+    article = load_library([SEED]).articles[0]
+    app = make_app(annotator="gold", adjudicate=True)
+
+    async def settle() -> None:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    def gold() -> tuple[bool, list[int]]:
+        store = app.store
+        tagged = [a.start for a in store.annotations(article.id, annotator="gold")]
+        starts = [s.start for s in article.sentences]
+        return "gold" in store.done_by(article.id), sorted(starts.index(t) for t in tagged)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle()
+        comparison = app.pane.comparison
+        assert comparison is not None and comparison.hidden == (names[-1],)
+        assert comparison.disagreements == (1,)
+        await pilot.press("D")
+        await settle()
+        assert gold() == (False, [0])
+        assert "1 disagreement open" in app.status.content.plain
+        app.pane.move_to(1)
+        await pilot.press("R", "1")  # annotator1's fact
+        await settle()
+        await pilot.press("D")
+        await settle()
+        assert gold() == (True, [0, 1])
+        store = app.store
+        values = {
+            n: sentence_values(article.sentences, store.annotations(article.id, annotator=n))
+            for n in [*names, "gold"]
+        }
+        state = store.get_state(state_key("gold", article.id))
+        assert adjudicator_gaps(state, "gold", article.sentences, values) == []

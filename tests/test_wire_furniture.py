@@ -51,6 +51,23 @@ def test_a_role_under_the_byline_is_not_a_sentence(block: str) -> None:
     assert doc.author == "Ruth Okafor"
 
 
+@pytest.mark.parametrize(
+    "heading",
+    ["Young Reporters", "Meet the new editor", "Three freelance photographers", "Our film critic"],
+)
+def test_a_heading_ending_in_a_role_under_the_byline_stays(heading: str) -> None:
+    assert not is_role_line(heading)
+    doc = parse_text(f"{TITLE}By Ruth Okafor\n\n{heading}\n\n{ONE}\n\n{TWO}\n")
+    assert doc.paragraphs == (heading, ONE, TWO)
+
+
+def test_the_bare_note_may_say_who_published_the_piece() -> None:
+    assert is_originally_published_line("Originally published by Harbour Notes.")
+    assert is_originally_published_line(
+        "The article was first published at gazette.example on March 2, 2026"
+    )
+
+
 def test_a_role_line_is_only_taken_under_a_byline() -> None:
     assert text_paragraphs("Staff reporter", ONE, TWO)[0] == "Staff reporter"
     assert not is_role_line("Staff reporters were told to wait.")
@@ -175,6 +192,12 @@ def test_where_a_piece_first_appeared_is_not_a_sentence(line: str) -> None:
         "Originally published in 1902, the map shows the old harbour.",
         "First published by a small press, the guide sold out in a week.",
         "The article was originally published in a local paper and caused a stir among readers.",
+        "The report was first published by the Ministry of Health.",
+        "The interview first appeared in Le Monde.",
+        "The essay was reprinted in The New Yorker.",
+        "The column was adapted from Hamlet.",
+        "The essay was first published by the Royal Society.",
+        "This version was first published by the National Archives.",
     ],
 )
 def test_a_sentence_about_publishing_stays(sentence: str) -> None:

@@ -209,12 +209,10 @@ def agreed_runs(comparison: Comparison, taken: Collection[int]) -> list[tuple[in
     already). Marking the article done while adjudicating writes them into the adjudicator's
     layer, so that layer is the whole gold standard: ``agree --annotators ann,gold`` and an
     export of it count the agreed sentences too (they were missing, as disagreements)."""
-    if len(comparison.annotators) < 2 or comparison.hidden:
-        return []  # agreement among some of the annotators is not agreement
     return [
-        (index, index, row[0])
-        for index, row in enumerate(comparison.values)
-        if index not in taken and row[0] != NO_TAG and len(set(row)) == 1
+        (index, index, tag)
+        for index, tag in enumerate(comparison.agreed)
+        if tag is not None and index not in taken
     ]
 
 

@@ -1,8 +1,9 @@
 """Several annotators' tags on one article, sentence by sentence: what the compare view shows.
 
 Pure data: the reader draws it (one gutter column per annotator) and the adjudication walks its
-disagreements. A sentence is a disagreement when the shown annotators do not all give it the same
-value, "no tag" included (one tagged it, another left it untagged).
+disagreements. A sentence is a disagreement when the compared annotators (shown or not) do not all
+give it the same value, "no tag" included (one tagged it, another left it untagged): ``D`` and
+``agree`` judge an adjudication over every one of them.
 """
 
 from __future__ import annotations
@@ -24,11 +25,15 @@ class Comparison:
     annotators: tuple[str, ...]
     """The annotators shown, in column order."""
     hidden: tuple[str, ...]
-    """Annotators left out (more than ``MAX_COLUMNS``); not counted in disagreements."""
+    """Annotators compared but not shown (more than ``MAX_COLUMNS``)."""
     values: tuple[tuple[str, ...], ...]
     """Per sentence, one value per shown annotator: a tag id or ``NO_TAG``."""
     disagreements: tuple[int, ...]
-    """Indexes of the sentences the shown annotators disagree on, ascending."""
+    """Indexes of the sentences the compared annotators (hidden ones too) disagree on,
+    ascending."""
+    agreed: tuple[str | None, ...] = ()
+    """Per sentence, the tag every compared annotator (hidden ones too) gave it, else None
+    ("no tag" all round, or a disagreement); empty: none known."""
 
     def disagrees(self, index: int) -> bool:
         i = bisect_left(self.disagreements, index)
@@ -61,10 +66,15 @@ def compare(
     names = [n for n in order if n in layers]
     names += sorted(n for n in layers if n not in names)
     shown, hidden = names[:max_columns], names[max_columns:]
-    columns = [sentence_values(sentences, layers[name]) for name in shown]
-    values = tuple(zip(*columns, strict=True)) if columns else tuple(() for _ in sentences)
-    disagreements = tuple(i for i, row in enumerate(values) if len(shown) > 1 and len(set(row)) > 1)
-    return Comparison(tuple(shown), tuple(hidden), values, disagreements)
+    columns = [sentence_values(sentences, layers[name]) for name in names]
+    rows = list(zip(*columns, strict=True)) if columns else [() for _ in sentences]
+    values = tuple(row[: len(shown)] for row in rows)
+    several = len(names) > 1
+    disagreements = tuple(i for i, row in enumerate(rows) if several and len(set(row)) > 1)
+    agreed = tuple(
+        row[0] if several and row[0] != NO_TAG and len(set(row)) == 1 else None for row in rows
+    )
+    return Comparison(tuple(shown), tuple(hidden), values, disagreements, agreed)
 
 
 __all__ = ["MAX_COLUMNS", "NO_TAG", "Comparison", "compare"]

@@ -336,6 +336,31 @@ def keep_copy(path: Path, backup: Path) -> None:
         raise
 
 
+@contextlib.contextmanager
+def regular_file(
+    path: Path, flags: int = os.O_RDONLY, *, follow: bool = False
+) -> Iterator[int | None]:
+    """A descriptor of ``path`` opened with ``flags`` if it is a regular file, else None: no
+    such file, an error opening it, a link (unless ``follow``), or a FIFO or device (opened
+    without waiting, never read or written). Closed on leaving."""
+    extra = os.O_NOCTTY | getattr(os, "O_NONBLOCK", 0) | os.O_CLOEXEC
+    if not follow:
+        extra |= os.O_NOFOLLOW
+    try:
+        fd = os.open(path, flags | extra)
+    except OSError:
+        yield None
+        return
+    try:
+        try:
+            regular = stat.S_ISREG(os.fstat(fd).st_mode)
+        except OSError:
+            regular = False
+        yield fd if regular else None
+    finally:
+        os.close(fd)
+
+
 def _open_quietly(path: Path) -> int | None:
     try:
         return os.open(path, os.O_RDONLY)

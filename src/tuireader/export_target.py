@@ -14,13 +14,13 @@ import codecs
 import datetime as dt
 import os
 import re
-import stat
 from collections.abc import Iterable
 from pathlib import Path
 
 from tuireader.articles import ARTICLE_SUFFIXES
 from tuireader.dbformat.layout import database_file_role
 from tuireader.dbformat.schema import FORMAT
+from tuireader.durable import regular_file
 
 HEAD_BYTES = 8192
 """How much of an existing file ``held`` reads: enough for a TinyDB document's first table
@@ -114,18 +114,13 @@ def held(path: Path) -> str | None:
 
 
 def _head(path: Path) -> bytes | None:
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+    with regular_file(path, follow=True) as fd:  # a link: judged by the file it names
+        if fd is None:
             return None
-        return os.read(fd, HEAD_BYTES)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
+        try:
+            return os.read(fd, HEAD_BYTES)
+        except OSError:
+            return None
 
 
 def _text(head: bytes) -> str | None:

@@ -121,8 +121,19 @@ def _link(entry: dict[str, object], data: bytes, base: str | None) -> str | None
     if not absolute and not entry.get("links") and link == _text(entry.get("id")):
         return None  # feedparser's stand-in for a missing link: a relative id, not an address
     if not absolute:
-        return urllib.parse.urljoin(base, link) if base else link
+        return _joined(base, link) if base else link
     return _as_written(link, data)
+
+
+def _joined(base: str, link: str) -> str:
+    """``link`` resolved against ``base``; a link whose host urllib cannot parse (``//a]b/x``)
+    is kept as the address it names, so that item alone is refused as no valid web address."""
+    try:
+        return urllib.parse.urljoin(base, link)
+    except ValueError:
+        if link.startswith("//"):
+            return base.partition(":")[0] + ":" + link
+        return link
 
 
 def _as_written(link: str, data: bytes) -> str:

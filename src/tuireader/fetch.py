@@ -7,10 +7,12 @@ trickles bytes for ever, sends 50 MB, or redirects in a loop costs at most ``tim
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import re
 import socket
 import ssl
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -26,6 +28,7 @@ TIMEOUT = 20.0
 MAX_BYTES = 10_000_000
 MAX_REDIRECTS = 5
 _BLOCK = 65_536
+_FIRST_SLICE = 256  # bytes of a compressed member first fed to its decompressor
 USER_AGENT = f"tuireader/{__version__} (+a terminal news reader)"
 # What `add` can read: a page, a feed, or plain text.
 PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -93,9 +96,94 @@ class _BadRedirect(FetchError):
         super().__init__("", problem)
 
 
+class _Watch:
+    """The one deadline over a whole fetch: at ``deadline`` every socket the fetch opened is
+    shut down, so a server that drips its status line, headers or redirects cannot hold on."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watch:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def remaining(self) -> float:
+        """Seconds left; TimeoutError when none are."""
+        left = self.deadline - time.monotonic()
+        if self.expired or left <= 0:
+            raise TimeoutError
+        return left
+
+    def add(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                self._shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                self._shut(sock)
+
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        # The plain socket's shutdown (not TLS's): a reader blocked in recv wakes with no data.
+        with contextlib.suppress(OSError):
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+def _watched(
+    base: type[http.client.HTTPConnection], watch: _Watch
+) -> type[http.client.HTTPConnection]:
+    class Watched(base):  # type: ignore[valid-type,misc]
+        def connect(self) -> None:
+            current: object = getattr(self, "timeout", None)
+            left = watch.remaining()
+            self.timeout = min(current, left) if isinstance(current, int | float) else left
+            super().connect()
+            watch.add(self.sock)
+
+    return Watched
+
+
+class _HTTP(urllib.request.HTTPHandler):
+    def __init__(self, watch: _Watch) -> None:
+        super().__init__()
+        self._watch = watch
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_watched(http.client.HTTPConnection, self._watch), req)
+
+
+class _HTTPS(urllib.request.HTTPSHandler):
+    def __init__(self, watch: _Watch) -> None:
+        super().__init__()
+        self._watch = watch
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(
+            _watched(http.client.HTTPSConnection, self._watch),
+            req,
+            context=self._context,  # type: ignore[attr-defined]
+        )
+
+
 class _Redirects(urllib.request.HTTPRedirectHandler):
     max_redirections = MAX_REDIRECTS
     max_repeats = 1  # the same address twice is a loop
+
+    def __init__(self, watch: _Watch) -> None:
+        super().__init__()
+        self._watch = watch
 
     def http_error_302(
         self,
@@ -111,8 +199,16 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
         if not location or not location.strip():
             fp.close()
             raise _BadRedirect(f"a redirect (HTTP {code}) with no address to go to")
+        self._watch.remaining()  # no hop after the deadline
         # Spaces are quoted as urllib quotes them when it follows the redirect.
-        target = urllib.parse.urljoin(req.full_url, location.strip().replace(" ", "%20"))
+        written = location.strip().replace(" ", "%20")
+        try:
+            target = urllib.parse.urljoin(req.full_url, written)
+        except ValueError as exc:  # a host urllib cannot parse: http://evil]/x
+            fp.close()
+            raise _BadRedirect(
+                f"redirected to {written}: not a valid web address ({str(exc).lower()})"
+            ) from None
         try:
             check_url(target)
         except FetchError as exc:
@@ -133,10 +229,20 @@ def fetch(
     """GET ``url``; raises FetchError for DNS failure, refusal, HTTP errors, a type not in
     ``accept``, more than ``max_bytes``, or more than ``timeout`` seconds in all."""
     check_url(url)
-    parts = urllib.parse.urlsplit(url)
-    hostname = parts.hostname or ""
-    deadline = time.monotonic() + timeout
-    opener = urllib.request.build_opener(_Redirects())
+    with _Watch(time.monotonic() + timeout) as watch:
+        try:
+            return _fetch(url, watch, timeout, max_bytes, accept)
+        except FetchError:
+            if watch.expired:  # the watch shut the socket: whatever broke, time ran out
+                raise FetchError(url, f"timed out after {timeout:g} s") from None
+            raise
+
+
+def _fetch(
+    url: str, watch: _Watch, timeout: float, max_bytes: int, accept: frozenset[str]
+) -> Fetched:
+    hostname = urllib.parse.urlsplit(url).hostname or ""
+    opener = urllib.request.build_opener(_HTTP(watch), _HTTPS(watch), _Redirects(watch))
     request = urllib.request.Request(
         url,
         headers={
@@ -156,9 +262,9 @@ def fetch(
                     url, f"too big ({_size(int(length))}; the limit is {_size(max_bytes)})"
                 )
             decoding = _decoding(url, response.headers.get_all("Content-Encoding") or [])
-            data = _read_bounded(response, url, deadline, max_bytes)
+            data = _read_bounded(response, url, watch, max_bytes)
             if decoding:
-                data = _decoded(data, decoding, url, max_bytes)
+                data = _decoded(data, decoding, url, max_bytes, watch.deadline)
             return Fetched(
                 response.geturl(), data, content_type, response.headers.get_content_charset()
             )
@@ -182,19 +288,18 @@ def fetch(
         raise FetchError(url, _network_problem(exc, hostname, timeout)) from None
 
 
-def _read_bounded(response: http.client.HTTPResponse, url: str, deadline: float, cap: int) -> bytes:
+def _read_bounded(response: http.client.HTTPResponse, url: str, watch: _Watch, cap: int) -> bytes:
     blocks: list[bytes] = []
     size = 0
     while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError
+        remaining = watch.remaining()
         if response.fp is not None and hasattr(response.fp, "raw"):
             sock = getattr(response.fp.raw, "_sock", None)
             if sock is not None:
                 sock.settimeout(max(0.05, remaining))
         block = response.read1(_BLOCK) if hasattr(response, "read1") else response.read(_BLOCK)
         if not block:
+            watch.remaining()  # the end of the page, or the watch shut the socket
             missing = getattr(response, "length", None)  # what Content-Length promised, unread
             if isinstance(missing, int) and missing > 0:
                 raise FetchError(
@@ -243,23 +348,36 @@ def _decoding(url: str, headers: list[str]) -> str | None:
     raise FetchError(url, f"the page is compressed ({shown}), which tuireader cannot read")
 
 
-def _decoded(data: bytes, decoding: str, url: str, cap: int) -> bytes:
-    """``data`` decompressed, refused past ``cap`` bytes of output (a zip bomb costs ``cap``)."""
+def _decoded(data: bytes, decoding: str, url: str, cap: int, deadline: float) -> bytes:
+    """``data`` decompressed, refused past ``cap`` bytes of output (a zip bomb costs ``cap``)
+    or past ``deadline`` (TimeoutError).
+
+    Each member is fed in slices that start small and double, so what is left over at its end
+    (``unused_data``, a copy) is never much more than the member: many tiny members cost time
+    in proportion to the body, not its square."""
+    view = memoryview(data)
     for wbits in _DECODINGS[decoding]:
         out = bytearray()
-        rest = data
+        at = 0  # where the next member starts
         try:
             while True:  # a gzip body may be several members, one after another
+                if time.monotonic() > deadline:
+                    raise TimeoutError
                 decompressor = zlib.decompressobj(wbits)
-                out += decompressor.decompress(rest, cap + 1 - len(out))
-                if len(out) > cap:
-                    raise FetchError(url, f"too big once decompressed (more than {_size(cap)})")
+                step = _FIRST_SLICE
+                end = at
+                while not decompressor.eof and end < len(view):
+                    start, end = end, min(len(view), end + step)
+                    out += decompressor.decompress(view[start:end], cap + 1 - len(out))
+                    if len(out) > cap:
+                        raise FetchError(url, f"too big once decompressed (more than {_size(cap)})")
+                    step = min(step * 2, _BLOCK)
                 if not decompressor.eof:
                     raise FetchError(
                         url, f"the page was cut off mid-transfer (its {decoding} data ends early)"
                     )
-                rest = decompressor.unused_data
-                if not rest.strip(b"\0"):
+                at = end - len(decompressor.unused_data)
+                if at >= len(view) or (view[at] == 0 and not view[at:].tobytes().strip(b"\0")):
                     return bytes(out)
         except zlib.error:
             continue

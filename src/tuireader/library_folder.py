@@ -19,7 +19,7 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from tuireader.durable import fsync_folder, temp_path
+from tuireader.durable import fsync_folder, regular_file, temp_path
 from tuireader.errors import PathError, file_kind, os_problem
 from tuireader.formats import Document, to_markdown
 
@@ -42,7 +42,10 @@ class Saved:
 def url_key(url: str) -> str:
     """The same page under trivially different addresses (case of scheme and host, a fragment,
     a trailing slash) gives the same key."""
-    parts = urllib.parse.urlsplit(url.strip())
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+    except ValueError:  # a host urllib cannot parse (//a]b/x): the address as written
+        return hashlib.sha256(url.strip().encode("utf-8")).hexdigest()[:12]
     path = parts.path.rstrip("/") or "/"
     normal = urllib.parse.urlunsplit(
         (parts.scheme.lower(), (parts.hostname or "") + _port(parts), path, parts.query, "")
@@ -148,18 +151,13 @@ _GONE = "gone"
 def _head(path: Path, size: int) -> bytes | None:
     """The first ``size`` bytes of ``path`` if it is a regular file (not a link to one: the
     library writes none), opened without waiting; None for anything else."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK | os.O_NOFOLLOW)
-    except OSError:
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+    with regular_file(path) as fd:
+        if fd is None:
             return None
-        return os.read(fd, size)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
+        try:
+            return os.read(fd, size)
+        except OSError:
+            return None
 
 
 def _not_a_copy(path: Path) -> str | None:

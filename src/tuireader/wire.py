@@ -173,10 +173,10 @@ _STAMP_MAX = 160
 # gazette.example on March 2, 2026", "This story is republished from Harbour Notes under a
 # Creative Commons licence.": where the piece appeared, a name, an address or a date after it.
 _ORIGINALLY_PUBLISHED = re.compile(
-    r"(?:(?:this|the)\s+(?:article|story|piece|post|column|report|essay|interview|version)\s+"
+    r"(?:(?P<det>this|the)\s+(?:article|story|piece|post|column|report|essay|interview|version)\s+"
     r"(?:was\s+|is\s+|has\s+been\s+)?)?"
     r"(?:(?:originally|first)\s+(?:published|appeared|ran|posted)|(?:republished|reproduced"
-    r"|reprinted|adapted)(?:\s+here)?(?:\s+with\s+permission)?)\s+(?:in|at|on|by|from)\s+"
+    r"|reprinted|adapted)(?:\s+here)?(?:\s+with\s+permission)?)\s+(?P<prep>in|at|on|by|from)\s+"
     r"(?P<where>[^\n]{1,160}?)[.!]?",
     re.I,
 )
@@ -233,6 +233,15 @@ _SHARE_MAX = 160
 _SENTENCE_ENDS = frozenset('.!?"”’)')
 _ROLE_WORD = re.compile(r"[^\W\d_][\w'’&.-]*")
 _ROLE_WORDS_MAX = 5
+# Words no role line holds before its role: a determiner, a number, a verb of a crosshead ("Meet
+# the new editor", "Our film critic", "Three freelance photographers" are headings, not roles).
+_NOT_IN_A_ROLE = frozenset(
+    (
+        "a", "an", "the", "our", "my", "your", "his", "her", "their", "its", "this", "that",
+        "these", "those", "meet", "and", "or", "of", "two", "three", "four", "five", "six",
+        "seven", "eight", "nine", "ten", "some", "many", "all", "young", "new", "more",
+    )
+)  # fmt: skip
 
 
 @cache
@@ -260,8 +269,10 @@ def byline_name(text: str) -> str | None:
 
 def is_role_line(line: str) -> bool:
     """ "Transport correspondent", "Associated Press Writer", "Staff reporter", "Senior reporter,
-    Fenwick Gazette": a few words, the last a writer's role (lexicons/writer_roles.txt), as a
-    line of its own under a byline; "Reporters were told to wait." is story."""
+    Fenwick Gazette": a few words, the last one writer's role (lexicons/writer_roles.txt, not
+    plural), with no determiner, number or verb before it (_NOT_IN_A_ROLE), an outlet after a
+    comma allowed, as a line of its own under a byline; "Reporters were told to wait.", "Young
+    Reporters" and "Meet the new editor" are story or headings."""
     text = line.strip()
     if len(text) > _BYLINE_MAX or text.endswith((".", "!", "?", ":", ";")):
         return False
@@ -270,9 +281,10 @@ def is_role_line(line: str) -> bool:
     if not 1 <= len(words) <= _ROLE_WORDS_MAX or (outlet and not is_name(outlet)):
         return False
     last = words[-1].casefold()
-    roles = _lexicon("writer_roles.txt")
-    return (last in roles or last.removesuffix("s") in roles) and all(
-        _ROLE_WORD.fullmatch(w) for w in words
+    if last not in _lexicon("writer_roles.txt"):
+        return False
+    return all(_ROLE_WORD.fullmatch(w) for w in words) and not any(
+        w.casefold() in _NOT_IN_A_ROLE for w in words[:-1]
     )
 
 
@@ -288,13 +300,22 @@ def is_timestamp_line(line: str) -> bool:
 def is_originally_published_line(line: str) -> bool:
     """ "Originally published in the Fenwick Gazette.", "This article was first published at
     gazette.example on March 2, 2026": where it appeared is a name, an address or a date ("First
-    published in 1902, the map shows the old harbour." is story)."""
+    published in 1902, the map shows the old harbour." is story). The piece names itself ("this
+    article") or not at all: after "the report", "the essay" only an address or a date makes it
+    a note ("The essay was reprinted in The New Yorker." is story); and only the bare note says
+    who published it ("Originally published by ProPublica"; "The report was first published by
+    the Ministry of Health." is story)."""
     if len(line) > _SIGN_OFF_MAX:
         return False
     match = _ORIGINALLY_PUBLISHED.fullmatch(line.strip())
     if match is None:
         return False
+    det = (match.group("det") or "").casefold()
+    if match.group("prep").casefold() == "by" and det:
+        return False
     where = _REPUBLICATION_TERMS.sub("", match.group("where"))
+    if det == "the" and not (_ADDRESS.search(where) or _DATE_WORDS.search(where)):
+        return False
     where = _DATE_WORDS.sub(" ", _ADDRESS.sub(" ", where))
     where = re.sub(r"[,;|()]", " ", where)
     return is_name(where, empty=True)

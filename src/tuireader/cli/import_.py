@@ -162,7 +162,12 @@ def staged(file: str, settle: Settle) -> Iterator[StagedImport]:
 
 @contextmanager
 def _spooled_stdin() -> Iterator[BinaryIO]:
-    if sys.stdin is None or sys.stdin.isatty():
+    if sys.stdin is None:  # Python's stand-in when descriptor 0 was closed (import - <&-)
+        raise ImportFileError(
+            STDIN,
+            "closed, so there is no export to read: pipe one in (cat out.jsonl | tuireader import -)",
+        )
+    if sys.stdin.isatty():
         raise ImportFileError(
             STDIN, "a terminal, not an export: pipe one in (cat out.jsonl | tuireader import -)"
         )

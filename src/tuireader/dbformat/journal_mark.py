@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tuireader.dbformat.layout import journal_path
+from tuireader.durable import regular_file
 from tuireader.errors import file_kind, os_problem
 from tuireader.plural import plural
 
@@ -158,20 +159,15 @@ def drop_mark(path: Path, sync_folder: bool = True) -> str | None:
 def _blank(where: Path) -> bool:
     """Overwrite a mark that cannot be removed with padding (no mark: unknown), synced; whether
     that worked."""
-    try:
-        fd = os.open(where, os.O_WRONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
-    except OSError:
-        return False
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+    with regular_file(where, os.O_WRONLY) as fd:
+        if fd is None:
             return False
-        os.pwrite(fd, b" " * (2 * WIDTH), 0)
-        os.fdatasync(fd)
+        try:
+            os.pwrite(fd, b" " * (2 * WIDTH), 0)
+            os.fdatasync(fd)
+        except OSError:
+            return False
         return True
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
 
 
 def cut_short(

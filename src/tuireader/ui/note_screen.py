@@ -16,7 +16,7 @@ from typing import ClassVar
 from rich.cells import cell_len
 from rich.highlighter import Highlighter
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -80,17 +80,9 @@ class NoteInput(CleanPasteInput):
     def __init__(self, value: str, **kwargs: object) -> None:
         super().__init__(value, highlighter=_Marks(), **kwargs)  # type: ignore[arg-type]
 
-    def on_paste(self, event: events.Paste) -> None:
-        event.prevent_default()  # instead of Input's own, which takes the first line as it is
-        event.stop()
-        text = with_tabs(event.text)
-        if not text.strip():
-            return
-        selection = self.selection
-        if selection.is_empty:
-            self.insert_text_at_cursor(text)
-        else:
-            self.replace(text, *selection)
+    def _pasted(self, text: str) -> str:
+        kept = with_tabs(text)
+        return kept if kept.strip() else ""
 
     # Input measures its value as written (a TAB 4 cells, a line break none) to place the
     # cursor and read a click; it is drawn one cell per character here.

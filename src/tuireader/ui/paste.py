@@ -140,8 +140,7 @@ class CleanPasteInput(Input):
     def on_paste(self, event: events.Paste) -> None:
         event.prevent_default()  # instead of Input's own, which takes the first line as it is
         event.stop()
-        lines = (sanitise.line(line).strip() for line in event.text.splitlines())
-        text = " ".join(line for line in lines if line)
+        text = self._pasted(event.text)
         if not text:
             return
         selection = self.selection
@@ -149,3 +148,9 @@ class CleanPasteInput(Input):
             self.insert_text_at_cursor(text)
         else:
             self.replace(text, *selection)
+
+    def _pasted(self, text: str) -> str:
+        """What a paste of ``text`` inserts ("" for nothing): its lines as display text joined
+        by a space."""
+        lines = (sanitise.line(line).strip() for line in text.splitlines())
+        return " ".join(line for line in lines if line)
