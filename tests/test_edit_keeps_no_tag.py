@@ -150,11 +150,15 @@ async def test_the_reader_says_the_tag_was_kept_aside(cut: tuple[Path, Path, str
         app = ReaderApp(library, store, db_path=db, open_article=library.articles[0])
         async with app.run_test(size=(120, 30)) as pilot:
             await pilot.pause()
+            await app.reads_landed()
             await pilot.pause()
             said = [str(n.message) for n in app._notifications]
+            status = app.status.content.plain
         assert len(store.orphans(library.articles[0].id)) == 1
         assert store.annotations(old_id, include_orphans=True) == []
     assert any(
         "1 annotation" in m and "no longer matches the text and was kept aside (orphaned)" in m
         for m in said
     ), said
+    # It counts annotations, not words: never "1 words gone".
+    assert "1 of yours kept aside (1 with words gone)" in status, status
