@@ -888,7 +888,7 @@ class Store:
         False, with nothing done, where that does not apply. ``meta``: its ``article_record``."""
         articles = self._db.records(ARTICLES)
         if same_path.others(article.id, meta["path"], articles.raw()):
-            return False  # an older id of the same file: adopted or not, as ``attach`` decides
+            return False  # an older id of the same file: adopted, as ``attach`` does
         built, stored = self._loaded.held_records(article.id)
         attached = None if built else attach_records(article, stored)
         if attached is None:
