@@ -309,17 +309,26 @@ def test_attach_follows_an_edited_file(tmp_path: Path) -> None:
         assert again.attach(new).exact == 2
 
 
-def test_attach_leaves_a_different_story_at_the_same_path_alone(tmp_path: Path) -> None:
+def test_attach_keeps_aside_the_tags_of_a_different_story_at_the_same_path(
+    tmp_path: Path,
+) -> None:
+    """The file reads as the new story now, so the old id can no longer be opened: its tags
+    come along as orphaned (reported, counted, shown kept aside), not left where nothing shows
+    them (tester report, A14)."""
     story = tmp_path / "today.txt"
     story.write_text(TEXT, encoding="utf-8")
     old = load_article(story)
     with Store.open(tmp_path / "db.json", "alice") as store:
         store.attach(old)
-        store.tag(old, 0, 0, "fact")
+        (tag,) = store.tag(old, 0, 0, "fact").after
         story.write_text("Completely different news today. Nothing in common at all.", "utf-8")
-        report = store.attach(load_article(story))
-        assert report.total == 0
-        assert len(store.annotations(old.id)) == 1 and store.article_meta(old.id) is not None
+        new = load_article(story)
+        report = store.attach(new)
+        assert (report.total, report.orphaned) == (1, 1)
+        assert store.annotations(old.id, include_orphans=True) == []
+        assert store.article_meta(old.id) is None
+        (orphan,) = store.orphans(new.id)
+        assert (orphan.id, orphan.quote) == (tag.id, tag.quote)
 
 
 def test_annotator_default_is_login_name(tmp_path: Path) -> None:

@@ -214,15 +214,23 @@ def test_attach_moves_orphans_and_settles_each_layer_on_its_own() -> None:
     assert by_id[gone.id].anchor is AnchorState.ORPHANED
 
 
-def test_attach_adopts_an_older_id_only_when_something_fits() -> None:
+def test_attach_adopts_every_older_id_and_keeps_aside_what_fits_nowhere() -> None:
+    """An older id whose tags all fit nowhere is adopted too (tester report, A14): left on it,
+    they would be neither shown nor counted as orphaned."""
     art = article()
     fits = replace(tagged(art, 2, 2, "fact"), article_id="old-id")
     lost = Annotation(
         "other-old", 0, 5, "fact", Quote("Nothing like this"), "alice", id=new_id(), created=NOW
     )
     report, plan, adopted = plan_attach(art, [], {"old-id": [fits], "other-old": [lost]})
-    assert adopted == ["old-id"] and report.changed
-    assert [a.article_id for a in plan.added] == [art.id]
+    assert adopted == ["old-id", "other-old"] and report.changed
+    assert (report.moved + report.exact, report.orphaned) == (1, 1)
+    assert [a.id for a in report.orphans] == [lost.id]
+    by_id = {a.id: a for a in plan.added}
+    assert {a.article_id for a in plan.added} == {art.id}
+    assert by_id[lost.id].anchor is AnchorState.ORPHANED
+    alone, _, adopted_alone = plan_attach(art, [], {"other-old": [lost]})
+    assert adopted_alone == ["other-old"] and alone.orphaned == 1 and alone.changed
 
 
 def test_replay_conflict() -> None:

@@ -884,21 +884,6 @@ def _is_part(quote: Quote, occurrences: Occurrences | None) -> bool:
     return is_part(quote) if occurrences is None else occurrences.is_part(quote)
 
 
-def places_any(
-    annotations: Sequence[Annotation], article: Article, occurrences: Occurrences | None = None
-) -> bool:
-    """Whether ``reanchor(annotations, article)`` would place at least one of them (leave it not
-    orphaned), deciding at the first one it places: the first span settled is never refused
-    (nothing is taken before it), so one is placed exactly when one is found."""
-    sentences = article.sentences
-    raw = _joined_from(article)
-    if any(at_home(annotations, article.body, sentences)):
-        return True
-    if occurrences is None or occurrences.body is not article.body:
-        occurrences = Occurrences(article.body, [a.quote.exact for a in annotations])
-    return any(occurrences.outcome(ann, sentences, raw)[0] is not None for ann in annotations)
-
-
 def _joined_from(article: Article) -> list[Sentence] | None:
     """The segmenter's sentences where the user joined some (else None): a tag on one of them
     is part of the joined one, kept on its own words and never widened to the whole."""

@@ -58,11 +58,11 @@ class KeptAside:
     def _counts(self) -> list[tuple[int, str]]:
         return [
             (self.overlapping, "overlapping"),
-            (self.unmatched, "words gone"),
+            (self.unmatched, "with words gone"),
             (self.uncertain, "uncertain"),
             (self.ambiguous, "found more than once"),
             (self.far, "found only far away"),
-            (self.changed_around, "sentence changed"),
+            (self.changed_around, "with sentence changed"),
         ]
 
     def lines(self) -> list[str]:

@@ -20,7 +20,6 @@ from tuireader.anchoring import (
     Occurrences,
     OrphanReason,
     home_tests,
-    places_any,
     reanchor,
     sentence_bounds,
     settled,
@@ -280,23 +279,25 @@ def plan_attach(
     older: Mapping[str, Sequence[Annotation]],
 ) -> tuple[AnchorReport, Plan, list[str]]:
     """Re-anchor ``current`` (the article's annotations, every layer) on the article's text,
-    adopting the annotations of an older id of the same file (``older``, by old id) when at
-    least one of them can be placed on the new text. Each annotator's layer is settled on its
-    own: overlap between annotators is normal, not an anchoring failure.
+    adopting the annotations of every older id of the same file (``older``, by old id): the
+    file now reads as this article, so the old id can no longer be opened, and a tag left on it
+    would be neither shown nor counted as orphaned. One that fits nowhere in the new text is
+    kept aside as orphaned, with its reason, even when none of them fits (a file cut short, or
+    reused for another story). Each annotator's layer is settled on its own: overlap between
+    annotators is normal, not an anchoring failure.
 
     Returns the report, the plan, and the old ids adopted.
     """
     group = list(current)
     adopted: list[str] = []
-    # One index of where quotes occur in the new text, for the adoption test and the attach
-    # after it: both locate the same old quotes (built only once they search many).
+    # One index of where quotes occur in the new text, for every layer's re-anchoring (built
+    # only once they search many).
     occurrences = Occurrences(
         article.body, (a.quote.exact for a in chain(current, *older.values()))
     )
     for old_id, old in older.items():
-        if not old or any(places_any(layer, article, occurrences) for layer in _layers(old)):
-            group += old
-            adopted.append(old_id)
+        group += old
+        adopted.append(old_id)
     counts = dict.fromkeys(AnchorState, 0)
     removed: list[Annotation] = []
     added: list[Annotation] = []

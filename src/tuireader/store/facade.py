@@ -830,9 +830,9 @@ class Store:
         current text and record its metadata.
 
         Also adopts annotations stored under an older id of the same file (found by its recorded
-        path), when at least one of them can be placed on the new text: an edited file keeps its
-        annotations, while a file reused for a different story leaves the old ones where they were.
-        Writes only when something changed.
+        path): an edited file keeps its annotations, and one that no longer fits the text is
+        kept aside as orphaned (reported, counted), even when none of them fits. Writes only when
+        something changed.
         """
         seen = self._db.file.stamp
         self._loaded.ensure(article.id)  # a refused shard is reported here, in one line
@@ -888,7 +888,7 @@ class Store:
         False, with nothing done, where that does not apply. ``meta``: its ``article_record``."""
         articles = self._db.records(ARTICLES)
         if same_path.others(article.id, meta["path"], articles.raw()):
-            return False  # an older id of the same file: adopted or not, as ``attach`` decides
+            return False  # an older id of the same file: adopted, as ``attach`` does
         built, stored = self._loaded.held_records(article.id)
         attached = None if built else attach_records(article, stored)
         if attached is None:
