@@ -199,3 +199,107 @@ def test_repair_moves_aside_the_journal_that_is_no_regular_file(
     assert len(kept) == 1 and not stat.S_ISREG(kept[0].lstat().st_mode)  # moved as it is
     assert journal.is_file() and not journal.is_symlink()
     assert main(["stats", "--db", str(db)]) == 0
+
+
+def records_of(shard: Path) -> dict[str, dict[str, object]]:
+    import orjson
+
+    found: dict[str, dict[str, object]] = orjson.loads(shard.read_bytes())["annotations"]
+    return found
+
+
+def renamed_record(shard: Path, to: str, which: int = 0) -> str:
+    """The ``which``-th record of ``shard`` made to name article ``to``: its id."""
+    import orjson
+
+    doc = orjson.loads(shard.read_bytes())
+    key = sorted(doc["annotations"])[which]
+    doc["annotations"][key]["article_id"] = to
+    shard.write_bytes(orjson.dumps(doc))
+    return key
+
+
+def test_a_record_whose_article_id_is_damaged_is_given_back_to_its_shards_article(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, shard = written(tmp_path)
+    flipped = HARBOUR.id[:-1] + ("0" if HARBOUR.id[-1] != "0" else "1")
+    key = renamed_record(shard, flipped)
+    capsys.readouterr()
+    assert main(["stats", "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "gives every record in it that names another article back to this one" in err
+    assert "with nothing lost" in err
+    assert main(["repair", "--dry-run", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "would keep 8 annotation records read whole" in out
+    assert "1 record of them named another article (a damaged article id)" in out
+    assert "no tag the index counted is lost" in out and "lost tag" not in out
+    assert main(["repair", "--db", str(db)]) == 0
+    assert counts(db, HARBOUR) == {"alice": 6, "bob": 2}
+    assert records_of(shard)[key]["article_id"] == HARBOUR.id
+    assert main(["stats", "--db", str(db)]) == 0
+
+
+def test_garbage_article_ids_never_move_records_to_an_article_no_one_can_open(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, shard = written(tmp_path)
+    garbage = "ab\x1b]0;PWN\x07cd"
+    data = shard.read_bytes().replace(HARBOUR.id.encode(), b"ab\\u001b]0;PWN\\u0007cd")
+    shard.write_bytes(data)
+    before = sorted(p.name for p in shard.parent.iterdir())
+    capsys.readouterr()
+    assert main(["repair", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "8 records of them named another article" in out
+    assert counts(db, HARBOUR) == {"alice": 6, "bob": 2}
+    assert all(r["article_id"] == HARBOUR.id for r in records_of(shard).values())
+    after = sorted(p.name for p in shard.parent.iterdir() if ".damaged-" not in p.name)
+    assert after == before
+    assert garbage not in db.read_text()
+    assert main(["stats", "--db", str(db)]) == 0
+
+
+def test_a_record_of_another_article_that_fits_only_its_text_is_moved_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tuireader.articles import load_article
+
+    (tmp_path / "harbour.txt").write_text(HARBOUR.title + "\n\n" + HARBOUR.body)
+    (tmp_path / "bridge.txt").write_text(BRIDGE.title + "\n\n" + BRIDGE.body)
+    harbour = load_article(tmp_path / "harbour.txt")
+    bridge = load_article(tmp_path / "bridge.txt")
+    db = tmp_path / "d.json"
+    with Store.open(db, "alice") as store:
+        store.attach(harbour)
+        store.attach(bridge)  # their files are recorded: repair reads their text
+        for i in range(3):
+            store.tag(harbour, i, i, "fact")
+        store.tag(bridge, 0, 0, "speculation")
+    with Store.open(db, "bob") as store:
+        store.tag(bridge, 1, 1, "fact")
+        store._db.file.compact()
+    shard = storage.shard_path(db, harbour.id)
+    there = storage.shard_path(db, bridge.id)
+    # bob's bridge record lands in harbour's shard (a bad merge), still naming bridge
+    import orjson
+
+    theirs = orjson.loads(there.read_bytes())
+    key = next(k for k, r in theirs["annotations"].items() if r["annotator"] == "bob")
+    record = theirs["annotations"].pop(key)
+    there.write_bytes(orjson.dumps(theirs))
+    ours = orjson.loads(shard.read_bytes())
+    ours["annotations"][key] = record
+    shard.write_bytes(orjson.dumps(ours))
+    capsys.readouterr()
+    assert main(["repair", "--dry-run", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert f"would move 1 annotation record naming article {bridge.id}" in out
+    assert "lost" not in out.replace("no tag the index counted is lost", "")
+    assert main(["repair", "--db", str(db)]) == 0
+    assert counts(db, harbour) == {"alice": 3}
+    assert counts(db, bridge) == {"alice": 1, "bob": 1}
+    assert key in records_of(there) and key not in records_of(shard)
+    assert main(["stats", "--db", str(db)]) == 0

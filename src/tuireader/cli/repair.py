@@ -264,7 +264,7 @@ def move_misplaced(plan: RepairPlan) -> None:
     from tuireader import storage
 
     misplaced = [s for s in plan.shards.values() if s.kind == "misplaced"]
-    if not misplaced:
+    if not plan.moves:
         return
     copies = [keep_aside(s.path, s.data, "misplaced") for s in misplaced if s.data is not None]
     for owner, records in sorted(plan.moves.items()):
