@@ -303,3 +303,59 @@ def test_a_record_of_another_article_that_fits_only_its_text_is_moved_there(
     assert counts(db, bridge) == {"alice": 1, "bob": 1}
     assert key in records_of(there) and key not in records_of(shard)
     assert main(["stats", "--db", str(db)]) == 0
+
+
+def test_repair_of_a_symlinked_database_looks_where_the_commands_look(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The link is followed: the target's shards and journal are the database's."""
+    (tmp_path / "sub").mkdir()
+    db, _ = written(tmp_path / "sub")
+    target = tmp_path / "m.json"
+    for near, far in (
+        (db, target),
+        (storage.shard_folder(db), storage.shard_folder(target)),
+        (storage.journal_path(db), storage.journal_path(target)),
+    ):
+        near.rename(far)
+    db.symlink_to(target)
+    damage_third_record(storage.shard_path(target, HARBOUR.id))
+    capsys.readouterr()
+    assert main(["stats", "--db", str(db)]) == 2
+    assert str(storage.shard_path(target, HARBOUR.id)) in capsys.readouterr().err
+    assert main(["repair", "--dry-run", "--db", str(db)]) == 0
+    out, err = capsys.readouterr()
+    assert str(storage.shard_path(target, HARBOUR.id)) in out and err == ""
+    assert "would keep 7 annotation records read whole" in out
+    assert main(["repair", "--db", str(db)]) == 0
+    assert db.is_symlink() and os.readlink(db) == str(target)
+    assert counts(db, HARBOUR) == {"alice": 5, "bob": 2}
+    assert main(["stats", "--db", str(db)]) == 0
+
+
+def test_a_link_with_the_shards_left_beside_it_is_refused_alike_and_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The main file moved away and a link left in its place, its shards and journal beside
+    the link: stats and repair both look beside the target, and repair says where the
+    files beside the link are not read from before any --drop-missing."""
+    (tmp_path / "sub").mkdir()
+    db, _ = written(tmp_path / "sub")
+    target = tmp_path / "m"
+    db.rename(target)
+    db.symlink_to(target)
+    folder = str(storage.shard_folder(target))
+    capsys.readouterr()
+    assert main(["stats", "--db", str(db)]) == 2
+    assert folder in capsys.readouterr().err
+    assert main(["repair", "--dry-run", "--db", str(db)]) == 0
+    out, err = capsys.readouterr()
+    assert f"the shard folder {folder} is gone" in out
+    assert "is a symbolic link to" in err and str(storage.shard_folder(db)) in err
+    assert err.count("\n") == 1
+    before = listing(tmp_path)
+    assert main(["repair", "--db", str(db)]) == 2
+    assert "cannot repair yet" in capsys.readouterr().err
+    after = listing(tmp_path)
+    assert after.pop("m.lock") == b""  # the target's lock, taken for the repair
+    assert after == before

@@ -96,9 +96,12 @@ def aside_name(path: Path, n: int = 0, what: str = "damaged") -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tuireader.store.files import FileBackend, StoreWriteError
+    from tuireader.store.files import FileBackend, StoreWriteError, real_path
 
-    db = existing_database(resolve_db_path(args.db))
+    # A symlinked database is its target's data, lock and shards, as every store opens it.
+    given = existing_database(resolve_db_path(args.db))
+    db = real_path(given)
+    link_note(given, db)
     if args.dry_run:  # no lock either: taking it writes the lock's owner file
         plan = plan_repair(db)
         shown = sanitise.path(db)
@@ -120,6 +123,32 @@ def run(args: argparse.Namespace) -> int:
         problem = exc.problem.removeprefix("not saved: ")
         raise TuireaderError(f"{db}: cannot repair: {problem}; nothing was changed") from None
     return 0
+
+
+def link_note(given: Path, db: Path) -> None:
+    """Say, when ``given`` is a symbolic link to ``db`` and files of a database lie beside the
+    link, that they are not this database's (its shards and journal are beside its target):
+    before ``--drop-missing`` drops what may be just there."""
+    from tuireader import storage
+
+    if given == db or not given.is_symlink():
+        return
+    pairs = (
+        (storage.shard_folder(given), storage.shard_folder(db)),
+        (storage.journal_path(given), storage.journal_path(db)),
+    )
+    beside = [
+        near
+        for near, used in pairs
+        if os.path.lexists(near) and os.path.realpath(near) != os.path.realpath(used)
+    ]
+    if beside:
+        names = " and ".join(sanitise.path(p) for p in beside)
+        print_error(
+            f"{sanitise.path(given)} is a symbolic link to {sanitise.path(db)}: its shards and "
+            f"journal are read beside {sanitise.path(db)}, not {names} beside the link (if "
+            f"they are this database's, move them beside {sanitise.path(db)} first)"
+        )
 
 
 def repair(db: Path, *, drop_missing: bool = False, list_missing: bool = False) -> None:

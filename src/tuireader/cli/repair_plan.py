@@ -593,6 +593,9 @@ def plan_repair(db: Path) -> RepairPlan:
     data, journal_mtime = (
         (read_journal[0], read_journal[1].st_mtime_ns) if read_journal else (b"", None)
     )
+    no_journal = read_journal is None and not foreign
+    if no_journal:  # none at all (a main file moved alone): as good as an empty one
+        data = JOURNAL_HEAD + JOURNAL_TAIL
     identity = (main_stat.st_size, main_stat.st_mtime_ns) if main_stat is not None else (0, 0)
     head_damaged = damaged_head(data)
     # Cut inside its head (or to nothing) after entries were saved: none of them is left.
@@ -622,7 +625,11 @@ def plan_repair(db: Path) -> RepairPlan:
             f" (a torn write of {torn:,} {plural(torn, 'byte')} at its end, never reported saved, is "
             "cut off at the next save)"
         )
-        journal_whole = "its journal reads whole" + (note if torn > 0 else "")
+        journal_whole = (
+            "it has no journal file (none is needed)"
+            if no_journal
+            else "its journal reads whole" + (note if torn > 0 else "")
+        )
     cut = mark if cut_short(mark, held, identity, journal_mtime) else None
     pieces = scan(data) if not cut_in_head else []
     last = pieces[-1] if pieces else None
