@@ -262,9 +262,12 @@ def test_garbage_article_ids_never_move_records_to_an_article_no_one_can_open(
     assert main(["stats", "--db", str(db)]) == 0
 
 
-def test_a_record_of_another_article_that_fits_only_its_text_is_moved_there(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def bobs_bridge_record_in_harbours_shard(
+    tmp_path: Path,
+) -> tuple[Path, Article, Article, str, Path, Path]:
+    """Two articles with files (their text known to repair); bob's record of bridge lands in
+    harbour's shard (a bad merge), still naming bridge: the database, harbour, bridge, the
+    record's id, harbour's shard and bridge's."""
     from tuireader.articles import load_article
 
     (tmp_path / "harbour.txt").write_text(HARBOUR.title + "\n\n" + HARBOUR.body)
@@ -293,6 +296,13 @@ def test_a_record_of_another_article_that_fits_only_its_text_is_moved_there(
     ours = orjson.loads(shard.read_bytes())
     ours["annotations"][key] = record
     shard.write_bytes(orjson.dumps(ours))
+    return db, harbour, bridge, key, shard, there
+
+
+def test_a_record_of_another_article_that_fits_only_its_text_is_moved_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, harbour, bridge, key, shard, there = bobs_bridge_record_in_harbours_shard(tmp_path)
     capsys.readouterr()
     assert main(["repair", "--dry-run", "--db", str(db)]) == 0
     out = capsys.readouterr().out
@@ -359,3 +369,25 @@ def test_a_link_with_the_shards_left_beside_it_is_refused_alike_and_named(
     after = listing(tmp_path)
     assert after.pop("m.lock") == b""  # the target's lock, taken for the repair
     assert after == before
+
+
+def test_a_record_moved_out_of_a_damaged_shard_survives_a_crash_on_the_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The record reaches its article before its old shard is rewritten without it: a repair
+    that fails in between leaves it readable, and a second repair completes."""
+    import tuireader.cli.repair as repair_cli
+
+    db, harbour, bridge, key, shard, _ = bobs_bridge_record_in_harbours_shard(tmp_path)
+
+    def crash(plan: object) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(repair_cli, "move_misplaced", crash)
+    assert main(["repair", "--db", str(db)]) == 2
+    assert key in records_of(shard)
+    monkeypatch.undo()
+    capsys.readouterr()
+    assert main(["repair", "--db", str(db)]) == 0
+    assert counts(db, harbour) == {"alice": 3}
+    assert counts(db, bridge) == {"alice": 1, "bob": 1}

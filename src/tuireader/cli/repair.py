@@ -179,22 +179,32 @@ def repair(db: Path, *, drop_missing: bool = False, list_missing: bool = False) 
     except OSError as exc:
         raise fail(f"cannot repair: {os_problem(exc)}; nothing was changed") from None
     set_aside: list[Path] = []
-    for shard in plan.shards.values():
-        if shard.kind != "damaged":
-            continue
+    damaged = [s for s in plan.shards.values() if s.kind == "damaged"]
+    for shard in damaged:
         try:
-            set_aside.append(mend_shard(shard))
+            set_aside.append(set_shard_aside(shard))
         except OSError as exc:
             raise TuireaderError(
                 f"{shard.path}: cannot repair: {os_problem(exc)}; the journal is as it was{copy}"
             ) from None
     try:
+        # Records leaving a damaged shard reach their article before it is rewritten without
+        # them: a crash between leaves them in both, never in neither.
         move_misplaced(plan)
     except OSError as exc:
         raise fail(
             f"cannot repair: {os_problem(exc)} while moving shards back to their articles' "
             f"names (copies of the shards moved are kept beside them, named .misplaced-TIME)"
         ) from None
+    for shard in damaged:
+        if shard.article_id in plan.moves:
+            continue  # written whole with the records it gets
+        try:
+            write_mended(shard)
+        except OSError as exc:
+            raise TuireaderError(
+                f"{shard.path}: cannot repair: {os_problem(exc)}; the journal is as it was{copy}"
+            ) from None
     try:
         files = storage.AtomicJSONStorage(db, plan.tables, storage.stamp_of(db), plan.pending)
         files.compact()
@@ -214,24 +224,26 @@ def repair(db: Path, *, drop_missing: bool = False, list_missing: bool = False) 
     )
 
 
-def mend_shard(shard: DamagedShard) -> Path:
+def set_shard_aside(shard: DamagedShard) -> Path:
     """Keep the damaged ``shard`` aside (a copy of its bytes, or the folder, FIFO or symlink
-    itself moved), then write its readable records in its place (or no file, when none is):
-    the path it is kept at."""
+    itself moved): the path it is kept at."""
+    if shard.data is not None:
+        return keep_aside(shard.path, shard.data)
+    kept = aside_name(shard.path)
+    os.rename(shard.path, kept)
+    fsync_folder(shard.path.parent)
+    return kept
+
+
+def write_mended(shard: DamagedShard) -> None:
+    """Write the damaged ``shard``'s readable records in its place (no file, when none is)."""
     from tuireader import storage
 
-    if shard.data is not None:
-        kept = keep_aside(shard.path, shard.data)
-    else:
-        kept = aside_name(shard.path)
-        os.rename(shard.path, kept)
-        fsync_folder(shard.path.parent)
     if shard.records:
         write_atomic(shard.path, storage.shard_document(shard.article_id, shard.records))
     elif shard.data is not None:
-        shard.path.unlink()
+        shard.path.unlink(missing_ok=True)
         fsync_folder(shard.path.parent)
-    return kept
 
 
 def kept_beside(plan: RepairPlan) -> str:
