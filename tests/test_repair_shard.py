@@ -250,6 +250,8 @@ def test_garbage_article_ids_never_move_records_to_an_article_no_one_can_open(
     shard.write_bytes(data)
     before = sorted(p.name for p in shard.parent.iterdir())
     capsys.readouterr()
+    assert main(["stats", "--db", str(db)]) == 2
+    assert "or keeps them under this one, when they name no article" in capsys.readouterr().err
     assert main(["repair", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out

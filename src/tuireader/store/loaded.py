@@ -405,7 +405,8 @@ def repair_hint(db: Path, problem: str = "") -> str:
     if problem.startswith(MISPLACED):
         return (
             f"; `tuireader repair --db {db}` moves it back to the name of the article its "
-            "records belong to, with nothing lost (`--dry-run` first shows what)"
+            "records belong to (or keeps them under this one, when they name no article of "
+            "the database), with nothing lost (`--dry-run` first shows what)"
         )
     return (
         f"; `tuireader repair --db {db}` keeps it aside and recovers every annotation it can "
