@@ -96,9 +96,12 @@ def aside_name(path: Path, n: int = 0, what: str = "damaged") -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tuireader.store.files import FileBackend, StoreWriteError
+    from tuireader.store.files import FileBackend, StoreWriteError, real_path
 
-    db = existing_database(resolve_db_path(args.db))
+    # A symlinked database is its target's data, lock and shards, as every store opens it.
+    given = existing_database(resolve_db_path(args.db))
+    db = real_path(given)
+    link_note(given, db)
     if args.dry_run:  # no lock either: taking it writes the lock's owner file
         plan = plan_repair(db)
         shown = sanitise.path(db)
@@ -120,6 +123,32 @@ def run(args: argparse.Namespace) -> int:
         problem = exc.problem.removeprefix("not saved: ")
         raise TuireaderError(f"{db}: cannot repair: {problem}; nothing was changed") from None
     return 0
+
+
+def link_note(given: Path, db: Path) -> None:
+    """Say, when ``given`` is a symbolic link to ``db`` and files of a database lie beside the
+    link, that they are not this database's (its shards and journal are beside its target):
+    before ``--drop-missing`` drops what may be just there."""
+    from tuireader import storage
+
+    if given == db or not given.is_symlink():
+        return
+    pairs = (
+        (storage.shard_folder(given), storage.shard_folder(db)),
+        (storage.journal_path(given), storage.journal_path(db)),
+    )
+    beside = [
+        near
+        for near, used in pairs
+        if os.path.lexists(near) and os.path.realpath(near) != os.path.realpath(used)
+    ]
+    if beside:
+        names = " and ".join(sanitise.path(p) for p in beside)
+        print_error(
+            f"{sanitise.path(given)} is a symbolic link to {sanitise.path(db)}: its shards and "
+            f"journal are read beside {sanitise.path(db)}, not {names} beside the link (if "
+            f"they are this database's, move them beside {sanitise.path(db)} first)"
+        )
 
 
 def repair(db: Path, *, drop_missing: bool = False, list_missing: bool = False) -> None:
@@ -150,22 +179,32 @@ def repair(db: Path, *, drop_missing: bool = False, list_missing: bool = False) 
     except OSError as exc:
         raise fail(f"cannot repair: {os_problem(exc)}; nothing was changed") from None
     set_aside: list[Path] = []
-    for shard in plan.shards.values():
-        if shard.kind != "damaged":
-            continue
+    damaged = [s for s in plan.shards.values() if s.kind == "damaged"]
+    for shard in damaged:
         try:
-            set_aside.append(mend_shard(shard))
+            set_aside.append(set_shard_aside(shard))
         except OSError as exc:
             raise TuireaderError(
                 f"{shard.path}: cannot repair: {os_problem(exc)}; the journal is as it was{copy}"
             ) from None
     try:
+        # Records leaving a damaged shard reach their article before it is rewritten without
+        # them: a crash between leaves them in both, never in neither.
         move_misplaced(plan)
     except OSError as exc:
         raise fail(
             f"cannot repair: {os_problem(exc)} while moving shards back to their articles' "
             f"names (copies of the shards moved are kept beside them, named .misplaced-TIME)"
         ) from None
+    for shard in damaged:
+        if shard.article_id in plan.moves:
+            continue  # written whole with the records it gets
+        try:
+            write_mended(shard)
+        except OSError as exc:
+            raise TuireaderError(
+                f"{shard.path}: cannot repair: {os_problem(exc)}; the journal is as it was{copy}"
+            ) from None
     try:
         files = storage.AtomicJSONStorage(db, plan.tables, storage.stamp_of(db), plan.pending)
         files.compact()
@@ -185,24 +224,26 @@ def repair(db: Path, *, drop_missing: bool = False, list_missing: bool = False) 
     )
 
 
-def mend_shard(shard: DamagedShard) -> Path:
+def set_shard_aside(shard: DamagedShard) -> Path:
     """Keep the damaged ``shard`` aside (a copy of its bytes, or the folder, FIFO or symlink
-    itself moved), then write its readable records in its place (or no file, when none is):
-    the path it is kept at."""
+    itself moved): the path it is kept at."""
+    if shard.data is not None:
+        return keep_aside(shard.path, shard.data)
+    kept = aside_name(shard.path)
+    os.rename(shard.path, kept)
+    fsync_folder(shard.path.parent)
+    return kept
+
+
+def write_mended(shard: DamagedShard) -> None:
+    """Write the damaged ``shard``'s readable records in its place (no file, when none is)."""
     from tuireader import storage
 
-    if shard.data is not None:
-        kept = keep_aside(shard.path, shard.data)
-    else:
-        kept = aside_name(shard.path)
-        os.rename(shard.path, kept)
-        fsync_folder(shard.path.parent)
     if shard.records:
         write_atomic(shard.path, storage.shard_document(shard.article_id, shard.records))
     elif shard.data is not None:
-        shard.path.unlink()
+        shard.path.unlink(missing_ok=True)
         fsync_folder(shard.path.parent)
-    return kept
 
 
 def kept_beside(plan: RepairPlan) -> str:
@@ -264,7 +305,7 @@ def move_misplaced(plan: RepairPlan) -> None:
     from tuireader import storage
 
     misplaced = [s for s in plan.shards.values() if s.kind == "misplaced"]
-    if not misplaced:
+    if not plan.moves:
         return
     copies = [keep_aside(s.path, s.data, "misplaced") for s in misplaced if s.data is not None]
     for owner, records in sorted(plan.moves.items()):

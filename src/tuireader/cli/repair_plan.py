@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -84,6 +84,12 @@ class DamagedShard:
     owner: str = ""
     merged: int = 0
     """For a misplaced shard: how many of its records the owner's own shard held already."""
+    restored: int = 0
+    """For a damaged shard: how many of its whole records named another article (a damaged
+    article id) and are kept here with this article's id given back."""
+    out: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """For a damaged shard: per other article, the whole records found here that name it and
+    fit its text (not this article's): moved to its shard."""
 
     def line(self, *, done: bool) -> str:
         if self.kind != "damaged":
@@ -96,12 +102,31 @@ class DamagedShard:
             f"{sanitise.line(self.problem)}: {aside} as its damaged {what}; {keep} "
             f"{counted(len(self.records), 'annotation record')} read whole"
         )
+        head += self._rehomed(done=done)
         if self.lost:
             return f"{head}; lost {plural(sum(self.lost.values()), 'tag')}: {self._lost_names()}"
         if self.unread:
             stretches = counted(self.unread, "unreadable stretch")
             return f"{head}; {stretches} held no tag the index counted"
         return f"{head}; no tag the index counted is lost"
+
+    def _rehomed(self, *, done: bool) -> str:
+        """What becomes of the whole records that named another article than this one."""
+        parts = []
+        if self.restored:
+            give = "gave" if done else "would give"
+            parts.append(
+                f"{counted(self.restored, 'record')} of them named another article (a damaged "
+                f"article id): {give} {plural(self.restored, 'it', 'them')} back this "
+                "article's id"
+            )
+        for owner, records in sorted(self.out.items()):
+            move = "moved" if done else "would move"
+            parts.append(
+                f"{move} {counted(len(records), 'annotation record')} naming article "
+                f"{sanitise.line(owner)} and fitting its text to its shard"
+            )
+        return "".join(f"; {part}" for part in parts)
 
     def _lost_names(self) -> str:
         return ", ".join(
@@ -138,9 +163,12 @@ class DamagedShard:
         return head
 
 
-def _misplaced(data: bytes, article_id: str) -> tuple[str, dict[str, Any]] | None:
+def _misplaced(
+    data: bytes, article_id: str, known: set[str] | None = None
+) -> tuple[str, dict[str, Any]] | None:
     """(the owner, its records) when ``data`` is a whole shard of another article than
-    ``article_id``, every record of it whole and naming that article; else None."""
+    ``article_id`` (one of ``known``, when given: an id no article has is damage, not an
+    owner), every record of it whole and naming that article; else None."""
     from tuireader.dbformat.schema import ANNOTATIONS, META, SHARD_KEY
     from tuireader.store.checks import stored_problem
 
@@ -153,6 +181,8 @@ def _misplaced(data: bytes, article_id: str) -> tuple[str, dict[str, Any]] | Non
     owner = head.get("article_id") if isinstance(head, dict) else None
     if not isinstance(owner, str) or owner == article_id or not isinstance(records, dict):
         return None
+    if known is not None and owner not in known:
+        return None
     for key, record in records.items():
         if stored_problem(key, record) is not None or record.get("article_id") != owner:
             return None
@@ -164,11 +194,15 @@ def damaged_shards(
     article_ids: list[str],
     index: dict[str, Any] | None = None,
     pending: dict[str, dict[str, Any]] | None = None,
+    body_of: Callable[[str], str | None] | None = None,
 ) -> dict[str, DamagedShard]:
     """The shards of ``article_ids`` that the commands refuse, with what can be read of each:
     damaged, missing (no file though ``index`` counts more annotations in it than the
     journal's ``pending`` changes hold; only articles whose shard file the main file's index
-    names are given in it) or misplaced (another article's whole shard)."""
+    names are given in it) or misplaced (another article's whole shard). A whole record of a
+    damaged shard that names another article keeps this one (its id given back) unless that
+    article is one of ``article_ids`` and the record fits its text (``body_of``), not this
+    one's."""
     from tuireader import storage
     from tuireader.dbformat.index import entry_total
     from tuireader.dbformat.schema import FileProblem
@@ -178,6 +212,7 @@ def damaged_shards(
 
     found: dict[str, DamagedShard] = {}
     changes = pending or {}
+    known = set(article_ids)
     for article_id in article_ids:
         where = storage.shard_path(db, article_id)
         data: bytes | None = None
@@ -197,7 +232,7 @@ def damaged_shards(
             problem = os_problem(exc)
         except (FileProblem, StoreError) as exc:
             problem = exc.problem
-        moved = _misplaced(data, article_id) if data is not None else None
+        moved = _misplaced(data, article_id, known) if data is not None else None
         if moved is not None:
             owner, records = moved
             found[article_id] = DamagedShard(
@@ -205,14 +240,75 @@ def damaged_shards(
             )
             continue
         got = salvage(data) if data is not None else None
-        records = {
-            key: record
-            for key, record in (got.records.items() if got is not None else ())
-            if stored_problem(key, record) is None and record.get("article_id") == article_id
-        }
+        kept: dict[str, Any] = {}
+        out: dict[str, dict[str, Any]] = {}
+        restored = 0
+        for key, record in got.records.items() if got is not None else ():
+            if stored_problem(key, record) is not None:
+                continue
+            named = record["article_id"]
+            if named != article_id:
+                home = _home(record, article_id, named, known, body_of or _no_text)
+                record = {**record, "article_id": home}
+                if home != article_id:
+                    out.setdefault(home, {})[key] = record
+                    continue
+                restored += 1
+            kept[key] = record
         unread = len(got.unread) if got is not None else 0
-        found[article_id] = DamagedShard(article_id, where, problem, data, records, unread)
+        found[article_id] = DamagedShard(
+            article_id, where, problem, data, kept, unread, restored=restored, out=out
+        )
     return found
+
+
+def _no_text(article_id: str) -> str | None:
+    return None
+
+
+def _fits(record: dict[str, Any], body: str) -> bool:
+    """Whether the record's offsets take its quote out of ``body``."""
+    start, end = record["start"], record["end"]
+    return 0 <= start <= end <= len(body) and body[start:end] == record["quote"]["exact"]
+
+
+def _home(
+    record: dict[str, Any],
+    shard_article: str,
+    named: str,
+    known: set[str],
+    body_of: Callable[[str], str | None],
+) -> str:
+    """The article a whole record found in ``shard_article``'s shard but naming ``named``
+    belongs to: the shard's article (its file name and head say so; the record's article id
+    is the damaged field) unless ``named`` is a known article whose text the record fits
+    while ``shard_article``'s text is unknown or does not fit it."""
+    if named not in known:
+        return shard_article  # garbage, or an article no one can open
+    there = body_of(named)
+    if there is None or not _fits(record, there):
+        return shard_article
+    own = body_of(shard_article)
+    return named if own is None or not _fits(record, own) else shard_article
+
+
+def article_bodies(tables: dict[str, dict[str, Any]]) -> Callable[[str], str | None]:
+    """The text of an article, read from the file the ``articles`` table records for it when
+    it is still there unchanged (None otherwise); each read once."""
+    from tuireader.articles import load_unchanged
+    from tuireader.dbformat.schema import ARTICLES
+
+    read: dict[str, str | None] = {}
+
+    def body_of(article_id: str) -> str | None:
+        if article_id not in read:
+            meta = tables.get(ARTICLES, {}).get(article_id)
+            path = meta.get("path") if isinstance(meta, dict) else None
+            article = load_unchanged(path, article_id) if isinstance(path, str) else None
+            read[article_id] = article.body if article is not None else None
+        return read[article_id]
+
+    return body_of
 
 
 def strays(db: Path, shards: dict[str, DamagedShard], known: set[str]) -> dict[str, DamagedShard]:
@@ -497,6 +593,9 @@ def plan_repair(db: Path) -> RepairPlan:
     data, journal_mtime = (
         (read_journal[0], read_journal[1].st_mtime_ns) if read_journal else (b"", None)
     )
+    no_journal = read_journal is None and not foreign
+    if no_journal:  # none at all (a main file moved alone): as good as an empty one
+        data = JOURNAL_HEAD + JOURNAL_TAIL
     identity = (main_stat.st_size, main_stat.st_mtime_ns) if main_stat is not None else (0, 0)
     head_damaged = damaged_head(data)
     # Cut inside its head (or to nothing) after entries were saved: none of them is left.
@@ -526,7 +625,11 @@ def plan_repair(db: Path) -> RepairPlan:
             f" (a torn write of {torn:,} {plural(torn, 'byte')} at its end, never reported saved, is "
             "cut off at the next save)"
         )
-        journal_whole = "its journal reads whole" + (note if torn > 0 else "")
+        journal_whole = (
+            "it has no journal file (none is needed)"
+            if no_journal
+            else "its journal reads whole" + (note if torn > 0 else "")
+        )
     cut = mark if cut_short(mark, held, identity, journal_mtime) else None
     pieces = scan(data) if not cut_in_head else []
     last = pieces[-1] if pieces else None
@@ -557,6 +660,7 @@ def plan_repair(db: Path) -> RepairPlan:
         sorted(set(index) | named | set(pending)),
         {a: index[a] for a in filed if a in index},
         pending,
+        article_bodies(tables),
     )
     shards.update(strays(db, shards, set(index) | named | set(pending)))
     if journal_whole and not shards and cut is None:
@@ -564,6 +668,7 @@ def plan_repair(db: Path) -> RepairPlan:
     records: dict[str, Any] = {}
     moves: dict[str, dict[str, Any]] = {}
     arriving = {s.owner for s in shards.values() if s.kind == "misplaced"}
+    arriving |= {owner for s in shards.values() for owner in s.out}
     try:
         for article_id in sorted(named | set(pending) | set(shards) | arriving):
             found = _own_records(db, article_id, shards)
@@ -591,12 +696,13 @@ def plan_repair(db: Path) -> RepairPlan:
     for article_id, shard in shards.items():
         counted = index.get(article_id, {}).get("tags", {})
         was = before.get(article_id, {}).get("tags", {})
+        gone = Counter(r["annotator"] for rs in shard.out.values() for r in rs.values())
         shards[article_id] = replace(
             shard,
             lost={
-                name: sum(tags.values()) - sum(counted.get(name, {}).values())
+                name: sum(tags.values()) - sum(counted.get(name, {}).values()) - gone[name]
                 for name, tags in was.items()
-                if sum(tags.values()) > sum(counted.get(name, {}).values())
+                if sum(tags.values()) > sum(counted.get(name, {}).values()) + gone[name]
             },
         )
     if foreign:
@@ -639,7 +745,11 @@ def _moved_in(owner: str, own: dict[str, Any], shards: dict[str, DamagedShard]) 
     ``owner`` (for an id in both, the newer record: its ``updated`` is later); each such shard
     is noted with how many of its records were there already."""
     merged = dict(own)
-    for key, shard in shards.items():
+    for key, shard in list(shards.items()):
+        for ann_id, record in shard.out.get(owner, {}).items():
+            held = merged.get(ann_id)
+            if held is None or str(held.get("updated", "")) < str(record.get("updated", "")):
+                merged[ann_id] = record
         if shard.kind != "misplaced" or shard.owner != owner:
             continue
         there = 0

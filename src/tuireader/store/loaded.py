@@ -396,10 +396,17 @@ MISPLACED = "holds the annotations of another article"
 
 def repair_hint(db: Path, problem: str = "") -> str:
     """What a refusal of a damaged shard adds: the way out."""
-    if problem.startswith(MISPLACED) or problem.startswith("holds annotations of another"):
+    if problem.startswith("holds annotations of another"):
+        return (
+            f"; `tuireader repair --db {db}` gives every record in it that names another "
+            "article back to this one (or moves it to the article it names, when it fits that "
+            "article's text only), with nothing lost (`--dry-run` first shows what)"
+        )
+    if problem.startswith(MISPLACED):
         return (
             f"; `tuireader repair --db {db}` moves it back to the name of the article its "
-            "records belong to, with nothing lost (`--dry-run` first shows what)"
+            "records belong to (or keeps them under this one, when they name no article of "
+            "the database), with nothing lost (`--dry-run` first shows what)"
         )
     return (
         f"; `tuireader repair --db {db}` keeps it aside and recovers every annotation it can "
