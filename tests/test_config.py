@@ -208,3 +208,49 @@ def test_config_path_and_check(tmp_path: Path, capsys: pytest.CaptureFixture[str
     path = write(tmp_path / "c.toml", CODEBOOK)
     assert main(["config", "--config", str(path)]) == 0
     assert "valid: yes" in capsys.readouterr().out
+
+
+def _tags(*keys: str) -> str:
+    return "".join(
+        f'[[tags]]\nid = "t{n}"\nlabel = "T{n}"\nkey = "{key}"\nmarker = "{n}"\ncolor = "red"\n'
+        for n, key in enumerate(keys)
+    )
+
+
+TWINS = [
+    ("ctrl+i", "it arrives as Tab"),
+    ("ctrl+m", "it arrives as Enter"),
+    ("ctrl+j", "it arrives as Enter"),
+    ("ctrl+[", "it arrives as Esc"),
+    ("ctrl+left_square_bracket", "it arrives as Esc"),
+    ("ctrl+bracket_left", "it arrives as Esc"),
+    ("ctrl+h", "Backspace"),
+    ("ctrl+at", "NUL"),
+    ("ctrl+@", "NUL"),
+    ("ctrl+z", "suspend"),
+]
+
+
+@pytest.mark.parametrize(("key", "why"), TWINS)
+def test_a_key_the_terminal_sends_as_another_is_refused(tmp_path: Path, key: str, why: str) -> None:
+    path = write(tmp_path / "k.toml", _tags("x", key))
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: line 10: tag t1: key {key!r} cannot be a tag key: ")
+    assert why in message and "\n" not in message
+    remap = write(tmp_path / "r.toml", f'[keys]\n"app.note" = "N,{key}"\n')
+    with pytest.raises(ConfigError, match=f"line 2: app.note: key .* cannot be bound: .*{why}"):
+        load_config(remap)
+
+
+def test_shift_letter_is_the_capital_and_clashes_with_it(tmp_path: Path) -> None:
+    path = write(tmp_path / "k.toml", _tags("shift+c", "C"))
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value) == f"{path}: line 10: tag t1: key 'C' is already used by tag 1 (t0)"
+    alone = load_config(write(tmp_path / "a.toml", _tags("shift+c", "x,shift+D")))
+    assert [t.keys for t in alone.tags.active] == [("C",), ("x", "D")]
+    assert load_config(write(tmp_path / "b.toml", _tags("alt+shift+c"))).tags.active[0].keys == (
+        "alt+shift+c",
+    )

@@ -64,6 +64,23 @@ RESERVED_TAG_KEYS = frozenset(
 )
 """Keys no tag may take: they move, cancel, change focus, quit, copy or open the command palette
 in every part of the reader (a tag's key otherwise wins over a built-in one: ui/keymap.py)."""
+TERMINAL_TWINS = {
+    "ctrl+i": "it arrives as Tab",
+    "ctrl+m": "it arrives as Enter",
+    "ctrl+j": "it arrives as Enter (a newline)",
+    "ctrl+[": "it arrives as Esc",
+    "ctrl+left_square_bracket": "it arrives as Esc",
+    "ctrl+bracket_left": "it arrives as Esc",
+    "ctrl+h": "it arrives as Backspace in many terminals",
+    "ctrl+@": "it arrives as a NUL byte, the same as ctrl+space",
+    "ctrl+at": "it arrives as a NUL byte, the same as ctrl+space",
+    "ctrl+space": "it arrives as a NUL byte, the same as ctrl+@",
+    "ctrl+2": "it arrives as a NUL byte in many terminals",
+    "ctrl+z": "the shell takes it to suspend the program in many terminals",
+}
+"""Keys a terminal cannot send as themselves (they arrive as another key, or not at all), so a
+binding on them is never reached: refused with the reason."""
+SHIFT_LETTER = re.compile(r"shift\+([a-zA-Z])")
 HEX_COLOR = re.compile(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 THEME_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 
@@ -395,6 +412,14 @@ def _validate_tags(tags: list[Any], fail: Any) -> None:
         bad = next((k for k in keys if not valid_key(k)), None)
         if not keys or bad is not None:
             raise fail(f"tag {tag_id}: invalid key {tag['key']!r}", "tags", index, "key")
+        twin = next((k for k in keys if k.lower() in TERMINAL_TWINS), None)
+        if twin is not None:
+            raise fail(
+                f"tag {tag_id}: key {twin!r} cannot be a tag key: {TERMINAL_TWINS[twin.lower()]}",
+                "tags",
+                index,
+                "key",
+            )
         reserved = next((k for k in keys if k.lower() in RESERVED_TAG_KEYS), None)
         if reserved is not None:
             raise fail(
@@ -453,6 +478,13 @@ def _validate_keys(keys: dict[str, Any], fail: Any) -> None:
         bad = next((k for k in split if not valid_key(k)), None)
         if not split or bad is not None:
             raise fail(f"{binding_id}: invalid key {bad or value!r}", "keys", binding_id)
+        twin = next((k for k in split if k.lower() in TERMINAL_TWINS), None)
+        if twin is not None:
+            raise fail(
+                f"{binding_id}: key {twin!r} cannot be bound: {TERMINAL_TWINS[twin.lower()]}",
+                "keys",
+                binding_id,
+            )
         # Keys bound twice across bindings are found by the reader, which knows which
         # bindings are active together (ui/keymap.py); within one binding it is a typo.
         twice = next((k for k in split if split.count(k) > 1), None)
@@ -491,7 +523,15 @@ def _validate_themes(themes: dict[str, Any], fail: Any) -> None:
 
 
 def split_keys(value: str) -> list[str]:
-    return [k.strip() for k in value.split(",") if k.strip()]
+    """The keys of a comma-separated list, each as the terminal sends it: ``shift+c`` is ``C``
+    (Shift with a letter types the capital), so it clashes with another ``C`` as it should."""
+    return [canonical_key(k) for k in value.split(",") if k.strip()]
+
+
+def canonical_key(key: str) -> str:
+    key = key.strip()
+    shifted = SHIFT_LETTER.fullmatch(key)
+    return shifted.group(1).upper() if shifted else key
 
 
 def valid_key(key: str) -> bool:

@@ -44,6 +44,14 @@ from tuireader.durable import collector_paused
 from tuireader.errors import ArticleError, os_problem
 from tuireader.paths import crash_log_path, library_cache_path, resolve_db_path, samples_dir
 from tuireader.plural import counted, plural
+from tuireader.rejections import PREFIX as REJECTIONS
+from tuireader.rejections import (
+    marks_from_state,
+    rejected_indexes,
+    rejections_key,
+    sentence_mark,
+    with_mark,
+)
 from tuireader.sentences import Sentence, sentence_at
 from tuireader.tag_counts import layer_counts
 from tuireader.tags import (
@@ -295,6 +303,8 @@ class ReaderApp(App[int]):
         """Suggestions of the articles that show them."""
         self._suggesting: set[str] = set()
         """Articles whose suggestions a worker is computing, while they are still wanted."""
+        self._rejected: dict[str, frozenset[str]] = {}
+        """Rejected suggestions as read or written, by state key (annotator and article)."""
         self._tag_model: TagModel | None = None
         """A model of my own tags (tuireader.learn), once there are enough of them."""
         self._model_tags = 0
@@ -1331,6 +1341,7 @@ class ReaderApp(App[int]):
         self._shown_to_set_aside(article)
         if article.id in self._suggestions:
             self.pane.set_suggestions(self._suggestions[article.id])
+            self._show_rejected()
         self.refresh_comparison(opened.layers)
         if self.adjudicating:
             self._to_open_disagreement()
@@ -1481,11 +1492,13 @@ class ReaderApp(App[int]):
         suggestion = pane.suggestion
         if suggestion is not None and pane.annotation is None:
             accept = self.keys.show("reader.accept")
+            reject = self.keys.show("reader.reject")
             by = "your tags" if suggestion.source == "model" else "rules"
             parts += [
                 (f"  suggested ({by}): ", "italic"),
                 Content(
-                    f"{suggestion.reason} ({suggestion.confidence:.0%}); {accept} accepts"
+                    f"{suggestion.reason} ({suggestion.confidence:.0%}); "
+                    f"{accept} accepts, {reject} rejects"
                 ).stylize("italic"),
             ]
         if self._quitting:  # waiting for writes (or the open) to land before it quits
@@ -2477,10 +2490,14 @@ class ReaderApp(App[int]):
         step(decided, shown)
 
     def _states_changed(self, change: Change) -> None:
-        """A step (a decision, its undo or redo) changed my decisions on the open article."""
+        """A step (a decision, a rejected suggestion, its undo or redo) changed my decisions on
+        the open article."""
         article = self.pane.article
         key = None if article is None else self._verdicts_key(article.id)
         for name, _before, after in change.states:
+            if name.startswith(REJECTIONS):
+                self._rejected[name] = marks_from_state(after)
+                self._show_rejected()
             if article is not None and name == key:
                 self._verdict_state = (self.store.annotator, article.id, after or {})
                 self.update_status()
@@ -2625,8 +2642,10 @@ class ReaderApp(App[int]):
                 markup=False,
             )
             return
+        self._read_rejections(article)
         if article.id in self._suggestions:
             self.pane.set_suggestions(self._suggestions[article.id])
+            self._show_rejected()
             return
         self._say_rules_only()
         # The screen first, at once; the rest of a long text in a worker.
@@ -2644,6 +2663,7 @@ class ReaderApp(App[int]):
             _view(s if s is None or s.tag in wanted else None) for s in first
         ]
         self.pane.set_suggestions(views)
+        self._show_rejected()
         if shown.stop - shown.start >= len(texts):
             self._suggestions_ready(article, views, whole=True)
             return
@@ -2711,12 +2731,17 @@ class ReaderApp(App[int]):
         self._suggestions[article.id] = views
         if self.pane.article is article:
             self.pane.set_suggestions(views)
-            count = sum(1 for v in views if v is not None)
-            models = sum(1 for v in views if v is not None and v.source == "model")
+            self._show_rejected()
+            rejected = self.pane.rejected
+            count = sum(1 for i, v in enumerate(views) if v is not None and i not in rejected)
+            models = sum(
+                1 for i, v in enumerate(views) if v and v.source == "model" and i not in rejected
+            )
             learnt = f", {models} from your tags" if models else ""
             keys = self.keys
             self.notify(
-                f"{counted(count, 'suggestion')}{learnt}; {keys.show('reader.accept')} accepts one, "
+                f"{counted(count, 'suggestion')}{learnt}; {keys.show('reader.accept')} accepts one "
+                f"({keys.show('reader.reject')} rejects it), "
                 f"{keys.show('reader.accept_all')} all of them.",
                 timeout=4,
                 markup=False,
@@ -2836,15 +2861,80 @@ class ReaderApp(App[int]):
             self.pane.set_suggestions(None)
             self._toggle_suggestions()
 
+    def _show_rejected(self) -> None:
+        """Hide the suggestions I rejected on the open article (as far as they are known)."""
+        article = self.pane.article
+        if article is None:
+            return
+        marks = self._rejected.get(rejections_key(self.store.annotator, article.id), frozenset())
+        self.pane.set_rejected(rejected_indexes(self.pane.sentences, marks))
+
+    def _read_rejections(self, article: Article) -> None:
+        """Read my rejected suggestions on ``article`` once (then kept up to date by my own
+        changes), and hide them when they land."""
+        key = rejections_key(self.store.annotator, article.id)
+        if key in self._rejected:
+            return
+
+        def landed(value: object) -> None:
+            if isinstance(value, _Unread):
+                return
+            self._rejected.setdefault(key, marks_from_state(value))
+            if self.pane.article is article:
+                self._show_rejected()
+
+        self._read(lambda store: store.get_state(key, None), landed, failed=True)
+
+    async def _rejections_known(self, article: Article) -> None:
+        """Wait for my rejected suggestions on ``article`` to be read, if they are not yet."""
+        key = rejections_key(self.store.annotator, article.id)
+        if key not in self._rejected:
+            value = await self._read_now(lambda store: store.get_state(key, None))
+            if not isinstance(value, _Unread):
+                self._rejected.setdefault(key, marks_from_state(value))
+        self._show_rejected()
+
+    async def reject_suggestion(self, index: int) -> None:
+        """Hide the suggestion for sentence ``index`` from me (one undo step): it is not a tag,
+        and accepting all of them leaves it untagged."""
+        pane = self.pane
+        article = pane.article
+        if article is None or pane.suggestions is None:
+            self.notify(
+                f"Suggestions are off ({self.keys.show('reader.suggestions')} shows them).",
+                severity="warning",
+                markup=False,
+            )
+            return
+        await self._rejections_known(article)
+        if pane.article is not article or pane.suggestions is None:
+            return
+        if pane.suggestion is None or pane.annotation_of(index) is not None:
+            self.notify("No untagged suggestion here to reject.", severity="warning")
+            return
+        store = self.store
+        key = rejections_key(store.annotator, article.id)
+        mark = sentence_mark(pane.sentences[index])
+
+        def reject() -> Change:
+            # Read and written in the writer thread: what another window rejected stays.
+            value = with_mark(store.get_state(key, None), mark)
+            return store.set_states_undoable("reject suggestion", {key: value})
+
+        self._write_change(reject)
+
     async def accept_suggestions(self, index: int | None) -> None:
         """Accept the suggestion for sentence ``index``, or all of them (one undo step per source),
-        recording whether each came from the rules or from the model of my tags."""
+        recording whether each came from the rules or from the model of my tags; a suggestion
+        I rejected is skipped."""
         from tuireader.annotations import Provenance
 
         await self.writes_landed()  # only sentences untagged on disk take a suggestion
         pane = self.pane
         article = pane.article
-        if article is None or pane.suggestions is None:
+        if article is not None and pane.suggestions is not None:
+            await self._rejections_known(article)
+        if article is None or pane.suggestions is None or pane.article is not article:
             self.notify(
                 f"Suggestions are off ({self.keys.show('reader.suggestions')} shows them).",
                 severity="warning",
@@ -2856,17 +2946,23 @@ class ReaderApp(App[int]):
             return
         indexes = range(len(pane.sentences)) if index is None else [index]
         by_source: dict[Provenance, list[tuple[int, int, str]]] = {}
+        skipped = 0
         for i in indexes:
             suggestion = pane.suggestions[i]
-            if suggestion is not None and pane.annotation_of(i) is None:
+            if suggestion is not None and pane.annotation_of(i) is None and i in pane.rejected:
+                skipped += 1
+            elif suggestion is not None and pane.annotation_of(i) is None:
                 provenance = (
                     Provenance.SUGGESTION_MODEL
                     if suggestion.source == "model"
                     else Provenance.SUGGESTION_RULE
                 )
                 by_source.setdefault(provenance, []).append((i, i, suggestion.tag))
+        rejected = f"{counted(skipped, 'rejected suggestion')} skipped" if skipped else ""
         if not by_source:
-            self.notify("No untagged suggestion here.", severity="warning")
+            here = "left" if index is None else "here"
+            said = f"No untagged suggestion {here}" + (f" ({rejected})." if rejected else ".")
+            self.notify(said, severity="warning", markup=False)
             return
         self._record_tag_set()
         if index is not None:
@@ -2886,8 +2982,8 @@ class ReaderApp(App[int]):
         if accepted:
             steps = "them all" if len(by_source) == 1 else "them in one step per source"
             undo = self.keys.show("app.undo")
-            said = f"Accepted {counted(accepted, 'suggestion')} ({undo} undoes {steps})."
-            self.notify(said, markup=False)
+            said = f"Accepted {counted(accepted, 'suggestion')} ({undo} undoes {steps})"
+            self.notify(f"{said}; {rejected}." if rejected else f"{said}.", markup=False)
 
     # -- other keys ----------------------------------------------------------------------------
 

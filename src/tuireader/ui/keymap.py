@@ -30,6 +30,8 @@ KEY_NAMES = {
     "left_curly_bracket": "{",
     "right_curly_bracket": "}",
     "space": "space",
+    "minus": "-",
+    "underscore": "_",
     "escape": "Esc",
     "enter": "Enter",
     "tab": "Tab",
@@ -57,7 +59,11 @@ def normalize_key(key: str) -> str:
     if len(key) == 1 and not key.isalnum():
         import unicodedata
 
-        return unicodedata.name(key, key).lower().replace(" ", "_").replace("-", "_")
+        from textual.keys import KEY_NAME_REPLACEMENTS
+
+        # Textual's own names for a few of them: ``-`` is ``minus``, ``/`` is ``slash``.
+        name = unicodedata.name(key, key).lower().replace(" ", "_").replace("-", "_")
+        return KEY_NAME_REPLACEMENTS.get(name, name)
     return key
 
 
@@ -132,6 +138,7 @@ FALLBACK_KEYS: Mapping[str, tuple[str, ...]] = {
     "reader.suggestions": ("ctrl+s",),
     "reader.accept": ("enter",),
     "reader.accept_all": ("ctrl+a",),
+    "reader.reject": ("underscore", "f8"),
     "reader.next_disagreement": ("ctrl+right",),
     "reader.previous_disagreement": ("ctrl+left",),
     "reader.guideline": ("W", "f2"),

@@ -193,6 +193,8 @@ class Editor(Protocol):
 
     async def accept_suggestions(self, index: int | None) -> None: ...
 
+    async def reject_suggestion(self, index: int) -> None: ...
+
     async def writes_landed(self) -> None:
         """Return once every change asked for so far is durable and shown."""
 
@@ -251,6 +253,7 @@ class ReadingPane(ScrollView, can_focus=True):
         Binding("S", "toggle_suggestions", "Suggest", id="reader.suggestions"),
         Binding("a", "accept", "Accept", id="reader.accept", show=False),
         Binding("A", "accept_all", "Accept all", id="reader.accept_all", show=False),
+        Binding("minus", "reject", "Reject", id="reader.reject", show=False, key_display="-"),
         Binding(
             "right_curly_bracket",
             "disagreement(1)",
@@ -351,6 +354,8 @@ class ReadingPane(ScrollView, can_focus=True):
         self.range_anchor: int | None = None
         self.filter_tag: str | None = None
         self.suggestions: Sequence[SuggestionView | None] | None = None
+        self.rejected: frozenset[int] = frozenset()
+        """Sentences whose suggestion I rejected: not drawn, not accepted (``tuireader.rejections``)."""
         self._annotation_of: list[Annotation | None] = []
         self._parts: dict[int, list[Annotation]] = {}
         """Every annotation on a sentence that carries part of a sentence's tag (a tag on some
@@ -455,6 +460,7 @@ class ReadingPane(ScrollView, can_focus=True):
         self.sentences = () if pending else article.sentences
         self.range_anchor = None
         self.suggestions = None
+        self.rejected = frozenset()
         self.comparison = None
         self._matches, self._match_starts = [], []
         self._annotation_of = [None] * len(self.sentences)
@@ -562,6 +568,10 @@ class ReadingPane(ScrollView, can_focus=True):
             shifted = list(self.suggestions)
             shifted[first : last_old + 1] = [None] * (last - first + 1)
             self.suggestions = shifted
+        # A new sentence is a new text: its rejection lapses (as its mark would not match).
+        self.rejected = frozenset(
+            i if i < first else i + delta for i in self.rejected if not first <= i <= last_old
+        )
         if self.comparison is not None:
             self.comparison = None  # its columns are per sentence: the app computes them again
             self._invalidate_all()
@@ -605,6 +615,15 @@ class ReadingPane(ScrollView, can_focus=True):
         self.suggestions = suggestions
         self._invalidate_all()
         self._cursor_moved()
+
+    def set_rejected(self, rejected: frozenset[int]) -> None:
+        """Hide (or show again) the suggestions of these sentences."""
+        changed = rejected ^ self.rejected
+        self.rejected = rejected
+        if self.suggestions is not None and changed:
+            for index in changed:  # only the rows of those sentences are drawn again
+                self._invalidate_sentences(index, index)
+            self._cursor_moved()
 
     def set_search(self, query: str) -> None:
         """Highlight every case-insensitive occurrence of ``query``."""
@@ -706,7 +725,11 @@ class ReadingPane(ScrollView, can_focus=True):
 
     @property
     def suggestion(self) -> SuggestionView | None:
-        if self.suggestions is None or self.cursor >= len(self.suggestions):
+        if (
+            self.suggestions is None
+            or self.cursor >= len(self.suggestions)
+            or self.cursor in self.rejected
+        ):
             return None
         return self.suggestions[self.cursor]
 
@@ -1019,6 +1042,10 @@ class ReadingPane(ScrollView, can_focus=True):
         if self.sentences and self.editor is not None:
             await self.editor.accept_suggestions(None)
 
+    async def action_reject(self) -> None:
+        if self.sentences and self.editor is not None:
+            await self.editor.reject_suggestion(self.cursor)
+
     def on_click(self, event: events.Click) -> None:
         if not self.sentences and self.article is not None:  # shown, its tags still being read
             offset = self._offset_at_point(event.x, event.y)
@@ -1235,7 +1262,11 @@ class ReadingPane(ScrollView, can_focus=True):
                     and (index == 0 or self._annotation_of[index - 1] is not annotation)
                 ):
                     noted = True
-            elif self.suggestions is not None and index < len(self.suggestions):
+            elif (
+                self.suggestions is not None
+                and index < len(self.suggestions)
+                and index not in self.rejected
+            ):
                 suggestion = self.suggestions[index]
                 look = None if suggestion is None else self._looks.get(suggestion.tag)
                 if suggestion is not None and look is not None:
