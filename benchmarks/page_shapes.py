@@ -797,6 +797,7 @@ def _shapes() -> list[Shape]:
     shapes.extend(_whole_pages())
     shapes.extend(_sixth_round())
     shapes.extend(_seventh_round())
+    shapes.extend(_eighth_round())
     return shapes
 
 
@@ -1667,6 +1668,67 @@ def _seventh_round() -> list[Shape]:
         ),
     ]
     return shapes
+
+
+def _eighth_round() -> list[Shape]:
+    """Round eight (tester report B3, A15): furniture stacked at the end (a dashed credit line
+    over a sign-off with a copyright; a two-line share bar under a bio and a note), a role line
+    that is no service, a page's code and sub-headings, Markdown tables, footnotes, headings."""
+    story = (
+        "The ferry to Gull Point will run twice a day from June, the operator said on Friday.",
+        "It has run once a day since the old boat was sold in 2021.",
+        "Islanders asked for the second crossing at a meeting in March.",
+    )
+    wire = "FENWICK, April 7 (FWS) - " + story[0]
+    return [
+        Shape(
+            "dashed credit line over a sign-off and copyright (text)",
+            "Second ferry for Gull Point\n\n"
+            + "\n\n".join((wire, *story[1:]))
+            + "\n\n-- Reporting by Jane Holt in Fenwick\n\n"
+            "(Writing by Sam Lee; editing by Kim Park) (c) 2026 Wirecorp\n",
+            story,
+            suffix=".txt",
+            dateline="FENWICK, April 7 (FWS)",
+        ),
+        Shape(
+            "two-line share bar under a bio and a note (text)",
+            "Second ferry for Gull Point\n\n"
+            + "\n\n".join(story)
+            + "\n\nOriginally published in the Valley Herald.\n\nMaria Ortiz is a reporter "
+            "covering the islands.\nContact: mortiz@example.com\n\nShare this:\nShare this "
+            "article Facebook Twitter Email\n",
+            story,
+            suffix=".txt",
+        ),
+        Shape(
+            "page with code and sub-headings",
+            page(
+                "Second ferry for Gull Point",
+                "<article><h1>Second ferry for Gull Point</h1>"
+                + paras(story[0])
+                + "<h2>What happens next</h2>"
+                + paras(story[1])
+                + "<pre><code>crossings = 2\nprint(crossings)</code></pre>"
+                + "<h2>Will the fares rise?</h2>"
+                + paras(story[2])
+                + "</article>",
+            ),
+            (story[0], story[1], "Will the fares rise?", story[2]),
+        ),
+        Shape(
+            "Markdown table, footnote and heading",
+            "# Second ferry for Gull Point\n\n"
+            + story[0]
+            + "[^1]\n\n## Background\n\n"
+            + story[1]
+            + "\n\n| Crossing | Time |\n|---|---|\n| First | 08:00 |\n\n"
+            + story[2]
+            + "\n\n[^1]: The operator's notice of 3 April.\n",
+            story,
+            suffix=".md",
+        ),
+    ]
 
 
 SHAPES: tuple[Shape, ...] = tuple(_shapes())

@@ -59,10 +59,9 @@ def test_markdown_front_matter_and_inline_markup() -> None:
     assert doc.source == "The Ledger"
     assert doc.paragraphs == (
         "Some emphasis, bold, a link and code. Soft break here.",
-        "A subheading",
         "item one",
         "item two",
-    )  # the image's alt text is a caption, not a sentence (tests/test_article_furniture.py)
+    )  # the image's alt text is a caption and the subheading a heading: no sentences
 
 
 def test_markdown_heading_title_and_html_dropped() -> None:

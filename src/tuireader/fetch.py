@@ -59,6 +59,9 @@ class Fetched:
 
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
+# The user information of an address: everything between "scheme://" and the last "@" before
+# the path, query or fragment begins.
+_USERINFO = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)@")
 # What http.client refuses in an address (it would say InvalidURL, as if the server were at fault).
 _UNSENDABLE = re.compile(r"[\x00-\x20\x7f]")
 # Compressions a server may send unasked; what each decodes with (zlib's wbits, tried in turn:
@@ -83,10 +86,25 @@ def check_url(url: str) -> None:
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number
     except ValueError as exc:
         raise FetchError(url, f"not a valid web address ({str(exc).lower()})") from None
+    if "@" in parts.netloc:
+        raise FetchError(
+            shown_url(url),
+            "holds a user name or password (user:password@), which is never sent; "
+            "give the address without it",
+        )
     if not parts.hostname:
         raise FetchError(url, "not a valid web address (no host)")
     if _UNSENDABLE.search(url):
         raise FetchError(url, "not a valid web address (it holds a space or a control character)")
+
+
+def shown_url(url: str) -> str:
+    """``url`` as it may be printed: a password in it (``user:password@host``) shown as ``***``."""
+    match = _USERINFO.match(url)
+    if match is None:
+        return url
+    user, colon, _password = match.group(2).partition(":")
+    return f"{match.group(1)}{user}{':***' if colon else ''}@{url[match.end() :]}"
 
 
 class _BadRedirect(FetchError):
@@ -207,13 +225,13 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
         except ValueError as exc:  # a host urllib cannot parse: http://evil]/x
             fp.close()
             raise _BadRedirect(
-                f"redirected to {written}: not a valid web address ({str(exc).lower()})"
+                f"redirected to {shown_url(written)}: not a valid web address ({str(exc).lower()})"
             ) from None
         try:
             check_url(target)
         except FetchError as exc:
             fp.close()
-            raise _BadRedirect(f"redirected to {target}: {exc.problem}") from None
+            raise _BadRedirect(f"redirected to {shown_url(target)}: {exc.problem}") from None
         return super().http_error_302(req, fp, code, msg, headers)
 
     http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302

@@ -60,6 +60,10 @@ class Document:
     id_text: str | None = None
     """The text the article id is computed from when it is not the paragraphs: wire copy keeps
     the id it had before its dateline and byline became metadata (annotations anchor to it)."""
+    blocks: tuple[tuple[str, str], ...] | None = None
+    """Every block in order as (kind, text) when some are no sentences: "p" a paragraph, "h" a
+    sub-heading, "code" a line of code; ``to_markdown`` writes them all, so a saved page reads
+    back with the id it had."""
 
 
 def parse(text: str, path: Path | None = None) -> Document:
@@ -211,15 +215,29 @@ def parse_html(text: str, url: str | None = None) -> Document:
     except NoArticleText as exc:
         raise NotAnArticle(str(exc)) from None
     wire = take_wire_copy(page.paragraphs)
+    paragraphs = tuple(p for p in wire.paragraphs if p)
+    blocks = id_text = None
+    if page.code or page.headings:
+        kinds = [
+            "code" if p in page.code else "h" if p in page.headings else "p" for p in paragraphs
+        ]
+        if "p" in kinds and kinds.count("p") < len(kinds):
+            # Code and sub-headings are no claims to tag; the id stays the one the page had
+            # while they were read as text (annotations anchor to it).
+            blocks = tuple(zip(kinds, paragraphs, strict=True))
+            id_text = " ".join(paragraphs)
+            paragraphs = tuple(p for kind, p in blocks if kind == "p")
     return Document(
         "html",
-        tuple(p for p in wire.paragraphs if p),
+        paragraphs,
         title=page.title,
         date=page.date or wire.date,
         source=page.site,
         author=page.author or wire.byline,
         url=page.url,
         dateline=wire.dateline or page.dateline,
+        id_text=id_text,
+        blocks=blocks,
     )
 
 
@@ -236,7 +254,10 @@ def parse_markdown(text: str) -> Document:
     elif blocks and blocks[0][0] == "h1" and blocks[0][1].strip() == title:
         blocks.pop(0)
     date = next((d for d in (_parse_date(meta.get(k, "")) for k in _DATE_KEYS) if d), None)
-    paragraphs = tuple(p for _, p, _ in blocks if p)
+    # A sub-heading is no claim ("## Background"); one written as a sentence is kept.
+    paragraphs = tuple(
+        p for kind, p, _ in blocks if p and (kind[0] != "h" or _SENTENCE_CLOSE.search(p))
+    )
     before = tuple(b for _, _, b in blocks if b)
     # The id stays the one the text had while code and image captions were read as text.
     id_text = " ".join(before) if before != paragraphs else None
@@ -376,8 +397,10 @@ def _markdown_blocks(text: str) -> list[tuple[str, str, str]]:
             opener = tokens[index - 1] if index else None
             kind = opener.tag if opener is not None and opener.type == "heading_open" else "p"
             children = token.children or []
-            plain = _join_lines(_inline_text(children, images=False))
+            plain = _join_lines(_FOOTNOTE_MARK.sub("", _inline_text(children, images=False)))
             before = _join_lines(_inline_text(children, images=True))
+            if kind == "p" and (_is_pipe_table(token.content) or _FOOTNOTE.match(token.content)):
+                kind, plain = "table", ""  # a table or a footnote: no sentences of the story
             if before:
                 blocks.append((kind, plain, before))
         elif token.type in ("fence", "code_block"):
@@ -385,6 +408,16 @@ def _markdown_blocks(text: str) -> list[tuple[str, str, str]]:
             for para in split_paragraphs(token.content):
                 blocks.append(("code", "" if fenced else para, para))
     return blocks
+
+
+def _is_pipe_table(text: str) -> bool:
+    """A GitHub-style table: a header row, a row of dashes under it, every row with a ``|``."""
+    lines = text.strip().split("\n")
+    return (
+        len(lines) >= 2
+        and _TABLE_RULE.fullmatch(lines[1].strip()) is not None
+        and all("|" in line for line in lines)
+    )
 
 
 def _inline_text(children: list[Token], *, images: bool) -> str:
@@ -401,6 +434,12 @@ def _inline_text(children: list[Token], *, images: bool) -> str:
     return "".join(out)
 
 
+_SENTENCE_CLOSE = re.compile(r"[.!?…。！？][”’\"')\]]*$")
+# A footnote's mark in the text ("…here.[^1]") and its definition ("[^1]: The note.").
+_FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]+\]")
+_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]:")
+# A table's rule row: "|---|:--:|", "--- | ---".
+_TABLE_RULE = re.compile(r"\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?|\|\s*:?-+:?\s*\|")
 # Characters markdown-it would read as markup anywhere in a line, and at a line's start.
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>&!|~])")
 _MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d{1,9}(?=[.)]))")
@@ -425,8 +464,29 @@ def to_markdown(doc: Document, **extra: str | None) -> str:
         if value:
             lines.append(f"{key}: {_front_value(value)}")
     lines.append("---")
-    body = "\n\n".join(_markdown_paragraph(p) for p in doc.paragraphs)
+    blocks = doc.blocks if doc.blocks is not None else tuple(("p", p) for p in doc.paragraphs)
+    body = "\n\n".join(_markdown_block(kind, texts) for kind, texts in _runs(blocks))
     return "\n".join(lines) + "\n\n" + body + "\n"
+
+
+def _runs(blocks: tuple[tuple[str, str], ...]) -> list[tuple[str, list[str]]]:
+    """Each block alone, but lines of code in a row together: one fenced block."""
+    runs: list[tuple[str, list[str]]] = []
+    for kind, text in blocks:
+        if kind == "code" and runs and runs[-1][0] == "code":
+            runs[-1][1].append(text)
+        else:
+            runs.append((kind, [text]))
+    return runs
+
+
+def _markdown_block(kind: str, texts: list[str]) -> str:
+    if kind == "code":  # a fence longer than any run of backticks in the code
+        runs = [len(m) for m in re.findall(r"`+", "\n".join(texts))]
+        fence = "`" * max(3, max(runs, default=0) + 1)
+        return "\n".join((fence, *texts, fence))
+    (text,) = texts
+    return f"## {_markdown_paragraph(text)}" if kind == "h" else _markdown_paragraph(text)
 
 
 def _front_value(value: str) -> str:

@@ -71,7 +71,7 @@ class LibraryFolder:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._keys: dict[str, Path] = {}
-        self._urls: dict[str, Path] | None = None
+        self._urls: dict[str, list[Path]] | None = None
         try:
             names = os.listdir(folder)
         except FileNotFoundError:
@@ -103,16 +103,19 @@ class LibraryFolder:
             )
         return None
 
-    def find_url(self, url: str) -> Path | None:
-        """The copy saved from ``url`` under another address (a redirect, a canonical link):
-        the ``url:`` line of each saved file's front matter, read once."""
+    def find_url(self, url: str) -> list[Path]:
+        """The files saved from ``url`` under other addresses (a redirect, a canonical link):
+        the ``url:`` line of each saved file's front matter, read once. Several articles may
+        declare one canonical address; they come in the order their names sort."""
         if self._urls is None:
             self._urls = {}
             for path in self._keys.values():
                 saved_url = _front_matter_url(path)
                 if saved_url:
-                    self._urls.setdefault(url_key(saved_url), path)
-        return self._urls.get(url_key(url))
+                    self._urls.setdefault(url_key(saved_url), []).append(path)
+            for paths in self._urls.values():
+                paths.sort()
+        return list(self._urls.get(url_key(url), ()))
 
     def save_document(self, doc: Document, key: str, **fields: str | None) -> Saved:
         """``doc`` as Markdown with front matter; an existing copy under ``key`` is kept."""
@@ -141,7 +144,7 @@ class LibraryFolder:
         if self._urls is not None:
             saved_url = _front_matter_url(path)
             if saved_url:
-                self._urls.setdefault(url_key(saved_url), path)
+                self._urls.setdefault(url_key(saved_url), []).append(path)
         return path
 
 

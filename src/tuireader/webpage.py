@@ -33,6 +33,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", r
 _BYLINE = re.compile(r"^(?:by|written by|words by|par|von|por|di)\s+\S|\|\s*by\s+\S", re.I)
 _BYLINE_MAX_CHARS = 100
 _SPACES = re.compile(r"\s+")
+_SENTENCE_CLOSE = re.compile(r"[.!?…。！？][”’\"')\]]*$")
 _SENTENCE_END = re.compile(r"[.!?…。！？][”’\"')\]]*(?:\s|$)")
 _MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 # A date or time line above or below the story ("Published 4 November 2025", "Updated 09:10 GMT",
@@ -325,6 +326,11 @@ class WebPage:
     url: str | None = None
     dateline: str | None = None
     """A place (and day) set on a line of its own above the story (``Mexico City``)."""
+    code: frozenset[str] = frozenset()
+    """The lines of the page's code (``<pre>``): among ``paragraphs``, but no sentences."""
+    headings: frozenset[str] = frozenset()
+    """The page's sub-headings (``<h2>``…``<h6>`` not written as a sentence): among
+    ``paragraphs``, but no sentences."""
 
 
 def looks_like_html(text: str) -> bool:
@@ -361,6 +367,7 @@ def extract(html: str, url: str | None = None) -> WebPage:
     _one_story(tree)
     _live_posts(tree)
     meta_author, meta_date = _meta_line(tree)
+    code, headings = _code_and_headings(tree)
     fast = sum(1 for _ in itertools.islice(tree.iter(), _FAST_ELEMENTS + 1)) > _FAST_ELEMENTS
     result = _extraction(tree, url, precise=False, fast=fast)
     text = getattr(result, "text", None) or ""
@@ -385,7 +392,23 @@ def extract(html: str, url: str | None = None) -> WebPage:
         site=_clean(getattr(result, "sitename", None)),
         url=_clean(getattr(result, "url", None)) or url,
         dateline=dateline,
+        code=code,
+        headings=headings,
     )
+
+
+def _code_and_headings(tree: Any) -> tuple[frozenset[str], frozenset[str]]:
+    """The lines of ``<pre>`` blocks, and the sub-headings that do not end as a sentence does
+    ("What happens next"; a standfirst set as ``<h2>`` that ends in a full stop is story)."""
+    code: set[str] = set()
+    headings: set[str] = set()
+    for element in tree.iter("pre", "h2", "h3", "h4", "h5", "h6"):
+        text = element.text_content()
+        if element.tag == "pre":
+            code.update(line for line in map(_clean, text.split("\n")) if line)
+        elif (line := _clean(text)) is not None and _SENTENCE_CLOSE.search(line) is None:
+            headings.add(line)
+    return frozenset(code), frozenset(headings)
 
 
 def _meta_line(tree: Any) -> tuple[str | None, str | None]:

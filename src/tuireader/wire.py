@@ -387,7 +387,9 @@ def _share_row() -> re.Pattern[str]:
     names = sorted(_lexicon("share_networks.txt"), key=len, reverse=True)
     network = "|".join(re.escape(name) for name in names)
     return re.compile(
-        rf"\s*(?P<share>{_SHARE_START.pattern})?[\s,|·•/]*"
+        # "Share this:" over "Share this article Facebook Twitter Email" (one paragraph as a
+        # page's share bar is copied): the opening words may come more than once.
+        rf"\s*(?:(?P<share>{_SHARE_START.pattern})[\s,|·•/]*)*"
         rf"(?:(?:{network})(?![\w-])[\s,|·•/]*)*\.?\s*",
         re.I,
     )
@@ -517,10 +519,12 @@ def take_wire_copy(paragraphs: tuple[str, ...], context: str = "") -> WireCopy:
         paras.pop(0)
     service = None
     for _ in range(_HEAD_FURNITURE_MAX):
-        if byline is not None and len(paras) > 1 and _is_service_line(paras[0], paras[1]):
-            service = paras.pop(0)
-        elif len(paras) > 1 and _is_head_furniture(paras[0], byline):
+        # A role line first: "Associated Press Writer" under a byline is the writer's role,
+        # not the service the story came from.
+        if len(paras) > 1 and _is_head_furniture(paras[0], byline):
             paras.pop(0)
+        elif byline is not None and len(paras) > 1 and _is_service_line(paras[0], paras[1]):
+            service = paras.pop(0)
         else:
             break
     dateline = date = None
@@ -569,10 +573,12 @@ def take_wire_copy(paragraphs: tuple[str, ...], context: str = "") -> WireCopy:
             or _is_tail_furniture(last, byline)
         ):
             paras.pop()
-        elif sign_off is None and _is_sign_off(last):
-            sign_off = paras.pop().lstrip("-–— ")
-        elif sign_off is None and (credits := _sign_off_before_copyright(last)) is not None:
-            sign_off = credits.lstrip("-–— ")
+        elif _is_sign_off(last):
+            # "-- Reporting by …" over "(Writing by …; editing by …)": credits on two lines
+            # are one sign-off, read top to bottom.
+            sign_off = _joined_sign_off(paras.pop(), sign_off)
+        elif (credits := _sign_off_before_copyright(last)) is not None:
+            sign_off = _joined_sign_off(credits, sign_off)
             paras.pop()
         else:
             break
@@ -580,6 +586,12 @@ def take_wire_copy(paragraphs: tuple[str, ...], context: str = "") -> WireCopy:
         sign_off = paras[-1][tail:].strip()
         paras[-1] = paras[-1][:tail].rstrip()
     return WireCopy(tuple(paras), dateline, byline, date, sign_off, service)
+
+
+def _joined_sign_off(line: str, below: str | None) -> str:
+    """The sign-off ``line`` over the sign-off ``below`` already taken (if any)."""
+    line = line.lstrip("-–— ")
+    return line if below is None else f"{line} {below}"
 
 
 def is_byline_over_dateline(line: str, following: str) -> bool:

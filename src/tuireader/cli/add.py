@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tuireader import sanitise
+from tuireader.articles import from_document, load_article
 from tuireader.cli import print_error
 from tuireader.decoding import NotText
 from tuireader.errors import PathError, TuireaderError, os_problem
@@ -105,7 +106,14 @@ class Adder:
         keys = [url_key(source)] if url else []
         if url and doc.url:
             keys.append(url_key(doc.url))
-        existing = self.folder.find(*keys) or (self.folder.find_url(doc.url) if doc.url else None)
+        # A copy found by the canonical link alone is checked: sites point page 2, a corrected
+        # story or every page at one canonical address, so only the same text makes it a copy.
+        found = self.folder.find(*keys)
+        candidates = [found] if found is not None else []
+        candidates += self.folder.find_url(doc.url) if doc.url else []
+        existing = next((p for p in candidates if _same_article(p, doc)), None)
+        if existing is None:
+            keys = keys[:1]
         if existing is not None:
             outcome.saved.append(Saved(existing, new=False))
             return
@@ -188,6 +196,14 @@ class Adder:
                 "has no address to resolve against, and no text",
             )
         raise AddError(source, "a feed item with no address and no text")
+
+
+def _same_article(path: Path, doc: Document) -> bool:
+    """Whether the saved copy at ``path`` holds the article ``doc`` is (the same article id)."""
+    try:
+        return load_article(path).id == from_document(doc).id
+    except TuireaderError:  # unreadable now: not proof of a copy
+        return False
 
 
 def _page_document(source: str, text: str, url: str | None) -> Document:
