@@ -344,6 +344,26 @@ class Store:
         None when it was read, or has not been yet. A dict look-up: no file is touched."""
         return self._loaded.refusal(article_id)
 
+    def readable_now(self, article_id: str, *, read: bool = True) -> StoreError | None:
+        """``unreadable`` as the files stand now: a refused shard whose file is back (or
+        replaced) is read again, and a loaded article whose shard file went away underneath
+        (a sync tool, a restore) is refused and forgotten. A ``stat``, and (``read``) a read
+        of the shard of an article not loaded and not refused."""
+        loaded = self._loaded
+        try:
+            loaded.refuse_if_gone(article_id)
+        except StoreError as exc:
+            loaded.unload_refused()
+            return exc
+        if loaded.refused(article_id):
+            return loaded.refusal(article_id)
+        if read and not loaded.loaded(article_id) and article_id in self._index():
+            try:
+                loaded.checked_shard(article_id)
+            except StoreError as exc:
+                return exc
+        return None
+
     def mine(self, article_id: str) -> list[Annotation]:
         """This store's annotator's placed annotations on the article (what the reader shows)."""
         return list(self._loaded.layer(article_id, self.annotator))
