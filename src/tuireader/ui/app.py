@@ -1829,10 +1829,14 @@ class ReaderApp(App[int]):
             gone = None if open_id is None else store.readable_now(open_id, read=False)
             return reads, {} if gone is None or open_id is None else {open_id: gone}
 
-        self._rechecking = self._read(look, self._rechecked, after_writes=False) is not None
+        # A failure (the files spoiled) is the look's to log, once: not logged here.
+        looking = self._read(look, self._rechecked, after_writes=False, failed=True)
+        self._rechecking = looking is not None
 
-    def _rechecked(self, looked: tuple[CountReads, dict[str, BaseException]]) -> None:
+    def _rechecked(self, looked: tuple[CountReads, dict[str, BaseException]] | _Unread) -> None:
         self._rechecking = False
+        if isinstance(looked, _Unread):
+            return
         reads, gone = looked
         before = set(self.article_list.unreadable)
         if reads.layers:
