@@ -137,6 +137,11 @@ ANSWER_GRACE = 0.3
 """Seconds a key that needs an answer from the store (``J``, ``i``, ``x``) holds the keys typed
 after it: its answer usually lands in milliseconds and is shown in key order; one that takes
 longer (my slow writes ahead of it) is shown when it lands, and the keys after it go on."""
+WRITE_WAIT = 5.0
+"""How long a write of the reader's waits for another process's lock before it is refused
+("Not saved … waited 5 s"): longer than a command's 2 s, as it waits in the writer thread (the
+keys go on) and another window's compaction of a large database may hold the lock seconds; a
+lock held longer is a hung process, said in one line."""
 QUIT_STATE_WAIT = 0.25
 """Seconds a quit that leaves an article's open under way waits for the file lock to save the
 reader's state (attaching holds it while it re-anchors an edited text): then it quits without."""
@@ -3454,7 +3459,7 @@ def _run_app(options: argparse.Namespace) -> int:
         print_error(f"{source}: {problem}, not {sanitise.quoted(annotator)}")
         return 2
     try:
-        store = Store.open(db_path, annotator, wait=2.0, tags=config.tags)
+        store = Store.open(db_path, annotator, wait=WRITE_WAIT, tags=config.tags)
     except StoreError as exc:
         print_error(exc)
         return 2
