@@ -90,3 +90,30 @@ def test_first_tags_only_in_the_journal_still_write(tmp_path: Path) -> None:
         store.tag(article, 0, 0, "fact")
         store.tag(article, 1, 1, "fact")
         assert len(store.mine(article.id)) == 2
+
+
+def test_a_shard_written_over_while_loaded_refuses_changes_until_whole_again(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "x.json"
+    article = folded(db)
+    shard = storage.shard_path(db, article.id)
+    whole = shard.read_bytes()
+    with Store.open(db, "alice") as store:
+        assert len(store.mine(article.id)) == 1
+        shard.write_bytes(whole[:100])  # cut short underneath (a sync tool, a bad copy)
+        before = journal_bytes(db)
+        for change in (
+            lambda: store.tag(article, 0, 0, "fact"),
+            lambda: store.clear(article, 0, 2),
+        ):
+            with pytest.raises(StoreError) as refused:
+                change()
+            assert str(shard) in str(refused.value) and "\n" not in str(refused.value)
+        assert journal_bytes(db) == before
+        shard.write_bytes(whole)
+        store.tag(article, 0, 0, "fact")  # whole again: changes go on
+        store.compact()  # my own compaction rewrites the shard: no refusal after it
+        store.tag(article, 5, 5, "fact")
+    with Store.open(db, "bob", create=False) as other:
+        assert len(other.annotations(article.id)) == 3  # 0, 1-2 and 5

@@ -26,7 +26,7 @@ from tuireader.dbformat.layout import shard_path
 from tuireader.dbformat.schema import INDEX, FileProblem, Tables
 from tuireader.durable import collector_paused
 from tuireader.records import from_stored, from_stored_all
-from tuireader.storage import Stamp, stamp_of
+from tuireader.storage import Stamp, parse_shard, read_regular, stamp_of
 from tuireader.store.checks import check_records
 from tuireader.store.files import (
     MissingShardsError,
@@ -92,6 +92,9 @@ class LoadedArticles:
         back, replaced), the article is read again."""
         self._layers: dict[tuple[str, str], SpanIndex] = {}
         """Placed annotations per (article, annotator), built when first asked for."""
+        self._loaded_file: dict[str, tuple[int, int, int] | None] = {}
+        """Each loaded article's shard file as it was when read, or last found whole
+        (``_file_state``): ``refuse_if_gone`` checks one that changed since."""
         self._undo: dict[str, Held | None] | None = None
         """Inside ``transaction``: each changed id's annotation before the change."""
 
@@ -123,7 +126,11 @@ class LoadedArticles:
         annotations in its shard file and the file is not there now (moved away underneath by
         a sync tool or a restore, the article loaded before): the write would build on records
         that are no longer on disk, against what the user sees. ``unload_refused`` after."""
-        if os.path.lexists(shard_path(self.path, article_id)):
+        where = shard_path(self.path, article_id)
+        state = _file_state(where)
+        if state is not None:
+            if article_id in self._by_article and state != self._loaded_file.get(article_id):
+                self._refuse_if_damaged(article_id, where, state)
             return
         tables = self._source.read()
         if not short_of(tables.get(INDEX, {}), [article_id], self._source.unfolded_puts):
@@ -133,6 +140,26 @@ class LoadedArticles:
         except StoreError as exc:
             self._refuse(article_id, exc)
             raise
+
+    def _refuse_if_damaged(self, article_id: str, where: Path, state: tuple[int, int, int]) -> None:
+        """The loaded article's shard file changed since it was read (a compaction here, or
+        something written over it): StoreError (the article refused) if it is no longer whole."""
+        try:
+            data = read_regular(where)
+            records = parse_shard(data, article_id, where) if data is not None else {}
+            check_records(where, records, article_id)
+        except FileProblem as exc:
+            problem: StoreError = StoreError(exc.path or where, exc.problem)
+        except StoreError as exc:
+            problem = exc
+        else:
+            self._loaded_file[article_id] = state
+            return
+        refused = type(problem)(
+            problem.path, problem.problem + repair_hint(self.path, problem.problem)
+        )
+        self._refuse(article_id, refused)
+        raise refused
 
     def unload_refused(self) -> None:
         """Forget the loaded articles refused since they were read (outside a transaction)."""
@@ -182,6 +209,7 @@ class LoadedArticles:
         self._by_article = {}
         self._refused = {}
         self._refused_file = {}
+        self._loaded_file = {}
         self._layers.clear()
 
     def ensure(self, article_id: str) -> None:
@@ -189,7 +217,9 @@ class LoadedArticles:
         shard, which is never overwritten) and kept as records until asked for."""
         if article_id in self._by_article:
             return
+        state = _file_state(shard_path(self.path, article_id))  # before: a change after is seen
         records = self._source.adopt_shard(article_id, self.checked_shard(article_id))
+        self._loaded_file[article_id] = state
         self._anns.update(records)
         self._by_article[article_id] = dict.fromkeys(records)
 
@@ -247,6 +277,7 @@ class LoadedArticles:
     def unload(self, article_id: str) -> None:
         """Forget a loaded article (read again when next asked for)."""
         deque(map(self._anns.pop, self._by_article.pop(article_id, ()), repeat(None)), 0)
+        self._loaded_file.pop(article_id, None)
         for key in [k for k in self._layers if k[0] == article_id]:
             del self._layers[key]
         self._source.drop_shard(article_id)
