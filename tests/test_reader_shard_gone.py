@@ -74,3 +74,34 @@ async def test_tag_keys_are_refused_while_the_shard_is_gone_and_tags_come_back(
         await pilot.press("end", "f")  # goes on once the file is back
         await settle(app, pilot, lambda: len(app.pane.placed) == 2)
     assert len(stored(db_path, article.id)) == 2
+
+
+async def test_a_shard_cut_short_underneath_refuses_tag_keys_until_whole_again(
+    tmp_path: Path, db_path: Path, make_reader: Callable[[Path], ReaderApp]
+) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text(STORY, encoding="utf-8")
+    article = load_article(story)
+    with Store.open(db_path, "tester") as store:
+        store.tag(article, 0, 2, "fact")
+        store._db.file.compact()
+    shard = storage.shard_path(db_path, article.id)
+    whole = shard.read_bytes()
+    app = make_reader(story)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot, lambda: len(app.pane.placed) == 1)
+        before = stored(db_path, article.id)
+        shard.write_bytes(whole[:100])
+        app.pane.focus()
+        await pilot.press("f")  # the store refuses it; the list marks the article
+        await settle(app, pilot, lambda: article.id in app.article_list.unreadable)
+        assert app.article_list.unreadable[article.id] == "shard damaged"
+        await pilot.press("j", "f")  # refused at once, in one line
+        await app.writes_landed()
+        refused = [n for n in app._notifications if n.title == "Not saved"]
+        assert len(refused) == 2 and f"({shard} is damaged)" in refused[-1].message
+        shard.write_bytes(whole)
+        assert stored(db_path, article.id) == before
+        await settle(app, pilot, lambda: article.id not in app.article_list.unreadable)
+        await pilot.press("end", "f")
+        await settle(app, pilot, lambda: len(app.pane.placed) == 2)

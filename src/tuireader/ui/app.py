@@ -1788,7 +1788,7 @@ class ReaderApp(App[int]):
         self.bell()
         self.notify(
             f"Not saved: this article's annotations cannot be read ({shard} is {state}); "
-            "nothing was changed. Once the file is back they are read again.",
+            "nothing was changed. Once the file is back, or whole again, they are read again.",
             title="Not saved",
             severity="error",
             markup=False,
@@ -1797,13 +1797,17 @@ class ReaderApp(App[int]):
         return True
 
     def _mark_refused_write(self, error: BaseException) -> None:
-        """A write refused because the open article's shard file is missing (gone since it was
-        read): marked so in the list, and looked at again until it is back."""
+        """A write refused because the open article's shard file is missing or damaged (since
+        it was read): marked so in the list, and looked at again until it is whole."""
         from tuireader.dbformat.layout import shard_path
-        from tuireader.store.files import MissingShardsError
+        from tuireader.store import StoreError, StoreWriteError
 
         article = self.pane.article
-        if article is None or not isinstance(error, MissingShardsError):
+        if (
+            article is None
+            or not isinstance(error, StoreError)
+            or isinstance(error, StoreWriteError)
+        ):
             return
         if str(error.path) == str(shard_path(self.store.path, article.id)):
             self.article_list.update_unreadable([article.id], {article.id: unreadable_label(error)})
