@@ -440,6 +440,11 @@ class AtomicJSONStorage(Storage):
         apply_pending(records, pending)
         return records
 
+    def unfolded_puts(self, article_id: str) -> int:
+        """How many of the article's records the journal's changes not yet folded put (what is
+        left of it without its shard file)."""
+        return sum(record is not None for record in self._unfolded.get(article_id, {}).values())
+
     def adopt_shard(self, article_id: str, records: dict[str, Any]) -> dict[str, Any]:
         """Keep ``records`` (from ``read_shard``, checked by the caller) as the loaded shard."""
         return self._shards.setdefault(article_id, records)

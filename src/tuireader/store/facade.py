@@ -344,6 +344,26 @@ class Store:
         None when it was read, or has not been yet. A dict look-up: no file is touched."""
         return self._loaded.refusal(article_id)
 
+    def readable_now(self, article_id: str, *, read: bool = True) -> StoreError | None:
+        """``unreadable`` as the files stand now: a refused shard whose file is back (or
+        replaced) is read again, and a loaded article whose shard file went away underneath
+        (a sync tool, a restore) is refused and forgotten. A ``stat``, and (``read``) a read
+        of the shard of an article not loaded and not refused."""
+        loaded = self._loaded
+        try:
+            loaded.refuse_if_gone(article_id)
+        except StoreError as exc:
+            loaded.unload_refused()
+            return exc
+        if loaded.refused(article_id):
+            return loaded.refusal(article_id)
+        if read and not loaded.loaded(article_id) and article_id in self._index():
+            try:
+                loaded.checked_shard(article_id)
+            except StoreError as exc:
+                return exc
+        return None
+
     def mine(self, article_id: str) -> list[Annotation]:
         """This store's annotator's placed annotations on the article (what the reader shows)."""
         return list(self._loaded.layer(article_id, self.annotator))
@@ -534,7 +554,7 @@ class Store:
         return self._commit(
             lambda: plan_run(
                 article,
-                self._loaded.layer(article.id, self.annotator),
+                self._my_layer(article.id),
                 first,
                 last,
                 tag,
@@ -555,7 +575,7 @@ class Store:
         return self._commit(
             lambda: plan_span(
                 article,
-                self._loaded.layer(article.id, self.annotator),
+                self._my_layer(article.id),
                 start,
                 end,
                 tag,
@@ -570,7 +590,7 @@ class Store:
         change = self._commit(
             lambda: plan_run(
                 article,
-                self._loaded.layer(article.id, self.annotator),
+                self._my_layer(article.id),
                 first,
                 last,
                 None,
@@ -602,7 +622,7 @@ class Store:
             nonlocal work
             planned, work = plan_runs(
                 article,
-                self._loaded.layer(*key),
+                self._my_layer(article.id),
                 runs,
                 label,
                 annotator=self.annotator,
@@ -1225,6 +1245,7 @@ class Store:
     def _apply(self, removed: Sequence[Annotation], added: Sequence[Annotation]) -> None:
         file = self._db.file
         for article_id in {a.article_id for a in (*removed, *added)}:
+            self._loaded.refuse_if_gone(article_id)  # a shard moved away while loaded
             self._loaded.ensure(article_id)
         kept = {a.id: a.article_id for a in added}
         # Replaced in place, unless it moved to another article (adopted by an edited file).
@@ -1260,10 +1281,19 @@ class Store:
                 with self._loaded.transaction(), self._backend.commit(self._db.file):
                     yield
             except BaseException as exc:
+                self._loaded.unload_refused()  # read again once their files are back
                 failure = write_failure(self.path, exc)
                 if failure is None:
                     raise
                 raise failure from exc
+
+    def _my_layer(self, article_id: str) -> SpanIndex:
+        """My layer of the article, to plan a change on (inside ``_writing``): StoreError, in
+        one line, if its annotations cannot be read (a refused shard, or its file gone since
+        it was read): a change planned on none would toggle or cut what is on disk."""
+        self._loaded.refuse_if_gone(article_id)
+        self._loaded.ensure(article_id)
+        return self._loaded.layer(article_id, self.annotator)
 
     # -- the index ------------------------------------------------------------------------------
     def _index(self) -> dict[str, Any]:

@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 
 from tuireader.annotations import AnchorState, Annotation
-from tuireader.dbformat.index import entry_total
+from tuireader.dbformat.index import entry_total, short_of
 from tuireader.dbformat.layout import shard_path
 from tuireader.dbformat.schema import INDEX, FileProblem, Tables
 from tuireader.durable import collector_paused
 from tuireader.records import from_stored, from_stored_all
-from tuireader.storage import Stamp, stamp_of
+from tuireader.storage import Stamp, parse_shard, read_regular, stamp_of
 from tuireader.store.checks import check_records
 from tuireader.store.files import (
     MissingShardsError,
@@ -57,6 +57,10 @@ class ShardSource(Protocol):
         """Forget the article's loaded shard (unless it holds changes not on disk yet)."""
         ...
 
+    def unfolded_puts(self, article_id: str) -> int:
+        """How many of the article's records the journal's changes not yet folded put."""
+        ...
+
     def read(self) -> Tables:
         """The main file's tables as held (the ``index`` among them)."""
         ...
@@ -81,9 +85,16 @@ class LoadedArticles:
         or added: walking 50,000 records in the order they lie in memory is several times
         faster than in a set's hash order."""
         self._refused: dict[str, StoreError] = {}
-        """Articles whose shard cannot be used, and why: never read again nor written."""
+        """Articles whose shard cannot be used, and why: not read again nor written while the
+        file stays as it was when refused (``_refused_file``)."""
+        self._refused_file: dict[str, tuple[int, int, int] | None] = {}
+        """The refused shard file as it was then (``_file_state``): once it is not so (put
+        back, replaced), the article is read again."""
         self._layers: dict[tuple[str, str], SpanIndex] = {}
         """Placed annotations per (article, annotator), built when first asked for."""
+        self._loaded_file: dict[str, tuple[int, int, int] | None] = {}
+        """Each loaded article's shard file as it was when read, or last found whole
+        (``_file_state``): ``refuse_if_gone`` checks one that changed since."""
         self._undo: dict[str, Held | None] | None = None
         """Inside ``transaction``: each changed id's annotation before the change."""
 
@@ -96,11 +107,68 @@ class LoadedArticles:
         return set(self._by_article)
 
     def refused(self, article_id: str) -> bool:
-        return article_id in self._refused
+        """Whether the article's shard is refused; a refusal is dropped (the article read again
+        when next asked for) once its shard file is no longer as it was (a ``stat``)."""
+        if article_id not in self._refused:
+            return False
+        if _file_state(shard_path(self.path, article_id)) == self._refused_file.get(article_id):
+            return True
+        self._refused.pop(article_id, None)
+        self._refused_file.pop(article_id, None)
+        return False
 
     def refusal(self, article_id: str) -> StoreError | None:
         """Why the article's shard was refused (None: not refused, or not read yet)."""
-        return self._refused.get(article_id)
+        return self._refused.get(article_id) if self.refused(article_id) else None
+
+    def refuse_if_gone(self, article_id: str) -> None:
+        """Before a write to the article: StoreError (the article refused) if the index counts
+        annotations in its shard file and the file is not there now (moved away underneath by
+        a sync tool or a restore, the article loaded before): the write would build on records
+        that are no longer on disk, against what the user sees. ``unload_refused`` after."""
+        where = shard_path(self.path, article_id)
+        state = _file_state(where)
+        if state is not None:
+            if article_id in self._by_article and state != self._loaded_file.get(article_id):
+                self._refuse_if_damaged(article_id, where, state)
+            return
+        tables = self._source.read()
+        if not short_of(tables.get(INDEX, {}), [article_id], self._source.unfolded_puts):
+            return
+        try:
+            refuse_missing(self.path, tables, [article_id])
+        except StoreError as exc:
+            self._refuse(article_id, exc)
+            raise
+
+    def _refuse_if_damaged(self, article_id: str, where: Path, state: tuple[int, int, int]) -> None:
+        """The loaded article's shard file changed since it was read (a compaction here, or
+        something written over it): StoreError (the article refused) if it is no longer whole."""
+        try:
+            data = read_regular(where)
+            records = parse_shard(data, article_id, where) if data is not None else {}
+            check_records(where, records, article_id)
+        except FileProblem as exc:
+            problem: StoreError = StoreError(exc.path or where, exc.problem)
+        except StoreError as exc:
+            problem = exc
+        else:
+            self._loaded_file[article_id] = state
+            return
+        refused = type(problem)(
+            problem.path, problem.problem + repair_hint(self.path, problem.problem)
+        )
+        self._refuse(article_id, refused)
+        raise refused
+
+    def unload_refused(self) -> None:
+        """Forget the loaded articles refused since they were read (outside a transaction)."""
+        for article_id in [a for a in self._by_article if a in self._refused]:
+            self.unload(article_id)
+
+    def _refuse(self, article_id: str, refusal: StoreError) -> None:
+        self._refused[article_id] = refusal
+        self._refused_file[article_id] = _file_state(shard_path(self.path, article_id))
 
     def __contains__(self, ann_id: object) -> bool:
         return ann_id in self._anns
@@ -140,6 +208,8 @@ class LoadedArticles:
         self._anns = {}
         self._by_article = {}
         self._refused = {}
+        self._refused_file = {}
+        self._loaded_file = {}
         self._layers.clear()
 
     def ensure(self, article_id: str) -> None:
@@ -147,16 +217,17 @@ class LoadedArticles:
         shard, which is never overwritten) and kept as records until asked for."""
         if article_id in self._by_article:
             return
+        state = _file_state(shard_path(self.path, article_id))  # before: a change after is seen
         records = self._source.adopt_shard(article_id, self.checked_shard(article_id))
+        self._loaded_file[article_id] = state
         self._anns.update(records)
         self._by_article[article_id] = dict.fromkeys(records)
 
     def checked_shard(self, article_id: str) -> dict[str, Any]:
         """The article's records as they stand on disk, checked, not kept; StoreError naming
         the shard (and remembered: a refused shard is not read again) if it is unusable."""
-        refused = self._refused.get(article_id)
-        if refused is not None:
-            raise refused
+        if self.refused(article_id):
+            raise self._refused[article_id]
         with collector_paused():
             try:
                 try:
@@ -174,7 +245,7 @@ class LoadedArticles:
                     else repair_hint(self.path, exc.problem)
                 )
                 refused = type(exc)(exc.path, exc.problem + hint)
-                self._refused[article_id] = refused
+                self._refuse(article_id, refused)
                 raise refused from None
         return records
 
@@ -206,6 +277,7 @@ class LoadedArticles:
     def unload(self, article_id: str) -> None:
         """Forget a loaded article (read again when next asked for)."""
         deque(map(self._anns.pop, self._by_article.pop(article_id, ()), repeat(None)), 0)
+        self._loaded_file.pop(article_id, None)
         for key in [k for k in self._layers if k[0] == article_id]:
             del self._layers[key]
         self._source.drop_shard(article_id)
@@ -226,7 +298,7 @@ class LoadedArticles:
         try:
             self.ensure(article_id)
         except StoreError:
-            if article_id in self._refused:
+            if self.refused(article_id):
                 return []
             raise
         ids = list(self._by_article.get(article_id, ()))
@@ -250,6 +322,8 @@ class LoadedArticles:
         layer = self._layers.get(key)
         if layer is None:
             group = self.group(article_id)
+            if article_id in self._refused:  # not kept: read again once the file is back
+                return SpanIndex()
             with collector_paused():  # an entry per annotation: 27,000 for a book's layer
                 layer = SpanIndex(
                     a
@@ -392,6 +466,15 @@ class LoadedArticles:
 
 MISPLACED = "holds the annotations of another article"
 """How ``storage.parse_shard`` begins refusing a shard file under another article's name."""
+
+
+def _file_state(path: Path) -> tuple[int, int, int] | None:
+    """A file as ``lstat`` finds it (inode, size, modified), None if it is not there."""
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return None
+    return (found.st_ino, found.st_size, found.st_mtime_ns)
 
 
 def repair_hint(db: Path, problem: str = "") -> str:

@@ -145,6 +145,11 @@ ANSWER_GRACE = 0.3
 """Seconds a key that needs an answer from the store (``J``, ``i``, ``x``) holds the keys typed
 after it: its answer usually lands in milliseconds and is shown in key order; one that takes
 longer (my slow writes ahead of it) is shown when it lands, and the keys after it go on."""
+WRITE_WAIT = 5.0
+"""How long a write of the reader's waits for another process's lock before it is refused
+("Not saved … waited 5 s"): longer than a command's 2 s, as it waits in the writer thread (the
+keys go on) and another window's compaction of a large database may hold the lock seconds; a
+lock held longer is a hung process, said in one line."""
 QUIT_STATE_WAIT = 0.25
 """Seconds a quit that leaves an article's open under way waits for the file lock to save the
 reader's state (attaching holds it while it re-anchors an edited text): then it quits without."""
@@ -368,10 +373,12 @@ class ReaderApp(App[int]):
         """The writer's store's reload count when last looked at: a write of mine that caught up
         with another window's changes it, and the screen reads them."""
         self._reloading = False
+        """A reload (the refresh timer's) is queued in the reader thread and not shown yet."""
+        self._rechecking = False
+        """A look at the articles marked unreadable is under way (``_recheck_unreadable``)."""
         self._held_selection: HeldSelection | None = None
         """A range or words selected in a pane a codebook reload replaced: opened again in the
         new pane once the article is shown in it."""
-        """A reload (the refresh timer's) is queued in the reader thread and not shown yet."""
         self._look_corrections: tuple[str | None, tuple[Boundary, ...]] | None = None
         """The open article's corrections as the last look read them."""
         self._listing_position: Position | None = None
@@ -932,6 +939,7 @@ class ReaderApp(App[int]):
         focus): in the reader thread, beside my writes (``_reload``). False if a look is still
         under way (nothing queued)."""
         self._say_stuck_mark()  # of a compaction anywhere: the open's, a write's, mine
+        self._recheck_unreadable()
         if self._reloading or self._compaction_landing:
             return False  # a look, or a compaction whose look waits for it, is under way
         if self._compact(look=True):
@@ -1716,6 +1724,7 @@ class ReaderApp(App[int]):
                 self._failed_writes += 1
                 self._unsaved = True
                 self._error(error)
+                self._mark_refused_write(error)
             elif isinstance(error, ValueError):  # a split or merge in a place it cannot be
                 self.bell()
                 self.notify(f"Cannot do that: {error}.", severity="warning", markup=False)
@@ -1766,10 +1775,104 @@ class ReaderApp(App[int]):
     ) -> None:
         """``_write`` of a change of my annotations, shown by ``apply_change`` (``nothing``: the
         line to show when there was nothing to change)."""
+        if self._refused_unreadable():
+            return
         self._write(self._with_layers(call), partial(self._show_change, jump, nothing))
 
     async def _written_change(self, call: Callable[[], Change | None]) -> bool:
+        if self._refused_unreadable():
+            return False
         return await self._written(self._with_layers(call), partial(self._show_change, False, ""))
+
+    def _refused_unreadable(self) -> bool:
+        """True, with one line, when the open article's annotations cannot be read (marked
+        ``!`` in the list: its shard file missing or damaged): a tag key would change what the
+        screen does not show (the store refuses it too). Read again once the file is back
+        (``_recheck_unreadable``)."""
+        from tuireader.dbformat.layout import shard_path
+
+        article = self.pane.article
+        why = None if article is None else self.article_list.unreadable.get(article.id)
+        if article is None or why is None:
+            return False
+
+        shard = sanitise.path(shard_path(self.store.path, article.id))
+        state = why.removeprefix("shard ")
+        self.bell()
+        self.notify(
+            f"Not saved: this article's annotations cannot be read ({shard} is {state}); "
+            "nothing was changed. Once the file is back, or whole again, they are read again.",
+            title="Not saved",
+            severity="error",
+            markup=False,
+            timeout=8,
+        )
+        return True
+
+    def _mark_refused_write(self, error: BaseException) -> None:
+        """A write refused because the open article's shard file is missing or damaged (since
+        it was read): marked so in the list, and looked at again until it is whole."""
+        from tuireader.dbformat.layout import shard_path
+        from tuireader.store import StoreError, StoreWriteError
+
+        article = self.pane.article
+        if (
+            article is None
+            or not isinstance(error, StoreError)
+            or isinstance(error, StoreWriteError)
+        ):
+            return
+        if str(error.path) == str(shard_path(self.store.path, article.id)):
+            self.article_list.update_unreadable([article.id], {article.id: unreadable_label(error)})
+
+    def _recheck_unreadable(self) -> None:
+        """Look at the articles marked unreadable again (the timer's look; the reader's
+        handle): a shard file put back drops its mark, and the open one is opened again to
+        show its tags. The open article, when not marked, is looked at with a ``stat``: a
+        shard file gone since it was read marks it."""
+        if self._rechecking:
+            return
+        marked = list(self.article_list.unreadable)
+        article = self.pane.article
+        open_id = None
+        if article is not None and article.id not in marked and self._opening is None:
+            open_id = article.id
+        if not marked and open_id is None:
+            return
+
+        def look(store: Store) -> tuple[CountReads, dict[str, BaseException]]:
+            reads = read_counts(store, marked, keep=False)
+            for article_id in marked:
+                problem = store.readable_now(article_id)
+                if problem is None:
+                    reads.unreadable.pop(article_id, None)
+                else:
+                    reads.unreadable[article_id] = problem
+            gone = None if open_id is None else store.readable_now(open_id, read=False)
+            return reads, {} if gone is None or open_id is None else {open_id: gone}
+
+        # A failure (the files spoiled) is the look's to log, once: not logged here.
+        looking = self._read(look, self._rechecked, after_writes=False, failed=True)
+        self._rechecking = looking is not None
+
+    def _rechecked(self, looked: tuple[CountReads, dict[str, BaseException]] | _Unread) -> None:
+        self._rechecking = False
+        if isinstance(looked, _Unread):
+            return
+        reads, gone = looked
+        before = set(self.article_list.unreadable)
+        if reads.layers:
+            self.article_list.update_counts(self._count_articles(reads))
+        if gone:
+            self._mark_unreadable(gone, gone)
+        article = self.pane.article
+        if (
+            article is not None
+            and article.id in before
+            and article.id not in self.article_list.unreadable
+            and self._opening is None
+        ):
+            self.open_article(article)  # its tags, read again from the file put back
 
     def _with_layers(
         self, call: Callable[[], Change | None]
@@ -3456,7 +3559,7 @@ def _run_app(options: argparse.Namespace) -> int:
         print_error(f"{source}: {problem}, not {sanitise.quoted(annotator)}")
         return 2
     try:
-        store = Store.open(db_path, annotator, wait=2.0, tags=config.tags)
+        store = Store.open(db_path, annotator, wait=WRITE_WAIT, tags=config.tags)
     except StoreError as exc:
         print_error(exc)
         return 2
