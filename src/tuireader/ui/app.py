@@ -60,6 +60,7 @@ from tuireader.tags import (
     TAG_SET_STATE,
     Tag,
     TagSet,
+    merged_record,
     tags_from_record,
 )
 from tuireader.ui.article_list import (
@@ -3449,13 +3450,8 @@ class ReaderApp(App[int]):
 def record_tag_set(store: Store, tags: TagSet) -> None:
     """Record ``tags`` in the store's codebook record, merged with what it recorded before."""
     recorded = store.get_state(TAG_SET_STATE, None)
-    entries = list(recorded) if isinstance(recorded, list) else []
-    mine = {entry["id"]: entry for entry in tags.to_record()}
-    merged = [
-        mine.pop(e["id"]) if isinstance(e, dict) and e.get("id") in mine else e for e in entries
-    ]
-    merged += mine.values()
-    if merged != entries:
+    merged = merged_record(recorded, tags.active, replace_known=True)
+    if merged != (recorded if isinstance(recorded, list) else []):
         store.set_state(TAG_SET_STATE, merged)
 
 
